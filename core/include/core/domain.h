@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Domains and vCPUs: the objects every core module hangs its state on.
+ * Each module keeps its per-domain / per-vCPU state behind its own pointer
+ * so that modules stay independent and per-domain memory stays small.
+ */
+#ifndef CORE_DOMAIN_H
+#define CORE_DOMAIN_H
+
+#include <hal/types.h>
+#include <hestia/hestia.h>
+
+#include "lib.h"
+
+/* vCPU run states. */
+enum vcpu_state {
+    VCPU_DOWN,     /* not started (no start_vcpu yet) or domain dead */
+    VCPU_RUNNABLE, /* wants the CPU */
+    VCPU_RUNNING,  /* on a physical CPU now */
+    VCPU_BLOCKED,  /* SCHEDOP_block / poll: waits for an event or timeout */
+};
+
+struct sched_vcpu; /* sched.c */
+struct sched_dom;  /* sched.c */
+struct evtchn_dom; /* event.c */
+struct grant_dom;  /* grant.c */
+struct mm_dom;     /* mm/p2m.c */
+struct mmu_dom;    /* pvmmu.c */
+struct console_dom; /* console.c */
+
+struct vcpu {
+    unsigned id;
+    unsigned processor;          /* physical CPU it runs on / is queued on */
+    struct domain *domain;
+    struct hal_vcpu *hal;
+    struct vcpu_info *info;      /* inside the domain's shared info page */
+    enum vcpu_state state;
+    unsigned pause_count;        /* vCPU-level pauses (not used by domctl) */
+    bool started;                /* DOMCTL_start_vcpu / boot gave it a context */
+    bool in_user;                /* last known guest mode, for accounting */
+    uint64_t runtime_ns;         /* CPU time consumed */
+    uint64_t last_start_ns;      /* when it was last put on a CPU */
+    uint64_t timer_deadline_ns;  /* guest one-shot timer (0 = off) */
+    uint64_t poll_deadline_ns;   /* SCHEDOP_poll timeout (0 = none) */
+    const uint32_t *poll_ports;  /* ports polled, copied into poll_buf */
+    unsigned nr_poll_ports;
+    uint64_t kernel_stack;       /* loaded on entry from guest user mode */
+    struct hestia_callbacks callbacks;
+    struct sched_vcpu *sched;
+};
+
+struct domain {
+    hestia_domid_t id;
+    bool privileged;             /* dom0 */
+    bool dying;                  /* being destroyed: no new references */
+    bool is_shutdown;
+    unsigned shutdown_reason;
+    unsigned pause_count;        /* domctl pause + internal pauses */
+    bool ctl_paused;             /* paused through DOMCTL_pause */
+    unsigned nr_vcpus;
+    struct vcpu *vcpus[HESTIA_MAX_VCPUS];
+    struct shared_info *shared_info;
+    mfn_t shared_info_mfn;
+    spinlock_t lock;
+    struct domain *next;         /* global domain list, ordered by id */
+
+    struct mm_dom *mm;
+    struct mmu_dom *mmu;
+    struct evtchn_dom *evtchn;
+    struct grant_dom *grant;
+    struct sched_dom *sched;
+    struct console_dom *console;
+};
+
+/*
+ * Create a domain with nr_pages of pseudo-physical memory (all populated),
+ * max_vcpus vCPUs (all down) and a shared info page.  Returns 0 and *out,
+ * or -HESTIA_ENOMEM / -HESTIA_EINVAL / -HESTIA_ENOSPC (no free domid).
+ * The domain starts paused once (ctl_paused) so that nothing runs before
+ * it is built.
+ */
+int domain_create(uint64_t nr_pages, unsigned max_vcpus, bool privileged,
+                  struct domain **out);
+
+/* Tear down and free a domain.  Its vCPUs must not be running. */
+int domain_destroy(struct domain *d);
+
+/* Look up by id; NULL if none or dying. DOMID_SELF is not resolved here. */
+struct domain *domain_lookup(hestia_domid_t id);
+
+/* The first domain with id >= id, NULL if none (for listing). */
+struct domain *domain_next(hestia_domid_t id);
+
+/* domctl pause / unpause: -HESTIA_EALREADY if already in that state. */
+int domain_pause(struct domain *d);
+int domain_unpause(struct domain *d);
+
+/*
+ * Shut the domain down with reason (SHUTDOWN_*): its vCPUs stop, dom0 gets
+ * VIRQ_DOM_EXC.  A crash of dom0 ends the run.  Returns -HESTIA_EALREADY
+ * if it was already shut down.
+ */
+int domain_shutdown(struct domain *d, unsigned reason);
+
+/* Fill a domctl_info for d. */
+void domain_getinfo(struct domain *d, struct domctl_info *info);
+
+/* Number of domains that exist (including dom0). */
+unsigned domain_count(void);
+
+/* Whether a vCPU may run: started, not blocked, not paused, domain alive. */
+bool vcpu_runnable(const struct vcpu *v);
+
+/*
+ * Wake a blocked vCPU (an event became pending for it, or its poll timer
+ * expired).  Context: any, interrupts disabled.
+ */
+void vcpu_kick(struct vcpu *v);
+
+#endif

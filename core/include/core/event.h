@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Event channels: per-domain ports, 2-level pending/mask bitmaps in shared info.
+ */
+#ifndef CORE_EVENT_H
+#define CORE_EVENT_H
+
+#include "domain.h"
+
+/* Per-domain table (all ports closed).  Errors: -HESTIA_ENOMEM. */
+int evtchn_domain_init(struct domain *d);
+
+/*
+ * Close every port of d.  Interdomain peers fall back to unbound (offered
+ * to d's id, which will never bind again).  Context: domain destruction.
+ */
+void evtchn_domain_destroy(struct domain *d);
+
+/* HYPERCALL_event_channel_op(cmd, ptr) for vCPU v. */
+long do_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg);
+
+/*
+ * Raise virq on vCPU v (per-vCPU VIRQs such as VIRQ_TIMER) or on whichever
+ * vCPU of d bound it (global VIRQs).  Nothing happens if it is not bound.
+ */
+void evtchn_send_virq(struct vcpu *v, unsigned virq);
+void evtchn_send_virq_domain(struct domain *d, unsigned virq);
+
+/* Bind virq of d to vCPU 0 on behalf of the hypervisor (start info ports). */
+int evtchn_bind_virq_internal(struct domain *d, unsigned virq, unsigned vcpu);
+
+/* Whether port of d is pending (for SCHEDOP_poll); false if invalid. */
+bool evtchn_is_pending(struct domain *d, evtchn_port_t port);
+
+/* Ports in use by d (for accounting and tests). */
+unsigned evtchn_ports_in_use(struct domain *d);
+
+#endif

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Hypercall dispatch: one table, one handler signature.
+ */
+#ifndef CORE_HYPERCALL_H
+#define CORE_HYPERCALL_H
+
+#include "domain.h"
+
+typedef long (*hypercall_fn)(struct vcpu *v, const uint64_t args[5]);
+
+/*
+ * Run hypercall nr for v and return its result (-HESTIA_ENOSYS for an
+ * unknown nr).  core_hypercall() wraps it and stores the result.
+ */
+long hypercall_dispatch(struct vcpu *v, unsigned long nr, const uint64_t args[5]);
+
+/* Handlers that live in domain.c / domctl.c / trap.c / sched glue. */
+long do_domctl(struct vcpu *v, uint64_t ptr);
+long do_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg);
+long do_set_callbacks(struct vcpu *v, uint64_t ptr);
+long do_trap_return(struct vcpu *v);
+long do_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vcpu, uint64_t arg);
+long do_version(struct vcpu *v, uint64_t cmd, uint64_t arg);
+
+#endif

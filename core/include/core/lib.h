@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Freestanding helpers for core/: strings, printing, locks, checks.
+ */
+#ifndef CORE_LIB_H
+#define CORE_LIB_H
+
+#include <hal/entry.h>
+#include <hal/types.h>
+#include <stdarg.h>
+
+void *memcpy(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+size_t strnlen(const char *s, size_t max);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+/* Copy at most size-1 bytes and always terminate (size > 0). */
+size_t strlcpy(char *dst, const char *src, size_t size);
+
+/* Format into buf (always terminated); returns the length it wanted. */
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int snprintf(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/*
+ * Spinlock.  Taken with interrupts disabled (spin_lock_irqsave) so that
+ * timer and console interrupts cannot deadlock against it.  Written for
+ * several CPUs even while one runs.
+ */
+typedef struct {
+    volatile uint32_t locked;
+} spinlock_t;
+#define SPINLOCK_INIT {0}
+void spin_lock(spinlock_t *l);
+void spin_unlock(spinlock_t *l);
+unsigned long spin_lock_irqsave(spinlock_t *l);
+void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags);
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+#define ALIGN_UP(x, a) (((x) + ((a)-1)) & ~((__typeof__(x))(a)-1))
+#define IS_ALIGNED(x, a) (((x) & ((a)-1)) == 0)
+
+#define BUG_ON(cond)                                                                   \
+    do {                                                                               \
+        if (cond)                                                                      \
+            core_panic("BUG at %s:%d: %s", __FILE__, __LINE__, #cond);                 \
+    } while (0)
+
+#endif

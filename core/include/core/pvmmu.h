@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The paravirtual MMU: a domain's address spaces (kernel space 0 and user
+ * spaces) and HYPERCALL_mmu_op.  Only frames the domain owns are mapped
+ * here; foreign frames arrive through grant.c, which uses the same
+ * pvmmu_map_frame() and keeps its own handle records.
+ */
+#ifndef CORE_PVMMU_H
+#define CORE_PVMMU_H
+
+#include "domain.h"
+
+/* Create the kernel space of d.  Errors: -HESTIA_ENOMEM. */
+int pvmmu_domain_init(struct domain *d);
+/* Destroy every space of d, dropping all frame references. */
+void pvmmu_domain_destroy(struct domain *d);
+
+/* HYPERCALL_mmu_op(ops, count, done). */
+long do_mmu_op(struct vcpu *v, uint64_t ops, uint64_t count, uint64_t done);
+
+/* The space named by handle (0 = kernel), NULL if no such handle. */
+struct hal_as *pvmmu_space(struct domain *d, uint64_t handle);
+/* The kernel space and v's current user space (NULL if none). */
+struct hal_as *pvmmu_kernel_space(struct domain *d);
+struct hal_as *pvmmu_current_user_space(struct vcpu *v);
+
+/*
+ * Map mfn (owned by d or granted to it: the caller has checked) at va of
+ * space handle, taking a frame reference.  perms must include
+ * MMU_PERM_USER exactly when handle is a user space.  Errors as
+ * hal_as_map() plus -HESTIA_EBADF for a bad handle.
+ */
+int pvmmu_map_frame(struct domain *d, uint64_t handle, guest_va_t va, mfn_t mfn,
+                    unsigned perms);
+/* Unmap va of handle, dropping the reference; *old gets the frame. */
+int pvmmu_unmap_frame(struct domain *d, uint64_t handle, guest_va_t va, mfn_t *old);
+
+/*
+ * Map all of d's pseudo-physical memory at virt_base in the kernel space
+ * (the initial mapping a guest finds at entry).
+ */
+int pvmmu_map_initial(struct domain *d, guest_va_t virt_base, unsigned perms);
+
+#endif

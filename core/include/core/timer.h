@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Time for guests: system time records and the guest one-shot timers.
+ */
+#ifndef CORE_TIMER_H
+#define CORE_TIMER_H
+
+#include "domain.h"
+
+/* Fill v's vcpu_time_info from hal_time_counter()/hal_time_scale(). */
+void timer_update_guest_time(struct vcpu *v);
+
+/*
+ * HYPERCALL_set_timer: arm v's one-shot timer at deadline_ns (0 = cancel).
+ * A deadline already past raises VIRQ_TIMER at once.
+ */
+long timer_set_guest(struct vcpu *v, uint64_t deadline_ns);
+
+/*
+ * Fire everything due at now on this CPU: guest timers (VIRQ_TIMER) and
+ * poll timeouts (wake the vCPU).  Called from core_timer_interrupt() and
+ * before scheduling.
+ */
+void timer_run_expired(uint64_t now);
+
+/* Earliest pending guest deadline of any vCPU, 0 if none. */
+uint64_t timer_next_deadline(void);
+
+#endif

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The entry points into core/ that arch code calls, and the services core/
+ * offers the HAL.  This is the whole upward interface.
+ */
+#ifndef HAL_ENTRY_H
+#define HAL_ENTRY_H
+
+#include "boot.h"
+#include "types.h"
+
+/*
+ * Start the hypervisor: frame allocator, dom0 from the first boot module,
+ * then run guests.  Called once by the boot CPU after the arch set up its
+ * MMU, traps, console and timer.  Never returns.
+ */
+HAL_NORETURN void core_main(const struct hal_boot_info *bi);
+
+/*
+ * A hypercall made by vCPU v (the running one): nr and five arguments as
+ * the arch's calling convention delivered them (zero-extended).  core/
+ * stores the result itself with hal_vcpu_set_result() (trap_return does
+ * not).  Afterwards the arch calls core_resume_vcpu().
+ */
+void core_hypercall(struct vcpu *v, unsigned long nr, const uint64_t args[5]);
+
+/*
+ * A guest exception the arch does not handle itself (everything but
+ * hypercalls, emulated instructions and TLB refills it satisfies from its
+ * own tables): kind is HESTIA_TRAP_*, the rest fills the trap record.
+ * core/ delivers it to the guest's exception entry, or crashes the domain
+ * if it has none or the trap record is busy.
+ */
+void core_guest_trap(struct vcpu *v, unsigned kind, unsigned arch_vector,
+                     uint64_t error_code, uint64_t fault_addr);
+
+/* A system call from guest-user mode (arches that route it through the hypervisor). */
+void core_guest_syscall(struct vcpu *v);
+
+/* This CPU's one-shot timer fired (interrupts disabled). */
+void core_timer_interrupt(void);
+
+/* A byte arrived on the physical console (from an interrupt or polling). */
+void core_console_input(int c);
+
+/*
+ * Which vCPU to enter next on this CPU: charges the time the last one ran,
+ * runs the scheduler, idles (hal_cpu_idle) while nothing is runnable, and
+ * injects pending event upcalls.  The arch then calls hal_vcpu_run() on it.
+ */
+struct hal_vcpu *core_resume_vcpu(void);
+
+/* The vCPU running on this CPU, or NULL in the idle loop. */
+struct vcpu *core_current_vcpu(void);
+
+/* The arch state of v (for arch code holding a struct vcpu *). */
+struct hal_vcpu *core_vcpu_hal(struct vcpu *v);
+
+/*
+ * Frames for the HAL's own structures (page tables) on behalf of domain d
+ * (NULL: the hypervisor itself), charged to d.  Returns MFN_INVALID when d
+ * is at its limit or memory is exhausted.  The frame is zeroed.
+ */
+mfn_t core_frame_alloc(struct domain *d);
+void core_frame_free(struct domain *d, mfn_t mfn);
+
+/* Small hypervisor allocations (zeroed); NULL when out of memory. */
+void *core_heap_alloc(size_t size);
+void core_heap_free(void *p);
+
+/* Print and stop everything.  Context: any. */
+HAL_NORETURN void core_panic(const char *fmt, ...);
+
+/* printf to the hypervisor console (%s %d %u %x %lx %llx %p %c, widths). */
+void core_printf(const char *fmt, ...);
+
+#endif

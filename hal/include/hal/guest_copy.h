@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reading and writing guest memory through guest virtual addresses.
+ *
+ * The only way core/ touches memory named by a guest pointer.  Accesses use
+ * the calling vCPU's current translation with guest-kernel rights (kernel
+ * space plus its current user space): a pointer into the hypervisor, into
+ * an unmapped page or (for writes) a read-only page fails with -HESTIA_EFAULT
+ * and never faults the hypervisor.  A copy may have written part of the
+ * destination when it fails.
+ */
+#ifndef HAL_GUEST_COPY_H
+#define HAL_GUEST_COPY_H
+
+#include "types.h"
+
+/*
+ * Copy len bytes from guest address src of vCPU v into dst.
+ * Returns 0 or -HESTIA_EFAULT.  Context: hypervisor, while handling a
+ * hypercall of v (v need not be the running vCPU on every arch).
+ */
+int hal_copy_from_guest(struct vcpu *v, void *dst, guest_va_t src, size_t len);
+
+/* Copy len bytes from src to guest address dst of vCPU v.  As above. */
+int hal_copy_to_guest(struct vcpu *v, guest_va_t dst, const void *src, size_t len);
+
+/*
+ * A portable implementation on top of hal_as_lookup() and
+ * hal_frame_to_virt(), in hal/lib/guest_copy_walk.c: walks kernel and user
+ * spaces page by page, checking MMU_PERM_READ / MMU_PERM_WRITE.  Backends
+ * whose hypervisor cannot fault-fixup a direct access use it.
+ */
+int hal_walk_copy_from(struct hal_as *kernel, struct hal_as *user, void *dst,
+                       guest_va_t src, size_t len);
+int hal_walk_copy_to(struct hal_as *kernel, struct hal_as *user, guest_va_t dst,
+                     const void *src, size_t len);
+
+#endif

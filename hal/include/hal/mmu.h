@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Machine frames and guest address spaces.
+ *
+ * core/ decides what may be mapped (only the domain's own frames or frames
+ * granted to it) and keeps the reference counts; the HAL only edits the real
+ * structures (page tables, software TLB tables, VHPT) and reports what it
+ * removed.  Mapping permissions are the MMU_PERM_* bits of the public ABI.
+ */
+#ifndef HAL_MMU_H
+#define HAL_MMU_H
+
+#include "types.h"
+
+/*
+ * Hypervisor pointer to machine frame mfn (the direct map).  Valid for
+ * every frame handed to core/ in hal_boot_info.ram and for boot modules.
+ * Context: any.  Errors: none; mfn must be such a frame.
+ */
+void *hal_frame_to_virt(mfn_t mfn);
+
+/* Inverse of hal_frame_to_virt() for a page-aligned direct-map pointer. */
+mfn_t hal_virt_to_frame(const void *p);
+
+/*
+ * Whether a guest may place a mapping at va (page aligned) in a kernel
+ * (user = false) or user address space: false for the hypervisor's own
+ * range, non-canonical addresses and anything beyond the guest's window.
+ * Context: any.
+ */
+bool hal_guest_va_ok(guest_va_t va, bool user);
+
+/*
+ * Create an empty address space owned by domain d.  Page-table frames come
+ * from core_frame_alloc(d) and are charged to d.  user selects a guest-user
+ * space (MMU_PERM_USER mappings only) rather than the kernel space.
+ * Returns NULL if d's frame limit or the allocator is exhausted.
+ * Context: hypervisor, during a hypercall or domain build.
+ */
+struct hal_as *hal_as_create(struct domain *d, bool user);
+
+/*
+ * Callback for each mapping removed by hal_as_destroy(): core drops the
+ * reference it took on mfn when the mapping was made.
+ */
+typedef void (*hal_unmap_fn)(void *ctx, guest_va_t va, mfn_t mfn);
+
+/*
+ * Remove every mapping (calling dropped() for each), free the page-table
+ * frames through core_frame_free() and the structure itself.  The space
+ * must not be loaded on any CPU (core/ switches away first).
+ */
+void hal_as_destroy(struct hal_as *as, hal_unmap_fn dropped, void *ctx);
+
+/*
+ * Map machine frame mfn at va with perms (MMU_PERM_*).  Errors:
+ * -HESTIA_EINVAL va not page aligned or not allowed (hal_guest_va_ok),
+ * perms invalid; -HESTIA_EEXIST something is mapped there already;
+ * -HESTIA_ENOMEM no frame for an intermediate table.  Nothing changes on
+ * error.  The TLB is updated as needed before returning.
+ */
+int hal_as_map(struct hal_as *as, guest_va_t va, mfn_t mfn, unsigned perms);
+
+/*
+ * Remove the mapping at va; *old receives the frame it mapped.  Errors:
+ * -HESTIA_ENOENT nothing mapped, -HESTIA_EINVAL bad va.  TLBs are flushed.
+ */
+int hal_as_unmap(struct hal_as *as, guest_va_t va, mfn_t *old);
+
+/* Change the permissions of the mapping at va.  Errors as hal_as_unmap(). */
+int hal_as_protect(struct hal_as *as, guest_va_t va, unsigned perms);
+
+/*
+ * Translate va: frame and permissions of its mapping.  Returns 0, or
+ * -HESTIA_ENOENT if unmapped.  Context: any; does not touch the TLB.
+ */
+int hal_as_lookup(struct hal_as *as, guest_va_t va, mfn_t *mfn, unsigned *perms);
+
+/*
+ * Flush cached translations of va (MMU_FLUSH_ALL: the whole space) on this
+ * CPU.  map/unmap/protect already flush; this is for the guest's request.
+ */
+void hal_as_flush(struct hal_as *as, guest_va_t va);
+
+/* Number of page-table frames the space holds now (for accounting). */
+unsigned long hal_as_frames(const struct hal_as *as);
+
+#endif

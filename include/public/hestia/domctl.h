@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * HYPERCALL_domctl(ptr): domain control, dom0 only (-HESTIA_EPERM otherwise).
+ *
+ * dom0 builds a domU this way: create (memory is allocated and the domain
+ * is paused), write_memory to load the image and the start info page,
+ * start_vcpu with the entry point, then unpause.
+ */
+#ifndef HESTIA_PUBLIC_DOMCTL_H
+#define HESTIA_PUBLIC_DOMCTL_H
+
+#include "abi.h"
+
+#define DOMCTL_create 0
+#define DOMCTL_destroy 1
+#define DOMCTL_pause 2
+#define DOMCTL_unpause 3
+#define DOMCTL_getinfo 4      /* info on domid, or the next domain >= domid */
+#define DOMCTL_sched_set 5
+#define DOMCTL_sched_get 6
+#define DOMCTL_write_memory 7
+#define DOMCTL_start_vcpu 8
+
+#define DOMCTL_MAX_PAGES (1u << 20)   /* 4 GiB */
+#define DOMCTL_WEIGHT_DEFAULT 256
+#define DOMCTL_WEIGHT_MAX 65535
+
+/* Domain states reported by getinfo. */
+#define DOMSTATE_running 0   /* runnable or running */
+#define DOMSTATE_blocked 1   /* all vCPUs blocked */
+#define DOMSTATE_paused 2
+#define DOMSTATE_shutdown 3  /* shut down; reason in shutdown_reason */
+#define DOMSTATE_dying 4
+
+struct domctl_create {
+    uint64_t nr_pages;     /* pseudo-physical memory, 1..DOMCTL_MAX_PAGES */
+    uint32_t weight;       /* 0 = default */
+    uint32_t cap;          /* percent of one CPU, 0 = uncapped */
+    uint32_t max_vcpus;    /* 1..HESTIA_MAX_VCPUS */
+    uint32_t flags;        /* DOMCTL_CREATE_* */
+};
+#define DOMCTL_CREATE_PRIVILEGED 0x1 /* refused: only the boot creates dom0 */
+
+struct domctl_info {
+    hestia_domid_t domid;  /* OUT */
+    uint16_t pad;
+    uint32_t state;        /* DOMSTATE_* */
+    uint32_t shutdown_reason; /* SHUTDOWN_* when state is shutdown */
+    uint32_t nr_vcpus;
+    uint64_t nr_pages;
+    uint64_t max_pages;
+    uint64_t cpu_time_ns;  /* CPU time consumed by all vCPUs */
+    uint32_t weight;
+    uint32_t cap;
+    uint32_t flags;        /* DOMINFO_* */
+    uint32_t pad2;
+};
+#define DOMINFO_privileged 0x1
+
+struct domctl_sched {
+    uint32_t weight;       /* 1..DOMCTL_WEIGHT_MAX */
+    uint32_t cap;          /* 0..100*HESTIA_MAX_CPUS percent, 0 = uncapped */
+};
+
+/* Copy len bytes from the caller's buffer to domid's memory at gfn:offset. */
+struct domctl_write_memory {
+    uint64_t buf;
+    uint64_t gfn;
+    uint32_t offset;       /* may run across frames */
+    uint32_t len;          /* at most DOMCTL_WRITE_MAX */
+};
+#define DOMCTL_WRITE_MAX (1u << 20)
+
+/* Start vCPU `vcpu` of a created domain at entry with the given stack. */
+struct domctl_start_vcpu {
+    uint32_t vcpu;
+    uint32_t pad;
+    uint64_t entry_va;
+    uint64_t stack_va;
+    uint64_t start_info_gfn; /* hypervisor fills its fields (start_info.h) */
+};
+
+struct hestia_domctl {
+    uint32_t cmd;          /* DOMCTL_* */
+    uint32_t interface_version; /* HESTIA_ABI_VERSION */
+    hestia_domid_t domid;  /* target (create: OUT) */
+    uint16_t pad[3];
+    union {
+        struct domctl_create create;
+        struct domctl_info info;
+        struct domctl_sched sched;
+        struct domctl_write_memory write_memory;
+        struct domctl_start_vcpu start_vcpu;
+        uint8_t pad[128];
+    } u;
+};
+
+#endif

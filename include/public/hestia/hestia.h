@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+/* The whole guest ABI in one include. */
+#ifndef HESTIA_PUBLIC_HESTIA_H
+#define HESTIA_PUBLIC_HESTIA_H
+
+#include "abi.h"
+#include "errno.h"
+#include "trap.h"
+#include "shared_info.h"
+#include "start_info.h"
+#include "console.h"
+#include "sched.h"
+#include "event_channel.h"
+#include "grant_table.h"
+#include "mmu.h"
+#include "memory.h"
+#include "domctl.h"
+
+#endif

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The trap record: how exceptions, events and system calls reach a guest.
+ *
+ * Every arch delivers the same way: the hypervisor saves the interrupted
+ * guest context into vcpu_info.trap, sets evtchn_upcall_mask and jumps to
+ * the entry the guest registered with HYPERCALL_set_callbacks, in guest
+ * kernel mode, on the guest kernel stack.  The guest resumes with
+ * HYPERCALL_trap_return, which loads the context from vcpu_info.trap (the
+ * guest may have rewritten it, for instance to switch threads); the
+ * hypervisor never lets that context gain privilege.
+ *
+ * An exception raised while TRAP_FLAG_BUSY is still set (the guest has not
+ * yet copied the record out and cleared the flag, or returned) is a double
+ * fault: the domain is crashed.
+ */
+#ifndef HESTIA_PUBLIC_TRAP_H
+#define HESTIA_PUBLIC_TRAP_H
+
+#include <stdint.h>
+
+/* Portable trap kinds (trap.kind); trap.arch_vector has the raw vector. */
+#define HESTIA_TRAP_EVENT 0        /* event upcall (not an exception) */
+#define HESTIA_TRAP_PAGE_FAULT 1   /* fault_addr, error_code = HESTIA_PF_* */
+#define HESTIA_TRAP_INVALID_OP 2   /* undefined instruction */
+#define HESTIA_TRAP_PRIV_OP 3      /* privileged instruction refused */
+#define HESTIA_TRAP_PROTECTION 4   /* general protection / access violation */
+#define HESTIA_TRAP_DIVIDE 5       /* integer divide error */
+#define HESTIA_TRAP_BREAKPOINT 6
+#define HESTIA_TRAP_ALIGNMENT 7
+#define HESTIA_TRAP_FP 8
+#define HESTIA_TRAP_SYSCALL 9      /* system call from guest user mode */
+#define HESTIA_TRAP_OTHER 15
+
+#define HESTIA_PF_PRESENT 0x1   /* a mapping existed (protection fault) */
+#define HESTIA_PF_WRITE 0x2
+#define HESTIA_PF_USER 0x4      /* raised in guest user mode */
+#define HESTIA_PF_EXEC 0x8
+
+#define TRAP_FLAG_BUSY 0x1          /* record holds an undelivered-back context */
+#define TRAP_FLAG_FROM_USER 0x2     /* interrupted context was guest user mode */
+#define TRAP_FLAG_EVENTS_ENABLED 0x4 /* upcall mask was clear when interrupted */
+
+#define HESTIA_TRAP_REGS 48
+
+struct hestia_trap_record {
+    uint32_t kind;        /* HESTIA_TRAP_* */
+    uint32_t flags;       /* TRAP_FLAG_* */
+    uint32_t arch_vector; /* the CPU's own vector or cause */
+    uint32_t pad;
+    uint64_t error_code;
+    uint64_t fault_addr;
+    /* Interrupted registers; layout in hestia/arch/<arch>.h. */
+    uint64_t regs[HESTIA_TRAP_REGS];
+};
+
+/* HYPERCALL_set_callbacks(ptr): where the hypervisor enters the guest. */
+struct hestia_callbacks {
+    uint64_t event_entry;     /* event upcalls */
+    uint64_t exception_entry; /* faults and traps */
+    uint64_t syscall_entry;   /* system calls from guest user mode */
+    uint64_t kernel_stack;    /* stack loaded on entry from guest user mode */
+};
+
+/* HYPERCALL_vcpu_op(cmd, vcpu, ptr). */
+#define VCPUOP_set_kernel_stack 0 /* ptr = stack pointer value itself */
+#define VCPUOP_get_runtime 1      /* ptr -> uint64_t: ns this vCPU has run */
+#define VCPUOP_enter_user 2       /* ptr -> struct hestia_trap_record: start user mode */
+
+#endif
