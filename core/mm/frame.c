@@ -287,6 +287,20 @@ bool frame_release(mfn_t mfn)
     return freed;
 }
 
+int frame_free_unref(mfn_t mfn)
+{
+    unsigned long flags = spin_lock_irqsave(&mm.lock);
+    long idx = frame_index(mfn);
+    BUG_ON(idx < 0 || !bit_test((unsigned long)idx));
+    int rc = -HESTIA_EBUSY;
+    if (mm.info[idx].refs == 0) {
+        give_back((unsigned long)idx);
+        rc = 0;
+    }
+    spin_unlock_irqrestore(&mm.lock, flags);
+    return rc;
+}
+
 bool frame_valid(mfn_t mfn)
 {
     return frame_index(mfn) >= 0;
@@ -300,7 +314,8 @@ unsigned frame_owner(mfn_t mfn)
     return mm.info[idx].owner;
 }
 
-int frame_get(mfn_t mfn)
+/* want: the required owner, or FRAME_OWNER_FREE for "any domain". */
+static int get_ref(mfn_t mfn, unsigned want)
 {
     long idx = frame_index(mfn);
     if (idx < 0)
@@ -310,12 +325,26 @@ int frame_get(mfn_t mfn)
     int rc = 0;
     if (owner == FRAME_OWNER_FREE || owner == FRAME_OWNER_HYP || owner == FRAME_OWNER_ORPHAN)
         rc = -HESTIA_EINVAL;
+    else if (want != FRAME_OWNER_FREE && owner != want)
+        rc = -HESTIA_EINVAL;
     else if (mm.info[idx].refs == UINT32_MAX)
         rc = -HESTIA_EBUSY;
     else
         mm.info[idx].refs++;
     spin_unlock_irqrestore(&mm.lock, flags);
     return rc;
+}
+
+int frame_get(mfn_t mfn)
+{
+    return get_ref(mfn, FRAME_OWNER_FREE);
+}
+
+int frame_get_owned(mfn_t mfn, unsigned owner)
+{
+    if (owner >= FRAME_OWNER_ORPHAN)
+        return -HESTIA_EINVAL;
+    return get_ref(mfn, owner);
 }
 
 void frame_put(mfn_t mfn)

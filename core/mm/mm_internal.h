@@ -10,6 +10,7 @@
 
 /* Per-domain memory state (d->mm). */
 struct mm_dom {
+    spinlock_t lock;        /* p2m entries and counters */
     uint32_t *p2m;          /* gfn -> mfn, P2M_EMPTY when not populated */
     uint64_t gfn_limit;     /* gfns are 0..gfn_limit-1 (== max_pages) */
     uint64_t nr_pages;      /* populated gfns */
@@ -32,6 +33,16 @@ mfn_t frame_alloc_owner(unsigned owner);
  * orphaned and freed by the last frame_put().  Returns true if freed now.
  */
 bool frame_release(mfn_t mfn);
+
+/*
+ * frame_get() that also checks the frame still belongs to owner, in one
+ * step under the frame lock, so a frame released and reused between a
+ * p2m lookup and the reference is never taken.  -HESTIA_EINVAL otherwise.
+ */
+int frame_get_owned(mfn_t mfn, unsigned owner);
+
+/* Free a domain's frame only if unreferenced: 0 or -HESTIA_EBUSY. */
+int frame_free_unref(mfn_t mfn);
 
 /* Heap tags of a hypervisor frame (see FRAME_TAG_*). */
 void frame_set_tag(mfn_t mfn, unsigned tag, uint32_t aux);
