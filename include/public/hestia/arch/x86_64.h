@@ -86,7 +86,7 @@
  * RFLAGS bits a guest controls (CF PF AF ZF SF TF DF OF AC ID); IF is
  * always set and IOPL always 0 when a context is loaded.
  */
-#define HESTIA_X86_64_RFLAGS_GUEST 0x00254fd5ull
+#define HESTIA_X86_64_RFLAGS_GUEST 0x00240dd5ull
 
 /* Hypercall stubs: rax = nr, rdi rsi rdx r10 r8 = a0..a4. */
 static inline long hestia_hypercall5(unsigned long nr, unsigned long a0, unsigned long a1,
