@@ -54,4 +54,11 @@ void heap_reset(void);
 /* Page-table frame limit of a domain with max_pages of memory. */
 unsigned long mm_pt_limit_for(uint64_t max_pages);
 
+/*
+ * Between pvmmu.c and grant.c: unmap every grant mapping d holds in
+ * address space handle (before the space is destroyed).  Must be called
+ * without d's MMU lock held.
+ */
+void grant_unmap_space(struct domain *d, uint64_t handle);
+
 #endif
