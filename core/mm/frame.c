@@ -17,6 +17,21 @@
 
 #include "mm_internal.h"
 
+/*
+ * Under AddressSanitizer (host unit tests) free frames are poisoned, so
+ * any access through the direct map to a frame that is not allocated --
+ * a use after free of guest memory or of a page table -- is reported.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+void __asan_poison_memory_region(void const volatile *addr, size_t size);
+void __asan_unpoison_memory_region(void const volatile *addr, size_t size);
+#define POISON_FRAME(mfn) __asan_poison_memory_region(hal_frame_to_virt(mfn), HAL_PAGE_SIZE)
+#define UNPOISON(p, n) __asan_unpoison_memory_region((p), (n))
+#else
+#define POISON_FRAME(mfn) ((void)(mfn))
+#define UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 struct frame_info {
     uint16_t owner; /* domid or FRAME_OWNER_* */
     uint16_t tag;   /* FRAME_TAG_* for hypervisor frames */
@@ -107,6 +122,7 @@ static void take(unsigned long idx, unsigned owner)
 static void give_back(unsigned long idx)
 {
     BUG_ON(!bit_test(idx));
+    POISON_FRAME(index_to_mfn(idx));
     bit_clear(idx);
     mm.info[idx].owner = FRAME_OWNER_FREE;
     mm.info[idx].tag = FRAME_TAG_NONE;
@@ -148,6 +164,8 @@ void mm_init(const struct hal_boot_info *bi)
     }
     if (mm.total == 0)
         return;
+    for (unsigned i = 0; i < mm.nr_regions; i++)
+        UNPOISON(hal_frame_to_virt(mm.regions[i].base), mm.regions[i].nr * HAL_PAGE_SIZE);
 
     /* The tables themselves: frame_info array, then the bitmap. */
     size_t info_bytes = ALIGN_UP(mm.total * sizeof(struct frame_info), (size_t)8);
@@ -173,6 +191,9 @@ void mm_init(const struct hal_boot_info *bi)
     for (unsigned long i = 0; i < meta; i++)
         take(mm.regions[r].first + i, FRAME_OWNER_HYP);
     mm.hint = 0;
+    for (unsigned long i = 0; i < mm.total; i++)
+        if (!bit_test(i))
+            POISON_FRAME(index_to_mfn(i));
 }
 
 unsigned long mm_free_frames(void)
@@ -187,8 +208,11 @@ unsigned long mm_total_frames(void)
 
 static void zero_frames(mfn_t mfn, unsigned long n)
 {
-    for (unsigned long i = 0; i < n; i++)
-        memset(hal_frame_to_virt(mfn + i), 0, HAL_PAGE_SIZE);
+    for (unsigned long i = 0; i < n; i++) {
+        void *p = hal_frame_to_virt(mfn + i);
+        UNPOISON(p, HAL_PAGE_SIZE);
+        memset(p, 0, HAL_PAGE_SIZE);
+    }
 }
 
 mfn_t frame_alloc_owner(unsigned owner)
