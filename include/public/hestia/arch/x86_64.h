@@ -44,6 +44,8 @@
 
 /* Guest VA layout (see above). */
 #define HESTIA_X86_64_GUEST_VIRT_BASE 0x0000000040000000ull /* gfn 0 of every domain */
+/* Shared info page: at the top of the kernel window, outside the memory window. */
+#define HESTIA_X86_64_SHARED_INFO_VA 0x0000007ffffff000ull
 #define HESTIA_X86_64_KERNEL_VA_START 0x0000000040000000ull
 #define HESTIA_X86_64_KERNEL_VA_END 0x0000008000000000ull
 #define HESTIA_X86_64_USER_LOW_START 0x0000000000001000ull
