@@ -2,7 +2,6 @@
 /* The PC console: the shared NS16550 driver on COM1 through port I/O. */
 #include <hal/console.h>
 #include <hal/drivers/ns16550.h>
-#include <hal/entry.h>
 #include <x86/io.h>
 #include <x86/pc.h>
 
@@ -33,17 +32,6 @@ void pc_uart_enable_rx_irq(void)
 {
     ioapic_route(PC_COM1_IRQ, PC_VEC_UART);
     ns16550_rx_irq(&com1, true);
-}
-
-void pc_uart_poll(void)
-{
-    /* Bounded: a stuck "data ready" must not livelock the interrupt handler. */
-    for (int i = 0; i < 64; i++) {
-        int c = ns16550_getc(&com1);
-        if (c < 0)
-            break;
-        core_console_input(c);
-    }
 }
 
 /* Write one byte to COM1, waiting while the transmitter is busy. */
