@@ -94,6 +94,59 @@ static void t_sleep_accuracy(struct tctx *t)
 }
 
 static volatile int timer_seen;
+static volatile uint64_t timer_seen_at;
+static void seen_thread(void *arg)
+{
+    (void)arg;
+    thread_sleep_ns(5000000);
+    timer_seen_at = time_now_ns();
+    timer_seen = 1;
+}
+
+/* The timer interrupts a running (not blocked) guest on time. */
+static void t_timer_running(struct tctx *t)
+{
+    timer_seen = 0;
+    uint64_t start = time_now_ns();
+    struct thread *th = thread_create("seen", seen_thread, NULL);
+    thread_yield();
+    unsigned long ev0 = trap_events;
+    while (!timer_seen && time_now_ns() - start < 100000000)
+        ;
+    T_CHECK(t, timer_seen, "no timer event while running (mask %u pending %u sel %x p0 %x ev %lu)",
+            vcpu->evtchn_upcall_mask, vcpu->evtchn_upcall_pending, vcpu->evtchn_pending_sel,
+            shared->evtchn_pending[0], trap_events - ev0);
+    uint64_t late = timer_seen_at - start;
+    T_CHECK(t, late < 5000000 + 5000000, "timer %llu ns after a 5 ms deadline",
+            (unsigned long long)late);
+    thread_join(th);
+}
+
+/* set_timer directly: the VIRQ_TIMER event interrupts a spinning guest on time. */
+static void t_timer_raw(struct tctx *t)
+{
+    uint64_t worst = 0;
+    for (int i = 0; i < 5; i++) {
+        unsigned long ev0 = trap_events;
+        uint64_t start = time_now_ns(), deadline = start + 5000000;
+        T_EQ(t, hc_set_timer(deadline), 0);
+        while (trap_events == ev0 && time_now_ns() - start < 200000000)
+            ;
+        uint64_t now = time_now_ns();
+        if (trap_events == ev0)
+            t_fail(t, "no event within 200 ms");
+        else if (now < deadline)
+            t_fail(t, "event %llu ns early", (unsigned long long)(deadline - now));
+        else if (now - deadline > worst)
+            worst = now - deadline;
+    }
+    T_CHECK(t, worst < 5000000, "event %llu ns late", (unsigned long long)worst);
+    time_program(0);
+    if (!t->failed)
+        ksnprintf(t->detail, sizeof(t->detail), "worst lateness %llu ns",
+                  (unsigned long long)worst);
+}
+
 static void t_timer_ops(struct tctx *t)
 {
     T_EQ(t, hc_set_timer(0), 0);
@@ -395,6 +448,10 @@ static void t_memory_op(struct tctx *t)
     long g = frame_alloc();
     if (g >= 0) {
         struct memop_range r = { .gfn = (uint64_t)g, .count = 1 };
+        /* Still mapped in our window: the frame is referenced. */
+        T_EQ(t, hc_memory(MEMOP_release, &r), -HESTIA_EBUSY);
+        T_EQ(t, mmu_unmap(0, (uintptr_t)gfn_to_va((uint64_t)g)), 0);
+        r.done = 0;
         T_EQ(t, hc_memory(MEMOP_release, &r), 0);
         T_EQ(t, r.done, 1);
         uintptr_t va = kva_alloc(1);
@@ -402,6 +459,9 @@ static void t_memory_op(struct tctx *t)
         r.done = 0;
         T_EQ(t, hc_memory(MEMOP_populate, &r), 0);
         T_EQ(t, r.done, 1);
+        T_EQ(t, mmu_map(0, (uintptr_t)gfn_to_va((uint64_t)g), (uint64_t)g,
+                        MMU_PERM_READ | MMU_PERM_WRITE | MMU_PERM_EXEC), 0);
+        *(volatile uint64_t *)gfn_to_va((uint64_t)g) = 1;
         r.count = MEMOP_MAX_COUNT + 1;
         T_CHECK(t, hc_memory(MEMOP_release, &r) < 0, "oversized release");
         r.gfn = ~0ull;
@@ -524,6 +584,8 @@ static const struct {
     { "time", t_time },
     { "timer-ops", t_timer_ops },
     { "sleep-accuracy", t_sleep_accuracy },
+    { "timer-raw", t_timer_raw },
+    { "timer-running", t_timer_running },
     { "sched-ops", t_sched_ops },
     { "evtchn-ipi", t_evtchn_ipi },
     { "evtchn-loopback", t_evtchn_loopback },

@@ -43,29 +43,17 @@ static void t_grant_map(struct tctx *t)
     T_CHECK(t, ref > 0 && roref > 0, "grant %ld %ld", ref, roref);
     if (ref <= 0 || roref <= 0)
         return;
-    uintptr_t va = kva_alloc(1), va2 = kva_alloc(1);
-    grant_handle_t h, h2;
-    long r = gnttab_map(DOMID_SELF, (grant_ref_t)ref, va, 0, false, &h);
-    if (r < 0)
-        r = gnttab_map(me, (grant_ref_t)ref, va, 0, false, &h);
-    T_EQ(t, r, 0);
-    if (r == 0) {
-        T_EQ(t, *(volatile uint64_t *)va, 0xfeedf00dull);
-        *(volatile uint64_t *)(va + 8) = 99;
-        T_EQ(t, direct[1], 99);
-        /* Revoking while mapped is refused; the frame stays pinned. */
-        T_EQ(t, gnttab_end((grant_ref_t)ref), -HESTIA_EBUSY);
-        T_EQ(t, gnttab_unmap(va, 0, h), 0);
-        T_CHECK(t, gnttab_unmap(va, 0, h) < 0, "double unmap accepted");
-    }
-    /* A read-only grant cannot be mapped writable; read-only it can. */
-    T_CHECK(t, gnttab_map(me, (grant_ref_t)roref, va2, 0, false, &h2) < 0,
-            "read-only grant mapped writable");
-    T_EQ(t, gnttab_map(me, (grant_ref_t)roref, va2, 0, true, &h2), 0);
-    T_EQ(t, *(volatile uint64_t *)va2, 0xfeedf00dull);
-    T_EQ(t, arch_probe_write(va2, 1), -1);
-    T_EQ(t, trap_last.kind, HESTIA_TRAP_PAGE_FAULT);
-    T_EQ(t, gnttab_unmap(va2, 0, h2), 0);
+    uintptr_t va = kva_alloc(1);
+    grant_handle_t h;
+    /*
+     * Our own frames are mapped with mmu_op: mapping our own grant is
+     * refused whatever the entry says (the real mappings are tested between
+     * two domains in multi-domain and isolation).
+     */
+    T_EQ(t, gnttab_map(DOMID_SELF, (grant_ref_t)ref, va, 0, false, &h), -HESTIA_EINVAL);
+    T_EQ(t, gnttab_map(me, (grant_ref_t)roref, va, 0, true, &h), -HESTIA_EINVAL);
+    uint64_t v;
+    T_EQ(t, arch_probe_read(va, &v), -1);
     /* Ended grants, bad refs and bad handles. */
     T_EQ(t, gnttab_end((grant_ref_t)ref), 0);
     T_EQ(t, gnttab_end((grant_ref_t)roref), 0);
@@ -97,34 +85,39 @@ static void t_grant_copy(struct tctx *t)
     char *s = gfn_to_va((uint64_t)src), *d = gfn_to_va((uint64_t)dst);
     for (int i = 0; i < 256; i++)
         s[i] = (char)(i * 7);
-    long ref = gnttab_grant(me, (uint64_t)src, true);
-    T_CHECK(t, ref > 0, "grant");
+    /* Frame to frame inside our own memory. */
     struct gnttab_copy c = { 0 };
-    c.source.u = (uint64_t)ref;
-    c.source.domid = me;
+    c.source.u = (uint64_t)src;
+    c.source.domid = DOMID_SELF;
     c.source.offset = 16;
     c.dest.u = (uint64_t)dst;
     c.dest.domid = DOMID_SELF;
     c.dest.offset = 32;
     c.len = 100;
-    c.flags = GNTCOPY_source_gref;
     T_EQ(t, gnttab_copy_op(&c), 0);
     bool same = true;
     for (int i = 0; i < 100; i++)
         same &= d[32 + i] == s[16 + i];
     T_CHECK(t, same, "copied bytes differ");
-    /* Crossing a page end, writing through a read-only grant. */
+    /* Across a page end; from a gfn beyond our memory; a grant of our own. */
     c.len = 200;
     c.dest.offset = 4000;
     T_CHECK(t, gnttab_copy_op(&c) < 0, "copy across the page end");
-    c.len = 8;
     c.dest.offset = 0;
-    c.flags = GNTCOPY_dest_gref;
-    c.dest.u = (uint64_t)ref;
-    c.dest.domid = me;
-    c.source.u = (uint64_t)dst;
-    c.source.domid = DOMID_SELF;
-    T_CHECK(t, gnttab_copy_op(&c) < 0, "copy into a read-only grant");
+    c.len = 8;
+    c.source.u = start_info->nr_pages + 5;
+    T_CHECK(t, gnttab_copy_op(&c) < 0, "copy from a gfn beyond memory");
+    long ref = gnttab_grant(me, (uint64_t)src, true);
+    c.source.u = (uint64_t)ref;
+    c.flags = GNTCOPY_source_gref;
+    T_CHECK(t, gnttab_copy_op(&c) < 0, "copy through our own grant");
+    /* Another domain's frame without a grant. */
+    c.flags = 0;
+    c.source.u = 1;
+    c.source.domid = (hestia_domid_t)(me ? 0 : 1);
+    T_CHECK(t, gnttab_copy_op(&c) < 0, "copy from a foreign frame without a grant");
+    c.flags = 0x80;
+    T_CHECK(t, gnttab_copy_op(&c) < 0, "unknown copy flags");
     gnttab_end((grant_ref_t)ref);
     frame_free((uint64_t)src);
     frame_free((uint64_t)dst);

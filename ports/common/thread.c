@@ -78,15 +78,20 @@ static void sleepers_insert(struct thread *t)
     *p = t;
 }
 
-/* The earliest moment the timer must fire: a sleeper or the slice end. */
+/*
+ * The earliest moment the timer must fire: a sleeper or the end of the
+ * running thread's slice when others wait.  A slice already over only sets
+ * need_resched (the switch happens on the way out of the event handler);
+ * re-arming for "now" would just raise the timer event again and again.
+ */
 static void reprogram(uint64_t now)
 {
     uint64_t d = sleepers ? sleepers->wake_ns : 0;
     if (runq_head && current != &idle_thread) {
         uint64_t slice_end = current->run_start_ns + SLICE_NS;
         if (slice_end <= now)
-            slice_end = now + 1;
-        if (!d || slice_end < d)
+            need_resched = true;
+        else if (!d || slice_end < d)
             d = slice_end;
     }
     time_program(d);
@@ -250,6 +255,8 @@ void threads_timer(uint64_t now)
         sleepers = t->next;
         t->state = T_RUNNABLE;
         runq_push(t);
+        /* A sleeper runs as soon as it wakes: sleeps stay accurate under load. */
+        need_resched = true;
     }
     if (runq_head &&
         (current == &idle_thread || now >= current->run_start_ns + SLICE_NS))

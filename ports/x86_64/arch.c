@@ -3,6 +3,8 @@
 #include <port/arch_regs.h>
 #include <port/kernel.h>
 
+_Static_assert(PORT_VIRT_BASE == HESTIA_X86_64_GUEST_VIRT_BASE, "link base");
+
 uint64_t arch_trap_pc(const struct hestia_trap_record *r) { return r->regs[PX_RIP]; }
 void arch_trap_set_pc(struct hestia_trap_record *r, uint64_t pc) { r->regs[PX_RIP] = pc; }
 uint64_t arch_trap_sp(const struct hestia_trap_record *r) { return r->regs[PX_RSP]; }
@@ -25,6 +27,7 @@ void arch_user_context(struct hestia_trap_record *r, uint64_t pc, uint64_t sp, u
     r->regs[PX_RDI] = a0;
     r->regs[PX_RSI] = a1;
     r->regs[PX_RFLAGS] = 0x202; /* IF: the hypervisor sanitizes the rest */
+    r->regs[PX_MODE] = HESTIA_X86_64_MODE_USER;
 }
 
 /* Slots as in entry.S: rbx rbp r12 r13 r14 r15 rsp rip rdi. */
