@@ -34,7 +34,10 @@ static uint64_t gdt[8] __attribute__((aligned(16))) = {
 };
 static struct tss64 tss __attribute__((aligned(16)));
 static struct gate64 idt[256] __attribute__((aligned(16)));
+/* IST stacks: #DF (blown stack), #DB/NMI/#MC (may hit before syscall_entry switched RSP). */
 static uint8_t df_stack[4096] __attribute__((aligned(16)));
+static uint8_t db_stack[4096] __attribute__((aligned(16)));
+static uint8_t nmi_stack[4096] __attribute__((aligned(16)));
 
 #define GATE_INTR 0x8e      /* present, DPL 0, 64-bit interrupt gate */
 #define GATE_INTR_USER 0xee /* same, callable from ring 3 with int n */
@@ -63,6 +66,8 @@ static void load_tables(void)
     uint64_t limit = sizeof(tss) - 1;
     tss.iomap_base = sizeof(tss);
     tss.ist[0] = (uint64_t)(df_stack + sizeof(df_stack));
+    tss.ist[1] = (uint64_t)(db_stack + sizeof(db_stack));
+    tss.ist[2] = (uint64_t)(nmi_stack + sizeof(nmi_stack));
     gdt[SEL_TSS / 8] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) |
                        (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
     gdt[SEL_TSS / 8 + 1] = base >> 32;
@@ -86,6 +91,14 @@ static void load_tables(void)
         set_gate(v, (uint64_t)(x86_64_vector_base + 16 * v), GATE_INTR, 0);
     /* A double fault may come from a blown stack: give it its own. */
     set_gate(8, (uint64_t)(x86_64_vector_base + 16 * 8), GATE_INTR, 1);
+    /*
+     * A guest that sets TF and executes syscall gets its #DB delivered in
+     * ring 0 at syscall_entry, before RSP is ours: never push onto the
+     * guest's stack.  Same for NMI and #MC.
+     */
+    set_gate(1, (uint64_t)(x86_64_vector_base + 16 * 1), GATE_INTR, 2);
+    set_gate(2, (uint64_t)(x86_64_vector_base + 16 * 2), GATE_INTR, 3);
+    set_gate(18, (uint64_t)(x86_64_vector_base + 16 * 18), GATE_INTR, 3);
     /* Ring 3 may raise these with int n; every other int n is a #GP. */
     set_gate(3, (uint64_t)(x86_64_vector_base + 16 * 3), GATE_INTR_USER, 0);
     set_gate(VEC_INT80, (uint64_t)(x86_64_vector_base + 16 * VEC_INT80), GATE_INTR_USER, 0);

@@ -82,6 +82,12 @@ void x86_64_time_init(void)
     lapic_timer_start(0);
     tsc_hz = (t1 - t0) * (1000 / CALIBRATE_MS);
     lapic_hz = (uint64_t)(0xffffffffu - left) * (1000 / CALIBRATE_MS);
+    /*
+     * Round away the few loop iterations of measuring error: under
+     * -icount shift=0 this gives exactly 1 GHz (1 ns = 1 instruction).
+     */
+    tsc_hz = (tsc_hz + 500000) / 1000000 * 1000000;
+    lapic_hz = (lapic_hz + 50000) / 100000 * 100000;
     if (!tsc_hz || !lapic_hz)
         core_panic("x86_64: timer calibration failed (tsc %lu, lapic %lu)", (unsigned long)tsc_hz,
                    (unsigned long)lapic_hz);

@@ -59,6 +59,12 @@ void x86_64_trap_hyp(struct x86_64_frame *f)
 {
     if (handle_irq(f->vector))
         return;
+    /*
+     * #DB in ring 0 only comes from a guest's TF across syscall (we use no
+     * debug registers); the guest's RFLAGS, with TF, are restored on exit.
+     */
+    if (f->vector == 1)
+        return;
     dump(f);
     core_panic("hypervisor fault");
 }
@@ -127,9 +133,14 @@ static unsigned trap_kind(struct vcpu *v, const struct x86_64_frame *f)
 void x86_64_trap_guest(struct x86_64_frame *f)
 {
     struct hal_vcpu *hv = x86_64_current;
-    if (!hv || f != &hv->frame) {
+    if (!hv) {
         dump(f);
         core_panic("x86_64: guest exit without a current vCPU");
+    }
+    /* IST vectors (#DB, NMI, #MC, #DF) saved the frame on their own stack. */
+    if (f != &hv->frame) {
+        hv->frame = *f;
+        f = &hv->frame;
     }
     struct vcpu *v = hv->v;
     unsigned long vec = f->vector;

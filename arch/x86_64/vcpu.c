@@ -229,6 +229,9 @@ static bool sync_kview(struct hal_vcpu *hv)
 
 void hal_vcpu_run(struct hal_vcpu *hv)
 {
+    /* Never iretq to a non-canonical RIP (#GP in ring 0): let the guest fault at 0. */
+    if (hv->frame.rip >= LOWER_HALF_END)
+        hv->frame.rip = 0;
     x86_64_current = hv;
     uint64_t cr0 = read_cr0();
     uint64_t want = fpu_owner == hv ? cr0 & ~CR0_TS : cr0 | CR0_TS;

@@ -11,7 +11,7 @@
  * Address layout (guest virtual, lower canonical half only):
  *   [0x1000, 1 GiB)           user window, low part  (user address spaces)
  *   [1 GiB, 512 GiB)          kernel window          (address space 0)
- *   [512 GiB, 0x8000_0000_0000) user window, high part (user address spaces)
+ *   [512 GiB, 0x7fff_ffff_f000) user window, high part (user address spaces)
  *   upper half                hypervisor, never mappable by a guest
  * In guest-kernel mode the kernel window and the current user space are
  * visible; in guest-user mode only the user space.
@@ -51,7 +51,8 @@
 #define HESTIA_X86_64_USER_LOW_START 0x0000000000001000ull
 #define HESTIA_X86_64_USER_LOW_END 0x0000000040000000ull
 #define HESTIA_X86_64_USER_HIGH_START 0x0000008000000000ull
-#define HESTIA_X86_64_USER_HIGH_END 0x0000800000000000ull
+/* The last page stays unmapped: a syscall there would return to a non-canonical RIP. */
+#define HESTIA_X86_64_USER_HIGH_END 0x00007ffffffff000ull
 
 /* Selectors a guest runs with (both modes). */
 #define HESTIA_X86_64_GUEST_CS 0x2b
