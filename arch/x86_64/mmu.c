@@ -39,6 +39,17 @@ uint64_t x86_64_hyp_pml4e(unsigned slot)
     return boot_pml4[slot];
 }
 
+/*
+ * A domain may be destroyed while its tables are still in CR3 (it crashed
+ * in its own hypercall): before such a frame is freed and reused, fall back
+ * to the hypervisor's own tables (same upper half, empty lower half).
+ */
+void x86_64_unload_cr3(mfn_t table)
+{
+    if ((read_cr3() & PTE_ADDR) >> HAL_PAGE_SHIFT == table)
+        write_cr3(virt_to_phys(boot_pml4));
+}
+
 void x86_64_mmu_init(void)
 {
     /*
@@ -115,6 +126,7 @@ void hal_as_destroy(struct hal_as *as, hal_unmap_fn dropped, void *ctx)
 {
     if (!as)
         return;
+    x86_64_unload_cr3(as->pml4_mfn);
     free_level(as, as->pml4, 3, 0, dropped, ctx);
     core_frame_free(as->dom, as->pml4_mfn);
     core_heap_free(as);

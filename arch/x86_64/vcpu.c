@@ -94,8 +94,10 @@ void hal_vcpu_destroy(struct hal_vcpu *hv)
         fpu_owner = NULL;
     if (x86_64_current == hv)
         x86_64_current = NULL;
-    if (hv->kview_pml4_mfn && hv->kview_pml4_mfn != MFN_INVALID)
+    if (hv->kview_pml4_mfn && hv->kview_pml4_mfn != MFN_INVALID) {
+        x86_64_unload_cr3(hv->kview_pml4_mfn);
         core_frame_free(NULL, hv->kview_pml4_mfn);
+    }
     if (hv->kview_pdpt_mfn && hv->kview_pdpt_mfn != MFN_INVALID)
         core_frame_free(NULL, hv->kview_pdpt_mfn);
     core_heap_free(hv->alloc);

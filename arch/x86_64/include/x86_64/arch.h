@@ -97,6 +97,7 @@ void x86_64_set_rsp0(uint64_t rsp0);
 /* mmu.c */
 void x86_64_mmu_init(void);
 uint64_t x86_64_hyp_pml4e(unsigned slot);
+void x86_64_unload_cr3(mfn_t table);
 uint64_t *x86_64_table(uint64_t entry); /* direct-map pointer to the table an entry names */
 
 /* time.c */
