@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* GDT, TSS, IDT, syscall MSRs and control registers of the boot CPU. */
+#include <x86/desc.h>
 #include <x86/io.h>
 #include <x86/pc.h>
 #include <x86_64/arch.h>
@@ -26,12 +27,7 @@ struct desc_ptr {
     uint64_t base;
 } __attribute__((packed));
 
-static uint64_t gdt[8] __attribute__((aligned(16))) = {
-    [SEL_KCODE / 8] = 0x00af9a000000ffffull,
-    [SEL_KDATA / 8] = 0x00cf92000000ffffull,
-    [SEL_UDATA / 8] = 0x00cff2000000ffffull,
-    [SEL_UCODE / 8] = 0x00affa000000ffffull,
-};
+static uint64_t gdt[8] __attribute__((aligned(16)));
 static struct tss64 tss __attribute__((aligned(16)));
 static struct gate64 idt[256] __attribute__((aligned(16)));
 /* IST stacks: #DF (blown stack), #DB/NMI/#MC (may hit before syscall_entry switched RSP). */
@@ -61,15 +57,18 @@ void x86_64_set_rsp0(uint64_t rsp0)
 
 static void load_tables(void)
 {
+    gdt[SEL_KCODE / 8] = x86_desc(0, 0xfffff, DESC_P | DESC_DPL(0) | DESC_CODE, DESC_G | DESC_L);
+    gdt[SEL_KDATA / 8] = x86_desc(0, 0xfffff, DESC_P | DESC_DPL(0) | DESC_DATA, DESC_G | DESC_DB);
+    gdt[SEL_UDATA / 8] = x86_desc(0, 0xfffff, DESC_P | DESC_DPL(3) | DESC_DATA, DESC_G | DESC_DB);
+    gdt[SEL_UCODE / 8] = x86_desc(0, 0xfffff, DESC_P | DESC_DPL(3) | DESC_CODE, DESC_G | DESC_L);
+
     /* TSS descriptor (16 bytes); no I/O bitmap: iomap_base beyond the limit. */
     uint64_t base = (uint64_t)&tss;
-    uint64_t limit = sizeof(tss) - 1;
     tss.iomap_base = sizeof(tss);
     tss.ist[0] = (uint64_t)(df_stack + sizeof(df_stack));
     tss.ist[1] = (uint64_t)(db_stack + sizeof(db_stack));
     tss.ist[2] = (uint64_t)(nmi_stack + sizeof(nmi_stack));
-    gdt[SEL_TSS / 8] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) |
-                       (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
+    gdt[SEL_TSS / 8] = x86_desc((uint32_t)base, sizeof(tss) - 1, DESC_P | DESC_TSS_AVAIL, 0);
     gdt[SEL_TSS / 8 + 1] = base >> 32;
 
     struct desc_ptr gdtr = {sizeof(gdt) - 1, (uint64_t)gdt};
