@@ -42,6 +42,9 @@ uint64_t hal_time_ns(void)
 
 void hal_timer_set(uint64_t deadline_ns)
 {
+    /* The scheduler re-arms on every guest entry: skip the LAPIC if nothing changed. */
+    if (deadline_ns == deadline && deadline_ns)
+        return;
     deadline = deadline_ns;
     if (!deadline_ns) {
         lapic_timer_start(0);
@@ -65,7 +68,9 @@ void x86_64_timer_irq(void)
         deadline = 0;
         core_timer_interrupt();
     } else {
-        hal_timer_set(deadline); /* capped sleep or early wake: re-arm */
+        uint64_t d = deadline; /* capped sleep or early wake: re-arm */
+        deadline = 0;
+        hal_timer_set(d);
     }
 }
 
