@@ -57,6 +57,17 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
         }
         while (*p >= '0' && *p <= '9')
             width = width * 10 + (*p++ - '0');
+        int prec = -1;
+        if (*p == '.') {
+            p++;
+            prec = 0;
+            if (*p == '*') {
+                prec = va_arg(ap, int);
+                p++;
+            }
+            while (*p >= '0' && *p <= '9')
+                prec = prec * 10 + (*p++ - '0');
+        }
         while (*p == 'l' || *p == 'z') {
             lng += (*p == 'z') ? 2 : 1;
             p++;
@@ -117,7 +128,10 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
             break;
         }
         if (str) {
-            int sl = (int)kstrlen(str);
+            int sl = 0;
+            /* A precision bounds the read: the string need not be terminated. */
+            while ((prec < 0 || sl < prec) && str[sl])
+                sl++;
             if (!left)
                 out_pad(&o, ' ', width - sl);
             for (int i = 0; i < sl; i++)

@@ -28,7 +28,12 @@ void bench_report(const char *name, uint64_t value, const char *unit)
 
 void test_done(void)
 {
-    printk("HESTIA DONE %u %u\n", test_passed, test_failed);
+    /* Only dom0 ends the run; a domU reports to dom0 through its shutdown reason. */
+    if (start_info->flags & SIF_PRIVILEGED)
+        printk("HESTIA DONE %u %u\n", test_passed, test_failed);
+    else
+        printk("dom%u finished: %u passed, %u failed\n", start_info->domid, test_passed,
+               test_failed);
     hc_sched(SCHEDOP_shutdown, test_failed ? SHUTDOWN_crash : SHUTDOWN_poweroff);
     panic("shutdown returned");
 }

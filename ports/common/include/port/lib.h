@@ -17,7 +17,7 @@
 
 /*
  * printf subset: %d %i %u %x %X %o %c %s %p %%, the l/ll/z length
- * modifiers, width, '0' padding and '-' alignment.  Always NUL-terminates
+ * modifiers, width (or *), '0' padding, '-' alignment and %.Ns / %.*s.  Always NUL-terminates
  * (size > 0) and returns the length the full output would have had.
  */
 int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
