@@ -76,8 +76,8 @@ static uint64_t cpu_ns(long dom)
 
 static void sched_weights(void)
 {
-    long a = spawn("role=burner", 256, 256, 0, true);
-    long b = spawn("role=burner", 256, 512, 0, true);
+    long a = spawn("role=burner", 1024, 256, 0, true);
+    long b = spawn("role=burner", 1024, 512, 0, true);
     if (a < 0 || b < 0) {
         test_report("multi.sched-weight", TR_FAIL, "create %ld %ld", a, b);
         return;
@@ -98,7 +98,7 @@ static void sched_weights(void)
 
 static void sched_cap(void)
 {
-    long a = spawn("role=burner", 256, 256, 25, true);
+    long a = spawn("role=burner", 1024, 256, 25, true);
     if (a < 0) {
         test_report("multi.sched-cap", TR_FAIL, "create %ld", a);
         return;
