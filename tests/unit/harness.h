@@ -36,6 +36,8 @@
 #include <core/sched.h>
 #include <core/timer.h>
 #include <host/host.h>
+#include <stdio.h>
+#include <string.h>
 
 /* ---- registration ---- */
 
