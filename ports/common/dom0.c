@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * dom0: runs a scenario (test=smoke|multi|isolation|bench) or a script
- * (script=cmd;cmd;...) and then, unless a test ran, the interactive
- * toolstack prompt.  Scenarios build their domUs from the first boot
+ * (script=cmd;cmd;..., the last word of the command line: it runs to the
+ * end) and then, unless a test ran, the interactive toolstack prompt.  Scenarios build their domUs from the first boot
  * module given to dom0 (module=<label> picks another), with role=... set
  * on the domU's command line.
  */
@@ -247,8 +247,9 @@ void dom0_main(void)
         return; /* test_done() powers off */
     }
     if (kcmdline_get(port_cmdline, "script", &v)) {
+        /* The script runs to the end of the command line (it has spaces). */
         char script[START_CMDLINE_SIZE];
-        ksnprintf(script, sizeof(script), "%.*s", (int)v.len, v.s);
+        ksnprintf(script, sizeof(script), "%s", v.s);
         printk("dom0: script: %s\n", script);
         ts_command(script);
     }

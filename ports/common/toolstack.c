@@ -172,7 +172,14 @@ long ts_domain_load(hestia_domid_t domid, unsigned mod, const char *extra)
                                      (int)toks[i].len, toks[i].s);
     }
     if (extra)
-        ksnprintf(si.cmdline + pos, sizeof(si.cmdline) - pos, "%s", extra);
+        pos += (size_t)ksnprintf(si.cmdline + pos, sizeof(si.cmdline) - pos, "%s", extra);
+    /* No role anywhere: the module's label is the role ("demo-a" -> demo). */
+    struct ktok rv;
+    if (!kcmdline_get(si.cmdline, "role", &rv) && pos < sizeof(si.cmdline)) {
+        char label[48];
+        module_label(m, label, sizeof(label));
+        ksnprintf(si.cmdline + pos, sizeof(si.cmdline) - pos, " role=%s", label);
+    }
     r = write_mem(domid, si_gfn, 0, &si, sizeof(si));
     if (r < 0)
         return r;
