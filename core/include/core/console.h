@@ -7,6 +7,21 @@
 
 #include "domain.h"
 
+/* Reset the hypervisor's console state (boot, and between host tests). */
+void console_init(void);
+
+/*
+ * Hypervisor output: written to the physical console under the console
+ * lock so lines of different CPUs and domains do not interleave.
+ */
+void console_hyp_write(const char *s, size_t len);
+
+/*
+ * A byte of physical console input: queued for dom0 (VIRQ_CONSOLE).
+ * Context: interrupt or idle loop.
+ */
+void console_input(int c);
+
 int console_domain_init(struct domain *d);
 void console_domain_destroy(struct domain *d);
 

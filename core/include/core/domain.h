@@ -72,6 +72,9 @@ struct domain {
     struct console_dom *console;
 };
 
+/* Forget every domain (boot, and between host tests after mm_init). */
+void domain_init_all(void);
+
 /*
  * Create a domain with nr_pages of pseudo-physical memory (all populated),
  * max_vcpus vCPUs (all down) and a shared info page.  Returns 0 and *out,
@@ -110,6 +113,27 @@ unsigned domain_count(void);
 
 /* Whether a vCPU may run: started, not blocked, not paused, domain alive. */
 bool vcpu_runnable(const struct vcpu *v);
+
+/*
+ * Give vCPU vcpu of d its first context (guest-kernel mode at entry, stack,
+ * first-argument register = arg, events masked) and make it runnable once
+ * the domain is unpaused.  -HESTIA_EINVAL for a bad vCPU index,
+ * -HESTIA_EALREADY if it was started before.
+ */
+int domain_start_vcpu(struct domain *d, unsigned vcpu, guest_va_t entry, guest_va_t stack,
+                      guest_va_t arg);
+
+/*
+ * Domain building (domain_build.c).  dom0: create it from boot module 0
+ * (an ELF image) with the other modules copied into its memory and listed
+ * in its start info; it is left paused, vCPU 0 started.  domU: finish what
+ * the toolstack loaded with DOMCTL_write_memory: fill the hypervisor-owned
+ * start info fields at start_info_gfn, map memory and shared info (first
+ * start only) and start the vCPU.
+ */
+int domain_build_dom0(const struct hal_boot_info *bi, struct domain **out);
+int domain_build_start(struct domain *d, unsigned vcpu, guest_va_t entry, guest_va_t stack,
+                       uint64_t start_info_gfn);
 
 /*
  * Wake a blocked vCPU (an event became pending for it, or its poll timer

@@ -85,4 +85,18 @@ void hal_as_flush(struct hal_as *as, guest_va_t va);
 /* Number of page-table frames the space holds now (for accounting). */
 unsigned long hal_as_frames(const struct hal_as *as);
 
+/*
+ * Where a paravirtual guest finds things at entry (start_info.h), the same
+ * for dom0 and domUs and known to the guest port at link time: all of its
+ * pseudo-physical memory is mapped at virt_base (gfn N at virt_base +
+ * N * page), the shared info page at shared_info_va (outside that window).
+ * virt_base + nr_pages pages and shared_info_va must pass
+ * hal_guest_va_ok(, false).  Context: any.
+ */
+struct hal_guest_layout {
+    guest_va_t virt_base;
+    guest_va_t shared_info_va;
+};
+void hal_guest_layout(struct hal_guest_layout *layout);
+
 #endif

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Host HAL vCPUs: a register array and a mode.  Entering the guest is a
+ * longjmp back to the test, which plays the guest by calling core entry
+ * points itself.
+ */
+#include <host/host.h>
+#include <string.h>
+
+static struct hal_vcpu *last_run;
+
+struct hal_vcpu *host_last_run(void)
+{
+    struct hal_vcpu *hv = last_run;
+    return hv;
+}
+
+struct hal_vcpu *hal_vcpu_create(struct vcpu *v)
+{
+    struct hal_vcpu *hv = core_heap_alloc(sizeof(*hv));
+    if (!hv)
+        return NULL;
+    memset(hv, 0, sizeof(*hv));
+    hv->v = v;
+    hv->regs[HOST_REG_MODE] = HOST_MODE_KERNEL;
+    return hv;
+}
+
+void hal_vcpu_destroy(struct hal_vcpu *hv)
+{
+    if (!hv)
+        return;
+    if (last_run == hv)
+        last_run = NULL;
+    core_heap_free(hv);
+}
+
+void hal_vcpu_init_entry(struct hal_vcpu *hv, guest_va_t entry, guest_va_t stack,
+                         guest_va_t arg)
+{
+    memset(hv->regs, 0, sizeof(hv->regs));
+    hv->regs[HOST_REG_PC] = entry;
+    hv->regs[HOST_REG_SP] = stack;
+    hv->regs[HOST_REG_ARG0] = arg;
+    hv->regs[HOST_REG_MODE] = HOST_MODE_KERNEL;
+}
+
+void hal_vcpu_set_spaces(struct hal_vcpu *hv, struct hal_as *kernel, struct hal_as *user)
+{
+    hv->kernel = kernel;
+    hv->user = user;
+}
+
+bool hal_vcpu_in_user(const struct hal_vcpu *hv)
+{
+    return hv->regs[HOST_REG_MODE] == HOST_MODE_USER;
+}
+
+void hal_vcpu_set_result(struct hal_vcpu *hv, long result)
+{
+    hv->regs[HOST_REG_RESULT] = (uint64_t)result;
+}
+
+void hal_vcpu_get_context(const struct hal_vcpu *hv, struct hestia_trap_record *rec)
+{
+    memcpy(rec->regs, hv->regs, sizeof(rec->regs));
+}
+
+int hal_vcpu_set_context(struct hal_vcpu *hv, const struct hestia_trap_record *rec)
+{
+    uint64_t mode = rec->regs[HOST_REG_MODE];
+    if (mode != HOST_MODE_KERNEL && mode != HOST_MODE_USER)
+        return -HESTIA_EINVAL; /* would gain privilege */
+    memcpy(hv->regs, rec->regs, sizeof(hv->regs));
+    return mode == HOST_MODE_USER ? 1 : 0;
+}
+
+void hal_vcpu_enter_handler(struct hal_vcpu *hv, guest_va_t entry, guest_va_t kernel_stack)
+{
+    hv->regs[HOST_REG_PC] = entry;
+    hv->regs[HOST_REG_MODE] = HOST_MODE_KERNEL;
+    if (kernel_stack)
+        hv->regs[HOST_REG_SP] = kernel_stack;
+}
+
+HAL_NORETURN void hal_vcpu_run(struct hal_vcpu *hv)
+{
+    last_run = hv;
+    hv->entries++;
+    jmp_buf *j = host_get_jump();
+    if (!j)
+        core_panic("host: hal_vcpu_run with no jump target (test bug)");
+    longjmp(*j, HOST_JMP_RUN);
+}
+
+int hal_copy_from_guest(struct vcpu *v, void *dst, guest_va_t src, size_t len)
+{
+    struct hal_vcpu *hv = core_vcpu_hal(v);
+    if (!hv || !hv->kernel)
+        return -HESTIA_EFAULT;
+    return hal_walk_copy_from(hv->kernel, hv->user, dst, src, len);
+}
+
+int hal_copy_to_guest(struct vcpu *v, guest_va_t dst, const void *src, size_t len)
+{
+    struct hal_vcpu *hv = core_vcpu_hal(v);
+    if (!hv || !hv->kernel)
+        return -HESTIA_EFAULT;
+    return hal_walk_copy_to(hv->kernel, hv->user, dst, src, len);
+}

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The host HAL: core/ running as an ordinary process for unit tests
+ * (Hafnium's "fake" arch idea).  Machine RAM is a malloc'd block, time is
+ * simulated, the console is stdout plus a capture buffer, a vCPU is a plain
+ * register array, and "entering the guest" longjmps back to the test.
+ *
+ * This header holds the hooks a test uses to drive that world.  core/
+ * never includes it.
+ */
+#ifndef HOST_HOST_H
+#define HOST_HOST_H
+
+#include <hal/hal.h>
+#include <hestia/hestia.h>
+#include <setjmp.h>
+
+/* Simulated machine RAM: 64 MiB at machine address 256 MiB, so mfn != gfn. */
+#define HOST_RAM_BASE_MFN 0x10000ull
+#define HOST_RAM_FRAMES 16384ull
+#define HOST_RAM_SIZE (HOST_RAM_FRAMES << HAL_PAGE_SHIFT)
+
+/*
+ * Guest virtual address layout of the host "CPU": guests may map
+ * [0, HOST_GUEST_VA_LIMIT) in kernel and user spaces; from HOST_HYP_VA_BASE
+ * up is the hypervisor's; the hole between is non-canonical.
+ */
+#define HOST_GUEST_VA_LIMIT 0x0000800000000000ull
+#define HOST_HYP_VA_BASE 0xffff800000000000ull
+
+/* Register layout of the host CPU in hestia_trap_record.regs[]. */
+enum {
+    HOST_REG_PC = 0,
+    HOST_REG_SP = 1,
+    HOST_REG_ARG0 = 2,   /* first argument at entry (start info VA) */
+    HOST_REG_RESULT = 3, /* hypercall result */
+    HOST_REG_MODE = 4,   /* HOST_MODE_*; set_context refuses anything else */
+};
+#define HOST_MODE_KERNEL 0
+#define HOST_MODE_USER 1
+#define HOST_MODE_HYP 2 /* never allowed in a guest context */
+
+/* The arch state of one vCPU. */
+struct hal_vcpu {
+    struct vcpu *v;
+    uint64_t regs[HESTIA_TRAP_REGS];
+    struct hal_as *kernel;
+    struct hal_as *user;
+    unsigned long entries; /* times hal_vcpu_run() entered it */
+};
+
+/*
+ * Reset the simulated machine: time 0, timer disarmed, console capture and
+ * input emptied, interrupts enabled, no jump target, exit status cleared.
+ * RAM contents are kept (core's allocator zeroes frames it hands out).
+ */
+void host_reset(void);
+
+/* Boot info describing all host RAM as free, one CPU, platform "host". */
+void host_boot_info(struct hal_boot_info *bi);
+
+/*
+ * Copy image into the top of bi's free RAM as boot module (page aligned,
+ * removed from bi->ram).  Returns 0 or -1 if it does not fit / too many.
+ */
+int host_boot_add_module(struct hal_boot_info *bi, const void *image, size_t size,
+                         const char *cmdline);
+
+/*
+ * Where control goes when core/ "leaves" the hypervisor.  With a jump
+ * target set, hal_vcpu_run(), an idle CPU with no timer armed,
+ * hal_platform_exit() and hal_cpu_halt() longjmp to it with one of
+ * HOST_JMP_*; without one they abort the process (a test bug).
+ */
+enum { HOST_JMP_RUN = 1, HOST_JMP_IDLE = 2, HOST_JMP_EXIT = 3, HOST_JMP_HALT = 4 };
+void host_set_jump(jmp_buf *target);
+jmp_buf *host_get_jump(void);
+
+/* The hal_vcpu passed to the last hal_vcpu_run(), NULL if none since reset. */
+struct hal_vcpu *host_last_run(void);
+
+/* Whether hal_platform_exit() was called, and its status. */
+bool host_exited(void);
+int host_exit_status(void);
+
+/* Simulated time: advance by ns, firing the one-shot timer if it is due. */
+void host_time_advance(uint64_t ns);
+/* The armed one-shot deadline (0 = none). */
+uint64_t host_timer_deadline(void);
+/* Times hal_cpu_idle() was called since reset. */
+unsigned long host_idle_count(void);
+
+/* Whether interrupts are enabled (hal_irq_save/restore bookkeeping). */
+bool host_irqs_enabled(void);
+
+/* Console: everything written since the last clear (NUL-terminated). */
+const char *host_console_output(void);
+size_t host_console_len(void);
+void host_console_clear(void);
+/* Echo console output to stdout too (default on). */
+void host_console_echo(bool on);
+/* Queue bytes for hal_console_getc(); the idle loop feeds them to core. */
+void host_console_push_input(const char *s, size_t len);
+
+/* Machine RAM, for tests that inspect frames directly. */
+void *host_ram(void);
+
+#endif

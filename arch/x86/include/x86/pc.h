@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The PC platform shared by arch/x86 and arch/x86_64: 16550 console at
+ * 0x3F8, isa-debug-exit, PIT, local APIC and I/O APIC, Multiboot v1.
+ * Everything here compiles for both modes; mode-specific code (paging,
+ * gates, trap frames) stays in each backend.
+ */
+#ifndef X86_PC_H
+#define X86_PC_H
+
+#include <hal/boot.h>
+#include <hal/types.h>
+
+#define PC_COM1 0x3f8
+#define PC_COM1_IRQ 4
+#define PC_DEBUG_EXIT_PORT 0xf4
+
+/* Interrupt vectors the PC code programs (above the 32 exceptions). */
+#define PC_VEC_TIMER 0x20
+#define PC_VEC_UART 0x24
+#define PC_VEC_SPURIOUS 0xff
+
+/* 16550 on COM1 (hal_console_putc/getc live in pc/uart.c). */
+void pc_uart_init(void);
+/* Route COM1's receive interrupt through the I/O APIC to PC_VEC_UART. */
+void pc_uart_enable_rx_irq(void);
+/* Drain received bytes into core_console_input(). */
+void pc_uart_poll(void);
+
+/*
+ * Busy-wait for ms milliseconds measured by PIT channel 2 (the gate is on
+ * port 0x61, so no interrupt is involved).  Used to calibrate the TSC and
+ * the LAPIC timer.  ms <= 50.
+ */
+void pc_pit_wait_ms(unsigned ms);
+/* Mask both 8259 PICs (after remapping them away from the exception vectors). */
+void pc_pic_disable(void);
+
+/*
+ * Local APIC at mapped address base: enable with the spurious vector,
+ * one-shot timer on PC_VEC_TIMER, divide by 16.
+ */
+void lapic_init(volatile void *base);
+void lapic_timer_start(uint32_t count); /* 0 stops it */
+uint32_t lapic_timer_current(void);
+void lapic_eoi(void);
+unsigned lapic_id(void);
+
+/* I/O APIC at mapped address base: all pins masked. */
+void ioapic_init(volatile void *base);
+/* Route ISA irq to vector on the boot CPU, edge/high, unmasked. */
+void ioapic_route(unsigned irq, unsigned vector);
+
+#define PC_LAPIC_PHYS 0xfee00000u
+#define PC_IOAPIC_PHYS 0xfec00000u
+
+/*
+ * Multiboot v1: fill bi from the loader's information block.  p2v maps
+ * physical addresses of the block, strings and modules to pointers.
+ * The free RAM excludes [0, 1 MiB), [image_start, image_end) and the
+ * modules; command lines are copied into static storage so the block
+ * itself may be reused.  Returns 0 or -1 if magic/flags are unusable.
+ * Regions above max_phys are dropped (not in the direct map).
+ */
+#define MULTIBOOT_BOOTLOADER_MAGIC 0x2badb002u
+int multiboot_parse(uint32_t magic, paddr_t mbi, void *(*p2v)(paddr_t), paddr_t image_start,
+                    paddr_t image_end, paddr_t max_phys, struct hal_boot_info *bi);
+
+#endif

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: MIT */
+/* Multiboot v1 information block -> struct hal_boot_info. */
+#include <x86/pc.h>
+
+#define MB_INFO_MEMORY 0x001
+#define MB_INFO_CMDLINE 0x004
+#define MB_INFO_MODS 0x008
+#define MB_INFO_MMAP 0x040
+#define MB_MMAP_RAM 1
+
+struct mb_info {
+    uint32_t flags;
+    uint32_t mem_lower, mem_upper;
+    uint32_t boot_device;
+    uint32_t cmdline;
+    uint32_t mods_count, mods_addr;
+    uint32_t syms[4];
+    uint32_t mmap_length, mmap_addr;
+} __attribute__((packed));
+
+struct mb_module {
+    uint32_t mod_start, mod_end, string, reserved;
+} __attribute__((packed));
+
+struct mb_mmap {
+    uint32_t size;
+    uint64_t base, len;
+    uint32_t type;
+} __attribute__((packed));
+
+#define LOW_MEM_END 0x100000u
+#define PAGE_MASK ((paddr_t)HAL_PAGE_SIZE - 1)
+
+/* Command lines live in the loader's memory, which becomes free RAM: keep copies. */
+static char strings[1024];
+static size_t strings_used;
+
+static const char *keep_string(void *(*p2v)(paddr_t), uint32_t pa)
+{
+    if (!pa)
+        return "";
+    const char *s = p2v(pa);
+    char *d = &strings[strings_used];
+    size_t room = sizeof(strings) - strings_used;
+    if (room < 2)
+        return "";
+    size_t n = 0;
+    while (n + 1 < room && s[n]) {
+        d[n] = s[n];
+        n++;
+    }
+    d[n] = 0;
+    strings_used += n + 1;
+    return d;
+}
+
+static void add_region(struct hal_mem_region *r, unsigned *nr, paddr_t base, paddr_t end)
+{
+    if (end <= base || *nr >= HAL_MAX_RAM_REGIONS)
+        return;
+    r[*nr].base = base;
+    r[*nr].size = end - base;
+    (*nr)++;
+}
+
+/* Remove [base, end) from the free list, splitting a region if needed. */
+static void exclude(struct hal_boot_info *bi, paddr_t base, paddr_t end)
+{
+    base &= ~PAGE_MASK;
+    end = (end + PAGE_MASK) & ~PAGE_MASK;
+    for (unsigned i = 0; i < bi->nr_ram; i++) {
+        paddr_t rb = bi->ram[i].base, re = rb + bi->ram[i].size;
+        if (end <= rb || base >= re)
+            continue;
+        /* Replace region i by its part below base and its part above end. */
+        bi->ram[i] = bi->ram[--bi->nr_ram];
+        add_region(bi->ram, &bi->nr_ram, rb, base);
+        add_region(bi->ram, &bi->nr_ram, end, re);
+        i = (unsigned)-1; /* rescan: the list was reordered */
+    }
+}
+
+int multiboot_parse(uint32_t magic, paddr_t mbi_pa, void *(*p2v)(paddr_t), paddr_t image_start,
+                    paddr_t image_end, paddr_t max_phys, struct hal_boot_info *bi)
+{
+    if (magic != MULTIBOOT_BOOTLOADER_MAGIC)
+        return -1;
+    const struct mb_info *mbi = p2v(mbi_pa);
+    bi->platform = "pc";
+    bi->nr_cpus = 1;
+    bi->cmdline = (mbi->flags & MB_INFO_CMDLINE) ? keep_string(p2v, mbi->cmdline) : "";
+
+    bi->nr_ram_total = 0;
+    if (mbi->flags & MB_INFO_MMAP) {
+        uint32_t off = 0;
+        while (off + sizeof(struct mb_mmap) <= mbi->mmap_length) {
+            const struct mb_mmap *e = p2v(mbi->mmap_addr + off);
+            if (e->type == MB_MMAP_RAM)
+                add_region(bi->ram_total, &bi->nr_ram_total, e->base, e->base + e->len);
+            off += e->size + 4;
+        }
+    } else if (mbi->flags & MB_INFO_MEMORY) {
+        add_region(bi->ram_total, &bi->nr_ram_total, 0, (paddr_t)mbi->mem_lower * 1024);
+        add_region(bi->ram_total, &bi->nr_ram_total, LOW_MEM_END,
+                   LOW_MEM_END + (paddr_t)mbi->mem_upper * 1024);
+    } else {
+        return -1;
+    }
+
+    /* Free RAM: whole pages above 1 MiB and below the direct map's end. */
+    bi->nr_ram = 0;
+    for (unsigned i = 0; i < bi->nr_ram_total; i++) {
+        paddr_t b = bi->ram_total[i].base, e = b + bi->ram_total[i].size;
+        if (b < LOW_MEM_END)
+            b = LOW_MEM_END;
+        if (e > max_phys)
+            e = max_phys;
+        b = (b + PAGE_MASK) & ~PAGE_MASK;
+        e &= ~PAGE_MASK;
+        add_region(bi->ram, &bi->nr_ram, b, e);
+    }
+    exclude(bi, image_start, image_end);
+
+    bi->nr_modules = 0;
+    if (mbi->flags & MB_INFO_MODS) {
+        const struct mb_module *m = p2v(mbi->mods_addr);
+        for (uint32_t i = 0; i < mbi->mods_count && i < HAL_MAX_MODULES; i++) {
+            if (m[i].mod_end < m[i].mod_start || (m[i].mod_start & PAGE_MASK))
+                continue; /* we ask for page alignment (header flag 0) */
+            struct hal_boot_module *bm = &bi->modules[bi->nr_modules++];
+            bm->base = m[i].mod_start;
+            bm->size = m[i].mod_end - m[i].mod_start;
+            bm->cmdline = keep_string(p2v, m[i].string);
+            exclude(bi, m[i].mod_start, m[i].mod_end);
+        }
+    }
+    return 0;
+}

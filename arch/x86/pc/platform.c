@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/* PC CPU and platform services that are the same in 32- and 64-bit mode. */
+#include <hal/cpu.h>
+#include <x86/io.h>
+#include <x86/pc.h>
+
+/* Disable interrupts, returning the previous flags register. */
+unsigned long hal_irq_save(void)
+{
+    unsigned long flags;
+    __asm__ volatile("pushf; pop %0; cli" : "=r"(flags) : : "memory");
+    return flags;
+}
+
+/* Re-enable interrupts if they were enabled when hal_irq_save() ran. */
+void hal_irq_restore(unsigned long flags)
+{
+    if (flags & X86_EFLAGS_IF)
+        __asm__ volatile("sti" : : : "memory");
+}
+
+/* One CPU for now: the boot CPU is 0. */
+unsigned hal_cpu_id(void)
+{
+    return 0;
+}
+
+/*
+ * sti; hlt back to back: sti's one-instruction shadow means an interrupt
+ * pending before the hlt still wakes it (no lost wake-up).
+ */
+void hal_cpu_idle(void)
+{
+    __asm__ volatile("sti; hlt; cli" : : : "memory");
+}
+
+/* Stop forever with interrupts off. */
+void hal_cpu_halt(void)
+{
+    for (;;)
+        __asm__ volatile("cli; hlt");
+}
+
+/*
+ * isa-debug-exit: QEMU exits with (value << 1) | 1, so 0 -> rc 1 (pass),
+ * 1 -> rc 3 (failure).  On real hardware the port does nothing and we halt.
+ */
+void hal_platform_exit(int status)
+{
+    outl(PC_DEBUG_EXIT_PORT, status == 0 ? 0 : 1);
+    hal_cpu_halt();
+}
+
+/* Remap the 8259s to 0x20/0x28 (so a stray IRQ is not an exception) and mask them. */
+void pc_pic_disable(void)
+{
+    outb(0x20, 0x11);
+    outb(0xa0, 0x11);
+    outb(0x21, 0x20);
+    outb(0xa1, 0x28);
+    outb(0x21, 0x04);
+    outb(0xa1, 0x02);
+    outb(0x21, 0x01);
+    outb(0xa1, 0x01);
+    outb(0x21, 0xff);
+    outb(0xa1, 0xff);
+}
+
+/*
+ * PIT channel 2 in mode 0 counting down from ms * 1193.182 ticks; its
+ * output shows on port 0x61 bit 5 when the count reaches zero.
+ */
+void pc_pit_wait_ms(unsigned ms)
+{
+    uint32_t count = (1193182u * ms) / 1000u;
+    if (count > 0xffff)
+        count = 0xffff;
+    uint8_t p61 = inb(0x61);
+    outb(0x61, (uint8_t)((p61 & ~0x02) | 0x01)); /* gate on, speaker off */
+    outb(0x43, 0xb0);                             /* ch2, lo/hi, mode 0, binary */
+    outb(0x42, (uint8_t)count);
+    outb(0x42, (uint8_t)(count >> 8));
+    while (!(inb(0x61) & 0x20))
+        ;
+    outb(0x61, p61);
+}

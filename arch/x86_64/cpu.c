@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: MIT */
+/* GDT, TSS, IDT, syscall MSRs and control registers of the boot CPU. */
+#include <x86/desc.h>
+#include <x86/io.h>
+#include <x86/pc.h>
+#include <x86_64/arch.h>
+
+struct tss64 {
+    uint32_t reserved0;
+    uint64_t rsp[3];
+    uint64_t reserved1;
+    uint64_t ist[7];
+    uint64_t reserved2;
+    uint16_t reserved3;
+    uint16_t iomap_base;
+} __attribute__((packed));
+
+struct gate64 {
+    uint16_t off_lo, sel;
+    uint8_t ist, type;
+    uint16_t off_mid;
+    uint32_t off_hi, reserved;
+} __attribute__((packed));
+
+struct desc_ptr {
+    uint16_t limit;
+    uint64_t base;
+} __attribute__((packed));
+
+static uint64_t gdt[8] __attribute__((aligned(16)));
+static struct tss64 tss __attribute__((aligned(16)));
+static struct gate64 idt[256] __attribute__((aligned(16)));
+/* IST stacks: #DF (blown stack), #DB/NMI/#MC (may hit before syscall_entry switched RSP). */
+static uint8_t df_stack[4096] __attribute__((aligned(16)));
+static uint8_t db_stack[4096] __attribute__((aligned(16)));
+static uint8_t nmi_stack[4096] __attribute__((aligned(16)));
+
+#define GATE_INTR 0x8e      /* present, DPL 0, 64-bit interrupt gate */
+#define GATE_INTR_USER 0xee /* same, callable from ring 3 with int n */
+
+static void set_gate(unsigned vec, uint64_t handler, uint8_t type, uint8_t ist)
+{
+    struct gate64 *g = &idt[vec];
+    g->off_lo = (uint16_t)handler;
+    g->sel = SEL_KCODE;
+    g->ist = ist;
+    g->type = type;
+    g->off_mid = (uint16_t)(handler >> 16);
+    g->off_hi = (uint32_t)(handler >> 32);
+    g->reserved = 0;
+}
+
+void x86_64_set_rsp0(uint64_t rsp0)
+{
+    tss.rsp[0] = rsp0;
+}
+
+static void load_tables(void)
+{
+    gdt[SEL_KCODE / 8] = x86_desc(0, 0xfffff, DESC_P | DESC_DPL(0) | DESC_CODE, DESC_G | DESC_L);
+    gdt[SEL_KDATA / 8] = x86_desc(0, 0xfffff, DESC_P | DESC_DPL(0) | DESC_DATA, DESC_G | DESC_DB);
+    gdt[SEL_UDATA / 8] = x86_desc(0, 0xfffff, DESC_P | DESC_DPL(3) | DESC_DATA, DESC_G | DESC_DB);
+    gdt[SEL_UCODE / 8] = x86_desc(0, 0xfffff, DESC_P | DESC_DPL(3) | DESC_CODE, DESC_G | DESC_L);
+
+    /* TSS descriptor (16 bytes); no I/O bitmap: iomap_base beyond the limit. */
+    uint64_t base = (uint64_t)&tss;
+    tss.iomap_base = sizeof(tss);
+    tss.ist[0] = (uint64_t)(df_stack + sizeof(df_stack));
+    tss.ist[1] = (uint64_t)(db_stack + sizeof(db_stack));
+    tss.ist[2] = (uint64_t)(nmi_stack + sizeof(nmi_stack));
+    gdt[SEL_TSS / 8] = x86_desc((uint32_t)base, sizeof(tss) - 1, DESC_P | DESC_TSS_AVAIL, 0);
+    gdt[SEL_TSS / 8 + 1] = base >> 32;
+
+    struct desc_ptr gdtr = {sizeof(gdt) - 1, (uint64_t)gdt};
+    __asm__ volatile("lgdt %0\n\t"
+                     "pushq %1\n\t"
+                     "leaq 1f(%%rip), %%rax\n\t"
+                     "pushq %%rax\n\t"
+                     "lretq\n"
+                     "1:\n\t"
+                     "mov %2, %%ds\n\t"
+                     "mov %2, %%es\n\t"
+                     "mov %2, %%ss"
+                     :
+                     : "m"(gdtr), "i"(SEL_KCODE), "r"((uint32_t)SEL_KDATA)
+                     : "rax", "memory");
+    __asm__ volatile("ltr %w0" : : "r"(SEL_TSS));
+
+    for (unsigned v = 0; v < 256; v++)
+        set_gate(v, (uint64_t)(x86_64_vector_base + 16 * v), GATE_INTR, 0);
+    /* A double fault may come from a blown stack: give it its own. */
+    set_gate(8, (uint64_t)(x86_64_vector_base + 16 * 8), GATE_INTR, 1);
+    /*
+     * A guest that sets TF and executes syscall gets its #DB delivered in
+     * ring 0 at syscall_entry, before RSP is ours: never push onto the
+     * guest's stack.  Same for NMI and #MC.
+     */
+    set_gate(1, (uint64_t)(x86_64_vector_base + 16 * 1), GATE_INTR, 2);
+    set_gate(2, (uint64_t)(x86_64_vector_base + 16 * 2), GATE_INTR, 3);
+    set_gate(18, (uint64_t)(x86_64_vector_base + 16 * 18), GATE_INTR, 3);
+    /* Ring 3 may raise these with int n; every other int n is a #GP. */
+    set_gate(3, (uint64_t)(x86_64_vector_base + 16 * 3), GATE_INTR_USER, 0);
+    set_gate(VEC_INT80, (uint64_t)(x86_64_vector_base + 16 * VEC_INT80), GATE_INTR_USER, 0);
+    struct desc_ptr idtr = {sizeof(idt) - 1, (uint64_t)idt};
+    __asm__ volatile("lidt %0" : : "m"(idtr));
+}
+
+void x86_64_cpu_init(void)
+{
+    load_tables();
+
+    /* syscall: ring 0 CS 0x08/SS 0x10; sysret base 0x18 -> SS 0x23, CS 0x2b. */
+    wrmsr(MSR_STAR, ((uint64_t)0x18 << 48) | ((uint64_t)SEL_KCODE << 32));
+    wrmsr(MSR_LSTAR, (uint64_t)x86_64_syscall_entry);
+    /* No compat-mode code segment exists, but never leave CSTAR dangling. */
+    wrmsr(MSR_CSTAR, (uint64_t)x86_64_syscall_entry);
+    /* Clear IF, TF, DF, AC, NT on entry. */
+    wrmsr(MSR_FMASK, 0x47700);
+    wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE | EFER_NXE);
+
+    /* OSFXSR | OSXMMEXCPT for guests' SSE; SMEP/SMAP when the CPU has them. */
+    uint64_t cr4;
+    __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+    cr4 |= (1u << 9) | (1u << 10);
+    uint32_t a, b, c, d;
+    cpuid(0, &a, &b, &c, &d);
+    if (a >= 7) {
+        cpuid(7, &a, &b, &c, &d);
+        if (b & (1u << 7))
+            cr4 |= 1u << 20; /* SMEP */
+        if (b & (1u << 20))
+            cr4 |= 1u << 21; /* SMAP: we never touch guest pages directly */
+    }
+    __asm__ volatile("mov %0, %%cr4" : : "r"(cr4));
+}

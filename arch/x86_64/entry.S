@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Interrupt, exception and syscall entry, and the return to a guest.
+ *
+ * A guest exit from ring 3 lands with RSP = TSS.RSP0 = the end of the
+ * running vCPU's register frame, so the CPU and the code below store the
+ * guest registers directly into struct hal_vcpu; then we switch to the
+ * hypervisor stack and call C, which never returns here (it ends in
+ * hal_vcpu_run).  An interrupt in ring 0 (only possible in hal_cpu_idle)
+ * or a hypervisor fault builds the same frame on the current stack and
+ * returns with iretq.
+ */
+#define FRAME_CS 144
+#define GUEST_CS 0x2b
+#define GUEST_SS 0x23
+
+    .macro PUSH_GPRS
+    push %rax
+    push %rbx
+    push %rcx
+    push %rdx
+    push %rsi
+    push %rdi
+    push %rbp
+    push %r8
+    push %r9
+    push %r10
+    push %r11
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+    .endm
+
+    .macro POP_GPRS
+    pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %r11
+    pop %r10
+    pop %r9
+    pop %r8
+    pop %rbp
+    pop %rdi
+    pop %rsi
+    pop %rdx
+    pop %rcx
+    pop %rbx
+    pop %rax
+    .endm
+
+    .text
+    /* 256 stubs of 16 bytes each: IDT vector n -> x86_64_vector_base + 16 n. */
+    .align 16
+    .globl x86_64_vector_base
+x86_64_vector_base:
+    .set vec, 0
+    .rept 256
+    .align 16
+    .if (vec == 8) || (vec == 10) || (vec == 11) || (vec == 12) || (vec == 13) || (vec == 14) || (vec == 17) || (vec == 21) || (vec == 29) || (vec == 30)
+    push $vec                   /* the CPU pushed an error code */
+    .else
+    push $0
+    push $vec
+    .endif
+    jmp common_entry
+    .set vec, vec + 1
+    .endr
+
+common_entry:
+    PUSH_GPRS
+    cld
+    mov %rsp, %rdi
+    testb $3, FRAME_CS(%rsp)
+    jz 1f
+    mov x86_64_hyp_stack_top(%rip), %rsp
+    call x86_64_trap_guest
+    ud2
+1:  call x86_64_trap_hyp
+    POP_GPRS
+    add $16, %rsp
+    iretq
+
+    /*
+     * syscall from ring 3 (guest kernel: hypercall; guest user: system
+     * call).  FMASK cleared IF, TF, DF and AC; RSP is still the guest's.
+     */
+    .globl x86_64_syscall_entry
+x86_64_syscall_entry:
+    mov %rsp, syscall_rsp(%rip)
+    mov x86_64_frame_top(%rip), %rsp
+    push $GUEST_SS
+    push syscall_rsp(%rip)
+    push %r11                   /* RFLAGS */
+    push $GUEST_CS
+    push %rcx                   /* RIP */
+    push $0
+    push $0x100                 /* VEC_SYSCALL */
+    PUSH_GPRS
+    cld
+    mov %rsp, %rdi
+    mov x86_64_hyp_stack_top(%rip), %rsp
+    call x86_64_syscall
+    ud2
+
+    /*
+     * Load the frame and iretq to ring 3.  iretq rather than sysret: it
+     * restores every register and has no non-canonical-RIP trap in ring 0
+     * (set_context and enter_handler keep RIP in the lower half anyway).
+     */
+    .globl x86_64_enter_guest
+x86_64_enter_guest:
+    mov %rdi, %rsp
+    POP_GPRS
+    add $16, %rsp
+    iretq
+
+    .data
+    .align 8
+    .globl x86_64_frame_top, x86_64_hyp_stack_top
+x86_64_frame_top:
+    .quad 0
+x86_64_hyp_stack_top:
+    .quad boot_stack_top
+syscall_rsp:
+    .quad 0
+	.section .note.GNU-stack,"",@progbits

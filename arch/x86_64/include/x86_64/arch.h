@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * x86_64 backend internals: memory layout, selectors, the register frame,
+ * and the arch halves of struct hal_vcpu and struct hal_as.
+ */
+#ifndef X86_64_ARCH_H
+#define X86_64_ARCH_H
+
+#include <hal/hal.h>
+#include <hestia/arch/x86_64.h>
+#include <hestia/hestia.h>
+
+/*
+ * Virtual layout of the hypervisor (upper half only; the lower half is the
+ * guests'):
+ *   0xffff800000000000  direct map of physical [0, DIRECTMAP_SIZE), 2 MiB pages
+ *   0xffffffff80000000  the image (-mcmodel=kernel), physical 0 + offset
+ */
+#define KERNEL_VBASE 0xffffffff80000000ull
+#define DIRECTMAP_BASE 0xffff800000000000ull
+#define DIRECTMAP_SIZE (4ull << 30)
+#define PML4_HYP_FIRST 256 /* slots 256..511 are the hypervisor's, shared everywhere */
+
+/* GDT selectors.  0x18 stays null: sysret's layout needs the slot, nobody may use it. */
+#define SEL_KCODE 0x08
+#define SEL_KDATA 0x10
+#define SEL_UDATA 0x20 /* | 3 = HESTIA_X86_64_GUEST_SS */
+#define SEL_UCODE 0x28 /* | 3 = HESTIA_X86_64_GUEST_CS */
+#define SEL_TSS 0x30
+
+/* Pseudo vector numbers for entries that are not IDT vectors. */
+#define VEC_SYSCALL 0x100
+#define VEC_INT80 0x80
+
+/* Page-table entry bits. */
+#define PTE_P (1ull << 0)
+#define PTE_W (1ull << 1)
+#define PTE_U (1ull << 2)
+#define PTE_PWT (1ull << 3)
+#define PTE_PCD (1ull << 4)
+#define PTE_PS (1ull << 7)
+#define PTE_G (1ull << 8)
+#define PTE_NX (1ull << 63)
+#define PTE_ADDR 0x000ffffffffff000ull
+#define PTE_PERM_SHIFT 52 /* MMU_PERM_* kept in the PTE's software bits 52..55 */
+
+/*
+ * The register frame, lowest address first.  Its top half is what the CPU
+ * pushes on an interrupt from ring 3: TSS.RSP0 points just past the frame
+ * of the running vCPU, so a guest exit saves the guest registers straight
+ * into its struct hal_vcpu (entry.S pushes the rest).
+ */
+struct x86_64_frame {
+    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    uint64_t vector, error;
+    uint64_t rip, cs, rflags, rsp, ss;
+};
+
+struct hal_as {
+    struct domain *dom;  /* page-table frames are charged to it */
+    bool user;
+    uint64_t *pml4;      /* direct-map pointer */
+    mfn_t pml4_mfn;
+    unsigned long frames;
+    uint64_t gen;        /* bumped when a top-level (PML4 / slot-0 PDPT) entry changes */
+};
+
+struct hal_vcpu {
+    /* Must stay first and 16-byte aligned: TSS.RSP0 = &frame + 1. */
+    struct x86_64_frame frame;
+    uint8_t fxsave[512] __attribute__((aligned(16)));
+    bool fpu_used;       /* fxsave holds a state (else fninit on first use) */
+    bool in_user;
+    struct vcpu *v;
+    struct hal_as *kernel, *user;
+    /* The kernel-mode view: kernel window + current user space + hypervisor. */
+    uint64_t *kview_pml4, *kview_pdpt;
+    mfn_t kview_pml4_mfn, kview_pdpt_mfn;
+    bool kview_valid;
+    const struct hal_as *kview_k, *kview_u;
+    uint64_t kview_kgen, kview_ugen;
+    void *alloc;         /* what core_heap_alloc returned (we align inside it) */
+} __attribute__((aligned(64)));
+
+/* entry.S */
+extern const char x86_64_vector_base[]; /* 16-byte stubs, one per vector */
+void x86_64_syscall_entry(void);
+HAL_NORETURN void x86_64_enter_guest(struct x86_64_frame *f);
+extern uint64_t x86_64_frame_top;     /* TSS.RSP0 mirror for the syscall path */
+extern uint64_t x86_64_hyp_stack_top; /* hypervisor stack used after a guest exit */
+
+/* cpu.c */
+void x86_64_cpu_init(void);
+void x86_64_set_rsp0(uint64_t rsp0);
+
+/* mmu.c */
+void x86_64_mmu_init(void);
+uint64_t x86_64_hyp_pml4e(unsigned slot);
+void x86_64_unload_cr3(mfn_t table);
+uint64_t *x86_64_table(uint64_t entry); /* direct-map pointer to the table an entry names */
+
+/* time.c */
+void x86_64_time_init(void);
+void x86_64_timer_irq(void);
+
+/* vcpu.c */
+extern struct hal_vcpu *x86_64_current;
+void x86_64_fpu_trap(void);
+void x86_64_fpu_init(void);
+
+/* trap.c */
+void x86_64_trap_hyp(struct x86_64_frame *f);
+HAL_NORETURN void x86_64_trap_guest(struct x86_64_frame *f);
+HAL_NORETURN void x86_64_syscall(struct x86_64_frame *f);
+
+static inline uint64_t read_cr2(void)
+{
+    uint64_t v;
+    __asm__ volatile("mov %%cr2, %0" : "=r"(v));
+    return v;
+}
+
+static inline uint64_t read_cr3(void)
+{
+    uint64_t v;
+    __asm__ volatile("mov %%cr3, %0" : "=r"(v));
+    return v;
+}
+
+static inline void write_cr3(uint64_t v)
+{
+    __asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
+}
+
+static inline uint64_t read_cr0(void)
+{
+    uint64_t v;
+    __asm__ volatile("mov %%cr0, %0" : "=r"(v));
+    return v;
+}
+
+static inline void write_cr0(uint64_t v)
+{
+    __asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory");
+}
+
+static inline void invlpg(uint64_t va)
+{
+    __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+}
+
+static inline paddr_t virt_to_phys(const void *p)
+{
+    uint64_t a = (uint64_t)p;
+    return a >= KERNEL_VBASE ? a - KERNEL_VBASE : a - DIRECTMAP_BASE;
+}
+
+#endif

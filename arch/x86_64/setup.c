@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/* x86_64 boot: from boot.S (long mode, upper half, boot stack) to core_main. */
+#include <x86/io.h>
+#include <x86/pc.h>
+#include <x86_64/arch.h>
+
+extern char __image_start_phys[], __image_end[];
+
+static struct hal_boot_info boot_info;
+
+static void *phys_to_virt(paddr_t pa)
+{
+    return (void *)(DIRECTMAP_BASE + pa);
+}
+
+unsigned hal_elf_machine(void)
+{
+    return 62; /* EM_X86_64 */
+}
+
+void x86_64_start(uint32_t magic, uint32_t mbi);
+
+void x86_64_start(uint32_t magic, uint32_t mbi)
+{
+    pc_uart_init();
+    x86_64_cpu_init();
+    x86_64_mmu_init();
+    if (multiboot_parse(magic, mbi, phys_to_virt, (paddr_t)(uintptr_t)__image_start_phys,
+                        virt_to_phys(__image_end), DIRECTMAP_SIZE, &boot_info) != 0)
+        core_panic("x86_64: not started by a Multiboot loader (magic %x)", magic);
+    core_printf("Hestia x86_64: long mode, image %lx-%lx\n",
+                (unsigned long)(uintptr_t)__image_start_phys,
+                (unsigned long)virt_to_phys(__image_end));
+    pc_pic_disable();
+    x86_64_time_init();
+    ioapic_init((volatile void *)(DIRECTMAP_BASE + PC_IOAPIC_PHYS));
+    pc_uart_enable_rx_irq();
+    core_main(&boot_info);
+}

@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Where entry.S lands: hypervisor faults (dump and panic), interrupts,
+ * guest exceptions (reflected through core_guest_trap), hypercalls and
+ * guest system calls.
+ */
+#include <x86/io.h>
+#include <x86/pc.h>
+#include <x86_64/arch.h>
+
+static const char *const names[32] = {
+    "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "?9", "#TS",
+    "#NP", "#SS", "#GP", "#PF", "?15", "#MF", "#AC", "#MC", "#XM", "#VE", "#CP",
+};
+
+static void dump(const struct x86_64_frame *f)
+{
+    const char *n = f->vector < 32 && names[f->vector] ? names[f->vector] : "irq";
+    core_printf("\n*** x86_64 exception %s (vector %lu) error %lx\n", n,
+                (unsigned long)f->vector, (unsigned long)f->error);
+    core_printf("rip %016lx cs %lx rflags %lx rsp %016lx ss %lx\n", (unsigned long)f->rip,
+                (unsigned long)f->cs, (unsigned long)f->rflags, (unsigned long)f->rsp,
+                (unsigned long)f->ss);
+    core_printf("cr2 %016lx cr3 %016lx cr0 %lx\n", (unsigned long)read_cr2(),
+                (unsigned long)read_cr3(), (unsigned long)read_cr0());
+    core_printf("rax %016lx rbx %016lx rcx %016lx rdx %016lx\n", (unsigned long)f->rax,
+                (unsigned long)f->rbx, (unsigned long)f->rcx, (unsigned long)f->rdx);
+    core_printf("rsi %016lx rdi %016lx rbp %016lx r8  %016lx\n", (unsigned long)f->rsi,
+                (unsigned long)f->rdi, (unsigned long)f->rbp, (unsigned long)f->r8);
+    core_printf("r9  %016lx r10 %016lx r11 %016lx r12 %016lx\n", (unsigned long)f->r9,
+                (unsigned long)f->r10, (unsigned long)f->r11, (unsigned long)f->r12);
+    core_printf("r13 %016lx r14 %016lx r15 %016lx\n", (unsigned long)f->r13,
+                (unsigned long)f->r14, (unsigned long)f->r15);
+}
+
+static bool handle_irq(unsigned long vector)
+{
+    switch (vector) {
+    case PC_VEC_TIMER:
+        x86_64_timer_irq();
+        return true;
+    case PC_VEC_UART:
+        lapic_eoi();
+        pc_uart_poll();
+        return true;
+    case PC_VEC_SPURIOUS:
+        return true;
+    default:
+        if (vector >= 32 && vector < 256) {
+            lapic_eoi(); /* an unexpected device interrupt: ignore it */
+            return true;
+        }
+        return false;
+    }
+}
+
+/* Interrupt in hal_cpu_idle, or a fault of the hypervisor itself. */
+void x86_64_trap_hyp(struct x86_64_frame *f)
+{
+    if (handle_irq(f->vector))
+        return;
+    /*
+     * #DB in ring 0 only comes from a guest's TF across syscall (we use no
+     * debug registers); the guest's RFLAGS, with TF, are restored on exit.
+     */
+    if (f->vector == 1)
+        return;
+    dump(f);
+    core_panic("hypervisor fault");
+}
+
+/*
+ * #GP from ring 3: a privileged instruction (cli, hlt, in/out, lgdt,
+ * wrmsr, mov cr, ...) is HESTIA_TRAP_PRIV_OP, anything else PROTECTION.
+ */
+static unsigned classify_gp(struct vcpu *v, uint64_t rip)
+{
+    uint8_t insn[15];
+    size_t n = 0;
+    while (n < sizeof(insn) && hal_copy_from_guest(v, &insn[n], rip + n, 1) == 0)
+        n++;
+    size_t i = 0;
+    while (i < n && ((insn[i] >= 0x40 && insn[i] <= 0x4f) || insn[i] == 0x66 || insn[i] == 0x67 ||
+                     insn[i] == 0xf2 || insn[i] == 0xf3 || insn[i] == 0xf0 || insn[i] == 0x2e ||
+                     insn[i] == 0x3e || insn[i] == 0x26 || insn[i] == 0x36 || insn[i] == 0x64 ||
+                     insn[i] == 0x65))
+        i++;
+    if (i >= n)
+        return HESTIA_TRAP_PROTECTION;
+    uint8_t op = insn[i];
+    if (op == 0xfa || op == 0xfb || op == 0xf4 || (op >= 0xe4 && op <= 0xe7) ||
+        (op >= 0xec && op <= 0xef) || (op >= 0x6c && op <= 0x6f))
+        return HESTIA_TRAP_PRIV_OP;
+    if (op == 0x0f && i + 1 < n) {
+        uint8_t op2 = insn[i + 1];
+        if (op2 == 0x00 || op2 == 0x01 || op2 == 0x06 || op2 == 0x07 || op2 == 0x08 ||
+            op2 == 0x09 || (op2 >= 0x20 && op2 <= 0x23) || op2 == 0x30 || op2 == 0x32 ||
+            op2 == 0x33 || op2 == 0x35)
+            return HESTIA_TRAP_PRIV_OP;
+    }
+    return HESTIA_TRAP_PROTECTION;
+}
+
+static unsigned trap_kind(struct vcpu *v, const struct x86_64_frame *f)
+{
+    switch (f->vector) {
+    case 0:
+        return HESTIA_TRAP_DIVIDE;
+    case 1:
+    case 3:
+        return HESTIA_TRAP_BREAKPOINT;
+    case 6:
+        return HESTIA_TRAP_INVALID_OP;
+    case 10:
+    case 11:
+    case 12:
+        return HESTIA_TRAP_PROTECTION;
+    case 13:
+        return classify_gp(v, f->rip);
+    case 14:
+        return HESTIA_TRAP_PAGE_FAULT;
+    case 16:
+    case 19:
+        return HESTIA_TRAP_FP;
+    case 17:
+        return HESTIA_TRAP_ALIGNMENT;
+    default:
+        return HESTIA_TRAP_OTHER;
+    }
+}
+
+/* Guest exit through the IDT (f is the running vCPU's frame). */
+void x86_64_trap_guest(struct x86_64_frame *f)
+{
+    struct hal_vcpu *hv = x86_64_current;
+    if (!hv) {
+        dump(f);
+        core_panic("x86_64: guest exit without a current vCPU");
+    }
+    /* IST vectors (#DB, NMI, #MC, #DF) saved the frame on their own stack. */
+    if (f != &hv->frame) {
+        hv->frame = *f;
+        f = &hv->frame;
+    }
+    struct vcpu *v = hv->v;
+    unsigned long vec = f->vector;
+    if (vec == 7) {
+        x86_64_fpu_trap();
+    } else if (vec == VEC_INT80 && hv->in_user) {
+        core_guest_syscall(v);
+    } else if (vec >= 32 && vec != VEC_INT80) {
+        handle_irq(vec);
+    } else if (vec == 2 || vec == 8 || vec == 18) {
+        dump(f);
+        core_panic("x86_64: machine check / NMI / double fault from a guest");
+    } else {
+        uint64_t addr = 0, err = f->error;
+        unsigned kind = vec == VEC_INT80 ? HESTIA_TRAP_PROTECTION : trap_kind(v, f);
+        if (vec == 14) {
+            addr = read_cr2();
+            err = (f->error & 1 ? HESTIA_PF_PRESENT : 0) | (f->error & 2 ? HESTIA_PF_WRITE : 0) |
+                  (f->error & 16 ? HESTIA_PF_EXEC : 0) | (hv->in_user ? HESTIA_PF_USER : 0);
+        }
+        core_guest_trap(v, kind, (unsigned)vec, err, addr);
+    }
+    hal_vcpu_run(core_resume_vcpu());
+}
+
+/*
+ * syscall: a hypercall in guest-kernel mode; in guest-user mode a system
+ * call for the guest kernel (the HAL knows the mode, the guest cannot fake it).
+ */
+void x86_64_syscall(struct x86_64_frame *f)
+{
+    struct hal_vcpu *hv = x86_64_current;
+    if (!hv || f != &hv->frame)
+        core_panic("x86_64: syscall without a current vCPU");
+    if (hv->in_user) {
+        core_guest_syscall(hv->v);
+    } else {
+        const uint64_t args[5] = {f->rdi, f->rsi, f->rdx, f->r10, f->r8};
+        core_hypercall(hv->v, f->rax, args);
+    }
+    hal_vcpu_run(core_resume_vcpu());
+}

@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vCPU state, guest entry, mode switching and guest memory copies.
+ *
+ * Guest kernel and guest user both run in ring 3; hv->in_user is the mode.
+ * Guest-kernel mode runs on the vCPU's own "kernel view" PML4 (kernel
+ * window of the kernel space + the current user space + hypervisor),
+ * guest-user mode on the user space's PML4 (user window + hypervisor,
+ * which is U=0).  So kernel mappings are invisible in user mode.
+ *
+ * FPU/SSE: lazy.  CR0.TS is set whenever the vCPU entered is not the one
+ * whose state is in the FPU; its first FPU instruction traps (#NM) and
+ * fpu_switch() saves the owner's state and loads its own.
+ */
+#include <hestia/errno.h>
+#include <x86/io.h>
+#include <x86_64/arch.h>
+
+struct hal_vcpu *x86_64_current;
+static struct hal_vcpu *fpu_owner;
+static uint8_t fpu_clean[512] __attribute__((aligned(16)));
+/* User mode without a user space sees nothing but the (U=0) hypervisor. */
+static uint64_t *empty_user_pml4;
+static mfn_t empty_user_pml4_mfn;
+
+#define CR0_TS (1ull << 3)
+#define LOWER_HALF_END 0x0000800000000000ull
+
+static bool canonical(uint64_t a)
+{
+    return a < LOWER_HALF_END || a >= 0xffff800000000000ull;
+}
+
+void x86_64_fpu_init(void)
+{
+    write_cr0(read_cr0() & ~CR0_TS);
+    uint32_t mxcsr = 0x1f80;
+    __asm__ volatile("fninit; ldmxcsr %1; fxsave %0" : "=m"(fpu_clean) : "m"(mxcsr));
+    write_cr0(read_cr0() | CR0_TS);
+
+    empty_user_pml4_mfn = core_frame_alloc(NULL);
+    if (empty_user_pml4_mfn == MFN_INVALID)
+        core_panic("x86_64: no frame for the empty user space");
+    empty_user_pml4 = hal_frame_to_virt(empty_user_pml4_mfn);
+    for (unsigned i = PML4_HYP_FIRST; i < 512; i++)
+        empty_user_pml4[i] = x86_64_hyp_pml4e(i);
+}
+
+/* #NM from a guest: give it the FPU. */
+void x86_64_fpu_trap(void)
+{
+    struct hal_vcpu *hv = x86_64_current;
+    write_cr0(read_cr0() & ~CR0_TS);
+    if (fpu_owner == hv)
+        return;
+    if (fpu_owner)
+        __asm__ volatile("fxsave64 %0" : "=m"(fpu_owner->fxsave));
+    __asm__ volatile("fxrstor64 %0" : : "m"(hv->fxsave));
+    fpu_owner = hv;
+}
+
+struct hal_vcpu *hal_vcpu_create(struct vcpu *v)
+{
+    void *raw = core_heap_alloc(sizeof(struct hal_vcpu) + 64);
+    if (!raw)
+        return NULL;
+    struct hal_vcpu *hv = (struct hal_vcpu *)(((uintptr_t)raw + 63) & ~(uintptr_t)63);
+    __builtin_memset(hv, 0, sizeof(*hv));
+    hv->alloc = raw;
+    hv->v = v;
+    hv->kview_pml4_mfn = core_frame_alloc(NULL);
+    hv->kview_pdpt_mfn = core_frame_alloc(NULL);
+    if (hv->kview_pml4_mfn == MFN_INVALID || hv->kview_pdpt_mfn == MFN_INVALID) {
+        hal_vcpu_destroy(hv);
+        return NULL;
+    }
+    hv->kview_pml4 = hal_frame_to_virt(hv->kview_pml4_mfn);
+    hv->kview_pdpt = hal_frame_to_virt(hv->kview_pdpt_mfn);
+    hv->kview_pml4[0] = (hv->kview_pdpt_mfn << HAL_PAGE_SHIFT) | PTE_P | PTE_W | PTE_U;
+    for (unsigned i = PML4_HYP_FIRST; i < 512; i++)
+        hv->kview_pml4[i] = x86_64_hyp_pml4e(i);
+    __builtin_memcpy(hv->fxsave, fpu_clean, sizeof(fpu_clean));
+    hv->frame.cs = HESTIA_X86_64_GUEST_CS;
+    hv->frame.ss = HESTIA_X86_64_GUEST_SS;
+    hv->frame.rflags = X86_EFLAGS_IF | 0x2;
+    return hv;
+}
+
+void hal_vcpu_destroy(struct hal_vcpu *hv)
+{
+    if (!hv)
+        return;
+    if (fpu_owner == hv)
+        fpu_owner = NULL;
+    if (x86_64_current == hv)
+        x86_64_current = NULL;
+    if (hv->kview_pml4_mfn && hv->kview_pml4_mfn != MFN_INVALID) {
+        x86_64_unload_cr3(hv->kview_pml4_mfn);
+        core_frame_free(NULL, hv->kview_pml4_mfn);
+    }
+    if (hv->kview_pdpt_mfn && hv->kview_pdpt_mfn != MFN_INVALID)
+        core_frame_free(NULL, hv->kview_pdpt_mfn);
+    core_heap_free(hv->alloc);
+}
+
+void hal_vcpu_init_entry(struct hal_vcpu *hv, guest_va_t entry, guest_va_t stack, guest_va_t arg)
+{
+    __builtin_memset(&hv->frame, 0, sizeof(hv->frame));
+    hv->frame.rip = entry < LOWER_HALF_END ? entry : 0;
+    hv->frame.rsp = canonical(stack) ? stack : 0;
+    hv->frame.rsi = arg;
+    hv->frame.cs = HESTIA_X86_64_GUEST_CS;
+    hv->frame.ss = HESTIA_X86_64_GUEST_SS;
+    hv->frame.rflags = X86_EFLAGS_IF | 0x2;
+    hv->in_user = false;
+}
+
+void hal_vcpu_set_spaces(struct hal_vcpu *hv, struct hal_as *kernel, struct hal_as *user)
+{
+    hv->kernel = kernel;
+    hv->user = user;
+    hv->kview_valid = false;
+}
+
+bool hal_vcpu_in_user(const struct hal_vcpu *hv)
+{
+    return hv->in_user;
+}
+
+void hal_vcpu_set_result(struct hal_vcpu *hv, long result)
+{
+    hv->frame.rax = (uint64_t)result;
+}
+
+void hal_vcpu_get_context(const struct hal_vcpu *hv, struct hestia_trap_record *rec)
+{
+    const struct x86_64_frame *f = &hv->frame;
+    uint64_t *r = rec->regs;
+    r[HESTIA_X86_64_REG_RAX] = f->rax;
+    r[HESTIA_X86_64_REG_RBX] = f->rbx;
+    r[HESTIA_X86_64_REG_RCX] = f->rcx;
+    r[HESTIA_X86_64_REG_RDX] = f->rdx;
+    r[HESTIA_X86_64_REG_RSI] = f->rsi;
+    r[HESTIA_X86_64_REG_RDI] = f->rdi;
+    r[HESTIA_X86_64_REG_RBP] = f->rbp;
+    r[HESTIA_X86_64_REG_RSP] = f->rsp;
+    r[HESTIA_X86_64_REG_R8] = f->r8;
+    r[HESTIA_X86_64_REG_R9] = f->r9;
+    r[HESTIA_X86_64_REG_R10] = f->r10;
+    r[HESTIA_X86_64_REG_R11] = f->r11;
+    r[HESTIA_X86_64_REG_R12] = f->r12;
+    r[HESTIA_X86_64_REG_R13] = f->r13;
+    r[HESTIA_X86_64_REG_R14] = f->r14;
+    r[HESTIA_X86_64_REG_R15] = f->r15;
+    r[HESTIA_X86_64_REG_RIP] = f->rip;
+    r[HESTIA_X86_64_REG_RFLAGS] = f->rflags;
+    r[HESTIA_X86_64_REG_CS] = f->cs;
+    r[HESTIA_X86_64_REG_SS] = f->ss;
+    r[HESTIA_X86_64_REG_MODE] = hv->in_user ? HESTIA_X86_64_MODE_USER : HESTIA_X86_64_MODE_KERNEL;
+}
+
+int hal_vcpu_set_context(struct hal_vcpu *hv, const struct hestia_trap_record *rec)
+{
+    const uint64_t *r = rec->regs;
+    uint64_t mode = r[HESTIA_X86_64_REG_MODE];
+    /* A non-canonical RIP would make iretq fault in ring 0: refuse it. */
+    if (r[HESTIA_X86_64_REG_RIP] >= LOWER_HALF_END || !canonical(r[HESTIA_X86_64_REG_RSP]) ||
+        (mode != HESTIA_X86_64_MODE_KERNEL && mode != HESTIA_X86_64_MODE_USER))
+        return -HESTIA_EINVAL;
+    struct x86_64_frame *f = &hv->frame;
+    f->rax = r[HESTIA_X86_64_REG_RAX];
+    f->rbx = r[HESTIA_X86_64_REG_RBX];
+    f->rcx = r[HESTIA_X86_64_REG_RCX];
+    f->rdx = r[HESTIA_X86_64_REG_RDX];
+    f->rsi = r[HESTIA_X86_64_REG_RSI];
+    f->rdi = r[HESTIA_X86_64_REG_RDI];
+    f->rbp = r[HESTIA_X86_64_REG_RBP];
+    f->rsp = r[HESTIA_X86_64_REG_RSP];
+    f->r8 = r[HESTIA_X86_64_REG_R8];
+    f->r9 = r[HESTIA_X86_64_REG_R9];
+    f->r10 = r[HESTIA_X86_64_REG_R10];
+    f->r11 = r[HESTIA_X86_64_REG_R11];
+    f->r12 = r[HESTIA_X86_64_REG_R12];
+    f->r13 = r[HESTIA_X86_64_REG_R13];
+    f->r14 = r[HESTIA_X86_64_REG_R14];
+    f->r15 = r[HESTIA_X86_64_REG_R15];
+    f->rip = r[HESTIA_X86_64_REG_RIP];
+    /* Ring 3 selectors, IOPL 0, IF 1 no matter what the record says. */
+    f->rflags = (r[HESTIA_X86_64_REG_RFLAGS] & HESTIA_X86_64_RFLAGS_GUEST) | X86_EFLAGS_IF | 0x2;
+    f->cs = HESTIA_X86_64_GUEST_CS;
+    f->ss = HESTIA_X86_64_GUEST_SS;
+    hv->in_user = mode == HESTIA_X86_64_MODE_USER;
+    return hv->in_user ? 1 : 0;
+}
+
+void hal_vcpu_enter_handler(struct hal_vcpu *hv, guest_va_t entry, guest_va_t kernel_stack)
+{
+    struct x86_64_frame *f = &hv->frame;
+    /* A bad entry becomes a fault at 0 in the guest, never a fault in here. */
+    f->rip = entry < LOWER_HALF_END ? entry : 0;
+    uint64_t sp = kernel_stack ? kernel_stack : (f->rsp - 128) & ~15ull;
+    f->rsp = canonical(sp) ? sp : 0;
+    f->rflags = X86_EFLAGS_IF | 0x2;
+    f->cs = HESTIA_X86_64_GUEST_CS;
+    f->ss = HESTIA_X86_64_GUEST_SS;
+    hv->in_user = false;
+}
+
+/* Rebuild the kernel view when the spaces or their top-level entries changed. */
+static bool sync_kview(struct hal_vcpu *hv)
+{
+    const struct hal_as *k = hv->kernel, *u = hv->user;
+    uint64_t kgen = k ? k->gen : 0, ugen = u ? u->gen : 0;
+    if (hv->kview_valid && hv->kview_k == k && hv->kview_u == u && hv->kview_kgen == kgen &&
+        hv->kview_ugen == ugen)
+        return false;
+    const uint64_t *kpdpt = k && (k->pml4[0] & PTE_P) ? x86_64_table(k->pml4[0]) : NULL;
+    const uint64_t *updpt = u && (u->pml4[0] & PTE_P) ? x86_64_table(u->pml4[0]) : NULL;
+    hv->kview_pdpt[0] = updpt ? updpt[0] : 0;
+    for (unsigned i = 1; i < 512; i++)
+        hv->kview_pdpt[i] = kpdpt ? kpdpt[i] : 0;
+    for (unsigned i = 1; i < PML4_HYP_FIRST; i++)
+        hv->kview_pml4[i] = u ? u->pml4[i] : 0;
+    hv->kview_valid = true;
+    hv->kview_k = k;
+    hv->kview_u = u;
+    hv->kview_kgen = kgen;
+    hv->kview_ugen = ugen;
+    return true;
+}
+
+void hal_vcpu_run(struct hal_vcpu *hv)
+{
+    /* Never iretq to a non-canonical RIP (#GP in ring 0): let the guest fault at 0. */
+    if (hv->frame.rip >= LOWER_HALF_END)
+        hv->frame.rip = 0;
+    x86_64_current = hv;
+    uint64_t cr0 = read_cr0();
+    uint64_t want = fpu_owner == hv ? cr0 & ~CR0_TS : cr0 | CR0_TS;
+    if (want != cr0)
+        write_cr0(want);
+
+    uint64_t cr3;
+    if (hv->in_user) {
+        cr3 = (hv->user ? hv->user->pml4_mfn : empty_user_pml4_mfn) << HAL_PAGE_SHIFT;
+        if (read_cr3() != cr3)
+            write_cr3(cr3);
+    } else {
+        bool changed = sync_kview(hv);
+        cr3 = hv->kview_pml4_mfn << HAL_PAGE_SHIFT;
+        if (changed || read_cr3() != cr3)
+            write_cr3(cr3);
+    }
+    uint64_t top = (uint64_t)(&hv->frame + 1);
+    x86_64_set_rsp0(top);
+    x86_64_frame_top = top;
+    x86_64_enter_guest(&hv->frame);
+}
+
+/* Walk the vCPU's spaces in software: a bad pointer is only -HESTIA_EFAULT. */
+int hal_copy_from_guest(struct vcpu *v, void *dst, guest_va_t src, size_t len)
+{
+    struct hal_vcpu *hv = core_vcpu_hal(v);
+    return hal_walk_copy_from(hv->kernel, hv->user, dst, src, len);
+}
+
+int hal_copy_to_guest(struct vcpu *v, guest_va_t dst, const void *src, size_t len)
+{
+    struct hal_vcpu *hv = core_vcpu_hal(v);
+    return hal_walk_copy_to(hv->kernel, hv->user, dst, src, len);
+}

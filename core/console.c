@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The console: hypervisor output, per-domain output rings echoed to the
+ * physical console (domUs prefixed "(dN) " per line), and input queues.
+ * dom0 receives the physical console's input; dom0 can queue input for
+ * any domU (CONSOLEIO_write_input) and read any domain's output ring.
+ */
+#include <core/console.h>
+#include <core/event.h>
+#include <hal/console.h>
+#include <hal/guest_copy.h>
+
+#define INPUT_SIZE 256
+#define CHUNK 128
+
+struct console_dom {
+    char ring[CONSOLE_RING_SIZE];
+    uint64_t written;  /* total bytes ever written (ring head) */
+    uint64_t consumed; /* how far dom0's read_ring got */
+    bool mid_line;     /* the physical console is inside one of our lines */
+    char in[INPUT_SIZE];
+    unsigned in_head, in_tail;
+};
+
+static spinlock_t console_lock = SPINLOCK_INIT;
+
+void console_init(void)
+{
+    console_lock = (spinlock_t)SPINLOCK_INIT;
+}
+
+void console_hyp_write(const char *s, size_t len)
+{
+    unsigned long f = spin_lock_irqsave(&console_lock);
+    for (size_t i = 0; i < len; i++)
+        hal_console_putc(s[i]);
+    spin_unlock_irqrestore(&console_lock, f);
+}
+
+int console_domain_init(struct domain *d)
+{
+    d->console = core_heap_alloc(sizeof(*d->console));
+    return d->console ? 0 : -HESTIA_ENOMEM;
+}
+
+void console_domain_destroy(struct domain *d)
+{
+    core_heap_free(d->console);
+    d->console = NULL;
+}
+
+size_t console_ring_used(struct domain *d)
+{
+    struct console_dom *c = d->console;
+    if (!c)
+        return 0;
+    return c->written < CONSOLE_RING_SIZE ? (size_t)c->written : CONSOLE_RING_SIZE;
+}
+
+/* Append to d's ring and echo to the physical console (lock held). */
+static void emit(struct domain *d, const char *s, size_t len)
+{
+    struct console_dom *c = d->console;
+    for (size_t i = 0; i < len; i++) {
+        c->ring[c->written % CONSOLE_RING_SIZE] = s[i];
+        c->written++;
+        if (!d->privileged && !c->mid_line) {
+            char pfx[16];
+            int n = snprintf(pfx, sizeof(pfx), "(d%u) ", d->id);
+            for (int k = 0; k < n; k++)
+                hal_console_putc(pfx[k]);
+        }
+        hal_console_putc(s[i]);
+        c->mid_line = s[i] != '\n';
+    }
+}
+
+static bool input_push(struct console_dom *c, char ch)
+{
+    unsigned next = (c->in_tail + 1) % INPUT_SIZE;
+    if (next == c->in_head)
+        return false;
+    c->in[c->in_tail] = ch;
+    c->in_tail = next;
+    return true;
+}
+
+void console_input(int ch)
+{
+    struct domain *dom0 = domain_lookup(0);
+    if (!dom0 || !dom0->console)
+        return; /* nobody owns the keyboard yet */
+    unsigned long f = spin_lock_irqsave(&console_lock);
+    bool queued = input_push(dom0->console, (char)ch);
+    spin_unlock_irqrestore(&console_lock, f);
+    if (queued)
+        evtchn_send_virq_domain(dom0, VIRQ_CONSOLE);
+}
+
+static long con_write(struct vcpu *v, uint64_t count, uint64_t buf)
+{
+    if (count > CONSOLEIO_MAX_WRITE)
+        return -HESTIA_E2BIG;
+    char tmp[CHUNK];
+    uint64_t done = 0;
+    while (done < count) {
+        size_t n = (size_t)MIN(count - done, (uint64_t)CHUNK);
+        if (hal_copy_from_guest(v, tmp, buf + done, n))
+            return -HESTIA_EFAULT;
+        unsigned long f = spin_lock_irqsave(&console_lock);
+        emit(v->domain, tmp, n);
+        spin_unlock_irqrestore(&console_lock, f);
+        done += n;
+    }
+    return (long)count;
+}
+
+static long con_read(struct vcpu *v, uint64_t count, uint64_t buf)
+{
+    struct console_dom *c = v->domain->console;
+    char tmp[CHUNK];
+    uint64_t done = 0;
+    count = MIN(count, (uint64_t)CONSOLEIO_MAX_WRITE);
+    while (done < count) {
+        size_t n = 0;
+        unsigned long f = spin_lock_irqsave(&console_lock);
+        while (n < CHUNK && done + n < count && c->in_head != c->in_tail) {
+            tmp[n++] = c->in[c->in_head];
+            c->in_head = (c->in_head + 1) % INPUT_SIZE;
+        }
+        spin_unlock_irqrestore(&console_lock, f);
+        if (!n)
+            break;
+        /* Input is consumed even if the copy fails: the guest asked for it. */
+        if (hal_copy_to_guest(v, buf + done, tmp, n))
+            return -HESTIA_EFAULT;
+        done += n;
+    }
+    return (long)done;
+}
+
+static long con_read_ring(struct vcpu *v, struct domain *t, uint64_t count, uint64_t buf)
+{
+    struct console_dom *c = t->console;
+    char tmp[CHUNK];
+    uint64_t done = 0;
+    count = MIN(count, (uint64_t)CONSOLEIO_MAX_WRITE);
+    while (done < count) {
+        size_t n = 0;
+        unsigned long f = spin_lock_irqsave(&console_lock);
+        /* Bytes overwritten before dom0 read them are lost: skip ahead. */
+        if (c->written - c->consumed > CONSOLE_RING_SIZE)
+            c->consumed = c->written - CONSOLE_RING_SIZE;
+        while (n < CHUNK && done + n < count && c->consumed < c->written) {
+            tmp[n++] = c->ring[c->consumed % CONSOLE_RING_SIZE];
+            c->consumed++;
+        }
+        spin_unlock_irqrestore(&console_lock, f);
+        if (!n)
+            break;
+        if (hal_copy_to_guest(v, buf + done, tmp, n))
+            return -HESTIA_EFAULT;
+        done += n;
+    }
+    return (long)done;
+}
+
+static long con_write_input(struct vcpu *v, struct domain *t, uint64_t count, uint64_t buf)
+{
+    if (count > CONSOLEIO_MAX_WRITE)
+        return -HESTIA_E2BIG;
+    char tmp[CHUNK];
+    uint64_t done = 0;
+    bool full = false;
+    while (done < count && !full) {
+        size_t n = (size_t)MIN(count - done, (uint64_t)CHUNK);
+        if (hal_copy_from_guest(v, tmp, buf + done, n))
+            return -HESTIA_EFAULT;
+        unsigned long f = spin_lock_irqsave(&console_lock);
+        size_t k = 0;
+        while (k < n && input_push(t->console, tmp[k]))
+            k++;
+        spin_unlock_irqrestore(&console_lock, f);
+        done += k;
+        full = k < n;
+    }
+    if (done)
+        evtchn_send_virq_domain(t, VIRQ_CONSOLE);
+    return (long)done;
+}
+
+long do_console_io(struct vcpu *v, uint64_t cmd, uint64_t count, uint64_t buf, uint64_t domid)
+{
+    struct domain *d = v->domain;
+    switch (cmd) {
+    case CONSOLEIO_write:
+        return con_write(v, count, buf);
+    case CONSOLEIO_read:
+        return con_read(v, count, buf);
+    case CONSOLEIO_read_ring:
+    case CONSOLEIO_write_input: {
+        if (!d->privileged)
+            return -HESTIA_EPERM;
+        if (domid == DOMID_SELF)
+            domid = d->id;
+        if (domid >= HESTIA_MAX_DOMAINS)
+            return -HESTIA_ESRCH;
+        struct domain *t = domain_lookup((hestia_domid_t)domid);
+        if (!t || !t->console)
+            return -HESTIA_ESRCH;
+        if (cmd == CONSOLEIO_read_ring)
+            return con_read_ring(v, t, count, buf);
+        return con_write_input(v, t, count, buf);
+    }
+    default:
+        return -HESTIA_ENOSYS;
+    }
+}

@@ -1,0 +1,414 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Domains and vCPUs: creation, destruction, pause, shutdown, lookup.
+ *
+ * Each module keeps its own per-domain state (d->mm, d->evtchn, ...); this
+ * file only sequences their init and destroy calls.  Order matters:
+ * memory (p2m) first because page-table frames are charged to it, and it
+ * goes last on the way out, after every mapping that holds a frame
+ * reference is gone.
+ */
+#include <core/console.h>
+#include <core/domain.h>
+#include <core/event.h>
+#include <core/grant.h>
+#include <core/mm.h>
+#include <core/pvmmu.h>
+#include <core/run.h>
+#include <core/sched.h>
+#include <core/timer.h>
+#include <hal/cpu.h>
+#include <hal/mmu.h>
+#include <hal/vcpu.h>
+
+static struct domain *domain_list; /* ordered by id */
+static spinlock_t domlist_lock = SPINLOCK_INIT;
+
+void domain_init_all(void)
+{
+    /* The domains' memory went with mm_init(); only forget them. */
+    domain_list = NULL;
+    domlist_lock = (spinlock_t)SPINLOCK_INIT;
+}
+
+static struct domain *find(hestia_domid_t id)
+{
+    for (struct domain *d = domain_list; d; d = d->next) {
+        if (d->id == id)
+            return d;
+        if (d->id > id)
+            break;
+    }
+    return NULL;
+}
+
+/* dom0 gets id 0; everyone else the lowest free id from 1. */
+static int alloc_id(bool privileged)
+{
+    if (privileged && !find(0))
+        return 0;
+    unsigned id = 1;
+    for (struct domain *d = domain_list; d; d = d->next) {
+        if (d->id < id)
+            continue;
+        if (d->id > id)
+            break;
+        id++;
+    }
+    return id < HESTIA_MAX_DOMAINS ? (int)id : -HESTIA_ENOSPC;
+}
+
+static void list_insert(struct domain *d)
+{
+    struct domain **pp = &domain_list;
+    while (*pp && (*pp)->id < d->id)
+        pp = &(*pp)->next;
+    d->next = *pp;
+    *pp = d;
+}
+
+static void list_remove(struct domain *d)
+{
+    for (struct domain **pp = &domain_list; *pp; pp = &(*pp)->next) {
+        if (*pp == d) {
+            *pp = d->next;
+            d->next = NULL;
+            return;
+        }
+    }
+}
+
+/* How far domain_create() got, so a failure undoes exactly that much. */
+enum build_step {
+    STEP_NONE,
+    STEP_SHARED,
+    STEP_P2M,
+    STEP_PVMMU,
+    STEP_EVTCHN,
+    STEP_GRANT,
+    STEP_SCHED,
+    STEP_CONSOLE,
+    STEP_VCPUS,
+};
+
+static void vcpu_free(struct vcpu *v)
+{
+    if (!v)
+        return;
+    if (v->sched)
+        sched_vcpu_destroy(v);
+    if (v->hal)
+        hal_vcpu_destroy(v->hal);
+    core_heap_free(v);
+}
+
+static void teardown(struct domain *d, enum build_step done)
+{
+    /* Nobody may run or be picked while the pieces go away. */
+    for (unsigned i = 0; i < HESTIA_MAX_VCPUS; i++) {
+        struct vcpu *v = d->vcpus[i];
+        if (v) {
+            run_vcpu_stopped(v);
+            if (v->sched)
+                sched_sleep(v);
+        }
+    }
+    if (done >= STEP_GRANT)
+        grant_domain_destroy(d);
+    if (done >= STEP_EVTCHN)
+        evtchn_domain_destroy(d);
+    if (done >= STEP_PVMMU)
+        pvmmu_domain_destroy(d);
+    for (unsigned i = 0; i < HESTIA_MAX_VCPUS; i++) {
+        vcpu_free(d->vcpus[i]);
+        d->vcpus[i] = NULL;
+    }
+    if (done >= STEP_SCHED)
+        sched_domain_destroy(d);
+    if (done >= STEP_CONSOLE)
+        console_domain_destroy(d);
+    if (done >= STEP_P2M)
+        p2m_teardown(d);
+    /* After pvmmu: its mappings of the page took no frame reference. */
+    if (done >= STEP_SHARED)
+        frame_free(d->shared_info_mfn);
+    core_heap_free(d);
+}
+
+static int vcpu_alloc(struct domain *d, unsigned id)
+{
+    struct vcpu *v = core_heap_alloc(sizeof(*v));
+    if (!v)
+        return -HESTIA_ENOMEM;
+    v->id = id;
+    v->domain = d;
+    v->state = VCPU_DOWN;
+    v->info = &d->shared_info->vcpu_info[id];
+    v->info->evtchn_upcall_mask = 1; /* events masked until the guest is ready */
+    d->vcpus[id] = v;
+    v->hal = hal_vcpu_create(v);
+    if (!v->hal)
+        return -HESTIA_ENOMEM;
+    int rc = sched_vcpu_init(v);
+    if (rc)
+        return rc;
+    hal_vcpu_set_spaces(v->hal, pvmmu_kernel_space(d), NULL);
+    return 0;
+}
+
+int domain_create(uint64_t nr_pages, unsigned max_vcpus, bool privileged, struct domain **out)
+{
+    if (nr_pages == 0 || nr_pages > DOMCTL_MAX_PAGES)
+        return -HESTIA_EINVAL;
+    if (max_vcpus == 0 || max_vcpus > HESTIA_MAX_VCPUS)
+        return -HESTIA_EINVAL;
+    unsigned long f = spin_lock_irqsave(&domlist_lock);
+    int id = alloc_id(privileged);
+    spin_unlock_irqrestore(&domlist_lock, f);
+    if (id < 0)
+        return id;
+
+    struct domain *d = core_heap_alloc(sizeof(*d));
+    if (!d)
+        return -HESTIA_ENOMEM;
+    d->id = (hestia_domid_t)id;
+    d->privileged = privileged;
+    d->pause_count = 1;
+    d->ctl_paused = true;
+    d->lock = (spinlock_t)SPINLOCK_INIT;
+    enum build_step done = STEP_NONE;
+    int rc = -HESTIA_ENOMEM;
+
+    d->shared_info_mfn = frame_alloc();
+    if (d->shared_info_mfn == MFN_INVALID)
+        goto fail;
+    d->shared_info = hal_frame_to_virt(d->shared_info_mfn);
+    for (unsigned i = 0; i < 32; i++)
+        d->shared_info->evtchn_mask[i] = 0; /* frame_alloc zeroed it; be explicit */
+    done = STEP_SHARED;
+    if ((rc = p2m_init(d, nr_pages, nr_pages)) != 0)
+        goto fail;
+    done = STEP_P2M;
+    if ((rc = pvmmu_domain_init(d)) != 0)
+        goto fail;
+    done = STEP_PVMMU;
+    if ((rc = evtchn_domain_init(d)) != 0)
+        goto fail;
+    done = STEP_EVTCHN;
+    if ((rc = grant_domain_init(d)) != 0)
+        goto fail;
+    done = STEP_GRANT;
+    if ((rc = sched_domain_init(d, DOMCTL_WEIGHT_DEFAULT, 0)) != 0)
+        goto fail;
+    done = STEP_SCHED;
+    if ((rc = console_domain_init(d)) != 0)
+        goto fail;
+    done = STEP_CONSOLE;
+    d->nr_vcpus = max_vcpus;
+    for (unsigned i = 0; i < max_vcpus; i++) {
+        if ((rc = vcpu_alloc(d, i)) != 0)
+            goto fail;
+    }
+    done = STEP_VCPUS;
+
+    f = spin_lock_irqsave(&domlist_lock);
+    /* Another creator may have taken the id meanwhile (several CPUs). */
+    if (find(d->id)) {
+        int nid = alloc_id(privileged);
+        if (nid < 0) {
+            spin_unlock_irqrestore(&domlist_lock, f);
+            rc = nid;
+            goto fail;
+        }
+        d->id = (hestia_domid_t)nid;
+    }
+    list_insert(d);
+    spin_unlock_irqrestore(&domlist_lock, f);
+    *out = d;
+    return 0;
+
+fail:
+    teardown(d, done);
+    return rc;
+}
+
+int domain_destroy(struct domain *d)
+{
+    if (!d || d->dying)
+        return -HESTIA_ESRCH;
+    d->dying = true;
+    unsigned long f = spin_lock_irqsave(&domlist_lock);
+    list_remove(d);
+    spin_unlock_irqrestore(&domlist_lock, f);
+    teardown(d, STEP_VCPUS);
+    return 0;
+}
+
+struct domain *domain_lookup(hestia_domid_t id)
+{
+    struct domain *d = find(id);
+    return d && !d->dying ? d : NULL;
+}
+
+struct domain *domain_next(hestia_domid_t id)
+{
+    for (struct domain *d = domain_list; d; d = d->next) {
+        if (d->id >= id && !d->dying)
+            return d;
+    }
+    return NULL;
+}
+
+unsigned domain_count(void)
+{
+    unsigned n = 0;
+    for (struct domain *d = domain_list; d; d = d->next)
+        n++;
+    return n;
+}
+
+bool vcpu_runnable(const struct vcpu *v)
+{
+    const struct domain *d = v->domain;
+    return v->started && v->state != VCPU_DOWN && v->state != VCPU_BLOCKED &&
+           v->pause_count == 0 && d->pause_count == 0 && !d->is_shutdown && !d->dying;
+}
+
+/* Tell the scheduler (and the run loop) what v's runnability is now. */
+static void vcpu_update(struct vcpu *v)
+{
+    if (vcpu_runnable(v)) {
+        sched_wake(v);
+    } else {
+        run_vcpu_stopped(v);
+        sched_sleep(v);
+    }
+}
+
+static void domain_update(struct domain *d)
+{
+    for (unsigned i = 0; i < d->nr_vcpus; i++) {
+        if (d->vcpus[i])
+            vcpu_update(d->vcpus[i]);
+    }
+}
+
+int domain_pause(struct domain *d)
+{
+    unsigned long f = spin_lock_irqsave(&d->lock);
+    if (d->ctl_paused) {
+        spin_unlock_irqrestore(&d->lock, f);
+        return -HESTIA_EALREADY;
+    }
+    d->ctl_paused = true;
+    d->pause_count++;
+    spin_unlock_irqrestore(&d->lock, f);
+    domain_update(d);
+    return 0;
+}
+
+int domain_unpause(struct domain *d)
+{
+    unsigned long f = spin_lock_irqsave(&d->lock);
+    if (!d->ctl_paused) {
+        spin_unlock_irqrestore(&d->lock, f);
+        return -HESTIA_EALREADY;
+    }
+    d->ctl_paused = false;
+    d->pause_count--;
+    spin_unlock_irqrestore(&d->lock, f);
+    domain_update(d);
+    return 0;
+}
+
+static const char *reason_name(unsigned reason)
+{
+    static const char *const names[] = {"poweroff", "reboot", "suspend", "crash"};
+    return reason <= SHUTDOWN_MAX ? names[reason] : "?";
+}
+
+int domain_shutdown(struct domain *d, unsigned reason)
+{
+    if (reason > SHUTDOWN_MAX)
+        return -HESTIA_EINVAL;
+    unsigned long f = spin_lock_irqsave(&d->lock);
+    if (d->is_shutdown) {
+        spin_unlock_irqrestore(&d->lock, f);
+        return -HESTIA_EALREADY;
+    }
+    d->is_shutdown = true;
+    d->shutdown_reason = reason;
+    spin_unlock_irqrestore(&d->lock, f);
+    domain_update(d);
+    if (reason == SHUTDOWN_crash || d->privileged)
+        core_printf("hestia: domain %u %s\n", d->id, reason_name(reason));
+    if (d->privileged) {
+        /* dom0 ends the run: poweroff is the pass signal (the guest printed its verdict). */
+        hal_platform_exit(reason == SHUTDOWN_poweroff ? 0 : 1);
+    }
+    struct domain *dom0 = domain_lookup(0);
+    if (dom0 && dom0 != d)
+        evtchn_send_virq_domain(dom0, VIRQ_DOM_EXC);
+    return 0;
+}
+
+void domain_getinfo(struct domain *d, struct domctl_info *info)
+{
+    memset(info, 0, sizeof(*info));
+    info->domid = d->id;
+    if (d->dying)
+        info->state = DOMSTATE_dying;
+    else if (d->is_shutdown)
+        info->state = DOMSTATE_shutdown;
+    else if (d->ctl_paused)
+        info->state = DOMSTATE_paused;
+    else {
+        bool all_blocked = d->nr_vcpus > 0;
+        for (unsigned i = 0; i < d->nr_vcpus; i++) {
+            if (d->vcpus[i]->state != VCPU_BLOCKED && d->vcpus[i]->state != VCPU_DOWN)
+                all_blocked = false;
+        }
+        info->state = all_blocked ? DOMSTATE_blocked : DOMSTATE_running;
+    }
+    info->shutdown_reason = d->is_shutdown ? d->shutdown_reason : 0;
+    info->nr_vcpus = d->nr_vcpus;
+    info->nr_pages = p2m_nr_pages(d);
+    info->max_pages = p2m_max_pages(d);
+    uint64_t t = 0;
+    for (unsigned i = 0; i < d->nr_vcpus; i++)
+        t += d->vcpus[i]->runtime_ns;
+    info->cpu_time_ns = t;
+    unsigned weight, cap;
+    sched_get_params(d, &weight, &cap);
+    info->weight = weight;
+    info->cap = cap;
+    info->flags = d->privileged ? DOMINFO_privileged : 0;
+}
+
+int domain_start_vcpu(struct domain *d, unsigned vcpu, guest_va_t entry, guest_va_t stack,
+                      guest_va_t arg)
+{
+    if (vcpu >= d->nr_vcpus || !d->vcpus[vcpu])
+        return -HESTIA_EINVAL;
+    struct vcpu *v = d->vcpus[vcpu];
+    if (v->started)
+        return -HESTIA_EALREADY;
+    hal_vcpu_init_entry(v->hal, entry, stack, arg);
+    hal_vcpu_set_spaces(v->hal, pvmmu_kernel_space(d), NULL);
+    v->info->evtchn_upcall_mask = 1;
+    v->started = true;
+    v->in_user = false;
+    v->state = VCPU_RUNNABLE;
+    timer_update_guest_time(v);
+    vcpu_update(v);
+    return 0;
+}
+
+void vcpu_kick(struct vcpu *v)
+{
+    if (v->state == VCPU_BLOCKED) {
+        v->state = VCPU_RUNNABLE;
+        if (vcpu_runnable(v))
+            sched_wake(v);
+    }
+}

@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * HYPERCALL_domctl: domain control for dom0.  Every field of the request is
+ * checked here before any module sees it; the request is copied in once so
+ * the guest cannot change it under our feet.
+ */
+#include <core/domain.h>
+#include <core/hypercall.h>
+#include <core/mm.h>
+#include <core/sched.h>
+#include <hal/guest_copy.h>
+#include <hal/mmu.h>
+
+#define WRITE_CHUNK 512
+
+/* The target domain of a request: DOMID_SELF is the caller. */
+static struct domain *target(struct vcpu *v, hestia_domid_t id)
+{
+    if (id == DOMID_SELF)
+        return v->domain;
+    if (id >= HESTIA_MAX_DOMAINS)
+        return NULL;
+    return domain_lookup(id);
+}
+
+static long ctl_create(struct vcpu *v, struct hestia_domctl *op, uint64_t ptr)
+{
+    struct domctl_create *c = &op->u.create;
+    if (c->flags & DOMCTL_CREATE_PRIVILEGED)
+        return -HESTIA_EPERM;
+    if (c->flags)
+        return -HESTIA_EINVAL;
+    if (c->nr_pages == 0 || c->nr_pages > DOMCTL_MAX_PAGES)
+        return -HESTIA_EINVAL;
+    if (c->max_vcpus == 0 || c->max_vcpus > HESTIA_MAX_VCPUS)
+        return -HESTIA_EINVAL;
+    if (c->weight > DOMCTL_WEIGHT_MAX || c->cap > 100u * HAL_MAX_CPUS)
+        return -HESTIA_EINVAL;
+    struct domain *d;
+    int rc = domain_create(c->nr_pages, c->max_vcpus, false, &d);
+    if (rc)
+        return rc;
+    rc = sched_set_params(d, c->weight ? c->weight : DOMCTL_WEIGHT_DEFAULT, c->cap);
+    if (rc) {
+        domain_destroy(d);
+        return rc;
+    }
+    op->domid = d->id;
+    if (hal_copy_to_guest(v, ptr, op, sizeof(*op))) {
+        /* The caller would never learn the id: do not leak the domain. */
+        domain_destroy(d);
+        return -HESTIA_EFAULT;
+    }
+    return 0;
+}
+
+static long ctl_write_memory(struct vcpu *v, struct domain *d, struct domctl_write_memory *w)
+{
+    if (w->len > DOMCTL_WRITE_MAX)
+        return -HESTIA_E2BIG;
+    uint64_t limit = p2m_gfn_limit(d);
+    uint64_t gfn = w->gfn + w->offset / HESTIA_PAGE_SIZE;
+    if (w->gfn >= limit || gfn >= limit)
+        return -HESTIA_EINVAL;
+    uint64_t end = gfn * HESTIA_PAGE_SIZE + w->offset % HESTIA_PAGE_SIZE + w->len;
+    if (end > limit * HESTIA_PAGE_SIZE)
+        return -HESTIA_EINVAL;
+    unsigned char buf[WRITE_CHUNK];
+    uint64_t done = 0;
+    uint64_t pos = gfn * HESTIA_PAGE_SIZE + w->offset % HESTIA_PAGE_SIZE;
+    while (done < w->len) {
+        size_t n = (size_t)MIN((uint64_t)WRITE_CHUNK, w->len - done);
+        /* Stay inside one destination frame per gfn_copy_to call. */
+        size_t room = HESTIA_PAGE_SIZE - (size_t)(pos % HESTIA_PAGE_SIZE);
+        n = MIN(n, room);
+        if (hal_copy_from_guest(v, buf, w->buf + done, n))
+            return -HESTIA_EFAULT;
+        int rc = gfn_copy_to(d, pos / HESTIA_PAGE_SIZE, (size_t)(pos % HESTIA_PAGE_SIZE), buf, n);
+        if (rc)
+            return rc;
+        done += n;
+        pos += n;
+    }
+    return 0;
+}
+
+static long ctl_start_vcpu(struct domain *d, struct domctl_start_vcpu *s)
+{
+    if (s->vcpu >= d->nr_vcpus)
+        return -HESTIA_EINVAL;
+    if (s->start_info_gfn >= p2m_gfn_limit(d))
+        return -HESTIA_EINVAL;
+    if (!hal_guest_va_ok(s->entry_va & ~(uint64_t)(HAL_PAGE_SIZE - 1), false) ||
+        !hal_guest_va_ok(s->stack_va & ~(uint64_t)(HAL_PAGE_SIZE - 1), false))
+        return -HESTIA_EINVAL;
+    if (d->vcpus[s->vcpu]->started)
+        return -HESTIA_EALREADY;
+    return domain_build_start(d, s->vcpu, s->entry_va, s->stack_va, s->start_info_gfn);
+}
+
+long do_domctl(struct vcpu *v, uint64_t ptr)
+{
+    if (!v->domain->privileged)
+        return -HESTIA_EPERM;
+    struct hestia_domctl op;
+    if (hal_copy_from_guest(v, &op, ptr, sizeof(op)))
+        return -HESTIA_EFAULT;
+    if (op.interface_version != HESTIA_ABI_VERSION)
+        return -HESTIA_EINVAL;
+    if (op.cmd == DOMCTL_create)
+        return ctl_create(v, &op, ptr);
+
+    if (op.cmd == DOMCTL_getinfo) {
+        hestia_domid_t from = op.domid == DOMID_SELF ? v->domain->id : op.domid;
+        struct domain *d = from < HESTIA_MAX_DOMAINS ? domain_next(from) : NULL;
+        if (!d)
+            return -HESTIA_ESRCH;
+        domain_getinfo(d, &op.u.info);
+        op.domid = d->id;
+        return hal_copy_to_guest(v, ptr, &op, sizeof(op)) ? -HESTIA_EFAULT : 0;
+    }
+
+    struct domain *d = target(v, op.domid);
+    if (!d)
+        return -HESTIA_ESRCH;
+    switch (op.cmd) {
+    case DOMCTL_destroy:
+        if (d == v->domain)
+            return -HESTIA_EINVAL; /* dom0 cannot pull the floor from under itself */
+        return domain_destroy(d);
+    case DOMCTL_pause:
+        if (d == v->domain)
+            return -HESTIA_EINVAL;
+        return domain_pause(d);
+    case DOMCTL_unpause:
+        if (d == v->domain)
+            return -HESTIA_EINVAL;
+        return domain_unpause(d);
+    case DOMCTL_sched_set:
+        return sched_set_params(d, op.u.sched.weight, op.u.sched.cap);
+    case DOMCTL_sched_get: {
+        unsigned weight, cap;
+        sched_get_params(d, &weight, &cap);
+        op.u.sched.weight = weight;
+        op.u.sched.cap = cap;
+        op.domid = d->id;
+        return hal_copy_to_guest(v, ptr, &op, sizeof(op)) ? -HESTIA_EFAULT : 0;
+    }
+    case DOMCTL_write_memory:
+        if (d->is_shutdown)
+            return -HESTIA_EINVAL;
+        return ctl_write_memory(v, d, &op.u.write_memory);
+    case DOMCTL_start_vcpu:
+        if (d == v->domain || d->is_shutdown)
+            return -HESTIA_EINVAL;
+        return ctl_start_vcpu(d, &op.u.start_vcpu);
+    default:
+        return -HESTIA_ENOSYS;
+    }
+}

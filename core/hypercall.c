@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Hypercall dispatch: one table indexed by the public HYPERCALL_* numbers,
+ * each entry unpacking the five raw arguments for its handler.  Also the
+ * small handlers with no module of their own: version, set_callbacks,
+ * vcpu_op and set_timer.
+ */
+#include <core/console.h>
+#include <core/event.h>
+#include <core/grant.h>
+#include <core/hypercall.h>
+#include <core/mm.h>
+#include <core/pvmmu.h>
+#include <core/timer.h>
+#include <core/version.h>
+#include <hal/cpu.h>
+#include <hal/guest_copy.h>
+#include <hal/mmu.h>
+#include <hal/timer.h>
+#include <hal/vcpu.h>
+
+long do_version(struct vcpu *v, uint64_t cmd, uint64_t arg)
+{
+    switch (cmd) {
+    case VERSION_abi:
+        return HESTIA_ABI_VERSION;
+    case VERSION_features:
+        return HESTIA_FEAT_PV_MMU | HESTIA_FEAT_GRANT_COPY | HESTIA_FEAT_EVTCHN_2L |
+               HESTIA_FEAT_USER_TASKS;
+    case VERSION_extra: {
+        char s[32];
+        memset(s, 0, sizeof(s));
+        snprintf(s, sizeof(s), "hestia-%s", HESTIA_VERSION_STRING);
+        return hal_copy_to_guest(v, arg, s, sizeof(s)) ? -HESTIA_EFAULT : 0;
+    }
+    default:
+        return -HESTIA_ENOSYS;
+    }
+}
+
+/* An entry point or stack the guest gives us: 0 (none) or a kernel VA. */
+static bool guest_addr_ok(uint64_t va)
+{
+    return va == 0 || hal_guest_va_ok(va & ~(uint64_t)(HAL_PAGE_SIZE - 1), false);
+}
+
+long do_set_callbacks(struct vcpu *v, uint64_t ptr)
+{
+    struct hestia_callbacks cb;
+    if (hal_copy_from_guest(v, &cb, ptr, sizeof(cb)))
+        return -HESTIA_EFAULT;
+    if (!guest_addr_ok(cb.event_entry) || !guest_addr_ok(cb.exception_entry) ||
+        !guest_addr_ok(cb.syscall_entry) || !guest_addr_ok(cb.kernel_stack))
+        return -HESTIA_EINVAL;
+    v->callbacks = cb;
+    if (cb.kernel_stack)
+        v->kernel_stack = cb.kernel_stack;
+    return 0;
+}
+
+long do_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vcpu, uint64_t arg)
+{
+    struct domain *d = v->domain;
+    if (vcpu >= d->nr_vcpus || !d->vcpus[vcpu])
+        return -HESTIA_ESRCH;
+    struct vcpu *t = d->vcpus[vcpu];
+    switch (cmd) {
+    case VCPUOP_set_kernel_stack:
+        if (!guest_addr_ok(arg))
+            return -HESTIA_EINVAL;
+        t->kernel_stack = arg;
+        t->callbacks.kernel_stack = arg;
+        return 0;
+    case VCPUOP_get_runtime: {
+        uint64_t ns = t->runtime_ns;
+        if (t == core_current_vcpu() && hal_time_ns() > t->last_start_ns)
+            ns += hal_time_ns() - t->last_start_ns;
+        return hal_copy_to_guest(v, arg, &ns, sizeof(ns)) ? -HESTIA_EFAULT : 0;
+    }
+    case VCPUOP_enter_user: {
+        if (t != v)
+            return -HESTIA_EINVAL; /* only the caller's own context can be replaced */
+        struct hestia_trap_record rec, saved;
+        if (hal_copy_from_guest(v, &rec, arg, sizeof(rec)))
+            return -HESTIA_EFAULT;
+        hal_vcpu_get_context(v->hal, &saved);
+        int mode = hal_vcpu_set_context(v->hal, &rec);
+        if (mode < 0)
+            return -HESTIA_EINVAL;
+        if (mode != 1) {
+            hal_vcpu_set_context(v->hal, &saved); /* not a user context: refuse */
+            return -HESTIA_EINVAL;
+        }
+        v->in_user = true;
+        return 0;
+    }
+    default:
+        return -HESTIA_ENOSYS;
+    }
+}
+
+/* ---- the table ---- */
+
+static long hc_version(struct vcpu *v, const uint64_t a[5])
+{
+    return do_version(v, a[0], a[1]);
+}
+
+static long hc_console_io(struct vcpu *v, const uint64_t a[5])
+{
+    return do_console_io(v, a[0], a[1], a[2], a[3]);
+}
+
+static long hc_sched_op(struct vcpu *v, const uint64_t a[5])
+{
+    return do_sched_op(v, a[0], a[1]);
+}
+
+static long hc_event_channel_op(struct vcpu *v, const uint64_t a[5])
+{
+    return do_event_channel_op(v, a[0], a[1]);
+}
+
+static long hc_grant_table_op(struct vcpu *v, const uint64_t a[5])
+{
+    return do_grant_table_op(v, a[0], a[1], a[2]);
+}
+
+static long hc_mmu_op(struct vcpu *v, const uint64_t a[5])
+{
+    return do_mmu_op(v, a[0], a[1], a[2]);
+}
+
+static long hc_domctl(struct vcpu *v, const uint64_t a[5])
+{
+    return do_domctl(v, a[0]);
+}
+
+static long hc_set_callbacks(struct vcpu *v, const uint64_t a[5])
+{
+    return do_set_callbacks(v, a[0]);
+}
+
+static long hc_trap_return(struct vcpu *v, const uint64_t a[5])
+{
+    (void)a;
+    return do_trap_return(v);
+}
+
+/*
+ * (lo, hi): 32-bit guests split the deadline.  A 64-bit guest may pass the
+ * whole value in lo with hi = 0.
+ */
+static long hc_set_timer(struct vcpu *v, const uint64_t a[5])
+{
+    if (a[1] > 0xffffffffull)
+        return -HESTIA_EINVAL;
+    uint64_t deadline = a[1] ? (a[1] << 32) | (a[0] & 0xffffffffull) : a[0];
+    return timer_set_guest(v, deadline);
+}
+
+static long hc_vcpu_op(struct vcpu *v, const uint64_t a[5])
+{
+    return do_vcpu_op(v, a[0], a[1], a[2]);
+}
+
+static long hc_memory_op(struct vcpu *v, const uint64_t a[5])
+{
+    return do_memory_op(v, a[0], a[1]);
+}
+
+static const hypercall_fn table[HYPERCALL_COUNT] = {
+    [HYPERCALL_version] = hc_version,
+    [HYPERCALL_console_io] = hc_console_io,
+    [HYPERCALL_sched_op] = hc_sched_op,
+    [HYPERCALL_event_channel_op] = hc_event_channel_op,
+    [HYPERCALL_grant_table_op] = hc_grant_table_op,
+    [HYPERCALL_mmu_op] = hc_mmu_op,
+    [HYPERCALL_domctl] = hc_domctl,
+    [HYPERCALL_set_callbacks] = hc_set_callbacks,
+    [HYPERCALL_trap_return] = hc_trap_return,
+    [HYPERCALL_set_timer] = hc_set_timer,
+    [HYPERCALL_vcpu_op] = hc_vcpu_op,
+    [HYPERCALL_memory_op] = hc_memory_op,
+};
+
+long hypercall_dispatch(struct vcpu *v, unsigned long nr, const uint64_t args[5])
+{
+    if (nr >= HYPERCALL_COUNT || !table[nr])
+        return -HESTIA_ENOSYS;
+    return table[nr](v, args);
+}
+
+void core_hypercall(struct vcpu *v, unsigned long nr, const uint64_t args[5])
+{
+    long rc = hypercall_dispatch(v, nr, args);
+    /* A call that replaced the context must not clobber its result register. */
+    bool replaced = rc == 0 && (nr == HYPERCALL_trap_return ||
+                                (nr == HYPERCALL_vcpu_op && args[0] == VCPUOP_enter_user));
+    if (!replaced)
+        hal_vcpu_set_result(v->hal, rc);
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Test-and-set spinlock on a 32-bit word.  __atomic builtins keep it
+ * portable across the four targets (gcc expands them inline there) and
+ * give the acquire/release ordering a multi-CPU build will need.
+ */
+#include <core/lib.h>
+#include <hal/cpu.h>
+
+void spin_lock(spinlock_t *l)
+{
+    for (;;) {
+        if (!__atomic_exchange_n(&l->locked, 1u, __ATOMIC_ACQUIRE))
+            return;
+        /* Spin on a plain load so waiters do not bounce the cache line. */
+        while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
+            ;
+    }
+}
+
+void spin_unlock(spinlock_t *l)
+{
+    __atomic_store_n(&l->locked, 0u, __ATOMIC_RELEASE);
+}
+
+unsigned long spin_lock_irqsave(spinlock_t *l)
+{
+    unsigned long flags = hal_irq_save();
+    spin_lock(l);
+    return flags;
+}
+
+void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags)
+{
+    spin_unlock(l);
+    hal_irq_restore(flags);
+}

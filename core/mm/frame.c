@@ -1,0 +1,451 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The machine frame allocator.
+ *
+ * Every frame of the RAM regions handed over at boot has a frame_info
+ * (owner, reference count, heap tag) and a bit in a use bitmap.  Both
+ * tables are carved from the start of the first region large enough for
+ * them, so nothing is needed from the arch beyond the direct map.
+ * Single frames are taken round robin from a hint; contiguous runs are
+ * searched within one region because the direct map is only known to be
+ * linear inside a region.
+ */
+#include <core/domain.h>
+#include <core/lib.h>
+#include <core/mm.h>
+#include <hal/mmu.h>
+
+#include "mm_internal.h"
+
+/*
+ * Under AddressSanitizer (host unit tests) free frames are poisoned, so
+ * any access through the direct map to a frame that is not allocated --
+ * a use after free of guest memory or of a page table -- is reported.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+void __asan_poison_memory_region(void const volatile *addr, size_t size);
+void __asan_unpoison_memory_region(void const volatile *addr, size_t size);
+#define POISON_FRAME(mfn) __asan_poison_memory_region(hal_frame_to_virt(mfn), HAL_PAGE_SIZE)
+#define UNPOISON(p, n) __asan_unpoison_memory_region((p), (n))
+#else
+#define POISON_FRAME(mfn) ((void)(mfn))
+#define UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
+struct frame_info {
+    uint16_t owner; /* domid or FRAME_OWNER_* */
+    uint16_t tag;   /* FRAME_TAG_* for hypervisor frames */
+    uint32_t refs;  /* mapping references (domain frames only) */
+    uint32_t aux;   /* tag data (heap block length) */
+};
+
+struct ram_region {
+    mfn_t base;          /* first frame */
+    unsigned long nr;    /* frames */
+    unsigned long first; /* index of base in the frame tables */
+};
+
+static struct {
+    spinlock_t lock;
+    unsigned nr_regions;
+    struct ram_region regions[HAL_MAX_RAM_REGIONS];
+    struct frame_info *info; /* one per managed frame */
+    uint64_t *used;          /* bitmap, 1 = allocated */
+    unsigned long total;
+    unsigned long nfree;
+    unsigned long hint;      /* index where the next single search starts */
+} mm;
+
+/* Frame table index of mfn, or -1 if the allocator does not manage it. */
+static long frame_index(mfn_t mfn)
+{
+    for (unsigned i = 0; i < mm.nr_regions; i++) {
+        const struct ram_region *r = &mm.regions[i];
+        if (mfn >= r->base && mfn - r->base < r->nr)
+            return (long)(r->first + (mfn - r->base));
+    }
+    return -1;
+}
+
+static mfn_t index_to_mfn(unsigned long idx)
+{
+    for (unsigned i = 0; i < mm.nr_regions; i++) {
+        const struct ram_region *r = &mm.regions[i];
+        if (idx >= r->first && idx - r->first < r->nr)
+            return r->base + (idx - r->first);
+    }
+    return MFN_INVALID;
+}
+
+static bool bit_test(unsigned long i)
+{
+    return (mm.used[i / 64] >> (i % 64)) & 1;
+}
+
+static void bit_set(unsigned long i)
+{
+    mm.used[i / 64] |= (uint64_t)1 << (i % 64);
+}
+
+static void bit_clear(unsigned long i)
+{
+    mm.used[i / 64] &= ~((uint64_t)1 << (i % 64));
+}
+
+/* First clear bit in [from, to), or to if none. Skips full words. */
+static unsigned long find_clear(unsigned long from, unsigned long to)
+{
+    unsigned long i = from;
+    while (i < to) {
+        if (i % 64 == 0 && to - i >= 64 && mm.used[i / 64] == ~(uint64_t)0) {
+            i += 64;
+            continue;
+        }
+        if (!bit_test(i))
+            return i;
+        i++;
+    }
+    return to;
+}
+
+static void take(unsigned long idx, unsigned owner)
+{
+    BUG_ON(bit_test(idx));
+    bit_set(idx);
+    mm.info[idx].owner = (uint16_t)owner;
+    mm.info[idx].tag = FRAME_TAG_NONE;
+    mm.info[idx].refs = 0;
+    mm.info[idx].aux = 0;
+    mm.nfree--;
+}
+
+static void give_back(unsigned long idx)
+{
+    BUG_ON(!bit_test(idx));
+    POISON_FRAME(index_to_mfn(idx));
+    bit_clear(idx);
+    mm.info[idx].owner = FRAME_OWNER_FREE;
+    mm.info[idx].tag = FRAME_TAG_NONE;
+    mm.info[idx].refs = 0;
+    mm.info[idx].aux = 0;
+    mm.nfree++;
+}
+
+void mm_init(const struct hal_boot_info *bi)
+{
+    memset(&mm, 0, sizeof(mm));
+    heap_reset();
+    /* Collect page-aligned, non-overlapping regions. */
+    for (unsigned i = 0; i < bi->nr_ram && i < HAL_MAX_RAM_REGIONS; i++) {
+        paddr_t start = ALIGN_UP(bi->ram[i].base, (paddr_t)HAL_PAGE_SIZE);
+        paddr_t end = (bi->ram[i].base + bi->ram[i].size) & ~((paddr_t)HAL_PAGE_SIZE - 1);
+        if (bi->ram[i].size == 0 || end <= start)
+            continue;
+        mfn_t base = start >> HAL_PAGE_SHIFT;
+        unsigned long nr = (unsigned long)((end - start) >> HAL_PAGE_SHIFT);
+        /* p2m entries are 32 bits wide: frames beyond that are not used. */
+        if (base >= P2M_EMPTY)
+            continue;
+        if (base + nr > P2M_EMPTY)
+            nr = (unsigned long)(P2M_EMPTY - base);
+        bool overlap = false;
+        for (unsigned j = 0; j < mm.nr_regions; j++) {
+            const struct ram_region *r = &mm.regions[j];
+            if (base < r->base + r->nr && r->base < base + nr)
+                overlap = true;
+        }
+        if (overlap)
+            continue;
+        mm.regions[mm.nr_regions].base = base;
+        mm.regions[mm.nr_regions].nr = nr;
+        mm.regions[mm.nr_regions].first = mm.total;
+        mm.nr_regions++;
+        mm.total += nr;
+    }
+    if (mm.total == 0)
+        return;
+    for (unsigned i = 0; i < mm.nr_regions; i++)
+        UNPOISON(hal_frame_to_virt(mm.regions[i].base), mm.regions[i].nr * HAL_PAGE_SIZE);
+
+    /* The tables themselves: frame_info array, then the bitmap. */
+    size_t info_bytes = ALIGN_UP(mm.total * sizeof(struct frame_info), (size_t)8);
+    size_t map_bytes = ALIGN_UP(mm.total, 64ul) / 8;
+    unsigned long meta = (unsigned long)(ALIGN_UP(info_bytes + map_bytes, HAL_PAGE_SIZE) >>
+                                         HAL_PAGE_SHIFT);
+    unsigned r;
+    for (r = 0; r < mm.nr_regions; r++)
+        if (mm.regions[r].nr > meta)
+            break;
+    if (r == mm.nr_regions) {
+        mm.nr_regions = 0;
+        mm.total = 0;
+        return;
+    }
+    uint8_t *base = hal_frame_to_virt(mm.regions[r].base);
+    memset(base, 0, meta * HAL_PAGE_SIZE);
+    mm.info = (struct frame_info *)base;
+    mm.used = (uint64_t *)(base + info_bytes);
+    for (unsigned long i = 0; i < mm.total; i++)
+        mm.info[i].owner = FRAME_OWNER_FREE;
+    mm.nfree = mm.total;
+    for (unsigned long i = 0; i < meta; i++)
+        take(mm.regions[r].first + i, FRAME_OWNER_HYP);
+    mm.hint = 0;
+    for (unsigned long i = 0; i < mm.total; i++)
+        if (!bit_test(i))
+            POISON_FRAME(index_to_mfn(i));
+}
+
+unsigned long mm_free_frames(void)
+{
+    return mm.nfree;
+}
+
+unsigned long mm_total_frames(void)
+{
+    return mm.total;
+}
+
+static void zero_frames(mfn_t mfn, unsigned long n)
+{
+    for (unsigned long i = 0; i < n; i++) {
+        void *p = hal_frame_to_virt(mfn + i);
+        UNPOISON(p, HAL_PAGE_SIZE);
+        memset(p, 0, HAL_PAGE_SIZE);
+    }
+}
+
+mfn_t frame_alloc_owner(unsigned owner)
+{
+    unsigned long flags = spin_lock_irqsave(&mm.lock);
+    if (mm.nfree == 0) {
+        spin_unlock_irqrestore(&mm.lock, flags);
+        return MFN_INVALID;
+    }
+    unsigned long idx = find_clear(mm.hint, mm.total);
+    if (idx == mm.total)
+        idx = find_clear(0, mm.hint);
+    BUG_ON(idx >= mm.total);
+    take(idx, owner);
+    mm.hint = idx + 1 < mm.total ? idx + 1 : 0;
+    spin_unlock_irqrestore(&mm.lock, flags);
+    mfn_t mfn = index_to_mfn(idx);
+    zero_frames(mfn, 1);
+    return mfn;
+}
+
+mfn_t frame_alloc(void)
+{
+    return frame_alloc_owner(FRAME_OWNER_HYP);
+}
+
+mfn_t frame_alloc_contig(unsigned long n)
+{
+    if (n == 0)
+        return MFN_INVALID;
+    if (n == 1)
+        return frame_alloc();
+    unsigned long flags = spin_lock_irqsave(&mm.lock);
+    mfn_t found = MFN_INVALID;
+    for (unsigned r = 0; r < mm.nr_regions && found == MFN_INVALID; r++) {
+        const struct ram_region *reg = &mm.regions[r];
+        unsigned long end = reg->first + reg->nr;
+        unsigned long i = reg->first;
+        while (i < end && end - i >= n) {
+            i = find_clear(i, end);
+            if (i >= end || end - i < n)
+                break;
+            unsigned long run = 1;
+            while (run < n && !bit_test(i + run))
+                run++;
+            if (run == n) {
+                for (unsigned long k = 0; k < n; k++)
+                    take(i + k, FRAME_OWNER_HYP);
+                found = reg->base + (i - reg->first);
+                break;
+            }
+            i += run + 1;
+        }
+    }
+    spin_unlock_irqrestore(&mm.lock, flags);
+    if (found != MFN_INVALID)
+        zero_frames(found, n);
+    return found;
+}
+
+void frame_free(mfn_t mfn)
+{
+    frame_free_contig(mfn, 1);
+}
+
+void frame_free_contig(mfn_t mfn, unsigned long n)
+{
+    unsigned long flags = spin_lock_irqsave(&mm.lock);
+    for (unsigned long k = 0; k < n; k++) {
+        long idx = frame_index(mfn + k);
+        BUG_ON(idx < 0);
+        BUG_ON(!bit_test((unsigned long)idx));
+        if (mm.info[idx].refs != 0) {
+            /* Still mapped somewhere: the last frame_put() frees it. */
+            mm.info[idx].owner = FRAME_OWNER_ORPHAN;
+            continue;
+        }
+        give_back((unsigned long)idx);
+    }
+    spin_unlock_irqrestore(&mm.lock, flags);
+}
+
+bool frame_release(mfn_t mfn)
+{
+    unsigned long flags = spin_lock_irqsave(&mm.lock);
+    long idx = frame_index(mfn);
+    BUG_ON(idx < 0 || !bit_test((unsigned long)idx));
+    bool freed = false;
+    if (mm.info[idx].refs != 0) {
+        mm.info[idx].owner = FRAME_OWNER_ORPHAN;
+    } else {
+        give_back((unsigned long)idx);
+        freed = true;
+    }
+    spin_unlock_irqrestore(&mm.lock, flags);
+    return freed;
+}
+
+int frame_free_unref(mfn_t mfn)
+{
+    unsigned long flags = spin_lock_irqsave(&mm.lock);
+    long idx = frame_index(mfn);
+    BUG_ON(idx < 0 || !bit_test((unsigned long)idx));
+    int rc = -HESTIA_EBUSY;
+    if (mm.info[idx].refs == 0) {
+        give_back((unsigned long)idx);
+        rc = 0;
+    }
+    spin_unlock_irqrestore(&mm.lock, flags);
+    return rc;
+}
+
+bool frame_valid(mfn_t mfn)
+{
+    return frame_index(mfn) >= 0;
+}
+
+unsigned frame_owner(mfn_t mfn)
+{
+    long idx = frame_index(mfn);
+    if (idx < 0)
+        return FRAME_OWNER_FREE;
+    return mm.info[idx].owner;
+}
+
+/* want: the required owner, or FRAME_OWNER_FREE for "any domain". */
+static int get_ref(mfn_t mfn, unsigned want)
+{
+    long idx = frame_index(mfn);
+    if (idx < 0)
+        return -HESTIA_EINVAL;
+    unsigned long flags = spin_lock_irqsave(&mm.lock);
+    unsigned owner = mm.info[idx].owner;
+    int rc = 0;
+    if (owner == FRAME_OWNER_FREE || owner == FRAME_OWNER_HYP || owner == FRAME_OWNER_ORPHAN)
+        rc = -HESTIA_EINVAL;
+    else if (want != FRAME_OWNER_FREE && owner != want)
+        rc = -HESTIA_EINVAL;
+    else if (mm.info[idx].refs == UINT32_MAX)
+        rc = -HESTIA_EBUSY;
+    else
+        mm.info[idx].refs++;
+    spin_unlock_irqrestore(&mm.lock, flags);
+    return rc;
+}
+
+int frame_get(mfn_t mfn)
+{
+    return get_ref(mfn, FRAME_OWNER_FREE);
+}
+
+int frame_get_owned(mfn_t mfn, unsigned owner)
+{
+    if (owner >= FRAME_OWNER_ORPHAN)
+        return -HESTIA_EINVAL;
+    return get_ref(mfn, owner);
+}
+
+void frame_put(mfn_t mfn)
+{
+    long idx = frame_index(mfn);
+    BUG_ON(idx < 0);
+    unsigned long flags = spin_lock_irqsave(&mm.lock);
+    BUG_ON(mm.info[idx].refs == 0);
+    mm.info[idx].refs--;
+    if (mm.info[idx].refs == 0 && mm.info[idx].owner == FRAME_OWNER_ORPHAN)
+        give_back((unsigned long)idx);
+    spin_unlock_irqrestore(&mm.lock, flags);
+}
+
+unsigned frame_refcount(mfn_t mfn)
+{
+    long idx = frame_index(mfn);
+    return idx < 0 ? 0 : mm.info[idx].refs;
+}
+
+void frame_set_tag(mfn_t mfn, unsigned tag, uint32_t aux)
+{
+    long idx = frame_index(mfn);
+    BUG_ON(idx < 0);
+    mm.info[idx].tag = (uint16_t)tag;
+    mm.info[idx].aux = aux;
+}
+
+unsigned frame_tag(mfn_t mfn, uint32_t *aux)
+{
+    long idx = frame_index(mfn);
+    if (idx < 0)
+        return FRAME_TAG_NONE;
+    if (aux)
+        *aux = mm.info[idx].aux;
+    return mm.info[idx].tag;
+}
+
+unsigned long mm_pt_limit_for(uint64_t max_pages)
+{
+    /*
+     * Enough for every user space to have its own small tree plus one
+     * table level per 512 mapped pages with room to spare; anything more
+     * is a guest trying to spend hypervisor memory on page tables.
+     */
+    return 64ul + (unsigned long)(max_pages / 4) + MMU_MAX_USER_AS * 4ul;
+}
+
+mfn_t core_frame_alloc(struct domain *d)
+{
+    struct mm_dom *m = d ? d->mm : NULL;
+    if (m) {
+        unsigned long flags = spin_lock_irqsave(&mm.lock);
+        bool over = m->pt_frames >= m->pt_limit;
+        if (!over)
+            m->pt_frames++;
+        spin_unlock_irqrestore(&mm.lock, flags);
+        if (over)
+            return MFN_INVALID;
+    }
+    mfn_t mfn = frame_alloc();
+    if (mfn == MFN_INVALID && m) {
+        unsigned long flags = spin_lock_irqsave(&mm.lock);
+        m->pt_frames--;
+        spin_unlock_irqrestore(&mm.lock, flags);
+    }
+    return mfn;
+}
+
+void core_frame_free(struct domain *d, mfn_t mfn)
+{
+    struct mm_dom *m = d ? d->mm : NULL;
+    if (m) {
+        unsigned long flags = spin_lock_irqsave(&mm.lock);
+        if (m->pt_frames > 0)
+            m->pt_frames--;
+        spin_unlock_irqrestore(&mm.lock, flags);
+    }
+    frame_free(mfn);
+}

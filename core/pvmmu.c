@@ -1,0 +1,398 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The paravirtual MMU: a domain's kernel space, its user spaces and
+ * HYPERCALL_mmu_op.
+ *
+ * Every mapping holds one reference on its frame (frame_get), dropped when
+ * the mapping goes (unmap, space destroyed), so a mapped frame can never
+ * be released or reused.  The one exception is the domain's shared info
+ * page: a hypervisor frame the domain may map, which is freed by the
+ * domain code only after every space is gone.
+ *
+ * Foreign frames (mapped through grant.c) may be removed only through the
+ * grant table: mmu_op refuses to unmap or re-protect them, so the grant
+ * records and GTF_* flags always describe the real mappings.
+ */
+#include <core/domain.h>
+#include <core/grant.h>
+#include <core/lib.h>
+#include <core/mm.h>
+#include <core/pvmmu.h>
+#include <hal/guest_copy.h>
+#include <hal/mmu.h>
+#include <hal/vcpu.h>
+
+#include "mm/mm_internal.h"
+
+struct mmu_dom {
+    spinlock_t lock;
+    struct hal_as *kernel;
+    struct hal_as *user[MMU_MAX_USER_AS]; /* handle h is user[h - 1] */
+    uint8_t current[HESTIA_MAX_VCPUS];    /* current user handle per vCPU, 0 = none */
+};
+
+static struct hal_as *space_locked(struct mmu_dom *m, uint64_t handle)
+{
+    if (handle == 0)
+        return m->kernel;
+    if (handle > MMU_MAX_USER_AS)
+        return NULL;
+    return m->user[handle - 1];
+}
+
+struct hal_as *pvmmu_space(struct domain *d, uint64_t handle)
+{
+    struct mmu_dom *m = d ? d->mmu : NULL;
+    if (!m)
+        return NULL;
+    unsigned long flags = spin_lock_irqsave(&m->lock);
+    struct hal_as *as = space_locked(m, handle);
+    spin_unlock_irqrestore(&m->lock, flags);
+    return as;
+}
+
+struct hal_as *pvmmu_kernel_space(struct domain *d)
+{
+    return d && d->mmu ? d->mmu->kernel : NULL;
+}
+
+struct hal_as *pvmmu_current_user_space(struct vcpu *v)
+{
+    struct mmu_dom *m = v->domain->mmu;
+    if (!m || v->id >= HESTIA_MAX_VCPUS)
+        return NULL;
+    return pvmmu_space(v->domain, m->current[v->id]);
+}
+
+/* The shared info page is a hypervisor frame the domain may map. */
+static bool is_shared_info(const struct domain *d, mfn_t mfn)
+{
+    return d->shared_info && mfn == d->shared_info_mfn && frame_owner(mfn) == FRAME_OWNER_HYP;
+}
+
+static int take_ref(struct domain *d, mfn_t mfn)
+{
+    return is_shared_info(d, mfn) ? 0 : frame_get(mfn);
+}
+
+static void drop_ref(struct domain *d, mfn_t mfn)
+{
+    if (!is_shared_info(d, mfn))
+        frame_put(mfn);
+}
+
+static void dropped(void *ctx, guest_va_t va, mfn_t mfn)
+{
+    (void)va;
+    drop_ref(ctx, mfn);
+}
+
+int pvmmu_domain_init(struct domain *d)
+{
+    struct mmu_dom *m = core_heap_alloc(sizeof(*m));
+    if (!m)
+        return -HESTIA_ENOMEM;
+    /* d->mmu is set first: page-table frames are charged through d. */
+    d->mmu = m;
+    m->kernel = hal_as_create(d, false);
+    if (!m->kernel) {
+        d->mmu = NULL;
+        core_heap_free(m);
+        return -HESTIA_ENOMEM;
+    }
+    return 0;
+}
+
+void pvmmu_domain_destroy(struct domain *d)
+{
+    struct mmu_dom *m = d->mmu;
+    if (!m)
+        return;
+    for (unsigned i = 0; i < d->nr_vcpus && i < HESTIA_MAX_VCPUS; i++) {
+        m->current[i] = 0;
+        if (d->vcpus[i] && d->vcpus[i]->hal)
+            hal_vcpu_set_spaces(d->vcpus[i]->hal, m->kernel, NULL);
+    }
+    for (uint64_t h = 0; h <= MMU_MAX_USER_AS; h++)
+        if (space_locked(m, h))
+            grant_unmap_space(d, h);
+    for (unsigned i = 0; i < MMU_MAX_USER_AS; i++) {
+        if (m->user[i])
+            hal_as_destroy(m->user[i], dropped, d);
+        m->user[i] = NULL;
+    }
+    hal_as_destroy(m->kernel, dropped, d);
+    m->kernel = NULL;
+    d->mmu = NULL;
+    core_heap_free(m);
+}
+
+static bool perms_valid(unsigned perms, uint64_t handle)
+{
+    if (perms & ~(unsigned)MMU_PERM_ALL)
+        return false;
+    if (!(perms & (MMU_PERM_READ | MMU_PERM_WRITE | MMU_PERM_EXEC)))
+        return false;
+    return !!(perms & MMU_PERM_USER) == (handle != 0);
+}
+
+static bool va_valid(guest_va_t va, uint64_t handle)
+{
+    return IS_ALIGNED(va, (guest_va_t)HAL_PAGE_SIZE) && hal_guest_va_ok(va, handle != 0);
+}
+
+int pvmmu_map_frame(struct domain *d, uint64_t handle, guest_va_t va, mfn_t mfn,
+                    unsigned perms)
+{
+    struct mmu_dom *m = d->mmu;
+    if (!m)
+        return -HESTIA_EBADF;
+    if (!va_valid(va, handle) || !perms_valid(perms, handle))
+        return -HESTIA_EINVAL;
+    unsigned long flags = spin_lock_irqsave(&m->lock);
+    struct hal_as *as = space_locked(m, handle);
+    int rc = as ? take_ref(d, mfn) : -HESTIA_EBADF;
+    if (rc == 0) {
+        rc = hal_as_map(as, va, mfn, perms);
+        if (rc)
+            drop_ref(d, mfn);
+    }
+    spin_unlock_irqrestore(&m->lock, flags);
+    return rc;
+}
+
+int pvmmu_unmap_frame(struct domain *d, uint64_t handle, guest_va_t va, mfn_t *old)
+{
+    struct mmu_dom *m = d->mmu;
+    if (!m)
+        return -HESTIA_EBADF;
+    if (!va_valid(va, handle))
+        return -HESTIA_EINVAL;
+    unsigned long flags = spin_lock_irqsave(&m->lock);
+    struct hal_as *as = space_locked(m, handle);
+    mfn_t mfn = MFN_INVALID;
+    int rc = as ? hal_as_unmap(as, va, &mfn) : -HESTIA_EBADF;
+    if (rc == 0)
+        drop_ref(d, mfn);
+    spin_unlock_irqrestore(&m->lock, flags);
+    if (rc == 0 && old)
+        *old = mfn;
+    return rc;
+}
+
+int pvmmu_map_initial(struct domain *d, guest_va_t virt_base, unsigned perms)
+{
+    if (!d->mm || !IS_ALIGNED(virt_base, (guest_va_t)HAL_PAGE_SIZE))
+        return -HESTIA_EINVAL;
+    uint64_t limit = p2m_gfn_limit(d);
+    for (uint64_t gfn = 0; gfn < limit; gfn++) {
+        mfn_t mfn = p2m_lookup(d, gfn);
+        if (mfn == MFN_INVALID)
+            continue;
+        guest_va_t va = virt_base + (gfn << HAL_PAGE_SHIFT);
+        if (va < virt_base)
+            return -HESTIA_EINVAL;
+        int rc = pvmmu_map_frame(d, 0, va, mfn, perms);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* A frame the domain may not unmap or re-protect through mmu_op. */
+static bool foreign(struct domain *d, mfn_t mfn)
+{
+    return frame_owner(mfn) != d->id && !is_shared_info(d, mfn);
+}
+
+static long op_map(struct domain *d, const struct mmu_op *op)
+{
+    if (op->as > MMU_MAX_USER_AS)
+        return -HESTIA_EBADF;
+    if (!va_valid(op->va, op->as) || !perms_valid(op->perms, op->as))
+        return -HESTIA_EINVAL;
+    if (op->gfn >= p2m_gfn_limit(d))
+        return -HESTIA_EINVAL;
+    mfn_t mfn = p2m_lookup(d, op->gfn);
+    if (mfn == MFN_INVALID)
+        return -HESTIA_ENOENT;
+    /*
+     * Pin the frame as still ours across the map: a concurrent release
+     * could otherwise hand it to someone else in between.
+     */
+    if (frame_get_owned(mfn, d->id))
+        return -HESTIA_ENOENT;
+    long rc = pvmmu_map_frame(d, op->as, op->va, mfn, op->perms);
+    frame_put(mfn);
+    return rc;
+}
+
+static long op_unmap_protect(struct domain *d, const struct mmu_op *op, bool unmap)
+{
+    struct mmu_dom *m = d->mmu;
+    if (op->as > MMU_MAX_USER_AS)
+        return -HESTIA_EBADF;
+    if (!va_valid(op->va, op->as))
+        return -HESTIA_EINVAL;
+    if (!unmap && !perms_valid(op->perms, op->as))
+        return -HESTIA_EINVAL;
+    unsigned long flags = spin_lock_irqsave(&m->lock);
+    struct hal_as *as = space_locked(m, op->as);
+    mfn_t mfn;
+    long rc = as ? hal_as_lookup(as, op->va, &mfn, NULL) : -HESTIA_EBADF;
+    if (rc == 0 && foreign(d, mfn))
+        rc = -HESTIA_EPERM;
+    if (rc == 0 && unmap) {
+        rc = hal_as_unmap(as, op->va, &mfn);
+        if (rc == 0)
+            drop_ref(d, mfn);
+    } else if (rc == 0) {
+        rc = hal_as_protect(as, op->va, op->perms);
+    }
+    spin_unlock_irqrestore(&m->lock, flags);
+    return rc;
+}
+
+static long op_as_create(struct vcpu *v, uint64_t op_addr)
+{
+    struct domain *d = v->domain;
+    struct mmu_dom *m = d->mmu;
+    struct hal_as *as = hal_as_create(d, true);
+    if (!as)
+        return -HESTIA_ENOMEM;
+    unsigned long flags = spin_lock_irqsave(&m->lock);
+    unsigned i;
+    for (i = 0; i < MMU_MAX_USER_AS; i++)
+        if (!m->user[i])
+            break;
+    if (i < MMU_MAX_USER_AS)
+        m->user[i] = as;
+    spin_unlock_irqrestore(&m->lock, flags);
+    if (i == MMU_MAX_USER_AS) {
+        hal_as_destroy(as, dropped, d);
+        return -HESTIA_ENOSPC;
+    }
+    uint64_t handle = i + 1;
+    if (hal_copy_to_guest(v, op_addr + offsetof(struct mmu_op, as), &handle, sizeof(handle))) {
+        flags = spin_lock_irqsave(&m->lock);
+        m->user[i] = NULL;
+        spin_unlock_irqrestore(&m->lock, flags);
+        hal_as_destroy(as, dropped, d);
+        return -HESTIA_EFAULT;
+    }
+    return 0;
+}
+
+static long op_as_switch(struct vcpu *v, uint64_t handle)
+{
+    struct mmu_dom *m = v->domain->mmu;
+    if (handle > MMU_MAX_USER_AS || v->id >= HESTIA_MAX_VCPUS)
+        return -HESTIA_EBADF;
+    unsigned long flags = spin_lock_irqsave(&m->lock);
+    struct hal_as *as = handle ? space_locked(m, handle) : NULL;
+    long rc = 0;
+    if (handle && !as) {
+        rc = -HESTIA_EBADF;
+    } else {
+        m->current[v->id] = (uint8_t)handle;
+        if (v->hal)
+            hal_vcpu_set_spaces(v->hal, m->kernel, as);
+    }
+    spin_unlock_irqrestore(&m->lock, flags);
+    return rc;
+}
+
+static long op_as_destroy(struct domain *d, uint64_t handle)
+{
+    struct mmu_dom *m = d->mmu;
+    if (handle == 0)
+        return -HESTIA_EINVAL; /* the kernel space lives as long as the domain */
+    if (handle > MMU_MAX_USER_AS || !pvmmu_space(d, handle))
+        return -HESTIA_EBADF;
+    /* Grant mappings in it go through the grant records (no lock held). */
+    grant_unmap_space(d, handle);
+    unsigned long flags = spin_lock_irqsave(&m->lock);
+    struct hal_as *as = m->user[handle - 1];
+    m->user[handle - 1] = NULL;
+    /* A vCPU must never run on a destroyed space: switch it away first. */
+    for (unsigned i = 0; i < d->nr_vcpus && i < HESTIA_MAX_VCPUS; i++) {
+        if (m->current[i] != handle)
+            continue;
+        m->current[i] = 0;
+        if (d->vcpus[i] && d->vcpus[i]->hal)
+            hal_vcpu_set_spaces(d->vcpus[i]->hal, m->kernel, NULL);
+    }
+    spin_unlock_irqrestore(&m->lock, flags);
+    if (!as)
+        return -HESTIA_EBADF;
+    hal_as_destroy(as, dropped, d);
+    return 0;
+}
+
+static long op_flush(struct domain *d, const struct mmu_op *op)
+{
+    if (op->as > MMU_MAX_USER_AS)
+        return -HESTIA_EBADF;
+    if (op->va != MMU_FLUSH_ALL && !va_valid(op->va, op->as))
+        return -HESTIA_EINVAL;
+    struct mmu_dom *m = d->mmu;
+    unsigned long flags = spin_lock_irqsave(&m->lock);
+    struct hal_as *as = space_locked(m, op->as);
+    if (as)
+        hal_as_flush(as, op->va);
+    spin_unlock_irqrestore(&m->lock, flags);
+    return as ? 0 : -HESTIA_EBADF;
+}
+
+static long one_op(struct vcpu *v, const struct mmu_op *op, uint64_t op_addr)
+{
+    struct domain *d = v->domain;
+    switch (op->cmd) {
+    case MMUOP_map:
+        return op_map(d, op);
+    case MMUOP_unmap:
+        return op_unmap_protect(d, op, true);
+    case MMUOP_protect:
+        return op_unmap_protect(d, op, false);
+    case MMUOP_as_create:
+        return op_as_create(v, op_addr);
+    case MMUOP_as_switch:
+        return op_as_switch(v, op->as);
+    case MMUOP_as_destroy:
+        return op_as_destroy(d, op->as);
+    case MMUOP_flush:
+        return op_flush(d, op);
+    default:
+        return -HESTIA_ENOSYS;
+    }
+}
+
+long do_mmu_op(struct vcpu *v, uint64_t ops, uint64_t count, uint64_t done)
+{
+    if (!v->domain->mmu)
+        return -HESTIA_EINVAL;
+    if (count > MMU_MAX_BATCH)
+        return -HESTIA_E2BIG;
+    long rc = 0;
+    uint64_t n;
+    for (n = 0; n < count; n++) {
+        /* One op at a time: the guest may change the rest meanwhile. */
+        struct mmu_op op;
+        uint64_t addr = ops + n * sizeof(op);
+        if (addr < ops) {
+            rc = -HESTIA_EFAULT;
+            break;
+        }
+        if (hal_copy_from_guest(v, &op, addr, sizeof(op))) {
+            rc = -HESTIA_EFAULT;
+            break;
+        }
+        rc = one_op(v, &op, addr);
+        if (rc)
+            break;
+    }
+    /* *done is a uint64_t in the guest; 0 means the guest did not ask. */
+    if (done && hal_copy_to_guest(v, done, &n, sizeof(n)) && rc == 0)
+        rc = -HESTIA_EFAULT;
+    return rc;
+}

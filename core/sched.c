@@ -1,0 +1,565 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The credit scheduler (interface and policy in core/sched.h).
+ *
+ * State is per physical CPU: each struct pcpu has two FIFO run queues,
+ * UNDER (credit left) and OVER (credit spent), and its own lock.  A vCPU
+ * is queued on v->processor; an idle CPU steals from the others.
+ *
+ * Domain-level bookkeeping (the list of active domains, credit accounting
+ * at each period boundary, unparking capped domains) is under one
+ * accounting lock.  Lock order: acct_lock, then one pcpu lock; never two
+ * pcpu locks at once.  Counters that the picking CPU bumps while the
+ * accounting CPU reads them (runtime, cap usage) are atomics.
+ *
+ * Per-domain cost: one struct sched_dom (~64 bytes); per vCPU one struct
+ * sched_vcpu (~140 bytes, including its timer entries).  Accounting walks
+ * only the domains that ran or wanted to run in the last period.
+ */
+#include <core/sched.h>
+#include <hal/cpu.h>
+#include <hal/timer.h>
+
+#include "sched_internal.h"
+
+enum { SCHED_PRIO_UNDER, SCHED_PRIO_OVER };
+
+/* A vCPU never banks more than one period of credit, nor owes more. */
+#define CREDIT_MAX ((int64_t)SCHED_ACCOUNT_PERIOD_NS)
+#define CREDIT_MIN (-(int64_t)SCHED_ACCOUNT_PERIOD_NS)
+
+struct sched_dom {
+    struct domain *d;
+    unsigned weight;
+    unsigned cap;               /* percent of one CPU, 0 = none */
+    bool active;                /* on the active list */
+    struct sched_dom *a_next, *a_prev;
+    int64_t cap_used;           /* ns used against the cap (atomic); may carry debt */
+};
+
+struct runq {
+    struct sched_vcpu *head, *tail;
+};
+
+struct pcpu {
+    spinlock_t lock;
+    struct runq q[2]; /* SCHED_PRIO_UNDER, SCHED_PRIO_OVER */
+};
+
+static struct pcpu pcpus[HAL_MAX_CPUS];
+static unsigned nr_pcpus = 1;
+static unsigned next_placement;
+
+static spinlock_t acct_lock = SPINLOCK_INIT;
+static struct sched_dom *active_head;
+static uint64_t next_period_ns; /* 0 until the first pick (atomic reads) */
+static unsigned nr_parked;      /* vCPUs parked by a cap (atomic) */
+
+/* ---- run queues (caller holds the pcpu lock) ---- */
+
+static void rq_append(struct runq *q, struct sched_vcpu *sv)
+{
+    sv->q_next = NULL;
+    sv->q_prev = q->tail;
+    if (q->tail)
+        q->tail->q_next = sv;
+    else
+        q->head = sv;
+    q->tail = sv;
+}
+
+static void rq_remove(struct runq *q, struct sched_vcpu *sv)
+{
+    if (sv->q_prev)
+        sv->q_prev->q_next = sv->q_next;
+    else
+        q->head = sv->q_next;
+    if (sv->q_next)
+        sv->q_next->q_prev = sv->q_prev;
+    else
+        q->tail = sv->q_prev;
+    sv->q_next = sv->q_prev = NULL;
+}
+
+static void enqueue(struct pcpu *pc, struct sched_vcpu *sv, bool behind_all)
+{
+    sv->prio = (sv->credit > 0 && !behind_all) ? SCHED_PRIO_UNDER : SCHED_PRIO_OVER;
+    rq_append(&pc->q[sv->prio], sv);
+    sv->where = SCHED_QUEUED;
+}
+
+static void dequeue(struct pcpu *pc, struct sched_vcpu *sv)
+{
+    if (sv->where == SCHED_QUEUED)
+        rq_remove(&pc->q[sv->prio], sv);
+    else if (sv->where == SCHED_PARKED)
+        __atomic_sub_fetch(&nr_parked, 1, __ATOMIC_RELAXED);
+    sv->where = SCHED_NOWHERE;
+}
+
+static void park(struct sched_vcpu *sv)
+{
+    sv->where = SCHED_PARKED;
+    __atomic_add_fetch(&nr_parked, 1, __ATOMIC_RELAXED);
+}
+
+/* Lock the pcpu v is on; retries if v migrates meanwhile. */
+static struct pcpu *lock_vcpu_pcpu(struct vcpu *v, unsigned long *flags)
+{
+    for (;;) {
+        unsigned cpu = __atomic_load_n(&v->processor, __ATOMIC_ACQUIRE);
+        struct pcpu *pc = &pcpus[cpu < nr_pcpus ? cpu : 0];
+        *flags = spin_lock_irqsave(&pc->lock);
+        if (__atomic_load_n(&v->processor, __ATOMIC_RELAXED) == cpu || cpu >= nr_pcpus)
+            return pc;
+        spin_unlock_irqrestore(&pc->lock, *flags);
+    }
+}
+
+/* ---- caps ---- */
+
+static int64_t cap_budget(const struct sched_dom *sd)
+{
+    return (int64_t)(SCHED_ACCOUNT_PERIOD_NS * sd->cap / 100);
+}
+
+/* ns the domain may still run this period; INT64_MAX if uncapped. */
+static int64_t cap_left(const struct sched_dom *sd)
+{
+    if (!sd || !sd->cap)
+        return INT64_MAX;
+    return cap_budget(sd) - __atomic_load_n(&sd->cap_used, __ATOMIC_RELAXED);
+}
+
+/* ---- setup ---- */
+
+void sched_init(unsigned nr_cpus)
+{
+    if (nr_cpus == 0)
+        nr_cpus = 1;
+    if (nr_cpus > HAL_MAX_CPUS)
+        nr_cpus = HAL_MAX_CPUS;
+    memset(pcpus, 0, sizeof(pcpus));
+    nr_pcpus = nr_cpus;
+    next_placement = 0;
+    acct_lock.locked = 0;
+    active_head = NULL;
+    next_period_ns = 0;
+    nr_parked = 0;
+    timer_init(nr_cpus);
+}
+
+static bool params_ok(unsigned weight, unsigned cap)
+{
+    return weight >= 1 && weight <= DOMCTL_WEIGHT_MAX && cap <= 100 * nr_pcpus;
+}
+
+int sched_domain_init(struct domain *d, unsigned weight, unsigned cap)
+{
+    if (weight == 0)
+        weight = DOMCTL_WEIGHT_DEFAULT;
+    if (!params_ok(weight, cap))
+        return -HESTIA_EINVAL;
+    struct sched_dom *sd = core_heap_alloc(sizeof(*sd));
+    if (!sd)
+        return -HESTIA_ENOMEM;
+    sd->d = d;
+    sd->weight = weight;
+    sd->cap = cap;
+    d->sched = sd;
+    return 0;
+}
+
+static void deactivate_locked(struct sched_dom *sd)
+{
+    if (!sd->active)
+        return;
+    if (sd->a_prev)
+        sd->a_prev->a_next = sd->a_next;
+    else
+        active_head = sd->a_next;
+    if (sd->a_next)
+        sd->a_next->a_prev = sd->a_prev;
+    sd->a_next = sd->a_prev = NULL;
+    sd->active = false;
+}
+
+static void activate(struct sched_dom *sd)
+{
+    if (__atomic_load_n(&sd->active, __ATOMIC_RELAXED))
+        return;
+    unsigned long flags = spin_lock_irqsave(&acct_lock);
+    if (!sd->active) {
+        sd->active = true;
+        sd->a_prev = NULL;
+        sd->a_next = active_head;
+        if (active_head)
+            active_head->a_prev = sd;
+        active_head = sd;
+    }
+    spin_unlock_irqrestore(&acct_lock, flags);
+}
+
+void sched_domain_destroy(struct domain *d)
+{
+    struct sched_dom *sd = d->sched;
+    if (!sd)
+        return;
+    unsigned long flags = spin_lock_irqsave(&acct_lock);
+    deactivate_locked(sd);
+    spin_unlock_irqrestore(&acct_lock, flags);
+    d->sched = NULL;
+    core_heap_free(sd);
+}
+
+int sched_vcpu_init(struct vcpu *v)
+{
+    struct sched_vcpu *sv = core_heap_alloc(sizeof(*sv));
+    if (!sv)
+        return -HESTIA_ENOMEM;
+    sv->v = v;
+    sv->where = SCHED_NOWHERE;
+    sv->t_guest.v = sv->t_poll.v = v;
+    sv->t_guest.kind = TIMER_GUEST;
+    sv->t_poll.kind = TIMER_POLL;
+    sv->t_guest.heap_idx = sv->t_poll.heap_idx = TIMER_NOT_QUEUED;
+    /* Spread vCPUs over the CPUs; stealing evens out what is left. */
+    v->processor = next_placement++ % nr_pcpus;
+    v->sched = sv;
+    return 0;
+}
+
+void sched_vcpu_destroy(struct vcpu *v)
+{
+    struct sched_vcpu *sv = v->sched;
+    if (!sv)
+        return;
+    timer_vcpu_destroy(v);
+    unsigned long flags;
+    struct pcpu *pc = lock_vcpu_pcpu(v, &flags);
+    dequeue(pc, sv);
+    sv->running = false;
+    v->sched = NULL;
+    spin_unlock_irqrestore(&pc->lock, flags);
+    v->poll_ports = NULL;
+    v->nr_poll_ports = 0;
+    if (sv->poll_buf)
+        core_heap_free(sv->poll_buf);
+    core_heap_free(sv);
+}
+
+int sched_set_params(struct domain *d, unsigned weight, unsigned cap)
+{
+    if (!d || !d->sched || !params_ok(weight, cap))
+        return -HESTIA_EINVAL;
+    unsigned long flags = spin_lock_irqsave(&acct_lock);
+    d->sched->weight = weight;
+    d->sched->cap = cap;
+    spin_unlock_irqrestore(&acct_lock, flags);
+    return 0;
+}
+
+void sched_get_params(const struct domain *d, unsigned *weight, unsigned *cap)
+{
+    const struct sched_dom *sd = d ? d->sched : NULL;
+    if (weight)
+        *weight = sd ? sd->weight : 0;
+    if (cap)
+        *cap = sd ? sd->cap : 0;
+}
+
+uint64_t sched_domain_runtime(const struct domain *d)
+{
+    uint64_t sum = 0;
+    for (unsigned i = 0; i < HESTIA_MAX_VCPUS; i++)
+        if (d->vcpus[i])
+            sum += __atomic_load_n(&d->vcpus[i]->runtime_ns, __ATOMIC_RELAXED);
+    return sum;
+}
+
+/* ---- wake / sleep / yield ---- */
+
+static void charge(struct sched_vcpu *sv, uint64_t now);
+
+void sched_poll_end(struct vcpu *v)
+{
+    if (v->nr_poll_ports || v->poll_deadline_ns) {
+        v->nr_poll_ports = 0;
+        v->poll_ports = NULL;
+        timer_poll_cancel(v);
+    }
+}
+
+void sched_wake(struct vcpu *v)
+{
+    struct sched_vcpu *sv = v->sched;
+    if (!sv)
+        return;
+    if (v->state != VCPU_BLOCKED)
+        sched_poll_end(v);
+    if (!vcpu_runnable(v))
+        return;
+    struct sched_dom *sd = v->domain ? v->domain->sched : NULL;
+    if (sd)
+        activate(sd);
+    unsigned long flags;
+    struct pcpu *pc = lock_vcpu_pcpu(v, &flags);
+    /* Already queued, parked or on a CPU: nothing to do. */
+    if (sv->where == SCHED_NOWHERE && !sv->running && v->state != VCPU_RUNNING) {
+        if (cap_left(sd) <= 0)
+            park(sv);
+        else
+            enqueue(pc, sv, false);
+    }
+    spin_unlock_irqrestore(&pc->lock, flags);
+}
+
+void sched_sleep(struct vcpu *v)
+{
+    struct sched_vcpu *sv = v->sched;
+    if (!sv)
+        return;
+    unsigned long flags;
+    struct pcpu *pc = lock_vcpu_pcpu(v, &flags);
+    if (!vcpu_runnable(v)) {
+        dequeue(pc, sv);
+        /*
+         * Off the CPU now: burn its credit here, because the run loop may
+         * already have dropped it as current (pause, shutdown) and then no
+         * sched_pick() will see it as prev.
+         */
+        if (sv->running) {
+            charge(sv, hal_time_ns());
+            sv->running = false;
+        }
+    }
+    spin_unlock_irqrestore(&pc->lock, flags);
+}
+
+void sched_yield(struct vcpu *v)
+{
+    if (v->sched)
+        v->sched->yielded = true;
+}
+
+/* ---- accounting ---- */
+
+static bool vcpu_wants_cpu(const struct vcpu *v)
+{
+    return v->state == VCPU_RUNNABLE || v->state == VCPU_RUNNING;
+}
+
+/*
+ * Share one period of every CPU among the active domains by weight, split
+ * each share among the domain's vCPUs that ran or wanted to run, and let
+ * capped domains run again.  Caller holds acct_lock.
+ */
+static void account_locked(void)
+{
+    uint64_t total_weight = 0;
+    struct sched_dom *sd, *next;
+
+    for (sd = active_head; sd; sd = next) {
+        next = sd->a_next;
+        bool busy = false;
+        for (unsigned i = 0; i < HESTIA_MAX_VCPUS; i++) {
+            struct vcpu *v = sd->d->vcpus[i];
+            if (v && v->sched && (vcpu_wants_cpu(v) || v->sched->period_ns))
+                busy = true;
+        }
+        if (!busy && cap_left(sd) >= 0)
+            deactivate_locked(sd); /* wake re-activates it */
+        else
+            total_weight += sd->weight;
+    }
+    if (!total_weight)
+        return;
+
+    uint64_t total = SCHED_ACCOUNT_PERIOD_NS * nr_pcpus;
+    for (sd = active_head; sd; sd = sd->a_next) {
+        unsigned n = 0;
+        for (unsigned i = 0; i < HESTIA_MAX_VCPUS; i++) {
+            struct vcpu *v = sd->d->vcpus[i];
+            if (v && v->sched && (vcpu_wants_cpu(v) || v->sched->period_ns))
+                n++;
+        }
+        int64_t per_vcpu = n ? (int64_t)(total * sd->weight / total_weight / n) : 0;
+        if (sd->cap) {
+            int64_t used = __atomic_load_n(&sd->cap_used, __ATOMIC_RELAXED);
+            /* Overshoot (several vCPUs, late timer) is paid back next period. */
+            int64_t left = used - cap_budget(sd);
+            __atomic_store_n(&sd->cap_used, left > 0 ? left : 0, __ATOMIC_RELAXED);
+        }
+        bool runs_again = cap_left(sd) > 0;
+        for (unsigned i = 0; i < HESTIA_MAX_VCPUS; i++) {
+            struct vcpu *v = sd->d->vcpus[i];
+            if (!v || !v->sched)
+                continue;
+            struct sched_vcpu *sv = v->sched;
+            unsigned long flags;
+            struct pcpu *pc = lock_vcpu_pcpu(v, &flags);
+            if (vcpu_wants_cpu(v) || sv->period_ns) {
+                int64_t c = sv->credit + per_vcpu;
+                sv->credit = c > CREDIT_MAX ? CREDIT_MAX : c;
+            }
+            sv->period_ns = 0;
+            if (sv->where == SCHED_QUEUED && sv->prio == SCHED_PRIO_OVER && sv->credit > 0) {
+                dequeue(pc, sv);
+                enqueue(pc, sv, false);
+            } else if (sv->where == SCHED_PARKED && runs_again) {
+                dequeue(pc, sv);
+                if (vcpu_runnable(v))
+                    enqueue(pc, sv, false);
+            }
+            spin_unlock_irqrestore(&pc->lock, flags);
+        }
+    }
+}
+
+static void maybe_account(uint64_t now)
+{
+    uint64_t np = __atomic_load_n(&next_period_ns, __ATOMIC_ACQUIRE);
+    if (np && now < np)
+        return;
+    unsigned long flags = spin_lock_irqsave(&acct_lock);
+    np = next_period_ns;
+    if (!np) {
+        next_period_ns = now + SCHED_ACCOUNT_PERIOD_NS;
+    } else if (now >= np) {
+        account_locked();
+        /* After a long idle stretch start a fresh period rather than catch up. */
+        np += SCHED_ACCOUNT_PERIOD_NS;
+        __atomic_store_n(&next_period_ns, now >= np ? now + SCHED_ACCOUNT_PERIOD_NS : np,
+                         __ATOMIC_RELEASE);
+    }
+    spin_unlock_irqrestore(&acct_lock, flags);
+}
+
+/* ---- picking ---- */
+
+/*
+ * Burn credit (and cap budget) for the time sv ran since run_start.  The
+ * vCPU's runtime_ns and last_start_ns belong to the run loop (run.c).
+ */
+static void charge(struct sched_vcpu *sv, uint64_t now)
+{
+    struct vcpu *v = sv->v;
+    uint64_t delta = now > sv->run_start ? now - sv->run_start : 0;
+    sv->run_start = now;
+    if (!delta)
+        return;
+    sv->period_ns += delta;
+    int64_t c = sv->credit - (int64_t)delta;
+    sv->credit = c < CREDIT_MIN ? CREDIT_MIN : c;
+    struct sched_dom *sd = v->domain ? v->domain->sched : NULL;
+    if (sd && sd->cap)
+        __atomic_add_fetch(&sd->cap_used, (int64_t)delta, __ATOMIC_RELAXED);
+}
+
+/* Head of the best non-empty queue, parking vCPUs of capped-out domains. */
+static struct sched_vcpu *take_best(struct pcpu *pc)
+{
+    for (int p = SCHED_PRIO_UNDER; p <= SCHED_PRIO_OVER; p++) {
+        struct sched_vcpu *sv;
+        while ((sv = pc->q[p].head) != NULL) {
+            dequeue(pc, sv);
+            if (cap_left(sv->v->domain ? sv->v->domain->sched : NULL) > 0)
+                return sv;
+            park(sv);
+        }
+    }
+    return NULL;
+}
+
+/* Nothing local: take queued work from another CPU (UNDER first). */
+static struct sched_vcpu *steal(unsigned cpu)
+{
+    for (unsigned i = 1; i < nr_pcpus; i++) {
+        struct pcpu *other = &pcpus[(cpu + i) % nr_pcpus];
+        unsigned long flags = spin_lock_irqsave(&other->lock);
+        struct sched_vcpu *sv = take_best(other);
+        if (sv) {
+            /* Claim it before dropping the lock so a wake cannot queue it twice. */
+            sv->running = true;
+            __atomic_store_n(&sv->v->processor, cpu, __ATOMIC_RELEASE);
+        }
+        spin_unlock_irqrestore(&other->lock, flags);
+        if (sv)
+            return sv;
+    }
+    return NULL;
+}
+
+struct vcpu *sched_pick(unsigned cpu, struct vcpu *prev, uint64_t now, uint64_t *deadline)
+{
+    if (deadline)
+        *deadline = 0;
+    if (cpu >= nr_pcpus)
+        return NULL;
+    struct pcpu *pc = &pcpus[cpu];
+    bool had_prev = prev && prev->sched && prev->sched->running && prev->processor == cpu;
+
+    /* Charge first, so the time before a period boundary counts in that period. */
+    unsigned long flags;
+    if (had_prev) {
+        flags = spin_lock_irqsave(&pc->lock);
+        charge(prev->sched, now);
+        spin_unlock_irqrestore(&pc->lock, flags);
+    }
+    maybe_account(now);
+
+    flags = spin_lock_irqsave(&pc->lock);
+    struct sched_vcpu *next = NULL;
+    bool fresh = true; /* next starts a new slice */
+
+    if (had_prev) {
+        struct sched_vcpu *sv = prev->sched;
+        struct sched_dom *sd = prev->domain ? prev->domain->sched : NULL;
+        sv->running = false;
+        if (vcpu_runnable(prev)) {
+            if (cap_left(sd) <= 0) {
+                park(sv);
+            } else if (!sv->yielded && now < sv->slice_end &&
+                       !(sv->credit <= 0 && pc->q[SCHED_PRIO_UNDER].head)) {
+                next = sv;
+                fresh = false;
+            } else {
+                enqueue(pc, sv, sv->yielded);
+            }
+        }
+        sv->yielded = false;
+    }
+    if (!next)
+        next = take_best(pc);
+    spin_unlock_irqrestore(&pc->lock, flags);
+    if (!next)
+        next = steal(cpu);
+
+    if (next) {
+        struct vcpu *v = next->v;
+        flags = spin_lock_irqsave(&pc->lock);
+        next->running = true;
+        next->run_start = now;
+        v->processor = cpu;
+        if (fresh)
+            next->slice_end = now + SCHED_SLICE_NS;
+        uint64_t dl = next->slice_end;
+        /* Give the CPU back when credit runs out if UNDER work is waiting. */
+        if (next->credit > 0 && pc->q[SCHED_PRIO_UNDER].head && now + (uint64_t)next->credit < dl)
+            dl = now + (uint64_t)next->credit;
+        int64_t left = cap_left(v->domain ? v->domain->sched : NULL);
+        if (left != INT64_MAX && now + (uint64_t)left < dl)
+            dl = now + (uint64_t)left;
+        spin_unlock_irqrestore(&pc->lock, flags);
+        uint64_t np = __atomic_load_n(&next_period_ns, __ATOMIC_ACQUIRE);
+        if (np && np < dl)
+            dl = np;
+        if (deadline)
+            *deadline = dl;
+        return v;
+    }
+    /* Idle: come back at the period boundary if a capped domain waits for it. */
+    if (deadline && __atomic_load_n(&nr_parked, __ATOMIC_RELAXED))
+        *deadline = __atomic_load_n(&next_period_ns, __ATOMIC_ACQUIRE);
+    return NULL;
+}

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Exceptions, system calls and event upcalls reach a guest one way on every
+ * arch: the interrupted context is saved in vcpu_info.trap, events are
+ * masked and the vCPU is redirected to the entry it registered.  The guest
+ * comes back with HYPERCALL_trap_return.  A trap while the record is still
+ * busy (or with no entry registered) cannot be delivered: the domain is
+ * crashed, and only that domain.
+ */
+#include <core/domain.h>
+#include <core/hypercall.h>
+#include <core/trap.h>
+#include <hal/vcpu.h>
+
+int trap_deliver(struct vcpu *v, unsigned kind, unsigned arch_vector, uint64_t error_code,
+                 uint64_t fault_addr, uint64_t entry)
+{
+    struct vcpu_info *info = v->info;
+    struct hestia_trap_record *rec = &info->trap;
+    if (!entry || (rec->flags & TRAP_FLAG_BUSY))
+        return -HESTIA_EFAULT;
+    bool from_user = hal_vcpu_in_user(v->hal);
+    hal_vcpu_get_context(v->hal, rec);
+    rec->kind = kind;
+    rec->arch_vector = arch_vector;
+    rec->error_code = error_code;
+    rec->fault_addr = fault_addr;
+    rec->pad = 0;
+    uint32_t flags = TRAP_FLAG_BUSY;
+    if (from_user)
+        flags |= TRAP_FLAG_FROM_USER;
+    if (!info->evtchn_upcall_mask)
+        flags |= TRAP_FLAG_EVENTS_ENABLED;
+    rec->flags = flags;
+    info->evtchn_upcall_mask = 1;
+    hal_vcpu_enter_handler(v->hal, entry, from_user ? v->kernel_stack : 0);
+    v->in_user = false;
+    return 0;
+}
+
+bool trap_inject_event(struct vcpu *v)
+{
+    struct vcpu_info *info = v->info;
+    if (!info->evtchn_upcall_pending || info->evtchn_upcall_mask)
+        return false;
+    if (!v->callbacks.event_entry || (info->trap.flags & TRAP_FLAG_BUSY))
+        return false; /* retried at the next entry once the guest is ready */
+    return trap_deliver(v, HESTIA_TRAP_EVENT, 0, 0, 0, v->callbacks.event_entry) == 0;
+}
+
+static void crash(struct vcpu *v, unsigned kind, unsigned arch_vector, uint64_t fault_addr)
+{
+    struct domain *d = v->domain;
+    core_printf("hestia: d%u v%u: undeliverable trap %u (vector %u, addr %llx): crashing it\n",
+                d->id, v->id, kind, arch_vector, (unsigned long long)fault_addr);
+    domain_shutdown(d, SHUTDOWN_crash);
+}
+
+void core_guest_trap(struct vcpu *v, unsigned kind, unsigned arch_vector, uint64_t error_code,
+                     uint64_t fault_addr)
+{
+    if (kind == HESTIA_TRAP_SYSCALL) {
+        core_guest_syscall(v);
+        return;
+    }
+    if (kind == HESTIA_TRAP_EVENT || kind > HESTIA_TRAP_OTHER)
+        kind = HESTIA_TRAP_OTHER; /* an arch bug must not fake an event */
+    if (trap_deliver(v, kind, arch_vector, error_code, fault_addr,
+                     v->callbacks.exception_entry) != 0)
+        crash(v, kind, arch_vector, fault_addr);
+}
+
+void core_guest_syscall(struct vcpu *v)
+{
+    if (trap_deliver(v, HESTIA_TRAP_SYSCALL, 0, 0, 0, v->callbacks.syscall_entry) != 0)
+        crash(v, HESTIA_TRAP_SYSCALL, 0, 0);
+}
+
+long do_trap_return(struct vcpu *v)
+{
+    struct vcpu_info *info = v->info;
+    /* A private copy: the guest (another vCPU) may change the record meanwhile. */
+    struct hestia_trap_record rec = info->trap;
+    int mode = hal_vcpu_set_context(v->hal, &rec);
+    if (mode < 0)
+        return -HESTIA_EINVAL;
+    info->trap.flags &= ~(uint32_t)TRAP_FLAG_BUSY;
+    info->evtchn_upcall_mask = (rec.flags & TRAP_FLAG_EVENTS_ENABLED) ? 0 : 1;
+    v->in_user = mode == 1;
+    return 0;
+}

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Guest copies by walking the address-space tables in software: each page
+ * is translated with hal_as_lookup() (kernel space first, then the current
+ * user space) and reached through the hypervisor's direct map.  Nothing is
+ * dereferenced through the guest's own addresses, so a bad pointer can only
+ * produce -HESTIA_EFAULT.
+ */
+#include <hal/guest_copy.h>
+#include <hal/mmu.h>
+#include <hestia/errno.h>
+#include <hestia/mmu.h>
+
+/* Direct-map pointer to va if it is mapped with need; NULL otherwise. */
+static unsigned char *translate(struct hal_as *kernel, struct hal_as *user, guest_va_t va,
+                                unsigned need)
+{
+    struct hal_as *spaces[2] = {kernel, user};
+    for (unsigned i = 0; i < 2; i++) {
+        mfn_t mfn;
+        unsigned perms;
+        if (!spaces[i] || hal_as_lookup(spaces[i], va, &mfn, &perms) != 0)
+            continue;
+        if ((perms & need) != need)
+            return NULL; /* the mapping exists but forbids this access */
+        return (unsigned char *)hal_frame_to_virt(mfn) + (va & (HAL_PAGE_SIZE - 1));
+    }
+    return NULL;
+}
+
+/* Copy byte by byte so the freestanding build needs no memcpy here. */
+static void copy(unsigned char *d, const unsigned char *s, size_t n)
+{
+    while (n--)
+        *d++ = *s++;
+}
+
+static bool range_ok(guest_va_t va, size_t len)
+{
+    return va + (guest_va_t)len >= va; /* no wrap-around */
+}
+
+int hal_walk_copy_from(struct hal_as *kernel, struct hal_as *user, void *dst,
+                       guest_va_t src, size_t len)
+{
+    unsigned char *d = dst;
+    if (!range_ok(src, len))
+        return -HESTIA_EFAULT;
+    while (len) {
+        size_t chunk = HAL_PAGE_SIZE - (size_t)(src & (HAL_PAGE_SIZE - 1));
+        if (chunk > len)
+            chunk = len;
+        const unsigned char *p = translate(kernel, user, src, MMU_PERM_READ);
+        if (!p)
+            return -HESTIA_EFAULT;
+        copy(d, p, chunk);
+        d += chunk;
+        src += chunk;
+        len -= chunk;
+    }
+    return 0;
+}
+
+int hal_walk_copy_to(struct hal_as *kernel, struct hal_as *user, guest_va_t dst,
+                     const void *src, size_t len)
+{
+    const unsigned char *s = src;
+    if (!range_ok(dst, len))
+        return -HESTIA_EFAULT;
+    while (len) {
+        size_t chunk = HAL_PAGE_SIZE - (size_t)(dst & (HAL_PAGE_SIZE - 1));
+        if (chunk > len)
+            chunk = len;
+        unsigned char *p = translate(kernel, user, dst, MMU_PERM_WRITE);
+        if (!p)
+            return -HESTIA_EFAULT;
+        copy(p, s, chunk);
+        s += chunk;
+        dst += chunk;
+        len -= chunk;
+    }
+    return 0;
+}

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Benchmarks (dom0 test=bench), in guest ns (instructions under
+ * -icount shift=0): null hypercall, PV MMU map+unmap, grant map+unmap,
+ * event channel round trip between two domains, domain switch.
+ */
+#include <port/toolstack.h>
+
+static volatile int flag;
+static void handler(evtchn_port_t port, void *arg)
+{
+    (void)port;
+    (void)arg;
+    set_flag(&flag);
+}
+
+void bench_run(unsigned module);
+void bench_main(void) { bench_run(0); }
+
+void bench_run(unsigned module)
+{
+    enum { N = 5000 };
+    uint64_t t0 = time_now_ns();
+    for (unsigned i = 0; i < N; i++)
+        hc_version(VERSION_abi, 0);
+    bench_report("null-hypercall", (time_now_ns() - t0) / N, "ns");
+
+    long g = frame_alloc();
+    uintptr_t va = kva_alloc(1);
+    t0 = time_now_ns();
+    long bad = 0;
+    for (unsigned i = 0; i < N; i++) {
+        bad |= mmu_map(0, va, (uint64_t)g, MMU_PERM_READ | MMU_PERM_WRITE);
+        bad |= mmu_unmap(0, va);
+    }
+    bench_report("pvmmu-map-unmap", (time_now_ns() - t0) / N, "ns");
+    test_report("bench.pvmmu", bad ? TR_FAIL : TR_PASS, NULL);
+
+    /* A peer domain: echoes events, grants us a page, then yields. */
+    long peer = ts_domain_new(1024, 0, 0);
+    long port = peer >= 0 ? ts_offer_port(start_info->domid, (hestia_domid_t)peer) : peer;
+    char args[64];
+    ksnprintf(args, sizeof(args), "role=bench-peer port=%ld yields=%u", port, N);
+    long r = port < 0 ? port : ts_domain_load((hestia_domid_t)peer, module, args);
+    if (r >= 0) {
+        evtchn_set_handler((evtchn_port_t)port, handler, NULL);
+        evtchn_unmask((evtchn_port_t)port);
+        r = ts_unpause((hestia_domid_t)peer);
+    }
+    if (r < 0 || !wait_flag(&flag, 20000000000ull)) {
+        test_report("bench.peer", TR_FAIL, "peer dom%ld: %ld", peer, r);
+        return;
+    }
+    test_report("bench.peer", TR_PASS, "dom%ld", peer);
+
+    uintptr_t gva = kva_alloc(1);
+    grant_handle_t h;
+    bad = 0;
+    t0 = time_now_ns();
+    for (unsigned i = 0; i < N; i++) {
+        bad |= gnttab_map((hestia_domid_t)peer, 1, gva, 0, false, &h);
+        bad |= gnttab_unmap(gva, 0, h);
+    }
+    bench_report("grant-map-unmap", (time_now_ns() - t0) / N, "ns");
+    test_report("bench.grant", bad ? TR_FAIL : TR_PASS, NULL);
+
+    unsigned done = 0;
+    t0 = time_now_ns();
+    for (; done < N; done++) {
+        flag = 0;
+        evtchn_send((evtchn_port_t)port);
+        if (!wait_flag(&flag, 2000000000ull))
+            break;
+    }
+    bench_report("evtchn-roundtrip", done ? (time_now_ns() - t0) / done : 0, "ns");
+    test_report("bench.evtchn", done == N ? TR_PASS : TR_FAIL, "%u round trips", done);
+
+    /* Tell the peer to start yielding (through the shared page), then yield too. */
+    if (gnttab_map((hestia_domid_t)peer, 1, gva, 0, false, &h) == 0) {
+        *(volatile uint32_t *)gva = 1;
+        gnttab_unmap(gva, 0, h);
+    }
+    evtchn_send((evtchn_port_t)port);
+    struct domctl_info info;
+    ts_getinfo((hestia_domid_t)peer, &info);
+    t0 = time_now_ns();
+    unsigned yields = 0;
+    while (yields < N && ts_getinfo((hestia_domid_t)peer, &info) == 0 &&
+           info.state != DOMSTATE_shutdown) {
+        hc_sched(SCHEDOP_yield, 0);
+        yields++;
+    }
+    uint64_t el = time_now_ns() - t0;
+    /* Each of our yields switched to the peer and back: two switches. */
+    bench_report("domain-switch", yields ? el / (2 * yields) : 0, "ns");
+    r = ts_wait_shutdown((hestia_domid_t)peer, 20000000000ull);
+    test_report("bench.peer-shutdown", r == SHUTDOWN_poweroff ? TR_PASS : TR_FAIL, "%ld", r);
+    ts_destroy((hestia_domid_t)peer);
+}

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: MIT */
+/* Event channels: binding, sending, the 2-level upcall scan, the event mask. */
+#include <port/kernel.h>
+
+struct evtchn_slot {
+    evtchn_handler_t handler;
+    void *arg;
+};
+static struct evtchn_slot slots[EVTCHN_MAX_PORTS];
+
+unsigned long irq_save(void)
+{
+    unsigned long old = __atomic_exchange_n(&vcpu->evtchn_upcall_mask, 1, __ATOMIC_SEQ_CST);
+    return old;
+}
+
+void irq_enable(void)
+{
+    __atomic_store_n(&vcpu->evtchn_upcall_mask, 0, __ATOMIC_SEQ_CST);
+    /* An event that arrived while masked: any hypercall delivers it. */
+    if (__atomic_load_n(&vcpu->evtchn_upcall_pending, __ATOMIC_SEQ_CST))
+        hc_version(VERSION_abi, 0);
+}
+
+void irq_restore(unsigned long flags)
+{
+    if (!flags)
+        irq_enable();
+    else
+        __atomic_store_n(&vcpu->evtchn_upcall_mask, 1, __ATOMIC_SEQ_CST);
+}
+
+void evtchn_init(void)
+{
+    for (unsigned i = 0; i < EVTCHN_MAX_PORTS; i++)
+        slots[i].handler = NULL;
+}
+
+void evtchn_set_handler(evtchn_port_t port, evtchn_handler_t h, void *arg)
+{
+    if (port == 0 || port >= EVTCHN_MAX_PORTS)
+        return;
+    unsigned long f = irq_save();
+    slots[port].handler = h;
+    slots[port].arg = arg;
+    irq_restore(f);
+}
+
+/* Bind a freshly returned port to h and unmask it. */
+static long setup_port(long r, evtchn_port_t port, evtchn_handler_t h, void *arg)
+{
+    if (r < 0)
+        return r;
+    if (port == 0 || port >= EVTCHN_MAX_PORTS)
+        return -HESTIA_EINVAL;
+    evtchn_set_handler(port, h, arg);
+    if (h)
+        evtchn_unmask(port);
+    return port;
+}
+
+long evtchn_bind_virq(unsigned virq, evtchn_handler_t h, void *arg)
+{
+    struct evtchn_bind_virq b = { .virq = virq, .vcpu = 0 };
+    long r = hc_evtchn(EVTCHNOP_bind_virq, &b);
+    return setup_port(r, b.port, h, arg);
+}
+
+long evtchn_bind_ipi(evtchn_handler_t h, void *arg)
+{
+    struct evtchn_bind_ipi b = { .vcpu = 0 };
+    long r = hc_evtchn(EVTCHNOP_bind_ipi, &b);
+    return setup_port(r, b.port, h, arg);
+}
+
+long evtchn_alloc_unbound(hestia_domid_t remote, evtchn_handler_t h, void *arg)
+{
+    struct evtchn_alloc_unbound a = { .dom = DOMID_SELF, .remote_dom = remote };
+    long r = hc_evtchn(EVTCHNOP_alloc_unbound, &a);
+    return setup_port(r, a.port, h, arg);
+}
+
+long evtchn_bind_interdomain(hestia_domid_t remote, evtchn_port_t rport, evtchn_handler_t h,
+                             void *arg)
+{
+    struct evtchn_bind_interdomain b = { .remote_dom = remote, .remote_port = rport };
+    long r = hc_evtchn(EVTCHNOP_bind_interdomain, &b);
+    return setup_port(r, b.local_port, h, arg);
+}
+
+long evtchn_send(evtchn_port_t port)
+{
+    struct evtchn_send s = { .port = port };
+    return hc_evtchn(EVTCHNOP_send, &s);
+}
+
+long evtchn_close(evtchn_port_t port)
+{
+    struct evtchn_close c = { .port = port };
+    long r = hc_evtchn(EVTCHNOP_close, &c);
+    if (r >= 0)
+        evtchn_set_handler(port, NULL, NULL);
+    return r;
+}
+
+long evtchn_unmask(evtchn_port_t port)
+{
+    struct evtchn_unmask u = { .port = port };
+    return hc_evtchn(EVTCHNOP_unmask, &u);
+}
+
+void evtchn_mask(evtchn_port_t port)
+{
+    __atomic_fetch_or(&shared->evtchn_mask[port / 32], 1u << (port % 32), __ATOMIC_SEQ_CST);
+}
+
+bool evtchn_test_and_clear(evtchn_port_t port)
+{
+    uint32_t bit = 1u << (port % 32);
+    return __atomic_fetch_and(&shared->evtchn_pending[port / 32], ~bit, __ATOMIC_SEQ_CST) & bit;
+}
+
+void evtchn_do_upcall(void)
+{
+    while (__atomic_exchange_n(&vcpu->evtchn_upcall_pending, 0, __ATOMIC_SEQ_CST)) {
+        uint32_t sel = __atomic_exchange_n(&vcpu->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
+        while (sel) {
+            unsigned w = (unsigned)__builtin_ctz(sel);
+            sel &= sel - 1;
+            uint32_t pend = __atomic_load_n(&shared->evtchn_pending[w], __ATOMIC_SEQ_CST) &
+                            ~__atomic_load_n(&shared->evtchn_mask[w], __ATOMIC_SEQ_CST);
+            while (pend) {
+                unsigned b = (unsigned)__builtin_ctz(pend);
+                pend &= pend - 1;
+                evtchn_port_t port = w * 32 + b;
+                __atomic_fetch_and(&shared->evtchn_pending[w], ~(1u << b), __ATOMIC_SEQ_CST);
+                struct evtchn_slot *s = &slots[port];
+                if (s->handler)
+                    s->handler(port, s->arg);
+            }
+        }
+    }
+}

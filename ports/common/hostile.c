@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The hostile domU of the isolation scenario.  Every attack must fail with
+ * an error code or a fault delivered to us; each is one TEST line.  At the
+ * end the domain crashes itself and dom0 checks that only it went away.
+ */
+#include <port/kernel.h>
+
+static const uint64_t wild[] = {
+    0xffff800000000000ull, 0xffffffff80000000ull, 0xffffffffffffe000ull, /* hypervisor */
+    0x0000800000000000ull, 0x8000000000000000ull,                        /* non-canonical */
+    0x0ull, 0x8ull, 0x3ff000ull,                                        /* unmapped low */
+    0x7ffffffff000ull,                                                  /* user top */
+};
+
+static hestia_domid_t victim;
+
+static void a_map_hypervisor(struct tctx *t)
+{
+    long g = frame_alloc();
+    for (unsigned i = 0; i < ARRAY_SIZE(wild); i++) {
+        uint64_t va = wild[i] & ~0xfffull;
+        T_CHECK(t, mmu_map(0, va, (uint64_t)g, MMU_PERM_READ | MMU_PERM_WRITE) < 0,
+                "mapped at %llx", (unsigned long long)va);
+        uint64_t v;
+        if (va >= 0x1000)
+            T_CHECK(t, arch_probe_read(va, &v) < 0, "read %llx", (unsigned long long)va);
+        T_CHECK(t, arch_probe_write(wild[i], 0xbad) < 0, "wrote %llx",
+                (unsigned long long)wild[i]);
+    }
+    /* The shared-info page cannot be made executable elsewhere or unmapped into a hole. */
+    T_CHECK(t, arch_probe_call(0xffff800000100000ull) < 0, "jumped into the hypervisor");
+    frame_free((uint64_t)g);
+}
+
+static void a_foreign_frames(struct tctx *t)
+{
+    uintptr_t va = kva_alloc(1);
+    uint64_t n = start_info->nr_pages;
+    static const uint64_t gfns[] = { 0, 1, 100, 1000, 100000, 1u << 20, ~0ull };
+    for (unsigned i = 0; i < ARRAY_SIZE(gfns); i++) {
+        uint64_t g = n + gfns[i];
+        if (g < n)
+            continue;
+        T_CHECK(t, mmu_map(0, va, g, MMU_PERM_READ) < 0, "mapped gfn %llu",
+                (unsigned long long)g);
+    }
+    /* Another domain's frames through copy and domctl. */
+    struct gnttab_copy c = { 0 };
+    c.source.u = 1;
+    c.source.domid = victim;
+    c.dest.u = (uint64_t)frame_alloc();
+    c.dest.domid = DOMID_SELF;
+    c.len = 8;
+    T_CHECK(t, gnttab_copy_op(&c) < 0, "copied from the victim without a grant");
+    c.source.domid = 0;
+    T_CHECK(t, gnttab_copy_op(&c) < 0, "copied from dom0 without a grant");
+    struct hestia_domctl d = { .cmd = DOMCTL_write_memory,
+                               .interface_version = HESTIA_ABI_VERSION, .domid = victim };
+    d.u.write_memory.buf = (uintptr_t)&c;
+    d.u.write_memory.len = 8;
+    T_EQ(t, hc_domctl(&d), -HESTIA_EPERM);
+    d.cmd = DOMCTL_destroy;
+    T_EQ(t, hc_domctl(&d), -HESTIA_EPERM);
+    d.cmd = DOMCTL_pause;
+    d.domid = 0;
+    T_EQ(t, hc_domctl(&d), -HESTIA_EPERM);
+    char buf[16];
+    T_EQ(t, hc_console(CONSOLEIO_read_ring, sizeof(buf), buf, victim), -HESTIA_EPERM);
+    T_EQ(t, hc_console(CONSOLEIO_write_input, 4, "ls\r\n", 0), -HESTIA_EPERM);
+    struct memop_range r = { .gfn = n, .count = 1000 };
+    T_CHECK(t, hc_memory(MEMOP_populate, &r) < 0 || r.done == 0, "grew beyond max_pages");
+}
+
+static void a_grants(struct tctx *t)
+{
+    uintptr_t va = kva_alloc(1);
+    grant_handle_t h;
+    /* ref 2 was given to dom0, not to us; 999 does not exist. */
+    T_CHECK(t, gnttab_map(victim, 2, va, 0, true, &h) < 0, "mapped a grant given to dom0");
+    T_CHECK(t, gnttab_map(victim, 999, va, 0, true, &h) < 0, "mapped a missing grant");
+    T_CHECK(t, gnttab_map(victim, 0xffffffffu, va, 0, true, &h) < 0, "ref ~0");
+    T_CHECK(t, gnttab_map(0, 1, va, 0, true, &h) < 0, "mapped a dom0 grant");
+    /* ref 1 is ours, read-only: writable is refused, read-only maps, writes fault. */
+    T_CHECK(t, gnttab_map(victim, 1, va, 0, false, &h) < 0, "read-only grant mapped writable");
+    long r = gnttab_map(victim, 1, va, 0, true, &h);
+    T_EQ(t, r, 0);
+    if (r == 0) {
+        uint64_t v = 0;
+        T_EQ(t, arch_probe_read(va, &v), 0);
+        T_EQ(t, v, 0x5a5a000000000000ull);
+        T_EQ(t, arch_probe_write(va, 0xdead), -1);
+        T_EQ(t, trap_last.kind, HESTIA_TRAP_PAGE_FAULT);
+        /* Through mmu_op the grant cannot be upgraded or remapped. */
+        T_CHECK(t, mmu_protect(0, va, MMU_PERM_READ | MMU_PERM_WRITE) < 0,
+                "made a read-only grant writable");
+        T_CHECK(t, mmu_unmap(0, va) < 0, "unmapped a grant with mmu_op");
+        T_EQ(t, gnttab_unmap(va, 0, h), 0);
+    }
+    /* Into a hypervisor address, into a wild address space, over our own memory. */
+    T_CHECK(t, gnttab_map(victim, 1, 0xffff800000000000ull, 0, true, &h) < 0, "grant at hyp va");
+    T_CHECK(t, gnttab_map(victim, 1, va, 77, true, &h) < 0, "grant in a bad space");
+    T_CHECK(t, gnttab_map(victim, 1, (uintptr_t)__image_start, 0, true, &h) < 0,
+            "grant over our own image");
+    T_CHECK(t, gnttab_unmap(va, 0, 12345) < 0, "unmapped a bad handle");
+    /* Copy into the victim's read-only grant. */
+    struct gnttab_copy c = { 0 };
+    c.source.u = (uint64_t)frame_alloc();
+    c.source.domid = DOMID_SELF;
+    c.dest.u = 1;
+    c.dest.domid = victim;
+    c.flags = GNTCOPY_dest_gref;
+    c.len = 8;
+    T_CHECK(t, gnttab_copy_op(&c) < 0, "copied into a read-only grant");
+}
+
+static void a_priv(struct tctx *t)
+{
+    for (unsigned i = 0; i < arch_nr_priv_probes(); i++) {
+        unsigned before = trap_last.count;
+        if (arch_priv_probe(i) != -1 || trap_last.count != before + 1)
+            t_fail(t, "%s ran", arch_priv_probe_name(i));
+    }
+    struct user_result res;
+    for (long i = 0; i < 4; i++) {
+        user_run(user_priv, i, &res);
+        T_CHECK(t, res.faulted, "user privileged op %ld ran", i);
+    }
+}
+
+/* Every hypercall with wild pointers and out-of-range values. */
+static void a_wild_hypercalls(struct tctx *t)
+{
+    unsigned calls = 0;
+    for (unsigned w = 0; w < ARRAY_SIZE(wild); w++) {
+        unsigned long p = (unsigned long)wild[w];
+        T_CHECK(t, hc_version(VERSION_extra, (void *)p) < 0, "version %lx", p);
+        T_CHECK(t, hc_console(CONSOLEIO_write, 8, (void *)p, DOMID_SELF) < 0, "console %lx", p);
+        T_CHECK(t, hc_console(CONSOLEIO_read, 8, (void *)p, DOMID_SELF) <= 0, "read %lx", p);
+        T_CHECK(t, hc_sched(SCHEDOP_poll, p) < 0, "poll %lx", p);
+        for (unsigned c = 0; c <= EVTCHNOP_unmask; c++)
+            T_CHECK(t, hc_evtchn(c, (void *)p) < 0, "evtchn %u %lx", c, p);
+        for (unsigned c = 0; c <= GNTTABOP_query_size; c++)
+            T_CHECK(t, hc_grant(c, (void *)p, 1) < 0, "grant %u %lx", c, p);
+        T_CHECK(t, hc_mmu((struct mmu_op *)p, 1, NULL) < 0, "mmu %lx", p);
+        T_CHECK(t, hc_domctl((struct hestia_domctl *)p) < 0, "domctl %lx", p);
+        T_CHECK(t, HC(HYPERCALL_set_callbacks, p, 0, 0, 0, 0) < 0, "callbacks %lx", p);
+        T_CHECK(t, hc_vcpu(VCPUOP_get_runtime, 0, p) < 0, "runtime %lx", p);
+        T_CHECK(t, hc_vcpu(VCPUOP_enter_user, 0, p) < 0, "enter_user %lx", p);
+        for (unsigned c = 0; c <= MEMOP_populate; c++)
+            T_CHECK(t, hc_memory(c, (void *)p) < 0, "memory %u %lx", c, p);
+        calls += 13 + EVTCHNOP_unmask + GNTTABOP_query_size + MEMOP_populate;
+    }
+    /* Out-of-range numbers, commands, counts. */
+    static const unsigned long big[] = { 12, 255, 0x10000, 0xffffffffu, ~0ul };
+    for (unsigned i = 0; i < ARRAY_SIZE(big); i++) {
+        unsigned long b = big[i];
+        if (b >= HYPERCALL_COUNT)
+            T_EQ(t, HC(b, 0, 0, 0, 0, 0), -HESTIA_ENOSYS);
+        T_CHECK(t, HC(HYPERCALL_version, b, 0, 0, 0, 0) < 0, "version cmd %lx", b);
+        T_CHECK(t, HC(HYPERCALL_console_io, b, 1, "x", DOMID_SELF, 0) < 0, "console cmd %lx", b);
+        T_CHECK(t, HC(HYPERCALL_sched_op, b, 0, 0, 0, 0) < 0, "sched cmd %lx", b);
+        T_CHECK(t, HC(HYPERCALL_sched_op, SCHEDOP_shutdown, b, 0, 0, 0) < 0, "reason %lx", b);
+        T_CHECK(t, HC(HYPERCALL_event_channel_op, b, 0, 0, 0, 0) < 0, "evtchn cmd %lx", b);
+        T_CHECK(t, HC(HYPERCALL_grant_table_op, GNTTABOP_query_size, 0, b > 64 ? b : b + 65, 0, 0) < 0,
+                "grant count %lx", b);
+        T_CHECK(t, HC(HYPERCALL_mmu_op, 0, b > MMU_MAX_BATCH ? b : b + MMU_MAX_BATCH, 0, 0, 0) < 0, "mmu count %lx", b);
+        T_CHECK(t, HC(HYPERCALL_vcpu_op, b, 0, 0, 0, 0) < 0, "vcpu cmd %lx", b);
+        T_CHECK(t, HC(HYPERCALL_vcpu_op, VCPUOP_get_runtime, b, 0, 0, 0) < 0, "vcpu %lx", b);
+        T_CHECK(t, HC(HYPERCALL_memory_op, b, 0, 0, 0, 0) < 0, "memory cmd %lx", b);
+        T_CHECK(t, HC(HYPERCALL_set_timer, b + 1, b, 0, 0, 0) < 0 || b < 0x100000000ul,
+                "timer %lx", b);
+        calls += 12;
+    }
+    HC(HYPERCALL_set_timer, 0, 0, 0, 0, 0);
+    ksnprintf(t->detail, sizeof(t->detail), "%u calls", calls);
+}
+
+static void a_evtchn(struct tctx *t)
+{
+    /* The victim offered its ports to dom0 only. */
+    for (evtchn_port_t p = 1; p < 64; p++) {
+        struct evtchn_bind_interdomain b = { .remote_dom = victim, .remote_port = p };
+        T_CHECK(t, hc_evtchn(EVTCHNOP_bind_interdomain, &b) < 0, "bound victim port %u", p);
+        b.remote_dom = 0;
+        T_CHECK(t, hc_evtchn(EVTCHNOP_bind_interdomain, &b) < 0, "bound dom0 port %u", p);
+    }
+    struct evtchn_alloc_unbound a = { .dom = victim, .remote_dom = start_info->domid };
+    T_CHECK(t, hc_evtchn(EVTCHNOP_alloc_unbound, &a) < 0, "allocated in the victim");
+    struct evtchn_status st = { .dom = victim, .port = 1 };
+    T_CHECK(t, hc_evtchn(EVTCHNOP_status, &st) < 0, "status of the victim's port");
+    for (evtchn_port_t p = 100; p < 110; p++)
+        T_CHECK(t, evtchn_send(p) < 0, "sent on unused port %u", p);
+}
+
+static void a_exhaust(struct tctx *t)
+{
+    unsigned n = 0;
+    long r;
+    static uint16_t ports[EVTCHN_MAX_PORTS];
+    while ((r = evtchn_alloc_unbound(0, NULL, NULL)) > 0 && n < EVTCHN_MAX_PORTS)
+        ports[n++] = (uint16_t)r;
+    T_CHECK(t, r == -HESTIA_ENOSPC, "event channels: %ld after %u", r, n);
+    for (unsigned i = 0; i < n; i++)
+        evtchn_close(ports[i]);
+    /* Grant entries: all 4 table frames, every entry. */
+    long g = frame_alloc();
+    unsigned grants = 0;
+    if (gnttab_init(GRANT_MAX_TABLE_FRAMES) == 0) {
+        while ((r = gnttab_grant(0, (uint64_t)g, true)) > 0)
+            grants++;
+        T_CHECK(t, r == -HESTIA_ENOSPC && grants + 1 >= gnttab_capacity() - 1,
+                "grants: %ld after %u", r, grants);
+    } else {
+        t_fail(t, "grant table setup");
+    }
+    /* Mapping handles: map the victim's read-only page until refused. */
+    unsigned maps = 0;
+    uintptr_t base = kva_alloc(300);
+    static grant_handle_t hs[300];
+    while (maps < 300 &&
+           gnttab_map(victim, 1, base + maps * HESTIA_PAGE_SIZE, 0, true, &hs[maps]) == 0)
+        maps++;
+    T_CHECK(t, maps < 300, "%u grant mappings accepted", maps);
+    for (unsigned i = 0; i < maps; i++)
+        gnttab_unmap(base + i * HESTIA_PAGE_SIZE, 0, hs[i]);
+    /* User address spaces. */
+    uint64_t as[MMU_MAX_USER_AS + 2];
+    unsigned spaces = 0;
+    while (spaces < MMU_MAX_USER_AS + 2 && mmu_as_create(&as[spaces]) == 0)
+        spaces++;
+    T_CHECK(t, spaces <= MMU_MAX_USER_AS, "%u address spaces", spaces);
+    for (unsigned i = 0; i < spaces; i++)
+        mmu_as_destroy(as[i]);
+    ksnprintf(t->detail, sizeof(t->detail), "%u ports, %u grants, %u maps, %u spaces", n,
+              grants, maps, spaces);
+}
+
+void role_hostile(void)
+{
+    victim = (hestia_domid_t)kcmdline_u64(port_cmdline, "victim", 1);
+    test_run("iso.map-hypervisor", a_map_hypervisor);
+    test_run("iso.foreign-frames", a_foreign_frames);
+    test_run("iso.grants", a_grants);
+    test_run("iso.privileged-instructions", a_priv);
+    test_run("iso.wild-hypercalls", a_wild_hypercalls);
+    test_run("iso.evtchn-unoffered", a_evtchn);
+    test_run("iso.exhaust", a_exhaust);
+    printk("hostile dom%u: %u passed, %u failed; crashing on purpose\n", start_info->domid,
+           test_passed, test_failed);
+    hc_sched(SCHEDOP_shutdown, SHUTDOWN_crash);
+    panic("still alive after crashing");
+}

@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The portable Hestia PV guest kernel: every subsystem's interface.
+ * ports/common implements it over include/public and port/arch.h.
+ */
+#ifndef PORT_KERNEL_H
+#define PORT_KERNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <hestia/hestia.h>
+#include <port/arch.h>
+#include <port/lib.h>
+
+#define NORETURN __attribute__((noreturn))
+
+/* ---- hypercall wrappers ------------------------------------------------ */
+#define HC(nr, a0, a1, a2, a3, a4)                                                   \
+    arch_hypercall((nr), (unsigned long)(a0), (unsigned long)(a1), (unsigned long)(a2), \
+                   (unsigned long)(a3), (unsigned long)(a4))
+
+static inline long hc_version(unsigned cmd, void *p) { return HC(HYPERCALL_version, cmd, p, 0, 0, 0); }
+static inline long hc_console(unsigned cmd, unsigned long n, const void *buf, unsigned dom)
+{
+    return HC(HYPERCALL_console_io, cmd, n, buf, dom, 0);
+}
+static inline long hc_sched(unsigned cmd, unsigned long arg) { return HC(HYPERCALL_sched_op, cmd, arg, 0, 0, 0); }
+static inline long hc_evtchn(unsigned cmd, void *p) { return HC(HYPERCALL_event_channel_op, cmd, p, 0, 0, 0); }
+static inline long hc_grant(unsigned cmd, void *p, unsigned long n)
+{
+    return HC(HYPERCALL_grant_table_op, cmd, p, n, 0, 0);
+}
+static inline long hc_mmu(struct mmu_op *ops, unsigned long n, uint64_t *done)
+{
+    return HC(HYPERCALL_mmu_op, ops, n, done, 0, 0);
+}
+static inline long hc_domctl(struct hestia_domctl *d) { return HC(HYPERCALL_domctl, d, 0, 0, 0, 0); }
+static inline long hc_set_timer(uint64_t ns)
+{
+    return HC(HYPERCALL_set_timer, (uint32_t)ns, (uint32_t)(ns >> 32), 0, 0, 0);
+}
+static inline long hc_vcpu(unsigned cmd, unsigned vcpu, unsigned long arg)
+{
+    return HC(HYPERCALL_vcpu_op, cmd, vcpu, arg, 0, 0);
+}
+static inline long hc_memory(unsigned cmd, void *p) { return HC(HYPERCALL_memory_op, cmd, p, 0, 0, 0); }
+
+/* ---- start of day (start.c) ------------------------------------------- */
+extern struct hestia_start_info *start_info;
+extern struct shared_info *shared;
+extern struct vcpu_info *vcpu;     /* vCPU 0's vcpu_info */
+extern char port_cmdline[START_CMDLINE_SIZE];
+extern char __image_start[], __image_end[];
+/* Called by the arch entry with the start info pointer. */
+NORETURN void port_start(struct hestia_start_info *si);
+/* The role dispatcher (main.c): runs in the main thread. */
+void port_main(void);
+const char *port_role(void);
+
+/* ---- console and panic (console.c) ------------------------------------ */
+void console_write(const char *s, size_t n);
+int printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+NORETURN void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Non-blocking read of physical console input (dom0): bytes read. */
+long console_read(char *buf, size_t n);
+#define ASSERT(c) do { if (!(c)) panic("assertion %s failed at %s:%d", #c, __FILE__, __LINE__); } while (0)
+
+/* ---- memory (mm.c) ----------------------------------------------------- */
+extern uint64_t virt_base;
+static inline void *gfn_to_va(uint64_t gfn) { return (void *)(uintptr_t)(virt_base + (gfn << HESTIA_PAGE_SHIFT)); }
+static inline uint64_t va_to_gfn(const void *p) { return ((uintptr_t)p - virt_base) >> HESTIA_PAGE_SHIFT; }
+void mm_init(void);
+/* A free frame (zeroed), or -HESTIA_ENOMEM. */
+long frame_alloc(void);
+/* n contiguous frames (zeroed): first gfn or -HESTIA_ENOMEM. */
+long frames_alloc(unsigned n);
+void frames_free(uint64_t gfn, unsigned n);
+static inline void frame_free(uint64_t gfn) { frames_free(gfn, 1); }
+unsigned long frames_available(void);
+/* Kernel virtual addresses outside the direct window, for mappings. */
+uintptr_t kva_alloc(unsigned pages);
+
+/* Batched PV MMU requests. */
+struct mmu_batch {
+    unsigned n;
+    struct mmu_op ops[32];
+};
+void mmu_add(struct mmu_batch *b, unsigned cmd, uint64_t as, uint64_t va, uint64_t gfn,
+             unsigned perms);
+/* Issue the batch; returns 0 or the error, *done = ops completed. */
+long mmu_flush(struct mmu_batch *b, uint64_t *done);
+long mmu_map(uint64_t as, uintptr_t va, uint64_t gfn, unsigned perms);
+long mmu_unmap(uint64_t as, uintptr_t va);
+long mmu_protect(uint64_t as, uintptr_t va, unsigned perms);
+long mmu_as_create(uint64_t *as);
+long mmu_as_switch(uint64_t as);
+long mmu_as_destroy(uint64_t as);
+
+/* ---- events (event.c) -------------------------------------------------- */
+typedef void (*evtchn_handler_t)(evtchn_port_t port, void *arg);
+void evtchn_init(void);
+void evtchn_set_handler(evtchn_port_t port, evtchn_handler_t h, void *arg);
+long evtchn_bind_virq(unsigned virq, evtchn_handler_t h, void *arg);
+long evtchn_bind_ipi(evtchn_handler_t h, void *arg);
+long evtchn_alloc_unbound(hestia_domid_t remote, evtchn_handler_t h, void *arg);
+long evtchn_bind_interdomain(hestia_domid_t remote, evtchn_port_t rport, evtchn_handler_t h,
+                             void *arg);
+long evtchn_send(evtchn_port_t port);
+long evtchn_close(evtchn_port_t port);
+long evtchn_unmask(evtchn_port_t port);
+void evtchn_mask(evtchn_port_t port);
+bool evtchn_test_and_clear(evtchn_port_t port);
+/* Deliver pending events to their handlers (events masked). */
+void evtchn_do_upcall(void);
+
+/* Event mask of vCPU 0: the guest's "interrupts off". */
+unsigned long irq_save(void);
+void irq_restore(unsigned long flags);
+static inline void irq_disable(void) { (void)irq_save(); }
+void irq_enable(void);
+
+/* ---- traps (trap.c) ---------------------------------------------------- */
+/* The last trap taken by a probe (arch_probe_*), for tests. */
+struct trap_info {
+    unsigned count;
+    uint32_t kind, vector;
+    uint64_t error_code, fault_addr, pc;
+    uint32_t flags;
+};
+extern struct trap_info trap_last;
+void trap_init(void);
+/* Counters. */
+extern unsigned long trap_events, trap_exceptions, trap_syscalls;
+/* C handlers called by the arch entry code on the entry stack. */
+NORETURN void port_event_handler(void);
+NORETURN void port_exception_handler(void);
+NORETURN void port_syscall_handler(void);
+/* Resume a trap record with HYPERCALL_trap_return. */
+NORETURN void trap_resume(struct hestia_trap_record *rec);
+
+/* ---- time (time.c) ----------------------------------------------------- */
+uint64_t time_now_ns(void);
+void time_init(void);
+/* Arm the hypervisor one-shot timer for the earliest wanted deadline. */
+void time_program(uint64_t deadline);
+
+/* ---- threads (thread.c) ------------------------------------------------ */
+enum thread_state { T_RUNNABLE, T_BLOCKED, T_SLEEPING, T_DEAD };
+struct thread {
+    struct arch_ctx ctx;
+    const char *name;
+    int id;
+    enum thread_state state;
+    uint64_t wake_ns;
+    uint64_t run_start_ns;
+    uint64_t user_as;          /* user space this thread runs, 0 = none */
+    uint64_t user_kstack;      /* kernel stack for entries from its user task */
+    void *utask;               /* the user task it runs (user.c) */
+    uint64_t stack_gfn;
+    unsigned stack_pages;
+    void (*fn)(void *);
+    void *arg;
+    struct thread *next;       /* run queue / sleep list */
+    struct thread *all_next;
+};
+#define THREAD_STACK_PAGES 4
+extern struct thread *current;
+void threads_init(void);
+struct thread *thread_create(const char *name, void (*fn)(void *), void *arg);
+void thread_yield(void);
+void thread_sleep_until(uint64_t deadline_ns);
+static inline void thread_sleep_ns(uint64_t ns) { thread_sleep_until(time_now_ns() + ns); }
+/* Block the current thread until thread_wake(); call with events masked. */
+void thread_block_masked(void);
+void thread_wake(struct thread *t);
+NORETURN void thread_exit(void);
+/* Wait until t has exited. */
+void thread_join(struct thread *t);
+/* Called from the timer path: wake sleepers whose deadline passed. */
+void threads_timer(uint64_t now);
+/* Called from trap handlers: switch if a higher-priority need exists. */
+void thread_preempt_point(void);
+extern volatile bool need_resched;
+extern unsigned long thread_switches;
+/*
+ * Wait (sleeping) until *flag is non-zero or timeout_ns (relative, 0 = for
+ * ever) passed; returns 1 if set.  set_flag() may be called from handlers.
+ */
+int wait_flag(volatile int *flag, uint64_t timeout_ns);
+void set_flag(volatile int *flag);
+/* Make the current thread's user space and kernel stack current. */
+void thread_set_user(uint64_t as, uint64_t kstack);
+
+/* ---- grant tables (grant.c) ------------------------------------------- */
+long gnttab_init(unsigned frames);
+/* Offer gfn to domid; returns the ref or -HESTIA_ENOSPC. */
+long gnttab_grant(hestia_domid_t domid, uint64_t gfn, bool readonly);
+/* Revoke: -HESTIA_EBUSY while the peer still has it mapped. */
+long gnttab_end(grant_ref_t ref);
+unsigned gnttab_capacity(void);
+long gnttab_map(hestia_domid_t dom, grant_ref_t ref, uintptr_t va, uint64_t as, bool readonly,
+                grant_handle_t *handle);
+long gnttab_unmap(uintptr_t va, uint64_t as, grant_handle_t handle);
+long gnttab_copy_op(struct gnttab_copy *c);
+
+/* ---- user tasks (user.c) ----------------------------------------------- */
+#define USER_BASE 0x10000000ul
+#define USER_SIZE 0x04000000ul
+#define USER_STACK_TOP (USER_BASE + USER_SIZE - 0x1000)
+/* System calls from user tasks (number in the arch's syscall register). */
+#define SYS_exit 0
+#define SYS_write 1
+#define SYS_getpid 2
+#define SYS_yield 3
+#define SYS_sleep 4
+#define SYS_time 5
+#define SYS_COUNT 6
+struct user_result {
+    long exit_code;
+    bool faulted;
+    uint32_t fault_kind;
+    uint64_t fault_addr;
+    unsigned syscalls;
+};
+/* Called by the trap handlers for traps from guest-user mode. */
+void user_handle_syscall(struct hestia_trap_record *r);
+NORETURN void user_handle_fault(struct hestia_trap_record *r);
+/* Run fn (a function in the user blob) in a fresh user space until it exits. */
+long user_run(long (*fn)(long), long arg, struct user_result *res);
+/* The user-side programs (user_code.c, position independent). */
+long user_hello(long arg);
+long user_fault(long arg);   /* writes to address arg */
+long user_priv(long arg);    /* runs privileged probe arg */
+long user_spin(long arg);    /* burns arg iterations, yielding now and then */
+long user_badcall(long arg); /* unknown syscall and bad pointers */
+void user_entry(long (*fn)(long), long arg);
+
+/* ---- the test framework (test.c) -------------------------------------- */
+enum { TR_PASS = 0, TR_FAIL = 1, TR_SKIP = 2 };
+extern unsigned test_passed, test_failed;
+void test_report(const char *name, int result, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void bench_report(const char *name, uint64_t value, const char *unit);
+/* Print HESTIA DONE and shut down: poweroff if nothing failed, else crash. */
+NORETURN void test_done(void);
+/* Within a test function: record a failure (first one kept as detail). */
+struct tctx {
+    int failed;
+    int skipped;
+    char detail[120];
+};
+void t_fail(struct tctx *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define T_CHECK(t, cond, ...)                 \
+    do {                                      \
+        if (!(cond))                          \
+            t_fail((t), __VA_ARGS__);         \
+    } while (0)
+#define T_EQ(t, a, b)                                                                  \
+    do {                                                                               \
+        long long _a = (long long)(a), _b = (long long)(b);                            \
+        if (_a != _b)                                                                  \
+            t_fail((t), "%s:%d %s = %lld, want %lld", __FILE__, __LINE__, #a, _a, _b); \
+    } while (0)
+typedef void (*test_fn)(struct tctx *t);
+void test_run(const char *name, test_fn fn);
+
+/* ---- roles ------------------------------------------------------------- */
+void selftest_main(void);
+void dom0_main(void);
+void role_ping(void);
+void role_pong(void);
+void role_producer(void);
+void role_consumer(void);
+void role_burner(void);
+void role_hostile(void);
+void role_victim(void);
+void role_demo(void);
+void bench_main(void);
+void role_bench_peer(void);
+
+#endif

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/* dom0's toolstack: building domUs from boot modules, and its commands. */
+#ifndef PORT_TOOLSTACK_H
+#define PORT_TOOLSTACK_H
+
+#include <port/kernel.h>
+
+#define TS_DEFAULT_PAGES 1024 /* 4 MiB */
+
+/* A module by label (see toolstack.c) or index: index or -HESTIA_ENOENT. */
+long ts_find_module(const char *label, size_t len);
+/* DOMCTL_create: a new paused domain; returns its id. */
+long ts_domain_new(uint64_t pages, uint32_t weight, uint32_t cap);
+/*
+ * Load module mod into domid (created, empty) with the command line
+ * (module arguments first, then extra), write its start info, start vCPU 0.
+ */
+long ts_domain_load(hestia_domid_t domid, unsigned mod, const char *extra);
+long ts_domctl(unsigned cmd, hestia_domid_t domid, struct hestia_domctl *d);
+long ts_getinfo(hestia_domid_t domid, struct domctl_info *info);
+long ts_pause(hestia_domid_t domid);
+long ts_unpause(hestia_domid_t domid);
+long ts_destroy(hestia_domid_t domid);
+long ts_sched_set(hestia_domid_t domid, uint32_t weight, uint32_t cap);
+/* dom0 allocates an unbound port in dom offered to remote. */
+long ts_offer_port(hestia_domid_t dom, hestia_domid_t remote);
+/* Wait until domid has shut down (or timeout_ns): its reason, or -HESTIA_EAGAIN. */
+long ts_wait_shutdown(hestia_domid_t domid, uint64_t timeout_ns);
+void ts_list(void);
+const char *ts_state_name(unsigned state);
+const char *ts_reason_name(unsigned reason);
+/* Run one command line (or several separated by ';').  0 or an error. */
+long ts_command(const char *line);
+/* The interactive prompt on the physical console; never returns. */
+void ts_interactive(void);
+void ts_init(void);
+
+#endif

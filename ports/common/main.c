@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/* Role selection: one image, the command line's role=... picks what it runs. */
+#include <port/kernel.h>
+
+static const struct {
+    const char *name;
+    void (*fn)(void);
+} roles[] = {
+    { "selftest", selftest_main }, { "dom0", dom0_main },         { "ping", role_ping },
+    { "pong", role_pong },         { "producer", role_producer }, { "consumer", role_consumer },
+    { "burner", role_burner },     { "hostile", role_hostile },   { "victim", role_victim },
+    { "demo", role_demo },         { "bench", bench_main },       { "bench-peer", role_bench_peer },
+};
+
+static char role_buf[24];
+
+const char *port_role(void)
+{
+    if (role_buf[0])
+        return role_buf;
+    struct ktok v;
+    if (kcmdline_get(port_cmdline, "role", &v) && v.len < sizeof(role_buf)) {
+        for (size_t i = 0; i < v.len; i++)
+            role_buf[i] = v.s[i];
+        role_buf[v.len] = '\0';
+    } else {
+        /* dom0 without a role runs the toolstack, a domU the self-test. */
+        kstrlcpy(role_buf, (start_info->flags & SIF_PRIVILEGED) ? "dom0" : "selftest",
+                 sizeof(role_buf));
+    }
+    return role_buf;
+}
+
+void port_main(void)
+{
+    const char *r = port_role();
+    for (unsigned i = 0; i < ARRAY_SIZE(roles); i++) {
+        if (kstreq(r, roles[i].name)) {
+            roles[i].fn();
+            return;
+        }
+    }
+    /* "demo-a" runs the demo role: a label with a suffix. */
+    for (unsigned i = 0; i < ARRAY_SIZE(roles); i++) {
+        size_t l = kstrlen(roles[i].name);
+        if (kstrneq(r, roles[i].name, l) && r[l] == '-') {
+            roles[i].fn();
+            return;
+        }
+    }
+    test_report("role", TR_FAIL, "unknown role '%s'", r);
+}

@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Guest memory: a frame allocator over the free part of pseudo-physical
+ * memory, and the PV MMU wrapper (batched mmu_op).
+ */
+#include <port/kernel.h>
+
+#define MM_MAX_FRAMES (1u << 18) /* 1 GiB of guest memory */
+
+uint64_t virt_base;
+static uint32_t used_map[MM_MAX_FRAMES / 32];
+static uint64_t nr_frames;
+static unsigned long nr_free;
+static uint64_t search_hint;
+static uintptr_t kva_next;
+
+static bool frame_used(uint64_t g) { return used_map[g / 32] & (1u << (g % 32)); }
+static void mark(uint64_t g, bool used)
+{
+    if (used)
+        used_map[g / 32] |= 1u << (g % 32);
+    else
+        used_map[g / 32] &= ~(1u << (g % 32));
+}
+
+static void reserve_range(uint64_t first, uint64_t count)
+{
+    for (uint64_t g = first; g < first + count && g < nr_frames; g++) {
+        if (!frame_used(g)) {
+            mark(g, true);
+            nr_free--;
+        }
+    }
+}
+
+void mm_init(void)
+{
+    const struct hestia_start_info *si = start_info;
+    nr_frames = si->nr_pages < MM_MAX_FRAMES ? si->nr_pages : MM_MAX_FRAMES;
+    nr_free = (unsigned long)nr_frames;
+    /*
+     * Never trust first_free_gfn alone: also keep everything up to the end
+     * of the image, the start-info page and the boot modules.
+     */
+    uint64_t first = si->first_free_gfn;
+    uint64_t img_end = ALIGN_UP((uint64_t)(uintptr_t)__image_end - virt_base, HESTIA_PAGE_SIZE)
+                       >> HESTIA_PAGE_SHIFT;
+    first = MAX(first, img_end);
+    reserve_range(0, first);
+    uintptr_t si_va = (uintptr_t)si;
+    if (si_va >= virt_base && si_va < virt_base + nr_frames * HESTIA_PAGE_SIZE)
+        reserve_range(va_to_gfn(si), 1);
+    for (unsigned i = 0; i < si->nr_modules && i < START_MAX_MODULES; i++)
+        reserve_range(si->modules[i].gfn,
+                      ALIGN_UP(si->modules[i].size, HESTIA_PAGE_SIZE) >> HESTIA_PAGE_SHIFT);
+    search_hint = first;
+    /* Mappings go 1 GiB above the end of the direct window. */
+    kva_next = (uintptr_t)(virt_base + ALIGN_UP(nr_frames * HESTIA_PAGE_SIZE, 1ull << 30) +
+                           (1ull << 30));
+}
+
+static void zero_frame(uint64_t g)
+{
+    uint64_t *p = gfn_to_va(g);
+    for (unsigned i = 0; i < HESTIA_PAGE_SIZE / 8; i++)
+        p[i] = 0;
+}
+
+long frames_alloc(unsigned n)
+{
+    if (!n)
+        return -HESTIA_EINVAL;
+    unsigned long flags = irq_save();
+    for (int pass = 0; pass < 2; pass++) {
+        uint64_t start = pass ? 0 : search_hint;
+        uint64_t run = 0;
+        for (uint64_t g = start; g < nr_frames; g++) {
+            run = frame_used(g) ? 0 : run + 1;
+            if (run == n) {
+                uint64_t first = g + 1 - n;
+                for (uint64_t i = first; i <= g; i++)
+                    mark(i, true);
+                nr_free -= n;
+                search_hint = g + 1;
+                irq_restore(flags);
+                for (uint64_t i = first; i <= g; i++)
+                    zero_frame(i);
+                return (long)first;
+            }
+        }
+    }
+    irq_restore(flags);
+    return -HESTIA_ENOMEM;
+}
+
+long frame_alloc(void) { return frames_alloc(1); }
+
+void frames_free(uint64_t gfn, unsigned n)
+{
+    unsigned long flags = irq_save();
+    for (uint64_t g = gfn; g < gfn + n; g++) {
+        if (g >= nr_frames || !frame_used(g))
+            panic("frame_free: gfn %llu not allocated", (unsigned long long)g);
+        mark(g, false);
+        nr_free++;
+    }
+    if (gfn < search_hint)
+        search_hint = gfn;
+    irq_restore(flags);
+}
+
+unsigned long frames_available(void) { return nr_free; }
+
+uintptr_t kva_alloc(unsigned pages)
+{
+    unsigned long flags = irq_save();
+    uintptr_t va = kva_next;
+    /* Leave an unmapped guard page after each allocation. */
+    kva_next += ((uintptr_t)pages + 1) * HESTIA_PAGE_SIZE;
+    irq_restore(flags);
+    return va;
+}
+
+void mmu_add(struct mmu_batch *b, unsigned cmd, uint64_t as, uint64_t va, uint64_t gfn,
+             unsigned perms)
+{
+    if (b->n == ARRAY_SIZE(b->ops))
+        mmu_flush(b, NULL);
+    struct mmu_op *op = &b->ops[b->n++];
+    op->cmd = cmd;
+    op->perms = perms;
+    op->as = as;
+    op->va = va;
+    op->gfn = gfn;
+}
+
+long mmu_flush(struct mmu_batch *b, uint64_t *done)
+{
+    uint64_t d = 0;
+    long r = b->n ? hc_mmu(b->ops, b->n, &d) : 0;
+    if (done)
+        *done = d;
+    b->n = 0;
+    return r;
+}
+
+static long mmu_one(unsigned cmd, uint64_t *as, uintptr_t va, uint64_t gfn, unsigned perms)
+{
+    struct mmu_op op = { cmd, perms, *as, va, gfn };
+    long r = hc_mmu(&op, 1, NULL);
+    *as = op.as;
+    return r;
+}
+
+long mmu_map(uint64_t as, uintptr_t va, uint64_t gfn, unsigned perms)
+{
+    return mmu_one(MMUOP_map, &as, va, gfn, perms);
+}
+
+long mmu_unmap(uint64_t as, uintptr_t va) { return mmu_one(MMUOP_unmap, &as, va, 0, 0); }
+
+long mmu_protect(uint64_t as, uintptr_t va, unsigned perms)
+{
+    return mmu_one(MMUOP_protect, &as, va, 0, perms);
+}
+
+long mmu_as_create(uint64_t *as)
+{
+    *as = 0;
+    return mmu_one(MMUOP_as_create, as, 0, 0, 0);
+}
+
+long mmu_as_switch(uint64_t as) { return mmu_one(MMUOP_as_switch, &as, 0, 0, 0); }
+long mmu_as_destroy(uint64_t as) { return mmu_one(MMUOP_as_destroy, &as, 0, 0, 0); }

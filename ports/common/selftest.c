@@ -1,0 +1,617 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pv-selftest: the guest test suite run in one domain.  Every hypercall's
+ * normal and error paths, console, time and timers, event channels, the PV
+ * MMU with faults delivered back, guest-handled exceptions, threads.  The
+ * grant and user-task tests are in selftest2.c.
+ */
+#include <port/kernel.h>
+
+#define BAD_PTR_HV 0xffff800000001000ull   /* hypervisor half */
+#define BAD_PTR_NC 0x0000800000000000ull   /* non-canonical on x86_64, unmapped elsewhere */
+#define BAD_PTR_LOW 0x8ull                 /* unmapped page 0 */
+
+static const uint64_t bad_ptrs[] = { BAD_PTR_HV, BAD_PTR_NC, BAD_PTR_LOW };
+
+static void t_version(struct tctx *t)
+{
+    T_EQ(t, hc_version(VERSION_abi, 0), HESTIA_ABI_VERSION);
+    long f = hc_version(VERSION_features, 0);
+    T_CHECK(t, f >= 0 && (f & HESTIA_FEAT_PV_MMU) && (f & HESTIA_FEAT_EVTCHN_2L),
+            "features %lx", f);
+    char extra[32];
+    for (unsigned i = 0; i < sizeof(extra); i++)
+        extra[i] = 'x';
+    T_EQ(t, hc_version(VERSION_extra, extra) >= 0, 1);
+    bool nul = false;
+    for (unsigned i = 0; i < sizeof(extra); i++)
+        nul |= extra[i] == '\0';
+    T_CHECK(t, nul, "VERSION_extra not NUL-terminated");
+    for (unsigned i = 0; i < ARRAY_SIZE(bad_ptrs); i++)
+        T_EQ(t, hc_version(VERSION_extra, (void *)(uintptr_t)bad_ptrs[i]), -HESTIA_EFAULT);
+    T_CHECK(t, hc_version(77, 0) < 0, "unknown version cmd accepted");
+}
+
+static void t_unknown_hypercall(struct tctx *t)
+{
+    T_EQ(t, HC(HYPERCALL_COUNT, 0, 0, 0, 0, 0), -HESTIA_ENOSYS);
+    T_EQ(t, HC(9999, 1, 2, 3, 4, 5), -HESTIA_ENOSYS);
+    T_EQ(t, HC(~0ul, 0, 0, 0, 0, 0), -HESTIA_ENOSYS);
+}
+
+static void t_console(struct tctx *t)
+{
+    static const char msg[] = "console: hello from the guest\n";
+    T_EQ(t, hc_console(CONSOLEIO_write, sizeof(msg) - 1, msg, DOMID_SELF), sizeof(msg) - 1);
+    T_EQ(t, hc_console(CONSOLEIO_write, 0, msg, DOMID_SELF), 0);
+    T_EQ(t, hc_console(CONSOLEIO_write, CONSOLEIO_MAX_WRITE + 1, msg, DOMID_SELF), -HESTIA_E2BIG);
+    for (unsigned i = 0; i < ARRAY_SIZE(bad_ptrs); i++)
+        T_EQ(t, hc_console(CONSOLEIO_write, 16, (void *)(uintptr_t)bad_ptrs[i], DOMID_SELF),
+             -HESTIA_EFAULT);
+    T_CHECK(t, hc_console(99, 1, msg, DOMID_SELF) < 0, "unknown console cmd accepted");
+    char buf[8];
+    long r = hc_console(CONSOLEIO_read, sizeof(buf), buf, DOMID_SELF);
+    T_CHECK(t, r >= 0 || r == -HESTIA_EPERM, "read: %ld", r);
+    if (!(start_info->flags & SIF_PRIVILEGED)) {
+        T_EQ(t, hc_console(CONSOLEIO_read_ring, sizeof(buf), buf, 0), -HESTIA_EPERM);
+        T_EQ(t, hc_console(CONSOLEIO_write_input, 1, buf, 0), -HESTIA_EPERM);
+    } else {
+        T_EQ(t, hc_console(CONSOLEIO_read_ring, sizeof(buf), (void *)BAD_PTR_HV, 0),
+             -HESTIA_EFAULT);
+    }
+}
+
+static void t_time(struct tctx *t)
+{
+    uint64_t a = time_now_ns(), b = time_now_ns();
+    T_CHECK(t, b >= a, "time went back %llu -> %llu", (unsigned long long)a,
+            (unsigned long long)b);
+    uint64_t rt = 0;
+    T_EQ(t, hc_vcpu(VCPUOP_get_runtime, 0, (uintptr_t)&rt), 0);
+    T_CHECK(t, rt > 0, "runtime 0");
+    T_CHECK(t, hc_vcpu(VCPUOP_get_runtime, 0, BAD_PTR_HV) == -HESTIA_EFAULT, "bad ptr");
+    T_CHECK(t, hc_vcpu(VCPUOP_get_runtime, HESTIA_MAX_VCPUS + 3, (uintptr_t)&rt) < 0,
+            "bad vcpu accepted");
+    T_CHECK(t, hc_vcpu(1234, 0, 0) < 0, "unknown vcpu_op accepted");
+}
+
+/* A 10 ms sleep never wakes early and wakes within 5 ms of its deadline. */
+static void t_sleep_accuracy(struct tctx *t)
+{
+    uint64_t worst_late = 0;
+    for (int i = 0; i < 20; i++) {
+        uint64_t start = time_now_ns(), deadline = start + 10000000;
+        thread_sleep_until(deadline);
+        uint64_t now = time_now_ns();
+        if (now < deadline)
+            t_fail(t, "woke %llu ns early", (unsigned long long)(deadline - now));
+        if (now - deadline > worst_late)
+            worst_late = now - deadline;
+    }
+    T_CHECK(t, worst_late <= 5000000, "woke %llu ns late", (unsigned long long)worst_late);
+    ksnprintf(t->detail, sizeof(t->detail), "worst lateness %llu ns",
+              (unsigned long long)worst_late);
+}
+
+static volatile int timer_seen;
+static volatile uint64_t timer_seen_at;
+static void seen_thread(void *arg)
+{
+    (void)arg;
+    thread_sleep_ns(5000000);
+    timer_seen_at = time_now_ns();
+    timer_seen = 1;
+}
+
+/* The timer interrupts a running (not blocked) guest on time. */
+static void t_timer_running(struct tctx *t)
+{
+    timer_seen = 0;
+    uint64_t start = time_now_ns();
+    struct thread *th = thread_create("seen", seen_thread, NULL);
+    thread_yield();
+    unsigned long ev0 = trap_events;
+    while (!timer_seen && time_now_ns() - start < 100000000)
+        ;
+    T_CHECK(t, timer_seen, "no timer event while running (mask %u pending %u sel %x p0 %x ev %lu)",
+            vcpu->evtchn_upcall_mask, vcpu->evtchn_upcall_pending, vcpu->evtchn_pending_sel,
+            shared->evtchn_pending[0], trap_events - ev0);
+    uint64_t late = timer_seen_at - start;
+    T_CHECK(t, late < 5000000 + 5000000, "timer %llu ns after a 5 ms deadline",
+            (unsigned long long)late);
+    thread_join(th);
+}
+
+/* set_timer directly: the VIRQ_TIMER event interrupts a spinning guest on time. */
+static void t_timer_raw(struct tctx *t)
+{
+    uint64_t worst = 0;
+    for (int i = 0; i < 5; i++) {
+        unsigned long ev0 = trap_events;
+        uint64_t start = time_now_ns(), deadline = start + 5000000;
+        T_EQ(t, hc_set_timer(deadline), 0);
+        while (trap_events == ev0 && time_now_ns() - start < 200000000)
+            ;
+        uint64_t now = time_now_ns();
+        if (trap_events == ev0)
+            t_fail(t, "no event within 200 ms");
+        else if (now < deadline)
+            t_fail(t, "event %llu ns early", (unsigned long long)(deadline - now));
+        else if (now - deadline > worst)
+            worst = now - deadline;
+    }
+    T_CHECK(t, worst < 5000000, "event %llu ns late", (unsigned long long)worst);
+    time_program(0);
+    if (!t->failed)
+        ksnprintf(t->detail, sizeof(t->detail), "worst lateness %llu ns",
+                  (unsigned long long)worst);
+}
+
+static void t_timer_ops(struct tctx *t)
+{
+    T_EQ(t, hc_set_timer(0), 0);
+    /* A deadline in the past still fires: sleeping threads rely on it. */
+    uint64_t start = time_now_ns();
+    thread_sleep_until(start + 1);
+    thread_sleep_ns(2000000);
+    T_CHECK(t, time_now_ns() - start >= 2000000, "sleep short");
+    (void)timer_seen;
+}
+
+/* ---- event channels ---- */
+static volatile int ev_count[4];
+static void ev_handler(evtchn_port_t port, void *arg)
+{
+    (void)port;
+    ev_count[(uintptr_t)arg]++;
+}
+
+static void t_evtchn_ipi(struct tctx *t)
+{
+    ev_count[0] = 0;
+    long p = evtchn_bind_ipi(ev_handler, (void *)0);
+    T_CHECK(t, p > 0, "bind_ipi %ld", p);
+    if (p <= 0)
+        return;
+    T_EQ(t, evtchn_send((evtchn_port_t)p), 0);
+    for (int i = 0; i < 100 && !ev_count[0]; i++)
+        thread_yield();
+    T_EQ(t, ev_count[0], 1);
+    /* Masked: stays pending, delivered on unmask. */
+    evtchn_mask((evtchn_port_t)p);
+    T_EQ(t, evtchn_send((evtchn_port_t)p), 0);
+    thread_yield();
+    T_EQ(t, ev_count[0], 1);
+    T_CHECK(t, shared->evtchn_pending[p / 32] & (1u << (p % 32)), "masked port not pending");
+    T_EQ(t, evtchn_unmask((evtchn_port_t)p), 0);
+    for (int i = 0; i < 100 && ev_count[0] < 2; i++)
+        thread_yield();
+    T_EQ(t, ev_count[0], 2);
+    struct evtchn_status st = { .dom = DOMID_SELF, .port = (evtchn_port_t)p };
+    T_EQ(t, hc_evtchn(EVTCHNOP_status, &st), 0);
+    T_EQ(t, st.status, EVTCHNSTAT_ipi);
+    T_EQ(t, evtchn_close((evtchn_port_t)p), 0);
+    T_CHECK(t, evtchn_send((evtchn_port_t)p) < 0, "send on closed port");
+    st.status = 99;
+    T_EQ(t, hc_evtchn(EVTCHNOP_status, &st), 0);
+    T_EQ(t, st.status, EVTCHNSTAT_closed);
+}
+
+static void t_evtchn_errors(struct tctx *t)
+{
+    static const uint32_t bad_ports[] = { 0, EVTCHN_MAX_PORTS, EVTCHN_MAX_PORTS + 5, 0xffffffffu };
+    for (unsigned i = 0; i < ARRAY_SIZE(bad_ports); i++) {
+        T_CHECK(t, evtchn_send(bad_ports[i]) < 0, "send %u accepted", bad_ports[i]);
+        T_CHECK(t, evtchn_close(bad_ports[i]) < 0, "close %u accepted", bad_ports[i]);
+        T_CHECK(t, evtchn_unmask(bad_ports[i]) < 0, "unmask %u accepted", bad_ports[i]);
+    }
+    T_CHECK(t, evtchn_close(900) < 0, "close of an unused port");
+    struct evtchn_bind_virq bv = { .virq = VIRQ_COUNT + 7 };
+    T_EQ(t, hc_evtchn(EVTCHNOP_bind_virq, &bv), -HESTIA_EINVAL);
+    bv.virq = VIRQ_TIMER; /* already bound by time_init */
+    T_CHECK(t, hc_evtchn(EVTCHNOP_bind_virq, &bv) < 0, "VIRQ_TIMER bound twice");
+    bv.virq = VIRQ_DEBUG;
+    bv.vcpu = 99;
+    T_CHECK(t, hc_evtchn(EVTCHNOP_bind_virq, &bv) < 0, "bind to vcpu 99");
+    for (unsigned i = 0; i < ARRAY_SIZE(bad_ptrs); i++) {
+        T_EQ(t, hc_evtchn(EVTCHNOP_send, (void *)(uintptr_t)bad_ptrs[i]), -HESTIA_EFAULT);
+        T_EQ(t, hc_evtchn(EVTCHNOP_bind_ipi, (void *)(uintptr_t)bad_ptrs[i]), -HESTIA_EFAULT);
+    }
+    T_EQ(t, hc_evtchn(99, &bv), -HESTIA_ENOSYS);
+    /* Binding to a port nobody offered us. */
+    struct evtchn_bind_interdomain bi = { .remote_dom = start_info->domid, .remote_port = 700 };
+    T_CHECK(t, hc_evtchn(EVTCHNOP_bind_interdomain, &bi) < 0, "bound an unoffered port");
+    bi.remote_dom = 999;
+    T_CHECK(t, hc_evtchn(EVTCHNOP_bind_interdomain, &bi) < 0, "bound to a missing domain");
+    struct evtchn_alloc_unbound au = { .dom = 5, .remote_dom = 0 };
+    if (!(start_info->flags & SIF_PRIVILEGED))
+        T_CHECK(t, hc_evtchn(EVTCHNOP_alloc_unbound, &au) < 0, "alloc_unbound for dom 5");
+    struct evtchn_status st = { .dom = 999, .port = 1 };
+    T_CHECK(t, hc_evtchn(EVTCHNOP_status, &st) < 0, "status of dom 999");
+}
+
+/* Loopback interdomain channel: offer a port to ourselves and bind it. */
+static void t_evtchn_loopback(struct tctx *t)
+{
+    ev_count[1] = ev_count[2] = 0;
+    long a = evtchn_alloc_unbound(start_info->domid, ev_handler, (void *)1);
+    T_CHECK(t, a > 0, "alloc_unbound %ld", a);
+    if (a <= 0)
+        return;
+    struct evtchn_status st = { .dom = DOMID_SELF, .port = (evtchn_port_t)a };
+    T_EQ(t, hc_evtchn(EVTCHNOP_status, &st), 0);
+    T_EQ(t, st.status, EVTCHNSTAT_unbound);
+    long b = evtchn_bind_interdomain(start_info->domid, (evtchn_port_t)a, ev_handler, (void *)2);
+    T_CHECK(t, b > 0, "bind_interdomain %ld", b);
+    if (b <= 0)
+        return;
+    T_EQ(t, evtchn_send((evtchn_port_t)a), 0);
+    for (int i = 0; i < 100 && !ev_count[2]; i++)
+        thread_yield();
+    T_EQ(t, ev_count[2], 1);
+    T_EQ(t, ev_count[1], 0);
+    T_EQ(t, evtchn_send((evtchn_port_t)b), 0);
+    for (int i = 0; i < 100 && !ev_count[1]; i++)
+        thread_yield();
+    T_EQ(t, ev_count[1], 1);
+    /* Binding the same offer twice fails. */
+    struct evtchn_bind_interdomain bi = { .remote_dom = start_info->domid,
+                                          .remote_port = (evtchn_port_t)a };
+    T_CHECK(t, hc_evtchn(EVTCHNOP_bind_interdomain, &bi) < 0, "offer bound twice");
+    T_EQ(t, evtchn_close((evtchn_port_t)b), 0);
+    st.port = (evtchn_port_t)a;
+    T_EQ(t, hc_evtchn(EVTCHNOP_status, &st), 0);
+    T_EQ(t, st.status, EVTCHNSTAT_unbound);
+    T_EQ(t, evtchn_close((evtchn_port_t)a), 0);
+}
+
+static void t_sched_ops(struct tctx *t)
+{
+    T_EQ(t, hc_sched(SCHEDOP_yield, 0), 0);
+    T_EQ(t, hc_sched(99, 0), -HESTIA_ENOSYS);
+    T_EQ(t, hc_sched(SCHEDOP_shutdown, SHUTDOWN_MAX + 1), -HESTIA_EINVAL);
+    T_EQ(t, hc_sched(SCHEDOP_poll, BAD_PTR_HV), -HESTIA_EFAULT);
+    /* Poll a masked, pending port: returns at once. */
+    long p = evtchn_bind_ipi(NULL, NULL);
+    T_CHECK(t, p > 0, "bind_ipi %ld", p);
+    if (p <= 0)
+        return;
+    evtchn_mask((evtchn_port_t)p);
+    uint32_t port = (uint32_t)p;
+    struct sched_poll sp = { .ports = (uintptr_t)&port, .nr_ports = 1, .timeout_ns = 0 };
+    evtchn_send(port);
+    T_EQ(t, hc_sched(SCHEDOP_poll, (uintptr_t)&sp), 0);
+    T_CHECK(t, evtchn_test_and_clear(port), "polled port not pending");
+    /* Poll with a timeout and nothing pending. */
+    uint64_t start = time_now_ns();
+    sp.timeout_ns = start + 3000000;
+    T_CHECK(t, hc_sched(SCHEDOP_poll, (uintptr_t)&sp) >= 0, "poll timeout");
+    T_CHECK(t, time_now_ns() >= start + 3000000, "poll returned early after %llu ns",
+            (unsigned long long)(time_now_ns() - start));
+    sp.nr_ports = SCHED_POLL_MAX + 1;
+    T_CHECK(t, hc_sched(SCHEDOP_poll, (uintptr_t)&sp) < 0, "poll of too many ports");
+    sp.nr_ports = 1;
+    sp.ports = BAD_PTR_HV;
+    T_EQ(t, hc_sched(SCHEDOP_poll, (uintptr_t)&sp), -HESTIA_EFAULT);
+    evtchn_close(port);
+}
+
+/* ---- PV MMU ---- */
+static void t_mmu_map(struct tctx *t)
+{
+    long g = frame_alloc();
+    T_CHECK(t, g >= 0, "frame_alloc %ld", g);
+    if (g < 0)
+        return;
+    uintptr_t va = kva_alloc(1);
+    volatile uint64_t *direct = gfn_to_va((uint64_t)g), *alias = (volatile uint64_t *)va;
+    direct[3] = 0x1234abcd5678ull;
+    T_EQ(t, mmu_map(0, va, (uint64_t)g, MMU_PERM_READ | MMU_PERM_WRITE), 0);
+    T_EQ(t, alias[3], 0x1234abcd5678ull);
+    alias[4] = 77;
+    T_EQ(t, direct[4], 77);
+    T_EQ(t, mmu_map(0, va, (uint64_t)g, MMU_PERM_READ), -HESTIA_EEXIST);
+    /* Read-only: a write faults and the fault comes back to us. */
+    T_EQ(t, mmu_protect(0, va, MMU_PERM_READ), 0);
+    unsigned before = trap_last.count;
+    T_EQ(t, arch_probe_write(va + 8, 5), -1);
+    T_EQ(t, trap_last.count, before + 1);
+    T_EQ(t, trap_last.kind, HESTIA_TRAP_PAGE_FAULT);
+    T_EQ(t, trap_last.fault_addr, va + 8);
+    T_CHECK(t, (trap_last.error_code & (HESTIA_PF_WRITE | HESTIA_PF_PRESENT)) ==
+                   (HESTIA_PF_WRITE | HESTIA_PF_PRESENT),
+            "error code %llx", (unsigned long long)trap_last.error_code);
+    uint64_t v = 0;
+    T_EQ(t, arch_probe_read(va + 24, &v), 0);
+    T_EQ(t, v, 0x1234abcd5678ull);
+    T_EQ(t, mmu_protect(0, va, MMU_PERM_READ | MMU_PERM_WRITE), 0);
+    T_EQ(t, arch_probe_write(va + 8, 5), 0);
+    T_EQ(t, direct[1], 5);
+    /* Unmapped: reads fault (not present). */
+    T_EQ(t, mmu_unmap(0, va), 0);
+    T_EQ(t, arch_probe_read(va, &v), -1);
+    T_EQ(t, trap_last.kind, HESTIA_TRAP_PAGE_FAULT);
+    T_EQ(t, trap_last.error_code & HESTIA_PF_PRESENT, 0);
+    T_EQ(t, mmu_unmap(0, va), -HESTIA_ENOENT);
+    T_EQ(t, mmu_protect(0, va, MMU_PERM_READ), -HESTIA_ENOENT);
+    frame_free((uint64_t)g);
+}
+
+static void t_mmu_errors(struct tctx *t)
+{
+    uintptr_t va = kva_alloc(1);
+    long g = frame_alloc();
+    T_CHECK(t, g >= 0, "no frame");
+    if (g < 0)
+        return;
+    T_EQ(t, mmu_map(0, va + 12, (uint64_t)g, MMU_PERM_READ), -HESTIA_EINVAL);
+    T_CHECK(t, mmu_map(0, va, start_info->nr_pages, MMU_PERM_READ) < 0, "gfn beyond memory");
+    T_CHECK(t, mmu_map(0, va, ~0ull, MMU_PERM_READ) < 0, "gfn ~0");
+    T_CHECK(t, mmu_map(0, BAD_PTR_HV, (uint64_t)g, MMU_PERM_READ) < 0, "mapped over the hypervisor");
+    T_CHECK(t, mmu_map(0, BAD_PTR_NC, (uint64_t)g, MMU_PERM_READ) < 0, "non-canonical va");
+    T_CHECK(t, mmu_map(0, va, (uint64_t)g, 0x100) < 0, "bad perms");
+    T_CHECK(t, mmu_map(0, va, (uint64_t)g, MMU_PERM_READ | MMU_PERM_USER) < 0,
+            "user mapping in the kernel space");
+    T_CHECK(t, mmu_map(12345, va, (uint64_t)g, MMU_PERM_READ) < 0, "bad address space");
+    T_EQ(t, hc_mmu((struct mmu_op *)BAD_PTR_HV, 1, NULL), -HESTIA_EFAULT);
+    struct mmu_op ops[2] = { { MMUOP_map, MMU_PERM_READ, 0, va, (uint64_t)g },
+                             { 77, 0, 0, va, 0 } };
+    T_EQ(t, hc_mmu(ops, MMU_MAX_BATCH + 1, NULL), -HESTIA_E2BIG);
+    uint64_t done = 99;
+    T_CHECK(t, hc_mmu(ops, 2, &done) < 0, "unknown op accepted");
+    T_EQ(t, done, 1);
+    T_EQ(t, hc_mmu(ops, 0, &done), 0);
+    T_CHECK(t, hc_mmu(&ops[1], 1, (uint64_t *)BAD_PTR_HV) < 0, "bad done pointer");
+    struct mmu_op fl = { MMUOP_flush, 0, 0, MMU_FLUSH_ALL, 0 };
+    T_EQ(t, hc_mmu(&fl, 1, NULL), 0);
+    T_EQ(t, mmu_unmap(0, va), 0);
+    /* Our own kernel image cannot be unmapped from under us by accident: this
+     * is just a remap of a different page, which must say EEXIST. */
+    T_EQ(t, mmu_map(0, (uintptr_t)__image_start, (uint64_t)g, MMU_PERM_READ), -HESTIA_EEXIST);
+    frame_free((uint64_t)g);
+}
+
+static void t_mmu_batch(struct tctx *t)
+{
+    enum { N = 40 };
+    long g = frames_alloc(N);
+    T_CHECK(t, g >= 0, "no frames");
+    if (g < 0)
+        return;
+    uintptr_t va = kva_alloc(N);
+    struct mmu_batch b = { 0 };
+    for (unsigned i = 0; i < N; i++) {
+        *(volatile uint64_t *)gfn_to_va((uint64_t)g + i) = i * 3 + 1;
+        mmu_add(&b, MMUOP_map, 0, va + i * HESTIA_PAGE_SIZE, (uint64_t)g + i,
+                MMU_PERM_READ | MMU_PERM_WRITE);
+    }
+    T_EQ(t, mmu_flush(&b, NULL), 0);
+    for (unsigned i = 0; i < N; i++)
+        T_EQ(t, *(volatile uint64_t *)(va + i * HESTIA_PAGE_SIZE), i * 3 + 1);
+    for (unsigned i = 0; i < N; i++)
+        mmu_add(&b, MMUOP_unmap, 0, va + i * HESTIA_PAGE_SIZE, 0, 0);
+    T_EQ(t, mmu_flush(&b, NULL), 0);
+    uint64_t v;
+    T_EQ(t, arch_probe_read(va + 5 * HESTIA_PAGE_SIZE, &v), -1);
+    frames_free((uint64_t)g, N);
+}
+
+static void t_page_fault(struct tctx *t)
+{
+    unsigned before = trap_last.count;
+    uint64_t v;
+    uintptr_t hole = kva_alloc(1);
+    T_EQ(t, arch_probe_read(hole + 0x10, &v), -1);
+    T_EQ(t, trap_last.count, before + 1);
+    T_EQ(t, trap_last.kind, HESTIA_TRAP_PAGE_FAULT);
+    T_EQ(t, trap_last.fault_addr, hole + 0x10);
+    T_EQ(t, trap_last.flags & TRAP_FLAG_FROM_USER, 0);
+    /* The hypervisor's own memory is not readable. */
+    T_EQ(t, arch_probe_read(BAD_PTR_HV, &v), -1);
+    T_EQ(t, arch_probe_write(BAD_PTR_HV, 1), -1);
+    T_EQ(t, trap_last.count, before + 3);
+    /* A jump to nowhere faults on the fetch. */
+    T_EQ(t, arch_probe_call(hole), -1);
+    T_EQ(t, trap_last.kind, HESTIA_TRAP_PAGE_FAULT);
+}
+
+static void t_invalid_op(struct tctx *t)
+{
+    unsigned before = trap_last.count;
+    T_EQ(t, arch_probe_invalid_op(), -1);
+    T_EQ(t, trap_last.count, before + 1);
+    T_EQ(t, trap_last.kind, HESTIA_TRAP_INVALID_OP);
+}
+
+static void t_priv_kernel(struct tctx *t)
+{
+    for (unsigned i = 0; i < arch_nr_priv_probes(); i++) {
+        unsigned before = trap_last.count;
+        long r = arch_priv_probe(i);
+        if (r != -1 || trap_last.count != before + 1)
+            t_fail(t, "%s did not trap", arch_priv_probe_name(i));
+        else if (trap_last.kind != HESTIA_TRAP_PRIV_OP && trap_last.kind != HESTIA_TRAP_PROTECTION)
+            t_fail(t, "%s: trap kind %u", arch_priv_probe_name(i), trap_last.kind);
+    }
+}
+
+static void t_memory_op(struct tctx *t)
+{
+    struct memop_info mi;
+    T_EQ(t, hc_memory(MEMOP_get_info, &mi), 0);
+    T_EQ(t, mi.nr_pages, start_info->nr_pages);
+    T_CHECK(t, mi.max_pages >= mi.nr_pages, "max %llu < nr %llu",
+            (unsigned long long)mi.max_pages, (unsigned long long)mi.nr_pages);
+    T_EQ(t, hc_memory(MEMOP_get_info, (void *)BAD_PTR_HV), -HESTIA_EFAULT);
+    T_EQ(t, hc_memory(42, &mi), -HESTIA_ENOSYS);
+    /* Give one free frame back and take it again. */
+    long g = frame_alloc();
+    if (g >= 0) {
+        struct memop_range r = { .gfn = (uint64_t)g, .count = 1 };
+        /* Still mapped in our window: the frame is referenced. */
+        T_EQ(t, hc_memory(MEMOP_release, &r), -HESTIA_EBUSY);
+        T_EQ(t, mmu_unmap(0, (uintptr_t)gfn_to_va((uint64_t)g)), 0);
+        r.done = 0;
+        T_EQ(t, hc_memory(MEMOP_release, &r), 0);
+        T_EQ(t, r.done, 1);
+        uintptr_t va = kva_alloc(1);
+        T_CHECK(t, mmu_map(0, va, (uint64_t)g, MMU_PERM_READ) < 0, "mapped a released gfn");
+        r.done = 0;
+        T_EQ(t, hc_memory(MEMOP_populate, &r), 0);
+        T_EQ(t, r.done, 1);
+        T_EQ(t, mmu_map(0, (uintptr_t)gfn_to_va((uint64_t)g), (uint64_t)g,
+                        MMU_PERM_READ | MMU_PERM_WRITE | MMU_PERM_EXEC), 0);
+        *(volatile uint64_t *)gfn_to_va((uint64_t)g) = 1;
+        r.count = MEMOP_MAX_COUNT + 1;
+        T_CHECK(t, hc_memory(MEMOP_release, &r) < 0, "oversized release");
+        r.gfn = ~0ull;
+        r.count = 1;
+        T_CHECK(t, hc_memory(MEMOP_release, &r) < 0, "release of gfn ~0");
+        frame_free((uint64_t)g);
+    }
+}
+
+static void t_domctl_access(struct tctx *t)
+{
+    struct hestia_domctl d = { .cmd = DOMCTL_getinfo, .interface_version = HESTIA_ABI_VERSION,
+                               .domid = start_info->domid };
+    long r = hc_domctl(&d);
+    if (start_info->flags & SIF_PRIVILEGED) {
+        T_EQ(t, r, 0);
+        T_EQ(t, d.u.info.domid, start_info->domid);
+        T_CHECK(t, d.u.info.flags & DOMINFO_privileged, "dom0 not privileged");
+        d.interface_version = 0x7fff0000;
+        T_CHECK(t, hc_domctl(&d) < 0, "wrong interface version accepted");
+    } else {
+        T_EQ(t, r, -HESTIA_EPERM);
+        d.cmd = DOMCTL_create;
+        d.u.create.nr_pages = 16;
+        T_EQ(t, hc_domctl(&d), -HESTIA_EPERM);
+    }
+    T_EQ(t, hc_domctl((struct hestia_domctl *)BAD_PTR_HV),
+         (start_info->flags & SIF_PRIVILEGED) ? -HESTIA_EFAULT : -HESTIA_EPERM);
+}
+
+static void t_callbacks(struct tctx *t)
+{
+    T_EQ(t, HC(HYPERCALL_set_callbacks, BAD_PTR_HV, 0, 0, 0, 0), -HESTIA_EFAULT);
+    struct hestia_callbacks cb = { .event_entry = BAD_PTR_HV,
+                                   .exception_entry = (uintptr_t)arch_exception_entry,
+                                   .syscall_entry = (uintptr_t)arch_syscall_entry };
+    T_CHECK(t, HC(HYPERCALL_set_callbacks, &cb, 0, 0, 0, 0) < 0,
+            "entry in the hypervisor accepted");
+    /* The old callbacks still work. */
+    T_EQ(t, arch_probe_invalid_op(), -1);
+    T_CHECK(t, hc_vcpu(VCPUOP_set_kernel_stack, 0, BAD_PTR_HV) < 0,
+            "kernel stack in the hypervisor accepted");
+}
+
+/* ---- threads ---- */
+static volatile int pp_turn, pp_rounds;
+static void pp_thread(void *arg)
+{
+    int me = (int)(uintptr_t)arg;
+    while (pp_rounds < 1000) {
+        if (pp_turn == me) {
+            pp_turn = !me;
+            pp_rounds++;
+        }
+        thread_yield();
+    }
+}
+
+static volatile uint64_t spin_count;
+static volatile int spin_stop;
+static void spinner(void *arg)
+{
+    (void)arg;
+    while (!spin_stop)
+        spin_count++;
+}
+
+static void t_threads(struct tctx *t)
+{
+    pp_turn = 0;
+    pp_rounds = 0;
+    struct thread *a = thread_create("pp0", pp_thread, (void *)0);
+    struct thread *b = thread_create("pp1", pp_thread, (void *)1);
+    T_CHECK(t, a && b, "thread_create");
+    if (!a || !b)
+        return;
+    thread_join(a);
+    thread_join(b);
+    T_CHECK(t, pp_rounds >= 1000, "rounds %d", pp_rounds);
+    /* Preemption: a spinning thread does not keep a sleeper from running. */
+    spin_stop = 0;
+    spin_count = 0;
+    struct thread *s = thread_create("spin", spinner, NULL);
+    T_CHECK(t, s != NULL, "spinner");
+    if (!s)
+        return;
+    uint64_t start = time_now_ns();
+    thread_sleep_ns(30000000);
+    uint64_t late = time_now_ns() - start - 30000000;
+    spin_stop = 1;
+    thread_join(s);
+    T_CHECK(t, spin_count > 0, "spinner never ran");
+    T_CHECK(t, late < 15000000, "sleeper starved: %llu ns late", (unsigned long long)late);
+}
+
+static void t_start_info(struct tctx *t)
+{
+    const struct hestia_start_info *si = start_info;
+    T_EQ(t, si->magic, HESTIA_START_MAGIC);
+    T_EQ(t, si->abi_version >> 16, HESTIA_ABI_MAJOR);
+    T_CHECK(t, si->nr_pages > 0 && si->first_free_gfn <= si->nr_pages, "pages %llu free %llu",
+            (unsigned long long)si->nr_pages, (unsigned long long)si->first_free_gfn);
+    T_CHECK(t, (uintptr_t)__image_start >= si->virt_base &&
+                   (uintptr_t)__image_end <= si->virt_base + si->nr_pages * HESTIA_PAGE_SIZE,
+            "image outside the window");
+    T_CHECK(t, si->shared_info_va != 0 && (si->shared_info_va & (HESTIA_PAGE_SIZE - 1)) == 0,
+            "shared info va %llx", (unsigned long long)si->shared_info_va);
+    T_CHECK(t, vcpu->evtchn_upcall_mask == 0, "events masked in a thread");
+}
+
+/* Groups the tests of this file and selftest2.c, in order. */
+static const struct {
+    const char *name;
+    test_fn fn;
+} tests[] = {
+    { "start-info", t_start_info },
+    { "hc-version", t_version },
+    { "hc-unknown", t_unknown_hypercall },
+    { "console", t_console },
+    { "time", t_time },
+    { "timer-ops", t_timer_ops },
+    { "sleep-accuracy", t_sleep_accuracy },
+    { "timer-raw", t_timer_raw },
+    { "timer-running", t_timer_running },
+    { "sched-ops", t_sched_ops },
+    { "evtchn-ipi", t_evtchn_ipi },
+    { "evtchn-loopback", t_evtchn_loopback },
+    { "evtchn-errors", t_evtchn_errors },
+    { "mmu-map-protect", t_mmu_map },
+    { "mmu-errors", t_mmu_errors },
+    { "mmu-batch", t_mmu_batch },
+    { "page-fault", t_page_fault },
+    { "invalid-op", t_invalid_op },
+    { "priv-kernel", t_priv_kernel },
+    { "memory-op", t_memory_op },
+    { "domctl-access", t_domctl_access },
+    { "callbacks", t_callbacks },
+    { "threads", t_threads },
+};
+
+void selftest2_run(void);
+
+void selftest_main(void)
+{
+    printk("pv-selftest: dom%u, %llu pages\n", start_info->domid,
+           (unsigned long long)start_info->nr_pages);
+    char name[48];
+    for (unsigned i = 0; i < ARRAY_SIZE(tests); i++) {
+        ksnprintf(name, sizeof(name), "pv.%s", tests[i].name);
+        test_run(name, tests[i].fn);
+    }
+    selftest2_run();
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/* Guest system time from vcpu_time_info, and the one-shot timer. */
+#include <port/kernel.h>
+
+static uint64_t programmed;
+
+/* (delta * mul) >> 32 without 128-bit arithmetic (portable to 32-bit guests). */
+static uint64_t scale(uint64_t delta, int shift, uint32_t mul)
+{
+    if (shift < 0)
+        delta >>= -shift;
+    else
+        delta <<= shift;
+    uint64_t lo = (delta & 0xffffffffu) * mul;
+    uint64_t hi = (delta >> 32) * mul;
+    return hi + (lo >> 32);
+}
+
+uint64_t time_now_ns(void)
+{
+    const volatile struct vcpu_time_info *t = &vcpu->time;
+    uint32_t v;
+    uint64_t ns;
+    do {
+        v = t->version;
+        arch_barrier();
+        uint64_t ts = t->counter_timestamp, sys = t->system_time_ns;
+        uint32_t mul = t->counter_to_ns_mul;
+        int shift = t->counter_shift;
+        uint64_t c = arch_read_counter();
+        ns = sys + (c > ts ? scale(c - ts, shift, mul) : 0);
+        arch_barrier();
+    } while ((v & 1) || v != t->version);
+    return ns;
+}
+
+static void timer_event(evtchn_port_t port, void *arg)
+{
+    (void)port;
+    (void)arg;
+    programmed = 0;
+    threads_timer(time_now_ns());
+}
+
+void time_init(void)
+{
+    long r = evtchn_bind_virq(VIRQ_TIMER, timer_event, NULL);
+    if (r < 0)
+        panic("bind VIRQ_TIMER: %ld", r);
+}
+
+void time_program(uint64_t deadline)
+{
+    if (deadline == programmed)
+        return;
+    programmed = deadline;
+    long r = hc_set_timer(deadline);
+    if (r < 0)
+        panic("set_timer: %ld", r);
+}

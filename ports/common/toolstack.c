@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * dom0's toolstack.  Boot modules 1.. of the loader reach dom0 as ELF
+ * images in its own memory (start_info.modules); a module's name is the
+ * loader's string "path [label] [key=value...]".  The label is the first
+ * word after the path without '=', else the role= value, else the path's
+ * base name.  Building a domU: DOMCTL_create, write_memory of every
+ * segment and of the start-info page, start_vcpu, unpause.
+ */
+#include <port/elf.h>
+#include <port/toolstack.h>
+
+static volatile int dom_exc_flag;
+
+static void dom_exc(evtchn_port_t port, void *arg)
+{
+    (void)port;
+    (void)arg;
+    set_flag(&dom_exc_flag);
+}
+
+void ts_init(void)
+{
+    static bool done;
+    if (done)
+        return;
+    done = true;
+    long r = evtchn_bind_virq(VIRQ_DOM_EXC, dom_exc, NULL);
+    if (r < 0)
+        printk("toolstack: VIRQ_DOM_EXC: %ld\n", r);
+}
+
+static void module_label(const struct start_module *m, char *out, size_t size)
+{
+    struct ktok toks[12], v;
+    unsigned n = ktokenize(m->name, sizeof(m->name), toks, 12);
+    out[0] = '\0';
+    for (unsigned i = 1; i < n; i++) {
+        bool key = false;
+        for (size_t j = 0; j < toks[i].len; j++)
+            key |= toks[i].s[j] == '=';
+        if (!key) {
+            ksnprintf(out, size, "%.*s", (int)toks[i].len, toks[i].s);
+            return;
+        }
+    }
+    for (unsigned i = 1; i < n; i++) {
+        if (ktok_key(&toks[i], "role", &v)) {
+            ksnprintf(out, size, "%.*s", (int)v.len, v.s);
+            return;
+        }
+    }
+    if (n) {
+        size_t s = 0;
+        for (size_t j = 0; j < toks[0].len; j++)
+            if (toks[0].s[j] == '/')
+                s = j + 1;
+        ksnprintf(out, size, "%.*s", (int)(toks[0].len - s), toks[0].s + s);
+    }
+}
+
+long ts_find_module(const char *label, size_t len)
+{
+    uint64_t idx;
+    unsigned n = MIN(start_info->nr_modules, (uint32_t)START_MAX_MODULES);
+    if (!kparse_u64(label, len, &idx))
+        return idx < n ? (long)idx : -HESTIA_ENOENT;
+    for (unsigned i = 0; i < n; i++) {
+        char l[48];
+        module_label(&start_info->modules[i], l, sizeof(l));
+        if (kstrlen(l) == len && kstrneq(l, label, len))
+            return i;
+    }
+    return -HESTIA_ENOENT;
+}
+
+long ts_domctl(unsigned cmd, hestia_domid_t domid, struct hestia_domctl *d)
+{
+    d->cmd = cmd;
+    d->interface_version = HESTIA_ABI_VERSION;
+    d->domid = domid;
+    return hc_domctl(d);
+}
+
+long ts_domain_new(uint64_t pages, uint32_t weight, uint32_t cap)
+{
+    struct hestia_domctl d = { 0 };
+    d.u.create.nr_pages = pages ? pages : TS_DEFAULT_PAGES;
+    d.u.create.weight = weight;
+    d.u.create.cap = cap;
+    d.u.create.max_vcpus = 1;
+    long r = ts_domctl(DOMCTL_create, 0, &d);
+    return r < 0 ? r : d.domid;
+}
+
+static long write_mem(hestia_domid_t domid, uint64_t gfn, uint32_t offset, const void *buf,
+                      uint64_t len)
+{
+    while (len) {
+        uint32_t n = (uint32_t)MIN(len, (uint64_t)DOMCTL_WRITE_MAX);
+        struct hestia_domctl d = { 0 };
+        d.u.write_memory.buf = (uintptr_t)buf;
+        d.u.write_memory.gfn = gfn;
+        d.u.write_memory.offset = offset;
+        d.u.write_memory.len = n;
+        long r = ts_domctl(DOMCTL_write_memory, domid, &d);
+        if (r < 0)
+            return r;
+        buf = (const char *)buf + n;
+        len -= n;
+        gfn += (offset + n) / HESTIA_PAGE_SIZE;
+        offset = (offset + n) % HESTIA_PAGE_SIZE;
+    }
+    return 0;
+}
+
+static char zero_page[HESTIA_PAGE_SIZE];
+
+long ts_domain_load(hestia_domid_t domid, unsigned mod, const char *extra)
+{
+    if (mod >= start_info->nr_modules || mod >= START_MAX_MODULES)
+        return -HESTIA_ENOENT;
+    const struct start_module *m = &start_info->modules[mod];
+    const uint8_t *img = gfn_to_va(m->gfn);
+    struct elf_info ei;
+    if (elf_parse(img, (size_t)m->size, &ei) < 0)
+        return -HESTIA_EINVAL;
+    struct domctl_info info;
+    long r = ts_getinfo(domid, &info);
+    if (r < 0)
+        return r;
+    uint64_t window = info.nr_pages * HESTIA_PAGE_SIZE;
+    if (ei.lo < virt_base || ei.hi - virt_base > window)
+        return -HESTIA_ERANGE;
+    for (unsigned i = 0; i < ei.nr_segments; i++) {
+        const struct elf_segment *s = &ei.seg[i];
+        uint64_t off = s->vaddr - virt_base;
+        r = write_mem(domid, off / HESTIA_PAGE_SIZE, (uint32_t)(off % HESTIA_PAGE_SIZE),
+                      img + s->offset, s->filesz);
+        if (r < 0)
+            return r;
+        /* Frames of a new domain are zeroed, but say so explicitly for bss. */
+        uint64_t z = s->memsz - s->filesz, zoff = off + s->filesz;
+        while (z) {
+            uint64_t n = MIN(z, (uint64_t)HESTIA_PAGE_SIZE - zoff % HESTIA_PAGE_SIZE);
+            r = write_mem(domid, zoff / HESTIA_PAGE_SIZE, (uint32_t)(zoff % HESTIA_PAGE_SIZE),
+                          zero_page, n);
+            if (r < 0)
+                return r;
+            z -= n;
+            zoff += n;
+        }
+    }
+    /* Start info right after the image, then a boot stack page. */
+    uint64_t si_gfn = ALIGN_UP(ei.hi - virt_base, HESTIA_PAGE_SIZE) / HESTIA_PAGE_SIZE;
+    if (si_gfn + 3 > info.nr_pages)
+        return -HESTIA_ENOMEM;
+    static struct hestia_start_info si;
+    for (size_t i = 0; i < sizeof(si); i++)
+        ((char *)&si)[i] = 0;
+    si.first_free_gfn = si_gfn + 2;
+    /* The module's own key=value words, then the extra ones. */
+    struct ktok toks[12];
+    unsigned n = ktokenize(m->name, sizeof(m->name), toks, 12);
+    size_t pos = 0;
+    for (unsigned i = 1; i < n; i++) {
+        bool key = false;
+        for (size_t j = 0; j < toks[i].len; j++)
+            key |= toks[i].s[j] == '=';
+        if (key && pos + toks[i].len + 2 < sizeof(si.cmdline))
+            pos += (size_t)ksnprintf(si.cmdline + pos, sizeof(si.cmdline) - pos, "%.*s ",
+                                     (int)toks[i].len, toks[i].s);
+    }
+    if (extra)
+        pos += (size_t)ksnprintf(si.cmdline + pos, sizeof(si.cmdline) - pos, "%s", extra);
+    /* No role anywhere: the module's label is the role ("demo-a" -> demo). */
+    struct ktok rv;
+    if (!kcmdline_get(si.cmdline, "role", &rv) && pos < sizeof(si.cmdline)) {
+        char label[48];
+        module_label(m, label, sizeof(label));
+        ksnprintf(si.cmdline + pos, sizeof(si.cmdline) - pos, " role=%s", label);
+    }
+    r = write_mem(domid, si_gfn, 0, &si, sizeof(si));
+    if (r < 0)
+        return r;
+    struct hestia_domctl d = { 0 };
+    d.u.start_vcpu.vcpu = 0;
+    d.u.start_vcpu.entry_va = ei.entry;
+    d.u.start_vcpu.stack_va = virt_base + (si_gfn + 2) * HESTIA_PAGE_SIZE;
+    d.u.start_vcpu.start_info_gfn = si_gfn;
+    return ts_domctl(DOMCTL_start_vcpu, domid, &d);
+}
+
+long ts_getinfo(hestia_domid_t domid, struct domctl_info *info)
+{
+    struct hestia_domctl d = { 0 };
+    long r = ts_domctl(DOMCTL_getinfo, domid, &d);
+    if (r < 0)
+        return r;
+    if (d.domid != domid)
+        return -HESTIA_ESRCH; /* getinfo returns the next domain */
+    *info = d.u.info;
+    return 0;
+}
+
+long ts_pause(hestia_domid_t domid)
+{
+    struct hestia_domctl d = { 0 };
+    return ts_domctl(DOMCTL_pause, domid, &d);
+}
+
+long ts_unpause(hestia_domid_t domid)
+{
+    struct hestia_domctl d = { 0 };
+    return ts_domctl(DOMCTL_unpause, domid, &d);
+}
+
+long ts_destroy(hestia_domid_t domid)
+{
+    struct hestia_domctl d = { 0 };
+    return ts_domctl(DOMCTL_destroy, domid, &d);
+}
+
+long ts_sched_set(hestia_domid_t domid, uint32_t weight, uint32_t cap)
+{
+    struct hestia_domctl d = { 0 };
+    d.u.sched.weight = weight;
+    d.u.sched.cap = cap;
+    return ts_domctl(DOMCTL_sched_set, domid, &d);
+}
+
+long ts_offer_port(hestia_domid_t dom, hestia_domid_t remote)
+{
+    struct evtchn_alloc_unbound a = { .dom = dom, .remote_dom = remote };
+    long r = hc_evtchn(EVTCHNOP_alloc_unbound, &a);
+    return r < 0 ? r : (long)a.port;
+}
+
+long ts_wait_shutdown(hestia_domid_t domid, uint64_t timeout_ns)
+{
+    uint64_t deadline = time_now_ns() + timeout_ns;
+    for (;;) {
+        struct domctl_info info;
+        dom_exc_flag = 0;
+        long r = ts_getinfo(domid, &info);
+        if (r < 0)
+            return r;
+        if (info.state == DOMSTATE_shutdown)
+            return info.shutdown_reason;
+        uint64_t now = time_now_ns();
+        if (now >= deadline)
+            return -HESTIA_EAGAIN;
+        /* VIRQ_DOM_EXC wakes us; poll now and then in case it was missed. */
+        wait_flag(&dom_exc_flag, MIN(deadline - now, (uint64_t)100000000));
+    }
+}
+
+const char *ts_state_name(unsigned s)
+{
+    static const char *const n[] = { "running", "blocked", "paused", "shutdown", "dying" };
+    return s < ARRAY_SIZE(n) ? n[s] : "?";
+}
+
+const char *ts_reason_name(unsigned r)
+{
+    static const char *const n[] = { "poweroff", "reboot", "suspend", "crash" };
+    return r < ARRAY_SIZE(n) ? n[r] : "?";
+}
+
+void ts_list(void)
+{
+    printk("  dom  state     pages  weight cap  cpu-ms\n");
+    for (unsigned id = 0; id < HESTIA_MAX_DOMAINS;) {
+        struct hestia_domctl d = { 0 };
+        if (ts_domctl(DOMCTL_getinfo, (hestia_domid_t)id, &d) < 0)
+            break;
+        const struct domctl_info *i = &d.u.info;
+        printk("  %-4u %-9s %-6llu %-6u %-4u %llu%s%s\n", d.domid, ts_state_name(i->state),
+               (unsigned long long)i->nr_pages, i->weight, i->cap,
+               (unsigned long long)(i->cpu_time_ns / 1000000),
+               i->state == DOMSTATE_shutdown ? " " : "",
+               i->state == DOMSTATE_shutdown ? ts_reason_name(i->shutdown_reason) : "");
+        id = d.domid + 1u;
+    }
+}

@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * dom0's command interpreter: from the physical console (VIRQ_CONSOLE +
+ * CONSOLEIO_read) or from script=... on the command line (';' separates
+ * commands).  `console <dom>` forwards keys to a domU until Ctrl-].
+ */
+#include <port/toolstack.h>
+
+#define CTRL_RBRACKET 0x1d
+
+static int parse_dom(const struct ktok *t, hestia_domid_t *out)
+{
+    uint64_t v;
+    if (kparse_u64(t->s, t->len, &v) || v >= HESTIA_MAX_DOMAINS)
+        return -1;
+    *out = (hestia_domid_t)v;
+    return 0;
+}
+
+static void help(void)
+{
+    printk("commands:\n"
+           "  list                          domains, state, memory, weight, cap, CPU time\n"
+           "  create <module> [mem=N] [weight=N] [cap=N] [key=value...]\n"
+           "  destroy <dom> | pause <dom> | unpause <dom>\n"
+           "  sched <dom> [weight=N] [cap=N]\n"
+           "  console <dom>                 talk to a domain; Ctrl-] comes back\n"
+           "  wait <dom>                    until it shuts down\n"
+           "  sleep <ms> | modules | help | poweroff\n");
+}
+
+static long cmd_create(struct ktok *tok, unsigned n)
+{
+    if (n < 2)
+        return -HESTIA_EINVAL;
+    long mod = ts_find_module(tok[1].s, tok[1].len);
+    if (mod < 0) {
+        printk("no module '%.*s' (try: modules)\n", (int)tok[1].len, tok[1].s);
+        return mod;
+    }
+    uint64_t mem = TS_DEFAULT_PAGES * (uint64_t)HESTIA_PAGE_SIZE, weight = 0, cap = 0;
+    char extra[START_CMDLINE_SIZE] = "";
+    size_t pos = 0;
+    for (unsigned i = 2; i < n; i++) {
+        struct ktok v;
+        if (ktok_key(&tok[i], "mem", &v)) {
+            if (kparse_u64(v.s, v.len, &mem))
+                return -HESTIA_EINVAL;
+            if (mem < (1u << 20)) /* a bare number is MiB */
+                mem <<= 20;
+        } else if (ktok_key(&tok[i], "weight", &v)) {
+            if (kparse_u64(v.s, v.len, &weight))
+                return -HESTIA_EINVAL;
+        } else if (ktok_key(&tok[i], "cap", &v)) {
+            if (kparse_u64(v.s, v.len, &cap))
+                return -HESTIA_EINVAL;
+        } else if (pos + tok[i].len + 2 < sizeof(extra)) {
+            pos += (size_t)ksnprintf(extra + pos, sizeof(extra) - pos, "%.*s ",
+                                     (int)tok[i].len, tok[i].s);
+        }
+    }
+    long dom = ts_domain_new(mem / HESTIA_PAGE_SIZE, (uint32_t)weight, (uint32_t)cap);
+    if (dom < 0)
+        return dom;
+    long r = ts_domain_load((hestia_domid_t)dom, (unsigned)mod, extra);
+    if (r >= 0)
+        r = ts_unpause((hestia_domid_t)dom);
+    if (r < 0) {
+        ts_destroy((hestia_domid_t)dom);
+        return r;
+    }
+    printk("created dom%ld from module %ld\n", dom, mod);
+    return dom;
+}
+
+static void console_mode(hestia_domid_t dom)
+{
+    printk("[console of dom%u: Ctrl-] returns to dom0]\n", dom);
+    for (;;) {
+        char buf[32];
+        long n = console_read(buf, sizeof(buf));
+        if (n <= 0) {
+            thread_sleep_ns(10000000);
+            continue;
+        }
+        for (long i = 0; i < n; i++) {
+            if (buf[i] == CTRL_RBRACKET) {
+                if (i)
+                    hc_console(CONSOLEIO_write_input, (unsigned long)i, buf, dom);
+                printk("\n[back in dom0]\n");
+                return;
+            }
+        }
+        long r = hc_console(CONSOLEIO_write_input, (unsigned long)n, buf, dom);
+        if (r < 0) {
+            printk("[dom%u: %ld, back in dom0]\n", dom, r);
+            return;
+        }
+    }
+}
+
+static long run_one(const char *s, size_t len)
+{
+    struct ktok tok[16];
+    unsigned n = ktokenize(s, len, tok, 16);
+    if (!n)
+        return 0;
+    hestia_domid_t dom = 0;
+    bool has_dom = n >= 2 && parse_dom(&tok[1], &dom) == 0;
+    long r = 0;
+    if (ktok_eq(&tok[0], "help")) {
+        help();
+    } else if (ktok_eq(&tok[0], "list")) {
+        ts_list();
+    } else if (ktok_eq(&tok[0], "modules")) {
+        for (unsigned i = 0; i < start_info->nr_modules && i < START_MAX_MODULES; i++)
+            printk("  %u: %.48s (%llu bytes)\n", i, start_info->modules[i].name,
+                   (unsigned long long)start_info->modules[i].size);
+    } else if (ktok_eq(&tok[0], "create")) {
+        r = cmd_create(tok, n);
+    } else if (ktok_eq(&tok[0], "destroy") && has_dom) {
+        r = ts_destroy(dom);
+    } else if (ktok_eq(&tok[0], "pause") && has_dom) {
+        r = ts_pause(dom);
+    } else if (ktok_eq(&tok[0], "unpause") && has_dom) {
+        r = ts_unpause(dom);
+    } else if (ktok_eq(&tok[0], "sched") && has_dom) {
+        struct hestia_domctl d = { 0 };
+        r = ts_domctl(DOMCTL_sched_get, dom, &d);
+        uint64_t w = d.u.sched.weight, c = d.u.sched.cap;
+        for (unsigned i = 2; i < n && r >= 0; i++) {
+            struct ktok v;
+            if (ktok_key(&tok[i], "weight", &v))
+                r = kparse_u64(v.s, v.len, &w) ? -HESTIA_EINVAL : 0;
+            else if (ktok_key(&tok[i], "cap", &v))
+                r = kparse_u64(v.s, v.len, &c) ? -HESTIA_EINVAL : 0;
+            else
+                r = -HESTIA_EINVAL;
+        }
+        if (r >= 0)
+            r = ts_sched_set(dom, (uint32_t)w, (uint32_t)c);
+        if (r >= 0)
+            printk("dom%u: weight %llu cap %llu\n", dom, (unsigned long long)w,
+                   (unsigned long long)c);
+    } else if (ktok_eq(&tok[0], "console") && has_dom) {
+        struct domctl_info info;
+        r = ts_getinfo(dom, &info);
+        if (r >= 0)
+            console_mode(dom);
+    } else if (ktok_eq(&tok[0], "wait") && has_dom) {
+        r = ts_wait_shutdown(dom, 60000000000ull);
+        if (r >= 0)
+            printk("dom%u: %s\n", dom, ts_reason_name((unsigned)r));
+    } else if (ktok_eq(&tok[0], "sleep") && n >= 2) {
+        uint64_t ms;
+        r = kparse_u64(tok[1].s, tok[1].len, &ms) ? -HESTIA_EINVAL : 0;
+        if (r >= 0)
+            thread_sleep_ns(ms * 1000000);
+    } else if (ktok_eq(&tok[0], "poweroff") || ktok_eq(&tok[0], "quit")) {
+        test_done();
+    } else {
+        printk("unknown command '%.*s' (try: help)\n", (int)tok[0].len, tok[0].s);
+        return -HESTIA_EINVAL;
+    }
+    if (r < 0)
+        printk("%.*s: error %ld\n", (int)tok[0].len, tok[0].s, r);
+    return r;
+}
+
+long ts_command(const char *line)
+{
+    long last = 0;
+    size_t len = kstrlen(line), start = 0;
+    for (size_t i = 0; i <= len; i++) {
+        if (i == len || line[i] == ';') {
+            long r = run_one(line + start, i - start);
+            if (r < 0)
+                last = r;
+            start = i + 1;
+        }
+    }
+    return last;
+}
+
+static volatile int input_flag;
+static void console_event(evtchn_port_t port, void *arg)
+{
+    (void)port;
+    (void)arg;
+    set_flag(&input_flag);
+}
+
+void ts_interactive(void)
+{
+    if (start_info->console_port)
+        evtchn_set_handler(start_info->console_port, console_event, NULL);
+    if (start_info->console_port)
+        evtchn_unmask(start_info->console_port);
+    char line[160];
+    size_t len = 0;
+    printk("hestia> ");
+    for (;;) {
+        char buf[32];
+        long n = console_read(buf, sizeof(buf));
+        if (n <= 0) {
+            input_flag = 0;
+            wait_flag(&input_flag, 50000000);
+            continue;
+        }
+        for (long i = 0; i < n; i++) {
+            char c = buf[i];
+            if (c == '\r' || c == '\n') {
+                printk("\n");
+                line[len] = '\0';
+                ts_command(line);
+                len = 0;
+                printk("hestia> ");
+            } else if (c == 0x7f || c == '\b') {
+                if (len) {
+                    len--;
+                    printk("\b \b");
+                }
+            } else if (c >= ' ' && len + 1 < sizeof(line)) {
+                line[len++] = c;
+                printk("%c", c);
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Portable trap dispatch.  The arch entry code only provides a stack and
+ * calls these handlers: the interrupted context is in vcpu_info.trap, which
+ * is copied out at once (clearing TRAP_FLAG_BUSY, so a fault in the handler
+ * is not a double fault) and given back to HYPERCALL_trap_return at the end.
+ */
+#include <port/kernel.h>
+
+struct trap_info trap_last;
+unsigned long trap_events, trap_exceptions, trap_syscalls;
+
+static void copy_rec(struct hestia_trap_record *dst, const volatile struct hestia_trap_record *src)
+{
+    const volatile uint64_t *s = (const volatile uint64_t *)src;
+    uint64_t *d = (uint64_t *)dst;
+    for (unsigned i = 0; i < sizeof(*dst) / 8; i++)
+        d[i] = s[i];
+}
+
+static void take_record(struct hestia_trap_record *rec)
+{
+    copy_rec(rec, &vcpu->trap);
+    arch_barrier();
+    vcpu->trap.flags &= ~TRAP_FLAG_BUSY;
+}
+
+void trap_init(void)
+{
+    struct hestia_callbacks cb = {
+        .event_entry = (uintptr_t)arch_event_entry,
+        .exception_entry = (uintptr_t)arch_exception_entry,
+        .syscall_entry = (uintptr_t)arch_syscall_entry,
+        .kernel_stack = 0,
+    };
+    long r = HC(HYPERCALL_set_callbacks, &cb, 0, 0, 0, 0);
+    if (r < 0)
+        panic("set_callbacks: %ld", r);
+}
+
+void trap_resume(struct hestia_trap_record *rec)
+{
+    irq_disable();
+    rec->flags &= ~TRAP_FLAG_BUSY;
+    copy_rec((struct hestia_trap_record *)&vcpu->trap, rec);
+    arch_barrier();
+    long r = HC(HYPERCALL_trap_return, 0, 0, 0, 0, 0);
+    panic("trap_return failed: %ld (pc %llx)", r, (unsigned long long)arch_trap_pc(rec));
+}
+
+void port_event_handler(void)
+{
+    struct hestia_trap_record rec;
+    take_record(&rec);
+    trap_events++;
+    evtchn_do_upcall();
+    /* Preempt only a context that could have taken the event itself. */
+    if (rec.flags & (TRAP_FLAG_FROM_USER | TRAP_FLAG_EVENTS_ENABLED))
+        thread_preempt_point();
+    trap_resume(&rec);
+}
+
+static const char *kind_name(unsigned k)
+{
+    static const char *const n[] = { "event", "page-fault", "invalid-op", "priv-op",
+                                     "protection", "divide", "breakpoint", "alignment", "fp",
+                                     "syscall" };
+    return k < ARRAY_SIZE(n) ? n[k] : "other";
+}
+
+void port_exception_handler(void)
+{
+    struct hestia_trap_record rec;
+    take_record(&rec);
+    trap_exceptions++;
+    if (rec.flags & TRAP_FLAG_FROM_USER)
+        user_handle_fault(&rec);
+    uint64_t pc = arch_trap_pc(&rec);
+    if (arch_probe_fixup(&rec)) {
+        trap_last.count++;
+        trap_last.kind = rec.kind;
+        trap_last.vector = rec.arch_vector;
+        trap_last.error_code = rec.error_code;
+        trap_last.fault_addr = rec.fault_addr;
+        trap_last.pc = pc;
+        trap_last.flags = rec.flags;
+        trap_resume(&rec);
+    }
+    panic("unexpected %s trap (vector %u) at pc %llx addr %llx err %llx", kind_name(rec.kind),
+          rec.arch_vector, (unsigned long long)pc, (unsigned long long)rec.fault_addr,
+          (unsigned long long)rec.error_code);
+}
+
+void port_syscall_handler(void)
+{
+    struct hestia_trap_record rec;
+    take_record(&rec);
+    trap_syscalls++;
+    user_handle_syscall(&rec);
+    thread_preempt_point();
+    trap_resume(&rec);
+}

@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * x86_64 guest entry points.  The hypervisor enters _start in guest-kernel
+ * mode (ring 3) with the start info in rsi; trap/event/syscall entries find
+ * the interrupted context in vcpu_info.trap, so they only need a stack.
+ */
+    .section .text.entry, "ax"
+    .globl _start
+_start:
+    lea boot_stack_top(%rip), %rsp
+    xor %ebp, %ebp
+    mov %rsi, %rdi
+    call port_start
+    ud2
+
+/* Leave room below the interrupted stack pointer, keep the ABI alignment. */
+.macro ENTRY name, handler
+    .globl \name
+    .type \name, @function
+\name:
+    sub $128, %rsp
+    and $-16, %rsp
+    xor %ebp, %ebp
+    call \handler
+    ud2
+.endm
+
+    .text
+    ENTRY arch_event_entry, port_event_handler
+    ENTRY arch_exception_entry, port_exception_handler
+    ENTRY arch_syscall_entry, port_syscall_handler
+
+/* long arch_hypercall(nr, a0, a1, a2, a3, a4): syscall, rax = nr,
+ * rdi rsi rdx r10 r8 = a0..a4; rcx and r11 are clobbered by syscall. */
+    .globl arch_hypercall
+    .type arch_hypercall, @function
+arch_hypercall:
+    mov %rdi, %rax
+    mov %rsi, %rdi
+    mov %rdx, %rsi
+    mov %rcx, %rdx
+    mov %r8, %r10
+    mov %r9, %r8
+    syscall
+    ret
+
+    .globl arch_read_counter
+arch_read_counter:
+    rdtsc
+    shl $32, %rdx
+    or %rdx, %rax
+    ret
+
+/* struct arch_ctx slots: rbx rbp r12 r13 r14 r15 rsp rip rdi */
+.macro SAVE_CTX reg
+    mov %rbx, 0(\reg)
+    mov %rbp, 8(\reg)
+    mov %r12, 16(\reg)
+    mov %r13, 24(\reg)
+    mov %r14, 32(\reg)
+    mov %r15, 40(\reg)
+    lea 8(%rsp), %rax
+    mov %rax, 48(\reg)
+    mov (%rsp), %rax
+    mov %rax, 56(\reg)
+.endm
+.macro LOAD_CTX reg
+    mov 0(\reg), %rbx
+    mov 8(\reg), %rbp
+    mov 16(\reg), %r12
+    mov 24(\reg), %r13
+    mov 32(\reg), %r14
+    mov 40(\reg), %r15
+    mov 48(\reg), %rsp
+.endm
+
+    .globl arch_switch
+arch_switch:
+    SAVE_CTX %rdi
+    LOAD_CTX %rsi
+    mov 64(%rsi), %rdi
+    jmp *56(%rsi)
+
+    .globl arch_setjmp
+arch_setjmp:
+    SAVE_CTX %rdi
+    xor %eax, %eax
+    ret
+
+    .globl arch_longjmp
+arch_longjmp:
+    LOAD_CTX %rdi
+    mov %rsi, %rax
+    jmp *56(%rdi)
+
+/* Probes: the faulting instruction and its recovery point are listed in
+ * probe_table; arch_probe_fixup() moves rip there and the probe returns -1. */
+.macro PROBE_FIX fault, fix
+    .pushsection .rodata.probes, "a"
+    .quad \fault, \fix
+    .popsection
+.endm
+
+    .globl arch_probe_read
+arch_probe_read:
+1:  mov (%rdi), %rax
+    mov %rax, (%rsi)
+    xor %eax, %eax
+    ret
+2:  mov $-1, %rax
+    ret
+    PROBE_FIX 1b, 2b
+
+    .globl arch_probe_write
+arch_probe_write:
+1:  mov %rsi, (%rdi)
+    xor %eax, %eax
+    ret
+2:  mov $-1, %rax
+    ret
+    PROBE_FIX 1b, 2b
+
+    .globl arch_probe_invalid_op
+arch_probe_invalid_op:
+1:  ud2
+    xor %eax, %eax
+    ret
+2:  mov $-1, %rax
+    ret
+    PROBE_FIX 1b, 2b
+
+.macro PRIV name, insn:vararg
+    .globl \name
+\name:
+1:  \insn
+    xor %eax, %eax
+    ret
+2:  mov $-1, %rax
+    ret
+    PROBE_FIX 1b, 2b
+.endm
+    PRIV priv_cli, cli
+    PRIV priv_sti, sti
+    PRIV priv_hlt, hlt
+    PRIV priv_mov_cr3, mov %rax, %cr3
+    PRIV priv_read_cr0, mov %cr0, %rax
+    PRIV priv_lgdt, lgdt (%rsp)
+    PRIV priv_lidt, lidt (%rsp)
+    PRIV priv_wrmsr, wrmsr
+    PRIV priv_rdmsr, rdmsr
+    PRIV priv_in, inb $0x60, %al
+    PRIV priv_out, outb %al, $0x80
+    PRIV priv_invlpg, invlpg (%rsp)
+
+/* long arch_probe_call(addr): call a wild address; the fixup pops the
+ * return address (see probe_call_fixup in arch.c). */
+    .globl probe_call_asm
+    .globl probe_call_return
+probe_call_asm:
+    call *%rdi
+    xor %eax, %eax
+    ret
+probe_call_return:
+    mov $-1, %rax
+    ret
+
+    .section .bss
+    .balign 16
+boot_stack:
+    .skip 16384
+boot_stack_top:
+
+    .section .note.GNU-stack, "", @progbits
