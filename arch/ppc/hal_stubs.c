@@ -13,16 +13,46 @@ unsigned hal_elf_machine(void)
     return 20; /* EM_PPC */
 }
 
-void hal_cpu_idle(void) { UNIMPLEMENTED(); }
+void hal_cpu_idle(void)
+{
+    UNIMPLEMENTED();
+}
 
-uint64_t hal_time_ns(void) { UNIMPLEMENTED(); }
-void hal_timer_set(uint64_t deadline_ns) { (void)deadline_ns; UNIMPLEMENTED(); }
-void hal_time_scale(struct hal_time_scale *scale) { (void)scale; UNIMPLEMENTED(); }
-uint64_t hal_time_counter(void) { UNIMPLEMENTED(); }
+uint64_t hal_time_ns(void)
+{
+    UNIMPLEMENTED();
+}
+void hal_timer_set(uint64_t deadline_ns)
+{
+    (void)deadline_ns;
+    UNIMPLEMENTED();
+}
+void hal_time_scale(struct hal_time_scale *scale)
+{
+    (void)scale;
+    UNIMPLEMENTED();
+}
+uint64_t hal_time_counter(void)
+{
+    UNIMPLEMENTED();
+}
 
-void *hal_frame_to_virt(mfn_t mfn) { (void)mfn; UNIMPLEMENTED(); }
-mfn_t hal_virt_to_frame(const void *p) { (void)p; UNIMPLEMENTED(); }
-bool hal_guest_va_ok(guest_va_t va, bool user) { (void)va; (void)user; UNIMPLEMENTED(); }
+void *hal_frame_to_virt(mfn_t mfn)
+{
+    (void)mfn;
+    UNIMPLEMENTED();
+}
+mfn_t hal_virt_to_frame(const void *p)
+{
+    (void)p;
+    UNIMPLEMENTED();
+}
+bool hal_guest_va_ok(guest_va_t va, bool user)
+{
+    (void)va;
+    (void)user;
+    UNIMPLEMENTED();
+}
 struct hal_as *hal_as_create(struct domain *d, bool user)
 {
     (void)d;
@@ -66,8 +96,17 @@ int hal_as_lookup(struct hal_as *as, guest_va_t va, mfn_t *mfn, unsigned *perms)
     (void)perms;
     UNIMPLEMENTED();
 }
-void hal_as_flush(struct hal_as *as, guest_va_t va) { (void)as; (void)va; UNIMPLEMENTED(); }
-unsigned long hal_as_frames(const struct hal_as *as) { (void)as; UNIMPLEMENTED(); }
+void hal_as_flush(struct hal_as *as, guest_va_t va)
+{
+    (void)as;
+    (void)va;
+    UNIMPLEMENTED();
+}
+unsigned long hal_as_frames(const struct hal_as *as)
+{
+    (void)as;
+    UNIMPLEMENTED();
+}
 
 int hal_copy_from_guest(struct vcpu *v, void *dst, guest_va_t src, size_t len)
 {
@@ -86,8 +125,16 @@ int hal_copy_to_guest(struct vcpu *v, guest_va_t dst, const void *src, size_t le
     UNIMPLEMENTED();
 }
 
-struct hal_vcpu *hal_vcpu_create(struct vcpu *v) { (void)v; UNIMPLEMENTED(); }
-void hal_vcpu_destroy(struct hal_vcpu *hv) { (void)hv; UNIMPLEMENTED(); }
+struct hal_vcpu *hal_vcpu_create(struct vcpu *v)
+{
+    (void)v;
+    UNIMPLEMENTED();
+}
+void hal_vcpu_destroy(struct hal_vcpu *hv)
+{
+    (void)hv;
+    UNIMPLEMENTED();
+}
 void hal_vcpu_init_entry(struct hal_vcpu *hv, guest_va_t entry, guest_va_t stack,
                          guest_va_t arg)
 {
@@ -104,7 +151,11 @@ void hal_vcpu_set_spaces(struct hal_vcpu *hv, struct hal_as *kernel, struct hal_
     (void)user;
     UNIMPLEMENTED();
 }
-bool hal_vcpu_in_user(const struct hal_vcpu *hv) { (void)hv; UNIMPLEMENTED(); }
+bool hal_vcpu_in_user(const struct hal_vcpu *hv)
+{
+    (void)hv;
+    UNIMPLEMENTED();
+}
 void hal_vcpu_set_result(struct hal_vcpu *hv, long result)
 {
     (void)hv;
@@ -130,4 +181,8 @@ void hal_vcpu_enter_handler(struct hal_vcpu *hv, guest_va_t entry, guest_va_t ke
     (void)kernel_stack;
     UNIMPLEMENTED();
 }
-void hal_vcpu_run(struct hal_vcpu *hv) { (void)hv; UNIMPLEMENTED(); }
+void hal_vcpu_run(struct hal_vcpu *hv)
+{
+    (void)hv;
+    UNIMPLEMENTED();
+}

@@ -34,11 +34,11 @@
 #define MAS3_SW 0x4u
 #define MAS3_SR 0x1u
 
-#define mfspr(n)                                                                       \
-    ({                                                                                 \
-        uint32_t v_;                                                                   \
-        __asm__ volatile("mfspr %0, %1" : "=r"(v_) : "i"(n));                          \
-        v_;                                                                            \
+#define mfspr(n)                                                                           \
+    ({                                                                                     \
+        uint32_t v_;                                                                       \
+        __asm__ volatile("mfspr %0, %1" : "=r"(v_) : "i"(n));                              \
+        v_;                                                                                \
     })
 #define mtspr(n, v) __asm__ volatile("mtspr %0, %1" : : "i"(n), "r"((uint32_t)(v)))
 

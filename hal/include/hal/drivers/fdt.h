@@ -16,8 +16,8 @@
 
 struct fdt {
     const uint8_t *blob;
-    uint32_t size;        /* totalsize from the header */
-    uint32_t struct_off;  /* structure block */
+    uint32_t size;       /* totalsize from the header */
+    uint32_t struct_off; /* structure block */
     uint32_t struct_size;
     uint32_t strings_off; /* strings block */
     uint32_t strings_size;
@@ -43,7 +43,8 @@ int fdt_path_offset(const struct fdt *f, const char *path);
 const void *fdt_getprop(const struct fdt *f, int node_off, const char *name, uint32_t *len);
 
 /* Property as one 32-bit cell; dflt if missing or shorter than 4 bytes. */
-uint32_t fdt_getprop_u32(const struct fdt *f, int node_off, const char *name, uint32_t dflt);
+uint32_t fdt_getprop_u32(const struct fdt *f, int node_off, const char *name,
+                         uint32_t dflt);
 
 /* Big-endian cell i (32 bits) of a property value. */
 uint32_t fdt_cell(const void *val, unsigned i);
