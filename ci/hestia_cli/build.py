@@ -59,8 +59,14 @@ def _step(step, cmd, f, log, env):
                         stdin=subprocess.DEVNULL).returncode
     if rc != 0:
         f.flush()
-        raise HestiaError(f"step '{step}' failed (exit {rc}); last lines of {rel(log)}:\n"
-                          + tail(log))
+        raise HestiaError(f"step '{step}' failed (exit {rc}), log {rel(log)}:\n" + _errors(log))
+
+
+def _errors(log):
+    """The compiler's or meson's error lines, else the end of the log."""
+    text = tail(log, 400).splitlines()
+    errs = [ln for ln in text if "error" in ln.lower() or ln.startswith("FAILED")]
+    return "\n".join("    " + ln for ln in (errs[:12] if errs else text[-15:]))
 
 
 def build_many(targets):
