@@ -59,8 +59,15 @@ static inline void ccsr_write32(uintptr_t addr, uint32_t v)
     __asm__ volatile("stw %0, 0(%1); mbar" : : "r"(v), "b"(addr) : "memory");
 }
 
-/* Map CCSR with a free TLB1 entry; returns false if none is free. */
+/*
+ * Map 1 MiB at effective va to physical pa (cache-inhibited, guarded,
+ * supervisor read/write) with a free TLB1 entry; false if none is free.
+ */
+bool ppc_map_tlb1(uint32_t va, uint64_t pa);
+/* Map CCSR at CCSR_VIRT. */
 bool ppc_map_ccsr(void);
+/* Signal failure through pvpanic-pci (QEMU exits 1); false if absent. */
+bool ppc_pvpanic(void);
 /* Start the DUART console (after ppc_map_ccsr). */
 void ppc_console_init(void);
 /* Print helpers usable before and without core/. */

@@ -22,8 +22,9 @@ TIMEOUT_SCALE = float(os.environ.get("HESTIA_TIMEOUT_SCALE", "1"))
 
 
 class Result:
-    def __init__(self, verdict, reason, log=None, bench=None, elapsed=0.0):
+    def __init__(self, verdict, reason, log=None, bench=None, elapsed=0.0, rc=None):
         self.verdict = verdict  # "PASS", "FAIL" or "SKIP"
+        self.rc = rc  # the emulator's exit code (None: not run or killed)
         self.reason = reason
         self.log = log
         self.bench = bench or []
@@ -117,4 +118,4 @@ def run(arch, scenario, variant, cfg, mode="capture"):
     exit_ok, exit_text = (False, "timeout") if timed_out else arches.exit_verdict(
         launch.exit_kind, rc)
     verdict, why = judge(parsed, exit_ok, exit_text, timed_out, cfg.get("expect", ()))
-    return Result(verdict, why, log, parsed["bench"], secs)
+    return Result(verdict, why, log, parsed["bench"], secs, rc)
