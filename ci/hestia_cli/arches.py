@@ -2,9 +2,10 @@
 """How each arch is booted: emulator command lines and exit channels.
 
 The contract with arch/<a>/meson.build (files in build/<a>/arch/<a>/):
-  hestia.elf     the hypervisor ELF with symbols (gdb loads it)      every arch
-  hestia.elf32   the same image as elf32-i386 for QEMU's Multiboot    x86_64
-                 loader (objcopy -O elf32-i386 hestia.elf); x86 boots hestia.elf
+  hestia.elf     the hypervisor ELF with symbols (gdb loads it)      every arch;
+                 the file booted on ppc (-kernel) and ia64 (ia64sim)
+  hestia.bin     what QEMU's Multiboot loader boots: a 32-bit ELF      x86, x86_64
+                 (x86_64: objcopy -O elf32-i386 of hestia.elf)
   hestia.uimg    legacy U-Boot uImage (mkimage) for the "uboot" variant  ppc
 Boot modules (scenario "modules": image paths relative to build/<a>/):
   x86, x86_64  Multiboot modules via -initrd "file cmdline,file cmdline"; QEMU
@@ -50,7 +51,7 @@ def elf_path(arch):
 
 
 def boot_path(arch, variant):
-    name = {"x86_64": "hestia.elf32"}.get(arch, "hestia.elf")
+    name = "hestia.bin" if arch in ("x86", "x86_64") else "hestia.elf"
     if arch == "ppc" and variant == "uboot":
         name = "hestia.uimg"
     return os.path.join(arch_dir(arch), name)

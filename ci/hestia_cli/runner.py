@@ -33,8 +33,10 @@ class Result:
 
 def parse(text):
     """Protocol lines of a console log: tests, bench values, the last DONE line."""
-    tests, bench, done = [], [], None
+    tests, bench, done, panic = [], [], None, None
     for line in text.replace("\r", "").split("\n"):
+        if panic is None and "PANIC" in line:
+            panic = line.strip()[:160]
         m = TEST_RE.search(line)
         if m:
             tests.append((m.group(1), m.group(2), (m.group(3) or "").strip()))
@@ -46,7 +48,7 @@ def parse(text):
         m = DONE_RE.search(line)
         if m:
             done = (int(m.group(1)), int(m.group(2)))
-    return {"tests": tests, "bench": bench, "done": done}
+    return {"tests": tests, "bench": bench, "done": done, "panic": panic}
 
 
 def judge(parsed, exit_ok, exit_text, timed_out, expect=()):
@@ -57,6 +59,8 @@ def judge(parsed, exit_ok, exit_text, timed_out, expect=()):
     if timed_out:
         return "FAIL", "timeout" + ("" if parsed["done"] else " before HESTIA DONE")
     if parsed["done"] is None:
+        if parsed["panic"]:
+            return "FAIL", f"{parsed['panic']} ({exit_text})"
         return "FAIL", f"no HESTIA DONE line ({exit_text})"
     if parsed["done"][1] != 0:
         return "FAIL", f"HESTIA DONE reports {parsed['done'][1]} failed"
