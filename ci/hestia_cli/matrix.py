@@ -92,6 +92,8 @@ def test(arch, scenario, unit_only):
     need += [a for a in arch_list if any(isinstance(cells[(a, v, s)], dict)
                                          for (aa, v) in rows if aa == a for s in scen_list)]
     errors = build.build_many(need)
+    if not do_unit and not unit_only:
+        info("test: host unit tests not run (--arch/--scenario given; ./hestia test --unit)")
     if do_unit:
         run_unit(counts, errors)
         for name, detail in counts.failures:
