@@ -15,7 +15,8 @@ Boot modules (scenario "modules": image paths relative to build/<a>/):
                (1 MiB aligned) and announced on the hypervisor command line
                (the DTB's /chosen/bootargs) as `module=<hex addr>,<size>,<cmdline>`
                with spaces in the cmdline written as '+'.
-  ia64         passed to ia64sim as extra files after the image.
+  ia64         passed to ia64sim as extra files after the image (it lists them
+               in its boot table); the hypervisor command line via --cmdline.
 Exit channels (the hypervisor's hal_platform_exit(status)):
   x86, x86_64  write status to port 0xf4 (isa-debug-exit): QEMU exits
                (status << 1) | 1, so 1 = pass, 3 = fail; rc 0 means a triple
@@ -121,6 +122,8 @@ def launch(arch, variant, cfg, mode):
         argv = [IA64SIM] + list(cfg.get("sim_args", []))
         if mode == "debug":
             raise ValueError("ia64 has no gdb stub")
+        if cmdline:
+            argv += ["--cmdline", cmdline]
         argv += [image] + [p for p, _ in mods]
         return Launch(argv, "status", image)
     raise ValueError(f"unknown arch {arch}")
@@ -144,6 +147,10 @@ def exit_verdict(kind, rc):
         return False, f"QEMU exit code {rc}"
     if rc == 0:
         return True, "exit status 0 (pass)"
+    if rc == 124:
+        return False, "ia64sim instruction limit reached"
+    if rc == 125:
+        return False, "ia64sim: unimplemented instruction or unhandled interruption"
     return False, f"exit status {rc}"
 
 

@@ -8,6 +8,7 @@ Serial output goes to build/logs/<arch>-<scenario>[-<variant>].log.
 """
 import os
 import re
+import shlex
 import signal
 import subprocess
 import time
@@ -79,7 +80,7 @@ def run_captured(argv, log, timeout, env=None):
     os.makedirs(os.path.dirname(log), exist_ok=True)
     start = time.time()
     with open(log, "wb") as f:
-        f.write(("$ " + " ".join(argv) + "\n").encode())
+        f.write(("$ " + shlex.join(argv) + "\n").encode())
         f.flush()
         try:
             p = subprocess.Popen(argv, stdout=f, stderr=subprocess.STDOUT,

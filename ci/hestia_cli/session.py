@@ -2,6 +2,7 @@
 """`./hestia run`, `debug` and `bench`."""
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import time
@@ -46,7 +47,7 @@ def run(arch, scenario, variant):
                           f"(known: {', '.join(arches.variants(arch))})")
     _prepare(arch)
     launch = arches.launch(arch, variant, cfg, "interactive")
-    info(f"run: {arch} {scenario} ({variant}): {' '.join(launch.argv)}")
+    info(f"run: {arch} {scenario} ({variant}): {shlex.join(launch.argv)}")
     if arch != "ia64":
         info("run: console attached; quit QEMU with Ctrl-A X")
     rc = subprocess.run(launch.argv).returncode
@@ -79,7 +80,7 @@ def debug(arch, scenario):
     cfg["gdb_socket"] = sock
     launch = arches.launch(arch, cfg.get("variants", arches.variants(arch))[0], cfg, "debug")
     log = os.path.join(LOGS, f"debug-{arch}.log")
-    info(f"debug: {' '.join(launch.argv)}")
+    info(f"debug: {shlex.join(launch.argv)}")
     info(f"debug: console output goes to {rel(log)} (tail -f it in another terminal)")
     with open(log, "wb") as f:
         qemu = subprocess.Popen(launch.argv, stdout=f, stderr=subprocess.STDOUT,
