@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * IA-64 entry, as loaded by tools/ia64sim (ELF at 0x100000; BSS zero-filled
- * by the loader as ELF requires).  Sets gp (the whole image is one
- * constant-gp unit), the memory stack and the register stack's backing
- * store, then calls C.
+ * by the loader as ELF requires; r28 = physical address of the boot table).
+ * Sets gp (the whole image is one constant-gp unit), the memory stack and
+ * the register stack's backing store, then calls ia64_boot(boot table).
  */
     .section .text.start, "ax"
     .global _start
@@ -18,6 +18,9 @@ _start:
     mov     ar.bspstore = r14
     ;;
     mov     ar.rsc = 3                  /* eager, kernel privilege */
+    alloc   r2 = ar.pfs, 0, 0, 1, 0     /* one output register for the argument */
+    ;;
+    mov     out0 = r28
     br.call.sptk.many b0 = ia64_boot
     ;;
 1:  br.sptk.few 1b

@@ -46,18 +46,25 @@ def _cases():
     unit.count_program(c, "prog_ok", "TEST s.b PASS\nTEST s.c SKIP no x\n", 0)
     unit.count_program(c, "prog_fail", "TEST s.d FAIL bad\n", 1)
     yield "unit_counting", (c.passed, c.failed, c.skipped) == (2, 2, 1)
-    yield "ppc_negative_control", _negative_control()
+    for arch in NEGATIVE_CONTROL_ARCHES:
+        yield f"{arch}_negative_control", _negative_control(arch)
 
 
-def _negative_control():
-    """Boot the real ppc image with "boot.fail": it prints a FAIL line and
-    leaves through pvpanic; the runner must call that FAIL, and the same
-    image without the word PASS.  SKIP when the image is not built."""
-    if not os.path.exists(arches.boot_path("ppc", "kernel")):
+# Arches whose image honours "boot.fail" on its command line (a FAIL line
+# and the failure exit channel, status 1).
+NEGATIVE_CONTROL_ARCHES = ("ppc", "ia64")
+
+
+def _negative_control(arch):
+    """Boot the real image with "boot.fail": it prints a FAIL line and
+    leaves through the failure exit channel; the runner must call that FAIL,
+    and the same image without the word PASS.  SKIP (None) when the image or
+    emulator is not there."""
+    if not os.path.exists(arches.boot_path(arch, "kernel")) or arches.missing_prereq(arch):
         return None
-    bad = runner.run("ppc", "selftest-fail", "kernel",
+    bad = runner.run(arch, "selftest-fail", "kernel",
                      {"timeout": 30, "cmdline": "boot.fail", "expect": ["boot"]})
-    good = runner.run("ppc", "selftest-pass", "kernel", {"timeout": 30, "expect": ["boot"]})
+    good = runner.run(arch, "selftest-pass", "kernel", {"timeout": 30, "expect": ["boot"]})
     return (bad.verdict == "FAIL" and bad.rc == 1 and "TEST FAIL" in bad.reason
             and good.verdict == "PASS" and good.rc == 0)
 
