@@ -1,6 +1,5 @@
 # SPDX-License-Identifier: MIT
 """`./hestia test`: host unit tests, then the boot matrix arch x scenario."""
-import os
 
 from . import arches, build, deps, runner, scenarios, selftest, unit
 from .util import ARCHES, HestiaError, info, rel

@@ -8,7 +8,7 @@ import subprocess
 import time
 
 from . import arches, build, deps, runner, scenarios
-from .util import BUILD, LOGS, ARCHES, HestiaError, info, rel
+from .util import BUILD, LOGS, HestiaError, info, rel
 
 
 def _default_scenario(arch):
@@ -145,4 +145,3 @@ def _print_bench(combined):
     print()
 
 
-__all__ = ["run", "debug", "bench", "ARCHES"]
