@@ -143,5 +143,3 @@ def _print_bench(combined):
         if e["verdict"] != "PASS":
             print(f"{a:8} {e['verdict']}: {e['reason']}")
     print()
-
-
