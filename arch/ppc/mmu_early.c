@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/* Early MMU setup: TLB1 entries for device registers (CCSR, PCI memory). */
+#include "ppc.h"
+
+static void tlb1_read(unsigned esel)
+{
+    mtspr(SPR_MAS0, MAS0_TLBSEL1 | MAS0_ESEL(esel));
+    __asm__ volatile("isync; tlbre; isync" ::: "memory");
+}
+
+bool ppc_map_tlb1(uint32_t va, uint64_t pa)
+{
+    unsigned entries = mfspr(SPR_TLB1CFG) & 0xfff;
+    /*
+     * Entry 0 holds the boot mapping (QEMU's or U-Boot's); take the highest
+     * invalid entry so nothing the firmware still relies on is replaced.
+     */
+    for (unsigned esel = entries - 1; esel > 0; esel--) {
+        tlb1_read(esel);
+        if (mfspr(SPR_MAS1) & MAS1_VALID)
+            continue;
+        mtspr(SPR_MAS0, MAS0_TLBSEL1 | MAS0_ESEL(esel));
+        mtspr(SPR_MAS1, MAS1_VALID | MAS1_IPROT | MAS1_TSIZE(5)); /* 1 MiB */
+        mtspr(SPR_MAS2, va | MAS2_I | MAS2_G);
+        mtspr(SPR_MAS3, (uint32_t)pa | MAS3_SW | MAS3_SR);
+        mtspr(SPR_MAS7, (uint32_t)(pa >> 32)); /* e500v2: 36-bit physical */
+        __asm__ volatile("isync; tlbwe; isync; msync" ::: "memory");
+        return true;
+    }
+    return false;
+}
+
+bool ppc_map_ccsr(void)
+{
+    return ppc_map_tlb1(CCSR_VIRT, CCSR_PHYS);
+}

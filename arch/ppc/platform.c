@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/* CPU and platform control for e500 under QEMU ppce500. */
+#include <hal/cpu.h>
+
+#include "ppc.h"
+
+#define MSR_EE 0x8000u
+
+unsigned long hal_irq_save(void)
+{
+    uint32_t msr;
+    __asm__ volatile("mfmsr %0; wrteei 0" : "=r"(msr) : : "memory");
+    return msr & MSR_EE;
+}
+
+void hal_irq_restore(unsigned long flags)
+{
+    if (flags & MSR_EE)
+        __asm__ volatile("wrteei 1" ::: "memory");
+    else
+        __asm__ volatile("wrteei 0" ::: "memory");
+}
+
+unsigned hal_cpu_id(void)
+{
+    return 0; /* one CPU until SMP bring-up; PIR would name the core */
+}
+
+HAL_NORETURN void hal_cpu_halt(void)
+{
+    __asm__ volatile("wrteei 0" ::: "memory");
+    for (;;)
+        __asm__ volatile("" ::: "memory");
+}
+
+/*
+ * Status 0: ask GUTS for a hard reset, which QEMU run with -no-reboot turns
+ * into exit code 0.  Failure: pvpanic-pci, which QEMU (-action
+ * panic=exit-failure) turns into exit code 1.  Without that device (real
+ * hardware) the CPU halts after saying so.
+ */
+HAL_NORETURN void hal_platform_exit(int status)
+{
+    if (status == 0)
+        ccsr_write32(CCSR_VIRT + CCSR_GUTS_RSTCR, RSTCR_HRESET_REQ);
+    else
+        ppc_pvpanic();
+    ppc_puts("hestia: halted\n");
+    hal_cpu_halt();
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * e500v2 entry.  Both boot paths arrive here in supervisor mode with the
+ * MMU on and an initial TLB1 entry covering at least 64 MiB from 0 (QEMU's
+ * direct boot sets it up, U-Boot's bootm keeps its own): r3 = device tree.
+ * U-Boot's bootm copies only the file contents, so BSS is cleared here.
+ */
+    .section .text.start, "ax"
+    .globl _start
+_start:
+    mr      r31, r3                 /* keep the DTB pointer across the BSS clear */
+    lis     r4, __bss_start@ha
+    addi    r4, r4, __bss_start@l
+    lis     r5, __bss_end@ha
+    addi    r5, r5, __bss_end@l
+    li      r0, 0
+1:  cmplw   r4, r5
+    bge     2f
+    stw     r0, 0(r4)
+    addi    r4, r4, 4
+    b       1b
+2:  lis     r1, boot_stack_top@ha
+    addi    r1, r1, boot_stack_top@l
+    li      r0, 0
+    stwu    r0, -16(r1)             /* terminate the back chain for gdb */
+    mr      r3, r31
+    bl      ppc_boot
+3:  b       3b
+
+    .section .bss.stack, "aw", @nobits
+    .balign 16
+boot_stack:
+    .space  16384
+boot_stack_top:
+
+    .section .note.GNU-stack, "", @progbits

@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: MIT
+"""Scenario definitions: tests/scenarios/<name>.json.
+
+A scenario is data, the same name on every arch:
+  name         must equal the file name
+  description  one line
+  timeout      seconds (hard limit for one boot), default 30
+  cmdline      hypervisor command line
+  modules      [{"image": "ports/{arch}/dom0.elf", "cmdline": "dom0"}], paths
+               relative to build/<arch>/ ({arch} is substituted)
+  expect       TEST names that must report PASS (besides the general rule:
+               `HESTIA DONE <p> 0`, no FAIL line, the pass exit code)
+  arches       {"<arch>": {overrides}} for every arch that claims the scenario;
+               an arch missing here is shown as SKIP with `unclaimed`.
+               Overrides: any key above plus variants (["kernel", "uboot"] on
+               ppc), qemu_args, cpu, memory, sim_args (ia64sim options).
+  unclaimed    the SKIP reason for arches that do not claim it
+"""
+import json
+import os
+
+from .util import ROOT, HestiaError
+
+SCENARIO_DIR = os.path.join(ROOT, "tests", "scenarios")
+KEYS = {"name", "description", "timeout", "cmdline", "modules", "expect", "arches",
+        "unclaimed"}
+OVERRIDES = {"timeout", "cmdline", "modules", "expect", "variants", "qemu_args", "cpu",
+             "memory", "sim_args"}
+
+
+# The matrix's column order: from the first boot to the full demo.
+ORDER = ["boot", "smoke", "pv-selftest", "multi-domain", "isolation", "bench", "demo"]
+
+
+def names():
+    if not os.path.isdir(SCENARIO_DIR):
+        return []
+    found = [f[:-5] for f in os.listdir(SCENARIO_DIR) if f.endswith(".json")]
+    return sorted(found, key=lambda n: (ORDER.index(n) if n in ORDER else len(ORDER), n))
+
+
+def load(name):
+    path = os.path.join(SCENARIO_DIR, f"{name}.json")
+    if not os.path.exists(path):
+        raise HestiaError(f"unknown scenario '{name}' (known: {', '.join(names())})")
+    try:
+        with open(path) as f:
+            s = json.load(f)
+    except ValueError as e:
+        raise HestiaError(f"{path}: invalid JSON: {e}") from None
+    bad = set(s) - KEYS
+    if bad or s.get("name") != name:
+        raise HestiaError(f"{path}: unknown keys {sorted(bad)} or name != '{name}'")
+    for arch, ov in s.get("arches", {}).items():
+        if set(ov) - OVERRIDES:
+            raise HestiaError(f"{path}: arches.{arch}: unknown keys {sorted(set(ov) - OVERRIDES)}")
+    return s
+
+
+def config(s, arch):
+    """Settings for arch (scenario defaults + the arch's overrides), or None if unclaimed."""
+    ov = s.get("arches", {}).get(arch)
+    if ov is None:
+        return None
+    cfg = {k: s[k] for k in ("timeout", "cmdline", "modules", "expect") if k in s}
+    cfg.update(ov)
+    cfg.setdefault("timeout", 30)
+    return cfg
+
+
+def unclaimed_reason(s, arch):
+    return s.get("unclaimed") or f"not claimed by {arch} yet"

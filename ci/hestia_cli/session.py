@@ -1,0 +1,145 @@
+# SPDX-License-Identifier: MIT
+"""`./hestia run`, `debug` and `bench`."""
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import time
+
+from . import arches, build, deps, runner, scenarios
+from .util import BUILD, LOGS, HestiaError, info, rel
+
+
+def _default_scenario(arch):
+    """demo once the arch claims it, otherwise boot."""
+    for name in ("demo", "boot"):
+        if name in scenarios.names() and scenarios.config(scenarios.load(name), arch):
+            return name
+    raise HestiaError(f"{arch} claims neither the demo nor the boot scenario")
+
+
+def _claimed(arch, scenario):
+    s = scenarios.load(scenario)
+    cfg = scenarios.config(s, arch)
+    if cfg is None:
+        raise HestiaError(f"scenario '{scenario}' is not available on {arch}: "
+                          f"{scenarios.unclaimed_reason(s, arch)}")
+    return cfg
+
+
+def _prepare(arch):
+    if arch == "ia64":
+        build.build("host")  # tools/ia64sim
+        why = arches.missing_prereq(arch)
+        if why:
+            raise HestiaError(f"cannot run ia64: {why}")
+    build.build(arch)
+
+
+def run(arch, scenario, variant):
+    deps.ensure()
+    scenario = scenario or _default_scenario(arch)
+    cfg = _claimed(arch, scenario)
+    variant = variant or cfg.get("variants", arches.variants(arch))[0]
+    if variant not in arches.variants(arch):
+        raise HestiaError(f"{arch} has no boot variant '{variant}' "
+                          f"(known: {', '.join(arches.variants(arch))})")
+    _prepare(arch)
+    launch = arches.launch(arch, variant, cfg, "interactive")
+    info(f"run: {arch} {scenario} ({variant}): {shlex.join(launch.argv)}")
+    if arch != "ia64":
+        info("run: console attached; quit QEMU with Ctrl-A X")
+    rc = subprocess.run(launch.argv).returncode
+    ok, text = arches.exit_verdict(launch.exit_kind, rc)
+    info(f"\nrun: emulator exited {rc}: {text}")
+    return 0 if ok else 1
+
+
+IA64_DEBUG_HELP = """There is no QEMU (and so no gdb stub) for IA-64.  tools/ia64sim is the
+debugger there: it has its own trace options (see `{sim} --help` and
+tools/ia64sim/README.md), e.g. an instruction trace or a stop after N
+instructions, and prints the faulting bundle and registers when it stops."""
+
+
+def debug(arch, scenario):
+    if arch == "ia64":
+        info(IA64_DEBUG_HELP.format(sim=rel(arches.IA64SIM)))
+        return 2
+    deps.ensure()
+    scenario = scenario or "boot"
+    cfg = dict(_claimed(arch, scenario))
+    _prepare(arch)
+    gdb = shutil.which("gdb-multiarch")
+    if not gdb:
+        raise HestiaError("gdb-multiarch not found; run ./hestia setup")
+    os.makedirs(LOGS, exist_ok=True)
+    sock = os.path.join(LOGS, f"gdb-{arch}.sock")
+    if os.path.exists(sock):
+        os.unlink(sock)
+    cfg["gdb_socket"] = sock
+    launch = arches.launch(arch, cfg.get("variants", arches.variants(arch))[0], cfg, "debug")
+    log = os.path.join(LOGS, f"debug-{arch}.log")
+    info(f"debug: {shlex.join(launch.argv)}")
+    info(f"debug: console output goes to {rel(log)} (tail -f it in another terminal)")
+    with open(log, "wb") as f:
+        qemu = subprocess.Popen(launch.argv, stdout=f, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        for _ in range(100):  # QEMU creates the socket during startup
+            if os.path.exists(sock) or qemu.poll() is not None:
+                break
+            time.sleep(0.05)
+        if not os.path.exists(sock):
+            raise HestiaError(f"QEMU did not start its gdb stub; see {rel(log)}")
+        elf = arches.elf_path(arch)
+        argv = [gdb, "-q", elf, "-ex", f"target remote {sock}"]
+        info(f"debug: {' '.join(argv)}  (the CPU is stopped at reset: 'continue' runs it)")
+        return subprocess.run(argv).returncode
+    finally:
+        if qemu.poll() is None:
+            qemu.kill()
+        qemu.wait()
+
+
+def bench(arch_list):
+    deps.ensure()
+    combined, rc = {}, 0
+    s = scenarios.load("bench")
+    for arch in arch_list:
+        cfg = scenarios.config(s, arch)
+        entry = {"arch": arch, "scenario": "bench", "icount": "shift=0"}
+        if cfg is None:
+            entry.update(verdict="SKIP", reason=scenarios.unclaimed_reason(s, arch), bench=[])
+        else:
+            try:
+                _prepare(arch)
+                r = runner.run(arch, "bench", cfg.get("variants", arches.variants(arch))[0],
+                               cfg, mode="bench")
+            except HestiaError as e:
+                r = runner.Result("FAIL", str(e).split("\n")[0])
+            entry.update(verdict=r.verdict, reason=r.reason,
+                         log=rel(r.log) if r.log else None,
+                         bench=[{"name": n, "value": v, "unit": u} for n, v, u in r.bench])
+            rc |= r.verdict == "FAIL"
+        combined[arch] = entry
+        os.makedirs(BUILD, exist_ok=True)
+        with open(os.path.join(BUILD, f"bench-{arch}.json"), "w") as f:
+            json.dump(entry, f, indent=2)
+    with open(os.path.join(BUILD, "bench.json"), "w") as f:
+        json.dump(combined, f, indent=2)
+    _print_bench(combined)
+    info(f"bench: wrote {rel(os.path.join(BUILD, 'bench.json'))} and build/bench-<arch>.json")
+    return 1 if rc else 0
+
+
+def _print_bench(combined):
+    rows = [(a, b["name"], b["value"], b["unit"]) for a, e in combined.items()
+            for b in e["bench"]]
+    print(f"\n{'arch':8} {'benchmark':32} {'value':>14} unit")
+    for a, n, v, u in rows:
+        print(f"{a:8} {n:32} {v:14g} {u}")
+    for a, e in combined.items():
+        if e["verdict"] != "PASS":
+            print(f"{a:8} {e['verdict']}: {e['reason']}")
+    print()
