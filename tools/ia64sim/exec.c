@@ -1,0 +1,772 @@
+/* SPDX-License-Identifier: MIT */
+/* The execution loop: bundle cache, integer/compare/branch instructions,
+ * reset state and the register dump. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ia64sim.h"
+
+uint64_t cur_ip;
+unsigned cur_slot;
+
+#define BC_BITS 16
+
+void bank_switch(struct cpu *c, int bn)
+{
+	struct greg *b = bn ? c->bank1 : c->bank0;
+
+	for (int i = 0; i < 16; i++)
+		c->gr[16 + i] = &b[i];
+	if (bn)
+		c->psr |= PSR_BN;
+	else
+		c->psr &= ~PSR_BN;
+}
+
+/* Recompute the register pointers of the stacked, rotating GRs, FRs, PRs. */
+void frame_rebuild(struct cpu *c)
+{
+	for (unsigned i = 0; i < 96; i++) {
+		unsigned idx = i;
+
+		if (i >= c->sof) {
+			c->gr[32 + i] = &c->junk;
+			continue;
+		}
+		if (i < c->sor * 8)
+			idx = (i + c->rrb_gr) % (c->sor * 8);
+		c->gr[32 + i] = &c->stk[c->bof + idx];
+	}
+	for (unsigned i = 0; i < 96; i++)
+		c->fr[32 + i] = &c->frs[32 + (i + c->rrb_fr) % 96];
+	for (unsigned i = 0; i < 48; i++)
+		c->pr[16 + i] = &c->prs[16 + (i + c->rrb_pr) % 48];
+}
+
+void cpu_reset(struct cpu *c, uint64_t entry)
+{
+	c->bc_mask = (1u << BC_BITS) - 1;
+	c->bc = calloc(1u << BC_BITS, sizeof(struct bundle));
+	c->codepage = calloc((c->ram_size >> 12) + 1, 1);
+	if (!c->bc || !c->codepage) {
+		fprintf(stderr, "ia64sim: out of memory\n");
+		exit(EXIT_USAGE);
+	}
+	for (int i = 0; i < 16; i++)
+		c->gr[i] = &c->grs[i];
+	for (int i = 0; i < 32; i++)
+		c->fr[i] = &c->frs[i];
+	for (int i = 0; i < 16; i++)
+		c->pr[i] = &c->prs[i];
+	c->prs[0] = 1;
+	c->frs[1].sig = 1ull << 63;
+	c->frs[1].exp = 0xffff;
+	c->psr = 0;
+	bank_switch(c, 1);
+	c->ip = entry;
+	c->ri = 0;
+	c->sof = c->sol = c->sor = 0;
+	c->bof = STK_SIZE / 2;
+	c->ndirty = 0;
+	/* RSE backing store just above the memory stack area at the top of RAM */
+	c->ar[AR_BSPSTORE] = c->ram_size - (1u << 20);
+	c->ar[AR_RSC] = 0;
+	c->ar[AR_FPSR] = 0x0009804c0270033full;
+	c->gr[12]->v = c->ram_size - 16;
+	c->cr[CR_DCR] = 0;
+	c->cr[CR_ITV] = 1ull << 16;
+	c->cr[CR_PMV] = 1ull << 16;
+	c->cr[CR_CMCV] = 1ull << 16;
+	c->cr[CR_LRR0] = 1ull << 16;
+	c->cr[CR_LRR1] = 1ull << 16;
+	c->cr[CR_TPR] = 1ull << 16; /* mmi: all external interrupts masked */
+	for (int i = 0; i < 8; i++)
+		c->rr[i] = (uint64_t)i << 8 | 14 << 2; /* rid = region number, 16K pages */
+	frame_rebuild(c);
+	xc_flush(c);
+}
+
+static const char *psr_bits[64] = {
+	[1] = "be", [2] = "up", [3] = "ac", [4] = "mfl", [5] = "mfh", [13] = "ic",
+	[14] = "i", [15] = "pk", [17] = "dt", [18] = "dfl", [19] = "dfh", [20] = "sp",
+	[21] = "pp", [22] = "di", [23] = "si", [24] = "db", [25] = "lp", [26] = "tb",
+	[27] = "rt", [34] = "is", [35] = "mc", [36] = "it", [37] = "id", [38] = "da",
+	[39] = "dd", [40] = "ss", [43] = "ed", [44] = "bn", [45] = "ia" };
+
+void disasm_at(struct cpu *c, uint64_t pa, FILE *f)
+{
+	struct bundle b;
+	char text[3][128];
+
+	pa &= ~15ull;
+	if (pa + 16 > c->ram_size) {
+		fprintf(f, "  %016llx: <no memory>\n", (unsigned long long)pa);
+		return;
+	}
+	decode_bundle(c->ram + pa, pa, &b, text);
+	fprintf(f, "  %016llx: [%s]", (unsigned long long)pa, tmpl_name(b.tmpl));
+	for (int s = 0; s < b.nslots; s++)
+		fprintf(f, "%s%s\n", s ? "                           " : " ", text[s]);
+}
+
+void cpu_dump(struct cpu *c, FILE *f)
+{
+	char b[16];
+
+	fprintf(f, "ip  %016llx slot %u   psr %016llx [", (unsigned long long)cur_ip, cur_slot,
+		(unsigned long long)c->psr);
+	for (int i = 0; i < 64; i++)
+		if (psr_bits[i] && (c->psr >> i & 1))
+			fprintf(f, " %s", psr_bits[i]);
+	fprintf(f, " cpl=%llu ]\n", (unsigned long long)(c->psr >> 32 & 3));
+	fprintf(f, "cfm sof=%u sol=%u sor=%u rrb.gr=%u rrb.fr=%u rrb.pr=%u  icount %llu\n", c->sof,
+		c->sol, c->sor, c->rrb_gr, c->rrb_fr, c->rrb_pr, (unsigned long long)c->icount);
+	for (unsigned i = 0; i < 32 + c->sof; i++) {
+		fprintf(f, "r%-3u %016llx%s", i, (unsigned long long)c->gr[i]->v,
+			c->gr[i]->nat ? "*" : " ");
+		fputs(i % 4 == 3 || i == 31 + c->sof ? "\n" : "  ", f);
+	}
+	fprintf(f, "pr  ");
+	for (int i = 63; i >= 0; i--)
+		fputc(*c->pr[i] ? '1' : '0', f);
+	fprintf(f, "\n");
+	for (int i = 0; i < 8; i++)
+		fprintf(f, "b%d  %016llx%s", i, (unsigned long long)c->br[i], i % 4 == 3 ? "\n" : "  ");
+	static const unsigned ars[] = { AR_RSC, AR_BSP, AR_BSPSTORE, AR_RNAT, AR_PFS, AR_LC, AR_EC,
+					AR_UNAT, AR_CCV, AR_ITC };
+	for (unsigned i = 0; i < sizeof(ars) / sizeof(ars[0]); i++) {
+		uint64_t v;
+
+		read_ar(c, ars[i], &v);
+		fprintf(f, "%-11s %016llx%s", ar_name(ars[i], b), (unsigned long long)v,
+			i % 3 == 2 ? "\n" : "  ");
+	}
+	fprintf(f, "\n");
+	static const unsigned crs[] = { CR_DCR, CR_IVA, CR_PTA, CR_IPSR, CR_ISR, CR_IIP, CR_IFA,
+					CR_ITIR, CR_IFS, CR_IIM, CR_IHA, CR_ITM, CR_ITV, CR_TPR };
+	for (unsigned i = 0; i < sizeof(crs) / sizeof(crs[0]); i++)
+		fprintf(f, "%-8s %016llx%s", cr_name(crs[i], b), (unsigned long long)c->cr[crs[i]],
+			i % 3 == 2 ? "\n" : "  ");
+	fprintf(f, "\n");
+}
+
+void cpu_stop(struct cpu *c, const char *why)
+{
+	uint8_t *host;
+	uint64_t pa = cur_ip;
+
+	fflush(stdout);
+	fprintf(stderr, "ia64sim: stopped: %s\n", why);
+	cpu_dump(c, stderr);
+	if ((c->psr & PSR_IT) && xlate(c, cur_ip, XC_X, &host, 0) == 0)
+		pa = (uint64_t)(host - c->ram);
+	fprintf(stderr, "bundle at ip (physical 0x%llx):\n", (unsigned long long)pa);
+	disasm_at(c, pa, stderr);
+	sim_exit(c, EXIT_STOP);
+}
+
+/* Physical address of the bundle at c->ip, or a fault/stop. */
+static struct bundle *fetch(struct cpu *c)
+{
+	uint64_t pa;
+	struct bundle *b;
+
+	if (c->psr & PSR_IT) {
+		uint8_t *host;
+		struct xcent *e = &c->xc[XC_X][(c->ip >> 12) & (XC_SIZE - 1)];
+
+		if (e->tag == (c->ip >> 12) + 1)
+			pa = e->pa + (c->ip & 0xfff);
+		else if (xlate(c, c->ip, XC_X, &host, 1))
+			return NULL;
+		else
+			pa = (uint64_t)(host - c->ram);
+	} else {
+		pa = c->ip & ~(1ull << 63);
+	}
+	b = &c->bc[(pa >> 4) & c->bc_mask];
+	if (b->tag == (pa | 1) && b->vip == c->ip)
+		return b;
+	if (pa + 16 > c->ram_size) {
+		cur_ip = c->ip;
+		cur_slot = c->ri;
+		cpu_stop(c, "instruction fetch from non-existent physical memory");
+	}
+	decode_bundle(c->ram + pa, c->ip, b, NULL);
+	/* IP-relative targets are resolved against the virtual ip, so the entry
+	 * also remembers the ip it was decoded for (aliases re-decode). */
+	b->tag = pa | 1;
+	b->vip = c->ip;
+	c->codepage[pa >> 12] = 1;
+	return b;
+}
+
+static inline uint64_t zx(uint64_t v, unsigned sz)
+{
+	return sz >= 8 ? v : v & ((1ull << (sz * 8)) - 1);
+}
+
+static int cmp_rel(unsigned rel, uint64_t a, uint64_t b, int is4)
+{
+	if (is4) {
+		switch (rel) {
+		case REL_EQ: return (uint32_t)a == (uint32_t)b;
+		case REL_NE: return (uint32_t)a != (uint32_t)b;
+		case REL_LT: return (int32_t)a < (int32_t)b;
+		case REL_LE: return (int32_t)a <= (int32_t)b;
+		case REL_GT: return (int32_t)a > (int32_t)b;
+		case REL_GE: return (int32_t)a >= (int32_t)b;
+		default: return (uint32_t)a < (uint32_t)b;
+		}
+	}
+	switch (rel) {
+	case REL_EQ: return a == b;
+	case REL_NE: return a != b;
+	case REL_LT: return (int64_t)a < (int64_t)b;
+	case REL_LE: return (int64_t)a <= (int64_t)b;
+	case REL_GT: return (int64_t)a > (int64_t)b;
+	case REL_GE: return (int64_t)a >= (int64_t)b;
+	default: return a < b;
+	}
+}
+
+/* Writes a compare result per compare type; nat forces the NaT behaviour. */
+static inline void set_preds(struct cpu *c, const struct insn *in, int res, int nat)
+{
+	uint8_t *p1 = c->pr[in->p1], *p2 = c->pr[in->p2];
+
+	switch (in->c2) {
+	case CT_NONE:
+	case CT_UNC:
+		if (in->p1)
+			*p1 = (uint8_t)(nat ? 0 : res);
+		if (in->p2)
+			*p2 = (uint8_t)(nat ? 0 : !res);
+		break;
+	case CT_AND:
+		if (nat || !res) {
+			if (in->p1)
+				*p1 = 0;
+			if (in->p2)
+				*p2 = 0;
+		}
+		break;
+	case CT_OR:
+		if (!nat && res) {
+			if (in->p1)
+				*p1 = 1;
+			if (in->p2)
+				*p2 = 1;
+		}
+		break;
+	case CT_ORANDCM:
+		if (!nat && res) {
+			if (in->p1)
+				*p1 = 1;
+			if (in->p2)
+				*p2 = 0;
+		}
+		break;
+	}
+}
+
+static void rotate_regs(struct cpu *c)
+{
+	if (c->sor)
+		c->rrb_gr = (c->rrb_gr + c->sor * 8 - 1) % (c->sor * 8);
+	c->rrb_fr = (c->rrb_fr + 95) % 96;
+	c->rrb_pr = (c->rrb_pr + 47) % 48;
+	frame_rebuild(c);
+}
+
+#define GR(n) (c->gr[n])
+#define RV(n) (c->gr[n]->v)
+#define SETR(n, val, natv) do { struct greg *g_ = c->gr[n]; g_->v = (val); g_->nat = (natv); } while (0)
+#define NAT2 (GR(in->r2)->nat | GR(in->r3)->nat)
+
+int cpu_run(struct cpu *c)
+{
+	uint64_t next_check = 0;
+
+	for (;;) {
+		struct bundle *b;
+		uint64_t ip;
+		unsigned slot;
+
+		if (c->icount >= next_check) {
+			if (c->max_insns && c->icount >= c->max_insns) {
+				fflush(stdout);
+				fprintf(stderr, "ia64sim: instruction limit %llu reached at ip 0x%llx\n",
+					(unsigned long long)c->max_insns, (unsigned long long)c->ip);
+				return EXIT_LIMIT;
+			}
+			timer_check(c);
+			next_check = c->icount + 256;
+			if (c->max_insns && next_check > c->max_insns)
+				next_check = c->max_insns;
+		}
+		if (c->intr_pending_check && (c->psr & PSR_I) && ext_intr_pending(c)) {
+			cur_ip = c->ip;
+			cur_slot = c->ri;
+			interrupt(c, IV_EXTINT, 0, 0, 0);
+			continue;
+		}
+		ip = c->ip;
+		cur_ip = ip;
+		b = fetch(c);
+		if (!b)
+			continue;
+		slot = c->ri;
+		c->ri = 0;
+		for (; slot < b->nslots; slot++) {
+			const struct insn *in = &b->s[slot];
+
+			c->icount++;
+			if (__builtin_expect(c->trace, 0) && c->icount - 1 >= c->trace_lo &&
+			    c->icount - 1 < c->trace_hi) {
+				char text[3][128];
+				struct bundle tb;
+				uint64_t pa = b->tag & ~1ull;
+
+				decode_bundle(c->ram + pa, ip, &tb, text);
+				fprintf(stderr, "%llu %016llx.%u %s%s\n", (unsigned long long)(c->icount - 1),
+					(unsigned long long)ip, slot, text[slot],
+					*c->pr[in->qp] ? "" : "  (qp false)");
+			}
+			if (!*c->pr[in->qp]) {
+				if (in->flags & FL_UNC) {
+					if (in->p1)
+						*c->pr[in->p1] = 0;
+					if (in->p2)
+						*c->pr[in->p2] = 0;
+				}
+				continue;
+			}
+			switch (in->op) {
+			case OP_NOP:
+				break;
+			case OP_ADD:
+				SETR(in->r1, RV(in->r2) + RV(in->r3), NAT2);
+				break;
+			case OP_ADD1:
+				SETR(in->r1, RV(in->r2) + RV(in->r3) + 1, NAT2);
+				break;
+			case OP_SUB:
+				SETR(in->r1, RV(in->r2) - RV(in->r3), NAT2);
+				break;
+			case OP_SUB1:
+				SETR(in->r1, RV(in->r2) - RV(in->r3) - 1, NAT2);
+				break;
+			case OP_ADDP4: {
+				uint64_t v = (uint32_t)(RV(in->r2) + RV(in->r3));
+
+				v |= (RV(in->r3) >> 30 & 3) << 61;
+				SETR(in->r1, v, NAT2);
+				break;
+			}
+			case OP_AND:
+				SETR(in->r1, RV(in->r2) & RV(in->r3), NAT2);
+				break;
+			case OP_ANDCM:
+				SETR(in->r1, RV(in->r2) & ~RV(in->r3), NAT2);
+				break;
+			case OP_OR:
+				SETR(in->r1, RV(in->r2) | RV(in->r3), NAT2);
+				break;
+			case OP_XOR:
+				SETR(in->r1, RV(in->r2) ^ RV(in->r3), NAT2);
+				break;
+			case OP_SHLADD:
+				SETR(in->r1, (RV(in->r2) << in->c1) + RV(in->r3), NAT2);
+				break;
+			case OP_SHLADDP4: {
+				uint64_t v = (uint32_t)((RV(in->r2) << in->c1) + RV(in->r3));
+
+				v |= (RV(in->r3) >> 30 & 3) << 61;
+				SETR(in->r1, v, NAT2);
+				break;
+			}
+			case OP_SUBI:
+				SETR(in->r1, (uint64_t)in->imm - RV(in->r3), GR(in->r3)->nat);
+				break;
+			case OP_ANDI:
+				SETR(in->r1, (uint64_t)in->imm & RV(in->r3), GR(in->r3)->nat);
+				break;
+			case OP_ANDCMI:
+				SETR(in->r1, (uint64_t)in->imm & ~RV(in->r3), GR(in->r3)->nat);
+				break;
+			case OP_ORI:
+				SETR(in->r1, (uint64_t)in->imm | RV(in->r3), GR(in->r3)->nat);
+				break;
+			case OP_XORI:
+				SETR(in->r1, (uint64_t)in->imm ^ RV(in->r3), GR(in->r3)->nat);
+				break;
+			case OP_ADDI:
+				SETR(in->r1, (uint64_t)in->imm + RV(in->r3), GR(in->r3)->nat);
+				break;
+			case OP_ADDP4I: {
+				uint64_t v = (uint32_t)((uint64_t)in->imm + RV(in->r3));
+
+				v |= (RV(in->r3) >> 30 & 3) << 61;
+				SETR(in->r1, v, GR(in->r3)->nat);
+				break;
+			}
+			case OP_CMP: {
+				uint64_t a, bv = RV(in->r3);
+				int nat = (int)GR(in->r3)->nat;
+
+				if (in->flags & FL_IMM)
+					a = (uint64_t)in->imm;
+				else if (in->flags & FL_ZERO)
+					a = 0;
+				else {
+					a = RV(in->r2);
+					nat |= (int)GR(in->r2)->nat;
+				}
+				set_preds(c, in, cmp_rel(in->c1, a, bv, in->flags & FL_CMP4), nat);
+				break;
+			}
+			case OP_TBIT:
+				set_preds(c, in, (int)((RV(in->r3) >> in->sz) & 1) == (in->c1 ? 1 : 0) ? 1 : 0,
+					  (int)GR(in->r3)->nat);
+				break;
+			case OP_TNAT:
+				set_preds(c, in, (GR(in->r3)->nat != 0) == (in->c1 ? 1 : 0), 0);
+				break;
+			case OP_DEP: {
+				uint64_t m = (in->c2 >= 64 ? ~0ull : ((1ull << in->c2) - 1)) << in->c1;
+
+				SETR(in->r1, (RV(in->r3) & ~m) | ((RV(in->r2) << in->c1) & m), NAT2);
+				break;
+			}
+			case OP_DEPZ: {
+				uint64_t m = in->c2 >= 64 ? ~0ull : ((1ull << in->c2) - 1);
+
+				SETR(in->r1, (RV(in->r2) & m) << in->c1, GR(in->r2)->nat);
+				break;
+			}
+			case OP_DEPZI: {
+				uint64_t m = in->c2 >= 64 ? ~0ull : ((1ull << in->c2) - 1);
+
+				SETR(in->r1, ((uint64_t)in->imm & m) << in->c1, 0);
+				break;
+			}
+			case OP_DEPI: {
+				uint64_t m = (in->c2 >= 64 ? ~0ull : ((1ull << in->c2) - 1)) << in->c1;
+
+				SETR(in->r1, (RV(in->r3) & ~m) | ((uint64_t)in->imm & m), GR(in->r3)->nat);
+				break;
+			}
+			case OP_EXTR:
+			case OP_EXTRU: {
+				unsigned pos = in->c1, len = in->c2;
+				uint64_t v = RV(in->r3) >> pos;
+
+				if (pos + len > 64)
+					len = 64 - pos;
+				if (len < 64) {
+					if (in->op == OP_EXTR)
+						v = (uint64_t)((int64_t)(v << (64 - len)) >> (64 - len));
+					else
+						v &= (1ull << len) - 1;
+				}
+				SETR(in->r1, v, GR(in->r3)->nat);
+				break;
+			}
+			case OP_SHRP: {
+				unsigned n = in->c1;
+				uint64_t v = n ? (RV(in->r3) >> n) | (RV(in->r2) << (64 - n)) : RV(in->r3);
+
+				SETR(in->r1, v, NAT2);
+				break;
+			}
+			case OP_SHL: {
+				uint64_t n = RV(in->r3);
+
+				SETR(in->r1, n > 63 ? 0 : RV(in->r2) << n, NAT2);
+				break;
+			}
+			case OP_SHRU: {
+				uint64_t n = RV(in->r2);
+
+				SETR(in->r1, n > 63 ? 0 : RV(in->r3) >> n, NAT2);
+				break;
+			}
+			case OP_SHR: {
+				uint64_t n = RV(in->r2);
+
+				SETR(in->r1, (uint64_t)((int64_t)RV(in->r3) >> (n > 63 ? 63 : n)), NAT2);
+				break;
+			}
+			case OP_ZXT:
+				SETR(in->r1, zx(RV(in->r3), in->sz), GR(in->r3)->nat);
+				break;
+			case OP_SXT: {
+				unsigned sh = 64 - in->sz * 8;
+
+				SETR(in->r1, (uint64_t)((int64_t)(RV(in->r3) << sh) >> sh), GR(in->r3)->nat);
+				break;
+			}
+			case OP_CZX1L: case OP_CZX2L: case OP_CZX1R: case OP_CZX2R: {
+				uint64_t v = RV(in->r3), r;
+				unsigned w = (in->op == OP_CZX1L || in->op == OP_CZX1R) ? 1 : 2, n = 8 / w, i;
+				uint64_t m = w == 1 ? 0xff : 0xffff;
+
+				r = n;
+				if (in->op == OP_CZX1L || in->op == OP_CZX2L) {
+					for (i = 0; i < n; i++)
+						if (((v >> ((n - 1 - i) * w * 8)) & m) == 0) {
+							r = i;
+							break;
+						}
+				} else {
+					for (i = 0; i < n; i++)
+						if (((v >> (i * w * 8)) & m) == 0) {
+							r = i;
+							break;
+						}
+				}
+				SETR(in->r1, r, GR(in->r3)->nat);
+				break;
+			}
+			case OP_MUX1: {
+				/* source byte of result bytes 7..0 */
+				static const uint8_t mix[8] = { 7, 3, 5, 1, 6, 2, 4, 0 };
+				static const uint8_t shuf[8] = { 7, 3, 6, 2, 5, 1, 4, 0 };
+				static const uint8_t alt[8] = { 7, 5, 3, 1, 6, 4, 2, 0 };
+				uint64_t v = RV(in->r2), r = 0;
+
+				for (int i = 0; i < 8; i++) {
+					unsigned src;
+
+					switch (in->c1) {
+					case 0: src = 0; break;
+					case 8: src = mix[7 - i]; break;
+					case 9: src = shuf[7 - i]; break;
+					case 10: src = alt[7 - i]; break;
+					default: src = 7 - i; break;
+					}
+					r |= ((v >> (8 * src)) & 0xff) << (8 * i);
+				}
+				SETR(in->r1, r, GR(in->r2)->nat);
+				break;
+			}
+			case OP_MUX2: {
+				uint64_t v = RV(in->r2), r = 0;
+
+				for (int i = 0; i < 4; i++) {
+					unsigned sel = (in->c1 >> (2 * i)) & 3;
+
+					r |= ((v >> (16 * sel)) & 0xffff) << (16 * i);
+				}
+				SETR(in->r1, r, GR(in->r2)->nat);
+				break;
+			}
+			case OP_POPCNT:
+				SETR(in->r1, (uint64_t)__builtin_popcountll(RV(in->r3)), GR(in->r3)->nat);
+				break;
+			case OP_CLZ:
+				SETR(in->r1, RV(in->r3) ? (uint64_t)__builtin_clzll(RV(in->r3)) : 64, GR(in->r3)->nat);
+				break;
+			case OP_MPY4:
+				SETR(in->r1, (uint64_t)(uint32_t)RV(in->r2) * (uint32_t)RV(in->r3), NAT2);
+				break;
+			case OP_MOV_FROM_IP:
+				SETR(in->r1, ip, 0);
+				break;
+			case OP_MOV_FROM_BR:
+				SETR(in->r1, c->br[in->r2], 0);
+				break;
+			case OP_MOV_TO_BR:
+				if (GR(in->r2)->nat)
+					goto natc;
+				c->br[in->r1] = RV(in->r2);
+				break;
+			case OP_MOV_FROM_PR: {
+				uint64_t v = 1;
+
+				for (int i = 1; i < 64; i++)
+					v |= (uint64_t)(*c->pr[i] & 1) << i;
+				SETR(in->r1, v, 0);
+				break;
+			}
+			case OP_MOV_TO_PR: {
+				uint64_t v = RV(in->r2), m = (uint64_t)in->imm;
+
+				if (GR(in->r2)->nat)
+					goto natc;
+				for (int i = 1; i < 64; i++)
+					if (m >> i & 1)
+						*c->pr[i] = v >> i & 1;
+				break;
+			}
+			case OP_MOV_TO_PR_ROT:
+				for (int i = 16; i < 64; i++)
+					*c->pr[i] = (uint64_t)in->imm >> i & 1;
+				break;
+			case OP_MOVL:
+				SETR(in->r1, (uint64_t)in->imm, 0);
+				break;
+			case OP_CHK_S:
+				if (in->c2 ? c->fr[in->r2]->exp == 0x1fffe && c->fr[in->r2]->sig == 0
+					   : GR(in->r2)->nat != 0) {
+					c->ip = (uint64_t)in->imm;
+					goto taken;
+				}
+				break;
+			case OP_CHK_A:
+				/* The ALAT is modelled as always empty: recovery always runs. */
+				c->ip = (uint64_t)in->imm;
+				goto taken;
+			case OP_BR:
+			case OP_BRL:
+				c->ip = (uint64_t)in->imm;
+				goto taken;
+			case OP_BR_IND:
+				c->ip = c->br[in->r2] & ~15ull;
+				goto taken;
+			case OP_BR_CALL:
+			case OP_BR_CALL_IND:
+			case OP_BRL_CALL: {
+				uint64_t tgt = in->op == OP_BR_CALL_IND ? c->br[in->r2] & ~15ull : (uint64_t)in->imm;
+
+				c->br[in->r1] = ip + 16;
+				c->ar[AR_PFS] = cfm_get(c) | (c->ar[AR_EC] & 63) << 52 |
+						((c->psr >> PSR_CPL_SHIFT) & 3) << 62;
+				rse_call(c);
+				c->ip = tgt;
+				goto taken;
+			}
+			case OP_BR_RET: {
+				uint64_t pfs = c->ar[AR_PFS];
+				uint64_t tgt = c->br[in->r2] & ~15ull;
+
+				if (rse_return(c, pfs))
+					goto fault;
+				c->ar[AR_EC] = pfs >> 52 & 63;
+				/* privilege can only be lowered by br.ret */
+				if ((pfs >> 62) > ((c->psr >> PSR_CPL_SHIFT) & 3)) {
+					c->psr = (c->psr & ~PSR_CPL) | (pfs >> 62) << PSR_CPL_SHIFT;
+					xc_flush(c);
+				}
+				c->ip = tgt;
+				goto taken;
+			}
+			case OP_BR_CLOOP:
+				if (c->ar[AR_LC] != 0) {
+					c->ar[AR_LC]--;
+					c->ip = (uint64_t)in->imm;
+					goto taken;
+				}
+				break;
+			case OP_BR_CEXIT:
+			case OP_BR_CTOP: {
+				int cont;
+
+				if (c->ar[AR_LC] != 0) {
+					c->ar[AR_LC]--;
+					*c->pr[63] = 1;
+					cont = 1;
+				} else if (c->ar[AR_EC] > 1) {
+					c->ar[AR_EC]--;
+					*c->pr[63] = 0;
+					cont = 1;
+				} else {
+					if (c->ar[AR_EC])
+						c->ar[AR_EC]--;
+					*c->pr[63] = 0;
+					cont = 0;
+				}
+				rotate_regs(c);
+				if (cont == (in->op == OP_BR_CTOP)) {
+					c->ip = (uint64_t)in->imm;
+					goto taken;
+				}
+				break;
+			}
+			case OP_BR_WEXIT:
+			case OP_BR_WTOP: {
+				int cont;
+
+				if (*c->pr[in->p1]) {
+					*c->pr[63] = 0;
+					cont = 1;
+				} else if (c->ar[AR_EC] > 1) {
+					c->ar[AR_EC]--;
+					*c->pr[63] = 0;
+					cont = 1;
+				} else {
+					if (c->ar[AR_EC])
+						c->ar[AR_EC]--;
+					*c->pr[63] = 0;
+					cont = 0;
+				}
+				rotate_regs(c);
+				if (cont == (in->op == OP_BR_WTOP)) {
+					c->ip = (uint64_t)in->imm;
+					goto taken;
+				}
+				break;
+			}
+			case OP_CLRRRB:
+				c->rrb_gr = c->rrb_fr = c->rrb_pr = 0;
+				frame_rebuild(c);
+				break;
+			case OP_CLRRRB_PR:
+				c->rrb_pr = 0;
+				frame_rebuild(c);
+				break;
+			case OP_BREAK:
+				if (in->imm == 0x80001) {
+					if (ssc_call(c))
+						goto fault;
+					break;
+				}
+				cur_slot = slot;
+				raise_fault(c, IV_BREAK, (uint64_t)slot << ISR_EI_SHIFT, 0, 0, (uint64_t)in->imm);
+				goto fault;
+			case OP_UNIMPL:
+				cur_slot = slot;
+				cpu_stop(c, "unimplemented instruction");
+				break;
+			case OP_ILLEGAL:
+				cur_slot = slot;
+				raise_fault(c, IV_GENEX, GE_ILLOP | (uint64_t)slot << ISR_EI_SHIFT, 0, 0, 0);
+				goto fault;
+			default:
+				cur_slot = slot;
+				if (in->op >= OP_FMA && in->op <= OP_FCHKF) {
+					if (exec_fp(c, in, ip, slot))
+						goto fault;
+				} else if (in->op >= OP_LD && in->op <= OP_LFETCH) {
+					if (exec_mem(c, in, ip, slot))
+						goto fault;
+				} else {
+					int r = exec_sys(c, in, ip, slot);
+
+					if (r == FAULT)
+						goto fault;
+					if (r == 2) /* control transfer (rfi, epc, ...) */
+						goto next;
+				}
+				break;
+			}
+			continue;
+natc:
+			cur_slot = slot;
+			raise_fault(c, IV_NATC, (uint64_t)slot << ISR_EI_SHIFT, 0, 0, 0);
+			goto fault;
+		}
+		c->ip = ip + 16;
+		c->cycles += b->ngroups;
+		continue;
+taken:
+		c->cycles++;
+		continue;
+fault:
+		/* raise_fault() has set ip (and ri) to the handler */
+		continue;
+next:
+		continue;
+	}
+}

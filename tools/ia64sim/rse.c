@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: MIT */
+/* Register stack engine: 96 physical stacked registers, mandatory spill and
+ * fill to the backing store (with NaT collections), flushrs/loadrs/cover.
+ * The RSE is lazy: it only moves registers when it must. */
+#include <string.h>
+
+#include "ia64sim.h"
+
+static unsigned slot_of(uint64_t a)
+{
+	return (unsigned)(a >> 3) & 63;
+}
+
+/* Backing-store address n registers after (n < 0: before) a. */
+static uint64_t skip_regs(uint64_t a, int64_t n)
+{
+	int64_t delta = (int64_t)slot_of(a) + n;
+
+	if (n < 0)
+		delta -= 62;
+	return a + (uint64_t)((n + delta / 63) * 8);
+}
+
+/* Number of registers stored in [a, b). */
+static uint64_t num_regs(uint64_t a, uint64_t b)
+{
+	uint64_t slots = (b - a) >> 3;
+
+	return slots - (slot_of(a) + slots) / 64;
+}
+
+uint64_t rse_bsp(struct cpu *c)
+{
+	return skip_regs(c->ar[AR_BSPSTORE], c->ndirty);
+}
+
+uint64_t cfm_get(struct cpu *c)
+{
+	return (uint64_t)c->sof | (uint64_t)c->sol << 7 | (uint64_t)c->sor << 14 |
+	       (uint64_t)c->rrb_gr << 18 | (uint64_t)c->rrb_fr << 25 | (uint64_t)c->rrb_pr << 32;
+}
+
+static void cfm_set(struct cpu *c, uint64_t f)
+{
+	c->sof = f & 127;
+	c->sol = f >> 7 & 127;
+	c->sor = f >> 14 & 15;
+	c->rrb_gr = f >> 18 & 127;
+	c->rrb_fr = f >> 25 & 127;
+	c->rrb_pr = f >> 32 & 63;
+	if (c->sof > 96)
+		c->sof = 96;
+	if (c->sol > c->sof)
+		c->sol = c->sof;
+	if (c->sor * 8 > c->sof)
+		c->sor = c->sof / 8;
+	if (c->sor == 0 || c->rrb_gr >= c->sor * 8)
+		c->rrb_gr = 0;
+	c->rrb_fr %= 96;
+	c->rrb_pr %= 48;
+}
+
+/* Keep the live window [bof - ndirty - 96, bof + 96] inside stk[]. */
+static void recenter(struct cpu *c, unsigned below)
+{
+	unsigned lo = c->bof - c->ndirty, n = c->ndirty + c->sof;
+	unsigned nbof = STK_SIZE / 2;
+
+	if (c->bof + 2 * 96 < STK_SIZE && lo >= below + 96)
+		return;
+	memmove(&c->stk[nbof - c->ndirty], &c->stk[lo], n * sizeof(c->stk[0]));
+	c->bof = nbof;
+	frame_rebuild(c);
+}
+
+static int rse_mem(struct cpu *c, uint64_t a, uint64_t *v, int wr)
+{
+	uint8_t *host;
+
+	if (c->psr & PSR_RT) {
+		if (xlate(c, a, wr ? XC_W : XC_R, &host, 0)) {
+			cpu_stop(c, "RSE spill/fill to an untranslated backing store");
+			return -1;
+		}
+	} else {
+		a &= ~(1ull << 63);
+		if (a + 8 > c->ram_size) {
+			cpu_stop(c, "RSE spill/fill outside RAM");
+			return -1;
+		}
+		host = c->ram + a;
+	}
+	if (wr)
+		memcpy(host, v, 8);
+	else
+		memcpy(v, host, 8);
+	return 0;
+}
+
+static void spill_one(struct cpu *c)
+{
+	uint64_t a = c->ar[AR_BSPSTORE];
+	struct greg *g = &c->stk[c->bof - c->ndirty];
+
+	if (slot_of(a) == 63) {
+		rse_mem(c, a, &c->ar[AR_RNAT], 1);
+		c->ar[AR_RNAT] = 0;
+		a += 8;
+	}
+	rse_mem(c, a, &g->v, 1);
+	if (g->nat)
+		c->ar[AR_RNAT] |= 1ull << slot_of(a);
+	else
+		c->ar[AR_RNAT] &= ~(1ull << slot_of(a));
+	c->ar[AR_BSPSTORE] = a + 8;
+	c->ndirty--;
+}
+
+static void fill_one(struct cpu *c)
+{
+	uint64_t a = c->ar[AR_BSPSTORE] - 8;
+	struct greg *g;
+
+	if (slot_of(a) == 63) {
+		rse_mem(c, a, &c->ar[AR_RNAT], 0);
+		a -= 8;
+	}
+	c->ndirty++;
+	g = &c->stk[c->bof - c->ndirty];
+	rse_mem(c, a, &g->v, 0);
+	g->nat = c->ar[AR_RNAT] >> slot_of(a) & 1;
+	c->ar[AR_BSPSTORE] = a;
+}
+
+static void ensure_room(struct cpu *c)
+{
+	while (c->ndirty + c->sof > NPHYS_STACKED)
+		spill_one(c);
+}
+
+void rse_call(struct cpu *c)
+{
+	c->bof += c->sol;
+	c->ndirty += c->sol;
+	c->sof -= c->sol;
+	c->sol = 0;
+	c->sor = 0;
+	c->rrb_gr = c->rrb_fr = c->rrb_pr = 0;
+	recenter(c, 0);
+	frame_rebuild(c);
+}
+
+/* Brings back the caller's frame described by pfs.pfm. */
+int rse_return(struct cpu *c, uint64_t pfs)
+{
+	unsigned sol = pfs >> 7 & 127;
+
+	if (sol > 96)
+		sol = 96;
+	recenter(c, sol);
+	while (c->ndirty < sol)
+		fill_one(c);
+	c->ndirty -= sol;
+	c->bof -= sol;
+	cfm_set(c, pfs);
+	ensure_room(c);
+	frame_rebuild(c);
+	return 0;
+}
+
+int rse_alloc(struct cpu *c, unsigned sof, unsigned sol, unsigned sor)
+{
+	c->sof = sof;
+	c->sol = sol;
+	c->sor = sor;
+	if (c->sor == 0 || c->rrb_gr >= c->sor * 8)
+		c->rrb_gr = 0;
+	ensure_room(c);
+	recenter(c, 0);
+	frame_rebuild(c);
+	return 0;
+}
+
+int rse_flushrs(struct cpu *c)
+{
+	while (c->ndirty)
+		spill_one(c);
+	return 0;
+}
+
+int rse_loadrs(struct cpu *c)
+{
+	uint64_t bsp = rse_bsp(c), lr = c->ar[AR_RSC] >> 16 & 0x3fff;
+	uint64_t target = bsp - lr;
+	uint64_t want = num_regs(target, bsp);
+
+	if (want > NPHYS_STACKED - c->sof)
+		want = NPHYS_STACKED - c->sof;
+	if (want <= c->ndirty) {
+		c->ndirty = (unsigned)want;
+		c->ar[AR_BSPSTORE] = target;
+		return 0;
+	}
+	recenter(c, (unsigned)want);
+	while (c->ndirty < want)
+		fill_one(c);
+	return 0;
+}
+
+int rse_cover(struct cpu *c)
+{
+	if (!(c->psr & PSR_IC))
+		c->cr[CR_IFS] = cfm_get(c) | 1ull << 63;
+	c->bof += c->sof;
+	c->ndirty += c->sof;
+	c->sof = c->sol = c->sor = 0;
+	c->rrb_gr = c->rrb_fr = c->rrb_pr = 0;
+	recenter(c, 0);
+	frame_rebuild(c);
+	return 0;
+}
+
+/* rfi with IFS.v: the whole interrupted frame comes back from the dirty
+ * partition (or the backing store). */
+int rse_restore_frame(struct cpu *c, uint64_t ifs)
+{
+	unsigned sof = ifs & 127;
+
+	if (sof > 96)
+		sof = 96;
+	recenter(c, sof);
+	while (c->ndirty < sof)
+		fill_one(c);
+	c->ndirty -= sof;
+	c->bof -= sof;
+	cfm_set(c, ifs);
+	frame_rebuild(c);
+	return 0;
+}
+
+void rse_set_bspstore(struct cpu *c, uint64_t v)
+{
+	c->ar[AR_BSPSTORE] = v & ~7ull;
+}
