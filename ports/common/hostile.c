@@ -121,6 +121,15 @@ static void a_priv(struct tctx *t)
         if (arch_priv_probe(i) != -1 || trap_last.count != before + 1)
             t_fail(t, "%s ran", arch_priv_probe_name(i));
     }
+    /* A trap record rewritten to gain privilege (IOPL, ring-0 selectors). */
+    trap_probe_hook = arch_trap_tamper;
+    T_EQ(t, arch_probe_invalid_op(), -1);
+    trap_probe_hook = NULL;
+    for (unsigned i = 0; i < arch_nr_priv_probes(); i++) {
+        unsigned before = trap_last.count;
+        if (arch_priv_probe(i) != -1 || trap_last.count != before + 1)
+            t_fail(t, "%s ran after a tampered trap_return", arch_priv_probe_name(i));
+    }
     struct user_result res;
     for (long i = 0; i < 4; i++) {
         user_run(user_priv, i, &res);

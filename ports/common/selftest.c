@@ -435,6 +435,20 @@ static void t_priv_kernel(struct tctx *t)
     }
 }
 
+/* A context rewritten to gain privilege is sanitized by trap_return. */
+static void t_trap_return_sanitized(struct tctx *t)
+{
+    trap_probe_hook = arch_trap_tamper;
+    T_EQ(t, arch_probe_invalid_op(), -1);
+    T_CHECK(t, trap_probe_hook == NULL, "hook not run");
+    trap_probe_hook = NULL;
+    for (unsigned i = 0; i < arch_nr_priv_probes(); i++) {
+        unsigned before = trap_last.count;
+        if (arch_priv_probe(i) != -1 || trap_last.count != before + 1)
+            t_fail(t, "%s ran after a tampered trap_return", arch_priv_probe_name(i));
+    }
+}
+
 static void t_memory_op(struct tctx *t)
 {
     struct memop_info mi;
@@ -596,6 +610,7 @@ static const struct {
     { "page-fault", t_page_fault },
     { "invalid-op", t_invalid_op },
     { "priv-kernel", t_priv_kernel },
+    { "trap-return-sanitized", t_trap_return_sanitized },
     { "memory-op", t_memory_op },
     { "domctl-access", t_domctl_access },
     { "callbacks", t_callbacks },

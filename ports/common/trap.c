@@ -8,6 +8,7 @@
 #include <port/kernel.h>
 
 struct trap_info trap_last;
+void (*trap_probe_hook)(struct hestia_trap_record *rec);
 unsigned long trap_events, trap_exceptions, trap_syscalls;
 
 static void copy_rec(struct hestia_trap_record *dst, const volatile struct hestia_trap_record *src)
@@ -84,6 +85,11 @@ void port_exception_handler(void)
         trap_last.fault_addr = rec.fault_addr;
         trap_last.pc = pc;
         trap_last.flags = rec.flags;
+        if (trap_probe_hook) {
+            void (*hook)(struct hestia_trap_record *) = trap_probe_hook;
+            trap_probe_hook = NULL;
+            hook(&rec);
+        }
         trap_resume(&rec);
     }
     panic("unexpected %s trap (vector %u) at pc %llx addr %llx err %llx", kind_name(rec.kind),

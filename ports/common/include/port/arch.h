@@ -73,6 +73,11 @@ unsigned arch_nr_priv_probes(void);
 const char *arch_priv_probe_name(unsigned i);
 /* Execute privileged probe i: -1 if it trapped, 0 if it ran (a hole). */
 long arch_priv_probe(unsigned i);
+/*
+ * Rewrite r the way a malicious guest would to gain privilege on return
+ * (x86: IOPL 3, ring-0 selectors); the hypervisor must sanitize it.
+ */
+void arch_trap_tamper(struct hestia_trap_record *r);
 /* Jump to a wild address in kernel mode (must fault): -1. */
 long arch_probe_call(uintptr_t addr);
 

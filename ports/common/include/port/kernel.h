@@ -131,6 +131,8 @@ struct trap_info {
 };
 extern struct trap_info trap_last;
 void trap_init(void);
+/* Tests: called once with the next probe's record before it is resumed. */
+extern void (*trap_probe_hook)(struct hestia_trap_record *rec);
 /* Counters. */
 extern unsigned long trap_events, trap_exceptions, trap_syscalls;
 /* C handlers called by the arch entry code on the entry stack. */
