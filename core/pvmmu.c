@@ -59,7 +59,7 @@ struct hal_as *pvmmu_kernel_space(struct domain *d)
 struct hal_as *pvmmu_current_user_space(struct vcpu *v)
 {
     struct mmu_dom *m = v->domain->mmu;
-    if (!m || v->id >= HESTIA_MAX_VCPUS)
+    if (!m || v->id >= HESTIA_MAX_VCPUS || m->current[v->id] == 0)
         return NULL;
     return pvmmu_space(v->domain, m->current[v->id]);
 }
