@@ -115,6 +115,11 @@ static long con_write(struct vcpu *v, uint64_t count, uint64_t buf)
     return (long)count;
 }
 
+/*
+ * Reads peek under the lock, copy to the guest, then commit: a bad buffer
+ * gets -EFAULT and loses nothing.  (dom0 is the only reader of a ring, a
+ * domain the only reader of its input queue.)
+ */
 static long con_read(struct vcpu *v, uint64_t count, uint64_t buf)
 {
     struct console_dom *c = v->domain->console;
@@ -124,16 +129,19 @@ static long con_read(struct vcpu *v, uint64_t count, uint64_t buf)
     while (done < count) {
         size_t n = 0;
         unsigned long f = spin_lock_irqsave(&console_lock);
-        while (n < CHUNK && done + n < count && c->in_head != c->in_tail) {
-            tmp[n++] = c->in[c->in_head];
-            c->in_head = (c->in_head + 1) % INPUT_SIZE;
+        unsigned head = c->in_head;
+        while (n < CHUNK && done + n < count && head != c->in_tail) {
+            tmp[n++] = c->in[head];
+            head = (head + 1) % INPUT_SIZE;
         }
         spin_unlock_irqrestore(&console_lock, f);
         if (!n)
             break;
-        /* Input is consumed even if the copy fails: the guest asked for it. */
         if (hal_copy_to_guest(v, buf + done, tmp, n))
             return -HESTIA_EFAULT;
+        f = spin_lock_irqsave(&console_lock);
+        c->in_head = head;
+        spin_unlock_irqrestore(&console_lock, f);
         done += n;
     }
     return (long)done;
@@ -151,15 +159,20 @@ static long con_read_ring(struct vcpu *v, struct domain *t, uint64_t count, uint
         /* Bytes overwritten before dom0 read them are lost: skip ahead. */
         if (c->written - c->consumed > CONSOLE_RING_SIZE)
             c->consumed = c->written - CONSOLE_RING_SIZE;
-        while (n < CHUNK && done + n < count && c->consumed < c->written) {
-            tmp[n++] = c->ring[c->consumed % CONSOLE_RING_SIZE];
-            c->consumed++;
+        uint64_t pos = c->consumed;
+        while (n < CHUNK && done + n < count && pos < c->written) {
+            tmp[n++] = c->ring[pos % CONSOLE_RING_SIZE];
+            pos++;
         }
         spin_unlock_irqrestore(&console_lock, f);
         if (!n)
             break;
         if (hal_copy_to_guest(v, buf + done, tmp, n))
             return -HESTIA_EFAULT;
+        f = spin_lock_irqsave(&console_lock);
+        if (c->consumed < pos)
+            c->consumed = pos;
+        spin_unlock_irqrestore(&console_lock, f);
         done += n;
     }
     return (long)done;
