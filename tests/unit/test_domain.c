@@ -421,3 +421,55 @@ TEST_CASE(core_main_without_dom0_panics)
     CHECK(host_exit_status() != 0);
     CHECK(strstr(host_console_output(), "PANIC") != NULL);
 }
+
+TEST_CASE(resume_arms_timer_for_scheduler)
+{
+    h_domain(8, false);
+    h_domain(8, false);
+    struct vcpu *v = NULL;
+    CHECK_EQ(h_resume(&v), HOST_JMP_RUN);
+    /* Two runnable vCPUs: the scheduler wants control back within a slice. */
+    CHECK(host_timer_deadline() != 0);
+    CHECK(host_timer_deadline() <= hal_time_ns() + SCHED_ACCOUNT_PERIOD_NS);
+}
+
+TEST_CASE(idle_until_guest_timer_wakes_blocked_vcpu)
+{
+    struct domain *d = h_domain(8, false);
+    struct vcpu *v = h_vcpu(d);
+    REQUIRE(evtchn_bind_virq_internal(d, VIRQ_TIMER, 0) > 0);
+    v->info->evtchn_upcall_mask = 0;
+    CHECK_EQ(h_call(v, HYPERCALL_set_timer, 5000000, 0, 0, 0, 0), 0);
+    CHECK_EQ(h_call(v, HYPERCALL_sched_op, SCHEDOP_block, 0, 0, 0, 0), 0);
+    CHECK_EQ(v->state, VCPU_BLOCKED);
+    struct vcpu *next = NULL;
+    CHECK_EQ(h_resume(&next), HOST_JMP_RUN);
+    CHECK(next == v);
+    CHECK(hal_time_ns() >= 5000000);
+    CHECK(host_idle_count() >= 1);
+    CHECK_EQ(v->info->evtchn_upcall_pending, 1);
+}
+
+TEST_CASE(blocked_with_nothing_armed_idles_forever)
+{
+    struct domain *d = h_domain(8, false);
+    struct vcpu *v = h_vcpu(d);
+    v->info->evtchn_upcall_mask = 0;
+    CHECK_EQ(h_call(v, HYPERCALL_sched_op, SCHEDOP_block, 0, 0, 0, 0), 0);
+    CHECK_EQ(h_resume(NULL), HOST_JMP_IDLE);
+    CHECK(core_current_vcpu() == NULL);
+}
+
+TEST_CASE(timer_interrupt_while_running_fires_guest_timer)
+{
+    struct domain *d = h_domain(8, false);
+    struct vcpu *v = h_vcpu(d);
+    REQUIRE(evtchn_bind_virq_internal(d, VIRQ_TIMER, 0) > 0);
+    struct vcpu *cur = NULL;
+    CHECK_EQ(h_resume(&cur), HOST_JMP_RUN);
+    CHECK_EQ(h_call(v, HYPERCALL_set_timer, 1000, 0, 0, 0, 0), 0);
+    CHECK_EQ(v->info->evtchn_upcall_pending, 0);
+    host_time_advance(2000);
+    core_timer_interrupt();
+    CHECK_EQ(v->info->evtchn_upcall_pending, 1);
+}
