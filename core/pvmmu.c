@@ -108,7 +108,7 @@ void pvmmu_domain_destroy(struct domain *d)
     struct mmu_dom *m = d->mmu;
     if (!m)
         return;
-    for (unsigned i = 0; i < d->nr_vcpus && i < HESTIA_MAX_VCPUS; i++) {
+    for (unsigned i = 0; i < HESTIA_MAX_VCPUS; i++) {
         m->current[i] = 0;
         if (d->vcpus[i] && d->vcpus[i]->hal)
             hal_vcpu_set_spaces(d->vcpus[i]->hal, m->kernel, NULL);
@@ -315,7 +315,7 @@ static long op_as_destroy(struct domain *d, uint64_t handle)
     struct hal_as *as = m->user[handle - 1];
     m->user[handle - 1] = NULL;
     /* A vCPU must never run on a destroyed space: switch it away first. */
-    for (unsigned i = 0; i < d->nr_vcpus && i < HESTIA_MAX_VCPUS; i++) {
+    for (unsigned i = 0; i < HESTIA_MAX_VCPUS; i++) {
         if (m->current[i] != handle)
             continue;
         m->current[i] = 0;

@@ -311,3 +311,29 @@ TEST_CASE(shared_info_mapping)
     CHECK_EQ(pvmmu_map_frame(d, 0, VA, h, RW), -HESTIA_EINVAL);
     frame_free(h);
 }
+
+TEST_CASE(destroy_space_current_on_other_vcpu)
+{
+    buf_dom = NULL;
+    struct domain *d;
+    REQUIRE(domain_create(32, 2, false, &d) == 0);
+    REQUIRE(d->vcpus[1] != NULL);
+    struct vcpu *v0 = d->vcpus[0], *v1 = d->vcpus[1];
+    struct mmu_op op = {.cmd = MMUOP_as_create};
+    REQUIRE(mmu(d, &op, 1, NULL) == 0);
+    uint64_t h = op.as;
+    /* vCPU 1 switches to it, vCPU 0 destroys it. */
+    op = (struct mmu_op){.cmd = MMUOP_as_switch, .as = h};
+    guest_va_t ova = h_put(d, &op, sizeof(op));
+    CHECK_EQ(h_call(v1, HYPERCALL_mmu_op, ova, 1, 0, 0, 0), 0);
+    CHECK(pvmmu_current_user_space(v1) == pvmmu_space(d, h));
+    CHECK(pvmmu_current_user_space(v0) == NULL);
+    CHECK(v1->hal->user == pvmmu_space(d, h));
+    op = (struct mmu_op){.cmd = MMUOP_as_destroy, .as = h};
+    h_write(d, ova, &op, sizeof(op));
+    CHECK_EQ(h_call(v0, HYPERCALL_mmu_op, ova, 1, 0, 0, 0), 0);
+    CHECK(pvmmu_current_user_space(v1) == NULL);
+    CHECK(v1->hal->user == NULL);
+    CHECK(v1->hal->kernel == pvmmu_kernel_space(d));
+    CHECK_EQ(domain_destroy(d), 0);
+}
