@@ -51,6 +51,13 @@ void ioapic_init(volatile void *base);
 /* Route ISA irq to vector on the boot CPU, edge/high, unmasked. */
 void ioapic_route(unsigned irq, unsigned vector);
 
+/*
+ * Time (pc/time.c): hal_time_*, hal_timer_set on the TSC and the LAPIC
+ * timer at lapic_base; pc_timer_irq() is the PC_VEC_TIMER handler.
+ */
+void pc_time_init(volatile void *lapic_base);
+void pc_timer_irq(void);
+
 #define PC_LAPIC_PHYS 0xfee00000u
 #define PC_IOAPIC_PHYS 0xfec00000u
 
