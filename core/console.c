@@ -17,23 +17,52 @@ struct console_dom {
     char ring[CONSOLE_RING_SIZE];
     uint64_t written;  /* total bytes ever written (ring head) */
     uint64_t consumed; /* how far dom0's read_ring got */
-    bool mid_line;     /* the physical console is inside one of our lines */
     char in[INPUT_SIZE];
     unsigned in_head, in_tail;
 };
 
 static spinlock_t console_lock = SPINLOCK_INIT;
 
+/*
+ * Who owns the physical console's current line: a domain id or OWNER_HYP.
+ * When someone else writes while a line is open, the line is ended first,
+ * so output of different domains never shares a line (the CI runner
+ * reads results line by line).
+ */
+#define OWNER_HYP (-1)
+static int line_owner;
+static bool line_open;
+
 void console_init(void)
 {
     console_lock = (spinlock_t)SPINLOCK_INIT;
+    line_owner = OWNER_HYP;
+    line_open = false;
+}
+
+/* One byte to the physical console on behalf of owner (lock held). */
+static void out(int owner, bool prefixed, char ch)
+{
+    if (line_open && line_owner != owner) {
+        hal_console_putc('\n');
+        line_open = false;
+    }
+    if (!line_open && prefixed) {
+        char pfx[16];
+        int n = snprintf(pfx, sizeof(pfx), "(d%d) ", owner);
+        for (int k = 0; k < n; k++)
+            hal_console_putc(pfx[k]);
+    }
+    hal_console_putc(ch);
+    line_owner = owner;
+    line_open = ch != '\n';
 }
 
 void console_hyp_write(const char *s, size_t len)
 {
     unsigned long f = spin_lock_irqsave(&console_lock);
     for (size_t i = 0; i < len; i++)
-        hal_console_putc(s[i]);
+        out(OWNER_HYP, false, s[i]);
     spin_unlock_irqrestore(&console_lock, f);
 }
 
@@ -64,14 +93,7 @@ static void emit(struct domain *d, const char *s, size_t len)
     for (size_t i = 0; i < len; i++) {
         c->ring[c->written % CONSOLE_RING_SIZE] = s[i];
         c->written++;
-        if (!d->privileged && !c->mid_line) {
-            char pfx[16];
-            int n = snprintf(pfx, sizeof(pfx), "(d%u) ", d->id);
-            for (int k = 0; k < n; k++)
-                hal_console_putc(pfx[k]);
-        }
-        hal_console_putc(s[i]);
-        c->mid_line = s[i] != '\n';
+        out(d->id, !d->privileged, s[i]);
     }
 }
 

@@ -196,3 +196,21 @@ TEST_CASE(domain_destroy_frees_console)
     CHECK_EQ(domain_destroy(d), 0);
     CHECK(mm_free_frames() > before);
 }
+
+TEST_CASE(lines_of_different_domains_never_merge)
+{
+    struct domain *a = h_domain(16, false);
+    struct domain *b = h_domain(16, false);
+    guest_va_t pa = h_put(a, "TEST a PA", 9);
+    guest_va_t pa2 = h_put(a, "SS\n", 3);
+    guest_va_t pb = h_put(b, "TEST b FAIL\n", 12);
+    host_console_clear();
+    CHECK_EQ(con(h_vcpu(a), CONSOLEIO_write, 9, pa, 0), 9);
+    CHECK_EQ(con(h_vcpu(b), CONSOLEIO_write, 12, pb, 0), 12);
+    core_printf("hyp line\n");
+    CHECK_EQ(con(h_vcpu(a), CONSOLEIO_write, 3, pa2, 0), 3);
+    char want[128];
+    snprintf(want, sizeof(want), "(d%u) TEST a PA\n(d%u) TEST b FAIL\nhyp line\n(d%u) SS\n",
+             a->id, b->id, a->id);
+    CHECK_STR(host_console_output(), want);
+}

@@ -238,3 +238,17 @@ TEST_CASE(event_upcall_needs_entry)
     CHECK_EQ(hv->regs[HOST_REG_PC], 0x2222);
     CHECK(!dom->is_shutdown); /* no entry yet is not a crash for events */
 }
+
+TEST_CASE(user_trap_without_kernel_stack_crashes)
+{
+    dom = h_domain(32, false);
+    vc = h_vcpu(dom);
+    hv = core_vcpu_hal(vc);
+    struct hestia_callbacks cb = {EV_ENTRY, EXC_ENTRY, SYS_ENTRY, 0};
+    guest_va_t p = h_put(dom, &cb, sizeof(cb));
+    REQUIRE(h_call(vc, HYPERCALL_set_callbacks, p, 0, 0, 0, 0) == 0);
+    hv->regs[HOST_REG_MODE] = HOST_MODE_USER;
+    core_guest_trap(vc, HESTIA_TRAP_PAGE_FAULT, 14, HESTIA_PF_USER, 0x10);
+    CHECK(dom->is_shutdown);
+    CHECK_EQ(dom->shutdown_reason, SHUTDOWN_crash);
+}
