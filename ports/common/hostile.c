@@ -14,6 +14,7 @@ static const uint64_t wild[] = {
 };
 
 static hestia_domid_t victim;
+void trap_return_wild_check(struct tctx *t);
 
 static void a_map_hypervisor(struct tctx *t)
 {
@@ -252,6 +253,7 @@ void role_hostile(void)
     test_run("iso.foreign-frames", a_foreign_frames);
     test_run("iso.grants", a_grants);
     test_run("iso.privileged-instructions", a_priv);
+    test_run("iso.trap-return-wild", trap_return_wild_check);
     test_run("iso.wild-hypercalls", a_wild_hypercalls);
     test_run("iso.evtchn-unoffered", a_evtchn);
     test_run("iso.exhaust", a_exhaust);

@@ -484,6 +484,39 @@ static void t_trap_return_sanitized(struct tctx *t)
     }
 }
 
+/* trap_return to a wild pc: refused, or the fetch faults back to us. */
+static uint64_t wild_pc;
+static void wild_hook(struct hestia_trap_record *r) { arch_trap_wild_pc(r, wild_pc); }
+
+void trap_return_wild_check(struct tctx *t);
+void trap_return_wild_check(struct tctx *t)
+{
+    static const uint64_t pcs[] = { 0xffff800000100000ull, 0xffffffff80001000ull,
+                                    0x0000800000000000ull, 0x8000000000001000ull, 0x10ull };
+    unsigned nref = 0, nfault = 0;
+    for (unsigned i = 0; i < ARRAY_SIZE(pcs); i++) {
+        unsigned long refused = trap_return_refused;
+        unsigned count = trap_last.count;
+        wild_pc = pcs[i];
+        trap_probe_hook = wild_hook;
+        long r = arch_probe_invalid_op();
+        trap_probe_hook = NULL;
+        bool faulted = trap_last.count == count + 2 && trap_last.pc == pcs[i];
+        if (r != -1 || (trap_return_refused == refused && !faulted))
+            t_fail(t, "pc %llx: r %ld refused %lu faults %u", (unsigned long long)pcs[i], r,
+                   trap_return_refused - refused, trap_last.count - count);
+        nref += trap_return_refused != refused;
+        nfault += faulted;
+    }
+    if (!t->failed)
+        ksnprintf(t->detail, sizeof(t->detail), "%u refused, %u faulted back", nref, nfault);
+}
+
+static void t_trap_return_wild(struct tctx *t)
+{
+    trap_return_wild_check(t);
+}
+
 static void t_memory_op(struct tctx *t)
 {
     struct memop_info mi;
@@ -755,6 +788,7 @@ static const struct {
     { "invalid-op", t_invalid_op },
     { "priv-kernel", t_priv_kernel },
     { "trap-return-sanitized", t_trap_return_sanitized },
+    { "trap-return-wild", t_trap_return_wild },
     { "memory-op", t_memory_op },
     { "domctl-access", t_domctl_access },
     { "domctl-ops", t_domctl_ops },

@@ -109,3 +109,12 @@ void arch_trap_tamper(struct hestia_trap_record *r)
     r->regs[HESTIA_X86_64_REG_CS] = 0x08;         /* a ring-0 code selector */
     r->regs[HESTIA_X86_64_REG_SS] = 0x10;
 }
+
+void arch_trap_wild_pc(struct hestia_trap_record *r, uint64_t pc)
+{
+    /* As if the probe had called pc: the recovery pops one slot. */
+    r->regs[PX_RSP] -= 8;
+    *(volatile uint64_t *)(uintptr_t)r->regs[PX_RSP] = 0;
+    r->regs[PX_RIP] = pc;
+    probe_call_target = pc;
+}

@@ -78,6 +78,11 @@ long arch_priv_probe(unsigned i);
  * (x86: IOPL 3, ring-0 selectors); the hypervisor must sanitize it.
  */
 void arch_trap_tamper(struct hestia_trap_record *r);
+/*
+ * Rewrite r (a probe's record) to continue at the wild address pc, set up
+ * so that the fault there is recovered like arch_probe_call's.
+ */
+void arch_trap_wild_pc(struct hestia_trap_record *r, uint64_t pc);
 /* Jump to a wild address in kernel mode (must fault): -1. */
 long arch_probe_call(uintptr_t addr);
 

@@ -131,8 +131,13 @@ struct trap_info {
 };
 extern struct trap_info trap_last;
 void trap_init(void);
-/* Tests: called once with the next probe's record before it is resumed. */
+/*
+ * Tests: called once with the next probe's record before it is resumed;
+ * if trap_return refuses the rewritten record, trap_return_refused counts
+ * it and the original is resumed.
+ */
 extern void (*trap_probe_hook)(struct hestia_trap_record *rec);
+extern unsigned long trap_return_refused;
 /* Counters. */
 extern unsigned long trap_events, trap_exceptions, trap_syscalls;
 /* C handlers called by the arch entry code on the entry stack. */
