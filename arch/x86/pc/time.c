@@ -14,7 +14,9 @@
 #include <x86/io.h>
 #include <x86/pc.h>
 
-#define CALIBRATE_MS 10
+/* PIT ticks per calibration round (10 ms) and rounds (median taken). */
+#define CALIBRATE_TICKS 11932u
+#define CALIBRATE_ROUNDS 5
 #define NS_PER_SEC 1000000000ull
 /* Console polling backs up the UART interrupt: never sleep longer than this. */
 #define MAX_SLEEP_NS 50000000ull
@@ -99,24 +101,55 @@ void pc_timer_irq(void)
     }
 }
 
+/*
+ * One round: TSC and LAPIC ticks per second, each end point read back to
+ * back with the PIT so that a stall of the emulator between the reads
+ * (plain TCG runs on host time) cannot skew the ratio much.
+ */
+static void calibrate_round(uint64_t *tsc_rate, uint64_t *lapic_rate)
+{
+    pc_pit_start();
+    lapic_timer_start(0xffffffffu);
+    uint16_t p0 = pc_pit_read();
+    uint64_t t0 = rdtsc();
+    uint32_t l0 = lapic_timer_current();
+    uint16_t p1;
+    uint64_t t1;
+    uint32_t l1;
+    do {
+        p1 = pc_pit_read();
+        t1 = rdtsc();
+        l1 = lapic_timer_current();
+    } while ((uint16_t)(p0 - p1) < CALIBRATE_TICKS);
+    lapic_timer_start(0);
+    uint32_t ticks = (uint16_t)(p0 - p1);
+    *tsc_rate = div64((t1 - t0) * PC_PIT_HZ, ticks);
+    *lapic_rate = div64((uint64_t)(l0 - l1) * PC_PIT_HZ, ticks);
+}
+
+static uint64_t median(uint64_t *v, unsigned n)
+{
+    for (unsigned i = 1; i < n; i++)
+        for (unsigned j = i; j > 0 && v[j - 1] > v[j]; j--) {
+            uint64_t t = v[j];
+            v[j] = v[j - 1];
+            v[j - 1] = t;
+        }
+    return v[n / 2];
+}
+
 void pc_time_init(volatile void *lapic_base)
 {
     lapic_init(lapic_base);
-
-    /* Count TSC and LAPIC ticks over CALIBRATE_MS of PIT time. */
-    lapic_timer_start(0xffffffffu);
-    uint64_t t0 = rdtsc();
-    pc_pit_wait_ms(CALIBRATE_MS);
-    uint64_t t1 = rdtsc();
-    uint32_t left = lapic_timer_current();
-    lapic_timer_start(0);
+    uint64_t tr[CALIBRATE_ROUNDS], lr[CALIBRATE_ROUNDS];
+    for (unsigned i = 0; i < CALIBRATE_ROUNDS; i++)
+        calibrate_round(&tr[i], &lr[i]);
     /*
      * Round away the few loop iterations of measuring error (TSC to 1 MHz,
      * LAPIC to 100 kHz): under -icount shift=0 this gives exactly 1 GHz.
      */
-    tsc_hz = div64((t1 - t0) * (1000 / CALIBRATE_MS) + 500000, 1000000) * 1000000;
-    lapic_hz = div64((uint64_t)(0xffffffffu - left) * (1000 / CALIBRATE_MS) + 50000, 100000) *
-               100000;
+    tsc_hz = div64(median(tr, CALIBRATE_ROUNDS) + 500000, 1000000) * 1000000;
+    lapic_hz = div64(median(lr, CALIBRATE_ROUNDS) + 50000, 100000) * 100000;
     if (!tsc_hz || !lapic_hz || lapic_hz >= NS_PER_SEC)
         core_panic("pc: timer calibration failed (tsc %lu kHz, lapic %lu kHz)",
                    (unsigned long)div64(tsc_hz, 1000), (unsigned long)div64(lapic_hz, 1000));
