@@ -186,6 +186,18 @@ static void a_wild_hypercalls(struct tctx *t)
     ksnprintf(t->detail, sizeof(t->detail), "%u calls", calls);
 }
 
+/* Hypercalls with the stack pointer aimed at the hypervisor or nowhere. */
+static void a_wild_stack(struct tctx *t)
+{
+    unsigned long f = irq_save();
+    for (unsigned i = 0; i < ARRAY_SIZE(wild); i++) {
+        long r = arch_hypercall_wild_stack(wild[i]);
+        if (r != HESTIA_ABI_VERSION)
+            t_fail(t, "rsp %llx: %ld", (unsigned long long)wild[i], r);
+    }
+    irq_restore(f);
+}
+
 static void a_evtchn(struct tctx *t)
 {
     /* The victim offered its ports to dom0 only. */
@@ -255,6 +267,7 @@ void role_hostile(void)
     test_run("iso.privileged-instructions", a_priv);
     test_run("iso.trap-return-wild", trap_return_wild_check);
     test_run("iso.wild-hypercalls", a_wild_hypercalls);
+    test_run("iso.hypercall-wild-stack", a_wild_stack);
     test_run("iso.evtchn-unoffered", a_evtchn);
     test_run("iso.exhaust", a_exhaust);
     printk("hostile dom%u: %u passed, %u failed; crashing on purpose\n", start_info->domid,

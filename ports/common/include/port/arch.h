@@ -83,6 +83,8 @@ void arch_trap_tamper(struct hestia_trap_record *r);
  * so that the fault there is recovered like arch_probe_call's.
  */
 void arch_trap_wild_pc(struct hestia_trap_record *r, uint64_t pc);
+/* A null hypercall made with the stack pointer set to sp (events masked). */
+long arch_hypercall_wild_stack(uint64_t sp);
 /* Jump to a wild address in kernel mode (must fault): -1. */
 long arch_probe_call(uintptr_t addr);
 
