@@ -336,7 +336,7 @@ void sched_sleep(struct vcpu *v)
     spin_unlock_irqrestore(&pc->lock, flags);
 }
 
-void sched_yield(struct vcpu *v)
+void sched_yield_vcpu(struct vcpu *v)
 {
     if (v->sched)
         v->sched->yielded = true;
