@@ -13,8 +13,12 @@
 #define INPUT_SIZE 256
 #define CHUNK 128
 
+/*
+ * The ring is its own heap block (exactly one frame) and the rest a small
+ * object, so a domain's console costs 4 KiB + ~512 bytes, not two frames.
+ */
 struct console_dom {
-    char ring[CONSOLE_RING_SIZE];
+    char *ring; /* CONSOLE_RING_SIZE bytes */
     uint64_t written;  /* total bytes ever written (ring head) */
     uint64_t consumed; /* how far dom0's read_ring got */
     char in[INPUT_SIZE];
@@ -68,13 +72,24 @@ void console_hyp_write(const char *s, size_t len)
 
 int console_domain_init(struct domain *d)
 {
-    d->console = core_heap_alloc(sizeof(*d->console));
-    return d->console ? 0 : -HESTIA_ENOMEM;
+    struct console_dom *c = core_heap_alloc(sizeof(*c));
+    if (!c)
+        return -HESTIA_ENOMEM;
+    c->ring = core_heap_alloc(CONSOLE_RING_SIZE);
+    if (!c->ring) {
+        core_heap_free(c);
+        return -HESTIA_ENOMEM;
+    }
+    d->console = c;
+    return 0;
 }
 
 void console_domain_destroy(struct domain *d)
 {
-    core_heap_free(d->console);
+    if (d->console) {
+        core_heap_free(d->console->ring);
+        core_heap_free(d->console);
+    }
     d->console = NULL;
 }
 
