@@ -292,3 +292,72 @@ TEST_CASE(core_hypercall_trap_return_keeps_restored_result)
     core_hypercall(vc, HYPERCALL_trap_return, args);
     CHECK_EQ(core_vcpu_hal(vc)->regs[HOST_REG_RESULT], 0xabcdef);
 }
+
+/* ---- hal/lib/guest_copy_walk.c through the host HAL ---- */
+
+TEST_CASE(guest_copy_across_pages)
+{
+    setup();
+    guest_va_t p = h_buf(dom, 3 * 4096);
+    char src[9000], dst[9000];
+    for (unsigned i = 0; i < sizeof(src); i++)
+        src[i] = (char)(i ^ 0x5a);
+    CHECK_EQ(hal_copy_to_guest(vc, p + 100, src, sizeof(src)), 0);
+    CHECK_EQ(hal_copy_from_guest(vc, dst, p + 100, sizeof(dst)), 0);
+    CHECK(memcmp(src, dst, sizeof(src)) == 0);
+    CHECK_EQ(hal_copy_from_guest(vc, dst, H_VA_UNMAPPED, 0), 0); /* nothing to touch */
+}
+
+TEST_CASE(guest_copy_permissions)
+{
+    setup();
+    guest_va_t ro = h_buf_perms(dom, 4096, MMU_PERM_READ);
+    guest_va_t wo = h_buf_perms(dom, 4096, MMU_PERM_WRITE);
+    guest_va_t xo = h_buf_perms(dom, 4096, MMU_PERM_EXEC);
+    char b[16] = "0123456789abcde";
+    CHECK_EQ(hal_copy_from_guest(vc, b, ro, 16), 0);
+    CHECK_EQ(hal_copy_to_guest(vc, ro, b, 16), -HESTIA_EFAULT);
+    CHECK_EQ(hal_copy_to_guest(vc, wo, b, 16), 0);
+    CHECK_EQ(hal_copy_from_guest(vc, b, wo, 16), -HESTIA_EFAULT);
+    CHECK_EQ(hal_copy_from_guest(vc, b, xo, 16), -HESTIA_EFAULT);
+    CHECK_EQ(hal_copy_to_guest(vc, xo, b, 16), -HESTIA_EFAULT);
+}
+
+TEST_CASE(guest_copy_wraparound_and_hypervisor)
+{
+    setup();
+    char b[32];
+    CHECK_EQ(hal_copy_from_guest(vc, b, ~0ull - 15, 32), -HESTIA_EFAULT);
+    CHECK_EQ(hal_copy_to_guest(vc, ~0ull - 15, b, 32), -HESTIA_EFAULT);
+    CHECK_EQ(hal_copy_from_guest(vc, b, H_VA_HYP, 8), -HESTIA_EFAULT);
+    CHECK_EQ(hal_copy_to_guest(vc, H_VA_NONCANON, b, 8), -HESTIA_EFAULT);
+}
+
+TEST_CASE(guest_copy_sees_current_user_space)
+{
+    setup();
+    /* A user space with one page, made current through mmu_op. */
+    struct mmu_op ops[1] = {{MMUOP_as_create, 0, 0, 0, 0}};
+    guest_va_t p = h_put(dom, ops, sizeof(ops));
+    CHECK_EQ(call(HYPERCALL_mmu_op, p, 1, 0), 0);
+    h_read(dom, ops, p, sizeof(ops));
+    uint64_t as = ops[0].as;
+    CHECK(as != 0);
+    struct mmu_op map[2] = {
+        {MMUOP_map, MMU_PERM_READ | MMU_PERM_WRITE | MMU_PERM_USER, as, 0x10000000, 5},
+        {MMUOP_as_switch, 0, as, 0, 0},
+    };
+    p = h_put(dom, map, sizeof(map));
+    CHECK_EQ(call(HYPERCALL_mmu_op, p, 2, 0), 0);
+    CHECK_EQ(hal_copy_to_guest(vc, 0x10000000, "user", 4), 0);
+    char got[4];
+    CHECK_EQ(gfn_copy_from(dom, got, 5, 0, 4), 0);
+    CHECK(memcmp(got, "user", 4) == 0);
+    /* Hypercalls take pointers into it as well. */
+    CHECK_EQ(call(HYPERCALL_console_io, CONSOLEIO_write, 4, 0x10000000), 4);
+    /* Switched away: gone. */
+    struct mmu_op sw = {MMUOP_as_switch, 0, 0, 0, 0};
+    p = h_put(dom, &sw, sizeof(sw));
+    CHECK_EQ(call(HYPERCALL_mmu_op, p, 1, 0), 0);
+    CHECK_EQ(hal_copy_to_guest(vc, 0x10000000, "user", 4), -HESTIA_EFAULT);
+}
