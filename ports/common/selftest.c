@@ -7,14 +7,15 @@
  */
 #include <port/kernel.h>
 
-#define BAD_PTR_HV 0xffff800000001000ull   /* hypervisor half */
-#define BAD_PTR_NC 0x0000800000000000ull   /* non-canonical on x86_64, unmapped elsewhere */
-#define BAD_PTR_LOW 0x8ull                 /* unmapped page 0 */
+#define BAD_PTR_HV WILD_HV
+#define BAD_PTR_NC WILD_NC
+#define BAD_PTR_LOW ((uintptr_t)8) /* unmapped page 0 */
 
-static const uint64_t bad_ptrs[] = { BAD_PTR_HV, BAD_PTR_NC, BAD_PTR_LOW };
+#define bad_ptrs_init { BAD_PTR_HV, BAD_PTR_NC, BAD_PTR_LOW }
 
 static void t_version(struct tctx *t)
 {
+    const uintptr_t bad_ptrs[] = bad_ptrs_init;
     T_EQ(t, hc_version(VERSION_abi, 0), HESTIA_ABI_VERSION);
     long f = hc_version(VERSION_features, 0);
     T_CHECK(t, f >= 0 && (f & HESTIA_FEAT_PV_MMU) && (f & HESTIA_FEAT_EVTCHN_2L),
@@ -27,7 +28,7 @@ static void t_version(struct tctx *t)
     for (unsigned i = 0; i < sizeof(extra); i++)
         nul |= extra[i] == '\0';
     T_CHECK(t, nul, "VERSION_extra not NUL-terminated");
-    for (unsigned i = 0; i < ARRAY_SIZE(bad_ptrs); i++)
+    for (unsigned i = 0; i < 3; i++)
         T_EQ(t, hc_version(VERSION_extra, (void *)(uintptr_t)bad_ptrs[i]), -HESTIA_EFAULT);
     T_CHECK(t, hc_version(77, 0) < 0, "unknown version cmd accepted");
 }
@@ -41,11 +42,12 @@ static void t_unknown_hypercall(struct tctx *t)
 
 static void t_console(struct tctx *t)
 {
+    const uintptr_t bad_ptrs[] = bad_ptrs_init;
     static const char msg[] = "console: hello from the guest\n";
     T_EQ(t, hc_console(CONSOLEIO_write, sizeof(msg) - 1, msg, DOMID_SELF), sizeof(msg) - 1);
     T_EQ(t, hc_console(CONSOLEIO_write, 0, msg, DOMID_SELF), 0);
     T_EQ(t, hc_console(CONSOLEIO_write, CONSOLEIO_MAX_WRITE + 1, msg, DOMID_SELF), -HESTIA_E2BIG);
-    for (unsigned i = 0; i < ARRAY_SIZE(bad_ptrs); i++)
+    for (unsigned i = 0; i < 3; i++)
         T_EQ(t, hc_console(CONSOLEIO_write, 16, (void *)(uintptr_t)bad_ptrs[i], DOMID_SELF),
              -HESTIA_EFAULT);
     T_CHECK(t, hc_console(99, 1, msg, DOMID_SELF) < 0, "unknown console cmd accepted");
@@ -222,6 +224,7 @@ static void t_evtchn_ipi(struct tctx *t)
 
 static void t_evtchn_errors(struct tctx *t)
 {
+    const uintptr_t bad_ptrs[] = bad_ptrs_init;
     static const uint32_t bad_ports[] = { 0, EVTCHN_MAX_PORTS, EVTCHN_MAX_PORTS + 5, 0xffffffffu };
     for (unsigned i = 0; i < ARRAY_SIZE(bad_ports); i++) {
         T_CHECK(t, evtchn_send(bad_ports[i]) < 0, "send %u accepted", bad_ports[i]);
@@ -236,7 +239,7 @@ static void t_evtchn_errors(struct tctx *t)
     bv.virq = VIRQ_DEBUG;
     bv.vcpu = 99;
     T_CHECK(t, hc_evtchn(EVTCHNOP_bind_virq, &bv) < 0, "bind to vcpu 99");
-    for (unsigned i = 0; i < ARRAY_SIZE(bad_ptrs); i++) {
+    for (unsigned i = 0; i < 3; i++) {
         T_EQ(t, hc_evtchn(EVTCHNOP_send, (void *)(uintptr_t)bad_ptrs[i]), -HESTIA_EFAULT);
         T_EQ(t, hc_evtchn(EVTCHNOP_bind_ipi, (void *)(uintptr_t)bad_ptrs[i]), -HESTIA_EFAULT);
     }
@@ -491,8 +494,7 @@ static void wild_hook(struct hestia_trap_record *r) { arch_trap_wild_pc(r, wild_
 void trap_return_wild_check(struct tctx *t);
 void trap_return_wild_check(struct tctx *t)
 {
-    static const uint64_t pcs[] = { 0xffff800000100000ull, 0xffffffff80001000ull,
-                                    0x0000800000000000ull, 0x8000000000001000ull, 0x10ull };
+    const uint64_t pcs[] = { arch_wild[0], arch_wild[1], arch_wild[2], arch_wild[4], 0x10 };
     unsigned nref = 0, nfault = 0;
     for (unsigned i = 0; i < ARRAY_SIZE(pcs); i++) {
         unsigned long refused = trap_return_refused;
@@ -630,7 +632,7 @@ static void t_domctl_ops(struct tctx *t)
     w.u.write_memory.len = DOMCTL_WRITE_MAX + 1;
     T_EQ(t, hc_domctl(&w), -HESTIA_E2BIG);
     w.u.write_memory.len = 16;
-    w.u.write_memory.buf = 0xffff800000001000ull;
+    w.u.write_memory.buf = BAD_PTR_HV;
     T_EQ(t, hc_domctl(&w), -HESTIA_EFAULT);
     /* start_vcpu: bad vcpu, start info beyond memory, entry outside the window. */
     struct hestia_domctl sv = { .cmd = DOMCTL_start_vcpu,
@@ -643,7 +645,7 @@ static void t_domctl_ops(struct tctx *t)
     sv.u.start_vcpu.start_info_gfn = 64;
     T_CHECK(t, hc_domctl(&sv) < 0, "start info beyond memory");
     sv.u.start_vcpu.start_info_gfn = 1;
-    sv.u.start_vcpu.entry_va = 0xffff800000000000ull;
+    sv.u.start_vcpu.entry_va = BAD_PTR_HV & ~(uint64_t)0xfff;
     T_CHECK(t, hc_domctl(&sv) < 0, "entry in the hypervisor");
     /* Scheduler parameters. */
     struct hestia_domctl sc = { .cmd = DOMCTL_sched_set, .interface_version = HESTIA_ABI_VERSION,

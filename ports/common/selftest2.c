@@ -2,7 +2,7 @@
 /* pv-selftest, part 2: grant tables (granting to ourselves) and user tasks. */
 #include <port/kernel.h>
 
-#define BAD_PTR_HV 0xffff800000001000ull
+#define BAD_PTR_HV WILD_HV
 
 long selftest2_bogus_entry(long arg);
 
@@ -173,7 +173,7 @@ static void t_user_faults(struct tctx *t)
                                    res.fault_kind == HESTIA_TRAP_PRIV_OP),
                 "user privileged op %ld: faulted=%d kind %u", i, res.faulted, res.fault_kind);
     }
-    T_EQ(t, user_run(user_badcall, 0, &res), 0);
+    T_EQ(t, user_run(user_badcall, (long)WILD_HV, &res), 0);
     T_EQ(t, res.exit_code, 7);
     T_CHECK(t, user_run(selftest2_bogus_entry, 0, &res) < 0, "kernel function run as user");
 }

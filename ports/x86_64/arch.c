@@ -43,6 +43,13 @@ void arch_ctx_init(struct arch_ctx *ctx, void *stack_top, void (*fn)(void *), vo
     ctx->r[8] = (uintptr_t)arg;
 }
 
+const uint64_t arch_wild[ARCH_NR_WILD] = {
+    0xffff800000001000ull, /* hypervisor (upper half) */
+    0x0000800000000000ull, /* non-canonical */
+    0xffffffff80000000ull, 0xffffffffffffe000ull, 0x8000000000000000ull,
+    0x00007ffffffff000ull, /* top of the user window: nothing mapped */
+};
+
 struct probe_fix {
     uint64_t fault, fix;
 };

@@ -85,6 +85,13 @@ void arch_trap_tamper(struct hestia_trap_record *r);
 void arch_trap_wild_pc(struct hestia_trap_record *r, uint64_t pc);
 /* A null hypercall made with the stack pointer set to sp (events masked). */
 long arch_hypercall_wild_stack(uint64_t sp);
+/*
+ * Addresses no guest may reach: [0] lies in the hypervisor, [1] is no
+ * valid guest address at all (non-canonical, beyond every window); the
+ * others are more of either kind.  Used by the tests as wild pointers.
+ */
+#define ARCH_NR_WILD 6
+extern const uint64_t arch_wild[ARCH_NR_WILD];
 /* Jump to a wild address in kernel mode (must fault): -1. */
 long arch_probe_call(uintptr_t addr);
 

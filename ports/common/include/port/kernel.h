@@ -16,6 +16,10 @@
 
 #define NORETURN __attribute__((noreturn))
 
+/* Wild pointers for tests (port/arch.h): in the hypervisor, and invalid. */
+#define WILD_HV ((uintptr_t)arch_wild[0])
+#define WILD_NC ((uintptr_t)arch_wild[1])
+
 /* ---- hypercall wrappers ------------------------------------------------ */
 #define HC(nr, a0, a1, a2, a3, a4)                                                   \
     arch_hypercall((nr), (unsigned long)(a0), (unsigned long)(a1), (unsigned long)(a2), \
