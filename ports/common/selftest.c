@@ -166,7 +166,7 @@ static void t_timer_raw(struct tctx *t)
             worst = now - deadline;
     }
     T_CHECK(t, worst < 5000000, "event %llu ns late", (unsigned long long)worst);
-    time_program(0);
+    time_cancel();
     if (!t->failed)
         ksnprintf(t->detail, sizeof(t->detail), "worst lateness %llu ns",
                   (unsigned long long)worst);

@@ -154,8 +154,10 @@ NORETURN void trap_resume(struct hestia_trap_record *rec);
 /* ---- time (time.c) ----------------------------------------------------- */
 uint64_t time_now_ns(void);
 void time_init(void);
-/* Arm the hypervisor one-shot timer for the earliest wanted deadline. */
+/* Make sure the one-shot timer fires no later than deadline (0: none needed). */
 void time_program(uint64_t deadline);
+/* Disarm the timer and forget what was armed. */
+void time_cancel(void);
 
 /* ---- threads (thread.c) ------------------------------------------------ */
 enum thread_state { T_RUNNABLE, T_BLOCKED, T_SLEEPING, T_DEAD };
