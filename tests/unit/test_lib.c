@@ -190,3 +190,28 @@ TEST_CASE(bug_on_panics_with_location)
     CHECK(strstr(host_console_output(), "BUG at") != NULL);
     CHECK(strstr(host_console_output(), "test_lib.c") != NULL);
 }
+
+TEST_CASE(snprintf_decimal_boundaries)
+{
+    /* printf divides 64-bit values with 32-bit steps only: check the seams. */
+    static const unsigned long long vals[] = {
+        0, 9, 10, 65535, 65536, 655359, 4294967295ull, 4294967296ull, 42949672959ull,
+        999999999999ull, 10000000000000000000ull, 18446744073709551614ull,
+    };
+    for (unsigned i = 0; i < ARRAY_SIZE(vals); i++) {
+        char mine[32], ref[32];
+        snprintf(mine, sizeof(mine), "%llu", vals[i]);
+        /* Reference digits computed here with plain 64-bit arithmetic. */
+        unsigned long long v = vals[i];
+        char tmp[32];
+        int n = 0;
+        do {
+            tmp[n++] = (char)('0' + v % 10);
+            v /= 10;
+        } while (v);
+        for (int k = 0; k < n; k++)
+            ref[k] = tmp[n - 1 - k];
+        ref[n] = '\0';
+        CHECK_STR(mine, ref);
+    }
+}
