@@ -215,3 +215,20 @@ TEST_CASE(snprintf_decimal_boundaries)
         CHECK_STR(mine, ref);
     }
 }
+
+TEST_CASE(div64_u32_matches_native)
+{
+    static const unsigned long long ns[] = {0, 1, 99, 4294967295ull, 4294967296ull,
+                                            30000000ull * 65535, 0xffffffffffffffffull,
+                                            0x8000000000000000ull, 123456789012345ull};
+    static const uint32_t ds[] = {1, 3, 10, 100, 65535, 65536, 1000000007u, 0xffffffffu};
+    for (unsigned i = 0; i < ARRAY_SIZE(ns); i++) {
+        for (unsigned k = 0; k < ARRAY_SIZE(ds); k++) {
+            uint32_t rem = 0xdead;
+            uint64_t q = div64_u32(ns[i], ds[k], &rem);
+            CHECK_EQ(q, ns[i] / ds[k]);
+            CHECK_EQ(rem, ns[i] % ds[k]);
+        }
+    }
+    CHECK_EQ(div64_u32(100, 7, NULL), 14);
+}
