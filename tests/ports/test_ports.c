@@ -10,6 +10,7 @@
 #include <port/elf.h>
 #include <port/lib.h>
 #include <port/ring.h>
+#include <port/tsparse.h>
 
 static int failed_cases, case_failed;
 static char detail[256];
@@ -225,6 +226,67 @@ static void t_ring(void)
     CHECK(ring_write(&prod, in, 10) == 0);
 }
 
+static void t_toolstack(void)
+{
+    char out[256];
+    /* Labels: first plain word after the path, else role=, else the base name. */
+    ts_module_label("build/x/hestia-guest demo-a role=demo", 48, out, sizeof(out));
+    CHECK(strcmp(out, "demo-a") == 0);
+    ts_module_label("g role=ping peer=2", 48, out, sizeof(out));
+    CHECK(strcmp(out, "ping") == 0);
+    ts_module_label("/a/b/guest.elf", 48, out, sizeof(out));
+    CHECK(strcmp(out, "guest.elf") == 0);
+    ts_module_label("", 48, out, sizeof(out));
+    CHECK(out[0] == '\0');
+    /* A name cut without a terminator (the loader's 48 bytes). */
+    char cut[8];
+    memcpy(cut, "g domu-x", 8);
+    ts_module_label(cut, sizeof(cut), out, sizeof(out));
+    CHECK(strcmp(out, "domu-x") == 0);
+    /* domU command lines. */
+    ts_domu_cmdline("g ping role=ping peer=2", 48, "port=5 ", out, sizeof(out));
+    CHECK(strcmp(out, "role=ping peer=2 port=5 ") == 0);
+    ts_domu_cmdline("g demo-a", 48, "", out, sizeof(out));
+    CHECK(strcmp(out, "role=demo-a") == 0);
+    ts_domu_cmdline("g domu", 48, "role=demo-b ", out, sizeof(out));
+    CHECK(strcmp(out, "role=demo-b ") == 0);
+    ts_domu_cmdline("g domu", 48, "x=1", out, sizeof(out));
+    CHECK(strcmp(out, "x=1 role=domu") == 0);
+    char tiny[8];
+    size_t n = ts_domu_cmdline("g a=1 b=2 c=3", 48, "d=4", tiny, sizeof(tiny));
+    CHECK(n == strlen(tiny) && n < sizeof(tiny));
+    /* create arguments. */
+    struct ktok tok[8];
+    static struct ts_create_args a;
+    const char *l1 = "mem=8 weight=512 cap=25 role=burner peer=3";
+    unsigned k = ktokenize(l1, strlen(l1), tok, 8);
+    CHECK(ts_parse_create(tok, k, &a) == 0);
+    CHECK(a.mem_bytes == 8u << 20 && a.weight == 512 && a.cap == 25);
+    CHECK(strcmp(a.extra, "role=burner peer=3 ") == 0);
+    const char *l2 = "mem=16M";
+    k = ktokenize(l2, strlen(l2), tok, 8);
+    CHECK(ts_parse_create(tok, k, &a) == 0 && a.mem_bytes == 16u << 20 && a.weight == 0);
+    CHECK(ts_parse_create(tok, 0, &a) == 0 && a.mem_bytes == 4u << 20);
+    const char *bad[] = { "mem=", "mem=0", "weight=x", "cap=1q", "stray", "mem=1T" };
+    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        k = ktokenize(bad[i], strlen(bad[i]), tok, 8);
+        CHECK(ts_parse_create(tok, k, &a) < 0);
+    }
+    /* Scripts. */
+    const char *script = "create a;create b;;list";
+    const char *want[] = { "create a", "create b", "", "list" };
+    size_t pos = 0, len;
+    const char *cmd;
+    unsigned cmds = 0;
+    while (ts_next_command(script, &pos, &cmd, &len)) {
+        CHECK(cmds < 4 && len == strlen(want[cmds]) && !memcmp(cmd, want[cmds], len));
+        cmds++;
+    }
+    CHECK(cmds == 4);
+    pos = 0;
+    CHECK(ts_next_command("", &pos, &cmd, &len) == 0);
+}
+
 int main(void)
 {
     run("printf", t_printf);
@@ -233,5 +295,6 @@ int main(void)
     run("checksum", t_checksum);
     run("elf", t_elf);
     run("ring", t_ring);
+    run("toolstack", t_toolstack);
     return failed_cases ? 1 : 0;
 }
