@@ -400,3 +400,107 @@ TEST_CASE(destroy_queued_domain)
     run_for(100 * MS);
     CHECK(sched_domain_runtime(b) - b0 >= 99 * MS);
 }
+
+/* ---- several physical CPUs ---- */
+
+/*
+ * Play the run loop of ncpu CPUs sharing one clock, calling sched_pick
+ * directly (run.c keeps one "current" per CPU the same way).  Returns the
+ * number of times one vCPU was found on two CPUs at once (must be 0).
+ */
+static unsigned sim_cpus(unsigned ncpu, uint64_t total)
+{
+    struct vcpu *cur[HAL_MAX_CPUS] = {0};
+    uint64_t dl[HAL_MAX_CPUS], start[HAL_MAX_CPUS];
+    uint64_t now = hal_time_ns(), end = now + total;
+    unsigned clashes = 0;
+    for (unsigned c = 0; c < ncpu; c++)
+        dl[c] = start[c] = now;
+    for (;;) {
+        unsigned c = 0;
+        for (unsigned i = 1; i < ncpu; i++)
+            if (dl[i] < dl[c])
+                c = i;
+        now = dl[c] < end ? dl[c] : end;
+        if (now > hal_time_ns())
+            host_time_advance(now - hal_time_ns());
+        struct vcpu *prev = cur[c];
+        uint64_t d = 0;
+        struct vcpu *next = now < end ? sched_pick(c, prev, now, &d) : NULL;
+        if (prev) {
+            prev->runtime_ns += now - start[c];
+            if (prev != next && prev->state == VCPU_RUNNING)
+                prev->state = VCPU_RUNNABLE;
+        }
+        cur[c] = next;
+        start[c] = now;
+        if (next) {
+            next->state = VCPU_RUNNING;
+            for (unsigned i = 0; i < ncpu; i++)
+                if (i != c && cur[i] == next)
+                    clashes++;
+        }
+        dl[c] = d > now ? d : now + MS / 2; /* an idle CPU looks again soon */
+        if (now >= end) {
+            /* Settle the other CPUs' running vCPUs too. */
+            for (unsigned i = 0; i < ncpu; i++)
+                if (cur[i] && i != c)
+                    cur[i]->runtime_ns += now - start[i];
+            return clashes;
+        }
+    }
+}
+
+TEST_CASE(two_cpus_three_equal_domains)
+{
+    sched_init(2);
+    struct domain *d[3];
+    for (unsigned i = 0; i < 3; i++)
+        d[i] = h_domain(64, false);
+    CHECK_EQ(sim_cpus(2, 3000 * MS), 0);
+    /* Placement alone would give one domain a whole CPU; credit balances it. */
+    for (unsigned i = 0; i < 3; i++)
+        CHECK_SHARE((double)sched_domain_runtime(d[i]) / (3000.0 * MS), 2.0 / 3);
+}
+
+TEST_CASE(two_cpus_weights)
+{
+    sched_init(2);
+    struct domain *a = dom_weight(256, 0), *b = dom_weight(256, 0);
+    struct domain *c = dom_weight(512, 0), *e = dom_weight(512, 0);
+    CHECK_EQ(sim_cpus(2, 6000 * MS), 0);
+    double t = 6000.0 * MS;
+    CHECK_SHARE((double)sched_domain_runtime(a) / t, 1.0 / 3);
+    CHECK_SHARE((double)sched_domain_runtime(b) / t, 1.0 / 3);
+    CHECK_SHARE((double)sched_domain_runtime(c) / t, 2.0 / 3);
+    CHECK_SHARE((double)sched_domain_runtime(e) / t, 2.0 / 3);
+}
+
+TEST_CASE(two_cpus_idle_cpu_steals)
+{
+    sched_init(2);
+    struct domain *a = h_domain(64, false), *b = h_domain(64, false), *c = h_domain(64, false);
+    /* a and c sit on CPU 0; b (CPU 1) goes away, leaving CPU 1 empty. */
+    CHECK_EQ(h_vcpu(a)->processor, h_vcpu(c)->processor);
+    REQUIRE(domain_pause(b) == 0);
+    REQUIRE(domain_destroy(b) == 0);
+    CHECK_EQ(sim_cpus(2, 1000 * MS), 0);
+    CHECK_SHARE((double)sched_domain_runtime(a) / (1000.0 * MS), 1.0);
+    CHECK_SHARE((double)sched_domain_runtime(c) / (1000.0 * MS), 1.0);
+}
+
+TEST_CASE(two_cpus_cap_spans_vcpus)
+{
+    sched_init(2);
+    struct domain *d = NULL;
+    REQUIRE(domain_create(64, 2, false, &d) == 0);
+    REQUIRE(domain_start_vcpu(d, 0, 0x1000, 0, 0) == 0);
+    REQUIRE(domain_start_vcpu(d, 1, 0x1000, 0, 0) == 0);
+    REQUIRE(domain_unpause(d) == 0);
+    REQUIRE(sched_set_params(d, 256, 50) == 0);
+    CHECK_EQ(sim_cpus(2, 3000 * MS), 0);
+    /* 50% of one CPU for the whole domain, though it has two vCPUs and two CPUs. */
+    CHECK_SHARE((double)sched_domain_runtime(d) / (3000.0 * MS), 0.5);
+    CHECK_EQ(sched_set_params(d, 256, 201), -HESTIA_EINVAL);
+    CHECK_EQ(sched_set_params(d, 256, 200), 0);
+}
