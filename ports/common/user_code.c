@@ -87,3 +87,16 @@ UTEXT long user_badcall(long arg)
         return -4;
     return 7;
 }
+
+/* Each task sees its own frame at the same address, across switches. */
+UTEXT long user_private(long arg)
+{
+    volatile long *p = (volatile long *)USER_PRIVATE_VA;
+    for (int i = 0; i < 50; i++) {
+        if (*p != arg)
+            return -1;
+        *p = arg;
+        arch_usys(SYS_yield, 0, 0);
+    }
+    return *p == arg ? 0 : -2;
+}

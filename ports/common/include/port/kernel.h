@@ -242,12 +242,16 @@ void user_handle_syscall(struct hestia_trap_record *r);
 NORETURN void user_handle_fault(struct hestia_trap_record *r);
 /* Run fn (a function in the user blob) in a fresh user space until it exits. */
 long user_run(long (*fn)(long), long arg, struct user_result *res);
+/* The same, with frame private_gfn mapped read-write at USER_PRIVATE_VA. */
+#define USER_PRIVATE_VA (USER_BASE + 0x02000000ul)
+long user_run_private(long (*fn)(long), long arg, uint64_t private_gfn, struct user_result *res);
 /* The user-side programs (user_code.c, position independent). */
 long user_hello(long arg);
 long user_fault(long arg);   /* writes to address arg */
 long user_priv(long arg);    /* runs privileged probe arg */
 long user_spin(long arg);    /* burns arg iterations, yielding now and then */
 long user_badcall(long arg); /* unknown syscall and bad pointers */
+long user_private(long arg); /* checks USER_PRIVATE_VA holds arg, yielding */
 void user_entry(long (*fn)(long), long arg);
 
 /* ---- the test framework (test.c) -------------------------------------- */
