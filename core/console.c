@@ -13,39 +13,83 @@
 #define INPUT_SIZE 256
 #define CHUNK 128
 
+/*
+ * The ring is its own heap block (exactly one frame) and the rest a small
+ * object, so a domain's console costs 4 KiB + ~512 bytes, not two frames.
+ */
 struct console_dom {
-    char ring[CONSOLE_RING_SIZE];
+    char *ring; /* CONSOLE_RING_SIZE bytes */
     uint64_t written;  /* total bytes ever written (ring head) */
     uint64_t consumed; /* how far dom0's read_ring got */
-    bool mid_line;     /* the physical console is inside one of our lines */
     char in[INPUT_SIZE];
     unsigned in_head, in_tail;
 };
 
 static spinlock_t console_lock = SPINLOCK_INIT;
 
+/*
+ * Who owns the physical console's current line: a domain id or OWNER_HYP.
+ * When someone else writes while a line is open, the line is ended first,
+ * so output of different domains never shares a line (the CI runner
+ * reads results line by line).
+ */
+#define OWNER_HYP (-1)
+static int line_owner;
+static bool line_open;
+
 void console_init(void)
 {
     console_lock = (spinlock_t)SPINLOCK_INIT;
+    line_owner = OWNER_HYP;
+    line_open = false;
+}
+
+/* One byte to the physical console on behalf of owner (lock held). */
+static void out(int owner, bool prefixed, char ch)
+{
+    if (line_open && line_owner != owner) {
+        hal_console_putc('\n');
+        line_open = false;
+    }
+    if (!line_open && prefixed) {
+        char pfx[16];
+        int n = snprintf(pfx, sizeof(pfx), "(d%d) ", owner);
+        for (int k = 0; k < n; k++)
+            hal_console_putc(pfx[k]);
+    }
+    hal_console_putc(ch);
+    line_owner = owner;
+    line_open = ch != '\n';
 }
 
 void console_hyp_write(const char *s, size_t len)
 {
     unsigned long f = spin_lock_irqsave(&console_lock);
     for (size_t i = 0; i < len; i++)
-        hal_console_putc(s[i]);
+        out(OWNER_HYP, false, s[i]);
     spin_unlock_irqrestore(&console_lock, f);
 }
 
 int console_domain_init(struct domain *d)
 {
-    d->console = core_heap_alloc(sizeof(*d->console));
-    return d->console ? 0 : -HESTIA_ENOMEM;
+    struct console_dom *c = core_heap_alloc(sizeof(*c));
+    if (!c)
+        return -HESTIA_ENOMEM;
+    c->ring = core_heap_alloc(CONSOLE_RING_SIZE);
+    if (!c->ring) {
+        core_heap_free(c);
+        return -HESTIA_ENOMEM;
+    }
+    d->console = c;
+    return 0;
 }
 
 void console_domain_destroy(struct domain *d)
 {
-    core_heap_free(d->console);
+    if (d->console) {
+        core_heap_free(d->console->ring);
+        core_heap_free(d->console);
+    }
     d->console = NULL;
 }
 
@@ -64,14 +108,7 @@ static void emit(struct domain *d, const char *s, size_t len)
     for (size_t i = 0; i < len; i++) {
         c->ring[c->written % CONSOLE_RING_SIZE] = s[i];
         c->written++;
-        if (!d->privileged && !c->mid_line) {
-            char pfx[16];
-            int n = snprintf(pfx, sizeof(pfx), "(d%u) ", d->id);
-            for (int k = 0; k < n; k++)
-                hal_console_putc(pfx[k]);
-        }
-        hal_console_putc(s[i]);
-        c->mid_line = s[i] != '\n';
+        out(d->id, !d->privileged, s[i]);
     }
 }
 
@@ -115,6 +152,11 @@ static long con_write(struct vcpu *v, uint64_t count, uint64_t buf)
     return (long)count;
 }
 
+/*
+ * Reads peek under the lock, copy to the guest, then commit: a bad buffer
+ * gets -EFAULT and loses nothing.  (dom0 is the only reader of a ring, a
+ * domain the only reader of its input queue.)
+ */
 static long con_read(struct vcpu *v, uint64_t count, uint64_t buf)
 {
     struct console_dom *c = v->domain->console;
@@ -124,16 +166,19 @@ static long con_read(struct vcpu *v, uint64_t count, uint64_t buf)
     while (done < count) {
         size_t n = 0;
         unsigned long f = spin_lock_irqsave(&console_lock);
-        while (n < CHUNK && done + n < count && c->in_head != c->in_tail) {
-            tmp[n++] = c->in[c->in_head];
-            c->in_head = (c->in_head + 1) % INPUT_SIZE;
+        unsigned head = c->in_head;
+        while (n < CHUNK && done + n < count && head != c->in_tail) {
+            tmp[n++] = c->in[head];
+            head = (head + 1) % INPUT_SIZE;
         }
         spin_unlock_irqrestore(&console_lock, f);
         if (!n)
             break;
-        /* Input is consumed even if the copy fails: the guest asked for it. */
         if (hal_copy_to_guest(v, buf + done, tmp, n))
             return -HESTIA_EFAULT;
+        f = spin_lock_irqsave(&console_lock);
+        c->in_head = head;
+        spin_unlock_irqrestore(&console_lock, f);
         done += n;
     }
     return (long)done;
@@ -151,15 +196,20 @@ static long con_read_ring(struct vcpu *v, struct domain *t, uint64_t count, uint
         /* Bytes overwritten before dom0 read them are lost: skip ahead. */
         if (c->written - c->consumed > CONSOLE_RING_SIZE)
             c->consumed = c->written - CONSOLE_RING_SIZE;
-        while (n < CHUNK && done + n < count && c->consumed < c->written) {
-            tmp[n++] = c->ring[c->consumed % CONSOLE_RING_SIZE];
-            c->consumed++;
+        uint64_t pos = c->consumed;
+        while (n < CHUNK && done + n < count && pos < c->written) {
+            tmp[n++] = c->ring[pos % CONSOLE_RING_SIZE];
+            pos++;
         }
         spin_unlock_irqrestore(&console_lock, f);
         if (!n)
             break;
         if (hal_copy_to_guest(v, buf + done, tmp, n))
             return -HESTIA_EFAULT;
+        f = spin_lock_irqsave(&console_lock);
+        if (c->consumed < pos)
+            c->consumed = pos;
+        spin_unlock_irqrestore(&console_lock, f);
         done += n;
     }
     return (long)done;

@@ -59,7 +59,7 @@ struct hal_as *pvmmu_kernel_space(struct domain *d)
 struct hal_as *pvmmu_current_user_space(struct vcpu *v)
 {
     struct mmu_dom *m = v->domain->mmu;
-    if (!m || v->id >= HESTIA_MAX_VCPUS)
+    if (!m || v->id >= HESTIA_MAX_VCPUS || m->current[v->id] == 0)
         return NULL;
     return pvmmu_space(v->domain, m->current[v->id]);
 }
@@ -108,7 +108,7 @@ void pvmmu_domain_destroy(struct domain *d)
     struct mmu_dom *m = d->mmu;
     if (!m)
         return;
-    for (unsigned i = 0; i < d->nr_vcpus && i < HESTIA_MAX_VCPUS; i++) {
+    for (unsigned i = 0; i < HESTIA_MAX_VCPUS; i++) {
         m->current[i] = 0;
         if (d->vcpus[i] && d->vcpus[i]->hal)
             hal_vcpu_set_spaces(d->vcpus[i]->hal, m->kernel, NULL);
@@ -315,7 +315,7 @@ static long op_as_destroy(struct domain *d, uint64_t handle)
     struct hal_as *as = m->user[handle - 1];
     m->user[handle - 1] = NULL;
     /* A vCPU must never run on a destroyed space: switch it away first. */
-    for (unsigned i = 0; i < d->nr_vcpus && i < HESTIA_MAX_VCPUS; i++) {
+    for (unsigned i = 0; i < HESTIA_MAX_VCPUS; i++) {
         if (m->current[i] != handle)
             continue;
         m->current[i] = 0;

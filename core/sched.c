@@ -336,7 +336,7 @@ void sched_sleep(struct vcpu *v)
     spin_unlock_irqrestore(&pc->lock, flags);
 }
 
-void sched_yield(struct vcpu *v)
+void sched_yield_vcpu(struct vcpu *v)
 {
     if (v->sched)
         v->sched->yielded = true;
@@ -456,10 +456,13 @@ static void charge(struct sched_vcpu *sv, uint64_t now)
         __atomic_add_fetch(&sd->cap_used, (int64_t)delta, __ATOMIC_RELAXED);
 }
 
-/* Head of the best non-empty queue, parking vCPUs of capped-out domains. */
-static struct sched_vcpu *take_best(struct pcpu *pc)
+/*
+ * Head of the best non-empty queue up to priority class worst, parking
+ * vCPUs of capped-out domains on the way.
+ */
+static struct sched_vcpu *take_best(struct pcpu *pc, int worst)
 {
-    for (int p = SCHED_PRIO_UNDER; p <= SCHED_PRIO_OVER; p++) {
+    for (int p = SCHED_PRIO_UNDER; p <= worst; p++) {
         struct sched_vcpu *sv;
         while ((sv = pc->q[p].head) != NULL) {
             dequeue(pc, sv);
@@ -471,13 +474,22 @@ static struct sched_vcpu *take_best(struct pcpu *pc)
     return NULL;
 }
 
-/* Nothing local: take queued work from another CPU (UNDER first). */
-static struct sched_vcpu *steal(unsigned cpu)
+/*
+ * Take queued work from another CPU: anything (worst = OVER) when this one
+ * has nothing, only UNDER work when this one has only OVER work, so that
+ * credit, not placement, decides who runs.  Called without locks held.
+ */
+static struct sched_vcpu *steal(unsigned cpu, int worst)
 {
     for (unsigned i = 1; i < nr_pcpus; i++) {
         struct pcpu *other = &pcpus[(cpu + i) % nr_pcpus];
+        /* Unlocked peek: a stale answer only costs a missed or empty steal. */
+        if (!__atomic_load_n(&other->q[SCHED_PRIO_UNDER].head, __ATOMIC_RELAXED) &&
+            (worst == SCHED_PRIO_UNDER ||
+             !__atomic_load_n(&other->q[SCHED_PRIO_OVER].head, __ATOMIC_RELAXED)))
+            continue;
         unsigned long flags = spin_lock_irqsave(&other->lock);
-        struct sched_vcpu *sv = take_best(other);
+        struct sched_vcpu *sv = take_best(other, worst);
         if (sv) {
             /* Claim it before dropping the lock so a wake cannot queue it twice. */
             sv->running = true;
@@ -530,10 +542,26 @@ struct vcpu *sched_pick(unsigned cpu, struct vcpu *prev, uint64_t now, uint64_t 
         sv->yielded = false;
     }
     if (!next)
-        next = take_best(pc);
-    spin_unlock_irqrestore(&pc->lock, flags);
-    if (!next)
-        next = steal(cpu);
+        next = take_best(pc, SCHED_PRIO_OVER);
+    if (next && fresh && next->credit <= 0 && nr_pcpus > 1) {
+        /* Only OVER work here: prefer UNDER work queued elsewhere. Claim ours meanwhile. */
+        next->running = true;
+        next->run_start = now;
+        spin_unlock_irqrestore(&pc->lock, flags);
+        struct sched_vcpu *stolen = steal(cpu, SCHED_PRIO_UNDER);
+        if (stolen) {
+            flags = spin_lock_irqsave(&pc->lock);
+            next->running = false;
+            if (next->where == SCHED_NOWHERE && vcpu_runnable(next->v))
+                enqueue(pc, next, false);
+            spin_unlock_irqrestore(&pc->lock, flags);
+            next = stolen;
+        }
+    } else {
+        spin_unlock_irqrestore(&pc->lock, flags);
+        if (!next)
+            next = steal(cpu, SCHED_PRIO_OVER);
+    }
 
     if (next) {
         struct vcpu *v = next->v;

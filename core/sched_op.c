@@ -103,7 +103,7 @@ long do_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
         return -HESTIA_EINVAL;
     switch (cmd) {
     case SCHEDOP_yield:
-        sched_yield(v);
+        sched_yield_vcpu(v);
         return 0;
     case SCHEDOP_block:
         return sched_block(v);

@@ -20,6 +20,8 @@ int trap_deliver(struct vcpu *v, unsigned kind, unsigned arch_vector, uint64_t e
     if (!entry || (rec->flags & TRAP_FLAG_BUSY))
         return -HESTIA_EFAULT;
     bool from_user = hal_vcpu_in_user(v->hal);
+    if (from_user && !v->kernel_stack)
+        return -HESTIA_EFAULT; /* nowhere safe to run the handler */
     hal_vcpu_get_context(v->hal, rec);
     rec->kind = kind;
     rec->arch_vector = arch_vector;

@@ -8,6 +8,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * core's frame allocator poisons free frames under AddressSanitizer; the
+ * simulated machine itself (reset, boot-module loading) writes RAM behind
+ * its back and unpoisons what it touches first.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+void __asan_unpoison_memory_region(void const volatile *addr, size_t size);
+#define UNPOISON(p, n) __asan_unpoison_memory_region((p), (n))
+#else
+#define UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 static unsigned char *ram;
 static jmp_buf *jump_target;
 static bool exited;
@@ -47,6 +59,7 @@ void *host_ram(void)
 void host_reset(void)
 {
     ram_setup();
+    UNPOISON(ram, HOST_RAM_SIZE);
     jump_target = NULL;
     exited = false;
     exit_status = 0;
@@ -82,7 +95,9 @@ int host_boot_add_module(struct hal_boot_info *bi, const void *image, size_t siz
         return -1;
     bi->ram[0].size -= rounded;
     paddr_t base = bi->ram[0].base + bi->ram[0].size;
-    memcpy(ram + (base - (HOST_RAM_BASE_MFN << HAL_PAGE_SHIFT)), image, size);
+    unsigned char *dst = ram + (base - (HOST_RAM_BASE_MFN << HAL_PAGE_SHIFT));
+    UNPOISON(dst, rounded);
+    memcpy(dst, image, size);
     struct hal_boot_module *m = &bi->modules[bi->nr_modules++];
     m->base = base;
     m->size = size;

@@ -32,7 +32,7 @@ void x86_64_start(uint32_t magic, uint32_t mbi)
                 (unsigned long)(uintptr_t)__image_start_phys,
                 (unsigned long)virt_to_phys(__image_end));
     pc_pic_disable();
-    x86_64_time_init();
+    pc_time_init((volatile void *)(DIRECTMAP_BASE + PC_LAPIC_PHYS));
     ioapic_init((volatile void *)(DIRECTMAP_BASE + PC_IOAPIC_PHYS));
     pc_uart_enable_rx_irq();
     core_main(&boot_info);

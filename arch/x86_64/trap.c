@@ -37,7 +37,7 @@ static bool handle_irq(unsigned long vector)
 {
     switch (vector) {
     case PC_VEC_TIMER:
-        x86_64_timer_irq();
+        pc_timer_irq();
         return true;
     case PC_VEC_UART:
         lapic_eoi();

@@ -28,6 +28,24 @@ static void pad(struct out *o, char c, int n)
         put(o, c);
 }
 
+/*
+ * v /= 10, returning the remainder, with 32-bit divisions only: 32-bit
+ * targets would otherwise need libgcc's __udivdi3 / __umoddi3.
+ */
+static unsigned divmod10(uint64_t *v)
+{
+    uint32_t hi = (uint32_t)(*v >> 32), lo = (uint32_t)*v;
+    uint32_t qhi = hi / 10, r = hi % 10;
+    uint32_t mid = (r << 16) | (lo >> 16); /* < 10 << 16: fits, quotient < 1 << 16 */
+    uint32_t qmid = mid / 10;
+    r = mid % 10;
+    uint32_t low = (r << 16) | (lo & 0xffff);
+    uint32_t qlow = low / 10;
+    r = low % 10;
+    *v = ((uint64_t)qhi << 32) | ((uint64_t)qmid << 16) | qlow;
+    return r;
+}
+
 /* Emit one number; neg adds a sign that counts towards the width. */
 static void number(struct out *o, uint64_t v, bool neg, unsigned base, bool upper,
                    int width, int prec, bool left, bool zero, const char *prefix)
@@ -36,8 +54,12 @@ static void number(struct out *o, uint64_t v, bool neg, unsigned base, bool uppe
     char tmp[24];
     int n = 0;
     do {
-        tmp[n++] = digits[v % base];
-        v /= base;
+        if (base == 16) {
+            tmp[n++] = digits[v & 15];
+            v >>= 4;
+        } else {
+            tmp[n++] = digits[divmod10(&v)];
+        }
     } while (v);
     if (prec == 0 && n == 1 && tmp[0] == '0')
         n = 0; /* C: zero with precision 0 prints nothing */

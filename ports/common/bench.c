@@ -17,13 +17,45 @@ static void handler(evtchn_port_t port, void *arg)
 void bench_run(unsigned module);
 void bench_main(void) { bench_run(0); }
 
+/* Baselines measured in the same run: a plain call, a guest thread switch. */
+__attribute__((noinline)) static long native_call(long x)
+{
+    __asm__ volatile("" : "+r"(x));
+    return x + 1;
+}
+
+static volatile int yielders_stop;
+static void yielder(void *arg)
+{
+    (void)arg;
+    while (!yielders_stop)
+        thread_yield();
+}
+
 void bench_run(unsigned module)
 {
     enum { N = 5000 };
     uint64_t t0 = time_now_ns();
+    long acc = 0;
+    for (unsigned i = 0; i < N; i++)
+        acc = native_call(acc);
+    bench_report("native-call", (time_now_ns() - t0) / N, "ns");
+    t0 = time_now_ns();
     for (unsigned i = 0; i < N; i++)
         hc_version(VERSION_abi, 0);
     bench_report("null-hypercall", (time_now_ns() - t0) / N, "ns");
+    yielders_stop = 0;
+    struct thread *y = thread_create("yielder", yielder, NULL);
+    thread_yield();
+    uint64_t sw0 = thread_switches;
+    t0 = time_now_ns();
+    for (unsigned i = 0; i < N; i++)
+        thread_yield();
+    uint64_t sw = thread_switches - sw0;
+    bench_report("guest-thread-switch", sw ? (time_now_ns() - t0) / sw : 0, "ns");
+    yielders_stop = 1;
+    if (y)
+        thread_join(y);
 
     long g = frame_alloc();
     uintptr_t va = kva_alloc(1);

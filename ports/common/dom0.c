@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * dom0: runs a scenario (test=smoke|multi|isolation|bench) or a script
+ * dom0: runs a scenario (test=smoke|selftest|selftest-domu|multi|isolation|
+ * bench) or a script
  * (script=cmd;cmd;..., the last word of the command line: it runs to the
  * end) and then, unless a test ran, the interactive toolstack prompt.  Scenarios build their domUs from the first boot
  * module given to dom0 (module=<label> picks another), with role=... set
@@ -242,6 +243,9 @@ void dom0_main(void)
             bench_run(guest_module);
         else if (ktok_eq(&v, "selftest") || ktok_eq(&v, "pv-selftest"))
             selftest_main();
+        else if (ktok_eq(&v, "selftest-domu"))
+            expect_shutdown("dom0.selftest-domu", spawn("role=selftest", 2048, 0, 0, true),
+                            SHUTDOWN_poweroff, 120 * SEC);
         else
             test_report("dom0.test", TR_FAIL, "unknown test '%.*s'", (int)v.len, v.s);
         return; /* test_done() powers off */

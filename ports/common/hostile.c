@@ -6,30 +6,37 @@
  */
 #include <port/kernel.h>
 
-static const uint64_t wild[] = {
-    0xffff800000000000ull, 0xffffffff80000000ull, 0xffffffffffffe000ull, /* hypervisor */
-    0x0000800000000000ull, 0x8000000000000000ull,                        /* non-canonical */
-    0x0ull, 0x8ull, 0x3ff000ull,                                        /* unmapped low */
-    0x7ffffffff000ull,                                                  /* user top */
-};
+/* arch_wild[] (hypervisor, non-canonical) plus unmapped low addresses. */
+#define NR_WILD (ARCH_NR_WILD + 3)
+static uint64_t wild[NR_WILD];
+
+static void wild_init(void)
+{
+    for (unsigned i = 0; i < ARCH_NR_WILD; i++)
+        wild[i] = arch_wild[i];
+    wild[ARCH_NR_WILD] = 0;
+    wild[ARCH_NR_WILD + 1] = 8;
+    wild[ARCH_NR_WILD + 2] = 0x3ff000;
+}
 
 static hestia_domid_t victim;
+void trap_return_wild_check(struct tctx *t);
 
 static void a_map_hypervisor(struct tctx *t)
 {
     long g = frame_alloc();
     for (unsigned i = 0; i < ARRAY_SIZE(wild); i++) {
-        uint64_t va = wild[i] & ~0xfffull;
+        uintptr_t va = (uintptr_t)wild[i] & ~(uintptr_t)0xfff;
         T_CHECK(t, mmu_map(0, va, (uint64_t)g, MMU_PERM_READ | MMU_PERM_WRITE) < 0,
                 "mapped at %llx", (unsigned long long)va);
         uint64_t v;
         if (va >= 0x1000)
             T_CHECK(t, arch_probe_read(va, &v) < 0, "read %llx", (unsigned long long)va);
-        T_CHECK(t, arch_probe_write(wild[i], 0xbad) < 0, "wrote %llx",
+        T_CHECK(t, arch_probe_write((uintptr_t)wild[i], 0xbad) < 0, "wrote %llx",
                 (unsigned long long)wild[i]);
     }
     /* The shared-info page cannot be made executable elsewhere or unmapped into a hole. */
-    T_CHECK(t, arch_probe_call(0xffff800000100000ull) < 0, "jumped into the hypervisor");
+    T_CHECK(t, arch_probe_call(WILD_HV) < 0, "jumped into the hypervisor");
     frame_free((uint64_t)g);
 }
 
@@ -98,7 +105,8 @@ static void a_grants(struct tctx *t)
         T_EQ(t, gnttab_unmap(va, 0, h), 0);
     }
     /* Into a hypervisor address, into a wild address space, over our own memory. */
-    T_CHECK(t, gnttab_map(victim, 1, 0xffff800000000000ull, 0, true, &h) < 0, "grant at hyp va");
+    T_CHECK(t, gnttab_map(victim, 1, WILD_HV & ~(uintptr_t)0xfff, 0, true, &h) < 0,
+            "grant at hyp va");
     T_CHECK(t, gnttab_map(victim, 1, va, 77, true, &h) < 0, "grant in a bad space");
     T_CHECK(t, gnttab_map(victim, 1, (uintptr_t)__image_start, 0, true, &h) < 0,
             "grant over our own image");
@@ -120,6 +128,15 @@ static void a_priv(struct tctx *t)
         unsigned before = trap_last.count;
         if (arch_priv_probe(i) != -1 || trap_last.count != before + 1)
             t_fail(t, "%s ran", arch_priv_probe_name(i));
+    }
+    /* A trap record rewritten to gain privilege (IOPL, ring-0 selectors). */
+    trap_probe_hook = arch_trap_tamper;
+    T_EQ(t, arch_probe_invalid_op(), -1);
+    trap_probe_hook = NULL;
+    for (unsigned i = 0; i < arch_nr_priv_probes(); i++) {
+        unsigned before = trap_last.count;
+        if (arch_priv_probe(i) != -1 || trap_last.count != before + 1)
+            t_fail(t, "%s ran after a tampered trap_return", arch_priv_probe_name(i));
     }
     struct user_result res;
     for (long i = 0; i < 4; i++) {
@@ -168,12 +185,25 @@ static void a_wild_hypercalls(struct tctx *t)
         T_CHECK(t, HC(HYPERCALL_vcpu_op, b, 0, 0, 0, 0) < 0, "vcpu cmd %lx", b);
         T_CHECK(t, HC(HYPERCALL_vcpu_op, VCPUOP_get_runtime, b, 0, 0, 0) < 0, "vcpu %lx", b);
         T_CHECK(t, HC(HYPERCALL_memory_op, b, 0, 0, 0, 0) < 0, "memory cmd %lx", b);
-        T_CHECK(t, HC(HYPERCALL_set_timer, b + 1, b, 0, 0, 0) < 0 || b < 0x100000000ul,
+        /* A deadline that fits in 64 bits is legal; a larger hi word is not. */
+        T_CHECK(t, HC(HYPERCALL_set_timer, b + 1, b, 0, 0, 0) < 0 || (b >> 16 >> 16) == 0,
                 "timer %lx", b);
         calls += 12;
     }
     HC(HYPERCALL_set_timer, 0, 0, 0, 0, 0);
     ksnprintf(t->detail, sizeof(t->detail), "%u calls", calls);
+}
+
+/* Hypercalls with the stack pointer aimed at the hypervisor or nowhere. */
+static void a_wild_stack(struct tctx *t)
+{
+    unsigned long f = irq_save();
+    for (unsigned i = 0; i < ARRAY_SIZE(wild); i++) {
+        long r = arch_hypercall_wild_stack(wild[i]);
+        if (r != HESTIA_ABI_VERSION)
+            t_fail(t, "rsp %llx: %ld", (unsigned long long)wild[i], r);
+    }
+    irq_restore(f);
 }
 
 static void a_evtchn(struct tctx *t)
@@ -239,11 +269,14 @@ static void a_exhaust(struct tctx *t)
 void role_hostile(void)
 {
     victim = (hestia_domid_t)kcmdline_u64(port_cmdline, "victim", 1);
+    wild_init();
     test_run("iso.map-hypervisor", a_map_hypervisor);
     test_run("iso.foreign-frames", a_foreign_frames);
     test_run("iso.grants", a_grants);
     test_run("iso.privileged-instructions", a_priv);
+    test_run("iso.trap-return-wild", trap_return_wild_check);
     test_run("iso.wild-hypercalls", a_wild_hypercalls);
+    test_run("iso.hypercall-wild-stack", a_wild_stack);
     test_run("iso.evtchn-unoffered", a_evtchn);
     test_run("iso.exhaust", a_exhaust);
     printk("hostile dom%u: %u passed, %u failed; crashing on purpose\n", start_info->domid,

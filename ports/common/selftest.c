@@ -7,14 +7,15 @@
  */
 #include <port/kernel.h>
 
-#define BAD_PTR_HV 0xffff800000001000ull   /* hypervisor half */
-#define BAD_PTR_NC 0x0000800000000000ull   /* non-canonical on x86_64, unmapped elsewhere */
-#define BAD_PTR_LOW 0x8ull                 /* unmapped page 0 */
+#define BAD_PTR_HV WILD_HV
+#define BAD_PTR_NC WILD_NC
+#define BAD_PTR_LOW ((uintptr_t)8) /* unmapped page 0 */
 
-static const uint64_t bad_ptrs[] = { BAD_PTR_HV, BAD_PTR_NC, BAD_PTR_LOW };
+#define bad_ptrs_init { BAD_PTR_HV, BAD_PTR_NC, BAD_PTR_LOW }
 
 static void t_version(struct tctx *t)
 {
+    const uintptr_t bad_ptrs[] = bad_ptrs_init;
     T_EQ(t, hc_version(VERSION_abi, 0), HESTIA_ABI_VERSION);
     long f = hc_version(VERSION_features, 0);
     T_CHECK(t, f >= 0 && (f & HESTIA_FEAT_PV_MMU) && (f & HESTIA_FEAT_EVTCHN_2L),
@@ -27,7 +28,7 @@ static void t_version(struct tctx *t)
     for (unsigned i = 0; i < sizeof(extra); i++)
         nul |= extra[i] == '\0';
     T_CHECK(t, nul, "VERSION_extra not NUL-terminated");
-    for (unsigned i = 0; i < ARRAY_SIZE(bad_ptrs); i++)
+    for (unsigned i = 0; i < 3; i++)
         T_EQ(t, hc_version(VERSION_extra, (void *)(uintptr_t)bad_ptrs[i]), -HESTIA_EFAULT);
     T_CHECK(t, hc_version(77, 0) < 0, "unknown version cmd accepted");
 }
@@ -41,11 +42,12 @@ static void t_unknown_hypercall(struct tctx *t)
 
 static void t_console(struct tctx *t)
 {
+    const uintptr_t bad_ptrs[] = bad_ptrs_init;
     static const char msg[] = "console: hello from the guest\n";
     T_EQ(t, hc_console(CONSOLEIO_write, sizeof(msg) - 1, msg, DOMID_SELF), sizeof(msg) - 1);
     T_EQ(t, hc_console(CONSOLEIO_write, 0, msg, DOMID_SELF), 0);
     T_EQ(t, hc_console(CONSOLEIO_write, CONSOLEIO_MAX_WRITE + 1, msg, DOMID_SELF), -HESTIA_E2BIG);
-    for (unsigned i = 0; i < ARRAY_SIZE(bad_ptrs); i++)
+    for (unsigned i = 0; i < 3; i++)
         T_EQ(t, hc_console(CONSOLEIO_write, 16, (void *)(uintptr_t)bad_ptrs[i], DOMID_SELF),
              -HESTIA_EFAULT);
     T_CHECK(t, hc_console(99, 1, msg, DOMID_SELF) < 0, "unknown console cmd accepted");
@@ -58,6 +60,29 @@ static void t_console(struct tctx *t)
     } else {
         T_EQ(t, hc_console(CONSOLEIO_read_ring, sizeof(buf), (void *)BAD_PTR_HV, 0),
              -HESTIA_EFAULT);
+        /* Our own output ring holds what we printed. */
+        static char ring[CONSOLE_RING_SIZE + 1];
+        long n = hc_console(CONSOLEIO_read_ring, CONSOLE_RING_SIZE, ring, start_info->domid);
+        T_CHECK(t, n > 0 && n <= CONSOLE_RING_SIZE, "read_ring %ld", n);
+        bool found = false;
+        for (long i = 0; n > 0 && i + 11 <= n; i++)
+            found |= kstrneq(ring + i, "pv-selftest", 11);
+        T_CHECK(t, found, "our output is not in our ring");
+        T_CHECK(t, hc_console(CONSOLEIO_read_ring, 16, ring, 999) < 0, "ring of dom999");
+        /* Input queued for ourselves comes back through CONSOLEIO_read. */
+        long w = hc_console(CONSOLEIO_write_input, 3, "xyz", start_info->domid);
+        if (w == 3) {
+            char in[8] = "";
+            long got = 0;
+            for (int i = 0; i < 10 && got < 3; i++) {
+                long k = hc_console(CONSOLEIO_read, 3 - (unsigned long)got, in + got, DOMID_SELF);
+                got += k > 0 ? k : 0;
+            }
+            T_CHECK(t, got == 3 && kstrneq(in, "xyz", 3), "input came back as %ld bytes", got);
+        } else {
+            T_CHECK(t, w < 0, "write_input returned %ld", w);
+        }
+        T_CHECK(t, hc_console(CONSOLEIO_write_input, 1, "q", 999) < 0, "input for dom999");
     }
 }
 
@@ -141,7 +166,7 @@ static void t_timer_raw(struct tctx *t)
             worst = now - deadline;
     }
     T_CHECK(t, worst < 5000000, "event %llu ns late", (unsigned long long)worst);
-    time_program(0);
+    time_cancel();
     if (!t->failed)
         ksnprintf(t->detail, sizeof(t->detail), "worst lateness %llu ns",
                   (unsigned long long)worst);
@@ -199,6 +224,7 @@ static void t_evtchn_ipi(struct tctx *t)
 
 static void t_evtchn_errors(struct tctx *t)
 {
+    const uintptr_t bad_ptrs[] = bad_ptrs_init;
     static const uint32_t bad_ports[] = { 0, EVTCHN_MAX_PORTS, EVTCHN_MAX_PORTS + 5, 0xffffffffu };
     for (unsigned i = 0; i < ARRAY_SIZE(bad_ports); i++) {
         T_CHECK(t, evtchn_send(bad_ports[i]) < 0, "send %u accepted", bad_ports[i]);
@@ -213,7 +239,7 @@ static void t_evtchn_errors(struct tctx *t)
     bv.virq = VIRQ_DEBUG;
     bv.vcpu = 99;
     T_CHECK(t, hc_evtchn(EVTCHNOP_bind_virq, &bv) < 0, "bind to vcpu 99");
-    for (unsigned i = 0; i < ARRAY_SIZE(bad_ptrs); i++) {
+    for (unsigned i = 0; i < 3; i++) {
         T_EQ(t, hc_evtchn(EVTCHNOP_send, (void *)(uintptr_t)bad_ptrs[i]), -HESTIA_EFAULT);
         T_EQ(t, hc_evtchn(EVTCHNOP_bind_ipi, (void *)(uintptr_t)bad_ptrs[i]), -HESTIA_EFAULT);
     }
@@ -268,6 +294,18 @@ static void t_evtchn_loopback(struct tctx *t)
 static void t_sched_ops(struct tctx *t)
 {
     T_EQ(t, hc_sched(SCHEDOP_yield, 0), 0);
+    /* block returns at once while an event is pending (here: masked upcall). */
+    long ip = evtchn_bind_ipi(NULL, NULL);
+    if (ip > 0) {
+        evtchn_unmask((evtchn_port_t)ip);
+        unsigned long f = irq_save();
+        evtchn_send((evtchn_port_t)ip);
+        uint64_t t0 = time_now_ns();
+        T_EQ(t, hc_sched(SCHEDOP_block, 0), 0);
+        T_CHECK(t, time_now_ns() - t0 < 50000000, "block slept with an event pending");
+        irq_restore(f);
+        evtchn_close((evtchn_port_t)ip);
+    }
     T_EQ(t, hc_sched(99, 0), -HESTIA_ENOSYS);
     T_EQ(t, hc_sched(SCHEDOP_shutdown, SHUTDOWN_MAX + 1), -HESTIA_EINVAL);
     T_EQ(t, hc_sched(SCHEDOP_poll, BAD_PTR_HV), -HESTIA_EFAULT);
@@ -435,6 +473,52 @@ static void t_priv_kernel(struct tctx *t)
     }
 }
 
+/* A context rewritten to gain privilege is sanitized by trap_return. */
+static void t_trap_return_sanitized(struct tctx *t)
+{
+    trap_probe_hook = arch_trap_tamper;
+    T_EQ(t, arch_probe_invalid_op(), -1);
+    T_CHECK(t, trap_probe_hook == NULL, "hook not run");
+    trap_probe_hook = NULL;
+    for (unsigned i = 0; i < arch_nr_priv_probes(); i++) {
+        unsigned before = trap_last.count;
+        if (arch_priv_probe(i) != -1 || trap_last.count != before + 1)
+            t_fail(t, "%s ran after a tampered trap_return", arch_priv_probe_name(i));
+    }
+}
+
+/* trap_return to a wild pc: refused, or the fetch faults back to us. */
+static uint64_t wild_pc;
+static void wild_hook(struct hestia_trap_record *r) { arch_trap_wild_pc(r, wild_pc); }
+
+void trap_return_wild_check(struct tctx *t);
+void trap_return_wild_check(struct tctx *t)
+{
+    const uint64_t pcs[] = { arch_wild[0], arch_wild[1], arch_wild[2], arch_wild[4], 0x10 };
+    unsigned nref = 0, nfault = 0;
+    for (unsigned i = 0; i < ARRAY_SIZE(pcs); i++) {
+        unsigned long refused = trap_return_refused;
+        unsigned count = trap_last.count;
+        wild_pc = pcs[i];
+        trap_probe_hook = wild_hook;
+        long r = arch_probe_invalid_op();
+        trap_probe_hook = NULL;
+        bool faulted = trap_last.count == count + 2 && trap_last.pc == pcs[i];
+        if (r != -1 || (trap_return_refused == refused && !faulted))
+            t_fail(t, "pc %llx: r %ld refused %lu faults %u", (unsigned long long)pcs[i], r,
+                   trap_return_refused - refused, trap_last.count - count);
+        nref += trap_return_refused != refused;
+        nfault += faulted;
+    }
+    if (!t->failed)
+        ksnprintf(t->detail, sizeof(t->detail), "%u refused, %u faulted back", nref, nfault);
+}
+
+static void t_trap_return_wild(struct tctx *t)
+{
+    trap_return_wild_check(t);
+}
+
 static void t_memory_op(struct tctx *t)
 {
     struct memop_info mi;
@@ -490,6 +574,115 @@ static void t_domctl_access(struct tctx *t)
     }
     T_EQ(t, hc_domctl((struct hestia_domctl *)BAD_PTR_HV),
          (start_info->flags & SIF_PRIVILEGED) ? -HESTIA_EFAULT : -HESTIA_EPERM);
+}
+
+/* dom0 only: every domctl on a scratch domain, with its error paths. */
+static void t_domctl_ops(struct tctx *t)
+{
+    if (!(start_info->flags & SIF_PRIVILEGED)) {
+        t->skipped = 1;
+        kstrlcpy(t->detail, "not dom0", sizeof(t->detail));
+        return;
+    }
+    struct hestia_domctl d = { .cmd = DOMCTL_create, .interface_version = HESTIA_ABI_VERSION };
+    d.u.create.nr_pages = 0;
+    d.u.create.max_vcpus = 1;
+    T_EQ(t, hc_domctl(&d), -HESTIA_EINVAL);
+    d.u.create.nr_pages = DOMCTL_MAX_PAGES + 1;
+    T_EQ(t, hc_domctl(&d), -HESTIA_EINVAL);
+    d.u.create.nr_pages = 64;
+    d.u.create.max_vcpus = HESTIA_MAX_VCPUS + 1;
+    T_EQ(t, hc_domctl(&d), -HESTIA_EINVAL);
+    d.u.create.max_vcpus = 1;
+    d.u.create.flags = DOMCTL_CREATE_PRIVILEGED;
+    T_EQ(t, hc_domctl(&d), -HESTIA_EPERM);
+    d.u.create.flags = 0;
+    d.u.create.weight = DOMCTL_WEIGHT_MAX + 1;
+    T_EQ(t, hc_domctl(&d), -HESTIA_EINVAL);
+    d.u.create.weight = 0;
+    T_EQ(t, hc_domctl(&d), 0);
+    hestia_domid_t dom = d.domid;
+    T_CHECK(t, dom != start_info->domid && dom < HESTIA_MAX_DOMAINS, "new domid %u", dom);
+    struct hestia_domctl q = { .cmd = DOMCTL_getinfo, .interface_version = HESTIA_ABI_VERSION,
+                               .domid = dom };
+    T_EQ(t, hc_domctl(&q), 0);
+    T_EQ(t, q.domid, dom);
+    T_EQ(t, q.u.info.state, DOMSTATE_paused);
+    T_EQ(t, q.u.info.nr_pages, 64);
+    T_EQ(t, q.u.info.cpu_time_ns, 0);
+    /* write_memory: in range, beyond the end, too large, bad source. */
+    static const char data[] = "hello, new domain";
+    struct hestia_domctl w = { .cmd = DOMCTL_write_memory,
+                               .interface_version = HESTIA_ABI_VERSION, .domid = dom };
+    w.u.write_memory.buf = (uintptr_t)data;
+    w.u.write_memory.gfn = 3;
+    w.u.write_memory.offset = 4090; /* crosses into gfn 4 */
+    w.u.write_memory.len = sizeof(data);
+    T_EQ(t, hc_domctl(&w), 0);
+    w.u.write_memory.gfn = 64;
+    T_CHECK(t, hc_domctl(&w) < 0, "write beyond the memory");
+    w.u.write_memory.gfn = 63;
+    w.u.write_memory.offset = 4090;
+    T_CHECK(t, hc_domctl(&w) < 0, "write across the end of the memory");
+    w.u.write_memory.gfn = ~0ull;
+    w.u.write_memory.offset = 0;
+    T_CHECK(t, hc_domctl(&w) < 0, "write at gfn ~0");
+    w.u.write_memory.gfn = 0;
+    w.u.write_memory.offset = 0;
+    w.u.write_memory.len = DOMCTL_WRITE_MAX + 1;
+    T_EQ(t, hc_domctl(&w), -HESTIA_E2BIG);
+    w.u.write_memory.len = 16;
+    w.u.write_memory.buf = BAD_PTR_HV;
+    T_EQ(t, hc_domctl(&w), -HESTIA_EFAULT);
+    /* start_vcpu: bad vcpu, start info beyond memory, entry outside the window. */
+    struct hestia_domctl sv = { .cmd = DOMCTL_start_vcpu,
+                                .interface_version = HESTIA_ABI_VERSION, .domid = dom };
+    sv.u.start_vcpu.vcpu = 5;
+    sv.u.start_vcpu.entry_va = virt_base + 0x100000;
+    sv.u.start_vcpu.stack_va = virt_base + 0x2000;
+    T_CHECK(t, hc_domctl(&sv) < 0, "start of vcpu 5");
+    sv.u.start_vcpu.vcpu = 0;
+    sv.u.start_vcpu.start_info_gfn = 64;
+    T_CHECK(t, hc_domctl(&sv) < 0, "start info beyond memory");
+    sv.u.start_vcpu.start_info_gfn = 1;
+    sv.u.start_vcpu.entry_va = BAD_PTR_HV & ~(uint64_t)0xfff;
+    T_CHECK(t, hc_domctl(&sv) < 0, "entry in the hypervisor");
+    /* Scheduler parameters. */
+    struct hestia_domctl sc = { .cmd = DOMCTL_sched_set, .interface_version = HESTIA_ABI_VERSION,
+                                .domid = dom };
+    sc.u.sched.weight = 0;
+    T_EQ(t, hc_domctl(&sc), -HESTIA_EINVAL);
+    sc.u.sched.weight = 700;
+    sc.u.sched.cap = 30;
+    T_EQ(t, hc_domctl(&sc), 0);
+    sc.cmd = DOMCTL_sched_get;
+    sc.u.sched.weight = sc.u.sched.cap = 0;
+    T_EQ(t, hc_domctl(&sc), 0);
+    T_CHECK(t, sc.u.sched.weight == 700 && sc.u.sched.cap == 30, "sched_get %u/%u",
+            sc.u.sched.weight, sc.u.sched.cap);
+    /* Pause/unpause state machine, then destroy. */
+    struct hestia_domctl pc = { .cmd = DOMCTL_pause, .interface_version = HESTIA_ABI_VERSION,
+                                .domid = dom };
+    T_EQ(t, hc_domctl(&pc), -HESTIA_EALREADY);
+    pc.cmd = DOMCTL_unpause;
+    T_EQ(t, hc_domctl(&pc), 0);
+    T_EQ(t, hc_domctl(&pc), -HESTIA_EALREADY);
+    pc.cmd = DOMCTL_pause;
+    T_EQ(t, hc_domctl(&pc), 0);
+    pc.domid = start_info->domid;
+    T_EQ(t, hc_domctl(&pc), -HESTIA_EINVAL);
+    pc.cmd = DOMCTL_destroy;
+    T_EQ(t, hc_domctl(&pc), -HESTIA_EINVAL);
+    pc.domid = dom;
+    T_EQ(t, hc_domctl(&pc), 0);
+    q.domid = dom;
+    long r = hc_domctl(&q);
+    T_CHECK(t, r < 0 || q.domid != dom, "destroyed domain still listed");
+    pc.domid = 999;
+    T_EQ(t, hc_domctl(&pc), -HESTIA_ESRCH);
+    pc.cmd = 99;
+    pc.domid = DOMID_SELF;
+    T_EQ(t, hc_domctl(&pc), -HESTIA_ENOSYS);
 }
 
 static void t_callbacks(struct tctx *t)
@@ -596,8 +789,11 @@ static const struct {
     { "page-fault", t_page_fault },
     { "invalid-op", t_invalid_op },
     { "priv-kernel", t_priv_kernel },
+    { "trap-return-sanitized", t_trap_return_sanitized },
+    { "trap-return-wild", t_trap_return_wild },
     { "memory-op", t_memory_op },
     { "domctl-access", t_domctl_access },
+    { "domctl-ops", t_domctl_ops },
     { "callbacks", t_callbacks },
     { "threads", t_threads },
 };

@@ -2,7 +2,7 @@
 /* pv-selftest, part 2: grant tables (granting to ourselves) and user tasks. */
 #include <port/kernel.h>
 
-#define BAD_PTR_HV 0xffff800000001000ull
+#define BAD_PTR_HV WILD_HV
 
 long selftest2_bogus_entry(long arg);
 
@@ -173,7 +173,7 @@ static void t_user_faults(struct tctx *t)
                                    res.fault_kind == HESTIA_TRAP_PRIV_OP),
                 "user privileged op %ld: faulted=%d kind %u", i, res.faulted, res.fault_kind);
     }
-    T_EQ(t, user_run(user_badcall, 0, &res), 0);
+    T_EQ(t, user_run(user_badcall, (long)WILD_HV, &res), 0);
     T_EQ(t, res.exit_code, 7);
     T_CHECK(t, user_run(selftest2_bogus_entry, 0, &res) < 0, "kernel function run as user");
 }
@@ -197,6 +197,47 @@ static void t_user_threads(struct tctx *t)
     thread_join(b);
     T_CHECK(t, !r1.faulted && !r2.faulted && r1.exit_code == 0 && r2.exit_code == 0,
             "results %ld/%d %ld/%d", r1.exit_code, r1.faulted, r2.exit_code, r2.faulted);
+}
+
+struct priv_job {
+    long value;
+    uint64_t gfn;
+    struct user_result res;
+    long r;
+};
+
+static void priv_thread(void *arg)
+{
+    struct priv_job *j = arg;
+    j->r = user_run_private(user_private, j->value, j->gfn, &j->res);
+}
+
+/* Two user spaces map different frames at one address; switching keeps them apart. */
+static void t_user_spaces(struct tctx *t)
+{
+    static struct priv_job jobs[2];
+    struct thread *th[2];
+    for (int i = 0; i < 2; i++) {
+        long g = frame_alloc();
+        if (g < 0) {
+            t_fail(t, "no frame");
+            return;
+        }
+        jobs[i].value = 1000 + i;
+        jobs[i].gfn = (uint64_t)g;
+        *(volatile long *)gfn_to_va((uint64_t)g) = jobs[i].value;
+        th[i] = thread_create("user-priv", priv_thread, &jobs[i]);
+    }
+    for (int i = 0; i < 2; i++) {
+        if (th[i])
+            thread_join(th[i]);
+        T_CHECK(t, jobs[i].r == 0 && !jobs[i].res.faulted && jobs[i].res.exit_code == 0,
+                "task %d: r %ld faulted %d exit %ld", i, jobs[i].r, jobs[i].res.faulted,
+                jobs[i].res.exit_code);
+        T_CHECK(t, jobs[i].res.syscalls >= 50, "task %d made %u syscalls", i,
+                jobs[i].res.syscalls);
+        frame_free(jobs[i].gfn);
+    }
 }
 
 static void t_user_as_limit(struct tctx *t)
@@ -227,5 +268,6 @@ void selftest2_run(void)
     test_run("pv.user-hello", t_user_hello);
     test_run("pv.user-faults", t_user_faults);
     test_run("pv.user-threads", t_user_threads);
+    test_run("pv.user-spaces", t_user_spaces);
     test_run("pv.user-as-limit", t_user_as_limit);
 }

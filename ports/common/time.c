@@ -42,6 +42,12 @@ static void timer_event(evtchn_port_t port, void *arg)
     threads_timer(time_now_ns());
 }
 
+void time_cancel(void)
+{
+    programmed = 0;
+    hc_set_timer(0);
+}
+
 void time_init(void)
 {
     long r = evtchn_bind_virq(VIRQ_TIMER, timer_event, NULL);
@@ -49,9 +55,13 @@ void time_init(void)
         panic("bind VIRQ_TIMER: %ld", r);
 }
 
+/*
+ * Lazy: an armed timer that fires no later than wanted is kept (its event
+ * just re-evaluates), so switching threads rarely costs a hypercall.
+ */
 void time_program(uint64_t deadline)
 {
-    if (deadline == programmed)
+    if (!deadline || (programmed && programmed <= deadline))
         return;
     programmed = deadline;
     long r = hc_set_timer(deadline);

@@ -9,6 +9,7 @@
  */
 #include <port/elf.h>
 #include <port/toolstack.h>
+#include <port/tsparse.h>
 
 static volatile int dom_exc_flag;
 
@@ -32,31 +33,7 @@ void ts_init(void)
 
 static void module_label(const struct start_module *m, char *out, size_t size)
 {
-    struct ktok toks[12], v;
-    unsigned n = ktokenize(m->name, sizeof(m->name), toks, 12);
-    out[0] = '\0';
-    for (unsigned i = 1; i < n; i++) {
-        bool key = false;
-        for (size_t j = 0; j < toks[i].len; j++)
-            key |= toks[i].s[j] == '=';
-        if (!key) {
-            ksnprintf(out, size, "%.*s", (int)toks[i].len, toks[i].s);
-            return;
-        }
-    }
-    for (unsigned i = 1; i < n; i++) {
-        if (ktok_key(&toks[i], "role", &v)) {
-            ksnprintf(out, size, "%.*s", (int)v.len, v.s);
-            return;
-        }
-    }
-    if (n) {
-        size_t s = 0;
-        for (size_t j = 0; j < toks[0].len; j++)
-            if (toks[0].s[j] == '/')
-                s = j + 1;
-        ksnprintf(out, size, "%.*s", (int)(toks[0].len - s), toks[0].s + s);
-    }
+    ts_module_label(m->name, sizeof(m->name), out, size);
 }
 
 long ts_find_module(const char *label, size_t len)
@@ -71,6 +48,12 @@ long ts_find_module(const char *label, size_t len)
         if (kstrlen(l) == len && kstrneq(l, label, len))
             return i;
     }
+    /*
+     * The loader's string is cut at 47 bytes including the image path, so
+     * a label can be lost: a single module whose name was cut is taken.
+     */
+    if (n == 1 && kstrlen(start_info->modules[0].name) + 1 >= sizeof(start_info->modules[0].name))
+        return 0;
     return -HESTIA_ENOENT;
 }
 
@@ -159,27 +142,8 @@ long ts_domain_load(hestia_domid_t domid, unsigned mod, const char *extra)
     for (size_t i = 0; i < sizeof(si); i++)
         ((char *)&si)[i] = 0;
     si.first_free_gfn = si_gfn + 2;
-    /* The module's own key=value words, then the extra ones. */
-    struct ktok toks[12];
-    unsigned n = ktokenize(m->name, sizeof(m->name), toks, 12);
-    size_t pos = 0;
-    for (unsigned i = 1; i < n; i++) {
-        bool key = false;
-        for (size_t j = 0; j < toks[i].len; j++)
-            key |= toks[i].s[j] == '=';
-        if (key && pos + toks[i].len + 2 < sizeof(si.cmdline))
-            pos += (size_t)ksnprintf(si.cmdline + pos, sizeof(si.cmdline) - pos, "%.*s ",
-                                     (int)toks[i].len, toks[i].s);
-    }
-    if (extra)
-        pos += (size_t)ksnprintf(si.cmdline + pos, sizeof(si.cmdline) - pos, "%s", extra);
-    /* No role anywhere: the module's label is the role ("demo-a" -> demo). */
-    struct ktok rv;
-    if (!kcmdline_get(si.cmdline, "role", &rv) && pos < sizeof(si.cmdline)) {
-        char label[48];
-        module_label(m, label, sizeof(label));
-        ksnprintf(si.cmdline + pos, sizeof(si.cmdline) - pos, " role=%s", label);
-    }
+    /* The module's own key=value words, then the extra ones, then a role. */
+    ts_domu_cmdline(m->name, sizeof(m->name), extra, si.cmdline, sizeof(si.cmdline));
     r = write_mem(domid, si_gfn, 0, &si, sizeof(si));
     if (r < 0)
         return r;

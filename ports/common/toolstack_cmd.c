@@ -5,6 +5,7 @@
  * commands).  `console <dom>` forwards keys to a domU until Ctrl-].
  */
 #include <port/toolstack.h>
+#include <port/tsparse.h>
 
 #define CTRL_RBRACKET 0x1d
 
@@ -38,31 +39,13 @@ static long cmd_create(struct ktok *tok, unsigned n)
         printk("no module '%.*s' (try: modules)\n", (int)tok[1].len, tok[1].s);
         return mod;
     }
-    uint64_t mem = TS_DEFAULT_PAGES * (uint64_t)HESTIA_PAGE_SIZE, weight = 0, cap = 0;
-    char extra[START_CMDLINE_SIZE] = "";
-    size_t pos = 0;
-    for (unsigned i = 2; i < n; i++) {
-        struct ktok v;
-        if (ktok_key(&tok[i], "mem", &v)) {
-            if (kparse_u64(v.s, v.len, &mem))
-                return -HESTIA_EINVAL;
-            if (mem < (1u << 20)) /* a bare number is MiB */
-                mem <<= 20;
-        } else if (ktok_key(&tok[i], "weight", &v)) {
-            if (kparse_u64(v.s, v.len, &weight))
-                return -HESTIA_EINVAL;
-        } else if (ktok_key(&tok[i], "cap", &v)) {
-            if (kparse_u64(v.s, v.len, &cap))
-                return -HESTIA_EINVAL;
-        } else if (pos + tok[i].len + 2 < sizeof(extra)) {
-            pos += (size_t)ksnprintf(extra + pos, sizeof(extra) - pos, "%.*s ",
-                                     (int)tok[i].len, tok[i].s);
-        }
-    }
-    long dom = ts_domain_new(mem / HESTIA_PAGE_SIZE, (uint32_t)weight, (uint32_t)cap);
+    static struct ts_create_args a;
+    if (ts_parse_create(tok + 2, n - 2, &a) < 0)
+        return -HESTIA_EINVAL;
+    long dom = ts_domain_new(a.mem_bytes / HESTIA_PAGE_SIZE, (uint32_t)a.weight, (uint32_t)a.cap);
     if (dom < 0)
         return dom;
-    long r = ts_domain_load((hestia_domid_t)dom, (unsigned)mod, extra);
+    long r = ts_domain_load((hestia_domid_t)dom, (unsigned)mod, a.extra);
     if (r >= 0)
         r = ts_unpause((hestia_domid_t)dom);
     if (r < 0) {
@@ -170,14 +153,12 @@ static long run_one(const char *s, size_t len)
 long ts_command(const char *line)
 {
     long last = 0;
-    size_t len = kstrlen(line), start = 0;
-    for (size_t i = 0; i <= len; i++) {
-        if (i == len || line[i] == ';') {
-            long r = run_one(line + start, i - start);
-            if (r < 0)
-                last = r;
-            start = i + 1;
-        }
+    size_t pos = 0, len;
+    const char *cmd;
+    while (ts_next_command(line, &pos, &cmd, &len)) {
+        long r = run_one(cmd, len);
+        if (r < 0)
+            last = r;
     }
     return last;
 }

@@ -27,6 +27,11 @@ static bool user_range_ok(uint64_t va, uint64_t len)
 
 long user_run(long (*fn)(long), long arg, struct user_result *res)
 {
+    return user_run_private(fn, arg, ~0ull, res);
+}
+
+long user_run_private(long (*fn)(long), long arg, uint64_t private_gfn, struct user_result *res)
+{
     if ((char *)fn < __user_start || (char *)fn >= __user_data)
         return -HESTIA_EINVAL;
     struct utask task = { .res = res };
@@ -51,6 +56,9 @@ long user_run(long (*fn)(long), long arg, struct user_result *res)
         mmu_add(&b, MMUOP_map, task.as,
                 USER_STACK_TOP - (uint64_t)(USER_STACK_PAGES - i) * HESTIA_PAGE_SIZE,
                 (uint64_t)stack + i, MMU_PERM_USER | MMU_PERM_READ | MMU_PERM_WRITE);
+    if (private_gfn != ~0ull)
+        mmu_add(&b, MMUOP_map, task.as, USER_PRIVATE_VA, private_gfn,
+                MMU_PERM_USER | MMU_PERM_READ | MMU_PERM_WRITE);
     r = mmu_flush(&b, NULL);
     if (r < 0)
         goto out;

@@ -73,17 +73,30 @@ UTEXT long user_spin(long arg)
     return x == (arg * (arg - 1)) / 2 ? 0 : -1;
 }
 
+/* arg: an address in the hypervisor. */
 UTEXT long user_badcall(long arg)
 {
-    (void)arg;
     if (arch_usys(1000, 0, 0) != -HESTIA_ENOSYS)
         return -1;
     /* Pointers outside the user window and unmapped user pages. */
-    if (arch_usys(SYS_write, (long)0xffff800000000000ull, 4) != -HESTIA_EFAULT)
+    if (arch_usys(SYS_write, arg, 4) != -HESTIA_EFAULT)
         return -2;
     if (arch_usys(SYS_write, (long)(USER_BASE + USER_SIZE - 2), 16) != -HESTIA_EFAULT)
         return -3;
     if (arch_usys(SYS_write, (long)(USER_BASE + 0x01000000), 8) != 0)
         return -4;
     return 7;
+}
+
+/* Each task sees its own frame at the same address, across switches. */
+UTEXT long user_private(long arg)
+{
+    volatile long *p = (volatile long *)USER_PRIVATE_VA;
+    for (int i = 0; i < 50; i++) {
+        if (*p != arg)
+            return -1;
+        *p = arg;
+        arch_usys(SYS_yield, 0, 0);
+    }
+    return *p == arg ? 0 : -2;
 }

@@ -43,6 +43,13 @@ void arch_ctx_init(struct arch_ctx *ctx, void *stack_top, void (*fn)(void *), vo
     ctx->r[8] = (uintptr_t)arg;
 }
 
+const uint64_t arch_wild[ARCH_NR_WILD] = {
+    0xffff800000001000ull, /* hypervisor (upper half) */
+    0x0000800000000000ull, /* non-canonical */
+    0xffffffff80000000ull, 0xffffffffffffe000ull, 0x8000000000000000ull,
+    0x00007ffffffff000ull, /* top of the user window: nothing mapped */
+};
+
 struct probe_fix {
     uint64_t fault, fix;
 };
@@ -101,4 +108,20 @@ const char *arch_priv_probe_name(unsigned i)
 long arch_priv_probe(unsigned i)
 {
     return i < ARRAY_SIZE(priv_probes) ? priv_probes[i].fn() : 0;
+}
+
+void arch_trap_tamper(struct hestia_trap_record *r)
+{
+    r->regs[PX_RFLAGS] |= 0x3000;                 /* IOPL 3: cli/in/out would work */
+    r->regs[HESTIA_X86_64_REG_CS] = 0x08;         /* a ring-0 code selector */
+    r->regs[HESTIA_X86_64_REG_SS] = 0x10;
+}
+
+void arch_trap_wild_pc(struct hestia_trap_record *r, uint64_t pc)
+{
+    /* As if the probe had called pc: the recovery pops one slot. */
+    r->regs[PX_RSP] -= 8;
+    *(volatile uint64_t *)(uintptr_t)r->regs[PX_RSP] = 0;
+    r->regs[PX_RIP] = pc;
+    probe_call_target = pc;
 }

@@ -164,6 +164,20 @@ probe_call_return:
     mov $-1, %rax
     ret
 
+/* long arch_hypercall_wild_stack(sp): a null hypercall made with rsp = sp
+ * (the hypervisor must not use the guest's stack pointer). */
+    .globl arch_hypercall_wild_stack
+arch_hypercall_wild_stack:
+    push %r12
+    mov %rsp, %r12
+    mov %rdi, %rsp
+    xor %eax, %eax          /* HYPERCALL_version(VERSION_abi) */
+    xor %edi, %edi
+    syscall
+    mov %r12, %rsp
+    pop %r12
+    ret
+
     .section .bss
     .balign 16
 boot_stack:

@@ -101,7 +101,7 @@ static struct buf_state *buf_state(struct domain *d)
     for (unsigned i = 0; i < ARRAY_SIZE(bufs); i++) {
         if (!bufs[i].d) {
             bufs[i].d = d;
-            bufs[i].next_gfn = p2m_gfn_limit(d);
+            bufs[i].next_gfn = p2m_nr_pages(d);
             bufs[i].next_va = H_BUF_VA;
             return &bufs[i];
         }

@@ -190,3 +190,45 @@ TEST_CASE(bug_on_panics_with_location)
     CHECK(strstr(host_console_output(), "BUG at") != NULL);
     CHECK(strstr(host_console_output(), "test_lib.c") != NULL);
 }
+
+TEST_CASE(snprintf_decimal_boundaries)
+{
+    /* printf divides 64-bit values with 32-bit steps only: check the seams. */
+    static const unsigned long long vals[] = {
+        0, 9, 10, 65535, 65536, 655359, 4294967295ull, 4294967296ull, 42949672959ull,
+        999999999999ull, 10000000000000000000ull, 18446744073709551614ull,
+    };
+    for (unsigned i = 0; i < ARRAY_SIZE(vals); i++) {
+        char mine[32], ref[32];
+        snprintf(mine, sizeof(mine), "%llu", vals[i]);
+        /* Reference digits computed here with plain 64-bit arithmetic. */
+        unsigned long long v = vals[i];
+        char tmp[32];
+        int n = 0;
+        do {
+            tmp[n++] = (char)('0' + v % 10);
+            v /= 10;
+        } while (v);
+        for (int k = 0; k < n; k++)
+            ref[k] = tmp[n - 1 - k];
+        ref[n] = '\0';
+        CHECK_STR(mine, ref);
+    }
+}
+
+TEST_CASE(div64_u32_matches_native)
+{
+    static const unsigned long long ns[] = {0, 1, 99, 4294967295ull, 4294967296ull,
+                                            30000000ull * 65535, 0xffffffffffffffffull,
+                                            0x8000000000000000ull, 123456789012345ull};
+    static const uint32_t ds[] = {1, 3, 10, 100, 65535, 65536, 1000000007u, 0xffffffffu};
+    for (unsigned i = 0; i < ARRAY_SIZE(ns); i++) {
+        for (unsigned k = 0; k < ARRAY_SIZE(ds); k++) {
+            uint32_t rem = 0xdead;
+            uint64_t q = div64_u32(ns[i], ds[k], &rem);
+            CHECK_EQ(q, ns[i] / ds[k]);
+            CHECK_EQ(rem, ns[i] % ds[k]);
+        }
+    }
+    CHECK_EQ(div64_u32(100, 7, NULL), 14);
+}

@@ -67,20 +67,22 @@ void pc_pic_disable(void)
 }
 
 /*
- * PIT channel 2 in mode 0 counting down from ms * 1193.182 ticks; its
- * output shows on port 0x61 bit 5 when the count reaches zero.
+ * PIT channel 2 as a free-running reference (1.193182 MHz): mode 0 from
+ * 0xffff, gate on (port 0x61), speaker off.  No interrupt is involved.
  */
-void pc_pit_wait_ms(unsigned ms)
+void pc_pit_start(void)
 {
-    uint32_t count = (1193182u * ms) / 1000u;
-    if (count > 0xffff)
-        count = 0xffff;
     uint8_t p61 = inb(0x61);
-    outb(0x61, (uint8_t)((p61 & ~0x02) | 0x01)); /* gate on, speaker off */
-    outb(0x43, 0xb0);                             /* ch2, lo/hi, mode 0, binary */
-    outb(0x42, (uint8_t)count);
-    outb(0x42, (uint8_t)(count >> 8));
-    while (!(inb(0x61) & 0x20))
-        ;
-    outb(0x61, p61);
+    outb(0x61, (uint8_t)((p61 & ~0x02) | 0x01));
+    outb(0x43, 0xb0); /* ch2, lo/hi, mode 0, binary */
+    outb(0x42, 0xff);
+    outb(0x42, 0xff);
+}
+
+uint16_t pc_pit_read(void)
+{
+    outb(0x43, 0x80); /* latch ch2 */
+    uint8_t lo = inb(0x42);
+    uint8_t hi = inb(0x42);
+    return (uint16_t)(lo | (hi << 8));
 }

@@ -39,6 +39,30 @@ void spin_unlock(spinlock_t *l);
 unsigned long spin_lock_irqsave(spinlock_t *l);
 void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags);
 
+/*
+ * n / d with the remainder in *rem (if rem), for 64-bit n and 32-bit d,
+ * using 32-bit divisions and shifts only: 32-bit targets have no 64-bit
+ * divide instruction and the hypervisor links no libgcc (__udivdi3).
+ * d must not be 0.
+ */
+static inline uint64_t div64_u32(uint64_t n, uint32_t d, uint32_t *rem)
+{
+    uint32_t hi = (uint32_t)(n >> 32), lo = (uint32_t)n;
+    uint32_t qhi = hi / d;
+    uint64_t r = hi % d; /* < d, so r << 1 | bit stays below 2^33 */
+    uint32_t qlo = 0;
+    for (int i = 31; i >= 0; i--) {
+        r = (r << 1) | ((lo >> i) & 1);
+        if (r >= d) {
+            r -= d;
+            qlo |= 1u << i;
+        }
+    }
+    if (rem)
+        *rem = (uint32_t)r;
+    return ((uint64_t)qhi << 32) | qlo;
+}
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))

@@ -38,8 +38,8 @@ void sched_get_params(const struct domain *d, unsigned *weight, unsigned *cap);
 void sched_wake(struct vcpu *v);
 void sched_sleep(struct vcpu *v);
 
-/* The running vCPU gives up the rest of its slice. */
-void sched_yield(struct vcpu *v);
+/* The running vCPU gives up the rest of its slice (not sched_yield: libc has that name). */
+void sched_yield_vcpu(struct vcpu *v);
 
 /*
  * Pick the vCPU to run next on cpu at time now, after charging prev (the

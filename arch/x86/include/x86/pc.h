@@ -28,11 +28,13 @@ void pc_uart_enable_rx_irq(void);
 void pc_uart_poll(void);
 
 /*
- * Busy-wait for ms milliseconds measured by PIT channel 2 (the gate is on
- * port 0x61, so no interrupt is involved).  Used to calibrate the TSC and
- * the LAPIC timer.  ms <= 50.
+ * PIT channel 2 as a free-running down-counter at PC_PIT_HZ (the gate is on
+ * port 0x61, so no interrupt is involved), the reference that calibrates
+ * the TSC and the LAPIC timer.  It wraps after 0x10000 ticks (55 ms).
  */
-void pc_pit_wait_ms(unsigned ms);
+#define PC_PIT_HZ 1193182u
+void pc_pit_start(void);
+uint16_t pc_pit_read(void);
 /* Mask both 8259 PICs (after remapping them away from the exception vectors). */
 void pc_pic_disable(void);
 
@@ -50,6 +52,13 @@ unsigned lapic_id(void);
 void ioapic_init(volatile void *base);
 /* Route ISA irq to vector on the boot CPU, edge/high, unmasked. */
 void ioapic_route(unsigned irq, unsigned vector);
+
+/*
+ * Time (pc/time.c): hal_time_*, hal_timer_set on the TSC and the LAPIC
+ * timer at lapic_base; pc_timer_irq() is the PC_VEC_TIMER handler.
+ */
+void pc_time_init(volatile void *lapic_base);
+void pc_timer_irq(void);
 
 #define PC_LAPIC_PHYS 0xfee00000u
 #define PC_IOAPIC_PHYS 0xfec00000u

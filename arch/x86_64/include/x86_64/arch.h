@@ -100,10 +100,6 @@ uint64_t x86_64_hyp_pml4e(unsigned slot);
 void x86_64_unload_cr3(mfn_t table);
 uint64_t *x86_64_table(uint64_t entry); /* direct-map pointer to the table an entry names */
 
-/* time.c */
-void x86_64_time_init(void);
-void x86_64_timer_irq(void);
-
 /* vcpu.c */
 extern struct hal_vcpu *x86_64_current;
 void x86_64_fpu_trap(void);

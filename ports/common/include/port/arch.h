@@ -73,6 +73,25 @@ unsigned arch_nr_priv_probes(void);
 const char *arch_priv_probe_name(unsigned i);
 /* Execute privileged probe i: -1 if it trapped, 0 if it ran (a hole). */
 long arch_priv_probe(unsigned i);
+/*
+ * Rewrite r the way a malicious guest would to gain privilege on return
+ * (x86: IOPL 3, ring-0 selectors); the hypervisor must sanitize it.
+ */
+void arch_trap_tamper(struct hestia_trap_record *r);
+/*
+ * Rewrite r (a probe's record) to continue at the wild address pc, set up
+ * so that the fault there is recovered like arch_probe_call's.
+ */
+void arch_trap_wild_pc(struct hestia_trap_record *r, uint64_t pc);
+/* A null hypercall made with the stack pointer set to sp (events masked). */
+long arch_hypercall_wild_stack(uint64_t sp);
+/*
+ * Addresses no guest may reach: [0] lies in the hypervisor, [1] is no
+ * valid guest address at all (non-canonical, beyond every window); the
+ * others are more of either kind.  Used by the tests as wild pointers.
+ */
+#define ARCH_NR_WILD 6
+extern const uint64_t arch_wild[ARCH_NR_WILD];
 /* Jump to a wild address in kernel mode (must fault): -1. */
 long arch_probe_call(uintptr_t addr);
 

@@ -16,6 +16,10 @@
 
 #define NORETURN __attribute__((noreturn))
 
+/* Wild pointers for tests (port/arch.h): in the hypervisor, and invalid. */
+#define WILD_HV ((uintptr_t)arch_wild[0])
+#define WILD_NC ((uintptr_t)arch_wild[1])
+
 /* ---- hypercall wrappers ------------------------------------------------ */
 #define HC(nr, a0, a1, a2, a3, a4)                                                   \
     arch_hypercall((nr), (unsigned long)(a0), (unsigned long)(a1), (unsigned long)(a2), \
@@ -131,6 +135,13 @@ struct trap_info {
 };
 extern struct trap_info trap_last;
 void trap_init(void);
+/*
+ * Tests: called once with the next probe's record before it is resumed;
+ * if trap_return refuses the rewritten record, trap_return_refused counts
+ * it and the original is resumed.
+ */
+extern void (*trap_probe_hook)(struct hestia_trap_record *rec);
+extern unsigned long trap_return_refused;
 /* Counters. */
 extern unsigned long trap_events, trap_exceptions, trap_syscalls;
 /* C handlers called by the arch entry code on the entry stack. */
@@ -143,8 +154,10 @@ NORETURN void trap_resume(struct hestia_trap_record *rec);
 /* ---- time (time.c) ----------------------------------------------------- */
 uint64_t time_now_ns(void);
 void time_init(void);
-/* Arm the hypervisor one-shot timer for the earliest wanted deadline. */
+/* Make sure the one-shot timer fires no later than deadline (0: none needed). */
 void time_program(uint64_t deadline);
+/* Disarm the timer and forget what was armed. */
+void time_cancel(void);
 
 /* ---- threads (thread.c) ------------------------------------------------ */
 enum thread_state { T_RUNNABLE, T_BLOCKED, T_SLEEPING, T_DEAD };
@@ -229,12 +242,16 @@ void user_handle_syscall(struct hestia_trap_record *r);
 NORETURN void user_handle_fault(struct hestia_trap_record *r);
 /* Run fn (a function in the user blob) in a fresh user space until it exits. */
 long user_run(long (*fn)(long), long arg, struct user_result *res);
+/* The same, with frame private_gfn mapped read-write at USER_PRIVATE_VA. */
+#define USER_PRIVATE_VA (USER_BASE + 0x02000000ul)
+long user_run_private(long (*fn)(long), long arg, uint64_t private_gfn, struct user_result *res);
 /* The user-side programs (user_code.c, position independent). */
 long user_hello(long arg);
 long user_fault(long arg);   /* writes to address arg */
 long user_priv(long arg);    /* runs privileged probe arg */
 long user_spin(long arg);    /* burns arg iterations, yielding now and then */
 long user_badcall(long arg); /* unknown syscall and bad pointers */
+long user_private(long arg); /* checks USER_PRIVATE_VA holds arg, yielding */
 void user_entry(long (*fn)(long), long arg);
 
 /* ---- the test framework (test.c) -------------------------------------- */

@@ -1,0 +1,506 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The credit scheduler and SCHEDOP_* on the host HAL, driven through the
+ * real run loop (core_resume_vcpu) over simulated time: every "guest" runs
+ * until the one-shot timer the core armed fires, exactly as on hardware.
+ */
+#include "harness.h"
+
+TEST_SUITE("sched");
+
+#define MS 1000000ull
+
+/*
+ * Run the CPU for `total` ns of simulated time: enter whatever core picks,
+ * let it run until the armed deadline (or the end), repeat.  Idle stretches
+ * (nothing runnable) jump to the next deadline inside hal_cpu_idle.
+ * Returns the number of guest entries.
+ */
+static unsigned long run_for(uint64_t total)
+{
+    uint64_t end = hal_time_ns() + total;
+    unsigned long entries = 0;
+    while (hal_time_ns() < end) {
+        struct vcpu *v = NULL;
+        int how = h_resume(&v);
+        if (how == HOST_JMP_IDLE)
+            break; /* nothing runnable and nothing armed: time stands still */
+        REQUIRE(how == HOST_JMP_RUN && v);
+        entries++;
+        uint64_t now = hal_time_ns(), dl = host_timer_deadline();
+        uint64_t until = (dl && dl < end) ? dl : end;
+        /* The core must always arm a timer while a guest runs (slice end). */
+        CHECK(dl != 0);
+        host_time_advance(until > now ? until - now : 1);
+    }
+    /* Enter the core once more so the time of the last guest is charged. */
+    struct vcpu *v = NULL;
+    (void)h_resume(&v);
+    return entries;
+}
+
+static struct domain *dom_weight(unsigned weight, unsigned cap)
+{
+    struct domain *d = h_domain(64, false);
+    REQUIRE(sched_set_params(d, weight, cap) == 0);
+    return d;
+}
+
+/* |got/want - 1| <= 5% */
+static bool within5(double got, double want)
+{
+    return got >= want * 0.95 && got <= want * 1.05;
+}
+
+#define CHECK_SHARE(got, want)                                                         \
+    do {                                                                               \
+        double g_ = (got), w_ = (want);                                                \
+        if (!within5(g_, w_))                                                          \
+            harness_fail(__FILE__, __LINE__, "%s = %lld/1000 of the expected %lld/1000",   \
+                         #got, (long long)(g_ * 1000.0 / w_), 1000ll);                 \
+    } while (0)
+
+TEST_CASE(params_validated)
+{
+    struct domain *d = h_domain(64, false);
+    unsigned w, c;
+    sched_get_params(d, &w, &c);
+    CHECK_EQ(w, DOMCTL_WEIGHT_DEFAULT);
+    CHECK_EQ(c, 0);
+    CHECK_EQ(sched_set_params(d, 0, 0), -HESTIA_EINVAL);
+    CHECK_EQ(sched_set_params(d, DOMCTL_WEIGHT_MAX + 1, 0), -HESTIA_EINVAL);
+    CHECK_EQ(sched_set_params(d, 100, 101), -HESTIA_EINVAL); /* one CPU: at most 100% */
+    CHECK_EQ(sched_set_params(d, 100, 50), 0);
+    sched_get_params(d, &w, &c);
+    CHECK_EQ(w, 100);
+    CHECK_EQ(c, 50);
+}
+
+TEST_CASE(single_domain_gets_the_cpu)
+{
+    struct domain *d = h_domain(64, false);
+    run_for(300 * MS);
+    CHECK_SHARE((double)sched_domain_runtime(d), 300.0 * MS);
+}
+
+TEST_CASE(weights_256_512)
+{
+    struct domain *a = dom_weight(256, 0), *b = dom_weight(512, 0);
+    run_for(3000 * MS);
+    double ra = (double)sched_domain_runtime(a), rb = (double)sched_domain_runtime(b);
+    CHECK(ra + rb >= 2990.0 * MS); /* work conserving */
+    CHECK_SHARE(rb / ra, 2.0);
+    CHECK_SHARE(ra / (ra + rb), 1.0 / 3);
+}
+
+TEST_CASE(weights_three_domains)
+{
+    struct domain *a = dom_weight(100, 0), *b = dom_weight(200, 0), *c = dom_weight(700, 0);
+    run_for(6000 * MS);
+    double ra = (double)sched_domain_runtime(a), rb = (double)sched_domain_runtime(b);
+    double rc = (double)sched_domain_runtime(c), t = ra + rb + rc;
+    CHECK_SHARE(ra / t, 0.1);
+    CHECK_SHARE(rb / t, 0.2);
+    CHECK_SHARE(rc / t, 0.7);
+}
+
+TEST_CASE(weights_change_at_runtime)
+{
+    struct domain *a = dom_weight(256, 0), *b = dom_weight(256, 0);
+    run_for(600 * MS);
+    CHECK_SHARE((double)sched_domain_runtime(a) / (double)sched_domain_runtime(b), 1.0);
+    REQUIRE(sched_set_params(b, 768, 0) == 0);
+    uint64_t a0 = sched_domain_runtime(a), b0 = sched_domain_runtime(b);
+    run_for(3000 * MS);
+    double da = (double)(sched_domain_runtime(a) - a0), db = (double)(sched_domain_runtime(b) - b0);
+    CHECK_SHARE(db / da, 3.0);
+}
+
+TEST_CASE(cap_25_with_competitor)
+{
+    struct domain *a = dom_weight(256, 25), *b = dom_weight(256, 0);
+    run_for(3000 * MS);
+    double ra = (double)sched_domain_runtime(a), rb = (double)sched_domain_runtime(b);
+    CHECK_SHARE(ra / (3000.0 * MS), 0.25);
+    CHECK_SHARE(rb / (3000.0 * MS), 0.75);
+}
+
+TEST_CASE(cap_25_alone_cpu_idles)
+{
+    /* A capped domain does not get the CPU just because nobody else wants it. */
+    struct domain *a = dom_weight(256, 25);
+    struct domain *idle = dom_weight(256, 0);
+    struct vcpu *iv = h_vcpu(idle);
+    REQUIRE(h_call(iv, HYPERCALL_sched_op, SCHEDOP_block, 0, 0, 0, 0) == 0);
+    unsigned long idles = host_idle_count();
+    uint64_t t0 = hal_time_ns();
+    run_for(3000 * MS);
+    uint64_t elapsed = hal_time_ns() - t0;
+    CHECK(elapsed >= 3000 * MS);
+    CHECK_SHARE((double)sched_domain_runtime(a) / (double)elapsed, 0.25);
+    CHECK_EQ(sched_domain_runtime(idle), 0);
+    CHECK(host_idle_count() > idles + 50); /* parked every period, woken at the next */
+}
+
+TEST_CASE(cap_higher_weight_still_capped)
+{
+    /* A heavy weight does not lift the cap; the light domain gets the rest. */
+    struct domain *a = dom_weight(5000, 40), *b = dom_weight(10, 0);
+    run_for(3000 * MS);
+    CHECK_SHARE((double)sched_domain_runtime(a) / (3000.0 * MS), 0.40);
+    CHECK_SHARE((double)sched_domain_runtime(b) / (3000.0 * MS), 0.60);
+}
+
+TEST_CASE(paused_domain_excluded)
+{
+    struct domain *a = dom_weight(256, 0), *b = dom_weight(256, 0), *c = dom_weight(512, 0);
+    REQUIRE(domain_pause(c) == 0);
+    run_for(1500 * MS);
+    CHECK_EQ(sched_domain_runtime(c), 0);
+    double ra = (double)sched_domain_runtime(a), rb = (double)sched_domain_runtime(b);
+    CHECK_SHARE(ra / rb, 1.0);
+    CHECK(ra + rb >= 1490.0 * MS);
+    /* Unpaused, it competes again with its weight. */
+    REQUIRE(domain_unpause(c) == 0);
+    uint64_t a0 = sched_domain_runtime(a);
+    run_for(3000 * MS);
+    double da = (double)(sched_domain_runtime(a) - a0), dc = (double)sched_domain_runtime(c);
+    CHECK_SHARE(dc / da, 2.0);
+}
+
+TEST_CASE(pause_while_running_stops_it)
+{
+    struct domain *a = dom_weight(256, 0), *b = dom_weight(256, 0);
+    struct vcpu *v = NULL;
+    REQUIRE(h_resume(&v) == HOST_JMP_RUN);
+    struct domain *running = v->domain, *other = running == a ? b : a;
+    host_time_advance(1 * MS);
+    REQUIRE(domain_pause(running) == 0);
+    uint64_t frozen = sched_domain_runtime(running);
+    run_for(300 * MS);
+    CHECK_EQ(sched_domain_runtime(running), frozen);
+    CHECK(sched_domain_runtime(other) >= 299 * MS);
+}
+
+TEST_CASE(yield_hands_over)
+{
+    struct domain *a = dom_weight(256, 0), *b = dom_weight(256, 0);
+    (void)a;
+    (void)b;
+    struct vcpu *v1 = NULL, *v2 = NULL;
+    REQUIRE(h_resume(&v1) == HOST_JMP_RUN);
+    host_time_advance(100000);
+    CHECK_EQ(h_call(v1, HYPERCALL_sched_op, SCHEDOP_yield, 0, 0, 0, 0), 0);
+    REQUIRE(h_resume(&v2) == HOST_JMP_RUN);
+    CHECK(v2 != v1);
+    /* Alone, a yielding vCPU simply continues. */
+    REQUIRE(domain_pause(v1->domain) == 0);
+    CHECK_EQ(h_call(v2, HYPERCALL_sched_op, SCHEDOP_yield, 0, 0, 0, 0), 0);
+    struct vcpu *v3 = NULL;
+    REQUIRE(h_resume(&v3) == HOST_JMP_RUN);
+    CHECK(v3 == v2);
+}
+
+TEST_CASE(block_and_wake)
+{
+    struct domain *a = h_domain(64, false);
+    struct vcpu *v = h_vcpu(a);
+    struct vcpu *got = NULL;
+    REQUIRE(h_resume(&got) == HOST_JMP_RUN && got == v);
+    v->info->evtchn_upcall_mask = 1;
+    CHECK_EQ(h_call(v, HYPERCALL_sched_op, SCHEDOP_block, 0, 0, 0, 0), 0);
+    CHECK_EQ(v->state, VCPU_BLOCKED);
+    CHECK_EQ(v->info->evtchn_upcall_mask, 0); /* block enables upcalls */
+    CHECK_EQ(h_resume(&got), HOST_JMP_IDLE);  /* nothing else, nothing armed */
+    /* An event wakes it: IPI to itself. */
+    int port = evtchn_bind_virq_internal(a, VIRQ_DEBUG, 0);
+    REQUIRE(port > 0);
+    evtchn_send_virq(v, VIRQ_DEBUG);
+    CHECK(v->state != VCPU_BLOCKED);
+    REQUIRE(h_resume(&got) == HOST_JMP_RUN);
+    CHECK(got == v);
+}
+
+TEST_CASE(block_returns_at_once_if_pending_even_masked)
+{
+    struct domain *a = h_domain(64, false);
+    struct vcpu *v = h_vcpu(a), *got = NULL;
+    REQUIRE(h_resume(&got) == HOST_JMP_RUN);
+    v->info->evtchn_upcall_pending = 1;
+    v->info->evtchn_upcall_mask = 1; /* the guest's idle loop blocks with events masked */
+    CHECK_EQ(h_call(v, HYPERCALL_sched_op, SCHEDOP_block, 0, 0, 0, 0), 0);
+    CHECK(v->state != VCPU_BLOCKED);
+    CHECK_EQ(v->info->evtchn_upcall_mask, 0);
+    REQUIRE(h_resume(&got) == HOST_JMP_RUN);
+    CHECK(got == v);
+}
+
+TEST_CASE(blocked_domain_gives_cpu_to_others)
+{
+    struct domain *a = dom_weight(256, 0), *b = dom_weight(256, 0);
+    REQUIRE(h_call(h_vcpu(a), HYPERCALL_sched_op, SCHEDOP_block, 0, 0, 0, 0) == 0);
+    run_for(300 * MS);
+    CHECK_EQ(sched_domain_runtime(a), 0);
+    CHECK(sched_domain_runtime(b) >= 299 * MS);
+}
+
+TEST_CASE(shutdown_validates_reason)
+{
+    struct domain *a = h_domain(64, false), *b = h_domain(64, false);
+    struct vcpu *v = h_vcpu(a);
+    CHECK_EQ(h_call(v, HYPERCALL_sched_op, SCHEDOP_shutdown, SHUTDOWN_MAX + 1, 0, 0, 0),
+             -HESTIA_EINVAL);
+    CHECK_EQ(h_call(v, HYPERCALL_sched_op, SCHEDOP_shutdown, ~0ull, 0, 0, 0), -HESTIA_EINVAL);
+    CHECK(!a->is_shutdown);
+    CHECK_EQ(h_call(v, HYPERCALL_sched_op, SCHEDOP_shutdown, SHUTDOWN_reboot, 0, 0, 0), 0);
+    CHECK(a->is_shutdown);
+    CHECK_EQ(a->shutdown_reason, SHUTDOWN_reboot);
+    CHECK_EQ(h_call(v, HYPERCALL_sched_op, SCHEDOP_shutdown, SHUTDOWN_poweroff, 0, 0, 0),
+             -HESTIA_EALREADY);
+    /* It never runs again; b gets everything. */
+    run_for(100 * MS);
+    CHECK_EQ(sched_domain_runtime(a), 0);
+    CHECK(sched_domain_runtime(b) >= 99 * MS);
+}
+
+TEST_CASE(unknown_sched_op)
+{
+    struct domain *a = h_domain(64, false);
+    CHECK_EQ(h_call(h_vcpu(a), HYPERCALL_sched_op, 4, 0, 0, 0, 0), -HESTIA_ENOSYS);
+    CHECK_EQ(h_call(h_vcpu(a), HYPERCALL_sched_op, ~0ull, 0, 0, 0, 0), -HESTIA_ENOSYS);
+}
+
+/* ---- SCHEDOP_poll ---- */
+
+static guest_va_t put_poll(struct domain *d, const uint32_t *ports, uint32_t n, uint64_t timeout)
+{
+    guest_va_t pv = n ? h_put(d, ports, n * sizeof(uint32_t)) : 0;
+    struct sched_poll p = {.ports = pv, .nr_ports = n, .timeout_ns = timeout};
+    return h_put(d, &p, sizeof(p));
+}
+
+TEST_CASE(poll_pending_port_returns_at_once)
+{
+    struct domain *a = h_domain(64, false);
+    struct vcpu *v = h_vcpu(a);
+    int port = evtchn_bind_virq_internal(a, VIRQ_DEBUG, 0);
+    REQUIRE(port > 0);
+    a->shared_info->evtchn_mask[0] = ~0u; /* polling works on masked ports */
+    evtchn_send_virq(v, VIRQ_DEBUG);
+    uint32_t ports[2] = {5, (uint32_t)port};
+    guest_va_t arg = put_poll(a, ports, 2, 0);
+    CHECK_EQ(h_call(v, HYPERCALL_sched_op, SCHEDOP_poll, arg, 0, 0, 0), 0);
+    CHECK(v->state != VCPU_BLOCKED);
+}
+
+TEST_CASE(poll_woken_by_masked_port)
+{
+    struct domain *a = h_domain(64, false), *b = h_domain(64, false);
+    struct vcpu *v = h_vcpu(a);
+    int port = evtchn_bind_virq_internal(a, VIRQ_DEBUG, 0);
+    REQUIRE(port > 0);
+    a->shared_info->evtchn_mask[0] = ~0u;
+    uint32_t ports[1] = {(uint32_t)port};
+    guest_va_t arg = put_poll(a, ports, 1, 0);
+    CHECK_EQ(h_call(v, HYPERCALL_sched_op, SCHEDOP_poll, arg, 0, 0, 0), 0);
+    CHECK_EQ(v->state, VCPU_BLOCKED);
+    run_for(50 * MS);
+    CHECK_EQ(sched_domain_runtime(a), 0);
+    CHECK(sched_domain_runtime(b) > 0);
+    evtchn_send_virq(v, VIRQ_DEBUG); /* masked: no upcall, but the poll ends */
+    CHECK_EQ(v->info->evtchn_upcall_pending, 0);
+    CHECK(v->state != VCPU_BLOCKED);
+    CHECK_EQ(v->nr_poll_ports, 0);
+    run_for(50 * MS);
+    CHECK(sched_domain_runtime(a) > 0);
+}
+
+TEST_CASE(poll_timeout)
+{
+    struct domain *a = h_domain(64, false), *b = h_domain(64, false);
+    (void)b;
+    struct vcpu *v = h_vcpu(a);
+    uint32_t ports[1] = {7};
+    uint64_t t = hal_time_ns() + 20 * MS;
+    guest_va_t arg = put_poll(a, ports, 1, t);
+    CHECK_EQ(h_call(v, HYPERCALL_sched_op, SCHEDOP_poll, arg, 0, 0, 0), 0);
+    CHECK_EQ(v->state, VCPU_BLOCKED);
+    CHECK_EQ(v->poll_deadline_ns, t);
+    run_for(20 * MS - 1);
+    CHECK_EQ(v->state, VCPU_BLOCKED); /* never early */
+    run_for(1);
+    CHECK(v->state != VCPU_BLOCKED);
+    CHECK_EQ(v->poll_deadline_ns, 0);
+    /* Timeout already past: returns at once; no ports and a timeout = sleep. */
+    arg = put_poll(a, ports, 1, 1);
+    CHECK_EQ(h_call(v, HYPERCALL_sched_op, SCHEDOP_poll, arg, 0, 0, 0), 0);
+    CHECK(v->state != VCPU_BLOCKED);
+    arg = put_poll(a, NULL, 0, hal_time_ns() + MS);
+    CHECK_EQ(h_call(v, HYPERCALL_sched_op, SCHEDOP_poll, arg, 0, 0, 0), 0);
+    CHECK_EQ(v->state, VCPU_BLOCKED);
+    run_for(2 * MS);
+    CHECK(v->state != VCPU_BLOCKED);
+}
+
+TEST_CASE(poll_hostile_arguments)
+{
+    struct domain *a = h_domain(64, false);
+    struct vcpu *v = h_vcpu(a);
+    uint32_t ports[SCHED_POLL_MAX + 1];
+    for (unsigned i = 0; i < ARRAY_SIZE(ports); i++)
+        ports[i] = i + 1;
+    CHECK_EQ(h_call(v, HYPERCALL_sched_op, SCHEDOP_poll, put_poll(a, ports, SCHED_POLL_MAX + 1, 0),
+                    0, 0, 0),
+             -HESTIA_EINVAL);
+    CHECK_EQ(h_call(v, HYPERCALL_sched_op, SCHEDOP_poll, H_VA_UNMAPPED, 0, 0, 0), -HESTIA_EFAULT);
+    CHECK_EQ(h_call(v, HYPERCALL_sched_op, SCHEDOP_poll, H_VA_HYP, 0, 0, 0), -HESTIA_EFAULT);
+    CHECK_EQ(h_call(v, HYPERCALL_sched_op, SCHEDOP_poll, H_VA_NONCANON, 0, 0, 0), -HESTIA_EFAULT);
+    struct sched_poll p = {.ports = H_VA_HYP, .nr_ports = 4, .timeout_ns = 0};
+    CHECK_EQ(h_call(v, HYPERCALL_sched_op, SCHEDOP_poll, h_put(a, &p, sizeof(p)), 0, 0, 0),
+             -HESTIA_EFAULT);
+    uint32_t bad[2] = {1, EVTCHN_MAX_PORTS};
+    CHECK_EQ(h_call(v, HYPERCALL_sched_op, SCHEDOP_poll, put_poll(a, bad, 2, 0), 0, 0, 0),
+             -HESTIA_EINVAL);
+    /* A full-size poll is fine. */
+    CHECK_EQ(h_call(v, HYPERCALL_sched_op, SCHEDOP_poll,
+                    put_poll(a, ports, SCHED_POLL_MAX, hal_time_ns() + MS), 0, 0, 0),
+             0);
+    CHECK_EQ(v->state, VCPU_BLOCKED);
+    CHECK_EQ(v->nr_poll_ports, SCHED_POLL_MAX);
+    CHECK(v->state != VCPU_RUNNING);
+}
+
+TEST_CASE(hundreds_of_domains_share_fairly)
+{
+    enum { N = 200 };
+    static struct domain *d[N];
+    for (unsigned i = 0; i < N; i++)
+        d[i] = h_domain(8, false);
+    unsigned long entries = run_for(30000 * MS);
+    double total = 0, min = 1e30, max = 0;
+    for (unsigned i = 0; i < N; i++) {
+        double r = (double)sched_domain_runtime(d[i]);
+        total += r;
+        min = r < min ? r : min;
+        max = r > max ? r : max;
+    }
+    CHECK(total >= 29990.0 * MS);
+    CHECK(entries >= 3000); /* at least one entry per 10 ms slice */
+    CHECK_SHARE(min, total / N);
+    CHECK_SHARE(max, total / N);
+}
+
+TEST_CASE(destroy_queued_domain)
+{
+    struct domain *a = h_domain(64, false), *b = h_domain(64, false);
+    run_for(50 * MS);
+    REQUIRE(domain_pause(a) == 0);
+    REQUIRE(domain_destroy(a) == 0);
+    uint64_t b0 = sched_domain_runtime(b);
+    run_for(100 * MS);
+    CHECK(sched_domain_runtime(b) - b0 >= 99 * MS);
+}
+
+/* ---- several physical CPUs ---- */
+
+/*
+ * Play the run loop of ncpu CPUs sharing one clock, calling sched_pick
+ * directly (run.c keeps one "current" per CPU the same way).  Returns the
+ * number of times one vCPU was found on two CPUs at once (must be 0).
+ */
+static unsigned sim_cpus(unsigned ncpu, uint64_t total)
+{
+    struct vcpu *cur[HAL_MAX_CPUS] = {0};
+    uint64_t dl[HAL_MAX_CPUS], start[HAL_MAX_CPUS];
+    uint64_t now = hal_time_ns(), end = now + total;
+    unsigned clashes = 0;
+    for (unsigned c = 0; c < ncpu; c++)
+        dl[c] = start[c] = now;
+    for (;;) {
+        unsigned c = 0;
+        for (unsigned i = 1; i < ncpu; i++)
+            if (dl[i] < dl[c])
+                c = i;
+        now = dl[c] < end ? dl[c] : end;
+        if (now > hal_time_ns())
+            host_time_advance(now - hal_time_ns());
+        struct vcpu *prev = cur[c];
+        uint64_t d = 0;
+        struct vcpu *next = now < end ? sched_pick(c, prev, now, &d) : NULL;
+        if (prev) {
+            prev->runtime_ns += now - start[c];
+            if (prev != next && prev->state == VCPU_RUNNING)
+                prev->state = VCPU_RUNNABLE;
+        }
+        cur[c] = next;
+        start[c] = now;
+        if (next) {
+            next->state = VCPU_RUNNING;
+            for (unsigned i = 0; i < ncpu; i++)
+                if (i != c && cur[i] == next)
+                    clashes++;
+        }
+        dl[c] = d > now ? d : now + MS / 2; /* an idle CPU looks again soon */
+        if (now >= end) {
+            /* Settle the other CPUs' running vCPUs too. */
+            for (unsigned i = 0; i < ncpu; i++)
+                if (cur[i] && i != c)
+                    cur[i]->runtime_ns += now - start[i];
+            return clashes;
+        }
+    }
+}
+
+TEST_CASE(two_cpus_three_equal_domains)
+{
+    sched_init(2);
+    struct domain *d[3];
+    for (unsigned i = 0; i < 3; i++)
+        d[i] = h_domain(64, false);
+    CHECK_EQ(sim_cpus(2, 3000 * MS), 0);
+    /* Placement alone would give one domain a whole CPU; credit balances it. */
+    for (unsigned i = 0; i < 3; i++)
+        CHECK_SHARE((double)sched_domain_runtime(d[i]) / (3000.0 * MS), 2.0 / 3);
+}
+
+TEST_CASE(two_cpus_weights)
+{
+    sched_init(2);
+    struct domain *a = dom_weight(256, 0), *b = dom_weight(256, 0);
+    struct domain *c = dom_weight(512, 0), *e = dom_weight(512, 0);
+    CHECK_EQ(sim_cpus(2, 6000 * MS), 0);
+    double t = 6000.0 * MS;
+    CHECK_SHARE((double)sched_domain_runtime(a) / t, 1.0 / 3);
+    CHECK_SHARE((double)sched_domain_runtime(b) / t, 1.0 / 3);
+    CHECK_SHARE((double)sched_domain_runtime(c) / t, 2.0 / 3);
+    CHECK_SHARE((double)sched_domain_runtime(e) / t, 2.0 / 3);
+}
+
+TEST_CASE(two_cpus_idle_cpu_steals)
+{
+    sched_init(2);
+    struct domain *a = h_domain(64, false), *b = h_domain(64, false), *c = h_domain(64, false);
+    /* a and c sit on CPU 0; b (CPU 1) goes away, leaving CPU 1 empty. */
+    CHECK_EQ(h_vcpu(a)->processor, h_vcpu(c)->processor);
+    REQUIRE(domain_pause(b) == 0);
+    REQUIRE(domain_destroy(b) == 0);
+    CHECK_EQ(sim_cpus(2, 1000 * MS), 0);
+    CHECK_SHARE((double)sched_domain_runtime(a) / (1000.0 * MS), 1.0);
+    CHECK_SHARE((double)sched_domain_runtime(c) / (1000.0 * MS), 1.0);
+}
+
+TEST_CASE(two_cpus_cap_spans_vcpus)
+{
+    sched_init(2);
+    struct domain *d = NULL;
+    REQUIRE(domain_create(64, 2, false, &d) == 0);
+    REQUIRE(domain_start_vcpu(d, 0, 0x1000, 0, 0) == 0);
+    REQUIRE(domain_start_vcpu(d, 1, 0x1000, 0, 0) == 0);
+    REQUIRE(domain_unpause(d) == 0);
+    REQUIRE(sched_set_params(d, 256, 50) == 0);
+    CHECK_EQ(sim_cpus(2, 3000 * MS), 0);
+    /* 50% of one CPU for the whole domain, though it has two vCPUs and two CPUs. */
+    CHECK_SHARE((double)sched_domain_runtime(d) / (3000.0 * MS), 0.5);
+    CHECK_EQ(sched_set_params(d, 256, 201), -HESTIA_EINVAL);
+    CHECK_EQ(sched_set_params(d, 256, 200), 0);
+}
