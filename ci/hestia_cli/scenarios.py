@@ -15,6 +15,8 @@ A scenario is data, the same name on every arch:
                Overrides: any key above plus variants (["kernel", "uboot"] on
                ppc), qemu_args, cpu, memory, sim_args (ia64sim options).
   unclaimed    the SKIP reason for arches that do not claim it
+  run          overrides used by `./hestia run` only (an interactive variant:
+               e.g. the demo keeps its prompt instead of powering off)
 """
 import json
 import os
@@ -23,7 +25,7 @@ from .util import ROOT, HestiaError
 
 SCENARIO_DIR = os.path.join(ROOT, "tests", "scenarios")
 KEYS = {"name", "description", "timeout", "cmdline", "modules", "expect", "arches",
-        "unclaimed"}
+        "unclaimed", "run"}
 OVERRIDES = {"timeout", "cmdline", "modules", "expect", "variants", "qemu_args", "cpu",
              "memory", "sim_args"}
 
@@ -57,12 +59,15 @@ def load(name):
     return s
 
 
-def config(s, arch):
-    """Settings for arch (scenario defaults + the arch's overrides), or None if unclaimed."""
+def config(s, arch, interactive=False):
+    """Settings for arch (scenario defaults + the arch's overrides, + the `run`
+    overrides when interactive), or None if unclaimed."""
     ov = s.get("arches", {}).get(arch)
     if ov is None:
         return None
     cfg = {k: s[k] for k in ("timeout", "cmdline", "modules", "expect") if k in s}
+    if interactive:
+        cfg.update(s.get("run", {}))
     cfg.update(ov)
     cfg.setdefault("timeout", 30)
     return cfg
