@@ -97,6 +97,7 @@ def launch(arch, variant, cfg, mode):
         mods = [(os.path.relpath(p, bdir), c) for p, c in mods]
         qemu = "qemu-system-i386" if arch == "x86" else "qemu-system-x86_64"
         argv = [qemu, "-kernel", image_rel, "-m", mem, "-no-reboot", "-display", "none",
+                "-nic", "none",
                 "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
         if arch == "x86_64":
             argv += ["-cpu", cfg.get("cpu", "qemu64,+svm,+npt")]
