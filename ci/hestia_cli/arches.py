@@ -83,8 +83,10 @@ def launch(arch, variant, cfg, mode):
     mods = modules_paths(arch, cfg.get("modules", []))
     cmdline = cfg.get("cmdline", "")
     extra = list(cfg.get("qemu_args", []))
-    if mode == "bench":
-        extra += ["-icount", "shift=0"]
+    if mode == "bench" or (cfg.get("deterministic") and mode != "interactive"):
+        # Guest time = instruction count (1 ns each) and idle time skipped:
+        # timings do not depend on the host's load, runs repeat exactly.
+        extra += ["-icount", "shift=0,sleep=off"]
     if mode == "debug":
         extra += ["-S", "-gdb", f"unix:{cfg['gdb_socket']},server=on,wait=off"]
     mem = cfg.get("memory", QEMU_MEMORY)

@@ -15,6 +15,9 @@ A scenario is data, the same name on every arch:
                Overrides: any key above plus variants (["kernel", "uboot"] on
                ppc), qemu_args, cpu, memory, sim_args (ia64sim options).
   unclaimed    the SKIP reason for arches that do not claim it
+  deterministic  true: QEMU runs with -icount shift=0,sleep=off in the test
+               matrix (guest time counts instructions; timer tests cannot
+               flake with the host's load); ./hestia bench always does
   run          overrides used by `./hestia run` only (an interactive variant:
                e.g. the demo keeps its prompt instead of powering off)
 """
@@ -25,9 +28,9 @@ from .util import ROOT, HestiaError
 
 SCENARIO_DIR = os.path.join(ROOT, "tests", "scenarios")
 KEYS = {"name", "description", "timeout", "cmdline", "modules", "expect", "arches",
-        "unclaimed", "run"}
+        "unclaimed", "run", "deterministic"}
 OVERRIDES = {"timeout", "cmdline", "modules", "expect", "variants", "qemu_args", "cpu",
-             "memory", "sim_args"}
+             "memory", "sim_args", "deterministic"}
 
 
 # The matrix's column order: from the first boot to the full demo.
@@ -65,7 +68,8 @@ def config(s, arch, interactive=False):
     ov = s.get("arches", {}).get(arch)
     if ov is None:
         return None
-    cfg = {k: s[k] for k in ("timeout", "cmdline", "modules", "expect") if k in s}
+    cfg = {k: s[k] for k in ("timeout", "cmdline", "modules", "expect", "deterministic")
+           if k in s}
     if interactive:
         cfg.update(s.get("run", {}))
     cfg.update(ov)
