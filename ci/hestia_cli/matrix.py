@@ -111,6 +111,9 @@ def test(arch, scenario, unit_only):
                 r = runner.Result("SKIP", cell)
             elif errors.get(a):
                 r = runner.Result("FAIL", f"build failed (see build/logs/build-{a}.log)")
+            elif a == "ia64" and errors.get("host"):
+                r = runner.Result("FAIL", "host build failed, no ia64sim "
+                                  "(see build/logs/build-host.log)")
             else:
                 r = runner.run(a, s, v, cell)
                 info(f"test: {row_label(a, v)} {s}: {r.verdict} ({r.reason})")
