@@ -24,7 +24,7 @@ A scenario is data, the same name on every arch:
 import json
 import os
 
-from .util import ROOT, HestiaError
+from .util import ARCHES, ROOT, HestiaError
 
 SCENARIO_DIR = os.path.join(ROOT, "tests", "scenarios")
 KEYS = {"name", "description", "timeout", "cmdline", "modules", "expect", "arches",
@@ -57,8 +57,15 @@ def load(name):
     if bad or s.get("name") != name:
         raise HestiaError(f"{path}: unknown keys {sorted(bad)} or name != '{name}'")
     for arch, ov in s.get("arches", {}).items():
+        if arch not in ARCHES:
+            raise HestiaError(f"{path}: unknown arch '{arch}' (known: {', '.join(ARCHES)})")
         if set(ov) - OVERRIDES:
             raise HestiaError(f"{path}: arches.{arch}: unknown keys {sorted(set(ov) - OVERRIDES)}")
+    for m in s.get("modules", []) + [m for ov in s.get("arches", {}).values()
+                                     for m in ov.get("modules", [])]:
+        if "image" not in m or "," in m.get("cmdline", ""):
+            raise HestiaError(f"{path}: a module needs an image, and its cmdline no comma "
+                              "(QEMU's -initrd separates modules with commas)")
     return s
 
 
