@@ -9,8 +9,8 @@ The contract with arch/<a>/meson.build (files in build/<a>/arch/<a>/):
   hestia.uimg    legacy U-Boot uImage (mkimage) for the "uboot" variant  ppc
 Boot modules (scenario "modules": image paths relative to build/<a>/):
   x86, x86_64  Multiboot modules via -initrd "file cmdline,file cmdline"; QEMU
-               hands "file cmdline" as the module string, so the hypervisor
-               drops the first word.
+               hands "file cmdline" as the module string (the file name is the
+               first word; paths are relative to build/<arch>, where QEMU runs).
   ppc          each module is loaded raw with -device loader at 64 MiB and up
                (1 MiB aligned) and announced on the hypervisor command line
                (the DTB's /chosen/bootargs) as `module=<hex addr>,<size>,<cmdline>`
@@ -37,10 +37,11 @@ IA64SIM = os.path.join(BUILD, "host", "tools", "ia64sim", "ia64sim")
 class Launch:
     """One emulator invocation: argv, and what the exit code means."""
 
-    def __init__(self, argv, exit_kind, image):
+    def __init__(self, argv, exit_kind, image, cwd=None):
         self.argv = argv
         self.exit_kind = exit_kind
         self.image = image
+        self.cwd = cwd  # working directory of the emulator (None: the caller's)
 
 
 def arch_dir(arch):
@@ -82,14 +83,23 @@ def launch(arch, variant, cfg, mode):
     mods = modules_paths(arch, cfg.get("modules", []))
     cmdline = cfg.get("cmdline", "")
     extra = list(cfg.get("qemu_args", []))
-    if mode == "bench":
-        extra += ["-icount", "shift=0"]
+    if mode == "bench" or (cfg.get("deterministic") and mode != "interactive"):
+        # Guest time = instruction count (1 ns each) and idle time skipped:
+        # timings do not depend on the host's load, runs repeat exactly.
+        extra += ["-icount", "shift=0,sleep=off"]
     if mode == "debug":
         extra += ["-S", "-gdb", f"unix:{cfg['gdb_socket']},server=on,wait=off"]
     mem = cfg.get("memory", QEMU_MEMORY)
     if arch in ("x86", "x86_64"):
+        # QEMU's Multiboot strings start with the file name and a module's
+        # string reaches the guest in 48 bytes (start_info.h): run from
+        # build/<arch> with relative paths so the words after it survive.
+        bdir = os.path.join(BUILD, arch)
+        image_rel = os.path.relpath(image, bdir)
+        mods = [(os.path.relpath(p, bdir), c) for p, c in mods]
         qemu = "qemu-system-i386" if arch == "x86" else "qemu-system-x86_64"
-        argv = [qemu, "-kernel", image, "-m", mem, "-no-reboot", "-display", "none",
+        argv = [qemu, "-kernel", image_rel, "-m", mem, "-no-reboot", "-display", "none",
+                "-nic", "none",
                 "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
         if arch == "x86_64":
             argv += ["-cpu", cfg.get("cpu", "qemu64,+svm,+npt")]
@@ -101,7 +111,7 @@ def launch(arch, variant, cfg, mode):
         if mods:
             argv += ["-initrd", ",".join(
                 (p.replace(",", ",,") + (" " + c if c else "")) for p, c in mods)]
-        return Launch(argv + extra, "isa-debug-exit", image)
+        return Launch(argv + extra, "isa-debug-exit", image, cwd=bdir)
     if arch == "ppc":
         argv = ["qemu-system-ppc", "-M", "ppce500", "-cpu", "e500v2", "-m", mem,
                 "-nographic", "-no-reboot", "-nic", "none",

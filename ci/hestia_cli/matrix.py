@@ -95,8 +95,12 @@ def test(arch, scenario, unit_only):
         info("test: host unit tests not run (--arch/--scenario given; ./hestia test --unit)")
     if do_unit:
         run_unit(counts, errors)
-        for name, detail in counts.failures:
+        for name, detail in counts.failures[:30]:
             print(f"  FAIL {name} {detail}")
+        if len(counts.failures) > 30:
+            print(f"  ... and {len(counts.failures) - 30} more failures (build/logs/unit.log)")
+        info(f"test: host tests: {counts.passed} passed, {counts.failed} failed, "
+             f"{counts.skipped} skipped")
     results = {}
     for a, v in rows:
         for s in scen_list:
@@ -107,6 +111,9 @@ def test(arch, scenario, unit_only):
                 r = runner.Result("SKIP", cell)
             elif errors.get(a):
                 r = runner.Result("FAIL", f"build failed (see build/logs/build-{a}.log)")
+            elif a == "ia64" and errors.get("host"):
+                r = runner.Result("FAIL", "host build failed, no ia64sim "
+                                  "(see build/logs/build-host.log)")
             else:
                 r = runner.run(a, s, v, cell)
                 info(f"test: {row_label(a, v)} {s}: {r.verdict} ({r.reason})")

@@ -74,7 +74,7 @@ def judge(parsed, exit_ok, exit_text, timed_out, expect=()):
     return "PASS", f"{parsed['done'][0]} passed, {exit_text}"
 
 
-def run_captured(argv, log, timeout, env=None):
+def run_captured(argv, log, timeout, env=None, cwd=None):
     """Run argv with stdout+stderr into log and no stdin; kill it at the timeout.
     Returns (exit code or None, timed_out, seconds)."""
     os.makedirs(os.path.dirname(log), exist_ok=True)
@@ -84,7 +84,8 @@ def run_captured(argv, log, timeout, env=None):
         f.flush()
         try:
             p = subprocess.Popen(argv, stdout=f, stderr=subprocess.STDOUT,
-                                 stdin=subprocess.DEVNULL, env=env, start_new_session=True)
+                                 stdin=subprocess.DEVNULL, env=env, cwd=cwd,
+                                 start_new_session=True)
         except OSError as e:
             f.write(f"cannot start: {e}\n".encode())
             return None, False, 0.0
@@ -115,7 +116,7 @@ def run(arch, scenario, variant, cfg, mode="capture"):
             return Result("FAIL", f"boot module missing: {os.path.relpath(p)}")
     log = log_path(arch, scenario, variant)
     timeout = cfg.get("timeout", 30) * TIMEOUT_SCALE
-    rc, timed_out, secs = run_captured(launch.argv, log, timeout)
+    rc, timed_out, secs = run_captured(launch.argv, log, timeout, cwd=launch.cwd)
     with open(log, errors="replace") as f:
         parsed = parse(f.read())
     if rc is None and not timed_out:

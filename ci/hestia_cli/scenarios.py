@@ -15,17 +15,22 @@ A scenario is data, the same name on every arch:
                Overrides: any key above plus variants (["kernel", "uboot"] on
                ppc), qemu_args, cpu, memory, sim_args (ia64sim options).
   unclaimed    the SKIP reason for arches that do not claim it
+  deterministic  true: QEMU runs with -icount shift=0,sleep=off in the test
+               matrix (guest time counts instructions; timer tests cannot
+               flake with the host's load); ./hestia bench always does
+  run          overrides used by `./hestia run` only (an interactive variant:
+               e.g. the demo keeps its prompt instead of powering off)
 """
 import json
 import os
 
-from .util import ROOT, HestiaError
+from .util import ARCHES, ROOT, HestiaError
 
 SCENARIO_DIR = os.path.join(ROOT, "tests", "scenarios")
 KEYS = {"name", "description", "timeout", "cmdline", "modules", "expect", "arches",
-        "unclaimed"}
+        "unclaimed", "run", "deterministic"}
 OVERRIDES = {"timeout", "cmdline", "modules", "expect", "variants", "qemu_args", "cpu",
-             "memory", "sim_args"}
+             "memory", "sim_args", "deterministic"}
 
 
 # The matrix's column order: from the first boot to the full demo.
@@ -52,17 +57,28 @@ def load(name):
     if bad or s.get("name") != name:
         raise HestiaError(f"{path}: unknown keys {sorted(bad)} or name != '{name}'")
     for arch, ov in s.get("arches", {}).items():
+        if arch not in ARCHES:
+            raise HestiaError(f"{path}: unknown arch '{arch}' (known: {', '.join(ARCHES)})")
         if set(ov) - OVERRIDES:
             raise HestiaError(f"{path}: arches.{arch}: unknown keys {sorted(set(ov) - OVERRIDES)}")
+    for m in s.get("modules", []) + [m for ov in s.get("arches", {}).values()
+                                     for m in ov.get("modules", [])]:
+        if "image" not in m or "," in m.get("cmdline", ""):
+            raise HestiaError(f"{path}: a module needs an image, and its cmdline no comma "
+                              "(QEMU's -initrd separates modules with commas)")
     return s
 
 
-def config(s, arch):
-    """Settings for arch (scenario defaults + the arch's overrides), or None if unclaimed."""
+def config(s, arch, interactive=False):
+    """Settings for arch (scenario defaults + the arch's overrides, + the `run`
+    overrides when interactive), or None if unclaimed."""
     ov = s.get("arches", {}).get(arch)
     if ov is None:
         return None
-    cfg = {k: s[k] for k in ("timeout", "cmdline", "modules", "expect") if k in s}
+    cfg = {k: s[k] for k in ("timeout", "cmdline", "modules", "expect", "deterministic")
+           if k in s}
+    if interactive:
+        cfg.update(s.get("run", {}))
     cfg.update(ov)
     cfg.setdefault("timeout", 30)
     return cfg

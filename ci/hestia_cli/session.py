@@ -19,9 +19,9 @@ def _default_scenario(arch):
     raise HestiaError(f"{arch} claims neither the demo nor the boot scenario")
 
 
-def _claimed(arch, scenario):
+def _claimed(arch, scenario, interactive=False):
     s = scenarios.load(scenario)
-    cfg = scenarios.config(s, arch)
+    cfg = scenarios.config(s, arch, interactive)
     if cfg is None:
         raise HestiaError(f"scenario '{scenario}' is not available on {arch}: "
                           f"{scenarios.unclaimed_reason(s, arch)}")
@@ -40,7 +40,7 @@ def _prepare(arch):
 def run(arch, scenario, variant):
     deps.ensure()
     scenario = scenario or _default_scenario(arch)
-    cfg = _claimed(arch, scenario)
+    cfg = _claimed(arch, scenario, interactive=True)
     variant = variant or cfg.get("variants", arches.variants(arch))[0]
     if variant not in arches.variants(arch):
         raise HestiaError(f"{arch} has no boot variant '{variant}' "
@@ -50,7 +50,7 @@ def run(arch, scenario, variant):
     info(f"run: {arch} {scenario} ({variant}): {shlex.join(launch.argv)}")
     if arch != "ia64":
         info("run: console attached; quit QEMU with Ctrl-A X")
-    rc = subprocess.run(launch.argv).returncode
+    rc = subprocess.run(launch.argv, cwd=launch.cwd).returncode
     ok, text = arches.exit_verdict(launch.exit_kind, rc)
     info(f"\nrun: emulator exited {rc}: {text}")
     return 0 if ok else 1
@@ -68,7 +68,7 @@ def debug(arch, scenario):
         return 2
     deps.ensure()
     scenario = scenario or "boot"
-    cfg = dict(_claimed(arch, scenario))
+    cfg = dict(_claimed(arch, scenario, interactive=True))
     _prepare(arch)
     gdb = shutil.which("gdb-multiarch")
     if not gdb:
@@ -84,7 +84,8 @@ def debug(arch, scenario):
     info(f"debug: console output goes to {rel(log)} (tail -f it in another terminal)")
     with open(log, "wb") as f:
         qemu = subprocess.Popen(launch.argv, stdout=f, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
+                                stdin=subprocess.DEVNULL, start_new_session=True,
+                                cwd=launch.cwd)
     try:
         for _ in range(100):  # QEMU creates the socket during startup
             if os.path.exists(sock) or qemu.poll() is not None:
