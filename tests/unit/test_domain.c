@@ -491,3 +491,37 @@ TEST_CASE(per_domain_overhead_is_small)
     printf("  per-domain hypervisor memory: %lu KiB\n", per_domain_kib);
     CHECK(per_domain_kib <= 20);
 }
+
+/*
+ * Creation failing at every possible step (memory runs out after k frames)
+ * must undo exactly what it did.  Grabs all but k frames, tries, checks.
+ */
+TEST_CASE(create_failing_at_each_step_leaks_nothing)
+{
+    static mfn_t hold[HOST_RAM_FRAMES];
+    unsigned successes = 0, failures = 0;
+    for (unsigned k = 0; k < 24; k++) {
+        unsigned long n = 0;
+        while (mm_free_frames() > k) {
+            mfn_t m = frame_alloc();
+            REQUIRE(m != MFN_INVALID);
+            hold[n++] = m;
+        }
+        unsigned long before = mm_free_frames();
+        struct domain *d = NULL;
+        int rc = domain_create(1, 2, false, &d);
+        if (rc == 0) {
+            successes++;
+            CHECK_EQ(domain_destroy(d), 0);
+        } else {
+            failures++;
+            CHECK_EQ(rc, -HESTIA_ENOMEM);
+        }
+        CHECK_EQ(mm_free_frames(), before);
+        CHECK_EQ(domain_count(), 0);
+        while (n)
+            frame_free(hold[--n]);
+    }
+    CHECK(failures > 0);
+    CHECK(successes > 0);
+}
