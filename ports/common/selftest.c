@@ -375,6 +375,33 @@ static void t_mmu_map(struct tctx *t)
     frame_free((uint64_t)g);
 }
 
+/* Execute permission: code runs from an executable mapping only. */
+static void t_mmu_exec(struct tctx *t)
+{
+    long g = frame_alloc();
+    if (g < 0) {
+        t_fail(t, "no frame");
+        return;
+    }
+    char *code = gfn_to_va((uint64_t)g);
+    for (const char *p = arch_ret7_code; p < arch_ret7_end; p++)
+        code[p - arch_ret7_code] = *p;
+    uintptr_t va = kva_alloc(1);
+    T_EQ(t, mmu_map(0, va, (uint64_t)g, MMU_PERM_READ | MMU_PERM_EXEC), 0);
+    T_EQ(t, arch_probe_call(va), 7);
+    T_EQ(t, mmu_protect(0, va, MMU_PERM_READ | MMU_PERM_WRITE), 0);
+    unsigned before = trap_last.count;
+    T_EQ(t, arch_probe_call(va), -1);
+    T_EQ(t, trap_last.count, before + 1);
+    T_EQ(t, trap_last.kind, HESTIA_TRAP_PAGE_FAULT);
+    T_CHECK(t, trap_last.error_code & HESTIA_PF_EXEC, "no PF_EXEC in %llx",
+            (unsigned long long)trap_last.error_code);
+    T_EQ(t, mmu_protect(0, va, MMU_PERM_READ | MMU_PERM_EXEC), 0);
+    T_EQ(t, arch_probe_call(va), 7);
+    T_EQ(t, mmu_unmap(0, va), 0);
+    frame_free((uint64_t)g);
+}
+
 static void t_mmu_errors(struct tctx *t)
 {
     uintptr_t va = kva_alloc(1);
@@ -784,6 +811,7 @@ static const struct {
     { "evtchn-loopback", t_evtchn_loopback },
     { "evtchn-errors", t_evtchn_errors },
     { "mmu-map-protect", t_mmu_map },
+    { "mmu-exec", t_mmu_exec },
     { "mmu-errors", t_mmu_errors },
     { "mmu-batch", t_mmu_batch },
     { "page-fault", t_page_fault },
