@@ -569,8 +569,10 @@ struct vcpu *sched_pick(unsigned cpu, struct vcpu *prev, uint64_t now, uint64_t 
         next->running = true;
         next->run_start = now;
         v->processor = cpu;
-        if (fresh)
+        if (fresh) {
             next->slice_end = now + SCHED_SLICE_NS;
+            next->yielded = false; /* a yield only counts while on the CPU */
+        }
         uint64_t dl = next->slice_end;
         /* Give the CPU back when credit runs out if UNDER work is waiting. */
         if (next->credit > 0 && pc->q[SCHED_PRIO_UNDER].head && now + (uint64_t)next->credit < dl)
