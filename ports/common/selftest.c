@@ -142,7 +142,7 @@ static void t_timer_running(struct tctx *t)
             vcpu->evtchn_upcall_mask, vcpu->evtchn_upcall_pending, vcpu->evtchn_pending_sel,
             shared->evtchn_pending[0], trap_events - ev0);
     uint64_t late = timer_seen_at - start;
-    T_CHECK(t, late < 5000000 + 5000000, "timer %llu ns after a 5 ms deadline",
+    T_CHECK(t, late < 5000000 + 20000000, "timer %llu ns after a 5 ms deadline",
             (unsigned long long)late);
     thread_join(th);
 }
@@ -165,7 +165,11 @@ static void t_timer_raw(struct tctx *t)
         else if (now - deadline > worst)
             worst = now - deadline;
     }
-    T_CHECK(t, worst < 5000000, "event %llu ns late", (unsigned long long)worst);
+    /*
+     * A liveness check (the accuracy bound is sleep-accuracy's): without
+     * -icount a loaded host delays QEMU's timer thread by a few ms.
+     */
+    T_CHECK(t, worst < 20000000, "event %llu ns late", (unsigned long long)worst);
     time_cancel();
     if (!t->failed)
         ksnprintf(t->detail, sizeof(t->detail), "worst lateness %llu ns",
@@ -320,7 +324,8 @@ static void t_sched_ops(struct tctx *t)
     evtchn_send(port);
     T_EQ(t, hc_sched(SCHEDOP_poll, (uintptr_t)&sp), 0);
     T_CHECK(t, evtchn_test_and_clear(port), "polled port not pending");
-    /* Poll with a timeout and nothing pending. */
+    /* Poll with a timeout and nothing pending (and no guest timer armed). */
+    time_cancel();
     uint64_t start = time_now_ns();
     sp.timeout_ns = start + 3000000;
     T_CHECK(t, hc_sched(SCHEDOP_poll, (uintptr_t)&sp) >= 0, "poll timeout");
