@@ -508,13 +508,14 @@ TEST_CASE(create_failing_at_each_step_leaks_nothing)
 {
     static mfn_t hold[HOST_RAM_FRAMES];
     unsigned successes = 0, failures = 0;
-    for (unsigned k = 0; k < 24; k++) {
-        unsigned long n = 0;
-        while (mm_free_frames() > k) {
-            mfn_t m = frame_alloc();
-            REQUIRE(m != MFN_INVALID);
-            hold[n++] = m;
-        }
+    unsigned long n = 0;
+    while (mm_free_frames() > 0) {
+        mfn_t m = frame_alloc();
+        REQUIRE(m != MFN_INVALID);
+        hold[n++] = m;
+    }
+    /* k frames free: k = 0, 1, 2, ... until creation succeeds a few times. */
+    for (unsigned k = 0; k < 24 && n; k++) {
         unsigned long before = mm_free_frames();
         struct domain *d = NULL;
         int rc = domain_create(1, 2, false, &d);
@@ -527,9 +528,10 @@ TEST_CASE(create_failing_at_each_step_leaks_nothing)
         }
         CHECK_EQ(mm_free_frames(), before);
         CHECK_EQ(domain_count(), 0);
-        while (n)
-            frame_free(hold[--n]);
+        frame_free(hold[--n]);
     }
+    while (n)
+        frame_free(hold[--n]);
     CHECK(failures > 0);
     CHECK(successes > 0);
 }
