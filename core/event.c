@@ -475,12 +475,13 @@ long do_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
     };
     if (cmd >= ARRAY_SIZE(size))
         return -HESTIA_ENOSYS;
-    if (hal_copy_from_guest(v, &u, arg, size[cmd]) != 0)
+    unsigned op = (unsigned)cmd; /* a 32-bit switch: no 64-bit compare helpers on 32-bit targets */
+    if (hal_copy_from_guest(v, &u, arg, size[op]) != 0)
         return -HESTIA_EFAULT;
 
     long rc;
     evtchn_port_t new_port = 0; /* closed again if the result cannot be copied out */
-    switch (cmd) {
+    switch (op) {
     case EVTCHNOP_alloc_unbound:
         rc = op_alloc_unbound(d, &u.alloc);
         if (rc == 0)
@@ -517,10 +518,10 @@ long do_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
     }
     if (rc != 0)
         return rc;
-    if (hal_copy_to_guest(v, arg, &u, size[cmd]) != 0) {
+    if (hal_copy_to_guest(v, arg, &u, size[op]) != 0) {
         /* The guest cannot learn the port: do not leak it. */
         if (new_port) {
-            struct domain *owner = cmd == EVTCHNOP_alloc_unbound ? resolve(d, u.alloc.dom) : d;
+            struct domain *owner = op == EVTCHNOP_alloc_unbound ? resolve(d, u.alloc.dom) : d;
             if (owner)
                 close_port(owner, new_port, owner->id);
         }

@@ -8,9 +8,11 @@
  *
  * Domain-level bookkeeping (the list of active domains, credit accounting
  * at each period boundary, unparking capped domains) is under one
- * accounting lock.  Lock order: acct_lock, then one pcpu lock; never two
- * pcpu locks at once.  Counters that the picking CPU bumps while the
- * accounting CPU reads them (runtime, cap usage) are atomics.
+ * accounting lock.  Lock order: acct_lock, then one pcpu lock, then a
+ * domain's cap_lock (a leaf); never two pcpu locks at once.  No 64-bit
+ * atomics: 32-bit targets (ppc e500) have no lock-free ones and no
+ * libatomic in a freestanding image, so 64-bit values shared between CPUs
+ * sit under a lock (each CPU keeps its own copy of the period boundary).
  *
  * Per-domain cost: one struct sched_dom (~64 bytes); per vCPU one struct
  * sched_vcpu (~140 bytes, including its timer entries).  Accounting walks
@@ -34,7 +36,8 @@ struct sched_dom {
     unsigned cap;               /* percent of one CPU, 0 = none */
     bool active;                /* on the active list */
     struct sched_dom *a_next, *a_prev;
-    int64_t cap_used;           /* ns used against the cap (atomic); may carry debt */
+    spinlock_t cap_lock;
+    int64_t cap_used;           /* ns used against the cap (cap_lock); may carry debt */
 };
 
 struct runq {
@@ -43,7 +46,8 @@ struct runq {
 
 struct pcpu {
     spinlock_t lock;
-    struct runq q[2]; /* SCHED_PRIO_UNDER, SCHED_PRIO_OVER */
+    struct runq q[2];     /* SCHED_PRIO_UNDER, SCHED_PRIO_OVER */
+    uint64_t next_period; /* copy of next_period_ns, 0 until the first pick */
 };
 
 static struct pcpu pcpus[HAL_MAX_CPUS];
@@ -52,7 +56,7 @@ static unsigned next_placement;
 
 static spinlock_t acct_lock = SPINLOCK_INIT;
 static struct sched_dom *active_head;
-static uint64_t next_period_ns; /* 0 until the first pick (atomic reads) */
+static uint64_t next_period_ns; /* acct_lock; 0 until the first pick */
 static unsigned nr_parked;      /* vCPUs parked by a cap (atomic) */
 
 /* ---- run queues (caller holds the pcpu lock) ---- */
@@ -120,15 +124,19 @@ static struct pcpu *lock_vcpu_pcpu(struct vcpu *v, unsigned long *flags)
 
 static int64_t cap_budget(const struct sched_dom *sd)
 {
-    return (int64_t)(SCHED_ACCOUNT_PERIOD_NS * sd->cap / 100);
+    /* Constant divisor folded at compile time: no 64-bit division helper needed. */
+    return (int64_t)(SCHED_ACCOUNT_PERIOD_NS / 100) * sd->cap;
 }
 
 /* ns the domain may still run this period; INT64_MAX if uncapped. */
-static int64_t cap_left(const struct sched_dom *sd)
+static int64_t cap_left(struct sched_dom *sd)
 {
     if (!sd || !sd->cap)
         return INT64_MAX;
-    return cap_budget(sd) - __atomic_load_n(&sd->cap_used, __ATOMIC_RELAXED);
+    unsigned long flags = spin_lock_irqsave(&sd->cap_lock);
+    int64_t used = sd->cap_used;
+    spin_unlock_irqrestore(&sd->cap_lock, flags);
+    return cap_budget(sd) - used;
 }
 
 /* ---- setup ---- */
@@ -224,7 +232,8 @@ int sched_vcpu_init(struct vcpu *v)
     sv->t_poll.kind = TIMER_POLL;
     sv->t_guest.heap_idx = sv->t_poll.heap_idx = TIMER_NOT_QUEUED;
     /* Spread vCPUs over the CPUs; stealing evens out what is left. */
-    v->processor = next_placement++ % nr_pcpus;
+    v->processor = next_placement;
+    next_placement = next_placement + 1 < nr_pcpus ? next_placement + 1 : 0;
     v->sched = sv;
     return 0;
 }
@@ -273,7 +282,7 @@ uint64_t sched_domain_runtime(const struct domain *d)
     uint64_t sum = 0;
     for (unsigned i = 0; i < HESTIA_MAX_VCPUS; i++)
         if (d->vcpus[i])
-            sum += __atomic_load_n(&d->vcpus[i]->runtime_ns, __ATOMIC_RELAXED);
+            sum += d->vcpus[i]->runtime_ns; /* written by the run loop */
     return sum;
 }
 
@@ -344,6 +353,25 @@ void sched_yield_vcpu(struct vcpu *v)
 
 /* ---- accounting ---- */
 
+/*
+ * n / d by shift and subtract: core/ is built for 32-bit targets without
+ * libgcc (__udivdi3), and this runs once per active domain per period.
+ */
+static uint64_t udiv64(uint64_t n, uint64_t d)
+{
+    if (d == 0)
+        return 0;
+    uint64_t q = 0, r = 0;
+    for (int bit = 63; bit >= 0; bit--) {
+        r = (r << 1) | ((n >> bit) & 1u);
+        if (r >= d) {
+            r -= d;
+            q |= 1ull << bit;
+        }
+    }
+    return q;
+}
+
 static bool vcpu_wants_cpu(const struct vcpu *v)
 {
     return v->state == VCPU_RUNNABLE || v->state == VCPU_RUNNING;
@@ -383,12 +411,13 @@ static void account_locked(void)
             if (v && v->sched && (vcpu_wants_cpu(v) || v->sched->period_ns))
                 n++;
         }
-        int64_t per_vcpu = n ? (int64_t)(total * sd->weight / total_weight / n) : 0;
+        int64_t per_vcpu = n ? (int64_t)udiv64(total * sd->weight, total_weight * n) : 0;
         if (sd->cap) {
-            int64_t used = __atomic_load_n(&sd->cap_used, __ATOMIC_RELAXED);
+            unsigned long cf = spin_lock_irqsave(&sd->cap_lock);
             /* Overshoot (several vCPUs, late timer) is paid back next period. */
-            int64_t left = used - cap_budget(sd);
-            __atomic_store_n(&sd->cap_used, left > 0 ? left : 0, __ATOMIC_RELAXED);
+            int64_t left = sd->cap_used - cap_budget(sd);
+            sd->cap_used = left > 0 ? left : 0;
+            spin_unlock_irqrestore(&sd->cap_lock, cf);
         }
         bool runs_again = cap_left(sd) > 0;
         for (unsigned i = 0; i < HESTIA_MAX_VCPUS; i++) {
@@ -416,21 +445,29 @@ static void account_locked(void)
     }
 }
 
-static void maybe_account(uint64_t now)
+/*
+ * Called when this CPU's copy of the period boundary says it has passed:
+ * whichever CPU gets here first does the accounting, then every CPU's copy
+ * is refreshed.
+ */
+static void account_if_due(uint64_t now)
 {
-    uint64_t np = __atomic_load_n(&next_period_ns, __ATOMIC_ACQUIRE);
-    if (np && now < np)
-        return;
     unsigned long flags = spin_lock_irqsave(&acct_lock);
-    np = next_period_ns;
+    uint64_t np = next_period_ns;
     if (!np) {
-        next_period_ns = now + SCHED_ACCOUNT_PERIOD_NS;
+        np = now + SCHED_ACCOUNT_PERIOD_NS;
     } else if (now >= np) {
         account_locked();
         /* After a long idle stretch start a fresh period rather than catch up. */
         np += SCHED_ACCOUNT_PERIOD_NS;
-        __atomic_store_n(&next_period_ns, now >= np ? now + SCHED_ACCOUNT_PERIOD_NS : np,
-                         __ATOMIC_RELEASE);
+        if (now >= np)
+            np = now + SCHED_ACCOUNT_PERIOD_NS;
+    }
+    next_period_ns = np;
+    for (unsigned i = 0; i < nr_pcpus; i++) {
+        unsigned long f = spin_lock_irqsave(&pcpus[i].lock);
+        pcpus[i].next_period = np;
+        spin_unlock_irqrestore(&pcpus[i].lock, f);
     }
     spin_unlock_irqrestore(&acct_lock, flags);
 }
@@ -452,8 +489,11 @@ static void charge(struct sched_vcpu *sv, uint64_t now)
     int64_t c = sv->credit - (int64_t)delta;
     sv->credit = c < CREDIT_MIN ? CREDIT_MIN : c;
     struct sched_dom *sd = v->domain ? v->domain->sched : NULL;
-    if (sd && sd->cap)
-        __atomic_add_fetch(&sd->cap_used, (int64_t)delta, __ATOMIC_RELAXED);
+    if (sd && sd->cap) {
+        unsigned long flags = spin_lock_irqsave(&sd->cap_lock);
+        sd->cap_used += (int64_t)delta;
+        spin_unlock_irqrestore(&sd->cap_lock, flags);
+    }
 }
 
 /*
@@ -482,7 +522,8 @@ static struct sched_vcpu *take_best(struct pcpu *pc, int worst)
 static struct sched_vcpu *steal(unsigned cpu, int worst)
 {
     for (unsigned i = 1; i < nr_pcpus; i++) {
-        struct pcpu *other = &pcpus[(cpu + i) % nr_pcpus];
+        unsigned o = cpu + i < nr_pcpus ? cpu + i : cpu + i - nr_pcpus;
+        struct pcpu *other = &pcpus[o];
         /* Unlocked peek: a stale answer only costs a missed or empty steal. */
         if (!__atomic_load_n(&other->q[SCHED_PRIO_UNDER].head, __ATOMIC_RELAXED) &&
             (worst == SCHED_PRIO_UNDER ||
@@ -512,13 +553,13 @@ struct vcpu *sched_pick(unsigned cpu, struct vcpu *prev, uint64_t now, uint64_t 
     bool had_prev = prev && prev->sched && prev->sched->running && prev->processor == cpu;
 
     /* Charge first, so the time before a period boundary counts in that period. */
-    unsigned long flags;
-    if (had_prev) {
-        flags = spin_lock_irqsave(&pc->lock);
+    unsigned long flags = spin_lock_irqsave(&pc->lock);
+    if (had_prev)
         charge(prev->sched, now);
-        spin_unlock_irqrestore(&pc->lock, flags);
-    }
-    maybe_account(now);
+    bool due = !pc->next_period || now >= pc->next_period;
+    spin_unlock_irqrestore(&pc->lock, flags);
+    if (due)
+        account_if_due(now);
 
     flags = spin_lock_irqsave(&pc->lock);
     struct sched_vcpu *next = NULL;
@@ -569,8 +610,10 @@ struct vcpu *sched_pick(unsigned cpu, struct vcpu *prev, uint64_t now, uint64_t 
         next->running = true;
         next->run_start = now;
         v->processor = cpu;
-        if (fresh)
+        if (fresh) {
             next->slice_end = now + SCHED_SLICE_NS;
+            next->yielded = false; /* a yield only counts while on the CPU */
+        }
         uint64_t dl = next->slice_end;
         /* Give the CPU back when credit runs out if UNDER work is waiting. */
         if (next->credit > 0 && pc->q[SCHED_PRIO_UNDER].head && now + (uint64_t)next->credit < dl)
@@ -578,16 +621,18 @@ struct vcpu *sched_pick(unsigned cpu, struct vcpu *prev, uint64_t now, uint64_t 
         int64_t left = cap_left(v->domain ? v->domain->sched : NULL);
         if (left != INT64_MAX && now + (uint64_t)left < dl)
             dl = now + (uint64_t)left;
+        if (pc->next_period && pc->next_period < dl)
+            dl = pc->next_period;
         spin_unlock_irqrestore(&pc->lock, flags);
-        uint64_t np = __atomic_load_n(&next_period_ns, __ATOMIC_ACQUIRE);
-        if (np && np < dl)
-            dl = np;
         if (deadline)
             *deadline = dl;
         return v;
     }
     /* Idle: come back at the period boundary if a capped domain waits for it. */
-    if (deadline && __atomic_load_n(&nr_parked, __ATOMIC_RELAXED))
-        *deadline = __atomic_load_n(&next_period_ns, __ATOMIC_ACQUIRE);
+    if (deadline && __atomic_load_n(&nr_parked, __ATOMIC_RELAXED)) {
+        flags = spin_lock_irqsave(&pc->lock);
+        *deadline = pc->next_period;
+        spin_unlock_irqrestore(&pc->lock, flags);
+    }
     return NULL;
 }
