@@ -35,6 +35,7 @@ struct sched_dom {
     unsigned weight;
     unsigned cap;               /* percent of one CPU, 0 = none */
     bool active;                /* on the active list */
+    unsigned busy_vcpus;        /* accounting scratch: vCPUs that ran or want to */
     struct sched_dom *a_next, *a_prev;
     spinlock_t cap_lock;
     int64_t cap_used;           /* ns used against the cap (cap_lock); may carry debt */
@@ -389,36 +390,30 @@ static void account_locked(void)
 
     for (sd = active_head; sd; sd = next) {
         next = sd->a_next;
-        bool busy = false;
+        sd->busy_vcpus = 0;
         for (unsigned i = 0; i < HESTIA_MAX_VCPUS; i++) {
             struct vcpu *v = sd->d->vcpus[i];
             if (v && v->sched && (vcpu_wants_cpu(v) || v->sched->period_ns))
-                busy = true;
+                sd->busy_vcpus++;
         }
-        if (!busy && cap_left(sd) >= 0)
-            deactivate_locked(sd); /* wake re-activates it */
-        else
-            total_weight += sd->weight;
-    }
-    if (!total_weight)
-        return;
-
-    uint64_t total = SCHED_ACCOUNT_PERIOD_NS * nr_pcpus;
-    for (sd = active_head; sd; sd = sd->a_next) {
-        unsigned n = 0;
-        for (unsigned i = 0; i < HESTIA_MAX_VCPUS; i++) {
-            struct vcpu *v = sd->d->vcpus[i];
-            if (v && v->sched && (vcpu_wants_cpu(v) || v->sched->period_ns))
-                n++;
-        }
-        int64_t per_vcpu = n ? (int64_t)udiv64(total * sd->weight, total_weight * n) : 0;
+        int64_t debt = 0;
         if (sd->cap) {
             unsigned long cf = spin_lock_irqsave(&sd->cap_lock);
             /* Overshoot (several vCPUs, late timer) is paid back next period. */
-            int64_t left = sd->cap_used - cap_budget(sd);
-            sd->cap_used = left > 0 ? left : 0;
+            debt = sd->cap_used - cap_budget(sd);
+            sd->cap_used = debt > 0 ? debt : 0;
             spin_unlock_irqrestore(&sd->cap_lock, cf);
         }
+        if (sd->busy_vcpus)
+            total_weight += sd->weight;
+        else if (debt <= 0)
+            deactivate_locked(sd); /* sched_wake re-activates it */
+    }
+
+    uint64_t total = SCHED_ACCOUNT_PERIOD_NS * nr_pcpus;
+    for (sd = active_head; sd; sd = sd->a_next) {
+        unsigned n = sd->busy_vcpus;
+        int64_t per_vcpu = n ? (int64_t)udiv64(total * sd->weight, total_weight * n) : 0;
         bool runs_again = cap_left(sd) > 0;
         for (unsigned i = 0; i < HESTIA_MAX_VCPUS; i++) {
             struct vcpu *v = sd->d->vcpus[i];
