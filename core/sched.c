@@ -35,7 +35,11 @@ struct sched_dom {
     unsigned weight;
     unsigned cap;               /* percent of one CPU, 0 = none */
     bool active;                /* on the active list */
-    unsigned busy_vcpus;        /* accounting scratch: vCPUs that ran or want to */
+    /* Accounting scratch (acct_lock): */
+    unsigned busy_vcpus;        /* vCPUs that ran this period or want to run */
+    bool filled;                /* got all the credit it can hold */
+    int64_t room;               /* credit its busy vCPUs can still take */
+    int64_t grant;              /* credit for this period */
     struct sched_dom *a_next, *a_prev;
     spinlock_t cap_lock;
     int64_t cap_used;           /* ns used against the cap (cap_lock); may carry debt */
@@ -378,14 +382,72 @@ static bool vcpu_wants_cpu(const struct vcpu *v)
     return v->state == VCPU_RUNNABLE || v->state == VCPU_RUNNING;
 }
 
+/* How much more credit d's busy vCPUs can hold before they hit CREDIT_MAX. */
+static int64_t credit_room(struct sched_dom *sd)
+{
+    int64_t room = 0;
+    for (unsigned i = 0; i < HESTIA_MAX_VCPUS; i++) {
+        struct vcpu *v = sd->d->vcpus[i];
+        if (!v || !v->sched)
+            continue;
+        unsigned long flags;
+        struct pcpu *pc = lock_vcpu_pcpu(v, &flags);
+        if (vcpu_wants_cpu(v) || v->sched->period_ns)
+            room += CREDIT_MAX - v->sched->credit;
+        spin_unlock_irqrestore(&pc->lock, flags);
+    }
+    return room;
+}
+
 /*
- * Share one period of every CPU among the active domains by weight, split
- * each share among the domain's vCPUs that ran or wanted to run, and let
- * capped domains run again.  Caller holds acct_lock.
+ * Split `total` among the busy domains by weight, water-filling: a domain
+ * that cannot hold its fair share (it did not spend its credit: a mostly
+ * idle, I/O-bound domain) gets only what it can hold, and the rest is
+ * shared again among the others by weight.  Without this the unspent
+ * share would be lost and the busy domains would all sink to OVER, where
+ * weights no longer matter.
+ */
+static void fill_grants(uint64_t total)
+{
+    struct sched_dom *sd;
+    uint64_t left = total;
+    for (unsigned pass = 0; pass < 8 && left; pass++) {
+        uint64_t weights = 0;
+        for (sd = active_head; sd; sd = sd->a_next)
+            if (sd->busy_vcpus && !sd->filled)
+                weights += sd->weight;
+        if (!weights)
+            return;
+        bool progress = false;
+        uint64_t pool = left;
+        for (sd = active_head; sd; sd = sd->a_next) {
+            if (!sd->busy_vcpus || sd->filled)
+                continue;
+            uint64_t fair = udiv64(pool * sd->weight, weights);
+            if (sd->room <= 0 || (uint64_t)sd->room <= fair) {
+                uint64_t g = sd->room > 0 ? (uint64_t)sd->room : 0;
+                sd->grant = (int64_t)g;
+                sd->filled = true;
+                left -= g;
+                progress = true;
+            }
+        }
+        if (!progress || pass == 7) {
+            for (sd = active_head; sd; sd = sd->a_next)
+                if (sd->busy_vcpus && !sd->filled)
+                    sd->grant = (int64_t)udiv64(pool * sd->weight, weights);
+            return;
+        }
+    }
+}
+
+/*
+ * Share one period of every CPU among the active domains (fill_grants),
+ * split each domain's grant among its vCPUs that ran or wanted to run, and
+ * let capped domains run again.  Caller holds acct_lock.
  */
 static void account_locked(void)
 {
-    uint64_t total_weight = 0;
     struct sched_dom *sd, *next;
 
     for (sd = active_head; sd; sd = next) {
@@ -404,16 +466,17 @@ static void account_locked(void)
             sd->cap_used = debt > 0 ? debt : 0;
             spin_unlock_irqrestore(&sd->cap_lock, cf);
         }
-        if (sd->busy_vcpus)
-            total_weight += sd->weight;
-        else if (debt <= 0)
+        sd->grant = 0;
+        sd->filled = false;
+        sd->room = sd->busy_vcpus ? credit_room(sd) : 0;
+        if (!sd->busy_vcpus && debt <= 0)
             deactivate_locked(sd); /* sched_wake re-activates it */
     }
+    fill_grants(SCHED_ACCOUNT_PERIOD_NS * nr_pcpus);
 
-    uint64_t total = SCHED_ACCOUNT_PERIOD_NS * nr_pcpus;
     for (sd = active_head; sd; sd = sd->a_next) {
         unsigned n = sd->busy_vcpus;
-        int64_t per_vcpu = n ? (int64_t)udiv64(total * sd->weight, total_weight * n) : 0;
+        int64_t per_vcpu = n && sd->grant > 0 ? (int64_t)udiv64((uint64_t)sd->grant, n) : 0;
         bool runs_again = cap_left(sd) > 0;
         for (unsigned i = 0; i < HESTIA_MAX_VCPUS; i++) {
             struct vcpu *v = sd->d->vcpus[i];

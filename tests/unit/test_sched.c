@@ -560,3 +560,45 @@ TEST_CASE(waking_vcpu_preempts_cpu_hog)
     CHECK(dh > di * 30);
     CHECK(dh + di >= 98 * 5 * MS - MS);
 }
+
+/*
+ * Run for `total` with iv behaving like an I/O domain: each time it is
+ * entered it works `work` ns, arms its timer `period` ahead and blocks.
+ * Everything else entered just runs until the next deadline.
+ */
+static void run_with_io(struct vcpu *iv, uint64_t total, uint64_t work, uint64_t period)
+{
+    uint64_t end = hal_time_ns() + total;
+    struct domain *io = iv->domain;
+    while (hal_time_ns() < end) {
+        struct vcpu *got = NULL;
+        REQUIRE(h_resume(&got) == HOST_JMP_RUN);
+        uint64_t now = hal_time_ns(), dl = host_timer_deadline();
+        REQUIRE(dl > now);
+        if (got == iv) {
+            iv->info->evtchn_upcall_pending = 0;
+            iv->info->evtchn_pending_sel = 0;
+            memset(io->shared_info->evtchn_pending, 0, sizeof(io->shared_info->evtchn_pending));
+            host_time_advance(MIN(work, dl - now));
+            uint64_t t = hal_time_ns() + period;
+            REQUIRE(h_call(iv, HYPERCALL_set_timer, (uint32_t)t, t >> 32, 0, 0, 0) == 0);
+            REQUIRE(h_call(iv, HYPERCALL_sched_op, SCHEDOP_block, 0, 0, 0, 0) == 0);
+        } else {
+            host_time_advance(MIN(dl, end) - now);
+        }
+    }
+    struct vcpu *got = NULL;
+    (void)h_resume(&got);
+}
+
+TEST_CASE(light_domain_does_not_dilute_weights)
+{
+    /* A mostly idle domain's unused share goes to the busy ones, by weight. */
+    struct domain *a = dom_weight(256, 0), *b = dom_weight(512, 0), *io = dom_weight(256, 0);
+    REQUIRE(evtchn_bind_virq_internal(io, VIRQ_TIMER, 0) > 0);
+    run_with_io(h_vcpu(io), 6000 * MS, 100000, 5 * MS);
+    double ra = (double)sched_domain_runtime(a), rb = (double)sched_domain_runtime(b);
+    double ri = (double)sched_domain_runtime(io);
+    CHECK(ri < 0.03 * 6000 * MS);
+    CHECK_SHARE(rb / ra, 2.0);
+}
