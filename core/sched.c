@@ -24,7 +24,11 @@
 
 #include "sched_internal.h"
 
-enum { SCHED_PRIO_UNDER, SCHED_PRIO_OVER };
+/*
+ * BOOST: just woken from SCHEDOP_block/poll with credit left; runs before
+ * everything else once (event latency), then falls back to UNDER/OVER.
+ */
+enum { SCHED_PRIO_BOOST, SCHED_PRIO_UNDER, SCHED_PRIO_OVER, SCHED_NR_PRIO };
 
 /* A vCPU never banks more than one period of credit, nor owes more. */
 #define CREDIT_MAX ((int64_t)SCHED_ACCOUNT_PERIOD_NS)
@@ -51,7 +55,7 @@ struct runq {
 
 struct pcpu {
     spinlock_t lock;
-    struct runq q[2];     /* SCHED_PRIO_UNDER, SCHED_PRIO_OVER */
+    struct runq q[SCHED_NR_PRIO];
     uint64_t next_period; /* copy of next_period_ns, 0 until the first pick */
 };
 
@@ -93,6 +97,9 @@ static void rq_remove(struct runq *q, struct sched_vcpu *sv)
 static void enqueue(struct pcpu *pc, struct sched_vcpu *sv, bool behind_all)
 {
     sv->prio = (sv->credit > 0 && !behind_all) ? SCHED_PRIO_UNDER : SCHED_PRIO_OVER;
+    if (sv->woke && sv->prio == SCHED_PRIO_UNDER)
+        sv->prio = SCHED_PRIO_BOOST;
+    sv->woke = false;
     rq_append(&pc->q[sv->prio], sv);
     sv->where = SCHED_QUEUED;
 }
@@ -337,6 +344,7 @@ void sched_sleep(struct vcpu *v)
     struct pcpu *pc = lock_vcpu_pcpu(v, &flags);
     if (!vcpu_runnable(v)) {
         dequeue(pc, sv);
+        sv->woke = v->state == VCPU_BLOCKED; /* its wake-up may be boosted */
         /*
          * Off the CPU now: burn its credit here, because the run loop may
          * already have dropped it as current (pause, shutdown) and then no
@@ -560,7 +568,7 @@ static void charge(struct sched_vcpu *sv, uint64_t now)
  */
 static struct sched_vcpu *take_best(struct pcpu *pc, int worst)
 {
-    for (int p = SCHED_PRIO_UNDER; p <= worst; p++) {
+    for (int p = SCHED_PRIO_BOOST; p <= worst; p++) {
         struct sched_vcpu *sv;
         while ((sv = pc->q[p].head) != NULL) {
             dequeue(pc, sv);
@@ -583,7 +591,8 @@ static struct sched_vcpu *steal(unsigned cpu, int worst)
         unsigned o = cpu + i < nr_pcpus ? cpu + i : cpu + i - nr_pcpus;
         struct pcpu *other = &pcpus[o];
         /* Unlocked peek: a stale answer only costs a missed or empty steal. */
-        if (!__atomic_load_n(&other->q[SCHED_PRIO_UNDER].head, __ATOMIC_RELAXED) &&
+        if (!__atomic_load_n(&other->q[SCHED_PRIO_BOOST].head, __ATOMIC_RELAXED) &&
+            !__atomic_load_n(&other->q[SCHED_PRIO_UNDER].head, __ATOMIC_RELAXED) &&
             (worst == SCHED_PRIO_UNDER ||
              !__atomic_load_n(&other->q[SCHED_PRIO_OVER].head, __ATOMIC_RELAXED)))
             continue;
@@ -631,6 +640,7 @@ struct vcpu *sched_pick(unsigned cpu, struct vcpu *prev, uint64_t now, uint64_t 
             if (cap_left(sd) <= 0) {
                 park(sv);
             } else if (!sv->yielded && now < sv->slice_end &&
+                       !pc->q[SCHED_PRIO_BOOST].head &&
                        !(sv->credit <= 0 && pc->q[SCHED_PRIO_UNDER].head)) {
                 next = sv;
                 fresh = false;
@@ -674,7 +684,8 @@ struct vcpu *sched_pick(unsigned cpu, struct vcpu *prev, uint64_t now, uint64_t 
         }
         uint64_t dl = next->slice_end;
         /* Give the CPU back when credit runs out if UNDER work is waiting. */
-        if (next->credit > 0 && pc->q[SCHED_PRIO_UNDER].head && now + (uint64_t)next->credit < dl)
+        if (next->credit > 0 && (pc->q[SCHED_PRIO_UNDER].head || pc->q[SCHED_PRIO_BOOST].head) &&
+            now + (uint64_t)next->credit < dl)
             dl = now + (uint64_t)next->credit;
         int64_t left = cap_left(v->domain ? v->domain->sched : NULL);
         if (left != INT64_MAX && now + (uint64_t)left < dl)

@@ -544,7 +544,7 @@ TEST_CASE(waking_vcpu_preempts_cpu_hog)
             host_time_advance(dl - hal_time_ns());
         }
         uint64_t lat = hal_time_ns() - t;
-        /* The first wake-up may find the hog still UNDER (equal history). */
+        /* The first wake-up may come before io has any credit (equal history). */
         if (k >= 2)
             worst = lat > worst ? lat : worst;
         if (k == 1) {
@@ -601,4 +601,69 @@ TEST_CASE(light_domain_does_not_dilute_weights)
     double ri = (double)sched_domain_runtime(io);
     CHECK(ri < 0.03 * 6000 * MS);
     CHECK_SHARE(rb / ra, 2.0);
+}
+
+/* A guest that works `work` ns each time it is entered, then sleeps `period` (0: a hog). */
+struct actor {
+    struct vcpu *v;
+    uint64_t work, period;
+    uint64_t wake_at;  /* when its timer was due, 0 = not sleeping */
+    uint64_t worst;    /* worst wake-up latency seen */
+};
+
+static void run_actors(struct actor *a, unsigned n, uint64_t total)
+{
+    uint64_t end = hal_time_ns() + total;
+    while (hal_time_ns() < end) {
+        struct vcpu *got = NULL;
+        REQUIRE(h_resume(&got) == HOST_JMP_RUN);
+        uint64_t now = hal_time_ns(), dl = host_timer_deadline();
+        REQUIRE(dl > now);
+        struct actor *x = NULL;
+        for (unsigned i = 0; i < n; i++)
+            if (a[i].v == got)
+                x = &a[i];
+        if (!x || !x->period) {
+            host_time_advance(MIN(dl, end) - now);
+            continue;
+        }
+        if (x->wake_at) {
+            uint64_t lat = now - x->wake_at;
+            x->worst = lat > x->worst ? lat : x->worst;
+            x->wake_at = 0;
+        }
+        struct domain *d = got->domain;
+        got->info->evtchn_upcall_pending = 0;
+        got->info->evtchn_pending_sel = 0;
+        memset(d->shared_info->evtchn_pending, 0, sizeof(d->shared_info->evtchn_pending));
+        host_time_advance(MIN(x->work, dl - now));
+        uint64_t t = hal_time_ns() + x->period;
+        REQUIRE(h_call(got, HYPERCALL_set_timer, (uint32_t)t, t >> 32, 0, 0, 0) == 0);
+        REQUIRE(h_call(got, HYPERCALL_sched_op, SCHEDOP_block, 0, 0, 0, 0) == 0);
+        x->wake_at = t;
+    }
+    struct vcpu *got = NULL;
+    (void)h_resume(&got);
+}
+
+TEST_CASE(woken_vcpu_boosted_past_bursting_domain)
+{
+    /*
+     * b idles for a while (banking credit), then turns into a hog: for a
+     * while it runs UNDER.  io, woken by its timer with credit left, is
+     * boosted past it instead of waiting for the end of b's slice.
+     */
+    struct domain *b = h_domain(64, false), *io = h_domain(64, false);
+    REQUIRE(evtchn_bind_virq_internal(b, VIRQ_TIMER, 0) > 0);
+    REQUIRE(evtchn_bind_virq_internal(io, VIRQ_TIMER, 0) > 0);
+    struct actor a[2] = {{.v = h_vcpu(b), .work = 100000, .period = 5 * MS},
+                         {.v = h_vcpu(io), .work = 50000, .period = 3 * MS + 77777}};
+    run_actors(a, 2, 300 * MS);
+    CHECK_EQ(a[1].worst, 0); /* nobody competes yet */
+    a[0].period = 0;         /* b turns into a hog */
+    a[1].worst = 0;
+    uint64_t b0 = sched_domain_runtime(b);
+    run_actors(a, 2, 300 * MS);
+    CHECK_EQ(a[1].worst, 0);
+    CHECK(sched_domain_runtime(b) - b0 > 280 * MS);
 }
