@@ -667,3 +667,49 @@ TEST_CASE(woken_vcpu_boosted_past_bursting_domain)
     CHECK_EQ(a[1].worst, 0);
     CHECK(sched_domain_runtime(b) - b0 > 280 * MS);
 }
+
+TEST_CASE(random_sched_ops_are_harmless)
+{
+    /* Garbage commands and arguments: errors or harmless sleeps, never a crash. */
+    struct domain *a = h_domain(64, false), *b = h_domain(64, false);
+    struct vcpu *v = h_vcpu(a);
+    guest_va_t buf = h_buf(a, HAL_PAGE_SIZE);
+    uint64_t x = 0x2545f4914f6cdd1dull;
+    unsigned errors = 0, unexpected = 0;
+    for (unsigned i = 0; i < 3000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        uint8_t raw[HAL_PAGE_SIZE / 16];
+        for (unsigned k = 0; k < sizeof(raw); k++)
+            raw[k] = (uint8_t)(x >> (k % 57));
+        struct sched_poll *p = (struct sched_poll *)raw;
+        p->ports = (x & 1) ? buf + 64 : x;
+        p->nr_ports = (x >> 8) % 200;
+        p->timeout_ns = (x & 2) ? hal_time_ns() + (x >> 40) % MS : 0;
+        h_write(a, buf, raw, sizeof(raw));
+        uint64_t cmd = (x >> 20) % 6 == 5 ? x : (x >> 20) % 6;
+        if (cmd == SCHEDOP_shutdown)
+            cmd = SCHEDOP_yield; /* keep the domain alive */
+        long rc = h_call(v, HYPERCALL_sched_op, cmd, (x & 4) ? buf : x >> 3, 0, 0, 0);
+        if (rc != 0)
+            errors++;
+        if (rc != 0 && rc != -HESTIA_EINVAL && rc != -HESTIA_EFAULT && rc != -HESTIA_ENOSYS)
+            unexpected++;
+        /* Whatever happened, an event or a bit of time gets it going again. */
+        if (v->state == VCPU_BLOCKED) {
+            evtchn_send_virq(v, VIRQ_DEBUG); /* not bound: nothing */
+            v->info->evtchn_upcall_pending = 1;
+            vcpu_kick(v);
+            v->info->evtchn_upcall_pending = 0;
+        }
+        CHECK(v->state != VCPU_BLOCKED);
+        CHECK_EQ(v->nr_poll_ports, 0);
+        CHECK_EQ(v->poll_deadline_ns, 0);
+        run_for(MS / 4);
+    }
+    CHECK_EQ(unexpected, 0);
+    CHECK(errors > 100 && errors < 2900);
+    CHECK(sched_domain_runtime(b) > 0);
+    CHECK(sched_domain_runtime(a) > 0);
+}
