@@ -256,7 +256,15 @@ void sched_vcpu_destroy(struct vcpu *v)
     if (!sv)
         return;
     timer_vcpu_destroy(v);
-    unsigned long flags;
+    /*
+     * The accounting walks the active domains' vCPU pointers: take the
+     * domain off that list before the vCPU goes away (it is being
+     * destroyed; a dying domain is never woken again).
+     */
+    unsigned long flags = spin_lock_irqsave(&acct_lock);
+    if (v->domain && v->domain->sched)
+        deactivate_locked(v->domain->sched);
+    spin_unlock_irqrestore(&acct_lock, flags);
     struct pcpu *pc = lock_vcpu_pcpu(v, &flags);
     dequeue(pc, sv);
     sv->running = false;
