@@ -24,7 +24,11 @@
 
 #include "sched_internal.h"
 
-enum { SCHED_PRIO_UNDER, SCHED_PRIO_OVER };
+/*
+ * BOOST: just woken from SCHEDOP_block/poll with credit left; runs before
+ * everything else once (event latency), then falls back to UNDER/OVER.
+ */
+enum { SCHED_PRIO_BOOST, SCHED_PRIO_UNDER, SCHED_PRIO_OVER, SCHED_NR_PRIO };
 
 /* A vCPU never banks more than one period of credit, nor owes more. */
 #define CREDIT_MAX ((int64_t)SCHED_ACCOUNT_PERIOD_NS)
@@ -35,6 +39,11 @@ struct sched_dom {
     unsigned weight;
     unsigned cap;               /* percent of one CPU, 0 = none */
     bool active;                /* on the active list */
+    /* Accounting scratch (acct_lock): */
+    unsigned busy_vcpus;        /* vCPUs that ran this period or want to run */
+    bool filled;                /* got all the credit it can hold */
+    int64_t room;               /* credit its busy vCPUs can still take */
+    int64_t grant;              /* credit for this period */
     struct sched_dom *a_next, *a_prev;
     spinlock_t cap_lock;
     int64_t cap_used;           /* ns used against the cap (cap_lock); may carry debt */
@@ -46,7 +55,7 @@ struct runq {
 
 struct pcpu {
     spinlock_t lock;
-    struct runq q[2];     /* SCHED_PRIO_UNDER, SCHED_PRIO_OVER */
+    struct runq q[SCHED_NR_PRIO];
     uint64_t next_period; /* copy of next_period_ns, 0 until the first pick */
 };
 
@@ -88,6 +97,9 @@ static void rq_remove(struct runq *q, struct sched_vcpu *sv)
 static void enqueue(struct pcpu *pc, struct sched_vcpu *sv, bool behind_all)
 {
     sv->prio = (sv->credit > 0 && !behind_all) ? SCHED_PRIO_UNDER : SCHED_PRIO_OVER;
+    if (sv->woke && sv->prio == SCHED_PRIO_UNDER)
+        sv->prio = SCHED_PRIO_BOOST;
+    sv->woke = false;
     rq_append(&pc->q[sv->prio], sv);
     sv->where = SCHED_QUEUED;
 }
@@ -244,7 +256,15 @@ void sched_vcpu_destroy(struct vcpu *v)
     if (!sv)
         return;
     timer_vcpu_destroy(v);
-    unsigned long flags;
+    /*
+     * The accounting walks the active domains' vCPU pointers: take the
+     * domain off that list before the vCPU goes away (it is being
+     * destroyed; a dying domain is never woken again).
+     */
+    unsigned long flags = spin_lock_irqsave(&acct_lock);
+    if (v->domain && v->domain->sched)
+        deactivate_locked(v->domain->sched);
+    spin_unlock_irqrestore(&acct_lock, flags);
     struct pcpu *pc = lock_vcpu_pcpu(v, &flags);
     dequeue(pc, sv);
     sv->running = false;
@@ -332,6 +352,7 @@ void sched_sleep(struct vcpu *v)
     struct pcpu *pc = lock_vcpu_pcpu(v, &flags);
     if (!vcpu_runnable(v)) {
         dequeue(pc, sv);
+        sv->woke = v->state == VCPU_BLOCKED; /* its wake-up may be boosted */
         /*
          * Off the CPU now: burn its credit here, because the run loop may
          * already have dropped it as current (pause, shutdown) and then no
@@ -377,48 +398,101 @@ static bool vcpu_wants_cpu(const struct vcpu *v)
     return v->state == VCPU_RUNNABLE || v->state == VCPU_RUNNING;
 }
 
+/* How much more credit d's busy vCPUs can hold before they hit CREDIT_MAX. */
+static int64_t credit_room(struct sched_dom *sd)
+{
+    int64_t room = 0;
+    for (unsigned i = 0; i < HESTIA_MAX_VCPUS; i++) {
+        struct vcpu *v = sd->d->vcpus[i];
+        if (!v || !v->sched)
+            continue;
+        unsigned long flags;
+        struct pcpu *pc = lock_vcpu_pcpu(v, &flags);
+        if (vcpu_wants_cpu(v) || v->sched->period_ns)
+            room += CREDIT_MAX - v->sched->credit;
+        spin_unlock_irqrestore(&pc->lock, flags);
+    }
+    return room;
+}
+
 /*
- * Share one period of every CPU among the active domains by weight, split
- * each share among the domain's vCPUs that ran or wanted to run, and let
- * capped domains run again.  Caller holds acct_lock.
+ * Split `total` among the busy domains by weight, water-filling: a domain
+ * that cannot hold its fair share (it did not spend its credit: a mostly
+ * idle, I/O-bound domain) gets only what it can hold, and the rest is
+ * shared again among the others by weight.  Without this the unspent
+ * share would be lost and the busy domains would all sink to OVER, where
+ * weights no longer matter.
+ */
+static void fill_grants(uint64_t total)
+{
+    struct sched_dom *sd;
+    uint64_t left = total;
+    for (unsigned pass = 0; pass < 8 && left; pass++) {
+        uint64_t weights = 0;
+        for (sd = active_head; sd; sd = sd->a_next)
+            if (sd->busy_vcpus && !sd->filled)
+                weights += sd->weight;
+        if (!weights)
+            return;
+        bool progress = false;
+        uint64_t pool = left;
+        for (sd = active_head; sd; sd = sd->a_next) {
+            if (!sd->busy_vcpus || sd->filled)
+                continue;
+            uint64_t fair = udiv64(pool * sd->weight, weights);
+            if (sd->room <= 0 || (uint64_t)sd->room <= fair) {
+                uint64_t g = sd->room > 0 ? (uint64_t)sd->room : 0;
+                sd->grant = (int64_t)g;
+                sd->filled = true;
+                left -= g;
+                progress = true;
+            }
+        }
+        if (!progress || pass == 7) {
+            for (sd = active_head; sd; sd = sd->a_next)
+                if (sd->busy_vcpus && !sd->filled)
+                    sd->grant = (int64_t)udiv64(pool * sd->weight, weights);
+            return;
+        }
+    }
+}
+
+/*
+ * Share one period of every CPU among the active domains (fill_grants),
+ * split each domain's grant among its vCPUs that ran or wanted to run, and
+ * let capped domains run again.  Caller holds acct_lock.
  */
 static void account_locked(void)
 {
-    uint64_t total_weight = 0;
     struct sched_dom *sd, *next;
 
     for (sd = active_head; sd; sd = next) {
         next = sd->a_next;
-        bool busy = false;
+        sd->busy_vcpus = 0;
         for (unsigned i = 0; i < HESTIA_MAX_VCPUS; i++) {
             struct vcpu *v = sd->d->vcpus[i];
             if (v && v->sched && (vcpu_wants_cpu(v) || v->sched->period_ns))
-                busy = true;
+                sd->busy_vcpus++;
         }
-        if (!busy && cap_left(sd) >= 0)
-            deactivate_locked(sd); /* wake re-activates it */
-        else
-            total_weight += sd->weight;
-    }
-    if (!total_weight)
-        return;
-
-    uint64_t total = SCHED_ACCOUNT_PERIOD_NS * nr_pcpus;
-    for (sd = active_head; sd; sd = sd->a_next) {
-        unsigned n = 0;
-        for (unsigned i = 0; i < HESTIA_MAX_VCPUS; i++) {
-            struct vcpu *v = sd->d->vcpus[i];
-            if (v && v->sched && (vcpu_wants_cpu(v) || v->sched->period_ns))
-                n++;
-        }
-        int64_t per_vcpu = n ? (int64_t)udiv64(total * sd->weight, total_weight * n) : 0;
+        int64_t debt = 0;
         if (sd->cap) {
             unsigned long cf = spin_lock_irqsave(&sd->cap_lock);
             /* Overshoot (several vCPUs, late timer) is paid back next period. */
-            int64_t left = sd->cap_used - cap_budget(sd);
-            sd->cap_used = left > 0 ? left : 0;
+            debt = sd->cap_used - cap_budget(sd);
+            sd->cap_used = debt > 0 ? debt : 0;
             spin_unlock_irqrestore(&sd->cap_lock, cf);
         }
+        sd->grant = 0;
+        sd->filled = false;
+        sd->room = sd->busy_vcpus ? credit_room(sd) : 0;
+        if (!sd->busy_vcpus && debt <= 0)
+            deactivate_locked(sd); /* sched_wake re-activates it */
+    }
+    fill_grants(SCHED_ACCOUNT_PERIOD_NS * nr_pcpus);
+
+    for (sd = active_head; sd; sd = sd->a_next) {
+        unsigned n = sd->busy_vcpus;
+        int64_t per_vcpu = n && sd->grant > 0 ? (int64_t)udiv64((uint64_t)sd->grant, n) : 0;
         bool runs_again = cap_left(sd) > 0;
         for (unsigned i = 0; i < HESTIA_MAX_VCPUS; i++) {
             struct vcpu *v = sd->d->vcpus[i];
@@ -502,7 +576,7 @@ static void charge(struct sched_vcpu *sv, uint64_t now)
  */
 static struct sched_vcpu *take_best(struct pcpu *pc, int worst)
 {
-    for (int p = SCHED_PRIO_UNDER; p <= worst; p++) {
+    for (int p = SCHED_PRIO_BOOST; p <= worst; p++) {
         struct sched_vcpu *sv;
         while ((sv = pc->q[p].head) != NULL) {
             dequeue(pc, sv);
@@ -525,7 +599,8 @@ static struct sched_vcpu *steal(unsigned cpu, int worst)
         unsigned o = cpu + i < nr_pcpus ? cpu + i : cpu + i - nr_pcpus;
         struct pcpu *other = &pcpus[o];
         /* Unlocked peek: a stale answer only costs a missed or empty steal. */
-        if (!__atomic_load_n(&other->q[SCHED_PRIO_UNDER].head, __ATOMIC_RELAXED) &&
+        if (!__atomic_load_n(&other->q[SCHED_PRIO_BOOST].head, __ATOMIC_RELAXED) &&
+            !__atomic_load_n(&other->q[SCHED_PRIO_UNDER].head, __ATOMIC_RELAXED) &&
             (worst == SCHED_PRIO_UNDER ||
              !__atomic_load_n(&other->q[SCHED_PRIO_OVER].head, __ATOMIC_RELAXED)))
             continue;
@@ -573,6 +648,7 @@ struct vcpu *sched_pick(unsigned cpu, struct vcpu *prev, uint64_t now, uint64_t 
             if (cap_left(sd) <= 0) {
                 park(sv);
             } else if (!sv->yielded && now < sv->slice_end &&
+                       !pc->q[SCHED_PRIO_BOOST].head &&
                        !(sv->credit <= 0 && pc->q[SCHED_PRIO_UNDER].head)) {
                 next = sv;
                 fresh = false;
@@ -616,7 +692,8 @@ struct vcpu *sched_pick(unsigned cpu, struct vcpu *prev, uint64_t now, uint64_t 
         }
         uint64_t dl = next->slice_end;
         /* Give the CPU back when credit runs out if UNDER work is waiting. */
-        if (next->credit > 0 && pc->q[SCHED_PRIO_UNDER].head && now + (uint64_t)next->credit < dl)
+        if (next->credit > 0 && (pc->q[SCHED_PRIO_UNDER].head || pc->q[SCHED_PRIO_BOOST].head) &&
+            now + (uint64_t)next->credit < dl)
             dl = now + (uint64_t)next->credit;
         int64_t left = cap_left(v->domain ? v->domain->sched : NULL);
         if (left != INT64_MAX && now + (uint64_t)left < dl)
