@@ -86,6 +86,8 @@ void decode_a(uint64_t x, uint64_t ip, struct insn *in, char *t)
 				       (long long)imm, r3);
 			return;
 		}
+		if (x2a == 1 && decode_mm_a(x, in, t))
+			return;
 		if (x2a != 0)
 			goto bad;
 		{
@@ -809,6 +811,8 @@ static void decode_i7(uint64_t x, struct insn *in, char *t)
 	in->r3 = r3;
 	if (ve)
 		goto bad;
+	if (k != 0xc0 && k != 0xc8 && k != 0xc1 && decode_mm_i(x, in, t))
+		return;
 	switch (k) {
 	case 0xc0: in->op = OP_SHRU; tprint(t, "shr.u r%u=r%u,r%u", r1, r3, r2); return;
 	case 0xc8: in->op = OP_SHR; tprint(t, "shr r%u=r%u,r%u", r1, r3, r2); return;

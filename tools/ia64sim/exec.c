@@ -313,9 +313,19 @@ int cpu_run(struct cpu *c)
 		}
 		ip = c->ip;
 		cur_ip = ip;
+		cur_slot = c->ri;
 		b = fetch(c);
-		if (!b)
+		if (!b) {
+			/* the fetch faulted: count it so --max-insns still bounds the run
+			 * and catch handlers that cannot be fetched themselves */
+			c->icount++;
+			if (++c->fault_streak > 64) {
+				cur_ip = c->ip;
+				cpu_stop(c, "interruption loop: the handler itself cannot be fetched");
+			}
 			continue;
+		}
+		c->fault_streak = 0;
 		slot = c->ri;
 		c->ri = 0;
 		for (; slot < b->nslots; slot++) {
@@ -565,6 +575,15 @@ int cpu_run(struct cpu *c)
 			case OP_POPCNT:
 				SETR(in->r1, (uint64_t)__builtin_popcountll(RV(in->r3)), GR(in->r3)->nat);
 				break;
+			case OP_MM: {
+				unsigned ra, rb;
+				int imm;
+
+				mm_operands(in, &ra, &rb, &imm);
+				SETR(in->r1, exec_mm(in, RV(ra), imm ? (uint64_t)in->imm : RV(rb)),
+				     GR(ra)->nat | (imm ? 0 : GR(rb)->nat));
+				break;
+			}
 			case OP_CLZ:
 				SETR(in->r1, RV(in->r3) ? (uint64_t)__builtin_clzll(RV(in->r3)) : 64, GR(in->r3)->nat);
 				break;

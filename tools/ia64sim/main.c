@@ -216,7 +216,7 @@ static void print_stats(struct cpu *c)
 	double t = elapsed();
 
 	fprintf(stderr, "ia64sim: %llu instructions, %llu cycles, %.3f s, %.1f MIPS\n",
-		(unsigned long long)c->icount, (unsigned long long)c->ar[AR_ITC],
+		(unsigned long long)c->icount, (unsigned long long)c->cycles,
 		t, t > 0 ? c->icount / t / 1e6 : 0.0);
 }
 

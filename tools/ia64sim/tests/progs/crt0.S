@@ -119,6 +119,7 @@ tlongjmp:
 	mov ar.lc=r21
 	mov pr=r18,-1
 	mov ar.rsc=3
+	;;
 	cmp4.eq p6,p7=0,r33
 	;;
 	(p6) mov r8=1

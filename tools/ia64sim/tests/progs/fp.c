@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/* The floating-point subset gcc uses: int<->double conversion, multiply,
+ * divide (frcpa sequences), compares. Printed as integers. */
+#include "tlib.h"
+
+static volatile double dv[] = { 1.0, -2.5, 3.75, 1e10, -1e-3, 123456.789, 0.1, 7.0 };
+static volatile float fv[] = { 1.0f, -2.5f, 3.75f, 1e5f, 0.125f, 3.0f };
+
+int main(void)
+{
+	for (unsigned i = 0; i < 8; i++)
+		for (unsigned j = 0; j < 8; j++) {
+			double a = dv[i], b = dv[j];
+			double q = a / b, p = a * b, s = a + b;
+
+			tprintf("%u %u %ld %ld %ld %d\n", i, j, (long)(q * 1000000.0), (long)(p * 1000.0),
+				(long)(s * 1000.0), (a < b) + 2 * (a == b));
+		}
+	for (unsigned i = 0; i < 6; i++)
+		for (unsigned j = 0; j < 6; j++) {
+			float a = fv[i], b = fv[j];
+
+			float q = a / b * 10000.0f, p = a * b * 100.0f;
+
+			tprintf("f %d %d\n", q < 1e9f && q > -1e9f ? (int)q : -1, p < 1e9f ? (int)p : -1);
+		}
+	long acc = 0;
+
+	for (long k = 1; k < 2000; k += 37) {
+		double x = (double)k;
+
+		acc += (long)(x / 3.0 * 7.0) + (long)((unsigned long)k * 1.5);
+	}
+	tprintf("acc %ld\n", acc);
+	return 0;
+}

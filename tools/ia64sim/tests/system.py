@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""ia64sim system tests: small assembly programs for interruption delivery
+and rfi, TLB miss handling, the interval timer and privilege levels, plus the
+command-line contract (exit statuses, SSC getchar, instruction limit, bad
+image, unimplemented instruction).  Needs only the IA-64 binutils."""
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ASM = os.path.join(HERE, 'asm')
+
+
+def tool(name):
+    return shutil.which('ia64-linux-gnu-' + name)
+
+
+def build(name, work):
+    out = os.path.join(work, name + '.elf')
+    obj = os.path.join(work, name + '.o')
+    r = subprocess.run([tool('as'), '-I', ASM, '-o', obj, os.path.join(ASM, name + '.S')],
+                       capture_output=True, text=True)
+    if r.returncode:
+        return None, r.stderr
+    r = subprocess.run([tool('ld'), '-Ttext=0x100000', '-e', '_start', '--no-warn-rwx-segments',
+                        '-o', out, obj], capture_output=True, text=True)
+    if r.returncode:
+        return None, r.stderr
+    return out, ''
+
+
+def run(cmd, stdin_data=None, timeout=60):
+    try:
+        r = subprocess.run(cmd, input=stdin_data, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return -1, '', 'timeout'
+    return r.returncode, r.stdout, r.stderr
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--sim', required=True)
+    ap.add_argument('--work', required=True)
+    a = ap.parse_args()
+    os.makedirs(a.work, exist_ok=True)
+    failed = 0
+
+    def result(name, ok, detail=''):
+        nonlocal failed
+        if not ok:
+            failed += 1
+        print('TEST ia64sim.%s %s %s' % (name, 'PASS' if ok else 'FAIL', detail))
+
+    if not tool('as') or not tool('ld'):
+        print('TEST ia64sim.system SKIP ia64-linux-gnu binutils not found')
+        return 0
+    images = {}
+    for name in ('break', 'tlb', 'timer', 'priv', 'ssc', 'unimpl', 'loop'):
+        img, err = build(name, a.work)
+        if not img:
+            result('system.build.' + name, False, err.strip().splitlines()[0] if err else '')
+        images[name] = img
+    expect = {'break': 'bi\n', 'tlb': 'dri\n', 'timer': 't\n', 'priv': 'p\n'}
+    for name, out in expect.items():
+        if not images.get(name):
+            continue
+        rc, so, se = run([a.sim, '--max-insns', '20000000', images[name]], '')
+        ok = rc == 0 and so == out
+        result('system.' + name, ok, '' if ok else 'exit %d out %r %s' % (rc, so, se.strip()[:300]))
+    if images.get('ssc'):
+        rc, so, se = run([a.sim, images['ssc']], 'hello\n')
+        result('cli.ssc_getchar_exit', rc == 42 and so == 'hello\n', 'exit %d out %r' % (rc, so))
+    if images.get('unimpl'):
+        rc, so, se = run([a.sim, images['unimpl']], '')
+        ok = rc == 125 and 'unimplemented F-unit' in se and 'r8   0000000000001234' in se
+        result('cli.unimplemented', ok, 'exit %d' % rc)
+    if images.get('loop'):
+        rc, so, se = run([a.sim, '--max-insns', '100000', '--stats', images['loop']], '')
+        m = re.search(r'(\d+) instructions', se)
+        result('cli.max_insns', rc == 124 and m and 100000 <= int(m.group(1)) <= 100002,
+               'exit %d' % rc)
+        rc, so, se = run([a.sim, '--trace', '0-5', '--max-insns', '10', images['loop']], '')
+        result('cli.trace', rc == 124 and se.count('\n') >= 5 and 'alloc' in se, 'exit %d' % rc)
+    bad = os.path.join(a.work, 'bad.elf')
+    with open(bad, 'wb') as f:
+        f.write(b'this is not an ELF image\n' * 4)
+    rc, so, se = run([a.sim, bad])
+    result('cli.bad_image', rc == 2 and 'not an ELF' in se, 'exit %d' % rc)
+    rc, so, se = run([a.sim, os.path.join(a.work, 'missing.elf')])
+    result('cli.missing_image', rc == 2, 'exit %d' % rc)
+    rc, so, se = run([a.sim, '--help'])
+    result('cli.help', rc == 0 and 'exit status' in so, 'exit %d' % rc)
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
