@@ -691,12 +691,15 @@ int cpu_run(struct cpu *c)
 					*c->pr[63] = 0;
 					cont = 1;
 				} else {
-					if (c->ar[AR_EC])
-						c->ar[AR_EC]--;
-					*c->pr[63] = 0;
 					cont = 0;
+					*c->pr[63] = 0;
 				}
-				rotate_regs(c);
+				/* the epilogue's last iteration (EC 1 -> 0) still rotates */
+				if (cont || c->ar[AR_EC] == 1) {
+					if (!cont)
+						c->ar[AR_EC] = 0;
+					rotate_regs(c);
+				}
 				if (cont == (in->op == OP_BR_CTOP)) {
 					c->ip = (uint64_t)in->imm;
 					goto taken;
@@ -715,12 +718,14 @@ int cpu_run(struct cpu *c)
 					*c->pr[63] = 0;
 					cont = 1;
 				} else {
-					if (c->ar[AR_EC])
-						c->ar[AR_EC]--;
-					*c->pr[63] = 0;
 					cont = 0;
+					*c->pr[63] = 0;
 				}
-				rotate_regs(c);
+				if (cont || c->ar[AR_EC] == 1) {
+					if (!cont)
+						c->ar[AR_EC] = 0;
+					rotate_regs(c);
+				}
 				if (cont == (in->op == OP_BR_WTOP)) {
 					c->ip = (uint64_t)in->imm;
 					goto taken;
