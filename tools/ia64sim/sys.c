@@ -43,22 +43,20 @@ static struct tlbe *tlb_find(struct cpu *c, uint64_t va, int instr)
 	return NULL;
 }
 
-/* Page access rights (simplified from the architected table: see docs). */
+/* Page access rights.  TLB.ar 0-3 give R, RX, RW, RWX at cpl <= pl; 4-6 give
+ * the first set at cpl == pl and the second at more privileged levels
+ * (R/RW, RX/RWX, RWX/RW); 7 is execute-only (with epc promotion) above pl
+ * and RX at or below it.  Nothing is allowed at cpl > pl except ar 7's X. */
 static int rights_ok(const struct tlbe *e, unsigned pl, int acc)
 {
-	if (e->ar == 7)
-		return acc == XC_X || (acc == XC_R && pl <= e->pl);
-	if (pl > e->pl) {
-		return 0;
-	}
-	switch (acc) {
-	case XC_R:
-		return 1;
-	case XC_W:
-		return e->ar == 2 || e->ar == 3 || e->ar == 6 || (e->ar >= 4 && pl == 0);
-	default:
-		return e->ar == 1 || e->ar == 3 || e->ar == 5 || (e->ar == 6 && pl == 0);
-	}
+	enum { R = 1, W = 2, X = 4 };
+	static const uint8_t first[8] = { R, R | X, R | W, R | W | X, R, R | X, R | W | X, R | X };
+	static const uint8_t second[8] = { R, R | X, R | W, R | W | X, R | W, R | W | X, R | W, R | X };
+	unsigned need = acc == XC_R ? R : acc == XC_W ? W : X;
+
+	if (pl > e->pl)
+		return e->ar == 7 && need == X;
+	return ((pl == e->pl ? first : second)[e->ar] & need) != 0;
 }
 
 static uint64_t thash(struct cpu *c, uint64_t va)
