@@ -72,6 +72,8 @@ void decode_a(uint64_t x, uint64_t ip, struct insn *in, char *t)
 	if (op == 8) {
 		unsigned x2a = F(x, 34, 2), ve = F(x, 33, 1), x4 = F(x, 29, 4), x2b = F(x, 27, 2);
 
+		if (x2a == 1 && decode_mm_a(x, in, t))
+			return;
 		if (ve)
 			goto bad;
 		if (x2a == 2 || x2a == 3) {
@@ -86,8 +88,6 @@ void decode_a(uint64_t x, uint64_t ip, struct insn *in, char *t)
 				       (long long)imm, r3);
 			return;
 		}
-		if (x2a == 1 && decode_mm_a(x, in, t))
-			return;
 		if (x2a != 0)
 			goto bad;
 		{

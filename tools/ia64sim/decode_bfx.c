@@ -170,8 +170,17 @@ void decode_f(uint64_t x, uint64_t ip, struct insn *in, char *t)
 		unsigned k = (op - 8) >> 1, dbl = op & 1;
 		const char *pc;
 
-		if (dbl && xa)
-			goto bad; /* fpma etc: parallel FP not modelled */
+		if (dbl && xa) {
+			/* parallel FP: decoded for the disassembler, not executed */
+			static const char *pn[3] = { "fpma", "fpms", "fpnma" };
+
+			in->op = OP_UNIMPL;
+			if (k != 1 && f2 == 0)
+				tprint(t, "%s%s f%u=f%u,f%u", k ? "fpnmpy" : "fpmpy", sfn[sf], f1, f3, f4);
+			else
+				tprint(t, "%s%s f%u=f%u,f%u,f%u", pn[k], sfn[sf], f1, f3, f4, f2);
+			return;
+		}
 		in->op = ops[k];
 		in->c1 = dbl ? 2 : xa ? 1 : 0;
 		pc = dbl ? ".d" : xa ? ".s" : "";
@@ -226,8 +235,8 @@ void decode_f(uint64_t x, uint64_t ip, struct insn *in, char *t)
 		in->op = OP_FCLASS;
 		in->p1 = F(x, 6, 6);
 		in->p2 = F(x, 27, 6);
-		/* fclass9 = fc2 (bits 33-34) : fclass7c (bits 20-26) */
-		fc = F(x, 33, 2) << 7 | F(x, 20, 7);
+		/* fclass9 = fclass7c (bits 20-26) : fc2 (bits 33-34) */
+		fc = F(x, 20, 7) << 2 | F(x, 33, 2);
 		in->imm = fc;
 		in->flags = F(x, 12, 1) ? FL_UNC : 0;
 		tprint(t, "fclass.m%s p%u,p%u=f%u,0x%x", F(x, 12, 1) ? ".unc" : "", in->p1, in->p2, f2, fc);
@@ -260,8 +269,8 @@ void decode_f(uint64_t x, uint64_t ip, struct insn *in, char *t)
 			return;
 		case 0x04:
 			in->op = OP_FSETC;
-			in->imm = F(x, 6, 7) | F(x, 13, 7) << 7;
-			tprint(t, "fsetc%s 0x%x,0x%x", sfn[sf], F(x, 6, 7), F(x, 13, 7));
+			in->imm = F(x, 13, 7) | F(x, 20, 7) << 7; /* amask7, omask7 */
+			tprint(t, "fsetc%s 0x%x,0x%x", sfn[sf], F(x, 13, 7), F(x, 20, 7));
 			return;
 		case 0x05: in->op = OP_FCLRF; tprint(t, "fclrf%s", sfn[sf]); return;
 		case 0x08:

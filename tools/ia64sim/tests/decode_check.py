@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 LINE = re.compile(r'^\s*([0-9a-f]+):\t[0-9a-f ]+\t(.*)$')
-TPL = re.compile(r'^\[(\w\w\w)\]\s*(.*)$')
+TPL = re.compile(r'^\[([^\]]+)\]\s*(.*)$')
 
 
 def norm(t):
@@ -54,6 +54,10 @@ def check(sim, objdump, path):
         r, g = ref[addr], got.get(addr)
         if g is None:
             bad.append('%x: missing' % addr)
+        elif not r[0].isalpha():
+            # objdump marks reserved templates as [-N-] and dumps data8 lines
+            if not g[1] or not g[1][0].startswith('<reserved template'):
+                bad.append('%x: reserved template not recognised: %s' % (addr, g[1]))
         elif r != g:
             bad.append('%x: objdump [%s] %s | ia64sim [%s] %s' % (addr, r[0], ' ; '.join(r[1]),
                                                                  g[0], ' ; '.join(g[1])))

@@ -59,7 +59,7 @@ def main():
         print('TEST ia64sim.system SKIP ia64-linux-gnu binutils not found')
         return 0
     images = {}
-    for name in ('break', 'tlb', 'timer', 'priv', 'spec', 'rse', 'ssc', 'unimpl', 'loop'):
+    for name in ('break', 'tlb', 'timer', 'priv', 'spec', 'rse', 'ssc', 'unimpl', 'loop', 'forms'):
         img, err = build(name, a.work)
         if not img:
             result('system.build.' + name, False, err.strip().splitlines()[0] if err else '')
@@ -76,7 +76,8 @@ def main():
         result('cli.ssc_getchar_exit', rc == 42 and so == 'hello\n', 'exit %d out %r' % (rc, so))
     if images.get('unimpl'):
         rc, so, se = run([a.sim, images['unimpl']], '')
-        ok = rc == 125 and 'unimplemented F-unit' in se and 'r8   0000000000001234' in se
+        ok = rc == 125 and 'unimplemented instruction' in se and 'fpma.s0 f6=f7,f8,f9' in se and \
+            'r8   0000000000001234' in se
         result('cli.unimplemented', ok, 'exit %d' % rc)
     if images.get('loop'):
         rc, so, se = run([a.sim, '--max-insns', '100000', '--stats', images['loop']], '')
@@ -85,6 +86,15 @@ def main():
                'exit %d' % rc)
         rc, so, se = run([a.sim, '--trace', '0-5', '--max-insns', '10', images['loop']], '')
         result('cli.trace', rc == 124 and se.count('\n') >= 5 and 'alloc' in se, 'exit %d' % rc)
+    # the decoder on every system test image and on forms.S (all the system
+    # instruction forms), against objdump
+    imgs = [v for v in images.values() if v]
+    r = subprocess.run([sys.executable, os.path.join(HERE, 'decode_check.py'), a.sim] + imgs,
+                       capture_output=True, text=True)
+    for line in r.stdout.splitlines():
+        print(line)
+        if ' FAIL ' in line:
+            failed += 1
     bad = os.path.join(a.work, 'bad.elf')
     with open(bad, 'wb') as f:
         f.write(b'this is not an ELF image\n' * 4)
