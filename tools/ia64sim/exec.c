@@ -287,11 +287,12 @@ static void rotate_regs(struct cpu *c)
 int cpu_run(struct cpu *c)
 {
 	uint64_t next_check = 0;
+	const int trace = c->trace;
 
 	for (;;) {
 		struct bundle *b;
-		uint64_t ip;
-		unsigned slot;
+		uint64_t ip, ibase;
+		unsigned slot, nsl;
 
 		if (c->icount >= next_check) {
 			if (c->max_insns && c->icount >= c->max_insns) {
@@ -328,18 +329,22 @@ int cpu_run(struct cpu *c)
 		c->fault_streak = 0;
 		slot = c->ri;
 		c->ri = 0;
-		for (; slot < b->nslots; slot++) {
+		nsl = b->nslots;
+		/* count the whole rest of the bundle now; a taken branch or a
+		 * fault gives back the slots it skipped */
+		ibase = c->icount - slot;
+		c->icount += nsl - slot;
+		for (; slot < nsl; slot++) {
 			const struct insn *in = &b->s[slot];
 
-			c->icount++;
-			if (__builtin_expect(c->trace, 0) && c->icount - 1 >= c->trace_lo &&
-			    c->icount - 1 < c->trace_hi) {
+			if (__builtin_expect(trace, 0) && ibase + slot >= c->trace_lo &&
+			    ibase + slot < c->trace_hi) {
 				char text[3][128];
 				struct bundle tb;
 				uint64_t pa = b->tag & ~1ull;
 
 				decode_bundle(c->ram + pa, ip, &tb, text);
-				fprintf(stderr, "%llu %016llx.%u %s%s\n", (unsigned long long)(c->icount - 1),
+				fprintf(stderr, "%llu %016llx.%u %s%s\n", (unsigned long long)(ibase + slot),
 					(unsigned long long)ip, slot, text[slot],
 					*c->pr[in->qp] ? "" : "  (qp false)");
 			}
@@ -742,7 +747,12 @@ int cpu_run(struct cpu *c)
 				break;
 			case OP_BREAK:
 				if (in->imm == 0x80001) {
-					if (ssc_call(c))
+					int r;
+
+					c->icount -= nsl - 1 - slot; /* exact count if it exits */
+					r = ssc_call(c);
+					c->icount += nsl - 1 - slot;
+					if (r)
 						goto fault;
 					break;
 				}
@@ -786,11 +796,14 @@ natc:
 		continue;
 taken:
 		c->cycles++;
+		c->icount -= nsl - 1 - slot;
 		continue;
 fault:
 		/* raise_fault() has set ip (and ri) to the handler */
+		c->icount -= nsl - 1 - slot;
 		continue;
 next:
+		c->icount -= nsl - 1 - slot;
 		continue;
 	}
 }
