@@ -96,7 +96,7 @@ static struct bundle *fetch(struct cpu *c)
 		uint8_t *host;
 		struct xcent *e = &c->xc[XC_X][(c->ip >> 12) & (XC_SIZE - 1)];
 
-		if (e->tag == (c->ip >> 12) + 1)
+		if (e->tag == ((c->ip >> 12) | c->xc_gen))
 			pa = e->pa + (c->ip & 0xfff);
 		else if (xlate(c, c->ip, XC_X, &host, 1))
 			return NULL;

@@ -24,7 +24,7 @@ static uint8_t *dptr(struct cpu *c, uint64_t va, unsigned sz, int acc, int fault
 	if (((va & 0xfff) + sz) <= 0x1000) {
 		struct xcent *e = &c->xc[acc][(va >> 12) & (XC_SIZE - 1)];
 
-		if (e->tag == (va >> 12) + 1)
+		if (e->tag == ((va >> 12) | c->xc_gen))
 			return e->host + (va & 0xfff);
 	}
 	if (xlate(c, va, acc, &host, fault))

@@ -117,7 +117,7 @@ struct tlbe {
 #define XC_BITS 10
 #define XC_SIZE (1u << XC_BITS)
 struct xcent {
-	uint64_t tag;   /* (va >> 12) + 1, 0 = invalid */
+	uint64_t tag;   /* va >> 12 | generation << 52; generation 0 = invalid */
 	uint8_t *host;  /* host address of the 4 KiB page */
 	uint64_t pa;    /* physical address of the page */
 };
@@ -158,6 +158,7 @@ struct cpu {
 	struct tlbe itr[NTLB_TR], dtr[NTLB_TR], itc[NTLB_TC], dtc[NTLB_TC];
 	unsigned itc_next, dtc_next;
 	struct xcent xc[3][XC_SIZE];
+	uint64_t xc_gen;            /* current generation, shifted to bit 52 */
 
 	/* interrupts */
 	uint64_t irr[4];

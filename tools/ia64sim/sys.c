@@ -9,9 +9,15 @@
 #define VA_MASK ((1ull << 61) - 1)
 #define PA_MASK ((1ull << 50) - 1)
 
+/* Invalidates the fast translation cache in O(1): entries carry the
+ * generation (bits 52-63 of the tag) they were filled in. */
 void xc_flush(struct cpu *c)
 {
-	memset(c->xc, 0, sizeof(c->xc));
+	c->xc_gen += 1ull << 52;
+	if (c->xc_gen == 0) {
+		memset(c->xc, 0, sizeof(c->xc));
+		c->xc_gen = 1ull << 52;
+	}
 }
 
 static unsigned cpl(struct cpu *c)
@@ -127,7 +133,7 @@ int xlate(struct cpu *c, uint64_t va, int acc, uint8_t **host, int fault)
 	if (e->ps >= 12) {
 		struct xcent *x = &c->xc[acc][(va >> 12) & (XC_SIZE - 1)];
 
-		x->tag = (va >> 12) + 1;
+		x->tag = (va >> 12) | c->xc_gen;
 		x->pa = pa & ~0xfffull;
 		x->host = c->ram + x->pa;
 	}

@@ -19,11 +19,13 @@ CFLAGS = ['-ffreestanding', '-fno-builtin', '-nostdlib', '-static',
 
 
 def build(gcc, prog, opt, work):
-    out = os.path.join(work, '%s-O%s.elf' % (prog, opt))
+    virt = opt.endswith('v')
+    opt = opt.rstrip('v')
+    out = os.path.join(work, '%s-O%s%s.elf' % (prog, opt, 'v' if virt else ''))
     srcs = [os.path.join(PROGDIR, s) for s in ('crt0.S', prog + '.c', 'tlib.c', 'ia64_io.c')]
     if os.path.exists(out) and all(os.path.getmtime(s) <= os.path.getmtime(out) for s in srcs):
         return out, ''
-    cmd = [gcc, '-O' + opt] + CFLAGS + ['-Wl,-T,' + os.path.join(PROGDIR, 'prog.ld'), '-o', out] + \
+    cmd = [gcc, '-O' + opt] + (['-DVIRT'] if virt else []) + CFLAGS + ['-Wl,-T,' + os.path.join(PROGDIR, 'prog.ld'), '-o', out] + \
         srcs + ['-lgcc']
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode:
@@ -55,7 +57,9 @@ def main():
     ap.add_argument('--sim', required=True)
     ap.add_argument('--work', required=True)
     ap.add_argument('--host', action='append', default=[], help='host build of a program')
-    ap.add_argument('--opt', default='0,2,3')
+    ap.add_argument('--opt', default='0,2,3,2v',
+                    help='optimization levels; a trailing v runs the program translated '
+                         '(psr.it/dt/rt on, identity translation registers)')
     ap.add_argument('--extra', action='append', default=[], help='more IA-64 images (decode)')
     ap.add_argument('progs', nargs='*')
     a = ap.parse_intermixed_args()
@@ -118,9 +122,13 @@ def main():
                 print('BENCH ia64sim_mips_%s_O%s %s Minsn/s' % (p, o, best.group(4)))
                 if p == 'bench' and o == '2':
                     print('BENCH ia64sim_mips %s Minsn/s' % best.group(4))
+                if p == 'bench' and o == '2v':
+                    print('BENCH ia64sim_mips_translated %s Minsn/s' % best.group(4))
     if a.mode == 'decode':
+        # also any IA-64 image named in IA64SIM_IMAGES (colon separated)
+        extra = a.extra + [x for x in os.environ.get('IA64SIM_IMAGES', '').split(':') if x]
         r = subprocess.run([sys.executable, os.path.join(HERE, 'decode_check.py'), a.sim] +
-                           images + a.extra)
+                           images + extra)
         return r.returncode or (1 if failed else 0)
     return 1 if failed else 0
 
