@@ -417,6 +417,27 @@ int tmpl_units(unsigned t, enum unit u[3])
 	return stop;
 }
 
+static int writes_r1(unsigned op)
+{
+	switch (op) {
+	case OP_CMP: case OP_TBIT: case OP_TNAT: case OP_MOV_TO_BR: case OP_MOV_TO_PR:
+	case OP_MOV_TO_PR_ROT: case OP_MOV_TO_AR: case OP_MOV_TO_ARI: case OP_CHK_S:
+		return 0;
+	}
+	if (op >= OP_ADD && op <= OP_MOV_FROM_AR)
+		return 1;
+	switch (op) {
+	case OP_LD: case OP_GETF: case OP_CMPXCHG: case OP_XCHG: case OP_FETCHADD:
+	case OP_ALLOC: case OP_MOV_FROM_CR: case OP_MOV_FROM_PSR: case OP_MOV_FROM_PSRUM:
+	case OP_MOV_FROM_IND: case OP_THASH: case OP_TTAG: case OP_TPA: case OP_TAK:
+	case OP_MOVL:
+		return 1;
+	case OP_PROBE:
+		return 1;
+	}
+	return 0;
+}
+
 void decode_bundle(const uint8_t *p, uint64_t ip, struct bundle *b, char text[3][128])
 {
 	uint64_t lo, hi, s[3];
@@ -462,6 +483,16 @@ void decode_bundle(const uint8_t *p, uint64_t ip, struct bundle *b, char text[3]
 		case U_B: decode_b(s[i], ip, in, t); break;
 		default: break;
 		}
+	}
+	/* r0 as a destination (or as a post-incremented base) is an illegal
+	 * operation; catching it here keeps the executor's fast paths simple */
+	for (int i = 0; i < b->nslots; i++) {
+		struct insn *in = &b->s[i];
+
+		if ((in->op < OP_COUNT && writes_r1(in->op) && in->r1 == 0) ||
+		    ((in->op == OP_LD || in->op == OP_ST || in->op == OP_LDF || in->op == OP_STF ||
+		      in->op == OP_LDFP || in->op == OP_LFETCH) && (in->flags & INC_MASK) && in->r3 == 0))
+			in->op = OP_ILLEGAL;
 	}
 	if (text) {
 		for (int i = 0; i < b->nslots; i++) {
