@@ -50,6 +50,17 @@ ill:
 	CHECK r5, r21, 8		// vector
 	CHECK r7, r2, 9
 	CHECK r6, r0, 10		// isr.code = 0 (illegal operation)
+	// adds r0=1,r0 in slot 1 (gas refuses to assemble it): illegal operation
+	mov r4=0
+	;;
+r0w:
+	data8 0x0800000100000000, 0x0004000000420000
+	movl r2=r0w
+	;;
+	CHECK r4, r20, 11
+	CHECK r7, r2, 12
+	CHECK r6, r0, 13
+	CHECK r9, r20, 14		// isr.ei = 1
 	PUTC 'i'
 	PUTC 10
 	EXIT 0
@@ -80,6 +91,7 @@ ivt:
 	mov r5=0x5400
 	;;
 	extr.u r6=r16,0,16
+	extr.u r9=r16,41,2
 	adds r4=1,r4
 	adds r18=16,r7			// skip the bundle
 	;;
