@@ -64,7 +64,7 @@ def main():
         if not img:
             result('system.build.' + name, False, err.strip().splitlines()[0] if err else '')
         images[name] = img
-    expect = {'break': 'bi\n', 'tlb': 'dri\n', 'timer': 't\n', 'priv': 'p\n', 'spec': 'sc\n', 'rse': 'r\n'}
+    expect = {'break': 'bi\n', 'tlb': 'drai\n', 'timer': 't\n', 'priv': 'p\n', 'spec': 'sc\n', 'rse': 'r\n'}
     for name, out in expect.items():
         if not images.get(name):
             continue

@@ -33,19 +33,27 @@ user:
 	;;
 	}
 	{ .mii
+	mov.m ar.k1=r0			// privileged register
+	nop.i 0
+	nop.i 0
+	;;
+	}
+	{ .mii
 	break.m 0x42			// break at cpl 3
 	nop.i 0
 	nop.i 0
 	;;
 	}
 back:					// the break handler returns here at cpl 0
-	mov r20=2
+	mov r20=3
 	mov r21=0x10
 	mov r22=3
 	mov r23=0x42
+	mov r24=0x20
 	;;
-	CHECK r4, r20, 1		// two interruptions
-	CHECK r5, r21, 2		// isr.code: privileged operation
+	CHECK r4, r20, 1		// three interruptions
+	CHECK r11, r21, 2		// isr.code: privileged operation
+	CHECK r5, r24, 7		// then privileged register
 	CHECK r6, r22, 3		// ipsr.cpl was 3
 	CHECK r7, r23, 4		// cr.iim of the break
 	CHECK r10, r22, 5		// break came from cpl 3
@@ -80,6 +88,8 @@ ivt:
 	mov r16=cr.isr
 	mov r17=cr.ipsr
 	mov r18=cr.iip
+	;;
+	mov r11=r5
 	;;
 	extr.u r5=r16,0,8
 	extr.u r6=r17,32,2

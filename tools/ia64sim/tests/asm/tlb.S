@@ -78,6 +78,62 @@
 	CHECK r5, r21, 7
 	CHECK r8, r3, 8
 	PUTC 'r'
+	// access rights: a read-only page (ar=0) written -> 0x5300; a RW page
+	// with d=0 written -> dirty bit 0x2000 (both handlers skip the bundle)
+	rsm 0x2000
+	;;
+	srlz.d
+	movl r12=(2<<61)+0x8000
+	mov r3=14<<2
+	;;
+	mov cr.ifa=r12
+	mov cr.itir=r3
+	movl r3=0x2004000|1|(1<<5)|(1<<6)|(0<<9)	// p, a, d, ar=R
+	mov r2=2
+	;;
+	itr.d dtr[r2]=r3
+	;;
+	movl r13=(2<<61)+0xc000
+	;;
+	mov cr.ifa=r13
+	movl r3=0x2008000|1|(1<<5)|(2<<9)		// p, a, ar=RW, d=0
+	mov r2=3
+	;;
+	itr.d dtr[r2]=r3
+	;;
+	ssm 0x2000
+	;;
+	srlz.d
+	mov r4=0
+	mov r5=0
+	;;
+	{ .mii
+	st8 [r12]=r0
+	nop.i 0
+	nop.i 0
+	;;
+	}
+	mov r21=0x5300
+	mov r20=1
+	;;
+	CHECK r5, r21, 13
+	CHECK r6, r12, 14		// cr.ifa
+	{ .mii
+	st8 [r13]=r0
+	nop.i 0
+	nop.i 0
+	;;
+	}
+	mov r21=0x2000
+	mov r20=2
+	;;
+	CHECK r5, r21, 15
+	CHECK r4, r20, 16
+	ld8 r14=[r12]			// reading the R page is fine
+	ld8 r14=[r13]
+	;;
+	CHECK r4, r20, 17
+	PUTC 'a'
 	// instruction side: jump to a virtual alias of code with psr.it
 	movl r2=(3<<61)
 	movl r3=(3<<8)|(14<<2)
@@ -165,12 +221,34 @@ ivt:
 	;;
 	rfi
 	;;
+	.org ivt+0x2000			// dirty bit: skip the bundle
+	mov r5=0x2000
+	br.sptk.few skip
+	;;
 	.org ivt+0x5000			// page not present: rewrite dtr[1] present
 	mov r5=0x5000
 	movl r18=0x2000000|1|(1<<5)|(1<<6)|(2<<9)
 	mov r19=1
 	;;
 	itr.d dtr[r19]=r18
+	;;
+	rfi
+	;;
+	.org ivt+0x5300			// data access rights: skip the bundle
+	mov r5=0x5300
+	mov r6=cr.ifa
+	br.sptk.few skip
+	;;
+	.org ivt+0x5400
+skip:	mov r18=cr.iip
+	mov r17=cr.ipsr
+	;;
+	adds r4=1,r4
+	adds r18=16,r18
+	dep r17=0,r17,41,2
+	;;
+	mov cr.iip=r18
+	mov cr.ipsr=r17
 	;;
 	rfi
 	;;
