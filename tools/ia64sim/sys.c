@@ -85,6 +85,51 @@ static uint64_t acc_isr(int acc)
 	return acc == XC_X ? ISR_X : acc == XC_W ? ISR_W : ISR_R;
 }
 
+/* Short-format VHPT walker: reads the 8-byte PTE at thash(va) through the
+ * data TLB (a miss there is a VHPT translation fault) and, if it is present,
+ * inserts it into the TC with the region's page size.  Returns 0 when an
+ * entry was inserted, 2 when the walk found nothing, FAULT after a fault. */
+static int vhpt_walk(struct cpu *c, uint64_t va, int instr, int acc)
+{
+	uint64_t iha = thash(c, va), pte;
+	struct tlbe *ve = tlb_find(c, iha, 0), *t, n;
+	unsigned *next;
+	uint64_t pa;
+
+	if (!ve || !ve->p) {
+		tlb_fault_state(c, va);
+		raise_fault(c, IV_VHPT, acc_isr(acc) | (uint64_t)cur_slot << ISR_EI_SHIFT, va, 1, 0);
+		return FAULT;
+	}
+	pa = ve->pa | (iha & ((1ull << ve->ps) - 1));
+	if (pa + 8 > c->ram_size)
+		return 2;
+	memcpy(&pte, c->ram + pa, 8);
+	if (!(pte & 1))
+		return 2;
+	memset(&n, 0, sizeof(n));
+	n.ps = (c->rr[va >> 61] >> 2) & 63;
+	if (n.ps < 12)
+		n.ps = 12;
+	n.rid = rid_of(c, va);
+	n.key = n.rid;
+	n.va = (va & VA_MASK) & ~((1ull << n.ps) - 1);
+	n.p = 1;
+	n.ma = (pte >> 2) & 7;
+	n.a = (pte >> 5) & 1;
+	n.d = (pte >> 6) & 1;
+	n.pl = (pte >> 7) & 3;
+	n.ar = (pte >> 9) & 7;
+	n.pa = pte & PA_MASK & ~((1ull << n.ps) - 1);
+	n.ed = (pte >> 52) & 1;
+	n.valid = 1;
+	t = instr ? c->itc : c->dtc;
+	next = instr ? &c->itc_next : &c->dtc_next;
+	t[*next] = n;
+	*next = (*next + 1) % NTLB_TC;
+	return 0;
+}
+
 int xlate(struct cpu *c, uint64_t va, int acc, uint8_t **host, int fault)
 {
 	int instr = acc == XC_X;
@@ -99,6 +144,15 @@ int xlate(struct cpu *c, uint64_t va, int acc, uint8_t **host, int fault)
 		return 0;
 	}
 	e = tlb_find(c, va, instr);
+	if (!e && fault && (c->psr & PSR_IC) && (c->rr[va >> 61] & 1) && (c->cr[CR_PTA] & 1) &&
+	    !(c->cr[CR_PTA] & 0x100)) {
+		int r = vhpt_walk(c, va, instr, acc);
+
+		if (r == FAULT)
+			return FAULT;
+		if (r == 0)
+			e = tlb_find(c, va, instr);
+	}
 	if (!e) {
 		unsigned vec;
 		int walker = (c->rr[va >> 61] & 1) && (c->cr[CR_PTA] & 1);
