@@ -125,8 +125,17 @@ def main():
                 if p == 'bench' and o == '2v':
                     print('BENCH ia64sim_mips_translated %s Minsn/s' % best.group(4))
     if a.mode == 'decode':
-        # also any IA-64 image named in IA64SIM_IMAGES (colon separated)
+        # also any IA-64 image named in IA64SIM_IMAGES (colon separated), and
+        # every object of the toolchain's libgcc (division, FP emulation)
         extra = a.extra + [x for x in os.environ.get('IA64SIM_IMAGES', '').split(':') if x]
+        lib = subprocess.run([gcc, '-print-libgcc-file-name'], capture_output=True,
+                             text=True).stdout.strip()
+        ar = shutil.which('ia64-linux-gnu-ar')
+        if ar and os.path.isfile(lib):
+            libdir = os.path.join(a.work, 'libgcc')
+            os.makedirs(libdir, exist_ok=True)
+            subprocess.run([ar, 'x', lib], cwd=libdir, check=True)
+            extra += sorted(os.path.join(libdir, f) for f in os.listdir(libdir) if f.endswith('.o'))
         r = subprocess.run([sys.executable, os.path.join(HERE, 'decode_check.py'), a.sim] +
                            images + extra)
         return r.returncode or (1 if failed else 0)

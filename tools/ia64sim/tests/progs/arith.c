@@ -84,8 +84,25 @@ static uint64_t rotl(uint64_t x, unsigned r)
 	return (x << r) | (x >> ((64 - r) & 63));
 }
 
+static void wide(void)
+{
+	static volatile uint64_t a[] = { 3, 0xffffffffffffffffULL, 0x123456789abcdefULL, 1ULL << 63, 977 };
+
+	for (unsigned i = 0; i < 5; i++)
+		for (unsigned j = 0; j < 5; j++) {
+			unsigned __int128 p = (unsigned __int128)a[i] * a[j];
+			__int128 s = (__int128)(int64_t)a[i] * (int64_t)a[j];
+			unsigned __int128 q = p / (a[j] | 1);
+
+			tprintf("wide %lx %lx %lx %lx %lx\n", (unsigned long)(p >> 64), (unsigned long)p,
+				(unsigned long)((unsigned __int128)s >> 64), (unsigned long)q,
+				(unsigned long)(p % 1000000007));
+		}
+}
+
 int main(void)
 {
+	wide();
 	test_s8();
 	test_u8();
 	test_s16();

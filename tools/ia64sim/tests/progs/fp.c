@@ -32,5 +32,16 @@ int main(void)
 		acc += (long)(x / 3.0 * 7.0) + (long)((unsigned long)k * 1.5);
 	}
 	tprintf("acc %ld\n", acc);
+	/* extended precision (long double is the 80-bit format on both) */
+	volatile long double x = 1.0L, y = 3.0L;
+
+	for (int k = 0; k < 6; k++) {
+		long double q = x / y;
+		volatile long double p = q * y; /* no fused multiply-subtract */
+
+		tprintf("ld %ld %ld\n", (long)(q * 1e12L), (long)((p - x) * 1e18L));
+		x = x * 10.0L + 1.0L;
+		y = y + 0.5L;
+	}
 	return 0;
 }
