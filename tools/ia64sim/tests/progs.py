@@ -135,7 +135,10 @@ def main():
             libdir = os.path.join(a.work, 'libgcc')
             os.makedirs(libdir, exist_ok=True)
             subprocess.run([ar, 'x', lib], cwd=libdir, check=True)
-            extra += sorted(os.path.join(libdir, f) for f in os.listdir(libdir) if f.endswith('.o'))
+            objs = sorted(os.path.join(libdir, f) for f in os.listdir(libdir) if f.endswith('.o'))
+            r = subprocess.run([sys.executable, os.path.join(HERE, 'decode_check.py'), '--group',
+                                'libgcc', a.sim] + objs)
+            failed += r.returncode
         r = subprocess.run([sys.executable, os.path.join(HERE, 'decode_check.py'), a.sim] +
                            images + extra)
         return r.returncode or (1 if failed else 0)
