@@ -417,7 +417,7 @@ int tmpl_units(unsigned t, enum unit u[3])
 	return stop;
 }
 
-static int writes_r1(unsigned op)
+int writes_r1(unsigned op)
 {
 	switch (op) {
 	case OP_CMP: case OP_TBIT: case OP_TNAT: case OP_MOV_TO_BR: case OP_MOV_TO_PR:

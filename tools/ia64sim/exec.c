@@ -214,6 +214,7 @@ int cpu_run(struct cpu *c)
 		struct bundle *b;
 		uint64_t ip, ibase;
 		unsigned slot, nsl;
+		int traced = 0;
 
 		if (c->icount >= next_check) {
 			if (c->max_insns && c->icount >= c->max_insns) {
@@ -258,8 +259,10 @@ int cpu_run(struct cpu *c)
 		for (; slot < nsl; slot++) {
 			const struct insn *in = &b->s[slot];
 
+			traced = 0;
 			if (__builtin_expect(trace, 0) && ibase + slot >= c->trace_lo &&
 			    ibase + slot < c->trace_hi) {
+				traced = 1;
 				char text[3][128];
 				struct bundle tb;
 				uint64_t pa = b->tag & ~1ull;
@@ -706,6 +709,9 @@ int cpu_run(struct cpu *c)
 				}
 				break;
 			}
+			if (__builtin_expect(traced, 0) && writes_r1(in->op))
+				fprintf(stderr, "      r%u = 0x%llx%s\n", in->r1,
+					(unsigned long long)c->gr[in->r1]->v, c->gr[in->r1]->nat ? " (NaT)" : "");
 			continue;
 natc:
 			cur_slot = slot;

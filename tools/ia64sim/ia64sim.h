@@ -301,6 +301,7 @@ void decode_b(uint64_t x, uint64_t ip, struct insn *in, char *t);
 void decode_f(uint64_t x, uint64_t ip, struct insn *in, char *t);
 void decode_lx(uint64_t l, uint64_t x, uint64_t ip, struct insn *in, char *t);
 const char *tmpl_name(unsigned t);
+int writes_r1(unsigned op);
 int tmpl_units(unsigned t, enum unit u[3]);
 const char *ar_name(unsigned n, char *buf);
 const char *cr_name(unsigned n, char *buf);
