@@ -224,7 +224,7 @@ int cpu_run(struct cpu *c)
 				return EXIT_LIMIT;
 			}
 			timer_check(c);
-			next_check = c->icount + 256;
+			next_check = c->icount + 32;
 			if (c->max_insns && next_check > c->max_insns)
 				next_check = c->max_insns;
 		}

@@ -11,6 +11,14 @@ static uint8_t *dptr(struct cpu *c, uint64_t va, unsigned sz, int acc, int fault
 {
 	uint8_t *host;
 
+	if (__builtin_expect((c->psr & PSR_AC) && (va & (sz - 1)) && !(sz & (sz - 1)), 0)) {
+		/* alignment checking on (psr.ac): unaligned data reference fault */
+		if (!fault)
+			return NULL;
+		raise_fault(c, IV_UNALIGNED, (acc == XC_W ? ISR_W : ISR_R) | (uint64_t)cur_slot << ISR_EI_SHIFT,
+			    va, 1, 0);
+		return NULL;
+	}
 	if (!(c->psr & PSR_DT)) {
 		uint64_t pa = va & ~(1ull << 63);
 

@@ -107,23 +107,25 @@ def main():
                 for _ in range(3):
                     src, got, err = run([a.sim, '--stats', img], stdin=subprocess.DEVNULL)
                     m = re.search(r'ia64sim: (\d+) instructions, (\d+) cycles, ([\d.]+) s, '
-                                  r'([\d.]+) MIPS', err)
+                                  r'([\d.]+) MIPS, cpu ([\d.]+) s, ([\d.]+) MIPS per cpu', err)
                     if src != 0 or not m:
                         break
-                    runs.append(m.group(4))
-                    if best is None or float(m.group(4)) > float(best.group(4)):
+                    runs.append('%s/%s' % (m.group(4), m.group(6)))
+                    if best is None or float(m.group(6)) > float(best.group(6)):
                         best = m
                 if src != 0 or not m:
                     failed += 1
                     print('TEST %s FAIL exit %d %s' % (name, src, err.strip()[-200:]))
                     continue
-                print('TEST %s PASS %s instructions, %s cycles, MIPS of 3 runs: %s' %
+                print('TEST %s PASS %s instructions, %s cycles, MIPS wall/cpu of 3 runs: %s' %
                       (name, best.group(1), best.group(2), ' '.join(runs)))
-                print('BENCH ia64sim_mips_%s_O%s %s Minsn/s' % (p, o, best.group(4)))
+                # per CPU second: the simulator's own speed, stable on a busy host
+                print('BENCH ia64sim_mips_%s_O%s %s Minsn/s' % (p, o, best.group(6)))
                 if p == 'bench' and o == '2':
-                    print('BENCH ia64sim_mips %s Minsn/s' % best.group(4))
+                    print('BENCH ia64sim_mips %s Minsn/s' % best.group(6))
+                    print('BENCH ia64sim_mips_wall %s Minsn/s' % best.group(4))
                 if p == 'bench' and o == '2v':
-                    print('BENCH ia64sim_mips_translated %s Minsn/s' % best.group(4))
+                    print('BENCH ia64sim_mips_translated %s Minsn/s' % best.group(6))
     if a.mode == 'decode':
         # also any IA-64 image named in IA64SIM_IMAGES (colon separated), and
         # every object of the toolchain's libgcc (division, FP emulation)
