@@ -6,8 +6,35 @@
 static volatile double dv[] = { 1.0, -2.5, 3.75, 1e10, -1e-3, 123456.789, 0.1, 7.0 };
 static volatile float fv[] = { 1.0f, -2.5f, 3.75f, 1e5f, 0.125f, 3.0f };
 
+static volatile double sp[] = { 0.0, -0.0, 1.0, -1.5, 1e300, -1e-300, 4294967295.0, 123.75 };
+
+static void specials(void)
+{
+	volatile double zero = 0.0;
+	double inf = 1.0 / zero, nan = zero / zero;
+
+	tprintf("inf %d %d %d nan %d %d %d %d\n", inf > 1e308, -inf < -1e308, inf == inf, nan == nan,
+		nan != nan, nan < 1.0, nan >= 1.0);
+	for (unsigned i = 0; i < 8; i++) {
+		double d = sp[i];
+		float f = (float)d;
+		int cls = (d == 0) + 2 * (d < 0) + 4 * (d != d) + 8 * (__builtin_fabs(d) > 1e10);
+
+		tprintf("sp %u cls %d neg %d u %lu i %ld f %d s %d\n", i, cls, __builtin_signbit(d) != 0,
+			d >= 0 && d < 1e19 ? (unsigned long)d : 0UL,
+			d > -1e18 && d < 1e18 ? (long)d : 0L, f == f && __builtin_fabs(f) < 1e9f ? (int)f : -1,
+			(d > 1.0) - (d < 1.0));
+	}
+	for (long v = -3; v <= 3; v++) {
+		double d = (double)v * 0.75;
+
+		tprintf("round %ld %ld %ld %lu\n", v, (long)d, (long)(d * 2.0), (unsigned long)(d * d));
+	}
+}
+
 int main(void)
 {
+	specials();
 	for (unsigned i = 0; i < 8; i++)
 		for (unsigned j = 0; j < 8; j++) {
 			double a = dv[i], b = dv[j];
