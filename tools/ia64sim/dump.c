@@ -79,6 +79,6 @@ void cpu_stop(struct cpu *c, const char *why)
 		pa = (uint64_t)(host - c->ram);
 	fprintf(stderr, "bundle at ip (physical 0x%llx):\n", (unsigned long long)pa);
 	disasm_at(c, pa, stderr);
-	sim_exit(c, EXIT_STOP);
+	sim_exit(c, c->exit_status ? c->exit_status : EXIT_STOP);
 }
 

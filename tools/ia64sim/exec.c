@@ -224,6 +224,15 @@ int cpu_run(struct cpu *c)
 				return EXIT_LIMIT;
 			}
 			timer_check(c);
+			if (__builtin_expect(stop_signal, 0)) {
+				char msg[64];
+
+				cur_ip = c->ip;
+				cur_slot = c->ri;
+				snprintf(msg, sizeof(msg), "signal %d", (int)stop_signal);
+				c->exit_status = 128 + stop_signal;
+				cpu_stop(c, msg);
+			}
 			next_check = c->icount + 32;
 			if (c->max_insns && next_check > c->max_insns)
 				next_check = c->max_insns;

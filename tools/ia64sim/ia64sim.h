@@ -357,6 +357,8 @@ uint64_t cfm_get(struct cpu *c);
 void rse_rotate(struct cpu *c);
 
 /* main.c (platform) */
+#include <signal.h>
+extern volatile sig_atomic_t stop_signal;
 int ssc_call(struct cpu *c);
 void sim_exit(struct cpu *c, int status);
 

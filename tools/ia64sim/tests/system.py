@@ -8,8 +8,10 @@ import argparse
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ASM = os.path.join(HERE, 'asm')
@@ -85,6 +87,13 @@ def main():
         m = re.search(r'(\d+) instructions', se)
         result('cli.max_insns', rc == 124 and m and 100000 <= int(m.group(1)) <= 100002,
                'exit %d' % rc)
+        p = subprocess.Popen([a.sim, images['loop']], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+        time.sleep(0.3)
+        p.send_signal(signal.SIGINT)
+        so, se = p.communicate(timeout=30)
+        result('cli.signal_dump', p.returncode == 130 and 'stopped: signal 2' in se and 'psr' in se,
+               'exit %d' % p.returncode)
         rc, so, se = run([a.sim, '--trace', '0-5', '--max-insns', '10', images['loop']], '')
         result('cli.trace', rc == 124 and se.count('\n') >= 5 and 'alloc' in se, 'exit %d' % rc)
     # the decoder on every system test image and on forms.S (all the system
