@@ -302,6 +302,9 @@ int main(int argc, char **argv)
 	const char *cmdline = NULL;
 	struct cpu *c;
 
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+
 	for (argi = 1; argi < argc && argv[argi][0] == '-'; argi++) {
 		const char *a = argv[argi];
 		char *endp;
@@ -422,8 +425,6 @@ int main(int argc, char **argv)
 	/* line buffered even into a pipe, so a runner that kills us on a
 	 * timeout still has the console output */
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
 	clock_gettime(CLOCK_MONOTONIC, &t_start);
 	int rc = cpu_run(c);
 

@@ -89,7 +89,7 @@ def main():
                'exit %d' % rc)
         p = subprocess.Popen([a.sim, images['loop']], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
-        time.sleep(0.3)
+        time.sleep(0.5)
         p.send_signal(signal.SIGINT)
         so, se = p.communicate(timeout=30)
         result('cli.signal_dump', p.returncode == 130 and 'stopped: signal 2' in se and 'psr' in se,
