@@ -46,6 +46,7 @@ static void on_signal(int sig)
 	stop_signal = sig;
 }
 static struct timespec t_start;
+static clock_t cpu_start;
 
 static void put64(uint8_t *p, uint64_t v)
 {
@@ -223,7 +224,7 @@ static double elapsed(void)
 
 static void print_stats(struct cpu *c)
 {
-	double t = elapsed(), cpu = (double)clock() / CLOCKS_PER_SEC;
+	double t = elapsed(), cpu = (double)(clock() - cpu_start) / CLOCKS_PER_SEC;
 
 	/* wall-clock and CPU-time rates: the second is stable on a loaded host */
 	fprintf(stderr, "ia64sim: %llu instructions, %llu cycles, %.3f s, %.1f MIPS, "
@@ -426,6 +427,7 @@ int main(int argc, char **argv)
 	 * timeout still has the console output */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	clock_gettime(CLOCK_MONOTONIC, &t_start);
+	cpu_start = clock();
 	int rc = cpu_run(c);
 
 	sim_exit(c, rc);
