@@ -13,7 +13,7 @@ TPL = re.compile(r'^\[([^\]]+)\]\s*(.*)$')
 
 
 def norm(t):
-    t = re.sub(r'\s+<[^>]*>', '', t)       # symbolic annotations
+    t = re.sub(r'([0-9a-f])\s+<[^>]*>', r'\1', t)  # symbolic annotation after an address
     t = re.sub(r'\s+', ' ', t.strip())
     return t
 
