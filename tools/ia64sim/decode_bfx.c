@@ -89,7 +89,7 @@ void decode_b(uint64_t x, uint64_t ip, struct insn *in, char *t)
 			tprint(t, "nop.b 0x%llx", (unsigned long long)in->imm);
 			return;
 		}
-		if (x6 == 0x10 || x6 == 0x11) {
+		if ((x6 == 0x10 || x6 == 0x11) && !F(x, 0, 3) && !F(x, 5, 1) && !F(x, 16, 11)) {
 			uint64_t tag = ip + (uint64_t)(sext((uint64_t)F(x, 33, 2) << 7 | F(x, 6, 7), 9) * 16);
 			unsigned whb = F(x, 3, 2);
 
