@@ -110,7 +110,7 @@ arch_probe_read:
     mov 4(%esp), %ecx
 1:  mov (%ecx), %eax
 3:  mov 4(%ecx), %edx
-    mov 12(%esp), %ecx
+    mov 8(%esp), %ecx
     mov %eax, (%ecx)
     mov %edx, 4(%ecx)
     xor %eax, %eax
@@ -123,8 +123,8 @@ arch_probe_read:
     .globl arch_probe_write
 arch_probe_write:
     mov 4(%esp), %ecx
-    mov 12(%esp), %eax
-    mov 16(%esp), %edx
+    mov 8(%esp), %eax
+    mov 12(%esp), %edx
 1:  mov %eax, (%ecx)
 3:  mov %edx, 4(%ecx)
     xor %eax, %eax
