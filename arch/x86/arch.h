@@ -66,6 +66,7 @@ struct hal_as {
     bool user;
     mfn_t pd[4];         /* page directories of the PDPT slots this space owns */
     unsigned long frames;
+    uint64_t kstack_gen; /* kernel space: bumped when the domain may change a kernel stack */
 };
 
 struct hal_vcpu {
@@ -74,6 +75,15 @@ struct hal_vcpu {
     struct vcpu *v;
     struct hal_as *kernel, *user;
     uint64_t *pdpt;      /* the guest view: 4 entries, in its own frame */
+    /*
+     * The direct int 0x80 gate (see trap.c): the guest's syscall entry and
+     * kernel stack as the hypervisor last delivered a system call, valid
+     * while the kernel space is sys_as and its kstack_gen is sys_gen.
+     */
+    uint32_t sys_entry, sys_stack;
+    const struct hal_as *sys_as;
+    uint64_t sys_gen;
+    bool delivering_syscall;
     mfn_t pdpt_mfn;
     void *alloc;         /* what core_heap_alloc returned (we align inside it) */
 };
@@ -90,6 +100,8 @@ extern char __tramp_start[], __tramp_end[], __tramp_stack[];
 
 /* cpu.c */
 void x86_cpu_init(void);
+/* IDT vector 0x80: a ring-1 trap gate to entry with TSS.ESP1 = stack, or (entry 0) the hypervisor. */
+void x86_set_syscall_gate(uint32_t entry, uint32_t stack);
 extern bool x86_nx; /* EFER.NXE is on: PTE_NX may be used */
 
 /* mmu.c */

@@ -52,6 +52,32 @@ static void set_gate(unsigned vec, unsigned dpl)
     idt[vec].off_hi = (uint16_t)(handler >> 16);
 }
 
+/*
+ * int 0x80 from ring 3: straight to the guest kernel (a DPL-3 trap gate to
+ * its ring-1 code segment, stack from TSS.SS1:ESP1) when the running vCPU's
+ * entry and stack are known, else into the hypervisor like any exception.
+ * The gate's selector is ring 1 and its offset below 3 GiB: it cannot
+ * reach ring 0 or the hypervisor.
+ */
+void x86_set_syscall_gate(uint32_t entry, uint32_t stack)
+{
+    static uint32_t cur_entry = 1, cur_stack;
+    if (entry == cur_entry && stack == cur_stack)
+        return;
+    cur_entry = entry;
+    cur_stack = stack;
+    if (!entry || entry >= (uint32_t)HESTIA_X86_HYPERVISOR_START) {
+        set_gate(VEC_INT80, 3);
+        return;
+    }
+    idt[VEC_INT80].off_lo = (uint16_t)entry;
+    idt[VEC_INT80].sel = SEL_GK_CODE;
+    idt[VEC_INT80].type = 0xef; /* present, DPL 3, 32-bit trap gate */
+    idt[VEC_INT80].off_hi = (uint16_t)(entry >> 16);
+    tss.ss1 = SEL_GK_DATA;
+    tss.esp1 = stack;
+}
+
 static uint64_t seg(uint32_t limit, unsigned dpl, unsigned type)
 {
     return x86_desc(0, limit, DESC_P | DESC_DPL(dpl) | type | DESC_ACCESSED, DESC_G | DESC_DB);
@@ -90,7 +116,7 @@ void x86_cpu_init(void)
     for (unsigned v = 0; v < 256; v++)
         set_gate(v, 0);
     set_gate(3, 3);                /* int3 from anywhere */
-    set_gate(VEC_INT80, 3);        /* system calls from guest user mode */
+    x86_set_syscall_gate(0, 0);    /* system calls from guest user mode */
     set_gate(VEC_HYPERCALL, 1);    /* hypercalls: ring 1 only */
     struct desc_ptr idtr = {sizeof(idt) - 1, (uint32_t)(uintptr_t)idt};
     __asm__ volatile("lidt %0" : : "m"(idtr));

@@ -9,6 +9,18 @@
 
 #include "arch.h"
 
+/*
+ * System calls (int 0x80 from ring 3) go straight to the guest kernel
+ * through a trap gate once the hypervisor knows where: the first one of a
+ * vCPU (and the first after any kernel-stack change) comes here and is
+ * delivered through the trap record by core; hal_vcpu_enter_handler then
+ * caches the syscall entry and kernel stack, and hal_vcpu_run points the
+ * gate and TSS.ESP1 at them.  Any set_callbacks or set_kernel_stack call
+ * bumps the generation of the caller's kernel space (one per domain) and
+ * sends the next system call of each of the domain's vCPUs through the
+ * hypervisor again: the gate never uses a stale stack.
+ */
+
 static void dump(const struct x86_frame *f)
 {
     core_printf("\n*** x86 exception %s (vector %u) error %x\n", pc_vector_name(f->vector),
@@ -57,11 +69,18 @@ void x86_trap_guest(struct x86_frame *f)
     bool user = (f->cs & 3) == 3;
     if (vec == VEC_HYPERCALL && !user) {
         const uint64_t args[5] = {f->ebx, f->ecx, f->edx, f->esi, f->edi};
+        if (f->eax == HYPERCALL_set_callbacks ||
+            (f->eax == HYPERCALL_vcpu_op && f->ebx == VCPUOP_set_kernel_stack)) {
+            if (hv->kernel)
+                hv->kernel->kstack_gen++;
+        }
         core_hypercall(v, f->eax, args);
     } else if (vec == 7) {
         x86_fpu_trap();
     } else if (vec == VEC_INT80 && user) {
+        hv->delivering_syscall = true;
         core_guest_syscall(v);
+        hv->delivering_syscall = false;
     } else if (vec >= 32 && vec != VEC_INT80 && vec != VEC_HYPERCALL) {
         pc_handle_irq(vec);
     } else if (vec == 2 || vec == 8 || vec == 18) {

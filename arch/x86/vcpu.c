@@ -166,6 +166,14 @@ void hal_vcpu_enter_handler(struct hal_vcpu *hv, guest_va_t entry, guest_va_t ke
     f->esp = kernel_stack ? (uint32_t)kernel_stack : ((f->esp - 128) & ~15u);
     f->eflags = X86_EFLAGS_IF | 0x2;
     set_mode(f, false);
+    /* A system call being delivered names the syscall entry and the kernel stack: cache them. */
+    if (hv->delivering_syscall && kernel_stack && hv->kernel) {
+        hv->sys_entry = f->eip;
+        hv->sys_stack = f->esp;
+        hv->sys_as = hv->kernel;
+        hv->sys_gen = hv->kernel->kstack_gen;
+    }
+    hv->delivering_syscall = false;
 }
 
 void hal_vcpu_run(struct hal_vcpu *hv)
@@ -179,6 +187,9 @@ void hal_vcpu_run(struct hal_vcpu *hv)
     hv->pdpt[1] = x86_guest_pdpte(hv->kernel, 1);
     hv->pdpt[2] = x86_guest_pdpte(hv->kernel, 2);
     hv->pdpt[3] = x86_tramp_pdpte();
+    bool direct = hv->sys_entry && hv->kernel && hv->sys_as == hv->kernel &&
+                  hv->sys_gen == hv->kernel->kstack_gen;
+    x86_set_syscall_gate(direct ? hv->sys_entry : 0, direct ? hv->sys_stack : 0);
     /* iret must not leave ring 0 for anything but a guest ring with sane flags. */
     struct x86_frame *f = &hv->frame;
     f->eflags = (f->eflags & HESTIA_X86_EFLAGS_GUEST) | X86_EFLAGS_IF | 0x2;

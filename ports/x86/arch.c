@@ -38,6 +38,48 @@ void arch_user_context(struct hestia_trap_record *r, uint64_t pc, uint64_t sp, u
     r->regs[PX_MODE] = HESTIA_X86_MODE_USER;
 }
 
+/* What arch_syscall_entry finds on the stack: pusha, then the CPU's frame. */
+struct sys_frame {
+    uint32_t edi, esi, ebp, esp_unused, ebx, edx, ecx, eax;
+    uint32_t eip, cs, eflags, esp, ss;
+};
+
+void x86_syscall_entry(struct sys_frame *f);
+void x86_syscall_entry(struct sys_frame *f)
+{
+    volatile struct hestia_trap_record *t = &vcpu->trap;
+    /*
+     * Busy: the hypervisor delivered it.  Otherwise the trap gate did: mask
+     * events and fill the record as the hypervisor would have (an event
+     * taken before the mask was set has been handled and returned already).
+     */
+    if (!(t->flags & TRAP_FLAG_BUSY)) {
+        if ((f->cs & 3) != 3)
+            panic("int 0x80 in kernel mode at %x", f->eip);
+        uint8_t was_masked = vcpu->evtchn_upcall_mask;
+        vcpu->evtchn_upcall_mask = 1;
+        arch_barrier();
+        static const unsigned gpr[8] = { PX_EDI, PX_ESI, HESTIA_X86_REG_EBP, PX_ESP,
+                                         PX_EBX, PX_EDX, PX_ECX, PX_EAX };
+        const uint32_t *regs = &f->edi;
+        for (unsigned i = 0; i < 8; i++)
+            t->regs[gpr[i]] = regs[i];
+        t->regs[PX_ESP] = f->esp;
+        t->regs[PX_EIP] = f->eip;
+        t->regs[PX_EFLAGS] = f->eflags;
+        t->regs[HESTIA_X86_REG_CS] = f->cs & 0xffff;
+        t->regs[HESTIA_X86_REG_SS] = f->ss & 0xffff;
+        t->regs[PX_MODE] = HESTIA_X86_MODE_USER;
+        t->kind = HESTIA_TRAP_SYSCALL;
+        t->arch_vector = 0x80;
+        t->error_code = 0;
+        t->fault_addr = 0;
+        arch_barrier();
+        t->flags = TRAP_FLAG_BUSY | TRAP_FLAG_FROM_USER | (was_masked ? 0 : TRAP_FLAG_EVENTS_ENABLED);
+    }
+    port_syscall_handler();
+}
+
 /* Slots as in entry.S: ebx esi edi ebp esp eip; fn(arg) starts with arg on the stack. */
 void arch_ctx_init(struct arch_ctx *ctx, void *stack_top, void (*fn)(void *), void *arg)
 {

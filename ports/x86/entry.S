@@ -30,7 +30,26 @@ _start:
     .text
     ENTRY arch_event_entry, port_event_handler
     ENTRY arch_exception_entry, port_exception_handler
-    ENTRY arch_syscall_entry, port_syscall_handler
+
+/*
+ * System calls arrive two ways (hestia/arch/x86.h): delivered by the
+ * hypervisor through the trap record like every trap (the first of a
+ * thread), or straight from the CPU through the int 0x80 trap gate, with
+ * the user's eip cs eflags esp ss on this (kernel) stack and its other
+ * registers live.  x86_syscall_entry() tells them apart by the record's
+ * busy flag and turns the second into the first.
+ */
+    .globl arch_syscall_entry
+    .type arch_syscall_entry, @function
+arch_syscall_entry:
+    pusha
+    mov %esp, %eax
+    and $-16, %esp
+    sub $12, %esp
+    push %eax
+    xor %ebp, %ebp
+    call x86_syscall_entry
+    ud2
 
 /* long arch_hypercall(nr, a0, a1, a2, a3, a4): int 0x82, eax = nr, ebx ecx edx esi edi. */
     .globl arch_hypercall
