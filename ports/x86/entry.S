@@ -239,6 +239,55 @@ arch_probe_invalid_op:
     PRIV priv_lret_ring0, lret
     PRIV priv_popf_iopl, popf
 
+/* long x86_seg_read_<s>(addr) / x86_seg_write_<s>(addr): one 32-bit read,
+ * or a locked or-with-0 (a write that changes nothing if it is allowed),
+ * through segment register s: 0, or -1 if it faulted. */
+.macro SEGPROBE seg
+    .globl x86_seg_read_\seg
+x86_seg_read_\seg:
+    mov 4(%esp), %ecx
+1:  mov %\seg:(%ecx), %eax
+    xor %eax, %eax
+    ret
+2:  mov $-1, %eax
+    ret
+    PROBE_FIX 1b, 2b
+    .globl x86_seg_write_\seg
+x86_seg_write_\seg:
+    mov 4(%esp), %ecx
+1:  lock orl $0, %\seg:(%ecx)
+    xor %eax, %eax
+    ret
+2:  mov $-1, %eax
+    ret
+    PROBE_FIX 1b, 2b
+.endm
+    SEGPROBE ds
+    SEGPROBE es
+    SEGPROBE fs
+    SEGPROBE gs
+    SEGPROBE ss
+    SEGPROBE cs
+
+/* Unprivileged descriptor-table instructions (no UMIP here). */
+    .globl x86_sgdt, x86_sidt
+x86_sgdt:
+    mov 4(%esp), %eax
+    sgdt (%eax)
+    ret
+x86_sidt:
+    mov 4(%esp), %eax
+    sidt (%eax)
+    ret
+/* long x86_lsl(sel): the segment limit, or -1 if the selector is not visible from here. */
+    .globl x86_lsl
+x86_lsl:
+    mov $-1, %eax
+    lsl 4(%esp), %edx
+    jnz 1f
+    mov %edx, %eax
+1:  ret
+
 /* long probe_call_asm(addr): call addr and return its result, or -1 if the
  * call faulted (arch_probe_fixup pops the return address). */
     .globl probe_call_asm
