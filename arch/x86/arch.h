@@ -9,6 +9,7 @@
 #include <hal/hal.h>
 #include <hestia/arch/x86.h>
 #include <hestia/hestia.h>
+#include <x86/cr.h>
 
 /*
  * Hypervisor view (its own CR3, loaded by the trampoline on every entry):
@@ -38,16 +39,9 @@
 #define VEC_HYPERCALL 0x82
 #define VEC_INT80 0x80
 
-/* PAE page-table entry bits (PAE leaves only bits 9..11 to software). */
-#define PTE_P (1ull << 0)
-#define PTE_W (1ull << 1)
-#define PTE_U (1ull << 2)
-#define PTE_PWT (1ull << 3)
-#define PTE_PCD (1ull << 4)
-#define PTE_PS (1ull << 7)
+/* PAE page-table entries (x86/cr.h); PAE leaves only bits 9..11 to software. */
 #define PTE_SW_READ (1ull << 9)
 #define PTE_SW_EXEC (1ull << 10)
-#define PTE_NX (1ull << 63)
 #define PTE_ADDR 0x0000000ffffff000ull
 
 /*
@@ -117,42 +111,6 @@ void x86_fpu_trap(void);
 /* trap.c */
 void x86_trap_hyp(struct x86_frame *f);
 HAL_NORETURN void x86_trap_guest(struct x86_frame *f);
-
-static inline uint32_t read_cr0(void)
-{
-    uint32_t v;
-    __asm__ volatile("mov %%cr0, %0" : "=r"(v));
-    return v;
-}
-
-static inline void write_cr0(uint32_t v)
-{
-    __asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory");
-}
-
-static inline uint32_t read_cr2(void)
-{
-    uint32_t v;
-    __asm__ volatile("mov %%cr2, %0" : "=r"(v));
-    return v;
-}
-
-static inline uint32_t read_cr3(void)
-{
-    uint32_t v;
-    __asm__ volatile("mov %%cr3, %0" : "=r"(v));
-    return v;
-}
-
-static inline void write_cr3(uint32_t v)
-{
-    __asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
-}
-
-static inline void invlpg(uint32_t va)
-{
-    __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
-}
 
 /* Physical address of a hypervisor pointer (image or direct map). */
 static inline paddr_t virt_to_phys(const void *p)

@@ -122,12 +122,10 @@ void x86_cpu_init(void)
     __asm__ volatile("lidt %0" : : "m"(idtr));
 
     /* OSFXSR | OSXMMEXCPT when the CPU has fxsave; NX when it has it. */
-    uint32_t a, b, c, d, cr4;
+    uint32_t a, b, c, d;
     cpuid(1, &a, &b, &c, &d);
-    __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
     if (d & (1u << 24))
-        cr4 |= (1u << 9) | (1u << 10);
-    __asm__ volatile("mov %0, %%cr4" : : "r"(cr4));
+        write_cr4(read_cr4() | (1u << 9) | (1u << 10));
     cpuid(0x80000000u, &a, &b, &c, &d);
     if (a >= 0x80000001u) {
         cpuid(0x80000001u, &a, &b, &c, &d);

@@ -19,6 +19,17 @@
 #define SEL_KDATA 0x10
 #define FRAME_CS 60
 
+/* Pop a struct x86_frame and return from the interrupt. */
+    .macro POP_FRAME_IRET
+    pop %gs
+    pop %fs
+    pop %es
+    pop %ds
+    popa
+    add $8, %esp
+    iret
+    .endm
+
     .section .tramp.text, "ax"
     X86_VECTOR_STUBS x86_vector_base, tramp_common
 
@@ -56,13 +67,8 @@ tramp_common:
     cmp %eax, %edx
     je 3f
     mov %edx, %cr3
-3:  pop %gs
-    pop %fs
-    pop %es
-    pop %ds
-    popa
-    add $8, %esp
-    iret
+3:
+    POP_FRAME_IRET
 
     /*
      * x86_exit_to_guest(cr3, frame): frame is already on the entry stack
@@ -74,13 +80,7 @@ x86_exit_to_guest:
     mov 4(%esp), %eax
     mov 8(%esp), %esp
     mov %eax, %cr3
-    pop %gs
-    pop %fs
-    pop %es
-    pop %ds
-    popa
-    add $8, %esp
-    iret
+    POP_FRAME_IRET
 
     .section .tramp.data, "aw"
     .align 4

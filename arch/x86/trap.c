@@ -27,7 +27,7 @@ static void dump(const struct x86_frame *f)
                 f->vector, f->error);
     core_printf("eip %08x cs %x eflags %x esp %08x ss %x\n", f->eip, f->cs, f->eflags,
                 (f->cs & 3) ? f->esp : 0, (f->cs & 3) ? f->ss : 0);
-    core_printf("cr2 %08x cr3 %08x cr0 %x\n", read_cr2(), read_cr3(), read_cr0());
+    core_printf("cr2 %08lx cr3 %08lx cr0 %lx\n", read_cr2(), read_cr3(), read_cr0());
     core_printf("eax %08x ebx %08x ecx %08x edx %08x\n", f->eax, f->ebx, f->ecx, f->edx);
     core_printf("esi %08x edi %08x ebp %08x ds %x es %x\n", f->esi, f->edi, f->ebp,
                 f->ds & 0xffff, f->es & 0xffff);
