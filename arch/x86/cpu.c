@@ -68,6 +68,8 @@ void x86_set_syscall_gate(uint32_t entry, uint32_t stack)
     cur_stack = stack;
     if (!entry || entry >= (uint32_t)HESTIA_X86_HYPERVISOR_START) {
         set_gate(VEC_INT80, 3);
+        tss.esp1 = 0; /* the trampoline is readable: leave no other guest's stack there */
+        tss.ss1 = 0;
         return;
     }
     idt[VEC_INT80].off_lo = (uint16_t)entry;
