@@ -142,6 +142,11 @@ static void a_priv(struct tctx *t)
     for (long i = 0; i < 4; i++) {
         user_run(user_priv, i, &res);
         T_CHECK(t, res.faulted, "user privileged op %ld ran", i);
+        /* Entering user mode with a context that asks for privilege. */
+        user_enter_hook = arch_trap_tamper;
+        long r = user_run(user_priv, i, &res);
+        user_enter_hook = NULL;
+        T_CHECK(t, r < 0 || res.faulted, "user privileged op %ld ran with a tampered entry", i);
     }
 }
 

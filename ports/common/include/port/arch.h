@@ -92,8 +92,10 @@ long arch_hypercall_wild_stack(uint64_t sp);
  */
 #define ARCH_NR_WILD 6
 extern const uint64_t arch_wild[ARCH_NR_WILD];
-/* Jump to a wild address in kernel mode (must fault): -1. */
+/* Call addr: its result, or -1 if the call faulted. */
 long arch_probe_call(uintptr_t addr);
+/* Position-independent code that returns 7 (copied by the exec tests). */
+extern const char arch_ret7_code[], arch_ret7_end[];
 
 /*
  * Attacks only this arch has (x86: segment registers against every page of
