@@ -36,28 +36,10 @@ static void dump(const struct x86_frame *f)
 /* Interrupt in hal_cpu_idle, or a fault of the hypervisor itself. */
 void x86_trap_hyp(struct x86_frame *f)
 {
-    if (pc_handle_irq(f->vector))
-        return;
-    /*
-     * #DB in ring 0 can only come from a guest's TF across an int (we use
-     * no debug registers); the guest's EFLAGS, with TF, come back on exit.
-     */
-    if (f->vector == 1)
+    if (pc_hyp_trap(f->vector))
         return;
     dump(f);
     core_panic("hypervisor fault");
-}
-
-static unsigned trap_kind(struct vcpu *v, const struct x86_frame *f)
-{
-    if (f->vector != 13)
-        return pc_trap_kind(f->vector);
-    /* #GP with a selector error code is a segment trick, not an instruction to emulate. */
-    uint8_t insn[15];
-    size_t n = 0;
-    while (n < sizeof(insn) && hal_copy_from_guest(v, &insn[n], f->eip + n, 1) == 0)
-        n++;
-    return pc_classify_gp(insn, n, false);
 }
 
 /* Guest exit through the IDT: f is on the entry stack. */
@@ -95,7 +77,8 @@ void x86_trap_guest(struct x86_frame *f)
     } else {
         uint64_t addr = 0, err = f->error;
         /* int 0x80 from ring 1, int 0x82 from ring 3: a closed gate, as #GP would be. */
-        unsigned kind = vec >= 32 ? HESTIA_TRAP_PROTECTION : trap_kind(v, f);
+        unsigned kind = vec >= 32 ? HESTIA_TRAP_PROTECTION
+                                   : pc_guest_trap_kind(v, vec, f->eip, false);
         if (vec == 14) {
             addr = read_cr2();
             err = pc_pf_error(f->error, user);

@@ -31,31 +31,10 @@ static void dump(const struct x86_64_frame *f)
 /* Interrupt in hal_cpu_idle, or a fault of the hypervisor itself. */
 void x86_64_trap_hyp(struct x86_64_frame *f)
 {
-    if (pc_handle_irq(f->vector))
-        return;
-    /*
-     * #DB in ring 0 only comes from a guest's TF across syscall (we use no
-     * debug registers); the guest's RFLAGS, with TF, are restored on exit.
-     */
-    if (f->vector == 1)
+    if (pc_hyp_trap(f->vector))
         return;
     dump(f);
     core_panic("hypervisor fault");
-}
-
-/*
- * #GP from ring 3: a privileged instruction (cli, hlt, in/out, lgdt,
- * wrmsr, mov cr, ...) is HESTIA_TRAP_PRIV_OP, anything else PROTECTION.
- */
-static unsigned trap_kind(struct vcpu *v, const struct x86_64_frame *f)
-{
-    if (f->vector != 13)
-        return pc_trap_kind(f->vector);
-    uint8_t insn[15];
-    size_t n = 0;
-    while (n < sizeof(insn) && hal_copy_from_guest(v, &insn[n], f->rip + n, 1) == 0)
-        n++;
-    return pc_classify_gp(insn, n, true);
 }
 
 /* Guest exit through the IDT (f is the running vCPU's frame). */
@@ -84,7 +63,8 @@ void x86_64_trap_guest(struct x86_64_frame *f)
         core_panic("x86_64: machine check / NMI / double fault from a guest");
     } else {
         uint64_t addr = 0, err = f->error;
-        unsigned kind = vec == VEC_INT80 ? HESTIA_TRAP_PROTECTION : trap_kind(v, f);
+        unsigned kind = vec == VEC_INT80 ? HESTIA_TRAP_PROTECTION
+                                   : pc_guest_trap_kind(v, vec, f->rip, true);
         if (vec == 14) {
             addr = read_cr2();
             err = pc_pf_error(f->error, hv->in_user);

@@ -3,6 +3,7 @@
  * Trap classification shared by both x86 backends: device interrupts,
  * exception vector -> HESTIA_TRAP_*, #GP decoding, #PF error bits.
  */
+#include <hal/guest_copy.h>
 #include <hestia/trap.h>
 #include <x86/pc.h>
 
@@ -35,6 +36,18 @@ bool pc_handle_irq(unsigned long vector)
         }
         return false;
     }
+}
+
+bool pc_hyp_trap(unsigned long vector)
+{
+    if (pc_handle_irq(vector))
+        return true;
+    /*
+     * #DB in ring 0 only comes from a guest's TF across the instruction
+     * that left it (we use no debug registers); the guest's flags, with
+     * TF, come back when it is entered again.
+     */
+    return vector == 1;
 }
 
 static bool is_prefix(uint8_t b)
@@ -89,6 +102,17 @@ unsigned pc_trap_kind(unsigned long vector)
     default:
         return HESTIA_TRAP_OTHER;
     }
+}
+
+unsigned pc_guest_trap_kind(struct vcpu *v, unsigned long vector, guest_va_t pc, bool rex)
+{
+    if (vector != 13)
+        return pc_trap_kind(vector);
+    uint8_t insn[15];
+    size_t n = 0;
+    while (n < sizeof(insn) && hal_copy_from_guest(v, &insn[n], pc + n, 1) == 0)
+        n++;
+    return pc_classify_gp(insn, n, rex);
 }
 
 uint64_t pc_pf_error(uint64_t hw, bool user)
