@@ -82,8 +82,9 @@ static void a_limits(struct tctx *t)
                     sel | rpl, lim);
         }
     }
-    ksnprintf(t->detail, sizeof(t->detail), "%u visible selector/RPL pairs, all below %x",
-              visible, HV_START);
+    if (!t->failed)
+        ksnprintf(t->detail, sizeof(t->detail), "%u visible selector/RPL pairs, all below %x",
+                  visible, HV_START);
 }
 
 /* The pages to try: every 256 KiB of the gigabyte, and every page near the trampoline. */
@@ -124,9 +125,10 @@ static void a_segments(struct tctx *t)
             }
         }
     } while (next_page(&page));
-    ksnprintf(t->detail, sizeof(t->detail),
-              "%u reads (%u in the trampoline %x-%x + stack), %u writes all faulted", reads,
-              readable, tramp_lo, tramp_hi, writes);
+    if (!t->failed) /* else keep the first failure as the detail */
+        ksnprintf(t->detail, sizeof(t->detail),
+                  "%u reads (%u in the trampoline %x-%x + stack), %u writes all faulted", reads,
+                  readable, tramp_lo, tramp_hi, writes);
 }
 
 const struct arch_attack arch_attacks[] = {
