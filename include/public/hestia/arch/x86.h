@@ -32,9 +32,20 @@
  * a0..a4, result in eax; every other register is preserved.  From ring 3
  * the gate is closed (#GP, delivered to the guest kernel as PROTECTION).
  * System call from guest-user mode: `int $0x80` (eax = nr, ebx ecx edx
- * esi edi = arguments) is delivered to the guest kernel's syscall_entry as
- * HESTIA_TRAP_SYSCALL with the user registers in the trap record (eip = the
- * instruction after the int).
+ * esi edi = arguments) reaches the guest kernel's syscall_entry in ring 1
+ * in one of two ways, and the entry must accept both:
+ *  - delivered by the hypervisor like any trap: vcpu_info.trap holds the
+ *    user registers (kind HESTIA_TRAP_SYSCALL, eip = the instruction after
+ *    the int, TRAP_FLAG_BUSY set), events are masked, esp = the kernel stack;
+ *  - straight from the CPU through the int 0x80 trap gate, which the
+ *    hypervisor opens while it knows the current syscall_entry and kernel
+ *    stack (until the next set_callbacks or VCPUOP_set_kernel_stack of the
+ *    domain): esp = the kernel stack below the CPU's frame (eip cs eflags
+ *    esp ss of the user, lowest address first), every other register is
+ *    the user's, events are not masked and the trap record is not busy.
+ *    The entry fills the record itself (masking events first) and goes on
+ *    as in the first case; it resumes the user with HYPERCALL_trap_return.
+ * TRAP_FLAG_BUSY tells the two apart.
  */
 #ifndef HESTIA_PUBLIC_ARCH_X86_H
 #define HESTIA_PUBLIC_ARCH_X86_H
