@@ -271,6 +271,9 @@ static void a_exhaust(struct tctx *t)
               grants, maps, spaces);
 }
 
+/* The default for arches without attacks of their own (a port's definition wins). */
+__attribute__((weak)) const struct arch_attack arch_attacks[] = { { NULL, NULL } };
+
 void role_hostile(void)
 {
     victim = (hestia_domid_t)kcmdline_u64(port_cmdline, "victim", 1);
@@ -284,6 +287,8 @@ void role_hostile(void)
     test_run("iso.hypercall-wild-stack", a_wild_stack);
     test_run("iso.evtchn-unoffered", a_evtchn);
     test_run("iso.exhaust", a_exhaust);
+    for (const struct arch_attack *a = arch_attacks; a->name; a++)
+        test_run(a->name, a->fn);
     printk("hostile dom%u: %u passed, %u failed; crashing on purpose\n", start_info->domid,
            test_passed, test_failed);
     hc_sched(SCHEDOP_shutdown, SHUTDOWN_crash);

@@ -98,6 +98,19 @@ long arch_probe_call(uintptr_t addr);
 extern const char arch_ret7_code[], arch_ret7_end[];
 
 /*
+ * Attacks only this arch has (x86: segment registers against every page of
+ * the hypervisor): the isolation scenario's hostile domU runs each as one
+ * test.  Terminated by a NULL name; an arch without any defines nothing
+ * (ports/common has an empty default).
+ */
+struct tctx;
+struct arch_attack {
+    const char *name;
+    void (*fn)(struct tctx *t);
+};
+extern const struct arch_attack arch_attacks[];
+
+/*
  * User-mode code: a position-independent blob linked into the image,
  * [__user_start, __user_data) code and read-only data,
  * [__user_data, __user_end) writable data; all page aligned.
