@@ -30,7 +30,7 @@ bool ppc_map_tlb1(uint32_t va, uint64_t pa)
     return false;
 }
 
-bool ppc_map_ccsr(void)
+bool ppc_map_ccsr(uint64_t phys)
 {
-    return ppc_map_tlb1(CCSR_VIRT, CCSR_PHYS);
+    return ppc_map_tlb1(CCSR_VIRT, phys);
 }
