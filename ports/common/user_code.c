@@ -64,13 +64,16 @@ UTEXT long user_priv(long arg)
 
 UTEXT long user_spin(long arg)
 {
-    volatile long x = 0;
+    /* Unsigned: the sum wraps on 32-bit guests, and so does the formula. */
+    volatile unsigned long x = 0;
     for (long i = 0; i < arg; i++) {
-        x += i;
+        x += (unsigned long)i;
         if ((i & 0xffff) == 0)
             arch_usys(SYS_yield, 0, 0);
     }
-    return x == (arg * (arg - 1)) / 2 ? 0 : -1;
+    unsigned long n = (unsigned long)arg;
+    unsigned long want = n & 1 ? n * ((n - 1) / 2) : (n / 2) * (n - 1);
+    return x == want ? 0 : -1;
 }
 
 /* arg: an address in the hypervisor. */
