@@ -60,11 +60,18 @@ void arch_ctx_init(struct arch_ctx *ctx, void *stack_top, void (*fn)(void *), vo
     w[3] = (uintptr_t)arg;
 }
 
+/*
+ * The hypervisor's own device addresses (space 0) lie above the kernel
+ * window, where no guest mapping can exist: a guest that uses them as
+ * pointers must fault, and none may be mapped there.
+ */
 const uint64_t arch_wild[ARCH_NR_WILD] = {
-    0xfe004500ull,  /* above the kernel window: reserved, like the hypervisor */
+    0xe00e00b0ull,  /* GUTS RSTCR as the hypervisor maps it (a write = "pass" exit) */
     0x100000000ull, /* not a 32-bit address at all */
-    0xfffff000ull, 0x00104500ull, /* the hypervisor image's own address (space 0 only) */
-    0xf8000000ull, 0x3ffff000ull, /* top of the user window: nothing mapped */
+    0xfffff000ull,
+    0xe0004500ull,  /* the hypervisor's console UART in CCSR */
+    0xf0000000ull,
+    0x1ffff000ull,  /* top of the user window: nothing mapped */
 };
 
 struct probe_fix {

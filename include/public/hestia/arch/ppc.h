@@ -11,9 +11,11 @@
  * the hypervisor and explicit in the trap record (HESTIA_PPC_REG_MODE).
  *
  * Address layout (guest effective addresses, 32 bits):
- *   [0x1000, 0x4000_0000)        user window   (user address spaces)
- *   [0x4000_0000, 0xf000_0000)   kernel window (address space 0)
- *   [0xf000_0000, 4 GiB)         never mappable
+ *   [0x1000, 0x2000_0000)        user window   (user address spaces)
+ *   [0x2000_0000, 0xe000_0000)   kernel window (address space 0)
+ *   [0xe000_0000, 4 GiB)         never mappable: where the hypervisor keeps
+ *                                CCSR in space 0, so a guest pointer there
+ *                                always faults
  * In guest-kernel mode the kernel window and the current user space are
  * visible, in guest-user mode only the user space.
  *
@@ -45,12 +47,12 @@
 
 #include <stdint.h>
 
-#define HESTIA_PPC_GUEST_VIRT_BASE 0x40000000ull /* gfn 0 of every domain */
-#define HESTIA_PPC_SHARED_INFO_VA 0xeffff000ull  /* top of the kernel window */
+#define HESTIA_PPC_GUEST_VIRT_BASE 0x20000000ull /* gfn 0 of every domain */
+#define HESTIA_PPC_SHARED_INFO_VA 0xdffff000ull  /* top of the kernel window */
 #define HESTIA_PPC_USER_VA_START 0x00001000ull
-#define HESTIA_PPC_USER_VA_END 0x40000000ull
-#define HESTIA_PPC_KERNEL_VA_START 0x40000000ull
-#define HESTIA_PPC_KERNEL_VA_END 0xf0000000ull
+#define HESTIA_PPC_USER_VA_END 0x20000000ull
+#define HESTIA_PPC_KERNEL_VA_START 0x20000000ull
+#define HESTIA_PPC_KERNEL_VA_END 0xe0000000ull
 
 /* struct hestia_trap_record.regs[]: r0..r31 are regs[0..31], then: */
 #define HESTIA_PPC_REG_GPR(n) (n)
