@@ -65,7 +65,7 @@ void ppc_mmu_init(uint64_t ram_end)
     const uint64_t chunk = 256ull << 20;
     direct_end = ram_end > 0xc0000000ull ? 0xc0000000ull : ram_end;
     unsigned entries = mfspr(SPR_TLB1CFG) & 0xfff;
-    uint64_t next = 0;
+    uint64_t next = 0, mine = 0;
     for (unsigned esel = 1; esel < entries && next < direct_end; esel++) {
         mtspr(SPR_MAS0, MAS0_TLBSEL1 | MAS0_ESEL(esel));
         __asm__ volatile("isync; tlbre; isync" ::: "memory");
@@ -73,16 +73,26 @@ void ppc_mmu_init(uint64_t ram_end)
             continue;
         tlbwe(MAS0_TLBSEL1 | MAS0_ESEL(esel), MAS1_VALID | MAS1_IPROT | MAS1_TSIZE(9),
               (uint32_t)next, (uint32_t)next | MAS3_SX | MAS3_SW | MAS3_SR, 0);
+        mine |= 1ull << esel;
         next += chunk;
     }
     if (next < direct_end)
         direct_end = next;
-    /* Firmware entries in space 1 would be visible to guests: remove them. */
+    /*
+     * Firmware entries in space 1 would be visible to guests: remove them.
+     * Firmware entries over RAM duplicate ours (identity, same space): a
+     * multiple hit is undefined on real e500 cores, so drop them too; ours
+     * already translate the code running now the same way.
+     */
     for (unsigned esel = 0; esel < entries; esel++) {
+        if (mine & (1ull << esel))
+            continue;
         mtspr(SPR_MAS0, MAS0_TLBSEL1 | MAS0_ESEL(esel));
         __asm__ volatile("isync; tlbre; isync" ::: "memory");
-        uint32_t mas1 = mfspr(SPR_MAS1);
-        if ((mas1 & MAS1_VALID) && (mas1 & MAS1_TS))
+        uint32_t mas1 = mfspr(SPR_MAS1), epn = mfspr(SPR_MAS2) & 0xfffff000u;
+        uint64_t size = 1024ull << (2 * ((mas1 >> 8) & 0xf));
+        bool over_ram = epn < direct_end && epn + size <= direct_end;
+        if ((mas1 & MAS1_VALID) && ((mas1 & MAS1_TS) || over_ram))
             tlbwe(MAS0_TLBSEL1 | MAS0_ESEL(esel), 0, 0, 0, 0);
     }
     unsigned ways = mfspr(SPR_TLB0CFG) >> 24;
