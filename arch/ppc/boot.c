@@ -11,8 +11,8 @@
  * modules only reports the `boot` test (the bring-up check and the
  * runner's negative control, `boot.fail`).
  */
-#include <hal/hal.h>
 #include <hal/drivers/fdt.h>
+#include <hal/hal.h>
 
 #include "ppc.h"
 
@@ -220,13 +220,15 @@ HAL_NORETURN void ppc_boot(const void *dtb)
             r.size = dend - r.base;
         bi->ram[bi->nr_ram++] = r;
     }
-    reserve(0, ((uintptr_t)__image_end + HAL_PAGE_SIZE - 1) & ~(uintptr_t)(HAL_PAGE_SIZE - 1));
+    reserve(0,
+            ((uintptr_t)__image_end + HAL_PAGE_SIZE - 1) & ~(uintptr_t)(HAL_PAGE_SIZE - 1));
     for (unsigned i = 0; i < bi->nr_modules; i++) {
         const struct hal_boot_module *m = &bi->modules[i];
         if (m->base + m->size > dend)
             core_panic("ppc: module %u at %llx is outside the direct map", i,
                        (unsigned long long)m->base);
-        reserve(m->base, (m->base + m->size + HAL_PAGE_SIZE - 1) & ~(uint64_t)(HAL_PAGE_SIZE - 1));
+        reserve(m->base,
+                (m->base + m->size + HAL_PAGE_SIZE - 1) & ~(uint64_t)(HAL_PAGE_SIZE - 1));
     }
     bi->platform = "ppce500";
     bi->cmdline = cmdline;

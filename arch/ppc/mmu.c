@@ -52,7 +52,10 @@ static void tlb0_flush_all(void)
 
 static void tlb0_flush_va(uint32_t va)
 {
-    __asm__ volatile("tlbivax 0, %0; tlbsync; msync; isync" : : "r"(va & ~0xfffu) : "memory");
+    __asm__ volatile("tlbivax 0, %0; tlbsync; msync; isync"
+                     :
+                     : "r"(va & ~0xfffu)
+                     : "memory");
 }
 
 /*

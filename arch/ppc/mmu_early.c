@@ -18,7 +18,8 @@ bool ppc_map_tlb1(uint32_t va, uint64_t pa)
     for (unsigned esel = 0; esel < entries; esel++) {
         tlb1_read(esel);
         uint32_t mas1 = mfspr(SPR_MAS1);
-        if ((mas1 & MAS1_VALID) && !(mas1 & MAS1_TS) && (mfspr(SPR_MAS2) & 0xfffff000u) == va &&
+        if ((mas1 & MAS1_VALID) && !(mas1 & MAS1_TS) &&
+            (mfspr(SPR_MAS2) & 0xfffff000u) == va &&
             (mfspr(SPR_MAS3) & 0xfffff000u) == (uint32_t)pa &&
             (mfspr(SPR_MAS7) & 0xf) == (uint32_t)(pa >> 32) && ((mas1 >> 8) & 0xf) >= 5)
             return true;

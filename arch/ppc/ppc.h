@@ -12,7 +12,7 @@
  */
 #define CCSR_PHYS 0xfe0000000ull
 #define CCSR_VIRT 0xe0000000u /* CCSR is mapped here whatever its physical base */
-#define CCSR_SIZE 0x100000u /* 1 MiB: DUART at 0x4500, GUTS at 0xe0000 */
+#define CCSR_SIZE 0x100000u   /* 1 MiB: DUART at 0x4500, GUTS at 0xe0000 */
 #define CCSR_UART0 0x4500u
 #define CCSR_GUTS_RSTCR 0xe00b0u
 #define RSTCR_HRESET_REQ 0x2u
@@ -47,7 +47,7 @@
 #define SPR_SPRG1 273
 #define SPR_TSR 336
 #define SPR_TCR 340
-#define SPR_IVOR(n) ((n) < 16 ? 400 + (n) : 528 + (n) - 32)
+#define SPR_IVOR(n) ((n) < 16 ? 400 + (n) : 528 + (n)-32)
 #define SPR_PID1 633
 #define SPR_PID2 634
 #define SPR_TLB0CFG 688
@@ -69,7 +69,7 @@
 #define ESR_PTR 0x02000000u /* program: trap */
 #define ESR_ST 0x00800000u  /* data access was a store */
 
-#define MAS1_TID(t) (((uint32_t)(t) & 0xff) << 16)
+#define MAS1_TID(t) (((uint32_t)(t)&0xff) << 16)
 #define MAS1_TS 0x1000u
 #define MAS3_UX 0x20u
 #define MAS3_SX 0x10u

@@ -17,8 +17,8 @@ static void dump(const struct ppc_frame *f)
                 f->vector, f->pc, f->msr, f->dear, f->esr);
     core_printf("lr %08x ctr %08x cr %08x xer %08x\n", f->lr, f->ctr, f->cr, f->xer);
     for (unsigned i = 0; i < 32; i += 4)
-        core_printf("r%-2u %08x %08x %08x %08x\n", i, f->gpr[i], f->gpr[i + 1], f->gpr[i + 2],
-                    f->gpr[i + 3]);
+        core_printf("r%-2u %08x %08x %08x %08x\n", i, f->gpr[i], f->gpr[i + 1],
+                    f->gpr[i + 2], f->gpr[i + 3]);
 }
 
 /* X-form extended opcodes (primary opcode 31). */
@@ -104,7 +104,8 @@ static bool guest_exception(struct hal_vcpu *hv)
         if (hv->in_user) {
             core_guest_syscall(v);
         } else {
-            const uint64_t args[5] = {f->gpr[3], f->gpr[4], f->gpr[5], f->gpr[6], f->gpr[7]};
+            const uint64_t args[5] = {f->gpr[3], f->gpr[4], f->gpr[5], f->gpr[6],
+                                      f->gpr[7]};
             core_hypercall(v, f->gpr[0], args);
         }
         return false;

@@ -39,7 +39,8 @@ static bool pc_ok(uint64_t pc)
     return pc < 0x100000000ull && !(pc & 3);
 }
 
-void hal_vcpu_init_entry(struct hal_vcpu *hv, guest_va_t entry, guest_va_t stack, guest_va_t arg)
+void hal_vcpu_init_entry(struct hal_vcpu *hv, guest_va_t entry, guest_va_t stack,
+                         guest_va_t arg)
 {
     __builtin_memset(&hv->frame, 0, sizeof(hv->frame));
     hv->frame.pc = pc_ok(entry) ? (uint32_t)entry : 0;

@@ -23,10 +23,22 @@ void ppc_user_reloc(void)
             *p = (uint32_t)(USER_BASE + (*p - lo));
 }
 
-uint64_t arch_trap_pc(const struct hestia_trap_record *r) { return r->regs[PP_PC]; }
-void arch_trap_set_pc(struct hestia_trap_record *r, uint64_t pc) { r->regs[PP_PC] = pc; }
-uint64_t arch_trap_sp(const struct hestia_trap_record *r) { return r->regs[PP_R(1)]; }
-uint64_t arch_syscall_nr(const struct hestia_trap_record *r) { return r->regs[PP_R(0)]; }
+uint64_t arch_trap_pc(const struct hestia_trap_record *r)
+{
+    return r->regs[PP_PC];
+}
+void arch_trap_set_pc(struct hestia_trap_record *r, uint64_t pc)
+{
+    r->regs[PP_PC] = pc;
+}
+uint64_t arch_trap_sp(const struct hestia_trap_record *r)
+{
+    return r->regs[PP_R(1)];
+}
+uint64_t arch_syscall_nr(const struct hestia_trap_record *r)
+{
+    return r->regs[PP_R(0)];
+}
 
 uint64_t arch_syscall_arg(const struct hestia_trap_record *r, unsigned i)
 {
@@ -34,7 +46,10 @@ uint64_t arch_syscall_arg(const struct hestia_trap_record *r, unsigned i)
     return i < 5 ? (uint64_t)(int64_t)(int32_t)r->regs[PP_R(3 + i)] : 0;
 }
 
-void arch_syscall_set_result(struct hestia_trap_record *r, uint64_t v) { r->regs[PP_R(3)] = v; }
+void arch_syscall_set_result(struct hestia_trap_record *r, uint64_t v)
+{
+    r->regs[PP_R(3)] = v;
+}
 
 void arch_user_context(struct hestia_trap_record *r, uint64_t pc, uint64_t sp, uint64_t a0,
                        uint64_t a1)
@@ -68,10 +83,8 @@ void arch_ctx_init(struct arch_ctx *ctx, void *stack_top, void (*fn)(void *), vo
 const uint64_t arch_wild[ARCH_NR_WILD] = {
     0xe00e00b0ull,  /* GUTS RSTCR as the hypervisor maps it (a write = "pass" exit) */
     0x100000000ull, /* not a 32-bit address at all */
-    0xfffff000ull,
-    0xe0004500ull,  /* the hypervisor's console UART in CCSR */
-    0xf0000000ull,
-    0x1ffff000ull,  /* top of the user window: nothing mapped */
+    0xfffff000ull,  0xe0004500ull, /* the hypervisor's console UART in CCSR */
+    0xf0000000ull,  0x1ffff000ull, /* top of the user window: nothing mapped */
 };
 
 struct probe_fix {
@@ -111,25 +124,35 @@ long arch_probe_call(uintptr_t addr)
 }
 
 long priv_tlbwe(void), priv_tlbre(void), priv_tlbsx(void), priv_tlbivax(void),
-    priv_tlbsync(void), priv_rfi(void), priv_mtpid(void), priv_mtpid1(void), priv_mtivpr(void),
-    priv_mtdec(void), priv_mfsprg0(void), priv_mfpvr(void), priv_mtmas1(void), priv_dcbi(void),
-    priv_mtmsr_tlbwe(void);
+    priv_tlbsync(void), priv_rfi(void), priv_mtpid(void), priv_mtpid1(void),
+    priv_mtivpr(void), priv_mtdec(void), priv_mfsprg0(void), priv_mfpvr(void),
+    priv_mtmas1(void), priv_dcbi(void), priv_mtmsr_tlbwe(void);
 
 static const struct {
     const char *name;
     long (*fn)(void);
 } priv_probes[] = {
-    { "tlbwe", priv_tlbwe },       { "tlbre", priv_tlbre },
-    { "tlbsx", priv_tlbsx },       { "tlbivax", priv_tlbivax },
-    { "tlbsync", priv_tlbsync },   { "rfi", priv_rfi },
-    { "mtspr-pid0", priv_mtpid },  { "mtspr-pid1", priv_mtpid1 },
-    { "mtspr-ivpr", priv_mtivpr }, { "mtspr-dec", priv_mtdec },
-    { "mfspr-sprg0", priv_mfsprg0 }, { "mfspr-pvr", priv_mfpvr },
-    { "mtspr-mas1", priv_mtmas1 }, { "dcbi", priv_dcbi },
-    { "mtmsr-pr0+tlbwe", priv_mtmsr_tlbwe },
+    {"tlbwe", priv_tlbwe},
+    {"tlbre", priv_tlbre},
+    {"tlbsx", priv_tlbsx},
+    {"tlbivax", priv_tlbivax},
+    {"tlbsync", priv_tlbsync},
+    {"rfi", priv_rfi},
+    {"mtspr-pid0", priv_mtpid},
+    {"mtspr-pid1", priv_mtpid1},
+    {"mtspr-ivpr", priv_mtivpr},
+    {"mtspr-dec", priv_mtdec},
+    {"mfspr-sprg0", priv_mfsprg0},
+    {"mfspr-pvr", priv_mfpvr},
+    {"mtspr-mas1", priv_mtmas1},
+    {"dcbi", priv_dcbi},
+    {"mtmsr-pr0+tlbwe", priv_mtmsr_tlbwe},
 };
 
-unsigned arch_nr_priv_probes(void) { return ARRAY_SIZE(priv_probes); }
+unsigned arch_nr_priv_probes(void)
+{
+    return ARRAY_SIZE(priv_probes);
+}
 const char *arch_priv_probe_name(unsigned i)
 {
     return i < ARRAY_SIZE(priv_probes) ? priv_probes[i].name : "?";
