@@ -1,18 +1,29 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * e500 bring-up: map CCSR, start the console, read the device tree and
- * report the `boot` scenario.  The full backend replaces the report with a
- * call to core_main() once the HAL functions in hal_stubs.c are real.
+ * e500 boot: read the device tree (r3), map CCSR, start the console, the
+ * vectors, the MMU and the timer, collect the boot modules and enter
+ * core_main().
+ *
+ * Boot modules (both boot paths): the loader places each module in RAM
+ * (QEMU `-device loader`, which U-Boot leaves alone) and names it on the
+ * command line (/chosen/bootargs) as `module=<hex addr>,<size>,<cmdline>`
+ * with '+' for the spaces of the module's command line.  A boot without
+ * modules only reports the `boot` test (the bring-up check and the
+ * runner's negative control, `boot.fail`).
  */
-#include <hal/cpu.h>
 #include <hal/drivers/fdt.h>
+#include <hal/hal.h>
 
 #include "ppc.h"
 
-/* The DTB sits in the first 64 MiB mapped at entry; never read past it. */
-#define BOOT_MAP_END 0x04000000u
-
 HAL_NORETURN void ppc_boot(const void *dtb);
+
+extern char __image_start[], __image_end[];
+
+static struct hal_boot_info boot_info;
+static char cmdline[1024];
+static char mod_cmdline[HAL_MAX_MODULES][256];
+uint64_t ppc_ccsr_phys = 0xfe0000000ull;
 
 /* Whether word occurs in the command line s (a whitespace-separated token). */
 static bool has_word(const char *s, const char *word)
@@ -31,47 +42,201 @@ static bool has_word(const char *s, const char *word)
     return false;
 }
 
-HAL_NORETURN void ppc_boot(const void *dtb)
+static bool parse_hex(const char **p, uint64_t *out)
 {
-    if (!ppc_map_ccsr())
-        hal_cpu_halt(); /* no console without CCSR: the runner's timeout reports it */
-    ppc_console_init();
-    ppc_puts("\nHestia 0.1.0 on ppc (e500v2, QEMU ppce500): bring-up stub\n");
+    const char *s = *p;
+    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+        s += 2;
+    uint64_t v = 0;
+    const char *start = s;
+    for (;; s++) {
+        unsigned d;
+        if (*s >= '0' && *s <= '9')
+            d = (unsigned)(*s - '0');
+        else if (*s >= 'a' && *s <= 'f')
+            d = (unsigned)(*s - 'a' + 10);
+        else if (*s >= 'A' && *s <= 'F')
+            d = (unsigned)(*s - 'A' + 10);
+        else
+            break;
+        v = v << 4 | d;
+    }
+    *p = s;
+    *out = v;
+    return s != start;
+}
 
-    unsigned passed = 0, failed = 0;
-    struct fdt fdt;
-    struct hal_mem_region ram[HAL_MAX_RAM_REGIONS];
-    int nr = -1;
-    uintptr_t at = (uintptr_t)dtb;
-    if (at && at < BOOT_MAP_END && fdt_init(&fdt, dtb, BOOT_MAP_END - at) == 0)
-        nr = fdt_memory(&fdt, ram, HAL_MAX_RAM_REGIONS);
+static bool parse_dec(const char **p, uint64_t *out)
+{
+    const char *s = *p;
+    uint64_t v = 0;
+    while (*s >= '0' && *s <= '9')
+        v = v * 10 + (uint64_t)(*s++ - '0');
+    bool ok = s != *p;
+    *p = s;
+    *out = v;
+    return ok;
+}
+
+/* Split bootargs: module= words become boot modules, the rest the command line. */
+static void parse_bootargs(const char *args)
+{
+    size_t out = 0;
+    const char *s = args;
+    while (*s) {
+        while (*s == ' ')
+            s++;
+        const char *w = s;
+        while (*s && *s != ' ')
+            s++;
+        size_t len = (size_t)(s - w);
+        if (!len)
+            continue;
+        if (len > 7 && __builtin_memcmp(w, "module=", 7) == 0 &&
+            boot_info.nr_modules < HAL_MAX_MODULES) {
+            const char *p = w + 7;
+            uint64_t base, size;
+            if (!parse_hex(&p, &base) || *p++ != ',' || !parse_dec(&p, &size) ||
+                (*p != ',' && p != s) || (base & (HAL_PAGE_SIZE - 1)))
+                continue;
+            unsigned i = boot_info.nr_modules++;
+            size_t n = 0;
+            if (*p == ',')
+                for (p++; p < s && n + 1 < sizeof(mod_cmdline[i]); p++)
+                    mod_cmdline[i][n++] = *p == '+' ? ' ' : *p;
+            mod_cmdline[i][n] = '\0';
+            boot_info.modules[i] = (struct hal_boot_module){base, size, mod_cmdline[i]};
+            continue;
+        }
+        if (out + len + 2 > sizeof(cmdline))
+            break;
+        if (out)
+            cmdline[out++] = ' ';
+        __builtin_memcpy(&cmdline[out], w, len);
+        out += len;
+    }
+    cmdline[out] = '\0';
+}
+
+/* Remove [base, end) from the free RAM list (splitting a region if needed). */
+static void reserve(uint64_t base, uint64_t end)
+{
+    struct hal_boot_info *bi = &boot_info;
+    for (unsigned i = 0; i < bi->nr_ram; i++) {
+        struct hal_mem_region *r = &bi->ram[i];
+        uint64_t rb = r->base, re = r->base + r->size;
+        if (end <= rb || base >= re)
+            continue;
+        if (base > rb && end < re && bi->nr_ram < HAL_MAX_RAM_REGIONS) {
+            bi->ram[bi->nr_ram++] = (struct hal_mem_region){end, re - end};
+            r->size = base - rb;
+        } else if (base <= rb) {
+            r->base = end < re ? end : re;
+            r->size = re - r->base;
+        } else {
+            r->size = base - rb;
+        }
+    }
+}
+
+/* The bring-up report: what a boot without modules prints. */
+static HAL_NORETURN void boot_report(bool dt_ok)
+{
     uint64_t total = 0;
-    for (int i = 0; i < nr; i++)
-        total += ram[i].size;
+    for (unsigned i = 0; i < boot_info.nr_ram_total; i++)
+        total += boot_info.ram_total[i].size;
     /*
      * "boot.fail" on the command line makes the report fail on purpose: the
      * negative control of the test harness (a FAIL must fail the run and
      * leave through the failure exit channel).
      */
-    bool forced_fail = nr > 0 && has_word(fdt_bootargs(&fdt), "boot.fail");
-    if (nr > 0 && total > 0 && !forced_fail) {
-        ppc_puts("device tree: ");
-        ppc_putu64(total >> 20);
-        ppc_puts(" MiB of RAM in ");
-        ppc_putu64((uint64_t)nr);
-        ppc_puts(" region(s), bootargs \"");
-        ppc_puts(fdt_bootargs(&fdt));
-        ppc_puts("\"\nTEST boot PASS\n");
-        passed++;
-    } else {
-        ppc_puts(forced_fail ? "TEST boot FAIL forced by boot.fail\n"
-                             : "TEST boot FAIL no memory found in the device tree (r3)\n");
-        failed++;
+    if (dt_ok && total && !has_word(cmdline, "boot.fail")) {
+        core_printf("device tree: %llu MiB of RAM in %u region(s), bootargs \"%s\"\n",
+                    (unsigned long long)(total >> 20), boot_info.nr_ram_total, cmdline);
+        core_printf("TEST boot PASS\nHESTIA DONE 1 0\n");
+        hal_platform_exit(0);
     }
-    ppc_puts("HESTIA DONE ");
-    ppc_putu64(passed);
-    ppc_puts(" ");
-    ppc_putu64(failed);
-    ppc_puts("\n");
-    hal_platform_exit(failed ? 1 : 0);
+    core_printf(dt_ok ? "TEST boot FAIL forced by boot.fail\n"
+                      : "TEST boot FAIL no memory found in the device tree (r3)\n");
+    core_printf("HESTIA DONE 0 1\n");
+    hal_platform_exit(1);
+}
+
+HAL_NORETURN void ppc_boot(const void *dtb)
+{
+    struct fdt fdt;
+    struct hal_boot_info *bi = &boot_info;
+    uint32_t uart_off = CCSR_UART0, tb_freq = 0;
+    bool dt_ok = false;
+    uintptr_t at = (uintptr_t)dtb;
+    /* The DTB lies in the 64 MiB the firmware mapped for us. */
+    if (at && at < 0x04000000u && fdt_init(&fdt, dtb, 0x04000000u - at) == 0) {
+        int nr = fdt_memory(&fdt, bi->ram_total, HAL_MAX_RAM_REGIONS);
+        if (nr > 0) {
+            dt_ok = true;
+            bi->nr_ram_total = (unsigned)nr;
+        }
+        parse_bootargs(fdt_bootargs(&fdt));
+        int soc = fdt_path_offset(&fdt, "/soc");
+        uint32_t len;
+        const void *ranges = soc >= 0 ? fdt_getprop(&fdt, soc, "ranges", &len) : NULL;
+        if (ranges && len >= 16) /* <child parent-hi parent-lo size> */
+            ppc_ccsr_phys = (uint64_t)fdt_cell(ranges, 1) << 32 | fdt_cell(ranges, 2);
+        int ser = fdt_path_offset(&fdt, "/soc/serial");
+        const void *reg = ser >= 0 ? fdt_getprop(&fdt, ser, "reg", &len) : NULL;
+        if (reg && len >= 4)
+            uart_off = fdt_cell(reg, 0);
+        int cpu = fdt_path_offset(&fdt, "/cpus/PowerPC,8544");
+        if (cpu >= 0)
+            tb_freq = fdt_getprop_u32(&fdt, cpu, "timebase-frequency", 0);
+    }
+    if (!ppc_map_ccsr(ppc_ccsr_phys))
+        hal_cpu_halt(); /* no console without CCSR: the runner's timeout reports it */
+    ppc_console_init(uart_off);
+    core_printf("\nHestia on ppc (e500v2, QEMU ppce500): CCSR at %llx, time base %u Hz\n",
+                (unsigned long long)ppc_ccsr_phys, tb_freq);
+    if (!bi->nr_modules)
+        boot_report(dt_ok);
+    if (!dt_ok)
+        core_panic("ppc: no memory in the device tree (r3 = %p)", dtb);
+
+    uint64_t ram_end = 0;
+    for (unsigned i = 0; i < bi->nr_ram_total; i++) {
+        const struct hal_mem_region *r = &bi->ram_total[i];
+        if (r->base + r->size > ram_end)
+            ram_end = r->base + r->size;
+    }
+    ppc_vectors_init();
+    ppc_mmu_init(ram_end);
+    ppc_timer_init(tb_freq);
+
+    /* Free RAM: what the direct map covers, minus low memory, the image and modules. */
+    uint64_t dend = ppc_direct_map_end();
+    for (unsigned i = 0; i < bi->nr_ram_total; i++) {
+        struct hal_mem_region r = bi->ram_total[i];
+        if (r.base >= dend)
+            continue;
+        if (r.base + r.size > dend)
+            r.size = dend - r.base;
+        bi->ram[bi->nr_ram++] = r;
+    }
+    reserve(0,
+            ((uintptr_t)__image_end + HAL_PAGE_SIZE - 1) & ~(uintptr_t)(HAL_PAGE_SIZE - 1));
+    for (unsigned i = 0; i < bi->nr_modules; i++) {
+        const struct hal_boot_module *m = &bi->modules[i];
+        if (m->base + m->size > dend)
+            core_panic("ppc: module %u at %llx is outside the direct map", i,
+                       (unsigned long long)m->base);
+        reserve(m->base,
+                (m->base + m->size + HAL_PAGE_SIZE - 1) & ~(uint64_t)(HAL_PAGE_SIZE - 1));
+    }
+    bi->platform = "ppce500";
+    bi->cmdline = cmdline;
+    bi->nr_cpus = 1;
+    core_main(bi);
+}
+
+unsigned hal_elf_machine(void)
+{
+    return 20; /* EM_PPC */
 }

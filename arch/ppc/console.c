@@ -5,7 +5,7 @@
 
 #include "ppc.h"
 
-static const struct ns16550 uart = {
+static struct ns16550 uart = {
     .base = CCSR_VIRT + CCSR_UART0,
     .stride = 1,
     .read = ccsr_read8,
@@ -13,8 +13,10 @@ static const struct ns16550 uart = {
 };
 static bool uart_ready;
 
-void ppc_console_init(void)
+void ppc_console_init(uint32_t uart_off)
 {
+    if (uart_off && uart_off < CCSR_SIZE)
+        uart.base = CCSR_VIRT + uart_off;
     ns16550_init(&uart, 0, 0); /* keep the firmware's (QEMU's) divisor */
     uart_ready = true;
 }

@@ -12,6 +12,19 @@ bool ppc_map_tlb1(uint32_t va, uint64_t pa)
 {
     unsigned entries = mfspr(SPR_TLB1CFG) & 0xfff;
     /*
+     * U-Boot already maps CCSR (and PCI) at these addresses: a second entry
+     * for the same page would be a multiple hit, undefined on real cores.
+     */
+    for (unsigned esel = 0; esel < entries; esel++) {
+        tlb1_read(esel);
+        uint32_t mas1 = mfspr(SPR_MAS1);
+        if ((mas1 & MAS1_VALID) && !(mas1 & MAS1_TS) &&
+            (mfspr(SPR_MAS2) & 0xfffff000u) == va &&
+            (mfspr(SPR_MAS3) & 0xfffff000u) == (uint32_t)pa &&
+            (mfspr(SPR_MAS7) & 0xf) == (uint32_t)(pa >> 32) && ((mas1 >> 8) & 0xf) >= 5)
+            return true;
+    }
+    /*
      * Entry 0 holds the boot mapping (QEMU's or U-Boot's); take the highest
      * invalid entry so nothing the firmware still relies on is replaced.
      */
@@ -30,7 +43,7 @@ bool ppc_map_tlb1(uint32_t va, uint64_t pa)
     return false;
 }
 
-bool ppc_map_ccsr(void)
+bool ppc_map_ccsr(uint64_t phys)
 {
-    return ppc_map_tlb1(CCSR_VIRT, CCSR_PHYS);
+    return ppc_map_tlb1(CCSR_VIRT, phys);
 }

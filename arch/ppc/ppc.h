@@ -11,8 +11,8 @@
  * duplicate of U-Boot's own entry translates identically.
  */
 #define CCSR_PHYS 0xfe0000000ull
-#define CCSR_VIRT 0xe0000000u
-#define CCSR_SIZE 0x100000u /* 1 MiB: DUART at 0x4500, GUTS at 0xe0000 */
+#define CCSR_VIRT 0xe0000000u /* CCSR is mapped here whatever its physical base */
+#define CCSR_SIZE 0x100000u   /* 1 MiB: DUART at 0x4500, GUTS at 0xe0000 */
 #define CCSR_UART0 0x4500u
 #define CCSR_GUTS_RSTCR 0xe00b0u
 #define RSTCR_HRESET_REQ 0x2u
@@ -34,6 +34,48 @@
 #define MAS3_SW 0x4u
 #define MAS3_SR 0x1u
 
+#define SPR_DEC 22
+#define SPR_SRR0 26
+#define SPR_SRR1 27
+#define SPR_PID0 48
+#define SPR_DEAR 61
+#define SPR_ESR 62
+#define SPR_IVPR 63
+#define SPR_TBL_R 268
+#define SPR_TBU_R 269
+#define SPR_SPRG0 272
+#define SPR_SPRG1 273
+#define SPR_TSR 336
+#define SPR_TCR 340
+#define SPR_IVOR(n) ((n) < 16 ? 400 + (n) : 528 + (n)-32)
+#define SPR_PID1 633
+#define SPR_PID2 634
+#define SPR_TLB0CFG 688
+#define SPR_MMUCSR0 1012
+
+#define MSR_CE 0x20000u
+#define MSR_EE 0x8000u
+#define MSR_PR 0x4000u
+#define MSR_ME 0x1000u
+#define MSR_IS 0x20u
+#define MSR_DS 0x10u
+/* What a guest really runs with: problem state, translation space 1. */
+#define GUEST_MSR (MSR_EE | MSR_PR | MSR_ME | MSR_IS | MSR_DS)
+
+#define TSR_DIS 0x08000000u
+#define TCR_DIE 0x04000000u
+#define ESR_PIL 0x08000000u /* program: illegal instruction */
+#define ESR_PPR 0x04000000u /* program: privileged instruction */
+#define ESR_PTR 0x02000000u /* program: trap */
+#define ESR_ST 0x00800000u  /* data access was a store */
+
+#define MAS1_TID(t) (((uint32_t)(t)&0xff) << 16)
+#define MAS1_TS 0x1000u
+#define MAS3_UX 0x20u
+#define MAS3_SX 0x10u
+#define MAS3_UW 0x08u
+#define MAS3_UR 0x02u
+
 #define mfspr(n)                                                                           \
     ({                                                                                     \
         uint32_t v_;                                                                       \
@@ -54,9 +96,79 @@ static inline void ccsr_write8(uintptr_t addr, uint8_t v)
     __asm__ volatile("stb %0, 0(%1); mbar" : : "r"(v), "b"(addr) : "memory");
 }
 
+static inline uint32_t ccsr_read32(uintptr_t addr)
+{
+    uint32_t v;
+    __asm__ volatile("lwz %0, 0(%1); mbar" : "=r"(v) : "b"(addr) : "memory");
+    return v;
+}
+
 static inline void ccsr_write32(uintptr_t addr, uint32_t v)
 {
     __asm__ volatile("stw %0, 0(%1); mbar" : : "r"(v), "b"(addr) : "memory");
+}
+
+/*
+ * The register frame every exception saves (entry.S knows the offsets):
+ * the first member of struct hal_vcpu, whose address is in SPRG0 while
+ * a guest runs.
+ */
+struct ppc_frame {
+    uint32_t gpr[32];
+    uint32_t cr, lr, ctr, xer;
+    uint32_t pc, msr; /* SRR0, SRR1 */
+    uint32_t vector;  /* IVOR number */
+    uint32_t dear, esr;
+    uint32_t pad;
+};
+_Static_assert(sizeof(struct ppc_frame) == 168, "entry.S offsets");
+
+struct hal_as {
+    struct domain *d;
+    bool user;
+    uint32_t *l1; /* 1024 entries: L2 table address | 1 */
+    mfn_t l1_mfn;
+    unsigned long frames;
+    uint32_t pid; /* TLB TID of this space, valid in generation pid_gen */
+    uint32_t pid_gen;
+};
+
+struct hal_vcpu {
+    struct ppc_frame frame; /* first: SPRG0 points here */
+    struct vcpu *v;
+    struct hal_as *kernel, *user;
+    bool in_user;
+    uint32_t vmsr; /* the guest kernel's virtual MSR (EE) */
+};
+
+extern struct hal_vcpu *ppc_current;
+extern struct ppc_frame ppc_boot_frame;
+extern uint64_t ppc_ccsr_phys;
+
+/* entry.S */
+HAL_NORETURN void ppc_enter_guest(struct ppc_frame *f);
+void ppc_vectors_init(void);
+/* trap.c: every exception lands here. */
+HAL_NORETURN void ppc_exception(struct ppc_frame *f);
+/* mmu.c */
+void ppc_mmu_init(uint64_t ram_end);
+uint64_t ppc_direct_map_end(void);
+bool ppc_tlb_refill(struct hal_vcpu *hv, uint32_t ea);
+void ppc_load_pids(struct hal_vcpu *hv);
+/* timer.c */
+void ppc_timer_init(uint32_t tb_freq);
+void ppc_decrementer(void);
+void ppc_poll_console(void);
+
+static inline uint64_t ppc_read_tb(void)
+{
+    uint32_t hi, lo, hi2;
+    do {
+        hi = mfspr(SPR_TBU_R);
+        lo = mfspr(SPR_TBL_R);
+        hi2 = mfspr(SPR_TBU_R);
+    } while (hi != hi2);
+    return (uint64_t)hi << 32 | lo;
 }
 
 /*
@@ -65,11 +177,11 @@ static inline void ccsr_write32(uintptr_t addr, uint32_t v)
  */
 bool ppc_map_tlb1(uint32_t va, uint64_t pa);
 /* Map CCSR at CCSR_VIRT. */
-bool ppc_map_ccsr(void);
+bool ppc_map_ccsr(uint64_t phys);
 /* Signal failure through pvpanic-pci (QEMU exits 1); false if absent. */
 bool ppc_pvpanic(void);
 /* Start the DUART console (after ppc_map_ccsr). */
-void ppc_console_init(void);
+void ppc_console_init(uint32_t uart_off);
 /* Print helpers usable before and without core/. */
 void ppc_puts(const char *s);
 void ppc_putu64(uint64_t v);

@@ -14,7 +14,10 @@ Boot modules (scenario "modules": image paths relative to build/<a>/):
   ppc          each module is loaded raw with -device loader at 64 MiB and up
                (1 MiB aligned) and announced on the hypervisor command line
                (the DTB's /chosen/bootargs) as `module=<hex addr>,<size>,<cmdline>`
-               with spaces in the cmdline written as '+'.
+               with spaces in the cmdline written as '+'.  The same on both
+               variants: U-Boot keeps QEMU's /chosen/bootargs (its own bootargs
+               variable is unset) and relocates the DTB below 64 MiB, so the
+               modules are untouched (arch/ppc/README.md).
   ia64         passed to ia64sim as extra files after the image (it lists them
                in its boot table); the hypervisor command line via --cmdline.
 Exit channels (the hypervisor's hal_platform_exit(status)):

@@ -118,13 +118,17 @@ void user_handle_syscall(struct hestia_trap_record *r)
             break;
         }
         for (uint64_t i = 0; i < a1; i++) {
-            uint64_t w;
+            /* Bytes in memory order whatever the endianness. */
+            union {
+                uint64_t w;
+                unsigned char b[8];
+            } u;
             /* The page may be unmapped: read through a probe. */
-            if (arch_probe_read((uintptr_t)(a0 + i) & ~7ul, &w) < 0) {
+            if (arch_probe_read((uintptr_t)(a0 + i) & ~7ul, &u.w) < 0) {
                 a1 = i;
                 break;
             }
-            buf[i] = (char)(w >> (8 * ((a0 + i) & 7)));
+            buf[i] = (char)u.b[(a0 + i) & 7];
         }
         buf[a1] = '\0';
         printk("%s", buf);

@@ -1,0 +1,313 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The e500 MMU: the hypervisor's own TLB1 mappings and the guests'
+ * software page tables.
+ *
+ * The hypervisor runs in translation space 0 (MSR[IS]=MSR[DS]=0) with RAM
+ * identity mapped by TLB1 entries (TID 0, IPROT).  Guests run in space 1,
+ * so whatever effective address a guest uses, it can never hit a
+ * hypervisor entry.  Guest translations live in a two-level software page
+ * table per address space (struct hal_as); TLB0 is only a cache of it:
+ * a TLB miss from a guest is refilled by ppc_tlb_refill() with TS=1 and
+ * TID = the space's PID.  Guest-kernel mode runs with PID0 = kernel space,
+ * PID1 = current user space; guest-user mode with PID0 = user space only.
+ */
+#include <hal/hal.h>
+#include <hestia/arch/ppc.h>
+#include <hestia/errno.h>
+#include <hestia/mmu.h>
+
+#include "ppc.h"
+
+#define L2_VALID 0x80u
+#define L2_PERMS 0x0fu
+#define L2_MFN_SHIFT 8
+#define PID_MAX 254 /* 255 is "no space" */
+#define PID_NONE 255
+
+static uint64_t direct_end;
+static uint32_t pid_gen = 1, pid_next = 1;
+static unsigned tlb0_ways = 2, tlb0_victim;
+
+uint64_t ppc_direct_map_end(void)
+{
+    return direct_end;
+}
+
+static void tlbwe(uint32_t mas0, uint32_t mas1, uint32_t mas2, uint32_t mas3, uint32_t mas7)
+{
+    mtspr(SPR_MAS0, mas0);
+    mtspr(SPR_MAS1, mas1);
+    mtspr(SPR_MAS2, mas2);
+    mtspr(SPR_MAS3, mas3);
+    mtspr(SPR_MAS7, mas7);
+    __asm__ volatile("isync; tlbwe; isync; msync" ::: "memory");
+}
+
+static void tlb0_flush_all(void)
+{
+    /* tlbivax with EA bit 0x4: invalidate all of TLB0 (IPROT does not apply). */
+    __asm__ volatile("tlbivax 0, %0; tlbsync; msync; isync" : : "r"(0x4u) : "memory");
+}
+
+static void tlb0_flush_va(uint32_t va)
+{
+    __asm__ volatile("tlbivax 0, %0; tlbsync; msync; isync"
+                     :
+                     : "r"(va & ~0xfffu)
+                     : "memory");
+}
+
+/*
+ * Identity-map RAM [0, ram_end) in TS 0 with 256 MiB TLB1 entries (up to
+ * 0xc000_0000, below the PCI and CCSR windows), and drop every translation
+ * in space 1 the firmware may have left behind.
+ */
+void ppc_mmu_init(uint64_t ram_end)
+{
+    const uint64_t chunk = 256ull << 20;
+    direct_end = ram_end > 0xc0000000ull ? 0xc0000000ull : ram_end;
+    unsigned entries = mfspr(SPR_TLB1CFG) & 0xfff;
+    uint64_t next = 0, mine = 0;
+    for (unsigned esel = 1; esel < entries && next < direct_end; esel++) {
+        mtspr(SPR_MAS0, MAS0_TLBSEL1 | MAS0_ESEL(esel));
+        __asm__ volatile("isync; tlbre; isync" ::: "memory");
+        if (mfspr(SPR_MAS1) & MAS1_VALID)
+            continue;
+        tlbwe(MAS0_TLBSEL1 | MAS0_ESEL(esel), MAS1_VALID | MAS1_IPROT | MAS1_TSIZE(9),
+              (uint32_t)next, (uint32_t)next | MAS3_SX | MAS3_SW | MAS3_SR, 0);
+        mine |= 1ull << esel;
+        next += chunk;
+    }
+    if (next < direct_end)
+        direct_end = next;
+    /*
+     * Firmware entries in space 1 would be visible to guests: remove them.
+     * Firmware entries over RAM duplicate ours (identity, same space): a
+     * multiple hit is undefined on real e500 cores, so drop them too; ours
+     * already translate the code running now the same way.
+     */
+    for (unsigned esel = 0; esel < entries; esel++) {
+        if (mine & (1ull << esel))
+            continue;
+        mtspr(SPR_MAS0, MAS0_TLBSEL1 | MAS0_ESEL(esel));
+        __asm__ volatile("isync; tlbre; isync" ::: "memory");
+        uint32_t mas1 = mfspr(SPR_MAS1), epn = mfspr(SPR_MAS2) & 0xfffff000u;
+        uint64_t size = 1024ull << (2 * ((mas1 >> 8) & 0xf));
+        bool over_ram = epn < direct_end && epn + size <= direct_end;
+        if ((mas1 & MAS1_VALID) && ((mas1 & MAS1_TS) || over_ram))
+            tlbwe(MAS0_TLBSEL1 | MAS0_ESEL(esel), 0, 0, 0, 0);
+    }
+    unsigned ways = mfspr(SPR_TLB0CFG) >> 24;
+    tlb0_ways = ways ? ways : 1;
+    tlb0_flush_all();
+    mtspr(SPR_PID0, 0);
+    mtspr(SPR_PID1, 0);
+    mtspr(SPR_PID2, 0);
+}
+
+void *hal_frame_to_virt(mfn_t mfn)
+{
+    return (void *)(uintptr_t)(mfn << HAL_PAGE_SHIFT);
+}
+
+mfn_t hal_virt_to_frame(const void *p)
+{
+    return (mfn_t)((uintptr_t)p >> HAL_PAGE_SHIFT);
+}
+
+bool hal_guest_va_ok(guest_va_t va, bool user)
+{
+    if (user)
+        return va >= HESTIA_PPC_USER_VA_START && va < HESTIA_PPC_USER_VA_END;
+    return va >= HESTIA_PPC_KERNEL_VA_START && va < HESTIA_PPC_KERNEL_VA_END;
+}
+
+void hal_guest_layout(struct hal_guest_layout *l)
+{
+    l->virt_base = HESTIA_PPC_GUEST_VIRT_BASE;
+    l->shared_info_va = HESTIA_PPC_SHARED_INFO_VA;
+}
+
+struct hal_as *hal_as_create(struct domain *d, bool user)
+{
+    struct hal_as *as = core_heap_alloc(sizeof(*as));
+    if (!as)
+        return NULL;
+    as->l1_mfn = core_frame_alloc(d);
+    if (as->l1_mfn == MFN_INVALID) {
+        core_heap_free(as);
+        return NULL;
+    }
+    as->d = d;
+    as->user = user;
+    as->l1 = hal_frame_to_virt(as->l1_mfn);
+    as->frames = 1;
+    as->pid = 0;
+    as->pid_gen = 0;
+    return as;
+}
+
+static uint32_t *l2_of(const struct hal_as *as, uint32_t va)
+{
+    uint32_t e = as->l1[va >> 22];
+    return e & 1 ? (uint32_t *)(uintptr_t)(e & ~0xfffu) : NULL;
+}
+
+static uint32_t *pte_of(const struct hal_as *as, guest_va_t va)
+{
+    if (va >= 0x100000000ull)
+        return NULL;
+    uint32_t *l2 = l2_of(as, (uint32_t)va);
+    return l2 ? &l2[((uint32_t)va >> 12) & 0x3ff] : NULL;
+}
+
+void hal_as_destroy(struct hal_as *as, hal_unmap_fn dropped, void *ctx)
+{
+    if (!as)
+        return;
+    for (unsigned i = 0; i < 1024; i++) {
+        uint32_t *l2 = l2_of(as, i << 22);
+        if (!l2)
+            continue;
+        for (unsigned j = 0; j < 1024; j++)
+            if (l2[j] & L2_VALID && dropped)
+                dropped(ctx, (guest_va_t)(i << 22 | j << 12), l2[j] >> L2_MFN_SHIFT);
+        core_frame_free(as->d, hal_virt_to_frame(l2));
+    }
+    core_frame_free(as->d, as->l1_mfn);
+    if (as->pid_gen == pid_gen)
+        tlb0_flush_all(); /* its PID may be handed out again */
+    core_heap_free(as);
+}
+
+int hal_as_map(struct hal_as *as, guest_va_t va, mfn_t mfn, unsigned perms)
+{
+    if ((va & (HAL_PAGE_SIZE - 1)) || !hal_guest_va_ok(va, as->user) ||
+        (perms & ~(unsigned)MMU_PERM_ALL) || mfn >= (1ull << 24))
+        return -HESTIA_EINVAL;
+    uint32_t *l1e = &as->l1[(uint32_t)va >> 22];
+    if (!(*l1e & 1)) {
+        mfn_t t = core_frame_alloc(as->d);
+        if (t == MFN_INVALID)
+            return -HESTIA_ENOMEM;
+        *l1e = (uint32_t)(t << HAL_PAGE_SHIFT) | 1;
+        as->frames++;
+    }
+    uint32_t *pte = pte_of(as, va);
+    if (*pte & L2_VALID)
+        return -HESTIA_EEXIST;
+    *pte = (uint32_t)mfn << L2_MFN_SHIFT | L2_VALID | (perms & L2_PERMS);
+    return 0;
+}
+
+int hal_as_unmap(struct hal_as *as, guest_va_t va, mfn_t *old)
+{
+    if ((va & (HAL_PAGE_SIZE - 1)) || !hal_guest_va_ok(va, as->user))
+        return -HESTIA_EINVAL;
+    uint32_t *pte = pte_of(as, va);
+    if (!pte || !(*pte & L2_VALID))
+        return -HESTIA_ENOENT;
+    if (old)
+        *old = *pte >> L2_MFN_SHIFT;
+    *pte = 0;
+    tlb0_flush_va((uint32_t)va);
+    return 0;
+}
+
+int hal_as_protect(struct hal_as *as, guest_va_t va, unsigned perms)
+{
+    if ((va & (HAL_PAGE_SIZE - 1)) || !hal_guest_va_ok(va, as->user) ||
+        (perms & ~(unsigned)MMU_PERM_ALL))
+        return -HESTIA_EINVAL;
+    uint32_t *pte = pte_of(as, va);
+    if (!pte || !(*pte & L2_VALID))
+        return -HESTIA_ENOENT;
+    *pte = (*pte & ~L2_PERMS) | (perms & L2_PERMS);
+    tlb0_flush_va((uint32_t)va);
+    return 0;
+}
+
+int hal_as_lookup(struct hal_as *as, guest_va_t va, mfn_t *mfn, unsigned *perms)
+{
+    uint32_t *pte = as ? pte_of(as, va) : NULL;
+    if (!pte || !(*pte & L2_VALID))
+        return -HESTIA_ENOENT;
+    if (mfn)
+        *mfn = *pte >> L2_MFN_SHIFT;
+    if (perms)
+        *perms = *pte & L2_PERMS;
+    return 0;
+}
+
+void hal_as_flush(struct hal_as *as, guest_va_t va)
+{
+    (void)as;
+    if (va == MMU_FLUSH_ALL || va >= 0x100000000ull)
+        tlb0_flush_all();
+    else
+        tlb0_flush_va((uint32_t)va);
+}
+
+unsigned long hal_as_frames(const struct hal_as *as)
+{
+    return as->frames;
+}
+
+/* A PID valid in the current generation; a wrap starts a new generation. */
+static bool pid_ensure(struct hal_as *as)
+{
+    if (!as || as->pid_gen == pid_gen)
+        return false;
+    bool wrapped = false;
+    if (pid_next > PID_MAX) {
+        pid_gen++;
+        pid_next = 1;
+        tlb0_flush_all();
+        wrapped = true;
+    }
+    as->pid = pid_next++;
+    as->pid_gen = pid_gen;
+    return wrapped;
+}
+
+void ppc_load_pids(struct hal_vcpu *hv)
+{
+    /* A wrap while assigning the second PID invalidates the first: redo. */
+    while (pid_ensure(hv->kernel) | pid_ensure(hv->user))
+        ;
+    uint32_t k = hv->kernel ? hv->kernel->pid : PID_NONE;
+    uint32_t u = hv->user ? hv->user->pid : PID_NONE;
+    if (hv->in_user) {
+        mtspr(SPR_PID0, u);
+        mtspr(SPR_PID1, 0);
+    } else {
+        mtspr(SPR_PID0, k);
+        mtspr(SPR_PID1, hv->user ? u : 0);
+    }
+}
+
+/* A guest TLB miss at ea: load the mapping from the software page table. */
+bool ppc_tlb_refill(struct hal_vcpu *hv, uint32_t ea)
+{
+    struct hal_as *as;
+    if (ea < HESTIA_PPC_USER_VA_END)
+        as = hv->user;
+    else
+        as = hv->in_user ? NULL : hv->kernel;
+    uint32_t *pte = as ? pte_of(as, ea) : NULL;
+    if (!pte || !(*pte & L2_VALID) || as->pid_gen != pid_gen)
+        return false;
+    uint32_t e = *pte, mfn = e >> L2_MFN_SHIFT;
+    uint32_t mas3 = (mfn << 12) & 0xfffff000u;
+    if (e & MMU_PERM_READ)
+        mas3 |= MAS3_UR;
+    if (e & MMU_PERM_WRITE)
+        mas3 |= MAS3_UW;
+    if (e & MMU_PERM_EXEC)
+        mas3 |= MAS3_UX;
+    tlb0_victim = (tlb0_victim + 1) % tlb0_ways;
+    tlbwe(MAS0_ESEL(tlb0_victim), MAS1_VALID | MAS1_TID(as->pid) | MAS1_TS | MAS1_TSIZE(1),
+          ea & 0xfffff000u, mas3, mfn >> 20);
+    return true;
+}

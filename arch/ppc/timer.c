@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Time: the time base is the clock (guests read it themselves with mftb and
+ * the vcpu_time_info scale), the decrementer the one-shot deadline.  The
+ * decrementer also fires at least every POLL_NS so the console is polled
+ * (the MPIC is left alone: no external interrupts are used).
+ */
+#include <hal/hal.h>
+
+#include "ppc.h"
+
+#define POLL_NS 10000000ull /* 10 ms */
+
+static struct hal_time_scale scale;
+static uint32_t tb_per_us = 400;
+static uint64_t deadline;
+
+void hal_time_scale(struct hal_time_scale *s)
+{
+    *s = scale;
+}
+
+uint64_t hal_time_counter(void)
+{
+    return ppc_read_tb();
+}
+
+/* ((tb << shift) * mul) >> 32 without a 128-bit product. */
+static uint64_t tb_to_ns(uint64_t tb)
+{
+    uint64_t t = scale.shift >= 0 ? tb << scale.shift : tb >> -scale.shift;
+    return (t >> 32) * scale.mul + (((t & 0xffffffffull) * scale.mul) >> 32);
+}
+
+uint64_t hal_time_ns(void)
+{
+    return tb_to_ns(ppc_read_tb());
+}
+
+void ppc_timer_init(uint32_t tb_freq)
+{
+    if (tb_freq < 1000000)
+        tb_freq = 400000000; /* QEMU ppce500's platform clock */
+    tb_per_us = tb_freq / 1000000;
+    /* mul / 2^32 * 2^shift = 1e9 / freq with mul < 2^32. */
+    int shift = 0;
+    while (1000000000ull >= ((uint64_t)tb_freq << shift))
+        shift++;
+    scale.shift = shift;
+    scale.mul = (uint32_t)((1000000000ull << 32) / ((uint64_t)tb_freq << shift));
+    mtspr(SPR_TSR, TSR_DIS);
+    mtspr(SPR_DEC, 0x7fffffff);
+    mtspr(SPR_TCR, TCR_DIE);
+}
+
+static void arm(void)
+{
+    uint64_t now = hal_time_ns();
+    uint64_t delta = POLL_NS;
+    if (deadline)
+        delta = deadline <= now ? 0 : deadline - now < POLL_NS ? deadline - now : POLL_NS;
+    uint32_t ticks = (uint32_t)(delta * tb_per_us / 1000);
+    mtspr(SPR_DEC, ticks ? ticks : 1);
+}
+
+void hal_timer_set(uint64_t deadline_ns)
+{
+    deadline = deadline_ns;
+    arm();
+}
+
+void ppc_poll_console(void)
+{
+    int c;
+    while ((c = hal_console_getc()) >= 0)
+        core_console_input(c);
+}
+
+/* The decrementer reached zero (interrupt or idle poll). */
+void ppc_decrementer(void)
+{
+    mtspr(SPR_TSR, TSR_DIS);
+    ppc_poll_console();
+    if (deadline && hal_time_ns() >= deadline) {
+        deadline = 0;
+        arm();
+        core_timer_interrupt();
+    } else {
+        arm();
+    }
+}
+
+/*
+ * Nothing to run: wait for the decrementer or console input.  The
+ * hypervisor never enables MSR[EE] (every interrupt entry assumes it comes
+ * from a guest), so idling polls the same two sources an interrupt would
+ * report.
+ */
+void hal_cpu_idle(void)
+{
+    for (;;) {
+        if (mfspr(SPR_TSR) & TSR_DIS) {
+            ppc_decrementer();
+            return;
+        }
+        int c = hal_console_getc();
+        if (c >= 0) {
+            core_console_input(c);
+            ppc_poll_console();
+            return;
+        }
+    }
+}

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Where every exception lands (entry.S): hypervisor faults (dump, panic),
+ * guest TLB misses (refilled from the software page table), hypercalls and
+ * guest system calls, the decrementer, privileged instructions (emulated on
+ * the virtual MSR or refused) and guest exceptions (core_guest_trap).
+ */
+#include <hal/hal.h>
+#include <hestia/arch/ppc.h>
+#include <hestia/trap.h>
+
+#include "ppc.h"
+
+static void dump(const struct ppc_frame *f)
+{
+    core_printf("\n*** ppc exception IVOR%u pc %08x msr %08x dear %08x esr %08x\n",
+                f->vector, f->pc, f->msr, f->dear, f->esr);
+    core_printf("lr %08x ctr %08x cr %08x xer %08x\n", f->lr, f->ctr, f->cr, f->xer);
+    for (unsigned i = 0; i < 32; i += 4)
+        core_printf("r%-2u %08x %08x %08x %08x\n", i, f->gpr[i], f->gpr[i + 1],
+                    f->gpr[i + 2], f->gpr[i + 3]);
+}
+
+/* X-form extended opcodes (primary opcode 31). */
+#define XO_MFMSR 83
+#define XO_WRTEE 131
+#define XO_MTMSR 146
+#define XO_WRTEEI 163
+
+/*
+ * A privileged instruction in guest-kernel mode: the MSR accesses work on
+ * the virtual MSR (only EE is the guest's: PR, IS, DS, ME... stay what the
+ * hypervisor set); returns false for everything else, which is refused.
+ */
+static bool emulate_priv(struct hal_vcpu *hv)
+{
+    struct ppc_frame *f = &hv->frame;
+    uint32_t insn;
+    if (hv->in_user || hal_copy_from_guest(hv->v, &insn, f->pc, 4) != 0 || insn >> 26 != 31)
+        return false;
+    unsigned rt = (insn >> 21) & 31;
+    switch ((insn >> 1) & 0x3ff) {
+    case XO_MFMSR:
+        f->gpr[rt] = hv->vmsr;
+        break;
+    case XO_MTMSR:
+    case XO_WRTEE:
+        hv->vmsr = (hv->vmsr & ~HESTIA_PPC_MSR_EE) | (f->gpr[rt] & HESTIA_PPC_MSR_EE);
+        break;
+    case XO_WRTEEI:
+        hv->vmsr = (hv->vmsr & ~HESTIA_PPC_MSR_EE) | (insn & 0x8000u);
+        break;
+    default:
+        return false;
+    }
+    f->pc += 4;
+    return true;
+}
+
+/* Returns true when handled entirely here (the vCPU simply continues). */
+static bool guest_exception(struct hal_vcpu *hv)
+{
+    struct ppc_frame *f = &hv->frame;
+    struct vcpu *v = hv->v;
+    uint64_t user = hv->in_user ? HESTIA_PF_USER : 0;
+    switch (f->vector) {
+    case HESTIA_PPC_IVOR_DTLB:
+        if (ppc_tlb_refill(hv, f->dear))
+            return true;
+        core_guest_trap(v, HESTIA_TRAP_PAGE_FAULT, f->vector,
+                        (f->esr & ESR_ST ? HESTIA_PF_WRITE : 0) | user, f->dear);
+        return false;
+    case HESTIA_PPC_IVOR_ITLB:
+        if (ppc_tlb_refill(hv, f->pc))
+            return true;
+        core_guest_trap(v, HESTIA_TRAP_PAGE_FAULT, f->vector, HESTIA_PF_EXEC | user, f->pc);
+        return false;
+    case HESTIA_PPC_IVOR_DSI:
+        core_guest_trap(v, HESTIA_TRAP_PAGE_FAULT, f->vector,
+                        HESTIA_PF_PRESENT | (f->esr & ESR_ST ? HESTIA_PF_WRITE : 0) | user,
+                        f->dear);
+        return false;
+    case HESTIA_PPC_IVOR_ISI:
+        core_guest_trap(v, HESTIA_TRAP_PAGE_FAULT, f->vector,
+                        HESTIA_PF_PRESENT | HESTIA_PF_EXEC | user, f->pc);
+        return false;
+    case HESTIA_PPC_IVOR_ALIGN:
+        core_guest_trap(v, HESTIA_TRAP_ALIGNMENT, f->vector, f->esr, f->dear);
+        return false;
+    case HESTIA_PPC_IVOR_PROGRAM:
+        if (f->esr & ESR_PPR) {
+            if (emulate_priv(hv))
+                return true;
+            core_guest_trap(v, HESTIA_TRAP_PRIV_OP, f->vector, f->esr, 0);
+        } else if (f->esr & ESR_PTR) {
+            core_guest_trap(v, HESTIA_TRAP_BREAKPOINT, f->vector, f->esr, 0);
+        } else if (f->esr & ESR_PIL) {
+            core_guest_trap(v, HESTIA_TRAP_INVALID_OP, f->vector, f->esr, 0);
+        } else {
+            core_guest_trap(v, HESTIA_TRAP_FP, f->vector, f->esr, 0);
+        }
+        return false;
+    case HESTIA_PPC_IVOR_SYSCALL:
+        if (hv->in_user) {
+            core_guest_syscall(v);
+        } else {
+            const uint64_t args[5] = {f->gpr[3], f->gpr[4], f->gpr[5], f->gpr[6],
+                                      f->gpr[7]};
+            core_hypercall(v, f->gpr[0], args);
+        }
+        return false;
+    case 10: /* decrementer */
+        ppc_decrementer();
+        return false;
+    case 7:  /* FP unavailable (e500v2 has no FPU) */
+    case 9:  /* APU unavailable */
+    case 32: /* SPE unavailable: guests get no SPE */
+    case 33:
+    case 34:
+        core_guest_trap(v, HESTIA_TRAP_INVALID_OP, f->vector, f->esr, 0);
+        return false;
+    case 4: /* external input: nothing is routed to the CPU; ignore */
+        return false;
+    default:
+        dump(f);
+        core_panic("ppc: unexpected interrupt IVOR%u from a guest", f->vector);
+    }
+}
+
+HAL_NORETURN void ppc_exception(struct ppc_frame *f)
+{
+    struct hal_vcpu *hv = ppc_current;
+    if (!(f->msr & MSR_PR) || !hv || f != &hv->frame) {
+        dump(f);
+        core_panic("ppc: hypervisor fault");
+    }
+    /* A refill or an emulated instruction goes straight back. */
+    if (guest_exception(hv))
+        hal_vcpu_run(hv);
+    hal_vcpu_run(core_resume_vcpu());
+}

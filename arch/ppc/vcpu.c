@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vCPU state, guest entry and guest memory copies.  Both guest modes run
+ * in problem state and space 1; hv->in_user is the mode, hv->vmsr the
+ * virtual MSR the guest kernel sees through the emulated mfmsr/mtmsr.
+ */
+#include <hal/hal.h>
+#include <hestia/arch/ppc.h>
+#include <hestia/errno.h>
+#include <hestia/trap.h>
+
+#include "ppc.h"
+
+struct hal_vcpu *ppc_current;
+struct ppc_frame ppc_boot_frame;
+
+struct hal_vcpu *hal_vcpu_create(struct vcpu *v)
+{
+    struct hal_vcpu *hv = core_heap_alloc(sizeof(*hv));
+    if (!hv)
+        return NULL;
+    __builtin_memset(hv, 0, sizeof(*hv));
+    hv->v = v;
+    hv->frame.msr = GUEST_MSR;
+    return hv;
+}
+
+void hal_vcpu_destroy(struct hal_vcpu *hv)
+{
+    if (!hv)
+        return;
+    if (ppc_current == hv)
+        ppc_current = NULL;
+    core_heap_free(hv);
+}
+
+static bool pc_ok(uint64_t pc)
+{
+    return pc < 0x100000000ull && !(pc & 3);
+}
+
+void hal_vcpu_init_entry(struct hal_vcpu *hv, guest_va_t entry, guest_va_t stack,
+                         guest_va_t arg)
+{
+    __builtin_memset(&hv->frame, 0, sizeof(hv->frame));
+    hv->frame.pc = pc_ok(entry) ? (uint32_t)entry : 0;
+    hv->frame.gpr[1] = (uint32_t)stack;
+    hv->frame.gpr[3] = (uint32_t)arg;
+    hv->frame.msr = GUEST_MSR;
+    hv->in_user = false;
+    hv->vmsr = 0;
+}
+
+void hal_vcpu_set_spaces(struct hal_vcpu *hv, struct hal_as *kernel, struct hal_as *user)
+{
+    hv->kernel = kernel;
+    hv->user = user;
+}
+
+bool hal_vcpu_in_user(const struct hal_vcpu *hv)
+{
+    return hv->in_user;
+}
+
+void hal_vcpu_set_result(struct hal_vcpu *hv, long result)
+{
+    hv->frame.gpr[3] = (uint32_t)result;
+}
+
+void hal_vcpu_get_context(const struct hal_vcpu *hv, struct hestia_trap_record *rec)
+{
+    const struct ppc_frame *f = &hv->frame;
+    uint64_t *r = rec->regs;
+    for (unsigned i = 0; i < 32; i++)
+        r[HESTIA_PPC_REG_GPR(i)] = f->gpr[i];
+    r[HESTIA_PPC_REG_PC] = f->pc;
+    r[HESTIA_PPC_REG_MSR] = hv->in_user ? HESTIA_PPC_MSR_PR | HESTIA_PPC_MSR_EE : hv->vmsr;
+    r[HESTIA_PPC_REG_CR] = f->cr;
+    r[HESTIA_PPC_REG_LR] = f->lr;
+    r[HESTIA_PPC_REG_CTR] = f->ctr;
+    r[HESTIA_PPC_REG_XER] = f->xer;
+    r[HESTIA_PPC_REG_MODE] = hv->in_user ? HESTIA_PPC_MODE_USER : HESTIA_PPC_MODE_KERNEL;
+    r[HESTIA_PPC_REG_DEAR] = f->dear;
+    r[HESTIA_PPC_REG_ESR] = f->esr;
+}
+
+int hal_vcpu_set_context(struct hal_vcpu *hv, const struct hestia_trap_record *rec)
+{
+    const uint64_t *r = rec->regs;
+    uint64_t mode = r[HESTIA_PPC_REG_MODE];
+    if (!pc_ok(r[HESTIA_PPC_REG_PC]) ||
+        (mode != HESTIA_PPC_MODE_KERNEL && mode != HESTIA_PPC_MODE_USER))
+        return -HESTIA_EINVAL;
+    struct ppc_frame *f = &hv->frame;
+    for (unsigned i = 0; i < 32; i++)
+        f->gpr[i] = (uint32_t)r[HESTIA_PPC_REG_GPR(i)];
+    f->pc = (uint32_t)r[HESTIA_PPC_REG_PC];
+    f->cr = (uint32_t)r[HESTIA_PPC_REG_CR];
+    f->lr = (uint32_t)r[HESTIA_PPC_REG_LR];
+    f->ctr = (uint32_t)r[HESTIA_PPC_REG_CTR];
+    f->xer = (uint32_t)r[HESTIA_PPC_REG_XER];
+    /* The real MSR is never the guest's: problem state, space 1, EE on. */
+    f->msr = GUEST_MSR;
+    hv->in_user = mode == HESTIA_PPC_MODE_USER;
+    if (!hv->in_user)
+        hv->vmsr = (uint32_t)r[HESTIA_PPC_REG_MSR] & HESTIA_PPC_MSR_EE;
+    return hv->in_user ? 1 : 0;
+}
+
+void hal_vcpu_enter_handler(struct hal_vcpu *hv, guest_va_t entry, guest_va_t kernel_stack)
+{
+    struct ppc_frame *f = &hv->frame;
+    f->pc = pc_ok(entry) ? (uint32_t)entry : 0;
+    f->gpr[1] = kernel_stack ? (uint32_t)kernel_stack : (f->gpr[1] - 256) & ~15u;
+    f->msr = GUEST_MSR;
+    hv->in_user = false;
+    hv->vmsr = 0; /* events are masked on handler entry */
+}
+
+void hal_vcpu_run(struct hal_vcpu *hv)
+{
+    ppc_current = hv;
+    ppc_load_pids(hv);
+    hv->frame.msr = GUEST_MSR;
+    ppc_enter_guest(&hv->frame);
+}
+
+/* Software walk of the vCPU's spaces: a bad pointer is only -HESTIA_EFAULT. */
+int hal_copy_from_guest(struct vcpu *v, void *dst, guest_va_t src, size_t len)
+{
+    struct hal_vcpu *hv = core_vcpu_hal(v);
+    return hal_walk_copy_from(hv->kernel, hv->user, dst, src, len);
+}
+
+int hal_copy_to_guest(struct vcpu *v, guest_va_t dst, const void *src, size_t len)
+{
+    struct hal_vcpu *hv = core_vcpu_hal(v);
+    return hal_walk_copy_to(hv->kernel, hv->user, dst, src, len);
+}

@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ppc guest entry points.  The hypervisor enters _start in guest-kernel
+ * mode (problem state) with the start info in r3; trap/event/syscall
+ * entries find the interrupted context in vcpu_info.trap, so they only
+ * need a stack.  Hypercalls: sc with r0 = nr, r3..r7 = a0..a4.
+ */
+    .section .text.entry, "ax"
+    .globl _start
+_start:
+    lis     r1, boot_stack_top@ha
+    addi    r1, r1, boot_stack_top@l
+    li      r0, 0
+    stwu    r0, -16(r1)
+    mr      r31, r3
+    bl      ppc_user_reloc
+    mr      r3, r31
+    bl      port_start
+    trap
+
+/* Align the stack the hypervisor gave us and call the handler. */
+.macro ENTRY name, handler
+    .globl \name
+    .type \name, @function
+\name:
+    clrrwi  r1, r1, 4
+    li      r0, 0
+    stwu    r0, -16(r1)
+    bl      \handler
+    trap
+.endm
+
+    .text
+    ENTRY arch_event_entry, port_event_handler
+    ENTRY arch_exception_entry, port_exception_handler
+    ENTRY arch_syscall_entry, port_syscall_handler
+
+/* long arch_hypercall(nr, a0, a1, a2, a3, a4) */
+    .globl arch_hypercall
+arch_hypercall:
+    mr      r0, r3
+    mr      r3, r4
+    mr      r4, r5
+    mr      r5, r6
+    mr      r6, r7
+    mr      r7, r8
+    sc
+    blr
+
+/* uint64_t arch_read_counter(void): the time base (r3 = upper, r4 = lower). */
+    .globl arch_read_counter
+arch_read_counter:
+1:  mfspr   r3, 269
+    mfspr   r4, 268
+    mfspr   r5, 269
+    cmpw    r3, r5
+    bne     1b
+    blr
+
+/* struct arch_ctx as 32-bit words: 0 r1, 1 lr, 2 cr, 3 r3 (first entry), 4.. r14-r31 */
+.macro SAVE_CTX reg
+    stw     r1, 0(\reg)
+    mflr    r0
+    stw     r0, 4(\reg)
+    mfcr    r0
+    stw     r0, 8(\reg)
+    stmw    r14, 16(\reg)
+.endm
+.macro LOAD_CTX reg
+    lwz     r1, 0(\reg)
+    lwz     r0, 4(\reg)
+    mtlr    r0
+    lwz     r0, 8(\reg)
+    mtcr    r0
+    lmw     r14, 16(\reg)
+.endm
+
+    .globl arch_switch
+arch_switch:
+    SAVE_CTX r3
+    LOAD_CTX r4
+    lwz     r3, 12(r4)
+    blr
+
+    .globl arch_setjmp
+arch_setjmp:
+    SAVE_CTX r3
+    li      r3, 0
+    blr
+
+    .globl arch_longjmp
+arch_longjmp:
+    LOAD_CTX r3
+    mr      r3, r4
+    blr
+
+/* Probes: the faulting instruction and its recovery point are listed in
+ * .rodata.probes; arch_probe_fixup() moves the pc there, the probe returns -1. */
+.macro PROBE_FIX fault, fix
+    .pushsection .rodata.probes, "a"
+    .long   \fault, \fix
+    .popsection
+.endm
+
+    .globl arch_probe_read
+arch_probe_read:
+1:  lwz     r5, 0(r3)
+3:  lwz     r6, 4(r3)
+    stw     r5, 0(r4)
+    stw     r6, 4(r4)
+    li      r3, 0
+    blr
+2:  li      r3, -1
+    blr
+    PROBE_FIX 1b, 2b
+    PROBE_FIX 3b, 2b
+
+/* arch_probe_write(addr, uint64_t val): val in r5:r6 (r4 skipped by the ABI). */
+    .globl arch_probe_write
+arch_probe_write:
+1:  stw     r5, 0(r3)
+3:  stw     r6, 4(r3)
+    li      r3, 0
+    blr
+2:  li      r3, -1
+    blr
+    PROBE_FIX 1b, 2b
+    PROBE_FIX 3b, 2b
+
+    .globl arch_probe_invalid_op
+arch_probe_invalid_op:
+1:  .long   0               /* opcode 0: illegal on every PowerPC */
+    li      r3, 0
+    blr
+2:  li      r3, -1
+    blr
+    PROBE_FIX 1b, 2b
+
+    .globl probe_leaf_fail
+probe_leaf_fail:
+    li      r3, -1
+    blr
+
+.macro PRIV name, insn:vararg
+    .globl \name
+\name:
+1:  \insn
+    li      r3, 0
+    blr
+2:  li      r3, -1
+    blr
+    PROBE_FIX 1b, 2b
+.endm
+    PRIV priv_tlbwe, tlbwe
+    PRIV priv_tlbre, tlbre
+    PRIV priv_tlbsx, tlbsx 0, r1
+    PRIV priv_tlbivax, tlbivax 0, r1
+    PRIV priv_tlbsync, tlbsync
+    PRIV priv_rfi, rfi
+    PRIV priv_mtpid, mtspr 48, r3
+    PRIV priv_mtpid1, mtspr 633, r3
+    PRIV priv_mtivpr, mtspr 63, r3
+    PRIV priv_mtdec, mtspr 22, r3
+    PRIV priv_mfsprg0, mfspr r3, 272
+    PRIV priv_mfpvr, mfspr r3, 287
+    PRIV priv_mtmas1, mtspr 625, r3
+    PRIV priv_dcbi, dcbi 0, r1
+
+/* mtmsr clearing PR/IS/DS is emulated on the virtual MSR only: the tlbwe
+ * after it must still trap. */
+    .globl priv_mtmsr_tlbwe
+priv_mtmsr_tlbwe:
+    li      r4, 0
+    mtmsr   r4
+1:  tlbwe
+    li      r3, 0
+    blr
+2:  li      r3, -1
+    blr
+    PROBE_FIX 1b, 2b
+
+/* long probe_call_asm(addr): call a wild address; the fixup resumes at probe_call_return. */
+    .globl probe_call_asm
+    .globl probe_call_return
+probe_call_asm:
+    stwu    r1, -16(r1)
+    mflr    r0
+    stw     r0, 20(r1)
+    mtctr   r3
+    bctrl
+    li      r3, 0
+    b       1f
+probe_call_return:
+    li      r3, -1
+1:  lwz     r0, 20(r1)
+    mtlr    r0
+    addi    r1, r1, 16
+    blr
+
+/* long arch_hypercall_wild_stack(uint64_t sp): sp in r3:r4; a null
+ * hypercall made with r1 = sp (the hypervisor must not use it). */
+    .globl arch_hypercall_wild_stack
+arch_hypercall_wild_stack:
+    stwu    r1, -16(r1)
+    stw     r31, 12(r1)
+    mr      r31, r1
+    mr      r1, r4
+    li      r0, 0                   /* HYPERCALL_version(VERSION_abi) */
+    li      r3, 0
+    sc
+    mr      r1, r31
+    lwz     r31, 12(r1)
+    addi    r1, r1, 16
+    blr
+
+    .section .bss
+    .balign 16
+boot_stack:
+    .skip 16384
+boot_stack_top:
+
+    .section .note.GNU-stack, "", @progbits
