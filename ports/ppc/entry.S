@@ -179,7 +179,10 @@ priv_mtmsr_tlbwe:
     blr
     PROBE_FIX 1b, 2b
 
-/* long probe_call_asm(addr): call a wild address; the fixup resumes at probe_call_return. */
+/*
+ * long probe_call_asm(addr): call addr and return its result (r3); if the
+ * call faults, the fixup resumes at probe_call_return with -1.
+ */
     .globl probe_call_asm
     .globl probe_call_return
 probe_call_asm:
@@ -188,7 +191,6 @@ probe_call_asm:
     stw     r0, 20(r1)
     mtctr   r3
     bctrl
-    li      r3, 0
     b       1f
 probe_call_return:
     li      r3, -1
@@ -212,6 +214,18 @@ arch_hypercall_wild_stack:
     lwz     r31, 12(r1)
     addi    r1, r1, 16
     blr
+
+/*
+ * Position-independent code returning 7, copied by the exec tests.  Under
+ * QEMU the copy needs no cache maintenance; on hardware the copier would
+ * need dcbst / sync / icbi / isync (all allowed in problem state).
+ */
+    .globl arch_ret7_code
+    .globl arch_ret7_end
+arch_ret7_code:
+    li      3, 7
+    blr
+arch_ret7_end:
 
     .section .bss
     .balign 16
