@@ -88,6 +88,7 @@ struct hal_vcpu {
     struct hal_as *kernel, *user;
     void *alloc;  /* what core_heap_alloc returned (alignment) */
     uint64_t entry_iip, entry_ipsr; /* the last entry (see fetch_fault_slot) */
+    bool entry_code_mapped;
     uint8_t rbs[2048] __attribute__((aligned(16)));
 };
 
@@ -102,6 +103,7 @@ uint64_t ia64_rid_of(const struct hal_as *as);
 uint64_t ia64_dead_rid(const struct hal_as *kernel);
 void ia64_tlb_unpin(void);
 void ia64_tlb_pin(struct hal_vcpu *hv);
+bool ia64_tlb_prefetch_code(struct hal_vcpu *hv);
 int ia64_tlb_miss(struct hal_vcpu *hv, uint64_t va, bool exec, bool write);
 void ia64_mmu_init(uint64_t ram_size);
 void ia64_load_rr(struct hal_vcpu *hv);

@@ -211,8 +211,10 @@ int hal_as_lookup(struct hal_as *as, guest_va_t va, mfn_t *mfn, unsigned *perms)
     uint64_t *e = walk(as, va, false);
     if (!e || !(*e & PTE_VALID))
         return -HESTIA_ENOENT;
-    *mfn = *e >> HAL_PAGE_SHIFT;
-    *perms = (unsigned)(*e >> PTE_PERM_SHIFT) & 0xf;
+    if (mfn)
+        *mfn = *e >> HAL_PAGE_SHIFT;
+    if (perms)
+        *perms = (unsigned)(*e >> PTE_PERM_SHIFT) & 0xf;
     return 0;
 }
 
@@ -298,6 +300,20 @@ void ia64_tlb_pin(struct hal_vcpu *hv)
         tr_insert(s, page, guest_pte(as, mfn, perms));
         pinned = true;
     }
+}
+
+/* Insert the translation of the bundle the vCPU resumes at; false if it has none. */
+bool ia64_tlb_prefetch_code(struct hal_vcpu *hv)
+{
+    bool user_mode = ((hv->ipsr >> PSR_CPL_SHIFT) & 3) == 3;
+    uint64_t page = hv->iip & ~(uint64_t)(HAL_PAGE_SIZE - 1);
+    struct hal_as *as = space_of(hv, page, user_mode);
+    mfn_t mfn;
+    unsigned perms;
+    if (!as || hal_as_lookup(as, page, &mfn, &perms) || !(perms & MMU_PERM_EXEC))
+        return false;
+    tc_insert(page, guest_pte(as, mfn, perms), true);
+    return true;
 }
 
 /*

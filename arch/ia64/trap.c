@@ -86,13 +86,15 @@ static unsigned fault_bits(const struct hal_vcpu *hv)
 
 /*
  * ia64sim reports a stale PSR.ri for faults on instruction fetch (the slot
- * of the last instruction executed, i.e. our rfi's).  A fetch fault is
- * either on the bundle we just returned to (use the slot we returned to)
- * or on a bundle reached by a branch or sequentially (slot 0).
+ * of the last instruction executed).  The bundle we return to is put in
+ * the TLB before every entry, so a fetch fault there (and so a slot other
+ * than 0) happens only when it is not mapped executable at all; any other
+ * fetch fault is on a bundle reached by a branch or sequentially: slot 0.
  */
 static void fetch_fault_slot(struct hal_vcpu *hv)
 {
-    uint64_t ri = hv->iip == hv->entry_iip ? hv->entry_ipsr & (3ull << PSR_RI_SHIFT) : 0;
+    bool first = hv->iip == hv->entry_iip && !hv->entry_code_mapped;
+    uint64_t ri = first ? hv->entry_ipsr & (3ull << PSR_RI_SHIFT) : 0;
     hv->ipsr = (hv->ipsr & ~(3ull << PSR_RI_SHIFT)) | ri;
 }
 

@@ -47,6 +47,29 @@ void arch_user_context(struct hestia_trap_record *r, uint64_t pc, uint64_t sp, u
     r->regs[HESTIA_IA64_REG_RNAT] = 0;
 }
 
+long hypercall_raw(unsigned long nr, unsigned long a0, unsigned long a1, unsigned long a2,
+                   unsigned long a3, unsigned long a4);
+long hypercall_fp(unsigned long nr, unsigned long a0, unsigned long a1, unsigned long a2,
+                  unsigned long a3, unsigned long a4, uint64_t area);
+
+/*
+ * Resuming a kernel-mode context also brings back its f6-f11, saved by the
+ * entry stub below the handler's stack (entry.S), which is where the
+ * hypervisor put it: (interrupted sp - 64) & ~15.
+ */
+long arch_hypercall(unsigned long nr, unsigned long a0, unsigned long a1, unsigned long a2,
+                    unsigned long a3, unsigned long a4)
+{
+    if (nr == HYPERCALL_trap_return) {
+        const struct hestia_trap_record *r = (const struct hestia_trap_record *)&vcpu->trap;
+        uint64_t psr = r->regs[PI_PSR], sp = r->regs[PI_SP];
+        if (((psr >> HESTIA_IA64_PSR_CPL_SHIFT) & 3) == HESTIA_IA64_CPL_KERNEL &&
+            (sp >> 61) == (HESTIA_IA64_GUEST_VIRT_BASE >> 61))
+            return hypercall_fp(nr, a0, a1, a2, a3, a4, ((sp - 64) & ~15ull) - 96);
+    }
+    return hypercall_raw(nr, a0, a1, a2, a3, a4);
+}
+
 extern char thread_trampoline[];
 
 /* Slots as in entry.S: 0 gp, 1 r4 (fn), 2 r5 (arg), 5 sp, 6 b0, 16 bspstore. */
@@ -78,7 +101,7 @@ struct probe_fix {
 };
 extern const struct probe_fix __probes_start[], __probes_end[];
 extern char probe_call_return[];
-static uint64_t probe_call_target;
+static uint64_t probe_call_target, wild_target, wild_fix;
 
 int arch_probe_fixup(struct hestia_trap_record *r)
 {
@@ -89,6 +112,12 @@ int arch_probe_fixup(struct hestia_trap_record *r)
             r->regs[PI_PSR] &= ~PSR_RI;
             return 1;
         }
+    }
+    if (wild_target && ip == wild_target) {
+        wild_target = 0;
+        r->regs[PI_IP] = wild_fix;
+        r->regs[PI_PSR] &= ~PSR_RI;
+        return 1;
     }
     /* arch_probe_call: back into probe_call_asm's frame, described by ar.pfs. */
     if (probe_call_target && ip == (probe_call_target & ~15ull)) {
@@ -145,17 +174,15 @@ void arch_trap_tamper(struct hestia_trap_record *r)
     r->regs[PI_PSR] |= (1ull << 13) | (1ull << 14) | (1ull << 44);
 }
 
+/*
+ * r is a probe's record, already moved to its recovery bundle: continue at
+ * pc in the probe's own frame instead; the fault there resumes at that
+ * recovery bundle (wild_fix), so the probe returns -1.
+ */
 void arch_trap_wild_pc(struct hestia_trap_record *r, uint64_t pc)
 {
+    wild_fix = r->regs[PI_IP];
+    wild_target = pc & ~15ull;
     r->regs[PI_IP] = pc & ~15ull;
     r->regs[PI_PSR] &= ~PSR_RI;
-    probe_call_target = pc;
-    /*
-     * As if the probe had called pc from probe_call_asm: its frame is the
-     * probe's own, so the recovery returns -1 from the probe.
-     */
-    r->regs[HESTIA_IA64_REG_PFS] = r->regs[PI_CFM] & 0x3fffffffffull;
-    r->regs[PI_CFM] = 0;
-    uint64_t bsp = r->regs[PI_BSP];
-    (void)bsp;
 }

@@ -30,11 +30,30 @@ _start:
     .endp _start
 
     .text
+/*
+ * f6-f11 are scratch registers that the handler's C code clobbers (integer
+ * multiply and division use them) but are not in the trap record: they are
+ * kept below the handler's stack, [sp - 96, sp), where
+ * arch_hypercall(HYPERCALL_trap_return) reloads them from.
+ */
 .macro ENTRY name, handler
     .global \name
     .type \name, @function
     .proc \name
 \name:
+    adds    r2 = -96, r12
+    adds    r3 = -80, r12
+    ;;
+    stf.spill [r2] = f6, 32
+    stf.spill [r3] = f7, 32
+    ;;
+    stf.spill [r2] = f8, 32
+    stf.spill [r3] = f9, 32
+    ;;
+    stf.spill [r2] = f10
+    stf.spill [r3] = f11
+    adds    r12 = -112, r12
+    ;;
     br.call.sptk.many b0 = \handler
     ;;
     break   0
@@ -44,11 +63,28 @@ _start:
     ENTRY arch_exception_entry, port_exception_handler
     ENTRY arch_syscall_entry, port_syscall_handler
 
-/* long arch_hypercall(nr, a0..a4): break 0x1000, r2 = nr, r14..r18, result r8. */
-    .global arch_hypercall
-    .type arch_hypercall, @function
-    .proc arch_hypercall
-arch_hypercall:
+/* long hypercall_fp(nr, a0..a4, area): reload f6-f11 from area, then the hypercall. */
+    .global hypercall_fp
+    .proc hypercall_fp
+hypercall_fp:
+    adds    r3 = 16, r38
+    ;;
+    ldf.fill f6 = [r38], 32
+    ldf.fill f7 = [r3], 32
+    ;;
+    ldf.fill f8 = [r38], 32
+    ldf.fill f9 = [r3], 32
+    ;;
+    ldf.fill f10 = [r38]
+    ldf.fill f11 = [r3]
+    br.sptk.many hypercall_raw
+    .endp hypercall_fp
+
+/* long hypercall_raw(nr, a0..a4): break 0x1000, r2 = nr, r14..r18, result r8. */
+    .global hypercall_raw
+    .type hypercall_raw, @function
+    .proc hypercall_raw
+hypercall_raw:
     mov     r2 = r32
     mov     r14 = r33
     mov     r15 = r34
@@ -59,7 +95,7 @@ arch_hypercall:
     break   0x1000
     ;;
     br.ret.sptk.many b0
-    .endp arch_hypercall
+    .endp hypercall_raw
 
     .global arch_read_counter
     .type arch_read_counter, @function
@@ -366,7 +402,7 @@ arch_hypercall_wild_stack:
     ;;
     mov     r12 = r9
     br.ret.sptk.many b0
-    .endp arch_hypercall_wild_stack
+    .endp hypercall_raw_wild_stack
 
     .section .bss
     .balign 16
