@@ -511,6 +511,7 @@ ia64_enter_guest:
     ;;
     mov     ar.unat = r17
     mov     ar.rsc = r18
+    invala                              /* no advanced load survives a world switch */
     ;;
     rfi
     ;;
