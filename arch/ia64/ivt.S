@@ -44,7 +44,8 @@ ia64_ivt:
     .text
     .proc ia64_common_entry
 ia64_common_entry:
-    /* bank 0: r16 = vector; r17.. scratch */
+    /* bank 0: r16 = vector; r17.. scratch.  The guest's predicates first: p6 is used below. */
+    mov     r24 = pr
     mov     r17 = cr.ipsr
     movl    r18 = ia64_cur_hv
     ;;
@@ -57,9 +58,11 @@ ia64_common_entry:
     add     r20 = HV_IPSR, r18
     add     r21 = HV_IIP, r18
     mov     r22 = cr.iip
+    add     r25 = HV_PR, r18
     ;;
     st8     [r20] = r17
     st8     [r21] = r22
+    st8     [r25] = r24
     add     r20 = HV_VECTOR, r18
     add     r21 = HV_ISR, r18
     mov     r22 = cr.isr
@@ -198,12 +201,9 @@ ia64_common_entry:
     ;;
     st8     [r3] = r15
     st8     [r14] = r16
-    add     r3 = HV_PR, r2
     add     r14 = HV_PFS, r2
-    mov     r15 = pr
     mov     r16 = ar.pfs
     ;;
-    st8     [r3] = r15
     st8     [r14] = r16
     add     r3 = HV_LC, r2
     add     r14 = HV_EC, r2
