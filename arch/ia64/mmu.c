@@ -263,7 +263,7 @@ static void tr_insert(uint64_t slot, uint64_t va, uint64_t pte)
 /*
  * The simulator's RSE cannot take a TLB miss on a mandatory spill or fill
  * (it stops), so the pages around the guest's ar.bspstore are pinned in
- * data translation registers 1 and 2 at every guest entry.  Unpinning
+ * data translation registers 1-3 at every guest entry.  Unpinning
  * points them at not-present entries in the dead region 6.
  */
 static bool pinned;
@@ -272,7 +272,7 @@ void ia64_tlb_unpin(void)
 {
     if (!pinned)
         return;
-    for (uint64_t s = 1; s <= 2; s++)
+    for (uint64_t s = 1; s <= 3; s++)
         tr_insert(s, 0xc000000000000000ull + (s << 12), 0);
     pinned = false;
 }
@@ -290,8 +290,9 @@ static struct hal_as *space_of(struct hal_vcpu *hv, uint64_t va, bool user_mode)
 void ia64_tlb_pin(struct hal_vcpu *hv)
 {
     bool user_mode = ((hv->ipsr >> PSR_CPL_SHIFT) & 3) == 3;
-    uint64_t page = hv->bspstore & ~(uint64_t)(HAL_PAGE_SIZE - 1);
-    for (uint64_t s = 1; s <= 2; s++, page += HAL_PAGE_SIZE) {
+    /* The page below too: a return fills the caller's frame from there. */
+    uint64_t page = (hv->bspstore & ~(uint64_t)(HAL_PAGE_SIZE - 1)) - HAL_PAGE_SIZE;
+    for (uint64_t s = 1; s <= 3; s++, page += HAL_PAGE_SIZE) {
         struct hal_as *as = space_of(hv, page, user_mode);
         mfn_t mfn;
         unsigned perms;

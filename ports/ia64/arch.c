@@ -143,7 +143,7 @@ long arch_probe_call(uintptr_t addr)
 long priv_rsm_i(void), priv_ssm_dt(void), priv_mov_psr(void), priv_read_psr(void),
     priv_mov_rr(void), priv_read_rr(void), priv_mov_iva(void), priv_mov_itm(void),
     priv_itc_d(void), priv_itr_i(void), priv_ptc_e(void), priv_ptc_l(void), priv_rfi(void),
-    priv_bsw(void), priv_mov_k0(void), priv_mov_itc(void);
+    priv_bsw(void), priv_mov_k0(void), priv_mov_itc(void), priv_epc(void);
 
 static const struct {
     const char *name;
@@ -154,7 +154,7 @@ static const struct {
     { "mov-cr.iva", priv_mov_iva }, { "mov-cr.itm", priv_mov_itm }, { "itc.d", priv_itc_d },
     { "itr.i", priv_itr_i },       { "ptc.e", priv_ptc_e },       { "ptc.l", priv_ptc_l },
     { "rfi", priv_rfi },           { "bsw.0", priv_bsw },         { "mov-ar.k0", priv_mov_k0 },
-    { "mov-ar.itc", priv_mov_itc },
+    { "mov-ar.itc", priv_mov_itc }, { "epc+mov-rr", priv_epc },
 };
 
 unsigned arch_nr_priv_probes(void) { return ARRAY_SIZE(priv_probes); }

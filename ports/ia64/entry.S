@@ -369,6 +369,30 @@ arch_probe_invalid_op:
     PRIV priv_mov_k0, mov ar.k0 = r14
     PRIV priv_mov_itc, mov ar.itc = r14
 
+/*
+ * epc on a page that is not an execute-only gateway (no guest page ever
+ * is one) must not raise the privilege level: the mov to rr after it
+ * still faults.
+ */
+    .global priv_epc
+    .proc priv_epc
+priv_epc:
+    mov     r14 = 0
+    mov     r15 = 0
+    ;;
+    epc
+    ;;
+1:  mov     rr[r14] = r15
+    ;;
+    mov     r8 = 0
+    br.ret.sptk.many b0
+    ;;
+2:  mov     r8 = -1
+    br.ret.sptk.many b0
+    ;;
+    PROBE_FIX 1b, 2b
+    .endp priv_epc
+
 /* long probe_call_asm(addr): call a wild code address; the fixup resumes
  * at probe_call_return in this frame (CFM from the caller's ar.pfs). */
     .global probe_call_asm
