@@ -128,6 +128,22 @@ static void tc_purge_all(void)
     __asm__ volatile("ptc.e r0\n\t;;\n\tsrlz.d\n\t;;" ::: "memory");
 }
 
+/*
+ * Purge one page of one space: ptc.l matches the RID in the region
+ * register, so the space's RID is loaded there for the purge (it need not
+ * be the running one) and the old value put back.
+ */
+static void tc_purge_page(const struct hal_as *as, guest_va_t va)
+{
+    uint64_t old, rr = (uint64_t)as->rid << 8 | 12 << 2, ps = 12 << 2;
+    ia64_tlb_unpin();
+    __asm__ volatile("mov %0 = rr[%1]\n\t;;" : "=r"(old) : "r"(va));
+    __asm__ volatile("mov rr[%0] = %1\n\t;;\n\tsrlz.d\n\t;;\n\t"
+                     "ptc.l %0, %2\n\t;;\n\tsrlz.i\n\t;;\n\t"
+                     "mov rr[%0] = %3\n\t;;\n\tsrlz.d\n\t;;"
+                     ::"r"(va), "r"(rr), "r"(ps), "r"(old) : "memory");
+}
+
 void hal_as_destroy(struct hal_as *as, hal_unmap_fn dropped, void *ctx)
 {
     uint64_t base = as->user ? 0 : HESTIA_IA64_GUEST_VIRT_BASE;
@@ -188,7 +204,7 @@ int hal_as_unmap(struct hal_as *as, guest_va_t va, mfn_t *old)
         return -HESTIA_ENOENT;
     *old = *e >> HAL_PAGE_SHIFT;
     *e = 0;
-    tc_purge_all();
+    tc_purge_page(as, va);
     return 0;
 }
 
@@ -200,7 +216,7 @@ int hal_as_protect(struct hal_as *as, guest_va_t va, unsigned perms)
     if (!e || !(*e & PTE_VALID))
         return -HESTIA_ENOENT;
     *e = (*e & ~(0xfull << PTE_PERM_SHIFT)) | ((uint64_t)perms << PTE_PERM_SHIFT);
-    tc_purge_all();
+    tc_purge_page(as, va);
     return 0;
 }
 
@@ -220,9 +236,10 @@ int hal_as_lookup(struct hal_as *as, guest_va_t va, mfn_t *mfn, unsigned *perms)
 
 void hal_as_flush(struct hal_as *as, guest_va_t va)
 {
-    (void)as;
-    (void)va;
-    tc_purge_all();
+    if (va == MMU_FLUSH_ALL || !hal_guest_va_ok(va & ~(uint64_t)(HAL_PAGE_SIZE - 1), as->user))
+        tc_purge_all();
+    else
+        tc_purge_page(as, va);
 }
 
 unsigned long hal_as_frames(const struct hal_as *as)
