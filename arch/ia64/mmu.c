@@ -35,6 +35,7 @@ struct hal_as {
 };
 
 static uint64_t rid_used[HESTIA_MAX_DOMAINS + 1][IA64_RIDS_PER_DOMAIN / 64];
+static uint64_t pinned_key; /* RID << 32 | page number of the pinned window (see ia64_tlb_pin) */
 
 void *hal_frame_to_virt(mfn_t mfn)
 {
@@ -192,7 +193,8 @@ int hal_as_map(struct hal_as *as, guest_va_t va, mfn_t mfn, unsigned perms)
     if (!e)
         return -HESTIA_ENOMEM;
     *e = (mfn << HAL_PAGE_SHIFT) | ((uint64_t)perms << PTE_PERM_SHIFT) | PTE_VALID;
-    return 0; /* nothing was mapped, so nothing is cached */
+    pinned_key = 0; /* the page may belong to the pinned window: pin again */
+    return 0;       /* nothing was mapped, so nothing is cached */
 }
 
 int hal_as_unmap(struct hal_as *as, guest_va_t va, mfn_t *old)
@@ -287,6 +289,7 @@ static bool pinned;
 
 void ia64_tlb_unpin(void)
 {
+    pinned_key = 0;
     if (!pinned)
         return;
     for (uint64_t s = 1; s <= 3; s++)
@@ -309,6 +312,12 @@ void ia64_tlb_pin(struct hal_vcpu *hv)
     bool user_mode = ((hv->ipsr >> PSR_CPL_SHIFT) & 3) == 3;
     /* The page below too: a return fills the caller's frame from there. */
     uint64_t page = (hv->bspstore & ~(uint64_t)(HAL_PAGE_SIZE - 1)) - HAL_PAGE_SIZE;
+    struct hal_as *here = space_of(hv, hv->bspstore, user_mode);
+    uint64_t key = here ? (uint64_t)here->rid << 32 | ((hv->bspstore >> 12) & 0xffffffffull) : 0;
+    if (key && key == pinned_key)
+        return; /* the same window is still pinned (any purge clears the key) */
+    ia64_tlb_unpin();
+    pinned_key = key;
     for (uint64_t s = 1; s <= 3; s++, page += HAL_PAGE_SIZE) {
         struct hal_as *as = space_of(hv, page, user_mode);
         mfn_t mfn;
