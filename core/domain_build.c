@@ -41,8 +41,8 @@ int domain_build_start(struct domain *d, unsigned vcpu, guest_va_t entry, guest_
     hal_guest_layout(&l);
     if (vcpu >= d->nr_vcpus || d->vcpus[vcpu]->started)
         return -HESTIA_EINVAL;
-    if (start_info_gfn >= p2m_gfn_limit(d))
-        return -HESTIA_EINVAL;
+    if (start_info_gfn >= p2m_gfn_limit(d) || p2m_lookup(d, start_info_gfn) == MFN_INVALID)
+        return -HESTIA_EINVAL; /* checked before anything is mapped */
     bool first = true;
     for (unsigned i = 0; i < d->nr_vcpus; i++) {
         if (d->vcpus[i]->started)

@@ -10,9 +10,10 @@
  * kick.  All shared-info bits are changed with __atomic read-modify-write
  * because the guest changes the same words concurrently.
  *
- * Locking: each domain's table has its own lock; operations that touch two
- * domains take both in domain-id order.  No event lock is held while
- * calling into the scheduler (vcpu_kick).
+ * Locking: each domain's table has its own lock; operations that change
+ * two domains' tables take both in domain-id order.  A send delivers under
+ * the sender's lock; event locks come before scheduler locks (vcpu_kick),
+ * and the scheduler and timers never call back into here holding theirs.
  */
 #include <core/event.h>
 #include <core/sched.h>
@@ -24,10 +25,14 @@
 struct evtchn {
     uint8_t state;        /* EVTCHNSTAT_* */
     uint8_t vcpu;         /* vCPU notified */
-    uint16_t arg;         /* unbound: domid offered to; virq: the VIRQ */
+    uint16_t arg;         /* unbound: domid offered to; virq: the VIRQ;
+                             interdomain: the vCPU the peer's end notifies */
     evtchn_port_t remote; /* interdomain: peer's port */
     struct domain *peer;  /* interdomain: peer domain (cleared when it closes) */
 };
+
+/* Serializes making and breaking interdomain connections (taken before table locks). */
+static spinlock_t link_lock = SPINLOCK_INIT;
 
 struct evtchn_dom {
     spinlock_t lock;
@@ -147,8 +152,8 @@ static void notify_vcpu(struct domain *d, unsigned vid, unsigned group)
 
 /*
  * Mark port of d pending for vCPU vid.  A port already pending coalesces
- * (nothing else happens), so a storm of sends costs one bit.  Called
- * without event locks held.
+ * (nothing else happens), so a storm of sends costs one bit.  Takes no
+ * event lock itself (callers may hold one); may call into the scheduler.
  */
 static void set_pending(struct domain *d, unsigned vid, evtchn_port_t port)
 {
@@ -211,6 +216,7 @@ static long op_bind_interdomain(struct domain *self, struct evtchn_bind_interdom
         return -HESTIA_EINVAL;
     if (b->remote_port == 0 || b->remote_port >= EVTCHN_MAX_PORTS)
         return -HESTIA_EBADF;
+    unsigned long lf = spin_lock_irqsave(&link_lock);
     unsigned long flags = lock_pair(self, r);
     long rc;
     struct evtchn *rc_chan = chan(r->evtchn, b->remote_port);
@@ -228,14 +234,17 @@ static long op_bind_interdomain(struct domain *self, struct evtchn_bind_interdom
             lc->state = EVTCHNSTAT_interdomain;
             lc->peer = r;
             lc->remote = b->remote_port;
+            lc->arg = rc_chan->vcpu;
             rc_chan->state = EVTCHNSTAT_interdomain;
             rc_chan->peer = self;
             rc_chan->remote = lport;
+            rc_chan->arg = lc->vcpu;
             b->local_port = lport;
             rc = 0;
         }
     }
     unlock_pair(self, r, flags);
+    spin_unlock_irqrestore(&link_lock, lf);
     return rc;
 }
 
@@ -292,63 +301,65 @@ static long op_bind_ipi(struct domain *d, struct evtchn_bind_ipi *b)
     return rc;
 }
 
+/* Unhook the far end of a connection: it becomes unbound, offered to offer_to. */
+static void disconnect_peer(struct domain *d, struct domain *peer, evtchn_port_t remote,
+                            hestia_domid_t offer_to)
+{
+    struct evtchn *pc = chan(peer->evtchn, remote);
+    if (pc && pc->state == EVTCHNSTAT_interdomain && pc->peer == d) {
+        pc->state = EVTCHNSTAT_unbound;
+        pc->arg = offer_to;
+        pc->peer = NULL;
+        pc->remote = 0;
+    }
+}
+
 /*
  * Close port of d.  An interdomain peer goes back to unbound, offered to
  * offer_to (d itself, so d may re-bind).  Returns -HESTIA_EBADF if it is
- * not open.
+ * not open.  Connections are made and broken only under link_lock, so the
+ * peer read under d's lock stays connected (and alive: its destruction
+ * breaks its connections first) while both tables are re-locked in order.
  */
 static long close_port(struct domain *d, evtchn_port_t port, hestia_domid_t offer_to)
 {
     struct evtchn_dom *ed = d->evtchn;
     if (!ed)
         return -HESTIA_EBADF;
-    for (;;) {
-        unsigned long flags = spin_lock_irqsave(&ed->lock);
-        struct evtchn *c = chan(ed, port);
-        if (!c || c->state == EVTCHNSTAT_closed) {
-            spin_unlock_irqrestore(&ed->lock, flags);
-            return -HESTIA_EBADF;
-        }
-        if (c->state == EVTCHNSTAT_interdomain && c->peer && c->peer != d) {
-            /* Need the peer's lock too: retake both in order and re-check. */
-            struct domain *peer = c->peer;
-            spin_unlock_irqrestore(&ed->lock, flags);
-            flags = lock_pair(d, peer);
-            c = chan(ed, port);
-            if (!c || c->state != EVTCHNSTAT_interdomain || c->peer != peer) {
-                unlock_pair(d, peer, flags);
-                continue;
-            }
-            struct evtchn *pc = chan(peer->evtchn, c->remote);
-            if (pc && pc->state == EVTCHNSTAT_interdomain && pc->peer == d) {
-                pc->state = EVTCHNSTAT_unbound;
-                pc->arg = offer_to;
-                pc->peer = NULL;
-                pc->remote = 0;
-            }
-            free_port(d, c, port);
-            unlock_pair(d, peer, flags);
-            return 0;
-        }
-        if (c->state == EVTCHNSTAT_interdomain) { /* loopback within d */
-            struct evtchn *pc = chan(ed, c->remote);
-            if (pc && pc->state == EVTCHNSTAT_interdomain && pc->peer == d) {
-                pc->state = EVTCHNSTAT_unbound;
-                pc->arg = offer_to;
-                pc->peer = NULL;
-                pc->remote = 0;
-            }
-        } else if (c->state == EVTCHNSTAT_virq && c->arg < VIRQ_COUNT &&
-                   c->vcpu < HESTIA_MAX_VCPUS) {
-            if (ed->virq_port[c->vcpu][c->arg] == port)
-                ed->virq_port[c->vcpu][c->arg] = 0;
-        }
-        free_port(d, c, port);
-        spin_unlock_irqrestore(&ed->lock, flags);
+    unsigned long lf = spin_lock_irqsave(&link_lock);
+    spin_lock(&ed->lock);
+    struct evtchn *c = chan(ed, port);
+    long rc = 0;
+    if (!c || c->state == EVTCHNSTAT_closed) {
+        rc = -HESTIA_EBADF;
+    } else if (c->state == EVTCHNSTAT_interdomain && c->peer && c->peer != d) {
+        struct domain *peer = c->peer;
+        evtchn_port_t remote = c->remote;
+        spin_unlock(&ed->lock);
+        unsigned long pf = lock_pair(d, peer);
+        disconnect_peer(d, peer, remote, offer_to);
+        free_port(d, chan(ed, port), port);
+        unlock_pair(d, peer, pf);
+        spin_unlock_irqrestore(&link_lock, lf);
         return 0;
+    } else {
+        if (c->state == EVTCHNSTAT_interdomain) /* loopback within d */
+            disconnect_peer(d, d, c->remote, offer_to);
+        else if (c->state == EVTCHNSTAT_virq && c->arg < VIRQ_COUNT && c->vcpu < HESTIA_MAX_VCPUS &&
+                 ed->virq_port[c->vcpu][c->arg] == port)
+            ed->virq_port[c->vcpu][c->arg] = 0;
+        free_port(d, c, port);
     }
+    spin_unlock(&ed->lock);
+    spin_unlock_irqrestore(&link_lock, lf);
+    return rc;
 }
 
+/*
+ * Deliver while holding the sender's table lock: a peer cannot be torn down
+ * meanwhile, because closing the connection (evtchn_domain_destroy of the
+ * peer comes first in domain_destroy) needs this lock too.
+ */
 static long op_send(struct domain *d, evtchn_port_t port)
 {
     struct evtchn_dom *ed = d->evtchn;
@@ -356,46 +367,18 @@ static long op_send(struct domain *d, evtchn_port_t port)
         return -HESTIA_EBADF;
     unsigned long flags = spin_lock_irqsave(&ed->lock);
     struct evtchn *c = chan(ed, port);
-    struct domain *target = NULL;
-    evtchn_port_t tport = 0;
-    unsigned tvcpu = 0;
-    bool loopback = false;
     long rc = 0;
-    if (!c || c->state == EVTCHNSTAT_closed) {
+    if (!c || c->state == EVTCHNSTAT_closed)
         rc = -HESTIA_EBADF;
-    } else if (c->state == EVTCHNSTAT_ipi) {
-        target = d;
-        tport = port;
-        tvcpu = c->vcpu;
-    } else if (c->state == EVTCHNSTAT_interdomain) {
-        target = c->peer;
-        tport = c->remote;
-        loopback = target == d;
-    } else if (c->state == EVTCHNSTAT_virq) {
+    else if (c->state == EVTCHNSTAT_ipi)
+        set_pending(d, c->vcpu, port);
+    else if (c->state == EVTCHNSTAT_interdomain && c->peer)
+        set_pending(c->peer, c->arg, c->remote);
+    else if (c->state == EVTCHNSTAT_virq)
         rc = -HESTIA_EINVAL; /* only the hypervisor raises VIRQs */
-    }
     /* unbound: nobody listens yet, the notification is dropped (rc 0). */
     spin_unlock_irqrestore(&ed->lock, flags);
-    if (!target || rc)
-        return rc;
-    if (target != d) {
-        /* The notified vCPU is a property of the peer's end. */
-        flags = lock_pair(d, target);
-        struct evtchn *pc = chan(target->evtchn, tport);
-        bool ok = pc && pc->state == EVTCHNSTAT_interdomain && pc->peer == d &&
-                  pc->remote == port;
-        tvcpu = ok ? pc->vcpu : 0;
-        unlock_pair(d, target, flags);
-        if (!ok)
-            return 0; /* closed meanwhile */
-    } else if (loopback) {
-        flags = spin_lock_irqsave(&ed->lock);
-        struct evtchn *pc = chan(ed, tport);
-        tvcpu = pc ? pc->vcpu : 0;
-        spin_unlock_irqrestore(&ed->lock, flags);
-    }
-    set_pending(target, tvcpu, tport);
-    return 0;
+    return rc;
 }
 
 static long op_unmask(struct domain *d, evtchn_port_t port)
@@ -475,12 +458,13 @@ long do_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
     };
     if (cmd >= ARRAY_SIZE(size))
         return -HESTIA_ENOSYS;
-    if (hal_copy_from_guest(v, &u, arg, size[cmd]) != 0)
+    unsigned op = (unsigned)cmd; /* a 32-bit switch: no 64-bit compare helpers on 32-bit targets */
+    if (hal_copy_from_guest(v, &u, arg, size[op]) != 0)
         return -HESTIA_EFAULT;
 
     long rc;
     evtchn_port_t new_port = 0; /* closed again if the result cannot be copied out */
-    switch (cmd) {
+    switch (op) {
     case EVTCHNOP_alloc_unbound:
         rc = op_alloc_unbound(d, &u.alloc);
         if (rc == 0)
@@ -517,10 +501,10 @@ long do_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
     }
     if (rc != 0)
         return rc;
-    if (hal_copy_to_guest(v, arg, &u, size[cmd]) != 0) {
+    if (hal_copy_to_guest(v, arg, &u, size[op]) != 0) {
         /* The guest cannot learn the port: do not leak it. */
         if (new_port) {
-            struct domain *owner = cmd == EVTCHNOP_alloc_unbound ? resolve(d, u.alloc.dom) : d;
+            struct domain *owner = op == EVTCHNOP_alloc_unbound ? resolve(d, u.alloc.dom) : d;
             if (owner)
                 close_port(owner, new_port, owner->id);
         }

@@ -193,6 +193,14 @@ long hypercall_dispatch(struct vcpu *v, unsigned long nr, const uint64_t args[5]
 
 void core_hypercall(struct vcpu *v, unsigned long nr, const uint64_t args[5])
 {
+    /*
+     * Guest user processes never reach the hypervisor: an arch that could
+     * not tell the modes apart at entry still gets the right behaviour.
+     */
+    if (hal_vcpu_in_user(v->hal)) {
+        core_guest_syscall(v);
+        return;
+    }
     long rc = hypercall_dispatch(v, nr, args);
     /* A call that replaced the context must not clobber its result register. */
     bool replaced = rc == 0 && (nr == HYPERCALL_trap_return ||

@@ -8,9 +8,11 @@
  *
  * Domain-level bookkeeping (the list of active domains, credit accounting
  * at each period boundary, unparking capped domains) is under one
- * accounting lock.  Lock order: acct_lock, then one pcpu lock; never two
- * pcpu locks at once.  Counters that the picking CPU bumps while the
- * accounting CPU reads them (runtime, cap usage) are atomics.
+ * accounting lock.  Lock order: acct_lock, then one pcpu lock, then a
+ * domain's cap_lock (a leaf); never two pcpu locks at once.  No 64-bit
+ * atomics: 32-bit targets (ppc e500) have no lock-free ones and no
+ * libatomic in a freestanding image, so 64-bit values shared between CPUs
+ * sit under a lock (each CPU keeps its own copy of the period boundary).
  *
  * Per-domain cost: one struct sched_dom (~64 bytes); per vCPU one struct
  * sched_vcpu (~140 bytes, including its timer entries).  Accounting walks
@@ -22,7 +24,11 @@
 
 #include "sched_internal.h"
 
-enum { SCHED_PRIO_UNDER, SCHED_PRIO_OVER };
+/*
+ * BOOST: just woken from SCHEDOP_block/poll with credit left; runs before
+ * everything else once (event latency), then falls back to UNDER/OVER.
+ */
+enum { SCHED_PRIO_BOOST, SCHED_PRIO_UNDER, SCHED_PRIO_OVER, SCHED_NR_PRIO };
 
 /* A vCPU never banks more than one period of credit, nor owes more. */
 #define CREDIT_MAX ((int64_t)SCHED_ACCOUNT_PERIOD_NS)
@@ -33,8 +39,14 @@ struct sched_dom {
     unsigned weight;
     unsigned cap;               /* percent of one CPU, 0 = none */
     bool active;                /* on the active list */
+    /* Accounting scratch (acct_lock): */
+    unsigned busy_vcpus;        /* vCPUs that ran this period or want to run */
+    bool filled;                /* got all the credit it can hold */
+    int64_t room;               /* credit its busy vCPUs can still take */
+    int64_t grant;              /* credit for this period */
     struct sched_dom *a_next, *a_prev;
-    int64_t cap_used;           /* ns used against the cap (atomic); may carry debt */
+    spinlock_t cap_lock;
+    int64_t cap_used;           /* ns used against the cap (cap_lock); may carry debt */
 };
 
 struct runq {
@@ -43,7 +55,8 @@ struct runq {
 
 struct pcpu {
     spinlock_t lock;
-    struct runq q[2]; /* SCHED_PRIO_UNDER, SCHED_PRIO_OVER */
+    struct runq q[SCHED_NR_PRIO];
+    uint64_t next_period; /* copy of next_period_ns, 0 until the first pick */
 };
 
 static struct pcpu pcpus[HAL_MAX_CPUS];
@@ -52,7 +65,7 @@ static unsigned next_placement;
 
 static spinlock_t acct_lock = SPINLOCK_INIT;
 static struct sched_dom *active_head;
-static uint64_t next_period_ns; /* 0 until the first pick (atomic reads) */
+static uint64_t next_period_ns; /* acct_lock; 0 until the first pick */
 static unsigned nr_parked;      /* vCPUs parked by a cap (atomic) */
 
 /* ---- run queues (caller holds the pcpu lock) ---- */
@@ -84,6 +97,9 @@ static void rq_remove(struct runq *q, struct sched_vcpu *sv)
 static void enqueue(struct pcpu *pc, struct sched_vcpu *sv, bool behind_all)
 {
     sv->prio = (sv->credit > 0 && !behind_all) ? SCHED_PRIO_UNDER : SCHED_PRIO_OVER;
+    if (sv->woke && sv->prio == SCHED_PRIO_UNDER)
+        sv->prio = SCHED_PRIO_BOOST;
+    sv->woke = false;
     rq_append(&pc->q[sv->prio], sv);
     sv->where = SCHED_QUEUED;
 }
@@ -120,15 +136,19 @@ static struct pcpu *lock_vcpu_pcpu(struct vcpu *v, unsigned long *flags)
 
 static int64_t cap_budget(const struct sched_dom *sd)
 {
-    return (int64_t)(SCHED_ACCOUNT_PERIOD_NS * sd->cap / 100);
+    /* Constant divisor folded at compile time: no 64-bit division helper needed. */
+    return (int64_t)(SCHED_ACCOUNT_PERIOD_NS / 100) * sd->cap;
 }
 
 /* ns the domain may still run this period; INT64_MAX if uncapped. */
-static int64_t cap_left(const struct sched_dom *sd)
+static int64_t cap_left(struct sched_dom *sd)
 {
     if (!sd || !sd->cap)
         return INT64_MAX;
-    return cap_budget(sd) - __atomic_load_n(&sd->cap_used, __ATOMIC_RELAXED);
+    unsigned long flags = spin_lock_irqsave(&sd->cap_lock);
+    int64_t used = sd->cap_used;
+    spin_unlock_irqrestore(&sd->cap_lock, flags);
+    return cap_budget(sd) - used;
 }
 
 /* ---- setup ---- */
@@ -224,7 +244,8 @@ int sched_vcpu_init(struct vcpu *v)
     sv->t_poll.kind = TIMER_POLL;
     sv->t_guest.heap_idx = sv->t_poll.heap_idx = TIMER_NOT_QUEUED;
     /* Spread vCPUs over the CPUs; stealing evens out what is left. */
-    v->processor = next_placement++ % nr_pcpus;
+    v->processor = next_placement;
+    next_placement = next_placement + 1 < nr_pcpus ? next_placement + 1 : 0;
     v->sched = sv;
     return 0;
 }
@@ -235,7 +256,15 @@ void sched_vcpu_destroy(struct vcpu *v)
     if (!sv)
         return;
     timer_vcpu_destroy(v);
-    unsigned long flags;
+    /*
+     * The accounting walks the active domains' vCPU pointers: take the
+     * domain off that list before the vCPU goes away (it is being
+     * destroyed; a dying domain is never woken again).
+     */
+    unsigned long flags = spin_lock_irqsave(&acct_lock);
+    if (v->domain && v->domain->sched)
+        deactivate_locked(v->domain->sched);
+    spin_unlock_irqrestore(&acct_lock, flags);
     struct pcpu *pc = lock_vcpu_pcpu(v, &flags);
     dequeue(pc, sv);
     sv->running = false;
@@ -273,7 +302,7 @@ uint64_t sched_domain_runtime(const struct domain *d)
     uint64_t sum = 0;
     for (unsigned i = 0; i < HESTIA_MAX_VCPUS; i++)
         if (d->vcpus[i])
-            sum += __atomic_load_n(&d->vcpus[i]->runtime_ns, __ATOMIC_RELAXED);
+            sum += d->vcpus[i]->runtime_ns; /* written by the run loop */
     return sum;
 }
 
@@ -323,6 +352,7 @@ void sched_sleep(struct vcpu *v)
     struct pcpu *pc = lock_vcpu_pcpu(v, &flags);
     if (!vcpu_runnable(v)) {
         dequeue(pc, sv);
+        sv->woke = v->state == VCPU_BLOCKED; /* its wake-up may be boosted */
         /*
          * Off the CPU now: burn its credit here, because the run loop may
          * already have dropped it as current (pause, shutdown) and then no
@@ -344,52 +374,125 @@ void sched_yield_vcpu(struct vcpu *v)
 
 /* ---- accounting ---- */
 
+/*
+ * n / d by shift and subtract: core/ is built for 32-bit targets without
+ * libgcc (__udivdi3), and this runs once per active domain per period.
+ */
+static uint64_t udiv64(uint64_t n, uint64_t d)
+{
+    if (d == 0)
+        return 0;
+    uint64_t q = 0, r = 0;
+    for (int bit = 63; bit >= 0; bit--) {
+        r = (r << 1) | ((n >> bit) & 1u);
+        if (r >= d) {
+            r -= d;
+            q |= 1ull << bit;
+        }
+    }
+    return q;
+}
+
 static bool vcpu_wants_cpu(const struct vcpu *v)
 {
     return v->state == VCPU_RUNNABLE || v->state == VCPU_RUNNING;
 }
 
+/* How much more credit d's busy vCPUs can hold before they hit CREDIT_MAX. */
+static int64_t credit_room(struct sched_dom *sd)
+{
+    int64_t room = 0;
+    for (unsigned i = 0; i < HESTIA_MAX_VCPUS; i++) {
+        struct vcpu *v = sd->d->vcpus[i];
+        if (!v || !v->sched)
+            continue;
+        unsigned long flags;
+        struct pcpu *pc = lock_vcpu_pcpu(v, &flags);
+        if (vcpu_wants_cpu(v) || v->sched->period_ns)
+            room += CREDIT_MAX - v->sched->credit;
+        spin_unlock_irqrestore(&pc->lock, flags);
+    }
+    return room;
+}
+
 /*
- * Share one period of every CPU among the active domains by weight, split
- * each share among the domain's vCPUs that ran or wanted to run, and let
- * capped domains run again.  Caller holds acct_lock.
+ * Split `total` among the busy domains by weight, water-filling: a domain
+ * that cannot hold its fair share (it did not spend its credit: a mostly
+ * idle, I/O-bound domain) gets only what it can hold, and the rest is
+ * shared again among the others by weight.  Without this the unspent
+ * share would be lost and the busy domains would all sink to OVER, where
+ * weights no longer matter.
+ */
+static void fill_grants(uint64_t total)
+{
+    struct sched_dom *sd;
+    uint64_t left = total;
+    for (unsigned pass = 0; pass < 8 && left; pass++) {
+        uint64_t weights = 0;
+        for (sd = active_head; sd; sd = sd->a_next)
+            if (sd->busy_vcpus && !sd->filled)
+                weights += sd->weight;
+        if (!weights)
+            return;
+        bool progress = false;
+        uint64_t pool = left;
+        for (sd = active_head; sd; sd = sd->a_next) {
+            if (!sd->busy_vcpus || sd->filled)
+                continue;
+            uint64_t fair = udiv64(pool * sd->weight, weights);
+            if (sd->room <= 0 || (uint64_t)sd->room <= fair) {
+                uint64_t g = sd->room > 0 ? (uint64_t)sd->room : 0;
+                sd->grant = (int64_t)g;
+                sd->filled = true;
+                left -= g;
+                progress = true;
+            }
+        }
+        if (!progress || pass == 7) {
+            for (sd = active_head; sd; sd = sd->a_next)
+                if (sd->busy_vcpus && !sd->filled)
+                    sd->grant = (int64_t)udiv64(pool * sd->weight, weights);
+            return;
+        }
+    }
+}
+
+/*
+ * Share one period of every CPU among the active domains (fill_grants),
+ * split each domain's grant among its vCPUs that ran or wanted to run, and
+ * let capped domains run again.  Caller holds acct_lock.
  */
 static void account_locked(void)
 {
-    uint64_t total_weight = 0;
     struct sched_dom *sd, *next;
 
     for (sd = active_head; sd; sd = next) {
         next = sd->a_next;
-        bool busy = false;
+        sd->busy_vcpus = 0;
         for (unsigned i = 0; i < HESTIA_MAX_VCPUS; i++) {
             struct vcpu *v = sd->d->vcpus[i];
             if (v && v->sched && (vcpu_wants_cpu(v) || v->sched->period_ns))
-                busy = true;
+                sd->busy_vcpus++;
         }
-        if (!busy && cap_left(sd) >= 0)
-            deactivate_locked(sd); /* wake re-activates it */
-        else
-            total_weight += sd->weight;
-    }
-    if (!total_weight)
-        return;
-
-    uint64_t total = SCHED_ACCOUNT_PERIOD_NS * nr_pcpus;
-    for (sd = active_head; sd; sd = sd->a_next) {
-        unsigned n = 0;
-        for (unsigned i = 0; i < HESTIA_MAX_VCPUS; i++) {
-            struct vcpu *v = sd->d->vcpus[i];
-            if (v && v->sched && (vcpu_wants_cpu(v) || v->sched->period_ns))
-                n++;
-        }
-        int64_t per_vcpu = n ? (int64_t)(total * sd->weight / total_weight / n) : 0;
+        int64_t debt = 0;
         if (sd->cap) {
-            int64_t used = __atomic_load_n(&sd->cap_used, __ATOMIC_RELAXED);
+            unsigned long cf = spin_lock_irqsave(&sd->cap_lock);
             /* Overshoot (several vCPUs, late timer) is paid back next period. */
-            int64_t left = used - cap_budget(sd);
-            __atomic_store_n(&sd->cap_used, left > 0 ? left : 0, __ATOMIC_RELAXED);
+            debt = sd->cap_used - cap_budget(sd);
+            sd->cap_used = debt > 0 ? debt : 0;
+            spin_unlock_irqrestore(&sd->cap_lock, cf);
         }
+        sd->grant = 0;
+        sd->filled = false;
+        sd->room = sd->busy_vcpus ? credit_room(sd) : 0;
+        if (!sd->busy_vcpus && debt <= 0)
+            deactivate_locked(sd); /* sched_wake re-activates it */
+    }
+    fill_grants(SCHED_ACCOUNT_PERIOD_NS * nr_pcpus);
+
+    for (sd = active_head; sd; sd = sd->a_next) {
+        unsigned n = sd->busy_vcpus;
+        int64_t per_vcpu = n && sd->grant > 0 ? (int64_t)udiv64((uint64_t)sd->grant, n) : 0;
         bool runs_again = cap_left(sd) > 0;
         for (unsigned i = 0; i < HESTIA_MAX_VCPUS; i++) {
             struct vcpu *v = sd->d->vcpus[i];
@@ -416,21 +519,29 @@ static void account_locked(void)
     }
 }
 
-static void maybe_account(uint64_t now)
+/*
+ * Called when this CPU's copy of the period boundary says it has passed:
+ * whichever CPU gets here first does the accounting, then every CPU's copy
+ * is refreshed.
+ */
+static void account_if_due(uint64_t now)
 {
-    uint64_t np = __atomic_load_n(&next_period_ns, __ATOMIC_ACQUIRE);
-    if (np && now < np)
-        return;
     unsigned long flags = spin_lock_irqsave(&acct_lock);
-    np = next_period_ns;
+    uint64_t np = next_period_ns;
     if (!np) {
-        next_period_ns = now + SCHED_ACCOUNT_PERIOD_NS;
+        np = now + SCHED_ACCOUNT_PERIOD_NS;
     } else if (now >= np) {
         account_locked();
         /* After a long idle stretch start a fresh period rather than catch up. */
         np += SCHED_ACCOUNT_PERIOD_NS;
-        __atomic_store_n(&next_period_ns, now >= np ? now + SCHED_ACCOUNT_PERIOD_NS : np,
-                         __ATOMIC_RELEASE);
+        if (now >= np)
+            np = now + SCHED_ACCOUNT_PERIOD_NS;
+    }
+    next_period_ns = np;
+    for (unsigned i = 0; i < nr_pcpus; i++) {
+        unsigned long f = spin_lock_irqsave(&pcpus[i].lock);
+        pcpus[i].next_period = np;
+        spin_unlock_irqrestore(&pcpus[i].lock, f);
     }
     spin_unlock_irqrestore(&acct_lock, flags);
 }
@@ -452,8 +563,11 @@ static void charge(struct sched_vcpu *sv, uint64_t now)
     int64_t c = sv->credit - (int64_t)delta;
     sv->credit = c < CREDIT_MIN ? CREDIT_MIN : c;
     struct sched_dom *sd = v->domain ? v->domain->sched : NULL;
-    if (sd && sd->cap)
-        __atomic_add_fetch(&sd->cap_used, (int64_t)delta, __ATOMIC_RELAXED);
+    if (sd && sd->cap) {
+        unsigned long flags = spin_lock_irqsave(&sd->cap_lock);
+        sd->cap_used += (int64_t)delta;
+        spin_unlock_irqrestore(&sd->cap_lock, flags);
+    }
 }
 
 /*
@@ -462,7 +576,7 @@ static void charge(struct sched_vcpu *sv, uint64_t now)
  */
 static struct sched_vcpu *take_best(struct pcpu *pc, int worst)
 {
-    for (int p = SCHED_PRIO_UNDER; p <= worst; p++) {
+    for (int p = SCHED_PRIO_BOOST; p <= worst; p++) {
         struct sched_vcpu *sv;
         while ((sv = pc->q[p].head) != NULL) {
             dequeue(pc, sv);
@@ -482,9 +596,11 @@ static struct sched_vcpu *take_best(struct pcpu *pc, int worst)
 static struct sched_vcpu *steal(unsigned cpu, int worst)
 {
     for (unsigned i = 1; i < nr_pcpus; i++) {
-        struct pcpu *other = &pcpus[(cpu + i) % nr_pcpus];
+        unsigned o = cpu + i < nr_pcpus ? cpu + i : cpu + i - nr_pcpus;
+        struct pcpu *other = &pcpus[o];
         /* Unlocked peek: a stale answer only costs a missed or empty steal. */
-        if (!__atomic_load_n(&other->q[SCHED_PRIO_UNDER].head, __ATOMIC_RELAXED) &&
+        if (!__atomic_load_n(&other->q[SCHED_PRIO_BOOST].head, __ATOMIC_RELAXED) &&
+            !__atomic_load_n(&other->q[SCHED_PRIO_UNDER].head, __ATOMIC_RELAXED) &&
             (worst == SCHED_PRIO_UNDER ||
              !__atomic_load_n(&other->q[SCHED_PRIO_OVER].head, __ATOMIC_RELAXED)))
             continue;
@@ -512,13 +628,13 @@ struct vcpu *sched_pick(unsigned cpu, struct vcpu *prev, uint64_t now, uint64_t 
     bool had_prev = prev && prev->sched && prev->sched->running && prev->processor == cpu;
 
     /* Charge first, so the time before a period boundary counts in that period. */
-    unsigned long flags;
-    if (had_prev) {
-        flags = spin_lock_irqsave(&pc->lock);
+    unsigned long flags = spin_lock_irqsave(&pc->lock);
+    if (had_prev)
         charge(prev->sched, now);
-        spin_unlock_irqrestore(&pc->lock, flags);
-    }
-    maybe_account(now);
+    bool due = !pc->next_period || now >= pc->next_period;
+    spin_unlock_irqrestore(&pc->lock, flags);
+    if (due)
+        account_if_due(now);
 
     flags = spin_lock_irqsave(&pc->lock);
     struct sched_vcpu *next = NULL;
@@ -532,6 +648,7 @@ struct vcpu *sched_pick(unsigned cpu, struct vcpu *prev, uint64_t now, uint64_t 
             if (cap_left(sd) <= 0) {
                 park(sv);
             } else if (!sv->yielded && now < sv->slice_end &&
+                       !pc->q[SCHED_PRIO_BOOST].head &&
                        !(sv->credit <= 0 && pc->q[SCHED_PRIO_UNDER].head)) {
                 next = sv;
                 fresh = false;
@@ -569,25 +686,30 @@ struct vcpu *sched_pick(unsigned cpu, struct vcpu *prev, uint64_t now, uint64_t 
         next->running = true;
         next->run_start = now;
         v->processor = cpu;
-        if (fresh)
+        if (fresh) {
             next->slice_end = now + SCHED_SLICE_NS;
+            next->yielded = false; /* a yield only counts while on the CPU */
+        }
         uint64_t dl = next->slice_end;
         /* Give the CPU back when credit runs out if UNDER work is waiting. */
-        if (next->credit > 0 && pc->q[SCHED_PRIO_UNDER].head && now + (uint64_t)next->credit < dl)
+        if (next->credit > 0 && (pc->q[SCHED_PRIO_UNDER].head || pc->q[SCHED_PRIO_BOOST].head) &&
+            now + (uint64_t)next->credit < dl)
             dl = now + (uint64_t)next->credit;
         int64_t left = cap_left(v->domain ? v->domain->sched : NULL);
         if (left != INT64_MAX && now + (uint64_t)left < dl)
             dl = now + (uint64_t)left;
+        if (pc->next_period && pc->next_period < dl)
+            dl = pc->next_period;
         spin_unlock_irqrestore(&pc->lock, flags);
-        uint64_t np = __atomic_load_n(&next_period_ns, __ATOMIC_ACQUIRE);
-        if (np && np < dl)
-            dl = np;
         if (deadline)
             *deadline = dl;
         return v;
     }
     /* Idle: come back at the period boundary if a capped domain waits for it. */
-    if (deadline && __atomic_load_n(&nr_parked, __ATOMIC_RELAXED))
-        *deadline = __atomic_load_n(&next_period_ns, __ATOMIC_ACQUIRE);
+    if (deadline && __atomic_load_n(&nr_parked, __ATOMIC_RELAXED)) {
+        flags = spin_lock_irqsave(&pc->lock);
+        *deadline = pc->next_period;
+        spin_unlock_irqrestore(&pc->lock, flags);
+    }
     return NULL;
 }

@@ -36,6 +36,7 @@ struct sched_vcpu {
     uint8_t prio;                       /* list it is queued on (SCHED_PRIO_*) */
     bool running;                       /* returned by sched_pick, not yet charged */
     bool yielded;                       /* SCHEDOP_yield: go behind everyone once */
+    bool woke;                          /* blocked: boost the next enqueue if UNDER */
     struct timer_entry t_guest;         /* HYPERCALL_set_timer */
     struct timer_entry t_poll;          /* SCHEDOP_poll timeout */
     uint32_t *poll_buf;                 /* SCHED_POLL_MAX ports, allocated on first poll */

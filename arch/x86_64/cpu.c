@@ -119,8 +119,7 @@ void x86_64_cpu_init(void)
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE | EFER_NXE);
 
     /* OSFXSR | OSXMMEXCPT for guests' SSE; SMEP/SMAP when the CPU has them. */
-    uint64_t cr4;
-    __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+    uint64_t cr4 = read_cr4();
     cr4 |= (1u << 9) | (1u << 10);
     uint32_t a, b, c, d;
     cpuid(0, &a, &b, &c, &d);
@@ -131,5 +130,5 @@ void x86_64_cpu_init(void)
         if (b & (1u << 20))
             cr4 |= 1u << 21; /* SMAP: we never touch guest pages directly */
     }
-    __asm__ volatile("mov %0, %%cr4" : : "r"(cr4));
+    write_cr4(cr4);
 }

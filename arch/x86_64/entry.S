@@ -10,6 +10,8 @@
  * or a hypervisor fault builds the same frame on the current stack and
  * returns with iretq.
  */
+#include <x86/vectors.h>
+
 #define FRAME_CS 144
 #define GUEST_CS 0x2b
 #define GUEST_SS 0x23
@@ -51,22 +53,7 @@
     .endm
 
     .text
-    /* 256 stubs of 16 bytes each: IDT vector n -> x86_64_vector_base + 16 n. */
-    .align 16
-    .globl x86_64_vector_base
-x86_64_vector_base:
-    .set vec, 0
-    .rept 256
-    .align 16
-    .if (vec == 8) || (vec == 10) || (vec == 11) || (vec == 12) || (vec == 13) || (vec == 14) || (vec == 17) || (vec == 21) || (vec == 29) || (vec == 30)
-    push $vec                   /* the CPU pushed an error code */
-    .else
-    push $0
-    push $vec
-    .endif
-    jmp common_entry
-    .set vec, vec + 1
-    .endr
+    X86_VECTOR_STUBS x86_64_vector_base, common_entry
 
 common_entry:
     PUSH_GPRS

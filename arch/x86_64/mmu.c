@@ -57,10 +57,9 @@ void x86_64_mmu_init(void)
      * entries were global, so flush with a CR4.PGE toggle, not just CR3.
      */
     boot_pml4[0] = 0;
-    uint64_t cr4;
-    __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
-    __asm__ volatile("mov %0, %%cr4" : : "r"(cr4 & ~(1ull << 7)) : "memory");
-    __asm__ volatile("mov %0, %%cr4" : : "r"(cr4) : "memory");
+    unsigned long cr4 = read_cr4();
+    write_cr4(cr4 & ~(1ul << 7));
+    write_cr4(cr4);
 }
 
 /* Guest windows; see hestia/arch/x86_64.h. */

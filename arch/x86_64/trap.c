@@ -8,14 +8,9 @@
 #include <x86/pc.h>
 #include <x86_64/arch.h>
 
-static const char *const names[32] = {
-    "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "?9", "#TS",
-    "#NP", "#SS", "#GP", "#PF", "?15", "#MF", "#AC", "#MC", "#XM", "#VE", "#CP",
-};
-
 static void dump(const struct x86_64_frame *f)
 {
-    const char *n = f->vector < 32 && names[f->vector] ? names[f->vector] : "irq";
+    const char *n = pc_vector_name(f->vector);
     core_printf("\n*** x86_64 exception %s (vector %lu) error %lx\n", n,
                 (unsigned long)f->vector, (unsigned long)f->error);
     core_printf("rip %016lx cs %lx rflags %lx rsp %016lx ss %lx\n", (unsigned long)f->rip,
@@ -33,100 +28,13 @@ static void dump(const struct x86_64_frame *f)
                 (unsigned long)f->r14, (unsigned long)f->r15);
 }
 
-static bool handle_irq(unsigned long vector)
-{
-    switch (vector) {
-    case PC_VEC_TIMER:
-        pc_timer_irq();
-        return true;
-    case PC_VEC_UART:
-        lapic_eoi();
-        pc_uart_poll();
-        return true;
-    case PC_VEC_SPURIOUS:
-        return true;
-    default:
-        if (vector >= 32 && vector < 256) {
-            lapic_eoi(); /* an unexpected device interrupt: ignore it */
-            return true;
-        }
-        return false;
-    }
-}
-
 /* Interrupt in hal_cpu_idle, or a fault of the hypervisor itself. */
 void x86_64_trap_hyp(struct x86_64_frame *f)
 {
-    if (handle_irq(f->vector))
-        return;
-    /*
-     * #DB in ring 0 only comes from a guest's TF across syscall (we use no
-     * debug registers); the guest's RFLAGS, with TF, are restored on exit.
-     */
-    if (f->vector == 1)
+    if (pc_hyp_trap(f->vector))
         return;
     dump(f);
     core_panic("hypervisor fault");
-}
-
-/*
- * #GP from ring 3: a privileged instruction (cli, hlt, in/out, lgdt,
- * wrmsr, mov cr, ...) is HESTIA_TRAP_PRIV_OP, anything else PROTECTION.
- */
-static unsigned classify_gp(struct vcpu *v, uint64_t rip)
-{
-    uint8_t insn[15];
-    size_t n = 0;
-    while (n < sizeof(insn) && hal_copy_from_guest(v, &insn[n], rip + n, 1) == 0)
-        n++;
-    size_t i = 0;
-    while (i < n && ((insn[i] >= 0x40 && insn[i] <= 0x4f) || insn[i] == 0x66 || insn[i] == 0x67 ||
-                     insn[i] == 0xf2 || insn[i] == 0xf3 || insn[i] == 0xf0 || insn[i] == 0x2e ||
-                     insn[i] == 0x3e || insn[i] == 0x26 || insn[i] == 0x36 || insn[i] == 0x64 ||
-                     insn[i] == 0x65))
-        i++;
-    if (i >= n)
-        return HESTIA_TRAP_PROTECTION;
-    uint8_t op = insn[i];
-    if (op == 0xfa || op == 0xfb || op == 0xf4 || (op >= 0xe4 && op <= 0xe7) ||
-        (op >= 0xec && op <= 0xef) || (op >= 0x6c && op <= 0x6f))
-        return HESTIA_TRAP_PRIV_OP;
-    if (op == 0x0f && i + 1 < n) {
-        uint8_t op2 = insn[i + 1];
-        if (op2 == 0x00 || op2 == 0x01 || op2 == 0x06 || op2 == 0x07 || op2 == 0x08 ||
-            op2 == 0x09 || (op2 >= 0x20 && op2 <= 0x23) || op2 == 0x30 || op2 == 0x32 ||
-            op2 == 0x33 || op2 == 0x35)
-            return HESTIA_TRAP_PRIV_OP;
-    }
-    return HESTIA_TRAP_PROTECTION;
-}
-
-static unsigned trap_kind(struct vcpu *v, const struct x86_64_frame *f)
-{
-    switch (f->vector) {
-    case 0:
-        return HESTIA_TRAP_DIVIDE;
-    case 1:
-    case 3:
-        return HESTIA_TRAP_BREAKPOINT;
-    case 6:
-        return HESTIA_TRAP_INVALID_OP;
-    case 10:
-    case 11:
-    case 12:
-        return HESTIA_TRAP_PROTECTION;
-    case 13:
-        return classify_gp(v, f->rip);
-    case 14:
-        return HESTIA_TRAP_PAGE_FAULT;
-    case 16:
-    case 19:
-        return HESTIA_TRAP_FP;
-    case 17:
-        return HESTIA_TRAP_ALIGNMENT;
-    default:
-        return HESTIA_TRAP_OTHER;
-    }
 }
 
 /* Guest exit through the IDT (f is the running vCPU's frame). */
@@ -149,17 +57,17 @@ void x86_64_trap_guest(struct x86_64_frame *f)
     } else if (vec == VEC_INT80 && hv->in_user) {
         core_guest_syscall(v);
     } else if (vec >= 32 && vec != VEC_INT80) {
-        handle_irq(vec);
+        pc_handle_irq(vec);
     } else if (vec == 2 || vec == 8 || vec == 18) {
         dump(f);
         core_panic("x86_64: machine check / NMI / double fault from a guest");
     } else {
         uint64_t addr = 0, err = f->error;
-        unsigned kind = vec == VEC_INT80 ? HESTIA_TRAP_PROTECTION : trap_kind(v, f);
+        unsigned kind = vec == VEC_INT80 ? HESTIA_TRAP_PROTECTION
+                                   : pc_guest_trap_kind(v, vec, f->rip, true);
         if (vec == 14) {
             addr = read_cr2();
-            err = (f->error & 1 ? HESTIA_PF_PRESENT : 0) | (f->error & 2 ? HESTIA_PF_WRITE : 0) |
-                  (f->error & 16 ? HESTIA_PF_EXEC : 0) | (hv->in_user ? HESTIA_PF_USER : 0);
+            err = pc_pf_error(f->error, hv->in_user);
         }
         core_guest_trap(v, kind, (unsigned)vec, err, addr);
     }

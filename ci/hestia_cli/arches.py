@@ -104,6 +104,9 @@ def launch(arch, variant, cfg, mode):
                 "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
         if arch == "x86_64":
             argv += ["-cpu", cfg.get("cpu", "qemu64,+svm,+npt")]
+        else:
+            # qemu32 lacks NX; the 32-bit port's PAE tables use it for MMU_PERM_EXEC.
+            argv += ["-cpu", cfg.get("cpu", "qemu32,+nx")]
         argv += ["-serial", "mon:stdio" if mode == "interactive" else "stdio"]
         if mode != "interactive":
             argv += ["-monitor", "none"]

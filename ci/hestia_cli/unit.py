@@ -12,7 +12,7 @@ import subprocess
 
 from . import deps
 from .runner import parse
-from .util import LOGS, rel
+from .util import BUILD, LOGS, rel
 
 
 class Counts:
@@ -44,15 +44,28 @@ def count_program(counts, name, stdout, returncode, timed_out=False):
         counts.add(name, "PASS")
 
 
+def ia64_images():
+    """The IA-64 hypervisor and guest images built so far (absolute paths)."""
+    root = os.path.join(BUILD, "ia64")
+    found = [os.path.join(root, "arch", "ia64", "hestia.elf"),
+             os.path.join(root, "ports", "ia64", "hestia-guest")]
+    return [p for p in found if os.path.exists(p)]
+
+
 def run_meson_tests(bdir, counts):
     """Run the host test suite; returns the path of the console log."""
     os.makedirs(LOGS, exist_ok=True)
     log = os.path.join(LOGS, "unit.log")
+    env = deps.tool_env()
+    images = ia64_images()
+    if images:
+        # The simulator's decoder check then also covers the hypervisor and guest images.
+        env["IA64SIM_IMAGES"] = os.pathsep.join(images)
     with open(log, "w") as f:
         subprocess.run(["meson", "test", "-C", bdir, "--no-rebuild", "--logbase", "unit",
                         "--num-processes", str(os.cpu_count() or 2)],
                        stdout=f, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                       env=deps.tool_env())
+                       env=env)
     jpath = os.path.join(bdir, "meson-logs", "unit.json")
     if not os.path.exists(jpath):
         counts.add("meson-test", "FAIL", f"no results ({rel(log)})")

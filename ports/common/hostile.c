@@ -142,6 +142,11 @@ static void a_priv(struct tctx *t)
     for (long i = 0; i < 4; i++) {
         user_run(user_priv, i, &res);
         T_CHECK(t, res.faulted, "user privileged op %ld ran", i);
+        /* Entering user mode with a context that asks for privilege. */
+        user_enter_hook = arch_trap_tamper;
+        long r = user_run(user_priv, i, &res);
+        user_enter_hook = NULL;
+        T_CHECK(t, r < 0 || res.faulted, "user privileged op %ld ran with a tampered entry", i);
     }
 }
 
@@ -266,6 +271,9 @@ static void a_exhaust(struct tctx *t)
               grants, maps, spaces);
 }
 
+/* The default for arches without attacks of their own (a port's definition wins). */
+__attribute__((weak)) const struct arch_attack arch_attacks[] = { { NULL, NULL } };
+
 void role_hostile(void)
 {
     victim = (hestia_domid_t)kcmdline_u64(port_cmdline, "victim", 1);
@@ -279,6 +287,8 @@ void role_hostile(void)
     test_run("iso.hypercall-wild-stack", a_wild_stack);
     test_run("iso.evtchn-unoffered", a_evtchn);
     test_run("iso.exhaust", a_exhaust);
+    for (const struct arch_attack *a = arch_attacks; a->name; a++)
+        test_run(a->name, a->fn);
     printk("hostile dom%u: %u passed, %u failed; crashing on purpose\n", start_info->domid,
            test_passed, test_failed);
     hc_sched(SCHEDOP_shutdown, SHUTDOWN_crash);

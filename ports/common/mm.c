@@ -54,9 +54,15 @@ void mm_init(void)
         reserve_range(si->modules[i].gfn,
                       ALIGN_UP(si->modules[i].size, HESTIA_PAGE_SIZE) >> HESTIA_PAGE_SHIFT);
     search_hint = first;
-    /* Mappings go 1 GiB above the end of the direct window. */
-    kva_next = (uintptr_t)(virt_base + ALIGN_UP(nr_frames * HESTIA_PAGE_SIZE, 1ull << 30) +
-                           (1ull << 30));
+    /*
+     * Mappings go 1 GiB above the end of the direct window, or right after
+     * it when the kernel window is too small for that gap (x86: it ends at
+     * 3 GiB, where the shared-info page sits).
+     */
+    uint64_t direct_end = virt_base + ALIGN_UP(nr_frames * HESTIA_PAGE_SIZE, 1ull << 30);
+    kva_next = (uintptr_t)(direct_end + (1ull << 30));
+    if (direct_end + (1ull << 30) >= si->shared_info_va)
+        kva_next = (uintptr_t)direct_end;
 }
 
 static void zero_frame(uint64_t g)

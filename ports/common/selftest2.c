@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* pv-selftest, part 2: grant tables (granting to ourselves) and user tasks. */
+/* pv-selftest, part 2: domain control, grant tables (granting to ourselves), user tasks. */
 #include <port/kernel.h>
 
 #define BAD_PTR_HV WILD_HV
@@ -259,8 +259,118 @@ long selftest2_bogus_entry(long arg)
     return arg;
 }
 
+/* dom0 only: every domctl on a scratch domain, with its error paths. */
+static void t_domctl_ops(struct tctx *t)
+{
+    if (!(start_info->flags & SIF_PRIVILEGED)) {
+        t->skipped = 1;
+        kstrlcpy(t->detail, "not dom0", sizeof(t->detail));
+        return;
+    }
+    struct hestia_domctl d = { .cmd = DOMCTL_create, .interface_version = HESTIA_ABI_VERSION };
+    d.u.create.nr_pages = 0;
+    d.u.create.max_vcpus = 1;
+    T_EQ(t, hc_domctl(&d), -HESTIA_EINVAL);
+    d.u.create.nr_pages = DOMCTL_MAX_PAGES + 1;
+    T_EQ(t, hc_domctl(&d), -HESTIA_EINVAL);
+    d.u.create.nr_pages = 64;
+    d.u.create.max_vcpus = HESTIA_MAX_VCPUS + 1;
+    T_EQ(t, hc_domctl(&d), -HESTIA_EINVAL);
+    d.u.create.max_vcpus = 1;
+    d.u.create.flags = DOMCTL_CREATE_PRIVILEGED;
+    T_EQ(t, hc_domctl(&d), -HESTIA_EPERM);
+    d.u.create.flags = 0;
+    d.u.create.weight = DOMCTL_WEIGHT_MAX + 1;
+    T_EQ(t, hc_domctl(&d), -HESTIA_EINVAL);
+    d.u.create.weight = 0;
+    T_EQ(t, hc_domctl(&d), 0);
+    hestia_domid_t dom = d.domid;
+    T_CHECK(t, dom != start_info->domid && dom < HESTIA_MAX_DOMAINS, "new domid %u", dom);
+    struct hestia_domctl q = { .cmd = DOMCTL_getinfo, .interface_version = HESTIA_ABI_VERSION,
+                               .domid = dom };
+    T_EQ(t, hc_domctl(&q), 0);
+    T_EQ(t, q.domid, dom);
+    T_EQ(t, q.u.info.state, DOMSTATE_paused);
+    T_EQ(t, q.u.info.nr_pages, 64);
+    T_EQ(t, q.u.info.cpu_time_ns, 0);
+    /* write_memory: in range, beyond the end, too large, bad source. */
+    static const char data[] = "hello, new domain";
+    struct hestia_domctl w = { .cmd = DOMCTL_write_memory,
+                               .interface_version = HESTIA_ABI_VERSION, .domid = dom };
+    w.u.write_memory.buf = (uintptr_t)data;
+    w.u.write_memory.gfn = 3;
+    w.u.write_memory.offset = 4090; /* crosses into gfn 4 */
+    w.u.write_memory.len = sizeof(data);
+    T_EQ(t, hc_domctl(&w), 0);
+    w.u.write_memory.gfn = 64;
+    T_CHECK(t, hc_domctl(&w) < 0, "write beyond the memory");
+    w.u.write_memory.gfn = 63;
+    w.u.write_memory.offset = 4090;
+    T_CHECK(t, hc_domctl(&w) < 0, "write across the end of the memory");
+    w.u.write_memory.gfn = ~0ull;
+    w.u.write_memory.offset = 0;
+    T_CHECK(t, hc_domctl(&w) < 0, "write at gfn ~0");
+    w.u.write_memory.gfn = 0;
+    w.u.write_memory.offset = 0;
+    w.u.write_memory.len = DOMCTL_WRITE_MAX + 1;
+    T_EQ(t, hc_domctl(&w), -HESTIA_E2BIG);
+    w.u.write_memory.len = 16;
+    w.u.write_memory.buf = BAD_PTR_HV;
+    T_EQ(t, hc_domctl(&w), -HESTIA_EFAULT);
+    /* start_vcpu: bad vcpu, start info beyond memory, entry outside the window. */
+    struct hestia_domctl sv = { .cmd = DOMCTL_start_vcpu,
+                                .interface_version = HESTIA_ABI_VERSION, .domid = dom };
+    sv.u.start_vcpu.vcpu = 5;
+    sv.u.start_vcpu.entry_va = virt_base + 0x100000;
+    sv.u.start_vcpu.stack_va = virt_base + 0x2000;
+    T_CHECK(t, hc_domctl(&sv) < 0, "start of vcpu 5");
+    sv.u.start_vcpu.vcpu = 0;
+    sv.u.start_vcpu.start_info_gfn = 64;
+    T_CHECK(t, hc_domctl(&sv) < 0, "start info beyond memory");
+    sv.u.start_vcpu.start_info_gfn = 1;
+    sv.u.start_vcpu.entry_va = BAD_PTR_HV & ~(uint64_t)0xfff;
+    T_CHECK(t, hc_domctl(&sv) < 0, "entry in the hypervisor");
+    /* Scheduler parameters. */
+    struct hestia_domctl sc = { .cmd = DOMCTL_sched_set, .interface_version = HESTIA_ABI_VERSION,
+                                .domid = dom };
+    sc.u.sched.weight = 0;
+    T_EQ(t, hc_domctl(&sc), -HESTIA_EINVAL);
+    sc.u.sched.weight = 700;
+    sc.u.sched.cap = 30;
+    T_EQ(t, hc_domctl(&sc), 0);
+    sc.cmd = DOMCTL_sched_get;
+    sc.u.sched.weight = sc.u.sched.cap = 0;
+    T_EQ(t, hc_domctl(&sc), 0);
+    T_CHECK(t, sc.u.sched.weight == 700 && sc.u.sched.cap == 30, "sched_get %u/%u",
+            sc.u.sched.weight, sc.u.sched.cap);
+    /* Pause/unpause state machine, then destroy. */
+    struct hestia_domctl pc = { .cmd = DOMCTL_pause, .interface_version = HESTIA_ABI_VERSION,
+                                .domid = dom };
+    T_EQ(t, hc_domctl(&pc), -HESTIA_EALREADY);
+    pc.cmd = DOMCTL_unpause;
+    T_EQ(t, hc_domctl(&pc), 0);
+    T_EQ(t, hc_domctl(&pc), -HESTIA_EALREADY);
+    pc.cmd = DOMCTL_pause;
+    T_EQ(t, hc_domctl(&pc), 0);
+    pc.domid = start_info->domid;
+    T_EQ(t, hc_domctl(&pc), -HESTIA_EINVAL);
+    pc.cmd = DOMCTL_destroy;
+    T_EQ(t, hc_domctl(&pc), -HESTIA_EINVAL);
+    pc.domid = dom;
+    T_EQ(t, hc_domctl(&pc), 0);
+    q.domid = dom;
+    long r = hc_domctl(&q);
+    T_CHECK(t, r < 0 || q.domid != dom, "destroyed domain still listed");
+    pc.domid = 999;
+    T_EQ(t, hc_domctl(&pc), -HESTIA_ESRCH);
+    pc.cmd = 99;
+    pc.domid = DOMID_SELF;
+    T_EQ(t, hc_domctl(&pc), -HESTIA_ENOSYS);
+}
+
 void selftest2_run(void)
 {
+    test_run("pv.domctl-ops", t_domctl_ops);
     test_run("pv.grant-setup", t_grant_setup);
     test_run("pv.grant-map", t_grant_map);
     test_run("pv.grant-copy", t_grant_copy);

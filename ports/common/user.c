@@ -9,6 +9,8 @@
 #define USER_STACK_PAGES 2
 #define KSTACK_PAGES 4
 
+void (*user_enter_hook)(struct hestia_trap_record *rec);
+
 struct utask {
     struct arch_ctx kctx;
     struct user_result *res;
@@ -75,6 +77,8 @@ long user_run_private(long (*fn)(long), long arg, uint64_t private_gfn, struct u
         rec.flags = TRAP_FLAG_FROM_USER | TRAP_FLAG_EVENTS_ENABLED;
         arch_user_context(&rec, user_va((void *)user_entry), USER_STACK_TOP - 64,
                           user_va((void *)fn), (uint64_t)arg);
+        if (user_enter_hook)
+            user_enter_hook(&rec);
         r = hc_vcpu(VCPUOP_enter_user, 0, (uintptr_t)&rec);
         /* Only an error comes back here. */
     } else {

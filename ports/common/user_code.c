@@ -64,13 +64,16 @@ UTEXT long user_priv(long arg)
 
 UTEXT long user_spin(long arg)
 {
-    volatile long x = 0;
-    for (long i = 0; i < arg; i++) {
+    /* Unsigned and halved before the multiply: exact modulo 2^32 on 32-bit arches too. */
+    volatile unsigned long x = 0;
+    unsigned long n = (unsigned long)arg;
+    for (unsigned long i = 0; i < n; i++) {
         x += i;
         if ((i & 0xffff) == 0)
             arch_usys(SYS_yield, 0, 0);
     }
-    return x == (arg * (arg - 1)) / 2 ? 0 : -1;
+    unsigned long sum = n % 2 ? n * ((n - 1) / 2) : (n / 2) * (n - 1);
+    return x == sum ? 0 : -1;
 }
 
 /* arg: an address in the hypervisor. */

@@ -152,13 +152,12 @@ arch_probe_invalid_op:
     PRIV priv_out, outb %al, $0x80
     PRIV priv_invlpg, invlpg (%rsp)
 
-/* long arch_probe_call(addr): call a wild address; the fixup pops the
- * return address (see probe_call_fixup in arch.c). */
+/* long arch_probe_call(addr): call addr and return its result, or -1 if
+ * the call faulted (arch_probe_fixup pops the return address). */
     .globl probe_call_asm
     .globl probe_call_return
 probe_call_asm:
     call *%rdi
-    xor %eax, %eax
     ret
 probe_call_return:
     mov $-1, %rax
@@ -177,6 +176,14 @@ arch_hypercall_wild_stack:
     mov %r12, %rsp
     pop %r12
     ret
+
+/* Position-independent code returning 7, copied by the exec tests. */
+    .globl arch_ret7_code
+    .globl arch_ret7_end
+arch_ret7_code:
+    mov $7, %eax
+    ret
+arch_ret7_end:
 
     .section .bss
     .balign 16

@@ -412,14 +412,22 @@ TEST_CASE(core_main_boots_dom0)
     CHECK(!d->ctl_paused);
 }
 
-TEST_CASE(core_main_without_dom0_panics)
+/* The boot self-check spins until time moves: let the host clock tick. */
+static void tick_then_main(void *arg)
+{
+    host_time_autostep(1);
+    core_main(arg);
+}
+
+TEST_CASE(core_main_without_dom0_runs_boot_check)
 {
     static struct hal_boot_info bi;
     host_boot_info(&bi);
     host_console_clear();
-    CHECK_EQ(h_catch(main_fn, &bi), HOST_JMP_EXIT);
-    CHECK(host_exit_status() != 0);
-    CHECK(strstr(host_console_output(), "PANIC") != NULL);
+    CHECK_EQ(h_catch(tick_then_main, &bi), HOST_JMP_EXIT);
+    CHECK_EQ(host_exit_status(), 0);
+    CHECK(strstr(host_console_output(), "TEST boot PASS") != NULL);
+    CHECK(strstr(host_console_output(), "HESTIA DONE 1 0") != NULL);
 }
 
 TEST_CASE(resume_arms_timer_for_scheduler)
@@ -490,4 +498,52 @@ TEST_CASE(per_domain_overhead_is_small)
     unsigned long per_domain_kib = (used - N) * 4 / N; /* minus each domain's own page */
     printf("  per-domain hypervisor memory: %lu KiB\n", per_domain_kib);
     CHECK(per_domain_kib <= 20);
+}
+
+/*
+ * Creation failing at every possible step (memory runs out after k frames)
+ * must undo exactly what it did.  Grabs all but k frames, tries, checks.
+ */
+TEST_CASE(create_failing_at_each_step_leaks_nothing)
+{
+    static mfn_t hold[HOST_RAM_FRAMES];
+    unsigned successes = 0, failures = 0;
+    unsigned long n = 0;
+    while (mm_free_frames() > 0) {
+        mfn_t m = frame_alloc();
+        REQUIRE(m != MFN_INVALID);
+        hold[n++] = m;
+    }
+    /* k frames free: k = 0, 1, 2, ... until creation succeeds a few times. */
+    for (unsigned k = 0; k < 24 && n; k++) {
+        unsigned long before = mm_free_frames();
+        struct domain *d = NULL;
+        int rc = domain_create(1, 2, false, &d);
+        if (rc == 0) {
+            successes++;
+            CHECK_EQ(domain_destroy(d), 0);
+        } else {
+            failures++;
+            CHECK_EQ(rc, -HESTIA_ENOMEM);
+        }
+        CHECK_EQ(mm_free_frames(), before);
+        CHECK_EQ(domain_count(), 0);
+        frame_free(hold[--n]);
+    }
+    while (n)
+        frame_free(hold[--n]);
+    CHECK(failures > 0);
+    CHECK(successes > 0);
+}
+
+TEST_CASE(core_main_boot_check_can_fail)
+{
+    static struct hal_boot_info bi;
+    host_boot_info(&bi);
+    host_console_clear();
+    /* Frozen clock: the check must notice and fail the run. */
+    CHECK_EQ(h_catch(main_fn, &bi), HOST_JMP_EXIT);
+    CHECK(host_exit_status() != 0);
+    CHECK(strstr(host_console_output(), "TEST boot FAIL time does not advance") != NULL);
+    CHECK(strstr(host_console_output(), "HESTIA DONE 0 1") != NULL);
 }

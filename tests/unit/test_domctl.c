@@ -450,3 +450,17 @@ TEST_CASE(full_cycle_many_domains_no_leak)
     CHECK_EQ(mm_free_frames(), before);
     CHECK_EQ(domain_count(), 1);
 }
+
+TEST_CASE(start_vcpu_unpopulated_start_info_refused_cleanly)
+{
+    setup();
+    hestia_domid_t id;
+    REQUIRE(create(16, 1, &id) == 0);
+    struct hal_guest_layout l;
+    hal_guest_layout(&l);
+    uint64_t e = l.virt_base + 0x1000;
+    /* gfn 20 is inside gfn_limit (32) but has no frame. */
+    CHECK_EQ(start(id, 0, e, e, 20), -HESTIA_EINVAL);
+    /* Nothing was mapped, so a correct retry works. */
+    CHECK_EQ(start(id, 0, e, e, 2), 0);
+}

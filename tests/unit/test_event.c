@@ -484,3 +484,95 @@ TEST_CASE(fresh_domain_is_cheap)
     CHECK_EQ(p, 1);
     CHECK_EQ(evtchn_ports_in_use(a.d), 1);
 }
+
+/* xorshift for the random-operation test (deterministic). */
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+static uint32_t rnd32(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return (uint32_t)(rng_state >> 16);
+}
+
+/* Every open port's state is consistent with its peer's, and in_use counts them. */
+static void check_invariants(struct ctx *z, struct ctx *all, unsigned n, unsigned *bad)
+{
+    for (unsigned i = 0; i < n; i++) {
+        unsigned open = 0;
+        for (evtchn_port_t p = 1; p < EVTCHN_MAX_PORTS; p++) {
+            struct evtchn_status st;
+            if (status(z, all[i].d->id, p, &st) != 0) {
+                (*bad)++;
+                continue;
+            }
+            if (st.status == EVTCHNSTAT_closed)
+                continue;
+            open++;
+            if (st.status > EVTCHNSTAT_ipi || st.vcpu >= HESTIA_MAX_VCPUS)
+                (*bad)++;
+            if (st.status == EVTCHNSTAT_interdomain) {
+                struct evtchn_status ps;
+                if (status(z, st.u.interdomain.dom, st.u.interdomain.port, &ps) != 0 ||
+                    ps.status != EVTCHNSTAT_interdomain || ps.u.interdomain.dom != all[i].d->id ||
+                    ps.u.interdomain.port != p)
+                    (*bad)++;
+            }
+        }
+        if (open != evtchn_ports_in_use(all[i].d))
+            (*bad)++;
+    }
+}
+
+TEST_CASE(random_operations_keep_invariants)
+{
+    struct ctx c[3] = {mk(true), mk(false), mk(false)};
+    hestia_domid_t ids[] = {DOMID_SELF, c[0].d->id, c[1].d->id, c[2].d->id, 999, DOMID_INVALID};
+    unsigned bad = 0, ok = 0;
+    for (unsigned i = 0; i < 6000; i++) {
+        struct ctx *x = &c[rnd32() % 3];
+        uint32_t r = rnd32();
+        /* Mostly plausible ports, sometimes anything. */
+        evtchn_port_t port = (r & 7) ? rnd32() % 40 : rnd32();
+        hestia_domid_t dom = ids[rnd32() % ARRAY_SIZE(ids)];
+        uint8_t raw[64];
+        for (unsigned k = 0; k < sizeof(raw); k++)
+            raw[k] = (uint8_t)rnd32();
+        long rc;
+        switch (rnd32() % 10) {
+        case 0: rc = alloc_unbound(x, dom, ids[rnd32() % ARRAY_SIZE(ids)], NULL); break;
+        case 1: rc = bind_inter(x, dom, port, NULL); break;
+        case 2: rc = bind_virq(x, rnd32() % 6, rnd32() % 3, NULL); break;
+        case 3: rc = bind_ipi(x, rnd32() % 3, NULL); break;
+        case 4: rc = port_op(x, EVTCHNOP_close, port); break;
+        case 5: rc = port_op(x, EVTCHNOP_send, port); break;
+        case 6: rc = port_op(x, EVTCHNOP_unmask, port); break;
+        case 7: {
+            struct evtchn_status st;
+            rc = status(x, dom, port, &st);
+            break;
+        }
+        case 8: rc = evop(x, rnd32() % 12, raw, sizeof(raw)); break; /* garbage struct */
+        default:
+            /* The guest flips its own bits at random, as a hostile one would. */
+            x->d->shared_info->evtchn_mask[rnd32() % 32] ^= rnd32();
+            x->v->info->evtchn_upcall_pending = 1;
+            rc = 0;
+            break;
+        }
+        if (rc == 0)
+            ok++;
+        else if (rc != -HESTIA_EBADF && rc != -HESTIA_EINVAL && rc != -HESTIA_EPERM &&
+                 rc != -HESTIA_ESRCH && rc != -HESTIA_EEXIST && rc != -HESTIA_ENOSPC &&
+                 rc != -HESTIA_ENOSYS)
+            bad++;
+        if (i % 1000 == 999)
+            check_invariants(&c[0], c, 3, &bad);
+    }
+    CHECK_EQ(bad, 0);
+    CHECK(ok > 1000); /* the mix really exercised the normal paths */
+    /* Tear one down in the middle of it all: peers stay consistent. */
+    REQUIRE(domain_destroy(c[2].d) == 0);
+    check_invariants(&c[0], c, 2, &bad);
+    CHECK_EQ(bad, 0);
+}

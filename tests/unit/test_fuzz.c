@@ -93,6 +93,15 @@ static void fuzz(struct target *t, struct target *peer, unsigned rounds, bool al
     for (unsigned i = 0; i < rounds; i++) {
         if (i % 16 == 0)
             scribble(t, peer);
+        if (i % 50 == 49) {
+            /* Let time pass and the run loop work: timers fire, upcalls get injected. */
+            host_time_advance(rnd() % 20000000);
+            h_resume(NULL);
+        }
+        if (!t->d->privileged && rnd() % 200 == 0) {
+            /* A guest exception now and then (may crash the domU: that is allowed; dom0's would end the run). */
+            core_guest_trap(v, (unsigned)(rnd() % 20), (unsigned)rnd(), rnd(), pick_arg(t, peer));
+        }
         unsigned long nr = rnd() % (HYPERCALL_COUNT + 2);
         uint64_t a[5];
         for (unsigned k = 0; k < 5; k++)
@@ -148,6 +157,13 @@ static void run_domu_fuzz(uint64_t seed)
     for (unsigned r = 0; r < 8; r++) {
         fuzz(&a, &b, 1000, true);
         fuzz(&b, &a, 1000, true);
+    }
+    /* Shutdown must have stopped them from being scheduled. */
+    for (unsigned r = 0; r < 5; r++) {
+        struct vcpu *cur = NULL;
+        if (h_resume(&cur) == HOST_JMP_RUN)
+            CHECK(!cur->domain->is_shutdown);
+        host_time_advance(SCHED_SLICE_NS);
     }
     print_stats();
     CHECK_EQ(domain_destroy(a.d), 0);

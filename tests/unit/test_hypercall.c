@@ -361,3 +361,19 @@ TEST_CASE(guest_copy_sees_current_user_space)
     CHECK_EQ(call(HYPERCALL_mmu_op, p, 1, 0), 0);
     CHECK_EQ(hal_copy_to_guest(vc, 0x10000000, "user", 4), -HESTIA_EFAULT);
 }
+
+TEST_CASE(core_hypercall_from_user_mode_is_a_syscall)
+{
+    setup();
+    struct hestia_callbacks cb = {0x1100, 0x1200, 0x1300, 0x8000};
+    guest_va_t p = h_put(dom, &cb, sizeof(cb));
+    REQUIRE(call(HYPERCALL_set_callbacks, p, 0, 0) == 0);
+    struct hal_vcpu *hv = core_vcpu_hal(vc);
+    hv->regs[HOST_REG_MODE] = HOST_MODE_USER;
+    hv->regs[HOST_REG_RESULT] = 77;
+    uint64_t args[5] = {VERSION_abi, 0, 0, 0, 0};
+    core_hypercall(vc, HYPERCALL_version, args);
+    CHECK_EQ(hv->regs[HOST_REG_PC], 0x1300);
+    CHECK_EQ(vc->info->trap.kind, HESTIA_TRAP_SYSCALL);
+    CHECK_EQ(vc->info->trap.regs[HOST_REG_RESULT], 77); /* not clobbered */
+}

@@ -504,3 +504,212 @@ TEST_CASE(two_cpus_cap_spans_vcpus)
     CHECK_EQ(sched_set_params(d, 256, 201), -HESTIA_EINVAL);
     CHECK_EQ(sched_set_params(d, 256, 200), 0);
 }
+
+TEST_CASE(waking_vcpu_preempts_cpu_hog)
+{
+    /*
+     * An I/O-like domain (wakes every 5 ms on its timer, runs 100 us,
+     * blocks) next to a CPU hog: it keeps credit while the hog burns its
+     * own, so each wake-up runs at once instead of after the hog's slice.
+     */
+    struct domain *hog = h_domain(64, false), *io = h_domain(64, false);
+    struct vcpu *iv = h_vcpu(io), *got = NULL;
+    REQUIRE(evtchn_bind_virq_internal(io, VIRQ_TIMER, 0) > 0);
+    run_for(100 * MS); /* both busy for a while: credit history */
+    uint64_t worst = 0, hog0 = 0, io0 = 0;
+    unsigned wakeups = 0;
+    for (unsigned k = 0; k < 100; k++) {
+        /* io is entered here: it works, arms its timer, blocks. */
+        while (h_resume(&got) == HOST_JMP_RUN && got != iv) {
+            uint64_t dl = host_timer_deadline();
+            REQUIRE(dl > hal_time_ns());
+            host_time_advance(dl - hal_time_ns());
+        }
+        REQUIRE(got == iv);
+        /* The guest handles its timer event: clear what the upcall reported. */
+        iv->info->evtchn_upcall_pending = 0;
+        iv->info->evtchn_pending_sel = 0;
+        memset(io->shared_info->evtchn_pending, 0, sizeof(io->shared_info->evtchn_pending));
+        host_time_advance(100000);
+        uint64_t t = hal_time_ns() + 5 * MS + k * 1000;
+        REQUIRE(h_call(iv, HYPERCALL_set_timer, (uint32_t)t, t >> 32, 0, 0, 0) == 0);
+        REQUIRE(h_call(iv, HYPERCALL_sched_op, SCHEDOP_block, 0, 0, 0, 0) == 0);
+        /* The hog runs until io's timer; io must be entered exactly then. */
+        for (;;) {
+            REQUIRE(h_resume(&got) == HOST_JMP_RUN);
+            if (got == iv)
+                break;
+            uint64_t dl = host_timer_deadline();
+            REQUIRE(dl > hal_time_ns());
+            host_time_advance(dl - hal_time_ns());
+        }
+        uint64_t lat = hal_time_ns() - t;
+        /* The first wake-up may come before io has any credit (equal history). */
+        if (k >= 2)
+            worst = lat > worst ? lat : worst;
+        if (k == 1) {
+            hog0 = sched_domain_runtime(hog);
+            io0 = sched_domain_runtime(io);
+        }
+        wakeups++;
+    }
+    CHECK_EQ(wakeups, 100);
+    CHECK_EQ(worst, 0);
+    /* ...and it did not get more than it used: the hog still has ~98% of the CPU. */
+    uint64_t dh = sched_domain_runtime(hog) - hog0, di = sched_domain_runtime(io) - io0;
+    CHECK(dh > di * 30);
+    CHECK(dh + di >= 98 * 5 * MS - MS);
+}
+
+/*
+ * Run for `total` with iv behaving like an I/O domain: each time it is
+ * entered it works `work` ns, arms its timer `period` ahead and blocks.
+ * Everything else entered just runs until the next deadline.
+ */
+static void run_with_io(struct vcpu *iv, uint64_t total, uint64_t work, uint64_t period)
+{
+    uint64_t end = hal_time_ns() + total;
+    struct domain *io = iv->domain;
+    while (hal_time_ns() < end) {
+        struct vcpu *got = NULL;
+        REQUIRE(h_resume(&got) == HOST_JMP_RUN);
+        uint64_t now = hal_time_ns(), dl = host_timer_deadline();
+        REQUIRE(dl > now);
+        if (got == iv) {
+            iv->info->evtchn_upcall_pending = 0;
+            iv->info->evtchn_pending_sel = 0;
+            memset(io->shared_info->evtchn_pending, 0, sizeof(io->shared_info->evtchn_pending));
+            host_time_advance(MIN(work, dl - now));
+            uint64_t t = hal_time_ns() + period;
+            REQUIRE(h_call(iv, HYPERCALL_set_timer, (uint32_t)t, t >> 32, 0, 0, 0) == 0);
+            REQUIRE(h_call(iv, HYPERCALL_sched_op, SCHEDOP_block, 0, 0, 0, 0) == 0);
+        } else {
+            host_time_advance(MIN(dl, end) - now);
+        }
+    }
+    struct vcpu *got = NULL;
+    (void)h_resume(&got);
+}
+
+TEST_CASE(light_domain_does_not_dilute_weights)
+{
+    /* A mostly idle domain's unused share goes to the busy ones, by weight. */
+    struct domain *a = dom_weight(256, 0), *b = dom_weight(512, 0), *io = dom_weight(256, 0);
+    REQUIRE(evtchn_bind_virq_internal(io, VIRQ_TIMER, 0) > 0);
+    run_with_io(h_vcpu(io), 6000 * MS, 100000, 5 * MS);
+    double ra = (double)sched_domain_runtime(a), rb = (double)sched_domain_runtime(b);
+    double ri = (double)sched_domain_runtime(io);
+    CHECK(ri < 0.03 * 6000 * MS);
+    CHECK_SHARE(rb / ra, 2.0);
+}
+
+/* A guest that works `work` ns each time it is entered, then sleeps `period` (0: a hog). */
+struct actor {
+    struct vcpu *v;
+    uint64_t work, period;
+    uint64_t wake_at;  /* when its timer was due, 0 = not sleeping */
+    uint64_t worst;    /* worst wake-up latency seen */
+};
+
+static void run_actors(struct actor *a, unsigned n, uint64_t total)
+{
+    uint64_t end = hal_time_ns() + total;
+    while (hal_time_ns() < end) {
+        struct vcpu *got = NULL;
+        REQUIRE(h_resume(&got) == HOST_JMP_RUN);
+        uint64_t now = hal_time_ns(), dl = host_timer_deadline();
+        REQUIRE(dl > now);
+        struct actor *x = NULL;
+        for (unsigned i = 0; i < n; i++)
+            if (a[i].v == got)
+                x = &a[i];
+        if (!x || !x->period) {
+            host_time_advance(MIN(dl, end) - now);
+            continue;
+        }
+        if (x->wake_at) {
+            uint64_t lat = now - x->wake_at;
+            x->worst = lat > x->worst ? lat : x->worst;
+            x->wake_at = 0;
+        }
+        struct domain *d = got->domain;
+        got->info->evtchn_upcall_pending = 0;
+        got->info->evtchn_pending_sel = 0;
+        memset(d->shared_info->evtchn_pending, 0, sizeof(d->shared_info->evtchn_pending));
+        host_time_advance(MIN(x->work, dl - now));
+        uint64_t t = hal_time_ns() + x->period;
+        REQUIRE(h_call(got, HYPERCALL_set_timer, (uint32_t)t, t >> 32, 0, 0, 0) == 0);
+        REQUIRE(h_call(got, HYPERCALL_sched_op, SCHEDOP_block, 0, 0, 0, 0) == 0);
+        x->wake_at = t;
+    }
+    struct vcpu *got = NULL;
+    (void)h_resume(&got);
+}
+
+TEST_CASE(woken_vcpu_boosted_past_bursting_domain)
+{
+    /*
+     * b idles for a while (banking credit), then turns into a hog: for a
+     * while it runs UNDER.  io, woken by its timer with credit left, is
+     * boosted past it instead of waiting for the end of b's slice.
+     */
+    struct domain *b = h_domain(64, false), *io = h_domain(64, false);
+    REQUIRE(evtchn_bind_virq_internal(b, VIRQ_TIMER, 0) > 0);
+    REQUIRE(evtchn_bind_virq_internal(io, VIRQ_TIMER, 0) > 0);
+    struct actor a[2] = {{.v = h_vcpu(b), .work = 100000, .period = 5 * MS},
+                         {.v = h_vcpu(io), .work = 50000, .period = 3 * MS + 77777}};
+    run_actors(a, 2, 300 * MS);
+    CHECK_EQ(a[1].worst, 0); /* nobody competes yet */
+    a[0].period = 0;         /* b turns into a hog */
+    a[1].worst = 0;
+    uint64_t b0 = sched_domain_runtime(b);
+    run_actors(a, 2, 300 * MS);
+    CHECK_EQ(a[1].worst, 0);
+    CHECK(sched_domain_runtime(b) - b0 > 280 * MS);
+}
+
+TEST_CASE(random_sched_ops_are_harmless)
+{
+    /* Garbage commands and arguments: errors or harmless sleeps, never a crash. */
+    struct domain *a = h_domain(64, false), *b = h_domain(64, false);
+    struct vcpu *v = h_vcpu(a);
+    guest_va_t buf = h_buf(a, HAL_PAGE_SIZE);
+    uint64_t x = 0x2545f4914f6cdd1dull;
+    unsigned errors = 0, unexpected = 0;
+    for (unsigned i = 0; i < 3000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        uint8_t raw[HAL_PAGE_SIZE / 16];
+        for (unsigned k = 0; k < sizeof(raw); k++)
+            raw[k] = (uint8_t)(x >> (k % 57));
+        struct sched_poll *p = (struct sched_poll *)raw;
+        p->ports = (x & 1) ? buf + 64 : x;
+        p->nr_ports = (x >> 8) % 200;
+        p->timeout_ns = (x & 2) ? hal_time_ns() + (x >> 40) % MS : 0;
+        h_write(a, buf, raw, sizeof(raw));
+        uint64_t cmd = (x >> 20) % 6 == 5 ? x : (x >> 20) % 6;
+        if (cmd == SCHEDOP_shutdown)
+            cmd = SCHEDOP_yield; /* keep the domain alive */
+        long rc = h_call(v, HYPERCALL_sched_op, cmd, (x & 4) ? buf : x >> 3, 0, 0, 0);
+        if (rc != 0)
+            errors++;
+        if (rc != 0 && rc != -HESTIA_EINVAL && rc != -HESTIA_EFAULT && rc != -HESTIA_ENOSYS)
+            unexpected++;
+        /* Whatever happened, an event or a bit of time gets it going again. */
+        if (v->state == VCPU_BLOCKED) {
+            evtchn_send_virq(v, VIRQ_DEBUG); /* not bound: nothing */
+            v->info->evtchn_upcall_pending = 1;
+            vcpu_kick(v);
+            v->info->evtchn_upcall_pending = 0;
+        }
+        CHECK(v->state != VCPU_BLOCKED);
+        CHECK_EQ(v->nr_poll_ports, 0);
+        CHECK_EQ(v->poll_deadline_ns, 0);
+        run_for(MS / 4);
+    }
+    CHECK_EQ(unexpected, 0);
+    CHECK(errors > 100 && errors < 2900);
+    CHECK(sched_domain_runtime(b) > 0);
+    CHECK(sched_domain_runtime(a) > 0);
+}

@@ -49,156 +49,20 @@ static int ld_kind_of(unsigned x6)
 	return k[g];
 }
 
-static const char *hint_name(unsigned h, int store)
+/* Locality hint completer.  Besides .nt1/.nta, binutils 2.40 prints the
+ * newer three-bit hints as .d1-.d7: the third bit is the top bit of the
+ * register field the form leaves unused (ext).  kind: 0 load, 1 store,
+ * 2 lfetch. */
+static const char *hint_name(unsigned h, int kind, unsigned ext)
 {
-	static const char *ld[] = { "", ".nt1", ".nt2", ".nta" };
+	static const char *ld[] = { "", ".nt1", ".d2", ".nta" };
+	static const char *st[] = { "", ".d1", ".d2", ".nta" };
+	static const char *lf[] = { "", ".nt1", ".nt2", ".nta" };
+	static const char *d[] = { ".d4", ".d5", ".d6", ".d7" };
 
-	if (store)
-		return h == 3 ? ".nta" : "";
-	return ld[h];
-}
-
-/* A-unit: opcodes 8, 9, 0xc, 0xd, 0xe (shared by M and I slots). */
-void decode_a(uint64_t x, uint64_t ip, struct insn *in, char *t)
-{
-	unsigned op = F(x, 37, 4);
-	unsigned r1 = F(x, 6, 7), r2 = F(x, 13, 7), r3 = F(x, 20, 7);
-	static const char *lname[] = { "and", "andcm", "or", "xor" };
-
-	(void)ip;
-	in->r1 = r1;
-	in->r2 = r2;
-	in->r3 = r3;
-	if (op == 8) {
-		unsigned x2a = F(x, 34, 2), ve = F(x, 33, 1), x4 = F(x, 29, 4), x2b = F(x, 27, 2);
-
-		if (ve)
-			goto bad;
-		if (x2a == 2 || x2a == 3) {
-			int64_t imm = sext((uint64_t)F(x, 36, 1) << 13 | F(x, 27, 6) << 7 | F(x, 13, 7), 14);
-
-			in->imm = imm;
-			in->op = x2a == 2 ? OP_ADDI : OP_ADDP4I;
-			if (x2a == 2 && imm == 0)
-				tprint(t, "mov r%u=r%u", r1, r3);
-			else
-				tprint(t, "%s r%u=%lld,r%u", x2a == 2 ? "adds" : "addp4", r1,
-				       (long long)imm, r3);
-			return;
-		}
-		if (x2a != 0)
-			goto bad;
-		{
-			int64_t imm8 = sext((uint64_t)F(x, 36, 1) << 7 | F(x, 13, 7), 8);
-
-			switch (x4) {
-			case 0:
-				if (x2b > 1)
-					goto bad;
-				in->op = x2b ? OP_ADD1 : OP_ADD;
-				tprint(t, x2b ? "add r%u=r%u,r%u,1" : "add r%u=r%u,r%u", r1, r2, r3);
-				return;
-			case 1:
-				if (x2b > 1)
-					goto bad;
-				in->op = x2b ? OP_SUB : OP_SUB1;
-				tprint(t, x2b ? "sub r%u=r%u,r%u" : "sub r%u=r%u,r%u,1", r1, r2, r3);
-				return;
-			case 2:
-				if (x2b)
-					goto bad;
-				in->op = OP_ADDP4;
-				tprint(t, "addp4 r%u=r%u,r%u", r1, r2, r3);
-				return;
-			case 3:
-				in->op = OP_AND + x2b;
-				tprint(t, "%s r%u=r%u,r%u", lname[x2b], r1, r2, r3);
-				return;
-			case 4:
-			case 6:
-				in->op = x4 == 4 ? OP_SHLADD : OP_SHLADDP4;
-				in->c1 = x2b + 1;
-				tprint(t, "%s r%u=r%u,%u,r%u", x4 == 4 ? "shladd" : "shladdp4", r1, r2,
-				       x2b + 1, r3);
-				return;
-			case 9:
-				if (x2b != 1)
-					goto bad;
-				in->op = OP_SUBI;
-				in->imm = imm8;
-				tprint(t, "sub r%u=%lld,r%u", r1, (long long)imm8, r3);
-				return;
-			case 0xb:
-				in->op = OP_ANDI + x2b;
-				in->imm = imm8;
-				tprint(t, "%s r%u=%lld,r%u", lname[x2b], r1, (long long)imm8, r3);
-				return;
-			}
-		}
-		goto bad;
-	}
-	if (op == 9) {
-		int64_t imm = sext((uint64_t)F(x, 36, 1) << 21 | (uint64_t)F(x, 22, 5) << 16 |
-				   F(x, 27, 9) << 7 | F(x, 13, 7), 22);
-
-		in->op = OP_ADDI;
-		in->r3 = F(x, 20, 2);
-		in->imm = imm;
-		if (in->r3 == 0)
-			tprint(t, "mov r%u=%lld", r1, (long long)imm);
-		else
-			tprint(t, "addl r%u=%lld,r%u", r1, (long long)imm, in->r3);
-		return;
-	}
-	if (op >= 0xc && op <= 0xe) {
-		unsigned x2 = F(x, 34, 2), tb = F(x, 36, 1), ta = F(x, 33, 1), c = F(x, 12, 1);
-		unsigned p1 = F(x, 6, 6), p2 = F(x, 27, 6);
-		static const unsigned base_rel[3] = { REL_LT, REL_LTU, REL_EQ };
-		static const unsigned ctype_t[3] = { CT_AND, CT_OR, CT_ORANDCM };
-		static const char *ct_name[] = { "", ".unc", ".and", ".or", ".or.andcm" };
-		static const char *rel_name[] = { "eq", "ne", "lt", "le", "gt", "ge", "ltu" };
-		unsigned rel, ct;
-		int is4 = x2 & 1, imm = x2 >= 2;
-
-		in->op = OP_CMP;
-		in->p1 = p1;
-		in->p2 = p2;
-		in->flags = (is4 ? FL_CMP4 : 0) | (imm ? FL_IMM : 0);
-		if (imm) {
-			in->imm = sext((uint64_t)tb << 7 | F(x, 13, 7), 8);
-			tb = 0;
-		}
-		if (!tb) {
-			if (!ta) {
-				rel = base_rel[op - 0xc];
-				ct = c ? CT_UNC : CT_NONE;
-			} else {
-				rel = c ? REL_NE : REL_EQ;
-				ct = ctype_t[op - 0xc];
-			}
-		} else {
-			static const unsigned zr[4] = { REL_GT, REL_LE, REL_GE, REL_LT };
-
-			if (r2 != 0)
-				goto bad;
-			in->flags |= FL_ZERO;
-			rel = zr[ta << 1 | c];
-			ct = ctype_t[op - 0xc];
-		}
-		in->c1 = rel;
-		in->c2 = ct;
-		if (ct == CT_UNC)
-			in->flags |= FL_UNC;
-		if (imm)
-			tprint(t, "cmp%s.%s%s p%u,p%u=%lld,r%u", is4 ? "4" : "", rel_name[rel],
-			       ct_name[ct], p1, p2, (long long)in->imm, r3);
-		else
-			tprint(t, "cmp%s.%s%s p%u,p%u=r%u,r%u", is4 ? "4" : "", rel_name[rel],
-			       ct_name[ct], p1, p2, r2, r3);
-		return;
-	}
-bad:
-	unimpl(in, t, "A", x);
+	if (ext)
+		return d[h & 3];
+	return (kind == 0 ? ld : kind == 1 ? st : lf)[h & 3];
 }
 
 static void decode_ld(uint64_t x, struct insn *in, char *t, unsigned opc)
@@ -206,6 +70,7 @@ static void decode_ld(uint64_t x, struct insn *in, char *t, unsigned opc)
 	unsigned m = F(x, 36, 1), xb = F(x, 27, 1), x6 = F(x, 30, 6), hint = F(x, 28, 2);
 	unsigned r1 = F(x, 6, 7), r2 = F(x, 13, 7), r3 = F(x, 20, 7);
 	char inc[32] = "";
+	int noinc = opc == 4 || opc == 6 ? !m : 0;
 
 	in->r1 = r1;
 	in->r2 = r2;
@@ -223,20 +88,25 @@ static void decode_ld(uint64_t x, struct insn *in, char *t, unsigned opc)
 	} else if (m) {
 		goto bad;
 	}
+	/* the newer hints (.d1/.d2) exist only in the forms without update */
+	if (!noinc && ((x6 >= 0x30 && (hint == 1 || hint == 2)) || (x6 < 0x30 && hint == 2)))
+		goto bad;
 	if (opc == 4 && xb) {
 		/* semaphores and getf */
+		if (hint == 2)
+			goto bad;
 		unsigned sz = 1u << (x6 & 3);
 
 		in->sz = sz;
 		if (x6 <= 0x07) {
 			in->op = OP_CMPXCHG;
 			tprint(t, "cmpxchg%u.%s%s r%u=[r%u],r%u,ar.ccv", sz, x6 & 4 ? "rel" : "acq",
-			       hint_name(hint, 0), r1, r3, r2);
+			       hint_name(hint, 0, 0), r1, r3, r2);
 			return;
 		}
 		if (x6 <= 0x0b) {
 			in->op = OP_XCHG;
-			tprint(t, "xchg%u%s r%u=[r%u],r%u", sz, hint_name(hint, 0), r1, r3, r2);
+			tprint(t, "xchg%u%s r%u=[r%u],r%u", sz, hint_name(hint, 0, 0), r1, r3, r2);
 			return;
 		}
 		if (x6 == 0x12 || x6 == 0x13 || x6 == 0x16 || x6 == 0x17) {
@@ -249,7 +119,7 @@ static void decode_ld(uint64_t x, struct insn *in, char *t, unsigned opc)
 			in->sz = x6 & 1 ? 8 : 4;
 			in->imm = v;
 			tprint(t, "fetchadd%u.%s%s r%u=[r%u],%d", in->sz, x6 & 4 ? "rel" : "acq",
-			       hint_name(hint, 0), r1, r3, v);
+			       hint_name(hint, 0, 0), r1, r3, v);
 			return;
 		}
 		if (x6 >= 0x1c && x6 <= 0x1f) {
@@ -273,7 +143,7 @@ static void decode_ld(uint64_t x, struct insn *in, char *t, unsigned opc)
 		if (x6 == 0x3b)
 			in->flags |= FL_SPILL;
 		tprint(t, "st%u%s%s [r%u]=r%u%s", in->sz,
-		       x6 == 0x3b ? ".spill" : (x6 & 4 ? ".rel" : ""), hint_name(hint, 1), r3, r2, inc);
+		       x6 == 0x3b ? ".spill" : (x6 & 4 ? ".rel" : ""), hint_name(hint, 1, noinc ? F(x, 12, 1) : 0), r3, r2, inc);
 		return;
 	}
 	{
@@ -286,7 +156,8 @@ static void decode_ld(uint64_t x, struct insn *in, char *t, unsigned opc)
 		in->c2 = k;
 		if (k == LK_FILL)
 			in->flags |= FL_SPILL;
-		tprint(t, "ld%u%s%s r%u=[r%u]%s", in->sz, ld_kind[k], hint_name(hint, 0), r1, r3, inc);
+		tprint(t, "ld%u%s%s r%u=[r%u]%s", in->sz, ld_kind[k], hint_name(hint, 0, noinc ? F(x, 19, 1) : 0),
+		       r1, r3, inc);
 		return;
 	}
 bad:
@@ -301,6 +172,7 @@ static void decode_fldst(uint64_t x, struct insn *in, char *t, unsigned opc)
 	unsigned m = F(x, 36, 1), xb = F(x, 27, 1), x6 = F(x, 30, 6), hint = F(x, 28, 2);
 	unsigned r1 = F(x, 6, 7), r2 = F(x, 13, 7), r3 = F(x, 20, 7);
 	char inc[32] = "";
+	int noinc = opc == 4 || opc == 6 ? !m : 0;
 
 	in->r1 = r1;
 	in->r2 = r2;
@@ -317,6 +189,9 @@ static void decode_fldst(uint64_t x, struct insn *in, char *t, unsigned opc)
 		in->flags = INC_REG;
 		snprintf(inc, sizeof(inc), ",r%u", r2);
 	}
+	if (!noinc && !(x6 >= 0x2c && x6 <= 0x2f) &&
+	    ((x6 >= 0x30 && (hint == 1 || hint == 2)) || (x6 < 0x30 && hint == 2)))
+		goto bad; /* .d1/.d2 hints only without update */
 	if (xb) {
 		if (!m && x6 >= 0x1c && x6 <= 0x1f) {
 			static const char *sn[] = { "sig", "exp", "s", "d" };
@@ -327,6 +202,8 @@ static void decode_fldst(uint64_t x, struct insn *in, char *t, unsigned opc)
 			return;
 		}
 		/* load pair: f1, f2 = [r3] (, post-increment by the pair size) */
+		if (hint == 2)
+			goto bad;
 		{
 			int k = ld_kind_of(x6);
 
@@ -343,16 +220,19 @@ static void decode_fldst(uint64_t x, struct insn *in, char *t, unsigned opc)
 				snprintf(inc, sizeof(inc), ",%lld", (long long)in->imm);
 			}
 			tprint(t, "ldfp%s%s%s f%u,f%u=[r%u]%s", fty[x6 & 3], ld_kind[k],
-			       hint_name(hint, 0), r1, r2, r3, inc);
+			       hint_name(hint, 0, 0), r1, r2, r3, inc);
 			return;
 		}
 	}
 	if (x6 >= 0x2c && x6 <= 0x2f) {
 		static const char *lf[] = { "", ".excl", ".fault", ".fault.excl" };
 
+		if (opc == 6 && !m && F(x, 13, 7))
+			goto bad; /* lfetch.count (Itanium 9500) is not modelled */
+
 		in->op = OP_LFETCH;
 		in->c1 = x6 & 2; /* .fault */
-		tprint(t, "lfetch%s%s [r%u]%s", lf[x6 - 0x2c], hint_name(hint, 0), r3, inc);
+		tprint(t, "lfetch%s%s [r%u]%s", lf[x6 - 0x2c], hint_name(hint, 2, F(x, 12, 1)), r3, inc);
 		return;
 	}
 	if (x6 >= 0x30) {
@@ -365,9 +245,10 @@ static void decode_fldst(uint64_t x, struct insn *in, char *t, unsigned opc)
 		if (x6 == 0x3b)
 			in->flags |= FL_SPILL;
 		if (x6 == 0x3b)
-			tprint(t, "stf.spill%s [r%u]=f%u%s", hint_name(hint, 1), r3, r2, inc);
+			tprint(t, "stf.spill%s [r%u]=f%u%s", hint_name(hint, 1, noinc ? F(x, 12, 1) : 0), r3, r2, inc);
 		else
-			tprint(t, "stf%s%s [r%u]=f%u%s", fty[x6 & 3], hint_name(hint, 1), r3, r2, inc);
+			tprint(t, "stf%s%s [r%u]=f%u%s", fty[x6 & 3], hint_name(hint, 1, noinc ? F(x, 12, 1) : 0), r3, r2,
+			       inc);
 		return;
 	}
 	{
@@ -380,9 +261,10 @@ static void decode_fldst(uint64_t x, struct insn *in, char *t, unsigned opc)
 		in->c2 = k;
 		if (k == LK_FILL) {
 			in->flags |= FL_SPILL;
-			tprint(t, "ldf.fill%s f%u=[r%u]%s", hint_name(hint, 0), r1, r3, inc);
+			tprint(t, "ldf.fill%s f%u=[r%u]%s", hint_name(hint, 0, noinc ? F(x, 19, 1) : 0), r1, r3, inc);
 		} else {
-			tprint(t, "ldf%s%s%s f%u=[r%u]%s", fty[x6 & 3], ld_kind[k], hint_name(hint, 0),
+			tprint(t, "ldf%s%s%s f%u=[r%u]%s", fty[x6 & 3], ld_kind[k],
+			       hint_name(hint, 0, noinc ? F(x, 19, 1) : 0),
 			       r1, r3, inc);
 		}
 		return;
@@ -426,6 +308,8 @@ static void decode_msys0(uint64_t x, uint64_t ip, struct insn *in, char *t)
 		in->op = x4 ? OP_NOP : OP_BREAK;
 		in->imm = (int64_t)((uint64_t)F(x, 36, 1) << 20 | F(x, 6, 20));
 		if (x4 && F(x, 26, 1)) {
+			if (in->imm > 63)
+				goto bad; /* hint immediates are 6 bits */
 			tprint(t, "hint.m 0x%llx", (unsigned long long)in->imm);
 			return;
 		}
@@ -648,9 +532,11 @@ static void decode_i0(uint64_t x, uint64_t ip, struct insn *in, char *t)
 		static const char *whn[] = { ".sptk", "", ".dptk", ".wh3" };
 		uint64_t tag = ip + (uint64_t)(sext(F(x, 24, 9), 9) * 16);
 
+		if (wh == 3)
+			goto bad;
 		in->op = OP_MOV_TO_BR;
 		in->r1 = F(x, 6, 3);
-		if (!xr && !ih && wh == 1 && F(x, 24, 9) == 0) {
+		if (!xr && !ih && wh == 1) {
 			tprint(t, "mov b%u=r%u", in->r1, r2);
 			return;
 		}
@@ -809,6 +695,8 @@ static void decode_i7(uint64_t x, struct insn *in, char *t)
 	in->r3 = r3;
 	if (ve)
 		goto bad;
+	if (k != 0xc0 && k != 0xc8 && k != 0xc1 && decode_mm_i(x, in, t))
+		return;
 	switch (k) {
 	case 0xc0: in->op = OP_SHRU; tprint(t, "shr.u r%u=r%u,r%u", r1, r3, r2); return;
 	case 0xc8: in->op = OP_SHR; tprint(t, "shr r%u=r%u,r%u", r1, r3, r2); return;

@@ -89,7 +89,7 @@ void decode_b(uint64_t x, uint64_t ip, struct insn *in, char *t)
 			tprint(t, "nop.b 0x%llx", (unsigned long long)in->imm);
 			return;
 		}
-		if (x6 == 0x10 || x6 == 0x11) {
+		if ((x6 == 0x10 || x6 == 0x11) && !F(x, 0, 3) && !F(x, 5, 1) && !F(x, 16, 11)) {
 			uint64_t tag = ip + (uint64_t)(sext((uint64_t)F(x, 33, 2) << 7 | F(x, 6, 7), 9) * 16);
 			unsigned whb = F(x, 3, 2);
 
@@ -170,8 +170,17 @@ void decode_f(uint64_t x, uint64_t ip, struct insn *in, char *t)
 		unsigned k = (op - 8) >> 1, dbl = op & 1;
 		const char *pc;
 
-		if (dbl && xa)
-			goto bad; /* fpma etc: parallel FP not modelled */
+		if (dbl && xa) {
+			/* parallel FP: decoded for the disassembler, not executed */
+			static const char *pn[3] = { "fpma", "fpms", "fpnma" };
+
+			in->op = OP_UNIMPL;
+			if (k != 1 && f2 == 0)
+				tprint(t, "%s%s f%u=f%u,f%u", k ? "fpnmpy" : "fpmpy", sfn[sf], f1, f3, f4);
+			else
+				tprint(t, "%s%s f%u=f%u,f%u,f%u", pn[k], sfn[sf], f1, f3, f4, f2);
+			return;
+		}
 		in->op = ops[k];
 		in->c1 = dbl ? 2 : xa ? 1 : 0;
 		pc = dbl ? ".d" : xa ? ".s" : "";
@@ -226,8 +235,8 @@ void decode_f(uint64_t x, uint64_t ip, struct insn *in, char *t)
 		in->op = OP_FCLASS;
 		in->p1 = F(x, 6, 6);
 		in->p2 = F(x, 27, 6);
-		/* fclass9 = fc2 (bits 33-34) : fclass7c (bits 20-26) */
-		fc = F(x, 33, 2) << 7 | F(x, 20, 7);
+		/* fclass9 = fclass7c (bits 20-26) : fc2 (bits 33-34) */
+		fc = F(x, 20, 7) << 2 | F(x, 33, 2);
 		in->imm = fc;
 		in->flags = F(x, 12, 1) ? FL_UNC : 0;
 		tprint(t, "fclass.m%s p%u,p%u=f%u,0x%x", F(x, 12, 1) ? ".unc" : "", in->p1, in->p2, f2, fc);
@@ -260,8 +269,8 @@ void decode_f(uint64_t x, uint64_t ip, struct insn *in, char *t)
 			return;
 		case 0x04:
 			in->op = OP_FSETC;
-			in->imm = F(x, 6, 7) | F(x, 13, 7) << 7;
-			tprint(t, "fsetc%s 0x%x,0x%x", sfn[sf], F(x, 6, 7), F(x, 13, 7));
+			in->imm = F(x, 13, 7) | F(x, 20, 7) << 7; /* amask7, omask7 */
+			tprint(t, "fsetc%s 0x%x,0x%x", sfn[sf], F(x, 13, 7), F(x, 20, 7));
 			return;
 		case 0x05: in->op = OP_FCLRF; tprint(t, "fclrf%s", sfn[sf]); return;
 		case 0x08:
@@ -408,6 +417,27 @@ int tmpl_units(unsigned t, enum unit u[3])
 	return stop;
 }
 
+int writes_r1(unsigned op)
+{
+	switch (op) {
+	case OP_CMP: case OP_TBIT: case OP_TNAT: case OP_MOV_TO_BR: case OP_MOV_TO_PR:
+	case OP_MOV_TO_PR_ROT: case OP_MOV_TO_AR: case OP_MOV_TO_ARI: case OP_CHK_S:
+		return 0;
+	}
+	if (op >= OP_ADD && op <= OP_MOV_FROM_AR)
+		return 1;
+	switch (op) {
+	case OP_LD: case OP_GETF: case OP_CMPXCHG: case OP_XCHG: case OP_FETCHADD:
+	case OP_ALLOC: case OP_MOV_FROM_CR: case OP_MOV_FROM_PSR: case OP_MOV_FROM_PSRUM:
+	case OP_MOV_FROM_IND: case OP_THASH: case OP_TTAG: case OP_TPA: case OP_TAK:
+	case OP_MOVL:
+		return 1;
+	case OP_PROBE:
+		return 1;
+	}
+	return 0;
+}
+
 void decode_bundle(const uint8_t *p, uint64_t ip, struct bundle *b, char text[3][128])
 {
 	uint64_t lo, hi, s[3];
@@ -453,6 +483,16 @@ void decode_bundle(const uint8_t *p, uint64_t ip, struct bundle *b, char text[3]
 		case U_B: decode_b(s[i], ip, in, t); break;
 		default: break;
 		}
+	}
+	/* r0 as a destination (or as a post-incremented base) is an illegal
+	 * operation; catching it here keeps the executor's fast paths simple */
+	for (int i = 0; i < b->nslots; i++) {
+		struct insn *in = &b->s[i];
+
+		if ((in->op < OP_COUNT && writes_r1(in->op) && in->r1 == 0) ||
+		    ((in->op == OP_LD || in->op == OP_ST || in->op == OP_LDF || in->op == OP_STF ||
+		      in->op == OP_LDFP || in->op == OP_LFETCH) && (in->flags & INC_MASK) && in->r3 == 0))
+			in->op = OP_ILLEGAL;
 	}
 	if (text) {
 		for (int i = 0; i < b->nslots; i++) {

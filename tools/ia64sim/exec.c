@@ -86,85 +86,6 @@ void cpu_reset(struct cpu *c, uint64_t entry)
 	xc_flush(c);
 }
 
-static const char *psr_bits[64] = {
-	[1] = "be", [2] = "up", [3] = "ac", [4] = "mfl", [5] = "mfh", [13] = "ic",
-	[14] = "i", [15] = "pk", [17] = "dt", [18] = "dfl", [19] = "dfh", [20] = "sp",
-	[21] = "pp", [22] = "di", [23] = "si", [24] = "db", [25] = "lp", [26] = "tb",
-	[27] = "rt", [34] = "is", [35] = "mc", [36] = "it", [37] = "id", [38] = "da",
-	[39] = "dd", [40] = "ss", [43] = "ed", [44] = "bn", [45] = "ia" };
-
-void disasm_at(struct cpu *c, uint64_t pa, FILE *f)
-{
-	struct bundle b;
-	char text[3][128];
-
-	pa &= ~15ull;
-	if (pa + 16 > c->ram_size) {
-		fprintf(f, "  %016llx: <no memory>\n", (unsigned long long)pa);
-		return;
-	}
-	decode_bundle(c->ram + pa, pa, &b, text);
-	fprintf(f, "  %016llx: [%s]", (unsigned long long)pa, tmpl_name(b.tmpl));
-	for (int s = 0; s < b.nslots; s++)
-		fprintf(f, "%s%s\n", s ? "                           " : " ", text[s]);
-}
-
-void cpu_dump(struct cpu *c, FILE *f)
-{
-	char b[16];
-
-	fprintf(f, "ip  %016llx slot %u   psr %016llx [", (unsigned long long)cur_ip, cur_slot,
-		(unsigned long long)c->psr);
-	for (int i = 0; i < 64; i++)
-		if (psr_bits[i] && (c->psr >> i & 1))
-			fprintf(f, " %s", psr_bits[i]);
-	fprintf(f, " cpl=%llu ]\n", (unsigned long long)(c->psr >> 32 & 3));
-	fprintf(f, "cfm sof=%u sol=%u sor=%u rrb.gr=%u rrb.fr=%u rrb.pr=%u  icount %llu\n", c->sof,
-		c->sol, c->sor, c->rrb_gr, c->rrb_fr, c->rrb_pr, (unsigned long long)c->icount);
-	for (unsigned i = 0; i < 32 + c->sof; i++) {
-		fprintf(f, "r%-3u %016llx%s", i, (unsigned long long)c->gr[i]->v,
-			c->gr[i]->nat ? "*" : " ");
-		fputs(i % 4 == 3 || i == 31 + c->sof ? "\n" : "  ", f);
-	}
-	fprintf(f, "pr  ");
-	for (int i = 63; i >= 0; i--)
-		fputc(*c->pr[i] ? '1' : '0', f);
-	fprintf(f, "\n");
-	for (int i = 0; i < 8; i++)
-		fprintf(f, "b%d  %016llx%s", i, (unsigned long long)c->br[i], i % 4 == 3 ? "\n" : "  ");
-	static const unsigned ars[] = { AR_RSC, AR_BSP, AR_BSPSTORE, AR_RNAT, AR_PFS, AR_LC, AR_EC,
-					AR_UNAT, AR_CCV, AR_ITC };
-	for (unsigned i = 0; i < sizeof(ars) / sizeof(ars[0]); i++) {
-		uint64_t v;
-
-		read_ar(c, ars[i], &v);
-		fprintf(f, "%-11s %016llx%s", ar_name(ars[i], b), (unsigned long long)v,
-			i % 3 == 2 ? "\n" : "  ");
-	}
-	fprintf(f, "\n");
-	static const unsigned crs[] = { CR_DCR, CR_IVA, CR_PTA, CR_IPSR, CR_ISR, CR_IIP, CR_IFA,
-					CR_ITIR, CR_IFS, CR_IIM, CR_IHA, CR_ITM, CR_ITV, CR_TPR };
-	for (unsigned i = 0; i < sizeof(crs) / sizeof(crs[0]); i++)
-		fprintf(f, "%-8s %016llx%s", cr_name(crs[i], b), (unsigned long long)c->cr[crs[i]],
-			i % 3 == 2 ? "\n" : "  ");
-	fprintf(f, "\n");
-}
-
-void cpu_stop(struct cpu *c, const char *why)
-{
-	uint8_t *host;
-	uint64_t pa = cur_ip;
-
-	fflush(stdout);
-	fprintf(stderr, "ia64sim: stopped: %s\n", why);
-	cpu_dump(c, stderr);
-	if ((c->psr & PSR_IT) && xlate(c, cur_ip, XC_X, &host, 0) == 0)
-		pa = (uint64_t)(host - c->ram);
-	fprintf(stderr, "bundle at ip (physical 0x%llx):\n", (unsigned long long)pa);
-	disasm_at(c, pa, stderr);
-	sim_exit(c, EXIT_STOP);
-}
-
 /* Physical address of the bundle at c->ip, or a fault/stop. */
 static struct bundle *fetch(struct cpu *c)
 {
@@ -175,7 +96,7 @@ static struct bundle *fetch(struct cpu *c)
 		uint8_t *host;
 		struct xcent *e = &c->xc[XC_X][(c->ip >> 12) & (XC_SIZE - 1)];
 
-		if (e->tag == (c->ip >> 12) + 1)
+		if (e->tag == ((c->ip >> 12) | c->xc_gen))
 			pa = e->pa + (c->ip & 0xfff);
 		else if (xlate(c, c->ip, XC_X, &host, 1))
 			return NULL;
@@ -287,11 +208,13 @@ static void rotate_regs(struct cpu *c)
 int cpu_run(struct cpu *c)
 {
 	uint64_t next_check = 0;
+	const int trace = c->trace;
 
 	for (;;) {
 		struct bundle *b;
-		uint64_t ip;
-		unsigned slot;
+		uint64_t ip, ibase;
+		unsigned slot, nsl;
+		int traced = 0;
 
 		if (c->icount >= next_check) {
 			if (c->max_insns && c->icount >= c->max_insns) {
@@ -301,7 +224,16 @@ int cpu_run(struct cpu *c)
 				return EXIT_LIMIT;
 			}
 			timer_check(c);
-			next_check = c->icount + 256;
+			if (__builtin_expect(stop_signal, 0)) {
+				char msg[64];
+
+				cur_ip = c->ip;
+				cur_slot = c->ri;
+				snprintf(msg, sizeof(msg), "signal %d", (int)stop_signal);
+				c->exit_status = 128 + stop_signal;
+				cpu_stop(c, msg);
+			}
+			next_check = c->icount + 32;
 			if (c->max_insns && next_check > c->max_insns)
 				next_check = c->max_insns;
 		}
@@ -313,23 +245,39 @@ int cpu_run(struct cpu *c)
 		}
 		ip = c->ip;
 		cur_ip = ip;
+		cur_slot = c->ri;
 		b = fetch(c);
-		if (!b)
+		if (!b) {
+			/* the fetch faulted: count it so --max-insns still bounds the run
+			 * and catch handlers that cannot be fetched themselves */
+			c->icount++;
+			if (++c->fault_streak > 64) {
+				cur_ip = c->ip;
+				cpu_stop(c, "interruption loop: the handler itself cannot be fetched");
+			}
 			continue;
+		}
+		c->fault_streak = 0;
 		slot = c->ri;
 		c->ri = 0;
-		for (; slot < b->nslots; slot++) {
+		nsl = b->nslots;
+		/* count the whole rest of the bundle now; a taken branch or a
+		 * fault gives back the slots it skipped */
+		ibase = c->icount - slot;
+		c->icount += nsl - slot;
+		for (; slot < nsl; slot++) {
 			const struct insn *in = &b->s[slot];
 
-			c->icount++;
-			if (__builtin_expect(c->trace, 0) && c->icount - 1 >= c->trace_lo &&
-			    c->icount - 1 < c->trace_hi) {
+			traced = 0;
+			if (__builtin_expect(trace, 0) && ibase + slot >= c->trace_lo &&
+			    ibase + slot < c->trace_hi) {
+				traced = 1;
 				char text[3][128];
 				struct bundle tb;
 				uint64_t pa = b->tag & ~1ull;
 
 				decode_bundle(c->ram + pa, ip, &tb, text);
-				fprintf(stderr, "%llu %016llx.%u %s%s\n", (unsigned long long)(c->icount - 1),
+				fprintf(stderr, "%llu %016llx.%u %s%s\n", (unsigned long long)(ibase + slot),
 					(unsigned long long)ip, slot, text[slot],
 					*c->pr[in->qp] ? "" : "  (qp false)");
 			}
@@ -565,6 +513,15 @@ int cpu_run(struct cpu *c)
 			case OP_POPCNT:
 				SETR(in->r1, (uint64_t)__builtin_popcountll(RV(in->r3)), GR(in->r3)->nat);
 				break;
+			case OP_MM: {
+				unsigned ra, rb;
+				int imm;
+
+				mm_operands(in, &ra, &rb, &imm);
+				SETR(in->r1, exec_mm(in, RV(ra), imm ? (uint64_t)in->imm : RV(rb)),
+				     GR(ra)->nat | (imm ? 0 : GR(rb)->nat));
+				break;
+			}
 			case OP_CLZ:
 				SETR(in->r1, RV(in->r3) ? (uint64_t)__builtin_clzll(RV(in->r3)) : 64, GR(in->r3)->nat);
 				break;
@@ -672,12 +629,15 @@ int cpu_run(struct cpu *c)
 					*c->pr[63] = 0;
 					cont = 1;
 				} else {
-					if (c->ar[AR_EC])
-						c->ar[AR_EC]--;
-					*c->pr[63] = 0;
 					cont = 0;
+					*c->pr[63] = 0;
 				}
-				rotate_regs(c);
+				/* the epilogue's last iteration (EC 1 -> 0) still rotates */
+				if (cont || c->ar[AR_EC] == 1) {
+					if (!cont)
+						c->ar[AR_EC] = 0;
+					rotate_regs(c);
+				}
 				if (cont == (in->op == OP_BR_CTOP)) {
 					c->ip = (uint64_t)in->imm;
 					goto taken;
@@ -696,12 +656,14 @@ int cpu_run(struct cpu *c)
 					*c->pr[63] = 0;
 					cont = 1;
 				} else {
-					if (c->ar[AR_EC])
-						c->ar[AR_EC]--;
-					*c->pr[63] = 0;
 					cont = 0;
+					*c->pr[63] = 0;
 				}
-				rotate_regs(c);
+				if (cont || c->ar[AR_EC] == 1) {
+					if (!cont)
+						c->ar[AR_EC] = 0;
+					rotate_regs(c);
+				}
 				if (cont == (in->op == OP_BR_WTOP)) {
 					c->ip = (uint64_t)in->imm;
 					goto taken;
@@ -718,7 +680,12 @@ int cpu_run(struct cpu *c)
 				break;
 			case OP_BREAK:
 				if (in->imm == 0x80001) {
-					if (ssc_call(c))
+					int r;
+
+					c->icount -= nsl - 1 - slot; /* exact count if it exits */
+					r = ssc_call(c);
+					c->icount += nsl - 1 - slot;
+					if (r)
 						goto fault;
 					break;
 				}
@@ -751,6 +718,9 @@ int cpu_run(struct cpu *c)
 				}
 				break;
 			}
+			if (__builtin_expect(traced, 0) && writes_r1(in->op))
+				fprintf(stderr, "      r%u = 0x%llx%s\n", in->r1,
+					(unsigned long long)c->gr[in->r1]->v, c->gr[in->r1]->nat ? " (NaT)" : "");
 			continue;
 natc:
 			cur_slot = slot;
@@ -762,11 +732,14 @@ natc:
 		continue;
 taken:
 		c->cycles++;
+		c->icount -= nsl - 1 - slot;
 		continue;
 fault:
 		/* raise_fault() has set ip (and ri) to the handler */
+		c->icount -= nsl - 1 - slot;
 		continue;
 next:
+		c->icount -= nsl - 1 - slot;
 		continue;
 	}
 }

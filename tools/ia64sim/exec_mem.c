@@ -11,6 +11,14 @@ static uint8_t *dptr(struct cpu *c, uint64_t va, unsigned sz, int acc, int fault
 {
 	uint8_t *host;
 
+	if (__builtin_expect((c->psr & PSR_AC) && (va & (sz - 1)) && !(sz & (sz - 1)), 0)) {
+		/* alignment checking on (psr.ac): unaligned data reference fault */
+		if (!fault)
+			return NULL;
+		raise_fault(c, IV_UNALIGNED, (acc == XC_W ? ISR_W : ISR_R) | (uint64_t)cur_slot << ISR_EI_SHIFT,
+			    va, 1, 0);
+		return NULL;
+	}
 	if (!(c->psr & PSR_DT)) {
 		uint64_t pa = va & ~(1ull << 63);
 
@@ -24,7 +32,7 @@ static uint8_t *dptr(struct cpu *c, uint64_t va, unsigned sz, int acc, int fault
 	if (((va & 0xfff) + sz) <= 0x1000) {
 		struct xcent *e = &c->xc[acc][(va >> 12) & (XC_SIZE - 1)];
 
-		if (e->tag == (va >> 12) + 1)
+		if (e->tag == ((va >> 12) | c->xc_gen))
 			return e->host + (va & 0xfff);
 	}
 	if (xlate(c, va, acc, &host, fault))

@@ -25,7 +25,7 @@ enum op {
 	OP_SHR, OP_SHRU, OP_TBIT, OP_TNAT, OP_ZXT, OP_SXT, OP_CZX1L, OP_CZX2L,
 	OP_CZX1R, OP_CZX2R, OP_MUX1, OP_MUX2, OP_POPCNT, OP_CLZ, OP_MPY4, OP_MOV_FROM_IP,
 	OP_MOV_FROM_BR, OP_MOV_TO_BR, OP_MOV_FROM_PR, OP_MOV_TO_PR,
-	OP_MOV_TO_PR_ROT, OP_MOV_TO_AR, OP_MOV_TO_ARI, OP_MOV_FROM_AR, OP_CHK_S,
+	OP_MOV_TO_PR_ROT, OP_MM, OP_MOV_TO_AR, OP_MOV_TO_ARI, OP_MOV_FROM_AR, OP_CHK_S,
 	/* M unit */
 	OP_LD, OP_ST, OP_LDF, OP_STF, OP_LDFP, OP_SETF, OP_GETF, OP_CMPXCHG,
 	OP_XCHG, OP_FETCHADD, OP_LFETCH, OP_ALLOC, OP_MOV_FROM_CR, OP_MOV_TO_CR,
@@ -117,7 +117,7 @@ struct tlbe {
 #define XC_BITS 10
 #define XC_SIZE (1u << XC_BITS)
 struct xcent {
-	uint64_t tag;   /* (va >> 12) + 1, 0 = invalid */
+	uint64_t tag;   /* va >> 12 | generation << 52; generation 0 = invalid */
 	uint8_t *host;  /* host address of the 4 KiB page */
 	uint64_t pa;    /* physical address of the page */
 };
@@ -158,6 +158,7 @@ struct cpu {
 	struct tlbe itr[NTLB_TR], dtr[NTLB_TR], itc[NTLB_TC], dtc[NTLB_TC];
 	unsigned itc_next, dtc_next;
 	struct xcent xc[3][XC_SIZE];
+	uint64_t xc_gen;            /* current generation, shifted to bit 52 */
 
 	/* interrupts */
 	uint64_t irr[4];
@@ -172,6 +173,7 @@ struct cpu {
 	uint64_t trace_lo, trace_hi;
 	int trace, stats, iva_set, halted, exit_status;
 	int intr_pending_check;
+	unsigned fault_streak;
 	const char *stop_reason;
 
 	/* the bundle cache */
@@ -299,10 +301,17 @@ void decode_b(uint64_t x, uint64_t ip, struct insn *in, char *t);
 void decode_f(uint64_t x, uint64_t ip, struct insn *in, char *t);
 void decode_lx(uint64_t l, uint64_t x, uint64_t ip, struct insn *in, char *t);
 const char *tmpl_name(unsigned t);
+int writes_r1(unsigned op);
 int tmpl_units(unsigned t, enum unit u[3]);
 const char *ar_name(unsigned n, char *buf);
 const char *cr_name(unsigned n, char *buf);
 void tprint(char *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* mm.c (multimedia) */
+int decode_mm_a(uint64_t x, struct insn *in, char *t);
+int decode_mm_i(uint64_t x, struct insn *in, char *t);
+uint64_t exec_mm(const struct insn *in, uint64_t a, uint64_t b);
+void mm_operands(const struct insn *in, unsigned *ra, unsigned *rb, int *imm);
 
 /* exec.c */
 int cpu_run(struct cpu *c);
@@ -348,6 +357,8 @@ uint64_t cfm_get(struct cpu *c);
 void rse_rotate(struct cpu *c);
 
 /* main.c (platform) */
+#include <signal.h>
+extern volatile sig_atomic_t stop_signal;
 int ssc_call(struct cpu *c);
 void sim_exit(struct cpu *c, int status);
 

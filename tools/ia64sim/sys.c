@@ -9,9 +9,15 @@
 #define VA_MASK ((1ull << 61) - 1)
 #define PA_MASK ((1ull << 50) - 1)
 
+/* Invalidates the fast translation cache in O(1): entries carry the
+ * generation (bits 52-63 of the tag) they were filled in. */
 void xc_flush(struct cpu *c)
 {
-	memset(c->xc, 0, sizeof(c->xc));
+	c->xc_gen += 1ull << 52;
+	if (c->xc_gen == 0) {
+		memset(c->xc, 0, sizeof(c->xc));
+		c->xc_gen = 1ull << 52;
+	}
 }
 
 static unsigned cpl(struct cpu *c)
@@ -43,22 +49,20 @@ static struct tlbe *tlb_find(struct cpu *c, uint64_t va, int instr)
 	return NULL;
 }
 
-/* Page access rights (simplified from the architected table: see docs). */
+/* Page access rights.  TLB.ar 0-3 give R, RX, RW, RWX at cpl <= pl; 4-6 give
+ * the first set at cpl == pl and the second at more privileged levels
+ * (R/RW, RX/RWX, RWX/RW); 7 is execute-only (with epc promotion) above pl
+ * and RX at or below it.  Nothing is allowed at cpl > pl except ar 7's X. */
 static int rights_ok(const struct tlbe *e, unsigned pl, int acc)
 {
-	if (e->ar == 7)
-		return acc == XC_X || (acc == XC_R && pl <= e->pl);
-	if (pl > e->pl) {
-		return 0;
-	}
-	switch (acc) {
-	case XC_R:
-		return 1;
-	case XC_W:
-		return e->ar == 2 || e->ar == 3 || e->ar == 6 || (e->ar >= 4 && pl == 0);
-	default:
-		return e->ar == 1 || e->ar == 3 || e->ar == 5 || (e->ar == 6 && pl == 0);
-	}
+	enum { R = 1, W = 2, X = 4 };
+	static const uint8_t first[8] = { R, R | X, R | W, R | W | X, R, R | X, R | W | X, R | X };
+	static const uint8_t second[8] = { R, R | X, R | W, R | W | X, R | W, R | W | X, R | W, R | X };
+	unsigned need = acc == XC_R ? R : acc == XC_W ? W : X;
+
+	if (pl > e->pl)
+		return e->ar == 7 && need == X;
+	return ((pl == e->pl ? first : second)[e->ar] & need) != 0;
 }
 
 static uint64_t thash(struct cpu *c, uint64_t va)
@@ -81,6 +85,51 @@ static uint64_t acc_isr(int acc)
 	return acc == XC_X ? ISR_X : acc == XC_W ? ISR_W : ISR_R;
 }
 
+/* Short-format VHPT walker: reads the 8-byte PTE at thash(va) through the
+ * data TLB (a miss there is a VHPT translation fault) and, if it is present,
+ * inserts it into the TC with the region's page size.  Returns 0 when an
+ * entry was inserted, 2 when the walk found nothing, FAULT after a fault. */
+static int vhpt_walk(struct cpu *c, uint64_t va, int instr, int acc)
+{
+	uint64_t iha = thash(c, va), pte;
+	struct tlbe *ve = tlb_find(c, iha, 0), *t, n;
+	unsigned *next;
+	uint64_t pa;
+
+	if (!ve || !ve->p) {
+		tlb_fault_state(c, va);
+		raise_fault(c, IV_VHPT, acc_isr(acc) | (uint64_t)cur_slot << ISR_EI_SHIFT, va, 1, 0);
+		return FAULT;
+	}
+	pa = ve->pa | (iha & ((1ull << ve->ps) - 1));
+	if (pa + 8 > c->ram_size)
+		return 2;
+	memcpy(&pte, c->ram + pa, 8);
+	if (!(pte & 1))
+		return 2;
+	memset(&n, 0, sizeof(n));
+	n.ps = (c->rr[va >> 61] >> 2) & 63;
+	if (n.ps < 12)
+		n.ps = 12;
+	n.rid = rid_of(c, va);
+	n.key = n.rid;
+	n.va = (va & VA_MASK) & ~((1ull << n.ps) - 1);
+	n.p = 1;
+	n.ma = (pte >> 2) & 7;
+	n.a = (pte >> 5) & 1;
+	n.d = (pte >> 6) & 1;
+	n.pl = (pte >> 7) & 3;
+	n.ar = (pte >> 9) & 7;
+	n.pa = pte & PA_MASK & ~((1ull << n.ps) - 1);
+	n.ed = (pte >> 52) & 1;
+	n.valid = 1;
+	t = instr ? c->itc : c->dtc;
+	next = instr ? &c->itc_next : &c->dtc_next;
+	t[*next] = n;
+	*next = (*next + 1) % NTLB_TC;
+	return 0;
+}
+
 int xlate(struct cpu *c, uint64_t va, int acc, uint8_t **host, int fault)
 {
 	int instr = acc == XC_X;
@@ -95,6 +144,15 @@ int xlate(struct cpu *c, uint64_t va, int acc, uint8_t **host, int fault)
 		return 0;
 	}
 	e = tlb_find(c, va, instr);
+	if (!e && fault && (c->psr & PSR_IC) && (c->rr[va >> 61] & 1) && (c->cr[CR_PTA] & 1) &&
+	    !(c->cr[CR_PTA] & 0x100)) {
+		int r = vhpt_walk(c, va, instr, acc);
+
+		if (r == FAULT)
+			return FAULT;
+		if (r == 0)
+			e = tlb_find(c, va, instr);
+	}
 	if (!e) {
 		unsigned vec;
 		int walker = (c->rr[va >> 61] & 1) && (c->cr[CR_PTA] & 1);
@@ -129,7 +187,7 @@ int xlate(struct cpu *c, uint64_t va, int acc, uint8_t **host, int fault)
 	if (e->ps >= 12) {
 		struct xcent *x = &c->xc[acc][(va >> 12) & (XC_SIZE - 1)];
 
-		x->tag = (va >> 12) + 1;
+		x->tag = (va >> 12) | c->xc_gen;
 		x->pa = pa & ~0xfffull;
 		x->host = c->ram + x->pa;
 	}

@@ -5,9 +5,10 @@
  *
  * Every SCHED_ACCOUNT_PERIOD_NS the credit of the period (one CPU-period
  * per physical CPU) is shared among active domains in proportion to their
- * weight, and split among their vCPUs.  Running burns credit.  vCPUs with
- * credit left (UNDER) run before those without (OVER), round robin within a
- * class.  A capped domain whose vCPUs have used cap% of a CPU in the
+ * weight (a domain that cannot hold its share, because it left its credit
+ * unspent, passes the rest on), and split among their vCPUs.  Running
+ * burns credit.  vCPUs with credit left (UNDER) run before those without
+ * (OVER), round robin within a class.  A capped domain whose vCPUs have used cap% of a CPU in the
  * current period is parked until the next one.
  */
 #ifndef CORE_SCHED_H

@@ -20,7 +20,9 @@ HAL_NORETURN void core_main(const struct hal_boot_info *bi);
  * A hypercall made by vCPU v (the running one): nr and five arguments as
  * the arch's calling convention delivered them (zero-extended).  core/
  * stores the result itself with hal_vcpu_set_result() (trap_return does
- * not).  Afterwards the arch calls core_resume_vcpu().
+ * not).  Afterwards the arch calls core_resume_vcpu().  If v is in guest
+ * user mode, core reflects the call to the guest kernel as a system call
+ * (core_guest_syscall) instead: user processes never make hypercalls.
  */
 void core_hypercall(struct vcpu *v, unsigned long nr, const uint64_t args[5]);
 

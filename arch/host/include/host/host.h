@@ -85,6 +85,12 @@ int host_exit_status(void);
 
 /* Simulated time: advance by ns, firing the one-shot timer if it is due. */
 void host_time_advance(uint64_t ns);
+/*
+ * Let every hal_time_ns() call advance the clock by ns (0, the default
+ * after host_reset(): time moves only through host_time_advance()).  For
+ * code that spins waiting for time to pass, as real hardware allows.
+ */
+void host_time_autostep(uint64_t ns);
 /* The armed one-shot deadline (0 = none). */
 uint64_t host_timer_deadline(void);
 /* Times hal_cpu_idle() was called since reset. */

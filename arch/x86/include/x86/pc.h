@@ -71,6 +71,24 @@ void pc_timer_irq(void);
  * itself may be reused.  Returns 0 or -1 if magic/flags are unusable.
  * Regions above max_phys are dropped (not in the direct map).
  */
+/*
+ * Traps (pc/traps.c): a vector's short name; handle a device interrupt
+ * vector (false for exceptions); the HESTIA_TRAP_* kind of an exception
+ * (#GP: PROTECTION until pc_classify_gp() looked at the instruction);
+ * classify a #GP from the faulting instruction's bytes (rex: long mode,
+ * 0x40..0x4f are prefixes) as PRIV_OP or PROTECTION; #PF error code ->
+ * HESTIA_PF_* bits.
+ */
+const char *pc_vector_name(unsigned long vector);
+bool pc_handle_irq(unsigned long vector);
+unsigned pc_trap_kind(unsigned long vector);
+unsigned pc_classify_gp(const uint8_t *insn, size_t n, bool rex);
+/* The kind of guest exception vector at pc (a #GP: read and classified). */
+unsigned pc_guest_trap_kind(struct vcpu *v, unsigned long vector, guest_va_t pc, bool rex);
+/* Ring 0: a device interrupt or a guest's stray #DB, handled: true; else a hypervisor fault. */
+bool pc_hyp_trap(unsigned long vector);
+uint64_t pc_pf_error(uint64_t hw_error, bool user);
+
 #define MULTIBOOT_BOOTLOADER_MAGIC 0x2badb002u
 int multiboot_parse(uint32_t magic, paddr_t mbi, void *(*p2v)(paddr_t), paddr_t image_start,
                     paddr_t image_end, paddr_t max_phys, struct hal_boot_info *bi);

@@ -9,6 +9,7 @@
 #include <hal/hal.h>
 #include <hestia/arch/x86_64.h>
 #include <hestia/hestia.h>
+#include <x86/cr.h>
 
 /*
  * Virtual layout of the hypervisor (upper half only; the lower half is the
@@ -32,15 +33,7 @@
 #define VEC_SYSCALL 0x100
 #define VEC_INT80 0x80
 
-/* Page-table entry bits. */
-#define PTE_P (1ull << 0)
-#define PTE_W (1ull << 1)
-#define PTE_U (1ull << 2)
-#define PTE_PWT (1ull << 3)
-#define PTE_PCD (1ull << 4)
-#define PTE_PS (1ull << 7)
-#define PTE_G (1ull << 8)
-#define PTE_NX (1ull << 63)
+/* Page-table entry bits: x86/cr.h, plus the physical address mask. */
 #define PTE_ADDR 0x000ffffffffff000ull
 #define PTE_PERM_SHIFT 52 /* MMU_PERM_* kept in the PTE's software bits 52..55 */
 
@@ -109,42 +102,6 @@ void x86_64_fpu_init(void);
 void x86_64_trap_hyp(struct x86_64_frame *f);
 HAL_NORETURN void x86_64_trap_guest(struct x86_64_frame *f);
 HAL_NORETURN void x86_64_syscall(struct x86_64_frame *f);
-
-static inline uint64_t read_cr2(void)
-{
-    uint64_t v;
-    __asm__ volatile("mov %%cr2, %0" : "=r"(v));
-    return v;
-}
-
-static inline uint64_t read_cr3(void)
-{
-    uint64_t v;
-    __asm__ volatile("mov %%cr3, %0" : "=r"(v));
-    return v;
-}
-
-static inline void write_cr3(uint64_t v)
-{
-    __asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
-}
-
-static inline uint64_t read_cr0(void)
-{
-    uint64_t v;
-    __asm__ volatile("mov %%cr0, %0" : "=r"(v));
-    return v;
-}
-
-static inline void write_cr0(uint64_t v)
-{
-    __asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory");
-}
-
-static inline void invlpg(uint64_t va)
-{
-    __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
-}
 
 static inline paddr_t virt_to_phys(const void *p)
 {

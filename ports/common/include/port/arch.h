@@ -92,8 +92,23 @@ long arch_hypercall_wild_stack(uint64_t sp);
  */
 #define ARCH_NR_WILD 6
 extern const uint64_t arch_wild[ARCH_NR_WILD];
-/* Jump to a wild address in kernel mode (must fault): -1. */
+/* Call addr: its result, or -1 if the call faulted. */
 long arch_probe_call(uintptr_t addr);
+/* Position-independent code that returns 7 (copied by the exec tests). */
+extern const char arch_ret7_code[], arch_ret7_end[];
+
+/*
+ * Attacks only this arch has (x86: segment registers against every page of
+ * the hypervisor): the isolation scenario's hostile domU runs each as one
+ * test.  Terminated by a NULL name; an arch without any defines nothing
+ * (ports/common has an empty default).
+ */
+struct tctx;
+struct arch_attack {
+    const char *name;
+    void (*fn)(struct tctx *t);
+};
+extern const struct arch_attack arch_attacks[];
 
 /*
  * User-mode code: a position-independent blob linked into the image,

@@ -242,6 +242,8 @@ void user_handle_syscall(struct hestia_trap_record *r);
 NORETURN void user_handle_fault(struct hestia_trap_record *r);
 /* Run fn (a function in the user blob) in a fresh user space until it exits. */
 long user_run(long (*fn)(long), long arg, struct user_result *res);
+/* Tests: rewrites the record given to VCPUOP_enter_user (tampering). */
+extern void (*user_enter_hook)(struct hestia_trap_record *rec);
 /* The same, with frame private_gfn mapped read-write at USER_PRIVATE_VA. */
 #define USER_PRIVATE_VA (USER_BASE + 0x02000000ul)
 long user_run_private(long (*fn)(long), long arg, uint64_t private_gfn, struct user_result *res);

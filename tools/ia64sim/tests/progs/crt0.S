@@ -5,6 +5,40 @@
 	.global _start
 	.proc _start
 _start:
+#ifdef VIRT
+	// Translated variant: identity-map the first 256 MiB of region 0 with
+	// one instruction and one data translation register (RWX, pl 0) and
+	// continue with psr.it, psr.dt and psr.rt set.
+	mov r3=28<<2
+	;;
+	mov cr.itir=r3
+	mov cr.ifa=r0
+	movl r3=1|(1<<5)|(1<<6)|(3<<9)
+	mov r2=0
+	;;
+	itr.i itr[r2]=r3
+	;;
+	itr.d dtr[r2]=r3
+	;;
+	srlz.i
+	;;
+	mov r5=psr
+	movl r4=1f
+	;;
+	dep r5=-1,r5,36,1
+	;;
+	dep r5=-1,r5,17,1
+	;;
+	dep r5=-1,r5,27,1
+	;;
+	mov cr.ipsr=r5
+	mov cr.iip=r4
+	mov cr.ifs=r0
+	;;
+	rfi
+	;;
+1:
+#endif
 	movl gp=__gp
 	movl r12=__stack_top - 16
 	movl r16=__rbs_start
@@ -119,6 +153,7 @@ tlongjmp:
 	mov ar.lc=r21
 	mov pr=r18,-1
 	mov ar.rsc=3
+	;;
 	cmp4.eq p6,p7=0,r33
 	;;
 	(p6) mov r8=1

@@ -16,6 +16,8 @@ void tvprintf(const char *fmt, va_list ap);
 void *tmemcpy(void *d, const void *s, size_t n);
 void *tmemset(void *d, int c, size_t n);
 int tmemcmp(const void *a, const void *b, size_t n);
+void *memcpy(void *d, const void *s, size_t n);
+void *memset(void *d, int c, size_t n);
 
 #ifdef __ia64__
 /* Saved by tsetjmp (crt0.S): sp, gp, b0, ar.pfs, ar.bsp, ar.rnat, ar.unat,

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The 32-bit backend's internals: memory layout, selectors, the register
+ * frame, and the arch halves of struct hal_vcpu and struct hal_as.
+ */
+#ifndef X86_ARCH_H
+#define X86_ARCH_H
+
+#include <hal/hal.h>
+#include <hestia/arch/x86.h>
+#include <hestia/hestia.h>
+#include <x86/cr.h>
+
+/*
+ * Hypervisor view (its own CR3, loaded by the trampoline on every entry):
+ *   [0, 3 GiB)                 direct map of physical memory (2 MiB pages)
+ *   [0xfc000000, 0xfe000000)   the image: physical [0, 32 MiB) (KERNEL_VBASE + phys)
+ *   0xfec00000, 0xfee00000     I/O APIC, local APIC (uncached)
+ * Guest view (per-vCPU PDPT while a guest runs):
+ *   PDPT[0]  current user space  [4 KiB, 1 GiB)
+ *   PDPT[1..2] kernel space      [1 GiB, 3 GiB)
+ *   PDPT[3]  the trampoline PD: only the read-only trampoline pages (IDT,
+ *            GDT, TSS, entry stubs) and this CPU's entry stack.
+ */
+#define KERNEL_VBASE 0xfc000000u
+#define DIRECTMAP_SIZE 0xc0000000ull
+#define IMAGE_MAP_SIZE (32u << 20)
+
+/* GDT selectors (index << 3 | RPL). */
+#define SEL_KCODE 0x08
+#define SEL_KDATA 0x10
+#define SEL_GK_CODE HESTIA_X86_KERNEL_CS /* 0x19: ring 1 */
+#define SEL_GK_DATA HESTIA_X86_KERNEL_SS /* 0x21: ring 1 */
+#define SEL_GU_CODE HESTIA_X86_USER_CS   /* 0x2b: ring 3 */
+#define SEL_GU_DATA HESTIA_X86_USER_DS   /* 0x33: ring 3, also DS/ES of ring 1 */
+#define SEL_TSS 0x38
+#define GDT_ENTRIES 8
+
+#define VEC_HYPERCALL 0x82
+#define VEC_INT80 0x80
+
+/* PAE page-table entries (x86/cr.h); PAE leaves only bits 9..11 to software. */
+#define PTE_SW_READ (1ull << 9)
+#define PTE_SW_EXEC (1ull << 10)
+#define PTE_ADDR 0x0000000ffffff000ull
+
+/*
+ * The register frame, lowest address first: what tramp.S pushes below the
+ * CPU's interrupt frame.  esp/ss are only valid for an exit from ring 1/3.
+ */
+struct x86_frame {
+    uint32_t gs, fs, es, ds;
+    uint32_t edi, esi, ebp, esp_unused, ebx, edx, ecx, eax;
+    uint32_t vector, error;
+    uint32_t eip, cs, eflags, esp, ss;
+};
+
+struct hal_as {
+    struct domain *dom;  /* page-table frames are charged to it */
+    bool user;
+    mfn_t pd[4];         /* page directories of the PDPT slots this space owns */
+    unsigned long frames;
+    uint64_t kstack_gen; /* kernel space: bumped when the domain may change a kernel stack */
+};
+
+struct hal_vcpu {
+    struct x86_frame frame;
+    uint8_t fxsave[512] __attribute__((aligned(16)));
+    struct vcpu *v;
+    struct hal_as *kernel, *user;
+    uint64_t *pdpt;      /* the guest view: 4 entries, in its own frame */
+    /*
+     * The direct int 0x80 gate (see trap.c): the guest's syscall entry and
+     * kernel stack as the hypervisor last delivered a system call, valid
+     * while the kernel space is sys_as and its kstack_gen is sys_gen.
+     */
+    uint32_t sys_entry, sys_stack;
+    const struct hal_as *sys_as;
+    uint64_t sys_gen;
+    bool delivering_syscall;
+    mfn_t pdpt_mfn;
+    void *alloc;         /* what core_heap_alloc returned (we align inside it) */
+};
+
+/* The entry stack (one page per CPU) is in the trampoline, mapped read-write. */
+#define ENTRY_STACK_SIZE 4096
+
+/* tramp.S */
+extern const char x86_vector_base[]; /* 16-byte stubs, one per vector */
+HAL_NORETURN void x86_exit_to_guest(uint32_t cr3, struct x86_frame *on_entry_stack);
+extern uint32_t x86_hyp_cr3;         /* in the trampoline: the hypervisor's CR3 */
+extern uint8_t x86_entry_stack[ENTRY_STACK_SIZE];
+extern char __tramp_start[], __tramp_end[], __tramp_stack[];
+
+/* cpu.c */
+void x86_cpu_init(void);
+/* IDT vector 0x80: a ring-1 trap gate to entry with TSS.ESP1 = stack, or (entry 0) the hypervisor. */
+void x86_set_syscall_gate(uint32_t entry, uint32_t stack);
+extern bool x86_nx; /* EFER.NXE is on: PTE_NX may be used */
+
+/* mmu.c */
+void x86_mmu_init(void);
+uint64_t x86_guest_pdpte(const struct hal_as *as, unsigned slot);
+uint64_t x86_tramp_pdpte(void);
+
+/* vcpu.c */
+extern struct hal_vcpu *x86_current;
+void x86_fpu_init(void);
+void x86_fpu_trap(void);
+
+/* trap.c */
+void x86_trap_hyp(struct x86_frame *f);
+HAL_NORETURN void x86_trap_guest(struct x86_frame *f);
+
+/* Physical address of a hypervisor pointer (image or direct map). */
+static inline paddr_t virt_to_phys(const void *p)
+{
+    uint32_t a = (uint32_t)(uintptr_t)p;
+    return a >= KERNEL_VBASE ? a - KERNEL_VBASE : a;
+}
+
+#endif

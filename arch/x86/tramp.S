@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The entry trampoline: IDT stubs, the common entry and the return to a
+ * guest.  While a guest runs its page tables map nothing of the hypervisor
+ * but these pages (read-only), the IDT/GDT/TSS next to them and this CPU's
+ * entry stack (read-write), so this code must switch CR3 to the
+ * hypervisor's tables before it touches anything else.
+ *
+ * An exit from ring 1/3 lands on the entry stack (TSS.ESP0); the frame is
+ * completed there, CR3 switched, and C (x86_trap_guest, which copies the
+ * frame into the vCPU) runs on the hypervisor stack and never returns
+ * here: it ends in hal_vcpu_run -> x86_exit_to_guest.  An interrupt in
+ * ring 0 (hal_cpu_idle) or a hypervisor fault (even one in the exit path,
+ * under the guest's CR3) builds the same frame on the current stack and
+ * returns with iret to the CR3 it came from.
+ */
+#include <x86/vectors.h>
+
+#define SEL_KDATA 0x10
+#define FRAME_CS 60
+
+/* Pop a struct x86_frame and return from the interrupt. */
+    .macro POP_FRAME_IRET
+    pop %gs
+    pop %fs
+    pop %es
+    pop %ds
+    popa
+    add $8, %esp
+    iret
+    .endm
+
+    .section .tramp.text, "ax"
+    X86_VECTOR_STUBS x86_vector_base, tramp_common
+
+tramp_common:
+    pusha
+    push %ds
+    push %es
+    push %fs
+    push %gs
+    mov $SEL_KDATA, %eax
+    mov %eax, %ds
+    mov %eax, %es
+    xor %eax, %eax
+    mov %eax, %fs
+    mov %eax, %gs
+    cld
+    mov %cr3, %edx
+    mov x86_hyp_cr3, %eax
+    cmp %eax, %edx
+    je 1f
+    mov %eax, %cr3
+1:  mov %esp, %eax
+    testb $3, FRAME_CS(%esp)
+    jz 2f
+    mov x86_hyp_stack_top, %esp
+    push %eax
+    call x86_trap_guest
+    ud2
+2:  push %edx                   /* the CR3 we came from */
+    push %eax
+    call x86_trap_hyp
+    add $4, %esp
+    pop %edx
+    mov %cr3, %eax
+    cmp %eax, %edx
+    je 3f
+    mov %edx, %cr3
+3:
+    POP_FRAME_IRET
+
+    /*
+     * x86_exit_to_guest(cr3, frame): frame is already on the entry stack
+     * (the only stack mapped after the switch); load the guest view and
+     * iret to ring 1 or 3.
+     */
+    .globl x86_exit_to_guest
+x86_exit_to_guest:
+    mov 4(%esp), %eax
+    mov 8(%esp), %esp
+    mov %eax, %cr3
+    POP_FRAME_IRET
+
+    .section .tramp.data, "aw"
+    .align 4
+    .globl x86_hyp_cr3
+x86_hyp_cr3:
+    .long 0
+
+    .section .tramp.stack, "aw", @nobits
+    .align 4096
+    .globl x86_entry_stack
+x86_entry_stack:
+    .skip 4096
+
+    .data
+    .align 4
+    .globl x86_hyp_stack_top
+x86_hyp_stack_top:
+    .long boot_stack_top
+    .section .note.GNU-stack,"",@progbits

@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vCPU state, guest entry and guest memory copies.
+ *
+ * Guest kernel in ring 1, guest user in ring 3, one page-table view for
+ * both (kernel pages are supervisor pages): the mode is the RPL of the
+ * saved CS.  The view is a per-vCPU PDPT rebuilt (four entries) on every
+ * entry from the current spaces; its slot 3 is the trampoline, so the
+ * hypervisor is unmapped while the guest runs.
+ *
+ * FPU/SSE: lazy.  CR0.TS is set whenever the vCPU entered does not own the
+ * FPU; its first FPU instruction traps (#NM) and x86_fpu_trap() switches.
+ */
+#include <hestia/errno.h>
+#include <x86/io.h>
+
+#include "arch.h"
+
+struct hal_vcpu *x86_current;
+static struct hal_vcpu *fpu_owner;
+static uint8_t fpu_clean[512] __attribute__((aligned(16)));
+
+#define CR0_TS (1u << 3)
+#define GUEST_TOP ((uint32_t)HESTIA_X86_HYPERVISOR_START)
+
+void x86_fpu_init(void)
+{
+    write_cr0(read_cr0() & ~CR0_TS);
+    uint32_t mxcsr = 0x1f80;
+    __asm__ volatile("fninit; ldmxcsr %1; fxsave %0" : "=m"(fpu_clean) : "m"(mxcsr));
+    write_cr0(read_cr0() | CR0_TS);
+}
+
+/* #NM from a guest: give it the FPU. */
+void x86_fpu_trap(void)
+{
+    struct hal_vcpu *hv = x86_current;
+    write_cr0(read_cr0() & ~CR0_TS);
+    if (fpu_owner == hv)
+        return;
+    if (fpu_owner)
+        __asm__ volatile("fxsave %0" : "=m"(fpu_owner->fxsave));
+    __asm__ volatile("fxrstor %0" : : "m"(hv->fxsave));
+    fpu_owner = hv;
+}
+
+/* Selectors and flags of a mode; nothing else can be loaded. */
+static void set_mode(struct x86_frame *f, bool user)
+{
+    f->cs = user ? SEL_GU_CODE : SEL_GK_CODE;
+    f->ss = user ? SEL_GU_DATA : SEL_GK_DATA;
+    f->ds = f->es = f->fs = f->gs = SEL_GU_DATA;
+}
+
+struct hal_vcpu *hal_vcpu_create(struct vcpu *v)
+{
+    void *raw = core_heap_alloc(sizeof(struct hal_vcpu) + 16);
+    if (!raw)
+        return NULL;
+    struct hal_vcpu *hv = (struct hal_vcpu *)(((uintptr_t)raw + 15) & ~(uintptr_t)15);
+    __builtin_memset(hv, 0, sizeof(*hv));
+    hv->alloc = raw;
+    hv->v = v;
+    hv->pdpt_mfn = core_frame_alloc(NULL);
+    if (hv->pdpt_mfn == MFN_INVALID) {
+        core_heap_free(raw);
+        return NULL;
+    }
+    hv->pdpt = hal_frame_to_virt(hv->pdpt_mfn);
+    __builtin_memcpy(hv->fxsave, fpu_clean, sizeof(fpu_clean));
+    set_mode(&hv->frame, false);
+    hv->frame.eflags = X86_EFLAGS_IF | 0x2;
+    return hv;
+}
+
+void hal_vcpu_destroy(struct hal_vcpu *hv)
+{
+    if (!hv)
+        return;
+    if (fpu_owner == hv)
+        fpu_owner = NULL;
+    if (x86_current == hv)
+        x86_current = NULL;
+    core_frame_free(NULL, hv->pdpt_mfn);
+    core_heap_free(hv->alloc);
+}
+
+void hal_vcpu_init_entry(struct hal_vcpu *hv, guest_va_t entry, guest_va_t stack, guest_va_t arg)
+{
+    __builtin_memset(&hv->frame, 0, sizeof(hv->frame));
+    hv->frame.eip = entry < GUEST_TOP ? (uint32_t)entry : 0;
+    hv->frame.esp = stack < GUEST_TOP ? (uint32_t)stack : 0;
+    hv->frame.esi = (uint32_t)arg;
+    hv->frame.eflags = X86_EFLAGS_IF | 0x2;
+    set_mode(&hv->frame, false);
+}
+
+void hal_vcpu_set_spaces(struct hal_vcpu *hv, struct hal_as *kernel, struct hal_as *user)
+{
+    hv->kernel = kernel;
+    hv->user = user;
+}
+
+bool hal_vcpu_in_user(const struct hal_vcpu *hv)
+{
+    return (hv->frame.cs & 3) == 3;
+}
+
+void hal_vcpu_set_result(struct hal_vcpu *hv, long result)
+{
+    hv->frame.eax = (uint32_t)result;
+}
+
+void hal_vcpu_get_context(const struct hal_vcpu *hv, struct hestia_trap_record *rec)
+{
+    const struct x86_frame *f = &hv->frame;
+    uint64_t *r = rec->regs;
+    r[HESTIA_X86_REG_EAX] = f->eax;
+    r[HESTIA_X86_REG_EBX] = f->ebx;
+    r[HESTIA_X86_REG_ECX] = f->ecx;
+    r[HESTIA_X86_REG_EDX] = f->edx;
+    r[HESTIA_X86_REG_ESI] = f->esi;
+    r[HESTIA_X86_REG_EDI] = f->edi;
+    r[HESTIA_X86_REG_EBP] = f->ebp;
+    r[HESTIA_X86_REG_ESP] = f->esp;
+    r[HESTIA_X86_REG_EIP] = f->eip;
+    r[HESTIA_X86_REG_EFLAGS] = f->eflags;
+    r[HESTIA_X86_REG_CS] = f->cs & 0xffff;
+    r[HESTIA_X86_REG_SS] = f->ss & 0xffff;
+    r[HESTIA_X86_REG_DS] = f->ds & 0xffff;
+    r[HESTIA_X86_REG_ES] = f->es & 0xffff;
+    r[HESTIA_X86_REG_FS] = f->fs & 0xffff;
+    r[HESTIA_X86_REG_GS] = f->gs & 0xffff;
+    r[HESTIA_X86_REG_MODE] = hal_vcpu_in_user(hv) ? HESTIA_X86_MODE_USER : HESTIA_X86_MODE_KERNEL;
+}
+
+int hal_vcpu_set_context(struct hal_vcpu *hv, const struct hestia_trap_record *rec)
+{
+    const uint64_t *r = rec->regs;
+    uint64_t mode = r[HESTIA_X86_REG_MODE];
+    /* An eip beyond the code segment's limit would fault in ring 0 on real CPUs. */
+    if (r[HESTIA_X86_REG_EIP] >= GUEST_TOP || r[HESTIA_X86_REG_ESP] > 0xffffffffull ||
+        (mode != HESTIA_X86_MODE_KERNEL && mode != HESTIA_X86_MODE_USER))
+        return -HESTIA_EINVAL;
+    struct x86_frame *f = &hv->frame;
+    f->eax = (uint32_t)r[HESTIA_X86_REG_EAX];
+    f->ebx = (uint32_t)r[HESTIA_X86_REG_EBX];
+    f->ecx = (uint32_t)r[HESTIA_X86_REG_ECX];
+    f->edx = (uint32_t)r[HESTIA_X86_REG_EDX];
+    f->esi = (uint32_t)r[HESTIA_X86_REG_ESI];
+    f->edi = (uint32_t)r[HESTIA_X86_REG_EDI];
+    f->ebp = (uint32_t)r[HESTIA_X86_REG_EBP];
+    f->esp = (uint32_t)r[HESTIA_X86_REG_ESP];
+    f->eip = (uint32_t)r[HESTIA_X86_REG_EIP];
+    /* Ring 1/3 selectors, IOPL 0, IF 1, no NT/VM no matter what the record says. */
+    f->eflags = ((uint32_t)r[HESTIA_X86_REG_EFLAGS] & HESTIA_X86_EFLAGS_GUEST) | X86_EFLAGS_IF | 0x2;
+    set_mode(f, mode == HESTIA_X86_MODE_USER);
+    return mode == HESTIA_X86_MODE_USER ? 1 : 0;
+}
+
+void hal_vcpu_enter_handler(struct hal_vcpu *hv, guest_va_t entry, guest_va_t kernel_stack)
+{
+    struct x86_frame *f = &hv->frame;
+    /* A bad entry becomes a fault at 0 in the guest, never a fault in here. */
+    f->eip = entry < GUEST_TOP ? (uint32_t)entry : 0;
+    f->esp = kernel_stack ? (uint32_t)kernel_stack : ((f->esp - 128) & ~15u);
+    f->eflags = X86_EFLAGS_IF | 0x2;
+    set_mode(f, false);
+    /* A system call being delivered names the syscall entry and the kernel stack: cache them. */
+    if (hv->delivering_syscall && kernel_stack && hv->kernel) {
+        hv->sys_entry = f->eip;
+        hv->sys_stack = f->esp;
+        hv->sys_as = hv->kernel;
+        hv->sys_gen = hv->kernel->kstack_gen;
+    }
+    hv->delivering_syscall = false;
+}
+
+void hal_vcpu_run(struct hal_vcpu *hv)
+{
+    x86_current = hv;
+    uint32_t cr0 = read_cr0();
+    uint32_t want = fpu_owner == hv ? cr0 & ~CR0_TS : cr0 | CR0_TS;
+    if (want != cr0)
+        write_cr0(want);
+    hv->pdpt[0] = x86_guest_pdpte(hv->user, 0);
+    hv->pdpt[1] = x86_guest_pdpte(hv->kernel, 1);
+    hv->pdpt[2] = x86_guest_pdpte(hv->kernel, 2);
+    hv->pdpt[3] = x86_tramp_pdpte();
+    bool direct = hv->sys_entry && hv->kernel && hv->sys_as == hv->kernel &&
+                  hv->sys_gen == hv->kernel->kstack_gen;
+    x86_set_syscall_gate(direct ? hv->sys_entry : 0, direct ? hv->sys_stack : 0);
+    /* iret must not leave ring 0 for anything but a guest ring with sane flags. */
+    struct x86_frame *f = &hv->frame;
+    f->eflags = (f->eflags & HESTIA_X86_EFLAGS_GUEST) | X86_EFLAGS_IF | 0x2;
+    if ((f->cs & 3) != 3 && (f->cs & 3) != 1)
+        set_mode(f, false);
+    struct x86_frame *ef = (struct x86_frame *)(x86_entry_stack + ENTRY_STACK_SIZE) - 1;
+    *ef = *f;
+    x86_exit_to_guest((uint32_t)(hv->pdpt_mfn << HAL_PAGE_SHIFT), ef);
+}
+
+/* Walk the vCPU's spaces in software: a bad pointer is only -HESTIA_EFAULT. */
+int hal_copy_from_guest(struct vcpu *v, void *dst, guest_va_t src, size_t len)
+{
+    struct hal_vcpu *hv = core_vcpu_hal(v);
+    return hal_walk_copy_from(hv->kernel, hv->user, dst, src, len);
+}
+
+int hal_copy_to_guest(struct vcpu *v, guest_va_t dst, const void *src, size_t len)
+{
+    struct hal_vcpu *hv = core_vcpu_hal(v);
+    return hal_walk_copy_to(hv->kernel, hv->user, dst, src, len);
+}
