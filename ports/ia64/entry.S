@@ -393,8 +393,9 @@ priv_epc:
     PROBE_FIX 1b, 2b
     .endp priv_epc
 
-/* long probe_call_asm(addr): call a wild code address; the fixup resumes
- * at probe_call_return in this frame (CFM from the caller's ar.pfs). */
+/* long probe_call_asm(addr): call code at addr and return its result; if
+ * it faults, the fixup resumes at probe_call_return in this frame (CFM
+ * from the ar.pfs the call left). */
     .global probe_call_asm
     .global probe_call_return
     .proc probe_call_asm
@@ -404,6 +405,11 @@ probe_call_asm:
     mov     b6 = r32
     ;;
     br.call.sptk.many b0 = b6
+    ;;
+    mov     b0 = r33                    /* it returned: its result is in r8 */
+    mov     ar.pfs = r35
+    ;;
+    br.ret.sptk.many b0
     ;;
 probe_call_return:
     mov     r8 = -1
@@ -427,6 +433,15 @@ arch_hypercall_wild_stack:
     mov     r12 = r9
     br.ret.sptk.many b0
     .endp hypercall_raw_wild_stack
+
+/* Position-independent code returning 7, copied by the exec tests. */
+    .global arch_ret7_code, arch_ret7_end
+    .align 16
+arch_ret7_code:
+    mov     r8 = 7
+    br.ret.sptk.many b0
+    ;;
+arch_ret7_end:
 
     .section .bss
     .balign 16
