@@ -221,13 +221,11 @@ int hal_vcpu_set_context(struct hal_vcpu *hv, const struct hestia_trap_record *r
 void hal_vcpu_enter_handler(struct hal_vcpu *hv, guest_va_t entry, guest_va_t kernel_stack)
 {
     bool from_user = hal_vcpu_in_user(hv);
-    uint64_t bsp, rnat, desc[2] = { 0, 0 };
+    uint64_t bsp, rnat;
     if (rbs_to_guest(hv, true, &bsp, &rnat)) {
         bsp = hv->bspstore; /* the guest's own store is bad: it will fault on it */
         rnat = 0;
     }
-    if (hal_walk_copy_from(hv->kernel, hv->user, desc, entry, sizeof(desc)))
-        desc[0] = desc[1] = 0; /* a fault at 0 in the handler: a double fault */
     if (from_user && kernel_stack) {
         hv->gr[12] = (kernel_stack & ~15ull) - 16;
         hv->bspstore = kernel_stack - HESTIA_IA64_KSTACK_SIZE;
@@ -237,8 +235,7 @@ void hal_vcpu_enter_handler(struct hal_vcpu *hv, guest_va_t entry, guest_va_t ke
         hv->bspstore = bsp;
         hv->rnat = rnat;
     }
-    hv->iip = desc[0] & ~15ull;
-    hv->gr[1] = desc[1];
+    hv->iip = entry & ~15ull;
     hv->nat_unat = 0;
     hv->ipsr = GUEST_PSR | (uint64_t)HESTIA_IA64_CPL_KERNEL << PSR_CPL_SHIFT;
     hv->ifs = 0;

@@ -29,23 +29,45 @@ uint64_t arch_syscall_arg(const struct hestia_trap_record *r, unsigned i)
 
 void arch_syscall_set_result(struct hestia_trap_record *r, uint64_t v) { r->regs[PI_R8] = v; }
 
+extern char user_tramp[], __gp[];
+
+/* The kernel address of user address va (inside the user blob), or 0. */
+static uint64_t user_to_kernel(uint64_t va)
+{
+    uint64_t size = (uintptr_t)__user_end - (uintptr_t)__user_start;
+    return va >= USER_BASE && va - USER_BASE < size ? va - USER_BASE + (uintptr_t)__user_start : 0;
+}
+
+static uint64_t kernel_to_user(uint64_t ka)
+{
+    return ka - (uintptr_t)__user_start + USER_BASE;
+}
+
 /*
- * User tasks start at pc (a code address in the user mapping) with an
- * empty frame; the register backing store is the bottom page of the user
- * stack area and the arguments are in r32/r33 (a frame of two inputs).
+ * A user task: a0 is the program's user address (code in .user.text,
+ * mapped at USER_BASE).  The task starts in user_tramp, which calls
+ * user_entry(a0, a1) with the user gp: the image's gp moved by the same
+ * offset as the code, so -mauto-pic's gp-relative data references reach
+ * the user mapping.  Its register backing store is the bottom page of the
+ * user stack.  Anything else gets a context the hypervisor refuses (slot 3).
  */
 void arch_user_context(struct hestia_trap_record *r, uint64_t pc, uint64_t sp, uint64_t a0,
                        uint64_t a1)
 {
-    r->regs[PI_IP] = pc & ~15ull;
+    uint64_t prog = user_to_kernel(a0);
+    bool ok = user_to_kernel(pc) && prog >= (uintptr_t)__user_start && prog < (uintptr_t)__user_data;
+    r->regs[PI_IP] = kernel_to_user((uintptr_t)user_tramp);
     r->regs[PI_SP] = (sp & ~15ull) - 16;
-    r->regs[PI_PSR] = (uint64_t)HESTIA_IA64_CPL_USER << HESTIA_IA64_PSR_CPL_SHIFT;
+    r->regs[PI_PSR] = (uint64_t)HESTIA_IA64_CPL_USER << HESTIA_IA64_PSR_CPL_SHIFT |
+                      (ok ? 0 : 3ull << HESTIA_IA64_PSR_RI_SHIFT);
+    r->regs[PI_GP] = (uintptr_t)__gp - (uintptr_t)__user_start + USER_BASE;
     r->regs[HESTIA_IA64_REG_GR(14)] = a0;
     r->regs[HESTIA_IA64_REG_GR(15)] = a1;
     r->regs[PI_CFM] = 0;
     r->regs[PI_BSP] = USER_STACK_TOP - 2 * HESTIA_PAGE_SIZE; /* user.c: two stack pages */
     r->regs[HESTIA_IA64_REG_RNAT] = 0;
 }
+
 
 long hypercall_raw(unsigned long nr, unsigned long a0, unsigned long a1, unsigned long a2,
                    unsigned long a3, unsigned long a4);

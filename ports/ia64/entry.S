@@ -2,9 +2,10 @@
 /*
  * IA-64 guest entry points.  The hypervisor enters _start at PL2 with the
  * start info in r28 and r12 on the builder's stack; trap/event/syscall
- * entries are function descriptors (ip + gp), entered with an empty
- * register frame on a valid memory stack and register backing store
- * (hestia/arch/ia64.h), so they only call the portable handlers.
+ * entries are entered with an empty register frame on a valid memory
+ * stack and register backing store (hestia/arch/ia64.h): they set gp and
+ * call the portable handlers.  The image is built -mauto-pic: a function
+ * pointer is a code address (gp is constant), not a descriptor.
  */
 #define HYPERCALL_version 0
 
@@ -41,6 +42,7 @@ _start:
     .type \name, @function
     .proc \name
 \name:
+    movl    gp = __gp
     adds    r2 = -96, r12
     adds    r3 = -80, r12
     ;;
@@ -262,15 +264,12 @@ arch_longjmp:
     br.ret.sptk.many b0
     .endp arch_longjmp
 
-/* A new thread: r4 = fn (a function descriptor), r5 = its argument. */
+/* A new thread: r4 = fn (a code address), r5 = its argument. */
     .global thread_trampoline
     .proc thread_trampoline
 thread_trampoline:
     alloc   r2 = ar.pfs, 0, 0, 1, 0
-    ld8     r14 = [r4], 8
-    ;;
-    ld8     gp = [r4]
-    mov     b6 = r14
+    mov     b6 = r4
     mov     out0 = r5
     ;;
     br.call.sptk.many b0 = b6
@@ -433,6 +432,23 @@ arch_hypercall_wild_stack:
     mov     r12 = r9
     br.ret.sptk.many b0
     .endp hypercall_raw_wild_stack
+
+/*
+ * User tasks start here (user mapping of .user.text): r14 = the program
+ * (its user address), r15 = its argument, r1 = the user gp.
+ */
+    .section .user.text, "ax"
+    .global user_tramp
+    .proc user_tramp
+user_tramp:
+    alloc   r2 = ar.pfs, 0, 0, 2, 0
+    mov     out0 = r14
+    mov     out1 = r15
+    br.call.sptk.many b0 = user_entry
+    ;;
+    break   0
+    .endp user_tramp
+    .text
 
 /* Position-independent code returning 7, copied by the exec tests. */
     .global arch_ret7_code, arch_ret7_end

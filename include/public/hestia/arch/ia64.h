@@ -29,9 +29,9 @@
  * partial group at BSP.  HYPERCALL_trap_return reads the CFM frame back
  * from [.. BSP) and resumes with ar.bspstore below it.
  *
- * Handler entry (events, exceptions, syscalls from user mode): ip and gp
- * from the function descriptor registered as the entry (every IA-64
- * function pointer is a descriptor {ip, gp}); an empty register frame;
+ * Handler entry (events, exceptions, syscalls from user mode): ip = the
+ * registered entry, a bundle address (code, not a function descriptor:
+ * the guest sets its own gp); an empty register frame;
  * from kernel mode r12 = (interrupted r12 - 64) & ~15 and the register
  * stack continues at BSP; from user mode r12 = callbacks.kernel_stack - 16
  * and ar.bspstore = kernel_stack - HESTIA_IA64_KSTACK_SIZE (the bottom of
