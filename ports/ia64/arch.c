@@ -75,9 +75,10 @@ long hypercall_fp(unsigned long nr, unsigned long a0, unsigned long a1, unsigned
                   unsigned long a3, unsigned long a4, uint64_t area);
 
 /*
- * Resuming a kernel-mode context also brings back its f6-f11, saved by the
- * entry stub below the handler's stack (entry.S), which is where the
- * hypervisor put it: (interrupted sp - 64) & ~15.
+ * Resuming a context also brings back its f6-f11, saved by the entry stub
+ * below the handler's stack (entry.S), which is where the hypervisor put
+ * it: (interrupted sp - 64) & ~15 in kernel mode, the task's kernel stack
+ * - 16 for a user-mode context.
  */
 long arch_hypercall(unsigned long nr, unsigned long a0, unsigned long a1, unsigned long a2,
                     unsigned long a3, unsigned long a4)
@@ -85,9 +86,13 @@ long arch_hypercall(unsigned long nr, unsigned long a0, unsigned long a1, unsign
     if (nr == HYPERCALL_trap_return) {
         const struct hestia_trap_record *r = (const struct hestia_trap_record *)&vcpu->trap;
         uint64_t psr = r->regs[PI_PSR], sp = r->regs[PI_SP];
-        if (((psr >> HESTIA_IA64_PSR_CPL_SHIFT) & 3) == HESTIA_IA64_CPL_KERNEL &&
-            (sp >> 61) == (HESTIA_IA64_GUEST_VIRT_BASE >> 61))
-            return hypercall_fp(nr, a0, a1, a2, a3, a4, ((sp - 64) & ~15ull) - 96);
+        unsigned cpl = (psr >> HESTIA_IA64_PSR_CPL_SHIFT) & 3;
+        /* From user mode the handler ran on the task's kernel stack. */
+        uint64_t hsp = cpl == HESTIA_IA64_CPL_KERNEL ? (sp - 64) & ~15ull
+                       : current && current->user_kstack ? (current->user_kstack & ~15ull) - 16
+                                                         : 0;
+        if ((hsp >> 61) == (HESTIA_IA64_GUEST_VIRT_BASE >> 61))
+            return hypercall_fp(nr, a0, a1, a2, a3, a4, hsp - 96);
     }
     return hypercall_raw(nr, a0, a1, a2, a3, a4);
 }
