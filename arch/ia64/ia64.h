@@ -1,8 +1,54 @@
 /* SPDX-License-Identifier: MIT */
-/* Definitions private to arch/ia64. */
+/* Definitions private to arch/ia64, shared by its C and assembly files. */
 #ifndef ARCH_IA64_IA64_H
 #define ARCH_IA64_IA64_H
 
+/* Offsets into struct hal_vcpu, used by entry.S (checked in vcpu.c). */
+#define HV_GR 0          /* gr[32]: r1..r31 (slot 0 unused) */
+#define HV_BR 256        /* br[8] */
+#define HV_PR 320
+#define HV_IIP 328
+#define HV_IPSR 336
+#define HV_IFS 344
+#define HV_PFS 352
+#define HV_UNAT 360      /* the guest's ar.unat */
+#define HV_LC 368
+#define HV_EC 376
+#define HV_CCV 384
+#define HV_FPSR 392
+#define HV_RSC 400
+#define HV_BSPSTORE 408  /* guest ar.bspstore */
+#define HV_RNAT 416      /* guest ar.rnat */
+#define HV_NAT_UNAT 424  /* ar.unat collected by st8.spill of the GRs */
+#define HV_ISR 432
+#define HV_IFA 440
+#define HV_IIM 448
+#define HV_VECTOR 456
+#define HV_RBS_BASE 464  /* this vCPU's hypervisor backing store */
+#define HV_RBS_BYTES 472 /* guest registers held there (loadrs size) */
+#define HV_RBS_RNAT 480
+#define HV_FR 512        /* fr[32][16 bytes], by register number (f2-f11, f16-f31 used) */
+#define HV_ASM_SIZE 1024
+
+/* Region layout. */
+#define IA64_HYP_BASE 0xe000000000000000ull /* region 7: identity map of RAM */
+#define IA64_RID_HYP 0
+#define IA64_RID_DEAD 1                      /* regions nobody may use */
+#define IA64_RIDS_PER_DOMAIN 128
+#define IA64_TIMER_VECTOR 0xef
+#define IA64_ITC_HZ 1000000000ull            /* ia64sim: ITC advances once per instruction */
+
+#define PSR_BE (1ull << 1)
+#define PSR_IC (1ull << 13)
+#define PSR_I (1ull << 14)
+#define PSR_DT (1ull << 17)
+#define PSR_RT (1ull << 27)
+#define PSR_CPL_SHIFT 32
+#define PSR_IT (1ull << 36)
+#define PSR_RI_SHIFT 41
+#define PSR_BN (1ull << 44)
+
+#ifndef __ASSEMBLER__
 #include <hal/types.h>
 
 /* Ski simulator system calls (break 0x80001, number in r15). */
@@ -28,8 +74,49 @@ struct ia64sim_boot_table {
     } modules[];
 };
 
+/* The arch state of one vCPU: the register frame entry.S fills, then C state. */
+struct hal_vcpu {
+    uint64_t gr[32];
+    uint64_t br[8];
+    uint64_t pr, iip, ipsr, ifs, pfs, unat, lc, ec, ccv, fpsr, rsc;
+    uint64_t bspstore, rnat, nat_unat, isr, ifa, iim, vector;
+    uint64_t rbs_base, rbs_bytes, rbs_rnat;
+    uint64_t pad[3];
+    uint64_t fr[32][2];
+    /* Not touched by assembly. */
+    struct vcpu *v;
+    struct hal_as *kernel, *user;
+    void *alloc;  /* what core_heap_alloc returned (alignment) */
+    uint64_t entry_iip, entry_ipsr; /* the last entry (see fetch_fault_slot) */
+    bool entry_code_mapped;
+    uint8_t rbs[2048] __attribute__((aligned(16)));
+};
+
 long ia64_ssc(long a0, long a1, long a2, long a3, long nr);
 void ia64_puts(const char *s);
 void ia64_putu64(uint64_t v);
+
+extern struct hal_vcpu *ia64_cur_hv;
+HAL_NORETURN void ia64_enter_guest(struct hal_vcpu *hv);
+void ia64_trap(struct hal_vcpu *hv);
+uint64_t ia64_rid_of(const struct hal_as *as);
+uint64_t ia64_dead_rid(const struct hal_as *kernel);
+void ia64_tlb_unpin(void);
+void ia64_tlb_pin(struct hal_vcpu *hv);
+bool ia64_tlb_prefetch_code(struct hal_vcpu *hv);
+int ia64_tlb_miss(struct hal_vcpu *hv, uint64_t va, bool exec, bool write);
+void ia64_mmu_init(uint64_t ram_size);
+void ia64_load_rr(struct hal_vcpu *hv);
+
+static inline void *ia64_phys(uint64_t pa)
+{
+    return (void *)(uintptr_t)(IA64_HYP_BASE | pa);
+}
+
+static inline void ia64_srlz_d(void)
+{
+    __asm__ volatile(";;\n\tsrlz.d\n\t;;" ::: "memory");
+}
+#endif
 
 #endif

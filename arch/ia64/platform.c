@@ -2,10 +2,11 @@
 /* Console, CPU and platform control on the simulator (Ski SSC calls). */
 #include <hal/console.h>
 #include <hal/cpu.h>
+#include <hal/entry.h>
+#include <hal/timer.h>
 
 #include "ia64.h"
 
-#define PSR_I (1ul << 14)
 
 void hal_console_putc(char c)
 {
@@ -68,4 +69,89 @@ HAL_NORETURN void hal_platform_exit(int status)
 {
     ia64_ssc(status, 0, 0, 0, SSC_EXIT);
     hal_cpu_halt();
+}
+
+/* ---- time: ITC (one tick per simulated instruction) and ITM ---------- */
+
+static uint64_t itc0;
+
+static uint64_t read_itc(void)
+{
+    uint64_t t;
+    __asm__ volatile("mov %0 = ar.itc" : "=r"(t)::"memory");
+    return t;
+}
+
+void ia64_time_init(void)
+{
+    itc0 = read_itc();
+    uint64_t itv = 1ull << 16; /* masked until the first deadline */
+    /* TPR resets with mmi set (every external interrupt masked). */
+    __asm__ volatile("mov cr.itv = %0\n\t;;\n\tmov cr.tpr = r0\n\t;;\n\tsrlz.d\n\t;;"
+                     ::"r"(itv) : "memory");
+}
+
+uint64_t hal_time_ns(void)
+{
+    return read_itc() - itc0;
+}
+
+uint64_t hal_time_counter(void)
+{
+    return read_itc();
+}
+
+void hal_time_scale(struct hal_time_scale *s)
+{
+    s->mul = 0x80000000u; /* ns = counter: (c << 1) * 2^31 >> 32 */
+    s->shift = 1;
+}
+
+/* Deadlines are capped so that the console is polled at least this often. */
+#define POLL_NS 20000000ull
+
+void hal_timer_set(uint64_t deadline_ns)
+{
+    uint64_t now = hal_time_ns();
+    if (!deadline_ns || deadline_ns > now + POLL_NS)
+        deadline_ns = now + POLL_NS;
+    uint64_t itm = itc0 + deadline_ns, itv = IA64_TIMER_VECTOR;
+    __asm__ volatile("mov cr.itm = %0\n\t;;\n\tmov cr.itv = %1\n\t;;\n\tsrlz.d\n\t;;"
+                     ::"r"(itm), "r"(itv) : "memory");
+}
+
+void ia64_poll_interrupts(bool *timer);
+
+/*
+ * The hypervisor keeps PSR.i off: idling polls the interrupt controller
+ * (the ITM match sets the timer vector pending) and the SSC console.
+ * Nothing else can happen before the deadline on the simulator, so the
+ * idle CPU moves ar.itc forward to it instead of spinning through the
+ * gap: time is still exactly the instruction count of the work done, and
+ * an idle millisecond costs a few instructions instead of a million.
+ */
+static void skip_to_deadline(void)
+{
+    uint64_t itm, itv, itc = read_itc();
+    __asm__ volatile("mov %0 = cr.itm\n\tmov %1 = cr.itv" : "=r"(itm), "=r"(itv));
+    if (!(itv & (1ull << 16)) && itm > itc)
+        __asm__ volatile("mov ar.itc = %0\n\t;;" ::"r"(itm) : "memory");
+}
+
+void hal_cpu_idle(void)
+{
+    skip_to_deadline();
+    for (unsigned n = 0;; n++) {
+        bool timer = false;
+        ia64_poll_interrupts(&timer);
+        int c = (n & 1023) ? -1 : hal_console_getc();
+        if (c >= 0)
+            core_console_input(c);
+        if (timer) {
+            core_timer_interrupt();
+            return;
+        }
+        if (c >= 0)
+            return;
+    }
 }

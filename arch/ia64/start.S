@@ -1,26 +1,74 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * IA-64 entry, as loaded by tools/ia64sim (ELF at 0x100000; BSS zero-filled
- * by the loader as ELF requires; r28 = physical address of the boot table).
- * Sets gp (the whole image is one constant-gp unit), the memory stack and
- * the register stack's backing store, then calls ia64_boot(boot table).
+ * IA-64 entry, as loaded by tools/ia64sim (ELF loaded at physical
+ * 0x100000, linked in region 7 at 0xe000000000100000; BSS zero-filled by
+ * the loader; r28 = physical address of the boot table).
+ *
+ * Runs in physical mode only long enough to map RAM 1:1 into region 7
+ * with one pinned translation register pair (PL0 only: guests at PL2/PL3
+ * can never use it), then turns translation on with rfi, sets gp (the
+ * whole image is one constant-gp unit), the memory stack and the register
+ * stack's backing store, and calls ia64_boot(boot table).
  */
+#include "ia64.h"
+
+#define TR_PS 32                      /* one 4 GiB page covers every RAM size ia64sim offers */
+#define TR_PTE 0x661                  /* p, WB, a, d, pl 0, ar 3 (RWX) */
+
     .section .text.start, "ax"
     .global _start
     .proc _start
 _start:
-    movl    gp = __gp
-    movl    r12 = boot_stack_top - 16   /* 16-byte scratch area for the callee */
-    mov     ar.rsc = 0                  /* RSE in enforced lazy mode to move bspstore */
+    movl    r2 = (IA64_RID_HYP << 8) | (12 << 2)
+    movl    r3 = IA64_HYP_BASE
     ;;
-    movl    r14 = boot_rbs
+    mov     rr[r3] = r2
+    movl    r2 = (IA64_RID_DEAD << 8) | (12 << 2)
+    movl    r3 = 0xc000000000000000
+    ;;
+    mov     rr[r3] = r2
+    movl    r3 = IA64_HYP_BASE
+    ;;
+    srlz.d
+    mov     r4 = TR_PS << 2
+    movl    r5 = TR_PTE
+    mov     r6 = 0
+    ;;
+    mov     cr.ifa = r3
+    mov     cr.itir = r4
+    ;;
+    itr.i   itr[r6] = r5
+    ;;
+    srlz.i
+    itr.d   dtr[r6] = r5
+    ;;
+    srlz.d
+    movl    r9 = PSR_IT | PSR_DT | PSR_RT | PSR_BN | PSR_IC
+    movl    r10 = virt_start
+    ;;
+    mov     cr.ipsr = r9
+    mov     cr.iip = r10
+    mov     cr.ifs = r0
+    ;;
+    rfi
+    ;;
+virt_start:
+    movl    gp = __gp
+    movl    r12 = ia64_hyp_stack_top - 16
+    mov     ar.rsc = 0
+    ;;
+    movl    r14 = ia64_hyp_rbs
     ;;
     mov     ar.bspstore = r14
+    movl    r15 = ia64_ivt
     ;;
-    mov     ar.rsc = 3                  /* eager, kernel privilege */
-    alloc   r2 = ar.pfs, 0, 0, 1, 0     /* one output register for the argument */
+    mov     cr.iva = r15
     ;;
-    mov     out0 = r28
+    srlz.i
+    alloc   r2 = ar.pfs, 0, 0, 1, 0
+    movl    r3 = IA64_HYP_BASE
+    ;;
+    or      out0 = r28, r3
     br.call.sptk.many b0 = ia64_boot
     ;;
 1:  br.sptk.few 1b
@@ -44,11 +92,15 @@ ia64_ssc:
 
     .section .bss.stack, "aw", @nobits
     .balign 16
-boot_rbs:                               /* register backing store grows up */
+    .global ia64_hyp_rbs, ia64_hyp_stack_top, ia64_fault_rbs, ia64_fault_stack_top
+ia64_hyp_rbs:                           /* register backing store grows up */
+    .space  65536
+ia64_hyp_stack:                         /* memory stack grows down */
+    .space  65536
+ia64_hyp_stack_top:
+ia64_fault_rbs:                         /* for reporting a hypervisor fault */
     .space  16384
-    .balign 16
-boot_stack:                             /* memory stack grows down */
     .space  16384
-boot_stack_top:
+ia64_fault_stack_top:
 
     .section .note.GNU-stack, "", @progbits

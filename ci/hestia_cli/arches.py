@@ -19,7 +19,8 @@ Boot modules (scenario "modules": image paths relative to build/<a>/):
                variable is unset) and relocates the DTB below 64 MiB, so the
                modules are untouched (arch/ppc/README.md).
   ia64         passed to ia64sim as extra files after the image (it lists them
-               in its boot table); the hypervisor command line via --cmdline.
+               in its boot table); the hypervisor command line via --cmdline,
+               followed by one `module=<cmdline>` word per module (spaces as '+').
 Exit channels (the hypervisor's hal_platform_exit(status)):
   x86, x86_64  write status to port 0xf4 (isa-debug-exit): QEMU exits
                (status << 1) | 1, so 1 = pass, 3 = fail; rc 0 means a triple
@@ -138,8 +139,12 @@ def launch(arch, variant, cfg, mode):
         argv = [IA64SIM] + list(cfg.get("sim_args", []))
         if mode == "debug":
             raise ValueError("ia64 has no gdb stub")
-        if cmdline:
-            argv += ["--cmdline", cmdline]
+        # ia64sim's boot table has file names only: module command lines
+        # travel as module=<words joined by +> (arch/ia64/boot.c).
+        for _, c in mods:
+            cmdline += f" module={c.replace(' ', '+')}"
+        if cmdline.strip():
+            argv += ["--cmdline", cmdline.strip()]
         argv += [image] + [p for p, _ in mods]
         return Launch(argv, "status", image)
     raise ValueError(f"unknown arch {arch}")

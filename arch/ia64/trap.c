@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Guest exits (ivt.S has saved the state into the running vCPU): break
+ * 0x1000 hypercalls and system calls, TLB refills from the space's table,
+ * the timer interrupt, and faults reflected to the guest.  Every
+ * privileged instruction a guest tries raises a privileged-operation (or
+ * privileged-register) fault here, since guests never run at PL0; it is
+ * refused with HESTIA_TRAP_PRIV_OP.
+ */
+#include <hal/hal.h>
+#include <hestia/trap.h>
+#include <hestia/arch/ia64.h>
+
+#include "ia64.h"
+
+#define IV_ITLB 0x0400
+#define IV_DTLB 0x0800
+#define IV_ALT_ITLB 0x0c00
+#define IV_ALT_DTLB 0x1000
+#define IV_DIRTY 0x2000
+#define IV_IACCESS 0x2400
+#define IV_DACCESS 0x2800
+#define IV_BREAK 0x2c00
+#define IV_EXTINT 0x3000
+#define IV_PAGE_NP 0x5000
+#define IV_KEY 0x5100
+#define IV_IAR 0x5200
+#define IV_DAR 0x5300
+#define IV_GENEX 0x5400
+#define IV_DISFP 0x5500
+#define IV_NATC 0x5600
+#define IV_UNALIGNED 0x5a00
+
+#define ISR_X (1ull << 32)
+#define ISR_W (1ull << 33)
+
+#define HYPERCALL_BREAK 0x1000
+
+unsigned long ia64_exits;
+
+static void advance_ip(struct hal_vcpu *hv)
+{
+    unsigned ri = (unsigned)(hv->ipsr >> PSR_RI_SHIFT) & 3;
+    hv->ipsr &= ~(3ull << PSR_RI_SHIFT);
+    if (ri >= 2)
+        hv->iip += 16;
+    else
+        hv->ipsr |= (uint64_t)(ri + 1) << PSR_RI_SHIFT;
+}
+
+/* Pending external interrupts: acknowledge them all; the timer goes to core. */
+void ia64_poll_interrupts(bool *timer)
+{
+    for (;;) {
+        uint64_t vec;
+        __asm__ volatile("mov %0 = cr.ivr\n\t;;\n\tsrlz.d\n\t;;" : "=r"(vec)::"memory");
+        if (vec == 15)
+            break;
+        if (vec == IA64_TIMER_VECTOR)
+            *timer = true;
+        __asm__ volatile("mov cr.eoi = r0\n\t;;\n\tsrlz.d\n\t;;" ::: "memory");
+    }
+}
+
+static void ext_interrupt(void)
+{
+    bool timer = false;
+    ia64_poll_interrupts(&timer);
+    int c = hal_console_getc();
+    if (c >= 0)
+        core_console_input(c);
+    if (timer)
+        core_timer_interrupt();
+}
+
+static void page_fault(struct vcpu *v, struct hal_vcpu *hv, unsigned err)
+{
+    core_guest_trap(v, HESTIA_TRAP_PAGE_FAULT, (unsigned)hv->vector, err, hv->ifa);
+}
+
+static unsigned fault_bits(const struct hal_vcpu *hv)
+{
+    return ((hv->isr & ISR_W) ? HESTIA_PF_WRITE : 0) | ((hv->isr & ISR_X) ? HESTIA_PF_EXEC : 0) |
+           (hal_vcpu_in_user(hv) ? HESTIA_PF_USER : 0);
+}
+
+/*
+ * ia64sim reports a stale PSR.ri for faults on instruction fetch (the slot
+ * of the last instruction executed).  The bundle we return to is put in
+ * the TLB before every entry, so a fetch fault there (and so a slot other
+ * than 0) happens only when it is not mapped executable at all; any other
+ * fetch fault is on a bundle reached by a branch or sequentially: slot 0.
+ */
+static void fetch_fault_slot(struct hal_vcpu *hv)
+{
+    bool first = hv->iip == hv->entry_iip && !hv->entry_code_mapped;
+    uint64_t ri = first ? hv->entry_ipsr & (3ull << PSR_RI_SHIFT) : 0;
+    hv->ipsr = (hv->ipsr & ~(3ull << PSR_RI_SHIFT)) | ri;
+}
+
+void ia64_trap(struct hal_vcpu *hv)
+{
+    struct vcpu *v = hv->v;
+    unsigned vec = (unsigned)hv->vector;
+    ia64_exits++;
+    if (vec == IV_ITLB || vec == IV_ALT_ITLB ||
+        ((vec == IV_PAGE_NP || vec == IV_IAR || vec == IV_IACCESS || vec == IV_KEY) &&
+         (hv->isr & ISR_X)))
+        fetch_fault_slot(hv);
+    switch (vec) {
+    case IV_BREAK:
+        if (hv->iim != HYPERCALL_BREAK) {
+            core_guest_trap(v, HESTIA_TRAP_BREAKPOINT, vec, hv->iim, hv->iip);
+            break;
+        }
+        advance_ip(hv);
+        if (hal_vcpu_in_user(hv)) {
+            core_guest_syscall(v);
+        } else {
+            uint64_t args[5] = { hv->gr[14], hv->gr[15], hv->gr[16], hv->gr[17], hv->gr[18] };
+            core_hypercall(v, hv->gr[2], args);
+        }
+        break;
+    case IV_EXTINT:
+        ext_interrupt();
+        break;
+    case IV_ITLB:
+    case IV_DTLB:
+    case IV_ALT_ITLB:
+    case IV_ALT_DTLB: {
+        bool exec = vec == IV_ITLB || vec == IV_ALT_ITLB;
+        uint64_t va = exec ? hv->iip : hv->ifa;
+        int r = ia64_tlb_miss(hv, va, exec, !exec && (hv->isr & ISR_W));
+        if (r < 0) {
+            hv->ifa = va;
+            page_fault(v, hv, (unsigned)(-r - 1));
+        }
+        break;
+    }
+    case IV_PAGE_NP:
+    case IV_KEY:
+    case IV_IAR:
+    case IV_DAR:
+    case IV_DIRTY:
+    case IV_IACCESS:
+    case IV_DACCESS:
+        if (vec == IV_IAR || vec == IV_IACCESS)
+            hv->ifa = hv->iip;
+        page_fault(v, hv, fault_bits(hv) | HESTIA_PF_PRESENT |
+                              (vec == IV_IAR ? HESTIA_PF_EXEC : 0));
+        break;
+    case IV_GENEX: {
+        unsigned code = (unsigned)(hv->isr >> 4) & 15;
+        unsigned kind = code == 1 || code == 2 ? HESTIA_TRAP_PRIV_OP : HESTIA_TRAP_INVALID_OP;
+        core_guest_trap(v, kind, vec, hv->isr, hv->iip);
+        break;
+    }
+    case IV_UNALIGNED:
+        core_guest_trap(v, HESTIA_TRAP_ALIGNMENT, vec, hv->isr, hv->ifa);
+        break;
+    case IV_DISFP:
+        core_guest_trap(v, HESTIA_TRAP_FP, vec, hv->isr, hv->iip);
+        break;
+    default:
+        core_guest_trap(v, HESTIA_TRAP_OTHER, vec, hv->isr, hv->ifa);
+        break;
+    }
+    hal_vcpu_run(core_resume_vcpu());
+}
+
+HAL_NORETURN void ia64_hyp_fault_c(uint64_t vec, uint64_t iip, uint64_t isr, uint64_t ifa);
+
+HAL_NORETURN void ia64_hyp_fault_c(uint64_t vec, uint64_t iip, uint64_t isr, uint64_t ifa)
+{
+    core_panic("hypervisor fault: vector %lx at ip %lx isr %lx ifa %lx", (unsigned long)vec,
+               (unsigned long)iip, (unsigned long)isr, (unsigned long)ifa);
+}

@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vCPU state, trap delivery with the register stack, guest copies.
+ *
+ * While the hypervisor runs, a vCPU's stacked registers (its dirty
+ * partition and the interrupted frame) sit in its own hypervisor backing
+ * store hv->rbs (entry in ivt.S).  Delivering a trap moves them into the
+ * guest's backing store so the trap record is complete (hestia/arch/ia64.h);
+ * loading a record reads its frame back from there.  NaT collections are
+ * rebuilt for the destination addresses on every move (a collection slot is
+ * every 64th doubleword, so its position depends on the address).
+ */
+#include <hal/hal.h>
+#include <hestia/errno.h>
+#include <hestia/trap.h>
+#include <hestia/arch/ia64.h>
+
+#include "ia64.h"
+
+#define FPSR_DEFAULT 0x0009804c0270033full
+#define GUEST_PSR (PSR_IC | PSR_I | PSR_DT | PSR_IT | PSR_RT | PSR_BN)
+#define MAX_FRAME 96
+
+_Static_assert(__builtin_offsetof(struct hal_vcpu, br) == HV_BR, "br");
+_Static_assert(__builtin_offsetof(struct hal_vcpu, pr) == HV_PR, "pr");
+_Static_assert(__builtin_offsetof(struct hal_vcpu, rbs_rnat) == HV_RBS_RNAT, "rbs_rnat");
+_Static_assert(__builtin_offsetof(struct hal_vcpu, vector) == HV_VECTOR, "vector");
+_Static_assert(__builtin_offsetof(struct hal_vcpu, fr) == HV_FR, "fr");
+_Static_assert(__builtin_offsetof(struct hal_vcpu, v) == HV_ASM_SIZE, "size");
+
+struct hal_vcpu *ia64_cur_hv;
+
+static unsigned slot_of(uint64_t a)
+{
+    return (unsigned)(a >> 3) & 63;
+}
+
+static unsigned cpl_of(uint64_t psr)
+{
+    return (unsigned)(psr >> PSR_CPL_SHIFT) & 3;
+}
+
+struct hal_vcpu *hal_vcpu_create(struct vcpu *v)
+{
+    void *p = core_heap_alloc(sizeof(struct hal_vcpu) + 512);
+    if (!p)
+        return NULL;
+    /* 512-byte aligned: the NaT bit of gr[i] saved by st8.spill is bit i of nat_unat. */
+    struct hal_vcpu *hv = (struct hal_vcpu *)(((uintptr_t)p + 511) & ~(uintptr_t)511);
+    hv->alloc = p;
+    hv->v = v;
+    hv->rbs_base = (uintptr_t)hv->rbs;
+    hv->ipsr = GUEST_PSR | (uint64_t)HESTIA_IA64_CPL_KERNEL << PSR_CPL_SHIFT;
+    hv->fpsr = FPSR_DEFAULT;
+    return hv;
+}
+
+void hal_vcpu_destroy(struct hal_vcpu *hv)
+{
+    if (ia64_cur_hv == hv)
+        ia64_cur_hv = NULL;
+    core_heap_free(hv->alloc);
+}
+
+void hal_vcpu_init_entry(struct hal_vcpu *hv, guest_va_t entry, guest_va_t stack, guest_va_t arg)
+{
+    for (unsigned i = 0; i < 32; i++)
+        hv->gr[i] = 0;
+    hv->iip = entry;
+    hv->gr[12] = stack - 16;
+    hv->gr[28] = arg;
+    hv->ipsr = GUEST_PSR | (uint64_t)HESTIA_IA64_CPL_KERNEL << PSR_CPL_SHIFT;
+    hv->ifs = hv->pfs = hv->bspstore = hv->rnat = hv->nat_unat = 0;
+    hv->rbs_bytes = hv->rbs_rnat = 0;
+}
+
+void hal_vcpu_set_spaces(struct hal_vcpu *hv, struct hal_as *kernel, struct hal_as *user)
+{
+    hv->kernel = kernel;
+    hv->user = user;
+}
+
+bool hal_vcpu_in_user(const struct hal_vcpu *hv)
+{
+    return cpl_of(hv->ipsr) == HESTIA_IA64_CPL_USER;
+}
+
+void hal_vcpu_set_result(struct hal_vcpu *hv, long result)
+{
+    hv->gr[8] = (uint64_t)result;
+    hv->nat_unat &= ~(1ull << 8);
+}
+
+/*
+ * Walk the registers held in hv->rbs, oldest first, writing each one to
+ * the guest's store at hv->bspstore when write (else only computing where
+ * it would end).  Returns 0 and the new BSP and RNAT, or -HESTIA_EFAULT.
+ */
+static int rbs_to_guest(const struct hal_vcpu *hv, bool write, uint64_t *bsp, uint64_t *rnat)
+{
+    uint64_t base = hv->rbs_base, end = base + hv->rbs_bytes;
+    uint64_t ga = hv->bspstore, grnat = hv->rnat;
+    bool user = hal_vcpu_in_user(hv);
+    for (uint64_t a = base; a < end; a += 8) {
+        if (slot_of(a) == 63)
+            continue;
+        uint64_t coll = (a | 0x1f8) < end ? *(const uint64_t *)(uintptr_t)(a | 0x1f8) : hv->rbs_rnat;
+        uint64_t val = *(const uint64_t *)(uintptr_t)a;
+        if (slot_of(ga) == 63) {
+            if (write && hal_walk_copy_to(user ? NULL : hv->kernel, hv->user, ga, &grnat, 8))
+                return -HESTIA_EFAULT;
+            grnat = 0;
+            ga += 8;
+        }
+        if (write && hal_walk_copy_to(user ? NULL : hv->kernel, hv->user, ga, &val, 8))
+            return -HESTIA_EFAULT;
+        grnat = (grnat & ~(1ull << slot_of(ga))) | ((coll >> slot_of(a) & 1) << slot_of(ga));
+        ga += 8;
+    }
+    *bsp = ga;
+    *rnat = grnat;
+    return 0;
+}
+
+void hal_vcpu_get_context(const struct hal_vcpu *hv, struct hestia_trap_record *rec)
+{
+    uint64_t *r = rec->regs;
+    r[HESTIA_IA64_REG_IP] = hv->iip;
+    for (unsigned i = 1; i < 32; i++)
+        r[i] = hv->gr[i];
+    for (unsigned i = 0; i < 8; i++)
+        r[HESTIA_IA64_REG_BR(i)] = hv->br[i];
+    r[HESTIA_IA64_REG_PR] = hv->pr;
+    r[HESTIA_IA64_REG_PSR] = hv->ipsr & ((3ull << PSR_CPL_SHIFT) | (3ull << PSR_RI_SHIFT) |
+                                         HESTIA_IA64_PSR_USER_MASK);
+    r[HESTIA_IA64_REG_CFM] = hv->ifs;
+    r[HESTIA_IA64_REG_PFS] = hv->pfs;
+    uint64_t bsp = hv->bspstore, rnat = hv->rnat;
+    rbs_to_guest(hv, false, &bsp, &rnat);
+    r[HESTIA_IA64_REG_BSP] = bsp;
+    r[HESTIA_IA64_REG_RNAT] = rnat;
+    r[HESTIA_IA64_REG_UNAT] = hv->unat;
+    r[HESTIA_IA64_REG_LC] = hv->lc;
+}
+
+static bool cfm_ok(uint64_t cfm)
+{
+    if (!(cfm >> 63))
+        return cfm == 0;
+    if (cfm & 0x7fffffc000000000ull)
+        return false;
+    unsigned sof = cfm & 127, sol = cfm >> 7 & 127, sor = cfm >> 14 & 15;
+    unsigned rrb_gr = cfm >> 18 & 127, rrb_fr = cfm >> 25 & 127, rrb_pr = cfm >> 32 & 63;
+    return sof <= MAX_FRAME && sol <= sof && sor * 8 <= sof &&
+           (rrb_gr == 0 || rrb_gr < sor * 8) && rrb_fr < 96 && rrb_pr < 48;
+}
+
+int hal_vcpu_set_context(struct hal_vcpu *hv, const struct hestia_trap_record *rec)
+{
+    const uint64_t *r = rec->regs;
+    uint64_t psr = r[HESTIA_IA64_REG_PSR], cfm = r[HESTIA_IA64_REG_CFM];
+    unsigned ri = (unsigned)(psr >> PSR_RI_SHIFT) & 3;
+    bool user = cpl_of(psr) == HESTIA_IA64_CPL_USER;
+    if (ri == 3 || !cfm_ok(cfm) || (r[HESTIA_IA64_REG_BSP] & 7))
+        return -HESTIA_EINVAL;
+    /* Read the frame back from the guest's store, newest register first. */
+    unsigned sof = cfm >> 63 ? (unsigned)(cfm & 127) : 0;
+    uint64_t vals[MAX_FRAME], nats = 0, nats_hi = 0;
+    uint64_t a = r[HESTIA_IA64_REG_BSP], rn = r[HESTIA_IA64_REG_RNAT];
+    struct hal_as *k = user ? NULL : hv->kernel;
+    for (unsigned i = 0; i < sof; i++) {
+        a -= 8;
+        if (slot_of(a) == 63) {
+            if (hal_walk_copy_from(k, hv->user, &rn, a, 8))
+                return -HESTIA_EINVAL;
+            a -= 8;
+        }
+        unsigned idx = sof - 1 - i;
+        if (hal_walk_copy_from(k, hv->user, &vals[idx], a, 8))
+            return -HESTIA_EINVAL;
+        uint64_t bit = rn >> slot_of(a) & 1;
+        if (idx < 64)
+            nats |= bit << idx;
+        else
+            nats_hi |= bit << (idx - 64);
+    }
+    /* Commit: the frame goes into hv->rbs as if spilled there. */
+    uint64_t h = hv->rbs_base, hr = 0;
+    for (unsigned i = 0; i < sof; i++) {
+        if (slot_of(h) == 63) {
+            *(uint64_t *)(uintptr_t)h = hr;
+            hr = 0;
+            h += 8;
+        }
+        *(uint64_t *)(uintptr_t)h = vals[i];
+        uint64_t bit = i < 64 ? nats >> i & 1 : nats_hi >> (i - 64) & 1;
+        hr |= bit << slot_of(h);
+        h += 8;
+    }
+    hv->rbs_bytes = h - hv->rbs_base;
+    hv->rbs_rnat = hr;
+    hv->bspstore = a;
+    hv->rnat = rn;
+    hv->iip = r[HESTIA_IA64_REG_IP] & ~15ull;
+    for (unsigned i = 1; i < 32; i++)
+        hv->gr[i] = r[i];
+    hv->nat_unat = 0;
+    for (unsigned i = 0; i < 8; i++)
+        hv->br[i] = r[HESTIA_IA64_REG_BR(i)];
+    hv->pr = r[HESTIA_IA64_REG_PR];
+    hv->ipsr = GUEST_PSR | (psr & HESTIA_IA64_PSR_USER_MASK) | (uint64_t)ri << PSR_RI_SHIFT |
+               (uint64_t)(user ? HESTIA_IA64_CPL_USER : HESTIA_IA64_CPL_KERNEL) << PSR_CPL_SHIFT;
+    hv->ifs = cfm;
+    hv->pfs = r[HESTIA_IA64_REG_PFS] & 0xc03fffffffffffffull;
+    hv->unat = r[HESTIA_IA64_REG_UNAT];
+    hv->lc = r[HESTIA_IA64_REG_LC];
+    hv->rsc = 0;
+    return user ? 1 : 0;
+}
+
+void hal_vcpu_enter_handler(struct hal_vcpu *hv, guest_va_t entry, guest_va_t kernel_stack)
+{
+    bool from_user = hal_vcpu_in_user(hv);
+    uint64_t bsp, rnat;
+    if (rbs_to_guest(hv, true, &bsp, &rnat)) {
+        bsp = hv->bspstore; /* the guest's own store is bad: it will fault on it */
+        rnat = 0;
+    }
+    if (from_user && kernel_stack) {
+        hv->gr[12] = (kernel_stack & ~15ull) - 16;
+        hv->bspstore = kernel_stack - HESTIA_IA64_KSTACK_SIZE;
+        hv->rnat = 0;
+    } else {
+        hv->gr[12] = ((hv->gr[12] - 64) & ~15ull);
+        hv->bspstore = bsp;
+        hv->rnat = rnat;
+    }
+    hv->iip = entry & ~15ull;
+    hv->nat_unat = 0;
+    hv->ipsr = GUEST_PSR | (uint64_t)HESTIA_IA64_CPL_KERNEL << PSR_CPL_SHIFT;
+    hv->ifs = 0;
+    hv->pfs = 0;
+    hv->rsc = 0;
+    hv->rbs_bytes = 0;
+    hv->rbs_rnat = 0;
+}
+
+HAL_NORETURN void hal_vcpu_run(struct hal_vcpu *hv)
+{
+    ia64_cur_hv = hv;
+    hv->entry_iip = hv->iip;
+    hv->entry_ipsr = hv->ipsr;
+    ia64_load_rr(hv);
+    ia64_tlb_pin(hv);
+    hv->entry_code_mapped = ia64_tlb_prefetch_code(hv);
+    ia64_enter_guest(hv);
+}
+
+int hal_copy_from_guest(struct vcpu *v, void *dst, guest_va_t src, size_t len)
+{
+    struct hal_vcpu *hv = core_vcpu_hal(v);
+    return hal_walk_copy_from(hv->kernel, hv->user, dst, src, len);
+}
+
+int hal_copy_to_guest(struct vcpu *v, guest_va_t dst, const void *src, size_t len)
+{
+    struct hal_vcpu *hv = core_vcpu_hal(v);
+    return hal_walk_copy_to(hv->kernel, hv->user, dst, src, len);
+}

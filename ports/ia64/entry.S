@@ -1,0 +1,470 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * IA-64 guest entry points.  The hypervisor enters _start at PL2 with the
+ * start info in r28 and r12 on the builder's stack; trap/event/syscall
+ * entries are entered with an empty register frame on a valid memory
+ * stack and register backing store (hestia/arch/ia64.h): they set gp and
+ * call the portable handlers.  The image is built -mauto-pic: a function
+ * pointer is a code address (gp is constant), not a descriptor.
+ */
+#define HYPERCALL_version 0
+
+    .section .text.entry, "ax"
+    .global _start
+    .proc _start
+_start:
+    movl    gp = __gp
+    movl    r12 = boot_stack_top - 16
+    mov     ar.rsc = 0
+    ;;
+    movl    r14 = boot_rbs
+    ;;
+    mov     ar.bspstore = r14
+    ;;
+    ld8     r15 = [r14]                 /* the backing store is in the TLB before any spill */
+    alloc   r2 = ar.pfs, 0, 0, 1, 0
+    mov     out0 = r28
+    ;;
+    br.call.sptk.many b0 = port_start
+    ;;
+    break   0
+    .endp _start
+
+    .text
+/*
+ * f6-f11 are scratch registers that the handler's C code clobbers (integer
+ * multiply and division use them) but are not in the trap record: they are
+ * kept below the handler's stack, [sp - 96, sp), where
+ * arch_hypercall(HYPERCALL_trap_return) reloads them from.
+ */
+.macro ENTRY name, handler
+    .global \name
+    .type \name, @function
+    .proc \name
+\name:
+    movl    gp = __gp
+    adds    r2 = -96, r12
+    adds    r3 = -80, r12
+    ;;
+    stf.spill [r2] = f6, 32
+    stf.spill [r3] = f7, 32
+    ;;
+    stf.spill [r2] = f8, 32
+    stf.spill [r3] = f9, 32
+    ;;
+    stf.spill [r2] = f10
+    stf.spill [r3] = f11
+    adds    r12 = -112, r12
+    ;;
+    br.call.sptk.many b0 = \handler
+    ;;
+    break   0
+    .endp \name
+.endm
+    ENTRY arch_event_entry, port_event_handler
+    ENTRY arch_exception_entry, port_exception_handler
+    ENTRY arch_syscall_entry, port_syscall_handler
+
+/* long hypercall_fp(nr, a0..a4, area): reload f6-f11 from area, then the hypercall. */
+    .global hypercall_fp
+    .proc hypercall_fp
+hypercall_fp:
+    adds    r3 = 16, r38
+    ;;
+    ldf.fill f6 = [r38], 32
+    ldf.fill f7 = [r3], 32
+    ;;
+    ldf.fill f8 = [r38], 32
+    ldf.fill f9 = [r3], 32
+    ;;
+    ldf.fill f10 = [r38]
+    ldf.fill f11 = [r3]
+    br.sptk.many hypercall_raw
+    .endp hypercall_fp
+
+/* long hypercall_raw(nr, a0..a4): break 0x1000, r2 = nr, r14..r18, result r8. */
+    .global hypercall_raw
+    .type hypercall_raw, @function
+    .proc hypercall_raw
+hypercall_raw:
+    mov     r2 = r32
+    mov     r14 = r33
+    mov     r15 = r34
+    mov     r16 = r35
+    mov     r17 = r36
+    mov     r18 = r37
+    ;;
+    break   0x1000
+    ;;
+    br.ret.sptk.many b0
+    .endp hypercall_raw
+
+    .global arch_read_counter
+    .type arch_read_counter, @function
+    .proc arch_read_counter
+arch_read_counter:
+    mov     r8 = ar.itc
+    br.ret.sptk.many b0
+    .endp arch_read_counter
+
+/*
+ * struct arch_ctx slots: 0 gp, 1-4 r4-r7, 5 sp, 6-11 b0-b5, 12 ar.pfs,
+ * 13 ar.lc, 14 pr, 15 ar.unat, 16 ar.bspstore (after flushrs), 17 ar.rnat.
+ * r32 = the context (no alloc: the caller's outputs are our frame).
+ */
+.macro SAVE_CTX
+    add     r2 = 8, r32
+    add     r3 = 16, r32
+    ;;
+    st8.spill [r2] = r4, 16
+    st8.spill [r3] = r5, 16
+    ;;
+    st8.spill [r2] = r6
+    st8.spill [r3] = r7
+    ;;
+    mov     r14 = ar.unat
+    add     r2 = 15 * 8, r32
+    st8     [r32] = gp
+    add     r3 = 5 * 8, r32
+    ;;
+    st8     [r2] = r14
+    st8     [r3] = r12, 8
+    mov     r14 = b0
+    mov     r15 = b1
+    ;;
+    st8     [r3] = r14, 8
+    mov     r14 = b2
+    ;;
+    st8     [r3] = r15, 8
+    mov     r15 = b3
+    ;;
+    st8     [r3] = r14, 8
+    mov     r14 = b4
+    ;;
+    st8     [r3] = r15, 8
+    mov     r15 = b5
+    ;;
+    st8     [r3] = r14, 8
+    mov     r14 = ar.pfs
+    ;;
+    st8     [r3] = r15, 8
+    mov     r15 = ar.lc
+    ;;
+    st8     [r3] = r14, 8
+    mov     r14 = pr
+    ;;
+    st8     [r3] = r15, 8
+    ;;
+    st8     [r3] = r14
+    ;;
+    flushrs
+    ;;
+    mov     r14 = ar.bspstore
+    ;;
+    mov     r15 = ar.rnat
+    add     r2 = 16 * 8, r32
+    add     r3 = 17 * 8, r32
+    ;;
+    st8     [r2] = r14
+    st8     [r3] = r15
+.endm
+
+/* Load the context at r9; r8 is left alone (the return value). */
+.macro LOAD_CTX
+    mov     ar.rsc = 0
+    ;;
+    loadrs                              /* drop what is left of the old register stack */
+    add     r2 = 16 * 8, r9
+    add     r3 = 17 * 8, r9
+    ;;
+    ld8     r14 = [r2]
+    ld8     r15 = [r3]
+    ;;
+    mov     ar.bspstore = r14
+    ;;
+    mov     ar.rnat = r15
+    add     r2 = 15 * 8, r9
+    ld8     r16 = [r14]                 /* get the store's pages into the TLB before the RSE */
+    add     r17 = -8, r14
+    ;;
+    ld8     r16 = [r17]
+    ld8     r14 = [r2]
+    ;;
+    mov     ar.unat = r14
+    add     r2 = 8, r9
+    add     r3 = 16, r9
+    ;;
+    ld8.fill r4 = [r2], 16
+    ld8.fill r5 = [r3], 16
+    ;;
+    ld8.fill r6 = [r2]
+    ld8.fill r7 = [r3]
+    ld8     gp = [r9]
+    add     r3 = 5 * 8, r9
+    ;;
+    ld8     r12 = [r3], 8
+    ;;
+    ld8     r14 = [r3], 8
+    ;;
+    ld8     r15 = [r3], 8
+    mov     b0 = r14
+    ;;
+    ld8     r14 = [r3], 8
+    mov     b1 = r15
+    ;;
+    ld8     r15 = [r3], 8
+    mov     b2 = r14
+    ;;
+    ld8     r14 = [r3], 8
+    mov     b3 = r15
+    ;;
+    ld8     r15 = [r3], 8
+    mov     b4 = r14
+    ;;
+    ld8     r14 = [r3], 8
+    mov     b5 = r15
+    ;;
+    ld8     r15 = [r3], 8
+    mov     ar.pfs = r14
+    ;;
+    ld8     r14 = [r3]
+    mov     ar.lc = r15
+    ;;
+    mov     pr = r14, -1
+    ;;
+.endm
+
+    .global arch_switch
+    .type arch_switch, @function
+    .proc arch_switch
+arch_switch:
+    mov     r9 = r33
+    SAVE_CTX
+    LOAD_CTX
+    br.ret.sptk.many b0
+    .endp arch_switch
+
+    .global arch_setjmp
+    .type arch_setjmp, @function
+    .proc arch_setjmp
+arch_setjmp:
+    SAVE_CTX
+    mov     r8 = 0
+    br.ret.sptk.many b0
+    .endp arch_setjmp
+
+    .global arch_longjmp
+    .type arch_longjmp, @function
+    .proc arch_longjmp
+arch_longjmp:
+    mov     r9 = r32
+    mov     r8 = r33
+    ;;
+    LOAD_CTX
+    br.ret.sptk.many b0
+    .endp arch_longjmp
+
+/* A new thread: r4 = fn (a code address), r5 = its argument. */
+    .global thread_trampoline
+    .proc thread_trampoline
+thread_trampoline:
+    alloc   r2 = ar.pfs, 0, 0, 1, 0
+    mov     b6 = r4
+    mov     out0 = r5
+    ;;
+    br.call.sptk.many b0 = b6
+    ;;
+    break   0
+    .endp thread_trampoline
+
+/*
+ * Probes: the faulting instruction starts a bundle (a label does), listed
+ * with its recovery bundle; arch_probe_fixup() moves the ip there and the
+ * probe returns -1.
+ */
+.macro PROBE_FIX fault, fix
+    .pushsection .rodata.probes, "a"
+    data8   \fault, \fix
+    .popsection
+.endm
+
+    .global arch_probe_read
+    .proc arch_probe_read
+arch_probe_read:
+    ;;
+1:  ld8     r14 = [r32]
+    ;;
+    st8     [r33] = r14
+    mov     r8 = 0
+    br.ret.sptk.many b0
+    ;;
+2:  mov     r8 = -1
+    br.ret.sptk.many b0
+    ;;
+    PROBE_FIX 1b, 2b
+    .endp arch_probe_read
+
+    .global arch_probe_write
+    .proc arch_probe_write
+arch_probe_write:
+    ;;
+1:  st8     [r32] = r33
+    ;;
+    mov     r8 = 0
+    br.ret.sptk.many b0
+    ;;
+2:  mov     r8 = -1
+    br.ret.sptk.many b0
+    ;;
+    PROBE_FIX 1b, 2b
+    .endp arch_probe_write
+
+    .global arch_probe_invalid_op
+    .proc arch_probe_invalid_op
+arch_probe_invalid_op:
+    ;;
+1:  data8   0x6, 0                      /* a bundle with a reserved template */
+    mov     r8 = 0
+    br.ret.sptk.many b0
+    ;;
+2:  mov     r8 = -1
+    br.ret.sptk.many b0
+    ;;
+    PROBE_FIX 1b, 2b
+    .endp arch_probe_invalid_op
+
+.macro PRIV name, insn:vararg
+    .global \name
+    .proc \name
+\name:
+    mov     r14 = 0
+    mov     r15 = 0
+    ;;
+1:  \insn
+    ;;
+    mov     r8 = 0
+    br.ret.sptk.many b0
+    ;;
+2:  mov     r8 = -1
+    br.ret.sptk.many b0
+    ;;
+    PROBE_FIX 1b, 2b
+    .endp \name
+.endm
+    PRIV priv_rsm_i, rsm psr.i
+    PRIV priv_ssm_dt, ssm psr.dt
+    PRIV priv_mov_psr, mov psr.l = r14
+    PRIV priv_read_psr, mov r14 = psr
+    PRIV priv_mov_rr, mov rr[r14] = r15
+    PRIV priv_read_rr, mov r14 = rr[r15]
+    PRIV priv_mov_iva, mov cr.iva = r14
+    PRIV priv_mov_itm, mov cr.itm = r14
+    PRIV priv_itc_d, itc.d r14
+    PRIV priv_itr_i, itr.i itr[r14] = r15
+    PRIV priv_ptc_e, ptc.e r14
+    PRIV priv_ptc_l, ptc.l r14, r15
+    PRIV priv_rfi, rfi
+    PRIV priv_bsw, bsw.0
+    PRIV priv_mov_k0, mov ar.k0 = r14
+    PRIV priv_mov_itc, mov ar.itc = r14
+
+/*
+ * epc on a page that is not an execute-only gateway (no guest page ever
+ * is one) must not raise the privilege level: the mov to rr after it
+ * still faults.
+ */
+    .global priv_epc
+    .proc priv_epc
+priv_epc:
+    mov     r14 = 0
+    mov     r15 = 0
+    ;;
+    epc
+    ;;
+1:  mov     rr[r14] = r15
+    ;;
+    mov     r8 = 0
+    br.ret.sptk.many b0
+    ;;
+2:  mov     r8 = -1
+    br.ret.sptk.many b0
+    ;;
+    PROBE_FIX 1b, 2b
+    .endp priv_epc
+
+/* long probe_call_asm(addr): call code at addr and return its result; if
+ * it faults, the fixup resumes at probe_call_return in this frame (CFM
+ * from the ar.pfs the call left). */
+    .global probe_call_asm
+    .global probe_call_return
+    .proc probe_call_asm
+probe_call_asm:
+    alloc   r35 = ar.pfs, 1, 3, 0, 0
+    mov     r33 = b0
+    mov     b6 = r32
+    ;;
+    br.call.sptk.many b0 = b6
+    ;;
+    mov     b0 = r33                    /* it returned: its result is in r8 */
+    mov     ar.pfs = r35
+    ;;
+    br.ret.sptk.many b0
+    ;;
+probe_call_return:
+    mov     r8 = -1
+    mov     b0 = r33
+    mov     ar.pfs = r35
+    ;;
+    br.ret.sptk.many b0
+    .endp probe_call_asm
+
+/* long arch_hypercall_wild_stack(sp): a null hypercall made with r12 = sp. */
+    .global arch_hypercall_wild_stack
+    .proc arch_hypercall_wild_stack
+arch_hypercall_wild_stack:
+    mov     r9 = r12
+    mov     r12 = r32
+    mov     r2 = HYPERCALL_version
+    mov     r14 = 0
+    ;;
+    break   0x1000
+    ;;
+    mov     r12 = r9
+    br.ret.sptk.many b0
+    .endp hypercall_raw_wild_stack
+
+/*
+ * User tasks start here (user mapping of .user.text): r14 = the program
+ * (its user address), r15 = its argument, r1 = the user gp.
+ */
+    .section .user.text, "ax"
+    .global user_tramp
+    .proc user_tramp
+user_tramp:
+    alloc   r2 = ar.pfs, 0, 0, 2, 0
+    mov     out0 = r14
+    mov     out1 = r15
+    br.call.sptk.many b0 = user_entry
+    ;;
+    break   0
+    .endp user_tramp
+    .text
+
+/* Position-independent code returning 7, copied by the exec tests. */
+    .global arch_ret7_code, arch_ret7_end
+    .align 16
+arch_ret7_code:
+    mov     r8 = 7
+    br.ret.sptk.many b0
+    ;;
+arch_ret7_end:
+
+    .section .bss
+    .balign 16
+boot_rbs:
+    .skip 16384
+boot_stack:
+    .skip 16384
+boot_stack_top:
+
+    .section .note.GNU-stack, "", @progbits
