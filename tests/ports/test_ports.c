@@ -220,6 +220,18 @@ static void t_ring(void)
     CHECK(ring_write(&prod, in, 1) == 0);
     CHECK(ring_read(&cons, out, 20000) == 4 * 4096);
     CHECK(ring_read(&cons, out, 1) == 0);
+    /* The 32-bit counters wrap without losing or reordering a byte. */
+    hdr.prod = hdr.cons = 0xffffff00u;
+    for (size_t i = 0; i < 3000; i++)
+        in[i] = (uint8_t)(i * 7);
+    CHECK(ring_write(&prod, in, 3000) == 3000);
+    CHECK(ring_used(&cons) == 3000);
+    CHECK(ring_read(&cons, out, 3000) == 3000 && memcmp(in, out, 3000) == 0);
+    CHECK(hdr.cons == (uint32_t)(0xffffff00u + 3000));
+    /* A ring of 6 pages uses 4 (a power of two), never a page it was not given. */
+    struct ring odd;
+    ring_init(&odd, &hdr, 6, pages);
+    CHECK(odd.size == 4 * 4096);
     /* A peer that writes garbage indices moves nothing. */
     hdr.prod = hdr.cons + 1000000;
     CHECK(ring_read(&cons, out, 10) == 0);

@@ -17,8 +17,13 @@
 struct ring_hdr {
     uint32_t magic;
     uint32_t nr_pages;          /* data pages */
-    volatile uint64_t prod;     /* bytes produced (free-running) */
-    volatile uint64_t cons;     /* bytes consumed */
+    /*
+     * Free-running byte counters, 32 bits so that every port updates them
+     * with a native atomic load/store (32-bit guests have no 64-bit ones);
+     * they wrap consistently because the data size is a power of two.
+     */
+    volatile uint32_t prod;     /* bytes produced */
+    volatile uint32_t cons;     /* bytes consumed */
     volatile uint32_t done;     /* producer finished */
     uint32_t pad;
     uint64_t total;             /* bytes the producer will send */
@@ -29,13 +34,17 @@ struct ring_hdr {
 struct ring {
     struct ring_hdr *hdr;
     uint8_t *pages[RING_MAX_PAGES];
-    uint64_t size;              /* nr_pages * page size */
+    uint32_t size;              /* data pages * page size, a power of two */
 };
 
+/*
+ * nr_pages is clamped to RING_MAX_PAGES and rounded down to a power of two
+ * (the 32-bit counters must wrap at a multiple of the data size).
+ */
 void ring_init(struct ring *r, struct ring_hdr *hdr, unsigned nr_pages, uint8_t **pages);
 /* Copy in/out as much as fits; returns bytes moved. */
 size_t ring_write(struct ring *r, const void *buf, size_t len);
 size_t ring_read(struct ring *r, void *buf, size_t len);
-uint64_t ring_used(const struct ring *r);
+uint32_t ring_used(const struct ring *r);
 
 #endif
