@@ -22,6 +22,8 @@ size_t strlcpy(char *dst, const char *src, size_t size);
 
 /* Format into buf (always terminated); returns the length it wanted. */
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+/* lib/format.c, the formatter shared with the guest port (vsnprintf wraps it). */
+int hestia_vformat(char *buf, size_t size, const char *fmt, va_list ap);
 int snprintf(char *buf, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

@@ -21,6 +21,8 @@
  * (size > 0) and returns the length the full output would have had.
  */
 int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+/* lib/format.c, the formatter the hypervisor uses too (kvsnprintf wraps it). */
+int hestia_vformat(char *buf, size_t size, const char *fmt, va_list ap);
 int ksnprintf(char *buf, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
