@@ -213,3 +213,34 @@ void arch_trap_wild_pc(struct hestia_trap_record *r, uint64_t pc)
     r->regs[PI_IP] = pc & ~15ull;
     r->regs[PI_PSR] &= ~PSR_RI;
 }
+
+long ia64_ssc_probe(long arg, long nr);
+
+/*
+ * The simulator's firmware calls (SSC putchar, exit) from the guest kernel
+ * at PL2: each must trap as a break the hypervisor reflects, not print or
+ * end the whole machine's run.
+ */
+static void a_ssc(struct tctx *t)
+{
+    static const struct {
+        const char *name;
+        long arg, nr;
+    } calls[] = { { "putchar", '!', 31 }, { "exit", 0x5a, 66 }, { "getchar", 0, 21 } };
+    for (unsigned i = 0; i < ARRAY_SIZE(calls); i++) {
+        unsigned before = trap_last.count;
+        long r = ia64_ssc_probe(calls[i].arg, calls[i].nr);
+        T_CHECK(t, r == -1 && trap_last.count == before + 1, "SSC %s ran (%ld)", calls[i].name, r);
+        T_CHECK(t, trap_last.kind == HESTIA_TRAP_BREAKPOINT && trap_last.error_code == 0x80001,
+                "SSC %s: trap kind %u code %llx", calls[i].name, (unsigned)trap_last.kind,
+                (unsigned long long)trap_last.error_code);
+    }
+    if (!t->failed)
+        ksnprintf(t->detail, sizeof(t->detail), "%u SSC calls at PL2 trapped as breaks",
+                  (unsigned)ARRAY_SIZE(calls));
+}
+
+const struct arch_attack arch_attacks[] = {
+    { "iso.ia64-ssc-calls", a_ssc },
+    { NULL, NULL },
+};

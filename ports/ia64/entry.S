@@ -392,6 +392,28 @@ priv_epc:
     PROBE_FIX 1b, 2b
     .endp priv_epc
 
+/*
+ * long ia64_ssc_probe(arg, nr): a Ski SSC call (break 0x80001) from the
+ * guest kernel.  The simulator honours those only at PL0, so from PL2 it
+ * must be an ordinary break the hypervisor reflects: -1.  0 means the
+ * call reached the simulator's firmware (it printed, or would have exited).
+ */
+    .global ia64_ssc_probe
+    .proc ia64_ssc_probe
+ia64_ssc_probe:
+    mov     r15 = r33
+    ;;
+1:  break   0x80001
+    ;;
+    mov     r8 = 0
+    br.ret.sptk.many b0
+    ;;
+2:  mov     r8 = -1
+    br.ret.sptk.many b0
+    ;;
+    PROBE_FIX 1b, 2b
+    .endp ia64_ssc_probe
+
 /* long probe_call_asm(addr): call code at addr and return its result; if
  * it faults, the fixup resumes at probe_call_return in this frame (CFM
  * from the ar.pfs the call left). */

@@ -679,7 +679,10 @@ int cpu_run(struct cpu *c)
 				frame_rebuild(c);
 				break;
 			case OP_BREAK:
-				if (in->imm == 0x80001) {
+				/* SSC calls are the firmware console: only the most
+				 * privileged level may use them; elsewhere they are an
+				 * ordinary break the OS gets to see. */
+				if (in->imm == 0x80001 && !(c->psr & PSR_CPL)) {
 					int r;
 
 					c->icount -= nsl - 1 - slot; /* exact count if it exits */
