@@ -240,7 +240,33 @@ static void a_ssc(struct tctx *t)
                   (unsigned)ARRAY_SIZE(calls));
 }
 
+long ia64_user_bad_rbs(long addr);
+
+/*
+ * A user task points ar.bspstore at the hypervisor, at the guest kernel,
+ * at nothing, and makes the RSE spill there: each is a fault the guest
+ * kernel gets (the task is ended), and the machine keeps running.
+ */
+static void a_bad_rbs(struct tctx *t)
+{
+    const uint64_t addrs[] = { arch_wild[0], arch_wild[2], (uintptr_t)__image_start,
+                               arch_wild[1], arch_wild[5] };
+    for (unsigned i = 0; i < ARRAY_SIZE(addrs); i++) {
+        struct user_result res;
+        long r = user_run(ia64_user_bad_rbs, (long)addrs[i], &res);
+        T_CHECK(t, r == 0 && res.faulted, "bspstore %llx: no fault (%ld)",
+                (unsigned long long)addrs[i], r);
+        T_CHECK(t, (res.fault_addr & ~0xfffull) == (addrs[i] & ~0xfffull),
+                "bspstore %llx: fault at %llx", (unsigned long long)addrs[i],
+                (unsigned long long)res.fault_addr);
+    }
+    if (!t->failed)
+        ksnprintf(t->detail, sizeof(t->detail), "%u wild backing stores faulted",
+                  (unsigned)ARRAY_SIZE(addrs));
+}
+
 const struct arch_attack arch_attacks[] = {
     { "iso.ia64-ssc-calls", a_ssc },
+    { "iso.ia64-user-bad-bspstore", a_bad_rbs },
     { NULL, NULL },
 };

@@ -470,6 +470,31 @@ user_tramp:
     ;;
     break   0
     .endp user_tramp
+
+/*
+ * long ia64_user_bad_rbs(addr) (user mode): points ar.bspstore at addr and
+ * makes the RSE spill there.  For a hypervisor, kernel or unmapped address
+ * that must be a fault the guest kernel sees, never a stopped machine.
+ */
+    .global ia64_user_bad_rbs
+    .proc ia64_user_bad_rbs
+ia64_user_bad_rbs:
+    alloc   r2 = ar.pfs, 1, 3, 0, 0
+    mov     r33 = 0x55
+    mov     r34 = 0x66
+    ;;
+    mov     ar.rsc = 0
+    ;;
+    mov     ar.bspstore = r32
+    ;;
+    cover
+    ;;
+    flushrs                             /* spills this frame at addr */
+    ;;
+    mov     r8 = 0
+    br.ret.sptk.many b0
+    ;;
+    .endp ia64_user_bad_rbs
     .text
 
 /* Position-independent code returning 7, copied by the exec tests. */

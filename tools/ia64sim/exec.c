@@ -598,6 +598,7 @@ int cpu_run(struct cpu *c)
 				uint64_t pfs = c->ar[AR_PFS];
 				uint64_t tgt = c->br[in->r2] & ~15ull;
 
+				cur_slot = slot;
 				if (rse_return(c, pfs))
 					goto fault;
 				c->ar[AR_EC] = pfs >> 52 & 63;
