@@ -256,7 +256,6 @@ HAL_NORETURN void hal_vcpu_run(struct hal_vcpu *hv)
     hv->entry_iip = hv->iip;
     hv->entry_ipsr = hv->ipsr;
     ia64_load_rr(hv);
-    ia64_tlb_pin(hv);
     hv->entry_code_mapped = ia64_tlb_prefetch_code(hv);
     ia64_enter_guest(hv);
 }
