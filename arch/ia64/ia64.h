@@ -101,8 +101,6 @@ HAL_NORETURN void ia64_enter_guest(struct hal_vcpu *hv);
 void ia64_trap(struct hal_vcpu *hv);
 uint64_t ia64_rid_of(const struct hal_as *as);
 uint64_t ia64_dead_rid(const struct hal_as *kernel);
-void ia64_tlb_unpin(void);
-void ia64_tlb_pin(struct hal_vcpu *hv);
 bool ia64_tlb_prefetch_code(struct hal_vcpu *hv);
 int ia64_tlb_miss(struct hal_vcpu *hv, uint64_t va, bool exec, bool write);
 void ia64_mmu_init(uint64_t ram_size);

@@ -35,7 +35,6 @@ struct hal_as {
 };
 
 static uint64_t rid_used[HESTIA_MAX_DOMAINS + 1][IA64_RIDS_PER_DOMAIN / 64];
-static uint64_t pinned_key; /* RID << 32 | page number of the pinned window (see ia64_tlb_pin) */
 
 void *hal_frame_to_virt(mfn_t mfn)
 {
@@ -125,7 +124,6 @@ static void free_level(struct hal_as *as, uint64_t *t, unsigned level, uint64_t 
 
 static void tc_purge_all(void)
 {
-    ia64_tlb_unpin();
     __asm__ volatile("ptc.e r0\n\t;;\n\tsrlz.d\n\t;;" ::: "memory");
 }
 
@@ -137,7 +135,6 @@ static void tc_purge_all(void)
 static void tc_purge_page(const struct hal_as *as, guest_va_t va)
 {
     uint64_t old, rr = (uint64_t)as->rid << 8 | 12 << 2, ps = 12 << 2;
-    ia64_tlb_unpin();
     __asm__ volatile("mov %0 = rr[%1]\n\t;;" : "=r"(old) : "r"(va));
     __asm__ volatile("mov rr[%0] = %1\n\t;;\n\tsrlz.d\n\t;;\n\t"
                      "ptc.l %0, %2\n\t;;\n\tsrlz.i\n\t;;\n\t"
@@ -193,8 +190,7 @@ int hal_as_map(struct hal_as *as, guest_va_t va, mfn_t mfn, unsigned perms)
     if (!e)
         return -HESTIA_ENOMEM;
     *e = (mfn << HAL_PAGE_SHIFT) | ((uint64_t)perms << PTE_PERM_SHIFT) | PTE_VALID;
-    pinned_key = 0; /* the page may belong to the pinned window: pin again */
-    return 0;       /* nothing was mapped, so nothing is cached */
+    return 0; /* nothing was mapped, so nothing is cached */
 }
 
 int hal_as_unmap(struct hal_as *as, guest_va_t va, mfn_t *old)
@@ -269,34 +265,7 @@ static void tc_insert(uint64_t va, uint64_t pte, bool exec)
     __asm__ volatile("ssm psr.ic\n\t;;\n\tsrlz.d\n\t;;" ::: "memory");
 }
 
-static void tr_insert(uint64_t slot, uint64_t va, uint64_t pte)
-{
-    uint64_t itir = 12 << 2;
-    __asm__ volatile("rsm psr.ic\n\t;;\n\tsrlz.d\n\t;;\n\t"
-                     "mov cr.ifa = %0\n\tmov cr.itir = %1\n\t;;\n\t"
-                     "itr.d dtr[%2] = %3\n\t;;\n\tsrlz.d\n\t;;\n\t"
-                     "ssm psr.ic\n\t;;\n\tsrlz.d\n\t;;"
-                     ::"r"(va), "r"(itir), "r"(slot), "r"(pte) : "memory");
-}
-
-/*
- * The simulator's RSE cannot take a TLB miss on a mandatory spill or fill
- * (it stops), so the pages around the guest's ar.bspstore are pinned in
- * data translation registers 1-3 at every guest entry.  Unpinning
- * points them at not-present entries in the dead region 6.
- */
-static bool pinned;
-
-void ia64_tlb_unpin(void)
-{
-    pinned_key = 0;
-    if (!pinned)
-        return;
-    for (uint64_t s = 1; s <= 3; s++)
-        tr_insert(s, 0xc000000000000000ull + (s << 12), 0);
-    pinned = false;
-}
-
+/* The space a guest address belongs to, as the running mode sees it. */
 static struct hal_as *space_of(struct hal_vcpu *hv, uint64_t va, bool user_mode)
 {
     uint64_t region = va >> 61;
@@ -305,28 +274,6 @@ static struct hal_as *space_of(struct hal_vcpu *hv, uint64_t va, bool user_mode)
     if (region == 0)
         return hv->user;
     return NULL;
-}
-
-void ia64_tlb_pin(struct hal_vcpu *hv)
-{
-    bool user_mode = ((hv->ipsr >> PSR_CPL_SHIFT) & 3) == 3;
-    /* The page below too: a return fills the caller's frame from there. */
-    uint64_t page = (hv->bspstore & ~(uint64_t)(HAL_PAGE_SIZE - 1)) - HAL_PAGE_SIZE;
-    struct hal_as *here = space_of(hv, hv->bspstore, user_mode);
-    uint64_t key = here ? (uint64_t)here->rid << 32 | ((hv->bspstore >> 12) & 0xffffffffull) : 0;
-    if (key && key == pinned_key)
-        return; /* the same window is still pinned (any purge clears the key) */
-    ia64_tlb_unpin();
-    pinned_key = key;
-    for (uint64_t s = 1; s <= 3; s++, page += HAL_PAGE_SIZE) {
-        struct hal_as *as = space_of(hv, page, user_mode);
-        mfn_t mfn;
-        unsigned perms;
-        if (!as || hal_as_lookup(as, page, &mfn, &perms) || !(perms & MMU_PERM_WRITE))
-            continue;
-        tr_insert(s, page, guest_pte(as, mfn, perms));
-        pinned = true;
-    }
 }
 
 /* Insert the translation of the bundle the vCPU resumes at; false if it has none. */

@@ -247,11 +247,15 @@ void hal_vcpu_enter_handler(struct hal_vcpu *hv, guest_va_t entry, guest_va_t ke
 
 HAL_NORETURN void hal_vcpu_run(struct hal_vcpu *hv)
 {
+    /* The RSE checks its references with RSC.pl: never more privileged
+     * than the guest itself (the PL0 pages are the hypervisor's). */
+    uint64_t cpl = (hv->ipsr >> PSR_CPL_SHIFT) & 3;
+    if (((hv->rsc >> 2) & 3) < cpl)
+        hv->rsc = (hv->rsc & ~0xcull) | cpl << 2;
     ia64_cur_hv = hv;
     hv->entry_iip = hv->iip;
     hv->entry_ipsr = hv->ipsr;
     ia64_load_rr(hv);
-    ia64_tlb_pin(hv);
     hv->entry_code_mapped = ia64_tlb_prefetch_code(hv);
     ia64_enter_guest(hv);
 }

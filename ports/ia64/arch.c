@@ -213,3 +213,60 @@ void arch_trap_wild_pc(struct hestia_trap_record *r, uint64_t pc)
     r->regs[PI_IP] = pc & ~15ull;
     r->regs[PI_PSR] &= ~PSR_RI;
 }
+
+long ia64_ssc_probe(long arg, long nr);
+
+/*
+ * The simulator's firmware calls (SSC putchar, exit) from the guest kernel
+ * at PL2: each must trap as a break the hypervisor reflects, not print or
+ * end the whole machine's run.
+ */
+static void a_ssc(struct tctx *t)
+{
+    static const struct {
+        const char *name;
+        long arg, nr;
+    } calls[] = { { "putchar", '!', 31 }, { "exit", 0x5a, 66 }, { "getchar", 0, 21 } };
+    for (unsigned i = 0; i < ARRAY_SIZE(calls); i++) {
+        unsigned before = trap_last.count;
+        long r = ia64_ssc_probe(calls[i].arg, calls[i].nr);
+        T_CHECK(t, r == -1 && trap_last.count == before + 1, "SSC %s ran (%ld)", calls[i].name, r);
+        T_CHECK(t, trap_last.kind == HESTIA_TRAP_BREAKPOINT && trap_last.error_code == 0x80001,
+                "SSC %s: trap kind %u code %llx", calls[i].name, (unsigned)trap_last.kind,
+                (unsigned long long)trap_last.error_code);
+    }
+    if (!t->failed)
+        ksnprintf(t->detail, sizeof(t->detail), "%u SSC calls at PL2 trapped as breaks",
+                  (unsigned)ARRAY_SIZE(calls));
+}
+
+long ia64_user_bad_rbs(long addr);
+
+/*
+ * A user task points ar.bspstore at the hypervisor, at the guest kernel,
+ * at nothing, and makes the RSE spill there: each is a fault the guest
+ * kernel gets (the task is ended), and the machine keeps running.
+ */
+static void a_bad_rbs(struct tctx *t)
+{
+    const uint64_t addrs[] = { arch_wild[0], arch_wild[2], (uintptr_t)__image_start,
+                               arch_wild[1], arch_wild[5] };
+    for (unsigned i = 0; i < ARRAY_SIZE(addrs); i++) {
+        struct user_result res;
+        long r = user_run(ia64_user_bad_rbs, (long)addrs[i], &res);
+        T_CHECK(t, r == 0 && res.faulted, "bspstore %llx: no fault (%ld)",
+                (unsigned long long)addrs[i], r);
+        T_CHECK(t, (res.fault_addr & ~0xfffull) == (addrs[i] & ~0xfffull),
+                "bspstore %llx: fault at %llx", (unsigned long long)addrs[i],
+                (unsigned long long)res.fault_addr);
+    }
+    if (!t->failed)
+        ksnprintf(t->detail, sizeof(t->detail), "%u wild backing stores faulted",
+                  (unsigned)ARRAY_SIZE(addrs));
+}
+
+const struct arch_attack arch_attacks[] = {
+    { "iso.ia64-ssc-calls", a_ssc },
+    { "iso.ia64-user-bad-bspstore", a_bad_rbs },
+    { NULL, NULL },
+};

@@ -392,6 +392,28 @@ priv_epc:
     PROBE_FIX 1b, 2b
     .endp priv_epc
 
+/*
+ * long ia64_ssc_probe(arg, nr): a Ski SSC call (break 0x80001) from the
+ * guest kernel.  The simulator honours those only at PL0, so from PL2 it
+ * must be an ordinary break the hypervisor reflects: -1.  0 means the
+ * call reached the simulator's firmware (it printed, or would have exited).
+ */
+    .global ia64_ssc_probe
+    .proc ia64_ssc_probe
+ia64_ssc_probe:
+    mov     r15 = r33
+    ;;
+1:  break   0x80001
+    ;;
+    mov     r8 = 0
+    br.ret.sptk.many b0
+    ;;
+2:  mov     r8 = -1
+    br.ret.sptk.many b0
+    ;;
+    PROBE_FIX 1b, 2b
+    .endp ia64_ssc_probe
+
 /* long probe_call_asm(addr): call code at addr and return its result; if
  * it faults, the fixup resumes at probe_call_return in this frame (CFM
  * from the ar.pfs the call left). */
@@ -448,6 +470,31 @@ user_tramp:
     ;;
     break   0
     .endp user_tramp
+
+/*
+ * long ia64_user_bad_rbs(addr) (user mode): points ar.bspstore at addr and
+ * makes the RSE spill there.  For a hypervisor, kernel or unmapped address
+ * that must be a fault the guest kernel sees, never a stopped machine.
+ */
+    .global ia64_user_bad_rbs
+    .proc ia64_user_bad_rbs
+ia64_user_bad_rbs:
+    alloc   r2 = ar.pfs, 1, 3, 0, 0
+    mov     r33 = 0x55
+    mov     r34 = 0x66
+    ;;
+    mov     ar.rsc = 0
+    ;;
+    mov     ar.bspstore = r32
+    ;;
+    cover
+    ;;
+    flushrs                             /* spills this frame at addr */
+    ;;
+    mov     r8 = 0
+    br.ret.sptk.many b0
+    ;;
+    .endp ia64_user_bad_rbs
     .text
 
 /* Position-independent code returning 7, copied by the exec tests. */

@@ -598,6 +598,7 @@ int cpu_run(struct cpu *c)
 				uint64_t pfs = c->ar[AR_PFS];
 				uint64_t tgt = c->br[in->r2] & ~15ull;
 
+				cur_slot = slot;
 				if (rse_return(c, pfs))
 					goto fault;
 				c->ar[AR_EC] = pfs >> 52 & 63;
@@ -679,7 +680,10 @@ int cpu_run(struct cpu *c)
 				frame_rebuild(c);
 				break;
 			case OP_BREAK:
-				if (in->imm == 0x80001) {
+				/* SSC calls are the firmware console: only the most
+				 * privileged level may use them; elsewhere they are an
+				 * ordinary break the OS gets to see. */
+				if (in->imm == 0x80001 && !(c->psr & PSR_CPL)) {
 					int r;
 
 					c->icount -= nsl - 1 - slot; /* exact count if it exits */

@@ -287,6 +287,7 @@ struct cpu {
 #define ISR_NA (1ull << 35)
 #define ISR_SP (1ull << 36)
 #define ISR_RS (1ull << 37)
+#define ISR_IR (1ull << 38)
 #define ISR_EI_SHIFT 41
 
 /* Fault signalled by an executor routine: unwinds to the main loop. */
@@ -342,6 +343,9 @@ int read_ar(struct cpu *c, unsigned n, uint64_t *v);
 int write_ar(struct cpu *c, unsigned n, uint64_t v);
 extern uint64_t cur_ip;
 extern unsigned cur_slot;
+/* Set while the RSE makes a mandatory spill/fill: xlate checks rights with
+ * RSC.pl and reports ISR.rs/ISR.ir. */
+extern int rse_ref;
 
 /* rse.c */
 void rse_call(struct cpu *c);

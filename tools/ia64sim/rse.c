@@ -73,20 +73,26 @@ static void recenter(struct cpu *c, unsigned below)
 	frame_rebuild(c);
 }
 
+/* A mandatory RSE reference: translated with PSR.rt, rights checked with
+ * RSC.pl; a miss or a rights violation raises the data TLB / page not
+ * present / access rights fault with ISR.rs and ISR.ir set (FAULT). */
 static int rse_mem(struct cpu *c, uint64_t a, uint64_t *v, int wr)
 {
 	uint8_t *host;
 
 	if (c->psr & PSR_RT) {
-		if (xlate(c, a, wr ? XC_W : XC_R, &host, 0)) {
-			cpu_stop(c, "RSE spill/fill to an untranslated backing store");
-			return -1;
-		}
+		int r;
+
+		rse_ref = 1;
+		r = xlate(c, a, wr ? XC_W : XC_R, &host, 1);
+		rse_ref = 0;
+		if (r)
+			return FAULT;
 	} else {
 		a &= ~(1ull << 63);
 		if (a + 8 > c->ram_size) {
 			cpu_stop(c, "RSE spill/fill outside RAM");
-			return -1;
+			return FAULT;
 		}
 		host = c->ram + a;
 	}
@@ -97,45 +103,60 @@ static int rse_mem(struct cpu *c, uint64_t a, uint64_t *v, int wr)
 	return 0;
 }
 
-static void spill_one(struct cpu *c)
+/* Each step leaves a consistent state, so a faulting spill or fill can be
+ * restarted: the NaT collection first (bspstore moves past it), then the
+ * register. */
+static int spill_one(struct cpu *c)
 {
 	uint64_t a = c->ar[AR_BSPSTORE];
 	struct greg *g = &c->stk[c->bof - c->ndirty];
 
 	if (slot_of(a) == 63) {
-		rse_mem(c, a, &c->ar[AR_RNAT], 1);
+		if (rse_mem(c, a, &c->ar[AR_RNAT], 1))
+			return FAULT;
 		c->ar[AR_RNAT] = 0;
 		a += 8;
+		c->ar[AR_BSPSTORE] = a;
 	}
-	rse_mem(c, a, &g->v, 1);
+	if (rse_mem(c, a, &g->v, 1))
+		return FAULT;
 	if (g->nat)
 		c->ar[AR_RNAT] |= 1ull << slot_of(a);
 	else
 		c->ar[AR_RNAT] &= ~(1ull << slot_of(a));
 	c->ar[AR_BSPSTORE] = a + 8;
 	c->ndirty--;
+	return 0;
 }
 
-static void fill_one(struct cpu *c)
+static int fill_one(struct cpu *c)
 {
-	uint64_t a = c->ar[AR_BSPSTORE] - 8;
+	uint64_t a = c->ar[AR_BSPSTORE] - 8, v;
 	struct greg *g;
 
 	if (slot_of(a) == 63) {
-		rse_mem(c, a, &c->ar[AR_RNAT], 0);
+		if (rse_mem(c, a, &c->ar[AR_RNAT], 0))
+			return FAULT;
+		c->ar[AR_BSPSTORE] = a;
 		a -= 8;
 	}
+	if (rse_mem(c, a, &v, 0))
+		return FAULT;
 	c->ndirty++;
 	g = &c->stk[c->bof - c->ndirty];
-	rse_mem(c, a, &g->v, 0);
+	g->v = v;
 	g->nat = c->ar[AR_RNAT] >> slot_of(a) & 1;
 	c->ar[AR_BSPSTORE] = a;
+	return 0;
 }
 
-static void ensure_room(struct cpu *c)
+/* Spills until a frame of sof registers fits next to the dirty ones. */
+static int ensure_room(struct cpu *c, unsigned sof)
 {
-	while (c->ndirty + c->sof > NPHYS_STACKED)
-		spill_one(c);
+	while (c->ndirty + sof > NPHYS_STACKED)
+		if (spill_one(c))
+			return FAULT;
+	return 0;
 }
 
 void rse_call(struct cpu *c)
@@ -154,28 +175,37 @@ void rse_call(struct cpu *c)
 int rse_return(struct cpu *c, uint64_t pfs)
 {
 	unsigned sol = pfs >> 7 & 127;
+	unsigned sof = pfs & 127;
 
 	if (sol > 96)
 		sol = 96;
+	if (sof > 96)
+		sof = 96;
 	recenter(c, sol);
+	/* all memory traffic before the frame changes: restartable */
 	while (c->ndirty < sol)
-		fill_one(c);
+		if (fill_one(c))
+			return FAULT;
+	while (c->ndirty - sol + sof > NPHYS_STACKED)
+		if (spill_one(c))
+			return FAULT;
 	c->ndirty -= sol;
 	c->bof -= sol;
 	cfm_set(c, pfs);
-	ensure_room(c);
 	frame_rebuild(c);
 	return 0;
 }
 
 int rse_alloc(struct cpu *c, unsigned sof, unsigned sol, unsigned sor)
 {
+	/* spills first: a faulting one leaves the old frame to restart with */
+	if (ensure_room(c, sof))
+		return FAULT;
 	c->sof = sof;
 	c->sol = sol;
 	c->sor = sor;
 	if (c->sor == 0 || c->rrb_gr >= c->sor * 8)
 		c->rrb_gr = 0;
-	ensure_room(c);
 	recenter(c, 0);
 	frame_rebuild(c);
 	return 0;
@@ -184,7 +214,8 @@ int rse_alloc(struct cpu *c, unsigned sof, unsigned sol, unsigned sor)
 int rse_flushrs(struct cpu *c)
 {
 	while (c->ndirty)
-		spill_one(c);
+		if (spill_one(c))
+			return FAULT;
 	return 0;
 }
 
@@ -203,7 +234,8 @@ int rse_loadrs(struct cpu *c)
 	}
 	recenter(c, (unsigned)want);
 	while (c->ndirty < want)
-		fill_one(c);
+		if (fill_one(c))
+			return FAULT;
 	return 0;
 }
 
@@ -230,7 +262,8 @@ int rse_restore_frame(struct cpu *c, uint64_t ifs)
 		sof = 96;
 	recenter(c, sof);
 	while (c->ndirty < sof)
-		fill_one(c);
+		if (fill_one(c))
+			return FAULT;
 	c->ndirty -= sof;
 	c->bof -= sof;
 	cfm_set(c, ifs);

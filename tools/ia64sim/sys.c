@@ -80,9 +80,17 @@ static void tlb_fault_state(struct cpu *c, uint64_t va)
 	c->cr[CR_IHA] = thash(c, va);
 }
 
+int rse_ref;
+
 static uint64_t acc_isr(int acc)
 {
-	return acc == XC_X ? ISR_X : acc == XC_W ? ISR_W : ISR_R;
+	return (acc == XC_X ? ISR_X : acc == XC_W ? ISR_W : ISR_R) | (rse_ref ? ISR_RS | ISR_IR : 0);
+}
+
+/* The privilege level an access is checked at: RSC.pl for the RSE. */
+static unsigned acc_pl(struct cpu *c)
+{
+	return rse_ref ? (unsigned)(c->ar[AR_RSC] >> 2) & 3 : cpl(c);
 }
 
 /* Short-format VHPT walker: reads the 8-byte PTE at thash(va) through the
@@ -169,8 +177,8 @@ int xlate(struct cpu *c, uint64_t va, int acc, uint8_t **host, int fault)
 		raise_fault(c, vec, acc_isr(acc) | (uint64_t)cur_slot << ISR_EI_SHIFT, va, 1, 0);
 		return FAULT;
 	}
-	if (!e->p || !rights_ok(e, cpl(c), acc) || !e->a || (acc == XC_W && !e->d)) {
-		unsigned vec = !e->p ? IV_PAGE_NP : !rights_ok(e, cpl(c), acc) ? (instr ? IV_IAR : IV_DAR)
+	if (!e->p || !rights_ok(e, acc_pl(c), acc) || !e->a || (acc == XC_W && !e->d)) {
+		unsigned vec = !e->p ? IV_PAGE_NP : !rights_ok(e, acc_pl(c), acc) ? (instr ? IV_IAR : IV_DAR)
 			     : !e->a ? (instr ? IV_IACCESS : IV_DACCESS) : IV_DIRTY;
 
 		if (!fault)
@@ -184,7 +192,7 @@ int xlate(struct cpu *c, uint64_t va, int acc, uint8_t **host, int fault)
 	if (pa >= c->ram_size)
 		goto nomem;
 	*host = c->ram + pa;
-	if (e->ps >= 12) {
+	if (e->ps >= 12 && !rse_ref) { /* the cache is for cpl's rights */
 		struct xcent *x = &c->xc[acc][(va >> 12) & (XC_SIZE - 1)];
 
 		x->tag = (va >> 12) | c->xc_gen;
@@ -339,7 +347,11 @@ int write_ar(struct cpu *c, unsigned n, uint64_t v)
 		rse_set_bspstore(c, v);
 		return 0;
 	case AR_RSC:
-		c->ar[AR_RSC] = v & 0x3fff001full;
+		/* RSC.pl can not be made more privileged than cpl */
+		v &= 0x3fff001full;
+		if (((v >> 2) & 3) < cpl(c))
+			v = (v & ~0xcull) | (uint64_t)cpl(c) << 2;
+		c->ar[AR_RSC] = v;
 		return 0;
 	case AR_ITC:
 		if (cpl(c) != 0)
@@ -426,7 +438,8 @@ int exec_sys(struct cpu *c, const struct insn *in, uint64_t ip, unsigned slot)
 		return 0;
 	case OP_ALLOC:
 		v = c->ar[AR_PFS];
-		rse_alloc(c, in->c1, in->c2, in->sz);
+		if (rse_alloc(c, in->c1, in->c2, in->sz))
+			return FAULT;
 		c->gr[in->r1]->v = v;
 		c->gr[in->r1]->nat = 0;
 		return 0;
@@ -559,8 +572,8 @@ int exec_sys(struct cpu *c, const struct insn *in, uint64_t ip, unsigned slot)
 	case OP_RFI: {
 		uint64_t ipsr = c->cr[CR_IPSR], ifs = c->cr[CR_IFS];
 
-		if (ifs >> 63)
-			rse_restore_frame(c, ifs);
+		if ((ifs >> 63) && rse_restore_frame(c, ifs))
+			return FAULT;
 		c->ip = c->cr[CR_IIP] & ~15ull;
 		c->ri = (ipsr >> PSR_RI_SHIFT) & 3;
 		c->psr = ipsr & ~(3ull << PSR_RI_SHIFT);
