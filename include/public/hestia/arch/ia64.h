@@ -95,27 +95,6 @@ static inline long hestia_hypercall5(unsigned long nr, unsigned long a0, unsigne
     return r8;
 }
 
-static inline long hestia_hypercall0(unsigned long nr)
-{
-    return hestia_hypercall5(nr, 0, 0, 0, 0, 0);
-}
-static inline long hestia_hypercall1(unsigned long nr, unsigned long a0)
-{
-    return hestia_hypercall5(nr, a0, 0, 0, 0, 0);
-}
-static inline long hestia_hypercall2(unsigned long nr, unsigned long a0, unsigned long a1)
-{
-    return hestia_hypercall5(nr, a0, a1, 0, 0, 0);
-}
-static inline long hestia_hypercall3(unsigned long nr, unsigned long a0, unsigned long a1,
-                                     unsigned long a2)
-{
-    return hestia_hypercall5(nr, a0, a1, a2, 0, 0);
-}
-static inline long hestia_hypercall4(unsigned long nr, unsigned long a0, unsigned long a1,
-                                     unsigned long a2, unsigned long a3)
-{
-    return hestia_hypercall5(nr, a0, a1, a2, a3, 0);
-}
+#include "hypercall_n.h"
 
 #endif
