@@ -7,30 +7,11 @@
  */
 #define KERNEL_VBASE 0xfc000000
 #define PHYS(x) ((x) - KERNEL_VBASE)
-#define MB_MAGIC 0x1badb002
-#define MB_FLAGS 0x00000003 /* modules page aligned, memory information */
 #define PDE_2M 0x83         /* P | W | PS (no G: nothing global survives a CR3 switch) */
 
-    .section .multiboot, "a"
-    .align 4
-    .long MB_MAGIC
-    .long MB_FLAGS
-    .long -(MB_MAGIC + MB_FLAGS)
+#include <x86/multiboot_entry.h>
 
-    .section .boot, "ax"
-    .globl _start
-_start:
-    cli
-    cld
-    mov %eax, %esi              /* Multiboot magic */
-    mov %ebx, %ebp              /* Multiboot information (physical) */
-
-    mov $PHYS(__bss_start), %edi
-    mov $PHYS(__bss_end), %ecx
-    sub %edi, %ecx
-    shr $2, %ecx
-    xor %eax, %eax
-    rep stosl
+    X86_MULTIBOOT_ENTRY _start, PHYS(__bss_start), PHYS(__bss_end)
 
     /* PD 0..2: physical [0, 3 GiB) 1:1 in 2 MiB pages (the direct map). */
     mov $PHYS(x86_hyp_pd), %edi

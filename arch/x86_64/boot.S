@@ -6,31 +6,10 @@
  */
 #define KERNEL_VBASE 0xffffffff80000000
 #define PHYS(x) ((x) - KERNEL_VBASE)
-#define MB_MAGIC 0x1badb002
-#define MB_FLAGS 0x00000003 /* modules page aligned, memory information */
 
-    .section .multiboot, "a"
-    .align 4
-    .long MB_MAGIC
-    .long MB_FLAGS
-    .long -(MB_MAGIC + MB_FLAGS)
+#include <x86/multiboot_entry.h>
 
-    .section .boot, "ax"
-    .code32
-    .globl _start32
-_start32:
-    cli
-    cld
-    mov %eax, %esi              /* Multiboot magic */
-    mov %ebx, %ebp              /* Multiboot information (physical) */
-
-    /* The loader zeroes .bss for ELF images, but do not rely on it. */
-    mov $PHYS(__bss_start), %edi
-    mov $PHYS(__bss_end), %ecx
-    sub %edi, %ecx
-    shr $2, %ecx
-    xor %eax, %eax
-    rep stosl
+    X86_MULTIBOOT_ENTRY _start32, PHYS(__bss_start), PHYS(__bss_end)
 
     /* 2048 2 MiB pages: physical [0, 4 GiB); uncached above 3 GiB (MMIO). */
     mov $PHYS(boot_pd), %edi
