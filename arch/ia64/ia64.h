@@ -93,8 +93,6 @@ struct hal_vcpu {
 };
 
 long ia64_ssc(long a0, long a1, long a2, long a3, long nr);
-void ia64_puts(const char *s);
-void ia64_putu64(uint64_t v);
 
 extern struct hal_vcpu *ia64_cur_hv;
 HAL_NORETURN void ia64_enter_guest(struct hal_vcpu *hv);

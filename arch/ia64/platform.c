@@ -19,24 +19,6 @@ int hal_console_getc(void)
     return c > 0 ? (int)(c & 0xff) : -1; /* Ski returns 0 when nothing is waiting */
 }
 
-void ia64_puts(const char *s)
-{
-    for (; *s; s++)
-        hal_console_putc(*s);
-}
-
-void ia64_putu64(uint64_t v)
-{
-    char buf[21];
-    unsigned i = sizeof(buf) - 1;
-    buf[i] = '\0';
-    do {
-        buf[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    ia64_puts(&buf[i]);
-}
-
 unsigned long hal_irq_save(void)
 {
     unsigned long psr;

@@ -41,14 +41,3 @@ void ppc_puts(const char *s)
     }
 }
 
-void ppc_putu64(uint64_t v)
-{
-    char buf[21];
-    unsigned i = sizeof(buf) - 1;
-    buf[i] = '\0';
-    do {
-        buf[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    ppc_puts(&buf[i]);
-}

@@ -184,6 +184,5 @@ bool ppc_pvpanic(void);
 void ppc_console_init(uint32_t uart_off);
 /* Print helpers usable before and without core/. */
 void ppc_puts(const char *s);
-void ppc_putu64(uint64_t v);
 
 #endif

@@ -106,3 +106,20 @@ size_t strlcpy(char *dst, const char *src, size_t size)
     }
     return len;
 }
+
+bool cmdline_has_word(const char *cmdline, const char *word)
+{
+    const char *s = cmdline ? cmdline : "";
+    while (*s) {
+        while (*s == ' ')
+            s++;
+        const char *w = word;
+        while (*w && *s == *w)
+            s++, w++;
+        if (!*w && (*s == ' ' || *s == '\0'))
+            return true;
+        while (*s && *s != ' ')
+            s++;
+    }
+    return false;
+}

@@ -32,6 +32,18 @@ TEST_CASE(memcpy_memset_memcmp)
     CHECK_EQ(memcmp(a, b, 0), 0);
 }
 
+TEST_CASE(cmdline_words)
+{
+    CHECK(cmdline_has_word("boot.fail", "boot.fail"));
+    CHECK(cmdline_has_word("a  boot.fail b", "boot.fail"));
+    CHECK(cmdline_has_word("x boot.fail", "boot.fail"));
+    CHECK(!cmdline_has_word("boot.failed", "boot.fail"));
+    CHECK(!cmdline_has_word("no-boot.fail", "boot.fail"));
+    CHECK(!cmdline_has_word("boot.fai", "boot.fail"));
+    CHECK(!cmdline_has_word("", "boot.fail"));
+    CHECK(!cmdline_has_word(NULL, "boot.fail"));
+}
+
 TEST_CASE(memmove_overlap)
 {
     char s[16] = "0123456789";

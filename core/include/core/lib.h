@@ -19,6 +19,8 @@ int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 /* Copy at most size-1 bytes and always terminate (size > 0). */
 size_t strlcpy(char *dst, const char *src, size_t size);
+/* Whether word is one of the space-separated words of cmdline (NULL: none). */
+bool cmdline_has_word(const char *cmdline, const char *word);
 
 /* Format into buf (always terminated); returns the length it wanted. */
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
