@@ -1,9 +1,23 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The console: hypervisor output, per-domain output rings echoed to the
- * physical console (domUs prefixed "(dN) " per line), and input queues.
- * dom0 receives the physical console's input; dom0 can queue input for
- * any domU (CONSOLEIO_write_input) and read any domain's output ring.
+ * physical console and input queues.  dom0 receives the physical console's
+ * input; dom0 can queue input for any domU (CONSOLEIO_write_input) and read
+ * any domain's output ring.
+ *
+ * Attribution (docs/abi.md, "Console"): the hypervisor's own lines are
+ * unprefixed; every line a domain prints, dom0's included, starts with
+ * "(dN) ".  The CI runner trusts only unprefixed lines for the final
+ * verdict, so a domain must not be able to produce a line that looks like
+ * the hypervisor's or another domain's.  Domain bytes are therefore
+ * sanitized on their way to the physical console (the ring keeps them raw):
+ *   '\n' ends the line; the next byte starts a new one with the prefix;
+ *   '\r' is dropped (it would return the cursor over the prefix);
+ *   '\b' moves back only over the domain's own text on the current line
+ *        (dom0's line editing keeps working, the prefix cannot be erased);
+ *   '\t' and printable ASCII pass; any other byte (ESC and the rest of
+ *        the control characters, DEL, bytes >= 0x80) is shown as '?', so
+ *        no terminal escape sequence can move the cursor or clear a line.
  */
 #include <core/console.h>
 #include <core/event.h>
@@ -30,43 +44,78 @@ static spinlock_t console_lock = SPINLOCK_INIT;
 /*
  * Who owns the physical console's current line: a domain id or OWNER_HYP.
  * When someone else writes while a line is open, the line is ended first,
- * so output of different domains never shares a line (the CI runner
- * reads results line by line).
+ * so output of different sources never shares a line (the CI runner
+ * reads results line by line).  line_col counts the domain's bytes after
+ * its prefix (how far a backspace may go).
  */
 #define OWNER_HYP (-1)
 static int line_owner;
 static bool line_open;
+static unsigned line_col;
 
 void console_init(void)
 {
     console_lock = (spinlock_t)SPINLOCK_INIT;
     line_owner = OWNER_HYP;
     line_open = false;
+    line_col = 0;
 }
 
-/* One byte to the physical console on behalf of owner (lock held). */
-static void out(int owner, bool prefixed, char ch)
+/* Make owner's line the current one, ending anyone else's (lock held). */
+static void take_line(int owner)
 {
     if (line_open && line_owner != owner) {
         hal_console_putc('\n');
         line_open = false;
     }
-    if (!line_open && prefixed) {
+    if (!line_open && owner != OWNER_HYP) {
         char pfx[16];
         int n = snprintf(pfx, sizeof(pfx), "(d%d) ", owner);
         for (int k = 0; k < n; k++)
             hal_console_putc(pfx[k]);
     }
-    hal_console_putc(ch);
+    if (!line_open)
+        line_col = 0;
     line_owner = owner;
+    line_open = true;
+}
+
+/* One byte of the hypervisor's own output (lock held): trusted, unchanged. */
+static void hyp_out(char ch)
+{
+    take_line(OWNER_HYP);
+    hal_console_putc(ch);
     line_open = ch != '\n';
+}
+
+/* One byte of domain id's output, sanitized as the header says (lock held). */
+static void dom_out(int id, char ch)
+{
+    if (ch == '\r')
+        return;
+    if (ch == '\b') {
+        if (line_open && line_owner == id && line_col > 0) {
+            hal_console_putc('\b');
+            line_col--;
+        }
+        return;
+    }
+    take_line(id);
+    if (ch == '\n') {
+        hal_console_putc('\n');
+        line_open = false;
+        return;
+    }
+    bool plain = ch == '\t' || (ch >= ' ' && ch <= '~');
+    hal_console_putc(plain ? ch : '?');
+    line_col++;
 }
 
 void console_hyp_write(const char *s, size_t len)
 {
     unsigned long f = spin_lock_irqsave(&console_lock);
     for (size_t i = 0; i < len; i++)
-        out(OWNER_HYP, false, s[i]);
+        hyp_out(s[i]);
     spin_unlock_irqrestore(&console_lock, f);
 }
 
@@ -108,7 +157,7 @@ static void emit(struct domain *d, const char *s, size_t len)
     for (size_t i = 0; i < len; i++) {
         c->ring[c->written % CONSOLE_RING_SIZE] = s[i];
         c->written++;
-        out(d->id, !d->privileged, s[i]);
+        dom_out(d->id, s[i]);
     }
 }
 

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * HYPERCALL_sched_op: the guest's side of the scheduler (yield, block,
- * poll, shutdown).  HYPERCALL_set_timer is decoded in hypercall.c and
+ * poll, shutdown, report).  HYPERCALL_set_timer is decoded in hypercall.c and
  * lands in timer_set_guest() (timer.c).
  */
 #include <core/event.h>
 #include <core/hypercall.h>
 #include <core/sched.h>
 #include <core/timer.h>
+#include <hal/cpu.h>
 #include <hal/guest_copy.h>
 #include <hal/timer.h>
 
@@ -97,6 +98,22 @@ static long sched_poll(struct vcpu *v, uint64_t arg)
     return 0;
 }
 
+/*
+ * SCHEDOP_report: dom0's verdict becomes the hypervisor's own end line.
+ * Only the hypervisor's console lines are unprefixed, so only this path
+ * can produce the `HESTIA DONE` line the CI runner accepts.
+ */
+static long sched_report(struct vcpu *v, uint64_t arg)
+{
+    struct sched_report r;
+    if (!v->domain->privileged)
+        return -HESTIA_EPERM;
+    if (hal_copy_from_guest(v, &r, arg, sizeof(r)) != 0)
+        return -HESTIA_EFAULT;
+    core_printf("HESTIA DONE %u %u\n", (unsigned)r.passed, (unsigned)r.failed);
+    hal_platform_exit(r.failed ? 1 : 0);
+}
+
 long do_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 {
     if (!v || !v->domain)
@@ -113,6 +130,8 @@ long do_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
         return domain_shutdown(v->domain, (unsigned)arg);
     case SCHEDOP_poll:
         return sched_poll(v, arg);
+    case SCHEDOP_report:
+        return sched_report(v, arg);
     default:
         return -HESTIA_ENOSYS;
     }

@@ -35,13 +35,45 @@ TEST_CASE(partial_lines_keep_one_prefix)
     CHECK_STR(host_console_output(), want);
 }
 
-TEST_CASE(dom0_write_unprefixed)
+TEST_CASE(dom0_write_prefixed_too)
 {
     struct domain *z = h_domain(16, true);
     guest_va_t p = h_put(z, "TEST x PASS\n", 12);
     host_console_clear();
     CHECK_EQ(con(h_vcpu(z), CONSOLEIO_write, 12, p, 0), 12);
-    CHECK_STR(host_console_output(), "TEST x PASS\n");
+    char want[32];
+    snprintf(want, sizeof(want), "(d%u) TEST x PASS\n", z->id);
+    CHECK_STR(host_console_output(), want);
+}
+
+/* What a forger tries: a carriage return, escape sequences, backspaces. */
+TEST_CASE(domain_cannot_hide_its_prefix)
+{
+    struct domain *d = h_domain(16, false);
+    static const char msg[] = "x\rHESTIA DONE 9 0\n\x1b[2K\x1b[1GTEST a PASS\n\b\b\bok\bK\x80\n";
+    guest_va_t p = h_put(d, msg, sizeof(msg) - 1);
+    host_console_clear();
+    CHECK_EQ(con(h_vcpu(d), CONSOLEIO_write, sizeof(msg) - 1, p, 0), (long)sizeof(msg) - 1);
+    char want[128];
+    snprintf(want, sizeof(want), "(d%u) xHESTIA DONE 9 0\n(d%u) ?[2K?[1GTEST a PASS\n(d%u) ok\bK?\n",
+             d->id, d->id, d->id);
+    CHECK_STR(host_console_output(), want);
+    /* The ring keeps the raw bytes for dom0. */
+    CHECK_EQ(console_ring_used(d), sizeof(msg) - 1);
+}
+
+TEST_CASE(hypervisor_line_ends_domain_line)
+{
+    struct domain *d = h_domain(16, false);
+    guest_va_t p = h_put(d, "abc", 3);
+    guest_va_t q = h_put(d, "def\n", 4);
+    host_console_clear();
+    CHECK_EQ(con(h_vcpu(d), CONSOLEIO_write, 3, p, 0), 3);
+    core_printf("HESTIA DONE 1 0\n");
+    CHECK_EQ(con(h_vcpu(d), CONSOLEIO_write, 4, q, 0), 4);
+    char want[64];
+    snprintf(want, sizeof(want), "(d%u) abc\nHESTIA DONE 1 0\n(d%u) def\n", d->id, d->id);
+    CHECK_STR(host_console_output(), want);
 }
 
 TEST_CASE(write_limits_and_bad_pointers)

@@ -119,7 +119,8 @@ static void fuzz(struct target *t, struct target *peer, unsigned rounds, bool al
             if (nr == HYPERCALL_console_io)
                 a[1] = rnd() % 100, a[2] = t->buf;
         }
-        if (nr == HYPERCALL_sched_op && a[0] == SCHEDOP_shutdown && !allow_shutdown)
+        if (nr == HYPERCALL_sched_op && (a[0] == SCHEDOP_shutdown || a[0] == SCHEDOP_report) &&
+            !allow_shutdown)
             continue;
         if (nr == HYPERCALL_vcpu_op && a[0] == VCPUOP_enter_user)
             continue; /* would leave kernel mode: h_buf pointers vanish */

@@ -266,8 +266,61 @@ TEST_CASE(shutdown_validates_reason)
 TEST_CASE(unknown_sched_op)
 {
     struct domain *a = h_domain(64, false);
-    CHECK_EQ(h_call(h_vcpu(a), HYPERCALL_sched_op, 4, 0, 0, 0, 0), -HESTIA_ENOSYS);
+    CHECK_EQ(h_call(h_vcpu(a), HYPERCALL_sched_op, SCHEDOP_report + 1, 0, 0, 0, 0),
+             -HESTIA_ENOSYS);
     CHECK_EQ(h_call(h_vcpu(a), HYPERCALL_sched_op, ~0ull, 0, 0, 0, 0), -HESTIA_ENOSYS);
+}
+
+/* ---- SCHEDOP_report: dom0's verdict, printed by the hypervisor ---- */
+
+struct report_call {
+    struct vcpu *v;
+    uint64_t arg;
+    long rc;
+};
+
+static void report_fn(void *arg)
+{
+    struct report_call *c = arg;
+    c->rc = h_call(c->v, HYPERCALL_sched_op, SCHEDOP_report, c->arg, 0, 0, 0);
+}
+
+TEST_CASE(report_is_dom0_only)
+{
+    struct domain *u = h_domain(64, false);
+    struct sched_report r = {.passed = 9, .failed = 0};
+    guest_va_t p = h_put(u, &r, sizeof(r));
+    host_console_clear();
+    CHECK_EQ(h_call(h_vcpu(u), HYPERCALL_sched_op, SCHEDOP_report, p, 0, 0, 0), -HESTIA_EPERM);
+    CHECK_STR(host_console_output(), "");
+    CHECK(!host_exited());
+}
+
+TEST_CASE(report_bad_pointer)
+{
+    struct domain *z = h_domain(64, true);
+    CHECK_EQ(h_call(h_vcpu(z), HYPERCALL_sched_op, SCHEDOP_report, H_VA_HYP, 0, 0, 0),
+             -HESTIA_EFAULT);
+    CHECK_EQ(h_call(h_vcpu(z), HYPERCALL_sched_op, SCHEDOP_report, H_VA_UNMAPPED, 0, 0, 0),
+             -HESTIA_EFAULT);
+    CHECK(!host_exited());
+}
+
+TEST_CASE(report_prints_done_and_exits)
+{
+    struct domain *z = h_domain(64, true);
+    struct sched_report r = {.passed = 7, .failed = 0};
+    struct report_call c = {h_vcpu(z), h_put(z, &r, sizeof(r)), 1};
+    host_console_clear();
+    CHECK_EQ(h_catch(report_fn, &c), HOST_JMP_EXIT);
+    CHECK_STR(host_console_output(), "HESTIA DONE 7 0\n");
+    CHECK_EQ(host_exit_status(), 0);
+    r.failed = 2;
+    c.arg = h_put(z, &r, sizeof(r));
+    host_console_clear();
+    CHECK_EQ(h_catch(report_fn, &c), HOST_JMP_EXIT);
+    CHECK_STR(host_console_output(), "HESTIA DONE 7 2\n");
+    CHECK(host_exit_status() != 0);
 }
 
 /* ---- SCHEDOP_poll ---- */
@@ -694,7 +747,8 @@ TEST_CASE(random_sched_ops_are_harmless)
         long rc = h_call(v, HYPERCALL_sched_op, cmd, (x & 4) ? buf : x >> 3, 0, 0, 0);
         if (rc != 0)
             errors++;
-        if (rc != 0 && rc != -HESTIA_EINVAL && rc != -HESTIA_EFAULT && rc != -HESTIA_ENOSYS)
+        if (rc != 0 && rc != -HESTIA_EINVAL && rc != -HESTIA_EFAULT && rc != -HESTIA_ENOSYS &&
+            rc != -HESTIA_EPERM) /* SCHEDOP_report from a domU */
             unexpected++;
         /* Whatever happened, an event or a bit of time gets it going again. */
         if (v->state == VCPU_BLOCKED) {

@@ -11,6 +11,7 @@
 #define SCHEDOP_block 1    /* sleep until an event is pending (events unmasked) */
 #define SCHEDOP_shutdown 2 /* arg = SHUTDOWN_* reason; does not return */
 #define SCHEDOP_poll 3     /* arg = ptr to struct sched_poll */
+#define SCHEDOP_report 4   /* arg = ptr to struct sched_report; dom0 only; does not return */
 
 #define SHUTDOWN_poweroff 0
 #define SHUTDOWN_reboot 1
@@ -26,6 +27,19 @@ struct sched_poll {
     uint64_t timeout_ns;
 };
 #define SCHED_POLL_MAX 128
+
+/*
+ * SCHEDOP_report: the privileged domain's final test verdict.  The
+ * hypervisor prints `HESTIA DONE <passed> <failed>` itself (unprefixed, so
+ * no domain can forge it: see docs/abi.md) and ends the run through the
+ * platform's exit channel: pass when failed == 0, failure otherwise.
+ * Errors: -EPERM from an unprivileged domain, -EFAULT for a bad pointer
+ * (the call returns only with an error).
+ */
+struct sched_report {
+    uint32_t passed; /* TEST ... PASS lines the domain printed */
+    uint32_t failed; /* TEST ... FAIL lines the domain printed */
+};
 
 /*
  * HYPERCALL_set_timer(lo, hi): one-shot timer at absolute system time
