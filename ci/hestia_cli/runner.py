@@ -1,9 +1,21 @@
 # SPDX-License-Identifier: MIT
 """Boot one image under its emulator and judge the result.
 
-A run passes only if it finished within the timeout, printed the end line
-`HESTIA DONE <passed> 0`, printed no `TEST ... FAIL` line, reported PASS for
-every TEST the scenario expects, and the arch's exit channel says pass.
+Attribution: the console log is split on '\n' only.  A line starting with
+"(dN) " was printed by domain N (core/console.c prefixes every domain line,
+dom0's included, and a domain cannot hide its prefix); every other line is
+the hypervisor's ("hv"; the emulator's and the firmware's too).  Protocol
+lines are recognized only at the start of the text after the prefix:
+`TEST <name> PASS|FAIL|SKIP [detail]`, `BENCH <name> <value> <unit>`,
+`HESTIA DONE <passed> <failed>`.
+
+A run passes only if it finished within the timeout, printed no
+`TEST ... FAIL` line (from any source), the hypervisor itself printed
+`HESTIA DONE <passed> 0` (a domain's DONE line is ignored), those counts
+equal the TEST PASS / FAIL lines of the reporting source (dom0 and the
+hypervisor), every `expect` entry ("<src>:<test>", e.g. "d0:smoke.dom0-up",
+"hv:boot") was reported PASS by that source, and the arch's exit channel
+says pass.  A negative control (`must_fail`) inverts this: see judge_cell.
 Serial output goes to build/logs/<arch>-<scenario>[-<variant>].log.
 """
 import os
@@ -16,10 +28,14 @@ import time
 from . import arches
 from .util import LOGS
 
-TEST_RE = re.compile(r"(?:^|\s)TEST (\S+) (PASS|FAIL|SKIP)(?:\s+(.*))?$")
-BENCH_RE = re.compile(r"(?:^|\s)BENCH (\S+) (-?[0-9][0-9.eE+-]*) (\S+)\s*$")
-DONE_RE = re.compile(r"(?:^|\s)HESTIA DONE (\d+) (\d+)\s*$")
+PREFIX_RE = re.compile(r"^\(d(\d+)\) ")
+TEST_RE = re.compile(r"^TEST (\S+) (PASS|FAIL|SKIP)(?:\s+(.*))?$")
+BENCH_RE = re.compile(r"^BENCH (\S+) (-?[0-9][0-9.eE+-]*) (\S+)\s*$")
+DONE_RE = re.compile(r"^HESTIA DONE (\d+) (\d+)\s*$")
 TIMEOUT_SCALE = float(os.environ.get("HESTIA_TIMEOUT_SCALE", "1"))
+# Sources whose TEST lines the hypervisor's DONE counts: dom0 reports them by
+# SCHEDOP_report; the hypervisor's own (module-less self-check) are its own.
+REPORTING = ("hv", "d0")
 
 
 class Result:
@@ -32,46 +48,94 @@ class Result:
         self.elapsed = elapsed
 
 
+def split_source(line):
+    """(source, text): ("d3", rest) for a "(d3) " line, else ("hv", line)."""
+    m = PREFIX_RE.match(line)
+    if m:
+        return f"d{int(m.group(1))}", line[m.end():]
+    return "hv", line
+
+
 def parse(text):
-    """Protocol lines of a console log: tests, bench values, the last DONE line."""
-    tests, bench, done, panic = [], [], None, None
-    for line in text.replace("\r", "").split("\n"):
+    """Protocol lines of a console log with their sources.
+
+    tests: [(source, name, status, detail)], bench: [(name, value, unit)]
+    (any source: values, not verdicts), done: the hypervisor's last
+    (passed, failed) or None, forged_done: sources of DONE lines printed by
+    domains (ignored), panic: the first line containing PANIC."""
+    tests, bench, done, forged, panic = [], [], None, [], None
+    for raw in text.split("\n"):
+        line = raw.replace("\r", "")
         if panic is None and "PANIC" in line:
             panic = line.strip()[:160]
-        m = TEST_RE.search(line)
+        src, body = split_source(line)
+        m = TEST_RE.match(body)
         if m:
-            tests.append((m.group(1), m.group(2), (m.group(3) or "").strip()))
+            tests.append((src, m.group(1), m.group(2), (m.group(3) or "").strip()))
             continue
-        m = BENCH_RE.search(line)
+        m = BENCH_RE.match(body)
         if m:
             bench.append((m.group(1), float(m.group(2)), m.group(3)))
             continue
-        m = DONE_RE.search(line)
+        m = DONE_RE.match(body)
         if m:
-            done = (int(m.group(1)), int(m.group(2)))
-    return {"tests": tests, "bench": bench, "done": done, "panic": panic}
+            if src == "hv":
+                done = (int(m.group(1)), int(m.group(2)))
+            elif src not in forged:
+                forged.append(src)
+    return {"tests": tests, "bench": bench, "done": done, "forged_done": forged,
+            "panic": panic}
+
+
+def expect_key(entry):
+    """("d0", "smoke.dom0-up") for "d0:smoke.dom0-up"; a plain name means dom0
+    (isolation.json and multi-domain.json still use plain names)."""
+    src, sep, name = entry.partition(":")
+    return (src, name) if sep else ("d0", entry)
 
 
 def judge(parsed, exit_ok, exit_text, timed_out, expect=()):
     """(verdict, reason) from the parsed log and the exit channel."""
-    fails = [n for n, st, _ in parsed["tests"] if st == "FAIL"]
+    fails = [f"{src}:{n}" for src, n, st, _ in parsed["tests"] if st == "FAIL"]
     if fails:
         return "FAIL", "TEST FAIL: " + ", ".join(fails[:5]) + ("..." if len(fails) > 5 else "")
     if timed_out:
         return "FAIL", "timeout" + ("" if parsed["done"] else " before HESTIA DONE")
     if parsed["done"] is None:
+        forged = parsed.get("forged_done") or []
+        ignored = (f"; ignored HESTIA DONE from {', '.join(forged)}" if forged else "")
         if parsed["panic"]:
-            return "FAIL", f"{parsed['panic']} ({exit_text})"
-        return "FAIL", f"no HESTIA DONE line ({exit_text})"
+            return "FAIL", f"{parsed['panic']} ({exit_text}{ignored})"
+        return "FAIL", f"no HESTIA DONE line from the hypervisor ({exit_text}{ignored})"
     if parsed["done"][1] != 0:
         return "FAIL", f"HESTIA DONE reports {parsed['done'][1]} failed"
-    passed = {n for n, st, _ in parsed["tests"] if st == "PASS"}
-    missing = [n for n in expect if n not in passed]
+    seen = [st for src, _, st, _ in parsed["tests"] if src in REPORTING]
+    counted = (seen.count("PASS"), seen.count("FAIL"))
+    if counted != parsed["done"]:
+        return "FAIL", (f"HESTIA DONE {parsed['done'][0]} {parsed['done'][1]} does not match "
+                        f"the TEST lines of dom0 and the hypervisor ({counted[0]} PASS, "
+                        f"{counted[1]} FAIL)")
+    passed = {(src, n) for src, n, st, _ in parsed["tests"] if st == "PASS"}
+    missing = [e for e in expect if expect_key(e) not in passed]
     if missing:
         return "FAIL", "expected TEST PASS missing: " + ", ".join(missing)
     if not exit_ok:
         return "FAIL", f"exit channel: {exit_text}"
     return "PASS", f"{parsed['done'][0]} passed, {exit_text}"
+
+
+def judge_cell(verdict, reason, must_fail=None):
+    """A negative control (scenario key must_fail = a piece of the reason it
+    must fail with) passes only when the boot was judged FAIL for that
+    reason; passing, or failing for another reason, fails the cell."""
+    if not must_fail:
+        return verdict, reason
+    if verdict == "FAIL" and must_fail in reason:
+        return "PASS", f"negative control failed as required: {reason}"
+    if verdict == "FAIL":
+        return "FAIL", (f"negative control failed for another reason (want '{must_fail}'): "
+                        f"{reason}")
+    return "FAIL", f"negative control was not caught: judged {verdict} ({reason})"
 
 
 def run_captured(argv, log, timeout, env=None, cwd=None):
@@ -124,4 +188,5 @@ def run(arch, scenario, variant, cfg, mode="capture"):
     exit_ok, exit_text = (False, "timeout") if timed_out else arches.exit_verdict(
         launch.exit_kind, rc)
     verdict, why = judge(parsed, exit_ok, exit_text, timed_out, cfg.get("expect", ()))
+    verdict, why = judge_cell(verdict, why, cfg.get("must_fail"))
     return Result(verdict, why, log, parsed["bench"], secs, rc)

@@ -8,8 +8,16 @@ A scenario is data, the same name on every arch:
   cmdline      hypervisor command line
   modules      [{"image": "ports/{arch}/dom0.elf", "cmdline": "dom0"}], paths
                relative to build/<arch>/ ({arch} is substituted)
-  expect       TEST names that must report PASS (besides the general rule:
-               `HESTIA DONE <p> 0`, no FAIL line, the pass exit code)
+  expect       TESTs that must report PASS, each named with the source that
+               must print it: "hv:<test>" (the hypervisor's own line) or
+               "d<N>:<test>" (domain N, e.g. "d0:smoke.dom0-up",
+               "d2:iso.grants"); a plain "<test>" still means "d0:<test>".
+               Besides: the hypervisor's `HESTIA DONE <p> 0` matching the
+               TEST lines of dom0 and the hypervisor, no FAIL line from any
+               source, the pass exit code (runner.py)
+  must_fail    a negative control: the cell passes only when the boot is
+               judged FAIL with this text in the runner's reason, and fails
+               (failing the run) when it passes or fails for another reason
   arches       {"<arch>": {overrides}} for every arch that claims the scenario;
                an arch missing here is shown as SKIP with `unclaimed`.
                Overrides: any key above plus variants (["kernel", "uboot"] on
@@ -23,18 +31,23 @@ A scenario is data, the same name on every arch:
 """
 import json
 import os
+import re
 
 from .util import ARCHES, ROOT, HestiaError
 
 SCENARIO_DIR = os.path.join(ROOT, "tests", "scenarios")
 KEYS = {"name", "description", "timeout", "cmdline", "modules", "expect", "arches",
-        "unclaimed", "run", "deterministic"}
+        "unclaimed", "run", "deterministic", "must_fail"}
 OVERRIDES = {"timeout", "cmdline", "modules", "expect", "variants", "qemu_args", "cpu",
-             "memory", "sim_args", "deterministic"}
+             "memory", "sim_args", "deterministic", "must_fail"}
+# "hv:<test>", "d<N>:<test>" or (for now, meaning d0) a plain "<test>".
+EXPECT_RE = re.compile(r"^(?:(?:hv|d(?:0|[1-9][0-9]*)):)?[^\s:]+$")
 
 
-# The matrix's column order: from the first boot to the full demo.
-ORDER = ["boot", "smoke", "pv-selftest", "multi-domain", "isolation", "bench", "demo"]
+# The matrix's column order: from the first boot to the full demo, then the
+# negative controls (cells that pass only when the boot is judged FAIL).
+ORDER = ["boot", "smoke", "pv-selftest", "multi-domain", "isolation", "bench", "demo",
+         "archtest", "neg-boot", "neg-fail", "neg-crash", "neg-forge"]
 
 
 def names():
@@ -61,6 +74,16 @@ def load(name):
             raise HestiaError(f"{path}: unknown arch '{arch}' (known: {', '.join(ARCHES)})")
         if set(ov) - OVERRIDES:
             raise HestiaError(f"{path}: arches.{arch}: unknown keys {sorted(set(ov) - OVERRIDES)}")
+    for where, exp in [("expect", s.get("expect", []))] + [
+            (f"arches.{a}.expect", ov["expect"]) for a, ov in s.get("arches", {}).items()
+            if "expect" in ov]:
+        if not isinstance(exp, list):
+            raise HestiaError(f"{path}: {where} must be a list of \"<source>:<test>\" strings")
+        for e in exp:
+            if not isinstance(e, str) or not EXPECT_RE.match(e):
+                raise HestiaError(f"{path}: {where}: bad entry {e!r}: write \"hv:<test>\" for the "
+                                  "hypervisor's own line or \"d<N>:<test>\" for domain N "
+                                  "(e.g. \"d0:smoke.dom0-up\")")
     for m in s.get("modules", []) + [m for ov in s.get("arches", {}).values()
                                      for m in ov.get("modules", [])]:
         if "image" not in m or "," in m.get("cmdline", ""):
@@ -75,8 +98,8 @@ def config(s, arch, interactive=False):
     ov = s.get("arches", {}).get(arch)
     if ov is None:
         return None
-    cfg = {k: s[k] for k in ("timeout", "cmdline", "modules", "expect", "deterministic")
-           if k in s}
+    cfg = {k: s[k] for k in ("timeout", "cmdline", "modules", "expect", "deterministic",
+                             "must_fail") if k in s}
     if interactive:
         cfg.update(s.get("run", {}))
     cfg.update(ov)

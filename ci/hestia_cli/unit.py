@@ -33,9 +33,9 @@ class Counts:
 def count_program(counts, name, stdout, returncode, timed_out=False):
     """Fold one test program's output into counts."""
     parsed = parse(stdout)
-    for tname, status, detail in parsed["tests"]:
+    for _src, tname, status, detail in parsed["tests"]:
         counts.add(tname, status, detail)
-    has_fail = any(st == "FAIL" for _, st, _ in parsed["tests"])
+    has_fail = any(st == "FAIL" for _, _, st, _ in parsed["tests"])
     if timed_out:
         counts.add(name, "FAIL", "timed out")
     elif returncode != 0 and not has_fail:

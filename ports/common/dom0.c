@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * dom0: runs a scenario (test=smoke|selftest|selftest-domu|multi|isolation|
- * bench) or a script
- * (script=cmd;cmd;..., the last word of the command line: it runs to the
- * end) and then, unless a test ran, the interactive toolstack prompt.  Scenarios build their domUs from the first boot
- * module given to dom0 (module=<label> picks another), with role=... set
- * on the domU's command line.
+ * dom0: runs a scenario (test=smoke|selftest|selftest-domu|pv-selftest|multi|
+ * isolation|bench|fail|forge) or a script (script=cmd;cmd;..., the last word
+ * of the command line: it runs to the end, each command reported as a TEST
+ * line) and then, unless a test ran, the interactive toolstack prompt.
+ * Scenarios build their domUs from the first boot module given to dom0
+ * (module=<label> picks another), with role=... set on the domU's command
+ * line.
  */
 #include <port/toolstack.h>
 
@@ -229,7 +230,8 @@ void dom0_main(void)
         guest_module = m < 0 ? 0 : (unsigned)m;
     }
     if (kcmdline_get(port_cmdline, "test", &v)) {
-        if (start_info->nr_modules == 0 && !ktok_eq(&v, "smoke") && !ktok_eq(&v, "selftest")) {
+        if (start_info->nr_modules == 0 && !ktok_eq(&v, "smoke") && !ktok_eq(&v, "selftest") &&
+            !ktok_eq(&v, "fail")) {
             test_report("dom0.modules", TR_FAIL, "no domU image among the boot modules");
             return;
         }
@@ -241,8 +243,17 @@ void dom0_main(void)
             scenario_isolation();
         else if (ktok_eq(&v, "bench"))
             bench_run(guest_module);
-        else if (ktok_eq(&v, "selftest") || ktok_eq(&v, "pv-selftest"))
+        else if (ktok_eq(&v, "selftest"))
             selftest_main();
+        else if (ktok_eq(&v, "pv-selftest")) {
+            /* Privileged, then unprivileged: both branches of each test run. */
+            selftest_main();
+            expect_shutdown("dom0.selftest-domu", spawn("role=selftest", 2048, 0, 0, true),
+                            SHUTDOWN_poweroff, 120 * SEC);
+        } else if (ktok_eq(&v, "fail"))
+            neg_fail();
+        else if (ktok_eq(&v, "forge"))
+            neg_forge(guest_module);
         else if (ktok_eq(&v, "selftest-domu"))
             expect_shutdown("dom0.selftest-domu", spawn("role=selftest", 2048, 0, 0, true),
                             SHUTDOWN_poweroff, 120 * SEC);
@@ -255,7 +266,7 @@ void dom0_main(void)
         char script[START_CMDLINE_SIZE];
         ksnprintf(script, sizeof(script), "%s", v.s);
         printk("dom0: script: %s\n", script);
-        ts_command(script);
+        ts_script(script);
     }
     printk("dom0: Hestia toolstack ready; type `help`.\n");
     ts_interactive();

@@ -10,6 +10,7 @@ static const struct {
     { "pong", role_pong },         { "producer", role_producer }, { "consumer", role_consumer },
     { "burner", role_burner },     { "hostile", role_hostile },   { "victim", role_victim },
     { "demo", role_demo },         { "bench", bench_main },       { "bench-peer", role_bench_peer },
+    { "forger", role_forger },     { "crash", role_crash },
 };
 
 static char role_buf[24];

@@ -293,8 +293,8 @@ void role_bench_peer(void)
 /* ---- demo: a tiny shell reachable with `console <dom>` ---- */
 void role_demo(void)
 {
-    printk("demo dom%u: up, %llu pages. Try `console %u` in dom0.\n", start_info->domid,
-           (unsigned long long)start_info->nr_pages, start_info->domid);
+    test_report("demo.up", TR_PASS, "dom%u, %llu pages. Try `console %u` in dom0.",
+                start_info->domid, (unsigned long long)start_info->nr_pages, start_info->domid);
     if (start_info->console_port)
         evtchn_set_handler(start_info->console_port, flag_handler, (void *)&ev_flag);
     if (start_info->console_port)

@@ -27,6 +27,7 @@ static void help(void)
            "  sched <dom> [weight=N] [cap=N]\n"
            "  console <dom>                 talk to a domain; Ctrl-] comes back\n"
            "  wait <dom>                    until it shuts down\n"
+           "  alive <dom>                   error unless it is running or blocked\n"
            "  sleep <ms> | modules | help | poweroff\n");
 }
 
@@ -134,6 +135,13 @@ static long run_one(const char *s, size_t len)
         r = ts_wait_shutdown(dom, 60000000000ull);
         if (r >= 0)
             printk("dom%u: %s\n", dom, ts_reason_name((unsigned)r));
+    } else if (ktok_eq(&tok[0], "alive") && has_dom) {
+        struct domctl_info info;
+        r = ts_getinfo(dom, &info);
+        if (r >= 0 && info.state != DOMSTATE_running && info.state != DOMSTATE_blocked) {
+            printk("dom%u is %s\n", dom, ts_state_name(info.state));
+            r = -HESTIA_ESRCH;
+        }
     } else if (ktok_eq(&tok[0], "sleep") && n >= 2) {
         uint64_t ms;
         r = kparse_u64(tok[1].s, tok[1].len, &ms) ? -HESTIA_EINVAL : 0;
@@ -161,6 +169,31 @@ long ts_command(const char *line)
             last = r;
     }
     return last;
+}
+
+void ts_script(const char *line)
+{
+    size_t pos = 0, len;
+    const char *cmd;
+    unsigned nr = 0;
+    while (ts_next_command(line, &pos, &cmd, &len)) {
+        struct ktok tok[1];
+        if (!ktokenize(cmd, len, tok, 1))
+            continue;
+        char name[48];
+        nr++;
+        /* The name is checked by the scenario: keep it to the command word. */
+        ksnprintf(name, sizeof(name), "script.%u.%.*s", nr, (int)MIN(tok[0].len, (size_t)24),
+                  tok[0].s);
+        for (char *c = name; *c; c++)
+            if (*c <= ' ' || *c > '~')
+                *c = '_';
+        long r = run_one(cmd, len);
+        if (r < 0)
+            test_report(name, TR_FAIL, "'%.*s': error %ld", (int)len, cmd, r);
+        else
+            test_report(name, TR_PASS, "'%.*s'", (int)len, cmd);
+    }
 }
 
 static volatile int input_flag;

@@ -262,8 +262,14 @@ extern unsigned test_passed, test_failed;
 void test_report(const char *name, int result, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void bench_report(const char *name, uint64_t value, const char *unit);
-/* Print HESTIA DONE and shut down: poweroff if nothing failed, else crash. */
+/*
+ * The end of a role: dom0 reports its counts (SCHEDOP_report: the
+ * hypervisor prints HESTIA DONE and ends the run); a domU shuts down,
+ * poweroff if nothing failed, else crash.
+ */
 NORETURN void test_done(void);
+/* dom0's SCHEDOP_report; never returns (crashes if the hypervisor refuses). */
+NORETURN void test_report_done(unsigned passed, unsigned failed);
 /* Within a test function: record a failure (first one kept as detail). */
 struct tctx {
     int failed;
@@ -296,6 +302,10 @@ void role_burner(void);
 void role_hostile(void);
 void role_victim(void);
 void role_demo(void);
+void role_forger(void);
+void role_crash(void);
+void neg_fail(void);
+void neg_forge(unsigned module);
 void bench_main(void);
 void role_bench_peer(void);
 
