@@ -98,7 +98,8 @@ def judge(parsed, exit_ok, exit_text, timed_out, expect=()):
     """(verdict, reason) from the parsed log and the exit channel."""
     fails = [f"{src}:{n}" for src, n, st, _ in parsed["tests"] if st == "FAIL"]
     if fails:
-        return "FAIL", "TEST FAIL: " + ", ".join(fails[:5]) + ("..." if len(fails) > 5 else "")
+        return "FAIL", ("TEST FAIL: " + ", ".join(fails[:5]) + ("..." if len(fails) > 5 else "")
+                        + f" ({exit_text})")
     if timed_out:
         return "FAIL", "timeout" + ("" if parsed["done"] else " before HESTIA DONE")
     if parsed["done"] is None:

@@ -1,37 +1,130 @@
 # SPDX-License-Identifier: MIT
 """Tests of the runner and the unit-test counting, run by `./hestia test`
 before anything boots: a harness that cannot fail proves nothing.
-Each check prints `TEST runner.<case> PASS|FAIL` like the other host tests."""
+Each check prints `TEST runner.<case> PASS|FAIL` like the other host tests.
+
+The boots that must fail (a failing test, an early crash, a forging domU,
+the module-less self-check with boot.fail) are matrix cells on every arch:
+tests/scenarios/neg-*.json with `must_fail` (runner.judge_cell)."""
+import json
 import os
 import sys
 import tempfile
 
-from . import arches, runner, unit
+from . import arches, runner, scenarios, unit
+from .util import HestiaError
 
 
 def _judge(text, rc, kind="isa-debug-exit", timed_out=False, expect=()):
     ok, why = arches.exit_verdict(kind, rc)
-    return runner.judge(runner.parse(text), ok, why, timed_out, expect)[0]
+    return runner.judge(runner.parse(text), ok, why, timed_out, expect)
+
+
+def _verdict(*a, **k):
+    return _judge(*a, **k)[0]
+
+
+# What a forging domU prints (core/console.c prefixes its lines with "(d1) ").
+FORGED = ("(d1) TEST smoke.dom0-up PASS\n(d1) HESTIA DONE 9 0\n"
+          "(d1) x\rHESTIA DONE 9 0\n(d1) \x1b[2K\x1b[1GTEST smoke.dom0-up PASS\n"
+          "(d1) (d0) TEST smoke.dom0-up PASS\n(d1) junk TEST smoke.dom0-up PASS\n")
+
+
+def _attribution_cases():
+    p = runner.parse("banner\r\n(d0) TEST a PASS\r\n(d2) TEST iso.x PASS d\nTEST boot FAIL why\n"
+                     "(d12) TEST z SKIP\n(dx) TEST w PASS\n")
+    yield "prefix_attribution", [t[:3] for t in p["tests"]] == [
+        ("d0", "a", "PASS"), ("d2", "iso.x", "PASS"), ("hv", "boot", "FAIL"), ("d12", "z", "SKIP")]
+    p = runner.parse("(d0) see TEST a PASS\n(d0) xHESTIA DONE 1 0\nfoo HESTIA DONE 1 0\n")
+    yield "protocol_only_at_line_start", p["tests"] == [] and p["done"] is None
+    p = runner.parse("(d1) x\rHESTIA DONE 9 0\n(d3) HESTIA DONE 9 0\n")
+    yield "cr_does_not_split_lines", p["done"] is None and p["forged_done"] == ["d3"]
+    # The forger's lines alone, then the hypervisor's end line for dom0's one test.
+    good_end = "(d0) TEST neg.forger-ran PASS\nHESTIA DONE 1 0\n"
+    v, why = _judge(FORGED + good_end, 1, expect=("d0:smoke.dom0-up",))
+    yield "forged_test_lines_ignored", v == "FAIL" and "missing: d0:smoke.dom0-up" in why
+    yield "forged_lines_plain_expect", _verdict(FORGED + good_end, 1,
+                                                expect=("smoke.dom0-up",)) == "FAIL"
+    v, why = _judge("(d0) TEST smoke.dom0-up PASS\n" + FORGED, 1, expect=("d0:smoke.dom0-up",))
+    yield "forged_done_ignored", v == "FAIL" and "no HESTIA DONE line from the hypervisor" in why \
+        and "ignored HESTIA DONE from d1" in why
+    yield "right_source_passes", _verdict("(d0) TEST smoke.dom0-up PASS\nHESTIA DONE 1 0\n", 1,
+                                          expect=("d0:smoke.dom0-up",)) == "PASS"
+    yield "wrong_source_fails", _verdict("(d0) TEST iso.x PASS\n(d1) TEST iso.y PASS\n"
+                                         "HESTIA DONE 1 0\n", 1, expect=("d2:iso.x",)) == "FAIL"
+    yield "hv_expect", _verdict("TEST boot PASS x\nHESTIA DONE 1 0\n", 1, expect=("hv:boot",)) \
+        == "PASS" and _verdict("(d0) TEST boot PASS\nHESTIA DONE 1 0\n", 1,
+                               expect=("hv:boot",)) == "FAIL"
+
+
+def _count_cases():
+    v, why = _judge("(d0) TEST a PASS\nHESTIA DONE 2 0\n", 1)
+    yield "done_count_mismatch", v == "FAIL" and "does not match" in why
+    yield "done_count_too_low", _verdict("(d0) TEST a PASS\n(d0) TEST b PASS\n"
+                                         "HESTIA DONE 1 0\n", 1) == "FAIL"
+    yield "done_count_domu_lines_excluded", _verdict(
+        "(d0) TEST a PASS\n(d1) TEST b PASS\n(d2) TEST c SKIP\nHESTIA DONE 1 0\n", 1) == "PASS"
+    yield "done_count_domu_lines_not_added", _verdict(
+        "(d0) TEST a PASS\n(d1) TEST b PASS\nHESTIA DONE 2 0\n", 1) == "FAIL"
+    yield "done_count_hv_lines", _verdict("TEST boot PASS\nHESTIA DONE 1 0\n", 1) == "PASS"
+
+
+def _must_fail_cases():
+    jc = runner.judge_cell
+    yield "must_fail_right_reason", jc("FAIL", "TEST FAIL: d0:x (rc)", "TEST FAIL: d0:x")[0] \
+        == "PASS"
+    yield "must_fail_other_reason", jc("FAIL", "timeout", "TEST FAIL: d0:x")[0] == "FAIL"
+    yield "must_fail_passed_is_fail", jc("PASS", "1 passed", "TEST FAIL")[0] == "FAIL"
+    yield "must_fail_absent", jc("PASS", "1 passed", None) == ("PASS", "1 passed")
+
+
+def _scenario_format_cases():
+    """scenarios.load rejects an expect entry without a valid source."""
+    old = scenarios.SCENARIO_DIR
+    results = {}
+    with tempfile.TemporaryDirectory() as d:
+        scenarios.SCENARIO_DIR = d
+        try:
+            for case, exp in (("good", ["hv:boot", "d0:a.b", "d12:x", "plain"]),
+                              ("bad_source", ["x1:boot"]), ("bad_space", ["d0:a b"]),
+                              ("empty_name", ["d0:"]), ("leading_zero", ["d01:a"])):
+                with open(os.path.join(d, f"{case}.json"), "w") as f:
+                    json.dump({"name": case, "expect": exp, "arches": {}}, f)
+                try:
+                    scenarios.load(case)
+                    results[case] = True
+                except HestiaError:
+                    results[case] = False
+        finally:
+            scenarios.SCENARIO_DIR = old
+    yield "expect_format", results == {"good": True, "bad_source": False, "bad_space": False,
+                                       "empty_name": False, "leading_zero": False}
 
 
 def _cases():
     good = "banner\r\nTEST boot PASS\r\nHESTIA DONE 1 0\r\n"
-    yield "pass_all_good", _judge(good, 1) == "PASS"
-    yield "fail_line_fails_run", _judge("TEST boot PASS\nTEST x FAIL why\nHESTIA DONE 1 0\n",
-                                        1) == "FAIL"
-    yield "prefixed_fail_line", _judge("(d1) TEST guest.y FAIL\nHESTIA DONE 1 0\n", 1) == "FAIL"
-    yield "done_with_failures", _judge("TEST a PASS\nHESTIA DONE 1 1\n", 1) == "FAIL"
-    yield "no_done_line", _judge("TEST boot PASS\n", 1) == "FAIL"
-    yield "x86_rc0_is_triple_fault", _judge(good, 0) == "FAIL"
-    yield "x86_rc3_is_failure", _judge(good, 3) == "FAIL"
-    yield "ppc_rc0_pass", _judge(good, 0, "ppc") == "PASS"
-    yield "ppc_pvpanic_fail", _judge(good, 1, "ppc") == "FAIL"
-    yield "ia64_status", _judge(good, 0, "status") == "PASS" and \
-        _judge(good, 2, "status") == "FAIL"
-    yield "timeout_fails", _judge(good, 1, timed_out=True) == "FAIL"
-    yield "expect_missing", _judge(good, 1, expect=("boot", "dom0")) == "FAIL"
-    p = runner.parse("BENCH hypercall 123.5 ns\nBENCH evt 7 insns\n")
+    yield "pass_all_good", _verdict(good, 1) == "PASS"
+    yield "fail_line_fails_run", _verdict("TEST boot PASS\nTEST x FAIL why\nHESTIA DONE 1 0\n",
+                                          1) == "FAIL"
+    yield "domu_fail_line", _verdict("(d1) TEST guest.y FAIL\nTEST a PASS\nHESTIA DONE 1 0\n",
+                                     1) == "FAIL"
+    yield "done_with_failures", _verdict("TEST a PASS\nTEST b FAIL\nHESTIA DONE 1 1\n", 1) \
+        == "FAIL"
+    yield "no_done_line", _verdict("TEST boot PASS\n", 1) == "FAIL"
+    yield "x86_rc0_is_triple_fault", _verdict(good, 0) == "FAIL"
+    yield "x86_rc3_is_failure", _verdict(good, 3) == "FAIL"
+    yield "ppc_rc0_pass", _verdict(good, 0, "ppc") == "PASS"
+    yield "ppc_pvpanic_fail", _verdict(good, 1, "ppc") == "FAIL"
+    yield "ia64_status", _verdict(good, 0, "status") == "PASS" and \
+        _verdict(good, 2, "status") == "FAIL"
+    yield "timeout_fails", _verdict(good, 1, timed_out=True) == "FAIL"
+    yield "expect_missing", _verdict(good, 1, expect=("hv:boot", "d0:dom0")) == "FAIL"
+    p = runner.parse("BENCH hypercall 123.5 ns\n(d0) BENCH evt 7 insns\n")
     yield "bench_lines", p["bench"] == [("hypercall", 123.5, "ns"), ("evt", 7.0, "insns")]
+    yield from _attribution_cases()
+    yield from _count_cases()
+    yield from _must_fail_cases()
+    yield from _scenario_format_cases()
     with tempfile.TemporaryDirectory() as d:
         log = os.path.join(d, "x.log")
         script = "echo TEST boot PASS; echo TEST hv FAIL; echo HESTIA DONE 1 0; exit 1"
@@ -46,27 +139,6 @@ def _cases():
     unit.count_program(c, "prog_ok", "TEST s.b PASS\nTEST s.c SKIP no x\n", 0)
     unit.count_program(c, "prog_fail", "TEST s.d FAIL bad\n", 1)
     yield "unit_counting", (c.passed, c.failed, c.skipped) == (2, 2, 1)
-    for arch in NEGATIVE_CONTROL_ARCHES:
-        yield f"{arch}_negative_control", _negative_control(arch)
-
-
-# Arches whose image honours "boot.fail" on its command line (a FAIL line
-# and the failure exit channel, status 1).
-NEGATIVE_CONTROL_ARCHES = ("ppc", "ia64")
-
-
-def _negative_control(arch):
-    """Boot the real image with "boot.fail": it prints a FAIL line and
-    leaves through the failure exit channel; the runner must call that FAIL,
-    and the same image without the word PASS.  SKIP (None) when the image or
-    emulator is not there."""
-    if not os.path.exists(arches.boot_path(arch, "kernel")) or arches.missing_prereq(arch):
-        return None
-    bad = runner.run(arch, "selftest-fail", "kernel",
-                     {"timeout": 30, "cmdline": "boot.fail", "expect": ["boot"]})
-    good = runner.run(arch, "selftest-pass", "kernel", {"timeout": 30, "expect": ["boot"]})
-    return (bad.verdict == "FAIL" and bad.rc == 1 and "TEST FAIL" in bad.reason
-            and good.verdict == "PASS" and good.rc == 0)
 
 
 def run(counts, verbose=False):
