@@ -84,6 +84,13 @@ def load(name):
                 raise HestiaError(f"{path}: {where}: bad entry {e!r}: write \"hv:<test>\" for the "
                                   "hypervisor's own line or \"d<N>:<test>\" for domain N "
                                   "(e.g. \"d0:smoke.dom0-up\")")
+    must = [("must_fail", s["must_fail"])] if "must_fail" in s else []
+    must += [(f"arches.{a}.must_fail", ov["must_fail"]) for a, ov in s.get("arches", {}).items()
+             if "must_fail" in ov]
+    for where, mf in must:
+        if not isinstance(mf, str) or not mf.strip():
+            raise HestiaError(f"{path}: {where} must be a non-empty piece of the runner's failure "
+                              "reason, e.g. \"TEST FAIL: d0:neg.forced-fail\"")
     for m in s.get("modules", []) + [m for ov in s.get("arches", {}).values()
                                      for m in ov.get("modules", [])]:
         if "image" not in m or "," in m.get("cmdline", ""):

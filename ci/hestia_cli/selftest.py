@@ -85,11 +85,14 @@ def _scenario_format_cases():
     with tempfile.TemporaryDirectory() as d:
         scenarios.SCENARIO_DIR = d
         try:
-            for case, exp in (("good", ["hv:boot", "d0:a.b", "d12:x", "plain"]),
-                              ("bad_source", ["x1:boot"]), ("bad_space", ["d0:a b"]),
-                              ("empty_name", ["d0:"]), ("leading_zero", ["d01:a"])):
+            for case, exp, extra in (
+                    ("good", ["hv:boot", "d0:a.b", "d12:x", "plain"], {"must_fail": "TEST FAIL"}),
+                    ("bad_source", ["x1:boot"], {}), ("bad_space", ["d0:a b"], {}),
+                    ("empty_name", ["d0:"], {}), ("leading_zero", ["d01:a"], {}),
+                    ("bad_must_fail", [], {"must_fail": ""}),
+                    ("must_fail_type", [], {"must_fail": ["x"]})):
                 with open(os.path.join(d, f"{case}.json"), "w") as f:
-                    json.dump({"name": case, "expect": exp, "arches": {}}, f)
+                    json.dump(dict({"name": case, "expect": exp, "arches": {}}, **extra), f)
                 try:
                     scenarios.load(case)
                     results[case] = True
@@ -98,7 +101,8 @@ def _scenario_format_cases():
         finally:
             scenarios.SCENARIO_DIR = old
     yield "expect_format", results == {"good": True, "bad_source": False, "bad_space": False,
-                                       "empty_name": False, "leading_zero": False}
+                                       "empty_name": False, "leading_zero": False,
+                                       "bad_must_fail": False, "must_fail_type": False}
 
 
 def _cases():
