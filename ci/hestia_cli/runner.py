@@ -62,13 +62,13 @@ def parse(text):
     tests: [(source, name, status, detail)], bench: [(name, value, unit)]
     (any source: values, not verdicts), done: the hypervisor's last
     (passed, failed) or None, forged_done: sources of DONE lines printed by
-    domains (ignored), panic: the first line containing PANIC."""
+    domains (ignored), panic: the hypervisor's first line containing PANIC
+    (core_panic's `HESTIA PANIC: ...`; a domain's is not quoted)."""
     tests, bench, done, forged, panic = [], [], None, [], None
     for raw in text.split("\n"):
-        line = raw.replace("\r", "")
-        if panic is None and "PANIC" in line:
-            panic = line.strip()[:160]
-        src, body = split_source(line)
+        src, body = split_source(raw.replace("\r", ""))
+        if panic is None and src == "hv" and "PANIC" in body:
+            panic = body.strip()[:160]
         m = TEST_RE.match(body)
         if m:
             tests.append((src, m.group(1), m.group(2), (m.group(3) or "").strip()))

@@ -52,6 +52,8 @@ def _attribution_cases():
                                           expect=("d0:smoke.dom0-up",)) == "PASS"
     yield "wrong_source_fails", _verdict("(d0) TEST iso.x PASS\n(d1) TEST iso.y PASS\n"
                                          "HESTIA DONE 1 0\n", 1, expect=("d2:iso.x",)) == "FAIL"
+    p = runner.parse("(d1) HESTIA PANIC: fake\n\nHESTIA PANIC: real\n")
+    yield "panic_hv_only", p["panic"] == "HESTIA PANIC: real"
     yield "hv_expect", _verdict("TEST boot PASS x\nHESTIA DONE 1 0\n", 1, expect=("hv:boot",)) \
         == "PASS" and _verdict("(d0) TEST boot PASS\nHESTIA DONE 1 0\n", 1,
                                expect=("hv:boot",)) == "FAIL"
