@@ -14,7 +14,6 @@ REALTIME_REPEATS times in realtime mode.  `--full` repeats more (FULL_REPEATS).
 """
 import concurrent.futures
 import os
-import threading
 import time
 
 from . import arches, build, deps, runner, scenarios, selftest, unit
@@ -220,22 +219,34 @@ def run_cells(cells, errors, jobs):
     # Longest first (by timeout), so a slow UEFI boot does not end the run alone.
     work.sort(key=lambda w: -(w[0].cfg.get("timeout", 30) if w[0].runnable else 0))
     slots = {id(c): [None] * (c.repeats if c.runnable else 1) for c in cells}
-    done, total, lock = 0, len(work), threading.Lock()
-    started = time.time()
+    total, started = len(work), time.time()
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = {pool.submit(_boot, c, rep, errors): (c, rep) for c, rep in work}
-        for fut in concurrent.futures.as_completed(futures):
-            c, rep = futures[fut]
-            r = fut.result()
-            slots[id(c)][rep] = r
-            with lock:
-                done += 1
-            if r.verdict != "SKIP" or rep == 0:
-                secs = f", {r.elapsed:.0f}s" if getattr(r, "elapsed", 0) else ""
-                info(f"test: [{done:{len(str(total))}}/{total} {time.time() - started:4.0f}s] "
-                     f"{c.name(rep)}: {r.verdict} ({r.reason}{secs})")
+        try:
+            finished = concurrent.futures.as_completed(futures)
+            _collect(finished, futures, slots, total, started)
+        except KeyboardInterrupt:
+            running = sum(f.running() for f in futures)
+            for f in futures:
+                f.cancel()
+            info(f"test: interrupted; waiting for the {running} running boots to end")
+            raise
     for c in cells:
         c.results = slots[id(c)]
+
+
+def _collect(finished, futures, slots, total, started):
+    """Store each finished boot's Result and print its progress line."""
+    done = 0
+    for fut in finished:
+        c, rep = futures[fut]
+        r = fut.result()
+        slots[id(c)][rep] = r
+        done += 1
+        if r.verdict != "SKIP" or rep == 0:
+            secs = f", {r.elapsed:.0f}s" if getattr(r, "elapsed", 0) else ""
+            info(f"test: [{done:{len(str(total))}}/{total} {time.time() - started:4.0f}s] "
+                 f"{c.name(rep)}: {r.verdict} ({r.reason}{secs})")
 
 
 def test(arch=None, scenario=None, unit_only=False, variant=None, modes=MODES, repeat=None,
@@ -249,8 +260,9 @@ def test(arch=None, scenario=None, unit_only=False, variant=None, modes=MODES, r
 
 def _test(arch_list, scenario, unit_only, variant, modes, repeat, full, jobs, junit):
     counts = unit.Counts()
+    # Unit tests belong to the whole run (plain or --full), not to a selection.
     do_unit = unit_only or (len(arch_list) == len(ARCHES) and scenario is None
-                            and variant is None)
+                            and variant is None and tuple(modes) == MODES and not repeat)
     scen_list = [] if unit_only else ([scenario] if scenario else scenarios.names())
     if scenario:
         scenarios.load(scenario)  # unknown scenario: error before building anything
