@@ -11,7 +11,8 @@ USAGE = """./hestia <command> [options]
 commands:
   setup [--arch A]            install Debian packages (+ the IA-64 gcc for ia64, cached);
                               all four arches by default
-  build [--arch A]            build hypervisor images (all four arches + host by default)
+  build [--arch A]            build hypervisor images (all four arches + host by default;
+                              ia64 includes the host build, which holds ia64sim)
   run   [--arch A] [--scenario S] [--variant V]
                               boot under the emulator with the console attached
   test  [--arch A] [--scenario S] [--variant V] [--unit]
@@ -91,6 +92,8 @@ def main(argv):
             return 0
         if a.cmd == "build":
             targets = [a.arch] if a.arch else ["host"] + list(ARCHES)
+            if a.arch == "ia64":
+                targets = ["host", "ia64"]  # ia64 boots under tools/ia64sim, a host program
             deps.ensure([t for t in targets if t != "host"])
             errors = build.build_many(targets)
             bad = [t for t, e in errors.items() if e]
