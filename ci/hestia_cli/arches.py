@@ -14,7 +14,8 @@ Boot variants (the first is the default; the others are extra matrix rows):
   ppc     kernel (-kernel ELF), uboot (U-Boot's bootm of hestia.uimg)
   ia64    kernel (ia64sim)
   The grub and uefi ISOs are made per scenario (grub.cfg holds the module
-  lines) in build/<arch>/boot-iso/, named by a hash of their contents.
+  lines) in build/<arch>/boot-iso/, named by a hash of grub.cfg's inputs and
+  made again when the image or a module is newer than the ISO.
 Boot modules (scenario "modules": image paths relative to build/<a>/):
   x86, x86_64  Multiboot modules via -initrd "file cmdline,file cmdline"; QEMU
                hands "file cmdline" as the module string (the file name is the
@@ -208,13 +209,18 @@ def grub_iso(arch, variant, image, mods, cmdline):
     through GRUB's multiboot + module lines; made once per content."""
     if not os.path.exists(image) or any(not os.path.exists(p) for p, _ in mods):
         return image  # the runner reports the missing file
+    # Named by what grub.cfg says, remade when an input is newer than it.
     h = hashlib.sha256(f"{variant}\n{cmdline}\n".encode())
     for p, c in [(image, "")] + mods:
-        st = os.stat(p)
-        h.update(f"{os.path.abspath(p)} {st.st_size} {st.st_mtime_ns} {c}\n".encode())
+        h.update(f"{os.path.abspath(p)} {c}\n".encode())
     out_dir = os.path.join(BUILD, arch, "boot-iso")
     iso = os.path.join(out_dir, f"{variant}-{h.hexdigest()[:16]}.iso")
-    if os.path.exists(iso):
+    newest = max(os.stat(p).st_mtime_ns for p in [image] + [p for p, _ in mods])
+
+    def fresh():
+        return os.path.exists(iso) and os.stat(iso).st_mtime_ns >= newest
+
+    if fresh():
         return iso
     platform = GRUB_PLATFORM[variant]
     if not os.path.isdir(platform):
@@ -228,7 +234,7 @@ def grub_iso(arch, variant, image, mods, cmdline):
     os.makedirs(out_dir, exist_ok=True)
     # Parallel boots of the same scenario share the ISO: one makes it.
     with FileLock(iso + ".lock", f"making {os.path.basename(iso)}", say=lambda m: None):
-        if os.path.exists(iso):
+        if fresh():
             return iso
         with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
             root = os.path.join(tmp, "root")
