@@ -227,9 +227,9 @@ def grub_iso(arch, variant, image, mods, cmdline):
         raise HestiaError(f"{arch}/{variant}: {platform} missing; run ./hestia setup "
                           f"--arch {arch}")
     lines = ["set timeout=0", "set default=0", 'menuentry "hestia" {',
-             f"    multiboot /boot/hestia.bin {_grub_words(cmdline, 'command line')}"]
+             f"    multiboot /boot/hestia.bin {_grub_words(cmdline, 'command line')}".rstrip()]
     for i, (_, c) in enumerate(mods):
-        lines.append(f"    module /boot/mod{i} {_grub_words(c, f'module {i}')}")
+        lines.append(f"    module /boot/mod{i} {_grub_words(c, f'module {i}')}".rstrip())
     lines += ["    boot", "}"]
     os.makedirs(out_dir, exist_ok=True)
     # Parallel boots of the same scenario share the ISO: one makes it.
