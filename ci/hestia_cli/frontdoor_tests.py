@@ -8,6 +8,8 @@ The toolchain cases run ci/ia64_gcc.py's real build() in child processes
 with HESTIA_CACHE in a temporary directory and a quick fake compile step in
 place of the 10-minute gcc build (build() takes it as compile_fn).
 """
+import contextlib
+import io
 import os
 import signal
 import subprocess
@@ -16,7 +18,7 @@ import tempfile
 import time
 import xml.etree.ElementTree as ET
 
-from . import arches, matrix, unit
+from . import arches, deps, matrix, unit
 from .util import ROOT, HestiaError
 
 CI_DIR = os.path.join(ROOT, "ci")
@@ -169,7 +171,41 @@ def _plan_modes():
             and len(again) == 1)
 
 
+def _setup_per_arch():
+    """x86_64 needs neither the IA-64 gcc nor its sources; ia64 needs both.
+    ensure() with every package present builds the gcc for ia64 only (the
+    package check and the build are replaced by stand-ins that record)."""
+    built, installed = [], []
+    saved = (deps.missing_packages, deps.build_toolchain, deps.ia64_bin_dir,
+             deps.ensure_packages)
+    deps.missing_packages = lambda names: [n for n in names if n == "gcc-12-source"]
+    deps.build_toolchain = lambda: built.append(1)
+    deps.ia64_bin_dir = lambda: None
+    deps.ensure_packages = lambda names, quiet=False: installed.extend(names)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()) as said:
+            deps.ensure(["x86_64"])
+            deps.ensure(["x86", "ppc", "host"])
+            no_gcc = not built and not installed and not said.getvalue()
+            deps.ensure(["ia64"])
+        gcc_for_ia64 = (built == [1] and "gcc-12-source" in installed
+                        and "IA-64 gcc" in said.getvalue())
+    finally:
+        (deps.missing_packages, deps.build_toolchain, deps.ia64_bin_dir,
+         deps.ensure_packages) = saved
+    x86_64 = deps.packages_for(["x86_64"])
+    try:
+        deps.ensure_packages(["ok", "-o APT::evil"])
+        refused = False
+    except HestiaError:
+        refused = True
+    return (no_gcc and gcc_for_ia64 and refused
+            and "gcc-12-source" not in x86_64 and "grub-pc-bin" in x86_64
+            and "ovmf" in x86_64 and "gcc-12-source" in deps.packages_for(["ia64"]))
+
+
 CASES = [
+    ("setup_per_arch", _setup_per_arch),
     ("gcc_cache_concurrent", _gcc_concurrent),
     ("gcc_cache_interrupted", _gcc_interrupted),
     ("junit_counts", _junit_counts),
