@@ -4,13 +4,17 @@
 Debian ships binutils-ia64-linux-gnu but no ia64 gcc, so Hestia builds a
 C-only, freestanding gcc (all-gcc + libgcc) and caches it outside the repo,
 keyed by the gcc and binutils versions.  A finished install carries a
-`.complete` marker; anything without it is rebuilt from scratch.
+`.complete` marker, written last; anything without it is rebuilt from
+scratch.  An flock on `<install dir>.lock` serializes concurrent builders
+(see build()).
 """
 import os
 import shutil
 import subprocess
 import sys
 import time
+
+from hestia_cli.util import FileLock
 
 GCC_SRC_DIR = "/usr/src/gcc-12"
 PATCHES = ["gcc-gfdl-build.diff", "ia64-disable-selective-scheduling.diff"]
@@ -95,19 +99,51 @@ def _run_make_with_progress(step, cmd, cwd, log, env):
         raise ToolchainError(f"step '{step}' failed (exit {rc}); see the end of {log}")
 
 
-def build(jobs=None):
-    """Build and install the toolchain unless a complete one is cached. Returns bin dir."""
-    existing = bin_dir()
-    if existing:
-        print(f"ia64 gcc: cached at {existing}")
-        return existing
-    prefix = install_dir()
-    work = prefix + ".build"
-    shutil.rmtree(work, ignore_errors=True)
-    shutil.rmtree(prefix, ignore_errors=True)
-    os.makedirs(work)
-    log = os.path.join(work, "build.log")
-    print(f"ia64 gcc: building into {prefix} (log: {log})", flush=True)
+def build(jobs=None, compile_fn=None, prefix=None, say=print):
+    """Build and install the toolchain unless a complete one is cached. Returns bin dir.
+
+    Safe to run from several processes at once: an flock on <prefix>.lock
+    makes a second one wait (it says so) and then find the first one's
+    result.  Only the holder of the lock deletes anything, so a build tree
+    is never deleted under a running build; what it finds without the
+    `.complete` marker (written last, by rename) is an interrupted build
+    and is redone from scratch.
+
+    compile_fn(work, prefix, log, jobs) does the actual work (default: the
+    gcc build below); the tests pass a quick fake.
+    """
+    prefix = prefix or install_dir()
+    complete = os.path.join(prefix, ".complete")
+    if os.path.exists(complete):
+        say(f"ia64 gcc: cached at {prefix}/bin")
+        return os.path.join(prefix, "bin")
+    with FileLock(prefix + ".lock", "building the IA-64 gcc", say=say):
+        if os.path.exists(complete):  # another process finished it while we waited
+            say(f"ia64 gcc: cached at {prefix}/bin (built by the process we waited for)")
+            return os.path.join(prefix, "bin")
+        work = prefix + ".build"
+        for leftover in (work, prefix):
+            if os.path.exists(leftover):
+                say(f"ia64 gcc: removing {leftover}, left by an interrupted build")
+                shutil.rmtree(leftover)
+        os.makedirs(work)
+        log = os.path.join(work, "build.log")
+        say(f"ia64 gcc: building into {prefix} (log: {log})")
+        (compile_fn or _compile_gcc)(work, prefix, log, jobs or os.cpu_count() or 2)
+        os.makedirs(prefix, exist_ok=True)
+        shutil.copy(log, os.path.join(prefix, "build.log"))
+        shutil.rmtree(work, ignore_errors=True)
+        with open(complete + ".tmp", "w") as f:
+            f.write("ok\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.rename(complete + ".tmp", complete)
+    say(f"ia64 gcc: done, {prefix}/bin")
+    return os.path.join(prefix, "bin")
+
+
+def _compile_gcc(work, prefix, log, jobs):
+    """Unpack, patch, configure, make and install gcc from work/ into prefix."""
     tarball = _tarball()
     _run("unpack gcc source", ["tar", "xf", tarball], work, log)
     srcs = [d for d in os.listdir(work) if d.startswith("gcc-") and
@@ -146,11 +182,6 @@ def build(jobs=None):
     gcc = os.path.join(prefix, "bin", f"{TARGET}-gcc")
     if not os.path.exists(gcc):
         raise ToolchainError(f"step 'install gcc': {gcc} missing after install")
-    shutil.copy(log, os.path.join(prefix, "build.log"))
-    shutil.rmtree(work, ignore_errors=True)
-    open(os.path.join(prefix, ".complete"), "w").write("ok\n")
-    print(f"ia64 gcc: done, {gcc}", flush=True)
-    return os.path.join(prefix, "bin")
 
 
 if __name__ == "__main__":

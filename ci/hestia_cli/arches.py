@@ -7,10 +7,21 @@ The contract with arch/<a>/meson.build (files in build/<a>/arch/<a>/):
   hestia.bin     what QEMU's Multiboot loader boots: a 32-bit ELF      x86, x86_64
                  (x86_64: objcopy -O elf32-i386 of hestia.elf)
   hestia.uimg    legacy U-Boot uImage (mkimage) for the "uboot" variant  ppc
+Boot variants (the first is the default; the others are extra matrix rows):
+  x86_64  kernel (QEMU's Multiboot loader), grub (GRUB 2 from a grub-mkrescue
+          ISO under SeaBIOS), uefi (GRUB 2 EFI from the ISO under OVMF)
+  x86     kernel, grub
+  ppc     kernel (-kernel ELF), uboot (U-Boot's bootm of hestia.uimg)
+  ia64    kernel (ia64sim)
+  The grub and uefi ISOs are made per scenario (grub.cfg holds the module
+  lines) in build/<arch>/boot-iso/, named by a hash of grub.cfg's inputs and
+  made again when the image or a module is newer than the ISO.
 Boot modules (scenario "modules": image paths relative to build/<a>/):
   x86, x86_64  Multiboot modules via -initrd "file cmdline,file cmdline"; QEMU
                hands "file cmdline" as the module string (the file name is the
                first word; paths are relative to build/<arch>, where QEMU runs).
+               Under GRUB (`module /boot/modN word...`) the module string is
+               the command line alone, without a file name.
   ppc          each module is loaded raw with -device loader at 64 MiB and up
                (1 MiB aligned) and announced on the hypervisor command line
                (the DTB's /chosen/bootargs) as `module=<hex addr>,<size>,<cmdline>`
@@ -29,9 +40,13 @@ Exit channels (the hypervisor's hal_platform_exit(status)):
                fail: pvpanic-pci with -action panic=exit-failure -> rc 1.
   ia64         ia64sim exits with the SSC exit status: 0 = pass.
 """
+import hashlib
 import os
+import shutil
+import subprocess
+import tempfile
 
-from .util import BUILD
+from .util import BUILD, FileLock, HestiaError
 
 QEMU_MEMORY = "256M"
 PPC_MODULE_BASE = 0x04000000
@@ -63,9 +78,32 @@ def boot_path(arch, variant):
     return os.path.join(arch_dir(arch), name)
 
 
+VARIANTS = {
+    "x86_64": ["kernel", "grub", "uefi"],
+    "x86": ["kernel", "grub"],
+    "ppc": ["kernel", "uboot"],
+    "ia64": ["kernel"],
+}
+
+# GRUB platform directories for grub-mkrescue -d (Debian: grub-pc-bin,
+# grub-efi-amd64-bin) and the firmware of the uefi variant (Debian: ovmf).
+GRUB_PLATFORM = {"grub": "/usr/lib/grub/i386-pc", "uefi": "/usr/lib/grub/x86_64-efi"}
+OVMF = "/usr/share/ovmf/OVMF.fd"
+
+# Seconds a boot variant adds to a scenario's timeout: firmware and GRUB run
+# before the hypervisor.  OVMF under -icount shift=0 takes about 1m45s to
+# reach GRUB on a loaded two-core host.
+BOOT_OVERHEAD = {"grub": 30, "uefi": 240}
+
+
 def variants(arch):
     """Boot variants an arch supports; the first is the default."""
-    return ["kernel", "uboot"] if arch == "ppc" else ["kernel"]
+    return list(VARIANTS.get(arch, ["kernel"]))
+
+
+def boot_overhead(variant):
+    """Seconds to add to a scenario's timeout for this boot variant."""
+    return BOOT_OVERHEAD.get(variant, 0)
 
 
 def modules_paths(arch, modules):
@@ -99,11 +137,8 @@ def launch(arch, variant, cfg, mode):
         # string reaches the guest in 48 bytes (start_info.h): run from
         # build/<arch> with relative paths so the words after it survive.
         bdir = os.path.join(BUILD, arch)
-        image_rel = os.path.relpath(image, bdir)
-        mods = [(os.path.relpath(p, bdir), c) for p, c in mods]
         qemu = "qemu-system-i386" if arch == "x86" else "qemu-system-x86_64"
-        argv = [qemu, "-kernel", image_rel, "-m", mem, "-no-reboot", "-display", "none",
-                "-nic", "none",
+        argv = [qemu, "-m", mem, "-no-reboot", "-display", "none", "-nic", "none",
                 "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
         if arch == "x86_64":
             argv += ["-cpu", cfg.get("cpu", "qemu64,+svm,+npt")]
@@ -113,6 +148,15 @@ def launch(arch, variant, cfg, mode):
         argv += ["-serial", "mon:stdio" if mode == "interactive" else "stdio"]
         if mode != "interactive":
             argv += ["-monitor", "none"]
+        if variant in GRUB_PLATFORM:
+            image = grub_iso(arch, variant, image, mods, cmdline)
+            if variant == "uefi":
+                argv += ["-bios", OVMF]
+            argv += ["-cdrom", image, "-boot", "d"]
+            return Launch(argv + extra, "isa-debug-exit", image, cwd=bdir)
+        image_rel = os.path.relpath(image, bdir)
+        mods = [(os.path.relpath(p, bdir), c) for p, c in mods]
+        argv += ["-kernel", image_rel]
         if cmdline:
             argv += ["-append", cmdline]
         if mods:
@@ -148,6 +192,74 @@ def launch(arch, variant, cfg, mode):
         argv += [image] + [p for p, _ in mods]
         return Launch(argv, "status", image)
     raise ValueError(f"unknown arch {arch}")
+
+
+def _grub_words(text, what):
+    """A command line as GRUB script words: each word single-quoted, so ';',
+    '$' and the like stay literal, and GRUB joins them back with one space
+    (an argument with a space in it would reach the kernel in quotes)."""
+    words = text.split()
+    if any("'" in w for w in words):
+        raise HestiaError(f"{what}: a single quote cannot pass through grub.cfg: {text!r}")
+    return " ".join(f"'{w}'" for w in words)
+
+
+def grub_iso(arch, variant, image, mods, cmdline):
+    """The grub-mkrescue ISO that boots image with mods (paths, cmdlines)
+    through GRUB's multiboot + module lines; made once per content."""
+    if not os.path.exists(image) or any(not os.path.exists(p) for p, _ in mods):
+        return image  # the runner reports the missing file
+    # Named by what grub.cfg says, remade when an input is newer than it.
+    h = hashlib.sha256(f"{variant}\n{cmdline}\n".encode())
+    for p, c in [(image, "")] + mods:
+        h.update(f"{os.path.abspath(p)} {c}\n".encode())
+    out_dir = os.path.join(BUILD, arch, "boot-iso")
+    iso = os.path.join(out_dir, f"{variant}-{h.hexdigest()[:16]}.iso")
+    newest = max(os.stat(p).st_mtime_ns for p in [image] + [p for p, _ in mods])
+
+    def fresh():
+        return os.path.exists(iso) and os.stat(iso).st_mtime_ns >= newest
+
+    if fresh():
+        return iso
+    platform = GRUB_PLATFORM[variant]
+    if not os.path.isdir(platform):
+        raise HestiaError(f"{arch}/{variant}: {platform} missing; run ./hestia setup "
+                          f"--arch {arch}")
+    lines = ["set timeout=0", "set default=0", 'menuentry "hestia" {',
+             f"    multiboot /boot/hestia.bin {_grub_words(cmdline, 'command line')}".rstrip()]
+    for i, (_, c) in enumerate(mods):
+        lines.append(f"    module /boot/mod{i} {_grub_words(c, f'module {i}')}".rstrip())
+    lines += ["    boot", "}"]
+    os.makedirs(out_dir, exist_ok=True)
+    # Parallel boots of the same scenario share the ISO: one makes it.
+    with FileLock(iso + ".lock", f"making {os.path.basename(iso)}", say=lambda m: None):
+        if fresh():
+            return iso
+        with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
+            root = os.path.join(tmp, "root")
+            os.makedirs(os.path.join(root, "boot", "grub"))
+            shutil.copy(image, os.path.join(root, "boot", "hestia.bin"))
+            for i, (p, _) in enumerate(mods):
+                shutil.copy(p, os.path.join(root, "boot", f"mod{i}"))
+            with open(os.path.join(root, "boot", "grub", "grub.cfg"), "w") as f:
+                f.write("\n".join(lines) + "\n")
+            part = os.path.join(tmp, "out.iso")
+            tool = shutil.which("grub-mkrescue")
+            if not tool:
+                raise HestiaError(f"{arch}/{variant}: grub-mkrescue not found; run "
+                                  f"./hestia setup --arch {arch}")
+            r = subprocess.run([tool, "-d", platform, "-o", part, root],
+                               capture_output=True, text=True, stdin=subprocess.DEVNULL)
+            if r.returncode != 0 or not os.path.exists(part):
+                raise HestiaError(f"{arch}/{variant}: grub-mkrescue failed (exit "
+                                  f"{r.returncode}): {r.stderr.strip()[-400:]}")
+            os.rename(part, iso)  # complete or absent, never half-written
+    try:
+        os.unlink(iso + ".lock")
+    except FileNotFoundError:
+        pass  # a process that waited for the same ISO removed it already
+    return iso
 
 
 def exit_verdict(kind, rc):

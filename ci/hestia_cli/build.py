@@ -5,7 +5,7 @@ import shutil
 import subprocess
 
 from . import deps
-from .util import BUILD, LOGS, ROOT, HestiaError, info, rel, tail
+from .util import BUILD, LOGS, ROOT, FileLock, HestiaError, info, rel, tail
 
 CROSS_TOOLS = {
     "x86": "i686-linux-gnu-gcc",
@@ -30,21 +30,39 @@ def _check_tools(target, env):
         raise HestiaError(f"step 'build {target}': compiler {cc} not found ({hint})")
 
 
+# Written into build/<target>/ after `meson setup` succeeded; a directory
+# without it is a configure that was interrupted (or failed) and is redone.
+CONFIGURED_MARKER = ".hestia-configured"
+
+
 def build(target, quiet=False):
-    """Configure (once) and build one target: "host" or an arch.  Returns the build dir."""
+    """Configure (once) and build one target: "host" or an arch.  Returns the build dir.
+
+    An flock on build/<target>.lock serializes concurrent ./hestia commands
+    on the same tree: the second waits (and says so), then finds the work
+    done and ninja has nothing left to do.  ninja itself redoes any step
+    that did not finish (it records a command only when it succeeded).
+    """
     env = deps.tool_env()
     _check_tools(target, env)
     bdir = build_dir(target)
     os.makedirs(LOGS, exist_ok=True)
     log = os.path.join(LOGS, f"build-{target}.log")
-    with open(log, "w") as f:
-        if not os.path.exists(os.path.join(bdir, "build.ninja")):
-            shutil.rmtree(bdir, ignore_errors=True)  # a half-configured dir blocks setup
+    with FileLock(bdir + ".lock", f"building {rel(bdir)}"), open(log, "w") as f:
+        marker = os.path.join(bdir, CONFIGURED_MARKER)
+        if not os.path.exists(marker):
+            if os.path.exists(bdir):
+                # We hold the lock: this is no one else's work in progress.
+                f.write(f"{rel(bdir)} has no {CONFIGURED_MARKER}: an interrupted "
+                        "configure; starting it again\n")
+                shutil.rmtree(bdir)
             cmd = ["meson", "setup", bdir]
             if target != "host":
                 cmd += ["--cross-file", os.path.join(ROOT, "ci", "cross", f"{target}.ini"),
                         f"-Darch={target}"]
             _step(f"configure {target}", cmd, f, log, env)
+            with open(marker, "w") as m:
+                m.write("meson setup done\n")
         jobs = str(os.cpu_count() or 2)
         _step(f"build {target}", ["ninja", "-C", bdir, "-j", jobs], f, log, env)
     if not quiet:

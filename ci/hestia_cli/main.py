@@ -9,11 +9,14 @@ from .util import ARCHES, HestiaError, warn
 USAGE = """./hestia <command> [options]
 
 commands:
-  setup                       install Debian packages and build the IA-64 gcc (cached)
-  build [--arch A]            build hypervisor images (all four arches + host by default)
+  setup [--arch A]            install Debian packages (+ the IA-64 gcc for ia64, cached);
+                              all four arches by default
+  build [--arch A]            build hypervisor images (all four arches + host by default;
+                              ia64 includes the host build, which holds ia64sim)
   run   [--arch A] [--scenario S] [--variant V]
                               boot under the emulator with the console attached
-  test  [--arch A] [--scenario S] [--unit]
+  test  [--arch A] [--scenario S] [--variant V] [--unit]
+        [--realtime | --icount] [--repeat N] [--full] [--jobs N] [--junit FILE]
                               host unit tests and the boot matrix; ends 'N passed, N failed'
   debug --arch A [--scenario S]
                               QEMU stopped with its gdb stub, gdb-multiarch attached
@@ -36,11 +39,22 @@ def _arch_opt(p, required=False):
                    help="one of: " + ", ".join(ARCHES))
 
 
+def _positive(text):
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1 or n > 10000:
+        raise argparse.ArgumentTypeError(f"expected a whole number 1..10000, got '{text}'")
+    return n
+
+
 def parse(argv):
     p = Parser(prog="./hestia", usage=USAGE, add_help=True)
     sub = p.add_subparsers(dest="cmd", metavar="command", parser_class=Parser)
     sub.required = True
-    sub.add_parser("setup", help="install prerequisites")
+    st = sub.add_parser("setup", help="install prerequisites")
+    _arch_opt(st)
     b = sub.add_parser("build", help="build")
     b.add_argument("--arch", choices=ARCHES + ("host",), metavar="A")
     r = sub.add_parser("run", help="boot interactively")
@@ -50,7 +64,18 @@ def parse(argv):
     t = sub.add_parser("test", help="unit tests and boot matrix")
     _arch_opt(t)
     t.add_argument("--scenario", metavar="S")
+    t.add_argument("--variant", metavar="V", help="only this boot variant's row "
+                   "(x86_64: kernel, grub, uefi; x86: kernel, grub; ppc: kernel, uboot)")
     t.add_argument("--unit", action="store_true", help="host unit tests only")
+    mode = t.add_mutually_exclusive_group()
+    mode.add_argument("--realtime", action="store_true",
+                      help="only realtime cells: no -icount, 'realtime' on the command line")
+    mode.add_argument("--icount", action="store_true", help="only the deterministic cells")
+    t.add_argument("--repeat", type=_positive, metavar="N", help="boot each cell N times")
+    t.add_argument("--full", action="store_true", help="longer soaks: more realtime repeats")
+    t.add_argument("--jobs", "-j", type=_positive, metavar="N",
+                   help="boots run in parallel (default: the CPU count)")
+    t.add_argument("--junit", metavar="FILE", help="also write JUnit XML to FILE")
     d = sub.add_parser("debug", help="QEMU + gdb")
     _arch_opt(d, required=True)
     d.add_argument("--scenario", metavar="S")
@@ -63,10 +88,13 @@ def main(argv):
     a = parse(argv)
     try:
         if a.cmd == "setup":
-            deps.setup()
+            deps.setup([a.arch] if a.arch else None)
             return 0
         if a.cmd == "build":
             targets = [a.arch] if a.arch else ["host"] + list(ARCHES)
+            if a.arch == "ia64":
+                targets = ["host", "ia64"]  # ia64 boots under tools/ia64sim, a host program
+            deps.ensure([t for t in targets if t != "host"])
             errors = build.build_many(targets)
             bad = [t for t, e in errors.items() if e]
             if bad:
@@ -75,9 +103,12 @@ def main(argv):
         if a.cmd == "run":
             return session.run(a.arch or "x86_64", a.scenario, a.variant)
         if a.cmd == "test":
-            if a.unit and (a.arch or a.scenario):
-                raise HestiaError("--unit runs the host tests only; drop --arch/--scenario")
-            return matrix.test(a.arch, a.scenario, a.unit)
+            if a.unit and (a.arch or a.scenario or a.variant or a.realtime or a.icount
+                           or a.repeat or a.full):
+                raise HestiaError("--unit runs the host tests only; drop the matrix options")
+            modes = ("realtime",) if a.realtime else ("icount",) if a.icount else matrix.MODES
+            return matrix.test(a.arch, a.scenario, a.unit, variant=a.variant, modes=modes,
+                               repeat=a.repeat, full=a.full, jobs=a.jobs, junit=a.junit)
         if a.cmd == "debug":
             return session.debug(a.arch, a.scenario)
         if a.cmd == "bench":

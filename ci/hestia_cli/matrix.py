@@ -1,71 +1,173 @@
 # SPDX-License-Identifier: MIT
-"""`./hestia test`: host unit tests, then the boot matrix arch x scenario."""
+"""`./hestia test`: host unit tests, then the boot matrix arch x scenario.
+
+The matrix has two modes.  icount rows are deterministic: QEMU runs with
+-icount (scenario "deterministic"), every boot variant of an arch is a row.
+realtime rows run the default boot variant without -icount (guest time
+follows the host) and with the word `realtime` on the hypervisor's command
+line, which it hands to the guests so their timer bounds widen; races that
+-icount hides show up there, so those cells are repeated.
+
+Plain `./hestia test` (what CI runs) = unit tests + every icount row +
+every scenario once in realtime mode on every arch + multi-domain
+REALTIME_REPEATS times in realtime mode.  `--full` repeats more (FULL_REPEATS).
+"""
+import concurrent.futures
+import os
+import time
 
 from . import arches, build, deps, runner, scenarios, selftest, unit
-from .util import ARCHES, HestiaError, info, rel
+from .util import ARCHES, LOGS, FileLock, HestiaError, info, rel
+
+# Realtime repeats of plain ./hestia test: the scenarios most likely to race.
+REALTIME_REPEATS = {"multi-domain": 5}
+# --full: soaks (realtime mode), default 3 for the scenarios not named.
+FULL_REPEATS = {"multi-domain": 20, "isolation": 5, "pv-selftest": 5}
+FULL_DEFAULT_REPEATS = 3
+# Realtime cells get this much more time: a loaded 2-core host runs the
+# guest slower than -icount's fixed 1 ns per instruction.
+REALTIME_TIMEOUT_FACTOR = 2
+MODES = ("icount", "realtime")
 
 
-def row_label(arch, variant):
-    return arch if variant == arches.variants(arch)[0] else f"{arch}/{variant}"
+def row_label(arch, variant, mode="icount"):
+    label = arch if variant == arches.variants(arch)[0] else f"{arch}/{variant}"
+    return label + (" realtime" if mode == "realtime" else "")
 
 
-def plan(arch_list, scen_list):
-    """Rows of (arch, variant) and, per row and scenario, the cfg or a SKIP reason."""
+class Cell:
+    """One (arch, variant, mode, scenario) position of the matrix: its cfg (a
+    dict), or None (not a cell of this row), or a SKIP reason (a string)."""
+
+    def __init__(self, arch, variant, mode, scenario, cfg, repeats=1):
+        self.arch, self.variant, self.mode, self.scenario = arch, variant, mode, scenario
+        self.cfg, self.repeats = cfg, repeats
+        self.results = []  # one runner.Result per repeat
+
+    @property
+    def runnable(self):
+        return isinstance(self.cfg, dict)
+
+    def log_label(self, rep):
+        """The scenario part of the log's name: distinct per mode and repeat, so
+        parallel boots never share a log file."""
+        label = self.scenario + ("-realtime" if self.mode == "realtime" else "")
+        return label + (f"-r{rep + 1}" if self.repeats > 1 else "")
+
+    def name(self, rep):
+        n = f"{row_label(self.arch, self.variant, self.mode)} {self.scenario}"
+        return n + (f" #{rep + 1}" if self.repeats > 1 else "")
+
+
+def _realtime_cfg(cfg):
+    rt = dict(cfg)
+    rt["deterministic"] = False
+    rt["cmdline"] = (cfg.get("cmdline", "") + " realtime").strip()
+    rt["timeout"] = cfg.get("timeout", 30) * REALTIME_TIMEOUT_FACTOR
+    return rt
+
+
+def _repeats(mode, scenario, repeat, full):
+    if repeat:
+        return repeat
+    if mode == "realtime" and full:
+        return FULL_REPEATS.get(scenario, FULL_DEFAULT_REPEATS)
+    if mode == "realtime":
+        return REALTIME_REPEATS.get(scenario, 1)
+    return 1
+
+
+def plan(arch_list, scen_list, modes=MODES, variant=None, repeat=None, full=False):
+    """Rows of (arch, variant, mode) and their cells {(arch, variant, mode, scenario): Cell}."""
     rows, cells = [], {}
     loaded = [scenarios.load(s) for s in scen_list]
     for arch in arch_list:
-        # Every variant any claiming scenario asks for becomes a row.
+        default = arches.variants(arch)[0]
+        if variant and variant not in arches.variants(arch):
+            raise HestiaError(f"{arch} has no boot variant '{variant}' "
+                              f"(known: {', '.join(arches.variants(arch))})")
+        # Every variant any claiming scenario asks for becomes an icount row.
         vs = []
         for s in loaded:
             cfg = scenarios.config(s, arch)
-            for v in (cfg or {}).get("variants", arches.variants(arch)[:1]):
+            for v in (cfg or {}).get("variants", [default]):
                 if v not in arches.variants(arch):
                     raise HestiaError(f"scenario {s['name']}: {arch} has no variant '{v}'")
                 if v not in vs:
                     vs.append(v)
-        for v in vs or arches.variants(arch)[:1]:
-            rows.append((arch, v))
-            for s in loaded:
-                cfg = scenarios.config(s, arch)
-                used = cfg.get("variants", arches.variants(arch)[:1]) if cfg else []
-                if v != arches.variants(arch)[0] and v not in used:
-                    cells[(arch, v, s["name"])] = None  # not a cell of this row: "-"
-                elif cfg is None:
-                    cells[(arch, v, s["name"])] = scenarios.unclaimed_reason(s, arch)
-                else:
-                    cells[(arch, v, s["name"])] = cfg
+        vs = vs or [default]
+        for mode in modes:
+            # Realtime rows: the default boot path (or the one asked for).
+            row_vs = vs if mode == "icount" else [default]
+            if variant:
+                row_vs = [variant]
+            for v in row_vs:
+                rows.append((arch, v, mode))
+                for s in loaded:
+                    cfg = scenarios.config(s, arch)
+                    used = cfg.get("variants", [default]) if cfg else []
+                    if v != default and v not in used:
+                        c = None  # not a cell of this row: "-"
+                    elif cfg is None:
+                        c = scenarios.unclaimed_reason(s, arch)
+                    else:
+                        c = dict(cfg)
+                        c["timeout"] = c.get("timeout", 30) + arches.boot_overhead(v)
+                        if mode == "realtime":
+                            c = _realtime_cfg(c)
+                    cells[(arch, v, mode, s["name"])] = Cell(
+                        arch, v, mode, s["name"], c, _repeats(mode, s["name"], repeat, full))
     return rows, cells
 
 
-def print_matrix(rows, scen_list, results):
-    w0 = max([len("arch")] + [len(row_label(a, v)) for a, v in rows])
-    ws = [max(len(s), 4) for s in scen_list]
+def _cell_text(cell):
+    rs = cell.results
+    if not rs:
+        return "-"
+    if len(rs) == 1:
+        return rs[0].verdict
+    if all(r.verdict == "SKIP" for r in rs):
+        return "SKIP"
+    ok = sum(r.verdict == "PASS" for r in rs)
+    return f"{'PASS' if ok == len(rs) else 'FAIL'} {ok}/{len(rs)}"
+
+
+def print_matrix(rows, scen_list, cells):
+    labels = [row_label(a, v, m) for a, v, m in rows]
+    w0 = max([len("arch")] + [len(x) for x in labels])
+    texts = {k: _cell_text(c) for k, c in cells.items()}
+    ws = [max([len(s), 4] + [len(texts.get((a, v, m, s), "-")) for a, v, m in rows])
+          for s in scen_list]
     print("\n" + "  ".join(["arch".ljust(w0)] + [s.ljust(w) for s, w in zip(scen_list, ws)]))
-    for a, v in rows:
-        cells = [(results[(a, v, s)].verdict if (a, v, s) in results else "-").ljust(w)
-                 for s, w in zip(scen_list, ws)]
-        print("  ".join([row_label(a, v).ljust(w0)] + cells))
+    for (a, v, m), label in zip(rows, labels):
+        out = [texts.get((a, v, m, s), "-").ljust(w) for s, w in zip(scen_list, ws)]
+        print("  ".join([label.ljust(w0)] + out).rstrip())
     print()
     skips = {}
-    for a, v in rows:
+    for a, v, m in rows:
         for s in scen_list:
-            r = results.get((a, v, s))
-            if r is None:
-                continue
-            if r.verdict == "FAIL":
-                where = f" (log {rel(r.log)})" if r.log else ""
-                print(f"  FAIL {row_label(a, v)} {s}: {r.reason}{where}")
-            elif r.verdict == "SKIP":
-                skips.setdefault(r.reason, []).append(f"{row_label(a, v)}:{s}")
+            c = cells.get((a, v, m, s))
+            for rep, r in enumerate(c.results if c else []):
+                if r.verdict == "FAIL":
+                    where = f" (log {rel(r.log)})" if r.log else ""
+                    print(f"  FAIL {c.name(rep)}: {r.reason}{where}")
+                elif r.verdict == "SKIP" and rep == 0:
+                    skips.setdefault(r.reason, []).append(f"{row_label(a, v, m)}:{s}")
     for reason, where in skips.items():
         shown = ", ".join(where[:6]) + (f" and {len(where) - 6} more" if len(where) > 6 else "")
         print(f"  SKIP {shown}: {reason}")
 
 
 def run_unit(counts, targets_errors):
-    """Runner self-tests, then the host test programs."""
+    """Runner self-tests, the front door's own tests, then the host test programs."""
     info("test: runner self-tests")
+    counts.suite = "runner-selftest"
     selftest.run(counts)
+    info("test: front-door self-tests")
+    from . import frontdoor_tests
+    counts.suite = "frontdoor"
+    frontdoor_tests.run(counts)
+    counts.suite = "unit"
     err = targets_errors.get("host")
     if err:
         counts.add("host-build", "FAIL", err.split("\n")[0])
@@ -75,24 +177,99 @@ def run_unit(counts, targets_errors):
     info(f"test: unit log {rel(log)}")
 
 
-def test(arch, scenario, unit_only):
-    deps.ensure()
-    counts = unit.Counts()
-    do_unit = unit_only or (arch is None and scenario is None)
+def _guest_tests(result):
+    """("<source>:<name>", status, detail) of every TEST line in a boot's log."""
+    if not result.log or not os.path.exists(result.log):
+        return []
+    with open(result.log, errors="replace") as f:
+        parsed = runner.parse(f.read())
+    return [(f"{src}:{name}", status, detail) for src, name, status, detail in parsed["tests"]]
+
+
+def _excerpt(result, lines=40):
+    from .util import tail
+    return tail(result.log, lines) if result.log else ""
+
+
+def _boot(cell, rep, errors):
+    """Run one repeat of one cell; never raises."""
+    a = cell.arch
+    if not cell.runnable:
+        return runner.Result("SKIP", cell.cfg)
+    if errors.get(a):
+        return runner.Result("FAIL", f"build failed (see build/logs/build-{a}.log)")
+    if a == "ia64" and errors.get("host"):
+        return runner.Result("FAIL", "host build failed, no ia64sim "
+                             "(see build/logs/build-host.log)")
+    try:
+        return runner.run(a, cell.log_label(rep), cell.variant, cell.cfg)
+    except (HestiaError, OSError, ValueError) as e:
+        return runner.Result("FAIL", str(e).split("\n")[0])
+
+
+def run_cells(cells, errors, jobs):
+    """Boot every runnable (cell, repeat), jobs at a time, with a progress line each."""
+    work = [(c, rep) for c in cells for rep in range(c.repeats if c.runnable else 1)]
+    # Longest first (by timeout), so a slow UEFI boot does not end the run alone.
+    work.sort(key=lambda w: -(w[0].cfg.get("timeout", 30) if w[0].runnable else 0))
+    slots = {id(c): [None] * (c.repeats if c.runnable else 1) for c in cells}
+    total, started = len(work), time.time()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = {pool.submit(_boot, c, rep, errors): (c, rep) for c, rep in work}
+        try:
+            finished = concurrent.futures.as_completed(futures)
+            _collect(finished, futures, slots, total, started)
+        except KeyboardInterrupt:
+            running = sum(f.running() for f in futures)
+            for f in futures:
+                f.cancel()
+            info(f"test: interrupted; waiting for the {running} running boots to end")
+            raise
+    for c in cells:
+        c.results = slots[id(c)]
+
+
+def _collect(finished, futures, slots, total, started):
+    """Store each finished boot's Result and print its progress line."""
+    done = 0
+    for fut in finished:
+        c, rep = futures[fut]
+        r = fut.result()
+        slots[id(c)][rep] = r
+        done += 1
+        if r.verdict != "SKIP" or rep == 0:
+            secs = f", {r.elapsed:.0f}s" if getattr(r, "elapsed", 0) else ""
+            info(f"test: [{done:{len(str(total))}}/{total} {time.time() - started:4.0f}s] "
+                 f"{c.name(rep)}: {r.verdict} ({r.reason}{secs})")
+
+
+def test(arch=None, scenario=None, unit_only=False, variant=None, modes=MODES, repeat=None,
+         full=False, jobs=None, junit=None):
     arch_list = [] if unit_only else ([arch] if arch else list(ARCHES))
+    deps.ensure(arch_list)
+    with FileLock(os.path.join(LOGS, ".test.lock"), "running tests in this tree"):
+        return _test(arch_list, scenario, unit_only, variant, modes, repeat, full,
+                     jobs or os.cpu_count() or 2, junit)
+
+
+def _test(arch_list, scenario, unit_only, variant, modes, repeat, full, jobs, junit):
+    counts = unit.Counts()
+    # Unit tests belong to the whole run (plain or --full), not to a selection.
+    do_unit = unit_only or (len(arch_list) == len(ARCHES) and scenario is None
+                            and variant is None and tuple(modes) == MODES and not repeat)
     scen_list = [] if unit_only else ([scenario] if scenario else scenarios.names())
     if scenario:
         scenarios.load(scenario)  # unknown scenario: error before building anything
-    rows, cells = plan(arch_list, scen_list)
-    # Build only what will run: host for unit tests and ia64sim, archs with a claimed cell.
+    rows, cells = plan(arch_list, scen_list, modes, variant, repeat, full)
+    # Build only what will run: host for unit tests and ia64sim, arches with a cell to run.
     need = []
     if do_unit or "ia64" in arch_list:
         need.append("host")
-    need += [a for a in arch_list if any(isinstance(cells[(a, v, s)], dict)
-                                         for (aa, v) in rows if aa == a for s in scen_list)]
+    need += [a for a in arch_list
+             if any(c.runnable for k, c in cells.items() if k[0] == a)]
     errors = build.build_many(need)
-    if not do_unit and not unit_only:
-        info("test: host unit tests not run (--arch/--scenario given; ./hestia test --unit)")
+    if not do_unit:
+        info("test: host unit tests not run (a selection was given; ./hestia test --unit)")
     if do_unit:
         run_unit(counts, errors)
         for name, detail in counts.failures[:30]:
@@ -101,26 +278,27 @@ def test(arch, scenario, unit_only):
             print(f"  ... and {len(counts.failures) - 30} more failures (build/logs/unit.log)")
         info(f"test: host tests: {counts.passed} passed, {counts.failed} failed, "
              f"{counts.skipped} skipped")
-    results = {}
-    for a, v in rows:
-        for s in scen_list:
-            cell = cells[(a, v, s)]
-            if cell is None:
-                continue
-            if not isinstance(cell, dict):
-                r = runner.Result("SKIP", cell)
-            elif errors.get(a):
-                r = runner.Result("FAIL", f"build failed (see build/logs/build-{a}.log)")
-            elif a == "ia64" and errors.get("host"):
-                r = runner.Result("FAIL", "host build failed, no ia64sim "
-                                  "(see build/logs/build-host.log)")
-            else:
-                r = runner.run(a, s, v, cell)
-                info(f"test: {row_label(a, v)} {s}: {r.verdict} ({r.reason})")
-            results[(a, v, s)] = r
-            counts.add(f"{row_label(a, v)}:{s}", r.verdict, r.reason)
+    ordered = [cells[(a, v, m, s)] for a, v, m in rows for s in scen_list
+               if cells[(a, v, m, s)].cfg is not None]
+    nboots = sum(c.repeats for c in ordered if c.runnable)
+    if ordered:
+        info(f"test: {nboots} boots in {len(rows)} rows, {jobs} at a time")
+    run_cells(ordered, errors, jobs)
+    for c in ordered:
+        for rep, r in enumerate(c.results):
+            counts.add(c.name(rep), r.verdict, r.reason, suite="matrix",
+                       excerpt=_excerpt(r) if r.verdict == "FAIL" else "",
+                       seconds=getattr(r, "elapsed", 0.0),
+                       log=rel(r.log) if r.log else "")
+            if isinstance(c.cfg, dict) and c.cfg.get("must_fail"):
+                continue  # a negative control's FAIL lines are what it expects
+            for tname, status, detail in _guest_tests(r):
+                counts.add(tname, status, detail, suite=f"guest.{c.name(rep)}")
     if rows and scen_list:
-        print_matrix(rows, scen_list, results)
+        print_matrix(rows, scen_list, cells)
+    if junit:
+        unit.write_junit(counts, junit)
+        info(f"test: JUnit XML in {junit}")
     line = f"{counts.passed} passed, {counts.failed} failed"
     if counts.skipped:
         line += f", {counts.skipped} skipped"

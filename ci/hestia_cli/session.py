@@ -38,7 +38,7 @@ def _prepare(arch):
 
 
 def run(arch, scenario, variant):
-    deps.ensure()
+    deps.ensure([arch])
     scenario = scenario or _default_scenario(arch)
     cfg = _claimed(arch, scenario, interactive=True)
     variant = variant or cfg.get("variants", arches.variants(arch))[0]
@@ -66,7 +66,7 @@ def debug(arch, scenario):
     if arch == "ia64":
         info(IA64_DEBUG_HELP.format(sim=rel(arches.IA64SIM)))
         return 2
-    deps.ensure()
+    deps.ensure([arch])
     scenario = scenario or "boot"
     cfg = dict(_claimed(arch, scenario, interactive=True))
     _prepare(arch)
@@ -104,7 +104,7 @@ def debug(arch, scenario):
 
 
 def bench(arch_list):
-    deps.ensure()
+    deps.ensure(arch_list)
     combined, rc = {}, 0
     s = scenarios.load("bench")
     for arch in arch_list:

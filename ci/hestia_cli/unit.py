@@ -16,30 +16,92 @@ from .util import BUILD, LOGS, rel
 
 
 class Counts:
+    """Pass/fail/skip counts, and every test case for the JUnit report.
+
+    suite: the JUnit suite for add() calls that name none (set by the caller
+    before a group of tests)."""
+
     def __init__(self):
         self.passed, self.failed, self.skipped = 0, 0, 0
         self.failures = []  # (name, detail)
+        self.records = []  # Record per test case, in order
+        self.suite = "unit"
 
-    def add(self, name, status, detail=""):
+    def add(self, name, status, detail="", suite=None, excerpt="", seconds=0.0, log=""):
         if status == "PASS":
             self.passed += 1
         elif status == "SKIP":
             self.skipped += 1
         else:
+            status = "FAIL"  # anything unknown counts as a failure
             self.failed += 1
             self.failures.append((name, detail))
+        self.records.append(Record(suite or self.suite, name, status, detail, excerpt,
+                                   seconds, log))
+
+
+class Record:
+    def __init__(self, suite, name, status, detail, excerpt, seconds, log):
+        self.suite, self.name, self.status, self.detail = suite, name, status, detail
+        self.excerpt, self.seconds, self.log = excerpt, seconds, log
+
+
+def _xml_text(text):
+    """text without the characters XML 1.0 cannot hold (console logs have some)."""
+    return "".join(c for c in str(text) if c in "\t\n\r" or
+                   (" " <= c <= "\ud7ff") or ("\ue000" <= c <= "\ufffd") or c > "\uffff")
+
+
+def junit_tree(counts):
+    """An ElementTree of counts in JUnit XML: a testsuite per suite, a testcase
+    per record; failures carry their detail and the log excerpt."""
+    import xml.etree.ElementTree as ET
+    root = ET.Element("testsuites", name="hestia", tests=str(len(counts.records)),
+                      failures=str(counts.failed), errors="0", skipped=str(counts.skipped))
+    suites = {}
+    for r in counts.records:
+        if r.suite not in suites:
+            suites[r.suite] = ET.SubElement(root, "testsuite", name=_xml_text(r.suite))
+        tc = ET.SubElement(suites[r.suite], "testcase", classname=_xml_text(r.suite),
+                           name=_xml_text(r.name), time=f"{r.seconds:.3f}")
+        if r.status == "FAIL":
+            f = ET.SubElement(tc, "failure", message=_xml_text(r.detail or "failed"))
+            f.text = _xml_text(r.excerpt or r.detail)
+        elif r.status == "SKIP":
+            ET.SubElement(tc, "skipped", message=_xml_text(r.detail))
+        if r.log:
+            ET.SubElement(tc, "system-out").text = _xml_text(f"log: {r.log}")
+    for name, el in suites.items():
+        cases = [r for r in counts.records if r.suite == name]
+        el.set("tests", str(len(cases)))
+        el.set("failures", str(sum(r.status == "FAIL" for r in cases)))
+        el.set("errors", "0")
+        el.set("skipped", str(sum(r.status == "SKIP" for r in cases)))
+        el.set("time", f"{sum(r.seconds for r in cases):.3f}")
+    return ET.ElementTree(root)
+
+
+def write_junit(counts, path):
+    """Write the JUnit XML file (via a temporary file: never half-written)."""
+    tree = junit_tree(counts)
+    d = os.path.dirname(os.path.abspath(path))
+    os.makedirs(d, exist_ok=True)
+    tmp = path + ".tmp"
+    tree.write(tmp, encoding="utf-8", xml_declaration=True)
+    os.replace(tmp, path)
 
 
 def count_program(counts, name, stdout, returncode, timed_out=False):
     """Fold one test program's output into counts."""
     parsed = parse(stdout)
+    excerpt = "\n".join(stdout.splitlines()[-30:])
     for _src, tname, status, detail in parsed["tests"]:
-        counts.add(tname, status, detail)
+        counts.add(tname, status, detail, excerpt=excerpt if status == "FAIL" else "")
     has_fail = any(st == "FAIL" for _, _, st, _ in parsed["tests"])
     if timed_out:
-        counts.add(name, "FAIL", "timed out")
+        counts.add(name, "FAIL", "timed out", excerpt=excerpt)
     elif returncode != 0 and not has_fail:
-        counts.add(name, "FAIL", f"exited {returncode} without a FAIL line")
+        counts.add(name, "FAIL", f"exited {returncode} without a FAIL line", excerpt=excerpt)
     elif returncode == 0 and not parsed["tests"]:
         counts.add(name, "PASS")
 

@@ -19,25 +19,41 @@ static unsigned tokens(const char *name, size_t size, struct ktok *toks, unsigne
     return ktokenize(name, len, toks, max);
 }
 
+/*
+ * Index of the first command-line word of a module string.  QEMU's -initrd
+ * (and GRUB legacy) put the image's path first, GRUB 2 and the ppc/ia64
+ * runners pass the command line alone: a first word with a '/' is a path.
+ */
+static unsigned first_word(const struct ktok *toks, unsigned n)
+{
+    if (!n)
+        return 0;
+    for (size_t j = 0; j < toks[0].len; j++)
+        if (toks[0].s[j] == '/')
+            return 1;
+    return 0;
+}
+
 void ts_module_label(const char *name, size_t size, char *out, size_t outsize)
 {
     struct ktok toks[12], v;
     unsigned n = tokens(name, size, toks, 12);
+    unsigned first = first_word(toks, n);
     if (outsize)
         out[0] = '\0';
-    for (unsigned i = 1; i < n; i++) {
+    for (unsigned i = first; i < n; i++) {
         if (!has_eq(&toks[i])) {
             ksnprintf(out, outsize, "%.*s", (int)toks[i].len, toks[i].s);
             return;
         }
     }
-    for (unsigned i = 1; i < n; i++) {
+    for (unsigned i = first; i < n; i++) {
         if (ktok_key(&toks[i], "role", &v)) {
             ksnprintf(out, outsize, "%.*s", (int)v.len, v.s);
             return;
         }
     }
-    if (n) {
+    if (first) {
         size_t s = 0;
         for (size_t j = 0; j < toks[0].len; j++)
             if (toks[0].s[j] == '/')
@@ -55,7 +71,7 @@ size_t ts_domu_cmdline(const char *name, size_t size, const char *extra, char *o
     if (!outsize)
         return 0;
     out[0] = '\0';
-    for (unsigned i = 1; i < n; i++) {
+    for (unsigned i = first_word(toks, n); i < n; i++) {
         if (has_eq(&toks[i]) && pos + toks[i].len + 2 < outsize)
             pos += (size_t)ksnprintf(out + pos, outsize - pos, "%.*s ", (int)toks[i].len,
                                      toks[i].s);

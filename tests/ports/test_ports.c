@@ -241,31 +241,44 @@ static void t_ring(void)
 static void t_toolstack(void)
 {
     char out[256];
-    /* Labels: first plain word after the path, else role=, else the base name. */
+    /* Labels: first plain word (after the path, if any), else role=, else the base name. */
     ts_module_label("build/x/hestia-guest demo-a role=demo", 48, out, sizeof(out));
     CHECK(strcmp(out, "demo-a") == 0);
-    ts_module_label("g role=ping peer=2", 48, out, sizeof(out));
+    ts_module_label("p/g role=ping peer=2", 48, out, sizeof(out));
     CHECK(strcmp(out, "ping") == 0);
     ts_module_label("/a/b/guest.elf", 48, out, sizeof(out));
     CHECK(strcmp(out, "guest.elf") == 0);
     ts_module_label("", 48, out, sizeof(out));
     CHECK(out[0] == '\0');
+    /* Without a path in front (GRUB 2's module string, the ppc and ia64 runners). */
+    ts_module_label("domu-x role=y", 48, out, sizeof(out));
+    CHECK(strcmp(out, "domu-x") == 0);
+    ts_module_label("role=ping peer=2", 48, out, sizeof(out));
+    CHECK(strcmp(out, "ping") == 0);
+    ts_module_label("domu", 48, out, sizeof(out));
+    CHECK(strcmp(out, "domu") == 0);
+    ts_module_label("peer=2", 48, out, sizeof(out));
+    CHECK(out[0] == '\0');
     /* A name cut without a terminator (the loader's 48 bytes). */
-    char cut[8];
-    memcpy(cut, "g domu-x", 8);
+    char cut[10];
+    memcpy(cut, "p/g domu-x", 10);
     ts_module_label(cut, sizeof(cut), out, sizeof(out));
     CHECK(strcmp(out, "domu-x") == 0);
-    /* domU command lines. */
-    ts_domu_cmdline("g ping role=ping peer=2", 48, "port=5 ", out, sizeof(out));
+    /* domU command lines, with and without a path in front. */
+    ts_domu_cmdline("p/g ping role=ping peer=2", 48, "port=5 ", out, sizeof(out));
     CHECK(strcmp(out, "role=ping peer=2 port=5 ") == 0);
-    ts_domu_cmdline("g demo-a", 48, "", out, sizeof(out));
+    ts_domu_cmdline("role=ping peer=2", 48, "port=5 ", out, sizeof(out));
+    CHECK(strcmp(out, "role=ping peer=2 port=5 ") == 0);
+    ts_domu_cmdline("p/g demo-a", 48, "", out, sizeof(out));
     CHECK(strcmp(out, "role=demo-a") == 0);
-    ts_domu_cmdline("g domu", 48, "role=demo-b ", out, sizeof(out));
+    ts_domu_cmdline("demo-a", 48, "", out, sizeof(out));
+    CHECK(strcmp(out, "role=demo-a") == 0);
+    ts_domu_cmdline("domu", 48, "role=demo-b ", out, sizeof(out));
     CHECK(strcmp(out, "role=demo-b ") == 0);
-    ts_domu_cmdline("g domu", 48, "x=1", out, sizeof(out));
+    ts_domu_cmdline("p/g domu", 48, "x=1", out, sizeof(out));
     CHECK(strcmp(out, "x=1 role=domu") == 0);
     char tiny[8];
-    size_t n = ts_domu_cmdline("g a=1 b=2 c=3", 48, "d=4", tiny, sizeof(tiny));
+    size_t n = ts_domu_cmdline("p/g a=1 b=2 c=3", 48, "d=4", tiny, sizeof(tiny));
     CHECK(n == strlen(tiny) && n < sizeof(tiny));
     /* create arguments. */
     struct ktok tok[8];

@@ -11,14 +11,16 @@
 #include <port/lib.h>
 
 /*
- * The label of a module named "path [label] [key=value...]" (name is not
- * necessarily NUL-terminated within size): the first word after the path
- * without '=', else the role= value, else the path's base name.
+ * The label of a module named "[path] [label] [key=value...]" (name is not
+ * necessarily NUL-terminated within size): the first word without '=' (after
+ * the path), else the role= value, else the path's base name.  The first
+ * word is a path only if it contains a '/': QEMU's -initrd puts the file
+ * name in front, GRUB 2 and the ppc/ia64 runners do not.
  */
 void ts_module_label(const char *name, size_t size, char *out, size_t outsize);
 
 /*
- * A domU's command line: the module's key=value words, then extra; if no
+ * A domU's command line: the module's key=value words (path or not), then extra; if no
  * role= results, " role=<label>" is appended.  Returns the length.
  */
 size_t ts_domu_cmdline(const char *name, size_t size, const char *extra, char *out,

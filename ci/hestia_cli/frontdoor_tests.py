@@ -1,0 +1,232 @@
+# SPDX-License-Identifier: MIT
+"""Tests of the front door itself, run by `./hestia test` (and `--unit`)
+before anything boots: the locks around the IA-64 gcc cache, an
+interrupted toolchain build, the JUnit report, GRUB's command-line
+quoting and the matrix plan.  Each prints `TEST frontdoor.<case> PASS|FAIL`.
+
+The toolchain cases run ci/ia64_gcc.py's real build() in child processes
+with HESTIA_CACHE in a temporary directory and a quick fake compile step in
+place of the 10-minute gcc build (build() takes it as compile_fn).
+"""
+import contextlib
+import io
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+
+from . import arches, deps, matrix, unit
+from .util import ROOT, HestiaError
+
+CI_DIR = os.path.join(ROOT, "ci")
+
+# A child that runs ia64_gcc.build() with a fake compile step.  argv: delay
+# in seconds.  The fake counts its calls, checks at its end that its own
+# build tree is still there (nobody deleted it) and installs a "gcc".
+CHILD = r"""
+import os, sys, time
+sys.path.insert(0, sys.argv[1])
+import ia64_gcc
+delay = float(sys.argv[2])
+prefix = os.path.join(ia64_gcc.cache_root(), "ia64-gcc-test")
+def fake(work, prefix, log, jobs):
+    with open(os.path.join(ia64_gcc.cache_root(), "calls"), "a") as f:
+        f.write(f"{os.getpid()}\n")
+    with open(log, "a") as f:
+        f.write("fake compile\n")
+    mine = os.path.join(work, "started-by")
+    with open(mine, "w") as f:
+        f.write(str(os.getpid()))
+    time.sleep(delay)
+    if not os.path.exists(mine):
+        raise SystemExit("my build tree was deleted under me")
+    os.makedirs(os.path.join(prefix, "bin"), exist_ok=True)
+    open(os.path.join(prefix, "bin", "ia64-linux-gnu-gcc"), "w").close()
+print("BIN", ia64_gcc.build(compile_fn=fake, prefix=prefix, say=lambda m: print(m, flush=True)))
+"""
+
+
+def _child(cache, delay):
+    env = dict(os.environ, HESTIA_CACHE=cache)
+    return subprocess.Popen([sys.executable, "-c", CHILD, CI_DIR, str(delay)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def _calls(cache):
+    try:
+        with open(os.path.join(cache, "calls")) as f:
+            return f.read().split()
+    except OSError:
+        return []
+
+
+def _wait_for(cond, seconds=10):
+    end = time.time() + seconds
+    while time.time() < end:
+        if cond():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def _gcc_concurrent():
+    """Two builders at once: one compiles, the other waits, says for whom,
+    and then uses the first one's result; nothing is deleted under anyone."""
+    with tempfile.TemporaryDirectory() as cache:
+        first = _child(cache, 1.5)
+        if not _wait_for(lambda: len(_calls(cache)) == 1):
+            first.kill()
+            return False
+        second = _child(cache, 0)
+        out1, _ = first.communicate(timeout=30)
+        out2, _ = second.communicate(timeout=30)
+        prefix = os.path.join(cache, "ia64-gcc-test")
+        return (first.returncode == 0 and second.returncode == 0
+                and _calls(cache) == [str(first.pid)]
+                and f"waiting for another ./hestia building the IA-64 gcc (pid {first.pid})"
+                in out2
+                and f"BIN {prefix}/bin" in out1 and f"BIN {prefix}/bin" in out2
+                and os.path.exists(os.path.join(prefix, ".complete"))
+                and not os.path.exists(prefix + ".build"))
+
+
+def _gcc_interrupted():
+    """A builder killed halfway leaves no `.complete`; the next one sees an
+    unfinished build, removes it and builds again."""
+    with tempfile.TemporaryDirectory() as cache:
+        prefix = os.path.join(cache, "ia64-gcc-test")
+        victim = _child(cache, 30)
+        if not _wait_for(lambda: len(_calls(cache)) == 1):
+            victim.kill()
+            return False
+        # Half an install: a compiler is there, the marker is not.
+        os.makedirs(os.path.join(prefix, "bin"), exist_ok=True)
+        open(os.path.join(prefix, "bin", "ia64-linux-gnu-gcc"), "w").close()
+        os.kill(victim.pid, signal.SIGKILL)
+        victim.communicate()
+        half_done = (os.path.exists(prefix + ".build")
+                     and not os.path.exists(os.path.join(prefix, ".complete")))
+        again = _child(cache, 0)
+        out, _ = again.communicate(timeout=30)
+        return (half_done and again.returncode == 0 and len(_calls(cache)) == 2
+                and "left by an interrupted build" in out
+                and os.path.exists(os.path.join(prefix, ".complete")))
+
+
+def _junit_counts():
+    """The JUnit file counts exactly what the closing line counts, and a
+    failure carries its detail and the log excerpt (control characters from
+    a console log removed)."""
+    c = unit.Counts()
+    c.add("a", "PASS")
+    c.add("b", "FAIL", "bad", suite="matrix", excerpt="log line\x1b[0m\x00 end")
+    c.add("c", "SKIP", "no x", suite="matrix")
+    unit.count_program(c, "prog", "TEST s.d PASS\nTEST s.e FAIL why\n", 1)
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "out.xml")
+        unit.write_junit(c, path)
+        root = ET.parse(path).getroot()
+    cases = root.findall(".//testcase")
+    fails = [tc for tc in cases if tc.find("failure") is not None]
+    skips = [tc for tc in cases if tc.find("skipped") is not None]
+    b = [tc for tc in cases if tc.get("name") == "b"][0].find("failure")
+    return ((len(cases) - len(fails) - len(skips), len(fails), len(skips)) ==
+            (c.passed, c.failed, c.skipped) == (2, 2, 1)
+            and int(root.get("tests")) == len(cases) and int(root.get("failures")) == 2
+            and b.get("message") == "bad" and "log line" in b.text and "\x00" not in b.text)
+
+
+def _grub_quoting():
+    """grub.cfg words: each single-quoted (';' and '$' stay literal); a quote
+    inside a word is refused with a message, not passed on mangled."""
+    ok = arches._grub_words("dom0 script=a;b x=$y", "t") == "'dom0' 'script=a;b' 'x=$y'"
+    try:
+        arches._grub_words("it's", "t")
+        return False
+    except HestiaError:
+        return ok
+
+
+def _plan_modes():
+    """Plain test: realtime rows without -icount and with `realtime` on the
+    command line, multi-domain repeated; GRUB rows for x86 and x86_64."""
+    rows, cells = matrix.plan(["x86_64", "x86"], ["smoke", "multi-domain"])
+    rt = cells[("x86_64", "kernel", "realtime", "multi-domain")]
+    det = cells[("x86_64", "kernel", "icount", "multi-domain")]
+    grub = cells.get(("x86", "grub", "icount", "smoke"))
+    uefi = cells.get(("x86_64", "uefi", "icount", "smoke"))
+    _, again = matrix.plan(["x86_64"], ["smoke"], ("realtime",), repeat=3)
+    return (rt.runnable and rt.cfg["deterministic"] is False
+            and rt.cfg["cmdline"].split()[-1] == "realtime"
+            and rt.repeats == matrix.REALTIME_REPEATS["multi-domain"] and det.repeats == 1
+            and det.cfg.get("deterministic") is True
+            and "realtime" not in det.cfg.get("cmdline", "").split()
+            and grub is not None and grub.runnable and uefi is not None and uefi.runnable
+            and uefi.cfg["timeout"] > det.cfg["timeout"] - 1
+            and ("x86_64", "grub", "realtime") not in rows
+            and again[("x86_64", "kernel", "realtime", "smoke")].repeats == 3
+            and len(again) == 1)
+
+
+def _setup_per_arch():
+    """x86_64 needs neither the IA-64 gcc nor its sources; ia64 needs both.
+    ensure() with every package present builds the gcc for ia64 only (the
+    package check and the build are replaced by stand-ins that record)."""
+    built, installed = [], []
+    saved = (deps.missing_packages, deps.build_toolchain, deps.ia64_bin_dir,
+             deps.ensure_packages)
+    deps.missing_packages = lambda names: [n for n in names if n == "gcc-12-source"]
+    deps.build_toolchain = lambda: built.append(1)
+    deps.ia64_bin_dir = lambda: None
+    deps.ensure_packages = lambda names, quiet=False: installed.extend(names)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()) as said:
+            deps.ensure(["x86_64"])
+            deps.ensure(["x86", "ppc", "host"])
+            no_gcc = not built and not installed and not said.getvalue()
+            deps.ensure(["ia64"])
+        gcc_for_ia64 = (built == [1] and "gcc-12-source" in installed
+                        and "IA-64 gcc" in said.getvalue())
+    finally:
+        (deps.missing_packages, deps.build_toolchain, deps.ia64_bin_dir,
+         deps.ensure_packages) = saved
+    x86_64 = deps.packages_for(["x86_64"])
+    try:
+        deps.ensure_packages(["ok", "-o APT::evil"])
+        refused = False
+    except HestiaError:
+        refused = True
+    return (no_gcc and gcc_for_ia64 and refused
+            and "gcc-12-source" not in x86_64 and "grub-pc-bin" in x86_64
+            and "ovmf" in x86_64 and "gcc-12-source" in deps.packages_for(["ia64"]))
+
+
+CASES = [
+    ("setup_per_arch", _setup_per_arch),
+    ("gcc_cache_concurrent", _gcc_concurrent),
+    ("gcc_cache_interrupted", _gcc_interrupted),
+    ("junit_counts", _junit_counts),
+    ("grub_quoting", _grub_quoting),
+    ("plan_modes", _plan_modes),
+]
+
+
+def run(counts, verbose=False):
+    for name, fn in CASES:
+        try:
+            ok, detail = fn(), ""
+        except Exception as e:  # a crash of a check is its failure, with the reason
+            ok, detail = False, f"{type(e).__name__}: {e}"
+        status = "PASS" if ok else "FAIL"
+        counts.add(f"frontdoor.{name}", status, detail)
+        if verbose or not ok:
+            print(f"TEST frontdoor.{name} {status}{' ' + detail if detail else ''}", flush=True)
+
+
+if __name__ == "__main__":
+    c = unit.Counts()
+    run(c, verbose=True)
+    sys.exit(1 if c.failed else 0)
