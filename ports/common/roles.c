@@ -110,7 +110,7 @@ void role_producer(void)
     hdr->nr_pages = RING_PAGES;
     hdr->total = total;
     arch_barrier();
-    hdr->magic = RING_MAGIC;
+    __atomic_store_n(&hdr->magic, RING_MAGIC, __ATOMIC_RELEASE); /* published */
     struct ring ring;
     ring_init(&ring, hdr, RING_PAGES, pages);
     if (href != 1 || !take(20000000000ull)) {
@@ -176,8 +176,23 @@ void role_consumer(void)
             thread_sleep_ns(2000000);
     }
     struct ring_hdr *hdr = (struct ring_hdr *)hva;
-    if (r < 0 || hdr->magic != RING_MAGIC || hdr->nr_pages != RING_PAGES) {
+    /*
+     * The producer grants the header page before it fills it and publishes
+     * it by writing the magic last: the grant alone does not mean it is
+     * ready (without -icount the consumer often maps it first).
+     */
+    uint64_t t0 = time_now_ns();
+    while (r == 0 && __atomic_load_n(&hdr->magic, __ATOMIC_ACQUIRE) != RING_MAGIC &&
+           time_now_ns() - t0 < 10000000000ull)
+        thread_sleep_ns(1000000);
+    arch_barrier();
+    if (r < 0) {
         test_report("multi.ring", TR_FAIL, "header map %ld", r);
+        return;
+    }
+    if (hdr->magic != RING_MAGIC || hdr->nr_pages != RING_PAGES) {
+        test_report("multi.ring", TR_FAIL, "header never published: magic %x, %u pages",
+                    hdr->magic, hdr->nr_pages);
         return;
     }
     uint8_t *pages[RING_PAGES];

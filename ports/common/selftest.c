@@ -295,6 +295,40 @@ static void t_evtchn_loopback(struct tctx *t)
     T_EQ(t, evtchn_close((evtchn_port_t)a), 0);
 }
 
+/*
+ * An event that arrives before its port has a handler is kept (pending,
+ * the port masked by the upcall) and delivered once a handler is set and
+ * the port unmasked: a peer may bind and send before our role is ready.
+ */
+static void t_evtchn_before_handler(struct tctx *t)
+{
+    ev_count[3] = 0;
+    long a = evtchn_alloc_unbound(start_info->domid, NULL, NULL);
+    T_CHECK(t, a > 0, "alloc_unbound %ld", a);
+    if (a <= 0)
+        return;
+    T_EQ(t, evtchn_unmask((evtchn_port_t)a), 0); /* a recycled port may still be masked */
+    long b = evtchn_bind_interdomain(start_info->domid, (evtchn_port_t)a, NULL, NULL);
+    T_CHECK(t, b > 0, "bind_interdomain %ld", b);
+    if (b <= 0) {
+        evtchn_close((evtchn_port_t)a);
+        return;
+    }
+    uint32_t bit = 1u << (a % 32);
+    T_EQ(t, evtchn_send((evtchn_port_t)b), 0);
+    for (int i = 0; i < 10; i++)
+        thread_yield(); /* the upcall has run (events are enabled in a thread) */
+    T_CHECK(t, shared->evtchn_pending[a / 32] & bit, "event lost: port %ld no longer pending", a);
+    T_CHECK(t, shared->evtchn_mask[a / 32] & bit, "port %ld not masked by the upcall", a);
+    evtchn_set_handler((evtchn_port_t)a, ev_handler, (void *)3);
+    T_EQ(t, evtchn_unmask((evtchn_port_t)a), 0);
+    for (int i = 0; i < 100 && !ev_count[3]; i++)
+        thread_yield();
+    T_EQ(t, ev_count[3], 1);
+    evtchn_close((evtchn_port_t)b);
+    evtchn_close((evtchn_port_t)a);
+}
+
 static void t_sched_ops(struct tctx *t)
 {
     T_EQ(t, hc_sched(SCHEDOP_yield, 0), 0);
@@ -706,6 +740,7 @@ static const struct {
     { "evtchn-ipi", t_evtchn_ipi },
     { "evtchn-loopback", t_evtchn_loopback },
     { "evtchn-errors", t_evtchn_errors },
+    { "evtchn-before-handler", t_evtchn_before_handler },
     { "mmu-map-protect", t_mmu_map },
     { "mmu-exec", t_mmu_exec },
     { "mmu-errors", t_mmu_errors },
