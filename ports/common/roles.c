@@ -244,10 +244,6 @@ void role_burner(void)
 
 /* ---- isolation victim ---- */
 #define VICTIM_PAGES 16
-static uint64_t victim_pattern(unsigned page, unsigned i)
-{
-    return 0x5a5a000000000000ull ^ ((uint64_t)page << 32) ^ i;
-}
 
 void role_victim(void)
 {
@@ -261,7 +257,7 @@ void role_victim(void)
     for (unsigned pg = 0; pg < VICTIM_PAGES; pg++) {
         uint64_t *w = gfn_to_va((uint64_t)g + pg);
         for (unsigned i = 0; i < HESTIA_PAGE_SIZE / 8; i++)
-            w[i] = victim_pattern(pg, i);
+            w[i] = iso_victim_pattern(pg, i);
     }
     /* ref 1: read-only to the hostile domain; ref 2: to dom0 only. */
     long r1 = gnttab_grant(hostile, (uint64_t)g, true);
@@ -276,7 +272,7 @@ void role_victim(void)
     for (unsigned pg = 0; pg < VICTIM_PAGES; pg++) {
         uint64_t *w = gfn_to_va((uint64_t)g + pg);
         for (unsigned i = 0; i < HESTIA_PAGE_SIZE / 8; i++)
-            bad += w[i] != victim_pattern(pg, i);
+            bad += w[i] != iso_victim_pattern(pg, i);
     }
     test_report("iso.victim-data-intact", bad ? TR_FAIL : TR_PASS, "%u words changed", bad);
 }

@@ -295,6 +295,15 @@ void role_consumer(void);
 void role_burner(void);
 void role_hostile(void);
 void role_victim(void);
+/* What dom0 queues on the hostile domain's console input before it starts. */
+#define ISO_HOSTILE_INPUT "hostile-input\n"
+/* The hostile domain's last line: it got through every attack. */
+#define ISO_HOSTILE_LAST "crashing on purpose"
+/* The victim's pattern: word i of its data page (ref 1 is page 0, ref 2 page 1). */
+static inline uint64_t iso_victim_pattern(unsigned page, unsigned i)
+{
+    return 0x5a5a000000000000ull ^ ((uint64_t)page << 32) ^ i;
+}
 void role_demo(void);
 void bench_main(void);
 void role_bench_peer(void);
