@@ -98,8 +98,12 @@ long evtchn_close(evtchn_port_t port)
 {
     struct evtchn_close c = { .port = port };
     long r = hc_evtchn(EVTCHNOP_close, &c);
-    if (r >= 0)
+    if (r >= 0) {
         evtchn_set_handler(port, NULL, NULL);
+        /* The upcall may have masked it (no handler yet): a reused port starts unmasked. */
+        __atomic_fetch_and(&shared->evtchn_mask[port / 32], ~(1u << (port % 32)),
+                           __ATOMIC_SEQ_CST);
+    }
     return r;
 }
 

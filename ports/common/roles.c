@@ -234,12 +234,27 @@ void role_consumer(void)
     evtchn_send((evtchn_port_t)p);
 }
 
+/*
+ * A CPU burner counts its own work: units of BURNER_UNIT loop iterations,
+ * published in a page granted read-only to dom0 as ref BURNER_REF, so dom0
+ * checks the scheduler's weights and caps on work done, not only on the
+ * hypervisor's runtime accounting.  32 bits: every port stores it atomically.
+ */
 void role_burner(void)
 {
-    volatile uint64_t x = 0;
-    printk("burner dom%u up\n", start_info->domid);
-    for (;;)
-        x++;
+    volatile uint32_t *units = NULL;
+    long g = frame_alloc();
+    if (g >= 0 && gnttab_init(1) == 0 && gnttab_grant(0, (uint64_t)g, true) == BURNER_REF)
+        units = gfn_to_va((uint64_t)g);
+    printk("burner dom%u up%s\n", start_info->domid, units ? "" : ", no work counter");
+    volatile uint32_t x = 0;
+    uint32_t n = 0;
+    for (;;) {
+        for (unsigned i = 0; i < BURNER_UNIT; i++)
+            x++;
+        if (units)
+            __atomic_store_n(units, ++n, __ATOMIC_RELAXED);
+    }
 }
 
 /* ---- isolation victim ---- */
