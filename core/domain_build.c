@@ -17,6 +17,13 @@
 #define DOM0_DEFAULT_PAGES 8192u /* 32 MiB besides the modules */
 #define DOM0_STACK_PAGES 4
 
+/*
+ * "realtime" on the hypervisor command line: guest time follows the host
+ * (QEMU without -icount), so guests widen their timing bounds.  Set when
+ * dom0 is built, passed to every domain as SIF_REALTIME.
+ */
+static bool realtime;
+
 static void start_info_fill(struct domain *d, struct hestia_start_info *si,
                             const struct hal_guest_layout *l, uint32_t console_port)
 {
@@ -26,7 +33,8 @@ static void start_info_fill(struct domain *d, struct hestia_start_info *si,
     si->virt_base = l->virt_base;
     si->shared_info_va = l->shared_info_va;
     si->console_port = console_port;
-    si->flags = d->privileged ? (SIF_PRIVILEGED | SIF_INITDOMAIN) : 0;
+    si->flags = (d->privileged ? (SIF_PRIVILEGED | SIF_INITDOMAIN) : 0) |
+                (realtime ? SIF_REALTIME : 0);
     si->domid = d->id;
     si->pad = 0;
     if (si->nr_modules > START_MAX_MODULES)
@@ -134,6 +142,7 @@ static uint64_t pages_of(uint64_t bytes)
 
 int domain_build_dom0(const struct hal_boot_info *bi, struct domain **out)
 {
+    realtime = cmdline_has_word(bi->cmdline, "realtime");
     if (!bi->nr_modules || bi->modules[0].size == 0)
         return -HESTIA_EINVAL;
     struct hal_guest_layout l;

@@ -90,6 +90,8 @@ extern const char x86_vector_base[]; /* 16-byte stubs, one per vector */
 HAL_NORETURN void x86_exit_to_guest(uint32_t cr3, struct x86_frame *on_entry_stack);
 extern uint32_t x86_hyp_cr3;         /* in the trampoline: the hypervisor's CR3 */
 extern uint8_t x86_entry_stack[ENTRY_STACK_SIZE];
+/* The kernel space (one per domain) whose guest last ran on the entry stack; NULL: wiped. */
+extern const struct hal_as *x86_entry_stack_owner;
 extern char __tramp_start[], __tramp_end[], __tramp_stack[];
 
 /* cpu.c */

@@ -139,6 +139,9 @@ void hal_as_destroy(struct hal_as *as, hal_unmap_fn dropped, void *ctx)
 {
     if (!as)
         return;
+    /* A new space may get this address: its domain must not inherit our entry stack. */
+    if (x86_entry_stack_owner == as)
+        x86_entry_stack_owner = NULL;
     free_space(as, dropped, ctx);
     core_heap_free(as);
 }

@@ -17,6 +17,7 @@
 #include "arch.h"
 
 struct hal_vcpu *x86_current;
+const struct hal_as *x86_entry_stack_owner;
 static struct hal_vcpu *fpu_owner;
 static uint8_t fpu_clean[512] __attribute__((aligned(16)));
 
@@ -195,6 +196,16 @@ void hal_vcpu_run(struct hal_vcpu *hv)
     f->eflags = (f->eflags & HESTIA_X86_EFLAGS_GUEST) | X86_EFLAGS_IF | 0x2;
     if ((f->cs & 3) != 3 && (f->cs & 3) != 1)
         set_mode(f, false);
+    /*
+     * A ring-1 guest can write the entry stack under TCG (README): what a
+     * domain left below the frame is wiped before another domain runs, so
+     * the page carries nothing from one domain to the next.  The frame
+     * itself is rebuilt on every entry and pushed afresh on every exit.
+     */
+    if (x86_entry_stack_owner != hv->kernel) {
+        __builtin_memset(x86_entry_stack, 0, ENTRY_STACK_SIZE - sizeof(struct x86_frame));
+        x86_entry_stack_owner = hv->kernel;
+    }
     struct x86_frame *ef = (struct x86_frame *)(x86_entry_stack + ENTRY_STACK_SIZE) - 1;
     *ef = *f;
     x86_exit_to_guest((uint32_t)(hv->pdpt_mfn << HAL_PAGE_SHIFT), ef);

@@ -98,8 +98,12 @@ long evtchn_close(evtchn_port_t port)
 {
     struct evtchn_close c = { .port = port };
     long r = hc_evtchn(EVTCHNOP_close, &c);
-    if (r >= 0)
+    if (r >= 0) {
         evtchn_set_handler(port, NULL, NULL);
+        /* The upcall may have masked it (no handler yet): a reused port starts unmasked. */
+        __atomic_fetch_and(&shared->evtchn_mask[port / 32], ~(1u << (port % 32)),
+                           __ATOMIC_SEQ_CST);
+    }
     return r;
 }
 
@@ -133,10 +137,19 @@ void evtchn_do_upcall(void)
                 unsigned b = (unsigned)__builtin_ctz(pend);
                 pend &= pend - 1;
                 evtchn_port_t port = w * 32 + b;
-                __atomic_fetch_and(&shared->evtchn_pending[w], ~(1u << b), __ATOMIC_SEQ_CST);
                 struct evtchn_slot *s = &slots[port];
-                if (s->handler)
-                    s->handler(port, s->arg);
+                if (!s->handler) {
+                    /*
+                     * Nobody listens yet (a peer may bind and send before
+                     * our role has set its handler up): keep the event
+                     * pending and mask the port, so evtchn_unmask after
+                     * evtchn_set_handler delivers it instead of losing it.
+                     */
+                    evtchn_mask(port);
+                    continue;
+                }
+                __atomic_fetch_and(&shared->evtchn_pending[w], ~(1u << b), __ATOMIC_SEQ_CST);
+                s->handler(port, s->arg);
             }
         }
     }

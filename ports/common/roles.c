@@ -110,7 +110,7 @@ void role_producer(void)
     hdr->nr_pages = RING_PAGES;
     hdr->total = total;
     arch_barrier();
-    hdr->magic = RING_MAGIC;
+    __atomic_store_n(&hdr->magic, RING_MAGIC, __ATOMIC_RELEASE); /* published */
     struct ring ring;
     ring_init(&ring, hdr, RING_PAGES, pages);
     if (href != 1 || !take(20000000000ull)) {
@@ -176,8 +176,23 @@ void role_consumer(void)
             thread_sleep_ns(2000000);
     }
     struct ring_hdr *hdr = (struct ring_hdr *)hva;
-    if (r < 0 || hdr->magic != RING_MAGIC || hdr->nr_pages != RING_PAGES) {
+    /*
+     * The producer grants the header page before it fills it and publishes
+     * it by writing the magic last: the grant alone does not mean it is
+     * ready (without -icount the consumer often maps it first).
+     */
+    uint64_t t0 = time_now_ns();
+    while (r == 0 && __atomic_load_n(&hdr->magic, __ATOMIC_ACQUIRE) != RING_MAGIC &&
+           time_now_ns() - t0 < 10000000000ull)
+        thread_sleep_ns(1000000);
+    arch_barrier();
+    if (r < 0) {
         test_report("multi.ring", TR_FAIL, "header map %ld", r);
+        return;
+    }
+    if (hdr->magic != RING_MAGIC || hdr->nr_pages != RING_PAGES) {
+        test_report("multi.ring", TR_FAIL, "header never published: magic %x, %u pages",
+                    hdr->magic, hdr->nr_pages);
         return;
     }
     uint8_t *pages[RING_PAGES];
@@ -219,20 +234,31 @@ void role_consumer(void)
     evtchn_send((evtchn_port_t)p);
 }
 
+/*
+ * A CPU burner counts its own work: units of BURNER_UNIT loop iterations,
+ * published in a page granted read-only to dom0 as ref BURNER_REF, so dom0
+ * checks the scheduler's weights and caps on work done, not only on the
+ * hypervisor's runtime accounting.  32 bits: every port stores it atomically.
+ */
 void role_burner(void)
 {
-    volatile uint64_t x = 0;
-    printk("burner dom%u up\n", start_info->domid);
-    for (;;)
-        x++;
+    volatile uint32_t *units = NULL;
+    long g = frame_alloc();
+    if (g >= 0 && gnttab_init(1) == 0 && gnttab_grant(0, (uint64_t)g, true) == BURNER_REF)
+        units = gfn_to_va((uint64_t)g);
+    printk("burner dom%u up%s\n", start_info->domid, units ? "" : ", no work counter");
+    volatile uint32_t x = 0;
+    uint32_t n = 0;
+    for (;;) {
+        for (unsigned i = 0; i < BURNER_UNIT; i++)
+            x++;
+        if (units)
+            __atomic_store_n(units, ++n, __ATOMIC_RELAXED);
+    }
 }
 
 /* ---- isolation victim ---- */
 #define VICTIM_PAGES 16
-static uint64_t victim_pattern(unsigned page, unsigned i)
-{
-    return 0x5a5a000000000000ull ^ ((uint64_t)page << 32) ^ i;
-}
 
 void role_victim(void)
 {
@@ -246,7 +272,7 @@ void role_victim(void)
     for (unsigned pg = 0; pg < VICTIM_PAGES; pg++) {
         uint64_t *w = gfn_to_va((uint64_t)g + pg);
         for (unsigned i = 0; i < HESTIA_PAGE_SIZE / 8; i++)
-            w[i] = victim_pattern(pg, i);
+            w[i] = iso_victim_pattern(pg, i);
     }
     /* ref 1: read-only to the hostile domain; ref 2: to dom0 only. */
     long r1 = gnttab_grant(hostile, (uint64_t)g, true);
@@ -261,7 +287,7 @@ void role_victim(void)
     for (unsigned pg = 0; pg < VICTIM_PAGES; pg++) {
         uint64_t *w = gfn_to_va((uint64_t)g + pg);
         for (unsigned i = 0; i < HESTIA_PAGE_SIZE / 8; i++)
-            bad += w[i] != victim_pattern(pg, i);
+            bad += w[i] != iso_victim_pattern(pg, i);
     }
     test_report("iso.victim-data-intact", bad ? TR_FAIL : TR_PASS, "%u words changed", bad);
 }

@@ -7,12 +7,14 @@
  * entry stack are mapped there; the guest finds them itself with sgdt /
  * sidt and the TSS descriptor, as an attacker would.
  *
- * The entry stack is the one hypervisor page a ring-1 guest can write on
- * CPUs that ignore segment limits (QEMU's TCG): the CPU pushes the exit
- * frame there with supervisor rights, which ring 1 has too.  It only ever
- * holds the running guest's own registers (the hypervisor copies them out
- * at once and rebuilds the frame before each entry), so it is read but
- * not written here.
+ * The entry stack (TSS.ESP0) is the one hypervisor page a ring-1 guest can
+ * write on CPUs that ignore segment limits (QEMU's TCG): the CPU pushes the
+ * exit frame there with supervisor rights, which ring 1 has too.
+ * iso.x86-entry-stack shows what that gives it: the page holds nothing
+ * but the guest's own last exit frame; forged frames written there change
+ * nothing (the hypervisor copies the frame out at exit and rebuilds it
+ * before each entry); and whatever the guest leaves there is wiped before
+ * another domain runs (arch/x86/README.md).
  */
 #include <port/arch_regs.h>
 #include <port/kernel.h>
@@ -118,7 +120,7 @@ static void a_segments(struct tctx *t)
                     t_fail(t, "read %x through %s", page + off, segs[s].name);
                 readable += r == 0;
                 if (page == stack_page)
-                    continue;
+                    continue; /* writable by design: iso.x86-entry-stack */
                 writes++;
                 if (segs[s].wr(page + off) == 0)
                     t_fail(t, "wrote %x through %s", page + off, segs[s].name);
@@ -131,8 +133,146 @@ static void a_segments(struct tctx *t)
                   readable, tramp_lo, tramp_hi, writes);
 }
 
+/* The exit frame at the top of the entry stack (tramp.S's pusha layout). */
+struct exit_frame {
+    uint32_t gs, fs, es, ds;
+    uint32_t edi, esi, ebp, esp_unused, ebx, edx, ecx, eax;
+    uint32_t vector, error;
+    uint32_t eip, cs, eflags, esp, ss;
+};
+#define FRAME_WORDS (sizeof(struct exit_frame) / 4)
+#define VEC_HYPERCALL 0x82
+#define EFLAGS_IOPL (3u << 12)
+
+/* Read n words at va through the fault-safe probe; false if a read faulted. */
+static bool read_words(uint32_t va, uint32_t *out, unsigned n)
+{
+    for (unsigned i = 0; i < n; i += 2) {
+        uint64_t v;
+        if (i + 1 == n) { /* the last of an odd count: read it as the high half of a pair */
+            if (arch_probe_read(va + 4 * i - 4, &v) < 0)
+                return false;
+            out[i] = (uint32_t)(v >> 32);
+            break;
+        }
+        if (arch_probe_read(va + 4 * i, &v) < 0)
+            return false;
+        out[i] = (uint32_t)v;
+        out[i + 1] = (uint32_t)(v >> 32);
+    }
+    return true;
+}
+
+static uint32_t below[(PAGE - sizeof(struct exit_frame)) / 4];
+
+/* Words below the frame that are not val; the first such index in *first. */
+static unsigned count_not(uint32_t base, uint32_t val, unsigned *first)
+{
+    unsigned bad = 0;
+    if (!read_words(base, below, ARRAY_SIZE(below)))
+        return ~0u;
+    for (unsigned i = 0; i < ARRAY_SIZE(below); i++) {
+        if (below[i] != val && !bad++)
+            *first = i;
+    }
+    return bad;
+}
+
+static uint32_t current_cs(void)
+{
+    uint32_t cs;
+    __asm__ volatile("mov %%cs, %0" : "=r"(cs));
+    return cs & 0xffff;
+}
+
+static uint32_t current_eflags(void)
+{
+    uint32_t f;
+    __asm__ volatile("pushf; pop %0" : "=r"(f));
+    return f;
+}
+
+/*
+ * What a ring-1 guest can do with the entry stack.  Can: read it (its own
+ * last exit frame, zeros below), write it (TCG).  Cannot: find anything of
+ * the hypervisor's or another domain's there, change what the hypervisor
+ * does by forging frames, or leave data there for another domain.
+ */
+static void a_entry_stack(struct tctx *t)
+{
+    find_trampoline();
+    uint32_t top = stack_page + PAGE, frame_va = top - (uint32_t)sizeof(struct exit_frame);
+    struct exit_frame f;
+    /* 1. Our own registers at our last exit (an interrupt in between: try again). */
+    const uint32_t m2 = 0x2222beef, m3 = 0x3333beef, m4 = 0x4444beef;
+    bool mine = false, readable = true;
+    for (int i = 0; i < 20 && !mine && readable; i++) {
+        unsigned long fl = irq_save();
+        long v = HC(HYPERCALL_version, VERSION_abi, 0, m2, m3, m4);
+        readable = read_words(frame_va, (uint32_t *)&f, FRAME_WORDS);
+        irq_restore(fl);
+        mine = readable && f.eax == (uint32_t)v && f.edx == m2 && f.esi == m3 && f.edi == m4 &&
+               f.vector == VEC_HYPERCALL && f.cs == HESTIA_X86_KERNEL_CS &&
+               f.eip >= (uintptr_t)__image_start && f.eip < (uintptr_t)__image_end;
+    }
+    if (!readable) { /* a CPU that enforces limits: nothing to see at all */
+        kstrlcpy(t->detail, "entry stack unreadable from ring 1", sizeof(t->detail));
+        return;
+    }
+    T_CHECK(t, mine, "frame at %x is not our hypercall: eax %x edx %x cs %x vector %x eip %x",
+            frame_va, f.eax, f.edx, f.cs, f.vector, f.eip);
+    /* 2. Below the frame: zeros (the hypervisor never runs on it, no one left data). */
+    unsigned first = 0, bad = count_not(stack_page, 0, &first);
+    T_CHECK(t, bad == 0, "%u non-zero words below the frame, first %x at %x", bad,
+            below[first], stack_page + 4 * first);
+    /* 3. Forged frames everywhere: ring-0 code, IOPL 3, an eip in the hypervisor. */
+    struct exit_frame forged = { .ds = 0x10, .es = 0x10, .eip = stack_page, .cs = 0x08,
+                                 .eflags = 0x2 | EFLAGS_IOPL, .esp = top, .ss = 0x10,
+                                 .vector = VEC_HYPERCALL };
+    const uint32_t *fw = (const uint32_t *)&forged;
+    unsigned words = PAGE / 4, written = 0;
+    for (unsigned i = 0; i + 1 < words; i += 2) {
+        uint32_t off = (PAGE - 4 * (i + 2)) % (uint32_t)sizeof(forged);
+        uint64_t v = fw[off / 4] | (uint64_t)fw[(off / 4 + 1) % FRAME_WORDS] << 32;
+        if (arch_probe_write(stack_page + 4 * i, v) == 0)
+            written += 2;
+    }
+    long ver = HC(HYPERCALL_version, VERSION_abi, 0, 0, 0, 0);
+    uint64_t dummy;
+    long pf = arch_probe_read(8, &dummy); /* an exit through a fault, and back */
+    thread_yield();
+    T_EQ(t, ver, HESTIA_ABI_VERSION);
+    T_EQ(t, pf, -1);
+    T_EQ(t, current_cs(), HESTIA_X86_KERNEL_CS);
+    T_CHECK(t, (current_eflags() & EFLAGS_IOPL) == 0, "IOPL %u after forged frames",
+            (current_eflags() >> 12) & 3);
+    /* 4. What we wrote is gone by the time we run after another domain (or idle). */
+    unsigned waited = 0, left = 0;
+    if (written) {
+        uint32_t mark = 0x0bad0bad;
+        for (unsigned i = 0; i < ARRAY_SIZE(below); i += 2)
+            arch_probe_write(stack_page + 4 * i, mark | (uint64_t)mark << 32);
+        /* Still ours while we run: the hypervisor itself never writes below the frame. */
+        HC(HYPERCALL_version, VERSION_abi, 0, 0, 0, 0);
+        T_EQ(t, count_not(stack_page, mark, &first), 0);
+        /* The victim wakes every second: wait for a switch to it and back. */
+        while ((left = count_not(stack_page, 0, &first)) != 0 && waited < 5000) {
+            thread_sleep_ns(10000000);
+            waited += 10;
+        }
+        T_CHECK(t, left == 0, "%u words of ours still on the entry stack after %u ms", left,
+                waited);
+    }
+    if (!t->failed)
+        ksnprintf(t->detail, sizeof(t->detail),
+                  "readable (own frame only), %u/%u words writable, forged frames ignored, "
+                  "wiped within %u ms",
+                  written, words, waited);
+}
+
 const struct arch_attack arch_attacks[] = {
     { "iso.x86-segment-limits", a_limits },
     { "iso.x86-segment-registers", a_segments },
+    { "iso.x86-entry-stack", a_entry_stack },
     { NULL, NULL },
 };

@@ -389,6 +389,43 @@ TEST_CASE(build_dom0_without_module)
     CHECK_EQ(domain_build_dom0(&bi, &d), -HESTIA_EINVAL);
 }
 
+/* "realtime" on the hypervisor command line reaches dom0 and every later domain. */
+TEST_CASE(realtime_word_sets_sif_realtime)
+{
+    make_dom0_image();
+    struct hal_boot_info bi;
+    host_boot_info(&bi);
+    bi.cmdline = "loglevel=1 realtime";
+    REQUIRE(host_boot_add_module(&bi, dom0_img, sizeof(dom0_img), "dom0") == 0);
+    mm_init(&bi);
+    struct domain *d = NULL, *u = NULL;
+    REQUIRE(domain_build_dom0(&bi, &d) == 0);
+    struct vcpu *v = h_vcpu(d);
+    struct hestia_start_info si;
+    CHECK_EQ(hal_copy_from_guest(v, &si, core_vcpu_hal(v)->regs[HOST_REG_ARG0], sizeof(si)), 0);
+    CHECK_EQ(si.flags, SIF_PRIVILEGED | SIF_INITDOMAIN | SIF_REALTIME);
+    /* A domU started afterwards gets it too. */
+    REQUIRE(domain_create(32, 1, false, &u) == 0);
+    struct hal_guest_layout l;
+    hal_guest_layout(&l);
+    memset(&si, 0, sizeof(si));
+    REQUIRE(gfn_copy_to(u, 5, 0, &si, sizeof(si)) == 0);
+    REQUIRE(domain_build_start(u, 0, l.virt_base + 0x100000, l.virt_base + 8 * 4096, 5) == 0);
+    CHECK_EQ(gfn_copy_from(u, &si, 5, 0, sizeof(si)), 0);
+    CHECK_EQ(si.flags, SIF_REALTIME);
+    /* Without the word (here: a boot that builds nothing) the flag is off again. */
+    host_boot_info(&bi);
+    bi.cmdline = "realtimex";
+    CHECK_EQ(domain_build_dom0(&bi, &d), -HESTIA_EINVAL);
+    struct domain *w = NULL;
+    REQUIRE(domain_create(32, 1, false, &w) == 0);
+    memset(&si, 0xff, sizeof(si));
+    REQUIRE(gfn_copy_to(w, 5, 0, &si, sizeof(si)) == 0);
+    REQUIRE(domain_build_start(w, 0, l.virt_base + 0x100000, l.virt_base + 8 * 4096, 5) == 0);
+    CHECK_EQ(gfn_copy_from(w, &si, 5, 0, sizeof(si)), 0);
+    CHECK_EQ(si.flags, 0);
+}
+
 static void main_fn(void *arg)
 {
     core_main(arg);

@@ -19,6 +19,12 @@
 
 #define SIF_PRIVILEGED 0x1 /* may use domctl (dom0) */
 #define SIF_INITDOMAIN 0x2 /* owns the physical console */
+/*
+ * The hypervisor was booted with "realtime": guest time follows the host's
+ * clock (an emulator without instruction counting), so a loaded host can
+ * delay timers and steal time; timing tests widen their bounds.
+ */
+#define SIF_REALTIME 0x4
 
 struct start_module {
     uint64_t gfn;        /* first frame; the module is contiguous in gfn space */

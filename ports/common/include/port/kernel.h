@@ -290,6 +290,17 @@ void t_fail(struct tctx *t, const char *fmt, ...) __attribute__((format(printf, 
     } while (0)
 typedef void (*test_fn)(struct tctx *t);
 void test_run(const char *name, test_fn fn);
+/*
+ * Timing bounds: tight under instruction-counted time, loose when the
+ * hypervisor says guest time follows a host that may be loaded
+ * (SIF_REALTIME).  Tests using them end their detail with TIME_MODE.
+ */
+static inline bool time_realtime(void) { return (start_info->flags & SIF_REALTIME) != 0; }
+static inline uint64_t t_bound(uint64_t tight, uint64_t loose)
+{
+    return time_realtime() ? loose : tight;
+}
+#define TIME_MODE (time_realtime() ? " (realtime bounds)" : "")
 
 /* ---- roles ------------------------------------------------------------- */
 void selftest_main(void);
@@ -299,8 +310,19 @@ void role_pong(void);
 void role_producer(void);
 void role_consumer(void);
 void role_burner(void);
+#define BURNER_UNIT 1024u /* loop iterations per unit of work a burner counts */
+#define BURNER_REF 1      /* its grant (to dom0) of the page holding the count */
 void role_hostile(void);
 void role_victim(void);
+/* What dom0 queues on the hostile domain's console input before it starts. */
+#define ISO_HOSTILE_INPUT "hostile-input\n"
+/* The hostile domain's last line: it got through every attack. */
+#define ISO_HOSTILE_LAST "crashing on purpose"
+/* The victim's pattern: word i of its data page (ref 1 is page 0, ref 2 page 1). */
+static inline uint64_t iso_victim_pattern(unsigned page, unsigned i)
+{
+    return 0x5a5a000000000000ull ^ ((uint64_t)page << 32) ^ i;
+}
 void role_demo(void);
 void role_forger(void);
 void role_crash(void);
