@@ -725,6 +725,9 @@ int cpu_run(struct cpu *c)
 			if (__builtin_expect(traced, 0) && writes_r1(in->op))
 				fprintf(stderr, "      r%u = 0x%llx%s\n", in->r1,
 					(unsigned long long)c->gr[in->r1]->v, c->gr[in->r1]->nat ? " (NaT)" : "");
+			/* PSR.ed (set by an rfi) lasts one instruction (SDM vol. 2 §3.3.2) */
+			if (__builtin_expect(c->psr & PSR_ED, 0))
+				c->psr &= ~PSR_ED;
 			continue;
 natc:
 			cur_slot = slot;

@@ -70,6 +70,33 @@ static void code_written(struct cpu *c, uint8_t *host, unsigned sz)
 	}
 }
 
+/* Host pointer for a speculative load (ld.s, ld.sa, ldf.s ...): 0 with *h
+ * set, DEFER when the exception conditions are all deferred (the target
+ * gets NaT / NaTVal), FAULT when one is raised (SDM vol. 2 §5.5.5). */
+static int spec_ptr(struct cpu *c, uint64_t va, unsigned sz, uint8_t **h)
+{
+	uint8_t *h2;
+	int r = xlate_spec(c, va, h);
+
+	if (r)
+		return r;
+	if (((va & 0xfff) + sz) > 0x1000) {
+		if ((r = xlate_spec(c, (va | 0xfff) + 1, &h2)))
+			return r;
+		if (h2 != *h + (0x1000 - (va & 0xfff)))
+			return DEFER;
+	}
+	if ((c->psr & PSR_AC) && (va & (sz - 1)) && !(sz & (sz - 1))) {
+		/* Unaligned Data Reference: lowest priority, deferred by the
+		 * always-defer and recovery models only */
+		if (spec_unaligned_defers(c))
+			return DEFER;
+		raise_fault(c, IV_UNALIGNED, ISR_R | ISR_SP | (uint64_t)cur_slot << ISR_EI_SHIFT, va, 1, 0);
+		return FAULT;
+	}
+	return 0;
+}
+
 int mem_read(struct cpu *c, uint64_t va, unsigned sz, uint64_t *v, int fault)
 {
 	uint8_t *h = dptr(c, va, sz, XC_R, fault);
@@ -302,15 +329,20 @@ int exec_mem(struct cpu *c, const struct insn *in, uint64_t ip, unsigned slot)
 				return FAULT;
 			}
 			nat = 1;
-		} else {
-			h = dptr(c, va, in->sz, XC_R, !spec);
-			if (!h) {
-				if (!spec)
-					return FAULT;
+		} else if (spec) {
+			int r = spec_ptr(c, va, in->sz, &h);
+
+			if (r == FAULT)
+				return FAULT;
+			if (r == DEFER)
 				nat = 1;
-			} else {
+			else
 				memcpy(&v, h, in->sz);
-			}
+		} else {
+			h = dptr(c, va, in->sz, XC_R, 1);
+			if (!h)
+				return FAULT;
+			memcpy(&v, h, in->sz);
 		}
 		if (in->flags & FL_SPILL)
 			nat = c->ar[AR_UNAT] >> ((va >> 3) & 63) & 1;
@@ -377,9 +409,18 @@ int exec_mem(struct cpu *c, const struct insn *in, uint64_t ip, unsigned slot)
 			raise_fault(c, IV_NATC, ISR_R | (uint64_t)slot << ISR_EI_SHIFT, va, 1, 0);
 			return FAULT;
 		}
-		h = base->nat ? NULL : dptr(c, va, sz * n, XC_R, !spec);
-		if (!h && !spec)
+		if (base->nat) {
+			h = NULL;
+		} else if (spec) {
+			int r = spec_ptr(c, va, sz * n, &h);
+
+			if (r == FAULT)
+				return FAULT;
+			if (r == DEFER)
+				h = NULL;
+		} else if (!(h = dptr(c, va, sz * n, XC_R, 1))) {
 			return FAULT;
+		}
 		if (h)
 			memcpy(buf, h, sz * n);
 		post_inc(c, in);

@@ -292,6 +292,8 @@ struct cpu {
 
 /* Fault signalled by an executor routine: unwinds to the main loop. */
 #define FAULT 1
+/* A speculative load's exception is deferred: the target gets NaT. */
+#define DEFER 3
 
 /* decode.c, decode_bfx.c */
 void decode_bundle(const uint8_t *bytes, uint64_t ip, struct bundle *b, char text[3][128]);
@@ -331,10 +333,30 @@ long double fr_to_ld(const struct freg *f);
 int mem_read(struct cpu *c, uint64_t va, unsigned sz, uint64_t *v, int kind);
 int mem_write(struct cpu *c, uint64_t va, unsigned sz, uint64_t v);
 
+/* tlb.c */
+int xlate(struct cpu *c, uint64_t va, int acc, uint8_t **host, int fault);
+/* A speculative load's translation: 0 (*host set), DEFER or FAULT. */
+int xlate_spec(struct cpu *c, uint64_t va, uint8_t **host);
+int spec_unaligned_defers(struct cpu *c);
+void xc_flush(struct cpu *c);
+uint32_t rid_of(struct cpu *c, uint64_t va);
+struct tlbe *tlb_find(struct cpu *c, uint64_t va, int instr);
+int rights_ok(const struct tlbe *e, unsigned pl, int acc);
+uint64_t thash(struct cpu *c, uint64_t va);
+void tlb_fault_state(struct cpu *c, uint64_t va);
+void tlb_purge(struct tlbe *t, int n, uint32_t rid, uint64_t va, unsigned ps);
+void tlb_insert_tc(struct cpu *c, int instr, uint64_t pte);
+void tlb_insert_tr(struct cpu *c, int instr, unsigned slot, uint64_t pte);
+/* Set while the RSE makes a mandatory spill/fill (RSE_SPILL_FILL, or
+ * RSE_FRAME_LOAD for the loads of br.ret / rfi): xlate checks rights with
+ * RSC.pl and reports ISR.rs (and ISR.ir). */
+extern int rse_ref;
+enum { RSE_SPILL_FILL = 1, RSE_FRAME_LOAD = 2 };
+/* Set while a speculative load translates (ISR.sp, deferral). */
+extern int spec_ref;
+
 /* sys.c */
 int exec_sys(struct cpu *c, const struct insn *in, uint64_t ip, unsigned slot);
-int xlate(struct cpu *c, uint64_t va, int acc, uint8_t **host, int fault);
-void xc_flush(struct cpu *c);
 void interrupt(struct cpu *c, unsigned vec, uint64_t isr, uint64_t ifa, int has_ifa);
 void raise_fault(struct cpu *c, unsigned vec, uint64_t isr, uint64_t ifa, int has_ifa, uint64_t iim);
 void timer_check(struct cpu *c);
@@ -343,9 +365,6 @@ int read_ar(struct cpu *c, unsigned n, uint64_t *v);
 int write_ar(struct cpu *c, unsigned n, uint64_t v);
 extern uint64_t cur_ip;
 extern unsigned cur_slot;
-/* Set while the RSE makes a mandatory spill/fill: xlate checks rights with
- * RSC.pl and reports ISR.rs/ISR.ir. */
-extern int rse_ref;
 
 /* rse.c */
 void rse_call(struct cpu *c);
