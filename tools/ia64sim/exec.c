@@ -268,6 +268,10 @@ int cpu_run(struct cpu *c)
 		for (; slot < nsl; slot++) {
 			const struct insn *in = &b->s[slot];
 
+			if (__builtin_expect(c->dbg, 0) && gdb_before_insn(c, ip, slot)) {
+				c->icount = ibase + slot; /* stopped before this one */
+				goto stopped;
+			}
 			traced = 0;
 			if (__builtin_expect(trace, 0) && ibase + slot >= c->trace_lo &&
 			    ibase + slot < c->trace_hi) {
@@ -747,6 +751,8 @@ fault:
 		continue;
 next:
 		c->icount -= nsl - 1 - slot;
+		continue;
+stopped:
 		continue;
 	}
 }

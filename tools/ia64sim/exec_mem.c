@@ -53,7 +53,7 @@ static uint8_t *dptr(struct cpu *c, uint64_t va, unsigned sz, int acc, int fault
 	return host;
 }
 
-static void code_written(struct cpu *c, uint8_t *host, unsigned sz)
+void bundle_cache_invalidate(struct cpu *c, uint8_t *host, unsigned sz)
 {
 	uint64_t pa = (uint64_t)(host - c->ram);
 
@@ -115,7 +115,7 @@ int mem_write(struct cpu *c, uint64_t va, unsigned sz, uint64_t v)
 	if (!h)
 		return FAULT;
 	memcpy(h, &v, sz);
-	code_written(c, h, sz);
+	bundle_cache_invalidate(c, h, sz);
 	return 0;
 }
 
@@ -362,7 +362,7 @@ int exec_mem(struct cpu *c, const struct insn *in, uint64_t ip, unsigned slot)
 		if (!h)
 			return FAULT;
 		memcpy(h, &val->v, in->sz);
-		code_written(c, h, in->sz);
+		bundle_cache_invalidate(c, h, in->sz);
 		if (in->flags & FL_SPILL) {
 			uint64_t bit = 1ull << ((va >> 3) & 63);
 
@@ -391,7 +391,7 @@ int exec_mem(struct cpu *c, const struct insn *in, uint64_t ip, unsigned slot)
 		if (in->op != OP_CMPXCHG || old == (in->sz == 8 ? c->ar[AR_CCV] :
 						    c->ar[AR_CCV] & ((1ull << (in->sz * 8)) - 1))) {
 			memcpy(h, &nv, in->sz);
-			code_written(c, h, in->sz);
+			bundle_cache_invalidate(c, h, in->sz);
 		}
 		c->gr[in->r1]->v = old;
 		c->gr[in->r1]->nat = 0;
@@ -452,7 +452,7 @@ int exec_mem(struct cpu *c, const struct insn *in, uint64_t ip, unsigned slot)
 			return FAULT;
 		ld_to_mem(FR(c, in->r2), ty, buf);
 		memcpy(h, buf, sz);
-		code_written(c, h, sz);
+		bundle_cache_invalidate(c, h, sz);
 		post_inc(c, in);
 		return 0;
 	}

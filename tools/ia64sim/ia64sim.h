@@ -172,6 +172,7 @@ struct cpu {
 	uint64_t icount, max_insns, cycles, itc_off;
 	uint64_t trace_lo, trace_hi;
 	int trace, stats, iva_set, halted, exit_status;
+	int dbg;                    /* a gdb is attached: check before each instruction */
 	int intr_pending_check;
 	unsigned fault_streak;
 	const char *stop_reason;
@@ -332,6 +333,8 @@ void fr_from_ld(struct freg *f, long double v);
 long double fr_to_ld(const struct freg *f);
 int mem_read(struct cpu *c, uint64_t va, unsigned sz, uint64_t *v, int kind);
 int mem_write(struct cpu *c, uint64_t va, unsigned sz, uint64_t v);
+/* Drops cached bundles decoded from the sz bytes at host (code written). */
+void bundle_cache_invalidate(struct cpu *c, uint8_t *host, unsigned sz);
 
 /* tlb.c */
 int xlate(struct cpu *c, uint64_t va, int acc, uint8_t **host, int fault);
@@ -377,7 +380,28 @@ int rse_restore_frame(struct cpu *c, uint64_t ifs);
 void rse_set_bspstore(struct cpu *c, uint64_t v);
 uint64_t rse_bsp(struct cpu *c);
 uint64_t cfm_get(struct cpu *c);
+/* For the debugger: ar.bsp after the current frame (as after cover), and
+ * the register-stack view of backing-store word a in [ar.bspstore, that
+ * end): returns 1 and reads it into *get or writes *set, 0 outside. */
+uint64_t rse_frame_end(struct cpu *c);
+int rse_debug_word(struct cpu *c, uint64_t a, uint64_t *get, const uint64_t *set);
 void rse_rotate(struct cpu *c);
+
+/* gdbstub.c: the GDB remote protocol server */
+#define MAX_IMG_SEGS 16
+struct image_seg {
+	uint64_t va, pa, size;
+};
+extern struct image_seg img_segs[MAX_IMG_SEGS]; /* the loaded ELF's PT_LOAD map */
+extern unsigned img_nsegs;
+/* Waits for gdb on spec ("unix:PATH" or "tcp:PORT") and serves it until it
+ * resumes the CPU; -1 on a bad spec or socket error (message printed). */
+int gdb_listen(struct cpu *c, const char *spec);
+/* With c->dbg: 1 when gdb stopped the CPU before this instruction (the run
+ * loop re-fetches at c->ip / c->ri), 0 to execute it. */
+int gdb_before_insn(struct cpu *c, uint64_t ip, unsigned slot);
+void gdb_exited(int status);
+void gdb_fatal(struct cpu *c);
 
 /* main.c (platform) */
 #include <signal.h>

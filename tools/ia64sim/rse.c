@@ -278,3 +278,35 @@ void rse_set_bspstore(struct cpu *c, uint64_t v)
 {
 	c->ar[AR_BSPSTORE] = v & ~7ull;
 }
+
+uint64_t rse_frame_end(struct cpu *c)
+{
+	return skip_regs(c->ar[AR_BSPSTORE], c->ndirty + c->sof);
+}
+
+int rse_debug_word(struct cpu *c, uint64_t a, uint64_t *get, const uint64_t *set)
+{
+	uint64_t lo = c->ar[AR_BSPSTORE], v = 0;
+	struct greg *base = &c->stk[c->bof - c->ndirty];
+
+	if (a < lo || a >= rse_frame_end(c))
+		return 0;
+	if (slot_of(a) == 63) { /* the NaT collection of the 63 slots below a */
+		if (set)
+			return 1;
+		v = c->ar[AR_RNAT];
+		for (uint64_t r = a - 8 * 63; r < a; r += 8)
+			if (r >= lo) {
+				uint64_t bit = 1ull << slot_of(r);
+
+				v = base[num_regs(lo, r)].nat ? v | bit : v & ~bit;
+			}
+		*get = v;
+		return 1;
+	}
+	if (set)
+		base[num_regs(lo, a)].v = *set;
+	else
+		*get = base[num_regs(lo, a)].v;
+	return 1;
+}
