@@ -3,7 +3,9 @@
 """ia64sim system tests: small assembly programs for interruption delivery
 and rfi, TLB miss handling, the interval timer and privilege levels, plus the
 command-line contract (exit statuses, SSC getchar, instruction limit, bad
-image, unimplemented instruction).  Needs only the IA-64 binutils."""
+image, unimplemented instruction), the seven architecture points of issue 11
+(TEST ia64sim.arch.*) and the gdb stub (gdb.py).  Needs only the IA-64
+binutils."""
 import argparse
 import os
 import random
@@ -100,7 +102,7 @@ def main():
         return 0
     images = {}
     for name in ('break', 'tlb', 'vhpt', 'timer', 'priv', 'sscpl', 'rsefault', 'spec', 'rse', 'cover', 'ssc', 'unimpl', 'loop',
-                 'forms', 'iccr', 'icpriv', 'rnat', 'troverlap'):
+                 'forms', 'iccr', 'icpriv', 'rnat', 'troverlap', 'gdbprog'):
         img, err = build(name, a.work)
         if not img:
             result('system.build.' + name, False, err.strip().splitlines()[0] if err else '')
@@ -156,6 +158,16 @@ def main():
                'exit %d' % p.returncode)
         rc, so, se = run([a.sim, '--trace', '0-5', '--max-insns', '10', images['loop']], '')
         result('cli.trace', rc == 124 and se.count('\n') >= 5 and 'alloc' in se, 'exit %d' % rc)
+    # the GDB remote protocol server (tests/gdb.py speaks it directly)
+    if images.get('gdbprog'):
+        r = subprocess.run([sys.executable, os.path.join(HERE, 'gdb.py'), a.sim, images['gdbprog'],
+                            tool('nm'), a.work], capture_output=True, text=True, timeout=120)
+        for line in r.stdout.splitlines():
+            print(line)
+            if ' FAIL ' in line:
+                failed += 1
+        if r.returncode and ' FAIL ' not in r.stdout:
+            result('gdb', False, 'gdb.py exited %d: %s' % (r.returncode, r.stderr.strip()[-200:]))
     # the decoder on every system test image and on forms.S (all the system
     # instruction forms), against objdump
     imgs = [v for v in images.values() if v]
