@@ -95,6 +95,8 @@ def run_one(arch, function=FUNCTION, timeout=TIMEOUT):
         return "FAIL", f"timeout after {timeout} s ({reason})"
     finally:
         session.stop_debug(proc)
+        if os.path.exists(sock):
+            os.unlink(sock)
     with open(os.path.join(os.path.dirname(log), f"gdbtest-{arch}.gdb.log"), "w") as f:
         f.write(out)
     reason = check_output(out, function)

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 """`./hestia test`: host unit tests, then the boot matrix arch x scenario."""
 
-from . import arches, build, deps, runner, scenarios, selftest, unit
+from . import arches, build, deps, gdbtest, runner, scenarios, selftest, unit
 from .util import ARCHES, HestiaError, info, rel
 
 
@@ -121,6 +121,8 @@ def test(arch, scenario, unit_only):
             counts.add(f"{row_label(a, v)}:{s}", r.verdict, r.reason)
     if rows and scen_list:
         print_matrix(rows, scen_list, results)
+    if arch_list and not scenario:
+        gdbtest.run(counts, arch_list)  # TEST gdb.<arch>: gdb-multiarch against each arch's stub
     line = f"{counts.passed} passed, {counts.failed} failed"
     if counts.skipped:
         line += f", {counts.skipped} skipped"
