@@ -214,7 +214,7 @@ int cpu_run(struct cpu *c)
 		struct bundle *b;
 		uint64_t ip, ibase;
 		unsigned slot, nsl;
-		int traced = 0;
+		int traced = 0, slow, ed_first;
 
 		if (c->icount >= next_check) {
 			if (c->max_insns && c->icount >= c->max_insns) {
@@ -258,6 +258,10 @@ int cpu_run(struct cpu *c)
 			continue;
 		}
 		c->fault_streak = 0;
+		/* the per-instruction work of a debugger or of PSR.ed, off the
+		 * fast path */
+		slow = c->dbg | (int)((c->psr & PSR_ED) != 0);
+		ed_first = 1;
 		slot = c->ri;
 		c->ri = 0;
 		nsl = b->nslots;
@@ -268,9 +272,17 @@ int cpu_run(struct cpu *c)
 		for (; slot < nsl; slot++) {
 			const struct insn *in = &b->s[slot];
 
-			if (__builtin_expect(c->dbg, 0) && gdb_before_insn(c, ip, slot)) {
-				c->icount = ibase + slot; /* stopped before this one */
-				goto stopped;
+			if (__builtin_expect(slow, 0)) {
+				if (c->dbg && gdb_before_insn(c, ip, slot)) {
+					c->icount = ibase + slot; /* stopped before this one */
+					goto stopped;
+				}
+				/* PSR.ed (set by an rfi) lasts one instruction, whether
+				 * it completes, is predicated off or branches (SDM
+				 * vol. 2 §3.3.2): cleared before the second one */
+				if (!ed_first)
+					c->psr &= ~PSR_ED;
+				ed_first = 0;
 			}
 			traced = 0;
 			if (__builtin_expect(trace, 0) && ibase + slot >= c->trace_lo &&
@@ -729,9 +741,6 @@ int cpu_run(struct cpu *c)
 			if (__builtin_expect(traced, 0) && writes_r1(in->op))
 				fprintf(stderr, "      r%u = 0x%llx%s\n", in->r1,
 					(unsigned long long)c->gr[in->r1]->v, c->gr[in->r1]->nat ? " (NaT)" : "");
-			/* PSR.ed (set by an rfi) lasts one instruction (SDM vol. 2 §3.3.2) */
-			if (__builtin_expect(c->psr & PSR_ED, 0))
-				c->psr &= ~PSR_ED;
 			continue;
 natc:
 			cur_slot = slot;
@@ -740,8 +749,12 @@ natc:
 		}
 		c->ip = ip + 16;
 		c->cycles += b->ngroups;
+		if (__builtin_expect(slow, 0))
+			c->psr &= ~PSR_ED;
 		continue;
 taken:
+		if (__builtin_expect(slow, 0))
+			c->psr &= ~PSR_ED;
 		c->cycles++;
 		c->icount -= nsl - 1 - slot;
 		continue;

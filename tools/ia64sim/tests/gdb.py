@@ -4,6 +4,7 @@
 registers in gdb's ia64 layout, the stacked registers through the backing
 store, memory, Z0 breakpoints, continue, single step, Ctrl-C, writes, kill."""
 import os
+import re
 import socket
 import struct
 import subprocess
@@ -15,8 +16,8 @@ IP, PSR, CFM, BSP = 331, 332, 333, 334 + 17
 
 
 class Rsp:
-    def __init__(self, path):
-        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    def __init__(self, path, family=socket.AF_UNIX):
+        self.s = socket.socket(family, socket.SOCK_STREAM)
         self.s.settimeout(20)
         self.s.connect(path)
         self.buf = b''
@@ -143,6 +144,26 @@ def main():
         if p.poll() is None:
             p.kill()
         p.wait()
+    # TCP on 127.0.0.1 with a port the kernel picks (no fixed ports in tests)
+    p = subprocess.Popen([sim, '--gdb', 'tcp:0', elf], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    try:
+        line = p.stderr.readline()
+        m = re.search(r'listening on 127\.0\.0\.1:(\d+)', line)
+        r = Rsp(('127.0.0.1', int(m.group(1))), socket.AF_INET) if m else None
+        ok = r is not None and r.cmd('?') == 'S05' and u64(r.cmd('p%x' % IP)) == syms['_start']
+        if r:
+            r.send('k')
+        check('tcp', ok and p.wait(timeout=10) == 137, line.strip())
+    except (OSError, EOFError, RuntimeError, subprocess.TimeoutExpired) as e:
+        check('tcp', False, str(e))
+    finally:
+        if p.poll() is None:
+            p.kill()
+        p.wait()
+    rc = subprocess.run([sim, '--gdb', 'serial:/dev/ttyS0', elf], capture_output=True, text=True)
+    check('bad-address', rc.returncode == 2 and 'unix:PATH or tcp:PORT' in rc.stderr,
+          'exit %d' % rc.returncode)
     return 1 if failed else 0
 
 
