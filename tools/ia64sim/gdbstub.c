@@ -454,7 +454,7 @@ static int serve(struct cpu *c)
 			break;
 		case 'q':
 			if (!strncmp(pkt, "qSupported", 10))
-				snprintf(reply, sizeof(reply), "PacketSize=%x", PKT_MAX);
+				snprintf(reply, sizeof(reply), "PacketSize=%x", PKT_MAX - 16);
 			else if (!strcmp(pkt, "qAttached"))
 				strcpy(reply, "1");
 			else if (!strcmp(pkt, "qC"))
@@ -609,6 +609,7 @@ int gdb_listen(struct cpu *c, const char *spec)
 	if (!strncmp(spec, "tcp:", 4))
 		setsockopt(gfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	c->dbg = 1;
+	c->hook = 1;
 	/* stopped before the first instruction: gdb's first resume runs it */
 	if (serve(c))
 		c->dbg = 0;

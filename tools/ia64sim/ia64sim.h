@@ -46,6 +46,8 @@ enum op {
 	OP_FSETC, OP_FCLRF, OP_FCHKF,
 	/* X unit */
 	OP_MOVL, OP_BRL, OP_BRL_CALL,
+	/* not an instruction: ends a pass of the run loop early (exec.c) */
+	OP_HOOKSTOP,
 	OP_COUNT
 };
 
@@ -173,6 +175,8 @@ struct cpu {
 	uint64_t trace_lo, trace_hi;
 	int trace, stats, iva_set, halted, exit_status;
 	int dbg;                    /* a gdb is attached: check before each instruction */
+	int hook;                   /* dbg or PSR.ed: run one instruction at a time */
+	int ed_armed;               /* 1: PSR.ed from an rfi, 2: its one instruction ran */
 	int intr_pending_check;
 	unsigned fault_streak;
 	const char *stop_reason;

@@ -390,6 +390,10 @@ int exec_sys(struct cpu *c, const struct insn *in, uint64_t ip, unsigned slot)
 		c->ip = c->cr[CR_IIP] & ~15ull;
 		c->ri = (ipsr >> PSR_RI_SHIFT) & 3;
 		c->psr = ipsr & ~(3ull << PSR_RI_SHIFT);
+		if (ipsr & PSR_ED) { /* the run loop clears it after one instruction */
+			c->hook = 1;
+			c->ed_armed = 1;
+		}
 		bank_switch(c, (ipsr & PSR_BN) != 0);
 		xc_flush(c);
 		c->intr_pending_check = 1;
