@@ -259,7 +259,9 @@ int exec_sys(struct cpu *c, const struct insn *in, uint64_t ip, unsigned slot)
 	case OP_FLUSHRS:
 		return rse_flushrs(c);
 	case OP_LOADRS:
-		if (c->ar[AR_RSC] & 3)
+		/* SDM vol. 3 loadrs: enforced lazy mode, and no frame when
+		 * something is to be loaded */
+		if ((c->ar[AR_RSC] & 3) || (c->sof && (c->ar[AR_RSC] >> 16 & 0x3fff)))
 			return genex(c, GE_ILLOP);
 		return rse_loadrs(c);
 	case OP_COVER:

@@ -3,6 +3,8 @@
 // vol. 3, mov - Move Application Register; vol. 2 §6.5.1): with
 // ar.rsc.mode != 0, reading or writing either is an Illegal Operation
 // fault (isr.code 0); ar.bsp stays readable.  With ar.rsc.mode 0 all work.
+// loadrs with rsc.loadrs != 0 while the current frame is not empty is an
+// Illegal Operation too (SDM vol. 3, loadrs).
 	.include "sys.inc"
 	START
 	movl r2=ivt
@@ -58,6 +60,20 @@
 	;;
 	CHECK r4, r20, 3		// no more faults
 	CHECK r10, r11, 4		// nothing dirty: bspstore = bsp
+	movl r3=8<<16			// rsc.loadrs 8 with a frame (sof 1): illegal
+	;;
+	mov ar.rsc=r3
+	;;
+	{ .mii
+	loadrs
+	nop.i 0
+	nop.i 0
+	;;
+	}
+	mov ar.rsc=r0
+	mov r20=5
+	;;
+	CHECK r4, r20, 5
 	PUTC 'n'
 	PUTC 10
 	EXIT 0
