@@ -16,7 +16,7 @@ commands:
   test  [--arch A] [--scenario S] [--unit]
                               host unit tests and the boot matrix; ends 'N passed, N failed'
   debug --arch A [--scenario S]
-                              QEMU stopped with its gdb stub, gdb-multiarch attached
+                              emulator (QEMU, ia64sim) stopped with its gdb stub, gdb-multiarch attached
   bench [--arch A]            deterministic (-icount) benchmark runs -> build/bench.json
 
 arches: x86_64 x86 ppc ia64"""
@@ -51,7 +51,7 @@ def parse(argv):
     _arch_opt(t)
     t.add_argument("--scenario", metavar="S")
     t.add_argument("--unit", action="store_true", help="host unit tests only")
-    d = sub.add_parser("debug", help="QEMU + gdb")
+    d = sub.add_parser("debug", help="emulator stopped at reset (QEMU or ia64sim) + gdb-multiarch")
     _arch_opt(d, required=True)
     d.add_argument("--scenario", metavar="S")
     be = sub.add_parser("bench", help="benchmarks")
