@@ -85,20 +85,25 @@ def run_one(arch, function=FUNCTION, timeout=TIMEOUT):
     argv = [gdb, "-q", "-nx", "-batch", elf]
     for c in _commands(sock, function):
         argv += ["-ex", c]
+    timed_out = False
     try:
         r = subprocess.run(argv, capture_output=True, text=True, timeout=timeout,
                            stdin=subprocess.DEVNULL)
         out = r.stdout + r.stderr
     except subprocess.TimeoutExpired as e:
-        out = (e.stdout or b"").decode(errors="replace") if isinstance(e.stdout, bytes) else (e.stdout or "")
-        reason = check_output(out, function) or "gdb did not finish"
-        return "FAIL", f"timeout after {timeout} s ({reason})"
+        timed_out = True
+        out = e.stdout or ""
+        if isinstance(out, bytes):
+            out = out.decode(errors="replace")
     finally:
         session.stop_debug(proc)
         if os.path.exists(sock):
             os.unlink(sock)
     with open(os.path.join(os.path.dirname(log), f"gdbtest-{arch}.gdb.log"), "w") as f:
         f.write(out)
+    if timed_out:
+        reason = check_output(out, function) or "gdb did not finish"
+        return "FAIL", f"timeout after {timeout:g} s ({reason})"
     reason = check_output(out, function)
     if reason:
         return "FAIL", reason
