@@ -119,7 +119,8 @@ def launch(arch, variant, cfg, mode):
 
     mode: "capture" (serial to stdout, which the runner sends to a log),
     "interactive" (console on the terminal), "bench" (capture + -icount),
-    "debug" (capture to a log, gdb stub on a unix socket cfg["gdb_socket"], stopped).
+    "debug" (capture to a log, gdb stub on a unix socket cfg["gdb_socket"], stopped;
+    QEMU -S -gdb, ia64sim --gdb).
     """
     image = boot_path(arch, variant)
     mods = modules_paths(arch, cfg.get("modules", []))
@@ -182,7 +183,7 @@ def launch(arch, variant, cfg, mode):
     if arch == "ia64":
         argv = [IA64SIM] + list(cfg.get("sim_args", []))
         if mode == "debug":
-            raise ValueError("ia64 has no gdb stub")
+            argv += ["--gdb", f"unix:{cfg['gdb_socket']}"]
         # ia64sim's boot table has file names only: module command lines
         # travel as module=<words joined by +> (arch/ia64/boot.c).
         for _, c in mods:

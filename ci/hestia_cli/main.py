@@ -19,7 +19,7 @@ commands:
         [--realtime | --icount] [--repeat N] [--full] [--jobs N] [--junit FILE]
                               host unit tests and the boot matrix; ends 'N passed, N failed'
   debug --arch A [--scenario S]
-                              QEMU stopped with its gdb stub, gdb-multiarch attached
+                              emulator (QEMU, ia64sim) stopped with its gdb stub, gdb-multiarch attached
   bench [--arch A]            deterministic (-icount) benchmark runs -> build/bench.json
 
 arches: x86_64 x86 ppc ia64"""
@@ -76,7 +76,7 @@ def parse(argv):
     t.add_argument("--jobs", "-j", type=_positive, metavar="N",
                    help="boots run in parallel (default: the CPU count)")
     t.add_argument("--junit", metavar="FILE", help="also write JUnit XML to FILE")
-    d = sub.add_parser("debug", help="QEMU + gdb")
+    d = sub.add_parser("debug", help="emulator stopped at reset (QEMU or ia64sim) + gdb-multiarch")
     _arch_opt(d, required=True)
     d.add_argument("--scenario", metavar="S")
     be = sub.add_parser("bench", help="benchmarks")

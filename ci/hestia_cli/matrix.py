@@ -16,7 +16,7 @@ import concurrent.futures
 import os
 import time
 
-from . import arches, build, deps, runner, scenarios, selftest, unit
+from . import arches, build, deps, gdbtest, runner, scenarios, selftest, unit
 from .util import ARCHES, LOGS, FileLock, HestiaError, info, rel
 
 # Realtime repeats of plain ./hestia test: the scenarios most likely to race.
@@ -296,6 +296,8 @@ def _test(arch_list, scenario, unit_only, variant, modes, repeat, full, jobs, ju
                 counts.add(tname, status, detail, suite=f"guest.{c.name(rep)}")
     if rows and scen_list:
         print_matrix(rows, scen_list, cells)
+    if arch_list and not scenario:
+        gdbtest.run(counts, arch_list)  # TEST gdb.<arch>: gdb-multiarch against each arch's stub
     if junit:
         unit.write_junit(counts, junit)
         info(f"test: JUnit XML in {junit}")

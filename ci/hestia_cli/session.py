@@ -56,51 +56,57 @@ def run(arch, scenario, variant):
     return 0 if ok else 1
 
 
-IA64_DEBUG_HELP = """There is no QEMU (and so no gdb stub) for IA-64.  tools/ia64sim is the
-debugger there: it has its own trace options (see `{sim} --help` and
-tools/ia64sim/README.md), e.g. an instruction trace or a stop after N
-instructions, and prints the faulting bundle and registers when it stops."""
-
-
-def debug(arch, scenario):
-    if arch == "ia64":
-        info(IA64_DEBUG_HELP.format(sim=rel(arches.IA64SIM)))
-        return 2
-    deps.ensure([arch])
-    scenario = scenario or "boot"
+def start_debug(arch, scenario, tag="debug"):
+    """Start arch's emulator for scenario stopped before its first
+    instruction, with a gdb stub on a unix socket in build/logs (QEMU -S
+    -gdb, ia64sim --gdb).  Returns (process, socket, log); the caller
+    ends the process.  The arch must be built (_prepare)."""
     cfg = dict(_claimed(arch, scenario, interactive=True))
-    _prepare(arch)
-    gdb = shutil.which("gdb-multiarch")
-    if not gdb:
-        raise HestiaError("gdb-multiarch not found; run ./hestia setup")
     os.makedirs(LOGS, exist_ok=True)
-    sock = os.path.join(LOGS, f"gdb-{arch}.sock")
+    sock = os.path.join(LOGS, f"gdb-{tag}-{arch}.sock")
     if os.path.exists(sock):
         os.unlink(sock)
     cfg["gdb_socket"] = sock
     launch = arches.launch(arch, cfg.get("variants", arches.variants(arch))[0], cfg, "debug")
-    log = os.path.join(LOGS, f"debug-{arch}.log")
-    info(f"debug: {shlex.join(launch.argv)}")
-    info(f"debug: console output goes to {rel(log)} (tail -f it in another terminal)")
+    log = os.path.join(LOGS, f"{tag}-{arch}.log")
+    info(f"{tag}: {shlex.join(launch.argv)}")
     with open(log, "wb") as f:
-        qemu = subprocess.Popen(launch.argv, stdout=f, stderr=subprocess.STDOUT,
+        proc = subprocess.Popen(launch.argv, stdout=f, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, start_new_session=True,
                                 cwd=launch.cwd)
+    for _ in range(200):  # the emulator creates the socket during startup
+        if os.path.exists(sock) or proc.poll() is not None:
+            break
+        time.sleep(0.05)
+    if not os.path.exists(sock):
+        stop_debug(proc)
+        raise HestiaError(f"{arch}: the emulator did not open its gdb socket; see {rel(log)}")
+    return proc, sock, log
+
+
+def stop_debug(proc):
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait()
+
+
+def debug(arch, scenario):
+    deps.ensure([arch])
+    scenario = scenario or "boot"
+    _claimed(arch, scenario, interactive=True)  # unknown or unclaimed: error before building
+    _prepare(arch)
+    gdb = shutil.which("gdb-multiarch")
+    if not gdb:
+        raise HestiaError("gdb-multiarch not found; run ./hestia setup")
+    proc, sock, log = start_debug(arch, scenario)
+    info(f"debug: console output goes to {rel(log)} (tail -f it in another terminal)")
     try:
-        for _ in range(100):  # QEMU creates the socket during startup
-            if os.path.exists(sock) or qemu.poll() is not None:
-                break
-            time.sleep(0.05)
-        if not os.path.exists(sock):
-            raise HestiaError(f"QEMU did not start its gdb stub; see {rel(log)}")
         elf = arches.elf_path(arch)
         argv = [gdb, "-q", elf, "-ex", f"target remote {sock}"]
         info(f"debug: {' '.join(argv)}  (the CPU is stopped at reset: 'continue' runs it)")
         return subprocess.run(argv).returncode
     finally:
-        if qemu.poll() is None:
-            qemu.kill()
-        qemu.wait()
+        stop_debug(proc)
 
 
 def bench(arch_list):

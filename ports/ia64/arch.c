@@ -172,22 +172,38 @@ long priv_rsm_i(void), priv_ssm_dt(void), priv_mov_psr(void), priv_read_psr(void
     priv_itc_d(void), priv_itr_i(void), priv_ptc_e(void), priv_ptc_l(void), priv_rfi(void),
     priv_bsw(void), priv_mov_k0(void), priv_mov_itc(void), priv_epc(void);
 
+/*
+ * kind: what each raises at PL2.  itc / itr check PSR.ic before the
+ * privilege level (SDM vol. 3, itc and itr), and a guest always runs with
+ * PSR.ic 1: those two are Illegal Operations, the rest privileged ones.
+ */
 static const struct {
     const char *name;
     long (*fn)(void);
+    unsigned kind;
 } priv_probes[] = {
-    { "rsm-psr.i", priv_rsm_i },   { "ssm-psr.dt", priv_ssm_dt }, { "mov-psr.l", priv_mov_psr },
-    { "mov-from-psr", priv_read_psr }, { "mov-rr", priv_mov_rr }, { "mov-from-rr", priv_read_rr },
-    { "mov-cr.iva", priv_mov_iva }, { "mov-cr.itm", priv_mov_itm }, { "itc.d", priv_itc_d },
-    { "itr.i", priv_itr_i },       { "ptc.e", priv_ptc_e },       { "ptc.l", priv_ptc_l },
-    { "rfi", priv_rfi },           { "bsw.0", priv_bsw },         { "mov-ar.k0", priv_mov_k0 },
-    { "mov-ar.itc", priv_mov_itc }, { "epc+mov-rr", priv_epc },
+#define PRIV HESTIA_TRAP_PRIV_OP
+    { "rsm-psr.i", priv_rsm_i, PRIV },       { "ssm-psr.dt", priv_ssm_dt, PRIV },
+    { "mov-psr.l", priv_mov_psr, PRIV },     { "mov-from-psr", priv_read_psr, PRIV },
+    { "mov-rr", priv_mov_rr, PRIV },         { "mov-from-rr", priv_read_rr, PRIV },
+    { "mov-cr.iva", priv_mov_iva, PRIV },    { "mov-cr.itm", priv_mov_itm, PRIV },
+    { "itc.d", priv_itc_d, HESTIA_TRAP_INVALID_OP },
+    { "itr.i", priv_itr_i, HESTIA_TRAP_INVALID_OP },
+    { "ptc.e", priv_ptc_e, PRIV },           { "ptc.l", priv_ptc_l, PRIV },
+    { "rfi", priv_rfi, PRIV },               { "bsw.0", priv_bsw, PRIV },
+    { "mov-ar.k0", priv_mov_k0, PRIV },      { "mov-ar.itc", priv_mov_itc, PRIV },
+    { "epc+mov-rr", priv_epc, PRIV },
+#undef PRIV
 };
 
 unsigned arch_nr_priv_probes(void) { return ARRAY_SIZE(priv_probes); }
 const char *arch_priv_probe_name(unsigned i)
 {
     return i < ARRAY_SIZE(priv_probes) ? priv_probes[i].name : "?";
+}
+unsigned arch_priv_probe_kind(unsigned i)
+{
+    return i < ARRAY_SIZE(priv_probes) ? priv_probes[i].kind : HESTIA_TRAP_PRIV_OP;
 }
 long arch_priv_probe(unsigned i)
 {

@@ -79,6 +79,8 @@ void cpu_stop(struct cpu *c, const char *why)
 		pa = (uint64_t)(host - c->ram);
 	fprintf(stderr, "bundle at ip (physical 0x%llx):\n", (unsigned long long)pa);
 	disasm_at(c, pa, stderr);
+	if (c->dbg)
+		gdb_fatal(c); /* let the user look before the process ends */
 	sim_exit(c, c->exit_status ? c->exit_status : EXIT_STOP);
 }
 

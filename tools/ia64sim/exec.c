@@ -200,6 +200,35 @@ static void rotate_regs(struct cpu *c)
 	frame_rebuild(c);
 }
 
+/*
+ * A debugger (breakpoints, steps) and PSR.ed (set by an rfi, it lasts one
+ * instruction: SDM vol. 2 §3.3.2) need a look before each instruction.
+ * With c->hook set, each pass of the run loop executes one instruction
+ * from a copy of the bundle whose later slots are OP_HOOKSTOP, so the fast
+ * path pays one test per bundle.  Returns the bundle to run, or NULL when
+ * gdb stopped the CPU (it was resumed at c->ip, c->ri).
+ */
+static struct bundle *one_insn(struct cpu *c, struct bundle *b, unsigned slot, struct bundle *hb)
+{
+	if (c->ed_armed == 2) { /* the instruction after the rfi ran */
+		c->psr &= ~PSR_ED;
+		c->ed_armed = 0;
+	} else if (c->ed_armed == 1) {
+		c->ed_armed = 2;
+	}
+	if (c->dbg && gdb_before_insn(c, c->ip, slot))
+		return NULL;
+	c->hook = c->dbg || c->ed_armed;
+	if (slot + 1 >= b->nslots)
+		return b;
+	*hb = *b;
+	for (unsigned s = slot + 1; s < b->nslots; s++) {
+		memset(&hb->s[s], 0, sizeof(hb->s[s]));
+		hb->s[s].op = OP_HOOKSTOP;
+	}
+	return hb;
+}
+
 #define GR(n) (c->gr[n])
 #define RV(n) (c->gr[n]->v)
 #define SETR(n, val, natv) do { struct greg *g_ = c->gr[n]; g_->v = (val); g_->nat = (natv); } while (0)
@@ -211,7 +240,7 @@ int cpu_run(struct cpu *c)
 	const int trace = c->trace;
 
 	for (;;) {
-		struct bundle *b;
+		struct bundle *b, hb;
 		uint64_t ip, ibase;
 		unsigned slot, nsl;
 		int traced = 0;
@@ -261,6 +290,16 @@ int cpu_run(struct cpu *c)
 		slot = c->ri;
 		c->ri = 0;
 		nsl = b->nslots;
+		/* A debugger (breakpoints, steps) and PSR.ed (set by an rfi, it
+		 * lasts one instruction: SDM vol. 2 §3.3.2) need a look before
+		 * each instruction: then only one runs per pass of this loop
+		 * (the bundle comes from the cache again), so the fast path
+		 * pays nothing per instruction. */
+		if (__builtin_expect(c->hook, 0)) {
+			b = one_insn(c, b, slot, &hb);
+			if (!b)
+				continue; /* gdb stopped and resumed: start over at c->ip, c->ri */
+		}
 		/* count the whole rest of the bundle now; a taken branch or a
 		 * fault gives back the slots it skipped */
 		ibase = c->icount - slot;
@@ -270,7 +309,7 @@ int cpu_run(struct cpu *c)
 
 			traced = 0;
 			if (__builtin_expect(trace, 0) && ibase + slot >= c->trace_lo &&
-			    ibase + slot < c->trace_hi) {
+			    ibase + slot < c->trace_hi && in->op != OP_HOOKSTOP) {
 				traced = 1;
 				char text[3][128];
 				struct bundle tb;
@@ -696,6 +735,8 @@ int cpu_run(struct cpu *c)
 				cur_slot = slot;
 				raise_fault(c, IV_BREAK, (uint64_t)slot << ISR_EI_SHIFT, 0, 0, (uint64_t)in->imm);
 				goto fault;
+			case OP_HOOKSTOP:
+				goto hookstop;
 			case OP_UNIMPL:
 				cur_slot = slot;
 				cpu_stop(c, "unimplemented instruction");
@@ -744,6 +785,12 @@ fault:
 		continue;
 next:
 		c->icount -= nsl - 1 - slot;
+		continue;
+hookstop:
+		/* the one instruction of this pass ran; the next starts a pass */
+		c->icount = ibase + slot;
+		c->ip = ip;
+		c->ri = slot;
 		continue;
 	}
 }

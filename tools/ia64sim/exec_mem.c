@@ -53,7 +53,7 @@ static uint8_t *dptr(struct cpu *c, uint64_t va, unsigned sz, int acc, int fault
 	return host;
 }
 
-static void code_written(struct cpu *c, uint8_t *host, unsigned sz)
+void bundle_cache_invalidate(struct cpu *c, uint8_t *host, unsigned sz)
 {
 	uint64_t pa = (uint64_t)(host - c->ram);
 
@@ -68,6 +68,33 @@ static void code_written(struct cpu *c, uint8_t *host, unsigned sz)
 		}
 		c->codepage[p] = 0;
 	}
+}
+
+/* Host pointer for a speculative load (ld.s, ld.sa, ldf.s ...): 0 with *h
+ * set, DEFER when the exception conditions are all deferred (the target
+ * gets NaT / NaTVal), FAULT when one is raised (SDM vol. 2 §5.5.5). */
+static int spec_ptr(struct cpu *c, uint64_t va, unsigned sz, uint8_t **h)
+{
+	uint8_t *h2;
+	int r = xlate_spec(c, va, h);
+
+	if (r)
+		return r;
+	if (((va & 0xfff) + sz) > 0x1000) {
+		if ((r = xlate_spec(c, (va | 0xfff) + 1, &h2)))
+			return r;
+		if (h2 != *h + (0x1000 - (va & 0xfff)))
+			return DEFER;
+	}
+	if ((c->psr & PSR_AC) && (va & (sz - 1)) && !(sz & (sz - 1))) {
+		/* Unaligned Data Reference: lowest priority, deferred by the
+		 * always-defer and recovery models only */
+		if (spec_unaligned_defers(c))
+			return DEFER;
+		raise_fault(c, IV_UNALIGNED, ISR_R | ISR_SP | (uint64_t)cur_slot << ISR_EI_SHIFT, va, 1, 0);
+		return FAULT;
+	}
+	return 0;
 }
 
 int mem_read(struct cpu *c, uint64_t va, unsigned sz, uint64_t *v, int fault)
@@ -88,7 +115,7 @@ int mem_write(struct cpu *c, uint64_t va, unsigned sz, uint64_t v)
 	if (!h)
 		return FAULT;
 	memcpy(h, &v, sz);
-	code_written(c, h, sz);
+	bundle_cache_invalidate(c, h, sz);
 	return 0;
 }
 
@@ -302,15 +329,20 @@ int exec_mem(struct cpu *c, const struct insn *in, uint64_t ip, unsigned slot)
 				return FAULT;
 			}
 			nat = 1;
-		} else {
-			h = dptr(c, va, in->sz, XC_R, !spec);
-			if (!h) {
-				if (!spec)
-					return FAULT;
+		} else if (spec) {
+			int r = spec_ptr(c, va, in->sz, &h);
+
+			if (r == FAULT)
+				return FAULT;
+			if (r == DEFER)
 				nat = 1;
-			} else {
+			else
 				memcpy(&v, h, in->sz);
-			}
+		} else {
+			h = dptr(c, va, in->sz, XC_R, 1);
+			if (!h)
+				return FAULT;
+			memcpy(&v, h, in->sz);
 		}
 		if (in->flags & FL_SPILL)
 			nat = c->ar[AR_UNAT] >> ((va >> 3) & 63) & 1;
@@ -330,7 +362,7 @@ int exec_mem(struct cpu *c, const struct insn *in, uint64_t ip, unsigned slot)
 		if (!h)
 			return FAULT;
 		memcpy(h, &val->v, in->sz);
-		code_written(c, h, in->sz);
+		bundle_cache_invalidate(c, h, in->sz);
 		if (in->flags & FL_SPILL) {
 			uint64_t bit = 1ull << ((va >> 3) & 63);
 
@@ -359,7 +391,7 @@ int exec_mem(struct cpu *c, const struct insn *in, uint64_t ip, unsigned slot)
 		if (in->op != OP_CMPXCHG || old == (in->sz == 8 ? c->ar[AR_CCV] :
 						    c->ar[AR_CCV] & ((1ull << (in->sz * 8)) - 1))) {
 			memcpy(h, &nv, in->sz);
-			code_written(c, h, in->sz);
+			bundle_cache_invalidate(c, h, in->sz);
 		}
 		c->gr[in->r1]->v = old;
 		c->gr[in->r1]->nat = 0;
@@ -377,9 +409,18 @@ int exec_mem(struct cpu *c, const struct insn *in, uint64_t ip, unsigned slot)
 			raise_fault(c, IV_NATC, ISR_R | (uint64_t)slot << ISR_EI_SHIFT, va, 1, 0);
 			return FAULT;
 		}
-		h = base->nat ? NULL : dptr(c, va, sz * n, XC_R, !spec);
-		if (!h && !spec)
+		if (base->nat) {
+			h = NULL;
+		} else if (spec) {
+			int r = spec_ptr(c, va, sz * n, &h);
+
+			if (r == FAULT)
+				return FAULT;
+			if (r == DEFER)
+				h = NULL;
+		} else if (!(h = dptr(c, va, sz * n, XC_R, 1))) {
 			return FAULT;
+		}
 		if (h)
 			memcpy(buf, h, sz * n);
 		post_inc(c, in);
@@ -411,7 +452,7 @@ int exec_mem(struct cpu *c, const struct insn *in, uint64_t ip, unsigned slot)
 			return FAULT;
 		ld_to_mem(FR(c, in->r2), ty, buf);
 		memcpy(h, buf, sz);
-		code_written(c, h, sz);
+		bundle_cache_invalidate(c, h, sz);
 		post_inc(c, in);
 		return 0;
 	}

@@ -46,6 +46,8 @@ enum op {
 	OP_FSETC, OP_FCLRF, OP_FCHKF,
 	/* X unit */
 	OP_MOVL, OP_BRL, OP_BRL_CALL,
+	/* not an instruction: ends a pass of the run loop early (exec.c) */
+	OP_HOOKSTOP,
 	OP_COUNT
 };
 
@@ -172,6 +174,9 @@ struct cpu {
 	uint64_t icount, max_insns, cycles, itc_off;
 	uint64_t trace_lo, trace_hi;
 	int trace, stats, iva_set, halted, exit_status;
+	int dbg;                    /* a gdb is attached: check before each instruction */
+	int hook;                   /* dbg or PSR.ed: run one instruction at a time */
+	int ed_armed;               /* 1: PSR.ed from an rfi, 2: its one instruction ran */
 	int intr_pending_check;
 	unsigned fault_streak;
 	const char *stop_reason;
@@ -292,6 +297,8 @@ struct cpu {
 
 /* Fault signalled by an executor routine: unwinds to the main loop. */
 #define FAULT 1
+/* A speculative load's exception is deferred: the target gets NaT. */
+#define DEFER 3
 
 /* decode.c, decode_bfx.c */
 void decode_bundle(const uint8_t *bytes, uint64_t ip, struct bundle *b, char text[3][128]);
@@ -330,11 +337,33 @@ void fr_from_ld(struct freg *f, long double v);
 long double fr_to_ld(const struct freg *f);
 int mem_read(struct cpu *c, uint64_t va, unsigned sz, uint64_t *v, int kind);
 int mem_write(struct cpu *c, uint64_t va, unsigned sz, uint64_t v);
+/* Drops cached bundles decoded from the sz bytes at host (code written). */
+void bundle_cache_invalidate(struct cpu *c, uint8_t *host, unsigned sz);
+
+/* tlb.c */
+int xlate(struct cpu *c, uint64_t va, int acc, uint8_t **host, int fault);
+/* A speculative load's translation: 0 (*host set), DEFER or FAULT. */
+int xlate_spec(struct cpu *c, uint64_t va, uint8_t **host);
+int spec_unaligned_defers(struct cpu *c);
+void xc_flush(struct cpu *c);
+uint32_t rid_of(struct cpu *c, uint64_t va);
+struct tlbe *tlb_find(struct cpu *c, uint64_t va, int instr);
+int rights_ok(const struct tlbe *e, unsigned pl, int acc);
+uint64_t thash(struct cpu *c, uint64_t va);
+void tlb_fault_state(struct cpu *c, uint64_t va);
+void tlb_purge(struct tlbe *t, int n, uint32_t rid, uint64_t va, unsigned ps);
+void tlb_insert_tc(struct cpu *c, int instr, uint64_t pte);
+void tlb_insert_tr(struct cpu *c, int instr, unsigned slot, uint64_t pte);
+/* Set while the RSE makes a mandatory spill/fill (RSE_SPILL_FILL, or
+ * RSE_FRAME_LOAD for the loads of br.ret / rfi): xlate checks rights with
+ * RSC.pl and reports ISR.rs (and ISR.ir). */
+extern int rse_ref;
+enum { RSE_SPILL_FILL = 1, RSE_FRAME_LOAD = 2 };
+/* Set while a speculative load translates (ISR.sp, deferral). */
+extern int spec_ref;
 
 /* sys.c */
 int exec_sys(struct cpu *c, const struct insn *in, uint64_t ip, unsigned slot);
-int xlate(struct cpu *c, uint64_t va, int acc, uint8_t **host, int fault);
-void xc_flush(struct cpu *c);
 void interrupt(struct cpu *c, unsigned vec, uint64_t isr, uint64_t ifa, int has_ifa);
 void raise_fault(struct cpu *c, unsigned vec, uint64_t isr, uint64_t ifa, int has_ifa, uint64_t iim);
 void timer_check(struct cpu *c);
@@ -343,9 +372,6 @@ int read_ar(struct cpu *c, unsigned n, uint64_t *v);
 int write_ar(struct cpu *c, unsigned n, uint64_t v);
 extern uint64_t cur_ip;
 extern unsigned cur_slot;
-/* Set while the RSE makes a mandatory spill/fill: xlate checks rights with
- * RSC.pl and reports ISR.rs/ISR.ir. */
-extern int rse_ref;
 
 /* rse.c */
 void rse_call(struct cpu *c);
@@ -358,7 +384,28 @@ int rse_restore_frame(struct cpu *c, uint64_t ifs);
 void rse_set_bspstore(struct cpu *c, uint64_t v);
 uint64_t rse_bsp(struct cpu *c);
 uint64_t cfm_get(struct cpu *c);
+/* For the debugger: ar.bsp after the current frame (as after cover), and
+ * the register-stack view of backing-store word a in [ar.bspstore, that
+ * end): returns 1 and reads it into *get or writes *set, 0 outside. */
+uint64_t rse_frame_end(struct cpu *c);
+int rse_debug_word(struct cpu *c, uint64_t a, uint64_t *get, const uint64_t *set);
 void rse_rotate(struct cpu *c);
+
+/* gdbstub.c: the GDB remote protocol server */
+#define MAX_IMG_SEGS 16
+struct image_seg {
+	uint64_t va, pa, size;
+};
+extern struct image_seg img_segs[MAX_IMG_SEGS]; /* the loaded ELF's PT_LOAD map */
+extern unsigned img_nsegs;
+/* Waits for gdb on spec ("unix:PATH" or "tcp:PORT") and serves it until it
+ * resumes the CPU; -1 on a bad spec or socket error (message printed). */
+int gdb_listen(struct cpu *c, const char *spec);
+/* With c->dbg: 1 when gdb stopped the CPU before this instruction (the run
+ * loop re-fetches at c->ip / c->ri), 0 to execute it. */
+int gdb_before_insn(struct cpu *c, uint64_t ip, unsigned slot);
+void gdb_exited(int status);
+void gdb_fatal(struct cpu *c);
 
 /* main.c (platform) */
 #include <signal.h>

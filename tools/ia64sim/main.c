@@ -30,6 +30,10 @@ static const char usage[] =
 "                   second) to stderr at exit\n"
 "  --cmdline STR    command line passed in the boot table\n"
 "  --disasm         print every bundle of the executable sections and exit\n"
+"  --gdb unix:PATH|tcp:PORT\n"
+"                   wait, stopped before the first instruction, for gdb\n"
+"                   (gdb-multiarch: set architecture ia64; target remote ...)\n"
+"                   on a unix socket or on 127.0.0.1:PORT (0: any free port)\n"
 "modules are loaded after the image, 64 KiB aligned, and listed in the boot\n"
 "table at physical 0x10000 (r28 points to it at entry).\n"
 "exit status: the guest's SSC exit (66) status; 2 bad usage or image;\n"
@@ -163,6 +167,8 @@ static int elf_load(struct cpu *c, const uint8_t *e, size_t len, const char *pat
 		}
 		memcpy(c->ram + pa, e + off, fsz);
 		memset(c->ram + pa + fsz, 0, msz - fsz);
+		if (img_nsegs < MAX_IMG_SEGS)
+			img_segs[img_nsegs++] = (struct image_seg){ va, pa, msz };
 		if (pa + msz > *end)
 			*end = pa + msz;
 		if (ventry >= va && ventry < va + msz) {
@@ -236,6 +242,7 @@ static void print_stats(struct cpu *c)
 void sim_exit(struct cpu *c, int status)
 {
 	fflush(stdout);
+	gdb_exited(status);
 	if (c->stats)
 		print_stats(c);
 	exit(status);
@@ -300,7 +307,7 @@ int main(int argc, char **argv)
 {
 	uint64_t ram_mib = 256, max_insns = 0, tlo = 0, thi = 0;
 	int trace = 0, stats = 0, dis = 0, argi;
-	const char *cmdline = NULL;
+	const char *cmdline = NULL, *gdb = NULL;
 	struct cpu *c;
 
 	signal(SIGINT, on_signal);
@@ -343,6 +350,8 @@ int main(int argc, char **argv)
 			stats = 1;
 		} else if (!strcmp(a, "--disasm")) {
 			dis = 1;
+		} else if (!strcmp(a, "--gdb") && argi + 1 < argc) {
+			gdb = argv[++argi];
 		} else if (!strcmp(a, "--cmdline") && argi + 1 < argc) {
 			cmdline = argv[++argi];
 		} else {
@@ -426,6 +435,8 @@ int main(int argc, char **argv)
 	/* line buffered even into a pipe, so a runner that kills us on a
 	 * timeout still has the console output */
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (gdb && gdb_listen(c, gdb))
+		return EXIT_USAGE;
 	clock_gettime(CLOCK_MONOTONIC, &t_start);
 	cpu_start = clock();
 	int rc = cpu_run(c);

@@ -75,15 +75,16 @@ static void recenter(struct cpu *c, unsigned below)
 
 /* A mandatory RSE reference: translated with PSR.rt, rights checked with
  * RSC.pl; a miss or a rights violation raises the data TLB / page not
- * present / access rights fault with ISR.rs and ISR.ir set (FAULT). */
-static int rse_mem(struct cpu *c, uint64_t a, uint64_t *v, int wr)
+ * present / access rights fault with ISR.rs set, and ISR.ir too when kind
+ * is RSE_FRAME_LOAD (FAULT). */
+static int rse_mem(struct cpu *c, uint64_t a, uint64_t *v, int wr, int kind)
 {
 	uint8_t *host;
 
 	if (c->psr & PSR_RT) {
 		int r;
 
-		rse_ref = 1;
+		rse_ref = kind;
 		r = xlate(c, a, wr ? XC_W : XC_R, &host, 1);
 		rse_ref = 0;
 		if (r)
@@ -112,13 +113,13 @@ static int spill_one(struct cpu *c)
 	struct greg *g = &c->stk[c->bof - c->ndirty];
 
 	if (slot_of(a) == 63) {
-		if (rse_mem(c, a, &c->ar[AR_RNAT], 1))
+		if (rse_mem(c, a, &c->ar[AR_RNAT], 1, RSE_SPILL_FILL))
 			return FAULT;
 		c->ar[AR_RNAT] = 0;
 		a += 8;
 		c->ar[AR_BSPSTORE] = a;
 	}
-	if (rse_mem(c, a, &g->v, 1))
+	if (rse_mem(c, a, &g->v, 1, RSE_SPILL_FILL))
 		return FAULT;
 	if (g->nat)
 		c->ar[AR_RNAT] |= 1ull << slot_of(a);
@@ -129,18 +130,20 @@ static int spill_one(struct cpu *c)
 	return 0;
 }
 
-static int fill_one(struct cpu *c)
+/* kind: RSE_FRAME_LOAD while br.ret or rfi bring back an incomplete frame,
+ * RSE_SPILL_FILL for loadrs. */
+static int fill_one(struct cpu *c, int kind)
 {
 	uint64_t a = c->ar[AR_BSPSTORE] - 8, v;
 	struct greg *g;
 
 	if (slot_of(a) == 63) {
-		if (rse_mem(c, a, &c->ar[AR_RNAT], 0))
+		if (rse_mem(c, a, &c->ar[AR_RNAT], 0, kind))
 			return FAULT;
 		c->ar[AR_BSPSTORE] = a;
 		a -= 8;
 	}
-	if (rse_mem(c, a, &v, 0))
+	if (rse_mem(c, a, &v, 0, kind))
 		return FAULT;
 	c->ndirty++;
 	g = &c->stk[c->bof - c->ndirty];
@@ -184,7 +187,7 @@ int rse_return(struct cpu *c, uint64_t pfs)
 	recenter(c, sol);
 	/* all memory traffic before the frame changes: restartable */
 	while (c->ndirty < sol)
-		if (fill_one(c))
+		if (fill_one(c, RSE_FRAME_LOAD))
 			return FAULT;
 	while (c->ndirty - sol + sof > NPHYS_STACKED)
 		if (spill_one(c))
@@ -234,7 +237,7 @@ int rse_loadrs(struct cpu *c)
 	}
 	recenter(c, (unsigned)want);
 	while (c->ndirty < want)
-		if (fill_one(c))
+		if (fill_one(c, RSE_SPILL_FILL))
 			return FAULT;
 	return 0;
 }
@@ -262,7 +265,7 @@ int rse_restore_frame(struct cpu *c, uint64_t ifs)
 		sof = 96;
 	recenter(c, sof);
 	while (c->ndirty < sof)
-		if (fill_one(c))
+		if (fill_one(c, RSE_FRAME_LOAD))
 			return FAULT;
 	c->ndirty -= sof;
 	c->bof -= sof;
@@ -274,4 +277,36 @@ int rse_restore_frame(struct cpu *c, uint64_t ifs)
 void rse_set_bspstore(struct cpu *c, uint64_t v)
 {
 	c->ar[AR_BSPSTORE] = v & ~7ull;
+}
+
+uint64_t rse_frame_end(struct cpu *c)
+{
+	return skip_regs(c->ar[AR_BSPSTORE], c->ndirty + c->sof);
+}
+
+int rse_debug_word(struct cpu *c, uint64_t a, uint64_t *get, const uint64_t *set)
+{
+	uint64_t lo = c->ar[AR_BSPSTORE], v = 0;
+	struct greg *base = &c->stk[c->bof - c->ndirty];
+
+	if (a < lo || a >= rse_frame_end(c))
+		return 0;
+	if (slot_of(a) == 63) { /* the NaT collection of the 63 slots below a */
+		if (set)
+			return 1;
+		v = c->ar[AR_RNAT];
+		for (uint64_t r = a - 8 * 63; r < a; r += 8)
+			if (r >= lo) {
+				uint64_t bit = 1ull << slot_of(r);
+
+				v = base[num_regs(lo, r)].nat ? v | bit : v & ~bit;
+			}
+		*get = v;
+		return 1;
+	}
+	if (set)
+		base[num_regs(lo, a)].v = *set;
+	else
+		*get = base[num_regs(lo, a)].v;
+	return 1;
 }

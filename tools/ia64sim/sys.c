@@ -1,211 +1,17 @@
 /* SPDX-License-Identifier: MIT */
-/* System state: translation (region registers, TRs and TCs), interruptions
- * through the IVT, the interval timer and external interrupt controller,
- * and the privileged/system instructions. */
+/* System state: interruptions through the IVT, the interval timer and
+ * external interrupt controller, application register rules, and the
+ * privileged/system instructions (translation itself is in tlb.c).
+ * "SDM" is the Intel Itanium Architecture Software Developer's Manual. */
 #include <string.h>
 
 #include "ia64sim.h"
 
 #define VA_MASK ((1ull << 61) - 1)
-#define PA_MASK ((1ull << 50) - 1)
-
-/* Invalidates the fast translation cache in O(1): entries carry the
- * generation (bits 52-63 of the tag) they were filled in. */
-void xc_flush(struct cpu *c)
-{
-	c->xc_gen += 1ull << 52;
-	if (c->xc_gen == 0) {
-		memset(c->xc, 0, sizeof(c->xc));
-		c->xc_gen = 1ull << 52;
-	}
-}
 
 static unsigned cpl(struct cpu *c)
 {
 	return (unsigned)(c->psr >> PSR_CPL_SHIFT) & 3;
-}
-
-static uint32_t rid_of(struct cpu *c, uint64_t va)
-{
-	return (uint32_t)(c->rr[va >> 61] >> 8) & 0xffffff;
-}
-
-static int tlb_match(const struct tlbe *e, uint32_t rid, uint64_t va)
-{
-	return e->valid && e->rid == rid && ((va & VA_MASK) >> e->ps) == (e->va >> e->ps);
-}
-
-static struct tlbe *tlb_find(struct cpu *c, uint64_t va, int instr)
-{
-	struct tlbe *tr = instr ? c->itr : c->dtr, *tc = instr ? c->itc : c->dtc;
-	uint32_t rid = rid_of(c, va);
-
-	for (int i = 0; i < NTLB_TR; i++)
-		if (tlb_match(&tr[i], rid, va))
-			return &tr[i];
-	for (int i = 0; i < NTLB_TC; i++)
-		if (tlb_match(&tc[i], rid, va))
-			return &tc[i];
-	return NULL;
-}
-
-/* Page access rights.  TLB.ar 0-3 give R, RX, RW, RWX at cpl <= pl; 4-6 give
- * the first set at cpl == pl and the second at more privileged levels
- * (R/RW, RX/RWX, RWX/RW); 7 is execute-only (with epc promotion) above pl
- * and RX at or below it.  Nothing is allowed at cpl > pl except ar 7's X. */
-static int rights_ok(const struct tlbe *e, unsigned pl, int acc)
-{
-	enum { R = 1, W = 2, X = 4 };
-	static const uint8_t first[8] = { R, R | X, R | W, R | W | X, R, R | X, R | W | X, R | X };
-	static const uint8_t second[8] = { R, R | X, R | W, R | W | X, R | W, R | W | X, R | W, R | X };
-	unsigned need = acc == XC_R ? R : acc == XC_W ? W : X;
-
-	if (pl > e->pl)
-		return e->ar == 7 && need == X;
-	return ((pl == e->pl ? first : second)[e->ar] & need) != 0;
-}
-
-static uint64_t thash(struct cpu *c, uint64_t va)
-{
-	uint64_t pta = c->cr[CR_PTA], size = 1ull << ((pta >> 2) & 63);
-	unsigned ps = (c->rr[va >> 61] >> 2) & 63;
-	uint64_t base = pta & ~0x7fffull & ~(size - 1) & VA_MASK;
-
-	return (va & ~VA_MASK) | base | (((va & VA_MASK) >> ps << 3) & (size - 1));
-}
-
-static void tlb_fault_state(struct cpu *c, uint64_t va)
-{
-	c->cr[CR_ITIR] = (c->rr[va >> 61] & 0xfc) | (uint64_t)rid_of(c, va) << 8;
-	c->cr[CR_IHA] = thash(c, va);
-}
-
-int rse_ref;
-
-static uint64_t acc_isr(int acc)
-{
-	return (acc == XC_X ? ISR_X : acc == XC_W ? ISR_W : ISR_R) | (rse_ref ? ISR_RS | ISR_IR : 0);
-}
-
-/* The privilege level an access is checked at: RSC.pl for the RSE. */
-static unsigned acc_pl(struct cpu *c)
-{
-	return rse_ref ? (unsigned)(c->ar[AR_RSC] >> 2) & 3 : cpl(c);
-}
-
-/* Short-format VHPT walker: reads the 8-byte PTE at thash(va) through the
- * data TLB (a miss there is a VHPT translation fault) and, if it is present,
- * inserts it into the TC with the region's page size.  Returns 0 when an
- * entry was inserted, 2 when the walk found nothing, FAULT after a fault. */
-static int vhpt_walk(struct cpu *c, uint64_t va, int instr, int acc)
-{
-	uint64_t iha = thash(c, va), pte;
-	struct tlbe *ve = tlb_find(c, iha, 0), *t, n;
-	unsigned *next;
-	uint64_t pa;
-
-	if (!ve || !ve->p) {
-		tlb_fault_state(c, va);
-		raise_fault(c, IV_VHPT, acc_isr(acc) | (uint64_t)cur_slot << ISR_EI_SHIFT, va, 1, 0);
-		return FAULT;
-	}
-	pa = ve->pa | (iha & ((1ull << ve->ps) - 1));
-	if (pa + 8 > c->ram_size)
-		return 2;
-	memcpy(&pte, c->ram + pa, 8);
-	if (!(pte & 1))
-		return 2;
-	memset(&n, 0, sizeof(n));
-	n.ps = (c->rr[va >> 61] >> 2) & 63;
-	if (n.ps < 12)
-		n.ps = 12;
-	n.rid = rid_of(c, va);
-	n.key = n.rid;
-	n.va = (va & VA_MASK) & ~((1ull << n.ps) - 1);
-	n.p = 1;
-	n.ma = (pte >> 2) & 7;
-	n.a = (pte >> 5) & 1;
-	n.d = (pte >> 6) & 1;
-	n.pl = (pte >> 7) & 3;
-	n.ar = (pte >> 9) & 7;
-	n.pa = pte & PA_MASK & ~((1ull << n.ps) - 1);
-	n.ed = (pte >> 52) & 1;
-	n.valid = 1;
-	t = instr ? c->itc : c->dtc;
-	next = instr ? &c->itc_next : &c->dtc_next;
-	t[*next] = n;
-	*next = (*next + 1) % NTLB_TC;
-	return 0;
-}
-
-int xlate(struct cpu *c, uint64_t va, int acc, uint8_t **host, int fault)
-{
-	int instr = acc == XC_X;
-	uint64_t pa;
-	struct tlbe *e;
-
-	if (!(c->psr & (instr ? PSR_IT : PSR_DT))) {
-		pa = va & ~(1ull << 63);
-		if (pa >= c->ram_size)
-			goto nomem;
-		*host = c->ram + pa;
-		return 0;
-	}
-	e = tlb_find(c, va, instr);
-	if (!e && fault && (c->psr & PSR_IC) && (c->rr[va >> 61] & 1) && (c->cr[CR_PTA] & 1) &&
-	    !(c->cr[CR_PTA] & 0x100)) {
-		int r = vhpt_walk(c, va, instr, acc);
-
-		if (r == FAULT)
-			return FAULT;
-		if (r == 0)
-			e = tlb_find(c, va, instr);
-	}
-	if (!e) {
-		unsigned vec;
-		int walker = (c->rr[va >> 61] & 1) && (c->cr[CR_PTA] & 1);
-
-		if (!fault)
-			return FAULT;
-		if (instr)
-			vec = walker ? IV_ITLB : IV_ALT_ITLB;
-		else if (!(c->psr & PSR_IC))
-			vec = IV_NESTED_DTLB;
-		else
-			vec = walker ? IV_DTLB : IV_ALT_DTLB;
-		tlb_fault_state(c, va);
-		raise_fault(c, vec, acc_isr(acc) | (uint64_t)cur_slot << ISR_EI_SHIFT, va, 1, 0);
-		return FAULT;
-	}
-	if (!e->p || !rights_ok(e, acc_pl(c), acc) || !e->a || (acc == XC_W && !e->d)) {
-		unsigned vec = !e->p ? IV_PAGE_NP : !rights_ok(e, acc_pl(c), acc) ? (instr ? IV_IAR : IV_DAR)
-			     : !e->a ? (instr ? IV_IACCESS : IV_DACCESS) : IV_DIRTY;
-
-		if (!fault)
-			return FAULT;
-		c->cr[CR_ITIR] = (uint64_t)e->ps << 2 | (uint64_t)e->key << 8;
-		c->cr[CR_IHA] = thash(c, va);
-		raise_fault(c, vec, acc_isr(acc) | (uint64_t)cur_slot << ISR_EI_SHIFT, va, 1, 0);
-		return FAULT;
-	}
-	pa = e->pa | (va & ((1ull << e->ps) - 1));
-	if (pa >= c->ram_size)
-		goto nomem;
-	*host = c->ram + pa;
-	if (e->ps >= 12 && !rse_ref) { /* the cache is for cpl's rights */
-		struct xcent *x = &c->xc[acc][(va >> 12) & (XC_SIZE - 1)];
-
-		x->tag = (va >> 12) | c->xc_gen;
-		x->pa = pa & ~0xfffull;
-		x->host = c->ram + x->pa;
-	}
-	return 0;
-nomem:
-	if (!fault)
-		return FAULT;
-	cpu_stop(c, instr ? "instruction fetch from non-existent physical memory"
-			  : "data access to non-existent physical memory");
-	return FAULT;
 }
 
 static const char *vec_name(unsigned v)
@@ -334,17 +140,26 @@ int read_ar(struct cpu *c, unsigned n, uint64_t *v)
 	}
 }
 
+/* ar.bspstore and ar.rnat can be read or written only while the RSE is in
+ * enforced lazy mode (ar.rsc.mode 0): otherwise Illegal Operation (SDM
+ * vol. 3, mov - Move Application Register; vol. 2 §6.5.1). */
+static int rse_ar_locked(struct cpu *c, unsigned n)
+{
+	return (n == AR_RNAT || n == AR_BSPSTORE) && (c->ar[AR_RSC] & 3);
+}
+
 int write_ar(struct cpu *c, unsigned n, uint64_t v)
 {
+	if (n == AR_BSP || rse_ar_locked(c, n))
+		return genex(c, GE_ILLOP);
 	if (n < 8 && cpl(c) != 0)
 		return genex(c, GE_PRIVREG);
 	switch (n) {
-	case AR_BSP:
-		return genex(c, GE_ILLOP);
 	case AR_BSPSTORE:
-		if (c->ar[AR_RSC] & 3)
-			return genex(c, GE_ILLOP);
 		rse_set_bspstore(c, v);
+		return 0;
+	case AR_RNAT:
+		c->ar[AR_RNAT] = v & ~(1ull << 63); /* bit 63 is ignored */
 		return 0;
 	case AR_RSC:
 		/* RSC.pl can not be made more privileged than cpl */
@@ -370,40 +185,36 @@ int write_ar(struct cpu *c, unsigned n, uint64_t v)
 	}
 }
 
-/* ---- TLB instructions ------------------------------------------------------ */
-
-static void tlb_purge(struct tlbe *t, int n, uint32_t rid, uint64_t va, unsigned ps)
+static int reserved_cr(unsigned n)
 {
-	uint64_t lo = (va & VA_MASK) & ~((1ull << ps) - 1), hi = lo + (1ull << ps);
-
-	for (int i = 0; i < n; i++) {
-		uint64_t elo = t[i].va, ehi = elo + (1ull << t[i].ps);
-
-		if (t[i].valid && t[i].rid == rid && elo < hi && lo < ehi)
-			t[i].valid = 0;
-	}
+	return (n >= 3 && n <= 7) || (n >= 10 && n <= 15) || n == 18 || (n >= 26 && n <= 63) ||
+	       (n >= 75 && n <= 79) || n >= 82;
 }
 
-static void tlb_insert(struct cpu *c, struct tlbe *e, uint64_t pte)
+/* The Illegal Operation faults of privileged instructions that their
+ * pseudo-code (SDM vol. 3) checks before PSR.cpl: moves to or from a
+ * reserved CR, moves to a read-only one (cr.ivr, cr.irr0-3), moves to or
+ * from an interruption control register (cr.ipsr .. cr.iha) while PSR.ic is
+ * 1 (vol. 2 §3.3.5: they are written by the interruption itself), and
+ * itc / itr while PSR.ic is 1. */
+static int illegal_op(struct cpu *c, const struct insn *in)
 {
-	uint64_t ifa = c->cr[CR_IFA], itir = c->cr[CR_ITIR];
+	int ic = (c->psr & PSR_IC) != 0;
+	unsigned n = in->r3;
 
-	memset(e, 0, sizeof(*e));
-	e->ps = (itir >> 2) & 63;
-	if (e->ps < 12)
-		e->ps = 12;
-	e->key = (itir >> 8) & 0xffffff;
-	e->rid = rid_of(c, ifa);
-	e->va = (ifa & VA_MASK) & ~((1ull << e->ps) - 1);
-	e->p = pte & 1;
-	e->ma = (pte >> 2) & 7;
-	e->a = (pte >> 5) & 1;
-	e->d = (pte >> 6) & 1;
-	e->pl = (pte >> 7) & 3;
-	e->ar = (pte >> 9) & 7;
-	e->pa = pte & PA_MASK & ~((1ull << e->ps) - 1);
-	e->ed = (pte >> 52) & 1;
-	e->valid = 1;
+	switch (in->op) {
+	case OP_ITC:
+	case OP_ITR:
+		return ic;
+	case OP_MOV_TO_CR:
+		if (n == CR_IVR || (n >= CR_IRR0 && n <= CR_IRR0 + 3))
+			return 1;
+		/* fall through */
+	case OP_MOV_FROM_CR:
+		return reserved_cr(n) || (ic && n >= CR_IPSR && n <= CR_IHA);
+	default:
+		return 0;
+	}
 }
 
 static uint64_t cpuid(unsigned n)
@@ -430,6 +241,8 @@ int exec_sys(struct cpu *c, const struct insn *in, uint64_t ip, unsigned slot)
 	case OP_MOV_TO_ARI:
 		return write_ar(c, in->r3, (uint64_t)in->imm);
 	case OP_MOV_FROM_AR:
+		if (rse_ar_locked(c, in->r3))
+			return genex(c, GE_ILLOP);
 		if (in->r3 == AR_ITC && (c->psr & PSR_SI) && cpl(c) != 0)
 			return genex(c, GE_PRIVREG);
 		read_ar(c, in->r3, &v);
@@ -446,7 +259,9 @@ int exec_sys(struct cpu *c, const struct insn *in, uint64_t ip, unsigned slot)
 	case OP_FLUSHRS:
 		return rse_flushrs(c);
 	case OP_LOADRS:
-		if (c->ar[AR_RSC] & 3)
+		/* SDM vol. 3 loadrs: enforced lazy mode, and no frame when
+		 * something is to be loaded */
+		if ((c->ar[AR_RSC] & 3) || (c->sof && (c->ar[AR_RSC] >> 16 & 0x3fff)))
 			return genex(c, GE_ILLOP);
 		return rse_loadrs(c);
 	case OP_COVER:
@@ -486,6 +301,9 @@ int exec_sys(struct cpu *c, const struct insn *in, uint64_t ip, unsigned slot)
 	case OP_TAK:
 		break;
 	default:
+		/* Illegal Operation conditions come before the privilege check */
+		if (illegal_op(c, in))
+			return genex(c, GE_ILLOP);
 		if (cpl(c) != 0)
 			return genex(c, GE_PRIVOP);
 	}
@@ -562,9 +380,6 @@ int exec_sys(struct cpu *c, const struct insn *in, uint64_t ip, unsigned slot)
 			c->cr[in->r3] = v;
 			c->intr_pending_check = 1;
 			return 0;
-		case CR_IVR:
-		case CR_IRR0: case CR_IRR0 + 1: case CR_IRR0 + 2: case CR_IRR0 + 3:
-			return genex(c, GE_ILLOP);
 		default:
 			c->cr[in->r3] = v;
 			return 0;
@@ -577,6 +392,10 @@ int exec_sys(struct cpu *c, const struct insn *in, uint64_t ip, unsigned slot)
 		c->ip = c->cr[CR_IIP] & ~15ull;
 		c->ri = (ipsr >> PSR_RI_SHIFT) & 3;
 		c->psr = ipsr & ~(3ull << PSR_RI_SHIFT);
+		if (ipsr & PSR_ED) { /* the run loop clears it after one instruction */
+			c->hook = 1;
+			c->ed_armed = 1;
+		}
 		bank_switch(c, (ipsr & PSR_BN) != 0);
 		xc_flush(c);
 		c->intr_pending_check = 1;
@@ -621,36 +440,18 @@ int exec_sys(struct cpu *c, const struct insn *in, uint64_t ip, unsigned slot)
 		c->gr[in->r1]->nat = 0;
 		return 0;
 	}
-	case OP_ITC: {
-		struct tlbe *t = in->c1 ? c->itc : c->dtc;
-		unsigned *next = in->c1 ? &c->itc_next : &c->dtc_next;
-		struct tlbe e;
-
-		if (c->psr & PSR_IC)
-			return genex(c, GE_ILLOP);
+	case OP_ITC:
 		if (g2->nat)
 			goto natc;
-		tlb_insert(c, &e, g2->v);
-		tlb_purge(t, NTLB_TC, e.rid, e.va, e.ps);
-		t[*next] = e;
-		*next = (*next + 1) % NTLB_TC;
-		xc_flush(c);
+		tlb_insert_tc(c, in->c1, g2->v);
 		return 0;
-	}
-	case OP_ITR: {
-		struct tlbe *t = in->c1 ? c->itr : c->dtr;
-
-		if (c->psr & PSR_IC)
-			return genex(c, GE_ILLOP);
+	case OP_ITR:
 		if (g2->nat || g3->nat)
 			goto natc;
 		if (g3->v >= NTLB_TR)
 			return genex(c, GE_RESREG);
-		tlb_insert(c, &t[g3->v], g2->v);
-		tlb_purge(in->c1 ? c->itc : c->dtc, NTLB_TC, t[g3->v].rid, t[g3->v].va, t[g3->v].ps);
-		xc_flush(c);
+		tlb_insert_tr(c, in->c1, (unsigned)g3->v, g2->v);
 		return 0;
-	}
 	case OP_PTC_L:
 	case OP_PTR: {
 		unsigned ps = (g2->v >> 2) & 63;

@@ -5,9 +5,11 @@
  *
  * Privilege: the hypervisor runs at PL0, guest kernels at PL2, guest user
  * tasks at PL3 (PSR.cpl in the trap record's PSR slot is the mode).
- * Privileged instructions (mov to psr/cr/rr, itc/itr/ptc, rfi, bsw, ...)
- * raise a privileged-operation fault that is delivered to the guest as
- * HESTIA_TRAP_PRIV_OP.
+ * Privileged instructions (mov to psr/cr/rr, ptc, rfi, bsw, ...) raise a
+ * privileged-operation fault that is delivered to the guest as
+ * HESTIA_TRAP_PRIV_OP; itc / itr (and moves to or from the interruption
+ * control registers) check PSR.ic first, and a guest runs with PSR.ic 1, so
+ * they raise an Illegal Operation fault: HESTIA_TRAP_INVALID_OP.
  *
  * Address layout (guest virtual):
  *   region 0, [0x1000, 512 GiB)       user window (user address spaces)

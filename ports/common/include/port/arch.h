@@ -74,6 +74,13 @@ const char *arch_priv_probe_name(unsigned i);
 /* Execute privileged probe i: -1 if it trapped, 0 if it ran (a hole). */
 long arch_priv_probe(unsigned i);
 /*
+ * The trap kind probe i must raise: HESTIA_TRAP_PRIV_OP (PROTECTION is
+ * accepted for it too) unless the architecture checks something else
+ * first (ia64: itc / itr with PSR.ic 1 are Illegal Operations).
+ * ports/common has a weak default that returns HESTIA_TRAP_PRIV_OP.
+ */
+unsigned arch_priv_probe_kind(unsigned i);
+/*
  * Rewrite r the way a malicious guest would to gain privilege on return
  * (x86: IOPL 3, ring-0 selectors); the hypervisor must sanitize it.
  */

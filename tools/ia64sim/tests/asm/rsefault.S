@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 // Mandatory RSE references fault like data accesses: flushrs to an
 // untranslated backing store takes the alternate data TLB fault (0x1000)
-// with isr.rs, isr.ir and isr.w, and is restarted after the handler's
-// itc.d; br.ret filling from a purged page misses again (isr.r); with
+// with isr.rs and isr.w but not isr.ir (a spill), and is restarted after
+// the handler's itc.d; br.ret filling from a purged page misses again with
+// isr.rs, isr.ir (the mandatory loads of an incomplete frame, SDM vol. 2
+// §3.3.5.2) and isr.r; with
 // rsc.pl = 3 a spill to a pl-0 page is a data access rights fault (0x5300)
 // even at cpl 0.  The registers come back intact each time.
 	.include "sys.inc"
@@ -61,9 +63,9 @@
 	extr.u r24=r7,34,1		// isr.r
 	mov r25=3
 	;;
-	CHECK r18, r25, 6
+	CHECK r18, r20, 6		// spill: rs only
 	CHECK r19, r20, 7
-	CHECK r23, r25, 8
+	CHECK r23, r25, 8		// fill of the returned-to frame: rs and ir
 	CHECK r24, r20, 9
 	mov r20=11
 	mov r21=22
@@ -93,7 +95,7 @@
 	CHECK r4, r20, 14		// one access rights fault
 	CHECK r5, r21, 15
 	;;
-	CHECK r18, r25, 16
+	CHECK r18, r20, 16		// spill: rs only
 	CHECK r32, r26, 17
 	mov.m r19=ar.rsc
 	;;

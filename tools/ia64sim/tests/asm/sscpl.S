@@ -8,17 +8,14 @@
 	;;
 	mov cr.iva=r2
 	;;
-	ssm 0x2000
-	;;
-	srlz.d
 	mov r4=0
 	mov r5=0
 	mov r17=psr
 	movl r2=user
 	;;
 	dep r17=-1,r17,32,2		// ipsr.cpl = 3
-	dep r17=-1,r17,13,1		// ipsr.ic
-	;;
+	dep r17=-1,r17,13,1		// ipsr.ic (psr.ic is still 0: cr.ipsr,
+	;;				// cr.iip and cr.ifs may be written)
 	mov cr.ipsr=r17
 	mov cr.iip=r2
 	mov cr.ifs=r0

@@ -3,7 +3,8 @@
 // address takes the alternate data TLB fault (vector 0x1000); the handler
 // inserts a translation with itc.d and the load is retried.  Then the same
 // is done for instruction fetch with psr.it (alternate ITLB, 0x0c00), and a
-// translation register (itr.d) is tested with a not-present page.
+// translation register (itr.d) is tested with a not-present page (the
+// handler purges it with ptr.d before inserting it again).
 	.include "sys.inc"
 	START
 	movl r2=ivt
@@ -225,8 +226,13 @@ ivt:
 	mov r5=0x2000
 	br.sptk.few skip
 	;;
-	.org ivt+0x5000			// page not present: rewrite dtr[1] present
+	.org ivt+0x5000			// page not present: purge dtr[1], insert it present
 	mov r5=0x5000
+	mov r16=cr.ifa
+	mov r17=14<<2
+	;;
+	ptr.d r16,r17			// an overlapping itr is a machine check
+	;;
 	movl r18=0x2000000|1|(1<<5)|(1<<6)|(2<<9)
 	mov r19=1
 	;;

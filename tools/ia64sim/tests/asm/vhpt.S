@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 // Short-format VHPT walker: with rr.ve and pta.ve set, a TLB miss reads the
 // PTE at thash(va) (through a DTR mapping of the VHPT) and inserts it
-// without an interruption; a not-present PTE gives the data TLB fault
-// (0x0800, cr.iha = thash); an unmapped VHPT gives the VHPT translation
-// fault (0x0000).
+// without an interruption; a not-present PTE is inserted too and raises
+// Page Not Present (0x5000, cr.iha = thash), not a Data TLB fault (SDM
+// vol. 2 §4.1.8: after the walker's insert the faults are checked in
+// priority order, Page Not Present first); an unmapped VHPT gives the VHPT
+// translation fault (0x0000).
 	.include "sys.inc"
 	START
 	movl r2=ivt
@@ -55,14 +57,14 @@
 	CHECK r8, r3, 1
 	CHECK r4, r0, 2
 	PUTC 'w'
-	// not-present PTE (the VHPT is zero there): data TLB fault with iha
+	// not-present PTE (the VHPT is zero there): page not present with iha
 	movl r11=(1<<61)+0x2000000
 	;;
 	thash r12=r11
 	;;
 	ld8 r8=[r11]
 	mov r20=1
-	mov r21=0x0800
+	mov r21=0x5000
 	movl r3=0x0123456789abcdef
 	;;
 	CHECK r4, r20, 3
@@ -101,8 +103,13 @@ map:	movl r18=0x2000000|1|(1<<5)|(1<<6)|(2<<9)
 	adds r4=1,r4
 	mov cr.itir=r19
 	;;
-	itc.d r18
+	itc.d r18			// replaces the not-present entry
 	;;
 	rfi
+	;;
+	.org ivt+0x5000			// page not present (walker inserted p=0)
+	mov r5=0x5000
+	mov r6=cr.iha
+	br.sptk.few map
 	;;
 	.org ivt+0x8000

@@ -82,13 +82,17 @@ tsetjmp:
 	mov r18=pr
 	;;
 	flushrs
+	mov r24=ar.rsc
 	;;
 	mov r19=ar.bsp
 	mov r20=ar.unat
 	mov r21=ar.lc
+	mov ar.rsc=0			// ar.rnat is readable only in enforced lazy mode
 	;;
 	mov r22=ar.rnat
 	add r23=8,r32
+	;;
+	mov ar.rsc=r24
 	;;
 	st8 [r32]=r12,16
 	st8 [r23]=r1,16
