@@ -21,6 +21,7 @@ commands:
   debug --arch A [--scenario S]
                               emulator (QEMU, ia64sim) stopped with its gdb stub, gdb-multiarch attached
   bench [--arch A]            deterministic (-icount) benchmark runs -> build/bench.json
+  format                      clang-format every C file in place (./hestia test checks it)
 
 arches: x86_64 x86 ppc ia64"""
 
@@ -81,6 +82,7 @@ def parse(argv):
     d.add_argument("--scenario", metavar="S")
     be = sub.add_parser("bench", help="benchmarks")
     _arch_opt(be)
+    sub.add_parser("format", help="clang-format the C sources")
     return p.parse_args(argv)
 
 
@@ -111,6 +113,9 @@ def main(argv):
                                repeat=a.repeat, full=a.full, jobs=a.jobs, junit=a.junit)
         if a.cmd == "debug":
             return session.debug(a.arch, a.scenario)
+        if a.cmd == "format":
+            from . import style
+            return style.format_tree()
         if a.cmd == "bench":
             return session.bench([a.arch] if a.arch else list(ARCHES))
     except HestiaError as e:

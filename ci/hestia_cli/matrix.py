@@ -167,6 +167,10 @@ def run_unit(counts, targets_errors):
     from . import frontdoor_tests
     counts.suite = "frontdoor"
     frontdoor_tests.run(counts)
+    info("test: C formatting (clang-format --dry-run --Werror)")
+    from . import style
+    counts.suite = "style"
+    style.check(counts)
     counts.suite = "unit"
     err = targets_errors.get("host")
     if err:
