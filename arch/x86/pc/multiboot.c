@@ -97,14 +97,14 @@ int multiboot_parse(uint32_t magic, paddr_t mbi_pa, multiboot_phys_fn p2v, paddr
 
     bi->nr_ram_total = 0;
     if (mbi->flags & MB_INFO_MMAP) {
-        uint32_t off = 0;
+        uint64_t off = 0; /* 64-bit: a huge entry size must end the walk, not wrap it */
         while (off + sizeof(struct mb_mmap) <= mbi->mmap_length) {
             const struct mb_mmap *e = p2v((paddr_t)mbi->mmap_addr + off, sizeof(*e));
             if (!e)
                 return -1;
             if (e->type == MB_MMAP_RAM)
                 add_region(bi->ram_total, &bi->nr_ram_total, e->base, e->base + e->len);
-            off += e->size + 4;
+            off += (uint64_t)e->size + 4;
         }
     } else if (mbi->flags & MB_INFO_MEMORY) {
         add_region(bi->ram_total, &bi->nr_ram_total, 0, (paddr_t)mbi->mem_lower * 1024);
@@ -124,6 +124,10 @@ int multiboot_parse(uint32_t magic, paddr_t mbi_pa, multiboot_phys_fn p2v, paddr
             e = max_phys;
         b = (b + PAGE_MASK) & ~PAGE_MASK;
         e &= ~PAGE_MASK;
+        if (e <= b)
+            continue;
+        /* Firmware maps may overlap: a frame must enter the free list once. */
+        exclude(bi, b, e);
         add_region(bi->ram, &bi->nr_ram, b, e);
     }
     exclude(bi, image_start, image_end);
