@@ -22,16 +22,17 @@ PACKAGES = [
 ]
 
 
-def missing_packages():
-    """Packages of PACKAGES that dpkg does not report as installed."""
+def missing_packages(names=None):
+    """Packages of names (default PACKAGES) that dpkg does not report as installed."""
+    names = PACKAGES if names is None else list(names)
     if not shutil.which("dpkg-query"):
         raise HestiaError("step 'check packages': dpkg-query not found; "
                           "Hestia's setup supports Debian 12 (bookworm) and derivatives")
-    out = subprocess.run(["dpkg-query", "-W", "-f=${Package} ${db:Status-Abbrev}\n"] + PACKAGES,
+    out = subprocess.run(["dpkg-query", "-W", "-f=${Package} ${db:Status-Abbrev}\n"] + names,
                          capture_output=True, text=True).stdout
     installed = {line.split()[0].split(":")[0] for line in out.splitlines()
                  if len(line.split()) >= 2 and line.split()[1].startswith("ii")}
-    return [p for p in PACKAGES if p not in installed]
+    return [p for p in names if p not in installed]
 
 
 def _apt(args, step):
@@ -59,6 +60,15 @@ def install_packages():
     still = missing_packages()
     if still:
         raise HestiaError(f"step 'apt-get install': still missing: {' '.join(still)}")
+
+
+def ensure_packages(names):
+    """Install those of the Debian packages names that are missing (for optional steps)."""
+    missing = missing_packages(names)
+    if missing:
+        info(f"setup: installing {' '.join(missing)}")
+        _apt(["update"], "apt-get update")
+        _apt(["install", "-y", "--no-install-recommends"] + missing, "apt-get install")
 
 
 def ia64_bin_dir():

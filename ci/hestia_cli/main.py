@@ -3,7 +3,7 @@
 import argparse
 import sys
 
-from . import build, deps, matrix, session
+from . import build, deps, fuzz, matrix, session
 from .util import ARCHES, HestiaError, warn
 
 USAGE = """./hestia <command> [options]
@@ -18,6 +18,8 @@ commands:
   debug --arch A [--scenario S]
                               QEMU stopped with its gdb stub, gdb-multiarch attached
   bench [--arch A]            deterministic (-icount) benchmark runs -> build/bench.json
+  fuzz  [--minutes N] [harness]
+                              libFuzzer harnesses (tests/fuzz), coverage + hypercall success table
 
 arches: x86_64 x86 ppc ia64"""
 
@@ -56,6 +58,10 @@ def parse(argv):
     d.add_argument("--scenario", metavar="S")
     be = sub.add_parser("bench", help="benchmarks")
     _arch_opt(be)
+    fz = sub.add_parser("fuzz", help="libFuzzer harnesses")
+    fz.add_argument("--minutes", type=float, default=1.0, metavar="N",
+                    help="per harness (default 1)")
+    fz.add_argument("harness", nargs="?", help="one of: " + ", ".join(fuzz.HARNESSES))
     return p.parse_args(argv)
 
 
@@ -82,6 +88,8 @@ def main(argv):
             return session.debug(a.arch, a.scenario)
         if a.cmd == "bench":
             return session.bench([a.arch] if a.arch else list(ARCHES))
+        if a.cmd == "fuzz":
+            return fuzz.main(a.minutes, a.harness)
     except HestiaError as e:
         warn(str(e))
         return 1

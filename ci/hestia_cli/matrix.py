@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 """`./hestia test`: host unit tests, then the boot matrix arch x scenario."""
 
-from . import arches, build, deps, runner, scenarios, selftest, unit
+from . import arches, build, deps, fuzz, runner, scenarios, selftest, unit
 from .util import ARCHES, HestiaError, info, rel
 
 
@@ -101,6 +101,8 @@ def test(arch, scenario, unit_only):
             print(f"  ... and {len(counts.failures) - 30} more failures (build/logs/unit.log)")
         info(f"test: host tests: {counts.passed} passed, {counts.failed} failed, "
              f"{counts.skipped} skipped")
+    if do_unit and not unit_only:
+        fuzz.run_bounded(counts)  # full run: every libFuzzer harness, bounded (fuzz.py)
     results = {}
     for a, v in rows:
         for s in scen_list:
