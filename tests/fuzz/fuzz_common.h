@@ -44,9 +44,11 @@ static inline uint64_t fz_u64(struct fz *f)
     return lo | (uint64_t)fz_u32(f) << 32;
 }
 
-/* A number in [0, n) (n >= 1). */
+/* A number in [0, n); 0 when n is 0. */
 static inline unsigned fz_below(struct fz *f, unsigned n)
 {
+    if (n == 0)
+        return 0;
     return n <= 256 ? fz_u8(f) % n : fz_u16(f) % n;
 }
 

@@ -69,7 +69,32 @@ struct step {
 /* Mostly true: pick from the live state; otherwise use raw input values. */
 static bool valid(struct step *s)
 {
-    return fz_u8(s->f) < 232;
+    return fz_u8(s->f) < 220;
+}
+
+/*
+ * A raw value where the live state gives none: small numbers and values
+ * next to powers of two most of the time (where limits and off-by-one
+ * errors are), any 32/64-bit value otherwise.
+ */
+static uint32_t raw(struct step *s)
+{
+    switch (fz_below(s->f, 4)) {
+    case 0: return fz_below(s->f, 8);
+    case 1: return fz_below(s->f, 300);
+    case 2: {
+        uint32_t p = 1u << fz_below(s->f, 32);
+        return p + (uint32_t)fz_below(s->f, 3) - 1;
+    }
+    default: return fz_u32(s->f);
+    }
+}
+
+static uint64_t raw64(struct step *s)
+{
+    if (fz_below(s->f, 4))
+        return raw(s);
+    return fz_below(s->f, 2) ? ~(uint64_t)0 - fz_below(s->f, 4096) : fz_u64(s->f);
 }
 
 /* A guest pointer for an argument: the scratch area mostly, sometimes a bad one. */
@@ -82,7 +107,7 @@ static uint64_t ptr(struct step *s, uint64_t good)
     case 1: return 0xffff800000100000ull;          /* the hypervisor's */
     case 2: return 0x0000900000000000ull;          /* non-canonical */
     case 3: return SCRATCH + HC_SCRATCH_PAGES * PAGE - fz_below(s->f, 32); /* runs off */
-    default: return fz_u64(s->f);
+    default: return raw64(s);
     }
 }
 
@@ -107,15 +132,17 @@ static hestia_domid_t pick_domid(struct step *s, bool other)
 static evtchn_port_t pick_port(struct step *s, struct hc_dom *hd)
 {
     if (!hd->nr_ports || !valid(s))
-        return fz_below(s->f, 3) ? fz_below(s->f, 64) : fz_u32(s->f);
+        return fz_below(s->f, 3) ? fz_below(s->f, 64) : raw(s);
     return hd->ports[fz_below(s->f, hd->nr_ports)];
 }
 
 static uint64_t pick_gfn(struct step *s, struct hc_dom *hd)
 {
     if (!valid(s))
-        return fz_below(s->f, 2) ? fz_below(s->f, 300) : fz_u64(s->f);
-    return fz_below(s->f, (unsigned)hd->data_gfns);
+        return fz_below(s->f, 2) ? fz_below(s->f, 300) : raw64(s);
+    /* A domain dom0 created but nobody prepared yet: all of its memory. */
+    uint64_t n = hd->data_gfns ? hd->data_gfns : p2m_nr_pages(hd->d);
+    return fz_below(s->f, (unsigned)n);
 }
 
 static uint64_t pick_as(struct step *s)
@@ -138,7 +165,7 @@ static uint64_t pick_slot(struct step *s, uint64_t as, uint64_t base, unsigned s
                           bool want_mapped)
 {
     if (!valid(s))
-        return fz_below(s->f, 2) ? base + fz_below(s->f, 64) * PAGE : fz_u64(s->f);
+        return fz_below(s->f, 2) ? base + fz_below(s->f, 64) * PAGE : raw64(s);
     struct hal_as *space = pvmmu_space(s->self->d, as);
     unsigned start = fz_below(s->f, slots);
     for (unsigned k = 0; k < slots && space; k++) {
@@ -188,7 +215,7 @@ static bool gen_console(struct step *s)
         text[i] = (char)(' ' + fz_below(s->f, 90));
     put(s, AUX, text, n);
     unsigned cmd = fz_below(s->f, s->priv ? 4 : 2);
-    uint64_t count = valid(s) ? n : fz_u32(s->f);
+    uint64_t count = valid(s) ? n : raw(s);
     hestia_domid_t dom = cmd >= 2 ? pick_domid(s, true) : 0;
     if (cmd == CONSOLEIO_write_input && s->priv && valid(s))
         dom = pick_dom(s, true)->d->id;
@@ -211,7 +238,7 @@ static bool gen_sched(struct step *s)
     for (unsigned i = 0; i < n; i++)
         ports[i] = pick_port(s, s->self);
     put(s, AUX, ports, sizeof(ports));
-    struct sched_poll p = {ptr(s, AUX), valid(s) ? n : fz_u32(s->f), 0,
+    struct sched_poll p = {ptr(s, AUX), valid(s) ? n : raw(s), 0,
                            fz_below(s->f, 2) ? soon(s) : 0};
     put(s, SCRATCH, &p, sizeof(p));
     return call(s, HYPERCALL_sched_op, SCHEDOP_poll, ptr(s, SCRATCH), 0, 0) >= 0;
@@ -267,14 +294,14 @@ static bool gen_evtchn(struct step *s)
         return true;
     }
     case 2: {
-        struct evtchn_bind_virq b = {fz_below(s->f, 5), valid(s) ? 0 : fz_u32(s->f), 0, 0};
+        struct evtchn_bind_virq b = {fz_below(s->f, 5), valid(s) ? 0 : raw(s), 0, 0};
         if (!evtchn_call(s, EVTCHNOP_bind_virq, &b, sizeof(b)))
             return false;
         hc_add_port(me, b.port);
         return true;
     }
     case 3: {
-        struct evtchn_bind_ipi b = {valid(s) ? 0 : fz_u32(s->f), 0};
+        struct evtchn_bind_ipi b = {valid(s) ? 0 : raw(s), 0};
         if (!evtchn_call(s, EVTCHNOP_bind_ipi, &b, sizeof(b)))
             return false;
         hc_add_port(me, b.port);
@@ -338,7 +365,7 @@ static bool gen_grant(struct step *s)
         bool ro = false;
         if (!find_grant(s, &g, &ref, &ro) || !valid(s)) {
             g = pick_dom(s, true);
-            ref = fz_below(s->f, 2) ? fz_below(s->f, HC_GRANT_REFS) : fz_u32(s->f);
+            ref = fz_below(s->f, 2) ? fz_below(s->f, HC_GRANT_REFS) : raw(s);
             ro = fz_below(s->f, 2);
         }
         m.dom = g->d->id;
@@ -375,10 +402,10 @@ static bool gen_grant(struct step *s)
         return true;
     }
     if (cmd == 4) { /* setup_table: the same two frames, or garbage */
-        uint64_t frames[4] = {me->table_gfn, me->table_gfn + 1, pick_gfn(s, me), fz_u64(s->f)};
+        uint64_t frames[4] = {me->table_gfn, me->table_gfn + 1, pick_gfn(s, me), raw64(s)};
         put(s, AUX, frames, sizeof(frames));
         struct gnttab_setup_table t = {ptr(s, AUX), valid(s) ? 1 + fz_below(s->f, 2)
-                                                             : fz_u32(s->f), 0};
+                                                             : raw(s), 0};
         put(s, SCRATCH, &t, sizeof(t));
         rc = call(s, HYPERCALL_grant_table_op, GNTTABOP_setup_table, ptr(s, SCRATCH), 1, 0);
         get(s, SCRATCH, &t, sizeof(t));
@@ -461,7 +488,7 @@ static bool gen_mmu(struct step *s)
 
 static bool domctl_call(struct step *s, struct hestia_domctl *d)
 {
-    d->interface_version = valid(s) ? HESTIA_ABI_VERSION : fz_u32(s->f);
+    d->interface_version = valid(s) ? HESTIA_ABI_VERSION : raw(s);
     put(s, SCRATCH, d, sizeof(*d));
     long rc = call(s, HYPERCALL_domctl, ptr(s, SCRATCH), 0, 0, 0);
     get(s, SCRATCH, d, sizeof(*d));
@@ -491,15 +518,15 @@ static bool gen_domctl(struct step *s)
     d.domid = valid(s) ? t->d->id : fz_u16(s->f);
     switch (d.cmd) {
     case DOMCTL_create:
-        d.u.create.nr_pages = valid(s) ? 16 + fz_below(s->f, 48) : fz_u64(s->f);
-        d.u.create.max_vcpus = valid(s) ? 1 : fz_u32(s->f);
+        d.u.create.nr_pages = valid(s) ? 16 + fz_below(s->f, 48) : raw64(s);
+        d.u.create.max_vcpus = valid(s) ? 1 : raw(s);
         d.u.create.weight = fz_below(s->f, 2) ? 0 : fz_u16(s->f);
         d.u.create.cap = fz_below(s->f, 101);
-        d.u.create.flags = valid(s) ? 0 : fz_u32(s->f);
+        d.u.create.flags = valid(s) ? 0 : raw(s);
         break;
     case DOMCTL_sched_set:
-        d.u.sched.weight = valid(s) ? 1 + fz_below(s->f, 1000) : fz_u32(s->f);
-        d.u.sched.cap = valid(s) ? fz_below(s->f, 101) : fz_u32(s->f);
+        d.u.sched.weight = valid(s) ? 1 + fz_below(s->f, 1000) : raw(s);
+        d.u.sched.cap = valid(s) ? fz_below(s->f, 101) : raw(s);
         break;
     case DOMCTL_write_memory: {
         char data[256];
@@ -507,13 +534,13 @@ static bool gen_domctl(struct step *s)
         put(s, AUX, data, sizeof(data));
         d.u.write_memory.buf = ptr(s, AUX);
         d.u.write_memory.gfn = pick_gfn(s, t);
-        d.u.write_memory.offset = valid(s) ? fz_below(s->f, PAGE) : fz_u32(s->f);
-        d.u.write_memory.len = valid(s) ? fz_below(s->f, sizeof(data)) : fz_u32(s->f);
+        d.u.write_memory.offset = valid(s) ? fz_below(s->f, PAGE) : raw(s);
+        d.u.write_memory.len = valid(s) ? fz_below(s->f, sizeof(data)) : raw(s);
         break;
     }
     case DOMCTL_start_vcpu:
-        d.u.start_vcpu.vcpu = valid(s) ? 0 : fz_u32(s->f);
-        d.u.start_vcpu.entry_va = valid(s) ? 0x1000 : fz_u64(s->f);
+        d.u.start_vcpu.vcpu = valid(s) ? 0 : raw(s);
+        d.u.start_vcpu.entry_va = valid(s) ? 0x1000 : raw64(s);
         d.u.start_vcpu.stack_va = 0x8000;
         d.u.start_vcpu.start_info_gfn = pick_gfn(s, t);
         break;
@@ -540,17 +567,17 @@ static bool gen_domctl(struct step *s)
 static bool gen_set_callbacks(struct step *s)
 {
     struct hestia_callbacks cb = {0};
-    cb.event_entry = valid(s) ? 0x1000 : fz_u64(s->f);
-    cb.exception_entry = valid(s) ? 0x2000 : fz_u64(s->f);
-    cb.syscall_entry = valid(s) ? 0x3000 : fz_u64(s->f);
-    cb.kernel_stack = valid(s) ? 0x9000 : fz_u64(s->f);
+    cb.event_entry = valid(s) ? 0x1000 : raw64(s);
+    cb.exception_entry = valid(s) ? 0x2000 : raw64(s);
+    cb.syscall_entry = valid(s) ? 0x3000 : raw64(s);
+    cb.kernel_stack = valid(s) ? 0x9000 : raw64(s);
     put(s, SCRATCH, &cb, sizeof(cb));
     return call(s, HYPERCALL_set_callbacks, ptr(s, SCRATCH), 0, 0, 0) >= 0;
 }
 
 static bool gen_set_timer(struct step *s)
 {
-    uint64_t t = fz_below(s->f, 8) ? soon(s) : fz_below(s->f, 2) ? 0 : fz_u64(s->f);
+    uint64_t t = fz_below(s->f, 8) ? soon(s) : fz_below(s->f, 2) ? 0 : raw64(s);
     if (fz_below(s->f, 2)) /* the 32-bit guests' split form */
         return call(s, HYPERCALL_set_timer, (uint32_t)t, t >> 32, 0, 0) >= 0;
     return call(s, HYPERCALL_set_timer, t, 0, 0, 0) >= 0;
@@ -559,7 +586,7 @@ static bool gen_set_timer(struct step *s)
 static bool gen_vcpu_op(struct step *s)
 {
     unsigned cmd = fz_below(s->f, 4);
-    uint64_t vcpu = valid(s) ? 0 : fz_u32(s->f);
+    uint64_t vcpu = valid(s) ? 0 : raw(s);
     if (cmd == VCPUOP_enter_user) {
         struct hestia_trap_record rec;
         memset(&rec, 0, sizeof(rec));
@@ -569,7 +596,7 @@ static bool gen_vcpu_op(struct step *s)
         put(s, SCRATCH, &rec, sizeof(rec));
         return call(s, HYPERCALL_vcpu_op, cmd, vcpu, ptr(s, SCRATCH), 0) >= 0;
     }
-    uint64_t arg = cmd == VCPUOP_set_kernel_stack ? (valid(s) ? 0x9000 : fz_u64(s->f))
+    uint64_t arg = cmd == VCPUOP_set_kernel_stack ? (valid(s) ? 0x9000 : raw64(s))
                                                   : ptr(s, SCRATCH);
     return call(s, HYPERCALL_vcpu_op, cmd, vcpu, arg, 0) >= 0;
 }
@@ -580,7 +607,7 @@ static bool gen_memory_op(struct step *s)
     if (cmd == 0 || cmd == 3)
         return call(s, HYPERCALL_memory_op, cmd == 3 ? fz_u8(s->f) : MEMOP_get_info,
                     ptr(s, SCRATCH), 0, 0) >= 0;
-    struct memop_range r = {pick_gfn(s, s->self), valid(s) ? 1 + fz_below(s->f, 3) : fz_u64(s->f),
+    struct memop_range r = {pick_gfn(s, s->self), valid(s) ? 1 + fz_below(s->f, 3) : raw64(s),
                             0};
     if (cmd == MEMOP_populate && valid(s)) {
         /* An empty gfn, if there is one among a few probes. */
@@ -610,6 +637,8 @@ static struct hc_dom *pick_caller(struct fz *f, bool want_priv)
                 continue;
             if (pass == 0 && d->privileged != want_priv)
                 continue;
+            if (!hd->prepared && p2m_nr_pages(d) < HC_MIN_PAGES)
+                continue; /* too small for the harness's scratch and table pages */
             if (!hd->prepared)
                 hc_prepare(hd); /* a domain dom0 started: it sets itself up */
             return hd;

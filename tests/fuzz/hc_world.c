@@ -171,7 +171,7 @@ void hc_prepare(struct hc_dom *hd)
 {
     struct domain *d = hd->d;
     uint64_t limit = p2m_nr_pages(d); /* populated gfns are [0, nr_pages) at creation */
-    if (limit < 16)
+    if (limit < HC_MIN_PAGES)
         die("domain too small", (long)limit);
     for (unsigned i = 0; i < HC_SCRATCH_PAGES; i++) {
         mfn_t mfn = p2m_lookup(d, limit - 1 - i);

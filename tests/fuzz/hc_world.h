@@ -35,6 +35,7 @@
 #define HC_MAX_PORTS 48
 #define HC_MAX_OFFERS 32
 #define HC_MAX_HANDLES 32
+#define HC_MIN_PAGES 16             /* a domain the harness can prepare */
 
 struct hc_dom {
     struct domain *d;       /* NULL: free slot */
