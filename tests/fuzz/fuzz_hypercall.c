@@ -214,10 +214,13 @@ static bool gen_console(struct step *s)
     for (unsigned i = 0; i < n; i++)
         text[i] = (char)(' ' + fz_below(s->f, 90));
     put(s, AUX, text, n);
-    unsigned cmd = fz_below(s->f, s->priv ? 4 : 2);
+    /* read_ring and write_input are dom0's: a domU tries them now and then. */
+    unsigned cmd = fz_below(s->f, s->priv ? 4 : 8) % 4;
+    if (!s->priv && cmd >= 2 && fz_below(s->f, 2))
+        cmd -= 2;
     uint64_t count = valid(s) ? n : raw(s);
     hestia_domid_t dom = cmd >= 2 ? pick_domid(s, true) : 0;
-    if (cmd == CONSOLEIO_write_input && s->priv && valid(s))
+    if (cmd == CONSOLEIO_write_input && valid(s))
         dom = pick_dom(s, true)->d->id;
     return call(s, HYPERCALL_console_io, cmd, count, ptr(s, AUX), dom) >= 0;
 }
@@ -259,8 +262,8 @@ static bool gen_evtchn(struct step *s)
     switch (fz_below(s->f, 10)) {
     case 0: {
         struct evtchn_alloc_unbound a = {DOMID_SELF, pick_domid(s, true), 0};
-        if (s->priv && !fz_below(s->f, 4))
-            a.dom = pick_domid(s, true); /* dom0 allocates in another domain */
+        if (!fz_below(s->f, 4))
+            a.dom = pick_domid(s, true); /* in another domain: dom0's right only */
         if (!evtchn_call(s, EVTCHNOP_alloc_unbound, &a, sizeof(a)))
             return false;
         hestia_domid_t owner = a.dom == DOMID_SELF ? my_id : a.dom;
@@ -324,7 +327,8 @@ static bool gen_evtchn(struct step *s)
     }
     default: {
         struct evtchn_status st = {0};
-        struct hc_dom *t = s->priv && fz_below(s->f, 2) ? pick_dom(s, false) : me;
+        /* Another domain's ports: dom0 may look, a domU must be refused. */
+        struct hc_dom *t = fz_below(s->f, s->priv ? 2 : 8) ? me : pick_dom(s, false);
         st.dom = t == me ? DOMID_SELF : t->d->id;
         st.port = pick_port(s, t);
         return evtchn_call(s, EVTCHNOP_status, &st, sizeof(st));
