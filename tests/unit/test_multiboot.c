@@ -70,6 +70,19 @@ TEST_CASE(huge_entry_size_ends_the_walk)
     CHECK_EQ(bi.nr_ram_total, 1);
 }
 
+TEST_CASE(entry_at_the_top_of_the_address_space_stays_there)
+{
+    /* Rounding its base up to a page wrapped to 0: [0, max_phys) became free RAM. */
+    struct mmap_entry e[2] = {{20, 0xfffffffffffff001ull, 0xffe, 1}, {20, 0x100000, 0x100000, 1}};
+    block(e, 2);
+    static struct hal_boot_info bi;
+    REQUIRE(multiboot_parse(MULTIBOOT_BOOTLOADER_MAGIC, BASE, phys, 0x100000, 0x100000,
+                            0xc0000000ull, &bi) == 0);
+    CHECK_EQ(bi.nr_ram, 1);
+    CHECK_EQ(bi.ram[0].base, 0x100000);
+    CHECK_EQ(free_bytes(&bi), 0x100000);
+}
+
 TEST_CASE(block_outside_memory_is_refused)
 {
     static struct hal_boot_info bi;

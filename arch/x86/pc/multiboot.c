@@ -122,6 +122,8 @@ int multiboot_parse(uint32_t magic, paddr_t mbi_pa, multiboot_phys_fn p2v, paddr
             b = LOW_MEM_END;
         if (e > max_phys)
             e = max_phys;
+        if (b >= e)
+            continue; /* before rounding up: b near 2^64 would wrap to 0 */
         b = (b + PAGE_MASK) & ~PAGE_MASK;
         e &= ~PAGE_MASK;
         if (e <= b)
