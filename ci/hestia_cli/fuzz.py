@@ -23,7 +23,7 @@ from .util import BUILD, LOGS, ROOT, HestiaError, info, rel, tail
 
 HARNESSES = ("hypercall", "elf", "fdt", "multiboot", "toolstack")
 # Debian 12: clang-14 and its runtime libraries (libFuzzer, ASan, UBSan).
-FUZZ_PACKAGES = ["clang", "libclang-rt-14-dev"]
+FUZZ_PACKAGES = ["clang", "libclang-rt-14-dev", "llvm"]  # llvm: llvm-cov for --lines
 BOUNDED_SECONDS = 50      # per harness in ./hestia test
 PARALLEL = 2              # harnesses run at once
 MIN_SUCCESS_SHARE = 1 / 3  # of the hypercall harness's calls
@@ -172,7 +172,41 @@ def run_bounded(counts, seconds=BOUNDED_SECONDS):
     info(f"fuzz: done in {time.time() - start:.0f} s (logs build/logs/fuzz-*.log)")
 
 
-def main(minutes, harness):
+def line_coverage():
+    """Per-file line coverage of core/ and hal/lib by the hypercall corpus (llvm-cov)."""
+    env = dict(os.environ, CC="clang")
+    log = os.path.join(LOGS, "fuzz-lines.log")
+    prof = os.path.join(FUZZ_BUILD, "hypercall.profraw")
+    data = os.path.join(FUZZ_BUILD, "hypercall.profdata")
+    binary = _binary("hypercall") + "_cov"
+    with open(log, "w") as f:
+        for cmd, extra in (
+                (["ninja", "-C", FUZZ_BUILD, "tests/fuzz/fuzz_hypercall_cov"], {}),
+                ([binary, "-runs=0", os.path.join(FUZZ_BUILD, "corpus", "hypercall"),
+                  os.path.join(SEEDS, "hypercall")], {"LLVM_PROFILE_FILE": prof}),
+                (["llvm-profdata", "merge", "-o", data, prof], {})):
+            f.write("$ " + " ".join(cmd) + "\n")
+            f.flush()
+            if subprocess.run(cmd, cwd=ROOT, env=dict(env, **extra), stdout=f,
+                              stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL).returncode:
+                raise HestiaError(f"line coverage: '{cmd[0]}' failed, log {rel(log)}")
+    out = subprocess.run(["llvm-cov", "report", binary, f"-instr-profile={data}"],
+                         capture_output=True, text=True).stdout
+    print("\nlines covered by the hypercall corpus (llvm-cov)")
+    covered = total = 0
+    for ln in out.splitlines():
+        cols = ln.split()
+        if len(cols) < 10 or not re.search(r"(^|/)(core|hal/lib)/[^ ]+\.c$", cols[0]):
+            continue
+        lines, missed = int(cols[7]), int(cols[8])
+        covered, total = covered + lines - missed, total + lines
+        name = cols[0].split(ROOT + os.sep)[-1].split("../../")[-1]
+        print(f"  {name:<28} {lines - missed:>5}/{lines:<5} {cols[9]:>7}")
+    if total:
+        print(f"  {'total':<28} {covered:>5}/{total:<5} {100 * covered / total:6.2f}%")
+
+
+def main(minutes, harness, lines=False):
     """./hestia fuzz [--minutes N] [harness]: longer runs, then the coverage and success table."""
     names = [harness] if harness else list(HARNESSES)
     for n in names:
@@ -185,6 +219,8 @@ def main(minutes, harness):
     runs = run_all(names, max(1, int(minutes * 60)))
     print_table(runs)
     failed = [r for r in runs if r.verdict != "PASS"]
+    if lines:
+        line_coverage()
     for r in failed:
         print(f"  FAIL fuzz.{r.h}: {r.detail}")
     print(f"{len(runs) - len(failed)} passed, {len(failed)} failed", flush=True)

@@ -18,7 +18,7 @@ commands:
   debug --arch A [--scenario S]
                               QEMU stopped with its gdb stub, gdb-multiarch attached
   bench [--arch A]            deterministic (-icount) benchmark runs -> build/bench.json
-  fuzz  [--minutes N] [harness]
+  fuzz  [--minutes N] [--lines] [harness]
                               libFuzzer harnesses (tests/fuzz), coverage + hypercall success table
 
 arches: x86_64 x86 ppc ia64"""
@@ -61,6 +61,8 @@ def parse(argv):
     fz = sub.add_parser("fuzz", help="libFuzzer harnesses")
     fz.add_argument("--minutes", type=float, default=1.0, metavar="N",
                     help="per harness (default 1)")
+    fz.add_argument("--lines", action="store_true",
+                    help="then line coverage of core/ by the hypercall corpus")
     fz.add_argument("harness", nargs="?", help="one of: " + ", ".join(fuzz.HARNESSES))
     return p.parse_args(argv)
 
@@ -89,7 +91,7 @@ def main(argv):
         if a.cmd == "bench":
             return session.bench([a.arch] if a.arch else list(ARCHES))
         if a.cmd == "fuzz":
-            return fuzz.main(a.minutes, a.harness)
+            return fuzz.main(a.minutes, a.harness, a.lines)
     except HestiaError as e:
         warn(str(e))
         return 1

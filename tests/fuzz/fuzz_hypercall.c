@@ -102,7 +102,8 @@ static uint64_t ptr(struct step *s, uint64_t good)
 {
     if (valid(s))
         return good;
-    switch (fz_below(s->f, 5)) {
+    switch (fz_below(s->f, 6)) {
+    case 5: return SCRATCH + HC_SCRATCH_RO * PAGE + fz_below(s->f, 64); /* read-only */
     case 0: return 0x7000000;                      /* unmapped */
     case 1: return 0xffff800000100000ull;          /* the hypervisor's */
     case 2: return 0x0000900000000000ull;          /* non-canonical */
@@ -639,6 +640,12 @@ static struct hc_dom *pick_caller(struct fz *f, bool want_priv)
             if (!d || d->is_shutdown || d->pause_count || !d->vcpus[0] ||
                 d->vcpus[0]->state == VCPU_DOWN)
                 continue;
+            /* A blocked vCPU waits for its event; when nobody else can run, it comes. */
+            if (d->vcpus[0]->state == VCPU_BLOCKED) {
+                if (pass == 0)
+                    continue;
+                vcpu_kick(d->vcpus[0]);
+            }
             if (pass == 0 && d->privileged != want_priv)
                 continue;
             if (!hd->prepared && p2m_nr_pages(d) < HC_MIN_PAGES)
@@ -712,9 +719,7 @@ static void step(struct fz *f)
         hc_snapshot_compare(&before, me->d, hc_names[nr]);
     }
     hc_check_consistency(hc_names[nr]);
-    /* As the guest would continue: woken by an event, back in kernel mode. */
-    if (me->d->vcpus[0]->state == VCPU_BLOCKED)
-        vcpu_kick(me->d->vcpus[0]);
+    /* A blocked caller stays blocked until an event, a timer or the fallback in pick_caller. */
     core_vcpu_hal(me->d->vcpus[0])->regs[HOST_REG_MODE] = HOST_MODE_KERNEL;
 }
 

@@ -177,7 +177,9 @@ void hc_prepare(struct hc_dom *hd)
         mfn_t mfn = p2m_lookup(d, limit - 1 - i);
         int rc = mfn == MFN_INVALID ? -1
                                     : pvmmu_map_frame(d, 0, HC_SCRATCH_VA + i * PAGE, mfn,
-                                                      MMU_PERM_READ | MMU_PERM_WRITE);
+                                                      i == HC_SCRATCH_RO
+                                                          ? MMU_PERM_READ
+                                                          : MMU_PERM_READ | MMU_PERM_WRITE);
         if (rc)
             die("scratch map", rc);
     }

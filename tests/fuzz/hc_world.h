@@ -27,6 +27,7 @@
 #define HC_MAX_DOMS 7        /* dom0, A, B and up to four that dom0 creates */
 #define HC_SCRATCH_VA 0x20000000ull /* argument pages of each domain (kernel space) */
 #define HC_SCRATCH_PAGES 4
+#define HC_SCRATCH_RO 3             /* the last scratch page is read-only to the guest */
 #define HC_MAP_VA 0x30000000ull     /* mmu_op map slots (kernel and user spaces) */
 #define HC_MAP_SLOTS 16
 #define HC_GNT_VA 0x40000000ull     /* grant map slots */
