@@ -64,12 +64,20 @@ struct step {
     struct hc_dom *self;
     struct vcpu *v;
     bool priv;
+    bool hostile; /* this call mixes raw values into its arguments */
 };
 
-/* Mostly true: pick from the live state; otherwise use raw input values. */
+#define HOSTILE_PER_256 64 /* a quarter of the calls are hostile */
+
+/*
+ * Whether this argument comes from the live state.  A well-formed call
+ * takes every argument from it (its failures are the state's: a port
+ * already closed, a table in use); a hostile call replaces each argument
+ * by a raw value with probability 1/2.
+ */
 static bool valid(struct step *s)
 {
-    return fz_u8(s->f) < 220;
+    return !s->hostile || fz_u8(s->f) < 128;
 }
 
 /*
@@ -215,10 +223,8 @@ static bool gen_console(struct step *s)
     for (unsigned i = 0; i < n; i++)
         text[i] = (char)(' ' + fz_below(s->f, 90));
     put(s, AUX, text, n);
-    /* read_ring and write_input are dom0's: a domU tries them now and then. */
-    unsigned cmd = fz_below(s->f, s->priv ? 4 : 8) % 4;
-    if (!s->priv && cmd >= 2 && fz_below(s->f, 2))
-        cmd -= 2;
+    /* read_ring and write_input are dom0's: a hostile domU tries them too. */
+    unsigned cmd = fz_below(s->f, s->priv || s->hostile ? 4 : 2);
     uint64_t count = valid(s) ? n : raw(s);
     hestia_domid_t dom = cmd >= 2 ? pick_domid(s, true) : 0;
     if (cmd == CONSOLEIO_write_input && valid(s))
@@ -263,7 +269,7 @@ static bool gen_evtchn(struct step *s)
     switch (fz_below(s->f, 10)) {
     case 0: {
         struct evtchn_alloc_unbound a = {DOMID_SELF, pick_domid(s, true), 0};
-        if (!fz_below(s->f, 4))
+        if ((s->priv || s->hostile) && !fz_below(s->f, 4))
             a.dom = pick_domid(s, true); /* in another domain: dom0's right only */
         if (!evtchn_call(s, EVTCHNOP_alloc_unbound, &a, sizeof(a)))
             return false;
@@ -329,7 +335,8 @@ static bool gen_evtchn(struct step *s)
     default: {
         struct evtchn_status st = {0};
         /* Another domain's ports: dom0 may look, a domU must be refused. */
-        struct hc_dom *t = fz_below(s->f, s->priv ? 2 : 8) ? me : pick_dom(s, false);
+        struct hc_dom *t = (s->priv || s->hostile) && fz_below(s->f, 2) ? pick_dom(s, false)
+                                                                       : me;
         st.dom = t == me ? DOMID_SELF : t->d->id;
         st.port = pick_port(s, t);
         return evtchn_call(s, EVTCHNOP_status, &st, sizeof(st));
@@ -504,7 +511,7 @@ static bool gen_domctl(struct step *s)
 {
     struct hestia_domctl d;
     memset(&d, 0, sizeof(d));
-    d.cmd = fz_below(s->f, 10);
+    d.cmd = valid(s) ? fz_below(s->f, DOMCTL_start_vcpu + 1) : raw(s);
     struct hc_dom *t = pick_dom(s, true);
     int free_slot = -1;
     for (unsigned i = 3; i < HC_MAX_DOMS; i++)
@@ -590,7 +597,7 @@ static bool gen_set_timer(struct step *s)
 
 static bool gen_vcpu_op(struct step *s)
 {
-    unsigned cmd = fz_below(s->f, 4);
+    unsigned cmd = valid(s) ? fz_below(s->f, VCPUOP_enter_user + 1) : raw(s);
     uint64_t vcpu = valid(s) ? 0 : raw(s);
     if (cmd == VCPUOP_enter_user) {
         struct hestia_trap_record rec;
@@ -608,9 +615,9 @@ static bool gen_vcpu_op(struct step *s)
 
 static bool gen_memory_op(struct step *s)
 {
-    unsigned cmd = fz_below(s->f, 4);
-    if (cmd == 0 || cmd == 3)
-        return call(s, HYPERCALL_memory_op, cmd == 3 ? fz_u8(s->f) : MEMOP_get_info,
+    unsigned cmd = fz_below(s->f, 3);
+    if (cmd == 0)
+        return call(s, HYPERCALL_memory_op, valid(s) ? MEMOP_get_info : fz_u8(s->f),
                     ptr(s, SCRATCH), 0, 0) >= 0;
     struct memop_range r = {pick_gfn(s, s->self), valid(s) ? 1 + fz_below(s->f, 3) : raw64(s),
                             0};
@@ -679,7 +686,7 @@ static void step(struct fz *f)
         struct hc_dom *g = pick_caller(f, fz_below(f, 2));
         if (!g)
             return;
-        struct step s = {f, g, g->d->vcpus[0], g->d->privileged};
+        struct step s = {f, g, g->d->vcpus[0], g->d->privileged, false};
         struct hc_dom *to = pick_dom(&s, true);
         uint16_t flags = fz_below(f, 4) ? GTF_permit_access | (fz_below(f, 3) ? 0 : GTF_readonly)
                                         : 0;
@@ -693,7 +700,8 @@ static void step(struct fz *f)
     struct hc_dom *me = pick_caller(f, want_priv);
     if (!me)
         return;
-    struct step s = {f, me, me->d->vcpus[0], me->d->privileged};
+    struct step s = {f, me, me->d->vcpus[0], me->d->privileged,
+                     fz_u8(f) < HOSTILE_PER_256};
     struct hc_snapshot before;
     if (!s.priv)
         hc_snapshot_take(&before);
