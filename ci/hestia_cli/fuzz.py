@@ -66,6 +66,38 @@ def build():
     return None
 
 
+CORPUS_CAP = 400  # machine corpus files before it is minimized (replaying it eats the budget)
+
+
+def _minimize(harness, corpus, log):
+    """Shrink a grown machine corpus with libFuzzer's -merge (same coverage, fewer files).
+
+    Again only once it has doubled since the last merge: a minimized corpus
+    can stay above CORPUS_CAP, and a merge costs one replay of it.
+    """
+    mark = corpus + ".merged"
+    try:
+        with open(mark) as f:
+            last = int(f.read().strip() or 0)
+    except (OSError, ValueError):
+        last = 0
+    if len(os.listdir(corpus)) <= max(CORPUS_CAP, 2 * last):
+        return
+    fresh = corpus + ".merge"
+    shutil.rmtree(fresh, ignore_errors=True)
+    os.makedirs(fresh)
+    with open(log, "w") as f:
+        rc = subprocess.run([_binary(harness), "-merge=1", fresh, corpus], stdout=f,
+                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL).returncode
+    if rc == 0 and os.listdir(fresh):
+        shutil.rmtree(corpus)
+        os.rename(fresh, corpus)
+        with open(mark, "w") as f:
+            f.write(f"{len(os.listdir(corpus))}\n")
+    else:
+        shutil.rmtree(fresh, ignore_errors=True)
+
+
 class Run:
     """One harness run: the libFuzzer process, its log and, once done, its verdict."""
 
@@ -77,6 +109,7 @@ class Run:
         self.artifacts = os.path.join(FUZZ_BUILD, "artifacts", harness) + os.sep
         os.makedirs(self.corpus, exist_ok=True)
         os.makedirs(self.artifacts, exist_ok=True)
+        _minimize(harness, self.corpus, os.path.join(LOGS, f"fuzz-{harness}-merge.log"))
         cmd = [_binary(harness), f"-max_total_time={seconds}", "-timeout=10",
                "-rss_limit_mb=2048", "-print_final_stats=1", f"-artifact_prefix={self.artifacts}",
                self.corpus, os.path.join(SEEDS, harness)]
