@@ -10,9 +10,11 @@ extern char __image_start_phys[], __image_end[];
 static struct hal_boot_info boot_info;
 
 /* Physical memory below 3 GiB is mapped 1:1 in the hypervisor's view. */
-static void *phys_to_virt(paddr_t pa)
+static const void *boot_phys(paddr_t pa, size_t len)
 {
-    return (void *)(uintptr_t)pa;
+    if (pa >= DIRECTMAP_SIZE || len > DIRECTMAP_SIZE - pa)
+        return NULL;
+    return (const void *)(uintptr_t)pa;
 }
 
 unsigned hal_elf_machine(void)
@@ -27,7 +29,7 @@ void x86_start(uint32_t magic, uint32_t mbi)
     pc_uart_init();
     x86_cpu_init();
     x86_mmu_init();
-    if (multiboot_parse(magic, mbi, phys_to_virt, (paddr_t)(uintptr_t)__image_start_phys,
+    if (multiboot_parse(magic, mbi, boot_phys, (paddr_t)(uintptr_t)__image_start_phys,
                         virt_to_phys(__image_end), DIRECTMAP_SIZE, &boot_info) != 0)
         core_panic("x86: not started by a Multiboot loader (magic %x)", magic);
     core_printf("Hestia x86 (32-bit PAE): image %x-%x at %x, guests in ring 1/3%s\n",

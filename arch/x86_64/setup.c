@@ -8,9 +8,12 @@ extern char __image_start_phys[], __image_end[];
 
 static struct hal_boot_info boot_info;
 
-static void *phys_to_virt(paddr_t pa)
+/* The loader's memory, through the direct map of [0, DIRECTMAP_SIZE). */
+static const void *boot_phys(paddr_t pa, size_t len)
 {
-    return (void *)(DIRECTMAP_BASE + pa);
+    if (pa >= DIRECTMAP_SIZE || len > DIRECTMAP_SIZE - pa)
+        return NULL;
+    return (const void *)(DIRECTMAP_BASE + pa);
 }
 
 unsigned hal_elf_machine(void)
@@ -25,7 +28,7 @@ void x86_64_start(uint32_t magic, uint32_t mbi)
     pc_uart_init();
     x86_64_cpu_init();
     x86_64_mmu_init();
-    if (multiboot_parse(magic, mbi, phys_to_virt, (paddr_t)(uintptr_t)__image_start_phys,
+    if (multiboot_parse(magic, mbi, boot_phys, (paddr_t)(uintptr_t)__image_start_phys,
                         virt_to_phys(__image_end), DIRECTMAP_SIZE, &boot_info) != 0)
         core_panic("x86_64: not started by a Multiboot loader (magic %x)", magic);
     core_printf("Hestia x86_64: long mode, image %lx-%lx\n",

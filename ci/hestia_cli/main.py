@@ -3,7 +3,7 @@
 import argparse
 import sys
 
-from . import build, deps, matrix, session
+from . import build, deps, fuzz, matrix, session
 from .util import ARCHES, HestiaError, warn
 
 USAGE = """./hestia <command> [options]
@@ -21,6 +21,8 @@ commands:
   debug --arch A [--scenario S]
                               emulator (QEMU, ia64sim) stopped with its gdb stub, gdb-multiarch attached
   bench [--arch A]            deterministic (-icount) benchmark runs -> build/bench.json
+  fuzz  [--minutes N] [--lines] [harness]
+                              libFuzzer harnesses (tests/fuzz), coverage + hypercall success table
   format                      clang-format every C file in place (./hestia test checks it)
 
 arches: x86_64 x86 ppc ia64"""
@@ -82,6 +84,12 @@ def parse(argv):
     d.add_argument("--scenario", metavar="S")
     be = sub.add_parser("bench", help="benchmarks")
     _arch_opt(be)
+    fz = sub.add_parser("fuzz", help="libFuzzer harnesses")
+    fz.add_argument("--minutes", type=float, default=1.0, metavar="N",
+                    help="per harness (default 1)")
+    fz.add_argument("--lines", action="store_true",
+                    help="then line coverage of core/ by the hypercall corpus")
+    fz.add_argument("harness", nargs="?", help="one of: " + ", ".join(fuzz.HARNESSES))
     sub.add_parser("format", help="clang-format the C sources")
     return p.parse_args(argv)
 
@@ -118,6 +126,8 @@ def main(argv):
             return style.format_tree()
         if a.cmd == "bench":
             return session.bench([a.arch] if a.arch else list(ARCHES))
+        if a.cmd == "fuzz":
+            return fuzz.main(a.minutes, a.harness, a.lines)
     except HestiaError as e:
         warn(str(e))
         return 1

@@ -16,7 +16,7 @@ import concurrent.futures
 import os
 import time
 
-from . import arches, build, deps, gdbtest, runner, scenarios, selftest, unit
+from . import arches, build, deps, fuzz, gdbtest, runner, scenarios, selftest, unit
 from .util import ARCHES, LOGS, FileLock, HestiaError, info, rel
 
 # Realtime repeats of plain ./hestia test: the scenarios most likely to race.
@@ -282,6 +282,9 @@ def _test(arch_list, scenario, unit_only, variant, modes, repeat, full, jobs, ju
             print(f"  ... and {len(counts.failures) - 30} more failures (build/logs/unit.log)")
         info(f"test: host tests: {counts.passed} passed, {counts.failed} failed, "
              f"{counts.skipped} skipped")
+    if do_unit and not unit_only:
+        counts.suite = "fuzz"
+        fuzz.run_bounded(counts)  # full run: every libFuzzer harness, bounded (fuzz.py)
     ordered = [cells[(a, v, m, s)] for a, v, m in rows for s in scen_list
                if cells[(a, v, m, s)].cfg is not None]
     nboots = sum(c.repeats for c in ordered if c.runnable)

@@ -65,7 +65,7 @@ def unformatted(exe, files):
 
 def check(counts):
     """TEST style.clang-format: PASS, FAIL naming the files, or SKIP with why."""
-    deps.ensure_packages(STYLE_PACKAGES)
+    deps.ensure_packages(STYLE_PACKAGES, quiet=True)
     exe, ver = _clang_format()
     if exe is None:
         counts.add("style.clang-format", "SKIP", ver)
@@ -88,7 +88,7 @@ def check(counts):
 
 def format_tree():
     """`./hestia format`: rewrite every tracked C file in place."""
-    deps.ensure_packages(STYLE_PACKAGES)
+    deps.ensure_packages(STYLE_PACKAGES, quiet=True)
     exe, ver = _clang_format()
     if exe is None:
         raise HestiaError(ver)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Multiboot v1 information block -> struct hal_boot_info. */
-#include <x86/pc.h>
+#include <x86/multiboot.h>
 
 #define MB_INFO_MEMORY 0x001
 #define MB_INFO_CMDLINE 0x004
@@ -35,19 +35,21 @@ struct mb_mmap {
 static char strings[1024];
 static size_t strings_used;
 
-static const char *keep_string(void *(*p2v)(paddr_t), uint32_t pa)
+/* A copy of the NUL-terminated string at physical pa, read byte by byte through p2v. */
+static const char *keep_string(multiboot_phys_fn p2v, uint32_t pa)
 {
     if (!pa)
         return "";
-    const char *s = p2v(pa);
     char *d = &strings[strings_used];
     size_t room = sizeof(strings) - strings_used;
     if (room < 2)
         return "";
     size_t n = 0;
-    while (n + 1 < room && s[n]) {
-        d[n] = s[n];
-        n++;
+    while (n + 1 < room) {
+        const char *c = p2v((paddr_t)pa + n, 1);
+        if (!c || !*c)
+            break;
+        d[n++] = *c;
     }
     d[n] = 0;
     strings_used += n + 1;
@@ -80,24 +82,29 @@ static void exclude(struct hal_boot_info *bi, paddr_t base, paddr_t end)
     }
 }
 
-int multiboot_parse(uint32_t magic, paddr_t mbi_pa, void *(*p2v)(paddr_t), paddr_t image_start,
+int multiboot_parse(uint32_t magic, paddr_t mbi_pa, multiboot_phys_fn p2v, paddr_t image_start,
                     paddr_t image_end, paddr_t max_phys, struct hal_boot_info *bi)
 {
     if (magic != MULTIBOOT_BOOTLOADER_MAGIC)
         return -1;
-    const struct mb_info *mbi = p2v(mbi_pa);
+    const struct mb_info *mbi = p2v(mbi_pa, sizeof(*mbi));
+    if (!mbi)
+        return -1;
+    strings_used = 0; /* one parse per boot */
     bi->platform = "pc";
     bi->nr_cpus = 1;
     bi->cmdline = (mbi->flags & MB_INFO_CMDLINE) ? keep_string(p2v, mbi->cmdline) : "";
 
     bi->nr_ram_total = 0;
     if (mbi->flags & MB_INFO_MMAP) {
-        uint32_t off = 0;
+        uint64_t off = 0; /* 64-bit: a huge entry size must end the walk, not wrap it */
         while (off + sizeof(struct mb_mmap) <= mbi->mmap_length) {
-            const struct mb_mmap *e = p2v(mbi->mmap_addr + off);
+            const struct mb_mmap *e = p2v((paddr_t)mbi->mmap_addr + off, sizeof(*e));
+            if (!e)
+                return -1;
             if (e->type == MB_MMAP_RAM)
                 add_region(bi->ram_total, &bi->nr_ram_total, e->base, e->base + e->len);
-            off += e->size + 4;
+            off += (uint64_t)e->size + 4;
         }
     } else if (mbi->flags & MB_INFO_MEMORY) {
         add_region(bi->ram_total, &bi->nr_ram_total, 0, (paddr_t)mbi->mem_lower * 1024);
@@ -115,23 +122,32 @@ int multiboot_parse(uint32_t magic, paddr_t mbi_pa, void *(*p2v)(paddr_t), paddr
             b = LOW_MEM_END;
         if (e > max_phys)
             e = max_phys;
+        if (b >= e)
+            continue; /* before rounding up: b near 2^64 would wrap to 0 */
         b = (b + PAGE_MASK) & ~PAGE_MASK;
         e &= ~PAGE_MASK;
+        if (e <= b)
+            continue;
+        /* Firmware maps may overlap: a frame must enter the free list once. */
+        exclude(bi, b, e);
         add_region(bi->ram, &bi->nr_ram, b, e);
     }
     exclude(bi, image_start, image_end);
 
     bi->nr_modules = 0;
     if (mbi->flags & MB_INFO_MODS) {
-        const struct mb_module *m = p2v(mbi->mods_addr);
         for (uint32_t i = 0; i < mbi->mods_count && i < HAL_MAX_MODULES; i++) {
-            if (m[i].mod_end < m[i].mod_start || (m[i].mod_start & PAGE_MASK))
+            const struct mb_module *m =
+                p2v((paddr_t)mbi->mods_addr + (paddr_t)i * sizeof(*m), sizeof(*m));
+            if (!m)
+                return -1;
+            if (m->mod_end < m->mod_start || (m->mod_start & PAGE_MASK))
                 continue; /* we ask for page alignment (header flag 0) */
             struct hal_boot_module *bm = &bi->modules[bi->nr_modules++];
-            bm->base = m[i].mod_start;
-            bm->size = m[i].mod_end - m[i].mod_start;
-            bm->cmdline = keep_string(p2v, m[i].string);
-            exclude(bi, m[i].mod_start, m[i].mod_end);
+            bm->base = m->mod_start;
+            bm->size = m->mod_end - m->mod_start;
+            bm->cmdline = keep_string(p2v, m->string);
+            exclude(bi, m->mod_start, m->mod_end);
         }
     }
     return 0;

@@ -10,6 +10,7 @@
 
 #include <hal/boot.h>
 #include <hal/types.h>
+#include <x86/multiboot.h>
 
 #define PC_COM1 0x3f8
 #define PC_COM1_IRQ 4
@@ -64,14 +65,6 @@ void pc_timer_irq(void);
 #define PC_IOAPIC_PHYS 0xfec00000u
 
 /*
- * Multiboot v1: fill bi from the loader's information block.  p2v maps
- * physical addresses of the block, strings and modules to pointers.
- * The free RAM excludes [0, 1 MiB), [image_start, image_end) and the
- * modules; command lines are copied into static storage so the block
- * itself may be reused.  Returns 0 or -1 if magic/flags are unusable.
- * Regions above max_phys are dropped (not in the direct map).
- */
-/*
  * Traps (pc/traps.c): a vector's short name; handle a device interrupt
  * vector (false for exceptions); the HESTIA_TRAP_* kind of an exception
  * (#GP: PROTECTION until pc_classify_gp() looked at the instruction);
@@ -89,8 +82,5 @@ unsigned pc_guest_trap_kind(struct vcpu *v, unsigned long vector, guest_va_t pc,
 bool pc_hyp_trap(unsigned long vector);
 uint64_t pc_pf_error(uint64_t hw_error, bool user);
 
-#define MULTIBOOT_BOOTLOADER_MAGIC 0x2badb002u
-int multiboot_parse(uint32_t magic, paddr_t mbi, void *(*p2v)(paddr_t), paddr_t image_start,
-                    paddr_t image_end, paddr_t max_phys, struct hal_boot_info *bi);
 
 #endif

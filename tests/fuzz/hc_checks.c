@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: MIT */
+/* Invariants the hypercall fuzzer checks after every call (see hc_world.h). */
+#include "hc_world.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#define FAIL(...)                                                                      \
+    do {                                                                               \
+        fprintf(stderr, "FUZZ INVARIANT: " __VA_ARGS__);                               \
+        fprintf(stderr, "\n");                                                         \
+        abort();                                                                       \
+    } while (0)
+
+static uint64_t p2m_hash(struct domain *d)
+{
+    uint64_t h = 1469598103934665603ull, limit = p2m_gfn_limit(d);
+    for (uint64_t g = 0; g < limit; g++)
+        h = (h ^ p2m_lookup(d, g)) * 1099511628211ull;
+    return h;
+}
+
+void hc_snapshot_take(struct hc_snapshot *s)
+{
+    s->count = 0;
+    for (struct domain *d = domain_next(0); d && s->count < HC_MAX_DOMS;
+         d = domain_next((hestia_domid_t)(d->id + 1))) {
+        unsigned i = s->count++;
+        s->dom[i].d = d;
+        s->dom[i].id = d->id;
+        s->dom[i].nr_pages = p2m_nr_pages(d);
+        s->dom[i].p2m_hash = p2m_hash(d);
+        s->dom[i].pause_count = d->pause_count;
+        sched_get_params(d, &s->dom[i].weight, &s->dom[i].cap);
+        s->dom[i].ports_in_use = evtchn_ports_in_use(d);
+        s->dom[i].shutdown = d->is_shutdown;
+        s->dom[i].dying = d->dying;
+        s->dom[i].console_used = console_ring_used(d);
+    }
+}
+
+void hc_snapshot_compare(const struct hc_snapshot *b, const struct domain *caller,
+                         const char *what)
+{
+    unsigned now = domain_count();
+    if (now != b->count)
+        FAIL("%s by unprivileged d%u: %u domains before, %u after", what, caller->id, b->count,
+             now);
+    for (unsigned i = 0; i < b->count; i++) {
+        struct domain *d = b->dom[i].d;
+        if (d == caller)
+            continue;
+        if (domain_next(b->dom[i].id) != d)
+            FAIL("%s by unprivileged d%u: d%u disappeared", what, caller->id, b->dom[i].id);
+        unsigned w, c;
+        sched_get_params(d, &w, &c);
+        const char *field = p2m_nr_pages(d) != b->dom[i].nr_pages     ? "nr_pages"
+                            : p2m_hash(d) != b->dom[i].p2m_hash        ? "p2m"
+                            : d->pause_count != b->dom[i].pause_count  ? "pause count"
+                            : w != b->dom[i].weight || c != b->dom[i].cap ? "scheduler params"
+                            : evtchn_ports_in_use(d) != b->dom[i].ports_in_use ? "ports in use"
+                            : d->is_shutdown != b->dom[i].shutdown     ? "shutdown state"
+                            : d->dying != b->dom[i].dying              ? "dying"
+                            : console_ring_used(d) != b->dom[i].console_used ? "console ring"
+                                                                        : NULL;
+        if (field)
+            FAIL("%s by unprivileged d%u changed d%u's %s", what, caller->id, d->id, field);
+    }
+}
+
+/*
+ * Every frame mapped in the harness's slots of a space holds a mapping
+ * reference and still belongs to a domain (or is orphaned by a dead
+ * granter): a mapping of a free frame would be a use after free.
+ */
+static void check_mapped(struct domain *d, uint64_t handle, const char *what)
+{
+    static const struct { uint64_t base; unsigned n; } areas[] = {
+        {HC_SCRATCH_VA, HC_SCRATCH_PAGES}, {HC_MAP_VA, HC_MAP_SLOTS}, {HC_GNT_VA, HC_GNT_SLOTS}};
+    struct hal_as *as = pvmmu_space(d, handle);
+    for (unsigned a = 0; a < 3 && as; a++) {
+        for (unsigned i = 0; i < areas[a].n; i++) {
+            uint64_t va = areas[a].base + (uint64_t)i * HAL_PAGE_SIZE;
+            mfn_t mfn;
+            unsigned perms;
+            if (hal_as_lookup(as, va, &mfn, &perms) != 0)
+                continue;
+            unsigned owner = frame_owner(mfn);
+            if (!frame_valid(mfn) || frame_refcount(mfn) == 0 || owner == FRAME_OWNER_FREE ||
+                owner == FRAME_OWNER_HYP)
+                FAIL("after %s: d%u space %llu maps %llx -> mfn %llx with %u references, "
+                     "owner %u", what, d->id, (unsigned long long)handle,
+                     (unsigned long long)va, (unsigned long long)mfn, frame_refcount(mfn),
+                     owner);
+        }
+    }
+}
+
+void hc_check_consistency(const char *what)
+{
+    unsigned long held = 0, of = 0;
+    for (struct domain *d = domain_next(0); d; d = domain_next((hestia_domid_t)(d->id + 1))) {
+        uint64_t limit = p2m_gfn_limit(d), present = 0;
+        for (uint64_t g = 0; g < limit; g++) {
+            mfn_t mfn = p2m_lookup(d, g);
+            if (mfn == MFN_INVALID)
+                continue;
+            present++;
+            if (!frame_valid(mfn) || frame_owner(mfn) != d->id)
+                FAIL("after %s: d%u gfn %llu -> mfn %llx owned by %u", what, d->id,
+                     (unsigned long long)g, (unsigned long long)mfn, frame_owner(mfn));
+        }
+        check_mapped(d, 0, what);
+        for (uint64_t h = 1; h <= MMU_MAX_USER_AS; h++)
+            if (pvmmu_space(d, h))
+                check_mapped(d, h, what);
+        if (present != p2m_nr_pages(d))
+            FAIL("after %s: d%u has %llu frames in its p2m but counts %llu", what, d->id,
+                 (unsigned long long)present, (unsigned long long)p2m_nr_pages(d));
+        if (p2m_nr_pages(d) > p2m_max_pages(d))
+            FAIL("after %s: d%u holds %llu pages over its limit %llu", what, d->id,
+                 (unsigned long long)p2m_nr_pages(d), (unsigned long long)p2m_max_pages(d));
+        held += grant_maps_held(d);
+        of += grant_maps_of(d);
+    }
+    /* Every mapping of a live granter's frame is held by some mapper. */
+    if (of > held)
+        FAIL("after %s: %lu grant mappings recorded by granters, %lu held by mappers", what, of,
+             held);
+    if (mm_free_frames() > mm_total_frames())
+        FAIL("after %s: %lu free frames of %lu", what, mm_free_frames(), mm_total_frames());
+}
