@@ -32,7 +32,7 @@
  * object, so a domain's console costs 4 KiB + ~512 bytes, not two frames.
  */
 struct console_dom {
-    char *ring; /* CONSOLE_RING_SIZE bytes */
+    char *ring;        /* CONSOLE_RING_SIZE bytes */
     uint64_t written;  /* total bytes ever written (ring head) */
     uint64_t consumed; /* how far dom0's read_ring got */
     char in[INPUT_SIZE];
@@ -288,7 +288,8 @@ static long con_write_input(struct vcpu *v, struct domain *t, uint64_t count, ui
     return (long)done;
 }
 
-long do_console_io(struct vcpu *v, uint64_t cmd, uint64_t count, uint64_t buf, uint64_t domid)
+long do_console_io(struct vcpu *v, uint64_t cmd, uint64_t count, uint64_t buf,
+                   uint64_t domid)
 {
     struct domain *d = v->domain;
     switch (cmd) {

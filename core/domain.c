@@ -156,7 +156,8 @@ static int vcpu_alloc(struct domain *d, unsigned id)
     return 0;
 }
 
-int domain_create(uint64_t nr_pages, unsigned max_vcpus, bool privileged, struct domain **out)
+int domain_create(uint64_t nr_pages, unsigned max_vcpus, bool privileged,
+                  struct domain **out)
 {
     if (nr_pages == 0 || nr_pages > DOMCTL_MAX_PAGES)
         return -HESTIA_EINVAL;
@@ -343,7 +344,8 @@ int domain_shutdown(struct domain *d, unsigned reason)
     if (reason == SHUTDOWN_crash || d->privileged)
         core_printf("hestia: domain %u %s\n", d->id, reason_name(reason));
     if (d->privileged) {
-        /* dom0 ends the run: poweroff is the pass signal (the guest printed its verdict). */
+        /* dom0 ends the run: poweroff is the pass signal (the guest printed its verdict).
+         */
         hal_platform_exit(reason == SHUTDOWN_poweroff ? 0 : 1);
     }
     struct domain *dom0 = domain_lookup(0);

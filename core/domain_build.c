@@ -162,8 +162,8 @@ int domain_build_dom0(const struct hal_boot_info *bi, struct domain **out)
     struct load_ctx c = {d, l.virt_base, nr_pages, 0};
     uint64_t entry;
     /* The direct map is linear over a boot module, so the image is contiguous. */
-    rc = hal_elf_load(hal_frame_to_virt(img->base >> HAL_PAGE_SHIFT), img->size, put_segment,
-                      &c, &entry);
+    rc = hal_elf_load(hal_frame_to_virt(img->base >> HAL_PAGE_SHIFT), img->size,
+                      put_segment, &c, &entry);
     if (rc)
         goto fail;
 
@@ -196,7 +196,8 @@ int domain_build_dom0(const struct hal_boot_info *bi, struct domain **out)
     strlcpy(si.cmdline, img->cmdline ? img->cmdline : "", sizeof(si.cmdline));
     if ((rc = gfn_copy_to(d, si_gfn, 0, &si, sizeof(si))) != 0)
         goto fail;
-    rc = domain_build_start(d, 0, entry, l.virt_base + stack_top * HESTIA_PAGE_SIZE, si_gfn);
+    rc =
+        domain_build_start(d, 0, entry, l.virt_base + stack_top * HESTIA_PAGE_SIZE, si_gfn);
     if (rc)
         goto fail;
     *out = d;

@@ -54,7 +54,8 @@ static long ctl_create(struct vcpu *v, struct hestia_domctl *op, uint64_t ptr)
     return 0;
 }
 
-static long ctl_write_memory(struct vcpu *v, struct domain *d, struct domctl_write_memory *w)
+static long ctl_write_memory(struct vcpu *v, struct domain *d,
+                             struct domctl_write_memory *w)
 {
     if (w->len > DOMCTL_WRITE_MAX)
         return -HESTIA_E2BIG;
@@ -75,7 +76,8 @@ static long ctl_write_memory(struct vcpu *v, struct domain *d, struct domctl_wri
         n = MIN(n, room);
         if (hal_copy_from_guest(v, buf, w->buf + done, n))
             return -HESTIA_EFAULT;
-        int rc = gfn_copy_to(d, pos / HESTIA_PAGE_SIZE, (size_t)(pos % HESTIA_PAGE_SIZE), buf, n);
+        int rc = gfn_copy_to(d, pos / HESTIA_PAGE_SIZE, (size_t)(pos % HESTIA_PAGE_SIZE),
+                             buf, n);
         if (rc)
             return rc;
         done += n;

@@ -345,8 +345,8 @@ static long close_port(struct domain *d, evtchn_port_t port, hestia_domid_t offe
     } else {
         if (c->state == EVTCHNSTAT_interdomain) /* loopback within d */
             disconnect_peer(d, d, c->remote, offer_to);
-        else if (c->state == EVTCHNSTAT_virq && c->arg < VIRQ_COUNT && c->vcpu < HESTIA_MAX_VCPUS &&
-                 ed->virq_port[c->vcpu][c->arg] == port)
+        else if (c->state == EVTCHNSTAT_virq && c->arg < VIRQ_COUNT &&
+                 c->vcpu < HESTIA_MAX_VCPUS && ed->virq_port[c->vcpu][c->arg] == port)
             ed->virq_port[c->vcpu][c->arg] = 0;
         free_port(d, c, port);
     }
@@ -451,14 +451,19 @@ long do_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
         struct evtchn_status status;
     } u;
     static const uint8_t size[] = {
-        [EVTCHNOP_alloc_unbound] = sizeof(u.alloc), [EVTCHNOP_bind_interdomain] = sizeof(u.inter),
-        [EVTCHNOP_bind_virq] = sizeof(u.virq),      [EVTCHNOP_bind_ipi] = sizeof(u.ipi),
-        [EVTCHNOP_close] = sizeof(u.close),         [EVTCHNOP_send] = sizeof(u.send),
-        [EVTCHNOP_status] = sizeof(u.status),       [EVTCHNOP_unmask] = sizeof(u.unmask),
+        [EVTCHNOP_alloc_unbound] = sizeof(u.alloc),
+        [EVTCHNOP_bind_interdomain] = sizeof(u.inter),
+        [EVTCHNOP_bind_virq] = sizeof(u.virq),
+        [EVTCHNOP_bind_ipi] = sizeof(u.ipi),
+        [EVTCHNOP_close] = sizeof(u.close),
+        [EVTCHNOP_send] = sizeof(u.send),
+        [EVTCHNOP_status] = sizeof(u.status),
+        [EVTCHNOP_unmask] = sizeof(u.unmask),
     };
     if (cmd >= ARRAY_SIZE(size))
         return -HESTIA_ENOSYS;
-    unsigned op = (unsigned)cmd; /* a 32-bit switch: no 64-bit compare helpers on 32-bit targets */
+    unsigned op =
+        (unsigned)cmd; /* a 32-bit switch: no 64-bit compare helpers on 32-bit targets */
     if (hal_copy_from_guest(v, &u, arg, size[op]) != 0)
         return -HESTIA_EFAULT;
 
@@ -504,7 +509,8 @@ long do_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
     if (hal_copy_to_guest(v, arg, &u, size[op]) != 0) {
         /* The guest cannot learn the port: do not leak it. */
         if (new_port) {
-            struct domain *owner = op == EVTCHNOP_alloc_unbound ? resolve(d, u.alloc.dom) : d;
+            struct domain *owner =
+                op == EVTCHNOP_alloc_unbound ? resolve(d, u.alloc.dom) : d;
             if (owner)
                 close_port(owner, new_port, owner->id);
         }
@@ -547,7 +553,8 @@ bool evtchn_is_pending(struct domain *d, evtchn_port_t port)
     if (!d || !d->shared_info || port == 0 || port >= EVTCHN_MAX_PORTS)
         return false;
     return (__atomic_load_n(&d->shared_info->evtchn_pending[port / 32], __ATOMIC_SEQ_CST) >>
-            (port % 32)) & 1u;
+            (port % 32)) &
+           1u;
 }
 
 unsigned evtchn_ports_in_use(struct domain *d)

@@ -32,8 +32,8 @@
 
 struct grant_map {
     struct domain *mapper;
-    struct domain *granter;     /* NULL once the granter is destroyed */
-    struct grant_map *next_of;  /* in the granter's list */
+    struct domain *granter;    /* NULL once the granter is destroyed */
+    struct grant_map *next_of; /* in the granter's list */
     struct grant_map *prev_of;
     grant_ref_t ref;
     bool readonly;
@@ -225,8 +225,8 @@ static int map_one(struct vcpu *v, struct gnttab_map_grant_ref *op)
             rc = -HESTIA_ENOMEM;
     }
     if (rc == 0) {
-        unsigned perms = MMU_PERM_READ | (readonly ? 0 : MMU_PERM_WRITE) |
-                         (op->as ? MMU_PERM_USER : 0);
+        unsigned perms =
+            MMU_PERM_READ | (readonly ? 0 : MMU_PERM_WRITE) | (op->as ? MMU_PERM_USER : 0);
         rc = pvmmu_map_frame(d, op->as, op->host_va, mfn, perms);
     }
     frame_put(mfn); /* the map (if made) holds its own reference */

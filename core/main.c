@@ -5,9 +5,9 @@
 #include <core/console.h>
 #include <core/domain.h>
 #include <core/mm.h>
+#include <core/pvmmu.h>
 #include <core/run.h>
 #include <core/sched.h>
-#include <core/pvmmu.h>
 #include <core/version.h>
 #include <hal/cpu.h>
 #include <hal/mmu.h>
@@ -16,7 +16,8 @@
 
 static void banner(const struct hal_boot_info *bi)
 {
-    core_printf("Hestia %s on %s\n", HESTIA_VERSION_STRING, bi->platform ? bi->platform : "?");
+    core_printf("Hestia %s on %s\n", HESTIA_VERSION_STRING,
+                bi->platform ? bi->platform : "?");
     if (bi->cmdline && bi->cmdline[0])
         core_printf("  command line: %s\n", bi->cmdline);
     for (unsigned i = 0; i < bi->nr_ram_total && i < HAL_MAX_RAM_REGIONS; i++) {
@@ -27,8 +28,9 @@ static void banner(const struct hal_boot_info *bi)
     }
     for (unsigned i = 0; i < bi->nr_modules && i < HAL_MAX_MODULES; i++) {
         const struct hal_boot_module *m = &bi->modules[i];
-        core_printf("  module %u at %016llx, %llu bytes: %s\n", i, (unsigned long long)m->base,
-                    (unsigned long long)m->size, m->cmdline ? m->cmdline : "");
+        core_printf("  module %u at %016llx, %llu bytes: %s\n", i,
+                    (unsigned long long)m->base, (unsigned long long)m->size,
+                    m->cmdline ? m->cmdline : "");
     }
 }
 
@@ -61,7 +63,8 @@ static const char *boot_selftest(void)
     static const char pattern[] = "hestia boot";
     if (pvmmu_map_initial(d, l.virt_base, MMU_PERM_READ | MMU_PERM_WRITE))
         err = "cannot map guest memory";
-    else if (hal_as_lookup(pvmmu_kernel_space(d), l.virt_base + 3 * HAL_PAGE_SIZE, &got, &perms) ||
+    else if (hal_as_lookup(pvmmu_kernel_space(d), l.virt_base + 3 * HAL_PAGE_SIZE, &got,
+                           &perms) ||
              got != want || !(perms & MMU_PERM_WRITE))
         err = "guest mapping lookup wrong";
     else if (gfn_copy_to(d, 3, 16, pattern, sizeof(pattern)) ||
@@ -80,8 +83,8 @@ HAL_NORETURN void core_main(const struct hal_boot_info *bi)
     domain_init_all();
     banner(bi);
     mm_init(bi);
-    core_printf("  %lu of %lu frames free, %u CPU(s)\n", mm_free_frames(), mm_total_frames(),
-                bi->nr_cpus ? bi->nr_cpus : 1);
+    core_printf("  %lu of %lu frames free, %u CPU(s)\n", mm_free_frames(),
+                mm_total_frames(), bi->nr_cpus ? bi->nr_cpus : 1);
     sched_init(bi->nr_cpus ? bi->nr_cpus : 1);
     if (!bi->nr_modules) {
         const char *err = boot_selftest();

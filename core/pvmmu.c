@@ -67,7 +67,8 @@ struct hal_as *pvmmu_current_user_space(struct vcpu *v)
 /* The shared info page is a hypervisor frame the domain may map. */
 static bool is_shared_info(const struct domain *d, mfn_t mfn)
 {
-    return d->shared_info && mfn == d->shared_info_mfn && frame_owner(mfn) == FRAME_OWNER_HYP;
+    return d->shared_info && mfn == d->shared_info_mfn &&
+           frame_owner(mfn) == FRAME_OWNER_HYP;
 }
 
 static int take_ref(struct domain *d, mfn_t mfn)
@@ -273,7 +274,8 @@ static long op_as_create(struct vcpu *v, uint64_t op_addr)
         return -HESTIA_ENOSPC;
     }
     uint64_t handle = i + 1;
-    if (hal_copy_to_guest(v, op_addr + offsetof(struct mmu_op, as), &handle, sizeof(handle))) {
+    if (hal_copy_to_guest(v, op_addr + offsetof(struct mmu_op, as), &handle,
+                          sizeof(handle))) {
         flags = spin_lock_irqsave(&m->lock);
         m->user[i] = NULL;
         spin_unlock_irqrestore(&m->lock, flags);

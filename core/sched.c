@@ -37,16 +37,16 @@ enum { SCHED_PRIO_BOOST, SCHED_PRIO_UNDER, SCHED_PRIO_OVER, SCHED_NR_PRIO };
 struct sched_dom {
     struct domain *d;
     unsigned weight;
-    unsigned cap;               /* percent of one CPU, 0 = none */
-    bool active;                /* on the active list */
+    unsigned cap; /* percent of one CPU, 0 = none */
+    bool active;  /* on the active list */
     /* Accounting scratch (acct_lock): */
-    unsigned busy_vcpus;        /* vCPUs that ran this period or want to run */
-    bool filled;                /* got all the credit it can hold */
-    int64_t room;               /* credit its busy vCPUs can still take */
-    int64_t grant;              /* credit for this period */
+    unsigned busy_vcpus; /* vCPUs that ran this period or want to run */
+    bool filled;         /* got all the credit it can hold */
+    int64_t room;        /* credit its busy vCPUs can still take */
+    int64_t grant;       /* credit for this period */
     struct sched_dom *a_next, *a_prev;
     spinlock_t cap_lock;
-    int64_t cap_used;           /* ns used against the cap (cap_lock); may carry debt */
+    int64_t cap_used; /* ns used against the cap (cap_lock); may carry debt */
 };
 
 struct runq {
@@ -506,7 +506,8 @@ static void account_locked(void)
                 sv->credit = c > CREDIT_MAX ? CREDIT_MAX : c;
             }
             sv->period_ns = 0;
-            if (sv->where == SCHED_QUEUED && sv->prio == SCHED_PRIO_OVER && sv->credit > 0) {
+            if (sv->where == SCHED_QUEUED && sv->prio == SCHED_PRIO_OVER &&
+                sv->credit > 0) {
                 dequeue(pc, sv);
                 enqueue(pc, sv, false);
             } else if (sv->where == SCHED_PARKED && runs_again) {
@@ -692,7 +693,8 @@ struct vcpu *sched_pick(unsigned cpu, struct vcpu *prev, uint64_t now, uint64_t 
         }
         uint64_t dl = next->slice_end;
         /* Give the CPU back when credit runs out if UNDER work is waiting. */
-        if (next->credit > 0 && (pc->q[SCHED_PRIO_UNDER].head || pc->q[SCHED_PRIO_BOOST].head) &&
+        if (next->credit > 0 &&
+            (pc->q[SCHED_PRIO_UNDER].head || pc->q[SCHED_PRIO_BOOST].head) &&
             now + (uint64_t)next->credit < dl)
             dl = now + (uint64_t)next->credit;
         int64_t left = cap_left(v->domain ? v->domain->sched : NULL);

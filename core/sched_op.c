@@ -70,8 +70,8 @@ static long sched_poll(struct vcpu *v, uint64_t arg)
         if (!sv->poll_buf)
             return -HESTIA_ENOMEM;
     }
-    if (p.nr_ports && hal_copy_from_guest(v, sv->poll_buf, p.ports,
-                                          p.nr_ports * sizeof(uint32_t)) != 0)
+    if (p.nr_ports &&
+        hal_copy_from_guest(v, sv->poll_buf, p.ports, p.nr_ports * sizeof(uint32_t)) != 0)
         return -HESTIA_EFAULT;
     for (unsigned i = 0; i < p.nr_ports; i++)
         if (sv->poll_buf[i] >= EVTCHN_MAX_PORTS)

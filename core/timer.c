@@ -31,7 +31,8 @@ static unsigned nr_heaps = 1;
 
 void timer_init(unsigned nr_cpus)
 {
-    /* The hypervisor heap was reset with the rest of the core state (or is fresh at boot). */
+    /* The hypervisor heap was reset with the rest of the core state (or is fresh at boot).
+     */
     memset(heaps, 0, sizeof(heaps));
     nr_heaps = nr_cpus ? MIN(nr_cpus, (unsigned)HAL_MAX_CPUS) : 1;
 }

@@ -53,13 +53,14 @@ bool trap_inject_event(struct vcpu *v)
 static void crash(struct vcpu *v, unsigned kind, unsigned arch_vector, uint64_t fault_addr)
 {
     struct domain *d = v->domain;
-    core_printf("hestia: d%u v%u: undeliverable trap %u (vector %u, addr %llx): crashing it\n",
-                d->id, v->id, kind, arch_vector, (unsigned long long)fault_addr);
+    core_printf(
+        "hestia: d%u v%u: undeliverable trap %u (vector %u, addr %llx): crashing it\n",
+        d->id, v->id, kind, arch_vector, (unsigned long long)fault_addr);
     domain_shutdown(d, SHUTDOWN_crash);
 }
 
-void core_guest_trap(struct vcpu *v, unsigned kind, unsigned arch_vector, uint64_t error_code,
-                     uint64_t fault_addr)
+void core_guest_trap(struct vcpu *v, unsigned kind, unsigned arch_vector,
+                     uint64_t error_code, uint64_t fault_addr)
 {
     if (kind == HESTIA_TRAP_SYSCALL) {
         core_guest_syscall(v);

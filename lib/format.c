@@ -248,4 +248,3 @@ int hestia_vformat(char *buf, size_t size, const char *fmt, va_list ap)
         buf[o.len < size ? o.len : size - 1] = '\0';
     return (int)o.len;
 }
-

@@ -91,7 +91,8 @@ void host_boot_info(struct hal_boot_info *bi)
 int host_boot_add_module(struct hal_boot_info *bi, const void *image, size_t size,
                          const char *cmdline)
 {
-    uint64_t rounded = ((uint64_t)size + HAL_PAGE_SIZE - 1) & ~(uint64_t)(HAL_PAGE_SIZE - 1);
+    uint64_t rounded =
+        ((uint64_t)size + HAL_PAGE_SIZE - 1) & ~(uint64_t)(HAL_PAGE_SIZE - 1);
     if (bi->nr_modules >= HAL_MAX_MODULES || bi->nr_ram < 1 || rounded == 0 ||
         rounded >= bi->ram[0].size)
         return -1;
@@ -110,7 +111,8 @@ int host_boot_add_module(struct hal_boot_info *bi, const void *image, size_t siz
 void *hal_frame_to_virt(mfn_t mfn)
 {
     if (mfn < HOST_RAM_BASE_MFN || mfn >= HOST_RAM_BASE_MFN + HOST_RAM_FRAMES) {
-        fprintf(stderr, "host: hal_frame_to_virt(%#llx) outside RAM\n", (unsigned long long)mfn);
+        fprintf(stderr, "host: hal_frame_to_virt(%#llx) outside RAM\n",
+                (unsigned long long)mfn);
         abort();
     }
     return ram + ((mfn - HOST_RAM_BASE_MFN) << HAL_PAGE_SHIFT);

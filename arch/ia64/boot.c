@@ -31,8 +31,8 @@ static void split_cmdline(const char *src, struct hal_boot_info *bi)
         while (*src && *src != ' ')
             src++;
         unsigned len = (unsigned)(src - w);
-        if (len > 7 && w[0] == 'm' && w[1] == 'o' && w[2] == 'd' && w[3] == 'u' && w[4] == 'l' &&
-            w[5] == 'e' && w[6] == '=') {
+        if (len > 7 && w[0] == 'm' && w[1] == 'o' && w[2] == 'd' && w[3] == 'u' &&
+            w[4] == 'l' && w[5] == 'e' && w[6] == '=') {
             if (mod < HAL_MAX_MODULES) {
                 unsigned i;
                 for (i = 0; i < len - 7 && i < sizeof(module_cmdlines[0]) - 1; i++)
@@ -70,7 +70,8 @@ HAL_NORETURN void ia64_boot(const struct ia64sim_boot_table *bt)
     for (unsigned i = 0; i < bt->nr_modules && i < HAL_MAX_MODULES; i++) {
         bi->modules[i].base = bt->modules[i].base;
         bi->modules[i].size = bt->modules[i].size;
-        bi->modules[i].cmdline = module_cmdlines[i][0] ? module_cmdlines[i] : bt->modules[i].name;
+        bi->modules[i].cmdline =
+            module_cmdlines[i][0] ? module_cmdlines[i] : bt->modules[i].name;
         bi->nr_modules++;
     }
     bi->nr_cpus = 1;

@@ -4,22 +4,22 @@
 #define ARCH_IA64_IA64_H
 
 /* Offsets into struct hal_vcpu, used by entry.S (checked in vcpu.c). */
-#define HV_GR 0          /* gr[32]: r1..r31 (slot 0 unused) */
-#define HV_BR 256        /* br[8] */
+#define HV_GR 0   /* gr[32]: r1..r31 (slot 0 unused) */
+#define HV_BR 256 /* br[8] */
 #define HV_PR 320
 #define HV_IIP 328
 #define HV_IPSR 336
 #define HV_IFS 344
 #define HV_PFS 352
-#define HV_UNAT 360      /* the guest's ar.unat */
+#define HV_UNAT 360 /* the guest's ar.unat */
 #define HV_LC 368
 #define HV_EC 376
 #define HV_CCV 384
 #define HV_FPSR 392
 #define HV_RSC 400
-#define HV_BSPSTORE 408  /* guest ar.bspstore */
-#define HV_RNAT 416      /* guest ar.rnat */
-#define HV_NAT_UNAT 424  /* ar.unat collected by st8.spill of the GRs */
+#define HV_BSPSTORE 408 /* guest ar.bspstore */
+#define HV_RNAT 416     /* guest ar.rnat */
+#define HV_NAT_UNAT 424 /* ar.unat collected by st8.spill of the GRs */
 #define HV_ISR 432
 #define HV_IFA 440
 #define HV_IIM 448
@@ -27,16 +27,16 @@
 #define HV_RBS_BASE 464  /* this vCPU's hypervisor backing store */
 #define HV_RBS_BYTES 472 /* guest registers held there (loadrs size) */
 #define HV_RBS_RNAT 480
-#define HV_FR 512        /* fr[32][16 bytes], by register number (f2-f11, f16-f31 used) */
+#define HV_FR 512 /* fr[32][16 bytes], by register number (f2-f11, f16-f31 used) */
 #define HV_ASM_SIZE 1024
 
 /* Region layout. */
 #define IA64_HYP_BASE 0xe000000000000000ull /* region 7: identity map of RAM */
 #define IA64_RID_HYP 0
-#define IA64_RID_DEAD 1                      /* regions nobody may use */
+#define IA64_RID_DEAD 1 /* regions nobody may use */
 #define IA64_RIDS_PER_DOMAIN 128
 #define IA64_TIMER_VECTOR 0xef
-#define IA64_ITC_HZ 1000000000ull            /* ia64sim: ITC advances once per instruction */
+#define IA64_ITC_HZ 1000000000ull /* ia64sim: ITC advances once per instruction */
 
 #define PSR_BE (1ull << 1)
 #define PSR_IC (1ull << 13)
@@ -86,7 +86,7 @@ struct hal_vcpu {
     /* Not touched by assembly. */
     struct vcpu *v;
     struct hal_as *kernel, *user;
-    void *alloc;  /* what core_heap_alloc returned (alignment) */
+    void *alloc;                    /* what core_heap_alloc returned (alignment) */
     uint64_t entry_iip, entry_ipsr; /* the last entry (see fetch_fault_slot) */
     bool entry_code_mapped;
     uint8_t rbs[2048] __attribute__((aligned(16)));

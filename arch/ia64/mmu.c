@@ -15,9 +15,9 @@
  */
 #include <core/domain.h>
 #include <hal/hal.h>
+#include <hestia/arch/ia64.h>
 #include <hestia/errno.h>
 #include <hestia/mmu.h>
-#include <hestia/arch/ia64.h>
 
 #include "ia64.h"
 
@@ -138,8 +138,9 @@ static void tc_purge_page(const struct hal_as *as, guest_va_t va)
     __asm__ volatile("mov %0 = rr[%1]\n\t;;" : "=r"(old) : "r"(va));
     __asm__ volatile("mov rr[%0] = %1\n\t;;\n\tsrlz.d\n\t;;\n\t"
                      "ptc.l %0, %2\n\t;;\n\tsrlz.i\n\t;;\n\t"
-                     "mov rr[%0] = %3\n\t;;\n\tsrlz.d\n\t;;"
-                     ::"r"(va), "r"(rr), "r"(ps), "r"(old) : "memory");
+                     "mov rr[%0] = %3\n\t;;\n\tsrlz.d\n\t;;" ::"r"(va),
+                     "r"(rr), "r"(ps), "r"(old)
+                     : "memory");
 }
 
 void hal_as_destroy(struct hal_as *as, hal_unmap_fn dropped, void *ctx)
@@ -147,7 +148,8 @@ void hal_as_destroy(struct hal_as *as, hal_unmap_fn dropped, void *ctx)
     uint64_t base = as->user ? 0 : HESTIA_IA64_GUEST_VIRT_BASE;
     free_level(as, hal_frame_to_virt(as->root), 0, base, dropped, ctx);
     core_frame_free(as->d, as->root);
-    unsigned idx = as->d->id % (HESTIA_MAX_DOMAINS + 1), slot = as->rid % IA64_RIDS_PER_DOMAIN;
+    unsigned idx = as->d->id % (HESTIA_MAX_DOMAINS + 1),
+             slot = as->rid % IA64_RIDS_PER_DOMAIN;
     rid_used[idx][slot / 64] &= ~(1ull << (slot % 64));
     tc_purge_all(); /* the RID may be handed out again */
     core_heap_free(as);
@@ -234,7 +236,8 @@ int hal_as_lookup(struct hal_as *as, guest_va_t va, mfn_t *mfn, unsigned *perms)
 
 void hal_as_flush(struct hal_as *as, guest_va_t va)
 {
-    if (va == MMU_FLUSH_ALL || !hal_guest_va_ok(va & ~(uint64_t)(HAL_PAGE_SIZE - 1), as->user))
+    if (va == MMU_FLUSH_ALL ||
+        !hal_guest_va_ok(va & ~(uint64_t)(HAL_PAGE_SIZE - 1), as->user))
         tc_purge_all();
     else
         tc_purge_page(as, va);
@@ -250,14 +253,17 @@ static uint64_t guest_pte(const struct hal_as *as, mfn_t mfn, unsigned perms)
 {
     uint64_t ar = ((perms & MMU_PERM_WRITE) ? 2 : 0) | ((perms & MMU_PERM_EXEC) ? 1 : 0);
     uint64_t pl = as->user ? 3 : 2;
-    return (mfn << HAL_PAGE_SHIFT) | 1 /* p */ | 0x20 /* a */ | 0x40 /* d */ | pl << 7 | ar << 9;
+    return (mfn << HAL_PAGE_SHIFT) | 1 /* p */ | 0x20 /* a */ | 0x40 /* d */ | pl << 7 |
+           ar << 9;
 }
 
 static void tc_insert(uint64_t va, uint64_t pte, bool exec)
 {
     uint64_t itir = 12 << 2;
     __asm__ volatile("rsm psr.ic\n\t;;\n\tsrlz.d\n\t;;\n\t"
-                     "mov cr.ifa = %0\n\tmov cr.itir = %1\n\t;;" ::"r"(va), "r"(itir) : "memory");
+                     "mov cr.ifa = %0\n\tmov cr.itir = %1\n\t;;" ::"r"(va),
+                     "r"(itir)
+                     : "memory");
     if (exec)
         __asm__ volatile("itc.i %0\n\t;;\n\tsrlz.i\n\t;;" ::"r"(pte) : "memory");
     else
@@ -321,7 +327,9 @@ void ia64_load_rr(struct hal_vcpu *hv)
     uint64_t other = dead << 8 | 12 << 2;
     __asm__ volatile("mov rr[%0] = %1\n\t"
                      "mov rr[%2] = %3\n\t"
-                     ";;" ::"r"(0ull), "r"(rr0), "r"(0xa000000000000000ull), "r"(rr5) : "memory");
+                     ";;" ::"r"(0ull),
+                     "r"(rr0), "r"(0xa000000000000000ull), "r"(rr5)
+                     : "memory");
     for (uint64_t r = 1; r <= 4; r++)
         __asm__ volatile("mov rr[%0] = %1\n\t;;" ::"r"(r << 61), "r"(other) : "memory");
     ia64_srlz_d();

@@ -7,7 +7,6 @@
 
 #include "ia64.h"
 
-
 void hal_console_putc(char c)
 {
     ia64_ssc((unsigned char)c, 0, 0, 0, SSC_PUTCHAR);
@@ -69,8 +68,9 @@ void ia64_time_init(void)
     itc0 = read_itc();
     uint64_t itv = 1ull << 16; /* masked until the first deadline */
     /* TPR resets with mmi set (every external interrupt masked). */
-    __asm__ volatile("mov cr.itv = %0\n\t;;\n\tmov cr.tpr = r0\n\t;;\n\tsrlz.d\n\t;;"
-                     ::"r"(itv) : "memory");
+    __asm__ volatile(
+        "mov cr.itv = %0\n\t;;\n\tmov cr.tpr = r0\n\t;;\n\tsrlz.d\n\t;;" ::"r"(itv)
+        : "memory");
 }
 
 uint64_t hal_time_ns(void)
@@ -98,8 +98,10 @@ void hal_timer_set(uint64_t deadline_ns)
     if (!deadline_ns || deadline_ns > now + POLL_NS)
         deadline_ns = now + POLL_NS;
     uint64_t itm = itc0 + deadline_ns, itv = IA64_TIMER_VECTOR;
-    __asm__ volatile("mov cr.itm = %0\n\t;;\n\tmov cr.itv = %1\n\t;;\n\tsrlz.d\n\t;;"
-                     ::"r"(itm), "r"(itv) : "memory");
+    __asm__ volatile(
+        "mov cr.itm = %0\n\t;;\n\tmov cr.itv = %1\n\t;;\n\tsrlz.d\n\t;;" ::"r"(itm),
+        "r"(itv)
+        : "memory");
 }
 
 void ia64_poll_interrupts(bool *timer);

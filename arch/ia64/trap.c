@@ -8,8 +8,8 @@
  * refused with HESTIA_TRAP_PRIV_OP.
  */
 #include <hal/hal.h>
-#include <hestia/trap.h>
 #include <hestia/arch/ia64.h>
+#include <hestia/trap.h>
 
 #include "ia64.h"
 
@@ -80,7 +80,8 @@ static void page_fault(struct vcpu *v, struct hal_vcpu *hv, unsigned err)
 
 static unsigned fault_bits(const struct hal_vcpu *hv)
 {
-    return ((hv->isr & ISR_W) ? HESTIA_PF_WRITE : 0) | ((hv->isr & ISR_X) ? HESTIA_PF_EXEC : 0) |
+    return ((hv->isr & ISR_W) ? HESTIA_PF_WRITE : 0) |
+           ((hv->isr & ISR_X) ? HESTIA_PF_EXEC : 0) |
            (hal_vcpu_in_user(hv) ? HESTIA_PF_USER : 0);
 }
 
@@ -117,7 +118,7 @@ void ia64_trap(struct hal_vcpu *hv)
         if (hal_vcpu_in_user(hv)) {
             core_guest_syscall(v);
         } else {
-            uint64_t args[5] = { hv->gr[14], hv->gr[15], hv->gr[16], hv->gr[17], hv->gr[18] };
+            uint64_t args[5] = {hv->gr[14], hv->gr[15], hv->gr[16], hv->gr[17], hv->gr[18]};
             core_hypercall(v, hv->gr[2], args);
         }
         break;
@@ -146,12 +147,14 @@ void ia64_trap(struct hal_vcpu *hv)
     case IV_DACCESS:
         if (vec == IV_IAR || vec == IV_IACCESS)
             hv->ifa = hv->iip;
-        page_fault(v, hv, fault_bits(hv) | HESTIA_PF_PRESENT |
-                              (vec == IV_IAR ? HESTIA_PF_EXEC : 0));
+        page_fault(v, hv,
+                   fault_bits(hv) | HESTIA_PF_PRESENT |
+                       (vec == IV_IAR ? HESTIA_PF_EXEC : 0));
         break;
     case IV_GENEX: {
         unsigned code = (unsigned)(hv->isr >> 4) & 15;
-        unsigned kind = code == 1 || code == 2 ? HESTIA_TRAP_PRIV_OP : HESTIA_TRAP_INVALID_OP;
+        unsigned kind =
+            code == 1 || code == 2 ? HESTIA_TRAP_PRIV_OP : HESTIA_TRAP_INVALID_OP;
         core_guest_trap(v, kind, vec, hv->isr, hv->iip);
         break;
     }

@@ -11,9 +11,9 @@
  * every 64th doubleword, so its position depends on the address).
  */
 #include <hal/hal.h>
+#include <hestia/arch/ia64.h>
 #include <hestia/errno.h>
 #include <hestia/trap.h>
-#include <hestia/arch/ia64.h>
 
 #include "ia64.h"
 
@@ -62,7 +62,8 @@ void hal_vcpu_destroy(struct hal_vcpu *hv)
     core_heap_free(hv->alloc);
 }
 
-void hal_vcpu_init_entry(struct hal_vcpu *hv, guest_va_t entry, guest_va_t stack, guest_va_t arg)
+void hal_vcpu_init_entry(struct hal_vcpu *hv, guest_va_t entry, guest_va_t stack,
+                         guest_va_t arg)
 {
     for (unsigned i = 0; i < 32; i++)
         hv->gr[i] = 0;
@@ -96,7 +97,8 @@ void hal_vcpu_set_result(struct hal_vcpu *hv, long result)
  * the guest's store at hv->bspstore when write (else only computing where
  * it would end).  Returns 0 and the new BSP and RNAT, or -HESTIA_EFAULT.
  */
-static int rbs_to_guest(const struct hal_vcpu *hv, bool write, uint64_t *bsp, uint64_t *rnat)
+static int rbs_to_guest(const struct hal_vcpu *hv, bool write, uint64_t *bsp,
+                        uint64_t *rnat)
 {
     uint64_t base = hv->rbs_base, end = base + hv->rbs_bytes;
     uint64_t ga = hv->bspstore, grnat = hv->rnat;
@@ -104,17 +106,20 @@ static int rbs_to_guest(const struct hal_vcpu *hv, bool write, uint64_t *bsp, ui
     for (uint64_t a = base; a < end; a += 8) {
         if (slot_of(a) == 63)
             continue;
-        uint64_t coll = (a | 0x1f8) < end ? *(const uint64_t *)(uintptr_t)(a | 0x1f8) : hv->rbs_rnat;
+        uint64_t coll =
+            (a | 0x1f8) < end ? *(const uint64_t *)(uintptr_t)(a | 0x1f8) : hv->rbs_rnat;
         uint64_t val = *(const uint64_t *)(uintptr_t)a;
         if (slot_of(ga) == 63) {
-            if (write && hal_walk_copy_to(user ? NULL : hv->kernel, hv->user, ga, &grnat, 8))
+            if (write &&
+                hal_walk_copy_to(user ? NULL : hv->kernel, hv->user, ga, &grnat, 8))
                 return -HESTIA_EFAULT;
             grnat = 0;
             ga += 8;
         }
         if (write && hal_walk_copy_to(user ? NULL : hv->kernel, hv->user, ga, &val, 8))
             return -HESTIA_EFAULT;
-        grnat = (grnat & ~(1ull << slot_of(ga))) | ((coll >> slot_of(a) & 1) << slot_of(ga));
+        grnat =
+            (grnat & ~(1ull << slot_of(ga))) | ((coll >> slot_of(a) & 1) << slot_of(ga));
         ga += 8;
     }
     *bsp = ga;
@@ -208,8 +213,9 @@ int hal_vcpu_set_context(struct hal_vcpu *hv, const struct hestia_trap_record *r
     for (unsigned i = 0; i < 8; i++)
         hv->br[i] = r[HESTIA_IA64_REG_BR(i)];
     hv->pr = r[HESTIA_IA64_REG_PR];
-    hv->ipsr = GUEST_PSR | (psr & HESTIA_IA64_PSR_USER_MASK) | (uint64_t)ri << PSR_RI_SHIFT |
-               (uint64_t)(user ? HESTIA_IA64_CPL_USER : HESTIA_IA64_CPL_KERNEL) << PSR_CPL_SHIFT;
+    hv->ipsr =
+        GUEST_PSR | (psr & HESTIA_IA64_PSR_USER_MASK) | (uint64_t)ri << PSR_RI_SHIFT |
+        (uint64_t)(user ? HESTIA_IA64_CPL_USER : HESTIA_IA64_CPL_KERNEL) << PSR_CPL_SHIFT;
     hv->ifs = cfm;
     hv->pfs = r[HESTIA_IA64_REG_PFS] & 0xc03fffffffffffffull;
     hv->unat = r[HESTIA_IA64_REG_UNAT];

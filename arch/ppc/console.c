@@ -40,4 +40,3 @@ void ppc_puts(const char *s)
         hal_console_putc(*s);
     }
 }
-

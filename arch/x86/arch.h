@@ -56,11 +56,12 @@ struct x86_frame {
 };
 
 struct hal_as {
-    struct domain *dom;  /* page-table frames are charged to it */
+    struct domain *dom; /* page-table frames are charged to it */
     bool user;
-    mfn_t pd[4];         /* page directories of the PDPT slots this space owns */
+    mfn_t pd[4]; /* page directories of the PDPT slots this space owns */
     unsigned long frames;
-    uint64_t kstack_gen; /* kernel space: bumped when the domain may change a kernel stack */
+    uint64_t
+        kstack_gen; /* kernel space: bumped when the domain may change a kernel stack */
 };
 
 struct hal_vcpu {
@@ -68,7 +69,7 @@ struct hal_vcpu {
     uint8_t fxsave[512] __attribute__((aligned(16)));
     struct vcpu *v;
     struct hal_as *kernel, *user;
-    uint64_t *pdpt;      /* the guest view: 4 entries, in its own frame */
+    uint64_t *pdpt; /* the guest view: 4 entries, in its own frame */
     /*
      * The direct int 0x80 gate (see trap.c): the guest's syscall entry and
      * kernel stack as the hypervisor last delivered a system call, valid
@@ -79,7 +80,7 @@ struct hal_vcpu {
     uint64_t sys_gen;
     bool delivering_syscall;
     mfn_t pdpt_mfn;
-    void *alloc;         /* what core_heap_alloc returned (we align inside it) */
+    void *alloc; /* what core_heap_alloc returned (we align inside it) */
 };
 
 /* The entry stack (one page per CPU) is in the trampoline, mapped read-write. */
@@ -88,15 +89,17 @@ struct hal_vcpu {
 /* tramp.S */
 extern const char x86_vector_base[]; /* 16-byte stubs, one per vector */
 HAL_NORETURN void x86_exit_to_guest(uint32_t cr3, struct x86_frame *on_entry_stack);
-extern uint32_t x86_hyp_cr3;         /* in the trampoline: the hypervisor's CR3 */
+extern uint32_t x86_hyp_cr3; /* in the trampoline: the hypervisor's CR3 */
 extern uint8_t x86_entry_stack[ENTRY_STACK_SIZE];
-/* The kernel space (one per domain) whose guest last ran on the entry stack; NULL: wiped. */
+/* The kernel space (one per domain) whose guest last ran on the entry stack; NULL: wiped.
+ */
 extern const struct hal_as *x86_entry_stack_owner;
 extern char __tramp_start[], __tramp_end[], __tramp_stack[];
 
 /* cpu.c */
 void x86_cpu_init(void);
-/* IDT vector 0x80: a ring-1 trap gate to entry with TSS.ESP1 = stack, or (entry 0) the hypervisor. */
+/* IDT vector 0x80: a ring-1 trap gate to entry with TSS.ESP1 = stack, or (entry 0) the
+ * hypervisor. */
 void x86_set_syscall_gate(uint32_t entry, uint32_t stack);
 extern bool x86_nx; /* EFER.NXE is on: PTE_NX may be used */
 

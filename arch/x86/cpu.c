@@ -82,7 +82,8 @@ void x86_set_syscall_gate(uint32_t entry, uint32_t stack)
 
 static uint64_t seg(uint32_t limit, unsigned dpl, unsigned type)
 {
-    return x86_desc(0, limit, DESC_P | DESC_DPL(dpl) | type | DESC_ACCESSED, DESC_G | DESC_DB);
+    return x86_desc(0, limit, DESC_P | DESC_DPL(dpl) | type | DESC_ACCESSED,
+                    DESC_G | DESC_DB);
 }
 
 void x86_cpu_init(void)
@@ -97,8 +98,8 @@ void x86_cpu_init(void)
     tss.ss0 = SEL_KDATA;
     tss.esp0 = (uint32_t)(uintptr_t)(x86_entry_stack + ENTRY_STACK_SIZE);
     tss.iomap_base = sizeof(tss);
-    gdt[SEL_TSS / 8] = x86_desc((uint32_t)(uintptr_t)&tss, sizeof(tss) - 1,
-                                DESC_P | DESC_TSS_AVAIL, 0);
+    gdt[SEL_TSS / 8] =
+        x86_desc((uint32_t)(uintptr_t)&tss, sizeof(tss) - 1, DESC_P | DESC_TSS_AVAIL, 0);
 
     struct desc_ptr gdtr = {sizeof(gdt) - 1, (uint32_t)(uintptr_t)gdt};
     __asm__ volatile("lgdt %0\n\t"
@@ -117,9 +118,9 @@ void x86_cpu_init(void)
 
     for (unsigned v = 0; v < 256; v++)
         set_gate(v, 0);
-    set_gate(3, 3);                /* int3 from anywhere */
-    x86_set_syscall_gate(0, 0);    /* system calls from guest user mode */
-    set_gate(VEC_HYPERCALL, 1);    /* hypercalls: ring 1 only */
+    set_gate(3, 3);             /* int3 from anywhere */
+    x86_set_syscall_gate(0, 0); /* system calls from guest user mode */
+    set_gate(VEC_HYPERCALL, 1); /* hypercalls: ring 1 only */
     struct desc_ptr idtr = {sizeof(idt) - 1, (uint32_t)(uintptr_t)idt};
     __asm__ volatile("lidt %0" : : "m"(idtr));
 

@@ -101,8 +101,9 @@ static void free_space(struct hal_as *as, hal_unmap_fn dropped, void *ctx)
             uint64_t *pt = table(pd[i]);
             for (unsigned j = 0; j < 512; j++) {
                 if ((pt[j] & PTE_P) && dropped)
-                    dropped(ctx, ((guest_va_t)slot << 30) | ((guest_va_t)i << 21) |
-                                     ((guest_va_t)j << 12),
+                    dropped(ctx,
+                            ((guest_va_t)slot << 30) | ((guest_va_t)i << 21) |
+                                ((guest_va_t)j << 12),
                             (pt[j] & PTE_ADDR) >> HAL_PAGE_SHIFT);
                 pt[j] = 0;
             }
@@ -189,7 +190,8 @@ static unsigned pte_perms(uint64_t pte)
 
 static bool perms_ok(unsigned perms)
 {
-    return !(perms & ~MMU_PERM_ALL) && (perms & (MMU_PERM_READ | MMU_PERM_WRITE | MMU_PERM_EXEC));
+    return !(perms & ~MMU_PERM_ALL) &&
+           (perms & (MMU_PERM_READ | MMU_PERM_WRITE | MMU_PERM_EXEC));
 }
 
 int hal_as_map(struct hal_as *as, guest_va_t va, mfn_t mfn, unsigned perms)

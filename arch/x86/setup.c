@@ -33,8 +33,8 @@ void x86_start(uint32_t magic, uint32_t mbi)
                         virt_to_phys(__image_end), DIRECTMAP_SIZE, &boot_info) != 0)
         core_panic("x86: not started by a Multiboot loader (magic %x)", magic);
     core_printf("Hestia x86 (32-bit PAE): image %x-%x at %x, guests in ring 1/3%s\n",
-                (uint32_t)(uintptr_t)__image_start_phys, (uint32_t)virt_to_phys(__image_end),
-                KERNEL_VBASE, x86_nx ? ", NX" : "");
+                (uint32_t)(uintptr_t)__image_start_phys,
+                (uint32_t)virt_to_phys(__image_end), KERNEL_VBASE, x86_nx ? ", NX" : "");
     pc_pic_disable();
     pc_time_init((volatile void *)(uintptr_t)PC_LAPIC_PHYS);
     ioapic_init((volatile void *)(uintptr_t)PC_IOAPIC_PHYS);

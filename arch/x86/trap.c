@@ -77,8 +77,8 @@ void x86_trap_guest(struct x86_frame *f)
     } else {
         uint64_t addr = 0, err = f->error;
         /* int 0x80 from ring 1, int 0x82 from ring 3: a closed gate, as #GP would be. */
-        unsigned kind = vec >= 32 ? HESTIA_TRAP_PROTECTION
-                                   : pc_guest_trap_kind(v, vec, f->eip, false);
+        unsigned kind =
+            vec >= 32 ? HESTIA_TRAP_PROTECTION : pc_guest_trap_kind(v, vec, f->eip, false);
         if (vec == 14) {
             addr = read_cr2();
             err = pc_pf_error(f->error, user);

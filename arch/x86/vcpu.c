@@ -86,7 +86,8 @@ void hal_vcpu_destroy(struct hal_vcpu *hv)
     core_heap_free(hv->alloc);
 }
 
-void hal_vcpu_init_entry(struct hal_vcpu *hv, guest_va_t entry, guest_va_t stack, guest_va_t arg)
+void hal_vcpu_init_entry(struct hal_vcpu *hv, guest_va_t entry, guest_va_t stack,
+                         guest_va_t arg)
 {
     __builtin_memset(&hv->frame, 0, sizeof(hv->frame));
     hv->frame.eip = entry < GUEST_TOP ? (uint32_t)entry : 0;
@@ -132,7 +133,8 @@ void hal_vcpu_get_context(const struct hal_vcpu *hv, struct hestia_trap_record *
     r[HESTIA_X86_REG_ES] = f->es & 0xffff;
     r[HESTIA_X86_REG_FS] = f->fs & 0xffff;
     r[HESTIA_X86_REG_GS] = f->gs & 0xffff;
-    r[HESTIA_X86_REG_MODE] = hal_vcpu_in_user(hv) ? HESTIA_X86_MODE_USER : HESTIA_X86_MODE_KERNEL;
+    r[HESTIA_X86_REG_MODE] =
+        hal_vcpu_in_user(hv) ? HESTIA_X86_MODE_USER : HESTIA_X86_MODE_KERNEL;
 }
 
 int hal_vcpu_set_context(struct hal_vcpu *hv, const struct hestia_trap_record *rec)
@@ -154,7 +156,8 @@ int hal_vcpu_set_context(struct hal_vcpu *hv, const struct hestia_trap_record *r
     f->esp = (uint32_t)r[HESTIA_X86_REG_ESP];
     f->eip = (uint32_t)r[HESTIA_X86_REG_EIP];
     /* Ring 1/3 selectors, IOPL 0, IF 1, no NT/VM no matter what the record says. */
-    f->eflags = ((uint32_t)r[HESTIA_X86_REG_EFLAGS] & HESTIA_X86_EFLAGS_GUEST) | X86_EFLAGS_IF | 0x2;
+    f->eflags = ((uint32_t)r[HESTIA_X86_REG_EFLAGS] & HESTIA_X86_EFLAGS_GUEST) |
+                X86_EFLAGS_IF | 0x2;
     set_mode(f, mode == HESTIA_X86_MODE_USER);
     return mode == HESTIA_X86_MODE_USER ? 1 : 0;
 }
@@ -167,7 +170,8 @@ void hal_vcpu_enter_handler(struct hal_vcpu *hv, guest_va_t entry, guest_va_t ke
     f->esp = kernel_stack ? (uint32_t)kernel_stack : ((f->esp - 128) & ~15u);
     f->eflags = X86_EFLAGS_IF | 0x2;
     set_mode(f, false);
-    /* A system call being delivered names the syscall entry and the kernel stack: cache them. */
+    /* A system call being delivered names the syscall entry and the kernel stack: cache
+     * them. */
     if (hv->delivering_syscall && kernel_stack && hv->kernel) {
         hv->sys_entry = f->eip;
         hv->sys_stack = f->esp;

@@ -30,7 +30,8 @@ struct desc_ptr {
 static uint64_t gdt[8] __attribute__((aligned(16)));
 static struct tss64 tss __attribute__((aligned(16)));
 static struct gate64 idt[256] __attribute__((aligned(16)));
-/* IST stacks: #DF (blown stack), #DB/NMI/#MC (may hit before syscall_entry switched RSP). */
+/* IST stacks: #DF (blown stack), #DB/NMI/#MC (may hit before syscall_entry switched RSP).
+ */
 static uint8_t df_stack[4096] __attribute__((aligned(16)));
 static uint8_t db_stack[4096] __attribute__((aligned(16)));
 static uint8_t nmi_stack[4096] __attribute__((aligned(16)));
@@ -57,10 +58,14 @@ void x86_64_set_rsp0(uint64_t rsp0)
 
 static void load_tables(void)
 {
-    gdt[SEL_KCODE / 8] = x86_desc(0, 0xfffff, DESC_P | DESC_DPL(0) | DESC_CODE, DESC_G | DESC_L);
-    gdt[SEL_KDATA / 8] = x86_desc(0, 0xfffff, DESC_P | DESC_DPL(0) | DESC_DATA, DESC_G | DESC_DB);
-    gdt[SEL_UDATA / 8] = x86_desc(0, 0xfffff, DESC_P | DESC_DPL(3) | DESC_DATA, DESC_G | DESC_DB);
-    gdt[SEL_UCODE / 8] = x86_desc(0, 0xfffff, DESC_P | DESC_DPL(3) | DESC_CODE, DESC_G | DESC_L);
+    gdt[SEL_KCODE / 8] =
+        x86_desc(0, 0xfffff, DESC_P | DESC_DPL(0) | DESC_CODE, DESC_G | DESC_L);
+    gdt[SEL_KDATA / 8] =
+        x86_desc(0, 0xfffff, DESC_P | DESC_DPL(0) | DESC_DATA, DESC_G | DESC_DB);
+    gdt[SEL_UDATA / 8] =
+        x86_desc(0, 0xfffff, DESC_P | DESC_DPL(3) | DESC_DATA, DESC_G | DESC_DB);
+    gdt[SEL_UCODE / 8] =
+        x86_desc(0, 0xfffff, DESC_P | DESC_DPL(3) | DESC_CODE, DESC_G | DESC_L);
 
     /* TSS descriptor (16 bytes); no I/O bitmap: iomap_base beyond the limit. */
     uint64_t base = (uint64_t)&tss;
@@ -68,7 +73,8 @@ static void load_tables(void)
     tss.ist[0] = (uint64_t)(df_stack + sizeof(df_stack));
     tss.ist[1] = (uint64_t)(db_stack + sizeof(db_stack));
     tss.ist[2] = (uint64_t)(nmi_stack + sizeof(nmi_stack));
-    gdt[SEL_TSS / 8] = x86_desc((uint32_t)base, sizeof(tss) - 1, DESC_P | DESC_TSS_AVAIL, 0);
+    gdt[SEL_TSS / 8] =
+        x86_desc((uint32_t)base, sizeof(tss) - 1, DESC_P | DESC_TSS_AVAIL, 0);
     gdt[SEL_TSS / 8 + 1] = base >> 32;
 
     struct desc_ptr gdtr = {sizeof(gdt) - 1, (uint64_t)gdt};

@@ -178,7 +178,8 @@ static uint64_t make_pte(mfn_t mfn, unsigned perms)
 
 static bool perms_ok(unsigned perms)
 {
-    return !(perms & ~MMU_PERM_ALL) && (perms & (MMU_PERM_READ | MMU_PERM_WRITE | MMU_PERM_EXEC));
+    return !(perms & ~MMU_PERM_ALL) &&
+           (perms & (MMU_PERM_READ | MMU_PERM_WRITE | MMU_PERM_EXEC));
 }
 
 int hal_as_map(struct hal_as *as, guest_va_t va, mfn_t mfn, unsigned perms)
@@ -192,7 +193,8 @@ int hal_as_map(struct hal_as *as, guest_va_t va, mfn_t mfn, unsigned perms)
     if (*pte & PTE_P)
         return -HESTIA_EEXIST;
     *pte = make_pte(mfn, perms);
-    invlpg(va); /* a stale "not present" is never cached, but be safe on the paging caches */
+    invlpg(
+        va); /* a stale "not present" is never cached, but be safe on the paging caches */
     return 0;
 }
 
@@ -244,7 +246,8 @@ void hal_as_flush(struct hal_as *as, guest_va_t va)
      * CR3), so flushing this CPU by address or all non-global entries is
      * enough.
      */
-    if (va == MMU_FLUSH_ALL || !hal_guest_va_ok(va & ~(guest_va_t)(HAL_PAGE_SIZE - 1), as->user))
+    if (va == MMU_FLUSH_ALL ||
+        !hal_guest_va_ok(va & ~(guest_va_t)(HAL_PAGE_SIZE - 1), as->user))
         write_cr3(read_cr3());
     else
         invlpg(va);

@@ -64,7 +64,7 @@ void x86_64_trap_guest(struct x86_64_frame *f)
     } else {
         uint64_t addr = 0, err = f->error;
         unsigned kind = vec == VEC_INT80 ? HESTIA_TRAP_PROTECTION
-                                   : pc_guest_trap_kind(v, vec, f->rip, true);
+                                         : pc_guest_trap_kind(v, vec, f->rip, true);
         if (vec == 14) {
             addr = read_cr2();
             err = pc_pf_error(f->error, hv->in_user);

@@ -103,7 +103,8 @@ void hal_vcpu_destroy(struct hal_vcpu *hv)
     core_heap_free(hv->alloc);
 }
 
-void hal_vcpu_init_entry(struct hal_vcpu *hv, guest_va_t entry, guest_va_t stack, guest_va_t arg)
+void hal_vcpu_init_entry(struct hal_vcpu *hv, guest_va_t entry, guest_va_t stack,
+                         guest_va_t arg)
 {
     __builtin_memset(&hv->frame, 0, sizeof(hv->frame));
     hv->frame.rip = entry < LOWER_HALF_END ? entry : 0;
@@ -156,7 +157,8 @@ void hal_vcpu_get_context(const struct hal_vcpu *hv, struct hestia_trap_record *
     r[HESTIA_X86_64_REG_RFLAGS] = f->rflags;
     r[HESTIA_X86_64_REG_CS] = f->cs;
     r[HESTIA_X86_64_REG_SS] = f->ss;
-    r[HESTIA_X86_64_REG_MODE] = hv->in_user ? HESTIA_X86_64_MODE_USER : HESTIA_X86_64_MODE_KERNEL;
+    r[HESTIA_X86_64_REG_MODE] =
+        hv->in_user ? HESTIA_X86_64_MODE_USER : HESTIA_X86_64_MODE_KERNEL;
 }
 
 int hal_vcpu_set_context(struct hal_vcpu *hv, const struct hestia_trap_record *rec)
@@ -164,7 +166,8 @@ int hal_vcpu_set_context(struct hal_vcpu *hv, const struct hestia_trap_record *r
     const uint64_t *r = rec->regs;
     uint64_t mode = r[HESTIA_X86_64_REG_MODE];
     /* A non-canonical RIP would make iretq fault in ring 0: refuse it. */
-    if (r[HESTIA_X86_64_REG_RIP] >= LOWER_HALF_END || !canonical(r[HESTIA_X86_64_REG_RSP]) ||
+    if (r[HESTIA_X86_64_REG_RIP] >= LOWER_HALF_END ||
+        !canonical(r[HESTIA_X86_64_REG_RSP]) ||
         (mode != HESTIA_X86_64_MODE_KERNEL && mode != HESTIA_X86_64_MODE_USER))
         return -HESTIA_EINVAL;
     struct x86_64_frame *f = &hv->frame;
@@ -186,7 +189,8 @@ int hal_vcpu_set_context(struct hal_vcpu *hv, const struct hestia_trap_record *r
     f->r15 = r[HESTIA_X86_64_REG_R15];
     f->rip = r[HESTIA_X86_64_REG_RIP];
     /* Ring 3 selectors, IOPL 0, IF 1 no matter what the record says. */
-    f->rflags = (r[HESTIA_X86_64_REG_RFLAGS] & HESTIA_X86_64_RFLAGS_GUEST) | X86_EFLAGS_IF | 0x2;
+    f->rflags =
+        (r[HESTIA_X86_64_REG_RFLAGS] & HESTIA_X86_64_RFLAGS_GUEST) | X86_EFLAGS_IF | 0x2;
     f->cs = HESTIA_X86_64_GUEST_CS;
     f->ss = HESTIA_X86_64_GUEST_SS;
     hv->in_user = mode == HESTIA_X86_64_MODE_USER;

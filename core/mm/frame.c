@@ -53,7 +53,7 @@ static struct {
     uint64_t *used;          /* bitmap, 1 = allocated */
     unsigned long total;
     unsigned long nfree;
-    unsigned long hint;      /* index where the next single search starts */
+    unsigned long hint; /* index where the next single search starts */
 } mm;
 
 /* Frame table index of mfn, or -1 if the allocator does not manage it. */
@@ -170,8 +170,8 @@ void mm_init(const struct hal_boot_info *bi)
     /* The tables themselves: frame_info array, then the bitmap. */
     size_t info_bytes = ALIGN_UP(mm.total * sizeof(struct frame_info), (size_t)8);
     size_t map_bytes = ALIGN_UP(mm.total, 64ul) / 8;
-    unsigned long meta = (unsigned long)(ALIGN_UP(info_bytes + map_bytes, HAL_PAGE_SIZE) >>
-                                         HAL_PAGE_SHIFT);
+    unsigned long meta =
+        (unsigned long)(ALIGN_UP(info_bytes + map_bytes, HAL_PAGE_SIZE) >> HAL_PAGE_SHIFT);
     unsigned r;
     for (r = 0; r < mm.nr_regions; r++)
         if (mm.regions[r].nr > meta)
@@ -347,7 +347,8 @@ static int get_ref(mfn_t mfn, unsigned want)
     unsigned long flags = spin_lock_irqsave(&mm.lock);
     unsigned owner = mm.info[idx].owner;
     int rc = 0;
-    if (owner == FRAME_OWNER_FREE || owner == FRAME_OWNER_HYP || owner == FRAME_OWNER_ORPHAN)
+    if (owner == FRAME_OWNER_FREE || owner == FRAME_OWNER_HYP ||
+        owner == FRAME_OWNER_ORPHAN)
         rc = -HESTIA_EINVAL;
     else if (want != FRAME_OWNER_FREE && owner != want)
         rc = -HESTIA_EINVAL;

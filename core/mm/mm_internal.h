@@ -10,10 +10,10 @@
 
 /* Per-domain memory state (d->mm). */
 struct mm_dom {
-    spinlock_t lock;        /* p2m entries and counters */
-    uint32_t *p2m;          /* gfn -> mfn, P2M_EMPTY when not populated */
-    uint64_t gfn_limit;     /* gfns are 0..gfn_limit-1 (== max_pages) */
-    uint64_t nr_pages;      /* populated gfns */
+    spinlock_t lock;    /* p2m entries and counters */
+    uint32_t *p2m;      /* gfn -> mfn, P2M_EMPTY when not populated */
+    uint64_t gfn_limit; /* gfns are 0..gfn_limit-1 (== max_pages) */
+    uint64_t nr_pages;  /* populated gfns */
     uint64_t max_pages;
     unsigned long pt_frames; /* frames charged through core_frame_alloc(d) */
     unsigned long pt_limit;

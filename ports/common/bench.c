@@ -15,7 +15,10 @@ static void handler(evtchn_port_t port, void *arg)
 }
 
 void bench_run(unsigned module);
-void bench_main(void) { bench_run(0); }
+void bench_main(void)
+{
+    bench_run(0);
+}
 
 /* Baselines measured in the same run: a plain call, a guest thread switch. */
 __attribute__((noinline)) static long native_call(long x)
@@ -126,6 +129,7 @@ void bench_run(unsigned module)
     /* Each of our yields switched to the peer and back: two switches. */
     bench_report("domain-switch", yields ? el / (2 * yields) : 0, "ns");
     r = ts_wait_shutdown((hestia_domid_t)peer, 20000000000ull);
-    test_report("bench.peer-shutdown", r == SHUTDOWN_poweroff ? TR_PASS : TR_FAIL, "%ld", r);
+    test_report("bench.peer-shutdown", r == SHUTDOWN_poweroff ? TR_PASS : TR_FAIL, "%ld",
+                r);
     ts_destroy((hestia_domid_t)peer);
 }

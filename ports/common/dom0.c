@@ -64,7 +64,8 @@ static void scenario_smoke(void)
 {
     struct domctl_info info;
     long r = ts_getinfo(start_info->domid, &info);
-    test_report("smoke.dom0-up", r == 0 && (info.flags & DOMINFO_privileged) ? TR_PASS : TR_FAIL,
+    test_report("smoke.dom0-up",
+                r == 0 && (info.flags & DOMINFO_privileged) ? TR_PASS : TR_FAIL,
                 "dom%u, %llu pages, %u modules", start_info->domid,
                 (unsigned long long)start_info->nr_pages, start_info->nr_modules);
     ts_list();
@@ -167,19 +168,20 @@ static uint64_t permille(uint64_t x, uint64_t y)
  */
 static void sched_weights(void)
 {
-    static const unsigned weight[2] = { 256, 512 }, cap[2] = { 0, 0 };
+    static const unsigned weight[2] = {256, 512}, cap[2] = {0, 0};
     struct sample d;
     if (!burn("multi.sched-weight", weight, cap, &d))
         return;
-    uint64_t by_cpu = permille(d.cpu[1], d.cpu[0]), by_work = permille(d.units[1], d.units[0]);
+    uint64_t by_cpu = permille(d.cpu[1], d.cpu[0]),
+             by_work = permille(d.units[1], d.units[0]);
     uint64_t lo = t_bound(1800, 1400), hi = t_bound(2200, 2600);
     bool ok = by_cpu >= lo && by_cpu <= hi && by_work >= lo && by_work <= hi;
     test_report("multi.sched-weight", ok ? TR_PASS : TR_FAIL,
                 "512:256 cpu %llu.%03llu (%llu/%llu ms), work %llu.%03llu (%u/%u units), "
                 "want %llu.%03llu-%llu.%03llu%s",
                 PM(by_cpu), (unsigned long long)(d.cpu[1] / 1000000),
-                (unsigned long long)(d.cpu[0] / 1000000), PM(by_work), d.units[1], d.units[0],
-                PM(lo), PM(hi), TIME_MODE);
+                (unsigned long long)(d.cpu[0] / 1000000), PM(by_work), d.units[1],
+                d.units[0], PM(lo), PM(hi), TIME_MODE);
 }
 
 /*
@@ -189,7 +191,7 @@ static void sched_weights(void)
  */
 static void sched_cap(void)
 {
-    static const unsigned weight[2] = { 256, 256 }, cap[2] = { 25, 0 };
+    static const unsigned weight[2] = {256, 256}, cap[2] = {25, 0};
     struct sample d;
     if (!burn("multi.sched-cap", weight, cap, &d))
         return;
@@ -233,8 +235,8 @@ static void scenario_multi(void)
     if (r >= 0)
         r = ts_domain_load((hestia_domid_t)cons, guest_module, args);
     test_report("multi.create", r >= 0 ? TR_PASS : TR_FAIL,
-                "ping dom%ld pong dom%ld producer dom%ld consumer dom%ld (%ld)", ping, pong, prod,
-                cons, r);
+                "ping dom%ld pong dom%ld producer dom%ld consumer dom%ld (%ld)", ping, pong,
+                prod, cons, r);
     if (r < 0)
         return;
     ts_list();
@@ -266,8 +268,8 @@ static bool hostile_finished(hestia_domid_t dom)
     static char ring[CONSOLE_RING_SIZE + 1];
     long n = 0, r;
     while (n < CONSOLE_RING_SIZE &&
-           (r = hc_console(CONSOLEIO_read_ring, CONSOLE_RING_SIZE - (unsigned long)n, ring + n,
-                           dom)) > 0)
+           (r = hc_console(CONSOLEIO_read_ring, CONSOLE_RING_SIZE - (unsigned long)n,
+                           ring + n, dom)) > 0)
         n += r;
     /* Its summary: every attack ran and none of them got through. */
     static const char last[] = ", 0 failed; " ISO_HOSTILE_LAST;
@@ -278,7 +280,8 @@ static bool hostile_finished(hestia_domid_t dom)
     return false;
 }
 
-/* The victim's ref 2 is granted to dom0: we map it (the control of the hostile's -EPERM). */
+/* The victim's ref 2 is granted to dom0: we map it (the control of the hostile's -EPERM).
+ */
 static void map_victim_grant(long v)
 {
     uintptr_t va = kva_alloc(1);
@@ -306,7 +309,8 @@ static void scenario_isolation(void)
      * offered to the hostile (it must bind: the control).
      */
     long unoffered = v >= 0 ? ts_offer_port((hestia_domid_t)v, 0) : -1;
-    long offered = v >= 0 && h >= 0 ? ts_offer_port((hestia_domid_t)v, (hestia_domid_t)h) : -1;
+    long offered =
+        v >= 0 && h >= 0 ? ts_offer_port((hestia_domid_t)v, (hestia_domid_t)h) : -1;
     long r = v < 0 || h < 0 || vp < 0 || unoffered < 0 || offered < 0 ? -HESTIA_ENOMEM : 0;
     ksnprintf(args, sizeof(args), "role=victim peer=%ld port=%ld", h, vp);
     if (r >= 0)
@@ -320,12 +324,12 @@ static void scenario_isolation(void)
     if (r >= 0 && hc_console(CONSOLEIO_write_input, (unsigned long)in, ISO_HOSTILE_INPUT,
                              (unsigned long)h) != in)
         r = -HESTIA_EIO;
-    long lp = r >= 0 ? evtchn_bind_interdomain((hestia_domid_t)v, (evtchn_port_t)vp, iso_handler,
-                                               NULL)
+    long lp = r >= 0 ? evtchn_bind_interdomain((hestia_domid_t)v, (evtchn_port_t)vp,
+                                               iso_handler, NULL)
                      : r;
     test_report("iso.create", lp > 0 ? TR_PASS : TR_FAIL,
-                "victim dom%ld hostile dom%ld, ports %ld %ld %ld (%ld)", v, h, vp, unoffered,
-                offered, lp);
+                "victim dom%ld hostile dom%ld, ports %ld %ld %ld (%ld)", v, h, vp,
+                unoffered, offered, lp);
     if (lp <= 0)
         return;
     ts_unpause((hestia_domid_t)v);
@@ -338,8 +342,9 @@ static void scenario_isolation(void)
     long why = ts_wait_shutdown((hestia_domid_t)h, 300 * SEC);
     /* A crash is what it does at the end; dying before that is a failure. */
     bool finished = why >= 0 && hostile_finished((hestia_domid_t)h);
-    test_report("iso.hostile-crashed", why == SHUTDOWN_crash && finished ? TR_PASS : TR_FAIL,
-                "reason %ld, %s", why,
+    test_report("iso.hostile-crashed",
+                why == SHUTDOWN_crash && finished ? TR_PASS : TR_FAIL, "reason %ld, %s",
+                why,
                 finished ? "after all its attacks, all refused"
                          : "died before the end of its attacks, or one got through");
     r = ts_destroy((hestia_domid_t)h);
@@ -350,7 +355,8 @@ static void scenario_isolation(void)
     r = ts_getinfo((hestia_domid_t)v, &info);
     test_report("iso.victim-alive",
                 r == 0 && (info.state == DOMSTATE_running || info.state == DOMSTATE_blocked)
-                    ? TR_PASS : TR_FAIL,
+                    ? TR_PASS
+                    : TR_FAIL,
                 "state %s", r == 0 ? ts_state_name(info.state) : "gone");
     map_victim_grant(v);
     evtchn_send((evtchn_port_t)lp);
@@ -374,8 +380,8 @@ void dom0_main(void)
         guest_module = m < 0 ? 0 : (unsigned)m;
     }
     if (kcmdline_get(port_cmdline, "test", &v)) {
-        if (start_info->nr_modules == 0 && !ktok_eq(&v, "smoke") && !ktok_eq(&v, "selftest") &&
-            !ktok_eq(&v, "fail")) {
+        if (start_info->nr_modules == 0 && !ktok_eq(&v, "smoke") &&
+            !ktok_eq(&v, "selftest") && !ktok_eq(&v, "fail")) {
             test_report("dom0.modules", TR_FAIL, "no domU image among the boot modules");
             return;
         }

@@ -61,21 +61,21 @@ static long setup_port(long r, evtchn_port_t port, evtchn_handler_t h, void *arg
 
 long evtchn_bind_virq(unsigned virq, evtchn_handler_t h, void *arg)
 {
-    struct evtchn_bind_virq b = { .virq = virq, .vcpu = 0 };
+    struct evtchn_bind_virq b = {.virq = virq, .vcpu = 0};
     long r = hc_evtchn(EVTCHNOP_bind_virq, &b);
     return setup_port(r, b.port, h, arg);
 }
 
 long evtchn_bind_ipi(evtchn_handler_t h, void *arg)
 {
-    struct evtchn_bind_ipi b = { .vcpu = 0 };
+    struct evtchn_bind_ipi b = {.vcpu = 0};
     long r = hc_evtchn(EVTCHNOP_bind_ipi, &b);
     return setup_port(r, b.port, h, arg);
 }
 
 long evtchn_alloc_unbound(hestia_domid_t remote, evtchn_handler_t h, void *arg)
 {
-    struct evtchn_alloc_unbound a = { .dom = DOMID_SELF, .remote_dom = remote };
+    struct evtchn_alloc_unbound a = {.dom = DOMID_SELF, .remote_dom = remote};
     long r = hc_evtchn(EVTCHNOP_alloc_unbound, &a);
     return setup_port(r, a.port, h, arg);
 }
@@ -83,20 +83,20 @@ long evtchn_alloc_unbound(hestia_domid_t remote, evtchn_handler_t h, void *arg)
 long evtchn_bind_interdomain(hestia_domid_t remote, evtchn_port_t rport, evtchn_handler_t h,
                              void *arg)
 {
-    struct evtchn_bind_interdomain b = { .remote_dom = remote, .remote_port = rport };
+    struct evtchn_bind_interdomain b = {.remote_dom = remote, .remote_port = rport};
     long r = hc_evtchn(EVTCHNOP_bind_interdomain, &b);
     return setup_port(r, b.local_port, h, arg);
 }
 
 long evtchn_send(evtchn_port_t port)
 {
-    struct evtchn_send s = { .port = port };
+    struct evtchn_send s = {.port = port};
     return hc_evtchn(EVTCHNOP_send, &s);
 }
 
 long evtchn_close(evtchn_port_t port)
 {
-    struct evtchn_close c = { .port = port };
+    struct evtchn_close c = {.port = port};
     long r = hc_evtchn(EVTCHNOP_close, &c);
     if (r >= 0) {
         evtchn_set_handler(port, NULL, NULL);
@@ -109,7 +109,7 @@ long evtchn_close(evtchn_port_t port)
 
 long evtchn_unmask(evtchn_port_t port)
 {
-    struct evtchn_unmask u = { .port = port };
+    struct evtchn_unmask u = {.port = port};
     return hc_evtchn(EVTCHNOP_unmask, &u);
 }
 
@@ -121,7 +121,8 @@ void evtchn_mask(evtchn_port_t port)
 bool evtchn_test_and_clear(evtchn_port_t port)
 {
     uint32_t bit = 1u << (port % 32);
-    return __atomic_fetch_and(&shared->evtchn_pending[port / 32], ~bit, __ATOMIC_SEQ_CST) & bit;
+    return __atomic_fetch_and(&shared->evtchn_pending[port / 32], ~bit, __ATOMIC_SEQ_CST) &
+           bit;
 }
 
 void evtchn_do_upcall(void)
@@ -148,7 +149,8 @@ void evtchn_do_upcall(void)
                     evtchn_mask(port);
                     continue;
                 }
-                __atomic_fetch_and(&shared->evtchn_pending[w], ~(1u << b), __ATOMIC_SEQ_CST);
+                __atomic_fetch_and(&shared->evtchn_pending[w], ~(1u << b),
+                                   __ATOMIC_SEQ_CST);
                 s->handler(port, s->arg);
             }
         }

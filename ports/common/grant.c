@@ -18,7 +18,7 @@ long gnttab_init(unsigned frames)
     uint64_t gfns[GRANT_MAX_TABLE_FRAMES];
     for (unsigned i = 0; i < frames; i++)
         gfns[i] = (uint64_t)g + i;
-    struct gnttab_setup_table st = { .frames = (uintptr_t)gfns, .nr_frames = frames };
+    struct gnttab_setup_table st = {.frames = (uintptr_t)gfns, .nr_frames = frames};
     long r = hc_grant(GNTTABOP_setup_table, &st, 1);
     if (r < 0 || st.status < 0) {
         frames_free((uint64_t)g, frames);
@@ -29,7 +29,10 @@ long gnttab_init(unsigned frames)
     return 0;
 }
 
-unsigned gnttab_capacity(void) { return nr_entries; }
+unsigned gnttab_capacity(void)
+{
+    return nr_entries;
+}
 
 long gnttab_grant(hestia_domid_t domid, uint64_t gfn, bool readonly)
 {
@@ -66,11 +69,15 @@ long gnttab_end(grant_ref_t ref)
     return 0;
 }
 
-long gnttab_map(hestia_domid_t dom, grant_ref_t ref, uintptr_t va, uint64_t as, bool readonly,
-                grant_handle_t *handle)
+long gnttab_map(hestia_domid_t dom, grant_ref_t ref, uintptr_t va, uint64_t as,
+                bool readonly, grant_handle_t *handle)
 {
     struct gnttab_map_grant_ref m = {
-        .host_va = va, .as = as, .flags = readonly ? GNTMAP_readonly : 0, .ref = ref, .dom = dom,
+        .host_va = va,
+        .as = as,
+        .flags = readonly ? GNTMAP_readonly : 0,
+        .ref = ref,
+        .dom = dom,
     };
     long r = hc_grant(GNTTABOP_map_grant_ref, &m, 1);
     if (r < 0)
@@ -84,7 +91,7 @@ long gnttab_map(hestia_domid_t dom, grant_ref_t ref, uintptr_t va, uint64_t as, 
 
 long gnttab_unmap(uintptr_t va, uint64_t as, grant_handle_t handle)
 {
-    struct gnttab_unmap_grant_ref u = { .host_va = va, .as = as, .handle = handle };
+    struct gnttab_unmap_grant_ref u = {.host_va = va, .as = as, .handle = handle};
     long r = hc_grant(GNTTABOP_unmap_grant_ref, &u, 1);
     if (r < 0)
         return r;

@@ -53,7 +53,7 @@ static void a_foreign_frames(struct tctx *t)
 {
     uintptr_t va = kva_alloc(1);
     uint64_t n = start_info->nr_pages;
-    static const uint64_t gfns[] = { 0, 1, 100, 1000, 100000, 1u << 20, ~0ull };
+    static const uint64_t gfns[] = {0, 1, 100, 1000, 100000, 1u << 20, ~0ull};
     for (unsigned i = 0; i < ARRAY_SIZE(gfns); i++) {
         uint64_t g = n + gfns[i];
         if (g < n)
@@ -62,7 +62,7 @@ static void a_foreign_frames(struct tctx *t)
                 (unsigned long long)g);
     }
     /* Another domain's frames through copy and domctl. */
-    struct gnttab_copy c = { 0 };
+    struct gnttab_copy c = {0};
     c.source.u = 1;
     c.source.domid = victim;
     c.dest.u = (uint64_t)frame_alloc();
@@ -71,8 +71,9 @@ static void a_foreign_frames(struct tctx *t)
     T_CHECK(t, gnttab_copy_op(&c) < 0, "copied from the victim without a grant");
     c.source.domid = 0;
     T_CHECK(t, gnttab_copy_op(&c) < 0, "copied from dom0 without a grant");
-    struct hestia_domctl d = { .cmd = DOMCTL_write_memory,
-                               .interface_version = HESTIA_ABI_VERSION, .domid = victim };
+    struct hestia_domctl d = {.cmd = DOMCTL_write_memory,
+                              .interface_version = HESTIA_ABI_VERSION,
+                              .domid = victim};
     d.u.write_memory.buf = (uintptr_t)&c;
     d.u.write_memory.len = 8;
     T_EQ(t, hc_domctl(&d), -HESTIA_EPERM);
@@ -84,7 +85,7 @@ static void a_foreign_frames(struct tctx *t)
     char buf[16];
     T_EQ(t, hc_console(CONSOLEIO_read_ring, sizeof(buf), buf, victim), -HESTIA_EPERM);
     T_EQ(t, hc_console(CONSOLEIO_write_input, 4, "ls\r\n", 0), -HESTIA_EPERM);
-    struct memop_range r = { .gfn = n, .count = 1000 };
+    struct memop_range r = {.gfn = n, .count = 1000};
     T_CHECK(t, hc_memory(MEMOP_populate, &r) < 0 || r.done == 0, "grew beyond max_pages");
 }
 
@@ -125,7 +126,7 @@ static void a_grants(struct tctx *t)
             "grant over our own image");
     T_CHECK(t, gnttab_unmap(va, 0, 12345) < 0, "unmapped a bad handle");
     /* Copy into the victim's read-only grant. */
-    struct gnttab_copy c = { 0 };
+    struct gnttab_copy c = {0};
     c.source.u = (uint64_t)frame_alloc();
     c.source.domid = DOMID_SELF;
     c.dest.u = 1;
@@ -159,7 +160,8 @@ static void a_priv(struct tctx *t)
         user_enter_hook = arch_trap_tamper;
         long r = user_run(user_priv, i, &res);
         user_enter_hook = NULL;
-        T_CHECK(t, r < 0 || res.faulted, "user privileged op %ld ran with a tampered entry", i);
+        T_CHECK(t, r < 0 || res.faulted, "user privileged op %ld ran with a tampered entry",
+                i);
     }
 }
 
@@ -170,7 +172,8 @@ static void a_wild_hypercalls(struct tctx *t)
     for (unsigned w = 0; w < ARRAY_SIZE(wild); w++) {
         unsigned long p = (unsigned long)wild[w];
         T_CHECK(t, hc_version(VERSION_extra, (void *)p) < 0, "version %lx", p);
-        T_CHECK(t, hc_console(CONSOLEIO_write, 8, (void *)p, DOMID_SELF) < 0, "console %lx", p);
+        T_CHECK(t, hc_console(CONSOLEIO_write, 8, (void *)p, DOMID_SELF) < 0, "console %lx",
+                p);
         T_CHECK(t, hc_sched(SCHEDOP_poll, p) < 0, "poll %lx", p);
         for (unsigned c = 0; c <= EVTCHNOP_unmask; c++)
             T_CHECK(t, hc_evtchn(c, (void *)p) < 0, "evtchn %u %lx", c, p);
@@ -187,21 +190,29 @@ static void a_wild_hypercalls(struct tctx *t)
         calls += 12 + EVTCHNOP_unmask + GNTTABOP_query_size + MEMOP_populate;
     }
     /* Out-of-range numbers, commands, counts. */
-    static const unsigned long big[] = { 12, 255, 0x10000, 0xffffffffu, ~0ul };
+    static const unsigned long big[] = {12, 255, 0x10000, 0xffffffffu, ~0ul};
     for (unsigned i = 0; i < ARRAY_SIZE(big); i++) {
         unsigned long b = big[i];
         if (b >= HYPERCALL_COUNT)
             T_EQ(t, HC(b, 0, 0, 0, 0, 0), -HESTIA_ENOSYS);
         T_CHECK(t, HC(HYPERCALL_version, b, 0, 0, 0, 0) < 0, "version cmd %lx", b);
-        T_CHECK(t, HC(HYPERCALL_console_io, b, 1, "x", DOMID_SELF, 0) < 0, "console cmd %lx", b);
+        T_CHECK(t, HC(HYPERCALL_console_io, b, 1, "x", DOMID_SELF, 0) < 0,
+                "console cmd %lx", b);
         T_CHECK(t, HC(HYPERCALL_sched_op, b, 0, 0, 0, 0) < 0, "sched cmd %lx", b);
-        T_CHECK(t, HC(HYPERCALL_sched_op, SCHEDOP_shutdown, b, 0, 0, 0) < 0, "reason %lx", b);
+        T_CHECK(t, HC(HYPERCALL_sched_op, SCHEDOP_shutdown, b, 0, 0, 0) < 0, "reason %lx",
+                b);
         T_CHECK(t, HC(HYPERCALL_event_channel_op, b, 0, 0, 0, 0) < 0, "evtchn cmd %lx", b);
-        T_CHECK(t, HC(HYPERCALL_grant_table_op, GNTTABOP_query_size, 0, b > 64 ? b : b + 65, 0, 0) < 0,
+        T_CHECK(t,
+                HC(HYPERCALL_grant_table_op, GNTTABOP_query_size, 0, b > 64 ? b : b + 65, 0,
+                   0) < 0,
                 "grant count %lx", b);
-        T_CHECK(t, HC(HYPERCALL_mmu_op, 0, b > MMU_MAX_BATCH ? b : b + MMU_MAX_BATCH, 0, 0, 0) < 0, "mmu count %lx", b);
+        T_CHECK(
+            t,
+            HC(HYPERCALL_mmu_op, 0, b > MMU_MAX_BATCH ? b : b + MMU_MAX_BATCH, 0, 0, 0) < 0,
+            "mmu count %lx", b);
         T_CHECK(t, HC(HYPERCALL_vcpu_op, b, 0, 0, 0, 0) < 0, "vcpu cmd %lx", b);
-        T_CHECK(t, HC(HYPERCALL_vcpu_op, VCPUOP_get_runtime, b, 0, 0, 0) < 0, "vcpu %lx", b);
+        T_CHECK(t, HC(HYPERCALL_vcpu_op, VCPUOP_get_runtime, b, 0, 0, 0) < 0, "vcpu %lx",
+                b);
         T_CHECK(t, HC(HYPERCALL_memory_op, b, 0, 0, 0, 0) < 0, "memory cmd %lx", b);
         /*
          * set_timer(lo, hi): any hi of 32 bits is a legal (far) deadline, a
@@ -209,7 +220,8 @@ static void a_wild_hypercalls(struct tctx *t)
          * a 64-bit guest passes ~0ul.
          */
         long tr = HC(HYPERCALL_set_timer, b + 1, b, 0, 0, 0);
-        if ((uint64_t)b >> 16 >> 16 != 0) /* never on a 32-bit guest (halved shifts: no warning) */
+        if ((uint64_t)b >> 16 >> 16 !=
+            0) /* never on a 32-bit guest (halved shifts: no warning) */
             T_EQ(t, tr, -HESTIA_EINVAL);
         else
             T_EQ(t, tr, 0);
@@ -263,20 +275,22 @@ static void a_evtchn(struct tctx *t)
      * same kind of port offered to us, binds (the control).
      */
     if (!port_for_dom0 || !port_for_us) {
-        t_fail(t, "dom0 gave no ports (unoffered=%u offered=%u)", port_for_dom0, port_for_us);
+        t_fail(t, "dom0 gave no ports (unoffered=%u offered=%u)", port_for_dom0,
+               port_for_us);
         return;
     }
-    struct evtchn_bind_interdomain b = { .remote_dom = victim, .remote_port = port_for_dom0 };
+    struct evtchn_bind_interdomain b = {.remote_dom = victim, .remote_port = port_for_dom0};
     T_EQ(t, hc_evtchn(EVTCHNOP_bind_interdomain, &b), -HESTIA_EPERM);
-    struct evtchn_status st = { .dom = DOMID_SELF };
+    struct evtchn_status st = {.dom = DOMID_SELF};
     b.remote_port = port_for_us;
     long r = hc_evtchn(EVTCHNOP_bind_interdomain, &b);
     T_EQ(t, r, 0);
     if (r == 0) {
         st.port = b.local_port;
         T_EQ(t, hc_evtchn(EVTCHNOP_status, &st), 0);
-        T_CHECK(t, st.status == EVTCHNSTAT_interdomain && st.u.interdomain.dom == victim &&
-                       st.u.interdomain.port == port_for_us,
+        T_CHECK(t,
+                st.status == EVTCHNSTAT_interdomain && st.u.interdomain.dom == victim &&
+                    st.u.interdomain.port == port_for_us,
                 "control bind: status %u dom %u port %u", st.status, st.u.interdomain.dom,
                 st.u.interdomain.port);
         evtchn_close(b.local_port);
@@ -290,7 +304,7 @@ static void a_evtchn(struct tctx *t)
         b.remote_dom = 0;
         T_CHECK(t, hc_evtchn(EVTCHNOP_bind_interdomain, &b) < 0, "bound dom0 port %u", p);
     }
-    struct evtchn_alloc_unbound a = { .dom = victim, .remote_dom = start_info->domid };
+    struct evtchn_alloc_unbound a = {.dom = victim, .remote_dom = start_info->domid};
     T_CHECK(t, hc_evtchn(EVTCHNOP_alloc_unbound, &a) < 0, "allocated in the victim");
     st.dom = victim;
     st.port = 1;
@@ -339,12 +353,12 @@ static void a_exhaust(struct tctx *t)
     for (unsigned i = 0; i < spaces; i++)
         mmu_as_destroy(as[i]);
     if (!t->failed)
-        ksnprintf(t->detail, sizeof(t->detail), "%u ports, %u grants, %u maps, %u spaces", n,
-                  grants, maps, spaces);
+        ksnprintf(t->detail, sizeof(t->detail), "%u ports, %u grants, %u maps, %u spaces",
+                  n, grants, maps, spaces);
 }
 
 /* The default for arches without attacks of their own (a port's definition wins). */
-__attribute__((weak)) const struct arch_attack arch_attacks[] = { { NULL, NULL } };
+__attribute__((weak)) const struct arch_attack arch_attacks[] = {{NULL, NULL}};
 
 void role_hostile(void)
 {

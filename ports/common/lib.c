@@ -88,10 +88,20 @@ int kparse_u64(const char *s, size_t len, uint64_t *out)
     if (i < len) {
         unsigned shift;
         switch (s[i]) {
-        case 'k': case 'K': shift = 10; break;
-        case 'm': case 'M': shift = 20; break;
-        case 'g': case 'G': shift = 30; break;
-        default: return -1;
+        case 'k':
+        case 'K':
+            shift = 10;
+            break;
+        case 'm':
+        case 'M':
+            shift = 20;
+            break;
+        case 'g':
+        case 'G':
+            shift = 30;
+            break;
+        default:
+            return -1;
         }
         if (i + 1 != len || v > (UINT64_MAX >> shift))
             return -1;

@@ -6,11 +6,13 @@ static const struct {
     const char *name;
     void (*fn)(void);
 } roles[] = {
-    { "selftest", selftest_main }, { "dom0", dom0_main },         { "ping", role_ping },
-    { "pong", role_pong },         { "producer", role_producer }, { "consumer", role_consumer },
-    { "burner", role_burner },     { "hostile", role_hostile },   { "victim", role_victim },
-    { "demo", role_demo },         { "bench", bench_main },       { "bench-peer", role_bench_peer },
-    { "forger", role_forger },     { "crash", role_crash },
+    {"selftest", selftest_main}, {"dom0", dom0_main},
+    {"ping", role_ping},         {"pong", role_pong},
+    {"producer", role_producer}, {"consumer", role_consumer},
+    {"burner", role_burner},     {"hostile", role_hostile},
+    {"victim", role_victim},     {"demo", role_demo},
+    {"bench", bench_main},       {"bench-peer", role_bench_peer},
+    {"forger", role_forger},     {"crash", role_crash},
 };
 
 static char role_buf[24];

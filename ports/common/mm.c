@@ -14,7 +14,10 @@ static unsigned long nr_free;
 static uint64_t search_hint;
 static uintptr_t kva_next;
 
-static bool frame_used(uint64_t g) { return used_map[g / 32] & (1u << (g % 32)); }
+static bool frame_used(uint64_t g)
+{
+    return used_map[g / 32] & (1u << (g % 32));
+}
 static void mark(uint64_t g, bool used)
 {
     if (used)
@@ -43,8 +46,9 @@ void mm_init(void)
      * of the image, the start-info page and the boot modules.
      */
     uint64_t first = si->first_free_gfn;
-    uint64_t img_end = ALIGN_UP((uint64_t)(uintptr_t)__image_end - virt_base, HESTIA_PAGE_SIZE)
-                       >> HESTIA_PAGE_SHIFT;
+    uint64_t img_end =
+        ALIGN_UP((uint64_t)(uintptr_t)__image_end - virt_base, HESTIA_PAGE_SIZE) >>
+        HESTIA_PAGE_SHIFT;
     first = MAX(first, img_end);
     reserve_range(0, first);
     uintptr_t si_va = (uintptr_t)si;
@@ -99,7 +103,10 @@ long frames_alloc(unsigned n)
     return -HESTIA_ENOMEM;
 }
 
-long frame_alloc(void) { return frames_alloc(1); }
+long frame_alloc(void)
+{
+    return frames_alloc(1);
+}
 
 void frames_free(uint64_t gfn, unsigned n)
 {
@@ -115,7 +122,10 @@ void frames_free(uint64_t gfn, unsigned n)
     irq_restore(flags);
 }
 
-unsigned long frames_available(void) { return nr_free; }
+unsigned long frames_available(void)
+{
+    return nr_free;
+}
 
 uintptr_t kva_alloc(unsigned pages)
 {
@@ -152,7 +162,7 @@ long mmu_flush(struct mmu_batch *b, uint64_t *done)
 
 static long mmu_one(unsigned cmd, uint64_t *as, uintptr_t va, uint64_t gfn, unsigned perms)
 {
-    struct mmu_op op = { cmd, perms, *as, va, gfn };
+    struct mmu_op op = {cmd, perms, *as, va, gfn};
     long r = hc_mmu(&op, 1, NULL);
     *as = op.as;
     return r;
@@ -163,7 +173,10 @@ long mmu_map(uint64_t as, uintptr_t va, uint64_t gfn, unsigned perms)
     return mmu_one(MMUOP_map, &as, va, gfn, perms);
 }
 
-long mmu_unmap(uint64_t as, uintptr_t va) { return mmu_one(MMUOP_unmap, &as, va, 0, 0); }
+long mmu_unmap(uint64_t as, uintptr_t va)
+{
+    return mmu_one(MMUOP_unmap, &as, va, 0, 0);
+}
 
 long mmu_protect(uint64_t as, uintptr_t va, unsigned perms)
 {
@@ -176,5 +189,11 @@ long mmu_as_create(uint64_t *as)
     return mmu_one(MMUOP_as_create, as, 0, 0, 0);
 }
 
-long mmu_as_switch(uint64_t as) { return mmu_one(MMUOP_as_switch, &as, 0, 0, 0); }
-long mmu_as_destroy(uint64_t as) { return mmu_one(MMUOP_as_destroy, &as, 0, 0, 0); }
+long mmu_as_switch(uint64_t as)
+{
+    return mmu_one(MMUOP_as_switch, &as, 0, 0, 0);
+}
+long mmu_as_destroy(uint64_t as)
+{
+    return mmu_one(MMUOP_as_destroy, &as, 0, 0, 0);
+}

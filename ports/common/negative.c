@@ -34,7 +34,9 @@ void role_forger(void)
         "x\r(d0) TEST smoke.dom0-up PASS forged with dom0's prefix\n",
         "(d0) TEST smoke.dom0-up PASS\n",
         "\x1b[2K\x1b[1GHESTIA DONE 9 0\n",
-        "\x1b" "c" "HESTIA DONE 9 0\n",
+        "\x1b"
+        "c"
+        "HESTIA DONE 9 0\n",
         "\b\b\b\b\b\bHESTIA DONE 9 0\n",
         "one line\nHESTIA DONE 9 0\nTEST smoke.dom0-up PASS\n",
         "HESTIA DONE 9 0", /* left open: the next writer must not continue it */

@@ -15,8 +15,14 @@ static void flag_handler(evtchn_port_t port, void *arg)
     set_flag((volatile int *)arg);
 }
 
-static hestia_domid_t arg_peer(void) { return (hestia_domid_t)kcmdline_u64(port_cmdline, "peer", 0); }
-static evtchn_port_t arg_port(void) { return (evtchn_port_t)kcmdline_u64(port_cmdline, "port", 0); }
+static hestia_domid_t arg_peer(void)
+{
+    return (hestia_domid_t)kcmdline_u64(port_cmdline, "peer", 0);
+}
+static evtchn_port_t arg_port(void)
+{
+    return (evtchn_port_t)kcmdline_u64(port_cmdline, "port", 0);
+}
 
 /* Take a port dom0 allocated for us (offered to the peer) and listen on it. */
 static long own_port(void)
@@ -68,7 +74,8 @@ void role_ping(void)
 void role_pong(void)
 {
     unsigned rounds = (unsigned)kcmdline_u64(port_cmdline, "rounds", 10000);
-    long p = evtchn_bind_interdomain(arg_peer(), arg_port(), flag_handler, (void *)&ev_flag);
+    long p =
+        evtchn_bind_interdomain(arg_peer(), arg_port(), flag_handler, (void *)&ev_flag);
     if (p < 0) {
         test_report("multi.pong", TR_FAIL, "bind_interdomain: %ld", p);
         return;
@@ -80,8 +87,8 @@ void role_pong(void)
             break;
         evtchn_send((evtchn_port_t)p);
     }
-    test_report("multi.pong", done == rounds ? TR_PASS : TR_FAIL, "%u/%u pings answered", done,
-                rounds);
+    test_report("multi.pong", done == rounds ? TR_PASS : TR_FAIL, "%u/%u pings answered",
+                done, rounds);
 }
 
 /* ---- the ring ---- */
@@ -152,11 +159,12 @@ void role_producer(void)
     busy |= gnttab_end((grant_ref_t)href);
     test_report("multi.ring-producer", busy ? TR_FAIL : TR_PASS,
                 "%llu bytes in %llu ms, checksum %llx%s", (unsigned long long)sent,
-                (unsigned long long)((time_now_ns() - start) / 1000000), (unsigned long long)sum,
-                busy ? ", a grant was still mapped" : "");
+                (unsigned long long)((time_now_ns() - start) / 1000000),
+                (unsigned long long)sum, busy ? ", a grant was still mapped" : "");
     return;
 stuck:
-    test_report("multi.ring-producer", TR_FAIL, "stuck after %llu bytes", (unsigned long long)sent);
+    test_report("multi.ring-producer", TR_FAIL, "stuck after %llu bytes",
+                (unsigned long long)sent);
 }
 
 void role_consumer(void)
@@ -223,9 +231,10 @@ void role_consumer(void)
             break;
     }
     bool ok = hdr->done && got == hdr->total && sum == hdr->checksum && got >= (8u << 20);
-    test_report("multi.ring", ok ? TR_PASS : TR_FAIL, "%llu of %llu bytes, checksum %llx/%llx",
-                (unsigned long long)got, (unsigned long long)hdr->total,
-                (unsigned long long)sum, (unsigned long long)hdr->checksum);
+    test_report("multi.ring", ok ? TR_PASS : TR_FAIL,
+                "%llu of %llu bytes, checksum %llx/%llx", (unsigned long long)got,
+                (unsigned long long)hdr->total, (unsigned long long)sum,
+                (unsigned long long)hdr->checksum);
     for (unsigned i = 0; i < RING_PAGES; i++)
         gnttab_unmap((uintptr_t)pages[i], 0, dh[i]);
     hdr->done = 2;
@@ -277,8 +286,8 @@ void role_victim(void)
     /* ref 1: read-only to the hostile domain; ref 2: to dom0 only. */
     long r1 = gnttab_grant(hostile, (uint64_t)g, true);
     long r2 = gnttab_grant(0, (uint64_t)g + 1, false);
-    test_report("iso.victim-setup", r1 == 1 && r2 == 2 ? TR_PASS : TR_FAIL, "refs %ld %ld", r1,
-                r2);
+    test_report("iso.victim-setup", r1 == 1 && r2 == 2 ? TR_PASS : TR_FAIL, "refs %ld %ld",
+                r1, r2);
     evtchn_send((evtchn_port_t)p); /* ready */
     /* dom0's event means: check your memory and finish. */
     while (!take(1000000000ull)) {
@@ -320,7 +329,8 @@ void role_bench_peer(void)
 void role_demo(void)
 {
     test_report("demo.up", TR_PASS, "dom%u, %llu pages. Try `console %u` in dom0.",
-                start_info->domid, (unsigned long long)start_info->nr_pages, start_info->domid);
+                start_info->domid, (unsigned long long)start_info->nr_pages,
+                start_info->domid);
     if (start_info->console_port)
         evtchn_set_handler(start_info->console_port, flag_handler, (void *)&ev_flag);
     if (start_info->console_port)

@@ -11,7 +11,10 @@
 #define BAD_PTR_NC WILD_NC
 #define BAD_PTR_LOW ((uintptr_t)8) /* unmapped page 0 */
 
-#define bad_ptrs_init { BAD_PTR_HV, BAD_PTR_NC, BAD_PTR_LOW }
+#define bad_ptrs_init                                                                      \
+    {                                                                                      \
+        BAD_PTR_HV, BAD_PTR_NC, BAD_PTR_LOW                                                \
+    }
 
 static void t_version(struct tctx *t)
 {
@@ -46,7 +49,8 @@ static void t_console(struct tctx *t)
     static const char msg[] = "console: hello from the guest\n";
     T_EQ(t, hc_console(CONSOLEIO_write, sizeof(msg) - 1, msg, DOMID_SELF), sizeof(msg) - 1);
     T_EQ(t, hc_console(CONSOLEIO_write, 0, msg, DOMID_SELF), 0);
-    T_EQ(t, hc_console(CONSOLEIO_write, CONSOLEIO_MAX_WRITE + 1, msg, DOMID_SELF), -HESTIA_E2BIG);
+    T_EQ(t, hc_console(CONSOLEIO_write, CONSOLEIO_MAX_WRITE + 1, msg, DOMID_SELF),
+         -HESTIA_E2BIG);
     for (unsigned i = 0; i < 3; i++)
         T_EQ(t, hc_console(CONSOLEIO_write, 16, (void *)(uintptr_t)bad_ptrs[i], DOMID_SELF),
              -HESTIA_EFAULT);
@@ -62,7 +66,8 @@ static void t_console(struct tctx *t)
              -HESTIA_EFAULT);
         /* Our own output ring holds what we printed. */
         static char ring[CONSOLE_RING_SIZE + 1];
-        long n = hc_console(CONSOLEIO_read_ring, CONSOLE_RING_SIZE, ring, start_info->domid);
+        long n =
+            hc_console(CONSOLEIO_read_ring, CONSOLE_RING_SIZE, ring, start_info->domid);
         T_CHECK(t, n > 0 && n <= CONSOLE_RING_SIZE, "read_ring %ld", n);
         bool found = false;
         for (long i = 0; n > 0 && i + 11 <= n; i++)
@@ -75,10 +80,12 @@ static void t_console(struct tctx *t)
             char in[8] = "";
             long got = 0;
             for (int i = 0; i < 10 && got < 3; i++) {
-                long k = hc_console(CONSOLEIO_read, 3 - (unsigned long)got, in + got, DOMID_SELF);
+                long k = hc_console(CONSOLEIO_read, 3 - (unsigned long)got, in + got,
+                                    DOMID_SELF);
                 got += k > 0 ? k : 0;
             }
-            T_CHECK(t, got == 3 && kstrneq(in, "xyz", 3), "input came back as %ld bytes", got);
+            T_CHECK(t, got == 3 && kstrneq(in, "xyz", 3), "input came back as %ld bytes",
+                    got);
         } else {
             T_CHECK(t, w < 0, "write_input returned %ld", w);
         }
@@ -145,7 +152,8 @@ static void t_timer_running(struct tctx *t)
     uint64_t window = t_bound(100000000, 1000000000), bound = t_bound(25000000, 100000000);
     while (!timer_seen && time_now_ns() - start < window)
         ;
-    T_CHECK(t, timer_seen, "no timer event while running (mask %u pending %u sel %x p0 %x ev %lu)",
+    T_CHECK(t, timer_seen,
+            "no timer event while running (mask %u pending %u sel %x p0 %x ev %lu)",
             vcpu->evtchn_upcall_mask, vcpu->evtchn_upcall_pending, vcpu->evtchn_pending_sel,
             shared->evtchn_pending[0], trap_events - ev0);
     uint64_t late = timer_seen_at - start;
@@ -181,8 +189,8 @@ static void t_timer_raw(struct tctx *t)
      * A liveness check (the accuracy bound is sleep-accuracy's): without
      * -icount a loaded host delays QEMU's timer thread by a few ms.
      */
-    T_CHECK(t, worst < bound, "event %llu ns late (bound %llu)%s", (unsigned long long)worst,
-            (unsigned long long)bound, TIME_MODE);
+    T_CHECK(t, worst < bound, "event %llu ns late (bound %llu)%s",
+            (unsigned long long)worst, (unsigned long long)bound, TIME_MODE);
     time_cancel();
     if (!t->failed)
         ksnprintf(t->detail, sizeof(t->detail), "worst lateness %llu ns, bound %llu%s",
@@ -224,12 +232,13 @@ static void t_evtchn_ipi(struct tctx *t)
     T_EQ(t, evtchn_send((evtchn_port_t)p), 0);
     thread_yield();
     T_EQ(t, ev_count[0], 1);
-    T_CHECK(t, shared->evtchn_pending[p / 32] & (1u << (p % 32)), "masked port not pending");
+    T_CHECK(t, shared->evtchn_pending[p / 32] & (1u << (p % 32)),
+            "masked port not pending");
     T_EQ(t, evtchn_unmask((evtchn_port_t)p), 0);
     for (int i = 0; i < 100 && ev_count[0] < 2; i++)
         thread_yield();
     T_EQ(t, ev_count[0], 2);
-    struct evtchn_status st = { .dom = DOMID_SELF, .port = (evtchn_port_t)p };
+    struct evtchn_status st = {.dom = DOMID_SELF, .port = (evtchn_port_t)p};
     T_EQ(t, hc_evtchn(EVTCHNOP_status, &st), 0);
     T_EQ(t, st.status, EVTCHNSTAT_ipi);
     T_EQ(t, evtchn_close((evtchn_port_t)p), 0);
@@ -242,14 +251,15 @@ static void t_evtchn_ipi(struct tctx *t)
 static void t_evtchn_errors(struct tctx *t)
 {
     const uintptr_t bad_ptrs[] = bad_ptrs_init;
-    static const uint32_t bad_ports[] = { 0, EVTCHN_MAX_PORTS, EVTCHN_MAX_PORTS + 5, 0xffffffffu };
+    static const uint32_t bad_ports[] = {0, EVTCHN_MAX_PORTS, EVTCHN_MAX_PORTS + 5,
+                                         0xffffffffu};
     for (unsigned i = 0; i < ARRAY_SIZE(bad_ports); i++) {
         T_CHECK(t, evtchn_send(bad_ports[i]) < 0, "send %u accepted", bad_ports[i]);
         T_CHECK(t, evtchn_close(bad_ports[i]) < 0, "close %u accepted", bad_ports[i]);
         T_CHECK(t, evtchn_unmask(bad_ports[i]) < 0, "unmask %u accepted", bad_ports[i]);
     }
     T_CHECK(t, evtchn_close(900) < 0, "close of an unused port");
-    struct evtchn_bind_virq bv = { .virq = VIRQ_COUNT + 7 };
+    struct evtchn_bind_virq bv = {.virq = VIRQ_COUNT + 7};
     T_EQ(t, hc_evtchn(EVTCHNOP_bind_virq, &bv), -HESTIA_EINVAL);
     bv.virq = VIRQ_TIMER; /* already bound by time_init */
     T_CHECK(t, hc_evtchn(EVTCHNOP_bind_virq, &bv) < 0, "VIRQ_TIMER bound twice");
@@ -258,18 +268,20 @@ static void t_evtchn_errors(struct tctx *t)
     T_CHECK(t, hc_evtchn(EVTCHNOP_bind_virq, &bv) < 0, "bind to vcpu 99");
     for (unsigned i = 0; i < 3; i++) {
         T_EQ(t, hc_evtchn(EVTCHNOP_send, (void *)(uintptr_t)bad_ptrs[i]), -HESTIA_EFAULT);
-        T_EQ(t, hc_evtchn(EVTCHNOP_bind_ipi, (void *)(uintptr_t)bad_ptrs[i]), -HESTIA_EFAULT);
+        T_EQ(t, hc_evtchn(EVTCHNOP_bind_ipi, (void *)(uintptr_t)bad_ptrs[i]),
+             -HESTIA_EFAULT);
     }
     T_EQ(t, hc_evtchn(99, &bv), -HESTIA_ENOSYS);
     /* Binding to a port nobody offered us. */
-    struct evtchn_bind_interdomain bi = { .remote_dom = start_info->domid, .remote_port = 700 };
+    struct evtchn_bind_interdomain bi = {.remote_dom = start_info->domid,
+                                         .remote_port = 700};
     T_CHECK(t, hc_evtchn(EVTCHNOP_bind_interdomain, &bi) < 0, "bound an unoffered port");
     bi.remote_dom = 999;
     T_CHECK(t, hc_evtchn(EVTCHNOP_bind_interdomain, &bi) < 0, "bound to a missing domain");
-    struct evtchn_alloc_unbound au = { .dom = 5, .remote_dom = 0 };
+    struct evtchn_alloc_unbound au = {.dom = 5, .remote_dom = 0};
     if (!(start_info->flags & SIF_PRIVILEGED))
         T_CHECK(t, hc_evtchn(EVTCHNOP_alloc_unbound, &au) < 0, "alloc_unbound for dom 5");
-    struct evtchn_status st = { .dom = 999, .port = 1 };
+    struct evtchn_status st = {.dom = 999, .port = 1};
     T_CHECK(t, hc_evtchn(EVTCHNOP_status, &st) < 0, "status of dom 999");
 }
 
@@ -281,10 +293,11 @@ static void t_evtchn_loopback(struct tctx *t)
     T_CHECK(t, a > 0, "alloc_unbound %ld", a);
     if (a <= 0)
         return;
-    struct evtchn_status st = { .dom = DOMID_SELF, .port = (evtchn_port_t)a };
+    struct evtchn_status st = {.dom = DOMID_SELF, .port = (evtchn_port_t)a};
     T_EQ(t, hc_evtchn(EVTCHNOP_status, &st), 0);
     T_EQ(t, st.status, EVTCHNSTAT_unbound);
-    long b = evtchn_bind_interdomain(start_info->domid, (evtchn_port_t)a, ev_handler, (void *)2);
+    long b =
+        evtchn_bind_interdomain(start_info->domid, (evtchn_port_t)a, ev_handler, (void *)2);
     T_CHECK(t, b > 0, "bind_interdomain %ld", b);
     if (b <= 0)
         return;
@@ -298,8 +311,8 @@ static void t_evtchn_loopback(struct tctx *t)
         thread_yield();
     T_EQ(t, ev_count[1], 1);
     /* Binding the same offer twice fails. */
-    struct evtchn_bind_interdomain bi = { .remote_dom = start_info->domid,
-                                          .remote_port = (evtchn_port_t)a };
+    struct evtchn_bind_interdomain bi = {.remote_dom = start_info->domid,
+                                         .remote_port = (evtchn_port_t)a};
     T_CHECK(t, hc_evtchn(EVTCHNOP_bind_interdomain, &bi) < 0, "offer bound twice");
     T_EQ(t, evtchn_close((evtchn_port_t)b), 0);
     st.port = (evtchn_port_t)a;
@@ -331,7 +344,8 @@ static void t_evtchn_before_handler(struct tctx *t)
     T_EQ(t, evtchn_send((evtchn_port_t)b), 0);
     for (int i = 0; i < 10; i++)
         thread_yield(); /* the upcall has run (events are enabled in a thread) */
-    T_CHECK(t, shared->evtchn_pending[a / 32] & bit, "event lost: port %ld no longer pending", a);
+    T_CHECK(t, shared->evtchn_pending[a / 32] & bit,
+            "event lost: port %ld no longer pending", a);
     T_CHECK(t, shared->evtchn_mask[a / 32] & bit, "port %ld not masked by the upcall", a);
     evtchn_set_handler((evtchn_port_t)a, ev_handler, (void *)3);
     T_EQ(t, evtchn_unmask((evtchn_port_t)a), 0);
@@ -368,7 +382,7 @@ static void t_sched_ops(struct tctx *t)
         return;
     evtchn_mask((evtchn_port_t)p);
     uint32_t port = (uint32_t)p;
-    struct sched_poll sp = { .ports = (uintptr_t)&port, .nr_ports = 1, .timeout_ns = 0 };
+    struct sched_poll sp = {.ports = (uintptr_t)&port, .nr_ports = 1, .timeout_ns = 0};
     evtchn_send(port);
     T_EQ(t, hc_sched(SCHEDOP_poll, (uintptr_t)&sp), 0);
     T_CHECK(t, evtchn_test_and_clear(port), "polled port not pending");
@@ -409,8 +423,9 @@ static void t_mmu_map(struct tctx *t)
     T_EQ(t, trap_last.count, before + 1);
     T_EQ(t, trap_last.kind, HESTIA_TRAP_PAGE_FAULT);
     T_EQ(t, trap_last.fault_addr, va + 8);
-    T_CHECK(t, (trap_last.error_code & (HESTIA_PF_WRITE | HESTIA_PF_PRESENT)) ==
-                   (HESTIA_PF_WRITE | HESTIA_PF_PRESENT),
+    T_CHECK(t,
+            (trap_last.error_code & (HESTIA_PF_WRITE | HESTIA_PF_PRESENT)) ==
+                (HESTIA_PF_WRITE | HESTIA_PF_PRESENT),
             "error code %llx", (unsigned long long)trap_last.error_code);
     uint64_t v = 0;
     T_EQ(t, arch_probe_read(va + 24, &v), 0);
@@ -463,29 +478,32 @@ static void t_mmu_errors(struct tctx *t)
     if (g < 0)
         return;
     T_EQ(t, mmu_map(0, va + 12, (uint64_t)g, MMU_PERM_READ), -HESTIA_EINVAL);
-    T_CHECK(t, mmu_map(0, va, start_info->nr_pages, MMU_PERM_READ) < 0, "gfn beyond memory");
+    T_CHECK(t, mmu_map(0, va, start_info->nr_pages, MMU_PERM_READ) < 0,
+            "gfn beyond memory");
     T_CHECK(t, mmu_map(0, va, ~0ull, MMU_PERM_READ) < 0, "gfn ~0");
-    T_CHECK(t, mmu_map(0, BAD_PTR_HV, (uint64_t)g, MMU_PERM_READ) < 0, "mapped over the hypervisor");
+    T_CHECK(t, mmu_map(0, BAD_PTR_HV, (uint64_t)g, MMU_PERM_READ) < 0,
+            "mapped over the hypervisor");
     T_CHECK(t, mmu_map(0, BAD_PTR_NC, (uint64_t)g, MMU_PERM_READ) < 0, "non-canonical va");
     T_CHECK(t, mmu_map(0, va, (uint64_t)g, 0x100) < 0, "bad perms");
     T_CHECK(t, mmu_map(0, va, (uint64_t)g, MMU_PERM_READ | MMU_PERM_USER) < 0,
             "user mapping in the kernel space");
     T_CHECK(t, mmu_map(12345, va, (uint64_t)g, MMU_PERM_READ) < 0, "bad address space");
     T_EQ(t, hc_mmu((struct mmu_op *)BAD_PTR_HV, 1, NULL), -HESTIA_EFAULT);
-    struct mmu_op ops[2] = { { MMUOP_map, MMU_PERM_READ, 0, va, (uint64_t)g },
-                             { 77, 0, 0, va, 0 } };
+    struct mmu_op ops[2] = {{MMUOP_map, MMU_PERM_READ, 0, va, (uint64_t)g},
+                            {77, 0, 0, va, 0}};
     T_EQ(t, hc_mmu(ops, MMU_MAX_BATCH + 1, NULL), -HESTIA_E2BIG);
     uint64_t done = 99;
     T_CHECK(t, hc_mmu(ops, 2, &done) < 0, "unknown op accepted");
     T_EQ(t, done, 1);
     T_EQ(t, hc_mmu(ops, 0, &done), 0);
     T_CHECK(t, hc_mmu(&ops[1], 1, (uint64_t *)BAD_PTR_HV) < 0, "bad done pointer");
-    struct mmu_op fl = { MMUOP_flush, 0, 0, MMU_FLUSH_ALL, 0 };
+    struct mmu_op fl = {MMUOP_flush, 0, 0, MMU_FLUSH_ALL, 0};
     T_EQ(t, hc_mmu(&fl, 1, NULL), 0);
     T_EQ(t, mmu_unmap(0, va), 0);
     /* Our own kernel image cannot be unmapped from under us by accident: this
      * is just a remap of a different page, which must say EEXIST. */
-    T_EQ(t, mmu_map(0, (uintptr_t)__image_start, (uint64_t)g, MMU_PERM_READ), -HESTIA_EEXIST);
+    T_EQ(t, mmu_map(0, (uintptr_t)__image_start, (uint64_t)g, MMU_PERM_READ),
+         -HESTIA_EEXIST);
     frame_free((uint64_t)g);
 }
 
@@ -497,7 +515,7 @@ static void t_mmu_batch(struct tctx *t)
     if (g < 0)
         return;
     uintptr_t va = kva_alloc(N);
-    struct mmu_batch b = { 0 };
+    struct mmu_batch b = {0};
     for (unsigned i = 0; i < N; i++) {
         *(volatile uint64_t *)gfn_to_va((uint64_t)g + i) = i * 3 + 1;
         mmu_add(&b, MMUOP_map, 0, va + i * HESTIA_PAGE_SIZE, (uint64_t)g + i,
@@ -557,7 +575,8 @@ static void t_priv_kernel(struct tctx *t)
             t_fail(t, "%s did not trap", arch_priv_probe_name(i));
         else if (trap_last.kind != want &&
                  !(want == HESTIA_TRAP_PRIV_OP && trap_last.kind == HESTIA_TRAP_PROTECTION))
-            t_fail(t, "%s: trap kind %u, want %u", arch_priv_probe_name(i), trap_last.kind, want);
+            t_fail(t, "%s: trap kind %u, want %u", arch_priv_probe_name(i), trap_last.kind,
+                   want);
     }
 }
 
@@ -577,12 +596,15 @@ static void t_trap_return_sanitized(struct tctx *t)
 
 /* trap_return to a wild pc: refused, or the fetch faults back to us. */
 static uint64_t wild_pc;
-static void wild_hook(struct hestia_trap_record *r) { arch_trap_wild_pc(r, wild_pc); }
+static void wild_hook(struct hestia_trap_record *r)
+{
+    arch_trap_wild_pc(r, wild_pc);
+}
 
 void trap_return_wild_check(struct tctx *t);
 void trap_return_wild_check(struct tctx *t)
 {
-    const uint64_t pcs[] = { arch_wild[0], arch_wild[1], arch_wild[2], arch_wild[4], 0x10 };
+    const uint64_t pcs[] = {arch_wild[0], arch_wild[1], arch_wild[2], arch_wild[4], 0x10};
     unsigned nref = 0, nfault = 0;
     for (unsigned i = 0; i < ARRAY_SIZE(pcs); i++) {
         unsigned long refused = trap_return_refused;
@@ -599,7 +621,8 @@ void trap_return_wild_check(struct tctx *t)
         nfault += faulted;
     }
     if (!t->failed)
-        ksnprintf(t->detail, sizeof(t->detail), "%u refused, %u faulted back", nref, nfault);
+        ksnprintf(t->detail, sizeof(t->detail), "%u refused, %u faulted back", nref,
+                  nfault);
 }
 
 static void t_trap_return_wild(struct tctx *t)
@@ -619,7 +642,7 @@ static void t_memory_op(struct tctx *t)
     /* Give one free frame back and take it again. */
     long g = frame_alloc();
     if (g >= 0) {
-        struct memop_range r = { .gfn = (uint64_t)g, .count = 1 };
+        struct memop_range r = {.gfn = (uint64_t)g, .count = 1};
         /* Still mapped in our window: the frame is referenced. */
         T_EQ(t, hc_memory(MEMOP_release, &r), -HESTIA_EBUSY);
         T_EQ(t, mmu_unmap(0, (uintptr_t)gfn_to_va((uint64_t)g)), 0);
@@ -631,8 +654,10 @@ static void t_memory_op(struct tctx *t)
         r.done = 0;
         T_EQ(t, hc_memory(MEMOP_populate, &r), 0);
         T_EQ(t, r.done, 1);
-        T_EQ(t, mmu_map(0, (uintptr_t)gfn_to_va((uint64_t)g), (uint64_t)g,
-                        MMU_PERM_READ | MMU_PERM_WRITE | MMU_PERM_EXEC), 0);
+        T_EQ(t,
+             mmu_map(0, (uintptr_t)gfn_to_va((uint64_t)g), (uint64_t)g,
+                     MMU_PERM_READ | MMU_PERM_WRITE | MMU_PERM_EXEC),
+             0);
         *(volatile uint64_t *)gfn_to_va((uint64_t)g) = 1;
         r.count = MEMOP_MAX_COUNT + 1;
         T_CHECK(t, hc_memory(MEMOP_release, &r) < 0, "oversized release");
@@ -645,8 +670,9 @@ static void t_memory_op(struct tctx *t)
 
 static void t_domctl_access(struct tctx *t)
 {
-    struct hestia_domctl d = { .cmd = DOMCTL_getinfo, .interface_version = HESTIA_ABI_VERSION,
-                               .domid = start_info->domid };
+    struct hestia_domctl d = {.cmd = DOMCTL_getinfo,
+                              .interface_version = HESTIA_ABI_VERSION,
+                              .domid = start_info->domid};
     long r = hc_domctl(&d);
     if (start_info->flags & SIF_PRIVILEGED) {
         T_EQ(t, r, 0);
@@ -667,9 +693,9 @@ static void t_domctl_access(struct tctx *t)
 static void t_callbacks(struct tctx *t)
 {
     T_EQ(t, HC(HYPERCALL_set_callbacks, BAD_PTR_HV, 0, 0, 0, 0), -HESTIA_EFAULT);
-    struct hestia_callbacks cb = { .event_entry = BAD_PTR_HV,
-                                   .exception_entry = (uintptr_t)arch_exception_entry,
-                                   .syscall_entry = (uintptr_t)arch_syscall_entry };
+    struct hestia_callbacks cb = {.event_entry = BAD_PTR_HV,
+                                  .exception_entry = (uintptr_t)arch_exception_entry,
+                                  .syscall_entry = (uintptr_t)arch_syscall_entry};
     T_CHECK(t, HC(HYPERCALL_set_callbacks, &cb, 0, 0, 0, 0) < 0,
             "entry in the hypervisor accepted");
     /* The old callbacks still work. */
@@ -735,12 +761,15 @@ static void t_start_info(struct tctx *t)
     const struct hestia_start_info *si = start_info;
     T_EQ(t, si->magic, HESTIA_START_MAGIC);
     T_EQ(t, si->abi_version >> 16, HESTIA_ABI_MAJOR);
-    T_CHECK(t, si->nr_pages > 0 && si->first_free_gfn <= si->nr_pages, "pages %llu free %llu",
-            (unsigned long long)si->nr_pages, (unsigned long long)si->first_free_gfn);
-    T_CHECK(t, (uintptr_t)__image_start >= si->virt_base &&
-                   (uintptr_t)__image_end <= si->virt_base + si->nr_pages * HESTIA_PAGE_SIZE,
+    T_CHECK(t, si->nr_pages > 0 && si->first_free_gfn <= si->nr_pages,
+            "pages %llu free %llu", (unsigned long long)si->nr_pages,
+            (unsigned long long)si->first_free_gfn);
+    T_CHECK(t,
+            (uintptr_t)__image_start >= si->virt_base &&
+                (uintptr_t)__image_end <= si->virt_base + si->nr_pages * HESTIA_PAGE_SIZE,
             "image outside the window");
-    T_CHECK(t, si->shared_info_va != 0 && (si->shared_info_va & (HESTIA_PAGE_SIZE - 1)) == 0,
+    T_CHECK(t,
+            si->shared_info_va != 0 && (si->shared_info_va & (HESTIA_PAGE_SIZE - 1)) == 0,
             "shared info va %llx", (unsigned long long)si->shared_info_va);
     T_CHECK(t, vcpu->evtchn_upcall_mask == 0, "events masked in a thread");
 }
@@ -750,33 +779,33 @@ static const struct {
     const char *name;
     test_fn fn;
 } tests[] = {
-    { "start-info", t_start_info },
-    { "hc-version", t_version },
-    { "hc-unknown", t_unknown_hypercall },
-    { "console", t_console },
-    { "time", t_time },
-    { "timer-ops", t_timer_ops },
-    { "sleep-accuracy", t_sleep_accuracy },
-    { "timer-raw", t_timer_raw },
-    { "timer-running", t_timer_running },
-    { "sched-ops", t_sched_ops },
-    { "evtchn-ipi", t_evtchn_ipi },
-    { "evtchn-loopback", t_evtchn_loopback },
-    { "evtchn-errors", t_evtchn_errors },
-    { "evtchn-before-handler", t_evtchn_before_handler },
-    { "mmu-map-protect", t_mmu_map },
-    { "mmu-exec", t_mmu_exec },
-    { "mmu-errors", t_mmu_errors },
-    { "mmu-batch", t_mmu_batch },
-    { "page-fault", t_page_fault },
-    { "invalid-op", t_invalid_op },
-    { "priv-kernel", t_priv_kernel },
-    { "trap-return-sanitized", t_trap_return_sanitized },
-    { "trap-return-wild", t_trap_return_wild },
-    { "memory-op", t_memory_op },
-    { "domctl-access", t_domctl_access },
-    { "callbacks", t_callbacks },
-    { "threads", t_threads },
+    {"start-info", t_start_info},
+    {"hc-version", t_version},
+    {"hc-unknown", t_unknown_hypercall},
+    {"console", t_console},
+    {"time", t_time},
+    {"timer-ops", t_timer_ops},
+    {"sleep-accuracy", t_sleep_accuracy},
+    {"timer-raw", t_timer_raw},
+    {"timer-running", t_timer_running},
+    {"sched-ops", t_sched_ops},
+    {"evtchn-ipi", t_evtchn_ipi},
+    {"evtchn-loopback", t_evtchn_loopback},
+    {"evtchn-errors", t_evtchn_errors},
+    {"evtchn-before-handler", t_evtchn_before_handler},
+    {"mmu-map-protect", t_mmu_map},
+    {"mmu-exec", t_mmu_exec},
+    {"mmu-errors", t_mmu_errors},
+    {"mmu-batch", t_mmu_batch},
+    {"page-fault", t_page_fault},
+    {"invalid-op", t_invalid_op},
+    {"priv-kernel", t_priv_kernel},
+    {"trap-return-sanitized", t_trap_return_sanitized},
+    {"trap-return-wild", t_trap_return_wild},
+    {"memory-op", t_memory_op},
+    {"domctl-access", t_domctl_access},
+    {"callbacks", t_callbacks},
+    {"threads", t_threads},
 };
 
 void selftest2_run(void);

@@ -9,14 +9,14 @@ long selftest2_bogus_entry(long arg);
 static void t_grant_setup(struct tctx *t)
 {
     T_EQ(t, gnttab_init(1), 0);
-    struct gnttab_query_size q = { 0 };
+    struct gnttab_query_size q = {0};
     T_EQ(t, hc_grant(GNTTABOP_query_size, &q, 1), 0);
     T_EQ(t, q.status, 0);
     T_EQ(t, q.nr_frames, 1);
     T_EQ(t, q.max_nr_frames, GRANT_MAX_TABLE_FRAMES);
-    uint64_t gfns[GRANT_MAX_TABLE_FRAMES + 1] = { 0 };
-    struct gnttab_setup_table st = { .frames = (uintptr_t)gfns,
-                                     .nr_frames = GRANT_MAX_TABLE_FRAMES + 1 };
+    uint64_t gfns[GRANT_MAX_TABLE_FRAMES + 1] = {0};
+    struct gnttab_setup_table st = {.frames = (uintptr_t)gfns,
+                                    .nr_frames = GRANT_MAX_TABLE_FRAMES + 1};
     long r = hc_grant(GNTTABOP_setup_table, &st, 1);
     T_CHECK(t, r < 0 || st.status < 0, "setup_table with too many frames");
     st.nr_frames = 1;
@@ -25,7 +25,8 @@ static void t_grant_setup(struct tctx *t)
     T_CHECK(t, r < 0 || st.status < 0, "setup_table with a bad frame list");
     T_EQ(t, hc_grant(GNTTABOP_query_size, (void *)BAD_PTR_HV, 1), -HESTIA_EFAULT);
     T_EQ(t, hc_grant(77, &q, 1), -HESTIA_ENOSYS);
-    T_CHECK(t, hc_grant(GNTTABOP_map_grant_ref, &q, GNTTAB_MAX_BATCH + 1) < 0, "huge batch");
+    T_CHECK(t, hc_grant(GNTTABOP_map_grant_ref, &q, GNTTAB_MAX_BATCH + 1) < 0,
+            "huge batch");
 }
 
 static void t_grant_map(struct tctx *t)
@@ -57,11 +58,12 @@ static void t_grant_map(struct tctx *t)
     /* Ended grants, bad refs and bad handles. */
     T_EQ(t, gnttab_end((grant_ref_t)ref), 0);
     T_EQ(t, gnttab_end((grant_ref_t)roref), 0);
-    T_CHECK(t, gnttab_map(me, (grant_ref_t)ref, va, 0, false, &h) < 0, "ended grant mapped");
+    T_CHECK(t, gnttab_map(me, (grant_ref_t)ref, va, 0, false, &h) < 0,
+            "ended grant mapped");
     T_CHECK(t, gnttab_map(me, 0xfffff, va, 0, false, &h) < 0, "ref beyond the table");
     T_CHECK(t, gnttab_map(999, 1, va, 0, false, &h) < 0, "grant of a missing domain");
     T_CHECK(t, gnttab_unmap(va, 0, 4000) < 0, "bad handle unmapped");
-    struct gnttab_map_grant_ref m = { .host_va = va, .ref = 1, .dom = me };
+    struct gnttab_map_grant_ref m = {.host_va = va, .ref = 1, .dom = me};
     T_EQ(t, hc_grant(GNTTABOP_map_grant_ref, (void *)BAD_PTR_HV, 1), -HESTIA_EFAULT);
     /*
      * Our own entry is refused before it is read, whoever it names (the
@@ -73,8 +75,8 @@ static void t_grant_map(struct tctx *t)
     if (other > 0) {
         m.ref = (grant_ref_t)other;
         long mr = hc_grant(GNTTABOP_map_grant_ref, &m, 1);
-        T_CHECK(t, mr == 0 && m.status == -HESTIA_EINVAL, "own grant to dom%u: %ld/%d", me + 1,
-                mr, m.status);
+        T_CHECK(t, mr == 0 && m.status == -HESTIA_EINVAL, "own grant to dom%u: %ld/%d",
+                me + 1, mr, m.status);
         gnttab_end((grant_ref_t)other);
     }
     frame_free((uint64_t)g);
@@ -92,7 +94,7 @@ static void t_grant_copy(struct tctx *t)
     for (int i = 0; i < 256; i++)
         s[i] = (char)(i * 7);
     /* Frame to frame inside our own memory. */
-    struct gnttab_copy c = { 0 };
+    struct gnttab_copy c = {0};
     c.source.u = (uint64_t)src;
     c.source.domid = DOMID_SELF;
     c.source.offset = 16;
@@ -172,12 +174,15 @@ static void t_user_faults(struct tctx *t)
     T_CHECK(t, res.faulted, "hypervisor write from user");
     /* The user code is mapped read-only. */
     T_EQ(t, user_run(user_fault, (long)USER_BASE, &res), 0);
-    T_CHECK(t, res.faulted && res.fault_kind == HESTIA_TRAP_PAGE_FAULT, "write to user text");
+    T_CHECK(t, res.faulted && res.fault_kind == HESTIA_TRAP_PAGE_FAULT,
+            "write to user text");
     for (long i = 0; i < 4; i++) {
         T_EQ(t, user_run(user_priv, i, &res), 0);
-        T_CHECK(t, res.faulted && (res.fault_kind == HESTIA_TRAP_PROTECTION ||
-                                   res.fault_kind == HESTIA_TRAP_PRIV_OP),
-                "user privileged op %ld: faulted=%d kind %u", i, res.faulted, res.fault_kind);
+        T_CHECK(t,
+                res.faulted && (res.fault_kind == HESTIA_TRAP_PROTECTION ||
+                                res.fault_kind == HESTIA_TRAP_PRIV_OP),
+                "user privileged op %ld: faulted=%d kind %u", i, res.faulted,
+                res.fault_kind);
     }
     T_EQ(t, user_run(user_badcall, (long)WILD_HV, &res), 0);
     T_EQ(t, res.exit_code, 7);
@@ -273,7 +278,8 @@ static void t_domctl_ops(struct tctx *t)
         kstrlcpy(t->detail, "not dom0", sizeof(t->detail));
         return;
     }
-    struct hestia_domctl d = { .cmd = DOMCTL_create, .interface_version = HESTIA_ABI_VERSION };
+    struct hestia_domctl d = {.cmd = DOMCTL_create,
+                              .interface_version = HESTIA_ABI_VERSION};
     d.u.create.nr_pages = 0;
     d.u.create.max_vcpus = 1;
     T_EQ(t, hc_domctl(&d), -HESTIA_EINVAL);
@@ -292,8 +298,8 @@ static void t_domctl_ops(struct tctx *t)
     T_EQ(t, hc_domctl(&d), 0);
     hestia_domid_t dom = d.domid;
     T_CHECK(t, dom != start_info->domid && dom < HESTIA_MAX_DOMAINS, "new domid %u", dom);
-    struct hestia_domctl q = { .cmd = DOMCTL_getinfo, .interface_version = HESTIA_ABI_VERSION,
-                               .domid = dom };
+    struct hestia_domctl q = {
+        .cmd = DOMCTL_getinfo, .interface_version = HESTIA_ABI_VERSION, .domid = dom};
     T_EQ(t, hc_domctl(&q), 0);
     T_EQ(t, q.domid, dom);
     T_EQ(t, q.u.info.state, DOMSTATE_paused);
@@ -301,8 +307,8 @@ static void t_domctl_ops(struct tctx *t)
     T_EQ(t, q.u.info.cpu_time_ns, 0);
     /* write_memory: in range, beyond the end, too large, bad source. */
     static const char data[] = "hello, new domain";
-    struct hestia_domctl w = { .cmd = DOMCTL_write_memory,
-                               .interface_version = HESTIA_ABI_VERSION, .domid = dom };
+    struct hestia_domctl w = {
+        .cmd = DOMCTL_write_memory, .interface_version = HESTIA_ABI_VERSION, .domid = dom};
     w.u.write_memory.buf = (uintptr_t)data;
     w.u.write_memory.gfn = 3;
     w.u.write_memory.offset = 4090; /* crosses into gfn 4 */
@@ -324,8 +330,8 @@ static void t_domctl_ops(struct tctx *t)
     w.u.write_memory.buf = BAD_PTR_HV;
     T_EQ(t, hc_domctl(&w), -HESTIA_EFAULT);
     /* start_vcpu: bad vcpu, start info beyond memory, entry outside the window. */
-    struct hestia_domctl sv = { .cmd = DOMCTL_start_vcpu,
-                                .interface_version = HESTIA_ABI_VERSION, .domid = dom };
+    struct hestia_domctl sv = {
+        .cmd = DOMCTL_start_vcpu, .interface_version = HESTIA_ABI_VERSION, .domid = dom};
     sv.u.start_vcpu.vcpu = 5;
     sv.u.start_vcpu.entry_va = virt_base + 0x100000;
     sv.u.start_vcpu.stack_va = virt_base + 0x2000;
@@ -337,8 +343,8 @@ static void t_domctl_ops(struct tctx *t)
     sv.u.start_vcpu.entry_va = BAD_PTR_HV & ~(uint64_t)0xfff;
     T_CHECK(t, hc_domctl(&sv) < 0, "entry in the hypervisor");
     /* Scheduler parameters. */
-    struct hestia_domctl sc = { .cmd = DOMCTL_sched_set, .interface_version = HESTIA_ABI_VERSION,
-                                .domid = dom };
+    struct hestia_domctl sc = {
+        .cmd = DOMCTL_sched_set, .interface_version = HESTIA_ABI_VERSION, .domid = dom};
     sc.u.sched.weight = 0;
     T_EQ(t, hc_domctl(&sc), -HESTIA_EINVAL);
     sc.u.sched.weight = 700;
@@ -350,8 +356,8 @@ static void t_domctl_ops(struct tctx *t)
     T_CHECK(t, sc.u.sched.weight == 700 && sc.u.sched.cap == 30, "sched_get %u/%u",
             sc.u.sched.weight, sc.u.sched.cap);
     /* Pause/unpause state machine, then destroy. */
-    struct hestia_domctl pc = { .cmd = DOMCTL_pause, .interface_version = HESTIA_ABI_VERSION,
-                                .domid = dom };
+    struct hestia_domctl pc = {
+        .cmd = DOMCTL_pause, .interface_version = HESTIA_ABI_VERSION, .domid = dom};
     T_EQ(t, hc_domctl(&pc), -HESTIA_EALREADY);
     pc.cmd = DOMCTL_unpause;
     T_EQ(t, hc_domctl(&pc), 0);
@@ -378,7 +384,8 @@ static void t_domctl_ops(struct tctx *t)
 static unsigned count_domains(void)
 {
     unsigned n = 0;
-    struct hestia_domctl q = { .cmd = DOMCTL_getinfo, .interface_version = HESTIA_ABI_VERSION };
+    struct hestia_domctl q = {.cmd = DOMCTL_getinfo,
+                              .interface_version = HESTIA_ABI_VERSION};
     for (unsigned id = 0; id < HESTIA_MAX_DOMAINS; id = q.domid + 1u) {
         q.domid = (hestia_domid_t)id;
         if (hc_domctl(&q) < 0)
@@ -403,9 +410,17 @@ static void t_domctl_wild(struct tctx *t)
                  sizeof(t->detail));
         return;
     }
-    const uint64_t wild[] = { arch_wild[0], arch_wild[1], arch_wild[2], arch_wild[3],
-                              arch_wild[4], arch_wild[5], 0, 8, 0x3ff000 };
-    struct hestia_domctl c = { .cmd = DOMCTL_create, .interface_version = HESTIA_ABI_VERSION };
+    const uint64_t wild[] = {arch_wild[0],
+                             arch_wild[1],
+                             arch_wild[2],
+                             arch_wild[3],
+                             arch_wild[4],
+                             arch_wild[5],
+                             0,
+                             8,
+                             0x3ff000};
+    struct hestia_domctl c = {.cmd = DOMCTL_create,
+                              .interface_version = HESTIA_ABI_VERSION};
     c.u.create.nr_pages = 64;
     c.u.create.max_vcpus = 1;
     long r = hc_domctl(&c);
@@ -413,8 +428,8 @@ static void t_domctl_wild(struct tctx *t)
     if (r < 0)
         return;
     hestia_domid_t dom = c.domid;
-    struct hestia_domctl w = { .cmd = DOMCTL_write_memory,
-                               .interface_version = HESTIA_ABI_VERSION, .domid = dom };
+    struct hestia_domctl w = {
+        .cmd = DOMCTL_write_memory, .interface_version = HESTIA_ABI_VERSION, .domid = dom};
     w.u.write_memory.len = 16;
     for (unsigned i = 0; i < ARRAY_SIZE(wild); i++) {
         uintptr_t p = (uintptr_t)wild[i];
@@ -436,8 +451,8 @@ static void t_domctl_wild(struct tctx *t)
         ro->domid = 0;
         T_EQ(t, hc_domctl((struct hestia_domctl *)va), -HESTIA_EFAULT);
         T_EQ(t, count_domains(), before);
-        *ro = (struct hestia_domctl){ .cmd = DOMCTL_getinfo,
-                                      .interface_version = HESTIA_ABI_VERSION, .domid = dom };
+        *ro = (struct hestia_domctl){
+            .cmd = DOMCTL_getinfo, .interface_version = HESTIA_ABI_VERSION, .domid = dom};
         T_EQ(t, hc_domctl((struct hestia_domctl *)va), -HESTIA_EFAULT);
         ro->cmd = DOMCTL_sched_get;
         T_EQ(t, hc_domctl((struct hestia_domctl *)va), -HESTIA_EFAULT);
@@ -447,8 +462,8 @@ static void t_domctl_wild(struct tctx *t)
     }
     if (g >= 0)
         frame_free((uint64_t)g);
-    struct hestia_domctl d = { .cmd = DOMCTL_destroy, .interface_version = HESTIA_ABI_VERSION,
-                               .domid = dom };
+    struct hestia_domctl d = {
+        .cmd = DOMCTL_destroy, .interface_version = HESTIA_ABI_VERSION, .domid = dom};
     T_EQ(t, hc_domctl(&d), 0);
 }
 

@@ -10,7 +10,7 @@ unsigned test_passed, test_failed;
 
 void test_report(const char *name, int result, const char *fmt, ...)
 {
-    static const char *const names[] = { "PASS", "FAIL", "SKIP" };
+    static const char *const names[] = {"PASS", "FAIL", "SKIP"};
     char detail[160] = "";
     if (fmt) {
         va_list ap;
@@ -32,7 +32,7 @@ void bench_report(const char *name, uint64_t value, const char *unit)
 
 void test_report_done(unsigned passed, unsigned failed)
 {
-    struct sched_report r = { .passed = passed, .failed = failed };
+    struct sched_report r = {.passed = passed, .failed = failed};
     long rc = hc_sched(SCHEDOP_report, (unsigned long)(uintptr_t)&r);
     /* Only returns with an error: leave as a failure without a verdict. */
     printk("SCHEDOP_report: %ld\n", rc);
@@ -43,7 +43,8 @@ void test_report_done(unsigned passed, unsigned failed)
 void test_done(void)
 {
     /* Only dom0 ends the run; a domU reports to dom0 through its shutdown reason. */
-    printk("dom%u finished: %u passed, %u failed\n", start_info->domid, test_passed, test_failed);
+    printk("dom%u finished: %u passed, %u failed\n", start_info->domid, test_passed,
+           test_failed);
     if (start_info->flags & SIF_PRIVILEGED)
         test_report_done(test_passed, test_failed);
     hc_sched(SCHEDOP_shutdown, test_failed ? SHUTDOWN_crash : SHUTDOWN_poweroff);
@@ -63,7 +64,7 @@ void t_fail(struct tctx *t, const char *fmt, ...)
 
 void test_run(const char *name, test_fn fn)
 {
-    struct tctx t = { 0, 0, "" };
+    struct tctx t = {0, 0, ""};
     fn(&t);
     if (t.failed)
         test_report(name, TR_FAIL, "%s", t.detail);

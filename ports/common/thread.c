@@ -258,8 +258,7 @@ void threads_timer(uint64_t now)
         /* A sleeper runs as soon as it wakes: sleeps stay accurate under load. */
         need_resched = true;
     }
-    if (runq_head &&
-        (current == &idle_thread || now >= current->run_start_ns + SLICE_NS))
+    if (runq_head && (current == &idle_thread || now >= current->run_start_ns + SLICE_NS))
         need_resched = true;
     reprogram(now);
 }

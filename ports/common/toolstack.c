@@ -52,7 +52,8 @@ long ts_find_module(const char *label, size_t len)
      * The loader's string is cut at 47 bytes including the image path, so
      * a label can be lost: a single module whose name was cut is taken.
      */
-    if (n == 1 && kstrlen(start_info->modules[0].name) + 1 >= sizeof(start_info->modules[0].name))
+    if (n == 1 &&
+        kstrlen(start_info->modules[0].name) + 1 >= sizeof(start_info->modules[0].name))
         return 0;
     return -HESTIA_ENOENT;
 }
@@ -67,7 +68,7 @@ long ts_domctl(unsigned cmd, hestia_domid_t domid, struct hestia_domctl *d)
 
 long ts_domain_new(uint64_t pages, uint32_t weight, uint32_t cap)
 {
-    struct hestia_domctl d = { 0 };
+    struct hestia_domctl d = {0};
     d.u.create.nr_pages = pages ? pages : TS_DEFAULT_PAGES;
     d.u.create.weight = weight;
     d.u.create.cap = cap;
@@ -81,7 +82,7 @@ static long write_mem(hestia_domid_t domid, uint64_t gfn, uint32_t offset, const
 {
     while (len) {
         uint32_t n = (uint32_t)MIN(len, (uint64_t)DOMCTL_WRITE_MAX);
-        struct hestia_domctl d = { 0 };
+        struct hestia_domctl d = {0};
         d.u.write_memory.buf = (uintptr_t)buf;
         d.u.write_memory.gfn = gfn;
         d.u.write_memory.offset = offset;
@@ -126,8 +127,8 @@ long ts_domain_load(hestia_domid_t domid, unsigned mod, const char *extra)
         uint64_t z = s->memsz - s->filesz, zoff = off + s->filesz;
         while (z) {
             uint64_t n = MIN(z, (uint64_t)HESTIA_PAGE_SIZE - zoff % HESTIA_PAGE_SIZE);
-            r = write_mem(domid, zoff / HESTIA_PAGE_SIZE, (uint32_t)(zoff % HESTIA_PAGE_SIZE),
-                          zero_page, n);
+            r = write_mem(domid, zoff / HESTIA_PAGE_SIZE,
+                          (uint32_t)(zoff % HESTIA_PAGE_SIZE), zero_page, n);
             if (r < 0)
                 return r;
             z -= n;
@@ -147,7 +148,7 @@ long ts_domain_load(hestia_domid_t domid, unsigned mod, const char *extra)
     r = write_mem(domid, si_gfn, 0, &si, sizeof(si));
     if (r < 0)
         return r;
-    struct hestia_domctl d = { 0 };
+    struct hestia_domctl d = {0};
     d.u.start_vcpu.vcpu = 0;
     d.u.start_vcpu.entry_va = ei.entry;
     d.u.start_vcpu.stack_va = virt_base + (si_gfn + 2) * HESTIA_PAGE_SIZE;
@@ -157,7 +158,7 @@ long ts_domain_load(hestia_domid_t domid, unsigned mod, const char *extra)
 
 long ts_getinfo(hestia_domid_t domid, struct domctl_info *info)
 {
-    struct hestia_domctl d = { 0 };
+    struct hestia_domctl d = {0};
     long r = ts_domctl(DOMCTL_getinfo, domid, &d);
     if (r < 0)
         return r;
@@ -169,25 +170,25 @@ long ts_getinfo(hestia_domid_t domid, struct domctl_info *info)
 
 long ts_pause(hestia_domid_t domid)
 {
-    struct hestia_domctl d = { 0 };
+    struct hestia_domctl d = {0};
     return ts_domctl(DOMCTL_pause, domid, &d);
 }
 
 long ts_unpause(hestia_domid_t domid)
 {
-    struct hestia_domctl d = { 0 };
+    struct hestia_domctl d = {0};
     return ts_domctl(DOMCTL_unpause, domid, &d);
 }
 
 long ts_destroy(hestia_domid_t domid)
 {
-    struct hestia_domctl d = { 0 };
+    struct hestia_domctl d = {0};
     return ts_domctl(DOMCTL_destroy, domid, &d);
 }
 
 long ts_sched_set(hestia_domid_t domid, uint32_t weight, uint32_t cap)
 {
-    struct hestia_domctl d = { 0 };
+    struct hestia_domctl d = {0};
     d.u.sched.weight = weight;
     d.u.sched.cap = cap;
     return ts_domctl(DOMCTL_sched_set, domid, &d);
@@ -195,7 +196,7 @@ long ts_sched_set(hestia_domid_t domid, uint32_t weight, uint32_t cap)
 
 long ts_offer_port(hestia_domid_t dom, hestia_domid_t remote)
 {
-    struct evtchn_alloc_unbound a = { .dom = dom, .remote_dom = remote };
+    struct evtchn_alloc_unbound a = {.dom = dom, .remote_dom = remote};
     long r = hc_evtchn(EVTCHNOP_alloc_unbound, &a);
     return r < 0 ? r : (long)a.port;
 }
@@ -221,13 +222,13 @@ long ts_wait_shutdown(hestia_domid_t domid, uint64_t timeout_ns)
 
 const char *ts_state_name(unsigned s)
 {
-    static const char *const n[] = { "running", "blocked", "paused", "shutdown", "dying" };
+    static const char *const n[] = {"running", "blocked", "paused", "shutdown", "dying"};
     return s < ARRAY_SIZE(n) ? n[s] : "?";
 }
 
 const char *ts_reason_name(unsigned r)
 {
-    static const char *const n[] = { "poweroff", "reboot", "suspend", "crash" };
+    static const char *const n[] = {"poweroff", "reboot", "suspend", "crash"};
     return r < ARRAY_SIZE(n) ? n[r] : "?";
 }
 
@@ -235,7 +236,7 @@ void ts_list(void)
 {
     printk("  dom  state     pages  weight cap  cpu-ms\n");
     for (unsigned id = 0; id < HESTIA_MAX_DOMAINS;) {
-        struct hestia_domctl d = { 0 };
+        struct hestia_domctl d = {0};
         if (ts_domctl(DOMCTL_getinfo, (hestia_domid_t)id, &d) < 0)
             break;
         const struct domctl_info *i = &d.u.info;

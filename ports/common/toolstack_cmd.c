@@ -43,7 +43,8 @@ static long cmd_create(struct ktok *tok, unsigned n)
     static struct ts_create_args a;
     if (ts_parse_create(tok + 2, n - 2, &a) < 0)
         return -HESTIA_EINVAL;
-    long dom = ts_domain_new(a.mem_bytes / HESTIA_PAGE_SIZE, (uint32_t)a.weight, (uint32_t)a.cap);
+    long dom =
+        ts_domain_new(a.mem_bytes / HESTIA_PAGE_SIZE, (uint32_t)a.weight, (uint32_t)a.cap);
     if (dom < 0)
         return dom;
     long r = ts_domain_load((hestia_domid_t)dom, (unsigned)mod, a.extra);
@@ -109,7 +110,7 @@ static long run_one(const char *s, size_t len)
     } else if (ktok_eq(&tok[0], "unpause") && has_dom) {
         r = ts_unpause(dom);
     } else if (ktok_eq(&tok[0], "sched") && has_dom) {
-        struct hestia_domctl d = { 0 };
+        struct hestia_domctl d = {0};
         r = ts_domctl(DOMCTL_sched_get, dom, &d);
         uint64_t w = d.u.sched.weight, c = d.u.sched.cap;
         for (unsigned i = 2; i < n && r >= 0; i++) {
@@ -183,8 +184,8 @@ void ts_script(const char *line)
         char name[48];
         nr++;
         /* The name is checked by the scenario: keep it to the command word. */
-        ksnprintf(name, sizeof(name), "script.%u.%.*s", nr, (int)MIN(tok[0].len, (size_t)24),
-                  tok[0].s);
+        ksnprintf(name, sizeof(name), "script.%u.%.*s", nr,
+                  (int)MIN(tok[0].len, (size_t)24), tok[0].s);
         for (char *c = name; *c; c++)
             if (*c <= ' ' || *c > '~')
                 *c = '_';

@@ -11,7 +11,8 @@ struct trap_info trap_last;
 void (*trap_probe_hook)(struct hestia_trap_record *rec);
 unsigned long trap_events, trap_exceptions, trap_syscalls;
 
-static void copy_rec(struct hestia_trap_record *dst, const volatile struct hestia_trap_record *src)
+static void copy_rec(struct hestia_trap_record *dst,
+                     const volatile struct hestia_trap_record *src)
 {
     const volatile uint64_t *s = (const volatile uint64_t *)src;
     uint64_t *d = (uint64_t *)dst;
@@ -71,9 +72,9 @@ void port_event_handler(void)
 
 static const char *kind_name(unsigned k)
 {
-    static const char *const n[] = { "event", "page-fault", "invalid-op", "priv-op",
-                                     "protection", "divide", "breakpoint", "alignment", "fp",
-                                     "syscall" };
+    static const char *const n[] = {"event",      "page-fault", "invalid-op", "priv-op",
+                                    "protection", "divide",     "breakpoint", "alignment",
+                                    "fp",         "syscall"};
     return k < ARRAY_SIZE(n) ? n[k] : "other";
 }
 
@@ -94,7 +95,8 @@ void port_exception_handler(void)
         trap_last.pc = pc;
         trap_last.flags = rec.flags;
         if (trap_probe_hook) {
-            /* A test rewrites the context; if the hypervisor refuses it, resume the original. */
+            /* A test rewrites the context; if the hypervisor refuses it, resume the
+             * original. */
             struct hestia_trap_record orig = rec;
             void (*hook)(struct hestia_trap_record *) = trap_probe_hook;
             trap_probe_hook = NULL;
@@ -105,9 +107,9 @@ void port_exception_handler(void)
         }
         trap_resume(&rec);
     }
-    panic("unexpected %s trap (vector %u) at pc %llx addr %llx err %llx", kind_name(rec.kind),
-          rec.arch_vector, (unsigned long long)pc, (unsigned long long)rec.fault_addr,
-          (unsigned long long)rec.error_code);
+    panic("unexpected %s trap (vector %u) at pc %llx addr %llx err %llx",
+          kind_name(rec.kind), rec.arch_vector, (unsigned long long)pc,
+          (unsigned long long)rec.fault_addr, (unsigned long long)rec.error_code);
 }
 
 void port_syscall_handler(void)

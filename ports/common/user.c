@@ -32,11 +32,12 @@ long user_run(long (*fn)(long), long arg, struct user_result *res)
     return user_run_private(fn, arg, ~0ull, res);
 }
 
-long user_run_private(long (*fn)(long), long arg, uint64_t private_gfn, struct user_result *res)
+long user_run_private(long (*fn)(long), long arg, uint64_t private_gfn,
+                      struct user_result *res)
 {
     if ((char *)fn < __user_start || (char *)fn >= __user_data)
         return -HESTIA_EINVAL;
-    struct utask task = { .res = res };
+    struct utask task = {.res = res};
     for (size_t i = 0; i < sizeof(*res); i++)
         ((char *)res)[i] = 0;
     long r = mmu_as_create(&task.as);
@@ -48,7 +49,7 @@ long user_run_private(long (*fn)(long), long arg, uint64_t private_gfn, struct u
         r = -HESTIA_ENOMEM;
         goto out;
     }
-    struct mmu_batch b = { 0 };
+    struct mmu_batch b = {0};
     for (char *p = __user_start; p < __user_end; p += HESTIA_PAGE_SIZE) {
         unsigned perms = MMU_PERM_USER | MMU_PERM_READ |
                          (p < __user_data ? MMU_PERM_EXEC : MMU_PERM_WRITE);
@@ -64,7 +65,8 @@ long user_run_private(long (*fn)(long), long arg, uint64_t private_gfn, struct u
     r = mmu_flush(&b, NULL);
     if (r < 0)
         goto out;
-    uint64_t ktop = (uintptr_t)gfn_to_va((uint64_t)kstack) + KSTACK_PAGES * HESTIA_PAGE_SIZE;
+    uint64_t ktop =
+        (uintptr_t)gfn_to_va((uint64_t)kstack) + KSTACK_PAGES * HESTIA_PAGE_SIZE;
     unsigned long f = irq_save();
     void *old_task = current->utask;
     uint64_t old_as = current->user_as, old_ks = current->user_kstack;

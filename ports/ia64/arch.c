@@ -4,7 +4,7 @@
 #include <port/kernel.h>
 
 _Static_assert(PORT_VIRT_BASE == HESTIA_IA64_GUEST_VIRT_BASE, "link base");
-_Static_assert(THREAD_STACK_PAGES * HESTIA_PAGE_SIZE >= HESTIA_IA64_KSTACK_SIZE, "kstack");
+_Static_assert(THREAD_STACK_PAGES *HESTIA_PAGE_SIZE >= HESTIA_IA64_KSTACK_SIZE, "kstack");
 
 #define PSR_RI (3ull << HESTIA_IA64_PSR_RI_SHIFT)
 
@@ -19,15 +19,24 @@ void arch_trap_set_pc(struct hestia_trap_record *r, uint64_t pc)
     r->regs[PI_PSR] = (r->regs[PI_PSR] & ~PSR_RI) | ((pc & 3) << HESTIA_IA64_PSR_RI_SHIFT);
 }
 
-uint64_t arch_trap_sp(const struct hestia_trap_record *r) { return r->regs[PI_SP]; }
-uint64_t arch_syscall_nr(const struct hestia_trap_record *r) { return r->regs[PI_NR]; }
+uint64_t arch_trap_sp(const struct hestia_trap_record *r)
+{
+    return r->regs[PI_SP];
+}
+uint64_t arch_syscall_nr(const struct hestia_trap_record *r)
+{
+    return r->regs[PI_NR];
+}
 
 uint64_t arch_syscall_arg(const struct hestia_trap_record *r, unsigned i)
 {
     return i < 5 ? r->regs[PI_ARG0 + i] : 0;
 }
 
-void arch_syscall_set_result(struct hestia_trap_record *r, uint64_t v) { r->regs[PI_R8] = v; }
+void arch_syscall_set_result(struct hestia_trap_record *r, uint64_t v)
+{
+    r->regs[PI_R8] = v;
+}
 
 extern char user_tramp[], __gp[];
 
@@ -35,7 +44,9 @@ extern char user_tramp[], __gp[];
 static uint64_t user_to_kernel(uint64_t va)
 {
     uint64_t size = (uintptr_t)__user_end - (uintptr_t)__user_start;
-    return va >= USER_BASE && va - USER_BASE < size ? va - USER_BASE + (uintptr_t)__user_start : 0;
+    return va >= USER_BASE && va - USER_BASE < size
+               ? va - USER_BASE + (uintptr_t)__user_start
+               : 0;
 }
 
 static uint64_t kernel_to_user(uint64_t ka)
@@ -55,7 +66,8 @@ void arch_user_context(struct hestia_trap_record *r, uint64_t pc, uint64_t sp, u
                        uint64_t a1)
 {
     uint64_t prog = user_to_kernel(a0);
-    bool ok = user_to_kernel(pc) && prog >= (uintptr_t)__user_start && prog < (uintptr_t)__user_data;
+    bool ok = user_to_kernel(pc) && prog >= (uintptr_t)__user_start &&
+              prog < (uintptr_t)__user_data;
     r->regs[PI_IP] = kernel_to_user((uintptr_t)user_tramp);
     r->regs[PI_SP] = (sp & ~15ull) - 16;
     r->regs[PI_PSR] = (uint64_t)HESTIA_IA64_CPL_USER << HESTIA_IA64_PSR_CPL_SHIFT |
@@ -67,7 +79,6 @@ void arch_user_context(struct hestia_trap_record *r, uint64_t pc, uint64_t sp, u
     r->regs[PI_BSP] = USER_STACK_TOP - 2 * HESTIA_PAGE_SIZE; /* user.c: two stack pages */
     r->regs[HESTIA_IA64_REG_RNAT] = 0;
 }
-
 
 long hypercall_raw(unsigned long nr, unsigned long a0, unsigned long a1, unsigned long a2,
                    unsigned long a3, unsigned long a4);
@@ -89,8 +100,9 @@ long arch_hypercall(unsigned long nr, unsigned long a0, unsigned long a1, unsign
         unsigned cpl = (psr >> HESTIA_IA64_PSR_CPL_SHIFT) & 3;
         /* From user mode the handler ran on the task's kernel stack. */
         uint64_t hsp = cpl == HESTIA_IA64_CPL_KERNEL ? (sp - 64) & ~15ull
-                       : current && current->user_kstack ? (current->user_kstack & ~15ull) - 16
-                                                         : 0;
+                       : current && current->user_kstack
+                           ? (current->user_kstack & ~15ull) - 16
+                           : 0;
         if ((hsp >> 61) == (HESTIA_IA64_GUEST_VIRT_BASE >> 61))
             return hypercall_fp(nr, a0, a1, a2, a3, a4, hsp - 96);
     }
@@ -183,20 +195,30 @@ static const struct {
     unsigned kind;
 } priv_probes[] = {
 #define PRIV HESTIA_TRAP_PRIV_OP
-    { "rsm-psr.i", priv_rsm_i, PRIV },       { "ssm-psr.dt", priv_ssm_dt, PRIV },
-    { "mov-psr.l", priv_mov_psr, PRIV },     { "mov-from-psr", priv_read_psr, PRIV },
-    { "mov-rr", priv_mov_rr, PRIV },         { "mov-from-rr", priv_read_rr, PRIV },
-    { "mov-cr.iva", priv_mov_iva, PRIV },    { "mov-cr.itm", priv_mov_itm, PRIV },
-    { "itc.d", priv_itc_d, HESTIA_TRAP_INVALID_OP },
-    { "itr.i", priv_itr_i, HESTIA_TRAP_INVALID_OP },
-    { "ptc.e", priv_ptc_e, PRIV },           { "ptc.l", priv_ptc_l, PRIV },
-    { "rfi", priv_rfi, PRIV },               { "bsw.0", priv_bsw, PRIV },
-    { "mov-ar.k0", priv_mov_k0, PRIV },      { "mov-ar.itc", priv_mov_itc, PRIV },
-    { "epc+mov-rr", priv_epc, PRIV },
+    {"rsm-psr.i", priv_rsm_i, PRIV},
+    {"ssm-psr.dt", priv_ssm_dt, PRIV},
+    {"mov-psr.l", priv_mov_psr, PRIV},
+    {"mov-from-psr", priv_read_psr, PRIV},
+    {"mov-rr", priv_mov_rr, PRIV},
+    {"mov-from-rr", priv_read_rr, PRIV},
+    {"mov-cr.iva", priv_mov_iva, PRIV},
+    {"mov-cr.itm", priv_mov_itm, PRIV},
+    {"itc.d", priv_itc_d, HESTIA_TRAP_INVALID_OP},
+    {"itr.i", priv_itr_i, HESTIA_TRAP_INVALID_OP},
+    {"ptc.e", priv_ptc_e, PRIV},
+    {"ptc.l", priv_ptc_l, PRIV},
+    {"rfi", priv_rfi, PRIV},
+    {"bsw.0", priv_bsw, PRIV},
+    {"mov-ar.k0", priv_mov_k0, PRIV},
+    {"mov-ar.itc", priv_mov_itc, PRIV},
+    {"epc+mov-rr", priv_epc, PRIV},
 #undef PRIV
 };
 
-unsigned arch_nr_priv_probes(void) { return ARRAY_SIZE(priv_probes); }
+unsigned arch_nr_priv_probes(void)
+{
+    return ARRAY_SIZE(priv_probes);
+}
 const char *arch_priv_probe_name(unsigned i)
 {
     return i < ARRAY_SIZE(priv_probes) ? priv_probes[i].name : "?";
@@ -242,12 +264,14 @@ static void a_ssc(struct tctx *t)
     static const struct {
         const char *name;
         long arg, nr;
-    } calls[] = { { "putchar", '!', 31 }, { "exit", 0x5a, 66 }, { "getchar", 0, 21 } };
+    } calls[] = {{"putchar", '!', 31}, {"exit", 0x5a, 66}, {"getchar", 0, 21}};
     for (unsigned i = 0; i < ARRAY_SIZE(calls); i++) {
         unsigned before = trap_last.count;
         long r = ia64_ssc_probe(calls[i].arg, calls[i].nr);
-        T_CHECK(t, r == -1 && trap_last.count == before + 1, "SSC %s ran (%ld)", calls[i].name, r);
-        T_CHECK(t, trap_last.kind == HESTIA_TRAP_BREAKPOINT && trap_last.error_code == 0x80001,
+        T_CHECK(t, r == -1 && trap_last.count == before + 1, "SSC %s ran (%ld)",
+                calls[i].name, r);
+        T_CHECK(t,
+                trap_last.kind == HESTIA_TRAP_BREAKPOINT && trap_last.error_code == 0x80001,
                 "SSC %s: trap kind %u code %llx", calls[i].name, (unsigned)trap_last.kind,
                 (unsigned long long)trap_last.error_code);
     }
@@ -265,8 +289,8 @@ long ia64_user_bad_rbs(long addr);
  */
 static void a_bad_rbs(struct tctx *t)
 {
-    const uint64_t addrs[] = { arch_wild[0], arch_wild[2], (uintptr_t)__image_start,
-                               arch_wild[1], arch_wild[5] };
+    const uint64_t addrs[] = {arch_wild[0], arch_wild[2], (uintptr_t)__image_start,
+                              arch_wild[1], arch_wild[5]};
     for (unsigned i = 0; i < ARRAY_SIZE(addrs); i++) {
         struct user_result res;
         long r = user_run(ia64_user_bad_rbs, (long)addrs[i], &res);
@@ -282,7 +306,7 @@ static void a_bad_rbs(struct tctx *t)
 }
 
 const struct arch_attack arch_attacks[] = {
-    { "iso.ia64-ssc-calls", a_ssc },
-    { "iso.ia64-user-bad-bspstore", a_bad_rbs },
-    { NULL, NULL },
+    {"iso.ia64-ssc-calls", a_ssc},
+    {"iso.ia64-user-bad-bspstore", a_bad_rbs},
+    {NULL, NULL},
 };

@@ -5,14 +5,26 @@
 
 _Static_assert(PORT_VIRT_BASE == HESTIA_X86_GUEST_VIRT_BASE, "link base");
 
-uint64_t arch_trap_pc(const struct hestia_trap_record *r) { return r->regs[PX_EIP]; }
-void arch_trap_set_pc(struct hestia_trap_record *r, uint64_t pc) { r->regs[PX_EIP] = pc; }
-uint64_t arch_trap_sp(const struct hestia_trap_record *r) { return r->regs[PX_ESP]; }
-uint64_t arch_syscall_nr(const struct hestia_trap_record *r) { return r->regs[PX_EAX]; }
+uint64_t arch_trap_pc(const struct hestia_trap_record *r)
+{
+    return r->regs[PX_EIP];
+}
+void arch_trap_set_pc(struct hestia_trap_record *r, uint64_t pc)
+{
+    r->regs[PX_EIP] = pc;
+}
+uint64_t arch_trap_sp(const struct hestia_trap_record *r)
+{
+    return r->regs[PX_ESP];
+}
+uint64_t arch_syscall_nr(const struct hestia_trap_record *r)
+{
+    return r->regs[PX_EAX];
+}
 
 uint64_t arch_syscall_arg(const struct hestia_trap_record *r, unsigned i)
 {
-    static const unsigned idx[5] = { PX_EBX, PX_ECX, PX_EDX, PX_ESI, PX_EDI };
+    static const unsigned idx[5] = {PX_EBX, PX_ECX, PX_EDX, PX_ESI, PX_EDI};
     return i < 5 ? r->regs[idx[i]] : 0;
 }
 
@@ -59,8 +71,8 @@ void x86_syscall_entry(struct sys_frame *f)
         uint8_t was_masked = vcpu->evtchn_upcall_mask;
         vcpu->evtchn_upcall_mask = 1;
         arch_barrier();
-        static const unsigned gpr[8] = { PX_EDI, PX_ESI, HESTIA_X86_REG_EBP, PX_ESP,
-                                         PX_EBX, PX_EDX, PX_ECX, PX_EAX };
+        static const unsigned gpr[8] = {
+            PX_EDI, PX_ESI, HESTIA_X86_REG_EBP, PX_ESP, PX_EBX, PX_EDX, PX_ECX, PX_EAX};
         const uint32_t *regs = &f->edi;
         for (unsigned i = 0; i < 8; i++)
             t->regs[gpr[i]] = regs[i];
@@ -75,7 +87,8 @@ void x86_syscall_entry(struct sys_frame *f)
         t->error_code = 0;
         t->fault_addr = 0;
         arch_barrier();
-        t->flags = TRAP_FLAG_BUSY | TRAP_FLAG_FROM_USER | (was_masked ? 0 : TRAP_FLAG_EVENTS_ENABLED);
+        t->flags = TRAP_FLAG_BUSY | TRAP_FLAG_FROM_USER |
+                   (was_masked ? 0 : TRAP_FLAG_EVENTS_ENABLED);
     }
     port_syscall_handler();
 }
@@ -138,34 +151,52 @@ long arch_probe_call(uintptr_t addr)
 }
 
 #define P(n) long priv_##n(void);
-P(cli) P(sti) P(hlt) P(mov_cr3) P(read_cr0) P(lgdt) P(lidt) P(wrmsr) P(rdmsr) P(in) P(out)
-P(invlpg) P(ltr) P(lldt) P(ds_hyp) P(es_hyp) P(fs_hyp) P(gs_hyp) P(ss_hyp) P(ss_user)
-P(ds_tss) P(ds_code0) P(ljmp_ring0) P(lcall_ring0) P(lcall_tss) P(int_ring0) P(iret_ring0)
-P(lret_ring0) P(popf_iopl)
+P(cli)
+P(sti) P(hlt) P(mov_cr3) P(read_cr0) P(lgdt) P(lidt) P(wrmsr) P(rdmsr) P(in) P(out)
+    P(invlpg) P(ltr) P(lldt) P(ds_hyp) P(es_hyp) P(fs_hyp) P(gs_hyp) P(ss_hyp) P(ss_user)
+        P(ds_tss) P(ds_code0) P(ljmp_ring0) P(lcall_ring0) P(lcall_tss) P(int_ring0)
+            P(iret_ring0) P(lret_ring0) P(popf_iopl)
 #undef P
 
-static const struct {
+                static const struct {
     const char *name;
     long (*fn)(void);
 } priv_probes[] = {
-    { "cli", priv_cli },         { "sti", priv_sti },
-    { "hlt", priv_hlt },         { "mov-cr3", priv_mov_cr3 },
-    { "mov-from-cr0", priv_read_cr0 }, { "lgdt", priv_lgdt },
-    { "lidt", priv_lidt },       { "wrmsr", priv_wrmsr },
-    { "rdmsr", priv_rdmsr },     { "in", priv_in },
-    { "out", priv_out },         { "invlpg", priv_invlpg },
-    { "ltr", priv_ltr },         { "lldt", priv_lldt },
-    { "mov-ds-ring0-data", priv_ds_hyp }, { "mov-es-ring0-data", priv_es_hyp },
-    { "mov-fs-ring0-data", priv_fs_hyp }, { "mov-gs-ring0-data", priv_gs_hyp },
-    { "mov-ss-ring0-data", priv_ss_hyp }, { "mov-ss-ring3-data", priv_ss_user },
-    { "mov-ds-tss", priv_ds_tss }, { "mov-ds-ring0-code", priv_ds_code0 },
-    { "ljmp-ring0", priv_ljmp_ring0 }, { "lcall-ring0", priv_lcall_ring0 },
-    { "lcall-tss", priv_lcall_tss }, { "int-ring0-gate", priv_int_ring0 },
-    { "iret-forged-ring0", priv_iret_ring0 }, { "lret-ring0", priv_lret_ring0 },
-    { "popf-iopl3-cli", priv_popf_iopl },
+    {"cli", priv_cli},
+    {"sti", priv_sti},
+    {"hlt", priv_hlt},
+    {"mov-cr3", priv_mov_cr3},
+    {"mov-from-cr0", priv_read_cr0},
+    {"lgdt", priv_lgdt},
+    {"lidt", priv_lidt},
+    {"wrmsr", priv_wrmsr},
+    {"rdmsr", priv_rdmsr},
+    {"in", priv_in},
+    {"out", priv_out},
+    {"invlpg", priv_invlpg},
+    {"ltr", priv_ltr},
+    {"lldt", priv_lldt},
+    {"mov-ds-ring0-data", priv_ds_hyp},
+    {"mov-es-ring0-data", priv_es_hyp},
+    {"mov-fs-ring0-data", priv_fs_hyp},
+    {"mov-gs-ring0-data", priv_gs_hyp},
+    {"mov-ss-ring0-data", priv_ss_hyp},
+    {"mov-ss-ring3-data", priv_ss_user},
+    {"mov-ds-tss", priv_ds_tss},
+    {"mov-ds-ring0-code", priv_ds_code0},
+    {"ljmp-ring0", priv_ljmp_ring0},
+    {"lcall-ring0", priv_lcall_ring0},
+    {"lcall-tss", priv_lcall_tss},
+    {"int-ring0-gate", priv_int_ring0},
+    {"iret-forged-ring0", priv_iret_ring0},
+    {"lret-ring0", priv_lret_ring0},
+    {"popf-iopl3-cli", priv_popf_iopl},
 };
 
-unsigned arch_nr_priv_probes(void) { return ARRAY_SIZE(priv_probes); }
+unsigned arch_nr_priv_probes(void)
+{
+    return ARRAY_SIZE(priv_probes);
+}
 const char *arch_priv_probe_name(unsigned i)
 {
     return i < ARRAY_SIZE(priv_probes) ? priv_probes[i].name : "?";
@@ -178,7 +209,7 @@ long arch_priv_probe(unsigned i)
 void arch_trap_tamper(struct hestia_trap_record *r)
 {
     r->regs[PX_EFLAGS] |= 0x3000 | 0x4000 | 0x20000; /* IOPL 3, NT, VM */
-    r->regs[HESTIA_X86_REG_CS] = 0x08;                /* ring-0 selectors */
+    r->regs[HESTIA_X86_REG_CS] = 0x08;               /* ring-0 selectors */
     r->regs[HESTIA_X86_REG_SS] = 0x10;
     r->regs[HESTIA_X86_REG_DS] = 0x10;
     r->regs[HESTIA_X86_REG_ES] = 0x10;

@@ -28,18 +28,21 @@ void x86_sgdt(struct dtr *d);
 void x86_sidt(struct dtr *d);
 long x86_lsl(uint32_t sel);
 
-#define SEG(s) long x86_seg_read_##s(uint32_t a); long x86_seg_write_##s(uint32_t a);
-SEG(ds) SEG(es) SEG(fs) SEG(gs) SEG(ss) SEG(cs)
+#define SEG(s)                                                                             \
+    long x86_seg_read_##s(uint32_t a);                                                     \
+    long x86_seg_write_##s(uint32_t a);
+SEG(ds)
+SEG(es) SEG(fs) SEG(gs) SEG(ss) SEG(cs)
 #undef SEG
 
-static const struct {
+    static const struct {
     const char *name;
     long (*rd)(uint32_t);
     long (*wr)(uint32_t);
 } segs[] = {
-    { "ds", x86_seg_read_ds, x86_seg_write_ds }, { "es", x86_seg_read_es, x86_seg_write_es },
-    { "fs", x86_seg_read_fs, x86_seg_write_fs }, { "gs", x86_seg_read_gs, x86_seg_write_gs },
-    { "ss", x86_seg_read_ss, x86_seg_write_ss }, { "cs", x86_seg_read_cs, x86_seg_write_cs },
+    {"ds", x86_seg_read_ds, x86_seg_write_ds}, {"es", x86_seg_read_es, x86_seg_write_es},
+    {"fs", x86_seg_read_fs, x86_seg_write_fs}, {"gs", x86_seg_read_gs, x86_seg_write_gs},
+    {"ss", x86_seg_read_ss, x86_seg_write_ss}, {"cs", x86_seg_read_cs, x86_seg_write_cs},
 };
 
 #define PAGE 0x1000u
@@ -80,13 +83,13 @@ static void a_limits(struct tctx *t)
             if (lim == -1)
                 continue;
             visible++;
-            T_CHECK(t, (uint32_t)lim < HV_START, "selector %x: limit %lx covers the hypervisor",
-                    sel | rpl, lim);
+            T_CHECK(t, (uint32_t)lim < HV_START,
+                    "selector %x: limit %lx covers the hypervisor", sel | rpl, lim);
         }
     }
     if (!t->failed)
-        ksnprintf(t->detail, sizeof(t->detail), "%u visible selector/RPL pairs, all below %x",
-                  visible, HV_START);
+        ksnprintf(t->detail, sizeof(t->detail),
+                  "%u visible selector/RPL pairs, all below %x", visible, HV_START);
 }
 
 /* The pages to try: every 256 KiB of the gigabyte, and every page near the trampoline. */
@@ -129,8 +132,8 @@ static void a_segments(struct tctx *t)
     } while (next_page(&page));
     if (!t->failed) /* else keep the first failure as the detail */
         ksnprintf(t->detail, sizeof(t->detail),
-                  "%u reads (%u in the trampoline %x-%x + stack), %u writes all faulted", reads,
-                  readable, tramp_lo, tramp_hi, writes);
+                  "%u reads (%u in the trampoline %x-%x + stack), %u writes all faulted",
+                  reads, readable, tramp_lo, tramp_hi, writes);
 }
 
 /* The exit frame at the top of the entry stack (tramp.S's pusha layout). */
@@ -211,24 +214,30 @@ static void a_entry_stack(struct tctx *t)
         long v = HC(HYPERCALL_version, VERSION_abi, 0, m2, m3, m4);
         readable = read_words(frame_va, (uint32_t *)&f, FRAME_WORDS);
         irq_restore(fl);
-        mine = readable && f.eax == (uint32_t)v && f.edx == m2 && f.esi == m3 && f.edi == m4 &&
-               f.vector == VEC_HYPERCALL && f.cs == HESTIA_X86_KERNEL_CS &&
+        mine = readable && f.eax == (uint32_t)v && f.edx == m2 && f.esi == m3 &&
+               f.edi == m4 && f.vector == VEC_HYPERCALL && f.cs == HESTIA_X86_KERNEL_CS &&
                f.eip >= (uintptr_t)__image_start && f.eip < (uintptr_t)__image_end;
     }
     if (!readable) { /* a CPU that enforces limits: nothing to see at all */
         kstrlcpy(t->detail, "entry stack unreadable from ring 1", sizeof(t->detail));
         return;
     }
-    T_CHECK(t, mine, "frame at %x is not our hypercall: eax %x edx %x cs %x vector %x eip %x",
+    T_CHECK(t, mine,
+            "frame at %x is not our hypercall: eax %x edx %x cs %x vector %x eip %x",
             frame_va, f.eax, f.edx, f.cs, f.vector, f.eip);
     /* 2. Below the frame: zeros (the hypervisor never runs on it, no one left data). */
     unsigned first = 0, bad = count_not(stack_page, 0, &first);
     T_CHECK(t, bad == 0, "%u non-zero words below the frame, first %x at %x", bad,
             below[first], stack_page + 4 * first);
     /* 3. Forged frames everywhere: ring-0 code, IOPL 3, an eip in the hypervisor. */
-    struct exit_frame forged = { .ds = 0x10, .es = 0x10, .eip = stack_page, .cs = 0x08,
-                                 .eflags = 0x2 | EFLAGS_IOPL, .esp = top, .ss = 0x10,
-                                 .vector = VEC_HYPERCALL };
+    struct exit_frame forged = {.ds = 0x10,
+                                .es = 0x10,
+                                .eip = stack_page,
+                                .cs = 0x08,
+                                .eflags = 0x2 | EFLAGS_IOPL,
+                                .esp = top,
+                                .ss = 0x10,
+                                .vector = VEC_HYPERCALL};
     const uint32_t *fw = (const uint32_t *)&forged;
     unsigned words = PAGE / 4, written = 0;
     for (unsigned i = 0; i + 1 < words; i += 2) {
@@ -271,8 +280,8 @@ static void a_entry_stack(struct tctx *t)
 }
 
 const struct arch_attack arch_attacks[] = {
-    { "iso.x86-segment-limits", a_limits },
-    { "iso.x86-segment-registers", a_segments },
-    { "iso.x86-entry-stack", a_entry_stack },
-    { NULL, NULL },
+    {"iso.x86-segment-limits", a_limits},
+    {"iso.x86-segment-registers", a_segments},
+    {"iso.x86-entry-stack", a_entry_stack},
+    {NULL, NULL},
 };

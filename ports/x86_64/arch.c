@@ -5,18 +5,33 @@
 
 _Static_assert(PORT_VIRT_BASE == HESTIA_X86_64_GUEST_VIRT_BASE, "link base");
 
-uint64_t arch_trap_pc(const struct hestia_trap_record *r) { return r->regs[PX_RIP]; }
-void arch_trap_set_pc(struct hestia_trap_record *r, uint64_t pc) { r->regs[PX_RIP] = pc; }
-uint64_t arch_trap_sp(const struct hestia_trap_record *r) { return r->regs[PX_RSP]; }
-uint64_t arch_syscall_nr(const struct hestia_trap_record *r) { return r->regs[PX_RAX]; }
+uint64_t arch_trap_pc(const struct hestia_trap_record *r)
+{
+    return r->regs[PX_RIP];
+}
+void arch_trap_set_pc(struct hestia_trap_record *r, uint64_t pc)
+{
+    r->regs[PX_RIP] = pc;
+}
+uint64_t arch_trap_sp(const struct hestia_trap_record *r)
+{
+    return r->regs[PX_RSP];
+}
+uint64_t arch_syscall_nr(const struct hestia_trap_record *r)
+{
+    return r->regs[PX_RAX];
+}
 
 uint64_t arch_syscall_arg(const struct hestia_trap_record *r, unsigned i)
 {
-    static const unsigned idx[5] = { PX_RDI, PX_RSI, PX_RDX, PX_R10, PX_R8 };
+    static const unsigned idx[5] = {PX_RDI, PX_RSI, PX_RDX, PX_R10, PX_R8};
     return i < 5 ? r->regs[idx[i]] : 0;
 }
 
-void arch_syscall_set_result(struct hestia_trap_record *r, uint64_t v) { r->regs[PX_RAX] = v; }
+void arch_syscall_set_result(struct hestia_trap_record *r, uint64_t v)
+{
+    r->regs[PX_RAX] = v;
+}
 
 void arch_user_context(struct hestia_trap_record *r, uint64_t pc, uint64_t sp, uint64_t a0,
                        uint64_t a1)
@@ -86,21 +101,32 @@ long arch_probe_call(uintptr_t addr)
     return r;
 }
 
-long priv_cli(void), priv_sti(void), priv_hlt(void), priv_mov_cr3(void), priv_read_cr0(void),
-    priv_lgdt(void), priv_lidt(void), priv_wrmsr(void), priv_rdmsr(void), priv_in(void),
-    priv_out(void), priv_invlpg(void);
+long priv_cli(void), priv_sti(void), priv_hlt(void), priv_mov_cr3(void),
+    priv_read_cr0(void), priv_lgdt(void), priv_lidt(void), priv_wrmsr(void),
+    priv_rdmsr(void), priv_in(void), priv_out(void), priv_invlpg(void);
 
 static const struct {
     const char *name;
     long (*fn)(void);
 } priv_probes[] = {
-    { "cli", priv_cli },       { "sti", priv_sti },     { "hlt", priv_hlt },
-    { "mov-cr3", priv_mov_cr3 }, { "mov-from-cr0", priv_read_cr0 }, { "lgdt", priv_lgdt },
-    { "lidt", priv_lidt },     { "wrmsr", priv_wrmsr }, { "rdmsr", priv_rdmsr },
-    { "in", priv_in },         { "out", priv_out },     { "invlpg", priv_invlpg },
+    {"cli", priv_cli},
+    {"sti", priv_sti},
+    {"hlt", priv_hlt},
+    {"mov-cr3", priv_mov_cr3},
+    {"mov-from-cr0", priv_read_cr0},
+    {"lgdt", priv_lgdt},
+    {"lidt", priv_lidt},
+    {"wrmsr", priv_wrmsr},
+    {"rdmsr", priv_rdmsr},
+    {"in", priv_in},
+    {"out", priv_out},
+    {"invlpg", priv_invlpg},
 };
 
-unsigned arch_nr_priv_probes(void) { return ARRAY_SIZE(priv_probes); }
+unsigned arch_nr_priv_probes(void)
+{
+    return ARRAY_SIZE(priv_probes);
+}
 const char *arch_priv_probe_name(unsigned i)
 {
     return i < ARRAY_SIZE(priv_probes) ? priv_probes[i].name : "?";
@@ -112,8 +138,8 @@ long arch_priv_probe(unsigned i)
 
 void arch_trap_tamper(struct hestia_trap_record *r)
 {
-    r->regs[PX_RFLAGS] |= 0x3000;                 /* IOPL 3: cli/in/out would work */
-    r->regs[HESTIA_X86_64_REG_CS] = 0x08;         /* a ring-0 code selector */
+    r->regs[PX_RFLAGS] |= 0x3000;         /* IOPL 3: cli/in/out would work */
+    r->regs[HESTIA_X86_64_REG_CS] = 0x08; /* a ring-0 code selector */
     r->regs[HESTIA_X86_64_REG_SS] = 0x10;
 }
 

@@ -53,14 +53,14 @@ static inline unsigned fz_below(struct fz *f, unsigned n)
 }
 
 /* An invariant the code under test broke: report and abort (libFuzzer saves the input). */
-#define FUZZ_ASSERT(cond, ...)                                                         \
-    do {                                                                               \
-        if (!(cond)) {                                                                 \
-            fprintf(stderr, "FUZZ INVARIANT %s:%d: %s: ", __FILE__, __LINE__, #cond);  \
-            fprintf(stderr, __VA_ARGS__);                                              \
-            fprintf(stderr, "\n");                                                     \
-            abort();                                                                   \
-        }                                                                              \
+#define FUZZ_ASSERT(cond, ...)                                                             \
+    do {                                                                                   \
+        if (!(cond)) {                                                                     \
+            fprintf(stderr, "FUZZ INVARIANT %s:%d: %s: ", __FILE__, __LINE__, #cond);      \
+            fprintf(stderr, __VA_ARGS__);                                                  \
+            fprintf(stderr, "\n");                                                         \
+            abort();                                                                       \
+        }                                                                                  \
     } while (0)
 
 #endif

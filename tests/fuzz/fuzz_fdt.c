@@ -12,12 +12,15 @@
 
 #include "fuzz_common.h"
 
-static const char *const paths[] = {"/", "/memory", "/chosen", "/cpus", "/cpus/cpu@0",
-                                    "/soc", "/soc/serial@4500", "//", "/a/b/c/d"};
-static const char *const props[] = {"reg", "device_type", "bootargs", "#address-cells",
-                                    "#size-cells", "compatible", "clock-frequency", ""};
+static const char *const paths[] = {"/",           "/memory", "/chosen",          "/cpus",
+                                    "/cpus/cpu@0", "/soc",    "/soc/serial@4500", "//",
+                                    "/a/b/c/d"};
+static const char *const props[] = {
+    "reg",         "device_type", "bootargs",        "#address-cells",
+    "#size-cells", "compatible",  "clock-frequency", ""};
 
-static void inside(const uint8_t *blob, size_t n, const void *p, uint32_t len, const char *what)
+static void inside(const uint8_t *blob, size_t n, const void *p, uint32_t len,
+                   const char *what)
 {
     const uint8_t *q = p;
     FUZZ_ASSERT(q >= blob && (size_t)(q - blob) <= n && len <= n - (size_t)(q - blob),

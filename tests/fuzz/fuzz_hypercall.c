@@ -30,12 +30,18 @@
 #define PAGE HAL_PAGE_SIZE
 
 static const char *const hc_names[HYPERCALL_COUNT] = {
-    [HYPERCALL_version] = "version",       [HYPERCALL_console_io] = "console_io",
-    [HYPERCALL_sched_op] = "sched_op",     [HYPERCALL_event_channel_op] = "event_channel_op",
-    [HYPERCALL_grant_table_op] = "grant_table_op", [HYPERCALL_mmu_op] = "mmu_op",
-    [HYPERCALL_domctl] = "domctl",         [HYPERCALL_set_callbacks] = "set_callbacks",
-    [HYPERCALL_trap_return] = "trap_return", [HYPERCALL_set_timer] = "set_timer",
-    [HYPERCALL_vcpu_op] = "vcpu_op",       [HYPERCALL_memory_op] = "memory_op",
+    [HYPERCALL_version] = "version",
+    [HYPERCALL_console_io] = "console_io",
+    [HYPERCALL_sched_op] = "sched_op",
+    [HYPERCALL_event_channel_op] = "event_channel_op",
+    [HYPERCALL_grant_table_op] = "grant_table_op",
+    [HYPERCALL_mmu_op] = "mmu_op",
+    [HYPERCALL_domctl] = "domctl",
+    [HYPERCALL_set_callbacks] = "set_callbacks",
+    [HYPERCALL_trap_return] = "trap_return",
+    [HYPERCALL_set_timer] = "set_timer",
+    [HYPERCALL_vcpu_op] = "vcpu_op",
+    [HYPERCALL_memory_op] = "memory_op",
 };
 static unsigned long stat_ok[HYPERCALL_COUNT], stat_calls[HYPERCALL_COUNT];
 
@@ -88,13 +94,16 @@ static bool valid(struct step *s)
 static uint32_t raw(struct step *s)
 {
     switch (fz_below(s->f, 4)) {
-    case 0: return fz_below(s->f, 8);
-    case 1: return fz_below(s->f, 300);
+    case 0:
+        return fz_below(s->f, 8);
+    case 1:
+        return fz_below(s->f, 300);
     case 2: {
         uint32_t p = 1u << fz_below(s->f, 32);
         return p + (uint32_t)fz_below(s->f, 3) - 1;
     }
-    default: return fz_u32(s->f);
+    default:
+        return fz_u32(s->f);
     }
 }
 
@@ -111,12 +120,18 @@ static uint64_t ptr(struct step *s, uint64_t good)
     if (valid(s))
         return good;
     switch (fz_below(s->f, 6)) {
-    case 5: return SCRATCH + HC_SCRATCH_RO * PAGE + fz_below(s->f, 64); /* read-only */
-    case 0: return 0x7000000;                      /* unmapped */
-    case 1: return 0xffff800000100000ull;          /* the hypervisor's */
-    case 2: return 0x0000900000000000ull;          /* non-canonical */
-    case 3: return SCRATCH + HC_SCRATCH_PAGES * PAGE - fz_below(s->f, 32); /* runs off */
-    default: return raw64(s);
+    case 5:
+        return SCRATCH + HC_SCRATCH_RO * PAGE + fz_below(s->f, 64); /* read-only */
+    case 0:
+        return 0x7000000; /* unmapped */
+    case 1:
+        return 0xffff800000100000ull; /* the hypervisor's */
+    case 2:
+        return 0x0000900000000000ull; /* non-canonical */
+    case 3:
+        return SCRATCH + HC_SCRATCH_PAGES * PAGE - fz_below(s->f, 32); /* runs off */
+    default:
+        return raw64(s);
     }
 }
 
@@ -324,7 +339,8 @@ static bool gen_evtchn(struct step *s)
         hc_drop_port(me, c.port);
         return true;
     }
-    case 5: case 6: {
+    case 5:
+    case 6: {
         struct evtchn_send c = {pick_port(s, me), 0};
         return evtchn_call(s, EVTCHNOP_send, &c, sizeof(c));
     }
@@ -335,8 +351,8 @@ static bool gen_evtchn(struct step *s)
     default: {
         struct evtchn_status st = {0};
         /* Another domain's ports: dom0 may look, a domU must be refused. */
-        struct hc_dom *t = (s->priv || s->hostile) && fz_below(s->f, 2) ? pick_dom(s, false)
-                                                                       : me;
+        struct hc_dom *t =
+            (s->priv || s->hostile) && fz_below(s->f, 2) ? pick_dom(s, false) : me;
         st.dom = t == me ? DOMID_SELF : t->d->id;
         st.port = pick_port(s, t);
         return evtchn_call(s, EVTCHNOP_status, &st, sizeof(st));
@@ -401,10 +417,12 @@ static bool gen_grant(struct step *s)
         if (me->nr_held && valid(s)) {
             u.handle = me->held[i].h, u.host_va = me->held[i].va, u.as = me->held[i].as;
         } else {
-            u.handle = fz_below(s->f, 40), u.host_va = HC_GNT_VA + fz_below(s->f, 20) * PAGE;
+            u.handle = fz_below(s->f, 40),
+            u.host_va = HC_GNT_VA + fz_below(s->f, 20) * PAGE;
         }
         put(s, SCRATCH, &u, sizeof(u));
-        rc = call(s, HYPERCALL_grant_table_op, GNTTABOP_unmap_grant_ref, ptr(s, SCRATCH), 1, 0);
+        rc = call(s, HYPERCALL_grant_table_op, GNTTABOP_unmap_grant_ref, ptr(s, SCRATCH), 1,
+                  0);
         get(s, SCRATCH, &u, sizeof(u));
         if (rc || u.status)
             return false;
@@ -416,8 +434,8 @@ static bool gen_grant(struct step *s)
     if (cmd == 4) { /* setup_table: the same two frames, or garbage */
         uint64_t frames[4] = {me->table_gfn, me->table_gfn + 1, pick_gfn(s, me), raw64(s)};
         put(s, AUX, frames, sizeof(frames));
-        struct gnttab_setup_table t = {ptr(s, AUX), valid(s) ? 1 + fz_below(s->f, 2)
-                                                             : raw(s), 0};
+        struct gnttab_setup_table t = {ptr(s, AUX),
+                                       valid(s) ? 1 + fz_below(s->f, 2) : raw(s), 0};
         put(s, SCRATCH, &t, sizeof(t));
         rc = call(s, HYPERCALL_grant_table_op, GNTTABOP_setup_table, ptr(s, SCRATCH), 1, 0);
         get(s, SCRATCH, &t, sizeof(t));
@@ -523,7 +541,8 @@ static bool gen_domctl(struct step *s)
         if (W.dom[i].d && !W.dom[i].d->is_shutdown)
             made = (int)i;
     if ((d.cmd == DOMCTL_destroy || d.cmd == DOMCTL_write_memory ||
-         d.cmd == DOMCTL_start_vcpu) && made >= 0 && fz_below(s->f, 8))
+         d.cmd == DOMCTL_start_vcpu) &&
+        made >= 0 && fz_below(s->f, 8))
         t = &W.dom[made];
     if (d.cmd == DOMCTL_create && free_slot < 0)
         d.cmd = DOMCTL_getinfo;
@@ -608,8 +627,8 @@ static bool gen_vcpu_op(struct step *s)
         put(s, SCRATCH, &rec, sizeof(rec));
         return call(s, HYPERCALL_vcpu_op, cmd, vcpu, ptr(s, SCRATCH), 0) >= 0;
     }
-    uint64_t arg = cmd == VCPUOP_set_kernel_stack ? (valid(s) ? 0x9000 : raw64(s))
-                                                  : ptr(s, SCRATCH);
+    uint64_t arg =
+        cmd == VCPUOP_set_kernel_stack ? (valid(s) ? 0x9000 : raw64(s)) : ptr(s, SCRATCH);
     return call(s, HYPERCALL_vcpu_op, cmd, vcpu, arg, 0) >= 0;
 }
 
@@ -619,8 +638,8 @@ static bool gen_memory_op(struct step *s)
     if (cmd == 0)
         return call(s, HYPERCALL_memory_op, valid(s) ? MEMOP_get_info : fz_u8(s->f),
                     ptr(s, SCRATCH), 0, 0) >= 0;
-    struct memop_range r = {pick_gfn(s, s->self), valid(s) ? 1 + fz_below(s->f, 3) : raw64(s),
-                            0};
+    struct memop_range r = {pick_gfn(s, s->self),
+                            valid(s) ? 1 + fz_below(s->f, 3) : raw64(s), 0};
     if (cmd == MEMOP_populate && valid(s)) {
         /* An empty gfn, if there is one among a few probes. */
         for (unsigned k = 0; k < 8; k++) {
@@ -688,8 +707,8 @@ static void step(struct fz *f)
             return;
         struct step s = {f, g, g->d->vcpus[0], g->d->privileged, false};
         struct hc_dom *to = pick_dom(&s, true);
-        uint16_t flags = fz_below(f, 4) ? GTF_permit_access | (fz_below(f, 3) ? 0 : GTF_readonly)
-                                        : 0;
+        uint16_t flags =
+            fz_below(f, 4) ? GTF_permit_access | (fz_below(f, 3) ? 0 : GTF_readonly) : 0;
         hc_grant_entry(g, fz_below(f, HC_GRANT_REFS), flags, to->d->id,
                        (uint32_t)pick_gfn(&s, g));
         return;
@@ -700,25 +719,48 @@ static void step(struct fz *f)
     struct hc_dom *me = pick_caller(f, want_priv);
     if (!me)
         return;
-    struct step s = {f, me, me->d->vcpus[0], me->d->privileged,
-                     fz_u8(f) < HOSTILE_PER_256};
+    struct step s = {f, me, me->d->vcpus[0], me->d->privileged, fz_u8(f) < HOSTILE_PER_256};
     struct hc_snapshot before;
     if (!s.priv)
         hc_snapshot_take(&before);
     bool ok;
     switch (nr) {
-    case HYPERCALL_version: ok = gen_version(&s); break;
-    case HYPERCALL_console_io: ok = gen_console(&s); break;
-    case HYPERCALL_sched_op: ok = gen_sched(&s); break;
-    case HYPERCALL_event_channel_op: ok = gen_evtchn(&s); break;
-    case HYPERCALL_grant_table_op: ok = gen_grant(&s); break;
-    case HYPERCALL_mmu_op: ok = gen_mmu(&s); break;
-    case HYPERCALL_domctl: ok = gen_domctl(&s); break;
-    case HYPERCALL_set_callbacks: ok = gen_set_callbacks(&s); break;
-    case HYPERCALL_trap_return: ok = call(&s, HYPERCALL_trap_return, 0, 0, 0, 0) >= 0; break;
-    case HYPERCALL_set_timer: ok = gen_set_timer(&s); break;
-    case HYPERCALL_vcpu_op: ok = gen_vcpu_op(&s); break;
-    default: ok = gen_memory_op(&s); break;
+    case HYPERCALL_version:
+        ok = gen_version(&s);
+        break;
+    case HYPERCALL_console_io:
+        ok = gen_console(&s);
+        break;
+    case HYPERCALL_sched_op:
+        ok = gen_sched(&s);
+        break;
+    case HYPERCALL_event_channel_op:
+        ok = gen_evtchn(&s);
+        break;
+    case HYPERCALL_grant_table_op:
+        ok = gen_grant(&s);
+        break;
+    case HYPERCALL_mmu_op:
+        ok = gen_mmu(&s);
+        break;
+    case HYPERCALL_domctl:
+        ok = gen_domctl(&s);
+        break;
+    case HYPERCALL_set_callbacks:
+        ok = gen_set_callbacks(&s);
+        break;
+    case HYPERCALL_trap_return:
+        ok = call(&s, HYPERCALL_trap_return, 0, 0, 0, 0) >= 0;
+        break;
+    case HYPERCALL_set_timer:
+        ok = gen_set_timer(&s);
+        break;
+    case HYPERCALL_vcpu_op:
+        ok = gen_vcpu_op(&s);
+        break;
+    default:
+        ok = gen_memory_op(&s);
+        break;
     }
     stat_calls[nr]++;
     stat_ok[nr] += ok;
@@ -727,7 +769,8 @@ static void step(struct fz *f)
         hc_snapshot_compare(&before, me->d, hc_names[nr]);
     }
     hc_check_consistency(hc_names[nr]);
-    /* A blocked caller stays blocked until an event, a timer or the fallback in pick_caller. */
+    /* A blocked caller stays blocked until an event, a timer or the fallback in
+     * pick_caller. */
     core_vcpu_hal(me->d->vcpus[0])->regs[HOST_REG_MODE] = HOST_MODE_KERNEL;
 }
 
@@ -735,8 +778,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     jmp_buf jb;
     if (setjmp(jb)) {
-        fprintf(stderr, "FUZZ INVARIANT: core left the hypercall unexpectedly "
-                        "(panic, halt, exit or a guest entered)\nconsole: %.600s\n",
+        fprintf(stderr,
+                "FUZZ INVARIANT: core left the hypercall unexpectedly "
+                "(panic, halt, exit or a guest entered)\nconsole: %.600s\n",
                 host_console_output());
         abort();
     }

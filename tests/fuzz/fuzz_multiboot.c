@@ -43,7 +43,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     paddr_t image_end = image_start + (paddr_t)fz_u16(&f) * 16;
     paddr_t max_phys = (how & 0x10) ? 0xc0000000ull : ((paddr_t)fz_u32(&f) << 12);
 
-    uint8_t *copy = malloc(f.n ? f.n : 1); /* exactly the rest: overreads are ASan reports */
+    uint8_t *copy =
+        malloc(f.n ? f.n : 1); /* exactly the rest: overreads are ASan reports */
     if (!copy)
         return 0;
     memcpy(copy, f.p, f.n);
@@ -54,7 +55,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&bi, 0x5a, sizeof(bi));
     if (multiboot_parse(magic, mbi, phys, image_start, image_end, max_phys, &bi) == 0) {
         FUZZ_ASSERT(bi.nr_ram <= HAL_MAX_RAM_REGIONS, "nr_ram %u", bi.nr_ram);
-        FUZZ_ASSERT(bi.nr_ram_total <= HAL_MAX_RAM_REGIONS, "nr_ram_total %u", bi.nr_ram_total);
+        FUZZ_ASSERT(bi.nr_ram_total <= HAL_MAX_RAM_REGIONS, "nr_ram_total %u",
+                    bi.nr_ram_total);
         FUZZ_ASSERT(bi.nr_modules <= HAL_MAX_MODULES, "nr_modules %u", bi.nr_modules);
         (void)strlen(bi.cmdline);
         for (unsigned i = 0; i < bi.nr_modules; i++)
@@ -65,8 +67,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             paddr_t b = bi.ram[i].base, e = b + bi.ram[i].size;
             FUZZ_ASSERT(bi.ram[i].size && e > b, "region %u empty or wrapping", i);
             FUZZ_ASSERT(!(b % PAGE) && !(e % PAGE), "region %u not page aligned", i);
-            FUZZ_ASSERT(b >= 0x100000 && e <= max_phys, "region %u [%llx, %llx) out of range",
-                        i, (unsigned long long)b, (unsigned long long)e);
+            FUZZ_ASSERT(b >= 0x100000 && e <= max_phys,
+                        "region %u [%llx, %llx) out of range", i, (unsigned long long)b,
+                        (unsigned long long)e);
             FUZZ_ASSERT(!overlap(b, e, img_b, img_e), "region %u overlaps the image", i);
             for (unsigned m = 0; m < bi.nr_modules; m++)
                 FUZZ_ASSERT(!overlap(b, e, bi.modules[m].base,
@@ -74,8 +77,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                             "region %u overlaps module %u", i, m);
             for (unsigned k = 0; k < i; k++)
                 FUZZ_ASSERT(!overlap(b, e, bi.ram[k].base, bi.ram[k].base + bi.ram[k].size),
-                            "regions %u and %u overlap: frames would be handed out twice", k,
-                            i);
+                            "regions %u and %u overlap: frames would be handed out twice",
+                            k, i);
         }
     }
     free(copy);

@@ -134,7 +134,8 @@ long ts_domain_load(hestia_domid_t domid, unsigned mod, const char *extra)
 {
     check_dom(domid);
     FUZZ_ASSERT(mod < NR_MODULES, "module %u", mod);
-    FUZZ_ASSERT(strlen(extra) < sizeof(((struct ts_create_args *)0)->extra), "extra too long");
+    FUZZ_ASSERT(strlen(extra) < sizeof(((struct ts_create_args *)0)->extra),
+                "extra too long");
     return stub_result();
 }
 
@@ -154,11 +155,11 @@ long ts_getinfo(hestia_domid_t domid, struct domctl_info *info)
     return stub_result();
 }
 
-#define DOM_STUB(name)                                                                 \
-    long name(hestia_domid_t domid)                                                    \
-    {                                                                                  \
-        check_dom(domid);                                                              \
-        return stub_result();                                                          \
+#define DOM_STUB(name)                                                                     \
+    long name(hestia_domid_t domid)                                                        \
+    {                                                                                      \
+        check_dom(domid);                                                                  \
+        return stub_result();                                                              \
     }
 DOM_STUB(ts_pause)
 DOM_STUB(ts_unpause)
@@ -215,7 +216,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t outsize = 1 + fz_below(&aux, 16);
     memset(label, 0x7f, sizeof(label));
     ts_module_label(name, line_len, label, outsize);
-    FUZZ_ASSERT(strnlen(label, outsize) < outsize, "label not terminated in %zu bytes", outsize);
+    FUZZ_ASSERT(strnlen(label, outsize) < outsize, "label not terminated in %zu bytes",
+                outsize);
     size_t cmdsize = 1 + fz_below(&aux, 64);
     size_t n = ts_domu_cmdline(name, line_len, "mem=4", cmd, cmdsize);
     FUZZ_ASSERT(strnlen(cmd, cmdsize) < cmdsize && n == strlen(cmd),

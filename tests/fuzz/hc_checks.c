@@ -5,11 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define FAIL(...)                                                                      \
-    do {                                                                               \
-        fprintf(stderr, "FUZZ INVARIANT: " __VA_ARGS__);                               \
-        fprintf(stderr, "\n");                                                         \
-        abort();                                                                       \
+#define FAIL(...)                                                                          \
+    do {                                                                                   \
+        fprintf(stderr, "FUZZ INVARIANT: " __VA_ARGS__);                                   \
+        fprintf(stderr, "\n");                                                             \
+        abort();                                                                           \
     } while (0)
 
 static uint64_t p2m_hash(struct domain *d)
@@ -44,8 +44,8 @@ void hc_snapshot_compare(const struct hc_snapshot *b, const struct domain *calle
 {
     unsigned now = domain_count();
     if (now != b->count)
-        FAIL("%s by unprivileged d%u: %u domains before, %u after", what, caller->id, b->count,
-             now);
+        FAIL("%s by unprivileged d%u: %u domains before, %u after", what, caller->id,
+             b->count, now);
     for (unsigned i = 0; i < b->count; i++) {
         struct domain *d = b->dom[i].d;
         if (d == caller)
@@ -54,15 +54,16 @@ void hc_snapshot_compare(const struct hc_snapshot *b, const struct domain *calle
             FAIL("%s by unprivileged d%u: d%u disappeared", what, caller->id, b->dom[i].id);
         unsigned w, c;
         sched_get_params(d, &w, &c);
-        const char *field = p2m_nr_pages(d) != b->dom[i].nr_pages     ? "nr_pages"
-                            : p2m_hash(d) != b->dom[i].p2m_hash        ? "p2m"
-                            : d->pause_count != b->dom[i].pause_count  ? "pause count"
-                            : w != b->dom[i].weight || c != b->dom[i].cap ? "scheduler params"
-                            : evtchn_ports_in_use(d) != b->dom[i].ports_in_use ? "ports in use"
-                            : d->is_shutdown != b->dom[i].shutdown     ? "shutdown state"
-                            : d->dying != b->dom[i].dying              ? "dying"
-                            : console_ring_used(d) != b->dom[i].console_used ? "console ring"
-                                                                        : NULL;
+        const char *field =
+            p2m_nr_pages(d) != b->dom[i].nr_pages              ? "nr_pages"
+            : p2m_hash(d) != b->dom[i].p2m_hash                ? "p2m"
+            : d->pause_count != b->dom[i].pause_count          ? "pause count"
+            : w != b->dom[i].weight || c != b->dom[i].cap      ? "scheduler params"
+            : evtchn_ports_in_use(d) != b->dom[i].ports_in_use ? "ports in use"
+            : d->is_shutdown != b->dom[i].shutdown             ? "shutdown state"
+            : d->dying != b->dom[i].dying                      ? "dying"
+            : console_ring_used(d) != b->dom[i].console_used   ? "console ring"
+                                                               : NULL;
         if (field)
             FAIL("%s by unprivileged d%u changed d%u's %s", what, caller->id, d->id, field);
     }
@@ -75,8 +76,12 @@ void hc_snapshot_compare(const struct hc_snapshot *b, const struct domain *calle
  */
 static void check_mapped(struct domain *d, uint64_t handle, const char *what)
 {
-    static const struct { uint64_t base; unsigned n; } areas[] = {
-        {HC_SCRATCH_VA, HC_SCRATCH_PAGES}, {HC_MAP_VA, HC_MAP_SLOTS}, {HC_GNT_VA, HC_GNT_SLOTS}};
+    static const struct {
+        uint64_t base;
+        unsigned n;
+    } areas[] = {{HC_SCRATCH_VA, HC_SCRATCH_PAGES},
+                 {HC_MAP_VA, HC_MAP_SLOTS},
+                 {HC_GNT_VA, HC_GNT_SLOTS}};
     struct hal_as *as = pvmmu_space(d, handle);
     for (unsigned a = 0; a < 3 && as; a++) {
         for (unsigned i = 0; i < areas[a].n; i++) {
@@ -86,12 +91,12 @@ static void check_mapped(struct domain *d, uint64_t handle, const char *what)
             if (hal_as_lookup(as, va, &mfn, &perms) != 0)
                 continue;
             unsigned owner = frame_owner(mfn);
-            if (!frame_valid(mfn) || frame_refcount(mfn) == 0 || owner == FRAME_OWNER_FREE ||
-                owner == FRAME_OWNER_HYP)
+            if (!frame_valid(mfn) || frame_refcount(mfn) == 0 ||
+                owner == FRAME_OWNER_FREE || owner == FRAME_OWNER_HYP)
                 FAIL("after %s: d%u space %llu maps %llx -> mfn %llx with %u references, "
-                     "owner %u", what, d->id, (unsigned long long)handle,
-                     (unsigned long long)va, (unsigned long long)mfn, frame_refcount(mfn),
-                     owner);
+                     "owner %u",
+                     what, d->id, (unsigned long long)handle, (unsigned long long)va,
+                     (unsigned long long)mfn, frame_refcount(mfn), owner);
         }
     }
 }
@@ -99,7 +104,8 @@ static void check_mapped(struct domain *d, uint64_t handle, const char *what)
 void hc_check_consistency(const char *what)
 {
     unsigned long held = 0, of = 0;
-    for (struct domain *d = domain_next(0); d; d = domain_next((hestia_domid_t)(d->id + 1))) {
+    for (struct domain *d = domain_next(0); d;
+         d = domain_next((hestia_domid_t)(d->id + 1))) {
         uint64_t limit = p2m_gfn_limit(d), present = 0;
         for (uint64_t g = 0; g < limit; g++) {
             mfn_t mfn = p2m_lookup(d, g);
@@ -125,8 +131,8 @@ void hc_check_consistency(const char *what)
     }
     /* Every mapping of a live granter's frame is held by some mapper. */
     if (of > held)
-        FAIL("after %s: %lu grant mappings recorded by granters, %lu held by mappers", what, of,
-             held);
+        FAIL("after %s: %lu grant mappings recorded by granters, %lu held by mappers", what,
+             of, held);
     if (mm_free_frames() > mm_total_frames())
         FAIL("after %s: %lu free frames of %lu", what, mm_free_frames(), mm_total_frames());
 }

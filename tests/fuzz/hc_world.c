@@ -175,10 +175,10 @@ void hc_prepare(struct hc_dom *hd)
         die("domain too small", (long)limit);
     for (unsigned i = 0; i < HC_SCRATCH_PAGES; i++) {
         mfn_t mfn = p2m_lookup(d, limit - 1 - i);
-        int rc = mfn == MFN_INVALID ? -1
-                                    : pvmmu_map_frame(d, 0, HC_SCRATCH_VA + i * PAGE, mfn,
-                                                      i == HC_SCRATCH_RO
-                                                          ? MMU_PERM_READ
+        int rc = mfn == MFN_INVALID
+                     ? -1
+                     : pvmmu_map_frame(d, 0, HC_SCRATCH_VA + i * PAGE, mfn,
+                                       i == HC_SCRATCH_RO ? MMU_PERM_READ
                                                           : MMU_PERM_READ | MMU_PERM_WRITE);
         if (rc)
             die("scratch map", rc);
@@ -189,8 +189,8 @@ void hc_prepare(struct hc_dom *hd)
     struct gnttab_setup_table st = {HC_SCRATCH_VA + 1024, 2, 0};
     hc_write(d, HC_SCRATCH_VA + 1024, frames, sizeof(frames));
     hc_write(d, HC_SCRATCH_VA, &st, sizeof(st));
-    long rc = hc_call(vcpu0(hd), HYPERCALL_grant_table_op, GNTTABOP_setup_table, HC_SCRATCH_VA,
-                      1, 0, 0);
+    long rc = hc_call(vcpu0(hd), HYPERCALL_grant_table_op, GNTTABOP_setup_table,
+                      HC_SCRATCH_VA, 1, 0, 0);
     hc_read(d, &st, HC_SCRATCH_VA, sizeof(st));
     if (rc || st.status)
         die("setup_table", rc ? rc : st.status);
@@ -319,8 +319,9 @@ void hc_world_teardown(void)
     if (domain_count() != 0)
         die("domains left after teardown", domain_count());
     if (mm_free_frames() != W.baseline_free) {
-        fprintf(stderr, "FUZZ INVARIANT: %lu frames free after destroying every domain, "
-                        "%lu before: frames leaked or freed twice\n",
+        fprintf(stderr,
+                "FUZZ INVARIANT: %lu frames free after destroying every domain, "
+                "%lu before: frames leaked or freed twice\n",
                 mm_free_frames(), W.baseline_free);
         abort();
     }

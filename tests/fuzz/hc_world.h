@@ -24,28 +24,31 @@
 #include <hal/entry.h>
 #include <host/host.h>
 
-#define HC_MAX_DOMS 7        /* dom0, A, B and up to four that dom0 creates */
+#define HC_MAX_DOMS 7               /* dom0, A, B and up to four that dom0 creates */
 #define HC_SCRATCH_VA 0x20000000ull /* argument pages of each domain (kernel space) */
 #define HC_SCRATCH_PAGES 4
-#define HC_SCRATCH_RO 3             /* the last scratch page is read-only to the guest */
-#define HC_MAP_VA 0x30000000ull     /* mmu_op map slots (kernel and user spaces) */
+#define HC_SCRATCH_RO 3         /* the last scratch page is read-only to the guest */
+#define HC_MAP_VA 0x30000000ull /* mmu_op map slots (kernel and user spaces) */
 #define HC_MAP_SLOTS 16
-#define HC_GNT_VA 0x40000000ull     /* grant map slots */
+#define HC_GNT_VA 0x40000000ull /* grant map slots */
 #define HC_GNT_SLOTS 16
-#define HC_GRANT_REFS 16            /* entries the harness writes in a table */
+#define HC_GRANT_REFS 16 /* entries the harness writes in a table */
 #define HC_MAX_PORTS 48
 #define HC_MAX_OFFERS 32
 #define HC_MAX_HANDLES 32
-#define HC_MIN_PAGES 16             /* a domain the harness can prepare */
+#define HC_MIN_PAGES 16 /* a domain the harness can prepare */
 
 struct hc_dom {
-    struct domain *d;       /* NULL: free slot */
-    bool prepared;          /* scratch and grant table set up */
-    uint64_t table_gfn;     /* grant table frames: table_gfn, table_gfn + 1 */
-    uint64_t data_gfns;     /* gfns [0, data_gfns) are free for the fuzzer's maps */
+    struct domain *d;   /* NULL: free slot */
+    bool prepared;      /* scratch and grant table set up */
+    uint64_t table_gfn; /* grant table frames: table_gfn, table_gfn + 1 */
+    uint64_t data_gfns; /* gfns [0, data_gfns) are free for the fuzzer's maps */
     evtchn_port_t ports[HC_MAX_PORTS];
     unsigned nr_ports;
-    struct hc_held { grant_handle_t h; uint64_t va, as; } held[HC_MAX_HANDLES];
+    struct hc_held {
+        grant_handle_t h;
+        uint64_t va, as;
+    } held[HC_MAX_HANDLES];
     unsigned nr_held;
 };
 
@@ -59,7 +62,7 @@ struct hc_world {
     struct hc_dom dom[HC_MAX_DOMS]; /* [0] dom0, [1] A, [2] B */
     struct hc_offer offers[HC_MAX_OFFERS];
     unsigned nr_offers;
-    unsigned long baseline_free;    /* free frames with no domain, after warm-up */
+    unsigned long baseline_free; /* free frames with no domain, after warm-up */
 };
 
 extern struct hc_world W;

@@ -15,10 +15,10 @@
 static int failed_cases, case_failed;
 static char detail[256];
 
-#define CHECK(c)                                                                  \
-    do {                                                                          \
-        if (!(c) && !case_failed++)                                               \
-            snprintf(detail, sizeof(detail), "%s:%d: %s", __FILE__, __LINE__, #c); \
+#define CHECK(c)                                                                           \
+    do {                                                                                   \
+        if (!(c) && !case_failed++)                                                        \
+            snprintf(detail, sizeof(detail), "%s:%d: %s", __FILE__, __LINE__, #c);         \
     } while (0)
 
 static void run(const char *name, void (*fn)(void))
@@ -55,7 +55,8 @@ static void t_printf(void)
     CHECK(fmt_is("18446744073709551615", "%llu", ~0ull));
     CHECK(fmt_is("-9223372036854775808", "%lld", (long long)(-9223372036854775807ll - 1)));
     CHECK(fmt_is("DEADBEEF 777", "%X %o", 0xdeadbeefu, 0777u));
-    CHECK(fmt_is("[abc][  abc][abc  ][ab]", "[%s][%5s][%-5s][%.2s]", "abc", "abc", "abc", "abc"));
+    CHECK(fmt_is("[abc][  abc][abc  ][ab]", "[%s][%5s][%-5s][%.2s]", "abc", "abc", "abc",
+                 "abc"));
     CHECK(fmt_is("c=Z 100%", "c=%c 100%%", 'Z'));
     CHECK(fmt_is("[hel]", "[%.*s]", 3, "hello"));
     CHECK(fmt_is("-0042", "%05d", -42));
@@ -135,12 +136,15 @@ static size_t make_elf(uint8_t *b, size_t size, int phnum, uint64_t vaddr, uint6
                        uint64_t memsz, uint64_t entry)
 {
     memset(b, 0, size);
-    memcpy(b, "\x7f" "ELF", 4);
+    memcpy(b,
+           "\x7f"
+           "ELF",
+           4);
     b[4] = 2;
     b[5] = 1;
     b[6] = 1;
-    b[16] = 2;                      /* ET_EXEC */
-    b[18] = 62;                     /* EM_X86_64 */
+    b[16] = 2;  /* ET_EXEC */
+    b[18] = 62; /* EM_X86_64 */
     memcpy(b + 24, &entry, 8);
     uint64_t phoff = 64;
     memcpy(b + 32, &phoff, 8);
@@ -148,7 +152,7 @@ static size_t make_elf(uint8_t *b, size_t size, int phnum, uint64_t vaddr, uint6
     b[56] = (uint8_t)phnum;
     for (int i = 0; i < phnum; i++) {
         uint8_t *ph = b + 64 + 56 * i;
-        ph[0] = 1;                  /* PT_LOAD */
+        ph[0] = 1; /* PT_LOAD */
         uint64_t off = 0x100, va = vaddr + (uint64_t)i * 0x1000;
         memcpy(ph + 8, &off, 8);
         memcpy(ph + 16, &va, 8);
@@ -196,7 +200,7 @@ static void t_ring(void)
 {
     static struct ring_hdr hdr;
     static uint8_t mem[4][4096];
-    uint8_t *pages[4] = { mem[2], mem[0], mem[3], mem[1] }; /* scattered pages */
+    uint8_t *pages[4] = {mem[2], mem[0], mem[3], mem[1]}; /* scattered pages */
     struct ring prod, cons;
     memset(&hdr, 0, sizeof(hdr));
     ring_init(&prod, &hdr, 4, pages);
@@ -292,14 +296,14 @@ static void t_toolstack(void)
     k = ktokenize(l2, strlen(l2), tok, 8);
     CHECK(ts_parse_create(tok, k, &a) == 0 && a.mem_bytes == 16u << 20 && a.weight == 0);
     CHECK(ts_parse_create(tok, 0, &a) == 0 && a.mem_bytes == 4u << 20);
-    const char *bad[] = { "mem=", "mem=0", "weight=x", "cap=1q", "stray", "mem=1T" };
+    const char *bad[] = {"mem=", "mem=0", "weight=x", "cap=1q", "stray", "mem=1T"};
     for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         k = ktokenize(bad[i], strlen(bad[i]), tok, 8);
         CHECK(ts_parse_create(tok, k, &a) < 0);
     }
     /* Scripts. */
     const char *script = "create a;create b;;list";
-    const char *want[] = { "create a", "create b", "", "list" };
+    const char *want[] = {"create a", "create b", "", "list"};
     size_t pos = 0, len;
     const char *cmd;
     unsigned cmds = 0;

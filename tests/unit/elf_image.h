@@ -31,7 +31,8 @@ static inline void elf_put(unsigned char *p, uint64_t v, unsigned n, bool big)
         p[big ? n - 1 - i : i] = (unsigned char)(v >> (8 * i));
 }
 
-/* Write headers of spec into img (size bytes, zeroed by caller); returns header bytes used. */
+/* Write headers of spec into img (size bytes, zeroed by caller); returns header bytes used.
+ */
 static inline size_t elf_build(unsigned char *img, const struct elf_spec *s)
 {
     bool b = s->big;

@@ -50,10 +50,13 @@ void harness_register(struct test_case *tc);
 extern const char *harness_suite;
 
 #define TEST_SUITE(name) const char *harness_suite = name
-#define TEST_CASE(fn)                                                                  \
-    static void fn(void);                                                              \
-    static struct test_case tc_##fn = {#fn, fn, NULL};                                 \
-    __attribute__((constructor)) static void reg_##fn(void) { harness_register(&tc_##fn); } \
+#define TEST_CASE(fn)                                                                      \
+    static void fn(void);                                                                  \
+    static struct test_case tc_##fn = {#fn, fn, NULL};                                     \
+    __attribute__((constructor)) static void reg_##fn(void)                                \
+    {                                                                                      \
+        harness_register(&tc_##fn);                                                        \
+    }                                                                                      \
     static void fn(void)
 
 /* ---- checks ---- */
@@ -64,33 +67,33 @@ void harness_fail(const char *file, int line, const char *fmt, ...)
 /* Record a failure and end the running case now. */
 HAL_NORETURN void harness_abort(const char *file, int line, const char *what);
 
-#define CHECK(cond)                                                                    \
-    do {                                                                               \
-        if (!(cond))                                                                   \
-            harness_fail(__FILE__, __LINE__, "CHECK(%s)", #cond);                      \
+#define CHECK(cond)                                                                        \
+    do {                                                                                   \
+        if (!(cond))                                                                       \
+            harness_fail(__FILE__, __LINE__, "CHECK(%s)", #cond);                          \
     } while (0)
 
-#define CHECK_EQ(a, b)                                                                 \
-    do {                                                                               \
-        long long va_ = (long long)(a), vb_ = (long long)(b);                          \
-        if (va_ != vb_)                                                                \
-            harness_fail(__FILE__, __LINE__, "CHECK_EQ(%s, %s): %lld != %lld", #a, #b,  \
-                         va_, vb_);                                                    \
+#define CHECK_EQ(a, b)                                                                     \
+    do {                                                                                   \
+        long long va_ = (long long)(a), vb_ = (long long)(b);                              \
+        if (va_ != vb_)                                                                    \
+            harness_fail(__FILE__, __LINE__, "CHECK_EQ(%s, %s): %lld != %lld", #a, #b,     \
+                         va_, vb_);                                                        \
     } while (0)
 
-#define CHECK_STR(a, b)                                                                \
-    do {                                                                               \
-        const char *sa_ = (a), *sb_ = (b);                                             \
-        if (!sa_ || !sb_ || strcmp(sa_, sb_) != 0)                                     \
-            harness_fail(__FILE__, __LINE__, "CHECK_STR(%s, %s): \"%s\" != \"%s\"", #a,  \
-                         #b, sa_ ? sa_ : "(null)", sb_ ? sb_ : "(null)");              \
+#define CHECK_STR(a, b)                                                                    \
+    do {                                                                                   \
+        const char *sa_ = (a), *sb_ = (b);                                                 \
+        if (!sa_ || !sb_ || strcmp(sa_, sb_) != 0)                                         \
+            harness_fail(__FILE__, __LINE__, "CHECK_STR(%s, %s): \"%s\" != \"%s\"", #a,    \
+                         #b, sa_ ? sa_ : "(null)", sb_ ? sb_ : "(null)");                  \
     } while (0)
 
 /* Like CHECK, but ends the case (use when later steps would crash). */
-#define REQUIRE(cond)                                                                  \
-    do {                                                                               \
-        if (!(cond))                                                                   \
-            harness_abort(__FILE__, __LINE__, #cond);                                  \
+#define REQUIRE(cond)                                                                      \
+    do {                                                                                   \
+        if (!(cond))                                                                       \
+            harness_abort(__FILE__, __LINE__, #cond);                                      \
     } while (0)
 
 /* ---- fixtures ---- */

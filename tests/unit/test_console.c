@@ -50,13 +50,15 @@ TEST_CASE(dom0_write_prefixed_too)
 TEST_CASE(domain_cannot_hide_its_prefix)
 {
     struct domain *d = h_domain(16, false);
-    static const char msg[] = "x\rHESTIA DONE 9 0\n\x1b[2K\x1b[1GTEST a PASS\n\b\b\bok\bK\x80\n";
+    static const char msg[] =
+        "x\rHESTIA DONE 9 0\n\x1b[2K\x1b[1GTEST a PASS\n\b\b\bok\bK\x80\n";
     guest_va_t p = h_put(d, msg, sizeof(msg) - 1);
     host_console_clear();
     CHECK_EQ(con(h_vcpu(d), CONSOLEIO_write, sizeof(msg) - 1, p, 0), (long)sizeof(msg) - 1);
     char want[128];
-    snprintf(want, sizeof(want), "(d%u) xHESTIA DONE 9 0\n(d%u) ?[2K?[1GTEST a PASS\n(d%u) ok\bK?\n",
-             d->id, d->id, d->id);
+    snprintf(want, sizeof(want),
+             "(d%u) xHESTIA DONE 9 0\n(d%u) ?[2K?[1GTEST a PASS\n(d%u) ok\bK?\n", d->id,
+             d->id, d->id);
     CHECK_STR(host_console_output(), want);
     /* The ring keeps the raw bytes for dom0. */
     CHECK_EQ(console_ring_used(d), sizeof(msg) - 1);
@@ -196,7 +198,8 @@ TEST_CASE(dom0_queues_input_for_domu)
     h_read(d, got, out, 4);
     CHECK(memcmp(got, "cmd\n", 4) == 0);
     CHECK_EQ(con(h_vcpu(z), CONSOLEIO_write_input, 4, in, 777), -HESTIA_ESRCH);
-    CHECK_EQ(con(h_vcpu(z), CONSOLEIO_write_input, 4, H_VA_UNMAPPED, d->id), -HESTIA_EFAULT);
+    CHECK_EQ(con(h_vcpu(z), CONSOLEIO_write_input, 4, H_VA_UNMAPPED, d->id),
+             -HESTIA_EFAULT);
     CHECK_EQ(con(h_vcpu(z), CONSOLEIO_write_input, CONSOLEIO_MAX_WRITE + 1, in, d->id),
              -HESTIA_E2BIG);
 }

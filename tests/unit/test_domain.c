@@ -402,7 +402,8 @@ TEST_CASE(realtime_word_sets_sif_realtime)
     REQUIRE(domain_build_dom0(&bi, &d) == 0);
     struct vcpu *v = h_vcpu(d);
     struct hestia_start_info si;
-    CHECK_EQ(hal_copy_from_guest(v, &si, core_vcpu_hal(v)->regs[HOST_REG_ARG0], sizeof(si)), 0);
+    CHECK_EQ(hal_copy_from_guest(v, &si, core_vcpu_hal(v)->regs[HOST_REG_ARG0], sizeof(si)),
+             0);
     CHECK_EQ(si.flags, SIF_PRIVILEGED | SIF_INITDOMAIN | SIF_REALTIME);
     /* A domU started afterwards gets it too. */
     REQUIRE(domain_create(32, 1, false, &u) == 0);
@@ -410,7 +411,8 @@ TEST_CASE(realtime_word_sets_sif_realtime)
     hal_guest_layout(&l);
     memset(&si, 0, sizeof(si));
     REQUIRE(gfn_copy_to(u, 5, 0, &si, sizeof(si)) == 0);
-    REQUIRE(domain_build_start(u, 0, l.virt_base + 0x100000, l.virt_base + 8 * 4096, 5) == 0);
+    REQUIRE(domain_build_start(u, 0, l.virt_base + 0x100000, l.virt_base + 8 * 4096, 5) ==
+            0);
     CHECK_EQ(gfn_copy_from(u, &si, 5, 0, sizeof(si)), 0);
     CHECK_EQ(si.flags, SIF_REALTIME);
     /* Without the word (here: a boot that builds nothing) the flag is off again. */
@@ -421,7 +423,8 @@ TEST_CASE(realtime_word_sets_sif_realtime)
     REQUIRE(domain_create(32, 1, false, &w) == 0);
     memset(&si, 0xff, sizeof(si));
     REQUIRE(gfn_copy_to(w, 5, 0, &si, sizeof(si)) == 0);
-    REQUIRE(domain_build_start(w, 0, l.virt_base + 0x100000, l.virt_base + 8 * 4096, 5) == 0);
+    REQUIRE(domain_build_start(w, 0, l.virt_base + 0x100000, l.virt_base + 8 * 4096, 5) ==
+            0);
     CHECK_EQ(gfn_copy_from(w, &si, 5, 0, sizeof(si)), 0);
     CHECK_EQ(si.flags, 0);
 }

@@ -251,7 +251,8 @@ TEST_CASE(getinfo_shows_shutdown_reasons)
     setup();
     for (unsigned reason = 0; reason <= SHUTDOWN_MAX; reason++) {
         struct domain *d = h_domain(8, false);
-        REQUIRE(h_call(h_vcpu(d), HYPERCALL_sched_op, SCHEDOP_shutdown, reason, 0, 0, 0) <= 0);
+        REQUIRE(h_call(h_vcpu(d), HYPERCALL_sched_op, SCHEDOP_shutdown, reason, 0, 0, 0) <=
+                0);
         long rc;
         struct domctl_info i = info_of(d->id, &rc);
         CHECK_EQ(rc, 0);
@@ -300,7 +301,8 @@ TEST_CASE(sched_set_and_get)
     CHECK_EQ(op.u.sched.weight, 1000); /* unchanged by the refused sets */
 }
 
-static long write_mem(hestia_domid_t id, guest_va_t buf, uint64_t gfn, uint32_t off, uint32_t len)
+static long write_mem(hestia_domid_t id, guest_va_t buf, uint64_t gfn, uint32_t off,
+                      uint32_t len)
 {
     struct hestia_domctl op;
     init_op(&op, DOMCTL_write_memory, id);
@@ -353,7 +355,8 @@ TEST_CASE(write_memory_checks)
     CHECK_EQ(write_mem(id, src, 0, 0, 0), 0);
 }
 
-static long start(hestia_domid_t id, uint32_t vcpu, uint64_t entry, uint64_t stack, uint64_t si)
+static long start(hestia_domid_t id, uint32_t vcpu, uint64_t entry, uint64_t stack,
+                  uint64_t si)
 {
     struct hestia_domctl op;
     init_op(&op, DOMCTL_start_vcpu, id);

@@ -12,7 +12,8 @@ struct seen {
     int fail_with; /* put() returns this if non-zero */
 };
 
-static int record(void *ctx, uint64_t vaddr, const void *data, uint64_t filesz, uint64_t memsz)
+static int record(void *ctx, uint64_t vaddr, const void *data, uint64_t filesz,
+                  uint64_t memsz)
 {
     struct seen *s = ctx;
     if (s->fail_with)
@@ -70,10 +71,22 @@ static void load_ok(bool is64, bool big)
     CHECK_EQ(seen.first[1], 0xbb);
 }
 
-TEST_CASE(load_elf64_little) { load_ok(true, false); }
-TEST_CASE(load_elf64_big) { load_ok(true, true); }
-TEST_CASE(load_elf32_little) { load_ok(false, false); }
-TEST_CASE(load_elf32_big) { load_ok(false, true); }
+TEST_CASE(load_elf64_little)
+{
+    load_ok(true, false);
+}
+TEST_CASE(load_elf64_big)
+{
+    load_ok(true, true);
+}
+TEST_CASE(load_elf32_little)
+{
+    load_ok(false, false);
+}
+TEST_CASE(load_elf32_big)
+{
+    load_ok(false, true);
+}
 
 /* Expect a modified image to be refused without any put(). */
 static void refused(const struct elf_spec *s, size_t size)
@@ -121,8 +134,8 @@ TEST_CASE(rejects_truncated_images)
     struct elf_spec s = good(true, false);
     refused(&s, 0);
     refused(&s, 15);
-    refused(&s, 63);           /* shorter than the ELF64 header */
-    refused(&s, 64 + 56 * 2);  /* program headers cut off */
+    refused(&s, 63);            /* shorter than the ELF64 header */
+    refused(&s, 64 + 56 * 2);   /* program headers cut off */
     refused(&s, 0x1000 + 0x80); /* first segment's data cut off */
     struct elf_spec s32 = good(false, true);
     refused(&s32, 51);

@@ -159,8 +159,8 @@ TEST_CASE(status_both_ends_and_privilege)
 TEST_CASE(bad_ports)
 {
     struct ctx a = mk(false);
-    static const evtchn_port_t bad[] = {0, 5, EVTCHN_MAX_PORTS - 1, EVTCHN_MAX_PORTS, 0x10000,
-                                        0x7fffffff, 0xffffffff};
+    static const evtchn_port_t bad[] = {
+        0, 5, EVTCHN_MAX_PORTS - 1, EVTCHN_MAX_PORTS, 0x10000, 0x7fffffff, 0xffffffff};
     for (unsigned i = 0; i < ARRAY_SIZE(bad); i++) {
         CHECK_EQ(port_op(&a, EVTCHNOP_send, bad[i]), -HESTIA_EBADF);
         CHECK_EQ(port_op(&a, EVTCHNOP_close, bad[i]), -HESTIA_EBADF);
@@ -351,7 +351,8 @@ TEST_CASE(per_vcpu_binding)
     CHECK_EQ(bind_virq(&a, VIRQ_TIMER, 1, &t1), 0);
     CHECK(t0 != t1);
     CHECK_EQ(bind_ipi(&a, 1, &ipi1), 0);
-    struct vcpu_info *i0 = &d->shared_info->vcpu_info[0], *i1 = &d->shared_info->vcpu_info[1];
+    struct vcpu_info *i0 = &d->shared_info->vcpu_info[0],
+                     *i1 = &d->shared_info->vcpu_info[1];
     i0->evtchn_upcall_pending = i1->evtchn_upcall_pending = 0;
     i0->evtchn_pending_sel = i1->evtchn_pending_sel = 0;
     evtchn_send_virq(d->vcpus[1], VIRQ_TIMER);
@@ -433,7 +434,8 @@ TEST_CASE(bad_guest_pointers)
     for (unsigned cmd = 0; cmd <= EVTCHNOP_unmask; cmd++) {
         CHECK_EQ(h_call(a.v, HYPERCALL_event_channel_op, cmd, H_VA_UNMAPPED, 0, 0, 0),
                  -HESTIA_EFAULT);
-        CHECK_EQ(h_call(a.v, HYPERCALL_event_channel_op, cmd, H_VA_HYP, 0, 0, 0), -HESTIA_EFAULT);
+        CHECK_EQ(h_call(a.v, HYPERCALL_event_channel_op, cmd, H_VA_HYP, 0, 0, 0),
+                 -HESTIA_EFAULT);
         CHECK_EQ(h_call(a.v, HYPERCALL_event_channel_op, cmd, H_VA_NONCANON, 0, 0, 0),
                  -HESTIA_EFAULT);
     }
@@ -455,7 +457,8 @@ TEST_CASE(bad_guest_pointers)
     CHECK_EQ(evtchn_ports_in_use(a.d), 0);
     CHECK_EQ(h_call(a.v, HYPERCALL_event_channel_op, EVTCHNOP_unmask + 1, a.buf, 0, 0, 0),
              -HESTIA_ENOSYS);
-    CHECK_EQ(h_call(a.v, HYPERCALL_event_channel_op, ~0ull, a.buf, 0, 0, 0), -HESTIA_ENOSYS);
+    CHECK_EQ(h_call(a.v, HYPERCALL_event_channel_op, ~0ull, a.buf, 0, 0, 0),
+             -HESTIA_ENOSYS);
 }
 
 TEST_CASE(destroy_turns_peer_unbound)
@@ -514,8 +517,8 @@ static void check_invariants(struct ctx *z, struct ctx *all, unsigned n, unsigne
             if (st.status == EVTCHNSTAT_interdomain) {
                 struct evtchn_status ps;
                 if (status(z, st.u.interdomain.dom, st.u.interdomain.port, &ps) != 0 ||
-                    ps.status != EVTCHNSTAT_interdomain || ps.u.interdomain.dom != all[i].d->id ||
-                    ps.u.interdomain.port != p)
+                    ps.status != EVTCHNSTAT_interdomain ||
+                    ps.u.interdomain.dom != all[i].d->id || ps.u.interdomain.port != p)
                     (*bad)++;
             }
         }
@@ -527,7 +530,8 @@ static void check_invariants(struct ctx *z, struct ctx *all, unsigned n, unsigne
 TEST_CASE(random_operations_keep_invariants)
 {
     struct ctx c[3] = {mk(true), mk(false), mk(false)};
-    hestia_domid_t ids[] = {DOMID_SELF, c[0].d->id, c[1].d->id, c[2].d->id, 999, DOMID_INVALID};
+    hestia_domid_t ids[] = {DOMID_SELF, c[0].d->id, c[1].d->id,
+                            c[2].d->id, 999,        DOMID_INVALID};
     unsigned bad = 0, ok = 0;
     for (unsigned i = 0; i < 6000; i++) {
         struct ctx *x = &c[rnd32() % 3];
@@ -540,19 +544,35 @@ TEST_CASE(random_operations_keep_invariants)
             raw[k] = (uint8_t)rnd32();
         long rc;
         switch (rnd32() % 10) {
-        case 0: rc = alloc_unbound(x, dom, ids[rnd32() % ARRAY_SIZE(ids)], NULL); break;
-        case 1: rc = bind_inter(x, dom, port, NULL); break;
-        case 2: rc = bind_virq(x, rnd32() % 6, rnd32() % 3, NULL); break;
-        case 3: rc = bind_ipi(x, rnd32() % 3, NULL); break;
-        case 4: rc = port_op(x, EVTCHNOP_close, port); break;
-        case 5: rc = port_op(x, EVTCHNOP_send, port); break;
-        case 6: rc = port_op(x, EVTCHNOP_unmask, port); break;
+        case 0:
+            rc = alloc_unbound(x, dom, ids[rnd32() % ARRAY_SIZE(ids)], NULL);
+            break;
+        case 1:
+            rc = bind_inter(x, dom, port, NULL);
+            break;
+        case 2:
+            rc = bind_virq(x, rnd32() % 6, rnd32() % 3, NULL);
+            break;
+        case 3:
+            rc = bind_ipi(x, rnd32() % 3, NULL);
+            break;
+        case 4:
+            rc = port_op(x, EVTCHNOP_close, port);
+            break;
+        case 5:
+            rc = port_op(x, EVTCHNOP_send, port);
+            break;
+        case 6:
+            rc = port_op(x, EVTCHNOP_unmask, port);
+            break;
         case 7: {
             struct evtchn_status st;
             rc = status(x, dom, port, &st);
             break;
         }
-        case 8: rc = evop(x, rnd32() % 12, raw, sizeof(raw)); break; /* garbage struct */
+        case 8:
+            rc = evop(x, rnd32() % 12, raw, sizeof(raw));
+            break; /* garbage struct */
         default:
             /* The guest flips its own bits at random, as a hostile one would. */
             x->d->shared_info->evtchn_mask[rnd32() % 32] ^= rnd32();

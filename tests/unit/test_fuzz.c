@@ -31,20 +31,34 @@ struct target {
 static uint64_t pick_arg(const struct target *t, const struct target *peer)
 {
     switch (rnd() % 14) {
-    case 0: return 0;
-    case 1: return 1;
-    case 2: return rnd() % 16;
-    case 3: return rnd() % 300;
-    case 4: return t->buf + rnd() % 64;
-    case 5: return t->buf + 4096 - rnd() % 64; /* runs into the second page */
-    case 6: return t->buf + 2 * 4096 - rnd() % 32; /* runs off the end */
-    case 7: return H_VA_HYP + (rnd() % 4096);
-    case 8: return H_VA_UNMAPPED;
-    case 9: return ~0ull - rnd() % 64;
-    case 10: return peer ? peer->d->id : DOMID_SELF;
-    case 11: return DOMID_SELF;
-    case 12: return rnd();
-    default: return 1ull << (rnd() % 64);
+    case 0:
+        return 0;
+    case 1:
+        return 1;
+    case 2:
+        return rnd() % 16;
+    case 3:
+        return rnd() % 300;
+    case 4:
+        return t->buf + rnd() % 64;
+    case 5:
+        return t->buf + 4096 - rnd() % 64; /* runs into the second page */
+    case 6:
+        return t->buf + 2 * 4096 - rnd() % 32; /* runs off the end */
+    case 7:
+        return H_VA_HYP + (rnd() % 4096);
+    case 8:
+        return H_VA_UNMAPPED;
+    case 9:
+        return ~0ull - rnd() % 64;
+    case 10:
+        return peer ? peer->d->id : DOMID_SELF;
+    case 11:
+        return DOMID_SELF;
+    case 12:
+        return rnd();
+    default:
+        return 1ull << (rnd() % 64);
     }
 }
 
@@ -69,7 +83,8 @@ static void scribble(const struct target *t, const struct target *peer)
         uint32_t *w = (uint32_t *)words;
         w[0] = (uint32_t)(rnd() % 10);
         w[1] = HESTIA_ABI_VERSION;
-        ((uint16_t *)words)[4] = (uint16_t)(rnd() % 2 ? (peer ? peer->d->id : 1) : rnd() % 8);
+        ((uint16_t *)words)[4] =
+            (uint16_t)(rnd() % 2 ? (peer ? peer->d->id : 1) : rnd() % 8);
     }
     h_write(t->d, t->buf, words, sizeof(words));
 }
@@ -87,7 +102,8 @@ static void print_stats(void)
     memset(stats, 0, sizeof(stats));
 }
 
-static void fuzz(struct target *t, struct target *peer, unsigned rounds, bool allow_shutdown)
+static void fuzz(struct target *t, struct target *peer, unsigned rounds,
+                 bool allow_shutdown)
 {
     struct vcpu *v = h_vcpu(t->d);
     for (unsigned i = 0; i < rounds; i++) {
@@ -99,8 +115,10 @@ static void fuzz(struct target *t, struct target *peer, unsigned rounds, bool al
             h_resume(NULL);
         }
         if (!t->d->privileged && rnd() % 200 == 0) {
-            /* A guest exception now and then (may crash the domU: that is allowed; dom0's would end the run). */
-            core_guest_trap(v, (unsigned)(rnd() % 20), (unsigned)rnd(), rnd(), pick_arg(t, peer));
+            /* A guest exception now and then (may crash the domU: that is allowed; dom0's
+             * would end the run). */
+            core_guest_trap(v, (unsigned)(rnd() % 20), (unsigned)rnd(), rnd(),
+                            pick_arg(t, peer));
         }
         unsigned long nr = rnd() % (HYPERCALL_COUNT + 2);
         uint64_t a[5];
@@ -119,8 +137,8 @@ static void fuzz(struct target *t, struct target *peer, unsigned rounds, bool al
             if (nr == HYPERCALL_console_io)
                 a[1] = rnd() % 100, a[2] = t->buf;
         }
-        if (nr == HYPERCALL_sched_op && (a[0] == SCHEDOP_shutdown || a[0] == SCHEDOP_report) &&
-            !allow_shutdown)
+        if (nr == HYPERCALL_sched_op &&
+            (a[0] == SCHEDOP_shutdown || a[0] == SCHEDOP_report) && !allow_shutdown)
             continue;
         if (nr == HYPERCALL_vcpu_op && a[0] == VCPUOP_enter_user)
             continue; /* would leave kernel mode: h_buf pointers vanish */
@@ -173,9 +191,18 @@ static void run_domu_fuzz(uint64_t seed)
     CHECK_EQ(mm_free_frames(), before);
 }
 
-TEST_CASE(domu_random_hypercalls_seed1) { run_domu_fuzz(0x1234567887654321ull); }
-TEST_CASE(domu_random_hypercalls_seed2) { run_domu_fuzz(0xdeadbeefcafef00dull); }
-TEST_CASE(domu_random_hypercalls_seed3) { run_domu_fuzz(42); }
+TEST_CASE(domu_random_hypercalls_seed1)
+{
+    run_domu_fuzz(0x1234567887654321ull);
+}
+TEST_CASE(domu_random_hypercalls_seed2)
+{
+    run_domu_fuzz(0xdeadbeefcafef00dull);
+}
+TEST_CASE(domu_random_hypercalls_seed3)
+{
+    run_domu_fuzz(42);
+}
 
 TEST_CASE(dom0_random_hypercalls)
 {

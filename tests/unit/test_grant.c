@@ -80,8 +80,8 @@ static uint16_t entry_flags(struct domain *granter, grant_ref_t ref)
     return e.flags;
 }
 
-static int map(struct domain *d, hestia_domid_t dom, grant_ref_t ref, guest_va_t va, uint64_t as,
-               uint32_t flags, grant_handle_t *handle)
+static int map(struct domain *d, hestia_domid_t dom, grant_ref_t ref, guest_va_t va,
+               uint64_t as, uint32_t flags, grant_handle_t *handle)
 {
     struct gnttab_map_grant_ref op = {
         .host_va = va, .as = as, .flags = flags, .ref = ref, .dom = dom, .status = 1};
@@ -93,7 +93,8 @@ static int map(struct domain *d, hestia_domid_t dom, grant_ref_t ref, guest_va_t
 
 static int unmap(struct domain *d, guest_va_t va, uint64_t as, grant_handle_t handle)
 {
-    struct gnttab_unmap_grant_ref op = {.host_va = va, .as = as, .handle = handle, .status = 1};
+    struct gnttab_unmap_grant_ref op = {
+        .host_va = va, .as = as, .handle = handle, .status = 1};
     REQUIRE(gnt(d, GNTTABOP_unmap_grant_ref, &op, sizeof(op), 1) == 0);
     return op.status;
 }
@@ -214,7 +215,7 @@ TEST_CASE(map_refused)
     mfn_t m = p2m_lookup(A, 20);
     unsigned r0 = frame_refcount(m);
     CHECK_EQ(map(C, A->id, 3, VA, 0, 0, NULL), -HESTIA_EPERM); /* granted to B, not C */
-    grant(A, 4, B->id, 21, 0);                                  /* not permitted */
+    grant(A, 4, B->id, 21, 0);                                 /* not permitted */
     CHECK_EQ(map(B, A->id, 4, VA, 0, 0, NULL), -HESTIA_ENOENT);
     CHECK_EQ(map(B, A->id, GRANT_ENTRIES_PER_PAGE, VA, 0, 0, NULL), -HESTIA_EINVAL);
     CHECK_EQ(map(B, A->id, 0xffffffffu, VA, 0, 0, NULL), -HESTIA_EINVAL);
@@ -423,7 +424,10 @@ TEST_CASE(batches)
     struct gnttab_map_grant_ref ops[3] = {
         {.host_va = VA, .ref = 3, .dom = A->id, .status = 1},
         {.host_va = VA + HAL_PAGE_SIZE, .ref = 4, .dom = A->id, .status = 1}, /* ro grant */
-        {.host_va = VA + 2 * HAL_PAGE_SIZE, .ref = 4, .dom = A->id, .flags = GNTMAP_readonly,
+        {.host_va = VA + 2 * HAL_PAGE_SIZE,
+         .ref = 4,
+         .dom = A->id,
+         .flags = GNTMAP_readonly,
          .status = 1},
     };
     CHECK_EQ(gnt(B, GNTTABOP_map_grant_ref, ops, sizeof(ops[0]), 3), 0);
@@ -436,13 +440,14 @@ TEST_CASE(batches)
     CHECK_EQ(h_call(v, HYPERCALL_grant_table_op, GNTTABOP_map_grant_ref, buf_of(B),
                     GNTTAB_MAX_BATCH + 1, 0, 0),
              -HESTIA_E2BIG);
-    CHECK_EQ(h_call(v, HYPERCALL_grant_table_op, GNTTABOP_map_grant_ref, H_VA_UNMAPPED, 1, 0, 0),
-             -HESTIA_EFAULT);
+    CHECK_EQ(
+        h_call(v, HYPERCALL_grant_table_op, GNTTABOP_map_grant_ref, H_VA_UNMAPPED, 1, 0, 0),
+        -HESTIA_EFAULT);
     CHECK_EQ(h_call(v, HYPERCALL_grant_table_op, GNTTABOP_copy, H_VA_HYP, 1, 0, 0),
              -HESTIA_EFAULT);
     CHECK_EQ(h_call(v, HYPERCALL_grant_table_op, 9, buf_of(B), 1, 0, 0), -HESTIA_ENOSYS);
-    CHECK_EQ(h_call(v, HYPERCALL_grant_table_op, GNTTABOP_unmap_grant_ref, H_VA_UNMAPPED, 0, 0,
-                    0),
+    CHECK_EQ(h_call(v, HYPERCALL_grant_table_op, GNTTABOP_unmap_grant_ref, H_VA_UNMAPPED, 0,
+                    0, 0),
              0);
     /* A read-only result buffer: the op runs, its status cannot be written. */
     struct gnttab_query_size q;
@@ -468,8 +473,10 @@ TEST_CASE(handle_exhaustion)
         for (unsigned i = 0; i < GNTTAB_MAX_BATCH; i++) {
             unsigned n = b * GNTTAB_MAX_BATCH + i;
             ops[i] = (struct gnttab_map_grant_ref){.host_va = VA + n * HAL_PAGE_SIZE,
-                                                   .flags = GNTMAP_readonly, .ref = 3,
-                                                   .dom = A->id, .status = 1};
+                                                   .flags = GNTMAP_readonly,
+                                                   .ref = 3,
+                                                   .dom = A->id,
+                                                   .status = 1};
         }
         REQUIRE(gnt(B, GNTTABOP_map_grant_ref, ops, sizeof(ops[0]), GNTTAB_MAX_BATCH) == 0);
         for (unsigned i = 0; i < GNTTAB_MAX_BATCH; i++)

@@ -84,7 +84,8 @@ TEST_CASE(sched_op_reaches_handler)
     setup();
     CHECK_EQ(call(HYPERCALL_sched_op, SCHEDOP_yield, 0, 0), 0);
     CHECK_EQ(call(HYPERCALL_sched_op, 77, 0, 0), -HESTIA_ENOSYS);
-    CHECK_EQ(call(HYPERCALL_sched_op, SCHEDOP_shutdown, SHUTDOWN_MAX + 1, 0), -HESTIA_EINVAL);
+    CHECK_EQ(call(HYPERCALL_sched_op, SCHEDOP_shutdown, SHUTDOWN_MAX + 1, 0),
+             -HESTIA_EINVAL);
 }
 
 TEST_CASE(sched_op_shutdown_visible)
@@ -120,7 +121,8 @@ TEST_CASE(grant_table_op_reaches_handler)
     CHECK_EQ(q.max_nr_frames, GRANT_MAX_TABLE_FRAMES);
     CHECK_EQ(q.status, 0);
     CHECK_EQ(call(HYPERCALL_grant_table_op, 99, p, 1), -HESTIA_ENOSYS);
-    CHECK_EQ(call(HYPERCALL_grant_table_op, GNTTABOP_query_size, H_VA_HYP, 1), -HESTIA_EFAULT);
+    CHECK_EQ(call(HYPERCALL_grant_table_op, GNTTABOP_query_size, H_VA_HYP, 1),
+             -HESTIA_EFAULT);
 }
 
 TEST_CASE(mmu_op_reaches_handler)

@@ -90,7 +90,8 @@ TEST_CASE(snprintf_integers)
     CHECK_STR(b, "-42 7 4000000000");
     snprintf(b, sizeof(b), "%x %X %lx", 0xbeefu, 0xbeefu, 0x123456789abcUL);
     CHECK_STR(b, "beef BEEF 123456789abc");
-    snprintf(b, sizeof(b), "%llu %lld", 18446744073709551615ull, -9223372036854775807ll - 1);
+    snprintf(b, sizeof(b), "%llu %lld", 18446744073709551615ull,
+             -9223372036854775807ll - 1);
     CHECK_STR(b, "18446744073709551615 -9223372036854775808");
     snprintf(b, sizeof(b), "%zu %hd %hhu", (size_t)99, (short)-3, (unsigned char)255);
     CHECK_STR(b, "99 -3 255");
@@ -207,8 +208,18 @@ TEST_CASE(snprintf_decimal_boundaries)
 {
     /* printf divides 64-bit values with 32-bit steps only: check the seams. */
     static const unsigned long long vals[] = {
-        0, 9, 10, 65535, 65536, 655359, 4294967295ull, 4294967296ull, 42949672959ull,
-        999999999999ull, 10000000000000000000ull, 18446744073709551614ull,
+        0,
+        9,
+        10,
+        65535,
+        65536,
+        655359,
+        4294967295ull,
+        4294967296ull,
+        42949672959ull,
+        999999999999ull,
+        10000000000000000000ull,
+        18446744073709551614ull,
     };
     for (unsigned i = 0; i < ARRAY_SIZE(vals); i++) {
         char mine[32], ref[32];
@@ -230,9 +241,15 @@ TEST_CASE(snprintf_decimal_boundaries)
 
 TEST_CASE(div64_u32_matches_native)
 {
-    static const unsigned long long ns[] = {0, 1, 99, 4294967295ull, 4294967296ull,
-                                            30000000ull * 65535, 0xffffffffffffffffull,
-                                            0x8000000000000000ull, 123456789012345ull};
+    static const unsigned long long ns[] = {0,
+                                            1,
+                                            99,
+                                            4294967295ull,
+                                            4294967296ull,
+                                            30000000ull * 65535,
+                                            0xffffffffffffffffull,
+                                            0x8000000000000000ull,
+                                            123456789012345ull};
     static const uint32_t ds[] = {1, 3, 10, 100, 65535, 65536, 1000000007u, 0xffffffffu};
     for (unsigned i = 0; i < ARRAY_SIZE(ns); i++) {
         for (unsigned k = 0; k < ARRAY_SIZE(ds); k++) {

@@ -181,7 +181,8 @@ TEST_CASE(refcounts_and_orphans)
 TEST_CASE(heap_sizes)
 {
     unsigned long n0 = mm_free_frames();
-    static const size_t sizes[] = {1, 8, 15, 16, 17, 100, 1000, 1024, 1025, 4096, 4097, 20000};
+    static const size_t sizes[] = {1,    8,    15,   16,   17,   100,
+                                   1000, 1024, 1025, 4096, 4097, 20000};
     void *p[ARRAY_SIZE(sizes)];
     for (unsigned i = 0; i < ARRAY_SIZE(sizes); i++) {
         p[i] = core_heap_alloc(sizes[i]);

@@ -66,14 +66,16 @@ TEST_CASE(huge_entry_size_ends_the_walk)
     block(e, 1);
     static struct hal_boot_info bi;
     CHECK_EQ(multiboot_parse(MULTIBOOT_BOOTLOADER_MAGIC, BASE, phys, 0x100000, 0x100000,
-                             0xc0000000ull, &bi), 0);
+                             0xc0000000ull, &bi),
+             0);
     CHECK_EQ(bi.nr_ram_total, 1);
 }
 
 TEST_CASE(entry_at_the_top_of_the_address_space_stays_there)
 {
     /* Rounding its base up to a page wrapped to 0: [0, max_phys) became free RAM. */
-    struct mmap_entry e[2] = {{20, 0xfffffffffffff001ull, 0xffe, 1}, {20, 0x100000, 0x100000, 1}};
+    struct mmap_entry e[2] = {{20, 0xfffffffffffff001ull, 0xffe, 1},
+                              {20, 0x100000, 0x100000, 1}};
     block(e, 2);
     static struct hal_boot_info bi;
     REQUIRE(multiboot_parse(MULTIBOOT_BOOTLOADER_MAGIC, BASE, phys, 0x100000, 0x100000,
@@ -87,6 +89,7 @@ TEST_CASE(block_outside_memory_is_refused)
 {
     static struct hal_boot_info bi;
     CHECK_EQ(multiboot_parse(MULTIBOOT_BOOTLOADER_MAGIC, BASE + sizeof(mem) - 8, phys, 0, 0,
-                             0xc0000000ull, &bi), -1);
+                             0xc0000000ull, &bi),
+             -1);
     CHECK_EQ(multiboot_parse(0x1badb002u, BASE, phys, 0, 0, 0xc0000000ull, &bi), -1);
 }

@@ -80,8 +80,10 @@ TEST_CASE(map_unmap_protect)
     CHECK(lookup(pvmmu_kernel_space(d), VA, &got, &perms));
     CHECK_EQ(perms, MMU_PERM_READ);
     CHECK_EQ(hal_copy_to_guest(h_vcpu(d), VA, &x, sizeof(x)), -HESTIA_EFAULT);
-    CHECK_EQ(one(d, MMUOP_protect, 0, VA, 0, MMU_PERM_USER | MMU_PERM_READ), -HESTIA_EINVAL);
-    CHECK_EQ(one(d, MMUOP_protect, 0, VA + HAL_PAGE_SIZE, 0, MMU_PERM_READ), -HESTIA_ENOENT);
+    CHECK_EQ(one(d, MMUOP_protect, 0, VA, 0, MMU_PERM_USER | MMU_PERM_READ),
+             -HESTIA_EINVAL);
+    CHECK_EQ(one(d, MMUOP_protect, 0, VA + HAL_PAGE_SIZE, 0, MMU_PERM_READ),
+             -HESTIA_ENOENT);
 
     CHECK_EQ(one(d, MMUOP_unmap, 0, VA, 0, 0), 0);
     CHECK(!lookup(pvmmu_kernel_space(d), VA, NULL, NULL));
@@ -92,13 +94,13 @@ TEST_CASE(map_unmap_protect)
 TEST_CASE(bad_arguments)
 {
     struct domain *d = new_dom(32);
-    CHECK_EQ(one(d, MMUOP_map, 0, VA + 8, 3, RW), -HESTIA_EINVAL);      /* alignment */
-    CHECK_EQ(one(d, MMUOP_map, 0, H_VA_HYP, 3, RW), -HESTIA_EINVAL);    /* hypervisor */
+    CHECK_EQ(one(d, MMUOP_map, 0, VA + 8, 3, RW), -HESTIA_EINVAL);   /* alignment */
+    CHECK_EQ(one(d, MMUOP_map, 0, H_VA_HYP, 3, RW), -HESTIA_EINVAL); /* hypervisor */
     CHECK_EQ(one(d, MMUOP_map, 0, H_VA_NONCANON, 3, RW), -HESTIA_EINVAL);
     CHECK_EQ(one(d, MMUOP_map, 0, VA, p2m_gfn_limit(d), RW), -HESTIA_EINVAL); /* not ours */
     CHECK_EQ(one(d, MMUOP_map, 0, VA, ~(uint64_t)0, RW), -HESTIA_EINVAL);
-    CHECK_EQ(one(d, MMUOP_map, 0, VA, 3, 0), -HESTIA_EINVAL);           /* no access */
-    CHECK_EQ(one(d, MMUOP_map, 0, VA, 3, 0x10 | RW), -HESTIA_EINVAL);   /* unknown bit */
+    CHECK_EQ(one(d, MMUOP_map, 0, VA, 3, 0), -HESTIA_EINVAL);         /* no access */
+    CHECK_EQ(one(d, MMUOP_map, 0, VA, 3, 0x10 | RW), -HESTIA_EINVAL); /* unknown bit */
     CHECK_EQ(one(d, MMUOP_map, 0, VA, 3, MMU_PERM_USER | RW), -HESTIA_EINVAL);
     CHECK_EQ(one(d, MMUOP_map, 7, VA, 3, MMU_PERM_USER | RW), -HESTIA_EBADF); /* no space */
     CHECK_EQ(one(d, MMUOP_map, 1000, VA, 3, MMU_PERM_USER | RW), -HESTIA_EBADF);
@@ -130,7 +132,8 @@ TEST_CASE(user_spaces)
     CHECK(pvmmu_space(d, h) != pvmmu_kernel_space(d));
     CHECK_EQ(one(d, MMUOP_map, h, UVA, 6, RW), -HESTIA_EINVAL); /* needs USER */
     CHECK_EQ(one(d, MMUOP_map, h, UVA, 6, MMU_PERM_USER | RW), 0);
-    CHECK_EQ(one(d, MMUOP_map, h, UVA + HAL_PAGE_SIZE, 6, MMU_PERM_USER | MMU_PERM_READ), 0);
+    CHECK_EQ(one(d, MMUOP_map, h, UVA + HAL_PAGE_SIZE, 6, MMU_PERM_USER | MMU_PERM_READ),
+             0);
     CHECK_EQ(frame_refcount(m), r0 + 2);
     CHECK(pvmmu_current_user_space(v) == NULL);
     CHECK_EQ(one(d, MMUOP_as_switch, h, 0, 0, 0), 0);
@@ -269,8 +272,7 @@ TEST_CASE(destroy_drops_references)
     mfn_t m = p2m_lookup(d, 9);
     REQUIRE(pvmmu_map_frame(d, 0, VA, m, RW) == 0);
     REQUIRE(pvmmu_map_frame(d, 0, VA + HAL_PAGE_SIZE, m, MMU_PERM_READ) == 0);
-    struct mmu_op ops[2] = {{.cmd = MMUOP_as_create},
-                            {.cmd = MMUOP_as_switch, .as = 1}};
+    struct mmu_op ops[2] = {{.cmd = MMUOP_as_create}, {.cmd = MMUOP_as_switch, .as = 1}};
     REQUIRE(mmu(d, ops, 2, NULL) == 0);
     REQUIRE(pvmmu_map_frame(d, 1, UVA, m, MMU_PERM_USER | RW) == 0);
     CHECK(frame_refcount(m) >= 3);

@@ -52,12 +52,12 @@ static bool within5(double got, double want)
     return got >= want * 0.95 && got <= want * 1.05;
 }
 
-#define CHECK_SHARE(got, want)                                                         \
-    do {                                                                               \
-        double g_ = (got), w_ = (want);                                                \
-        if (!within5(g_, w_))                                                          \
+#define CHECK_SHARE(got, want)                                                             \
+    do {                                                                                   \
+        double g_ = (got), w_ = (want);                                                    \
+        if (!within5(g_, w_))                                                              \
             harness_fail(__FILE__, __LINE__, "%s = %lld/1000 of the expected %lld/1000",   \
-                         #got, (long long)(g_ * 1000.0 / w_), 1000ll);                 \
+                         #got, (long long)(g_ * 1000.0 / w_), 1000ll);                     \
     } while (0)
 
 TEST_CASE(params_validated)
@@ -112,7 +112,8 @@ TEST_CASE(weights_change_at_runtime)
     REQUIRE(sched_set_params(b, 768, 0) == 0);
     uint64_t a0 = sched_domain_runtime(a), b0 = sched_domain_runtime(b);
     run_for(3000 * MS);
-    double da = (double)(sched_domain_runtime(a) - a0), db = (double)(sched_domain_runtime(b) - b0);
+    double da = (double)(sched_domain_runtime(a) - a0),
+           db = (double)(sched_domain_runtime(b) - b0);
     CHECK_SHARE(db / da, 3.0);
 }
 
@@ -164,7 +165,8 @@ TEST_CASE(paused_domain_excluded)
     REQUIRE(domain_unpause(c) == 0);
     uint64_t a0 = sched_domain_runtime(a);
     run_for(3000 * MS);
-    double da = (double)(sched_domain_runtime(a) - a0), dc = (double)sched_domain_runtime(c);
+    double da = (double)(sched_domain_runtime(a) - a0),
+           dc = (double)sched_domain_runtime(c);
     CHECK_SHARE(dc / da, 2.0);
 }
 
@@ -250,7 +252,8 @@ TEST_CASE(shutdown_validates_reason)
     struct vcpu *v = h_vcpu(a);
     CHECK_EQ(h_call(v, HYPERCALL_sched_op, SCHEDOP_shutdown, SHUTDOWN_MAX + 1, 0, 0, 0),
              -HESTIA_EINVAL);
-    CHECK_EQ(h_call(v, HYPERCALL_sched_op, SCHEDOP_shutdown, ~0ull, 0, 0, 0), -HESTIA_EINVAL);
+    CHECK_EQ(h_call(v, HYPERCALL_sched_op, SCHEDOP_shutdown, ~0ull, 0, 0, 0),
+             -HESTIA_EINVAL);
     CHECK(!a->is_shutdown);
     CHECK_EQ(h_call(v, HYPERCALL_sched_op, SCHEDOP_shutdown, SHUTDOWN_reboot, 0, 0, 0), 0);
     CHECK(a->is_shutdown);
@@ -291,7 +294,8 @@ TEST_CASE(report_is_dom0_only)
     struct sched_report r = {.passed = 9, .failed = 0};
     guest_va_t p = h_put(u, &r, sizeof(r));
     host_console_clear();
-    CHECK_EQ(h_call(h_vcpu(u), HYPERCALL_sched_op, SCHEDOP_report, p, 0, 0, 0), -HESTIA_EPERM);
+    CHECK_EQ(h_call(h_vcpu(u), HYPERCALL_sched_op, SCHEDOP_report, p, 0, 0, 0),
+             -HESTIA_EPERM);
     CHECK_STR(host_console_output(), "");
     CHECK(!host_exited());
 }
@@ -325,7 +329,8 @@ TEST_CASE(report_prints_done_and_exits)
 
 /* ---- SCHEDOP_poll ---- */
 
-static guest_va_t put_poll(struct domain *d, const uint32_t *ports, uint32_t n, uint64_t timeout)
+static guest_va_t put_poll(struct domain *d, const uint32_t *ports, uint32_t n,
+                           uint64_t timeout)
 {
     guest_va_t pv = n ? h_put(d, ports, n * sizeof(uint32_t)) : 0;
     struct sched_poll p = {.ports = pv, .nr_ports = n, .timeout_ns = timeout};
@@ -402,12 +407,15 @@ TEST_CASE(poll_hostile_arguments)
     uint32_t ports[SCHED_POLL_MAX + 1];
     for (unsigned i = 0; i < ARRAY_SIZE(ports); i++)
         ports[i] = i + 1;
-    CHECK_EQ(h_call(v, HYPERCALL_sched_op, SCHEDOP_poll, put_poll(a, ports, SCHED_POLL_MAX + 1, 0),
-                    0, 0, 0),
+    CHECK_EQ(h_call(v, HYPERCALL_sched_op, SCHEDOP_poll,
+                    put_poll(a, ports, SCHED_POLL_MAX + 1, 0), 0, 0, 0),
              -HESTIA_EINVAL);
-    CHECK_EQ(h_call(v, HYPERCALL_sched_op, SCHEDOP_poll, H_VA_UNMAPPED, 0, 0, 0), -HESTIA_EFAULT);
-    CHECK_EQ(h_call(v, HYPERCALL_sched_op, SCHEDOP_poll, H_VA_HYP, 0, 0, 0), -HESTIA_EFAULT);
-    CHECK_EQ(h_call(v, HYPERCALL_sched_op, SCHEDOP_poll, H_VA_NONCANON, 0, 0, 0), -HESTIA_EFAULT);
+    CHECK_EQ(h_call(v, HYPERCALL_sched_op, SCHEDOP_poll, H_VA_UNMAPPED, 0, 0, 0),
+             -HESTIA_EFAULT);
+    CHECK_EQ(h_call(v, HYPERCALL_sched_op, SCHEDOP_poll, H_VA_HYP, 0, 0, 0),
+             -HESTIA_EFAULT);
+    CHECK_EQ(h_call(v, HYPERCALL_sched_op, SCHEDOP_poll, H_VA_NONCANON, 0, 0, 0),
+             -HESTIA_EFAULT);
     struct sched_poll p = {.ports = H_VA_HYP, .nr_ports = 4, .timeout_ns = 0};
     CHECK_EQ(h_call(v, HYPERCALL_sched_op, SCHEDOP_poll, h_put(a, &p, sizeof(p)), 0, 0, 0),
              -HESTIA_EFAULT);
@@ -532,7 +540,8 @@ TEST_CASE(two_cpus_weights)
 TEST_CASE(two_cpus_idle_cpu_steals)
 {
     sched_init(2);
-    struct domain *a = h_domain(64, false), *b = h_domain(64, false), *c = h_domain(64, false);
+    struct domain *a = h_domain(64, false), *b = h_domain(64, false),
+                  *c = h_domain(64, false);
     /* a and c sit on CPU 0; b (CPU 1) goes away, leaving CPU 1 empty. */
     CHECK_EQ(h_vcpu(a)->processor, h_vcpu(c)->processor);
     REQUIRE(domain_pause(b) == 0);
@@ -631,7 +640,8 @@ static void run_with_io(struct vcpu *iv, uint64_t total, uint64_t work, uint64_t
         if (got == iv) {
             iv->info->evtchn_upcall_pending = 0;
             iv->info->evtchn_pending_sel = 0;
-            memset(io->shared_info->evtchn_pending, 0, sizeof(io->shared_info->evtchn_pending));
+            memset(io->shared_info->evtchn_pending, 0,
+                   sizeof(io->shared_info->evtchn_pending));
             host_time_advance(MIN(work, dl - now));
             uint64_t t = hal_time_ns() + period;
             REQUIRE(h_call(iv, HYPERCALL_set_timer, (uint32_t)t, t >> 32, 0, 0, 0) == 0);
@@ -647,7 +657,8 @@ static void run_with_io(struct vcpu *iv, uint64_t total, uint64_t work, uint64_t
 TEST_CASE(light_domain_does_not_dilute_weights)
 {
     /* A mostly idle domain's unused share goes to the busy ones, by weight. */
-    struct domain *a = dom_weight(256, 0), *b = dom_weight(512, 0), *io = dom_weight(256, 0);
+    struct domain *a = dom_weight(256, 0), *b = dom_weight(512, 0),
+                  *io = dom_weight(256, 0);
     REQUIRE(evtchn_bind_virq_internal(io, VIRQ_TIMER, 0) > 0);
     run_with_io(h_vcpu(io), 6000 * MS, 100000, 5 * MS);
     double ra = (double)sched_domain_runtime(a), rb = (double)sched_domain_runtime(b);
@@ -660,8 +671,8 @@ TEST_CASE(light_domain_does_not_dilute_weights)
 struct actor {
     struct vcpu *v;
     uint64_t work, period;
-    uint64_t wake_at;  /* when its timer was due, 0 = not sleeping */
-    uint64_t worst;    /* worst wake-up latency seen */
+    uint64_t wake_at; /* when its timer was due, 0 = not sleeping */
+    uint64_t worst;   /* worst wake-up latency seen */
 };
 
 static void run_actors(struct actor *a, unsigned n, uint64_t total)
@@ -747,8 +758,8 @@ TEST_CASE(random_sched_ops_are_harmless)
         long rc = h_call(v, HYPERCALL_sched_op, cmd, (x & 4) ? buf : x >> 3, 0, 0, 0);
         if (rc != 0)
             errors++;
-        if (rc != 0 && rc != -HESTIA_EINVAL && rc != -HESTIA_EFAULT && rc != -HESTIA_ENOSYS &&
-            rc != -HESTIA_EPERM) /* SCHEDOP_report from a domU */
+        if (rc != 0 && rc != -HESTIA_EINVAL && rc != -HESTIA_EFAULT &&
+            rc != -HESTIA_ENOSYS && rc != -HESTIA_EPERM) /* SCHEDOP_report from a domU */
             unexpected++;
         /* Whatever happened, an event or a bit of time gets it going again. */
         if (v->state == VCPU_BLOCKED) {

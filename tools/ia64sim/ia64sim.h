@@ -8,47 +8,171 @@
 #include <stdio.h>
 
 /* Process exit statuses besides the guest's own SSC exit status. */
-#define EXIT_USAGE 2        /* bad command line or bad image */
-#define EXIT_LIMIT 124      /* --max-insns reached */
-#define EXIT_STOP 125       /* unimplemented insn, unhandled fault, bad fetch */
+#define EXIT_USAGE 2   /* bad command line or bad image */
+#define EXIT_LIMIT 124 /* --max-insns reached */
+#define EXIT_STOP 125  /* unimplemented insn, unhandled fault, bad fetch */
 
 enum unit { U_M, U_I, U_F, U_B, U_L, U_X };
 
 enum op {
-	OP_ILLEGAL, OP_UNIMPL, OP_NOP, OP_BREAK,
-	/* A unit */
-	OP_ADD, OP_ADD1, OP_SUB, OP_SUB1, OP_ADDP4, OP_AND, OP_ANDCM, OP_OR, OP_XOR,
-	OP_SHLADD, OP_SHLADDP4, OP_SUBI, OP_ANDI, OP_ANDCMI, OP_ORI, OP_XORI,
-	OP_ADDI, OP_ADDP4I, OP_CMP,
-	/* I unit */
-	OP_DEP, OP_DEPZ, OP_DEPZI, OP_DEPI, OP_EXTR, OP_EXTRU, OP_SHRP, OP_SHL,
-	OP_SHR, OP_SHRU, OP_TBIT, OP_TNAT, OP_ZXT, OP_SXT, OP_CZX1L, OP_CZX2L,
-	OP_CZX1R, OP_CZX2R, OP_MUX1, OP_MUX2, OP_POPCNT, OP_CLZ, OP_MPY4, OP_MOV_FROM_IP,
-	OP_MOV_FROM_BR, OP_MOV_TO_BR, OP_MOV_FROM_PR, OP_MOV_TO_PR,
-	OP_MOV_TO_PR_ROT, OP_MM, OP_MOV_TO_AR, OP_MOV_TO_ARI, OP_MOV_FROM_AR, OP_CHK_S,
-	/* M unit */
-	OP_LD, OP_ST, OP_LDF, OP_STF, OP_LDFP, OP_SETF, OP_GETF, OP_CMPXCHG,
-	OP_XCHG, OP_FETCHADD, OP_LFETCH, OP_ALLOC, OP_MOV_FROM_CR, OP_MOV_TO_CR,
-	OP_MOV_TO_PSRL, OP_MOV_FROM_PSR, OP_MOV_TO_PSRUM, OP_MOV_FROM_PSRUM,
-	OP_SUM, OP_RUM, OP_SSM, OP_RSM, OP_MOV_TO_IND, OP_MOV_FROM_IND, OP_ITC,
-	OP_ITR, OP_PTC_L, OP_PTC_E, OP_PTR, OP_THASH, OP_TTAG, OP_TPA, OP_TAK,
-	OP_PROBE, OP_PROBE_FAULT, OP_FC, OP_CHK_A, OP_INVALA, OP_FLUSHRS,
-	OP_LOADRS, OP_SRLZ_I,
-	/* B unit */
-	OP_BR, OP_BR_IND, OP_BR_CALL, OP_BR_CALL_IND, OP_BR_RET, OP_BR_CLOOP,
-	OP_BR_CEXIT, OP_BR_CTOP, OP_BR_WEXIT, OP_BR_WTOP, OP_BR_IA, OP_COVER,
-	OP_CLRRRB, OP_CLRRRB_PR, OP_RFI, OP_BSW0, OP_BSW1, OP_EPC,
-	/* F unit */
-	OP_FMA, OP_FMS, OP_FNMA, OP_XMA, OP_FSELECT, OP_FCMP, OP_FCLASS, OP_FRCPA,
-	OP_FRSQRTA, OP_FMIN, OP_FMAX, OP_FAMIN, OP_FAMAX, OP_FMERGE_S,
-	OP_FMERGE_NS, OP_FMERGE_SE, OP_FMIX_LR, OP_FMIX_R, OP_FMIX_L, OP_FSXT_R,
-	OP_FSXT_L, OP_FAND, OP_FANDCM, OP_FOR, OP_FXOR, OP_FCVT_FX, OP_FCVT_XF,
-	OP_FSETC, OP_FCLRF, OP_FCHKF,
-	/* X unit */
-	OP_MOVL, OP_BRL, OP_BRL_CALL,
-	/* not an instruction: ends a pass of the run loop early (exec.c) */
-	OP_HOOKSTOP,
-	OP_COUNT
+    OP_ILLEGAL,
+    OP_UNIMPL,
+    OP_NOP,
+    OP_BREAK,
+    /* A unit */
+    OP_ADD,
+    OP_ADD1,
+    OP_SUB,
+    OP_SUB1,
+    OP_ADDP4,
+    OP_AND,
+    OP_ANDCM,
+    OP_OR,
+    OP_XOR,
+    OP_SHLADD,
+    OP_SHLADDP4,
+    OP_SUBI,
+    OP_ANDI,
+    OP_ANDCMI,
+    OP_ORI,
+    OP_XORI,
+    OP_ADDI,
+    OP_ADDP4I,
+    OP_CMP,
+    /* I unit */
+    OP_DEP,
+    OP_DEPZ,
+    OP_DEPZI,
+    OP_DEPI,
+    OP_EXTR,
+    OP_EXTRU,
+    OP_SHRP,
+    OP_SHL,
+    OP_SHR,
+    OP_SHRU,
+    OP_TBIT,
+    OP_TNAT,
+    OP_ZXT,
+    OP_SXT,
+    OP_CZX1L,
+    OP_CZX2L,
+    OP_CZX1R,
+    OP_CZX2R,
+    OP_MUX1,
+    OP_MUX2,
+    OP_POPCNT,
+    OP_CLZ,
+    OP_MPY4,
+    OP_MOV_FROM_IP,
+    OP_MOV_FROM_BR,
+    OP_MOV_TO_BR,
+    OP_MOV_FROM_PR,
+    OP_MOV_TO_PR,
+    OP_MOV_TO_PR_ROT,
+    OP_MM,
+    OP_MOV_TO_AR,
+    OP_MOV_TO_ARI,
+    OP_MOV_FROM_AR,
+    OP_CHK_S,
+    /* M unit */
+    OP_LD,
+    OP_ST,
+    OP_LDF,
+    OP_STF,
+    OP_LDFP,
+    OP_SETF,
+    OP_GETF,
+    OP_CMPXCHG,
+    OP_XCHG,
+    OP_FETCHADD,
+    OP_LFETCH,
+    OP_ALLOC,
+    OP_MOV_FROM_CR,
+    OP_MOV_TO_CR,
+    OP_MOV_TO_PSRL,
+    OP_MOV_FROM_PSR,
+    OP_MOV_TO_PSRUM,
+    OP_MOV_FROM_PSRUM,
+    OP_SUM,
+    OP_RUM,
+    OP_SSM,
+    OP_RSM,
+    OP_MOV_TO_IND,
+    OP_MOV_FROM_IND,
+    OP_ITC,
+    OP_ITR,
+    OP_PTC_L,
+    OP_PTC_E,
+    OP_PTR,
+    OP_THASH,
+    OP_TTAG,
+    OP_TPA,
+    OP_TAK,
+    OP_PROBE,
+    OP_PROBE_FAULT,
+    OP_FC,
+    OP_CHK_A,
+    OP_INVALA,
+    OP_FLUSHRS,
+    OP_LOADRS,
+    OP_SRLZ_I,
+    /* B unit */
+    OP_BR,
+    OP_BR_IND,
+    OP_BR_CALL,
+    OP_BR_CALL_IND,
+    OP_BR_RET,
+    OP_BR_CLOOP,
+    OP_BR_CEXIT,
+    OP_BR_CTOP,
+    OP_BR_WEXIT,
+    OP_BR_WTOP,
+    OP_BR_IA,
+    OP_COVER,
+    OP_CLRRRB,
+    OP_CLRRRB_PR,
+    OP_RFI,
+    OP_BSW0,
+    OP_BSW1,
+    OP_EPC,
+    /* F unit */
+    OP_FMA,
+    OP_FMS,
+    OP_FNMA,
+    OP_XMA,
+    OP_FSELECT,
+    OP_FCMP,
+    OP_FCLASS,
+    OP_FRCPA,
+    OP_FRSQRTA,
+    OP_FMIN,
+    OP_FMAX,
+    OP_FAMIN,
+    OP_FAMAX,
+    OP_FMERGE_S,
+    OP_FMERGE_NS,
+    OP_FMERGE_SE,
+    OP_FMIX_LR,
+    OP_FMIX_R,
+    OP_FMIX_L,
+    OP_FSXT_R,
+    OP_FSXT_L,
+    OP_FAND,
+    OP_FANDCM,
+    OP_FOR,
+    OP_FXOR,
+    OP_FCVT_FX,
+    OP_FCVT_XF,
+    OP_FSETC,
+    OP_FCLRF,
+    OP_FCHKF,
+    /* X unit */
+    OP_MOVL,
+    OP_BRL,
+    OP_BRL_CALL,
+    /* not an instruction: ends a pass of the run loop early (exec.c) */
+    OP_HOOKSTOP,
+    OP_COUNT
 };
 
 /* Compare relations and types (OP_CMP, OP_TBIT, OP_TNAT, OP_FCMP, ...). */
@@ -56,72 +180,82 @@ enum { REL_EQ, REL_NE, REL_LT, REL_LE, REL_GT, REL_GE, REL_LTU, REL_UNORD };
 enum { CT_NONE, CT_UNC, CT_AND, CT_OR, CT_ORANDCM };
 
 /* Load/store kinds (insn.c2 of OP_LD/OP_LDF). */
-enum { LK_NORMAL, LK_S, LK_A, LK_SA, LK_BIAS, LK_ACQ, LK_FILL, LK_CCLR,
-       LK_CNC, LK_CCLRACQ };
+enum {
+    LK_NORMAL,
+    LK_S,
+    LK_A,
+    LK_SA,
+    LK_BIAS,
+    LK_ACQ,
+    LK_FILL,
+    LK_CCLR,
+    LK_CNC,
+    LK_CCLRACQ
+};
 /* Post-increment (insn.flags & INC_MASK). */
 #define INC_NONE 0
 #define INC_REG 1
 #define INC_IMM 2
 #define INC_MASK 3
-#define FL_CMP4 4      /* OP_CMP: 32-bit compare */
-#define FL_IMM 8       /* OP_CMP: immediate first operand */
-#define FL_ZERO 16     /* OP_CMP: r0 first operand (the tb=1 forms) */
-#define FL_UNC 32      /* writes predicates even when qp is false */
-#define FL_SPILL 64    /* st8.spill / stf.spill / ld8.fill / ldf.fill */
+#define FL_CMP4 4   /* OP_CMP: 32-bit compare */
+#define FL_IMM 8    /* OP_CMP: immediate first operand */
+#define FL_ZERO 16  /* OP_CMP: r0 first operand (the tb=1 forms) */
+#define FL_UNC 32   /* writes predicates even when qp is false */
+#define FL_SPILL 64 /* st8.spill / stf.spill / ld8.fill / ldf.fill */
 
 struct insn {
-	uint16_t op;
-	uint8_t qp;
-	uint8_t r1, r2, r3; /* GR/FR/BR numbers, by form */
-	uint8_t p1, p2;
-	uint8_t f4;
-	uint8_t sz;     /* access size in bytes, extension width, ... */
-	uint8_t c1, c2; /* small fields: relation/ctype, pos/len, sf/precision */
-	uint8_t flags;
-	int64_t imm;
+    uint16_t op;
+    uint8_t qp;
+    uint8_t r1, r2, r3; /* GR/FR/BR numbers, by form */
+    uint8_t p1, p2;
+    uint8_t f4;
+    uint8_t sz;     /* access size in bytes, extension width, ... */
+    uint8_t c1, c2; /* small fields: relation/ctype, pos/len, sf/precision */
+    uint8_t flags;
+    int64_t imm;
 };
 
 struct bundle {
-	uint64_t tag;       /* physical address | 1 when valid */
-	uint8_t nslots;     /* 2 for MLX (slot 1 holds the L+X instruction) */
-	uint8_t stop;       /* bit i: stop after slot i */
-	uint8_t tmpl;
-	uint8_t ngroups;    /* stops in the bundle (cycle estimate) */
-	uint64_t vip;       /* virtual ip the IP-relative targets were resolved for */
-	struct insn s[3];
+    uint64_t tag;   /* physical address | 1 when valid */
+    uint8_t nslots; /* 2 for MLX (slot 1 holds the L+X instruction) */
+    uint8_t stop;   /* bit i: stop after slot i */
+    uint8_t tmpl;
+    uint8_t ngroups; /* stops in the bundle (cycle estimate) */
+    uint64_t vip;    /* virtual ip the IP-relative targets were resolved for */
+    struct insn s[3];
 };
 
 /* General register with its NaT bit. */
 struct greg {
-	uint64_t v;
-	uint64_t nat;
+    uint64_t v;
+    uint64_t nat;
 };
 
 /* Floating-point register in the 82-bit register format. */
 struct freg {
-	uint64_t sig;
-	uint32_t exp;   /* 17 bits; 0x1FFFE with sig 0 = NaTVal */
-	uint32_t sign;
+    uint64_t sig;
+    uint32_t exp; /* 17 bits; 0x1FFFE with sig 0 = NaTVal */
+    uint32_t sign;
 };
 
 #define NTLB_TR 8
 #define NTLB_TC 64
 struct tlbe {
-	uint64_t va;    /* virtual page base (bits 0..60), ps-aligned */
-	uint64_t pa;    /* physical page base */
-	uint32_t rid;
-	uint8_t ps, ar, pl, ma, ed;
-	uint8_t a, d, p, valid;
-	uint32_t key;
+    uint64_t va; /* virtual page base (bits 0..60), ps-aligned */
+    uint64_t pa; /* physical page base */
+    uint32_t rid;
+    uint8_t ps, ar, pl, ma, ed;
+    uint8_t a, d, p, valid;
+    uint32_t key;
 };
 
 /* Fast translation cache: 4 KiB virtual page -> host pointer. */
 #define XC_BITS 10
 #define XC_SIZE (1u << XC_BITS)
 struct xcent {
-	uint64_t tag;   /* va >> 12 | generation << 52; generation 0 = invalid */
-	uint8_t *host;  /* host address of the 4 KiB page */
-	uint64_t pa;    /* physical address of the page */
+    uint64_t tag;  /* va >> 12 | generation << 52; generation 0 = invalid */
+    uint8_t *host; /* host address of the 4 KiB page */
+    uint64_t pa;   /* physical address of the page */
 };
 enum { XC_R, XC_W, XC_X };
 
@@ -129,62 +263,62 @@ enum { XC_R, XC_W, XC_X };
 #define STK_SIZE 4096
 
 struct cpu {
-	/* register pointers for the current frame / bank / rotation */
-	struct greg *gr[128];
-	struct freg *fr[128];
-	uint8_t *pr[64];
+    /* register pointers for the current frame / bank / rotation */
+    struct greg *gr[128];
+    struct freg *fr[128];
+    uint8_t *pr[64];
 
-	struct greg grs[32];        /* r0..r31 (r16..r31 of the current bank) */
-	struct greg bank0[16], bank1[16];
-	struct greg stk[STK_SIZE];  /* linear backing for the stacked registers */
-	struct greg junk;           /* target of out-of-frame register numbers */
-	struct freg frs[128];
-	uint8_t prs[64];
-	uint64_t br[8];
-	uint64_t ar[128];
-	uint64_t cr[128];
-	uint64_t rr[8];
-	uint64_t pkr[16];
-	uint64_t dbr[16], ibr[16], pmc[16], pmd[16];
-	uint64_t psr;
-	uint64_t ip;
-	unsigned ri;                /* slot to start at in the bundle at ip */
+    struct greg grs[32]; /* r0..r31 (r16..r31 of the current bank) */
+    struct greg bank0[16], bank1[16];
+    struct greg stk[STK_SIZE]; /* linear backing for the stacked registers */
+    struct greg junk;          /* target of out-of-frame register numbers */
+    struct freg frs[128];
+    uint8_t prs[64];
+    uint64_t br[8];
+    uint64_t ar[128];
+    uint64_t cr[128];
+    uint64_t rr[8];
+    uint64_t pkr[16];
+    uint64_t dbr[16], ibr[16], pmc[16], pmd[16];
+    uint64_t psr;
+    uint64_t ip;
+    unsigned ri; /* slot to start at in the bundle at ip */
 
-	/* CFM */
-	unsigned sof, sol, sor, rrb_gr, rrb_fr, rrb_pr;
-	/* RSE */
-	unsigned bof;               /* index in stk[] of the current frame's r32 */
-	unsigned ndirty;            /* registers below bof not yet spilled */
+    /* CFM */
+    unsigned sof, sol, sor, rrb_gr, rrb_fr, rrb_pr;
+    /* RSE */
+    unsigned bof;    /* index in stk[] of the current frame's r32 */
+    unsigned ndirty; /* registers below bof not yet spilled */
 
-	/* TLB */
-	struct tlbe itr[NTLB_TR], dtr[NTLB_TR], itc[NTLB_TC], dtc[NTLB_TC];
-	unsigned itc_next, dtc_next;
-	struct xcent xc[3][XC_SIZE];
-	uint64_t xc_gen;            /* current generation, shifted to bit 52 */
+    /* TLB */
+    struct tlbe itr[NTLB_TR], dtr[NTLB_TR], itc[NTLB_TC], dtc[NTLB_TC];
+    unsigned itc_next, dtc_next;
+    struct xcent xc[3][XC_SIZE];
+    uint64_t xc_gen; /* current generation, shifted to bit 52 */
 
-	/* interrupts */
-	uint64_t irr[4];
-	int insvc[32];
-	int ninsvc;
-	uint64_t itm_armed;
+    /* interrupts */
+    uint64_t irr[4];
+    int insvc[32];
+    int ninsvc;
+    uint64_t itm_armed;
 
-	/* platform */
-	uint8_t *ram;
-	uint64_t ram_size;
-	uint64_t icount, max_insns, cycles, itc_off;
-	uint64_t trace_lo, trace_hi;
-	int trace, stats, iva_set, halted, exit_status;
-	int dbg;                    /* a gdb is attached: check before each instruction */
-	int hook;                   /* dbg or PSR.ed: run one instruction at a time */
-	int ed_armed;               /* 1: PSR.ed from an rfi, 2: its one instruction ran */
-	int intr_pending_check;
-	unsigned fault_streak;
-	const char *stop_reason;
+    /* platform */
+    uint8_t *ram;
+    uint64_t ram_size;
+    uint64_t icount, max_insns, cycles, itc_off;
+    uint64_t trace_lo, trace_hi;
+    int trace, stats, iva_set, halted, exit_status;
+    int dbg;      /* a gdb is attached: check before each instruction */
+    int hook;     /* dbg or PSR.ed: run one instruction at a time */
+    int ed_armed; /* 1: PSR.ed from an rfi, 2: its one instruction ran */
+    int intr_pending_check;
+    unsigned fault_streak;
+    const char *stop_reason;
 
-	/* the bundle cache */
-	struct bundle *bc;
-	unsigned bc_mask;
-	uint8_t *codepage;          /* per 4 KiB physical page: has cached bundles */
+    /* the bundle cache */
+    struct bundle *bc;
+    unsigned bc_mask;
+    uint8_t *codepage; /* per 4 KiB physical page: has cached bundles */
 };
 
 /* PSR bits */
@@ -365,7 +499,8 @@ extern int spec_ref;
 /* sys.c */
 int exec_sys(struct cpu *c, const struct insn *in, uint64_t ip, unsigned slot);
 void interrupt(struct cpu *c, unsigned vec, uint64_t isr, uint64_t ifa, int has_ifa);
-void raise_fault(struct cpu *c, unsigned vec, uint64_t isr, uint64_t ifa, int has_ifa, uint64_t iim);
+void raise_fault(struct cpu *c, unsigned vec, uint64_t isr, uint64_t ifa, int has_ifa,
+                 uint64_t iim);
 void timer_check(struct cpu *c);
 int ext_intr_pending(struct cpu *c);
 int read_ar(struct cpu *c, unsigned n, uint64_t *v);
@@ -394,7 +529,7 @@ void rse_rotate(struct cpu *c);
 /* gdbstub.c: the GDB remote protocol server */
 #define MAX_IMG_SEGS 16
 struct image_seg {
-	uint64_t va, pa, size;
+    uint64_t va, pa, size;
 };
 extern struct image_seg img_segs[MAX_IMG_SEGS]; /* the loaded ELF's PT_LOAD map */
 extern unsigned img_nsegs;

@@ -82,8 +82,9 @@ static void exclude(struct hal_boot_info *bi, paddr_t base, paddr_t end)
     }
 }
 
-int multiboot_parse(uint32_t magic, paddr_t mbi_pa, multiboot_phys_fn p2v, paddr_t image_start,
-                    paddr_t image_end, paddr_t max_phys, struct hal_boot_info *bi)
+int multiboot_parse(uint32_t magic, paddr_t mbi_pa, multiboot_phys_fn p2v,
+                    paddr_t image_start, paddr_t image_end, paddr_t max_phys,
+                    struct hal_boot_info *bi)
 {
     if (magic != MULTIBOOT_BOOTLOADER_MAGIC)
         return -1;

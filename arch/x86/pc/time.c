@@ -152,7 +152,8 @@ void pc_time_init(volatile void *lapic_base)
     lapic_hz = div64(median(lr, CALIBRATE_ROUNDS) + 50000, 100000) * 100000;
     if (!tsc_hz || !lapic_hz || lapic_hz >= NS_PER_SEC)
         core_panic("pc: timer calibration failed (tsc %lu kHz, lapic %lu kHz)",
-                   (unsigned long)div64(tsc_hz, 1000), (unsigned long)div64(lapic_hz, 1000));
+                   (unsigned long)div64(tsc_hz, 1000),
+                   (unsigned long)div64(lapic_hz, 1000));
     lapic_per_ns = (uint32_t)div64(lapic_hz << 32, NS_PER_SEC);
 
     /* ns = ((ticks << shift) * mul) >> 32 with mul < 2^32. */
@@ -162,6 +163,6 @@ void pc_time_init(volatile void *lapic_base)
     scale.shift = shift;
     scale.mul = (uint32_t)div64(NS_PER_SEC << 32, tsc_hz << shift);
     tsc0 = rdtsc();
-    core_printf("pc: TSC %lu kHz, LAPIC timer %lu kHz\n", (unsigned long)div64(tsc_hz, 1000),
-                (unsigned long)div64(lapic_hz, 1000));
+    core_printf("pc: TSC %lu kHz, LAPIC timer %lu kHz\n",
+                (unsigned long)div64(tsc_hz, 1000), (unsigned long)div64(lapic_hz, 1000));
 }

@@ -48,7 +48,8 @@ static unsigned long slen(const char *s)
 
 static void puts_(const char *s)
 {
-    hestia_hypercall4(HYPERCALL_console_io, CONSOLEIO_write, slen(s), (unsigned long)s, DOMID_SELF);
+    hestia_hypercall4(HYPERCALL_console_io, CONSOLEIO_write, slen(s), (unsigned long)s,
+                      DOMID_SELF);
 }
 
 static void putd(uint64_t v)
@@ -87,8 +88,9 @@ static uint64_t now_ns(void)
     uint32_t lo, hi;
     __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
     uint64_t d = (((uint64_t)hi << 32) | lo) - ti->counter_timestamp;
-    unsigned __int128 x = ti->counter_shift >= 0 ? (unsigned __int128)d << ti->counter_shift
-                                                 : (unsigned __int128)(d >> -ti->counter_shift);
+    unsigned __int128 x = ti->counter_shift >= 0
+                              ? (unsigned __int128)d << ti->counter_shift
+                              : (unsigned __int128)(d >> -ti->counter_shift);
     return ti->system_time_ns + (uint64_t)((x * ti->counter_to_ns_mul) >> 32);
 }
 
@@ -146,8 +148,9 @@ static void exceptions(void)
     check("ud", traps == 1 && last_kind == HESTIA_TRAP_INVALID_OP);
     __asm__ volatile("mov $1, %%rbx; cli" ::: "rbx", "memory");
     check("cli", traps == 2 && last_kind == HESTIA_TRAP_PRIV_OP);
-    __asm__ volatile("mov $1, %%rbx; mov $0xf4, %%dx; xor %%eax, %%eax; outl %%eax, (%%dx)"
-                     ::: "rbx", "rax", "rdx", "memory");
+    __asm__ volatile(
+        "mov $1, %%rbx; mov $0xf4, %%dx; xor %%eax, %%eax; outl %%eax, (%%dx)" ::
+            : "rbx", "rax", "rdx", "memory");
     check("out", traps == 3 && last_kind == HESTIA_TRAP_PRIV_OP);
     __asm__ volatile("mov $2, %%rbx; xor %%ecx, %%ecx; wrmsr" ::: "rbx", "rcx", "memory");
     check("wrmsr", traps == 4 && last_kind == HESTIA_TRAP_PRIV_OP);
@@ -155,21 +158,23 @@ static void exceptions(void)
     check("mov-cr3", traps == 5 && last_kind == HESTIA_TRAP_PRIV_OP);
     __asm__ volatile("mov $2, %%rbx; int $0x21" ::: "rbx", "memory");
     check("int-n", traps == 6 && last_kind == HESTIA_TRAP_PROTECTION);
-    __asm__ volatile("mov $3, %%rbx; mov $0xffffffff80100000, %%rax; mov (%%rax), %%rcx"
-                     ::: "rbx", "rax", "rcx", "memory");
+    __asm__ volatile("mov $3, %%rbx; mov $0xffffffff80100000, %%rax; mov (%%rax), %%rcx" ::
+                         : "rbx", "rax", "rcx", "memory");
     check("pf-hypervisor", traps == 7 && last_kind == HESTIA_TRAP_PAGE_FAULT &&
-                               last_addr == 0xffffffff80100000ul && !(last_error & HESTIA_PF_USER));
-    __asm__ volatile("mov $3, %%rbx; xor %%eax, %%eax; mov (%%rax), %%rcx" ::: "rbx", "rax", "rcx", "memory");
+                               last_addr == 0xffffffff80100000ul &&
+                               !(last_error & HESTIA_PF_USER));
+    __asm__ volatile("mov $3, %%rbx; xor %%eax, %%eax; mov (%%rax), %%rcx" ::
+                         : "rbx", "rax", "rcx", "memory");
     check("pf-null", traps == 8 && last_kind == HESTIA_TRAP_PAGE_FAULT && last_addr == 0 &&
                          !(last_error & HESTIA_PF_PRESENT));
     /* Single-stepping into syscall: the #DB hits ring 0 before the stack switch. */
     int before = traps;
     __asm__ volatile("xor %%ebx, %%ebx; pushf; orq $0x100, (%%rsp); popf; xor %%eax, %%eax;"
-                     "xor %%edi, %%edi; syscall; nop; nop"
-                     ::: "rax", "rbx", "rcx", "rdi", "r11", "memory");
+                     "xor %%edi, %%edi; syscall; nop; nop" ::
+                         : "rax", "rbx", "rcx", "rdi", "r11", "memory");
     check("tf-syscall", traps > before && last_vector == 1);
-    long rc = hestia_hypercall4(HYPERCALL_console_io, CONSOLEIO_write, 10, 0xffffffff80100000ul,
-                                DOMID_SELF);
+    long rc = hestia_hypercall4(HYPERCALL_console_io, CONSOLEIO_write, 10,
+                                0xffffffff80100000ul, DOMID_SELF);
     check("efault-hypervisor", rc == -HESTIA_EFAULT);
     rc = hestia_hypercall4(HYPERCALL_console_io, CONSOLEIO_write, 10, 0x8000000000000000ul,
                            DOMID_SELF);
@@ -181,7 +186,8 @@ static void exceptions(void)
 static void timer(void)
 {
     static struct evtchn_bind_virq bv = {VIRQ_TIMER, 0, 0, 0};
-    long rc = hestia_hypercall2(HYPERCALL_event_channel_op, EVTCHNOP_bind_virq, (unsigned long)&bv);
+    long rc = hestia_hypercall2(HYPERCALL_event_channel_op, EVTCHNOP_bind_virq,
+                                (unsigned long)&bv);
     uint64_t t0 = now_ns(), dl = t0 + 10000000;
     rc |= hestia_hypercall2(HYPERCALL_set_timer, (uint32_t)dl, dl >> 32);
     shinfo->vcpu_info[0].evtchn_upcall_mask = 0;
@@ -208,7 +214,8 @@ static struct hestia_trap_record urec;
 static void user_mode(void)
 {
     /* mov $42, %eax; syscall; mov (%rbx), %rax; jmp . */
-    static const uint8_t code[] = {0xb8, 0x2a, 0, 0, 0, 0x0f, 0x05, 0x48, 0x8b, 0x03, 0xeb, 0xfe};
+    static const uint8_t code[] = {0xb8, 0x2a, 0,    0,    0,    0x0f,
+                                   0x05, 0x48, 0x8b, 0x03, 0xeb, 0xfe};
     for (unsigned i = 0; i < sizeof(code); i++)
         ucode[i] = code[i];
     static struct mmu_op ops[3];
@@ -216,15 +223,15 @@ static void user_mode(void)
     long rc = mmu(ops, 1);
     uint64_t as = ops[0].as;
     check("as-create", rc == 0 && as != 0);
-    ops[0] = (struct mmu_op){MMUOP_map, MMU_PERM_READ | MMU_PERM_EXEC | MMU_PERM_USER, as, UCODE_VA,
-                             gfn_of(ucode)};
-    ops[1] = (struct mmu_op){MMUOP_map, MMU_PERM_READ | MMU_PERM_WRITE | MMU_PERM_USER, as, USTACK_VA,
-                             gfn_of(ustack)};
+    ops[0] = (struct mmu_op){MMUOP_map, MMU_PERM_READ | MMU_PERM_EXEC | MMU_PERM_USER, as,
+                             UCODE_VA, gfn_of(ucode)};
+    ops[1] = (struct mmu_op){MMUOP_map, MMU_PERM_READ | MMU_PERM_WRITE | MMU_PERM_USER, as,
+                             USTACK_VA, gfn_of(ustack)};
     ops[2] = (struct mmu_op){MMUOP_as_switch, 0, as, 0, 0};
     check("user-map", mmu(ops, 3) == 0);
     check("kernel-sees-user", *(volatile uint8_t *)UCODE_VA == 0xb8);
-    ops[0] = (struct mmu_op){MMUOP_map, MMU_PERM_READ | MMU_PERM_USER, as, HESTIA_X86_64_KERNEL_VA_START,
-                             gfn_of(ustack)};
+    ops[0] = (struct mmu_op){MMUOP_map, MMU_PERM_READ | MMU_PERM_USER, as,
+                             HESTIA_X86_64_KERNEL_VA_START, gfn_of(ustack)};
     check("user-no-kernel-window", mmu(ops, 1) < 0);
     ops[0] = (struct mmu_op){MMUOP_map, MMU_PERM_READ | MMU_PERM_USER, as, 0x7ffffffff000ul,
                              gfn_of(ustack)};
@@ -254,7 +261,8 @@ static void user_mode(void)
 void at_syscall(void)
 {
     struct hestia_trap_record *t = trap();
-    check("user-syscall", t->kind == HESTIA_TRAP_SYSCALL && t->regs[HESTIA_X86_64_REG_RAX] == 42 &&
+    check("user-syscall", t->kind == HESTIA_TRAP_SYSCALL &&
+                              t->regs[HESTIA_X86_64_REG_RAX] == 42 &&
                               (t->flags & TRAP_FLAG_FROM_USER) &&
                               t->regs[HESTIA_X86_64_REG_RIP] == UCODE_VA + 7);
     check("user-iopl0", (t->regs[HESTIA_X86_64_REG_RFLAGS] & 0x3000) == 0);
@@ -340,8 +348,8 @@ static void console_input(void)
     static char buf[16];
     long n = 0;
     for (long i = 0; i < 200000000 && n == 0; i++)
-        n = hestia_hypercall4(HYPERCALL_console_io, CONSOLEIO_read, sizeof(buf), (unsigned long)buf,
-                              DOMID_SELF);
+        n = hestia_hypercall4(HYPERCALL_console_io, CONSOLEIO_read, sizeof(buf),
+                              (unsigned long)buf, DOMID_SELF);
     check("console-input", n > 0);
 }
 
@@ -385,7 +393,8 @@ void at_main(struct hestia_start_info *si)
                        hestia_hypercall1(HYPERCALL_set_callbacks, (unsigned long)&cb) == 0);
     if (is_role("fpu-child")) {
         fpu_loop(0x2222222222222222ul, "fpu-isolation-child");
-        hestia_hypercall2(HYPERCALL_sched_op, SCHEDOP_shutdown, failed ? SHUTDOWN_crash : SHUTDOWN_poweroff);
+        hestia_hypercall2(HYPERCALL_sched_op, SCHEDOP_shutdown,
+                          failed ? SHUTDOWN_crash : SHUTDOWN_poweroff);
     } else if (is_role("fpu")) {
         fpu_parent();
     } else if (is_role("input")) {

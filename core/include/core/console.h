@@ -26,7 +26,8 @@ int console_domain_init(struct domain *d);
 void console_domain_destroy(struct domain *d);
 
 /* HYPERCALL_console_io(cmd, count, buf, domid). */
-long do_console_io(struct vcpu *v, uint64_t cmd, uint64_t count, uint64_t buf, uint64_t domid);
+long do_console_io(struct vcpu *v, uint64_t cmd, uint64_t count, uint64_t buf,
+                   uint64_t domid);
 
 /* Bytes in d's output ring (for tests). */
 size_t console_ring_used(struct domain *d);

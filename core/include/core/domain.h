@@ -20,49 +20,49 @@ enum vcpu_state {
     VCPU_BLOCKED,  /* SCHEDOP_block / poll: waits for an event or timeout */
 };
 
-struct sched_vcpu; /* sched.c */
-struct sched_dom;  /* sched.c */
-struct evtchn_dom; /* event.c */
-struct grant_dom;  /* grant.c */
-struct mm_dom;     /* mm/p2m.c */
-struct mmu_dom;    /* pvmmu.c */
+struct sched_vcpu;  /* sched.c */
+struct sched_dom;   /* sched.c */
+struct evtchn_dom;  /* event.c */
+struct grant_dom;   /* grant.c */
+struct mm_dom;      /* mm/p2m.c */
+struct mmu_dom;     /* pvmmu.c */
 struct console_dom; /* console.c */
 
 struct vcpu {
     unsigned id;
-    unsigned processor;          /* physical CPU it runs on / is queued on */
+    unsigned processor; /* physical CPU it runs on / is queued on */
     struct domain *domain;
     struct hal_vcpu *hal;
-    struct vcpu_info *info;      /* inside the domain's shared info page */
+    struct vcpu_info *info; /* inside the domain's shared info page */
     enum vcpu_state state;
-    unsigned pause_count;        /* vCPU-level pauses (not used by domctl) */
-    bool started;                /* DOMCTL_start_vcpu / boot gave it a context */
-    bool in_user;                /* last known guest mode, for accounting */
-    uint64_t runtime_ns;         /* CPU time consumed */
-    uint64_t last_start_ns;      /* when it was last put on a CPU */
-    uint64_t timer_deadline_ns;  /* guest one-shot timer (0 = off) */
-    uint64_t poll_deadline_ns;   /* SCHEDOP_poll timeout (0 = none) */
-    const uint32_t *poll_ports;  /* ports polled, copied into poll_buf */
+    unsigned pause_count;       /* vCPU-level pauses (not used by domctl) */
+    bool started;               /* DOMCTL_start_vcpu / boot gave it a context */
+    bool in_user;               /* last known guest mode, for accounting */
+    uint64_t runtime_ns;        /* CPU time consumed */
+    uint64_t last_start_ns;     /* when it was last put on a CPU */
+    uint64_t timer_deadline_ns; /* guest one-shot timer (0 = off) */
+    uint64_t poll_deadline_ns;  /* SCHEDOP_poll timeout (0 = none) */
+    const uint32_t *poll_ports; /* ports polled, copied into poll_buf */
     unsigned nr_poll_ports;
-    uint64_t kernel_stack;       /* loaded on entry from guest user mode */
+    uint64_t kernel_stack; /* loaded on entry from guest user mode */
     struct hestia_callbacks callbacks;
     struct sched_vcpu *sched;
 };
 
 struct domain {
     hestia_domid_t id;
-    bool privileged;             /* dom0 */
-    bool dying;                  /* being destroyed: no new references */
+    bool privileged; /* dom0 */
+    bool dying;      /* being destroyed: no new references */
     bool is_shutdown;
     unsigned shutdown_reason;
-    unsigned pause_count;        /* domctl pause + internal pauses */
-    bool ctl_paused;             /* paused through DOMCTL_pause */
+    unsigned pause_count; /* domctl pause + internal pauses */
+    bool ctl_paused;      /* paused through DOMCTL_pause */
     unsigned nr_vcpus;
     struct vcpu *vcpus[HESTIA_MAX_VCPUS];
     struct shared_info *shared_info;
     mfn_t shared_info_mfn;
     spinlock_t lock;
-    struct domain *next;         /* global domain list, ordered by id */
+    struct domain *next; /* global domain list, ordered by id */
 
     struct mm_dom *mm;
     struct mmu_dom *mmu;

@@ -37,7 +37,10 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
 typedef struct {
     volatile uint32_t locked;
 } spinlock_t;
-#define SPINLOCK_INIT {0}
+#define SPINLOCK_INIT                                                                      \
+    {                                                                                      \
+        0                                                                                  \
+    }
 void spin_lock(spinlock_t *l);
 void spin_unlock(spinlock_t *l);
 unsigned long spin_lock_irqsave(spinlock_t *l);
@@ -73,10 +76,10 @@ static inline uint64_t div64_u32(uint64_t n, uint32_t d, uint32_t *rem)
 #define ALIGN_UP(x, a) (((x) + ((a)-1)) & ~((__typeof__(x))(a)-1))
 #define IS_ALIGNED(x, a) (((x) & ((a)-1)) == 0)
 
-#define BUG_ON(cond)                                                                   \
-    do {                                                                               \
-        if (cond)                                                                      \
-            core_panic("BUG at %s:%d: %s", __FILE__, __LINE__, #cond);                 \
+#define BUG_ON(cond)                                                                       \
+    do {                                                                                   \
+        if (cond)                                                                          \
+            core_panic("BUG at %s:%d: %s", __FILE__, __LINE__, #cond);                     \
     } while (0)
 
 #endif

@@ -14,8 +14,8 @@
 
 #include "domain.h"
 
-#define FRAME_OWNER_FREE 0xffffu  /* in the free pool */
-#define FRAME_OWNER_HYP 0xfffeu   /* hypervisor (heap, page tables of no domain) */
+#define FRAME_OWNER_FREE 0xffffu   /* in the free pool */
+#define FRAME_OWNER_HYP 0xfffeu    /* hypervisor (heap, page tables of no domain) */
 #define FRAME_OWNER_ORPHAN 0xfffdu /* owner died while mapped: freed at refcount 0 */
 
 /* Take over the RAM regions of bi (excluding what the arch reserved). */

@@ -8,8 +8,8 @@
  * weight (a domain that cannot hold its share, because it left its credit
  * unspent, passes the rest on), and split among their vCPUs.  Running
  * burns credit.  vCPUs with credit left (UNDER) run before those without
- * (OVER), round robin within a class.  A capped domain whose vCPUs have used cap% of a CPU in the
- * current period is parked until the next one.
+ * (OVER), round robin within a class.  A capped domain whose vCPUs have used cap% of a CPU
+ * in the current period is parked until the next one.
  */
 #ifndef CORE_SCHED_H
 #define CORE_SCHED_H

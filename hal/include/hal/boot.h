@@ -16,7 +16,7 @@ struct hal_mem_region {
 };
 
 struct hal_boot_module {
-    paddr_t base;        /* physical address of the image (page aligned) */
+    paddr_t base; /* physical address of the image (page aligned) */
     uint64_t size;
     const char *cmdline; /* the loader's string for it ("dom0", "domu-ping") */
 };
@@ -46,8 +46,8 @@ struct hal_boot_info {
  * image, -HESTIA_ENOEXEC-like -HESTIA_EINVAL for the wrong machine, or the
  * first error put() returned.  Context: any; never trusts the image.
  */
-typedef int (*hal_elf_put_fn)(void *ctx, uint64_t vaddr, const void *data,
-                              uint64_t filesz, uint64_t memsz);
+typedef int (*hal_elf_put_fn)(void *ctx, uint64_t vaddr, const void *data, uint64_t filesz,
+                              uint64_t memsz);
 int hal_elf_load(const void *image, uint64_t size, hal_elf_put_fn put, void *ctx,
                  uint64_t *entry);
 

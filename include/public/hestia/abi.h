@@ -26,25 +26,25 @@
 #define HESTIA_ABI_VERSION ((HESTIA_ABI_MAJOR << 16) | HESTIA_ABI_MINOR)
 
 /* Feature bits returned by HYPERCALL_version(VERSION_features). */
-#define HESTIA_FEAT_PV_MMU (1u << 0)      /* batched MMU op, address spaces */
-#define HESTIA_FEAT_GRANT_COPY (1u << 1)  /* GNTTABOP_copy */
-#define HESTIA_FEAT_EVTCHN_2L (1u << 2)   /* 2-level event channels */
-#define HESTIA_FEAT_USER_TASKS (1u << 3)  /* guest user mode with syscalls */
-#define HESTIA_FEAT_HVM (1u << 4)         /* hardware-assisted guests */
+#define HESTIA_FEAT_PV_MMU (1u << 0)     /* batched MMU op, address spaces */
+#define HESTIA_FEAT_GRANT_COPY (1u << 1) /* GNTTABOP_copy */
+#define HESTIA_FEAT_EVTCHN_2L (1u << 2)  /* 2-level event channels */
+#define HESTIA_FEAT_USER_TASKS (1u << 3) /* guest user mode with syscalls */
+#define HESTIA_FEAT_HVM (1u << 4)        /* hardware-assisted guests */
 
 /* Hypercall numbers: index into the hypervisor's dispatch table. */
-#define HYPERCALL_version 0        /* (cmd, ptr) */
-#define HYPERCALL_console_io 1     /* (cmd, count, buf, domid) */
-#define HYPERCALL_sched_op 2       /* (cmd, arg) */
+#define HYPERCALL_version 0          /* (cmd, ptr) */
+#define HYPERCALL_console_io 1       /* (cmd, count, buf, domid) */
+#define HYPERCALL_sched_op 2         /* (cmd, arg) */
 #define HYPERCALL_event_channel_op 3 /* (cmd, ptr) */
-#define HYPERCALL_grant_table_op 4 /* (cmd, ptr, count) */
-#define HYPERCALL_mmu_op 5         /* (ops, count, done_ptr) */
-#define HYPERCALL_domctl 6         /* (ptr to struct hestia_domctl) */
-#define HYPERCALL_set_callbacks 7  /* (ptr to struct hestia_callbacks) */
-#define HYPERCALL_trap_return 8    /* () resume the context in the trap record */
-#define HYPERCALL_set_timer 9      /* (deadline ns, lo/hi on 32-bit: see sched.h) */
-#define HYPERCALL_vcpu_op 10       /* (cmd, vcpu, ptr) */
-#define HYPERCALL_memory_op 11     /* (cmd, ptr) */
+#define HYPERCALL_grant_table_op 4   /* (cmd, ptr, count) */
+#define HYPERCALL_mmu_op 5           /* (ops, count, done_ptr) */
+#define HYPERCALL_domctl 6           /* (ptr to struct hestia_domctl) */
+#define HYPERCALL_set_callbacks 7    /* (ptr to struct hestia_callbacks) */
+#define HYPERCALL_trap_return 8      /* () resume the context in the trap record */
+#define HYPERCALL_set_timer 9        /* (deadline ns, lo/hi on 32-bit: see sched.h) */
+#define HYPERCALL_vcpu_op 10         /* (cmd, vcpu, ptr) */
+#define HYPERCALL_memory_op 11       /* (cmd, ptr) */
 #define HYPERCALL_COUNT 12
 
 /* HYPERCALL_version commands. */

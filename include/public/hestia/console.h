@@ -11,9 +11,9 @@
 
 #include "abi.h"
 
-#define CONSOLEIO_write 0      /* write count bytes from buf; returns bytes written */
-#define CONSOLEIO_read 1       /* read up to count bytes of input into buf; 0 if none */
-#define CONSOLEIO_read_ring 2  /* dom0: read domid's output ring; returns bytes */
+#define CONSOLEIO_write 0       /* write count bytes from buf; returns bytes written */
+#define CONSOLEIO_read 1        /* read up to count bytes of input into buf; 0 if none */
+#define CONSOLEIO_read_ring 2   /* dom0: read domid's output ring; returns bytes */
 #define CONSOLEIO_write_input 3 /* dom0: queue count bytes as input for domid */
 
 #define CONSOLEIO_MAX_WRITE 4096 /* larger writes: -E2BIG */

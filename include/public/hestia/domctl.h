@@ -15,59 +15,59 @@
 #define DOMCTL_destroy 1
 #define DOMCTL_pause 2
 #define DOMCTL_unpause 3
-#define DOMCTL_getinfo 4      /* info on domid, or the next domain >= domid */
+#define DOMCTL_getinfo 4 /* info on domid, or the next domain >= domid */
 #define DOMCTL_sched_set 5
 #define DOMCTL_sched_get 6
 #define DOMCTL_write_memory 7
 #define DOMCTL_start_vcpu 8
 
-#define DOMCTL_MAX_PAGES (1u << 20)   /* 4 GiB */
+#define DOMCTL_MAX_PAGES (1u << 20) /* 4 GiB */
 #define DOMCTL_WEIGHT_DEFAULT 256
 #define DOMCTL_WEIGHT_MAX 65535
 
 /* Domain states reported by getinfo. */
-#define DOMSTATE_running 0   /* runnable or running */
-#define DOMSTATE_blocked 1   /* all vCPUs blocked */
+#define DOMSTATE_running 0 /* runnable or running */
+#define DOMSTATE_blocked 1 /* all vCPUs blocked */
 #define DOMSTATE_paused 2
-#define DOMSTATE_shutdown 3  /* shut down; reason in shutdown_reason */
+#define DOMSTATE_shutdown 3 /* shut down; reason in shutdown_reason */
 #define DOMSTATE_dying 4
 
 struct domctl_create {
-    uint64_t nr_pages;     /* pseudo-physical memory, 1..DOMCTL_MAX_PAGES */
-    uint32_t weight;       /* 0 = default */
-    uint32_t cap;          /* percent of one CPU, 0 = uncapped */
-    uint32_t max_vcpus;    /* 1..HESTIA_MAX_VCPUS */
-    uint32_t flags;        /* DOMCTL_CREATE_* */
+    uint64_t nr_pages;  /* pseudo-physical memory, 1..DOMCTL_MAX_PAGES */
+    uint32_t weight;    /* 0 = default */
+    uint32_t cap;       /* percent of one CPU, 0 = uncapped */
+    uint32_t max_vcpus; /* 1..HESTIA_MAX_VCPUS */
+    uint32_t flags;     /* DOMCTL_CREATE_* */
 };
 #define DOMCTL_CREATE_PRIVILEGED 0x1 /* refused: only the boot creates dom0 */
 
 struct domctl_info {
-    hestia_domid_t domid;  /* OUT */
+    hestia_domid_t domid; /* OUT */
     uint16_t pad;
-    uint32_t state;        /* DOMSTATE_* */
+    uint32_t state;           /* DOMSTATE_* */
     uint32_t shutdown_reason; /* SHUTDOWN_* when state is shutdown */
     uint32_t nr_vcpus;
     uint64_t nr_pages;
     uint64_t max_pages;
-    uint64_t cpu_time_ns;  /* CPU time consumed by all vCPUs */
+    uint64_t cpu_time_ns; /* CPU time consumed by all vCPUs */
     uint32_t weight;
     uint32_t cap;
-    uint32_t flags;        /* DOMINFO_* */
+    uint32_t flags; /* DOMINFO_* */
     uint32_t pad2;
 };
 #define DOMINFO_privileged 0x1
 
 struct domctl_sched {
-    uint32_t weight;       /* 1..DOMCTL_WEIGHT_MAX */
-    uint32_t cap;          /* 0..100*HESTIA_MAX_CPUS percent, 0 = uncapped */
+    uint32_t weight; /* 1..DOMCTL_WEIGHT_MAX */
+    uint32_t cap;    /* 0..100*HESTIA_MAX_CPUS percent, 0 = uncapped */
 };
 
 /* Copy len bytes from the caller's buffer to domid's memory at gfn:offset. */
 struct domctl_write_memory {
     uint64_t buf;
     uint64_t gfn;
-    uint32_t offset;       /* may run across frames */
-    uint32_t len;          /* at most DOMCTL_WRITE_MAX */
+    uint32_t offset; /* may run across frames */
+    uint32_t len;    /* at most DOMCTL_WRITE_MAX */
 };
 #define DOMCTL_WRITE_MAX (1u << 20)
 
@@ -81,9 +81,9 @@ struct domctl_start_vcpu {
 };
 
 struct hestia_domctl {
-    uint32_t cmd;          /* DOMCTL_* */
+    uint32_t cmd;               /* DOMCTL_* */
     uint32_t interface_version; /* HESTIA_ABI_VERSION */
-    hestia_domid_t domid;  /* target (create: OUT) */
+    hestia_domid_t domid;       /* target (create: OUT) */
     uint16_t pad[3];
     union {
         struct domctl_create create;

@@ -25,9 +25,9 @@ typedef uint32_t evtchn_port_t;
 #define EVTCHNOP_unmask 7
 
 /* Virtual IRQs: per-vCPU or global sources bound with bind_virq. */
-#define VIRQ_TIMER 0       /* per-vCPU one-shot timer (set_timer) */
-#define VIRQ_CONSOLE 1     /* console input available (dom0) */
-#define VIRQ_DOM_EXC 2     /* a domain shut down or crashed (dom0) */
+#define VIRQ_TIMER 0   /* per-vCPU one-shot timer (set_timer) */
+#define VIRQ_CONSOLE 1 /* console input available (dom0) */
+#define VIRQ_DOM_EXC 2 /* a domain shut down or crashed (dom0) */
 #define VIRQ_DEBUG 3
 #define VIRQ_COUNT 4
 
@@ -58,9 +58,18 @@ struct evtchn_bind_ipi {
     evtchn_port_t port; /* OUT */
 };
 
-struct evtchn_close { evtchn_port_t port; uint32_t pad; };
-struct evtchn_send { evtchn_port_t port; uint32_t pad; };
-struct evtchn_unmask { evtchn_port_t port; uint32_t pad; };
+struct evtchn_close {
+    evtchn_port_t port;
+    uint32_t pad;
+};
+struct evtchn_send {
+    evtchn_port_t port;
+    uint32_t pad;
+};
+struct evtchn_unmask {
+    evtchn_port_t port;
+    uint32_t pad;
+};
 
 #define EVTCHNSTAT_closed 0
 #define EVTCHNSTAT_unbound 1
@@ -75,10 +84,17 @@ struct evtchn_status {
     uint32_t status;    /* OUT: EVTCHNSTAT_* */
     uint32_t vcpu;      /* OUT: vCPU notified */
     union {
-        struct { hestia_domid_t dom; uint16_t pad; } unbound;
-        struct { hestia_domid_t dom; uint16_t pad; evtchn_port_t port; } interdomain;
+        struct {
+            hestia_domid_t dom;
+            uint16_t pad;
+        } unbound;
+        struct {
+            hestia_domid_t dom;
+            uint16_t pad;
+            evtchn_port_t port;
+        } interdomain;
         uint32_t virq;
-    } u;                /* OUT */
+    } u; /* OUT */
     uint32_t pad2;
 };
 

@@ -17,9 +17,9 @@ typedef uint32_t grant_ref_t;
 typedef uint32_t grant_handle_t;
 
 struct grant_entry {
-    uint16_t flags;        /* GTF_* */
-    hestia_domid_t domid;  /* who may map it */
-    uint32_t gfn;          /* the granter's frame */
+    uint16_t flags;       /* GTF_* */
+    hestia_domid_t domid; /* who may map it */
+    uint32_t gfn;         /* the granter's frame */
 };
 #define GRANT_ENTRIES_PER_PAGE (HESTIA_PAGE_SIZE / sizeof(struct grant_entry))
 #define GRANT_MAX_TABLE_FRAMES 4
@@ -43,13 +43,13 @@ struct grant_entry {
 /* Map dom's grant `ref` at virtual address host_va of the caller's address space `as`. */
 struct gnttab_map_grant_ref {
     uint64_t host_va;
-    uint64_t as;            /* address-space handle (see mmu.h); 0 = kernel */
-    uint32_t flags;         /* GNTMAP_* */
+    uint64_t as;    /* address-space handle (see mmu.h); 0 = kernel */
+    uint32_t flags; /* GNTMAP_* */
     grant_ref_t ref;
     hestia_domid_t dom;
     uint16_t pad;
-    int32_t status;         /* OUT: 0 or -HESTIA_E* */
-    grant_handle_t handle;  /* OUT */
+    int32_t status;        /* OUT: 0 or -HESTIA_E* */
+    grant_handle_t handle; /* OUT */
     uint32_t pad2;
 };
 
@@ -57,19 +57,19 @@ struct gnttab_unmap_grant_ref {
     uint64_t host_va;
     uint64_t as;
     grant_handle_t handle;
-    int32_t status;         /* OUT */
+    int32_t status; /* OUT */
 };
 
 /* Give the hypervisor the frames that hold my grant table. */
 struct gnttab_setup_table {
-    uint64_t frames;        /* guest pointer to uint64_t gfn[nr_frames] */
-    uint32_t nr_frames;     /* 1..GRANT_MAX_TABLE_FRAMES */
-    int32_t status;         /* OUT */
+    uint64_t frames;    /* guest pointer to uint64_t gfn[nr_frames] */
+    uint32_t nr_frames; /* 1..GRANT_MAX_TABLE_FRAMES */
+    int32_t status;     /* OUT */
 };
 
 struct gnttab_copy_ptr {
-    uint64_t u;             /* ref (GNTCOPY_*_gref) or gfn of the caller */
-    hestia_domid_t domid;   /* owner: DOMID_SELF or a granter */
+    uint64_t u;           /* ref (GNTCOPY_*_gref) or gfn of the caller */
+    hestia_domid_t domid; /* owner: DOMID_SELF or a granter */
     uint16_t offset;
     uint32_t pad;
 };
@@ -78,9 +78,9 @@ struct gnttab_copy_ptr {
 
 struct gnttab_copy {
     struct gnttab_copy_ptr source, dest;
-    uint16_t len;           /* source/dest ranges must stay within one page */
-    uint16_t flags;         /* GNTCOPY_* */
-    int32_t status;         /* OUT */
+    uint16_t len;   /* source/dest ranges must stay within one page */
+    uint16_t flags; /* GNTCOPY_* */
+    int32_t status; /* OUT */
 };
 
 struct gnttab_query_size {

@@ -4,16 +4,16 @@
 #define HESTIA_PUBLIC_HESTIA_H
 
 #include "abi.h"
-#include "errno.h"
-#include "trap.h"
-#include "shared_info.h"
-#include "start_info.h"
 #include "console.h"
-#include "sched.h"
+#include "domctl.h"
+#include "errno.h"
 #include "event_channel.h"
 #include "grant_table.h"
-#include "mmu.h"
 #include "memory.h"
-#include "domctl.h"
+#include "mmu.h"
+#include "sched.h"
+#include "shared_info.h"
+#include "start_info.h"
+#include "trap.h"
 
 #endif

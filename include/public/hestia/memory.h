@@ -13,15 +13,15 @@
 #define MEMOP_populate 2 /* ptr -> struct memop_range: empty gfns get frames */
 
 struct memop_info {
-    uint64_t nr_pages;   /* frames currently backing the domain */
-    uint64_t max_pages;  /* the limit */
-    uint64_t gfn_limit;  /* gfns are 0..gfn_limit-1 */
+    uint64_t nr_pages;  /* frames currently backing the domain */
+    uint64_t max_pages; /* the limit */
+    uint64_t gfn_limit; /* gfns are 0..gfn_limit-1 */
 };
 
 struct memop_range {
     uint64_t gfn;
-    uint64_t count;      /* at most MEMOP_MAX_COUNT */
-    uint64_t done;       /* OUT: frames processed */
+    uint64_t count; /* at most MEMOP_MAX_COUNT */
+    uint64_t done;  /* OUT: frames processed */
 };
 #define MEMOP_MAX_COUNT 4096
 

@@ -11,7 +11,8 @@
 #define SCHEDOP_block 1    /* sleep until an event is pending (events unmasked) */
 #define SCHEDOP_shutdown 2 /* arg = SHUTDOWN_* reason; does not return */
 #define SCHEDOP_poll 3     /* arg = ptr to struct sched_poll */
-#define SCHEDOP_report 4   /* arg = ptr to struct sched_report; dom0 only; does not return */
+#define SCHEDOP_report 4   /* arg = ptr to struct sched_report; dom0 only; does not return \
+                            */
 
 #define SHUTDOWN_poweroff 0
 #define SHUTDOWN_reboot 1
@@ -21,7 +22,7 @@
 
 /* Wait until one of the ports is pending or the timeout (absolute ns, 0 = none). */
 struct sched_poll {
-    uint64_t ports;   /* guest pointer to uint32_t ports[nr_ports] */
+    uint64_t ports;    /* guest pointer to uint32_t ports[nr_ports] */
     uint32_t nr_ports; /* at most SCHED_POLL_MAX */
     uint32_t pad;
     uint64_t timeout_ns;

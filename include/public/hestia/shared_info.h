@@ -33,7 +33,8 @@ struct vcpu_time_info {
 struct vcpu_info {
     /* Set by the hypervisor when an unmasked port is pending; guest clears. */
     uint8_t evtchn_upcall_pending;
-    /* Guest sets it to hold off event upcalls (like cli); hypervisor sets it on delivery. */
+    /* Guest sets it to hold off event upcalls (like cli); hypervisor sets it on delivery.
+     */
     uint8_t evtchn_upcall_mask;
     uint8_t pad[2];
     /* One bit per 32-port group of evtchn_pending with a pending, unmasked port. */

@@ -27,20 +27,20 @@
 #define SIF_REALTIME 0x4
 
 struct start_module {
-    uint64_t gfn;        /* first frame; the module is contiguous in gfn space */
-    uint64_t size;       /* bytes */
-    char name[48];       /* the loader's command line for the module */
+    uint64_t gfn;  /* first frame; the module is contiguous in gfn space */
+    uint64_t size; /* bytes */
+    char name[48]; /* the loader's command line for the module */
 };
 
 struct hestia_start_info {
     uint32_t magic;
     uint32_t abi_version;
     uint64_t nr_pages;
-    uint64_t virt_base;       /* VA of gfn 0 */
+    uint64_t virt_base; /* VA of gfn 0 */
     uint64_t shared_info_va;
-    uint64_t first_free_gfn;  /* frames from here to nr_pages-1 are unused */
-    uint32_t console_port;    /* port bound to VIRQ_CONSOLE, or 0 */
-    uint32_t flags;           /* SIF_* */
+    uint64_t first_free_gfn; /* frames from here to nr_pages-1 are unused */
+    uint32_t console_port;   /* port bound to VIRQ_CONSOLE, or 0 */
+    uint32_t flags;          /* SIF_* */
     hestia_domid_t domid;
     uint16_t pad;
     uint32_t nr_modules;

@@ -20,25 +20,25 @@
 #include <stdint.h>
 
 /* Portable trap kinds (trap.kind); trap.arch_vector has the raw vector. */
-#define HESTIA_TRAP_EVENT 0        /* event upcall (not an exception) */
-#define HESTIA_TRAP_PAGE_FAULT 1   /* fault_addr, error_code = HESTIA_PF_* */
-#define HESTIA_TRAP_INVALID_OP 2   /* undefined instruction */
-#define HESTIA_TRAP_PRIV_OP 3      /* privileged instruction refused */
-#define HESTIA_TRAP_PROTECTION 4   /* general protection / access violation */
-#define HESTIA_TRAP_DIVIDE 5       /* integer divide error */
+#define HESTIA_TRAP_EVENT 0      /* event upcall (not an exception) */
+#define HESTIA_TRAP_PAGE_FAULT 1 /* fault_addr, error_code = HESTIA_PF_* */
+#define HESTIA_TRAP_INVALID_OP 2 /* undefined instruction */
+#define HESTIA_TRAP_PRIV_OP 3    /* privileged instruction refused */
+#define HESTIA_TRAP_PROTECTION 4 /* general protection / access violation */
+#define HESTIA_TRAP_DIVIDE 5     /* integer divide error */
 #define HESTIA_TRAP_BREAKPOINT 6
 #define HESTIA_TRAP_ALIGNMENT 7
 #define HESTIA_TRAP_FP 8
-#define HESTIA_TRAP_SYSCALL 9      /* system call from guest user mode */
+#define HESTIA_TRAP_SYSCALL 9 /* system call from guest user mode */
 #define HESTIA_TRAP_OTHER 15
 
-#define HESTIA_PF_PRESENT 0x1   /* a mapping existed (protection fault) */
+#define HESTIA_PF_PRESENT 0x1 /* a mapping existed (protection fault) */
 #define HESTIA_PF_WRITE 0x2
-#define HESTIA_PF_USER 0x4      /* raised in guest user mode */
+#define HESTIA_PF_USER 0x4 /* raised in guest user mode */
 #define HESTIA_PF_EXEC 0x8
 
-#define TRAP_FLAG_BUSY 0x1          /* record holds an undelivered-back context */
-#define TRAP_FLAG_FROM_USER 0x2     /* interrupted context was guest user mode */
+#define TRAP_FLAG_BUSY 0x1           /* record holds an undelivered-back context */
+#define TRAP_FLAG_FROM_USER 0x2      /* interrupted context was guest user mode */
 #define TRAP_FLAG_EVENTS_ENABLED 0x4 /* upcall mask was clear when interrupted */
 
 #define HESTIA_TRAP_REGS 48

@@ -6,16 +6,16 @@
 #ifndef X86_CR_H
 #define X86_CR_H
 
-#define X86_CR_ACCESSORS(n)                                                \
-    static inline unsigned long read_cr##n(void)                           \
-    {                                                                      \
-        unsigned long v;                                                   \
-        __asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));                  \
-        return v;                                                          \
-    }                                                                      \
-    static inline void write_cr##n(unsigned long v)                        \
-    {                                                                      \
-        __asm__ volatile("mov %0, %%cr" #n : : "r"(v) : "memory");         \
+#define X86_CR_ACCESSORS(n)                                                                \
+    static inline unsigned long read_cr##n(void)                                           \
+    {                                                                                      \
+        unsigned long v;                                                                   \
+        __asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));                                  \
+        return v;                                                                          \
+    }                                                                                      \
+    static inline void write_cr##n(unsigned long v)                                        \
+    {                                                                                      \
+        __asm__ volatile("mov %0, %%cr" #n : : "r"(v) : "memory");                         \
     }
 
 X86_CR_ACCESSORS(0)

@@ -10,6 +10,8 @@
 #define X86_MULTIBOOT_ENTRY_H
 
 #ifdef __ASSEMBLER__
+/* Assembler macros: clang-format would join them into C. */
+/* clang-format off */
 #define X86_MB_MAGIC 0x1badb002
 #define X86_MB_FLAGS 0x00000003 /* modules page aligned, memory information */
 
@@ -36,6 +38,7 @@
     xor %eax, %eax
     rep stosl
     .endm
+/* clang-format on */
 #endif
 
 #endif

@@ -78,9 +78,9 @@ unsigned pc_trap_kind(unsigned long vector);
 unsigned pc_classify_gp(const uint8_t *insn, size_t n, bool rex);
 /* The kind of guest exception vector at pc (a #GP: read and classified). */
 unsigned pc_guest_trap_kind(struct vcpu *v, unsigned long vector, guest_va_t pc, bool rex);
-/* Ring 0: a device interrupt or a guest's stray #DB, handled: true; else a hypervisor fault. */
+/* Ring 0: a device interrupt or a guest's stray #DB, handled: true; else a hypervisor
+ * fault. */
 bool pc_hyp_trap(unsigned long vector);
 uint64_t pc_pf_error(uint64_t hw_error, bool user);
-
 
 #endif

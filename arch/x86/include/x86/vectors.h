@@ -9,6 +9,8 @@
 #define X86_VECTORS_H
 
 #ifdef __ASSEMBLER__
+/* Assembler macros: clang-format would join them into C. */
+/* clang-format off */
     .macro X86_VECTOR_STUBS label, target
     .align 16
     .globl \label
@@ -26,6 +28,7 @@
     .set vec, vec + 1
     .endr
     .endm
+/* clang-format on */
 #endif
 
 #endif

@@ -51,19 +51,19 @@ struct x86_64_frame {
 };
 
 struct hal_as {
-    struct domain *dom;  /* page-table frames are charged to it */
+    struct domain *dom; /* page-table frames are charged to it */
     bool user;
-    uint64_t *pml4;      /* direct-map pointer */
+    uint64_t *pml4; /* direct-map pointer */
     mfn_t pml4_mfn;
     unsigned long frames;
-    uint64_t gen;        /* bumped when a top-level (PML4 / slot-0 PDPT) entry changes */
+    uint64_t gen; /* bumped when a top-level (PML4 / slot-0 PDPT) entry changes */
 };
 
 struct hal_vcpu {
     /* Must stay first and 16-byte aligned: TSS.RSP0 = &frame + 1. */
     struct x86_64_frame frame;
     uint8_t fxsave[512] __attribute__((aligned(16)));
-    bool fpu_used;       /* fxsave holds a state (else fninit on first use) */
+    bool fpu_used; /* fxsave holds a state (else fninit on first use) */
     bool in_user;
     struct vcpu *v;
     struct hal_as *kernel, *user;
@@ -73,7 +73,7 @@ struct hal_vcpu {
     bool kview_valid;
     const struct hal_as *kview_k, *kview_u;
     uint64_t kview_kgen, kview_ugen;
-    void *alloc;         /* what core_heap_alloc returned (we align inside it) */
+    void *alloc; /* what core_heap_alloc returned (we align inside it) */
 } __attribute__((aligned(64)));
 
 /* entry.S */

@@ -60,8 +60,8 @@
 #define HESTIA_IA64_KSTACK_SIZE 0x4000ull
 
 /* struct hestia_trap_record.regs[] indices. */
-#define HESTIA_IA64_REG_IP 0  /* bundle address; the slot is PSR.ri */
-#define HESTIA_IA64_REG_GR(n) (n) /* r1..r31 */
+#define HESTIA_IA64_REG_IP 0             /* bundle address; the slot is PSR.ri */
+#define HESTIA_IA64_REG_GR(n) (n)        /* r1..r31 */
 #define HESTIA_IA64_REG_BR(n) (32 + (n)) /* b0..b7 */
 #define HESTIA_IA64_REG_PR 40
 #define HESTIA_IA64_REG_PSR 41 /* cpl (2 kernel, 3 user), ri, user mask */
@@ -91,7 +91,8 @@ static inline long hestia_hypercall5(unsigned long nr, unsigned long a0, unsigne
     register unsigned long r18 __asm__("r18") = a4;
     register long r8 __asm__("r8");
     __asm__ volatile("break 0x1000\n\t;;"
-                     : "=r"(r8), "+r"(r2), "+r"(r14), "+r"(r15), "+r"(r16), "+r"(r17), "+r"(r18)
+                     : "=r"(r8), "+r"(r2), "+r"(r14), "+r"(r15), "+r"(r16), "+r"(r17),
+                       "+r"(r18)
                      :
                      : "memory");
     return r8;

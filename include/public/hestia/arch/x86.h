@@ -90,7 +90,8 @@
 #define HESTIA_X86_MODE_KERNEL 0
 #define HESTIA_X86_MODE_USER 1
 
-/* EFLAGS bits a guest controls (CF PF AF ZF SF TF DF OF AC ID); IF forced on, IOPL 0, NT/VM 0. */
+/* EFLAGS bits a guest controls (CF PF AF ZF SF TF DF OF AC ID); IF forced on, IOPL 0, NT/VM
+ * 0. */
 #define HESTIA_X86_EFLAGS_GUEST 0x00240dd5u
 
 /* Hypercall stubs: int 0x82, eax = nr, ebx ecx edx esi edi = a0..a4. */

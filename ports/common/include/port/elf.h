@@ -11,7 +11,7 @@
 
 struct elf_segment {
     uint64_t vaddr;
-    uint64_t offset;   /* in the image */
+    uint64_t offset; /* in the image */
     uint64_t filesz;
     uint64_t memsz;
 };
@@ -20,9 +20,9 @@ struct elf_segment {
 
 struct elf_info {
     unsigned machine;
-    unsigned bits;     /* 32 or 64 */
+    unsigned bits; /* 32 or 64 */
     uint64_t entry;
-    uint64_t lo, hi;   /* [lo, hi): every loadable byte */
+    uint64_t lo, hi; /* [lo, hi): every loadable byte */
     unsigned nr_segments;
     struct elf_segment seg[ELF_MAX_SEGMENTS];
 };

@@ -21,17 +21,26 @@
 #define WILD_NC ((uintptr_t)arch_wild[1])
 
 /* ---- hypercall wrappers ------------------------------------------------ */
-#define HC(nr, a0, a1, a2, a3, a4)                                                   \
-    arch_hypercall((nr), (unsigned long)(a0), (unsigned long)(a1), (unsigned long)(a2), \
+#define HC(nr, a0, a1, a2, a3, a4)                                                         \
+    arch_hypercall((nr), (unsigned long)(a0), (unsigned long)(a1), (unsigned long)(a2),    \
                    (unsigned long)(a3), (unsigned long)(a4))
 
-static inline long hc_version(unsigned cmd, void *p) { return HC(HYPERCALL_version, cmd, p, 0, 0, 0); }
+static inline long hc_version(unsigned cmd, void *p)
+{
+    return HC(HYPERCALL_version, cmd, p, 0, 0, 0);
+}
 static inline long hc_console(unsigned cmd, unsigned long n, const void *buf, unsigned dom)
 {
     return HC(HYPERCALL_console_io, cmd, n, buf, dom, 0);
 }
-static inline long hc_sched(unsigned cmd, unsigned long arg) { return HC(HYPERCALL_sched_op, cmd, arg, 0, 0, 0); }
-static inline long hc_evtchn(unsigned cmd, void *p) { return HC(HYPERCALL_event_channel_op, cmd, p, 0, 0, 0); }
+static inline long hc_sched(unsigned cmd, unsigned long arg)
+{
+    return HC(HYPERCALL_sched_op, cmd, arg, 0, 0, 0);
+}
+static inline long hc_evtchn(unsigned cmd, void *p)
+{
+    return HC(HYPERCALL_event_channel_op, cmd, p, 0, 0, 0);
+}
 static inline long hc_grant(unsigned cmd, void *p, unsigned long n)
 {
     return HC(HYPERCALL_grant_table_op, cmd, p, n, 0, 0);
@@ -40,7 +49,10 @@ static inline long hc_mmu(struct mmu_op *ops, unsigned long n, uint64_t *done)
 {
     return HC(HYPERCALL_mmu_op, ops, n, done, 0, 0);
 }
-static inline long hc_domctl(struct hestia_domctl *d) { return HC(HYPERCALL_domctl, d, 0, 0, 0, 0); }
+static inline long hc_domctl(struct hestia_domctl *d)
+{
+    return HC(HYPERCALL_domctl, d, 0, 0, 0, 0);
+}
 static inline long hc_set_timer(uint64_t ns)
 {
     return HC(HYPERCALL_set_timer, (uint32_t)ns, (uint32_t)(ns >> 32), 0, 0, 0);
@@ -49,12 +61,15 @@ static inline long hc_vcpu(unsigned cmd, unsigned vcpu, unsigned long arg)
 {
     return HC(HYPERCALL_vcpu_op, cmd, vcpu, arg, 0, 0);
 }
-static inline long hc_memory(unsigned cmd, void *p) { return HC(HYPERCALL_memory_op, cmd, p, 0, 0, 0); }
+static inline long hc_memory(unsigned cmd, void *p)
+{
+    return HC(HYPERCALL_memory_op, cmd, p, 0, 0, 0);
+}
 
 /* ---- start of day (start.c) ------------------------------------------- */
 extern struct hestia_start_info *start_info;
 extern struct shared_info *shared;
-extern struct vcpu_info *vcpu;     /* vCPU 0's vcpu_info */
+extern struct vcpu_info *vcpu; /* vCPU 0's vcpu_info */
 extern char port_cmdline[START_CMDLINE_SIZE];
 extern char __image_start[], __image_end[];
 /* Called by the arch entry with the start info pointer. */
@@ -69,19 +84,32 @@ int printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 NORETURN void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Non-blocking read of physical console input (dom0): bytes read. */
 long console_read(char *buf, size_t n);
-#define ASSERT(c) do { if (!(c)) panic("assertion %s failed at %s:%d", #c, __FILE__, __LINE__); } while (0)
+#define ASSERT(c)                                                                          \
+    do {                                                                                   \
+        if (!(c))                                                                          \
+            panic("assertion %s failed at %s:%d", #c, __FILE__, __LINE__);                 \
+    } while (0)
 
 /* ---- memory (mm.c) ----------------------------------------------------- */
 extern uint64_t virt_base;
-static inline void *gfn_to_va(uint64_t gfn) { return (void *)(uintptr_t)(virt_base + (gfn << HESTIA_PAGE_SHIFT)); }
-static inline uint64_t va_to_gfn(const void *p) { return ((uintptr_t)p - virt_base) >> HESTIA_PAGE_SHIFT; }
+static inline void *gfn_to_va(uint64_t gfn)
+{
+    return (void *)(uintptr_t)(virt_base + (gfn << HESTIA_PAGE_SHIFT));
+}
+static inline uint64_t va_to_gfn(const void *p)
+{
+    return ((uintptr_t)p - virt_base) >> HESTIA_PAGE_SHIFT;
+}
 void mm_init(void);
 /* A free frame (zeroed), or -HESTIA_ENOMEM. */
 long frame_alloc(void);
 /* n contiguous frames (zeroed): first gfn or -HESTIA_ENOMEM. */
 long frames_alloc(unsigned n);
 void frames_free(uint64_t gfn, unsigned n);
-static inline void frame_free(uint64_t gfn) { frames_free(gfn, 1); }
+static inline void frame_free(uint64_t gfn)
+{
+    frames_free(gfn, 1);
+}
 unsigned long frames_available(void);
 /* Kernel virtual addresses outside the direct window, for mappings. */
 uintptr_t kva_alloc(unsigned pages);
@@ -122,7 +150,10 @@ void evtchn_do_upcall(void);
 /* Event mask of vCPU 0: the guest's "interrupts off". */
 unsigned long irq_save(void);
 void irq_restore(unsigned long flags);
-static inline void irq_disable(void) { (void)irq_save(); }
+static inline void irq_disable(void)
+{
+    (void)irq_save();
+}
 void irq_enable(void);
 
 /* ---- traps (trap.c) ---------------------------------------------------- */
@@ -168,14 +199,14 @@ struct thread {
     enum thread_state state;
     uint64_t wake_ns;
     uint64_t run_start_ns;
-    uint64_t user_as;          /* user space this thread runs, 0 = none */
-    uint64_t user_kstack;      /* kernel stack for entries from its user task */
-    void *utask;               /* the user task it runs (user.c) */
+    uint64_t user_as;     /* user space this thread runs, 0 = none */
+    uint64_t user_kstack; /* kernel stack for entries from its user task */
+    void *utask;          /* the user task it runs (user.c) */
     uint64_t stack_gfn;
     unsigned stack_pages;
     void (*fn)(void *);
     void *arg;
-    struct thread *next;       /* run queue / sleep list */
+    struct thread *next; /* run queue / sleep list */
     struct thread *all_next;
 };
 #define THREAD_STACK_PAGES 4
@@ -184,7 +215,10 @@ void threads_init(void);
 struct thread *thread_create(const char *name, void (*fn)(void *), void *arg);
 void thread_yield(void);
 void thread_sleep_until(uint64_t deadline_ns);
-static inline void thread_sleep_ns(uint64_t ns) { thread_sleep_until(time_now_ns() + ns); }
+static inline void thread_sleep_ns(uint64_t ns)
+{
+    thread_sleep_until(time_now_ns() + ns);
+}
 /* Block the current thread until thread_wake(); call with events masked. */
 void thread_block_masked(void);
 void thread_wake(struct thread *t);
@@ -213,8 +247,8 @@ long gnttab_grant(hestia_domid_t domid, uint64_t gfn, bool readonly);
 /* Revoke: -HESTIA_EBUSY while the peer still has it mapped. */
 long gnttab_end(grant_ref_t ref);
 unsigned gnttab_capacity(void);
-long gnttab_map(hestia_domid_t dom, grant_ref_t ref, uintptr_t va, uint64_t as, bool readonly,
-                grant_handle_t *handle);
+long gnttab_map(hestia_domid_t dom, grant_ref_t ref, uintptr_t va, uint64_t as,
+                bool readonly, grant_handle_t *handle);
 long gnttab_unmap(uintptr_t va, uint64_t as, grant_handle_t handle);
 long gnttab_copy_op(struct gnttab_copy *c);
 
@@ -246,7 +280,8 @@ long user_run(long (*fn)(long), long arg, struct user_result *res);
 extern void (*user_enter_hook)(struct hestia_trap_record *rec);
 /* The same, with frame private_gfn mapped read-write at USER_PRIVATE_VA. */
 #define USER_PRIVATE_VA (USER_BASE + 0x02000000ul)
-long user_run_private(long (*fn)(long), long arg, uint64_t private_gfn, struct user_result *res);
+long user_run_private(long (*fn)(long), long arg, uint64_t private_gfn,
+                      struct user_result *res);
 /* The user-side programs (user_code.c, position independent). */
 long user_hello(long arg);
 long user_fault(long arg);   /* writes to address arg */
@@ -277,16 +312,16 @@ struct tctx {
     char detail[120];
 };
 void t_fail(struct tctx *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-#define T_CHECK(t, cond, ...)                 \
-    do {                                      \
-        if (!(cond))                          \
-            t_fail((t), __VA_ARGS__);         \
+#define T_CHECK(t, cond, ...)                                                              \
+    do {                                                                                   \
+        if (!(cond))                                                                       \
+            t_fail((t), __VA_ARGS__);                                                      \
     } while (0)
-#define T_EQ(t, a, b)                                                                  \
-    do {                                                                               \
-        long long _a = (long long)(a), _b = (long long)(b);                            \
-        if (_a != _b)                                                                  \
-            t_fail((t), "%s:%d %s = %lld, want %lld", __FILE__, __LINE__, #a, _a, _b); \
+#define T_EQ(t, a, b)                                                                      \
+    do {                                                                                   \
+        long long _a = (long long)(a), _b = (long long)(b);                                \
+        if (_a != _b)                                                                      \
+            t_fail((t), "%s:%d %s = %lld, want %lld", __FILE__, __LINE__, #a, _a, _b);     \
     } while (0)
 typedef void (*test_fn)(struct tctx *t);
 void test_run(const char *name, test_fn fn);
@@ -295,7 +330,10 @@ void test_run(const char *name, test_fn fn);
  * hypervisor says guest time follows a host that may be loaded
  * (SIF_REALTIME).  Tests using them end their detail with TIME_MODE.
  */
-static inline bool time_realtime(void) { return (start_info->flags & SIF_REALTIME) != 0; }
+static inline bool time_realtime(void)
+{
+    return (start_info->flags & SIF_REALTIME) != 0;
+}
 static inline uint64_t t_bound(uint64_t tight, uint64_t loose)
 {
     return time_realtime() ? loose : tight;

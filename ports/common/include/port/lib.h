@@ -11,14 +11,14 @@
 #include <stdint.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define ALIGN_UP(x, a) (((x) + (a) - 1) & ~((__typeof__(x))(a) - 1))
+#define ALIGN_UP(x, a) (((x) + (a)-1) & ~((__typeof__(x))(a)-1))
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 
 /*
  * printf subset: %d %i %u %x %X %o %c %s %p %%, the l/ll/z length
- * modifiers, width (or *), '0' padding, '-' alignment and %.Ns / %.*s.  Always NUL-terminates
- * (size > 0) and returns the length the full output would have had.
+ * modifiers, width (or *), '0' padding, '-' alignment and %.Ns / %.*s.  Always
+ * NUL-terminates (size > 0) and returns the length the full output would have had.
  */
 int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 /* lib/format.c, the formatter the hypervisor uses too (kvsnprintf wraps it). */

@@ -16,25 +16,25 @@
 
 struct ring_hdr {
     uint32_t magic;
-    uint32_t nr_pages;          /* data pages */
+    uint32_t nr_pages; /* data pages */
     /*
      * Free-running byte counters, 32 bits so that every port updates them
      * with a native atomic load/store (32-bit guests have no 64-bit ones);
      * they wrap consistently because the data size is a power of two.
      */
-    volatile uint32_t prod;     /* bytes produced */
-    volatile uint32_t cons;     /* bytes consumed */
-    volatile uint32_t done;     /* producer finished */
+    volatile uint32_t prod; /* bytes produced */
+    volatile uint32_t cons; /* bytes consumed */
+    volatile uint32_t done; /* producer finished */
     uint32_t pad;
-    uint64_t total;             /* bytes the producer will send */
-    uint64_t checksum;          /* of everything sent, valid once done */
+    uint64_t total;    /* bytes the producer will send */
+    uint64_t checksum; /* of everything sent, valid once done */
     uint32_t refs[RING_MAX_PAGES];
 };
 
 struct ring {
     struct ring_hdr *hdr;
     uint8_t *pages[RING_MAX_PAGES];
-    uint32_t size;              /* data pages * page size, a power of two */
+    uint32_t size; /* data pages * page size, a power of two */
 };
 
 /*

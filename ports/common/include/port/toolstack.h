@@ -31,7 +31,8 @@ const char *ts_state_name(unsigned state);
 const char *ts_reason_name(unsigned reason);
 /* Run one command line (or several separated by ';').  0 or an error. */
 long ts_command(const char *line);
-/* Run a script, each command reported as TEST script.<n>.<command> (PASS, or FAIL with its error). */
+/* Run a script, each command reported as TEST script.<n>.<command> (PASS, or FAIL with its
+ * error). */
 void ts_script(const char *line);
 /* The interactive prompt on the physical console; never returns. */
 void ts_interactive(void);

@@ -10,7 +10,8 @@ static inline long arch_usys(long nr, long a0, long a1)
     register long r14 __asm__("r14") = a0;
     register long r15 __asm__("r15") = a1;
     register long r8 __asm__("r8");
-    __asm__ volatile("break 0x1000\n\t;;" : "=r"(r8), "+r"(r2), "+r"(r14), "+r"(r15)::"memory");
+    __asm__ volatile("break 0x1000\n\t;;"
+                     : "=r"(r8), "+r"(r2), "+r"(r14), "+r"(r15)::"memory");
     return r8;
 }
 

@@ -3,6 +3,6 @@
 
 int main(void)
 {
-	tprintf("hello from ia64: %d %s %lx\n", 42, "ok", 0xdeadbeefcafeUL);
-	return 0;
+    tprintf("hello from ia64: %d %s %lx\n", 42, "ok", 0xdeadbeefcafeUL);
+    return 0;
 }

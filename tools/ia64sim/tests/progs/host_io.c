@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Host side of the test runtime: the reference output. */
-#include <stdio.h>
 #include "tlib.h"
+#include <stdio.h>
 
 void tputc(int c)
 {
-	putchar(c);
+    putchar(c);
 }

@@ -6,5 +6,5 @@ long ssc(long a0, long a1, long a2, long a3, long nr);
 
 void tputc(int c)
 {
-	ssc(c, 0, 0, 0, 31);
+    ssc(c, 0, 0, 0, 31);
 }
