@@ -150,15 +150,40 @@ long arch_probe_call(uintptr_t addr)
     return r;
 }
 
-#define P(n) long priv_##n(void);
-P(cli)
-P(sti) P(hlt) P(mov_cr3) P(read_cr0) P(lgdt) P(lidt) P(wrmsr) P(rdmsr) P(in) P(out)
-    P(invlpg) P(ltr) P(lldt) P(ds_hyp) P(es_hyp) P(fs_hyp) P(gs_hyp) P(ss_hyp) P(ss_user)
-        P(ds_tss) P(ds_code0) P(ljmp_ring0) P(lcall_ring0) P(lcall_tss) P(int_ring0)
-            P(iret_ring0) P(lret_ring0) P(popf_iopl)
+/* The probes in entry.S: each tries one privileged operation. */
+#define P(n) long priv_##n(void)
+P(cli);
+P(sti);
+P(hlt);
+P(mov_cr3);
+P(read_cr0);
+P(lgdt);
+P(lidt);
+P(wrmsr);
+P(rdmsr);
+P(in);
+P(out);
+P(invlpg);
+P(ltr);
+P(lldt);
+P(ds_hyp);
+P(es_hyp);
+P(fs_hyp);
+P(gs_hyp);
+P(ss_hyp);
+P(ss_user);
+P(ds_tss);
+P(ds_code0);
+P(ljmp_ring0);
+P(lcall_ring0);
+P(lcall_tss);
+P(int_ring0);
+P(iret_ring0);
+P(lret_ring0);
+P(popf_iopl);
 #undef P
 
-                static const struct {
+static const struct {
     const char *name;
     long (*fn)(void);
 } priv_probes[] = {

@@ -30,12 +30,16 @@ long x86_lsl(uint32_t sel);
 
 #define SEG(s)                                                                             \
     long x86_seg_read_##s(uint32_t a);                                                     \
-    long x86_seg_write_##s(uint32_t a);
-SEG(ds)
-SEG(es) SEG(fs) SEG(gs) SEG(ss) SEG(cs)
+    long x86_seg_write_##s(uint32_t a)
+SEG(ds);
+SEG(es);
+SEG(fs);
+SEG(gs);
+SEG(ss);
+SEG(cs);
 #undef SEG
 
-    static const struct {
+static const struct {
     const char *name;
     long (*rd)(uint32_t);
     long (*wr)(uint32_t);

@@ -11,8 +11,8 @@
 #define SCHEDOP_block 1    /* sleep until an event is pending (events unmasked) */
 #define SCHEDOP_shutdown 2 /* arg = SHUTDOWN_* reason; does not return */
 #define SCHEDOP_poll 3     /* arg = ptr to struct sched_poll */
-#define SCHEDOP_report 4   /* arg = ptr to struct sched_report; dom0 only; does not return \
-                            */
+/* arg = ptr to struct sched_report; dom0 only; does not return */
+#define SCHEDOP_report 4
 
 #define SHUTDOWN_poweroff 0
 #define SHUTDOWN_reboot 1
