@@ -11,7 +11,7 @@ A scenario is data, the same name on every arch:
   expect       TESTs that must report PASS, each named with the source that
                must print it: "hv:<test>" (the hypervisor's own line) or
                "d<N>:<test>" (domain N, e.g. "d0:smoke.dom0-up",
-               "d2:iso.grants"); a plain "<test>" still means "d0:<test>".
+               "d2:iso.grants"); a name without its source is refused.
                Besides: the hypervisor's `HESTIA DONE <p> 0` matching the
                TEST lines of dom0 and the hypervisor, no FAIL line from any
                source, the pass exit code (runner.py)
@@ -40,8 +40,8 @@ KEYS = {"name", "description", "timeout", "cmdline", "modules", "expect", "arche
         "unclaimed", "run", "deterministic", "must_fail"}
 OVERRIDES = {"timeout", "cmdline", "modules", "expect", "variants", "qemu_args", "cpu",
              "memory", "sim_args", "deterministic", "must_fail"}
-# "hv:<test>", "d<N>:<test>" or (for now, meaning d0) a plain "<test>".
-EXPECT_RE = re.compile(r"^(?:(?:hv|d(?:0|[1-9][0-9]*)):)?[^\s:]+$")
+# "hv:<test>" or "d<N>:<test>": every expectation names the source that must print it.
+EXPECT_RE = re.compile(r"^(?:hv|d(?:0|[1-9][0-9]*)):[^\s:]+$")
 
 
 # The matrix's column order: from the first boot to the full demo, then the

@@ -88,7 +88,8 @@ def _scenario_format_cases():
         scenarios.SCENARIO_DIR = d
         try:
             for case, exp, extra in (
-                    ("good", ["hv:boot", "d0:a.b", "d12:x", "plain"], {"must_fail": "TEST FAIL"}),
+                    ("good", ["hv:boot", "d0:a.b", "d12:x"], {"must_fail": "TEST FAIL"}),
+                    ("no_source", ["plain"], {}),
                     ("bad_source", ["x1:boot"], {}), ("bad_space", ["d0:a b"], {}),
                     ("empty_name", ["d0:"], {}), ("leading_zero", ["d01:a"], {}),
                     ("bad_must_fail", [], {"must_fail": ""}),
@@ -102,7 +103,8 @@ def _scenario_format_cases():
                     results[case] = False
         finally:
             scenarios.SCENARIO_DIR = old
-    yield "expect_format", results == {"good": True, "bad_source": False, "bad_space": False,
+    yield "expect_format", results == {"good": True, "no_source": False, "bad_source": False,
+                                       "bad_space": False,
                                        "empty_name": False, "leading_zero": False,
                                        "bad_must_fail": False, "must_fail_type": False}
 
