@@ -770,6 +770,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct fz f = {data, size};
     for (unsigned i = 0; i < 400 && f.n; i++)
         step(&f);
+    hc_check_channels();
     hc_world_teardown();
     host_set_jump(NULL);
     return 0;
