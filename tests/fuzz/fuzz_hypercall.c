@@ -2,16 +2,19 @@
 /*
  * The hypercall surface as stateful sequences.  Each input rebuilds the
  * world (hc_world.c: dom0, A and B connected by ports and grants) and is
- * decoded into a sequence of steps: a caller (dom0 or an unprivileged
- * domain), a hypercall and its arguments, chosen from the live state most
- * of the time (own ports, ports offered to the caller, grants offered to
- * it, its mapped slots, its address spaces, domains dom0 created) and raw
- * from the input otherwise; now and then time passes and the scheduler
- * runs, or a guest exception arrives.  After every call: an unprivileged
- * caller changed no other domain (hc_snapshot_compare), frames and grant
- * records are consistent (hc_check_consistency); at the end every domain
- * is destroyed and every frame must come back.  Any violation aborts, so
- * libFuzzer saves the input as a reproducer.
+ * decoded into a sequence of steps: a calling vCPU (of dom0 or of an
+ * unprivileged domain), a hypercall and its arguments.  Three calls in four
+ * are well-formed, every argument taken from the live state (own ports,
+ * ports offered to the caller, grants offered to it, its mapped slots, its
+ * address spaces, domains dom0 created); the fourth is hostile, each
+ * argument raw from the input with probability 1/2.  Now and then time
+ * passes and the scheduler runs, a guest exception arrives or a guest
+ * rewrites its grant entries.  After every call: an unprivileged caller
+ * changed no other domain (hc_snapshot_compare), frames and grant records
+ * are consistent (hc_check_consistency); at the end event channels are
+ * checked (hc_check_channels), every domain is destroyed and every frame
+ * must come back.  Any violation aborts, so libFuzzer saves the input as a
+ * reproducer.
  *
  * Per hypercall the calls and the successes (result >= 0, and status 0 in
  * every op of a grant batch) are counted; at exit the table is printed as
