@@ -2,16 +2,19 @@
 /*
  * The hypercall surface as stateful sequences.  Each input rebuilds the
  * world (hc_world.c: dom0, A and B connected by ports and grants) and is
- * decoded into a sequence of steps: a caller (dom0 or an unprivileged
- * domain), a hypercall and its arguments, chosen from the live state most
- * of the time (own ports, ports offered to the caller, grants offered to
- * it, its mapped slots, its address spaces, domains dom0 created) and raw
- * from the input otherwise; now and then time passes and the scheduler
- * runs, or a guest exception arrives.  After every call: an unprivileged
- * caller changed no other domain (hc_snapshot_compare), frames and grant
- * records are consistent (hc_check_consistency); at the end every domain
- * is destroyed and every frame must come back.  Any violation aborts, so
- * libFuzzer saves the input as a reproducer.
+ * decoded into a sequence of steps: a calling vCPU (of dom0 or of an
+ * unprivileged domain), a hypercall and its arguments.  Three calls in four
+ * are well-formed, every argument taken from the live state (own ports,
+ * ports offered to the caller, grants offered to it, its mapped slots, its
+ * address spaces, domains dom0 created); the fourth is hostile, each
+ * argument raw from the input with probability 1/2.  Now and then time
+ * passes and the scheduler runs, a guest exception arrives or a guest
+ * rewrites its grant entries.  After every call: an unprivileged caller
+ * changed no other domain (hc_snapshot_compare), frames and grant records
+ * are consistent (hc_check_consistency); at the end event channels are
+ * checked (hc_check_channels), every domain is destroyed and every frame
+ * must come back.  Any violation aborts, so libFuzzer saves the input as a
+ * reproducer.
  *
  * Per hypercall the calls and the successes (result >= 0, and status 0 in
  * every op of a grant batch) are counted; at exit the table is printed as
@@ -151,6 +154,12 @@ static hestia_domid_t pick_domid(struct step *s, bool other)
     if (!valid(s))
         return fz_below(s->f, 3) ? DOMID_SELF : fz_u16(s->f);
     return pick_dom(s, other)->d->id;
+}
+
+/* A vCPU number of the caller's domain (well-formed), or a raw one. */
+static uint32_t pick_vcpu(struct step *s)
+{
+    return valid(s) ? fz_below(s->f, s->self->d->nr_vcpus) : raw(s);
 }
 
 static evtchn_port_t pick_port(struct step *s, struct hc_dom *hd)
@@ -319,14 +328,14 @@ static bool gen_evtchn(struct step *s)
         return true;
     }
     case 2: {
-        struct evtchn_bind_virq b = {fz_below(s->f, 5), valid(s) ? 0 : raw(s), 0, 0};
+        struct evtchn_bind_virq b = {fz_below(s->f, 5), pick_vcpu(s), 0, 0};
         if (!evtchn_call(s, EVTCHNOP_bind_virq, &b, sizeof(b)))
             return false;
         hc_add_port(me, b.port);
         return true;
     }
     case 3: {
-        struct evtchn_bind_ipi b = {valid(s) ? 0 : raw(s), 0};
+        struct evtchn_bind_ipi b = {pick_vcpu(s), 0};
         if (!evtchn_call(s, EVTCHNOP_bind_ipi, &b, sizeof(b)))
             return false;
         hc_add_port(me, b.port);
@@ -550,7 +559,7 @@ static bool gen_domctl(struct step *s)
     switch (d.cmd) {
     case DOMCTL_create:
         d.u.create.nr_pages = valid(s) ? 16 + fz_below(s->f, 48) : raw64(s);
-        d.u.create.max_vcpus = valid(s) ? 1 : raw(s);
+        d.u.create.max_vcpus = valid(s) ? 1 + fz_below(s->f, 2) : raw(s);
         d.u.create.weight = fz_below(s->f, 2) ? 0 : fz_u16(s->f);
         d.u.create.cap = fz_below(s->f, 101);
         d.u.create.flags = valid(s) ? 0 : raw(s);
@@ -570,7 +579,7 @@ static bool gen_domctl(struct step *s)
         break;
     }
     case DOMCTL_start_vcpu:
-        d.u.start_vcpu.vcpu = valid(s) ? 0 : raw(s);
+        d.u.start_vcpu.vcpu = valid(s) ? fz_below(s->f, t->d->nr_vcpus) : raw(s);
         d.u.start_vcpu.entry_va = valid(s) ? 0x1000 : raw64(s);
         d.u.start_vcpu.stack_va = 0x8000;
         d.u.start_vcpu.start_info_gfn = pick_gfn(s, t);
@@ -617,7 +626,8 @@ static bool gen_set_timer(struct step *s)
 static bool gen_vcpu_op(struct step *s)
 {
     unsigned cmd = valid(s) ? fz_below(s->f, VCPUOP_enter_user + 1) : raw(s);
-    uint64_t vcpu = valid(s) ? 0 : raw(s);
+    /* enter_user replaces the caller's own context only: its own number, mostly. */
+    uint64_t vcpu = cmd == VCPUOP_enter_user && valid(s) ? s->v->id : pick_vcpu(s);
     if (cmd == VCPUOP_enter_user) {
         struct hestia_trap_record rec;
         memset(&rec, 0, sizeof(rec));
@@ -656,28 +666,43 @@ static bool gen_memory_op(struct step *s)
 
 /* ---- the sequence ---- */
 
-static struct hc_dom *pick_caller(struct fz *f, bool want_priv)
+/* A vCPU of d that could be making a call now; a blocked one only when kick. */
+static struct vcpu *ready_vcpu(struct domain *d, unsigned first, bool kick)
 {
-    unsigned start = fz_u8(f);
+    for (unsigned i = 0; i < d->nr_vcpus; i++) {
+        struct vcpu *v = d->vcpus[(first + i) % d->nr_vcpus];
+        if (!v || v->state == VCPU_DOWN)
+            continue;
+        if (v->state == VCPU_BLOCKED) {
+            /* It waits for its event; when nobody else can run, the event comes. */
+            if (!kick)
+                continue;
+            vcpu_kick(v);
+        }
+        return v;
+    }
+    return NULL;
+}
+
+static struct hc_dom *pick_caller(struct fz *f, bool want_priv, struct vcpu **vout)
+{
+    unsigned start = fz_u8(f), first = fz_u8(f);
     for (unsigned pass = 0; pass < 2; pass++) {
         for (unsigned k = 0; k < HC_MAX_DOMS; k++) {
             struct hc_dom *hd = &W.dom[(start + k) % HC_MAX_DOMS];
             struct domain *d = hd->d;
-            if (!d || d->is_shutdown || d->pause_count || !d->vcpus[0] ||
-                d->vcpus[0]->state == VCPU_DOWN)
+            if (!d || d->is_shutdown || d->pause_count)
                 continue;
-            /* A blocked vCPU waits for its event; when nobody else can run, it comes. */
-            if (d->vcpus[0]->state == VCPU_BLOCKED) {
-                if (pass == 0)
-                    continue;
-                vcpu_kick(d->vcpus[0]);
-            }
             if (pass == 0 && d->privileged != want_priv)
                 continue;
             if (!hd->prepared && p2m_nr_pages(d) < HC_MIN_PAGES)
                 continue; /* too small for the harness's scratch and table pages */
+            struct vcpu *v = ready_vcpu(d, first, pass == 1);
+            if (!v)
+                continue;
             if (!hd->prepared)
                 hc_prepare(hd); /* a domain dom0 started: it sets itself up */
+            *vout = v;
             return hd;
         }
     }
@@ -694,18 +719,20 @@ static void step(struct fz *f)
     }
     if (what >= 244) {
         /* A guest exception in a domU (may crash it when the record is busy). */
-        struct hc_dom *hd = pick_caller(f, false);
+        struct vcpu *v;
+        struct hc_dom *hd = pick_caller(f, false, &v);
         if (hd && !hd->d->privileged)
-            core_guest_trap(hd->d->vcpus[0], fz_below(f, HESTIA_TRAP_OTHER + 1), fz_u8(f),
-                            fz_u32(f), fz_u64(f));
+            core_guest_trap(v, fz_below(f, HESTIA_TRAP_OTHER + 1), fz_u8(f), fz_u32(f),
+                            fz_u64(f));
         return;
     }
     if (what >= 238) {
         /* A guest writes its own grant table: offer a frame to someone, or revoke. */
-        struct hc_dom *g = pick_caller(f, fz_below(f, 2));
+        struct vcpu *v;
+        struct hc_dom *g = pick_caller(f, fz_below(f, 2), &v);
         if (!g)
             return;
-        struct step s = {f, g, g->d->vcpus[0], g->d->privileged, false};
+        struct step s = {f, g, v, g->d->privileged, false};
         struct hc_dom *to = pick_dom(&s, true);
         uint16_t flags =
             fz_below(f, 4) ? GTF_permit_access | (fz_below(f, 3) ? 0 : GTF_readonly) : 0;
@@ -716,10 +743,11 @@ static void step(struct fz *f)
     unsigned nr = what % HYPERCALL_COUNT;
     /* domctl is dom0's; the others come from dom0 a quarter of the time. */
     bool want_priv = nr == HYPERCALL_domctl ? fz_below(f, 8) != 0 : fz_below(f, 4) == 0;
-    struct hc_dom *me = pick_caller(f, want_priv);
+    struct vcpu *v;
+    struct hc_dom *me = pick_caller(f, want_priv, &v);
     if (!me)
         return;
-    struct step s = {f, me, me->d->vcpus[0], me->d->privileged, fz_u8(f) < HOSTILE_PER_256};
+    struct step s = {f, me, v, me->d->privileged, fz_u8(f) < HOSTILE_PER_256};
     struct hc_snapshot before;
     if (!s.priv)
         hc_snapshot_take(&before);
@@ -771,7 +799,7 @@ static void step(struct fz *f)
     hc_check_consistency(hc_names[nr]);
     /* A blocked caller stays blocked until an event, a timer or the fallback in
      * pick_caller. */
-    core_vcpu_hal(me->d->vcpus[0])->regs[HOST_REG_MODE] = HOST_MODE_KERNEL;
+    core_vcpu_hal(v)->regs[HOST_REG_MODE] = HOST_MODE_KERNEL;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -789,6 +817,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct fz f = {data, size};
     for (unsigned i = 0; i < 400 && f.n; i++)
         step(&f);
+    hc_check_channels();
     hc_world_teardown();
     host_set_jump(NULL);
     return 0;

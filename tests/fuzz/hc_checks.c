@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define FAIL(...)                                                                          \
     do {                                                                                   \
@@ -135,4 +136,56 @@ void hc_check_consistency(const char *what)
              of, held);
     if (mm_free_frames() > mm_total_frames())
         FAIL("after %s: %lu free frames of %lu", what, mm_free_frames(), mm_total_frames());
+}
+
+/* EVTCHNOP_status of (dom, port) asked by dom0's vCPU v, as dom0's toolstack would. */
+static bool port_status(struct vcpu *v, hestia_domid_t dom, evtchn_port_t port,
+                        struct evtchn_status *st)
+{
+    memset(st, 0, sizeof(*st));
+    st->dom = dom;
+    st->port = port;
+    return hc_write(v->domain, HC_SCRATCH_VA, st, sizeof(*st)) &&
+           hc_call(v, HYPERCALL_event_channel_op, EVTCHNOP_status, HC_SCRATCH_VA, 0, 0,
+                   0) == 0 &&
+           hc_read(v->domain, st, HC_SCRATCH_VA, sizeof(*st));
+}
+
+#define CHECKED_PORTS 128 /* ports are handed out lowest first */
+
+void hc_check_channels(void)
+{
+    struct domain *z = domain_lookup(0);
+    if (!z || !z->vcpus[0] || !z->vcpus[0]->started)
+        return; /* dom0 is gone: nobody may ask */
+    struct vcpu *zv = z->vcpus[0];
+    for (struct domain *d = domain_next(0); d;
+         d = domain_next((hestia_domid_t)(d->id + 1))) {
+        unsigned open = 0;
+        for (evtchn_port_t p = 1; p <= CHECKED_PORTS; p++) {
+            struct evtchn_status st, ps;
+            if (!port_status(zv, d->id, p, &st))
+                return; /* dom0 unmapped its own scratch page: it cannot ask */
+            if (st.status == EVTCHNSTAT_closed)
+                continue;
+            open++;
+            if (st.status != EVTCHNSTAT_interdomain)
+                continue;
+            /* Both ends of a connection name each other; a dead peer leaves none. */
+            hestia_domid_t rd = st.u.interdomain.dom;
+            evtchn_port_t rp = st.u.interdomain.port;
+            if (!domain_lookup(rd) || !port_status(zv, rd, rp, &ps))
+                FAIL("d%u port %u is connected to d%u port %u, which does not exist", d->id,
+                     p, rd, rp);
+            if (ps.status != EVTCHNSTAT_interdomain || ps.u.interdomain.dom != d->id ||
+                ps.u.interdomain.port != p)
+                FAIL("d%u port %u -> d%u port %u, but that port is in state %u -> d%u "
+                     "port %u",
+                     d->id, p, rd, rp, ps.status, ps.u.interdomain.dom,
+                     ps.u.interdomain.port);
+        }
+        unsigned in_use = evtchn_ports_in_use(d);
+        if (in_use < CHECKED_PORTS && open != in_use)
+            FAIL("d%u counts %u ports in use, %u are open", d->id, in_use, open);
+    }
 }

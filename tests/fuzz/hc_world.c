@@ -153,8 +153,12 @@ void hc_forget(unsigned slot)
 
 /* ---- setup through the guests' own hypercalls ---- */
 
+/* The vCPU that makes the setup calls: the first one started. */
 static struct vcpu *vcpu0(struct hc_dom *hd)
 {
+    for (unsigned i = 0; i < hd->d->nr_vcpus; i++)
+        if (hd->d->vcpus[i] && hd->d->vcpus[i]->started)
+            return hd->d->vcpus[i];
     return hd->d->vcpus[0];
 }
 
@@ -200,9 +204,13 @@ void hc_prepare(struct hc_dom *hd)
     cb.syscall_entry = 0x3000;
     cb.kernel_stack = 0x9000;
     hc_write(d, HC_SCRATCH_VA, &cb, sizeof(cb));
-    rc = hc_call(vcpu0(hd), HYPERCALL_set_callbacks, HC_SCRATCH_VA, 0, 0, 0, 0);
-    if (rc)
-        die("set_callbacks", rc);
+    for (unsigned i = 0; i < d->nr_vcpus; i++) { /* per vCPU: every started one */
+        if (!d->vcpus[i] || !d->vcpus[i]->started)
+            continue;
+        rc = hc_call(d->vcpus[i], HYPERCALL_set_callbacks, HC_SCRATCH_VA, 0, 0, 0, 0);
+        if (rc)
+            die("set_callbacks", rc);
+    }
     /* The guest's own first mapping: data gfn 0 at map slot 0. */
     struct mmu_op op = {MMUOP_map, MMU_PERM_READ | MMU_PERM_WRITE, 0, HC_MAP_VA, 0};
     hc_write(d, HC_SCRATCH_VA, &op, sizeof(op));
@@ -217,14 +225,16 @@ void hc_prepare(struct hc_dom *hd)
     hd->prepared = true;
 }
 
-static struct hc_dom *new_dom(unsigned slot, uint64_t pages, bool privileged)
+static struct hc_dom *new_dom(unsigned slot, uint64_t pages, bool privileged,
+                              unsigned vcpus)
 {
     struct hc_dom *hd = &W.dom[slot];
-    int rc = domain_create(pages, 1, privileged, &hd->d);
+    int rc = domain_create(pages, vcpus, privileged, &hd->d);
     if (rc)
         die("domain_create", rc);
-    if ((rc = domain_start_vcpu(hd->d, 0, 0x1000, 0x8000, 0)) != 0)
-        die("domain_start_vcpu", rc);
+    for (unsigned i = 0; i < vcpus; i++)
+        if ((rc = domain_start_vcpu(hd->d, i, 0x1000, 0x8000, 0)) != 0)
+            die("domain_start_vcpu", rc);
     if ((rc = domain_unpause(hd->d)) != 0)
         die("domain_unpause", rc);
     hc_prepare(hd);
@@ -284,9 +294,9 @@ void hc_world_reset(void)
     warm_up();
     W.baseline_free = mm_free_frames();
 
-    struct hc_dom *z = new_dom(0, 128, true);
-    struct hc_dom *a = new_dom(1, 64, false);
-    struct hc_dom *b = new_dom(2, 64, false);
+    struct hc_dom *z = new_dom(0, 128, true, 1);
+    struct hc_dom *a = new_dom(1, 64, false, 2); /* two vCPUs: per-vCPU ports and calls */
+    struct hc_dom *b = new_dom(2, 64, false, 1);
     struct evtchn_bind_virq bv = {VIRQ_DOM_EXC, 0, 0, 0};
     if (evtchn(z, EVTCHNOP_bind_virq, &bv, sizeof(bv)))
         die("bind VIRQ_DOM_EXC", 0);

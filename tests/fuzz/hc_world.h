@@ -121,5 +121,11 @@ void hc_snapshot_compare(const struct hc_snapshot *before, const struct domain *
                          const char *what);
 /* Frame ownership and reference counts of every domain's memory, grant bookkeeping. */
 void hc_check_consistency(const char *what);
+/*
+ * Event channels, through dom0's EVTCHNOP_status: both ends of every
+ * interdomain connection name each other, and each domain's count of
+ * ports in use matches the open ports.  Slow: once per sequence.
+ */
+void hc_check_channels(void);
 
 #endif
