@@ -195,7 +195,11 @@ static void timer(void)
         hestia_hypercall2(HYPERCALL_sched_op, SCHEDOP_block, 0);
     uint64_t t1 = now_ns();
     shinfo->vcpu_info[0].evtchn_upcall_mask = 1;
-    check("timer-10ms", rc == 0 && events > 0 && t1 >= dl && t1 < dl + 5000000);
+    /* Under -icount lateness is the hypervisor's alone; in realtime mode a
+     * loaded host can hold the emulator off the CPU, so the bound widens
+     * (the guest port's timer tests use the same 100 ms). */
+    uint64_t late_bound = (start->flags & SIF_REALTIME) ? 100000000 : 5000000;
+    check("timer-10ms", rc == 0 && events > 0 && t1 >= dl && t1 < dl + late_bound);
     uint64_t a = now_ns();
     for (int i = 0; i < 1000; i++)
         hestia_hypercall2(HYPERCALL_version, VERSION_abi, 0);
