@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Freestanding formatting and parsing (host-tested in tests/ports). */
+#include <hestia/errno.h>
 #include <port/lib.h>
 
 /* The formatter is lib/format.c, shared with the hypervisor. */
@@ -181,4 +182,27 @@ uint64_t kchecksum(uint64_t acc, const void *buf, size_t len)
         b = (b + a) % 65521u;
     }
     return ((uint64_t)b << 32) | a;
+}
+
+/* What a hypercall's negative result means, in words for the user. */
+const char *kstrerror(long r)
+{
+    static const struct {
+        long code;
+        const char *text;
+    } names[] = {
+        {HESTIA_EPERM, "not permitted"},      {HESTIA_ENOENT, "no such object"},
+        {HESTIA_ESRCH, "no such domain"},     {HESTIA_EINTR, "interrupted"},
+        {HESTIA_EIO, "platform I/O failure"}, {HESTIA_E2BIG, "too large"},
+        {HESTIA_EBADF, "bad port or handle"}, {HESTIA_EAGAIN, "busy, try again"},
+        {HESTIA_ENOMEM, "out of memory"},     {HESTIA_EACCES, "access denied"},
+        {HESTIA_EFAULT, "bad address"},       {HESTIA_EBUSY, "in use"},
+        {HESTIA_EEXIST, "already exists"},    {HESTIA_EINVAL, "invalid argument"},
+        {HESTIA_ENOSPC, "table full"},        {HESTIA_ERANGE, "out of range"},
+        {HESTIA_ENOSYS, "not supported"},     {HESTIA_EALREADY, "already done"},
+    };
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (names[i].code == -r)
+            return names[i].text;
+    return "unknown error";
 }

@@ -154,8 +154,11 @@ static long run_one(const char *s, size_t len)
         printk("unknown command '%.*s' (try: help)\n", (int)tok[0].len, tok[0].s);
         return -HESTIA_EINVAL;
     }
-    if (r < 0)
-        printk("%.*s: error %ld\n", (int)tok[0].len, tok[0].s, r);
+    if (r == -HESTIA_ESRCH && n >= 2)
+        printk("%.*s: no such domain %.*s\n", (int)tok[0].len, tok[0].s, (int)tok[1].len,
+               tok[1].s);
+    else if (r < 0)
+        printk("%.*s: %s (%ld)\n", (int)tok[0].len, tok[0].s, kstrerror(r), r);
     return r;
 }
 
@@ -191,7 +194,7 @@ void ts_script(const char *line)
                 *c = '_';
         long r = run_one(cmd, len);
         if (r < 0)
-            test_report(name, TR_FAIL, "'%.*s': error %ld", (int)len, cmd, r);
+            test_report(name, TR_FAIL, "'%.*s': %s (%ld)", (int)len, cmd, kstrerror(r), r);
         else
             test_report(name, TR_PASS, "'%.*s'", (int)len, cmd);
     }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <hestia/errno.h>
 #include <port/elf.h>
 #include <port/lib.h>
 #include <port/ring.h>
@@ -316,6 +317,18 @@ static void t_toolstack(void)
     CHECK(ts_next_command("", &pos, &cmd, &len) == 0);
 }
 
+/* Errors for people are words: every public code has its phrase. */
+static void t_strerror(void)
+{
+    CHECK(strcmp(kstrerror(-HESTIA_ESRCH), "no such domain") == 0);
+    CHECK(strcmp(kstrerror(-HESTIA_EPERM), "not permitted") == 0);
+    CHECK(strcmp(kstrerror(-HESTIA_EALREADY), "already done") == 0);
+    CHECK(strcmp(kstrerror(-9999), "unknown error") == 0);
+    CHECK(strcmp(kstrerror(0), "unknown error") == 0);
+    for (long e = 1; e < 200; e++)
+        CHECK(kstrerror(-e) != NULL);
+}
+
 int main(void)
 {
     run("printf", t_printf);
@@ -325,5 +338,6 @@ int main(void)
     run("elf", t_elf);
     run("ring", t_ring);
     run("toolstack", t_toolstack);
+    run("strerror", t_strerror);
     return failed_cases ? 1 : 0;
 }

@@ -48,6 +48,8 @@ unsigned ktokenize(const char *s, size_t len, struct ktok *toks, unsigned max);
 /* Whether tok is key=... ; *val receives the value part. */
 int ktok_key(const struct ktok *tok, const char *key, struct ktok *val);
 int ktok_eq(const struct ktok *tok, const char *s);
+/* A hypercall's negative result in words ("no such domain"), never NULL. */
+const char *kstrerror(long r);
 /* Find key=value in a command line; returns 1 and the value. */
 int kcmdline_get(const char *cmdline, const char *key, struct ktok *val);
 /* Same, parsed as a number; def if absent or malformed. */
