@@ -7,12 +7,9 @@
 #include <host/host.h>
 #include <string.h>
 
-static struct hal_vcpu *last_run;
-
 struct hal_vcpu *host_last_run(void)
 {
-    struct hal_vcpu *hv = last_run;
-    return hv;
+    return hal_this_cpu()->current;
 }
 
 struct hal_vcpu *hal_vcpu_create(struct vcpu *v)
@@ -30,8 +27,9 @@ void hal_vcpu_destroy(struct hal_vcpu *hv)
 {
     if (!hv)
         return;
-    if (last_run == hv)
-        last_run = NULL;
+    for (unsigned i = 0; i < HAL_MAX_CPUS; i++)
+        if (host_cpu(i)->current == hv)
+            host_cpu(i)->current = NULL;
     core_heap_free(hv);
 }
 
@@ -85,7 +83,7 @@ void hal_vcpu_enter_handler(struct hal_vcpu *hv, guest_va_t entry, guest_va_t ke
 
 HAL_NORETURN void hal_vcpu_run(struct hal_vcpu *hv)
 {
-    last_run = hv;
+    hal_this_cpu()->current = hv;
     hv->entries++;
     jmp_buf *j = host_get_jump();
     if (!j)

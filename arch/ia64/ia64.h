@@ -94,7 +94,19 @@ struct hal_vcpu {
 
 long ia64_ssc(long a0, long a1, long a2, long a3, long nr);
 
-extern struct hal_vcpu *ia64_cur_hv;
+/*
+ * Per physical CPU arch state (hal/cpu.h), found through ar.k7 (writable
+ * only at privilege level 0, so a guest cannot redirect it).  ivt.S loads
+ * the running vCPU through it: current stays the first member.
+ */
+struct hal_cpu {
+    struct hal_vcpu *current; /* vCPU last entered by hal_vcpu_run (ivt.S) */
+    unsigned id;
+};
+
+/* platform.c: point ar.k7 at this CPU's struct hal_cpu (first thing at boot). */
+void ia64_cpu_init(unsigned id);
+struct hal_cpu *ia64_cpu(unsigned id); /* CPU id's state (any CPU) */
 HAL_NORETURN void ia64_enter_guest(struct hal_vcpu *hv);
 void ia64_trap(struct hal_vcpu *hv);
 uint64_t ia64_rid_of(const struct hal_as *as);

@@ -47,7 +47,7 @@ ia64_common_entry:
     /* bank 0: r16 = vector; r17.. scratch.  The guest's predicates first: p6 is used below. */
     mov     r24 = pr
     mov     r17 = cr.ipsr
-    movl    r18 = ia64_cur_hv
+    mov     r18 = ar.k7             /* this CPU's struct hal_cpu; current is first */
     ;;
     extr.u  r19 = r17, PSR_CPL_SHIFT, 2
     ld8     r18 = [r18]

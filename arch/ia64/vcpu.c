@@ -28,8 +28,6 @@ _Static_assert(__builtin_offsetof(struct hal_vcpu, vector) == HV_VECTOR, "vector
 _Static_assert(__builtin_offsetof(struct hal_vcpu, fr) == HV_FR, "fr");
 _Static_assert(__builtin_offsetof(struct hal_vcpu, v) == HV_ASM_SIZE, "size");
 
-struct hal_vcpu *ia64_cur_hv;
-
 static unsigned slot_of(uint64_t a)
 {
     return (unsigned)(a >> 3) & 63;
@@ -57,8 +55,9 @@ struct hal_vcpu *hal_vcpu_create(struct vcpu *v)
 
 void hal_vcpu_destroy(struct hal_vcpu *hv)
 {
-    if (ia64_cur_hv == hv)
-        ia64_cur_hv = NULL;
+    for (unsigned i = 0; i < HAL_MAX_CPUS; i++)
+        if (ia64_cpu(i)->current == hv)
+            ia64_cpu(i)->current = NULL;
     core_heap_free(hv->alloc);
 }
 
@@ -258,7 +257,7 @@ HAL_NORETURN void hal_vcpu_run(struct hal_vcpu *hv)
     uint64_t cpl = (hv->ipsr >> PSR_CPL_SHIFT) & 3;
     if (((hv->rsc >> 2) & 3) < cpl)
         hv->rsc = (hv->rsc & ~0xcull) | cpl << 2;
-    ia64_cur_hv = hv;
+    hal_this_cpu()->current = hv;
     hv->entry_iip = hv->iip;
     hv->entry_ipsr = hv->ipsr;
     ia64_load_rr(hv);

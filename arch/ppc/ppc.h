@@ -45,6 +45,7 @@
 #define SPR_TBU_R 269
 #define SPR_SPRG0 272
 #define SPR_SPRG1 273
+#define SPR_SPRG2 274 /* this CPU's struct hal_cpu (supervisor-only, unlike SPRG3-7) */
 #define SPR_TSR 336
 #define SPR_TCR 340
 #define SPR_IVOR(n) ((n) < 16 ? 400 + (n) : 528 + (n)-32)
@@ -141,7 +142,19 @@ struct hal_vcpu {
     uint32_t vmsr; /* the guest kernel's virtual MSR (EE) */
 };
 
-extern struct hal_vcpu *ppc_current;
+/*
+ * Per physical CPU arch state (hal/cpu.h), found through SPRG2.  The
+ * exception entry still finds the running vCPU's frame through SPRG0
+ * (itself per CPU) and uses SPRG1 as its scratch.
+ */
+struct hal_cpu {
+    unsigned id;
+    struct hal_vcpu *current; /* vCPU last entered by hal_vcpu_run */
+};
+
+/* platform.c: point SPRG2 at this CPU's struct hal_cpu (first thing at boot). */
+void ppc_cpu_init(unsigned id);
+struct hal_cpu *ppc_cpu(unsigned id); /* CPU id's state (any CPU) */
 extern struct ppc_frame ppc_boot_frame;
 extern uint64_t ppc_ccsr_phys;
 

@@ -11,7 +11,6 @@
 
 #include "ppc.h"
 
-struct hal_vcpu *ppc_current;
 struct ppc_frame ppc_boot_frame;
 
 struct hal_vcpu *hal_vcpu_create(struct vcpu *v)
@@ -29,8 +28,9 @@ void hal_vcpu_destroy(struct hal_vcpu *hv)
 {
     if (!hv)
         return;
-    if (ppc_current == hv)
-        ppc_current = NULL;
+    for (unsigned i = 0; i < HAL_MAX_CPUS; i++)
+        if (ppc_cpu(i)->current == hv)
+            ppc_cpu(i)->current = NULL;
     core_heap_free(hv);
 }
 
@@ -119,7 +119,7 @@ void hal_vcpu_enter_handler(struct hal_vcpu *hv, guest_va_t entry, guest_va_t ke
 
 void hal_vcpu_run(struct hal_vcpu *hv)
 {
-    ppc_current = hv;
+    hal_this_cpu()->current = hv;
     ppc_load_pids(hv);
     hv->frame.msr = GUEST_MSR;
     ppc_enter_guest(&hv->frame);

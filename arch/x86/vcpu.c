@@ -16,9 +16,7 @@
 
 #include "arch.h"
 
-struct hal_vcpu *x86_current;
 const struct hal_as *x86_entry_stack_owner;
-static struct hal_vcpu *fpu_owner;
 static uint8_t fpu_clean[512] __attribute__((aligned(16)));
 
 #define CR0_TS (1u << 3)
@@ -35,14 +33,15 @@ void x86_fpu_init(void)
 /* #NM from a guest: give it the FPU. */
 void x86_fpu_trap(void)
 {
-    struct hal_vcpu *hv = x86_current;
+    struct hal_cpu *c = hal_this_cpu();
+    struct hal_vcpu *hv = c->current;
     write_cr0(read_cr0() & ~CR0_TS);
-    if (fpu_owner == hv)
+    if (c->fpu_owner == hv)
         return;
-    if (fpu_owner)
-        __asm__ volatile("fxsave %0" : "=m"(fpu_owner->fxsave));
+    if (c->fpu_owner)
+        __asm__ volatile("fxsave %0" : "=m"(c->fpu_owner->fxsave));
     __asm__ volatile("fxrstor %0" : : "m"(hv->fxsave));
-    fpu_owner = hv;
+    c->fpu_owner = hv;
 }
 
 /* Selectors and flags of a mode; nothing else can be loaded. */
@@ -78,10 +77,13 @@ void hal_vcpu_destroy(struct hal_vcpu *hv)
 {
     if (!hv)
         return;
-    if (fpu_owner == hv)
-        fpu_owner = NULL;
-    if (x86_current == hv)
-        x86_current = NULL;
+    for (unsigned i = 0; i < HAL_MAX_CPUS; i++) {
+        struct hal_cpu *c = x86_cpu(i);
+        if (c->fpu_owner == hv)
+            c->fpu_owner = NULL;
+        if (c->current == hv)
+            c->current = NULL;
+    }
     core_frame_free(NULL, hv->pdpt_mfn);
     core_heap_free(hv->alloc);
 }
@@ -183,9 +185,10 @@ void hal_vcpu_enter_handler(struct hal_vcpu *hv, guest_va_t entry, guest_va_t ke
 
 void hal_vcpu_run(struct hal_vcpu *hv)
 {
-    x86_current = hv;
+    struct hal_cpu *c = hal_this_cpu();
+    c->current = hv;
     uint32_t cr0 = read_cr0();
-    uint32_t want = fpu_owner == hv ? cr0 & ~CR0_TS : cr0 | CR0_TS;
+    uint32_t want = c->fpu_owner == hv ? cr0 & ~CR0_TS : cr0 | CR0_TS;
     if (want != cr0)
         write_cr0(want);
     hv->pdpt[0] = x86_guest_pdpte(hv->user, 0);

@@ -16,8 +16,6 @@
 #include <x86/io.h>
 #include <x86_64/arch.h>
 
-struct hal_vcpu *x86_64_current;
-static struct hal_vcpu *fpu_owner;
 static uint8_t fpu_clean[512] __attribute__((aligned(16)));
 /* User mode without a user space sees nothing but the (U=0) hypervisor. */
 static uint64_t *empty_user_pml4;
@@ -49,14 +47,15 @@ void x86_64_fpu_init(void)
 /* #NM from a guest: give it the FPU. */
 void x86_64_fpu_trap(void)
 {
-    struct hal_vcpu *hv = x86_64_current;
+    struct hal_cpu *c = hal_this_cpu();
+    struct hal_vcpu *hv = c->current;
     write_cr0(read_cr0() & ~CR0_TS);
-    if (fpu_owner == hv)
+    if (c->fpu_owner == hv)
         return;
-    if (fpu_owner)
-        __asm__ volatile("fxsave64 %0" : "=m"(fpu_owner->fxsave));
+    if (c->fpu_owner)
+        __asm__ volatile("fxsave64 %0" : "=m"(c->fpu_owner->fxsave));
     __asm__ volatile("fxrstor64 %0" : : "m"(hv->fxsave));
-    fpu_owner = hv;
+    c->fpu_owner = hv;
 }
 
 struct hal_vcpu *hal_vcpu_create(struct vcpu *v)
@@ -90,10 +89,13 @@ void hal_vcpu_destroy(struct hal_vcpu *hv)
 {
     if (!hv)
         return;
-    if (fpu_owner == hv)
-        fpu_owner = NULL;
-    if (x86_64_current == hv)
-        x86_64_current = NULL;
+    for (unsigned i = 0; i < HAL_MAX_CPUS; i++) {
+        struct hal_cpu *c = x86_64_cpu(i);
+        if (c->fpu_owner == hv)
+            c->fpu_owner = NULL;
+        if (c->current == hv)
+            c->current = NULL;
+    }
     if (hv->kview_pml4_mfn && hv->kview_pml4_mfn != MFN_INVALID) {
         x86_64_unload_cr3(hv->kview_pml4_mfn);
         core_frame_free(NULL, hv->kview_pml4_mfn);
@@ -238,9 +240,10 @@ void hal_vcpu_run(struct hal_vcpu *hv)
     /* Never iretq to a non-canonical RIP (#GP in ring 0): let the guest fault at 0. */
     if (hv->frame.rip >= LOWER_HALF_END)
         hv->frame.rip = 0;
-    x86_64_current = hv;
+    struct hal_cpu *c = hal_this_cpu();
+    c->current = hv;
     uint64_t cr0 = read_cr0();
-    uint64_t want = fpu_owner == hv ? cr0 & ~CR0_TS : cr0 | CR0_TS;
+    uint64_t want = c->fpu_owner == hv ? cr0 & ~CR0_TS : cr0 | CR0_TS;
     if (want != cr0)
         write_cr0(want);
 

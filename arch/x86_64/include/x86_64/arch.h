@@ -83,8 +83,22 @@ HAL_NORETURN void x86_64_enter_guest(struct x86_64_frame *f);
 extern uint64_t x86_64_frame_top;     /* TSS.RSP0 mirror for the syscall path */
 extern uint64_t x86_64_hyp_stack_top; /* hypervisor stack used after a guest exit */
 
+/*
+ * Per physical CPU arch state (hal/cpu.h).  CPU n loads the TSS at GDT
+ * selector SEL_TSS + 16 * n, so the task register names the CPU; the
+ * entry-path slots (x86_64_frame_top, x86_64_hyp_stack_top, the syscall
+ * RSP scratch) are still boot-CPU globals in entry.S until SMP bring-up
+ * gives the syscall path a per-CPU base (swapgs).
+ */
+struct hal_cpu {
+    unsigned id;
+    struct hal_vcpu *current;   /* vCPU last entered by hal_vcpu_run */
+    struct hal_vcpu *fpu_owner; /* vCPU whose state is in the FPU, or NULL */
+};
+
 /* cpu.c */
 void x86_64_cpu_init(void);
+struct hal_cpu *x86_64_cpu(unsigned id); /* CPU id's state (any CPU) */
 void x86_64_set_rsp0(uint64_t rsp0);
 
 /* mmu.c */
@@ -94,7 +108,6 @@ void x86_64_unload_cr3(mfn_t table);
 uint64_t *x86_64_table(uint64_t entry); /* direct-map pointer to the table an entry names */
 
 /* vcpu.c */
-extern struct hal_vcpu *x86_64_current;
 void x86_64_fpu_trap(void);
 void x86_64_fpu_init(void);
 
