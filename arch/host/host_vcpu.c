@@ -49,6 +49,13 @@ void hal_vcpu_set_spaces(struct hal_vcpu *hv, struct hal_as *kernel, struct hal_
     hv->user = user;
 }
 
+void hal_vcpu_get_spaces(const struct hal_vcpu *hv, struct hal_as **kernel,
+                         struct hal_as **user)
+{
+    *kernel = hv->kernel;
+    *user = hv->user;
+}
+
 bool hal_vcpu_in_user(const struct hal_vcpu *hv)
 {
     return hv->regs[HOST_REG_MODE] == HOST_MODE_USER;
@@ -81,6 +88,11 @@ void hal_vcpu_enter_handler(struct hal_vcpu *hv, guest_va_t entry, guest_va_t ke
         hv->regs[HOST_REG_SP] = kernel_stack;
 }
 
+void hal_vcpu_callbacks_changed(struct hal_vcpu *hv)
+{
+    hv->callbacks_changed++;
+}
+
 HAL_NORETURN void hal_vcpu_run(struct hal_vcpu *hv)
 {
     hal_this_cpu()->current = hv;
@@ -89,20 +101,4 @@ HAL_NORETURN void hal_vcpu_run(struct hal_vcpu *hv)
     if (!j)
         core_panic("host: hal_vcpu_run with no jump target (test bug)");
     longjmp(*j, HOST_JMP_RUN);
-}
-
-int hal_copy_from_guest(struct vcpu *v, void *dst, guest_va_t src, size_t len)
-{
-    struct hal_vcpu *hv = core_vcpu_hal(v);
-    if (!hv || !hv->kernel)
-        return -HESTIA_EFAULT;
-    return hal_walk_copy_from(hv->kernel, hv->user, dst, src, len);
-}
-
-int hal_copy_to_guest(struct vcpu *v, guest_va_t dst, const void *src, size_t len)
-{
-    struct hal_vcpu *hv = core_vcpu_hal(v);
-    if (!hv || !hv->kernel)
-        return -HESTIA_EFAULT;
-    return hal_walk_copy_to(hv->kernel, hv->user, dst, src, len);
 }

@@ -86,7 +86,6 @@ struct hal_vcpu {
     /* Not touched by assembly. */
     struct vcpu *v;
     struct hal_as *kernel, *user;
-    void *alloc;                    /* what core_heap_alloc returned (alignment) */
     uint64_t entry_iip, entry_ipsr; /* the last entry (see fetch_fault_slot) */
     bool entry_code_mapped;
     uint8_t rbs[2048] __attribute__((aligned(16)));

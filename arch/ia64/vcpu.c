@@ -40,12 +40,10 @@ static unsigned cpl_of(uint64_t psr)
 
 struct hal_vcpu *hal_vcpu_create(struct vcpu *v)
 {
-    void *p = core_heap_alloc(sizeof(struct hal_vcpu) + 512);
-    if (!p)
-        return NULL;
     /* 512-byte aligned: the NaT bit of gr[i] saved by st8.spill is bit i of nat_unat. */
-    struct hal_vcpu *hv = (struct hal_vcpu *)(((uintptr_t)p + 511) & ~(uintptr_t)511);
-    hv->alloc = p;
+    struct hal_vcpu *hv = core_heap_alloc_aligned(sizeof(*hv), 512);
+    if (!hv)
+        return NULL;
     hv->v = v;
     hv->rbs_base = (uintptr_t)hv->rbs;
     hv->ipsr = GUEST_PSR | (uint64_t)HESTIA_IA64_CPL_KERNEL << PSR_CPL_SHIFT;
@@ -58,7 +56,7 @@ void hal_vcpu_destroy(struct hal_vcpu *hv)
     for (unsigned i = 0; i < HAL_MAX_CPUS; i++)
         if (ia64_cpu(i)->current == hv)
             ia64_cpu(i)->current = NULL;
-    core_heap_free(hv->alloc);
+    core_heap_free(hv);
 }
 
 void hal_vcpu_init_entry(struct hal_vcpu *hv, guest_va_t entry, guest_va_t stack,
@@ -78,6 +76,13 @@ void hal_vcpu_set_spaces(struct hal_vcpu *hv, struct hal_as *kernel, struct hal_
 {
     hv->kernel = kernel;
     hv->user = user;
+}
+
+void hal_vcpu_get_spaces(const struct hal_vcpu *hv, struct hal_as **kernel,
+                         struct hal_as **user)
+{
+    *kernel = hv->kernel;
+    *user = hv->user;
 }
 
 bool hal_vcpu_in_user(const struct hal_vcpu *hv)
@@ -250,6 +255,13 @@ void hal_vcpu_enter_handler(struct hal_vcpu *hv, guest_va_t entry, guest_va_t ke
     hv->rbs_rnat = 0;
 }
 
+/* Nothing caches the callbacks or the kernel stack: core's copy is read at each delivery.
+ */
+void hal_vcpu_callbacks_changed(struct hal_vcpu *hv)
+{
+    (void)hv;
+}
+
 HAL_NORETURN void hal_vcpu_run(struct hal_vcpu *hv)
 {
     /* The RSE checks its references with RSC.pl: never more privileged
@@ -263,16 +275,4 @@ HAL_NORETURN void hal_vcpu_run(struct hal_vcpu *hv)
     ia64_load_rr(hv);
     hv->entry_code_mapped = ia64_tlb_prefetch_code(hv);
     ia64_enter_guest(hv);
-}
-
-int hal_copy_from_guest(struct vcpu *v, void *dst, guest_va_t src, size_t len)
-{
-    struct hal_vcpu *hv = core_vcpu_hal(v);
-    return hal_walk_copy_from(hv->kernel, hv->user, dst, src, len);
-}
-
-int hal_copy_to_guest(struct vcpu *v, guest_va_t dst, const void *src, size_t len)
-{
-    struct hal_vcpu *hv = core_vcpu_hal(v);
-    return hal_walk_copy_to(hv->kernel, hv->user, dst, src, len);
 }

@@ -80,7 +80,6 @@ struct hal_vcpu {
     uint64_t sys_gen;
     bool delivering_syscall;
     mfn_t pdpt_mfn;
-    void *alloc; /* what core_heap_alloc returned (we align inside it) */
 };
 
 /* The entry stack (one page per CPU) is in the trampoline, mapped read-write. */

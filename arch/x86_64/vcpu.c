@@ -60,12 +60,10 @@ void x86_64_fpu_trap(void)
 
 struct hal_vcpu *hal_vcpu_create(struct vcpu *v)
 {
-    void *raw = core_heap_alloc(sizeof(struct hal_vcpu) + 64);
-    if (!raw)
+    /* 64-byte aligned (core_heap_alloc_aligned zeroes it). */
+    struct hal_vcpu *hv = core_heap_alloc_aligned(sizeof(*hv), 64);
+    if (!hv)
         return NULL;
-    struct hal_vcpu *hv = (struct hal_vcpu *)(((uintptr_t)raw + 63) & ~(uintptr_t)63);
-    __builtin_memset(hv, 0, sizeof(*hv));
-    hv->alloc = raw;
     hv->v = v;
     hv->kview_pml4_mfn = core_frame_alloc(NULL);
     hv->kview_pdpt_mfn = core_frame_alloc(NULL);
@@ -102,7 +100,7 @@ void hal_vcpu_destroy(struct hal_vcpu *hv)
     }
     if (hv->kview_pdpt_mfn && hv->kview_pdpt_mfn != MFN_INVALID)
         core_frame_free(NULL, hv->kview_pdpt_mfn);
-    core_heap_free(hv->alloc);
+    core_heap_free(hv);
 }
 
 void hal_vcpu_init_entry(struct hal_vcpu *hv, guest_va_t entry, guest_va_t stack,
@@ -123,6 +121,13 @@ void hal_vcpu_set_spaces(struct hal_vcpu *hv, struct hal_as *kernel, struct hal_
     hv->kernel = kernel;
     hv->user = user;
     hv->kview_valid = false;
+}
+
+void hal_vcpu_get_spaces(const struct hal_vcpu *hv, struct hal_as **kernel,
+                         struct hal_as **user)
+{
+    *kernel = hv->kernel;
+    *user = hv->user;
 }
 
 bool hal_vcpu_in_user(const struct hal_vcpu *hv)
@@ -235,6 +240,13 @@ static bool sync_kview(struct hal_vcpu *hv)
     return true;
 }
 
+/* Nothing caches the callbacks or the kernel stack: core's copy is read at each delivery.
+ */
+void hal_vcpu_callbacks_changed(struct hal_vcpu *hv)
+{
+    (void)hv;
+}
+
 void hal_vcpu_run(struct hal_vcpu *hv)
 {
     /* Never iretq to a non-canonical RIP (#GP in ring 0): let the guest fault at 0. */
@@ -262,17 +274,4 @@ void hal_vcpu_run(struct hal_vcpu *hv)
     x86_64_set_rsp0(top);
     x86_64_frame_top = top;
     x86_64_enter_guest(&hv->frame);
-}
-
-/* Walk the vCPU's spaces in software: a bad pointer is only -HESTIA_EFAULT. */
-int hal_copy_from_guest(struct vcpu *v, void *dst, guest_va_t src, size_t len)
-{
-    struct hal_vcpu *hv = core_vcpu_hal(v);
-    return hal_walk_copy_from(hv->kernel, hv->user, dst, src, len);
-}
-
-int hal_copy_to_guest(struct vcpu *v, guest_va_t dst, const void *src, size_t len)
-{
-    struct hal_vcpu *hv = core_vcpu_hal(v);
-    return hal_walk_copy_to(hv->kernel, hv->user, dst, src, len);
 }

@@ -45,6 +45,7 @@ struct cpu {
     bool online;           /* counted by cpu_init's nr_cpus */
     struct hal_cpu *arch;  /* the arch's half; set when the CPU comes up */
     struct vcpu *current;  /* run.c: vCPU running here, NULL when idle */
+    bool context_replaced; /* hypercall.c: the hypercall in flight loaded a new context */
     struct sched_cpu sched;
     struct timer_heap timers;
 };

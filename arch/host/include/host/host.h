@@ -46,7 +46,8 @@ struct hal_vcpu {
     uint64_t regs[HESTIA_TRAP_REGS];
     struct hal_as *kernel;
     struct hal_as *user;
-    unsigned long entries; /* times hal_vcpu_run() entered it */
+    unsigned long entries;           /* times hal_vcpu_run() entered it */
+    unsigned long callbacks_changed; /* times hal_vcpu_callbacks_changed() named it */
 };
 
 /*

@@ -73,7 +73,6 @@ struct hal_vcpu {
     bool kview_valid;
     const struct hal_as *kview_k, *kview_u;
     uint64_t kview_kgen, kview_ugen;
-    void *alloc; /* what core_heap_alloc returned (we align inside it) */
 } __attribute__((aligned(64)));
 
 /* entry.S */
