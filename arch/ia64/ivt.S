@@ -15,6 +15,7 @@
  * guest's store again, restore everything and `rfi` (IFS.v brings the
  * interrupted frame back).
  */
+#include "asm-offsets.h" /* generated from asm-offsets.c: HV_* */
 #include "ia64.h"
 
     .section .text.ivt, "ax"
@@ -119,8 +120,8 @@ ia64_common_entry:
     add     r20 = HV_UNAT, r18
     ;;
     st8     [r20] = r23
-    add     r20 = HV_GR + 8 * 1, r18
-    add     r21 = HV_GR + 8 * 2, r18
+    add     r20 = HV_GR + HV_REG_SIZE * 1, r18
+    add     r21 = HV_GR + HV_REG_SIZE * 2, r18
     ;;
     st8.spill [r20] = r1, 16
     st8.spill [r21] = r2, 16
@@ -148,8 +149,8 @@ ia64_common_entry:
     ;;
     bsw.1
     ;;
-    add     r3 = HV_GR + 8 * 16, r2
-    add     r14 = HV_GR + 8 * 17, r2
+    add     r3 = HV_GR + HV_REG_SIZE * 16, r2
+    add     r14 = HV_GR + HV_REG_SIZE * 17, r2
     ;;
     st8.spill [r3] = r16, 16
     st8.spill [r14] = r17, 16
@@ -180,7 +181,7 @@ ia64_common_entry:
     ;;
     st8     [r3] = r15
     add     r3 = HV_BR, r2
-    add     r14 = HV_BR + 8, r2
+    add     r14 = HV_BR + HV_REG_SIZE, r2
     mov     r15 = b0
     mov     r16 = b1
     ;;
@@ -219,8 +220,8 @@ ia64_common_entry:
     ;;
     st8     [r3] = r15
     st8     [r14] = r16
-    add     r3 = HV_FR + 16 * 2, r2
-    add     r14 = HV_FR + 16 * 3, r2
+    add     r3 = HV_FR + HV_FREG_SIZE * 2, r2
+    add     r14 = HV_FR + HV_FREG_SIZE * 3, r2
     ;;
     stf.spill [r3] = f2, 32
     stf.spill [r14] = f3, 32
@@ -236,8 +237,8 @@ ia64_common_entry:
     ;;
     stf.spill [r3] = f10
     stf.spill [r14] = f11
-    add     r3 = HV_FR + 16 * 16, r2
-    add     r14 = HV_FR + 16 * 17, r2
+    add     r3 = HV_FR + HV_FREG_SIZE * 16, r2
+    add     r14 = HV_FR + HV_FREG_SIZE * 17, r2
     ;;
     stf.spill [r3] = f16, 32
     stf.spill [r14] = f17, 32
@@ -340,8 +341,8 @@ ia64_enter_guest:
     mov     ar.bspstore = r3
     ;;
     mov     ar.rnat = r14
-    add     r3 = HV_FR + 16 * 2, r2
-    add     r14 = HV_FR + 16 * 3, r2
+    add     r3 = HV_FR + HV_FREG_SIZE * 2, r2
+    add     r14 = HV_FR + HV_FREG_SIZE * 3, r2
     ;;
     ldf.fill f2 = [r3], 32
     ldf.fill f3 = [r14], 32
@@ -357,8 +358,8 @@ ia64_enter_guest:
     ;;
     ldf.fill f10 = [r3]
     ldf.fill f11 = [r14]
-    add     r3 = HV_FR + 16 * 16, r2
-    add     r14 = HV_FR + 16 * 17, r2
+    add     r3 = HV_FR + HV_FREG_SIZE * 16, r2
+    add     r14 = HV_FR + HV_FREG_SIZE * 17, r2
     ;;
     ldf.fill f16 = [r3], 32
     ldf.fill f17 = [r14], 32
@@ -384,7 +385,7 @@ ia64_enter_guest:
     ldf.fill f30 = [r3]
     ldf.fill f31 = [r14]
     add     r3 = HV_BR, r2
-    add     r14 = HV_BR + 8, r2
+    add     r14 = HV_BR + HV_REG_SIZE, r2
     ;;
     ld8     r15 = [r3], 16
     ld8     r16 = [r14], 16
@@ -447,8 +448,8 @@ ia64_enter_guest:
     ld8     r15 = [r3]
     ;;
     mov     ar.unat = r15
-    add     r3 = HV_GR + 8 * 16, r2
-    add     r14 = HV_GR + 8 * 17, r2
+    add     r3 = HV_GR + HV_REG_SIZE * 16, r2
+    add     r14 = HV_GR + HV_REG_SIZE * 17, r2
     ;;
     ld8.fill r16 = [r3], 16
     ld8.fill r17 = [r14], 16
@@ -483,8 +484,8 @@ ia64_enter_guest:
     ;;
     ld8     r17 = [r17]
     ld8     r18 = [r18]
-    add     r19 = HV_GR + 8 * 1, r16
-    add     r20 = HV_GR + 8 * 2, r16
+    add     r19 = HV_GR + HV_REG_SIZE * 1, r16
+    add     r20 = HV_GR + HV_REG_SIZE * 2, r16
     ;;
     ld8.fill r1 = [r19], 16
     ld8.fill r2 = [r20], 16

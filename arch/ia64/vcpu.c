@@ -21,13 +21,6 @@
 #define GUEST_PSR (PSR_IC | PSR_I | PSR_DT | PSR_IT | PSR_RT | PSR_BN)
 #define MAX_FRAME 96
 
-_Static_assert(__builtin_offsetof(struct hal_vcpu, br) == HV_BR, "br");
-_Static_assert(__builtin_offsetof(struct hal_vcpu, pr) == HV_PR, "pr");
-_Static_assert(__builtin_offsetof(struct hal_vcpu, rbs_rnat) == HV_RBS_RNAT, "rbs_rnat");
-_Static_assert(__builtin_offsetof(struct hal_vcpu, vector) == HV_VECTOR, "vector");
-_Static_assert(__builtin_offsetof(struct hal_vcpu, fr) == HV_FR, "fr");
-_Static_assert(__builtin_offsetof(struct hal_vcpu, v) == HV_ASM_SIZE, "size");
-
 static unsigned slot_of(uint64_t a)
 {
     return (unsigned)(a >> 3) & 63;

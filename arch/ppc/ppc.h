@@ -110,7 +110,8 @@ static inline void ccsr_write32(uintptr_t addr, uint32_t v)
 }
 
 /*
- * The register frame every exception saves (entry.S knows the offsets):
+ * The register frame every exception saves (entry.S takes the offsets
+ * from asm-offsets.h, generated from this struct by asm-offsets.c):
  * the first member of struct hal_vcpu, whose address is in SPRG0 while
  * a guest runs.
  */
@@ -122,7 +123,6 @@ struct ppc_frame {
     uint32_t dear, esr;
     uint32_t pad;
 };
-_Static_assert(sizeof(struct ppc_frame) == 168, "entry.S offsets");
 
 struct hal_as {
     struct domain *d;

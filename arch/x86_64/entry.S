@@ -12,9 +12,7 @@
  */
 #include <x86/vectors.h>
 
-#define FRAME_CS 144
-#define GUEST_CS 0x2b
-#define GUEST_SS 0x23
+#include "asm-offsets.h" /* generated from asm-offsets.c: FRAME_CS, GUEST_CS, ... */
 
     .macro PUSH_GPRS
     push %rax
@@ -83,7 +81,7 @@ x86_64_syscall_entry:
     push $GUEST_CS
     push %rcx                   /* RIP */
     push $0
-    push $0x100                 /* VEC_SYSCALL */
+    push $VEC_SYSCALL
     PUSH_GPRS
     cld
     mov %rsp, %rdi
