@@ -2,8 +2,8 @@
 /* Per physical CPU state (interface in core/cpu.h). */
 #include <core/cpu.h>
 
-static struct cpu cpus[HAL_MAX_CPUS];
-static unsigned nr_online = 1;
+struct cpu core_cpus[HAL_MAX_CPUS];
+unsigned core_nr_cpus = 1;
 
 unsigned cpu_init(unsigned nr_cpus)
 {
@@ -11,28 +11,12 @@ unsigned cpu_init(unsigned nr_cpus)
         nr_cpus = 1;
     if (nr_cpus > HAL_MAX_CPUS)
         nr_cpus = HAL_MAX_CPUS;
-    memset(cpus, 0, sizeof(cpus));
+    memset(core_cpus, 0, sizeof(core_cpus));
     for (unsigned i = 0; i < HAL_MAX_CPUS; i++) {
-        cpus[i].id = i;
-        cpus[i].online = i < nr_cpus;
+        core_cpus[i].id = i;
+        core_cpus[i].online = i < nr_cpus;
     }
-    nr_online = nr_cpus;
+    core_nr_cpus = nr_cpus;
     this_cpu()->arch = hal_this_cpu();
     return nr_cpus;
-}
-
-unsigned cpu_count(void)
-{
-    return nr_online;
-}
-
-struct cpu *this_cpu(void)
-{
-    unsigned id = hal_cpu_id();
-    return &cpus[id < HAL_MAX_CPUS ? id : 0];
-}
-
-struct cpu *cpu_by_id(unsigned id)
-{
-    return &cpus[id < nr_online ? id : 0];
 }

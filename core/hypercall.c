@@ -6,7 +6,6 @@
  * vcpu_op and set_timer.
  */
 #include <core/console.h>
-#include <core/cpu.h>
 #include <core/event.h>
 #include <core/grant.h>
 #include <core/hypercall.h>
@@ -193,8 +192,7 @@ static const hypercall_fn table[HYPERCALL_COUNT] = {
 
 void hypercall_context_replaced(struct vcpu *v)
 {
-    (void)v; /* the running vCPU: the flag is this CPU's */
-    this_cpu()->context_replaced = true;
+    v->context_replaced = true;
 }
 
 long hypercall_dispatch(struct vcpu *v, unsigned long nr, const uint64_t args[5])
@@ -214,11 +212,9 @@ void core_hypercall(struct vcpu *v, unsigned long nr, const uint64_t args[5])
         core_guest_syscall(v);
         return;
     }
-    struct cpu *c = this_cpu();
-    c->context_replaced = false;
+    v->context_replaced = false;
     long rc = hypercall_dispatch(v, nr, args);
     /* A call that replaced the context must not clobber its result register. */
-    if (!c->context_replaced)
+    if (!v->context_replaced)
         hal_vcpu_set_result(v->hal, rc);
-    c->context_replaced = false;
 }

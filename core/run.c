@@ -82,7 +82,7 @@ struct hal_vcpu *core_resume_vcpu(void)
     for (;;) {
         uint64_t now = hal_time_ns();
         struct vcpu *prev = c->current;
-        timer_run_expired(now);
+        timer_run_expired(c, now);
         uint64_t sched_deadline = 0;
         /* sched_pick burns prev's credit from prev->last_start_ns; charge after. */
         struct vcpu *next = sched_pick(c->id, prev, now, &sched_deadline);
@@ -91,7 +91,7 @@ struct hal_vcpu *core_resume_vcpu(void)
         if (prev && prev != next && prev->state == VCPU_RUNNING)
             prev->state = VCPU_RUNNABLE;
         c->current = next;
-        hal_timer_set(earliest(sched_deadline, timer_next_deadline()));
+        hal_timer_set(earliest(sched_deadline, timer_next_deadline(c)));
         if (next) {
             next->state = VCPU_RUNNING;
             next->processor = c->id;
@@ -106,7 +106,7 @@ struct hal_vcpu *core_resume_vcpu(void)
 
 void core_timer_interrupt(void)
 {
-    timer_run_expired(hal_time_ns());
+    timer_run_expired(this_cpu(), hal_time_ns());
 }
 
 void core_console_input(int c)

@@ -173,9 +173,9 @@ void timer_vcpu_destroy(struct vcpu *v)
 
 /* ---- firing ---- */
 
-void timer_run_expired(uint64_t now)
+void timer_run_expired(struct cpu *c, uint64_t now)
 {
-    struct timer_heap *h = &this_cpu()->timers;
+    struct timer_heap *h = &c->timers;
     for (;;) {
         unsigned long flags = spin_lock_irqsave(&h->lock);
         if (h->n == 0 || h->e[0]->deadline > now) {
@@ -199,9 +199,9 @@ void timer_run_expired(uint64_t now)
     }
 }
 
-uint64_t timer_next_deadline(void)
+uint64_t timer_next_deadline(struct cpu *c)
 {
-    struct timer_heap *h = &this_cpu()->timers;
+    struct timer_heap *h = &c->timers;
     unsigned long flags = spin_lock_irqsave(&h->lock);
     uint64_t dl = h->n ? h->e[0]->deadline : 0;
     spin_unlock_irqrestore(&h->lock, flags);

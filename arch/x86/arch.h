@@ -108,6 +108,22 @@ struct hal_cpu {
     struct hal_vcpu *fpu_owner; /* vCPU whose state is in the FPU, or NULL */
 };
 
+/* cpu.c: one struct hal_cpu per CPU, indexed by the task register. */
+extern struct hal_cpu x86_cpus[HAL_MAX_CPUS];
+
+static inline unsigned x86_cpu_id(void)
+{
+    uint16_t tr;
+    __asm__("str %0" : "=r"(tr));
+    return (unsigned)(tr - SEL_TSS) / 8;
+}
+
+/* hal_this_cpu() for the backend itself, inline (every exit uses it). */
+static inline struct hal_cpu *x86_this_cpu(void)
+{
+    return &x86_cpus[x86_cpu_id()];
+}
+
 void x86_cpu_init(void);
 struct hal_cpu *x86_cpu(unsigned id); /* CPU id's state (any CPU) */
 /* IDT vector 0x80: a ring-1 trap gate to entry with TSS.ESP1 = stack, or (entry 0) the

@@ -86,24 +86,22 @@ static uint64_t seg(uint32_t limit, unsigned dpl, unsigned type)
                     DESC_G | DESC_DB);
 }
 
-static struct hal_cpu cpus[HAL_MAX_CPUS];
+struct hal_cpu x86_cpus[HAL_MAX_CPUS];
 
 struct hal_cpu *x86_cpu(unsigned id)
 {
-    return &cpus[id < HAL_MAX_CPUS ? id : 0];
+    return &x86_cpus[id < HAL_MAX_CPUS ? id : 0];
 }
 
 struct hal_cpu *hal_this_cpu(void)
 {
-    return &cpus[hal_cpu_id()];
+    return x86_this_cpu();
 }
 
+/* CPU n's TSS is at SEL_TSS + 8 n: only ever loaded by x86_cpu_init. */
 unsigned hal_cpu_id(void)
 {
-    uint16_t tr;
-    __asm__("str %0" : "=r"(tr));
-    unsigned id = (unsigned)(tr - SEL_TSS) / 8;
-    return id < HAL_MAX_CPUS ? id : 0;
+    return x86_cpu_id();
 }
 
 void x86_cpu_init(void)
@@ -135,7 +133,7 @@ void x86_cpu_init(void)
                      : "memory");
     /* ltr marks the descriptor busy: done now, while the GDT is writable. */
     __asm__ volatile("ltr %w0" : : "r"(SEL_TSS));
-    cpus[0].id = 0;
+    x86_cpus[0].id = 0;
 
     for (unsigned v = 0; v < 256; v++)
         set_gate(v, 0);

@@ -45,7 +45,7 @@ void x86_trap_hyp(struct x86_frame *f)
 /* Guest exit through the IDT: f is on the entry stack. */
 void x86_trap_guest(struct x86_frame *f)
 {
-    struct hal_vcpu *hv = hal_this_cpu()->current;
+    struct hal_vcpu *hv = x86_this_cpu()->current;
     if (!hv) {
         dump(f);
         core_panic("x86: guest exit without a current vCPU");

@@ -33,7 +33,7 @@ void x86_fpu_init(void)
 /* #NM from a guest: give it the FPU. */
 void x86_fpu_trap(void)
 {
-    struct hal_cpu *c = hal_this_cpu();
+    struct hal_cpu *c = x86_this_cpu();
     struct hal_vcpu *hv = c->current;
     write_cr0(read_cr0() & ~CR0_TS);
     if (c->fpu_owner == hv)
@@ -200,7 +200,7 @@ void hal_vcpu_callbacks_changed(struct hal_vcpu *hv)
 
 void hal_vcpu_run(struct hal_vcpu *hv)
 {
-    struct hal_cpu *c = hal_this_cpu();
+    struct hal_cpu *c = x86_this_cpu();
     c->current = hv;
     uint32_t cr0 = read_cr0();
     uint32_t want = c->fpu_owner == hv ? cr0 & ~CR0_TS : cr0 | CR0_TS;

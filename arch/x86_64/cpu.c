@@ -51,24 +51,22 @@ static void set_gate(unsigned vec, uint64_t handler, uint8_t type, uint8_t ist)
     g->reserved = 0;
 }
 
-static struct hal_cpu cpus[HAL_MAX_CPUS];
+struct hal_cpu x86_64_cpus[HAL_MAX_CPUS];
 
 struct hal_cpu *x86_64_cpu(unsigned id)
 {
-    return &cpus[id < HAL_MAX_CPUS ? id : 0];
+    return &x86_64_cpus[id < HAL_MAX_CPUS ? id : 0];
 }
 
 struct hal_cpu *hal_this_cpu(void)
 {
-    return &cpus[hal_cpu_id()];
+    return x86_64_this_cpu();
 }
 
+/* CPU n's TSS is at SEL_TSS + 16 n: only ever loaded by x86_64_cpu_init. */
 unsigned hal_cpu_id(void)
 {
-    uint16_t tr;
-    __asm__("str %0" : "=r"(tr));
-    unsigned id = (unsigned)(tr - SEL_TSS) / 16;
-    return id < HAL_MAX_CPUS ? id : 0;
+    return x86_64_cpu_id();
 }
 
 void x86_64_set_rsp0(uint64_t rsp0)
@@ -111,7 +109,7 @@ static void load_tables(void)
                      : "m"(gdtr), "i"(SEL_KCODE), "r"((uint32_t)SEL_KDATA)
                      : "rax", "memory");
     __asm__ volatile("ltr %w0" : : "r"(SEL_TSS));
-    cpus[0].id = 0;
+    x86_64_cpus[0].id = 0;
 
     for (unsigned v = 0; v < 256; v++)
         set_gate(v, (uint64_t)(x86_64_vector_base + 16 * v), GATE_INTR, 0);

@@ -47,7 +47,7 @@ void x86_64_fpu_init(void)
 /* #NM from a guest: give it the FPU. */
 void x86_64_fpu_trap(void)
 {
-    struct hal_cpu *c = hal_this_cpu();
+    struct hal_cpu *c = x86_64_this_cpu();
     struct hal_vcpu *hv = c->current;
     write_cr0(read_cr0() & ~CR0_TS);
     if (c->fpu_owner == hv)
@@ -252,7 +252,7 @@ void hal_vcpu_run(struct hal_vcpu *hv)
     /* Never iretq to a non-canonical RIP (#GP in ring 0): let the guest fault at 0. */
     if (hv->frame.rip >= LOWER_HALF_END)
         hv->frame.rip = 0;
-    struct hal_cpu *c = hal_this_cpu();
+    struct hal_cpu *c = x86_64_this_cpu();
     c->current = hv;
     uint64_t cr0 = read_cr0();
     uint64_t want = c->fpu_owner == hv ? cr0 & ~CR0_TS : cr0 | CR0_TS;

@@ -64,10 +64,10 @@ TEST_CASE(timer_heap_is_per_cpu)
     CHECK_EQ(timer_set_guest(v, 5000), 0);
     CHECK_EQ(cpu_by_id(1)->timers.n, 1);
     CHECK_EQ(cpu_by_id(0)->timers.n, 0);
-    CHECK_EQ(timer_next_deadline(), 0); /* CPU 0 has nothing armed */
+    CHECK_EQ(timer_next_deadline(this_cpu()), 0); /* CPU 0 has nothing armed */
     host_set_cpu(1);
-    CHECK_EQ(timer_next_deadline(), 5000);
-    timer_run_expired(6000);
+    CHECK_EQ(timer_next_deadline(this_cpu()), 5000);
+    timer_run_expired(this_cpu(), 6000);
     CHECK_EQ(cpu_by_id(1)->timers.n, 0);
     CHECK_EQ(v->timer_deadline_ns, 0);
 }

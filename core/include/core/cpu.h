@@ -41,11 +41,10 @@ struct timer_heap {
 };
 
 struct cpu {
-    unsigned id;           /* index, 0..HAL_MAX_CPUS-1 */
-    bool online;           /* counted by cpu_init's nr_cpus */
-    struct hal_cpu *arch;  /* the arch's half; set when the CPU comes up */
-    struct vcpu *current;  /* run.c: vCPU running here, NULL when idle */
-    bool context_replaced; /* hypercall.c: the hypercall in flight loaded a new context */
+    unsigned id;          /* index, 0..HAL_MAX_CPUS-1 */
+    bool online;          /* counted by cpu_init's nr_cpus */
+    struct hal_cpu *arch; /* the arch's half; set when the CPU comes up */
+    struct vcpu *current; /* run.c: vCPU running here, NULL when idle */
     struct sched_cpu sched;
     struct timer_heap timers;
 };
@@ -57,13 +56,26 @@ struct cpu {
  */
 unsigned cpu_init(unsigned nr_cpus);
 
-/* Number of CPUs cpu_init() brought online. */
-unsigned cpu_count(void);
+/* Private to this header's inline accessors (they sit on every guest exit). */
+extern struct cpu core_cpus[HAL_MAX_CPUS];
+extern unsigned core_nr_cpus;
 
-/* The calling CPU's struct cpu. */
-struct cpu *this_cpu(void);
+/* Number of CPUs cpu_init() brought online. */
+static inline unsigned cpu_count(void)
+{
+    return core_nr_cpus;
+}
+
+/* The calling CPU's struct cpu (hal_cpu_id() is below HAL_MAX_CPUS by contract). */
+static inline struct cpu *this_cpu(void)
+{
+    return &core_cpus[hal_cpu_id()];
+}
 
 /* CPU id's struct cpu; ids at or beyond cpu_count() give CPU 0's. */
-struct cpu *cpu_by_id(unsigned id);
+static inline struct cpu *cpu_by_id(unsigned id)
+{
+    return &core_cpus[id < core_nr_cpus ? id : 0];
+}
 
 #endif

@@ -95,7 +95,22 @@ struct hal_cpu {
     struct hal_vcpu *fpu_owner; /* vCPU whose state is in the FPU, or NULL */
 };
 
-/* cpu.c */
+/* cpu.c: one struct hal_cpu per CPU, indexed by the task register. */
+extern struct hal_cpu x86_64_cpus[HAL_MAX_CPUS];
+
+static inline unsigned x86_64_cpu_id(void)
+{
+    uint16_t tr;
+    __asm__("str %0" : "=r"(tr));
+    return (unsigned)(tr - SEL_TSS) / 16;
+}
+
+/* hal_this_cpu() for the backend itself, inline (every exit uses it). */
+static inline struct hal_cpu *x86_64_this_cpu(void)
+{
+    return &x86_64_cpus[x86_64_cpu_id()];
+}
+
 void x86_64_cpu_init(void);
 struct hal_cpu *x86_64_cpu(unsigned id); /* CPU id's state (any CPU) */
 void x86_64_set_rsp0(uint64_t rsp0);
