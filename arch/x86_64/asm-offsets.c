@@ -23,4 +23,7 @@ void x86_64_asm_offsets(void)
     ASM_OFFSET(GUEST_CS, HESTIA_X86_64_GUEST_CS);
     ASM_OFFSET(GUEST_SS, HESTIA_X86_64_GUEST_SS);
     ASM_OFFSET(VEC_SYSCALL, VEC_SYSCALL);
+    ASM_OFFSET(CPU_FRAME_TOP, offsetof(struct hal_cpu, frame_top));
+    ASM_OFFSET(CPU_HYP_STACK_TOP, offsetof(struct hal_cpu, hyp_stack_top));
+    ASM_OFFSET(CPU_SYSCALL_RSP, offsetof(struct hal_cpu, syscall_rsp));
 }

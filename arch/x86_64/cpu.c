@@ -110,6 +110,10 @@ static void load_tables(void)
                      : "rax", "memory");
     __asm__ volatile("ltr %w0" : : "r"(SEL_TSS));
     x86_64_cpus[0].id = 0;
+    x86_64_cpus[0].hyp_stack_top = (uint64_t)boot_stack_top;
+    /* The hypervisor's GS: this CPU's struct (entry.S swapgs-es it with the guest's). */
+    wrmsr(MSR_GS_BASE, (uint64_t)&x86_64_cpus[0]);
+    wrmsr(MSR_KERNEL_GS_BASE, 0);
 
     for (unsigned v = 0; v < 256; v++)
         set_gate(v, (uint64_t)(x86_64_vector_base + 16 * v), GATE_INTR, 0);

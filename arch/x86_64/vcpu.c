@@ -272,6 +272,6 @@ void hal_vcpu_run(struct hal_vcpu *hv)
     }
     uint64_t top = (uint64_t)(&hv->frame + 1);
     x86_64_set_rsp0(top);
-    x86_64_frame_top = top;
+    c->frame_top = top;
     x86_64_enter_guest(&hv->frame);
 }

@@ -79,20 +79,25 @@ struct hal_vcpu {
 extern const char x86_64_vector_base[]; /* 16-byte stubs, one per vector */
 void x86_64_syscall_entry(void);
 HAL_NORETURN void x86_64_enter_guest(struct x86_64_frame *f);
-extern uint64_t x86_64_frame_top;     /* TSS.RSP0 mirror for the syscall path */
-extern uint64_t x86_64_hyp_stack_top; /* hypervisor stack used after a guest exit */
+extern char boot_stack_top[]; /* boot.S: the boot CPU's hypervisor stack */
 
 /*
  * Per physical CPU arch state (hal/cpu.h).  CPU n loads the TSS at GDT
- * selector SEL_TSS + 16 * n, so the task register names the CPU; the
- * entry-path slots (x86_64_frame_top, x86_64_hyp_stack_top, the syscall
- * RSP scratch) are still boot-CPU globals in entry.S until SMP bring-up
- * gives the syscall path a per-CPU base (swapgs).
+ * selector SEL_TSS + 16 * n, so the task register names the CPU (C code:
+ * x86_64_this_cpu).  The entry path finds the same struct through GS:
+ * while the hypervisor runs, GS base is this struct; entry.S swaps it with
+ * the guest's (swapgs, KERNEL_GS_BASE) on every ring-3 entry and before
+ * every iretq to ring 3.  C code never uses GS: an NMI or #DB can arrive
+ * at syscall entry before the swap.
  */
 struct hal_cpu {
     unsigned id;
     struct hal_vcpu *current;   /* vCPU last entered by hal_vcpu_run */
     struct hal_vcpu *fpu_owner; /* vCPU whose state is in the FPU, or NULL */
+    /* entry.S (offsets in the generated asm-offsets.h): */
+    uint64_t frame_top;     /* TSS.RSP0 mirror: the running vCPU's frame end */
+    uint64_t hyp_stack_top; /* hypervisor stack used after a guest exit */
+    uint64_t syscall_rsp;   /* guest RSP while syscall entry builds the frame */
 };
 
 /* cpu.c: one struct hal_cpu per CPU, indexed by the task register. */
