@@ -10,6 +10,7 @@
 #include <hestia/arch/x86.h>
 #include <hestia/hestia.h>
 #include <x86/cr.h>
+#include <x86/desc.h>
 
 /*
  * Hypervisor view (its own CR3, loaded by the trampoline on every entry):
@@ -111,17 +112,10 @@ struct hal_cpu {
 /* cpu.c: one struct hal_cpu per CPU, indexed by the task register. */
 extern struct hal_cpu x86_cpus[HAL_MAX_CPUS];
 
-static inline unsigned x86_cpu_id(void)
-{
-    uint16_t tr;
-    __asm__("str %0" : "=r"(tr));
-    return (unsigned)(tr - SEL_TSS) / 8;
-}
-
 /* hal_this_cpu() for the backend itself, inline (every exit uses it). */
 static inline struct hal_cpu *x86_this_cpu(void)
 {
-    return &x86_cpus[x86_cpu_id()];
+    return &x86_cpus[x86_cpu_index_from_tr(SEL_TSS, 8)];
 }
 
 void x86_cpu_init(void);

@@ -101,7 +101,7 @@ struct hal_cpu *hal_this_cpu(void)
 /* CPU n's TSS is at SEL_TSS + 8 n: only ever loaded by x86_cpu_init. */
 unsigned hal_cpu_id(void)
 {
-    return x86_cpu_id();
+    return x86_cpu_index_from_tr(SEL_TSS, 8);
 }
 
 void x86_cpu_init(void)

@@ -66,7 +66,7 @@ struct hal_cpu *hal_this_cpu(void)
 /* CPU n's TSS is at SEL_TSS + 16 n: only ever loaded by x86_64_cpu_init. */
 unsigned hal_cpu_id(void)
 {
-    return x86_64_cpu_id();
+    return x86_cpu_index_from_tr(SEL_TSS, 16);
 }
 
 void x86_64_set_rsp0(uint64_t rsp0)

@@ -10,6 +10,7 @@
 #include <hestia/arch/x86_64.h>
 #include <hestia/hestia.h>
 #include <x86/cr.h>
+#include <x86/desc.h>
 
 /*
  * Virtual layout of the hypervisor (upper half only; the lower half is the
@@ -103,17 +104,10 @@ struct hal_cpu {
 /* cpu.c: one struct hal_cpu per CPU, indexed by the task register. */
 extern struct hal_cpu x86_64_cpus[HAL_MAX_CPUS];
 
-static inline unsigned x86_64_cpu_id(void)
-{
-    uint16_t tr;
-    __asm__("str %0" : "=r"(tr));
-    return (unsigned)(tr - SEL_TSS) / 16;
-}
-
 /* hal_this_cpu() for the backend itself, inline (every exit uses it). */
 static inline struct hal_cpu *x86_64_this_cpu(void)
 {
-    return &x86_64_cpus[x86_64_cpu_id()];
+    return &x86_64_cpus[x86_cpu_index_from_tr(SEL_TSS, 16)];
 }
 
 void x86_64_cpu_init(void);
