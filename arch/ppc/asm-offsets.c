@@ -24,7 +24,11 @@ void ppc_asm_offsets(void)
     ASM_OFFSET(FR_DEAR, offsetof(struct ppc_frame, dear));
     ASM_OFFSET(FR_ESR, offsetof(struct ppc_frame, esr));
 
+    ASM_OFFSET(CPU_HYP_STACK_TOP, offsetof(struct hal_cpu, hyp_stack_top));
+    ASM_OFFSET(CPU_BOOT_FRAME, offsetof(struct hal_cpu, boot_frame));
+
     ASM_OFFSET(SPR_SPRG0, SPR_SPRG0);
+    ASM_OFFSET(SPR_SPRG2, SPR_SPRG2);
     ASM_OFFSET(SPR_SPRG1, SPR_SPRG1);
     ASM_OFFSET(SPR_DEAR, SPR_DEAR);
     ASM_OFFSET(SPR_ESR, SPR_ESR);

@@ -4,7 +4,7 @@
  *
  * Every interrupt (the hypervisor never runs with MSR[EE] set, so in
  * practice every one comes from a guest) saves the full register state into
- * the frame SPRG0 points at (the running vCPU's, or ppc_boot_frame), then
+ * the frame SPRG0 points at (the running vCPU's, or the CPU's boot frame), then
  * switches to the hypervisor stack and calls ppc_exception(frame), which
  * never returns: it ends in hal_vcpu_run -> ppc_enter_guest.  Guest state
  * is saved before anything of the guest is trusted: r1 may point anywhere.
@@ -73,8 +73,8 @@ exc_common:
     mfspr   r4, SPR_ESR
     stw     r4, FR_ESR(r1)
     mr      r3, r1
-    lis     r1, hyp_stack_top@ha
-    addi    r1, r1, hyp_stack_top@l
+    mfspr   r1, SPR_SPRG2               /* this CPU's struct hal_cpu */
+    lwz     r1, CPU_HYP_STACK_TOP(r1)
     li      r0, 0
     stwu    r0, -16(r1)
     bl      ppc_exception
@@ -113,8 +113,8 @@ ppc_vectors_init:
     SETIVOR 33, SPR_IVOR33
     SETIVOR 34, SPR_IVOR34
     SETIVOR 35, SPR_IVOR35
-    lis     r3, ppc_boot_frame@ha
-    addi    r3, r3, ppc_boot_frame@l
+    mfspr   r3, SPR_SPRG2               /* ppc_cpu_init ran first */
+    addi    r3, r3, CPU_BOOT_FRAME
     mtspr   SPR_SPRG0, r3
     isync
     blr
@@ -146,6 +146,7 @@ ppc_enter_guest:
     .section .bss.stack, "aw", @nobits
     .balign 16
     .space  16384
-hyp_stack_top:
+    .globl ppc_hyp_stack_top
+ppc_hyp_stack_top:
 
     .section .note.GNU-stack, "", @progbits

@@ -27,6 +27,7 @@ void ppc_cpu_init(unsigned id)
 {
     struct hal_cpu *c = ppc_cpu(id);
     c->id = id;
+    c->hyp_stack_top = (uint32_t)(uintptr_t)ppc_hyp_stack_top; /* one CPU: the boot stack */
     mtspr(SPR_SPRG2, (uintptr_t)c);
 }
 

@@ -143,19 +143,23 @@ struct hal_vcpu {
 };
 
 /*
- * Per physical CPU arch state (hal/cpu.h), found through SPRG2.  The
- * exception entry still finds the running vCPU's frame through SPRG0
- * (itself per CPU) and uses SPRG1 as its scratch.
+ * Per physical CPU arch state (hal/cpu.h), found through SPRG2 (C code and
+ * entry.S alike).  The exception entry saves into the frame SPRG0 points
+ * at (the running vCPU's, or boot_frame before the first guest entry) and
+ * uses SPRG1 as its scratch; then it switches to hyp_stack_top.
  */
 struct hal_cpu {
     unsigned id;
     struct hal_vcpu *current; /* vCPU last entered by hal_vcpu_run */
+    uint32_t hyp_stack_top;   /* entry.S: the hypervisor stack after an exception */
+    struct ppc_frame boot_frame;
 };
+
+extern char ppc_hyp_stack_top[]; /* entry.S: the boot CPU's hypervisor stack */
 
 /* platform.c: point SPRG2 at this CPU's struct hal_cpu (first thing at boot). */
 void ppc_cpu_init(unsigned id);
 struct hal_cpu *ppc_cpu(unsigned id); /* CPU id's state (any CPU) */
-extern struct ppc_frame ppc_boot_frame;
 extern uint64_t ppc_ccsr_phys;
 
 /* entry.S */

@@ -11,8 +11,6 @@
 
 #include "ppc.h"
 
-struct ppc_frame ppc_boot_frame;
-
 struct hal_vcpu *hal_vcpu_create(struct vcpu *v)
 {
     struct hal_vcpu *hv = core_heap_alloc(sizeof(*hv));
