@@ -42,4 +42,6 @@ void ia64_asm_offsets(void)
     ASM_OFFSET(HV_RBS_BYTES, HV(rbs_bytes)); /* guest registers held there (loadrs size) */
     ASM_OFFSET(HV_RBS_RNAT, HV(rbs_rnat));
     ASM_OFFSET(HV_FR, HV(fr)); /* fr[32][16 bytes] by number (f2-f11, f16-f31 used) */
+    ASM_OFFSET(CPU_HYP_RBS, offsetof(struct hal_cpu, hyp_rbs));
+    ASM_OFFSET(CPU_HYP_STACK_TOP, offsetof(struct hal_cpu, hyp_stack_top));
 }

@@ -83,7 +83,12 @@ long ia64_ssc(long a0, long a1, long a2, long a3, long nr);
 struct hal_cpu {
     struct hal_vcpu *current; /* vCPU last entered by hal_vcpu_run (ivt.S) */
     unsigned id;
+    uint64_t hyp_rbs;       /* ivt.S: the hypervisor's register backing store */
+    uint64_t hyp_stack_top; /* ivt.S: the hypervisor's memory stack */
 };
+
+/* start.S: the boot CPU's stacks (the fault-report stacks stay global). */
+extern char ia64_hyp_rbs[], ia64_hyp_stack_top[];
 
 /* platform.c: point ar.k7 at this CPU's struct hal_cpu (first thing at boot). */
 void ia64_cpu_init(unsigned id);

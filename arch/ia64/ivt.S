@@ -113,7 +113,11 @@ ia64_common_entry:
     st8     [r21] = r24
     ;;
     st8     [r20] = r23
-    movl    r22 = ia64_hyp_rbs
+    mov     r22 = ar.k7                 /* this CPU's struct hal_cpu */
+    ;;
+    add     r22 = CPU_HYP_RBS, r22
+    ;;
+    ld8     r22 = [r22]
     ;;
     mov     ar.bspstore = r22
     mov     r23 = ar.unat
@@ -264,7 +268,13 @@ ia64_common_entry:
     stf.spill [r3] = f30
     stf.spill [r14] = f31
     movl    gp = __gp
-    movl    r12 = ia64_hyp_stack_top - 16
+    mov     r12 = ar.k7                 /* this CPU's struct hal_cpu */
+    ;;
+    add     r12 = CPU_HYP_STACK_TOP, r12
+    ;;
+    ld8     r12 = [r12]
+    ;;
+    add     r12 = -16, r12
     ;;
     ssm     psr.ic
     ;;
