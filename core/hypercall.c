@@ -55,6 +55,7 @@ long do_set_callbacks(struct vcpu *v, uint64_t ptr)
     v->callbacks = cb;
     if (cb.kernel_stack)
         v->kernel_stack = cb.kernel_stack;
+    hal_vcpu_callbacks_changed(v->hal);
     return 0;
 }
 
@@ -70,6 +71,7 @@ long do_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vcpu, uint64_t arg)
             return -HESTIA_EINVAL;
         t->kernel_stack = arg;
         t->callbacks.kernel_stack = arg;
+        hal_vcpu_callbacks_changed(t->hal);
         return 0;
     case VCPUOP_get_runtime: {
         uint64_t ns = t->runtime_ns;
@@ -92,6 +94,7 @@ long do_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vcpu, uint64_t arg)
             return -HESTIA_EINVAL;
         }
         v->in_user = true;
+        hypercall_context_replaced(v);
         return 0;
     }
     default:
@@ -144,7 +147,10 @@ static long hc_set_callbacks(struct vcpu *v, const uint64_t a[5])
 static long hc_trap_return(struct vcpu *v, const uint64_t a[5])
 {
     (void)a;
-    return do_trap_return(v);
+    long rc = do_trap_return(v);
+    if (rc == 0)
+        hypercall_context_replaced(v);
+    return rc;
 }
 
 /*
@@ -184,6 +190,11 @@ static const hypercall_fn table[HYPERCALL_COUNT] = {
     [HYPERCALL_memory_op] = hc_memory_op,
 };
 
+void hypercall_context_replaced(struct vcpu *v)
+{
+    v->context_replaced = true;
+}
+
 long hypercall_dispatch(struct vcpu *v, unsigned long nr, const uint64_t args[5])
 {
     if (nr >= HYPERCALL_COUNT || !table[nr])
@@ -201,10 +212,9 @@ void core_hypercall(struct vcpu *v, unsigned long nr, const uint64_t args[5])
         core_guest_syscall(v);
         return;
     }
+    v->context_replaced = false;
     long rc = hypercall_dispatch(v, nr, args);
     /* A call that replaced the context must not clobber its result register. */
-    bool replaced = rc == 0 && (nr == HYPERCALL_trap_return ||
-                                (nr == HYPERCALL_vcpu_op && args[0] == VCPUOP_enter_user));
-    if (!replaced)
+    if (!v->context_replaced)
         hal_vcpu_set_result(v->hal, rc);
 }

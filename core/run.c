@@ -10,6 +10,7 @@
  * BLOCKED and DOWN are set by sched_op and domain code.
  */
 #include <core/console.h>
+#include <core/cpu.h>
 #include <core/run.h>
 #include <core/sched.h>
 #include <core/timer.h>
@@ -17,17 +18,15 @@
 #include <hal/cpu.h>
 #include <hal/timer.h>
 
-static struct vcpu *current[HAL_MAX_CPUS];
-
 void run_init(void)
 {
-    for (unsigned i = 0; i < HAL_MAX_CPUS; i++)
-        current[i] = NULL;
+    for (unsigned i = 0; i < cpu_count(); i++)
+        cpu_by_id(i)->current = NULL;
 }
 
 struct vcpu *core_current_vcpu(void)
 {
-    return current[hal_cpu_id()];
+    return this_cpu()->current;
 }
 
 struct hal_vcpu *core_vcpu_hal(struct vcpu *v)
@@ -37,10 +36,10 @@ struct hal_vcpu *core_vcpu_hal(struct vcpu *v)
 
 void run_set_current(struct vcpu *v)
 {
-    unsigned cpu = hal_cpu_id();
-    current[cpu] = v;
+    struct cpu *c = this_cpu();
+    c->current = v;
     if (v) {
-        v->processor = cpu;
+        v->processor = c->id;
         v->last_start_ns = hal_time_ns();
         if (v->state == VCPU_RUNNABLE)
             v->state = VCPU_RUNNING;
@@ -57,10 +56,11 @@ static void charge(struct vcpu *v, uint64_t now)
 
 void run_vcpu_stopped(struct vcpu *v)
 {
-    for (unsigned i = 0; i < HAL_MAX_CPUS; i++) {
-        if (current[i] == v) {
+    for (unsigned i = 0; i < cpu_count(); i++) {
+        struct cpu *c = cpu_by_id(i);
+        if (c->current == v) {
             charge(v, hal_time_ns());
-            current[i] = NULL;
+            c->current = NULL;
         }
     }
     if (v->state == VCPU_RUNNING)
@@ -78,23 +78,23 @@ static uint64_t earliest(uint64_t a, uint64_t b)
 
 struct hal_vcpu *core_resume_vcpu(void)
 {
-    unsigned cpu = hal_cpu_id();
+    struct cpu *c = this_cpu();
     for (;;) {
         uint64_t now = hal_time_ns();
-        struct vcpu *prev = current[cpu];
-        timer_run_expired(now);
+        struct vcpu *prev = c->current;
+        timer_run_expired(c, now);
         uint64_t sched_deadline = 0;
         /* sched_pick burns prev's credit from prev->last_start_ns; charge after. */
-        struct vcpu *next = sched_pick(cpu, prev, now, &sched_deadline);
+        struct vcpu *next = sched_pick(c->id, prev, now, &sched_deadline);
         if (prev)
             charge(prev, now);
         if (prev && prev != next && prev->state == VCPU_RUNNING)
             prev->state = VCPU_RUNNABLE;
-        current[cpu] = next;
-        hal_timer_set(earliest(sched_deadline, timer_next_deadline()));
+        c->current = next;
+        hal_timer_set(earliest(sched_deadline, timer_next_deadline(c)));
         if (next) {
             next->state = VCPU_RUNNING;
-            next->processor = cpu;
+            next->processor = c->id;
             next->last_start_ns = now;
             timer_update_guest_time(next);
             trap_inject_event(next);
@@ -106,7 +106,7 @@ struct hal_vcpu *core_resume_vcpu(void)
 
 void core_timer_interrupt(void)
 {
-    timer_run_expired(hal_time_ns());
+    timer_run_expired(this_cpu(), hal_time_ns());
 }
 
 void core_console_input(int c)

@@ -2,7 +2,8 @@
 /*
  * The credit scheduler (interface and policy in core/sched.h).
  *
- * State is per physical CPU: each struct pcpu has two FIFO run queues,
+ * State is per physical CPU: each CPU's struct sched_cpu (a member of its
+ * struct cpu, core/cpu.h) has two FIFO run queues,
  * UNDER (credit left) and OVER (credit spent), and its own lock.  A vCPU
  * is queued on v->processor; an idle CPU steals from the others.
  *
@@ -18,6 +19,7 @@
  * sched_vcpu (~140 bytes, including its timer entries).  Accounting walks
  * only the domains that ran or wanted to run in the last period.
  */
+#include <core/cpu.h>
 #include <core/sched.h>
 #include <hal/cpu.h>
 #include <hal/timer.h>
@@ -25,10 +27,10 @@
 #include "sched_internal.h"
 
 /*
- * BOOST: just woken from SCHEDOP_block/poll with credit left; runs before
- * everything else once (event latency), then falls back to UNDER/OVER.
+ * Priorities (SCHED_PRIO_*, core/cpu.h).  BOOST: just woken from
+ * SCHEDOP_block/poll with credit left; runs before everything else once
+ * (event latency), then falls back to UNDER/OVER.
  */
-enum { SCHED_PRIO_BOOST, SCHED_PRIO_UNDER, SCHED_PRIO_OVER, SCHED_NR_PRIO };
 
 /* A vCPU never banks more than one period of credit, nor owes more. */
 #define CREDIT_MAX ((int64_t)SCHED_ACCOUNT_PERIOD_NS)
@@ -49,18 +51,6 @@ struct sched_dom {
     int64_t cap_used; /* ns used against the cap (cap_lock); may carry debt */
 };
 
-struct runq {
-    struct sched_vcpu *head, *tail;
-};
-
-struct pcpu {
-    spinlock_t lock;
-    struct runq q[SCHED_NR_PRIO];
-    uint64_t next_period; /* copy of next_period_ns, 0 until the first pick */
-};
-
-static struct pcpu pcpus[HAL_MAX_CPUS];
-static unsigned nr_pcpus = 1;
 static unsigned next_placement;
 
 static spinlock_t acct_lock = SPINLOCK_INIT;
@@ -70,7 +60,7 @@ static unsigned nr_parked;      /* vCPUs parked by a cap (atomic) */
 
 /* ---- run queues (caller holds the pcpu lock) ---- */
 
-static void rq_append(struct runq *q, struct sched_vcpu *sv)
+static void rq_append(struct sched_runq *q, struct sched_vcpu *sv)
 {
     sv->q_next = NULL;
     sv->q_prev = q->tail;
@@ -81,7 +71,7 @@ static void rq_append(struct runq *q, struct sched_vcpu *sv)
     q->tail = sv;
 }
 
-static void rq_remove(struct runq *q, struct sched_vcpu *sv)
+static void rq_remove(struct sched_runq *q, struct sched_vcpu *sv)
 {
     if (sv->q_prev)
         sv->q_prev->q_next = sv->q_next;
@@ -94,7 +84,7 @@ static void rq_remove(struct runq *q, struct sched_vcpu *sv)
     sv->q_next = sv->q_prev = NULL;
 }
 
-static void enqueue(struct pcpu *pc, struct sched_vcpu *sv, bool behind_all)
+static void enqueue(struct sched_cpu *pc, struct sched_vcpu *sv, bool behind_all)
 {
     sv->prio = (sv->credit > 0 && !behind_all) ? SCHED_PRIO_UNDER : SCHED_PRIO_OVER;
     if (sv->woke && sv->prio == SCHED_PRIO_UNDER)
@@ -104,7 +94,7 @@ static void enqueue(struct pcpu *pc, struct sched_vcpu *sv, bool behind_all)
     sv->where = SCHED_QUEUED;
 }
 
-static void dequeue(struct pcpu *pc, struct sched_vcpu *sv)
+static void dequeue(struct sched_cpu *pc, struct sched_vcpu *sv)
 {
     if (sv->where == SCHED_QUEUED)
         rq_remove(&pc->q[sv->prio], sv);
@@ -120,13 +110,13 @@ static void park(struct sched_vcpu *sv)
 }
 
 /* Lock the pcpu v is on; retries if v migrates meanwhile. */
-static struct pcpu *lock_vcpu_pcpu(struct vcpu *v, unsigned long *flags)
+static struct sched_cpu *lock_vcpu_pcpu(struct vcpu *v, unsigned long *flags)
 {
     for (;;) {
         unsigned cpu = __atomic_load_n(&v->processor, __ATOMIC_ACQUIRE);
-        struct pcpu *pc = &pcpus[cpu < nr_pcpus ? cpu : 0];
+        struct sched_cpu *pc = &cpu_by_id(cpu)->sched;
         *flags = spin_lock_irqsave(&pc->lock);
-        if (__atomic_load_n(&v->processor, __ATOMIC_RELAXED) == cpu || cpu >= nr_pcpus)
+        if (__atomic_load_n(&v->processor, __ATOMIC_RELAXED) == cpu || cpu >= cpu_count())
             return pc;
         spin_unlock_irqrestore(&pc->lock, *flags);
     }
@@ -155,23 +145,21 @@ static int64_t cap_left(struct sched_dom *sd)
 
 void sched_init(unsigned nr_cpus)
 {
-    if (nr_cpus == 0)
-        nr_cpus = 1;
-    if (nr_cpus > HAL_MAX_CPUS)
-        nr_cpus = HAL_MAX_CPUS;
-    memset(pcpus, 0, sizeof(pcpus));
-    nr_pcpus = nr_cpus;
+    /*
+     * Resets every CPU's run queues and timer heap (their arrays were in
+     * the hypervisor heap, reset with the rest of the core state).
+     */
+    cpu_init(nr_cpus);
     next_placement = 0;
     acct_lock.locked = 0;
     active_head = NULL;
     next_period_ns = 0;
     nr_parked = 0;
-    timer_init(nr_cpus);
 }
 
 static bool params_ok(unsigned weight, unsigned cap)
 {
-    return weight >= 1 && weight <= DOMCTL_WEIGHT_MAX && cap <= 100 * nr_pcpus;
+    return weight >= 1 && weight <= DOMCTL_WEIGHT_MAX && cap <= 100 * cpu_count();
 }
 
 int sched_domain_init(struct domain *d, unsigned weight, unsigned cap)
@@ -245,7 +233,7 @@ int sched_vcpu_init(struct vcpu *v)
     sv->t_guest.heap_idx = sv->t_poll.heap_idx = TIMER_NOT_QUEUED;
     /* Spread vCPUs over the CPUs; stealing evens out what is left. */
     v->processor = next_placement;
-    next_placement = next_placement + 1 < nr_pcpus ? next_placement + 1 : 0;
+    next_placement = next_placement + 1 < cpu_count() ? next_placement + 1 : 0;
     v->sched = sv;
     return 0;
 }
@@ -265,7 +253,7 @@ void sched_vcpu_destroy(struct vcpu *v)
     if (v->domain && v->domain->sched)
         deactivate_locked(v->domain->sched);
     spin_unlock_irqrestore(&acct_lock, flags);
-    struct pcpu *pc = lock_vcpu_pcpu(v, &flags);
+    struct sched_cpu *pc = lock_vcpu_pcpu(v, &flags);
     dequeue(pc, sv);
     sv->running = false;
     v->sched = NULL;
@@ -332,7 +320,7 @@ void sched_wake(struct vcpu *v)
     if (sd)
         activate(sd);
     unsigned long flags;
-    struct pcpu *pc = lock_vcpu_pcpu(v, &flags);
+    struct sched_cpu *pc = lock_vcpu_pcpu(v, &flags);
     /* Already queued, parked or on a CPU: nothing to do. */
     if (sv->where == SCHED_NOWHERE && !sv->running && v->state != VCPU_RUNNING) {
         if (cap_left(sd) <= 0)
@@ -349,7 +337,7 @@ void sched_sleep(struct vcpu *v)
     if (!sv)
         return;
     unsigned long flags;
-    struct pcpu *pc = lock_vcpu_pcpu(v, &flags);
+    struct sched_cpu *pc = lock_vcpu_pcpu(v, &flags);
     if (!vcpu_runnable(v)) {
         dequeue(pc, sv);
         sv->woke = v->state == VCPU_BLOCKED; /* its wake-up may be boosted */
@@ -407,7 +395,7 @@ static int64_t credit_room(struct sched_dom *sd)
         if (!v || !v->sched)
             continue;
         unsigned long flags;
-        struct pcpu *pc = lock_vcpu_pcpu(v, &flags);
+        struct sched_cpu *pc = lock_vcpu_pcpu(v, &flags);
         if (vcpu_wants_cpu(v) || v->sched->period_ns)
             room += CREDIT_MAX - v->sched->credit;
         spin_unlock_irqrestore(&pc->lock, flags);
@@ -488,7 +476,7 @@ static void account_locked(void)
         if (!sd->busy_vcpus && debt <= 0)
             deactivate_locked(sd); /* sched_wake re-activates it */
     }
-    fill_grants(SCHED_ACCOUNT_PERIOD_NS * nr_pcpus);
+    fill_grants(SCHED_ACCOUNT_PERIOD_NS * cpu_count());
 
     for (sd = active_head; sd; sd = sd->a_next) {
         unsigned n = sd->busy_vcpus;
@@ -500,7 +488,7 @@ static void account_locked(void)
                 continue;
             struct sched_vcpu *sv = v->sched;
             unsigned long flags;
-            struct pcpu *pc = lock_vcpu_pcpu(v, &flags);
+            struct sched_cpu *pc = lock_vcpu_pcpu(v, &flags);
             if (vcpu_wants_cpu(v) || sv->period_ns) {
                 int64_t c = sv->credit + per_vcpu;
                 sv->credit = c > CREDIT_MAX ? CREDIT_MAX : c;
@@ -539,10 +527,10 @@ static void account_if_due(uint64_t now)
             np = now + SCHED_ACCOUNT_PERIOD_NS;
     }
     next_period_ns = np;
-    for (unsigned i = 0; i < nr_pcpus; i++) {
-        unsigned long f = spin_lock_irqsave(&pcpus[i].lock);
-        pcpus[i].next_period = np;
-        spin_unlock_irqrestore(&pcpus[i].lock, f);
+    for (unsigned i = 0; i < cpu_count(); i++) {
+        unsigned long f = spin_lock_irqsave(&cpu_by_id(i)->sched.lock);
+        cpu_by_id(i)->sched.next_period = np;
+        spin_unlock_irqrestore(&cpu_by_id(i)->sched.lock, f);
     }
     spin_unlock_irqrestore(&acct_lock, flags);
 }
@@ -575,7 +563,7 @@ static void charge(struct sched_vcpu *sv, uint64_t now)
  * Head of the best non-empty queue up to priority class worst, parking
  * vCPUs of capped-out domains on the way.
  */
-static struct sched_vcpu *take_best(struct pcpu *pc, int worst)
+static struct sched_vcpu *take_best(struct sched_cpu *pc, int worst)
 {
     for (int p = SCHED_PRIO_BOOST; p <= worst; p++) {
         struct sched_vcpu *sv;
@@ -596,9 +584,10 @@ static struct sched_vcpu *take_best(struct pcpu *pc, int worst)
  */
 static struct sched_vcpu *steal(unsigned cpu, int worst)
 {
-    for (unsigned i = 1; i < nr_pcpus; i++) {
-        unsigned o = cpu + i < nr_pcpus ? cpu + i : cpu + i - nr_pcpus;
-        struct pcpu *other = &pcpus[o];
+    unsigned n = cpu_count();
+    for (unsigned i = 1; i < n; i++) {
+        unsigned o = cpu + i < n ? cpu + i : cpu + i - n;
+        struct sched_cpu *other = &cpu_by_id(o)->sched;
         /* Unlocked peek: a stale answer only costs a missed or empty steal. */
         if (!__atomic_load_n(&other->q[SCHED_PRIO_BOOST].head, __ATOMIC_RELAXED) &&
             !__atomic_load_n(&other->q[SCHED_PRIO_UNDER].head, __ATOMIC_RELAXED) &&
@@ -623,9 +612,9 @@ struct vcpu *sched_pick(unsigned cpu, struct vcpu *prev, uint64_t now, uint64_t 
 {
     if (deadline)
         *deadline = 0;
-    if (cpu >= nr_pcpus)
+    if (cpu >= cpu_count())
         return NULL;
-    struct pcpu *pc = &pcpus[cpu];
+    struct sched_cpu *pc = &cpu_by_id(cpu)->sched;
     bool had_prev = prev && prev->sched && prev->sched->running && prev->processor == cpu;
 
     /* Charge first, so the time before a period boundary counts in that period. */
@@ -661,7 +650,7 @@ struct vcpu *sched_pick(unsigned cpu, struct vcpu *prev, uint64_t now, uint64_t 
     }
     if (!next)
         next = take_best(pc, SCHED_PRIO_OVER);
-    if (next && fresh && next->credit <= 0 && nr_pcpus > 1) {
+    if (next && fresh && next->credit <= 0 && cpu_count() > 1) {
         /* Only OVER work here: prefer UNDER work queued elsewhere. Claim ours meanwhile. */
         next->running = true;
         next->run_start = now;

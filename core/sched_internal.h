@@ -49,9 +49,6 @@ void timer_poll_cancel(struct vcpu *v);
 /* timer.c: take both of v's timers off their heaps (vCPU destruction). */
 void timer_vcpu_destroy(struct vcpu *v);
 
-/* timer.c: reset the per-CPU heaps (sched_init). */
-void timer_init(unsigned nr_cpus);
-
 /* sched.c: end v's SCHEDOP_poll (ports and timeout).  v's own state is left alone. */
 void sched_poll_end(struct vcpu *v);
 

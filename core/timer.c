@@ -2,8 +2,8 @@
 /*
  * Guest time and one-shot timers (interface in core/timer.h).
  *
- * Each physical CPU has a binary min-heap of armed timer entries (guest
- * set_timer deadlines and SCHEDOP_poll timeouts of the vCPUs placed on it),
+ * Each physical CPU has a binary min-heap (struct cpu's timers member) of armed timer
+ * entries (guest set_timer deadlines and SCHEDOP_poll timeouts of the vCPUs placed on it),
  * so arming, cancelling and firing cost O(log n) and the tick never scans
  * every domain.  The entries live inside the vCPU's struct sched_vcpu;
  * a heap only holds pointers to them and grows by doubling.
@@ -11,6 +11,7 @@
  * A timer never fires early: an entry is taken off only when
  * deadline <= now.
  */
+#include <core/cpu.h>
 #include <core/event.h>
 #include <core/timer.h>
 #include <hal/cpu.h>
@@ -20,32 +21,15 @@
 
 #define HEAP_INITIAL 64
 
-struct theap {
-    spinlock_t lock;
-    struct timer_entry **e;
-    unsigned n, cap;
-};
-
-static struct theap heaps[HAL_MAX_CPUS];
-static unsigned nr_heaps = 1;
-
-void timer_init(unsigned nr_cpus)
-{
-    /* The hypervisor heap was reset with the rest of the core state (or is fresh at boot).
-     */
-    memset(heaps, 0, sizeof(heaps));
-    nr_heaps = nr_cpus ? MIN(nr_cpus, (unsigned)HAL_MAX_CPUS) : 1;
-}
-
 /* ---- heap primitives (caller holds h->lock) ---- */
 
-static void heap_set(struct theap *h, unsigned i, struct timer_entry *t)
+static void heap_set(struct timer_heap *h, unsigned i, struct timer_entry *t)
 {
     h->e[i] = t;
     t->heap_idx = i;
 }
 
-static void sift_up(struct theap *h, unsigned i)
+static void sift_up(struct timer_heap *h, unsigned i)
 {
     struct timer_entry *t = h->e[i];
     while (i > 0) {
@@ -58,7 +42,7 @@ static void sift_up(struct theap *h, unsigned i)
     heap_set(h, i, t);
 }
 
-static void sift_down(struct theap *h, unsigned i)
+static void sift_down(struct timer_heap *h, unsigned i)
 {
     struct timer_entry *t = h->e[i];
     for (;;) {
@@ -75,7 +59,7 @@ static void sift_down(struct theap *h, unsigned i)
     heap_set(h, i, t);
 }
 
-static void heap_remove(struct theap *h, struct timer_entry *t)
+static void heap_remove(struct timer_heap *h, struct timer_entry *t)
 {
     unsigned i = t->heap_idx;
     if (i >= h->n || h->e[i] != t)
@@ -90,7 +74,7 @@ static void heap_remove(struct theap *h, struct timer_entry *t)
     sift_up(h, moved->heap_idx);
 }
 
-static int heap_insert(struct theap *h, struct timer_entry *t)
+static int heap_insert(struct timer_heap *h, struct timer_entry *t)
 {
     if (h->n == h->cap) {
         unsigned ncap = h->cap ? h->cap * 2 : HEAP_INITIAL;
@@ -115,7 +99,7 @@ static void entry_cancel(struct timer_entry *t)
 {
     if (__atomic_load_n(&t->heap_idx, __ATOMIC_RELAXED) == TIMER_NOT_QUEUED)
         return;
-    struct theap *h = &heaps[t->cpu < nr_heaps ? t->cpu : 0];
+    struct timer_heap *h = &cpu_by_id(t->cpu)->timers;
     unsigned long flags = spin_lock_irqsave(&h->lock);
     heap_remove(h, t);
     spin_unlock_irqrestore(&h->lock, flags);
@@ -128,8 +112,8 @@ static void entry_cancel(struct timer_entry *t)
 static int entry_arm(struct timer_entry *t, uint64_t deadline)
 {
     entry_cancel(t);
-    unsigned cpu = t->v->processor < nr_heaps ? t->v->processor : 0;
-    struct theap *h = &heaps[cpu];
+    unsigned cpu = t->v->processor < cpu_count() ? t->v->processor : 0;
+    struct timer_heap *h = &cpu_by_id(cpu)->timers;
     unsigned long flags = spin_lock_irqsave(&h->lock);
     t->deadline = deadline;
     t->cpu = (uint8_t)cpu;
@@ -189,10 +173,9 @@ void timer_vcpu_destroy(struct vcpu *v)
 
 /* ---- firing ---- */
 
-void timer_run_expired(uint64_t now)
+void timer_run_expired(struct cpu *c, uint64_t now)
 {
-    unsigned cpu = hal_cpu_id();
-    struct theap *h = &heaps[cpu < nr_heaps ? cpu : 0];
+    struct timer_heap *h = &c->timers;
     for (;;) {
         unsigned long flags = spin_lock_irqsave(&h->lock);
         if (h->n == 0 || h->e[0]->deadline > now) {
@@ -216,10 +199,9 @@ void timer_run_expired(uint64_t now)
     }
 }
 
-uint64_t timer_next_deadline(void)
+uint64_t timer_next_deadline(struct cpu *c)
 {
-    unsigned cpu = hal_cpu_id();
-    struct theap *h = &heaps[cpu < nr_heaps ? cpu : 0];
+    struct timer_heap *h = &c->timers;
     unsigned long flags = spin_lock_irqsave(&h->lock);
     uint64_t dl = h->n ? h->e[0]->deadline : 0;
     spin_unlock_irqrestore(&h->lock, flags);

@@ -29,6 +29,8 @@ static uint64_t deadline_ns;
 static uint64_t autostep_ns;
 static unsigned long idle_count;
 static bool irqs_on = true;
+static struct hal_cpu cpus[HAL_MAX_CPUS];
+static unsigned playing_cpu;
 
 #define CAPTURE_MAX (1u << 20)
 static char capture[CAPTURE_MAX + 1];
@@ -72,6 +74,10 @@ void host_reset(void)
     capture_len = 0;
     capture[0] = '\0';
     input_head = input_tail = 0;
+    memset(cpus, 0, sizeof(cpus));
+    for (unsigned i = 0; i < HAL_MAX_CPUS; i++)
+        cpus[i].id = i;
+    playing_cpu = 0;
 }
 
 void host_boot_info(struct hal_boot_info *bi)
@@ -187,9 +193,32 @@ bool host_irqs_enabled(void)
     return irqs_on;
 }
 
+void host_set_cpu(unsigned id)
+{
+    if (id >= HAL_MAX_CPUS) {
+        fprintf(stderr, "host: no CPU %u (HAL_MAX_CPUS is %u)\n", id, HAL_MAX_CPUS);
+        abort();
+    }
+    playing_cpu = id;
+}
+
+struct hal_cpu *host_cpu(unsigned id)
+{
+    if (id >= HAL_MAX_CPUS) {
+        fprintf(stderr, "host: no CPU %u (HAL_MAX_CPUS is %u)\n", id, HAL_MAX_CPUS);
+        abort();
+    }
+    return &cpus[id];
+}
+
+struct hal_cpu *hal_this_cpu(void)
+{
+    return &cpus[playing_cpu];
+}
+
 unsigned hal_cpu_id(void)
 {
-    return 0;
+    return hal_this_cpu()->id;
 }
 
 unsigned long host_idle_count(void)

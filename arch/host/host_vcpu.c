@@ -7,12 +7,9 @@
 #include <host/host.h>
 #include <string.h>
 
-static struct hal_vcpu *last_run;
-
 struct hal_vcpu *host_last_run(void)
 {
-    struct hal_vcpu *hv = last_run;
-    return hv;
+    return hal_this_cpu()->current;
 }
 
 struct hal_vcpu *hal_vcpu_create(struct vcpu *v)
@@ -30,8 +27,9 @@ void hal_vcpu_destroy(struct hal_vcpu *hv)
 {
     if (!hv)
         return;
-    if (last_run == hv)
-        last_run = NULL;
+    for (unsigned i = 0; i < HAL_MAX_CPUS; i++)
+        if (host_cpu(i)->current == hv)
+            host_cpu(i)->current = NULL;
     core_heap_free(hv);
 }
 
@@ -49,6 +47,13 @@ void hal_vcpu_set_spaces(struct hal_vcpu *hv, struct hal_as *kernel, struct hal_
 {
     hv->kernel = kernel;
     hv->user = user;
+}
+
+void hal_vcpu_get_spaces(const struct hal_vcpu *hv, struct hal_as **kernel,
+                         struct hal_as **user)
+{
+    *kernel = hv->kernel;
+    *user = hv->user;
 }
 
 bool hal_vcpu_in_user(const struct hal_vcpu *hv)
@@ -83,28 +88,17 @@ void hal_vcpu_enter_handler(struct hal_vcpu *hv, guest_va_t entry, guest_va_t ke
         hv->regs[HOST_REG_SP] = kernel_stack;
 }
 
+void hal_vcpu_callbacks_changed(struct hal_vcpu *hv)
+{
+    hv->callbacks_changed++;
+}
+
 HAL_NORETURN void hal_vcpu_run(struct hal_vcpu *hv)
 {
-    last_run = hv;
+    hal_this_cpu()->current = hv;
     hv->entries++;
     jmp_buf *j = host_get_jump();
     if (!j)
         core_panic("host: hal_vcpu_run with no jump target (test bug)");
     longjmp(*j, HOST_JMP_RUN);
-}
-
-int hal_copy_from_guest(struct vcpu *v, void *dst, guest_va_t src, size_t len)
-{
-    struct hal_vcpu *hv = core_vcpu_hal(v);
-    if (!hv || !hv->kernel)
-        return -HESTIA_EFAULT;
-    return hal_walk_copy_from(hv->kernel, hv->user, dst, src, len);
-}
-
-int hal_copy_to_guest(struct vcpu *v, guest_va_t dst, const void *src, size_t len)
-{
-    struct hal_vcpu *hv = core_vcpu_hal(v);
-    if (!hv || !hv->kernel)
-        return -HESTIA_EFAULT;
-    return hal_walk_copy_to(hv->kernel, hv->user, dst, src, len);
 }

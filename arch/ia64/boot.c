@@ -55,6 +55,7 @@ static void split_cmdline(const char *src, struct hal_boot_info *bi)
 
 HAL_NORETURN void ia64_boot(const struct ia64sim_boot_table *bt)
 {
+    ia64_cpu_init(0); /* the boot CPU; everything after may ask hal_this_cpu() */
     if (!bt || bt->magic != IA64SIM_BOOT_MAGIC || !bt->ram_size)
         core_panic("ia64: no ia64sim boot table at r28 (%p)", (const void *)bt);
     struct hal_boot_info *bi = &boot_info;

@@ -3,33 +3,10 @@
 #ifndef ARCH_IA64_IA64_H
 #define ARCH_IA64_IA64_H
 
-/* Offsets into struct hal_vcpu, used by entry.S (checked in vcpu.c). */
-#define HV_GR 0   /* gr[32]: r1..r31 (slot 0 unused) */
-#define HV_BR 256 /* br[8] */
-#define HV_PR 320
-#define HV_IIP 328
-#define HV_IPSR 336
-#define HV_IFS 344
-#define HV_PFS 352
-#define HV_UNAT 360 /* the guest's ar.unat */
-#define HV_LC 368
-#define HV_EC 376
-#define HV_CCV 384
-#define HV_FPSR 392
-#define HV_RSC 400
-#define HV_BSPSTORE 408 /* guest ar.bspstore */
-#define HV_RNAT 416     /* guest ar.rnat */
-#define HV_NAT_UNAT 424 /* ar.unat collected by st8.spill of the GRs */
-#define HV_ISR 432
-#define HV_IFA 440
-#define HV_IIM 448
-#define HV_VECTOR 456
-#define HV_RBS_BASE 464  /* this vCPU's hypervisor backing store */
-#define HV_RBS_BYTES 472 /* guest registers held there (loadrs size) */
-#define HV_RBS_RNAT 480
-#define HV_FR 512 /* fr[32][16 bytes], by register number (f2-f11, f16-f31 used) */
-#define HV_ASM_SIZE 1024
-
+/*
+ * The struct hal_vcpu offsets ivt.S uses (HV_*) are generated from the
+ * struct below by asm-offsets.c into asm-offsets.h.
+ */
 /* Region layout. */
 #define IA64_HYP_BASE 0xe000000000000000ull /* region 7: identity map of RAM */
 #define IA64_RID_HYP 0
@@ -74,7 +51,12 @@ struct ia64sim_boot_table {
     } modules[];
 };
 
-/* The arch state of one vCPU: the register frame entry.S fills, then C state. */
+/*
+ * The arch state of one vCPU: the register frame ivt.S fills (at the
+ * offsets asm-offsets.c generates), then C state.  gr[] is first and the
+ * struct 512-byte aligned: st8.spill puts the NaT bit of gr[i] at bit i
+ * of ar.unat.
+ */
 struct hal_vcpu {
     uint64_t gr[32];
     uint64_t br[8];
@@ -86,7 +68,6 @@ struct hal_vcpu {
     /* Not touched by assembly. */
     struct vcpu *v;
     struct hal_as *kernel, *user;
-    void *alloc;                    /* what core_heap_alloc returned (alignment) */
     uint64_t entry_iip, entry_ipsr; /* the last entry (see fetch_fault_slot) */
     bool entry_code_mapped;
     uint8_t rbs[2048] __attribute__((aligned(16)));
@@ -94,7 +75,24 @@ struct hal_vcpu {
 
 long ia64_ssc(long a0, long a1, long a2, long a3, long nr);
 
-extern struct hal_vcpu *ia64_cur_hv;
+/*
+ * Per physical CPU arch state (hal/cpu.h), found through ar.k7 (writable
+ * only at privilege level 0, so a guest cannot redirect it).  ivt.S loads
+ * the running vCPU through it: current stays the first member.
+ */
+struct hal_cpu {
+    struct hal_vcpu *current; /* vCPU last entered by hal_vcpu_run (ivt.S) */
+    unsigned id;
+    uint64_t hyp_rbs;       /* ivt.S: the hypervisor's register backing store */
+    uint64_t hyp_stack_top; /* ivt.S: the hypervisor's memory stack */
+};
+
+/* start.S: the boot CPU's stacks (the fault-report stacks stay global). */
+extern char ia64_hyp_rbs[], ia64_hyp_stack_top[];
+
+/* platform.c: point ar.k7 at this CPU's struct hal_cpu (first thing at boot). */
+void ia64_cpu_init(unsigned id);
+struct hal_cpu *ia64_cpu(unsigned id); /* CPU id's state (any CPU) */
 HAL_NORETURN void ia64_enter_guest(struct hal_vcpu *hv);
 void ia64_trap(struct hal_vcpu *hv);
 uint64_t ia64_rid_of(const struct hal_as *as);

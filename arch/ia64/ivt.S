@@ -15,6 +15,7 @@
  * guest's store again, restore everything and `rfi` (IFS.v brings the
  * interrupted frame back).
  */
+#include "asm-offsets.h" /* generated from asm-offsets.c: HV_* */
 #include "ia64.h"
 
     .section .text.ivt, "ax"
@@ -47,7 +48,7 @@ ia64_common_entry:
     /* bank 0: r16 = vector; r17.. scratch.  The guest's predicates first: p6 is used below. */
     mov     r24 = pr
     mov     r17 = cr.ipsr
-    movl    r18 = ia64_cur_hv
+    mov     r18 = ar.k7             /* this CPU's struct hal_cpu; current is first */
     ;;
     extr.u  r19 = r17, PSR_CPL_SHIFT, 2
     ld8     r18 = [r18]
@@ -112,15 +113,19 @@ ia64_common_entry:
     st8     [r21] = r24
     ;;
     st8     [r20] = r23
-    movl    r22 = ia64_hyp_rbs
+    mov     r22 = ar.k7                 /* this CPU's struct hal_cpu */
+    ;;
+    add     r22 = CPU_HYP_RBS, r22
+    ;;
+    ld8     r22 = [r22]
     ;;
     mov     ar.bspstore = r22
     mov     r23 = ar.unat
     add     r20 = HV_UNAT, r18
     ;;
     st8     [r20] = r23
-    add     r20 = HV_GR + 8 * 1, r18
-    add     r21 = HV_GR + 8 * 2, r18
+    add     r20 = HV_GR + HV_REG_SIZE * 1, r18
+    add     r21 = HV_GR + HV_REG_SIZE * 2, r18
     ;;
     st8.spill [r20] = r1, 16
     st8.spill [r21] = r2, 16
@@ -148,8 +153,8 @@ ia64_common_entry:
     ;;
     bsw.1
     ;;
-    add     r3 = HV_GR + 8 * 16, r2
-    add     r14 = HV_GR + 8 * 17, r2
+    add     r3 = HV_GR + HV_REG_SIZE * 16, r2
+    add     r14 = HV_GR + HV_REG_SIZE * 17, r2
     ;;
     st8.spill [r3] = r16, 16
     st8.spill [r14] = r17, 16
@@ -180,7 +185,7 @@ ia64_common_entry:
     ;;
     st8     [r3] = r15
     add     r3 = HV_BR, r2
-    add     r14 = HV_BR + 8, r2
+    add     r14 = HV_BR + HV_REG_SIZE, r2
     mov     r15 = b0
     mov     r16 = b1
     ;;
@@ -219,8 +224,8 @@ ia64_common_entry:
     ;;
     st8     [r3] = r15
     st8     [r14] = r16
-    add     r3 = HV_FR + 16 * 2, r2
-    add     r14 = HV_FR + 16 * 3, r2
+    add     r3 = HV_FR + HV_FREG_SIZE * 2, r2
+    add     r14 = HV_FR + HV_FREG_SIZE * 3, r2
     ;;
     stf.spill [r3] = f2, 32
     stf.spill [r14] = f3, 32
@@ -236,8 +241,8 @@ ia64_common_entry:
     ;;
     stf.spill [r3] = f10
     stf.spill [r14] = f11
-    add     r3 = HV_FR + 16 * 16, r2
-    add     r14 = HV_FR + 16 * 17, r2
+    add     r3 = HV_FR + HV_FREG_SIZE * 16, r2
+    add     r14 = HV_FR + HV_FREG_SIZE * 17, r2
     ;;
     stf.spill [r3] = f16, 32
     stf.spill [r14] = f17, 32
@@ -263,7 +268,13 @@ ia64_common_entry:
     stf.spill [r3] = f30
     stf.spill [r14] = f31
     movl    gp = __gp
-    movl    r12 = ia64_hyp_stack_top - 16
+    mov     r12 = ar.k7                 /* this CPU's struct hal_cpu */
+    ;;
+    add     r12 = CPU_HYP_STACK_TOP, r12
+    ;;
+    ld8     r12 = [r12]
+    ;;
+    add     r12 = -16, r12
     ;;
     ssm     psr.ic
     ;;
@@ -340,8 +351,8 @@ ia64_enter_guest:
     mov     ar.bspstore = r3
     ;;
     mov     ar.rnat = r14
-    add     r3 = HV_FR + 16 * 2, r2
-    add     r14 = HV_FR + 16 * 3, r2
+    add     r3 = HV_FR + HV_FREG_SIZE * 2, r2
+    add     r14 = HV_FR + HV_FREG_SIZE * 3, r2
     ;;
     ldf.fill f2 = [r3], 32
     ldf.fill f3 = [r14], 32
@@ -357,8 +368,8 @@ ia64_enter_guest:
     ;;
     ldf.fill f10 = [r3]
     ldf.fill f11 = [r14]
-    add     r3 = HV_FR + 16 * 16, r2
-    add     r14 = HV_FR + 16 * 17, r2
+    add     r3 = HV_FR + HV_FREG_SIZE * 16, r2
+    add     r14 = HV_FR + HV_FREG_SIZE * 17, r2
     ;;
     ldf.fill f16 = [r3], 32
     ldf.fill f17 = [r14], 32
@@ -384,7 +395,7 @@ ia64_enter_guest:
     ldf.fill f30 = [r3]
     ldf.fill f31 = [r14]
     add     r3 = HV_BR, r2
-    add     r14 = HV_BR + 8, r2
+    add     r14 = HV_BR + HV_REG_SIZE, r2
     ;;
     ld8     r15 = [r3], 16
     ld8     r16 = [r14], 16
@@ -447,8 +458,8 @@ ia64_enter_guest:
     ld8     r15 = [r3]
     ;;
     mov     ar.unat = r15
-    add     r3 = HV_GR + 8 * 16, r2
-    add     r14 = HV_GR + 8 * 17, r2
+    add     r3 = HV_GR + HV_REG_SIZE * 16, r2
+    add     r14 = HV_GR + HV_REG_SIZE * 17, r2
     ;;
     ld8.fill r16 = [r3], 16
     ld8.fill r17 = [r14], 16
@@ -483,8 +494,8 @@ ia64_enter_guest:
     ;;
     ld8     r17 = [r17]
     ld8     r18 = [r18]
-    add     r19 = HV_GR + 8 * 1, r16
-    add     r20 = HV_GR + 8 * 2, r16
+    add     r19 = HV_GR + HV_REG_SIZE * 1, r16
+    add     r20 = HV_GR + HV_REG_SIZE * 2, r16
     ;;
     ld8.fill r1 = [r19], 16
     ld8.fill r2 = [r20], 16

@@ -33,9 +33,34 @@ void hal_irq_restore(unsigned long flags)
         __asm__ volatile("rsm psr.i;; srlz.d" ::: "memory");
 }
 
+static struct hal_cpu cpus[HAL_MAX_CPUS];
+_Static_assert(__builtin_offsetof(struct hal_cpu, current) == 0,
+               "ivt.S loads current at 0");
+
+void ia64_cpu_init(unsigned id)
+{
+    struct hal_cpu *c = ia64_cpu(id);
+    c->id = id;
+    c->hyp_rbs = (uint64_t)ia64_hyp_rbs; /* one CPU: start.S's stacks */
+    c->hyp_stack_top = (uint64_t)ia64_hyp_stack_top;
+    __asm__ volatile("mov ar.k7 = %0" : : "r"(c) : "memory");
+}
+
+struct hal_cpu *ia64_cpu(unsigned id)
+{
+    return &cpus[id < HAL_MAX_CPUS ? id : 0];
+}
+
+struct hal_cpu *hal_this_cpu(void)
+{
+    struct hal_cpu *c;
+    __asm__ volatile("mov %0 = ar.k7" : "=r"(c));
+    return c;
+}
+
 unsigned hal_cpu_id(void)
 {
-    return 0; /* one CPU until SMP bring-up */
+    return hal_this_cpu()->id;
 }
 
 HAL_NORETURN void hal_cpu_halt(void)

@@ -21,15 +21,6 @@
 #define GUEST_PSR (PSR_IC | PSR_I | PSR_DT | PSR_IT | PSR_RT | PSR_BN)
 #define MAX_FRAME 96
 
-_Static_assert(__builtin_offsetof(struct hal_vcpu, br) == HV_BR, "br");
-_Static_assert(__builtin_offsetof(struct hal_vcpu, pr) == HV_PR, "pr");
-_Static_assert(__builtin_offsetof(struct hal_vcpu, rbs_rnat) == HV_RBS_RNAT, "rbs_rnat");
-_Static_assert(__builtin_offsetof(struct hal_vcpu, vector) == HV_VECTOR, "vector");
-_Static_assert(__builtin_offsetof(struct hal_vcpu, fr) == HV_FR, "fr");
-_Static_assert(__builtin_offsetof(struct hal_vcpu, v) == HV_ASM_SIZE, "size");
-
-struct hal_vcpu *ia64_cur_hv;
-
 static unsigned slot_of(uint64_t a)
 {
     return (unsigned)(a >> 3) & 63;
@@ -42,12 +33,10 @@ static unsigned cpl_of(uint64_t psr)
 
 struct hal_vcpu *hal_vcpu_create(struct vcpu *v)
 {
-    void *p = core_heap_alloc(sizeof(struct hal_vcpu) + 512);
-    if (!p)
-        return NULL;
     /* 512-byte aligned: the NaT bit of gr[i] saved by st8.spill is bit i of nat_unat. */
-    struct hal_vcpu *hv = (struct hal_vcpu *)(((uintptr_t)p + 511) & ~(uintptr_t)511);
-    hv->alloc = p;
+    struct hal_vcpu *hv = core_heap_alloc_aligned(sizeof(*hv), 512);
+    if (!hv)
+        return NULL;
     hv->v = v;
     hv->rbs_base = (uintptr_t)hv->rbs;
     hv->ipsr = GUEST_PSR | (uint64_t)HESTIA_IA64_CPL_KERNEL << PSR_CPL_SHIFT;
@@ -57,9 +46,10 @@ struct hal_vcpu *hal_vcpu_create(struct vcpu *v)
 
 void hal_vcpu_destroy(struct hal_vcpu *hv)
 {
-    if (ia64_cur_hv == hv)
-        ia64_cur_hv = NULL;
-    core_heap_free(hv->alloc);
+    for (unsigned i = 0; i < HAL_MAX_CPUS; i++)
+        if (ia64_cpu(i)->current == hv)
+            ia64_cpu(i)->current = NULL;
+    core_heap_free(hv);
 }
 
 void hal_vcpu_init_entry(struct hal_vcpu *hv, guest_va_t entry, guest_va_t stack,
@@ -79,6 +69,13 @@ void hal_vcpu_set_spaces(struct hal_vcpu *hv, struct hal_as *kernel, struct hal_
 {
     hv->kernel = kernel;
     hv->user = user;
+}
+
+void hal_vcpu_get_spaces(const struct hal_vcpu *hv, struct hal_as **kernel,
+                         struct hal_as **user)
+{
+    *kernel = hv->kernel;
+    *user = hv->user;
 }
 
 bool hal_vcpu_in_user(const struct hal_vcpu *hv)
@@ -251,6 +248,13 @@ void hal_vcpu_enter_handler(struct hal_vcpu *hv, guest_va_t entry, guest_va_t ke
     hv->rbs_rnat = 0;
 }
 
+/* Nothing caches the callbacks or the kernel stack: core's copy is read at each delivery.
+ */
+void hal_vcpu_callbacks_changed(struct hal_vcpu *hv)
+{
+    (void)hv;
+}
+
 HAL_NORETURN void hal_vcpu_run(struct hal_vcpu *hv)
 {
     /* The RSE checks its references with RSC.pl: never more privileged
@@ -258,22 +262,10 @@ HAL_NORETURN void hal_vcpu_run(struct hal_vcpu *hv)
     uint64_t cpl = (hv->ipsr >> PSR_CPL_SHIFT) & 3;
     if (((hv->rsc >> 2) & 3) < cpl)
         hv->rsc = (hv->rsc & ~0xcull) | cpl << 2;
-    ia64_cur_hv = hv;
+    hal_this_cpu()->current = hv;
     hv->entry_iip = hv->iip;
     hv->entry_ipsr = hv->ipsr;
     ia64_load_rr(hv);
     hv->entry_code_mapped = ia64_tlb_prefetch_code(hv);
     ia64_enter_guest(hv);
-}
-
-int hal_copy_from_guest(struct vcpu *v, void *dst, guest_va_t src, size_t len)
-{
-    struct hal_vcpu *hv = core_vcpu_hal(v);
-    return hal_walk_copy_from(hv->kernel, hv->user, dst, src, len);
-}
-
-int hal_copy_to_guest(struct vcpu *v, guest_va_t dst, const void *src, size_t len)
-{
-    struct hal_vcpu *hv = core_vcpu_hal(v);
-    return hal_walk_copy_to(hv->kernel, hv->user, dst, src, len);
 }

@@ -129,6 +129,7 @@ HAL_NORETURN void ppc_boot(const void *dtb)
     uint32_t uart_off = CCSR_UART0, tb_freq = 0;
     bool dt_ok = false;
     uintptr_t at = (uintptr_t)dtb;
+    ppc_cpu_init(0); /* the boot CPU; everything after may ask hal_this_cpu() */
     /* The DTB lies in the 64 MiB the firmware mapped for us. */
     if (at && at < 0x04000000u && fdt_init(&fdt, dtb, 0x04000000u - at) == 0) {
         int nr = fdt_memory(&fdt, bi->ram_total, HAL_MAX_RAM_REGIONS);

@@ -4,27 +4,14 @@
  *
  * Every interrupt (the hypervisor never runs with MSR[EE] set, so in
  * practice every one comes from a guest) saves the full register state into
- * the frame SPRG0 points at (the running vCPU's, or ppc_boot_frame), then
+ * the frame SPRG0 points at (the running vCPU's, or the CPU's boot frame), then
  * switches to the hypervisor stack and calls ppc_exception(frame), which
  * never returns: it ends in hal_vcpu_run -> ppc_enter_guest.  Guest state
  * is saved before anything of the guest is trusted: r1 may point anywhere.
  */
-#define FR_GPR(n) ((n) * 4)
-#define FR_CR 128
-#define FR_LR 132
-#define FR_CTR 136
-#define FR_XER 140
-#define FR_PC 144
-#define FR_MSR 148
-#define FR_VEC 152
-#define FR_DEAR 156
-#define FR_ESR 160
+#include "asm-offsets.h" /* generated from asm-offsets.c and ppc.h: FR_*, SPR_* */
 
-#define SPRG0 272
-#define SPRG1 273
-#define DEAR 61
-#define ESR 62
-#define IVPR 63
+#define FR_GPR(n) (FR_GPR0 + (n) * FR_GPR_SIZE)
 
     .section .text.vectors, "ax"
     .balign 0x10000
@@ -35,8 +22,8 @@ ppc_ivpr_base:
     .balign 16
     .globl ppc_vec_\n
 ppc_vec_\n:
-    mtspr   SPRG1, r1
-    mfspr   r1, SPRG0
+    mtspr   SPR_SPRG1, r1
+    mfspr   r1, SPR_SPRG0
     stw     r3, FR_GPR(3)(r1)
     li      r3, \n
     b       exc_common
@@ -67,7 +54,7 @@ exc_common:
     stw     r2, FR_GPR(2)(r1)
     stmw    r4, FR_GPR(4)(r1)
     stw     r3, FR_VEC(r1)
-    mfspr   r4, SPRG1
+    mfspr   r4, SPR_SPRG1
     stw     r4, FR_GPR(1)(r1)
     mfcr    r4
     stw     r4, FR_CR(r1)
@@ -81,13 +68,13 @@ exc_common:
     stw     r4, FR_PC(r1)
     mfsrr1  r4
     stw     r4, FR_MSR(r1)
-    mfspr   r4, DEAR
+    mfspr   r4, SPR_DEAR
     stw     r4, FR_DEAR(r1)
-    mfspr   r4, ESR
+    mfspr   r4, SPR_ESR
     stw     r4, FR_ESR(r1)
     mr      r3, r1
-    lis     r1, hyp_stack_top@ha
-    addi    r1, r1, hyp_stack_top@l
+    mfspr   r1, SPR_SPRG2               /* this CPU's struct hal_cpu */
+    lwz     r1, CPU_HYP_STACK_TOP(r1)
     li      r0, 0
     stwu    r0, -16(r1)
     bl      ppc_exception
@@ -99,43 +86,43 @@ exc_common:
 ppc_vectors_init:
     lis     r3, ppc_ivpr_base@ha
     addi    r3, r3, ppc_ivpr_base@l
-    mtspr   IVPR, r3
+    mtspr   SPR_IVPR, r3
 .macro SETIVOR n, spr
     lis     r4, ppc_vec_\n@ha
     addi    r4, r4, ppc_vec_\n@l
     sub     r4, r4, r3
     mtspr   \spr, r4
 .endm
-    SETIVOR 0, 400
-    SETIVOR 1, 401
-    SETIVOR 2, 402
-    SETIVOR 3, 403
-    SETIVOR 4, 404
-    SETIVOR 5, 405
-    SETIVOR 6, 406
-    SETIVOR 7, 407
-    SETIVOR 8, 408
-    SETIVOR 9, 409
-    SETIVOR 10, 410
-    SETIVOR 11, 411
-    SETIVOR 12, 412
-    SETIVOR 13, 413
-    SETIVOR 14, 414
-    SETIVOR 15, 415
-    SETIVOR 32, 528
-    SETIVOR 33, 529
-    SETIVOR 34, 530
-    SETIVOR 35, 531
-    lis     r3, ppc_boot_frame@ha
-    addi    r3, r3, ppc_boot_frame@l
-    mtspr   SPRG0, r3
+    SETIVOR 0, SPR_IVOR0
+    SETIVOR 1, SPR_IVOR1
+    SETIVOR 2, SPR_IVOR2
+    SETIVOR 3, SPR_IVOR3
+    SETIVOR 4, SPR_IVOR4
+    SETIVOR 5, SPR_IVOR5
+    SETIVOR 6, SPR_IVOR6
+    SETIVOR 7, SPR_IVOR7
+    SETIVOR 8, SPR_IVOR8
+    SETIVOR 9, SPR_IVOR9
+    SETIVOR 10, SPR_IVOR10
+    SETIVOR 11, SPR_IVOR11
+    SETIVOR 12, SPR_IVOR12
+    SETIVOR 13, SPR_IVOR13
+    SETIVOR 14, SPR_IVOR14
+    SETIVOR 15, SPR_IVOR15
+    SETIVOR 32, SPR_IVOR32
+    SETIVOR 33, SPR_IVOR33
+    SETIVOR 34, SPR_IVOR34
+    SETIVOR 35, SPR_IVOR35
+    mfspr   r3, SPR_SPRG2               /* ppc_cpu_init ran first */
+    addi    r3, r3, CPU_BOOT_FRAME
+    mtspr   SPR_SPRG0, r3
     isync
     blr
 
 /* void ppc_enter_guest(struct ppc_frame *f): load f and rfi to the guest. */
     .globl ppc_enter_guest
 ppc_enter_guest:
-    mtspr   SPRG0, r3
+    mtspr   SPR_SPRG0, r3
     lwz     r4, FR_CR(r3)
     mtcr    r4
     lwz     r4, FR_LR(r3)
@@ -159,6 +146,7 @@ ppc_enter_guest:
     .section .bss.stack, "aw", @nobits
     .balign 16
     .space  16384
-hyp_stack_top:
+    .globl ppc_hyp_stack_top
+ppc_hyp_stack_top:
 
     .section .note.GNU-stack, "", @progbits

@@ -21,9 +21,29 @@ void hal_irq_restore(unsigned long flags)
         __asm__ volatile("wrteei 0" ::: "memory");
 }
 
+static struct hal_cpu cpus[HAL_MAX_CPUS];
+
+void ppc_cpu_init(unsigned id)
+{
+    struct hal_cpu *c = ppc_cpu(id);
+    c->id = id;
+    c->hyp_stack_top = (uint32_t)(uintptr_t)ppc_hyp_stack_top; /* one CPU: the boot stack */
+    mtspr(SPR_SPRG2, (uintptr_t)c);
+}
+
+struct hal_cpu *ppc_cpu(unsigned id)
+{
+    return &cpus[id < HAL_MAX_CPUS ? id : 0];
+}
+
+struct hal_cpu *hal_this_cpu(void)
+{
+    return (struct hal_cpu *)(uintptr_t)mfspr(SPR_SPRG2);
+}
+
 unsigned hal_cpu_id(void)
 {
-    return 0; /* one CPU until SMP bring-up; PIR would name the core */
+    return hal_this_cpu()->id;
 }
 
 HAL_NORETURN void hal_cpu_halt(void)

@@ -45,6 +45,7 @@
 #define SPR_TBU_R 269
 #define SPR_SPRG0 272
 #define SPR_SPRG1 273
+#define SPR_SPRG2 274 /* this CPU's struct hal_cpu (supervisor-only, unlike SPRG3-7) */
 #define SPR_TSR 336
 #define SPR_TCR 340
 #define SPR_IVOR(n) ((n) < 16 ? 400 + (n) : 528 + (n)-32)
@@ -109,7 +110,8 @@ static inline void ccsr_write32(uintptr_t addr, uint32_t v)
 }
 
 /*
- * The register frame every exception saves (entry.S knows the offsets):
+ * The register frame every exception saves (entry.S takes the offsets
+ * from asm-offsets.h, generated from this struct by asm-offsets.c):
  * the first member of struct hal_vcpu, whose address is in SPRG0 while
  * a guest runs.
  */
@@ -121,7 +123,6 @@ struct ppc_frame {
     uint32_t dear, esr;
     uint32_t pad;
 };
-_Static_assert(sizeof(struct ppc_frame) == 168, "entry.S offsets");
 
 struct hal_as {
     struct domain *d;
@@ -141,8 +142,24 @@ struct hal_vcpu {
     uint32_t vmsr; /* the guest kernel's virtual MSR (EE) */
 };
 
-extern struct hal_vcpu *ppc_current;
-extern struct ppc_frame ppc_boot_frame;
+/*
+ * Per physical CPU arch state (hal/cpu.h), found through SPRG2 (C code and
+ * entry.S alike).  The exception entry saves into the frame SPRG0 points
+ * at (the running vCPU's, or boot_frame before the first guest entry) and
+ * uses SPRG1 as its scratch; then it switches to hyp_stack_top.
+ */
+struct hal_cpu {
+    unsigned id;
+    struct hal_vcpu *current; /* vCPU last entered by hal_vcpu_run */
+    uint32_t hyp_stack_top;   /* entry.S: the hypervisor stack after an exception */
+    struct ppc_frame boot_frame;
+};
+
+extern char ppc_hyp_stack_top[]; /* entry.S: the boot CPU's hypervisor stack */
+
+/* platform.c: point SPRG2 at this CPU's struct hal_cpu (first thing at boot). */
+void ppc_cpu_init(unsigned id);
+struct hal_cpu *ppc_cpu(unsigned id); /* CPU id's state (any CPU) */
 extern uint64_t ppc_ccsr_phys;
 
 /* entry.S */

@@ -129,7 +129,7 @@ static bool guest_exception(struct hal_vcpu *hv)
 
 HAL_NORETURN void ppc_exception(struct ppc_frame *f)
 {
-    struct hal_vcpu *hv = ppc_current;
+    struct hal_vcpu *hv = hal_this_cpu()->current;
     if (!(f->msr & MSR_PR) || !hv || f != &hv->frame) {
         dump(f);
         core_panic("ppc: hypervisor fault");

@@ -11,9 +11,6 @@
 
 #include "ppc.h"
 
-struct hal_vcpu *ppc_current;
-struct ppc_frame ppc_boot_frame;
-
 struct hal_vcpu *hal_vcpu_create(struct vcpu *v)
 {
     struct hal_vcpu *hv = core_heap_alloc(sizeof(*hv));
@@ -29,8 +26,9 @@ void hal_vcpu_destroy(struct hal_vcpu *hv)
 {
     if (!hv)
         return;
-    if (ppc_current == hv)
-        ppc_current = NULL;
+    for (unsigned i = 0; i < HAL_MAX_CPUS; i++)
+        if (ppc_cpu(i)->current == hv)
+            ppc_cpu(i)->current = NULL;
     core_heap_free(hv);
 }
 
@@ -55,6 +53,13 @@ void hal_vcpu_set_spaces(struct hal_vcpu *hv, struct hal_as *kernel, struct hal_
 {
     hv->kernel = kernel;
     hv->user = user;
+}
+
+void hal_vcpu_get_spaces(const struct hal_vcpu *hv, struct hal_as **kernel,
+                         struct hal_as **user)
+{
+    *kernel = hv->kernel;
+    *user = hv->user;
 }
 
 bool hal_vcpu_in_user(const struct hal_vcpu *hv)
@@ -117,23 +122,17 @@ void hal_vcpu_enter_handler(struct hal_vcpu *hv, guest_va_t entry, guest_va_t ke
     hv->vmsr = 0; /* events are masked on handler entry */
 }
 
+/* Nothing caches the callbacks or the kernel stack: core's copy is read at each delivery.
+ */
+void hal_vcpu_callbacks_changed(struct hal_vcpu *hv)
+{
+    (void)hv;
+}
+
 void hal_vcpu_run(struct hal_vcpu *hv)
 {
-    ppc_current = hv;
+    hal_this_cpu()->current = hv;
     ppc_load_pids(hv);
     hv->frame.msr = GUEST_MSR;
     ppc_enter_guest(&hv->frame);
-}
-
-/* Software walk of the vCPU's spaces: a bad pointer is only -HESTIA_EFAULT. */
-int hal_copy_from_guest(struct vcpu *v, void *dst, guest_va_t src, size_t len)
-{
-    struct hal_vcpu *hv = core_vcpu_hal(v);
-    return hal_walk_copy_from(hv->kernel, hv->user, dst, src, len);
-}
-
-int hal_copy_to_guest(struct vcpu *v, guest_va_t dst, const void *src, size_t len)
-{
-    struct hal_vcpu *hv = core_vcpu_hal(v);
-    return hal_walk_copy_to(hv->kernel, hv->user, dst, src, len);
 }

@@ -10,6 +10,7 @@
 #include <hestia/arch/x86.h>
 #include <hestia/hestia.h>
 #include <x86/cr.h>
+#include <x86/desc.h>
 
 /*
  * Hypervisor view (its own CR3, loaded by the trampoline on every entry):
@@ -80,7 +81,6 @@ struct hal_vcpu {
     uint64_t sys_gen;
     bool delivering_syscall;
     mfn_t pdpt_mfn;
-    void *alloc; /* what core_heap_alloc returned (we align inside it) */
 };
 
 /* The entry stack (one page per CPU) is in the trampoline, mapped read-write. */
@@ -97,7 +97,29 @@ extern const struct hal_as *x86_entry_stack_owner;
 extern char __tramp_start[], __tramp_end[], __tramp_stack[];
 
 /* cpu.c */
+/*
+ * Per physical CPU arch state (hal/cpu.h).  CPU n loads the TSS at GDT
+ * selector SEL_TSS + 8 * n, so the task register names the CPU.  Still
+ * boot-CPU globals: the entry stack and its owner (x86_entry_stack_owner,
+ * shared with mmu.c) and the trampoline's x86_hyp_stack_top / x86_hyp_cr3.
+ */
+struct hal_cpu {
+    unsigned id;
+    struct hal_vcpu *current;   /* vCPU last entered by hal_vcpu_run */
+    struct hal_vcpu *fpu_owner; /* vCPU whose state is in the FPU, or NULL */
+};
+
+/* cpu.c: one struct hal_cpu per CPU, indexed by the task register. */
+extern struct hal_cpu x86_cpus[HAL_MAX_CPUS];
+
+/* hal_this_cpu() for the backend itself, inline (every exit uses it). */
+static inline struct hal_cpu *x86_this_cpu(void)
+{
+    return &x86_cpus[x86_cpu_index_from_tr(SEL_TSS, 8)];
+}
+
 void x86_cpu_init(void);
+struct hal_cpu *x86_cpu(unsigned id); /* CPU id's state (any CPU) */
 /* IDT vector 0x80: a ring-1 trap gate to entry with TSS.ESP1 = stack, or (entry 0) the
  * hypervisor. */
 void x86_set_syscall_gate(uint32_t entry, uint32_t stack);
@@ -109,7 +131,6 @@ uint64_t x86_guest_pdpte(const struct hal_as *as, unsigned slot);
 uint64_t x86_tramp_pdpte(void);
 
 /* vcpu.c */
-extern struct hal_vcpu *x86_current;
 void x86_fpu_init(void);
 void x86_fpu_trap(void);
 

@@ -86,6 +86,24 @@ static uint64_t seg(uint32_t limit, unsigned dpl, unsigned type)
                     DESC_G | DESC_DB);
 }
 
+struct hal_cpu x86_cpus[HAL_MAX_CPUS];
+
+struct hal_cpu *x86_cpu(unsigned id)
+{
+    return &x86_cpus[id < HAL_MAX_CPUS ? id : 0];
+}
+
+struct hal_cpu *hal_this_cpu(void)
+{
+    return x86_this_cpu();
+}
+
+/* CPU n's TSS is at SEL_TSS + 8 n: only ever loaded by x86_cpu_init. */
+unsigned hal_cpu_id(void)
+{
+    return x86_cpu_index_from_tr(SEL_TSS, 8);
+}
+
 void x86_cpu_init(void)
 {
     gdt[SEL_KCODE / 8] = seg(0xfffff, 0, DESC_CODE);
@@ -115,6 +133,7 @@ void x86_cpu_init(void)
                      : "memory");
     /* ltr marks the descriptor busy: done now, while the GDT is writable. */
     __asm__ volatile("ltr %w0" : : "r"(SEL_TSS));
+    x86_cpus[0].id = 0;
 
     for (unsigned v = 0; v < 256; v++)
         set_gate(v, 0);

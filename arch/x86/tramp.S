@@ -16,8 +16,7 @@
  */
 #include <x86/vectors.h>
 
-#define SEL_KDATA 0x10
-#define FRAME_CS 60
+#include "asm-offsets.h" /* generated from asm-offsets.c: FRAME_CS, SEL_KDATA, ... */
 
 /* Pop a struct x86_frame and return from the interrupt. */
     .macro POP_FRAME_IRET
@@ -26,7 +25,7 @@
     pop %es
     pop %ds
     popa
-    add $8, %esp
+    add $FRAME_VECTOR_ERROR_SIZE, %esp
     iret
     .endm
 

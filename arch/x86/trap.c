@@ -45,7 +45,7 @@ void x86_trap_hyp(struct x86_frame *f)
 /* Guest exit through the IDT: f is on the entry stack. */
 void x86_trap_guest(struct x86_frame *f)
 {
-    struct hal_vcpu *hv = x86_current;
+    struct hal_vcpu *hv = x86_this_cpu()->current;
     if (!hv) {
         dump(f);
         core_panic("x86: guest exit without a current vCPU");
@@ -57,11 +57,6 @@ void x86_trap_guest(struct x86_frame *f)
     bool user = (f->cs & 3) == 3;
     if (vec == VEC_HYPERCALL && !user) {
         const uint64_t args[5] = {f->ebx, f->ecx, f->edx, f->esi, f->edi};
-        if (f->eax == HYPERCALL_set_callbacks ||
-            (f->eax == HYPERCALL_vcpu_op && f->ebx == VCPUOP_set_kernel_stack)) {
-            if (hv->kernel)
-                hv->kernel->kstack_gen++;
-        }
         core_hypercall(v, f->eax, args);
     } else if (vec == 7) {
         x86_fpu_trap();

@@ -16,9 +16,7 @@
 
 #include "arch.h"
 
-struct hal_vcpu *x86_current;
 const struct hal_as *x86_entry_stack_owner;
-static struct hal_vcpu *fpu_owner;
 static uint8_t fpu_clean[512] __attribute__((aligned(16)));
 
 #define CR0_TS (1u << 3)
@@ -35,14 +33,15 @@ void x86_fpu_init(void)
 /* #NM from a guest: give it the FPU. */
 void x86_fpu_trap(void)
 {
-    struct hal_vcpu *hv = x86_current;
+    struct hal_cpu *c = x86_this_cpu();
+    struct hal_vcpu *hv = c->current;
     write_cr0(read_cr0() & ~CR0_TS);
-    if (fpu_owner == hv)
+    if (c->fpu_owner == hv)
         return;
-    if (fpu_owner)
-        __asm__ volatile("fxsave %0" : "=m"(fpu_owner->fxsave));
+    if (c->fpu_owner)
+        __asm__ volatile("fxsave %0" : "=m"(c->fpu_owner->fxsave));
     __asm__ volatile("fxrstor %0" : : "m"(hv->fxsave));
-    fpu_owner = hv;
+    c->fpu_owner = hv;
 }
 
 /* Selectors and flags of a mode; nothing else can be loaded. */
@@ -55,16 +54,14 @@ static void set_mode(struct x86_frame *f, bool user)
 
 struct hal_vcpu *hal_vcpu_create(struct vcpu *v)
 {
-    void *raw = core_heap_alloc(sizeof(struct hal_vcpu) + 16);
-    if (!raw)
+    /* 16-byte aligned for fxsave (core_heap_alloc_aligned zeroes it). */
+    struct hal_vcpu *hv = core_heap_alloc_aligned(sizeof(*hv), 16);
+    if (!hv)
         return NULL;
-    struct hal_vcpu *hv = (struct hal_vcpu *)(((uintptr_t)raw + 15) & ~(uintptr_t)15);
-    __builtin_memset(hv, 0, sizeof(*hv));
-    hv->alloc = raw;
     hv->v = v;
     hv->pdpt_mfn = core_frame_alloc(NULL);
     if (hv->pdpt_mfn == MFN_INVALID) {
-        core_heap_free(raw);
+        core_heap_free(hv);
         return NULL;
     }
     hv->pdpt = hal_frame_to_virt(hv->pdpt_mfn);
@@ -78,12 +75,15 @@ void hal_vcpu_destroy(struct hal_vcpu *hv)
 {
     if (!hv)
         return;
-    if (fpu_owner == hv)
-        fpu_owner = NULL;
-    if (x86_current == hv)
-        x86_current = NULL;
+    for (unsigned i = 0; i < HAL_MAX_CPUS; i++) {
+        struct hal_cpu *c = x86_cpu(i);
+        if (c->fpu_owner == hv)
+            c->fpu_owner = NULL;
+        if (c->current == hv)
+            c->current = NULL;
+    }
     core_frame_free(NULL, hv->pdpt_mfn);
-    core_heap_free(hv->alloc);
+    core_heap_free(hv);
 }
 
 void hal_vcpu_init_entry(struct hal_vcpu *hv, guest_va_t entry, guest_va_t stack,
@@ -101,6 +101,13 @@ void hal_vcpu_set_spaces(struct hal_vcpu *hv, struct hal_as *kernel, struct hal_
 {
     hv->kernel = kernel;
     hv->user = user;
+}
+
+void hal_vcpu_get_spaces(const struct hal_vcpu *hv, struct hal_as **kernel,
+                         struct hal_as **user)
+{
+    *kernel = hv->kernel;
+    *user = hv->user;
 }
 
 bool hal_vcpu_in_user(const struct hal_vcpu *hv)
@@ -181,11 +188,22 @@ void hal_vcpu_enter_handler(struct hal_vcpu *hv, guest_va_t entry, guest_va_t ke
     hv->delivering_syscall = false;
 }
 
+/*
+ * The direct int 0x80 gate caches the syscall entry and kernel stack per
+ * kernel space: a change of either invalidates every cache made under it.
+ */
+void hal_vcpu_callbacks_changed(struct hal_vcpu *hv)
+{
+    if (hv->kernel)
+        hv->kernel->kstack_gen++;
+}
+
 void hal_vcpu_run(struct hal_vcpu *hv)
 {
-    x86_current = hv;
+    struct hal_cpu *c = x86_this_cpu();
+    c->current = hv;
     uint32_t cr0 = read_cr0();
-    uint32_t want = fpu_owner == hv ? cr0 & ~CR0_TS : cr0 | CR0_TS;
+    uint32_t want = c->fpu_owner == hv ? cr0 & ~CR0_TS : cr0 | CR0_TS;
     if (want != cr0)
         write_cr0(want);
     hv->pdpt[0] = x86_guest_pdpte(hv->user, 0);
@@ -213,17 +231,4 @@ void hal_vcpu_run(struct hal_vcpu *hv)
     struct x86_frame *ef = (struct x86_frame *)(x86_entry_stack + ENTRY_STACK_SIZE) - 1;
     *ef = *f;
     x86_exit_to_guest((uint32_t)(hv->pdpt_mfn << HAL_PAGE_SHIFT), ef);
-}
-
-/* Walk the vCPU's spaces in software: a bad pointer is only -HESTIA_EFAULT. */
-int hal_copy_from_guest(struct vcpu *v, void *dst, guest_va_t src, size_t len)
-{
-    struct hal_vcpu *hv = core_vcpu_hal(v);
-    return hal_walk_copy_from(hv->kernel, hv->user, dst, src, len);
-}
-
-int hal_copy_to_guest(struct vcpu *v, guest_va_t dst, const void *src, size_t len)
-{
-    struct hal_vcpu *hv = core_vcpu_hal(v);
-    return hal_walk_copy_to(hv->kernel, hv->user, dst, src, len);
 }

@@ -51,6 +51,24 @@ static void set_gate(unsigned vec, uint64_t handler, uint8_t type, uint8_t ist)
     g->reserved = 0;
 }
 
+struct hal_cpu x86_64_cpus[HAL_MAX_CPUS];
+
+struct hal_cpu *x86_64_cpu(unsigned id)
+{
+    return &x86_64_cpus[id < HAL_MAX_CPUS ? id : 0];
+}
+
+struct hal_cpu *hal_this_cpu(void)
+{
+    return x86_64_this_cpu();
+}
+
+/* CPU n's TSS is at SEL_TSS + 16 n: only ever loaded by x86_64_cpu_init. */
+unsigned hal_cpu_id(void)
+{
+    return x86_cpu_index_from_tr(SEL_TSS, 16);
+}
+
 void x86_64_set_rsp0(uint64_t rsp0)
 {
     tss.rsp[0] = rsp0;
@@ -91,6 +109,11 @@ static void load_tables(void)
                      : "m"(gdtr), "i"(SEL_KCODE), "r"((uint32_t)SEL_KDATA)
                      : "rax", "memory");
     __asm__ volatile("ltr %w0" : : "r"(SEL_TSS));
+    x86_64_cpus[0].id = 0;
+    x86_64_cpus[0].hyp_stack_top = (uint64_t)boot_stack_top;
+    /* The hypervisor's GS: this CPU's struct (entry.S swapgs-es it with the guest's). */
+    wrmsr(MSR_GS_BASE, (uint64_t)&x86_64_cpus[0]);
+    wrmsr(MSR_KERNEL_GS_BASE, 0);
 
     for (unsigned v = 0; v < 256; v++)
         set_gate(v, (uint64_t)(x86_64_vector_base + 16 * v), GATE_INTR, 0);

@@ -12,9 +12,7 @@
  */
 #include <x86/vectors.h>
 
-#define FRAME_CS 144
-#define GUEST_CS 0x2b
-#define GUEST_SS 0x23
+#include "asm-offsets.h" /* generated from asm-offsets.c: FRAME_CS, GUEST_CS, ... */
 
     .macro PUSH_GPRS
     push %rax
@@ -61,7 +59,8 @@ common_entry:
     mov %rsp, %rdi
     testb $3, FRAME_CS(%rsp)
     jz 1f
-    mov x86_64_hyp_stack_top(%rip), %rsp
+    swapgs                      /* from ring 3: GS is now this CPU's struct hal_cpu */
+    mov %gs:CPU_HYP_STACK_TOP, %rsp
     call x86_64_trap_guest
     ud2
 1:  call x86_64_trap_hyp
@@ -75,19 +74,20 @@ common_entry:
      */
     .globl x86_64_syscall_entry
 x86_64_syscall_entry:
-    mov %rsp, syscall_rsp(%rip)
-    mov x86_64_frame_top(%rip), %rsp
+    swapgs
+    mov %rsp, %gs:CPU_SYSCALL_RSP
+    mov %gs:CPU_FRAME_TOP, %rsp
     push $GUEST_SS
-    push syscall_rsp(%rip)
+    push %gs:CPU_SYSCALL_RSP
     push %r11                   /* RFLAGS */
     push $GUEST_CS
     push %rcx                   /* RIP */
     push $0
-    push $0x100                 /* VEC_SYSCALL */
+    push $VEC_SYSCALL
     PUSH_GPRS
     cld
     mov %rsp, %rdi
-    mov x86_64_hyp_stack_top(%rip), %rsp
+    mov %gs:CPU_HYP_STACK_TOP, %rsp
     call x86_64_syscall
     ud2
 
@@ -101,15 +101,7 @@ x86_64_enter_guest:
     mov %rdi, %rsp
     POP_GPRS
     add $16, %rsp
+    swapgs                      /* the guest's GS base back, ours into KERNEL_GS_BASE */
     iretq
 
-    .data
-    .align 8
-    .globl x86_64_frame_top, x86_64_hyp_stack_top
-x86_64_frame_top:
-    .quad 0
-x86_64_hyp_stack_top:
-    .quad boot_stack_top
-syscall_rsp:
-    .quad 0
 	.section .note.GNU-stack,"",@progbits

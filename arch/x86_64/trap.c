@@ -40,7 +40,7 @@ void x86_64_trap_hyp(struct x86_64_frame *f)
 /* Guest exit through the IDT (f is the running vCPU's frame). */
 void x86_64_trap_guest(struct x86_64_frame *f)
 {
-    struct hal_vcpu *hv = x86_64_current;
+    struct hal_vcpu *hv = x86_64_this_cpu()->current;
     if (!hv) {
         dump(f);
         core_panic("x86_64: guest exit without a current vCPU");
@@ -80,7 +80,7 @@ void x86_64_trap_guest(struct x86_64_frame *f)
  */
 void x86_64_syscall(struct x86_64_frame *f)
 {
-    struct hal_vcpu *hv = x86_64_current;
+    struct hal_vcpu *hv = x86_64_this_cpu()->current;
     if (!hv || f != &hv->frame)
         core_panic("x86_64: syscall without a current vCPU");
     if (hv->in_user) {

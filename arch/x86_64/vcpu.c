@@ -16,8 +16,6 @@
 #include <x86/io.h>
 #include <x86_64/arch.h>
 
-struct hal_vcpu *x86_64_current;
-static struct hal_vcpu *fpu_owner;
 static uint8_t fpu_clean[512] __attribute__((aligned(16)));
 /* User mode without a user space sees nothing but the (U=0) hypervisor. */
 static uint64_t *empty_user_pml4;
@@ -49,24 +47,23 @@ void x86_64_fpu_init(void)
 /* #NM from a guest: give it the FPU. */
 void x86_64_fpu_trap(void)
 {
-    struct hal_vcpu *hv = x86_64_current;
+    struct hal_cpu *c = x86_64_this_cpu();
+    struct hal_vcpu *hv = c->current;
     write_cr0(read_cr0() & ~CR0_TS);
-    if (fpu_owner == hv)
+    if (c->fpu_owner == hv)
         return;
-    if (fpu_owner)
-        __asm__ volatile("fxsave64 %0" : "=m"(fpu_owner->fxsave));
+    if (c->fpu_owner)
+        __asm__ volatile("fxsave64 %0" : "=m"(c->fpu_owner->fxsave));
     __asm__ volatile("fxrstor64 %0" : : "m"(hv->fxsave));
-    fpu_owner = hv;
+    c->fpu_owner = hv;
 }
 
 struct hal_vcpu *hal_vcpu_create(struct vcpu *v)
 {
-    void *raw = core_heap_alloc(sizeof(struct hal_vcpu) + 64);
-    if (!raw)
+    /* 64-byte aligned (core_heap_alloc_aligned zeroes it). */
+    struct hal_vcpu *hv = core_heap_alloc_aligned(sizeof(*hv), 64);
+    if (!hv)
         return NULL;
-    struct hal_vcpu *hv = (struct hal_vcpu *)(((uintptr_t)raw + 63) & ~(uintptr_t)63);
-    __builtin_memset(hv, 0, sizeof(*hv));
-    hv->alloc = raw;
     hv->v = v;
     hv->kview_pml4_mfn = core_frame_alloc(NULL);
     hv->kview_pdpt_mfn = core_frame_alloc(NULL);
@@ -90,17 +87,20 @@ void hal_vcpu_destroy(struct hal_vcpu *hv)
 {
     if (!hv)
         return;
-    if (fpu_owner == hv)
-        fpu_owner = NULL;
-    if (x86_64_current == hv)
-        x86_64_current = NULL;
+    for (unsigned i = 0; i < HAL_MAX_CPUS; i++) {
+        struct hal_cpu *c = x86_64_cpu(i);
+        if (c->fpu_owner == hv)
+            c->fpu_owner = NULL;
+        if (c->current == hv)
+            c->current = NULL;
+    }
     if (hv->kview_pml4_mfn && hv->kview_pml4_mfn != MFN_INVALID) {
         x86_64_unload_cr3(hv->kview_pml4_mfn);
         core_frame_free(NULL, hv->kview_pml4_mfn);
     }
     if (hv->kview_pdpt_mfn && hv->kview_pdpt_mfn != MFN_INVALID)
         core_frame_free(NULL, hv->kview_pdpt_mfn);
-    core_heap_free(hv->alloc);
+    core_heap_free(hv);
 }
 
 void hal_vcpu_init_entry(struct hal_vcpu *hv, guest_va_t entry, guest_va_t stack,
@@ -121,6 +121,13 @@ void hal_vcpu_set_spaces(struct hal_vcpu *hv, struct hal_as *kernel, struct hal_
     hv->kernel = kernel;
     hv->user = user;
     hv->kview_valid = false;
+}
+
+void hal_vcpu_get_spaces(const struct hal_vcpu *hv, struct hal_as **kernel,
+                         struct hal_as **user)
+{
+    *kernel = hv->kernel;
+    *user = hv->user;
 }
 
 bool hal_vcpu_in_user(const struct hal_vcpu *hv)
@@ -233,14 +240,22 @@ static bool sync_kview(struct hal_vcpu *hv)
     return true;
 }
 
+/* Nothing caches the callbacks or the kernel stack: core's copy is read at each delivery.
+ */
+void hal_vcpu_callbacks_changed(struct hal_vcpu *hv)
+{
+    (void)hv;
+}
+
 void hal_vcpu_run(struct hal_vcpu *hv)
 {
     /* Never iretq to a non-canonical RIP (#GP in ring 0): let the guest fault at 0. */
     if (hv->frame.rip >= LOWER_HALF_END)
         hv->frame.rip = 0;
-    x86_64_current = hv;
+    struct hal_cpu *c = x86_64_this_cpu();
+    c->current = hv;
     uint64_t cr0 = read_cr0();
-    uint64_t want = fpu_owner == hv ? cr0 & ~CR0_TS : cr0 | CR0_TS;
+    uint64_t want = c->fpu_owner == hv ? cr0 & ~CR0_TS : cr0 | CR0_TS;
     if (want != cr0)
         write_cr0(want);
 
@@ -257,19 +272,6 @@ void hal_vcpu_run(struct hal_vcpu *hv)
     }
     uint64_t top = (uint64_t)(&hv->frame + 1);
     x86_64_set_rsp0(top);
-    x86_64_frame_top = top;
+    c->frame_top = top;
     x86_64_enter_guest(&hv->frame);
-}
-
-/* Walk the vCPU's spaces in software: a bad pointer is only -HESTIA_EFAULT. */
-int hal_copy_from_guest(struct vcpu *v, void *dst, guest_va_t src, size_t len)
-{
-    struct hal_vcpu *hv = core_vcpu_hal(v);
-    return hal_walk_copy_from(hv->kernel, hv->user, dst, src, len);
-}
-
-int hal_copy_to_guest(struct vcpu *v, guest_va_t dst, const void *src, size_t len)
-{
-    struct hal_vcpu *hv = core_vcpu_hal(v);
-    return hal_walk_copy_to(hv->kernel, hv->user, dst, src, len);
 }

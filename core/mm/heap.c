@@ -36,6 +36,13 @@ struct slab {
 
 #define SLAB_HDR ALIGN_UP(sizeof(struct slab), (size_t)16)
 
+/*
+ * Objects of a class are aligned to their size up to HEAP_SLAB_ALIGN: the
+ * first one starts at SLAB_HDR rounded up to that (it costs no object in
+ * any class).  Larger alignments take whole (page-aligned) frames.
+ */
+#define HEAP_SLAB_ALIGN 64
+
 static struct {
     spinlock_t lock;
     struct slab *partial[HEAP_CLASSES]; /* pages with at least one free object */
@@ -46,9 +53,21 @@ static size_t class_size(unsigned cls)
     return (size_t)1 << (cls + HEAP_MIN_SHIFT);
 }
 
+static size_t class_align(unsigned cls)
+{
+    size_t sz = class_size(cls);
+    return sz < HEAP_SLAB_ALIGN ? sz : HEAP_SLAB_ALIGN;
+}
+
+/* Offset of a class's first object in its slab page. */
+static size_t class_first(unsigned cls)
+{
+    return ALIGN_UP((size_t)SLAB_HDR, class_align(cls));
+}
+
 static unsigned class_objects(unsigned cls)
 {
-    return (unsigned)((HAL_PAGE_SIZE - SLAB_HDR) / class_size(cls));
+    return (unsigned)((HAL_PAGE_SIZE - class_first(cls)) / class_size(cls));
 }
 
 static void list_add(struct slab *s)
@@ -88,7 +107,7 @@ static struct slab *slab_new(unsigned cls)
     size_t sz = class_size(cls);
     /* Thread the free list in address order (last object pushed first). */
     for (unsigned i = class_objects(cls); i-- > 0;) {
-        struct slab_free *o = (struct slab_free *)(page + SLAB_HDR + i * sz);
+        struct slab_free *o = (struct slab_free *)(page + class_first(cls) + i * sz);
         o->next = s->free;
         s->free = o;
     }
@@ -109,8 +128,19 @@ static void *large_alloc(size_t size)
 
 void *core_heap_alloc(size_t size)
 {
+    return core_heap_alloc_aligned(size, 1);
+}
+
+void *core_heap_alloc_aligned(size_t size, size_t align)
+{
+    if (align == 0 || (align & (align - 1)) || align > HAL_PAGE_SIZE)
+        return NULL;
     if (size == 0)
         size = 1;
+    if (align > HEAP_SLAB_ALIGN && size <= ((size_t)1 << HEAP_MAX_SHIFT))
+        size = ((size_t)1 << HEAP_MAX_SHIFT) + 1; /* a whole frame: page aligned */
+    if (size < align)
+        size = align; /* a class at least align big is aligned to align */
     if (size > ((size_t)1 << HEAP_MAX_SHIFT)) {
         if (size > SIZE_MAX - HAL_PAGE_SIZE)
             return NULL;
@@ -159,7 +189,8 @@ void core_heap_free(void *p)
     }
     BUG_ON(tag != FRAME_TAG_SLAB);
     struct slab *s = (struct slab *)page_addr;
-    BUG_ON((addr - page_addr - SLAB_HDR) % class_size(s->cls) != 0);
+    BUG_ON(addr - page_addr < class_first(s->cls) ||
+           (addr - page_addr - class_first(s->cls)) % class_size(s->cls) != 0);
 
     unsigned long flags = spin_lock_irqsave(&heap.lock);
     BUG_ON(s->inuse == 0);

@@ -295,6 +295,61 @@ TEST_CASE(core_hypercall_trap_return_keeps_restored_result)
     CHECK_EQ(core_vcpu_hal(vc)->regs[HOST_REG_RESULT], 0xabcdef);
 }
 
+TEST_CASE(core_hypercall_enter_user_keeps_new_context_result)
+{
+    setup();
+    struct hestia_trap_record rec;
+    memset(&rec, 0, sizeof(rec));
+    rec.regs[HOST_REG_PC] = 0x10000000;
+    rec.regs[HOST_REG_MODE] = HOST_MODE_USER;
+    rec.regs[HOST_REG_RESULT] = 0x5151;
+    guest_va_t p = h_put(dom, &rec, sizeof(rec));
+    uint64_t args[5] = {VCPUOP_enter_user, 0, p, 0, 0};
+    run_set_current(vc);
+    core_hypercall(vc, HYPERCALL_vcpu_op, args);
+    CHECK(hal_vcpu_in_user(core_vcpu_hal(vc)));
+    CHECK_EQ(core_vcpu_hal(vc)->regs[HOST_REG_RESULT], 0x5151);
+}
+
+TEST_CASE(core_hypercall_failed_replacement_stores_result)
+{
+    setup();
+    struct hestia_trap_record rec;
+    memset(&rec, 0, sizeof(rec));
+    rec.regs[HOST_REG_MODE] = HOST_MODE_KERNEL; /* not a user context: refused */
+    guest_va_t p = h_put(dom, &rec, sizeof(rec));
+    uint64_t args[5] = {VCPUOP_enter_user, 0, p, 0, 0};
+    run_set_current(vc);
+    core_hypercall(vc, HYPERCALL_vcpu_op, args);
+    CHECK_EQ((long)core_vcpu_hal(vc)->regs[HOST_REG_RESULT], -HESTIA_EINVAL);
+    /* A replaced context earlier does not leak into the next call's result. */
+    vc->info->trap.regs[HOST_REG_MODE] = HOST_MODE_KERNEL;
+    vc->info->trap.regs[HOST_REG_RESULT] = 0x77;
+    uint64_t none[5] = {0};
+    core_hypercall(vc, HYPERCALL_trap_return, none);
+    CHECK_EQ(core_vcpu_hal(vc)->regs[HOST_REG_RESULT], 0x77);
+    uint64_t ver[5] = {VERSION_abi, 0, 0, 0, 0};
+    core_hypercall(vc, HYPERCALL_version, ver);
+    CHECK_EQ(core_vcpu_hal(vc)->regs[HOST_REG_RESULT], HESTIA_ABI_VERSION);
+}
+
+TEST_CASE(callbacks_changed_hook)
+{
+    setup();
+    struct hal_vcpu *hv = core_vcpu_hal(vc);
+    CHECK_EQ(hv->callbacks_changed, 0);
+    struct hestia_callbacks cb = {0x1100, 0x1200, 0x1300, 0x8000};
+    guest_va_t p = h_put(dom, &cb, sizeof(cb));
+    CHECK_EQ(call(HYPERCALL_set_callbacks, p, 0, 0), 0);
+    CHECK_EQ(hv->callbacks_changed, 1);
+    CHECK_EQ(call(HYPERCALL_vcpu_op, VCPUOP_set_kernel_stack, 0, 0x9000), 0);
+    CHECK_EQ(hv->callbacks_changed, 2);
+    /* Refused changes change nothing, so the arch is not told. */
+    CHECK_EQ(call(HYPERCALL_vcpu_op, VCPUOP_set_kernel_stack, 0, H_VA_HYP), -HESTIA_EINVAL);
+    CHECK_EQ(call(HYPERCALL_set_callbacks, H_VA_UNMAPPED, 0, 0), -HESTIA_EFAULT);
+    CHECK_EQ(hv->callbacks_changed, 2);
+}
+
 /* ---- hal/lib/guest_copy_walk.c through the host HAL ---- */
 
 TEST_CASE(guest_copy_across_pages)

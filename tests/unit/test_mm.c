@@ -211,6 +211,38 @@ TEST_CASE(heap_sizes)
     core_heap_free(NULL);
 }
 
+TEST_CASE(heap_aligned)
+{
+    unsigned long n0 = mm_free_frames();
+    static const size_t sizes[] = {1, 16, 100, 700, 900, 1000, 1024, 3000, 5000};
+    static const size_t aligns[] = {1, 8, 16, 32, 64, 128, 512, HAL_PAGE_SIZE};
+    void *p[ARRAY_SIZE(sizes) * ARRAY_SIZE(aligns)];
+    unsigned n = 0;
+    for (unsigned i = 0; i < ARRAY_SIZE(sizes); i++) {
+        for (unsigned a = 0; a < ARRAY_SIZE(aligns); a++) {
+            uint8_t *q = core_heap_alloc_aligned(sizes[i], aligns[a]);
+            REQUIRE(q != NULL);
+            if ((uintptr_t)q % aligns[a] != 0)
+                harness_fail(__FILE__, __LINE__, "size %zu align %zu gave %p", sizes[i],
+                             aligns[a], (void *)q);
+            bool zero = true;
+            for (size_t k = 0; k < sizes[i]; k++)
+                zero = zero && q[k] == 0;
+            CHECK(zero);
+            memset(q, 0xa5, sizes[i]); /* the whole size is usable (ASan would see) */
+            p[n++] = q;
+        }
+    }
+    for (unsigned i = 0; i < n; i++)
+        core_heap_free(p[i]);
+    CHECK_EQ(mm_free_frames(), n0);
+    /* Alignments that are no power of two, or beyond a page, are refused. */
+    CHECK(core_heap_alloc_aligned(64, 0) == NULL);
+    CHECK(core_heap_alloc_aligned(64, 24) == NULL);
+    CHECK(core_heap_alloc_aligned(64, 2 * HAL_PAGE_SIZE) == NULL);
+    CHECK_EQ(mm_free_frames(), n0);
+}
+
 TEST_CASE(heap_reuse)
 {
     void *keep = core_heap_alloc(64);

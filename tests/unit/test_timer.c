@@ -52,14 +52,14 @@ TEST_CASE(fires_at_deadline_never_early)
     uint64_t t = hal_time_ns() + 5 * MS + 123;
     CHECK_EQ(set_timer(v, t), 0);
     CHECK_EQ(v->timer_deadline_ns, t);
-    CHECK_EQ(timer_next_deadline(), t);
+    CHECK_EQ(timer_next_deadline(this_cpu()), t);
     run_until(t - 1);
     CHECK(!pending(d, p));
     run_until(t);
     CHECK(pending(d, p));
     CHECK_EQ(v->info->evtchn_upcall_pending, 1);
     CHECK_EQ(v->timer_deadline_ns, 0);
-    CHECK_EQ(timer_next_deadline(), 0);
+    CHECK_EQ(timer_next_deadline(this_cpu()), 0);
 }
 
 TEST_CASE(deadline_in_the_past_fires_at_once)
@@ -74,7 +74,7 @@ TEST_CASE(deadline_in_the_past_fires_at_once)
     CHECK_EQ(set_timer(v, hal_time_ns()), 0); /* "now" is not in the future either */
     CHECK(pending(d, p));
     CHECK_EQ(v->timer_deadline_ns, 0);
-    CHECK_EQ(timer_next_deadline(), 0);
+    CHECK_EQ(timer_next_deadline(this_cpu()), 0);
 }
 
 TEST_CASE(cancel_and_rearm)
@@ -86,7 +86,7 @@ TEST_CASE(cancel_and_rearm)
     CHECK_EQ(set_timer(v, t1), 0);
     CHECK_EQ(set_timer(v, 0), 0); /* cancel */
     CHECK_EQ(v->timer_deadline_ns, 0);
-    CHECK_EQ(timer_next_deadline(), 0);
+    CHECK_EQ(timer_next_deadline(this_cpu()), 0);
     run_until(t1 + MS);
     CHECK(!pending(d, p));
     /* Re-arming replaces the old deadline, earlier or later. */
@@ -183,17 +183,17 @@ TEST_CASE(hundreds_of_vcpus)
     for (unsigned i = 0; i < N; i++)
         if (want[i] && want[i] < min)
             min = want[i];
-    CHECK_EQ(timer_next_deadline(), min);
+    CHECK_EQ(timer_next_deadline(this_cpu()), min);
 
     /* Step from deadline to deadline (and to just before it). */
     unsigned steps = 0, nfired = 0, early = 0, late = 0;
     uint64_t dl;
-    while ((dl = timer_next_deadline()) != 0 && steps < 4 * N) {
+    while ((dl = timer_next_deadline(this_cpu())) != 0 && steps < 4 * N) {
         steps++;
         host_time_advance(dl - 1 - hal_time_ns());
-        timer_run_expired(hal_time_ns());
+        timer_run_expired(this_cpu(), hal_time_ns());
         host_time_advance(1);
-        timer_run_expired(hal_time_ns());
+        timer_run_expired(this_cpu(), hal_time_ns());
         uint64_t now = hal_time_ns();
         for (unsigned i = 0; i < N; i++) {
             bool p = pending(d[i], port[i]);
@@ -213,7 +213,7 @@ TEST_CASE(hundreds_of_vcpus)
     CHECK_EQ(early, 0);
     CHECK_EQ(late, 0);
     CHECK_EQ(nfired, expected);
-    CHECK_EQ(timer_next_deadline(), 0);
+    CHECK_EQ(timer_next_deadline(this_cpu()), 0);
 }
 
 TEST_CASE(guest_time_record)
@@ -254,7 +254,7 @@ TEST_CASE(destroy_with_armed_timers)
     REQUIRE(timer_set_guest(h_vcpu(b), t) == 0);
     REQUIRE(domain_pause(a) == 0);
     REQUIRE(domain_destroy(a) == 0);
-    CHECK_EQ(timer_next_deadline(), t);
+    CHECK_EQ(timer_next_deadline(this_cpu()), t);
     run_until(t);
     CHECK(pending(b, pb));
 }

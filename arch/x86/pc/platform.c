@@ -19,12 +19,6 @@ void hal_irq_restore(unsigned long flags)
         __asm__ volatile("sti" : : : "memory");
 }
 
-/* One CPU for now: the boot CPU is 0. */
-unsigned hal_cpu_id(void)
-{
-    return 0;
-}
-
 /*
  * sti; hlt back to back: sti's one-instruction shadow means an interrupt
  * pending before the hlt still wakes it (no lost wake-up).

@@ -15,6 +15,13 @@ typedef long (*hypercall_fn)(struct vcpu *v, const uint64_t args[5]);
  */
 long hypercall_dispatch(struct vcpu *v, unsigned long nr, const uint64_t args[5]);
 
+/*
+ * Called by a handler that loaded a whole new saved context into the
+ * calling vCPU (trap_return, VCPUOP_enter_user) and succeeded:
+ * core_hypercall() then leaves the result register alone (hal/entry.h).
+ */
+void hypercall_context_replaced(struct vcpu *v);
+
 /* Handlers that live in domain.c / domctl.c / trap.c / sched glue. */
 long do_domctl(struct vcpu *v, uint64_t ptr);
 long do_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg);

@@ -5,6 +5,7 @@
 #ifndef CORE_TIMER_H
 #define CORE_TIMER_H
 
+#include "cpu.h"
 #include "domain.h"
 
 /* Fill v's vcpu_time_info from hal_time_counter()/hal_time_scale(). */
@@ -17,13 +18,13 @@ void timer_update_guest_time(struct vcpu *v);
 long timer_set_guest(struct vcpu *v, uint64_t deadline_ns);
 
 /*
- * Fire everything due at now on this CPU: guest timers (VIRQ_TIMER) and
- * poll timeouts (wake the vCPU).  Called from core_timer_interrupt() and
- * before scheduling.
+ * Fire everything due at now on CPU c (the calling one, this_cpu()):
+ * guest timers (VIRQ_TIMER) and poll timeouts (wake the vCPU).  Called
+ * from core_timer_interrupt() and before scheduling.
  */
-void timer_run_expired(uint64_t now);
+void timer_run_expired(struct cpu *c, uint64_t now);
 
-/* Earliest pending guest deadline of any vCPU, 0 if none. */
-uint64_t timer_next_deadline(void);
+/* Earliest pending deadline on CPU c's heap, 0 if none. */
+uint64_t timer_next_deadline(struct cpu *c);
 
 #endif

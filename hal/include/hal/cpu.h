@@ -17,8 +17,24 @@ unsigned long hal_irq_save(void);
 void hal_irq_restore(unsigned long flags);
 
 /*
- * Index of the calling physical CPU, 0..HAL_MAX_CPUS-1.  core/ uses it to
- * find its per-CPU scheduler state.  Context: any.
+ * The arch's per-CPU state (the running vCPU, the FPU owner, entry-path
+ * scratch, ...).  Each arch defines struct hal_cpu in its private header;
+ * core only holds pointers to it (struct cpu's arch member, core/cpu.h).
+ */
+struct hal_cpu;
+
+/*
+ * The calling physical CPU's struct hal_cpu, found through a per-CPU
+ * register rather than a global: the task register on x86 and x86_64
+ * (each CPU loads its own TSS), SPRG2 on ppc, ar.k7 on ia64.  Valid once
+ * the arch's early CPU setup has run.  Context: any.
+ */
+struct hal_cpu *hal_this_cpu(void);
+
+/*
+ * Index of the calling physical CPU, 0..HAL_MAX_CPUS-1, read from the
+ * same per-CPU register as hal_this_cpu().  core/ uses it to find its
+ * struct cpu (this_cpu()).  Context: any.
  */
 unsigned hal_cpu_id(void);
 

@@ -19,9 +19,13 @@ HAL_NORETURN void core_main(const struct hal_boot_info *bi);
 /*
  * A hypercall made by vCPU v (the running one): nr and five arguments as
  * the arch's calling convention delivered them (zero-extended).  core/
- * stores the result itself with hal_vcpu_set_result() (trap_return does
- * not).  Afterwards the arch calls core_resume_vcpu().  If v is in guest
- * user mode, core reflects the call to the guest kernel as a system call
+ * stores the result itself with hal_vcpu_set_result(), so the arch never
+ * looks at hypercall numbers.  Context replaced: a hypercall that loads a
+ * whole new saved context (trap_return, VCPUOP_enter_user) marks it so
+ * (hypercall_context_replaced() in core/hypercall.h) and its result is not
+ * written, since the result register belongs to the new context.
+ * Afterwards the arch calls core_resume_vcpu().  If v is in guest user
+ * mode, core reflects the call to the guest kernel as a system call
  * (core_guest_syscall) instead: user processes never make hypercalls.
  */
 void core_hypercall(struct vcpu *v, unsigned long nr, const uint64_t args[5]);
@@ -68,6 +72,13 @@ void core_frame_free(struct domain *d, mfn_t mfn);
 
 /* Small hypervisor allocations (zeroed); NULL when out of memory. */
 void *core_heap_alloc(size_t size);
+
+/*
+ * As core_heap_alloc(), aligned to align (a power of two up to
+ * HAL_PAGE_SIZE; anything else gives NULL).  Freed with core_heap_free()
+ * like any other allocation: no "raw" pointer to keep.
+ */
+void *core_heap_alloc_aligned(size_t size, size_t align);
 void core_heap_free(void *p);
 
 /* Print and stop everything.  Context: any. */

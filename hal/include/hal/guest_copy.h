@@ -25,10 +25,12 @@ int hal_copy_from_guest(struct vcpu *v, void *dst, guest_va_t src, size_t len);
 int hal_copy_to_guest(struct vcpu *v, guest_va_t dst, const void *src, size_t len);
 
 /*
- * A portable implementation on top of hal_as_lookup() and
- * hal_frame_to_virt(), in hal/lib/guest_copy_walk.c: walks kernel and user
- * spaces page by page, checking MMU_PERM_READ / MMU_PERM_WRITE.  Backends
- * whose hypervisor cannot fault-fixup a direct access use it.
+ * Both are written once, in hal/lib/guest_copy.c, for every backend: they
+ * take the vCPU's spaces from hal_vcpu_get_spaces() and copy with the walk
+ * below.  The walk sits on hal_as_lookup() and hal_frame_to_virt()
+ * (hal/lib/guest_copy_walk.c): kernel and user spaces page by page,
+ * checking MMU_PERM_READ / MMU_PERM_WRITE, nothing dereferenced through a
+ * guest address.
  */
 int hal_walk_copy_from(struct hal_as *kernel, struct hal_as *user, void *dst,
                        guest_va_t src, size_t len);

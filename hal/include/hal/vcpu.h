@@ -44,11 +44,35 @@ void hal_vcpu_init_entry(struct hal_vcpu *hv, guest_va_t entry, guest_va_t stack
  */
 void hal_vcpu_set_spaces(struct hal_vcpu *hv, struct hal_as *kernel, struct hal_as *user);
 
+/*
+ * The spaces last set by hal_vcpu_set_spaces() (user may be NULL; kernel
+ * is NULL only before the first call).  hal/lib/guest_copy.c copies guest
+ * memory through them.
+ */
+void hal_vcpu_get_spaces(const struct hal_vcpu *hv, struct hal_as **kernel,
+                         struct hal_as **user);
+
 /* Whether the saved context is in guest-user mode. */
 bool hal_vcpu_in_user(const struct hal_vcpu *hv);
 
-/* Store a hypercall's result in the saved context's result register. */
+/*
+ * Store a hypercall's result in the saved context's result register.
+ * core_hypercall() calls it after every hypercall except one that
+ * replaced the whole saved context (trap_return, VCPUOP_enter_user): the
+ * "context replaced" convention in hal/entry.h.  The arch's entry path
+ * never writes the result register itself.
+ */
 void hal_vcpu_set_result(struct hal_vcpu *hv, long result);
+
+/*
+ * The guest changed the vCPU's callbacks (v->callbacks: event, exception
+ * and syscall entries) or its guest kernel stack (HYPERCALL_set_callbacks,
+ * VCPUOP_set_kernel_stack).  core/ calls it after the change took effect,
+ * so an arch that caches them in hardware-visible state (x86's direct
+ * int 0x80 gate) drops the cache before the vCPU's next entry.  hv need not
+ * be the running vCPU.  Context: hypervisor, hypercall of hv's domain.
+ */
+void hal_vcpu_callbacks_changed(struct hal_vcpu *hv);
 
 /*
  * Copy the saved guest context into rec->regs (arch layout); the other

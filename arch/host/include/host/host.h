@@ -46,12 +46,29 @@ struct hal_vcpu {
     uint64_t regs[HESTIA_TRAP_REGS];
     struct hal_as *kernel;
     struct hal_as *user;
-    unsigned long entries; /* times hal_vcpu_run() entered it */
+    unsigned long entries;           /* times hal_vcpu_run() entered it */
+    unsigned long callbacks_changed; /* times hal_vcpu_callbacks_changed() named it */
 };
 
 /*
+ * The arch per-CPU state of one simulated CPU.  The host has no per-CPU
+ * register: host_set_cpu() says which CPU the test is playing.
+ */
+struct hal_cpu {
+    unsigned id;
+    struct hal_vcpu *current; /* last hal_vcpu_run() on this CPU */
+};
+
+/* Play CPU id (< HAL_MAX_CPUS) from now on: hal_cpu_id() returns it. */
+void host_set_cpu(unsigned id);
+
+/* Simulated CPU id's struct hal_cpu (id < HAL_MAX_CPUS). */
+struct hal_cpu *host_cpu(unsigned id);
+
+/*
  * Reset the simulated machine: time 0, timer disarmed, console capture and
- * input emptied, interrupts enabled, no jump target, exit status cleared.
+ * input emptied, interrupts enabled, no jump target, exit status cleared,
+ * CPU 0 playing.
  * RAM contents are kept (core's allocator zeroes frames it hands out).
  */
 void host_reset(void);

@@ -30,4 +30,17 @@ static inline uint64_t x86_desc(uint32_t base, uint32_t limit, unsigned access,
            ((uint64_t)(flags & 0xf) << 52) | ((uint64_t)(base >> 24) << 56);
 }
 
+/*
+ * Index of the calling CPU from its task register: CPU n loads the TSS
+ * descriptor at first_tss + n * tss_desc_size (8 bytes in 32-bit mode, 16
+ * in 64-bit mode).  A per-CPU register no guest can change, readable
+ * anywhere (str is not privileged, but a guest only sees its own TR).
+ */
+static inline unsigned x86_cpu_index_from_tr(unsigned first_tss, unsigned tss_desc_size)
+{
+    uint16_t tr;
+    __asm__("str %0" : "=r"(tr));
+    return (unsigned)(tr - first_tss) / tss_desc_size;
+}
+
 #endif

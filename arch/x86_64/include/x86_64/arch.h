@@ -10,6 +10,7 @@
 #include <hestia/arch/x86_64.h>
 #include <hestia/hestia.h>
 #include <x86/cr.h>
+#include <x86/desc.h>
 
 /*
  * Virtual layout of the hypervisor (upper half only; the lower half is the
@@ -73,18 +74,44 @@ struct hal_vcpu {
     bool kview_valid;
     const struct hal_as *kview_k, *kview_u;
     uint64_t kview_kgen, kview_ugen;
-    void *alloc; /* what core_heap_alloc returned (we align inside it) */
 } __attribute__((aligned(64)));
 
 /* entry.S */
 extern const char x86_64_vector_base[]; /* 16-byte stubs, one per vector */
 void x86_64_syscall_entry(void);
 HAL_NORETURN void x86_64_enter_guest(struct x86_64_frame *f);
-extern uint64_t x86_64_frame_top;     /* TSS.RSP0 mirror for the syscall path */
-extern uint64_t x86_64_hyp_stack_top; /* hypervisor stack used after a guest exit */
+extern char boot_stack_top[]; /* boot.S: the boot CPU's hypervisor stack */
 
-/* cpu.c */
+/*
+ * Per physical CPU arch state (hal/cpu.h).  CPU n loads the TSS at GDT
+ * selector SEL_TSS + 16 * n, so the task register names the CPU (C code:
+ * x86_64_this_cpu).  The entry path finds the same struct through GS:
+ * while the hypervisor runs, GS base is this struct; entry.S swaps it with
+ * the guest's (swapgs, KERNEL_GS_BASE) on every ring-3 entry and before
+ * every iretq to ring 3.  C code never uses GS: an NMI or #DB can arrive
+ * at syscall entry before the swap.
+ */
+struct hal_cpu {
+    unsigned id;
+    struct hal_vcpu *current;   /* vCPU last entered by hal_vcpu_run */
+    struct hal_vcpu *fpu_owner; /* vCPU whose state is in the FPU, or NULL */
+    /* entry.S (offsets in the generated asm-offsets.h): */
+    uint64_t frame_top;     /* TSS.RSP0 mirror: the running vCPU's frame end */
+    uint64_t hyp_stack_top; /* hypervisor stack used after a guest exit */
+    uint64_t syscall_rsp;   /* guest RSP while syscall entry builds the frame */
+};
+
+/* cpu.c: one struct hal_cpu per CPU, indexed by the task register. */
+extern struct hal_cpu x86_64_cpus[HAL_MAX_CPUS];
+
+/* hal_this_cpu() for the backend itself, inline (every exit uses it). */
+static inline struct hal_cpu *x86_64_this_cpu(void)
+{
+    return &x86_64_cpus[x86_cpu_index_from_tr(SEL_TSS, 16)];
+}
+
 void x86_64_cpu_init(void);
+struct hal_cpu *x86_64_cpu(unsigned id); /* CPU id's state (any CPU) */
 void x86_64_set_rsp0(uint64_t rsp0);
 
 /* mmu.c */
@@ -94,7 +121,6 @@ void x86_64_unload_cr3(mfn_t table);
 uint64_t *x86_64_table(uint64_t entry); /* direct-map pointer to the table an entry names */
 
 /* vcpu.c */
-extern struct hal_vcpu *x86_64_current;
 void x86_64_fpu_trap(void);
 void x86_64_fpu_init(void);
 

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Per physical CPU state (core/cpu.c).  Everything core keeps per CPU is a
+ * member of struct cpu: the running vCPU (run.c), the scheduler's run
+ * queues (sched.c) and the timer heap (timer.c); the arch keeps its own
+ * per-CPU state in struct hal_cpu, reached through the arch member.  Code
+ * on a CPU finds its own struct through this_cpu(); the scheduler reaches
+ * another CPU's (work stealing, accounting) through cpu_by_id().
+ */
+#ifndef CORE_CPU_H
+#define CORE_CPU_H
+
+#include <hal/cpu.h>
+
+#include "lib.h"
+
+struct vcpu;
+struct sched_vcpu;
+struct timer_entry;
+
+/* Scheduler priorities, highest first (sched.c documents the policy). */
+enum { SCHED_PRIO_BOOST, SCHED_PRIO_UNDER, SCHED_PRIO_OVER, SCHED_NR_PRIO };
+
+/* A FIFO run queue of struct sched_vcpu. */
+struct sched_runq {
+    struct sched_vcpu *head, *tail;
+};
+
+/* The scheduler's per-CPU part (sched.c). */
+struct sched_cpu {
+    spinlock_t lock;
+    struct sched_runq q[SCHED_NR_PRIO];
+    uint64_t next_period; /* copy of the global period boundary, 0 until the first pick */
+};
+
+/* The timer heap of one CPU (timer.c): a binary min-heap by deadline. */
+struct timer_heap {
+    spinlock_t lock;
+    struct timer_entry **e;
+    unsigned n, cap;
+};
+
+struct cpu {
+    unsigned id;          /* index, 0..HAL_MAX_CPUS-1 */
+    bool online;          /* counted by cpu_init's nr_cpus */
+    struct hal_cpu *arch; /* the arch's half; set when the CPU comes up */
+    struct vcpu *current; /* run.c: vCPU running here, NULL when idle */
+    struct sched_cpu sched;
+    struct timer_heap timers;
+};
+
+/*
+ * Reset every CPU's core state and mark CPUs 0..nr_cpus-1 online (nr_cpus
+ * is clamped to 1..HAL_MAX_CPUS).  The calling CPU's arch member is set
+ * from hal_this_cpu().  Returns the clamped count.
+ */
+unsigned cpu_init(unsigned nr_cpus);
+
+/* Private to this header's inline accessors (they sit on every guest exit). */
+extern struct cpu core_cpus[HAL_MAX_CPUS];
+extern unsigned core_nr_cpus;
+
+/* Number of CPUs cpu_init() brought online. */
+static inline unsigned cpu_count(void)
+{
+    return core_nr_cpus;
+}
+
+/* The calling CPU's struct cpu (hal_cpu_id() is below HAL_MAX_CPUS by contract). */
+static inline struct cpu *this_cpu(void)
+{
+    return &core_cpus[hal_cpu_id()];
+}
+
+/* CPU id's struct cpu; ids at or beyond cpu_count() give CPU 0's. */
+static inline struct cpu *cpu_by_id(unsigned id)
+{
+    return &core_cpus[id < core_nr_cpus ? id : 0];
+}
+
+#endif
