@@ -70,8 +70,12 @@ static uint64_t *pte(struct hal_as *as, guest_va_t va, bool create, int *err)
     return &leaf[(va >> HAL_PAGE_SHIFT) % LEAF_ENTRIES];
 }
 
-struct hal_as *hal_as_create(struct domain *d, bool user)
+/* No nested paging here: PV kernel and user spaces only. */
+struct hal_as *hal_as_create(struct domain *d, enum hal_as_kind kind)
 {
+    if (kind == HAL_AS_GUEST_PHYS)
+        return NULL;
+    bool user = kind == HAL_AS_PV_USER;
     struct hal_as *as = core_heap_alloc(sizeof(*as));
     if (!as)
         return NULL;

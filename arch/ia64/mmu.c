@@ -75,8 +75,12 @@ uint64_t ia64_dead_rid(const struct hal_as *kernel)
     return kernel ? rid_base(kernel->d) : IA64_RID_DEAD;
 }
 
-struct hal_as *hal_as_create(struct domain *d, bool user)
+/* No nested paging here: PV kernel and user spaces only. */
+struct hal_as *hal_as_create(struct domain *d, enum hal_as_kind kind)
 {
+    if (kind == HAL_AS_GUEST_PHYS)
+        return NULL;
+    bool user = kind == HAL_AS_PV_USER;
     unsigned idx = d->id % (HESTIA_MAX_DOMAINS + 1), slot;
     for (slot = 1; slot < IA64_RIDS_PER_DOMAIN; slot++)
         if (!(rid_used[idx][slot / 64] >> (slot % 64) & 1))

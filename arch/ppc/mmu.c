@@ -129,8 +129,12 @@ void hal_guest_layout(struct hal_guest_layout *l)
     l->shared_info_va = HESTIA_PPC_SHARED_INFO_VA;
 }
 
-struct hal_as *hal_as_create(struct domain *d, bool user)
+/* No nested paging here: PV kernel and user spaces only. */
+struct hal_as *hal_as_create(struct domain *d, enum hal_as_kind kind)
 {
+    if (kind == HAL_AS_GUEST_PHYS)
+        return NULL;
+    bool user = kind == HAL_AS_PV_USER;
     struct hal_as *as = core_heap_alloc(sizeof(*as));
     if (!as)
         return NULL;
