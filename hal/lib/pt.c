@@ -56,7 +56,8 @@ int pt_init(struct pt_space *s, const struct pt_format *fmt, struct domain *d,
     s->kind = kind;
     s->frames = 0;
     s->root_mfn = MFN_INVALID;
-    s->loaded_cpus = 1; /* conservative until the vCPU code reports loads: every CPU (one) */
+    s->loaded_cpus =
+        1; /* conservative until the vCPU code reports loads: every CPU (one) */
     s->root = root;
     if (!root) {
         s->root_mfn = core_frame_alloc(d);
@@ -107,13 +108,14 @@ static pte_t *leaf_at(struct pt_space *s, guest_va_t va)
 int pt_prealloc(struct pt_space *s, guest_va_t va, unsigned level)
 {
     int err = 0;
-    if (level == 0 || level >= s->fmt->levels)
+    if (level >= s->fmt->levels)
         return -HESTIA_EINVAL;
-    return walk(s, va, level - 1, true, &err) ? 0 : err;
+    return walk(s, va, level, true, &err) ? 0 : err;
 }
 
 /* A new leaf: without a hardware dirty bit, a writable page starts dirty. */
-static pte_t make_leaf(const struct pt_space *s, mfn_t mfn, unsigned perms, pte_t keep_dirty)
+static pte_t make_leaf(const struct pt_space *s, mfn_t mfn, unsigned perms,
+                       pte_t keep_dirty)
 {
     const struct pt_format *f = s->fmt;
     pte_t pte = f->leaf(s->kind, mfn, perms) | keep_dirty;
@@ -231,8 +233,8 @@ static int visit(struct pt_space *s, pte_t *table, unsigned level, guest_va_t ba
     return 0;
 }
 
-static int visit_range(struct pt_space *s, guest_va_t start, guest_va_t end, leaf_visit_fn fn,
-                       void *arg)
+static int visit_range(struct pt_space *s, guest_va_t start, guest_va_t end,
+                       leaf_visit_fn fn, void *arg)
 {
     if (!s || start >= end)
         return 0;
@@ -252,7 +254,8 @@ static int list_one(struct pt_space *s, pte_t *pte, guest_va_t va, void *arg)
     return r->fn(r->ctx, va, s->fmt->frame(*pte), s->fmt->perms(*pte));
 }
 
-int pt_list(struct pt_space *s, guest_va_t start, guest_va_t end, hal_mapping_fn fn, void *ctx)
+int pt_list(struct pt_space *s, guest_va_t start, guest_va_t end, hal_mapping_fn fn,
+            void *ctx)
 {
     struct report r = {.fn = fn, .ctx = ctx};
     return visit_range(s, start, end, list_one, &r);

@@ -37,7 +37,8 @@ unsigned long hal_as_frames(const struct hal_as *as)
     return as ? hal_as_pt((struct hal_as *)as)->frames : 0;
 }
 
-int hal_as_list(struct hal_as *as, guest_va_t start, guest_va_t end, hal_mapping_fn fn, void *ctx)
+int hal_as_list(struct hal_as *as, guest_va_t start, guest_va_t end, hal_mapping_fn fn,
+                void *ctx)
 {
     return pt_list(hal_as_pt(as), start, end, fn, ctx);
 }
@@ -47,8 +48,8 @@ long hal_as_write_protect(struct hal_as *as, guest_va_t start, guest_va_t end)
     return pt_write_protect(hal_as_pt(as), start, end);
 }
 
-long hal_as_dirty_clear(struct hal_as *as, guest_va_t start, guest_va_t end, hal_mapping_fn fn,
-                        void *ctx)
+long hal_as_dirty_clear(struct hal_as *as, guest_va_t start, guest_va_t end,
+                        hal_mapping_fn fn, void *ctx)
 {
     return pt_dirty_clear(hal_as_pt(as), start, end, fn, ctx);
 }

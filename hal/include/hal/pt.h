@@ -38,8 +38,8 @@ struct pt_format {
     const char *name;
     unsigned levels;
     unsigned index_bits[PT_MAX_LEVELS]; /* per level, level 0 first */
-    unsigned root_guest_entries;        /* root entries the engine owns (rest: hypervisor) */
-    mfn_t max_mfn;                      /* frames >= this cannot be mapped */
+    unsigned root_guest_entries; /* root entries the engine owns (rest: hypervisor) */
+    mfn_t max_mfn;               /* frames >= this cannot be mapped */
     /* Whether va (page aligned) may be mapped in a space of this kind. */
     bool (*va_ok)(enum hal_as_kind kind, guest_va_t va);
     /* Leaf entry for mfn with MMU_PERM_* perms (already validated). */
@@ -47,7 +47,7 @@ struct pt_format {
     /* Entry at level > 0 pointing at the table in frame mfn. */
     pte_t (*table)(enum hal_as_kind kind, mfn_t mfn);
     bool (*present)(pte_t pte);
-    mfn_t (*frame)(pte_t pte); /* of a present leaf or table entry */
+    mfn_t (*frame)(pte_t pte);    /* of a present leaf or table entry */
     unsigned (*perms)(pte_t pte); /* MMU_PERM_* exactly as mapped */
     /*
      * Dirty tracking.  dirty_bit: the bit that says "written".  With
@@ -70,8 +70,8 @@ struct pt_space {
     const struct pt_format *fmt;
     struct domain *dom; /* table frames are charged to it */
     enum hal_as_kind kind;
-    pte_t *root;         /* root table: a frame (root_mfn) or arch memory */
-    mfn_t root_mfn;      /* MFN_INVALID when the arch supplied the root */
+    pte_t *root;          /* root table: a frame (root_mfn) or arch memory */
+    mfn_t root_mfn;       /* MFN_INVALID when the arch supplied the root */
     unsigned long frames; /* table frames held, the root frame included */
     uint64_t loaded_cpus; /* bit n: CPU n may hold translations of this space */
 };
@@ -95,14 +95,15 @@ int pt_protect(struct pt_space *s, guest_va_t va, unsigned perms);
 int pt_lookup(struct pt_space *s, guest_va_t va, mfn_t *mfn, unsigned *perms);
 
 /* The hal_as_list / write_protect / dirty_clear contracts of hal/mmu.h, on s. */
-int pt_list(struct pt_space *s, guest_va_t start, guest_va_t end, hal_mapping_fn fn, void *ctx);
+int pt_list(struct pt_space *s, guest_va_t start, guest_va_t end, hal_mapping_fn fn,
+            void *ctx);
 long pt_write_protect(struct pt_space *s, guest_va_t start, guest_va_t end);
 long pt_dirty_clear(struct pt_space *s, guest_va_t start, guest_va_t end, hal_mapping_fn fn,
                     void *ctx);
 int pt_write_fault(struct pt_space *s, guest_va_t va);
 
 /*
- * Make sure the table at level (> 0) covering va exists, allocating the
+ * Make sure the table at level (< levels) covering va exists, allocating the
  * tables above it as needed (x86 PAE: a space owns its page directories
  * from creation).  Returns 0 or -HESTIA_ENOMEM.
  */
