@@ -105,6 +105,11 @@ static pte_t *leaf_at(struct pt_space *s, guest_va_t va)
     return pte && s->fmt->present(*pte) ? pte : NULL;
 }
 
+pte_t *pt_find_leaf(struct pt_space *s, guest_va_t va)
+{
+    return va_ok(s, va) ? leaf_at(s, va) : NULL;
+}
+
 int pt_prealloc(struct pt_space *s, guest_va_t va, unsigned level)
 {
     int err = 0;

@@ -103,6 +103,13 @@ long pt_dirty_clear(struct pt_space *s, guest_va_t start, guest_va_t end, hal_ma
 int pt_write_fault(struct pt_space *s, guest_va_t va);
 
 /*
+ * The present leaf entry for va (page aligned, allowed in s), or NULL.
+ * For a software TLB refill and for tests that play the MMU (setting a
+ * hardware dirty bit); everything else goes through the calls above.
+ */
+pte_t *pt_find_leaf(struct pt_space *s, guest_va_t va);
+
+/*
  * Make sure the table at level (< levels) covering va exists, allocating the
  * tables above it as needed (x86 PAE: a space owns its page directories
  * from creation).  Returns 0 or -HESTIA_ENOMEM.
