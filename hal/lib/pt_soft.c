@@ -6,7 +6,8 @@
 pte_t pt_soft_leaf(enum hal_as_kind kind, mfn_t mfn, unsigned perms)
 {
     (void)kind;
-    pte_t pte = (mfn << HAL_PAGE_SHIFT) | PT_SOFT_VALID | ((pte_t)perms << PT_SOFT_PERM_SHIFT);
+    pte_t pte =
+        (mfn << HAL_PAGE_SHIFT) | PT_SOFT_VALID | ((pte_t)perms << PT_SOFT_PERM_SHIFT);
     return perms & MMU_PERM_WRITE ? pte | PT_SOFT_HW_WRITE : pte;
 }
 
