@@ -73,4 +73,5 @@ const struct pt_format x86_64_pt_format = {
     .write_bit = PTE_W,
     .table_added = x86_64_pt_table_added,
     .flush_local = x86_64_pt_flush_local,
+    .flush_on_map = true,
 };

@@ -140,8 +140,9 @@ int pt_map(struct pt_space *s, guest_va_t va, mfn_t mfn, unsigned perms)
     if (s->fmt->present(*pte))
         return -HESTIA_EEXIST;
     *pte = make_leaf(s, mfn, perms, 0);
-    /* A "not present" is not cached by x86, but the paging-structure caches may be. */
-    pt_flush(s, va);
+    /* No TLB caches "not present"; x86 paging-structure caches might, hence the flag. */
+    if (s->fmt->flush_on_map)
+        pt_flush(s, va);
     return 0;
 }
 
@@ -243,7 +244,8 @@ static int visit_range(struct pt_space *s, guest_va_t start, guest_va_t end,
 {
     if (!s || start >= end)
         return 0;
-    return visit(s, s->root, s->fmt->levels - 1, 0, start, end, fn, arg);
+    guest_va_t base = s->fmt->va_base ? s->fmt->va_base(s->kind) : 0;
+    return visit(s, s->root, s->fmt->levels - 1, base, start, end, fn, arg);
 }
 
 struct report {

@@ -40,6 +40,12 @@ struct pt_format {
     unsigned index_bits[PT_MAX_LEVELS]; /* per level, level 0 first */
     unsigned root_guest_entries; /* root entries the engine owns (rest: hypervisor) */
     mfn_t max_mfn;               /* frames >= this cannot be mapped */
+    /*
+     * Optional: the address bits above the tables' reach that every VA of
+     * a space of this kind carries (ia64: the region number), so listing
+     * and destroy report whole VAs.  Absent: 0.
+     */
+    guest_va_t (*va_base)(enum hal_as_kind kind);
     /* Whether va (page aligned) may be mapped in a space of this kind. */
     bool (*va_ok)(enum hal_as_kind kind, guest_va_t va);
     /* Leaf entry for mfn with MMU_PERM_* perms (already validated). */
@@ -63,6 +69,8 @@ struct pt_format {
     void (*table_added)(struct pt_space *s, unsigned level, guest_va_t va);
     /* Optional: drop this CPU's cached translation of va (MMU_FLUSH_ALL: all). */
     void (*flush_local)(struct pt_space *s, guest_va_t va);
+    /* Flush after a map too (x86_64: paging-structure caches), not only after a change. */
+    bool flush_on_map;
 };
 
 /* One address space as the engine sees it; embedded in the arch's struct hal_as. */
