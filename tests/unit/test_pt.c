@@ -2,9 +2,11 @@
 /*
  * The page-table engine (hal/lib/pt.c) over each arch's REAL PTE hooks,
  * compiled for the host: arch/x86_64/pte.c (PV kernel, PV user and
- * guest-physical spaces), arch/x86/pte.c (PAE, PV kernel and user) and the
- * software format of the walker-less arches (hal/lib/pt_soft.c, here with
- * the host HAL's geometry).  Every case runs once per format and kind.
+ * guest-physical spaces), arch/x86/pte.c (PAE, PV kernel and user),
+ * arch/ppc/pte.c and arch/ia64/pte.c (the software format of the
+ * walker-less arches, hal/lib/pt_soft.c, with e500 and ia64 geometry; ia64
+ * VAs carry a region number above the tables' reach) and the same format
+ * with the host HAL's geometry.  Every case runs once per format and kind.
  */
 #include <hal/pt_soft.h>
 
@@ -12,7 +14,8 @@
 
 TEST_SUITE("pt");
 
-extern const struct pt_format x86_64_pt_format, x86_pae_pt_format, host_pt_format;
+extern const struct pt_format x86_64_pt_format, x86_pae_pt_format, ppc_pt_format,
+    ia64_pt_format, host_pt_format;
 
 /* arch/x86/pte.c reads cpu.c's NX flag; the x86_64 format calls mmu.c's hooks. */
 bool x86_nx = true;
@@ -33,6 +36,22 @@ void x86_64_pt_table_added(struct pt_space *s, unsigned level, guest_va_t va)
         x86_64_hooks.top_level_added++;
 }
 
+/* ppc's TLB0 flush: counted only (the software format's rules are what is tested). */
+static unsigned ppc_flushes;
+void ppc_pt_flush_local(struct pt_space *s, guest_va_t va)
+{
+    (void)s;
+    (void)va;
+    ppc_flushes++;
+}
+
+/* ia64's TC purge: nothing to purge on the host. */
+void ia64_pt_flush_local(struct pt_space *s, guest_va_t va)
+{
+    (void)s;
+    (void)va;
+}
+
 void x86_64_pt_flush_local(struct pt_space *s, guest_va_t va)
 {
     (void)s;
@@ -49,7 +68,7 @@ struct fcase {
     unsigned user;     /* MMU_PERM_USER for the user kinds */
 };
 
-#define FAR (512ull << 20) /* another leaf table, inside every window tested */
+#define FAR (256ull << 20) /* another leaf table, inside every window tested */
 #define MIB2 (2ull << 20)
 
 static const struct fcase cases[] = {
@@ -58,7 +77,13 @@ static const struct fcase cases[] = {
      MMU_PERM_USER},
     {"x86_64-guest-phys", &x86_64_pt_format, HAL_AS_GUEST_PHYS, 0x1000, 1ull << 40, 0},
     {"x86-pae-kernel", &x86_pae_pt_format, HAL_AS_PV_KERNEL, 0x40000000ull, 0x1000, 0},
-    {"x86-pae-user", &x86_pae_pt_format, HAL_AS_PV_USER, 0x1000, 0x40000000ull, MMU_PERM_USER},
+    {"x86-pae-user", &x86_pae_pt_format, HAL_AS_PV_USER, 0x1000, 0x40000000ull,
+     MMU_PERM_USER},
+    {"ppc-kernel", &ppc_pt_format, HAL_AS_PV_KERNEL, 0x20000000ull, 0x1000, 0},
+    {"ppc-user", &ppc_pt_format, HAL_AS_PV_USER, 0x1000, 0x20000000ull, MMU_PERM_USER},
+    {"ia64-kernel", &ia64_pt_format, HAL_AS_PV_KERNEL, 0xa000000040000000ull, 0x1000, 0},
+    {"ia64-user", &ia64_pt_format, HAL_AS_PV_USER, 0x1000, 0xa000000000000000ull,
+     MMU_PERM_USER},
     {"soft-kernel", &host_pt_format, HAL_AS_PV_KERNEL, 0x300000000ull, HOST_HYP_VA_BASE, 0},
     {"soft-user", &host_pt_format, HAL_AS_PV_USER, 0x1000, 0x0000800000000000ull,
      MMU_PERM_USER},
@@ -188,7 +213,8 @@ static void check_list(const struct fcase *c)
     /* Mapped out of order, across leaf-table and directory boundaries. */
     const guest_va_t off[] = {FAR + 0x1000, MIB2, 0, MIB2 - 0x1000, FAR};
     for (unsigned i = 0; i < 5; i++)
-        CHECK_EQ(pt_map(&s, c->va + off[i], frame_n(10 + i), (i & 1 ? RW : MMU_PERM_READ) | c->user),
+        CHECK_EQ(pt_map(&s, c->va + off[i], frame_n(10 + i),
+                        (i & 1 ? RW : MMU_PERM_READ) | c->user),
                  0);
     struct seen seen = {0};
     CHECK_EQ(pt_list(&s, 0, ~(guest_va_t)0, record, &seen), 0);
@@ -394,7 +420,8 @@ TEST_CASE(destroy_drops_everything)
     for_each_format(check_destroy);
 }
 
-/* x86_64 needs invlpg after each change; the engine reaches every CPU that loaded the space. */
+/* x86_64 needs invlpg after each change; the engine reaches every CPU that loaded the
+ * space. */
 TEST_CASE(x86_64_flushes_loaded_cpus)
 {
     dom = NULL;
@@ -438,5 +465,25 @@ TEST_CASE(x86_pae_nx_follows_cpu)
     x86_nx = true;
     CHECK_EQ(pt_map(&s, cases[3].va + 0x1000, frame_n(2), MMU_PERM_READ), 0);
     CHECK(*pt_find_leaf(&s, cases[3].va + 0x1000) & (1ull << 63));
+    pt_destroy(&s, NULL, NULL);
+}
+
+/* ppc: the refill cached a read-only entry after a dirty read; both changes must flush
+ * TLB0. */
+TEST_CASE(ppc_dirty_tracking_flushes)
+{
+    dom = NULL;
+    setup();
+    struct pt_space s;
+    space(&s, &cases[5]);
+    guest_va_t va = cases[5].va;
+    ppc_flushes = 0;
+    CHECK_EQ(pt_map(&s, va, frame_n(1), RW), 0);
+    CHECK_EQ(ppc_flushes, 0); /* no TLB caches "not present" */
+    CHECK_EQ(pt_dirty_clear(&s, va, va + 0x1000, NULL, NULL), 1);
+    CHECK_EQ(ppc_flushes, 1);
+    CHECK_EQ(pt_write_fault(&s, va), 0);
+    CHECK_EQ(ppc_flushes, 2);
+    CHECK_EQ(pt_write_fault(&s, va), -HESTIA_ENOENT); /* already writable: a real fault */
     pt_destroy(&s, NULL, NULL);
 }
