@@ -31,10 +31,7 @@ const struct pt_format host_pt_format = {
     PT_SOFT_HOOKS,
 };
 
-bool hal_guest_va_ok(guest_va_t va, bool user)
-{
-    return host_va_ok(user ? HAL_AS_PV_USER : HAL_AS_PV_KERNEL, va);
-}
+const struct pt_format *const hal_pt_format = &host_pt_format;
 
 struct pt_space *hal_as_pt(struct hal_as *as)
 {

@@ -41,11 +41,7 @@ mfn_t hal_virt_to_frame(const void *p)
     return ((uintptr_t)p & ~IA64_HYP_BASE) >> HAL_PAGE_SHIFT;
 }
 
-bool hal_guest_va_ok(guest_va_t va, bool user)
-{
-    return !(va & (HAL_PAGE_SIZE - 1)) &&
-           ia64_pt_format.va_ok(user ? HAL_AS_PV_USER : HAL_AS_PV_KERNEL, va);
-}
+const struct pt_format *const hal_pt_format = &ia64_pt_format;
 
 void hal_guest_layout(struct hal_guest_layout *l)
 {

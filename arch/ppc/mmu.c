@@ -114,11 +114,7 @@ mfn_t hal_virt_to_frame(const void *p)
     return (mfn_t)((uintptr_t)p >> HAL_PAGE_SHIFT);
 }
 
-bool hal_guest_va_ok(guest_va_t va, bool user)
-{
-    return !(va & (HAL_PAGE_SIZE - 1)) &&
-           ppc_pt_format.va_ok(user ? HAL_AS_PV_USER : HAL_AS_PV_KERNEL, va);
-}
+const struct pt_format *const hal_pt_format = &ppc_pt_format;
 
 void hal_guest_layout(struct hal_guest_layout *l)
 {

@@ -65,12 +65,9 @@ uint64_t x86_guest_pdpte(const struct hal_as *as, unsigned slot)
     return virt_to_phys(empty_pd) | PTE_P;
 }
 
-/* Guest windows; see hestia/arch/x86.h. */
-bool hal_guest_va_ok(guest_va_t va, bool user)
-{
-    return !(va & (HAL_PAGE_SIZE - 1)) &&
-           x86_pae_pt_format.va_ok(user ? HAL_AS_PV_USER : HAL_AS_PV_KERNEL, va);
-}
+/* Guest windows (hal_guest_va_ok in hal/lib/pt_hal.c): the format's; see hestia/arch/x86.h.
+ */
+const struct pt_format *const hal_pt_format = &x86_pae_pt_format;
 
 void hal_guest_layout(struct hal_guest_layout *layout)
 {

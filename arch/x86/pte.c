@@ -39,22 +39,6 @@ static pte_t leaf(enum hal_as_kind kind, mfn_t mfn, unsigned perms)
     return pte;
 }
 
-static pte_t table(enum hal_as_kind kind, mfn_t mfn)
-{
-    (void)kind;
-    return (mfn << HAL_PAGE_SHIFT) | PTE_P | PTE_W | PTE_U;
-}
-
-static bool present(pte_t pte)
-{
-    return pte & PTE_P;
-}
-
-static mfn_t frame(pte_t pte)
-{
-    return (pte & PTE_ADDR) >> HAL_PAGE_SHIFT;
-}
-
 static unsigned perms(pte_t pte)
 {
     return (pte & PTE_SW_READ ? MMU_PERM_READ : 0) | (pte & PTE_W ? MMU_PERM_WRITE : 0) |
@@ -69,9 +53,9 @@ const struct pt_format x86_pae_pt_format = {
     .max_mfn = X86_DIRECTMAP_FRAMES,
     .va_ok = va_ok,
     .leaf = leaf,
-    .table = table,
-    .present = present,
-    .frame = frame,
+    .table = x86_pte_table,
+    .present = x86_pte_present,
+    .frame = x86_pte_frame,
     .perms = perms,
     .hw_dirty = true,
     .dirty_bit = PTE_D,

@@ -64,11 +64,7 @@ void x86_64_mmu_init(void)
 }
 
 /* Guest windows; see hestia/arch/x86_64.h. */
-bool hal_guest_va_ok(guest_va_t va, bool user)
-{
-    return !(va & (HAL_PAGE_SIZE - 1)) &&
-           x86_64_pt_format.va_ok(user ? HAL_AS_PV_USER : HAL_AS_PV_KERNEL, va);
-}
+const struct pt_format *const hal_pt_format = &x86_64_pt_format;
 
 /* Fixed for every domain, so guest ports can rely on it (hestia/arch/x86_64.h). */
 void hal_guest_layout(struct hal_guest_layout *layout)

@@ -35,22 +35,6 @@ static pte_t leaf(enum hal_as_kind kind, mfn_t mfn, unsigned perms)
     return pte | ((pte_t)perms << PTE_PERM_SHIFT);
 }
 
-static pte_t table(enum hal_as_kind kind, mfn_t mfn)
-{
-    (void)kind;
-    return (mfn << HAL_PAGE_SHIFT) | PTE_P | PTE_W | PTE_U;
-}
-
-static bool present(pte_t pte)
-{
-    return pte & PTE_P;
-}
-
-static mfn_t frame(pte_t pte)
-{
-    return (pte & PTE_ADDR) >> HAL_PAGE_SHIFT;
-}
-
 static unsigned perms(pte_t pte)
 {
     return (unsigned)(pte >> PTE_PERM_SHIFT) & MMU_PERM_ALL;
@@ -64,9 +48,9 @@ const struct pt_format x86_64_pt_format = {
     .max_mfn = 1ull << 40,
     .va_ok = va_ok,
     .leaf = leaf,
-    .table = table,
-    .present = present,
-    .frame = frame,
+    .table = x86_pte_table,
+    .present = x86_pte_present,
+    .frame = x86_pte_frame,
     .perms = perms,
     .hw_dirty = true,
     .dirty_bit = PTE_D,

@@ -7,6 +7,13 @@
 #include <hal/pt.h>
 #include <hestia/errno.h>
 
+/* The PV windows are the format's (hal_guest_va_ok has no kind parameter: PV only). */
+bool hal_guest_va_ok(guest_va_t va, bool user)
+{
+    return !(va & (HAL_PAGE_SIZE - 1)) &&
+           hal_pt_format->va_ok(user ? HAL_AS_PV_USER : HAL_AS_PV_KERNEL, va);
+}
+
 int hal_as_map(struct hal_as *as, guest_va_t va, mfn_t mfn, unsigned perms)
 {
     return pt_map(hal_as_pt(as), va, mfn, perms);

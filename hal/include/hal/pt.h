@@ -136,11 +136,13 @@ void pt_cpu_unloaded(struct pt_space *s, unsigned cpu);
 
 /*
  * Backends whose spaces are engine spaces link hal/lib/pt_hal.c, which
- * implements hal_as_map, _unmap, _protect, _lookup, _flush, _frames,
+ * implements hal_guest_va_ok, hal_as_map, _unmap, _protect, _lookup, _flush, _frames,
  * _list, _write_protect, _dirty_clear and _write_fault once; they define
  * this accessor (and hal_as_create / hal_as_destroy themselves).
  */
 struct pt_space *hal_as_pt(struct hal_as *as);
+/* ... and name the format of their spaces (hal_guest_va_ok uses its windows). */
+extern const struct pt_format *const hal_pt_format;
 
 /* The MMU_PERM_* combination every format accepts: known bits, one of R/W/X. */
 bool pt_perms_ok(unsigned perms);

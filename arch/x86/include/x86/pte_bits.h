@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Page-table entry bits PAE and 4-level paging share.  No code: the PTE
- * hooks (arch/x86/pte.c, arch/x86_64/pte.c) include it on the host too.
+ * Page-table entry bits PAE and 4-level paging share, and the PTE hooks
+ * that are the same in both formats.  Host-compilable: the unit tests
+ * build arch/x86/pte.c and arch/x86_64/pte.c, which include it.
  */
 #ifndef X86_PTE_BITS_H
 #define X86_PTE_BITS_H
@@ -16,5 +17,28 @@
 #define PTE_PS (1ull << 7)
 #define PTE_G (1ull << 8)
 #define PTE_NX (1ull << 63)
+/* Frame bits 12..51 (PAE reserves 36..51: zero there, so the mask fits both). */
+#define X86_PTE_FRAME 0x000ffffffffff000ull
+
+#ifndef __ASSEMBLER__
+#include <hal/pt.h>
+
+static inline bool x86_pte_present(pte_t pte)
+{
+    return pte & PTE_P;
+}
+
+static inline mfn_t x86_pte_frame(pte_t pte)
+{
+    return (pte & X86_PTE_FRAME) >> HAL_PAGE_SHIFT;
+}
+
+/* Intermediate tables allow everything; the leaf decides. */
+static inline pte_t x86_pte_table(enum hal_as_kind kind, mfn_t mfn)
+{
+    (void)kind;
+    return (mfn << HAL_PAGE_SHIFT) | PTE_P | PTE_W | PTE_U;
+}
+#endif
 
 #endif
