@@ -13,12 +13,6 @@ struct hal_as {
     struct pt_space pt;
 };
 
-static bool host_va_ok(enum hal_as_kind kind, guest_va_t va)
-{
-    (void)kind; /* kernel, user and guest-physical spaces share one window on the host */
-    return va < HOST_GUEST_VA_LIMIT;
-}
-
 /* 4 levels of 512 entries over [0, 2^48); the upper half of the root is the hypervisor's.
  */
 const struct pt_format host_pt_format = {
@@ -27,16 +21,19 @@ const struct pt_format host_pt_format = {
     .index_bits = {9, 9, 9, 9},
     .root_guest_entries = 256,
     .max_mfn = HOST_RAM_BASE_MFN + HOST_RAM_FRAMES,
-    .va_ok = host_va_ok,
+    /* Kernel, user and guest-physical spaces share one window on the host. */
+    .windows =
+        {
+            [HAL_AS_PV_KERNEL] = {{0, HOST_GUEST_VA_LIMIT}},
+            [HAL_AS_PV_USER] = {{0, HOST_GUEST_VA_LIMIT}},
+            [HAL_AS_GUEST_PHYS] = {{0, HOST_GUEST_VA_LIMIT}},
+        },
     PT_SOFT_HOOKS,
 };
 
 const struct pt_format *const hal_pt_format = &host_pt_format;
 
-struct pt_space *hal_as_pt(struct hal_as *as)
-{
-    return &as->pt;
-}
+PT_SPACE_FIRST(struct hal_as);
 
 struct hal_as *hal_as_create(struct domain *d, enum hal_as_kind kind)
 {

@@ -64,10 +64,7 @@ uint64_t ia64_dead_rid(const struct hal_as *kernel)
     return kernel ? rid_base(kernel->pt.dom) : IA64_RID_DEAD;
 }
 
-struct pt_space *hal_as_pt(struct hal_as *as)
-{
-    return &as->pt;
-}
+PT_SPACE_FIRST(struct hal_as);
 
 /* No nested paging here: PV kernel and user spaces only. */
 struct hal_as *hal_as_create(struct domain *d, enum hal_as_kind kind)

@@ -8,21 +8,9 @@
 
 #include "pte.h"
 
-#define REGION_SHIFT 61
-
 static guest_va_t va_base(enum hal_as_kind kind)
 {
     return kind == HAL_AS_PV_KERNEL ? HESTIA_IA64_GUEST_VIRT_BASE : 0;
-}
-
-static bool va_ok(enum hal_as_kind kind, guest_va_t va)
-{
-    guest_va_t off = va & ((1ull << REGION_SHIFT) - 1);
-    if (off >> IA64_WINDOW_BITS)
-        return false;
-    if (kind == HAL_AS_PV_USER)
-        return va >> REGION_SHIFT == 0 && off >= HESTIA_IA64_USER_VA_START;
-    return kind == HAL_AS_PV_KERNEL && va >> REGION_SHIFT == 5;
 }
 
 const struct pt_format ia64_pt_format = {
@@ -32,7 +20,14 @@ const struct pt_format ia64_pt_format = {
     .root_guest_entries = 512,
     .max_mfn = 1ull << (50 - 12), /* 50-bit physical addresses */
     .va_base = va_base,
-    .va_ok = va_ok,
+    /* Region 5 for the kernel, region 0 for user: the first 512 GiB of each. */
+    .windows =
+        {
+            [HAL_AS_PV_KERNEL] = {{HESTIA_IA64_GUEST_VIRT_BASE,
+                                   HESTIA_IA64_GUEST_VIRT_BASE +
+                                       (1ull << IA64_WINDOW_BITS)}},
+            [HAL_AS_PV_USER] = {{HESTIA_IA64_USER_VA_START, 1ull << IA64_WINDOW_BITS}},
+        },
     PT_SOFT_HOOKS,
     .flush_local = ia64_pt_flush_local,
 };

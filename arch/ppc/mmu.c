@@ -122,10 +122,7 @@ void hal_guest_layout(struct hal_guest_layout *l)
     l->shared_info_va = HESTIA_PPC_SHARED_INFO_VA;
 }
 
-struct pt_space *hal_as_pt(struct hal_as *as)
-{
-    return &as->pt;
-}
+PT_SPACE_FIRST(struct hal_as);
 
 /* TLB0 caches guest translations of every PID: drop va's (or all). */
 void ppc_pt_flush_local(struct pt_space *s, guest_va_t va)

@@ -75,10 +75,7 @@ void hal_guest_layout(struct hal_guest_layout *layout)
     layout->shared_info_va = HESTIA_X86_SHARED_INFO_VA;
 }
 
-struct pt_space *hal_as_pt(struct hal_as *as)
-{
-    return &as->pt;
-}
+PT_SPACE_FIRST(struct hal_as);
 
 /* A space owns the page directories of its window's PDPT slots from its creation. */
 struct hal_as *hal_as_create(struct domain *d, enum hal_as_kind kind)

@@ -13,15 +13,6 @@
 /* The hypervisor's direct map ends here; frames beyond it cannot be handed out anyway. */
 #define X86_DIRECTMAP_FRAMES (0xc0000000ull >> HAL_PAGE_SHIFT)
 
-static bool va_ok(enum hal_as_kind kind, guest_va_t va)
-{
-    if (kind == HAL_AS_PV_KERNEL)
-        return va >= HESTIA_X86_KERNEL_VA_START && va < HESTIA_X86_KERNEL_VA_END;
-    if (kind == HAL_AS_PV_USER)
-        return va >= HESTIA_X86_USER_VA_START && va < HESTIA_X86_USER_VA_END;
-    return false;
-}
-
 static pte_t leaf(enum hal_as_kind kind, mfn_t mfn, unsigned perms)
 {
     (void)kind;
@@ -51,11 +42,15 @@ const struct pt_format x86_pae_pt_format = {
     .index_bits = {9, 9, 2},
     .root_guest_entries = 4,
     .max_mfn = X86_DIRECTMAP_FRAMES,
-    .va_ok = va_ok,
+    .windows =
+        {
+            [HAL_AS_PV_KERNEL] = {{HESTIA_X86_KERNEL_VA_START, HESTIA_X86_KERNEL_VA_END}},
+            [HAL_AS_PV_USER] = {{HESTIA_X86_USER_VA_START, HESTIA_X86_USER_VA_END}},
+        },
     .leaf = leaf,
     .table = x86_pte_table,
-    .present = x86_pte_present,
-    .frame = x86_pte_frame,
+    .present_bit = PTE_P,
+    .frame_mask = X86_PTE_FRAME,
     .perms = perms,
     .hw_dirty = true,
     .dirty_bit = PTE_D,

@@ -78,10 +78,7 @@ static struct hal_as *as_of(struct pt_space *s)
     return (struct hal_as *)((char *)s - offsetof(struct hal_as, pt));
 }
 
-struct pt_space *hal_as_pt(struct hal_as *as)
-{
-    return &as->pt;
-}
+PT_SPACE_FIRST(struct hal_as);
 
 /* Top-level entries are what the kernel-mode view (vcpu.c) copies. */
 void x86_64_pt_table_added(struct pt_space *s, unsigned level, guest_va_t va)

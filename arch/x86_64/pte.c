@@ -10,20 +10,6 @@
 #include <hestia/mmu.h>
 #include <x86_64/pte.h>
 
-static bool va_ok(enum hal_as_kind kind, guest_va_t va)
-{
-    switch (kind) {
-    case HAL_AS_PV_KERNEL:
-        return va >= HESTIA_X86_64_KERNEL_VA_START && va < HESTIA_X86_64_KERNEL_VA_END;
-    case HAL_AS_PV_USER:
-        return (va >= HESTIA_X86_64_USER_LOW_START && va < HESTIA_X86_64_USER_LOW_END) ||
-               (va >= HESTIA_X86_64_USER_HIGH_START && va < HESTIA_X86_64_USER_HIGH_END);
-    case HAL_AS_GUEST_PHYS:
-        return va < X86_64_GUEST_PHYS_LIMIT;
-    }
-    return false;
-}
-
 static pte_t leaf(enum hal_as_kind kind, mfn_t mfn, unsigned perms)
 {
     (void)kind;
@@ -46,11 +32,19 @@ const struct pt_format x86_64_pt_format = {
     .index_bits = {9, 9, 9, 9},
     .root_guest_entries = 256,
     .max_mfn = 1ull << 40,
-    .va_ok = va_ok,
+    .windows =
+        {
+            [HAL_AS_PV_KERNEL] = {{HESTIA_X86_64_KERNEL_VA_START,
+                                   HESTIA_X86_64_KERNEL_VA_END}},
+            [HAL_AS_PV_USER] = {{HESTIA_X86_64_USER_LOW_START, HESTIA_X86_64_USER_LOW_END},
+                                {HESTIA_X86_64_USER_HIGH_START,
+                                 HESTIA_X86_64_USER_HIGH_END}},
+            [HAL_AS_GUEST_PHYS] = {{0, X86_64_GUEST_PHYS_LIMIT}},
+        },
     .leaf = leaf,
     .table = x86_pte_table,
-    .present = x86_pte_present,
-    .frame = x86_pte_frame,
+    .present_bit = PTE_P,
+    .frame_mask = X86_PTE_FRAME,
     .perms = perms,
     .hw_dirty = true,
     .dirty_bit = PTE_D,

@@ -20,11 +20,6 @@ static unsigned level_shift(const struct pt_format *f, unsigned level)
     return shift;
 }
 
-static unsigned level_index(const struct pt_format *f, unsigned level, guest_va_t va)
-{
-    return (unsigned)(va >> level_shift(f, level)) & ((1u << f->index_bits[level]) - 1);
-}
-
 static unsigned level_entries(const struct pt_format *f, unsigned level)
 {
     if (level == f->levels - 1)
@@ -32,9 +27,31 @@ static unsigned level_entries(const struct pt_format *f, unsigned level)
     return 1u << f->index_bits[level];
 }
 
-static pte_t *table_of(const struct pt_format *f, pte_t entry)
+/* Decoding is data, not hooks: it is on every step of every walk. */
+static inline bool present(const struct pt_format *f, pte_t pte)
 {
-    return hal_frame_to_virt(f->frame(entry));
+    return pte & f->present_bit;
+}
+
+static inline mfn_t frame(const struct pt_format *f, pte_t pte)
+{
+    return (pte & f->frame_mask) >> HAL_PAGE_SHIFT;
+}
+
+/*
+ * The table an entry names.  hal_frame_to_virt() is linear over the frames
+ * core_frame_alloc() hands out on every backend (a direct map), so the
+ * space keeps its offset, learnt from the first table frame, instead of
+ * calling it on every step of every walk.
+ */
+static void learn_direct_map(struct pt_space *s, mfn_t m)
+{
+    s->direct_map = (uintptr_t)hal_frame_to_virt(m) - (uintptr_t)(m << HAL_PAGE_SHIFT);
+}
+
+static pte_t *table_of(const struct pt_space *s, pte_t entry)
+{
+    return (pte_t *)(s->direct_map + (uintptr_t)(entry & s->fmt->frame_mask));
 }
 
 bool pt_perms_ok(unsigned perms)
@@ -45,7 +62,7 @@ bool pt_perms_ok(unsigned perms)
 
 static bool va_ok(const struct pt_space *s, guest_va_t va)
 {
-    return !(va & (HAL_PAGE_SIZE - 1)) && s->fmt->va_ok(s->kind, va);
+    return !(va & (HAL_PAGE_SIZE - 1)) && pt_va_allowed(s->fmt, s->kind, va);
 }
 
 int pt_init(struct pt_space *s, const struct pt_format *fmt, struct domain *d,
@@ -59,11 +76,17 @@ int pt_init(struct pt_space *s, const struct pt_format *fmt, struct domain *d,
     s->loaded_cpus =
         1; /* conservative until the vCPU code reports loads: every CPU (one) */
     s->root = root;
+    s->va_shift = level_shift(fmt, fmt->levels);
+    for (unsigned l = 0; l < fmt->levels; l++) {
+        s->shift[l] = (unsigned char)level_shift(fmt, l);
+        s->index_mask[l] = (1u << fmt->index_bits[l]) - 1;
+    }
     if (!root) {
         s->root_mfn = core_frame_alloc(d);
         if (s->root_mfn == MFN_INVALID)
             return -HESTIA_ENOMEM;
         s->root = hal_frame_to_virt(s->root_mfn);
+        learn_direct_map(s, s->root_mfn);
         s->frames = 1;
     }
     return 0;
@@ -78,9 +101,11 @@ static pte_t *walk(struct pt_space *s, guest_va_t va, unsigned level, bool creat
 {
     const struct pt_format *f = s->fmt;
     pte_t *table = s->root;
+    unsigned shift = s->va_shift;
     for (unsigned l = f->levels - 1; l > level; l--) {
-        pte_t *e = &table[level_index(f, l, va)];
-        if (!f->present(*e)) {
+        shift -= f->index_bits[l];
+        pte_t *e = &table[(va >> shift) & ((1u << f->index_bits[l]) - 1)];
+        if (!present(f, *e)) {
             if (!create)
                 return NULL;
             mfn_t m = core_frame_alloc(s->dom);
@@ -89,20 +114,39 @@ static pte_t *walk(struct pt_space *s, guest_va_t va, unsigned level, bool creat
                 return NULL;
             }
             s->frames++;
+            learn_direct_map(s, m);
             *e = f->table(s->kind, m);
             if (f->table_added)
                 f->table_added(s, l, va);
         }
-        table = table_of(f, *e);
+        table = table_of(s, *e);
     }
-    return &table[level_index(f, level, va)];
+    shift -= f->index_bits[level];
+    return &table[(va >> shift) & ((1u << f->index_bits[level]) - 1)];
+}
+
+/*
+ * The leaf slot for va, or NULL if a table on the way is missing: walk()
+ * without creating, kept small (lookup, unmap and protect are hot paths).
+ */
+static inline pte_t *find(const struct pt_space *s, guest_va_t va)
+{
+    const pte_t present_bit = s->fmt->present_bit, frame_mask = s->fmt->frame_mask;
+    pte_t *table = s->root;
+    for (unsigned l = s->fmt->levels - 1; l > 0; l--) {
+        pte_t e = table[(va >> s->shift[l]) & s->index_mask[l]];
+        if (!(e & present_bit))
+            return NULL;
+        table = (pte_t *)(s->direct_map + (uintptr_t)(e & frame_mask));
+    }
+    return &table[(va >> HAL_PAGE_SHIFT) & s->index_mask[0]];
 }
 
 /* The present leaf for va, or NULL. */
 static pte_t *leaf_at(struct pt_space *s, guest_va_t va)
 {
-    pte_t *pte = walk(s, va, 0, false, NULL);
-    return pte && s->fmt->present(*pte) ? pte : NULL;
+    pte_t *pte = find(s, va);
+    return pte && present(s->fmt, *pte) ? pte : NULL;
 }
 
 pte_t *pt_find_leaf(struct pt_space *s, guest_va_t va)
@@ -116,6 +160,36 @@ int pt_prealloc(struct pt_space *s, guest_va_t va, unsigned level)
     if (level >= s->fmt->levels)
         return -HESTIA_EINVAL;
     return walk(s, va, level, true, &err) ? 0 : err;
+}
+
+void pt_cpu_loaded(struct pt_space *s, unsigned cpu)
+{
+    s->loaded_cpus |= 1ull << cpu;
+}
+
+void pt_cpu_unloaded(struct pt_space *s, unsigned cpu)
+{
+    s->loaded_cpus &= ~(1ull << cpu);
+}
+
+/* Flush va (valid in s, or MMU_FLUSH_ALL) on every CPU that may cache s. */
+static void flush_checked(struct pt_space *s, guest_va_t va)
+{
+    if (!s->fmt->flush_local)
+        return;
+    unsigned self = hal_cpu_id();
+    for (uint64_t cpus = s->loaded_cpus; cpus; cpus &= cpus - 1) {
+        /* Until SMP every CPU is this CPU; a remote one will take an IPI here. */
+        if ((unsigned)__builtin_ctzll(cpus) == self)
+            s->fmt->flush_local(s, va);
+    }
+}
+
+void pt_flush(struct pt_space *s, guest_va_t va)
+{
+    if (va != MMU_FLUSH_ALL && !va_ok(s, va & ~(guest_va_t)(HAL_PAGE_SIZE - 1)))
+        va = MMU_FLUSH_ALL;
+    flush_checked(s, va);
 }
 
 /* A new leaf: without a hardware dirty bit, a writable page starts dirty. */
@@ -134,15 +208,15 @@ int pt_map(struct pt_space *s, guest_va_t va, mfn_t mfn, unsigned perms)
     if (!va_ok(s, va) || !pt_perms_ok(perms) || mfn >= s->fmt->max_mfn)
         return -HESTIA_EINVAL;
     int err = 0;
-    pte_t *pte = walk(s, va, 0, true, &err);
-    if (!pte)
+    pte_t *pte = find(s, va);
+    if (!pte && !(pte = walk(s, va, 0, true, &err)))
         return err;
-    if (s->fmt->present(*pte))
+    if (present(s->fmt, *pte))
         return -HESTIA_EEXIST;
     *pte = make_leaf(s, mfn, perms, 0);
     /* No TLB caches "not present"; x86 paging-structure caches might, hence the flag. */
     if (s->fmt->flush_on_map)
-        pt_flush(s, va);
+        flush_checked(s, va);
     return 0;
 }
 
@@ -154,9 +228,9 @@ int pt_unmap(struct pt_space *s, guest_va_t va, mfn_t *old)
     if (!pte)
         return -HESTIA_ENOENT;
     if (old)
-        *old = s->fmt->frame(*pte);
+        *old = frame(s->fmt, *pte);
     *pte = 0;
-    pt_flush(s, va);
+    flush_checked(s, va);
     return 0;
 }
 
@@ -167,8 +241,8 @@ int pt_protect(struct pt_space *s, guest_va_t va, unsigned perms)
     pte_t *pte = leaf_at(s, va);
     if (!pte)
         return -HESTIA_ENOENT;
-    *pte = make_leaf(s, s->fmt->frame(*pte), perms, *pte & s->fmt->dirty_bit);
-    pt_flush(s, va);
+    *pte = make_leaf(s, frame(s->fmt, *pte), perms, *pte & s->fmt->dirty_bit);
+    flush_checked(s, va);
     return 0;
 }
 
@@ -181,35 +255,10 @@ int pt_lookup(struct pt_space *s, guest_va_t va, mfn_t *mfn, unsigned *perms)
     if (!pte)
         return -HESTIA_ENOENT;
     if (mfn)
-        *mfn = s->fmt->frame(*pte);
+        *mfn = frame(s->fmt, *pte);
     if (perms)
         *perms = s->fmt->perms(*pte);
     return 0;
-}
-
-void pt_cpu_loaded(struct pt_space *s, unsigned cpu)
-{
-    s->loaded_cpus |= 1ull << cpu;
-}
-
-void pt_cpu_unloaded(struct pt_space *s, unsigned cpu)
-{
-    s->loaded_cpus &= ~(1ull << cpu);
-}
-
-void pt_flush(struct pt_space *s, guest_va_t va)
-{
-    if (!s->fmt->flush_local)
-        return;
-    if (va != MMU_FLUSH_ALL && !va_ok(s, va & ~(guest_va_t)(HAL_PAGE_SIZE - 1)))
-        va = MMU_FLUSH_ALL;
-    for (unsigned cpu = 0; cpu < HAL_MAX_CPUS; cpu++) {
-        if (!(s->loaded_cpus & (1ull << cpu)))
-            continue;
-        /* Until SMP every CPU is this CPU; a remote one will take an IPI here. */
-        if (cpu == hal_cpu_id())
-            s->fmt->flush_local(s, va);
-    }
 }
 
 /* What a visit does to one present leaf; returns non-zero to stop. */
@@ -229,9 +278,9 @@ static int visit(struct pt_space *s, pte_t *table, unsigned level, guest_va_t ba
         guest_va_t va = base + ((guest_va_t)i << shift);
         if (va >= end || va + span - 1 < start)
             continue;
-        if (!f->present(table[i]))
+        if (!present(f, table[i]))
             continue;
-        int rc = level ? visit(s, table_of(f, table[i]), level - 1, va, start, end, fn, arg)
+        int rc = level ? visit(s, table_of(s, table[i]), level - 1, va, start, end, fn, arg)
                        : fn(s, &table[i], va, arg);
         if (rc)
             return rc;
@@ -258,7 +307,7 @@ struct report {
 static int list_one(struct pt_space *s, pte_t *pte, guest_va_t va, void *arg)
 {
     struct report *r = arg;
-    return r->fn(r->ctx, va, s->fmt->frame(*pte), s->fmt->perms(*pte));
+    return r->fn(r->ctx, va, frame(s->fmt, *pte), s->fmt->perms(*pte));
 }
 
 int pt_list(struct pt_space *s, guest_va_t start, guest_va_t end, hal_mapping_fn fn,
@@ -278,8 +327,8 @@ static int protect_one(struct pt_space *s, pte_t *pte, guest_va_t va, void *arg)
     /* Read-only and nothing else left (a write-only page): keep it readable. */
     if (!(perms & (MMU_PERM_READ | MMU_PERM_EXEC)))
         perms |= MMU_PERM_READ;
-    *pte = make_leaf(s, s->fmt->frame(*pte), perms, *pte & s->fmt->dirty_bit);
-    pt_flush(s, va);
+    *pte = make_leaf(s, frame(s->fmt, *pte), perms, *pte & s->fmt->dirty_bit);
+    flush_checked(s, va);
     r->count++;
     return 0;
 }
@@ -299,9 +348,9 @@ static int dirty_one(struct pt_space *s, pte_t *pte, guest_va_t va, void *arg)
         return 0;
     /* Without a hardware bit the next write must fault to be seen. */
     *pte &= ~(f->dirty_bit | (f->hw_dirty ? 0 : f->write_bit));
-    pt_flush(s, va);
+    flush_checked(s, va);
     r->count++;
-    return r->fn ? r->fn(r->ctx, va, f->frame(*pte), f->perms(*pte)) : 0;
+    return r->fn ? r->fn(r->ctx, va, frame(f, *pte), f->perms(*pte)) : 0;
 }
 
 long pt_dirty_clear(struct pt_space *s, guest_va_t start, guest_va_t end, hal_mapping_fn fn,
@@ -323,14 +372,14 @@ int pt_write_fault(struct pt_space *s, guest_va_t va)
     if (!pte || !(s->fmt->perms(*pte) & MMU_PERM_WRITE) || (*pte & s->fmt->write_bit))
         return -HESTIA_ENOENT;
     *pte |= s->fmt->write_bit | s->fmt->dirty_bit;
-    pt_flush(s, va);
+    flush_checked(s, va);
     return 0;
 }
 
 static int drop_one(struct pt_space *s, pte_t *pte, guest_va_t va, void *arg)
 {
     struct report *r = arg;
-    mfn_t m = s->fmt->frame(*pte);
+    mfn_t m = frame(s->fmt, *pte);
     *pte = 0;
     if (r->dropped)
         r->dropped(r->ctx, va, m);
@@ -342,11 +391,11 @@ static void free_tables(struct pt_space *s, pte_t *table, unsigned level)
 {
     const struct pt_format *f = s->fmt;
     for (unsigned i = 0; i < level_entries(f, level); i++) {
-        if (!f->present(table[i]))
+        if (!present(f, table[i]))
             continue;
         if (level > 1)
-            free_tables(s, table_of(f, table[i]), level - 1);
-        core_frame_free(s->dom, f->frame(table[i]));
+            free_tables(s, table_of(s, table[i]), level - 1);
+        core_frame_free(s->dom, frame(f, table[i]));
         s->frames--;
         table[i] = 0;
     }

@@ -11,7 +11,7 @@
 bool hal_guest_va_ok(guest_va_t va, bool user)
 {
     return !(va & (HAL_PAGE_SIZE - 1)) &&
-           hal_pt_format->va_ok(user ? HAL_AS_PV_USER : HAL_AS_PV_KERNEL, va);
+           pt_va_allowed(hal_pt_format, user ? HAL_AS_PV_USER : HAL_AS_PV_KERNEL, va);
 }
 
 int hal_as_map(struct hal_as *as, guest_va_t va, mfn_t mfn, unsigned perms)

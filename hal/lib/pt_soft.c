@@ -17,11 +17,6 @@ pte_t pt_soft_table(enum hal_as_kind kind, mfn_t mfn)
     return (mfn << HAL_PAGE_SHIFT) | PT_SOFT_VALID;
 }
 
-bool pt_soft_present(pte_t pte)
-{
-    return pte & PT_SOFT_VALID;
-}
-
 mfn_t pt_soft_frame(pte_t pte)
 {
     return pte >> HAL_PAGE_SHIFT;

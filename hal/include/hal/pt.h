@@ -15,8 +15,8 @@
  * What the arch supplies: the geometry (levels, index bits per level,
  * page shift, how many root entries belong to guests), the PTE hooks
  * (encode a leaf from frame + MMU_PERM_*, encode a table entry, decode
- * present / frame / perms), which bit is the hardware dirty bit (if the
- * format has one) and the local TLB flush.
+ * perms; present and frame are a bit and a mask), which bit is the hardware dirty bit (if
+ * the format has one) and the local TLB flush.
  */
 #ifndef HAL_PT_H
 #define HAL_PT_H
@@ -26,6 +26,11 @@
 typedef uint64_t pte_t;
 
 #define PT_MAX_LEVELS 5
+#define PT_WINDOWS 2
+
+struct pt_window {
+    guest_va_t start, end;
+};
 
 struct pt_space;
 
@@ -46,14 +51,20 @@ struct pt_format {
      * and destroy report whole VAs.  Absent: 0.
      */
     guest_va_t (*va_base)(enum hal_as_kind kind);
-    /* Whether va (page aligned) may be mapped in a space of this kind. */
-    bool (*va_ok)(enum hal_as_kind kind, guest_va_t va);
+    /*
+     * The guest windows: per enum hal_as_kind, up to PT_WINDOWS ranges
+     * [start, end) of VAs a space of that kind may map (end 0: unused; a
+     * kind with none is not supported).  Data, not a hook: every call checks.
+     */
+    struct pt_window windows[3][PT_WINDOWS];
     /* Leaf entry for mfn with MMU_PERM_* perms (already validated). */
     pte_t (*leaf)(enum hal_as_kind kind, mfn_t mfn, unsigned perms);
     /* Entry at level > 0 pointing at the table in frame mfn. */
     pte_t (*table)(enum hal_as_kind kind, mfn_t mfn);
-    bool (*present)(pte_t pte);
-    mfn_t (*frame)(pte_t pte);    /* of a present leaf or table entry */
+    /* Decoding, as masks (it is on every walk step): present, and the frame bits. */
+    pte_t present_bit;
+    pte_t
+        frame_mask; /* (pte & frame_mask) >> HAL_PAGE_SHIFT: the frame of a leaf or table */
     unsigned (*perms)(pte_t pte); /* MMU_PERM_* exactly as mapped */
     /*
      * Dirty tracking.  dirty_bit: the bit that says "written".  With
@@ -81,6 +92,11 @@ struct pt_space {
     pte_t *root;          /* root table: a frame (root_mfn) or arch memory */
     mfn_t root_mfn;       /* MFN_INVALID when the arch supplied the root */
     unsigned long frames; /* table frames held, the root frame included */
+    uintptr_t direct_map; /* hal_frame_to_virt(0), learnt from a table frame (pt.c) */
+    unsigned char
+        shift[PT_MAX_LEVELS]; /* per level: va >> shift[l] & index_mask[l] indexes */
+    unsigned index_mask[PT_MAX_LEVELS];
+    unsigned va_shift;    /* address bits the tables cover (page shift + index bits) */
     uint64_t loaded_cpus; /* bit n: CPU n may hold translations of this space */
 };
 
@@ -136,13 +152,33 @@ void pt_cpu_unloaded(struct pt_space *s, unsigned cpu);
 
 /*
  * Backends whose spaces are engine spaces link hal/lib/pt_hal.c, which
- * implements hal_guest_va_ok, hal_as_map, _unmap, _protect, _lookup, _flush, _frames,
- * _list, _write_protect, _dirty_clear and _write_fault once; they define
- * this accessor (and hal_as_create / hal_as_destroy themselves).
+ * implements hal_guest_va_ok, hal_as_map, _unmap, _protect, _lookup,
+ * _flush, _frames, _list, _write_protect, _dirty_clear and _write_fault
+ * once; they put struct pt_space first in their struct hal_as (with a
+ * static assertion) and define hal_as_create / hal_as_destroy themselves.
  */
-struct pt_space *hal_as_pt(struct hal_as *as);
+static inline struct pt_space *hal_as_pt(struct hal_as *as)
+{
+    return (struct pt_space *)(void *)as;
+}
+
+#define PT_SPACE_FIRST(type)                                                               \
+    _Static_assert(offsetof(type, pt) == 0, "hal/lib/pt_hal.c finds struct pt_space "      \
+                                            "first")
+
 /* ... and name the format of their spaces (hal_guest_va_ok uses its windows). */
 extern const struct pt_format *const hal_pt_format;
+
+/* Whether page-aligned va lies in one of fmt's windows for kind. */
+static inline bool pt_va_allowed(const struct pt_format *fmt, enum hal_as_kind kind,
+                                 guest_va_t va)
+{
+    const struct pt_window *w = fmt->windows[kind];
+    for (unsigned i = 0; i < PT_WINDOWS; i++)
+        if (va >= w[i].start && va < w[i].end)
+            return true;
+    return false;
+}
 
 /* The MMU_PERM_* combination every format accepts: known bits, one of R/W/X. */
 bool pt_perms_ok(unsigned perms);

@@ -30,7 +30,6 @@
 
 pte_t pt_soft_leaf(enum hal_as_kind kind, mfn_t mfn, unsigned perms);
 pte_t pt_soft_table(enum hal_as_kind kind, mfn_t mfn);
-bool pt_soft_present(pte_t pte);
 mfn_t pt_soft_frame(pte_t pte);
 unsigned pt_soft_perms(pte_t pte);
 
@@ -39,8 +38,8 @@ unsigned pt_soft_refill_perms(pte_t pte);
 
 /* The hooks of a struct pt_format initializer for the software format. */
 #define PT_SOFT_HOOKS                                                                      \
-    .leaf = pt_soft_leaf, .table = pt_soft_table, .present = pt_soft_present,              \
-    .frame = pt_soft_frame, .perms = pt_soft_perms, .hw_dirty = false,                     \
+    .leaf = pt_soft_leaf, .table = pt_soft_table, .present_bit = PT_SOFT_VALID,            \
+    .frame_mask = ~0xfffull, .perms = pt_soft_perms, .hw_dirty = false,                    \
     .dirty_bit = PT_SOFT_DIRTY, .write_bit = PT_SOFT_HW_WRITE
 
 #endif

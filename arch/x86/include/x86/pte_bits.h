@@ -23,16 +23,6 @@
 #ifndef __ASSEMBLER__
 #include <hal/pt.h>
 
-static inline bool x86_pte_present(pte_t pte)
-{
-    return pte & PTE_P;
-}
-
-static inline mfn_t x86_pte_frame(pte_t pte)
-{
-    return (pte & X86_PTE_FRAME) >> HAL_PAGE_SHIFT;
-}
-
 /* Intermediate tables allow everything; the leaf decides. */
 static inline pte_t x86_pte_table(enum hal_as_kind kind, mfn_t mfn)
 {
