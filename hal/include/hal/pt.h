@@ -13,10 +13,11 @@
  * over the CPUs that have the space loaded.
  *
  * What the arch supplies: the geometry (levels, index bits per level,
- * page shift, how many root entries belong to guests), the PTE hooks
- * (encode a leaf from frame + MMU_PERM_*, encode a table entry, decode
- * perms; present and frame are a bit and a mask), which bit is the hardware dirty bit (if
- * the format has one) and the local TLB flush.
+ * how many root entries belong to guests) and guest windows per kind, as
+ * data; the PTE hooks (encode a leaf from frame + MMU_PERM_*, encode a
+ * table entry, decode perms); present and frame decoding as a bit and a
+ * mask; the dirty bit and whether the MMU sets it; the local TLB flush.
+ * docs/porting.md says what a porter writes.
  */
 #ifndef HAL_PT_H
 #define HAL_PT_H
@@ -63,8 +64,8 @@ struct pt_format {
     pte_t (*table)(enum hal_as_kind kind, mfn_t mfn);
     /* Decoding, as masks (it is on every walk step): present, and the frame bits. */
     pte_t present_bit;
-    pte_t
-        frame_mask; /* (pte & frame_mask) >> HAL_PAGE_SHIFT: the frame of a leaf or table */
+    /* (pte & frame_mask) >> HAL_PAGE_SHIFT: the frame of a leaf or table entry. */
+    pte_t frame_mask;
     unsigned (*perms)(pte_t pte); /* MMU_PERM_* exactly as mapped */
     /*
      * Dirty tracking.  dirty_bit: the bit that says "written".  With
@@ -93,8 +94,8 @@ struct pt_space {
     mfn_t root_mfn;       /* MFN_INVALID when the arch supplied the root */
     unsigned long frames; /* table frames held, the root frame included */
     uintptr_t direct_map; /* hal_frame_to_virt(0), learnt from a table frame (pt.c) */
-    unsigned char
-        shift[PT_MAX_LEVELS]; /* per level: va >> shift[l] & index_mask[l] indexes */
+    /* Per level l, the entry index of va is (va >> shift[l]) & index_mask[l]. */
+    unsigned char shift[PT_MAX_LEVELS];
     unsigned index_mask[PT_MAX_LEVELS];
     unsigned va_shift;    /* address bits the tables cover (page shift + index bits) */
     uint64_t loaded_cpus; /* bit n: CPU n may hold translations of this space */
