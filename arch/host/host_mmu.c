@@ -37,14 +37,7 @@ PT_SPACE_FIRST(struct hal_as);
 
 struct hal_as *hal_as_create(struct domain *d, enum hal_as_kind kind)
 {
-    struct hal_as *as = core_heap_alloc(sizeof(*as));
-    if (!as)
-        return NULL;
-    if (pt_init(&as->pt, &host_pt_format, d, kind, NULL)) {
-        core_heap_free(as);
-        return NULL;
-    }
-    return as;
+    return pt_space_new(sizeof(struct hal_as), &host_pt_format, d, kind, 0);
 }
 
 void hal_as_destroy(struct hal_as *as, hal_unmap_fn dropped, void *ctx)

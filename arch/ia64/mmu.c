@@ -66,24 +66,18 @@ uint64_t ia64_dead_rid(const struct hal_as *kernel)
 
 PT_SPACE_FIRST(struct hal_as);
 
-/* No nested paging here: PV kernel and user spaces only. */
+/* One RID slot per space (see above); the tables are the engine's. */
 struct hal_as *hal_as_create(struct domain *d, enum hal_as_kind kind)
 {
-    if (kind == HAL_AS_GUEST_PHYS)
-        return NULL;
     unsigned idx = d->id % (HESTIA_MAX_DOMAINS + 1), slot;
     for (slot = 1; slot < IA64_RIDS_PER_DOMAIN; slot++)
         if (!(rid_used[idx][slot / 64] >> (slot % 64) & 1))
             break;
     if (slot == IA64_RIDS_PER_DOMAIN)
         return NULL;
-    struct hal_as *as = core_heap_alloc(sizeof(*as));
+    struct hal_as *as = pt_space_new(sizeof(*as), &ia64_pt_format, d, kind, 0);
     if (!as)
-        return NULL;
-    if (pt_init(&as->pt, &ia64_pt_format, d, kind, NULL)) {
-        core_heap_free(as);
-        return NULL;
-    }
+        return NULL; /* out of memory, or GUEST_PHYS: no nested paging here */
     rid_used[idx][slot / 64] |= 1ull << (slot % 64);
     as->rid = rid_base(d) + slot;
     return as;

@@ -134,20 +134,11 @@ void ppc_pt_flush_local(struct pt_space *s, guest_va_t va)
         tlb0_flush_va((uint32_t)va);
 }
 
-/* No nested paging here: PV kernel and user spaces only. */
+/* No nested paging here: no GUEST_PHYS window, so no such space. */
 struct hal_as *hal_as_create(struct domain *d, enum hal_as_kind kind)
 {
-    if (kind == HAL_AS_GUEST_PHYS)
-        return NULL;
-    struct hal_as *as = core_heap_alloc(sizeof(*as));
-    if (!as)
-        return NULL;
-    for (unsigned i = 0; i < 4; i++)
-        as->root[i] = 0;
-    pt_init(&as->pt, &ppc_pt_format, d, kind, as->root); /* an arch root: cannot fail */
-    as->pid = 0;
-    as->pid_gen = 0;
-    return as;
+    return pt_space_new(sizeof(struct hal_as), &ppc_pt_format, d, kind,
+                        offsetof(struct hal_as, root));
 }
 
 void hal_as_destroy(struct hal_as *as, hal_unmap_fn dropped, void *ctx)

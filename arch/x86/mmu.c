@@ -80,15 +80,10 @@ PT_SPACE_FIRST(struct hal_as);
 /* A space owns the page directories of its window's PDPT slots from its creation. */
 struct hal_as *hal_as_create(struct domain *d, enum hal_as_kind kind)
 {
-    if (kind == HAL_AS_GUEST_PHYS)
-        return NULL;
-    struct hal_as *as = core_heap_alloc(sizeof(*as));
+    struct hal_as *as = pt_space_new(sizeof(*as), &x86_pae_pt_format, d, kind,
+                                     offsetof(struct hal_as, pdpt));
     if (!as)
-        return NULL;
-    for (unsigned slot = 0; slot < 4; slot++)
-        as->pdpt[slot] = 0;
-    as->kstack_gen = 0;
-    pt_init(&as->pt, &x86_pae_pt_format, d, kind, as->pdpt); /* an arch root: cannot fail */
+        return NULL; /* out of memory, or GUEST_PHYS: no nested paging here */
     unsigned first = kind == HAL_AS_PV_USER ? 0 : 1, last = kind == HAL_AS_PV_USER ? 0 : 2;
     for (unsigned slot = first; slot <= last; slot++) {
         if (pt_prealloc(&as->pt, (guest_va_t)slot << 30, 1)) {

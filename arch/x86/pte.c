@@ -47,12 +47,5 @@ const struct pt_format x86_pae_pt_format = {
             [HAL_AS_PV_KERNEL] = {{HESTIA_X86_KERNEL_VA_START, HESTIA_X86_KERNEL_VA_END}},
             [HAL_AS_PV_USER] = {{HESTIA_X86_USER_VA_START, HESTIA_X86_USER_VA_END}},
         },
-    .leaf = leaf,
-    .table = x86_pte_table,
-    .present_bit = PTE_P,
-    .frame_mask = X86_PTE_FRAME,
-    .perms = perms,
-    .hw_dirty = true,
-    .dirty_bit = PTE_D,
-    .write_bit = PTE_W,
+    X86_PT_HOOKS(leaf, perms),
 };

@@ -104,13 +104,9 @@ void x86_64_pt_flush_local(struct pt_space *s, guest_va_t va)
  */
 struct hal_as *hal_as_create(struct domain *d, enum hal_as_kind kind)
 {
-    struct hal_as *as = core_heap_alloc(sizeof(*as));
+    struct hal_as *as = pt_space_new(sizeof(*as), &x86_64_pt_format, d, kind, 0);
     if (!as)
         return NULL;
-    if (pt_init(&as->pt, &x86_64_pt_format, d, kind, NULL)) {
-        core_heap_free(as);
-        return NULL;
-    }
     as->pml4 = as->pt.root;
     as->pml4_mfn = as->pt.root_mfn;
     as->gen = 1;

@@ -92,6 +92,22 @@ int pt_init(struct pt_space *s, const struct pt_format *fmt, struct domain *d,
     return 0;
 }
 
+void *pt_space_new(size_t size, const struct pt_format *fmt, struct domain *d,
+                   enum hal_as_kind kind, size_t root_offset)
+{
+    if (!fmt->windows[kind][0].end)
+        return NULL;
+    char *as = core_heap_alloc(size);
+    if (!as)
+        return NULL;
+    if (pt_init((struct pt_space *)(void *)as, fmt, d, kind,
+                root_offset ? (pte_t *)(void *)(as + root_offset) : NULL)) {
+        core_heap_free(as);
+        return NULL;
+    }
+    return as;
+}
+
 /*
  * The entry at `level` for va, creating missing tables above it if create
  * (else NULL when one is missing).  *err: -HESTIA_ENOMEM on allocation

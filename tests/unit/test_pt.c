@@ -487,3 +487,37 @@ TEST_CASE(ppc_dirty_tracking_flushes)
     CHECK_EQ(pt_write_fault(&s, va), -HESTIA_ENOENT); /* already writable: a real fault */
     pt_destroy(&s, NULL, NULL);
 }
+
+/* pt_space_new: a kind without windows is unsupported; an arch root lives inside the
+ * struct. */
+TEST_CASE(space_new_kinds_and_roots)
+{
+    dom = NULL;
+    setup();
+    struct with_root {
+        struct pt_space pt;
+        pte_t root[4];
+    };
+    CHECK(pt_space_new(sizeof(struct with_root), &x86_pae_pt_format, dom, HAL_AS_GUEST_PHYS,
+                       offsetof(struct with_root, root)) == NULL);
+    CHECK(pt_space_new(sizeof(struct with_root), &ppc_pt_format, dom, HAL_AS_GUEST_PHYS,
+                       offsetof(struct with_root, root)) == NULL);
+    CHECK(pt_space_new(sizeof(struct pt_space), &ia64_pt_format, dom, HAL_AS_GUEST_PHYS,
+                       0) == NULL);
+    struct with_root *w = pt_space_new(sizeof(*w), &ppc_pt_format, dom, HAL_AS_PV_USER,
+                                       offsetof(struct with_root, root));
+    REQUIRE(w != NULL);
+    CHECK(w->pt.root == w->root);
+    CHECK_EQ(w->pt.frames, 0);
+    CHECK_EQ(pt_map(&w->pt, 0x1000, frame_n(1), RW | MMU_PERM_USER), 0);
+    CHECK(w->root[0] & PT_SOFT_VALID);
+    pt_destroy(&w->pt, NULL, NULL);
+    core_heap_free(w);
+    struct pt_space *np =
+        pt_space_new(sizeof(*np), &x86_64_pt_format, dom, HAL_AS_GUEST_PHYS, 0);
+    REQUIRE(np != NULL);
+    CHECK_EQ(np->frames, 1); /* the root frame */
+    CHECK_EQ(pt_map(np, 0x1000, frame_n(1), RW), 0);
+    pt_destroy(np, NULL, NULL);
+    core_heap_free(np);
+}

@@ -110,6 +110,15 @@ struct pt_space {
 int pt_init(struct pt_space *s, const struct pt_format *fmt, struct domain *d,
             enum hal_as_kind kind, pte_t *root);
 
+/*
+ * Allocate a zeroed arch struct hal_as of size bytes that starts with its
+ * struct pt_space, and pt_init() it; root_offset: where in it the arch
+ * keeps its root array (0: the root is a frame).  NULL when out of memory
+ * or when fmt has no window for kind (the arch does not support it).
+ */
+void *pt_space_new(size_t size, const struct pt_format *fmt, struct domain *d,
+                   enum hal_as_kind kind, size_t root_offset);
+
 /* Remove every mapping (dropped() for each) and free every table frame. */
 void pt_destroy(struct pt_space *s, hal_unmap_fn dropped, void *ctx);
 

@@ -29,6 +29,13 @@ static inline pte_t x86_pte_table(enum hal_as_kind kind, mfn_t mfn)
     (void)kind;
     return (mfn << HAL_PAGE_SHIFT) | PTE_P | PTE_W | PTE_U;
 }
+
+/* The struct pt_format members both x86 formats share (hardware D bit, no software refill).
+ */
+#define X86_PT_HOOKS(leaf_fn, perms_fn)                                                    \
+    .leaf = leaf_fn, .table = x86_pte_table, .present_bit = PTE_P,                         \
+    .frame_mask = X86_PTE_FRAME, .perms = perms_fn, .hw_dirty = true, .dirty_bit = PTE_D,  \
+    .write_bit = PTE_W
 #endif
 
 #endif
