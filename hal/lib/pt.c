@@ -143,23 +143,40 @@ static pte_t *walk(struct pt_space *s, guest_va_t va, unsigned level, bool creat
 
 /*
  * The leaf slot for va, or NULL if a table on the way is missing: walk()
- * without creating, kept small (lookup, unmap and protect are hot paths).
+ * without creating, kept small (lookup, unmap and protect are hot paths:
+ * every guest copy looks its pages up).
  */
-static inline pte_t *find(const struct pt_space *s, guest_va_t va)
+static inline pte_t *find(struct pt_space *s, guest_va_t va)
 {
     const pte_t present_bit = s->fmt->present_bit, frame_mask = s->fmt->frame_mask;
     pte_t *table = s->root;
-    for (unsigned l = s->fmt->levels - 1; l > 0; l--) {
-        pte_t e = table[(va >> s->shift[l]) & s->index_mask[l]];
-        if (!(e & present_bit))
-            return NULL;
-        table = (pte_t *)(s->direct_map + (uintptr_t)(e & frame_mask));
+    /*
+     * On a 32-bit hypervisor a 64-bit shift by a variable costs several
+     * instructions; formats whose tables cover 32 bits (x86 PAE, ppc) walk
+     * with 32-bit arithmetic.  The test is constant on a 64-bit build.
+     */
+    if (sizeof(uintptr_t) < sizeof(guest_va_t) && s->va_shift <= 32) {
+        uint32_t va32 = (uint32_t)va;
+        for (unsigned l = s->fmt->levels - 1; l > 0; l--) {
+            pte_t e = table[(va32 >> s->shift[l]) & s->index_mask[l]];
+            if (!(e & present_bit))
+                return NULL;
+            table = (pte_t *)(s->direct_map + (uintptr_t)(e & frame_mask));
+        }
+    } else {
+        for (unsigned l = s->fmt->levels - 1; l > 0; l--) {
+            pte_t e = table[(va >> s->shift[l]) & s->index_mask[l]];
+            if (!(e & present_bit))
+                return NULL;
+            table = (pte_t *)(s->direct_map + (uintptr_t)(e & frame_mask));
+        }
     }
     return &table[(va >> HAL_PAGE_SHIFT) & s->index_mask[0]];
 }
 
 /* The present leaf for va, or NULL. */
-static pte_t *leaf_at(struct pt_space *s, guest_va_t va)
+static inline __attribute__((always_inline)) pte_t *leaf_at(struct pt_space *s,
+                                                            guest_va_t va)
 {
     pte_t *pte = find(s, va);
     return pte && present(s->fmt, *pte) ? pte : NULL;
