@@ -95,7 +95,7 @@ int pvmmu_domain_init(struct domain *d)
         return -HESTIA_ENOMEM;
     /* d->mmu is set first: page-table frames are charged through d. */
     d->mmu = m;
-    m->kernel = hal_as_create(d, false);
+    m->kernel = hal_as_create(d, HAL_AS_PV_KERNEL);
     if (!m->kernel) {
         d->mmu = NULL;
         core_heap_free(m);
@@ -258,7 +258,7 @@ static long op_as_create(struct vcpu *v, uint64_t op_addr)
 {
     struct domain *d = v->domain;
     struct mmu_dom *m = d->mmu;
-    struct hal_as *as = hal_as_create(d, true);
+    struct hal_as *as = hal_as_create(d, HAL_AS_PV_USER);
     if (!as)
         return -HESTIA_ENOMEM;
     unsigned long flags = spin_lock_irqsave(&m->lock);

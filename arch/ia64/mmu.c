@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Guest address spaces: a software page table per space (three levels of
+ * Guest address spaces: the engine's software page tables (hal/lib/pt.c,
+ * format in pte.c, shared with ppc through hal/pt_soft.h: three levels of
  * 512 entries over a 512 GiB window) that the TLB-miss path refills the
  * TLB from, and region IDs.
  *
@@ -21,17 +22,11 @@
 
 #include "ia64.h"
 
-#define LEVELS 3
-#define PTE_VALID 1ull
-#define PTE_PERM_SHIFT 1
-#define WINDOW_BITS 39
+#include "pte.h"
 
 struct hal_as {
-    struct domain *d;
-    bool user;
+    struct pt_space pt; /* the engine's view: tables, kind, frames */
     uint32_t rid;
-    mfn_t root;
-    unsigned long frames;
 };
 
 static uint64_t rid_used[HESTIA_MAX_DOMAINS + 1][IA64_RIDS_PER_DOMAIN / 64];
@@ -46,13 +41,7 @@ mfn_t hal_virt_to_frame(const void *p)
     return ((uintptr_t)p & ~IA64_HYP_BASE) >> HAL_PAGE_SHIFT;
 }
 
-bool hal_guest_va_ok(guest_va_t va, bool user)
-{
-    uint64_t region = va >> 61, off = va & ((1ull << 61) - 1);
-    if (off >> WINDOW_BITS)
-        return false;
-    return user ? region == 0 && off >= HESTIA_IA64_USER_VA_START : region == 5;
-}
+const struct pt_format *const hal_pt_format = &ia64_pt_format;
 
 void hal_guest_layout(struct hal_guest_layout *l)
 {
@@ -72,10 +61,13 @@ uint64_t ia64_rid_of(const struct hal_as *as)
 
 uint64_t ia64_dead_rid(const struct hal_as *kernel)
 {
-    return kernel ? rid_base(kernel->d) : IA64_RID_DEAD;
+    return kernel ? rid_base(kernel->pt.dom) : IA64_RID_DEAD;
 }
 
-struct hal_as *hal_as_create(struct domain *d, bool user)
+PT_SPACE_FIRST(struct hal_as);
+
+/* One RID slot per space (see above); the tables are the engine's. */
+struct hal_as *hal_as_create(struct domain *d, enum hal_as_kind kind)
 {
     unsigned idx = d->id % (HESTIA_MAX_DOMAINS + 1), slot;
     for (slot = 1; slot < IA64_RIDS_PER_DOMAIN; slot++)
@@ -83,43 +75,12 @@ struct hal_as *hal_as_create(struct domain *d, bool user)
             break;
     if (slot == IA64_RIDS_PER_DOMAIN)
         return NULL;
-    struct hal_as *as = core_heap_alloc(sizeof(*as));
+    struct hal_as *as = pt_space_new(sizeof(*as), &ia64_pt_format, d, kind, 0);
     if (!as)
-        return NULL;
-    as->root = core_frame_alloc(d);
-    if (as->root == MFN_INVALID) {
-        core_heap_free(as);
-        return NULL;
-    }
+        return NULL; /* out of memory, or GUEST_PHYS: no nested paging here */
     rid_used[idx][slot / 64] |= 1ull << (slot % 64);
-    as->d = d;
-    as->user = user;
     as->rid = rid_base(d) + slot;
-    as->frames = 1;
     return as;
-}
-
-static uint64_t *table(uint64_t e)
-{
-    return hal_frame_to_virt(e >> HAL_PAGE_SHIFT);
-}
-
-static void free_level(struct hal_as *as, uint64_t *t, unsigned level, uint64_t va,
-                       hal_unmap_fn dropped, void *ctx)
-{
-    for (unsigned i = 0; i < 512; i++) {
-        uint64_t e = t[i];
-        if (!(e & PTE_VALID))
-            continue;
-        uint64_t sub = va | ((uint64_t)i << (12 + 9 * (LEVELS - 1 - level)));
-        if (level == LEVELS - 1) {
-            if (dropped)
-                dropped(ctx, sub, e >> HAL_PAGE_SHIFT);
-        } else {
-            free_level(as, table(e), level + 1, sub, dropped, ctx);
-            core_frame_free(as->d, e >> HAL_PAGE_SHIFT);
-        }
-    }
 }
 
 static void tc_purge_all(void)
@@ -145,114 +106,28 @@ static void tc_purge_page(const struct hal_as *as, guest_va_t va)
 
 void hal_as_destroy(struct hal_as *as, hal_unmap_fn dropped, void *ctx)
 {
-    uint64_t base = as->user ? 0 : HESTIA_IA64_GUEST_VIRT_BASE;
-    free_level(as, hal_frame_to_virt(as->root), 0, base, dropped, ctx);
-    core_frame_free(as->d, as->root);
-    unsigned idx = as->d->id % (HESTIA_MAX_DOMAINS + 1),
+    pt_destroy(&as->pt, dropped, ctx);
+    unsigned idx = as->pt.dom->id % (HESTIA_MAX_DOMAINS + 1),
              slot = as->rid % IA64_RIDS_PER_DOMAIN;
     rid_used[idx][slot / 64] &= ~(1ull << (slot % 64));
     tc_purge_all(); /* the RID may be handed out again */
     core_heap_free(as);
 }
 
-/* The leaf entry for va, allocating tables if alloc; NULL if absent or out of memory. */
-static uint64_t *walk(struct hal_as *as, guest_va_t va, bool alloc)
+/* The TC caches every RID's translations: purge va's in this space (or all). */
+void ia64_pt_flush_local(struct pt_space *s, guest_va_t va)
 {
-    uint64_t *t = hal_frame_to_virt(as->root);
-    uint64_t off = va & ((1ull << 61) - 1);
-    for (unsigned level = 0; level < LEVELS - 1; level++) {
-        uint64_t *e = &t[(off >> (12 + 9 * (LEVELS - 1 - level))) & 511];
-        if (!(*e & PTE_VALID)) {
-            if (!alloc)
-                return NULL;
-            mfn_t m = core_frame_alloc(as->d);
-            if (m == MFN_INVALID)
-                return NULL;
-            as->frames++;
-            *e = (m << HAL_PAGE_SHIFT) | PTE_VALID;
-        }
-        t = table(*e);
-    }
-    return &t[(off >> 12) & 511];
-}
-
-static bool va_ok(const struct hal_as *as, guest_va_t va)
-{
-    return !(va & (HAL_PAGE_SIZE - 1)) && hal_guest_va_ok(va, as->user);
-}
-
-int hal_as_map(struct hal_as *as, guest_va_t va, mfn_t mfn, unsigned perms)
-{
-    if (!va_ok(as, va) || (perms & ~MMU_PERM_ALL))
-        return -HESTIA_EINVAL;
-    uint64_t *e = walk(as, va, false);
-    if (e && (*e & PTE_VALID))
-        return -HESTIA_EEXIST;
-    e = walk(as, va, true);
-    if (!e)
-        return -HESTIA_ENOMEM;
-    *e = (mfn << HAL_PAGE_SHIFT) | ((uint64_t)perms << PTE_PERM_SHIFT) | PTE_VALID;
-    return 0; /* nothing was mapped, so nothing is cached */
-}
-
-int hal_as_unmap(struct hal_as *as, guest_va_t va, mfn_t *old)
-{
-    if (!va_ok(as, va))
-        return -HESTIA_EINVAL;
-    uint64_t *e = walk(as, va, false);
-    if (!e || !(*e & PTE_VALID))
-        return -HESTIA_ENOENT;
-    *old = *e >> HAL_PAGE_SHIFT;
-    *e = 0;
-    tc_purge_page(as, va);
-    return 0;
-}
-
-int hal_as_protect(struct hal_as *as, guest_va_t va, unsigned perms)
-{
-    if (!va_ok(as, va) || (perms & ~MMU_PERM_ALL))
-        return -HESTIA_EINVAL;
-    uint64_t *e = walk(as, va, false);
-    if (!e || !(*e & PTE_VALID))
-        return -HESTIA_ENOENT;
-    *e = (*e & ~(0xfull << PTE_PERM_SHIFT)) | ((uint64_t)perms << PTE_PERM_SHIFT);
-    tc_purge_page(as, va);
-    return 0;
-}
-
-int hal_as_lookup(struct hal_as *as, guest_va_t va, mfn_t *mfn, unsigned *perms)
-{
-    if (!as || !hal_guest_va_ok(va & ~(uint64_t)(HAL_PAGE_SIZE - 1), as->user))
-        return -HESTIA_ENOENT;
-    uint64_t *e = walk(as, va, false);
-    if (!e || !(*e & PTE_VALID))
-        return -HESTIA_ENOENT;
-    if (mfn)
-        *mfn = *e >> HAL_PAGE_SHIFT;
-    if (perms)
-        *perms = (unsigned)(*e >> PTE_PERM_SHIFT) & 0xf;
-    return 0;
-}
-
-void hal_as_flush(struct hal_as *as, guest_va_t va)
-{
-    if (va == MMU_FLUSH_ALL ||
-        !hal_guest_va_ok(va & ~(uint64_t)(HAL_PAGE_SIZE - 1), as->user))
+    if (va == MMU_FLUSH_ALL)
         tc_purge_all();
     else
-        tc_purge_page(as, va);
-}
-
-unsigned long hal_as_frames(const struct hal_as *as)
-{
-    return as->frames;
+        tc_purge_page((const struct hal_as *)((char *)s - offsetof(struct hal_as, pt)), va);
 }
 
 /* The TLB entry for a guest page: pl 2 (kernel space) or 3 (user), access from perms. */
 static uint64_t guest_pte(const struct hal_as *as, mfn_t mfn, unsigned perms)
 {
     uint64_t ar = ((perms & MMU_PERM_WRITE) ? 2 : 0) | ((perms & MMU_PERM_EXEC) ? 1 : 0);
-    uint64_t pl = as->user ? 3 : 2;
+    uint64_t pl = as->pt.kind == HAL_AS_PV_USER ? 3 : 2;
     return (mfn << HAL_PAGE_SHIFT) | 1 /* p */ | 0x20 /* a */ | 0x40 /* d */ | pl << 7 |
            ar << 9;
 }
@@ -288,11 +163,10 @@ bool ia64_tlb_prefetch_code(struct hal_vcpu *hv)
     bool user_mode = ((hv->ipsr >> PSR_CPL_SHIFT) & 3) == 3;
     uint64_t page = hv->iip & ~(uint64_t)(HAL_PAGE_SIZE - 1);
     struct hal_as *as = space_of(hv, page, user_mode);
-    mfn_t mfn;
-    unsigned perms;
-    if (!as || hal_as_lookup(as, page, &mfn, &perms) || !(perms & MMU_PERM_EXEC))
+    pte_t *pte = as ? pt_find_leaf(&as->pt, page) : NULL;
+    if (!pte || !(pt_soft_perms(*pte) & MMU_PERM_EXEC))
         return false;
-    tc_insert(page, guest_pte(as, mfn, perms), true);
+    tc_insert(page, guest_pte(as, pt_soft_frame(*pte), pt_soft_refill_perms(*pte)), true);
     return true;
 }
 
@@ -307,14 +181,17 @@ int ia64_tlb_miss(struct hal_vcpu *hv, uint64_t va, bool exec, bool write)
     unsigned err = (write ? HESTIA_PF_WRITE : 0) | (exec ? HESTIA_PF_EXEC : 0) |
                    (user_mode ? HESTIA_PF_USER : 0);
     struct hal_as *as = space_of(hv, va, user_mode);
-    mfn_t mfn;
-    unsigned perms;
-    if (!as || hal_as_lookup(as, va, &mfn, &perms))
+    guest_va_t page = va & ~(uint64_t)(HAL_PAGE_SIZE - 1);
+    pte_t *pte = as ? pt_find_leaf(&as->pt, page) : NULL;
+    if (!pte)
         return -(int)err - 1;
     unsigned need = exec ? MMU_PERM_EXEC : write ? MMU_PERM_WRITE : MMU_PERM_READ;
-    if (!(perms & need))
+    if (!(pt_soft_perms(*pte) & need))
         return -(int)(err | HESTIA_PF_PRESENT) - 1;
-    tc_insert(va & ~(uint64_t)(HAL_PAGE_SIZE - 1), guest_pte(as, mfn, perms), exec);
+    /* A write to a page write-protected for dirty tracking: record it, then insert. */
+    if (write && !(pt_soft_refill_perms(*pte) & MMU_PERM_WRITE))
+        pt_write_fault(&as->pt, page);
+    tc_insert(page, guest_pte(as, pt_soft_frame(*pte), pt_soft_refill_perms(*pte)), exec);
     return 0;
 }
 

@@ -6,8 +6,9 @@
  * The hypervisor runs in translation space 0 (MSR[IS]=MSR[DS]=0) with RAM
  * identity mapped by TLB1 entries (TID 0, IPROT).  Guests run in space 1,
  * so whatever effective address a guest uses, it can never hit a
- * hypervisor entry.  Guest translations live in a two-level software page
- * table per address space (struct hal_as); TLB0 is only a cache of it:
+ * hypervisor entry.  Guest translations live in the software page tables
+ * of the engine (hal/lib/pt.c, format in pte.c, shared with ia64 through
+ * hal/pt_soft.h) per address space (struct hal_as); TLB0 is only a cache of it:
  * a TLB miss from a guest is refilled by ppc_tlb_refill() with TS=1 and
  * TID = the space's PID.  Guest-kernel mode runs with PID0 = kernel space,
  * PID1 = current user space; guest-user mode with PID0 = user space only.
@@ -19,9 +20,6 @@
 
 #include "ppc.h"
 
-#define L2_VALID 0x80u
-#define L2_PERMS 0x0fu
-#define L2_MFN_SHIFT 8
 #define PID_MAX 254 /* 255 is "no space" */
 #define PID_NONE 255
 
@@ -116,12 +114,7 @@ mfn_t hal_virt_to_frame(const void *p)
     return (mfn_t)((uintptr_t)p >> HAL_PAGE_SHIFT);
 }
 
-bool hal_guest_va_ok(guest_va_t va, bool user)
-{
-    if (user)
-        return va >= HESTIA_PPC_USER_VA_START && va < HESTIA_PPC_USER_VA_END;
-    return va >= HESTIA_PPC_KERNEL_VA_START && va < HESTIA_PPC_KERNEL_VA_END;
-}
+const struct pt_format *const hal_pt_format = &ppc_pt_format;
 
 void hal_guest_layout(struct hal_guest_layout *l)
 {
@@ -129,129 +122,33 @@ void hal_guest_layout(struct hal_guest_layout *l)
     l->shared_info_va = HESTIA_PPC_SHARED_INFO_VA;
 }
 
-struct hal_as *hal_as_create(struct domain *d, bool user)
-{
-    struct hal_as *as = core_heap_alloc(sizeof(*as));
-    if (!as)
-        return NULL;
-    as->l1_mfn = core_frame_alloc(d);
-    if (as->l1_mfn == MFN_INVALID) {
-        core_heap_free(as);
-        return NULL;
-    }
-    as->d = d;
-    as->user = user;
-    as->l1 = hal_frame_to_virt(as->l1_mfn);
-    as->frames = 1;
-    as->pid = 0;
-    as->pid_gen = 0;
-    return as;
-}
+PT_SPACE_FIRST(struct hal_as);
 
-static uint32_t *l2_of(const struct hal_as *as, uint32_t va)
+/* TLB0 caches guest translations of every PID: drop va's (or all). */
+void ppc_pt_flush_local(struct pt_space *s, guest_va_t va)
 {
-    uint32_t e = as->l1[va >> 22];
-    return e & 1 ? (uint32_t *)(uintptr_t)(e & ~0xfffu) : NULL;
-}
-
-static uint32_t *pte_of(const struct hal_as *as, guest_va_t va)
-{
-    if (va >= 0x100000000ull)
-        return NULL;
-    uint32_t *l2 = l2_of(as, (uint32_t)va);
-    return l2 ? &l2[((uint32_t)va >> 12) & 0x3ff] : NULL;
-}
-
-void hal_as_destroy(struct hal_as *as, hal_unmap_fn dropped, void *ctx)
-{
-    if (!as)
-        return;
-    for (unsigned i = 0; i < 1024; i++) {
-        uint32_t *l2 = l2_of(as, i << 22);
-        if (!l2)
-            continue;
-        for (unsigned j = 0; j < 1024; j++)
-            if (l2[j] & L2_VALID && dropped)
-                dropped(ctx, (guest_va_t)(i << 22 | j << 12), l2[j] >> L2_MFN_SHIFT);
-        core_frame_free(as->d, hal_virt_to_frame(l2));
-    }
-    core_frame_free(as->d, as->l1_mfn);
-    if (as->pid_gen == pid_gen)
-        tlb0_flush_all(); /* its PID may be handed out again */
-    core_heap_free(as);
-}
-
-int hal_as_map(struct hal_as *as, guest_va_t va, mfn_t mfn, unsigned perms)
-{
-    if ((va & (HAL_PAGE_SIZE - 1)) || !hal_guest_va_ok(va, as->user) ||
-        (perms & ~(unsigned)MMU_PERM_ALL) || mfn >= (1ull << 24))
-        return -HESTIA_EINVAL;
-    uint32_t *l1e = &as->l1[(uint32_t)va >> 22];
-    if (!(*l1e & 1)) {
-        mfn_t t = core_frame_alloc(as->d);
-        if (t == MFN_INVALID)
-            return -HESTIA_ENOMEM;
-        *l1e = (uint32_t)(t << HAL_PAGE_SHIFT) | 1;
-        as->frames++;
-    }
-    uint32_t *pte = pte_of(as, va);
-    if (*pte & L2_VALID)
-        return -HESTIA_EEXIST;
-    *pte = (uint32_t)mfn << L2_MFN_SHIFT | L2_VALID | (perms & L2_PERMS);
-    return 0;
-}
-
-int hal_as_unmap(struct hal_as *as, guest_va_t va, mfn_t *old)
-{
-    if ((va & (HAL_PAGE_SIZE - 1)) || !hal_guest_va_ok(va, as->user))
-        return -HESTIA_EINVAL;
-    uint32_t *pte = pte_of(as, va);
-    if (!pte || !(*pte & L2_VALID))
-        return -HESTIA_ENOENT;
-    if (old)
-        *old = *pte >> L2_MFN_SHIFT;
-    *pte = 0;
-    tlb0_flush_va((uint32_t)va);
-    return 0;
-}
-
-int hal_as_protect(struct hal_as *as, guest_va_t va, unsigned perms)
-{
-    if ((va & (HAL_PAGE_SIZE - 1)) || !hal_guest_va_ok(va, as->user) ||
-        (perms & ~(unsigned)MMU_PERM_ALL))
-        return -HESTIA_EINVAL;
-    uint32_t *pte = pte_of(as, va);
-    if (!pte || !(*pte & L2_VALID))
-        return -HESTIA_ENOENT;
-    *pte = (*pte & ~L2_PERMS) | (perms & L2_PERMS);
-    tlb0_flush_va((uint32_t)va);
-    return 0;
-}
-
-int hal_as_lookup(struct hal_as *as, guest_va_t va, mfn_t *mfn, unsigned *perms)
-{
-    uint32_t *pte = as ? pte_of(as, va) : NULL;
-    if (!pte || !(*pte & L2_VALID))
-        return -HESTIA_ENOENT;
-    if (mfn)
-        *mfn = *pte >> L2_MFN_SHIFT;
-    if (perms)
-        *perms = *pte & L2_PERMS;
-    return 0;
-}
-
-void hal_as_flush(struct hal_as *as, guest_va_t va)
-{
-    (void)as;
+    (void)s;
     if (va == MMU_FLUSH_ALL || va >= 0x100000000ull)
         tlb0_flush_all();
     else
         tlb0_flush_va((uint32_t)va);
 }
 
-unsigned long hal_as_frames(const struct hal_as *as)
+/* No nested paging here: no GUEST_PHYS window, so no such space. */
+struct hal_as *hal_as_create(struct domain *d, enum hal_as_kind kind)
 {
-    return as->frames;
+    return pt_space_new(sizeof(struct hal_as), &ppc_pt_format, d, kind,
+                        offsetof(struct hal_as, root));
+}
+
+void hal_as_destroy(struct hal_as *as, hal_unmap_fn dropped, void *ctx)
+{
+    if (!as)
+        return;
+    pt_destroy(&as->pt, dropped, ctx);
+    if (as->pid_gen == pid_gen)
+        tlb0_flush_all(); /* its PID may be handed out again */
+    core_heap_free(as);
 }
 
 /* A PID valid in the current generation; a wrap starts a new generation. */
@@ -295,19 +192,21 @@ bool ppc_tlb_refill(struct hal_vcpu *hv, uint32_t ea)
         as = hv->user;
     else
         as = hv->in_user ? NULL : hv->kernel;
-    uint32_t *pte = as ? pte_of(as, ea) : NULL;
-    if (!pte || !(*pte & L2_VALID) || as->pid_gen != pid_gen)
+    pte_t *pte = as ? pt_find_leaf(&as->pt, ea & ~0xfffu) : NULL;
+    if (!pte || as->pid_gen != pid_gen)
         return false;
-    uint32_t e = *pte, mfn = e >> L2_MFN_SHIFT;
-    uint32_t mas3 = (mfn << 12) & 0xfffff000u;
-    if (e & MMU_PERM_READ)
+    /* Write access only while the page is not write-protected for dirty tracking. */
+    unsigned perms = pt_soft_refill_perms(*pte);
+    mfn_t mfn = pt_soft_frame(*pte);
+    uint32_t mas3 = (uint32_t)(mfn << 12) & 0xfffff000u;
+    if (perms & MMU_PERM_READ)
         mas3 |= MAS3_UR;
-    if (e & MMU_PERM_WRITE)
+    if (perms & MMU_PERM_WRITE)
         mas3 |= MAS3_UW;
-    if (e & MMU_PERM_EXEC)
+    if (perms & MMU_PERM_EXEC)
         mas3 |= MAS3_UX;
     tlb0_victim = (tlb0_victim + 1) % tlb0_ways;
     tlbwe(MAS0_ESEL(tlb0_victim), MAS1_VALID | MAS1_TID(as->pid) | MAS1_TS | MAS1_TSIZE(1),
-          ea & 0xfffff000u, mas3, mfn >> 20);
+          ea & 0xfffff000u, mas3, (uint32_t)(mfn >> 20));
     return true;
 }

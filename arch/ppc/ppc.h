@@ -5,6 +5,8 @@
 
 #include <hal/types.h>
 
+#include "pte.h"
+
 /*
  * CCSR, the SoC register block: physical 0xF_E000_0000 on QEMU ppce500
  * (36-bit), mapped at the same effective address U-Boot uses for it, so a
@@ -125,15 +127,11 @@ struct ppc_frame {
 };
 
 struct hal_as {
-    struct domain *d;
-    bool user;
-    uint32_t *l1; /* 1024 entries: L2 table address | 1 */
-    mfn_t l1_mfn;
-    unsigned long frames;
-    uint32_t pid; /* TLB TID of this space, valid in generation pid_gen */
+    struct pt_space pt; /* the engine's view; pt.root is root */
+    pte_t root[4];      /* software root: 1 GiB per entry */
+    uint32_t pid;       /* TLB TID of this space, valid in generation pid_gen */
     uint32_t pid_gen;
 };
-
 struct hal_vcpu {
     struct ppc_frame frame; /* first: SPRG0 points here */
     struct vcpu *v;

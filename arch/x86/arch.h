@@ -12,6 +12,8 @@
 #include <x86/cr.h>
 #include <x86/desc.h>
 
+#include "pte.h"
+
 /*
  * Hypervisor view (its own CR3, loaded by the trampoline on every entry):
  *   [0, 3 GiB)                 direct map of physical memory (2 MiB pages)
@@ -40,11 +42,6 @@
 #define VEC_HYPERCALL 0x82
 #define VEC_INT80 0x80
 
-/* PAE page-table entries (x86/cr.h); PAE leaves only bits 9..11 to software. */
-#define PTE_SW_READ (1ull << 9)
-#define PTE_SW_EXEC (1ull << 10)
-#define PTE_ADDR 0x0000000ffffff000ull
-
 /*
  * The register frame, lowest address first: what tramp.S pushes below the
  * CPU's interrupt frame.  esp/ss are only valid for an exit from ring 1/3.
@@ -57,10 +54,8 @@ struct x86_frame {
 };
 
 struct hal_as {
-    struct domain *dom; /* page-table frames are charged to it */
-    bool user;
-    mfn_t pd[4]; /* page directories of the PDPT slots this space owns */
-    unsigned long frames;
+    struct pt_space pt; /* the engine's view; pt.root is pdpt */
+    pte_t pdpt[4]; /* software root: slot -> page directory (vcpu.c composes the view) */
     uint64_t
         kstack_gen; /* kernel space: bumped when the domain may change a kernel stack */
 };

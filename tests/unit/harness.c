@@ -21,6 +21,11 @@ void harness_register(struct test_case *tc)
     cases_tail = &tc->next;
 }
 
+bool harness_case_failed(void)
+{
+    return case_failed;
+}
+
 void harness_fail(const char *file, int line, const char *fmt, ...)
 {
     char msg[400];

@@ -64,6 +64,8 @@ extern const char *harness_suite;
 /* Record a failure of the running case (it keeps running). */
 void harness_fail(const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Whether the running case has failed so far (to add context to a loop's failure). */
+bool harness_case_failed(void);
 /* Record a failure and end the running case now. */
 HAL_NORETURN void harness_abort(const char *file, int line, const char *what);
 

@@ -31,13 +31,26 @@ mfn_t hal_virt_to_frame(const void *p);
 bool hal_guest_va_ok(guest_va_t va, bool user);
 
 /*
- * Create an empty address space owned by domain d.  Page-table frames come
- * from core_frame_alloc(d) and are charged to d.  user selects a guest-user
- * space (MMU_PERM_USER mappings only) rather than the kernel space.
- * Returns NULL if d's frame limit or the allocator is exhausted.
+ * The kinds of address space.  PV_KERNEL and PV_USER translate a
+ * paravirtual guest's virtual addresses (a user space holds
+ * MMU_PERM_USER mappings only, where the arch distinguishes);
+ * GUEST_PHYS translates guest-physical to machine addresses for a
+ * hardware-assisted guest (x86 NPT), where the arch has nested paging.
+ */
+enum hal_as_kind {
+    HAL_AS_PV_KERNEL,
+    HAL_AS_PV_USER,
+    HAL_AS_GUEST_PHYS,
+};
+
+/*
+ * Create an empty address space of kind owned by domain d.  Page-table
+ * frames come from core_frame_alloc(d) and are charged to d.  Returns NULL
+ * if d's frame limit or the allocator is exhausted, or if the arch has no
+ * such kind (GUEST_PHYS without nested paging).
  * Context: hypervisor, during a hypercall or domain build.
  */
-struct hal_as *hal_as_create(struct domain *d, bool user);
+struct hal_as *hal_as_create(struct domain *d, enum hal_as_kind kind);
 
 /*
  * Callback for each mapping removed by hal_as_destroy(): core drops the
@@ -84,6 +97,48 @@ void hal_as_flush(struct hal_as *as, guest_va_t va);
 
 /* Number of page-table frames the space holds now (for accounting). */
 unsigned long hal_as_frames(const struct hal_as *as);
+
+/*
+ * Callback for each mapping reported by hal_as_list() and
+ * hal_as_dirty_clear(); a non-zero return stops the walk and is returned.
+ */
+typedef int (*hal_mapping_fn)(void *ctx, guest_va_t va, mfn_t mfn, unsigned perms);
+
+/*
+ * Call fn for every mapping with start <= va < end, in increasing va
+ * order.  Returns 0, or fn's first non-zero result.  Changes nothing.
+ * Context: hypervisor (save / migration, the conformance checks).
+ */
+int hal_as_list(struct hal_as *as, guest_va_t start, guest_va_t end, hal_mapping_fn fn,
+                void *ctx);
+
+/*
+ * Remove MMU_PERM_WRITE from every mapping with start <= va < end (as
+ * hal_as_protect would, lookup shows it).  Returns how many mappings lost
+ * write access.  TLBs are flushed.
+ */
+long hal_as_write_protect(struct hal_as *as, guest_va_t start, guest_va_t end);
+
+/*
+ * Read and clear the dirty state of the mappings with start <= va < end:
+ * fn (may be NULL) is called for each page written since the previous
+ * call, and the count of such pages is returned (or fn's non-zero result,
+ * negated if positive, when it stops the walk).  Formats with a hardware
+ * dirty bit (x86) clear it; formats without one (the software format of
+ * ppc, ia64 and the host) count a writable mapping as dirty from when it
+ * is made, and after a read take away hardware write access so that the
+ * next write faults into hal_as_write_fault().
+ */
+long hal_as_dirty_clear(struct hal_as *as, guest_va_t start, guest_va_t end,
+                        hal_mapping_fn fn, void *ctx);
+
+/*
+ * A write fault at va: if it hit a page that is writable but
+ * write-protected for dirty tracking, mark it dirty, give write access
+ * back and return 0 (retry the access).  Otherwise -HESTIA_ENOENT: a real
+ * fault for the guest.  Always -HESTIA_ENOENT on hardware-dirty formats.
+ */
+int hal_as_write_fault(struct hal_as *as, guest_va_t va);
 
 /*
  * Where a paravirtual guest finds things at entry (start_info.h), the same

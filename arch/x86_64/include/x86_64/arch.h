@@ -11,6 +11,7 @@
 #include <hestia/hestia.h>
 #include <x86/cr.h>
 #include <x86/desc.h>
+#include <x86_64/pte.h>
 
 /*
  * Virtual layout of the hypervisor (upper half only; the lower half is the
@@ -34,10 +35,6 @@
 #define VEC_SYSCALL 0x100
 #define VEC_INT80 0x80
 
-/* Page-table entry bits: x86/cr.h, plus the physical address mask. */
-#define PTE_ADDR 0x000ffffffffff000ull
-#define PTE_PERM_SHIFT 52 /* MMU_PERM_* kept in the PTE's software bits 52..55 */
-
 /*
  * The register frame, lowest address first.  Its top half is what the CPU
  * pushes on an interrupt from ring 3: TSS.RSP0 points just past the frame
@@ -52,12 +49,10 @@ struct x86_64_frame {
 };
 
 struct hal_as {
-    struct domain *dom; /* page-table frames are charged to it */
-    bool user;
-    uint64_t *pml4; /* direct-map pointer */
-    mfn_t pml4_mfn;
-    unsigned long frames;
-    uint64_t gen; /* bumped when a top-level (PML4 / slot-0 PDPT) entry changes */
+    struct pt_space pt; /* the engine's view: tables, kind, frames, loaded CPUs */
+    uint64_t *pml4;     /* pt.root (direct-map pointer) */
+    mfn_t pml4_mfn;     /* pt.root_mfn */
+    uint64_t gen;       /* bumped when a top-level (PML4 / slot-0 PDPT) entry changes */
 };
 
 struct hal_vcpu {

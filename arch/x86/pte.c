@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * 32-bit x86 (PAE) PTE hooks for the page-table engine.  MMU_PERM_READ and
+ * EXEC live in the software bits 9/10, WRITE and USER are the W and U bits
+ * themselves.  No flush hook: every guest exit and entry reloads CR3 and
+ * nothing guest-visible is global, so the TLB holds no guest translation
+ * while the hypervisor edits tables.  No nested paging on this backend.
+ */
+#include <hestia/mmu.h>
+
+#include "pte.h"
+
+/* The hypervisor's direct map ends here; frames beyond it cannot be handed out anyway. */
+#define X86_DIRECTMAP_FRAMES (0xc0000000ull >> HAL_PAGE_SHIFT)
+
+static pte_t leaf(enum hal_as_kind kind, mfn_t mfn, unsigned perms)
+{
+    (void)kind;
+    pte_t pte = (mfn << HAL_PAGE_SHIFT) | PTE_P;
+    if (perms & MMU_PERM_READ)
+        pte |= PTE_SW_READ;
+    if (perms & MMU_PERM_WRITE)
+        pte |= PTE_W;
+    if (perms & MMU_PERM_USER)
+        pte |= PTE_U;
+    if (perms & MMU_PERM_EXEC)
+        pte |= PTE_SW_EXEC;
+    else if (x86_nx)
+        pte |= PTE_NX;
+    return pte;
+}
+
+static unsigned perms(pte_t pte)
+{
+    return (pte & PTE_SW_READ ? MMU_PERM_READ : 0) | (pte & PTE_W ? MMU_PERM_WRITE : 0) |
+           (pte & PTE_U ? MMU_PERM_USER : 0) | (pte & PTE_SW_EXEC ? MMU_PERM_EXEC : 0);
+}
+
+const struct pt_format x86_pae_pt_format = {
+    .name = "x86-pae",
+    .levels = 3,
+    .index_bits = {9, 9, 2},
+    .root_guest_entries = 4,
+    .max_mfn = X86_DIRECTMAP_FRAMES,
+    .windows =
+        {
+            [HAL_AS_PV_KERNEL] = {{HESTIA_X86_KERNEL_VA_START, HESTIA_X86_KERNEL_VA_END}},
+            [HAL_AS_PV_USER] = {{HESTIA_X86_USER_VA_START, HESTIA_X86_USER_VA_END}},
+        },
+    X86_PT_HOOKS(leaf, perms),
+};

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * x86_64 PTE hooks for the page-table engine.  Guests run in ring 3 in
+ * both modes, so every guest PTE has U=1 (the hypervisor half, root slots
+ * 256..511, is U=0 and not the engine's).  MMU_PERM_* are kept in the
+ * software bits 52..55 so lookup returns exactly what was mapped.  The
+ * same encoding serves a guest-physical (nested, SVM NPT) space: nested
+ * walks are user accesses, so U=1 there too.
+ */
+#include <hestia/mmu.h>
+#include <x86_64/pte.h>
+
+static pte_t leaf(enum hal_as_kind kind, mfn_t mfn, unsigned perms)
+{
+    (void)kind;
+    pte_t pte = (mfn << HAL_PAGE_SHIFT) | PTE_P | PTE_U;
+    if (perms & MMU_PERM_WRITE)
+        pte |= PTE_W;
+    if (!(perms & MMU_PERM_EXEC))
+        pte |= PTE_NX;
+    return pte | ((pte_t)perms << PTE_PERM_SHIFT);
+}
+
+static unsigned perms(pte_t pte)
+{
+    return (unsigned)(pte >> PTE_PERM_SHIFT) & MMU_PERM_ALL;
+}
+
+const struct pt_format x86_64_pt_format = {
+    .name = "x86_64",
+    .levels = 4,
+    .index_bits = {9, 9, 9, 9},
+    .root_guest_entries = 256,
+    .max_mfn = 1ull << 40,
+    .windows =
+        {
+            [HAL_AS_PV_KERNEL] = {{HESTIA_X86_64_KERNEL_VA_START,
+                                   HESTIA_X86_64_KERNEL_VA_END}},
+            [HAL_AS_PV_USER] = {{HESTIA_X86_64_USER_LOW_START, HESTIA_X86_64_USER_LOW_END},
+                                {HESTIA_X86_64_USER_HIGH_START,
+                                 HESTIA_X86_64_USER_HIGH_END}},
+            [HAL_AS_GUEST_PHYS] = {{0, X86_64_GUEST_PHYS_LIMIT}},
+        },
+    X86_PT_HOOKS(leaf, perms),
+    .table_added = x86_64_pt_table_added,
+    .flush_local = x86_64_pt_flush_local,
+    .flush_on_map = true,
+};

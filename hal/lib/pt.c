@@ -1,0 +1,448 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The page-table engine (hal/pt.h): the hal_as_* rules written once over
+ * an arch's struct pt_format.  Every operation validates first and only
+ * then edits, so an error leaves the tables exactly as they were; the one
+ * exception is that map may leave behind empty intermediate tables it
+ * created before failing to allocate a deeper one (they hold no mapping,
+ * are counted in frames and freed with the space).
+ */
+#include <hal/hal.h>
+#include <hal/pt.h>
+#include <hestia/errno.h>
+#include <hestia/mmu.h>
+
+static unsigned level_shift(const struct pt_format *f, unsigned level)
+{
+    unsigned shift = HAL_PAGE_SHIFT;
+    for (unsigned l = 0; l < level; l++)
+        shift += f->index_bits[l];
+    return shift;
+}
+
+static unsigned level_entries(const struct pt_format *f, unsigned level)
+{
+    if (level == f->levels - 1)
+        return f->root_guest_entries;
+    return 1u << f->index_bits[level];
+}
+
+/* Decoding is data, not hooks: it is on every step of every walk. */
+static inline bool present(const struct pt_format *f, pte_t pte)
+{
+    return pte & f->present_bit;
+}
+
+static inline mfn_t frame(const struct pt_format *f, pte_t pte)
+{
+    return (pte & f->frame_mask) >> HAL_PAGE_SHIFT;
+}
+
+/*
+ * The table an entry names.  hal_frame_to_virt() is linear over the frames
+ * core_frame_alloc() hands out on every backend (a direct map), so the
+ * space keeps its offset, learnt from the first table frame, instead of
+ * calling it on every step of every walk.
+ */
+static void learn_direct_map(struct pt_space *s, mfn_t m)
+{
+    s->direct_map = (uintptr_t)hal_frame_to_virt(m) - (uintptr_t)(m << HAL_PAGE_SHIFT);
+}
+
+static pte_t *table_of(const struct pt_space *s, pte_t entry)
+{
+    return (pte_t *)(s->direct_map + (uintptr_t)(entry & s->fmt->frame_mask));
+}
+
+bool pt_perms_ok(unsigned perms)
+{
+    return !(perms & ~(unsigned)MMU_PERM_ALL) &&
+           (perms & (MMU_PERM_READ | MMU_PERM_WRITE | MMU_PERM_EXEC));
+}
+
+static bool va_ok(const struct pt_space *s, guest_va_t va)
+{
+    return !(va & (HAL_PAGE_SIZE - 1)) && pt_va_allowed(s->fmt, s->kind, va);
+}
+
+int pt_init(struct pt_space *s, const struct pt_format *fmt, struct domain *d,
+            enum hal_as_kind kind, pte_t *root)
+{
+    s->fmt = fmt;
+    s->dom = d;
+    s->kind = kind;
+    s->frames = 0;
+    s->root_mfn = MFN_INVALID;
+    s->loaded_cpus =
+        1; /* conservative until the vCPU code reports loads: every CPU (one) */
+    s->root = root;
+    s->va_shift = level_shift(fmt, fmt->levels);
+    for (unsigned l = 0; l < fmt->levels; l++) {
+        s->shift[l] = (unsigned char)level_shift(fmt, l);
+        s->index_mask[l] = (1u << fmt->index_bits[l]) - 1;
+    }
+    if (!root) {
+        s->root_mfn = core_frame_alloc(d);
+        if (s->root_mfn == MFN_INVALID)
+            return -HESTIA_ENOMEM;
+        s->root = hal_frame_to_virt(s->root_mfn);
+        learn_direct_map(s, s->root_mfn);
+        s->frames = 1;
+    }
+    return 0;
+}
+
+void *pt_space_new(size_t size, const struct pt_format *fmt, struct domain *d,
+                   enum hal_as_kind kind, size_t root_offset)
+{
+    if (!fmt->windows[kind][0].end)
+        return NULL;
+    char *as = core_heap_alloc(size);
+    if (!as)
+        return NULL;
+    if (pt_init((struct pt_space *)(void *)as, fmt, d, kind,
+                root_offset ? (pte_t *)(void *)(as + root_offset) : NULL)) {
+        core_heap_free(as);
+        return NULL;
+    }
+    return as;
+}
+
+/*
+ * The entry at `level` for va, creating missing tables above it if create
+ * (else NULL when one is missing).  *err: -HESTIA_ENOMEM on allocation
+ * failure.
+ */
+static pte_t *walk(struct pt_space *s, guest_va_t va, unsigned level, bool create, int *err)
+{
+    const struct pt_format *f = s->fmt;
+    pte_t *table = s->root;
+    unsigned shift = s->va_shift;
+    for (unsigned l = f->levels - 1; l > level; l--) {
+        shift -= f->index_bits[l];
+        pte_t *e = &table[(va >> shift) & ((1u << f->index_bits[l]) - 1)];
+        if (!present(f, *e)) {
+            if (!create)
+                return NULL;
+            mfn_t m = core_frame_alloc(s->dom);
+            if (m == MFN_INVALID) {
+                *err = -HESTIA_ENOMEM;
+                return NULL;
+            }
+            s->frames++;
+            learn_direct_map(s, m);
+            *e = f->table(s->kind, m);
+            if (f->table_added)
+                f->table_added(s, l, va);
+        }
+        table = table_of(s, *e);
+    }
+    shift -= f->index_bits[level];
+    return &table[(va >> shift) & ((1u << f->index_bits[level]) - 1)];
+}
+
+/*
+ * The leaf slot for va, or NULL if a table on the way is missing: walk()
+ * without creating, kept small (lookup, unmap and protect are hot paths:
+ * every guest copy looks its pages up).
+ */
+static inline pte_t *find(struct pt_space *s, guest_va_t va)
+{
+    const pte_t present_bit = s->fmt->present_bit, frame_mask = s->fmt->frame_mask;
+    pte_t *table = s->root;
+    /*
+     * On a 32-bit hypervisor a 64-bit shift by a variable costs several
+     * instructions; formats whose tables cover 32 bits (x86 PAE, ppc) walk
+     * with 32-bit arithmetic.  The test is constant on a 64-bit build.
+     */
+    if (sizeof(uintptr_t) < sizeof(guest_va_t) && s->va_shift <= 32) {
+        uint32_t va32 = (uint32_t)va;
+        for (unsigned l = s->fmt->levels - 1; l > 0; l--) {
+            pte_t e = table[(va32 >> s->shift[l]) & s->index_mask[l]];
+            if (!(e & present_bit))
+                return NULL;
+            table = (pte_t *)(s->direct_map + (uintptr_t)(e & frame_mask));
+        }
+    } else {
+        for (unsigned l = s->fmt->levels - 1; l > 0; l--) {
+            pte_t e = table[(va >> s->shift[l]) & s->index_mask[l]];
+            if (!(e & present_bit))
+                return NULL;
+            table = (pte_t *)(s->direct_map + (uintptr_t)(e & frame_mask));
+        }
+    }
+    return &table[(va >> HAL_PAGE_SHIFT) & s->index_mask[0]];
+}
+
+/* The present leaf for va, or NULL. */
+static inline __attribute__((always_inline)) pte_t *leaf_at(struct pt_space *s,
+                                                            guest_va_t va)
+{
+    pte_t *pte = find(s, va);
+    return pte && present(s->fmt, *pte) ? pte : NULL;
+}
+
+pte_t *pt_find_leaf(struct pt_space *s, guest_va_t va)
+{
+    return va_ok(s, va) ? leaf_at(s, va) : NULL;
+}
+
+int pt_prealloc(struct pt_space *s, guest_va_t va, unsigned level)
+{
+    int err = 0;
+    if (level >= s->fmt->levels)
+        return -HESTIA_EINVAL;
+    return walk(s, va, level, true, &err) ? 0 : err;
+}
+
+void pt_cpu_loaded(struct pt_space *s, unsigned cpu)
+{
+    s->loaded_cpus |= 1ull << cpu;
+}
+
+void pt_cpu_unloaded(struct pt_space *s, unsigned cpu)
+{
+    s->loaded_cpus &= ~(1ull << cpu);
+}
+
+/* Flush va (valid in s, or MMU_FLUSH_ALL) on every CPU that may cache s. */
+static void flush_checked(struct pt_space *s, guest_va_t va)
+{
+    if (!s->fmt->flush_local)
+        return;
+    unsigned self = hal_cpu_id();
+    for (uint64_t cpus = s->loaded_cpus; cpus; cpus &= cpus - 1) {
+        /* Until SMP every CPU is this CPU; a remote one will take an IPI here. */
+        if ((unsigned)__builtin_ctzll(cpus) == self)
+            s->fmt->flush_local(s, va);
+    }
+}
+
+void pt_flush(struct pt_space *s, guest_va_t va)
+{
+    if (va != MMU_FLUSH_ALL && !va_ok(s, va & ~(guest_va_t)(HAL_PAGE_SIZE - 1)))
+        va = MMU_FLUSH_ALL;
+    flush_checked(s, va);
+}
+
+/* A new leaf: without a hardware dirty bit, a writable page starts dirty. */
+static pte_t make_leaf(const struct pt_space *s, mfn_t mfn, unsigned perms,
+                       pte_t keep_dirty)
+{
+    const struct pt_format *f = s->fmt;
+    pte_t pte = f->leaf(s->kind, mfn, perms) | keep_dirty;
+    if (!f->hw_dirty && (perms & MMU_PERM_WRITE))
+        pte |= f->dirty_bit;
+    return pte;
+}
+
+int pt_map(struct pt_space *s, guest_va_t va, mfn_t mfn, unsigned perms)
+{
+    if (!va_ok(s, va) || !pt_perms_ok(perms) || mfn >= s->fmt->max_mfn)
+        return -HESTIA_EINVAL;
+    int err = 0;
+    pte_t *pte = find(s, va);
+    if (!pte && !(pte = walk(s, va, 0, true, &err)))
+        return err;
+    if (present(s->fmt, *pte))
+        return -HESTIA_EEXIST;
+    *pte = make_leaf(s, mfn, perms, 0);
+    /* No TLB caches "not present"; x86 paging-structure caches might, hence the flag. */
+    if (s->fmt->flush_on_map)
+        flush_checked(s, va);
+    return 0;
+}
+
+int pt_unmap(struct pt_space *s, guest_va_t va, mfn_t *old)
+{
+    if (!va_ok(s, va))
+        return -HESTIA_EINVAL;
+    pte_t *pte = leaf_at(s, va);
+    if (!pte)
+        return -HESTIA_ENOENT;
+    if (old)
+        *old = frame(s->fmt, *pte);
+    *pte = 0;
+    flush_checked(s, va);
+    return 0;
+}
+
+int pt_protect(struct pt_space *s, guest_va_t va, unsigned perms)
+{
+    if (!va_ok(s, va) || !pt_perms_ok(perms))
+        return -HESTIA_EINVAL;
+    pte_t *pte = leaf_at(s, va);
+    if (!pte)
+        return -HESTIA_ENOENT;
+    *pte = make_leaf(s, frame(s->fmt, *pte), perms, *pte & s->fmt->dirty_bit);
+    flush_checked(s, va);
+    return 0;
+}
+
+int pt_lookup(struct pt_space *s, guest_va_t va, mfn_t *mfn, unsigned *perms)
+{
+    va &= ~(guest_va_t)(HAL_PAGE_SIZE - 1);
+    if (!s || !va_ok(s, va))
+        return -HESTIA_ENOENT;
+    pte_t *pte = leaf_at(s, va);
+    if (!pte)
+        return -HESTIA_ENOENT;
+    if (mfn)
+        *mfn = frame(s->fmt, *pte);
+    if (perms)
+        *perms = s->fmt->perms(*pte);
+    return 0;
+}
+
+/* What a visit does to one present leaf; returns non-zero to stop. */
+typedef int (*leaf_visit_fn)(struct pt_space *s, pte_t *pte, guest_va_t va, void *arg);
+
+/*
+ * Visit the present leaves with start <= va < end under table (at level,
+ * covering VAs from base), in increasing va order.
+ */
+static int visit(struct pt_space *s, pte_t *table, unsigned level, guest_va_t base,
+                 guest_va_t start, guest_va_t end, leaf_visit_fn fn, void *arg)
+{
+    const struct pt_format *f = s->fmt;
+    unsigned shift = level_shift(f, level);
+    guest_va_t span = (guest_va_t)1 << shift;
+    for (unsigned i = 0; i < level_entries(f, level); i++) {
+        guest_va_t va = base + ((guest_va_t)i << shift);
+        if (va >= end || va + span - 1 < start)
+            continue;
+        if (!present(f, table[i]))
+            continue;
+        int rc = level ? visit(s, table_of(s, table[i]), level - 1, va, start, end, fn, arg)
+                       : fn(s, &table[i], va, arg);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static int visit_range(struct pt_space *s, guest_va_t start, guest_va_t end,
+                       leaf_visit_fn fn, void *arg)
+{
+    if (!s || start >= end)
+        return 0;
+    guest_va_t base = s->fmt->va_base ? s->fmt->va_base(s->kind) : 0;
+    return visit(s, s->root, s->fmt->levels - 1, base, start, end, fn, arg);
+}
+
+struct report {
+    hal_mapping_fn fn;
+    hal_unmap_fn dropped;
+    void *ctx;
+    long count;
+};
+
+static int list_one(struct pt_space *s, pte_t *pte, guest_va_t va, void *arg)
+{
+    struct report *r = arg;
+    return r->fn(r->ctx, va, frame(s->fmt, *pte), s->fmt->perms(*pte));
+}
+
+int pt_list(struct pt_space *s, guest_va_t start, guest_va_t end, hal_mapping_fn fn,
+            void *ctx)
+{
+    struct report r = {.fn = fn, .ctx = ctx};
+    return visit_range(s, start, end, list_one, &r);
+}
+
+static int protect_one(struct pt_space *s, pte_t *pte, guest_va_t va, void *arg)
+{
+    struct report *r = arg;
+    unsigned perms = s->fmt->perms(*pte);
+    if (!(perms & MMU_PERM_WRITE))
+        return 0;
+    perms &= ~(unsigned)MMU_PERM_WRITE;
+    /* Read-only and nothing else left (a write-only page): keep it readable. */
+    if (!(perms & (MMU_PERM_READ | MMU_PERM_EXEC)))
+        perms |= MMU_PERM_READ;
+    *pte = make_leaf(s, frame(s->fmt, *pte), perms, *pte & s->fmt->dirty_bit);
+    flush_checked(s, va);
+    r->count++;
+    return 0;
+}
+
+long pt_write_protect(struct pt_space *s, guest_va_t start, guest_va_t end)
+{
+    struct report r = {0};
+    visit_range(s, start, end, protect_one, &r);
+    return r.count;
+}
+
+static int dirty_one(struct pt_space *s, pte_t *pte, guest_va_t va, void *arg)
+{
+    const struct pt_format *f = s->fmt;
+    struct report *r = arg;
+    if (!(*pte & f->dirty_bit))
+        return 0;
+    /* Without a hardware bit the next write must fault to be seen. */
+    *pte &= ~(f->dirty_bit | (f->hw_dirty ? 0 : f->write_bit));
+    flush_checked(s, va);
+    r->count++;
+    return r->fn ? r->fn(r->ctx, va, frame(f, *pte), f->perms(*pte)) : 0;
+}
+
+long pt_dirty_clear(struct pt_space *s, guest_va_t start, guest_va_t end, hal_mapping_fn fn,
+                    void *ctx)
+{
+    struct report r = {.fn = fn, .ctx = ctx};
+    int rc = visit_range(s, start, end, dirty_one, &r);
+    if (rc)
+        return rc > 0 ? -rc : rc;
+    return r.count;
+}
+
+int pt_write_fault(struct pt_space *s, guest_va_t va)
+{
+    va &= ~(guest_va_t)(HAL_PAGE_SIZE - 1);
+    if (!s || s->fmt->hw_dirty || !va_ok(s, va))
+        return -HESTIA_ENOENT;
+    pte_t *pte = leaf_at(s, va);
+    if (!pte || !(s->fmt->perms(*pte) & MMU_PERM_WRITE) || (*pte & s->fmt->write_bit))
+        return -HESTIA_ENOENT;
+    *pte |= s->fmt->write_bit | s->fmt->dirty_bit;
+    flush_checked(s, va);
+    return 0;
+}
+
+static int drop_one(struct pt_space *s, pte_t *pte, guest_va_t va, void *arg)
+{
+    struct report *r = arg;
+    mfn_t m = frame(s->fmt, *pte);
+    *pte = 0;
+    if (r->dropped)
+        r->dropped(r->ctx, va, m);
+    return 0;
+}
+
+/* Free the tables below table (at level > 0), leaves already dropped. */
+static void free_tables(struct pt_space *s, pte_t *table, unsigned level)
+{
+    const struct pt_format *f = s->fmt;
+    for (unsigned i = 0; i < level_entries(f, level); i++) {
+        if (!present(f, table[i]))
+            continue;
+        if (level > 1)
+            free_tables(s, table_of(s, table[i]), level - 1);
+        core_frame_free(s->dom, frame(f, table[i]));
+        s->frames--;
+        table[i] = 0;
+    }
+}
+
+void pt_destroy(struct pt_space *s, hal_unmap_fn dropped, void *ctx)
+{
+    struct report r = {.dropped = dropped, .ctx = ctx};
+    visit_range(s, 0, ~(guest_va_t)0, drop_one, &r);
+    if (s->fmt->levels > 1)
+        free_tables(s, s->root, s->fmt->levels - 1);
+    if (s->root_mfn != MFN_INVALID) {
+        core_frame_free(s->dom, s->root_mfn);
+        s->frames--;
+        s->root_mfn = MFN_INVALID;
+    }
+}

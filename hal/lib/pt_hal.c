@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The hal_as_* functions of hal/mmu.h for backends built on the page-table
+ * engine (hal/pt.h): each is the engine call on the space's pt_space.
+ * Linked only by those backends (hal_pt_sources in hal/meson.build).
+ */
+#include <hal/pt.h>
+#include <hestia/errno.h>
+
+/* The PV windows are the format's (hal_guest_va_ok has no kind parameter: PV only). */
+bool hal_guest_va_ok(guest_va_t va, bool user)
+{
+    return !(va & (HAL_PAGE_SIZE - 1)) &&
+           pt_va_allowed(hal_pt_format, user ? HAL_AS_PV_USER : HAL_AS_PV_KERNEL, va);
+}
+
+int hal_as_map(struct hal_as *as, guest_va_t va, mfn_t mfn, unsigned perms)
+{
+    return pt_map(hal_as_pt(as), va, mfn, perms);
+}
+
+int hal_as_unmap(struct hal_as *as, guest_va_t va, mfn_t *old)
+{
+    return pt_unmap(hal_as_pt(as), va, old);
+}
+
+int hal_as_protect(struct hal_as *as, guest_va_t va, unsigned perms)
+{
+    return pt_protect(hal_as_pt(as), va, perms);
+}
+
+int hal_as_lookup(struct hal_as *as, guest_va_t va, mfn_t *mfn, unsigned *perms)
+{
+    return as ? pt_lookup(hal_as_pt(as), va, mfn, perms) : -HESTIA_ENOENT;
+}
+
+void hal_as_flush(struct hal_as *as, guest_va_t va)
+{
+    pt_flush(hal_as_pt(as), va);
+}
+
+unsigned long hal_as_frames(const struct hal_as *as)
+{
+    return as ? hal_as_pt((struct hal_as *)as)->frames : 0;
+}
+
+int hal_as_list(struct hal_as *as, guest_va_t start, guest_va_t end, hal_mapping_fn fn,
+                void *ctx)
+{
+    return pt_list(hal_as_pt(as), start, end, fn, ctx);
+}
+
+long hal_as_write_protect(struct hal_as *as, guest_va_t start, guest_va_t end)
+{
+    return pt_write_protect(hal_as_pt(as), start, end);
+}
+
+long hal_as_dirty_clear(struct hal_as *as, guest_va_t start, guest_va_t end,
+                        hal_mapping_fn fn, void *ctx)
+{
+    return pt_dirty_clear(hal_as_pt(as), start, end, fn, ctx);
+}
+
+int hal_as_write_fault(struct hal_as *as, guest_va_t va)
+{
+    return as ? pt_write_fault(hal_as_pt(as), va) : -HESTIA_ENOENT;
+}
