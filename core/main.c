@@ -95,8 +95,7 @@ HAL_NORETURN void core_main(const struct hal_boot_info *bi)
             core_printf("TEST boot FAIL %s\n", err);
         else
             core_printf("TEST boot PASS no dom0 image; HAL self-check done\n");
-        core_printf("HESTIA DONE %d %d\n", err ? 0 : 1, err ? 1 : 0);
-        hal_platform_exit(err ? 1 : 0);
+        console_report_done(err ? 0 : 1, err ? 1 : 0);
     }
     struct domain *dom0;
     int rc = domain_build_dom0(bi, &dom0);

@@ -4,6 +4,7 @@
  * poll, shutdown, report).  HYPERCALL_set_timer is decoded in hypercall.c and
  * lands in timer_set_guest() (timer.c).
  */
+#include <core/console.h>
 #include <core/event.h>
 #include <core/hypercall.h>
 #include <core/sched.h>
@@ -110,8 +111,7 @@ static long sched_report(struct vcpu *v, uint64_t arg)
         return -HESTIA_EPERM;
     if (hal_copy_from_guest(v, &r, arg, sizeof(r)) != 0)
         return -HESTIA_EFAULT;
-    core_printf("HESTIA DONE %u %u\n", (unsigned)r.passed, (unsigned)r.failed);
-    hal_platform_exit(r.failed ? 1 : 0);
+    console_report_done(r.passed, r.failed);
 }
 
 long do_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg)

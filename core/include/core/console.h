@@ -29,6 +29,14 @@ void console_domain_destroy(struct domain *d);
 long do_console_io(struct vcpu *v, uint64_t cmd, uint64_t count, uint64_t buf,
                    uint64_t domid);
 
+/*
+ * The run's verdict: print the hypervisor's own `HESTIA DONE <passed>
+ * <failed>` line (the only one the CI runner believes) and leave through
+ * the platform's exit channel, failing if failed != 0.  Used by dom0's
+ * SCHEDOP_report and by the module-less boot self-check.
+ */
+HAL_NORETURN void console_report_done(unsigned passed, unsigned failed);
+
 /* Bytes in d's output ring (for tests). */
 size_t console_ring_used(struct domain *d);
 
