@@ -6,7 +6,7 @@
  */
 #include <hal/asm_offsets.h>
 
-#include "ia64.h"
+#include <ia64/arch.h>
 
 #define HV(field) offsetof(struct hal_vcpu, field)
 _Static_assert(HV(gr) == 0, "gr first: NaT bits of st8.spill follow the address");

@@ -16,7 +16,7 @@
  * interrupted frame back).
  */
 #include "asm-offsets.h" /* generated from asm-offsets.c: HV_* */
-#include "ia64.h"
+#include <ia64/arch.h>
 
     .section .text.ivt, "ax"
     .balign 32768

@@ -20,9 +20,9 @@
 #include <hestia/errno.h>
 #include <hestia/mmu.h>
 
-#include "ia64.h"
+#include <ia64/arch.h>
 
-#include "pte.h"
+#include <ia64/pte.h>
 
 struct hal_as {
     struct pt_space pt; /* the engine's view: tables, kind, frames */

@@ -5,7 +5,7 @@
 #include <hal/entry.h>
 #include <hal/timer.h>
 
-#include "ia64.h"
+#include <ia64/arch.h>
 
 void hal_console_putc(char c)
 {

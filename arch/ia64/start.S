@@ -10,7 +10,7 @@
  * whole image is one constant-gp unit), the memory stack and the register
  * stack's backing store, and calls ia64_boot(boot table).
  */
-#include "ia64.h"
+#include <ia64/arch.h>
 
 #define TR_PS 32                      /* one 4 GiB page covers every RAM size ia64sim offers */
 #define TR_PTE 0x661                  /* p, WB, a, d, pl 0, ar 3 (RWX) */

@@ -11,7 +11,7 @@
 #include <hestia/arch/ia64.h>
 #include <hestia/trap.h>
 
-#include "ia64.h"
+#include <ia64/arch.h>
 
 #define IV_ITLB 0x0400
 #define IV_DTLB 0x0800

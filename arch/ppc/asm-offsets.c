@@ -6,7 +6,7 @@
  */
 #include <hal/asm_offsets.h>
 
-#include "ppc.h"
+#include <ppc/arch.h>
 
 void ppc_asm_offsets(void);
 

@@ -9,7 +9,7 @@
 #include <hestia/arch/ppc.h>
 #include <hestia/trap.h>
 
-#include "ppc.h"
+#include <ppc/arch.h>
 
 static void dump(const struct ppc_frame *f)
 {

@@ -7,7 +7,7 @@
  */
 #include <hal/asm_offsets.h>
 
-#include "arch.h"
+#include <x86/arch.h>
 
 #define FRAME_SLOT(field) (offsetof(struct x86_frame, field) / 4)
 _Static_assert(FRAME_SLOT(gs) == 0 && FRAME_SLOT(ds) == 3, "segment pushes");

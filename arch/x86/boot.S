@@ -9,7 +9,7 @@
 #define PHYS(x) ((x) - KERNEL_VBASE)
 #define PDE_2M 0x83         /* P | W | PS (no G: nothing global survives a CR3 switch) */
 
-#include <x86/multiboot_entry.h>
+#include <pc/multiboot_entry.h>
 
     X86_MULTIBOOT_ENTRY _start, PHYS(__bss_start), PHYS(__bss_end)
 

@@ -7,11 +7,11 @@
  * otherwise write it on the first segment load, and the GDT is read-only
  * while a guest runs.  Guest segments are flat with a 3 GiB limit.
  */
-#include <x86/desc.h>
-#include <x86/io.h>
-#include <x86/pc.h>
+#include <pc/pc.h>
+#include <x86_common/desc.h>
+#include <x86_common/io.h>
 
-#include "arch.h"
+#include <x86/arch.h>
 
 struct tss32 {
     uint32_t link, esp0, ss0, esp1, ss1, esp2, ss2, cr3, eip, eflags;

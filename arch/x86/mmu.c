@@ -13,9 +13,9 @@
  * over the PAE format in pte.c; this file keeps the hypervisor's and the
  * trampoline's mappings and the view composition.
  */
-#include <x86/io.h>
+#include <x86_common/io.h>
 
-#include "arch.h"
+#include <x86/arch.h>
 
 extern uint64_t x86_hyp_pdpt[4];
 static uint64_t tramp_pd[512] __attribute__((aligned(4096)));

@@ -14,7 +14,7 @@
  * under the guest's CR3) builds the same frame on the current stack and
  * returns with iret to the CR3 it came from.
  */
-#include <x86/vectors.h>
+#include <x86_common/vectors.h>
 
 #include "asm-offsets.h" /* generated from asm-offsets.c: FRAME_CS, SEL_KDATA, ... */
 

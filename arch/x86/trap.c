@@ -4,10 +4,10 @@
  * guest exceptions (reflected through core_guest_trap), hypercalls
  * (int 0x82 from ring 1) and system calls (int 0x80 from ring 3).
  */
-#include <x86/io.h>
-#include <x86/pc.h>
+#include <pc/pc.h>
+#include <x86_common/io.h>
 
-#include "arch.h"
+#include <x86/arch.h>
 
 /*
  * System calls (int 0x80 from ring 3) go straight to the guest kernel

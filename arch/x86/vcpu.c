@@ -12,9 +12,9 @@
  * FPU; its first FPU instruction traps (#NM) and x86_fpu_trap() switches.
  */
 #include <hestia/errno.h>
-#include <x86/io.h>
+#include <x86_common/io.h>
 
-#include "arch.h"
+#include <x86/arch.h>
 
 const struct hal_as *x86_entry_stack_owner;
 static uint8_t fpu_clean[512] __attribute__((aligned(16)));

@@ -7,7 +7,7 @@
 #define KERNEL_VBASE 0xffffffff80000000
 #define PHYS(x) ((x) - KERNEL_VBASE)
 
-#include <x86/multiboot_entry.h>
+#include <pc/multiboot_entry.h>
 
     X86_MULTIBOOT_ENTRY _start32, PHYS(__bss_start), PHYS(__bss_end)
 

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* GDT, TSS, IDT, syscall MSRs and control registers of the boot CPU. */
-#include <x86/desc.h>
-#include <x86/io.h>
-#include <x86/pc.h>
+#include <pc/pc.h>
 #include <x86_64/arch.h>
+#include <x86_common/desc.h>
+#include <x86_common/io.h>
 
 struct tss64 {
     uint32_t reserved0;

@@ -10,7 +10,7 @@
  * or a hypervisor fault builds the same frame on the current stack and
  * returns with iretq.
  */
-#include <x86/vectors.h>
+#include <x86_common/vectors.h>
 
 #include "asm-offsets.h" /* generated from asm-offsets.c: FRAME_CS, GUEST_CS, ... */
 

@@ -4,9 +4,9 @@
  * guest exceptions (reflected through core_guest_trap), hypercalls and
  * guest system calls.
  */
-#include <x86/io.h>
-#include <x86/pc.h>
+#include <pc/pc.h>
 #include <x86_64/arch.h>
+#include <x86_common/io.h>
 
 static void dump(const struct x86_64_frame *f)
 {

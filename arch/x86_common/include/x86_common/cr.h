@@ -3,8 +3,8 @@
  * Control registers and TLB invalidation (register-sized in either mode);
  * the page-table entry bits PAE and 4-level paging share are in pte_bits.h.
  */
-#ifndef X86_CR_H
-#define X86_CR_H
+#ifndef X86_COMMON_CR_H
+#define X86_COMMON_CR_H
 
 #define X86_CR_ACCESSORS(n)                                                                \
     static inline unsigned long read_cr##n(void)                                           \
@@ -23,7 +23,7 @@ X86_CR_ACCESSORS(2)
 X86_CR_ACCESSORS(3)
 X86_CR_ACCESSORS(4)
 
-#include <x86/pte_bits.h>
+#include <x86_common/pte_bits.h>
 
 static inline void invlpg(unsigned long va)
 {

@@ -5,7 +5,7 @@
  */
 #include <hal/guest_copy.h>
 #include <hestia/trap.h>
-#include <x86/pc.h>
+#include <pc/pc.h>
 
 static const char *const names[32] = {
     "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "?9",  "#TS",

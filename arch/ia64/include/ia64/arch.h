@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Definitions private to arch/ia64, shared by its C and assembly files. */
-#ifndef ARCH_IA64_IA64_H
-#define ARCH_IA64_IA64_H
+#ifndef IA64_ARCH_H
+#define IA64_ARCH_H
 
 /*
  * The struct hal_vcpu offsets ivt.S uses (HV_*) are generated from the

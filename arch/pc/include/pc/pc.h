@@ -5,12 +5,12 @@
  * Everything here compiles for both modes; mode-specific code (paging,
  * gates, trap frames) stays in each backend.
  */
-#ifndef X86_PC_H
-#define X86_PC_H
+#ifndef PC_PC_H
+#define PC_PC_H
 
 #include <hal/boot.h>
 #include <hal/types.h>
-#include <x86/multiboot.h>
+#include <pc/multiboot.h>
 
 #define PC_COM1 0x3f8
 #define PC_COM1_IRQ 4

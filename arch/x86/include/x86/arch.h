@@ -9,10 +9,10 @@
 #include <hal/hal.h>
 #include <hestia/arch/x86.h>
 #include <hestia/hestia.h>
-#include <x86/cr.h>
-#include <x86/desc.h>
+#include <x86_common/cr.h>
+#include <x86_common/desc.h>
 
-#include "pte.h"
+#include <x86/pte.h>
 
 /*
  * Hypervisor view (its own CR3, loaded by the trampoline on every entry):

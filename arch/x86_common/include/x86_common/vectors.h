@@ -5,8 +5,8 @@
  * 16 bytes, stub n at label + 16 n, each pushing a zero error code where
  * the CPU pushes none, then the vector, then jumping to target.
  */
-#ifndef X86_VECTORS_H
-#define X86_VECTORS_H
+#ifndef X86_COMMON_VECTORS_H
+#define X86_COMMON_VECTORS_H
 
 #ifdef __ASSEMBLER__
 /* Assembler macros: clang-format would join them into C. */

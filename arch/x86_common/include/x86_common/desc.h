@@ -4,8 +4,8 @@
  * (the 8-byte GDT format is the same in both modes; 64-bit TSS descriptors
  * add a second slot with the upper base).
  */
-#ifndef X86_DESC_H
-#define X86_DESC_H
+#ifndef X86_COMMON_DESC_H
+#define X86_COMMON_DESC_H
 
 #include <hal/types.h>
 

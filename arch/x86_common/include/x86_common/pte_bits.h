@@ -4,8 +4,8 @@
  * that are the same in both formats.  Host-compilable: the unit tests
  * build arch/x86/pte.c and arch/x86_64/pte.c, which include it.
  */
-#ifndef X86_PTE_BITS_H
-#define X86_PTE_BITS_H
+#ifndef X86_COMMON_PTE_BITS_H
+#define X86_COMMON_PTE_BITS_H
 
 #define PTE_P (1ull << 0)
 #define PTE_W (1ull << 1)
