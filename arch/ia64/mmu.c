@@ -24,11 +24,6 @@
 
 #include <ia64/pte.h>
 
-struct hal_as {
-    struct pt_space pt; /* the engine's view: tables, kind, frames */
-    uint32_t rid;
-};
-
 static uint64_t rid_used[HESTIA_MAX_DOMAINS + 1][IA64_RIDS_PER_DOMAIN / 64];
 
 void *hal_frame_to_virt(mfn_t mfn)

@@ -44,7 +44,7 @@ bool x86_nx;
 
 static void set_gate(unsigned vec, unsigned dpl)
 {
-    uint32_t handler = (uint32_t)(uintptr_t)(x86_vector_base + 16 * vec);
+    uint32_t handler = (uint32_t)(uintptr_t)(x86_vector_base + X86_VECTOR_STUB_SIZE * vec);
     idt[vec].off_lo = (uint16_t)handler;
     idt[vec].sel = SEL_KCODE;
     idt[vec].zero = 0;
@@ -135,9 +135,9 @@ void x86_cpu_init(void)
     __asm__ volatile("ltr %w0" : : "r"(SEL_TSS));
     x86_cpus[0].id = 0;
 
-    for (unsigned v = 0; v < 256; v++)
+    for (unsigned v = 0; v < X86_NR_VECTORS; v++)
         set_gate(v, 0);
-    set_gate(3, 3);             /* int3 from anywhere */
+    set_gate(X86_EXC_BP, 3);    /* int3 from anywhere */
     x86_set_syscall_gate(0, 0); /* system calls from guest user mode */
     set_gate(VEC_HYPERCALL, 1); /* hypercalls: ring 1 only */
     struct desc_ptr idtr = {sizeof(idt) - 1, (uint32_t)(uintptr_t)idt};

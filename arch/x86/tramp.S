@@ -9,7 +9,7 @@
  * An exit from ring 1/3 lands on the entry stack (TSS.ESP0); the frame is
  * completed there, CR3 switched, and C (x86_trap_guest, which copies the
  * frame into the vCPU) runs on the hypervisor stack and never returns
- * here: it ends in hal_vcpu_run -> x86_exit_to_guest.  An interrupt in
+ * here: it ends in hal_vcpu_run -> x86_enter_guest.  An interrupt in
  * ring 0 (hal_cpu_idle) or a hypervisor fault (even one in the exit path,
  * under the guest's CR3) builds the same frame on the current stack and
  * returns with iret to the CR3 it came from.
@@ -70,12 +70,12 @@ tramp_common:
     POP_FRAME_IRET
 
     /*
-     * x86_exit_to_guest(cr3, frame): frame is already on the entry stack
+     * x86_enter_guest(cr3, frame): frame is already on the entry stack
      * (the only stack mapped after the switch); load the guest view and
      * iret to ring 1 or 3.
      */
-    .globl x86_exit_to_guest
-x86_exit_to_guest:
+    .globl x86_enter_guest
+x86_enter_guest:
     mov 4(%esp), %eax
     mov 8(%esp), %esp
     mov %eax, %cr3

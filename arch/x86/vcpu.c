@@ -230,5 +230,5 @@ void hal_vcpu_run(struct hal_vcpu *hv)
     }
     struct x86_frame *ef = (struct x86_frame *)(x86_entry_stack + ENTRY_STACK_SIZE) - 1;
     *ef = *f;
-    x86_exit_to_guest((uint32_t)(hv->pdpt_mfn << HAL_PAGE_SHIFT), ef);
+    x86_enter_guest((uint32_t)(hv->pdpt_mfn << HAL_PAGE_SHIFT), ef);
 }

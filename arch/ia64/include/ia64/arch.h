@@ -3,6 +3,8 @@
 #ifndef IA64_ARCH_H
 #define IA64_ARCH_H
 
+#include <ia64/vectors.h>
+
 /*
  * The struct hal_vcpu offsets ivt.S uses (HV_*) are generated from the
  * struct below by asm-offsets.c into asm-offsets.h.
@@ -12,7 +14,6 @@
 #define IA64_RID_HYP 0
 #define IA64_RID_DEAD 1 /* regions nobody may use */
 #define IA64_RIDS_PER_DOMAIN 128
-#define IA64_TIMER_VECTOR 0xef
 #define IA64_ITC_HZ 1000000000ull /* ia64sim: ITC advances once per instruction */
 
 #define PSR_BE (1ull << 1)
@@ -27,6 +28,7 @@
 
 #ifndef __ASSEMBLER__
 #include <hal/types.h>
+#include <ia64/pte.h>
 
 /* Ski simulator system calls (break 0x80001, number in r15). */
 #define SSC_GETCHAR 21
@@ -71,6 +73,12 @@ struct hal_vcpu {
     uint64_t entry_iip, entry_ipsr; /* the last entry (see fetch_fault_slot) */
     bool entry_code_mapped;
     uint8_t rbs[2048] __attribute__((aligned(16)));
+};
+
+/* An address space: the engine's tables and the region ID its TLB entries carry. */
+struct hal_as {
+    struct pt_space pt; /* the engine's view: tables, kind, frames, loaded CPUs */
+    uint32_t rid;
 };
 
 long ia64_ssc(long a0, long a1, long a2, long a3, long nr);

@@ -6,6 +6,7 @@
 #include <hal/types.h>
 
 #include <ppc/pte.h>
+#include <ppc/vectors.h>
 
 /*
  * CCSR, the SoC register block: physical 0xF_E000_0000 on QEMU ppce500

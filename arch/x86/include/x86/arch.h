@@ -11,6 +11,7 @@
 #include <hestia/hestia.h>
 #include <x86_common/cr.h>
 #include <x86_common/desc.h>
+#include <x86_common/vectors.h>
 
 #include <x86/pte.h>
 
@@ -83,7 +84,7 @@ struct hal_vcpu {
 
 /* tramp.S */
 extern const char x86_vector_base[]; /* 16-byte stubs, one per vector */
-HAL_NORETURN void x86_exit_to_guest(uint32_t cr3, struct x86_frame *on_entry_stack);
+HAL_NORETURN void x86_enter_guest(uint32_t cr3, struct x86_frame *on_entry_stack);
 extern uint32_t x86_hyp_cr3; /* in the trampoline: the hypervisor's CR3 */
 extern uint8_t x86_entry_stack[ENTRY_STACK_SIZE];
 /* The kernel space (one per domain) whose guest last ran on the entry stack; NULL: wiped.

@@ -12,6 +12,7 @@
 #include <x86_64/pte.h>
 #include <x86_common/cr.h>
 #include <x86_common/desc.h>
+#include <x86_common/vectors.h>
 
 /*
  * Virtual layout of the hypervisor (upper half only; the lower half is the
