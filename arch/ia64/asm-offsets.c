@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The struct hal_vcpu offsets ivt.S uses, generated (tools/asm_offsets.py
- * -> asm-offsets.h) so no offset is typed by hand in assembly.  The
- * assertions hold what ivt.S relies on beyond the offsets themselves.
+ * The struct hal_vcpu offsets ivt.S uses and the constants start.S uses,
+ * generated (tools/asm_offsets.py -> asm-offsets.h) so no offset is typed
+ * by hand in assembly.  The assertions hold what ivt.S relies on beyond
+ * the offsets themselves.
  */
 #include <hal/asm_offsets.h>
 
@@ -44,4 +45,5 @@ void ia64_asm_offsets(void)
     ASM_OFFSET(HV_FR, HV(fr)); /* fr[32][16 bytes] by number (f2-f11, f16-f31 used) */
     ASM_OFFSET(CPU_HYP_RBS, offsetof(struct hal_cpu, hyp_rbs));
     ASM_OFFSET(CPU_HYP_STACK_TOP, offsetof(struct hal_cpu, hyp_stack_top));
+    ASM_OFFSET(PAGE_SHIFT, HAL_PAGE_SHIFT); /* start.S: the region registers' page size */
 }

@@ -15,8 +15,13 @@
  * guest's store again, restore everything and `rfi` (IFS.v brings the
  * interrupted frame back).
  */
-#include "asm-offsets.h" /* generated from asm-offsets.c: HV_* */
 #include <ia64/arch.h>
+
+#include "asm-offsets.h" /* generated from asm-offsets.c: HV_* */
+
+/* Two pointers fill or drain alternate slots, so each steps over two registers. */
+#define REG_PAIR_STEP (2 * HV_REG_SIZE)
+#define FREG_PAIR_STEP (2 * HV_FREG_SIZE)
 
     .section .text.ivt, "ax"
     .balign IA64_IVT_SIZE
@@ -125,26 +130,26 @@ ia64_common_entry:
     add     r20 = HV_GR + HV_REG_SIZE * 1, r18
     add     r21 = HV_GR + HV_REG_SIZE * 2, r18
     ;;
-    st8.spill [r20] = r1, 16
-    st8.spill [r21] = r2, 16
+    st8.spill [r20] = r1, REG_PAIR_STEP
+    st8.spill [r21] = r2, REG_PAIR_STEP
     ;;
-    st8.spill [r20] = r3, 16
-    st8.spill [r21] = r4, 16
+    st8.spill [r20] = r3, REG_PAIR_STEP
+    st8.spill [r21] = r4, REG_PAIR_STEP
     ;;
-    st8.spill [r20] = r5, 16
-    st8.spill [r21] = r6, 16
+    st8.spill [r20] = r5, REG_PAIR_STEP
+    st8.spill [r21] = r6, REG_PAIR_STEP
     ;;
-    st8.spill [r20] = r7, 16
-    st8.spill [r21] = r8, 16
+    st8.spill [r20] = r7, REG_PAIR_STEP
+    st8.spill [r21] = r8, REG_PAIR_STEP
     ;;
-    st8.spill [r20] = r9, 16
-    st8.spill [r21] = r10, 16
+    st8.spill [r20] = r9, REG_PAIR_STEP
+    st8.spill [r21] = r10, REG_PAIR_STEP
     ;;
-    st8.spill [r20] = r11, 16
-    st8.spill [r21] = r12, 16
+    st8.spill [r20] = r11, REG_PAIR_STEP
+    st8.spill [r21] = r12, REG_PAIR_STEP
     ;;
-    st8.spill [r20] = r13, 16
-    st8.spill [r21] = r14, 16
+    st8.spill [r20] = r13, REG_PAIR_STEP
+    st8.spill [r21] = r14, REG_PAIR_STEP
     ;;
     st8.spill [r20] = r15
     mov     r2 = r18
@@ -154,26 +159,26 @@ ia64_common_entry:
     add     r3 = HV_GR + HV_REG_SIZE * 16, r2
     add     r14 = HV_GR + HV_REG_SIZE * 17, r2
     ;;
-    st8.spill [r3] = r16, 16
-    st8.spill [r14] = r17, 16
+    st8.spill [r3] = r16, REG_PAIR_STEP
+    st8.spill [r14] = r17, REG_PAIR_STEP
     ;;
-    st8.spill [r3] = r18, 16
-    st8.spill [r14] = r19, 16
+    st8.spill [r3] = r18, REG_PAIR_STEP
+    st8.spill [r14] = r19, REG_PAIR_STEP
     ;;
-    st8.spill [r3] = r20, 16
-    st8.spill [r14] = r21, 16
+    st8.spill [r3] = r20, REG_PAIR_STEP
+    st8.spill [r14] = r21, REG_PAIR_STEP
     ;;
-    st8.spill [r3] = r22, 16
-    st8.spill [r14] = r23, 16
+    st8.spill [r3] = r22, REG_PAIR_STEP
+    st8.spill [r14] = r23, REG_PAIR_STEP
     ;;
-    st8.spill [r3] = r24, 16
-    st8.spill [r14] = r25, 16
+    st8.spill [r3] = r24, REG_PAIR_STEP
+    st8.spill [r14] = r25, REG_PAIR_STEP
     ;;
-    st8.spill [r3] = r26, 16
-    st8.spill [r14] = r27, 16
+    st8.spill [r3] = r26, REG_PAIR_STEP
+    st8.spill [r14] = r27, REG_PAIR_STEP
     ;;
-    st8.spill [r3] = r28, 16
-    st8.spill [r14] = r29, 16
+    st8.spill [r3] = r28, REG_PAIR_STEP
+    st8.spill [r14] = r29, REG_PAIR_STEP
     ;;
     st8.spill [r3] = r30
     st8.spill [r14] = r31
@@ -187,18 +192,18 @@ ia64_common_entry:
     mov     r15 = b0
     mov     r16 = b1
     ;;
-    st8     [r3] = r15, 16
-    st8     [r14] = r16, 16
+    st8     [r3] = r15, REG_PAIR_STEP
+    st8     [r14] = r16, REG_PAIR_STEP
     mov     r15 = b2
     mov     r16 = b3
     ;;
-    st8     [r3] = r15, 16
-    st8     [r14] = r16, 16
+    st8     [r3] = r15, REG_PAIR_STEP
+    st8     [r14] = r16, REG_PAIR_STEP
     mov     r15 = b4
     mov     r16 = b5
     ;;
-    st8     [r3] = r15, 16
-    st8     [r14] = r16, 16
+    st8     [r3] = r15, REG_PAIR_STEP
+    st8     [r14] = r16, REG_PAIR_STEP
     mov     r15 = b6
     mov     r16 = b7
     ;;
@@ -225,43 +230,43 @@ ia64_common_entry:
     add     r3 = HV_FR + HV_FREG_SIZE * 2, r2
     add     r14 = HV_FR + HV_FREG_SIZE * 3, r2
     ;;
-    stf.spill [r3] = f2, 32
-    stf.spill [r14] = f3, 32
+    stf.spill [r3] = f2, FREG_PAIR_STEP
+    stf.spill [r14] = f3, FREG_PAIR_STEP
     ;;
-    stf.spill [r3] = f4, 32
-    stf.spill [r14] = f5, 32
+    stf.spill [r3] = f4, FREG_PAIR_STEP
+    stf.spill [r14] = f5, FREG_PAIR_STEP
     ;;
-    stf.spill [r3] = f6, 32
-    stf.spill [r14] = f7, 32
+    stf.spill [r3] = f6, FREG_PAIR_STEP
+    stf.spill [r14] = f7, FREG_PAIR_STEP
     ;;
-    stf.spill [r3] = f8, 32
-    stf.spill [r14] = f9, 32
+    stf.spill [r3] = f8, FREG_PAIR_STEP
+    stf.spill [r14] = f9, FREG_PAIR_STEP
     ;;
     stf.spill [r3] = f10
     stf.spill [r14] = f11
     add     r3 = HV_FR + HV_FREG_SIZE * 16, r2
     add     r14 = HV_FR + HV_FREG_SIZE * 17, r2
     ;;
-    stf.spill [r3] = f16, 32
-    stf.spill [r14] = f17, 32
+    stf.spill [r3] = f16, FREG_PAIR_STEP
+    stf.spill [r14] = f17, FREG_PAIR_STEP
     ;;
-    stf.spill [r3] = f18, 32
-    stf.spill [r14] = f19, 32
+    stf.spill [r3] = f18, FREG_PAIR_STEP
+    stf.spill [r14] = f19, FREG_PAIR_STEP
     ;;
-    stf.spill [r3] = f20, 32
-    stf.spill [r14] = f21, 32
+    stf.spill [r3] = f20, FREG_PAIR_STEP
+    stf.spill [r14] = f21, FREG_PAIR_STEP
     ;;
-    stf.spill [r3] = f22, 32
-    stf.spill [r14] = f23, 32
+    stf.spill [r3] = f22, FREG_PAIR_STEP
+    stf.spill [r14] = f23, FREG_PAIR_STEP
     ;;
-    stf.spill [r3] = f24, 32
-    stf.spill [r14] = f25, 32
+    stf.spill [r3] = f24, FREG_PAIR_STEP
+    stf.spill [r14] = f25, FREG_PAIR_STEP
     ;;
-    stf.spill [r3] = f26, 32
-    stf.spill [r14] = f27, 32
+    stf.spill [r3] = f26, FREG_PAIR_STEP
+    stf.spill [r14] = f27, FREG_PAIR_STEP
     ;;
-    stf.spill [r3] = f28, 32
-    stf.spill [r14] = f29, 32
+    stf.spill [r3] = f28, FREG_PAIR_STEP
+    stf.spill [r14] = f29, FREG_PAIR_STEP
     ;;
     stf.spill [r3] = f30
     stf.spill [r14] = f31
@@ -330,7 +335,7 @@ ia64_enter_guest:
     ;;
     ld8     r15 = [r15]
     add     r3 = r3, r14
-    shl     r14 = r14, 16
+    shl     r14 = r14, IA64_RSC_LOADRS_SHIFT
     ;;
     mov     ar.bspstore = r3
     ;;
@@ -352,61 +357,61 @@ ia64_enter_guest:
     add     r3 = HV_FR + HV_FREG_SIZE * 2, r2
     add     r14 = HV_FR + HV_FREG_SIZE * 3, r2
     ;;
-    ldf.fill f2 = [r3], 32
-    ldf.fill f3 = [r14], 32
+    ldf.fill f2 = [r3], FREG_PAIR_STEP
+    ldf.fill f3 = [r14], FREG_PAIR_STEP
     ;;
-    ldf.fill f4 = [r3], 32
-    ldf.fill f5 = [r14], 32
+    ldf.fill f4 = [r3], FREG_PAIR_STEP
+    ldf.fill f5 = [r14], FREG_PAIR_STEP
     ;;
-    ldf.fill f6 = [r3], 32
-    ldf.fill f7 = [r14], 32
+    ldf.fill f6 = [r3], FREG_PAIR_STEP
+    ldf.fill f7 = [r14], FREG_PAIR_STEP
     ;;
-    ldf.fill f8 = [r3], 32
-    ldf.fill f9 = [r14], 32
+    ldf.fill f8 = [r3], FREG_PAIR_STEP
+    ldf.fill f9 = [r14], FREG_PAIR_STEP
     ;;
     ldf.fill f10 = [r3]
     ldf.fill f11 = [r14]
     add     r3 = HV_FR + HV_FREG_SIZE * 16, r2
     add     r14 = HV_FR + HV_FREG_SIZE * 17, r2
     ;;
-    ldf.fill f16 = [r3], 32
-    ldf.fill f17 = [r14], 32
+    ldf.fill f16 = [r3], FREG_PAIR_STEP
+    ldf.fill f17 = [r14], FREG_PAIR_STEP
     ;;
-    ldf.fill f18 = [r3], 32
-    ldf.fill f19 = [r14], 32
+    ldf.fill f18 = [r3], FREG_PAIR_STEP
+    ldf.fill f19 = [r14], FREG_PAIR_STEP
     ;;
-    ldf.fill f20 = [r3], 32
-    ldf.fill f21 = [r14], 32
+    ldf.fill f20 = [r3], FREG_PAIR_STEP
+    ldf.fill f21 = [r14], FREG_PAIR_STEP
     ;;
-    ldf.fill f22 = [r3], 32
-    ldf.fill f23 = [r14], 32
+    ldf.fill f22 = [r3], FREG_PAIR_STEP
+    ldf.fill f23 = [r14], FREG_PAIR_STEP
     ;;
-    ldf.fill f24 = [r3], 32
-    ldf.fill f25 = [r14], 32
+    ldf.fill f24 = [r3], FREG_PAIR_STEP
+    ldf.fill f25 = [r14], FREG_PAIR_STEP
     ;;
-    ldf.fill f26 = [r3], 32
-    ldf.fill f27 = [r14], 32
+    ldf.fill f26 = [r3], FREG_PAIR_STEP
+    ldf.fill f27 = [r14], FREG_PAIR_STEP
     ;;
-    ldf.fill f28 = [r3], 32
-    ldf.fill f29 = [r14], 32
+    ldf.fill f28 = [r3], FREG_PAIR_STEP
+    ldf.fill f29 = [r14], FREG_PAIR_STEP
     ;;
     ldf.fill f30 = [r3]
     ldf.fill f31 = [r14]
     add     r3 = HV_BR, r2
     add     r14 = HV_BR + HV_REG_SIZE, r2
     ;;
-    ld8     r15 = [r3], 16
-    ld8     r16 = [r14], 16
+    ld8     r15 = [r3], REG_PAIR_STEP
+    ld8     r16 = [r14], REG_PAIR_STEP
     ;;
     mov     b0 = r15
     mov     b1 = r16
-    ld8     r15 = [r3], 16
-    ld8     r16 = [r14], 16
+    ld8     r15 = [r3], REG_PAIR_STEP
+    ld8     r16 = [r14], REG_PAIR_STEP
     ;;
     mov     b2 = r15
     mov     b3 = r16
-    ld8     r15 = [r3], 16
-    ld8     r16 = [r14], 16
+    ld8     r15 = [r3], REG_PAIR_STEP
+    ld8     r16 = [r14], REG_PAIR_STEP
     ;;
     mov     b4 = r15
     mov     b5 = r16
@@ -459,26 +464,26 @@ ia64_enter_guest:
     add     r3 = HV_GR + HV_REG_SIZE * 16, r2
     add     r14 = HV_GR + HV_REG_SIZE * 17, r2
     ;;
-    ld8.fill r16 = [r3], 16
-    ld8.fill r17 = [r14], 16
+    ld8.fill r16 = [r3], REG_PAIR_STEP
+    ld8.fill r17 = [r14], REG_PAIR_STEP
     ;;
-    ld8.fill r18 = [r3], 16
-    ld8.fill r19 = [r14], 16
+    ld8.fill r18 = [r3], REG_PAIR_STEP
+    ld8.fill r19 = [r14], REG_PAIR_STEP
     ;;
-    ld8.fill r20 = [r3], 16
-    ld8.fill r21 = [r14], 16
+    ld8.fill r20 = [r3], REG_PAIR_STEP
+    ld8.fill r21 = [r14], REG_PAIR_STEP
     ;;
-    ld8.fill r22 = [r3], 16
-    ld8.fill r23 = [r14], 16
+    ld8.fill r22 = [r3], REG_PAIR_STEP
+    ld8.fill r23 = [r14], REG_PAIR_STEP
     ;;
-    ld8.fill r24 = [r3], 16
-    ld8.fill r25 = [r14], 16
+    ld8.fill r24 = [r3], REG_PAIR_STEP
+    ld8.fill r25 = [r14], REG_PAIR_STEP
     ;;
-    ld8.fill r26 = [r3], 16
-    ld8.fill r27 = [r14], 16
+    ld8.fill r26 = [r3], REG_PAIR_STEP
+    ld8.fill r27 = [r14], REG_PAIR_STEP
     ;;
-    ld8.fill r28 = [r3], 16
-    ld8.fill r29 = [r14], 16
+    ld8.fill r28 = [r3], REG_PAIR_STEP
+    ld8.fill r29 = [r14], REG_PAIR_STEP
     ;;
     ld8.fill r30 = [r3]
     ld8.fill r31 = [r14]
@@ -495,26 +500,26 @@ ia64_enter_guest:
     add     r19 = HV_GR + HV_REG_SIZE * 1, r16
     add     r20 = HV_GR + HV_REG_SIZE * 2, r16
     ;;
-    ld8.fill r1 = [r19], 16
-    ld8.fill r2 = [r20], 16
+    ld8.fill r1 = [r19], REG_PAIR_STEP
+    ld8.fill r2 = [r20], REG_PAIR_STEP
     ;;
-    ld8.fill r3 = [r19], 16
-    ld8.fill r4 = [r20], 16
+    ld8.fill r3 = [r19], REG_PAIR_STEP
+    ld8.fill r4 = [r20], REG_PAIR_STEP
     ;;
-    ld8.fill r5 = [r19], 16
-    ld8.fill r6 = [r20], 16
+    ld8.fill r5 = [r19], REG_PAIR_STEP
+    ld8.fill r6 = [r20], REG_PAIR_STEP
     ;;
-    ld8.fill r7 = [r19], 16
-    ld8.fill r8 = [r20], 16
+    ld8.fill r7 = [r19], REG_PAIR_STEP
+    ld8.fill r8 = [r20], REG_PAIR_STEP
     ;;
-    ld8.fill r9 = [r19], 16
-    ld8.fill r10 = [r20], 16
+    ld8.fill r9 = [r19], REG_PAIR_STEP
+    ld8.fill r10 = [r20], REG_PAIR_STEP
     ;;
-    ld8.fill r11 = [r19], 16
-    ld8.fill r12 = [r20], 16
+    ld8.fill r11 = [r19], REG_PAIR_STEP
+    ld8.fill r12 = [r20], REG_PAIR_STEP
     ;;
-    ld8.fill r13 = [r19], 16
-    ld8.fill r14 = [r20], 16
+    ld8.fill r13 = [r19], REG_PAIR_STEP
+    ld8.fill r14 = [r20], REG_PAIR_STEP
     ;;
     ld8.fill r15 = [r19]
     ;;

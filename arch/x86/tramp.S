@@ -51,7 +51,7 @@ tramp_common:
     je 1f
     mov %eax, %cr3
 1:  mov %esp, %eax
-    testb $3, FRAME_CS(%esp)
+    testb $SEL_RPL, FRAME_CS(%esp)   /* from ring 1 or 3? */
     jz 2f
     mov x86_hyp_stack_top, %esp
     push %eax

@@ -26,6 +26,21 @@
 #define PSR_RI_SHIFT 41
 #define PSR_BN (1ull << 44)
 
+/* Region registers: region ID and preferred page size (ve = 0: no VHPT walker). */
+#define IA64_REGION_SHIFT 61 /* va bits 61..63 pick the region register */
+#define IA64_RR(rid, ps) (((rid) << 8) | ((ps) << 2))
+/* A translation (itc / itr): the PTE word and the page size in cr.itir. */
+#define IA64_PTE_P 0x1ull
+#define IA64_PTE_MA_WB 0x0ull /* memory attribute: write-back */
+#define IA64_PTE_A 0x20ull
+#define IA64_PTE_D 0x40ull
+#define IA64_PTE_PL(pl) ((pl) << 7) /* privilege level 0..3 */
+#define IA64_PTE_AR(ar) ((ar) << 9) /* access rights; 3 = read, write, execute */
+#define IA64_PTE_AR_RWX 3
+#define IA64_ITIR_PS(ps) ((ps) << 2)
+/* ar.rsc: RSC.loadrs, the bytes loadrs brings back, starts at bit 16. */
+#define IA64_RSC_LOADRS_SHIFT 16
+
 #ifndef __ASSEMBLER__
 #include <hal/types.h>
 #include <ia64/pte.h>

@@ -63,6 +63,8 @@ void pc_timer_irq(void);
 
 #define PC_LAPIC_PHYS 0xfee00000u
 #define PC_IOAPIC_PHYS 0xfec00000u
+/* Device memory (the PCI hole and the APICs) from here to 4 GiB: mapped uncached. */
+#define PC_MMIO_START 0xc0000000u
 
 /*
  * Traps (pc/traps.c): a vector's short name; handle a device interrupt

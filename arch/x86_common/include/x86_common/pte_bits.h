@@ -17,6 +17,8 @@
 #define PTE_PS (1ull << 7)
 #define PTE_G (1ull << 8)
 #define PTE_NX (1ull << 63)
+/* A page-directory entry with PTE_PS maps a 2 MiB page (PAE and 4-level paging). */
+#define X86_LARGE_PAGE_SHIFT 21
 /* Frame bits 12..51 (PAE reserves 36..51: zero there, so the mask fits both). */
 #define X86_PTE_FRAME 0x000ffffffffff000ull
 
