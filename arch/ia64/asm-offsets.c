@@ -45,5 +45,7 @@ void ia64_asm_offsets(void)
     ASM_OFFSET(HV_FR, HV(fr)); /* fr[32][16 bytes] by number (f2-f11, f16-f31 used) */
     ASM_OFFSET(CPU_HYP_RBS, offsetof(struct hal_cpu, hyp_rbs));
     ASM_OFFSET(CPU_HYP_STACK_TOP, offsetof(struct hal_cpu, hyp_stack_top));
+    ASM_OFFSET(CPU_FAULT_RBS, offsetof(struct hal_cpu, fault_rbs));
+    ASM_OFFSET(CPU_FAULT_STACK_TOP, offsetof(struct hal_cpu, fault_stack_top));
     ASM_OFFSET(PAGE_SHIFT, HAL_PAGE_SHIFT); /* start.S: the region registers' page size */
 }

@@ -289,11 +289,15 @@ ia64_common_entry:
 1:  br.sptk.few 1b
     .endp ia64_common_entry
 
-/* A fault at PL0: report it on its own stacks and stop. */
+/* A fault at PL0: report it on this CPU's fault stacks (struct hal_cpu) and stop. */
     .proc ia64_hyp_fault
 ia64_hyp_fault:
     mov     ar.rsc = 0
-    movl    r17 = ia64_fault_rbs
+    mov     r17 = ar.k7                 /* this CPU's struct hal_cpu */
+    ;;
+    add     r17 = CPU_FAULT_RBS, r17
+    ;;
+    ld8     r17 = [r17]
     ;;
     mov     ar.bspstore = r17
     ;;
@@ -306,7 +310,13 @@ ia64_hyp_fault:
     bsw.1
     ;;
     movl    gp = __gp
-    movl    r12 = ia64_fault_stack_top - 16
+    mov     r12 = ar.k7
+    ;;
+    add     r12 = CPU_FAULT_STACK_TOP, r12
+    ;;
+    ld8     r12 = [r12]
+    ;;
+    add     r12 = -16, r12
     br.call.sptk.many b0 = ia64_hyp_fault_c
     ;;
 1:  br.sptk.few 1b

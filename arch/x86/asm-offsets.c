@@ -17,6 +17,8 @@ _Static_assert(FRAME_SLOT(edi) == 4 && FRAME_SLOT(eax) == 11, "pusha order");
 _Static_assert(FRAME_SLOT(vector) == 12 && FRAME_SLOT(error) == 13, "vector, error");
 _Static_assert(FRAME_SLOT(eip) == 14 && FRAME_SLOT(ss) == 18, "hardware frame");
 
+_Static_assert((1u << __builtin_ctz(TSS_DESC_SIZE)) == TSS_DESC_SIZE, "shift, not divide");
+
 void x86_asm_offsets(void);
 
 void x86_asm_offsets(void)
@@ -27,6 +29,11 @@ void x86_asm_offsets(void)
                offsetof(struct x86_frame, eip) - offsetof(struct x86_frame, vector));
     ASM_OFFSET(SEL_KDATA, SEL_KDATA);
     ASM_OFFSET(SEL_RPL, X86_SEL_RPL);
+    /* tramp.S: this CPU's struct hal_cpu from the task register. */
+    ASM_OFFSET(SEL_TSS, SEL_TSS);
+    ASM_OFFSET(TSS_DESC_SHIFT, __builtin_ctz(TSS_DESC_SIZE));
+    ASM_OFFSET(CPU_SIZE, sizeof(struct hal_cpu));
+    ASM_OFFSET(CPU_HYP_STACK_TOP, offsetof(struct hal_cpu, hyp_stack_top));
 
     /* boot.S: the hypervisor's page tables (arch.h's layout) and paging on. */
     ASM_OFFSET(KERNEL_VBASE, KERNEL_VBASE);

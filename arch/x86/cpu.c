@@ -101,7 +101,7 @@ struct hal_cpu *hal_this_cpu(void)
 /* CPU n's TSS is at SEL_TSS + 8 n: only ever loaded by x86_cpu_init. */
 unsigned hal_cpu_id(void)
 {
-    return x86_cpu_index_from_tr(SEL_TSS, 8);
+    return x86_cpu_index_from_tr(SEL_TSS, TSS_DESC_SIZE);
 }
 
 void x86_cpu_init(void)
@@ -134,6 +134,7 @@ void x86_cpu_init(void)
     /* ltr marks the descriptor busy: done now, while the GDT is writable. */
     __asm__ volatile("ltr %w0" : : "r"(SEL_TSS));
     x86_cpus[0].id = 0;
+    x86_cpus[0].hyp_stack_top = (uint32_t)(uintptr_t)boot_stack_top;
 
     for (unsigned v = 0; v < X86_NR_VECTORS; v++)
         set_gate(v, 0);

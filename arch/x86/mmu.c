@@ -99,9 +99,10 @@ void hal_as_destroy(struct hal_as *as, hal_unmap_fn dropped, void *ctx)
 {
     if (!as)
         return;
-    /* A new space may get this address: its domain must not inherit our entry stack. */
-    if (x86_entry_stack_owner == as)
-        x86_entry_stack_owner = NULL;
+    /* A new space may get this address: its domain must not inherit an entry stack. */
+    for (unsigned id = 0; id < HAL_MAX_CPUS; id++)
+        if (x86_cpu(id)->entry_stack_owner == as)
+            x86_cpu(id)->entry_stack_owner = NULL;
     pt_destroy(&as->pt, dropped, ctx);
     core_heap_free(as);
 }

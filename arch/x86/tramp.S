@@ -53,7 +53,12 @@ tramp_common:
 1:  mov %esp, %eax
     testb $SEL_RPL, FRAME_CS(%esp)   /* from ring 1 or 3? */
     jz 2f
-    mov x86_hyp_stack_top, %esp
+    str %cx                     /* this CPU's struct hal_cpu: TSS selector -> index */
+    movzwl %cx, %ecx
+    sub $SEL_TSS, %ecx
+    shr $TSS_DESC_SHIFT, %ecx
+    imul $CPU_SIZE, %ecx
+    mov x86_cpus + CPU_HYP_STACK_TOP(%ecx), %esp
     push %eax
     call x86_trap_guest
     ud2
@@ -93,9 +98,4 @@ x86_hyp_cr3:
 x86_entry_stack:
     .skip 4096
 
-    .data
-    .align 4
-    .globl x86_hyp_stack_top
-x86_hyp_stack_top:
-    .long boot_stack_top
     .section .note.GNU-stack,"",@progbits

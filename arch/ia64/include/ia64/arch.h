@@ -108,10 +108,12 @@ struct hal_cpu {
     unsigned id;
     uint64_t hyp_rbs;       /* ivt.S: the hypervisor's register backing store */
     uint64_t hyp_stack_top; /* ivt.S: the hypervisor's memory stack */
+    /* ivt.S: the stacks a fault of the hypervisor itself is reported on. */
+    uint64_t fault_rbs, fault_stack_top;
 };
 
-/* start.S: the boot CPU's stacks (the fault-report stacks stay global). */
-extern char ia64_hyp_rbs[], ia64_hyp_stack_top[];
+/* start.S: the boot CPU's stacks. */
+extern char ia64_hyp_rbs[], ia64_hyp_stack_top[], ia64_fault_rbs[], ia64_fault_stack_top[];
 
 /* platform.c: point ar.k7 at this CPU's struct hal_cpu (first thing at boot). */
 void ia64_cpu_init(unsigned id);
