@@ -41,11 +41,14 @@
 /* ar.rsc: RSC.loadrs, the bytes loadrs brings back, starts at bit 16. */
 #define IA64_RSC_LOADRS_SHIFT 16
 
+/* Ski simulator system calls: this break immediate, the call number in r15. */
+#define IA64_SSC_BREAK 0x80001
+
 #ifndef __ASSEMBLER__
 #include <hal/types.h>
 #include <ia64/pte.h>
 
-/* Ski simulator system calls (break 0x80001, number in r15). */
+/* Ski simulator system call numbers (ia64_ssc, start.S). */
 #define SSC_GETCHAR 21
 #define SSC_PUTCHAR 31
 #define SSC_GET_RTC 65

@@ -79,7 +79,8 @@
 #define HESTIA_IA64_CPL_KERNEL 2
 #define HESTIA_IA64_CPL_USER 3
 
-/* Hypercall stubs: r2 = nr, r14..r18 = a0..a4, result r8. */
+/* Hypercall stubs: break 0x1000, r2 = nr, r14..r18 = a0..a4, result r8. */
+#define HESTIA_IA64_HYPERCALL_BREAK 0x1000
 static inline long hestia_hypercall5(unsigned long nr, unsigned long a0, unsigned long a1,
                                      unsigned long a2, unsigned long a3, unsigned long a4)
 {
@@ -90,10 +91,10 @@ static inline long hestia_hypercall5(unsigned long nr, unsigned long a0, unsigne
     register unsigned long r17 __asm__("r17") = a3;
     register unsigned long r18 __asm__("r18") = a4;
     register long r8 __asm__("r8");
-    __asm__ volatile("break 0x1000\n\t;;"
+    __asm__ volatile("break %[imm]\n\t;;"
                      : "=r"(r8), "+r"(r2), "+r"(r14), "+r"(r15), "+r"(r16), "+r"(r17),
                        "+r"(r18)
-                     :
+                     : [imm] "i"(HESTIA_IA64_HYPERCALL_BREAK)
                      : "memory");
     return r8;
 }
