@@ -109,10 +109,10 @@ long ia64_ssc(long a0, long a1, long a2, long a3, long nr);
 struct hal_cpu {
     struct hal_vcpu *current; /* vCPU last entered by hal_vcpu_run (ivt.S) */
     unsigned id;
-    uint64_t hyp_rbs;       /* ivt.S: the hypervisor's register backing store */
-    uint64_t hyp_stack_top; /* ivt.S: the hypervisor's memory stack */
     /* ivt.S: the stacks a fault of the hypervisor itself is reported on. */
     uint64_t fault_rbs, fault_stack_top;
+    uint64_t hyp_rbs;       /* ivt.S: the hypervisor's register backing store */
+    uint64_t hyp_stack_top; /* ivt.S: the hypervisor's memory stack */
 };
 
 /* start.S: the boot CPU's stacks. */

@@ -58,6 +58,8 @@
 #define HESTIA_IA64_WINDOW_SIZE 0x0000008000000000ull /* 512 GiB per window */
 #define HESTIA_IA64_USER_VA_START 0x0000000000001000ull
 #define HESTIA_IA64_KSTACK_SIZE 0x4000ull
+/* The immediate of the hypercall `break` (the stubs below, the ports' entry.S). */
+#define HESTIA_IA64_HYPERCALL_BREAK 0x1000
 
 /* struct hestia_trap_record.regs[] indices. */
 #define HESTIA_IA64_REG_IP 0             /* bundle address; the slot is PSR.ri */
@@ -79,8 +81,7 @@
 #define HESTIA_IA64_CPL_KERNEL 2
 #define HESTIA_IA64_CPL_USER 3
 
-/* Hypercall stubs: break 0x1000, r2 = nr, r14..r18 = a0..a4, result r8. */
-#define HESTIA_IA64_HYPERCALL_BREAK 0x1000
+/* Hypercall stubs: r2 = nr, r14..r18 = a0..a4, result r8. */
 static inline long hestia_hypercall5(unsigned long nr, unsigned long a0, unsigned long a1,
                                      unsigned long a2, unsigned long a3, unsigned long a4)
 {
