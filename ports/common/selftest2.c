@@ -468,6 +468,7 @@ static void t_domctl_wild(struct tctx *t)
 }
 
 void selftest_net_run(void);
+void selftest_dev_run(void);
 
 void selftest2_run(void)
 {
@@ -483,4 +484,5 @@ void selftest2_run(void)
     test_run("pv.user-spaces", t_user_spaces);
     test_run("pv.user-as-limit", t_user_as_limit);
     selftest_net_run();
+    selftest_dev_run();
 }
