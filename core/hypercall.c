@@ -175,6 +175,11 @@ static long hc_memory_op(struct vcpu *v, const uint64_t a[5])
     return do_memory_op(v, a[0], a[1]);
 }
 
+static long hc_physdev_op(struct vcpu *v, const uint64_t a[5])
+{
+    return do_physdev_op(v, a[0], a[1]);
+}
+
 static const hypercall_fn table[HYPERCALL_COUNT] = {
     [HYPERCALL_version] = hc_version,
     [HYPERCALL_console_io] = hc_console_io,
@@ -188,6 +193,7 @@ static const hypercall_fn table[HYPERCALL_COUNT] = {
     [HYPERCALL_set_timer] = hc_set_timer,
     [HYPERCALL_vcpu_op] = hc_vcpu_op,
     [HYPERCALL_memory_op] = hc_memory_op,
+    [HYPERCALL_physdev_op] = hc_physdev_op,
 };
 
 void hypercall_context_replaced(struct vcpu *v)

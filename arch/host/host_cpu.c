@@ -78,6 +78,7 @@ void host_reset(void)
     for (unsigned i = 0; i < HAL_MAX_CPUS; i++)
         cpus[i].id = i;
     playing_cpu = 0;
+    host_pci_reset();
 }
 
 void host_boot_info(struct hal_boot_info *bi)

@@ -4,7 +4,7 @@ import os
 import shutil
 import subprocess
 
-from . import deps
+from . import deps, lwip
 from .util import BUILD, LOGS, ROOT, FileLock, HestiaError, info, rel, tail
 
 CROSS_TOOLS = {
@@ -50,24 +50,37 @@ def build(target, quiet=False):
     log = os.path.join(LOGS, f"build-{target}.log")
     with FileLock(bdir + ".lock", f"building {rel(bdir)}"), open(log, "w") as f:
         marker = os.path.join(bdir, CONFIGURED_MARKER)
+        lwip_option = f"-Dlwip_src={lwip.source_dir() or ''}"
+        if os.path.exists(marker) and _marker_option(marker) != lwip_option:
+            # Configured before lwIP was fetched, or with another copy of
+            # it: configure again from scratch (below).
+            f.write(f"{rel(bdir)} was configured with another lwIP source; configuring again\n")
+            os.remove(marker)
         if not os.path.exists(marker):
             if os.path.exists(bdir):
                 # We hold the lock: this is no one else's work in progress.
                 f.write(f"{rel(bdir)} has no {CONFIGURED_MARKER}: an interrupted "
                         "configure; starting it again\n")
                 shutil.rmtree(bdir)
-            cmd = ["meson", "setup", bdir]
+            cmd = ["meson", "setup", bdir, lwip_option]
             if target != "host":
                 cmd += ["--cross-file", os.path.join(ROOT, "ci", "cross", f"{target}.ini"),
                         f"-Darch={target}"]
             _step(f"configure {target}", cmd, f, log, env)
             with open(marker, "w") as m:
-                m.write("meson setup done\n")
+                m.write(f"meson setup done\n{lwip_option}\n")
         jobs = str(os.cpu_count() or 2)
         _step(f"build {target}", ["ninja", "-C", bdir, "-j", jobs], f, log, env)
     if not quiet:
         info(f"build: {target} ok ({rel(bdir)}, log {rel(log)})")
     return bdir
+
+
+def _marker_option(marker):
+    """The -Dlwip_src=... a build directory was configured with ('' if none recorded)."""
+    with open(marker) as m:
+        lines = m.read().splitlines()
+    return lines[1] if len(lines) > 1 else ""
 
 
 def _step(step, cmd, f, log, env):

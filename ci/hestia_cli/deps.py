@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""`./hestia setup [--arch A]`: Debian packages and the IA-64 cross gcc, per arch.
+"""`./hestia setup [--arch A]`: Debian packages, lwIP's source and the IA-64 cross gcc.
 
 Each command sets up only what the arches it touches need: a package list
 common to all, one per arch, and the IA-64 gcc for ia64 only, so
@@ -19,11 +19,13 @@ from .util import ARCHES, ROOT, HestiaError, info
 
 sys.path.insert(0, os.path.join(ROOT, "ci"))
 import ia64_gcc  # noqa: E402  (ci/ia64_gcc.py)
+from . import lwip  # noqa: E402
 
 # Every command needs these: the build system and the host build (unit
-# tests, tools/ia64sim), gdb for ./hestia debug.
+# tests, tools/ia64sim), gdb for ./hestia debug, dpkg-dev to unpack lwIP's
+# source package (ci/hestia_cli/lwip.py).
 COMMON_PACKAGES = ["meson", "ninja-build", "build-essential", "python3", "file", "xz-utils",
-                   "gdb-multiarch"]
+                   "gdb-multiarch", "dpkg-dev"]
 
 # GRUB 2 on BIOS (the `grub` boot variant) and on UEFI under OVMF (`uefi`).
 GRUB_BIOS_PACKAGES = ["grub-pc-bin", "grub-common", "xorriso", "mtools"]
@@ -115,11 +117,13 @@ def build_toolchain():
 def setup(arches=None):
     """Full setup for arches (default: all four)."""
     arches = list(arches or ARCHES)
-    steps = 2 if "ia64" in arches else 1
+    steps = 3 if "ia64" in arches else 2
     info(f"setup: step 1/{steps}: Debian packages for {' '.join(arches)}")
     ensure_packages(packages_for(arches))
+    info(f"setup: step 2/{steps}: lwIP source (Debian's lwip source package, cached)")
+    lwip.fetch()
     if "ia64" in arches:
-        info("setup: step 2/2: IA-64 gcc (built once per machine, cached)")
+        info("setup: step 3/3: IA-64 gcc (built once per machine, cached)")
         build_toolchain()
     info("setup: done")
 
@@ -128,10 +132,15 @@ def ensure(arches=()):
     """What run, test, build, bench and debug call with the arches they touch
     (none: the host build only): set up only if something is missing."""
     arches = [a for a in arches if a != "host"]
-    if missing_packages(packages_for(arches)) or ("ia64" in arches and not ia64_bin_dir()):
+    if (missing_packages(packages_for(arches)) or not lwip.source_dir()
+            or ("ia64" in arches and not ia64_bin_dir())):
         info(f"hestia: prerequisites for {' '.join(arches) or 'the host build'} are missing; "
              "setting them up first")
-        setup(arches) if arches else ensure_packages(COMMON_PACKAGES)
+        if arches:
+            setup(arches)
+        else:
+            ensure_packages(COMMON_PACKAGES)
+            lwip.fetch()
 
 
 def tool_env():

@@ -199,7 +199,8 @@ const char *kstrerror(long r)
         {HESTIA_EFAULT, "bad address"},       {HESTIA_EBUSY, "in use"},
         {HESTIA_EEXIST, "already exists"},    {HESTIA_EINVAL, "invalid argument"},
         {HESTIA_ENOSPC, "table full"},        {HESTIA_ERANGE, "out of range"},
-        {HESTIA_ENOSYS, "not supported"},     {HESTIA_EALREADY, "already done"},
+        {HESTIA_ENODEV, "no such device"},    {HESTIA_ENOSYS, "not supported"},
+        {HESTIA_EALREADY, "already done"},
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         if (names[i].code == -r)

@@ -467,6 +467,9 @@ static void t_domctl_wild(struct tctx *t)
     T_EQ(t, hc_domctl(&d), 0);
 }
 
+void selftest_net_run(void);
+void selftest_dev_run(void);
+
 void selftest2_run(void)
 {
     test_run("pv.domctl-ops", t_domctl_ops);
@@ -480,4 +483,6 @@ void selftest2_run(void)
     test_run("pv.user-threads", t_user_threads);
     test_run("pv.user-spaces", t_user_spaces);
     test_run("pv.user-as-limit", t_user_as_limit);
+    selftest_net_run();
+    selftest_dev_run();
 }

@@ -29,5 +29,7 @@ long do_set_callbacks(struct vcpu *v, uint64_t ptr);
 long do_trap_return(struct vcpu *v);
 long do_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vcpu, uint64_t arg);
 long do_version(struct vcpu *v, uint64_t cmd, uint64_t arg);
+/* physdev.c: physical devices for the privileged domain. */
+long do_physdev_op(struct vcpu *v, uint64_t cmd, uint64_t ptr);
 
 #endif

@@ -45,7 +45,8 @@
 #define HYPERCALL_set_timer 9        /* (deadline ns, lo/hi on 32-bit: see sched.h) */
 #define HYPERCALL_vcpu_op 10         /* (cmd, vcpu, ptr) */
 #define HYPERCALL_memory_op 11       /* (cmd, ptr) */
-#define HYPERCALL_COUNT 12
+#define HYPERCALL_physdev_op 12      /* (cmd, ptr) physical devices, dom0 only: physdev.h */
+#define HYPERCALL_COUNT 13
 
 /* HYPERCALL_version commands. */
 #define VERSION_abi 0      /* returns HESTIA_ABI_VERSION */

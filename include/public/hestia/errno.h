@@ -20,6 +20,7 @@
 #define HESTIA_EFAULT 14    /* a guest pointer is not readable/writable */
 #define HESTIA_EBUSY 16     /* object in use (frame still mapped, grant active) */
 #define HESTIA_EEXIST 17    /* already exists / already mapped */
+#define HESTIA_ENODEV 19    /* the platform has no such device (no PCI on ia64sim) */
 #define HESTIA_EINVAL 22    /* invalid argument */
 #define HESTIA_ENOSPC 28    /* table full (ports, grant entries, handles) */
 #define HESTIA_ERANGE 34    /* value out of range */

@@ -11,6 +11,7 @@
 #include "grant_table.h"
 #include "memory.h"
 #include "mmu.h"
+#include "physdev.h"
 #include "sched.h"
 #include "shared_info.h"
 #include "start_info.h"

@@ -128,4 +128,15 @@ void host_console_push_input(const char *s, size_t len);
 /* Machine RAM, for tests that inspect frames directly. */
 void *host_ram(void);
 
+/*
+ * host_pci.c: one host bridge at 00:00.0 in memory; writes to 00:01.0 are
+ * refused as a function the hypervisor drives.  host_pci_last records the
+ * last call (op 1 read, 2 write).  host_reset() resets both.
+ */
+struct host_pci_log {
+    unsigned op, bus, devfn, reg, size;
+};
+extern struct host_pci_log host_pci_last;
+void host_pci_reset(void);
+
 #endif

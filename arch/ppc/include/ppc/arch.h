@@ -196,6 +196,9 @@ bool ppc_map_tlb1(uint32_t va, uint64_t pa);
 bool ppc_map_ccsr(uint64_t phys);
 /* Signal failure through pvpanic-pci (QEMU exits 1); false if absent. */
 bool ppc_pvpanic(void);
+/* pci.c: a 32-bit config write on bus 0, and the pvpanic function (256: none). */
+void ppc_pci_cfg_write32(unsigned devfn, unsigned reg, uint32_t v);
+unsigned ppc_pvpanic_devfn(void);
 /* Start the DUART console (after ppc_map_ccsr). */
 void ppc_console_init(uint32_t uart_off);
 /* Print helpers usable before and without core/. */

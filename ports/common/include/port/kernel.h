@@ -65,6 +65,10 @@ static inline long hc_memory(unsigned cmd, void *p)
 {
     return HC(HYPERCALL_memory_op, cmd, p, 0, 0, 0);
 }
+static inline long hc_physdev(unsigned cmd, void *p)
+{
+    return HC(HYPERCALL_physdev_op, cmd, p, 0, 0, 0);
+}
 
 /* ---- start of day (start.c) ------------------------------------------- */
 extern struct hestia_start_info *start_info;

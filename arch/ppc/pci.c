@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * PCI configuration space on QEMU's ppce500: the e500 host bridge's
+ * CFG_ADDR / CFG_DATA registers at CCSR+0x8000 (the standard
+ * enable | bus | devfn | dword address, then the data register, which is
+ * little-endian: hence the byte-reversed loads and stores).  The
+ * hypervisor drives one function itself, the pvpanic device that is its
+ * failure exit (pvpanic.c); dom0 may read it but not write to it.
+ */
+#include <hal/physdev.h>
+#include <hestia/errno.h>
+#include <ppc/arch.h>
+
+#define PCI_CFG_ADDR 0x8000u
+#define PCI_CFG_DATA 0x8004u
+#define PCI_CFG_ENABLE 0x80000000u
+#define PVPANIC_ID 0x00111b36u /* device 0x0011, vendor 0x1b36 (Red Hat) */
+
+static uintptr_t select_reg(unsigned bus, unsigned devfn, unsigned reg)
+{
+    ccsr_write32(CCSR_VIRT + PCI_CFG_ADDR,
+                 PCI_CFG_ENABLE | bus << 16 | devfn << 8 | (reg & 0xfcu));
+    return CCSR_VIRT + PCI_CFG_DATA + (reg & 3u);
+}
+
+static uint32_t cfg_read(unsigned bus, unsigned devfn, unsigned reg, unsigned size)
+{
+    uintptr_t data = select_reg(bus, devfn, reg);
+    uint32_t v;
+    if (size == 4)
+        __asm__ volatile("lwbrx %0, 0, %1; mbar" : "=r"(v) : "r"(data) : "memory");
+    else if (size == 2)
+        __asm__ volatile("lhbrx %0, 0, %1; mbar" : "=r"(v) : "r"(data) : "memory");
+    else
+        __asm__ volatile("lbz %0, 0(%1); mbar" : "=r"(v) : "b"(data) : "memory");
+    return v;
+}
+
+static void cfg_write(unsigned bus, unsigned devfn, unsigned reg, unsigned size, uint32_t v)
+{
+    uintptr_t data = select_reg(bus, devfn, reg);
+    if (size == 4)
+        __asm__ volatile("stwbrx %0, 0, %1; mbar" : : "r"(v), "r"(data) : "memory");
+    else if (size == 2)
+        __asm__ volatile("sthbrx %0, 0, %1; mbar" : : "r"(v), "r"(data) : "memory");
+    else
+        __asm__ volatile("stb %0, 0(%1); mbar" : : "r"(v), "b"(data) : "memory");
+}
+
+void ppc_pci_cfg_write32(unsigned devfn, unsigned reg, uint32_t v)
+{
+    cfg_write(0, devfn, reg, 4, v);
+}
+
+unsigned ppc_pvpanic_devfn(void)
+{
+    static unsigned found; /* devfn + 1 once scanned; 257: absent */
+    for (unsigned dev = 0; !found && dev < 32; dev++)
+        if (cfg_read(0, dev << 3, 0, 4) == PVPANIC_ID)
+            found = (dev << 3) + 1;
+    if (!found)
+        found = 257;
+    return found - 1;
+}
+
+int hal_pci_cfg_read(unsigned bus, unsigned devfn, unsigned reg, unsigned size,
+                     uint32_t *value)
+{
+    *value = cfg_read(bus, devfn, reg, size);
+    return 0;
+}
+
+int hal_pci_cfg_write(unsigned bus, unsigned devfn, unsigned reg, unsigned size,
+                      uint32_t value)
+{
+    if (bus == 0 && devfn == ppc_pvpanic_devfn())
+        return -HESTIA_EPERM;
+    cfg_write(bus, devfn, reg, size, value);
+    return 0;
+}
+
+/* No I/O port space on this platform: devices are memory-mapped. */
+int hal_port_io(unsigned port, unsigned size, bool write, uint32_t *value)
+{
+    (void)port, (void)size, (void)write, (void)value;
+    return -HESTIA_ENODEV;
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * HYPERCALL_physdev_op(cmd, ptr): the platform's physical devices, for the
+ * privileged domain only (every other domain gets -HESTIA_EPERM).  dom0
+ * runs the device drivers, as in Xen; the hypervisor only gives it the
+ * access a driver needs.  There is no IOMMU here: dom0 is trusted with
+ * DMA (docs/devices.md).
+ */
+#ifndef HESTIA_PUBLIC_PHYSDEV_H
+#define HESTIA_PUBLIC_PHYSDEV_H
+
+#include "abi.h"
+
+/*
+ * PCI configuration space (conventional, 256 bytes per function) through
+ * the platform's host bridge.  ptr -> struct physdev_pci_cfg.
+ * -HESTIA_ENODEV: the platform has no PCI (ia64sim: devices are
+ * virtio-mmio).  -HESTIA_EINVAL: bus, devfn, reg or size out of range or
+ * reg not aligned to size.  -HESTIA_EPERM: a write to a function the
+ * hypervisor itself drives (ppc: the pvpanic device, its failure exit).
+ * A read of an absent function returns all ones, as on hardware.
+ */
+#define PHYSDEVOP_pci_cfg_read 0
+#define PHYSDEVOP_pci_cfg_write 1
+
+struct physdev_pci_cfg {
+    uint16_t segment; /* must be 0 */
+    uint8_t bus;
+    uint8_t devfn;  /* device << 3 | function */
+    uint16_t reg;   /* byte offset, < 256, a multiple of size */
+    uint8_t size;   /* 1, 2 or 4 */
+    uint8_t pad;    /* must be 0 */
+    uint32_t value; /* IN for write, OUT for read */
+    uint32_t pad2;  /* must be 0 */
+};
+_Static_assert(sizeof(struct physdev_pci_cfg) == 16, "physdev_pci_cfg layout");
+
+#define PHYSDEV_PCI_CFG_SIZE 256u
+
+/*
+ * x86 I/O ports (the PC platform).  ptr -> struct physdev_port_io.
+ * -HESTIA_ENODEV: no I/O port space (ppc, ia64).  -HESTIA_EINVAL: size not
+ * 1, 2 or 4, port + size beyond 0x10000, padding not zero.
+ * -HESTIA_EPERM: a port the hypervisor drives (its console UART, the
+ * interrupt controllers, the timer, its exit port, the PCI configuration
+ * ports: use PHYSDEVOP_pci_cfg_*); docs/devices.md lists them.
+ */
+#define PHYSDEVOP_port_read 2
+#define PHYSDEVOP_port_write 3
+
+struct physdev_port_io {
+    uint16_t port;
+    uint8_t size;   /* 1, 2 or 4 */
+    uint8_t pad;    /* must be 0 */
+    uint32_t value; /* IN for write, OUT for read */
+};
+_Static_assert(sizeof(struct physdev_port_io) == 8, "physdev_port_io layout");
+
+#define PHYSDEV_PORT_SPACE 0x10000u
+
+#endif

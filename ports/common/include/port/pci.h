@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Devices for dom0's drivers through HYPERCALL_physdev_op
+ * (include/public/hestia/physdev.h): PCI configuration space, a scan of
+ * bus 0, x86 I/O ports.  Every call returns 0 or a negative HESTIA_E* code.
+ */
+#ifndef PORT_PCI_H
+#define PORT_PCI_H
+
+#include <stdint.h>
+
+#define PCI_DEVFN(dev, fn) ((unsigned)(dev) << 3 | (unsigned)(fn))
+#define PCI_REG_ID 0x00
+#define PCI_REG_COMMAND 0x04
+#define PCI_REG_CLASS 0x08 /* revision, prog-if, subclass, class */
+#define PCI_REG_HEADER_TYPE 0x0e
+#define PCI_REG_INTERRUPT_LINE 0x3c /* read/write scratch for software */
+#define PCI_HEADER_MULTIFUNCTION 0x80
+#define PCI_VENDOR_NONE 0xffffu
+
+long pci_cfg_read(unsigned bus, unsigned devfn, unsigned reg, unsigned size,
+                  uint32_t *value);
+long pci_cfg_write(unsigned bus, unsigned devfn, unsigned reg, unsigned size,
+                   uint32_t value);
+
+struct pci_function {
+    uint8_t bus, devfn;
+    uint16_t vendor, device;
+    uint32_t class_rev; /* class << 24 | subclass << 16 | prog-if << 8 | revision */
+};
+
+/* x86 I/O ports through PHYSDEVOP_port_read/write (dom0; -HESTIA_ENODEV off the PC). */
+long port_read(unsigned port, unsigned size, uint32_t *value);
+long port_write(unsigned port, unsigned size, uint32_t value);
+
+/*
+ * The functions present on bus 0, in devfn order: fills at most max of
+ * out and returns how many exist (may exceed max), or a negative error.
+ */
+long pci_scan_bus0(struct pci_function *out, unsigned max);
+
+#endif

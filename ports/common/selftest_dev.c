@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pv-selftest, devices: PCI configuration space through
+ * HYPERCALL_physdev_op.  dom0 scans bus 0 and checks what a driver relies
+ * on (sub-word reads agree with the dword, an absent function reads all
+ * ones, a software scratch register takes a write, bad arguments and the
+ * hypervisor's own function are refused); a domU must be refused
+ * everything; a platform without PCI answers "no such device".  And x86
+ * I/O ports: a CMOS RAM byte round trip for dom0, the hypervisor's own
+ * ports (console, exit port, PCI configuration) refused.
+ */
+#include <port/kernel.h>
+#include <port/pci.h>
+
+#define PVPANIC_ID 0x00111b36u
+
+static void check_subword(struct tctx *t, const struct pci_function *f)
+{
+    uint32_t dw, w0, w2, b;
+    T_EQ(t, pci_cfg_read(0, f->devfn, PCI_REG_ID, 4, &dw), 0);
+    T_EQ(t, pci_cfg_read(0, f->devfn, 0, 2, &w0), 0);
+    T_EQ(t, pci_cfg_read(0, f->devfn, 2, 2, &w2), 0);
+    T_EQ(t, w0, dw & 0xffffu);
+    T_EQ(t, w2, dw >> 16);
+    for (unsigned i = 0; i < 4; i++) {
+        T_EQ(t, pci_cfg_read(0, f->devfn, i, 1, &b), 0);
+        T_EQ(t, b, (dw >> (8 * i)) & 0xffu);
+    }
+}
+
+static void check_absent(struct tctx *t, const struct pci_function *f, long n)
+{
+    for (unsigned dev = 31; dev > 0; dev--) {
+        bool present = false;
+        for (long i = 0; i < n; i++)
+            present |= f[i].devfn >> 3 == dev;
+        if (present)
+            continue;
+        uint32_t v;
+        T_EQ(t, pci_cfg_read(0, PCI_DEVFN(dev, 0), PCI_REG_ID, 4, &v), 0);
+        T_EQ(t, v, 0xffffffffu);
+        return;
+    }
+}
+
+/* The interrupt-line register is a scratch byte for software (PCI 3.0, 6.2.4). */
+static void check_scratch(struct tctx *t, const struct pci_function *f)
+{
+    uint32_t orig, v;
+    T_EQ(t, pci_cfg_read(0, f->devfn, PCI_REG_INTERRUPT_LINE, 1, &orig), 0);
+    T_EQ(t, pci_cfg_write(0, f->devfn, PCI_REG_INTERRUPT_LINE, 1, orig ^ 0x5a), 0);
+    T_EQ(t, pci_cfg_read(0, f->devfn, PCI_REG_INTERRUPT_LINE, 1, &v), 0);
+    T_EQ(t, v, orig ^ 0x5a);
+    T_EQ(t, pci_cfg_write(0, f->devfn, PCI_REG_INTERRUPT_LINE, 1, orig), 0);
+    T_EQ(t, pci_cfg_read(0, f->devfn, PCI_REG_INTERRUPT_LINE, 1, &v), 0);
+    T_EQ(t, v, orig);
+}
+
+static void check_refusals(struct tctx *t, const struct pci_function *f, long n)
+{
+    uint32_t v;
+    T_EQ(t, pci_cfg_read(0, 0, 0, 3, &v), -HESTIA_EINVAL);
+    T_EQ(t, pci_cfg_read(0, 0, 2, 4, &v), -HESTIA_EINVAL);
+    T_EQ(t, pci_cfg_read(0, 0, 256, 1, &v), -HESTIA_EINVAL);
+    T_EQ(t, pci_cfg_write(0, 0, 1, 2, 0), -HESTIA_EINVAL);
+    for (long i = 0; i < n; i++)
+        if (((uint32_t)f[i].device << 16 | f[i].vendor) == PVPANIC_ID)
+            T_EQ(t, pci_cfg_write(0, f[i].devfn, PCI_REG_COMMAND, 2, 0), -HESTIA_EPERM);
+}
+
+static void t_pci_config(struct tctx *t)
+{
+    uint32_t v;
+    long r = pci_cfg_read(0, 0, PCI_REG_ID, 4, &v);
+    if (!(start_info->flags & SIF_PRIVILEGED)) {
+        T_EQ(t, r, -HESTIA_EPERM);
+        T_EQ(t, pci_cfg_write(0, 0, PCI_REG_INTERRUPT_LINE, 1, 0), -HESTIA_EPERM);
+        if (!t->failed)
+            ksnprintf(t->detail, sizeof t->detail, "a domU is refused: %s", kstrerror(r));
+        return;
+    }
+    if (r == -HESTIA_ENODEV) {
+        T_EQ(t, pci_cfg_write(0, 0, PCI_REG_INTERRUPT_LINE, 1, 0), -HESTIA_ENODEV);
+        if (!t->failed)
+            ksnprintf(t->detail, sizeof t->detail, "this platform has no PCI: %s",
+                      kstrerror(r));
+        return;
+    }
+    T_EQ(t, r, 0);
+    struct pci_function f[32];
+    long n = pci_scan_bus0(f, 32);
+    if (n < 1 || n > 32) {
+        t_fail(t, "bus 0 scan: %ld functions (%s)", n, n < 0 ? kstrerror(n) : "want 1..32");
+        return;
+    }
+    for (long i = 0; i < n; i++)
+        printk("pci 00:%02x.%u %04x:%04x class %06x\n", f[i].devfn >> 3, f[i].devfn & 7u,
+               f[i].vendor, f[i].device, f[i].class_rev >> 8);
+    check_subword(t, &f[0]);
+    check_absent(t, f, n);
+    for (long i = 0; i < n; i++)
+        if (((uint32_t)f[i].device << 16 | f[i].vendor) != PVPANIC_ID) {
+            check_scratch(t, &f[i]);
+            break;
+        }
+    check_refusals(t, f, n);
+    if (!t->failed) /* else keep the first failure as the detail */
+        ksnprintf(t->detail, sizeof t->detail,
+                  "%ld functions on bus 0, 00:%02x.%u is %04x:%04x", n, f[0].devfn >> 3,
+                  f[0].devfn & 7u, f[0].vendor, f[0].device);
+}
+
+#define CMOS_INDEX 0x70
+#define CMOS_DATA 0x71
+#define CMOS_SCRATCH 0x34 /* general-purpose CMOS RAM on QEMU's MC146818 */
+#define HV_COM1 0x3f8
+#define HV_EXIT_PORT 0xf4
+
+static void cmos_round_trip(struct tctx *t)
+{
+    uint32_t orig, v;
+    T_EQ(t, port_write(CMOS_INDEX, 1, CMOS_SCRATCH), 0);
+    T_EQ(t, port_read(CMOS_DATA, 1, &orig), 0);
+    T_EQ(t, port_write(CMOS_INDEX, 1, CMOS_SCRATCH), 0);
+    T_EQ(t, port_write(CMOS_DATA, 1, orig ^ 0xa5), 0);
+    T_EQ(t, port_write(CMOS_INDEX, 1, CMOS_SCRATCH), 0);
+    T_EQ(t, port_read(CMOS_DATA, 1, &v), 0);
+    T_EQ(t, v, orig ^ 0xa5);
+    T_EQ(t, port_write(CMOS_INDEX, 1, CMOS_SCRATCH), 0);
+    T_EQ(t, port_write(CMOS_DATA, 1, orig), 0);
+}
+
+static void t_port_io(struct tctx *t)
+{
+    uint32_t v;
+    long r = port_read(CMOS_INDEX, 1, &v);
+    if (!(start_info->flags & SIF_PRIVILEGED)) {
+        T_EQ(t, r, -HESTIA_EPERM);
+        T_EQ(t, port_write(HV_EXIT_PORT, 4, 0), -HESTIA_EPERM);
+        if (!t->failed)
+            ksnprintf(t->detail, sizeof t->detail, "a domU is refused: %s", kstrerror(r));
+        return;
+    }
+    if (r == -HESTIA_ENODEV) {
+        T_EQ(t, port_write(CMOS_INDEX, 1, 0), -HESTIA_ENODEV);
+        if (!t->failed)
+            ksnprintf(t->detail, sizeof t->detail, "no I/O ports here: %s", kstrerror(r));
+        return;
+    }
+    T_EQ(t, r, 0);
+    cmos_round_trip(t);
+    /* The hypervisor's ports: its console, the run's verdict, PCI config. */
+    T_EQ(t, port_read(HV_COM1 + 5, 1, &v), -HESTIA_EPERM);
+    T_EQ(t, port_write(HV_EXIT_PORT, 4, 0), -HESTIA_EPERM);
+    T_EQ(t, port_write(HV_EXIT_PORT - 1, 2, 0), -HESTIA_EPERM);
+    T_EQ(t, port_read(0xcfc, 4, &v), -HESTIA_EPERM);
+    T_EQ(t, port_read(0x70, 3, &v), -HESTIA_EINVAL);
+    T_EQ(t, port_read(0xffff, 2, &v), -HESTIA_EINVAL);
+    if (!t->failed)
+        ksnprintf(
+            t->detail, sizeof t->detail,
+            "CMOS RAM byte written and read back; console, exit and PCI ports refused");
+}
+
+void selftest_dev_run(void)
+{
+    test_run("pv.pci-config", t_pci_config);
+    test_run("pv.port-io", t_port_io);
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lwIP configuration of Hestia's guest (dom0's network stack): no OS layer
+ * (NO_SYS, raw API driven by dom0's event loop), IPv4 with TCP, UDP, ICMP,
+ * ARP and DHCP.  The same file configures the host test (tests/lwip).
+ *
+ * Memory: lwIP's heap is not a static array (every domU would carry it in
+ * its .bss, the image is shared by all roles) but a block the glue
+ * allocates when the stack starts (LWIP_RAM_HEAP_POINTER), and the pools
+ * come out of that heap (MEMP_MEM_MALLOC).
+ */
+#ifndef HESTIA_LWIPOPTS_H
+#define HESTIA_LWIPOPTS_H
+
+#define NO_SYS 1
+#define SYS_LIGHTWEIGHT_PROT 0
+#define LWIP_SOCKET 0
+#define LWIP_NETCONN 0
+#define LWIP_TIMERS 1
+
+#define LWIP_IPV4 1
+#define LWIP_IPV6 0
+#define LWIP_ARP 1
+#define LWIP_ETHERNET 1
+#define LWIP_ICMP 1
+#define LWIP_UDP 1
+#define LWIP_TCP 1
+#define LWIP_DHCP 1
+#define LWIP_DNS 0
+#define LWIP_IGMP 0
+#define LWIP_AUTOIP 0
+#define LWIP_NETIF_STATUS_CALLBACK 1
+#define LWIP_NETIF_LINK_CALLBACK 1
+/* 127.0.0.1 (the self-test's transfer and any local client). */
+#define LWIP_NETIF_LOOPBACK 1
+#define LWIP_HAVE_LOOPIF 1
+#define LWIP_LOOPBACK_MAX_PBUFS 0
+
+/* Heap and pools: see the comment at the top. */
+extern void *hestia_lwip_heap;
+#define LWIP_RAM_HEAP_POINTER hestia_lwip_heap
+#define MEM_ALIGNMENT 8
+#define MEM_SIZE (512 * 1024)
+#define MEMP_MEM_MALLOC 1
+#define MEMP_NUM_TCP_PCB 16
+#define MEMP_NUM_TCP_SEG 256
+#define PBUF_POOL_SIZE 64
+
+#define TCP_MSS 1460
+#define TCP_WND (32 * TCP_MSS)
+#define TCP_SND_BUF (32 * TCP_MSS)
+#define TCP_SND_QUEUELEN (4 * TCP_SND_BUF / TCP_MSS)
+#define LWIP_TCP_KEEPALIVE 1
+
+#define LWIP_STATS 0
+#define LWIP_NOASSERT_ON_ERROR 0
+
+/* Random numbers (ports/lwip/glue.c): initial sequence numbers, ports, DHCP xid. */
+unsigned int hestia_lwip_rand(void);
+#define LWIP_RAND() hestia_lwip_rand()
+
+#endif

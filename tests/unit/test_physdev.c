@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: MIT */
+/* HYPERCALL_physdev_op through the dispatcher, on the host HAL's PCI (host_pci.c). */
+#include "harness.h"
+#include <hestia/physdev.h>
+#include <host/host.h>
+
+TEST_SUITE("physdev");
+
+static long cfg_op(struct domain *d, uint64_t cmd, struct physdev_pci_cfg *c)
+{
+    guest_va_t va = h_put(d, c, sizeof(*c));
+    long rc = h_call(h_vcpu(d), HYPERCALL_physdev_op, cmd, va, 0, 0, 0);
+    h_read(d, c, va, sizeof(*c));
+    return rc;
+}
+
+static struct physdev_pci_cfg cfg(unsigned bus, unsigned devfn, unsigned reg, unsigned size)
+{
+    return (struct physdev_pci_cfg){.bus = (uint8_t)bus,
+                                    .devfn = (uint8_t)devfn,
+                                    .reg = (uint16_t)reg,
+                                    .size = (uint8_t)size};
+}
+
+TEST_CASE(dom0_reads_and_writes)
+{
+    struct domain *d = h_domain_raw(16, true);
+    struct physdev_pci_cfg c = cfg(0, 0, 0, 4);
+    CHECK_EQ(cfg_op(d, PHYSDEVOP_pci_cfg_read, &c), 0);
+    CHECK_EQ(c.value, 0x12378086u);
+    c = cfg(0, 0, 2, 2);
+    CHECK_EQ(cfg_op(d, PHYSDEVOP_pci_cfg_read, &c), 0);
+    CHECK_EQ(c.value, 0x1237u);
+    c = cfg(0, 0, 0xb, 1);
+    CHECK_EQ(cfg_op(d, PHYSDEVOP_pci_cfg_read, &c), 0);
+    CHECK_EQ(c.value, 0x06u);
+    /* An absent function reads all ones. */
+    c = cfg(0, 2 << 3, 0, 4);
+    CHECK_EQ(cfg_op(d, PHYSDEVOP_pci_cfg_read, &c), 0);
+    CHECK_EQ(c.value, 0xffffffffu);
+    c = cfg(0, 0, 0x40, 2);
+    c.value = 0xbeef;
+    CHECK_EQ(cfg_op(d, PHYSDEVOP_pci_cfg_write, &c), 0);
+    c = cfg(0, 0, 0x40, 4);
+    CHECK_EQ(cfg_op(d, PHYSDEVOP_pci_cfg_read, &c), 0);
+    CHECK_EQ(c.value, 0xbeefu);
+    /* The function the hypervisor drives. */
+    c = cfg(0, 1 << 3, 4, 2);
+    CHECK_EQ(cfg_op(d, PHYSDEVOP_pci_cfg_write, &c), -HESTIA_EPERM);
+}
+
+TEST_CASE(bad_arguments_reach_no_device)
+{
+    struct domain *d = h_domain_raw(64, true);
+    struct physdev_pci_cfg bad[] = {
+        cfg(0, 0, 0, 3),   cfg(0, 0, 0, 0),      cfg(0, 0, 2, 4), cfg(0, 0, 1, 2),
+        cfg(0, 0, 256, 1), cfg(0, 0, 0xfffe, 2), cfg(0, 0, 0, 8)};
+    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        for (unsigned op = PHYSDEVOP_pci_cfg_read; op <= PHYSDEVOP_pci_cfg_write; op++) {
+            host_pci_last.op = 0;
+            struct physdev_pci_cfg c = bad[i];
+            CHECK_EQ(cfg_op(d, op, &c), -HESTIA_EINVAL);
+            CHECK_EQ(host_pci_last.op, 0);
+        }
+    }
+    struct physdev_pci_cfg c = cfg(0, 0, 0, 4);
+    c.segment = 1;
+    CHECK_EQ(cfg_op(d, PHYSDEVOP_pci_cfg_read, &c), -HESTIA_EINVAL);
+    c = cfg(0, 0, 0, 4);
+    c.pad2 = 1;
+    CHECK_EQ(cfg_op(d, PHYSDEVOP_pci_cfg_read, &c), -HESTIA_EINVAL);
+    CHECK_EQ(h_call(h_vcpu(d), HYPERCALL_physdev_op, PHYSDEVOP_pci_cfg_read, H_VA_UNMAPPED,
+                    0, 0, 0),
+             -HESTIA_EFAULT);
+    CHECK_EQ(h_call(h_vcpu(d), HYPERCALL_physdev_op, 99, H_VA_UNMAPPED, 0, 0, 0),
+             -HESTIA_ENOSYS);
+    CHECK_EQ(host_pci_last.op, 0);
+    /* Read into a read-only buffer: the device is read, the result cannot be stored. */
+    guest_va_t ro = h_buf_perms(d, sizeof(c), MMU_PERM_READ);
+    c = cfg(0, 0, 0, 4);
+    h_write(d, ro, &c, sizeof(c));
+    CHECK_EQ(h_call(h_vcpu(d), HYPERCALL_physdev_op, PHYSDEVOP_pci_cfg_read, ro, 0, 0, 0),
+             -HESTIA_EFAULT);
+}
+
+TEST_CASE(domu_is_refused)
+{
+    struct domain *d = h_domain_raw(16, false);
+    for (unsigned op = PHYSDEVOP_pci_cfg_read; op <= PHYSDEVOP_pci_cfg_write; op++) {
+        host_pci_last.op = 0;
+        struct physdev_pci_cfg c = cfg(0, 0, 0, 4);
+        CHECK_EQ(cfg_op(d, op, &c), -HESTIA_EPERM);
+        CHECK_EQ(host_pci_last.op, 0);
+    }
+    CHECK_EQ(h_call(h_vcpu(d), HYPERCALL_physdev_op, 99, 0, 0, 0, 0), -HESTIA_EPERM);
+}
+
+static long port_op(struct domain *d, uint64_t cmd, unsigned port, unsigned size,
+                    uint32_t *value)
+{
+    struct physdev_port_io p = {
+        .port = (uint16_t)port, .size = (uint8_t)size, .value = *value};
+    guest_va_t va = h_put(d, &p, sizeof(p));
+    long rc = h_call(h_vcpu(d), HYPERCALL_physdev_op, cmd, va, 0, 0, 0);
+    h_read(d, &p, va, sizeof(p));
+    *value = p.value;
+    return rc;
+}
+
+TEST_CASE(port_io)
+{
+    struct domain *d = h_domain_raw(64, true);
+    uint32_t v = 0x5a;
+    CHECK_EQ(port_op(d, PHYSDEVOP_port_write, 0x80, 1, &v), 0);
+    CHECK_EQ(host_pci_last.op, 4);
+    v = 0;
+    CHECK_EQ(port_op(d, PHYSDEVOP_port_read, 0x80, 1, &v), 0);
+    CHECK_EQ(v, 0x5a);
+    CHECK_EQ(port_op(d, PHYSDEVOP_port_read, 0x1000, 2, &v), 0);
+    CHECK_EQ(v, 0xffff);
+    /* The hypervisor's ports, also when an access only straddles them. */
+    CHECK_EQ(port_op(d, PHYSDEVOP_port_read, 0x3f8, 1, &v), -HESTIA_EPERM);
+    CHECK_EQ(port_op(d, PHYSDEVOP_port_write, 0x3f6, 4, &v), -HESTIA_EPERM);
+    /* Malformed: never reaches the HAL. */
+    unsigned bad[][2] = {{0, 3}, {0, 0}, {0, 8}, {0xffff, 2}, {0xfffd, 4}};
+    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        host_pci_last.op = 0;
+        CHECK_EQ(port_op(d, PHYSDEVOP_port_read, bad[i][0], bad[i][1], &v), -HESTIA_EINVAL);
+        CHECK_EQ(port_op(d, PHYSDEVOP_port_write, bad[i][0], bad[i][1], &v),
+                 -HESTIA_EINVAL);
+        CHECK_EQ(host_pci_last.op, 0);
+    }
+    struct physdev_port_io p = {.port = 0x80, .size = 1, .pad = 1};
+    CHECK_EQ(h_call(h_vcpu(d), HYPERCALL_physdev_op, PHYSDEVOP_port_read,
+                    h_put(d, &p, sizeof(p)), 0, 0, 0),
+             -HESTIA_EINVAL);
+    CHECK_EQ(host_pci_last.op, 0);
+    /* 0xfffc + 4 ends exactly at the top of the space. */
+    CHECK_EQ(port_op(d, PHYSDEVOP_port_read, 0xfffc, 4, &v), 0);
+    struct domain *u = h_domain_raw(16, false);
+    host_pci_last.op = 0;
+    CHECK_EQ(port_op(u, PHYSDEVOP_port_write, 0x80, 1, &v), -HESTIA_EPERM);
+    CHECK_EQ(host_pci_last.op, 0);
+}
