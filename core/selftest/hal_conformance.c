@@ -129,7 +129,9 @@ void hc_vcpu_use_spaces(struct hc *t, struct hal_as *kernel, struct hal_as *user
 
 const char *hc_kind_name(enum hal_as_kind kind)
 {
-    return kind == HAL_AS_PV_KERNEL ? "kernel" : kind == HAL_AS_PV_USER ? "user" : "guest-phys";
+    return kind == HAL_AS_PV_KERNEL ? "kernel"
+           : kind == HAL_AS_PV_USER ? "user"
+                                    : "guest-phys";
 }
 
 unsigned hc_perm_extra(enum hal_as_kind kind)
@@ -154,7 +156,8 @@ struct hal_as *hc_space(struct hc *t, enum hal_as_kind kind)
         hc_skip(t, "hal_as_create(HAL_AS_GUEST_PHYS) gives NULL: this arch has no nested "
                    "paging (allowed by hal/mmu.h)");
     else if (!as)
-        hc_fail(t, __LINE__, "hal_as_create(%s) = NULL with memory to spare", hc_kind_name(kind));
+        hc_fail(t, __LINE__, "hal_as_create(%s) = NULL with memory to spare",
+                hc_kind_name(kind));
     t->spaces[slot] = as;
     t->kinds[slot] = kind;
     return as;
@@ -287,6 +290,7 @@ HAL_NORETURN void hal_conformance_boot(const struct hal_boot_info *bi)
         failed += r.status == HC_FAIL;
         skipped += r.status == HC_SKIP;
     }
-    core_printf("hal-conformance: %u passed, %u failed, %u skipped\n", passed, failed, skipped);
+    core_printf("hal-conformance: %u passed, %u failed, %u skipped\n", passed, failed,
+                skipped);
     console_report_done(passed, failed);
 }

@@ -43,7 +43,8 @@ extern const unsigned hc_as_nr, hc_as2_nr, hc_copy_nr, hc_vcpu_nr, hc_time_nr;
 /* ---- results ---- */
 
 /* Record a failure (the first one's text is the detail); the check goes on. */
-void hc_fail(struct hc *t, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void hc_fail(struct hc *t, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* Mark the check skipped with the reason (unless it already failed). */
 void hc_skip(struct hc *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The detail of a passing check (a measurement, what was covered). */
@@ -98,7 +99,8 @@ void hc_space_destroy(struct hc *t, struct hal_as *as, hal_unmap_fn dropped, voi
 #define HC_SPAN (16ull << 20)
 guest_va_t hc_base(struct hc *t, enum hal_as_kind kind);
 
-/* The permissions a mapping of kind carries besides R/W/X (MMU_PERM_USER in user spaces). */
+/* The permissions a mapping of kind carries besides R/W/X (MMU_PERM_USER in user spaces).
+ */
 unsigned hc_perm_extra(enum hal_as_kind kind);
 
 /* Name of kind for details ("kernel", "user", "guest-phys"). */

@@ -28,8 +28,8 @@ static bool setup(struct hc *t, enum hal_as_kind kind, struct hal_as **as, guest
 }
 
 /* lookup(va) must give exactly (mfn, perms). */
-static void expect_mapped(struct hc *t, int line, struct hal_as *as, guest_va_t va, mfn_t mfn,
-                          unsigned perms)
+static void expect_mapped(struct hc *t, int line, struct hal_as *as, guest_va_t va,
+                          mfn_t mfn, unsigned perms)
 {
     mfn_t m = MFN_INVALID;
     unsigned p = 0;
@@ -59,8 +59,9 @@ static void expect_refused(struct hc *t, int line, const char *what, struct hal_
     if (rc != want)
         hc_fail(t, line, "%s = %d, want %d", what, rc, want);
     else if (!hc_snap_equal(before, &after))
-        hc_fail(t, line, "%s failed (%d) but changed the space (%u -> %u mappings, %lu -> %lu "
-                         "table frames)",
+        hc_fail(t, line,
+                "%s failed (%d) but changed the space (%u -> %u mappings, %lu -> %lu "
+                "table frames)",
                 what, rc, before->n, after.n, before->frames, after.frames);
 }
 
@@ -102,7 +103,8 @@ static void t_map(struct hc *t, unsigned kind)
     static const guest_va_t offsets[] = {1, 8, 0x800, 0xfff};
     for (unsigned i = 0; i < ARRAY_SIZE(offsets); i++) {
         expect_refused(t, __LINE__, "map at an unaligned va", as, &s,
-                       hal_as_map(as, base + 2 * PAGE + offsets[i], f1, R | x), -HESTIA_EINVAL);
+                       hal_as_map(as, base + 2 * PAGE + offsets[i], f1, R | x),
+                       -HESTIA_EINVAL);
         expect_refused(t, __LINE__, "map over a mapping at an unaligned va", as, &s,
                        hal_as_map(as, base + offsets[i], f1, R | x), -HESTIA_EINVAL);
     }
@@ -114,9 +116,11 @@ static void t_map(struct hc *t, unsigned kind)
     expect_refused(t, __LINE__, "map at the last page of the address space", as, &s,
                    hal_as_map(as, LAST_PAGE, f1, R | x), -HESTIA_EINVAL);
     expect_unmapped(t, __LINE__, as, base + 2 * PAGE);
-    hc_note(t, "%s space: 8 mappings, EEXIST / unaligned / %u bad perms / out of range refused "
-               "without change",
-            hc_kind_name(kind), (unsigned)ARRAY_SIZE(bad_perms));
+    hc_note(
+        t,
+        "%s space: 8 mappings, EEXIST / unaligned / %u bad perms / out of range refused "
+        "without change",
+        hc_kind_name(kind), (unsigned)ARRAY_SIZE(bad_perms));
 }
 
 static void t_unmap(struct hc *t, unsigned kind)
@@ -130,8 +134,8 @@ static void t_unmap(struct hc *t, unsigned kind)
     HC_RC(t, hal_as_map(as, base, f0, R | W | x), 0);
     HC_RC(t, hal_as_map(as, base + PAGE, f1, R | x), 0);
     HC_RC(t, hal_as_unmap(as, base, &old), 0);
-    HC_CHECK(t, old == f0, "unmap reported frame %llx, mapped %llx", (unsigned long long)old,
-             (unsigned long long)f0);
+    HC_CHECK(t, old == f0, "unmap reported frame %llx, mapped %llx",
+             (unsigned long long)old, (unsigned long long)f0);
     expect_unmapped(t, __LINE__, as, base);
     expect_mapped(t, __LINE__, as, base + PAGE, f1, R | x);
     struct hc_snap s;
@@ -149,10 +153,11 @@ static void t_unmap(struct hc *t, unsigned kind)
     HC_RC(t, hal_as_map(as, base, f1, R | W | x), 0);
     expect_mapped(t, __LINE__, as, base, f1, R | W | x);
     HC_RC(t, hal_as_unmap(as, base + PAGE, &old), 0);
-    HC_CHECK(t, old == f1, "unmap reported frame %llx, mapped %llx", (unsigned long long)old,
-             (unsigned long long)f1);
-    hc_note(t, "%s space: unmap returns the frame; ENOENT / unaligned / out of range refused "
-               "without change",
+    HC_CHECK(t, old == f1, "unmap reported frame %llx, mapped %llx",
+             (unsigned long long)old, (unsigned long long)f1);
+    hc_note(t,
+            "%s space: unmap returns the frame; ENOENT / unaligned / out of range refused "
+            "without change",
             hc_kind_name(kind));
 }
 
@@ -184,9 +189,11 @@ static void t_protect(struct hc *t, unsigned kind)
     expect_refused(t, __LINE__, "protect at the last page", as, &s,
                    hal_as_protect(as, LAST_PAGE, R | x), -HESTIA_EINVAL);
     expect_mapped(t, __LINE__, as, base, f0, W | x);
-    hc_note(t, "%s space: perms change in place; ENOENT / bad perms / unaligned / out of range "
-               "refused without change",
-            hc_kind_name(kind));
+    hc_note(
+        t,
+        "%s space: perms change in place; ENOENT / bad perms / unaligned / out of range "
+        "refused without change",
+        hc_kind_name(kind));
 }
 
 /* Frames the ENOMEM check takes to bring the domain to its page-table limit. */
@@ -212,8 +219,8 @@ static void t_enomem(struct hc *t, unsigned kind)
     while (n < EAT_MAX && (eaten[n] = core_frame_alloc(d)) != MFN_INVALID)
         n++;
     if (n == EAT_MAX) {
-        hc_fail(t, __LINE__, "the domain's page-table limit was not reached after %u frames",
-                n);
+        hc_fail(t, __LINE__,
+                "the domain's page-table limit was not reached after %u frames", n);
     } else {
         struct hc_snap s;
         hc_snap(as, &s);
@@ -229,8 +236,8 @@ static void t_enomem(struct hc *t, unsigned kind)
         core_frame_free(d, eaten[--n]);
         int rc = hal_as_map(as, far, f1, R | x);
         if (rc == -HESTIA_ENOMEM) {
-            expect_refused(t, __LINE__, "map needing two tables with room for one", as, &s, rc,
-                           -HESTIA_ENOMEM);
+            expect_refused(t, __LINE__, "map needing two tables with room for one", as, &s,
+                           rc, -HESTIA_ENOMEM);
             mfn_t again = core_frame_alloc(d);
             HC_CHECK(t, again != MFN_INVALID,
                      "a failed map kept the one frame of room charged to the domain");
@@ -247,7 +254,8 @@ static void t_enomem(struct hc *t, unsigned kind)
     }
     while (n)
         core_frame_free(d, eaten[--n]);
-    hc_note(t, "%s space: ENOMEM at the page-table limit changes nothing", hc_kind_name(kind));
+    hc_note(t, "%s space: ENOMEM at the page-table limit changes nothing",
+            hc_kind_name(kind));
 }
 
 const struct hc_check hc_as_checks[] = {

@@ -93,8 +93,9 @@ static void expect_listed(struct hc *t, int line, const struct collect *c,
     for (unsigned i = 0; i < n; i++) {
         const struct hc_mapping *g = &c->m[i], *w = &l->m[first + i];
         if (g->va != w->va || g->mfn != w->mfn || g->perms != w->perms)
-            hc_fail(t, line, "listing entry %u: va %llx mfn %llx perms %x, want %llx %llx %x",
-                    i, (unsigned long long)g->va, (unsigned long long)g->mfn, g->perms,
+            hc_fail(t, line,
+                    "listing entry %u: va %llx mfn %llx perms %x, want %llx %llx %x", i,
+                    (unsigned long long)g->va, (unsigned long long)g->mfn, g->perms,
                     (unsigned long long)w->va, (unsigned long long)w->mfn, w->perms);
     }
 }
@@ -129,7 +130,8 @@ static void t_list(struct hc *t, unsigned kind)
     /* A non-zero result stops the walk and is returned. */
     c = (struct collect){.stop_after = 2, .stop_with = 7};
     HC_RC(t, hal_as_list(as, 0, ~(guest_va_t)0, collect_one, &c), 7);
-    HC_CHECK(t, c.n == 2, "the walk went on for %u calls after its callback said stop", c.n);
+    HC_CHECK(t, c.n == 2, "the walk went on for %u calls after its callback said stop",
+             c.n);
     hc_snap(as, &after);
     HC_CHECK(t, hc_snap_equal(&before, &after), "listing changed the space");
     hc_note(t, "%s space: 5 mappings in va order, ranges, stop value", hc_kind_name(kind));
@@ -159,8 +161,10 @@ static void t_write_protect(struct hc *t, unsigned kind)
     HC_RC(t, hal_as_write_protect(as, base + HC_SPAN, base + 2 * HC_SPAN), 0);
     /* The range end is exclusive: [.., span/2 + page) takes the last one. */
     HC_RC(t, hal_as_write_protect(as, base + HC_SPAN / 2, base + HC_SPAN / 2 + PAGE), 1);
-    HC_CHECK(t, lookup_perms(as, l.m[4].va, NULL) == (R | x), "last mapping still writable");
-    hc_note(t, "%s space: W removed in [start, end) only, count returned", hc_kind_name(kind));
+    HC_CHECK(t, lookup_perms(as, l.m[4].va, NULL) == (R | x),
+             "last mapping still writable");
+    hc_note(t, "%s space: W removed in [start, end) only, count returned",
+            hc_kind_name(kind));
 }
 
 /*
@@ -198,7 +202,8 @@ static void t_dirty(struct hc *t, unsigned kind)
     /* Read-and-clear: nothing was written since. */
     HC_RC(t, hal_as_dirty_clear(as, base, base + HC_SPAN, NULL, NULL), 0);
     /* Tracking is invisible to lookup: the mapping is still writable. */
-    HC_CHECK(t, lookup_perms(as, base, NULL) == (R | W | x), "dirty tracking changed perms");
+    HC_CHECK(t, lookup_perms(as, base, NULL) == (R | W | x),
+             "dirty tracking changed perms");
     HC_RC(t, hal_as_write_fault(as, base + PAGE), -HESTIA_ENOENT);     /* read-only */
     HC_RC(t, hal_as_write_fault(as, base + 5 * PAGE), -HESTIA_ENOENT); /* unmapped */
     if (soft) {
@@ -241,7 +246,8 @@ static void t_flush(struct hc *t, unsigned kind)
     hc_snap(as, &after);
     HC_CHECK(t, hc_snap_equal(&before, &after), "flush changed the mappings");
     HC_CHECK(t, before.n == 5, "%u mappings listed, want 5", before.n);
-    hc_note(t, "%s space: flush by va and MMU_FLUSH_ALL leave every mapping", hc_kind_name(kind));
+    hc_note(t, "%s space: flush by va and MMU_FLUSH_ALL leave every mapping",
+            hc_kind_name(kind));
 }
 
 static int dropped_count;
@@ -324,7 +330,8 @@ static void t_va_window(struct hc *t, unsigned kind)
     for (unsigned k = 12; k < 64; k++) {
         probes[n++] = (guest_va_t)1 << k;
         /* The top page below 2^(k+1); k = 63: the last page of the address space. */
-        probes[n++] = (k == 63 ? ~(guest_va_t)0 : ((guest_va_t)1 << (k + 1)) - 1) & ~(PAGE - 1);
+        probes[n++] =
+            (k == 63 ? ~(guest_va_t)0 : ((guest_va_t)1 << (k + 1)) - 1) & ~(PAGE - 1);
     }
     probes[n++] = lay.virt_base;
     probes[n++] = lay.shared_info_va;
@@ -335,8 +342,8 @@ static void t_va_window(struct hc *t, unsigned kind)
         int rc = hal_as_map(as, va, f0, R | x);
         if (ok) {
             accepted++;
-            HC_CHECK(t, rc == 0, "hal_guest_va_ok(%llx) but map = %d", (unsigned long long)va,
-                     rc);
+            HC_CHECK(t, rc == 0, "hal_guest_va_ok(%llx) but map = %d",
+                     (unsigned long long)va, rc);
             HC_CHECK(t, rc || (hal_as_unmap(as, va, &old) == 0 && old == f0),
                      "unmap(%llx) after map", (unsigned long long)va);
             /* A fresh space now and then: table frames count against the domain's limit. */
@@ -356,8 +363,9 @@ static void t_va_window(struct hc *t, unsigned kind)
     HC_CHECK(t, accepted > 0 && refused > 0, "%u probes accepted, %u refused", accepted,
              refused);
     if (!user)
-        HC_CHECK(t, hal_guest_va_ok(lay.virt_base, false) &&
-                        hal_guest_va_ok(lay.shared_info_va, false),
+        HC_CHECK(t,
+                 hal_guest_va_ok(lay.virt_base, false) &&
+                     hal_guest_va_ok(lay.shared_info_va, false),
                  "the guest layout's addresses are refused in a kernel space");
     hc_note(t, "%s space: %u of %u probes accepted, map agrees with hal_guest_va_ok",
             hc_kind_name(kind), accepted, n);
@@ -371,9 +379,10 @@ static void t_direct_map(struct hc *t, unsigned arg)
         mfn_t mfn = hc_frame(t, i);
         unsigned char *p = hal_frame_to_virt(mfn);
         HC_CHECK(t, p && ((uintptr_t)p & (HAL_PAGE_SIZE - 1)) == 0,
-                 "hal_frame_to_virt(%llx) = %p is not page aligned", (unsigned long long)mfn,
-                 (void *)p);
-        HC_CHECK(t, hal_virt_to_frame(p) == mfn, "hal_virt_to_frame(hal_frame_to_virt(%llx)) = %llx",
+                 "hal_frame_to_virt(%llx) = %p is not page aligned",
+                 (unsigned long long)mfn, (void *)p);
+        HC_CHECK(t, hal_virt_to_frame(p) == mfn,
+                 "hal_virt_to_frame(hal_frame_to_virt(%llx)) = %llx",
                  (unsigned long long)mfn, (unsigned long long)hal_virt_to_frame(p));
         HC_CHECK(t, p != prev, "two frames at one direct-map address");
         p[0] = (unsigned char)(0x5a + i);
@@ -397,8 +406,9 @@ static void t_layout(struct hc *t, unsigned arg)
         HC_CHECK(t, hal_guest_va_ok(l.virt_base + i * PAGE, false),
                  "virt_base + %u pages refused", i);
     HC_CHECK(t, hal_guest_va_ok(l.shared_info_va, false), "shared_info_va refused");
-    HC_CHECK(t, l.shared_info_va < l.virt_base ||
-                    l.shared_info_va >= l.virt_base + HC_DOMAIN_PAGES * PAGE,
+    HC_CHECK(t,
+             l.shared_info_va < l.virt_base ||
+                 l.shared_info_va >= l.virt_base + HC_DOMAIN_PAGES * PAGE,
              "shared_info_va inside the memory window");
     hc_note(t, "virt_base %llx, shared info %llx", (unsigned long long)l.virt_base,
             (unsigned long long)l.shared_info_va);

@@ -12,8 +12,8 @@
 #define R MMU_PERM_READ
 #define W MMU_PERM_WRITE
 
-#define FILL 0xcc    /* guest frames before a copy */
-#define CANARY 0xee  /* hypervisor buffers before a copy */
+#define FILL 0xcc     /* guest frames before a copy */
+#define CANARY 0xee   /* hypervisor buffers before a copy */
 #define FAR_BYTE 0x77 /* the frame beyond a hole */
 
 /* Machine frames far apart (the fixture domain's pages 0, 5 and 9). */
@@ -40,7 +40,8 @@ static struct hal_as *setup(struct hc *t, guest_va_t *base, const unsigned perms
     for (unsigned i = 0; i < 3 && !hc_failed(t); i++) {
         memset(frame_ptr(t, i), FILL, HAL_PAGE_SIZE);
         if (perms[i])
-            HC_RC(t, hal_as_map(k, *base + i * PAGE, hc_frame(t, frame_of_page[i]), perms[i]),
+            HC_RC(t,
+                  hal_as_map(k, *base + i * PAGE, hc_frame(t, frame_of_page[i]), perms[i]),
                   0);
     }
     for (size_t i = 0; i < sizeof(src_buf); i++)
@@ -50,13 +51,15 @@ static struct hal_as *setup(struct hc *t, guest_va_t *base, const unsigned perms
 }
 
 /* Guest bytes [off, off+len) of the 3-page window equal src (else FILL untouched). */
-static void expect_guest(struct hc *t, int line, size_t off, size_t len, const unsigned char *src)
+static void expect_guest(struct hc *t, int line, size_t off, size_t len,
+                         const unsigned char *src)
 {
     for (size_t g = 0; g < 3 * HAL_PAGE_SIZE; g++) {
         unsigned char got = frame_ptr(t, (unsigned)(g / HAL_PAGE_SIZE))[g % HAL_PAGE_SIZE];
         unsigned char want = g >= off && g < off + len ? src[g - off] : FILL;
         if (got != want) {
-            hc_fail(t, line, "guest byte %#lx is %#x, want %#x (copy of %lu bytes at %#lx)",
+            hc_fail(t, line,
+                    "guest byte 0x%lx is 0x%x, want 0x%x (copy of %lu bytes at 0x%lx)",
                     (unsigned long)g, got, want, (unsigned long)len, (unsigned long)off);
             return;
         }
@@ -107,12 +110,14 @@ static void t_cross_page(struct hc *t, unsigned arg)
     /* One byte at the very end of a page, and a whole aligned page. */
     unsigned char next = frame_ptr(t, 2)[0], prev = frame_ptr(t, 1)[HAL_PAGE_SIZE - 2];
     HC_RC(t, hal_copy_to_guest(v, base + 2 * PAGE - 1, "Z", 1), 0);
-    HC_CHECK(t, frame_ptr(t, 1)[HAL_PAGE_SIZE - 1] == 'Z' && frame_ptr(t, 2)[0] == next &&
-                    frame_ptr(t, 1)[HAL_PAGE_SIZE - 2] == prev,
+    HC_CHECK(t,
+             frame_ptr(t, 1)[HAL_PAGE_SIZE - 1] == 'Z' && frame_ptr(t, 2)[0] == next &&
+                 frame_ptr(t, 1)[HAL_PAGE_SIZE - 2] == prev,
              "a one-byte copy to the end of a page wrote elsewhere");
     clear_dst();
     HC_RC(t, hal_copy_from_guest(v, dst_buf, base + PAGE, HAL_PAGE_SIZE), 0);
-    HC_CHECK(t, !memcmp(dst_buf, frame_ptr(t, 1), HAL_PAGE_SIZE), "whole-page read differs");
+    HC_CHECK(t, !memcmp(dst_buf, frame_ptr(t, 1), HAL_PAGE_SIZE),
+             "whole-page read differs");
     expect_canary_from(t, __LINE__, HAL_PAGE_SIZE);
     hc_note(t, "64 bytes over one boundary, %lu over two, onto frames 0/5/9 of the domain",
             (unsigned long)len);
@@ -132,7 +137,8 @@ static void t_unmapped(struct hc *t, unsigned arg)
     HC_RC(t, hal_copy_to_guest(v, base + PAGE - 8, src_buf, len), -HESTIA_EFAULT);
     for (size_t i = 0; i < HAL_PAGE_SIZE; i++)
         if (frame_ptr(t, 2)[i] != FAR_BYTE) {
-            hc_fail(t, __LINE__, "a copy that faulted wrote byte %lu of the page after the hole",
+            hc_fail(t, __LINE__,
+                    "a copy that faulted wrote byte %lu of the page after the hole",
                     (unsigned long)i);
             break;
         }
@@ -142,7 +148,8 @@ static void t_unmapped(struct hc *t, unsigned arg)
     HC_RC(t, hal_copy_from_guest(v, dst_buf, base + PAGE - 8, len), -HESTIA_EFAULT);
     for (size_t i = 8; i < len; i++)
         if (dst_buf[i] == FAR_BYTE) {
-            hc_fail(t, __LINE__, "a read that faulted at the hole returned byte %lu from beyond it",
+            hc_fail(t, __LINE__,
+                    "a read that faulted at the hole returned byte %lu from beyond it",
                     (unsigned long)i);
             break;
         }
@@ -152,7 +159,8 @@ static void t_unmapped(struct hc *t, unsigned arg)
     expect_canary_from(t, __LINE__, 4);
     /* The mapped pages on both sides still work. */
     HC_RC(t, hal_copy_from_guest(v, dst_buf, base + 2 * PAGE, 16), 0);
-    HC_CHECK(t, dst_buf[0] == FAR_BYTE && dst_buf[15] == FAR_BYTE, "page after the hole unreadable");
+    HC_CHECK(t, dst_buf[0] == FAR_BYTE && dst_buf[15] == FAR_BYTE,
+             "page after the hole unreadable");
     hc_note(t, "EFAULT at the hole in both directions, nothing past it written or read");
 }
 
@@ -170,7 +178,8 @@ static void t_read_only(struct hc *t, unsigned arg)
     HC_RC(t, hal_copy_to_guest(v, base + 2 * PAGE - 4, src_buf, 8), -HESTIA_EFAULT);
     for (size_t i = 0; i < HAL_PAGE_SIZE; i++)
         if (frame_ptr(t, 1)[i] != FILL) {
-            hc_fail(t, __LINE__, "byte %lu of a read-only page was written", (unsigned long)i);
+            hc_fail(t, __LINE__, "byte %lu of a read-only page was written",
+                    (unsigned long)i);
             break;
         }
     clear_dst();
@@ -215,8 +224,9 @@ static void t_bad_address(struct hc *t, unsigned arg)
     HC_RC(t, hal_copy_to_guest(v, ~(guest_va_t)0 - 7, src_buf, 16), -HESTIA_EFAULT);
     /* Ending exactly past the mapped window. */
     HC_RC(t, hal_copy_to_guest(v, base + 3 * PAGE - 8, src_buf, 9), -HESTIA_EFAULT);
-    hc_note(t, "%u bad pointers (hypervisor data and text, top, non-canonical, 0) and a "
-               "wrapping range: EFAULT, nothing touched",
+    hc_note(t,
+            "%u bad pointers (hypervisor data and text, top, non-canonical, 0) and a "
+            "wrapping range: EFAULT, nothing touched",
             (unsigned)ARRAY_SIZE(bad));
 }
 
@@ -234,7 +244,8 @@ static void t_user_space(struct hc *t, unsigned arg)
     if (hc_failed(t))
         return;
     struct vcpu *v = hc_vcpu(t);
-    HC_RC(t, hal_as_map(u, ubase + PAGE, hc_frame(t, frame_of_page[1]), R | W | MMU_PERM_USER),
+    HC_RC(t,
+          hal_as_map(u, ubase + PAGE, hc_frame(t, frame_of_page[1]), R | W | MMU_PERM_USER),
           0);
     hc_vcpu_use_spaces(t, k, u);
     HC_RC(t, hal_copy_to_guest(v, ubase + PAGE + 10, src_buf, 32), 0);

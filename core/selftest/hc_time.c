@@ -76,8 +76,8 @@ static void t_counter_scale(struct hc *t, unsigned arg)
     bool moved = spin_until(t0 + 2 * MS);
     uint64_t t1 = hal_time_ns(), c1 = hal_time_counter();
     HC_CHECK(t, moved, "time does not advance");
-    HC_CHECK(t, c1 > c0, "the counter does not advance (%llu -> %llu)", (unsigned long long)c0,
-             (unsigned long long)c1);
+    HC_CHECK(t, c1 > c0, "the counter does not advance (%llu -> %llu)",
+             (unsigned long long)c0, (unsigned long long)c1);
     uint64_t dt = t1 - t0, dc = scaled(c1 - c0, &s);
     /* The counter interval encloses the ns one; allow 1/64 and the reads' own cost. */
     uint64_t slack = (dt >> 6) + (t->opt->realtime ? 5 * MS : 20000);
@@ -110,7 +110,8 @@ static uint64_t one_shot(struct hc *t, uint64_t delay_ns)
     uint64_t fired = wait_timer(deadline + TIMER_GIVE_UP_NS);
     hal_timer_set(0);
     if (!fired) {
-        hc_fail(t, __LINE__, "a one-shot %llu ns ahead never fired", (unsigned long long)delay_ns);
+        hc_fail(t, __LINE__, "a one-shot %llu ns ahead never fired",
+                (unsigned long long)delay_ns);
         return 0;
     }
     HC_CHECK(t, fired >= deadline, "the timer fired %llu ns early",
@@ -130,8 +131,9 @@ static void t_one_shot(struct hc *t, unsigned arg)
     }
     hal_irq_restore(flags);
     uint64_t bound = late_bound(t);
-    HC_CHECK(t, worst <= bound, "fired %llu ns late (bound %llu%s)", (unsigned long long)worst,
-             (unsigned long long)bound, t->opt->realtime ? ", realtime" : "");
+    HC_CHECK(t, worst <= bound, "fired %llu ns late (bound %llu%s)",
+             (unsigned long long)worst, (unsigned long long)bound,
+             t->opt->realtime ? ", realtime" : "");
     hc_note(t, "5 one-shots of 50 us to 2 ms: worst lateness %llu ns, bound %llu%s",
             (unsigned long long)worst, (unsigned long long)bound,
             t->opt->realtime ? " (realtime bounds)" : "");
@@ -149,7 +151,8 @@ static void t_past_deadline(struct hc *t, unsigned arg)
     hal_irq_restore(flags);
     HC_CHECK(t, fired, "a deadline in the past never fired");
     uint64_t bound = late_bound(t);
-    HC_CHECK(t, !fired || fired - now <= bound, "a past deadline fired after %llu ns (bound %llu)",
+    HC_CHECK(t, !fired || fired - now <= bound,
+             "a past deadline fired after %llu ns (bound %llu)",
              (unsigned long long)(fired - now), (unsigned long long)bound);
     hc_note(t, "fired %llu ns after arming, bound %llu", (unsigned long long)(fired - now),
             (unsigned long long)bound);
@@ -190,14 +193,17 @@ static void t_percpu(struct hc *t, unsigned arg)
     HC_CHECK(t, c == cpu_by_id(id) && c->id == id && c->online,
              "this_cpu() is not cpu_by_id(hal_cpu_id()) or not online");
     HC_CHECK(t, c->arch == arch, "this_cpu()->arch is not hal_this_cpu()");
-    HC_CHECK(t, cpu_by_id(HAL_MAX_CPUS + 3) == cpu_by_id(0), "an id out of range is not CPU 0's");
+    HC_CHECK(t, cpu_by_id(HAL_MAX_CPUS + 3) == cpu_by_id(0),
+             "an id out of range is not CPU 0's");
     for (unsigned i = 0; i < cpu_count(); i++)
         for (unsigned j = i + 1; j < cpu_count(); j++)
-            HC_CHECK(t, cpu_by_id(i) != cpu_by_id(j), "CPUs %u and %u share a struct cpu", i, j);
+            HC_CHECK(t, cpu_by_id(i) != cpu_by_id(j), "CPUs %u and %u share a struct cpu",
+                     i, j);
     /* The same after interrupts were off and after a timer interrupt. */
     unsigned long flags = hal_irq_save();
-    HC_CHECK(t, hal_this_cpu() == arch && hal_cpu_id() == id, "per-CPU pointer changed with "
-                                                              "interrupts off");
+    HC_CHECK(t, hal_this_cpu() == arch && hal_cpu_id() == id,
+             "per-CPU pointer changed with "
+             "interrupts off");
     uint64_t now = hal_time_ns();
     hal_timer_set(now + 100000);
     uint64_t fired = wait_timer(now + TIMER_GIVE_UP_NS);
@@ -206,13 +212,13 @@ static void t_percpu(struct hc *t, unsigned arg)
     HC_CHECK(t, fired, "no timer interrupt");
     HC_CHECK(t, hal_this_cpu() == arch && hal_cpu_id() == id && this_cpu() == c,
              "per-CPU pointer changed across an interrupt");
-    hc_note(t, "CPU %u of %u, struct hal_cpu %p stable across an interrupt", id, cpu_count(),
-            (void *)arch);
+    hc_note(t, "CPU %u of %u, struct hal_cpu %p stable across an interrupt", id,
+            cpu_count(), (void *)arch);
 }
 
 const struct hc_check hc_time_checks[] = {
-    {"time.monotonic", t_monotonic, 0},   {"time.counter-scale", t_counter_scale, 0},
-    {"timer.one-shot", t_one_shot, 0},    {"timer.past-deadline", t_past_deadline, 0},
-    {"timer.rearm", t_rearm, 0},          {"cpu.accessor", t_percpu, 0},
+    {"time.monotonic", t_monotonic, 0}, {"time.counter-scale", t_counter_scale, 0},
+    {"timer.one-shot", t_one_shot, 0},  {"timer.past-deadline", t_past_deadline, 0},
+    {"timer.rearm", t_rearm, 0},        {"cpu.accessor", t_percpu, 0},
 };
 const unsigned hc_time_nr = ARRAY_SIZE(hc_time_checks);

@@ -17,8 +17,8 @@
 
 static struct hestia_trap_record rec_a, rec_b, rec_c;
 
-static bool regs_equal(const struct hestia_trap_record *a, const struct hestia_trap_record *b,
-                       unsigned *first_diff)
+static bool regs_equal(const struct hestia_trap_record *a,
+                       const struct hestia_trap_record *b, unsigned *first_diff)
 {
     for (unsigned i = 0; i < NREGS; i++)
         if (a->regs[i] != b->regs[i]) {
@@ -94,8 +94,9 @@ static enum outcome try_context(struct hc *t, int line, struct hal_vcpu *hv,
     int rc2 = hal_vcpu_set_context(hv, &after);
     get(hv, &again);
     if (rc2 != rc || !regs_equal(&after, &again, &diff)) {
-        hc_fail(t, line, "%s: the accepted context is not stable (set again = %d, was %d; "
-                         "register %u changed)",
+        hc_fail(t, line,
+                "%s: the accepted context is not stable (set again = %d, was %d; "
+                "register %u changed)",
                 what, rc2, rc, diff);
         return BROKEN;
     }
@@ -115,14 +116,16 @@ static void t_create(struct hc *t, unsigned arg)
     /* get_context fills regs only. */
     memset(&rec_a, 0x5a, sizeof(rec_a));
     hal_vcpu_get_context(a, &rec_a);
-    HC_CHECK(t, rec_a.kind == 0x5a5a5a5au && rec_a.flags == 0x5a5a5a5au &&
-                    rec_a.error_code == 0x5a5a5a5a5a5a5a5aull &&
-                    rec_a.fault_addr == 0x5a5a5a5a5a5a5a5aull,
+    HC_CHECK(t,
+             rec_a.kind == 0x5a5a5a5au && rec_a.flags == 0x5a5a5a5au &&
+                 rec_a.error_code == 0x5a5a5a5a5a5a5a5aull &&
+                 rec_a.fault_addr == 0x5a5a5a5a5a5a5a5aull,
              "get_context wrote fields other than regs");
     get(a, &rec_a);
     get(b, &rec_b);
     unsigned diff = 0;
-    HC_CHECK(t, regs_equal(&rec_a, &rec_b, &diff), "two new vCPUs differ in register %u", diff);
+    HC_CHECK(t, regs_equal(&rec_a, &rec_b, &diff), "two new vCPUs differ in register %u",
+             diff);
     /* Scribble b, destroy it; a vCPU created next inherits nothing. */
     for (unsigned i = 0; i < NREGS; i++)
         rec_c.regs[i] = rec_a.regs[i] ^ ((uint64_t)(i + 1) << 20);
@@ -133,9 +136,10 @@ static void t_create(struct hc *t, unsigned arg)
     struct hal_vcpu *c = new_vcpu(t, &vs);
     if (c) {
         get(c, &rec_c);
-        HC_CHECK(t, regs_equal(&rec_a, &rec_c, &diff),
-                 "a vCPU created after a scribbled one was destroyed differs in register %u",
-                 diff);
+        HC_CHECK(
+            t, regs_equal(&rec_a, &rec_c, &diff),
+            "a vCPU created after a scribbled one was destroyed differs in register %u",
+            diff);
         HC_CHECK(t, !hal_vcpu_in_user(c), "a new vCPU is in user mode");
         struct hal_as *k = (struct hal_as *)1, *u = (struct hal_as *)1;
         hal_vcpu_get_spaces(c, &k, &u);
@@ -178,8 +182,8 @@ static void t_round_trip(struct hc *t, unsigned arg)
         }
         HC_RC(t, hal_vcpu_set_context(a, &rec_a), 0);
     }
-    HC_CHECK(t, free_regs >= 2, "only %u registers can be set (the pc and sp at least must)",
-             free_regs);
+    HC_CHECK(t, free_regs >= 2,
+             "only %u registers can be set (the pc and sp at least must)", free_regs);
     /* All of them at once round-trip exactly, and the other vCPU is untouched. */
     get(b, &rec_c);
     rec_b = rec_a;
@@ -201,8 +205,8 @@ static void t_round_trip(struct hc *t, unsigned arg)
             changed++;
             hit += rec_c.regs[i] == 0x1357;
         }
-    HC_CHECK(t, changed == 1 && hit == 1, "set_result changed %u registers (%u to the result)",
-             changed, hit);
+    HC_CHECK(t, changed == 1 && hit == 1,
+             "set_result changed %u registers (%u to the result)", changed, hit);
     free_vcpus(&vs);
     hc_note(t, "%u of %u registers free; full round trip; set_result touches one register",
             free_regs, NREGS);
@@ -220,7 +224,8 @@ static void t_sanitize(struct hc *t, unsigned arg)
     static struct hestia_trap_record kernel0, in;
     get(a, &kernel0);
     unsigned count[4] = {0};
-    static const uint64_t fills[] = {~0ull, 0, 0x5555555555555555ull, 0xaaaaaaaaaaaaaaaaull};
+    static const uint64_t fills[] = {~0ull, 0, 0x5555555555555555ull,
+                                     0xaaaaaaaaaaaaaaaaull};
     for (unsigned f = 0; f < ARRAY_SIZE(fills); f++) {
         memset(&in, 0, sizeof(in));
         for (unsigned i = 0; i < NREGS; i++)
@@ -228,20 +233,24 @@ static void t_sanitize(struct hc *t, unsigned arg)
         enum outcome o = try_context(t, __LINE__, a, &in, "uniform record");
         count[o]++;
         if (f == 0)
-            HC_CHECK(t, o != VERBATIM, "a record of all ones was taken as it is (every mode "
-                                       "and privilege bit set)");
+            HC_CHECK(t, o != VERBATIM,
+                     "a record of all ones was taken as it is (every mode "
+                     "and privilege bit set)");
     }
     for (unsigned i = 0; i < NREGS && !hc_failed(t); i++) {
         in = kernel0;
         in.regs[i] = ~in.regs[i];
-        count[try_context(t, __LINE__, a, &in, "kernel context with one register inverted")]++;
+        count[try_context(t, __LINE__, a, &in,
+                          "kernel context with one register inverted")]++;
         HC_RC(t, hal_vcpu_set_context(a, &kernel0), 0);
     }
-    HC_CHECK(t, count[REFUSED] + count[FORCED] > 0, "no hostile record was refused or forced");
+    HC_CHECK(t, count[REFUSED] + count[FORCED] > 0,
+             "no hostile record was refused or forced");
     HC_RC(t, hal_vcpu_set_context(a, &kernel0), 0);
     HC_CHECK(t, !hal_vcpu_in_user(a), "back to the kernel context but in user mode");
     free_vcpus(&vs);
-    hc_note(t, "%u hostile records: %u refused, %u forced, %u taken as they are (all stable)",
+    hc_note(t,
+            "%u hostile records: %u refused, %u forced, %u taken as they are (all stable)",
             count[0] + count[1] + count[2], count[REFUSED], count[FORCED], count[VERBATIM]);
 }
 
@@ -277,7 +286,8 @@ static void t_entry(struct hc *t, unsigned arg)
     bool has_handler = false;
     for (unsigned i = 0; i < NREGS; i++)
         has_handler |= rec_b.regs[i] == handler;
-    HC_CHECK(t, has_handler, "enter_handler: the handler address is nowhere in the context");
+    HC_CHECK(t, has_handler,
+             "enter_handler: the handler address is nowhere in the context");
     /* The spaces come back as set. */
     struct hal_as *k = hc_space(t, HAL_AS_PV_KERNEL), *u = hc_space(t, HAL_AS_PV_USER);
     if (k && u) {
@@ -287,11 +297,13 @@ static void t_entry(struct hc *t, unsigned arg)
         HC_CHECK(t, gk == k && gu == u, "get_spaces does not return what set_spaces set");
         hal_vcpu_set_spaces(a, k, NULL);
         hal_vcpu_get_spaces(a, &gk, &gu);
-        HC_CHECK(t, gk == k && gu == NULL, "user space still set after set_spaces(k, NULL)");
+        HC_CHECK(t, gk == k && gu == NULL,
+                 "user space still set after set_spaces(k, NULL)");
     }
     free_vcpus(&vs);
-    hc_note(t, "init_entry / enter_handler land in guest-kernel mode at the given addresses; "
-               "spaces round-trip");
+    hc_note(t,
+            "init_entry / enter_handler land in guest-kernel mode at the given addresses; "
+            "spaces round-trip");
 }
 
 const struct hc_check hc_vcpu_checks[] = {

@@ -28,8 +28,8 @@ static void run_check(void)
     host_time_autostep(0);
     /* The host HAL implements every kind: nothing may be skipped here. */
     if (r.status != HC_PASS)
-        harness_fail(__FILE__, __LINE__, "%s: %s", r.status == HC_SKIP ? "skipped" : "failed",
-                     r.detail);
+        harness_fail(__FILE__, __LINE__, "%s: %s",
+                     r.status == HC_SKIP ? "skipped" : "failed", r.detail);
     else if (getenv("HESTIA_TEST_ECHO"))
         printf("  %s\n", r.detail);
 }
