@@ -160,6 +160,13 @@ static void t_past_deadline(struct hc *t, unsigned arg)
     HC_CHECK(t, spin_until(2000), "time does not advance");
     uint64_t now = hal_time_ns();
     hal_timer_set(now - 1000);
+    /* Interrupts are off (twice saved): nothing may arrive while we spin. */
+    unsigned long inner = hal_irq_save(), before = this_cpu()->timer_interrupts;
+    spin_until(now + 100000);
+    HC_CHECK(t, this_cpu()->timer_interrupts == before,
+             "a timer interrupt arrived with interrupts disabled");
+    hal_irq_restore(inner);
+    now = hal_time_ns(); /* from here it may fire */
     uint64_t fired = wait_timer(now + TIMER_GIVE_UP_NS);
     hal_timer_set(0);
     hal_irq_restore(flags);
@@ -168,8 +175,10 @@ static void t_past_deadline(struct hc *t, unsigned arg)
     HC_CHECK(t, !fired || fired - now <= bound,
              "a past deadline fired after %llu ns (bound %llu)",
              (unsigned long long)(fired - now), (unsigned long long)bound);
-    hc_note(t, "fired %llu ns after arming, bound %llu", (unsigned long long)(fired - now),
-            (unsigned long long)bound);
+    hc_note(t,
+            "held off while interrupts were disabled, then fired %llu ns after idling "
+            "(bound %llu)",
+            (unsigned long long)(fired - now), (unsigned long long)bound);
 }
 
 /* Re-arming replaces the deadline; 0 disarms. */
