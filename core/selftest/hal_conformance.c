@@ -171,6 +171,17 @@ void hc_space_destroy(struct hc *t, struct hal_as *as, hal_unmap_fn dropped, voi
     hal_as_destroy(as, dropped, ctx);
 }
 
+bool hc_space_setup(struct hc *t, enum hal_as_kind kind, struct hal_as **as,
+                    guest_va_t *base, unsigned *extra)
+{
+    *as = hc_space(t, kind);
+    if (!*as)
+        return false;
+    *base = hc_base(t, kind);
+    *extra = hc_perm_extra(kind);
+    return !hc_failed(t);
+}
+
 /* Candidate bases of a user window, lowest first; 32-bit arches take the first. */
 static const guest_va_t user_candidates[] = {0x400000ull, 0x10000000ull, 0x8000000000ull};
 

@@ -13,6 +13,12 @@
 #include <hal/hal.h>
 #include <hestia/hestia.h>
 
+/* Short names the checks use. */
+#define PAGE ((guest_va_t)HAL_PAGE_SIZE)
+#define R MMU_PERM_READ
+#define W MMU_PERM_WRITE
+#define X MMU_PERM_EXEC
+
 /* Pages of the fixture domain: frames to map, enough for every check. */
 #define HC_DOMAIN_PAGES 32
 /* Spaces a check may hold at once (the runner destroys what is left). */
@@ -89,6 +95,13 @@ void hc_vcpu_use_spaces(struct hc *t, struct hal_as *kernel, struct hal_as *user
  */
 struct hal_as *hc_space(struct hc *t, enum hal_as_kind kind);
 void hc_space_destroy(struct hc *t, struct hal_as *as, hal_unmap_fn dropped, void *ctx);
+
+/*
+ * hc_space(kind), hc_base(kind) and hc_perm_extra(kind) at once; false
+ * (the check is over: skipped or failed) if any of them did not work.
+ */
+bool hc_space_setup(struct hc *t, enum hal_as_kind kind, struct hal_as **as,
+                    guest_va_t *base, unsigned *extra);
 
 /*
  * Base of a 16 MiB range that a space of kind may map: the guest layout's

@@ -9,23 +9,7 @@
 
 #include "hc.h"
 
-#define PAGE ((guest_va_t)HAL_PAGE_SIZE)
 #define LAST_PAGE (~(guest_va_t)0 & ~(PAGE - 1))
-#define R MMU_PERM_READ
-#define W MMU_PERM_WRITE
-#define X MMU_PERM_EXEC
-
-/* The space of kind, its base and its extra perms; false (check over) if unavailable. */
-static bool setup(struct hc *t, enum hal_as_kind kind, struct hal_as **as, guest_va_t *base,
-                  unsigned *extra)
-{
-    *as = hc_space(t, kind);
-    if (!*as)
-        return false;
-    *base = hc_base(t, kind);
-    *extra = hc_perm_extra(kind);
-    return !hc_failed(t);
-}
 
 /* lookup(va) must give exactly (mfn, perms). */
 static void expect_mapped(struct hc *t, int line, struct hal_as *as, guest_va_t va,
@@ -73,7 +57,7 @@ static void t_map(struct hc *t, unsigned kind)
     struct hal_as *as;
     guest_va_t base;
     unsigned x;
-    if (!setup(t, kind, &as, &base, &x))
+    if (!hc_space_setup(t, kind, &as, &base, &x))
         return;
     mfn_t f0 = hc_frame(t, 0), f1 = hc_frame(t, 1);
     expect_unmapped(t, __LINE__, as, base);
@@ -128,7 +112,7 @@ static void t_unmap(struct hc *t, unsigned kind)
     struct hal_as *as;
     guest_va_t base;
     unsigned x;
-    if (!setup(t, kind, &as, &base, &x))
+    if (!hc_space_setup(t, kind, &as, &base, &x))
         return;
     mfn_t f0 = hc_frame(t, 0), f1 = hc_frame(t, 1), old = MFN_INVALID;
     HC_RC(t, hal_as_map(as, base, f0, R | W | x), 0);
@@ -166,7 +150,7 @@ static void t_protect(struct hc *t, unsigned kind)
     struct hal_as *as;
     guest_va_t base;
     unsigned x;
-    if (!setup(t, kind, &as, &base, &x))
+    if (!hc_space_setup(t, kind, &as, &base, &x))
         return;
     mfn_t f0 = hc_frame(t, 0);
     HC_RC(t, hal_as_map(as, base, f0, R | W | x), 0);
@@ -210,7 +194,7 @@ static void t_enomem(struct hc *t, unsigned kind)
     struct hal_as *as;
     guest_va_t base;
     unsigned x;
-    if (!setup(t, kind, &as, &base, &x))
+    if (!hc_space_setup(t, kind, &as, &base, &x))
         return;
     struct domain *d = hc_domain(t);
     mfn_t f0 = hc_frame(t, 0), f1 = hc_frame(t, 1);

@@ -9,22 +9,6 @@
 
 #include "hc.h"
 
-#define PAGE ((guest_va_t)HAL_PAGE_SIZE)
-#define R MMU_PERM_READ
-#define W MMU_PERM_WRITE
-#define X MMU_PERM_EXEC
-
-static bool setup(struct hc *t, enum hal_as_kind kind, struct hal_as **as, guest_va_t *base,
-                  unsigned *extra)
-{
-    *as = hc_space(t, kind);
-    if (!*as)
-        return false;
-    *base = hc_base(t, kind);
-    *extra = hc_perm_extra(kind);
-    return !hc_failed(t);
-}
-
 static unsigned lookup_perms(struct hal_as *as, guest_va_t va, mfn_t *mfn)
 {
     unsigned p = 0;
@@ -105,7 +89,7 @@ static void t_list(struct hc *t, unsigned kind)
     struct hal_as *as;
     guest_va_t base;
     unsigned x;
-    if (!setup(t, kind, &as, &base, &x))
+    if (!hc_space_setup(t, kind, &as, &base, &x))
         return;
     struct collect c = {0};
     HC_RC(t, hal_as_list(as, 0, ~(guest_va_t)0, collect_one, &c), 0);
@@ -142,7 +126,7 @@ static void t_write_protect(struct hc *t, unsigned kind)
     struct hal_as *as;
     guest_va_t base;
     unsigned x;
-    if (!setup(t, kind, &as, &base, &x))
+    if (!hc_space_setup(t, kind, &as, &base, &x))
         return;
     struct layout5 l;
     map5(t, as, base, x, &l);
@@ -178,7 +162,7 @@ static void t_dirty(struct hc *t, unsigned kind)
     struct hal_as *as;
     guest_va_t base;
     unsigned x;
-    if (!setup(t, kind, &as, &base, &x))
+    if (!hc_space_setup(t, kind, &as, &base, &x))
         return;
     mfn_t f0 = hc_frame(t, 0), f1 = hc_frame(t, 1), f2 = hc_frame(t, 2);
     HC_RC(t, hal_as_map(as, base, f0, R | W | x), 0);
@@ -233,7 +217,7 @@ static void t_flush(struct hc *t, unsigned kind)
     struct hal_as *as;
     guest_va_t base;
     unsigned x;
-    if (!setup(t, kind, &as, &base, &x))
+    if (!hc_space_setup(t, kind, &as, &base, &x))
         return;
     struct layout5 l;
     map5(t, as, base, x, &l);
@@ -272,7 +256,7 @@ static void t_destroy(struct hc *t, unsigned kind)
     struct hal_as *as;
     guest_va_t base;
     unsigned x;
-    if (!setup(t, kind, &as, &base, &x))
+    if (!hc_space_setup(t, kind, &as, &base, &x))
         return;
     struct collect c = {0};
     HC_RC(t, hal_as_list(as, 0, ~(guest_va_t)0, collect_one, &c), 0);

@@ -8,10 +8,6 @@
  */
 #include "hc.h"
 
-#define PAGE ((guest_va_t)HAL_PAGE_SIZE)
-#define R MMU_PERM_READ
-#define W MMU_PERM_WRITE
-
 #define FILL 0xcc     /* guest frames before a copy */
 #define CANARY 0xee   /* hypervisor buffers before a copy */
 #define FAR_BYTE 0x77 /* the frame beyond a hole */
