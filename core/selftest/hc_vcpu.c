@@ -8,8 +8,9 @@
  * what get_context returns changes nothing and reports the same mode as
  * hal_vcpu_in_user), a refused one leaves the saved context alone, and
  * hostile records (all ones, all zeros, alternating bits, every register
- * of the kernel context inverted) are refused or forced, never taken as
- * they are wholesale.
+ * of the kernel context inverted or set to 1 or 3) are refused or forced,
+ * never taken as they are wholesale, and what is accepted depends on the
+ * record alone.
  */
 #include "hc.h"
 
@@ -212,12 +213,32 @@ static void t_round_trip(struct hc *t, unsigned arg)
             free_regs, NREGS);
 }
 
+/*
+ * What set_context made of in on a, made again on b (which held something
+ * else before): an accepted context depends on the record only, so no
+ * privileged bit can survive from what the vCPU held before.
+ */
+static void same_on_other(struct hc *t, int line, struct hal_vcpu *a, struct hal_vcpu *b,
+                          const struct hestia_trap_record *in)
+{
+    static struct hestia_trap_record ra, rb;
+    unsigned diff = 0;
+    int rc = hal_vcpu_set_context(b, in);
+    get(a, &ra);
+    get(b, &rb);
+    if (rc < 0 || !regs_equal(&ra, &rb, &diff))
+        hc_fail(t, line,
+                "set_context of one record: rc %d, register %u differs between two "
+                "vCPUs that held different contexts before",
+                rc, diff);
+}
+
 static void t_sanitize(struct hc *t, unsigned arg)
 {
     (void)arg;
     struct vcpus vs = {0};
-    struct hal_vcpu *a = new_vcpu(t, &vs);
-    if (!a) {
+    struct hal_vcpu *a = new_vcpu(t, &vs), *b = new_vcpu(t, &vs);
+    if (!a || !b) {
         free_vcpus(&vs);
         return;
     }
@@ -232,17 +253,31 @@ static void t_sanitize(struct hc *t, unsigned arg)
             in.regs[i] = fills[f];
         enum outcome o = try_context(t, __LINE__, a, &in, "uniform record");
         count[o]++;
+        if (o == FORCED || o == VERBATIM)
+            same_on_other(t, __LINE__, a, b, &in);
         if (f == 0)
             HC_CHECK(t, o != VERBATIM,
                      "a record of all ones was taken as it is (every mode "
                      "and privilege bit set)");
     }
+    /*
+     * Each register of the kernel context inverted, or set to 1 or 3 (the
+     * usual encodings of a less privileged mode: a user-mode flag, ring 3,
+     * PL3).  b keeps the last accepted context; a starts from kernel0.
+     */
+    unsigned users = 0;
     for (unsigned i = 0; i < NREGS && !hc_failed(t); i++) {
-        in = kernel0;
-        in.regs[i] = ~in.regs[i];
-        count[try_context(t, __LINE__, a, &in,
-                          "kernel context with one register inverted")]++;
-        HC_RC(t, hal_vcpu_set_context(a, &kernel0), 0);
+        for (unsigned variant = 0; variant < 3; variant++) {
+            in = kernel0;
+            in.regs[i] = variant == 0 ? ~in.regs[i] : variant == 1 ? 1 : 3;
+            enum outcome o = try_context(t, __LINE__, a, &in,
+                                         "kernel context with one register changed");
+            count[o]++;
+            users += (o == FORCED || o == VERBATIM) && hal_vcpu_in_user(a);
+            if (o == FORCED || o == VERBATIM)
+                same_on_other(t, __LINE__, a, b, &in);
+            HC_RC(t, hal_vcpu_set_context(a, &kernel0), 0);
+        }
     }
     HC_CHECK(t, count[REFUSED] + count[FORCED] > 0,
              "no hostile record was refused or forced");
@@ -250,8 +285,10 @@ static void t_sanitize(struct hc *t, unsigned arg)
     HC_CHECK(t, !hal_vcpu_in_user(a), "back to the kernel context but in user mode");
     free_vcpus(&vs);
     hc_note(t,
-            "%u hostile records: %u refused, %u forced, %u taken as they are (all stable)",
-            count[0] + count[1] + count[2], count[REFUSED], count[FORCED], count[VERBATIM]);
+            "%u hostile records: %u refused, %u forced, %u taken as they are (%u in user "
+            "mode); all stable, independent of the previous context",
+            count[0] + count[1] + count[2], count[REFUSED], count[FORCED], count[VERBATIM],
+            users);
 }
 
 static void t_entry(struct hc *t, unsigned arg)
