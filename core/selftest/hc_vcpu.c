@@ -343,10 +343,76 @@ static void t_entry(struct hc *t, unsigned arg)
             "spaces round-trip");
 }
 
+/* Probe values for a less privileged mode: a flag, ring 3 in the low bits, a 2-bit level
+ * at 32. */
+static const uint64_t user_probes[] = {1, 3, 3ull << 32};
+
+/* A guest-user context made from kernel0 by changing one register, if there is one. */
+static bool find_user_context(struct hal_vcpu *hv, const struct hestia_trap_record *kernel0,
+                              struct hestia_trap_record *user)
+{
+    static struct hestia_trap_record in;
+    for (unsigned i = 0; i < NREGS; i++)
+        for (unsigned p = 0; p < ARRAY_SIZE(user_probes); p++) {
+            in = *kernel0;
+            in.regs[i] = user_probes[p];
+            if (hal_vcpu_set_context(hv, &in) == 1) {
+                get(hv, user);
+                return true;
+            }
+            (void)hal_vcpu_set_context(hv, kernel0);
+        }
+    return false;
+}
+
+/* From guest-user mode: trap delivery and a new entry both land in guest-kernel mode. */
+static void t_user_mode(struct hc *t, unsigned arg)
+{
+    (void)arg;
+    struct vcpus vs = {0};
+    struct hal_vcpu *a = new_vcpu(t, &vs);
+    if (!a) {
+        free_vcpus(&vs);
+        return;
+    }
+    static struct hestia_trap_record kernel0, user;
+    get(a, &kernel0);
+    if (!find_user_context(a, &kernel0, &user)) {
+        hc_skip(t, "no guest-user context is one register away from the kernel context "
+                   "(values 1, 3, 3 << 32 tried)");
+        free_vcpus(&vs);
+        return;
+    }
+    HC_CHECK(t, hal_vcpu_in_user(a),
+             "set_context said user mode, hal_vcpu_in_user says not");
+    struct hal_guest_layout l;
+    hal_guest_layout(&l);
+    guest_va_t handler = l.virt_base + 0x2220, kstack = l.virt_base + 0x9ff0;
+    hal_vcpu_enter_handler(a, handler, kstack);
+    HC_CHECK(t, !hal_vcpu_in_user(a), "enter_handler from user mode stayed in user mode");
+    get(a, &rec_a);
+    bool has_handler = false, has_kstack = false;
+    for (unsigned i = 0; i < NREGS; i++) {
+        has_handler |= rec_a.regs[i] == handler;
+        has_kstack |= rec_a.regs[i] <= kstack && rec_a.regs[i] + 256 >= kstack;
+    }
+    HC_CHECK(t, has_handler && has_kstack,
+             "enter_handler from user mode: handler in the context %d, kernel stack %d",
+             has_handler, has_kstack);
+    HC_RC(t, hal_vcpu_set_context(a, &user), 1);
+    hal_vcpu_init_entry(a, l.virt_base + 0x1230, l.virt_base + 0x7ff0, 0);
+    HC_CHECK(t, !hal_vcpu_in_user(a), "init_entry from user mode stayed in user mode");
+    free_vcpus(&vs);
+    hc_note(t,
+            "a user context reached; enter_handler loads the kernel stack and kernel mode, "
+            "init_entry kernel mode");
+}
+
 const struct hc_check hc_vcpu_checks[] = {
     {"vcpu.create", t_create, 0},
     {"vcpu.context-round-trip", t_round_trip, 0},
     {"vcpu.context-sanitize", t_sanitize, 0},
     {"vcpu.entry-and-spaces", t_entry, 0},
+    {"vcpu.user-mode", t_user_mode, 0},
 };
 const unsigned hc_vcpu_nr = ARRAY_SIZE(hc_vcpu_checks);
