@@ -59,3 +59,33 @@ TEST_CASE(suite_has_checks)
     hal_conformance_run(hal_conformance_count(), &opt, &r);
     CHECK_EQ(r.status, HC_FAIL);
 }
+
+static void selftest_main(void *arg)
+{
+    host_time_autostep(50);
+    core_main(arg);
+}
+
+/*
+ * `selftest=hal` on the command line: core_main runs the suite instead of
+ * building dom0 (even with a module), prints a TEST hal.<check> line per
+ * check and ends the run through console_report_done with matching counts.
+ */
+TEST_CASE(cmdline_selftest_hal_runs_the_suite)
+{
+    static struct hal_boot_info bi;
+    static const char image[64] = "not an ELF: dom0 must not be built";
+    host_boot_info(&bi);
+    bi.cmdline = "selftest=hal";
+    REQUIRE(host_boot_add_module(&bi, image, sizeof(image), "dom0") == 0);
+    host_console_clear();
+    CHECK_EQ(h_catch(selftest_main, &bi), HOST_JMP_EXIT);
+    CHECK_EQ(host_exit_status(), 0);
+    const char *out = host_console_output();
+    char done[64];
+    snprintf(done, sizeof(done), "HESTIA DONE %u 0", hal_conformance_count());
+    CHECK(strstr(out, done) != NULL);
+    CHECK(strstr(out, "TEST hal.map.kernel PASS") != NULL);
+    CHECK(strstr(out, "TEST hal.cpu.accessor PASS") != NULL);
+    CHECK(strstr(out, "  dom0: ") == NULL); /* core_main never built it */
+}
