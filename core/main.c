@@ -4,6 +4,7 @@
  */
 #include <core/console.h>
 #include <core/domain.h>
+#include <core/hal_conformance.h>
 #include <core/mm.h>
 #include <core/pvmmu.h>
 #include <core/run.h>
@@ -86,6 +87,9 @@ HAL_NORETURN void core_main(const struct hal_boot_info *bi)
     core_printf("  %lu of %lu frames free, %u CPU(s)\n", mm_free_frames(),
                 mm_total_frames(), bi->nr_cpus ? bi->nr_cpus : 1);
     sched_init(bi->nr_cpus ? bi->nr_cpus : 1);
+    /* The HAL conformance suite instead of guests (scenario hal-conformance). */
+    if (cmdline_has_word(bi->cmdline, "selftest=hal"))
+        hal_conformance_boot(bi);
     if (!bi->nr_modules) {
         const char *err = boot_selftest();
         /* "boot.fail": the runner's negative control (a FAIL must fail the run). */

@@ -106,6 +106,7 @@ struct hal_vcpu *core_resume_vcpu(void)
 
 void core_timer_interrupt(void)
 {
+    this_cpu()->timer_interrupts++;
     timer_run_expired(this_cpu(), hal_time_ns());
 }
 

@@ -109,15 +109,46 @@ void *pt_space_new(size_t size, const struct pt_format *fmt, struct domain *d,
 }
 
 /*
+ * Take back a chain of tables a failed walk created: *e (at level l) is
+ * the first entry it filled in, each table below holds only the next one.
+ * The caches may have walked through them: flush va.
+ */
+static void undo_tables(struct pt_space *s, pte_t *e, unsigned l, guest_va_t va)
+{
+    const struct pt_format *f = s->fmt;
+    mfn_t chain[PT_MAX_LEVELS];
+    unsigned n = 0;
+    for (pte_t *cur = e; n < PT_MAX_LEVELS && present(f, *cur); l--) {
+        chain[n++] = frame(f, *cur);
+        if (l == 1)
+            break;
+        pte_t *below = table_of(s, *cur);
+        unsigned shift = HAL_PAGE_SHIFT;
+        for (unsigned k = 0; k < l - 1; k++)
+            shift += f->index_bits[k];
+        cur = &below[(va >> shift) & ((1u << f->index_bits[l - 1]) - 1)];
+    }
+    *e = 0;
+    pt_flush(s, va);
+    while (n) {
+        core_frame_free(s->dom, chain[--n]);
+        s->frames--;
+    }
+}
+
+/*
  * The entry at `level` for va, creating missing tables above it if create
  * (else NULL when one is missing).  *err: -HESTIA_ENOMEM on allocation
- * failure.
+ * failure, after taking back the tables this walk created (nothing
+ * changes on error: no empty table stays charged to the domain).
  */
 static pte_t *walk(struct pt_space *s, guest_va_t va, unsigned level, bool create, int *err)
 {
     const struct pt_format *f = s->fmt;
     pte_t *table = s->root;
     unsigned shift = s->va_shift;
+    pte_t *created = NULL; /* the first entry this walk filled in, at created_level */
+    unsigned created_level = 0;
     for (unsigned l = f->levels - 1; l > level; l--) {
         shift -= f->index_bits[l];
         pte_t *e = &table[(va >> shift) & ((1u << f->index_bits[l]) - 1)];
@@ -126,12 +157,18 @@ static pte_t *walk(struct pt_space *s, guest_va_t va, unsigned level, bool creat
                 return NULL;
             mfn_t m = core_frame_alloc(s->dom);
             if (m == MFN_INVALID) {
+                if (created)
+                    undo_tables(s, created, created_level, va);
                 *err = -HESTIA_ENOMEM;
                 return NULL;
             }
             s->frames++;
             learn_direct_map(s, m);
             *e = f->table(s->kind, m);
+            if (!created) {
+                created = e;
+                created_level = l;
+            }
             if (f->table_added)
                 f->table_added(s, l, va);
         }

@@ -9,6 +9,7 @@
 
 static struct test_case *cases_head, **cases_tail = &cases_head;
 static const char *current_case;
+static const void *current_arg;
 static bool case_failed;
 static char fail_detail[512];
 static jmp_buf case_jump;
@@ -19,6 +20,11 @@ void harness_register(struct test_case *tc)
     tc->next = NULL;
     *cases_tail = tc;
     cases_tail = &tc->next;
+}
+
+const void *harness_case_arg(void)
+{
+    return current_arg;
 }
 
 bool harness_case_failed(void)
@@ -244,6 +250,7 @@ int main(int argc, char **argv)
         if (!selected(tc->name, argc, argv))
             continue;
         current_case = tc->name;
+        current_arg = tc->arg;
         case_failed = false;
         fail_detail[0] = '\0';
         int how = setjmp(case_jump);

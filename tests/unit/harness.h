@@ -45,14 +45,17 @@ struct test_case {
     const char *name;
     void (*fn)(void);
     struct test_case *next;
+    const void *arg; /* for cases registered from a table: harness_case_arg() */
 };
 void harness_register(struct test_case *tc);
+/* The running case's arg (cases registered by hand, e.g. one per table entry). */
+const void *harness_case_arg(void);
 extern const char *harness_suite;
 
 #define TEST_SUITE(name) const char *harness_suite = name
 #define TEST_CASE(fn)                                                                      \
     static void fn(void);                                                                  \
-    static struct test_case tc_##fn = {#fn, fn, NULL};                                     \
+    static struct test_case tc_##fn = {#fn, fn, NULL, NULL};                               \
     __attribute__((constructor)) static void reg_##fn(void)                                \
     {                                                                                      \
         harness_register(&tc_##fn);                                                        \

@@ -47,6 +47,8 @@ struct cpu {
     struct vcpu *current; /* run.c: vCPU running here, NULL when idle */
     struct sched_cpu sched;
     struct timer_heap timers;
+    unsigned long
+        timer_interrupts; /* core_timer_interrupt() calls (the conformance suite) */
 };
 
 /*

@@ -1,0 +1,418 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Conformance: vCPU state (hal/vcpu.h).  The register layout is the
+ * arch's (hestia/arch/<arch>.h), which this file does not read: it checks
+ * what holds for any layout.  A fresh vCPU is the same every time and
+ * inherits nothing from a destroyed one; get/set_context round-trips; a
+ * context set_context accepted is a fixed point of it (set_context of
+ * what get_context returns changes nothing and reports the same mode as
+ * hal_vcpu_in_user), a refused one leaves the saved context alone, and
+ * hostile records (all ones, all zeros, alternating bits, every register
+ * of the kernel context inverted or set to 1 or 3) are refused or forced,
+ * never taken as they are wholesale, and what is accepted depends on the
+ * record alone.
+ */
+#include "hc.h"
+
+#define NREGS HESTIA_TRAP_REGS
+
+static struct hestia_trap_record rec_a, rec_b, rec_c;
+
+static bool regs_equal(const struct hestia_trap_record *a,
+                       const struct hestia_trap_record *b, unsigned *first_diff)
+{
+    for (unsigned i = 0; i < NREGS; i++)
+        if (a->regs[i] != b->regs[i]) {
+            if (first_diff)
+                *first_diff = i;
+            return false;
+        }
+    return true;
+}
+
+static void get(const struct hal_vcpu *hv, struct hestia_trap_record *rec)
+{
+    memset(rec, 0, sizeof(*rec));
+    hal_vcpu_get_context(hv, rec);
+}
+
+/* Up to 3 vCPU states for the fixture vCPU, destroyed at the end of the check. */
+struct vcpus {
+    struct hal_vcpu *hv[3];
+};
+
+static struct hal_vcpu *new_vcpu(struct hc *t, struct vcpus *vs)
+{
+    struct vcpu *v = hc_vcpu(t);
+    if (!v)
+        return NULL;
+    struct hal_vcpu *hv = hal_vcpu_create(v);
+    HC_CHECK(t, hv != NULL, "hal_vcpu_create = NULL with memory to spare");
+    for (unsigned i = 0; hv && i < 3; i++)
+        if (!vs->hv[i]) {
+            vs->hv[i] = hv;
+            return hv;
+        }
+    hal_vcpu_destroy(hv);
+    return NULL;
+}
+
+static void free_vcpus(struct vcpus *vs)
+{
+    for (unsigned i = 0; i < 3; i++)
+        if (vs->hv[i])
+            hal_vcpu_destroy(vs->hv[i]);
+}
+
+/* set_context(rec): the result, and the outcome checked against the contract. */
+enum outcome { REFUSED, FORCED, VERBATIM, BROKEN };
+
+static enum outcome try_context(struct hc *t, int line, struct hal_vcpu *hv,
+                                const struct hestia_trap_record *in, const char *what)
+{
+    static struct hestia_trap_record before, after, again;
+    get(hv, &before);
+    int rc = hal_vcpu_set_context(hv, in);
+    get(hv, &after);
+    unsigned diff = 0;
+    if (rc == -HESTIA_EINVAL) {
+        if (!regs_equal(&before, &after, &diff)) {
+            hc_fail(t, line, "%s: refused, but register %u changed", what, diff);
+            return BROKEN;
+        }
+        return REFUSED;
+    }
+    if (rc != 0 && rc != 1) {
+        hc_fail(t, line, "%s: set_context = %d (want 0, 1 or -EINVAL)", what, rc);
+        return BROKEN;
+    }
+    if (hal_vcpu_in_user(hv) != (rc == 1)) {
+        hc_fail(t, line, "%s: set_context said %s mode, hal_vcpu_in_user disagrees", what,
+                rc ? "user" : "kernel");
+        return BROKEN;
+    }
+    /* What was accepted is a fixed point: no second sanitizing step changes it. */
+    int rc2 = hal_vcpu_set_context(hv, &after);
+    get(hv, &again);
+    if (rc2 != rc || !regs_equal(&after, &again, &diff)) {
+        hc_fail(t, line,
+                "%s: the accepted context is not stable (set again = %d, was %d; "
+                "register %u changed)",
+                what, rc2, rc, diff);
+        return BROKEN;
+    }
+    return regs_equal(in, &after, NULL) ? VERBATIM : FORCED;
+}
+
+static void t_create(struct hc *t, unsigned arg)
+{
+    (void)arg;
+    struct vcpus vs = {0};
+    struct hal_vcpu *a = new_vcpu(t, &vs), *b = new_vcpu(t, &vs);
+    if (!a || !b) {
+        free_vcpus(&vs);
+        return;
+    }
+    HC_CHECK(t, !hal_vcpu_in_user(a), "a new vCPU is in user mode");
+    /* get_context fills regs only. */
+    memset(&rec_a, 0x5a, sizeof(rec_a));
+    hal_vcpu_get_context(a, &rec_a);
+    HC_CHECK(t,
+             rec_a.kind == 0x5a5a5a5au && rec_a.flags == 0x5a5a5a5au &&
+                 rec_a.error_code == 0x5a5a5a5a5a5a5a5aull &&
+                 rec_a.fault_addr == 0x5a5a5a5a5a5a5a5aull,
+             "get_context wrote fields other than regs");
+    get(a, &rec_a);
+    get(b, &rec_b);
+    unsigned diff = 0;
+    HC_CHECK(t, regs_equal(&rec_a, &rec_b, &diff), "two new vCPUs differ in register %u",
+             diff);
+    /* Scribble b, destroy it; a vCPU created next inherits nothing. */
+    for (unsigned i = 0; i < NREGS; i++)
+        rec_c.regs[i] = rec_a.regs[i] ^ ((uint64_t)(i + 1) << 20);
+    (void)hal_vcpu_set_context(b, &rec_c);
+    hal_vcpu_set_result(b, 0x3c3c);
+    hal_vcpu_destroy(b);
+    vs.hv[1] = NULL;
+    struct hal_vcpu *c = new_vcpu(t, &vs);
+    if (c) {
+        get(c, &rec_c);
+        HC_CHECK(
+            t, regs_equal(&rec_a, &rec_c, &diff),
+            "a vCPU created after a scribbled one was destroyed differs in register %u",
+            diff);
+        HC_CHECK(t, !hal_vcpu_in_user(c), "a new vCPU is in user mode");
+        struct hal_as *k = (struct hal_as *)1, *u = (struct hal_as *)1;
+        hal_vcpu_get_spaces(c, &k, &u);
+        HC_CHECK(t, k == NULL && u == NULL, "a new vCPU has spaces before the first set");
+    }
+    free_vcpus(&vs);
+    hc_note(t, "new vCPUs identical, kernel mode, no spaces, nothing inherited");
+}
+
+/* Pattern for register i that a lenient arch takes as it is (small, 16-byte aligned). */
+static uint64_t plain(unsigned i)
+{
+    return ((uint64_t)(i + 1) << 16) | ((uint64_t)(i + 1) << 4);
+}
+
+static void t_round_trip(struct hc *t, unsigned arg)
+{
+    (void)arg;
+    struct vcpus vs = {0};
+    struct hal_vcpu *a = new_vcpu(t, &vs), *b = new_vcpu(t, &vs);
+    if (!a || !b) {
+        free_vcpus(&vs);
+        return;
+    }
+    unsigned diff = 0;
+    get(a, &rec_a);
+    HC_RC(t, hal_vcpu_set_context(a, &rec_a), 0);
+    get(a, &rec_b);
+    HC_CHECK(t, regs_equal(&rec_a, &rec_b, &diff), "set(get()) changed register %u", diff);
+    /* Which registers take any plain value: the ones a guest owns outright. */
+    unsigned free_regs = 0;
+    bool is_free[NREGS] = {0};
+    for (unsigned i = 0; i < NREGS; i++) {
+        rec_b = rec_a;
+        rec_b.regs[i] = plain(i);
+        if (hal_vcpu_set_context(a, &rec_b) == 0) {
+            get(a, &rec_c);
+            is_free[i] = regs_equal(&rec_b, &rec_c, NULL);
+            free_regs += is_free[i];
+        }
+        HC_RC(t, hal_vcpu_set_context(a, &rec_a), 0);
+    }
+    HC_CHECK(t, free_regs >= 2,
+             "only %u registers can be set (the pc and sp at least must)", free_regs);
+    /* All of them at once round-trip exactly, and the other vCPU is untouched. */
+    get(b, &rec_c);
+    rec_b = rec_a;
+    for (unsigned i = 0; i < NREGS; i++)
+        if (is_free[i])
+            rec_b.regs[i] = plain(i);
+    HC_RC(t, hal_vcpu_set_context(a, &rec_b), 0);
+    get(a, &rec_a);
+    HC_CHECK(t, regs_equal(&rec_a, &rec_b, &diff), "round trip lost register %u", diff);
+    get(b, &rec_b);
+    HC_CHECK(t, regs_equal(&rec_b, &rec_c, &diff),
+             "setting one vCPU's context changed another's register %u", diff);
+    /* set_result changes one register, to the result. */
+    hal_vcpu_set_result(a, 0x1357);
+    get(a, &rec_c);
+    unsigned changed = 0, hit = 0;
+    for (unsigned i = 0; i < NREGS; i++)
+        if (rec_c.regs[i] != rec_a.regs[i]) {
+            changed++;
+            hit += rec_c.regs[i] == 0x1357;
+        }
+    HC_CHECK(t, changed == 1 && hit == 1,
+             "set_result changed %u registers (%u to the result)", changed, hit);
+    free_vcpus(&vs);
+    hc_note(t, "%u of %u registers free; full round trip; set_result touches one register",
+            free_regs, NREGS);
+}
+
+/*
+ * What set_context made of in on a, made again on b (which held something
+ * else before): an accepted context depends on the record only, so no
+ * privileged bit can survive from what the vCPU held before.
+ */
+static void same_on_other(struct hc *t, int line, struct hal_vcpu *a, struct hal_vcpu *b,
+                          const struct hestia_trap_record *in)
+{
+    static struct hestia_trap_record ra, rb;
+    unsigned diff = 0;
+    int rc = hal_vcpu_set_context(b, in);
+    get(a, &ra);
+    get(b, &rb);
+    if (rc < 0 || !regs_equal(&ra, &rb, &diff))
+        hc_fail(t, line,
+                "set_context of one record: rc %d, register %u differs between two "
+                "vCPUs that held different contexts before",
+                rc, diff);
+}
+
+static void t_sanitize(struct hc *t, unsigned arg)
+{
+    (void)arg;
+    struct vcpus vs = {0};
+    struct hal_vcpu *a = new_vcpu(t, &vs), *b = new_vcpu(t, &vs);
+    if (!a || !b) {
+        free_vcpus(&vs);
+        return;
+    }
+    static struct hestia_trap_record kernel0, in;
+    get(a, &kernel0);
+    unsigned count[4] = {0};
+    static const uint64_t fills[] = {~0ull, 0, 0x5555555555555555ull,
+                                     0xaaaaaaaaaaaaaaaaull};
+    for (unsigned f = 0; f < ARRAY_SIZE(fills); f++) {
+        memset(&in, 0, sizeof(in));
+        for (unsigned i = 0; i < NREGS; i++)
+            in.regs[i] = fills[f];
+        enum outcome o = try_context(t, __LINE__, a, &in, "uniform record");
+        count[o]++;
+        if (o == FORCED || o == VERBATIM)
+            same_on_other(t, __LINE__, a, b, &in);
+        if (f == 0)
+            HC_CHECK(t, o != VERBATIM,
+                     "a record of all ones was taken as it is (every mode "
+                     "and privilege bit set)");
+    }
+    /*
+     * Each register of the kernel context inverted, or set to 1 or 3 (the
+     * usual encodings of a less privileged mode: a user-mode flag, ring 3,
+     * PL3).  b keeps the last accepted context; a starts from kernel0.
+     */
+    unsigned users = 0;
+    for (unsigned i = 0; i < NREGS && !hc_failed(t); i++) {
+        for (unsigned variant = 0; variant < 3; variant++) {
+            in = kernel0;
+            in.regs[i] = variant == 0 ? ~in.regs[i] : variant == 1 ? 1 : 3;
+            enum outcome o = try_context(t, __LINE__, a, &in,
+                                         "kernel context with one register changed");
+            count[o]++;
+            users += (o == FORCED || o == VERBATIM) && hal_vcpu_in_user(a);
+            if (o == FORCED || o == VERBATIM)
+                same_on_other(t, __LINE__, a, b, &in);
+            HC_RC(t, hal_vcpu_set_context(a, &kernel0), 0);
+        }
+    }
+    HC_CHECK(t, count[REFUSED] + count[FORCED] > 0,
+             "no hostile record was refused or forced");
+    HC_RC(t, hal_vcpu_set_context(a, &kernel0), 0);
+    HC_CHECK(t, !hal_vcpu_in_user(a), "back to the kernel context but in user mode");
+    free_vcpus(&vs);
+    hc_note(t,
+            "%u hostile records: %u refused, %u forced, %u taken as they are (%u in user "
+            "mode); all stable, independent of the previous context",
+            count[0] + count[1] + count[2], count[REFUSED], count[FORCED], count[VERBATIM],
+            users);
+}
+
+static void t_entry(struct hc *t, unsigned arg)
+{
+    (void)arg;
+    struct vcpus vs = {0};
+    struct hal_vcpu *a = new_vcpu(t, &vs);
+    if (!a) {
+        free_vcpus(&vs);
+        return;
+    }
+    struct hal_guest_layout l;
+    hal_guest_layout(&l);
+    guest_va_t entry = l.virt_base + 0x1230, stack = l.virt_base + 0x7ff0,
+               arg0 = l.virt_base + 0x3000, handler = l.virt_base + 0x2220;
+    hal_vcpu_init_entry(a, entry, stack, arg0);
+    HC_CHECK(t, !hal_vcpu_in_user(a), "init_entry left the vCPU in user mode");
+    get(a, &rec_a);
+    bool has_entry = false, has_arg = false, has_sp = false;
+    for (unsigned i = 0; i < NREGS; i++) {
+        has_entry |= rec_a.regs[i] == entry;
+        has_arg |= rec_a.regs[i] == arg0;
+        /* The stack pointer, or just below it (a scratch area the ABI reserves). */
+        has_sp |= rec_a.regs[i] <= stack && rec_a.regs[i] + 256 >= stack;
+    }
+    HC_CHECK(t, has_entry && has_arg && has_sp,
+             "after init_entry the context holds entry: %d, arg: %d, stack: %d", has_entry,
+             has_arg, has_sp);
+    hal_vcpu_enter_handler(a, handler, 0);
+    HC_CHECK(t, !hal_vcpu_in_user(a), "enter_handler left guest-kernel mode");
+    get(a, &rec_b);
+    bool has_handler = false;
+    for (unsigned i = 0; i < NREGS; i++)
+        has_handler |= rec_b.regs[i] == handler;
+    HC_CHECK(t, has_handler,
+             "enter_handler: the handler address is nowhere in the context");
+    /* The spaces come back as set. */
+    struct hal_as *k = hc_space(t, HAL_AS_PV_KERNEL), *u = hc_space(t, HAL_AS_PV_USER);
+    if (k && u) {
+        struct hal_as *gk = NULL, *gu = NULL;
+        hal_vcpu_set_spaces(a, k, u);
+        hal_vcpu_get_spaces(a, &gk, &gu);
+        HC_CHECK(t, gk == k && gu == u, "get_spaces does not return what set_spaces set");
+        hal_vcpu_set_spaces(a, k, NULL);
+        hal_vcpu_get_spaces(a, &gk, &gu);
+        HC_CHECK(t, gk == k && gu == NULL,
+                 "user space still set after set_spaces(k, NULL)");
+    }
+    free_vcpus(&vs);
+    hc_note(t,
+            "init_entry / enter_handler land in guest-kernel mode at the given addresses; "
+            "spaces round-trip");
+}
+
+/* Probe values for a less privileged mode: a flag, ring 3 in the low bits, a 2-bit level
+ * at 32. */
+static const uint64_t user_probes[] = {1, 3, 3ull << 32};
+
+/* A guest-user context made from kernel0 by changing one register, if there is one. */
+static bool find_user_context(struct hal_vcpu *hv, const struct hestia_trap_record *kernel0,
+                              struct hestia_trap_record *user)
+{
+    static struct hestia_trap_record in;
+    for (unsigned i = 0; i < NREGS; i++)
+        for (unsigned p = 0; p < ARRAY_SIZE(user_probes); p++) {
+            in = *kernel0;
+            in.regs[i] = user_probes[p];
+            if (hal_vcpu_set_context(hv, &in) == 1) {
+                get(hv, user);
+                return true;
+            }
+            (void)hal_vcpu_set_context(hv, kernel0);
+        }
+    return false;
+}
+
+/* From guest-user mode: trap delivery and a new entry both land in guest-kernel mode. */
+static void t_user_mode(struct hc *t, unsigned arg)
+{
+    (void)arg;
+    struct vcpus vs = {0};
+    struct hal_vcpu *a = new_vcpu(t, &vs);
+    if (!a) {
+        free_vcpus(&vs);
+        return;
+    }
+    static struct hestia_trap_record kernel0, user;
+    get(a, &kernel0);
+    if (!find_user_context(a, &kernel0, &user)) {
+        hc_skip(t, "no guest-user context is one register away from the kernel context "
+                   "(values 1, 3, 3 << 32 tried)");
+        free_vcpus(&vs);
+        return;
+    }
+    HC_CHECK(t, hal_vcpu_in_user(a),
+             "set_context said user mode, hal_vcpu_in_user says not");
+    struct hal_guest_layout l;
+    hal_guest_layout(&l);
+    guest_va_t handler = l.virt_base + 0x2220, kstack = l.virt_base + 0x9ff0;
+    hal_vcpu_enter_handler(a, handler, kstack);
+    HC_CHECK(t, !hal_vcpu_in_user(a), "enter_handler from user mode stayed in user mode");
+    get(a, &rec_a);
+    bool has_handler = false, has_kstack = false;
+    for (unsigned i = 0; i < NREGS; i++) {
+        has_handler |= rec_a.regs[i] == handler;
+        has_kstack |= rec_a.regs[i] <= kstack && rec_a.regs[i] + 256 >= kstack;
+    }
+    HC_CHECK(t, has_handler && has_kstack,
+             "enter_handler from user mode: handler in the context %d, kernel stack %d",
+             has_handler, has_kstack);
+    HC_RC(t, hal_vcpu_set_context(a, &user), 1);
+    hal_vcpu_init_entry(a, l.virt_base + 0x1230, l.virt_base + 0x7ff0, 0);
+    HC_CHECK(t, !hal_vcpu_in_user(a), "init_entry from user mode stayed in user mode");
+    free_vcpus(&vs);
+    hc_note(t,
+            "a user context reached; enter_handler loads the kernel stack and kernel mode, "
+            "init_entry kernel mode");
+}
+
+const struct hc_check hc_vcpu_checks[] = {
+    {"vcpu.create", t_create, 0},
+    {"vcpu.context-round-trip", t_round_trip, 0},
+    {"vcpu.context-sanitize", t_sanitize, 0},
+    {"vcpu.entry-and-spaces", t_entry, 0},
+    {"vcpu.user-mode", t_user_mode, 0},
+};
+const unsigned hc_vcpu_nr = ARRAY_SIZE(hc_vcpu_checks);
