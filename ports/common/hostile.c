@@ -12,6 +12,7 @@
  * end the domain crashes itself and dom0 checks that only it went away.
  */
 #include <port/kernel.h>
+#include <port/pci.h>
 
 /* arch_wild[] (hypervisor, non-canonical) plus unmapped low addresses. */
 #define NR_WILD (ARCH_NR_WILD + 3)
@@ -360,6 +361,30 @@ static void a_exhaust(struct tctx *t)
 /* The default for arches without attacks of their own (a port's definition wins). */
 __attribute__((weak)) const struct arch_attack arch_attacks[] = {{NULL, NULL}};
 
+/*
+ * The devices dom0 drives: PCI configuration space (turning the host
+ * bridge's decoding off would cut every other domain's device), the
+ * CMOS, the isa-debug-exit port (which would end the run with a verdict
+ * of our choosing).  Every one is refused before it reaches a device;
+ * dom0 checks afterwards that they still work (iso.dom0-devices).
+ */
+static void a_devices(struct tctx *t)
+{
+    uint32_t v = 0x12345678;
+    T_EQ(t, pci_cfg_read(0, 0, PCI_REG_ID, 4, &v), -HESTIA_EPERM);
+    T_EQ(t, v, 0);
+    T_EQ(t, pci_cfg_write(0, 0, PCI_REG_COMMAND, 2, 0), -HESTIA_EPERM);
+    T_EQ(t, pci_cfg_write(0, PCI_DEVFN(1, 0), PCI_REG_COMMAND, 2, 0), -HESTIA_EPERM);
+    T_EQ(t, port_write(0x70, 1, 0x34), -HESTIA_EPERM);
+    T_EQ(t, port_write(0x71, 1, 0), -HESTIA_EPERM);
+    T_EQ(t, port_write(0xf4, 4, 0), -HESTIA_EPERM);
+    T_EQ(t, port_read(0xcfc, 4, &v), -HESTIA_EPERM);
+    /* Wild argument pointers: the privilege check comes first. */
+    T_EQ(t, hc_physdev(PHYSDEVOP_pci_cfg_read, (void *)WILD_HV), -HESTIA_EPERM);
+    T_EQ(t, hc_physdev(PHYSDEVOP_port_write, (void *)WILD_HV), -HESTIA_EPERM);
+    T_EQ(t, hc_physdev(~0u, (void *)WILD_HV), -HESTIA_EPERM);
+}
+
 void role_hostile(void)
 {
     victim = (hestia_domid_t)kcmdline_u64(port_cmdline, "victim", 1);
@@ -376,6 +401,7 @@ void role_hostile(void)
     test_run("iso.hypercall-wild-stack", a_wild_stack);
     test_run("iso.evtchn-unconsenting", a_evtchn);
     test_run("iso.exhaust", a_exhaust);
+    test_run("iso.devices", a_devices);
     for (const struct arch_attack *a = arch_attacks; a->name; a++)
         test_run(a->name, a->fn);
     printk("hostile dom%u: %u passed, %u failed; " ISO_HOSTILE_LAST "\n", start_info->domid,
