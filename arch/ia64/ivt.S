@@ -417,7 +417,7 @@ ia64_enter_guest:
     ;;
     mov     b6 = r15
     mov     b7 = r16
-    add     r3 = HV_PR, r2
+    add     r3 = HV_PR_ENTRY, r2
     add     r14 = HV_PFS, r2
     ;;
     ld8     r15 = [r3]
