@@ -52,6 +52,9 @@
 
 #include <stdint.h>
 
+#include "../trap.h"
+#include "../vcpu_state.h"
+
 #define HESTIA_IA64_GUEST_VIRT_BASE 0xa000000000000000ull
 #define HESTIA_IA64_SHARED_INFO_VA 0xa00000007ffff000ull
 #define HESTIA_IA64_KERNEL_VA_START 0xa000000000000000ull
@@ -78,6 +81,23 @@
 #define HESTIA_IA64_PSR_USER_MASK 0x3eull /* be up ac mfl mfh */
 #define HESTIA_IA64_CPL_KERNEL 2
 #define HESTIA_IA64_CPL_USER 3
+
+/*
+ * Body of the whole-vCPU-state record (vcpu_state.h), arch
+ * HESTIA_VCPU_ARCH_IA64, record size HESTIA_IA64_VCPU_STATE_SIZE.
+ * regs: the trap-record layout above, loaded as HYPERCALL_trap_return
+ * loads it.  reserved: room for the rest (f2-f127, ar.fpsr, ar.ec,
+ * ar.ccv, RSE state); written 0 and must be 0 on load until its layout is
+ * defined (with a new version).
+ */
+struct hestia_ia64_vcpu_state {
+    uint64_t regs[HESTIA_TRAP_REGS];
+    uint64_t reserved[384];
+};
+#define HESTIA_IA64_VCPU_STATE_SIZE                                                        \
+    (sizeof(struct hestia_vcpu_state_header) + sizeof(struct hestia_ia64_vcpu_state))
+_Static_assert(sizeof(struct hestia_ia64_vcpu_state) == 3456, "ia64 vcpu_state layout");
+_Static_assert(HESTIA_IA64_VCPU_STATE_SIZE <= HESTIA_VCPU_STATE_MAX_SIZE, "fits");
 
 /* Hypercall stubs: r2 = nr, r14..r18 = a0..a4, result r8. */
 static inline long hestia_hypercall5(unsigned long nr, unsigned long a0, unsigned long a1,

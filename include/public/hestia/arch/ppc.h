@@ -47,6 +47,9 @@
 
 #include <stdint.h>
 
+#include "../trap.h"
+#include "../vcpu_state.h"
+
 #define HESTIA_PPC_GUEST_VIRT_BASE 0x20000000ull /* gfn 0 of every domain */
 #define HESTIA_PPC_SHARED_INFO_VA 0xdffff000ull  /* top of the kernel window */
 #define HESTIA_PPC_USER_VA_START 0x00001000ull
@@ -83,6 +86,23 @@
 /* Virtual MSR bits the guest sees. */
 #define HESTIA_PPC_MSR_EE 0x8000u
 #define HESTIA_PPC_MSR_PR 0x4000u
+
+/*
+ * Body of the whole-vCPU-state record (vcpu_state.h), arch
+ * HESTIA_VCPU_ARCH_PPC, record size HESTIA_PPC_VCPU_STATE_SIZE.
+ * regs: the trap-record layout above, loaded as HYPERCALL_trap_return
+ * loads it.  reserved: room for the rest of the guest-visible state (SPE
+ * upper GPR halves and ACC, SPEFSCR, the SPRGs a guest reads); written 0
+ * and must be 0 on load until its layout is defined (with a new version).
+ */
+struct hestia_ppc_vcpu_state {
+    uint64_t regs[HESTIA_TRAP_REGS];
+    uint64_t reserved[64];
+};
+#define HESTIA_PPC_VCPU_STATE_SIZE                                                         \
+    (sizeof(struct hestia_vcpu_state_header) + sizeof(struct hestia_ppc_vcpu_state))
+_Static_assert(sizeof(struct hestia_ppc_vcpu_state) == 896, "ppc vcpu_state layout");
+_Static_assert(HESTIA_PPC_VCPU_STATE_SIZE <= HESTIA_VCPU_STATE_MAX_SIZE, "fits");
 
 /* Hypercall stubs: r0 = nr, r3..r7 = a0..a4, result r3. */
 static inline long hestia_hypercall5(unsigned long nr, unsigned long a0, unsigned long a1,
