@@ -19,7 +19,7 @@
 #define GUEST_PSR (PSR_IC | PSR_I | PSR_DT | PSR_IT | PSR_RT | PSR_BN)
 #define REC_PSR_BITS                                                                       \
     ((3ull << PSR_CPL_SHIFT) | (3ull << PSR_RI_SHIFT) | HESTIA_IA64_PSR_USER_MASK)
-#define RSC_BITS 0x3fff001full     /* mode, pl, be, loadrs */
+#define RSC_BITS 0x3fff001full /* mode, pl, be, loadrs */
 #define FPSR_RESERVED (0x3full << 58)
 #define SPILL_HI_BITS 0x3ffffull   /* exponent (17 bits) and sign of a spilled FR */
 #define CFM_FIELDS 0x3fffffffffull /* sof sol sor rrb.gr rrb.fr rrb.pr */
@@ -172,7 +172,8 @@ int hal_vcpu_load_state(struct hal_vcpu *hv, const struct hestia_vcpu_state *st)
 {
     if (hal_vcpu_state_check(st, HESTIA_VCPU_ARCH_IA64, HESTIA_IA64_VCPU_STATE_SIZE))
         return -HESTIA_EINVAL;
-    const struct hestia_ia64_vcpu_state *b = (const struct hestia_ia64_vcpu_state *)&st->body;
+    const struct hestia_ia64_vcpu_state *b =
+        (const struct hestia_ia64_vcpu_state *)&st->body;
     if (check_body(b))
         return -HESTIA_EINVAL; /* nothing changed */
     const uint64_t *r = b->regs;

@@ -53,9 +53,10 @@
 #define SPR_SPRG5_W 277
 #define SPR_SPRG6_W 278
 #define SPR_SPRG7_W 279
-#define SPR_USPRG0 256  /* read/write in problem state: guest state */
-#define SPR_SPEFSCR 512 /* read/write in problem state (no MSR[SPV] needed): guest state   \
-                         */
+#define SPR_USPRG0 256 /* read/write in problem state: guest state */
+#define SPR_SPEFSCR                                                                        \
+    512 /* read/write in problem state (no MSR[SPV] needed): guest state                   \
+         */
 #define SPR_TSR 336
 #define SPR_TCR 340
 #define SPR_IVOR(n) ((n) < 16 ? 400 + (n) : 528 + (n)-32)

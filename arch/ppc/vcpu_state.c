@@ -56,10 +56,12 @@ int hal_vcpu_load_state(struct hal_vcpu *hv, const struct hestia_vcpu_state *st)
     struct hestia_trap_record rec = {0};
     for (unsigned i = 0; i < HESTIA_PPC_NR_REGS; i++)
         rec.regs[i] = b->regs[i];
-    int mode = hal_vcpu_set_context(hv, &rec); /* the trap_return checks; nothing on error */
+    int mode =
+        hal_vcpu_set_context(hv, &rec); /* the trap_return checks; nothing on error */
     if (mode < 0)
         return mode;
-    /* Not loaded by trap_return (the next exception sets them): kept so a record reads back. */
+    /* Not loaded by trap_return (the next exception sets them): kept so a record reads
+     * back. */
     hv->frame.dear = (uint32_t)b->regs[HESTIA_PPC_REG_DEAR];
     hv->frame.esr = (uint32_t)b->regs[HESTIA_PPC_REG_ESR];
     hv->usprg0 = (uint32_t)b->usprg0;

@@ -17,6 +17,7 @@
 #include <x86_64/arch.h>
 
 static uint8_t fpu_clean[512] __attribute__((aligned(16)));
+static uint32_t mxcsr_mask;
 /* User mode without a user space sees nothing but the (U=0) hypervisor. */
 static uint64_t *empty_user_pml4;
 static mfn_t empty_user_pml4_mfn;
@@ -35,6 +36,11 @@ void x86_64_fpu_init(void)
     uint32_t mxcsr = 0x1f80;
     __asm__ volatile("fninit; ldmxcsr %1; fxsave %0" : "=m"(fpu_clean) : "m"(mxcsr));
     write_cr0(read_cr0() | CR0_TS);
+    /* MXCSR_MASK 0 in the image means the architectural default. */
+    __builtin_memcpy(&mxcsr_mask, fpu_clean + HESTIA_X86_64_FXSAVE_MXCSR_MASK,
+                     sizeof(mxcsr_mask));
+    if (!mxcsr_mask)
+        mxcsr_mask = 0xffbf;
 
     empty_user_pml4_mfn = core_frame_alloc(NULL);
     if (empty_user_pml4_mfn == MFN_INVALID)
@@ -42,6 +48,11 @@ void x86_64_fpu_init(void)
     empty_user_pml4 = hal_frame_to_virt(empty_user_pml4_mfn);
     for (unsigned i = PML4_HYP_FIRST; i < 512; i++)
         empty_user_pml4[i] = x86_64_hyp_pml4e(i);
+}
+
+uint32_t x86_64_mxcsr_mask(void)
+{
+    return mxcsr_mask;
 }
 
 /* #NM from a guest: give it the FPU. */

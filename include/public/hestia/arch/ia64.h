@@ -108,12 +108,12 @@
 #define HESTIA_IA64_MAX_STACKED 96
 struct hestia_ia64_vcpu_state {
     uint64_t regs[HESTIA_TRAP_REGS];
-    uint64_t gr_nat;     /* bit n: NaT of rn (n = 1..31) */
-    uint64_t ec;         /* ar.ec */
-    uint64_t ccv;        /* ar.ccv */
-    uint64_t fpsr;       /* ar.fpsr */
-    uint64_t rsc;        /* ar.rsc: mode, pl, be, loadrs */
-    uint64_t nr_stacked; /* valid entries of stacked[] */
+    uint64_t gr_nat;         /* bit n: NaT of rn (n = 1..31) */
+    uint64_t ec;             /* ar.ec */
+    uint64_t ccv;            /* ar.ccv */
+    uint64_t fpsr;           /* ar.fpsr */
+    uint64_t rsc;            /* ar.rsc: mode, pl, be, loadrs */
+    uint64_t nr_stacked;     /* valid entries of stacked[] */
     uint64_t stacked_nat[2]; /* bit i: NaT of stacked[i] */
     uint64_t stacked[HESTIA_IA64_MAX_STACKED];
     uint64_t reserved[8];
