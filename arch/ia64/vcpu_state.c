@@ -77,6 +77,19 @@ static void stacked_to_rbs(struct hal_vcpu *hv, const uint64_t *vals, const uint
     hv->rbs_rnat = coll;
 }
 
+/*
+ * ar.rsc as the guest will run with it: hal_vcpu_run raises rsc.pl to the
+ * context's cpl (a vCPU not yet entered, or just given a trap-record
+ * context, holds pl 0 until then), as a guest's own write of ar.rsc would.
+ */
+static uint64_t rsc_effective(uint64_t rsc, uint64_t psr)
+{
+    uint64_t cpl = psr >> PSR_CPL_SHIFT & 3;
+    if ((rsc >> 2 & 3) < cpl)
+        rsc = (rsc & ~0xcull) | cpl << 2;
+    return rsc & RSC_BITS;
+}
+
 int hal_vcpu_save_state(const struct hal_vcpu *hv, struct hestia_vcpu_state *st)
 {
     uint64_t vals[HESTIA_IA64_MAX_STACKED], nats[2] = {0, 0};
@@ -92,7 +105,7 @@ int hal_vcpu_save_state(const struct hal_vcpu *hv, struct hestia_vcpu_state *st)
         r[HESTIA_IA64_REG_GR(i)] = hv->gr[i];
     for (unsigned i = 0; i < 8; i++)
         r[HESTIA_IA64_REG_BR(i)] = hv->br[i];
-    r[HESTIA_IA64_REG_PR] = hv->pr;
+    r[HESTIA_IA64_REG_PR] = hv->pr | 1; /* p0 reads 1 (a vCPU not yet run holds 0) */
     r[HESTIA_IA64_REG_PSR] = hv->ipsr & REC_PSR_BITS;
     r[HESTIA_IA64_REG_CFM] = hv->ifs;
     r[HESTIA_IA64_REG_PFS] = hv->pfs;
@@ -104,7 +117,7 @@ int hal_vcpu_save_state(const struct hal_vcpu *hv, struct hestia_vcpu_state *st)
     b->ec = hv->ec;
     b->ccv = hv->ccv;
     b->fpsr = hv->fpsr;
-    b->rsc = hv->rsc & RSC_BITS;
+    b->rsc = rsc_effective(hv->rsc, hv->ipsr);
     b->nr_stacked = (uint64_t)n;
     b->stacked_nat[0] = nats[0];
     b->stacked_nat[1] = nats[1];
