@@ -296,10 +296,11 @@ static void fph_switch(struct hal_vcpu *hv)
  */
 static uint64_t pr_for_entry(uint64_t pr, uint64_t cfm)
 {
-    unsigned rrb = cfm >> 63 ? (unsigned)(cfm >> 32 & 63) % 48 : 0;
+    unsigned rrb = cfm >> 63 ? (unsigned)(cfm >> 32 & 63) : 0; /* < 48: cfm_ok, the CPU */
+    if (!rrb || rrb >= 48)
+        return pr; /* the common case: no software-pipelined loop was interrupted */
     uint64_t rot = pr >> 16 & ((1ull << 48) - 1);
-    if (rrb)
-        rot = ((rot << rrb) | (rot >> (48 - rrb))) & ((1ull << 48) - 1);
+    rot = ((rot << rrb) | (rot >> (48 - rrb))) & ((1ull << 48) - 1);
     return (pr & 0xffff) | rot << 16;
 }
 
