@@ -28,7 +28,8 @@ int hal_vcpu_load_state(struct hal_vcpu *hv, const struct hestia_vcpu_state *st)
 {
     if (hal_vcpu_state_check(st, HESTIA_VCPU_ARCH_IA64, HESTIA_IA64_VCPU_STATE_SIZE))
         return -HESTIA_EINVAL;
-    const struct hestia_ia64_vcpu_state *b = (const struct hestia_ia64_vcpu_state *)&st->body;
+    const struct hestia_ia64_vcpu_state *b =
+        (const struct hestia_ia64_vcpu_state *)&st->body;
     if (!hal_vcpu_state_zero(&b->regs[HESTIA_IA64_NR_REGS],
                              sizeof(uint64_t) * (HESTIA_TRAP_REGS - HESTIA_IA64_NR_REGS)) ||
         !hal_vcpu_state_zero(b->reserved, sizeof(b->reserved)))

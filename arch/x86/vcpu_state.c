@@ -71,8 +71,8 @@ int hal_vcpu_load_state(struct hal_vcpu *hv, const struct hestia_vcpu_state *st)
                              sizeof(uint64_t) * (HESTIA_TRAP_REGS - HESTIA_X86_NR_REGS)))
         return -HESTIA_EINVAL;
     bool user = b->regs[HESTIA_X86_REG_MODE] == HESTIA_X86_MODE_USER;
-    static const unsigned segs[4] = {HESTIA_X86_REG_DS, HESTIA_X86_REG_ES, HESTIA_X86_REG_FS,
-                                     HESTIA_X86_REG_GS};
+    static const unsigned segs[4] = {HESTIA_X86_REG_DS, HESTIA_X86_REG_ES,
+                                     HESTIA_X86_REG_FS, HESTIA_X86_REG_GS};
     for (unsigned i = 0; i < 4; i++)
         if (!data_selector_ok(b->regs[segs[i]], user))
             return -HESTIA_EINVAL;
@@ -85,7 +85,8 @@ int hal_vcpu_load_state(struct hal_vcpu *hv, const struct hestia_vcpu_state *st)
         return -HESTIA_EBUSY;
     struct hestia_trap_record rec = {0};
     __builtin_memcpy(rec.regs, b->regs, BODY_REGS_BYTES);
-    int mode = hal_vcpu_set_context(hv, &rec); /* the last check; changes nothing on error */
+    /* The last check; changes nothing on error. */
+    int mode = hal_vcpu_set_context(hv, &rec);
     if (mode < 0)
         return mode;
     struct x86_frame *f = &hv->frame;
@@ -98,6 +99,6 @@ int hal_vcpu_load_state(struct hal_vcpu *hv, const struct hestia_vcpu_state *st)
                      sizeof(hv->fxsave) - HESTIA_X86_FXSAVE_STATE_END);
     struct hal_cpu *me = x86_this_cpu();
     if (me->fpu_owner == hv)
-        me->fpu_owner = NULL; /* the FPU holds the old image: never save it over the new one */
+        me->fpu_owner = NULL; /* its FPU registers are the old image now */
     return mode;
 }

@@ -68,7 +68,8 @@ int hal_vcpu_load_state(struct hal_vcpu *hv, const struct hestia_vcpu_state *st)
         return -HESTIA_EBUSY;
     struct hestia_trap_record rec = {0};
     __builtin_memcpy(rec.regs, b->regs, BODY_REGS_BYTES);
-    int mode = hal_vcpu_set_context(hv, &rec); /* the only check left; changes nothing on error */
+    /* The last check; changes nothing on error. */
+    int mode = hal_vcpu_set_context(hv, &rec);
     if (mode < 0)
         return mode;
     __builtin_memcpy(hv->fxsave, b->fxsave, HESTIA_X86_64_FXSAVE_STATE_END);
@@ -76,6 +77,6 @@ int hal_vcpu_load_state(struct hal_vcpu *hv, const struct hestia_vcpu_state *st)
                      sizeof(hv->fxsave) - HESTIA_X86_64_FXSAVE_STATE_END);
     struct hal_cpu *me = x86_64_this_cpu();
     if (me->fpu_owner == hv)
-        me->fpu_owner = NULL; /* the FPU holds the old image: never save it over the new one */
+        me->fpu_owner = NULL; /* its FPU registers are the old image now */
     return mode;
 }

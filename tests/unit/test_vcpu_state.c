@@ -20,7 +20,8 @@ static void setup(void)
     bufva = h_buf(dom0, sizeof(struct hestia_vcpu_state));
 }
 
-static long ctl(uint32_t cmd, hestia_domid_t id, uint32_t vcpu, uint32_t size, guest_va_t buf)
+static long ctl(uint32_t cmd, hestia_domid_t id, uint32_t vcpu, uint32_t size,
+                guest_va_t buf)
 {
     struct hestia_domctl op;
     memset(&op, 0, sizeof(op));
@@ -106,7 +107,7 @@ TEST_CASE(refusals_change_nothing)
     REFUSED(hdr.reserved[1], 1, -HESTIA_EINVAL);
     REFUSED(body.regs[HOST_REG_MODE], HOST_MODE_HYP, -HESTIA_EINVAL); /* privilege */
     CHECK_EQ(memcmp(before, core_vcpu_hal(v)->regs, sizeof(before)), 0);
-    /* A record of the right size but a wrong header size field, and a short or huge buffer. */
+    /* A size that disagrees with the header, a short or huge buffer. */
     CHECK_EQ(ctl(DOMCTL_set_vcpu_state, id, 0, 8, bufva), -HESTIA_EINVAL);
     CHECK_EQ(ctl(DOMCTL_set_vcpu_state, id, 0, HESTIA_VCPU_STATE_MAX_SIZE + 1, bufva),
              -HESTIA_E2BIG);
