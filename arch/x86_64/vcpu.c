@@ -30,6 +30,11 @@ static bool canonical(uint64_t a)
     return a < LOWER_HALF_END || a >= 0xffff800000000000ull;
 }
 
+/*
+ * The FPU image every vCPU starts with (fninit, MXCSR 0x1f80) and the
+ * CPU's MXCSR_MASK.  Boot, after x86_64_cpu_init() set CR4.OSFXSR (without
+ * it fxsave leaves MXCSR and the XMM registers out).
+ */
 void x86_64_fpu_init(void)
 {
     write_cr0(read_cr0() & ~CR0_TS);
@@ -41,13 +46,25 @@ void x86_64_fpu_init(void)
                      sizeof(mxcsr_mask));
     if (!mxcsr_mask)
         mxcsr_mask = 0xffbf;
+}
 
-    empty_user_pml4_mfn = core_frame_alloc(NULL);
-    if (empty_user_pml4_mfn == MFN_INVALID)
-        core_panic("x86_64: no frame for the empty user space");
-    empty_user_pml4 = hal_frame_to_virt(empty_user_pml4_mfn);
+/*
+ * The PML4 of user mode without a user space: only the hypervisor's
+ * (U=0) slots.  Made with the first vCPU, once core's frame allocator runs.
+ */
+static bool empty_user_space_ready(void)
+{
+    if (empty_user_pml4)
+        return true;
+    mfn_t mfn = core_frame_alloc(NULL);
+    if (mfn == MFN_INVALID)
+        return false;
+    uint64_t *pml4 = hal_frame_to_virt(mfn);
     for (unsigned i = PML4_HYP_FIRST; i < 512; i++)
-        empty_user_pml4[i] = x86_64_hyp_pml4e(i);
+        pml4[i] = x86_64_hyp_pml4e(i);
+    empty_user_pml4_mfn = mfn;
+    empty_user_pml4 = pml4;
+    return true;
 }
 
 uint32_t x86_64_mxcsr_mask(void)
@@ -71,6 +88,8 @@ void x86_64_fpu_trap(void)
 
 struct hal_vcpu *hal_vcpu_create(struct vcpu *v)
 {
+    if (!empty_user_space_ready())
+        return NULL;
     /* 64-byte aligned (core_heap_alloc_aligned zeroes it). */
     struct hal_vcpu *hv = core_heap_alloc_aligned(sizeof(*hv), 64);
     if (!hv)
