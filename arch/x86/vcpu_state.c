@@ -39,12 +39,14 @@ int hal_vcpu_save_state(const struct hal_vcpu *hv, struct hestia_vcpu_state *st)
     hal_vcpu_get_context(hv, &rec);
     __builtin_memcpy(b->regs, rec.regs, BODY_REGS_BYTES);
 
-    uint8_t live[512] __attribute__((aligned(16)));
+    /* fxsave needs 16-byte alignment, which the hypervisor stack does not promise. */
+    uint8_t buf[512 + 15];
+    uint8_t *live = (uint8_t *)(((uintptr_t)buf + 15) & ~(uintptr_t)15);
     const uint8_t *fx = hv->fxsave;
     if (x86_this_cpu()->fpu_owner == hv) {
         uint32_t cr0 = read_cr0();
         write_cr0(cr0 & ~CR0_TS);
-        __asm__ volatile("fxsave %0" : "=m"(live));
+        __asm__ volatile("fxsave %0" : "=m"(*(uint8_t(*)[512])live));
         write_cr0(cr0);
         fx = live;
     }
