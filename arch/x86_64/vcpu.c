@@ -18,8 +18,11 @@
 
 static uint8_t fpu_clean[512] __attribute__((aligned(16)));
 static uint32_t mxcsr_mask;
-/* User mode without a user space sees nothing but the (U=0) hypervisor. */
-static uint64_t *empty_user_pml4;
+/*
+ * User mode without a user space sees nothing but the (U=0) hypervisor:
+ * this PML4, in the image so that no domain's frame count includes it.
+ */
+static uint64_t empty_user_pml4[512] __attribute__((aligned(4096)));
 static mfn_t empty_user_pml4_mfn;
 
 #define CR0_TS (1ull << 3)
@@ -31,11 +34,12 @@ static bool canonical(uint64_t a)
 }
 
 /*
- * The FPU image every vCPU starts with (fninit, MXCSR 0x1f80) and the
- * CPU's MXCSR_MASK.  Boot, after x86_64_cpu_init() set CR4.OSFXSR (without
- * it fxsave leaves MXCSR and the XMM registers out).
+ * Boot, after x86_64_cpu_init() set CR4.OSFXSR (without it fxsave leaves
+ * MXCSR and the XMM registers out) and x86_64_mmu_init(): the FPU image
+ * every vCPU starts with (fninit, MXCSR 0x1f80), the CPU's MXCSR_MASK, and
+ * the empty user PML4.
  */
-void x86_64_fpu_init(void)
+void x86_64_vcpu_init(void)
 {
     write_cr0(read_cr0() & ~CR0_TS);
     uint32_t mxcsr = 0x1f80;
@@ -46,25 +50,10 @@ void x86_64_fpu_init(void)
                      sizeof(mxcsr_mask));
     if (!mxcsr_mask)
         mxcsr_mask = 0xffbf;
-}
 
-/*
- * The PML4 of user mode without a user space: only the hypervisor's
- * (U=0) slots.  Made with the first vCPU, once core's frame allocator runs.
- */
-static bool empty_user_space_ready(void)
-{
-    if (empty_user_pml4)
-        return true;
-    mfn_t mfn = core_frame_alloc(NULL);
-    if (mfn == MFN_INVALID)
-        return false;
-    uint64_t *pml4 = hal_frame_to_virt(mfn);
     for (unsigned i = PML4_HYP_FIRST; i < 512; i++)
-        pml4[i] = x86_64_hyp_pml4e(i);
-    empty_user_pml4_mfn = mfn;
-    empty_user_pml4 = pml4;
-    return true;
+        empty_user_pml4[i] = x86_64_hyp_pml4e(i);
+    empty_user_pml4_mfn = virt_to_phys(empty_user_pml4) >> HAL_PAGE_SHIFT;
 }
 
 uint32_t x86_64_mxcsr_mask(void)
@@ -88,8 +77,6 @@ void x86_64_fpu_trap(void)
 
 struct hal_vcpu *hal_vcpu_create(struct vcpu *v)
 {
-    if (!empty_user_space_ready())
-        return NULL;
     /* 64-byte aligned (core_heap_alloc_aligned zeroes it). */
     struct hal_vcpu *hv = core_heap_alloc_aligned(sizeof(*hv), 64);
     if (!hv)
