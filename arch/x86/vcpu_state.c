@@ -39,12 +39,14 @@ int hal_vcpu_save_state(const struct hal_vcpu *hv, struct hestia_vcpu_state *st)
     hal_vcpu_get_context(hv, &rec);
     __builtin_memcpy(b->regs, rec.regs, BODY_REGS_BYTES);
 
-    uint8_t live[512] __attribute__((aligned(16)));
+    /* fxsave needs 16-byte alignment, which the hypervisor stack does not promise. */
+    uint8_t buf[512 + 15];
+    uint8_t *live = (uint8_t *)(((uintptr_t)buf + 15) & ~(uintptr_t)15);
     const uint8_t *fx = hv->fxsave;
     if (x86_this_cpu()->fpu_owner == hv) {
         uint32_t cr0 = read_cr0();
         write_cr0(cr0 & ~CR0_TS);
-        __asm__ volatile("fxsave %0" : "=m"(live));
+        __asm__ volatile("fxsave %0" : "=m"(*(uint8_t(*)[512])live));
         write_cr0(cr0);
         fx = live;
     }
@@ -85,8 +87,8 @@ int hal_vcpu_load_state(struct hal_vcpu *hv, const struct hestia_vcpu_state *st)
         return -HESTIA_EBUSY;
     struct hestia_trap_record rec = {0};
     __builtin_memcpy(rec.regs, b->regs, BODY_REGS_BYTES);
-    int mode =
-        hal_vcpu_set_context(hv, &rec); /* the last check; changes nothing on error */
+    /* The last check; changes nothing on error. */
+    int mode = hal_vcpu_set_context(hv, &rec);
     if (mode < 0)
         return mode;
     struct x86_frame *f = &hv->frame;
@@ -99,7 +101,6 @@ int hal_vcpu_load_state(struct hal_vcpu *hv, const struct hestia_vcpu_state *st)
                      sizeof(hv->fxsave) - HESTIA_X86_FXSAVE_STATE_END);
     struct hal_cpu *me = x86_this_cpu();
     if (me->fpu_owner == hv)
-        me->fpu_owner =
-            NULL; /* the FPU holds the old image: never save it over the new one */
+        me->fpu_owner = NULL; /* its FPU registers are the old image now */
     return mode;
 }

@@ -46,7 +46,7 @@ EXPECT_RE = re.compile(r"^(?:hv|d(?:0|[1-9][0-9]*)):[^\s:]+$")
 
 # The matrix's column order: from the first boot to the full demo, then the
 # negative controls (cells that pass only when the boot is judged FAIL).
-ORDER = ["boot", "smoke", "pv-selftest", "multi-domain", "isolation", "bench", "demo",
+ORDER = ["boot", "smoke", "pv-selftest", "multi-domain", "vcpu-state", "isolation", "bench", "demo",
          "archtest", "neg-boot", "neg-fail", "neg-crash", "neg-forge"]
 
 

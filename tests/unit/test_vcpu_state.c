@@ -107,8 +107,7 @@ TEST_CASE(refusals_change_nothing)
     REFUSED(hdr.reserved[1], 1, -HESTIA_EINVAL);
     REFUSED(body.regs[HOST_REG_MODE], HOST_MODE_HYP, -HESTIA_EINVAL); /* privilege */
     CHECK_EQ(memcmp(before, core_vcpu_hal(v)->regs, sizeof(before)), 0);
-    /* A record of the right size but a wrong header size field, and a short or huge buffer.
-     */
+    /* A size that disagrees with the header, a short or huge buffer. */
     CHECK_EQ(ctl(DOMCTL_set_vcpu_state, id, 0, 8, bufva), -HESTIA_EINVAL);
     CHECK_EQ(ctl(DOMCTL_set_vcpu_state, id, 0, HESTIA_VCPU_STATE_MAX_SIZE + 1, bufva),
              -HESTIA_E2BIG);
