@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The floating-point registers the hypervisor never touches (it is built
- * with -mfixed-range=f12-f15,f32-f127): f12-f15 and f32-f127 stay in the
- * CPU across guest exits and are switched only when another vCPU is
- * entered (vcpu.c, struct hal_cpu.fph_owner).  Called with br.call, so the
- * current frame has CFM.rrb.fr = 0: f32-f127 by name are the physical
- * registers, the order the record keeps them in.
+ * f32-f127, the floating-point registers the hypervisor never touches (it
+ * is built with -mfixed-range=f12-f15,f32-f127; f12-f15 are saved by
+ * ivt.S on every exit): they stay in the CPU across guest exits and move
+ * only when another vCPU touches them (vcpu.c, ia64_fph_claim).  Called
+ * with br.call, so the current frame has CFM.rrb.fr = 0: f32-f127 by name
+ * are the physical registers, the order the record keeps them in.
  *
  * void ia64_fph_save(uint64_t (*fr)[2]);        fr[n] = fn, stf.spill format
  * void ia64_fph_load(const uint64_t (*fr)[2]);  fn = fr[n], ldf.fill
@@ -34,10 +34,6 @@
 .endm
 
 .macro FPH_ALL op
-    add     r2 = 16 * 12, r32
-    add     r3 = 16 * 13, r32
-    ;;
-    FPH_PAIRS \op, 12, 16
     add     r2 = 16 * 32, r32
     add     r3 = 16 * 33, r32
     ;;

@@ -239,10 +239,14 @@ ia64_common_entry:
     stf.spill [r3] = f8, 32
     stf.spill [r14] = f9, 32
     ;;
-    stf.spill [r3] = f10
-    stf.spill [r14] = f11
-    add     r3 = HV_FR + HV_FREG_SIZE * 16, r2
-    add     r14 = HV_FR + HV_FREG_SIZE * 17, r2
+    stf.spill [r3] = f10, 32
+    stf.spill [r14] = f11, 32
+    ;;
+    stf.spill [r3] = f12, 32            /* f12-f15: the hypervisor never uses them, */
+    stf.spill [r14] = f13, 32           /* but they are cheaper here than lazily */
+    ;;
+    stf.spill [r3] = f14, 32
+    stf.spill [r14] = f15, 32
     ;;
     stf.spill [r3] = f16, 32
     stf.spill [r14] = f17, 32
@@ -277,6 +281,7 @@ ia64_common_entry:
     add     r12 = -16, r12
     ;;
     ssm     psr.ic
+    rsm     psr.dfh                     /* the guest's lazy-FP state (vcpu.c) is not ours */
     ;;
     srlz.d
     alloc   r14 = ar.pfs, 0, 0, 1, 0
@@ -366,10 +371,14 @@ ia64_enter_guest:
     ldf.fill f8 = [r3], 32
     ldf.fill f9 = [r14], 32
     ;;
-    ldf.fill f10 = [r3]
-    ldf.fill f11 = [r14]
-    add     r3 = HV_FR + HV_FREG_SIZE * 16, r2
-    add     r14 = HV_FR + HV_FREG_SIZE * 17, r2
+    ldf.fill f10 = [r3], 32
+    ldf.fill f11 = [r14], 32
+    ;;
+    ldf.fill f12 = [r3], 32
+    ldf.fill f13 = [r14], 32
+    ;;
+    ldf.fill f14 = [r3], 32
+    ldf.fill f15 = [r14], 32
     ;;
     ldf.fill f16 = [r3], 32
     ldf.fill f17 = [r14], 32

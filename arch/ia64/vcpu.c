@@ -273,19 +273,24 @@ void ia64_fph_drop(const struct hal_vcpu *hv)
 }
 
 /*
- * Give the CPU hv's f12-f15 and f32-f127 (the hypervisor never uses them,
- * so they only change hands here): the previous owner's go back to its
- * hal_vcpu first.
+ * A Disabled FP-Register fault from hv: if psr.dfh caused it (hal_vcpu_run
+ * sets it for every vCPU but the CPU's fph_owner), give the CPU hv's
+ * f32-f127, the previous owner's going back to its hal_vcpu first; the
+ * next entry clears dfh and the instruction runs again.  false: not ours
+ * (psr.dfl, which the hypervisor never sets).
  */
-static void fph_switch(struct hal_vcpu *hv)
+bool ia64_fph_claim(struct hal_vcpu *hv)
 {
     struct hal_cpu *c = hal_this_cpu();
-    if (c->fph_owner == hv)
-        return;
-    if (c->fph_owner)
-        ia64_fph_save(c->fph_owner->fr);
-    ia64_fph_load(hv->fr);
-    c->fph_owner = hv;
+    if (!(hv->isr & ISR_CODE_DFH) || !(hv->ipsr & PSR_DFH))
+        return false;
+    if (c->fph_owner != hv) {
+        if (c->fph_owner)
+            ia64_fph_save(c->fph_owner->fr);
+        ia64_fph_load(hv->fr);
+        c->fph_owner = hv;
+    }
+    return true;
 }
 
 /*
@@ -312,7 +317,11 @@ HAL_NORETURN void hal_vcpu_run(struct hal_vcpu *hv)
     if (((hv->rsc >> 2) & 3) < cpl)
         hv->rsc = (hv->rsc & ~0xcull) | cpl << 2;
     hal_this_cpu()->current = hv;
-    fph_switch(hv);
+    /* f32-f127 move lazily: touching them faults until hv is their owner. */
+    if (hal_this_cpu()->fph_owner == hv)
+        hv->ipsr &= ~PSR_DFH;
+    else
+        hv->ipsr |= PSR_DFH;
     hv->pr_entry = pr_for_entry(hv->pr, hv->ifs);
     hv->entry_iip = hv->iip;
     hv->entry_ipsr = hv->ipsr;

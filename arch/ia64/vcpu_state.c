@@ -7,7 +7,7 @@
  * holds it: ar.bspstore, ar.rnat and the registers not yet written to the
  * guest's backing store (the dirty partition, the interrupted frame last),
  * so saving never writes guest memory and cannot fail on a bad bspstore.
- * f12-f15 and f32-f127 may still be in the CPU (vcpu.c, fph_switch): saving
+ * f32-f127 may still be in the CPU (vcpu.c, ia64_fph_claim): saving
  * reads them from there, loading makes the CPU forget its copy.
  */
 #include <hal/hal.h>
@@ -214,6 +214,6 @@ int hal_vcpu_load_state(struct hal_vcpu *hv, const struct hestia_vcpu_state *st)
         hv->fr[i][0] = b->fr[i][0];
         hv->fr[i][1] = b->fr[i][1];
     }
-    ia64_fph_drop(hv); /* the next entry loads f12-f15, f32-f127 from hv->fr */
+    ia64_fph_drop(hv); /* f32-f127 come from hv->fr at hv's first touch (psr.dfh) */
     return (psr >> PSR_CPL_SHIFT & 3) == HESTIA_IA64_CPL_USER ? 1 : 0;
 }

@@ -320,9 +320,10 @@ ia64_vstate_spin_loop:
 
 /*
  * void ia64_vstate_clobber(uint64_t v): dom0 puts v into its own f12-f15
- * and f32-f127, which its C code never uses (-mfixed-range) and which the
- * hypervisor keeps in the CPU between vCPU switches: if a switch forgot to
- * load the domU's copy, the domU would find these instead of its pattern.
+ * and f32-f127, which its C code never uses (-mfixed-range); the
+ * hypervisor keeps f32-f127 in the CPU until another vCPU touches them: if
+ * a switch forgot to load the domU's copy, the domU would find these
+ * instead of its pattern.
  */
 .macro SETF n
     setf.sig f\n = r32

@@ -18,7 +18,7 @@
 #define STK_NATS1 (1ull << 7)                  /* r103 */
 #define UM_PATTERN 0x24ull                     /* psr.up, psr.mfh */
 #define UM_BITS HESTIA_IA64_PSR_USER_MASK
-#define RSC_PATTERN 0xbull                     /* pl 2, eager */
+#define RSC_PATTERN 0xbull /* pl 2, eager */
 #define FPSR_DEFAULT 0x0009804c0270033full
 #define PFS_BITS 0xc3f0003fffffffffull
 #define SPILL_HI 0x3ffffull
@@ -30,7 +30,7 @@ struct vstate_regs {
     uint64_t pad0[43];
     uint64_t gr[32]; /* 512: the NaT bit of gr[i] is ar.unat bit i */
     uint64_t pad1[32];
-    uint64_t stk[96]; /* 1024 */
+    uint64_t stk[96];    /* 1024 */
     uint64_t fr[128][2]; /* 1792 */
 } __attribute__((aligned(512)));
 _Static_assert(offsetof(struct vstate_regs, br) == 96, "vstate.S offsets");
@@ -77,8 +77,8 @@ const char *arch_vstate_missing(void)
     return NULL;
 }
 
-static unsigned diff(unsigned bad, const char *what, unsigned n, uint64_t got, uint64_t want,
-                     char *why, size_t size)
+static unsigned diff(unsigned bad, const char *what, unsigned n, uint64_t got,
+                     uint64_t want, char *why, size_t size)
 {
     if (got != want && !bad)
         ksnprintf(why, size, "%s%u %llx, want %llx", what, n, (unsigned long long)got,
@@ -104,8 +104,8 @@ unsigned arch_vstate_guest(uint64_t seed, char *why, size_t size)
     for (unsigned j = 0; j < 96; j++)
         bad = diff(bad, "r", 32 + j, o->stk[j], want.stk[j], why, size);
     bad = diff(bad, "NaT bits of r", 32, o->stk_nat[0], want.stk_nat[0], why, size);
-    bad = diff(bad, "NaT bits of r", 96, o->stk_nat[1] & 0xffffffffull, want.stk_nat[1], why,
-               size);
+    bad = diff(bad, "NaT bits of r", 96, o->stk_nat[1] & 0xffffffffull, want.stk_nat[1],
+               why, size);
     bad = diff(bad, "pr", 0, o->pr, want.pr, why, size);
     bad = diff(bad, "ar.unat", 0, o->unat, want.unat, why, size);
     bad = diff(bad, "ar.lc", 0, o->lc, want.lc, why, size);
@@ -164,7 +164,8 @@ bool arch_vstate_in_spin(const struct hestia_vcpu_state *st, uint64_t seed)
         if (r[HESTIA_IA64_REG_BR(k)] != p.br[k])
             return false;
     for (unsigned i = 2; i < 128; i++)
-        if (b->fr[fr_phys(i, cfm)][0] != p.fr[i][0] || b->fr[fr_phys(i, cfm)][1] != p.fr[i][1])
+        if (b->fr[fr_phys(i, cfm)][0] != p.fr[i][0] ||
+            b->fr[fr_phys(i, cfm)][1] != p.fr[i][1])
             return false;
     return b->gr_nat == p.gr_nat && r[HESTIA_IA64_REG_PR] == p.pr &&
            r[HESTIA_IA64_REG_UNAT] == p.unat && r[HESTIA_IA64_REG_LC] == p.lc &&
@@ -185,7 +186,7 @@ unsigned arch_vstate_scribble(struct hestia_vcpu_state *st)
         r[HESTIA_IA64_REG_BR(k)] ^= x;
     r[HESTIA_IA64_REG_IP] += 16;
     r[HESTIA_IA64_REG_PR] ^= x & ~1ull; /* p0 is always 1 */
-    r[HESTIA_IA64_REG_PSR] ^= 0x4;       /* psr.up */
+    r[HESTIA_IA64_REG_PSR] ^= 0x4;      /* psr.up */
     uint64_t cfm = r[HESTIA_IA64_REG_CFM], rrb_pr = (cfm >> 32 & 63) % 48;
     r[HESTIA_IA64_REG_CFM] = (cfm & ~(63ull << 32)) | ((rrb_pr + 1) % 48) << 32;
     r[HESTIA_IA64_REG_PFS] ^= 0x1;

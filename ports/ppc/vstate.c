@@ -18,8 +18,8 @@
 #define W_USPRG0 36
 #define W_SPEFSCR 37
 #define NR_WORDS 38
-#define RELEASE_BIT 1u            /* CR bit 31: cr7.so */
-#define XER_BITS 0xe000007fu      /* SO OV CA and the string byte count */
+#define RELEASE_BIT 1u             /* CR bit 31: cr7.so */
+#define XER_BITS 0xe000007fu       /* SO OV CA and the string byte count */
 #define SPEFSCR_STATUS 0xff3eff03u /* status bits and FRMC; no exception enables */
 
 struct vstate_regs {
@@ -134,5 +134,6 @@ unsigned arch_vstate_scribble(struct hestia_vcpu_state *st)
 
 void arch_vstate_release(struct hestia_vcpu_state *st)
 {
-    ((struct hestia_ppc_vcpu_state *)(void *)&st->body)->regs[HESTIA_PPC_REG_CR] |= RELEASE_BIT;
+    ((struct hestia_ppc_vcpu_state *)(void *)&st->body)->regs[HESTIA_PPC_REG_CR] |=
+        RELEASE_BIT;
 }
