@@ -42,6 +42,13 @@ __attribute__((weak)) void arch_vstate_release(struct hestia_vcpu_state *st)
     (void)st;
 }
 
+__attribute__((weak)) const char *arch_vstate_corrupt(struct hestia_vcpu_state *st,
+                                                      unsigned i)
+{
+    (void)st, (void)i;
+    return NULL;
+}
+
 void role_vstate(void)
 {
     const char *missing = arch_vstate_missing();
@@ -139,6 +146,40 @@ static bool catch_in_spin(hestia_domid_t dom, uint64_t seed, struct hestia_vcpu_
     return false;
 }
 
+/*
+ * The arch's own refusals (arch_vstate_corrupt) on the record orig of the
+ * paused domU: each one -EINVAL, and the state unchanged by all of them.
+ */
+static void arch_refusals(hestia_domid_t dom, const struct hestia_vcpu_state *orig)
+{
+    static struct hestia_vcpu_state bad, after;
+    const char *what = NULL, *accepted = NULL;
+    unsigned n = 0;
+    long r, accepted_r = 0;
+    for (; (bad = *orig, what = arch_vstate_corrupt(&bad, n)) != NULL; n++) {
+        r = ts_vcpu_state_set(dom, 0, &bad);
+        if (r != -HESTIA_EINVAL && !accepted) {
+            accepted = what;
+            accepted_r = r;
+        }
+    }
+    if (!n) {
+        test_report("vstate.arch-refusals", TR_SKIP, "no arch refusal cases for this arch");
+        return;
+    }
+    long got = ts_vcpu_state_get(dom, 0, &after);
+    if (accepted)
+        test_report("vstate.arch-refusals", TR_FAIL, "not refused: %s (set returned %ld)",
+                    accepted, accepted_r);
+    else if (got != 0 || !same_record(orig, &after))
+        test_report("vstate.arch-refusals", TR_FAIL,
+                    "%u refused, but the state changed (get %ld)", n, got);
+    else
+        test_report("vstate.arch-refusals", TR_PASS,
+                    "%u records refused, state unchanged (e.g. %s)", n,
+                    arch_vstate_corrupt(&bad, 0));
+}
+
 /* Whether the domU was released to check its registers. */
 static bool round_trip(hestia_domid_t dom, uint64_t seed)
 {
@@ -151,6 +192,7 @@ static bool round_trip(hestia_domid_t dom, uint64_t seed)
         return false;
     }
     test_report("vstate.in-spin", TR_PASS, "the pattern showed after %u reads", tries);
+    arch_refusals(dom, &orig);
     scribbled = orig;
     unsigned changed = arch_vstate_scribble(&scribbled);
     long set = ts_vcpu_state_set(dom, 0, &scribbled);

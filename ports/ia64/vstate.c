@@ -218,3 +218,49 @@ void arch_vstate_release(struct hestia_vcpu_state *st)
     ((struct hestia_ia64_vcpu_state *)(void *)&st->body)->regs[HESTIA_IA64_REG_PR] |=
         RELEASE_PR;
 }
+
+const char *arch_vstate_corrupt(struct hestia_vcpu_state *st, unsigned i)
+{
+    struct hestia_ia64_vcpu_state *b = (void *)&st->body;
+    uint64_t *r = b->regs;
+    switch (i) {
+    case 0:
+        r[HESTIA_IA64_REG_PSR] &= ~(3ull << HESTIA_IA64_PSR_CPL_SHIFT); /* cpl 0 */
+        return "psr.cpl 0";
+    case 1:
+        r[HESTIA_IA64_REG_PSR] |= 1ull << 13; /* psr.ic: a system bit */
+        return "psr.ic";
+    case 2:
+        r[HESTIA_IA64_REG_PSR] |= 3ull << HESTIA_IA64_PSR_RI_SHIFT;
+        return "psr.ri 3";
+    case 3:
+        b->rsc &= ~0xcull; /* rsc.pl 0: the RSE would spill with the hypervisor's rights */
+        return "ar.rsc.pl 0";
+    case 4:
+        b->fpsr |= 1ull << 63;
+        return "ar.fpsr reserved bit";
+    case 5:
+        r[HESTIA_IA64_REG_PFS] |= 1ull << 40;
+        return "ar.pfs reserved bit";
+    case 6:
+        r[HESTIA_IA64_REG_CFM] |= 127ull << 7; /* sol > sof */
+        return "CFM sol above sof";
+    case 7:
+        r[HESTIA_IA64_REG_IP] |= 4;
+        return "ip not a bundle address";
+    case 8:
+        b->gr_nat |= 1;
+        return "NaT bit for r0";
+    case 9:
+        b->fr[1][0] = 1;
+        return "f1 not 1.0";
+    case 10:
+        b->nr_stacked = HESTIA_IA64_MAX_STACKED + 1;
+        return "97 stacked registers";
+    case 11:
+        b->fr[40][1] |= 1ull << 20; /* beyond the 82-bit register format */
+        return "f40 beyond the spill format";
+    default:
+        return NULL;
+    }
+}

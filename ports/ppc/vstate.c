@@ -137,3 +137,34 @@ void arch_vstate_release(struct hestia_vcpu_state *st)
     ((struct hestia_ppc_vcpu_state *)(void *)&st->body)->regs[HESTIA_PPC_REG_CR] |=
         RELEASE_BIT;
 }
+
+const char *arch_vstate_corrupt(struct hestia_vcpu_state *st, unsigned i)
+{
+    struct hestia_ppc_vcpu_state *b = (void *)&st->body;
+    switch (i) {
+    case 0:
+        b->regs[HESTIA_PPC_REG_MSR] |= HESTIA_PPC_MSR_PR; /* problem state is the mode's */
+        return "MSR[PR] in kernel mode";
+    case 1:
+        b->regs[HESTIA_PPC_REG_MSR] |=
+            0x30; /* IS, DS: the hypervisor's translation space */
+        return "MSR[IS|DS]";
+    case 2:
+        b->regs[HESTIA_PPC_REG_PC] |= 2;
+        return "pc not 4-byte aligned";
+    case 3:
+        b->regs[HESTIA_PPC_REG_MODE] = 7;
+        return "unknown mode";
+    case 4:
+        b->regs[HESTIA_PPC_REG_GPR(5)] |= 1ull << 32;
+        return "upper half of r5";
+    case 5:
+        b->spefscr |= 1ull << 40;
+        return "upper half of SPEFSCR";
+    case 6:
+        b->reserved[0] = 1;
+        return "a reserved word";
+    default:
+        return NULL;
+    }
+}

@@ -45,6 +45,13 @@ unsigned arch_vstate_scribble(struct hestia_vcpu_state *st);
 /* dom0: set the release register in st. */
 void arch_vstate_release(struct hestia_vcpu_state *st);
 
+/*
+ * dom0: turn st (a copy of the domU's record) into one the hypervisor must
+ * refuse, the i-th way (a privilege gain, or a value the CPU would fault
+ * on in the hypervisor); returns what it did in words, NULL after the last.
+ */
+const char *arch_vstate_corrupt(struct hestia_vcpu_state *st, unsigned i);
+
 void role_vstate(void);
 void scenario_vstate(unsigned module);
 
