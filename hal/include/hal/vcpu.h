@@ -119,7 +119,8 @@ int hal_vcpu_save_state(const struct hal_vcpu *hv, struct hestia_vcpu_state *st)
  * bit, non-zero reserved words) is refused.  Lazily held state is
  * invalidated, so hv's next use of the FPU loads the new image.
  * Returns 1 if the loaded context is in guest-user mode, 0 for
- * guest-kernel mode, or -HESTIA_EINVAL with nothing changed.
+ * guest-kernel mode, -HESTIA_EINVAL (refused) or -HESTIA_EBUSY (part of
+ * hv's state is live on another physical CPU), with nothing changed.
  * Context: hypervisor, hv not running (its domain paused).
  */
 int hal_vcpu_load_state(struct hal_vcpu *hv, const struct hestia_vcpu_state *st);
