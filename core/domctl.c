@@ -4,12 +4,14 @@
  * checked here before any module sees it; the request is copied in once so
  * the guest cannot change it under our feet.
  */
+#include <core/cpu.h>
 #include <core/domain.h>
 #include <core/hypercall.h>
 #include <core/mm.h>
 #include <core/sched.h>
 #include <hal/guest_copy.h>
 #include <hal/mmu.h>
+#include <hal/vcpu.h>
 
 #define WRITE_CHUNK 512
 
@@ -100,6 +102,70 @@ static long ctl_start_vcpu(struct domain *d, struct domctl_start_vcpu *s)
     return domain_build_start(d, s->vcpu, s->entry_va, s->stack_va, s->start_info_gfn);
 }
 
+/*
+ * The vCPU of a get/set_vcpu_state request, or NULL with *err set: the
+ * domain must be another one, paused by dom0, and the vCPU started and not
+ * on any CPU.
+ */
+static struct vcpu *state_target(struct vcpu *v, struct domain *d, uint32_t idx, long *err)
+{
+    *err = -HESTIA_EINVAL;
+    if (d == v->domain || d->is_shutdown || d->dying)
+        return NULL;
+    if (idx >= d->nr_vcpus || !d->vcpus[idx]) {
+        *err = -HESTIA_ESRCH;
+        return NULL;
+    }
+    struct vcpu *t = d->vcpus[idx];
+    if (!t->started)
+        return NULL;
+    *err = -HESTIA_EBUSY;
+    if (!d->ctl_paused)
+        return NULL;
+    for (unsigned i = 0; i < HAL_MAX_CPUS; i++)
+        if (core_cpus[i].current == t)
+            return NULL;
+    return t;
+}
+
+static long ctl_vcpu_state(struct vcpu *v, struct domain *d, bool set,
+                           const struct domctl_vcpu_state *s)
+{
+    long rc;
+    struct vcpu *t = state_target(v, d, s->vcpu, &rc);
+    if (!t)
+        return rc;
+    if (set && (s->size > HESTIA_VCPU_STATE_MAX_SIZE ||
+                s->size < sizeof(struct hestia_vcpu_state_header)))
+        return s->size > HESTIA_VCPU_STATE_MAX_SIZE ? -HESTIA_E2BIG : -HESTIA_EINVAL;
+    /* A whole frame: too big for the hypervisor stack. */
+    struct hestia_vcpu_state *st = core_heap_alloc(sizeof(*st));
+    if (!st)
+        return -HESTIA_ENOMEM;
+    if (set) {
+        memset(st, 0, sizeof(*st));
+        if (hal_copy_from_guest(v, st, s->buf, s->size))
+            rc = -HESTIA_EFAULT;
+        else if (st->hdr.size != s->size)
+            rc = -HESTIA_EINVAL;
+        else {
+            rc = hal_vcpu_load_state(t->hal, st);
+            if (rc >= 0) {
+                t->in_user = rc == 1;
+                rc = 0;
+            }
+        }
+    } else {
+        rc = hal_vcpu_save_state(t->hal, st);
+        if (rc == 0 && st->hdr.size > s->size)
+            rc = -HESTIA_E2BIG;
+        else if (rc == 0 && hal_copy_to_guest(v, s->buf, st, st->hdr.size))
+            rc = -HESTIA_EFAULT;
+    }
+    core_heap_free(st);
+    return rc;
+}
+
 long do_domctl(struct vcpu *v, uint64_t ptr)
 {
     if (!v->domain->privileged)
@@ -156,6 +222,9 @@ long do_domctl(struct vcpu *v, uint64_t ptr)
         if (d == v->domain || d->is_shutdown)
             return -HESTIA_EINVAL;
         return ctl_start_vcpu(d, &op.u.start_vcpu);
+    case DOMCTL_get_vcpu_state:
+    case DOMCTL_set_vcpu_state:
+        return ctl_vcpu_state(v, d, op.cmd == DOMCTL_set_vcpu_state, &op.u.vcpu_state);
     default:
         return -HESTIA_ENOSYS;
     }

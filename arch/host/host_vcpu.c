@@ -80,6 +80,22 @@ int hal_vcpu_set_context(struct hal_vcpu *hv, const struct hestia_trap_record *r
     return mode == HOST_MODE_USER ? 1 : 0;
 }
 
+int hal_vcpu_save_state(const struct hal_vcpu *hv, struct hestia_vcpu_state *st)
+{
+    hal_vcpu_state_begin(st, HESTIA_VCPU_ARCH_HOST, HOST_VCPU_STATE_SIZE);
+    memcpy(st->body.regs, hv->regs, sizeof(hv->regs));
+    return 0;
+}
+
+int hal_vcpu_load_state(struct hal_vcpu *hv, const struct hestia_vcpu_state *st)
+{
+    if (hal_vcpu_state_check(st, HESTIA_VCPU_ARCH_HOST, HOST_VCPU_STATE_SIZE))
+        return -HESTIA_EINVAL;
+    struct hestia_trap_record rec = {0};
+    memcpy(rec.regs, st->body.regs, sizeof(rec.regs));
+    return hal_vcpu_set_context(hv, &rec);
+}
+
 void hal_vcpu_enter_handler(struct hal_vcpu *hv, guest_va_t entry, guest_va_t kernel_stack)
 {
     hv->regs[HOST_REG_PC] = entry;

@@ -21,7 +21,8 @@ void ia64_asm_offsets(void)
     ASM_OFFSET(HV_FREG_SIZE, sizeof(((struct hal_vcpu *)0)->fr[0]));
     ASM_OFFSET(HV_GR, HV(gr)); /* r1..r31 by number (slot 0 unused) */
     ASM_OFFSET(HV_BR, HV(br));
-    ASM_OFFSET(HV_PR, HV(pr));
+    ASM_OFFSET(HV_PR, HV(pr));             /* as the guest reads it (exit) */
+    ASM_OFFSET(HV_PR_ENTRY, HV(pr_entry)); /* physical order for CFM.rrb.pr = 0 (entry) */
     ASM_OFFSET(HV_IIP, HV(iip));
     ASM_OFFSET(HV_IPSR, HV(ipsr));
     ASM_OFFSET(HV_IFS, HV(ifs));
@@ -42,7 +43,7 @@ void ia64_asm_offsets(void)
     ASM_OFFSET(HV_RBS_BASE, HV(rbs_base));   /* this vCPU's hypervisor backing store */
     ASM_OFFSET(HV_RBS_BYTES, HV(rbs_bytes)); /* guest registers held there (loadrs size) */
     ASM_OFFSET(HV_RBS_RNAT, HV(rbs_rnat));
-    ASM_OFFSET(HV_FR, HV(fr)); /* fr[32][16 bytes] by number (f2-f11, f16-f31 used) */
+    ASM_OFFSET(HV_FR, HV(fr)); /* fr[32][16 bytes] by number (ivt.S: f2-f11, f16-f31) */
     ASM_OFFSET(CPU_HYP_RBS, offsetof(struct hal_cpu, hyp_rbs));
     ASM_OFFSET(CPU_HYP_STACK_TOP, offsetof(struct hal_cpu, hyp_stack_top));
     ASM_OFFSET(CPU_FAULT_RBS, offsetof(struct hal_cpu, fault_rbs));

@@ -242,10 +242,14 @@ ia64_common_entry:
     stf.spill [r3] = f8, FREG_PAIR_STEP
     stf.spill [r14] = f9, FREG_PAIR_STEP
     ;;
-    stf.spill [r3] = f10
-    stf.spill [r14] = f11
-    add     r3 = HV_FR + HV_FREG_SIZE * 16, r2
-    add     r14 = HV_FR + HV_FREG_SIZE * 17, r2
+    stf.spill [r3] = f10, 32
+    stf.spill [r14] = f11, 32
+    ;;
+    stf.spill [r3] = f12, 32            /* f12-f15: the hypervisor never uses them, */
+    stf.spill [r14] = f13, 32           /* but they are cheaper here than lazily */
+    ;;
+    stf.spill [r3] = f14, 32
+    stf.spill [r14] = f15, 32
     ;;
     stf.spill [r3] = f16, FREG_PAIR_STEP
     stf.spill [r14] = f17, FREG_PAIR_STEP
@@ -280,6 +284,7 @@ ia64_common_entry:
     add     r12 = -16, r12
     ;;
     ssm     psr.ic
+    rsm     psr.dfh                     /* the guest's lazy-FP state (vcpu.c) is not ours */
     ;;
     srlz.d
     alloc   r14 = ar.pfs, 0, 0, 1, 0
@@ -379,10 +384,14 @@ ia64_enter_guest:
     ldf.fill f8 = [r3], FREG_PAIR_STEP
     ldf.fill f9 = [r14], FREG_PAIR_STEP
     ;;
-    ldf.fill f10 = [r3]
-    ldf.fill f11 = [r14]
-    add     r3 = HV_FR + HV_FREG_SIZE * 16, r2
-    add     r14 = HV_FR + HV_FREG_SIZE * 17, r2
+    ldf.fill f10 = [r3], 32
+    ldf.fill f11 = [r14], 32
+    ;;
+    ldf.fill f12 = [r3], 32
+    ldf.fill f13 = [r14], 32
+    ;;
+    ldf.fill f14 = [r3], 32
+    ldf.fill f15 = [r14], 32
     ;;
     ldf.fill f16 = [r3], FREG_PAIR_STEP
     ldf.fill f17 = [r14], FREG_PAIR_STEP
@@ -430,7 +439,7 @@ ia64_enter_guest:
     ;;
     mov     b6 = r15
     mov     b7 = r16
-    add     r3 = HV_PR, r2
+    add     r3 = HV_PR_ENTRY, r2
     add     r14 = HV_PFS, r2
     ;;
     ld8     r15 = [r3]

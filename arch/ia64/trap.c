@@ -143,6 +143,8 @@ void ia64_trap(struct hal_vcpu *hv)
         core_guest_trap(v, HESTIA_TRAP_ALIGNMENT, vec, hv->isr, hv->ifa);
         break;
     case IA64_IVT_DISFP:
+        if (ia64_fph_claim(hv))
+            hal_vcpu_run(hv); /* f32-f127 are hv's now: retry the instruction */
         core_guest_trap(v, HESTIA_TRAP_FP, vec, hv->isr, hv->iip);
         break;
     default:

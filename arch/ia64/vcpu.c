@@ -46,9 +46,12 @@ struct hal_vcpu *hal_vcpu_create(struct vcpu *v)
 
 void hal_vcpu_destroy(struct hal_vcpu *hv)
 {
-    for (unsigned i = 0; i < HAL_MAX_CPUS; i++)
+    for (unsigned i = 0; i < HAL_MAX_CPUS; i++) {
         if (ia64_cpu(i)->current == hv)
             ia64_cpu(i)->current = NULL;
+        if (ia64_cpu(i)->fph_owner == hv)
+            ia64_cpu(i)->fph_owner = NULL; /* its registers are nobody's now */
+    }
     core_heap_free(hv);
 }
 
@@ -214,7 +217,7 @@ int hal_vcpu_set_context(struct hal_vcpu *hv, const struct hestia_trap_record *r
         GUEST_PSR | (psr & HESTIA_IA64_PSR_USER_MASK) | (uint64_t)ri << PSR_RI_SHIFT |
         (uint64_t)(user ? HESTIA_IA64_CPL_USER : HESTIA_IA64_CPL_KERNEL) << PSR_CPL_SHIFT;
     hv->ifs = cfm;
-    hv->pfs = r[HESTIA_IA64_REG_PFS] & 0xc03fffffffffffffull;
+    hv->pfs = r[HESTIA_IA64_REG_PFS] & IA64_PFS_MASK;
     hv->unat = r[HESTIA_IA64_REG_UNAT];
     hv->lc = r[HESTIA_IA64_REG_LC];
     hv->rsc = 0;
@@ -255,6 +258,57 @@ void hal_vcpu_callbacks_changed(struct hal_vcpu *hv)
     (void)hv;
 }
 
+void ia64_fph_sync(const struct hal_vcpu *hv)
+{
+    /* The CPU's copy is the current one: refresh hv->fr (same values, so hv is
+     * logically unchanged; hence the cast). */
+    if (hal_this_cpu()->fph_owner == hv)
+        ia64_fph_save(((struct hal_vcpu *)hv)->fr);
+}
+
+void ia64_fph_drop(const struct hal_vcpu *hv)
+{
+    if (hal_this_cpu()->fph_owner == hv)
+        hal_this_cpu()->fph_owner = NULL;
+}
+
+/*
+ * A Disabled FP-Register fault from hv: if psr.dfh caused it (hal_vcpu_run
+ * sets it for every vCPU but the CPU's fph_owner), give the CPU hv's
+ * f32-f127, the previous owner's going back to its hal_vcpu first; the
+ * next entry clears dfh and the instruction runs again.  false: not ours
+ * (psr.dfl, which the hypervisor never sets).
+ */
+bool ia64_fph_claim(struct hal_vcpu *hv)
+{
+    struct hal_cpu *c = hal_this_cpu();
+    if (!(hv->isr & ISR_CODE_DFH) || !(hv->ipsr & PSR_DFH))
+        return false;
+    if (c->fph_owner != hv) {
+        if (c->fph_owner)
+            ia64_fph_save(c->fph_owner->fr);
+        ia64_fph_load(hv->fr);
+        c->fph_owner = hv;
+    }
+    return true;
+}
+
+/*
+ * hv->pr is what the guest reads in its interrupted frame (ivt.S reads it
+ * before `cover`); ivt.S loads pr in its own frame, where CFM.rrb.pr = 0,
+ * and rfi then applies the interrupted frame's rrb.pr: rotate p16-p63 so
+ * that the guest reads hv->pr again.
+ */
+static uint64_t pr_for_entry(uint64_t pr, uint64_t cfm)
+{
+    unsigned rrb = cfm >> 63 ? (unsigned)(cfm >> 32 & 63) : 0; /* < 48: cfm_ok, the CPU */
+    if (!rrb || rrb >= 48)
+        return pr; /* the common case: no software-pipelined loop was interrupted */
+    uint64_t rot = pr >> 16 & ((1ull << 48) - 1);
+    rot = ((rot << rrb) | (rot >> (48 - rrb))) & ((1ull << 48) - 1);
+    return (pr & 0xffff) | rot << 16;
+}
+
 HAL_NORETURN void hal_vcpu_run(struct hal_vcpu *hv)
 {
     /* The RSE checks its references with RSC.pl: never more privileged
@@ -263,6 +317,12 @@ HAL_NORETURN void hal_vcpu_run(struct hal_vcpu *hv)
     if (((hv->rsc >> 2) & 3) < cpl)
         hv->rsc = (hv->rsc & ~0xcull) | cpl << 2;
     hal_this_cpu()->current = hv;
+    /* f32-f127 move lazily: touching them faults until hv is their owner. */
+    if (hal_this_cpu()->fph_owner == hv)
+        hv->ipsr &= ~PSR_DFH;
+    else
+        hv->ipsr |= PSR_DFH;
+    hv->pr_entry = pr_for_entry(hv->pr, hv->ifs);
     hv->entry_iip = hv->iip;
     hv->entry_ipsr = hv->ipsr;
     ia64_load_rr(hv);

@@ -29,6 +29,17 @@ void ppc_cpu_init(unsigned id)
     c->id = id;
     c->hyp_stack_top = (uint32_t)(uintptr_t)ppc_hyp_stack_top; /* one CPU: the boot stack */
     mtspr(SPR_SPRG2, (uintptr_t)c);
+    /*
+     * SPRG3-7 are readable in problem state and no guest can write them:
+     * whatever the loader left there (U-Boot and QEMU's direct boot differ)
+     * would be visible to every guest.  They hold 0 everywhere instead, so
+     * they are not vCPU state (docs/vcpu-state.md).
+     */
+    mtspr(SPR_SPRG3_W, 0);
+    mtspr(SPR_SPRG4_W, 0);
+    mtspr(SPR_SPRG5_W, 0);
+    mtspr(SPR_SPRG6_W, 0);
+    mtspr(SPR_SPRG7_W, 0);
 }
 
 struct hal_cpu *ppc_cpu(unsigned id)

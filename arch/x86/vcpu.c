@@ -17,6 +17,7 @@
 #include <x86/arch.h>
 
 static uint8_t fpu_clean[512] __attribute__((aligned(16)));
+static uint32_t mxcsr_mask;
 
 #define CR0_TS (1u << 3)
 #define GUEST_TOP ((uint32_t)HESTIA_X86_HYPERVISOR_START)
@@ -27,6 +28,16 @@ void x86_fpu_init(void)
     uint32_t mxcsr = 0x1f80;
     __asm__ volatile("fninit; ldmxcsr %1; fxsave %0" : "=m"(fpu_clean) : "m"(mxcsr));
     write_cr0(read_cr0() | CR0_TS);
+    /* MXCSR_MASK 0 in the image means the architectural default. */
+    __builtin_memcpy(&mxcsr_mask, fpu_clean + HESTIA_X86_FXSAVE_MXCSR_MASK,
+                     sizeof(mxcsr_mask));
+    if (!mxcsr_mask)
+        mxcsr_mask = 0xffbf;
+}
+
+uint32_t x86_mxcsr_mask(void)
+{
+    return mxcsr_mask;
 }
 
 /* #NM from a guest: give it the FPU. */

@@ -38,5 +38,6 @@ void x86_64_start(uint32_t magic, uint32_t mbi)
     pc_time_init((volatile void *)(DIRECTMAP_BASE + PC_LAPIC_PHYS));
     ioapic_init((volatile void *)(DIRECTMAP_BASE + PC_IOAPIC_PHYS));
     pc_uart_enable_rx_irq();
+    x86_64_vcpu_init();
     core_main(&boot_info);
 }

@@ -17,8 +17,12 @@
 #include <x86_common/io.h>
 
 static uint8_t fpu_clean[512] __attribute__((aligned(16)));
-/* User mode without a user space sees nothing but the (U=0) hypervisor. */
-static uint64_t *empty_user_pml4;
+static uint32_t mxcsr_mask;
+/*
+ * User mode without a user space sees nothing but the (U=0) hypervisor:
+ * this PML4, in the image so that no domain's frame count includes it.
+ */
+static uint64_t empty_user_pml4[512] __attribute__((aligned(4096)));
 static mfn_t empty_user_pml4_mfn;
 
 #define CR0_TS (1ull << 3)
@@ -29,19 +33,32 @@ static bool canonical(uint64_t a)
     return a < LOWER_HALF_END || a >= 0xffff800000000000ull;
 }
 
-void x86_64_fpu_init(void)
+/*
+ * Boot, after x86_64_cpu_init() set CR4.OSFXSR (without it fxsave leaves
+ * MXCSR and the XMM registers out) and x86_64_mmu_init(): the FPU image
+ * every vCPU starts with (fninit, MXCSR 0x1f80), the CPU's MXCSR_MASK, and
+ * the empty user PML4.
+ */
+void x86_64_vcpu_init(void)
 {
     write_cr0(read_cr0() & ~CR0_TS);
     uint32_t mxcsr = 0x1f80;
     __asm__ volatile("fninit; ldmxcsr %1; fxsave %0" : "=m"(fpu_clean) : "m"(mxcsr));
     write_cr0(read_cr0() | CR0_TS);
+    /* MXCSR_MASK 0 in the image means the architectural default. */
+    __builtin_memcpy(&mxcsr_mask, fpu_clean + HESTIA_X86_64_FXSAVE_MXCSR_MASK,
+                     sizeof(mxcsr_mask));
+    if (!mxcsr_mask)
+        mxcsr_mask = 0xffbf;
 
-    empty_user_pml4_mfn = core_frame_alloc(NULL);
-    if (empty_user_pml4_mfn == MFN_INVALID)
-        core_panic("x86_64: no frame for the empty user space");
-    empty_user_pml4 = hal_frame_to_virt(empty_user_pml4_mfn);
     for (unsigned i = PML4_HYP_FIRST; i < 512; i++)
         empty_user_pml4[i] = x86_64_hyp_pml4e(i);
+    empty_user_pml4_mfn = virt_to_phys(empty_user_pml4) >> HAL_PAGE_SHIFT;
+}
+
+uint32_t x86_64_mxcsr_mask(void)
+{
+    return mxcsr_mask;
 }
 
 /* #NM from a guest: give it the FPU. */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * dom0: runs a scenario (test=smoke|selftest|selftest-domu|pv-selftest|multi|
- * isolation|bench|fail|forge) or a script (script=cmd;cmd;..., the last word
+ * isolation|vcpu-state|bench|fail|forge) or a script (script=cmd;cmd;..., the last word
  * of the command line: it runs to the end, each command reported as a TEST
  * line) and then, unless a test ran, the interactive toolstack prompt.
  * Scenarios build their domUs from the first boot module given to dom0
@@ -10,6 +10,7 @@
  */
 #include <port/pci.h>
 #include <port/toolstack.h>
+#include <port/vstate.h>
 
 #define SEC 1000000000ull
 
@@ -412,6 +413,8 @@ void dom0_main(void)
             scenario_multi();
         else if (ktok_eq(&v, "isolation"))
             scenario_isolation();
+        else if (ktok_eq(&v, "vcpu-state"))
+            scenario_vstate(guest_module);
         else if (ktok_eq(&v, "bench"))
             bench_run(guest_module);
         else if (ktok_eq(&v, "selftest"))

@@ -189,6 +189,26 @@ static void t_user_faults(struct tctx *t)
     T_CHECK(t, user_run(selftest2_bogus_entry, 0, &res) < 0, "kernel function run as user");
 }
 
+/*
+ * User mode with no user space: nothing is mapped, so the first fetch
+ * faults back to the kernel, or the hypervisor refuses the context up front
+ * (ia64 reads the user frame from the unmapped backing store: -EINVAL).
+ * Either way nothing else happens (x86_64 once loaded CR3 0 and died).
+ */
+static void t_user_no_space(struct tctx *t)
+{
+    struct user_result res;
+    long r = user_run_nospace(USER_BASE, &res);
+    T_CHECK(t, r == 0 || r == -HESTIA_EINVAL, "enter_user %ld", r);
+    if (r == 0)
+        T_CHECK(t, res.faulted && res.fault_kind == HESTIA_TRAP_PAGE_FAULT,
+                "faulted=%d kind %u addr %llx", res.faulted, res.fault_kind,
+                (unsigned long long)res.fault_addr);
+    if (!t->failed)
+        ksnprintf(t->detail, sizeof(t->detail), "%s",
+                  r == 0 ? "user page fault" : "refused: -EINVAL");
+}
+
 static void user_thread(void *arg)
 {
     struct user_result *res = arg;
@@ -480,6 +500,7 @@ void selftest2_run(void)
     test_run("pv.grant-exhaust", t_grant_exhaust);
     test_run("pv.user-hello", t_user_hello);
     test_run("pv.user-faults", t_user_faults);
+    test_run("pv.user-no-space", t_user_no_space);
     test_run("pv.user-threads", t_user_threads);
     test_run("pv.user-spaces", t_user_spaces);
     test_run("pv.user-as-limit", t_user_as_limit);

@@ -186,6 +186,48 @@ long ts_destroy(hestia_domid_t domid)
     return ts_domctl(DOMCTL_destroy, domid, &d);
 }
 
+static long vcpu_state_op(unsigned cmd, hestia_domid_t domid, uint32_t vcpu,
+                          struct hestia_vcpu_state *st, uint32_t size)
+{
+    struct hestia_domctl d = {0};
+    d.u.vcpu_state.vcpu = vcpu;
+    d.u.vcpu_state.size = size;
+    d.u.vcpu_state.buf = (uintptr_t)st;
+    return ts_domctl(cmd, domid, &d);
+}
+
+long ts_vcpu_state_get(hestia_domid_t domid, uint32_t vcpu, struct hestia_vcpu_state *st)
+{
+    return vcpu_state_op(DOMCTL_get_vcpu_state, domid, vcpu, st, sizeof(*st));
+}
+
+long ts_vcpu_state_set(hestia_domid_t domid, uint32_t vcpu,
+                       const struct hestia_vcpu_state *st)
+{
+    uint32_t size = st->hdr.size;
+    if (size > sizeof(*st))
+        return -HESTIA_E2BIG;
+    return vcpu_state_op(DOMCTL_set_vcpu_state, domid, vcpu, (struct hestia_vcpu_state *)st,
+                         size);
+}
+
+const char *ts_vcpu_state_error(long r)
+{
+    switch (-r) {
+    case HESTIA_EBUSY:
+        return "the domain is not paused (pause it first)";
+    case HESTIA_ESRCH:
+        return "no such domain or vCPU";
+    case HESTIA_EINVAL:
+        return "refused: not another domain's started vCPU, or a record of another "
+               "version, arch or size, or an unsafe register value";
+    case HESTIA_E2BIG:
+        return "record too large";
+    default:
+        return kstrerror(r);
+    }
+}
+
 long ts_sched_set(hestia_domid_t domid, uint32_t weight, uint32_t cap)
 {
     struct hestia_domctl d = {0};

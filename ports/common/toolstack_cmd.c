@@ -25,6 +25,7 @@ static void help(void)
            "  create <module> [mem=N] [weight=N] [cap=N] [key=value...]\n"
            "  destroy <dom> | pause <dom> | unpause <dom>\n"
            "  sched <dom> [weight=N] [cap=N]\n"
+           "  state <dom> [vcpu]            a paused domain's vCPU state record\n"
            "  console <dom>                 talk to a domain; Ctrl-] comes back\n"
            "  wait <dom>                    until it shuts down\n"
            "  alive <dom>                   error unless it is running or blocked\n"
@@ -84,6 +85,29 @@ static void console_mode(hestia_domid_t dom)
     }
 }
 
+/* Print the header and the trap-record registers of a paused domain's vCPU. */
+static long cmd_state(hestia_domid_t dom, struct ktok *tok, unsigned n)
+{
+    uint64_t vcpu = 0;
+    if (n >= 3 && (kparse_u64(tok[2].s, tok[2].len, &vcpu) || vcpu > UINT32_MAX))
+        return -HESTIA_EINVAL;
+    static struct hestia_vcpu_state st;
+    long r = ts_vcpu_state_get(dom, (uint32_t)vcpu, &st);
+    if (r < 0) {
+        printk("state: dom%u vcpu %llu: %s\n", dom, (unsigned long long)vcpu,
+               ts_vcpu_state_error(r));
+        return r;
+    }
+    printk("dom%u vcpu %llu: version %u arch %u, %u bytes\n", dom, (unsigned long long)vcpu,
+           st.hdr.version, st.hdr.arch, st.hdr.size);
+    for (unsigned i = 0; i < HESTIA_TRAP_REGS; i += 4)
+        printk("  %2u: %016llx %016llx %016llx %016llx\n", i,
+               (unsigned long long)st.body.regs[i], (unsigned long long)st.body.regs[i + 1],
+               (unsigned long long)st.body.regs[i + 2],
+               (unsigned long long)st.body.regs[i + 3]);
+    return 0;
+}
+
 static long run_one(const char *s, size_t len)
 {
     struct ktok tok[16];
@@ -127,6 +151,10 @@ static long run_one(const char *s, size_t len)
         if (r >= 0)
             printk("dom%u: weight %llu cap %llu\n", dom, (unsigned long long)w,
                    (unsigned long long)c);
+    } else if (ktok_eq(&tok[0], "state") && has_dom) {
+        r = cmd_state(dom, tok, n);
+        if (r < 0)
+            return r; /* already said why, in words */
     } else if (ktok_eq(&tok[0], "console") && has_dom) {
         struct domctl_info info;
         r = ts_getinfo(dom, &info);

@@ -169,3 +169,45 @@ void user_handle_fault(struct hestia_trap_record *r)
     task->res->exit_code = -1;
     arch_longjmp(&task->kctx, 1);
 }
+
+/*
+ * Enter user mode at pc with no user space at all (nothing mapped there):
+ * the first fetch must come back as a user fault, and nothing else happen.
+ * 0 with res filled, or an error.
+ */
+long user_run_nospace(uint64_t pc, struct user_result *res)
+{
+    struct utask task = {.res = res};
+    for (size_t i = 0; i < sizeof(*res); i++)
+        ((char *)res)[i] = 0;
+    long kstack = frames_alloc(KSTACK_PAGES);
+    if (kstack < 0)
+        return -HESTIA_ENOMEM;
+    uint64_t ktop =
+        (uintptr_t)gfn_to_va((uint64_t)kstack) + KSTACK_PAGES * HESTIA_PAGE_SIZE;
+    long r;
+    unsigned long f = irq_save();
+    void *old_task = current->utask;
+    uint64_t old_as = current->user_as, old_ks = current->user_kstack;
+    current->utask = &task;
+    thread_set_user(0, ktop);
+    r = mmu_as_switch(0);
+    if (r == 0 && arch_setjmp(&task.kctx) == 0) {
+        struct hestia_trap_record rec;
+        for (size_t i = 0; i < sizeof(rec); i++)
+            ((char *)&rec)[i] = 0;
+        rec.flags = TRAP_FLAG_FROM_USER | TRAP_FLAG_EVENTS_ENABLED;
+        arch_user_context(&rec, pc, USER_STACK_TOP - 64, 0, 0);
+        r = hc_vcpu(VCPUOP_enter_user, 0, (uintptr_t)&rec);
+        /* Only an error comes back here. */
+    } else if (r == 0) {
+        r = 0; /* back from user_handle_fault */
+    }
+    current->utask = old_task;
+    thread_set_user(old_as, old_ks);
+    if (!old_as)
+        mmu_as_switch(0);
+    irq_restore(f);
+    frames_free((uint64_t)kstack, KSTACK_PAGES);
+    return r;
+}

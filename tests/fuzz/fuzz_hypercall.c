@@ -538,7 +538,7 @@ static bool gen_domctl(struct step *s)
 {
     struct hestia_domctl d;
     memset(&d, 0, sizeof(d));
-    d.cmd = valid(s) ? fz_below(s->f, DOMCTL_start_vcpu + 1) : raw(s);
+    d.cmd = valid(s) ? fz_below(s->f, DOMCTL_set_vcpu_state + 1) : raw(s);
     struct hc_dom *t = pick_dom(s, true);
     int free_slot = -1;
     for (unsigned i = 3; i < HC_MAX_DOMS; i++)
@@ -550,7 +550,8 @@ static bool gen_domctl(struct step *s)
         if (W.dom[i].d && !W.dom[i].d->is_shutdown)
             made = (int)i;
     if ((d.cmd == DOMCTL_destroy || d.cmd == DOMCTL_write_memory ||
-         d.cmd == DOMCTL_start_vcpu) &&
+         d.cmd == DOMCTL_start_vcpu || d.cmd == DOMCTL_get_vcpu_state ||
+         d.cmd == DOMCTL_set_vcpu_state) &&
         made >= 0 && fz_below(s->f, 8))
         t = &W.dom[made];
     if (d.cmd == DOMCTL_create && free_slot < 0)
@@ -584,6 +585,21 @@ static bool gen_domctl(struct step *s)
         d.u.start_vcpu.stack_va = 0x8000;
         d.u.start_vcpu.start_info_gfn = pick_gfn(s, t);
         break;
+    case DOMCTL_get_vcpu_state:
+    case DOMCTL_set_vcpu_state: {
+        /* A record the target's vCPU really has, one byte of it changed now and then. */
+        uint32_t v = valid(s) ? fz_below(s->f, t->d->nr_vcpus) : raw(s);
+        static struct hestia_vcpu_state st;
+        memset(&st, 0, sizeof(st));
+        hal_vcpu_save_state(t->d->vcpus[v < t->d->nr_vcpus ? v : 0]->hal, &st);
+        if (fz_below(s->f, 4) == 0)
+            ((uint8_t *)&st)[fz_below(s->f, HOST_VCPU_STATE_SIZE)] ^= fz_u8(s->f);
+        put(s, AUX, &st, HOST_VCPU_STATE_SIZE);
+        d.u.vcpu_state.vcpu = v;
+        d.u.vcpu_state.buf = ptr(s, AUX);
+        d.u.vcpu_state.size = valid(s) ? HOST_VCPU_STATE_SIZE : raw(s);
+        break;
+    }
     default:
         break;
     }

@@ -165,6 +165,20 @@ DOM_STUB(ts_pause)
 DOM_STUB(ts_unpause)
 DOM_STUB(ts_destroy)
 
+long ts_vcpu_state_get(hestia_domid_t domid, uint32_t vcpu, struct hestia_vcpu_state *st)
+{
+    (void)vcpu;
+    check_dom(domid);
+    memset(st, 0, sizeof(*st));
+    return stub_result();
+}
+
+const char *ts_vcpu_state_error(long r)
+{
+    (void)r;
+    return "stub";
+}
+
 long ts_sched_set(hestia_domid_t domid, uint32_t weight, uint32_t cap)
 {
     (void)weight, (void)cap;

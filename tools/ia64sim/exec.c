@@ -215,6 +215,47 @@ static void rotate_regs(struct cpu *c)
 }
 
 /*
+ * The Disabled Floating-Point Register fault (SDM vol. 2 5.6, vector
+ * 0x5500): with psr.dfl, an instruction that names f2-f31, with psr.dfh
+ * one that names f32-f127, faults before it executes; ISR.code bit 0 / 1
+ * say which.  The FR operands by form: F-unit r1 (target), r2, r3, f4;
+ * ldf / ldfp / setf r1 (and ldfp r2), stf / getf r2.  Returns 1 when it
+ * raised the fault.
+ */
+static int fr_disabled(struct cpu *c, const struct insn *in, unsigned slot)
+{
+    unsigned regs[4], n = 0;
+    if (in->op >= OP_FMA && in->op <= OP_FCHKF) {
+        if (in->op == OP_FSETC || in->op == OP_FCLRF || in->op == OP_FCHKF)
+            return 0;
+        if (in->op != OP_FCMP && in->op != OP_FCLASS)
+            regs[n++] = in->r1;
+        regs[n++] = in->r2;
+        regs[n++] = in->r3;
+        if (in->op <= OP_FSELECT)
+            regs[n++] = in->f4;
+    } else if (in->op == OP_LDF || in->op == OP_SETF) {
+        regs[n++] = in->r1;
+    } else if (in->op == OP_LDFP) {
+        regs[n++] = in->r1;
+        regs[n++] = in->r2;
+    } else if (in->op == OP_STF || in->op == OP_GETF) {
+        regs[n++] = in->r2;
+    }
+    uint64_t code = 0;
+    for (unsigned i = 0; i < n; i++) {
+        if (regs[i] >= 2 && regs[i] < 32 && (c->psr & PSR_DFL))
+            code |= 1;
+        if (regs[i] >= 32 && (c->psr & PSR_DFH))
+            code |= 2;
+    }
+    if (!code)
+        return 0;
+    raise_fault(c, IV_DISFP, code | (uint64_t)slot << ISR_EI_SHIFT, 0, 0, 0);
+    return 1;
+}
+
+/*
  * A debugger (breakpoints, steps) and PSR.ed (set by an rfi, it lasts one
  * instruction: SDM vol. 2 §3.3.2) need a look before each instruction.
  * With c->hook set, each pass of the run loop executes one instruction
@@ -787,6 +828,8 @@ int cpu_run(struct cpu *c)
                 goto fault;
             default:
                 cur_slot = slot;
+                if ((c->psr & (PSR_DFL | PSR_DFH)) && fr_disabled(c, in, slot))
+                    goto fault;
                 if (in->op >= OP_FMA && in->op <= OP_FCHKF) {
                     if (exec_fp(c, in, ip, slot))
                         goto fault;

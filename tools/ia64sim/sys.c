@@ -200,8 +200,9 @@ int write_ar(struct cpu *c, unsigned n, uint64_t v)
     case AR_EC:
         c->ar[AR_EC] = v & 63;
         return 0;
-    case AR_PFS:
-        c->ar[AR_PFS] = v & 0xc03fffffffffffffull;
+    case AR_PFS: /* pfm 37:0, pec 57:52, ppl 63:62 (SDM vol. 1 3.1.8.11); the rest reserved
+                  */
+        c->ar[AR_PFS] = v & 0xc3f0003fffffffffull;
         return 0;
     default:
         c->ar[n & 127] = v;

@@ -2,9 +2,17 @@
 /*
  * vCPU register state, trap delivery and entering a guest.
  *
- * The register layout shared with guests and used for save/restore is the
- * trap record's regs[] (include/public/hestia/arch/<arch>.h), so the whole
- * arch state of a vCPU is serializable through hal_vcpu_get_context().
+ * Two views of a vCPU's registers:
+ *  - the trap record's regs[] (include/public/hestia/arch/<arch>.h):
+ *    what a guest sees and hands back on trap delivery and trap_return
+ *    (hal_vcpu_get_context / hal_vcpu_set_context).  It is NOT the whole
+ *    state: FPU and vector registers (x86 FXSAVE area, held lazily in the
+ *    FPU itself while the vCPU owns it) and, on ppc and ia64, registers
+ *    outside the record are not in it.
+ *  - the whole-vCPU-state record (include/public/hestia/vcpu_state.h): a
+ *    versioned, fixed-layout serialization of everything a guest can set,
+ *    for dom0's DOMCTL_get/set_vcpu_state, save/restore and migration
+ *    (hal_vcpu_save_state / hal_vcpu_load_state).
  *
  * Control flow: every guest exit saves the guest registers into the running
  * vCPU's hal_vcpu, calls into core/ (core_hypercall, core_guest_trap,
@@ -18,6 +26,7 @@
 #include "types.h"
 
 struct hestia_trap_record;
+struct hestia_vcpu_state;
 
 /*
  * Allocate the arch state of v (register frame, FPU area, per-vCPU
@@ -88,6 +97,45 @@ void hal_vcpu_get_context(const struct hal_vcpu *hv, struct hestia_trap_record *
  * (the saved context is then unchanged).
  */
 int hal_vcpu_set_context(struct hal_vcpu *hv, const struct hestia_trap_record *rec);
+
+/*
+ * Serialize the whole architectural state of hv into st: header (magic,
+ * version, the arch's id and exact record size, flags 0) and the arch's
+ * body (trap-record registers first, then FPU / vector / extra state);
+ * bytes of st past hdr.size are left alone.  State the arch holds lazily
+ * (x86 FPU registers while hv owns the FPU) is read from the CPU, so the
+ * record is current; hv itself and which vCPU owns the FPU do not change.
+ * Returns 0, or -HESTIA_EBUSY if part of the state is live on another
+ * physical CPU.  Context: hypervisor, hv not running (its domain paused).
+ */
+int hal_vcpu_save_state(const struct hal_vcpu *hv, struct hestia_vcpu_state *st);
+
+/*
+ * Load a record made by hal_vcpu_save_state() (possibly edited, possibly
+ * from another host) as hv's whole state.  The header must name this
+ * arch, HESTIA_VCPU_STATE_VERSION, the arch's exact size and no flags;
+ * the registers are sanitized exactly as hal_vcpu_set_context() does (no
+ * privilege gain); extra state the CPU would fault on (a reserved MXCSR
+ * bit, non-zero reserved words) is refused.  Lazily held state is
+ * invalidated, so hv's next use of the FPU loads the new image.
+ * Returns 1 if the loaded context is in guest-user mode, 0 for
+ * guest-kernel mode, -HESTIA_EINVAL (refused) or -HESTIA_EBUSY (part of
+ * hv's state is live on another physical CPU), with nothing changed.
+ * Context: hypervisor, hv not running (its domain paused).
+ */
+int hal_vcpu_load_state(struct hal_vcpu *hv, const struct hestia_vcpu_state *st);
+
+/*
+ * Helpers for the backends' save/load (hal/lib/vcpu_state.c).
+ * hal_vcpu_state_begin: zero the header and the first size - header bytes
+ * of the body, then fill the header for arch with total size size.
+ * hal_vcpu_state_check: 0 if st's header is exactly (magic, version, arch,
+ * size, flags 0, reserved 0), else -HESTIA_EINVAL.
+ * hal_vcpu_state_zero: whether n bytes at p are all 0.
+ */
+void hal_vcpu_state_begin(struct hestia_vcpu_state *st, unsigned arch, size_t size);
+int hal_vcpu_state_check(const struct hestia_vcpu_state *st, unsigned arch, size_t size);
+bool hal_vcpu_state_zero(const void *p, size_t n);
 
 /*
  * Redirect the saved context to a guest handler: switch to guest-kernel

@@ -20,6 +20,8 @@
 #define DOMCTL_sched_get 6
 #define DOMCTL_write_memory 7
 #define DOMCTL_start_vcpu 8
+#define DOMCTL_get_vcpu_state 9 /* the whole state of a vCPU of a paused domU */
+#define DOMCTL_set_vcpu_state 10
 
 #define DOMCTL_MAX_PAGES (1u << 20) /* 4 GiB */
 #define DOMCTL_WEIGHT_DEFAULT 256
@@ -80,6 +82,23 @@ struct domctl_start_vcpu {
     uint64_t start_info_gfn; /* hypervisor fills its fields (start_info.h) */
 };
 
+/*
+ * DOMCTL_get_vcpu_state / DOMCTL_set_vcpu_state: the whole architectural
+ * state of vCPU `vcpu` of domid as a struct hestia_vcpu_state record
+ * (vcpu_state.h) at buf.  The target must be another domain, paused with
+ * DOMCTL_pause (-HESTIA_EBUSY otherwise), and the vCPU started
+ * (-HESTIA_EINVAL otherwise).  get writes hdr.size bytes (the arch's record
+ * size) and needs size >= that (-HESTIA_E2BIG); set reads size bytes, which
+ * must equal the record's hdr.size.  set refuses (-HESTIA_EINVAL, nothing
+ * changed) a record of another version, arch or size, and any register
+ * value that would give the guest privilege.
+ */
+struct domctl_vcpu_state {
+    uint32_t vcpu;
+    uint32_t size; /* bytes at buf */
+    uint64_t buf;  /* guest VA of the record */
+};
+
 struct hestia_domctl {
     uint32_t cmd;               /* DOMCTL_* */
     uint32_t interface_version; /* HESTIA_ABI_VERSION */
@@ -91,6 +110,7 @@ struct hestia_domctl {
         struct domctl_sched sched;
         struct domctl_write_memory write_memory;
         struct domctl_start_vcpu start_vcpu;
+        struct domctl_vcpu_state vcpu_state;
         uint8_t pad[128];
     } u;
 };

@@ -16,5 +16,6 @@
 #include "shared_info.h"
 #include "start_info.h"
 #include "trap.h"
+#include "vcpu_state.h"
 
 #endif

@@ -102,12 +102,12 @@ def main():
         return 0
     images = {}
     for name in ('break', 'tlb', 'vhpt', 'timer', 'priv', 'sscpl', 'rsefault', 'spec', 'rse', 'cover', 'ssc', 'unimpl', 'loop',
-                 'forms', 'iccr', 'icpriv', 'rnat', 'troverlap', 'gdbprog'):
+                 'forms', 'iccr', 'icpriv', 'rnat', 'troverlap', 'gdbprog', 'disfp'):
         img, err = build(name, a.work)
         if not img:
             result('system.build.' + name, False, err.strip().splitlines()[0] if err else '')
         images[name] = img
-    expect = {'break': 'bi\n', 'tlb': 'drai\n', 'vhpt': 'wmv\n', 'timer': 't\n', 'priv': 'p\n', 'sscpl': 'u\n', 'rsefault': 'mp\n', 'spec': 'sc\n', 'rse': 'r\n', 'cover': 'c\n'}
+    expect = {'break': 'bi\n', 'tlb': 'drai\n', 'vhpt': 'wmv\n', 'timer': 't\n', 'priv': 'p\n', 'sscpl': 'u\n', 'rsefault': 'mp\n', 'spec': 'sc\n', 'rse': 'r\n', 'cover': 'c\n', 'disfp': 'hl\n'}
     for name, out in expect.items():
         if not images.get(name):
             continue

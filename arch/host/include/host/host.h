@@ -36,6 +36,9 @@ enum {
     HOST_REG_RESULT = 3, /* hypercall result */
     HOST_REG_MODE = 4,   /* HOST_MODE_*; set_context refuses anything else */
 };
+/* The whole-vCPU-state record of the host HAL: the header and regs[] only. */
+#define HOST_VCPU_STATE_SIZE                                                               \
+    (sizeof(struct hestia_vcpu_state_header) + sizeof(uint64_t) * HESTIA_TRAP_REGS)
 #define HOST_MODE_KERNEL 0
 #define HOST_MODE_USER 1
 #define HOST_MODE_HYP 2 /* never allowed in a guest context */

@@ -20,11 +20,14 @@
 #define PSR_IC (1ull << 13)
 #define PSR_I (1ull << 14)
 #define PSR_DT (1ull << 17)
+#define PSR_DFH (1ull << 19) /* f32-f127 disabled: the lazy switch (vcpu.c) */
 #define PSR_RT (1ull << 27)
 #define PSR_CPL_SHIFT 32
 #define PSR_IT (1ull << 36)
 #define PSR_RI_SHIFT 41
 #define PSR_BN (1ull << 44)
+/* ar.pfs: pfm (bits 0-37), pec (52-57), ppl (62-63); the rest is reserved. */
+#define IA64_PFS_MASK 0xc3f0003fffffffffull
 
 /* Region registers: region ID and preferred page size (ve = 0: no VHPT walker). */
 #define IA64_REGION_SHIFT 61 /* va bits 61..63 pick the region register */
@@ -83,8 +86,16 @@ struct hal_vcpu {
     uint64_t pr, iip, ipsr, ifs, pfs, unat, lc, ec, ccv, fpsr, rsc;
     uint64_t bspstore, rnat, nat_unat, isr, ifa, iim, vector;
     uint64_t rbs_base, rbs_bytes, rbs_rnat;
-    uint64_t pad[3];
-    uint64_t fr[32][2];
+    uint64_t pr_entry; /* pr as ivt.S loads it: rotated for CFM.rrb.pr (hal_vcpu_run) */
+    uint64_t pad[2];
+    /*
+     * f2-f127 in stf.spill format, by number.  ivt.S saves and restores
+     * f2-f31 on every exit; f32-f127, which the hypervisor never touches
+     * (-mfixed-range), stay in the CPU until another vCPU touches them:
+     * every vCPU but the CPU's fph_owner runs with psr.dfh, and its first
+     * access faults into ia64_fph_claim (fph.S moves them).
+     */
+    uint64_t fr[128][2];
     /* Not touched by assembly. */
     struct vcpu *v;
     struct hal_as *kernel, *user;
@@ -113,6 +124,8 @@ struct hal_cpu {
     uint64_t fault_rbs, fault_stack_top;
     uint64_t hyp_rbs;       /* ivt.S: the hypervisor's register backing store */
     uint64_t hyp_stack_top; /* ivt.S: the hypervisor's memory stack */
+    /* Whose f32-f127 the CPU holds (NULL: nobody's). */
+    struct hal_vcpu *fph_owner;
 };
 
 /* start.S: the boot CPU's stacks. */
@@ -129,6 +142,16 @@ bool ia64_tlb_prefetch_code(struct hal_vcpu *hv);
 int ia64_tlb_miss(struct hal_vcpu *hv, uint64_t va, bool exec, bool write);
 void ia64_mmu_init(uint64_t ram_size);
 void ia64_load_rr(struct hal_vcpu *hv);
+/* fph.S: store / load f32-f127 at fr[32..127]. */
+void ia64_fph_save(uint64_t (*fr)[2]);
+void ia64_fph_load(const uint64_t (*fr)[2]);
+/* vcpu.c: make hv->fr current (hv's f32-f127 may still be in this CPU). */
+void ia64_fph_sync(const struct hal_vcpu *hv);
+/* vcpu.c: forget the CPU's copy of hv's lazily held registers (hv->fr was replaced). */
+void ia64_fph_drop(const struct hal_vcpu *hv);
+/* vcpu.c: a Disabled FP-Register fault from hv; true if it was the lazy switch's. */
+bool ia64_fph_claim(struct hal_vcpu *hv);
+#define ISR_CODE_DFH 0x2ull /* Disabled FP-Register fault: psr.dfh caused it */
 
 static inline void *ia64_phys(uint64_t pa)
 {

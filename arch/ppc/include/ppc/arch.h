@@ -48,7 +48,16 @@
 #define SPR_TBU_R 269
 #define SPR_SPRG0 272
 #define SPR_SPRG1 273
-#define SPR_SPRG2 274 /* this CPU's struct hal_cpu (supervisor-only, unlike SPRG3-7) */
+#define SPR_SPRG2 274   /* this CPU's struct hal_cpu (supervisor-only, unlike SPRG3-7) */
+#define SPR_SPRG3_W 275 /* SPRG3-7: written here, readable in problem state (259-263) */
+#define SPR_SPRG4_W 276
+#define SPR_SPRG5_W 277
+#define SPR_SPRG6_W 278
+#define SPR_SPRG7_W 279
+#define SPR_USPRG0 256 /* read/write in problem state: guest state */
+#define SPR_SPEFSCR                                                                        \
+    512 /* read/write in problem state (no MSR[SPV] needed): guest state                   \
+         */
 #define SPR_TSR 336
 #define SPR_TCR 340
 #define SPR_IVOR(n) ((n) < 16 ? 400 + (n) : 528 + (n)-32)
@@ -139,6 +148,13 @@ struct hal_vcpu {
     struct hal_as *kernel, *user;
     bool in_user;
     uint32_t vmsr; /* the guest kernel's virtual MSR (EE) */
+    /*
+     * SPRs a guest reads and writes in problem state that the hypervisor
+     * never touches (it is built -msoft-float, no SPE): they stay in the
+     * CPU across exits and change hands only when another vCPU is entered
+     * (struct hal_cpu.spr_owner); until then the CPU's copy is current.
+     */
+    uint32_t usprg0, spefscr;
 };
 
 /*
@@ -152,6 +168,7 @@ struct hal_cpu {
     struct hal_vcpu *current; /* vCPU last entered by hal_vcpu_run */
     uint32_t hyp_stack_top;   /* entry.S: the hypervisor stack after an exception */
     struct ppc_frame boot_frame;
+    struct hal_vcpu *spr_owner; /* whose USPRG0 / SPEFSCR the CPU holds (NULL: nobody's) */
 };
 
 extern char ppc_hyp_stack_top[]; /* entry.S: the boot CPU's hypervisor stack */
@@ -164,6 +181,10 @@ extern uint64_t ppc_ccsr_phys;
 /* entry.S */
 HAL_NORETURN void ppc_enter_guest(struct ppc_frame *f);
 void ppc_vectors_init(void);
+/* vcpu.c: make hv->usprg0 / spefscr current (the CPU may still hold hv's). */
+void ppc_sprs_sync(const struct hal_vcpu *hv);
+/* vcpu.c: forget the CPU's copy of hv's lazily held SPRs (hv's were replaced). */
+void ppc_sprs_drop(const struct hal_vcpu *hv);
 /* trap.c: every exception lands here. */
 HAL_NORETURN void ppc_exception(struct ppc_frame *f);
 /* mmu.c */

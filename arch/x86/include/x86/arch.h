@@ -139,6 +139,7 @@ uint64_t x86_tramp_pdpte(void);
 /* vcpu.c */
 void x86_fpu_init(void);
 void x86_fpu_trap(void);
+uint32_t x86_mxcsr_mask(void); /* MXCSR bits this CPU accepts (fxrstor #GPs on others) */
 
 /* trap.c */
 void x86_trap_hyp(struct x86_frame *f);

@@ -118,7 +118,8 @@ uint64_t *x86_64_table(uint64_t entry); /* direct-map pointer to the table an en
 
 /* vcpu.c */
 void x86_64_fpu_trap(void);
-void x86_64_fpu_init(void);
+void x86_64_vcpu_init(void);      /* boot: the clean FPU image, the empty user PML4 */
+uint32_t x86_64_mxcsr_mask(void); /* MXCSR bits this CPU accepts (fxrstor #GPs on others) */
 
 /* trap.c */
 void x86_64_trap_hyp(struct x86_64_frame *f);

@@ -38,8 +38,9 @@
  * stack continues at BSP; from user mode r12 = callbacks.kernel_stack - 16
  * and ar.bspstore = kernel_stack - HESTIA_IA64_KSTACK_SIZE (the bottom of
  * that kernel stack is its register backing store).  Other registers are
- * unspecified.  f2-f31, ar.ec, ar.ccv and ar.fpsr are preserved by the
- * hypervisor but are not part of the record.
+ * unspecified.  f2-f127, ar.ec, ar.ccv, ar.fpsr, ar.rsc and the NaT bits
+ * of r1-r31 are preserved by the hypervisor but are not part of the trap
+ * record; the whole-vCPU-state record below has them.
  *
  * Hypercall: `break 0x1000` in guest-kernel mode with r2 = nr, r14..r18 =
  * a0..a4, result in r8; the stacked registers, r1, r4-r7, r12, r13 are
@@ -51,6 +52,9 @@
 #define HESTIA_PUBLIC_ARCH_IA64_H
 
 #include <stdint.h>
+
+#include "../trap.h"
+#include "../vcpu_state.h"
 
 #define HESTIA_IA64_GUEST_VIRT_BASE 0xa000000000000000ull
 #define HESTIA_IA64_SHARED_INFO_VA 0xa00000007ffff000ull
@@ -80,6 +84,49 @@
 #define HESTIA_IA64_PSR_USER_MASK 0x3eull /* be up ac mfl mfh */
 #define HESTIA_IA64_CPL_KERNEL 2
 #define HESTIA_IA64_CPL_USER 3
+
+/*
+ * Body of the whole-vCPU-state record (vcpu_state.h), arch
+ * HESTIA_VCPU_ARCH_IA64, record size HESTIA_IA64_VCPU_STATE_SIZE: every
+ * register a guest can read or set (docs/vcpu-state.md).
+ *
+ * regs: the trap-record layout above with one difference: the register
+ * stack is not written to the guest's backing store but carried here as
+ * the RSE holds it, so regs[HESTIA_IA64_REG_BSP] is ar.bspstore and
+ * regs[HESTIA_IA64_REG_RNAT] is ar.rnat (the NaT collection of the partial
+ * group at bspstore), and stacked[0 .. nr_stacked) are the registers that
+ * belong at bspstore onwards (the dirty partition, oldest first; the
+ * interrupted frame, CFM.sof registers, is the last part).  pr is what the
+ * guest reads in the interrupted frame (rotating predicates as seen with
+ * CFM.rrb.pr); fr[] and stacked[] are physical registers.
+ *
+ * Loading refuses (-HESTIA_EINVAL, nothing changed): PSR bits other than
+ * cpl (2 or 3 only), ri (not 3) and the user mask; an ip that is not a
+ * bundle address; a CFM frame that is invalid or larger than nr_stacked;
+ * reserved bits of ar.pfs, ar.ec, ar.fpsr (and sfN.pc = 01), ar.rsc, or
+ * rsc.pl below cpl; NaT bits for r0 or beyond r31; non-zero words in
+ * f0 / f1, above the 82-bit spill format, beyond nr_stacked or in reserved.
+ */
+#define HESTIA_IA64_MAX_STACKED 96
+struct hestia_ia64_vcpu_state {
+    uint64_t regs[HESTIA_TRAP_REGS];
+    uint64_t gr_nat;         /* bit n: NaT of rn (n = 1..31) */
+    uint64_t ec;             /* ar.ec */
+    uint64_t ccv;            /* ar.ccv */
+    uint64_t fpsr;           /* ar.fpsr */
+    uint64_t rsc;            /* ar.rsc: mode, pl, be, loadrs */
+    uint64_t nr_stacked;     /* valid entries of stacked[] */
+    uint64_t stacked_nat[2]; /* bit i: NaT of stacked[i] */
+    uint64_t stacked[HESTIA_IA64_MAX_STACKED];
+    uint64_t reserved[8];
+    uint64_t fr[128][2]; /* fN in stf.spill's 16-byte format; f0, f1 (constants): 0 */
+};
+#define HESTIA_IA64_VCPU_STATE_SIZE                                                        \
+    (sizeof(struct hestia_vcpu_state_header) + sizeof(struct hestia_ia64_vcpu_state))
+_Static_assert(sizeof(struct hestia_ia64_vcpu_state) == 3328, "ia64 vcpu_state layout");
+_Static_assert(__builtin_offsetof(struct hestia_ia64_vcpu_state, fr) % 16 == 0,
+               "fr[] 16-byte aligned, as stf.spill stores it");
+_Static_assert(HESTIA_IA64_VCPU_STATE_SIZE <= HESTIA_VCPU_STATE_MAX_SIZE, "fits");
 
 /* Hypercall stubs: r2 = nr, r14..r18 = a0..a4, result r8. */
 static inline long hestia_hypercall5(unsigned long nr, unsigned long a0, unsigned long a1,

@@ -47,6 +47,9 @@
 
 #include <stdint.h>
 
+#include "../trap.h"
+#include "../vcpu_state.h"
+
 #define HESTIA_PPC_GUEST_VIRT_BASE 0x20000000ull /* gfn 0 of every domain */
 #define HESTIA_PPC_SHARED_INFO_VA 0xdffff000ull  /* top of the kernel window */
 #define HESTIA_PPC_USER_VA_START 0x00001000ull
@@ -83,6 +86,31 @@
 /* Virtual MSR bits the guest sees. */
 #define HESTIA_PPC_MSR_EE 0x8000u
 #define HESTIA_PPC_MSR_PR 0x4000u
+
+/*
+ * Body of the whole-vCPU-state record (vcpu_state.h), arch
+ * HESTIA_VCPU_ARCH_PPC, record size HESTIA_PPC_VCPU_STATE_SIZE: every
+ * register a guest can read or set (docs/vcpu-state.md).  regs: the
+ * trap-record layout above (slots from HESTIA_PPC_NR_REGS on are 0); then
+ * the two SPRs a guest reads and writes in problem state.  Guests get no
+ * SPE (MSR[SPV] stays 0), so the upper GPR halves and ACC are no state of
+ * theirs; SPRG3-7, readable but not writable by a guest, always hold 0.
+ *
+ * Loading refuses (-HESTIA_EINVAL, nothing changed) what
+ * HYPERCALL_trap_return refuses (pc not a 4-byte-aligned 32-bit address,
+ * unknown mode), a 32-bit register slot with its upper half set, MSR bits
+ * other than EE (and PR in user mode), and non-zero reserved words.
+ */
+struct hestia_ppc_vcpu_state {
+    uint64_t regs[HESTIA_TRAP_REGS];
+    uint64_t usprg0;  /* SPR 256 */
+    uint64_t spefscr; /* SPR 512, the SPE/embedded-FP status and control register */
+    uint64_t reserved[6];
+};
+#define HESTIA_PPC_VCPU_STATE_SIZE                                                         \
+    (sizeof(struct hestia_vcpu_state_header) + sizeof(struct hestia_ppc_vcpu_state))
+_Static_assert(sizeof(struct hestia_ppc_vcpu_state) == 448, "ppc vcpu_state layout");
+_Static_assert(HESTIA_PPC_VCPU_STATE_SIZE <= HESTIA_VCPU_STATE_MAX_SIZE, "fits");
 
 /* Hypercall stubs: r0 = nr, r3..r7 = a0..a4, result r3. */
 static inline long hestia_hypercall5(unsigned long nr, unsigned long a0, unsigned long a1,

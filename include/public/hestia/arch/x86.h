@@ -52,6 +52,9 @@
 
 #include <stdint.h>
 
+#include "../trap.h"
+#include "../vcpu_state.h"
+
 #define HESTIA_X86_GUEST_VIRT_BASE 0x40000000ull /* gfn 0 of every domain */
 /* Shared info page: at the top of the kernel window, outside the memory window. */
 #define HESTIA_X86_SHARED_INFO_VA 0xbffff000ull
@@ -93,6 +96,34 @@
 /* EFLAGS bits a guest controls (CF PF AF ZF SF TF DF OF AC ID); IF forced on, IOPL 0, NT/VM
  * 0. */
 #define HESTIA_X86_EFLAGS_GUEST 0x00240dd5u
+
+/*
+ * Body of the whole-vCPU-state record (vcpu_state.h), arch
+ * HESTIA_VCPU_ARCH_X86, record size HESTIA_X86_VCPU_STATE_SIZE.
+ * regs: the trap-record layout above, loaded as HYPERCALL_trap_return
+ * loads it (EIP below the hypervisor, MODE kernel or user, EFLAGS masked
+ * to HESTIA_X86_EFLAGS_GUEST, CS and SS forced from MODE); DS ES FS GS
+ * are kept if they are 0 (null), HESTIA_X86_USER_DS, or in kernel mode
+ * HESTIA_X86_KERNEL_SS, else refused; the other slots of regs[] are 0.
+ * fxsave: the 32-bit FXSAVE image (x87 FCW FSW FTW FOP FIP FCS FDP FDS,
+ * MXCSR at byte 24 and MXCSR_MASK at 28, ST0-7 at 32, XMM0-7 at 160).
+ * Hestia requires FXSR on x86, so the x87 and SSE state is always this
+ * image (no FNSAVE form).  A MXCSR with a bit outside the CPU's MXCSR_MASK
+ * is refused; bytes 288..511 are not state: written 0, ignored on load.
+ */
+struct hestia_x86_vcpu_state {
+    uint64_t regs[HESTIA_TRAP_REGS];
+    uint8_t fxsave[512];
+};
+#define HESTIA_X86_VCPU_STATE_SIZE                                                         \
+    (sizeof(struct hestia_vcpu_state_header) + sizeof(struct hestia_x86_vcpu_state))
+#define HESTIA_X86_FXSAVE_MXCSR 24
+#define HESTIA_X86_FXSAVE_MXCSR_MASK 28
+#define HESTIA_X86_FXSAVE_ST0 32   /* 8 x 16 bytes, 80-bit values */
+#define HESTIA_X86_FXSAVE_XMM0 160 /* 8 x 16 bytes */
+#define HESTIA_X86_FXSAVE_STATE_END 288
+_Static_assert(sizeof(struct hestia_x86_vcpu_state) == 896, "x86 vcpu_state layout");
+_Static_assert(HESTIA_X86_VCPU_STATE_SIZE <= HESTIA_VCPU_STATE_MAX_SIZE, "fits");
 
 /* Hypercall stubs: int 0x82, eax = nr, ebx ecx edx esi edi = a0..a4. */
 #define HESTIA_X86_HYPERCALL_VECTOR 0x82

@@ -42,6 +42,9 @@
 
 #include <stdint.h>
 
+#include "../trap.h"
+#include "../vcpu_state.h"
+
 /* Guest VA layout (see above). */
 #define HESTIA_X86_64_GUEST_VIRT_BASE 0x0000000040000000ull /* gfn 0 of every domain */
 /* Shared info page: at the top of the kernel window, outside the memory window. */
@@ -90,6 +93,34 @@
  * always set and IOPL always 0 when a context is loaded.
  */
 #define HESTIA_X86_64_RFLAGS_GUEST 0x00240dd5ull
+
+/*
+ * Body of the whole-vCPU-state record (vcpu_state.h), arch
+ * HESTIA_VCPU_ARCH_X86_64, record size HESTIA_X86_64_VCPU_STATE_SIZE.
+ * regs: the trap-record layout above, loaded as HYPERCALL_trap_return
+ * loads it (RIP in the lower half, RSP canonical, MODE kernel or user,
+ * RFLAGS masked to HESTIA_X86_64_RFLAGS_GUEST, CS/SS forced); the other
+ * slots of regs[] are 0.
+ * fxsave: the FXSAVE64 image (x87 FCW FSW FTW FOP FIP FDP, MXCSR at byte
+ * 24 and MXCSR_MASK at 28, ST0-7 at 32, XMM0-15 at 160).  A MXCSR with a
+ * bit outside the CPU's MXCSR_MASK is refused; bytes 416..511 are not
+ * state: written 0, ignored on load.
+ * Not in the record because the hypervisor does not keep them per vCPU:
+ * DS ES FS GS (every guest selector has base 0) and the FS/GS bases.
+ */
+struct hestia_x86_64_vcpu_state {
+    uint64_t regs[HESTIA_TRAP_REGS];
+    uint8_t fxsave[512];
+};
+#define HESTIA_X86_64_VCPU_STATE_SIZE                                                      \
+    (sizeof(struct hestia_vcpu_state_header) + sizeof(struct hestia_x86_64_vcpu_state))
+#define HESTIA_X86_64_FXSAVE_MXCSR 24
+#define HESTIA_X86_64_FXSAVE_MXCSR_MASK 28
+#define HESTIA_X86_64_FXSAVE_ST0 32   /* 8 x 16 bytes, 80-bit values */
+#define HESTIA_X86_64_FXSAVE_XMM0 160 /* 16 x 16 bytes */
+#define HESTIA_X86_64_FXSAVE_STATE_END 416
+_Static_assert(sizeof(struct hestia_x86_64_vcpu_state) == 896, "x86_64 vcpu_state layout");
+_Static_assert(HESTIA_X86_64_VCPU_STATE_SIZE <= HESTIA_VCPU_STATE_MAX_SIZE, "fits");
 
 /* Hypercall stubs: rax = nr, rdi rsi rdx r10 r8 = a0..a4. */
 static inline long hestia_hypercall5(unsigned long nr, unsigned long a0, unsigned long a1,

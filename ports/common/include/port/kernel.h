@@ -286,6 +286,8 @@ extern void (*user_enter_hook)(struct hestia_trap_record *rec);
 #define USER_PRIVATE_VA (USER_BASE + 0x02000000ul)
 long user_run_private(long (*fn)(long), long arg, uint64_t private_gfn,
                       struct user_result *res);
+/* Enter user mode at pc with no user space: it must fault (res says how). */
+long user_run_nospace(uint64_t pc, struct user_result *res);
 /* The user-side programs (user_code.c, position independent). */
 long user_hello(long arg);
 long user_fault(long arg);   /* writes to address arg */

@@ -21,6 +21,15 @@ long ts_getinfo(hestia_domid_t domid, struct domctl_info *info);
 long ts_pause(hestia_domid_t domid);
 long ts_unpause(hestia_domid_t domid);
 long ts_destroy(hestia_domid_t domid);
+/*
+ * DOMCTL_get/set_vcpu_state: the whole state of vCPU vcpu of domid (paused
+ * by dom0) as a vcpu_state.h record; set sends st->hdr.size bytes.
+ * ts_vcpu_state_error says in words why one of them failed.
+ */
+long ts_vcpu_state_get(hestia_domid_t domid, uint32_t vcpu, struct hestia_vcpu_state *st);
+long ts_vcpu_state_set(hestia_domid_t domid, uint32_t vcpu,
+                       const struct hestia_vcpu_state *st);
+const char *ts_vcpu_state_error(long r);
 long ts_sched_set(hestia_domid_t domid, uint32_t weight, uint32_t cap);
 /* dom0 allocates an unbound port in dom offered to remote. */
 long ts_offer_port(hestia_domid_t dom, hestia_domid_t remote);
