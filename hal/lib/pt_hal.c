@@ -2,36 +2,52 @@
 /*
  * The hal_as_* functions of hal/mmu.h for backends built on the page-table
  * engine (hal/pt.h): each is the engine call on the space's pt_space.
- * Linked only by those backends (hal_pt_sources in hal/meson.build).
+ * Linked only by those backends and the host HAL (hal_pt_sources in
+ * hal/meson.build).
+ *
+ * This file also compiles the engine itself (pt.c).  A backend names its
+ * format's source and object (HAL_PT_FORMAT_SOURCE, HAL_PT_FORMAT, set in
+ * its meson.build); the engine then sees that format as a constant and is
+ * compiled for it alone: geometry folded, PTE hooks inlined, no indirect
+ * call on the map / unmap / lookup paths.  One implementation, compiled
+ * for one format per backend and for every format on the host.
  */
-#include <hal/pt.h>
-#include <hestia/errno.h>
+#ifdef HAL_PT_FORMAT_SOURCE
+#include HAL_PT_FORMAT_SOURCE
+#define PT_FMT(s) ((void)(s), &HAL_PT_FORMAT)
+#define PT_FMT_CONSTANT 1
+#define HAL_FMT (&HAL_PT_FORMAT)
+#else
+#define HAL_FMT hal_pt_format
+#endif
+
+#include "pt.c"
 
 /* The PV windows are the format's (hal_guest_va_ok has no kind parameter: PV only). */
 bool hal_guest_va_ok(guest_va_t va, bool user)
 {
     return !(va & (HAL_PAGE_SIZE - 1)) &&
-           pt_va_allowed(hal_pt_format, user ? HAL_AS_PV_USER : HAL_AS_PV_KERNEL, va);
+           pt_va_allowed(HAL_FMT, user ? HAL_AS_PV_USER : HAL_AS_PV_KERNEL, va);
 }
 
 int hal_as_map(struct hal_as *as, guest_va_t va, mfn_t mfn, unsigned perms)
 {
-    return pt_map(hal_as_pt(as), va, mfn, perms);
+    return engine_map(hal_as_pt(as), va, mfn, perms);
 }
 
 int hal_as_unmap(struct hal_as *as, guest_va_t va, mfn_t *old)
 {
-    return pt_unmap(hal_as_pt(as), va, old);
+    return engine_unmap(hal_as_pt(as), va, old);
 }
 
 int hal_as_protect(struct hal_as *as, guest_va_t va, unsigned perms)
 {
-    return pt_protect(hal_as_pt(as), va, perms);
+    return engine_protect(hal_as_pt(as), va, perms);
 }
 
 int hal_as_lookup(struct hal_as *as, guest_va_t va, mfn_t *mfn, unsigned *perms)
 {
-    return as ? pt_lookup(hal_as_pt(as), va, mfn, perms) : -HESTIA_ENOENT;
+    return as ? engine_lookup(hal_as_pt(as), va, mfn, perms) : -HESTIA_ENOENT;
 }
 
 void hal_as_flush(struct hal_as *as, guest_va_t va)

@@ -85,6 +85,8 @@ struct pt_format {
     bool flush_on_map;
 };
 
+_Static_assert(HAL_MAX_CPUS <= 32, "struct pt_space keeps loaded CPUs in 32 bits");
+
 /* One address space as the engine sees it; embedded in the arch's struct hal_as. */
 struct pt_space {
     const struct pt_format *fmt;
@@ -98,7 +100,7 @@ struct pt_space {
     unsigned char shift[PT_MAX_LEVELS];
     unsigned index_mask[PT_MAX_LEVELS];
     unsigned va_shift;    /* address bits the tables cover (page shift + index bits) */
-    uint64_t loaded_cpus; /* bit n: CPU n may hold translations of this space */
+    uint32_t loaded_cpus; /* bit n: CPU n may hold translations of this space */
 };
 
 /*
@@ -166,6 +168,10 @@ void pt_cpu_unloaded(struct pt_space *s, unsigned cpu);
  * _flush, _frames, _list, _write_protect, _dirty_clear and _write_fault
  * once; they put struct pt_space first in their struct hal_as (with a
  * static assertion) and define hal_as_create / hal_as_destroy themselves.
+ * pt_hal.c also compiles the engine (pt.c): a backend passes
+ * -DHAL_PT_FORMAT_SOURCE="<its pte.c>" -DHAL_PT_FORMAT=<its format> so the
+ * engine is specialised for its format (pte.c is then not compiled on its
+ * own); without them (the host) the engine reads each space's format.
  */
 static inline struct pt_space *hal_as_pt(struct hal_as *as)
 {
