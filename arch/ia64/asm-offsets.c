@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The struct hal_vcpu offsets ivt.S uses, generated (tools/asm_offsets.py
- * -> asm-offsets.h) so no offset is typed by hand in assembly.  The
- * assertions hold what ivt.S relies on beyond the offsets themselves.
+ * The struct hal_vcpu offsets ivt.S uses and the constants start.S uses,
+ * generated (tools/asm_offsets.py -> asm-offsets.h) so no offset is typed
+ * by hand in assembly.  The assertions hold what ivt.S relies on beyond
+ * the offsets themselves.
  */
 #include <hal/asm_offsets.h>
 
-#include "ia64.h"
+#include <ia64/arch.h>
 
 #define HV(field) offsetof(struct hal_vcpu, field)
 _Static_assert(HV(gr) == 0, "gr first: NaT bits of st8.spill follow the address");
@@ -44,4 +45,7 @@ void ia64_asm_offsets(void)
     ASM_OFFSET(HV_FR, HV(fr)); /* fr[32][16 bytes] by number (f2-f11, f16-f31 used) */
     ASM_OFFSET(CPU_HYP_RBS, offsetof(struct hal_cpu, hyp_rbs));
     ASM_OFFSET(CPU_HYP_STACK_TOP, offsetof(struct hal_cpu, hyp_stack_top));
+    ASM_OFFSET(CPU_FAULT_RBS, offsetof(struct hal_cpu, fault_rbs));
+    ASM_OFFSET(CPU_FAULT_STACK_TOP, offsetof(struct hal_cpu, fault_stack_top));
+    ASM_OFFSET(PAGE_SHIFT, HAL_PAGE_SHIFT); /* start.S: the region registers' page size */
 }

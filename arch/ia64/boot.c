@@ -6,7 +6,7 @@
  */
 #include <hal/hal.h>
 
-#include "ia64.h"
+#include <ia64/arch.h>
 
 HAL_NORETURN void ia64_boot(const struct ia64sim_boot_table *bt);
 

@@ -15,11 +15,16 @@
  * guest's store again, restore everything and `rfi` (IFS.v brings the
  * interrupted frame back).
  */
+#include <ia64/arch.h>
+
 #include "asm-offsets.h" /* generated from asm-offsets.c: HV_* */
-#include "ia64.h"
+
+/* Two pointers fill or drain alternate slots, so each steps over two registers. */
+#define REG_PAIR_STEP (2 * HV_REG_SIZE)
+#define FREG_PAIR_STEP (2 * HV_FREG_SIZE)
 
     .section .text.ivt, "ax"
-    .balign 32768
+    .balign IA64_IVT_SIZE
     .global ia64_ivt
 ia64_ivt:
 .macro IVT_ENTRY vec
@@ -28,19 +33,17 @@ ia64_ivt:
     br.sptk.many ia64_common_entry
     ;;
 .endm
-    .irp v, 0x0000,0x0400,0x0800,0x0c00,0x1000,0x1400,0x1800,0x1c00,0x2000,0x2400,0x2800,0x2c00,0x3000,0x3400,0x3800,0x3c00,0x4000,0x4400,0x4800,0x4c00
-    IVT_ENTRY \v
+    /* Every entry, named or reserved, passes its offset (ia64/vectors.h) to C. */
+    .set ivt_off, 0
+    .rept IA64_IVT_LONG_ENTRIES
+    IVT_ENTRY ivt_off
+    .set ivt_off, ivt_off + IA64_IVT_LONG_SIZE
     .endr
-    .irp v, 0x5000,0x5100,0x5200,0x5300,0x5400,0x5500,0x5600,0x5700,0x5800,0x5900,0x5a00,0x5b00,0x5c00,0x5d00,0x5e00,0x5f00
-    IVT_ENTRY \v
+    .rept (IA64_IVT_SIZE - IA64_IVT_SHORT_BASE) / IA64_IVT_SHORT_SIZE
+    IVT_ENTRY ivt_off
+    .set ivt_off, ivt_off + IA64_IVT_SHORT_SIZE
     .endr
-    .irp v, 0x6000,0x6100,0x6200,0x6300,0x6400,0x6500,0x6600,0x6700,0x6800,0x6900,0x6a00,0x6b00,0x6c00,0x6d00,0x6e00,0x6f00
-    IVT_ENTRY \v
-    .endr
-    .irp v, 0x7000,0x7100,0x7200,0x7300,0x7400,0x7500,0x7600,0x7700,0x7800,0x7900,0x7a00,0x7b00,0x7c00,0x7d00,0x7e00,0x7f00
-    IVT_ENTRY \v
-    .endr
-    .org ia64_ivt + 0x8000
+    .org ia64_ivt + IA64_IVT_SIZE
 
     .text
     .proc ia64_common_entry
@@ -127,26 +130,26 @@ ia64_common_entry:
     add     r20 = HV_GR + HV_REG_SIZE * 1, r18
     add     r21 = HV_GR + HV_REG_SIZE * 2, r18
     ;;
-    st8.spill [r20] = r1, 16
-    st8.spill [r21] = r2, 16
+    st8.spill [r20] = r1, REG_PAIR_STEP
+    st8.spill [r21] = r2, REG_PAIR_STEP
     ;;
-    st8.spill [r20] = r3, 16
-    st8.spill [r21] = r4, 16
+    st8.spill [r20] = r3, REG_PAIR_STEP
+    st8.spill [r21] = r4, REG_PAIR_STEP
     ;;
-    st8.spill [r20] = r5, 16
-    st8.spill [r21] = r6, 16
+    st8.spill [r20] = r5, REG_PAIR_STEP
+    st8.spill [r21] = r6, REG_PAIR_STEP
     ;;
-    st8.spill [r20] = r7, 16
-    st8.spill [r21] = r8, 16
+    st8.spill [r20] = r7, REG_PAIR_STEP
+    st8.spill [r21] = r8, REG_PAIR_STEP
     ;;
-    st8.spill [r20] = r9, 16
-    st8.spill [r21] = r10, 16
+    st8.spill [r20] = r9, REG_PAIR_STEP
+    st8.spill [r21] = r10, REG_PAIR_STEP
     ;;
-    st8.spill [r20] = r11, 16
-    st8.spill [r21] = r12, 16
+    st8.spill [r20] = r11, REG_PAIR_STEP
+    st8.spill [r21] = r12, REG_PAIR_STEP
     ;;
-    st8.spill [r20] = r13, 16
-    st8.spill [r21] = r14, 16
+    st8.spill [r20] = r13, REG_PAIR_STEP
+    st8.spill [r21] = r14, REG_PAIR_STEP
     ;;
     st8.spill [r20] = r15
     mov     r2 = r18
@@ -156,26 +159,26 @@ ia64_common_entry:
     add     r3 = HV_GR + HV_REG_SIZE * 16, r2
     add     r14 = HV_GR + HV_REG_SIZE * 17, r2
     ;;
-    st8.spill [r3] = r16, 16
-    st8.spill [r14] = r17, 16
+    st8.spill [r3] = r16, REG_PAIR_STEP
+    st8.spill [r14] = r17, REG_PAIR_STEP
     ;;
-    st8.spill [r3] = r18, 16
-    st8.spill [r14] = r19, 16
+    st8.spill [r3] = r18, REG_PAIR_STEP
+    st8.spill [r14] = r19, REG_PAIR_STEP
     ;;
-    st8.spill [r3] = r20, 16
-    st8.spill [r14] = r21, 16
+    st8.spill [r3] = r20, REG_PAIR_STEP
+    st8.spill [r14] = r21, REG_PAIR_STEP
     ;;
-    st8.spill [r3] = r22, 16
-    st8.spill [r14] = r23, 16
+    st8.spill [r3] = r22, REG_PAIR_STEP
+    st8.spill [r14] = r23, REG_PAIR_STEP
     ;;
-    st8.spill [r3] = r24, 16
-    st8.spill [r14] = r25, 16
+    st8.spill [r3] = r24, REG_PAIR_STEP
+    st8.spill [r14] = r25, REG_PAIR_STEP
     ;;
-    st8.spill [r3] = r26, 16
-    st8.spill [r14] = r27, 16
+    st8.spill [r3] = r26, REG_PAIR_STEP
+    st8.spill [r14] = r27, REG_PAIR_STEP
     ;;
-    st8.spill [r3] = r28, 16
-    st8.spill [r14] = r29, 16
+    st8.spill [r3] = r28, REG_PAIR_STEP
+    st8.spill [r14] = r29, REG_PAIR_STEP
     ;;
     st8.spill [r3] = r30
     st8.spill [r14] = r31
@@ -189,18 +192,18 @@ ia64_common_entry:
     mov     r15 = b0
     mov     r16 = b1
     ;;
-    st8     [r3] = r15, 16
-    st8     [r14] = r16, 16
+    st8     [r3] = r15, REG_PAIR_STEP
+    st8     [r14] = r16, REG_PAIR_STEP
     mov     r15 = b2
     mov     r16 = b3
     ;;
-    st8     [r3] = r15, 16
-    st8     [r14] = r16, 16
+    st8     [r3] = r15, REG_PAIR_STEP
+    st8     [r14] = r16, REG_PAIR_STEP
     mov     r15 = b4
     mov     r16 = b5
     ;;
-    st8     [r3] = r15, 16
-    st8     [r14] = r16, 16
+    st8     [r3] = r15, REG_PAIR_STEP
+    st8     [r14] = r16, REG_PAIR_STEP
     mov     r15 = b6
     mov     r16 = b7
     ;;
@@ -227,43 +230,43 @@ ia64_common_entry:
     add     r3 = HV_FR + HV_FREG_SIZE * 2, r2
     add     r14 = HV_FR + HV_FREG_SIZE * 3, r2
     ;;
-    stf.spill [r3] = f2, 32
-    stf.spill [r14] = f3, 32
+    stf.spill [r3] = f2, FREG_PAIR_STEP
+    stf.spill [r14] = f3, FREG_PAIR_STEP
     ;;
-    stf.spill [r3] = f4, 32
-    stf.spill [r14] = f5, 32
+    stf.spill [r3] = f4, FREG_PAIR_STEP
+    stf.spill [r14] = f5, FREG_PAIR_STEP
     ;;
-    stf.spill [r3] = f6, 32
-    stf.spill [r14] = f7, 32
+    stf.spill [r3] = f6, FREG_PAIR_STEP
+    stf.spill [r14] = f7, FREG_PAIR_STEP
     ;;
-    stf.spill [r3] = f8, 32
-    stf.spill [r14] = f9, 32
+    stf.spill [r3] = f8, FREG_PAIR_STEP
+    stf.spill [r14] = f9, FREG_PAIR_STEP
     ;;
     stf.spill [r3] = f10
     stf.spill [r14] = f11
     add     r3 = HV_FR + HV_FREG_SIZE * 16, r2
     add     r14 = HV_FR + HV_FREG_SIZE * 17, r2
     ;;
-    stf.spill [r3] = f16, 32
-    stf.spill [r14] = f17, 32
+    stf.spill [r3] = f16, FREG_PAIR_STEP
+    stf.spill [r14] = f17, FREG_PAIR_STEP
     ;;
-    stf.spill [r3] = f18, 32
-    stf.spill [r14] = f19, 32
+    stf.spill [r3] = f18, FREG_PAIR_STEP
+    stf.spill [r14] = f19, FREG_PAIR_STEP
     ;;
-    stf.spill [r3] = f20, 32
-    stf.spill [r14] = f21, 32
+    stf.spill [r3] = f20, FREG_PAIR_STEP
+    stf.spill [r14] = f21, FREG_PAIR_STEP
     ;;
-    stf.spill [r3] = f22, 32
-    stf.spill [r14] = f23, 32
+    stf.spill [r3] = f22, FREG_PAIR_STEP
+    stf.spill [r14] = f23, FREG_PAIR_STEP
     ;;
-    stf.spill [r3] = f24, 32
-    stf.spill [r14] = f25, 32
+    stf.spill [r3] = f24, FREG_PAIR_STEP
+    stf.spill [r14] = f25, FREG_PAIR_STEP
     ;;
-    stf.spill [r3] = f26, 32
-    stf.spill [r14] = f27, 32
+    stf.spill [r3] = f26, FREG_PAIR_STEP
+    stf.spill [r14] = f27, FREG_PAIR_STEP
     ;;
-    stf.spill [r3] = f28, 32
-    stf.spill [r14] = f29, 32
+    stf.spill [r3] = f28, FREG_PAIR_STEP
+    stf.spill [r14] = f29, FREG_PAIR_STEP
     ;;
     stf.spill [r3] = f30
     stf.spill [r14] = f31
@@ -286,11 +289,15 @@ ia64_common_entry:
 1:  br.sptk.few 1b
     .endp ia64_common_entry
 
-/* A fault at PL0: report it on its own stacks and stop. */
+/* A fault at PL0: report it on this CPU's fault stacks (struct hal_cpu) and stop. */
     .proc ia64_hyp_fault
 ia64_hyp_fault:
     mov     ar.rsc = 0
-    movl    r17 = ia64_fault_rbs
+    mov     r17 = ar.k7                 /* this CPU's struct hal_cpu */
+    ;;
+    add     r17 = CPU_FAULT_RBS, r17
+    ;;
+    ld8     r17 = [r17]
     ;;
     mov     ar.bspstore = r17
     ;;
@@ -303,7 +310,13 @@ ia64_hyp_fault:
     bsw.1
     ;;
     movl    gp = __gp
-    movl    r12 = ia64_fault_stack_top - 16
+    mov     r12 = ar.k7
+    ;;
+    add     r12 = CPU_FAULT_STACK_TOP, r12
+    ;;
+    ld8     r12 = [r12]
+    ;;
+    add     r12 = -16, r12
     br.call.sptk.many b0 = ia64_hyp_fault_c
     ;;
 1:  br.sptk.few 1b
@@ -332,7 +345,7 @@ ia64_enter_guest:
     ;;
     ld8     r15 = [r15]
     add     r3 = r3, r14
-    shl     r14 = r14, 16
+    shl     r14 = r14, IA64_RSC_LOADRS_SHIFT
     ;;
     mov     ar.bspstore = r3
     ;;
@@ -354,61 +367,61 @@ ia64_enter_guest:
     add     r3 = HV_FR + HV_FREG_SIZE * 2, r2
     add     r14 = HV_FR + HV_FREG_SIZE * 3, r2
     ;;
-    ldf.fill f2 = [r3], 32
-    ldf.fill f3 = [r14], 32
+    ldf.fill f2 = [r3], FREG_PAIR_STEP
+    ldf.fill f3 = [r14], FREG_PAIR_STEP
     ;;
-    ldf.fill f4 = [r3], 32
-    ldf.fill f5 = [r14], 32
+    ldf.fill f4 = [r3], FREG_PAIR_STEP
+    ldf.fill f5 = [r14], FREG_PAIR_STEP
     ;;
-    ldf.fill f6 = [r3], 32
-    ldf.fill f7 = [r14], 32
+    ldf.fill f6 = [r3], FREG_PAIR_STEP
+    ldf.fill f7 = [r14], FREG_PAIR_STEP
     ;;
-    ldf.fill f8 = [r3], 32
-    ldf.fill f9 = [r14], 32
+    ldf.fill f8 = [r3], FREG_PAIR_STEP
+    ldf.fill f9 = [r14], FREG_PAIR_STEP
     ;;
     ldf.fill f10 = [r3]
     ldf.fill f11 = [r14]
     add     r3 = HV_FR + HV_FREG_SIZE * 16, r2
     add     r14 = HV_FR + HV_FREG_SIZE * 17, r2
     ;;
-    ldf.fill f16 = [r3], 32
-    ldf.fill f17 = [r14], 32
+    ldf.fill f16 = [r3], FREG_PAIR_STEP
+    ldf.fill f17 = [r14], FREG_PAIR_STEP
     ;;
-    ldf.fill f18 = [r3], 32
-    ldf.fill f19 = [r14], 32
+    ldf.fill f18 = [r3], FREG_PAIR_STEP
+    ldf.fill f19 = [r14], FREG_PAIR_STEP
     ;;
-    ldf.fill f20 = [r3], 32
-    ldf.fill f21 = [r14], 32
+    ldf.fill f20 = [r3], FREG_PAIR_STEP
+    ldf.fill f21 = [r14], FREG_PAIR_STEP
     ;;
-    ldf.fill f22 = [r3], 32
-    ldf.fill f23 = [r14], 32
+    ldf.fill f22 = [r3], FREG_PAIR_STEP
+    ldf.fill f23 = [r14], FREG_PAIR_STEP
     ;;
-    ldf.fill f24 = [r3], 32
-    ldf.fill f25 = [r14], 32
+    ldf.fill f24 = [r3], FREG_PAIR_STEP
+    ldf.fill f25 = [r14], FREG_PAIR_STEP
     ;;
-    ldf.fill f26 = [r3], 32
-    ldf.fill f27 = [r14], 32
+    ldf.fill f26 = [r3], FREG_PAIR_STEP
+    ldf.fill f27 = [r14], FREG_PAIR_STEP
     ;;
-    ldf.fill f28 = [r3], 32
-    ldf.fill f29 = [r14], 32
+    ldf.fill f28 = [r3], FREG_PAIR_STEP
+    ldf.fill f29 = [r14], FREG_PAIR_STEP
     ;;
     ldf.fill f30 = [r3]
     ldf.fill f31 = [r14]
     add     r3 = HV_BR, r2
     add     r14 = HV_BR + HV_REG_SIZE, r2
     ;;
-    ld8     r15 = [r3], 16
-    ld8     r16 = [r14], 16
+    ld8     r15 = [r3], REG_PAIR_STEP
+    ld8     r16 = [r14], REG_PAIR_STEP
     ;;
     mov     b0 = r15
     mov     b1 = r16
-    ld8     r15 = [r3], 16
-    ld8     r16 = [r14], 16
+    ld8     r15 = [r3], REG_PAIR_STEP
+    ld8     r16 = [r14], REG_PAIR_STEP
     ;;
     mov     b2 = r15
     mov     b3 = r16
-    ld8     r15 = [r3], 16
-    ld8     r16 = [r14], 16
+    ld8     r15 = [r3], REG_PAIR_STEP
+    ld8     r16 = [r14], REG_PAIR_STEP
     ;;
     mov     b4 = r15
     mov     b5 = r16
@@ -461,26 +474,26 @@ ia64_enter_guest:
     add     r3 = HV_GR + HV_REG_SIZE * 16, r2
     add     r14 = HV_GR + HV_REG_SIZE * 17, r2
     ;;
-    ld8.fill r16 = [r3], 16
-    ld8.fill r17 = [r14], 16
+    ld8.fill r16 = [r3], REG_PAIR_STEP
+    ld8.fill r17 = [r14], REG_PAIR_STEP
     ;;
-    ld8.fill r18 = [r3], 16
-    ld8.fill r19 = [r14], 16
+    ld8.fill r18 = [r3], REG_PAIR_STEP
+    ld8.fill r19 = [r14], REG_PAIR_STEP
     ;;
-    ld8.fill r20 = [r3], 16
-    ld8.fill r21 = [r14], 16
+    ld8.fill r20 = [r3], REG_PAIR_STEP
+    ld8.fill r21 = [r14], REG_PAIR_STEP
     ;;
-    ld8.fill r22 = [r3], 16
-    ld8.fill r23 = [r14], 16
+    ld8.fill r22 = [r3], REG_PAIR_STEP
+    ld8.fill r23 = [r14], REG_PAIR_STEP
     ;;
-    ld8.fill r24 = [r3], 16
-    ld8.fill r25 = [r14], 16
+    ld8.fill r24 = [r3], REG_PAIR_STEP
+    ld8.fill r25 = [r14], REG_PAIR_STEP
     ;;
-    ld8.fill r26 = [r3], 16
-    ld8.fill r27 = [r14], 16
+    ld8.fill r26 = [r3], REG_PAIR_STEP
+    ld8.fill r27 = [r14], REG_PAIR_STEP
     ;;
-    ld8.fill r28 = [r3], 16
-    ld8.fill r29 = [r14], 16
+    ld8.fill r28 = [r3], REG_PAIR_STEP
+    ld8.fill r29 = [r14], REG_PAIR_STEP
     ;;
     ld8.fill r30 = [r3]
     ld8.fill r31 = [r14]
@@ -497,26 +510,26 @@ ia64_enter_guest:
     add     r19 = HV_GR + HV_REG_SIZE * 1, r16
     add     r20 = HV_GR + HV_REG_SIZE * 2, r16
     ;;
-    ld8.fill r1 = [r19], 16
-    ld8.fill r2 = [r20], 16
+    ld8.fill r1 = [r19], REG_PAIR_STEP
+    ld8.fill r2 = [r20], REG_PAIR_STEP
     ;;
-    ld8.fill r3 = [r19], 16
-    ld8.fill r4 = [r20], 16
+    ld8.fill r3 = [r19], REG_PAIR_STEP
+    ld8.fill r4 = [r20], REG_PAIR_STEP
     ;;
-    ld8.fill r5 = [r19], 16
-    ld8.fill r6 = [r20], 16
+    ld8.fill r5 = [r19], REG_PAIR_STEP
+    ld8.fill r6 = [r20], REG_PAIR_STEP
     ;;
-    ld8.fill r7 = [r19], 16
-    ld8.fill r8 = [r20], 16
+    ld8.fill r7 = [r19], REG_PAIR_STEP
+    ld8.fill r8 = [r20], REG_PAIR_STEP
     ;;
-    ld8.fill r9 = [r19], 16
-    ld8.fill r10 = [r20], 16
+    ld8.fill r9 = [r19], REG_PAIR_STEP
+    ld8.fill r10 = [r20], REG_PAIR_STEP
     ;;
-    ld8.fill r11 = [r19], 16
-    ld8.fill r12 = [r20], 16
+    ld8.fill r11 = [r19], REG_PAIR_STEP
+    ld8.fill r12 = [r20], REG_PAIR_STEP
     ;;
-    ld8.fill r13 = [r19], 16
-    ld8.fill r14 = [r20], 16
+    ld8.fill r13 = [r19], REG_PAIR_STEP
+    ld8.fill r14 = [r20], REG_PAIR_STEP
     ;;
     ld8.fill r15 = [r19]
     ;;

@@ -20,14 +20,9 @@
 #include <hestia/errno.h>
 #include <hestia/mmu.h>
 
-#include "ia64.h"
+#include <ia64/arch.h>
 
-#include "pte.h"
-
-struct hal_as {
-    struct pt_space pt; /* the engine's view: tables, kind, frames */
-    uint32_t rid;
-};
+#include <ia64/pte.h>
 
 static uint64_t rid_used[HESTIA_MAX_DOMAINS + 1][IA64_RIDS_PER_DOMAIN / 64];
 

@@ -5,7 +5,7 @@
 #include <hal/entry.h>
 #include <hal/timer.h>
 
-#include "ia64.h"
+#include <ia64/arch.h>
 
 void hal_console_putc(char c)
 {
@@ -43,6 +43,8 @@ void ia64_cpu_init(unsigned id)
     c->id = id;
     c->hyp_rbs = (uint64_t)ia64_hyp_rbs; /* one CPU: start.S's stacks */
     c->hyp_stack_top = (uint64_t)ia64_hyp_stack_top;
+    c->fault_rbs = (uint64_t)ia64_fault_rbs;
+    c->fault_stack_top = (uint64_t)ia64_fault_stack_top;
     __asm__ volatile("mov ar.k7 = %0" : : "r"(c) : "memory");
 }
 

@@ -6,7 +6,7 @@
  */
 #include <hestia/arch/ia64.h>
 
-#include "pte.h"
+#include <ia64/pte.h>
 
 static guest_va_t va_base(enum hal_as_kind kind)
 {

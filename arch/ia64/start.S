@@ -10,27 +10,31 @@
  * whole image is one constant-gp unit), the memory stack and the register
  * stack's backing store, and calls ia64_boot(boot table).
  */
-#include "ia64.h"
+#include <ia64/arch.h>
+
+#include "asm-offsets.h" /* generated from asm-offsets.c: PAGE_SHIFT */
 
 #define TR_PS 32                      /* one 4 GiB page covers every RAM size ia64sim offers */
-#define TR_PTE 0x661                  /* p, WB, a, d, pl 0, ar 3 (RWX) */
+#define TR_PTE (IA64_PTE_P | IA64_PTE_MA_WB | IA64_PTE_A | IA64_PTE_D | IA64_PTE_PL(0) | \
+                IA64_PTE_AR(IA64_PTE_AR_RWX))
+#define DEAD_REGION (6ull << IA64_REGION_SHIFT) /* region 6: nobody's */
 
     .section .text.start, "ax"
     .global _start
     .proc _start
 _start:
-    movl    r2 = (IA64_RID_HYP << 8) | (12 << 2)
+    movl    r2 = IA64_RR(IA64_RID_HYP, PAGE_SHIFT)
     movl    r3 = IA64_HYP_BASE
     ;;
     mov     rr[r3] = r2
-    movl    r2 = (IA64_RID_DEAD << 8) | (12 << 2)
-    movl    r3 = 0xc000000000000000
+    movl    r2 = IA64_RR(IA64_RID_DEAD, PAGE_SHIFT)
+    movl    r3 = DEAD_REGION
     ;;
     mov     rr[r3] = r2
     movl    r3 = IA64_HYP_BASE
     ;;
     srlz.d
-    mov     r4 = TR_PS << 2
+    mov     r4 = IA64_ITIR_PS(TR_PS)
     movl    r5 = TR_PTE
     mov     r6 = 0
     ;;

@@ -11,25 +11,7 @@
 #include <hestia/arch/ia64.h>
 #include <hestia/trap.h>
 
-#include "ia64.h"
-
-#define IV_ITLB 0x0400
-#define IV_DTLB 0x0800
-#define IV_ALT_ITLB 0x0c00
-#define IV_ALT_DTLB 0x1000
-#define IV_DIRTY 0x2000
-#define IV_IACCESS 0x2400
-#define IV_DACCESS 0x2800
-#define IV_BREAK 0x2c00
-#define IV_EXTINT 0x3000
-#define IV_PAGE_NP 0x5000
-#define IV_KEY 0x5100
-#define IV_IAR 0x5200
-#define IV_DAR 0x5300
-#define IV_GENEX 0x5400
-#define IV_DISFP 0x5500
-#define IV_NATC 0x5600
-#define IV_UNALIGNED 0x5a00
+#include <ia64/arch.h>
 
 #define ISR_X (1ull << 32)
 #define ISR_W (1ull << 33)
@@ -104,12 +86,13 @@ void ia64_trap(struct hal_vcpu *hv)
     struct vcpu *v = hv->v;
     unsigned vec = (unsigned)hv->vector;
     ia64_exits++;
-    if (vec == IV_ITLB || vec == IV_ALT_ITLB ||
-        ((vec == IV_PAGE_NP || vec == IV_IAR || vec == IV_IACCESS || vec == IV_KEY) &&
+    if (vec == IA64_IVT_ITLB || vec == IA64_IVT_ALT_ITLB ||
+        ((vec == IA64_IVT_PAGE_NP || vec == IA64_IVT_IAR || vec == IA64_IVT_IACCESS ||
+          vec == IA64_IVT_KEY_PERM) &&
          (hv->isr & ISR_X)))
         fetch_fault_slot(hv);
     switch (vec) {
-    case IV_BREAK:
+    case IA64_IVT_BREAK:
         if (hv->iim != HYPERCALL_BREAK) {
             core_guest_trap(v, HESTIA_TRAP_BREAKPOINT, vec, hv->iim, hv->iip);
             break;
@@ -122,14 +105,14 @@ void ia64_trap(struct hal_vcpu *hv)
             core_hypercall(v, hv->gr[2], args);
         }
         break;
-    case IV_EXTINT:
+    case IA64_IVT_EXTINT:
         ext_interrupt();
         break;
-    case IV_ITLB:
-    case IV_DTLB:
-    case IV_ALT_ITLB:
-    case IV_ALT_DTLB: {
-        bool exec = vec == IV_ITLB || vec == IV_ALT_ITLB;
+    case IA64_IVT_ITLB:
+    case IA64_IVT_DTLB:
+    case IA64_IVT_ALT_ITLB:
+    case IA64_IVT_ALT_DTLB: {
+        bool exec = vec == IA64_IVT_ITLB || vec == IA64_IVT_ALT_ITLB;
         uint64_t va = exec ? hv->iip : hv->ifa;
         int r = ia64_tlb_miss(hv, va, exec, !exec && (hv->isr & ISR_W));
         if (r < 0) {
@@ -138,30 +121,30 @@ void ia64_trap(struct hal_vcpu *hv)
         }
         break;
     }
-    case IV_PAGE_NP:
-    case IV_KEY:
-    case IV_IAR:
-    case IV_DAR:
-    case IV_DIRTY:
-    case IV_IACCESS:
-    case IV_DACCESS:
-        if (vec == IV_IAR || vec == IV_IACCESS)
+    case IA64_IVT_PAGE_NP:
+    case IA64_IVT_KEY_PERM:
+    case IA64_IVT_IAR:
+    case IA64_IVT_DAR:
+    case IA64_IVT_DIRTY:
+    case IA64_IVT_IACCESS:
+    case IA64_IVT_DACCESS:
+        if (vec == IA64_IVT_IAR || vec == IA64_IVT_IACCESS)
             hv->ifa = hv->iip;
         page_fault(v, hv,
                    fault_bits(hv) | HESTIA_PF_PRESENT |
-                       (vec == IV_IAR ? HESTIA_PF_EXEC : 0));
+                       (vec == IA64_IVT_IAR ? HESTIA_PF_EXEC : 0));
         break;
-    case IV_GENEX: {
+    case IA64_IVT_GENEX: {
         unsigned code = (unsigned)(hv->isr >> 4) & 15;
         unsigned kind =
             code == 1 || code == 2 ? HESTIA_TRAP_PRIV_OP : HESTIA_TRAP_INVALID_OP;
         core_guest_trap(v, kind, vec, hv->isr, hv->iip);
         break;
     }
-    case IV_UNALIGNED:
+    case IA64_IVT_UNALIGNED:
         core_guest_trap(v, HESTIA_TRAP_ALIGNMENT, vec, hv->isr, hv->ifa);
         break;
-    case IV_DISFP:
+    case IA64_IVT_DISFP:
         core_guest_trap(v, HESTIA_TRAP_FP, vec, hv->isr, hv->iip);
         break;
     default:

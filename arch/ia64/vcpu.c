@@ -15,7 +15,7 @@
 #include <hestia/errno.h>
 #include <hestia/trap.h>
 
-#include "ia64.h"
+#include <ia64/arch.h>
 
 #define FPSR_DEFAULT 0x0009804c0270033full
 #define GUEST_PSR (PSR_IC | PSR_I | PSR_DT | PSR_IT | PSR_RT | PSR_BN)

@@ -2,11 +2,11 @@
 /*
  * The struct ppc_frame offsets and SPR numbers entry.S uses, generated
  * (tools/asm_offsets.py -> asm-offsets.h) from the same definitions the C
- * code uses, so ppc.h is the one place they are written.
+ * code uses, so <ppc/arch.h> is the one place they are written.
  */
 #include <hal/asm_offsets.h>
 
-#include "ppc.h"
+#include <ppc/arch.h>
 
 void ppc_asm_offsets(void);
 

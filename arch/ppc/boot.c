@@ -14,7 +14,7 @@
 #include <hal/drivers/fdt.h>
 #include <hal/hal.h>
 
-#include "ppc.h"
+#include <ppc/arch.h>
 
 HAL_NORETURN void ppc_boot(const void *dtb);
 

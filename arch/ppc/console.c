@@ -3,7 +3,7 @@
 #include <hal/console.h>
 #include <hal/drivers/ns16550.h>
 
-#include "ppc.h"
+#include <ppc/arch.h>
 
 static struct ns16550 uart = {
     .base = CCSR_VIRT + CCSR_UART0,

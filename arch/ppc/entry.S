@@ -9,17 +9,19 @@
  * never returns: it ends in hal_vcpu_run -> ppc_enter_guest.  Guest state
  * is saved before anything of the guest is trusted: r1 may point anywhere.
  */
-#include "asm-offsets.h" /* generated from asm-offsets.c and ppc.h: FR_*, SPR_* */
+#include <ppc/vectors.h>
+
+#include "asm-offsets.h" /* generated from asm-offsets.c and <ppc/arch.h>: FR_*, SPR_* */
 
 #define FR_GPR(n) (FR_GPR0 + (n) * FR_GPR_SIZE)
 
     .section .text.vectors, "ax"
-    .balign 0x10000
+    .balign PPC_IVPR_ALIGN
     .globl ppc_ivpr_base
 ppc_ivpr_base:
 
 .macro VEC n
-    .balign 16
+    .balign PPC_VECTOR_ALIGN
     .globl ppc_vec_\n
 ppc_vec_\n:
     mtspr   SPR_SPRG1, r1
@@ -28,26 +30,26 @@ ppc_vec_\n:
     li      r3, \n
     b       exc_common
 .endm
-    VEC 0
-    VEC 1
-    VEC 2
-    VEC 3
-    VEC 4
-    VEC 5
-    VEC 6
-    VEC 7
-    VEC 8
-    VEC 9
-    VEC 10
-    VEC 11
-    VEC 12
-    VEC 13
-    VEC 14
-    VEC 15
-    VEC 32
-    VEC 33
-    VEC 34
-    VEC 35
+    VEC PPC_IVOR_CRITICAL
+    VEC PPC_IVOR_MACHINE_CHECK
+    VEC PPC_IVOR_DSI
+    VEC PPC_IVOR_ISI
+    VEC PPC_IVOR_EXTERNAL
+    VEC PPC_IVOR_ALIGNMENT
+    VEC PPC_IVOR_PROGRAM
+    VEC PPC_IVOR_FP_UNAVAIL
+    VEC PPC_IVOR_SYSCALL
+    VEC PPC_IVOR_APU_UNAVAIL
+    VEC PPC_IVOR_DECREMENTER
+    VEC PPC_IVOR_FIT
+    VEC PPC_IVOR_WATCHDOG
+    VEC PPC_IVOR_DTLB
+    VEC PPC_IVOR_ITLB
+    VEC PPC_IVOR_DEBUG
+    VEC PPC_IVOR_SPE_UNAVAIL
+    VEC PPC_IVOR_SPE_FP_DATA
+    VEC PPC_IVOR_SPE_FP_ROUND
+    VEC PPC_IVOR_PERF_MON
 
 exc_common:
     stw     r0, FR_GPR(0)(r1)
@@ -93,26 +95,26 @@ ppc_vectors_init:
     sub     r4, r4, r3
     mtspr   \spr, r4
 .endm
-    SETIVOR 0, SPR_IVOR0
-    SETIVOR 1, SPR_IVOR1
-    SETIVOR 2, SPR_IVOR2
-    SETIVOR 3, SPR_IVOR3
-    SETIVOR 4, SPR_IVOR4
-    SETIVOR 5, SPR_IVOR5
-    SETIVOR 6, SPR_IVOR6
-    SETIVOR 7, SPR_IVOR7
-    SETIVOR 8, SPR_IVOR8
-    SETIVOR 9, SPR_IVOR9
-    SETIVOR 10, SPR_IVOR10
-    SETIVOR 11, SPR_IVOR11
-    SETIVOR 12, SPR_IVOR12
-    SETIVOR 13, SPR_IVOR13
-    SETIVOR 14, SPR_IVOR14
-    SETIVOR 15, SPR_IVOR15
-    SETIVOR 32, SPR_IVOR32
-    SETIVOR 33, SPR_IVOR33
-    SETIVOR 34, SPR_IVOR34
-    SETIVOR 35, SPR_IVOR35
+    SETIVOR PPC_IVOR_CRITICAL, SPR_IVOR0
+    SETIVOR PPC_IVOR_MACHINE_CHECK, SPR_IVOR1
+    SETIVOR PPC_IVOR_DSI, SPR_IVOR2
+    SETIVOR PPC_IVOR_ISI, SPR_IVOR3
+    SETIVOR PPC_IVOR_EXTERNAL, SPR_IVOR4
+    SETIVOR PPC_IVOR_ALIGNMENT, SPR_IVOR5
+    SETIVOR PPC_IVOR_PROGRAM, SPR_IVOR6
+    SETIVOR PPC_IVOR_FP_UNAVAIL, SPR_IVOR7
+    SETIVOR PPC_IVOR_SYSCALL, SPR_IVOR8
+    SETIVOR PPC_IVOR_APU_UNAVAIL, SPR_IVOR9
+    SETIVOR PPC_IVOR_DECREMENTER, SPR_IVOR10
+    SETIVOR PPC_IVOR_FIT, SPR_IVOR11
+    SETIVOR PPC_IVOR_WATCHDOG, SPR_IVOR12
+    SETIVOR PPC_IVOR_DTLB, SPR_IVOR13
+    SETIVOR PPC_IVOR_ITLB, SPR_IVOR14
+    SETIVOR PPC_IVOR_DEBUG, SPR_IVOR15
+    SETIVOR PPC_IVOR_SPE_UNAVAIL, SPR_IVOR32
+    SETIVOR PPC_IVOR_SPE_FP_DATA, SPR_IVOR33
+    SETIVOR PPC_IVOR_SPE_FP_ROUND, SPR_IVOR34
+    SETIVOR PPC_IVOR_PERF_MON, SPR_IVOR35
     mfspr   r3, SPR_SPRG2               /* ppc_cpu_init ran first */
     addi    r3, r3, CPU_BOOT_FRAME
     mtspr   SPR_SPRG0, r3

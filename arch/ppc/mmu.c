@@ -18,7 +18,7 @@
 #include <hestia/errno.h>
 #include <hestia/mmu.h>
 
-#include "ppc.h"
+#include <ppc/arch.h>
 
 #define PID_MAX 254 /* 255 is "no space" */
 #define PID_NONE 255

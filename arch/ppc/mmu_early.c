@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Early MMU setup: TLB1 entries for device registers (CCSR, PCI memory). */
-#include "ppc.h"
+#include <ppc/arch.h>
 
 static void tlb1_read(unsigned esel)
 {

@@ -2,7 +2,7 @@
 /* CPU and platform control for e500 under QEMU ppce500. */
 #include <hal/cpu.h>
 
-#include "ppc.h"
+#include <ppc/arch.h>
 
 #define MSR_EE 0x8000u
 

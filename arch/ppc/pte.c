@@ -6,7 +6,7 @@
  */
 #include <hestia/arch/ppc.h>
 
-#include "pte.h"
+#include <ppc/pte.h>
 
 const struct pt_format ppc_pt_format = {
     .name = "ppc-e500",

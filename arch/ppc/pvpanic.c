@@ -9,7 +9,7 @@
  * 0xC_0000_0000, which U-Boot maps at effective 0xC000_0000, so reusing
  * that translation cannot conflict with a firmware entry.
  */
-#include "ppc.h"
+#include <ppc/arch.h>
 
 #define PCI_CFG_ADDR 0x8000u
 #define PCI_CFG_DATA 0x8004u

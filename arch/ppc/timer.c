@@ -7,7 +7,7 @@
  */
 #include <hal/hal.h>
 
-#include "ppc.h"
+#include <ppc/arch.h>
 
 #define POLL_NS 10000000ull /* 10 ms */
 

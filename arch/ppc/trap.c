@@ -9,7 +9,17 @@
 #include <hestia/arch/ppc.h>
 #include <hestia/trap.h>
 
-#include "ppc.h"
+#include <ppc/arch.h>
+
+/* A guest's trap record carries the IVOR number as arch_vector (the public names). */
+_Static_assert(HESTIA_PPC_IVOR_DSI == PPC_IVOR_DSI && HESTIA_PPC_IVOR_ISI == PPC_IVOR_ISI &&
+                   HESTIA_PPC_IVOR_ALIGN == PPC_IVOR_ALIGNMENT &&
+                   HESTIA_PPC_IVOR_PROGRAM == PPC_IVOR_PROGRAM &&
+                   HESTIA_PPC_IVOR_SYSCALL == PPC_IVOR_SYSCALL &&
+                   HESTIA_PPC_IVOR_DTLB == PPC_IVOR_DTLB &&
+                   HESTIA_PPC_IVOR_ITLB == PPC_IVOR_ITLB &&
+                   HESTIA_PPC_IVOR_SPE == PPC_IVOR_SPE_UNAVAIL,
+               "the guest ABI's IVOR numbers are the CPU's");
 
 static void dump(const struct ppc_frame *f)
 {
@@ -109,17 +119,17 @@ static bool guest_exception(struct hal_vcpu *hv)
             core_hypercall(v, f->gpr[0], args);
         }
         return false;
-    case 10: /* decrementer */
+    case PPC_IVOR_DECREMENTER:
         ppc_decrementer();
         return false;
-    case 7:  /* FP unavailable (e500v2 has no FPU) */
-    case 9:  /* APU unavailable */
-    case 32: /* SPE unavailable: guests get no SPE */
-    case 33:
-    case 34:
+    case PPC_IVOR_FP_UNAVAIL:
+    case PPC_IVOR_APU_UNAVAIL:
+    case PPC_IVOR_SPE_UNAVAIL: /* guests get no SPE */
+    case PPC_IVOR_SPE_FP_DATA:
+    case PPC_IVOR_SPE_FP_ROUND:
         core_guest_trap(v, HESTIA_TRAP_INVALID_OP, f->vector, f->esr, 0);
         return false;
-    case 4: /* external input: nothing is routed to the CPU; ignore */
+    case PPC_IVOR_EXTERNAL: /* nothing is routed to the CPU; ignore */
         return false;
     default:
         dump(f);

@@ -9,7 +9,7 @@
 #include <hestia/errno.h>
 #include <hestia/trap.h>
 
-#include "ppc.h"
+#include <ppc/arch.h>
 
 struct hal_vcpu *hal_vcpu_create(struct vcpu *v)
 {

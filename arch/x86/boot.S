@@ -5,11 +5,13 @@
  * KERNEL_VBASE + phys, the APICs), enable paging and jump to the top
  * 64 MiB.  This part is linked at its physical address (.boot).
  */
-#define KERNEL_VBASE 0xfc000000
-#define PHYS(x) ((x) - KERNEL_VBASE)
-#define PDE_2M 0x83         /* P | W | PS (no G: nothing global survives a CR3 switch) */
+#include <pc/multiboot_entry.h>
 
-#include <x86/multiboot_entry.h>
+#include "asm-offsets.h" /* generated from asm-offsets.c: KERNEL_VBASE, BOOT_PDE, ... */
+
+#define PHYS(x) ((x) - KERNEL_VBASE)
+/* The four page directories are contiguous: the PDE of va is entry va >> 21 of them all. */
+#define PDE_OFFSET(va) (((va) >> LARGE_PAGE_SHIFT) * 8)
 
     X86_MULTIBOOT_ENTRY _start, PHYS(__bss_start), PHYS(__bss_end)
 
@@ -17,45 +19,45 @@
     mov $PHYS(x86_hyp_pd), %edi
     xor %ecx, %ecx
 1:  mov %ecx, %eax
-    shl $21, %eax
-    or $PDE_2M, %eax
+    shl $LARGE_PAGE_SHIFT, %eax
+    or $BOOT_PDE, %eax
     mov %eax, (%edi,%ecx,8)
     movl $0, 4(%edi,%ecx,8)
     inc %ecx
-    cmp $1536, %ecx
+    cmp $BOOT_DIRECTMAP_PDES, %ecx
     jb 1b
-    /* PD 3: the image (physical [0, 32 MiB)) at 0xfc000000 = entries 480..495. */
+    /* PD 3: the image (physical [0, IMAGE_MAP_SIZE)) at KERNEL_VBASE. */
     xor %ecx, %ecx
 2:  mov %ecx, %eax
-    shl $21, %eax
-    or $PDE_2M, %eax
-    mov %eax, (1536+480)*8(%edi,%ecx,8)
+    shl $LARGE_PAGE_SHIFT, %eax
+    or $BOOT_PDE, %eax
+    mov %eax, PDE_OFFSET(KERNEL_VBASE)(%edi,%ecx,8)
     inc %ecx
-    cmp $16, %ecx
+    cmp $BOOT_IMAGE_PDES, %ecx
     jb 2b
-    /* I/O APIC and local APIC 1:1, uncached (entries 502, 503). */
-    movl $(0xfec00000 | PDE_2M | 0x18), (1536+502)*8(%edi)
-    movl $(0xfee00000 | PDE_2M | 0x18), (1536+503)*8(%edi)
+    /* I/O APIC and local APIC 1:1, uncached. */
+    movl $(PC_IOAPIC_PHYS | BOOT_PDE_UNCACHED), PDE_OFFSET(PC_IOAPIC_PHYS)(%edi)
+    movl $(PC_LAPIC_PHYS | BOOT_PDE_UNCACHED), PDE_OFFSET(PC_LAPIC_PHYS)(%edi)
 
     /* PDPT: the four PDs (PAE PDPTEs carry only P). */
     mov $PHYS(x86_hyp_pdpt), %ebx
     mov $PHYS(x86_hyp_pd), %eax
-    or $1, %eax
+    or $BOOT_PDPTE, %eax
     mov %eax, 0(%ebx)
-    add $4096, %eax
+    add $PAGE_SIZE, %eax
     mov %eax, 8(%ebx)
-    add $4096, %eax
+    add $PAGE_SIZE, %eax
     mov %eax, 16(%ebx)
-    add $4096, %eax
+    add $PAGE_SIZE, %eax
     mov %eax, 24(%ebx)
 
     mov %cr4, %eax
-    or $0x20, %eax              /* PAE */
+    or $BOOT_CR4, %eax          /* PAE */
     mov %eax, %cr4
     mov %ebx, %cr3
     mov %cr0, %eax
-    or $0x80010023, %eax        /* PG | WP | NE | MP | PE */
-    and $~0x4, %eax             /* EM off */
+    or $BOOT_CR0, %eax          /* PG | WP | NE | MP | PE */
+    and $~X86_CR0_EM, %eax      /* the FPU is real */
     mov %eax, %cr0
     mov $start_high, %eax
     jmp *%eax
@@ -73,12 +75,12 @@ start_high:
     jmp 1b
 
     .section .bss
-    .align 4096
+    .align PAGE_SIZE
     .globl x86_hyp_pdpt, x86_hyp_pd, boot_stack_top
-x86_hyp_pd:
-    .skip 4 * 4096
+x86_hyp_pd:                     /* four page directories, one per PDPT entry */
+    .skip 4 * PAGE_SIZE
 x86_hyp_pdpt:
-    .skip 4096
+    .skip PAGE_SIZE
     .align 16
 boot_stack:
     .skip 32768

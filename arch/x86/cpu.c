@@ -7,11 +7,11 @@
  * otherwise write it on the first segment load, and the GDT is read-only
  * while a guest runs.  Guest segments are flat with a 3 GiB limit.
  */
-#include <x86/desc.h>
-#include <x86/io.h>
-#include <x86/pc.h>
+#include <pc/pc.h>
+#include <x86_common/desc.h>
+#include <x86_common/io.h>
 
-#include "arch.h"
+#include <x86/arch.h>
 
 struct tss32 {
     uint32_t link, esp0, ss0, esp1, ss1, esp2, ss2, cr3, eip, eflags;
@@ -44,7 +44,7 @@ bool x86_nx;
 
 static void set_gate(unsigned vec, unsigned dpl)
 {
-    uint32_t handler = (uint32_t)(uintptr_t)(x86_vector_base + 16 * vec);
+    uint32_t handler = (uint32_t)(uintptr_t)(x86_vector_base + X86_VECTOR_STUB_SIZE * vec);
     idt[vec].off_lo = (uint16_t)handler;
     idt[vec].sel = SEL_KCODE;
     idt[vec].zero = 0;
@@ -101,7 +101,7 @@ struct hal_cpu *hal_this_cpu(void)
 /* CPU n's TSS is at SEL_TSS + 8 n: only ever loaded by x86_cpu_init. */
 unsigned hal_cpu_id(void)
 {
-    return x86_cpu_index_from_tr(SEL_TSS, 8);
+    return x86_cpu_index_from_tr(SEL_TSS, TSS_DESC_SIZE);
 }
 
 void x86_cpu_init(void)
@@ -134,10 +134,11 @@ void x86_cpu_init(void)
     /* ltr marks the descriptor busy: done now, while the GDT is writable. */
     __asm__ volatile("ltr %w0" : : "r"(SEL_TSS));
     x86_cpus[0].id = 0;
+    x86_cpus[0].hyp_stack_top = (uint32_t)(uintptr_t)boot_stack_top;
 
-    for (unsigned v = 0; v < 256; v++)
+    for (unsigned v = 0; v < X86_NR_VECTORS; v++)
         set_gate(v, 0);
-    set_gate(3, 3);             /* int3 from anywhere */
+    set_gate(X86_EXC_BP, 3);    /* int3 from anywhere */
     x86_set_syscall_gate(0, 0); /* system calls from guest user mode */
     set_gate(VEC_HYPERCALL, 1); /* hypercalls: ring 1 only */
     struct desc_ptr idtr = {sizeof(idt) - 1, (uint32_t)(uintptr_t)idt};

@@ -13,9 +13,9 @@
  * over the PAE format in pte.c; this file keeps the hypervisor's and the
  * trampoline's mappings and the view composition.
  */
-#include <x86/io.h>
+#include <x86_common/io.h>
 
-#include "arch.h"
+#include <x86/arch.h>
 
 extern uint64_t x86_hyp_pdpt[4];
 static uint64_t tramp_pd[512] __attribute__((aligned(4096)));
@@ -99,9 +99,10 @@ void hal_as_destroy(struct hal_as *as, hal_unmap_fn dropped, void *ctx)
 {
     if (!as)
         return;
-    /* A new space may get this address: its domain must not inherit our entry stack. */
-    if (x86_entry_stack_owner == as)
-        x86_entry_stack_owner = NULL;
+    /* A new space may get this address: its domain must not inherit an entry stack. */
+    for (unsigned id = 0; id < HAL_MAX_CPUS; id++)
+        if (x86_cpu(id)->entry_stack_owner == as)
+            x86_cpu(id)->entry_stack_owner = NULL;
     pt_destroy(&as->pt, dropped, ctx);
     core_heap_free(as);
 }

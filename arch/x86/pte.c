@@ -8,7 +8,7 @@
  */
 #include <hestia/mmu.h>
 
-#include "pte.h"
+#include <x86/pte.h>
 
 /* The hypervisor's direct map ends here; frames beyond it cannot be handed out anyway. */
 #define X86_DIRECTMAP_FRAMES (0xc0000000ull >> HAL_PAGE_SHIFT)

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* x86 boot: from boot.S (PAE paging, top 64 MiB, boot stack) to core_main. */
-#include <x86/io.h>
-#include <x86/pc.h>
+#include <pc/pc.h>
+#include <x86_common/io.h>
 
-#include "arch.h"
+#include <x86/arch.h>
 
 extern char __image_start_phys[], __image_end[];
 

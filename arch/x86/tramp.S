@@ -9,12 +9,12 @@
  * An exit from ring 1/3 lands on the entry stack (TSS.ESP0); the frame is
  * completed there, CR3 switched, and C (x86_trap_guest, which copies the
  * frame into the vCPU) runs on the hypervisor stack and never returns
- * here: it ends in hal_vcpu_run -> x86_exit_to_guest.  An interrupt in
+ * here: it ends in hal_vcpu_run -> x86_enter_guest.  An interrupt in
  * ring 0 (hal_cpu_idle) or a hypervisor fault (even one in the exit path,
  * under the guest's CR3) builds the same frame on the current stack and
  * returns with iret to the CR3 it came from.
  */
-#include <x86/vectors.h>
+#include <x86_common/vectors.h>
 
 #include "asm-offsets.h" /* generated from asm-offsets.c: FRAME_CS, SEL_KDATA, ... */
 
@@ -51,9 +51,14 @@ tramp_common:
     je 1f
     mov %eax, %cr3
 1:  mov %esp, %eax
-    testb $3, FRAME_CS(%esp)
+    testb $SEL_RPL, FRAME_CS(%esp)   /* from ring 1 or 3? */
     jz 2f
-    mov x86_hyp_stack_top, %esp
+    str %cx                     /* this CPU's struct hal_cpu: TSS selector -> index */
+    movzwl %cx, %ecx
+    sub $SEL_TSS, %ecx
+    shr $TSS_DESC_SHIFT, %ecx
+    imul $CPU_SIZE, %ecx
+    mov x86_cpus + CPU_HYP_STACK_TOP(%ecx), %esp
     push %eax
     call x86_trap_guest
     ud2
@@ -70,12 +75,12 @@ tramp_common:
     POP_FRAME_IRET
 
     /*
-     * x86_exit_to_guest(cr3, frame): frame is already on the entry stack
+     * x86_enter_guest(cr3, frame): frame is already on the entry stack
      * (the only stack mapped after the switch); load the guest view and
      * iret to ring 1 or 3.
      */
-    .globl x86_exit_to_guest
-x86_exit_to_guest:
+    .globl x86_enter_guest
+x86_enter_guest:
     mov 4(%esp), %eax
     mov 8(%esp), %esp
     mov %eax, %cr3
@@ -93,9 +98,4 @@ x86_hyp_cr3:
 x86_entry_stack:
     .skip 4096
 
-    .data
-    .align 4
-    .globl x86_hyp_stack_top
-x86_hyp_stack_top:
-    .long boot_stack_top
     .section .note.GNU-stack,"",@progbits

@@ -4,10 +4,10 @@
  * guest exceptions (reflected through core_guest_trap), hypercalls
  * (int 0x82 from ring 1) and system calls (int 0x80 from ring 3).
  */
-#include <x86/io.h>
-#include <x86/pc.h>
+#include <pc/pc.h>
+#include <x86_common/io.h>
 
-#include "arch.h"
+#include <x86/arch.h>
 
 /*
  * System calls (int 0x80 from ring 3) go straight to the guest kernel
@@ -58,23 +58,24 @@ void x86_trap_guest(struct x86_frame *f)
     if (vec == VEC_HYPERCALL && !user) {
         const uint64_t args[5] = {f->ebx, f->ecx, f->edx, f->esi, f->edi};
         core_hypercall(v, f->eax, args);
-    } else if (vec == 7) {
+    } else if (vec == X86_EXC_NM) {
         x86_fpu_trap();
     } else if (vec == VEC_INT80 && user) {
         hv->delivering_syscall = true;
         core_guest_syscall(v);
         hv->delivering_syscall = false;
-    } else if (vec >= 32 && vec != VEC_INT80 && vec != VEC_HYPERCALL) {
+    } else if (vec >= X86_NR_EXCEPTIONS && vec != VEC_INT80 && vec != VEC_HYPERCALL) {
         pc_handle_irq(vec);
-    } else if (vec == 2 || vec == 8 || vec == 18) {
+    } else if (vec == X86_EXC_NMI || vec == X86_EXC_DF || vec == X86_EXC_MC) {
         dump(f);
         core_panic("x86: machine check / NMI / double fault from a guest");
     } else {
         uint64_t addr = 0, err = f->error;
         /* int 0x80 from ring 1, int 0x82 from ring 3: a closed gate, as #GP would be. */
-        unsigned kind =
-            vec >= 32 ? HESTIA_TRAP_PROTECTION : pc_guest_trap_kind(v, vec, f->eip, false);
-        if (vec == 14) {
+        unsigned kind = vec >= X86_NR_EXCEPTIONS
+                            ? HESTIA_TRAP_PROTECTION
+                            : pc_guest_trap_kind(v, vec, f->eip, false);
+        if (vec == X86_EXC_PF) {
             addr = read_cr2();
             err = pc_pf_error(f->error, user);
         }

@@ -12,11 +12,10 @@
  * FPU; its first FPU instruction traps (#NM) and x86_fpu_trap() switches.
  */
 #include <hestia/errno.h>
-#include <x86/io.h>
+#include <x86_common/io.h>
 
-#include "arch.h"
+#include <x86/arch.h>
 
-const struct hal_as *x86_entry_stack_owner;
 static uint8_t fpu_clean[512] __attribute__((aligned(16)));
 
 #define CR0_TS (1u << 3)
@@ -224,11 +223,11 @@ void hal_vcpu_run(struct hal_vcpu *hv)
      * the page carries nothing from one domain to the next.  The frame
      * itself is rebuilt on every entry and pushed afresh on every exit.
      */
-    if (x86_entry_stack_owner != hv->kernel) {
+    if (c->entry_stack_owner != hv->kernel) {
         __builtin_memset(x86_entry_stack, 0, ENTRY_STACK_SIZE - sizeof(struct x86_frame));
-        x86_entry_stack_owner = hv->kernel;
+        c->entry_stack_owner = hv->kernel;
     }
     struct x86_frame *ef = (struct x86_frame *)(x86_entry_stack + ENTRY_STACK_SIZE) - 1;
     *ef = *f;
-    x86_exit_to_guest((uint32_t)(hv->pdpt_mfn << HAL_PAGE_SHIFT), ef);
+    x86_enter_guest((uint32_t)(hv->pdpt_mfn << HAL_PAGE_SHIFT), ef);
 }

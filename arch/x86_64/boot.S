@@ -4,71 +4,72 @@
  * long mode with the hypervisor in the upper half.  This part is linked at
  * its physical address (.boot); everything else at KERNEL_VBASE + phys.
  */
-#define KERNEL_VBASE 0xffffffff80000000
-#define PHYS(x) ((x) - KERNEL_VBASE)
+#include <pc/multiboot_entry.h>
 
-#include <x86/multiboot_entry.h>
+#include "asm-offsets.h" /* generated from asm-offsets.c: KERNEL_VBASE, BOOT_PDE, ... */
+
+#define PHYS(x) ((x) - KERNEL_VBASE)
 
     X86_MULTIBOOT_ENTRY _start32, PHYS(__bss_start), PHYS(__bss_end)
 
-    /* 2048 2 MiB pages: physical [0, 4 GiB); uncached above 3 GiB (MMIO). */
+    /* 2 MiB pages: physical [0, DIRECTMAP_SIZE); uncached from PC_MMIO_START (MMIO). */
     mov $PHYS(boot_pd), %edi
     xor %ecx, %ecx
 1:  mov %ecx, %eax
-    shl $21, %eax
-    or $0x183, %eax             /* P | W | PS | G */
-    cmp $1536, %ecx
+    shl $LARGE_PAGE_SHIFT, %eax
+    or $BOOT_PDE, %eax          /* P | W | PS | G */
+    cmp $BOOT_MMIO_PDE, %ecx
     jb 2f
-    or $0x18, %eax              /* PWT | PCD */
+    or $BOOT_PDE_UNCACHED, %eax /* PWT | PCD */
 2:  mov %eax, (%edi,%ecx,8)
     movl $0, 4(%edi,%ecx,8)
     inc %ecx
-    cmp $2048, %ecx
+    cmp $BOOT_DIRECTMAP_PDES, %ecx
     jb 1b
 
     /* Direct map PDPT: 4 entries -> the 4 PDs. */
     mov $PHYS(boot_pdpt_dm), %edi
     mov $PHYS(boot_pd), %eax
-    or $3, %eax
+    or $BOOT_TABLE, %eax
     mov %eax, 0(%edi)
-    add $4096, %eax
+    add $PAGE_SIZE, %eax
     mov %eax, 8(%edi)
-    add $4096, %eax
+    add $PAGE_SIZE, %eax
     mov %eax, 16(%edi)
-    add $4096, %eax
+    add $PAGE_SIZE, %eax
     mov %eax, 24(%edi)
 
-    /* Image PDPT: entry 510 (0xffffffff80000000) -> first PD (phys 0..1 GiB). */
+    /* Image PDPT: KERNEL_VBASE's entry -> first PD (phys 0..1 GiB). */
     mov $PHYS(boot_pdpt_hi), %edi
     mov $PHYS(boot_pd), %eax
-    or $3, %eax
-    mov %eax, 510*8(%edi)
+    or $BOOT_TABLE, %eax
+    mov %eax, BOOT_IMAGE_PDPTE*8(%edi)
 
-    /* PML4: 0 = identity (only until we run high), 256 = direct map, 511 = image. */
+    /* PML4: 0 = identity (only until we run high), then the direct map and the image. */
     mov $PHYS(boot_pml4), %edi
     mov $PHYS(boot_pdpt_dm), %eax
-    or $3, %eax
+    or $BOOT_TABLE, %eax
     mov %eax, 0(%edi)
-    mov %eax, 256*8(%edi)
+    mov %eax, BOOT_DIRECTMAP_PML4E*8(%edi)
     mov $PHYS(boot_pdpt_hi), %eax
-    or $3, %eax
-    mov %eax, 511*8(%edi)
+    or $BOOT_TABLE, %eax
+    mov %eax, BOOT_IMAGE_PML4E*8(%edi)
 
     mov %cr4, %eax
-    or $0xa0, %eax              /* PAE | PGE */
+    or $BOOT_CR4, %eax          /* PAE | PGE */
     mov %eax, %cr4
     mov $PHYS(boot_pml4), %eax
     mov %eax, %cr3
-    mov $0xc0000080, %ecx
+    mov $MSR_EFER, %ecx
     rdmsr
-    or $0x901, %eax             /* LME | NXE | SCE */
+    or $BOOT_EFER, %eax         /* LME | NXE | SCE */
     wrmsr
     mov %cr0, %eax
-    or $0x80010023, %eax        /* PG | WP | NE | MP | PE */
-    and $~0x4, %eax             /* EM off */
+    or $BOOT_CR0, %eax          /* PG | WP | NE | MP | PE */
+    and $~X86_CR0_EM, %eax      /* the FPU is real */
     mov %eax, %cr0
     lgdt boot_gdtr
-    ljmp $0x08, $start64_low
+    ljmp $SEL_KCODE, $start64_low
 
     .code64
 start64_low:
@@ -78,8 +79,8 @@ start64_low:
     .align 8
 boot_gdt:
     .quad 0
-    .quad 0x00af9a000000ffff    /* 0x08: 64-bit code, ring 0 */
-    .quad 0x00cf92000000ffff    /* 0x10: data, ring 0 */
+    .quad BOOT_GDT_CODE64       /* SEL_KCODE: 64-bit code, ring 0 */
+    .quad BOOT_GDT_DATA         /* SEL_KDATA: data, ring 0 */
 boot_gdt_end:
 boot_gdtr:
     .word boot_gdt_end - boot_gdt - 1
@@ -87,7 +88,7 @@ boot_gdtr:
 
     .text
 start64_high:
-    mov $0x10, %eax
+    mov $SEL_KDATA, %eax
     mov %eax, %ds
     mov %eax, %es
     mov %eax, %ss
@@ -104,16 +105,16 @@ start64_high:
     jmp 1b
 
     .section .bss
-    .align 4096
+    .align PAGE_SIZE
     .globl boot_pml4, boot_pdpt_dm, boot_pdpt_hi, boot_pd
 boot_pml4:
-    .skip 4096
+    .skip PAGE_SIZE
 boot_pdpt_dm:
-    .skip 4096
+    .skip PAGE_SIZE
 boot_pdpt_hi:
-    .skip 4096
-boot_pd:
-    .skip 4 * 4096
+    .skip PAGE_SIZE
+boot_pd:                        /* the direct map's page directories, one per GiB */
+    .skip 4 * PAGE_SIZE
     .align 16
     .globl boot_stack_top
 boot_stack:

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* GDT, TSS, IDT, syscall MSRs and control registers of the boot CPU. */
-#include <x86/desc.h>
-#include <x86/io.h>
-#include <x86/pc.h>
+#include <pc/pc.h>
 #include <x86_64/arch.h>
+#include <x86_common/desc.h>
+#include <x86_common/io.h>
 
 struct tss64 {
     uint32_t reserved0;
@@ -49,6 +49,12 @@ static void set_gate(unsigned vec, uint64_t handler, uint8_t type, uint8_t ist)
     g->off_mid = (uint16_t)(handler >> 16);
     g->off_hi = (uint32_t)(handler >> 32);
     g->reserved = 0;
+}
+
+/* The entry stub of vector vec (entry.S, X86_VECTOR_STUBS). */
+static uint64_t stub(unsigned vec)
+{
+    return (uint64_t)(x86_64_vector_base + X86_VECTOR_STUB_SIZE * vec);
 }
 
 struct hal_cpu x86_64_cpus[HAL_MAX_CPUS];
@@ -115,21 +121,21 @@ static void load_tables(void)
     wrmsr(MSR_GS_BASE, (uint64_t)&x86_64_cpus[0]);
     wrmsr(MSR_KERNEL_GS_BASE, 0);
 
-    for (unsigned v = 0; v < 256; v++)
-        set_gate(v, (uint64_t)(x86_64_vector_base + 16 * v), GATE_INTR, 0);
+    for (unsigned v = 0; v < X86_NR_VECTORS; v++)
+        set_gate(v, stub(v), GATE_INTR, 0);
     /* A double fault may come from a blown stack: give it its own. */
-    set_gate(8, (uint64_t)(x86_64_vector_base + 16 * 8), GATE_INTR, 1);
+    set_gate(X86_EXC_DF, stub(X86_EXC_DF), GATE_INTR, 1);
     /*
      * A guest that sets TF and executes syscall gets its #DB delivered in
      * ring 0 at syscall_entry, before RSP is ours: never push onto the
      * guest's stack.  Same for NMI and #MC.
      */
-    set_gate(1, (uint64_t)(x86_64_vector_base + 16 * 1), GATE_INTR, 2);
-    set_gate(2, (uint64_t)(x86_64_vector_base + 16 * 2), GATE_INTR, 3);
-    set_gate(18, (uint64_t)(x86_64_vector_base + 16 * 18), GATE_INTR, 3);
+    set_gate(X86_EXC_DB, stub(X86_EXC_DB), GATE_INTR, 2);
+    set_gate(X86_EXC_NMI, stub(X86_EXC_NMI), GATE_INTR, 3);
+    set_gate(X86_EXC_MC, stub(X86_EXC_MC), GATE_INTR, 3);
     /* Ring 3 may raise these with int n; every other int n is a #GP. */
-    set_gate(3, (uint64_t)(x86_64_vector_base + 16 * 3), GATE_INTR_USER, 0);
-    set_gate(VEC_INT80, (uint64_t)(x86_64_vector_base + 16 * VEC_INT80), GATE_INTR_USER, 0);
+    set_gate(X86_EXC_BP, stub(X86_EXC_BP), GATE_INTR_USER, 0);
+    set_gate(VEC_INT80, stub(VEC_INT80), GATE_INTR_USER, 0);
     struct desc_ptr idtr = {sizeof(idt) - 1, (uint64_t)idt};
     __asm__ volatile("lidt %0" : : "m"(idtr));
 }

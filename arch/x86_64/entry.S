@@ -10,7 +10,7 @@
  * or a hypervisor fault builds the same frame on the current stack and
  * returns with iretq.
  */
-#include <x86/vectors.h>
+#include <x86_common/vectors.h>
 
 #include "asm-offsets.h" /* generated from asm-offsets.c: FRAME_CS, GUEST_CS, ... */
 
@@ -57,7 +57,7 @@ common_entry:
     PUSH_GPRS
     cld
     mov %rsp, %rdi
-    testb $3, FRAME_CS(%rsp)
+    testb $SEL_RPL, FRAME_CS(%rsp)   /* from ring 3? */
     jz 1f
     swapgs                      /* from ring 3: GS is now this CPU's struct hal_cpu */
     mov %gs:CPU_HYP_STACK_TOP, %rsp
@@ -65,7 +65,7 @@ common_entry:
     ud2
 1:  call x86_64_trap_hyp
     POP_GPRS
-    add $16, %rsp
+    add $FRAME_VECTOR_ERROR_SIZE, %rsp
     iretq
 
     /*
@@ -100,7 +100,7 @@ x86_64_syscall_entry:
 x86_64_enter_guest:
     mov %rdi, %rsp
     POP_GPRS
-    add $16, %rsp
+    add $FRAME_VECTOR_ERROR_SIZE, %rsp
     swapgs                      /* the guest's GS base back, ours into KERNEL_GS_BASE */
     iretq
 

@@ -13,8 +13,8 @@
  */
 #include <hestia/errno.h>
 #include <hestia/mmu.h>
-#include <x86/io.h>
 #include <x86_64/arch.h>
+#include <x86_common/io.h>
 
 extern uint64_t boot_pml4[512];
 

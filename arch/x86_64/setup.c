@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* x86_64 boot: from boot.S (long mode, upper half, boot stack) to core_main. */
-#include <x86/io.h>
-#include <x86/pc.h>
+#include <pc/pc.h>
 #include <x86_64/arch.h>
+#include <x86_common/io.h>
 
 extern char __image_start_phys[], __image_end[];
 

@@ -4,9 +4,9 @@
  * guest exceptions (reflected through core_guest_trap), hypercalls and
  * guest system calls.
  */
-#include <x86/io.h>
-#include <x86/pc.h>
+#include <pc/pc.h>
 #include <x86_64/arch.h>
+#include <x86_common/io.h>
 
 static void dump(const struct x86_64_frame *f)
 {
@@ -52,20 +52,20 @@ void x86_64_trap_guest(struct x86_64_frame *f)
     }
     struct vcpu *v = hv->v;
     unsigned long vec = f->vector;
-    if (vec == 7) {
+    if (vec == X86_EXC_NM) {
         x86_64_fpu_trap();
     } else if (vec == VEC_INT80 && hv->in_user) {
         core_guest_syscall(v);
-    } else if (vec >= 32 && vec != VEC_INT80) {
+    } else if (vec >= X86_NR_EXCEPTIONS && vec != VEC_INT80) {
         pc_handle_irq(vec);
-    } else if (vec == 2 || vec == 8 || vec == 18) {
+    } else if (vec == X86_EXC_NMI || vec == X86_EXC_DF || vec == X86_EXC_MC) {
         dump(f);
         core_panic("x86_64: machine check / NMI / double fault from a guest");
     } else {
         uint64_t addr = 0, err = f->error;
         unsigned kind = vec == VEC_INT80 ? HESTIA_TRAP_PROTECTION
                                          : pc_guest_trap_kind(v, vec, f->rip, true);
-        if (vec == 14) {
+        if (vec == X86_EXC_PF) {
             addr = read_cr2();
             err = pc_pf_error(f->error, hv->in_user);
         }

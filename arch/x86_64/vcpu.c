@@ -13,8 +13,8 @@
  * fpu_switch() saves the owner's state and loads its own.
  */
 #include <hestia/errno.h>
-#include <x86/io.h>
 #include <x86_64/arch.h>
+#include <x86_common/io.h>
 
 static uint8_t fpu_clean[512] __attribute__((aligned(16)));
 /* User mode without a user space sees nothing but the (U=0) hypervisor. */

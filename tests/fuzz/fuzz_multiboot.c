@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Multiboot v1 information blocks against arch/x86/pc/multiboot.c (the
+ * Multiboot v1 information blocks against arch/pc/multiboot.c (the
  * x86 and x86_64 boot input).  The input is a small physical memory image
  * placed at PHYS_BASE in a buffer of exactly its size; the parser reaches
  * it only through a bounded p2v, so any read past it is an ASan report or
@@ -10,8 +10,8 @@
  * RAM page aligned, at or above 1 MiB, below max_phys, clear of the image,
  * the modules and each other, and every command line terminated.
  */
+#include <pc/multiboot.h>
 #include <string.h>
-#include <x86/multiboot.h>
 
 #include "fuzz_common.h"
 

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The Multiboot v1 parser (arch/x86/pc/multiboot.c) on the host, with
+ * The Multiboot v1 parser (arch/pc/multiboot.c) on the host, with
  * blocks the fuzzer (tests/fuzz/fuzz_multiboot.c) found to be mishandled.
  */
 #include "harness.h"
 
-#include <x86/multiboot.h>
+#include <pc/multiboot.h>
 
 TEST_SUITE("multiboot");
 

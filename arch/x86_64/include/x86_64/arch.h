@@ -9,9 +9,10 @@
 #include <hal/hal.h>
 #include <hestia/arch/x86_64.h>
 #include <hestia/hestia.h>
-#include <x86/cr.h>
-#include <x86/desc.h>
 #include <x86_64/pte.h>
+#include <x86_common/cr.h>
+#include <x86_common/desc.h>
+#include <x86_common/vectors.h>
 
 /*
  * Virtual layout of the hypervisor (upper half only; the lower half is the

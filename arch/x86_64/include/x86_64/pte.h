@@ -9,7 +9,7 @@
 
 #include <hal/pt.h>
 #include <hestia/arch/x86_64.h>
-#include <x86/pte_bits.h>
+#include <x86_common/pte_bits.h>
 
 #define PTE_ADDR 0x000ffffffffff000ull
 #define PTE_PERM_SHIFT 52 /* MMU_PERM_* kept in the PTE's software bits 52..55 */

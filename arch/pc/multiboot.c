@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Multiboot v1 information block -> struct hal_boot_info. */
-#include <x86/multiboot.h>
+#include <pc/multiboot.h>
 
 #define MB_INFO_MEMORY 0x001
 #define MB_INFO_CMDLINE 0x004

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Local APIC (timer, EOI) and I/O APIC (device interrupt routing). */
-#include <x86/io.h>
-#include <x86/pc.h>
+#include <pc/pc.h>
+#include <x86_common/io.h>
 
 enum {
     LAPIC_ID = 0x20,

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* e500v2 (Book-E) definitions private to arch/ppc. */
-#ifndef ARCH_PPC_PPC_H
-#define ARCH_PPC_PPC_H
+#ifndef PPC_ARCH_H
+#define PPC_ARCH_H
 
 #include <hal/types.h>
 
-#include "pte.h"
+#include <ppc/pte.h>
+#include <ppc/vectors.h>
 
 /*
  * CCSR, the SoC register block: physical 0xF_E000_0000 on QEMU ppce500

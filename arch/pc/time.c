@@ -11,8 +11,8 @@
  */
 #include <hal/entry.h>
 #include <hal/timer.h>
-#include <x86/io.h>
-#include <x86/pc.h>
+#include <pc/pc.h>
+#include <x86_common/io.h>
 
 /* PIT ticks per calibration round (10 ms) and rounds (median taken). */
 #define CALIBRATE_TICKS 11932u

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Port I/O and CPU registers shared by the 32- and 64-bit PC backends. */
-#ifndef X86_IO_H
-#define X86_IO_H
+#ifndef X86_COMMON_IO_H
+#define X86_COMMON_IO_H
 
 #include <hal/types.h>
 

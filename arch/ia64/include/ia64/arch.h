@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Definitions private to arch/ia64, shared by its C and assembly files. */
-#ifndef ARCH_IA64_IA64_H
-#define ARCH_IA64_IA64_H
+#ifndef IA64_ARCH_H
+#define IA64_ARCH_H
+
+#include <ia64/vectors.h>
 
 /*
  * The struct hal_vcpu offsets ivt.S uses (HV_*) are generated from the
@@ -12,7 +14,6 @@
 #define IA64_RID_HYP 0
 #define IA64_RID_DEAD 1 /* regions nobody may use */
 #define IA64_RIDS_PER_DOMAIN 128
-#define IA64_TIMER_VECTOR 0xef
 #define IA64_ITC_HZ 1000000000ull /* ia64sim: ITC advances once per instruction */
 
 #define PSR_BE (1ull << 1)
@@ -25,8 +26,24 @@
 #define PSR_RI_SHIFT 41
 #define PSR_BN (1ull << 44)
 
+/* Region registers: region ID and preferred page size (ve = 0: no VHPT walker). */
+#define IA64_REGION_SHIFT 61 /* va bits 61..63 pick the region register */
+#define IA64_RR(rid, ps) (((rid) << 8) | ((ps) << 2))
+/* A translation (itc / itr): the PTE word and the page size in cr.itir. */
+#define IA64_PTE_P 0x1ull
+#define IA64_PTE_MA_WB 0x0ull /* memory attribute: write-back */
+#define IA64_PTE_A 0x20ull
+#define IA64_PTE_D 0x40ull
+#define IA64_PTE_PL(pl) ((pl) << 7) /* privilege level 0..3 */
+#define IA64_PTE_AR(ar) ((ar) << 9) /* access rights; 3 = read, write, execute */
+#define IA64_PTE_AR_RWX 3
+#define IA64_ITIR_PS(ps) ((ps) << 2)
+/* ar.rsc: RSC.loadrs, the bytes loadrs brings back, starts at bit 16. */
+#define IA64_RSC_LOADRS_SHIFT 16
+
 #ifndef __ASSEMBLER__
 #include <hal/types.h>
+#include <ia64/pte.h>
 
 /* Ski simulator system calls (break 0x80001, number in r15). */
 #define SSC_GETCHAR 21
@@ -73,6 +90,12 @@ struct hal_vcpu {
     uint8_t rbs[2048] __attribute__((aligned(16)));
 };
 
+/* An address space: the engine's tables and the region ID its TLB entries carry. */
+struct hal_as {
+    struct pt_space pt; /* the engine's view: tables, kind, frames, loaded CPUs */
+    uint32_t rid;
+};
+
 long ia64_ssc(long a0, long a1, long a2, long a3, long nr);
 
 /*
@@ -85,10 +108,12 @@ struct hal_cpu {
     unsigned id;
     uint64_t hyp_rbs;       /* ivt.S: the hypervisor's register backing store */
     uint64_t hyp_stack_top; /* ivt.S: the hypervisor's memory stack */
+    /* ivt.S: the stacks a fault of the hypervisor itself is reported on. */
+    uint64_t fault_rbs, fault_stack_top;
 };
 
-/* start.S: the boot CPU's stacks (the fault-report stacks stay global). */
-extern char ia64_hyp_rbs[], ia64_hyp_stack_top[];
+/* start.S: the boot CPU's stacks. */
+extern char ia64_hyp_rbs[], ia64_hyp_stack_top[], ia64_fault_rbs[], ia64_fault_stack_top[];
 
 /* platform.c: point ar.k7 at this CPU's struct hal_cpu (first thing at boot). */
 void ia64_cpu_init(unsigned id);

@@ -4,10 +4,13 @@
  * (the 8-byte GDT format is the same in both modes; 64-bit TSS descriptors
  * add a second slot with the upper base).
  */
-#ifndef X86_DESC_H
-#define X86_DESC_H
+#ifndef X86_COMMON_DESC_H
+#define X86_COMMON_DESC_H
 
 #include <hal/types.h>
+
+/* A selector's requested privilege level (its low two bits): 3 for ring 3. */
+#define X86_SEL_RPL 3u
 
 /* Access byte: present, DPL, type. */
 #define DESC_P 0x80u
@@ -21,13 +24,17 @@
 #define DESC_DB 0x4u
 #define DESC_L 0x2u
 
+/* An 8-byte code/data/system descriptor, as a constant expression (asm-offsets.c). */
+#define X86_DESC(base, limit, access, flags)                                               \
+    ((uint64_t)((limit)&0xffff) | ((uint64_t)((base)&0xffffff) << 16) |                    \
+     ((uint64_t)((access)&0xff) << 40) | ((uint64_t)(((limit) >> 16) & 0xf) << 48) |       \
+     ((uint64_t)((flags)&0xf) << 52) | ((uint64_t)((base) >> 24) << 56))
+
 /* An 8-byte code/data/system descriptor. */
 static inline uint64_t x86_desc(uint32_t base, uint32_t limit, unsigned access,
                                 unsigned flags)
 {
-    return (uint64_t)(limit & 0xffff) | ((uint64_t)(base & 0xffffff) << 16) |
-           ((uint64_t)(access & 0xff) << 40) | ((uint64_t)((limit >> 16) & 0xf) << 48) |
-           ((uint64_t)(flags & 0xf) << 52) | ((uint64_t)(base >> 24) << 56);
+    return X86_DESC(base, limit, access, flags);
 }
 
 /*

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* PC CPU and platform services that are the same in 32- and 64-bit mode. */
 #include <hal/cpu.h>
-#include <x86/io.h>
-#include <x86/pc.h>
+#include <pc/pc.h>
+#include <x86_common/io.h>
 
 /* Disable interrupts, returning the previous flags register. */
 unsigned long hal_irq_save(void)

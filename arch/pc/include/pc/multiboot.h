@@ -4,8 +4,8 @@
  * Pure code with no PC dependency, so the host fuzzer (tests/fuzz) runs the
  * same file against hostile blocks.
  */
-#ifndef X86_MULTIBOOT_H
-#define X86_MULTIBOOT_H
+#ifndef PC_MULTIBOOT_H
+#define PC_MULTIBOOT_H
 
 #include <hal/boot.h>
 #include <hal/types.h>

@@ -6,8 +6,8 @@
  * (the loader zeroes it for ELF images, but nothing says it must).  The
  * code after the macro builds the backend's own page tables.
  */
-#ifndef X86_MULTIBOOT_ENTRY_H
-#define X86_MULTIBOOT_ENTRY_H
+#ifndef PC_MULTIBOOT_ENTRY_H
+#define PC_MULTIBOOT_ENTRY_H
 
 #ifdef __ASSEMBLER__
 /* Assembler macros: clang-format would join them into C. */

@@ -4,8 +4,8 @@
  * that are the same in both formats.  Host-compilable: the unit tests
  * build arch/x86/pte.c and arch/x86_64/pte.c, which include it.
  */
-#ifndef X86_PTE_BITS_H
-#define X86_PTE_BITS_H
+#ifndef X86_COMMON_PTE_BITS_H
+#define X86_COMMON_PTE_BITS_H
 
 #define PTE_P (1ull << 0)
 #define PTE_W (1ull << 1)
@@ -17,6 +17,8 @@
 #define PTE_PS (1ull << 7)
 #define PTE_G (1ull << 8)
 #define PTE_NX (1ull << 63)
+/* A page-directory entry with PTE_PS maps a 2 MiB page (PAE and 4-level paging). */
+#define X86_LARGE_PAGE_SHIFT 21
 /* Frame bits 12..51 (PAE reserves 36..51: zero there, so the mask fits both). */
 #define X86_PTE_FRAME 0x000ffffffffff000ull
 

@@ -5,7 +5,7 @@
  */
 #include <hal/console.h>
 #include <hal/entry.h>
-#include <x86/pc.h>
+#include <pc/pc.h>
 
 void pc_uart_poll(void)
 {

@@ -5,16 +5,17 @@
  */
 #include <hal/guest_copy.h>
 #include <hestia/trap.h>
-#include <x86/pc.h>
+#include <pc/pc.h>
+#include <x86_common/vectors.h>
 
-static const char *const names[32] = {
+static const char *const names[X86_NR_EXCEPTIONS] = {
     "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "?9",  "#TS",
     "#NP", "#SS", "#GP", "#PF", "?15", "#MF", "#AC", "#MC", "#XM", "#VE", "#CP",
 };
 
 const char *pc_vector_name(unsigned long vector)
 {
-    return vector < 32 && names[vector] ? names[vector] : "irq";
+    return vector < X86_NR_EXCEPTIONS && names[vector] ? names[vector] : "irq";
 }
 
 bool pc_handle_irq(unsigned long vector)
@@ -30,7 +31,7 @@ bool pc_handle_irq(unsigned long vector)
     case PC_VEC_SPURIOUS:
         return true;
     default:
-        if (vector >= 32 && vector < 256) {
+        if (vector >= X86_NR_EXCEPTIONS && vector < X86_NR_VECTORS) {
             lapic_eoi(); /* an unexpected device interrupt: ignore it */
             return true;
         }
@@ -47,7 +48,7 @@ bool pc_hyp_trap(unsigned long vector)
      * that left it (we use no debug registers); the guest's flags, with
      * TF, come back when it is entered again.
      */
-    return vector == 1;
+    return vector == X86_EXC_DB;
 }
 
 static bool is_prefix(uint8_t b)
@@ -80,24 +81,24 @@ unsigned pc_classify_gp(const uint8_t *insn, size_t n, bool rex)
 unsigned pc_trap_kind(unsigned long vector)
 {
     switch (vector) {
-    case 0:
+    case X86_EXC_DE:
         return HESTIA_TRAP_DIVIDE;
-    case 1:
-    case 3:
+    case X86_EXC_DB:
+    case X86_EXC_BP:
         return HESTIA_TRAP_BREAKPOINT;
-    case 6:
+    case X86_EXC_UD:
         return HESTIA_TRAP_INVALID_OP;
-    case 10:
-    case 11:
-    case 12:
-    case 13:
+    case X86_EXC_TS:
+    case X86_EXC_NP:
+    case X86_EXC_SS:
+    case X86_EXC_GP:
         return HESTIA_TRAP_PROTECTION;
-    case 14:
+    case X86_EXC_PF:
         return HESTIA_TRAP_PAGE_FAULT;
-    case 16:
-    case 19:
+    case X86_EXC_MF:
+    case X86_EXC_XM:
         return HESTIA_TRAP_FP;
-    case 17:
+    case X86_EXC_AC:
         return HESTIA_TRAP_ALIGNMENT;
     default:
         return HESTIA_TRAP_OTHER;
@@ -106,7 +107,7 @@ unsigned pc_trap_kind(unsigned long vector)
 
 unsigned pc_guest_trap_kind(struct vcpu *v, unsigned long vector, guest_va_t pc, bool rex)
 {
-    if (vector != 13)
+    if (vector != X86_EXC_GP)
         return pc_trap_kind(vector);
     uint8_t insn[15];
     size_t n = 0;

@@ -10,7 +10,7 @@
 
 #include <hal/pt.h>
 #include <hestia/arch/x86.h>
-#include <x86/pte_bits.h>
+#include <x86_common/pte_bits.h>
 
 /* PAE leaves only bits 9..11 to software. */
 #define PTE_SW_READ (1ull << 9)

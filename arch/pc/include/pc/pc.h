@@ -5,12 +5,12 @@
  * Everything here compiles for both modes; mode-specific code (paging,
  * gates, trap frames) stays in each backend.
  */
-#ifndef X86_PC_H
-#define X86_PC_H
+#ifndef PC_PC_H
+#define PC_PC_H
 
 #include <hal/boot.h>
 #include <hal/types.h>
-#include <x86/multiboot.h>
+#include <pc/multiboot.h>
 
 #define PC_COM1 0x3f8
 #define PC_COM1_IRQ 4
@@ -63,6 +63,8 @@ void pc_timer_irq(void);
 
 #define PC_LAPIC_PHYS 0xfee00000u
 #define PC_IOAPIC_PHYS 0xfec00000u
+/* Device memory (the PCI hole and the APICs) from here to 4 GiB: mapped uncached. */
+#define PC_MMIO_START 0xc0000000u
 
 /*
  * Traps (pc/traps.c): a vector's short name; handle a device interrupt

@@ -2,8 +2,8 @@
 /* The PC console: the shared NS16550 driver on COM1 through port I/O. */
 #include <hal/console.h>
 #include <hal/drivers/ns16550.h>
-#include <x86/io.h>
-#include <x86/pc.h>
+#include <pc/pc.h>
+#include <x86_common/io.h>
 
 static uint8_t port_read(uintptr_t addr)
 {

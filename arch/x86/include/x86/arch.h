@@ -9,10 +9,11 @@
 #include <hal/hal.h>
 #include <hestia/arch/x86.h>
 #include <hestia/hestia.h>
-#include <x86/cr.h>
-#include <x86/desc.h>
+#include <x86_common/cr.h>
+#include <x86_common/desc.h>
+#include <x86_common/vectors.h>
 
-#include "pte.h"
+#include <x86/pte.h>
 
 /*
  * Hypervisor view (its own CR3, loaded by the trampoline on every entry):
@@ -36,7 +37,8 @@
 #define SEL_GK_DATA HESTIA_X86_KERNEL_SS /* 0x21: ring 1 */
 #define SEL_GU_CODE HESTIA_X86_USER_CS   /* 0x2b: ring 3 */
 #define SEL_GU_DATA HESTIA_X86_USER_DS   /* 0x33: ring 3, also DS/ES of ring 1 */
-#define SEL_TSS 0x38
+#define SEL_TSS 0x38                     /* CPU n's TSS is at SEL_TSS + n * TSS_DESC_SIZE */
+#define TSS_DESC_SIZE 8
 #define GDT_ENTRIES 8
 
 #define VEC_HYPERCALL 0x82
@@ -83,25 +85,34 @@ struct hal_vcpu {
 
 /* tramp.S */
 extern const char x86_vector_base[]; /* 16-byte stubs, one per vector */
-HAL_NORETURN void x86_exit_to_guest(uint32_t cr3, struct x86_frame *on_entry_stack);
-extern uint32_t x86_hyp_cr3; /* in the trampoline: the hypervisor's CR3 */
-extern uint8_t x86_entry_stack[ENTRY_STACK_SIZE];
-/* The kernel space (one per domain) whose guest last ran on the entry stack; NULL: wiped.
+HAL_NORETURN void x86_enter_guest(uint32_t cr3, struct x86_frame *on_entry_stack);
+/*
+ * In the trampoline: the hypervisor's CR3.  Global, not per CPU: every CPU
+ * runs the hypervisor on the same tables, and the exit path reads it under
+ * the guest's CR3, where only the trampoline is mapped.
  */
-extern const struct hal_as *x86_entry_stack_owner;
+extern uint32_t x86_hyp_cr3;
+/* The entry stack page, mapped read-write in every guest view (one CPU: one page). */
+extern uint8_t x86_entry_stack[ENTRY_STACK_SIZE];
 extern char __tramp_start[], __tramp_end[], __tramp_stack[];
+extern char boot_stack_top[]; /* boot.S: the boot CPU's hypervisor stack */
 
 /* cpu.c */
 /*
  * Per physical CPU arch state (hal/cpu.h).  CPU n loads the TSS at GDT
- * selector SEL_TSS + 8 * n, so the task register names the CPU.  Still
- * boot-CPU globals: the entry stack and its owner (x86_entry_stack_owner,
- * shared with mmu.c) and the trampoline's x86_hyp_stack_top / x86_hyp_cr3.
+ * selector SEL_TSS + TSS_DESC_SIZE * n, so the task register names the CPU
+ * (C: x86_this_cpu; tramp.S computes the same index after its CR3 switch).
+ * Still global: x86_hyp_cr3 (the same on every CPU, read before the
+ * switch) and the entry stack page itself (one, while there is one CPU).
  */
 struct hal_cpu {
     unsigned id;
     struct hal_vcpu *current;   /* vCPU last entered by hal_vcpu_run */
     struct hal_vcpu *fpu_owner; /* vCPU whose state is in the FPU, or NULL */
+    uint32_t hyp_stack_top;     /* tramp.S: the hypervisor stack after a guest exit */
+    /* The kernel space (one per domain) whose guest last ran on the entry stack; NULL:
+     * wiped. */
+    const struct hal_as *entry_stack_owner;
 };
 
 /* cpu.c: one struct hal_cpu per CPU, indexed by the task register. */
@@ -110,7 +121,7 @@ extern struct hal_cpu x86_cpus[HAL_MAX_CPUS];
 /* hal_this_cpu() for the backend itself, inline (every exit uses it). */
 static inline struct hal_cpu *x86_this_cpu(void)
 {
-    return &x86_cpus[x86_cpu_index_from_tr(SEL_TSS, 8)];
+    return &x86_cpus[x86_cpu_index_from_tr(SEL_TSS, TSS_DESC_SIZE)];
 }
 
 void x86_cpu_init(void);
