@@ -76,8 +76,8 @@ static long ctl_write_memory(struct vcpu *v, struct domain *d,
         n = MIN(n, room);
         if (hal_copy_from_guest(v, buf, w->buf + done, n))
             return -HESTIA_EFAULT;
-        int rc = gfn_copy_to(d, pos / HESTIA_PAGE_SIZE, (size_t)(pos % HESTIA_PAGE_SIZE),
-                             buf, n);
+        int rc = gfn_copy_to(d, gfn(pos / HESTIA_PAGE_SIZE),
+                             (size_t)(pos % HESTIA_PAGE_SIZE), buf, n);
         if (rc)
             return rc;
         done += n;
@@ -97,7 +97,7 @@ static long ctl_start_vcpu(struct domain *d, struct domctl_start_vcpu *s)
         return -HESTIA_EINVAL;
     if (d->vcpus[s->vcpu]->started)
         return -HESTIA_EALREADY;
-    return domain_build_start(d, s->vcpu, s->entry_va, s->stack_va, s->start_info_gfn);
+    return domain_build_start(d, s->vcpu, s->entry_va, s->stack_va, gfn(s->start_info_gfn));
 }
 
 long do_domctl(struct vcpu *v, uint64_t ptr)

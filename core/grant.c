@@ -153,7 +153,7 @@ static int release_handle(struct domain *d, grant_handle_t h)
     mfn_t old = MFN_INVALID;
     int rc = pvmmu_unmap_frame(d, r->as, r->va, &old);
     /* hal_as_map never replaces a mapping, and mmu_op refuses foreign frames. */
-    BUG_ON(rc == 0 && old != r->mfn);
+    BUG_ON(rc == 0 && !mfn_eq(old, r->mfn));
     if (r->granter) {
         unlink_of(r->granter->grant, r);
         refresh_flags(r->granter, r->ref);
@@ -199,9 +199,8 @@ static int map_one(struct vcpu *v, struct gnttab_map_grant_ref *op)
     bool readonly = (op->flags & GNTMAP_readonly) != 0;
     if ((w.s.flags & GTF_readonly) && !readonly)
         return -HESTIA_EACCES;
-    uint32_t gfn = __atomic_load_n(&e->gfn, __ATOMIC_ACQUIRE);
-    mfn_t mfn = p2m_lookup(granter, gfn);
-    if (mfn == MFN_INVALID || frame_get_owned(mfn, granter->id))
+    mfn_t mfn = p2m_lookup(granter, gfn(__atomic_load_n(&e->gfn, __ATOMIC_ACQUIRE)));
+    if (mfn_eq(mfn, MFN_INVALID) || frame_get_owned(mfn, granter->id))
         return -HESTIA_EINVAL;
 
     int rc = 0;
@@ -278,8 +277,8 @@ static int setup_one(struct vcpu *v, const struct gnttab_setup_table *op)
         for (unsigned k = 0; k < i; k++)
             if (gfns[k] == gfns[i])
                 return -HESTIA_EINVAL;
-        mfns[i] = p2m_lookup(d, gfns[i]);
-        if (mfns[i] == MFN_INVALID)
+        mfns[i] = p2m_lookup(d, gfn(gfns[i]));
+        if (mfn_eq(mfns[i], MFN_INVALID))
             return -HESTIA_EINVAL;
     }
     /* Pin the new frames so they cannot be released while we read them. */
@@ -322,13 +321,13 @@ static int copy_side(struct vcpu *v, const struct gnttab_copy_ptr *p, bool gref,
             return -HESTIA_EPERM;
         if (dest && (w.s.flags & GTF_readonly))
             return -HESTIA_EACCES;
-        mfn = p2m_lookup(owner, __atomic_load_n(&e->gfn, __ATOMIC_ACQUIRE));
+        mfn = p2m_lookup(owner, gfn(__atomic_load_n(&e->gfn, __ATOMIC_ACQUIRE)));
     } else {
         if (owner != d)
             return -HESTIA_EPERM; /* a foreign frame needs a grant */
-        mfn = p2m_lookup(d, p->u);
+        mfn = p2m_lookup(d, gfn(p->u));
     }
-    if (mfn == MFN_INVALID || frame_get_owned(mfn, owner->id))
+    if (mfn_eq(mfn, MFN_INVALID) || frame_get_owned(mfn, owner->id))
         return -HESTIA_EINVAL;
     *out = mfn;
     return 0;

@@ -58,16 +58,16 @@ static const char *boot_selftest(void)
     const char *err = NULL;
     struct hal_guest_layout l;
     hal_guest_layout(&l);
-    mfn_t want = p2m_lookup(d, 3), got = MFN_INVALID;
+    mfn_t want = p2m_lookup(d, gfn(3)), got = MFN_INVALID;
     unsigned perms = 0;
     static const char pattern[] = "hestia boot";
     if (pvmmu_map_initial(d, l.virt_base, MMU_PERM_READ | MMU_PERM_WRITE))
         err = "cannot map guest memory";
     else if (hal_as_lookup(pvmmu_kernel_space(d), l.virt_base + 3 * HAL_PAGE_SIZE, &got,
                            &perms) ||
-             got != want || !(perms & MMU_PERM_WRITE))
+             !mfn_eq(got, want) || !(perms & MMU_PERM_WRITE))
         err = "guest mapping lookup wrong";
-    else if (gfn_copy_to(d, 3, 16, pattern, sizeof(pattern)) ||
+    else if (gfn_copy_to(d, gfn(3), 16, pattern, sizeof(pattern)) ||
              memcmp((char *)hal_frame_to_virt(got) + 16, pattern, sizeof(pattern)))
         err = "guest frame not reachable";
     domain_destroy(d);

@@ -67,7 +67,7 @@ struct hal_as *pvmmu_current_user_space(struct vcpu *v)
 /* The shared info page is a hypervisor frame the domain may map. */
 static bool is_shared_info(const struct domain *d, mfn_t mfn)
 {
-    return d->shared_info && mfn == d->shared_info_mfn &&
+    return d->shared_info && mfn_eq(mfn, d->shared_info_mfn) &&
            frame_owner(mfn) == FRAME_OWNER_HYP;
 }
 
@@ -186,11 +186,11 @@ int pvmmu_map_initial(struct domain *d, guest_va_t virt_base, unsigned perms)
     if (!d->mm || !IS_ALIGNED(virt_base, (guest_va_t)HAL_PAGE_SIZE))
         return -HESTIA_EINVAL;
     uint64_t limit = p2m_gfn_limit(d);
-    for (uint64_t gfn = 0; gfn < limit; gfn++) {
-        mfn_t mfn = p2m_lookup(d, gfn);
-        if (mfn == MFN_INVALID)
+    for (uint64_t g = 0; g < limit; g++) {
+        mfn_t mfn = p2m_lookup(d, gfn(g));
+        if (mfn_eq(mfn, MFN_INVALID))
             continue;
-        guest_va_t va = virt_base + (gfn << HAL_PAGE_SHIFT);
+        guest_va_t va = virt_base + (g << HAL_PAGE_SHIFT);
         if (va < virt_base)
             return -HESTIA_EINVAL;
         int rc = pvmmu_map_frame(d, 0, va, mfn, perms);
@@ -214,8 +214,8 @@ static long op_map(struct domain *d, const struct mmu_op *op)
         return -HESTIA_EINVAL;
     if (op->gfn >= p2m_gfn_limit(d))
         return -HESTIA_EINVAL;
-    mfn_t mfn = p2m_lookup(d, op->gfn);
-    if (mfn == MFN_INVALID)
+    mfn_t mfn = p2m_lookup(d, gfn(op->gfn));
+    if (mfn_eq(mfn, MFN_INVALID))
         return -HESTIA_ENOENT;
     /*
      * Pin the frame as still ours across the map: a concurrent release

@@ -114,8 +114,9 @@ int host_boot_add_module(struct hal_boot_info *bi, const void *image, size_t siz
     return 0;
 }
 
-void *hal_frame_to_virt(mfn_t mfn)
+void *hal_frame_to_virt(mfn_t frame)
 {
+    uint64_t mfn = mfn_val(frame);
     if (mfn < HOST_RAM_BASE_MFN || mfn >= HOST_RAM_BASE_MFN + HOST_RAM_FRAMES) {
         fprintf(stderr, "host: hal_frame_to_virt(%#llx) outside RAM\n",
                 (unsigned long long)mfn);
@@ -129,7 +130,7 @@ mfn_t hal_virt_to_frame(const void *p)
     const unsigned char *c = p;
     if (!ram || c < ram || c >= ram + HOST_RAM_SIZE)
         return MFN_INVALID;
-    return HOST_RAM_BASE_MFN + (mfn_t)((c - ram) >> HAL_PAGE_SHIFT);
+    return mfn(HOST_RAM_BASE_MFN + (uint64_t)((c - ram) >> HAL_PAGE_SHIFT));
 }
 
 /* ---- jumps out of the hypervisor ---- */

@@ -28,12 +28,12 @@ static uint64_t rid_used[HESTIA_MAX_DOMAINS + 1][IA64_RIDS_PER_DOMAIN / 64];
 
 void *hal_frame_to_virt(mfn_t mfn)
 {
-    return ia64_phys(mfn << HAL_PAGE_SHIFT);
+    return ia64_phys(mfn_val(mfn) << HAL_PAGE_SHIFT);
 }
 
 mfn_t hal_virt_to_frame(const void *p)
 {
-    return ((uintptr_t)p & ~IA64_HYP_BASE) >> HAL_PAGE_SHIFT;
+    return mfn(((uintptr_t)p & ~IA64_HYP_BASE) >> HAL_PAGE_SHIFT);
 }
 
 const struct pt_format *const hal_pt_format = &ia64_pt_format;
@@ -123,8 +123,8 @@ static uint64_t guest_pte(const struct hal_as *as, mfn_t mfn, unsigned perms)
 {
     uint64_t ar = ((perms & MMU_PERM_WRITE) ? 2 : 0) | ((perms & MMU_PERM_EXEC) ? 1 : 0);
     uint64_t pl = as->pt.kind == HAL_AS_PV_USER ? 3 : 2;
-    return (mfn << HAL_PAGE_SHIFT) | 1 /* p */ | 0x20 /* a */ | 0x40 /* d */ | pl << 7 |
-           ar << 9;
+    return (mfn_val(mfn) << HAL_PAGE_SHIFT) | 1 /* p */ | 0x20 /* a */ | 0x40 /* d */ |
+           pl << 7 | ar << 9;
 }
 
 static void tc_insert(uint64_t va, uint64_t pte, bool exec)

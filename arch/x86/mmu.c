@@ -24,12 +24,12 @@ static uint64_t empty_pd[512] __attribute__((aligned(4096)));
 
 void *hal_frame_to_virt(mfn_t mfn)
 {
-    return (void *)(uintptr_t)(mfn << HAL_PAGE_SHIFT);
+    return (void *)(uintptr_t)(mfn_val(mfn) << HAL_PAGE_SHIFT);
 }
 
 mfn_t hal_virt_to_frame(const void *p)
 {
-    return virt_to_phys(p) >> HAL_PAGE_SHIFT;
+    return mfn(virt_to_phys(p) >> HAL_PAGE_SHIFT);
 }
 
 void x86_mmu_init(void)

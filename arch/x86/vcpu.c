@@ -59,7 +59,7 @@ struct hal_vcpu *hal_vcpu_create(struct vcpu *v)
         return NULL;
     hv->v = v;
     hv->pdpt_mfn = core_frame_alloc(NULL);
-    if (hv->pdpt_mfn == MFN_INVALID) {
+    if (mfn_eq(hv->pdpt_mfn, MFN_INVALID)) {
         core_heap_free(hv);
         return NULL;
     }
@@ -229,5 +229,5 @@ void hal_vcpu_run(struct hal_vcpu *hv)
     }
     struct x86_frame *ef = (struct x86_frame *)(x86_entry_stack + ENTRY_STACK_SIZE) - 1;
     *ef = *f;
-    x86_enter_guest((uint32_t)(hv->pdpt_mfn << HAL_PAGE_SHIFT), ef);
+    x86_enter_guest((uint32_t)(mfn_val(hv->pdpt_mfn) << HAL_PAGE_SHIFT), ef);
 }

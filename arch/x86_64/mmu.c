@@ -22,17 +22,17 @@ extern uint64_t boot_pml4[512];
 
 void *hal_frame_to_virt(mfn_t mfn)
 {
-    return (void *)(DIRECTMAP_BASE + (mfn << HAL_PAGE_SHIFT));
+    return (void *)(DIRECTMAP_BASE + (mfn_val(mfn) << HAL_PAGE_SHIFT));
 }
 
 mfn_t hal_virt_to_frame(const void *p)
 {
-    return virt_to_phys(p) >> HAL_PAGE_SHIFT;
+    return mfn(virt_to_phys(p) >> HAL_PAGE_SHIFT);
 }
 
 uint64_t *x86_64_table(uint64_t entry)
 {
-    return hal_frame_to_virt((entry & PTE_ADDR) >> HAL_PAGE_SHIFT);
+    return hal_frame_to_virt(mfn((entry & PTE_ADDR) >> HAL_PAGE_SHIFT));
 }
 
 uint64_t x86_64_hyp_pml4e(unsigned slot)
@@ -47,7 +47,7 @@ uint64_t x86_64_hyp_pml4e(unsigned slot)
  */
 void x86_64_unload_cr3(mfn_t table)
 {
-    if ((read_cr3() & PTE_ADDR) >> HAL_PAGE_SHIFT == table)
+    if ((read_cr3() & PTE_ADDR) >> HAL_PAGE_SHIFT == mfn_val(table))
         write_cr3(virt_to_phys(boot_pml4));
 }
 

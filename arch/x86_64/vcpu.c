@@ -37,7 +37,7 @@ void x86_64_fpu_init(void)
     write_cr0(read_cr0() | CR0_TS);
 
     empty_user_pml4_mfn = core_frame_alloc(NULL);
-    if (empty_user_pml4_mfn == MFN_INVALID)
+    if (mfn_eq(empty_user_pml4_mfn, MFN_INVALID))
         core_panic("x86_64: no frame for the empty user space");
     empty_user_pml4 = hal_frame_to_virt(empty_user_pml4_mfn);
     for (unsigned i = PML4_HYP_FIRST; i < 512; i++)
@@ -67,13 +67,15 @@ struct hal_vcpu *hal_vcpu_create(struct vcpu *v)
     hv->v = v;
     hv->kview_pml4_mfn = core_frame_alloc(NULL);
     hv->kview_pdpt_mfn = core_frame_alloc(NULL);
-    if (hv->kview_pml4_mfn == MFN_INVALID || hv->kview_pdpt_mfn == MFN_INVALID) {
+    if (mfn_eq(hv->kview_pml4_mfn, MFN_INVALID) ||
+        mfn_eq(hv->kview_pdpt_mfn, MFN_INVALID)) {
         hal_vcpu_destroy(hv);
         return NULL;
     }
     hv->kview_pml4 = hal_frame_to_virt(hv->kview_pml4_mfn);
     hv->kview_pdpt = hal_frame_to_virt(hv->kview_pdpt_mfn);
-    hv->kview_pml4[0] = (hv->kview_pdpt_mfn << HAL_PAGE_SHIFT) | PTE_P | PTE_W | PTE_U;
+    hv->kview_pml4[0] =
+        (mfn_val(hv->kview_pdpt_mfn) << HAL_PAGE_SHIFT) | PTE_P | PTE_W | PTE_U;
     for (unsigned i = PML4_HYP_FIRST; i < 512; i++)
         hv->kview_pml4[i] = x86_64_hyp_pml4e(i);
     __builtin_memcpy(hv->fxsave, fpu_clean, sizeof(fpu_clean));
@@ -94,11 +96,12 @@ void hal_vcpu_destroy(struct hal_vcpu *hv)
         if (c->current == hv)
             c->current = NULL;
     }
-    if (hv->kview_pml4_mfn && hv->kview_pml4_mfn != MFN_INVALID) {
+    /* 0: never allocated (the struct starts zeroed); MFN_INVALID: allocation failed. */
+    if (mfn_val(hv->kview_pml4_mfn) && !mfn_eq(hv->kview_pml4_mfn, MFN_INVALID)) {
         x86_64_unload_cr3(hv->kview_pml4_mfn);
         core_frame_free(NULL, hv->kview_pml4_mfn);
     }
-    if (hv->kview_pdpt_mfn && hv->kview_pdpt_mfn != MFN_INVALID)
+    if (mfn_val(hv->kview_pdpt_mfn) && !mfn_eq(hv->kview_pdpt_mfn, MFN_INVALID))
         core_frame_free(NULL, hv->kview_pdpt_mfn);
     core_heap_free(hv);
 }
@@ -261,12 +264,13 @@ void hal_vcpu_run(struct hal_vcpu *hv)
 
     uint64_t cr3;
     if (hv->in_user) {
-        cr3 = (hv->user ? hv->user->pml4_mfn : empty_user_pml4_mfn) << HAL_PAGE_SHIFT;
+        cr3 = mfn_val(hv->user ? hv->user->pml4_mfn : empty_user_pml4_mfn)
+              << HAL_PAGE_SHIFT;
         if (read_cr3() != cr3)
             write_cr3(cr3);
     } else {
         bool changed = sync_kview(hv);
-        cr3 = hv->kview_pml4_mfn << HAL_PAGE_SHIFT;
+        cr3 = mfn_val(hv->kview_pml4_mfn) << HAL_PAGE_SHIFT;
         if (changed || read_cr3() != cr3)
             write_cr3(cr3);
     }

@@ -61,7 +61,7 @@ static inline bool present(const struct pt_format *f, pte_t pte)
 
 static inline mfn_t frame(const struct pt_format *f, pte_t pte)
 {
-    return (pte & f->frame_mask) >> HAL_PAGE_SHIFT;
+    return mfn((pte & f->frame_mask) >> HAL_PAGE_SHIFT);
 }
 
 /*
@@ -72,7 +72,8 @@ static inline mfn_t frame(const struct pt_format *f, pte_t pte)
  */
 static void learn_direct_map(struct pt_space *s, mfn_t m)
 {
-    s->direct_map = (uintptr_t)hal_frame_to_virt(m) - (uintptr_t)(m << HAL_PAGE_SHIFT);
+    s->direct_map =
+        (uintptr_t)hal_frame_to_virt(m) - (uintptr_t)(mfn_val(m) << HAL_PAGE_SHIFT);
 }
 
 static pte_t *table_of(const struct pt_space *s, pte_t entry)
@@ -111,7 +112,7 @@ int pt_init(struct pt_space *s, const struct pt_format *fmt, struct domain *d,
     }
     if (!root) {
         s->root_mfn = core_frame_alloc(d);
-        if (s->root_mfn == MFN_INVALID)
+        if (mfn_eq(s->root_mfn, MFN_INVALID))
             return -HESTIA_ENOMEM;
         s->root = hal_frame_to_virt(s->root_mfn);
         learn_direct_map(s, s->root_mfn);
@@ -153,7 +154,7 @@ static pte_t *walk(struct pt_space *s, guest_va_t va, unsigned level, bool creat
             if (!create)
                 return NULL;
             mfn_t m = core_frame_alloc(s->dom);
-            if (m == MFN_INVALID) {
+            if (mfn_eq(m, MFN_INVALID)) {
                 *err = -HESTIA_ENOMEM;
                 return NULL;
             }
@@ -271,7 +272,7 @@ static pte_t make_leaf(const struct pt_space *s, mfn_t mfn, unsigned perms,
 static inline __attribute__((always_inline)) int
 engine_map(struct pt_space *s, guest_va_t va, mfn_t mfn, unsigned perms)
 {
-    if (!va_ok(s, va) || !pt_perms_ok(perms) || mfn >= PT_FMT(s)->max_mfn)
+    if (!va_ok(s, va) || !pt_perms_ok(perms) || mfn_val(mfn) >= PT_FMT(s)->max_mfn)
         return -HESTIA_EINVAL;
     int err = 0;
     pte_t *pte = find(s, va);
@@ -496,7 +497,7 @@ void pt_destroy(struct pt_space *s, hal_unmap_fn dropped, void *ctx)
     visit_range(s, 0, ~(guest_va_t)0, drop_one, &r);
     if (PT_FMT(s)->levels > 1)
         free_tables(s, s->root, PT_FMT(s)->levels - 1);
-    if (s->root_mfn != MFN_INVALID) {
+    if (!mfn_eq(s->root_mfn, MFN_INVALID)) {
         core_frame_free(s->dom, s->root_mfn);
         s->frames--;
         s->root_mfn = MFN_INVALID;

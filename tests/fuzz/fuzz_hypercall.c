@@ -654,7 +654,7 @@ static bool gen_memory_op(struct step *s)
         /* An empty gfn, if there is one among a few probes. */
         for (unsigned k = 0; k < 8; k++) {
             uint64_t g = fz_below(s->f, (unsigned)s->self->data_gfns);
-            if (p2m_lookup(s->self->d, g) == MFN_INVALID) {
+            if (mfn_eq(p2m_lookup(s->self->d, gfn(g)), MFN_INVALID)) {
                 r.gfn = g, r.count = 1;
                 break;
             }

@@ -17,7 +17,7 @@ static uint64_t p2m_hash(struct domain *d)
 {
     uint64_t h = 1469598103934665603ull, limit = p2m_gfn_limit(d);
     for (uint64_t g = 0; g < limit; g++)
-        h = (h ^ p2m_lookup(d, g)) * 1099511628211ull;
+        h = (h ^ p2m_lookup(d, gfn(g))) * 1099511628211ull;
     return h;
 }
 
@@ -109,8 +109,8 @@ void hc_check_consistency(const char *what)
          d = domain_next((hestia_domid_t)(d->id + 1))) {
         uint64_t limit = p2m_gfn_limit(d), present = 0;
         for (uint64_t g = 0; g < limit; g++) {
-            mfn_t mfn = p2m_lookup(d, g);
-            if (mfn == MFN_INVALID)
+            mfn_t mfn = p2m_lookup(d, gfn(g));
+            if (mfn_eq(mfn, MFN_INVALID))
                 continue;
             present++;
             if (!frame_valid(mfn) || frame_owner(mfn) != d->id)

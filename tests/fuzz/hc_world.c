@@ -67,8 +67,8 @@ bool hc_read(struct domain *d, void *dst, uint64_t va, size_t len)
 
 static struct grant_entry *entry_ptr(struct hc_dom *hd, unsigned ref)
 {
-    mfn_t mfn = p2m_lookup(hd->d, hd->table_gfn + ref / GRANT_ENTRIES_PER_PAGE);
-    if (mfn == MFN_INVALID)
+    mfn_t mfn = p2m_lookup(hd->d, gfn(hd->table_gfn + ref / GRANT_ENTRIES_PER_PAGE));
+    if (mfn_eq(mfn, MFN_INVALID))
         return NULL; /* the guest released its own table frame */
     return (struct grant_entry *)hal_frame_to_virt(mfn) + ref % GRANT_ENTRIES_PER_PAGE;
 }
@@ -178,8 +178,8 @@ void hc_prepare(struct hc_dom *hd)
     if (limit < HC_MIN_PAGES)
         die("domain too small", (long)limit);
     for (unsigned i = 0; i < HC_SCRATCH_PAGES; i++) {
-        mfn_t mfn = p2m_lookup(d, limit - 1 - i);
-        int rc = mfn == MFN_INVALID
+        mfn_t mfn = p2m_lookup(d, gfn(limit - 1 - i));
+        int rc = mfn_eq(mfn, MFN_INVALID)
                      ? -1
                      : pvmmu_map_frame(d, 0, HC_SCRATCH_VA + i * PAGE, mfn,
                                        i == HC_SCRATCH_RO ? MMU_PERM_READ

@@ -124,8 +124,8 @@ guest_va_t h_buf_perms(struct domain *d, size_t len, unsigned perms)
     guest_va_t va = b->next_va;
     for (size_t i = 0; i < pages; i++) {
         uint64_t gfn = --b->next_gfn;
-        mfn_t mfn = p2m_lookup(d, gfn);
-        REQUIRE(mfn != MFN_INVALID);
+        mfn_t mfn = p2m_lookup(d, gfn(gfn));
+        REQUIRE(!mfn_eq(mfn, MFN_INVALID));
         int rc = pvmmu_map_frame(d, 0, va + i * HAL_PAGE_SIZE, mfn, perms);
         if (rc)
             harness_fail(__FILE__, __LINE__, "pvmmu_map_frame = %d", rc);

@@ -83,6 +83,9 @@ HAL_NORETURN void harness_abort(const char *file, int line, const char *what);
                          va_, vb_);                                                        \
     } while (0)
 
+/* CHECK_EQ for two mfn_t (typed addresses do not convert to integers). */
+#define CHECK_MFN_EQ(a, b) CHECK_EQ(mfn_val(a), mfn_val(b))
+
 #define CHECK_STR(a, b)                                                                    \
     do {                                                                                   \
         const char *sa_ = (a), *sb_ = (b);                                                 \

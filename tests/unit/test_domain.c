@@ -329,14 +329,14 @@ TEST_CASE(build_dom0_from_module)
     CHECK(si.first_free_gfn > si.modules[0].gfn);
     CHECK(si.first_free_gfn < si.nr_pages);
     char m[sizeof(mod1)];
-    CHECK_EQ(gfn_copy_from(d, m, si.modules[0].gfn, 0, sizeof(m)), 0);
+    CHECK_EQ(gfn_copy_from(d, m, gfn(si.modules[0].gfn), 0, sizeof(m)), 0);
     CHECK_STR(m, mod1);
     /* Shared info is mapped and is the domain's page. */
     struct shared_info *shared = NULL;
     mfn_t mfn;
     unsigned perms;
     CHECK_EQ(hal_as_lookup(pvmmu_kernel_space(d), l.shared_info_va, &mfn, &perms), 0);
-    CHECK_EQ(mfn, d->shared_info_mfn);
+    CHECK_MFN_EQ(mfn, d->shared_info_mfn);
     shared = hal_frame_to_virt(mfn);
     CHECK(shared == d->shared_info);
     /* Stack pointer inside the window, below first_free. */
@@ -410,10 +410,10 @@ TEST_CASE(realtime_word_sets_sif_realtime)
     struct hal_guest_layout l;
     hal_guest_layout(&l);
     memset(&si, 0, sizeof(si));
-    REQUIRE(gfn_copy_to(u, 5, 0, &si, sizeof(si)) == 0);
-    REQUIRE(domain_build_start(u, 0, l.virt_base + 0x100000, l.virt_base + 8 * 4096, 5) ==
-            0);
-    CHECK_EQ(gfn_copy_from(u, &si, 5, 0, sizeof(si)), 0);
+    REQUIRE(gfn_copy_to(u, gfn(5), 0, &si, sizeof(si)) == 0);
+    REQUIRE(domain_build_start(u, 0, l.virt_base + 0x100000, l.virt_base + 8 * 4096,
+                               gfn(5)) == 0);
+    CHECK_EQ(gfn_copy_from(u, &si, gfn(5), 0, sizeof(si)), 0);
     CHECK_EQ(si.flags, SIF_REALTIME);
     /* Without the word (here: a boot that builds nothing) the flag is off again. */
     host_boot_info(&bi);
@@ -422,10 +422,10 @@ TEST_CASE(realtime_word_sets_sif_realtime)
     struct domain *w = NULL;
     REQUIRE(domain_create(32, 1, false, &w) == 0);
     memset(&si, 0xff, sizeof(si));
-    REQUIRE(gfn_copy_to(w, 5, 0, &si, sizeof(si)) == 0);
-    REQUIRE(domain_build_start(w, 0, l.virt_base + 0x100000, l.virt_base + 8 * 4096, 5) ==
-            0);
-    CHECK_EQ(gfn_copy_from(w, &si, 5, 0, sizeof(si)), 0);
+    REQUIRE(gfn_copy_to(w, gfn(5), 0, &si, sizeof(si)) == 0);
+    REQUIRE(domain_build_start(w, 0, l.virt_base + 0x100000, l.virt_base + 8 * 4096,
+                               gfn(5)) == 0);
+    CHECK_EQ(gfn_copy_from(w, &si, gfn(5), 0, sizeof(si)), 0);
     CHECK_EQ(si.flags, 0);
 }
 
@@ -551,7 +551,7 @@ TEST_CASE(create_failing_at_each_step_leaks_nothing)
     unsigned long n = 0;
     while (mm_free_frames() > 0) {
         mfn_t m = frame_alloc();
-        REQUIRE(m != MFN_INVALID);
+        REQUIRE(!mfn_eq(m, MFN_INVALID));
         hold[n++] = m;
     }
     /* k frames free: k = 0, 1, 2, ... until creation succeeds a few times. */

@@ -326,13 +326,13 @@ TEST_CASE(write_memory_across_frames)
     CHECK_EQ(write_mem(id, src, 2, 4000, sizeof(data)), 0);
     char got[6000];
     /* gfn 2 + 4000 bytes = gfn 2 offset 4000, running into gfns 3 and 4. */
-    CHECK_EQ(gfn_copy_from(d, got, 2, 4000, 96), 0);
-    CHECK_EQ(gfn_copy_from(d, got + 96, 3, 0, 4096), 0);
-    CHECK_EQ(gfn_copy_from(d, got + 96 + 4096, 4, 0, sizeof(data) - 96 - 4096), 0);
+    CHECK_EQ(gfn_copy_from(d, got, gfn(2), 4000, 96), 0);
+    CHECK_EQ(gfn_copy_from(d, got + 96, gfn(3), 0, 4096), 0);
+    CHECK_EQ(gfn_copy_from(d, got + 96 + 4096, gfn(4), 0, sizeof(data) - 96 - 4096), 0);
     CHECK(memcmp(got, data, sizeof(data)) == 0);
     /* Offset beyond one page selects a later gfn. */
     CHECK_EQ(write_mem(id, src, 0, 3 * 4096 + 8, 4), 0);
-    CHECK_EQ(gfn_copy_from(d, got, 3, 8, 4), 0);
+    CHECK_EQ(gfn_copy_from(d, got, gfn(3), 8, 4), 0);
     CHECK(memcmp(got, data, 4) == 0);
 }
 

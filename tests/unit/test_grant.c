@@ -70,13 +70,13 @@ static void grant(struct domain *granter, grant_ref_t ref, hestia_domid_t to, ui
                   uint16_t flags)
 {
     struct grant_entry e = {.flags = flags, .domid = to, .gfn = gfn};
-    REQUIRE(gfn_copy_to(granter, TABLE_GFN, ref * sizeof(e), &e, sizeof(e)) == 0);
+    REQUIRE(gfn_copy_to(granter, gfn(TABLE_GFN), ref * sizeof(e), &e, sizeof(e)) == 0);
 }
 
 static uint16_t entry_flags(struct domain *granter, grant_ref_t ref)
 {
     struct grant_entry e;
-    REQUIRE(gfn_copy_from(granter, &e, TABLE_GFN, ref * sizeof(e), sizeof(e)) == 0);
+    REQUIRE(gfn_copy_from(granter, &e, gfn(TABLE_GFN), ref * sizeof(e), sizeof(e)) == 0);
     return e.flags;
 }
 
@@ -129,7 +129,7 @@ TEST_CASE(setup_and_query)
     CHECK_EQ(setup_table(A, dup, 2), -HESTIA_EINVAL);
     uint64_t bad[1] = {p2m_gfn_limit(A)};
     CHECK_EQ(setup_table(A, bad, 1), -HESTIA_EINVAL);
-    REQUIRE(p2m_release(A, 30) == 0);
+    REQUIRE(p2m_release(A, gfn(30)) == 0);
     uint64_t hole[1] = {30};
     CHECK_EQ(setup_table(A, hole, 1), -HESTIA_EINVAL);
     struct gnttab_setup_table wild = {.frames = H_VA_UNMAPPED, .nr_frames = 1};
@@ -139,15 +139,15 @@ TEST_CASE(setup_and_query)
     CHECK_EQ(gnt(A, GNTTABOP_query_size, &q, sizeof(q), 1), 0);
     CHECK_EQ(q.nr_frames, 2);
     /* The table frames are pinned while they are the table. */
-    CHECK_EQ(p2m_release(A, TABLE_GFN), -HESTIA_EBUSY);
+    CHECK_EQ(p2m_release(A, gfn(TABLE_GFN)), -HESTIA_EBUSY);
     CHECK_EQ(setup_table(A, gfns + 2, 1), 0);
-    CHECK_EQ(p2m_release(A, TABLE_GFN), 0);
+    CHECK_EQ(p2m_release(A, gfn(TABLE_GFN)), 0);
 }
 
 TEST_CASE(map_read_write)
 {
     fixture_granted(0);
-    mfn_t m = p2m_lookup(A, 20);
+    mfn_t m = p2m_lookup(A, gfn(20));
     unsigned r0 = frame_refcount(m);
     grant_handle_t h = 999;
     CHECK_EQ(map(B, A->id, 3, VA, 0, 0, &h), 0);
@@ -155,7 +155,7 @@ TEST_CASE(map_read_write)
     mfn_t got;
     unsigned perms;
     CHECK(mapped(B, 0, VA, &got, &perms));
-    CHECK_EQ(got, m);
+    CHECK_MFN_EQ(got, m);
     CHECK_EQ(perms, RW);
     CHECK_EQ(frame_refcount(m), r0 + 1);
     CHECK_EQ(entry_flags(A, 3), GTF_permit_access | GTF_reading | GTF_writing);
@@ -165,7 +165,7 @@ TEST_CASE(map_read_write)
     const char msg[] = "through the grant";
     CHECK_EQ(hal_copy_to_guest(h_vcpu(B), VA + 64, msg, sizeof(msg)), 0);
     char back[sizeof(msg)];
-    CHECK_EQ(gfn_copy_from(A, back, 20, 64, sizeof(back)), 0);
+    CHECK_EQ(gfn_copy_from(A, back, gfn(20), 64, sizeof(back)), 0);
     CHECK(memcmp(back, msg, sizeof(msg)) == 0);
 
     CHECK_EQ(unmap(B, VA, 0, h), 0);
@@ -186,7 +186,7 @@ TEST_CASE(map_read_only)
     CHECK_EQ(perms, MMU_PERM_READ);
     CHECK_EQ(entry_flags(A, 3), GTF_permit_access | GTF_reading);
     uint32_t x = 0x77;
-    CHECK_EQ(gfn_copy_to(A, 20, 0, &x, sizeof(x)), 0);
+    CHECK_EQ(gfn_copy_to(A, gfn(20), 0, &x, sizeof(x)), 0);
     uint32_t y = 0;
     CHECK_EQ(hal_copy_from_guest(h_vcpu(B), &y, VA, sizeof(y)), 0);
     CHECK_EQ(y, x);
@@ -197,7 +197,7 @@ TEST_CASE(map_read_only)
 TEST_CASE(write_to_readonly_grant_refused)
 {
     fixture_granted(GTF_readonly);
-    mfn_t m = p2m_lookup(A, 20);
+    mfn_t m = p2m_lookup(A, gfn(20));
     unsigned r0 = frame_refcount(m);
     CHECK_EQ(map(B, A->id, 3, VA, 0, 0, NULL), -HESTIA_EACCES);
     CHECK(!mapped(B, 0, VA, NULL, NULL));
@@ -212,7 +212,7 @@ TEST_CASE(map_refused)
 {
     fixture_granted(0);
     struct domain *C = new_dom();
-    mfn_t m = p2m_lookup(A, 20);
+    mfn_t m = p2m_lookup(A, gfn(20));
     unsigned r0 = frame_refcount(m);
     CHECK_EQ(map(C, A->id, 3, VA, 0, 0, NULL), -HESTIA_EPERM); /* granted to B, not C */
     grant(A, 4, B->id, 21, 0);                                 /* not permitted */
@@ -229,7 +229,7 @@ TEST_CASE(map_refused)
     CHECK_EQ(map(B, A->id, 3, VA, 0, 0x80, NULL), -HESTIA_EINVAL);
     /* A granted gfn that is not populated. */
     grant(A, 5, B->id, 40, GTF_permit_access);
-    REQUIRE(p2m_release(A, 40) == 0);
+    REQUIRE(p2m_release(A, gfn(40)) == 0);
     CHECK_EQ(map(B, A->id, 5, VA, 0, 0, NULL), -HESTIA_EINVAL);
     CHECK(!mapped(B, 0, VA, NULL, NULL));
     CHECK_EQ(frame_refcount(m), r0);
@@ -253,7 +253,7 @@ TEST_CASE(double_unmap)
 TEST_CASE(unmap_while_mapped_elsewhere)
 {
     fixture_granted(0);
-    mfn_t m = p2m_lookup(A, 20);
+    mfn_t m = p2m_lookup(A, gfn(20));
     unsigned r0 = frame_refcount(m);
     grant_handle_t h1, h2;
     REQUIRE(map(B, A->id, 3, VA, 0, GNTMAP_readonly, &h1) == 0);
@@ -267,7 +267,7 @@ TEST_CASE(unmap_while_mapped_elsewhere)
     CHECK_EQ(frame_refcount(m), r0 + 1);
     mfn_t got;
     CHECK(mapped(B, 0, VA, &got, NULL));
-    CHECK_EQ(got, m);
+    CHECK_MFN_EQ(got, m);
     CHECK_EQ(unmap(B, VA, 0, h1), 0);
     CHECK_EQ(entry_flags(A, 3), GTF_permit_access);
     CHECK_EQ(frame_refcount(m), r0);
@@ -300,16 +300,16 @@ TEST_CASE(release_of_mapped_grant_busy)
     guest_va_t rva = h_put(A, &r, sizeof(r));
     CHECK_EQ(h_call(h_vcpu(A), HYPERCALL_memory_op, MEMOP_release, rva, 0, 0, 0),
              -HESTIA_EBUSY);
-    CHECK(p2m_lookup(A, 20) != MFN_INVALID);
+    CHECK(!mfn_eq(p2m_lookup(A, gfn(20)), MFN_INVALID));
     CHECK_EQ(unmap(B, VA, 0, h), 0);
     CHECK_EQ(h_call(h_vcpu(A), HYPERCALL_memory_op, MEMOP_release, rva, 0, 0, 0), 0);
-    CHECK_EQ(p2m_lookup(A, 20), MFN_INVALID);
+    CHECK_MFN_EQ(p2m_lookup(A, gfn(20)), MFN_INVALID);
 }
 
 TEST_CASE(granter_destroyed_with_live_grant)
 {
     fixture_granted(0);
-    mfn_t m = p2m_lookup(A, 20);
+    mfn_t m = p2m_lookup(A, gfn(20));
     grant_handle_t h;
     REQUIRE(map(B, A->id, 3, VA, 0, 0, &h) == 0);
     const char msg[] = "still here";
@@ -333,7 +333,7 @@ TEST_CASE(granter_destroyed_with_live_grant)
 TEST_CASE(mapper_destroyed_with_live_grant)
 {
     fixture_granted(0);
-    mfn_t m = p2m_lookup(A, 20);
+    mfn_t m = p2m_lookup(A, gfn(20));
     unsigned r0 = frame_refcount(m);
     REQUIRE(map(B, A->id, 3, VA, 0, 0, NULL) == 0);
     REQUIRE(map(B, A->id, 3, VA + HAL_PAGE_SIZE, 0, GNTMAP_readonly, NULL) == 0);
@@ -361,7 +361,7 @@ TEST_CASE(copy_across_domains)
     uint8_t data[50];
     for (unsigned i = 0; i < sizeof(data); i++)
         data[i] = (uint8_t)(i + 3);
-    REQUIRE(gfn_copy_to(B, 5, 10, data, sizeof(data)) == 0);
+    REQUIRE(gfn_copy_to(B, gfn(5), 10, data, sizeof(data)) == 0);
     /* B's own gfn 5 -> A's granted gfn 21. */
     struct gnttab_copy op = {
         .source = {.u = 5, .domid = DOMID_SELF, .offset = 10},
@@ -371,10 +371,10 @@ TEST_CASE(copy_across_domains)
     };
     CHECK_EQ(copy(B, &op), 0);
     uint8_t back[50];
-    CHECK_EQ(gfn_copy_from(A, back, 21, 100, sizeof(back)), 0);
+    CHECK_EQ(gfn_copy_from(A, back, gfn(21), 100, sizeof(back)), 0);
     CHECK(memcmp(back, data, sizeof(data)) == 0);
     /* A's read-only grant -> B's gfn 6. */
-    REQUIRE(gfn_copy_to(A, 22, 0, "readonly", 9) == 0);
+    REQUIRE(gfn_copy_to(A, gfn(22), 0, "readonly", 9) == 0);
     struct gnttab_copy op2 = {
         .source = {.u = 5, .domid = A->id, .offset = 0},
         .dest = {.u = 6, .domid = DOMID_SELF, .offset = 4000},
@@ -383,7 +383,7 @@ TEST_CASE(copy_across_domains)
     };
     CHECK_EQ(copy(B, &op2), 0);
     char s[9];
-    CHECK_EQ(gfn_copy_from(B, s, 6, 4000, 9), 0);
+    CHECK_EQ(gfn_copy_from(B, s, gfn(6), 4000, 9), 0);
     CHECK_STR(s, "readonly");
 
     struct gnttab_copy bad = op;
@@ -414,7 +414,7 @@ TEST_CASE(copy_across_domains)
     bad.flags = 0x80;
     CHECK_EQ(copy(B, &bad), -HESTIA_EINVAL);
     /* Nothing was referenced for good. */
-    CHECK_EQ(frame_refcount(p2m_lookup(A, 21)), 0);
+    CHECK_EQ(frame_refcount(p2m_lookup(A, gfn(21))), 0);
 }
 
 TEST_CASE(batches)
@@ -488,13 +488,13 @@ TEST_CASE(handle_exhaustion)
     guest_va_t extra = VA + GRANT_MAX_HANDLES * HAL_PAGE_SIZE;
     CHECK_EQ(map(B, A->id, 3, extra, 0, GNTMAP_readonly, NULL), -HESTIA_ENOSPC);
     CHECK(!mapped(B, 0, extra, NULL, NULL));
-    CHECK_EQ(frame_refcount(p2m_lookup(A, 20)), GRANT_MAX_HANDLES);
+    CHECK_EQ(frame_refcount(p2m_lookup(A, gfn(20))), GRANT_MAX_HANDLES);
     CHECK_EQ(unmap(B, VA, 0, first), 0);
     CHECK_EQ(map(B, A->id, 3, extra, 0, GNTMAP_readonly, NULL), 0);
     /* Destroying the mapper drops all of them. */
     CHECK_EQ(domain_destroy(B), 0);
     B = NULL;
-    CHECK_EQ(frame_refcount(p2m_lookup(A, 20)), 0);
+    CHECK_EQ(frame_refcount(p2m_lookup(A, gfn(20))), 0);
     CHECK_EQ(entry_flags(A, 3), GTF_permit_access | GTF_readonly);
 }
 
@@ -519,7 +519,7 @@ TEST_CASE(user_space_grant_dropped_with_space)
     CHECK_EQ(grant_maps_held(B), 0);
     CHECK_EQ(grant_maps_of(A), 0);
     CHECK_EQ(entry_flags(A, 3), GTF_permit_access);
-    CHECK_EQ(frame_refcount(p2m_lookup(A, 20)), 0);
+    CHECK_EQ(frame_refcount(p2m_lookup(A, gfn(20))), 0);
     CHECK_EQ(unmap(B, UVA, as, h), -HESTIA_ENOENT);
 }
 

@@ -133,7 +133,7 @@ TEST_CASE(mmu_op_reaches_handler)
     CHECK_EQ(call(HYPERCALL_mmu_op, p, 1, 0), 0);
     mfn_t mfn;
     CHECK_EQ(hal_as_lookup(pvmmu_kernel_space(dom), 0x50000000, &mfn, NULL), 0);
-    CHECK_EQ(mfn, p2m_lookup(dom, 3));
+    CHECK_MFN_EQ(mfn, p2m_lookup(dom, gfn(3)));
     CHECK_EQ(call(HYPERCALL_mmu_op, p, MMU_MAX_BATCH + 1, 0), -HESTIA_E2BIG);
     CHECK_EQ(call(HYPERCALL_mmu_op, H_VA_UNMAPPED, 1, 0), -HESTIA_EFAULT);
 }
@@ -408,7 +408,7 @@ TEST_CASE(guest_copy_sees_current_user_space)
     CHECK_EQ(call(HYPERCALL_mmu_op, p, 2, 0), 0);
     CHECK_EQ(hal_copy_to_guest(vc, 0x10000000, "user", 4), 0);
     char got[4];
-    CHECK_EQ(gfn_copy_from(dom, got, 5, 0, 4), 0);
+    CHECK_EQ(gfn_copy_from(dom, got, gfn(5), 0, 4), 0);
     CHECK(memcmp(got, "user", 4) == 0);
     /* Hypercalls take pointers into it as well. */
     CHECK_EQ(call(HYPERCALL_console_io, CONSOLEIO_write, 4, 0x10000000), 4);

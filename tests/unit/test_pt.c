@@ -103,7 +103,7 @@ static void space(struct pt_space *s, const struct fcase *c)
 
 static mfn_t frame_n(unsigned n)
 {
-    return HOST_RAM_BASE_MFN + 1000 + n;
+    return mfn(HOST_RAM_BASE_MFN + 1000 + n);
 }
 
 /* ---- listing helpers ---- */
@@ -156,7 +156,7 @@ static void check_map_lookup(const struct fcase *c)
     CHECK_EQ(pt_lookup(&s, c->va, &m, &perms), -HESTIA_ENOENT);
     CHECK_EQ(pt_map(&s, c->va, frame_n(1), RW | c->user), 0);
     CHECK_EQ(pt_lookup(&s, c->va + 0x123, &m, &perms), 0); /* any byte of the page */
-    CHECK_EQ(m, frame_n(1));
+    CHECK_MFN_EQ(m, frame_n(1));
     CHECK_EQ(perms, RW | c->user);
     unsigned long frames = s.frames, dom_frames = mm_pt_frames(dom);
 
@@ -166,9 +166,9 @@ static void check_map_lookup(const struct fcase *c)
     CHECK_EQ(pt_map(&s, c->bad_va, frame_n(2), RW | c->user), -HESTIA_EINVAL);
     CHECK_EQ(pt_map(&s, c->va + FAR, frame_n(2), c->user), -HESTIA_EINVAL); /* no access */
     CHECK_EQ(pt_map(&s, c->va + FAR, frame_n(2), 0x10 | RW), -HESTIA_EINVAL);
-    CHECK_EQ(pt_map(&s, c->va + FAR, c->fmt->max_mfn, RW | c->user), -HESTIA_EINVAL);
+    CHECK_EQ(pt_map(&s, c->va + FAR, mfn(c->fmt->max_mfn), RW | c->user), -HESTIA_EINVAL);
     CHECK_EQ(pt_lookup(&s, c->va, &m, &perms), 0);
-    CHECK_EQ(m, frame_n(1));
+    CHECK_MFN_EQ(m, frame_n(1));
     CHECK_EQ(perms, RW | c->user);
     CHECK_EQ(pt_lookup(&s, c->bad_va, &m, &perms), -HESTIA_ENOENT);
     CHECK_EQ(count(&s), 1);
@@ -181,7 +181,7 @@ static void check_unmap_protect(const struct fcase *c)
 {
     struct pt_space s;
     space(&s, c);
-    mfn_t m = 0;
+    mfn_t m = mfn(0);
     unsigned perms;
     CHECK_EQ(pt_unmap(&s, c->va, &m), -HESTIA_ENOENT);
     CHECK_EQ(pt_protect(&s, c->va, MMU_PERM_READ | c->user), -HESTIA_ENOENT);
@@ -195,11 +195,11 @@ static void check_unmap_protect(const struct fcase *c)
 
     CHECK_EQ(pt_protect(&s, c->va, MMU_PERM_READ | MMU_PERM_EXEC | c->user), 0);
     CHECK_EQ(pt_lookup(&s, c->va, &m, &perms), 0);
-    CHECK_EQ(m, frame_n(3));
+    CHECK_MFN_EQ(m, frame_n(3));
     CHECK_EQ(perms, MMU_PERM_READ | MMU_PERM_EXEC | c->user);
 
     CHECK_EQ(pt_unmap(&s, c->va, &m), 0);
-    CHECK_EQ(m, frame_n(3));
+    CHECK_MFN_EQ(m, frame_n(3));
     CHECK_EQ(pt_lookup(&s, c->va, NULL, NULL), -HESTIA_ENOENT);
     CHECK_EQ(pt_unmap(&s, c->va, &m), -HESTIA_ENOENT);
     CHECK_EQ(pt_map(&s, c->va, frame_n(4), MMU_PERM_READ | c->user), 0); /* reusable */
@@ -223,7 +223,7 @@ static void check_list(const struct fcase *c)
     for (unsigned k = 0; k < 5 && k < seen.n; k++) {
         unsigned i = order[k];
         CHECK_EQ(seen.va[k], c->va + off[i]);
-        CHECK_EQ(seen.mfn[k], frame_n(10 + i));
+        CHECK_MFN_EQ(seen.mfn[k], frame_n(10 + i));
         CHECK_EQ(seen.perms[k], (i & 1 ? RW : MMU_PERM_READ) | c->user);
     }
     /* A range: [va + 4 KiB, va + 1 GiB) holds the two around 2 MiB. */
@@ -252,7 +252,7 @@ static void check_write_protect(const struct fcase *c)
     mfn_t m;
     CHECK_EQ(pt_lookup(&s, c->va, &m, &perms), 0);
     CHECK_EQ(perms, MMU_PERM_READ | c->user);
-    CHECK_EQ(m, frame_n(1));
+    CHECK_MFN_EQ(m, frame_n(1));
     CHECK_EQ(pt_lookup(&s, c->va + 0x1000, NULL, &perms), 0);
     CHECK_EQ(perms, MMU_PERM_READ | c->user);
     CHECK_EQ(pt_lookup(&s, c->va + MIB2, NULL, &perms), 0);
@@ -302,7 +302,7 @@ static void check_dirty(const struct fcase *c)
     CHECK_EQ(pt_dirty_clear(&s, 0, ~(guest_va_t)0, record, &seen), 1);
     CHECK_EQ(seen.n, 1);
     CHECK_EQ(seen.va[0], c->va + MIB2);
-    CHECK_EQ(seen.mfn[0], frame_n(2));
+    CHECK_MFN_EQ(seen.mfn[0], frame_n(2));
     CHECK_EQ(pt_dirty_clear(&s, 0, ~(guest_va_t)0, NULL, NULL), 0); /* read and cleared */
     /* Dirty state survives protect; the mapping's perms are untouched by tracking. */
     guest_writes(&s, c->va);
@@ -322,7 +322,7 @@ static void check_enomem(const struct fcase *c)
     mfn_t held[512];
     unsigned n = 0;
     mfn_t m;
-    while (n < 512 && (m = core_frame_alloc(dom)) != MFN_INVALID)
+    while (n < 512 && !mfn_eq((m = core_frame_alloc(dom)), MFN_INVALID))
         held[n++] = m;
     REQUIRE(n > 0 && n < 512);
     unsigned long frames = s.frames;
@@ -341,7 +341,7 @@ static void check_enomem(const struct fcase *c)
 
 struct dropped {
     unsigned n;
-    mfn_t sum;
+    uint64_t sum;
 };
 
 static void on_drop(void *ctx, guest_va_t va, mfn_t mfn)
@@ -349,7 +349,7 @@ static void on_drop(void *ctx, guest_va_t va, mfn_t mfn)
     (void)va;
     struct dropped *d = ctx;
     d->n++;
-    d->sum += mfn;
+    d->sum += mfn_val(mfn);
 }
 
 static void check_destroy(const struct fcase *c)
@@ -358,10 +358,10 @@ static void check_destroy(const struct fcase *c)
     struct pt_space s;
     space(&s, c);
     const guest_va_t off[] = {0, 0x1000, MIB2, FAR};
-    mfn_t sum = 0;
+    uint64_t sum = 0;
     for (unsigned i = 0; i < 4; i++) {
         CHECK_EQ(pt_map(&s, c->va + off[i], frame_n(20 + i), RW | c->user), 0);
-        sum += frame_n(20 + i);
+        sum += mfn_val(frame_n(20 + i));
     }
     CHECK(s.frames > 0);
     CHECK_EQ(mm_pt_frames(dom), before + s.frames);

@@ -59,18 +59,18 @@ static bool lookup(struct hal_as *as, guest_va_t va, mfn_t *m, unsigned *perms)
 TEST_CASE(map_unmap_protect)
 {
     struct domain *d = new_dom(32);
-    mfn_t m = p2m_lookup(d, 3);
+    mfn_t m = p2m_lookup(d, gfn(3));
     unsigned r0 = frame_refcount(m);
     CHECK_EQ(one(d, MMUOP_map, 0, VA, 3, RW), 0);
     mfn_t got;
     unsigned perms;
     CHECK(lookup(pvmmu_kernel_space(d), VA, &got, &perms));
-    CHECK_EQ(got, m);
+    CHECK_MFN_EQ(got, m);
     CHECK_EQ(perms, RW);
     CHECK_EQ(frame_refcount(m), r0 + 1);
     /* The guest sees the frame's contents there. */
     uint32_t x = 0x1234567;
-    CHECK_EQ(gfn_copy_to(d, 3, 8, &x, sizeof(x)), 0);
+    CHECK_EQ(gfn_copy_to(d, gfn(3), 8, &x, sizeof(x)), 0);
     uint32_t y = 0;
     CHECK_EQ(hal_copy_from_guest(h_vcpu(d), &y, VA + 8, sizeof(y)), 0);
     CHECK_EQ(y, x);
@@ -113,7 +113,7 @@ TEST_CASE(bad_arguments)
 TEST_CASE(unpopulated_gfn)
 {
     struct domain *d = new_dom(32);
-    REQUIRE(p2m_release(d, 5) == 0);
+    REQUIRE(p2m_release(d, gfn(5)) == 0);
     CHECK_EQ(one(d, MMUOP_map, 0, VA, 5, RW), -HESTIA_ENOENT);
     CHECK(!lookup(pvmmu_kernel_space(d), VA, NULL, NULL));
 }
@@ -122,7 +122,7 @@ TEST_CASE(user_spaces)
 {
     struct domain *d = new_dom(32);
     struct vcpu *v = h_vcpu(d);
-    mfn_t m = p2m_lookup(d, 6);
+    mfn_t m = p2m_lookup(d, gfn(6));
     unsigned r0 = frame_refcount(m);
     struct mmu_op op = {.cmd = MMUOP_as_create, .as = 0xffff};
     CHECK_EQ(mmu(d, &op, 1, NULL), 0);
@@ -142,7 +142,7 @@ TEST_CASE(user_spaces)
     CHECK(v->hal->kernel == pvmmu_kernel_space(d));
     /* Guest copies see the current user space too. */
     uint32_t x = 0xfeedf00d, y = 0;
-    CHECK_EQ(gfn_copy_to(d, 6, 0, &x, sizeof(x)), 0);
+    CHECK_EQ(gfn_copy_to(d, gfn(6), 0, &x, sizeof(x)), 0);
     CHECK_EQ(hal_copy_from_guest(v, &y, UVA, sizeof(y)), 0);
     CHECK_EQ(y, x);
     CHECK_EQ(one(d, MMUOP_flush, h, UVA, 0, 0), 0);
@@ -248,28 +248,29 @@ TEST_CASE(as_create_result_unwritable)
 TEST_CASE(page_table_limit)
 {
     struct domain *d = new_dom(32);
-    unsigned r0 = frame_refcount(p2m_lookup(d, 1));
+    unsigned r0 = frame_refcount(p2m_lookup(d, gfn(1)));
     /* Use up the domain's page-table quota, then nothing new can be built. */
     static mfn_t held[4096];
     unsigned n = 0;
     mfn_t m;
-    while (n < ARRAY_SIZE(held) && (m = core_frame_alloc(d)) != MFN_INVALID)
+    while (n < ARRAY_SIZE(held) && !mfn_eq((m = core_frame_alloc(d)), MFN_INVALID))
         held[n++] = m;
     CHECK(n > 0 && n < ARRAY_SIZE(held));
     CHECK_EQ(mm_pt_frames(d), mm_pt_limit_for(p2m_max_pages(d)));
     /* A VA far from every existing table needs a new one. */
-    CHECK_EQ(pvmmu_map_frame(d, 0, 0x7000000000ull, p2m_lookup(d, 1), RW), -HESTIA_ENOMEM);
-    CHECK_EQ(frame_refcount(p2m_lookup(d, 1)), r0);
+    CHECK_EQ(pvmmu_map_frame(d, 0, 0x7000000000ull, p2m_lookup(d, gfn(1)), RW),
+             -HESTIA_ENOMEM);
+    CHECK_EQ(frame_refcount(p2m_lookup(d, gfn(1))), r0);
     for (unsigned i = 0; i < n; i++)
         core_frame_free(d, held[i]);
-    CHECK_EQ(pvmmu_map_frame(d, 0, 0x7000000000ull, p2m_lookup(d, 1), RW), 0);
+    CHECK_EQ(pvmmu_map_frame(d, 0, 0x7000000000ull, p2m_lookup(d, gfn(1)), RW), 0);
 }
 
 TEST_CASE(destroy_drops_references)
 {
     unsigned long free0 = mm_free_frames();
     struct domain *d = new_dom(32);
-    mfn_t m = p2m_lookup(d, 9);
+    mfn_t m = p2m_lookup(d, gfn(9));
     REQUIRE(pvmmu_map_frame(d, 0, VA, m, RW) == 0);
     REQUIRE(pvmmu_map_frame(d, 0, VA + HAL_PAGE_SIZE, m, MMU_PERM_READ) == 0);
     struct mmu_op ops[2] = {{.cmd = MMUOP_as_create}, {.cmd = MMUOP_as_switch, .as = 1}};
@@ -290,11 +291,11 @@ TEST_CASE(map_initial)
     for (uint64_t g = 0; g < 8; g++) {
         mfn_t got;
         CHECK(lookup(pvmmu_kernel_space(d), base + g * HAL_PAGE_SIZE, &got, NULL));
-        CHECK_EQ(got, p2m_lookup(d, g));
+        CHECK_MFN_EQ(got, p2m_lookup(d, gfn(g)));
     }
     CHECK(!lookup(pvmmu_kernel_space(d), base + 8 * HAL_PAGE_SIZE, NULL, NULL));
     /* Mapped memory cannot be given back. */
-    CHECK_EQ(p2m_release(d, 3), -HESTIA_EBUSY);
+    CHECK_EQ(p2m_release(d, gfn(3)), -HESTIA_EBUSY);
 }
 
 TEST_CASE(shared_info_mapping)
@@ -306,7 +307,7 @@ TEST_CASE(shared_info_mapping)
     CHECK_EQ(frame_refcount(si), 0);
     mfn_t got;
     CHECK(lookup(pvmmu_kernel_space(d), VA, &got, NULL));
-    CHECK_EQ(got, si);
+    CHECK_MFN_EQ(got, si);
     /* The guest may unmap it again; other hypervisor frames cannot be mapped. */
     CHECK_EQ(one(d, MMUOP_unmap, 0, VA, 0, 0), 0);
     mfn_t h = frame_alloc();

@@ -45,7 +45,7 @@ struct pt_format {
     unsigned levels;
     unsigned index_bits[PT_MAX_LEVELS]; /* per level, level 0 first */
     unsigned root_guest_entries; /* root entries the engine owns (rest: hypervisor) */
-    mfn_t max_mfn;               /* frames >= this cannot be mapped */
+    uint64_t max_mfn;            /* frame numbers >= this cannot be mapped */
     /*
      * Optional: the address bits above the tables' reach that every VA of
      * a space of this kind carries (ia64: the region number), so listing

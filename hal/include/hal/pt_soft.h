@@ -34,20 +34,20 @@
 static inline pte_t pt_soft_leaf(enum hal_as_kind kind, mfn_t mfn, unsigned perms)
 {
     (void)kind;
-    pte_t pte =
-        (mfn << HAL_PAGE_SHIFT) | PT_SOFT_VALID | ((pte_t)perms << PT_SOFT_PERM_SHIFT);
+    pte_t pte = (mfn_val(mfn) << HAL_PAGE_SHIFT) | PT_SOFT_VALID |
+                ((pte_t)perms << PT_SOFT_PERM_SHIFT);
     return perms & MMU_PERM_WRITE ? pte | PT_SOFT_HW_WRITE : pte;
 }
 
 static inline pte_t pt_soft_table(enum hal_as_kind kind, mfn_t mfn)
 {
     (void)kind;
-    return (mfn << HAL_PAGE_SHIFT) | PT_SOFT_VALID;
+    return (mfn_val(mfn) << HAL_PAGE_SHIFT) | PT_SOFT_VALID;
 }
 
 static inline mfn_t pt_soft_frame(pte_t pte)
 {
-    return pte >> HAL_PAGE_SHIFT;
+    return mfn(pte >> HAL_PAGE_SHIFT);
 }
 
 static inline unsigned pt_soft_perms(pte_t pte)
