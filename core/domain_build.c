@@ -30,8 +30,8 @@ static void start_info_fill(struct domain *d, struct hestia_start_info *si,
     si->magic = HESTIA_START_MAGIC;
     si->abi_version = HESTIA_ABI_VERSION;
     si->nr_pages = p2m_nr_pages(d);
-    si->virt_base = l->virt_base;
-    si->shared_info_va = l->shared_info_va;
+    si->virt_base = guest_va_val(l->virt_base);
+    si->shared_info_va = guest_va_val(l->shared_info_va);
     si->console_port = console_port;
     si->flags = (d->privileged ? (SIF_PRIVILEGED | SIF_INITDOMAIN) : 0) |
                 (realtime ? SIF_REALTIME : 0);
@@ -59,7 +59,7 @@ int domain_build_start(struct domain *d, unsigned vcpu, guest_va_t entry, guest_
     }
     if (first) {
         uint64_t span = p2m_gfn_limit(d) * HESTIA_PAGE_SIZE;
-        if (!hal_guest_va_ok(l.virt_base + span - HESTIA_PAGE_SIZE, false))
+        if (!hal_guest_va_ok(guest_va_add(l.virt_base, span - HESTIA_PAGE_SIZE), false))
             return -HESTIA_ENOMEM; /* more memory than the guest window holds */
         int rc = pvmmu_map_initial(d, l.virt_base,
                                    MMU_PERM_READ | MMU_PERM_WRITE | MMU_PERM_EXEC);
@@ -79,8 +79,9 @@ int domain_build_start(struct domain *d, unsigned vcpu, guest_va_t entry, guest_
         if (rc)
             return rc;
     }
-    return domain_start_vcpu(d, vcpu, entry, stack,
-                             l.virt_base + gfn_val(start_info_gfn) * HESTIA_PAGE_SIZE);
+    return domain_start_vcpu(
+        d, vcpu, entry, stack,
+        guest_va_add(l.virt_base, gfn_val(start_info_gfn) * HESTIA_PAGE_SIZE));
 }
 
 struct load_ctx {
@@ -160,7 +161,7 @@ int domain_build_dom0(const struct hal_boot_info *bi, struct domain **out)
         return rc;
 
     const struct hal_boot_module *img = &bi->modules[0];
-    struct load_ctx c = {d, l.virt_base, nr_pages, 0};
+    struct load_ctx c = {d, guest_va_val(l.virt_base), nr_pages, 0};
     uint64_t entry;
     /* The direct map is linear over a boot module, so the image is contiguous. */
     rc = hal_elf_load(hal_frame_to_virt(mfn(img->base >> HAL_PAGE_SHIFT)), img->size,
@@ -197,7 +198,8 @@ int domain_build_dom0(const struct hal_boot_info *bi, struct domain **out)
     strlcpy(si.cmdline, img->cmdline ? img->cmdline : "", sizeof(si.cmdline));
     if ((rc = gfn_copy_to(d, gfn(si_gfn), 0, &si, sizeof(si))) != 0)
         goto fail;
-    rc = domain_build_start(d, 0, entry, l.virt_base + stack_top * HESTIA_PAGE_SIZE,
+    rc = domain_build_start(d, 0, guest_va(entry),
+                            guest_va_add(l.virt_base, stack_top * HESTIA_PAGE_SIZE),
                             gfn(si_gfn));
     if (rc)
         goto fail;

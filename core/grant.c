@@ -185,8 +185,8 @@ static int map_one(struct vcpu *v, struct gnttab_map_grant_ref *op)
         return -HESTIA_ESRCH;
     if (op->as > MMU_MAX_USER_AS || !pvmmu_space(d, op->as))
         return -HESTIA_EBADF;
-    if (!IS_ALIGNED(op->host_va, (guest_va_t)HAL_PAGE_SIZE) ||
-        !hal_guest_va_ok(op->host_va, op->as != 0))
+    if (!IS_ALIGNED(op->host_va, (uint64_t)HAL_PAGE_SIZE) ||
+        !hal_guest_va_ok(guest_va(op->host_va), op->as != 0))
         return -HESTIA_EINVAL;
     volatile struct grant_entry *e = entry_of(granter->grant, op->ref);
     if (!e)
@@ -226,7 +226,7 @@ static int map_one(struct vcpu *v, struct gnttab_map_grant_ref *op)
     if (rc == 0) {
         unsigned perms =
             MMU_PERM_READ | (readonly ? 0 : MMU_PERM_WRITE) | (op->as ? MMU_PERM_USER : 0);
-        rc = pvmmu_map_frame(d, op->as, op->host_va, mfn, perms);
+        rc = pvmmu_map_frame(d, op->as, guest_va(op->host_va), mfn, perms);
     }
     frame_put(mfn); /* the map (if made) holds its own reference */
     if (rc) {
@@ -238,7 +238,7 @@ static int map_one(struct vcpu *v, struct gnttab_map_grant_ref *op)
     r->ref = op->ref;
     r->readonly = readonly;
     r->as = op->as;
-    r->va = op->host_va;
+    r->va = guest_va(op->host_va);
     r->mfn = mfn;
     g->handles[h] = r;
     g->nr_held++;
@@ -256,7 +256,7 @@ static int unmap_one(struct vcpu *v, const struct gnttab_unmap_grant_ref *op)
     struct grant_map *r = g->handles ? g->handles[op->handle] : NULL;
     if (!r)
         return -HESTIA_ENOENT;
-    if (r->va != op->host_va || r->as != op->as)
+    if (guest_va_val(r->va) != op->host_va || r->as != op->as)
         return -HESTIA_EINVAL;
     return release_handle(v->domain, op->handle);
 }
@@ -270,7 +270,7 @@ static int setup_one(struct vcpu *v, const struct gnttab_setup_table *op)
     if (g->nr_maps_of)
         return -HESTIA_EBUSY; /* records refer to entries of the current table */
     uint64_t gfns[GRANT_MAX_TABLE_FRAMES];
-    if (hal_copy_from_guest(v, gfns, op->frames, op->nr_frames * sizeof(gfns[0])))
+    if (hal_copy_from_guest(v, gfns, guest_va(op->frames), op->nr_frames * sizeof(gfns[0])))
         return -HESTIA_EFAULT;
     mfn_t mfns[GRANT_MAX_TABLE_FRAMES];
     for (unsigned i = 0; i < op->nr_frames; i++) {
@@ -429,13 +429,13 @@ long do_grant_table_op(struct vcpu *v, uint64_t cmd, uint64_t ptr, uint64_t coun
     } buf;
     for (uint64_t i = 0; i < count; i++) {
         uint64_t addr = ptr + i * size;
-        if (addr < ptr || hal_copy_from_guest(v, &buf, addr, size))
+        if (addr < ptr || hal_copy_from_guest(v, &buf, guest_va(addr), size))
             return -HESTIA_EFAULT;
         unsigned long flags = spin_lock_irqsave(&grant_lock);
         run_op(v, cmd, &buf);
         spin_unlock_irqrestore(&grant_lock, flags);
         /* Written back whole: the OUT fields sit in different places per op. */
-        if (hal_copy_to_guest(v, addr, &buf, size))
+        if (hal_copy_to_guest(v, guest_va(addr), &buf, size))
             return -HESTIA_EFAULT;
     }
     return 0;

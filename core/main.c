@@ -63,8 +63,8 @@ static const char *boot_selftest(void)
     static const char pattern[] = "hestia boot";
     if (pvmmu_map_initial(d, l.virt_base, MMU_PERM_READ | MMU_PERM_WRITE))
         err = "cannot map guest memory";
-    else if (hal_as_lookup(pvmmu_kernel_space(d), l.virt_base + 3 * HAL_PAGE_SIZE, &got,
-                           &perms) ||
+    else if (hal_as_lookup(pvmmu_kernel_space(d),
+                           guest_va_add(l.virt_base, 3 * HAL_PAGE_SIZE), &got, &perms) ||
              !mfn_eq(got, want) || !(perms & MMU_PERM_WRITE))
         err = "guest mapping lookup wrong";
     else if (gfn_copy_to(d, gfn(3), 16, pattern, sizeof(pattern)) ||

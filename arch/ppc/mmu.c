@@ -118,14 +118,14 @@ const struct pt_format *const hal_pt_format = &ppc_pt_format;
 
 void hal_guest_layout(struct hal_guest_layout *l)
 {
-    l->virt_base = HESTIA_PPC_GUEST_VIRT_BASE;
-    l->shared_info_va = HESTIA_PPC_SHARED_INFO_VA;
+    l->virt_base = guest_va(HESTIA_PPC_GUEST_VIRT_BASE);
+    l->shared_info_va = guest_va(HESTIA_PPC_SHARED_INFO_VA);
 }
 
 PT_SPACE_FIRST(struct hal_as);
 
 /* TLB0 caches guest translations of every PID: drop va's (or all). */
-void ppc_pt_flush_local(struct pt_space *s, guest_va_t va)
+void ppc_pt_flush_local(struct pt_space *s, pt_va_t va)
 {
     (void)s;
     if (va == MMU_FLUSH_ALL || va >= 0x100000000ull)

@@ -188,7 +188,7 @@ static long memop_range(struct vcpu *v, uint64_t arg, bool populate)
 {
     struct domain *d = v->domain;
     struct memop_range r;
-    if (hal_copy_from_guest(v, &r, arg, sizeof(r)))
+    if (hal_copy_from_guest(v, &r, guest_va(arg), sizeof(r)))
         return -HESTIA_EFAULT;
     if (r.count > MEMOP_MAX_COUNT)
         return -HESTIA_E2BIG;
@@ -203,7 +203,7 @@ static long memop_range(struct vcpu *v, uint64_t arg, bool populate)
             break;
     }
     r.done = done;
-    if (hal_copy_to_guest(v, arg + offsetof(struct memop_range, done), &r.done,
+    if (hal_copy_to_guest(v, guest_va(arg + offsetof(struct memop_range, done)), &r.done,
                           sizeof(r.done)))
         return -HESTIA_EFAULT;
     return rc;
@@ -221,7 +221,7 @@ long do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
         info.nr_pages = p2m_nr_pages(d);
         info.max_pages = p2m_max_pages(d);
         info.gfn_limit = p2m_gfn_limit(d);
-        if (hal_copy_to_guest(v, arg, &info, sizeof(info)))
+        if (hal_copy_to_guest(v, guest_va(arg), &info, sizeof(info)))
             return -HESTIA_EFAULT;
         return 0;
     }

@@ -87,7 +87,7 @@ bool pt_perms_ok(unsigned perms)
            (perms & (MMU_PERM_READ | MMU_PERM_WRITE | MMU_PERM_EXEC));
 }
 
-static bool va_ok(const struct pt_space *s, guest_va_t va)
+static bool va_ok(const struct pt_space *s, pt_va_t va)
 {
     return !(va & (HAL_PAGE_SIZE - 1)) && pt_va_allowed(PT_FMT(s), s->kind, va);
 }
@@ -142,7 +142,7 @@ void *pt_space_new(size_t size, const struct pt_format *fmt, struct domain *d,
  * (else NULL when one is missing).  *err: -HESTIA_ENOMEM on allocation
  * failure.
  */
-static pte_t *walk(struct pt_space *s, guest_va_t va, unsigned level, bool create, int *err)
+static pte_t *walk(struct pt_space *s, pt_va_t va, unsigned level, bool create, int *err)
 {
     const struct pt_format *f = PT_FMT(s);
     pte_t *table = s->root;
@@ -175,7 +175,7 @@ static pte_t *walk(struct pt_space *s, guest_va_t va, unsigned level, bool creat
  * without creating, kept small (lookup, unmap and protect are hot paths:
  * every guest copy looks its pages up).
  */
-static inline __attribute__((always_inline)) pte_t *find(struct pt_space *s, guest_va_t va)
+static inline __attribute__((always_inline)) pte_t *find(struct pt_space *s, pt_va_t va)
 {
     const struct pt_format *f = PT_FMT(s);
     pte_t *table = s->root;
@@ -184,7 +184,7 @@ static inline __attribute__((always_inline)) pte_t *find(struct pt_space *s, gue
      * instructions; formats whose tables cover 32 bits (x86 PAE, ppc) walk
      * with 32-bit arithmetic.  The test is constant on a 64-bit build.
      */
-    if (sizeof(uintptr_t) < sizeof(guest_va_t) && VA_SHIFT(s) <= 32) {
+    if (sizeof(uintptr_t) < sizeof(pt_va_t) && VA_SHIFT(s) <= 32) {
         uint32_t va32 = (uint32_t)va;
 #pragma GCC unroll 4
         for (unsigned l = f->levels - 1; l > 0; l--) {
@@ -206,19 +206,18 @@ static inline __attribute__((always_inline)) pte_t *find(struct pt_space *s, gue
 }
 
 /* The present leaf for va, or NULL. */
-static inline __attribute__((always_inline)) pte_t *leaf_at(struct pt_space *s,
-                                                            guest_va_t va)
+static inline __attribute__((always_inline)) pte_t *leaf_at(struct pt_space *s, pt_va_t va)
 {
     pte_t *pte = find(s, va);
     return pte && present(PT_FMT(s), *pte) ? pte : NULL;
 }
 
-pte_t *pt_find_leaf(struct pt_space *s, guest_va_t va)
+pte_t *pt_find_leaf(struct pt_space *s, pt_va_t va)
 {
     return va_ok(s, va) ? leaf_at(s, va) : NULL;
 }
 
-int pt_prealloc(struct pt_space *s, guest_va_t va, unsigned level)
+int pt_prealloc(struct pt_space *s, pt_va_t va, unsigned level)
 {
     int err = 0;
     if (level >= PT_FMT(s)->levels)
@@ -237,7 +236,7 @@ void pt_cpu_unloaded(struct pt_space *s, unsigned cpu)
 }
 
 /* Flush va (valid in s, or MMU_FLUSH_ALL) on every CPU that may cache s. */
-static inline void flush_checked(struct pt_space *s, guest_va_t va)
+static inline void flush_checked(struct pt_space *s, pt_va_t va)
 {
     const struct pt_format *f = PT_FMT(s);
     if (!f->flush_local)
@@ -251,9 +250,9 @@ static inline void flush_checked(struct pt_space *s, guest_va_t va)
     }
 }
 
-void pt_flush(struct pt_space *s, guest_va_t va)
+void pt_flush(struct pt_space *s, pt_va_t va)
 {
-    if (va != MMU_FLUSH_ALL && !va_ok(s, va & ~(guest_va_t)(HAL_PAGE_SIZE - 1)))
+    if (va != MMU_FLUSH_ALL && !va_ok(s, va & ~(pt_va_t)(HAL_PAGE_SIZE - 1)))
         va = MMU_FLUSH_ALL;
     flush_checked(s, va);
 }
@@ -269,8 +268,8 @@ static pte_t make_leaf(const struct pt_space *s, mfn_t mfn, unsigned perms,
     return pte;
 }
 
-static inline __attribute__((always_inline)) int
-engine_map(struct pt_space *s, guest_va_t va, mfn_t mfn, unsigned perms)
+static inline __attribute__((always_inline)) int engine_map(struct pt_space *s, pt_va_t va,
+                                                            mfn_t mfn, unsigned perms)
 {
     if (!va_ok(s, va) || !pt_perms_ok(perms) || mfn_val(mfn) >= PT_FMT(s)->max_mfn)
         return -HESTIA_EINVAL;
@@ -287,13 +286,13 @@ engine_map(struct pt_space *s, guest_va_t va, mfn_t mfn, unsigned perms)
     return 0;
 }
 
-int pt_map(struct pt_space *s, guest_va_t va, mfn_t mfn, unsigned perms)
+int pt_map(struct pt_space *s, pt_va_t va, mfn_t mfn, unsigned perms)
 {
     return engine_map(s, va, mfn, perms);
 }
 
 static inline __attribute__((always_inline)) int engine_unmap(struct pt_space *s,
-                                                              guest_va_t va, mfn_t *old)
+                                                              pt_va_t va, mfn_t *old)
 {
     if (!va_ok(s, va))
         return -HESTIA_EINVAL;
@@ -307,13 +306,13 @@ static inline __attribute__((always_inline)) int engine_unmap(struct pt_space *s
     return 0;
 }
 
-int pt_unmap(struct pt_space *s, guest_va_t va, mfn_t *old)
+int pt_unmap(struct pt_space *s, pt_va_t va, mfn_t *old)
 {
     return engine_unmap(s, va, old);
 }
 
-static inline __attribute__((always_inline)) int
-engine_protect(struct pt_space *s, guest_va_t va, unsigned perms)
+static inline __attribute__((always_inline)) int engine_protect(struct pt_space *s,
+                                                                pt_va_t va, unsigned perms)
 {
     if (!va_ok(s, va) || !pt_perms_ok(perms))
         return -HESTIA_EINVAL;
@@ -325,15 +324,15 @@ engine_protect(struct pt_space *s, guest_va_t va, unsigned perms)
     return 0;
 }
 
-int pt_protect(struct pt_space *s, guest_va_t va, unsigned perms)
+int pt_protect(struct pt_space *s, pt_va_t va, unsigned perms)
 {
     return engine_protect(s, va, perms);
 }
 
 static inline __attribute__((always_inline)) int
-engine_lookup(struct pt_space *s, guest_va_t va, mfn_t *mfn, unsigned *perms)
+engine_lookup(struct pt_space *s, pt_va_t va, mfn_t *mfn, unsigned *perms)
 {
-    va &= ~(guest_va_t)(HAL_PAGE_SIZE - 1);
+    va &= ~(pt_va_t)(HAL_PAGE_SIZE - 1);
     if (!s || !va_ok(s, va))
         return -HESTIA_ENOENT;
     pte_t *pte = leaf_at(s, va);
@@ -346,26 +345,26 @@ engine_lookup(struct pt_space *s, guest_va_t va, mfn_t *mfn, unsigned *perms)
     return 0;
 }
 
-int pt_lookup(struct pt_space *s, guest_va_t va, mfn_t *mfn, unsigned *perms)
+int pt_lookup(struct pt_space *s, pt_va_t va, mfn_t *mfn, unsigned *perms)
 {
     return engine_lookup(s, va, mfn, perms);
 }
 
 /* What a visit does to one present leaf; returns non-zero to stop. */
-typedef int (*leaf_visit_fn)(struct pt_space *s, pte_t *pte, guest_va_t va, void *arg);
+typedef int (*leaf_visit_fn)(struct pt_space *s, pte_t *pte, pt_va_t va, void *arg);
 
 /*
  * Visit the present leaves with start <= va < end under table (at level,
  * covering VAs from base), in increasing va order.
  */
-static int visit(struct pt_space *s, pte_t *table, unsigned level, guest_va_t base,
-                 guest_va_t start, guest_va_t end, leaf_visit_fn fn, void *arg)
+static int visit(struct pt_space *s, pte_t *table, unsigned level, pt_va_t base,
+                 pt_va_t start, pt_va_t end, leaf_visit_fn fn, void *arg)
 {
     const struct pt_format *f = PT_FMT(s);
     unsigned shift = level_shift(f, level);
-    guest_va_t span = (guest_va_t)1 << shift;
+    pt_va_t span = (pt_va_t)1 << shift;
     for (unsigned i = 0; i < level_entries(f, level); i++) {
-        guest_va_t va = base + ((guest_va_t)i << shift);
+        pt_va_t va = base + ((pt_va_t)i << shift);
         if (va >= end || va + span - 1 < start)
             continue;
         if (!present(f, table[i]))
@@ -378,12 +377,12 @@ static int visit(struct pt_space *s, pte_t *table, unsigned level, guest_va_t ba
     return 0;
 }
 
-static int visit_range(struct pt_space *s, guest_va_t start, guest_va_t end,
-                       leaf_visit_fn fn, void *arg)
+static int visit_range(struct pt_space *s, pt_va_t start, pt_va_t end, leaf_visit_fn fn,
+                       void *arg)
 {
     if (!s || start >= end)
         return 0;
-    guest_va_t base = PT_FMT(s)->va_base ? PT_FMT(s)->va_base(s->kind) : 0;
+    pt_va_t base = PT_FMT(s)->va_base ? PT_FMT(s)->va_base(s->kind) : 0;
     return visit(s, s->root, PT_FMT(s)->levels - 1, base, start, end, fn, arg);
 }
 
@@ -394,20 +393,19 @@ struct report {
     long count;
 };
 
-static int list_one(struct pt_space *s, pte_t *pte, guest_va_t va, void *arg)
+static int list_one(struct pt_space *s, pte_t *pte, pt_va_t va, void *arg)
 {
     struct report *r = arg;
-    return r->fn(r->ctx, va, frame(PT_FMT(s), *pte), PT_FMT(s)->perms(*pte));
+    return r->fn(r->ctx, guest_va(va), frame(PT_FMT(s), *pte), PT_FMT(s)->perms(*pte));
 }
 
-int pt_list(struct pt_space *s, guest_va_t start, guest_va_t end, hal_mapping_fn fn,
-            void *ctx)
+int pt_list(struct pt_space *s, pt_va_t start, pt_va_t end, hal_mapping_fn fn, void *ctx)
 {
     struct report r = {.fn = fn, .ctx = ctx};
     return visit_range(s, start, end, list_one, &r);
 }
 
-static int protect_one(struct pt_space *s, pte_t *pte, guest_va_t va, void *arg)
+static int protect_one(struct pt_space *s, pte_t *pte, pt_va_t va, void *arg)
 {
     struct report *r = arg;
     unsigned perms = PT_FMT(s)->perms(*pte);
@@ -423,14 +421,14 @@ static int protect_one(struct pt_space *s, pte_t *pte, guest_va_t va, void *arg)
     return 0;
 }
 
-long pt_write_protect(struct pt_space *s, guest_va_t start, guest_va_t end)
+long pt_write_protect(struct pt_space *s, pt_va_t start, pt_va_t end)
 {
     struct report r = {0};
     visit_range(s, start, end, protect_one, &r);
     return r.count;
 }
 
-static int dirty_one(struct pt_space *s, pte_t *pte, guest_va_t va, void *arg)
+static int dirty_one(struct pt_space *s, pte_t *pte, pt_va_t va, void *arg)
 {
     const struct pt_format *f = PT_FMT(s);
     struct report *r = arg;
@@ -440,10 +438,10 @@ static int dirty_one(struct pt_space *s, pte_t *pte, guest_va_t va, void *arg)
     *pte &= ~(f->dirty_bit | (f->hw_dirty ? 0 : f->write_bit));
     flush_checked(s, va);
     r->count++;
-    return r->fn ? r->fn(r->ctx, va, frame(f, *pte), f->perms(*pte)) : 0;
+    return r->fn ? r->fn(r->ctx, guest_va(va), frame(f, *pte), f->perms(*pte)) : 0;
 }
 
-long pt_dirty_clear(struct pt_space *s, guest_va_t start, guest_va_t end, hal_mapping_fn fn,
+long pt_dirty_clear(struct pt_space *s, pt_va_t start, pt_va_t end, hal_mapping_fn fn,
                     void *ctx)
 {
     struct report r = {.fn = fn, .ctx = ctx};
@@ -453,9 +451,9 @@ long pt_dirty_clear(struct pt_space *s, guest_va_t start, guest_va_t end, hal_ma
     return r.count;
 }
 
-int pt_write_fault(struct pt_space *s, guest_va_t va)
+int pt_write_fault(struct pt_space *s, pt_va_t va)
 {
-    va &= ~(guest_va_t)(HAL_PAGE_SIZE - 1);
+    va &= ~(pt_va_t)(HAL_PAGE_SIZE - 1);
     if (!s || PT_FMT(s)->hw_dirty || !va_ok(s, va))
         return -HESTIA_ENOENT;
     pte_t *pte = leaf_at(s, va);
@@ -466,13 +464,13 @@ int pt_write_fault(struct pt_space *s, guest_va_t va)
     return 0;
 }
 
-static int drop_one(struct pt_space *s, pte_t *pte, guest_va_t va, void *arg)
+static int drop_one(struct pt_space *s, pte_t *pte, pt_va_t va, void *arg)
 {
     struct report *r = arg;
     mfn_t m = frame(PT_FMT(s), *pte);
     *pte = 0;
     if (r->dropped)
-        r->dropped(r->ctx, va, m);
+        r->dropped(r->ctx, guest_va(va), m);
     return 0;
 }
 
@@ -494,7 +492,7 @@ static void free_tables(struct pt_space *s, pte_t *table, unsigned level)
 void pt_destroy(struct pt_space *s, hal_unmap_fn dropped, void *ctx)
 {
     struct report r = {.dropped = dropped, .ctx = ctx};
-    visit_range(s, 0, ~(guest_va_t)0, drop_one, &r);
+    visit_range(s, 0, ~(pt_va_t)0, drop_one, &r);
     if (PT_FMT(s)->levels > 1)
         free_tables(s, s->root, PT_FMT(s)->levels - 1);
     if (!mfn_eq(s->root_mfn, MFN_INVALID)) {

@@ -205,7 +205,7 @@ static uint64_t pick_slot(struct step *s, uint64_t as, uint64_t base, unsigned s
         uint64_t va = base + ((start + k) % slots) * PAGE;
         mfn_t mfn;
         unsigned perms;
-        if ((hal_as_lookup(space, va, &mfn, &perms) == 0) == want_mapped)
+        if ((hal_as_lookup(space, guest_va(va), &mfn, &perms) == 0) == want_mapped)
             return va;
     }
     return base + start * PAGE;

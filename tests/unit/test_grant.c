@@ -14,10 +14,10 @@ static struct domain *A, *B; /* granter, mapper */
 /* One reusable guest buffer per domain (h_buf takes fresh gfns each time). */
 static struct {
     struct domain *d;
-    guest_va_t va;
+    uint64_t va;
 } bufs[4];
 
-static guest_va_t buf_of(struct domain *d)
+static uint64_t buf_of(struct domain *d)
 {
     for (unsigned i = 0; i < ARRAY_SIZE(bufs); i++)
         if (bufs[i].d == d)
@@ -49,7 +49,7 @@ static void fixture(void)
 /* Run a batch of count ops of size bytes; ops are read back. Returns the call's result. */
 static long gnt(struct domain *d, uint64_t cmd, void *ops, size_t size, unsigned count)
 {
-    guest_va_t va = buf_of(d);
+    uint64_t va = buf_of(d);
     REQUIRE(size * count <= HAL_PAGE_SIZE);
     h_write(d, va, ops, size * count);
     long rc = h_call(h_vcpu(d), HYPERCALL_grant_table_op, cmd, va, count, 0, 0);
@@ -59,7 +59,7 @@ static long gnt(struct domain *d, uint64_t cmd, void *ops, size_t size, unsigned
 
 static int setup_table(struct domain *d, const uint64_t *gfns, uint32_t n)
 {
-    guest_va_t fva = buf_of(d) + HAL_PAGE_SIZE;
+    uint64_t fva = buf_of(d) + HAL_PAGE_SIZE;
     h_write(d, fva, gfns, n * sizeof(uint64_t));
     struct gnttab_setup_table op = {.frames = fva, .nr_frames = n, .status = 1};
     REQUIRE(gnt(d, GNTTABOP_setup_table, &op, sizeof(op), 1) == 0);
@@ -80,7 +80,7 @@ static uint16_t entry_flags(struct domain *granter, grant_ref_t ref)
     return e.flags;
 }
 
-static int map(struct domain *d, hestia_domid_t dom, grant_ref_t ref, guest_va_t va,
+static int map(struct domain *d, hestia_domid_t dom, grant_ref_t ref, uint64_t va,
                uint64_t as, uint32_t flags, grant_handle_t *handle)
 {
     struct gnttab_map_grant_ref op = {
@@ -91,7 +91,7 @@ static int map(struct domain *d, hestia_domid_t dom, grant_ref_t ref, guest_va_t
     return op.status;
 }
 
-static int unmap(struct domain *d, guest_va_t va, uint64_t as, grant_handle_t handle)
+static int unmap(struct domain *d, uint64_t va, uint64_t as, grant_handle_t handle)
 {
     struct gnttab_unmap_grant_ref op = {
         .host_va = va, .as = as, .handle = handle, .status = 1};
@@ -99,10 +99,10 @@ static int unmap(struct domain *d, guest_va_t va, uint64_t as, grant_handle_t ha
     return op.status;
 }
 
-static bool mapped(struct domain *d, uint64_t as, guest_va_t va, mfn_t *m, unsigned *perms)
+static bool mapped(struct domain *d, uint64_t as, uint64_t va, mfn_t *m, unsigned *perms)
 {
     struct hal_as *s = pvmmu_space(d, as);
-    return s && hal_as_lookup(s, va, m, perms) == 0;
+    return s && hal_as_lookup(s, guest_va(va), m, perms) == 0;
 }
 
 /* A standard setup: table given, ref 3 -> B for gfn 20 with flags. */
@@ -163,7 +163,7 @@ TEST_CASE(map_read_write)
     CHECK_EQ(grant_maps_of(A), 1);
     /* B writes, A sees it. */
     const char msg[] = "through the grant";
-    CHECK_EQ(hal_copy_to_guest(h_vcpu(B), VA + 64, msg, sizeof(msg)), 0);
+    CHECK_EQ(hal_copy_to_guest(h_vcpu(B), guest_va(VA + 64), msg, sizeof(msg)), 0);
     char back[sizeof(msg)];
     CHECK_EQ(gfn_copy_from(A, back, gfn(20), 64, sizeof(back)), 0);
     CHECK(memcmp(back, msg, sizeof(msg)) == 0);
@@ -188,9 +188,9 @@ TEST_CASE(map_read_only)
     uint32_t x = 0x77;
     CHECK_EQ(gfn_copy_to(A, gfn(20), 0, &x, sizeof(x)), 0);
     uint32_t y = 0;
-    CHECK_EQ(hal_copy_from_guest(h_vcpu(B), &y, VA, sizeof(y)), 0);
+    CHECK_EQ(hal_copy_from_guest(h_vcpu(B), &y, guest_va(VA), sizeof(y)), 0);
     CHECK_EQ(y, x);
-    CHECK_EQ(hal_copy_to_guest(h_vcpu(B), VA, &x, sizeof(x)), -HESTIA_EFAULT);
+    CHECK_EQ(hal_copy_to_guest(h_vcpu(B), guest_va(VA), &x, sizeof(x)), -HESTIA_EFAULT);
     CHECK_EQ(unmap(B, VA, 0, h), 0);
 }
 
@@ -279,7 +279,7 @@ TEST_CASE(mmu_op_cannot_remove_grant_mapping)
     grant_handle_t h;
     REQUIRE(map(B, A->id, 3, VA, 0, 0, &h) == 0);
     struct mmu_op op = {.cmd = MMUOP_unmap, .va = VA};
-    guest_va_t ova = h_put(B, &op, sizeof(op));
+    uint64_t ova = h_put(B, &op, sizeof(op));
     CHECK_EQ(h_call(h_vcpu(B), HYPERCALL_mmu_op, ova, 1, 0, 0, 0), -HESTIA_EPERM);
     op.cmd = MMUOP_protect;
     op.perms = MMU_PERM_READ;
@@ -297,7 +297,7 @@ TEST_CASE(release_of_mapped_grant_busy)
     grant_handle_t h;
     REQUIRE(map(B, A->id, 3, VA, 0, 0, &h) == 0);
     struct memop_range r = {.gfn = 20, .count = 1};
-    guest_va_t rva = h_put(A, &r, sizeof(r));
+    uint64_t rva = h_put(A, &r, sizeof(r));
     CHECK_EQ(h_call(h_vcpu(A), HYPERCALL_memory_op, MEMOP_release, rva, 0, 0, 0),
              -HESTIA_EBUSY);
     CHECK(!mfn_eq(p2m_lookup(A, gfn(20)), MFN_INVALID));
@@ -313,14 +313,14 @@ TEST_CASE(granter_destroyed_with_live_grant)
     grant_handle_t h;
     REQUIRE(map(B, A->id, 3, VA, 0, 0, &h) == 0);
     const char msg[] = "still here";
-    CHECK_EQ(hal_copy_to_guest(h_vcpu(B), VA, msg, sizeof(msg)), 0);
+    CHECK_EQ(hal_copy_to_guest(h_vcpu(B), guest_va(VA), msg, sizeof(msg)), 0);
     CHECK_EQ(domain_destroy(A), 0);
     A = NULL;
     /* The frame outlives its owner while B maps it. */
     CHECK_EQ(frame_owner(m), FRAME_OWNER_ORPHAN);
     CHECK_EQ(frame_refcount(m), 1);
     char back[sizeof(msg)] = {0};
-    CHECK_EQ(hal_copy_from_guest(h_vcpu(B), back, VA, sizeof(back)), 0);
+    CHECK_EQ(hal_copy_from_guest(h_vcpu(B), back, guest_va(VA), sizeof(back)), 0);
     CHECK(memcmp(back, msg, sizeof(msg)) == 0);
     CHECK_EQ(grant_maps_held(B), 1);
     unsigned long free0 = mm_free_frames();
@@ -451,7 +451,7 @@ TEST_CASE(batches)
              0);
     /* A read-only result buffer: the op runs, its status cannot be written. */
     struct gnttab_query_size q;
-    guest_va_t ro = h_buf_perms(B, sizeof(q), MMU_PERM_READ);
+    uint64_t ro = h_buf_perms(B, sizeof(q), MMU_PERM_READ);
     CHECK_EQ(h_call(v, HYPERCALL_grant_table_op, GNTTABOP_query_size, ro, 1, 0, 0),
              -HESTIA_EFAULT);
     struct gnttab_unmap_grant_ref un[2] = {
@@ -485,7 +485,7 @@ TEST_CASE(handle_exhaustion)
             first = ops[0].handle;
     }
     CHECK_EQ(grant_maps_held(B), GRANT_MAX_HANDLES);
-    guest_va_t extra = VA + GRANT_MAX_HANDLES * HAL_PAGE_SIZE;
+    uint64_t extra = VA + GRANT_MAX_HANDLES * HAL_PAGE_SIZE;
     CHECK_EQ(map(B, A->id, 3, extra, 0, GNTMAP_readonly, NULL), -HESTIA_ENOSPC);
     CHECK(!mapped(B, 0, extra, NULL, NULL));
     CHECK_EQ(frame_refcount(p2m_lookup(A, gfn(20))), GRANT_MAX_HANDLES);
@@ -502,7 +502,7 @@ TEST_CASE(user_space_grant_dropped_with_space)
 {
     fixture_granted(0);
     struct mmu_op op = {.cmd = MMUOP_as_create};
-    guest_va_t ova = h_put(B, &op, sizeof(op));
+    uint64_t ova = h_put(B, &op, sizeof(op));
     REQUIRE(h_call(h_vcpu(B), HYPERCALL_mmu_op, ova, 1, 0, 0, 0) == 0);
     h_read(B, &op, ova, sizeof(op));
     uint64_t as = op.as;

@@ -31,13 +31,16 @@ typedef struct {
     uint64_t v;
 } gfn_t; /* guest frame number: an index into a domain's pseudo-physical memory */
 
-/* STAGE: still integers while the conversion proceeds. */
-typedef uint64_t guest_va_t; /* guest virtual address (64-bit on every arch) */
-typedef uint64_t paddr_t;    /* machine physical address */
+typedef struct {
+    uint64_t v;
+} guest_va_t; /* guest virtual address (64-bit on every arch) */
+
+/* STAGE: still an integer while the conversion proceeds. */
+typedef uint64_t paddr_t; /* machine physical address */
 
 #define mfn(x) ((mfn_t){.v = (x)})
 #define gfn(x) ((gfn_t){.v = (x)})
-#define guest_va(x) ((guest_va_t)(x))
+#define guest_va(x) ((guest_va_t){.v = (x)})
 #define paddr(x) ((paddr_t)(x))
 
 static inline uint64_t mfn_val(mfn_t m)
@@ -52,7 +55,13 @@ static inline uint64_t gfn_val(gfn_t g)
 
 static inline uint64_t guest_va_val(guest_va_t va)
 {
-    return va;
+    return va.v;
+}
+
+/* va + off (the caller checks for wrap-around where it matters). */
+static inline guest_va_t guest_va_add(guest_va_t va, uint64_t off)
+{
+    return guest_va(va.v + off);
 }
 
 static inline uint64_t paddr_val(paddr_t pa)
