@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Typed addresses (Hafnium's inc/hf/addr.h): a machine frame number, a
- * guest frame number (pseudo-physical), a guest virtual address and a
- * machine physical address are four different single-member structs, so
- * passing one where another is expected does not compile
- * (tests/unit/compile_fail/ keeps that true).  Each is the size of a
- * uint64_t and passed in registers like one; the compiler removes the
- * wrapping.
+ * guest frame number (pseudo-physical) and a guest virtual address are
+ * three different single-member structs, so passing one where another is
+ * expected does not compile (tests/unit/compile_fail/ keeps that true).
+ * Each is the size of a uint64_t: x86_64 and ia64 pass and return it in
+ * registers like one, 32-bit x86 and ppc return it in registers
+ * (-freg-struct-return, -msvr4-struct-return in their meson.build); the
+ * ppc32 ABI passes it by reference, a few instructions per call
+ * (docs/benchmarks.md).
  *
  * Build one with mfn(x), gfn(x), guest_va(x), paddr(x); read it with
  * mfn_val(), gfn_val(), guest_va_val(), paddr_val().  The constructors are
@@ -35,7 +37,11 @@ typedef struct {
     uint64_t v;
 } guest_va_t; /* guest virtual address (64-bit on every arch) */
 
-/* STAGE: still an integer while the conversion proceeds. */
+/*
+ * Still an integer: the boot-information parsers (arch/pc/multiboot.c,
+ * hal/drivers/fdt.c, ppc and ia64 boot.c) and the memory map do arithmetic
+ * on it; converting them is the next step.
+ */
 typedef uint64_t paddr_t; /* machine physical address */
 
 #define mfn(x) ((mfn_t){.v = (x)})
