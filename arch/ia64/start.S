@@ -89,7 +89,7 @@ virt_start:
 ia64_ssc:
     mov     r15 = r36
     ;;
-    break   0x80001
+    break   IA64_SSC_BREAK
     ;;
     br.ret.sptk.many b0
     .endp ia64_ssc

@@ -16,8 +16,6 @@
 #define ISR_X (1ull << 32)
 #define ISR_W (1ull << 33)
 
-#define HYPERCALL_BREAK 0x1000
-
 unsigned long ia64_exits;
 
 static void advance_ip(struct hal_vcpu *hv)
@@ -93,7 +91,7 @@ void ia64_trap(struct hal_vcpu *hv)
         fetch_fault_slot(hv);
     switch (vec) {
     case IA64_IVT_BREAK:
-        if (hv->iim != HYPERCALL_BREAK) {
+        if (hv->iim != HESTIA_IA64_HYPERCALL_BREAK) {
             core_guest_trap(v, HESTIA_TRAP_BREAKPOINT, vec, hv->iim, hv->iip);
             break;
         }

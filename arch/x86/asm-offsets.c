@@ -34,6 +34,7 @@ void x86_asm_offsets(void)
     ASM_OFFSET(TSS_DESC_SHIFT, __builtin_ctz(TSS_DESC_SIZE));
     ASM_OFFSET(CPU_SIZE, sizeof(struct hal_cpu));
     ASM_OFFSET(CPU_HYP_STACK_TOP, offsetof(struct hal_cpu, hyp_stack_top));
+    ASM_OFFSET(ENTRY_STACK_SIZE, ENTRY_STACK_SIZE);
 
     /* boot.S: the hypervisor's page tables (arch.h's layout) and paging on. */
     ASM_OFFSET(KERNEL_VBASE, KERNEL_VBASE);

@@ -93,9 +93,9 @@ x86_hyp_cr3:
     .long 0
 
     .section .tramp.stack, "aw", @nobits
-    .align 4096
+    .align PAGE_SIZE
     .globl x86_entry_stack
 x86_entry_stack:
-    .skip 4096
+    .skip ENTRY_STACK_SIZE
 
     .section .note.GNU-stack,"",@progbits

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* IA-64 arch layer of the guest port: trap-record access, contexts, probes. */
+#include <port/arch_ctx.h>
 #include <port/arch_regs.h>
 #include <port/kernel.h>
 
@@ -104,7 +105,7 @@ long arch_hypercall(unsigned long nr, unsigned long a0, unsigned long a1, unsign
                            ? (current->user_kstack & ~15ull) - 16
                            : 0;
         if ((hsp >> 61) == (HESTIA_IA64_GUEST_VIRT_BASE >> 61))
-            return hypercall_fp(nr, a0, a1, a2, a3, a4, hsp - 96);
+            return hypercall_fp(nr, a0, a1, a2, a3, a4, hsp - IA64_FP_SAVE_BYTES);
     }
     return hypercall_raw(nr, a0, a1, a2, a3, a4);
 }
@@ -119,13 +120,13 @@ void arch_ctx_init(struct arch_ctx *ctx, void *stack_top, void (*fn)(void *), vo
         ctx->r[i] = 0;
     uint64_t gp;
     __asm__("mov %0 = gp" : "=r"(gp));
-    ctx->r[0] = gp;
-    ctx->r[1] = (uintptr_t)fn;
-    ctx->r[2] = (uintptr_t)arg;
-    ctx->r[5] = top - 16;
-    ctx->r[6] = (uintptr_t)thread_trampoline;
+    ctx->r[CTX_SLOT_GP] = gp;
+    ctx->r[CTX_SLOT_R4] = (uintptr_t)fn; /* thread_trampoline: r4 = fn, r5 = arg */
+    ctx->r[CTX_SLOT_R4 + 1] = (uintptr_t)arg;
+    ctx->r[CTX_SLOT_SP] = top - 16;
+    ctx->r[CTX_SLOT_B0] = (uintptr_t)thread_trampoline;
     /* The register stack grows up from the bottom of the thread's stack area. */
-    ctx->r[16] = top - THREAD_STACK_PAGES * HESTIA_PAGE_SIZE + 16;
+    ctx->r[CTX_SLOT_BSPSTORE] = top - THREAD_STACK_PAGES * HESTIA_PAGE_SIZE + 16;
 }
 
 const uint64_t arch_wild[ARCH_NR_WILD] = {

@@ -7,7 +7,11 @@
  * call the portable handlers.  The image is built -mauto-pic: a function
  * pointer is a code address (gp is constant), not a descriptor.
  */
-#define HYPERCALL_version 0
+#include "asm-offsets.h" /* generated from asm-offsets.c: CTX_*, FP_SAVE_*, HYPERCALL_* */
+
+/* Two pointers walk alternate slots, each stepping over two. */
+#define FP_PAIR_STEP (2 * FP_SAVE_SLOT)
+#define CTX_PAIR_STEP (2 * CTX_SLOT_SIZE)
 
     .section .text.entry, "ax"
     .global _start
@@ -34,8 +38,8 @@ _start:
 /*
  * f6-f11 are scratch registers that the handler's C code clobbers (integer
  * multiply and division use them) but are not in the trap record: they are
- * kept below the handler's stack, [sp - 96, sp), where
- * arch_hypercall(HYPERCALL_trap_return) reloads them from.
+ * kept below the handler's stack, [sp - FP_SAVE_BYTES, sp) (port/arch_ctx.h),
+ * where arch_hypercall(HYPERCALL_trap_return) reloads them from.
  */
 .macro ENTRY name, handler
     .global \name
@@ -43,18 +47,18 @@ _start:
     .proc \name
 \name:
     movl    gp = __gp
-    adds    r2 = -96, r12
-    adds    r3 = -80, r12
+    adds    r2 = -FP_SAVE_BYTES, r12
+    adds    r3 = -FP_SAVE_BYTES + FP_SAVE_SLOT, r12
     ;;
-    stf.spill [r2] = f6, 32
-    stf.spill [r3] = f7, 32
+    stf.spill [r2] = f6, FP_PAIR_STEP
+    stf.spill [r3] = f7, FP_PAIR_STEP
     ;;
-    stf.spill [r2] = f8, 32
-    stf.spill [r3] = f9, 32
+    stf.spill [r2] = f8, FP_PAIR_STEP
+    stf.spill [r3] = f9, FP_PAIR_STEP
     ;;
     stf.spill [r2] = f10
     stf.spill [r3] = f11
-    adds    r12 = -112, r12
+    adds    r12 = -(FP_SAVE_BYTES + ABI_SCRATCH), r12
     ;;
     br.call.sptk.many b0 = \handler
     ;;
@@ -69,13 +73,13 @@ _start:
     .global hypercall_fp
     .proc hypercall_fp
 hypercall_fp:
-    adds    r3 = 16, r38
+    adds    r3 = FP_SAVE_SLOT, r38
     ;;
-    ldf.fill f6 = [r38], 32
-    ldf.fill f7 = [r3], 32
+    ldf.fill f6 = [r38], FP_PAIR_STEP
+    ldf.fill f7 = [r3], FP_PAIR_STEP
     ;;
-    ldf.fill f8 = [r38], 32
-    ldf.fill f9 = [r3], 32
+    ldf.fill f8 = [r38], FP_PAIR_STEP
+    ldf.fill f9 = [r3], FP_PAIR_STEP
     ;;
     ldf.fill f10 = [r38]
     ldf.fill f11 = [r3]
@@ -94,7 +98,7 @@ hypercall_raw:
     mov     r17 = r36
     mov     r18 = r37
     ;;
-    break   0x1000
+    break   HYPERCALL_BREAK
     ;;
     br.ret.sptk.many b0
     .endp hypercall_raw
@@ -108,52 +112,52 @@ arch_read_counter:
     .endp arch_read_counter
 
 /*
- * struct arch_ctx slots: 0 gp, 1-4 r4-r7, 5 sp, 6-11 b0-b5, 12 ar.pfs,
- * 13 ar.lc, 14 pr, 15 ar.unat, 16 ar.bspstore (after flushrs), 17 ar.rnat.
+ * struct arch_ctx slots (port/arch_ctx.h): gp, r4-r7, sp, b0-b5, ar.pfs,
+ * ar.lc, pr, ar.unat, ar.bspstore (after flushrs), ar.rnat.
  * r32 = the context (no alloc: the caller's outputs are our frame).
  */
 .macro SAVE_CTX
-    add     r2 = 8, r32
-    add     r3 = 16, r32
+    add     r2 = CTX_R4, r32
+    add     r3 = CTX_R4 + CTX_SLOT_SIZE, r32
     ;;
-    st8.spill [r2] = r4, 16
-    st8.spill [r3] = r5, 16
+    st8.spill [r2] = r4, CTX_PAIR_STEP
+    st8.spill [r3] = r5, CTX_PAIR_STEP
     ;;
     st8.spill [r2] = r6
     st8.spill [r3] = r7
     ;;
     mov     r14 = ar.unat
-    add     r2 = 15 * 8, r32
-    st8     [r32] = gp
-    add     r3 = 5 * 8, r32
+    add     r2 = CTX_UNAT, r32
+    st8     [r32] = gp                  /* CTX_GP is 0 */
+    add     r3 = CTX_SP, r32
     ;;
     st8     [r2] = r14
-    st8     [r3] = r12, 8
+    st8     [r3] = r12, CTX_SLOT_SIZE
     mov     r14 = b0
     mov     r15 = b1
     ;;
-    st8     [r3] = r14, 8
+    st8     [r3] = r14, CTX_SLOT_SIZE
     mov     r14 = b2
     ;;
-    st8     [r3] = r15, 8
+    st8     [r3] = r15, CTX_SLOT_SIZE
     mov     r15 = b3
     ;;
-    st8     [r3] = r14, 8
+    st8     [r3] = r14, CTX_SLOT_SIZE
     mov     r14 = b4
     ;;
-    st8     [r3] = r15, 8
+    st8     [r3] = r15, CTX_SLOT_SIZE
     mov     r15 = b5
     ;;
-    st8     [r3] = r14, 8
+    st8     [r3] = r14, CTX_SLOT_SIZE
     mov     r14 = ar.pfs
     ;;
-    st8     [r3] = r15, 8
+    st8     [r3] = r15, CTX_SLOT_SIZE
     mov     r15 = ar.lc
     ;;
-    st8     [r3] = r14, 8
+    st8     [r3] = r14, CTX_SLOT_SIZE
     mov     r14 = pr
     ;;
-    st8     [r3] = r15, 8
+    st8     [r3] = r15, CTX_SLOT_SIZE
     ;;
     st8     [r3] = r14
     ;;
@@ -162,8 +166,8 @@ arch_read_counter:
     mov     r14 = ar.bspstore
     ;;
     mov     r15 = ar.rnat
-    add     r2 = 16 * 8, r32
-    add     r3 = 17 * 8, r32
+    add     r2 = CTX_BSPSTORE, r32
+    add     r3 = CTX_RNAT, r32
     ;;
     st8     [r2] = r14
     st8     [r3] = r15
@@ -174,8 +178,8 @@ arch_read_counter:
     mov     ar.rsc = 0
     ;;
     loadrs                              /* drop what is left of the old register stack */
-    add     r2 = 16 * 8, r9
-    add     r3 = 17 * 8, r9
+    add     r2 = CTX_BSPSTORE, r9
+    add     r3 = CTX_RNAT, r9
     ;;
     ld8     r14 = [r2]
     ld8     r15 = [r3]
@@ -183,7 +187,7 @@ arch_read_counter:
     mov     ar.bspstore = r14
     ;;
     mov     ar.rnat = r15
-    add     r2 = 15 * 8, r9
+    add     r2 = CTX_UNAT, r9
     ld8     r16 = [r14]                 /* get the store's pages into the TLB before the RSE */
     add     r17 = -8, r14
     ;;
@@ -191,40 +195,40 @@ arch_read_counter:
     ld8     r14 = [r2]
     ;;
     mov     ar.unat = r14
-    add     r2 = 8, r9
-    add     r3 = 16, r9
+    add     r2 = CTX_R4, r9
+    add     r3 = CTX_R4 + CTX_SLOT_SIZE, r9
     ;;
-    ld8.fill r4 = [r2], 16
-    ld8.fill r5 = [r3], 16
+    ld8.fill r4 = [r2], CTX_PAIR_STEP
+    ld8.fill r5 = [r3], CTX_PAIR_STEP
     ;;
     ld8.fill r6 = [r2]
     ld8.fill r7 = [r3]
-    ld8     gp = [r9]
-    add     r3 = 5 * 8, r9
+    ld8     gp = [r9]                   /* CTX_GP is 0 */
+    add     r3 = CTX_SP, r9
     ;;
-    ld8     r12 = [r3], 8
+    ld8     r12 = [r3], CTX_SLOT_SIZE
     ;;
-    ld8     r14 = [r3], 8
+    ld8     r14 = [r3], CTX_SLOT_SIZE
     ;;
-    ld8     r15 = [r3], 8
+    ld8     r15 = [r3], CTX_SLOT_SIZE
     mov     b0 = r14
     ;;
-    ld8     r14 = [r3], 8
+    ld8     r14 = [r3], CTX_SLOT_SIZE
     mov     b1 = r15
     ;;
-    ld8     r15 = [r3], 8
+    ld8     r15 = [r3], CTX_SLOT_SIZE
     mov     b2 = r14
     ;;
-    ld8     r14 = [r3], 8
+    ld8     r14 = [r3], CTX_SLOT_SIZE
     mov     b3 = r15
     ;;
-    ld8     r15 = [r3], 8
+    ld8     r15 = [r3], CTX_SLOT_SIZE
     mov     b4 = r14
     ;;
-    ld8     r14 = [r3], 8
+    ld8     r14 = [r3], CTX_SLOT_SIZE
     mov     b5 = r15
     ;;
-    ld8     r15 = [r3], 8
+    ld8     r15 = [r3], CTX_SLOT_SIZE
     mov     ar.pfs = r14
     ;;
     ld8     r14 = [r3]
@@ -446,10 +450,10 @@ probe_call_return:
 arch_hypercall_wild_stack:
     mov     r9 = r12
     mov     r12 = r32
-    mov     r2 = HYPERCALL_version
-    mov     r14 = 0
+    mov     r2 = HYPERCALL_VERSION
+    mov     r14 = VERSION_ABI
     ;;
-    break   0x1000
+    break   HYPERCALL_BREAK
     ;;
     mov     r12 = r9
     br.ret.sptk.many b0

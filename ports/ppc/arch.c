@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* ppc arch layer of the guest port: trap-record access, contexts, probes. */
+#include <port/arch_ctx.h>
 #include <port/arch_regs.h>
 #include <port/kernel.h>
 
@@ -62,7 +63,7 @@ void arch_user_context(struct hestia_trap_record *r, uint64_t pc, uint64_t sp, u
     r->regs[PP_MODE] = HESTIA_PPC_MODE_USER;
 }
 
-/* Word slots as in entry.S: 0 r1, 1 lr, 2 cr, 3 r3, 4.. r14-r31. */
+/* entry.S's arch_switch starts fn(arg) from these words (port/arch_ctx.h). */
 void arch_ctx_init(struct arch_ctx *ctx, void *stack_top, void (*fn)(void *), void *arg)
 {
     uint32_t *w = (uint32_t *)ctx;
@@ -70,9 +71,9 @@ void arch_ctx_init(struct arch_ctx *ctx, void *stack_top, void (*fn)(void *), vo
         w[i] = 0;
     uint32_t top = ((uintptr_t)stack_top & ~15u) - 16;
     *(uint32_t *)(uintptr_t)top = 0; /* end of the back chain */
-    w[0] = top;
-    w[1] = (uintptr_t)fn;
-    w[3] = (uintptr_t)arg;
+    w[CTX_WORD_R1] = top;
+    w[CTX_WORD_LR] = (uintptr_t)fn;
+    w[CTX_WORD_R3] = (uintptr_t)arg;
 }
 
 /*

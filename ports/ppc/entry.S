@@ -5,6 +5,10 @@
  * entries find the interrupted context in vcpu_info.trap, so they only
  * need a stack.  Hypercalls: sc with r0 = nr, r3..r7 = a0..a4.
  */
+#include <port/spr.h>
+
+#include "asm-offsets.h" /* generated from asm-offsets.c: CTX_*, HYPERCALL_VERSION */
+
     .section .text.entry, "ax"
     .globl _start
 _start:
@@ -50,36 +54,36 @@ arch_hypercall:
 /* uint64_t arch_read_counter(void): the time base (r3 = upper, r4 = lower). */
     .globl arch_read_counter
 arch_read_counter:
-1:  mfspr   r3, 269
-    mfspr   r4, 268
-    mfspr   r5, 269
+1:  mfspr   r3, PPC_SPR_TBU_R
+    mfspr   r4, PPC_SPR_TBL_R
+    mfspr   r5, PPC_SPR_TBU_R
     cmpw    r3, r5
     bne     1b
     blr
 
-/* struct arch_ctx as 32-bit words: 0 r1, 1 lr, 2 cr, 3 r3 (first entry), 4.. r14-r31 */
+/* struct arch_ctx as 32-bit words (port/arch_ctx.h): r1, lr, cr, r3 (first entry), r14-r31 */
 .macro SAVE_CTX reg
-    stw     r1, 0(\reg)
+    stw     r1, CTX_R1(\reg)
     mflr    r0
-    stw     r0, 4(\reg)
+    stw     r0, CTX_LR(\reg)
     mfcr    r0
-    stw     r0, 8(\reg)
-    stmw    r14, 16(\reg)
+    stw     r0, CTX_CR(\reg)
+    stmw    r14, CTX_R14(\reg)
 .endm
 .macro LOAD_CTX reg
-    lwz     r1, 0(\reg)
-    lwz     r0, 4(\reg)
+    lwz     r1, CTX_R1(\reg)
+    lwz     r0, CTX_LR(\reg)
     mtlr    r0
-    lwz     r0, 8(\reg)
+    lwz     r0, CTX_CR(\reg)
     mtcr    r0
-    lmw     r14, 16(\reg)
+    lmw     r14, CTX_R14(\reg)
 .endm
 
     .globl arch_switch
 arch_switch:
     SAVE_CTX r3
     LOAD_CTX r4
-    lwz     r3, 12(r4)
+    lwz     r3, CTX_R3(r4)
     blr
 
     .globl arch_setjmp
@@ -157,13 +161,13 @@ probe_leaf_fail:
     PRIV priv_tlbivax, tlbivax 0, r1
     PRIV priv_tlbsync, tlbsync
     PRIV priv_rfi, rfi
-    PRIV priv_mtpid, mtspr 48, r3
-    PRIV priv_mtpid1, mtspr 633, r3
-    PRIV priv_mtivpr, mtspr 63, r3
-    PRIV priv_mtdec, mtspr 22, r3
-    PRIV priv_mfsprg0, mfspr r3, 272
-    PRIV priv_mfpvr, mfspr r3, 287
-    PRIV priv_mtmas1, mtspr 625, r3
+    PRIV priv_mtpid, mtspr PPC_SPR_PID0, r3
+    PRIV priv_mtpid1, mtspr PPC_SPR_PID1, r3
+    PRIV priv_mtivpr, mtspr PPC_SPR_IVPR, r3
+    PRIV priv_mtdec, mtspr PPC_SPR_DEC, r3
+    PRIV priv_mfsprg0, mfspr r3, PPC_SPR_SPRG0
+    PRIV priv_mfpvr, mfspr r3, PPC_SPR_PVR
+    PRIV priv_mtmas1, mtspr PPC_SPR_MAS1, r3
     PRIV priv_dcbi, dcbi 0, r1
 
 /* mtmsr clearing PR/IS/DS is emulated on the virtual MSR only: the tlbwe
@@ -207,8 +211,8 @@ arch_hypercall_wild_stack:
     stw     r31, 12(r1)
     mr      r31, r1
     mr      r1, r4
-    li      r0, 0                   /* HYPERCALL_version(VERSION_abi) */
-    li      r3, 0
+    li      r0, HYPERCALL_VERSION
+    li      r3, VERSION_ABI
     sc
     mr      r1, r31
     lwz     r31, 12(r1)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* x86 (32-bit) arch layer of the guest port: trap-record access, contexts, probes. */
+#include <port/arch_ctx.h>
 #include <port/arch_regs.h>
 #include <port/kernel.h>
 
@@ -93,7 +94,7 @@ void x86_syscall_entry(struct sys_frame *f)
     port_syscall_handler();
 }
 
-/* Slots as in entry.S: ebx esi edi ebp esp eip; fn(arg) starts with arg on the stack. */
+/* entry.S's LOAD_CTX starts fn(arg) with arg on the stack (port/arch_ctx.h). */
 void arch_ctx_init(struct arch_ctx *ctx, void *stack_top, void (*fn)(void *), void *arg)
 {
     uintptr_t top = (uintptr_t)stack_top & ~15ul;
@@ -102,8 +103,8 @@ void arch_ctx_init(struct arch_ctx *ctx, void *stack_top, void (*fn)(void *), vo
     top -= 16;
     ((uint32_t *)top)[0] = 0; /* fake return address */
     ((uint32_t *)top)[1] = (uint32_t)(uintptr_t)arg;
-    ctx->r[4] = top;
-    ctx->r[5] = (uintptr_t)fn;
+    ctx->r[CTX_SLOT_ESP] = top;
+    ctx->r[CTX_SLOT_EIP] = (uintptr_t)fn;
 }
 
 const uint64_t arch_wild[ARCH_NR_WILD] = {

@@ -4,6 +4,8 @@
  * with the start info in esi; trap/event/syscall entries find the
  * interrupted context in vcpu_info.trap, so they only need a stack.
  */
+#include "asm-offsets.h" /* generated from asm-offsets.c: CTX_*, HYPERCALL_VECTOR */
+
     .section .text.entry, "ax"
     .globl _start
 _start:
@@ -64,7 +66,7 @@ arch_hypercall:
     mov 28(%esp), %edx
     mov 32(%esp), %esi
     mov 36(%esp), %edi
-    int $0x82
+    int $HYPERCALL_VECTOR
     pop %edi
     pop %esi
     pop %ebx
@@ -75,23 +77,23 @@ arch_read_counter:
     rdtsc
     ret
 
-/* struct arch_ctx slots (8 bytes each): ebx esi edi ebp esp eip */
+/* struct arch_ctx slots (port/arch_ctx.h): ebx esi edi ebp esp eip */
 .macro SAVE_CTX reg
-    mov %ebx, 0(\reg)
-    mov %esi, 8(\reg)
-    mov %edi, 16(\reg)
-    mov %ebp, 24(\reg)
-    lea 4(%esp), %eax
-    mov %eax, 32(\reg)
+    mov %ebx, CTX_EBX(\reg)
+    mov %esi, CTX_ESI(\reg)
+    mov %edi, CTX_EDI(\reg)
+    mov %ebp, CTX_EBP(\reg)
+    lea 4(%esp), %eax           /* past the return address */
+    mov %eax, CTX_ESP(\reg)
     mov (%esp), %eax
-    mov %eax, 40(\reg)
+    mov %eax, CTX_EIP(\reg)
 .endm
 .macro LOAD_CTX reg
-    mov 0(\reg), %ebx
-    mov 8(\reg), %esi
-    mov 16(\reg), %edi
-    mov 24(\reg), %ebp
-    mov 32(\reg), %esp
+    mov CTX_EBX(\reg), %ebx
+    mov CTX_ESI(\reg), %esi
+    mov CTX_EDI(\reg), %edi
+    mov CTX_EBP(\reg), %ebp
+    mov CTX_ESP(\reg), %esp
 .endm
 
     .globl arch_switch
@@ -100,7 +102,7 @@ arch_switch:
     mov 8(%esp), %edx
     SAVE_CTX %ecx
     LOAD_CTX %edx
-    jmp *40(%edx)
+    jmp *CTX_EIP(%edx)
 
     .globl arch_setjmp
 arch_setjmp:
@@ -114,7 +116,7 @@ arch_longjmp:
     mov 4(%esp), %ecx
     mov 8(%esp), %eax
     LOAD_CTX %ecx
-    jmp *40(%ecx)
+    jmp *CTX_EIP(%ecx)
 
 /* Probes: the faulting instruction and its recovery point are listed in
  * .rodata.probes; arch_probe_fixup() moves eip there and the probe returns -1. */

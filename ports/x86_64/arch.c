@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* x86_64 arch layer of the guest port: trap-record access, contexts, probes. */
+#include <port/arch_ctx.h>
 #include <port/arch_regs.h>
 #include <port/kernel.h>
 
@@ -45,7 +46,7 @@ void arch_user_context(struct hestia_trap_record *r, uint64_t pc, uint64_t sp, u
     r->regs[PX_MODE] = HESTIA_X86_64_MODE_USER;
 }
 
-/* Slots as in entry.S: rbx rbp r12 r13 r14 r15 rsp rip rdi. */
+/* entry.S's arch_switch starts fn(arg) (port/arch_ctx.h). */
 void arch_ctx_init(struct arch_ctx *ctx, void *stack_top, void (*fn)(void *), void *arg)
 {
     uint64_t top = (uintptr_t)stack_top & ~15ull;
@@ -53,9 +54,9 @@ void arch_ctx_init(struct arch_ctx *ctx, void *stack_top, void (*fn)(void *), vo
         ctx->r[i] = 0;
     top -= 8;
     *(uint64_t *)(uintptr_t)top = 0; /* fake return address */
-    ctx->r[6] = top;
-    ctx->r[7] = (uintptr_t)fn;
-    ctx->r[8] = (uintptr_t)arg;
+    ctx->r[CTX_SLOT_RSP] = top;
+    ctx->r[CTX_SLOT_RIP] = (uintptr_t)fn;
+    ctx->r[CTX_SLOT_RDI] = (uintptr_t)arg;
 }
 
 const uint64_t arch_wild[ARCH_NR_WILD] = {

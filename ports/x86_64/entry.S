@@ -4,6 +4,8 @@
  * mode (ring 3) with the start info in rsi; trap/event/syscall entries find
  * the interrupted context in vcpu_info.trap, so they only need a stack.
  */
+#include "asm-offsets.h" /* generated from asm-offsets.c: CTX_*, HYPERCALL_VERSION */
+
     .section .text.entry, "ax"
     .globl _start
 _start:
@@ -51,35 +53,35 @@ arch_read_counter:
     or %rdx, %rax
     ret
 
-/* struct arch_ctx slots: rbx rbp r12 r13 r14 r15 rsp rip rdi */
+/* struct arch_ctx slots (port/arch_ctx.h): rbx rbp r12 r13 r14 r15 rsp rip rdi */
 .macro SAVE_CTX reg
-    mov %rbx, 0(\reg)
-    mov %rbp, 8(\reg)
-    mov %r12, 16(\reg)
-    mov %r13, 24(\reg)
-    mov %r14, 32(\reg)
-    mov %r15, 40(\reg)
-    lea 8(%rsp), %rax
-    mov %rax, 48(\reg)
+    mov %rbx, CTX_RBX(\reg)
+    mov %rbp, CTX_RBP(\reg)
+    mov %r12, CTX_R12(\reg)
+    mov %r13, CTX_R13(\reg)
+    mov %r14, CTX_R14(\reg)
+    mov %r15, CTX_R15(\reg)
+    lea 8(%rsp), %rax           /* past the return address */
+    mov %rax, CTX_RSP(\reg)
     mov (%rsp), %rax
-    mov %rax, 56(\reg)
+    mov %rax, CTX_RIP(\reg)
 .endm
 .macro LOAD_CTX reg
-    mov 0(\reg), %rbx
-    mov 8(\reg), %rbp
-    mov 16(\reg), %r12
-    mov 24(\reg), %r13
-    mov 32(\reg), %r14
-    mov 40(\reg), %r15
-    mov 48(\reg), %rsp
+    mov CTX_RBX(\reg), %rbx
+    mov CTX_RBP(\reg), %rbp
+    mov CTX_R12(\reg), %r12
+    mov CTX_R13(\reg), %r13
+    mov CTX_R14(\reg), %r14
+    mov CTX_R15(\reg), %r15
+    mov CTX_RSP(\reg), %rsp
 .endm
 
     .globl arch_switch
 arch_switch:
     SAVE_CTX %rdi
     LOAD_CTX %rsi
-    mov 64(%rsi), %rdi
-    jmp *56(%rsi)
+    mov CTX_RDI(%rsi), %rdi
+    jmp *CTX_RIP(%rsi)
 
     .globl arch_setjmp
 arch_setjmp:
@@ -91,7 +93,7 @@ arch_setjmp:
 arch_longjmp:
     LOAD_CTX %rdi
     mov %rsi, %rax
-    jmp *56(%rdi)
+    jmp *CTX_RIP(%rdi)
 
 /* Probes: the faulting instruction and its recovery point are listed in
  * probe_table; arch_probe_fixup() moves rip there and the probe returns -1. */
@@ -170,8 +172,8 @@ arch_hypercall_wild_stack:
     push %r12
     mov %rsp, %r12
     mov %rdi, %rsp
-    xor %eax, %eax          /* HYPERCALL_version(VERSION_abi) */
-    xor %edi, %edi
+    mov $HYPERCALL_VERSION, %eax
+    mov $VERSION_ABI, %edi
     syscall
     mov %r12, %rsp
     pop %r12

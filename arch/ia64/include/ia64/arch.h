@@ -41,11 +41,14 @@
 /* ar.rsc: RSC.loadrs, the bytes loadrs brings back, starts at bit 16. */
 #define IA64_RSC_LOADRS_SHIFT 16
 
+/* Ski simulator system calls: this break immediate, the call number in r15. */
+#define IA64_SSC_BREAK 0x80001
+
 #ifndef __ASSEMBLER__
 #include <hal/types.h>
 #include <ia64/pte.h>
 
-/* Ski simulator system calls (break 0x80001, number in r15). */
+/* Ski simulator system call numbers (ia64_ssc, start.S). */
 #define SSC_GETCHAR 21
 #define SSC_PUTCHAR 31
 #define SSC_GET_RTC 65
@@ -106,10 +109,10 @@ long ia64_ssc(long a0, long a1, long a2, long a3, long nr);
 struct hal_cpu {
     struct hal_vcpu *current; /* vCPU last entered by hal_vcpu_run (ivt.S) */
     unsigned id;
-    uint64_t hyp_rbs;       /* ivt.S: the hypervisor's register backing store */
-    uint64_t hyp_stack_top; /* ivt.S: the hypervisor's memory stack */
     /* ivt.S: the stacks a fault of the hypervisor itself is reported on. */
     uint64_t fault_rbs, fault_stack_top;
+    uint64_t hyp_rbs;       /* ivt.S: the hypervisor's register backing store */
+    uint64_t hyp_stack_top; /* ivt.S: the hypervisor's memory stack */
 };
 
 /* start.S: the boot CPU's stacks. */

@@ -58,6 +58,8 @@
 #define HESTIA_IA64_WINDOW_SIZE 0x0000008000000000ull /* 512 GiB per window */
 #define HESTIA_IA64_USER_VA_START 0x0000000000001000ull
 #define HESTIA_IA64_KSTACK_SIZE 0x4000ull
+/* The immediate of the hypercall `break` (the stubs below, the ports' entry.S). */
+#define HESTIA_IA64_HYPERCALL_BREAK 0x1000
 
 /* struct hestia_trap_record.regs[] indices. */
 #define HESTIA_IA64_REG_IP 0             /* bundle address; the slot is PSR.ri */
@@ -90,10 +92,10 @@ static inline long hestia_hypercall5(unsigned long nr, unsigned long a0, unsigne
     register unsigned long r17 __asm__("r17") = a3;
     register unsigned long r18 __asm__("r18") = a4;
     register long r8 __asm__("r8");
-    __asm__ volatile("break 0x1000\n\t;;"
+    __asm__ volatile("break %[imm]\n\t;;"
                      : "=r"(r8), "+r"(r2), "+r"(r14), "+r"(r15), "+r"(r16), "+r"(r17),
                        "+r"(r18)
-                     :
+                     : [imm] "i"(HESTIA_IA64_HYPERCALL_BREAK)
                      : "memory");
     return r8;
 }

@@ -95,13 +95,14 @@
 #define HESTIA_X86_EFLAGS_GUEST 0x00240dd5u
 
 /* Hypercall stubs: int 0x82, eax = nr, ebx ecx edx esi edi = a0..a4. */
+#define HESTIA_X86_HYPERCALL_VECTOR 0x82
 static inline long hestia_hypercall5(unsigned long nr, unsigned long a0, unsigned long a1,
                                      unsigned long a2, unsigned long a3, unsigned long a4)
 {
     long ret;
-    __asm__ volatile("int $0x82"
+    __asm__ volatile("int %[vector]"
                      : "=a"(ret), "+b"(a0), "+c"(a1), "+d"(a2), "+S"(a3), "+D"(a4)
-                     : "a"(nr)
+                     : "a"(nr), [vector] "i"(HESTIA_X86_HYPERCALL_VECTOR)
                      : "memory");
     return ret;
 }

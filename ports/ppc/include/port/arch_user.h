@@ -3,6 +3,8 @@
 #ifndef PORT_ARCH_USER_H
 #define PORT_ARCH_USER_H
 
+#include <port/spr.h>
+
 /* A system call to the guest kernel: `sc` in guest-user mode, which the
  * hypervisor reflects to the guest's syscall entry (r0 = nr, r3, r4). */
 static inline long arch_usys(long nr, long a0, long a1)
@@ -28,7 +30,7 @@ static inline void arch_user_priv(long i)
     else if (i == 2)
         __asm__ volatile("tlbwe");
     else
-        __asm__ volatile("mtspr 48, %0" ::"r"(0)); /* PID0 */
+        __asm__ volatile("mtspr %0, %1" ::"i"(PPC_SPR_PID0), "r"(0));
 }
 
 #endif
