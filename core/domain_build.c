@@ -129,7 +129,8 @@ static int copy_module(struct domain *d, const struct hal_boot_module *m, gfn_t 
 {
     for (uint64_t done = 0; done < m->size; done += HESTIA_PAGE_SIZE) {
         size_t n = (size_t)MIN((uint64_t)HESTIA_PAGE_SIZE, m->size - done);
-        const void *src = hal_frame_to_virt(mfn((m->base + done) >> HAL_PAGE_SHIFT));
+        const void *src =
+            hal_frame_to_virt(mfn((paddr_val(m->base) + done) >> HAL_PAGE_SHIFT));
         int rc = gfn_copy_to(d, gfn(gfn_val(first) + done / HESTIA_PAGE_SIZE), 0, src, n);
         if (rc)
             return rc;
@@ -164,8 +165,8 @@ int domain_build_dom0(const struct hal_boot_info *bi, struct domain **out)
     struct load_ctx c = {d, guest_va_val(l.virt_base), nr_pages, 0};
     uint64_t entry;
     /* The direct map is linear over a boot module, so the image is contiguous. */
-    rc = hal_elf_load(hal_frame_to_virt(mfn(img->base >> HAL_PAGE_SHIFT)), img->size,
-                      put_segment, &c, &entry);
+    rc = hal_elf_load(hal_frame_to_virt(mfn(paddr_val(img->base) >> HAL_PAGE_SHIFT)),
+                      img->size, put_segment, &c, &entry);
     if (rc)
         goto fail;
 

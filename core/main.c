@@ -22,14 +22,15 @@ static void banner(const struct hal_boot_info *bi)
         core_printf("  command line: %s\n", bi->cmdline);
     for (unsigned i = 0; i < bi->nr_ram_total && i < HAL_MAX_RAM_REGIONS; i++) {
         const struct hal_mem_region *r = &bi->ram_total[i];
-        core_printf("  RAM %016llx-%016llx %llu KiB\n", (unsigned long long)r->base,
-                    (unsigned long long)(r->base + r->size - 1),
+        core_printf("  RAM %016llx-%016llx %llu KiB\n",
+                    (unsigned long long)paddr_val(r->base),
+                    (unsigned long long)(paddr_val(r->base) + r->size - 1),
                     (unsigned long long)(r->size >> 10));
     }
     for (unsigned i = 0; i < bi->nr_modules && i < HAL_MAX_MODULES; i++) {
         const struct hal_boot_module *m = &bi->modules[i];
         core_printf("  module %u at %016llx, %llu bytes: %s\n", i,
-                    (unsigned long long)m->base, (unsigned long long)m->size,
+                    (unsigned long long)paddr_val(m->base), (unsigned long long)m->size,
                     m->cmdline ? m->cmdline : "");
     }
 }

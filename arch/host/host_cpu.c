@@ -87,7 +87,7 @@ void host_boot_info(struct hal_boot_info *bi)
     bi->platform = "host";
     bi->cmdline = "";
     bi->nr_ram = 1;
-    bi->ram[0].base = HOST_RAM_BASE_MFN << HAL_PAGE_SHIFT;
+    bi->ram[0].base = paddr(HOST_RAM_BASE_MFN << HAL_PAGE_SHIFT);
     bi->ram[0].size = HOST_RAM_SIZE;
     bi->nr_ram_total = 1;
     bi->ram_total[0] = bi->ram[0];
@@ -103,12 +103,12 @@ int host_boot_add_module(struct hal_boot_info *bi, const void *image, size_t siz
         rounded >= bi->ram[0].size)
         return -1;
     bi->ram[0].size -= rounded;
-    paddr_t base = bi->ram[0].base + bi->ram[0].size;
+    uint64_t base = paddr_val(bi->ram[0].base) + bi->ram[0].size;
     unsigned char *dst = ram + (base - (HOST_RAM_BASE_MFN << HAL_PAGE_SHIFT));
     UNPOISON(dst, rounded);
     memcpy(dst, image, size);
     struct hal_boot_module *m = &bi->modules[bi->nr_modules++];
-    m->base = base;
+    m->base = paddr(base);
     m->size = size;
     m->cmdline = cmdline;
     return 0;

@@ -138,8 +138,9 @@ void mm_init(const struct hal_boot_info *bi)
     heap_reset();
     /* Collect page-aligned, non-overlapping regions. */
     for (unsigned i = 0; i < bi->nr_ram && i < HAL_MAX_RAM_REGIONS; i++) {
-        paddr_t start = ALIGN_UP(bi->ram[i].base, (paddr_t)HAL_PAGE_SIZE);
-        paddr_t end = (bi->ram[i].base + bi->ram[i].size) & ~((paddr_t)HAL_PAGE_SIZE - 1);
+        uint64_t start = ALIGN_UP(paddr_val(bi->ram[i].base), (uint64_t)HAL_PAGE_SIZE);
+        uint64_t end =
+            (paddr_val(bi->ram[i].base) + bi->ram[i].size) & ~((uint64_t)HAL_PAGE_SIZE - 1);
         if (bi->ram[i].size == 0 || end <= start)
             continue;
         uint64_t base = start >> HAL_PAGE_SHIFT;

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Typed addresses (Hafnium's inc/hf/addr.h): a machine frame number, a
- * guest frame number (pseudo-physical) and a guest virtual address are
- * three different single-member structs, so passing one where another is
- * expected does not compile (tests/unit/compile_fail/ keeps that true).
- * Each is the size of a uint64_t: x86_64 and ia64 pass and return it in
+ * guest frame number (pseudo-physical), a guest virtual address and a
+ * machine physical address are four different single-member structs, so
+ * passing one where another is expected does not compile (tests/unit/compile_fail/ keeps
+ * that true). Each is the size of a uint64_t: x86_64 and ia64 pass and return it in
  * registers like one, 32-bit x86 and ppc return it in registers
  * (-freg-struct-return, -msvr4-struct-return in their meson.build); the
  * ppc32 ABI passes it by reference, a few instructions per call
@@ -37,17 +37,14 @@ typedef struct {
     uint64_t v;
 } guest_va_t; /* guest virtual address (64-bit on every arch) */
 
-/*
- * Still an integer: the boot-information parsers (arch/pc/multiboot.c,
- * hal/drivers/fdt.c, ppc and ia64 boot.c) and the memory map do arithmetic
- * on it; converting them is the next step.
- */
-typedef uint64_t paddr_t; /* machine physical address */
+typedef struct {
+    uint64_t v;
+} paddr_t; /* machine physical address */
 
 #define mfn(x) ((mfn_t){.v = (x)})
 #define gfn(x) ((gfn_t){.v = (x)})
 #define guest_va(x) ((guest_va_t){.v = (x)})
-#define paddr(x) ((paddr_t)(x))
+#define paddr(x) ((paddr_t){.v = (x)})
 
 static inline uint64_t mfn_val(mfn_t m)
 {
@@ -72,7 +69,7 @@ static inline guest_va_t guest_va_add(guest_va_t va, uint64_t off)
 
 static inline uint64_t paddr_val(paddr_t pa)
 {
-    return pa;
+    return pa.v;
 }
 
 static inline bool mfn_eq(mfn_t a, mfn_t b)

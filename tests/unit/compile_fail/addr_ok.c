@@ -16,3 +16,8 @@ int typed_va_ok(struct vcpu *v, struct hal_as *as, uint64_t arg, void *dst, mfn_
         return -1;
     return hal_copy_from_guest(v, dst, guest_va_add(guest_va(arg), 8), 8);
 }
+
+void *typed_pa_ok(paddr_t pa)
+{
+    return hal_frame_to_virt(mfn(paddr_val(pa) >> HAL_PAGE_SHIFT));
+}
