@@ -198,7 +198,7 @@ static long con_write(struct vcpu *v, uint64_t count, uint64_t buf)
     uint64_t done = 0;
     while (done < count) {
         size_t n = (size_t)MIN(count - done, (uint64_t)CHUNK);
-        if (hal_copy_from_guest(v, tmp, buf + done, n))
+        if (hal_copy_from_guest(v, tmp, guest_va(buf + done), n))
             return -HESTIA_EFAULT;
         unsigned long f = spin_lock_irqsave(&console_lock);
         emit(v->domain, tmp, n);
@@ -230,7 +230,7 @@ static long con_read(struct vcpu *v, uint64_t count, uint64_t buf)
         spin_unlock_irqrestore(&console_lock, f);
         if (!n)
             break;
-        if (hal_copy_to_guest(v, buf + done, tmp, n))
+        if (hal_copy_to_guest(v, guest_va(buf + done), tmp, n))
             return -HESTIA_EFAULT;
         f = spin_lock_irqsave(&console_lock);
         c->in_head = head;
@@ -260,7 +260,7 @@ static long con_read_ring(struct vcpu *v, struct domain *t, uint64_t count, uint
         spin_unlock_irqrestore(&console_lock, f);
         if (!n)
             break;
-        if (hal_copy_to_guest(v, buf + done, tmp, n))
+        if (hal_copy_to_guest(v, guest_va(buf + done), tmp, n))
             return -HESTIA_EFAULT;
         f = spin_lock_irqsave(&console_lock);
         if (c->consumed < pos)
@@ -280,7 +280,7 @@ static long con_write_input(struct vcpu *v, struct domain *t, uint64_t count, ui
     bool full = false;
     while (done < count && !full) {
         size_t n = (size_t)MIN(count - done, (uint64_t)CHUNK);
-        if (hal_copy_from_guest(v, tmp, buf + done, n))
+        if (hal_copy_from_guest(v, tmp, guest_va(buf + done), n))
             return -HESTIA_EFAULT;
         unsigned long f = spin_lock_irqsave(&console_lock);
         size_t k = 0;

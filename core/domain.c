@@ -181,7 +181,7 @@ int domain_create(uint64_t nr_pages, unsigned max_vcpus, bool privileged,
     int rc = -HESTIA_ENOMEM;
 
     d->shared_info_mfn = frame_alloc();
-    if (d->shared_info_mfn == MFN_INVALID)
+    if (mfn_eq(d->shared_info_mfn, MFN_INVALID))
         goto fail;
     d->shared_info = hal_frame_to_virt(d->shared_info_mfn);
     for (unsigned i = 0; i < 32; i++)

@@ -30,8 +30,8 @@ static void start_info_fill(struct domain *d, struct hestia_start_info *si,
     si->magic = HESTIA_START_MAGIC;
     si->abi_version = HESTIA_ABI_VERSION;
     si->nr_pages = p2m_nr_pages(d);
-    si->virt_base = l->virt_base;
-    si->shared_info_va = l->shared_info_va;
+    si->virt_base = guest_va_val(l->virt_base);
+    si->shared_info_va = guest_va_val(l->shared_info_va);
     si->console_port = console_port;
     si->flags = (d->privileged ? (SIF_PRIVILEGED | SIF_INITDOMAIN) : 0) |
                 (realtime ? SIF_REALTIME : 0);
@@ -43,13 +43,14 @@ static void start_info_fill(struct domain *d, struct hestia_start_info *si,
 }
 
 int domain_build_start(struct domain *d, unsigned vcpu, guest_va_t entry, guest_va_t stack,
-                       uint64_t start_info_gfn)
+                       gfn_t start_info_gfn)
 {
     struct hal_guest_layout l;
     hal_guest_layout(&l);
     if (vcpu >= d->nr_vcpus || d->vcpus[vcpu]->started)
         return -HESTIA_EINVAL;
-    if (start_info_gfn >= p2m_gfn_limit(d) || p2m_lookup(d, start_info_gfn) == MFN_INVALID)
+    if (gfn_val(start_info_gfn) >= p2m_gfn_limit(d) ||
+        mfn_eq(p2m_lookup(d, start_info_gfn), MFN_INVALID))
         return -HESTIA_EINVAL; /* checked before anything is mapped */
     bool first = true;
     for (unsigned i = 0; i < d->nr_vcpus; i++) {
@@ -58,7 +59,7 @@ int domain_build_start(struct domain *d, unsigned vcpu, guest_va_t entry, guest_
     }
     if (first) {
         uint64_t span = p2m_gfn_limit(d) * HESTIA_PAGE_SIZE;
-        if (!hal_guest_va_ok(l.virt_base + span - HESTIA_PAGE_SIZE, false))
+        if (!hal_guest_va_ok(guest_va_add(l.virt_base, span - HESTIA_PAGE_SIZE), false))
             return -HESTIA_ENOMEM; /* more memory than the guest window holds */
         int rc = pvmmu_map_initial(d, l.virt_base,
                                    MMU_PERM_READ | MMU_PERM_WRITE | MMU_PERM_EXEC);
@@ -78,8 +79,9 @@ int domain_build_start(struct domain *d, unsigned vcpu, guest_va_t entry, guest_
         if (rc)
             return rc;
     }
-    return domain_start_vcpu(d, vcpu, entry, stack,
-                             l.virt_base + start_info_gfn * HESTIA_PAGE_SIZE);
+    return domain_start_vcpu(
+        d, vcpu, entry, stack,
+        guest_va_add(l.virt_base, gfn_val(start_info_gfn) * HESTIA_PAGE_SIZE));
 }
 
 struct load_ctx {
@@ -112,8 +114,8 @@ static int put_segment(void *ctx, uint64_t vaddr, const void *data, uint64_t fil
             n = (size_t)MIN((uint64_t)MIN(room, sizeof(zeros)), memsz - done);
             src = zeros;
         }
-        int rc = gfn_copy_to(c->d, pos / HESTIA_PAGE_SIZE, (size_t)(pos % HESTIA_PAGE_SIZE),
-                             src, n);
+        int rc = gfn_copy_to(c->d, gfn(pos / HESTIA_PAGE_SIZE),
+                             (size_t)(pos % HESTIA_PAGE_SIZE), src, n);
         if (rc)
             return rc;
         done += n;
@@ -123,12 +125,13 @@ static int put_segment(void *ctx, uint64_t vaddr, const void *data, uint64_t fil
 }
 
 /* Copy boot module m into d starting at gfn, page by page through the direct map. */
-static int copy_module(struct domain *d, const struct hal_boot_module *m, uint64_t gfn)
+static int copy_module(struct domain *d, const struct hal_boot_module *m, gfn_t first)
 {
     for (uint64_t done = 0; done < m->size; done += HESTIA_PAGE_SIZE) {
         size_t n = (size_t)MIN((uint64_t)HESTIA_PAGE_SIZE, m->size - done);
-        const void *src = hal_frame_to_virt((m->base + done) >> HAL_PAGE_SHIFT);
-        int rc = gfn_copy_to(d, gfn + done / HESTIA_PAGE_SIZE, 0, src, n);
+        const void *src =
+            hal_frame_to_virt(mfn((paddr_val(m->base) + done) >> HAL_PAGE_SHIFT));
+        int rc = gfn_copy_to(d, gfn(gfn_val(first) + done / HESTIA_PAGE_SIZE), 0, src, n);
         if (rc)
             return rc;
     }
@@ -159,34 +162,34 @@ int domain_build_dom0(const struct hal_boot_info *bi, struct domain **out)
         return rc;
 
     const struct hal_boot_module *img = &bi->modules[0];
-    struct load_ctx c = {d, l.virt_base, nr_pages, 0};
+    struct load_ctx c = {d, guest_va_val(l.virt_base), nr_pages, 0};
     uint64_t entry;
     /* The direct map is linear over a boot module, so the image is contiguous. */
-    rc = hal_elf_load(hal_frame_to_virt(img->base >> HAL_PAGE_SHIFT), img->size,
-                      put_segment, &c, &entry);
+    rc = hal_elf_load(hal_frame_to_virt(mfn(paddr_val(img->base) >> HAL_PAGE_SHIFT)),
+                      img->size, put_segment, &c, &entry);
     if (rc)
         goto fail;
 
     struct hestia_start_info si;
     memset(&si, 0, sizeof(si));
-    uint64_t gfn = pages_of(c.end);
+    uint64_t next_gfn = pages_of(c.end);
     for (unsigned i = 1; i < bi->nr_modules && i < HAL_MAX_MODULES; i++) {
         const struct hal_boot_module *m = &bi->modules[i];
         if (si.nr_modules >= START_MAX_MODULES)
             break;
-        if (gfn + pages_of(m->size) > nr_pages) {
+        if (next_gfn + pages_of(m->size) > nr_pages) {
             rc = -HESTIA_ENOMEM;
             goto fail;
         }
-        if ((rc = copy_module(d, m, gfn)) != 0)
+        if ((rc = copy_module(d, m, gfn(next_gfn))) != 0)
             goto fail;
         struct start_module *sm = &si.modules[si.nr_modules++];
-        sm->gfn = gfn;
+        sm->gfn = next_gfn;
         sm->size = m->size;
         strlcpy(sm->name, m->cmdline ? m->cmdline : "", sizeof(sm->name));
-        gfn += pages_of(m->size);
+        next_gfn += pages_of(m->size);
     }
-    uint64_t si_gfn = gfn;
+    uint64_t si_gfn = next_gfn;
     uint64_t stack_top = si_gfn + 1 + DOM0_STACK_PAGES;
     if (stack_top >= nr_pages) {
         rc = -HESTIA_ENOMEM;
@@ -194,10 +197,11 @@ int domain_build_dom0(const struct hal_boot_info *bi, struct domain **out)
     }
     si.first_free_gfn = stack_top;
     strlcpy(si.cmdline, img->cmdline ? img->cmdline : "", sizeof(si.cmdline));
-    if ((rc = gfn_copy_to(d, si_gfn, 0, &si, sizeof(si))) != 0)
+    if ((rc = gfn_copy_to(d, gfn(si_gfn), 0, &si, sizeof(si))) != 0)
         goto fail;
-    rc =
-        domain_build_start(d, 0, entry, l.virt_base + stack_top * HESTIA_PAGE_SIZE, si_gfn);
+    rc = domain_build_start(d, 0, guest_va(entry),
+                            guest_va_add(l.virt_base, stack_top * HESTIA_PAGE_SIZE),
+                            gfn(si_gfn));
     if (rc)
         goto fail;
     *out = d;

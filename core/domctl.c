@@ -48,7 +48,7 @@ static long ctl_create(struct vcpu *v, struct hestia_domctl *op, uint64_t ptr)
         return rc;
     }
     op->domid = d->id;
-    if (hal_copy_to_guest(v, ptr, op, sizeof(*op))) {
+    if (hal_copy_to_guest(v, guest_va(ptr), op, sizeof(*op))) {
         /* The caller would never learn the id: do not leak the domain. */
         domain_destroy(d);
         return -HESTIA_EFAULT;
@@ -76,10 +76,10 @@ static long ctl_write_memory(struct vcpu *v, struct domain *d,
         /* Stay inside one destination frame per gfn_copy_to call. */
         size_t room = HESTIA_PAGE_SIZE - (size_t)(pos % HESTIA_PAGE_SIZE);
         n = MIN(n, room);
-        if (hal_copy_from_guest(v, buf, w->buf + done, n))
+        if (hal_copy_from_guest(v, buf, guest_va(w->buf + done), n))
             return -HESTIA_EFAULT;
-        int rc = gfn_copy_to(d, pos / HESTIA_PAGE_SIZE, (size_t)(pos % HESTIA_PAGE_SIZE),
-                             buf, n);
+        int rc = gfn_copy_to(d, gfn(pos / HESTIA_PAGE_SIZE),
+                             (size_t)(pos % HESTIA_PAGE_SIZE), buf, n);
         if (rc)
             return rc;
         done += n;
@@ -94,12 +94,13 @@ static long ctl_start_vcpu(struct domain *d, struct domctl_start_vcpu *s)
         return -HESTIA_EINVAL;
     if (s->start_info_gfn >= p2m_gfn_limit(d))
         return -HESTIA_EINVAL;
-    if (!hal_guest_va_ok(s->entry_va & ~(uint64_t)(HAL_PAGE_SIZE - 1), false) ||
-        !hal_guest_va_ok(s->stack_va & ~(uint64_t)(HAL_PAGE_SIZE - 1), false))
+    if (!hal_guest_va_ok(guest_va(s->entry_va & ~(uint64_t)(HAL_PAGE_SIZE - 1)), false) ||
+        !hal_guest_va_ok(guest_va(s->stack_va & ~(uint64_t)(HAL_PAGE_SIZE - 1)), false))
         return -HESTIA_EINVAL;
     if (d->vcpus[s->vcpu]->started)
         return -HESTIA_EALREADY;
-    return domain_build_start(d, s->vcpu, s->entry_va, s->stack_va, s->start_info_gfn);
+    return domain_build_start(d, s->vcpu, guest_va(s->entry_va), guest_va(s->stack_va),
+                              gfn(s->start_info_gfn));
 }
 
 /*
@@ -144,7 +145,7 @@ static long ctl_vcpu_state(struct vcpu *v, struct domain *d, bool set,
         return -HESTIA_ENOMEM;
     if (set) {
         memset(st, 0, sizeof(*st));
-        if (hal_copy_from_guest(v, st, s->buf, s->size))
+        if (hal_copy_from_guest(v, st, guest_va(s->buf), s->size))
             rc = -HESTIA_EFAULT;
         else if (st->hdr.size != s->size)
             rc = -HESTIA_EINVAL;
@@ -159,7 +160,7 @@ static long ctl_vcpu_state(struct vcpu *v, struct domain *d, bool set,
         rc = hal_vcpu_save_state(t->hal, st);
         if (rc == 0 && st->hdr.size > s->size)
             rc = -HESTIA_E2BIG;
-        else if (rc == 0 && hal_copy_to_guest(v, s->buf, st, st->hdr.size))
+        else if (rc == 0 && hal_copy_to_guest(v, guest_va(s->buf), st, st->hdr.size))
             rc = -HESTIA_EFAULT;
     }
     core_heap_free(st);
@@ -171,7 +172,7 @@ long do_domctl(struct vcpu *v, uint64_t ptr)
     if (!v->domain->privileged)
         return -HESTIA_EPERM;
     struct hestia_domctl op;
-    if (hal_copy_from_guest(v, &op, ptr, sizeof(op)))
+    if (hal_copy_from_guest(v, &op, guest_va(ptr), sizeof(op)))
         return -HESTIA_EFAULT;
     if (op.interface_version != HESTIA_ABI_VERSION)
         return -HESTIA_EINVAL;
@@ -185,7 +186,7 @@ long do_domctl(struct vcpu *v, uint64_t ptr)
             return -HESTIA_ESRCH;
         domain_getinfo(d, &op.u.info);
         op.domid = d->id;
-        return hal_copy_to_guest(v, ptr, &op, sizeof(op)) ? -HESTIA_EFAULT : 0;
+        return hal_copy_to_guest(v, guest_va(ptr), &op, sizeof(op)) ? -HESTIA_EFAULT : 0;
     }
 
     struct domain *d = target(v, op.domid);
@@ -212,7 +213,7 @@ long do_domctl(struct vcpu *v, uint64_t ptr)
         op.u.sched.weight = weight;
         op.u.sched.cap = cap;
         op.domid = d->id;
-        return hal_copy_to_guest(v, ptr, &op, sizeof(op)) ? -HESTIA_EFAULT : 0;
+        return hal_copy_to_guest(v, guest_va(ptr), &op, sizeof(op)) ? -HESTIA_EFAULT : 0;
     }
     case DOMCTL_write_memory:
         if (d->is_shutdown)

@@ -464,7 +464,7 @@ long do_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
         return -HESTIA_ENOSYS;
     unsigned op =
         (unsigned)cmd; /* a 32-bit switch: no 64-bit compare helpers on 32-bit targets */
-    if (hal_copy_from_guest(v, &u, arg, size[op]) != 0)
+    if (hal_copy_from_guest(v, &u, guest_va(arg), size[op]) != 0)
         return -HESTIA_EFAULT;
 
     long rc;
@@ -506,7 +506,7 @@ long do_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
     }
     if (rc != 0)
         return rc;
-    if (hal_copy_to_guest(v, arg, &u, size[op]) != 0) {
+    if (hal_copy_to_guest(v, guest_va(arg), &u, size[op]) != 0) {
         /* The guest cannot learn the port: do not leak it. */
         if (new_port) {
             struct domain *owner =

@@ -153,7 +153,7 @@ static int release_handle(struct domain *d, grant_handle_t h)
     mfn_t old = MFN_INVALID;
     int rc = pvmmu_unmap_frame(d, r->as, r->va, &old);
     /* hal_as_map never replaces a mapping, and mmu_op refuses foreign frames. */
-    BUG_ON(rc == 0 && old != r->mfn);
+    BUG_ON(rc == 0 && !mfn_eq(old, r->mfn));
     if (r->granter) {
         unlink_of(r->granter->grant, r);
         refresh_flags(r->granter, r->ref);
@@ -185,8 +185,8 @@ static int map_one(struct vcpu *v, struct gnttab_map_grant_ref *op)
         return -HESTIA_ESRCH;
     if (op->as > MMU_MAX_USER_AS || !pvmmu_space(d, op->as))
         return -HESTIA_EBADF;
-    if (!IS_ALIGNED(op->host_va, (guest_va_t)HAL_PAGE_SIZE) ||
-        !hal_guest_va_ok(op->host_va, op->as != 0))
+    if (!IS_ALIGNED(op->host_va, (uint64_t)HAL_PAGE_SIZE) ||
+        !hal_guest_va_ok(guest_va(op->host_va), op->as != 0))
         return -HESTIA_EINVAL;
     volatile struct grant_entry *e = entry_of(granter->grant, op->ref);
     if (!e)
@@ -199,9 +199,8 @@ static int map_one(struct vcpu *v, struct gnttab_map_grant_ref *op)
     bool readonly = (op->flags & GNTMAP_readonly) != 0;
     if ((w.s.flags & GTF_readonly) && !readonly)
         return -HESTIA_EACCES;
-    uint32_t gfn = __atomic_load_n(&e->gfn, __ATOMIC_ACQUIRE);
-    mfn_t mfn = p2m_lookup(granter, gfn);
-    if (mfn == MFN_INVALID || frame_get_owned(mfn, granter->id))
+    mfn_t mfn = p2m_lookup(granter, gfn(__atomic_load_n(&e->gfn, __ATOMIC_ACQUIRE)));
+    if (mfn_eq(mfn, MFN_INVALID) || frame_get_owned(mfn, granter->id))
         return -HESTIA_EINVAL;
 
     int rc = 0;
@@ -227,7 +226,7 @@ static int map_one(struct vcpu *v, struct gnttab_map_grant_ref *op)
     if (rc == 0) {
         unsigned perms =
             MMU_PERM_READ | (readonly ? 0 : MMU_PERM_WRITE) | (op->as ? MMU_PERM_USER : 0);
-        rc = pvmmu_map_frame(d, op->as, op->host_va, mfn, perms);
+        rc = pvmmu_map_frame(d, op->as, guest_va(op->host_va), mfn, perms);
     }
     frame_put(mfn); /* the map (if made) holds its own reference */
     if (rc) {
@@ -239,7 +238,7 @@ static int map_one(struct vcpu *v, struct gnttab_map_grant_ref *op)
     r->ref = op->ref;
     r->readonly = readonly;
     r->as = op->as;
-    r->va = op->host_va;
+    r->va = guest_va(op->host_va);
     r->mfn = mfn;
     g->handles[h] = r;
     g->nr_held++;
@@ -257,7 +256,7 @@ static int unmap_one(struct vcpu *v, const struct gnttab_unmap_grant_ref *op)
     struct grant_map *r = g->handles ? g->handles[op->handle] : NULL;
     if (!r)
         return -HESTIA_ENOENT;
-    if (r->va != op->host_va || r->as != op->as)
+    if (guest_va_val(r->va) != op->host_va || r->as != op->as)
         return -HESTIA_EINVAL;
     return release_handle(v->domain, op->handle);
 }
@@ -271,15 +270,15 @@ static int setup_one(struct vcpu *v, const struct gnttab_setup_table *op)
     if (g->nr_maps_of)
         return -HESTIA_EBUSY; /* records refer to entries of the current table */
     uint64_t gfns[GRANT_MAX_TABLE_FRAMES];
-    if (hal_copy_from_guest(v, gfns, op->frames, op->nr_frames * sizeof(gfns[0])))
+    if (hal_copy_from_guest(v, gfns, guest_va(op->frames), op->nr_frames * sizeof(gfns[0])))
         return -HESTIA_EFAULT;
     mfn_t mfns[GRANT_MAX_TABLE_FRAMES];
     for (unsigned i = 0; i < op->nr_frames; i++) {
         for (unsigned k = 0; k < i; k++)
             if (gfns[k] == gfns[i])
                 return -HESTIA_EINVAL;
-        mfns[i] = p2m_lookup(d, gfns[i]);
-        if (mfns[i] == MFN_INVALID)
+        mfns[i] = p2m_lookup(d, gfn(gfns[i]));
+        if (mfn_eq(mfns[i], MFN_INVALID))
             return -HESTIA_EINVAL;
     }
     /* Pin the new frames so they cannot be released while we read them. */
@@ -322,13 +321,13 @@ static int copy_side(struct vcpu *v, const struct gnttab_copy_ptr *p, bool gref,
             return -HESTIA_EPERM;
         if (dest && (w.s.flags & GTF_readonly))
             return -HESTIA_EACCES;
-        mfn = p2m_lookup(owner, __atomic_load_n(&e->gfn, __ATOMIC_ACQUIRE));
+        mfn = p2m_lookup(owner, gfn(__atomic_load_n(&e->gfn, __ATOMIC_ACQUIRE)));
     } else {
         if (owner != d)
             return -HESTIA_EPERM; /* a foreign frame needs a grant */
-        mfn = p2m_lookup(d, p->u);
+        mfn = p2m_lookup(d, gfn(p->u));
     }
-    if (mfn == MFN_INVALID || frame_get_owned(mfn, owner->id))
+    if (mfn_eq(mfn, MFN_INVALID) || frame_get_owned(mfn, owner->id))
         return -HESTIA_EINVAL;
     *out = mfn;
     return 0;
@@ -430,13 +429,13 @@ long do_grant_table_op(struct vcpu *v, uint64_t cmd, uint64_t ptr, uint64_t coun
     } buf;
     for (uint64_t i = 0; i < count; i++) {
         uint64_t addr = ptr + i * size;
-        if (addr < ptr || hal_copy_from_guest(v, &buf, addr, size))
+        if (addr < ptr || hal_copy_from_guest(v, &buf, guest_va(addr), size))
             return -HESTIA_EFAULT;
         unsigned long flags = spin_lock_irqsave(&grant_lock);
         run_op(v, cmd, &buf);
         spin_unlock_irqrestore(&grant_lock, flags);
         /* Written back whole: the OUT fields sit in different places per op. */
-        if (hal_copy_to_guest(v, addr, &buf, size))
+        if (hal_copy_to_guest(v, guest_va(addr), &buf, size))
             return -HESTIA_EFAULT;
     }
     return 0;

@@ -31,7 +31,7 @@ long do_version(struct vcpu *v, uint64_t cmd, uint64_t arg)
         char s[32];
         memset(s, 0, sizeof(s));
         snprintf(s, sizeof(s), "hestia-%s", HESTIA_VERSION_STRING);
-        return hal_copy_to_guest(v, arg, s, sizeof(s)) ? -HESTIA_EFAULT : 0;
+        return hal_copy_to_guest(v, guest_va(arg), s, sizeof(s)) ? -HESTIA_EFAULT : 0;
     }
     default:
         return -HESTIA_ENOSYS;
@@ -41,13 +41,13 @@ long do_version(struct vcpu *v, uint64_t cmd, uint64_t arg)
 /* An entry point or stack the guest gives us: 0 (none) or a kernel VA. */
 static bool guest_addr_ok(uint64_t va)
 {
-    return va == 0 || hal_guest_va_ok(va & ~(uint64_t)(HAL_PAGE_SIZE - 1), false);
+    return va == 0 || hal_guest_va_ok(guest_va(va & ~(uint64_t)(HAL_PAGE_SIZE - 1)), false);
 }
 
 long do_set_callbacks(struct vcpu *v, uint64_t ptr)
 {
     struct hestia_callbacks cb;
-    if (hal_copy_from_guest(v, &cb, ptr, sizeof(cb)))
+    if (hal_copy_from_guest(v, &cb, guest_va(ptr), sizeof(cb)))
         return -HESTIA_EFAULT;
     if (!guest_addr_ok(cb.event_entry) || !guest_addr_ok(cb.exception_entry) ||
         !guest_addr_ok(cb.syscall_entry) || !guest_addr_ok(cb.kernel_stack))
@@ -77,13 +77,13 @@ long do_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vcpu, uint64_t arg)
         uint64_t ns = t->runtime_ns;
         if (t == core_current_vcpu() && hal_time_ns() > t->last_start_ns)
             ns += hal_time_ns() - t->last_start_ns;
-        return hal_copy_to_guest(v, arg, &ns, sizeof(ns)) ? -HESTIA_EFAULT : 0;
+        return hal_copy_to_guest(v, guest_va(arg), &ns, sizeof(ns)) ? -HESTIA_EFAULT : 0;
     }
     case VCPUOP_enter_user: {
         if (t != v)
             return -HESTIA_EINVAL; /* only the caller's own context can be replaced */
         struct hestia_trap_record rec, saved;
-        if (hal_copy_from_guest(v, &rec, arg, sizeof(rec)))
+        if (hal_copy_from_guest(v, &rec, guest_va(arg), sizeof(rec)))
             return -HESTIA_EFAULT;
         hal_vcpu_get_context(v->hal, &saved);
         int mode = hal_vcpu_set_context(v->hal, &rec);

@@ -23,14 +23,15 @@ static void banner(const struct hal_boot_info *bi)
         core_printf("  command line: %s\n", bi->cmdline);
     for (unsigned i = 0; i < bi->nr_ram_total && i < HAL_MAX_RAM_REGIONS; i++) {
         const struct hal_mem_region *r = &bi->ram_total[i];
-        core_printf("  RAM %016llx-%016llx %llu KiB\n", (unsigned long long)r->base,
-                    (unsigned long long)(r->base + r->size - 1),
+        core_printf("  RAM %016llx-%016llx %llu KiB\n",
+                    (unsigned long long)paddr_val(r->base),
+                    (unsigned long long)(paddr_val(r->base) + r->size - 1),
                     (unsigned long long)(r->size >> 10));
     }
     for (unsigned i = 0; i < bi->nr_modules && i < HAL_MAX_MODULES; i++) {
         const struct hal_boot_module *m = &bi->modules[i];
         core_printf("  module %u at %016llx, %llu bytes: %s\n", i,
-                    (unsigned long long)m->base, (unsigned long long)m->size,
+                    (unsigned long long)paddr_val(m->base), (unsigned long long)m->size,
                     m->cmdline ? m->cmdline : "");
     }
 }
@@ -59,16 +60,16 @@ static const char *boot_selftest(void)
     const char *err = NULL;
     struct hal_guest_layout l;
     hal_guest_layout(&l);
-    mfn_t want = p2m_lookup(d, 3), got = MFN_INVALID;
+    mfn_t want = p2m_lookup(d, gfn(3)), got = MFN_INVALID;
     unsigned perms = 0;
     static const char pattern[] = "hestia boot";
     if (pvmmu_map_initial(d, l.virt_base, MMU_PERM_READ | MMU_PERM_WRITE))
         err = "cannot map guest memory";
-    else if (hal_as_lookup(pvmmu_kernel_space(d), l.virt_base + 3 * HAL_PAGE_SIZE, &got,
-                           &perms) ||
-             got != want || !(perms & MMU_PERM_WRITE))
+    else if (hal_as_lookup(pvmmu_kernel_space(d),
+                           guest_va_add(l.virt_base, 3 * HAL_PAGE_SIZE), &got, &perms) ||
+             !mfn_eq(got, want) || !(perms & MMU_PERM_WRITE))
         err = "guest mapping lookup wrong";
-    else if (gfn_copy_to(d, 3, 16, pattern, sizeof(pattern)) ||
+    else if (gfn_copy_to(d, gfn(3), 16, pattern, sizeof(pattern)) ||
              memcmp((char *)hal_frame_to_virt(got) + 16, pattern, sizeof(pattern)))
         err = "guest frame not reachable";
     domain_destroy(d);

@@ -22,7 +22,7 @@ static bool pci_cfg_args_ok(const struct physdev_pci_cfg *c)
 static long pci_cfg(struct vcpu *v, uint64_t ptr, bool write)
 {
     struct physdev_pci_cfg c;
-    if (hal_copy_from_guest(v, &c, ptr, sizeof(c)))
+    if (hal_copy_from_guest(v, &c, guest_va(ptr), sizeof(c)))
         return -HESTIA_EFAULT;
     if (!pci_cfg_args_ok(&c))
         return -HESTIA_EINVAL;
@@ -33,13 +33,13 @@ static long pci_cfg(struct vcpu *v, uint64_t ptr, bool write)
     if (r)
         return r;
     c.value = value;
-    return hal_copy_to_guest(v, ptr, &c, sizeof(c)) ? -HESTIA_EFAULT : 0;
+    return hal_copy_to_guest(v, guest_va(ptr), &c, sizeof(c)) ? -HESTIA_EFAULT : 0;
 }
 
 static long port_io(struct vcpu *v, uint64_t ptr, bool write)
 {
     struct physdev_port_io p;
-    if (hal_copy_from_guest(v, &p, ptr, sizeof(p)))
+    if (hal_copy_from_guest(v, &p, guest_va(ptr), sizeof(p)))
         return -HESTIA_EFAULT;
     if (p.pad || (p.size != 1 && p.size != 2 && p.size != 4) ||
         (uint32_t)p.port + p.size > PHYSDEV_PORT_SPACE)
@@ -49,7 +49,7 @@ static long port_io(struct vcpu *v, uint64_t ptr, bool write)
     if (r || write)
         return r;
     p.value = value;
-    return hal_copy_to_guest(v, ptr, &p, sizeof(p)) ? -HESTIA_EFAULT : 0;
+    return hal_copy_to_guest(v, guest_va(ptr), &p, sizeof(p)) ? -HESTIA_EFAULT : 0;
 }
 
 long do_physdev_op(struct vcpu *v, uint64_t cmd, uint64_t ptr)

@@ -67,7 +67,7 @@ struct hal_as *pvmmu_current_user_space(struct vcpu *v)
 /* The shared info page is a hypervisor frame the domain may map. */
 static bool is_shared_info(const struct domain *d, mfn_t mfn)
 {
-    return d->shared_info && mfn == d->shared_info_mfn &&
+    return d->shared_info && mfn_eq(mfn, d->shared_info_mfn) &&
            frame_owner(mfn) == FRAME_OWNER_HYP;
 }
 
@@ -139,17 +139,14 @@ static bool perms_valid(unsigned perms, uint64_t handle)
 
 static bool va_valid(guest_va_t va, uint64_t handle)
 {
-    return IS_ALIGNED(va, (guest_va_t)HAL_PAGE_SIZE) && hal_guest_va_ok(va, handle != 0);
+    return IS_ALIGNED(guest_va_val(va), (uint64_t)HAL_PAGE_SIZE) &&
+           hal_guest_va_ok(va, handle != 0);
 }
 
-int pvmmu_map_frame(struct domain *d, uint64_t handle, guest_va_t va, mfn_t mfn,
-                    unsigned perms)
+/* pvmmu_map_frame once va and perms are known valid for handle (op_map checks first). */
+static int map_checked(struct domain *d, struct mmu_dom *m, uint64_t handle, guest_va_t va,
+                       mfn_t mfn, unsigned perms)
 {
-    struct mmu_dom *m = d->mmu;
-    if (!m)
-        return -HESTIA_EBADF;
-    if (!va_valid(va, handle) || !perms_valid(perms, handle))
-        return -HESTIA_EINVAL;
     unsigned long flags = spin_lock_irqsave(&m->lock);
     struct hal_as *as = space_locked(m, handle);
     int rc = as ? take_ref(d, mfn) : -HESTIA_EBADF;
@@ -160,6 +157,17 @@ int pvmmu_map_frame(struct domain *d, uint64_t handle, guest_va_t va, mfn_t mfn,
     }
     spin_unlock_irqrestore(&m->lock, flags);
     return rc;
+}
+
+int pvmmu_map_frame(struct domain *d, uint64_t handle, guest_va_t va, mfn_t mfn,
+                    unsigned perms)
+{
+    struct mmu_dom *m = d->mmu;
+    if (!m)
+        return -HESTIA_EBADF;
+    if (!va_valid(va, handle) || !perms_valid(perms, handle))
+        return -HESTIA_EINVAL;
+    return map_checked(d, m, handle, va, mfn, perms);
 }
 
 int pvmmu_unmap_frame(struct domain *d, uint64_t handle, guest_va_t va, mfn_t *old)
@@ -183,15 +191,15 @@ int pvmmu_unmap_frame(struct domain *d, uint64_t handle, guest_va_t va, mfn_t *o
 
 int pvmmu_map_initial(struct domain *d, guest_va_t virt_base, unsigned perms)
 {
-    if (!d->mm || !IS_ALIGNED(virt_base, (guest_va_t)HAL_PAGE_SIZE))
+    if (!d->mm || !IS_ALIGNED(guest_va_val(virt_base), (uint64_t)HAL_PAGE_SIZE))
         return -HESTIA_EINVAL;
     uint64_t limit = p2m_gfn_limit(d);
-    for (uint64_t gfn = 0; gfn < limit; gfn++) {
-        mfn_t mfn = p2m_lookup(d, gfn);
-        if (mfn == MFN_INVALID)
+    for (uint64_t g = 0; g < limit; g++) {
+        mfn_t mfn = p2m_lookup(d, gfn(g));
+        if (mfn_eq(mfn, MFN_INVALID))
             continue;
-        guest_va_t va = virt_base + (gfn << HAL_PAGE_SHIFT);
-        if (va < virt_base)
+        guest_va_t va = guest_va_add(virt_base, g << HAL_PAGE_SHIFT);
+        if (guest_va_val(va) < guest_va_val(virt_base))
             return -HESTIA_EINVAL;
         int rc = pvmmu_map_frame(d, 0, va, mfn, perms);
         if (rc)
@@ -210,12 +218,12 @@ static long op_map(struct domain *d, const struct mmu_op *op)
 {
     if (op->as > MMU_MAX_USER_AS)
         return -HESTIA_EBADF;
-    if (!va_valid(op->va, op->as) || !perms_valid(op->perms, op->as))
+    if (!va_valid(guest_va(op->va), op->as) || !perms_valid(op->perms, op->as))
         return -HESTIA_EINVAL;
     if (op->gfn >= p2m_gfn_limit(d))
         return -HESTIA_EINVAL;
-    mfn_t mfn = p2m_lookup(d, op->gfn);
-    if (mfn == MFN_INVALID)
+    mfn_t mfn = p2m_lookup(d, gfn(op->gfn));
+    if (mfn_eq(mfn, MFN_INVALID))
         return -HESTIA_ENOENT;
     /*
      * Pin the frame as still ours across the map: a concurrent release
@@ -223,7 +231,7 @@ static long op_map(struct domain *d, const struct mmu_op *op)
      */
     if (frame_get_owned(mfn, d->id))
         return -HESTIA_ENOENT;
-    long rc = pvmmu_map_frame(d, op->as, op->va, mfn, op->perms);
+    long rc = map_checked(d, d->mmu, op->as, guest_va(op->va), mfn, op->perms);
     frame_put(mfn);
     return rc;
 }
@@ -233,22 +241,22 @@ static long op_unmap_protect(struct domain *d, const struct mmu_op *op, bool unm
     struct mmu_dom *m = d->mmu;
     if (op->as > MMU_MAX_USER_AS)
         return -HESTIA_EBADF;
-    if (!va_valid(op->va, op->as))
+    if (!va_valid(guest_va(op->va), op->as))
         return -HESTIA_EINVAL;
     if (!unmap && !perms_valid(op->perms, op->as))
         return -HESTIA_EINVAL;
     unsigned long flags = spin_lock_irqsave(&m->lock);
     struct hal_as *as = space_locked(m, op->as);
     mfn_t mfn;
-    long rc = as ? hal_as_lookup(as, op->va, &mfn, NULL) : -HESTIA_EBADF;
+    long rc = as ? hal_as_lookup(as, guest_va(op->va), &mfn, NULL) : -HESTIA_EBADF;
     if (rc == 0 && foreign(d, mfn))
         rc = -HESTIA_EPERM;
     if (rc == 0 && unmap) {
-        rc = hal_as_unmap(as, op->va, &mfn);
+        rc = hal_as_unmap(as, guest_va(op->va), &mfn);
         if (rc == 0)
             drop_ref(d, mfn);
     } else if (rc == 0) {
-        rc = hal_as_protect(as, op->va, op->perms);
+        rc = hal_as_protect(as, guest_va(op->va), op->perms);
     }
     spin_unlock_irqrestore(&m->lock, flags);
     return rc;
@@ -274,7 +282,7 @@ static long op_as_create(struct vcpu *v, uint64_t op_addr)
         return -HESTIA_ENOSPC;
     }
     uint64_t handle = i + 1;
-    if (hal_copy_to_guest(v, op_addr + offsetof(struct mmu_op, as), &handle,
+    if (hal_copy_to_guest(v, guest_va(op_addr + offsetof(struct mmu_op, as)), &handle,
                           sizeof(handle))) {
         flags = spin_lock_irqsave(&m->lock);
         m->user[i] = NULL;
@@ -335,13 +343,13 @@ static long op_flush(struct domain *d, const struct mmu_op *op)
 {
     if (op->as > MMU_MAX_USER_AS)
         return -HESTIA_EBADF;
-    if (op->va != MMU_FLUSH_ALL && !va_valid(op->va, op->as))
+    if (op->va != MMU_FLUSH_ALL && !va_valid(guest_va(op->va), op->as))
         return -HESTIA_EINVAL;
     struct mmu_dom *m = d->mmu;
     unsigned long flags = spin_lock_irqsave(&m->lock);
     struct hal_as *as = space_locked(m, op->as);
     if (as)
-        hal_as_flush(as, op->va);
+        hal_as_flush(as, guest_va(op->va));
     spin_unlock_irqrestore(&m->lock, flags);
     return as ? 0 : -HESTIA_EBADF;
 }
@@ -385,7 +393,7 @@ long do_mmu_op(struct vcpu *v, uint64_t ops, uint64_t count, uint64_t done)
             rc = -HESTIA_EFAULT;
             break;
         }
-        if (hal_copy_from_guest(v, &op, addr, sizeof(op))) {
+        if (hal_copy_from_guest(v, &op, guest_va(addr), sizeof(op))) {
             rc = -HESTIA_EFAULT;
             break;
         }
@@ -394,7 +402,7 @@ long do_mmu_op(struct vcpu *v, uint64_t ops, uint64_t count, uint64_t done)
             break;
     }
     /* *done is a uint64_t in the guest; 0 means the guest did not ask. */
-    if (done && hal_copy_to_guest(v, done, &n, sizeof(n)) && rc == 0)
+    if (done && hal_copy_to_guest(v, guest_va(done), &n, sizeof(n)) && rc == 0)
         rc = -HESTIA_EFAULT;
     return rc;
 }

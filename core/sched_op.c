@@ -62,7 +62,7 @@ static long sched_poll(struct vcpu *v, uint64_t arg)
     struct sched_vcpu *sv = v->sched;
     if (!sv)
         return -HESTIA_EINVAL;
-    if (hal_copy_from_guest(v, &p, arg, sizeof(p)) != 0)
+    if (hal_copy_from_guest(v, &p, guest_va(arg), sizeof(p)) != 0)
         return -HESTIA_EFAULT;
     if (p.nr_ports > SCHED_POLL_MAX)
         return -HESTIA_EINVAL;
@@ -71,8 +71,8 @@ static long sched_poll(struct vcpu *v, uint64_t arg)
         if (!sv->poll_buf)
             return -HESTIA_ENOMEM;
     }
-    if (p.nr_ports &&
-        hal_copy_from_guest(v, sv->poll_buf, p.ports, p.nr_ports * sizeof(uint32_t)) != 0)
+    if (p.nr_ports && hal_copy_from_guest(v, sv->poll_buf, guest_va(p.ports),
+                                          p.nr_ports * sizeof(uint32_t)) != 0)
         return -HESTIA_EFAULT;
     for (unsigned i = 0; i < p.nr_ports; i++)
         if (sv->poll_buf[i] >= EVTCHN_MAX_PORTS)
@@ -109,7 +109,7 @@ static long sched_report(struct vcpu *v, uint64_t arg)
     struct sched_report r;
     if (!v->domain->privileged)
         return -HESTIA_EPERM;
-    if (hal_copy_from_guest(v, &r, arg, sizeof(r)) != 0)
+    if (hal_copy_from_guest(v, &r, guest_va(arg), sizeof(r)) != 0)
         return -HESTIA_EFAULT;
     console_report_done(r.passed, r.failed);
 }

@@ -35,7 +35,8 @@ int trap_deliver(struct vcpu *v, unsigned kind, unsigned arch_vector, uint64_t e
         flags |= TRAP_FLAG_EVENTS_ENABLED;
     rec->flags = flags;
     info->evtchn_upcall_mask = 1;
-    hal_vcpu_enter_handler(v->hal, entry, from_user ? v->kernel_stack : 0);
+    hal_vcpu_enter_handler(v->hal, guest_va(entry),
+                           guest_va(from_user ? v->kernel_stack : 0));
     v->in_user = false;
     return 0;
 }

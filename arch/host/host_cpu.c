@@ -88,7 +88,7 @@ void host_boot_info(struct hal_boot_info *bi)
     bi->platform = "host";
     bi->cmdline = "";
     bi->nr_ram = 1;
-    bi->ram[0].base = HOST_RAM_BASE_MFN << HAL_PAGE_SHIFT;
+    bi->ram[0].base = paddr(HOST_RAM_BASE_MFN << HAL_PAGE_SHIFT);
     bi->ram[0].size = HOST_RAM_SIZE;
     bi->nr_ram_total = 1;
     bi->ram_total[0] = bi->ram[0];
@@ -104,19 +104,20 @@ int host_boot_add_module(struct hal_boot_info *bi, const void *image, size_t siz
         rounded >= bi->ram[0].size)
         return -1;
     bi->ram[0].size -= rounded;
-    paddr_t base = bi->ram[0].base + bi->ram[0].size;
+    uint64_t base = paddr_val(bi->ram[0].base) + bi->ram[0].size;
     unsigned char *dst = ram + (base - (HOST_RAM_BASE_MFN << HAL_PAGE_SHIFT));
     UNPOISON(dst, rounded);
     memcpy(dst, image, size);
     struct hal_boot_module *m = &bi->modules[bi->nr_modules++];
-    m->base = base;
+    m->base = paddr(base);
     m->size = size;
     m->cmdline = cmdline;
     return 0;
 }
 
-void *hal_frame_to_virt(mfn_t mfn)
+void *hal_frame_to_virt(mfn_t frame)
 {
+    uint64_t mfn = mfn_val(frame);
     if (mfn < HOST_RAM_BASE_MFN || mfn >= HOST_RAM_BASE_MFN + HOST_RAM_FRAMES) {
         fprintf(stderr, "host: hal_frame_to_virt(%#llx) outside RAM\n",
                 (unsigned long long)mfn);
@@ -130,7 +131,7 @@ mfn_t hal_virt_to_frame(const void *p)
     const unsigned char *c = p;
     if (!ram || c < ram || c >= ram + HOST_RAM_SIZE)
         return MFN_INVALID;
-    return HOST_RAM_BASE_MFN + (mfn_t)((c - ram) >> HAL_PAGE_SHIFT);
+    return mfn(HOST_RAM_BASE_MFN + (uint64_t)((c - ram) >> HAL_PAGE_SHIFT));
 }
 
 /* ---- jumps out of the hypervisor ---- */

@@ -50,6 +50,6 @@ void hal_as_destroy(struct hal_as *as, hal_unmap_fn dropped, void *ctx)
 
 void hal_guest_layout(struct hal_guest_layout *layout)
 {
-    layout->virt_base = 0x40000000ull;      /* 1 GiB, as the x86_64 port */
-    layout->shared_info_va = 0x3ffff000ull; /* the page just below */
+    layout->virt_base = guest_va(0x40000000ull);      /* 1 GiB, as the x86_64 port */
+    layout->shared_info_va = guest_va(0x3ffff000ull); /* the page just below */
 }

@@ -37,9 +37,9 @@ void hal_vcpu_init_entry(struct hal_vcpu *hv, guest_va_t entry, guest_va_t stack
                          guest_va_t arg)
 {
     memset(hv->regs, 0, sizeof(hv->regs));
-    hv->regs[HOST_REG_PC] = entry;
-    hv->regs[HOST_REG_SP] = stack;
-    hv->regs[HOST_REG_ARG0] = arg;
+    hv->regs[HOST_REG_PC] = guest_va_val(entry);
+    hv->regs[HOST_REG_SP] = guest_va_val(stack);
+    hv->regs[HOST_REG_ARG0] = guest_va_val(arg);
     hv->regs[HOST_REG_MODE] = HOST_MODE_KERNEL;
 }
 
@@ -98,10 +98,10 @@ int hal_vcpu_load_state(struct hal_vcpu *hv, const struct hestia_vcpu_state *st)
 
 void hal_vcpu_enter_handler(struct hal_vcpu *hv, guest_va_t entry, guest_va_t kernel_stack)
 {
-    hv->regs[HOST_REG_PC] = entry;
+    hv->regs[HOST_REG_PC] = guest_va_val(entry);
     hv->regs[HOST_REG_MODE] = HOST_MODE_KERNEL;
-    if (kernel_stack)
-        hv->regs[HOST_REG_SP] = kernel_stack;
+    if (guest_va_val(kernel_stack))
+        hv->regs[HOST_REG_SP] = guest_va_val(kernel_stack);
 }
 
 void hal_vcpu_callbacks_changed(struct hal_vcpu *hv)

@@ -63,13 +63,13 @@ HAL_NORETURN void ia64_boot(const struct ia64sim_boot_table *bt)
     split_cmdline(bt->cmdline ? (const char *)ia64_phys(bt->cmdline) : "", bi);
     uint64_t free = (bt->first_free + HAL_PAGE_SIZE - 1) & ~(uint64_t)(HAL_PAGE_SIZE - 1);
     bi->nr_ram = 1;
-    bi->ram[0].base = free;
+    bi->ram[0].base = paddr(free);
     bi->ram[0].size = bt->ram_size - free;
     bi->nr_ram_total = 1;
-    bi->ram_total[0].base = 0;
+    bi->ram_total[0].base = paddr(0);
     bi->ram_total[0].size = bt->ram_size;
     for (unsigned i = 0; i < bt->nr_modules && i < HAL_MAX_MODULES; i++) {
-        bi->modules[i].base = bt->modules[i].base;
+        bi->modules[i].base = paddr(bt->modules[i].base);
         bi->modules[i].size = bt->modules[i].size;
         bi->modules[i].cmdline =
             module_cmdlines[i][0] ? module_cmdlines[i] : bt->modules[i].name;

@@ -28,20 +28,20 @@ static uint64_t rid_used[HESTIA_MAX_DOMAINS + 1][IA64_RIDS_PER_DOMAIN / 64];
 
 void *hal_frame_to_virt(mfn_t mfn)
 {
-    return ia64_phys(mfn << HAL_PAGE_SHIFT);
+    return ia64_phys(mfn_val(mfn) << HAL_PAGE_SHIFT);
 }
 
 mfn_t hal_virt_to_frame(const void *p)
 {
-    return ((uintptr_t)p & ~IA64_HYP_BASE) >> HAL_PAGE_SHIFT;
+    return mfn(((uintptr_t)p & ~IA64_HYP_BASE) >> HAL_PAGE_SHIFT);
 }
 
 const struct pt_format *const hal_pt_format = &ia64_pt_format;
 
 void hal_guest_layout(struct hal_guest_layout *l)
 {
-    l->virt_base = HESTIA_IA64_GUEST_VIRT_BASE;
-    l->shared_info_va = HESTIA_IA64_SHARED_INFO_VA;
+    l->virt_base = guest_va(HESTIA_IA64_GUEST_VIRT_BASE);
+    l->shared_info_va = guest_va(HESTIA_IA64_SHARED_INFO_VA);
 }
 
 static uint32_t rid_base(const struct domain *d)
@@ -88,7 +88,7 @@ static void tc_purge_all(void)
  * register, so the space's RID is loaded there for the purge (it need not
  * be the running one) and the old value put back.
  */
-static void tc_purge_page(const struct hal_as *as, guest_va_t va)
+static void tc_purge_page(const struct hal_as *as, pt_va_t va)
 {
     uint64_t old, rr = (uint64_t)as->rid << 8 | 12 << 2, ps = 12 << 2;
     __asm__ volatile("mov %0 = rr[%1]\n\t;;" : "=r"(old) : "r"(va));
@@ -110,7 +110,7 @@ void hal_as_destroy(struct hal_as *as, hal_unmap_fn dropped, void *ctx)
 }
 
 /* The TC caches every RID's translations: purge va's in this space (or all). */
-void ia64_pt_flush_local(struct pt_space *s, guest_va_t va)
+void ia64_pt_flush_local(struct pt_space *s, pt_va_t va)
 {
     if (va == MMU_FLUSH_ALL)
         tc_purge_all();
@@ -123,8 +123,8 @@ static uint64_t guest_pte(const struct hal_as *as, mfn_t mfn, unsigned perms)
 {
     uint64_t ar = ((perms & MMU_PERM_WRITE) ? 2 : 0) | ((perms & MMU_PERM_EXEC) ? 1 : 0);
     uint64_t pl = as->pt.kind == HAL_AS_PV_USER ? 3 : 2;
-    return (mfn << HAL_PAGE_SHIFT) | 1 /* p */ | 0x20 /* a */ | 0x40 /* d */ | pl << 7 |
-           ar << 9;
+    return (mfn_val(mfn) << HAL_PAGE_SHIFT) | 1 /* p */ | 0x20 /* a */ | 0x40 /* d */ |
+           pl << 7 | ar << 9;
 }
 
 static void tc_insert(uint64_t va, uint64_t pte, bool exec)
@@ -176,7 +176,7 @@ int ia64_tlb_miss(struct hal_vcpu *hv, uint64_t va, bool exec, bool write)
     unsigned err = (write ? HESTIA_PF_WRITE : 0) | (exec ? HESTIA_PF_EXEC : 0) |
                    (user_mode ? HESTIA_PF_USER : 0);
     struct hal_as *as = space_of(hv, va, user_mode);
-    guest_va_t page = va & ~(uint64_t)(HAL_PAGE_SIZE - 1);
+    pt_va_t page = va & ~(uint64_t)(HAL_PAGE_SIZE - 1);
     pte_t *pte = as ? pt_find_leaf(&as->pt, page) : NULL;
     if (!pte)
         return -(int)err - 1;

@@ -8,7 +8,7 @@
 
 #include <ia64/pte.h>
 
-static guest_va_t va_base(enum hal_as_kind kind)
+static pt_va_t va_base(enum hal_as_kind kind)
 {
     return kind == HAL_AS_PV_KERNEL ? HESTIA_IA64_GUEST_VIRT_BASE : 0;
 }

@@ -55,9 +55,11 @@ void hal_vcpu_destroy(struct hal_vcpu *hv)
     core_heap_free(hv);
 }
 
-void hal_vcpu_init_entry(struct hal_vcpu *hv, guest_va_t entry, guest_va_t stack,
-                         guest_va_t arg)
+void hal_vcpu_init_entry(struct hal_vcpu *hv, guest_va_t entry_va, guest_va_t stack_va,
+                         guest_va_t arg_va)
 {
+    uint64_t entry = guest_va_val(entry_va), stack = guest_va_val(stack_va),
+             arg = guest_va_val(arg_va);
     for (unsigned i = 0; i < 32; i++)
         hv->gr[i] = 0;
     hv->iip = entry;
@@ -110,13 +112,14 @@ static int rbs_to_guest(const struct hal_vcpu *hv, bool write, uint64_t *bsp,
             (a | 0x1f8) < end ? *(const uint64_t *)(uintptr_t)(a | 0x1f8) : hv->rbs_rnat;
         uint64_t val = *(const uint64_t *)(uintptr_t)a;
         if (slot_of(ga) == 63) {
-            if (write &&
-                hal_walk_copy_to(user ? NULL : hv->kernel, hv->user, ga, &grnat, 8))
+            if (write && hal_walk_copy_to(user ? NULL : hv->kernel, hv->user, guest_va(ga),
+                                          &grnat, 8))
                 return -HESTIA_EFAULT;
             grnat = 0;
             ga += 8;
         }
-        if (write && hal_walk_copy_to(user ? NULL : hv->kernel, hv->user, ga, &val, 8))
+        if (write &&
+            hal_walk_copy_to(user ? NULL : hv->kernel, hv->user, guest_va(ga), &val, 8))
             return -HESTIA_EFAULT;
         grnat =
             (grnat & ~(1ull << slot_of(ga))) | ((coll >> slot_of(a) & 1) << slot_of(ga));
@@ -176,12 +179,12 @@ int hal_vcpu_set_context(struct hal_vcpu *hv, const struct hestia_trap_record *r
     for (unsigned i = 0; i < sof; i++) {
         a -= 8;
         if (slot_of(a) == 63) {
-            if (hal_walk_copy_from(k, hv->user, &rn, a, 8))
+            if (hal_walk_copy_from(k, hv->user, &rn, guest_va(a), 8))
                 return -HESTIA_EINVAL;
             a -= 8;
         }
         unsigned idx = sof - 1 - i;
-        if (hal_walk_copy_from(k, hv->user, &vals[idx], a, 8))
+        if (hal_walk_copy_from(k, hv->user, &vals[idx], guest_va(a), 8))
             return -HESTIA_EINVAL;
         uint64_t bit = rn >> slot_of(a) & 1;
         if (idx < 64)
@@ -224,8 +227,10 @@ int hal_vcpu_set_context(struct hal_vcpu *hv, const struct hestia_trap_record *r
     return user ? 1 : 0;
 }
 
-void hal_vcpu_enter_handler(struct hal_vcpu *hv, guest_va_t entry, guest_va_t kernel_stack)
+void hal_vcpu_enter_handler(struct hal_vcpu *hv, guest_va_t entry_va,
+                            guest_va_t kernel_stack_va)
 {
+    uint64_t entry = guest_va_val(entry_va), kernel_stack = guest_va_val(kernel_stack_va);
     bool from_user = hal_vcpu_in_user(hv);
     uint64_t bsp, rnat;
     if (rbs_to_guest(hv, true, &bsp, &rnat)) {

@@ -29,7 +29,7 @@ struct mb_mmap {
 } __attribute__((packed));
 
 #define LOW_MEM_END 0x100000u
-#define PAGE_MASK ((paddr_t)HAL_PAGE_SIZE - 1)
+#define PAGE_MASK ((uint64_t)HAL_PAGE_SIZE - 1)
 
 /* Command lines live in the loader's memory, which becomes free RAM: keep copies. */
 static char strings[1024];
@@ -46,7 +46,7 @@ static const char *keep_string(multiboot_phys_fn p2v, uint32_t pa)
         return "";
     size_t n = 0;
     while (n + 1 < room) {
-        const char *c = p2v((paddr_t)pa + n, 1);
+        const char *c = p2v(paddr((uint64_t)pa + n), 1);
         if (!c || !*c)
             break;
         d[n++] = *c;
@@ -56,22 +56,22 @@ static const char *keep_string(multiboot_phys_fn p2v, uint32_t pa)
     return d;
 }
 
-static void add_region(struct hal_mem_region *r, unsigned *nr, paddr_t base, paddr_t end)
+static void add_region(struct hal_mem_region *r, unsigned *nr, uint64_t base, uint64_t end)
 {
     if (end <= base || *nr >= HAL_MAX_RAM_REGIONS)
         return;
-    r[*nr].base = base;
+    r[*nr].base = paddr(base);
     r[*nr].size = end - base;
     (*nr)++;
 }
 
 /* Remove [base, end) from the free list, splitting a region if needed. */
-static void exclude(struct hal_boot_info *bi, paddr_t base, paddr_t end)
+static void exclude(struct hal_boot_info *bi, uint64_t base, uint64_t end)
 {
     base &= ~PAGE_MASK;
     end = (end + PAGE_MASK) & ~PAGE_MASK;
     for (unsigned i = 0; i < bi->nr_ram; i++) {
-        paddr_t rb = bi->ram[i].base, re = rb + bi->ram[i].size;
+        uint64_t rb = paddr_val(bi->ram[i].base), re = rb + bi->ram[i].size;
         if (end <= rb || base >= re)
             continue;
         /* Replace region i by its part below base and its part above end. */
@@ -83,9 +83,12 @@ static void exclude(struct hal_boot_info *bi, paddr_t base, paddr_t end)
 }
 
 int multiboot_parse(uint32_t magic, paddr_t mbi_pa, multiboot_phys_fn p2v,
-                    paddr_t image_start, paddr_t image_end, paddr_t max_phys,
+                    paddr_t image_start_pa, paddr_t image_end_pa, paddr_t max_phys_pa,
                     struct hal_boot_info *bi)
 {
+    /* The parser's arithmetic is on plain numbers; typed at the interface. */
+    uint64_t image_start = paddr_val(image_start_pa), image_end = paddr_val(image_end_pa),
+             max_phys = paddr_val(max_phys_pa);
     if (magic != MULTIBOOT_BOOTLOADER_MAGIC)
         return -1;
     const struct mb_info *mbi = p2v(mbi_pa, sizeof(*mbi));
@@ -100,7 +103,8 @@ int multiboot_parse(uint32_t magic, paddr_t mbi_pa, multiboot_phys_fn p2v,
     if (mbi->flags & MB_INFO_MMAP) {
         uint64_t off = 0; /* 64-bit: a huge entry size must end the walk, not wrap it */
         while (off + sizeof(struct mb_mmap) <= mbi->mmap_length) {
-            const struct mb_mmap *e = p2v((paddr_t)mbi->mmap_addr + off, sizeof(*e));
+            const struct mb_mmap *e =
+                p2v(paddr((uint64_t)mbi->mmap_addr + off), sizeof(*e));
             if (!e)
                 return -1;
             if (e->type == MB_MMAP_RAM)
@@ -108,9 +112,9 @@ int multiboot_parse(uint32_t magic, paddr_t mbi_pa, multiboot_phys_fn p2v,
             off += (uint64_t)e->size + 4;
         }
     } else if (mbi->flags & MB_INFO_MEMORY) {
-        add_region(bi->ram_total, &bi->nr_ram_total, 0, (paddr_t)mbi->mem_lower * 1024);
+        add_region(bi->ram_total, &bi->nr_ram_total, 0, (uint64_t)mbi->mem_lower * 1024);
         add_region(bi->ram_total, &bi->nr_ram_total, LOW_MEM_END,
-                   LOW_MEM_END + (paddr_t)mbi->mem_upper * 1024);
+                   LOW_MEM_END + (uint64_t)mbi->mem_upper * 1024);
     } else {
         return -1;
     }
@@ -118,7 +122,7 @@ int multiboot_parse(uint32_t magic, paddr_t mbi_pa, multiboot_phys_fn p2v,
     /* Free RAM: whole pages above 1 MiB and below the direct map's end. */
     bi->nr_ram = 0;
     for (unsigned i = 0; i < bi->nr_ram_total; i++) {
-        paddr_t b = bi->ram_total[i].base, e = b + bi->ram_total[i].size;
+        uint64_t b = paddr_val(bi->ram_total[i].base), e = b + bi->ram_total[i].size;
         if (b < LOW_MEM_END)
             b = LOW_MEM_END;
         if (e > max_phys)
@@ -139,13 +143,13 @@ int multiboot_parse(uint32_t magic, paddr_t mbi_pa, multiboot_phys_fn p2v,
     if (mbi->flags & MB_INFO_MODS) {
         for (uint32_t i = 0; i < mbi->mods_count && i < HAL_MAX_MODULES; i++) {
             const struct mb_module *m =
-                p2v((paddr_t)mbi->mods_addr + (paddr_t)i * sizeof(*m), sizeof(*m));
+                p2v(paddr((uint64_t)mbi->mods_addr + (uint64_t)i * sizeof(*m)), sizeof(*m));
             if (!m)
                 return -1;
             if (m->mod_end < m->mod_start || (m->mod_start & PAGE_MASK))
                 continue; /* we ask for page alignment (header flag 0) */
             struct hal_boot_module *bm = &bi->modules[bi->nr_modules++];
-            bm->base = m->mod_start;
+            bm->base = paddr(m->mod_start);
             bm->size = m->mod_end - m->mod_start;
             bm->cmdline = keep_string(p2v, m->string);
             exclude(bi, m->mod_start, m->mod_end);

@@ -111,7 +111,8 @@ unsigned pc_guest_trap_kind(struct vcpu *v, unsigned long vector, guest_va_t pc,
         return pc_trap_kind(vector);
     uint8_t insn[15];
     size_t n = 0;
-    while (n < sizeof(insn) && hal_copy_from_guest(v, &insn[n], pc + n, 1) == 0)
+    while (n < sizeof(insn) &&
+           hal_copy_from_guest(v, &insn[n], guest_va_add(pc, n), 1) == 0)
         n++;
     return pc_classify_gp(insn, n, rex);
 }

@@ -88,7 +88,8 @@ static void parse_bootargs(const char *args)
                 for (p++; p < s && n + 1 < sizeof(mod_cmdline[i]); p++)
                     mod_cmdline[i][n++] = *p == '+' ? ' ' : *p;
             mod_cmdline[i][n] = '\0';
-            boot_info.modules[i] = (struct hal_boot_module){base, size, mod_cmdline[i]};
+            boot_info.modules[i] =
+                (struct hal_boot_module){paddr(base), size, mod_cmdline[i]};
             continue;
         }
         if (out + len + 2 > sizeof(cmdline))
@@ -107,15 +108,15 @@ static void reserve(uint64_t base, uint64_t end)
     struct hal_boot_info *bi = &boot_info;
     for (unsigned i = 0; i < bi->nr_ram; i++) {
         struct hal_mem_region *r = &bi->ram[i];
-        uint64_t rb = r->base, re = r->base + r->size;
+        uint64_t rb = paddr_val(r->base), re = rb + r->size;
         if (end <= rb || base >= re)
             continue;
         if (base > rb && end < re && bi->nr_ram < HAL_MAX_RAM_REGIONS) {
-            bi->ram[bi->nr_ram++] = (struct hal_mem_region){end, re - end};
+            bi->ram[bi->nr_ram++] = (struct hal_mem_region){paddr(end), re - end};
             r->size = base - rb;
         } else if (base <= rb) {
-            r->base = end < re ? end : re;
-            r->size = re - r->base;
+            r->base = paddr(end < re ? end : re);
+            r->size = re - paddr_val(r->base);
         } else {
             r->size = base - rb;
         }
@@ -162,8 +163,8 @@ HAL_NORETURN void ppc_boot(const void *dtb)
     uint64_t ram_end = 0;
     for (unsigned i = 0; i < bi->nr_ram_total; i++) {
         const struct hal_mem_region *r = &bi->ram_total[i];
-        if (r->base + r->size > ram_end)
-            ram_end = r->base + r->size;
+        if (paddr_val(r->base) + r->size > ram_end)
+            ram_end = paddr_val(r->base) + r->size;
     }
     ppc_vectors_init();
     ppc_mmu_init(ram_end);
@@ -173,21 +174,22 @@ HAL_NORETURN void ppc_boot(const void *dtb)
     uint64_t dend = ppc_direct_map_end();
     for (unsigned i = 0; i < bi->nr_ram_total; i++) {
         struct hal_mem_region r = bi->ram_total[i];
-        if (r.base >= dend)
+        if (paddr_val(r.base) >= dend)
             continue;
-        if (r.base + r.size > dend)
-            r.size = dend - r.base;
+        if (paddr_val(r.base) + r.size > dend)
+            r.size = dend - paddr_val(r.base);
         bi->ram[bi->nr_ram++] = r;
     }
     reserve(0,
             ((uintptr_t)__image_end + HAL_PAGE_SIZE - 1) & ~(uintptr_t)(HAL_PAGE_SIZE - 1));
     for (unsigned i = 0; i < bi->nr_modules; i++) {
         const struct hal_boot_module *m = &bi->modules[i];
-        if (m->base + m->size > dend)
+        uint64_t base = paddr_val(m->base);
+        if (base + m->size > dend)
             core_panic("ppc: module %u at %llx is outside the direct map", i,
-                       (unsigned long long)m->base);
-        reserve(m->base,
-                (m->base + m->size + HAL_PAGE_SIZE - 1) & ~(uint64_t)(HAL_PAGE_SIZE - 1));
+                       (unsigned long long)base);
+        reserve(base,
+                (base + m->size + HAL_PAGE_SIZE - 1) & ~(uint64_t)(HAL_PAGE_SIZE - 1));
     }
     bi->platform = "ppce500";
     bi->cmdline = cmdline;

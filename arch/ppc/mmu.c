@@ -106,26 +106,26 @@ void ppc_mmu_init(uint64_t ram_end)
 
 void *hal_frame_to_virt(mfn_t mfn)
 {
-    return (void *)(uintptr_t)(mfn << HAL_PAGE_SHIFT);
+    return (void *)(uintptr_t)(mfn_val(mfn) << HAL_PAGE_SHIFT);
 }
 
 mfn_t hal_virt_to_frame(const void *p)
 {
-    return (mfn_t)((uintptr_t)p >> HAL_PAGE_SHIFT);
+    return mfn((uintptr_t)p >> HAL_PAGE_SHIFT);
 }
 
 const struct pt_format *const hal_pt_format = &ppc_pt_format;
 
 void hal_guest_layout(struct hal_guest_layout *l)
 {
-    l->virt_base = HESTIA_PPC_GUEST_VIRT_BASE;
-    l->shared_info_va = HESTIA_PPC_SHARED_INFO_VA;
+    l->virt_base = guest_va(HESTIA_PPC_GUEST_VIRT_BASE);
+    l->shared_info_va = guest_va(HESTIA_PPC_SHARED_INFO_VA);
 }
 
 PT_SPACE_FIRST(struct hal_as);
 
 /* TLB0 caches guest translations of every PID: drop va's (or all). */
-void ppc_pt_flush_local(struct pt_space *s, guest_va_t va)
+void ppc_pt_flush_local(struct pt_space *s, pt_va_t va)
 {
     (void)s;
     if (va == MMU_FLUSH_ALL || va >= 0x100000000ull)
@@ -198,7 +198,7 @@ bool ppc_tlb_refill(struct hal_vcpu *hv, uint32_t ea)
     /* Write access only while the page is not write-protected for dirty tracking. */
     unsigned perms = pt_soft_refill_perms(*pte);
     mfn_t mfn = pt_soft_frame(*pte);
-    uint32_t mas3 = (uint32_t)(mfn << 12) & 0xfffff000u;
+    uint32_t mas3 = (uint32_t)(mfn_val(mfn) << 12) & 0xfffff000u;
     if (perms & MMU_PERM_READ)
         mas3 |= MAS3_UR;
     if (perms & MMU_PERM_WRITE)
@@ -207,6 +207,6 @@ bool ppc_tlb_refill(struct hal_vcpu *hv, uint32_t ea)
         mas3 |= MAS3_UX;
     tlb0_victim = (tlb0_victim + 1) % tlb0_ways;
     tlbwe(MAS0_ESEL(tlb0_victim), MAS1_VALID | MAS1_TID(as->pid) | MAS1_TS | MAS1_TSIZE(1),
-          ea & 0xfffff000u, mas3, (uint32_t)(mfn >> 20));
+          ea & 0xfffff000u, mas3, (uint32_t)(mfn_val(mfn) >> 20));
     return true;
 }

@@ -46,7 +46,8 @@ static bool emulate_priv(struct hal_vcpu *hv)
 {
     struct ppc_frame *f = &hv->frame;
     uint32_t insn;
-    if (hv->in_user || hal_copy_from_guest(hv->v, &insn, f->pc, 4) != 0 || insn >> 26 != 31)
+    if (hv->in_user || hal_copy_from_guest(hv->v, &insn, guest_va(f->pc), 4) != 0 ||
+        insn >> 26 != 31)
         return false;
     unsigned rt = (insn >> 21) & 31;
     switch ((insn >> 1) & 0x3ff) {

@@ -40,9 +40,11 @@ static bool pc_ok(uint64_t pc)
     return pc < 0x100000000ull && !(pc & 3);
 }
 
-void hal_vcpu_init_entry(struct hal_vcpu *hv, guest_va_t entry, guest_va_t stack,
-                         guest_va_t arg)
+void hal_vcpu_init_entry(struct hal_vcpu *hv, guest_va_t entry_va, guest_va_t stack_va,
+                         guest_va_t arg_va)
 {
+    uint64_t entry = guest_va_val(entry_va), stack = guest_va_val(stack_va),
+             arg = guest_va_val(arg_va);
     __builtin_memset(&hv->frame, 0, sizeof(hv->frame));
     hv->frame.pc = pc_ok(entry) ? (uint32_t)entry : 0;
     hv->frame.gpr[1] = (uint32_t)stack;
@@ -115,8 +117,10 @@ int hal_vcpu_set_context(struct hal_vcpu *hv, const struct hestia_trap_record *r
     return hv->in_user ? 1 : 0;
 }
 
-void hal_vcpu_enter_handler(struct hal_vcpu *hv, guest_va_t entry, guest_va_t kernel_stack)
+void hal_vcpu_enter_handler(struct hal_vcpu *hv, guest_va_t entry_va,
+                            guest_va_t kernel_stack_va)
 {
+    uint64_t entry = guest_va_val(entry_va), kernel_stack = guest_va_val(kernel_stack_va);
     struct ppc_frame *f = &hv->frame;
     f->pc = pc_ok(entry) ? (uint32_t)entry : 0;
     f->gpr[1] = kernel_stack ? (uint32_t)kernel_stack : (f->gpr[1] - 256) & ~15u;

@@ -24,12 +24,12 @@ static uint64_t empty_pd[512] __attribute__((aligned(4096)));
 
 void *hal_frame_to_virt(mfn_t mfn)
 {
-    return (void *)(uintptr_t)(mfn << HAL_PAGE_SHIFT);
+    return (void *)(uintptr_t)(mfn_val(mfn) << HAL_PAGE_SHIFT);
 }
 
 mfn_t hal_virt_to_frame(const void *p)
 {
-    return virt_to_phys(p) >> HAL_PAGE_SHIFT;
+    return mfn(virt_to_phys(p) >> HAL_PAGE_SHIFT);
 }
 
 void x86_mmu_init(void)
@@ -71,8 +71,8 @@ const struct pt_format *const hal_pt_format = &x86_pae_pt_format;
 
 void hal_guest_layout(struct hal_guest_layout *layout)
 {
-    layout->virt_base = HESTIA_X86_GUEST_VIRT_BASE;
-    layout->shared_info_va = HESTIA_X86_SHARED_INFO_VA;
+    layout->virt_base = guest_va(HESTIA_X86_GUEST_VIRT_BASE);
+    layout->shared_info_va = guest_va(HESTIA_X86_SHARED_INFO_VA);
 }
 
 PT_SPACE_FIRST(struct hal_as);
@@ -86,7 +86,7 @@ struct hal_as *hal_as_create(struct domain *d, enum hal_as_kind kind)
         return NULL; /* out of memory, or GUEST_PHYS: no nested paging here */
     unsigned first = kind == HAL_AS_PV_USER ? 0 : 1, last = kind == HAL_AS_PV_USER ? 0 : 2;
     for (unsigned slot = first; slot <= last; slot++) {
-        if (pt_prealloc(&as->pt, (guest_va_t)slot << 30, 1)) {
+        if (pt_prealloc(&as->pt, (pt_va_t)slot << 30, 1)) {
             pt_destroy(&as->pt, NULL, NULL);
             core_heap_free(as);
             return NULL;

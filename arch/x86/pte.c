@@ -16,7 +16,7 @@
 static pte_t leaf(enum hal_as_kind kind, mfn_t mfn, unsigned perms)
 {
     (void)kind;
-    pte_t pte = (mfn << HAL_PAGE_SHIFT) | PTE_P;
+    pte_t pte = (mfn_val(mfn) << HAL_PAGE_SHIFT) | PTE_P;
     if (perms & MMU_PERM_READ)
         pte |= PTE_SW_READ;
     if (perms & MMU_PERM_WRITE)

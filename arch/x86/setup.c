@@ -10,8 +10,9 @@ extern char __image_start_phys[], __image_end[];
 static struct hal_boot_info boot_info;
 
 /* Physical memory below 3 GiB is mapped 1:1 in the hypervisor's view. */
-static const void *boot_phys(paddr_t pa, size_t len)
+static const void *boot_phys(paddr_t addr, size_t len)
 {
+    uint64_t pa = paddr_val(addr);
     if (pa >= DIRECTMAP_SIZE || len > DIRECTMAP_SIZE - pa)
         return NULL;
     return (const void *)(uintptr_t)pa;
@@ -29,8 +30,9 @@ void x86_start(uint32_t magic, uint32_t mbi)
     pc_uart_init();
     x86_cpu_init();
     x86_mmu_init();
-    if (multiboot_parse(magic, mbi, boot_phys, (paddr_t)(uintptr_t)__image_start_phys,
-                        virt_to_phys(__image_end), DIRECTMAP_SIZE, &boot_info) != 0)
+    if (multiboot_parse(magic, paddr(mbi), boot_phys, paddr((uintptr_t)__image_start_phys),
+                        paddr(virt_to_phys(__image_end)), paddr(DIRECTMAP_SIZE),
+                        &boot_info) != 0)
         core_panic("x86: not started by a Multiboot loader (magic %x)", magic);
     core_printf("Hestia x86 (32-bit PAE): image %x-%x at %x, guests in ring 1/3%s\n",
                 (uint32_t)(uintptr_t)__image_start_phys,

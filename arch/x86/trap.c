@@ -74,7 +74,7 @@ void x86_trap_guest(struct x86_frame *f)
         /* int 0x80 from ring 1, int 0x82 from ring 3: a closed gate, as #GP would be. */
         unsigned kind = vec >= X86_NR_EXCEPTIONS
                             ? HESTIA_TRAP_PROTECTION
-                            : pc_guest_trap_kind(v, vec, f->eip, false);
+                            : pc_guest_trap_kind(v, vec, guest_va(f->eip), false);
         if (vec == X86_EXC_PF) {
             addr = read_cr2();
             err = pc_pf_error(f->error, user);

@@ -70,7 +70,7 @@ struct hal_vcpu *hal_vcpu_create(struct vcpu *v)
         return NULL;
     hv->v = v;
     hv->pdpt_mfn = core_frame_alloc(NULL);
-    if (hv->pdpt_mfn == MFN_INVALID) {
+    if (mfn_eq(hv->pdpt_mfn, MFN_INVALID)) {
         core_heap_free(hv);
         return NULL;
     }
@@ -96,9 +96,11 @@ void hal_vcpu_destroy(struct hal_vcpu *hv)
     core_heap_free(hv);
 }
 
-void hal_vcpu_init_entry(struct hal_vcpu *hv, guest_va_t entry, guest_va_t stack,
-                         guest_va_t arg)
+void hal_vcpu_init_entry(struct hal_vcpu *hv, guest_va_t entry_va, guest_va_t stack_va,
+                         guest_va_t arg_va)
 {
+    uint64_t entry = guest_va_val(entry_va), stack = guest_va_val(stack_va),
+             arg = guest_va_val(arg_va);
     __builtin_memset(&hv->frame, 0, sizeof(hv->frame));
     hv->frame.eip = entry < GUEST_TOP ? (uint32_t)entry : 0;
     hv->frame.esp = stack < GUEST_TOP ? (uint32_t)stack : 0;
@@ -179,8 +181,10 @@ int hal_vcpu_set_context(struct hal_vcpu *hv, const struct hestia_trap_record *r
     return mode == HESTIA_X86_MODE_USER ? 1 : 0;
 }
 
-void hal_vcpu_enter_handler(struct hal_vcpu *hv, guest_va_t entry, guest_va_t kernel_stack)
+void hal_vcpu_enter_handler(struct hal_vcpu *hv, guest_va_t entry_va,
+                            guest_va_t kernel_stack_va)
 {
+    uint64_t entry = guest_va_val(entry_va), kernel_stack = guest_va_val(kernel_stack_va);
     struct x86_frame *f = &hv->frame;
     /* A bad entry becomes a fault at 0 in the guest, never a fault in here. */
     f->eip = entry < GUEST_TOP ? (uint32_t)entry : 0;
@@ -240,5 +244,5 @@ void hal_vcpu_run(struct hal_vcpu *hv)
     }
     struct x86_frame *ef = (struct x86_frame *)(x86_entry_stack + ENTRY_STACK_SIZE) - 1;
     *ef = *f;
-    x86_enter_guest((uint32_t)(hv->pdpt_mfn << HAL_PAGE_SHIFT), ef);
+    x86_enter_guest((uint32_t)(mfn_val(hv->pdpt_mfn) << HAL_PAGE_SHIFT), ef);
 }

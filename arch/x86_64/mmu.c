@@ -22,17 +22,17 @@ extern uint64_t boot_pml4[512];
 
 void *hal_frame_to_virt(mfn_t mfn)
 {
-    return (void *)(DIRECTMAP_BASE + (mfn << HAL_PAGE_SHIFT));
+    return (void *)(DIRECTMAP_BASE + (mfn_val(mfn) << HAL_PAGE_SHIFT));
 }
 
 mfn_t hal_virt_to_frame(const void *p)
 {
-    return virt_to_phys(p) >> HAL_PAGE_SHIFT;
+    return mfn(virt_to_phys(p) >> HAL_PAGE_SHIFT);
 }
 
 uint64_t *x86_64_table(uint64_t entry)
 {
-    return hal_frame_to_virt((entry & PTE_ADDR) >> HAL_PAGE_SHIFT);
+    return hal_frame_to_virt(mfn((entry & PTE_ADDR) >> HAL_PAGE_SHIFT));
 }
 
 uint64_t x86_64_hyp_pml4e(unsigned slot)
@@ -47,7 +47,7 @@ uint64_t x86_64_hyp_pml4e(unsigned slot)
  */
 void x86_64_unload_cr3(mfn_t table)
 {
-    if ((read_cr3() & PTE_ADDR) >> HAL_PAGE_SHIFT == table)
+    if ((read_cr3() & PTE_ADDR) >> HAL_PAGE_SHIFT == mfn_val(table))
         write_cr3(virt_to_phys(boot_pml4));
 }
 
@@ -69,8 +69,8 @@ const struct pt_format *const hal_pt_format = &x86_64_pt_format;
 /* Fixed for every domain, so guest ports can rely on it (hestia/arch/x86_64.h). */
 void hal_guest_layout(struct hal_guest_layout *layout)
 {
-    layout->virt_base = HESTIA_X86_64_GUEST_VIRT_BASE;
-    layout->shared_info_va = HESTIA_X86_64_SHARED_INFO_VA;
+    layout->virt_base = guest_va(HESTIA_X86_64_GUEST_VIRT_BASE);
+    layout->shared_info_va = guest_va(HESTIA_X86_64_SHARED_INFO_VA);
 }
 
 static struct hal_as *as_of(struct pt_space *s)
@@ -81,7 +81,7 @@ static struct hal_as *as_of(struct pt_space *s)
 PT_SPACE_FIRST(struct hal_as);
 
 /* Top-level entries are what the kernel-mode view (vcpu.c) copies. */
-void x86_64_pt_table_added(struct pt_space *s, unsigned level, guest_va_t va)
+void x86_64_pt_table_added(struct pt_space *s, unsigned level, pt_va_t va)
 {
     if (level == 3 || (level == 2 && (va >> 39) == 0))
         as_of(s)->gen++;
@@ -91,7 +91,7 @@ void x86_64_pt_table_added(struct pt_space *s, unsigned level, guest_va_t va)
  * Only the running vCPU's view can be cached (every switch reloads CR3),
  * so flushing this CPU by address or all non-global entries is enough.
  */
-void x86_64_pt_flush_local(struct pt_space *s, guest_va_t va)
+void x86_64_pt_flush_local(struct pt_space *s, pt_va_t va)
 {
     (void)s;
     if (va == MMU_FLUSH_ALL)

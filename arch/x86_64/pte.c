@@ -13,7 +13,7 @@
 static pte_t leaf(enum hal_as_kind kind, mfn_t mfn, unsigned perms)
 {
     (void)kind;
-    pte_t pte = (mfn << HAL_PAGE_SHIFT) | PTE_P | PTE_U;
+    pte_t pte = (mfn_val(mfn) << HAL_PAGE_SHIFT) | PTE_P | PTE_U;
     if (perms & MMU_PERM_WRITE)
         pte |= PTE_W;
     if (!(perms & MMU_PERM_EXEC))

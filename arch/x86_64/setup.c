@@ -9,8 +9,9 @@ extern char __image_start_phys[], __image_end[];
 static struct hal_boot_info boot_info;
 
 /* The loader's memory, through the direct map of [0, DIRECTMAP_SIZE). */
-static const void *boot_phys(paddr_t pa, size_t len)
+static const void *boot_phys(paddr_t addr, size_t len)
 {
+    uint64_t pa = paddr_val(addr);
     if (pa >= DIRECTMAP_SIZE || len > DIRECTMAP_SIZE - pa)
         return NULL;
     return (const void *)(DIRECTMAP_BASE + pa);
@@ -28,8 +29,9 @@ void x86_64_start(uint32_t magic, uint32_t mbi)
     pc_uart_init();
     x86_64_cpu_init();
     x86_64_mmu_init();
-    if (multiboot_parse(magic, mbi, boot_phys, (paddr_t)(uintptr_t)__image_start_phys,
-                        virt_to_phys(__image_end), DIRECTMAP_SIZE, &boot_info) != 0)
+    if (multiboot_parse(magic, paddr(mbi), boot_phys, paddr((uintptr_t)__image_start_phys),
+                        paddr(virt_to_phys(__image_end)), paddr(DIRECTMAP_SIZE),
+                        &boot_info) != 0)
         core_panic("x86_64: not started by a Multiboot loader (magic %x)", magic);
     core_printf("Hestia x86_64: long mode, image %lx-%lx\n",
                 (unsigned long)(uintptr_t)__image_start_phys,

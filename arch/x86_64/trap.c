@@ -63,8 +63,9 @@ void x86_64_trap_guest(struct x86_64_frame *f)
         core_panic("x86_64: machine check / NMI / double fault from a guest");
     } else {
         uint64_t addr = 0, err = f->error;
-        unsigned kind = vec == VEC_INT80 ? HESTIA_TRAP_PROTECTION
-                                         : pc_guest_trap_kind(v, vec, f->rip, true);
+        unsigned kind = vec == VEC_INT80
+                            ? HESTIA_TRAP_PROTECTION
+                            : pc_guest_trap_kind(v, vec, guest_va(f->rip), true);
         if (vec == X86_EXC_PF) {
             addr = read_cr2();
             err = pc_pf_error(f->error, hv->in_user);

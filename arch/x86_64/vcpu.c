@@ -53,7 +53,7 @@ void x86_64_vcpu_init(void)
 
     for (unsigned i = PML4_HYP_FIRST; i < 512; i++)
         empty_user_pml4[i] = x86_64_hyp_pml4e(i);
-    empty_user_pml4_mfn = virt_to_phys(empty_user_pml4) >> HAL_PAGE_SHIFT;
+    empty_user_pml4_mfn = mfn(virt_to_phys(empty_user_pml4) >> HAL_PAGE_SHIFT);
 }
 
 uint32_t x86_64_mxcsr_mask(void)
@@ -84,13 +84,15 @@ struct hal_vcpu *hal_vcpu_create(struct vcpu *v)
     hv->v = v;
     hv->kview_pml4_mfn = core_frame_alloc(NULL);
     hv->kview_pdpt_mfn = core_frame_alloc(NULL);
-    if (hv->kview_pml4_mfn == MFN_INVALID || hv->kview_pdpt_mfn == MFN_INVALID) {
+    if (mfn_eq(hv->kview_pml4_mfn, MFN_INVALID) ||
+        mfn_eq(hv->kview_pdpt_mfn, MFN_INVALID)) {
         hal_vcpu_destroy(hv);
         return NULL;
     }
     hv->kview_pml4 = hal_frame_to_virt(hv->kview_pml4_mfn);
     hv->kview_pdpt = hal_frame_to_virt(hv->kview_pdpt_mfn);
-    hv->kview_pml4[0] = (hv->kview_pdpt_mfn << HAL_PAGE_SHIFT) | PTE_P | PTE_W | PTE_U;
+    hv->kview_pml4[0] =
+        (mfn_val(hv->kview_pdpt_mfn) << HAL_PAGE_SHIFT) | PTE_P | PTE_W | PTE_U;
     for (unsigned i = PML4_HYP_FIRST; i < 512; i++)
         hv->kview_pml4[i] = x86_64_hyp_pml4e(i);
     __builtin_memcpy(hv->fxsave, fpu_clean, sizeof(fpu_clean));
@@ -111,18 +113,21 @@ void hal_vcpu_destroy(struct hal_vcpu *hv)
         if (c->current == hv)
             c->current = NULL;
     }
-    if (hv->kview_pml4_mfn && hv->kview_pml4_mfn != MFN_INVALID) {
+    /* 0: never allocated (the struct starts zeroed); MFN_INVALID: allocation failed. */
+    if (mfn_val(hv->kview_pml4_mfn) && !mfn_eq(hv->kview_pml4_mfn, MFN_INVALID)) {
         x86_64_unload_cr3(hv->kview_pml4_mfn);
         core_frame_free(NULL, hv->kview_pml4_mfn);
     }
-    if (hv->kview_pdpt_mfn && hv->kview_pdpt_mfn != MFN_INVALID)
+    if (mfn_val(hv->kview_pdpt_mfn) && !mfn_eq(hv->kview_pdpt_mfn, MFN_INVALID))
         core_frame_free(NULL, hv->kview_pdpt_mfn);
     core_heap_free(hv);
 }
 
-void hal_vcpu_init_entry(struct hal_vcpu *hv, guest_va_t entry, guest_va_t stack,
-                         guest_va_t arg)
+void hal_vcpu_init_entry(struct hal_vcpu *hv, guest_va_t entry_va, guest_va_t stack_va,
+                         guest_va_t arg_va)
 {
+    uint64_t entry = guest_va_val(entry_va), stack = guest_va_val(stack_va),
+             arg = guest_va_val(arg_va);
     __builtin_memset(&hv->frame, 0, sizeof(hv->frame));
     hv->frame.rip = entry < LOWER_HALF_END ? entry : 0;
     hv->frame.rsp = canonical(stack) ? stack : 0;
@@ -221,8 +226,10 @@ int hal_vcpu_set_context(struct hal_vcpu *hv, const struct hestia_trap_record *r
     return hv->in_user ? 1 : 0;
 }
 
-void hal_vcpu_enter_handler(struct hal_vcpu *hv, guest_va_t entry, guest_va_t kernel_stack)
+void hal_vcpu_enter_handler(struct hal_vcpu *hv, guest_va_t entry_va,
+                            guest_va_t kernel_stack_va)
 {
+    uint64_t entry = guest_va_val(entry_va), kernel_stack = guest_va_val(kernel_stack_va);
     struct x86_64_frame *f = &hv->frame;
     /* A bad entry becomes a fault at 0 in the guest, never a fault in here. */
     f->rip = entry < LOWER_HALF_END ? entry : 0;
@@ -278,12 +285,13 @@ void hal_vcpu_run(struct hal_vcpu *hv)
 
     uint64_t cr3;
     if (hv->in_user) {
-        cr3 = (hv->user ? hv->user->pml4_mfn : empty_user_pml4_mfn) << HAL_PAGE_SHIFT;
+        cr3 = mfn_val(hv->user ? hv->user->pml4_mfn : empty_user_pml4_mfn)
+              << HAL_PAGE_SHIFT;
         if (read_cr3() != cr3)
             write_cr3(cr3);
     } else {
         bool changed = sync_kview(hv);
-        cr3 = hv->kview_pml4_mfn << HAL_PAGE_SHIFT;
+        cr3 = mfn_val(hv->kview_pml4_mfn) << HAL_PAGE_SHIFT;
         if (changed || read_cr3() != cr3)
             write_cr3(cr3);
     }

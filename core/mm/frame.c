@@ -40,7 +40,7 @@ struct frame_info {
 };
 
 struct ram_region {
-    mfn_t base;          /* first frame */
+    uint64_t base;       /* first frame number */
     unsigned long nr;    /* frames */
     unsigned long first; /* index of base in the frame tables */
 };
@@ -57,8 +57,9 @@ static struct {
 } mm;
 
 /* Frame table index of mfn, or -1 if the allocator does not manage it. */
-static long frame_index(mfn_t mfn)
+static long frame_index(mfn_t frame)
 {
+    uint64_t mfn = mfn_val(frame);
     for (unsigned i = 0; i < mm.nr_regions; i++) {
         const struct ram_region *r = &mm.regions[i];
         if (mfn >= r->base && mfn - r->base < r->nr)
@@ -72,7 +73,7 @@ static mfn_t index_to_mfn(unsigned long idx)
     for (unsigned i = 0; i < mm.nr_regions; i++) {
         const struct ram_region *r = &mm.regions[i];
         if (idx >= r->first && idx - r->first < r->nr)
-            return r->base + (idx - r->first);
+            return mfn(r->base + (idx - r->first));
     }
     return MFN_INVALID;
 }
@@ -137,11 +138,12 @@ void mm_init(const struct hal_boot_info *bi)
     heap_reset();
     /* Collect page-aligned, non-overlapping regions. */
     for (unsigned i = 0; i < bi->nr_ram && i < HAL_MAX_RAM_REGIONS; i++) {
-        paddr_t start = ALIGN_UP(bi->ram[i].base, (paddr_t)HAL_PAGE_SIZE);
-        paddr_t end = (bi->ram[i].base + bi->ram[i].size) & ~((paddr_t)HAL_PAGE_SIZE - 1);
+        uint64_t start = ALIGN_UP(paddr_val(bi->ram[i].base), (uint64_t)HAL_PAGE_SIZE);
+        uint64_t end =
+            (paddr_val(bi->ram[i].base) + bi->ram[i].size) & ~((uint64_t)HAL_PAGE_SIZE - 1);
         if (bi->ram[i].size == 0 || end <= start)
             continue;
-        mfn_t base = start >> HAL_PAGE_SHIFT;
+        uint64_t base = start >> HAL_PAGE_SHIFT;
         unsigned long nr = (unsigned long)((end - start) >> HAL_PAGE_SHIFT);
         /* p2m entries are 32 bits wide: frames beyond that are not used. */
         if (base >= P2M_EMPTY)
@@ -165,7 +167,8 @@ void mm_init(const struct hal_boot_info *bi)
     if (mm.total == 0)
         return;
     for (unsigned i = 0; i < mm.nr_regions; i++)
-        UNPOISON(hal_frame_to_virt(mm.regions[i].base), mm.regions[i].nr * HAL_PAGE_SIZE);
+        UNPOISON(hal_frame_to_virt(mfn(mm.regions[i].base)),
+                 mm.regions[i].nr * HAL_PAGE_SIZE);
 
     /* The tables themselves: frame_info array, then the bitmap. */
     size_t info_bytes = ALIGN_UP(mm.total * sizeof(struct frame_info), (size_t)8);
@@ -181,7 +184,7 @@ void mm_init(const struct hal_boot_info *bi)
         mm.total = 0;
         return;
     }
-    uint8_t *base = hal_frame_to_virt(mm.regions[r].base);
+    uint8_t *base = hal_frame_to_virt(mfn(mm.regions[r].base));
     memset(base, 0, meta * HAL_PAGE_SIZE);
     mm.info = (struct frame_info *)base;
     mm.used = (uint64_t *)(base + info_bytes);
@@ -209,7 +212,7 @@ unsigned long mm_total_frames(void)
 static void zero_frames(mfn_t mfn, unsigned long n)
 {
     for (unsigned long i = 0; i < n; i++) {
-        void *p = hal_frame_to_virt(mfn + i);
+        void *p = hal_frame_to_virt(mfn(mfn_val(mfn) + i));
         UNPOISON(p, HAL_PAGE_SIZE);
         memset(p, 0, HAL_PAGE_SIZE);
     }
@@ -247,7 +250,7 @@ mfn_t frame_alloc_contig(unsigned long n)
         return frame_alloc();
     unsigned long flags = spin_lock_irqsave(&mm.lock);
     mfn_t found = MFN_INVALID;
-    for (unsigned r = 0; r < mm.nr_regions && found == MFN_INVALID; r++) {
+    for (unsigned r = 0; r < mm.nr_regions && mfn_eq(found, MFN_INVALID); r++) {
         const struct ram_region *reg = &mm.regions[r];
         unsigned long end = reg->first + reg->nr;
         unsigned long i = reg->first;
@@ -261,14 +264,14 @@ mfn_t frame_alloc_contig(unsigned long n)
             if (run == n) {
                 for (unsigned long k = 0; k < n; k++)
                     take(i + k, FRAME_OWNER_HYP);
-                found = reg->base + (i - reg->first);
+                found = mfn(reg->base + (i - reg->first));
                 break;
             }
             i += run + 1;
         }
     }
     spin_unlock_irqrestore(&mm.lock, flags);
-    if (found != MFN_INVALID)
+    if (!mfn_eq(found, MFN_INVALID))
         zero_frames(found, n);
     return found;
 }
@@ -282,7 +285,7 @@ void frame_free_contig(mfn_t mfn, unsigned long n)
 {
     unsigned long flags = spin_lock_irqsave(&mm.lock);
     for (unsigned long k = 0; k < n; k++) {
-        long idx = frame_index(mfn + k);
+        long idx = frame_index(mfn(mfn_val(mfn) + k));
         BUG_ON(idx < 0);
         BUG_ON(!bit_test((unsigned long)idx));
         if (mm.info[idx].refs != 0) {
@@ -431,7 +434,7 @@ mfn_t core_frame_alloc(struct domain *d)
             return MFN_INVALID;
     }
     mfn_t mfn = frame_alloc();
-    if (mfn == MFN_INVALID && m) {
+    if (mfn_eq(mfn, MFN_INVALID) && m) {
         unsigned long flags = spin_lock_irqsave(&mm.lock);
         m->pt_frames--;
         spin_unlock_irqrestore(&mm.lock, flags);

@@ -96,7 +96,7 @@ static void list_del(struct slab *s)
 static struct slab *slab_new(unsigned cls)
 {
     mfn_t mfn = frame_alloc();
-    if (mfn == MFN_INVALID)
+    if (mfn_eq(mfn, MFN_INVALID))
         return NULL;
     frame_set_tag(mfn, FRAME_TAG_SLAB, cls);
     uint8_t *page = hal_frame_to_virt(mfn);
@@ -120,7 +120,7 @@ static void *large_alloc(size_t size)
     if (n > UINT32_MAX)
         return NULL;
     mfn_t mfn = frame_alloc_contig(n);
-    if (mfn == MFN_INVALID)
+    if (mfn_eq(mfn, MFN_INVALID))
         return NULL;
     frame_set_tag(mfn, FRAME_TAG_LARGE, (uint32_t)n);
     return hal_frame_to_virt(mfn); /* zeroed by the allocator */

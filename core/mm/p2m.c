@@ -38,14 +38,14 @@ int p2m_init(struct domain *d, uint64_t nr_pages, uint64_t max_pages)
         m->p2m[g] = P2M_EMPTY;
     for (uint64_t g = 0; g < nr_pages; g++) {
         mfn_t mfn = frame_alloc_owner(d->id);
-        if (mfn == MFN_INVALID) {
+        if (mfn_eq(mfn, MFN_INVALID)) {
             for (uint64_t k = 0; k < g; k++)
-                frame_free((mfn_t)m->p2m[k]);
+                frame_free(mfn(m->p2m[k]));
             core_heap_free(m->p2m);
             core_heap_free(m);
             return -HESTIA_ENOMEM;
         }
-        m->p2m[g] = (uint32_t)mfn;
+        m->p2m[g] = (uint32_t)mfn_val(mfn);
     }
     m->nr_pages = nr_pages;
     d->mm = m;
@@ -61,7 +61,7 @@ void p2m_teardown(struct domain *d)
         if (m->p2m[g] == P2M_EMPTY)
             continue;
         /* A frame still mapped (by a grantee) is orphaned, not freed. */
-        frame_release((mfn_t)m->p2m[g]);
+        frame_release(mfn(m->p2m[g]));
         m->p2m[g] = P2M_EMPTY;
     }
     d->mm = NULL;
@@ -69,18 +69,19 @@ void p2m_teardown(struct domain *d)
     core_heap_free(m);
 }
 
-mfn_t p2m_lookup(struct domain *d, uint64_t gfn)
+mfn_t p2m_lookup(struct domain *d, gfn_t gfn)
 {
     struct mm_dom *m = d ? d->mm : NULL;
-    if (!m || gfn >= m->gfn_limit)
+    if (!m || gfn_val(gfn) >= m->gfn_limit)
         return MFN_INVALID;
-    uint32_t e = m->p2m[gfn];
-    return e == P2M_EMPTY ? MFN_INVALID : (mfn_t)e;
+    uint32_t e = m->p2m[gfn_val(gfn)];
+    return e == P2M_EMPTY ? MFN_INVALID : mfn(e);
 }
 
-int p2m_release(struct domain *d, uint64_t gfn)
+int p2m_release(struct domain *d, gfn_t g)
 {
     struct mm_dom *m = d ? d->mm : NULL;
+    uint64_t gfn = gfn_val(g);
     if (!m || gfn >= m->gfn_limit)
         return -HESTIA_EINVAL;
     unsigned long flags = spin_lock_irqsave(&m->lock);
@@ -89,7 +90,7 @@ int p2m_release(struct domain *d, uint64_t gfn)
     if (e == P2M_EMPTY) {
         rc = -HESTIA_ENOENT;
     } else {
-        rc = frame_free_unref((mfn_t)e);
+        rc = frame_free_unref(mfn(e));
         if (rc == 0) {
             m->p2m[gfn] = P2M_EMPTY;
             m->nr_pages--;
@@ -99,9 +100,10 @@ int p2m_release(struct domain *d, uint64_t gfn)
     return rc;
 }
 
-int p2m_populate(struct domain *d, uint64_t gfn)
+int p2m_populate(struct domain *d, gfn_t g)
 {
     struct mm_dom *m = d ? d->mm : NULL;
+    uint64_t gfn = gfn_val(g);
     if (!m || gfn >= m->gfn_limit)
         return -HESTIA_EINVAL;
     unsigned long flags = spin_lock_irqsave(&m->lock);
@@ -112,10 +114,10 @@ int p2m_populate(struct domain *d, uint64_t gfn)
         rc = -HESTIA_ENOMEM;
     } else {
         mfn_t mfn = frame_alloc_owner(d->id);
-        if (mfn == MFN_INVALID) {
+        if (mfn_eq(mfn, MFN_INVALID)) {
             rc = -HESTIA_ENOMEM;
         } else {
-            m->p2m[gfn] = (uint32_t)mfn;
+            m->p2m[gfn] = (uint32_t)mfn_val(mfn);
             m->nr_pages++;
         }
     }
@@ -147,16 +149,16 @@ unsigned long mm_pt_frames(const struct domain *d)
  * Walk [gfn:offset, +len) frame by frame; offset may exceed a page.
  * to_guest selects the direction of the copy.
  */
-static int gfn_copy(struct domain *d, uint64_t gfn, size_t offset, uint8_t *buf, size_t len,
+static int gfn_copy(struct domain *d, gfn_t gfn, size_t offset, uint8_t *buf, size_t len,
                     bool to_guest)
 {
-    uint64_t g = gfn + (offset >> HAL_PAGE_SHIFT);
-    if (g < gfn)
+    uint64_t g = gfn_val(gfn) + (offset >> HAL_PAGE_SHIFT);
+    if (g < gfn_val(gfn))
         return -HESTIA_EFAULT;
     size_t off = offset & (HAL_PAGE_SIZE - 1);
     while (len > 0) {
-        mfn_t mfn = p2m_lookup(d, g);
-        if (mfn == MFN_INVALID)
+        mfn_t mfn = p2m_lookup(d, gfn(g));
+        if (mfn_eq(mfn, MFN_INVALID))
             return -HESTIA_EFAULT;
         size_t chunk = MIN(len, HAL_PAGE_SIZE - off);
         uint8_t *page = hal_frame_to_virt(mfn);
@@ -172,12 +174,12 @@ static int gfn_copy(struct domain *d, uint64_t gfn, size_t offset, uint8_t *buf,
     return 0;
 }
 
-int gfn_copy_to(struct domain *d, uint64_t gfn, size_t offset, const void *src, size_t len)
+int gfn_copy_to(struct domain *d, gfn_t gfn, size_t offset, const void *src, size_t len)
 {
     return gfn_copy(d, gfn, offset, (uint8_t *)(uintptr_t)src, len, true);
 }
 
-int gfn_copy_from(struct domain *d, void *dst, uint64_t gfn, size_t offset, size_t len)
+int gfn_copy_from(struct domain *d, void *dst, gfn_t gfn, size_t offset, size_t len)
 {
     return gfn_copy(d, gfn, offset, dst, len, false);
 }
@@ -186,7 +188,7 @@ static long memop_range(struct vcpu *v, uint64_t arg, bool populate)
 {
     struct domain *d = v->domain;
     struct memop_range r;
-    if (hal_copy_from_guest(v, &r, arg, sizeof(r)))
+    if (hal_copy_from_guest(v, &r, guest_va(arg), sizeof(r)))
         return -HESTIA_EFAULT;
     if (r.count > MEMOP_MAX_COUNT)
         return -HESTIA_E2BIG;
@@ -195,12 +197,13 @@ static long memop_range(struct vcpu *v, uint64_t arg, bool populate)
     long rc = 0;
     uint64_t done;
     for (done = 0; done < r.count; done++) {
-        rc = populate ? p2m_populate(d, r.gfn + done) : p2m_release(d, r.gfn + done);
+        rc = populate ? p2m_populate(d, gfn(r.gfn + done))
+                      : p2m_release(d, gfn(r.gfn + done));
         if (rc)
             break;
     }
     r.done = done;
-    if (hal_copy_to_guest(v, arg + offsetof(struct memop_range, done), &r.done,
+    if (hal_copy_to_guest(v, guest_va(arg + offsetof(struct memop_range, done)), &r.done,
                           sizeof(r.done)))
         return -HESTIA_EFAULT;
     return rc;
@@ -218,7 +221,7 @@ long do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
         info.nr_pages = p2m_nr_pages(d);
         info.max_pages = p2m_max_pages(d);
         info.gfn_limit = p2m_gfn_limit(d);
-        if (hal_copy_to_guest(v, arg, &info, sizeof(info)))
+        if (hal_copy_to_guest(v, guest_va(arg), &info, sizeof(info)))
             return -HESTIA_EFAULT;
         return 0;
     }

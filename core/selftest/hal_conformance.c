@@ -106,7 +106,7 @@ struct domain *hc_domain(struct hc *t)
 mfn_t hc_frame(struct hc *t, unsigned i)
 {
     struct domain *d = hc_domain(t);
-    return d ? p2m_lookup(d, i) : MFN_INVALID;
+    return d ? p2m_lookup(d, gfn(i)) : MFN_INVALID;
 }
 
 struct vcpu *hc_vcpu(struct hc *t)
@@ -171,8 +171,8 @@ void hc_space_destroy(struct hc *t, struct hal_as *as, hal_unmap_fn dropped, voi
     hal_as_destroy(as, dropped, ctx);
 }
 
-bool hc_space_setup(struct hc *t, enum hal_as_kind kind, struct hal_as **as,
-                    guest_va_t *base, unsigned *extra)
+bool hc_space_setup(struct hc *t, enum hal_as_kind kind, struct hal_as **as, uint64_t *base,
+                    unsigned *extra)
 {
     *as = hc_space(t, kind);
     if (!*as)
@@ -183,27 +183,27 @@ bool hc_space_setup(struct hc *t, enum hal_as_kind kind, struct hal_as **as,
 }
 
 /* Candidate bases of a user window, lowest first; 32-bit arches take the first. */
-static const guest_va_t user_candidates[] = {0x400000ull, 0x10000000ull, 0x8000000000ull};
+static const uint64_t user_candidates[] = {0x400000ull, 0x10000000ull, 0x8000000000ull};
 
-static bool range_ok(guest_va_t base, bool user)
+static bool range_ok(uint64_t base, bool user)
 {
-    for (guest_va_t va = base; va < base + HC_SPAN; va += HC_SPAN / 16)
-        if (!hal_guest_va_ok(va, user))
+    for (uint64_t va = base; va < base + HC_SPAN; va += HC_SPAN / 16)
+        if (!hal_guest_va_ok(guest_va(va), user))
             return false;
-    return hal_guest_va_ok(base + HC_SPAN - HAL_PAGE_SIZE, user);
+    return hal_guest_va_ok(guest_va(base + HC_SPAN - HAL_PAGE_SIZE), user);
 }
 
-guest_va_t hc_base(struct hc *t, enum hal_as_kind kind)
+uint64_t hc_base(struct hc *t, enum hal_as_kind kind)
 {
     if (kind == HAL_AS_GUEST_PHYS)
         return 4ull << 20; /* guest RAM starts at guest-physical 0 */
     if (kind == HAL_AS_PV_KERNEL) {
         struct hal_guest_layout l;
         hal_guest_layout(&l);
-        if (range_ok(l.virt_base, false))
-            return l.virt_base;
+        if (range_ok(guest_va_val(l.virt_base), false))
+            return guest_va_val(l.virt_base);
         hc_fail(t, __LINE__, "hal_guest_va_ok(, false) refuses [virt_base %llx, +16 MiB)",
-                (unsigned long long)l.virt_base);
+                (unsigned long long)guest_va_val(l.virt_base));
         return 0;
     }
     for (unsigned i = 0; i < ARRAY_SIZE(user_candidates); i++)
@@ -213,8 +213,9 @@ guest_va_t hc_base(struct hc *t, enum hal_as_kind kind)
     return 0;
 }
 
-static int snap_one(void *ctx, guest_va_t va, mfn_t mfn, unsigned perms)
+static int snap_one(void *ctx, guest_va_t va_typed, mfn_t mfn, unsigned perms)
 {
+    uint64_t va = guest_va_val(va_typed);
     struct hc_snap *s = ctx;
     if (s->n == HC_SNAP_MAX) {
         s->overflow = true;
@@ -230,7 +231,7 @@ static int snap_one(void *ctx, guest_va_t va, mfn_t mfn, unsigned perms)
 void hc_snap(struct hal_as *as, struct hc_snap *s)
 {
     memset(s, 0, sizeof(*s));
-    s->list_rc = hal_as_list(as, 0, ~(guest_va_t)0, snap_one, s);
+    s->list_rc = hal_as_list(as, guest_va(0), guest_va(~(uint64_t)0), snap_one, s);
     s->frames = hal_as_frames(as);
 }
 
@@ -240,7 +241,7 @@ bool hc_snap_equal(const struct hc_snap *a, const struct hc_snap *b)
         a->frames != b->frames)
         return false;
     for (unsigned i = 0; i < a->n; i++)
-        if (a->m[i].va != b->m[i].va || a->m[i].mfn != b->m[i].mfn ||
+        if (a->m[i].va != b->m[i].va || !mfn_eq(a->m[i].mfn, b->m[i].mfn) ||
             a->m[i].perms != b->m[i].perms)
             return false;
     return true;

@@ -14,7 +14,7 @@
 #include <hestia/hestia.h>
 
 /* Short names the checks use. */
-#define PAGE ((guest_va_t)HAL_PAGE_SIZE)
+#define PAGE ((uint64_t)HAL_PAGE_SIZE)
 #define R MMU_PERM_READ
 #define W MMU_PERM_WRITE
 #define X MMU_PERM_EXEC
@@ -100,8 +100,8 @@ void hc_space_destroy(struct hc *t, struct hal_as *as, hal_unmap_fn dropped, voi
  * hc_space(kind), hc_base(kind) and hc_perm_extra(kind) at once; false
  * (the check is over: skipped or failed) if any of them did not work.
  */
-bool hc_space_setup(struct hc *t, enum hal_as_kind kind, struct hal_as **as,
-                    guest_va_t *base, unsigned *extra);
+bool hc_space_setup(struct hc *t, enum hal_as_kind kind, struct hal_as **as, uint64_t *base,
+                    unsigned *extra);
 
 /*
  * Base of a 16 MiB range that a space of kind may map: the guest layout's
@@ -110,7 +110,7 @@ bool hc_space_setup(struct hc *t, enum hal_as_kind kind, struct hal_as **as,
  * guest-physical ones.  Fails the check and returns 0 if there is none.
  */
 #define HC_SPAN (16ull << 20)
-guest_va_t hc_base(struct hc *t, enum hal_as_kind kind);
+uint64_t hc_base(struct hc *t, enum hal_as_kind kind);
 
 /* The permissions a mapping of kind carries besides R/W/X (MMU_PERM_USER in user spaces).
  */
@@ -126,7 +126,7 @@ const char *hc_kind_name(enum hal_as_kind kind);
  */
 #define HC_SNAP_MAX 24
 struct hc_mapping {
-    guest_va_t va;
+    uint64_t va;
     mfn_t mfn;
     unsigned perms;
 };

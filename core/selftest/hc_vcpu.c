@@ -302,9 +302,11 @@ static void t_entry(struct hc *t, unsigned arg)
     }
     struct hal_guest_layout l;
     hal_guest_layout(&l);
-    guest_va_t entry = l.virt_base + 0x1230, stack = l.virt_base + 0x7ff0,
-               arg0 = l.virt_base + 0x3000, handler = l.virt_base + 0x2220;
-    hal_vcpu_init_entry(a, entry, stack, arg0);
+    uint64_t entry = guest_va_val(l.virt_base) + 0x1230,
+             stack = guest_va_val(l.virt_base) + 0x7ff0,
+             arg0 = guest_va_val(l.virt_base) + 0x3000,
+             handler = guest_va_val(l.virt_base) + 0x2220;
+    hal_vcpu_init_entry(a, guest_va(entry), guest_va(stack), guest_va(arg0));
     HC_CHECK(t, !hal_vcpu_in_user(a), "init_entry left the vCPU in user mode");
     get(a, &rec_a);
     bool has_entry = false, has_arg = false, has_sp = false;
@@ -317,7 +319,7 @@ static void t_entry(struct hc *t, unsigned arg)
     HC_CHECK(t, has_entry && has_arg && has_sp,
              "after init_entry the context holds entry: %d, arg: %d, stack: %d", has_entry,
              has_arg, has_sp);
-    hal_vcpu_enter_handler(a, handler, 0);
+    hal_vcpu_enter_handler(a, guest_va(handler), guest_va(0));
     HC_CHECK(t, !hal_vcpu_in_user(a), "enter_handler left guest-kernel mode");
     get(a, &rec_b);
     bool has_handler = false;
@@ -387,8 +389,9 @@ static void t_user_mode(struct hc *t, unsigned arg)
              "set_context said user mode, hal_vcpu_in_user says not");
     struct hal_guest_layout l;
     hal_guest_layout(&l);
-    guest_va_t handler = l.virt_base + 0x2220, kstack = l.virt_base + 0x9ff0;
-    hal_vcpu_enter_handler(a, handler, kstack);
+    uint64_t handler = guest_va_val(l.virt_base) + 0x2220,
+             kstack = guest_va_val(l.virt_base) + 0x9ff0;
+    hal_vcpu_enter_handler(a, guest_va(handler), guest_va(kstack));
     HC_CHECK(t, !hal_vcpu_in_user(a), "enter_handler from user mode stayed in user mode");
     get(a, &rec_a);
     bool has_handler = false, has_kstack = false;
@@ -400,7 +403,8 @@ static void t_user_mode(struct hc *t, unsigned arg)
              "enter_handler from user mode: handler in the context %d, kernel stack %d",
              has_handler, has_kstack);
     HC_RC(t, hal_vcpu_set_context(a, &user), 1);
-    hal_vcpu_init_entry(a, l.virt_base + 0x1230, l.virt_base + 0x7ff0, 0);
+    hal_vcpu_init_entry(a, guest_va(guest_va_val(l.virt_base) + 0x1230),
+                        guest_va(guest_va_val(l.virt_base) + 0x7ff0), guest_va(0));
     HC_CHECK(t, !hal_vcpu_in_user(a), "init_entry from user mode stayed in user mode");
     free_vcpus(&vs);
     hc_note(t,

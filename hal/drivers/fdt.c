@@ -277,7 +277,7 @@ int fdt_memory(const struct fdt *f, struct hal_mem_region *out, unsigned max)
             const void *reg = fdt_getprop(f, child, "reg", &len);
             unsigned entry = 4 * (ac + sc);
             for (uint32_t at = 0; reg && at + entry <= len && count < max; at += entry) {
-                out[count].base = read_cells(reg, at / 4, ac);
+                out[count].base = paddr(read_cells(reg, at / 4, ac));
                 out[count].size = read_cells(reg, at / 4 + ac, sc);
                 if (out[count].size)
                     count++;

@@ -23,21 +23,33 @@ static unsigned char *translate(struct hal_as *kernel, struct hal_as *user, gues
             continue;
         if ((perms & need) != need)
             return NULL; /* the mapping exists but forbids this access */
-        return (unsigned char *)hal_frame_to_virt(mfn) + (va & (HAL_PAGE_SIZE - 1));
+        return (unsigned char *)hal_frame_to_virt(mfn) +
+               (guest_va_val(va) & (HAL_PAGE_SIZE - 1));
     }
     return NULL;
 }
 
-/* Copy byte by byte so the freestanding build needs no memcpy here. */
+/*
+ * Copy without memcpy (the freestanding build has none here): a word at a
+ * time while both sides are word aligned (hypercall argument structs are),
+ * then bytes.  Every hypercall with a struct argument comes through here.
+ */
 static void copy(unsigned char *d, const unsigned char *s, size_t n)
 {
+    if (!(((uintptr_t)d | (uintptr_t)s) & (sizeof(uintptr_t) - 1))) {
+        for (; n >= sizeof(uintptr_t); n -= sizeof(uintptr_t)) {
+            *(uintptr_t *)(void *)d = *(const uintptr_t *)(const void *)s;
+            d += sizeof(uintptr_t);
+            s += sizeof(uintptr_t);
+        }
+    }
     while (n--)
         *d++ = *s++;
 }
 
 static bool range_ok(guest_va_t va, size_t len)
 {
-    return va + (guest_va_t)len >= va; /* no wrap-around */
+    return guest_va_val(va) + (uint64_t)len >= guest_va_val(va); /* no wrap-around */
 }
 
 int hal_walk_copy_from(struct hal_as *kernel, struct hal_as *user, void *dst,
@@ -47,7 +59,7 @@ int hal_walk_copy_from(struct hal_as *kernel, struct hal_as *user, void *dst,
     if (!range_ok(src, len))
         return -HESTIA_EFAULT;
     while (len) {
-        size_t chunk = HAL_PAGE_SIZE - (size_t)(src & (HAL_PAGE_SIZE - 1));
+        size_t chunk = HAL_PAGE_SIZE - (size_t)(guest_va_val(src) & (HAL_PAGE_SIZE - 1));
         if (chunk > len)
             chunk = len;
         const unsigned char *p = translate(kernel, user, src, MMU_PERM_READ);
@@ -55,7 +67,7 @@ int hal_walk_copy_from(struct hal_as *kernel, struct hal_as *user, void *dst,
             return -HESTIA_EFAULT;
         copy(d, p, chunk);
         d += chunk;
-        src += chunk;
+        src = guest_va_add(src, chunk);
         len -= chunk;
     }
     return 0;
@@ -68,7 +80,7 @@ int hal_walk_copy_to(struct hal_as *kernel, struct hal_as *user, guest_va_t dst,
     if (!range_ok(dst, len))
         return -HESTIA_EFAULT;
     while (len) {
-        size_t chunk = HAL_PAGE_SIZE - (size_t)(dst & (HAL_PAGE_SIZE - 1));
+        size_t chunk = HAL_PAGE_SIZE - (size_t)(guest_va_val(dst) & (HAL_PAGE_SIZE - 1));
         if (chunk > len)
             chunk = len;
         unsigned char *p = translate(kernel, user, dst, MMU_PERM_WRITE);
@@ -76,7 +88,7 @@ int hal_walk_copy_to(struct hal_as *kernel, struct hal_as *user, guest_va_t dst,
             return -HESTIA_EFAULT;
         copy(p, s, chunk);
         s += chunk;
-        dst += chunk;
+        dst = guest_va_add(dst, chunk);
         len -= chunk;
     }
     return 0;

@@ -6,13 +6,24 @@
  * exception is that map may leave behind empty intermediate tables it
  * created before failing to allocate a deeper one (they hold no mapping,
  * are counted in frames and freed with the space).
+ *
+ * This file is compiled in one of two ways (hal/lib/pt_hal.c includes it):
+ * for a backend, PT_FMT(s) is the arch's one format as a constant whose
+ * initializer and hooks are in the same translation unit, so the compiler
+ * folds the geometry, inlines the PTE hooks and unrolls the walks: the
+ * code is as direct as a hand-written walk for that format.  For the host
+ * (unit tests run several formats in one program) PT_FMT(s) reads s->fmt.
  */
 #include <hal/hal.h>
 #include <hal/pt.h>
 #include <hestia/errno.h>
 #include <hestia/mmu.h>
 
-static unsigned level_shift(const struct pt_format *f, unsigned level)
+#ifndef PT_FMT
+#define PT_FMT(s) ((s)->fmt)
+#endif
+
+static inline unsigned level_shift(const struct pt_format *f, unsigned level)
 {
     unsigned shift = HAL_PAGE_SHIFT;
     for (unsigned l = 0; l < level; l++)
@@ -27,6 +38,21 @@ static unsigned level_entries(const struct pt_format *f, unsigned level)
     return 1u << f->index_bits[level];
 }
 
+/*
+ * Per-level shift and index mask of a walk: constants of the format in a
+ * backend build, else the values pt_init() precomputed in the space (the
+ * host walks several formats with one copy of the code).
+ */
+#ifdef PT_FMT_CONSTANT
+#define SHIFT(s, l) level_shift(PT_FMT(s), l)
+#define INDEX_MASK(s, l) ((1u << PT_FMT(s)->index_bits[l]) - 1)
+#define VA_SHIFT(s) level_shift(PT_FMT(s), PT_FMT(s)->levels)
+#else
+#define SHIFT(s, l) ((s)->shift[l])
+#define INDEX_MASK(s, l) ((s)->index_mask[l])
+#define VA_SHIFT(s) ((s)->va_shift)
+#endif
+
 /* Decoding is data, not hooks: it is on every step of every walk. */
 static inline bool present(const struct pt_format *f, pte_t pte)
 {
@@ -35,7 +61,7 @@ static inline bool present(const struct pt_format *f, pte_t pte)
 
 static inline mfn_t frame(const struct pt_format *f, pte_t pte)
 {
-    return (pte & f->frame_mask) >> HAL_PAGE_SHIFT;
+    return mfn((pte & f->frame_mask) >> HAL_PAGE_SHIFT);
 }
 
 /*
@@ -46,12 +72,13 @@ static inline mfn_t frame(const struct pt_format *f, pte_t pte)
  */
 static void learn_direct_map(struct pt_space *s, mfn_t m)
 {
-    s->direct_map = (uintptr_t)hal_frame_to_virt(m) - (uintptr_t)(m << HAL_PAGE_SHIFT);
+    s->direct_map =
+        (uintptr_t)hal_frame_to_virt(m) - (uintptr_t)(mfn_val(m) << HAL_PAGE_SHIFT);
 }
 
 static pte_t *table_of(const struct pt_space *s, pte_t entry)
 {
-    return (pte_t *)(s->direct_map + (uintptr_t)(entry & s->fmt->frame_mask));
+    return (pte_t *)(s->direct_map + (uintptr_t)(entry & PT_FMT(s)->frame_mask));
 }
 
 bool pt_perms_ok(unsigned perms)
@@ -60,15 +87,17 @@ bool pt_perms_ok(unsigned perms)
            (perms & (MMU_PERM_READ | MMU_PERM_WRITE | MMU_PERM_EXEC));
 }
 
-static bool va_ok(const struct pt_space *s, guest_va_t va)
+static bool va_ok(const struct pt_space *s, pt_va_t va)
 {
-    return !(va & (HAL_PAGE_SIZE - 1)) && pt_va_allowed(s->fmt, s->kind, va);
+    return !(va & (HAL_PAGE_SIZE - 1)) && pt_va_allowed(PT_FMT(s), s->kind, va);
 }
 
 int pt_init(struct pt_space *s, const struct pt_format *fmt, struct domain *d,
             enum hal_as_kind kind, pte_t *root)
 {
     s->fmt = fmt;
+    if (PT_FMT(s) != fmt)
+        return -HESTIA_EINVAL; /* a backend's engine is compiled for its one format */
     s->dom = d;
     s->kind = kind;
     s->frames = 0;
@@ -83,7 +112,7 @@ int pt_init(struct pt_space *s, const struct pt_format *fmt, struct domain *d,
     }
     if (!root) {
         s->root_mfn = core_frame_alloc(d);
-        if (s->root_mfn == MFN_INVALID)
+        if (mfn_eq(s->root_mfn, MFN_INVALID))
             return -HESTIA_ENOMEM;
         s->root = hal_frame_to_virt(s->root_mfn);
         learn_direct_map(s, s->root_mfn);
@@ -113,9 +142,9 @@ void *pt_space_new(size_t size, const struct pt_format *fmt, struct domain *d,
  * the first entry it filled in, each table below holds only the next one.
  * The caches may have walked through them: flush va.
  */
-static void undo_tables(struct pt_space *s, pte_t *e, unsigned l, guest_va_t va)
+static void undo_tables(struct pt_space *s, pte_t *e, unsigned l, pt_va_t va)
 {
-    const struct pt_format *f = s->fmt;
+    const struct pt_format *f = PT_FMT(s);
     mfn_t chain[PT_MAX_LEVELS];
     unsigned n = 0;
     for (pte_t *cur = e; n < PT_MAX_LEVELS && present(f, *cur); l--) {
@@ -142,9 +171,9 @@ static void undo_tables(struct pt_space *s, pte_t *e, unsigned l, guest_va_t va)
  * failure, after taking back the tables this walk created (nothing
  * changes on error: no empty table stays charged to the domain).
  */
-static pte_t *walk(struct pt_space *s, guest_va_t va, unsigned level, bool create, int *err)
+static pte_t *walk(struct pt_space *s, pt_va_t va, unsigned level, bool create, int *err)
 {
-    const struct pt_format *f = s->fmt;
+    const struct pt_format *f = PT_FMT(s);
     pte_t *table = s->root;
     unsigned shift = s->va_shift;
     pte_t *created = NULL; /* the first entry this walk filled in, at created_level */
@@ -156,7 +185,7 @@ static pte_t *walk(struct pt_space *s, guest_va_t va, unsigned level, bool creat
             if (!create)
                 return NULL;
             mfn_t m = core_frame_alloc(s->dom);
-            if (m == MFN_INVALID) {
+            if (mfn_eq(m, MFN_INVALID)) {
                 if (created)
                     undo_tables(s, created, created_level, va);
                 *err = -HESTIA_ENOMEM;
@@ -183,81 +212,84 @@ static pte_t *walk(struct pt_space *s, guest_va_t va, unsigned level, bool creat
  * without creating, kept small (lookup, unmap and protect are hot paths:
  * every guest copy looks its pages up).
  */
-static inline pte_t *find(struct pt_space *s, guest_va_t va)
+static inline __attribute__((always_inline)) pte_t *find(struct pt_space *s, pt_va_t va)
 {
-    const pte_t present_bit = s->fmt->present_bit, frame_mask = s->fmt->frame_mask;
+    const struct pt_format *f = PT_FMT(s);
     pte_t *table = s->root;
     /*
      * On a 32-bit hypervisor a 64-bit shift by a variable costs several
      * instructions; formats whose tables cover 32 bits (x86 PAE, ppc) walk
      * with 32-bit arithmetic.  The test is constant on a 64-bit build.
      */
-    if (sizeof(uintptr_t) < sizeof(guest_va_t) && s->va_shift <= 32) {
+    if (sizeof(uintptr_t) < sizeof(pt_va_t) && VA_SHIFT(s) <= 32) {
         uint32_t va32 = (uint32_t)va;
-        for (unsigned l = s->fmt->levels - 1; l > 0; l--) {
-            pte_t e = table[(va32 >> s->shift[l]) & s->index_mask[l]];
-            if (!(e & present_bit))
+#pragma GCC unroll 4
+        for (unsigned l = f->levels - 1; l > 0; l--) {
+            pte_t e = table[(va32 >> SHIFT(s, l)) & INDEX_MASK(s, l)];
+            if (!(e & f->present_bit))
                 return NULL;
-            table = (pte_t *)(s->direct_map + (uintptr_t)(e & frame_mask));
+            table = (pte_t *)(s->direct_map + (uintptr_t)(e & f->frame_mask));
         }
     } else {
-        for (unsigned l = s->fmt->levels - 1; l > 0; l--) {
-            pte_t e = table[(va >> s->shift[l]) & s->index_mask[l]];
-            if (!(e & present_bit))
+#pragma GCC unroll 4
+        for (unsigned l = f->levels - 1; l > 0; l--) {
+            pte_t e = table[(va >> SHIFT(s, l)) & INDEX_MASK(s, l)];
+            if (!(e & f->present_bit))
                 return NULL;
-            table = (pte_t *)(s->direct_map + (uintptr_t)(e & frame_mask));
+            table = (pte_t *)(s->direct_map + (uintptr_t)(e & f->frame_mask));
         }
     }
-    return &table[(va >> HAL_PAGE_SHIFT) & s->index_mask[0]];
+    return &table[(va >> HAL_PAGE_SHIFT) & INDEX_MASK(s, 0)];
 }
 
 /* The present leaf for va, or NULL. */
-static inline __attribute__((always_inline)) pte_t *leaf_at(struct pt_space *s,
-                                                            guest_va_t va)
+static inline __attribute__((always_inline)) pte_t *leaf_at(struct pt_space *s, pt_va_t va)
 {
     pte_t *pte = find(s, va);
-    return pte && present(s->fmt, *pte) ? pte : NULL;
+    return pte && present(PT_FMT(s), *pte) ? pte : NULL;
 }
 
-pte_t *pt_find_leaf(struct pt_space *s, guest_va_t va)
+pte_t *pt_find_leaf(struct pt_space *s, pt_va_t va)
 {
     return va_ok(s, va) ? leaf_at(s, va) : NULL;
 }
 
-int pt_prealloc(struct pt_space *s, guest_va_t va, unsigned level)
+int pt_prealloc(struct pt_space *s, pt_va_t va, unsigned level)
 {
     int err = 0;
-    if (level >= s->fmt->levels)
+    if (level >= PT_FMT(s)->levels)
         return -HESTIA_EINVAL;
     return walk(s, va, level, true, &err) ? 0 : err;
 }
 
 void pt_cpu_loaded(struct pt_space *s, unsigned cpu)
 {
-    s->loaded_cpus |= 1ull << cpu;
+    s->loaded_cpus |= 1u << cpu;
 }
 
 void pt_cpu_unloaded(struct pt_space *s, unsigned cpu)
 {
-    s->loaded_cpus &= ~(1ull << cpu);
+    s->loaded_cpus &= ~(1u << cpu);
 }
 
 /* Flush va (valid in s, or MMU_FLUSH_ALL) on every CPU that may cache s. */
-static void flush_checked(struct pt_space *s, guest_va_t va)
+static inline void flush_checked(struct pt_space *s, pt_va_t va)
 {
-    if (!s->fmt->flush_local)
+    const struct pt_format *f = PT_FMT(s);
+    if (!f->flush_local)
         return;
     unsigned self = hal_cpu_id();
-    for (uint64_t cpus = s->loaded_cpus; cpus; cpus &= cpus - 1) {
+    /* 32-bit mask: a 64-bit count-trailing-zeros is a libgcc call on 32-bit CPUs. */
+    for (uint32_t cpus = s->loaded_cpus; cpus; cpus &= cpus - 1) {
         /* Until SMP every CPU is this CPU; a remote one will take an IPI here. */
-        if ((unsigned)__builtin_ctzll(cpus) == self)
-            s->fmt->flush_local(s, va);
+        if ((unsigned)__builtin_ctz(cpus) == self)
+            f->flush_local(s, va);
     }
 }
 
-void pt_flush(struct pt_space *s, guest_va_t va)
+void pt_flush(struct pt_space *s, pt_va_t va)
 {
-    if (va != MMU_FLUSH_ALL && !va_ok(s, va & ~(guest_va_t)(HAL_PAGE_SIZE - 1)))
+    if (va != MMU_FLUSH_ALL && !va_ok(s, va & ~(pt_va_t)(HAL_PAGE_SIZE - 1)))
         va = MMU_FLUSH_ALL;
     flush_checked(s, va);
 }
@@ -266,31 +298,38 @@ void pt_flush(struct pt_space *s, guest_va_t va)
 static pte_t make_leaf(const struct pt_space *s, mfn_t mfn, unsigned perms,
                        pte_t keep_dirty)
 {
-    const struct pt_format *f = s->fmt;
+    const struct pt_format *f = PT_FMT(s);
     pte_t pte = f->leaf(s->kind, mfn, perms) | keep_dirty;
     if (!f->hw_dirty && (perms & MMU_PERM_WRITE))
         pte |= f->dirty_bit;
     return pte;
 }
 
-int pt_map(struct pt_space *s, guest_va_t va, mfn_t mfn, unsigned perms)
+static inline __attribute__((always_inline)) int engine_map(struct pt_space *s, pt_va_t va,
+                                                            mfn_t mfn, unsigned perms)
 {
-    if (!va_ok(s, va) || !pt_perms_ok(perms) || mfn >= s->fmt->max_mfn)
+    if (!va_ok(s, va) || !pt_perms_ok(perms) || mfn_val(mfn) >= PT_FMT(s)->max_mfn)
         return -HESTIA_EINVAL;
     int err = 0;
     pte_t *pte = find(s, va);
     if (!pte && !(pte = walk(s, va, 0, true, &err)))
         return err;
-    if (present(s->fmt, *pte))
+    if (present(PT_FMT(s), *pte))
         return -HESTIA_EEXIST;
     *pte = make_leaf(s, mfn, perms, 0);
     /* No TLB caches "not present"; x86 paging-structure caches might, hence the flag. */
-    if (s->fmt->flush_on_map)
+    if (PT_FMT(s)->flush_on_map)
         flush_checked(s, va);
     return 0;
 }
 
-int pt_unmap(struct pt_space *s, guest_va_t va, mfn_t *old)
+int pt_map(struct pt_space *s, pt_va_t va, mfn_t mfn, unsigned perms)
+{
+    return engine_map(s, va, mfn, perms);
+}
+
+static inline __attribute__((always_inline)) int engine_unmap(struct pt_space *s,
+                                                              pt_va_t va, mfn_t *old)
 {
     if (!va_ok(s, va))
         return -HESTIA_EINVAL;
@@ -298,54 +337,71 @@ int pt_unmap(struct pt_space *s, guest_va_t va, mfn_t *old)
     if (!pte)
         return -HESTIA_ENOENT;
     if (old)
-        *old = frame(s->fmt, *pte);
+        *old = frame(PT_FMT(s), *pte);
     *pte = 0;
     flush_checked(s, va);
     return 0;
 }
 
-int pt_protect(struct pt_space *s, guest_va_t va, unsigned perms)
+int pt_unmap(struct pt_space *s, pt_va_t va, mfn_t *old)
+{
+    return engine_unmap(s, va, old);
+}
+
+static inline __attribute__((always_inline)) int engine_protect(struct pt_space *s,
+                                                                pt_va_t va, unsigned perms)
 {
     if (!va_ok(s, va) || !pt_perms_ok(perms))
         return -HESTIA_EINVAL;
     pte_t *pte = leaf_at(s, va);
     if (!pte)
         return -HESTIA_ENOENT;
-    *pte = make_leaf(s, frame(s->fmt, *pte), perms, *pte & s->fmt->dirty_bit);
+    *pte = make_leaf(s, frame(PT_FMT(s), *pte), perms, *pte & PT_FMT(s)->dirty_bit);
     flush_checked(s, va);
     return 0;
 }
 
-int pt_lookup(struct pt_space *s, guest_va_t va, mfn_t *mfn, unsigned *perms)
+int pt_protect(struct pt_space *s, pt_va_t va, unsigned perms)
 {
-    va &= ~(guest_va_t)(HAL_PAGE_SIZE - 1);
+    return engine_protect(s, va, perms);
+}
+
+static inline __attribute__((always_inline)) int
+engine_lookup(struct pt_space *s, pt_va_t va, mfn_t *mfn, unsigned *perms)
+{
+    va &= ~(pt_va_t)(HAL_PAGE_SIZE - 1);
     if (!s || !va_ok(s, va))
         return -HESTIA_ENOENT;
     pte_t *pte = leaf_at(s, va);
     if (!pte)
         return -HESTIA_ENOENT;
     if (mfn)
-        *mfn = frame(s->fmt, *pte);
+        *mfn = frame(PT_FMT(s), *pte);
     if (perms)
-        *perms = s->fmt->perms(*pte);
+        *perms = PT_FMT(s)->perms(*pte);
     return 0;
 }
 
+int pt_lookup(struct pt_space *s, pt_va_t va, mfn_t *mfn, unsigned *perms)
+{
+    return engine_lookup(s, va, mfn, perms);
+}
+
 /* What a visit does to one present leaf; returns non-zero to stop. */
-typedef int (*leaf_visit_fn)(struct pt_space *s, pte_t *pte, guest_va_t va, void *arg);
+typedef int (*leaf_visit_fn)(struct pt_space *s, pte_t *pte, pt_va_t va, void *arg);
 
 /*
  * Visit the present leaves with start <= va < end under table (at level,
  * covering VAs from base), in increasing va order.
  */
-static int visit(struct pt_space *s, pte_t *table, unsigned level, guest_va_t base,
-                 guest_va_t start, guest_va_t end, leaf_visit_fn fn, void *arg)
+static int visit(struct pt_space *s, pte_t *table, unsigned level, pt_va_t base,
+                 pt_va_t start, pt_va_t end, leaf_visit_fn fn, void *arg)
 {
-    const struct pt_format *f = s->fmt;
+    const struct pt_format *f = PT_FMT(s);
     unsigned shift = level_shift(f, level);
-    guest_va_t span = (guest_va_t)1 << shift;
+    pt_va_t span = (pt_va_t)1 << shift;
     for (unsigned i = 0; i < level_entries(f, level); i++) {
-        guest_va_t va = base + ((guest_va_t)i << shift);
+        pt_va_t va = base + ((pt_va_t)i << shift);
         if (va >= end || va + span - 1 < start)
             continue;
         if (!present(f, table[i]))
@@ -358,13 +414,13 @@ static int visit(struct pt_space *s, pte_t *table, unsigned level, guest_va_t ba
     return 0;
 }
 
-static int visit_range(struct pt_space *s, guest_va_t start, guest_va_t end,
-                       leaf_visit_fn fn, void *arg)
+static int visit_range(struct pt_space *s, pt_va_t start, pt_va_t end, leaf_visit_fn fn,
+                       void *arg)
 {
     if (!s || start >= end)
         return 0;
-    guest_va_t base = s->fmt->va_base ? s->fmt->va_base(s->kind) : 0;
-    return visit(s, s->root, s->fmt->levels - 1, base, start, end, fn, arg);
+    pt_va_t base = PT_FMT(s)->va_base ? PT_FMT(s)->va_base(s->kind) : 0;
+    return visit(s, s->root, PT_FMT(s)->levels - 1, base, start, end, fn, arg);
 }
 
 struct report {
@@ -374,45 +430,44 @@ struct report {
     long count;
 };
 
-static int list_one(struct pt_space *s, pte_t *pte, guest_va_t va, void *arg)
+static int list_one(struct pt_space *s, pte_t *pte, pt_va_t va, void *arg)
 {
     struct report *r = arg;
-    return r->fn(r->ctx, va, frame(s->fmt, *pte), s->fmt->perms(*pte));
+    return r->fn(r->ctx, guest_va(va), frame(PT_FMT(s), *pte), PT_FMT(s)->perms(*pte));
 }
 
-int pt_list(struct pt_space *s, guest_va_t start, guest_va_t end, hal_mapping_fn fn,
-            void *ctx)
+int pt_list(struct pt_space *s, pt_va_t start, pt_va_t end, hal_mapping_fn fn, void *ctx)
 {
     struct report r = {.fn = fn, .ctx = ctx};
     return visit_range(s, start, end, list_one, &r);
 }
 
-static int protect_one(struct pt_space *s, pte_t *pte, guest_va_t va, void *arg)
+static int protect_one(struct pt_space *s, pte_t *pte, pt_va_t va, void *arg)
 {
     struct report *r = arg;
-    unsigned perms = s->fmt->perms(*pte);
+    unsigned perms = PT_FMT(s)->perms(*pte);
     if (!(perms & MMU_PERM_WRITE))
         return 0;
     perms &= ~(unsigned)MMU_PERM_WRITE;
     /* Read-only and nothing else left (a write-only page): keep it readable. */
     if (!(perms & (MMU_PERM_READ | MMU_PERM_EXEC)))
         perms |= MMU_PERM_READ;
-    *pte = make_leaf(s, frame(s->fmt, *pte), perms, *pte & s->fmt->dirty_bit);
+    *pte = make_leaf(s, frame(PT_FMT(s), *pte), perms, *pte & PT_FMT(s)->dirty_bit);
     flush_checked(s, va);
     r->count++;
     return 0;
 }
 
-long pt_write_protect(struct pt_space *s, guest_va_t start, guest_va_t end)
+long pt_write_protect(struct pt_space *s, pt_va_t start, pt_va_t end)
 {
     struct report r = {0};
     visit_range(s, start, end, protect_one, &r);
     return r.count;
 }
 
-static int dirty_one(struct pt_space *s, pte_t *pte, guest_va_t va, void *arg)
+static int dirty_one(struct pt_space *s, pte_t *pte, pt_va_t va, void *arg)
 {
-    const struct pt_format *f = s->fmt;
+    const struct pt_format *f = PT_FMT(s);
     struct report *r = arg;
     if (!(*pte & f->dirty_bit))
         return 0;
@@ -420,10 +475,10 @@ static int dirty_one(struct pt_space *s, pte_t *pte, guest_va_t va, void *arg)
     *pte &= ~(f->dirty_bit | (f->hw_dirty ? 0 : f->write_bit));
     flush_checked(s, va);
     r->count++;
-    return r->fn ? r->fn(r->ctx, va, frame(f, *pte), f->perms(*pte)) : 0;
+    return r->fn ? r->fn(r->ctx, guest_va(va), frame(f, *pte), f->perms(*pte)) : 0;
 }
 
-long pt_dirty_clear(struct pt_space *s, guest_va_t start, guest_va_t end, hal_mapping_fn fn,
+long pt_dirty_clear(struct pt_space *s, pt_va_t start, pt_va_t end, hal_mapping_fn fn,
                     void *ctx)
 {
     struct report r = {.fn = fn, .ctx = ctx};
@@ -433,33 +488,33 @@ long pt_dirty_clear(struct pt_space *s, guest_va_t start, guest_va_t end, hal_ma
     return r.count;
 }
 
-int pt_write_fault(struct pt_space *s, guest_va_t va)
+int pt_write_fault(struct pt_space *s, pt_va_t va)
 {
-    va &= ~(guest_va_t)(HAL_PAGE_SIZE - 1);
-    if (!s || s->fmt->hw_dirty || !va_ok(s, va))
+    va &= ~(pt_va_t)(HAL_PAGE_SIZE - 1);
+    if (!s || PT_FMT(s)->hw_dirty || !va_ok(s, va))
         return -HESTIA_ENOENT;
     pte_t *pte = leaf_at(s, va);
-    if (!pte || !(s->fmt->perms(*pte) & MMU_PERM_WRITE) || (*pte & s->fmt->write_bit))
+    if (!pte || !(PT_FMT(s)->perms(*pte) & MMU_PERM_WRITE) || (*pte & PT_FMT(s)->write_bit))
         return -HESTIA_ENOENT;
-    *pte |= s->fmt->write_bit | s->fmt->dirty_bit;
+    *pte |= PT_FMT(s)->write_bit | PT_FMT(s)->dirty_bit;
     flush_checked(s, va);
     return 0;
 }
 
-static int drop_one(struct pt_space *s, pte_t *pte, guest_va_t va, void *arg)
+static int drop_one(struct pt_space *s, pte_t *pte, pt_va_t va, void *arg)
 {
     struct report *r = arg;
-    mfn_t m = frame(s->fmt, *pte);
+    mfn_t m = frame(PT_FMT(s), *pte);
     *pte = 0;
     if (r->dropped)
-        r->dropped(r->ctx, va, m);
+        r->dropped(r->ctx, guest_va(va), m);
     return 0;
 }
 
 /* Free the tables below table (at level > 0), leaves already dropped. */
 static void free_tables(struct pt_space *s, pte_t *table, unsigned level)
 {
-    const struct pt_format *f = s->fmt;
+    const struct pt_format *f = PT_FMT(s);
     for (unsigned i = 0; i < level_entries(f, level); i++) {
         if (!present(f, table[i]))
             continue;
@@ -474,10 +529,10 @@ static void free_tables(struct pt_space *s, pte_t *table, unsigned level)
 void pt_destroy(struct pt_space *s, hal_unmap_fn dropped, void *ctx)
 {
     struct report r = {.dropped = dropped, .ctx = ctx};
-    visit_range(s, 0, ~(guest_va_t)0, drop_one, &r);
-    if (s->fmt->levels > 1)
-        free_tables(s, s->root, s->fmt->levels - 1);
-    if (s->root_mfn != MFN_INVALID) {
+    visit_range(s, 0, ~(pt_va_t)0, drop_one, &r);
+    if (PT_FMT(s)->levels > 1)
+        free_tables(s, s->root, PT_FMT(s)->levels - 1);
+    if (!mfn_eq(s->root_mfn, MFN_INVALID)) {
         core_frame_free(s->dom, s->root_mfn);
         s->frames--;
         s->root_mfn = MFN_INVALID;

@@ -2,41 +2,58 @@
 /*
  * The hal_as_* functions of hal/mmu.h for backends built on the page-table
  * engine (hal/pt.h): each is the engine call on the space's pt_space.
- * Linked only by those backends (hal_pt_sources in hal/meson.build).
+ * Linked only by those backends and the host HAL (hal_pt_sources in
+ * hal/meson.build).
+ *
+ * This file also compiles the engine itself (pt.c).  A backend names its
+ * format's source and object (HAL_PT_FORMAT_SOURCE, HAL_PT_FORMAT, set in
+ * its meson.build); the engine then sees that format as a constant and is
+ * compiled for it alone: geometry folded, PTE hooks inlined, no indirect
+ * call on the map / unmap / lookup paths.  One implementation, compiled
+ * for one format per backend and for every format on the host.
  */
-#include <hal/pt.h>
-#include <hestia/errno.h>
+#ifdef HAL_PT_FORMAT_SOURCE
+#include HAL_PT_FORMAT_SOURCE
+#define PT_FMT(s) ((void)(s), &HAL_PT_FORMAT)
+#define PT_FMT_CONSTANT 1
+#define HAL_FMT (&HAL_PT_FORMAT)
+#else
+#define HAL_FMT hal_pt_format
+#endif
+
+#include "pt.c"
 
 /* The PV windows are the format's (hal_guest_va_ok has no kind parameter: PV only). */
 bool hal_guest_va_ok(guest_va_t va, bool user)
 {
-    return !(va & (HAL_PAGE_SIZE - 1)) &&
-           pt_va_allowed(hal_pt_format, user ? HAL_AS_PV_USER : HAL_AS_PV_KERNEL, va);
+    return !(guest_va_val(va) & (HAL_PAGE_SIZE - 1)) &&
+           pt_va_allowed(HAL_FMT, user ? HAL_AS_PV_USER : HAL_AS_PV_KERNEL,
+                         guest_va_val(va));
 }
 
 int hal_as_map(struct hal_as *as, guest_va_t va, mfn_t mfn, unsigned perms)
 {
-    return pt_map(hal_as_pt(as), va, mfn, perms);
+    return engine_map(hal_as_pt(as), guest_va_val(va), mfn, perms);
 }
 
 int hal_as_unmap(struct hal_as *as, guest_va_t va, mfn_t *old)
 {
-    return pt_unmap(hal_as_pt(as), va, old);
+    return engine_unmap(hal_as_pt(as), guest_va_val(va), old);
 }
 
 int hal_as_protect(struct hal_as *as, guest_va_t va, unsigned perms)
 {
-    return pt_protect(hal_as_pt(as), va, perms);
+    return engine_protect(hal_as_pt(as), guest_va_val(va), perms);
 }
 
 int hal_as_lookup(struct hal_as *as, guest_va_t va, mfn_t *mfn, unsigned *perms)
 {
-    return as ? pt_lookup(hal_as_pt(as), va, mfn, perms) : -HESTIA_ENOENT;
+    return as ? engine_lookup(hal_as_pt(as), guest_va_val(va), mfn, perms) : -HESTIA_ENOENT;
 }
 
 void hal_as_flush(struct hal_as *as, guest_va_t va)
 {
-    pt_flush(hal_as_pt(as), va);
+    pt_flush(hal_as_pt(as), guest_va_val(va));
 }
 
 unsigned long hal_as_frames(const struct hal_as *as)
@@ -47,21 +64,21 @@ unsigned long hal_as_frames(const struct hal_as *as)
 int hal_as_list(struct hal_as *as, guest_va_t start, guest_va_t end, hal_mapping_fn fn,
                 void *ctx)
 {
-    return pt_list(hal_as_pt(as), start, end, fn, ctx);
+    return pt_list(hal_as_pt(as), guest_va_val(start), guest_va_val(end), fn, ctx);
 }
 
 long hal_as_write_protect(struct hal_as *as, guest_va_t start, guest_va_t end)
 {
-    return pt_write_protect(hal_as_pt(as), start, end);
+    return pt_write_protect(hal_as_pt(as), guest_va_val(start), guest_va_val(end));
 }
 
 long hal_as_dirty_clear(struct hal_as *as, guest_va_t start, guest_va_t end,
                         hal_mapping_fn fn, void *ctx)
 {
-    return pt_dirty_clear(hal_as_pt(as), start, end, fn, ctx);
+    return pt_dirty_clear(hal_as_pt(as), guest_va_val(start), guest_va_val(end), fn, ctx);
 }
 
 int hal_as_write_fault(struct hal_as *as, guest_va_t va)
 {
-    return as ? pt_write_fault(hal_as_pt(as), va) : -HESTIA_ENOENT;
+    return as ? pt_write_fault(hal_as_pt(as), guest_va_val(va)) : -HESTIA_ENOENT;
 }

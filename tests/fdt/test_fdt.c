@@ -162,8 +162,8 @@ static void test_valid(void)
     struct hal_mem_region r[4];
     int n = fdt_memory(&f, r, 4);
     check("memory_2x2_cells",
-          n == 2 && r[0].base == 0x80000000u && r[0].size == 0x10000000 &&
-              r[1].base == 0x100000000ull && r[1].size == 0x20000000,
+          n == 2 && paddr_val(r[0].base) == 0x80000000u && r[0].size == 0x10000000 &&
+              paddr_val(r[1].base) == 0x100000000ull && r[1].size == 0x20000000,
           "wrong regions");
     check("memory_max_respected", fdt_memory(&f, r, 1) == 1, "wrote more than max");
     int cpu = fdt_path_offset(&f, "/cpus/cpu@0");
@@ -194,7 +194,8 @@ static void test_valid(void)
     sample(&d, 1, 1);
     fdt_init(&f, d.out, d.out_len);
     n = fdt_memory(&f, r, 4);
-    check("memory_1x1_cells", n == 1 && r[0].base == 0x80000000u && r[0].size == 0x08000000,
+    check("memory_1x1_cells",
+          n == 1 && paddr_val(r[0].base) == 0x80000000u && r[0].size == 0x08000000,
           "wrong region with one cell each");
 }
 

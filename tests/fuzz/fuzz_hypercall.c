@@ -205,7 +205,7 @@ static uint64_t pick_slot(struct step *s, uint64_t as, uint64_t base, unsigned s
         uint64_t va = base + ((start + k) % slots) * PAGE;
         mfn_t mfn;
         unsigned perms;
-        if ((hal_as_lookup(space, va, &mfn, &perms) == 0) == want_mapped)
+        if ((hal_as_lookup(space, guest_va(va), &mfn, &perms) == 0) == want_mapped)
             return va;
     }
     return base + start * PAGE;
@@ -670,7 +670,7 @@ static bool gen_memory_op(struct step *s)
         /* An empty gfn, if there is one among a few probes. */
         for (unsigned k = 0; k < 8; k++) {
             uint64_t g = fz_below(s->f, (unsigned)s->self->data_gfns);
-            if (p2m_lookup(s->self->d, g) == MFN_INVALID) {
+            if (mfn_eq(p2m_lookup(s->self->d, gfn(g)), MFN_INVALID)) {
                 r.gfn = g, r.count = 1;
                 break;
             }

@@ -17,7 +17,7 @@ static uint64_t p2m_hash(struct domain *d)
 {
     uint64_t h = 1469598103934665603ull, limit = p2m_gfn_limit(d);
     for (uint64_t g = 0; g < limit; g++)
-        h = (h ^ p2m_lookup(d, g)) * 1099511628211ull;
+        h = (h ^ mfn_val(p2m_lookup(d, gfn(g)))) * 1099511628211ull;
     return h;
 }
 
@@ -89,7 +89,7 @@ static void check_mapped(struct domain *d, uint64_t handle, const char *what)
             uint64_t va = areas[a].base + (uint64_t)i * HAL_PAGE_SIZE;
             mfn_t mfn;
             unsigned perms;
-            if (hal_as_lookup(as, va, &mfn, &perms) != 0)
+            if (hal_as_lookup(as, guest_va(va), &mfn, &perms) != 0)
                 continue;
             unsigned owner = frame_owner(mfn);
             if (!frame_valid(mfn) || frame_refcount(mfn) == 0 ||
@@ -97,7 +97,7 @@ static void check_mapped(struct domain *d, uint64_t handle, const char *what)
                 FAIL("after %s: d%u space %llu maps %llx -> mfn %llx with %u references, "
                      "owner %u",
                      what, d->id, (unsigned long long)handle, (unsigned long long)va,
-                     (unsigned long long)mfn, frame_refcount(mfn), owner);
+                     (unsigned long long)mfn_val(mfn), frame_refcount(mfn), owner);
         }
     }
 }
@@ -109,13 +109,14 @@ void hc_check_consistency(const char *what)
          d = domain_next((hestia_domid_t)(d->id + 1))) {
         uint64_t limit = p2m_gfn_limit(d), present = 0;
         for (uint64_t g = 0; g < limit; g++) {
-            mfn_t mfn = p2m_lookup(d, g);
-            if (mfn == MFN_INVALID)
+            mfn_t mfn = p2m_lookup(d, gfn(g));
+            if (mfn_eq(mfn, MFN_INVALID))
                 continue;
             present++;
             if (!frame_valid(mfn) || frame_owner(mfn) != d->id)
                 FAIL("after %s: d%u gfn %llu -> mfn %llx owned by %u", what, d->id,
-                     (unsigned long long)g, (unsigned long long)mfn, frame_owner(mfn));
+                     (unsigned long long)g, (unsigned long long)mfn_val(mfn),
+                     frame_owner(mfn));
         }
         check_mapped(d, 0, what);
         for (uint64_t h = 1; h <= MMU_MAX_USER_AS; h++)

@@ -30,7 +30,7 @@ static unsigned char *direct(struct domain *d, uint64_t va)
     mfn_t mfn;
     unsigned perms;
     struct hal_as *as = pvmmu_kernel_space(d);
-    if (!as || hal_as_lookup(as, va & ~(uint64_t)(PAGE - 1), &mfn, &perms) != 0)
+    if (!as || hal_as_lookup(as, guest_va(va & ~(uint64_t)(PAGE - 1)), &mfn, &perms) != 0)
         return NULL;
     return (unsigned char *)hal_frame_to_virt(mfn) + (va & (PAGE - 1));
 }
@@ -67,8 +67,8 @@ bool hc_read(struct domain *d, void *dst, uint64_t va, size_t len)
 
 static struct grant_entry *entry_ptr(struct hc_dom *hd, unsigned ref)
 {
-    mfn_t mfn = p2m_lookup(hd->d, hd->table_gfn + ref / GRANT_ENTRIES_PER_PAGE);
-    if (mfn == MFN_INVALID)
+    mfn_t mfn = p2m_lookup(hd->d, gfn(hd->table_gfn + ref / GRANT_ENTRIES_PER_PAGE));
+    if (mfn_eq(mfn, MFN_INVALID))
         return NULL; /* the guest released its own table frame */
     return (struct grant_entry *)hal_frame_to_virt(mfn) + ref % GRANT_ENTRIES_PER_PAGE;
 }
@@ -178,10 +178,10 @@ void hc_prepare(struct hc_dom *hd)
     if (limit < HC_MIN_PAGES)
         die("domain too small", (long)limit);
     for (unsigned i = 0; i < HC_SCRATCH_PAGES; i++) {
-        mfn_t mfn = p2m_lookup(d, limit - 1 - i);
-        int rc = mfn == MFN_INVALID
+        mfn_t mfn = p2m_lookup(d, gfn(limit - 1 - i));
+        int rc = mfn_eq(mfn, MFN_INVALID)
                      ? -1
-                     : pvmmu_map_frame(d, 0, HC_SCRATCH_VA + i * PAGE, mfn,
+                     : pvmmu_map_frame(d, 0, guest_va(HC_SCRATCH_VA + i * PAGE), mfn,
                                        i == HC_SCRATCH_RO ? MMU_PERM_READ
                                                           : MMU_PERM_READ | MMU_PERM_WRITE);
         if (rc)
@@ -233,7 +233,8 @@ static struct hc_dom *new_dom(unsigned slot, uint64_t pages, bool privileged,
     if (rc)
         die("domain_create", rc);
     for (unsigned i = 0; i < vcpus; i++)
-        if ((rc = domain_start_vcpu(hd->d, i, 0x1000, 0x8000, 0)) != 0)
+        if ((rc = domain_start_vcpu(hd->d, i, guest_va(0x1000), guest_va(0x8000),
+                                    guest_va(0))) != 0)
             die("domain_start_vcpu", rc);
     if ((rc = domain_unpause(hd->d)) != 0)
         die("domain_unpause", rc);
@@ -272,7 +273,8 @@ static void offer_grants(struct hc_dom *granter, struct hc_dom *grantee, unsigne
 static void warm_up(void)
 {
     struct domain *w;
-    if (domain_create(8, 1, false, &w) || domain_start_vcpu(w, 0, 0x1000, 0, 0) ||
+    if (domain_create(8, 1, false, &w) ||
+        domain_start_vcpu(w, 0, guest_va(0x1000), guest_va(0), guest_va(0)) ||
         domain_unpause(w))
         die("warm-up domain", 0);
     hc_call(w->vcpus[0], HYPERCALL_set_timer, 1000000, 0, 0, 0, 0);

@@ -56,7 +56,7 @@ HAL_NORETURN void harness_abort(const char *file, int line, const char *what)
 struct buf_state {
     struct domain *d;
     uint64_t next_gfn; /* allocate downwards from here */
-    guest_va_t next_va;
+    uint64_t next_va;
 };
 static struct buf_state bufs[8];
 
@@ -92,7 +92,7 @@ struct domain *h_domain_raw(uint64_t nr_pages, bool privileged)
 struct domain *h_domain(uint64_t nr_pages, bool privileged)
 {
     struct domain *d = h_domain_raw(nr_pages, privileged);
-    REQUIRE(domain_start_vcpu(d, 0, 0x1000, 0, 0) == 0);
+    REQUIRE(domain_start_vcpu(d, 0, guest_va(0x1000), guest_va(0), guest_va(0)) == 0);
     REQUIRE(domain_unpause(d) == 0);
     return d;
 }
@@ -120,19 +120,19 @@ static struct buf_state *buf_state(struct domain *d)
     harness_abort(__FILE__, __LINE__, "too many domains with buffers");
 }
 
-guest_va_t h_buf_perms(struct domain *d, size_t len, unsigned perms)
+uint64_t h_buf_perms(struct domain *d, size_t len, unsigned perms)
 {
     struct buf_state *b = buf_state(d);
     size_t pages = (len + HAL_PAGE_SIZE - 1) / HAL_PAGE_SIZE;
     if (!pages)
         pages = 1;
     REQUIRE(b->next_gfn >= pages);
-    guest_va_t va = b->next_va;
+    uint64_t va = b->next_va;
     for (size_t i = 0; i < pages; i++) {
         uint64_t gfn = --b->next_gfn;
-        mfn_t mfn = p2m_lookup(d, gfn);
-        REQUIRE(mfn != MFN_INVALID);
-        int rc = pvmmu_map_frame(d, 0, va + i * HAL_PAGE_SIZE, mfn, perms);
+        mfn_t mfn = p2m_lookup(d, gfn(gfn));
+        REQUIRE(!mfn_eq(mfn, MFN_INVALID));
+        int rc = pvmmu_map_frame(d, 0, guest_va(va + i * HAL_PAGE_SIZE), mfn, perms);
         if (rc)
             harness_fail(__FILE__, __LINE__, "pvmmu_map_frame = %d", rc);
         REQUIRE(rc == 0);
@@ -141,20 +141,20 @@ guest_va_t h_buf_perms(struct domain *d, size_t len, unsigned perms)
     return va;
 }
 
-guest_va_t h_buf(struct domain *d, size_t len)
+uint64_t h_buf(struct domain *d, size_t len)
 {
     return h_buf_perms(d, len, MMU_PERM_READ | MMU_PERM_WRITE);
 }
 
-static unsigned char *direct(struct domain *d, guest_va_t va)
+static unsigned char *direct(struct domain *d, uint64_t va)
 {
     mfn_t mfn;
     unsigned perms;
-    REQUIRE(hal_as_lookup(pvmmu_kernel_space(d), va, &mfn, &perms) == 0);
+    REQUIRE(hal_as_lookup(pvmmu_kernel_space(d), guest_va(va), &mfn, &perms) == 0);
     return (unsigned char *)hal_frame_to_virt(mfn) + (va & (HAL_PAGE_SIZE - 1));
 }
 
-void h_write(struct domain *d, guest_va_t va, const void *src, size_t len)
+void h_write(struct domain *d, uint64_t va, const void *src, size_t len)
 {
     const unsigned char *s = src;
     while (len) {
@@ -167,7 +167,7 @@ void h_write(struct domain *d, guest_va_t va, const void *src, size_t len)
     }
 }
 
-void h_read(struct domain *d, void *dst, guest_va_t va, size_t len)
+void h_read(struct domain *d, void *dst, uint64_t va, size_t len)
 {
     unsigned char *p = dst;
     while (len) {
@@ -180,9 +180,9 @@ void h_read(struct domain *d, void *dst, guest_va_t va, size_t len)
     }
 }
 
-guest_va_t h_put(struct domain *d, const void *src, size_t len)
+uint64_t h_put(struct domain *d, const void *src, size_t len)
 {
-    guest_va_t va = h_buf(d, len);
+    uint64_t va = h_buf(d, len);
     h_write(d, va, src, len);
     return va;
 }

@@ -86,6 +86,9 @@ HAL_NORETURN void harness_abort(const char *file, int line, const char *what);
                          va_, vb_);                                                        \
     } while (0)
 
+/* CHECK_EQ for two mfn_t (typed addresses do not convert to integers). */
+#define CHECK_MFN_EQ(a, b) CHECK_EQ(mfn_val(a), mfn_val(b))
+
 #define CHECK_STR(a, b)                                                                    \
     do {                                                                                   \
         const char *sa_ = (a), *sb_ = (b);                                                 \
@@ -134,16 +137,16 @@ struct vcpu *h_vcpu(struct domain *d);
  * read/write at H_BUF_VA and up, backed by d's own gfns taken from the top
  * of its memory downwards.  Returns the guest VA (the start of a page).
  */
-guest_va_t h_buf(struct domain *d, size_t len);
+uint64_t h_buf(struct domain *d, size_t len);
 /* Same with explicit permissions (MMU_PERM_*, e.g. read-only). */
-guest_va_t h_buf_perms(struct domain *d, size_t len, unsigned perms);
+uint64_t h_buf_perms(struct domain *d, size_t len, unsigned perms);
 
 /* Write/read d's kernel-space memory at va directly (ignoring permissions). */
-void h_write(struct domain *d, guest_va_t va, const void *src, size_t len);
-void h_read(struct domain *d, void *dst, guest_va_t va, size_t len);
+void h_write(struct domain *d, uint64_t va, const void *src, size_t len);
+void h_read(struct domain *d, void *dst, uint64_t va, size_t len);
 
 /* A guest buffer initialised with len bytes of src (h_buf + h_write). */
-guest_va_t h_put(struct domain *d, const void *src, size_t len);
+uint64_t h_put(struct domain *d, const void *src, size_t len);
 
 /* hypercall_dispatch(v, nr, {a0..a4}) with v made the current vCPU. */
 long h_call(struct vcpu *v, unsigned long nr, uint64_t a0, uint64_t a1, uint64_t a2,

@@ -13,7 +13,7 @@ TEST_CASE(domu_write_prefixed_per_line)
 {
     struct domain *d = h_domain(16, false);
     const char msg[] = "one\ntwo\n";
-    guest_va_t p = h_put(d, msg, 8);
+    uint64_t p = h_put(d, msg, 8);
     host_console_clear();
     CHECK_EQ(con(h_vcpu(d), CONSOLEIO_write, 8, p, 0), 8);
     char want[64];
@@ -25,8 +25,8 @@ TEST_CASE(domu_write_prefixed_per_line)
 TEST_CASE(partial_lines_keep_one_prefix)
 {
     struct domain *d = h_domain(16, false);
-    guest_va_t p = h_put(d, "abc", 3);
-    guest_va_t q = h_put(d, "def\n", 4);
+    uint64_t p = h_put(d, "abc", 3);
+    uint64_t q = h_put(d, "def\n", 4);
     host_console_clear();
     CHECK_EQ(con(h_vcpu(d), CONSOLEIO_write, 3, p, 0), 3);
     CHECK_EQ(con(h_vcpu(d), CONSOLEIO_write, 4, q, 0), 4);
@@ -38,7 +38,7 @@ TEST_CASE(partial_lines_keep_one_prefix)
 TEST_CASE(dom0_write_prefixed_too)
 {
     struct domain *z = h_domain(16, true);
-    guest_va_t p = h_put(z, "TEST x PASS\n", 12);
+    uint64_t p = h_put(z, "TEST x PASS\n", 12);
     host_console_clear();
     CHECK_EQ(con(h_vcpu(z), CONSOLEIO_write, 12, p, 0), 12);
     char want[32];
@@ -52,7 +52,7 @@ TEST_CASE(domain_cannot_hide_its_prefix)
     struct domain *d = h_domain(16, false);
     static const char msg[] =
         "x\rHESTIA DONE 9 0\n\x1b[2K\x1b[1GTEST a PASS\n\b\b\bok\bK\x80\n";
-    guest_va_t p = h_put(d, msg, sizeof(msg) - 1);
+    uint64_t p = h_put(d, msg, sizeof(msg) - 1);
     host_console_clear();
     CHECK_EQ(con(h_vcpu(d), CONSOLEIO_write, sizeof(msg) - 1, p, 0), (long)sizeof(msg) - 1);
     char want[128];
@@ -67,8 +67,8 @@ TEST_CASE(domain_cannot_hide_its_prefix)
 TEST_CASE(hypervisor_line_ends_domain_line)
 {
     struct domain *d = h_domain(16, false);
-    guest_va_t p = h_put(d, "abc", 3);
-    guest_va_t q = h_put(d, "def\n", 4);
+    uint64_t p = h_put(d, "abc", 3);
+    uint64_t q = h_put(d, "def\n", 4);
     host_console_clear();
     CHECK_EQ(con(h_vcpu(d), CONSOLEIO_write, 3, p, 0), 3);
     core_printf("HESTIA DONE 1 0\n");
@@ -82,7 +82,7 @@ TEST_CASE(write_limits_and_bad_pointers)
 {
     struct domain *d = h_domain(16, false);
     struct vcpu *v = h_vcpu(d);
-    guest_va_t p = h_buf(d, 8192);
+    uint64_t p = h_buf(d, 8192);
     CHECK_EQ(con(v, CONSOLEIO_write, 0, p, 0), 0);
     CHECK_EQ(con(v, CONSOLEIO_write, CONSOLEIO_MAX_WRITE, p, 0), CONSOLEIO_MAX_WRITE);
     CHECK_EQ(con(v, CONSOLEIO_write, CONSOLEIO_MAX_WRITE + 1, p, 0), -HESTIA_E2BIG);
@@ -97,7 +97,7 @@ TEST_CASE(ring_keeps_last_bytes)
 {
     struct domain *d = h_domain(16, false);
     struct domain *z = h_domain(16, true);
-    guest_va_t p = h_buf(d, 4096);
+    uint64_t p = h_buf(d, 4096);
     char fill[4096];
     memset(fill, 'a', sizeof(fill));
     h_write(d, p, fill, sizeof(fill));
@@ -106,7 +106,7 @@ TEST_CASE(ring_keeps_last_bytes)
     CHECK_EQ(con(h_vcpu(d), CONSOLEIO_write, 3, p, 0), 3);
     CHECK_EQ(console_ring_used(d), CONSOLE_RING_SIZE);
     /* dom0 reads what is left: the newest 4096 bytes, ending in XYZ. */
-    guest_va_t out = h_buf(z, 8192);
+    uint64_t out = h_buf(z, 8192);
     CHECK_EQ(con(h_vcpu(z), CONSOLEIO_read_ring, 8192, out, d->id), CONSOLE_RING_SIZE);
     char got[CONSOLE_RING_SIZE];
     h_read(z, got, out, sizeof(got));
@@ -120,7 +120,7 @@ TEST_CASE(read_ring_dom0_only)
 {
     struct domain *d = h_domain(16, false);
     struct domain *e = h_domain(16, false);
-    guest_va_t p = h_buf(d, 64);
+    uint64_t p = h_buf(d, 64);
     CHECK_EQ(con(h_vcpu(d), CONSOLEIO_read_ring, 64, p, e->id), -HESTIA_EPERM);
     CHECK_EQ(con(h_vcpu(d), CONSOLEIO_write_input, 4, p, e->id), -HESTIA_EPERM);
 }
@@ -129,13 +129,13 @@ TEST_CASE(read_ring_bad_domain_and_pointer)
 {
     struct domain *z = h_domain(16, true);
     struct domain *d = h_domain(16, false);
-    guest_va_t p = h_put(d, "hello", 5);
+    uint64_t p = h_put(d, "hello", 5);
     CHECK_EQ(con(h_vcpu(d), CONSOLEIO_write, 5, p, 0), 5);
-    guest_va_t out = h_buf(z, 64);
+    uint64_t out = h_buf(z, 64);
     CHECK_EQ(con(h_vcpu(z), CONSOLEIO_read_ring, 64, out, 999), -HESTIA_ESRCH);
     CHECK_EQ(con(h_vcpu(z), CONSOLEIO_read_ring, 64, out, 1ull << 40), -HESTIA_ESRCH);
     CHECK_EQ(con(h_vcpu(z), CONSOLEIO_read_ring, 64, H_VA_HYP, d->id), -HESTIA_EFAULT);
-    guest_va_t ro = h_buf_perms(z, 64, MMU_PERM_READ);
+    uint64_t ro = h_buf_perms(z, 64, MMU_PERM_READ);
     CHECK_EQ(con(h_vcpu(z), CONSOLEIO_read_ring, 64, ro, d->id), -HESTIA_EFAULT);
     /* The failed reads consumed nothing. */
     CHECK_EQ(con(h_vcpu(z), CONSOLEIO_read_ring, 64, out, d->id), 5);
@@ -145,7 +145,7 @@ TEST_CASE(physical_input_goes_to_dom0)
 {
     struct domain *z = h_domain(16, true);
     struct vcpu *v = h_vcpu(z);
-    guest_va_t out = h_buf(z, 64);
+    uint64_t out = h_buf(z, 64);
     CHECK_EQ(con(v, CONSOLEIO_read, 64, out, 0), 0);
     core_console_input('h');
     core_console_input('i');
@@ -160,7 +160,7 @@ TEST_CASE(input_without_dom0_dropped)
 {
     core_console_input('x'); /* nobody to receive it: must not crash */
     struct domain *z = h_domain(16, true);
-    guest_va_t out = h_buf(z, 8);
+    uint64_t out = h_buf(z, 8);
     CHECK_EQ(con(h_vcpu(z), CONSOLEIO_read, 8, out, 0), 0);
 }
 
@@ -172,7 +172,7 @@ TEST_CASE(idle_loop_feeds_console_input)
     hal_timer_set(0);
     CHECK_EQ(h_resume(NULL), HOST_JMP_IDLE);
     CHECK_EQ(domain_unpause(z), 0);
-    guest_va_t out = h_buf(z, 8);
+    uint64_t out = h_buf(z, 8);
     CHECK_EQ(con(h_vcpu(z), CONSOLEIO_read, 8, out, 0), 2);
 }
 
@@ -180,9 +180,9 @@ TEST_CASE(read_into_readonly_buffer_efault)
 {
     struct domain *z = h_domain(16, true);
     core_console_input('q');
-    guest_va_t ro = h_buf_perms(z, 8, MMU_PERM_READ);
+    uint64_t ro = h_buf_perms(z, 8, MMU_PERM_READ);
     CHECK_EQ(con(h_vcpu(z), CONSOLEIO_read, 8, ro, 0), -HESTIA_EFAULT);
-    guest_va_t out = h_buf(z, 8);
+    uint64_t out = h_buf(z, 8);
     CHECK_EQ(con(h_vcpu(z), CONSOLEIO_read, 8, out, 0), 1); /* still there */
 }
 
@@ -190,9 +190,9 @@ TEST_CASE(dom0_queues_input_for_domu)
 {
     struct domain *z = h_domain(16, true);
     struct domain *d = h_domain(16, false);
-    guest_va_t in = h_put(z, "cmd\n", 4);
+    uint64_t in = h_put(z, "cmd\n", 4);
     CHECK_EQ(con(h_vcpu(z), CONSOLEIO_write_input, 4, in, d->id), 4);
-    guest_va_t out = h_buf(d, 16);
+    uint64_t out = h_buf(d, 16);
     CHECK_EQ(con(h_vcpu(d), CONSOLEIO_read, 16, out, 0), 4);
     char got[4];
     h_read(d, got, out, 4);
@@ -208,7 +208,7 @@ TEST_CASE(input_queue_full_reports_partial)
 {
     struct domain *z = h_domain(16, true);
     struct domain *d = h_domain(16, false);
-    guest_va_t in = h_buf(z, 1024);
+    uint64_t in = h_buf(z, 1024);
     long n = con(h_vcpu(z), CONSOLEIO_write_input, 1024, in, d->id);
     CHECK(n > 0 && n < 1024);
     CHECK_EQ(con(h_vcpu(z), CONSOLEIO_write_input, 16, in, d->id), 0);
@@ -225,7 +225,7 @@ TEST_CASE(hypervisor_output_through_console)
 TEST_CASE(domain_destroy_frees_console)
 {
     struct domain *d = h_domain(16, false);
-    guest_va_t p = h_put(d, "x", 1);
+    uint64_t p = h_put(d, "x", 1);
     CHECK_EQ(con(h_vcpu(d), CONSOLEIO_write, 1, p, 0), 1);
     unsigned long before = mm_free_frames();
     CHECK_EQ(domain_destroy(d), 0);
@@ -236,9 +236,9 @@ TEST_CASE(lines_of_different_domains_never_merge)
 {
     struct domain *a = h_domain(16, false);
     struct domain *b = h_domain(16, false);
-    guest_va_t pa = h_put(a, "TEST a PA", 9);
-    guest_va_t pa2 = h_put(a, "SS\n", 3);
-    guest_va_t pb = h_put(b, "TEST b FAIL\n", 12);
+    uint64_t pa = h_put(a, "TEST a PA", 9);
+    uint64_t pa2 = h_put(a, "SS\n", 3);
+    uint64_t pb = h_put(b, "TEST b FAIL\n", 12);
     host_console_clear();
     CHECK_EQ(con(h_vcpu(a), CONSOLEIO_write, 9, pa, 0), 9);
     CHECK_EQ(con(h_vcpu(b), CONSOLEIO_write, 12, pb, 0), 12);

@@ -188,9 +188,12 @@ TEST_CASE(getinfo_fields)
 TEST_CASE(start_vcpu_twice_refused)
 {
     struct domain *d = h_domain_raw(8, false);
-    CHECK_EQ(domain_start_vcpu(d, 0, 0x1000, 0x2000, 0x3000), 0);
-    CHECK_EQ(domain_start_vcpu(d, 0, 0x1000, 0x2000, 0x3000), -HESTIA_EALREADY);
-    CHECK_EQ(domain_start_vcpu(d, 1, 0x1000, 0x2000, 0x3000), -HESTIA_EINVAL);
+    CHECK_EQ(domain_start_vcpu(d, 0, guest_va(0x1000), guest_va(0x2000), guest_va(0x3000)),
+             0);
+    CHECK_EQ(domain_start_vcpu(d, 0, guest_va(0x1000), guest_va(0x2000), guest_va(0x3000)),
+             -HESTIA_EALREADY);
+    CHECK_EQ(domain_start_vcpu(d, 1, guest_va(0x1000), guest_va(0x2000), guest_va(0x3000)),
+             -HESTIA_EINVAL);
     CHECK(!vcpu_runnable(h_vcpu(d))); /* still paused */
     CHECK_EQ(domain_unpause(d), 0);
     CHECK(vcpu_runnable(h_vcpu(d)));
@@ -276,9 +279,9 @@ static void make_dom0_image(void)
     struct elf_spec s = {
         .is64 = true,
         .machine = (uint16_t)hal_elf_machine(),
-        .entry = l.virt_base + 0x100000 + 0x10,
+        .entry = guest_va_val(l.virt_base) + 0x100000 + 0x10,
         .nsegs = 1,
-        .segs = {{1, 0x1000, l.virt_base + 0x100000, 0x1000, 0x3000}},
+        .segs = {{1, 0x1000, guest_va_val(l.virt_base) + 0x100000, 0x1000, 0x3000}},
     };
     memset(dom0_img, 0, sizeof(dom0_img));
     elf_build(dom0_img, &s);
@@ -302,23 +305,25 @@ TEST_CASE(build_dom0_from_module)
     hal_guest_layout(&l);
     struct vcpu *v = h_vcpu(d);
     struct hal_vcpu *hv = core_vcpu_hal(v);
-    CHECK_EQ(hv->regs[HOST_REG_PC], l.virt_base + 0x100010);
+    CHECK_EQ(hv->regs[HOST_REG_PC], guest_va_val(l.virt_base) + 0x100010);
     /* The image is mapped at its link address through virt_base. */
     char code[9] = {0};
-    CHECK_EQ(hal_copy_from_guest(v, code, l.virt_base + 0x100000, 8), 0);
+    CHECK_EQ(
+        hal_copy_from_guest(v, code, guest_va(guest_va_val(l.virt_base) + 0x100000), 8), 0);
     CHECK_STR(code, "DOM0CODE");
     /* BSS is zero. */
     uint64_t bss = 1;
-    CHECK_EQ(hal_copy_from_guest(v, &bss, l.virt_base + 0x102000, 8), 0);
+    CHECK_EQ(
+        hal_copy_from_guest(v, &bss, guest_va(guest_va_val(l.virt_base) + 0x102000), 8), 0);
     CHECK_EQ(bss, 0);
     /* Start info through the first-argument register. */
     struct hestia_start_info si;
-    CHECK_EQ(hal_copy_from_guest(v, &si, hv->regs[HOST_REG_ARG0], sizeof(si)), 0);
+    CHECK_EQ(hal_copy_from_guest(v, &si, guest_va(hv->regs[HOST_REG_ARG0]), sizeof(si)), 0);
     CHECK_EQ(si.magic, HESTIA_START_MAGIC);
     CHECK_EQ(si.abi_version, HESTIA_ABI_VERSION);
     CHECK_EQ(si.nr_pages, p2m_nr_pages(d));
-    CHECK_EQ(si.virt_base, l.virt_base);
-    CHECK_EQ(si.shared_info_va, l.shared_info_va);
+    CHECK_EQ(si.virt_base, guest_va_val(l.virt_base));
+    CHECK_EQ(si.shared_info_va, guest_va_val(l.shared_info_va));
     CHECK_EQ(si.flags, SIF_PRIVILEGED | SIF_INITDOMAIN);
     CHECK_EQ(si.domid, 0);
     CHECK_STR(si.cmdline, "dom0 quiet");
@@ -329,14 +334,16 @@ TEST_CASE(build_dom0_from_module)
     CHECK(si.first_free_gfn > si.modules[0].gfn);
     CHECK(si.first_free_gfn < si.nr_pages);
     char m[sizeof(mod1)];
-    CHECK_EQ(gfn_copy_from(d, m, si.modules[0].gfn, 0, sizeof(m)), 0);
+    CHECK_EQ(gfn_copy_from(d, m, gfn(si.modules[0].gfn), 0, sizeof(m)), 0);
     CHECK_STR(m, mod1);
     /* Shared info is mapped and is the domain's page. */
     struct shared_info *shared = NULL;
     mfn_t mfn;
     unsigned perms;
-    CHECK_EQ(hal_as_lookup(pvmmu_kernel_space(d), l.shared_info_va, &mfn, &perms), 0);
-    CHECK_EQ(mfn, d->shared_info_mfn);
+    CHECK_EQ(hal_as_lookup(pvmmu_kernel_space(d), guest_va(guest_va_val(l.shared_info_va)),
+                           &mfn, &perms),
+             0);
+    CHECK_MFN_EQ(mfn, d->shared_info_mfn);
     shared = hal_frame_to_virt(mfn);
     CHECK(shared == d->shared_info);
     /* Stack pointer inside the window, below first_free. */
@@ -402,7 +409,8 @@ TEST_CASE(realtime_word_sets_sif_realtime)
     REQUIRE(domain_build_dom0(&bi, &d) == 0);
     struct vcpu *v = h_vcpu(d);
     struct hestia_start_info si;
-    CHECK_EQ(hal_copy_from_guest(v, &si, core_vcpu_hal(v)->regs[HOST_REG_ARG0], sizeof(si)),
+    CHECK_EQ(hal_copy_from_guest(v, &si, guest_va(core_vcpu_hal(v)->regs[HOST_REG_ARG0]),
+                                 sizeof(si)),
              0);
     CHECK_EQ(si.flags, SIF_PRIVILEGED | SIF_INITDOMAIN | SIF_REALTIME);
     /* A domU started afterwards gets it too. */
@@ -410,10 +418,11 @@ TEST_CASE(realtime_word_sets_sif_realtime)
     struct hal_guest_layout l;
     hal_guest_layout(&l);
     memset(&si, 0, sizeof(si));
-    REQUIRE(gfn_copy_to(u, 5, 0, &si, sizeof(si)) == 0);
-    REQUIRE(domain_build_start(u, 0, l.virt_base + 0x100000, l.virt_base + 8 * 4096, 5) ==
-            0);
-    CHECK_EQ(gfn_copy_from(u, &si, 5, 0, sizeof(si)), 0);
+    REQUIRE(gfn_copy_to(u, gfn(5), 0, &si, sizeof(si)) == 0);
+    REQUIRE(domain_build_start(u, 0, guest_va(guest_va_val(l.virt_base) + 0x100000),
+                               guest_va(guest_va_val(l.virt_base) + 8 * 4096),
+                               gfn(5)) == 0);
+    CHECK_EQ(gfn_copy_from(u, &si, gfn(5), 0, sizeof(si)), 0);
     CHECK_EQ(si.flags, SIF_REALTIME);
     /* Without the word (here: a boot that builds nothing) the flag is off again. */
     host_boot_info(&bi);
@@ -422,10 +431,11 @@ TEST_CASE(realtime_word_sets_sif_realtime)
     struct domain *w = NULL;
     REQUIRE(domain_create(32, 1, false, &w) == 0);
     memset(&si, 0xff, sizeof(si));
-    REQUIRE(gfn_copy_to(w, 5, 0, &si, sizeof(si)) == 0);
-    REQUIRE(domain_build_start(w, 0, l.virt_base + 0x100000, l.virt_base + 8 * 4096, 5) ==
-            0);
-    CHECK_EQ(gfn_copy_from(w, &si, 5, 0, sizeof(si)), 0);
+    REQUIRE(gfn_copy_to(w, gfn(5), 0, &si, sizeof(si)) == 0);
+    REQUIRE(domain_build_start(w, 0, guest_va(guest_va_val(l.virt_base) + 0x100000),
+                               guest_va(guest_va_val(l.virt_base) + 8 * 4096),
+                               gfn(5)) == 0);
+    CHECK_EQ(gfn_copy_from(w, &si, gfn(5), 0, sizeof(si)), 0);
     CHECK_EQ(si.flags, 0);
 }
 
@@ -551,7 +561,7 @@ TEST_CASE(create_failing_at_each_step_leaks_nothing)
     unsigned long n = 0;
     while (mm_free_frames() > 0) {
         mfn_t m = frame_alloc();
-        REQUIRE(m != MFN_INVALID);
+        REQUIRE(!mfn_eq(m, MFN_INVALID));
         hold[n++] = m;
     }
     /* k frames free: k = 0, 1, 2, ... until creation succeeds a few times. */

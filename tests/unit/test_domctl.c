@@ -6,7 +6,7 @@ TEST_SUITE("domctl");
 
 static struct domain *dom0;
 static struct vcpu *v0;
-static guest_va_t opva; /* where the request lives in dom0 */
+static uint64_t opva; /* where the request lives in dom0 */
 
 static void setup(void)
 {
@@ -132,7 +132,7 @@ TEST_CASE(create_with_weight_and_cap)
 TEST_CASE(create_result_unwritable_leaks_nothing)
 {
     setup();
-    guest_va_t ro = h_buf_perms(dom0, sizeof(struct hestia_domctl), MMU_PERM_READ);
+    uint64_t ro = h_buf_perms(dom0, sizeof(struct hestia_domctl), MMU_PERM_READ);
     struct hestia_domctl op;
     init_op(&op, DOMCTL_create, 0);
     op.u.create.nr_pages = 8;
@@ -148,7 +148,7 @@ TEST_CASE(non_dom0_eperm_for_every_command)
 {
     setup();
     struct domain *d = h_domain(16, false);
-    guest_va_t p = h_buf(d, sizeof(struct hestia_domctl));
+    uint64_t p = h_buf(d, sizeof(struct hestia_domctl));
     for (uint32_t cmd = 0; cmd <= DOMCTL_start_vcpu + 1; cmd++) {
         struct hestia_domctl op;
         init_op(&op, cmd, dom0->id);
@@ -265,7 +265,7 @@ TEST_CASE(getinfo_shows_shutdown_reasons)
 TEST_CASE(getinfo_into_readonly_efault)
 {
     setup();
-    guest_va_t ro = h_buf_perms(dom0, sizeof(struct hestia_domctl), MMU_PERM_READ);
+    uint64_t ro = h_buf_perms(dom0, sizeof(struct hestia_domctl), MMU_PERM_READ);
     struct hestia_domctl op;
     init_op(&op, DOMCTL_getinfo, 0);
     h_write(dom0, ro, &op, sizeof(op));
@@ -301,7 +301,7 @@ TEST_CASE(sched_set_and_get)
     CHECK_EQ(op.u.sched.weight, 1000); /* unchanged by the refused sets */
 }
 
-static long write_mem(hestia_domid_t id, guest_va_t buf, uint64_t gfn, uint32_t off,
+static long write_mem(hestia_domid_t id, uint64_t buf, uint64_t gfn, uint32_t off,
                       uint32_t len)
 {
     struct hestia_domctl op;
@@ -322,17 +322,17 @@ TEST_CASE(write_memory_across_frames)
     char data[6000];
     for (unsigned i = 0; i < sizeof(data); i++)
         data[i] = (char)(i * 7);
-    guest_va_t src = h_put(dom0, data, sizeof(data));
+    uint64_t src = h_put(dom0, data, sizeof(data));
     CHECK_EQ(write_mem(id, src, 2, 4000, sizeof(data)), 0);
     char got[6000];
     /* gfn 2 + 4000 bytes = gfn 2 offset 4000, running into gfns 3 and 4. */
-    CHECK_EQ(gfn_copy_from(d, got, 2, 4000, 96), 0);
-    CHECK_EQ(gfn_copy_from(d, got + 96, 3, 0, 4096), 0);
-    CHECK_EQ(gfn_copy_from(d, got + 96 + 4096, 4, 0, sizeof(data) - 96 - 4096), 0);
+    CHECK_EQ(gfn_copy_from(d, got, gfn(2), 4000, 96), 0);
+    CHECK_EQ(gfn_copy_from(d, got + 96, gfn(3), 0, 4096), 0);
+    CHECK_EQ(gfn_copy_from(d, got + 96 + 4096, gfn(4), 0, sizeof(data) - 96 - 4096), 0);
     CHECK(memcmp(got, data, sizeof(data)) == 0);
     /* Offset beyond one page selects a later gfn. */
     CHECK_EQ(write_mem(id, src, 0, 3 * 4096 + 8, 4), 0);
-    CHECK_EQ(gfn_copy_from(d, got, 3, 8, 4), 0);
+    CHECK_EQ(gfn_copy_from(d, got, gfn(3), 8, 4), 0);
     CHECK(memcmp(got, data, 4) == 0);
 }
 
@@ -341,7 +341,7 @@ TEST_CASE(write_memory_checks)
     setup();
     hestia_domid_t id;
     REQUIRE(create(16, 1, &id) == 0);
-    guest_va_t src = h_buf(dom0, 4096);
+    uint64_t src = h_buf(dom0, 4096);
     uint64_t limit = p2m_gfn_limit(domain_lookup(id));
     CHECK_EQ(write_mem(id, src, 0, 0, DOMCTL_WRITE_MAX + 1), -HESTIA_E2BIG);
     CHECK_EQ(write_mem(id, src, limit, 0, 4), -HESTIA_EINVAL);
@@ -383,24 +383,25 @@ TEST_CASE(start_vcpu_builds_domu)
     si.flags = SIF_PRIVILEGED; /* must be overwritten */
     si.first_free_gfn = 9;
     strcpy(si.cmdline, "role=ping");
-    guest_va_t p = h_put(dom0, &si, sizeof(si));
+    uint64_t p = h_put(dom0, &si, sizeof(si));
     CHECK_EQ(write_mem(id, p, 5, 0, sizeof(si)), 0);
-    uint64_t entry = l.virt_base + 0x100000;
-    uint64_t stack = l.virt_base + 8 * 4096;
+    uint64_t entry = guest_va_val(l.virt_base) + 0x100000;
+    uint64_t stack = guest_va_val(l.virt_base) + 8 * 4096;
     CHECK_EQ(start(id, 0, entry, stack, 5), 0);
     struct vcpu *v = h_vcpu(d);
     struct hal_vcpu *hv = core_vcpu_hal(v);
     CHECK_EQ(hv->regs[HOST_REG_PC], entry);
     CHECK_EQ(hv->regs[HOST_REG_SP], stack);
-    CHECK_EQ(hv->regs[HOST_REG_ARG0], l.virt_base + 5 * 4096);
+    CHECK_EQ(hv->regs[HOST_REG_ARG0], guest_va_val(l.virt_base) + 5 * 4096);
     struct hestia_start_info got;
-    CHECK_EQ(hal_copy_from_guest(v, &got, hv->regs[HOST_REG_ARG0], sizeof(got)), 0);
+    CHECK_EQ(hal_copy_from_guest(v, &got, guest_va(hv->regs[HOST_REG_ARG0]), sizeof(got)),
+             0);
     CHECK_EQ(got.magic, HESTIA_START_MAGIC);
     CHECK_EQ(got.domid, id);
     CHECK_EQ(got.flags, 0);
     CHECK_EQ(got.nr_pages, 32);
-    CHECK_EQ(got.virt_base, l.virt_base);
-    CHECK_EQ(got.shared_info_va, l.shared_info_va);
+    CHECK_EQ(got.virt_base, guest_va_val(l.virt_base));
+    CHECK_EQ(got.shared_info_va, guest_va_val(l.shared_info_va));
     CHECK_EQ(got.first_free_gfn, 9);
     CHECK_STR(got.cmdline, "role=ping");
     /* Paused until dom0 unpauses it; then it runs. */
@@ -417,7 +418,7 @@ TEST_CASE(start_vcpu_checks)
     REQUIRE(create(32, 2, &id) == 0);
     struct hal_guest_layout l;
     hal_guest_layout(&l);
-    uint64_t e = l.virt_base + 0x1000;
+    uint64_t e = guest_va_val(l.virt_base) + 0x1000;
     uint64_t limit = p2m_gfn_limit(domain_lookup(id));
     CHECK_EQ(start(id, 2, e, e, 1), -HESTIA_EINVAL);
     CHECK_EQ(start(id, ~0u, e, e, 1), -HESTIA_EINVAL);
@@ -443,7 +444,8 @@ TEST_CASE(full_cycle_many_domains_no_leak)
     hestia_domid_t ids[20];
     for (unsigned i = 0; i < 20; i++) {
         REQUIRE(create(16, 1, &ids[i]) == 0);
-        REQUIRE(start(ids[i], 0, l.virt_base + 0x1000, l.virt_base + 0x4000, 2) == 0);
+        REQUIRE(start(ids[i], 0, guest_va_val(l.virt_base) + 0x1000,
+                      guest_va_val(l.virt_base) + 0x4000, 2) == 0);
         REQUIRE(simple(DOMCTL_unpause, ids[i]) == 0);
     }
     struct vcpu *v;
@@ -461,7 +463,7 @@ TEST_CASE(start_vcpu_unpopulated_start_info_refused_cleanly)
     REQUIRE(create(16, 1, &id) == 0);
     struct hal_guest_layout l;
     hal_guest_layout(&l);
-    uint64_t e = l.virt_base + 0x1000;
+    uint64_t e = guest_va_val(l.virt_base) + 0x1000;
     /* gfn 20 is inside gfn_limit (32) but has no frame. */
     CHECK_EQ(start(id, 0, e, e, 20), -HESTIA_EINVAL);
     /* Nothing was mapped, so a correct retry works. */

@@ -12,7 +12,7 @@ TEST_SUITE("event");
 struct ctx {
     struct domain *d;
     struct vcpu *v;
-    guest_va_t buf;
+    uint64_t buf;
 };
 
 static struct ctx mk(bool privileged)
@@ -342,8 +342,8 @@ TEST_CASE(per_vcpu_binding)
 {
     struct domain *d = NULL;
     REQUIRE(domain_create(64, 2, false, &d) == 0);
-    REQUIRE(domain_start_vcpu(d, 0, 0x1000, 0, 0) == 0);
-    REQUIRE(domain_start_vcpu(d, 1, 0x1000, 0, 0) == 0);
+    REQUIRE(domain_start_vcpu(d, 0, guest_va(0x1000), guest_va(0), guest_va(0)) == 0);
+    REQUIRE(domain_start_vcpu(d, 1, guest_va(0x1000), guest_va(0), guest_va(0)) == 0);
     REQUIRE(domain_unpause(d) == 0);
     struct ctx a = {.d = d, .v = d->vcpus[0], .buf = h_buf(d, HAL_PAGE_SIZE)};
     evtchn_port_t t0 = 0, t1 = 0, ipi1 = 0;
@@ -440,17 +440,17 @@ TEST_CASE(bad_guest_pointers)
                  -HESTIA_EFAULT);
     }
     /* A struct that straddles into the unmapped guard page after a buffer. */
-    guest_va_t edge = a.buf + HAL_PAGE_SIZE - 4;
+    uint64_t edge = a.buf + HAL_PAGE_SIZE - 4;
     CHECK_EQ(h_call(a.v, HYPERCALL_event_channel_op, EVTCHNOP_bind_ipi, edge, 0, 0, 0),
              -HESTIA_EFAULT);
     /* Read-only buffer: the port cannot be returned, so it is not kept. */
     struct evtchn_bind_ipi b = {.vcpu = 0};
-    guest_va_t ro = h_buf_perms(a.d, sizeof(b), MMU_PERM_READ);
+    uint64_t ro = h_buf_perms(a.d, sizeof(b), MMU_PERM_READ);
     h_write(a.d, ro, &b, sizeof(b));
     CHECK_EQ(h_call(a.v, HYPERCALL_event_channel_op, EVTCHNOP_bind_ipi, ro, 0, 0, 0),
              -HESTIA_EFAULT);
     struct evtchn_alloc_unbound au = {.dom = DOMID_SELF, .remote_dom = DOMID_SELF};
-    guest_va_t ro2 = h_buf_perms(a.d, sizeof(au), MMU_PERM_READ);
+    uint64_t ro2 = h_buf_perms(a.d, sizeof(au), MMU_PERM_READ);
     h_write(a.d, ro2, &au, sizeof(au));
     CHECK_EQ(h_call(a.v, HYPERCALL_event_channel_op, EVTCHNOP_alloc_unbound, ro2, 0, 0, 0),
              -HESTIA_EFAULT);

@@ -24,7 +24,7 @@ static uint64_t rnd(void)
 
 struct target {
     struct domain *d;
-    guest_va_t buf; /* 2 pages of scratch the fuzzer scribbles on */
+    uint64_t buf; /* 2 pages of scratch the fuzzer scribbles on */
 };
 
 /* An argument: small numbers, domain ids, pointers good and bad, extremes. */

@@ -14,10 +14,10 @@ static struct domain *A, *B; /* granter, mapper */
 /* One reusable guest buffer per domain (h_buf takes fresh gfns each time). */
 static struct {
     struct domain *d;
-    guest_va_t va;
+    uint64_t va;
 } bufs[4];
 
-static guest_va_t buf_of(struct domain *d)
+static uint64_t buf_of(struct domain *d)
 {
     for (unsigned i = 0; i < ARRAY_SIZE(bufs); i++)
         if (bufs[i].d == d)
@@ -49,7 +49,7 @@ static void fixture(void)
 /* Run a batch of count ops of size bytes; ops are read back. Returns the call's result. */
 static long gnt(struct domain *d, uint64_t cmd, void *ops, size_t size, unsigned count)
 {
-    guest_va_t va = buf_of(d);
+    uint64_t va = buf_of(d);
     REQUIRE(size * count <= HAL_PAGE_SIZE);
     h_write(d, va, ops, size * count);
     long rc = h_call(h_vcpu(d), HYPERCALL_grant_table_op, cmd, va, count, 0, 0);
@@ -59,7 +59,7 @@ static long gnt(struct domain *d, uint64_t cmd, void *ops, size_t size, unsigned
 
 static int setup_table(struct domain *d, const uint64_t *gfns, uint32_t n)
 {
-    guest_va_t fva = buf_of(d) + HAL_PAGE_SIZE;
+    uint64_t fva = buf_of(d) + HAL_PAGE_SIZE;
     h_write(d, fva, gfns, n * sizeof(uint64_t));
     struct gnttab_setup_table op = {.frames = fva, .nr_frames = n, .status = 1};
     REQUIRE(gnt(d, GNTTABOP_setup_table, &op, sizeof(op), 1) == 0);
@@ -70,17 +70,17 @@ static void grant(struct domain *granter, grant_ref_t ref, hestia_domid_t to, ui
                   uint16_t flags)
 {
     struct grant_entry e = {.flags = flags, .domid = to, .gfn = gfn};
-    REQUIRE(gfn_copy_to(granter, TABLE_GFN, ref * sizeof(e), &e, sizeof(e)) == 0);
+    REQUIRE(gfn_copy_to(granter, gfn(TABLE_GFN), ref * sizeof(e), &e, sizeof(e)) == 0);
 }
 
 static uint16_t entry_flags(struct domain *granter, grant_ref_t ref)
 {
     struct grant_entry e;
-    REQUIRE(gfn_copy_from(granter, &e, TABLE_GFN, ref * sizeof(e), sizeof(e)) == 0);
+    REQUIRE(gfn_copy_from(granter, &e, gfn(TABLE_GFN), ref * sizeof(e), sizeof(e)) == 0);
     return e.flags;
 }
 
-static int map(struct domain *d, hestia_domid_t dom, grant_ref_t ref, guest_va_t va,
+static int map(struct domain *d, hestia_domid_t dom, grant_ref_t ref, uint64_t va,
                uint64_t as, uint32_t flags, grant_handle_t *handle)
 {
     struct gnttab_map_grant_ref op = {
@@ -91,7 +91,7 @@ static int map(struct domain *d, hestia_domid_t dom, grant_ref_t ref, guest_va_t
     return op.status;
 }
 
-static int unmap(struct domain *d, guest_va_t va, uint64_t as, grant_handle_t handle)
+static int unmap(struct domain *d, uint64_t va, uint64_t as, grant_handle_t handle)
 {
     struct gnttab_unmap_grant_ref op = {
         .host_va = va, .as = as, .handle = handle, .status = 1};
@@ -99,10 +99,10 @@ static int unmap(struct domain *d, guest_va_t va, uint64_t as, grant_handle_t ha
     return op.status;
 }
 
-static bool mapped(struct domain *d, uint64_t as, guest_va_t va, mfn_t *m, unsigned *perms)
+static bool mapped(struct domain *d, uint64_t as, uint64_t va, mfn_t *m, unsigned *perms)
 {
     struct hal_as *s = pvmmu_space(d, as);
-    return s && hal_as_lookup(s, va, m, perms) == 0;
+    return s && hal_as_lookup(s, guest_va(va), m, perms) == 0;
 }
 
 /* A standard setup: table given, ref 3 -> B for gfn 20 with flags. */
@@ -129,7 +129,7 @@ TEST_CASE(setup_and_query)
     CHECK_EQ(setup_table(A, dup, 2), -HESTIA_EINVAL);
     uint64_t bad[1] = {p2m_gfn_limit(A)};
     CHECK_EQ(setup_table(A, bad, 1), -HESTIA_EINVAL);
-    REQUIRE(p2m_release(A, 30) == 0);
+    REQUIRE(p2m_release(A, gfn(30)) == 0);
     uint64_t hole[1] = {30};
     CHECK_EQ(setup_table(A, hole, 1), -HESTIA_EINVAL);
     struct gnttab_setup_table wild = {.frames = H_VA_UNMAPPED, .nr_frames = 1};
@@ -139,15 +139,15 @@ TEST_CASE(setup_and_query)
     CHECK_EQ(gnt(A, GNTTABOP_query_size, &q, sizeof(q), 1), 0);
     CHECK_EQ(q.nr_frames, 2);
     /* The table frames are pinned while they are the table. */
-    CHECK_EQ(p2m_release(A, TABLE_GFN), -HESTIA_EBUSY);
+    CHECK_EQ(p2m_release(A, gfn(TABLE_GFN)), -HESTIA_EBUSY);
     CHECK_EQ(setup_table(A, gfns + 2, 1), 0);
-    CHECK_EQ(p2m_release(A, TABLE_GFN), 0);
+    CHECK_EQ(p2m_release(A, gfn(TABLE_GFN)), 0);
 }
 
 TEST_CASE(map_read_write)
 {
     fixture_granted(0);
-    mfn_t m = p2m_lookup(A, 20);
+    mfn_t m = p2m_lookup(A, gfn(20));
     unsigned r0 = frame_refcount(m);
     grant_handle_t h = 999;
     CHECK_EQ(map(B, A->id, 3, VA, 0, 0, &h), 0);
@@ -155,7 +155,7 @@ TEST_CASE(map_read_write)
     mfn_t got;
     unsigned perms;
     CHECK(mapped(B, 0, VA, &got, &perms));
-    CHECK_EQ(got, m);
+    CHECK_MFN_EQ(got, m);
     CHECK_EQ(perms, RW);
     CHECK_EQ(frame_refcount(m), r0 + 1);
     CHECK_EQ(entry_flags(A, 3), GTF_permit_access | GTF_reading | GTF_writing);
@@ -163,9 +163,9 @@ TEST_CASE(map_read_write)
     CHECK_EQ(grant_maps_of(A), 1);
     /* B writes, A sees it. */
     const char msg[] = "through the grant";
-    CHECK_EQ(hal_copy_to_guest(h_vcpu(B), VA + 64, msg, sizeof(msg)), 0);
+    CHECK_EQ(hal_copy_to_guest(h_vcpu(B), guest_va(VA + 64), msg, sizeof(msg)), 0);
     char back[sizeof(msg)];
-    CHECK_EQ(gfn_copy_from(A, back, 20, 64, sizeof(back)), 0);
+    CHECK_EQ(gfn_copy_from(A, back, gfn(20), 64, sizeof(back)), 0);
     CHECK(memcmp(back, msg, sizeof(msg)) == 0);
 
     CHECK_EQ(unmap(B, VA, 0, h), 0);
@@ -186,18 +186,18 @@ TEST_CASE(map_read_only)
     CHECK_EQ(perms, MMU_PERM_READ);
     CHECK_EQ(entry_flags(A, 3), GTF_permit_access | GTF_reading);
     uint32_t x = 0x77;
-    CHECK_EQ(gfn_copy_to(A, 20, 0, &x, sizeof(x)), 0);
+    CHECK_EQ(gfn_copy_to(A, gfn(20), 0, &x, sizeof(x)), 0);
     uint32_t y = 0;
-    CHECK_EQ(hal_copy_from_guest(h_vcpu(B), &y, VA, sizeof(y)), 0);
+    CHECK_EQ(hal_copy_from_guest(h_vcpu(B), &y, guest_va(VA), sizeof(y)), 0);
     CHECK_EQ(y, x);
-    CHECK_EQ(hal_copy_to_guest(h_vcpu(B), VA, &x, sizeof(x)), -HESTIA_EFAULT);
+    CHECK_EQ(hal_copy_to_guest(h_vcpu(B), guest_va(VA), &x, sizeof(x)), -HESTIA_EFAULT);
     CHECK_EQ(unmap(B, VA, 0, h), 0);
 }
 
 TEST_CASE(write_to_readonly_grant_refused)
 {
     fixture_granted(GTF_readonly);
-    mfn_t m = p2m_lookup(A, 20);
+    mfn_t m = p2m_lookup(A, gfn(20));
     unsigned r0 = frame_refcount(m);
     CHECK_EQ(map(B, A->id, 3, VA, 0, 0, NULL), -HESTIA_EACCES);
     CHECK(!mapped(B, 0, VA, NULL, NULL));
@@ -212,7 +212,7 @@ TEST_CASE(map_refused)
 {
     fixture_granted(0);
     struct domain *C = new_dom();
-    mfn_t m = p2m_lookup(A, 20);
+    mfn_t m = p2m_lookup(A, gfn(20));
     unsigned r0 = frame_refcount(m);
     CHECK_EQ(map(C, A->id, 3, VA, 0, 0, NULL), -HESTIA_EPERM); /* granted to B, not C */
     grant(A, 4, B->id, 21, 0);                                 /* not permitted */
@@ -229,7 +229,7 @@ TEST_CASE(map_refused)
     CHECK_EQ(map(B, A->id, 3, VA, 0, 0x80, NULL), -HESTIA_EINVAL);
     /* A granted gfn that is not populated. */
     grant(A, 5, B->id, 40, GTF_permit_access);
-    REQUIRE(p2m_release(A, 40) == 0);
+    REQUIRE(p2m_release(A, gfn(40)) == 0);
     CHECK_EQ(map(B, A->id, 5, VA, 0, 0, NULL), -HESTIA_EINVAL);
     CHECK(!mapped(B, 0, VA, NULL, NULL));
     CHECK_EQ(frame_refcount(m), r0);
@@ -253,7 +253,7 @@ TEST_CASE(double_unmap)
 TEST_CASE(unmap_while_mapped_elsewhere)
 {
     fixture_granted(0);
-    mfn_t m = p2m_lookup(A, 20);
+    mfn_t m = p2m_lookup(A, gfn(20));
     unsigned r0 = frame_refcount(m);
     grant_handle_t h1, h2;
     REQUIRE(map(B, A->id, 3, VA, 0, GNTMAP_readonly, &h1) == 0);
@@ -267,7 +267,7 @@ TEST_CASE(unmap_while_mapped_elsewhere)
     CHECK_EQ(frame_refcount(m), r0 + 1);
     mfn_t got;
     CHECK(mapped(B, 0, VA, &got, NULL));
-    CHECK_EQ(got, m);
+    CHECK_MFN_EQ(got, m);
     CHECK_EQ(unmap(B, VA, 0, h1), 0);
     CHECK_EQ(entry_flags(A, 3), GTF_permit_access);
     CHECK_EQ(frame_refcount(m), r0);
@@ -279,7 +279,7 @@ TEST_CASE(mmu_op_cannot_remove_grant_mapping)
     grant_handle_t h;
     REQUIRE(map(B, A->id, 3, VA, 0, 0, &h) == 0);
     struct mmu_op op = {.cmd = MMUOP_unmap, .va = VA};
-    guest_va_t ova = h_put(B, &op, sizeof(op));
+    uint64_t ova = h_put(B, &op, sizeof(op));
     CHECK_EQ(h_call(h_vcpu(B), HYPERCALL_mmu_op, ova, 1, 0, 0, 0), -HESTIA_EPERM);
     op.cmd = MMUOP_protect;
     op.perms = MMU_PERM_READ;
@@ -297,30 +297,30 @@ TEST_CASE(release_of_mapped_grant_busy)
     grant_handle_t h;
     REQUIRE(map(B, A->id, 3, VA, 0, 0, &h) == 0);
     struct memop_range r = {.gfn = 20, .count = 1};
-    guest_va_t rva = h_put(A, &r, sizeof(r));
+    uint64_t rva = h_put(A, &r, sizeof(r));
     CHECK_EQ(h_call(h_vcpu(A), HYPERCALL_memory_op, MEMOP_release, rva, 0, 0, 0),
              -HESTIA_EBUSY);
-    CHECK(p2m_lookup(A, 20) != MFN_INVALID);
+    CHECK(!mfn_eq(p2m_lookup(A, gfn(20)), MFN_INVALID));
     CHECK_EQ(unmap(B, VA, 0, h), 0);
     CHECK_EQ(h_call(h_vcpu(A), HYPERCALL_memory_op, MEMOP_release, rva, 0, 0, 0), 0);
-    CHECK_EQ(p2m_lookup(A, 20), MFN_INVALID);
+    CHECK_MFN_EQ(p2m_lookup(A, gfn(20)), MFN_INVALID);
 }
 
 TEST_CASE(granter_destroyed_with_live_grant)
 {
     fixture_granted(0);
-    mfn_t m = p2m_lookup(A, 20);
+    mfn_t m = p2m_lookup(A, gfn(20));
     grant_handle_t h;
     REQUIRE(map(B, A->id, 3, VA, 0, 0, &h) == 0);
     const char msg[] = "still here";
-    CHECK_EQ(hal_copy_to_guest(h_vcpu(B), VA, msg, sizeof(msg)), 0);
+    CHECK_EQ(hal_copy_to_guest(h_vcpu(B), guest_va(VA), msg, sizeof(msg)), 0);
     CHECK_EQ(domain_destroy(A), 0);
     A = NULL;
     /* The frame outlives its owner while B maps it. */
     CHECK_EQ(frame_owner(m), FRAME_OWNER_ORPHAN);
     CHECK_EQ(frame_refcount(m), 1);
     char back[sizeof(msg)] = {0};
-    CHECK_EQ(hal_copy_from_guest(h_vcpu(B), back, VA, sizeof(back)), 0);
+    CHECK_EQ(hal_copy_from_guest(h_vcpu(B), back, guest_va(VA), sizeof(back)), 0);
     CHECK(memcmp(back, msg, sizeof(msg)) == 0);
     CHECK_EQ(grant_maps_held(B), 1);
     unsigned long free0 = mm_free_frames();
@@ -333,7 +333,7 @@ TEST_CASE(granter_destroyed_with_live_grant)
 TEST_CASE(mapper_destroyed_with_live_grant)
 {
     fixture_granted(0);
-    mfn_t m = p2m_lookup(A, 20);
+    mfn_t m = p2m_lookup(A, gfn(20));
     unsigned r0 = frame_refcount(m);
     REQUIRE(map(B, A->id, 3, VA, 0, 0, NULL) == 0);
     REQUIRE(map(B, A->id, 3, VA + HAL_PAGE_SIZE, 0, GNTMAP_readonly, NULL) == 0);
@@ -361,7 +361,7 @@ TEST_CASE(copy_across_domains)
     uint8_t data[50];
     for (unsigned i = 0; i < sizeof(data); i++)
         data[i] = (uint8_t)(i + 3);
-    REQUIRE(gfn_copy_to(B, 5, 10, data, sizeof(data)) == 0);
+    REQUIRE(gfn_copy_to(B, gfn(5), 10, data, sizeof(data)) == 0);
     /* B's own gfn 5 -> A's granted gfn 21. */
     struct gnttab_copy op = {
         .source = {.u = 5, .domid = DOMID_SELF, .offset = 10},
@@ -371,10 +371,10 @@ TEST_CASE(copy_across_domains)
     };
     CHECK_EQ(copy(B, &op), 0);
     uint8_t back[50];
-    CHECK_EQ(gfn_copy_from(A, back, 21, 100, sizeof(back)), 0);
+    CHECK_EQ(gfn_copy_from(A, back, gfn(21), 100, sizeof(back)), 0);
     CHECK(memcmp(back, data, sizeof(data)) == 0);
     /* A's read-only grant -> B's gfn 6. */
-    REQUIRE(gfn_copy_to(A, 22, 0, "readonly", 9) == 0);
+    REQUIRE(gfn_copy_to(A, gfn(22), 0, "readonly", 9) == 0);
     struct gnttab_copy op2 = {
         .source = {.u = 5, .domid = A->id, .offset = 0},
         .dest = {.u = 6, .domid = DOMID_SELF, .offset = 4000},
@@ -383,7 +383,7 @@ TEST_CASE(copy_across_domains)
     };
     CHECK_EQ(copy(B, &op2), 0);
     char s[9];
-    CHECK_EQ(gfn_copy_from(B, s, 6, 4000, 9), 0);
+    CHECK_EQ(gfn_copy_from(B, s, gfn(6), 4000, 9), 0);
     CHECK_STR(s, "readonly");
 
     struct gnttab_copy bad = op;
@@ -414,7 +414,7 @@ TEST_CASE(copy_across_domains)
     bad.flags = 0x80;
     CHECK_EQ(copy(B, &bad), -HESTIA_EINVAL);
     /* Nothing was referenced for good. */
-    CHECK_EQ(frame_refcount(p2m_lookup(A, 21)), 0);
+    CHECK_EQ(frame_refcount(p2m_lookup(A, gfn(21))), 0);
 }
 
 TEST_CASE(batches)
@@ -451,7 +451,7 @@ TEST_CASE(batches)
              0);
     /* A read-only result buffer: the op runs, its status cannot be written. */
     struct gnttab_query_size q;
-    guest_va_t ro = h_buf_perms(B, sizeof(q), MMU_PERM_READ);
+    uint64_t ro = h_buf_perms(B, sizeof(q), MMU_PERM_READ);
     CHECK_EQ(h_call(v, HYPERCALL_grant_table_op, GNTTABOP_query_size, ro, 1, 0, 0),
              -HESTIA_EFAULT);
     struct gnttab_unmap_grant_ref un[2] = {
@@ -485,16 +485,16 @@ TEST_CASE(handle_exhaustion)
             first = ops[0].handle;
     }
     CHECK_EQ(grant_maps_held(B), GRANT_MAX_HANDLES);
-    guest_va_t extra = VA + GRANT_MAX_HANDLES * HAL_PAGE_SIZE;
+    uint64_t extra = VA + GRANT_MAX_HANDLES * HAL_PAGE_SIZE;
     CHECK_EQ(map(B, A->id, 3, extra, 0, GNTMAP_readonly, NULL), -HESTIA_ENOSPC);
     CHECK(!mapped(B, 0, extra, NULL, NULL));
-    CHECK_EQ(frame_refcount(p2m_lookup(A, 20)), GRANT_MAX_HANDLES);
+    CHECK_EQ(frame_refcount(p2m_lookup(A, gfn(20))), GRANT_MAX_HANDLES);
     CHECK_EQ(unmap(B, VA, 0, first), 0);
     CHECK_EQ(map(B, A->id, 3, extra, 0, GNTMAP_readonly, NULL), 0);
     /* Destroying the mapper drops all of them. */
     CHECK_EQ(domain_destroy(B), 0);
     B = NULL;
-    CHECK_EQ(frame_refcount(p2m_lookup(A, 20)), 0);
+    CHECK_EQ(frame_refcount(p2m_lookup(A, gfn(20))), 0);
     CHECK_EQ(entry_flags(A, 3), GTF_permit_access | GTF_readonly);
 }
 
@@ -502,7 +502,7 @@ TEST_CASE(user_space_grant_dropped_with_space)
 {
     fixture_granted(0);
     struct mmu_op op = {.cmd = MMUOP_as_create};
-    guest_va_t ova = h_put(B, &op, sizeof(op));
+    uint64_t ova = h_put(B, &op, sizeof(op));
     REQUIRE(h_call(h_vcpu(B), HYPERCALL_mmu_op, ova, 1, 0, 0, 0) == 0);
     h_read(B, &op, ova, sizeof(op));
     uint64_t as = op.as;
@@ -519,7 +519,7 @@ TEST_CASE(user_space_grant_dropped_with_space)
     CHECK_EQ(grant_maps_held(B), 0);
     CHECK_EQ(grant_maps_of(A), 0);
     CHECK_EQ(entry_flags(A, 3), GTF_permit_access);
-    CHECK_EQ(frame_refcount(p2m_lookup(A, 20)), 0);
+    CHECK_EQ(frame_refcount(p2m_lookup(A, gfn(20))), 0);
     CHECK_EQ(unmap(B, UVA, as, h), -HESTIA_ENOENT);
 }
 

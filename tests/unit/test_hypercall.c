@@ -48,7 +48,7 @@ TEST_CASE(version_abi_and_features)
 TEST_CASE(version_extra_writes_string)
 {
     setup();
-    guest_va_t buf = h_buf(dom, 64);
+    uint64_t buf = h_buf(dom, 64);
     CHECK_EQ(call(HYPERCALL_version, VERSION_extra, buf, 0), 0);
     char s[32];
     h_read(dom, s, buf, sizeof(s));
@@ -59,21 +59,21 @@ TEST_CASE(version_extra_writes_string)
 TEST_CASE(version_extra_wild_pointers_efault)
 {
     setup();
-    guest_va_t ro = h_buf_perms(dom, 64, MMU_PERM_READ);
+    uint64_t ro = h_buf_perms(dom, 64, MMU_PERM_READ);
     CHECK_EQ(call(HYPERCALL_version, VERSION_extra, H_VA_UNMAPPED, 0), -HESTIA_EFAULT);
     CHECK_EQ(call(HYPERCALL_version, VERSION_extra, H_VA_HYP, 0), -HESTIA_EFAULT);
     CHECK_EQ(call(HYPERCALL_version, VERSION_extra, H_VA_NONCANON, 0), -HESTIA_EFAULT);
     CHECK_EQ(call(HYPERCALL_version, VERSION_extra, ro, 0), -HESTIA_EFAULT);
     CHECK_EQ(call(HYPERCALL_version, VERSION_extra, ~0ull - 4, 0), -HESTIA_EFAULT);
     /* Straddling the end of a mapping into the guard page. */
-    guest_va_t rw = h_buf(dom, 4096);
+    uint64_t rw = h_buf(dom, 4096);
     CHECK_EQ(call(HYPERCALL_version, VERSION_extra, rw + 4096 - 8, 0), -HESTIA_EFAULT);
 }
 
 TEST_CASE(console_io_reaches_handler)
 {
     setup();
-    guest_va_t buf = h_put(dom, "hi\n", 3);
+    uint64_t buf = h_put(dom, "hi\n", 3);
     CHECK_EQ(call(HYPERCALL_console_io, CONSOLEIO_write, 3, buf), 3);
     CHECK_EQ(console_ring_used(dom), 3);
     CHECK_EQ(call(HYPERCALL_console_io, 99, 3, buf), -HESTIA_ENOSYS);
@@ -101,7 +101,7 @@ TEST_CASE(event_channel_op_reaches_handler)
 {
     setup();
     struct evtchn_alloc_unbound a = {DOMID_SELF, dom->id, 0};
-    guest_va_t p = h_put(dom, &a, sizeof(a));
+    uint64_t p = h_put(dom, &a, sizeof(a));
     CHECK_EQ(call(HYPERCALL_event_channel_op, EVTCHNOP_alloc_unbound, p, 0), 0);
     h_read(dom, &a, p, sizeof(a));
     CHECK(a.port > 0);
@@ -115,7 +115,7 @@ TEST_CASE(grant_table_op_reaches_handler)
     setup();
     struct gnttab_query_size q;
     memset(&q, 0xff, sizeof(q));
-    guest_va_t p = h_put(dom, &q, sizeof(q));
+    uint64_t p = h_put(dom, &q, sizeof(q));
     CHECK_EQ(call(HYPERCALL_grant_table_op, GNTTABOP_query_size, p, 1), 0);
     h_read(dom, &q, p, sizeof(q));
     CHECK_EQ(q.max_nr_frames, GRANT_MAX_TABLE_FRAMES);
@@ -129,11 +129,11 @@ TEST_CASE(mmu_op_reaches_handler)
 {
     setup();
     struct mmu_op op = {MMUOP_map, MMU_PERM_READ | MMU_PERM_WRITE, 0, 0x50000000, 3};
-    guest_va_t p = h_put(dom, &op, sizeof(op));
+    uint64_t p = h_put(dom, &op, sizeof(op));
     CHECK_EQ(call(HYPERCALL_mmu_op, p, 1, 0), 0);
     mfn_t mfn;
-    CHECK_EQ(hal_as_lookup(pvmmu_kernel_space(dom), 0x50000000, &mfn, NULL), 0);
-    CHECK_EQ(mfn, p2m_lookup(dom, 3));
+    CHECK_EQ(hal_as_lookup(pvmmu_kernel_space(dom), guest_va(0x50000000), &mfn, NULL), 0);
+    CHECK_MFN_EQ(mfn, p2m_lookup(dom, gfn(3)));
     CHECK_EQ(call(HYPERCALL_mmu_op, p, MMU_MAX_BATCH + 1, 0), -HESTIA_E2BIG);
     CHECK_EQ(call(HYPERCALL_mmu_op, H_VA_UNMAPPED, 1, 0), -HESTIA_EFAULT);
 }
@@ -142,7 +142,7 @@ TEST_CASE(memory_op_reaches_handler)
 {
     setup();
     struct memop_info mi;
-    guest_va_t p = h_buf(dom, sizeof(mi));
+    uint64_t p = h_buf(dom, sizeof(mi));
     CHECK_EQ(call(HYPERCALL_memory_op, MEMOP_get_info, p, 0), 0);
     h_read(dom, &mi, p, sizeof(mi));
     CHECK_EQ(mi.nr_pages, 64);
@@ -158,13 +158,13 @@ TEST_CASE(domctl_from_domu_eperm)
     memset(&op, 0, sizeof(op));
     op.cmd = DOMCTL_getinfo;
     op.interface_version = HESTIA_ABI_VERSION;
-    guest_va_t p = h_put(dom, &op, sizeof(op));
+    uint64_t p = h_put(dom, &op, sizeof(op));
     CHECK_EQ(call(HYPERCALL_domctl, p, 0, 0), -HESTIA_EPERM);
     /* Even a wild pointer gets EPERM first: nothing is read for a domU. */
     CHECK_EQ(call(HYPERCALL_domctl, H_VA_HYP, 0, 0), -HESTIA_EPERM);
 }
 
-static guest_va_t put_callbacks(uint64_t ev, uint64_t exc, uint64_t sys, uint64_t stack)
+static uint64_t put_callbacks(uint64_t ev, uint64_t exc, uint64_t sys, uint64_t stack)
 {
     struct hestia_callbacks cb = {ev, exc, sys, stack};
     return h_put(dom, &cb, sizeof(cb));
@@ -173,7 +173,7 @@ static guest_va_t put_callbacks(uint64_t ev, uint64_t exc, uint64_t sys, uint64_
 TEST_CASE(set_callbacks_stores_entries)
 {
     setup();
-    guest_va_t p = put_callbacks(0x1100, 0x1200, 0x1300, 0x8000);
+    uint64_t p = put_callbacks(0x1100, 0x1200, 0x1300, 0x8000);
     CHECK_EQ(call(HYPERCALL_set_callbacks, p, 0, 0), 0);
     CHECK_EQ(vc->callbacks.event_entry, 0x1100);
     CHECK_EQ(vc->callbacks.exception_entry, 0x1200);
@@ -227,7 +227,7 @@ TEST_CASE(set_timer_arms_and_cancels)
 TEST_CASE(vcpu_op_get_runtime)
 {
     setup();
-    guest_va_t p = h_buf(dom, 8);
+    uint64_t p = h_buf(dom, 8);
     vc->runtime_ns = 12345;
     vc->last_start_ns = hal_time_ns();
     CHECK_EQ(call(HYPERCALL_vcpu_op, VCPUOP_get_runtime, 0, p), 0);
@@ -256,7 +256,7 @@ TEST_CASE(vcpu_op_enter_user)
     memset(&rec, 0, sizeof(rec));
     rec.regs[HOST_REG_PC] = 0x10000000;
     rec.regs[HOST_REG_MODE] = HOST_MODE_KERNEL;
-    guest_va_t p = h_put(dom, &rec, sizeof(rec));
+    uint64_t p = h_put(dom, &rec, sizeof(rec));
     /* A kernel-mode context is not "user": refused, context unchanged. */
     CHECK_EQ(call(HYPERCALL_vcpu_op, VCPUOP_enter_user, 0, p), -HESTIA_EINVAL);
     CHECK_EQ(core_vcpu_hal(vc)->regs[HOST_REG_PC], 0x1000);
@@ -303,7 +303,7 @@ TEST_CASE(core_hypercall_enter_user_keeps_new_context_result)
     rec.regs[HOST_REG_PC] = 0x10000000;
     rec.regs[HOST_REG_MODE] = HOST_MODE_USER;
     rec.regs[HOST_REG_RESULT] = 0x5151;
-    guest_va_t p = h_put(dom, &rec, sizeof(rec));
+    uint64_t p = h_put(dom, &rec, sizeof(rec));
     uint64_t args[5] = {VCPUOP_enter_user, 0, p, 0, 0};
     run_set_current(vc);
     core_hypercall(vc, HYPERCALL_vcpu_op, args);
@@ -317,7 +317,7 @@ TEST_CASE(core_hypercall_failed_replacement_stores_result)
     struct hestia_trap_record rec;
     memset(&rec, 0, sizeof(rec));
     rec.regs[HOST_REG_MODE] = HOST_MODE_KERNEL; /* not a user context: refused */
-    guest_va_t p = h_put(dom, &rec, sizeof(rec));
+    uint64_t p = h_put(dom, &rec, sizeof(rec));
     uint64_t args[5] = {VCPUOP_enter_user, 0, p, 0, 0};
     run_set_current(vc);
     core_hypercall(vc, HYPERCALL_vcpu_op, args);
@@ -339,7 +339,7 @@ TEST_CASE(callbacks_changed_hook)
     struct hal_vcpu *hv = core_vcpu_hal(vc);
     CHECK_EQ(hv->callbacks_changed, 0);
     struct hestia_callbacks cb = {0x1100, 0x1200, 0x1300, 0x8000};
-    guest_va_t p = h_put(dom, &cb, sizeof(cb));
+    uint64_t p = h_put(dom, &cb, sizeof(cb));
     CHECK_EQ(call(HYPERCALL_set_callbacks, p, 0, 0), 0);
     CHECK_EQ(hv->callbacks_changed, 1);
     CHECK_EQ(call(HYPERCALL_vcpu_op, VCPUOP_set_kernel_stack, 0, 0x9000), 0);
@@ -355,39 +355,40 @@ TEST_CASE(callbacks_changed_hook)
 TEST_CASE(guest_copy_across_pages)
 {
     setup();
-    guest_va_t p = h_buf(dom, 3 * 4096);
+    uint64_t p = h_buf(dom, 3 * 4096);
     char src[9000], dst[9000];
     for (unsigned i = 0; i < sizeof(src); i++)
         src[i] = (char)(i ^ 0x5a);
-    CHECK_EQ(hal_copy_to_guest(vc, p + 100, src, sizeof(src)), 0);
-    CHECK_EQ(hal_copy_from_guest(vc, dst, p + 100, sizeof(dst)), 0);
+    CHECK_EQ(hal_copy_to_guest(vc, guest_va(p + 100), src, sizeof(src)), 0);
+    CHECK_EQ(hal_copy_from_guest(vc, dst, guest_va(p + 100), sizeof(dst)), 0);
     CHECK(memcmp(src, dst, sizeof(src)) == 0);
-    CHECK_EQ(hal_copy_from_guest(vc, dst, H_VA_UNMAPPED, 0), 0); /* nothing to touch */
+    CHECK_EQ(hal_copy_from_guest(vc, dst, guest_va(H_VA_UNMAPPED), 0),
+             0); /* nothing to touch */
 }
 
 TEST_CASE(guest_copy_permissions)
 {
     setup();
-    guest_va_t ro = h_buf_perms(dom, 4096, MMU_PERM_READ);
-    guest_va_t wo = h_buf_perms(dom, 4096, MMU_PERM_WRITE);
-    guest_va_t xo = h_buf_perms(dom, 4096, MMU_PERM_EXEC);
+    uint64_t ro = h_buf_perms(dom, 4096, MMU_PERM_READ);
+    uint64_t wo = h_buf_perms(dom, 4096, MMU_PERM_WRITE);
+    uint64_t xo = h_buf_perms(dom, 4096, MMU_PERM_EXEC);
     char b[16] = "0123456789abcde";
-    CHECK_EQ(hal_copy_from_guest(vc, b, ro, 16), 0);
-    CHECK_EQ(hal_copy_to_guest(vc, ro, b, 16), -HESTIA_EFAULT);
-    CHECK_EQ(hal_copy_to_guest(vc, wo, b, 16), 0);
-    CHECK_EQ(hal_copy_from_guest(vc, b, wo, 16), -HESTIA_EFAULT);
-    CHECK_EQ(hal_copy_from_guest(vc, b, xo, 16), -HESTIA_EFAULT);
-    CHECK_EQ(hal_copy_to_guest(vc, xo, b, 16), -HESTIA_EFAULT);
+    CHECK_EQ(hal_copy_from_guest(vc, b, guest_va(ro), 16), 0);
+    CHECK_EQ(hal_copy_to_guest(vc, guest_va(ro), b, 16), -HESTIA_EFAULT);
+    CHECK_EQ(hal_copy_to_guest(vc, guest_va(wo), b, 16), 0);
+    CHECK_EQ(hal_copy_from_guest(vc, b, guest_va(wo), 16), -HESTIA_EFAULT);
+    CHECK_EQ(hal_copy_from_guest(vc, b, guest_va(xo), 16), -HESTIA_EFAULT);
+    CHECK_EQ(hal_copy_to_guest(vc, guest_va(xo), b, 16), -HESTIA_EFAULT);
 }
 
 TEST_CASE(guest_copy_wraparound_and_hypervisor)
 {
     setup();
     char b[32];
-    CHECK_EQ(hal_copy_from_guest(vc, b, ~0ull - 15, 32), -HESTIA_EFAULT);
-    CHECK_EQ(hal_copy_to_guest(vc, ~0ull - 15, b, 32), -HESTIA_EFAULT);
-    CHECK_EQ(hal_copy_from_guest(vc, b, H_VA_HYP, 8), -HESTIA_EFAULT);
-    CHECK_EQ(hal_copy_to_guest(vc, H_VA_NONCANON, b, 8), -HESTIA_EFAULT);
+    CHECK_EQ(hal_copy_from_guest(vc, b, guest_va(~0ull - 15), 32), -HESTIA_EFAULT);
+    CHECK_EQ(hal_copy_to_guest(vc, guest_va(~0ull - 15), b, 32), -HESTIA_EFAULT);
+    CHECK_EQ(hal_copy_from_guest(vc, b, guest_va(H_VA_HYP), 8), -HESTIA_EFAULT);
+    CHECK_EQ(hal_copy_to_guest(vc, guest_va(H_VA_NONCANON), b, 8), -HESTIA_EFAULT);
 }
 
 TEST_CASE(guest_copy_sees_current_user_space)
@@ -395,7 +396,7 @@ TEST_CASE(guest_copy_sees_current_user_space)
     setup();
     /* A user space with one page, made current through mmu_op. */
     struct mmu_op ops[1] = {{MMUOP_as_create, 0, 0, 0, 0}};
-    guest_va_t p = h_put(dom, ops, sizeof(ops));
+    uint64_t p = h_put(dom, ops, sizeof(ops));
     CHECK_EQ(call(HYPERCALL_mmu_op, p, 1, 0), 0);
     h_read(dom, ops, p, sizeof(ops));
     uint64_t as = ops[0].as;
@@ -406,9 +407,9 @@ TEST_CASE(guest_copy_sees_current_user_space)
     };
     p = h_put(dom, map, sizeof(map));
     CHECK_EQ(call(HYPERCALL_mmu_op, p, 2, 0), 0);
-    CHECK_EQ(hal_copy_to_guest(vc, 0x10000000, "user", 4), 0);
+    CHECK_EQ(hal_copy_to_guest(vc, guest_va(0x10000000), "user", 4), 0);
     char got[4];
-    CHECK_EQ(gfn_copy_from(dom, got, 5, 0, 4), 0);
+    CHECK_EQ(gfn_copy_from(dom, got, gfn(5), 0, 4), 0);
     CHECK(memcmp(got, "user", 4) == 0);
     /* Hypercalls take pointers into it as well. */
     CHECK_EQ(call(HYPERCALL_console_io, CONSOLEIO_write, 4, 0x10000000), 4);
@@ -416,14 +417,14 @@ TEST_CASE(guest_copy_sees_current_user_space)
     struct mmu_op sw = {MMUOP_as_switch, 0, 0, 0, 0};
     p = h_put(dom, &sw, sizeof(sw));
     CHECK_EQ(call(HYPERCALL_mmu_op, p, 1, 0), 0);
-    CHECK_EQ(hal_copy_to_guest(vc, 0x10000000, "user", 4), -HESTIA_EFAULT);
+    CHECK_EQ(hal_copy_to_guest(vc, guest_va(0x10000000), "user", 4), -HESTIA_EFAULT);
 }
 
 TEST_CASE(core_hypercall_from_user_mode_is_a_syscall)
 {
     setup();
     struct hestia_callbacks cb = {0x1100, 0x1200, 0x1300, 0x8000};
-    guest_va_t p = h_put(dom, &cb, sizeof(cb));
+    uint64_t p = h_put(dom, &cb, sizeof(cb));
     REQUIRE(call(HYPERCALL_set_callbacks, p, 0, 0) == 0);
     struct hal_vcpu *hv = core_vcpu_hal(vc);
     hv->regs[HOST_REG_MODE] = HOST_MODE_USER;

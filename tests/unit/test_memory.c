@@ -14,7 +14,7 @@ static long range_op(struct domain *d, uint64_t cmd, uint64_t gfn, uint64_t coun
                      uint64_t *done)
 {
     struct memop_range r = {.gfn = gfn, .count = count, .done = 0xdead};
-    guest_va_t va = h_put(d, &r, sizeof(r));
+    uint64_t va = h_put(d, &r, sizeof(r));
     long rc = memop(h_vcpu(d), cmd, va);
     h_read(d, &r, va, sizeof(r));
     *done = r.done;
@@ -24,7 +24,7 @@ static long range_op(struct domain *d, uint64_t cmd, uint64_t gfn, uint64_t coun
 TEST_CASE(get_info)
 {
     struct domain *d = h_domain_raw(32, false);
-    guest_va_t va = h_buf(d, sizeof(struct memop_info));
+    uint64_t va = h_buf(d, sizeof(struct memop_info));
     CHECK_EQ(memop(h_vcpu(d), MEMOP_get_info, va), 0);
     struct memop_info info;
     h_read(d, &info, va, sizeof(info));
@@ -36,7 +36,7 @@ TEST_CASE(get_info)
     CHECK_EQ(memop(h_vcpu(d), MEMOP_get_info, H_VA_UNMAPPED), -HESTIA_EFAULT);
     CHECK_EQ(memop(h_vcpu(d), MEMOP_get_info, H_VA_HYP), -HESTIA_EFAULT);
     /* Read-only buffer: the hypervisor cannot write the result. */
-    guest_va_t ro = h_buf_perms(d, sizeof(info), MMU_PERM_READ);
+    uint64_t ro = h_buf_perms(d, sizeof(info), MMU_PERM_READ);
     CHECK_EQ(memop(h_vcpu(d), MEMOP_get_info, ro), -HESTIA_EFAULT);
     CHECK_EQ(memop(h_vcpu(d), 99, va), -HESTIA_ENOSYS);
 }
@@ -45,12 +45,12 @@ TEST_CASE(release_and_populate)
 {
     struct domain *d = h_domain_raw(32, false);
     uint64_t nr0 = p2m_nr_pages(d);
-    mfn_t m1 = p2m_lookup(d, 1), m3 = p2m_lookup(d, 3);
+    mfn_t m1 = p2m_lookup(d, gfn(1)), m3 = p2m_lookup(d, gfn(3));
     uint64_t done;
     CHECK_EQ(range_op(d, MEMOP_release, 1, 3, &done), 0);
     CHECK_EQ(done, 3);
     CHECK_EQ(p2m_nr_pages(d), nr0 - 3);
-    CHECK_EQ(p2m_lookup(d, 2), MFN_INVALID);
+    CHECK_MFN_EQ(p2m_lookup(d, gfn(2)), MFN_INVALID);
     /* The frames went back to the allocator (unless reused since for buffers). */
     CHECK(frame_owner(m1) != d->id);
     CHECK(frame_owner(m3) != d->id);
@@ -60,8 +60,8 @@ TEST_CASE(release_and_populate)
     CHECK_EQ(range_op(d, MEMOP_populate, 0, 4, &done), 0);
     CHECK_EQ(done, 4);
     CHECK_EQ(p2m_nr_pages(d), nr0);
-    mfn_t m = p2m_lookup(d, 2);
-    CHECK(m != MFN_INVALID);
+    mfn_t m = p2m_lookup(d, gfn(2));
+    CHECK(!mfn_eq(m, MFN_INVALID));
     CHECK_EQ(frame_owner(m), d->id);
     CHECK_EQ(range_op(d, MEMOP_populate, 5, 1, &done), -HESTIA_EEXIST);
     CHECK_EQ(done, 0);
@@ -86,16 +86,16 @@ TEST_CASE(release_mapped_frame_busy)
 {
     struct domain *d = h_domain_raw(16, false);
     /* Map gfn 4 in the kernel space: it is referenced now. */
-    mfn_t m = p2m_lookup(d, 4);
-    REQUIRE(pvmmu_map_frame(d, 0, 0x300000000ull, m, MMU_PERM_READ) == 0);
+    mfn_t m = p2m_lookup(d, gfn(4));
+    REQUIRE(pvmmu_map_frame(d, 0, guest_va(0x300000000ull), m, MMU_PERM_READ) == 0);
     uint64_t done;
     CHECK_EQ(range_op(d, MEMOP_release, 2, 4, &done), -HESTIA_EBUSY);
     CHECK_EQ(done, 2);
-    CHECK_EQ(p2m_lookup(d, 4), m);
+    CHECK_MFN_EQ(p2m_lookup(d, gfn(4)), m);
     CHECK_EQ(frame_owner(m), d->id);
     mfn_t old;
-    CHECK_EQ(pvmmu_unmap_frame(d, 0, 0x300000000ull, &old), 0);
-    CHECK_EQ(old, m);
+    CHECK_EQ(pvmmu_unmap_frame(d, 0, guest_va(0x300000000ull), &old), 0);
+    CHECK_MFN_EQ(old, m);
     CHECK_EQ(range_op(d, MEMOP_release, 4, 1, &done), 0);
     CHECK_EQ(done, 1);
 }
@@ -113,10 +113,10 @@ TEST_CASE(range_bounds)
     CHECK_EQ(memop(h_vcpu(d), MEMOP_release, H_VA_UNMAPPED), -HESTIA_EFAULT);
     /* done cannot be written back: the op happened, the call reports -EFAULT. */
     struct memop_range r = {.gfn = 0, .count = 1};
-    guest_va_t ro = h_buf_perms(d, sizeof(r), MMU_PERM_READ);
+    uint64_t ro = h_buf_perms(d, sizeof(r), MMU_PERM_READ);
     h_write(d, ro, &r, sizeof(r));
     CHECK_EQ(memop(h_vcpu(d), MEMOP_release, ro), -HESTIA_EFAULT);
-    CHECK_EQ(p2m_lookup(d, 0), MFN_INVALID);
+    CHECK_MFN_EQ(p2m_lookup(d, gfn(0)), MFN_INVALID);
 }
 
 TEST_CASE(teardown_returns_memory)

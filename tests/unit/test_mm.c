@@ -14,7 +14,7 @@ static unsigned long grab_all(void)
 {
     unsigned long n = 0;
     mfn_t m;
-    while (n < HOST_RAM_FRAMES && (m = frame_alloc()) != MFN_INVALID)
+    while (n < HOST_RAM_FRAMES && !mfn_eq((m = frame_alloc()), MFN_INVALID))
         all[n++] = m;
     return n;
 }
@@ -22,7 +22,7 @@ static unsigned long grab_all(void)
 static void release_all(unsigned long n)
 {
     for (unsigned long i = 0; i < n; i++)
-        if (all[i] != MFN_INVALID)
+        if (!mfn_eq(all[i], MFN_INVALID))
             frame_free(all[i]);
 }
 
@@ -61,17 +61,17 @@ TEST_CASE(alloc_free)
 {
     unsigned long n0 = mm_free_frames();
     mfn_t m = frame_alloc();
-    REQUIRE(m != MFN_INVALID);
+    REQUIRE(!mfn_eq(m, MFN_INVALID));
     CHECK(frame_valid(m));
     CHECK_EQ(frame_owner(m), FRAME_OWNER_HYP);
     CHECK_EQ(mm_free_frames(), n0 - 1);
     CHECK(frame_is_zero(m));
-    CHECK_EQ(hal_virt_to_frame(hal_frame_to_virt(m)), m);
+    CHECK_MFN_EQ(hal_virt_to_frame(hal_frame_to_virt(m)), m);
     frame_free(m);
     CHECK_EQ(mm_free_frames(), n0);
     CHECK_EQ(frame_owner(m), FRAME_OWNER_FREE);
-    CHECK(!frame_valid(0));
-    CHECK(!frame_valid(HOST_RAM_BASE_MFN + HOST_RAM_FRAMES));
+    CHECK(!frame_valid(mfn(0)));
+    CHECK(!frame_valid(mfn(HOST_RAM_BASE_MFN + HOST_RAM_FRAMES)));
 }
 
 TEST_CASE(exhaustion_and_reuse)
@@ -80,16 +80,16 @@ TEST_CASE(exhaustion_and_reuse)
     unsigned long n = grab_all();
     CHECK_EQ(n, n0);
     CHECK_EQ(mm_free_frames(), 0);
-    CHECK_EQ(frame_alloc(), MFN_INVALID);
-    CHECK_EQ(frame_alloc_contig(2), MFN_INVALID);
+    CHECK_MFN_EQ(frame_alloc(), MFN_INVALID);
+    CHECK_MFN_EQ(frame_alloc_contig(2), MFN_INVALID);
     CHECK(core_heap_alloc(5000) == NULL);
-    CHECK_EQ(core_frame_alloc(NULL), MFN_INVALID);
+    CHECK_MFN_EQ(core_frame_alloc(NULL), MFN_INVALID);
     /* Dirty a frame, give it back: the same one returns, zeroed. */
     memset(hal_frame_to_virt(all[7]), 0xaa, HAL_PAGE_SIZE);
     frame_free(all[7]);
     CHECK_EQ(mm_free_frames(), 1);
     mfn_t again = frame_alloc();
-    CHECK_EQ(again, all[7]);
+    CHECK_MFN_EQ(again, all[7]);
     CHECK(frame_is_zero(again));
     release_all(n);
     CHECK_EQ(mm_free_frames(), n0);
@@ -99,17 +99,18 @@ TEST_CASE(contiguous)
 {
     unsigned long n0 = mm_free_frames();
     mfn_t m = frame_alloc_contig(8);
-    REQUIRE(m != MFN_INVALID);
+    REQUIRE(!mfn_eq(m, MFN_INVALID));
     for (unsigned i = 0; i < 8; i++) {
-        CHECK_EQ(frame_owner(m + i), FRAME_OWNER_HYP);
-        CHECK(frame_is_zero(m + i));
-        CHECK((uint8_t *)hal_frame_to_virt(m + i) ==
+        mfn_t mi = mfn(mfn_val(m) + i);
+        CHECK_EQ(frame_owner(mi), FRAME_OWNER_HYP);
+        CHECK(frame_is_zero(mi));
+        CHECK((uint8_t *)hal_frame_to_virt(mi) ==
               (uint8_t *)hal_frame_to_virt(m) + i * HAL_PAGE_SIZE);
     }
     CHECK_EQ(mm_free_frames(), n0 - 8);
     frame_free_contig(m, 8);
     CHECK_EQ(mm_free_frames(), n0);
-    CHECK_EQ(frame_alloc_contig(0), MFN_INVALID);
+    CHECK_MFN_EQ(frame_alloc_contig(0), MFN_INVALID);
 }
 
 TEST_CASE(contiguous_fragmented)
@@ -123,7 +124,7 @@ TEST_CASE(contiguous_fragmented)
     }
     mfn_t run = MFN_INVALID;
     for (unsigned long i = 40; i + 4 < n; i++) {
-        if (all[i + 3] == all[i] + 3) {
+        if (mfn_val(all[i + 3]) == mfn_val(all[i]) + 3) {
             run = all[i];
             for (unsigned k = 0; k < 4; k++) {
                 frame_free(all[i + k]);
@@ -132,11 +133,11 @@ TEST_CASE(contiguous_fragmented)
             break;
         }
     }
-    REQUIRE(run != MFN_INVALID);
-    CHECK_EQ(frame_alloc_contig(5), MFN_INVALID);
+    REQUIRE(!mfn_eq(run, MFN_INVALID));
+    CHECK_MFN_EQ(frame_alloc_contig(5), MFN_INVALID);
     mfn_t got = frame_alloc_contig(4);
-    CHECK_EQ(got, run);
-    if (got != MFN_INVALID)
+    CHECK_MFN_EQ(got, run);
+    if (!mfn_eq(got, MFN_INVALID))
         frame_free_contig(got, 4);
     release_all(n);
 }
@@ -146,8 +147,8 @@ TEST_CASE(refcounts_and_orphans)
     unsigned long n0 = mm_free_frames();
     struct domain *d = fake_domain(42);
     REQUIRE(p2m_init(d, 4, 4) == 0);
-    mfn_t m = p2m_lookup(d, 2);
-    REQUIRE(m != MFN_INVALID);
+    mfn_t m = p2m_lookup(d, gfn(2));
+    REQUIRE(!mfn_eq(m, MFN_INVALID));
     CHECK_EQ(frame_owner(m), 42);
     CHECK_EQ(frame_refcount(m), 0);
     CHECK_EQ(frame_get(m), 0);
@@ -160,13 +161,13 @@ TEST_CASE(refcounts_and_orphans)
     CHECK_EQ(frame_get(h), -HESTIA_EINVAL);
     frame_free(h);
     CHECK_EQ(frame_get(h), -HESTIA_EINVAL);
-    CHECK_EQ(frame_get(0), -HESTIA_EINVAL);
+    CHECK_EQ(frame_get(mfn(0)), -HESTIA_EINVAL);
     CHECK_EQ(frame_get_owned(m, 43), -HESTIA_EINVAL);
     CHECK_EQ(frame_get_owned(m, 42), 0);
     frame_put(m);
     /* A referenced frame cannot be released... */
-    CHECK_EQ(p2m_release(d, 2), -HESTIA_EBUSY);
-    CHECK_EQ(p2m_lookup(d, 2), m);
+    CHECK_EQ(p2m_release(d, gfn(2)), -HESTIA_EBUSY);
+    CHECK_MFN_EQ(p2m_lookup(d, gfn(2)), m);
     /* ...and survives its owner as an orphan until the last put. */
     p2m_teardown(d);
     CHECK(d->mm == NULL);
@@ -290,25 +291,25 @@ TEST_CASE(p2m_populate_release_limits)
     uint64_t limit = p2m_gfn_limit(d);
     CHECK(limit >= 6);
     CHECK(n0 - mm_free_frames() >= 4); /* the frames, plus the map itself */
-    CHECK_EQ(p2m_lookup(d, 4), MFN_INVALID);
-    CHECK_EQ(p2m_lookup(d, limit), MFN_INVALID);
-    CHECK_EQ(p2m_populate(d, 0), -HESTIA_EEXIST);
-    CHECK_EQ(p2m_populate(d, 4), 0);
-    CHECK_EQ(p2m_populate(d, 5), 0);
-    CHECK_EQ(frame_owner(p2m_lookup(d, 5)), 7);
+    CHECK_MFN_EQ(p2m_lookup(d, gfn(4)), MFN_INVALID);
+    CHECK_MFN_EQ(p2m_lookup(d, gfn(limit)), MFN_INVALID);
+    CHECK_EQ(p2m_populate(d, gfn(0)), -HESTIA_EEXIST);
+    CHECK_EQ(p2m_populate(d, gfn(4)), 0);
+    CHECK_EQ(p2m_populate(d, gfn(5)), 0);
+    CHECK_EQ(frame_owner(p2m_lookup(d, gfn(5))), 7);
     /* At max_pages: no more, wherever the gfn. */
-    CHECK_EQ(p2m_populate(d, 6), -HESTIA_ENOMEM);
-    CHECK_EQ(p2m_populate(d, limit), -HESTIA_EINVAL);
-    CHECK_EQ(p2m_release(d, 1), 0);
-    CHECK_EQ(p2m_release(d, 1), -HESTIA_ENOENT);
-    CHECK_EQ(p2m_release(d, limit), -HESTIA_EINVAL);
+    CHECK_EQ(p2m_populate(d, gfn(6)), -HESTIA_ENOMEM);
+    CHECK_EQ(p2m_populate(d, gfn(limit)), -HESTIA_EINVAL);
+    CHECK_EQ(p2m_release(d, gfn(1)), 0);
+    CHECK_EQ(p2m_release(d, gfn(1)), -HESTIA_ENOENT);
+    CHECK_EQ(p2m_release(d, gfn(limit)), -HESTIA_EINVAL);
     CHECK_EQ(p2m_nr_pages(d), 5);
     /* A hole was made: a gfn above the old end can be populated. */
-    CHECK_EQ(p2m_populate(d, limit - 1), 0);
+    CHECK_EQ(p2m_populate(d, gfn(limit - 1)), 0);
     CHECK_EQ(p2m_nr_pages(d), 6);
     p2m_teardown(d);
     CHECK_EQ(mm_free_frames(), n0);
-    CHECK_EQ(p2m_lookup(d, 0), MFN_INVALID);
+    CHECK_MFN_EQ(p2m_lookup(d, gfn(0)), MFN_INVALID);
 }
 
 TEST_CASE(p2m_init_out_of_memory)
@@ -328,7 +329,7 @@ TEST_CASE(pt_frame_limit)
     unsigned long limit = mm_pt_limit_for(4);
     unsigned long n = 0;
     mfn_t m;
-    while (n < HOST_RAM_FRAMES && (m = core_frame_alloc(d)) != MFN_INVALID) {
+    while (n < HOST_RAM_FRAMES && !mfn_eq((m = core_frame_alloc(d)), MFN_INVALID)) {
         CHECK(frame_is_zero(m));
         all[n++] = m;
     }
@@ -336,12 +337,12 @@ TEST_CASE(pt_frame_limit)
     CHECK_EQ(mm_pt_frames(d), limit);
     /* The hypervisor itself has no such limit. */
     m = core_frame_alloc(NULL);
-    CHECK(m != MFN_INVALID);
+    CHECK(!mfn_eq(m, MFN_INVALID));
     core_frame_free(NULL, m);
     core_frame_free(d, all[0]);
     CHECK_EQ(mm_pt_frames(d), limit - 1);
     all[0] = core_frame_alloc(d);
-    CHECK(all[0] != MFN_INVALID);
+    CHECK(!mfn_eq(all[0], MFN_INVALID));
     for (unsigned long i = 0; i < n; i++)
         core_frame_free(d, all[i]);
     CHECK_EQ(mm_pt_frames(d), 0);
@@ -357,18 +358,18 @@ TEST_CASE(gfn_copies)
     for (unsigned i = 0; i < sizeof(src); i++)
         src[i] = (uint8_t)(i * 7 + 1);
     /* Across the boundary of gfn 1 and 2, offset given in bytes from gfn 0. */
-    CHECK_EQ(gfn_copy_to(d, 0, HAL_PAGE_SIZE + 4000, src, sizeof(src)), 0);
-    const uint8_t *g1 = hal_frame_to_virt(p2m_lookup(d, 1));
-    const uint8_t *g2 = hal_frame_to_virt(p2m_lookup(d, 2));
+    CHECK_EQ(gfn_copy_to(d, gfn(0), HAL_PAGE_SIZE + 4000, src, sizeof(src)), 0);
+    const uint8_t *g1 = hal_frame_to_virt(p2m_lookup(d, gfn(1)));
+    const uint8_t *g2 = hal_frame_to_virt(p2m_lookup(d, gfn(2)));
     CHECK_EQ(g1[4000], src[0]);
     CHECK_EQ(g1[4095], src[95]);
     CHECK_EQ(g2[0], src[96]);
-    CHECK_EQ(gfn_copy_from(d, dst, 1, 4000, sizeof(dst)), 0);
+    CHECK_EQ(gfn_copy_from(d, dst, gfn(1), 4000, sizeof(dst)), 0);
     CHECK(memcmp(src, dst, sizeof(src)) == 0);
     /* Running off the populated memory fails. */
-    CHECK_EQ(gfn_copy_to(d, 3, 4000, src, sizeof(src)), -HESTIA_EFAULT);
-    CHECK_EQ(p2m_release(d, 2), 0);
-    CHECK_EQ(gfn_copy_from(d, dst, 2, 0, 1), -HESTIA_EFAULT);
-    CHECK_EQ(gfn_copy_from(d, dst, ~(uint64_t)0, HAL_PAGE_SIZE, 1), -HESTIA_EFAULT);
+    CHECK_EQ(gfn_copy_to(d, gfn(3), 4000, src, sizeof(src)), -HESTIA_EFAULT);
+    CHECK_EQ(p2m_release(d, gfn(2)), 0);
+    CHECK_EQ(gfn_copy_from(d, dst, gfn(2), 0, 1), -HESTIA_EFAULT);
+    CHECK_EQ(gfn_copy_from(d, dst, gfn(~(uint64_t)0), HAL_PAGE_SIZE, 1), -HESTIA_EFAULT);
     p2m_teardown(d);
 }

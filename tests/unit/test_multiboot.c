@@ -12,8 +12,9 @@ TEST_SUITE("multiboot");
 #define BASE 0x10000u
 static uint8_t mem[4096];
 
-static const void *phys(paddr_t pa, size_t len)
+static const void *phys(paddr_t addr, size_t len)
 {
+    uint64_t pa = paddr_val(addr);
     if (pa < BASE || pa - BASE > sizeof(mem) || len > sizeof(mem) - (pa - BASE))
         return NULL;
     return mem + (pa - BASE);
@@ -50,13 +51,13 @@ TEST_CASE(overlapping_ram_entries_give_each_frame_once)
     struct mmap_entry e[2] = {{20, 0x100000, 0x800000, 1}, {20, 0x500000, 0x800000, 1}};
     block(e, 2);
     static struct hal_boot_info bi;
-    REQUIRE(multiboot_parse(MULTIBOOT_BOOTLOADER_MAGIC, BASE, phys, 0x100000, 0x100000,
-                            0xc0000000ull, &bi) == 0);
+    REQUIRE(multiboot_parse(MULTIBOOT_BOOTLOADER_MAGIC, paddr(BASE), phys, paddr(0x100000),
+                            paddr(0x100000), paddr(0xc0000000ull), &bi) == 0);
     CHECK_EQ(free_bytes(&bi), 0xc00000);
     for (unsigned i = 0; i < bi.nr_ram; i++)
         for (unsigned k = 0; k < i; k++)
-            CHECK(bi.ram[i].base >= bi.ram[k].base + bi.ram[k].size ||
-                  bi.ram[k].base >= bi.ram[i].base + bi.ram[i].size);
+            CHECK(paddr_val(bi.ram[i].base) >= paddr_val(bi.ram[k].base) + bi.ram[k].size ||
+                  paddr_val(bi.ram[k].base) >= paddr_val(bi.ram[i].base) + bi.ram[i].size);
 }
 
 TEST_CASE(huge_entry_size_ends_the_walk)
@@ -65,8 +66,8 @@ TEST_CASE(huge_entry_size_ends_the_walk)
     struct mmap_entry e[1] = {{0xfffffffcu, 0x100000, 0x800000, 1}};
     block(e, 1);
     static struct hal_boot_info bi;
-    CHECK_EQ(multiboot_parse(MULTIBOOT_BOOTLOADER_MAGIC, BASE, phys, 0x100000, 0x100000,
-                             0xc0000000ull, &bi),
+    CHECK_EQ(multiboot_parse(MULTIBOOT_BOOTLOADER_MAGIC, paddr(BASE), phys, paddr(0x100000),
+                             paddr(0x100000), paddr(0xc0000000ull), &bi),
              0);
     CHECK_EQ(bi.nr_ram_total, 1);
 }
@@ -78,18 +79,20 @@ TEST_CASE(entry_at_the_top_of_the_address_space_stays_there)
                               {20, 0x100000, 0x100000, 1}};
     block(e, 2);
     static struct hal_boot_info bi;
-    REQUIRE(multiboot_parse(MULTIBOOT_BOOTLOADER_MAGIC, BASE, phys, 0x100000, 0x100000,
-                            0xc0000000ull, &bi) == 0);
+    REQUIRE(multiboot_parse(MULTIBOOT_BOOTLOADER_MAGIC, paddr(BASE), phys, paddr(0x100000),
+                            paddr(0x100000), paddr(0xc0000000ull), &bi) == 0);
     CHECK_EQ(bi.nr_ram, 1);
-    CHECK_EQ(bi.ram[0].base, 0x100000);
+    CHECK_EQ(paddr_val(bi.ram[0].base), 0x100000);
     CHECK_EQ(free_bytes(&bi), 0x100000);
 }
 
 TEST_CASE(block_outside_memory_is_refused)
 {
     static struct hal_boot_info bi;
-    CHECK_EQ(multiboot_parse(MULTIBOOT_BOOTLOADER_MAGIC, BASE + sizeof(mem) - 8, phys, 0, 0,
-                             0xc0000000ull, &bi),
+    CHECK_EQ(multiboot_parse(MULTIBOOT_BOOTLOADER_MAGIC, paddr(BASE + sizeof(mem) - 8),
+                             phys, paddr(0), paddr(0), paddr(0xc0000000ull), &bi),
              -1);
-    CHECK_EQ(multiboot_parse(0x1badb002u, BASE, phys, 0, 0, 0xc0000000ull, &bi), -1);
+    CHECK_EQ(multiboot_parse(0x1badb002u, paddr(BASE), phys, paddr(0), paddr(0),
+                             paddr(0xc0000000ull), &bi),
+             -1);
 }

@@ -8,7 +8,7 @@ TEST_SUITE("physdev");
 
 static long cfg_op(struct domain *d, uint64_t cmd, struct physdev_pci_cfg *c)
 {
-    guest_va_t va = h_put(d, c, sizeof(*c));
+    uint64_t va = h_put(d, c, sizeof(*c));
     long rc = h_call(h_vcpu(d), HYPERCALL_physdev_op, cmd, va, 0, 0, 0);
     h_read(d, c, va, sizeof(*c));
     return rc;
@@ -76,7 +76,7 @@ TEST_CASE(bad_arguments_reach_no_device)
              -HESTIA_ENOSYS);
     CHECK_EQ(host_pci_last.op, 0);
     /* Read into a read-only buffer: the device is read, the result cannot be stored. */
-    guest_va_t ro = h_buf_perms(d, sizeof(c), MMU_PERM_READ);
+    uint64_t ro = h_buf_perms(d, sizeof(c), MMU_PERM_READ);
     c = cfg(0, 0, 0, 4);
     h_write(d, ro, &c, sizeof(c));
     CHECK_EQ(h_call(h_vcpu(d), HYPERCALL_physdev_op, PHYSDEVOP_pci_cfg_read, ro, 0, 0, 0),
@@ -100,7 +100,7 @@ static long port_op(struct domain *d, uint64_t cmd, unsigned port, unsigned size
 {
     struct physdev_port_io p = {
         .port = (uint16_t)port, .size = (uint8_t)size, .value = *value};
-    guest_va_t va = h_put(d, &p, sizeof(p));
+    uint64_t va = h_put(d, &p, sizeof(p));
     long rc = h_call(h_vcpu(d), HYPERCALL_physdev_op, cmd, va, 0, 0, 0);
     h_read(d, &p, va, sizeof(p));
     *value = p.value;

@@ -22,12 +22,12 @@ bool x86_nx = true;
 
 static struct {
     unsigned flushes;
-    guest_va_t last_flush;
+    uint64_t last_flush;
     unsigned tables_added;
     unsigned top_level_added;
 } x86_64_hooks;
 
-void x86_64_pt_table_added(struct pt_space *s, unsigned level, guest_va_t va)
+void x86_64_pt_table_added(struct pt_space *s, unsigned level, pt_va_t va)
 {
     (void)s;
     (void)va;
@@ -38,7 +38,7 @@ void x86_64_pt_table_added(struct pt_space *s, unsigned level, guest_va_t va)
 
 /* ppc's TLB0 flush: counted only (the software format's rules are what is tested). */
 static unsigned ppc_flushes;
-void ppc_pt_flush_local(struct pt_space *s, guest_va_t va)
+void ppc_pt_flush_local(struct pt_space *s, pt_va_t va)
 {
     (void)s;
     (void)va;
@@ -46,13 +46,13 @@ void ppc_pt_flush_local(struct pt_space *s, guest_va_t va)
 }
 
 /* ia64's TC purge: nothing to purge on the host. */
-void ia64_pt_flush_local(struct pt_space *s, guest_va_t va)
+void ia64_pt_flush_local(struct pt_space *s, pt_va_t va)
 {
     (void)s;
     (void)va;
 }
 
-void x86_64_pt_flush_local(struct pt_space *s, guest_va_t va)
+void x86_64_pt_flush_local(struct pt_space *s, pt_va_t va)
 {
     (void)s;
     x86_64_hooks.flushes++;
@@ -63,9 +63,9 @@ struct fcase {
     const char *name;
     const struct pt_format *fmt;
     enum hal_as_kind kind;
-    guest_va_t va;     /* an allowed, page-aligned VA with room for 1 GiB + 4 MiB above */
-    guest_va_t bad_va; /* page aligned, not allowed in this kind */
-    unsigned user;     /* MMU_PERM_USER for the user kinds */
+    uint64_t va;     /* an allowed, page-aligned VA with room for 1 GiB + 4 MiB above */
+    uint64_t bad_va; /* page aligned, not allowed in this kind */
+    unsigned user;   /* MMU_PERM_USER for the user kinds */
 };
 
 #define FAR (256ull << 20) /* another leaf table, inside every window tested */
@@ -103,7 +103,7 @@ static void space(struct pt_space *s, const struct fcase *c)
 
 static mfn_t frame_n(unsigned n)
 {
-    return HOST_RAM_BASE_MFN + 1000 + n;
+    return mfn(HOST_RAM_BASE_MFN + 1000 + n);
 }
 
 /* ---- listing helpers ---- */
@@ -111,7 +111,7 @@ static mfn_t frame_n(unsigned n)
 #define MAX_SEEN 16
 struct seen {
     unsigned n;
-    guest_va_t va[MAX_SEEN];
+    uint64_t va[MAX_SEEN];
     mfn_t mfn[MAX_SEEN];
     unsigned perms[MAX_SEEN];
     unsigned stop_after; /* 0: never */
@@ -121,7 +121,7 @@ static int record(void *ctx, guest_va_t va, mfn_t mfn, unsigned perms)
 {
     struct seen *s = ctx;
     if (s->n < MAX_SEEN) {
-        s->va[s->n] = va;
+        s->va[s->n] = guest_va_val(va);
         s->mfn[s->n] = mfn;
         s->perms[s->n] = perms;
     }
@@ -132,7 +132,7 @@ static int record(void *ctx, guest_va_t va, mfn_t mfn, unsigned perms)
 static unsigned count(struct pt_space *s)
 {
     struct seen seen = {0};
-    CHECK_EQ(pt_list(s, 0, ~(guest_va_t)0, record, &seen), 0);
+    CHECK_EQ(pt_list(s, 0, ~(uint64_t)0, record, &seen), 0);
     return seen.n;
 }
 
@@ -156,7 +156,7 @@ static void check_map_lookup(const struct fcase *c)
     CHECK_EQ(pt_lookup(&s, c->va, &m, &perms), -HESTIA_ENOENT);
     CHECK_EQ(pt_map(&s, c->va, frame_n(1), RW | c->user), 0);
     CHECK_EQ(pt_lookup(&s, c->va + 0x123, &m, &perms), 0); /* any byte of the page */
-    CHECK_EQ(m, frame_n(1));
+    CHECK_MFN_EQ(m, frame_n(1));
     CHECK_EQ(perms, RW | c->user);
     unsigned long frames = s.frames, dom_frames = mm_pt_frames(dom);
 
@@ -166,9 +166,9 @@ static void check_map_lookup(const struct fcase *c)
     CHECK_EQ(pt_map(&s, c->bad_va, frame_n(2), RW | c->user), -HESTIA_EINVAL);
     CHECK_EQ(pt_map(&s, c->va + FAR, frame_n(2), c->user), -HESTIA_EINVAL); /* no access */
     CHECK_EQ(pt_map(&s, c->va + FAR, frame_n(2), 0x10 | RW), -HESTIA_EINVAL);
-    CHECK_EQ(pt_map(&s, c->va + FAR, c->fmt->max_mfn, RW | c->user), -HESTIA_EINVAL);
+    CHECK_EQ(pt_map(&s, c->va + FAR, mfn(c->fmt->max_mfn), RW | c->user), -HESTIA_EINVAL);
     CHECK_EQ(pt_lookup(&s, c->va, &m, &perms), 0);
-    CHECK_EQ(m, frame_n(1));
+    CHECK_MFN_EQ(m, frame_n(1));
     CHECK_EQ(perms, RW | c->user);
     CHECK_EQ(pt_lookup(&s, c->bad_va, &m, &perms), -HESTIA_ENOENT);
     CHECK_EQ(count(&s), 1);
@@ -181,7 +181,7 @@ static void check_unmap_protect(const struct fcase *c)
 {
     struct pt_space s;
     space(&s, c);
-    mfn_t m = 0;
+    mfn_t m = mfn(0);
     unsigned perms;
     CHECK_EQ(pt_unmap(&s, c->va, &m), -HESTIA_ENOENT);
     CHECK_EQ(pt_protect(&s, c->va, MMU_PERM_READ | c->user), -HESTIA_ENOENT);
@@ -195,11 +195,11 @@ static void check_unmap_protect(const struct fcase *c)
 
     CHECK_EQ(pt_protect(&s, c->va, MMU_PERM_READ | MMU_PERM_EXEC | c->user), 0);
     CHECK_EQ(pt_lookup(&s, c->va, &m, &perms), 0);
-    CHECK_EQ(m, frame_n(3));
+    CHECK_MFN_EQ(m, frame_n(3));
     CHECK_EQ(perms, MMU_PERM_READ | MMU_PERM_EXEC | c->user);
 
     CHECK_EQ(pt_unmap(&s, c->va, &m), 0);
-    CHECK_EQ(m, frame_n(3));
+    CHECK_MFN_EQ(m, frame_n(3));
     CHECK_EQ(pt_lookup(&s, c->va, NULL, NULL), -HESTIA_ENOENT);
     CHECK_EQ(pt_unmap(&s, c->va, &m), -HESTIA_ENOENT);
     CHECK_EQ(pt_map(&s, c->va, frame_n(4), MMU_PERM_READ | c->user), 0); /* reusable */
@@ -211,19 +211,19 @@ static void check_list(const struct fcase *c)
     struct pt_space s;
     space(&s, c);
     /* Mapped out of order, across leaf-table and directory boundaries. */
-    const guest_va_t off[] = {FAR + 0x1000, MIB2, 0, MIB2 - 0x1000, FAR};
+    const uint64_t off[] = {FAR + 0x1000, MIB2, 0, MIB2 - 0x1000, FAR};
     for (unsigned i = 0; i < 5; i++)
         CHECK_EQ(pt_map(&s, c->va + off[i], frame_n(10 + i),
                         (i & 1 ? RW : MMU_PERM_READ) | c->user),
                  0);
     struct seen seen = {0};
-    CHECK_EQ(pt_list(&s, 0, ~(guest_va_t)0, record, &seen), 0);
+    CHECK_EQ(pt_list(&s, 0, ~(uint64_t)0, record, &seen), 0);
     CHECK_EQ(seen.n, 5);
     const unsigned order[] = {2, 3, 1, 4, 0}; /* index into off[] by increasing va */
     for (unsigned k = 0; k < 5 && k < seen.n; k++) {
         unsigned i = order[k];
         CHECK_EQ(seen.va[k], c->va + off[i]);
-        CHECK_EQ(seen.mfn[k], frame_n(10 + i));
+        CHECK_MFN_EQ(seen.mfn[k], frame_n(10 + i));
         CHECK_EQ(seen.perms[k], (i & 1 ? RW : MMU_PERM_READ) | c->user);
     }
     /* A range: [va + 4 KiB, va + 1 GiB) holds the two around 2 MiB. */
@@ -234,7 +234,7 @@ static void check_list(const struct fcase *c)
     CHECK_EQ(part.va[1], c->va + MIB2);
     /* The callback stops the walk and its result comes back. */
     struct seen stop = {.stop_after = 3};
-    CHECK_EQ(pt_list(&s, 0, ~(guest_va_t)0, record, &stop), 7);
+    CHECK_EQ(pt_list(&s, 0, ~(uint64_t)0, record, &stop), 7);
     CHECK_EQ(stop.n, 3);
     pt_destroy(&s, NULL, NULL);
 }
@@ -252,7 +252,7 @@ static void check_write_protect(const struct fcase *c)
     mfn_t m;
     CHECK_EQ(pt_lookup(&s, c->va, &m, &perms), 0);
     CHECK_EQ(perms, MMU_PERM_READ | c->user);
-    CHECK_EQ(m, frame_n(1));
+    CHECK_MFN_EQ(m, frame_n(1));
     CHECK_EQ(pt_lookup(&s, c->va + 0x1000, NULL, &perms), 0);
     CHECK_EQ(perms, MMU_PERM_READ | c->user);
     CHECK_EQ(pt_lookup(&s, c->va + MIB2, NULL, &perms), 0);
@@ -264,7 +264,7 @@ static void check_write_protect(const struct fcase *c)
 }
 
 /* Play the MMU: a write through va's mapping. */
-static void guest_writes(struct pt_space *s, guest_va_t va)
+static void guest_writes(struct pt_space *s, uint64_t va)
 {
     pte_t *pte = pt_find_leaf(s, va);
     REQUIRE(pte != NULL);
@@ -286,9 +286,9 @@ static void check_dirty(const struct fcase *c)
     CHECK_EQ(pt_map(&s, c->va + MIB2, frame_n(2), RW | c->user), 0);
     CHECK_EQ(pt_map(&s, c->va + FAR, frame_n(3), MMU_PERM_READ | c->user), 0);
     /* Hardware bit: clean until written.  Software: writable pages start dirty. */
-    long first = pt_dirty_clear(&s, 0, ~(guest_va_t)0, NULL, NULL);
+    long first = pt_dirty_clear(&s, 0, ~(uint64_t)0, NULL, NULL);
     CHECK_EQ(first, c->fmt->hw_dirty ? 0 : 2);
-    CHECK_EQ(pt_dirty_clear(&s, 0, ~(guest_va_t)0, NULL, NULL), 0);
+    CHECK_EQ(pt_dirty_clear(&s, 0, ~(uint64_t)0, NULL, NULL), 0);
     if (!c->fmt->hw_dirty) {
         /* Write-protected for tracking: the refill no longer grants write. */
         CHECK(!(pt_soft_refill_perms(*pt_find_leaf(&s, c->va)) & MMU_PERM_WRITE));
@@ -299,11 +299,11 @@ static void check_dirty(const struct fcase *c)
     }
     guest_writes(&s, c->va + MIB2);
     struct seen seen = {0};
-    CHECK_EQ(pt_dirty_clear(&s, 0, ~(guest_va_t)0, record, &seen), 1);
+    CHECK_EQ(pt_dirty_clear(&s, 0, ~(uint64_t)0, record, &seen), 1);
     CHECK_EQ(seen.n, 1);
     CHECK_EQ(seen.va[0], c->va + MIB2);
-    CHECK_EQ(seen.mfn[0], frame_n(2));
-    CHECK_EQ(pt_dirty_clear(&s, 0, ~(guest_va_t)0, NULL, NULL), 0); /* read and cleared */
+    CHECK_MFN_EQ(seen.mfn[0], frame_n(2));
+    CHECK_EQ(pt_dirty_clear(&s, 0, ~(uint64_t)0, NULL, NULL), 0); /* read and cleared */
     /* Dirty state survives protect; the mapping's perms are untouched by tracking. */
     guest_writes(&s, c->va);
     CHECK_EQ(pt_protect(&s, c->va, MMU_PERM_READ | c->user), 0);
@@ -322,7 +322,7 @@ static void check_enomem(const struct fcase *c)
     mfn_t held[512];
     unsigned n = 0;
     mfn_t m;
-    while (n < 512 && (m = core_frame_alloc(dom)) != MFN_INVALID)
+    while (n < 512 && !mfn_eq((m = core_frame_alloc(dom)), MFN_INVALID))
         held[n++] = m;
     REQUIRE(n > 0 && n < 512);
     unsigned long frames = s.frames;
@@ -341,7 +341,7 @@ static void check_enomem(const struct fcase *c)
 
 struct dropped {
     unsigned n;
-    mfn_t sum;
+    uint64_t sum;
 };
 
 static void on_drop(void *ctx, guest_va_t va, mfn_t mfn)
@@ -349,7 +349,7 @@ static void on_drop(void *ctx, guest_va_t va, mfn_t mfn)
     (void)va;
     struct dropped *d = ctx;
     d->n++;
-    d->sum += mfn;
+    d->sum += mfn_val(mfn);
 }
 
 static void check_destroy(const struct fcase *c)
@@ -357,11 +357,11 @@ static void check_destroy(const struct fcase *c)
     unsigned long before = mm_pt_frames(dom);
     struct pt_space s;
     space(&s, c);
-    const guest_va_t off[] = {0, 0x1000, MIB2, FAR};
-    mfn_t sum = 0;
+    const uint64_t off[] = {0, 0x1000, MIB2, FAR};
+    uint64_t sum = 0;
     for (unsigned i = 0; i < 4; i++) {
         CHECK_EQ(pt_map(&s, c->va + off[i], frame_n(20 + i), RW | c->user), 0);
-        sum += frame_n(20 + i);
+        sum += mfn_val(frame_n(20 + i));
     }
     CHECK(s.frames > 0);
     CHECK_EQ(mm_pt_frames(dom), before + s.frames);
@@ -428,7 +428,7 @@ TEST_CASE(x86_64_flushes_loaded_cpus)
     setup();
     struct pt_space s;
     space(&s, &cases[0]);
-    guest_va_t va = cases[0].va;
+    uint64_t va = cases[0].va;
     CHECK_EQ(pt_map(&s, va, frame_n(1), RW), 0);
     CHECK_EQ(x86_64_hooks.flushes, 1);
     CHECK_EQ(x86_64_hooks.last_flush, va);
@@ -476,7 +476,7 @@ TEST_CASE(ppc_dirty_tracking_flushes)
     setup();
     struct pt_space s;
     space(&s, &cases[5]);
-    guest_va_t va = cases[5].va;
+    uint64_t va = cases[5].va;
     ppc_flushes = 0;
     CHECK_EQ(pt_map(&s, va, frame_n(1), RW), 0);
     CHECK_EQ(ppc_flushes, 0); /* no TLB caches "not present" */

@@ -13,7 +13,7 @@ TEST_SUITE("pvmmu");
 /* One guest buffer per domain for batches (h_buf takes fresh gfns each time). */
 #define MAX_OPS 16
 static struct domain *buf_dom;
-static guest_va_t buf_ops, buf_done;
+static uint64_t buf_ops, buf_done;
 
 /* A paused domain for a case; forgets the previous case's batch buffer. */
 static struct domain *new_dom(uint64_t pages)
@@ -31,7 +31,7 @@ static long mmu(struct domain *d, struct mmu_op *ops, unsigned n, uint64_t *done
         buf_ops = h_buf(d, MAX_OPS * sizeof(*ops) + sizeof(uint64_t));
         buf_done = buf_ops + MAX_OPS * sizeof(*ops);
     }
-    guest_va_t ova = buf_ops, dva = buf_done;
+    uint64_t ova = buf_ops, dva = buf_done;
     h_write(d, ova, ops, n * sizeof(*ops));
     uint64_t poison = 0xdeadbeef;
     h_write(d, dva, &poison, sizeof(poison));
@@ -49,9 +49,9 @@ static long one(struct domain *d, uint32_t cmd, uint64_t as, uint64_t va, uint64
     return mmu(d, &op, 1, NULL);
 }
 
-static bool lookup(struct hal_as *as, guest_va_t va, mfn_t *m, unsigned *perms)
+static bool lookup(struct hal_as *as, uint64_t va, mfn_t *m, unsigned *perms)
 {
-    return as && hal_as_lookup(as, va, m, perms) == 0;
+    return as && hal_as_lookup(as, guest_va(va), m, perms) == 0;
 }
 
 #define RW (MMU_PERM_READ | MMU_PERM_WRITE)
@@ -59,27 +59,27 @@ static bool lookup(struct hal_as *as, guest_va_t va, mfn_t *m, unsigned *perms)
 TEST_CASE(map_unmap_protect)
 {
     struct domain *d = new_dom(32);
-    mfn_t m = p2m_lookup(d, 3);
+    mfn_t m = p2m_lookup(d, gfn(3));
     unsigned r0 = frame_refcount(m);
     CHECK_EQ(one(d, MMUOP_map, 0, VA, 3, RW), 0);
     mfn_t got;
     unsigned perms;
     CHECK(lookup(pvmmu_kernel_space(d), VA, &got, &perms));
-    CHECK_EQ(got, m);
+    CHECK_MFN_EQ(got, m);
     CHECK_EQ(perms, RW);
     CHECK_EQ(frame_refcount(m), r0 + 1);
     /* The guest sees the frame's contents there. */
     uint32_t x = 0x1234567;
-    CHECK_EQ(gfn_copy_to(d, 3, 8, &x, sizeof(x)), 0);
+    CHECK_EQ(gfn_copy_to(d, gfn(3), 8, &x, sizeof(x)), 0);
     uint32_t y = 0;
-    CHECK_EQ(hal_copy_from_guest(h_vcpu(d), &y, VA + 8, sizeof(y)), 0);
+    CHECK_EQ(hal_copy_from_guest(h_vcpu(d), &y, guest_va(VA + 8), sizeof(y)), 0);
     CHECK_EQ(y, x);
 
     CHECK_EQ(one(d, MMUOP_map, 0, VA, 4, RW), -HESTIA_EEXIST);
     CHECK_EQ(one(d, MMUOP_protect, 0, VA, 0, MMU_PERM_READ), 0);
     CHECK(lookup(pvmmu_kernel_space(d), VA, &got, &perms));
     CHECK_EQ(perms, MMU_PERM_READ);
-    CHECK_EQ(hal_copy_to_guest(h_vcpu(d), VA, &x, sizeof(x)), -HESTIA_EFAULT);
+    CHECK_EQ(hal_copy_to_guest(h_vcpu(d), guest_va(VA), &x, sizeof(x)), -HESTIA_EFAULT);
     CHECK_EQ(one(d, MMUOP_protect, 0, VA, 0, MMU_PERM_USER | MMU_PERM_READ),
              -HESTIA_EINVAL);
     CHECK_EQ(one(d, MMUOP_protect, 0, VA + HAL_PAGE_SIZE, 0, MMU_PERM_READ),
@@ -113,7 +113,7 @@ TEST_CASE(bad_arguments)
 TEST_CASE(unpopulated_gfn)
 {
     struct domain *d = new_dom(32);
-    REQUIRE(p2m_release(d, 5) == 0);
+    REQUIRE(p2m_release(d, gfn(5)) == 0);
     CHECK_EQ(one(d, MMUOP_map, 0, VA, 5, RW), -HESTIA_ENOENT);
     CHECK(!lookup(pvmmu_kernel_space(d), VA, NULL, NULL));
 }
@@ -122,7 +122,7 @@ TEST_CASE(user_spaces)
 {
     struct domain *d = new_dom(32);
     struct vcpu *v = h_vcpu(d);
-    mfn_t m = p2m_lookup(d, 6);
+    mfn_t m = p2m_lookup(d, gfn(6));
     unsigned r0 = frame_refcount(m);
     struct mmu_op op = {.cmd = MMUOP_as_create, .as = 0xffff};
     CHECK_EQ(mmu(d, &op, 1, NULL), 0);
@@ -142,8 +142,8 @@ TEST_CASE(user_spaces)
     CHECK(v->hal->kernel == pvmmu_kernel_space(d));
     /* Guest copies see the current user space too. */
     uint32_t x = 0xfeedf00d, y = 0;
-    CHECK_EQ(gfn_copy_to(d, 6, 0, &x, sizeof(x)), 0);
-    CHECK_EQ(hal_copy_from_guest(v, &y, UVA, sizeof(y)), 0);
+    CHECK_EQ(gfn_copy_to(d, gfn(6), 0, &x, sizeof(x)), 0);
+    CHECK_EQ(hal_copy_from_guest(v, &y, guest_va(UVA), sizeof(y)), 0);
     CHECK_EQ(y, x);
     CHECK_EQ(one(d, MMUOP_flush, h, UVA, 0, 0), 0);
     CHECK_EQ(one(d, MMUOP_flush, h, MMU_FLUSH_ALL, 0, 0), 0);
@@ -208,7 +208,7 @@ TEST_CASE(wild_pointers)
 {
     struct domain *d = new_dom(32);
     struct vcpu *v = h_vcpu(d);
-    guest_va_t dva = h_buf(d, sizeof(uint64_t));
+    uint64_t dva = h_buf(d, sizeof(uint64_t));
     uint64_t done = 55;
     h_write(d, dva, &done, sizeof(done));
     CHECK_EQ(h_call(v, HYPERCALL_mmu_op, H_VA_UNMAPPED, 3, dva, 0, 0), -HESTIA_EFAULT);
@@ -220,12 +220,12 @@ TEST_CASE(wild_pointers)
     CHECK_EQ(h_call(v, HYPERCALL_mmu_op, H_VA_UNMAPPED, 0, 0, 0, 0), 0);
     /* The op runs, but done cannot be written: -EFAULT. */
     struct mmu_op op = {.cmd = MMUOP_map, .perms = RW, .va = VA, .gfn = 2};
-    guest_va_t ova = h_put(d, &op, sizeof(op));
+    uint64_t ova = h_put(d, &op, sizeof(op));
     CHECK_EQ(h_call(v, HYPERCALL_mmu_op, ova, 1, H_VA_HYP, 0, 0), -HESTIA_EFAULT);
     /* Ops straddling the end of the mapped buffer: the first runs, then -EFAULT. */
-    guest_va_t end = h_buf(d, HAL_PAGE_SIZE);
+    uint64_t end = h_buf(d, HAL_PAGE_SIZE);
     struct mmu_op last = {.cmd = MMUOP_flush, .va = MMU_FLUSH_ALL};
-    guest_va_t at = end + HAL_PAGE_SIZE - sizeof(last);
+    uint64_t at = end + HAL_PAGE_SIZE - sizeof(last);
     h_write(d, at, &last, sizeof(last));
     CHECK_EQ(h_call(v, HYPERCALL_mmu_op, at, 2, dva, 0, 0), -HESTIA_EFAULT);
     h_read(d, &done, dva, sizeof(done));
@@ -236,7 +236,7 @@ TEST_CASE(as_create_result_unwritable)
 {
     struct domain *d = new_dom(32);
     struct mmu_op op = {.cmd = MMUOP_as_create};
-    guest_va_t ro = h_buf_perms(d, sizeof(op), MMU_PERM_READ);
+    uint64_t ro = h_buf_perms(d, sizeof(op), MMU_PERM_READ);
     h_write(d, ro, &op, sizeof(op));
     unsigned long pt = mm_pt_frames(d);
     CHECK_EQ(h_call(h_vcpu(d), HYPERCALL_mmu_op, ro, 1, 0, 0, 0), -HESTIA_EFAULT);
@@ -248,33 +248,35 @@ TEST_CASE(as_create_result_unwritable)
 TEST_CASE(page_table_limit)
 {
     struct domain *d = new_dom(32);
-    unsigned r0 = frame_refcount(p2m_lookup(d, 1));
+    unsigned r0 = frame_refcount(p2m_lookup(d, gfn(1)));
     /* Use up the domain's page-table quota, then nothing new can be built. */
     static mfn_t held[4096];
     unsigned n = 0;
     mfn_t m;
-    while (n < ARRAY_SIZE(held) && (m = core_frame_alloc(d)) != MFN_INVALID)
+    while (n < ARRAY_SIZE(held) && !mfn_eq((m = core_frame_alloc(d)), MFN_INVALID))
         held[n++] = m;
     CHECK(n > 0 && n < ARRAY_SIZE(held));
     CHECK_EQ(mm_pt_frames(d), mm_pt_limit_for(p2m_max_pages(d)));
     /* A VA far from every existing table needs a new one. */
-    CHECK_EQ(pvmmu_map_frame(d, 0, 0x7000000000ull, p2m_lookup(d, 1), RW), -HESTIA_ENOMEM);
-    CHECK_EQ(frame_refcount(p2m_lookup(d, 1)), r0);
+    CHECK_EQ(pvmmu_map_frame(d, 0, guest_va(0x7000000000ull), p2m_lookup(d, gfn(1)), RW),
+             -HESTIA_ENOMEM);
+    CHECK_EQ(frame_refcount(p2m_lookup(d, gfn(1))), r0);
     for (unsigned i = 0; i < n; i++)
         core_frame_free(d, held[i]);
-    CHECK_EQ(pvmmu_map_frame(d, 0, 0x7000000000ull, p2m_lookup(d, 1), RW), 0);
+    CHECK_EQ(pvmmu_map_frame(d, 0, guest_va(0x7000000000ull), p2m_lookup(d, gfn(1)), RW),
+             0);
 }
 
 TEST_CASE(destroy_drops_references)
 {
     unsigned long free0 = mm_free_frames();
     struct domain *d = new_dom(32);
-    mfn_t m = p2m_lookup(d, 9);
-    REQUIRE(pvmmu_map_frame(d, 0, VA, m, RW) == 0);
-    REQUIRE(pvmmu_map_frame(d, 0, VA + HAL_PAGE_SIZE, m, MMU_PERM_READ) == 0);
+    mfn_t m = p2m_lookup(d, gfn(9));
+    REQUIRE(pvmmu_map_frame(d, 0, guest_va(VA), m, RW) == 0);
+    REQUIRE(pvmmu_map_frame(d, 0, guest_va(VA + HAL_PAGE_SIZE), m, MMU_PERM_READ) == 0);
     struct mmu_op ops[2] = {{.cmd = MMUOP_as_create}, {.cmd = MMUOP_as_switch, .as = 1}};
     REQUIRE(mmu(d, ops, 2, NULL) == 0);
-    REQUIRE(pvmmu_map_frame(d, 1, UVA, m, MMU_PERM_USER | RW) == 0);
+    REQUIRE(pvmmu_map_frame(d, 1, guest_va(UVA), m, MMU_PERM_USER | RW) == 0);
     CHECK(frame_refcount(m) >= 3);
     CHECK_EQ(domain_destroy(d), 0);
     CHECK_EQ(frame_owner(m), FRAME_OWNER_FREE);
@@ -284,17 +286,17 @@ TEST_CASE(destroy_drops_references)
 TEST_CASE(map_initial)
 {
     struct domain *d = new_dom(8);
-    const guest_va_t base = 0x100000000ull;
-    CHECK_EQ(pvmmu_map_initial(d, base + 4, RW), -HESTIA_EINVAL);
-    CHECK_EQ(pvmmu_map_initial(d, base, RW), 0);
+    const uint64_t base = 0x100000000ull;
+    CHECK_EQ(pvmmu_map_initial(d, guest_va(base + 4), RW), -HESTIA_EINVAL);
+    CHECK_EQ(pvmmu_map_initial(d, guest_va(base), RW), 0);
     for (uint64_t g = 0; g < 8; g++) {
         mfn_t got;
         CHECK(lookup(pvmmu_kernel_space(d), base + g * HAL_PAGE_SIZE, &got, NULL));
-        CHECK_EQ(got, p2m_lookup(d, g));
+        CHECK_MFN_EQ(got, p2m_lookup(d, gfn(g)));
     }
     CHECK(!lookup(pvmmu_kernel_space(d), base + 8 * HAL_PAGE_SIZE, NULL, NULL));
     /* Mapped memory cannot be given back. */
-    CHECK_EQ(p2m_release(d, 3), -HESTIA_EBUSY);
+    CHECK_EQ(p2m_release(d, gfn(3)), -HESTIA_EBUSY);
 }
 
 TEST_CASE(shared_info_mapping)
@@ -302,15 +304,15 @@ TEST_CASE(shared_info_mapping)
     struct domain *d = new_dom(8);
     REQUIRE(d->shared_info != NULL);
     mfn_t si = d->shared_info_mfn;
-    CHECK_EQ(pvmmu_map_frame(d, 0, VA, si, RW), 0);
+    CHECK_EQ(pvmmu_map_frame(d, 0, guest_va(VA), si, RW), 0);
     CHECK_EQ(frame_refcount(si), 0);
     mfn_t got;
     CHECK(lookup(pvmmu_kernel_space(d), VA, &got, NULL));
-    CHECK_EQ(got, si);
+    CHECK_MFN_EQ(got, si);
     /* The guest may unmap it again; other hypervisor frames cannot be mapped. */
     CHECK_EQ(one(d, MMUOP_unmap, 0, VA, 0, 0), 0);
     mfn_t h = frame_alloc();
-    CHECK_EQ(pvmmu_map_frame(d, 0, VA, h, RW), -HESTIA_EINVAL);
+    CHECK_EQ(pvmmu_map_frame(d, 0, guest_va(VA), h, RW), -HESTIA_EINVAL);
     frame_free(h);
 }
 
@@ -326,7 +328,7 @@ TEST_CASE(destroy_space_current_on_other_vcpu)
     uint64_t h = op.as;
     /* vCPU 1 switches to it, vCPU 0 destroys it. */
     op = (struct mmu_op){.cmd = MMUOP_as_switch, .as = h};
-    guest_va_t ova = h_put(d, &op, sizeof(op));
+    uint64_t ova = h_put(d, &op, sizeof(op));
     CHECK_EQ(h_call(v1, HYPERCALL_mmu_op, ova, 1, 0, 0, 0), 0);
     CHECK(pvmmu_current_user_space(v1) == pvmmu_space(d, h));
     CHECK(pvmmu_current_user_space(v0) == NULL);

@@ -292,7 +292,7 @@ TEST_CASE(report_is_dom0_only)
 {
     struct domain *u = h_domain(64, false);
     struct sched_report r = {.passed = 9, .failed = 0};
-    guest_va_t p = h_put(u, &r, sizeof(r));
+    uint64_t p = h_put(u, &r, sizeof(r));
     host_console_clear();
     CHECK_EQ(h_call(h_vcpu(u), HYPERCALL_sched_op, SCHEDOP_report, p, 0, 0, 0),
              -HESTIA_EPERM);
@@ -329,10 +329,10 @@ TEST_CASE(report_prints_done_and_exits)
 
 /* ---- SCHEDOP_poll ---- */
 
-static guest_va_t put_poll(struct domain *d, const uint32_t *ports, uint32_t n,
-                           uint64_t timeout)
+static uint64_t put_poll(struct domain *d, const uint32_t *ports, uint32_t n,
+                         uint64_t timeout)
 {
-    guest_va_t pv = n ? h_put(d, ports, n * sizeof(uint32_t)) : 0;
+    uint64_t pv = n ? h_put(d, ports, n * sizeof(uint32_t)) : 0;
     struct sched_poll p = {.ports = pv, .nr_ports = n, .timeout_ns = timeout};
     return h_put(d, &p, sizeof(p));
 }
@@ -346,7 +346,7 @@ TEST_CASE(poll_pending_port_returns_at_once)
     a->shared_info->evtchn_mask[0] = ~0u; /* polling works on masked ports */
     evtchn_send_virq(v, VIRQ_DEBUG);
     uint32_t ports[2] = {5, (uint32_t)port};
-    guest_va_t arg = put_poll(a, ports, 2, 0);
+    uint64_t arg = put_poll(a, ports, 2, 0);
     CHECK_EQ(h_call(v, HYPERCALL_sched_op, SCHEDOP_poll, arg, 0, 0, 0), 0);
     CHECK(v->state != VCPU_BLOCKED);
 }
@@ -359,7 +359,7 @@ TEST_CASE(poll_woken_by_masked_port)
     REQUIRE(port > 0);
     a->shared_info->evtchn_mask[0] = ~0u;
     uint32_t ports[1] = {(uint32_t)port};
-    guest_va_t arg = put_poll(a, ports, 1, 0);
+    uint64_t arg = put_poll(a, ports, 1, 0);
     CHECK_EQ(h_call(v, HYPERCALL_sched_op, SCHEDOP_poll, arg, 0, 0, 0), 0);
     CHECK_EQ(v->state, VCPU_BLOCKED);
     run_for(50 * MS);
@@ -380,7 +380,7 @@ TEST_CASE(poll_timeout)
     struct vcpu *v = h_vcpu(a);
     uint32_t ports[1] = {7};
     uint64_t t = hal_time_ns() + 20 * MS;
-    guest_va_t arg = put_poll(a, ports, 1, t);
+    uint64_t arg = put_poll(a, ports, 1, t);
     CHECK_EQ(h_call(v, HYPERCALL_sched_op, SCHEDOP_poll, arg, 0, 0, 0), 0);
     CHECK_EQ(v->state, VCPU_BLOCKED);
     CHECK_EQ(v->poll_deadline_ns, t);
@@ -556,8 +556,8 @@ TEST_CASE(two_cpus_cap_spans_vcpus)
     sched_init(2);
     struct domain *d = NULL;
     REQUIRE(domain_create(64, 2, false, &d) == 0);
-    REQUIRE(domain_start_vcpu(d, 0, 0x1000, 0, 0) == 0);
-    REQUIRE(domain_start_vcpu(d, 1, 0x1000, 0, 0) == 0);
+    REQUIRE(domain_start_vcpu(d, 0, guest_va(0x1000), guest_va(0), guest_va(0)) == 0);
+    REQUIRE(domain_start_vcpu(d, 1, guest_va(0x1000), guest_va(0), guest_va(0)) == 0);
     REQUIRE(domain_unpause(d) == 0);
     REQUIRE(sched_set_params(d, 256, 50) == 0);
     CHECK_EQ(sim_cpus(2, 3000 * MS), 0);
@@ -737,7 +737,7 @@ TEST_CASE(random_sched_ops_are_harmless)
     /* Garbage commands and arguments: errors or harmless sleeps, never a crash. */
     struct domain *a = h_domain(64, false), *b = h_domain(64, false);
     struct vcpu *v = h_vcpu(a);
-    guest_va_t buf = h_buf(a, HAL_PAGE_SIZE);
+    uint64_t buf = h_buf(a, HAL_PAGE_SIZE);
     uint64_t x = 0x2545f4914f6cdd1dull;
     unsigned errors = 0, unexpected = 0;
     for (unsigned i = 0; i < 3000; i++) {

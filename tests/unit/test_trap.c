@@ -20,7 +20,7 @@ static void setup(bool callbacks)
     hv = core_vcpu_hal(vc);
     if (callbacks) {
         struct hestia_callbacks cb = {EV_ENTRY, EXC_ENTRY, SYS_ENTRY, KSTACK};
-        guest_va_t p = h_put(dom, &cb, sizeof(cb));
+        uint64_t p = h_put(dom, &cb, sizeof(cb));
         REQUIRE(h_call(vc, HYPERCALL_set_callbacks, p, 0, 0, 0, 0) == 0);
     }
     hv->regs[HOST_REG_PC] = 0x2222;
@@ -245,7 +245,7 @@ TEST_CASE(user_trap_without_kernel_stack_crashes)
     vc = h_vcpu(dom);
     hv = core_vcpu_hal(vc);
     struct hestia_callbacks cb = {EV_ENTRY, EXC_ENTRY, SYS_ENTRY, 0};
-    guest_va_t p = h_put(dom, &cb, sizeof(cb));
+    uint64_t p = h_put(dom, &cb, sizeof(cb));
     REQUIRE(h_call(vc, HYPERCALL_set_callbacks, p, 0, 0, 0, 0) == 0);
     hv->regs[HOST_REG_MODE] = HOST_MODE_USER;
     core_guest_trap(vc, HESTIA_TRAP_PAGE_FAULT, 14, HESTIA_PF_USER, 0x10);

@@ -10,7 +10,7 @@ TEST_SUITE("vcpu_state");
 
 static struct domain *dom0;
 static struct vcpu *v0;
-static guest_va_t opva, bufva;
+static uint64_t opva, bufva;
 
 static void setup(void)
 {
@@ -20,8 +20,7 @@ static void setup(void)
     bufva = h_buf(dom0, sizeof(struct hestia_vcpu_state));
 }
 
-static long ctl(uint32_t cmd, hestia_domid_t id, uint32_t vcpu, uint32_t size,
-                guest_va_t buf)
+static long ctl(uint32_t cmd, hestia_domid_t id, uint32_t vcpu, uint32_t size, uint64_t buf)
 {
     struct hestia_domctl op;
     memset(&op, 0, sizeof(op));
@@ -142,7 +141,7 @@ TEST_CASE(only_paused_started_vcpus)
     /* Only dom0. */
     struct domain *other = h_domain(16, false);
     struct vcpu *ov = h_vcpu(other);
-    guest_va_t oop = h_buf(other, sizeof(struct hestia_domctl));
+    uint64_t oop = h_buf(other, sizeof(struct hestia_domctl));
     struct hestia_domctl op;
     memset(&op, 0, sizeof(op));
     op.cmd = DOMCTL_get_vcpu_state;

@@ -134,7 +134,7 @@ int domain_start_vcpu(struct domain *d, unsigned vcpu, guest_va_t entry, guest_v
  */
 int domain_build_dom0(const struct hal_boot_info *bi, struct domain **out);
 int domain_build_start(struct domain *d, unsigned vcpu, guest_va_t entry, guest_va_t stack,
-                       uint64_t start_info_gfn);
+                       gfn_t start_info_gfn);
 
 /*
  * Wake a blocked vCPU (an event became pending for it, or its poll timer

@@ -59,12 +59,12 @@ int p2m_init(struct domain *d, uint64_t nr_pages, uint64_t max_pages);
 void p2m_teardown(struct domain *d);
 
 /* The frame behind gfn, MFN_INVALID if out of range or not populated. */
-mfn_t p2m_lookup(struct domain *d, uint64_t gfn);
+mfn_t p2m_lookup(struct domain *d, gfn_t gfn);
 
 /* MEMOP_release of one gfn: -HESTIA_EBUSY if referenced, -HESTIA_ENOENT if empty. */
-int p2m_release(struct domain *d, uint64_t gfn);
+int p2m_release(struct domain *d, gfn_t gfn);
 /* MEMOP_populate of one gfn: -HESTIA_EEXIST, -HESTIA_ENOMEM (over max_pages). */
-int p2m_populate(struct domain *d, uint64_t gfn);
+int p2m_populate(struct domain *d, gfn_t gfn);
 
 /* Accounting. */
 uint64_t p2m_nr_pages(const struct domain *d);
@@ -80,7 +80,7 @@ long do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg);
  * (for domain building and grant copy).  -HESTIA_EFAULT if a gfn in the
  * range is not populated.
  */
-int gfn_copy_to(struct domain *d, uint64_t gfn, size_t offset, const void *src, size_t len);
-int gfn_copy_from(struct domain *d, void *dst, uint64_t gfn, size_t offset, size_t len);
+int gfn_copy_to(struct domain *d, gfn_t gfn, size_t offset, const void *src, size_t len);
+int gfn_copy_from(struct domain *d, void *dst, gfn_t gfn, size_t offset, size_t len);
 
 #endif

@@ -25,12 +25,18 @@
 #include "mmu.h"
 
 typedef uint64_t pte_t;
+/*
+ * A guest VA inside the engine: a plain integer, because walking is
+ * arithmetic on it.  The typed interface is hal_as_* (hal/mmu.h, guest_va_t);
+ * hal/lib/pt_hal.c converts at that boundary.
+ */
+typedef uint64_t pt_va_t;
 
 #define PT_MAX_LEVELS 5
 #define PT_WINDOWS 2
 
 struct pt_window {
-    guest_va_t start, end;
+    pt_va_t start, end;
 };
 
 struct pt_space;
@@ -45,13 +51,13 @@ struct pt_format {
     unsigned levels;
     unsigned index_bits[PT_MAX_LEVELS]; /* per level, level 0 first */
     unsigned root_guest_entries; /* root entries the engine owns (rest: hypervisor) */
-    mfn_t max_mfn;               /* frames >= this cannot be mapped */
+    uint64_t max_mfn;            /* frame numbers >= this cannot be mapped */
     /*
      * Optional: the address bits above the tables' reach that every VA of
      * a space of this kind carries (ia64: the region number), so listing
      * and destroy report whole VAs.  Absent: 0.
      */
-    guest_va_t (*va_base)(enum hal_as_kind kind);
+    pt_va_t (*va_base)(enum hal_as_kind kind);
     /*
      * The guest windows: per enum hal_as_kind, up to PT_WINDOWS ranges
      * [start, end) of VAs a space of that kind may map (end 0: unused; a
@@ -78,12 +84,14 @@ struct pt_format {
     pte_t dirty_bit;
     pte_t write_bit; /* only used without hw_dirty */
     /* Optional: a table entry was created at level (x86_64 tracks top-level changes). */
-    void (*table_added)(struct pt_space *s, unsigned level, guest_va_t va);
+    void (*table_added)(struct pt_space *s, unsigned level, pt_va_t va);
     /* Optional: drop this CPU's cached translation of va (MMU_FLUSH_ALL: all). */
-    void (*flush_local)(struct pt_space *s, guest_va_t va);
+    void (*flush_local)(struct pt_space *s, pt_va_t va);
     /* Flush after a map too (x86_64: paging-structure caches), not only after a change. */
     bool flush_on_map;
 };
+
+_Static_assert(HAL_MAX_CPUS <= 32, "struct pt_space keeps loaded CPUs in 32 bits");
 
 /* One address space as the engine sees it; embedded in the arch's struct hal_as. */
 struct pt_space {
@@ -98,7 +106,7 @@ struct pt_space {
     unsigned char shift[PT_MAX_LEVELS];
     unsigned index_mask[PT_MAX_LEVELS];
     unsigned va_shift;    /* address bits the tables cover (page shift + index bits) */
-    uint64_t loaded_cpus; /* bit n: CPU n may hold translations of this space */
+    uint32_t loaded_cpus; /* bit n: CPU n may hold translations of this space */
 };
 
 /*
@@ -123,38 +131,37 @@ void *pt_space_new(size_t size, const struct pt_format *fmt, struct domain *d,
 void pt_destroy(struct pt_space *s, hal_unmap_fn dropped, void *ctx);
 
 /* The hal_as_map/unmap/protect/lookup contracts of hal/mmu.h, on s. */
-int pt_map(struct pt_space *s, guest_va_t va, mfn_t mfn, unsigned perms);
-int pt_unmap(struct pt_space *s, guest_va_t va, mfn_t *old);
-int pt_protect(struct pt_space *s, guest_va_t va, unsigned perms);
-int pt_lookup(struct pt_space *s, guest_va_t va, mfn_t *mfn, unsigned *perms);
+int pt_map(struct pt_space *s, pt_va_t va, mfn_t mfn, unsigned perms);
+int pt_unmap(struct pt_space *s, pt_va_t va, mfn_t *old);
+int pt_protect(struct pt_space *s, pt_va_t va, unsigned perms);
+int pt_lookup(struct pt_space *s, pt_va_t va, mfn_t *mfn, unsigned *perms);
 
 /* The hal_as_list / write_protect / dirty_clear contracts of hal/mmu.h, on s. */
-int pt_list(struct pt_space *s, guest_va_t start, guest_va_t end, hal_mapping_fn fn,
-            void *ctx);
-long pt_write_protect(struct pt_space *s, guest_va_t start, guest_va_t end);
-long pt_dirty_clear(struct pt_space *s, guest_va_t start, guest_va_t end, hal_mapping_fn fn,
+int pt_list(struct pt_space *s, pt_va_t start, pt_va_t end, hal_mapping_fn fn, void *ctx);
+long pt_write_protect(struct pt_space *s, pt_va_t start, pt_va_t end);
+long pt_dirty_clear(struct pt_space *s, pt_va_t start, pt_va_t end, hal_mapping_fn fn,
                     void *ctx);
-int pt_write_fault(struct pt_space *s, guest_va_t va);
+int pt_write_fault(struct pt_space *s, pt_va_t va);
 
 /*
  * The present leaf entry for va (page aligned, allowed in s), or NULL.
  * For a software TLB refill and for tests that play the MMU (setting a
  * hardware dirty bit); everything else goes through the calls above.
  */
-pte_t *pt_find_leaf(struct pt_space *s, guest_va_t va);
+pte_t *pt_find_leaf(struct pt_space *s, pt_va_t va);
 
 /*
  * Make sure the table at level (< levels) covering va exists, allocating the
  * tables above it as needed (x86 PAE: a space owns its page directories
  * from creation).  Returns 0 or -HESTIA_ENOMEM.
  */
-int pt_prealloc(struct pt_space *s, guest_va_t va, unsigned level);
+int pt_prealloc(struct pt_space *s, pt_va_t va, unsigned level);
 
 /*
  * Drop translations of va (MMU_FLUSH_ALL: the whole space) on every CPU
  * in s->loaded_cpus.  One CPU today: the loop reaches this CPU only.
  */
-void pt_flush(struct pt_space *s, guest_va_t va);
+void pt_flush(struct pt_space *s, pt_va_t va);
 
 /* Record that cpu loaded / stopped using s (for pt_flush). */
 void pt_cpu_loaded(struct pt_space *s, unsigned cpu);
@@ -166,6 +173,10 @@ void pt_cpu_unloaded(struct pt_space *s, unsigned cpu);
  * _flush, _frames, _list, _write_protect, _dirty_clear and _write_fault
  * once; they put struct pt_space first in their struct hal_as (with a
  * static assertion) and define hal_as_create / hal_as_destroy themselves.
+ * pt_hal.c also compiles the engine (pt.c): a backend passes
+ * -DHAL_PT_FORMAT_SOURCE="<its pte.c>" -DHAL_PT_FORMAT=<its format> so the
+ * engine is specialised for its format (pte.c is then not compiled on its
+ * own); without them (the host) the engine reads each space's format.
  */
 static inline struct pt_space *hal_as_pt(struct hal_as *as)
 {
@@ -181,7 +192,7 @@ extern const struct pt_format *const hal_pt_format;
 
 /* Whether page-aligned va lies in one of fmt's windows for kind. */
 static inline bool pt_va_allowed(const struct pt_format *fmt, enum hal_as_kind kind,
-                                 guest_va_t va)
+                                 pt_va_t va)
 {
     const struct pt_window *w = fmt->windows[kind];
     for (unsigned i = 0; i < PT_WINDOWS; i++)

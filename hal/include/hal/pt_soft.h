@@ -21,6 +21,8 @@
 #ifndef HAL_PT_SOFT_H
 #define HAL_PT_SOFT_H
 
+#include <hestia/mmu.h>
+
 #include "pt.h"
 
 #define PT_SOFT_VALID (1ull << 0)
@@ -28,13 +30,37 @@
 #define PT_SOFT_HW_WRITE (1ull << 5)
 #define PT_SOFT_DIRTY (1ull << 6)
 
-pte_t pt_soft_leaf(enum hal_as_kind kind, mfn_t mfn, unsigned perms);
-pte_t pt_soft_table(enum hal_as_kind kind, mfn_t mfn);
-mfn_t pt_soft_frame(pte_t pte);
-unsigned pt_soft_perms(pte_t pte);
+/* Hooks, inline so a specialised engine (hal/lib/pt_hal.c) folds them into its walks. */
+static inline pte_t pt_soft_leaf(enum hal_as_kind kind, mfn_t mfn, unsigned perms)
+{
+    (void)kind;
+    pte_t pte = (mfn_val(mfn) << HAL_PAGE_SHIFT) | PT_SOFT_VALID |
+                ((pte_t)perms << PT_SOFT_PERM_SHIFT);
+    return perms & MMU_PERM_WRITE ? pte | PT_SOFT_HW_WRITE : pte;
+}
+
+static inline pte_t pt_soft_table(enum hal_as_kind kind, mfn_t mfn)
+{
+    (void)kind;
+    return (mfn_val(mfn) << HAL_PAGE_SHIFT) | PT_SOFT_VALID;
+}
+
+static inline mfn_t pt_soft_frame(pte_t pte)
+{
+    return mfn(pte >> HAL_PAGE_SHIFT);
+}
+
+static inline unsigned pt_soft_perms(pte_t pte)
+{
+    return (unsigned)(pte >> PT_SOFT_PERM_SHIFT) & MMU_PERM_ALL;
+}
 
 /* MMU_PERM_* a TLB refill may grant for pte: WRITE only while bit 5 is set. */
-unsigned pt_soft_refill_perms(pte_t pte);
+static inline unsigned pt_soft_refill_perms(pte_t pte)
+{
+    unsigned perms = pt_soft_perms(pte);
+    return pte & PT_SOFT_HW_WRITE ? perms : perms & ~(unsigned)MMU_PERM_WRITE;
+}
 
 /* The hooks of a struct pt_format initializer for the software format. */
 #define PT_SOFT_HOOKS                                                                      \

@@ -12,13 +12,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef uint64_t paddr_t;    /* machine physical address */
-typedef uint64_t mfn_t;      /* machine frame number */
-typedef uint64_t guest_va_t; /* guest virtual address (64-bit on every arch) */
+#include "addr.h" /* mfn_t, gfn_t, guest_va_t, paddr_t */
 
 #define HAL_PAGE_SHIFT 12
 #define HAL_PAGE_SIZE ((size_t)1 << HAL_PAGE_SHIFT)
-#define MFN_INVALID (~(mfn_t)0)
+#define MFN_INVALID mfn(~0ull)
 
 #define HAL_MAX_CPUS 8
 

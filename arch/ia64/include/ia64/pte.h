@@ -15,6 +15,6 @@
 extern const struct pt_format ia64_pt_format;
 
 /* The format's TC purge, in mmu.c (the unit tests supply their own). */
-void ia64_pt_flush_local(struct pt_space *s, guest_va_t va);
+void ia64_pt_flush_local(struct pt_space *s, pt_va_t va);
 
 #endif

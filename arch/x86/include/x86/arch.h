@@ -145,8 +145,11 @@ uint32_t x86_mxcsr_mask(void); /* MXCSR bits this CPU accepts (fxrstor #GPs on o
 void x86_trap_hyp(struct x86_frame *f);
 HAL_NORETURN void x86_trap_guest(struct x86_frame *f);
 
-/* Physical address of a hypervisor pointer (image or direct map). */
-static inline paddr_t virt_to_phys(const void *p)
+/*
+ * Physical address of a hypervisor pointer (image or direct map), as the
+ * number page-table entries and CR3 are built from (not a paddr_t).
+ */
+static inline uint64_t virt_to_phys(const void *p)
 {
     uint32_t a = (uint32_t)(uintptr_t)p;
     return a >= KERNEL_VBASE ? a - KERNEL_VBASE : a;

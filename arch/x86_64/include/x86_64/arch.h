@@ -126,7 +126,8 @@ void x86_64_trap_hyp(struct x86_64_frame *f);
 HAL_NORETURN void x86_64_trap_guest(struct x86_64_frame *f);
 HAL_NORETURN void x86_64_syscall(struct x86_64_frame *f);
 
-static inline paddr_t virt_to_phys(const void *p)
+/* Physical address of a hypervisor pointer, as the number PTEs and CR3 are built from. */
+static inline uint64_t virt_to_phys(const void *p)
 {
     uint64_t a = (uint64_t)p;
     return a >= KERNEL_VBASE ? a - KERNEL_VBASE : a - DIRECTMAP_BASE;

@@ -20,7 +20,7 @@
 extern const struct pt_format x86_64_pt_format;
 
 /* The format's runtime hooks, in mmu.c (the unit tests supply their own). */
-void x86_64_pt_table_added(struct pt_space *s, unsigned level, guest_va_t va);
-void x86_64_pt_flush_local(struct pt_space *s, guest_va_t va);
+void x86_64_pt_table_added(struct pt_space *s, unsigned level, pt_va_t va);
+void x86_64_pt_flush_local(struct pt_space *s, pt_va_t va);
 
 #endif

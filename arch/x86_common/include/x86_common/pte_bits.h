@@ -29,7 +29,7 @@
 static inline pte_t x86_pte_table(enum hal_as_kind kind, mfn_t mfn)
 {
     (void)kind;
-    return (mfn << HAL_PAGE_SHIFT) | PTE_P | PTE_W | PTE_U;
+    return (mfn_val(mfn) << HAL_PAGE_SHIFT) | PTE_P | PTE_W | PTE_U;
 }
 
 /* The struct pt_format members both x86 formats share (hardware D bit, no software refill).
