@@ -50,7 +50,7 @@ def build(target, quiet=False):
     log = os.path.join(LOGS, f"build-{target}.log")
     with FileLock(bdir + ".lock", f"building {rel(bdir)}"), open(log, "w") as f:
         marker = os.path.join(bdir, CONFIGURED_MARKER)
-        lwip_option = f"-Dlwip_src={lwip.source_dir() or ''}"
+        lwip_option = lwip.meson_option()
         if os.path.exists(marker) and _marker_option(marker) != lwip_option:
             # Configured before lwIP was fetched, or with another copy of
             # it: configure again from scratch (below).

@@ -19,7 +19,7 @@ import shutil
 import subprocess
 import time
 
-from . import deps
+from . import deps, lwip
 from .util import BUILD, LOGS, ROOT, HestiaError, info, rel, tail
 
 HARNESSES = ("hypercall", "elf", "fdt", "multiboot", "toolstack")
@@ -55,9 +55,9 @@ def build():
                                   + tail(log, 15))
         if not os.path.exists(os.path.join(FUZZ_BUILD, "build.ninja")):
             shutil.rmtree(FUZZ_BUILD, ignore_errors=True)
-            step(["meson", "setup", FUZZ_BUILD])
+            step(["meson", "setup", FUZZ_BUILD, lwip.meson_option()])
         else:
-            step(["meson", "setup", "--reconfigure", FUZZ_BUILD])  # prints the SKIP reason again
+            step(["meson", "setup", "--reconfigure", FUZZ_BUILD, lwip.meson_option()])  # prints the SKIP reason again
         with open(log, errors="replace") as r:
             why = [ln.split("fuzz: SKIP: ", 1)[1].strip()
                    for ln in r if "fuzz: SKIP: " in ln]

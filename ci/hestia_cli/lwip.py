@@ -50,6 +50,11 @@ def source_dir():
     return tree if os.path.isfile(os.path.join(tree, "src", "include", "lwip", "init.h")) else None
 
 
+def meson_option():
+    """The -D option every meson configure of this tree passes (meson_options.txt)."""
+    return f"-Dlwip_src={source_dir() or ''}"
+
+
 def _apt_options(base):
     return ["-o", f"Dir::Etc::SourceList={os.path.join(base, 'hestia-src.sources')}",
             "-o", "Dir::Etc::SourceParts=/dev/null",
