@@ -82,3 +82,9 @@ long port_write(unsigned port, unsigned size, uint32_t value)
 {
     return port_op(PHYSDEVOP_port_write, port, size, &value);
 }
+
+void pci_print(const struct pci_function *f)
+{
+    printk("pci %02x:%02x.%u %04x:%04x class %06x\n", f->bus, f->devfn >> 3, f->devfn & 7u,
+           f->vendor, f->device, f->class_rev >> 8);
+}

@@ -94,8 +94,7 @@ static void t_pci_config(struct tctx *t)
         return;
     }
     for (long i = 0; i < n; i++)
-        printk("pci 00:%02x.%u %04x:%04x class %06x\n", f[i].devfn >> 3, f[i].devfn & 7u,
-               f[i].vendor, f[i].device, f[i].class_rev >> 8);
+        pci_print(&f[i]);
     check_subword(t, &f[0]);
     check_absent(t, f, n);
     for (long i = 0; i < n; i++)

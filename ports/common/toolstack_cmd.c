@@ -4,6 +4,7 @@
  * CONSOLEIO_read) or from script=... on the command line (';' separates
  * commands).  `console <dom>` forwards keys to a domU until Ctrl-].
  */
+#include <port/pci.h>
 #include <port/toolstack.h>
 #include <port/tsparse.h>
 
@@ -26,6 +27,7 @@ static void help(void)
            "  destroy <dom> | pause <dom> | unpause <dom>\n"
            "  sched <dom> [weight=N] [cap=N]\n"
            "  state <dom> [vcpu]            a paused domain's vCPU state record\n"
+           "  lspci                         the PCI functions on bus 0\n"
            "  console <dom>                 talk to a domain; Ctrl-] comes back\n"
            "  wait <dom>                    until it shuts down\n"
            "  alive <dom>                   error unless it is running or blocked\n"
@@ -108,6 +110,20 @@ static long cmd_state(hestia_domid_t dom, struct ktok *tok, unsigned n)
     return 0;
 }
 
+/* The functions on PCI bus 0; a platform without PCI says so (not an error). */
+static long cmd_lspci(void)
+{
+    struct pci_function f[32];
+    long n = pci_scan_bus0(f, 32);
+    if (n == -HESTIA_ENODEV) {
+        printk("no PCI on this platform\n");
+        return 0;
+    }
+    for (long i = 0; i < n && i < 32; i++)
+        pci_print(&f[i]);
+    return n < 0 ? n : 0;
+}
+
 static long run_one(const char *s, size_t len)
 {
     struct ktok tok[16];
@@ -121,6 +137,8 @@ static long run_one(const char *s, size_t len)
         help();
     } else if (ktok_eq(&tok[0], "list")) {
         ts_list();
+    } else if (ktok_eq(&tok[0], "lspci")) {
+        r = cmd_lspci();
     } else if (ktok_eq(&tok[0], "modules")) {
         for (unsigned i = 0; i < start_info->nr_modules && i < START_MAX_MODULES; i++)
             printk("  %u: %.48s (%llu bytes)\n", i, start_info->modules[i].name,

@@ -39,4 +39,7 @@ long port_write(unsigned port, unsigned size, uint32_t value);
  */
 long pci_scan_bus0(struct pci_function *out, unsigned max);
 
+/* One line for f: "pci 00:01.0 8086:7000 class 060100". */
+void pci_print(const struct pci_function *f);
+
 #endif
