@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * HYPERCALL_physdev_op: what the privileged domain's drivers need of the
- * platform's devices: PCI configuration space and x86 I/O ports.  Every
+ * platform's devices: PCI configuration space, x86 I/O ports, device
+ * memory mappings and machine addresses for DMA.  Every
  * argument is checked here, once, so the backends (hal/physdev.h) see only
  * valid requests.
  */
 #include <core/hypercall.h>
+#include <core/mm.h>
+#include <core/physdev.h>
+#include <core/pvmmu.h>
 #include <hal/guest_copy.h>
 #include <hal/physdev.h>
 #include <hestia/physdev.h>
@@ -52,6 +56,56 @@ static long port_io(struct vcpu *v, uint64_t ptr, bool write)
     return hal_copy_to_guest(v, guest_va(ptr), &p, sizeof(p)) ? -HESTIA_EFAULT : 0;
 }
 
+/* All RAM the platform reported (hal_boot_info.ram_total), kept from boot. */
+static unsigned nr_ram;
+static struct hal_mem_region ram[HAL_MAX_RAM_REGIONS];
+
+void physdev_init(const struct hal_boot_info *bi)
+{
+    nr_ram = 0;
+    for (unsigned i = 0; i < bi->nr_ram_total && i < HAL_MAX_RAM_REGIONS; i++)
+        ram[nr_ram++] = bi->ram_total[i];
+}
+
+/* RAM by any account: the frame allocator's, or any region the platform reported. */
+static bool is_ram(mfn_t mfn)
+{
+    if (frame_valid(mfn))
+        return true;
+    uint64_t pa = mfn_val(mfn) << HAL_PAGE_SHIFT;
+    for (unsigned i = 0; i < nr_ram; i++)
+        if (pa - paddr_val(ram[i].base) < ram[i].size)
+            return true;
+    return false;
+}
+
+static long map_mmio(struct vcpu *v, uint64_t ptr)
+{
+    struct physdev_mmio_map m;
+    if (hal_copy_from_guest(v, &m, guest_va(ptr), sizeof(m)))
+        return -HESTIA_EFAULT;
+    if (m.pad || !(m.perms & MMU_PERM_READ) || (m.perms & MMU_PERM_EXEC) ||
+        (m.mfn >> (64 - HAL_PAGE_SHIFT)) || is_ram(mfn(m.mfn)))
+        return -HESTIA_EINVAL;
+    if (!hal_mmio_allowed(mfn(m.mfn)))
+        return -HESTIA_EPERM;
+    return pvmmu_map_device(v->domain, m.as, guest_va(m.va), mfn(m.mfn), m.perms);
+}
+
+static long dma_translate(struct vcpu *v, uint64_t ptr)
+{
+    struct physdev_dma_translate t;
+    if (hal_copy_from_guest(v, &t, guest_va(ptr), sizeof(t)))
+        return -HESTIA_EFAULT;
+    if (t.gfn >= p2m_gfn_limit(v->domain))
+        return -HESTIA_EINVAL;
+    mfn_t m = p2m_lookup(v->domain, gfn(t.gfn));
+    if (mfn_eq(m, MFN_INVALID))
+        return -HESTIA_ENOENT;
+    t.mfn = mfn_val(m);
+    return hal_copy_to_guest(v, guest_va(ptr), &t, sizeof(t)) ? -HESTIA_EFAULT : 0;
+}
+
 long do_physdev_op(struct vcpu *v, uint64_t cmd, uint64_t ptr)
 {
     if (!v->domain->privileged)
@@ -65,6 +119,10 @@ long do_physdev_op(struct vcpu *v, uint64_t cmd, uint64_t ptr)
         return port_io(v, ptr, false);
     case PHYSDEVOP_port_write:
         return port_io(v, ptr, true);
+    case PHYSDEVOP_map_mmio:
+        return map_mmio(v, ptr);
+    case PHYSDEVOP_dma_translate:
+        return dma_translate(v, ptr);
     default:
         return -HESTIA_ENOSYS;
     }

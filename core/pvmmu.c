@@ -71,14 +71,24 @@ static bool is_shared_info(const struct domain *d, mfn_t mfn)
            frame_owner(mfn) == FRAME_OWNER_HYP;
 }
 
+/*
+ * Device memory dom0 mapped with PHYSDEVOP_map_mmio: not a frame the
+ * allocator manages (core/physdev.c refused RAM), so its mappings hold no
+ * reference.  Only the privileged domain can have one.
+ */
+static bool is_device_frame(const struct domain *d, mfn_t mfn)
+{
+    return d->privileged && !frame_valid(mfn);
+}
+
 static int take_ref(struct domain *d, mfn_t mfn)
 {
-    return is_shared_info(d, mfn) ? 0 : frame_get(mfn);
+    return is_shared_info(d, mfn) || is_device_frame(d, mfn) ? 0 : frame_get(mfn);
 }
 
 static void drop_ref(struct domain *d, mfn_t mfn)
 {
-    if (!is_shared_info(d, mfn))
+    if (!is_shared_info(d, mfn) && !is_device_frame(d, mfn))
         frame_put(mfn);
 }
 
@@ -211,7 +221,15 @@ int pvmmu_map_initial(struct domain *d, guest_va_t virt_base, unsigned perms)
 /* A frame the domain may not unmap or re-protect through mmu_op. */
 static bool foreign(struct domain *d, mfn_t mfn)
 {
-    return frame_owner(mfn) != d->id && !is_shared_info(d, mfn);
+    return frame_owner(mfn) != d->id && !is_shared_info(d, mfn) && !is_device_frame(d, mfn);
+}
+
+int pvmmu_map_device(struct domain *d, uint64_t handle, guest_va_t va, mfn_t mfn,
+                     unsigned perms)
+{
+    if (!d->privileged || frame_valid(mfn))
+        return -HESTIA_EPERM;
+    return pvmmu_map_frame(d, handle, va, mfn, perms);
 }
 
 static long op_map(struct domain *d, const struct mmu_op *op)

@@ -74,3 +74,9 @@ int hal_port_io(unsigned port, unsigned size, bool write, uint32_t *value)
                                        : 0xffu;
     return 0;
 }
+
+/* The host HAL refuses one device page, standing for the hypervisor's. */
+bool hal_mmio_allowed(mfn_t mfn)
+{
+    return mfn_val(mfn) != HOST_MMIO_HYP_MFN;
+}

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * x86 I/O ports for dom0 (PHYSDEVOP_port_read/write).  The hypervisor
+ * x86 I/O ports and device memory for dom0 (PHYSDEVOP_port_read/write,
+ * PHYSDEVOP_map_mmio).  The hypervisor
  * keeps the ports it drives: a write there could silence or forge its
  * console, unmask interrupts it keeps masked, or end the run with a
  * verdict of dom0's choosing (the isa-debug-exit port).
@@ -47,4 +48,11 @@ int hal_port_io(unsigned port, unsigned size, bool write, uint32_t *value)
         *value = size == 4 ? inl(p) : size == 2 ? inw(p) : inb(p);
     }
     return 0;
+}
+
+/* The interrupt controllers the hypervisor programs; everything else is dom0's. */
+bool hal_mmio_allowed(mfn_t mfn)
+{
+    uint64_t pa = mfn_val(mfn) << HAL_PAGE_SHIFT;
+    return pa != PC_LAPIC_PHYS && pa != PC_IOAPIC_PHYS;
 }

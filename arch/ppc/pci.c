@@ -85,3 +85,10 @@ int hal_port_io(unsigned port, unsigned size, bool write, uint32_t *value)
     (void)port, (void)size, (void)write, (void)value;
     return -HESTIA_ENODEV;
 }
+
+/* CCSR (the SoC's registers: interrupt controller, UART, GUTS) is the hypervisor's. */
+bool hal_mmio_allowed(mfn_t mfn)
+{
+    uint64_t pa = mfn_val(mfn) << HAL_PAGE_SHIFT;
+    return pa - ppc_ccsr_phys >= CCSR_SIZE;
+}

@@ -10,8 +10,13 @@
 
 #include <x86/pte.h>
 
-/* The hypervisor's direct map ends here; frames beyond it cannot be handed out anyway. */
-#define X86_DIRECTMAP_FRAMES (0xc0000000ull >> HAL_PAGE_SHIFT)
+/*
+ * PAE reaches 36-bit physical addresses (qemu32's MAXPHYADDR).  RAM frames
+ * all lie in the hypervisor's 3 GiB direct map (setup.c gives core no other
+ * RAM); frames beyond it are device memory dom0 maps (PHYSDEVOP_map_mmio),
+ * which the hypervisor never dereferences (guest copies refuse non-RAM).
+ */
+#define X86_PAE_FRAMES (1ull << (36 - HAL_PAGE_SHIFT))
 
 static pte_t leaf(enum hal_as_kind kind, mfn_t mfn, unsigned perms)
 {
@@ -41,7 +46,7 @@ const struct pt_format x86_pae_pt_format = {
     .levels = 3,
     .index_bits = {9, 9, 2},
     .root_guest_entries = 4,
-    .max_mfn = X86_DIRECTMAP_FRAMES,
+    .max_mfn = X86_PAE_FRAMES,
     .windows =
         {
             [HAL_AS_PV_KERNEL] = {{HESTIA_X86_KERNEL_VA_START, HESTIA_X86_KERNEL_VA_END}},

@@ -333,6 +333,11 @@ bool frame_valid(mfn_t mfn)
     return frame_index(mfn) >= 0;
 }
 
+bool core_frame_is_ram(mfn_t mfn)
+{
+    return frame_valid(mfn);
+}
+
 unsigned frame_owner(mfn_t mfn)
 {
     long idx = frame_index(mfn);

@@ -6,6 +6,7 @@
  * dereferenced through the guest's own addresses, so a bad pointer can only
  * produce -HESTIA_EFAULT.
  */
+#include <hal/entry.h>
 #include <hal/guest_copy.h>
 #include <hal/mmu.h>
 #include <hestia/errno.h>
@@ -21,8 +22,8 @@ static unsigned char *translate(struct hal_as *kernel, struct hal_as *user, gues
         unsigned perms;
         if (!spaces[i] || hal_as_lookup(spaces[i], va, &mfn, &perms) != 0)
             continue;
-        if ((perms & need) != need)
-            return NULL; /* the mapping exists but forbids this access */
+        if ((perms & need) != need || !core_frame_is_ram(mfn))
+            return NULL; /* forbidden access, or device memory (entry.h) */
         return (unsigned char *)hal_frame_to_virt(mfn) +
                (guest_va_val(va) & (HAL_PAGE_SIZE - 1));
     }

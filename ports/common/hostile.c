@@ -365,8 +365,8 @@ __attribute__((weak)) const struct arch_attack arch_attacks[] = {{NULL, NULL}};
  * The devices dom0 drives: PCI configuration space (turning the host
  * bridge's decoding off would cut every other domain's device), the
  * CMOS, the isa-debug-exit port (which would end the run with a verdict
- * of our choosing).  Every one is refused before it reaches a device;
- * dom0 checks afterwards that they still work (iso.dom0-devices).
+ * of our choosing), device memory, machine addresses for DMA.  Every one is refused before
+ * it reaches a device; dom0 checks afterwards that they still work (iso.dom0-devices).
  */
 static void a_devices(struct tctx *t)
 {
@@ -379,6 +379,11 @@ static void a_devices(struct tctx *t)
     T_EQ(t, port_write(0x71, 1, 0), -HESTIA_EPERM);
     T_EQ(t, port_write(0xf4, 4, 0), -HESTIA_EPERM);
     T_EQ(t, port_read(0xcfc, 4, &v), -HESTIA_EPERM);
+    /* Device memory (QEMU's VGA registers on the PC) and machine addresses. */
+    uint64_t m = 1;
+    T_EQ(t, mmio_map(kva_alloc(1), 0xfebf0000u), -HESTIA_EPERM);
+    T_EQ(t, dma_translate(0, &m), -HESTIA_EPERM);
+    T_EQ(t, m, 0);
     /* Wild argument pointers: the privilege check comes first. */
     T_EQ(t, hc_physdev(PHYSDEVOP_pci_cfg_read, (void *)WILD_HV), -HESTIA_EPERM);
     T_EQ(t, hc_physdev(PHYSDEVOP_port_write, (void *)WILD_HV), -HESTIA_EPERM);

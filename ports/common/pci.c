@@ -83,6 +83,23 @@ long port_write(unsigned port, unsigned size, uint32_t value)
     return port_op(PHYSDEVOP_port_write, port, size, &value);
 }
 
+long mmio_map(uintptr_t va, uint64_t pa)
+{
+    struct physdev_mmio_map m = {.as = 0,
+                                 .va = va,
+                                 .mfn = pa >> HESTIA_PAGE_SHIFT,
+                                 .perms = MMU_PERM_READ | MMU_PERM_WRITE};
+    return hc_physdev(PHYSDEVOP_map_mmio, &m);
+}
+
+long dma_translate(uint64_t gfn, uint64_t *mfn)
+{
+    struct physdev_dma_translate t = {.gfn = gfn};
+    long r = hc_physdev(PHYSDEVOP_dma_translate, &t);
+    *mfn = r == 0 ? t.mfn : 0;
+    return r;
+}
+
 void pci_print(const struct pci_function *f)
 {
     printk("pci %02x:%02x.%u %04x:%04x class %06x\n", f->bus, f->devfn >> 3, f->devfn & 7u,

@@ -161,8 +161,75 @@ static void t_port_io(struct tctx *t)
             "CMOS RAM byte written and read back; console, exit and PCI ports refused");
 }
 
+#define BOCHS_VGA_ID 0x11111234u /* QEMU's std VGA: BAR2 holds its registers */
+#define BOCHS_DISPI_ID_REG 0x500 /* in BAR2: VBE_DISPI_INDEX_ID, 0xb0c0..0xb0cf */
+
+/* dom0 maps QEMU's VGA register BAR (where the machine has one) and reads its ID. */
+static long read_vga_id(struct tctx *t, uint32_t *id)
+{
+    struct pci_function f[32];
+    long n = pci_scan_bus0(f, 32);
+    for (long i = 0; i < n && i < 32; i++) {
+        if (((uint32_t)f[i].device << 16 | f[i].vendor) != BOCHS_VGA_ID)
+            continue;
+        uint32_t bar;
+        T_EQ(t, pci_cfg_read(0, f[i].devfn, PCI_REG_BAR0 + 8, 4, &bar), 0);
+        uint64_t pa = bar & ~0xfffu;
+        if ((bar & 1) || !pa)
+            return 0;
+        uintptr_t va = kva_alloc(1);
+        long r = mmio_map(va, pa);
+        T_EQ(t, r, 0);
+        if (r)
+            return 1;
+        *id = *(volatile uint16_t *)(va + BOCHS_DISPI_ID_REG);
+        /* A hypercall argument in device memory is refused, not read by the hypervisor. */
+        T_EQ(t, hc_physdev(PHYSDEVOP_dma_translate, (void *)va), -HESTIA_EFAULT);
+        T_EQ(t, mmu_unmap(0, va), 0);
+        return 1;
+    }
+    return 0;
+}
+
+/*
+ * Device memory and DMA addresses: dom0 maps a device's register BAR and
+ * reads it; RAM (its own frame, as DMA translation names it) and, on the
+ * PC, the local APIC the hypervisor drives are refused; a domU is refused.
+ */
+static void t_mmio_dma(struct tctx *t)
+{
+    uint64_t gfn = va_to_gfn(&t->detail), mfn = 0;
+    long r = dma_translate(gfn, &mfn);
+    if (!(start_info->flags & SIF_PRIVILEGED)) {
+        T_EQ(t, r, -HESTIA_EPERM);
+        T_EQ(t, mmio_map(kva_alloc(1), 0xfebf0000u), -HESTIA_EPERM);
+        if (!t->failed)
+            ksnprintf(t->detail, sizeof t->detail, "a domU is refused: %s", kstrerror(r));
+        return;
+    }
+    T_EQ(t, r, 0);
+    T_CHECK(t, mfn != 0, "gfn %llu translates to mfn 0", (unsigned long long)gfn);
+    T_EQ(t, dma_translate(~0ull >> 1, &mfn), -HESTIA_EINVAL);
+    /* RAM is mapped by gfn, never as device memory. */
+    dma_translate(gfn, &mfn);
+    T_EQ(t, mmio_map(kva_alloc(1), mfn << HESTIA_PAGE_SHIFT), -HESTIA_EINVAL);
+    uint32_t id = 0;
+    long found = read_vga_id(t, &id);
+    if (found) {
+        T_CHECK(t, (id & 0xfff0u) == 0xb0c0u, "VGA ID register reads %x", id);
+        T_EQ(t, mmio_map(kva_alloc(1), 0xfee00000u),
+             -HESTIA_EPERM); /* the PC's local APIC */
+    }
+    if (!t->failed)
+        ksnprintf(t->detail, sizeof t->detail, "%s %x; RAM refused; gfn %llu is mfn %llx",
+                  found ? "VGA register BAR mapped, DISPI ID"
+                        : "no device BAR on this machine:",
+                  found ? id : 0u, (unsigned long long)gfn, (unsigned long long)mfn);
+}
+
 void selftest_dev_run(void)
 {
+    test_run("pv.mmio-dma", t_mmio_dma);
     test_run("pv.pci-config", t_pci_config);
     test_run("pv.port-io", t_port_io);
 }

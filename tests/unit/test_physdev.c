@@ -142,3 +142,95 @@ TEST_CASE(port_io)
     CHECK_EQ(port_op(u, PHYSDEVOP_port_write, 0x80, 1, &v), -HESTIA_EPERM);
     CHECK_EQ(host_pci_last.op, 0);
 }
+
+static long mmio_op(struct domain *d, uint64_t va, uint64_t mfn, unsigned perms,
+                    uint32_t pad)
+{
+    struct physdev_mmio_map m = {.as = 0, .va = va, .mfn = mfn, .perms = perms, .pad = pad};
+    return h_call(h_vcpu(d), HYPERCALL_physdev_op, PHYSDEVOP_map_mmio,
+                  h_put(d, &m, sizeof(m)), 0, 0, 0);
+}
+
+static long mmu_unmap_op(struct domain *d, uint64_t va)
+{
+    struct mmu_op op = {.cmd = MMUOP_unmap, .as = 0, .va = va};
+    return h_call(h_vcpu(d), HYPERCALL_mmu_op, h_put(d, &op, sizeof(op)), 1, 0, 0, 0);
+}
+
+#define DEV_MFN                                                                            \
+    0x8000u /* below the host HAL's RAM (and its formats' max_mfn): device memory */
+
+TEST_CASE(map_mmio)
+{
+    struct domain *d = h_domain_raw(64, true);
+    CHECK_EQ(mmio_op(d, H_VA_UNMAPPED, DEV_MFN, MMU_PERM_READ | MMU_PERM_WRITE, 0), 0);
+    mfn_t m;
+    unsigned perms;
+    CHECK_EQ(hal_as_lookup(pvmmu_kernel_space(d), guest_va(H_VA_UNMAPPED), &m, &perms), 0);
+    CHECK_EQ(mfn_val(m), DEV_MFN);
+    /* A hypercall argument in device memory: the hypervisor never reads the device. */
+    CHECK_EQ(h_call(h_vcpu(d), HYPERCALL_physdev_op, PHYSDEVOP_pci_cfg_read, H_VA_UNMAPPED,
+                    0, 0, 0),
+             -HESTIA_EFAULT);
+    /* It holds no frame reference: the ordinary unmap drops none (frame_put on
+     * a frame the allocator does not manage would stop the hypervisor). */
+    CHECK_EQ(mmu_unmap_op(d, H_VA_UNMAPPED), 0);
+    CHECK_EQ(hal_as_lookup(pvmmu_kernel_space(d), guest_va(H_VA_UNMAPPED), &m, &perms),
+             -HESTIA_ENOENT);
+    /* Refused: RAM (map it by gfn), the hypervisor's device, exec, no read, padding. */
+    uint64_t ram = mfn_val(p2m_lookup(d, gfn(0)));
+    CHECK_EQ(mmio_op(d, H_VA_UNMAPPED, ram, MMU_PERM_READ, 0), -HESTIA_EINVAL);
+    CHECK_EQ(mmio_op(d, H_VA_UNMAPPED, HOST_MMIO_HYP_MFN, MMU_PERM_READ, 0), -HESTIA_EPERM);
+    CHECK_EQ(mmio_op(d, H_VA_UNMAPPED, DEV_MFN, MMU_PERM_READ | MMU_PERM_EXEC, 0),
+             -HESTIA_EINVAL);
+    CHECK_EQ(mmio_op(d, H_VA_UNMAPPED, DEV_MFN, MMU_PERM_WRITE, 0), -HESTIA_EINVAL);
+    CHECK_EQ(mmio_op(d, H_VA_UNMAPPED, DEV_MFN, MMU_PERM_READ, 1), -HESTIA_EINVAL);
+    CHECK_EQ(mmio_op(d, H_VA_UNMAPPED, ~0ull, MMU_PERM_READ, 0), -HESTIA_EINVAL);
+    CHECK_EQ(mmio_op(d, H_VA_HYP, DEV_MFN, MMU_PERM_READ, 0), -HESTIA_EINVAL);
+    CHECK_EQ(hal_as_lookup(pvmmu_kernel_space(d), guest_va(H_VA_UNMAPPED), &m, &perms),
+             -HESTIA_ENOENT);
+    struct domain *u = h_domain_raw(16, false);
+    CHECK_EQ(mmio_op(u, H_VA_UNMAPPED, DEV_MFN, MMU_PERM_READ, 0), -HESTIA_EPERM);
+}
+
+TEST_CASE(dma_translate)
+{
+    struct domain *d = h_domain_raw(64, true);
+    struct physdev_dma_translate t = {.gfn = 3, .mfn = 0};
+    uint64_t va = h_put(d, &t, sizeof(t));
+    CHECK_EQ(h_call(h_vcpu(d), HYPERCALL_physdev_op, PHYSDEVOP_dma_translate, va, 0, 0, 0),
+             0);
+    h_read(d, &t, va, sizeof(t));
+    CHECK_EQ(t.mfn, mfn_val(p2m_lookup(d, gfn(3))));
+    t = (struct physdev_dma_translate){.gfn = p2m_gfn_limit(d)};
+    va = h_put(d, &t, sizeof(t));
+    CHECK_EQ(h_call(h_vcpu(d), HYPERCALL_physdev_op, PHYSDEVOP_dma_translate, va, 0, 0, 0),
+             -HESTIA_EINVAL);
+    struct domain *u = h_domain_raw(16, false);
+    t = (struct physdev_dma_translate){.gfn = 0};
+    va = h_put(u, &t, sizeof(t));
+    CHECK_EQ(h_call(h_vcpu(u), HYPERCALL_physdev_op, PHYSDEVOP_dma_translate, va, 0, 0, 0),
+             -HESTIA_EPERM);
+}
+
+/* A domain torn down with a device mapping in place gives back every frame,
+ * as one with an ordinary extra mapping does. */
+TEST_CASE(map_mmio_teardown)
+{
+    unsigned long a = mm_free_frames();
+    struct domain *d = h_domain_raw(64, true);
+    CHECK_EQ(domain_destroy(d), 0);
+    unsigned long b = mm_free_frames();
+    d = h_domain_raw(64, true);
+    CHECK_EQ(mmio_op(d, H_VA_UNMAPPED, DEV_MFN, MMU_PERM_READ, 0), 0);
+    CHECK_EQ(domain_destroy(d), 0);
+    unsigned long c = mm_free_frames();
+    d = h_domain_raw(64, true);
+    struct mmu_op op = {
+        .cmd = MMUOP_map, .as = 0, .va = H_VA_UNMAPPED, .gfn = 5, .perms = MMU_PERM_READ};
+    CHECK_EQ(h_call(h_vcpu(d), HYPERCALL_mmu_op, h_put(d, &op, sizeof(op)), 1, 0, 0, 0), 0);
+    CHECK_EQ(domain_destroy(d), 0);
+    CHECK_EQ(a, b);
+    CHECK_EQ(b, c);
+    CHECK_EQ(c, mm_free_frames());
+}

@@ -32,6 +32,13 @@ struct hal_as *pvmmu_current_user_space(struct vcpu *v);
  */
 int pvmmu_map_frame(struct domain *d, uint64_t handle, guest_va_t va, mfn_t mfn,
                     unsigned perms);
+/*
+ * Map device memory mfn (not RAM: core/physdev.c checked) into the
+ * privileged domain d's space handle; the mapping holds no frame
+ * reference.  -HESTIA_EPERM for any other domain or a RAM frame.
+ */
+int pvmmu_map_device(struct domain *d, uint64_t handle, guest_va_t va, mfn_t mfn,
+                     unsigned perms);
 /* Unmap va of handle, dropping the reference; *old gets the frame. */
 int pvmmu_unmap_frame(struct domain *d, uint64_t handle, guest_va_t va, mfn_t *old);
 

@@ -70,6 +70,14 @@ struct hal_vcpu *core_vcpu_hal(struct vcpu *v);
 mfn_t core_frame_alloc(struct domain *d);
 void core_frame_free(struct domain *d, mfn_t mfn);
 
+/*
+ * Whether mfn is RAM the frame allocator manages.  hal/lib/guest_copy_walk.c
+ * reaches a guest's memory through the direct map only for such frames: a
+ * hypercall argument in device memory dom0 mapped (PHYSDEVOP_map_mmio) is
+ * -HESTIA_EFAULT, never a read of the device from the hypervisor.
+ */
+bool core_frame_is_ram(mfn_t mfn);
+
 /* Small hypervisor allocations (zeroed); NULL when out of memory. */
 void *core_heap_alloc(size_t size);
 

@@ -41,4 +41,12 @@ int hal_pci_cfg_write(unsigned bus, unsigned devfn, unsigned reg, unsigned size,
  */
 int hal_port_io(unsigned port, unsigned size, bool write, uint32_t *value);
 
+/*
+ * Whether dom0 may map machine frame mfn as device memory.  core/ has
+ * already refused RAM (every region the platform reported); the backend
+ * refuses the device memory the hypervisor drives itself.
+ * Context: any.
+ */
+bool hal_mmio_allowed(mfn_t mfn);
+
 #endif

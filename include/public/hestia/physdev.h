@@ -58,4 +58,40 @@ _Static_assert(sizeof(struct physdev_port_io) == 8, "physdev_port_io layout");
 
 #define PHYSDEV_PORT_SPACE 0x10000u
 
+/*
+ * Map one frame of device memory (a BAR) into one of dom0's address
+ * spaces: ptr -> struct physdev_mmio_map.  The frame must not be RAM (any
+ * RAM the platform reported, the hypervisor's own included: map RAM by
+ * gfn with HYPERCALL_mmu_op) and must not be a device the hypervisor
+ * drives (the PC's local APIC and IOAPIC, e500 CCSR): -HESTIA_EINVAL for
+ * RAM, -HESTIA_EPERM for the hypervisor's.  perms must include READ and
+ * not EXEC.  The mapping holds no frame reference; HYPERCALL_mmu_op unmaps
+ * and re-protects it like any other.  The memory type is the default
+ * (write-back): under QEMU's TCG the type has no effect; a real machine
+ * needs an uncached type, which is not done yet (docs/devices.md).
+ */
+#define PHYSDEVOP_map_mmio 4
+
+struct physdev_mmio_map {
+    uint64_t as;    /* address-space handle, 0 = the kernel space (mmu.h) */
+    uint64_t va;    /* page aligned */
+    uint64_t mfn;   /* machine frame of the device memory */
+    uint32_t perms; /* MMU_PERM_* */
+    uint32_t pad;   /* must be 0 */
+};
+_Static_assert(sizeof(struct physdev_mmio_map) == 32, "physdev_mmio_map layout");
+
+/*
+ * The machine frame behind one of dom0's gfns, for DMA: a device is told
+ * machine addresses.  ptr -> struct physdev_dma_translate.  -HESTIA_EINVAL:
+ * gfn beyond the domain's limit; -HESTIA_ENOENT: no frame there.  The
+ * answer stays true while dom0 keeps the gfn populated.
+ */
+#define PHYSDEVOP_dma_translate 5
+
+struct physdev_dma_translate {
+    uint64_t gfn;
+    uint64_t mfn; /* OUT */
+};
+
 #endif

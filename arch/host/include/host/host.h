@@ -141,5 +141,7 @@ struct host_pci_log {
 };
 extern struct host_pci_log host_pci_last;
 void host_pci_reset(void);
+/* The device frame hal_mmio_allowed() refuses (below the host HAL's RAM). */
+#define HOST_MMIO_HYP_MFN 0x8001u
 
 #endif

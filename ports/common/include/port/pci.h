@@ -34,6 +34,16 @@ long port_read(unsigned port, unsigned size, uint32_t *value);
 long port_write(unsigned port, unsigned size, uint32_t value);
 
 /*
+ * Map one frame of device memory at machine address pa (page aligned)
+ * into the kernel space at va, read/write (PHYSDEVOP_map_mmio; unmap with
+ * mmu_unmap(0, va)); and the machine frame behind gfn, for DMA.
+ */
+long mmio_map(uintptr_t va, uint64_t pa);
+long dma_translate(uint64_t gfn, uint64_t *mfn);
+
+#define PCI_REG_BAR0 0x10
+
+/*
  * The functions present on bus 0, in devfn order: fills at most max of
  * out and returns how many exist (may exceed max), or a negative error.
  */
