@@ -17,7 +17,8 @@
 #define DEV_BLK 0
 #define DEV_NET 1
 #define NDEV 2
-#define NET_POLL_PERIOD 128 /* run-loop checks (of 32 instructions) between socket polls */
+#define NET_POLL_PERIOD 128 /* run-loop checks (of 32 instructions) between socket polls   \
+                             */
 
 static const unsigned dev_vector[NDEV] = {0x40, 0x41};
 
@@ -76,8 +77,8 @@ int devices_setup(struct cpu *c, uint8_t *table, uint64_t *count)
     for (unsigned i = 0; i < NDEV; i++) {
         uint8_t *e = table + 32 * n;
         uint64_t v[3] = {devs[i].base, VMMIO_WINDOW,
-                         devs[i].vector | (uint64_t)(present[i] ? devs[i].type->device_id : 0)
-                                              << 32};
+                         devs[i].vector |
+                             (uint64_t)(present[i] ? devs[i].type->device_id : 0) << 32};
 
         if (!present[i])
             continue;

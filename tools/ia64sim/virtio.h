@@ -34,9 +34,9 @@
 #define VMMIO_CONFIG_GENERATION 0x0fc
 #define VMMIO_CONFIG 0x100
 
-#define VMMIO_MAGIC_VALUE 0x74726976u /* "virt" */
+#define VMMIO_MAGIC_VALUE 0x74726976u   /* "virt" */
 #define VMMIO_VENDOR_HESTIA 0x54534548u /* "HEST" */
-#define VMMIO_WINDOW 0x1000         /* bytes of registers + config per device */
+#define VMMIO_WINDOW 0x1000             /* bytes of registers + config per device */
 
 /* Device status bits (§2.1). */
 #define VIRTIO_STATUS_ACKNOWLEDGE 1
@@ -90,8 +90,8 @@ struct virtio_type {
     const char *name; /* "virtio-blk", in messages */
     uint32_t device_id;
     unsigned nqueues;
-    uint64_t features;          /* offered; VIRTIO_F_VERSION_1 always included */
-    unsigned config_size;       /* bytes of dev->config the driver sees */
+    uint64_t features;    /* offered; VIRTIO_F_VERSION_1 always included */
+    unsigned config_size; /* bytes of dev->config the driver sees */
     void (*notify)(struct virtio_dev *d, unsigned queue);
     void (*reset)(struct virtio_dev *d);   /* device-side state back to power-on */
     void (*release)(struct virtio_dev *d); /* closes the backend, frees priv */

@@ -41,8 +41,8 @@ static uint32_t le32(const uint8_t *p)
 
 /* Moves len bytes between the file at pos and the chain (starting at byte
  * off of its readable or writable part).  0, or -1 on a host I/O error. */
-static int transfer(struct virtio_dev *d, struct blk *b, const struct vq_chain *ch, int to_guest,
-                    uint64_t off, uint64_t pos, uint64_t len)
+static int transfer(struct virtio_dev *d, struct blk *b, const struct vq_chain *ch,
+                    int to_guest, uint64_t off, uint64_t pos, uint64_t len)
 {
     while (len) {
         size_t n = len < BOUNCE ? (size_t)len : BOUNCE;
@@ -84,8 +84,8 @@ static uint32_t serve(struct virtio_dev *d, struct blk *b, const struct vq_chain
         data = type == VIRTIO_BLK_T_IN ? ch->writable - 1 : ch->readable - sizeof(hdr);
         if (data % SECTOR || sector > b->sectors || data / SECTOR > b->sectors - sector)
             st = VIRTIO_BLK_S_IOERR;
-        else if (transfer(d, b, ch, type == VIRTIO_BLK_T_IN, type == VIRTIO_BLK_T_IN ? 0 : 16,
-                          sector * SECTOR, data))
+        else if (transfer(d, b, ch, type == VIRTIO_BLK_T_IN,
+                          type == VIRTIO_BLK_T_IN ? 0 : 16, sector * SECTOR, data))
             st = VIRTIO_BLK_S_IOERR;
         else if (type == VIRTIO_BLK_T_IN)
             written = data;
@@ -94,8 +94,8 @@ static uint32_t serve(struct virtio_dev *d, struct blk *b, const struct vq_chain
         st = fsync(b->fd) ? VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_OK;
         break;
     case VIRTIO_BLK_T_GET_ID:
-        written = ch->writable - 1 < VIRTIO_BLK_ID_BYTES ? ch->writable - 1
-                                                         : VIRTIO_BLK_ID_BYTES;
+        written =
+            ch->writable - 1 < VIRTIO_BLK_ID_BYTES ? ch->writable - 1 : VIRTIO_BLK_ID_BYTES;
         vq_write(d, ch, 0, b->id, written);
         break;
     default:
@@ -113,7 +113,8 @@ static void blk_notify(struct virtio_dev *d, unsigned queue)
 
     while ((r = vq_pop(d, queue, &ch)) == 1) {
         if (ch.readable < 16 || ch.writable < 1) {
-            virtio_fail(d, "request at descriptor %u lacks its 16-byte header or status byte",
+            virtio_fail(d,
+                        "request at descriptor %u lacks its 16-byte header or status byte",
                         ch.head);
             return;
         }
@@ -162,8 +163,9 @@ int virtio_blk_open(struct virtio_dev *d, const char *path)
     }
     b->sectors = (uint64_t)sb.st_size / SECTOR;
     if ((uint64_t)sb.st_size % SECTOR)
-        fprintf(stderr, "ia64sim: --disk %s: the last %llu bytes (not a whole sector) are "
-                        "not used\n",
+        fprintf(stderr,
+                "ia64sim: --disk %s: the last %llu bytes (not a whole sector) are "
+                "not used\n",
                 path, (unsigned long long)((uint64_t)sb.st_size % SECTOR));
     base = base ? base + 1 : path; /* the id: NUL-padded, unterminated when 20 bytes */
     memcpy(b->id, base, strnlen(base, sizeof(b->id)));

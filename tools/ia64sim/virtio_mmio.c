@@ -29,8 +29,8 @@ static void vmsg(struct virtio_dev *d, const char *fmt, va_list ap)
     fputc('\n', stderr);
 }
 
-static void __attribute__((format(printf, 2, 3))) warn(struct virtio_dev *d, const char *fmt,
-                                                      ...)
+static void __attribute__((format(printf, 2, 3)))
+warn(struct virtio_dev *d, const char *fmt, ...)
 {
     va_list ap;
 
@@ -169,10 +169,12 @@ static void queue_enable(struct virtio_dev *d, struct virtq *q)
     }
     if (!guest_range_ok(d, q->desc, 16 * n) || !guest_range_ok(d, q->driver, 6 + 2 * n) ||
         !guest_range_ok(d, q->device, 6 + 8 * n)) {
-        virtio_fail(d, "queue %u: a ring lies outside RAM (desc 0x%llx driver 0x%llx device "
-                       "0x%llx, %llu entries)",
-                    d->queue_sel, (unsigned long long)q->desc, (unsigned long long)q->driver,
-                    (unsigned long long)q->device, (unsigned long long)n);
+        virtio_fail(d,
+                    "queue %u: a ring lies outside RAM (desc 0x%llx driver 0x%llx device "
+                    "0x%llx, %llu entries)",
+                    d->queue_sel, (unsigned long long)q->desc,
+                    (unsigned long long)q->driver, (unsigned long long)q->device,
+                    (unsigned long long)n);
         return;
     }
     q->last_avail = rd16(d->ram + q->driver + 2);
@@ -216,8 +218,9 @@ uint64_t virtio_mmio_read(struct virtio_dev *d, uint64_t off, unsigned sz)
     case VMMIO_VENDOR_ID:
         return VMMIO_VENDOR_HESTIA;
     case VMMIO_DEVICE_FEATURES:
-        return d->dev_features_sel < 2 ? (uint32_t)(offered(d) >> (32 * d->dev_features_sel))
-                                       : 0;
+        return d->dev_features_sel < 2
+                   ? (uint32_t)(offered(d) >> (32 * d->dev_features_sel))
+                   : 0;
     case VMMIO_QUEUE_NUM_MAX:
         return q ? VIRTQ_MAX_SIZE : 0;
     case VMMIO_QUEUE_READY:
@@ -358,8 +361,9 @@ int vq_pop(struct virtio_dev *d, unsigned qi, struct vq_chain *ch)
             return -1;
         }
         if (ch->nseg == q->num) {
-            virtio_fail(d, "queue %u: chain from descriptor %u has more than %u descriptors "
-                           "(a loop)",
+            virtio_fail(d,
+                        "queue %u: chain from descriptor %u has more than %u descriptors "
+                        "(a loop)",
                         qi, ch->head, q->num);
             return -1;
         }
@@ -370,19 +374,20 @@ int vq_pop(struct virtio_dev *d, unsigned qi, struct vq_chain *ch)
         flags = rd16(desc + 12);
         s->write = (flags & VIRTQ_DESC_F_WRITE) != 0;
         if (flags & VIRTQ_DESC_F_INDIRECT) {
-            virtio_fail(d, "queue %u: indirect descriptor %u (VIRTIO_F_INDIRECT_DESC not "
-                           "offered)",
+            virtio_fail(d,
+                        "queue %u: indirect descriptor %u (VIRTIO_F_INDIRECT_DESC not "
+                        "offered)",
                         qi, idx);
             return -1;
         }
         if (!guest_range_ok(d, s->addr, s->len)) {
-            virtio_fail(d, "queue %u: descriptor %u [0x%llx, +0x%x) is outside RAM", qi, idx,
-                        (unsigned long long)s->addr, s->len);
+            virtio_fail(d, "queue %u: descriptor %u [0x%llx, +0x%x) is outside RAM", qi,
+                        idx, (unsigned long long)s->addr, s->len);
             return -1;
         }
         if (!s->write && ch->writable) {
-            virtio_fail(d, "queue %u: device-readable descriptor %u after a writable one", qi,
-                        idx);
+            virtio_fail(d, "queue %u: device-readable descriptor %u after a writable one",
+                        qi, idx);
             return -1;
         }
         if (s->write)

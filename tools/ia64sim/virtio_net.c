@@ -20,8 +20,8 @@
 #define VIRTIO_NET_F_MAC (1ull << 5)
 #define VIRTIO_NET_F_STATUS (1ull << 16)
 #define VIRTIO_NET_S_LINK_UP 1
-#define NET_HDR 12         /* struct virtio_net_hdr with num_buffers (VERSION_1) */
-#define MAX_FRAME 65536u   /* QEMU's stream backend takes no more either */
+#define NET_HDR 12          /* struct virtio_net_hdr with num_buffers (VERSION_1) */
+#define MAX_FRAME 65536u    /* QEMU's stream backend takes no more either */
 #define TX_LIMIT (1u << 20) /* queued bytes before transmission waits for the socket */
 #define RXQ 0
 #define TXQ 1
@@ -145,8 +145,9 @@ static void transmit(struct virtio_dev *d, struct net *n)
         uint64_t len = n->ch.readable - NET_HDR;
 
         if (n->ch.readable < NET_HDR) {
-            virtio_fail(d, "transmit chain at descriptor %u is shorter than the %u-byte "
-                           "header",
+            virtio_fail(d,
+                        "transmit chain at descriptor %u is shorter than the %u-byte "
+                        "header",
                         n->ch.head, NET_HDR);
             return;
         }
@@ -267,21 +268,23 @@ int virtio_net_open(struct virtio_dev *d, const char *spec, const char *mac_str)
 
     memcpy(mac, default_mac, 6);
     if (mac_str && parse_mac(mac_str, mac)) {
-        fprintf(stderr, "ia64sim: bad --mac %s (want six hex bytes, unicast: "
-                        "52:54:00:12:34:57)\n",
+        fprintf(stderr,
+                "ia64sim: bad --mac %s (want six hex bytes, unicast: "
+                "52:54:00:12:34:57)\n",
                 mac_str);
         return -1;
     }
     if (!path || !*path || strlen(path) >= sizeof(sa.sun_path)) {
-        fprintf(stderr, "ia64sim: bad --net %s (want unix:PATH or listen:PATH, PATH "
-                        "shorter than %zu bytes)\n",
+        fprintf(stderr,
+                "ia64sim: bad --net %s (want unix:PATH or listen:PATH, PATH "
+                "shorter than %zu bytes)\n",
                 spec, sizeof(sa.sun_path));
         return -1;
     }
     strcpy(sa.sun_path, path);
     s = socket(AF_UNIX, SOCK_STREAM, 0);
-    if (s < 0 || (listening ? bind(s, (struct sockaddr *)&sa, sizeof(sa)) ||
-                                  listen(s, 1) || fcntl(s, F_SETFL, O_NONBLOCK)
+    if (s < 0 || (listening ? bind(s, (struct sockaddr *)&sa, sizeof(sa)) || listen(s, 1) ||
+                                  fcntl(s, F_SETFL, O_NONBLOCK)
                             : connect(s, (struct sockaddr *)&sa, sizeof(sa)))) {
         fprintf(stderr, "ia64sim: --net %s: %s\n", spec, strerror(errno));
         if (s >= 0)

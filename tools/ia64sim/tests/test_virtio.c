@@ -128,8 +128,9 @@ static int driver_init(struct virtio_dev *d, uint64_t want, unsigned nq)
         return -1;
     for (unsigned q = 0; q < nq; q++)
         setup_queue(d, q);
-    wr(d, VMMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
-                            VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK);
+    wr(d, VMMIO_STATUS,
+       VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK |
+           VIRTIO_STATUS_DRIVER_OK);
     return rd(d, VMMIO_STATUS) & VIRTIO_STATUS_DRIVER_OK ? 0 : -1;
 }
 
@@ -177,11 +178,14 @@ static int blk_req(struct virtio_dev *d, uint32_t type, uint64_t sector, uint32_
     ram[BUF + 0x80] = 0xee;
     set_desc(0, n, BUF, 16, VIRTQ_DESC_F_NEXT, (uint16_t)(n + 1)), n++;
     if (len > 512) {
-        set_desc(0, n, BUF + 0x100, 512, dflags | VIRTQ_DESC_F_NEXT, (uint16_t)(n + 1)), n++;
-        set_desc(0, n, BUF + 0x300, len - 512, dflags | VIRTQ_DESC_F_NEXT, (uint16_t)(n + 1)),
+        set_desc(0, n, BUF + 0x100, 512, dflags | VIRTQ_DESC_F_NEXT, (uint16_t)(n + 1)),
+            n++;
+        set_desc(0, n, BUF + 0x300, len - 512, dflags | VIRTQ_DESC_F_NEXT,
+                 (uint16_t)(n + 1)),
             n++;
     } else if (len) {
-        set_desc(0, n, BUF + 0x100, len, dflags | VIRTQ_DESC_F_NEXT, (uint16_t)(n + 1)), n++;
+        set_desc(0, n, BUF + 0x100, len, dflags | VIRTQ_DESC_F_NEXT, (uint16_t)(n + 1)),
+            n++;
     }
     set_desc(0, n, BUF + 0x80, 1, VIRTQ_DESC_F_WRITE, 0);
     *used_len = submit(d, 0, 0);
@@ -264,8 +268,8 @@ static void test_blk(const char *path)
     CHECK(st == 0 && used == (long)sizeof(want) + 1, "read: status %d used %ld", st, used);
     CHECK(!memcmp(ram + BUF + 0x100, want, sizeof(want)), "read back differs from written");
     st = blk_req(&d, 0, 63, 512, &used);
-    CHECK(st == 0 && ram[BUF + 0x100] == 63, "read of the last sector: status %d byte %u", st,
-          ram[BUF + 0x100]);
+    CHECK(st == 0 && ram[BUF + 0x100] == 63, "read of the last sector: status %d byte %u",
+          st, ram[BUF + 0x100]);
     report("blk.write-read");
 
     st = blk_req(&d, 4, 0, 0, &used);
@@ -275,7 +279,8 @@ static void test_blk(const char *path)
     memset(ram + BUF + 0x100, 0xff, 20);
     st = blk_req(&d, 8, 0, 20, &used);
     const char *base = strrchr(path, '/') + 1;
-    CHECK(st == 0 && used == 21 && !memcmp(ram + BUF + 0x100, base, strlen(base) < 20 ? strlen(base) : 20),
+    CHECK(st == 0 && used == 21 &&
+              !memcmp(ram + BUF + 0x100, base, strlen(base) < 20 ? strlen(base) : 20),
           "get-id: status %d used %ld id '%.20s'", st, used, (char *)ram + BUF + 0x100);
     report("blk.get-id");
 
@@ -301,8 +306,10 @@ static void hostile(struct virtio_dev *d, const char *what)
     long used = submit(d, 0, 0);
 
     CHECK(used == -1, "%s: completed (used len %ld)", what, used);
-    CHECK(rd(d, VMMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET, "%s: no DEVICE_NEEDS_RESET", what);
-    CHECK(rd(d, VMMIO_INTERRUPT_STATUS) & VIRTIO_INT_CONFIG, "%s: no config interrupt", what);
+    CHECK(rd(d, VMMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET, "%s: no DEVICE_NEEDS_RESET",
+          what);
+    CHECK(rd(d, VMMIO_INTERRUPT_STATUS) & VIRTIO_INT_CONFIG, "%s: no config interrupt",
+          what);
     wr(d, VMMIO_QUEUE_NOTIFY, 0); /* still refused, no crash */
     CHECK(get16(USED(0) + 2) == 0, "%s: a used entry after NEEDS_RESET", what);
     if (driver_init(d, VIRTIO_F_VERSION_1, 1))
@@ -344,11 +351,13 @@ static void test_hostile(const char *path)
     put16(AVAIL(0) + 4, QN + 1); /* head index out of range */
     put16(AVAIL(0) + 2, 1);
     wr(&d, VMMIO_QUEUE_NOTIFY, 0);
-    CHECK(rd(&d, VMMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET, "head index %u accepted", QN + 1);
+    CHECK(rd(&d, VMMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET, "head index %u accepted",
+          QN + 1);
     driver_init(&d, VIRTIO_F_VERSION_1, 1);
     put16(AVAIL(0) + 2, QN + 5); /* more entries than the queue holds */
     wr(&d, VMMIO_QUEUE_NOTIFY, 0);
-    CHECK(rd(&d, VMMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET, "avail idx %u accepted", QN + 5);
+    CHECK(rd(&d, VMMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET, "avail idx %u accepted",
+          QN + 5);
     CHECK(get16(USED(0) + 2) == 0, "a request completed from a bad available ring");
     report("hostile.rings");
 
@@ -361,7 +370,8 @@ static void test_hostile(const char *path)
     CHECK(rd(&d, VMMIO_QUEUE_READY) == 0, "queue 5 became ready");
     wr(&d, VMMIO_QUEUE_NOTIFY, 5);
     wr(&d, VMMIO_QUEUE_NOTIFY, 0xffffffffu);
-    CHECK(!(rd(&d, VMMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET), "notify of queue 5 broke it");
+    CHECK(!(rd(&d, VMMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET),
+          "notify of queue 5 broke it");
     /* rings outside RAM, or a size that is not a power of 2, at QueueReady */
     negotiate(&d, VIRTIO_F_VERSION_1);
     wr(&d, VMMIO_QUEUE_SEL, 0);
@@ -370,7 +380,8 @@ static void test_hostile(const char *path)
     wr(&d, VMMIO_QUEUE_DRIVER_LOW, AVAIL(0));
     wr(&d, VMMIO_QUEUE_DEVICE_LOW, USED(0));
     wr(&d, VMMIO_QUEUE_READY, 1);
-    CHECK(rd(&d, VMMIO_QUEUE_READY) == 0 && (rd(&d, VMMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET),
+    CHECK(rd(&d, VMMIO_QUEUE_READY) == 0 &&
+              (rd(&d, VMMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET),
           "a descriptor table crossing the end of RAM was accepted");
     negotiate(&d, VIRTIO_F_VERSION_1);
     wr(&d, VMMIO_QUEUE_NUM, 6);
@@ -472,7 +483,8 @@ static void test_net(void)
     uint32_t gen = rd(&d, VMMIO_CONFIG_GENERATION);
     CHECK(write(sv[1], bad, 4) == 4, "write");
     virtio_net_poll(&d);
-    CHECK(virtio_mmio_read(&d, VMMIO_CONFIG + 6, 2) == 0, "link still up after a bad length");
+    CHECK(virtio_mmio_read(&d, VMMIO_CONFIG + 6, 2) == 0,
+          "link still up after a bad length");
     CHECK(rd(&d, VMMIO_CONFIG_GENERATION) != gen, "config generation unchanged");
     CHECK(!(rd(&d, VMMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET), "the device broke");
     report("net.bad-peer");
