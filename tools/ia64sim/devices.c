@@ -17,8 +17,9 @@
 #define DEV_BLK 0
 #define DEV_NET 1
 #define NDEV 2
-#define NET_POLL_PERIOD 128 /* run-loop checks (of 32 instructions) between socket polls   \
-                             */
+#define NET_POLL_PERIOD                                                                    \
+    128 /* run-loop checks (of 32 instructions) between socket polls                       \
+         */
 
 static const unsigned dev_vector[NDEV] = {0x40, 0x41};
 

@@ -337,6 +337,7 @@ static void test_hostile(const char *path)
     set_desc(0, 2, BUF + 0x80, 1, VIRTQ_DESC_F_WRITE, 0);
     hostile(&d, "length overflowing RAM");
     set_desc(0, 0, ~0ull - 7, 16, VIRTQ_DESC_F_NEXT, 1); /* addr + len wraps around */
+    set_desc(0, 1, BUF + 0x80, 1, VIRTQ_DESC_F_WRITE, 0);
     hostile(&d, "address + length wrapping around");
     set_desc(0, 0, BUF, 16, VIRTQ_DESC_F_NEXT, 1); /* 0 -> 1 -> 2 -> 1 -> ... */
     set_desc(0, 1, BUF + 0x100, 512, VIRTQ_DESC_F_NEXT, 2);
@@ -344,16 +345,29 @@ static void test_hostile(const char *path)
     hostile(&d, "chain loop");
     set_desc(0, 0, BUF, 16, VIRTQ_DESC_F_NEXT, QN + 3);
     hostile(&d, "next index out of range");
-    set_desc(0, 0, BUF, 16, VIRTQ_DESC_F_INDIRECT, 0);
+    set_desc(0, 0, BUF, 16, VIRTQ_DESC_F_INDIRECT | VIRTQ_DESC_F_NEXT, 1);
+    set_desc(0, 1, BUF + 0x80, 1, VIRTQ_DESC_F_WRITE, 0);
     hostile(&d, "indirect descriptor (not negotiated)");
+    set_desc(0, 0, BUF, 16, VIRTQ_DESC_F_NEXT, 1);
+    set_desc(0, 1, BUF + 0x80, 1, VIRTQ_DESC_F_WRITE | VIRTQ_DESC_F_NEXT, 2);
+    set_desc(0, 2, BUF + 0x100, 512, 0, 0);
+    hostile(&d, "device-readable descriptor after a writable one");
     report("hostile.descriptors");
 
+    /* a well-formed flush request, but in descriptors QN + 1 and QN + 2:
+     * beyond the table the driver gave (still RAM) */
+    uint32_t flush = 4;
+    memcpy(ram + BUF, &flush, 4);
+    set_desc(0, QN + 1, BUF, 16, VIRTQ_DESC_F_NEXT, QN + 2);
+    set_desc(0, QN + 2, BUF + 0x80, 1, VIRTQ_DESC_F_WRITE, 0);
     put16(AVAIL(0) + 4, QN + 1); /* head index out of range */
     put16(AVAIL(0) + 2, 1);
     wr(&d, VMMIO_QUEUE_NOTIFY, 0);
     CHECK(rd(&d, VMMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET, "head index %u accepted",
           QN + 1);
     driver_init(&d, VIRTIO_F_VERSION_1, 1);
+    set_desc(0, 0, BUF, 16, VIRTQ_DESC_F_NEXT, 1); /* every entry: a good flush */
+    set_desc(0, 1, BUF + 0x80, 1, VIRTQ_DESC_F_WRITE, 0);
     put16(AVAIL(0) + 2, QN + 5); /* more entries than the queue holds */
     wr(&d, VMMIO_QUEUE_NOTIFY, 0);
     CHECK(rd(&d, VMMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET, "avail idx %u accepted",
