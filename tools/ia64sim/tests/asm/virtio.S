@@ -5,7 +5,9 @@
 // up queue 0 and reads sector 3 with interrupts off (vector 0x40 must be
 // pending in cr.irr1 and drop when the interrupt status is acknowledged),
 // then writes the buffer to sector 5 with interrupts on (the handler sees
-// vector 0x40 and interrupt status 1).  system.py checks sector 5 after.
+// vector 0x40 and interrupt status 1); last, a load and a store reach the
+// registers through a data translation register (psr.dt).  system.py
+// checks sector 5 after.
 	.include "sys.inc"
 	.macro POKE sz, addr, val
 	movl r2=\addr
@@ -149,6 +151,49 @@
 	CHECK r6, r9, 15		// interrupt status: used buffer
 	PEEK 1, STATUS, r8
 	CHECK r8, r0, 16
+	// the registers through a translation: dtr[0] maps a 64 KiB page of
+	// region 3 uncacheable onto BASE; a store selects the features' high
+	// word and a load reads VERSION_1 back
+	rsm 0x6000			// itr needs psr.ic = 0; psr.i off
+	;;
+	srlz.d
+	movl r2=3<<61
+	movl r3=(3<<8)|(16<<2)		// rr3: rid 3, 64 KiB pages
+	;;
+	mov rr[r2]=r3
+	movl r12=(3<<61)+0x40000
+	;;
+	mov cr.ifa=r12
+	mov r3=16<<2
+	;;
+	mov cr.itir=r3
+	movl r3=BASE|1|(4<<2)|(1<<5)|(1<<6)|(2<<9)	// p, ma UC, a, d, ar RW
+	mov r2=0
+	;;
+	itr.d dtr[r2]=r3
+	;;
+	srlz.d
+	ssm 0x20000			// psr.dt
+	;;
+	srlz.d
+	ld4 r8=[r12]			// magic
+	adds r13=0x14,r12		// DeviceFeaturesSel
+	mov r3=1
+	;;
+	st4 [r13]=r3
+	adds r13=0x10,r12		// DeviceFeatures: bit 32 -> bit 0
+	;;
+	ld4 r10=[r13]
+	rsm 0x20000
+	;;
+	srlz.d
+	movl r9=0x74726976
+	;;
+	CHECK r8, r9, 17
+	and r10=1,r10
+	mov r9=1
+	;;
+	CHECK r10, r9, 18
 	PUTC 'v'
 	PUTC 10
 	EXIT 0
