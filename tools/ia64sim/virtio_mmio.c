@@ -12,7 +12,7 @@
 
 #include "virtio.h"
 
-#define MAX_MESSAGES 32 /* per device, so a hostile guest cannot flood stderr */
+#define MAX_MESSAGES 32 /* per run, so a hostile guest cannot flood stderr */
 
 static unsigned messages;
 
@@ -177,8 +177,7 @@ static void queue_enable(struct virtio_dev *d, struct virtq *q)
                     (unsigned long long)n);
         return;
     }
-    q->last_avail = rd16(d->ram + q->driver + 2);
-    q->used_idx = rd16(d->ram + q->device + 2);
+    q->last_avail = q->used_idx = 0; /* a fresh queue starts at index 0 (§2.7) */
     q->ready = 1;
 }
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -142,7 +143,7 @@ static void flush_tx(struct virtio_dev *d, struct net *n)
 static void transmit(struct virtio_dev *d, struct net *n)
 {
     while (n->txlen <= TX_LIMIT && vq_pop(d, TXQ, &n->ch) == 1) {
-        uint64_t len = n->ch.readable - NET_HDR;
+        uint64_t len;
 
         if (n->ch.readable < NET_HDR) {
             virtio_fail(d,
@@ -151,6 +152,7 @@ static void transmit(struct virtio_dev *d, struct net *n)
                         n->ch.head, NET_HDR);
             return;
         }
+        len = n->ch.readable - NET_HDR;
         if (len == 0 || len > MAX_FRAME) {
             fprintf(stderr, "ia64sim: virtio-net: a %llu-byte frame not sent\n",
                     (unsigned long long)len);
@@ -265,6 +267,7 @@ int virtio_net_open(struct virtio_dev *d, const char *spec, const char *mac_str)
     int listening = !strncmp(spec, "listen:", 7), s;
     const char *path = listening ? spec + 7 : !strncmp(spec, "unix:", 5) ? spec + 5 : NULL;
     uint8_t mac[6];
+    struct stat st;
 
     memcpy(mac, default_mac, 6);
     if (mac_str && parse_mac(mac_str, mac)) {
@@ -282,6 +285,8 @@ int virtio_net_open(struct virtio_dev *d, const char *spec, const char *mac_str)
         return -1;
     }
     strcpy(sa.sun_path, path);
+    if (listening && !lstat(path, &st) && S_ISSOCK(st.st_mode))
+        unlink(path); /* left by an earlier run: a socket file outlives its listener */
     s = socket(AF_UNIX, SOCK_STREAM, 0);
     if (s < 0 || (listening ? bind(s, (struct sockaddr *)&sa, sizeof(sa)) || listen(s, 1) ||
                                   fcntl(s, F_SETFL, O_NONBLOCK)

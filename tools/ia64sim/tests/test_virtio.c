@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "../virtio.h"
@@ -506,6 +507,78 @@ static void test_net(void)
     close(sv[1]);
 }
 
+/* The two socket modes of --net: listen:PATH takes a peer (link up), loses
+ * it (link down) and takes the next; unix:PATH connects to a listener. */
+static void test_net_sockets(void)
+{
+    char path[64];
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    struct virtio_dev d;
+    uint8_t rec[4 + 20] = {0, 0, 0, 20};
+    int c, l;
+
+    snprintf(path, sizeof(path), "/tmp/ia64sim-virtio-%d.sock", (int)getpid());
+    strcpy(sa.sun_path, path);
+    virtio_init(&d, NULL, 0x10000010000ull, 0x41, ram, RAM_SIZE, NULL);
+    if (virtio_net_open(&d, path, NULL) == 0)
+        fail("a spec without unix: or listen: was accepted");
+    char spec[80];
+    snprintf(spec, sizeof(spec), "listen:%s", path);
+    if (virtio_net_open(&d, spec, "52:54:00:00:00:07")) {
+        fail("virtio_net_open(%s) failed", spec);
+        report("net.listen");
+        return;
+    }
+    CHECK(virtio_mmio_read(&d, VMMIO_CONFIG + 5, 1) == 7, "--mac not in config space");
+    driver_init(&d, VIRTIO_F_VERSION_1 | (1ull << 16), 2);
+    CHECK(virtio_mmio_read(&d, VMMIO_CONFIG + 6, 2) == 0, "link up without a peer");
+    for (int round = 0; round < 2; round++) {
+        c = socket(AF_UNIX, SOCK_STREAM, 0);
+        CHECK(connect(c, (struct sockaddr *)&sa, sizeof(sa)) == 0, "connect to %s", path);
+        wr(&d, VMMIO_INTERRUPT_ACK, 3);
+        virtio_net_poll(&d);
+        CHECK(virtio_mmio_read(&d, VMMIO_CONFIG + 6, 2) == 1, "round %d: link not up",
+              round);
+        CHECK(rd(&d, VMMIO_INTERRUPT_STATUS) & VIRTIO_INT_CONFIG,
+              "round %d: no configuration interrupt for the link", round);
+        close(c);
+        virtio_net_poll(&d);
+        CHECK(virtio_mmio_read(&d, VMMIO_CONFIG + 6, 2) == 0, "round %d: link still up",
+              round);
+    }
+    virtio_release(&d);
+    report("net.listen");
+
+    l = socket(AF_UNIX, SOCK_STREAM, 0);
+    unlink(path);
+    if (bind(l, (struct sockaddr *)&sa, sizeof(sa)) || listen(l, 1)) {
+        fail("cannot listen on %s", path);
+        report("net.connect");
+        return;
+    }
+    snprintf(spec, sizeof(spec), "unix:%s", path);
+    virtio_init(&d, NULL, 0x10000010000ull, 0x41, ram, RAM_SIZE, NULL);
+    if (virtio_net_open(&d, spec, NULL))
+        fail("virtio_net_open(%s) failed", spec);
+    c = accept(l, NULL, NULL);
+    driver_init(&d, VIRTIO_F_VERSION_1, 2);
+    memset(ram + BUF, 0, 12);
+    memset(ram + BUF + 0x100, 0x5a, 20);
+    set_desc(1, 0, BUF, 32, 0, 0); /* header and frame in one descriptor */
+    memcpy(ram + BUF + 12, ram + BUF + 0x100, 20);
+    CHECK(submit(&d, 1, 0) == 0, "transmit not completed");
+    uint8_t got[sizeof(rec)];
+    memset(rec + 4, 0x5a, 20);
+    CHECK(read_full(c, got, sizeof(got)) == 0 && !memcmp(got, rec, sizeof(rec)),
+          "the frame did not arrive framed on the unix socket");
+    CHECK(virtio_mmio_read(&d, VMMIO_CONFIG, 1) == 0x52, "default MAC");
+    virtio_release(&d);
+    close(c);
+    close(l);
+    unlink(path);
+    report("net.connect");
+}
+
 int main(void)
 {
     char path[64];
@@ -519,6 +592,7 @@ int main(void)
     test_blk(path);
     test_hostile(path);
     test_net();
+    test_net_sockets();
     unlink(path);
     free(ram);
     return failures != 0;
