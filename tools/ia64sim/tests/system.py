@@ -115,6 +115,47 @@ def virtio_guest(sim, image, work, result):
         os.unlink(sock)
 
 
+def virtio_net_guest(sim, image, work, result):
+    """asm/virtionet.S sends a frame and receives one through the socket
+    backend (--net unix:PATH); this end plays the peer, with the framing of
+    QEMU's -netdev stream."""
+    import socket
+    path = os.path.join(work, 'net.sock')
+    if os.path.exists(path):
+        os.unlink(path)
+    srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    srv.bind(path)
+    srv.listen(1)
+    srv.settimeout(30)
+    p = subprocess.Popen([sim, '--max-insns', '2000000000', '--net', 'unix:' + path,
+                          '--mac', '52:54:00:12:34:57', image],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    detail = ''
+    try:
+        conn, _ = srv.accept()
+        conn.settimeout(30)
+        got = b''
+        while len(got) < 64:
+            chunk = conn.recv(64 - len(got))
+            if not chunk:
+                break
+            got += chunk
+        if got != struct.pack('>I', 60) + bytes(range(60)):
+            detail = 'the guest frame arrived as %r' % got[:16]
+        conn.sendall(struct.pack('>I', 42) + bytes(range(100, 142)))
+        so, se = p.communicate(timeout=60)
+        conn.close()
+    except (OSError, subprocess.TimeoutExpired) as e:
+        p.kill()
+        so, se = p.communicate()
+        detail = detail or 'peer: %s' % e
+    srv.close()
+    os.unlink(path)
+    ok = not detail and p.returncode == 0 and so == 'n\n'
+    result('devices.virtio-net-guest', ok, 'sent 60 bytes framed, received 42 with vector 0x41'
+           if ok else '%s exit %d out %r %s' % (detail, p.returncode, so, se.strip()[-300:]))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--sim', required=True)
@@ -134,7 +175,8 @@ def main():
         return 0
     images = {}
     for name in ('break', 'tlb', 'vhpt', 'timer', 'priv', 'sscpl', 'rsefault', 'spec', 'rse', 'cover', 'ssc', 'unimpl', 'loop',
-                 'forms', 'iccr', 'icpriv', 'rnat', 'troverlap', 'gdbprog', 'disfp', 'virtio'):
+                 'forms', 'iccr', 'icpriv', 'rnat', 'troverlap', 'gdbprog', 'disfp', 'virtio',
+                 'virtionet'):
         img, err = build(name, a.work)
         if not img:
             result('system.build.' + name, False, err.strip().splitlines()[0] if err else '')
@@ -192,6 +234,8 @@ def main():
         result('cli.trace', rc == 124 and se.count('\n') >= 5 and 'alloc' in se, 'exit %d' % rc)
     if images.get('virtio'):
         virtio_guest(a.sim, images['virtio'], a.work, result)
+    if images.get('virtionet'):
+        virtio_net_guest(a.sim, images['virtionet'], a.work, result)
     # the GDB remote protocol server (tests/gdb.py speaks it directly)
     if images.get('gdbprog'):
         r = subprocess.run([sys.executable, os.path.join(HERE, 'gdb.py'), a.sim, images['gdbprog'],
