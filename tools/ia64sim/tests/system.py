@@ -97,6 +97,10 @@ def virtio_guest(sim, image, work, result):
     result('devices.virtio-blk-guest', ok, 'exit %d out %r sector 5 %r %s' %
            (rc, so, data[5 * 512:5 * 512 + 4], se.strip()[-300:]) if not ok else
            'read sector 3, interrupt 0x40, wrote sector 5')
+    rc, so, se = run([sim, '--max-insns', '1000000', '--disk', disk, '--cmdline', 'misaligned',
+                      image], '')
+    result('devices.misaligned', rc == 125 and 'not naturally aligned' in se,
+           'a misaligned device register load stops the simulator: exit %d' % rc)
     rc, so, se = run([sim, '--max-insns', '1000000', image], '')
     result('devices.none', rc == 125 and 'non-existent physical memory' in se,
            'without --disk the register window is not memory: exit %d' % rc)

@@ -405,6 +405,9 @@ static void test_hostile(const char *path)
     wr(&d, VMMIO_QUEUE_READY, 1);
     CHECK(rd(&d, VMMIO_QUEUE_READY) == 0, "queue size 6 accepted");
     CHECK(virtio_mmio_read(&d, VMMIO_CONFIG + 20, 8) == 0, "config read past its end");
+    CHECK(virtio_mmio_read(&d, VMMIO_MAGIC, 8) == 0, "an 8-byte register read answered");
+    virtio_mmio_write(&d, VMMIO_STATUS, 1, 0); /* a 1-byte reset: ignored */
+    CHECK(rd(&d, VMMIO_STATUS) != 0, "a 1-byte write to Status reset the device");
     report("hostile.registers");
     virtio_release(&d);
 }

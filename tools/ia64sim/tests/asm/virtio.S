@@ -32,6 +32,15 @@
 	DATA = 0x203100
 
 	START
+	adds r2=32,r28			// with a command line: a misaligned register
+	;;				// load, which must stop the simulator (125)
+	ld8 r8=[r2]
+	;;
+	cmp.ne p6,p0=0,r8
+	movl r9=BASE+2
+	;;
+(p6)	ld4 r8=[r9]
+	;;
 	PEEK 4, BASE, r8		// magic (no --disk: the simulator stops here)
 	movl r9=0x74726976
 	;;
