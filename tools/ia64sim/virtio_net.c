@@ -24,6 +24,7 @@
 #define NET_HDR 12          /* struct virtio_net_hdr with num_buffers (VERSION_1) */
 #define MAX_FRAME 65536u    /* QEMU's stream backend takes no more either */
 #define TX_LIMIT (1u << 20) /* queued bytes before transmission waits for the socket */
+#define RX_BURST 64         /* frames handed to the guest per poll, at most */
 #define RXQ 0
 #define TXQ 1
 
@@ -186,8 +187,15 @@ void virtio_net_poll(struct virtio_dev *d)
         return;
     flush_tx(d, n);
     transmit(d, n);
-    receive(d, n);
-    deliver(d, n);
+    /* up to RX_BURST frames per poll, while the driver has buffers */
+    for (unsigned i = 0; i < RX_BURST; i++) {
+        receive(d, n);
+        if (!n->rx_full)
+            break; /* nothing more to read now */
+        deliver(d, n);
+        if (n->rx_full)
+            break; /* no buffer for it yet */
+    }
     receive(d, n); /* the next frame, if any, so it waits in rxbuf */
 }
 

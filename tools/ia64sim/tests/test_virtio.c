@@ -497,6 +497,22 @@ static void test_net(void)
     put16(AVAIL(0) + 2, 2);
     wr(&d, VMMIO_QUEUE_NOTIFY, 0);
     CHECK(get16(USED(0) + 2) == 2, "the waiting frame was not delivered to a new buffer");
+    /* three frames in one write, three buffers: one poll delivers them all */
+    for (unsigned i = 0; i < 3; i++) {
+        set_desc(0, 1 + i, BUF + 0x2000 + 0x800 * i, 1526, VIRTQ_DESC_F_WRITE, 0);
+        put16(AVAIL(0) + 4 + 2 * (2 + i), (uint16_t)(1 + i));
+    }
+    put16(AVAIL(0) + 2, 5);
+    uint8_t three[3 * sizeof(rec)];
+    for (unsigned i = 0; i < 3; i++)
+        memcpy(three + i * sizeof(rec), rec, sizeof(rec));
+    CHECK(write(sv[1], three, sizeof(three)) == (ssize_t)sizeof(three), "write");
+    virtio_net_poll(&d);
+    CHECK(get16(USED(0) + 2) == 5, "one poll delivered %u of 3 waiting frames",
+          get16(USED(0) + 2) - 2u);
+    CHECK(get32(USED(0) + 4 + 8 * 4) == 3 && get32(USED(0) + 8 + 8 * 4) == 54,
+          "the third frame's used entry: id %u len %u", get32(USED(0) + 4 + 8 * 4),
+          get32(USED(0) + 8 + 8 * 4));
     uint8_t bad[4] = {0x7f, 0xff, 0xff, 0xff};
     uint32_t gen = rd(&d, VMMIO_CONFIG_GENERATION);
     CHECK(write(sv[1], bad, 4) == 4, "write");
