@@ -314,6 +314,8 @@ int cpu_run(struct cpu *c)
                 return EXIT_LIMIT;
             }
             timer_check(c);
+            if (c->devices)
+                devices_tick(c);
             if (__builtin_expect(stop_signal, 0)) {
                 char msg[64];
 

@@ -10,7 +10,9 @@
 static uint8_t *dptr(struct cpu *c, uint64_t va, unsigned sz, int acc, int fault)
 {
     uint8_t *host;
+    int mmio = (acc & ACC_MMIO) && c->devices, r;
 
+    acc &= ~ACC_MMIO;
     if (__builtin_expect((c->psr & PSR_AC) && (va & (sz - 1)) && !(sz & (sz - 1)), 0)) {
         /* alignment checking on (psr.ac): unaligned data reference fault */
         if (!fault)
@@ -26,6 +28,8 @@ static uint8_t *dptr(struct cpu *c, uint64_t va, unsigned sz, int acc, int fault
         if (pa >= c->ram_size || sz > c->ram_size - pa) {
             if (!fault)
                 return NULL;
+            if (mmio)
+                return mmio_access(c, pa, sz, acc);
             cpu_stop(c, "data access to non-existent physical memory");
         }
         return c->ram + pa;
@@ -36,8 +40,13 @@ static uint8_t *dptr(struct cpu *c, uint64_t va, unsigned sz, int acc, int fault
         if (e->tag == ((va >> 12) | c->xc_gen))
             return e->host + (va & 0xfff);
     }
-    if (xlate(c, va, acc, &host, fault))
+    xlate_mmio = mmio;
+    r = xlate(c, va, acc, &host, fault);
+    xlate_mmio = 0;
+    if (r)
         return NULL;
+    if (!host) /* a device register (xlate_mmio) */
+        return mmio_access(c, xlate_mmio_pa, sz, acc);
     if (((va & 0xfff) + sz) > 0x1000) {
         /* crosses a page: both pages must translate; they must be adjacent
          * in host memory for the simple copy below */
@@ -341,7 +350,7 @@ int exec_mem(struct cpu *c, const struct insn *in, uint64_t ip, unsigned slot)
             else
                 memcpy(&v, h, in->sz);
         } else {
-            h = dptr(c, va, in->sz, XC_R, 1);
+            h = dptr(c, va, in->sz, XC_R | ACC_MMIO, 1);
             if (!h)
                 return FAULT;
             memcpy(&v, h, in->sz);
@@ -360,11 +369,14 @@ int exec_mem(struct cpu *c, const struct insn *in, uint64_t ip, unsigned slot)
             raise_fault(c, IV_NATC, ISR_W | (uint64_t)slot << ISR_EI_SHIFT, va, 1, 0);
             return FAULT;
         }
-        h = dptr(c, va, in->sz, XC_W, 1);
+        h = dptr(c, va, in->sz, XC_W | ACC_MMIO, 1);
         if (!h)
             return FAULT;
         memcpy(h, &val->v, in->sz);
-        bundle_cache_invalidate(c, h, in->sz);
+        if (h == c->mmio_buf)
+            mmio_store(c);
+        else
+            bundle_cache_invalidate(c, h, in->sz);
         if (in->flags & FL_SPILL) {
             uint64_t bit = 1ull << ((va >> 3) & 63);
 

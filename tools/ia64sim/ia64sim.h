@@ -258,6 +258,9 @@ struct xcent {
     uint64_t pa;   /* physical address of the page */
 };
 enum { XC_R, XC_W, XC_X };
+/* Or'ed into dptr's access type by plain integer loads and stores, the only
+ * instructions that may reach device registers. */
+#define ACC_MMIO 8
 
 #define NPHYS_STACKED 96
 #define STK_SIZE 4096
@@ -314,6 +317,12 @@ struct cpu {
     int intr_pending_check;
     unsigned fault_streak;
     const char *stop_reason;
+
+    /* devices (devices.c): how many, and the register access in flight */
+    unsigned devices;
+    uint64_t mmio_pa;
+    unsigned mmio_sz;
+    uint8_t mmio_buf[8];
 
     /* the bundle cache */
     struct bundle *bc;
@@ -495,6 +504,11 @@ extern int rse_ref;
 enum { RSE_SPILL_FILL = 1, RSE_FRAME_LOAD = 2 };
 /* Set while a speculative load translates (ISR.sp, deferral). */
 extern int spec_ref;
+/* Set by a load or store that may reach a device: xlate then answers a
+ * translation to a device register with *host = NULL and the physical
+ * address in xlate_mmio_pa. */
+extern int xlate_mmio;
+extern uint64_t xlate_mmio_pa;
 
 /* sys.c */
 int exec_sys(struct cpu *c, const struct insn *in, uint64_t ip, unsigned slot);
@@ -541,6 +555,23 @@ int gdb_listen(struct cpu *c, const char *spec);
 int gdb_before_insn(struct cpu *c, uint64_t ip, unsigned slot);
 void gdb_exited(int status);
 void gdb_fatal(struct cpu *c);
+
+/* devices.c: the virtio-mmio devices (docs/ia64sim.md, "Devices") */
+/* 1 when opt (with its argument arg) is a device option, now recorded. */
+int devices_option(const char *opt, const char *arg);
+/* Opens the configured devices and writes their boot-table entries (32
+ * bytes each) at table; 0, or -1 with a message. */
+int devices_setup(struct cpu *c, uint8_t *table, uint64_t *count);
+/* From the run loop every 32 instructions while c->devices: polls the
+ * network socket now and then and updates the interrupt lines. */
+void devices_tick(struct cpu *c);
+void devices_irq_sync(struct cpu *c);
+/* A load (acc XC_R, value read now) or store (XC_W) of sz bytes at a
+ * physical address outside RAM: the buffer the access goes through, or
+ * NULL after stopping the simulator (no device there, misaligned). */
+uint8_t *mmio_access(struct cpu *c, uint64_t pa, unsigned sz, int acc);
+/* Completes a store into the buffer mmio_access returned. */
+void mmio_store(struct cpu *c);
 
 /* main.c (platform) */
 #include <signal.h>

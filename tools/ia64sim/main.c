@@ -16,6 +16,8 @@
 #define BOOT_MAGIC 0x314d495334364149ull /* "IA64SIM1" little endian */
 #define MAX_MODULES 32
 #define MODULE_ALIGN 0x10000ull
+/* After the modules (64 + 64 * 32) and the command line (1024 bytes). */
+#define DEVICE_LIST_OFFSET 0xc80
 
 static const char usage[] =
     "usage: ia64sim [options] image.elf [module...]\n"
@@ -34,6 +36,14 @@ static const char usage[] =
     "                   wait, stopped before the first instruction, for gdb\n"
     "                   (gdb-multiarch: set architecture ia64; target remote ...)\n"
     "                   on a unix socket or on 127.0.0.1:PORT (0: any free port)\n"
+    "  --disk PATH      a virtio-mmio block device on the host file PATH\n"
+    "  --net unix:PATH|listen:PATH\n"
+    "                   a virtio-mmio network device on a unix stream socket\n"
+    "                   (connect to PATH, or listen on PATH), framed as QEMU's\n"
+    "                   -netdev stream: 4-byte big-endian length, then the frame\n"
+    "  --mac MAC        the network device's MAC (default 52:54:00:12:34:56)\n"
+    "devices are at physical 0x10000000000 (disk) and 0x10000010000 (net), listed in\n"
+    "the boot table; their interrupt vectors are 0x40 and 0x41.\n"
     "modules are loaded after the image, 64 KiB aligned, and listed in the boot\n"
     "table at physical 0x10000 (r28 points to it at entry).\n"
     "exit status: the guest's SSC exit (66) status; 2 bad usage or image;\n"
@@ -363,6 +373,8 @@ int main(int argc, char **argv)
             gdb = argv[++argi];
         } else if (!strcmp(a, "--cmdline") && argi + 1 < argc) {
             cmdline = argv[++argi];
+        } else if (argi + 1 < argc && devices_option(a, argv[argi + 1])) {
+            argi++;
         } else {
             fprintf(stderr, "ia64sim: unknown option %s\n%s", a, usage);
             return EXIT_USAGE;
@@ -434,6 +446,12 @@ int main(int argc, char **argv)
         put64(bt + 32, cl);
     }
     put64(bt + 40, next); /* first free physical address after image and modules */
+    uint64_t ndev;
+
+    if (devices_setup(c, bt + DEVICE_LIST_OFFSET, &ndev))
+        return EXIT_USAGE;
+    put64(bt + 48, ndev);
+    put64(bt + 56, ndev ? BOOT_TABLE_PA + DEVICE_LIST_OFFSET : 0);
 
     cpu_reset(c, entry);
     c->gr[28]->v = BOOT_TABLE_PA;

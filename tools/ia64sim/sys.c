@@ -405,6 +405,8 @@ int exec_sys(struct cpu *c, const struct insn *in, uint64_t ip, unsigned slot)
         case CR_EOI:
             if (c->ninsvc)
                 c->ninsvc--;
+            if (c->devices) /* a level-triggered line still high is pending again */
+                devices_irq_sync(c);
             c->intr_pending_check = 1;
             return 0;
         case CR_TPR:

@@ -20,6 +20,8 @@
 
 int rse_ref;
 int spec_ref;
+int xlate_mmio;
+uint64_t xlate_mmio_pa;
 
 /* Invalidates the fast translation cache in O(1): entries carry the
  * generation (bits 52-63 of the tag) they were filled in. */
@@ -313,6 +315,11 @@ nomem:
         return FAULT;
     if (spec_ref)
         return DEFER;
+    if (xlate_mmio && !instr) {
+        xlate_mmio_pa = pa;
+        *host = NULL;
+        return 0;
+    }
     cpu_stop(c, instr ? "instruction fetch from non-existent physical memory"
                       : "data access to non-existent physical memory");
     return FAULT;
