@@ -40,6 +40,7 @@ Exit channels (the hypervisor's hal_platform_exit(status)):
                fail: pvpanic-pci with -action panic=exit-failure -> rc 1.
   ia64         ia64sim exits with the SSC exit status: 0 = pass.
 """
+import atexit
 import hashlib
 import os
 import shutil
@@ -181,7 +182,7 @@ def launch(arch, variant, cfg, mode):
             argv += ["-append", cmdline.strip()]
         return Launch(argv + extra, "ppc", image)
     if arch == "ia64":
-        argv = [IA64SIM] + list(cfg.get("sim_args", []))
+        argv = [IA64SIM] + [_scratch_disk(a) for a in cfg.get("sim_args", [])]
         if mode == "debug":
             argv += ["--gdb", f"unix:{cfg['gdb_socket']}"]
         # ia64sim's boot table has file names only: module command lines
@@ -193,6 +194,24 @@ def launch(arch, variant, cfg, mode):
         argv += [image] + [p for p, _ in mods]
         return Launch(argv, "status", image)
     raise ValueError(f"unknown arch {arch}")
+
+
+# A scenario's sim_args may name "{disk}": a fresh zero-filled disk image
+# for that one boot (ia64sim's --disk wants a regular file of whole
+# sectors), removed when ./hestia exits.
+SCRATCH_DISK_BYTES = 1 << 20
+
+
+def _scratch_disk(arg):
+    if "{disk}" not in arg:
+        return arg
+    d = os.path.join(BUILD, "disks")
+    os.makedirs(d, exist_ok=True)
+    fd, path = tempfile.mkstemp(prefix="disk-", suffix=".img", dir=d)
+    os.ftruncate(fd, SCRATCH_DISK_BYTES)
+    os.close(fd)
+    atexit.register(lambda: os.path.exists(path) and os.remove(path))
+    return arg.replace("{disk}", path)
 
 
 def _grub_words(text, what):

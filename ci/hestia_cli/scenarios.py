@@ -21,7 +21,9 @@ A scenario is data, the same name on every arch:
   arches       {"<arch>": {overrides}} for every arch that claims the scenario;
                an arch missing here is shown as SKIP with `unclaimed`.
                Overrides: any key above plus variants (["kernel", "uboot"] on
-               ppc), qemu_args, cpu, memory, sim_args (ia64sim options).
+               ppc), qemu_args, cpu, memory, sim_args (ia64sim options; "{disk}"
+               in one becomes a fresh 1 MiB zero-filled image for that boot,
+               removed when ./hestia exits).
   unclaimed    the SKIP reason for arches that do not claim it
   deterministic  true: QEMU runs with -icount shift=0,sleep=off in the test
                matrix (guest time counts instructions; timer tests cannot

@@ -216,6 +216,12 @@ static const struct {
 #undef PRIV
 };
 
+/* ia64sim's block device window (docs/ia64sim.md, "Devices"). */
+uint64_t arch_virtio_mmio_base(void)
+{
+    return 0x10000000000ull;
+}
+
 unsigned arch_nr_priv_probes(void)
 {
     return ARRAY_SIZE(priv_probes);

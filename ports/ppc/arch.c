@@ -150,6 +150,12 @@ static const struct {
     {"mtmsr-pr0+tlbwe", priv_mtmsr_tlbwe},
 };
 
+/* QEMU's ppce500 puts virtio devices on PCI. */
+uint64_t arch_virtio_mmio_base(void)
+{
+    return 0;
+}
+
 unsigned arch_nr_priv_probes(void)
 {
     return ARRAY_SIZE(priv_probes);

@@ -219,6 +219,12 @@ static const struct {
     {"popf-iopl3-cli", priv_popf_iopl},
 };
 
+/* The PC puts virtio devices on PCI. */
+uint64_t arch_virtio_mmio_base(void)
+{
+    return 0;
+}
+
 unsigned arch_nr_priv_probes(void)
 {
     return ARRAY_SIZE(priv_probes);

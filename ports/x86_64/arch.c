@@ -124,6 +124,12 @@ static const struct {
     {"invlpg", priv_invlpg},
 };
 
+/* The PC puts virtio devices on PCI. */
+uint64_t arch_virtio_mmio_base(void)
+{
+    return 0;
+}
+
 unsigned arch_nr_priv_probes(void)
 {
     return ARRAY_SIZE(priv_probes);

@@ -68,6 +68,11 @@ long arch_probe_read(uintptr_t addr, uint64_t *val);
 long arch_probe_write(uintptr_t addr, uint64_t val);
 /* Execute an undefined instruction: -1 if it trapped (as it must). */
 long arch_probe_invalid_op(void);
+/*
+ * Machine address of the platform's first virtio-mmio device window, or 0
+ * where devices sit on PCI instead.  ia64sim: 0x10000000000 (docs/ia64sim.md).
+ */
+uint64_t arch_virtio_mmio_base(void);
 /* Instruction-set specific privileged operations (cli, mov cr3, ...). */
 unsigned arch_nr_priv_probes(void);
 const char *arch_priv_probe_name(unsigned i);
