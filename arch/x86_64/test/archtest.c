@@ -46,10 +46,24 @@ static unsigned long slen(const char *s)
     return n;
 }
 
+/*
+ * Console output a line at a time: the hypervisor ends a domain's open line
+ * when another domain writes, so a line written in pieces could be split
+ * by d1's output (seen in a realtime run: "TEST x86_64." then the rest on
+ * its own line, which the runner cannot count).  One write per line.
+ */
 static void puts_(const char *s)
 {
-    hestia_hypercall4(HYPERCALL_console_io, CONSOLEIO_write, slen(s), (unsigned long)s,
-                      DOMID_SELF);
+    static char line[160];
+    static unsigned long len;
+    for (; *s; s++) {
+        line[len++] = *s;
+        if (*s == '\n' || len == sizeof(line)) {
+            hestia_hypercall4(HYPERCALL_console_io, CONSOLEIO_write, len,
+                              (unsigned long)line, DOMID_SELF);
+            len = 0;
+        }
+    }
 }
 
 static void putd(uint64_t v)
