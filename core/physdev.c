@@ -14,11 +14,15 @@
 #include <hal/physdev.h>
 #include <hestia/physdev.h>
 
+/* Configuration space and I/O ports are read and written 1, 2 or 4 bytes at a time. */
+static bool access_size_ok(unsigned size)
+{
+    return size == 1 || size == 2 || size == 4;
+}
+
 static bool pci_cfg_args_ok(const struct physdev_pci_cfg *c)
 {
-    if (c->segment || c->pad || c->pad2)
-        return false;
-    if (c->size != 1 && c->size != 2 && c->size != 4)
+    if (c->segment || c->pad || c->pad2 || !access_size_ok(c->size))
         return false;
     return c->reg < PHYSDEV_PCI_CFG_SIZE && c->reg % c->size == 0;
 }
@@ -45,8 +49,7 @@ static long port_io(struct vcpu *v, uint64_t ptr, bool write)
     struct physdev_port_io p;
     if (hal_copy_from_guest(v, &p, guest_va(ptr), sizeof(p)))
         return -HESTIA_EFAULT;
-    if (p.pad || (p.size != 1 && p.size != 2 && p.size != 4) ||
-        (uint32_t)p.port + p.size > PHYSDEV_PORT_SPACE)
+    if (p.pad || !access_size_ok(p.size) || (uint32_t)p.port + p.size > PHYSDEV_PORT_SPACE)
         return -HESTIA_EINVAL;
     uint32_t value = write ? p.value : 0;
     int r = hal_port_io(p.port, p.size, write, &value);

@@ -22,8 +22,7 @@ int hal_pci_cfg_read(unsigned bus, unsigned devfn, unsigned reg, unsigned size,
                      uint32_t *value)
 {
     select_dword(bus, devfn, reg);
-    uint16_t port = (uint16_t)(PCI_CONFIG_DATA + (reg & 3u));
-    *value = size == 4 ? inl(port) : size == 2 ? inw(port) : inb(port);
+    *value = port_in((uint16_t)(PCI_CONFIG_DATA + (reg & 3u)), size);
     return 0;
 }
 
@@ -31,12 +30,6 @@ int hal_pci_cfg_write(unsigned bus, unsigned devfn, unsigned reg, unsigned size,
                       uint32_t value)
 {
     select_dword(bus, devfn, reg);
-    uint16_t port = (uint16_t)(PCI_CONFIG_DATA + (reg & 3u));
-    if (size == 4)
-        outl(port, value);
-    else if (size == 2)
-        outw(port, (uint16_t)value);
-    else
-        outb(port, (uint8_t)value);
+    port_out((uint16_t)(PCI_CONFIG_DATA + (reg & 3u)), size, value);
     return 0;
 }

@@ -36,17 +36,10 @@ int hal_port_io(unsigned port, unsigned size, bool write, uint32_t *value)
 {
     if (hypervisor_port(port, size))
         return -HESTIA_EPERM;
-    uint16_t p = (uint16_t)port;
-    if (write) {
-        if (size == 4)
-            outl(p, *value);
-        else if (size == 2)
-            outw(p, (uint16_t)*value);
-        else
-            outb(p, (uint8_t)*value);
-    } else {
-        *value = size == 4 ? inl(p) : size == 2 ? inw(p) : inb(p);
-    }
+    if (write)
+        port_out((uint16_t)port, size, *value);
+    else
+        *value = port_in((uint16_t)port, size);
     return 0;
 }
 

@@ -41,6 +41,22 @@ static inline uint32_t inl(uint16_t port)
     return v;
 }
 
+/* A 1-, 2- or 4-byte access at port (PCI configuration data, dom0's port I/O). */
+static inline uint32_t port_in(uint16_t port, unsigned size)
+{
+    return size == 4 ? inl(port) : size == 2 ? inw(port) : inb(port);
+}
+
+static inline void port_out(uint16_t port, unsigned size, uint32_t v)
+{
+    if (size == 4)
+        outl(port, v);
+    else if (size == 2)
+        outw(port, (uint16_t)v);
+    else
+        outb(port, (uint8_t)v);
+}
+
 static inline uint64_t rdtsc(void)
 {
     uint32_t lo, hi;
