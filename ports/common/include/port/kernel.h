@@ -373,6 +373,8 @@ void role_crash(void);
 void neg_fail(void);
 void neg_forge(unsigned module);
 void bench_main(void);
+/* The disk scenario (disk_test.c): write and check, or check only. */
+void disk_test(bool write);
 void role_bench_peer(void);
 
 #endif

@@ -10,8 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct netdev;                                         /* opaque */
-long netdev_open(unsigned index, struct netdev **out); /* index-th NIC; -HESTIA_ENODEV if none */
+struct netdev; /* opaque */
+long netdev_open(unsigned index,
+                 struct netdev **out); /* index-th NIC; -HESTIA_ENODEV if none */
 void netdev_mac(struct netdev *n, uint8_t mac[6]);
 long netdev_send(struct netdev *n, const void *frame,
                  size_t len); /* copies; 0 or -err; may block briefly for a free slot */
