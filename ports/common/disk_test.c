@@ -69,8 +69,8 @@ static bool disk_write_all(struct disk_run *d)
     long r = blkdev_flush(d->b);
     io_ns += time_now_ns() - t0;
     test_report("disk.write", r == 0 ? TR_PASS : TR_FAIL, "%llu KiB written%s%s",
-                (unsigned long long)(d->bytes >> 10), r == 0 ? " and flushed" : ", flush: ",
-                r == 0 ? "" : kstrerror(r));
+                (unsigned long long)(d->bytes >> 10),
+                r == 0 ? " and flushed" : ", flush: ", r == 0 ? "" : kstrerror(r));
     if (r == 0)
         bench_report("disk.write", mib_per_s(d->bytes, io_ns), "MiB/s");
     return r == 0;

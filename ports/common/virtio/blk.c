@@ -90,8 +90,8 @@ const char *blkdev_where(struct blkdev *b)
 static long request(struct blkdev *b, unsigned type, uint64_t sector, const void *data,
                     size_t bytes)
 {
-    b->dma->hdr = (struct blk_req_hdr){.type = VIRTIO_LE32(type),
-                                       .sector = VIRTIO_LE64(sector)};
+    b->dma->hdr =
+        (struct blk_req_hdr){.type = VIRTIO_LE32(type), .sector = VIRTIO_LE64(sector)};
     b->dma->status = 0xff; /* a device that writes nothing is caught */
     struct vbuf v[3];
     unsigned n = 0;

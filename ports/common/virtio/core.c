@@ -61,7 +61,8 @@ uint64_t virtio_config64(struct virtio_dev *d, unsigned off)
 {
     for (;;) {
         uint32_t gen = d->ops->config_generation(d);
-        uint64_t v = d->ops->config(d, off, 4) | (uint64_t)d->ops->config(d, off + 4, 4) << 32;
+        uint64_t v = d->ops->config(d, off, 4) | (uint64_t)d->ops->config(d, off + 4, 4)
+                                                     << 32;
         if (d->ops->config_generation(d) == gen)
             return v;
     }
@@ -226,7 +227,8 @@ bool virtq_wait(struct virtq *q, uint64_t deadline)
         if (time_now_ns() >= deadline ||
             (q->dev->ops->status(q->dev) & VIRTIO_S_NEEDS_RESET))
             return false;
-        /* The device may answer at once (ia64sim, QEMU's fast paths): look a few times first. */
+        /* The device may answer at once (ia64sim, QEMU's fast paths): look a few times
+         * first. */
         if (spins < 16)
             thread_yield();
         else

@@ -74,8 +74,8 @@ static unsigned mmio_queue_max(struct virtio_dev *d, unsigned q)
     return rd(d, MMIO_QUEUE_READY) ? 0 : rd(d, MMIO_QUEUE_NUM_MAX);
 }
 
-static long mmio_queue_enable(struct virtio_dev *d, unsigned q, unsigned size, uint64_t desc,
-                              uint64_t avail, uint64_t used)
+static long mmio_queue_enable(struct virtio_dev *d, unsigned q, unsigned size,
+                              uint64_t desc, uint64_t avail, uint64_t used)
 {
     wr(d, MMIO_QUEUE_SEL, q);
     wr(d, MMIO_QUEUE_NUM, size);

@@ -55,14 +55,16 @@ static uint32_t cfg(const struct virtio_dev *d, unsigned reg, unsigned size)
 /* Next free bus address in each window dom0 was given (for unassigned BARs). */
 static uint64_t window_next[4];
 
-/* Give BAR bar (size bytes, size a power of 2) a bus address from the host bridge's windows. */
+/* Give BAR bar (size bytes, size a power of 2) a bus address from the host bridge's
+ * windows. */
 static long assign_bar(const struct virtio_dev *d, unsigned bar, uint64_t size, bool is64,
                        uint64_t *bus)
 {
     struct physdev_pci_window w;
     long r;
     for (unsigned i = 0; i < ARRAY_SIZE(window_next) && (r = pci_window(i, &w)) == 0; i++) {
-        if (!(w.flags & PHYSDEV_PCI_WINDOW_MEM) || (!is64 && w.bus_base + w.size > (1ull << 32)))
+        if (!(w.flags & PHYSDEV_PCI_WINDOW_MEM) ||
+            (!is64 && w.bus_base + w.size > (1ull << 32)))
             continue;
         uint64_t at = window_next[i] ? window_next[i] : w.bus_base;
         at = (at + size - 1) & ~(size - 1);
@@ -126,7 +128,8 @@ static uint64_t bar_address(const struct virtio_dev *d, unsigned bar)
 static volatile uint8_t *map_region(uint64_t pa, uint32_t len)
 {
     uint64_t first = pa & ~(uint64_t)(HESTIA_PAGE_SIZE - 1);
-    unsigned pages = (unsigned)((pa + len - first + HESTIA_PAGE_SIZE - 1) >> HESTIA_PAGE_SHIFT);
+    unsigned pages =
+        (unsigned)((pa + len - first + HESTIA_PAGE_SIZE - 1) >> HESTIA_PAGE_SHIFT);
     if (!len || pages > 4)
         return NULL;
     uintptr_t va = kva_alloc(pages);
@@ -239,7 +242,7 @@ static uint32_t pci_config(struct virtio_dev *d, unsigned off, unsigned size)
 {
     if (!d->device_cfg)
         return 0;
-    return size == 1 ? vio_rd8(d->device_cfg + off)
+    return size == 1   ? vio_rd8(d->device_cfg + off)
            : size == 2 ? vio_rd16(d->device_cfg + off)
                        : vio_rd32(d->device_cfg + off);
 }
@@ -262,7 +265,8 @@ static const struct virtio_ops pci_ops = {
     .config_generation = pci_config_generation,
 };
 
-/* The virtio device type of a 0x1af4 function: modern ids 0x1040 + type, transitional 0x1000-0x103f. */
+/* The virtio device type of a 0x1af4 function: modern ids 0x1040 + type, transitional
+ * 0x1000-0x103f. */
 static unsigned device_type(const struct virtio_dev *d, uint16_t device)
 {
     if (device >= 0x1040 && device <= 0x107f)
@@ -289,7 +293,8 @@ long virtio_pci_find(unsigned type, unsigned *index, struct virtio_dev *out)
         ksnprintf(out->where, sizeof out->where, "pci %02x:%02x.%u", f[i].bus,
                   f[i].devfn >> 3, f[i].devfn & 7u);
         out->type = type;
-        /* Decoding off while BARs may be sized and assigned, then memory and bus mastering on. */
+        /* Decoding off while BARs may be sized and assigned, then memory and bus mastering
+         * on. */
         uint32_t cmd = cfg(out, PCI_REG_COMMAND, 2);
         pci_cfg_write(out->bus, out->devfn, PCI_REG_COMMAND, 2, cmd & ~PCI_CMD_MEMORY);
         long r = map_structures(out);

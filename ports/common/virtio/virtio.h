@@ -98,8 +98,8 @@ struct virtio_ops {
 
 struct virtio_dev {
     const struct virtio_ops *ops;
-    unsigned type;   /* VIRTIO_ID_* */
-    char where[32];  /* "pci 00:04.0", "mmio 0x10000000000": for messages */
+    unsigned type;     /* VIRTIO_ID_* */
+    char where[32];    /* "pci 00:04.0", "mmio 0x10000000000": for messages */
     uint64_t features; /* negotiated */
     /* The transport's own (pci.c / mmio.c). */
     volatile uint8_t *common, *notify_base, *isr_reg, *device_cfg;
@@ -137,8 +137,8 @@ void virtio_fail(struct virtio_dev *d);
 uint64_t virtio_config64(struct virtio_dev *d, unsigned off);
 
 /* ---- split virtqueues (2.7) ------------------------------------------- */
-#define VIRTQ_SIZE 128u      /* entries we use at most (device may offer more) */
-#define VIRTQ_MAX_SEGS 40u   /* descriptors in one chain */
+#define VIRTQ_SIZE 128u    /* entries we use at most (device may offer more) */
+#define VIRTQ_MAX_SEGS 40u /* descriptors in one chain */
 #define VIRTQ_DESC_F_NEXT 1u
 #define VIRTQ_DESC_F_WRITE 2u
 
