@@ -109,6 +109,23 @@ static long dma_translate(struct vcpu *v, uint64_t ptr)
     return hal_copy_to_guest(v, guest_va(ptr), &t, sizeof(t)) ? -HESTIA_EFAULT : 0;
 }
 
+static long pci_window(struct vcpu *v, uint64_t ptr)
+{
+    struct physdev_pci_window w;
+    if (hal_copy_from_guest(v, &w, guest_va(ptr), sizeof(w)))
+        return -HESTIA_EFAULT;
+    struct hal_pci_window hw = {0};
+    int r = hal_pci_window(w.index, &hw);
+    if (r)
+        return r;
+    w = (struct physdev_pci_window){.index = w.index,
+                                    .flags = hw.flags,
+                                    .cpu_base = hw.cpu_base,
+                                    .bus_base = hw.bus_base,
+                                    .size = hw.size};
+    return hal_copy_to_guest(v, guest_va(ptr), &w, sizeof(w)) ? -HESTIA_EFAULT : 0;
+}
+
 long do_physdev_op(struct vcpu *v, uint64_t cmd, uint64_t ptr)
 {
     if (!v->domain->privileged)
@@ -126,6 +143,8 @@ long do_physdev_op(struct vcpu *v, uint64_t cmd, uint64_t ptr)
         return map_mmio(v, ptr);
     case PHYSDEVOP_dma_translate:
         return dma_translate(v, ptr);
+    case PHYSDEVOP_pci_window:
+        return pci_window(v, ptr);
     default:
         return -HESTIA_ENOSYS;
     }

@@ -103,7 +103,7 @@ struct physdev_dma_translate {
  * cpu_base + (bar - bus_base) (PHYSDEVOP_map_mmio takes that machine
  * address).  -HESTIA_ENODEV: no PCI.  -HESTIA_ENOENT at index 0: the
  * platform offers no window (the PC: firmware assigned every BAR).
- * -HESTIA_EINVAL: padding not zero.  The hypervisor keeps what it uses
+ * The hypervisor keeps what it uses
  * itself out of the window (ppc: its pvpanic BAR) and has opened the
  * bridge's inbound window so devices reach RAM at bus address = machine
  * address, as PHYSDEVOP_dma_translate names it.

@@ -76,6 +76,8 @@ static long assign_bar(const struct virtio_dev *d, unsigned bar, uint64_t size, 
         if (is64)
             pci_cfg_write(d->bus, d->devfn, reg + 4, 4, (uint32_t)(at >> 32));
         *bus = at;
+        printk("virtio %s: BAR%u (%llu KiB) unassigned: placed at bus address 0x%llx\n",
+               d->where, bar, (unsigned long long)(size >> 10), (unsigned long long)at);
         return 0;
     }
     printk("virtio %s: BAR%u (%llu bytes) unassigned and no PCI window has room (%s)\n",

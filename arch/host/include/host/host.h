@@ -143,5 +143,9 @@ extern struct host_pci_log host_pci_last;
 void host_pci_reset(void);
 /* The device frame hal_mmio_allowed() refuses (below the host HAL's RAM). */
 #define HOST_MMIO_HYP_MFN 0x8001u
+/* host_pci.c's PCI memory window (PHYSDEVOP_pci_window index 0). */
+#define HOST_PCI_WINDOW_CPU 0xc00100000ull
+#define HOST_PCI_WINDOW_BUS 0xe0100000ull
+#define HOST_PCI_WINDOW_SIZE 0x1ff00000ull
 
 #endif
