@@ -17,8 +17,8 @@
 #include <core/event.h>
 #include <core/hypercall.h>
 #include <core/pirq.h>
-#include <hal/guest_copy.h>
 #include <hal/cpu.h>
+#include <hal/guest_copy.h>
 #include <hal/pirq.h>
 #include <hestia/physdev.h>
 
@@ -159,8 +159,11 @@ static long platform_device(struct vcpu *v, uint64_t ptr)
     int r = hal_platform_device(p.index, &dev);
     if (r)
         return r;
-    p = (struct physdev_platform_device){
-        .index = p.index, .type = dev.type, .base = dev.base, .size = dev.size, .pirq = dev.pirq};
+    p = (struct physdev_platform_device){.index = p.index,
+                                         .type = dev.type,
+                                         .base = dev.base,
+                                         .size = dev.size,
+                                         .pirq = dev.pirq};
     return hal_copy_to_guest(v, guest_va(ptr), &p, sizeof(p)) ? -HESTIA_EFAULT : 0;
 }
 

@@ -88,7 +88,9 @@ int hal_platform_device(unsigned index, struct hal_platform_device *out)
 {
     if (index != 0)
         return -HESTIA_ENOENT;
-    *out = (struct hal_platform_device){
-        .type = PHYSDEV_DEVICE_VIRTIO_MMIO, .base = HOST_PLATDEV_BASE, .size = 0x1000, .pirq = HOST_PLATDEV_PIRQ};
+    *out = (struct hal_platform_device){.type = PHYSDEV_DEVICE_VIRTIO_MMIO,
+                                        .base = HOST_PLATDEV_BASE,
+                                        .size = 0x1000,
+                                        .pirq = HOST_PLATDEV_PIRQ};
     return 0;
 }

@@ -28,7 +28,8 @@ long pci_irq(unsigned bus, unsigned devfn, unsigned pin, unsigned *pirq)
     *pirq = 0;
     if (bus > 255 || devfn > 255 || pin > 255)
         return -HESTIA_EINVAL;
-    struct physdev_pci_irq p = {.bus = (uint8_t)bus, .devfn = (uint8_t)devfn, .pin = (uint8_t)pin};
+    struct physdev_pci_irq p = {
+        .bus = (uint8_t)bus, .devfn = (uint8_t)devfn, .pin = (uint8_t)pin};
     long r = hc_physdev(PHYSDEVOP_pci_irq, &p);
     if (r == 0)
         *pirq = p.pirq;

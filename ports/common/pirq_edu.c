@@ -62,4 +62,5 @@ static void edu_stop(struct pirq_source *s)
     mmu_unmap(0, s->regs);
 }
 
-const struct pirq_source_ops edu_pirq_ops = {edu_find, edu_raise, edu_ack, edu_raise, edu_stop};
+const struct pirq_source_ops edu_pirq_ops = {edu_find, edu_raise, edu_ack, edu_raise,
+                                             edu_stop};

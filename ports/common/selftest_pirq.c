@@ -4,8 +4,8 @@
  * (EVTCHNOP_bind_pirq, PHYSDEVOP_pirq_eoi; docs/devices.md).  The source
  * is whatever the platform has that dom0 can make interrupt without a
  * driver: the PC's CMOS RTC (periodic interrupt, IRQ 8); QEMU's "edu"
- * PCI test device (its interrupt-raise register); ia64sim's virtio-mmio
- * block device (a used-ring interrupt after one request, pirq_virtio.c).
+ * PCI test device (its interrupt-raise register, pirq_edu.c); ppce500's
+ * I2C controller (a transfer's completion, pirq_i2c.c).
  */
 #include <port/kernel.h>
 #include <port/pci.h>
@@ -21,7 +21,7 @@ static void on_event(evtchn_port_t port, void *arg)
     set_flag(&arrived);
 }
 
-#define NO_SUCH_PIRQ 0x10000u /* beyond every platform's lines (at most 256) */
+#define NO_SUCH_PIRQ 0x10000u           /* beyond every platform's lines (at most 256) */
 #define ARRIVAL_TIMEOUT_NS 200000000ull /* 200 ms: RTC and edu answer within 1 ms */
 #define QUIET_NS 20000000ull            /* 20 ms: about 20 RTC periods */
 
@@ -104,7 +104,8 @@ static void rtc_stop(struct pirq_source *s)
 static const struct pirq_source_ops rtc_ops = {rtc_find, rtc_raise, rtc_ack, rtc_again,
                                                rtc_stop};
 
-static const struct pirq_source_ops *const sources[] = {&rtc_ops, &edu_pirq_ops};
+static const struct pirq_source_ops *const sources[] = {&rtc_ops, &edu_pirq_ops,
+                                                        &i2c_pirq_ops};
 
 bool pirq_source_next(struct pirq_source *s, unsigned *next)
 {

@@ -15,7 +15,8 @@ static long bind(struct domain *d, unsigned pirq, evtchn_port_t *port)
 {
     struct evtchn_bind_pirq b = {.pirq = pirq, .port = 0xdead};
     uint64_t va = h_put(d, &b, sizeof(b));
-    long rc = h_call(h_vcpu(d), HYPERCALL_event_channel_op, EVTCHNOP_bind_pirq, va, 0, 0, 0);
+    long rc =
+        h_call(h_vcpu(d), HYPERCALL_event_channel_op, EVTCHNOP_bind_pirq, va, 0, 0, 0);
     h_read(d, &b, va, sizeof(b));
     if (port)
         *port = b.port;
@@ -59,7 +60,8 @@ TEST_CASE(raise_eoi_raise)
     CHECK(!host_pirq_masked(7));
     struct evtchn_status s = {.dom = DOMID_SELF, .port = port};
     uint64_t va = h_put(d, &s, sizeof(s));
-    CHECK_EQ(h_call(h_vcpu(d), HYPERCALL_event_channel_op, EVTCHNOP_status, va, 0, 0, 0), 0);
+    CHECK_EQ(h_call(h_vcpu(d), HYPERCALL_event_channel_op, EVTCHNOP_status, va, 0, 0, 0),
+             0);
     h_read(d, &s, va, sizeof(s));
     CHECK_EQ(s.status, EVTCHNSTAT_pirq);
     CHECK_EQ(s.u.pirq, 7);
@@ -114,10 +116,11 @@ TEST_CASE(refusals)
     CHECK(!host_pirq_enabled(HOST_PIRQ_HYP));
     struct evtchn_bind_pirq b = {.pirq = 7, .flags = 1};
     uint64_t va = h_put(d0, &b, sizeof(b));
-    CHECK_EQ(h_call(h_vcpu(d0), HYPERCALL_event_channel_op, EVTCHNOP_bind_pirq, va, 0, 0, 0),
-             -HESTIA_EINVAL);
-    CHECK_EQ(h_call(h_vcpu(d0), HYPERCALL_event_channel_op, EVTCHNOP_bind_pirq, H_VA_UNMAPPED,
-                    0, 0, 0),
+    CHECK_EQ(
+        h_call(h_vcpu(d0), HYPERCALL_event_channel_op, EVTCHNOP_bind_pirq, va, 0, 0, 0),
+        -HESTIA_EINVAL);
+    CHECK_EQ(h_call(h_vcpu(d0), HYPERCALL_event_channel_op, EVTCHNOP_bind_pirq,
+                    H_VA_UNMAPPED, 0, 0, 0),
              -HESTIA_EFAULT);
     CHECK(!host_pirq_enabled(7));
     /* Bound once only; an EOI of a line not bound is refused. */
@@ -132,8 +135,9 @@ TEST_CASE(refusals)
     b = (struct evtchn_bind_pirq){.pirq = 9};
     h_write(d0, ro, &b, sizeof(b));
     unsigned ports = evtchn_ports_in_use(d0);
-    CHECK_EQ(h_call(h_vcpu(d0), HYPERCALL_event_channel_op, EVTCHNOP_bind_pirq, ro, 0, 0, 0),
-             -HESTIA_EFAULT);
+    CHECK_EQ(
+        h_call(h_vcpu(d0), HYPERCALL_event_channel_op, EVTCHNOP_bind_pirq, ro, 0, 0, 0),
+        -HESTIA_EFAULT);
     CHECK_EQ(evtchn_ports_in_use(d0), ports);
     CHECK(!pirq_bound(9, NULL, NULL));
     CHECK(host_pirq_masked(9));
@@ -203,7 +207,7 @@ TEST_CASE(pci_irq_and_platform_device)
     CHECK_EQ(pd.pad, 0);
     pd = (struct physdev_platform_device){.index = 1};
     CHECK_EQ(physop(d, PHYSDEVOP_platform_device, &pd, sizeof(pd)), -HESTIA_ENOENT);
-    CHECK_EQ(h_call(h_vcpu(d), HYPERCALL_physdev_op, PHYSDEVOP_platform_device, H_VA_UNMAPPED,
-                    0, 0, 0),
+    CHECK_EQ(h_call(h_vcpu(d), HYPERCALL_physdev_op, PHYSDEVOP_platform_device,
+                    H_VA_UNMAPPED, 0, 0, 0),
              -HESTIA_EFAULT);
 }

@@ -26,7 +26,8 @@ void pirq_port_closed(struct domain *d, unsigned pirq, evtchn_port_t port);
 /* Release every line still bound to d (domain teardown). */
 void pirq_domain_destroy(struct domain *d);
 
-/* PHYSDEVOP_pci_irq, PHYSDEVOP_pirq_eoi and PHYSDEVOP_platform_device (privilege checked). */
+/* PHYSDEVOP_pci_irq, PHYSDEVOP_pirq_eoi and PHYSDEVOP_platform_device (privilege checked).
+ */
 long pirq_physdev_op(struct vcpu *v, unsigned cmd, uint64_t ptr);
 
 /* Whether pirq is bound now, and to which domain and port (tests, dom0 tools). */

@@ -24,7 +24,8 @@
 /* The most pirqs any platform has (core/'s binding table). */
 #define HAL_PIRQ_MAX 256u
 
-/* How many pirq numbers the platform has (0..count-1, at most HAL_PIRQ_MAX). Context: any. */
+/* How many pirq numbers the platform has (0..count-1, at most HAL_PIRQ_MAX). Context: any.
+ */
 unsigned hal_pirq_count(void);
 
 /* Whether pirq (< hal_pirq_count()) is a line a device can raise. Context: any. */
@@ -46,7 +47,8 @@ void hal_pirq_enable(unsigned pirq);
 /* Mask pirq at the interrupt controller (it stays routed). Context: as hal_pirq_enable. */
 void hal_pirq_mask(unsigned pirq);
 
-/* Unmask pirq; if the device still asserts it, it fires again. Context: as hal_pirq_enable. */
+/* Unmask pirq; if the device still asserts it, it fires again. Context: as hal_pirq_enable.
+ */
 void hal_pirq_unmask(unsigned pirq);
 
 /*

@@ -130,7 +130,8 @@ struct physdev_pirq_eoi {
 
 /*
  * PHYSDEVOP_platform_device: the index'th device of the platform that is
- * not on PCI (ia64sim's virtio-mmio block and network devices), with its
+ * not on PCI (ia64sim's virtio-mmio block and network devices, ppce500's
+ * I2C controller page), with its type (check it: more types may come),
  * register window (machine address, for PHYSDEVOP_map_mmio) and pirq.
  * ptr -> struct physdev_platform_device.  -HESTIA_ENOENT past the last
  * one (at index 0 on a platform without such devices).
@@ -138,6 +139,7 @@ struct physdev_pirq_eoi {
 #define PHYSDEVOP_platform_device 8
 
 #define PHYSDEV_DEVICE_VIRTIO_MMIO 1
+#define PHYSDEV_DEVICE_FSL_I2C 2 /* Freescale I2C controller (ppce500: the RTC's bus) */
 
 struct physdev_platform_device {
     uint32_t index; /* IN */
