@@ -9,6 +9,7 @@
 #include <core/hypercall.h>
 #include <core/mm.h>
 #include <core/physdev.h>
+#include <core/pirq.h>
 #include <core/pvmmu.h>
 #include <hal/guest_copy.h>
 #include <hal/physdev.h>
@@ -130,6 +131,8 @@ long do_physdev_op(struct vcpu *v, uint64_t cmd, uint64_t ptr)
 {
     if (!v->domain->privileged)
         return -HESTIA_EPERM;
+    if (cmd >= PHYSDEVOP_pci_irq && cmd <= PHYSDEVOP_platform_device)
+        return pirq_physdev_op(v, (unsigned)cmd, ptr); /* core/pirq.c */
     switch (cmd) {
     case PHYSDEVOP_pci_cfg_read:
         return pci_cfg(v, ptr, false);

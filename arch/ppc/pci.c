@@ -143,5 +143,5 @@ int hal_port_io(unsigned port, unsigned size, bool write, uint32_t *value)
 bool hal_mmio_allowed(mfn_t mfn)
 {
     uint64_t pa = mfn_val(mfn) << HAL_PAGE_SHIFT;
-    return pa - ppc_ccsr_phys >= CCSR_SIZE;
+    return pa - ppc_ccsr_phys >= CCSR_SIZE || ppc_ccsr_page_is_dom0s(pa);
 }
