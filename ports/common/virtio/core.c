@@ -108,9 +108,8 @@ long virtq_init(struct virtio_dev *d, struct virtq *q, unsigned index)
     if (!q->desc || !q->avail || !q->used)
         return -HESTIA_ENOMEM;
     /*
-     * Polled completions: ask the device not to interrupt.  A level-
-     * triggered line nobody acknowledges would otherwise keep firing
-     * (ia64sim's vectors reach the hypervisor, which does not route them yet).
+     * Polled completions (no pirq): ask the device not to interrupt.  A
+     * level-triggered line nobody acknowledges would otherwise keep firing.
      */
     if (!d->irq_on)
         q->avail->flags = VIRTIO_LE16(VIRTQ_AVAIL_F_NO_INTERRUPT);
