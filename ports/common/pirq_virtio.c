@@ -38,7 +38,8 @@
 #define D_NEXT 1u
 #define D_WRITE 2u
 
-/* One page: descriptors at 0, available ring at 256, used ring at 1024, the request at 2048. */
+/* One page: descriptors at 0, available ring at 256, used ring at 1024, the request at
+ * 2048. */
 struct desc {
     uint64_t addr;
     uint32_t len;
@@ -108,7 +109,8 @@ static int virtio_find(struct pirq_source *s)
         if (mmio_map(va, pd.base) != 0)
             continue;
         s->regs = va;
-        if (*r32(s, MMIO_MAGIC) == MAGIC && *r32(s, MMIO_DEVICE_ID) == ID_BLOCK && setup(s)) {
+        if (*r32(s, MMIO_MAGIC) == MAGIC && *r32(s, MMIO_DEVICE_ID) == ID_BLOCK &&
+            setup(s)) {
             s->pirq = pd.pirq;
             s->hv_pirq = 0xef; /* the hypervisor's timer vector */
             s->what = "virtio-mmio block";
