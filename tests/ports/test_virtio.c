@@ -57,7 +57,9 @@ void irq_restore(unsigned long f)
 {
     (void)f;
 }
-void thread_yield(void) {}
+void thread_yield(void)
+{
+}
 static uint64_t now_ns;
 uint64_t time_now_ns(void)
 {
@@ -142,10 +144,9 @@ static uint32_t f_config(struct virtio_dev *d, unsigned off, unsigned size)
     (void)d, (void)size;
     return off == 0 ? 0x11223344u : 0x55667788u;
 }
-static const struct virtio_ops fake_ops = {f_features,    f_set_features, f_status,
-                                           f_set_status,  f_queue_max,    f_queue_enable,
-                                           f_notify,      f_zero,         f_config,
-                                           f_zero};
+static const struct virtio_ops fake_ops = {
+    f_features,     f_set_features, f_status, f_set_status, f_queue_max,
+    f_queue_enable, f_notify,       f_zero,   f_config,     f_zero};
 
 /* The device: take the next available chain, record it, mark it used. */
 struct chain {
@@ -220,7 +221,8 @@ static void t_split_merge(void)
     CHECK(notified > 0);
     struct chain c;
     CHECK(device_take(q.size, &c, -1));
-    /* gfn 10+11 merged (8092 bytes), gfn 12 (150), then the writable one cut at gfn 20/21. */
+    /* gfn 10+11 merged (8092 bytes), gfn 12 (150), then the writable one cut at gfn 20/21.
+     */
     CHECK(c.n == 4);
     CHECK(c.addr[0] == (fake_mfn(10) << 12 | 100) && c.len[0] == 2 * 4096 - 100);
     CHECK(c.addr[1] == fake_mfn(12) << 12 && c.len[1] == 150);
@@ -268,7 +270,8 @@ static void t_refusals(void)
     static uint8_t outside[64];
     struct vbuf bad = {outside, sizeof outside, false};
     CHECK(virtq_add(&q, &bad, 1, NULL) == -HESTIA_EINVAL);
-    struct vbuf huge = {memory, 42 * 4096, false}; /* 41 pieces: one more than a chain takes */
+    struct vbuf huge = {memory, 42 * 4096,
+                        false}; /* 41 pieces: one more than a chain takes */
     CHECK(virtq_add(&q, &huge, 1, NULL) == -HESTIA_EINVAL);
     struct vbuf empty = {memory, 0, false};
     CHECK(virtq_add(&q, &empty, 1, NULL) == -HESTIA_EINVAL);
