@@ -126,7 +126,7 @@ def launch(arch, variant, cfg, mode):
     image = boot_path(arch, variant)
     mods = modules_paths(arch, cfg.get("modules", []))
     cmdline = cfg.get("cmdline", "")
-    extra = list(cfg.get("qemu_args", []))
+    extra = [_scratch_disk(a) for a in cfg.get("qemu_args", [])]
     if mode == "bench" or (cfg.get("deterministic") and mode != "interactive"):
         # Guest time = instruction count (1 ns each) and idle time skipped:
         # timings do not depend on the host's load, runs repeat exactly.
@@ -196,8 +196,9 @@ def launch(arch, variant, cfg, mode):
     raise ValueError(f"unknown arch {arch}")
 
 
-# A scenario's sim_args may name "{disk}": a fresh zero-filled disk image
-# for that one boot (ia64sim's --disk wants a regular file of whole
+# A scenario's sim_args or qemu_args may name "{disk}": a fresh zero-filled
+# disk image for that one boot (a sequence of boots, sequence.py, substitutes
+# one image of its own first) (ia64sim's --disk wants a regular file of whole
 # sectors), removed when ./hestia exits.
 SCRATCH_DISK_BYTES = 1 << 20
 

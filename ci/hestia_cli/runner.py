@@ -170,6 +170,9 @@ def log_path(arch, scenario, variant):
 
 def run(arch, scenario, variant, cfg, mode="capture"):
     """Boot arch/variant with scenario settings cfg; returns a Result."""
+    if cfg.get("boots"):  # sequential boots sharing a disk image: sequence.py
+        from . import sequence
+        return sequence.run(arch, scenario, variant, cfg, mode)
     reason = arches.missing_prereq(arch)
     if reason:
         return Result("SKIP", reason)

@@ -22,12 +22,18 @@ A scenario is data, the same name on every arch:
                an arch missing here is shown as SKIP with `unclaimed`.
                Overrides: any key above plus variants (["kernel", "uboot"] on
                ppc), qemu_args, cpu, memory, sim_args (ia64sim options; "{disk}"
-               in one becomes a fresh 1 MiB zero-filled image for that boot,
-               removed when ./hestia exits).
+               in one, or in qemu_args, becomes a fresh 1 MiB zero-filled image
+               for that boot, removed when ./hestia exits; with boots: one image
+               of disk_mib MiB for the whole sequence), boots, disk_mib.
   unclaimed    the SKIP reason for arches that do not claim it
   deterministic  true: QEMU runs with -icount shift=0,sleep=off in the test
                matrix (guest time counts instructions; timer tests cannot
                flake with the host's load); ./hestia bench always does
+  boots        sequential boots sharing one scratch disk image ("{disk}" in
+               qemu_args / sim_args), each a {name, modules, cmdline, expect,
+               timeout, host_check} over the scenario's settings; a host_check
+               (hostcheck.py) examines the image after its boot (sequence.py)
+  disk_mib     size of that image in MiB (default 8)
   run          overrides used by `./hestia run` only (an interactive variant:
                e.g. the demo keeps its prompt instead of powering off)
 """
@@ -39,9 +45,9 @@ from .util import ARCHES, ROOT, HestiaError
 
 SCENARIO_DIR = os.path.join(ROOT, "tests", "scenarios")
 KEYS = {"name", "description", "timeout", "cmdline", "modules", "expect", "arches",
-        "unclaimed", "run", "deterministic", "must_fail"}
+        "unclaimed", "run", "deterministic", "must_fail", "boots", "disk_mib"}
 OVERRIDES = {"timeout", "cmdline", "modules", "expect", "variants", "qemu_args", "cpu",
-             "memory", "sim_args", "deterministic", "must_fail"}
+             "memory", "sim_args", "deterministic", "must_fail", "boots", "disk_mib"}
 # "hv:<test>" or "d<N>:<test>": every expectation names the source that must print it.
 EXPECT_RE = re.compile(r"^(?:hv|d(?:0|[1-9][0-9]*)):[^\s:]+$")
 
@@ -49,7 +55,7 @@ EXPECT_RE = re.compile(r"^(?:hv|d(?:0|[1-9][0-9]*)):[^\s:]+$")
 # The matrix's column order: from the first boot to the full demo, then the
 # negative controls (cells that pass only when the boot is judged FAIL).
 ORDER = ["boot", "hal-conformance", "smoke", "pv-selftest", "multi-domain", "vcpu-state",
-         "isolation", "bench", "demo", "archtest", "neg-boot", "neg-fail", "neg-crash", "neg-forge"]
+         "isolation", "bench", "disk", "nic", "demo", "archtest", "neg-boot", "neg-fail", "neg-crash", "neg-forge"]
 
 
 def names():
@@ -86,6 +92,13 @@ def load(name):
                 raise HestiaError(f"{path}: {where}: bad entry {e!r}: write \"hv:<test>\" for the "
                                   "hypervisor's own line or \"d<N>:<test>\" for domain N "
                                   "(e.g. \"d0:smoke.dom0-up\")")
+    for where, boots in [("", s.get("boots"))] + [(a, ov.get("boots"))
+                                                  for a, ov in s.get("arches", {}).items()]:
+        if boots is not None:
+            from . import sequence
+            err = sequence.check_boots(f"{path}{' arches.' + where if where else ''}", boots)
+            if err:
+                raise HestiaError(err)
     must = [("must_fail", s["must_fail"])] if "must_fail" in s else []
     must += [(f"arches.{a}.must_fail", ov["must_fail"]) for a, ov in s.get("arches", {}).items()
              if "must_fail" in ov]
@@ -108,7 +121,7 @@ def config(s, arch, interactive=False):
     if ov is None:
         return None
     cfg = {k: s[k] for k in ("timeout", "cmdline", "modules", "expect", "deterministic",
-                             "must_fail") if k in s}
+                             "must_fail", "boots", "disk_mib") if k in s}
     if interactive:
         cfg.update(s.get("run", {}))
     cfg.update(ov)

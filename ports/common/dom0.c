@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * dom0: runs a scenario (test=smoke|selftest|selftest-domu|pv-selftest|multi|
- * isolation|vcpu-state|bench|fail|forge) or a script (script=cmd;cmd;..., the last word
- * of the command line: it runs to the end, each command reported as a TEST
- * line) and then, unless a test ran, the interactive toolstack prompt.
+ * isolation|vcpu-state|bench|fail|forge|disk|disk-verify|nic) or a script
+ * (script=cmd;cmd;..., the last word of the command line: it runs to the end, each command
+ * reported as a TEST line) and then, unless a test ran, the interactive toolstack prompt.
  * Scenarios build their domUs from the first boot module given to dom0
  * (module=<label> picks another), with role=... set on the domU's command
  * line.
@@ -403,7 +403,8 @@ void dom0_main(void)
     }
     if (kcmdline_get(port_cmdline, "test", &v)) {
         if (start_info->nr_modules == 0 && !ktok_eq(&v, "smoke") &&
-            !ktok_eq(&v, "selftest") && !ktok_eq(&v, "fail")) {
+            !ktok_eq(&v, "selftest") && !ktok_eq(&v, "fail") && !ktok_eq(&v, "disk") &&
+            !ktok_eq(&v, "disk-verify") && !ktok_eq(&v, "nic")) {
             test_report("dom0.modules", TR_FAIL, "no domU image among the boot modules");
             return;
         }
@@ -419,6 +420,10 @@ void dom0_main(void)
             bench_run(guest_module);
         else if (ktok_eq(&v, "selftest"))
             selftest_main();
+        else if (ktok_eq(&v, "disk") || ktok_eq(&v, "disk-verify"))
+            disk_test(ktok_eq(&v, "disk"));
+        else if (ktok_eq(&v, "nic"))
+            nic_test();
         else if (ktok_eq(&v, "pv-selftest")) {
             /* Privileged, then unprivileged: both branches of each test run. */
             selftest_main();

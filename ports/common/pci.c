@@ -100,6 +100,12 @@ long dma_translate(uint64_t gfn, uint64_t *mfn)
     return r;
 }
 
+long pci_window(unsigned index, struct physdev_pci_window *w)
+{
+    *w = (struct physdev_pci_window){.index = index};
+    return hc_physdev(PHYSDEVOP_pci_window, w);
+}
+
 void pci_print(const struct pci_function *f)
 {
     printk("pci %02x:%02x.%u %04x:%04x class %06x\n", f->bus, f->devfn >> 3, f->devfn & 7u,

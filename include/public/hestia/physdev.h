@@ -94,4 +94,32 @@ struct physdev_dma_translate {
     uint64_t mfn; /* OUT */
 };
 
+/*
+ * The host bridge's windows for PCI memory: where dom0 may place a BAR
+ * that firmware left unassigned (ppce500 booted with -kernel has no
+ * firmware to do it).  ptr -> struct physdev_pci_window with index IN;
+ * index 0, 1, ... until -HESTIA_ENOENT.  A BAR holds a bus address in
+ * [bus_base, bus_base + size); the CPU reaches it at
+ * cpu_base + (bar - bus_base) (PHYSDEVOP_map_mmio takes that machine
+ * address).  -HESTIA_ENODEV: no PCI.  -HESTIA_ENOENT at index 0: the
+ * platform offers no window (the PC: firmware assigned every BAR).
+ * -HESTIA_EINVAL: padding not zero.  The hypervisor keeps what it uses
+ * itself out of the window (ppc: its pvpanic BAR) and has opened the
+ * bridge's inbound window so devices reach RAM at bus address = machine
+ * address, as PHYSDEVOP_dma_translate names it.
+ */
+#define PHYSDEVOP_pci_window 9
+
+#define PHYSDEV_PCI_WINDOW_MEM 1u   /* memory space (no I/O windows yet) */
+#define PHYSDEV_PCI_WINDOW_64BIT 2u /* may hold a 64-bit BAR above 4 GiB */
+
+struct physdev_pci_window {
+    uint32_t index; /* IN */
+    uint32_t flags; /* OUT: PHYSDEV_PCI_WINDOW_* */
+    uint64_t cpu_base;
+    uint64_t bus_base;
+    uint64_t size;
+};
+_Static_assert(sizeof(struct physdev_pci_window) == 32, "physdev_pci_window layout");
+
 #endif

@@ -381,6 +381,10 @@ void role_crash(void);
 void neg_fail(void);
 void neg_forge(unsigned module);
 void bench_main(void);
+/* The disk scenario (disk_test.c): write and check, or check only. */
+void disk_test(bool write);
+/* The nic scenario (nic_test.c): two NICs on one hub. */
+void nic_test(void);
 void role_bench_peer(void);
 
 #endif

@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 
+#include <hestia/hestia.h>
+
 #define PCI_DEVFN(dev, fn) ((unsigned)(dev) << 3 | (unsigned)(fn))
 #define PCI_REG_ID 0x00
 #define PCI_REG_COMMAND 0x04
@@ -42,6 +44,9 @@ long mmio_map(uintptr_t va, uint64_t pa);
 long dma_translate(uint64_t gfn, uint64_t *mfn);
 
 #define PCI_REG_BAR0 0x10
+
+/* The host bridge's index-th PCI memory window (PHYSDEVOP_pci_window). */
+long pci_window(unsigned index, struct physdev_pci_window *w);
 
 /*
  * The functions present on bus 0, in devfn order: fills at most max of

@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The virtio-mmio transport, register layout version 2 (virtio 1.2,
+ * 4.2.2): one page of 32-bit registers per device, the device
+ * configuration from 0x100.  The platform's windows come from the port's
+ * arch layer (arch_virtio_mmio_base: ia64sim's block device); a window
+ * without a device is never touched beyond that list.
+ */
+#include <port/pci.h>
+
+#include "virtio.h"
+
+#define MMIO_MAGIC 0x000
+#define MMIO_VERSION 0x004
+#define MMIO_DEVICE_ID 0x008
+#define MMIO_DEVICE_FEATURES 0x010
+#define MMIO_DEVICE_FEATURES_SEL 0x014
+#define MMIO_DRIVER_FEATURES 0x020
+#define MMIO_DRIVER_FEATURES_SEL 0x024
+#define MMIO_QUEUE_SEL 0x030
+#define MMIO_QUEUE_NUM_MAX 0x034
+#define MMIO_QUEUE_NUM 0x038
+#define MMIO_QUEUE_READY 0x044
+#define MMIO_QUEUE_NOTIFY 0x050
+#define MMIO_INTERRUPT_STATUS 0x060
+#define MMIO_INTERRUPT_ACK 0x064
+#define MMIO_STATUS 0x070
+#define MMIO_QUEUE_DESC 0x080
+#define MMIO_QUEUE_DRIVER 0x090
+#define MMIO_QUEUE_DEVICE 0x0a0
+#define MMIO_CONFIG_GENERATION 0x0fc
+#define MMIO_CONFIG 0x100
+#define MMIO_MAGIC_VALUE 0x74726976u /* "virt" */
+
+static uint32_t rd(struct virtio_dev *d, unsigned reg)
+{
+    return vio_rd32(d->mmio + reg);
+}
+
+static void wr(struct virtio_dev *d, unsigned reg, uint32_t v)
+{
+    vio_wr32(d->mmio + reg, v);
+}
+
+static uint64_t mmio_features(struct virtio_dev *d)
+{
+    wr(d, MMIO_DEVICE_FEATURES_SEL, 0);
+    uint64_t f = rd(d, MMIO_DEVICE_FEATURES);
+    wr(d, MMIO_DEVICE_FEATURES_SEL, 1);
+    return f | (uint64_t)rd(d, MMIO_DEVICE_FEATURES) << 32;
+}
+
+static void mmio_set_features(struct virtio_dev *d, uint64_t f)
+{
+    wr(d, MMIO_DRIVER_FEATURES_SEL, 0);
+    wr(d, MMIO_DRIVER_FEATURES, (uint32_t)f);
+    wr(d, MMIO_DRIVER_FEATURES_SEL, 1);
+    wr(d, MMIO_DRIVER_FEATURES, (uint32_t)(f >> 32));
+}
+
+static uint8_t mmio_status(struct virtio_dev *d)
+{
+    return (uint8_t)rd(d, MMIO_STATUS);
+}
+
+static void mmio_set_status(struct virtio_dev *d, uint8_t s)
+{
+    wr(d, MMIO_STATUS, s);
+}
+
+static unsigned mmio_queue_max(struct virtio_dev *d, unsigned q)
+{
+    wr(d, MMIO_QUEUE_SEL, q);
+    return rd(d, MMIO_QUEUE_READY) ? 0 : rd(d, MMIO_QUEUE_NUM_MAX);
+}
+
+static long mmio_queue_enable(struct virtio_dev *d, unsigned q, unsigned size,
+                              uint64_t desc, uint64_t avail, uint64_t used)
+{
+    wr(d, MMIO_QUEUE_SEL, q);
+    wr(d, MMIO_QUEUE_NUM, size);
+    const unsigned regs[3] = {MMIO_QUEUE_DESC, MMIO_QUEUE_DRIVER, MMIO_QUEUE_DEVICE};
+    const uint64_t addr[3] = {desc, avail, used};
+    for (unsigned i = 0; i < 3; i++) {
+        wr(d, regs[i], (uint32_t)addr[i]);
+        wr(d, regs[i] + 4, (uint32_t)(addr[i] >> 32));
+    }
+    wr(d, MMIO_QUEUE_READY, 1);
+    return rd(d, MMIO_QUEUE_READY) == 1 ? 0 : -HESTIA_EINVAL;
+}
+
+static void mmio_notify(struct virtio_dev *d, unsigned q)
+{
+    wr(d, MMIO_QUEUE_NOTIFY, q);
+}
+
+static uint32_t mmio_isr(struct virtio_dev *d)
+{
+    uint32_t s = rd(d, MMIO_INTERRUPT_STATUS);
+    if (s)
+        wr(d, MMIO_INTERRUPT_ACK, s);
+    return s;
+}
+
+static uint32_t mmio_config(struct virtio_dev *d, unsigned off, unsigned size)
+{
+    volatile uint8_t *p = d->mmio + MMIO_CONFIG + off;
+    return size == 1 ? vio_rd8(p) : size == 2 ? vio_rd16(p) : vio_rd32(p);
+}
+
+static uint32_t mmio_config_generation(struct virtio_dev *d)
+{
+    return rd(d, MMIO_CONFIG_GENERATION);
+}
+
+static const struct virtio_ops mmio_ops = {
+    .features = mmio_features,
+    .set_features = mmio_set_features,
+    .status = mmio_status,
+    .set_status = mmio_set_status,
+    .queue_max = mmio_queue_max,
+    .queue_enable = mmio_queue_enable,
+    .notify = mmio_notify,
+    .isr = mmio_isr,
+    .config = mmio_config,
+    .config_generation = mmio_config_generation,
+};
+
+/* The platform's virtio-mmio windows that hold a device. */
+static unsigned mmio_windows(uint64_t *base, unsigned max)
+{
+    uint64_t first = arch_virtio_mmio_base();
+    if (!first || !max)
+        return 0;
+    base[0] = first;
+    return 1;
+}
+
+long virtio_mmio_find(unsigned type, unsigned *index, struct virtio_dev *out)
+{
+    static uint64_t mapped_pa[8];
+    static volatile uint8_t *mapped_va[8];
+    uint64_t base[8] = {0};
+    unsigned n = mmio_windows(base, ARRAY_SIZE(base));
+    for (unsigned i = 0; i < n; i++) {
+        if (!mapped_va[i] || mapped_pa[i] != base[i]) {
+            uintptr_t va = kva_alloc(1);
+            long r = mmio_map(va, base[i]);
+            if (r < 0)
+                return r;
+            mapped_va[i] = (volatile uint8_t *)va;
+            mapped_pa[i] = base[i];
+        }
+        *out = (struct virtio_dev){.ops = &mmio_ops, .mmio = mapped_va[i]};
+        if (rd(out, MMIO_MAGIC) != MMIO_MAGIC_VALUE || rd(out, MMIO_VERSION) != 2 ||
+            rd(out, MMIO_DEVICE_ID) != type)
+            continue;
+        if ((*index)--)
+            continue;
+        out->type = type;
+        ksnprintf(out->where, sizeof out->where, "mmio %#llx", (unsigned long long)base[i]);
+        return 0;
+    }
+    return -HESTIA_ENODEV;
+}
