@@ -79,8 +79,7 @@ static bool transfer(struct nic_pair *p, unsigned from, char *why, size_t whylen
                 netdev_wait(p->n[to], deadline);
                 continue;
             }
-            const char *d =
-                frame_diff(p->got, n, p->mac[to], p->mac[from], recvd, p->want);
+            const char *d = frame_diff(p->got, n, p->mac[to], p->mac[from], recvd, p->want);
             if (d) {
                 ksnprintf(why, whylen, "frame %u (%ld bytes) arrived with a different %s",
                           recvd, n, d);
@@ -108,8 +107,9 @@ void nic_test(void)
         distinct |= p.mac[0][i] != p.mac[1][i];
     test_report("nic.open", distinct ? TR_PASS : TR_FAIL,
                 "MACs %02x:%02x:%02x:%02x:%02x:%02x and %02x:%02x:%02x:%02x:%02x:%02x",
-                p.mac[0][0], p.mac[0][1], p.mac[0][2], p.mac[0][3], p.mac[0][4], p.mac[0][5],
-                p.mac[1][0], p.mac[1][1], p.mac[1][2], p.mac[1][3], p.mac[1][4], p.mac[1][5]);
+                p.mac[0][0], p.mac[0][1], p.mac[0][2], p.mac[0][3], p.mac[0][4],
+                p.mac[0][5], p.mac[1][0], p.mac[1][1], p.mac[1][2], p.mac[1][3],
+                p.mac[1][4], p.mac[1][5]);
     char why[100];
     for (unsigned from = 0; from < 2; from++) {
         const char *name = from ? "nic.1-to-0" : "nic.0-to-1";
@@ -117,21 +117,24 @@ void nic_test(void)
         bool ok = transfer(&p, from, why, sizeof why);
         uint64_t ns = time_now_ns() - t0;
         if (ok)
-            test_report(name, TR_PASS, "%u frames of 60..1514 bytes, in order and intact in %llu us",
+            test_report(name, TR_PASS,
+                        "%u frames of 60..1514 bytes, in order and intact in %llu us",
                         NIC_FRAMES, (unsigned long long)(ns / 1000));
         else
             test_report(name, TR_FAIL, "%s", why);
     }
-    /* A frame bigger than the caller's buffer is refused (and dropped); bad sends are refused. */
+    /* A frame bigger than the caller's buffer is refused (and dropped); bad sends are
+     * refused. */
     make_frame(p.frame, p.mac[1], p.mac[0], 1);
     long s = netdev_send(p.n[0], p.frame, frame_len(1));
     long n = 0;
-    for (uint64_t dl = time_now_ns() + SEC; s == 0 && (n = netdev_recv(p.n[1], p.got, 20)) == 0 &&
-                                            time_now_ns() < dl;)
+    for (uint64_t dl = time_now_ns() + SEC;
+         s == 0 && (n = netdev_recv(p.n[1], p.got, 20)) == 0 && time_now_ns() < dl;)
         netdev_wait(p.n[1], dl);
     long tiny = netdev_send(p.n[0], p.frame, 10), huge = netdev_send(p.n[0], p.frame, 4000);
     test_report("nic.limits",
-                s == 0 && n == -HESTIA_ENOSPC && tiny == -HESTIA_EINVAL && huge == -HESTIA_EINVAL
+                s == 0 && n == -HESTIA_ENOSPC && tiny == -HESTIA_EINVAL &&
+                        huge == -HESTIA_EINVAL
                     ? TR_PASS
                     : TR_FAIL,
                 "a %zu-byte frame into 20 bytes: %ld; sends of 10 and 4000 bytes: %ld, %ld",

@@ -63,7 +63,8 @@ static err_t probe_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *b, err_t er
         return ERR_OK;
     }
     size_t room = sizeof p->got - 1 - p->got_len;
-    p->got_len += pbuf_copy_partial(b, p->got + p->got_len, (u16_t)MIN(room, b->tot_len), 0);
+    p->got_len +=
+        pbuf_copy_partial(b, p->got + p->got_len, (u16_t)MIN(room, b->tot_len), 0);
     p->got[p->got_len] = '\0';
     tcp_recved(pcb, b->tot_len);
     pbuf_free(b);
@@ -164,7 +165,8 @@ static bool has_line(const struct probe *p, const char *line)
 }
 
 static char long_script[400];
-static const char binary_script[] = "token " CTL_TEST_TOKEN "\nlist\x01\xff\x7f\n\r\r\nhelp\n";
+static const char binary_script[] =
+    "token " CTL_TEST_TOKEN "\nlist\x01\xff\x7f\n\r\r\nhelp\n";
 
 static void t_ctl_tcp(struct tctx *t)
 {
@@ -186,8 +188,8 @@ static void t_ctl_tcp(struct tctx *t)
     fifth = (struct probe){.name = "fifth", .send = "token x\n"};
     /* Four clients hold the four slots: a fifth is refused. */
     for (size_t i = 0; i < ARRAY_SIZE(holders); i++)
-        holders[i] = (struct probe){.name = "holder", .send = "token " CTL_TEST_TOKEN "\n",
-                                    .hold = true};
+        holders[i] = (struct probe){
+            .name = "holder", .send = "token " CTL_TEST_TOKEN "\n", .hold = true};
     run_round(t, holders, ARRAY_SIZE(holders));
     run_round(t, &fifth, 1);
     transcript_is(t, &fifth, "ERR too many connections\n");
@@ -198,8 +200,9 @@ static void t_ctl_tcp(struct tctx *t)
     }
     wait_closed(t, holders, ARRAY_SIZE(holders));
     static const struct probe p_init[4] = {
-        {.name = "good", .send = "token " CTL_TEST_TOKEN "\nsleep 0\nfrobnicate 1\n\n"
-                                 "sleep x\nsleep 0\n"},
+        {.name = "good",
+         .send = "token " CTL_TEST_TOKEN "\nsleep 0\nfrobnicate 1\n\n"
+                 "sleep x\nsleep 0\n"},
         {.name = "wrong-token", .send = "token nope\nsleep 0\n"},
         {.name = "no-token", .send = "sleep 0\n"},
         {.name = "token-plus", .send = "token " CTL_TEST_TOKEN " extra\nsleep 0\n"},
@@ -214,17 +217,19 @@ static void t_ctl_tcp(struct tctx *t)
     memcpy(late, late_init, sizeof late);
     run_round(t, p, ARRAY_SIZE(p));
     run_round(t, late, ARRAY_SIZE(late));
-    transcript_is(t, &p[0],
-                  "OK\nOK\n| unknown command 'frobnicate' (try: help)\nERR invalid argument\n"
-                  "OK\n| sleep: invalid argument (-22)\nERR invalid argument\nOK\n");
+    transcript_is(
+        t, &p[0],
+        "OK\nOK\n| unknown command 'frobnicate' (try: help)\nERR invalid argument\n"
+        "OK\n| sleep: invalid argument (-22)\nERR invalid argument\nOK\n");
     static const char refused[] =
         "ERR bad or missing token (the first line must be: token <T>)\n";
     for (size_t i = 1; i <= 3; i++)
         transcript_is(t, &p[i], refused);
     transcript_is(t, &late[3], "OK\nOK\nERR line too long (the limit is 160 bytes)\nOK\n");
-    T_CHECK(t, has_line(&late[0], "ERR not a line of text (control or non-ASCII bytes)") &&
-                   has_line(&late[0], "|   list                          domains, state, "
-                                      "memory, weight, cap, CPU time"),
+    T_CHECK(t,
+            has_line(&late[0], "ERR not a line of text (control or non-ASCII bytes)") &&
+                has_line(&late[0], "|   list                          domains, state, "
+                                   "memory, weight, cap, CPU time"),
             "binary: got '%.80s'", late[0].got);
     transcript_is(t, &late[1], "OK\nOK\n");
     transcript_is(t, &late[2], "OK\nERR console needs the physical console\nOK\n");
@@ -235,8 +240,9 @@ static void t_ctl_tcp(struct tctx *t)
     T_EQ(t, ts_server_connections(), 0);
     ts_server_stop();
     if (!t->failed)
-        ksnprintf(t->detail, sizeof t->detail,
-                  "token, commands, bad lines, 13 clients (a fifth at once refused), a cut line");
+        ksnprintf(
+            t->detail, sizeof t->detail,
+            "token, commands, bad lines, 13 clients (a fifth at once refused), a cut line");
 }
 
 void selftest_ctl_run(void)

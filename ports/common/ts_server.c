@@ -23,10 +23,10 @@
 #include "lwip/tcp.h"
 
 #define TS_OUT_MAX 8192
-#define TS_ANSWER_ROOM 4096  /* free room before a request is run */
-#define TS_STATUS_ROOM 96    /* kept back for the status line */
+#define TS_ANSWER_ROOM 4096 /* free room before a request is run */
+#define TS_STATUS_ROOM 96   /* kept back for the status line */
 #define TS_AUTH_TIMEOUT_MS 10000u
-#define TS_POLL_INTERVAL 4   /* lwIP's coarse timer ticks (500 ms each) */
+#define TS_POLL_INTERVAL 4 /* lwIP's coarse timer ticks (500 ms each) */
 
 void *memmove(void *dst, const void *src, size_t n);
 void *memcpy(void *dst, const void *src, size_t n);
@@ -149,7 +149,8 @@ static err_t conn_close(struct ts_conn *c)
     return end_connection(pcb, peer_done);
 }
 
-/* Queue what fits of the output in lwIP; close when a closing connection has sent it all. */
+/* Queue what fits of the output in lwIP; close when a closing connection has sent it all.
+ */
 static err_t flush(struct ts_conn *c)
 {
     size_t done = 0;
@@ -220,10 +221,10 @@ static err_t pump(struct ts_conn *c)
 {
     while (c->held && !c->closing && TS_OUT_MAX - c->out_len >= TS_ANSWER_ROOM) {
         char chunk[64];
-        u16_t n = pbuf_copy_partial(c->held, chunk,
-                                    (u16_t)MIN(sizeof chunk, (size_t)(c->held->tot_len -
-                                                                      c->held_off)),
-                                    c->held_off);
+        u16_t n = pbuf_copy_partial(
+            c->held, chunk,
+            (u16_t)MIN(sizeof chunk, (size_t)(c->held->tot_len - c->held_off)),
+            c->held_off);
         size_t used;
         enum ts_line_status st = ts_line_feed(&c->line, chunk, n, &used);
         c->held_off = (u16_t)(c->held_off + used);
@@ -369,6 +370,7 @@ void ts_server_make_token(char out[TS_TOKEN_MAX + 1])
 {
     /* The clock mixed with lwIP's generator: unpredictable enough for a
      * shared lab network, not a secret from whoever controls the host. */
-    uint64_t s = time_now_ns() ^ ((uint64_t)hestia_lwip_rand() << 32) ^ 0x9e3779b97f4a7c15ull;
+    uint64_t s =
+        time_now_ns() ^ ((uint64_t)hestia_lwip_rand() << 32) ^ 0x9e3779b97f4a7c15ull;
     ksnprintf(out, TS_TOKEN_MAX + 1, "%016llx", (unsigned long long)kxorshift(&s));
 }

@@ -14,7 +14,8 @@ static bool is_text(unsigned char c)
     return c == '\t' || (c >= ' ' && c < 0x7f);
 }
 
-enum ts_line_status ts_line_feed(struct ts_line *l, const char *data, size_t n, size_t *used)
+enum ts_line_status ts_line_feed(struct ts_line *l, const char *data, size_t n,
+                                 size_t *used)
 {
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)data[i];
@@ -47,7 +48,8 @@ enum ts_line_status ts_line_feed(struct ts_line *l, const char *data, size_t n, 
 
 bool ts_token_equal(const char *a, const char *b)
 {
-    /* Every byte up to the shorter end is compared: no early exit on the first difference. */
+    /* Every byte up to the shorter end is compared: no early exit on the first difference.
+     */
     unsigned diff = 0;
     size_t i = 0;
     for (;; i++) {

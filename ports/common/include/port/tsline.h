@@ -35,7 +35,8 @@ void ts_line_init(struct ts_line *l);
  * first line that ends (READY, TOO_LONG or BINARY): call again with the
  * rest.  A READY line stays in buf until the next call.
  */
-enum ts_line_status ts_line_feed(struct ts_line *l, const char *data, size_t n, size_t *used);
+enum ts_line_status ts_line_feed(struct ts_line *l, const char *data, size_t n,
+                                 size_t *used);
 
 /* The token check: equal strings, compared in time independent of where they differ. */
 bool ts_token_equal(const char *a, const char *b);
