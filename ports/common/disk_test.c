@@ -20,22 +20,33 @@
  * (w ^ 0x4845535449414449) * 0x9e3779b97f4a7c15, w = o / 8.  Keep in step
  * with ci/hestia_cli/hostcheck.py.
  */
-static void pattern(uint8_t *buf, uint64_t offset, size_t bytes)
+static uint64_t pattern_word(uint64_t offset)
 {
-    for (size_t i = 0; i < bytes; i += 8) {
-        uint64_t w = ((offset + i) / 8 ^ 0x4845535449414449ull) * 0x9e3779b97f4a7c15ull;
-        for (unsigned k = 0; k < 8; k++)
-            buf[i + k] = (uint8_t)(w >> (8 * k));
-    }
+    uint64_t w = (offset / 8 ^ 0x4845535449414449ull) * 0x9e3779b97f4a7c15ull;
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w = __builtin_bswap64(w); /* stored little-endian */
+#endif
+    return w;
+}
+
+/* buf (8-byte aligned) gets the pattern's bytes [offset, offset + bytes). */
+static void pattern(uint64_t *buf, uint64_t offset, size_t bytes)
+{
+    for (size_t i = 0; i < bytes / 8; i++)
+        buf[i] = pattern_word(offset + 8 * i);
 }
 
 /* The first byte of buf that differs from the pattern at offset, or -1. */
-static long long mismatch(const uint8_t *buf, uint64_t offset, size_t bytes, uint8_t *want)
+static long long mismatch(const uint64_t *buf, uint64_t offset, size_t bytes, uint8_t *want)
 {
-    pattern(want, offset, bytes);
-    for (size_t i = 0; i < bytes; i++)
-        if (buf[i] != want[i])
-            return (long long)i;
+    for (size_t i = 0; i < bytes / 8; i++) {
+        if (buf[i] == pattern_word(offset + 8 * i))
+            continue;
+        pattern((uint64_t *)want, offset, bytes);
+        for (size_t k = 8 * i;; k++)
+            if (((const uint8_t *)buf)[k] != want[k])
+                return (long long)k;
+    }
     return -1;
 }
 
@@ -55,7 +66,7 @@ static bool disk_write_all(struct disk_run *d)
     uint64_t io_ns = 0;
     for (uint64_t off = 0; off < d->bytes; off += CHUNK_BYTES) {
         size_t n = d->bytes - off < CHUNK_BYTES ? (size_t)(d->bytes - off) : CHUNK_BYTES;
-        pattern(d->buf, off, n);
+        pattern((uint64_t *)d->buf, off, n);
         uint64_t t0 = time_now_ns();
         long r = blkdev_write(d->b, off / BLKDEV_SECTOR, d->buf, n);
         io_ns += time_now_ns() - t0;
@@ -81,8 +92,7 @@ static void disk_read_check(struct disk_run *d, const char *name, const char *be
     uint64_t io_ns = 0;
     for (uint64_t off = 0; off < d->bytes; off += CHUNK_BYTES) {
         size_t n = d->bytes - off < CHUNK_BYTES ? (size_t)(d->bytes - off) : CHUNK_BYTES;
-        for (size_t i = 0; i < n; i++)
-            d->buf[i] = 0xa5; /* bytes the device did not write are caught */
+        __builtin_memset(d->buf, 0xa5, n); /* bytes the device did not write are caught */
         uint64_t t0 = time_now_ns();
         long r = blkdev_read(d->b, off / BLKDEV_SECTOR, d->buf, n);
         io_ns += time_now_ns() - t0;
@@ -91,7 +101,7 @@ static void disk_read_check(struct disk_run *d, const char *name, const char *be
                         kstrerror(r));
             return;
         }
-        long long bad = mismatch(d->buf, off, n, d->want);
+        long long bad = mismatch((const uint64_t *)d->buf, off, n, d->want);
         if (bad >= 0) {
             uint64_t at = off + (uint64_t)bad;
             test_report(name, TR_FAIL, "byte %llu (sector %llu) is %02x, want %02x",

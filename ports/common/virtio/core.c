@@ -107,6 +107,12 @@ long virtq_init(struct virtio_dev *d, struct virtq *q, unsigned index)
     q->used = ring_frame(&used_ma);
     if (!q->desc || !q->avail || !q->used)
         return -HESTIA_ENOMEM;
+    /*
+     * Polled completions: ask the device not to interrupt.  A level-
+     * triggered line nobody acknowledges would otherwise keep firing
+     * (ia64sim's vectors reach the hypervisor, which does not route them yet).
+     */
+    q->avail->flags = VIRTIO_LE16(VIRTQ_AVAIL_F_NO_INTERRUPT);
     for (unsigned i = 0; i < size; i++)
         q->desc[i].next = VIRTIO_LE16((uint16_t)((i + 1) % size));
     return d->ops->queue_enable(d, index, size, desc_ma, avail_ma, used_ma);

@@ -158,7 +158,8 @@ long virtio_mmio_find(unsigned type, unsigned *index, struct virtio_dev *out)
         if ((*index)--)
             continue;
         out->type = type;
-        ksnprintf(out->where, sizeof out->where, "mmio %#llx", (unsigned long long)base[i]);
+        ksnprintf(out->where, sizeof out->where, "mmio 0x%llx",
+                  (unsigned long long)base[i]);
         return 0;
     }
     return -HESTIA_ENODEV;

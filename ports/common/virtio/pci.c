@@ -136,7 +136,7 @@ static volatile uint8_t *map_region(uint64_t pa, uint32_t len)
     for (unsigned i = 0; i < pages; i++)
         if (mmio_map(va + i * HESTIA_PAGE_SIZE, first + i * (uint64_t)HESTIA_PAGE_SIZE) < 0)
             return NULL;
-    return (volatile uint8_t *)(va + (pa - first));
+    return (volatile uint8_t *)(va + (uintptr_t)(pa - first));
 }
 
 /* Walk the capability list and map the four structures. */

@@ -141,6 +141,7 @@ uint64_t virtio_config64(struct virtio_dev *d, unsigned off);
 #define VIRTQ_MAX_SEGS 40u /* descriptors in one chain */
 #define VIRTQ_DESC_F_NEXT 1u
 #define VIRTQ_DESC_F_WRITE 2u
+#define VIRTQ_AVAIL_F_NO_INTERRUPT 1u
 
 struct virtq_desc {
     uint64_t addr;
