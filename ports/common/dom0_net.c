@@ -78,8 +78,8 @@ static int parse_config(struct hestia_netif_config *c)
                 bits.len = v.len - i - 1;
             }
         uint64_t n = 24;
-        if (parse_ip(&a, &c->addr) || (bits.s && (kparse_u64(bits.s, bits.len, &n) ||
-                                                   n < 1 || n > 30))) {
+        if (parse_ip(&a, &c->addr) ||
+            (bits.s && (kparse_u64(bits.s, bits.len, &n) || n < 1 || n > 30))) {
             printk("dom0: ip=%.*s: want ip=A.B.C.D/N (N 1..30)\n", (int)v.len, v.s);
             return -1;
         }
@@ -116,8 +116,8 @@ static long start_server(void)
     if (r < 0)
         printk("dom0: toolstack over TCP not started: %s\n", kstrerror(r));
     else
-        printk("dom0: toolstack over TCP on port %llu, token %s\n", (unsigned long long)port,
-               token);
+        printk("dom0: toolstack over TCP on port %llu, token %s\n",
+               (unsigned long long)port, token);
     return r;
 }
 
@@ -185,15 +185,16 @@ static void start_sink(void *arg)
     netxfer_sink(&rx, LINK_PORT, xfer_bytes);
 }
 
-#define IP4(a) (a) >> 24, ((a) >> 16) & 0xff, ((a) >> 8) & 0xff, (a) & 0xff
+#define IP4(a) (a) >> 24, ((a) >> 16) & 0xff, ((a) >> 8) & 0xff, (a)&0xff
 
 static void report_xfer(const char *name, const char *bench, struct net_xfer *x,
                         const char *what)
 {
     uint64_t milli = netxfer_rate_milli(x);
     test_report(name, x->failed ? TR_FAIL : TR_PASS,
-                "%s %u of %u bytes, crc32 %08x, %llu ms, %llu.%03llu MiB/s%s%s", what, x->count,
-                x->total, x->crc, (unsigned long long)((x->end_ns - x->start_ns) / MS),
+                "%s %u of %u bytes, crc32 %08x, %llu ms, %llu.%03llu MiB/s%s%s", what,
+                x->count, x->total, x->crc,
+                (unsigned long long)((x->end_ns - x->start_ns) / MS),
                 (unsigned long long)(milli / 1000), (unsigned long long)(milli % 1000),
                 x->failed ? ": " : "", x->failed ? x->why : "");
     if (!x->failed)
@@ -230,10 +231,11 @@ void dom0_net_scenario(bool link)
     uint32_t port = 0;
     xfer_bytes = 16u << 20;
     cmdline_u32("xfer_bytes", &xfer_bytes, false);
-    if (!cmdline_u32("xfer_peer", &xfer_peer, true) || !cmdline_u32("xfer_port", &port, false) ||
-        !port || port > 65535) {
+    if (!cmdline_u32("xfer_peer", &xfer_peer, true) ||
+        !cmdline_u32("xfer_port", &port, false) || !port || port > 65535) {
         ksnprintf(name, sizeof name, "%s.config", pfx);
-        test_report(name, TR_FAIL, "want xfer_peer=A.B.C.D xfer_port=N on the command line");
+        test_report(name, TR_FAIL,
+                    "want xfer_peer=A.B.C.D xfer_port=N on the command line");
         test_done();
     }
     xfer_port = (uint16_t)port;

@@ -160,9 +160,9 @@ static err_t sink_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err
         tcp_recv(pcb, NULL);
         tcp_err(pcb, NULL);
         x->pcb = NULL;
-        finish(x, x->count != x->total   ? "the sender closed early or sent too much"
-                  : x->mismatched       ? "bytes arrived corrupted or out of order"
-                                        : NULL);
+        finish(x, x->count != x->total ? "the sender closed early or sent too much"
+                  : x->mismatched      ? "bytes arrived corrupted or out of order"
+                                       : NULL);
         if (tcp_close(pcb) != ERR_OK) {
             tcp_abort(pcb);
             return ERR_ABRT;

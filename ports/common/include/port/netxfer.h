@@ -21,12 +21,12 @@ struct net_xfer {
     volatile int done;
     bool failed;
     char why[96];
-    uint32_t total;            /* bytes to send / expected */
+    uint32_t total;             /* bytes to send / expected */
     uint32_t count, mismatched; /* bytes written (sender) or received (sink) */
     uint32_t acked;
-    uint32_t crc;               /* CRC-32 of the bytes so far (finished: of all) */
-    uint64_t start_ns, end_ns;  /* connection up .. last byte acknowledged / received */
-    uint32_t peer;              /* IPv4, host order (sender) */
+    uint32_t crc;              /* CRC-32 of the bytes so far (finished: of all) */
+    uint64_t start_ns, end_ns; /* connection up .. last byte acknowledged / received */
+    uint32_t peer;             /* IPv4, host order (sender) */
     uint16_t port;
     unsigned retries;
     void *pcb, *listener;
