@@ -144,6 +144,8 @@ def _drive_net(ctl_port, token, host):
 
 def run(arch, scenario, variant, cfg, log):
     """Boot with the host driving it; a runner.Result."""
+    if cfg.get("host_driver") == "link":
+        return run_link(arch, variant, cfg, log)
     ctl_port, sink_port, token = _free_port(), _free_port(), secrets.token_hex(8)
     cfg = _subst(copy.deepcopy(cfg), {"ctl_port": ctl_port, "sink_port": sink_port,
                                      "token": token})
@@ -197,3 +199,83 @@ def run(arch, scenario, variant, cfg, log):
         launch.exit_kind, rc)
     verdict, why = runner.judge(parsed, exit_ok, exit_text, timed_out, cfg.get("expect", ()))
     return runner.Result(verdict, why, log, parsed["bench"], secs, rc)
+
+
+# ---- link: several machines on one virtual LAN ----
+
+SEND_RE = re.compile(r"^\(d0\) TEST link\.send PASS sent \d+ of \d+ bytes, crc32 ([0-9a-f]{8})",
+                     re.M)
+RECV_RE = re.compile(r"^\(d0\) TEST link\.recv PASS received, pattern checked, \d+ of \d+ "
+                     r"bytes, crc32 ([0-9a-f]{8})", re.M)
+
+
+def _start(launch, log):
+    os.makedirs(os.path.dirname(log), exist_ok=True)
+    with open(log, "wb") as f:
+        f.write(("$ " + " ".join(launch.argv) + "\n").encode())
+        f.flush()
+        return subprocess.Popen(launch.argv, stdout=f, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, cwd=launch.cwd,
+                                start_new_session=True)
+
+
+def run_link(arch, variant, cfg, log):
+    """Machines i = 0.. of cfg["machines"] (each a dict of names substituted in
+    the scenario, plus {sock}: the LAN's unix socket), started in order (the
+    first listens on the socket, the others connect), each judged on its own
+    log (<log>-m<i>), then the runner checks that what each sent the other
+    received (CRC-32): host:link.crc-match."""
+    sock = os.path.join(os.path.dirname(log), f"{arch}-{variant}-link.sock")
+    if os.path.exists(sock):
+        os.unlink(sock)
+    timeout = cfg.get("timeout", 30) * runner.TIMEOUT_SCALE
+    start = time.time()
+    machines = []
+    for i, names in enumerate(cfg["machines"]):
+        mcfg = _subst(copy.deepcopy(cfg), dict(names, sock=sock))
+        launch = arches.launch(arch, variant, mcfg, "capture")
+        mlog = log[:-4] + f"-m{i}.log"
+        machines.append((launch, mlog, _start(launch, mlog), mcfg))
+        if i == 0:  # the listening end must exist before the others connect
+            while not os.path.exists(sock) and time.time() - start < 10:
+                time.sleep(0.1)
+    rcs = []
+    for launch, mlog, proc, _ in machines:
+        try:
+            rcs.append((proc.wait(timeout=max(1, timeout - (time.time() - start))), False))
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, 9)
+            proc.wait()
+            rcs.append((None, True))
+    secs = time.time() - start
+    texts = []
+    for _, mlog, _, _ in machines:
+        with open(mlog, errors="replace") as f:
+            texts.append(f.read())
+    host = []
+    for i in range(len(machines)):
+        j = (i + 1) % len(machines)
+        s, r = SEND_RE.search(texts[i]), RECV_RE.search(texts[j])
+        host.append((f"link.crc-match-m{i}-to-m{j}", bool(s and r and s.group(1) == r.group(1)),
+                     f"m{i} sent crc32 {s.group(1) if s else 'none'}, "
+                     f"m{j} received crc32 {r.group(1) if r else 'none'}"))
+    with open(log, "w") as f:
+        f.write("".join(f"machine {i}: {m[1]}\n" for i, m in enumerate(machines)))
+        for name, ok, detail in host:
+            f.write(f"[host] TEST {name} {'PASS' if ok else 'FAIL'} {detail}\n")
+    verdicts, bench = [], []
+    for i, ((launch, mlog, _, mcfg), (rc, timed_out)) in enumerate(zip(machines, rcs)):
+        parsed = runner.parse(texts[i])
+        if i == 0:
+            parsed["tests"] += [("host", n, "PASS" if ok else "FAIL", d) for n, ok, d in host]
+        bench += [(f"m{i}.{n}", v, u) for n, v, u in parsed["bench"]]
+        exit_ok, exit_text = (False, "timeout") if timed_out else arches.exit_verdict(
+            launch.exit_kind, rc)
+        verdicts.append(runner.judge(parsed, exit_ok, exit_text, timed_out,
+                                     mcfg.get("expect", ())))
+    bad = [i for i, (v, _) in enumerate(verdicts) if v != "PASS"]
+    if bad:
+        return runner.Result("FAIL", "; ".join(f"m{i}: {verdicts[i][1]}" for i in bad),
+                             machines[bad[0]][1], bench, secs)
+    return runner.Result("PASS", "; ".join(f"m{i}: {why}" for i, (_, why) in
+                                           enumerate(verdicts)), log, bench, secs, 0)

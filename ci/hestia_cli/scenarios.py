@@ -46,7 +46,7 @@ from .util import ARCHES, ROOT, HestiaError
 SCENARIO_DIR = os.path.join(ROOT, "tests", "scenarios")
 KEYS = {"name", "description", "timeout", "cmdline", "modules", "expect", "arches",
         "unclaimed", "run", "deterministic", "must_fail", "boots", "disk_mib",
-        "host_driver"}
+        "host_driver", "machines"}
 OVERRIDES = {"timeout", "cmdline", "modules", "expect", "variants", "qemu_args", "cpu",
              "memory", "sim_args", "deterministic", "must_fail", "boots", "disk_mib"}
 # "hv:<test>" or "d<N>:<test>": every expectation names the source that must print it.
@@ -123,8 +123,8 @@ def config(s, arch, interactive=False):
     if ov is None:
         return None
     cfg = {k: s[k] for k in ("timeout", "cmdline", "modules", "expect", "deterministic",
-                             "must_fail", "boots", "disk_mib", "host_driver")
-           if k in s}
+                             "must_fail", "boots", "disk_mib", "host_driver",
+                             "machines") if k in s}
     if interactive:
         cfg.update(s.get("run", {}))
     cfg.update(ov)
