@@ -13,6 +13,7 @@
 #include <core/event.h>
 #include <core/grant.h>
 #include <core/mm.h>
+#include <core/pirq.h>
 #include <core/pvmmu.h>
 #include <core/run.h>
 #include <core/sched.h>
@@ -117,6 +118,7 @@ static void teardown(struct domain *d, enum build_step done)
         grant_domain_destroy(d);
     if (done >= STEP_EVTCHN)
         evtchn_domain_destroy(d);
+    pirq_domain_destroy(d); /* closing the ports released them; this is the backstop */
     if (done >= STEP_PVMMU)
         pvmmu_domain_destroy(d);
     for (unsigned i = 0; i < HESTIA_MAX_VCPUS; i++) {

@@ -16,6 +16,7 @@
  * and the scheduler and timers never call back into here holding theirs.
  */
 #include <core/event.h>
+#include <core/pirq.h>
 #include <core/sched.h>
 #include <hal/guest_copy.h>
 
@@ -26,7 +27,8 @@ struct evtchn {
     uint8_t state;        /* EVTCHNSTAT_* */
     uint8_t vcpu;         /* vCPU notified */
     uint16_t arg;         /* unbound: domid offered to; virq: the VIRQ;
-                             interdomain: the vCPU the peer's end notifies */
+                             interdomain: the vCPU the peer's end notifies;
+                             pirq: the physical line (core/pirq.c) */
     evtchn_port_t remote; /* interdomain: peer's port */
     struct domain *peer;  /* interdomain: peer domain (cleared when it closes) */
 };
@@ -330,6 +332,7 @@ static long close_port(struct domain *d, evtchn_port_t port, hestia_domid_t offe
     spin_lock(&ed->lock);
     struct evtchn *c = chan(ed, port);
     long rc = 0;
+    int pirq = -1; /* released after the locks are dropped (pirq_lock comes first) */
     if (!c || c->state == EVTCHNSTAT_closed) {
         rc = -HESTIA_EBADF;
     } else if (c->state == EVTCHNSTAT_interdomain && c->peer && c->peer != d) {
@@ -348,10 +351,14 @@ static long close_port(struct domain *d, evtchn_port_t port, hestia_domid_t offe
         else if (c->state == EVTCHNSTAT_virq && c->arg < VIRQ_COUNT &&
                  c->vcpu < HESTIA_MAX_VCPUS && ed->virq_port[c->vcpu][c->arg] == port)
             ed->virq_port[c->vcpu][c->arg] = 0;
+        else if (c->state == EVTCHNSTAT_pirq)
+            pirq = c->arg;
         free_port(d, c, port);
     }
     spin_unlock(&ed->lock);
     spin_unlock_irqrestore(&link_lock, lf);
+    if (pirq >= 0)
+        pirq_port_closed(d, (unsigned)pirq, port);
     return rc;
 }
 
@@ -374,8 +381,8 @@ static long op_send(struct domain *d, evtchn_port_t port)
         set_pending(d, c->vcpu, port);
     else if (c->state == EVTCHNSTAT_interdomain && c->peer)
         set_pending(c->peer, c->arg, c->remote);
-    else if (c->state == EVTCHNSTAT_virq)
-        rc = -HESTIA_EINVAL; /* only the hypervisor raises VIRQs */
+    else if (c->state == EVTCHNSTAT_virq || c->state == EVTCHNSTAT_pirq)
+        rc = -HESTIA_EINVAL; /* only the hypervisor raises VIRQs and pirqs */
     /* unbound: nobody listens yet, the notification is dropped (rc 0). */
     spin_unlock_irqrestore(&ed->lock, flags);
     return rc;
@@ -428,6 +435,8 @@ static long op_status(struct domain *self, struct evtchn_status *s)
         s->u.interdomain.port = c->remote;
     } else if (c && c->state == EVTCHNSTAT_virq) {
         s->u.virq = c->arg;
+    } else if (c && c->state == EVTCHNSTAT_pirq) {
+        s->u.pirq = c->arg;
     }
     spin_unlock_irqrestore(&d->evtchn->lock, flags);
     return 0;
@@ -449,6 +458,7 @@ long do_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
         struct evtchn_send send;
         struct evtchn_unmask unmask;
         struct evtchn_status status;
+        struct evtchn_bind_pirq pirq;
     } u;
     static const uint8_t size[] = {
         [EVTCHNOP_alloc_unbound] = sizeof(u.alloc),
@@ -459,6 +469,7 @@ long do_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
         [EVTCHNOP_send] = sizeof(u.send),
         [EVTCHNOP_status] = sizeof(u.status),
         [EVTCHNOP_unmask] = sizeof(u.unmask),
+        [EVTCHNOP_bind_pirq] = sizeof(u.pirq),
     };
     if (cmd >= ARRAY_SIZE(size))
         return -HESTIA_ENOSYS;
@@ -501,6 +512,13 @@ long do_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
     case EVTCHNOP_status:
         rc = op_status(d, &u.status);
         break;
+    case EVTCHNOP_bind_pirq:
+        rc = d->privileged && (u.pirq.flags || u.pirq.pad)
+                 ? -HESTIA_EINVAL
+                 : pirq_bind(d, u.pirq.pirq, &u.pirq.port);
+        if (rc == 0)
+            new_port = u.pirq.port;
+        break;
     default:
         return -HESTIA_ENOSYS;
     }
@@ -520,6 +538,34 @@ long do_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 }
 
 /* ---- hypervisor-side helpers ---- */
+
+long evtchn_alloc_pirq_port(struct domain *d, unsigned pirq)
+{
+    if (!d->evtchn)
+        return -HESTIA_EINVAL;
+    unsigned long flags = spin_lock_irqsave(&d->evtchn->lock);
+    long rc = alloc_port(d);
+    if (rc > 0) {
+        struct evtchn *c = chan(d->evtchn, (evtchn_port_t)rc);
+        c->state = EVTCHNSTAT_pirq;
+        c->arg = (uint16_t)pirq;
+    }
+    spin_unlock_irqrestore(&d->evtchn->lock, flags);
+    return rc;
+}
+
+void evtchn_send_pirq(struct domain *d, evtchn_port_t port, unsigned pirq)
+{
+    struct evtchn_dom *ed = d->evtchn;
+    if (!ed)
+        return;
+    unsigned long flags = spin_lock_irqsave(&ed->lock);
+    struct evtchn *c = chan(ed, port);
+    /* A port closed (or re-used) since the binding was read gets nothing. */
+    if (c && c->state == EVTCHNSTAT_pirq && c->arg == pirq)
+        set_pending(d, c->vcpu, port);
+    spin_unlock_irqrestore(&ed->lock, flags);
+}
 
 static void send_virq_on(struct domain *d, unsigned slot_vcpu, unsigned virq)
 {

@@ -7,6 +7,7 @@
 #include <core/hal_conformance.h>
 #include <core/mm.h>
 #include <core/physdev.h>
+#include <core/pirq.h>
 #include <core/pvmmu.h>
 #include <core/run.h>
 #include <core/sched.h>
@@ -87,6 +88,7 @@ HAL_NORETURN void core_main(const struct hal_boot_info *bi)
     banner(bi);
     mm_init(bi);
     physdev_init(bi);
+    pirq_init();
     core_printf("  %lu of %lu frames free, %u CPU(s)\n", mm_free_frames(),
                 mm_total_frames(), bi->nr_cpus ? bi->nr_cpus : 1);
     sched_init(bi->nr_cpus ? bi->nr_cpus : 1);

@@ -9,6 +9,7 @@
 #include <core/hypercall.h>
 #include <core/mm.h>
 #include <core/physdev.h>
+#include <core/pirq.h>
 #include <core/pvmmu.h>
 #include <hal/guest_copy.h>
 #include <hal/physdev.h>
@@ -109,10 +110,29 @@ static long dma_translate(struct vcpu *v, uint64_t ptr)
     return hal_copy_to_guest(v, guest_va(ptr), &t, sizeof(t)) ? -HESTIA_EFAULT : 0;
 }
 
+static long pci_window(struct vcpu *v, uint64_t ptr)
+{
+    struct physdev_pci_window w;
+    if (hal_copy_from_guest(v, &w, guest_va(ptr), sizeof(w)))
+        return -HESTIA_EFAULT;
+    struct hal_pci_window hw = {0};
+    int r = hal_pci_window(w.index, &hw);
+    if (r)
+        return r;
+    w = (struct physdev_pci_window){.index = w.index,
+                                    .flags = hw.flags,
+                                    .cpu_base = hw.cpu_base,
+                                    .bus_base = hw.bus_base,
+                                    .size = hw.size};
+    return hal_copy_to_guest(v, guest_va(ptr), &w, sizeof(w)) ? -HESTIA_EFAULT : 0;
+}
+
 long do_physdev_op(struct vcpu *v, uint64_t cmd, uint64_t ptr)
 {
     if (!v->domain->privileged)
         return -HESTIA_EPERM;
+    if (cmd >= PHYSDEVOP_pci_irq && cmd <= PHYSDEVOP_platform_device)
+        return pirq_physdev_op(v, (unsigned)cmd, ptr); /* core/pirq.c */
     switch (cmd) {
     case PHYSDEVOP_pci_cfg_read:
         return pci_cfg(v, ptr, false);
@@ -126,6 +146,8 @@ long do_physdev_op(struct vcpu *v, uint64_t cmd, uint64_t ptr)
         return map_mmio(v, ptr);
     case PHYSDEVOP_dma_translate:
         return dma_translate(v, ptr);
+    case PHYSDEVOP_pci_window:
+        return pci_window(v, ptr);
     default:
         return -HESTIA_ENOSYS;
     }

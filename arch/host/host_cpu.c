@@ -79,6 +79,7 @@ void host_reset(void)
         cpus[i].id = i;
     playing_cpu = 0;
     host_pci_reset();
+    host_pirq_reset();
 }
 
 void host_boot_info(struct hal_boot_info *bi)

@@ -7,6 +7,7 @@
  */
 #include <hal/physdev.h>
 #include <hestia/errno.h>
+#include <hestia/physdev.h>
 #include <host/host.h>
 #include <string.h>
 
@@ -79,4 +80,16 @@ int hal_port_io(unsigned port, unsigned size, bool write, uint32_t *value)
 bool hal_mmio_allowed(mfn_t mfn)
 {
     return mfn_val(mfn) != HOST_MMIO_HYP_MFN;
+}
+
+/* The host HAL offers one window, shaped like ppce500's (bus and CPU addresses differ). */
+int hal_pci_window(unsigned index, struct hal_pci_window *w)
+{
+    if (index > 0)
+        return -HESTIA_ENOENT;
+    *w = (struct hal_pci_window){.cpu_base = HOST_PCI_WINDOW_CPU,
+                                 .bus_base = HOST_PCI_WINDOW_BUS,
+                                 .size = HOST_PCI_WINDOW_SIZE,
+                                 .flags = PHYSDEV_PCI_WINDOW_MEM};
+    return 0;
 }

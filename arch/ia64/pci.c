@@ -21,6 +21,12 @@ int hal_pci_cfg_write(unsigned bus, unsigned devfn, unsigned reg, unsigned size,
     return -HESTIA_ENODEV;
 }
 
+int hal_pci_window(unsigned index, struct hal_pci_window *w)
+{
+    (void)index, (void)w;
+    return -HESTIA_ENODEV;
+}
+
 /* No I/O port space on this platform: devices are memory-mapped. */
 int hal_port_io(unsigned port, unsigned size, bool write, uint32_t *value)
 {

@@ -80,6 +80,27 @@ void ioapic_init(volatile void *base)
     }
 }
 
+unsigned ioapic_pins(void)
+{
+    return ioapic ? ((ioapic_read(1) >> 16) & 0xff) + 1 : 0;
+}
+
+#define IOAPIC_LEVEL (1u << 15)
+
+void ioapic_route_level(unsigned pin, unsigned vector, bool masked)
+{
+    /* Fixed delivery, physical destination, active high: how QEMU's PIIX drives ISA lines.
+     */
+    ioapic_write(0x11 + 2 * pin, lapic_id() << 24);
+    ioapic_write(0x10 + 2 * pin, IOAPIC_LEVEL | vector | (masked ? LVT_MASKED : 0));
+}
+
+void ioapic_set_masked(unsigned pin, bool masked)
+{
+    uint32_t lo = ioapic_read(0x10 + 2 * pin);
+    ioapic_write(0x10 + 2 * pin, masked ? lo | LVT_MASKED : lo & ~LVT_MASKED);
+}
+
 void ioapic_route(unsigned irq, unsigned vector)
 {
     /* ISA IRQs 1-15 are identity-mapped to pins on QEMU's PC (no override but IRQ0). */

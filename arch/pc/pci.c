@@ -33,3 +33,10 @@ int hal_pci_cfg_write(unsigned bus, unsigned devfn, unsigned reg, unsigned size,
     port_out((uint16_t)(PCI_CONFIG_DATA + (reg & 3u)), size, value);
     return 0;
 }
+
+/* SeaBIOS and OVMF assign every BAR on the PC: no window is offered to dom0. */
+int hal_pci_window(unsigned index, struct hal_pci_window *w)
+{
+    (void)index, (void)w;
+    return -HESTIA_ENOENT;
+}

@@ -31,6 +31,10 @@ bool pc_handle_irq(unsigned long vector)
     case PC_VEC_SPURIOUS:
         return true;
     default:
+        if (vector >= PC_VEC_PIRQ_BASE && vector < PC_VEC_PIRQ_BASE + PC_NR_PIRQ) {
+            pc_pirq_irq(vector);
+            return true;
+        }
         if (vector >= X86_NR_EXCEPTIONS && vector < X86_NR_VECTORS) {
             lapic_eoi(); /* an unexpected device interrupt: ignore it */
             return true;

@@ -169,6 +169,7 @@ HAL_NORETURN void ppc_boot(const void *dtb)
     ppc_vectors_init();
     ppc_mmu_init(ram_end);
     ppc_timer_init(tb_freq);
+    ppc_mpic_init();
 
     /* Free RAM: what the direct map covers, minus low memory, the image and modules. */
     uint64_t dend = ppc_direct_map_end();

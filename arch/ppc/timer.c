@@ -3,7 +3,7 @@
  * Time: the time base is the clock (guests read it themselves with mftb and
  * the vcpu_time_info scale), the decrementer the one-shot deadline.  The
  * decrementer also fires at least every POLL_NS so the console is polled
- * (the MPIC is left alone: no external interrupts are used).
+ * (the console UART's MPIC source stays masked; pirq.c drives the MPIC).
  */
 #include <hal/hal.h>
 
@@ -91,10 +91,10 @@ void ppc_decrementer(void)
 }
 
 /*
- * Nothing to run: wait for the decrementer or console input.  The
- * hypervisor never enables MSR[EE] (every interrupt entry assumes it comes
- * from a guest), so idling polls the same two sources an interrupt would
- * report.
+ * Nothing to run: wait for the decrementer, a device interrupt or console
+ * input.  The hypervisor never enables MSR[EE] (every interrupt entry
+ * assumes it comes from a guest), so idling polls the same sources an
+ * interrupt would report.
  */
 void hal_cpu_idle(void)
 {
@@ -103,6 +103,8 @@ void hal_cpu_idle(void)
             ppc_decrementer();
             return;
         }
+        if (ppc_mpic_poll())
+            return;
         int c = hal_console_getc();
         if (c >= 0) {
             core_console_input(c);

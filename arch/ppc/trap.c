@@ -130,7 +130,8 @@ static bool guest_exception(struct hal_vcpu *hv)
     case PPC_IVOR_SPE_FP_ROUND:
         core_guest_trap(v, HESTIA_TRAP_INVALID_OP, f->vector, f->esr, 0);
         return false;
-    case PPC_IVOR_EXTERNAL: /* nothing is routed to the CPU; ignore */
+    case PPC_IVOR_EXTERNAL: /* a device interrupt for dom0 (pirq.c) */
+        ppc_mpic_poll();
         return false;
     default:
         dump(f);

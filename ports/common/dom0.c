@@ -10,6 +10,7 @@
  */
 #include <port/dom0net.h>
 #include <port/pci.h>
+#include <port/pirq_source.h>
 #include <port/toolstack.h>
 #include <port/vstate.h>
 
@@ -314,9 +315,11 @@ static void dom0_devices_intact(void)
     if (p == 0)
         p = port_read(0x71, 1, &v);
     bool port_ok = p == 0 || p == -HESTIA_ENODEV;
-    test_report("iso.dom0-devices", pci_ok && port_ok ? TR_PASS : TR_FAIL,
-                "00:00.0 id %08x (%s), CMOS %s", id, r ? kstrerror(r) : "read",
-                p ? kstrerror(p) : "written and read");
+    char irq[64];
+    long irq_ok = pirq_check_delivery(irq, sizeof irq); /* pirq_source.h */
+    test_report("iso.dom0-devices", pci_ok && port_ok && irq_ok >= 0 ? TR_PASS : TR_FAIL,
+                "00:00.0 id %08x (%s), CMOS %s, %s", id, r ? kstrerror(r) : "read",
+                p ? kstrerror(p) : "written and read", irq);
 }
 
 static void scenario_isolation(void)

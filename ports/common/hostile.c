@@ -388,6 +388,21 @@ static void a_devices(struct tctx *t)
     T_EQ(t, hc_physdev(PHYSDEVOP_pci_cfg_read, (void *)WILD_HV), -HESTIA_EPERM);
     T_EQ(t, hc_physdev(PHYSDEVOP_port_write, (void *)WILD_HV), -HESTIA_EPERM);
     T_EQ(t, hc_physdev(~0u, (void *)WILD_HV), -HESTIA_EPERM);
+    /* Device interrupts: binding any line (dom0's RTC on the PC), routing, EOI, devices. */
+    for (unsigned pirq = 0; pirq < 256; pirq += 8)
+        T_EQ(t, pirq_bind(pirq, NULL, NULL), -HESTIA_EPERM);
+    T_EQ(t, pirq_eoi(8), -HESTIA_EPERM);
+    unsigned line = 1;
+    T_EQ(t, pci_irq(0, PCI_DEVFN(2, 0), 1, &line), -HESTIA_EPERM);
+    T_EQ(t, line, 0);
+    struct platform_device pd;
+    T_EQ(t, platform_device(0, &pd), -HESTIA_EPERM);
+    T_EQ(t, pd.base, 0);
+    struct evtchn_bind_pirq b = {.pirq = 8};
+    T_EQ(t, hc_evtchn(EVTCHNOP_bind_pirq, &b), -HESTIA_EPERM);
+    T_EQ(t, b.port, 0);
+    T_EQ(t, hc_evtchn(EVTCHNOP_bind_pirq, (void *)WILD_HV), -HESTIA_EFAULT);
+    T_EQ(t, hc_physdev(PHYSDEVOP_pirq_eoi, (void *)WILD_HV), -HESTIA_EPERM);
 }
 
 void role_hostile(void)

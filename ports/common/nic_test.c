@@ -123,6 +123,15 @@ void nic_test(void)
         else
             test_report(name, TR_FAIL, "%s", why);
     }
+    for (unsigned i = 0; i < 2; i++) {
+        const char *mode = netdev_irq_mode(p.n[i]);
+        unsigned long n = netdev_interrupts(p.n[i]);
+        if (!kstrneq(mode, "interrupts", 10))
+            test_report("nic.interrupts", TR_SKIP, "NIC %u: %s", i, mode);
+        else
+            test_report("nic.interrupts", n > 0 ? TR_PASS : TR_FAIL,
+                        "NIC %u: %s: %lu taken", i, mode, n);
+    }
     /* A frame bigger than the caller's buffer is refused (and dropped); bad sends are
      * refused. */
     make_frame(p.frame, p.mac[1], p.mac[0], 1);

@@ -253,8 +253,11 @@ static void t_mmio_dma(struct tctx *t)
                   what, id, (unsigned long long)gfn, (unsigned long long)mfn);
 }
 
+void selftest_pirq_run(void);
+
 void selftest_dev_run(void)
 {
+    selftest_pirq_run();
     test_run("pv.mmio-dma", t_mmio_dma);
     test_run("pv.pci-config", t_pci_config);
     test_run("pv.port-io", t_port_io);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The unit-test runner and fixtures (see harness.h). */
 #include "harness.h"
+#include <core/pirq.h>
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -68,6 +69,7 @@ void h_reset(void)
     mm_init(&boot_info);
     console_init();
     domain_init_all();
+    pirq_init();
     sched_init(1);
     run_init();
     memset(bufs, 0, sizeof(bufs));

@@ -455,8 +455,9 @@ TEST_CASE(bad_guest_pointers)
     CHECK_EQ(h_call(a.v, HYPERCALL_event_channel_op, EVTCHNOP_alloc_unbound, ro2, 0, 0, 0),
              -HESTIA_EFAULT);
     CHECK_EQ(evtchn_ports_in_use(a.d), 0);
-    CHECK_EQ(h_call(a.v, HYPERCALL_event_channel_op, EVTCHNOP_unmask + 1, a.buf, 0, 0, 0),
-             -HESTIA_ENOSYS);
+    CHECK_EQ(
+        h_call(a.v, HYPERCALL_event_channel_op, EVTCHNOP_bind_pirq + 1, a.buf, 0, 0, 0),
+        -HESTIA_ENOSYS);
     CHECK_EQ(h_call(a.v, HYPERCALL_event_channel_op, ~0ull, a.buf, 0, 0, 0),
              -HESTIA_ENOSYS);
 }

@@ -213,6 +213,40 @@ TEST_CASE(dma_translate)
              -HESTIA_EPERM);
 }
 
+static long window_op(struct domain *d, struct physdev_pci_window *w)
+{
+    uint64_t va = h_put(d, w, sizeof(*w));
+    long rc = h_call(h_vcpu(d), HYPERCALL_physdev_op, PHYSDEVOP_pci_window, va, 0, 0, 0);
+    h_read(d, w, va, sizeof(*w));
+    return rc;
+}
+
+/* dom0 learns the bridge's window (bus and CPU bases); past the last, ENOENT; a domU is
+ * refused. */
+TEST_CASE(pci_window)
+{
+    struct domain *d = h_domain_raw(16, true);
+    struct physdev_pci_window w = {.index = 0, .flags = 0xdead};
+    CHECK_EQ(window_op(d, &w), 0);
+    CHECK_EQ(w.index, 0);
+    CHECK_EQ(w.flags, PHYSDEV_PCI_WINDOW_MEM);
+    CHECK_EQ(w.cpu_base, HOST_PCI_WINDOW_CPU);
+    CHECK_EQ(w.bus_base, HOST_PCI_WINDOW_BUS);
+    CHECK_EQ(w.size, HOST_PCI_WINDOW_SIZE);
+    w = (struct physdev_pci_window){.index = 1};
+    CHECK_EQ(window_op(d, &w), -HESTIA_ENOENT);
+    CHECK_EQ(w.size, 0);
+    w = (struct physdev_pci_window){.index = 0xffffffffu};
+    CHECK_EQ(window_op(d, &w), -HESTIA_ENOENT);
+    CHECK_EQ(h_call(h_vcpu(d), HYPERCALL_physdev_op, PHYSDEVOP_pci_window, H_VA_UNMAPPED, 0,
+                    0, 0),
+             -HESTIA_EFAULT);
+    struct domain *u = h_domain_raw(16, false);
+    w = (struct physdev_pci_window){.index = 0};
+    CHECK_EQ(window_op(u, &w), -HESTIA_EPERM);
+    CHECK_EQ(w.size, 0);
+}
+
 /* A domain torn down with a device mapping in place gives back every frame,
  * as one with an ordinary extra mapping does. */
 TEST_CASE(map_mmio_teardown)

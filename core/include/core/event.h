@@ -35,4 +35,10 @@ bool evtchn_is_pending(struct domain *d, evtchn_port_t port);
 /* Ports in use by d (for accounting and tests). */
 unsigned evtchn_ports_in_use(struct domain *d);
 
+/* A new port of d bound to physical line pirq (core/pirq.c), or a negative error. */
+long evtchn_alloc_pirq_port(struct domain *d, unsigned pirq);
+
+/* pirq fired: set port of d pending if it is still bound to pirq. */
+void evtchn_send_pirq(struct domain *d, evtchn_port_t port, unsigned pirq);
+
 #endif

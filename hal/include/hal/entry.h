@@ -50,6 +50,14 @@ void core_timer_interrupt(void);
 void core_console_input(int c);
 
 /*
+ * Physical interrupt line pirq fired (hal/pirq.h): the arch has
+ * acknowledged it at its controller and signals end of interrupt after
+ * this returns.  core/ masks the line and sets the bound port of dom0
+ * pending (an unbound line just stays masked).  Interrupts disabled.
+ */
+void core_pirq_interrupt(unsigned pirq);
+
+/*
  * Which vCPU to enter next on this CPU: charges the time the last one ran,
  * runs the scheduler, idles (hal_cpu_idle) while nothing is runnable, and
  * injects pending event upcalls.  The arch then calls hal_vcpu_run() on it.

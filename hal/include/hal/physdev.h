@@ -49,4 +49,23 @@ int hal_port_io(unsigned port, unsigned size, bool write, uint32_t *value);
  */
 bool hal_mmio_allowed(mfn_t mfn);
 
+/* One window of the PCI host bridge's memory space (PHYSDEVOP_pci_window). */
+struct hal_pci_window {
+    uint64_t cpu_base; /* where the CPU reaches bus_base */
+    uint64_t bus_base; /* the bus address a BAR holds */
+    uint64_t size;
+    uint32_t flags; /* PHYSDEV_PCI_WINDOW_* (include/public/hestia/physdev.h) */
+};
+
+/*
+ * The index-th window in which dom0 may place a BAR firmware left
+ * unassigned, with the bridge set up so that the CPU reaches the window
+ * and devices reach RAM at bus address = machine address (dom0's DMA
+ * addresses).  The backend leaves out what the hypervisor uses itself.
+ * Returns 0, -HESTIA_ENOENT past the last window (the PC: firmware
+ * assigns every BAR, no window is offered), -HESTIA_ENODEV without PCI.
+ * Context: hypervisor, interrupts disabled.
+ */
+int hal_pci_window(unsigned index, struct hal_pci_window *w);
+
 #endif

@@ -23,6 +23,7 @@ typedef uint32_t evtchn_port_t;
 #define EVTCHNOP_send 5
 #define EVTCHNOP_status 6
 #define EVTCHNOP_unmask 7
+#define EVTCHNOP_bind_pirq 8
 
 /* Virtual IRQs: per-vCPU or global sources bound with bind_virq. */
 #define VIRQ_TIMER 0   /* per-vCPU one-shot timer (set_timer) */
@@ -58,6 +59,26 @@ struct evtchn_bind_ipi {
     evtchn_port_t port; /* OUT */
 };
 
+/*
+ * A physical interrupt line (pirq) of the platform, dom0 only: the line
+ * is routed to the hypervisor, level-triggered, and unmasked.  When it
+ * fires the hypervisor masks it at the interrupt controller and sets the
+ * port pending; dom0 handles the device and calls PHYSDEVOP_pirq_eoi,
+ * which unmasks the line (a line still asserted fires again).  Closing
+ * the port masks the line and releases it.  Errors: -HESTIA_EPERM for a
+ * domain other than dom0 or a line the hypervisor keeps (its timer,
+ * console UART); -HESTIA_EINVAL for a pirq the platform does not have or
+ * flags not 0; -HESTIA_EBUSY if the line is already bound.  The pirq of a
+ * PCI function's pin: PHYSDEVOP_pci_irq; of a platform device:
+ * PHYSDEVOP_platform_device (physdev.h); docs/devices.md has the tables.
+ */
+struct evtchn_bind_pirq {
+    uint32_t pirq;
+    uint32_t flags;     /* must be 0 */
+    evtchn_port_t port; /* OUT */
+    uint32_t pad;       /* must be 0 */
+};
+
 struct evtchn_close {
     evtchn_port_t port;
     uint32_t pad;
@@ -76,6 +97,7 @@ struct evtchn_unmask {
 #define EVTCHNSTAT_interdomain 2
 #define EVTCHNSTAT_virq 3
 #define EVTCHNSTAT_ipi 4
+#define EVTCHNSTAT_pirq 5
 
 struct evtchn_status {
     hestia_domid_t dom; /* IN: DOMID_SELF, or any domain for dom0 */
@@ -94,6 +116,7 @@ struct evtchn_status {
             evtchn_port_t port;
         } interdomain;
         uint32_t virq;
+        uint32_t pirq;
     } u; /* OUT */
     uint32_t pad2;
 };

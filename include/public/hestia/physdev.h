@@ -95,6 +95,64 @@ struct physdev_dma_translate {
 };
 
 /*
+ * Physical interrupts (bound to event channels with EVTCHNOP_bind_pirq,
+ * event_channel.h; docs/devices.md has the numbers per platform).
+ *
+ * PHYSDEVOP_pci_irq: the pirq a PCI function's interrupt pin (1 = INTA
+ * .. 4 = INTD) reaches through the platform's INTx routing.
+ * ptr -> struct physdev_pci_irq.  -HESTIA_ENODEV: no PCI (ia64sim);
+ * -HESTIA_EINVAL: pin not 1..4, padding not 0; -HESTIA_ENOENT: the pin is
+ * not routed to any line (a bus behind a bridge, a PIRQ link the firmware
+ * left disabled).
+ */
+#define PHYSDEVOP_pci_irq 6
+
+struct physdev_pci_irq {
+    uint8_t bus;
+    uint8_t devfn;
+    uint8_t pin;   /* 1..4 (the Interrupt Pin register's value) */
+    uint8_t pad;   /* must be 0 */
+    uint32_t pirq; /* OUT */
+};
+_Static_assert(sizeof(struct physdev_pci_irq) == 8, "physdev_pci_irq layout");
+
+/*
+ * PHYSDEVOP_pirq_eoi: dom0 has handled the device behind a bound pirq;
+ * the hypervisor unmasks the line.  ptr -> struct physdev_pirq_eoi.
+ * -HESTIA_EINVAL: the pirq is not bound to one of the caller's ports.
+ */
+#define PHYSDEVOP_pirq_eoi 7
+
+struct physdev_pirq_eoi {
+    uint32_t pirq;
+    uint32_t pad; /* must be 0 */
+};
+
+/*
+ * PHYSDEVOP_platform_device: the index'th device of the platform that is
+ * not on PCI (ia64sim's virtio-mmio block and network devices, ppce500's
+ * I2C controller page), with its type (check it: more types may come),
+ * register window (machine address, for PHYSDEVOP_map_mmio) and pirq.
+ * ptr -> struct physdev_platform_device.  -HESTIA_ENOENT past the last
+ * one (at index 0 on a platform without such devices).
+ */
+#define PHYSDEVOP_platform_device 8
+
+#define PHYSDEV_DEVICE_VIRTIO_MMIO 1
+#define PHYSDEV_DEVICE_FSL_I2C 2 /* Freescale I2C controller (ppce500: the RTC's bus) */
+
+struct physdev_platform_device {
+    uint32_t index; /* IN */
+    uint32_t type;  /* OUT: PHYSDEV_DEVICE_* */
+    uint64_t base;  /* OUT: machine address of the register window */
+    uint64_t size;  /* OUT: bytes */
+    uint32_t pirq;  /* OUT */
+    uint32_t pad;
+};
+_Static_assert(sizeof(struct physdev_platform_device) == 32,
+               "physdev_platform_device layout");
+
+/*
  * The host bridge's windows for PCI memory: where dom0 may place a BAR
  * that firmware left unassigned (ppce500 booted with -kernel has no
  * firmware to do it).  ptr -> struct physdev_pci_window with index IN;
@@ -103,7 +161,7 @@ struct physdev_dma_translate {
  * cpu_base + (bar - bus_base) (PHYSDEVOP_map_mmio takes that machine
  * address).  -HESTIA_ENODEV: no PCI.  -HESTIA_ENOENT at index 0: the
  * platform offers no window (the PC: firmware assigned every BAR).
- * -HESTIA_EINVAL: padding not zero.  The hypervisor keeps what it uses
+ * The hypervisor keeps what it uses
  * itself out of the window (ppc: its pvpanic BAR) and has opened the
  * bridge's inbound window so devices reach RAM at bus address = machine
  * address, as PHYSDEVOP_dma_translate names it.

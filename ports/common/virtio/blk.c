@@ -53,7 +53,8 @@ long blkdev_open(unsigned index, struct blkdev **out)
     long r = virtio_find(VIRTIO_ID_BLOCK, index, &b->dev);
     if (r < 0)
         return r;
-    if ((r = virtio_start(&b->dev, 0, VIRTIO_BLK_F_FLUSH)) < 0)
+    if ((r = virtio_start(&b->dev, 0, VIRTIO_BLK_F_FLUSH)) < 0 ||
+        (r = virtio_irq_setup(&b->dev)) < 0)
         return r;
     long g = frame_alloc();
     if (g < 0)
@@ -84,6 +85,16 @@ int blkdev_can_flush(struct blkdev *b)
 const char *blkdev_where(struct blkdev *b)
 {
     return b->dev.where;
+}
+
+const char *blkdev_irq_mode(struct blkdev *b)
+{
+    return virtio_irq_mode(&b->dev);
+}
+
+unsigned long blkdev_interrupts(struct blkdev *b)
+{
+    return b->dev.irq_on ? b->dev.irqs : 0;
 }
 
 /* One request: type at sector with data (NULL for a flush); waits for it. */

@@ -112,7 +112,8 @@ long virtq_init(struct virtio_dev *d, struct virtq *q, unsigned index)
      * triggered line nobody acknowledges would otherwise keep firing
      * (ia64sim's vectors reach the hypervisor, which does not route them yet).
      */
-    q->avail->flags = VIRTIO_LE16(VIRTQ_AVAIL_F_NO_INTERRUPT);
+    if (!d->irq_on)
+        q->avail->flags = VIRTIO_LE16(VIRTQ_AVAIL_F_NO_INTERRUPT);
     for (unsigned i = 0; i < size; i++)
         q->desc[i].next = VIRTIO_LE16((uint16_t)((i + 1) % size));
     return d->ops->queue_enable(d, index, size, desc_ma, avail_ma, used_ma);
@@ -229,16 +230,19 @@ void *virtq_get(struct virtq *q, uint32_t *len)
 
 bool virtq_wait(struct virtq *q, uint64_t deadline)
 {
-    for (unsigned spins = 0; !virtq_pending(q); spins++) {
-        if (time_now_ns() >= deadline ||
-            (q->dev->ops->status(q->dev) & VIRTIO_S_NEEDS_RESET))
+    struct virtio_dev *d = q->dev;
+    for (unsigned spins = 0;; spins++) {
+        d->irq_event = 0; /* before the look: an interrupt after it is not missed */
+        if (virtq_pending(q))
+            return true;
+        uint64_t now = time_now_ns();
+        if (now >= deadline || (d->ops->status(d) & VIRTIO_S_NEEDS_RESET))
             return false;
-        /* The device may answer at once (ia64sim, QEMU's fast paths): look a few times
-         * first. */
-        if (spins < 16)
-            thread_yield();
+        if (spins < VIRTIO_POLL_SPINS)
+            thread_yield(); /* the device may answer at once (ia64sim, QEMU's fast paths) */
+        else if (d->irq_on) /* the handler sets irq_event */
+            wait_flag(&d->irq_event, MIN(deadline - now, VIRTIO_IRQ_SLICE_NS));
         else
             thread_sleep_ns(20000);
     }
-    return true;
 }

@@ -2,9 +2,11 @@
 /*
  * The virtio-mmio transport, register layout version 2 (virtio 1.2,
  * 4.2.2): one page of 32-bit registers per device, the device
- * configuration from 0x100.  The platform's windows come from the port's
- * arch layer (arch_virtio_mmio_base: ia64sim's block device); a window
- * without a device is never touched beyond that list.
+ * configuration from 0x100.  The platform's windows and their pirqs come
+ * from PHYSDEVOP_platform_device (or, from a hypervisor that does not
+ * list them, the port's arch_virtio_mmio_base: ia64sim's block device);
+ * a window not listed is never touched (on ia64sim, a load from a window
+ * without a device stops the simulator).
  */
 #include <port/pci.h>
 
@@ -126,22 +128,33 @@ static const struct virtio_ops mmio_ops = {
     .config_generation = mmio_config_generation,
 };
 
-/* The platform's virtio-mmio windows that hold a device. */
-static unsigned mmio_windows(uint64_t *base, unsigned max)
+/*
+ * The platform's virtio-mmio windows that hold a device, with their pirqs:
+ * PHYSDEVOP_platform_device, or (a hypervisor that does not list them)
+ * the port's arch_virtio_mmio_base() without a pirq.
+ */
+static unsigned mmio_windows(struct platform_device *dev, unsigned max)
 {
+    unsigned n = 0;
+    struct platform_device p;
+    for (unsigned i = 0; n < max && platform_device(i, &p) == 0; i++)
+        if (p.type == PHYSDEV_DEVICE_VIRTIO_MMIO)
+            dev[n++] = p;
     uint64_t first = arch_virtio_mmio_base();
-    if (!first || !max)
-        return 0;
-    base[0] = first;
-    return 1;
+    if (n == 0 && first && max)
+        dev[n++] = (struct platform_device){PHYSDEV_DEVICE_VIRTIO_MMIO, first, 0x1000, 0};
+    return n;
 }
 
 long virtio_mmio_find(unsigned type, unsigned *index, struct virtio_dev *out)
 {
     static uint64_t mapped_pa[8];
     static volatile uint8_t *mapped_va[8];
+    struct platform_device dev[8];
     uint64_t base[8] = {0};
-    unsigned n = mmio_windows(base, ARRAY_SIZE(base));
+    unsigned n = mmio_windows(dev, ARRAY_SIZE(dev));
+    for (unsigned i = 0; i < n; i++)
+        base[i] = dev[i].base;
     for (unsigned i = 0; i < n; i++) {
         if (!mapped_va[i] || mapped_pa[i] != base[i]) {
             uintptr_t va = kva_alloc(1);
@@ -158,6 +171,8 @@ long virtio_mmio_find(unsigned type, unsigned *index, struct virtio_dev *out)
         if ((*index)--)
             continue;
         out->type = type;
+        out->has_pirq = dev[i].pirq != 0;
+        out->pirq = dev[i].pirq;
         ksnprintf(out->where, sizeof out->where, "mmio 0x%llx",
                   (unsigned long long)base[i]);
         return 0;

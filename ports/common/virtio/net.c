@@ -54,7 +54,8 @@ static long net_setup(struct netdev *n, unsigned index)
     long r = virtio_find(VIRTIO_ID_NET, index, &n->dev);
     if (r < 0)
         return r;
-    if ((r = virtio_start(&n->dev, 0, VIRTIO_NET_F_MAC | VIRTIO_NET_F_STATUS)) < 0)
+    if ((r = virtio_start(&n->dev, 0, VIRTIO_NET_F_MAC | VIRTIO_NET_F_STATUS)) < 0 ||
+        (r = virtio_irq_setup(&n->dev)) < 0)
         return r;
     n->rx_bufs = alloc_bufs(NET_RX_BUFS);
     n->tx_slots = alloc_bufs(NET_TX_SLOTS);
@@ -164,11 +165,30 @@ long netdev_recv(struct netdev *n, void *buf, size_t cap)
 
 void netdev_wait(struct netdev *n, uint64_t deadline_ns)
 {
-    while (!virtq_pending(&n->rx)) {
+    struct virtio_dev *d = &n->dev;
+    for (unsigned spins = 0;; spins++) {
+        d->irq_event = 0; /* before the look: an interrupt after it is not missed */
+        if (virtq_pending(&n->rx))
+            return;
         uint64_t now = time_now_ns();
         if (now >= deadline_ns)
             return;
-        uint64_t step = deadline_ns - now < 50000 ? deadline_ns - now : 50000;
-        thread_sleep_ns(step);
+        uint64_t left = deadline_ns - now;
+        if (spins < VIRTIO_POLL_SPINS)
+            thread_yield();
+        else if (d->irq_on)
+            wait_flag(&d->irq_event, MIN(left, VIRTIO_IRQ_SLICE_NS));
+        else
+            thread_sleep_ns(MIN(left, 50000ull));
     }
+}
+
+const char *netdev_irq_mode(struct netdev *n)
+{
+    return virtio_irq_mode(&n->dev);
+}
+
+unsigned long netdev_interrupts(struct netdev *n)
+{
+    return n->dev.irq_on ? n->dev.irqs : 0;
 }

@@ -76,6 +76,8 @@ static long assign_bar(const struct virtio_dev *d, unsigned bar, uint64_t size, 
         if (is64)
             pci_cfg_write(d->bus, d->devfn, reg + 4, 4, (uint32_t)(at >> 32));
         *bus = at;
+        printk("virtio %s: BAR%u (%llu KiB) unassigned: placed at bus address 0x%llx\n",
+               d->where, bar, (unsigned long long)(size >> 10), (unsigned long long)at);
         return 0;
     }
     printk("virtio %s: BAR%u (%llu bytes) unassigned and no PCI window has room (%s)\n",
@@ -300,10 +302,15 @@ long virtio_pci_find(unsigned type, unsigned *index, struct virtio_dev *out)
         long r = map_structures(out);
         pci_cfg_write(out->bus, out->devfn, PCI_REG_COMMAND, 2,
                       cmd | PCI_CMD_MEMORY | PCI_CMD_MASTER);
-        if (r < 0)
+        if (r < 0) {
             printk("virtio %s: no usable modern capabilities (%s)\n", out->where,
                    kstrerror(r));
-        return r;
+            return r;
+        }
+        unsigned pin = cfg(out, PCI_REG_INTERRUPT_PIN, 1);
+        out->has_pirq =
+            pin >= 1 && pin <= 4 && pci_irq(out->bus, out->devfn, pin, &out->pirq) == 0;
+        return 0;
     }
     return -HESTIA_ENODEV;
 }

@@ -107,6 +107,12 @@ struct virtio_dev {
     uint16_t notify_off[4];
     volatile uint8_t *mmio;
     uint8_t bus, devfn;
+    /* Interrupts (irq.c): the transport fills has_pirq / pirq. */
+    bool has_pirq, irq_on;
+    unsigned pirq;
+    volatile int irq_event;      /* set by the handler: a queue may have news */
+    volatile unsigned long irqs; /* interrupts taken for this device */
+    struct virtio_dev *irq_next; /* other devices on the same line */
 };
 
 /*
@@ -129,6 +135,16 @@ long virtio_mmio_find(unsigned type, unsigned *index, struct virtio_dev *out);
  * offered bits of want; FEATURES_OK must stick.  0 or -HESTIA_ENODEV.
  */
 long virtio_start(struct virtio_dev *d, uint64_t need, uint64_t want);
+/*
+ * Interrupt-driven completions: bind the device's pirq (shared lines
+ * are shared) so that its handler reads the ISR (which deasserts INTx),
+ * wakes the waiters and EOIs the line.  Call before virtq_init, so the
+ * queues ask for interrupts.  Without a pirq (the platform routes none
+ * yet) the device stays polled: 0 either way, d->irq_on says which.
+ */
+long virtio_irq_setup(struct virtio_dev *d);
+/* "interrupts (pirq N)" or "polling (why)" for messages. */
+const char *virtio_irq_mode(struct virtio_dev *d);
 /* DRIVER_OK once the queues are set up. */
 void virtio_ready(struct virtio_dev *d);
 /* Tell the device the driver gave up (FAILED). */
@@ -142,6 +158,15 @@ uint64_t virtio_config64(struct virtio_dev *d, unsigned off);
 #define VIRTQ_DESC_F_NEXT 1u
 #define VIRTQ_DESC_F_WRITE 2u
 #define VIRTQ_AVAIL_F_NO_INTERRUPT 1u
+/*
+ * A waiter first looks VIRTIO_POLL_SPINS times, yielding in between (QEMU
+ * and ia64sim often finish a request that fast), then blocks until the
+ * interrupt, looking again at least every VIRTIO_IRQ_SLICE_NS.  Under
+ * -icount with sleep=off an idle guest's clock jumps to its next timer,
+ * so a blocked wait there costs about one slice of guest time.
+ */
+#define VIRTIO_POLL_SPINS 16u
+#define VIRTIO_IRQ_SLICE_NS 1000000ull
 
 struct virtq_desc {
     uint64_t addr;

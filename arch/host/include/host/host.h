@@ -143,5 +143,31 @@ extern struct host_pci_log host_pci_last;
 void host_pci_reset(void);
 /* The device frame hal_mmio_allowed() refuses (below the host HAL's RAM). */
 #define HOST_MMIO_HYP_MFN 0x8001u
+/* host_pci.c's PCI memory window (PHYSDEVOP_pci_window index 0). */
+#define HOST_PCI_WINDOW_CPU 0xc00100000ull
+#define HOST_PCI_WINDOW_BUS 0xe0100000ull
+#define HOST_PCI_WINDOW_SIZE 0x1ff00000ull
+
+/*
+ * host_pirq.c: a fake interrupt controller of HOST_PIRQ_COUNT level-
+ * triggered lines.  Line HOST_PIRQ_HYP is the hypervisor's, line
+ * HOST_PIRQ_ABSENT does not exist.  host_pirq_set_level() is the device
+ * raising or dropping its line; host_pirq_poll() is the CPU taking the
+ * interrupts: every line that is asserted, enabled and unmasked reaches
+ * core_pirq_interrupt() (returns how many did).  Slot 0 / pin 1 of bus 0
+ * routes to HOST_PCI_IRQ_PIRQ; other buses are not routed.  One platform
+ * device (virtio-mmio at HOST_PLATDEV_BASE, pirq HOST_PLATDEV_PIRQ).
+ */
+#define HOST_PIRQ_COUNT 32u
+#define HOST_PIRQ_HYP 4u
+#define HOST_PIRQ_ABSENT 31u
+#define HOST_PCI_IRQ_PIRQ 16u
+#define HOST_PLATDEV_BASE 0x9000000ull
+#define HOST_PLATDEV_PIRQ 20u
+void host_pirq_reset(void);
+void host_pirq_set_level(unsigned pirq, bool asserted);
+unsigned host_pirq_poll(void);
+bool host_pirq_enabled(unsigned pirq);
+bool host_pirq_masked(unsigned pirq);
 
 #endif

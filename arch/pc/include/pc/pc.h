@@ -20,6 +20,10 @@
 #define PC_VEC_TIMER 0x20
 #define PC_VEC_UART 0x24
 #define PC_VEC_SPURIOUS 0xff
+/* Device interrupts given to dom0 (arch/pc/pirq.c): IOAPIC pin n on PC_VEC_PIRQ_BASE + n.
+ */
+#define PC_VEC_PIRQ_BASE 0x30
+#define PC_NR_PIRQ 24
 
 /* 16550 on COM1 (hal_console_putc/getc live in pc/uart.c). */
 void pc_uart_init(void);
@@ -53,6 +57,14 @@ unsigned lapic_id(void);
 void ioapic_init(volatile void *base);
 /* Route ISA irq to vector on the boot CPU, edge/high, unmasked. */
 void ioapic_route(unsigned irq, unsigned vector);
+/* How many pins the I/O APIC has (0 before ioapic_init). */
+unsigned ioapic_pins(void);
+/* Route pin to vector on the boot CPU, level-triggered, active high, masked or not. */
+void ioapic_route_level(unsigned pin, unsigned vector, bool masked);
+/* Mask or unmask pin, keeping its route. */
+void ioapic_set_masked(unsigned pin, bool masked);
+/* A PC_VEC_PIRQ_BASE vector arrived: pass it to core/ (pirq.c). */
+void pc_pirq_irq(unsigned long vector);
 
 /*
  * Time (pc/time.c): hal_time_*, hal_timer_set on the TSC and the LAPIC

@@ -196,6 +196,11 @@ void ppc_load_pids(struct hal_vcpu *hv);
 void ppc_timer_init(uint32_t tb_freq);
 void ppc_decrementer(void);
 void ppc_poll_console(void);
+/* The MPIC (pirq.c): reset with every source masked; acknowledge, deliver and EOI one
+ * pending source (false if none); whether CCSR page pa is one dom0 may map. */
+void ppc_mpic_init(void);
+bool ppc_mpic_poll(void);
+bool ppc_ccsr_page_is_dom0s(uint64_t pa);
 
 static inline uint64_t ppc_read_tb(void)
 {

@@ -31,5 +31,9 @@ long blkdev_write(struct blkdev *b, uint64_t sector, const void *buf, size_t byt
 long blkdev_flush(struct blkdev *b);
 /* The device's name for messages ("pci 00:04.0"). */
 const char *blkdev_where(struct blkdev *b);
+/* How completions are noticed ("interrupts (pirq 11)" or "polling (why)"), and interrupts
+ * taken. */
+const char *blkdev_irq_mode(struct blkdev *b);
+unsigned long blkdev_interrupts(struct blkdev *b);
 
 #endif

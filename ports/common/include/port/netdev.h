@@ -21,4 +21,9 @@ long netdev_recv(struct netdev *n, void *buf,
 /* Wait until a frame may be pending or deadline_ns (guest time) passes. */
 void netdev_wait(struct netdev *n, uint64_t deadline_ns);
 
+/* Diagnostics for tests: "interrupts (pirq 11)" or "polling (why)", and interrupts taken.
+ */
+const char *netdev_irq_mode(struct netdev *n);
+unsigned long netdev_interrupts(struct netdev *n);
+
 #endif

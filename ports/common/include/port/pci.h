@@ -7,6 +7,7 @@
 #ifndef PORT_PCI_H
 #define PORT_PCI_H
 
+#include <port/kernel.h>
 #include <stdint.h>
 
 #include <hestia/hestia.h>
@@ -56,5 +57,29 @@ long pci_scan_bus0(struct pci_function *out, unsigned max);
 
 /* One line for f: "pci 00:01.0 8086:7000 class 060100". */
 void pci_print(const struct pci_function *f);
+
+/*
+ * Device interrupts (ports/common/pirq.c; EVTCHNOP_bind_pirq and
+ * PHYSDEVOP_pci_irq / pirq_eoi / platform_device, dom0 only).
+ * pirq_bind: bind physical line pirq to a new event channel whose events
+ * call h(port, arg), unmasked; returns the port.  The line is masked
+ * each time it fires: after handling the device, pirq_eoi(pirq) unmasks
+ * it.  Closing the port (evtchn_close) releases the line.
+ * pci_irq: the pirq of interrupt pin 1..4 (INTA..INTD, PCI_REG_INTERRUPT_PIN)
+ * of bus:devfn.  platform_device: the index'th device that is not on PCI
+ * (-HESTIA_ENOENT past the last).
+ */
+#define PCI_REG_INTERRUPT_PIN 0x3d
+long pirq_bind(unsigned pirq, evtchn_handler_t h, void *arg);
+long pirq_eoi(unsigned pirq);
+long pci_irq(unsigned bus, unsigned devfn, unsigned pin, unsigned *pirq);
+
+struct platform_device {
+    unsigned type; /* PHYSDEV_DEVICE_VIRTIO_MMIO */
+    uint64_t base; /* machine address of the register window (for mmio_map) */
+    uint64_t size;
+    unsigned pirq;
+};
+long platform_device(unsigned index, struct platform_device *out);
 
 #endif
