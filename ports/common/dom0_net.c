@@ -270,8 +270,11 @@ void dom0_net_scenario(bool link)
         test_done();
     }
     /* net: the host drives the toolstack over TCP and ends the run with `poweroff`. */
+    /*
+     * No guest-time limit: an idle guest's clock runs ahead under -icount
+     * sleep=off, so the scenario's (host) timeout is the limit.
+     */
     printk("dom0: net scenario: waiting for the host's poweroff\n");
-    thread_sleep_ns(600 * SEC);
-    test_report("net.poweroff", TR_FAIL, "the host never sent poweroff");
-    test_done();
+    for (;;)
+        thread_sleep_ns(60 * SEC);
 }
