@@ -45,10 +45,11 @@ long pirq_bind(struct domain *d, unsigned pirq, evtchn_port_t *port)
 {
     if (!d->privileged)
         return -HESTIA_EPERM;
+    /* The hypervisor's own lines (a timer vector may not count as a device line) first. */
+    if (pirq < hal_pirq_count() && hal_pirq_owned_by_hypervisor(pirq))
+        return -HESTIA_EPERM;
     if (!pirq_exists(pirq))
         return -HESTIA_EINVAL;
-    if (hal_pirq_owned_by_hypervisor(pirq))
-        return -HESTIA_EPERM;
     unsigned long flags = spin_lock_irqsave(&pirq_lock);
     long rc;
     if (table[pirq].d) {

@@ -76,6 +76,7 @@ HAL_NORETURN void ia64_boot(const struct ia64sim_boot_table *bt)
         bi->nr_modules++;
     }
     bi->nr_cpus = 1;
+    ia64_pirq_init(bt);
     ia64_time_init();
     core_main(bi);
 }

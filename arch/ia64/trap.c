@@ -28,7 +28,8 @@ static void advance_ip(struct hal_vcpu *hv)
         hv->ipsr |= (uint64_t)(ri + 1) << PSR_RI_SHIFT;
 }
 
-/* Pending external interrupts: acknowledge them all; the timer goes to core. */
+/* Pending external interrupts: acknowledge them all; the timer and device lines go to core.
+ */
 void ia64_poll_interrupts(bool *timer)
 {
     for (;;) {
@@ -38,6 +39,8 @@ void ia64_poll_interrupts(bool *timer)
             break;
         if (vec == IA64_TIMER_VECTOR)
             *timer = true;
+        else if (ia64_pirq_vector((unsigned)vec))
+            continue; /* a device line for dom0: in service until its EOI (pirq.c) */
         __asm__ volatile("mov cr.eoi = r0\n\t;;\n\tsrlz.d\n\t;;" ::: "memory");
     }
 }

@@ -109,6 +109,64 @@ def _scenario_format_cases():
                                        "bad_must_fail": False, "must_fail_type": False}
 
 
+def _sequence_cases():
+    """sequence.py and hostcheck.py: boots in order on one image, the host
+    check between them, a failure stops the sequence and keeps the image."""
+    from . import hostcheck, sequence
+    with tempfile.TemporaryDirectory() as d:
+        img = os.path.join(d, "p.img")
+        with open(img, "wb") as f:
+            f.write(hostcheck.disk_pattern_bytes(0, 64 << 10))
+        good = hostcheck.disk_pattern(img)[0]
+        with open(img, "r+b") as f:
+            f.seek(1000)
+            f.write(b"\x00")
+        bad = hostcheck.disk_pattern(img)
+        with open(img, "wb") as f:
+            f.write(bytes(1000))
+        yield "hostcheck_pattern", good and not bad[0] and "byte 1000 " in bad[1] and \
+            not hostcheck.disk_pattern(img)[0]
+    calls, real_run = [], runner.run
+
+    def fake_run(arch, scen, variant, cfg, mode="capture"):
+        disk = cfg["qemu_args"][0]
+        calls.append((scen, disk, os.path.getsize(disk), cfg["expect"]))
+        ok = "broken" not in scen
+        return runner.Result("PASS" if ok else "FAIL", "fake", bench=[(scen, 1.0, "x")])
+    cfg = {"qemu_args": ["{disk}"], "disk_mib": 1, "expect": ["d0:all"],
+           "boots": [{"name": "one", "expect": ["d0:one"]}, {"name": "two"}]}
+    runner.run = fake_run
+    try:
+        r = sequence.run("x86_64", "seq", "kernel", cfg)
+        disks = {c[1] for c in calls}
+        yield "sequence_shares_image", (r.verdict == "PASS" and len(calls) == 2 and
+                                        len(disks) == 1 and calls[0][2] == 1 << 20 and
+                                        calls[0][3] == ["d0:one"] and calls[1][3] == ["d0:all"]
+                                        and len(r.bench) == 2 and not os.path.exists(calls[0][1]))
+        calls.clear()
+        cfg["boots"] = [{"name": "broken"}, {"name": "never"}]
+        r = sequence.run("x86_64", "seq", "kernel", cfg)
+        kept = calls and os.path.exists(calls[0][1])
+        yield "sequence_stops_and_keeps", r.verdict == "FAIL" and len(calls) == 1 and kept
+        if kept:
+            os.remove(calls[0][1])
+        calls.clear()
+        cfg["boots"] = [{"name": "one", "host_check": "disk-pattern"}, {"name": "two"}]
+        r = sequence.run("x86_64", "seq", "kernel", cfg)
+        yield "sequence_host_check_fails", (r.verdict == "FAIL" and len(calls) == 1 and
+                                            "host check disk-pattern" in r.reason)
+        if calls and os.path.exists(calls[0][1]):
+            os.remove(calls[0][1])
+    finally:
+        runner.run = real_run
+    yield "boots_format", (sequence.check_boots("t", [{"name": "a"}]) is None and
+                           sequence.check_boots("t", []) is not None and
+                           sequence.check_boots("t", [{"name": "a"}, {"name": "a"}]) is not None
+                           and sequence.check_boots("t", [{"name": "a", "bogus": 1}]) is not None
+                           and sequence.check_boots("t", [{"name": "a", "host_check": "x"}])
+                           is not None)
+
+
 def _cases():
     good = "banner\r\nTEST boot PASS\r\nHESTIA DONE 1 0\r\n"
     yield "pass_all_good", _verdict(good, 1) == "PASS"
@@ -133,6 +191,7 @@ def _cases():
     yield from _count_cases()
     yield from _must_fail_cases()
     yield from _scenario_format_cases()
+    yield from _sequence_cases()
     with tempfile.TemporaryDirectory() as d:
         log = os.path.join(d, "x.log")
         script = "echo TEST boot PASS; echo TEST hv FAIL; echo HESTIA DONE 1 0; exit 1"

@@ -5,7 +5,9 @@
  * is whatever the platform has that dom0 can make interrupt without a
  * driver: the PC's CMOS RTC (periodic interrupt, IRQ 8); QEMU's "edu"
  * PCI test device (its interrupt-raise register, pirq_edu.c); ppce500's
- * I2C controller (a transfer's completion, pirq_i2c.c).
+ * I2C controller (a transfer's completion, pirq_i2c.c); ia64sim's
+ * virtio-mmio block device (a used-buffer interrupt after one request,
+ * pirq_virtio.c).
  */
 #include <port/kernel.h>
 #include <port/pci.h>
@@ -105,7 +107,7 @@ static const struct pirq_source_ops rtc_ops = {rtc_find, rtc_raise, rtc_ack, rtc
                                                rtc_stop};
 
 static const struct pirq_source_ops *const sources[] = {&rtc_ops, &edu_pirq_ops,
-                                                        &i2c_pirq_ops};
+                                                        &i2c_pirq_ops, &virtio_pirq_ops};
 
 bool pirq_source_next(struct pirq_source *s, unsigned *next)
 {

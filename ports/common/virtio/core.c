@@ -108,9 +108,8 @@ long virtq_init(struct virtio_dev *d, struct virtq *q, unsigned index)
     if (!q->desc || !q->avail || !q->used)
         return -HESTIA_ENOMEM;
     /*
-     * Polled completions: ask the device not to interrupt.  A level-
-     * triggered line nobody acknowledges would otherwise keep firing
-     * (ia64sim's vectors reach the hypervisor, which does not route them yet).
+     * Polled completions (no pirq): ask the device not to interrupt.  A
+     * level-triggered line nobody acknowledges would otherwise keep firing.
      */
     if (!d->irq_on)
         q->avail->flags = VIRTIO_LE16(VIRTQ_AVAIL_F_NO_INTERRUPT);
@@ -228,6 +227,12 @@ void *virtq_get(struct virtq *q, uint32_t *len)
     return cookie;
 }
 
+uint64_t virtio_irq_slice(unsigned spins)
+{
+    unsigned blocks = spins - VIRTIO_POLL_SPINS;
+    return blocks >= 6 ? VIRTIO_IRQ_SLICE_NS : MIN(VIRTIO_IRQ_SLICE_NS, 20000ull << blocks);
+}
+
 bool virtq_wait(struct virtq *q, uint64_t deadline)
 {
     struct virtio_dev *d = q->dev;
@@ -241,7 +246,7 @@ bool virtq_wait(struct virtq *q, uint64_t deadline)
         if (spins < VIRTIO_POLL_SPINS)
             thread_yield(); /* the device may answer at once (ia64sim, QEMU's fast paths) */
         else if (d->irq_on) /* the handler sets irq_event */
-            wait_flag(&d->irq_event, MIN(deadline - now, VIRTIO_IRQ_SLICE_NS));
+            wait_flag(&d->irq_event, MIN(deadline - now, virtio_irq_slice(spins)));
         else
             thread_sleep_ns(20000);
     }

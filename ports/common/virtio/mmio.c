@@ -3,10 +3,8 @@
  * The virtio-mmio transport, register layout version 2 (virtio 1.2,
  * 4.2.2): one page of 32-bit registers per device, the device
  * configuration from 0x100.  The platform's windows and their pirqs come
- * from PHYSDEVOP_platform_device (or, from a hypervisor that does not
- * list them, the port's arch_virtio_mmio_base: ia64sim's block device);
- * a window not listed is never touched (on ia64sim, a load from a window
- * without a device stops the simulator).
+ * from PHYSDEVOP_platform_device; a window not listed is never touched
+ * (on ia64sim, a load from a window without a device stops the simulator).
  */
 #include <port/pci.h>
 
@@ -128,11 +126,7 @@ static const struct virtio_ops mmio_ops = {
     .config_generation = mmio_config_generation,
 };
 
-/*
- * The platform's virtio-mmio windows that hold a device, with their pirqs:
- * PHYSDEVOP_platform_device, or (a hypervisor that does not list them)
- * the port's arch_virtio_mmio_base() without a pirq.
- */
+/* The platform's virtio-mmio devices, with their pirqs (PHYSDEVOP_platform_device). */
 static unsigned mmio_windows(struct platform_device *dev, unsigned max)
 {
     unsigned n = 0;
@@ -140,9 +134,6 @@ static unsigned mmio_windows(struct platform_device *dev, unsigned max)
     for (unsigned i = 0; n < max && platform_device(i, &p) == 0; i++)
         if (p.type == PHYSDEV_DEVICE_VIRTIO_MMIO)
             dev[n++] = p;
-    uint64_t first = arch_virtio_mmio_base();
-    if (n == 0 && first && max)
-        dev[n++] = (struct platform_device){PHYSDEV_DEVICE_VIRTIO_MMIO, first, 0x1000, 0};
     return n;
 }
 
@@ -171,7 +162,7 @@ long virtio_mmio_find(unsigned type, unsigned *index, struct virtio_dev *out)
         if ((*index)--)
             continue;
         out->type = type;
-        out->has_pirq = dev[i].pirq != 0;
+        out->has_pirq = true;
         out->pirq = dev[i].pirq;
         ksnprintf(out->where, sizeof out->where, "mmio 0x%llx",
                   (unsigned long long)base[i]);

@@ -177,7 +177,7 @@ void netdev_wait(struct netdev *n, uint64_t deadline_ns)
         if (spins < VIRTIO_POLL_SPINS)
             thread_yield();
         else if (d->irq_on)
-            wait_flag(&d->irq_event, MIN(left, VIRTIO_IRQ_SLICE_NS));
+            wait_flag(&d->irq_event, MIN(left, virtio_irq_slice(spins)));
         else
             thread_sleep_ns(MIN(left, 50000ull));
     }

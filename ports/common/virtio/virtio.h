@@ -143,6 +143,8 @@ long virtio_start(struct virtio_dev *d, uint64_t need, uint64_t want);
  * yet) the device stays polled: 0 either way, d->irq_on says which.
  */
 long virtio_irq_setup(struct virtio_dev *d);
+/* How long the spins-th look of a waiter may block (see VIRTIO_POLL_SPINS). */
+uint64_t virtio_irq_slice(unsigned spins);
 /* "interrupts (pirq N)" or "polling (why)" for messages. */
 const char *virtio_irq_mode(struct virtio_dev *d);
 /* DRIVER_OK once the queues are set up. */
@@ -161,9 +163,11 @@ uint64_t virtio_config64(struct virtio_dev *d, unsigned off);
 /*
  * A waiter first looks VIRTIO_POLL_SPINS times, yielding in between (QEMU
  * and ia64sim often finish a request that fast), then blocks until the
- * interrupt, looking again at least every VIRTIO_IRQ_SLICE_NS.  Under
- * -icount with sleep=off an idle guest's clock jumps to its next timer,
- * so a blocked wait there costs about one slice of guest time.
+ * interrupt, looking again after 20 us, 40 us, ... and then every
+ * VIRTIO_IRQ_SLICE_NS (virtio_irq_slice(spins)), so a lost interrupt costs
+ * time, not the request.  Under -icount with sleep=off an idle guest's
+ * clock jumps to its next timer, so a blocked wait there costs about one
+ * slice of guest time: the short first slices keep that small.
  */
 #define VIRTIO_POLL_SPINS 16u
 #define VIRTIO_IRQ_SLICE_NS 1000000ull

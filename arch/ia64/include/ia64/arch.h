@@ -66,13 +66,21 @@ struct ia64sim_boot_table {
     uint64_t nr_modules;
     uint64_t cmdline; /* physical address of a C string, 0 if none */
     uint64_t first_free;
-    uint64_t reserved[2];
+    uint64_t reserved[2]; /* number of devices, physical address of the list (pirq.c) */
     struct {
         uint64_t base;
         uint64_t size;
         char name[48];
     } modules[];
 };
+
+/*
+ * Device interrupts (pirq.c): keep the boot table's device list; a device
+ * vector acknowledged at cr.ivr goes to core/ and stays in service (false
+ * for any other vector).
+ */
+void ia64_pirq_init(const struct ia64sim_boot_table *bt);
+bool ia64_pirq_vector(unsigned vector);
 
 /*
  * The arch state of one vCPU: the register frame ivt.S fills (at the

@@ -27,7 +27,7 @@ struct pirq_source {
     uint64_t state[4];
 };
 
-extern const struct pirq_source_ops edu_pirq_ops, i2c_pirq_ops;
+extern const struct pirq_source_ops edu_pirq_ops, i2c_pirq_ops, virtio_pirq_ops;
 
 /*
  * The next source this platform has, starting at *next (0 for the first):
