@@ -267,6 +267,11 @@ void dom0_net_scenario(bool link)
         wait_flag(&rx.done, 120 * SEC);
         give_up_if_unfinished(&rx);
         report_xfer("link.recv", "link.rx", &rx, "received, pattern checked,");
+        /*
+         * Linger before powering off: the peer may still wait for our last
+         * ACKs (delayed up to 250 ms) or a retransmission's answer.
+         */
+        thread_sleep_ns(3 * SEC);
         test_done();
     }
     /* net: the host drives the toolstack over TCP and ends the run with `poweroff`. */

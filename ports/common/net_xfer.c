@@ -179,6 +179,14 @@ static err_t sink_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err
     }
     tcp_recved(pcb, p->tot_len);
     pbuf_free(p);
+    /*
+     * Done when the last byte is in, not at the sender's FIN: a sender that
+     * finished may power its machine off before its FIN gets through.
+     */
+    if (x->count >= x->total && !x->done)
+        finish(x, x->count != x->total ? "the sender sent too much"
+                  : x->mismatched      ? "bytes arrived corrupted or out of order"
+                                       : NULL);
     return ERR_OK;
 }
 
@@ -187,7 +195,8 @@ static void sink_err(void *arg, err_t err)
     (void)err;
     struct net_xfer *x = arg;
     x->pcb = NULL;
-    finish(x, "the sender's connection was reset");
+    if (!x->done) /* after the last byte a reset is the sender's machine stopping */
+        finish(x, "the sender's connection was reset");
 }
 
 static err_t sink_accept(void *arg, struct tcp_pcb *pcb, err_t err)
