@@ -229,7 +229,12 @@ int pvmmu_map_device(struct domain *d, uint64_t handle, guest_va_t va, mfn_t mfn
 {
     if (!d->privileged || frame_valid(mfn))
         return -HESTIA_EPERM;
-    return pvmmu_map_frame(d, handle, va, mfn, perms);
+    struct mmu_dom *m = d->mmu;
+    if (!m)
+        return -HESTIA_EBADF;
+    if (!va_valid(va, handle) || !perms_valid(perms, handle))
+        return -HESTIA_EINVAL;
+    return map_checked(d, m, handle, va, mfn, perms | HAL_MAP_UNCACHED);
 }
 
 static long op_map(struct domain *d, const struct mmu_op *op)

@@ -123,7 +123,9 @@ static uint64_t guest_pte(const struct hal_as *as, mfn_t mfn, unsigned perms)
 {
     uint64_t ar = ((perms & MMU_PERM_WRITE) ? 2 : 0) | ((perms & MMU_PERM_EXEC) ? 1 : 0);
     uint64_t pl = as->pt.kind == HAL_AS_PV_USER ? 3 : 2;
-    return (mfn_val(mfn) << HAL_PAGE_SHIFT) | 1 /* p */ | 0x20 /* a */ | 0x40 /* d */ |
+    /* Device memory (PHYSDEVOP_map_mmio): memory attribute UC. */
+    uint64_t ma = perms & HAL_MAP_UNCACHED ? IA64_PTE_MA_UC : IA64_PTE_MA_WB;
+    return (mfn_val(mfn) << HAL_PAGE_SHIFT) | 1 /* p */ | ma | 0x20 /* a */ | 0x40 /* d */ |
            pl << 7 | ar << 9;
 }
 

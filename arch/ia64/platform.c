@@ -131,7 +131,7 @@ void hal_timer_set(uint64_t deadline_ns)
         : "memory");
 }
 
-void ia64_poll_interrupts(bool *timer);
+bool ia64_poll_interrupts(bool *timer);
 
 /*
  * The hypervisor keeps PSR.i off: idling polls the interrupt controller
@@ -154,7 +154,7 @@ void hal_cpu_idle(void)
     skip_to_deadline();
     for (unsigned n = 0;; n++) {
         bool timer = false;
-        ia64_poll_interrupts(&timer);
+        bool device = ia64_poll_interrupts(&timer); /* may have made dom0 runnable */
         int c = (n & 1023) ? -1 : hal_console_getc();
         if (c >= 0)
             core_console_input(c);
@@ -162,7 +162,7 @@ void hal_cpu_idle(void)
             core_timer_interrupt();
             return;
         }
-        if (c >= 0)
+        if (c >= 0 || device)
             return;
     }
 }

@@ -28,19 +28,24 @@ static void advance_ip(struct hal_vcpu *hv)
         hv->ipsr |= (uint64_t)(ri + 1) << PSR_RI_SHIFT;
 }
 
-/* Pending external interrupts: acknowledge them all; the timer and device lines go to core.
+/*
+ * Pending external interrupts: acknowledge them all; the timer and device
+ * lines go to core.  Returns whether a device line was delivered.
  */
-void ia64_poll_interrupts(bool *timer)
+bool ia64_poll_interrupts(bool *timer)
 {
+    bool device = false;
     for (;;) {
         uint64_t vec;
         __asm__ volatile("mov %0 = cr.ivr\n\t;;\n\tsrlz.d\n\t;;" : "=r"(vec)::"memory");
         if (vec == 15)
-            break;
+            return device;
         if (vec == IA64_TIMER_VECTOR)
             *timer = true;
-        else if (ia64_pirq_vector((unsigned)vec))
+        else if (ia64_pirq_vector((unsigned)vec)) {
+            device = true;
             continue; /* a device line for dom0: in service until its EOI (pirq.c) */
+        }
         __asm__ volatile("mov cr.eoi = r0\n\t;;\n\tsrlz.d\n\t;;" ::: "memory");
     }
 }

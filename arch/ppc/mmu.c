@@ -205,8 +205,10 @@ bool ppc_tlb_refill(struct hal_vcpu *hv, uint32_t ea)
         mas3 |= MAS3_UW;
     if (perms & MMU_PERM_EXEC)
         mas3 |= MAS3_UX;
+    /* Device memory (PHYSDEVOP_map_mmio): cache-inhibited and guarded. */
+    uint32_t wimg = perms & HAL_MAP_UNCACHED ? MAS2_I | MAS2_G : 0;
     tlb0_victim = (tlb0_victim + 1) % tlb0_ways;
     tlbwe(MAS0_ESEL(tlb0_victim), MAS1_VALID | MAS1_TID(as->pid) | MAS1_TS | MAS1_TSIZE(1),
-          ea & 0xfffff000u, mas3, (uint32_t)(mfn_val(mfn) >> 20));
+          (ea & 0xfffff000u) | wimg, mas3, (uint32_t)(mfn_val(mfn) >> 20));
     return true;
 }

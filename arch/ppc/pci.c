@@ -101,7 +101,8 @@ int hal_pci_cfg_write(unsigned bus, unsigned devfn, unsigned reg, unsigned size,
  * through outbound window 1 (all 512 MiB), and devices reach RAM through
  * inbound window 1 at bus address = physical address (what
  * PHYSDEVOP_dma_translate gives dom0).  Booted through U-Boot, this
- * rewrites the windows with the same translation.
+ * rewrites the windows with the same translation.  (QEMU 7.2 shows RAM to
+ * devices even without the inbound window; the hardware does not.)
  */
 static void open_windows(void)
 {

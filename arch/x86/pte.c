@@ -32,13 +32,17 @@ static pte_t leaf(enum hal_as_kind kind, mfn_t mfn, unsigned perms)
         pte |= PTE_SW_EXEC;
     else if (x86_nx)
         pte |= PTE_NX;
+    if (perms &
+        HAL_MAP_UNCACHED) /* device memory: strong uncacheable with the default PAT */
+        pte |= PTE_PCD | PTE_PWT;
     return pte;
 }
 
 static unsigned perms(pte_t pte)
 {
     return (pte & PTE_SW_READ ? MMU_PERM_READ : 0) | (pte & PTE_W ? MMU_PERM_WRITE : 0) |
-           (pte & PTE_U ? MMU_PERM_USER : 0) | (pte & PTE_SW_EXEC ? MMU_PERM_EXEC : 0);
+           (pte & PTE_U ? MMU_PERM_USER : 0) | (pte & PTE_SW_EXEC ? MMU_PERM_EXEC : 0) |
+           (pte & PTE_PCD ? HAL_MAP_UNCACHED : 0);
 }
 
 const struct pt_format x86_pae_pt_format = {

@@ -18,12 +18,16 @@ static pte_t leaf(enum hal_as_kind kind, mfn_t mfn, unsigned perms)
         pte |= PTE_W;
     if (!(perms & MMU_PERM_EXEC))
         pte |= PTE_NX;
-    return pte | ((pte_t)perms << PTE_PERM_SHIFT);
+    if (perms &
+        HAL_MAP_UNCACHED) /* device memory: strong uncacheable with the default PAT */
+        pte |= PTE_PCD | PTE_PWT;
+    return pte | ((pte_t)(perms & MMU_PERM_ALL) << PTE_PERM_SHIFT);
 }
 
 static unsigned perms(pte_t pte)
 {
-    return (unsigned)(pte >> PTE_PERM_SHIFT) & MMU_PERM_ALL;
+    return ((unsigned)(pte >> PTE_PERM_SHIFT) & MMU_PERM_ALL) |
+           (pte & PTE_PCD ? HAL_MAP_UNCACHED : 0);
 }
 
 const struct pt_format x86_64_pt_format = {

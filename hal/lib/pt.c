@@ -83,7 +83,7 @@ static pte_t *table_of(const struct pt_space *s, pte_t entry)
 
 bool pt_perms_ok(unsigned perms)
 {
-    return !(perms & ~(unsigned)MMU_PERM_ALL) &&
+    return !(perms & ~(unsigned)(MMU_PERM_ALL | HAL_MAP_UNCACHED)) &&
            (perms & (MMU_PERM_READ | MMU_PERM_WRITE | MMU_PERM_EXEC));
 }
 
@@ -356,6 +356,8 @@ static inline __attribute__((always_inline)) int engine_protect(struct pt_space 
     pte_t *pte = leaf_at(s, va);
     if (!pte)
         return -HESTIA_ENOENT;
+    /* Device memory stays uncached: the memory type is not the guest's to change. */
+    perms |= PT_FMT(s)->perms(*pte) & HAL_MAP_UNCACHED;
     *pte = make_leaf(s, frame(PT_FMT(s), *pte), perms, *pte & PT_FMT(s)->dirty_bit);
     flush_checked(s, va);
     return 0;

@@ -268,3 +268,34 @@ TEST_CASE(map_mmio_teardown)
     CHECK_EQ(b, c);
     CHECK_EQ(c, mm_free_frames());
 }
+
+/* Device memory is mapped uncached, and a guest's protect cannot make it cached. */
+TEST_CASE(map_mmio_uncached)
+{
+    struct domain *d = h_domain_raw(64, true);
+    CHECK_EQ(mmio_op(d, H_VA_UNMAPPED, DEV_MFN, MMU_PERM_READ | MMU_PERM_WRITE, 0), 0);
+    mfn_t m;
+    unsigned perms = 0;
+    CHECK_EQ(hal_as_lookup(pvmmu_kernel_space(d), guest_va(H_VA_UNMAPPED), &m, &perms), 0);
+    CHECK_EQ(perms, MMU_PERM_READ | MMU_PERM_WRITE | HAL_MAP_UNCACHED);
+    struct mmu_op op = {
+        .cmd = MMUOP_protect, .as = 0, .va = H_VA_UNMAPPED, .perms = MMU_PERM_READ};
+    CHECK_EQ(h_call(h_vcpu(d), HYPERCALL_mmu_op, h_put(d, &op, sizeof(op)), 1, 0, 0, 0), 0);
+    CHECK_EQ(hal_as_lookup(pvmmu_kernel_space(d), guest_va(H_VA_UNMAPPED), &m, &perms), 0);
+    CHECK_EQ(perms, MMU_PERM_READ | HAL_MAP_UNCACHED);
+    /* A guest cannot ask for the flag on its own RAM. */
+    op = (struct mmu_op){.cmd = MMUOP_map,
+                         .as = 0,
+                         .va = H_VA_UNMAPPED + HAL_PAGE_SIZE,
+                         .gfn = 1,
+                         .perms = MMU_PERM_READ | HAL_MAP_UNCACHED};
+    CHECK_EQ(h_call(h_vcpu(d), HYPERCALL_mmu_op, h_put(d, &op, sizeof(op)), 1, 0, 0, 0),
+             -HESTIA_EINVAL);
+    op.perms = MMU_PERM_READ;
+    CHECK_EQ(h_call(h_vcpu(d), HYPERCALL_mmu_op, h_put(d, &op, sizeof(op)), 1, 0, 0, 0), 0);
+    CHECK_EQ(hal_as_lookup(pvmmu_kernel_space(d), guest_va(H_VA_UNMAPPED + HAL_PAGE_SIZE),
+                           &m, &perms),
+             0);
+    CHECK_EQ(perms, MMU_PERM_READ);
+    CHECK_EQ(mmu_unmap_op(d, H_VA_UNMAPPED), 0);
+}

@@ -9,6 +9,7 @@
  * with the host HAL's geometry.  Every case runs once per format and kind.
  */
 #include <hal/pt_soft.h>
+#include <x86_common/pte_bits.h>
 
 #include "harness.h"
 
@@ -520,4 +521,44 @@ TEST_CASE(space_new_kinds_and_roots)
     CHECK_EQ(pt_map(np, 0x1000, frame_n(1), RW), 0);
     pt_destroy(np, NULL, NULL);
     core_heap_free(np);
+}
+
+/*
+ * Device memory (HAL_MAP_UNCACHED): every format keeps the flag through
+ * lookup and a protect that does not name it; the x86 formats encode it
+ * as PCD|PWT (uncacheable with the default PAT), the software format as
+ * its uncached bit, which the e500 and ia64 refills turn into I|G / UC.
+ */
+static void check_uncached(const struct fcase *c)
+{
+    struct pt_space s;
+    space(&s, c);
+    mfn_t m;
+    unsigned perms;
+    CHECK_EQ(pt_map(&s, c->va, frame_n(1), RW | c->user | HAL_MAP_UNCACHED), 0);
+    CHECK_EQ(pt_lookup(&s, c->va, &m, &perms), 0);
+    CHECK_EQ(perms, RW | c->user | HAL_MAP_UNCACHED);
+    CHECK_EQ(pt_protect(&s, c->va, MMU_PERM_READ | c->user), 0);
+    CHECK_EQ(pt_lookup(&s, c->va, &m, &perms), 0);
+    CHECK_EQ(perms, MMU_PERM_READ | c->user | HAL_MAP_UNCACHED);
+    pte_t pte = *pt_find_leaf(&s, c->va);
+    if (c->fmt == &x86_64_pt_format || c->fmt == &x86_pae_pt_format)
+        CHECK_EQ(pte & (PTE_PCD | PTE_PWT), PTE_PCD | PTE_PWT);
+    else
+        CHECK(pte & PT_SOFT_UNCACHED);
+    /* Ordinary memory has neither. */
+    CHECK_EQ(pt_map(&s, c->va + FAR, frame_n(2), RW | c->user), 0);
+    CHECK_EQ(pt_lookup(&s, c->va + FAR, &m, &perms), 0);
+    CHECK_EQ(perms, RW | c->user);
+    pte = *pt_find_leaf(&s, c->va + FAR);
+    if (c->fmt == &x86_64_pt_format || c->fmt == &x86_pae_pt_format)
+        CHECK_EQ(pte & (PTE_PCD | PTE_PWT), 0);
+    else
+        CHECK(!(pte & PT_SOFT_UNCACHED));
+    pt_destroy(&s, NULL, NULL);
+}
+
+TEST_CASE(device_memory_uncached)
+{
+    for_each_format(check_uncached);
 }

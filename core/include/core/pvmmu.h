@@ -34,8 +34,8 @@ int pvmmu_map_frame(struct domain *d, uint64_t handle, guest_va_t va, mfn_t mfn,
                     unsigned perms);
 /*
  * Map device memory mfn (not RAM: core/physdev.c checked) into the
- * privileged domain d's space handle; the mapping holds no frame
- * reference.  -HESTIA_EPERM for any other domain or a RAM frame.
+ * privileged domain d's space handle, uncached (HAL_MAP_UNCACHED); the
+ * mapping holds no frame reference.  -HESTIA_EPERM for any other domain or a RAM frame.
  */
 int pvmmu_map_device(struct domain *d, uint64_t handle, guest_va_t va, mfn_t mfn,
                      unsigned perms);

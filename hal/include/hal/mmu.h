@@ -66,7 +66,16 @@ typedef void (*hal_unmap_fn)(void *ctx, guest_va_t va, mfn_t mfn);
 void hal_as_destroy(struct hal_as *as, hal_unmap_fn dropped, void *ctx);
 
 /*
- * Map machine frame mfn at va with perms (MMU_PERM_*).  Errors:
+ * A flag beside MMU_PERM_* that guests never pass: device memory (dom0's
+ * PHYSDEVOP_map_mmio), mapped uncached and guarded: x86 PCD|PWT, e500
+ * WIMG I|G, ia64 ma=UC.  hal_as_lookup() reports it; hal_as_protect()
+ * keeps it whatever perms it is given.
+ */
+#define HAL_MAP_UNCACHED 0x100u
+
+/*
+ * Map machine frame mfn at va with perms (MMU_PERM_*, and HAL_MAP_UNCACHED
+ * for device memory).  Errors:
  * -HESTIA_EINVAL va not page aligned or not allowed (hal_guest_va_ok),
  * perms invalid; -HESTIA_EEXIST something is mapped there already;
  * -HESTIA_ENOMEM no frame for an intermediate table.  Nothing changes on

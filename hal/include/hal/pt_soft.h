@@ -11,6 +11,8 @@
  *   bits 1..4  MMU_PERM_* exactly as mapped
  *   bit 5      hardware write allowed (clear: a write faults, see below)
  *   bit 6      dirty (software: there is no hardware dirty bit)
+ *   bit 7      uncached (HAL_MAP_UNCACHED: the refill gives the TLB entry
+ *              the arch's uncached, guarded memory type)
  *   bits 12..  frame number (of the page, or of the next-level table)
  *
  * Dirty tracking is write-protect-and-fault: a writable mapping starts
@@ -23,19 +25,23 @@
 
 #include <hestia/mmu.h>
 
+#include "mmu.h"
 #include "pt.h"
 
 #define PT_SOFT_VALID (1ull << 0)
 #define PT_SOFT_PERM_SHIFT 1
 #define PT_SOFT_HW_WRITE (1ull << 5)
 #define PT_SOFT_DIRTY (1ull << 6)
+#define PT_SOFT_UNCACHED (1ull << 7)
 
 /* Hooks, inline so a specialised engine (hal/lib/pt_hal.c) folds them into its walks. */
 static inline pte_t pt_soft_leaf(enum hal_as_kind kind, mfn_t mfn, unsigned perms)
 {
     (void)kind;
     pte_t pte = (mfn_val(mfn) << HAL_PAGE_SHIFT) | PT_SOFT_VALID |
-                ((pte_t)perms << PT_SOFT_PERM_SHIFT);
+                ((pte_t)(perms & MMU_PERM_ALL) << PT_SOFT_PERM_SHIFT);
+    if (perms & HAL_MAP_UNCACHED)
+        pte |= PT_SOFT_UNCACHED;
     return perms & MMU_PERM_WRITE ? pte | PT_SOFT_HW_WRITE : pte;
 }
 
@@ -52,7 +58,8 @@ static inline mfn_t pt_soft_frame(pte_t pte)
 
 static inline unsigned pt_soft_perms(pte_t pte)
 {
-    return (unsigned)(pte >> PT_SOFT_PERM_SHIFT) & MMU_PERM_ALL;
+    return ((unsigned)(pte >> PT_SOFT_PERM_SHIFT) & MMU_PERM_ALL) |
+           (pte & PT_SOFT_UNCACHED ? HAL_MAP_UNCACHED : 0);
 }
 
 /* MMU_PERM_* a TLB refill may grant for pte: WRITE only while bit 5 is set. */

@@ -66,9 +66,9 @@ _Static_assert(sizeof(struct physdev_port_io) == 8, "physdev_port_io layout");
  * drives (the PC's local APIC and IOAPIC, e500 CCSR): -HESTIA_EINVAL for
  * RAM, -HESTIA_EPERM for the hypervisor's.  perms must include READ and
  * not EXEC.  The mapping holds no frame reference; HYPERCALL_mmu_op unmaps
- * and re-protects it like any other.  The memory type is the default
- * (write-back): under QEMU's TCG the type has no effect; a real machine
- * needs an uncached type, which is not done yet (docs/devices.md).
+ * and re-protects it like any other.  The mapping is uncached and
+ * guarded whatever perms say (x86 PCD|PWT, e500 WIMG I|G, ia64 ma=UC), and
+ * a re-protect keeps it so (docs/devices.md).
  */
 #define PHYSDEVOP_map_mmio 4
 

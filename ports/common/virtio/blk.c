@@ -36,6 +36,7 @@ struct blkdev {
     struct virtq q;
     uint64_t sectors;
     struct blk_dma *dma;
+    bool failed; /* a request got no answer: its buffers may still be written */
 };
 
 static struct blkdev disks[MAX_DISKS];
@@ -101,6 +102,8 @@ unsigned long blkdev_interrupts(struct blkdev *b)
 static long request(struct blkdev *b, unsigned type, uint64_t sector, const void *data,
                     size_t bytes)
 {
+    if (b->failed)
+        return -HESTIA_EIO;
     b->dma->hdr =
         (struct blk_req_hdr){.type = VIRTIO_LE32(type), .sector = VIRTIO_LE64(sector)};
     b->dma->status = 0xff; /* a device that writes nothing is caught */
@@ -115,8 +118,11 @@ static long request(struct blkdev *b, unsigned type, uint64_t sector, const void
         return r;
     virtq_kick(&b->q);
     if (!virtq_wait(&b->q, time_now_ns() + BLK_TIMEOUT_NS)) {
-        printk("virtio-blk %s: request type %u at sector %llu: no answer (status %#x)\n",
+        printk("virtio-blk %s: request type %u at sector %llu: no answer (status 0x%x); "
+               "disk abandoned\n",
                b->dev.where, type, (unsigned long long)sector, b->dev.ops->status(&b->dev));
+        b->failed = true;
+        virtio_fail(&b->dev);
         return -HESTIA_EIO;
     }
     uint32_t len;

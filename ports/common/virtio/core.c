@@ -59,13 +59,15 @@ void virtio_fail(struct virtio_dev *d)
 
 uint64_t virtio_config64(struct virtio_dev *d, unsigned off)
 {
-    for (;;) {
+    for (unsigned tries = 0; tries < 100; tries++) {
         uint32_t gen = d->ops->config_generation(d);
         uint64_t v = d->ops->config(d, off, 4) | (uint64_t)d->ops->config(d, off + 4, 4)
                                                      << 32;
         if (d->ops->config_generation(d) == gen)
             return v;
     }
+    printk("virtio %s: configuration keeps changing; reading it anyway\n", d->where);
+    return d->ops->config(d, off, 4) | (uint64_t)d->ops->config(d, off + 4, 4) << 32;
 }
 
 /* The machine address of dom0 memory at p (in the direct window), or 0. */
@@ -97,9 +99,10 @@ long virtq_init(struct virtio_dev *d, struct virtq *q, unsigned index)
     unsigned max = d->ops->queue_max(d, index);
     if (max == 0)
         return -HESTIA_ENODEV;
-    unsigned size = max < VIRTQ_SIZE ? max : VIRTQ_SIZE;
-    if (size & (size - 1)) /* split queues may have any size; keep ours simple */
-        return -HESTIA_EINVAL;
+    /* The largest power of 2 the device takes, at most ours (indices wrap cleanly). */
+    unsigned size = VIRTQ_SIZE;
+    while (size > max)
+        size >>= 1;
     *q = (struct virtq){.dev = d, .index = index, .size = size, .nr_free = (uint16_t)size};
     uint64_t desc_ma = 0, avail_ma = 0, used_ma = 0;
     q->desc = ring_frame(&desc_ma);
@@ -159,6 +162,10 @@ long virtq_add(struct virtq *q, const struct vbuf *bufs, unsigned n, void *cooki
     if (count < 0)
         return count;
     unsigned long irq = irq_save();
+    if (q->broken) {
+        irq_restore(irq);
+        return -HESTIA_EIO;
+    }
     if (count > q->nr_free) {
         irq_restore(irq);
         return -HESTIA_ENOSPC;
@@ -194,13 +201,13 @@ void virtq_kick(struct virtq *q)
 
 bool virtq_pending(struct virtq *q)
 {
-    return VIRTIO_LE16(q->used->idx) != q->last_used;
+    return !q->broken && VIRTIO_LE16(q->used->idx) != q->last_used;
 }
 
 void *virtq_get(struct virtq *q, uint32_t *len)
 {
     unsigned long irq = irq_save();
-    if (!virtq_pending(q)) {
+    if (q->broken || !virtq_pending(q)) {
         irq_restore(irq);
         return NULL;
     }
@@ -210,9 +217,13 @@ void *virtq_get(struct virtq *q, uint32_t *len)
     *len = VIRTIO_LE32(e->len);
     q->last_used++;
     if (id >= q->size || !q->chain_len[id]) {
+        /* A device that names a chain we never posted is broken: stop using the queue. */
+        q->broken = true;
         irq_restore(irq);
-        panic("virtio %s: queue %u: the device returned unknown chain %u", q->dev->where,
-              q->index, id);
+        printk("virtio %s: queue %u: the device returned chain %u, which is not in flight; "
+               "queue abandoned\n",
+               q->dev->where, q->index, id);
+        return NULL;
     }
     /* Give the chain's descriptors back: its tail links to the old free list. */
     uint16_t tail = (uint16_t)id;
@@ -241,7 +252,7 @@ bool virtq_wait(struct virtq *q, uint64_t deadline)
         if (virtq_pending(q))
             return true;
         uint64_t now = time_now_ns();
-        if (now >= deadline || (d->ops->status(d) & VIRTIO_S_NEEDS_RESET))
+        if (now >= deadline || q->broken || (d->ops->status(d) & VIRTIO_S_NEEDS_RESET))
             return false;
         if (spins < VIRTIO_POLL_SPINS)
             thread_yield(); /* the device may answer at once (ia64sim, QEMU's fast paths) */

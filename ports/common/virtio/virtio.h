@@ -195,6 +195,7 @@ struct virtq {
     struct virtq_avail *avail;
     volatile struct virtq_used *used;
     uint16_t free_head, nr_free, avail_idx, last_used;
+    bool broken; /* the device returned a chain not in flight: no more requests */
     void *cookie[VIRTQ_SIZE];
     uint16_t chain_len[VIRTQ_SIZE];
 };
@@ -213,7 +214,8 @@ long virtq_init(struct virtio_dev *d, struct virtq *q, unsigned index);
  * which virtq_get returns when the device is done.  Each buffer is split
  * at page boundaries (frames are merged only where machine-contiguous).
  * -HESTIA_ENOSPC: not enough free descriptors now; -HESTIA_EINVAL: a
- * buffer outside the direct window or too many pieces.  Does not notify.
+ * buffer outside the direct window or too many pieces; -HESTIA_EIO: the
+ * queue was abandoned (the device misbehaved).  Does not notify.
  */
 long virtq_add(struct virtq *q, const struct vbuf *bufs, unsigned n, void *cookie);
 /* Notify the device of what was added. */

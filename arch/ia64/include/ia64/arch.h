@@ -34,7 +34,8 @@
 #define IA64_RR(rid, ps) (((rid) << 8) | ((ps) << 2))
 /* A translation (itc / itr): the PTE word and the page size in cr.itir. */
 #define IA64_PTE_P 0x1ull
-#define IA64_PTE_MA_WB 0x0ull /* memory attribute: write-back */
+#define IA64_PTE_MA_WB 0x0ull      /* memory attribute: write-back */
+#define IA64_PTE_MA_UC (4ull << 2) /* memory attribute: uncacheable (device memory) */
 #define IA64_PTE_A 0x20ull
 #define IA64_PTE_D 0x40ull
 #define IA64_PTE_PL(pl) ((pl) << 7) /* privilege level 0..3 */
