@@ -26,6 +26,7 @@ from .ctl import Client, CtlError
 XFER_BYTES = 16 << 20
 # dom0 has its address (DHCP): before that QEMU's user network cannot reach it.
 READY_RE = re.compile(r"TEST net\.address PASS")
+SENT_RE = re.compile(r"TEST net\.send (PASS|FAIL)")
 
 
 def _free_port():
@@ -216,6 +217,8 @@ def run(arch, scenario, variant, cfg, log):
         host.append(("net.sink", ok, f"{sink.count} bytes, crc32 {sink.crc:08x}" + (
             f", first wrong byte at {sink.first_bad}" if sink.first_bad is not None else "") +
             (f", {sink.error}" if sink.error else "")))
+        # dom0 reports after its last byte is acknowledged: maybe after the sink's end.
+        _wait_for(log, SENT_RE, proc, 30)
         with open(log, errors="replace") as f:
             m = re.search(r"TEST net\.send PASS sent \d+ of \d+ bytes, crc32 ([0-9a-f]{8})",
                           f.read())
