@@ -85,13 +85,20 @@ def main(port, token, words):
                           "`./hestia run` prints the whole line)")
     try:
         c = Client(port, token)
-        try:
-            status, out = c.request_raw(" ".join(words).encode())
-        finally:
-            c.close()
     except CtlError as e:
         print(f"ctl: {e}")
         return 1
+    try:
+        status, out = c.request_raw(" ".join(words).encode())
+    except CtlError as e:
+        # poweroff ends the machine before it can answer: the hang-up is the answer.
+        if words[0] in ("poweroff", "quit") and "closed the connection" in str(e):
+            print("ctl: dom0 powered off")
+            return 0
+        print(f"ctl: {e}")
+        return 1
+    finally:
+        c.close()
     for line in out:
         print(line)
     if status != "OK":

@@ -46,7 +46,7 @@ def _dom0(read, send):
             send("|   dom  state\n|   0    running\nOK\n")
         elif line == "garbage-answer":
             send("this is not the protocol\n")
-        elif line == "hang-up":
+        elif line in ("hang-up", "poweroff"):
             send("| half an answer\n")
             return
         else:
@@ -79,6 +79,8 @@ def cases():
     yield "ctl_not_protocol", rc == 1 and "not a line of the protocol" in out
     rc, out = _main(_fake_server(_dom0), TOKEN, ["hang-up"])
     yield "ctl_server_hangs_up", rc == 1 and "closed the connection" in out
+    rc, out = _main(_fake_server(_dom0), TOKEN, ["poweroff"])
+    yield "ctl_poweroff_hang_up_is_ok", rc == 0 and "dom0 powered off" in out
     yield from _sink_cases()
 
 
