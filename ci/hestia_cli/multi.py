@@ -144,6 +144,28 @@ def _drive_net(ctl_port, token, host):
                 f"binary: {status!r}; 5000 bytes: {status2!r}; then list answered")
     check("net.ctl-garbage", garbage)
 
+    def pipelined():
+        # 300 requests before reading any answer: ~45 KiB of output against
+        # dom0's 8 KiB buffer, so the server must hold requests back (TCP's
+        # window), not drop or cut answers.
+        c = Client(ctl_port, token)
+        c.sock.sendall(b"list\n" * 300)
+        per_answer, lines = [], 0
+        while len(per_answer) < 300:
+            line = c._line()
+            if line == "OK":
+                per_answer.append(lines)
+                lines = 0
+            elif line.startswith("| ") and "truncated" not in line:
+                lines += 1
+            else:
+                c.close()
+                return False, f"answer {len(per_answer) + 1}: {line!r}"
+        c.close()
+        return (len(set(per_answer)) == 1 and per_answer[0] >= 2,
+                f"300 answers of {sorted(set(per_answer))} output lines")
+    check("net.ctl-pipelined", pipelined)
+
 
 def start_passt(sock, ctl_port):
     """passt (Debian's package) for an emulator without user networking

@@ -61,11 +61,16 @@ static void sink(void *arg, const char *s, size_t n)
 {
     struct ts_conn *c = arg;
     size_t limit = TS_OUT_MAX - TS_STATUS_ROOM;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && !c->truncated; i++) {
+        /* A byte and its line's prefix go in whole or not at all. */
+        if (c->out_len + 3 > limit) {
+            c->truncated = true;
+            break;
+        }
         if (c->at_line_start)
             out_put(c, "| ", 2, limit);
-        c->at_line_start = s[i] == '\n';
         out_put(c, &s[i], 1, limit);
+        c->at_line_start = s[i] == '\n';
     }
 }
 
