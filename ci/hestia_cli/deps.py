@@ -37,7 +37,9 @@ ARCH_PACKAGES = {
     "ppc": ["qemu-system-ppc", "gcc-powerpc-linux-gnu", "u-boot-qemu", "u-boot-tools"],
     # What ci/ia64_gcc.py builds the cross gcc from and with.
     "ia64": ["binutils-ia64-linux-gnu", "gcc-12-source", "libgmp-dev", "libmpfr-dev",
-             "libmpc-dev", "zlib1g-dev", "patch"],
+             "libmpc-dev", "zlib1g-dev", "patch",
+             # ia64sim has no user networking: passt is the host end of its NIC (multi.py).
+             "passt"],
 }
 
 # apt-get waits this long for another apt/dpkg (another ./hestia, a helper

@@ -13,11 +13,13 @@ commands:
                               all four arches by default
   build [--arch A]            build hypervisor images (all four arches + host by default;
                               ia64 includes the host build, which holds ia64sim)
-  run   [--arch A] [--scenario S] [--variant V]
+  run   [--arch A] [--scenario S] [--variant V] [--ctl-port P]
                               boot under the emulator with the console attached
   test  [--arch A] [--scenario S] [--variant V] [--unit]
         [--realtime | --icount] [--repeat N] [--full] [--jobs N] [--junit FILE]
                               host unit tests and the boot matrix; ends 'N passed, N failed'
+  ctl   [--port P] [--token T] CMD...
+                              a command to dom0's toolstack over TCP (`./hestia run` prints the line)
   debug --arch A [--scenario S]
                               emulator (QEMU, ia64sim) stopped with its gdb stub, gdb-multiarch attached
   bench [--arch A]            deterministic (-icount) benchmark runs -> build/bench.json
@@ -52,6 +54,13 @@ def _positive(text):
     return n
 
 
+def _port(text):
+    n = int(text) if text.isdigit() else 0
+    if n < 1 or n > 65535:
+        raise argparse.ArgumentTypeError(f"expected a TCP port 1..65535, got '{text}'")
+    return n
+
+
 def parse(argv):
     p = Parser(prog="./hestia", usage=USAGE, add_help=True)
     sub = p.add_subparsers(dest="cmd", metavar="command", parser_class=Parser)
@@ -64,6 +73,12 @@ def parse(argv):
     _arch_opt(r)
     r.add_argument("--scenario", metavar="S")
     r.add_argument("--variant", metavar="V", help="boot variant (ppc: kernel, uboot)")
+    r.add_argument("--ctl-port", type=_port, metavar="P",
+                   help="host port forwarded to dom0's toolstack (default: a free one)")
+    c = sub.add_parser("ctl", help="a command to dom0's toolstack over TCP")
+    c.add_argument("--port", type=_port, default=7777, metavar="P")
+    c.add_argument("--token", metavar="T")
+    c.add_argument("words", nargs="*", metavar="CMD")
     t = sub.add_parser("test", help="unit tests and boot matrix")
     _arch_opt(t)
     t.add_argument("--scenario", metavar="S")
@@ -111,7 +126,10 @@ def main(argv):
                 warn(f"build failed for: {' '.join(bad)}")
             return 1 if bad else 0
         if a.cmd == "run":
-            return session.run(a.arch or "x86_64", a.scenario, a.variant)
+            return session.run(a.arch or "x86_64", a.scenario, a.variant, ctl_port=a.ctl_port)
+        if a.cmd == "ctl":
+            from . import ctl
+            return ctl.main(a.port, a.token, a.words)
         if a.cmd == "test":
             if a.unit and (a.arch or a.scenario or a.variant or a.realtime or a.icount
                            or a.repeat or a.full):

@@ -45,17 +45,19 @@ from .util import ARCHES, ROOT, HestiaError
 
 SCENARIO_DIR = os.path.join(ROOT, "tests", "scenarios")
 KEYS = {"name", "description", "timeout", "cmdline", "modules", "expect", "arches",
-        "unclaimed", "run", "deterministic", "must_fail", "boots", "disk_mib"}
+        "unclaimed", "run", "deterministic", "must_fail", "boots", "disk_mib",
+        "host_driver", "machines"}
 OVERRIDES = {"timeout", "cmdline", "modules", "expect", "variants", "qemu_args", "cpu",
              "memory", "sim_args", "deterministic", "must_fail", "boots", "disk_mib"}
 # "hv:<test>" or "d<N>:<test>": every expectation names the source that must print it.
-EXPECT_RE = re.compile(r"^(?:hv|d(?:0|[1-9][0-9]*)):[^\s:]+$")
+# "host:<test>": a check the runner itself made while the boot ran (multi.py).
+EXPECT_RE = re.compile(r"^(?:hv|host|d(?:0|[1-9][0-9]*)):[^\s:]+$")
 
 
 # The matrix's column order: from the first boot to the full demo, then the
 # negative controls (cells that pass only when the boot is judged FAIL).
 ORDER = ["boot", "hal-conformance", "smoke", "pv-selftest", "multi-domain", "vcpu-state",
-         "isolation", "bench", "disk", "nic", "demo", "archtest", "neg-boot", "neg-fail", "neg-crash", "neg-forge"]
+         "isolation", "bench", "disk", "nic", "net", "link", "demo", "archtest", "neg-boot", "neg-fail", "neg-crash", "neg-forge"]
 
 
 def names():
@@ -121,7 +123,8 @@ def config(s, arch, interactive=False):
     if ov is None:
         return None
     cfg = {k: s[k] for k in ("timeout", "cmdline", "modules", "expect", "deterministic",
-                             "must_fail", "boots", "disk_mib") if k in s}
+                             "must_fail", "boots", "disk_mib", "host_driver",
+                             "machines") if k in s}
     if interactive:
         cfg.update(s.get("run", {}))
     cfg.update(ov)

@@ -192,6 +192,8 @@ def _cases():
     yield from _must_fail_cases()
     yield from _scenario_format_cases()
     yield from _sequence_cases()
+    from . import ctl_tests
+    yield from ctl_tests.cases()
     with tempfile.TemporaryDirectory() as d:
         log = os.path.join(d, "x.log")
         script = "echo TEST boot PASS; echo TEST hv FAIL; echo HESTIA DONE 1 0; exit 1"

@@ -1,8 +1,11 @@
 # SPDX-License-Identifier: MIT
 """`./hestia run`, `debug` and `bench`."""
+import copy
 import json
 import os
+import secrets
 import shlex
+import socket
 import shutil
 import subprocess
 import time
@@ -37,7 +40,33 @@ def _prepare(arch):
     build.build(arch)
 
 
-def run(arch, scenario, variant):
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _with_ctl(arch, cfg, ctl_port):
+    """A NIC on QEMU's user network with host port ctl_port forwarded to dom0's
+    toolstack (port 7777), and a token fixed on dom0's command line so the
+    `./hestia ctl` line can be printed before boot.  (cfg, the ctl line) or
+    (cfg, None) where the arch has no user networking."""
+    if arch not in ("x86", "x86_64", "ppc") or not cfg.get("modules"):
+        return cfg, None
+    token = secrets.token_hex(8)
+    port = ctl_port or _free_port()
+    cfg = copy.deepcopy(cfg)
+    # Before script=..., which runs to the end of the command line.
+    words = cfg["modules"][0].get("cmdline", "")
+    at = words.find("script=")
+    at = len(words) if at < 0 else at
+    cfg["modules"][0]["cmdline"] = f"{words[:at].rstrip()} ctl_token={token} {words[at:]}".strip()
+    cfg["qemu_args"] = list(cfg.get("qemu_args", [])) + [
+        "-nic", f"user,model=virtio-net-pci,hostfwd=tcp:127.0.0.1:{port}-:7777"]
+    return cfg, f"./hestia ctl --port {port} --token {token} list"
+
+
+def run(arch, scenario, variant, ctl_port=None):
     deps.ensure([arch])
     scenario = scenario or _default_scenario(arch)
     cfg = _claimed(arch, scenario, interactive=True)
@@ -46,8 +75,11 @@ def run(arch, scenario, variant):
         raise HestiaError(f"{arch} has no boot variant '{variant}' "
                           f"(known: {', '.join(arches.variants(arch))})")
     _prepare(arch)
+    cfg, ctl_line = _with_ctl(arch, cfg, ctl_port)
     launch = arches.launch(arch, variant, cfg, "interactive")
     info(f"run: {arch} {scenario} ({variant}): {shlex.join(launch.argv)}")
+    if ctl_line:
+        info(f"run: dom0's toolstack over TCP, from another terminal: {ctl_line}")
     if arch != "ia64":
         info("run: console attached; quit QEMU with Ctrl-A X")
     rc = subprocess.run(launch.argv, cwd=launch.cwd).returncode

@@ -14,6 +14,20 @@ void console_write(const char *s, size_t n)
     }
 }
 
+/* One thread's printk goes to the sink (the toolstack's TCP client), not the console. */
+static console_sink_fn sink_fn;
+static void *sink_arg;
+static struct thread *sink_thread;
+
+void console_set_sink(console_sink_fn fn, void *arg)
+{
+    unsigned long flags = irq_save();
+    sink_fn = fn;
+    sink_arg = arg;
+    sink_thread = fn ? current : NULL;
+    irq_restore(flags);
+}
+
 int printk(const char *fmt, ...)
 {
     char buf[512];
@@ -21,6 +35,10 @@ int printk(const char *fmt, ...)
     va_start(ap, fmt);
     int n = kvsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
+    if (sink_fn && sink_thread == current) {
+        sink_fn(sink_arg, buf, kstrlen(buf));
+        return n;
+    }
     /* One hypercall per message keeps lines of several domains whole. */
     console_write(buf, kstrlen(buf));
     return n;
@@ -31,6 +49,7 @@ void panic(const char *fmt, ...)
     char buf[256];
     va_list ap;
     irq_disable();
+    sink_fn = NULL; /* a panic is always the console's */
     va_start(ap, fmt);
     kvsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);

@@ -8,6 +8,7 @@
  * (module=<label> picks another), with role=... set on the domU's command
  * line.
  */
+#include <port/dom0net.h>
 #include <port/pci.h>
 #include <port/pirq_source.h>
 #include <port/toolstack.h>
@@ -427,6 +428,8 @@ void dom0_main(void)
             disk_test(ktok_eq(&v, "disk"));
         else if (ktok_eq(&v, "nic"))
             nic_test();
+        else if (ktok_eq(&v, "net") || ktok_eq(&v, "link"))
+            dom0_net_scenario(ktok_eq(&v, "link"));
         else if (ktok_eq(&v, "pv-selftest")) {
             /* Privileged, then unprivileged: both branches of each test run. */
             selftest_main();
@@ -450,6 +453,9 @@ void dom0_main(void)
         printk("dom0: script: %s\n", script);
         ts_script(script);
     }
+    long net = dom0_net_start(); /* the toolstack over TCP, if there is a NIC */
+    if (net < 0 && net != -HESTIA_ENODEV)
+        printk("dom0: network not started: %s\n", kstrerror(net));
     printk("dom0: Hestia toolstack ready; type `help`.\n");
     ts_interactive();
 }

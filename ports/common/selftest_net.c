@@ -31,7 +31,10 @@ static void t_lwip_loopback(struct tctx *t)
               x.received, (unsigned long long)us);
 }
 
+void selftest_ctl_run(void);
+
 void selftest_net_run(void)
 {
     test_run("pv.lwip-loopback", t_lwip_loopback);
+    selftest_ctl_run();
 }

@@ -11,6 +11,7 @@
 #include <port/elf.h>
 #include <port/lib.h>
 #include <port/ring.h>
+#include <port/tsline.h>
 #include <port/tsparse.h>
 
 static int failed_cases, case_failed;
@@ -329,6 +330,55 @@ static void t_strerror(void)
         CHECK(kstrerror(-e) != NULL);
 }
 
+/* Feed s in pieces of `step` bytes; the statuses of the lines, their texts joined by '/'.
+ */
+static void feed_all(const char *s, size_t len, size_t step, char *st, char *texts)
+{
+    struct ts_line l;
+    ts_line_init(&l);
+    size_t pos = 0;
+    st[0] = texts[0] = '\0';
+    while (pos < len) {
+        size_t n = len - pos < step ? len - pos : step, used;
+        enum ts_line_status r = ts_line_feed(&l, s + pos, n, &used);
+        CHECK(used <= n && (r != TS_LINE_MORE || used == n));
+        pos += used;
+        if (r != TS_LINE_MORE) {
+            strcat(st, r == TS_LINE_READY ? "R" : r == TS_LINE_TOO_LONG ? "L" : "B");
+            if (r == TS_LINE_READY) {
+                strcat(texts, l.buf);
+                strcat(texts, "/");
+            }
+        }
+    }
+}
+
+static void t_tsline(void)
+{
+    static const char in[] = "token abc\r\nlist\n\nbad\x01line\nx\ry\n\xff\nlast\ncut";
+    char st[64], texts[256];
+    /* Every piece size gives the same lines: a line may arrive in any number of segments.
+     */
+    for (size_t step = 1; step <= sizeof(in); step++) {
+        feed_all(in, sizeof(in) - 1, step, st, texts);
+        CHECK(strcmp(st, "RRRBBBR") == 0);
+        CHECK(strcmp(texts, "token abc/list//last/") == 0);
+    }
+    char big[600];
+    memset(big, 'a', sizeof(big));
+    memcpy(big + 160, "\nbb", 3); /* 160 bytes: fits exactly */
+    big[400] = '\n';              /* 236 bytes: too long, then a short line */
+    memcpy(big + 401, "ok\n", 3);
+    feed_all(big, 404, 7, st, texts);
+    CHECK(strcmp(st, "RLR") == 0);
+    CHECK(strlen(texts) == 160 + 1 + 3 && strcmp(texts + 161, "ok/") == 0);
+    CHECK(ts_token_equal("s3cret", "s3cret"));
+    CHECK(!ts_token_equal("s3cret", "s3cre"));
+    CHECK(!ts_token_equal("s3cre", "s3cret"));
+    CHECK(!ts_token_equal("s3cret", "S3cret"));
+    CHECK(!ts_token_equal("", "x"));
+}
+
 int main(void)
 {
     run("printf", t_printf);
@@ -339,5 +389,6 @@ int main(void)
     run("ring", t_ring);
     run("toolstack", t_toolstack);
     run("strerror", t_strerror);
+    run("tsline", t_tsline);
     return failed_cases ? 1 : 0;
 }

@@ -8,6 +8,7 @@
 #ifndef HESTIA_LWIP_H
 #define HESTIA_LWIP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,5 +37,21 @@ struct hestia_lwip_xfer {
  */
 int hestia_lwip_loopback_transfer(uint16_t port, uint32_t bytes, uint32_t timeout_ms,
                                   struct hestia_lwip_xfer *x);
+
+/* ---- the network interface over a NIC (netif.c, guest only) ---- */
+struct netdev;
+/* Addresses in host byte order; dhcp: ask for them instead. */
+struct hestia_netif_config {
+    bool dhcp;
+    uint32_t addr, mask, gw;
+};
+/* Add the NIC as lwIP's default interface and bring it up: 0 or -1. */
+int hestia_netif_start(struct netdev *dev, const struct hestia_netif_config *cfg);
+/* The interface's IPv4 address (host order), 0 until DHCP has one. */
+uint32_t hestia_netif_address(void);
+/* Hand received frames to lwIP (a bounded burst): how many. */
+unsigned hestia_netif_poll(void);
+/* Until a frame may be pending or deadline_ns (guest time). */
+void hestia_netif_wait(uint64_t deadline_ns);
 
 #endif

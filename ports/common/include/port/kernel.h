@@ -86,6 +86,14 @@ const char *port_role(void);
 void console_write(const char *s, size_t n);
 int printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 NORETURN void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Send the current thread's printk output to fn instead of the console
+ * until console_set_sink(NULL, NULL): how the toolstack's commands answer
+ * a TCP client (ts_server.c) with the code that prints them on the console.
+ * One thread at a time; panic still goes to the console.
+ */
+typedef void (*console_sink_fn)(void *arg, const char *s, size_t n);
+void console_set_sink(console_sink_fn fn, void *arg);
 /* Non-blocking read of physical console input (dom0): bytes read. */
 long console_read(char *buf, size_t n);
 #define ASSERT(c)                                                                          \
