@@ -22,6 +22,7 @@
 #define DOMCTL_start_vcpu 8
 #define DOMCTL_get_vcpu_state 9 /* the whole state of a vCPU of a paused domU */
 #define DOMCTL_set_vcpu_state 10
+#define DOMCTL_read_memory 11 /* copy whole frames of a paused domU (save / migrate) */
 
 #define DOMCTL_MAX_PAGES (1u << 20) /* 4 GiB */
 #define DOMCTL_WEIGHT_DEFAULT 256
@@ -99,6 +100,24 @@ struct domctl_vcpu_state {
     uint64_t buf;  /* guest VA of the record */
 };
 
+/*
+ * DOMCTL_read_memory: copy the frames named by nr gfns (an array of
+ * uint64_t at gfns) into buf, nr * HESTIA_PAGE_SIZE bytes, frame i at
+ * buf + i * HESTIA_PAGE_SIZE.  The target must be another domain, paused
+ * with DOMCTL_pause (-HESTIA_EBUSY otherwise) and not shut down
+ * (-HESTIA_EINVAL).  nr is 1..DOMCTL_READ_MAX_GFNS (-HESTIA_E2BIG above,
+ * -HESTIA_EINVAL for 0).  Every gfn is checked before anything is copied:
+ * beyond the domain's limit -HESTIA_EINVAL, not populated -HESTIA_EFAULT.
+ * A bad gfns or buf pointer is -HESTIA_EFAULT (buf may be partly written).
+ */
+struct domctl_read_memory {
+    uint64_t gfns; /* guest VA of nr uint64_t */
+    uint64_t buf;  /* guest VA of nr * HESTIA_PAGE_SIZE bytes */
+    uint32_t nr;
+    uint32_t pad; /* 0 */
+};
+#define DOMCTL_READ_MAX_GFNS 64u
+
 struct hestia_domctl {
     uint32_t cmd;               /* DOMCTL_* */
     uint32_t interface_version; /* HESTIA_ABI_VERSION */
@@ -111,6 +130,7 @@ struct hestia_domctl {
         struct domctl_write_memory write_memory;
         struct domctl_start_vcpu start_vcpu;
         struct domctl_vcpu_state vcpu_state;
+        struct domctl_read_memory read_memory;
         uint8_t pad[128];
     } u;
 };
