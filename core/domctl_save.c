@@ -29,7 +29,8 @@ bool domctl_save_target_ok(const struct vcpu *caller, const struct domain *d, lo
     return true;
 }
 
-long domctl_read_memory(struct vcpu *v, struct domain *d, const struct domctl_read_memory *r)
+long domctl_read_memory(struct vcpu *v, struct domain *d,
+                        const struct domctl_read_memory *r)
 {
     long rc;
     if (!domctl_save_target_ok(v, d, &rc))

@@ -15,6 +15,7 @@
 bool domctl_save_target_ok(const struct vcpu *caller, const struct domain *d, long *err);
 
 /* DOMCTL_read_memory (domctl.h). */
-long domctl_read_memory(struct vcpu *v, struct domain *d, const struct domctl_read_memory *r);
+long domctl_read_memory(struct vcpu *v, struct domain *d,
+                        const struct domctl_read_memory *r);
 
 #endif

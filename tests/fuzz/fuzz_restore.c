@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The restore parser (ports/common/migrate/stream_read.c): the input is a
+ * save / restore stream, read record by record as dom0's `restore` does,
+ * for an x86_64 domain of at most 256 frames.  Beyond the sanitizers, every
+ * record handed out must be one a restore can apply blindly: memory batches
+ * of 1..MIG_MEM_BATCH_MAX frames inside the body, gfns below the header's
+ * nr_pages and (without the live flag) never repeated, vCPU ids below
+ * nr_vcpus with a state of the stream's arch; an accepted stream covered
+ * every frame and vCPU 0; a refused one says why.
+ */
+#include <hestia/abi.h>
+#include <hestia/vcpu_state.h>
+#include <port/migstream.h>
+#include <string.h>
+
+#include "fuzz_common.h"
+
+#define MAX_PAGES 256u
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static uint8_t seen[MAX_PAGES / 8];
+    static uint8_t shadow[MAX_PAGES]; /* gfns handed out, counted here independently */
+    static struct mig_reader r;
+    uint8_t *copy = malloc(size ? size : 1);
+    memcpy(copy, data, size);
+    struct mig_membuf m = {copy, size, 0};
+    mig_reader_init(&r, mig_membuf_source(&m), HESTIA_VCPU_ARCH_X86_64, MAX_PAGES, seen);
+    memset(shadow, 0, sizeof(shadow));
+    struct mig_record rec;
+    uint64_t nr_pages = 0;
+    uint32_t nr_vcpus = 0, flags = 0;
+    bool vcpu0 = false;
+    int rc;
+    while ((rc = mig_read_next(&r, &rec)) == 1) {
+        FUZZ_ASSERT(rec.len <= MIG_BODY_MAX, "body of %u bytes", rec.len);
+        switch (rec.type) {
+        case MIG_REC_HEADER:
+            nr_pages = rec.header->nr_pages;
+            nr_vcpus = rec.header->nr_vcpus;
+            flags = rec.header->flags;
+            FUZZ_ASSERT(nr_pages >= 1 && nr_pages <= MAX_PAGES, "nr_pages %llu",
+                        (unsigned long long)nr_pages);
+            FUZZ_ASSERT(rec.header->arch == HESTIA_VCPU_ARCH_X86_64, "arch %u",
+                        rec.header->arch);
+            break;
+        case MIG_REC_MEMORY:
+            FUZZ_ASSERT(rec.count >= 1 && rec.count <= MIG_MEM_BATCH_MAX, "count %u", rec.count);
+            FUZZ_ASSERT(rec.frames + (size_t)rec.count * HESTIA_PAGE_SIZE ==
+                            (const uint8_t *)rec.body + rec.len,
+                        "frames do not end with the body");
+            for (uint32_t i = 0; i < rec.count; i++) {
+                FUZZ_ASSERT(rec.gfns[i] < nr_pages, "gfn %llu of %llu",
+                            (unsigned long long)rec.gfns[i], (unsigned long long)nr_pages);
+                FUZZ_ASSERT((flags & MIG_FLAG_LIVE) || !shadow[rec.gfns[i]], "gfn %llu again",
+                            (unsigned long long)rec.gfns[i]);
+                shadow[rec.gfns[i]] = 1;
+            }
+            break;
+        case MIG_REC_VCPU: {
+            const struct hestia_vcpu_state_header *h = rec.vcpu_state;
+            FUZZ_ASSERT(rec.vcpu < nr_vcpus, "vcpu %u of %u", rec.vcpu, nr_vcpus);
+            FUZZ_ASSERT(rec.vcpu_size <= MIG_VCPU_STATE_MAX && h->size == rec.vcpu_size &&
+                            h->arch == HESTIA_VCPU_ARCH_X86_64,
+                        "vcpu state size %u arch %u", rec.vcpu_size, h->arch);
+            vcpu0 |= rec.vcpu == 0;
+            break;
+        }
+        case MIG_REC_DOMAIN:
+            FUZZ_ASSERT(rec.domain->weight >= 1, "weight 0");
+            break;
+        default:
+            FUZZ_ASSERT(0, "record type %u handed out", rec.type);
+        }
+    }
+    if (rc == 0) {
+        FUZZ_ASSERT(vcpu0, "accepted without vCPU 0");
+        for (uint64_t g = 0; g < nr_pages; g++)
+            FUZZ_ASSERT(shadow[g], "accepted without gfn %llu", (unsigned long long)g);
+        FUZZ_ASSERT(m.pos <= size, "read past the input");
+    } else {
+        FUZZ_ASSERT(rc < 0 && r.error && r.error[0], "refused (%d) without a reason", rc);
+    }
+    free(copy);
+    return 0;
+}
