@@ -8,6 +8,11 @@
  * nr_pages and (without the live flag) never repeated, vCPU ids below
  * nr_vcpus with a state of the stream's arch; an accepted stream covered
  * every frame and vCPU 0; a refused one says why.
+ *
+ * Byte 0 is a mode: odd means the harness rewrites every record's CRC to
+ * match its body before parsing, so mutations get past the checksum and
+ * reach the field checks (a fuzzer cannot forge CRC-32 by itself); even
+ * leaves the stream as it is, so the checksum check is fuzzed too.
  */
 #include <hestia/abi.h>
 #include <hestia/vcpu_state.h>
@@ -23,8 +28,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static uint8_t seen[MAX_PAGES / 8];
     static uint8_t shadow[MAX_PAGES]; /* gfns handed out, counted here independently */
     static struct mig_reader r;
+    if (size == 0)
+        return 0;
+    bool fix_crc = data[0] & 1;
+    data++, size--;
     uint8_t *copy = malloc(size ? size : 1);
     memcpy(copy, data, size);
+    for (size_t pos = 0; fix_crc && size - pos >= sizeof(struct mig_rec_hdr);) {
+        struct mig_rec_hdr h;
+        memcpy(&h, copy + pos, sizeof(h));
+        if (h.len > size - pos - sizeof(h))
+            break;
+        h.crc = mig_crc32(0, copy + pos + sizeof(h), h.len);
+        memcpy(copy + pos, &h, sizeof(h));
+        pos += sizeof(h) + h.len;
+    }
     struct mig_membuf m = {copy, size, 0};
     mig_reader_init(&r, mig_membuf_source(&m), HESTIA_VCPU_ARCH_X86_64, MAX_PAGES, seen);
     memset(shadow, 0, sizeof(shadow));
@@ -46,15 +64,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                         rec.header->arch);
             break;
         case MIG_REC_MEMORY:
-            FUZZ_ASSERT(rec.count >= 1 && rec.count <= MIG_MEM_BATCH_MAX, "count %u", rec.count);
+            FUZZ_ASSERT(rec.count >= 1 && rec.count <= MIG_MEM_BATCH_MAX, "count %u",
+                        rec.count);
             FUZZ_ASSERT(rec.frames + (size_t)rec.count * HESTIA_PAGE_SIZE ==
                             (const uint8_t *)rec.body + rec.len,
                         "frames do not end with the body");
             for (uint32_t i = 0; i < rec.count; i++) {
                 FUZZ_ASSERT(rec.gfns[i] < nr_pages, "gfn %llu of %llu",
                             (unsigned long long)rec.gfns[i], (unsigned long long)nr_pages);
-                FUZZ_ASSERT((flags & MIG_FLAG_LIVE) || !shadow[rec.gfns[i]], "gfn %llu again",
-                            (unsigned long long)rec.gfns[i]);
+                FUZZ_ASSERT((flags & MIG_FLAG_LIVE) || !shadow[rec.gfns[i]],
+                            "gfn %llu again", (unsigned long long)rec.gfns[i]);
                 shadow[rec.gfns[i]] = 1;
             }
             break;

@@ -55,7 +55,8 @@ static void vcpu_state(uint32_t vcpu, uint8_t *out)
         out[i] = (uint8_t)(vcpu * 31 + i);
 }
 
-/* A valid stream of PAGES frames in batches of 7 (gfns in descending order), VCPUS vCPUs. */
+/* A valid stream of PAGES frames in batches of 7 (gfns in descending order), VCPUS vCPUs.
+ */
 static void build(uint32_t flags)
 {
     for (unsigned g = 0; g < PAGES; g++)
@@ -130,7 +131,8 @@ static void round_trip(void)
         } else if (rec.type == MIG_REC_VCPU) {
             uint8_t st[STATE_SIZE];
             vcpu_state(rec.vcpu, st);
-            CHECK(rec.vcpu_size == STATE_SIZE && memcmp(rec.vcpu_state, st, STATE_SIZE) == 0);
+            CHECK(rec.vcpu_size == STATE_SIZE &&
+                  memcmp(rec.vcpu_state, st, STATE_SIZE) == 0);
             got_vcpus++;
         } else if (rec.type == MIG_REC_DOMAIN) {
             CHECK(rec.domain->weight == 256 && rec.domain->cap == 50);
@@ -246,17 +248,20 @@ static void duplicates_and_order(void)
     /* Same gfn in two records. */
     pos = memory_rec(b, header_only(b, 0, 8), 1, 3, 4, 2);
     pos = memory_rec(b, pos, 2, 4, 5, 2);
-    CHECK(read_all(b, pos, ARCH, 64, &why) == -HESTIA_EINVAL && why && strstr(why, "twice"));
+    CHECK(read_all(b, pos, ARCH, 64, &why) == -HESTIA_EINVAL && why &&
+          strstr(why, "twice"));
     /* With the live flag a later round may resend it... */
     pos = memory_rec(b, header_only(b, MIG_FLAG_LIVE, 8), 1, 3, 4, 2);
     pos = memory_rec(b, pos, 2, 4, 5, 2);
     CHECK(read_all(b, pos, ARCH, 64, &why) == -HESTIA_EIO); /* ...ends truncated, not dup */
     /* ...but never twice in one batch. */
     pos = memory_rec(b, header_only(b, MIG_FLAG_LIVE, 8), 1, 3, 3, 2);
-    CHECK(read_all(b, pos, ARCH, 64, &why) == -HESTIA_EINVAL && why && strstr(why, "batch"));
+    CHECK(read_all(b, pos, ARCH, 64, &why) == -HESTIA_EINVAL && why &&
+          strstr(why, "batch"));
     /* gfn beyond the domain. */
     pos = memory_rec(b, header_only(b, 0, 8), 1, 8, 0, 1);
-    CHECK(read_all(b, pos, ARCH, 64, &why) == -HESTIA_EINVAL && why && strstr(why, "beyond"));
+    CHECK(read_all(b, pos, ARCH, 64, &why) == -HESTIA_EINVAL && why &&
+          strstr(why, "beyond"));
     /* Second header; record before the header; sequence gap. */
     pos = header_only(b, 0, 8);
     size_t h2 = header_only(b + pos, 0, 8);

@@ -45,9 +45,11 @@ static bool len_ok(uint32_t type, uint32_t len)
     case MIG_REC_HEADER:
         return len == sizeof(struct mig_stream_header);
     case MIG_REC_MEMORY:
-        return len >= sizeof(struct mig_memory_head) + 8 + HESTIA_PAGE_SIZE && len <= MIG_BODY_MAX;
+        return len >= sizeof(struct mig_memory_head) + 8 + HESTIA_PAGE_SIZE &&
+               len <= MIG_BODY_MAX;
     case MIG_REC_VCPU:
-        return len >= sizeof(struct mig_vcpu_head) + sizeof(struct hestia_vcpu_state_header) &&
+        return len >=
+                   sizeof(struct mig_vcpu_head) + sizeof(struct hestia_vcpu_state_header) &&
                len <= sizeof(struct mig_vcpu_head) + MIG_VCPU_STATE_MAX;
     case MIG_REC_DOMAIN:
         return len == sizeof(struct mig_domain_state);
@@ -60,16 +62,16 @@ static bool len_ok(uint32_t type, uint32_t len)
 
 static int check_header(struct mig_reader *r, const struct mig_stream_header *h)
 {
-    uint8_t order = __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ? MIG_BYTE_ORDER_BIG
-                                                           : MIG_BYTE_ORDER_LITTLE;
+    uint8_t order =
+        __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ? MIG_BYTE_ORDER_BIG : MIG_BYTE_ORDER_LITTLE;
     if (__builtin_memcmp(h->magic, MIG_MAGIC, 4))
         return refuse(r, -HESTIA_EINVAL, "not a Hestia stream (bad magic)");
     if (h->byte_order != order)
         return refuse(r, -HESTIA_EINVAL, "written with the other byte order (%u)",
                       h->byte_order);
     if (h->version != MIG_VERSION)
-        return refuse(r, -HESTIA_EINVAL, "stream version %u, this reader knows %u", h->version,
-                      MIG_VERSION);
+        return refuse(r, -HESTIA_EINVAL, "stream version %u, this reader knows %u",
+                      h->version, MIG_VERSION);
     if (h->arch != r->want_arch)
         return refuse(r, -HESTIA_EINVAL, "saved on arch %u, this is arch %u", h->arch,
                       r->want_arch);
@@ -100,8 +102,8 @@ static int check_memory(struct mig_reader *r, const uint8_t *body, uint32_t len,
         return refuse(r, -HESTIA_EINVAL, "memory batch of %u frames (1..%u)", mh->count,
                       MIG_MEM_BATCH_MAX);
     if (len != sizeof(*mh) + (uint64_t)mh->count * (8 + HESTIA_PAGE_SIZE))
-        return refuse(r, -HESTIA_EINVAL, "memory record of %u bytes does not hold %u frames",
-                      len, mh->count);
+        return refuse(r, -HESTIA_EINVAL,
+                      "memory record of %u bytes does not hold %u frames", len, mh->count);
     const uint64_t *gfns = (const void *)(body + sizeof(*mh));
     bool live = r->hdr.flags & MIG_FLAG_LIVE;
     /* All gfns checked before any is marked: a refused batch leaves no trace. */
@@ -141,8 +143,8 @@ static int check_vcpu(struct mig_reader *r, const uint8_t *body, uint32_t len,
     if (r->vcpu_seen & (1ull << vh->vcpu))
         return refuse(r, -HESTIA_EINVAL, "vCPU %u sent twice", vh->vcpu);
     if (vh->size != len - sizeof(*vh) || s->size != vh->size)
-        return refuse(r, -HESTIA_EINVAL, "vCPU state of %u bytes in a record of %u", s->size,
-                      len);
+        return refuse(r, -HESTIA_EINVAL, "vCPU state of %u bytes in a record of %u",
+                      s->size, len);
     if (s->magic != HESTIA_VCPU_STATE_MAGIC || s->version != HESTIA_VCPU_STATE_VERSION ||
         s->arch != r->hdr.arch || s->flags || s->reserved[0] || s->reserved[1])
         return refuse(r, -HESTIA_EINVAL, "vCPU state header (magic, version %u, arch %u)",

@@ -37,14 +37,14 @@ static int put_record(struct mig_writer *w, uint32_t type, const void *a, size_t
     return 0;
 }
 
-int mig_write_header(struct mig_writer *w, uint32_t arch, uint64_t nr_pages, uint32_t nr_vcpus,
-                     uint32_t flags)
+int mig_write_header(struct mig_writer *w, uint32_t arch, uint64_t nr_pages,
+                     uint32_t nr_vcpus, uint32_t flags)
 {
     struct mig_stream_header h;
     __builtin_memset(&h, 0, sizeof(h));
     __builtin_memcpy(h.magic, MIG_MAGIC, 4);
-    h.byte_order = __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ? MIG_BYTE_ORDER_BIG
-                                                          : MIG_BYTE_ORDER_LITTLE;
+    h.byte_order =
+        __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ? MIG_BYTE_ORDER_BIG : MIG_BYTE_ORDER_LITTLE;
     h.version = MIG_VERSION;
     h.arch = arch;
     h.page_size = HESTIA_PAGE_SIZE;

@@ -22,11 +22,11 @@
 #define MIG_VERSION 1
 #define MIG_BYTE_ORDER_LITTLE 1
 #define MIG_BYTE_ORDER_BIG 2
-#define MIG_MAX_PAGES (1u << 20)   /* as DOMCTL_MAX_PAGES */
-#define MIG_MAX_VCPUS 64u          /* bound on the header's count (HESTIA_MAX_VCPUS <= it) */
-#define MIG_MEM_BATCH_MAX 64u      /* frames per memory record (DOMCTL_READ_MAX_GFNS) */
-#define MIG_VCPU_STATE_MAX 4096u   /* HESTIA_VCPU_STATE_MAX_SIZE */
-#define MIG_FLAG_LIVE 0x1          /* pages may be sent again (pre-copy rounds) */
+#define MIG_MAX_PAGES (1u << 20) /* as DOMCTL_MAX_PAGES */
+#define MIG_MAX_VCPUS 64u        /* bound on the header's count (HESTIA_MAX_VCPUS <= it) */
+#define MIG_MEM_BATCH_MAX 64u    /* frames per memory record (DOMCTL_READ_MAX_GFNS) */
+#define MIG_VCPU_STATE_MAX 4096u /* HESTIA_VCPU_STATE_MAX_SIZE */
+#define MIG_FLAG_LIVE 0x1        /* pages may be sent again (pre-copy rounds) */
 
 /* Record types. */
 enum mig_rec_type {
@@ -38,10 +38,10 @@ enum mig_rec_type {
 };
 
 struct mig_rec_hdr {
-    uint32_t type;  /* enum mig_rec_type */
-    uint32_t len;   /* body bytes */
-    uint32_t crc;   /* CRC-32 (IEEE) of the body */
-    uint32_t seq;   /* 0, 1, 2, ...: a lost or repeated record is caught */
+    uint32_t type; /* enum mig_rec_type */
+    uint32_t len;  /* body bytes */
+    uint32_t crc;  /* CRC-32 (IEEE) of the body */
+    uint32_t seq;  /* 0, 1, 2, ...: a lost or repeated record is caught */
 };
 
 /* MIG_REC_HEADER body. */
@@ -72,15 +72,15 @@ struct mig_vcpu_head {
 
 /* MIG_REC_DOMAIN body: what dom0 knows of the domain (scheduler). */
 struct mig_domain_state {
-    uint32_t weight; /* 1..65535 */
-    uint32_t cap;    /* percent */
+    uint32_t weight;      /* 1..65535 */
+    uint32_t cap;         /* percent */
     uint64_t reserved[2]; /* 0 */
 };
 
 /* MIG_REC_END body: totals the reader checks against what it saw. */
 struct mig_end {
-    uint64_t pages; /* frames sent in memory records */
-    uint32_t vcpus; /* vCPU records */
+    uint64_t pages;   /* frames sent in memory records */
+    uint32_t vcpus;   /* vCPU records */
     uint32_t records; /* records before this one */
 };
 
@@ -106,8 +106,8 @@ struct mig_writer {
     uint64_t bytes; /* written so far */
 };
 void mig_writer_init(struct mig_writer *w, struct mig_sink sink);
-int mig_write_header(struct mig_writer *w, uint32_t arch, uint64_t nr_pages, uint32_t nr_vcpus,
-                     uint32_t flags);
+int mig_write_header(struct mig_writer *w, uint32_t arch, uint64_t nr_pages,
+                     uint32_t nr_vcpus, uint32_t flags);
 /* count frames, frame i (page_size bytes) at data + i * page_size. */
 int mig_write_memory(struct mig_writer *w, const uint64_t *gfns, const void *data,
                      uint32_t count);
@@ -123,8 +123,7 @@ int mig_write_end(struct mig_writer *w);
  * after the end record was read and checked (all pages and vCPUs present),
  * or a negative error with r->error saying why in words.
  */
-#define MIG_BODY_MAX                                                                       \
-    (sizeof(struct mig_memory_head) + MIG_MEM_BATCH_MAX * (8u + 4096u))
+#define MIG_BODY_MAX (sizeof(struct mig_memory_head) + MIG_MEM_BATCH_MAX * (8u + 4096u))
 
 struct mig_record {
     enum mig_rec_type type;
@@ -143,9 +142,9 @@ struct mig_record {
 
 struct mig_reader {
     struct mig_source src;
-    uint32_t want_arch;     /* refuse another */
-    uint64_t max_pages;     /* refuse a bigger domain */
-    uint8_t *seen;          /* bitmap, mig_seen_bytes(max_pages), caller's memory */
+    uint32_t want_arch; /* refuse another */
+    uint64_t max_pages; /* refuse a bigger domain */
+    uint8_t *seen;      /* bitmap, mig_seen_bytes(max_pages), caller's memory */
     uint64_t body_words[MIG_BODY_MAX / 8 + 1];
     struct mig_stream_header hdr;
     bool have_header, have_domain, ended;
