@@ -77,8 +77,8 @@ static void refusals(hestia_domid_t dom)
     long self = read_mem(DOMID_SELF, 0, 1);
     long ok = read_mem(dom, 0, 1);
     ts_unpause(dom);
-    bool pass = running == -HESTIA_EBUSY && beyond == -HESTIA_EINVAL && none == -HESTIA_EINVAL &&
-                self == -HESTIA_EINVAL && ok == 0;
+    bool pass = running == -HESTIA_EBUSY && beyond == -HESTIA_EINVAL &&
+                none == -HESTIA_EINVAL && self == -HESTIA_EINVAL && ok == 0;
     test_report("save.refusals", pass ? TR_PASS : TR_FAIL,
                 "running %ld, gfn beyond %ld, none %ld, itself %ld; paused and valid %ld",
                 running, beyond, none, self, ok);
@@ -123,8 +123,9 @@ void save_test(unsigned module)
     const char *why;
     r = save_domain(d, false, &st, &why);
     test_report("save.write", r == 0 ? TR_PASS : TR_FAIL,
-                "%llu frames, %llu vCPU records, %llu bytes: %s", (unsigned long long)st.pages,
-                (unsigned long long)st.vcpus, (unsigned long long)st.bytes,
+                "%llu frames, %llu vCPU records, %llu bytes: %s",
+                (unsigned long long)st.pages, (unsigned long long)st.vcpus,
+                (unsigned long long)st.bytes,
                 r ? why : "written, flushed, read back and verified");
     if (r) {
         ts_destroy(d);
@@ -136,11 +137,12 @@ void save_test(unsigned module)
     struct compare c = {.dom = d};
     struct save_image_header h;
     r = save_image_check(compare_record, &c, &h, &why);
-    test_report("save.read-back", r == 0 && c.frames == SAVE_PAGES && c.vcpus >= 1 ? TR_PASS
-                                                                                   : TR_FAIL,
-                "%llu frames and %llu vCPU records on disk identical to the paused domain%s%s",
-                (unsigned long long)c.frames, (unsigned long long)c.vcpus, r ? ": " : "",
-                r ? why : "");
+    test_report(
+        "save.read-back",
+        r == 0 && c.frames == SAVE_PAGES && c.vcpus >= 1 ? TR_PASS : TR_FAIL,
+        "%llu frames and %llu vCPU records on disk identical to the paused domain%s%s",
+        (unsigned long long)c.frames, (unsigned long long)c.vcpus, r ? ": " : "",
+        r ? why : "");
     corrupt_refused(h.stream_len);
 
     /* The save left it paused; it must run on from where it was. */
@@ -149,12 +151,13 @@ void save_test(unsigned module)
     ts_unpause(d);
     thread_sleep_ns(50 * MS);
     r = ts_getinfo(d, &after);
-    test_report("save.runs-on", r >= 0 && after.cpu_time_ns > before.cpu_time_ns &&
-                                        after.state != DOMSTATE_shutdown
-                                    ? TR_PASS
-                                    : TR_FAIL,
-                "CPU time %llu -> %llu us, state %s", (unsigned long long)before.cpu_time_ns / 1000,
-                (unsigned long long)after.cpu_time_ns / 1000, ts_state_name(after.state));
+    test_report(
+        "save.runs-on",
+        r >= 0 && after.cpu_time_ns > before.cpu_time_ns && after.state != DOMSTATE_shutdown
+            ? TR_PASS
+            : TR_FAIL,
+        "CPU time %llu -> %llu us, state %s", (unsigned long long)before.cpu_time_ns / 1000,
+        (unsigned long long)after.cpu_time_ns / 1000, ts_state_name(after.state));
 
     r = save_domain(d, true, &st, &why);
     struct domctl_info gone;

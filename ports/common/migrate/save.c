@@ -10,8 +10,8 @@
 #include <port/save.h>
 #include <port/toolstack.h>
 
-#define BATCH 16u                            /* frames per DOMCTL_read_memory */
-#define IO_BYTES (BATCH * HESTIA_PAGE_SIZE)  /* disk staging buffer */
+#define BATCH 16u                           /* frames per DOMCTL_read_memory */
+#define IO_BYTES (BATCH * HESTIA_PAGE_SIZE) /* disk staging buffer */
 #define STREAM_SECTOR 1u
 
 static uint8_t frames[BATCH * HESTIA_PAGE_SIZE] __attribute__((aligned(4096)));
@@ -69,7 +69,8 @@ static int disk_read(void *ctx, void *buf, size_t len)
     while (len) {
         if (d->fill == d->have) {
             uint64_t left = d->limit - d->pos;
-            size_t n = (size_t)MIN((uint64_t)IO_BYTES, ALIGN_UP(left, (uint64_t)BLKDEV_SECTOR));
+            size_t n =
+                (size_t)MIN((uint64_t)IO_BYTES, ALIGN_UP(left, (uint64_t)BLKDEV_SECTOR));
             long r = blkdev_read(d->b, d->sector, io, n);
             if (r < 0)
                 return (int)r;
@@ -135,7 +136,8 @@ static long write_stream(struct mig_writer *w, hestia_domid_t domid,
     return r;
 }
 
-long save_domain(hestia_domid_t domid, bool destroy, struct save_stats *st, const char **why)
+long save_domain(hestia_domid_t domid, bool destroy, struct save_stats *st,
+                 const char **why)
 {
     *why = NULL;
     __builtin_memset(st, 0, sizeof(*st));
@@ -203,8 +205,8 @@ long save_domain(hestia_domid_t domid, bool destroy, struct save_stats *st, cons
     return r;
 }
 
-long save_image_check(int (*each_record)(void *ctx, const struct mig_record *rec), void *ctx,
-                      struct save_image_header *hdr, const char **why)
+long save_image_check(int (*each_record)(void *ctx, const struct mig_record *rec),
+                      void *ctx, struct save_image_header *hdr, const char **why)
 {
     *why = NULL;
     struct blkdev *b;

@@ -36,7 +36,8 @@ struct save_stats {
  * otherwise it is left paused.  0 or a negative error; *why says it in
  * words (a static string) on error.
  */
-long save_domain(hestia_domid_t domid, bool destroy, struct save_stats *st, const char **why);
+long save_domain(hestia_domid_t domid, bool destroy, struct save_stats *st,
+                 const char **why);
 
 /*
  * Check the image on disk 0 with the stream reader: the container header,
@@ -44,7 +45,7 @@ long save_domain(hestia_domid_t domid, bool destroy, struct save_stats *st, cons
  * (if not NULL) with every record as it is accepted; a non-zero return
  * stops with that error.  0 or a negative error with *why.
  */
-long save_image_check(int (*each_record)(void *ctx, const struct mig_record *rec), void *ctx,
-                      struct save_image_header *hdr, const char **why);
+long save_image_check(int (*each_record)(void *ctx, const struct mig_record *rec),
+                      void *ctx, struct save_image_header *hdr, const char **why);
 
 #endif
