@@ -8,7 +8,9 @@
 #include <core/domain.h>
 #include <core/domctl_save.h>
 #include <core/mm.h>
+#include <core/pvmmu.h>
 #include <hal/guest_copy.h>
+#include <hal/mmu.h>
 
 /* Bytes moved per gfn_copy_from / copy_to_guest pair: small, on the stack. */
 #define READ_CHUNK 512
@@ -62,4 +64,61 @@ long domctl_read_memory(struct vcpu *v, struct domain *d,
         }
     }
     return 0;
+}
+
+/* hal_as_list() callback state for DOMCTL_get_mappings. */
+struct list_ctx {
+    struct domain *d;
+    struct domctl_mapping *out;
+    uint32_t max, nr;
+    bool more;
+    uint64_t next_va;
+};
+
+static int list_one(void *ctx, guest_va_t va, mfn_t mfn, unsigned perms)
+{
+    struct list_ctx *c = ctx;
+    if (c->nr == c->max) {
+        c->more = true;
+        c->next_va = guest_va_val(va);
+        return 1;
+    }
+    struct domctl_mapping *m = &c->out[c->nr++];
+    m->va = guest_va_val(va);
+    m->perms = perms;
+    m->gfn = ~(uint64_t)0;
+    if (p2m_gfn_of(c->d, mfn, &m->gfn))
+        m->kind = DOMCTL_MAPPING_OWN;
+    else if (c->d->shared_info && mfn_eq(mfn, c->d->shared_info_mfn))
+        m->kind = DOMCTL_MAPPING_SHARED_INFO;
+    else
+        m->kind = DOMCTL_MAPPING_FOREIGN;
+    return 0;
+}
+
+long domctl_get_mappings(struct vcpu *v, struct domain *d, struct domctl_get_mappings *g)
+{
+    long rc;
+    if (!domctl_save_target_ok(v, d, &rc))
+        return rc;
+    if (g->max == 0)
+        return -HESTIA_EINVAL;
+    if (g->max > DOMCTL_MAPPINGS_MAX)
+        return -HESTIA_E2BIG;
+    struct hal_as *as = pvmmu_space(d, g->space);
+    if (!as)
+        return -HESTIA_EBADF;
+    struct list_ctx c = {.d = d, .max = g->max};
+    c.out = core_heap_alloc(g->max * sizeof(*c.out));
+    if (!c.out)
+        return -HESTIA_ENOMEM;
+    int r = hal_as_list(as, guest_va(g->start_va), guest_va(~(uint64_t)0), list_one, &c);
+    rc = r < 0 ? r : 0;
+    if (!rc && c.nr && hal_copy_to_guest(v, guest_va(g->buf), c.out, c.nr * sizeof(*c.out)))
+        rc = -HESTIA_EFAULT;
+    core_heap_free(c.out);
+    g->nr = c.nr;
+    g->more = c.more;
+    g->next_va = c.more ? c.next_va : 0;
+    return rc;
 }

@@ -88,6 +88,12 @@ static void a_foreign_frames(struct tctx *t)
     d.u.read_memory.nr = 1;
     d.u.read_memory.pad = 0;
     T_EQ(t, hc_domctl(&d), -HESTIA_EPERM);
+    d.cmd = DOMCTL_get_mappings;
+    d.u.get_mappings.buf = c.dest.u;
+    d.u.get_mappings.start_va = 0;
+    d.u.get_mappings.space = 0;
+    d.u.get_mappings.max = 1;
+    T_EQ(t, hc_domctl(&d), -HESTIA_EPERM);
     d.cmd = DOMCTL_pause;
     d.domid = 0;
     T_EQ(t, hc_domctl(&d), -HESTIA_EPERM);

@@ -126,3 +126,111 @@ TEST_CASE(read_memory_from_domu_eperm)
     h_write(u, p, &op, sizeof(op));
     CHECK_EQ(h_call(h_vcpu(u), HYPERCALL_domctl, p, 0, 0, 0, 0), -HESTIA_EPERM);
 }
+
+static long get_maps(hestia_domid_t id, uint32_t space, uint64_t start, uint64_t buf,
+                     uint32_t max, struct domctl_get_mappings *out)
+{
+    struct hestia_domctl op;
+    memset(&op, 0, sizeof(op));
+    op.cmd = DOMCTL_get_mappings;
+    op.interface_version = HESTIA_ABI_VERSION;
+    op.domid = id;
+    op.u.get_mappings.buf = buf;
+    op.u.get_mappings.start_va = start;
+    op.u.get_mappings.space = space;
+    op.u.get_mappings.max = max;
+    h_write(dom0, opva, &op, sizeof(op));
+    long rc = h_call(v0, HYPERCALL_domctl, opva, 0, 0, 0, 0);
+    h_read(dom0, &op, opva, sizeof(op));
+    if (out)
+        *out = op.u.get_mappings;
+    return rc;
+}
+
+TEST_CASE(get_mappings_lists_gfns_in_pages)
+{
+    setup();
+    struct domain *d = h_domain(32, false);
+    /* Three frames at H_BUF_VA.., gfns from the top down; one read-only at +0x10000. */
+    h_buf(d, 3 * HESTIA_PAGE_SIZE);
+    REQUIRE(pvmmu_map_frame(d, 0, guest_va(H_BUF_VA + 0x10000), p2m_lookup(d, gfn(5)),
+                            MMU_PERM_READ) == 0);
+    REQUIRE(domain_pause(d) == 0);
+    uint64_t buf = h_buf(dom0, DOMCTL_MAPPINGS_MAX * sizeof(struct domctl_mapping));
+    struct domctl_mapping m[8];
+    struct domctl_get_mappings g;
+    /* Two at a time: the list goes on at the third mapping's va. */
+    CHECK_EQ(get_maps(d->id, 0, H_BUF_VA, buf, 2, &g), 0);
+    CHECK_EQ(g.nr, 2);
+    CHECK_EQ(g.more, 1);
+    CHECK_EQ(g.next_va, H_BUF_VA + 2 * HESTIA_PAGE_SIZE);
+    h_read(dom0, m, buf, 2 * sizeof(m[0]));
+    CHECK_EQ(m[0].va, H_BUF_VA);
+    CHECK_EQ(m[1].va, H_BUF_VA + HESTIA_PAGE_SIZE);
+    CHECK_EQ(m[0].kind, DOMCTL_MAPPING_OWN);
+    CHECK(mfn_eq(p2m_lookup(d, gfn(m[0].gfn)), p2m_lookup(d, gfn(31))) ||
+          mfn_eq(p2m_lookup(d, gfn(m[0].gfn)), p2m_lookup(d, gfn(29))));
+    CHECK((m[0].perms & MMU_PERM_WRITE) != 0);
+    CHECK_EQ(get_maps(d->id, 0, g.next_va, buf, 8, &g), 0);
+    CHECK_EQ(g.nr, 2);
+    CHECK_EQ(g.more, 0);
+    h_read(dom0, m, buf, 2 * sizeof(m[0]));
+    CHECK_EQ(m[1].va, H_BUF_VA + 0x10000);
+    CHECK_EQ(m[1].gfn, 5);
+    CHECK_EQ(m[1].kind, DOMCTL_MAPPING_OWN);
+    CHECK_EQ(m[1].perms & MMU_PERM_WRITE, 0);
+    /* Every listed own gfn maps back to the frame the space holds. */
+    for (unsigned i = 0; i < 2; i++) {
+        mfn_t got;
+        unsigned perms;
+        REQUIRE(hal_as_lookup(pvmmu_kernel_space(d), guest_va(m[i].va), &got, &perms) == 0);
+        CHECK(mfn_eq(got, p2m_lookup(d, gfn(m[i].gfn))));
+    }
+}
+
+TEST_CASE(get_mappings_refusals)
+{
+    setup();
+    struct domain *d = h_domain(32, false);
+    h_buf(d, HESTIA_PAGE_SIZE);
+    uint64_t buf = h_buf(dom0, 4 * sizeof(struct domctl_mapping));
+    CHECK_EQ(get_maps(d->id, 0, 0, buf, 4, NULL), -HESTIA_EBUSY); /* running */
+    REQUIRE(domain_pause(d) == 0);
+    CHECK_EQ(get_maps(d->id, 0, 0, buf, 0, NULL), -HESTIA_EINVAL);
+    CHECK_EQ(get_maps(d->id, 0, 0, buf, DOMCTL_MAPPINGS_MAX + 1, NULL), -HESTIA_E2BIG);
+    CHECK_EQ(get_maps(d->id, 7, 0, buf, 4, NULL), -HESTIA_EBADF); /* no such user space */
+    CHECK_EQ(get_maps(d->id, MMU_MAX_USER_AS + 1, 0, buf, 4, NULL), -HESTIA_EBADF);
+    CHECK_EQ(get_maps(d->id, 0, 0, H_VA_HYP, 4, NULL), -HESTIA_EFAULT);
+    CHECK_EQ(get_maps(DOMID_SELF, 0, 0, buf, 4, NULL), -HESTIA_EINVAL);
+    /* A domU asking: EPERM. */
+    struct domain *u = h_domain(16, false);
+    uint64_t p = h_buf(u, sizeof(struct hestia_domctl));
+    struct hestia_domctl op;
+    memset(&op, 0, sizeof(op));
+    op.cmd = DOMCTL_get_mappings;
+    op.interface_version = HESTIA_ABI_VERSION;
+    op.domid = d->id;
+    op.u.get_mappings.max = 1;
+    h_write(u, p, &op, sizeof(op));
+    CHECK_EQ(h_call(h_vcpu(u), HYPERCALL_domctl, p, 0, 0, 0, 0), -HESTIA_EPERM);
+}
+
+TEST_CASE(p2m_gfn_of_is_the_reverse_of_lookup)
+{
+    setup();
+    struct domain *d = h_domain_raw(16, false);
+    struct domain *e = h_domain_raw(16, false);
+    for (uint64_t g = 0; g < 16; g++) {
+        uint64_t back = ~0ull;
+        CHECK(p2m_gfn_of(d, p2m_lookup(d, gfn(g)), &back));
+        CHECK_EQ(back, g);
+        CHECK(!p2m_gfn_of(e, p2m_lookup(d, gfn(g)), &back)); /* not e's */
+    }
+    mfn_t m = p2m_lookup(d, gfn(4));
+    REQUIRE(p2m_release(d, gfn(4)) == 0);
+    uint64_t back;
+    CHECK(!p2m_gfn_of(d, m, &back));
+    REQUIRE(p2m_populate(d, gfn(4)) == 0);
+    CHECK(p2m_gfn_of(d, p2m_lookup(d, gfn(4)), &back));
+    CHECK_EQ(back, 4);
+}

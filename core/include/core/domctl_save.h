@@ -18,4 +18,7 @@ bool domctl_save_target_ok(const struct vcpu *caller, const struct domain *d, lo
 long domctl_read_memory(struct vcpu *v, struct domain *d,
                         const struct domctl_read_memory *r);
 
+/* DOMCTL_get_mappings (domctl.h): fills g's OUT fields; the caller copies g back. */
+long domctl_get_mappings(struct vcpu *v, struct domain *d, struct domctl_get_mappings *g);
+
 #endif
