@@ -6,7 +6,8 @@
  * record handed out must be one a restore can apply blindly: memory batches
  * of 1..MIG_MEM_BATCH_MAX frames inside the body, gfns below the header's
  * nr_pages and (without the live flag) never repeated, vCPU ids below
- * nr_vcpus with a state of the stream's arch; an accepted stream covered
+ * nr_vcpus with a state of the stream's arch, mappings page aligned in
+ * increasing order with own gfns below nr_pages; an accepted stream covered
  * every frame and vCPU 0; a refused one says why.
  *
  * Byte 0 is a mode: odd means the harness rewrites every record's CRC to
@@ -86,6 +87,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             vcpu0 |= rec.vcpu == 0;
             break;
         }
+        case MIG_REC_MAPPINGS:
+            FUZZ_ASSERT(rec.space < MIG_MAX_SPACES && rec.count >= 1 &&
+                            rec.count <= MIG_MAPPINGS_MAX,
+                        "space %u count %u", rec.space, rec.count);
+            for (uint32_t i = 0; i < rec.count; i++) {
+                const struct mig_mapping *m = &rec.mappings[i];
+                FUZZ_ASSERT(m->va % HESTIA_PAGE_SIZE == 0 && (i == 0 || m->va > m[-1].va),
+                            "va 0x%llx out of order", (unsigned long long)m->va);
+                FUZZ_ASSERT(m->kind == MIG_MAPPING_OWN ? m->gfn < nr_pages
+                                                       : m->gfn == ~0ull,
+                            "gfn %llu kind %u", (unsigned long long)m->gfn, m->kind);
+            }
+            break;
         case MIG_REC_DOMAIN:
             FUZZ_ASSERT(rec.domain->weight >= 1, "weight 0");
             break;

@@ -68,6 +68,16 @@ static void build(uint32_t flags)
     CHECK(mig_write_header(&w, ARCH, PAGES, VCPUS, flags) == 0);
     struct mig_domain_state ds = {.weight = 256, .cap = 50};
     CHECK(mig_write_domain(&w, &ds) == 0);
+    /* Kernel space: every frame at 0x400000 + gfn pages, in two records; user space 3: one.
+     */
+    static struct mig_mapping maps[PAGES];
+    for (unsigned g = 0; g < PAGES; g++)
+        maps[g] =
+            (struct mig_mapping){0x400000 + g * HESTIA_PAGE_SIZE, g, 3, MIG_MAPPING_OWN};
+    CHECK(mig_write_mappings(&w, 0, maps, 60) == 0);
+    CHECK(mig_write_mappings(&w, 0, maps + 60, PAGES - 60) == 0);
+    struct mig_mapping si = {0x10000, ~0ull, 1 | 8, MIG_MAPPING_SHARED_INFO};
+    CHECK(mig_write_mappings(&w, 3, &si, 1) == 0);
     static uint8_t batch[7 * HESTIA_PAGE_SIZE];
     unsigned done = 0;
     while (done < PAGES) {
@@ -115,7 +125,7 @@ static void round_trip(void)
     static struct mig_reader r;
     mig_reader_init(&r, mig_membuf_source(&m), ARCH, 1024, seen);
     struct mig_record rec;
-    int rc, got_pages = 0, got_vcpus = 0, got_domain = 0, got_header = 0;
+    int rc, got_pages = 0, got_vcpus = 0, got_domain = 0, got_header = 0, got_maps = 0;
     while ((rc = mig_read_next(&r, &rec)) == 1) {
         if (rec.type == MIG_REC_HEADER) {
             got_header++;
@@ -137,12 +147,20 @@ static void round_trip(void)
         } else if (rec.type == MIG_REC_DOMAIN) {
             CHECK(rec.domain->weight == 256 && rec.domain->cap == 50);
             got_domain++;
+        } else if (rec.type == MIG_REC_MAPPINGS) {
+            for (uint32_t i = 0; i < rec.count; i++)
+                CHECK(rec.space == 3
+                          ? rec.mappings[i].kind == MIG_MAPPING_SHARED_INFO
+                          : rec.mappings[i].va ==
+                                0x400000 + rec.mappings[i].gfn * HESTIA_PAGE_SIZE);
+            got_maps += (int)rec.count;
         }
     }
     CHECK(rc == 0);
     CHECK(r.error == NULL);
     CHECK(got_header == 1 && got_domain == 1 && got_vcpus == (int)VCPUS);
     CHECK(got_pages == (int)PAGES);
+    CHECK(got_maps == (int)PAGES + 1);
     CHECK(m.pos == stream_len);
     /* The checksum is zlib's CRC-32. */
     CHECK(mig_crc32(0, "123456789", 9) == 0xCBF43926u);
@@ -325,6 +343,55 @@ static void end_checks_totals(void)
     CHECK(read_all(b, pos, ARCH, 64, &why) == -HESTIA_EINVAL && strstr(why, "twice"));
 }
 
+/* A stream of a header and one mappings record of the given entries in space. */
+static int one_mappings(uint32_t space, const struct mig_mapping *m, uint32_t count,
+                        const char **why)
+{
+    static uint8_t b[16 << 10];
+    size_t pos = header_only(b, 0, 8);
+    uint8_t body[8 + 4 * sizeof(struct mig_mapping)];
+    struct mig_mappings_head mh = {space, count};
+    memcpy(body, &mh, sizeof(mh));
+    memcpy(body + 8, m, count * sizeof(*m));
+    raw(b, &pos, MIG_REC_MAPPINGS, 1, body, 8 + count * (uint32_t)sizeof(*m));
+    int rc = read_all(b, pos, ARCH, 64, why);
+    return rc == -HESTIA_EIO ? 0 : rc; /* EIO: accepted, then the stream ended */
+}
+
+static void mappings_checked(void)
+{
+    const char *why;
+    struct mig_mapping ok[2] = {{0x1000, 7, 3, MIG_MAPPING_OWN},
+                                {0x3000, ~0ull, 1, MIG_MAPPING_FOREIGN}};
+    CHECK(one_mappings(0, ok, 2, &why) == 0);
+    struct mig_mapping bad[2] = {ok[0], ok[1]};
+    bad[1].va = 0x1000; /* not increasing */
+    CHECK(one_mappings(0, bad, 2, &why) == -HESTIA_EINVAL && strstr(why, "not above"));
+    bad[1] = ok[1];
+    bad[1].va = 0x3800; /* unaligned */
+    CHECK(one_mappings(0, bad, 2, &why) == -HESTIA_EINVAL && strstr(why, "unaligned"));
+    bad[1] = ok[1];
+    bad[0].gfn = 8; /* beyond the 8-frame domain */
+    CHECK(one_mappings(0, bad, 2, &why) == -HESTIA_EINVAL && strstr(why, "gfn 8"));
+    bad[0] = ok[0];
+    bad[1].gfn = 2; /* a foreign mapping naming a gfn */
+    CHECK(one_mappings(0, bad, 2, &why) == -HESTIA_EINVAL && strstr(why, "gfn 2"));
+    bad[1] = ok[1];
+    bad[0].perms = 0x10;
+    CHECK(one_mappings(0, bad, 1, &why) == -HESTIA_EINVAL && strstr(why, "perms"));
+    bad[0] = ok[0];
+    bad[0].kind = 3;
+    CHECK(one_mappings(0, bad, 1, &why) == -HESTIA_EINVAL && strstr(why, "kind"));
+    CHECK(one_mappings(MIG_MAX_SPACES, ok, 2, &why) == -HESTIA_EINVAL &&
+          strstr(why, "space"));
+    CHECK(one_mappings(0, ok, 0, &why) == -HESTIA_EINVAL); /* too short for its type */
+    /* The top page ends the space. */
+    struct mig_mapping top[2] = {{~0ull - 0xfff, 1, 1, MIG_MAPPING_OWN},
+                                 {~0ull - 0xfff, 2, 1, MIG_MAPPING_OWN}};
+    CHECK(one_mappings(0, top, 1, &why) == 0);
+    CHECK(one_mappings(0, top, 2, &why) == -HESTIA_EINVAL);
+}
+
 int main(void)
 {
     run("round_trip", round_trip);
@@ -333,5 +400,6 @@ int main(void)
     run("wrong_arch_and_oversized", wrong_arch_and_oversized);
     run("duplicates_and_order", duplicates_and_order);
     run("end_checks_totals", end_checks_totals);
+    run("mappings_checked", mappings_checked);
     return failed_cases != 0;
 }

@@ -17,6 +17,9 @@
 static uint8_t frames[BATCH * HESTIA_PAGE_SIZE] __attribute__((aligned(4096)));
 static uint8_t io[IO_BYTES] __attribute__((aligned(512)));
 static struct hestia_vcpu_state vstate;
+static struct domctl_mapping maps[DOMCTL_MAPPINGS_MAX];
+_Static_assert(sizeof(struct domctl_mapping) == sizeof(struct mig_mapping),
+               "mapping layout");
 static struct mig_reader reader;
 static uint8_t seen[MIG_MAX_PAGES / 8];
 
@@ -91,7 +94,34 @@ static uint32_t header_crc(struct save_image_header h)
     return mig_crc32(0, &h, sizeof(h));
 }
 
-/* Memory, vCPU, domain and end records of a paused domain. */
+/* The mappings records of one address space; none if the space does not exist. */
+static long write_space(struct mig_writer *w, hestia_domid_t domid, uint32_t space,
+                        const char **why)
+{
+    uint64_t va = 0;
+    for (;;) {
+        struct hestia_domctl d = {0};
+        d.u.get_mappings.buf = (uintptr_t)maps;
+        d.u.get_mappings.start_va = va;
+        d.u.get_mappings.space = space;
+        d.u.get_mappings.max = DOMCTL_MAPPINGS_MAX;
+        long r = ts_domctl(DOMCTL_get_mappings, domid, &d);
+        if (r == -HESTIA_EBADF && va == 0)
+            return 0;
+        if (r < 0) {
+            *why = "DOMCTL_get_mappings refused";
+            return r;
+        }
+        if (d.u.get_mappings.nr)
+            r = mig_write_mappings(w, space, (const struct mig_mapping *)maps,
+                                   d.u.get_mappings.nr);
+        if (r || !d.u.get_mappings.more)
+            return r;
+        va = d.u.get_mappings.next_va;
+    }
+}
+
+/* Memory, mappings, vCPU, domain and end records of a paused domain. */
 static long write_stream(struct mig_writer *w, hestia_domid_t domid,
                          const struct domctl_info *info, const char **why)
 {
@@ -123,6 +153,8 @@ static long write_stream(struct mig_writer *w, hestia_domid_t domid,
         }
         r = mig_write_memory(w, gfns, frames, n);
     }
+    for (uint32_t space = 0; !r && space < MIG_MAX_SPACES; space++)
+        r = write_space(w, domid, space, why);
     for (uint32_t v = 0; !r && v < info->nr_vcpus; v++) {
         long g = ts_vcpu_state_get(domid, v, &vstate);
         if (g == -HESTIA_EINVAL)

@@ -9,6 +9,7 @@
  */
 #include <hestia/abi.h>
 #include <hestia/errno.h>
+#include <hestia/mmu.h>
 #include <hestia/vcpu_state.h>
 #include <port/lib.h>
 #include <port/migstream.h>
@@ -55,6 +56,10 @@ static bool len_ok(uint32_t type, uint32_t len)
         return len == sizeof(struct mig_domain_state);
     case MIG_REC_END:
         return len == sizeof(struct mig_end);
+    case MIG_REC_MAPPINGS:
+        return len >= sizeof(struct mig_mappings_head) + sizeof(struct mig_mapping) &&
+               len <= sizeof(struct mig_mappings_head) +
+                          MIG_MAPPINGS_MAX * sizeof(struct mig_mapping);
     default:
         return false;
     }
@@ -87,7 +92,7 @@ static int check_header(struct mig_reader *r, const struct mig_stream_header *h)
     if (h->nr_vcpus == 0 || h->nr_vcpus > MIG_MAX_VCPUS)
         return refuse(r, -HESTIA_EINVAL, "%u vCPUs (1..%u)", h->nr_vcpus, MIG_MAX_VCPUS);
     if (h->flags & ~(uint32_t)MIG_FLAG_LIVE || h->pad0[0] || h->pad0[1] || h->pad0[2])
-        return refuse(r, -HESTIA_EINVAL, "unknown flags %#x", h->flags);
+        return refuse(r, -HESTIA_EINVAL, "unknown flags 0x%x", h->flags);
     __builtin_memset(r->seen, 0, mig_seen_bytes(h->nr_pages));
     r->hdr = *h;
     r->have_header = true;
@@ -154,6 +159,44 @@ static int check_vcpu(struct mig_reader *r, const uint8_t *body, uint32_t len,
     rec->vcpu = vh->vcpu;
     rec->vcpu_state = s;
     rec->vcpu_size = vh->size;
+    return 0;
+}
+
+static int check_mappings(struct mig_reader *r, const uint8_t *body, uint32_t len,
+                          struct mig_record *rec)
+{
+    const struct mig_mappings_head *mh = (const void *)body;
+    const struct mig_mapping *m = (const void *)(body + sizeof(*mh));
+    if (mh->space >= MIG_MAX_SPACES)
+        return refuse(r, -HESTIA_EINVAL, "address space %u (0..%u)", mh->space,
+                      MIG_MAX_SPACES - 1);
+    if (mh->count == 0 || len != sizeof(*mh) + (uint64_t)mh->count * sizeof(*m))
+        return refuse(r, -HESTIA_EINVAL, "mappings record of %u bytes does not hold %u",
+                      len, mh->count);
+    uint64_t next = r->next_va[mh->space];
+    for (uint32_t i = 0; i < mh->count; i++) {
+        const struct mig_mapping *e = &m[i];
+        if (e->va % HESTIA_PAGE_SIZE || e->va < next)
+            return refuse(r, -HESTIA_EINVAL,
+                          "space %u: va 0x%llx unaligned or not above the previous mapping",
+                          mh->space, (unsigned long long)e->va);
+        if (!e->perms || e->perms & ~(uint32_t)MMU_PERM_ALL ||
+            e->kind > MIG_MAPPING_FOREIGN)
+            return refuse(r, -HESTIA_EINVAL, "space %u: va 0x%llx: perms 0x%x kind %u",
+                          mh->space, (unsigned long long)e->va, e->perms, e->kind);
+        if (e->kind == MIG_MAPPING_OWN ? e->gfn >= r->hdr.nr_pages : e->gfn != ~(uint64_t)0)
+            return refuse(r, -HESTIA_EINVAL, "space %u: va 0x%llx: gfn %llu for kind %u",
+                          mh->space, (unsigned long long)e->va, (unsigned long long)e->gfn,
+                          e->kind);
+        /* The top page ends the space: nothing may follow it. */
+        next = e->va + HESTIA_PAGE_SIZE;
+        if (next == 0)
+            next = ~(uint64_t)0;
+    }
+    r->next_va[mh->space] = next;
+    rec->space = mh->space;
+    rec->count = mh->count;
+    rec->mappings = m;
     return 0;
 }
 
@@ -225,6 +268,9 @@ int mig_read_next(struct mig_reader *r, struct mig_record *rec)
         rec->domain = ds;
         break;
     }
+    case MIG_REC_MAPPINGS:
+        rc = check_mappings(r, body, h.len, rec);
+        break;
     default: /* MIG_REC_END; len_ok() knows no other type */
         rc = check_end(r, (const void *)body);
         break;

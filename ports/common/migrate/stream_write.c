@@ -84,6 +84,16 @@ int mig_write_domain(struct mig_writer *w, const struct mig_domain_state *ds)
     return put_record(w, MIG_REC_DOMAIN, ds, sizeof(*ds), NULL, 0, NULL, 0);
 }
 
+int mig_write_mappings(struct mig_writer *w, uint32_t space, const struct mig_mapping *m,
+                       uint32_t count)
+{
+    if (count == 0 || count > MIG_MAPPINGS_MAX)
+        return -HESTIA_EINVAL;
+    struct mig_mappings_head mh = {.space = space, .count = count};
+    return put_record(w, MIG_REC_MAPPINGS, &mh, sizeof(mh), m, (size_t)count * sizeof(*m),
+                      NULL, 0);
+}
+
 int mig_write_end(struct mig_writer *w)
 {
     struct mig_end e = {.pages = w->pages, .vcpus = w->vcpus, .records = w->seq};

@@ -27,6 +27,8 @@
 #define MIG_MEM_BATCH_MAX 64u    /* frames per memory record (DOMCTL_READ_MAX_GFNS) */
 #define MIG_VCPU_STATE_MAX 4096u /* HESTIA_VCPU_STATE_MAX_SIZE */
 #define MIG_FLAG_LIVE 0x1        /* pages may be sent again (pre-copy rounds) */
+#define MIG_MAPPINGS_MAX 256u    /* mappings per record (DOMCTL_MAPPINGS_MAX) */
+#define MIG_MAX_SPACES 65u       /* address space 0 (kernel) and user handles 1..64 */
 
 /* Record types. */
 enum mig_rec_type {
@@ -35,6 +37,7 @@ enum mig_rec_type {
     MIG_REC_VCPU = 3,
     MIG_REC_DOMAIN = 4,
     MIG_REC_END = 5,
+    MIG_REC_MAPPINGS = 6,
 };
 
 struct mig_rec_hdr {
@@ -77,6 +80,22 @@ struct mig_domain_state {
     uint64_t reserved[2]; /* 0 */
 };
 
+/* MIG_REC_MAPPINGS body: this, then count struct mig_mapping in increasing va order. */
+struct mig_mappings_head {
+    uint32_t space; /* 0 kernel, 1..64 user handle */
+    uint32_t count; /* 1..MIG_MAPPINGS_MAX */
+};
+struct mig_mapping { /* the layout of struct domctl_mapping */
+    uint64_t va;
+    uint64_t gfn;   /* kind own: < nr_pages; else ~0 */
+    uint32_t perms; /* MMU_PERM_*, not 0 */
+    uint32_t kind;  /* MIG_MAPPING_* == DOMCTL_MAPPING_* */
+};
+_Static_assert(sizeof(struct mig_mapping) == 24, "mig_mapping layout");
+#define MIG_MAPPING_OWN 0
+#define MIG_MAPPING_SHARED_INFO 1
+#define MIG_MAPPING_FOREIGN 2
+
 /* MIG_REC_END body: totals the reader checks against what it saw. */
 struct mig_end {
     uint64_t pages;   /* frames sent in memory records */
@@ -113,6 +132,8 @@ int mig_write_memory(struct mig_writer *w, const uint64_t *gfns, const void *dat
                      uint32_t count);
 int mig_write_vcpu(struct mig_writer *w, uint32_t vcpu, const void *state, uint32_t size);
 int mig_write_domain(struct mig_writer *w, const struct mig_domain_state *ds);
+int mig_write_mappings(struct mig_writer *w, uint32_t space, const struct mig_mapping *m,
+                       uint32_t count);
 int mig_write_end(struct mig_writer *w);
 
 /*
@@ -138,6 +159,8 @@ struct mig_record {
     const void *vcpu_state; /* vcpu: size bytes */
     uint32_t vcpu_size;
     const struct mig_domain_state *domain;
+    uint32_t space;                     /* mappings */
+    const struct mig_mapping *mappings; /* mappings: count of them */
 };
 
 struct mig_reader {
@@ -153,7 +176,8 @@ struct mig_reader {
     uint32_t vcpus;
     uint64_t vcpu_seen; /* bit per vCPU id */
     uint64_t bytes;
-    const char *error; /* why the stream was refused */
+    uint64_t next_va[MIG_MAX_SPACES]; /* per space: mappings must go up from here */
+    const char *error;                /* why the stream was refused */
 };
 
 static inline size_t mig_seen_bytes(uint64_t max_pages)
