@@ -31,7 +31,17 @@ struct disk_stream {
     size_t have;     /* source: bytes valid in io[] */
     uint64_t pos, limit;
     uint32_t crc;
+    uint64_t io_ns; /* guest time inside the block calls */
 };
+
+/* blkdev_write, timed. */
+static long timed_write(struct disk_stream *d, uint64_t sector, const void *buf, size_t n)
+{
+    uint64_t t0 = time_now_ns();
+    long r = blkdev_write(d->b, sector, buf, n);
+    d->io_ns += time_now_ns() - t0;
+    return r;
+}
 
 static int disk_write(void *ctx, const void *buf, size_t len)
 {
@@ -43,7 +53,7 @@ static int disk_write(void *ctx, const void *buf, size_t len)
         __builtin_memcpy(io + d->fill, p, n);
         d->fill += n, p += n, len -= n, d->pos += n;
         if (d->fill == IO_BYTES) {
-            long r = blkdev_write(d->b, d->sector, io, IO_BYTES);
+            long r = timed_write(d, d->sector, io, IO_BYTES);
             if (r < 0)
                 return (int)r;
             d->sector += IO_BYTES / BLKDEV_SECTOR;
@@ -60,7 +70,7 @@ static long disk_write_tail(struct disk_stream *d)
         return 0;
     size_t n = ALIGN_UP(d->fill, (size_t)BLKDEV_SECTOR);
     __builtin_memset(io + d->fill, 0, n - d->fill);
-    return blkdev_write(d->b, d->sector, io, n);
+    return timed_write(d, d->sector, io, n);
 }
 
 static int disk_read(void *ctx, void *buf, size_t len)
@@ -211,16 +221,20 @@ long save_domain(hestia_domid_t domid, bool destroy, struct save_stats *st,
         static uint8_t sector0[BLKDEV_SECTOR] __attribute__((aligned(512)));
         __builtin_memset(sector0, 0, sizeof(sector0));
         __builtin_memcpy(sector0, &h, sizeof(h));
-        r = blkdev_write(b, 0, sector0, sizeof(sector0));
+        r = timed_write(&ds, 0, sector0, sizeof(sector0));
     }
-    if (!r && blkdev_can_flush(b))
+    if (!r && blkdev_can_flush(b)) {
+        uint64_t f0 = time_now_ns();
         r = blkdev_flush(b);
+        ds.io_ns += time_now_ns() - f0;
+    }
     if (r) {
         if (!*why)
             *why = "the disk refused the image";
         return r;
     }
     st->write_ns = time_now_ns() - t0;
+    st->io_ns = ds.io_ns;
     st->pages = w.pages, st->vcpus = w.vcpus, st->bytes = w.bytes;
     uint64_t t1 = time_now_ns();
     struct save_image_header back;

@@ -26,6 +26,7 @@ struct save_image_header {
 struct save_stats {
     uint64_t pages, vcpus, bytes;
     uint64_t write_ns;  /* pause to flushed */
+    uint64_t io_ns;     /* of which inside blkdev_write / blkdev_flush */
     uint64_t verify_ns; /* read back and checked */
 };
 
