@@ -6,6 +6,7 @@
  */
 #include <core/cpu.h>
 #include <core/domain.h>
+#include <core/domctl_save.h>
 #include <core/hypercall.h>
 #include <core/mm.h>
 #include <core/sched.h>
@@ -226,6 +227,14 @@ long do_domctl(struct vcpu *v, uint64_t ptr)
     case DOMCTL_get_vcpu_state:
     case DOMCTL_set_vcpu_state:
         return ctl_vcpu_state(v, d, op.cmd == DOMCTL_set_vcpu_state, &op.u.vcpu_state);
+    case DOMCTL_read_memory:
+        return domctl_read_memory(v, d, &op.u.read_memory);
+    case DOMCTL_get_mappings: {
+        long rc = domctl_get_mappings(v, d, &op.u.get_mappings);
+        if (rc == 0 && hal_copy_to_guest(v, guest_va(ptr), &op, sizeof(op)))
+            rc = -HESTIA_EFAULT;
+        return rc;
+    }
     default:
         return -HESTIA_ENOSYS;
     }

@@ -22,7 +22,7 @@ import time
 from . import deps, lwip
 from .util import BUILD, LOGS, ROOT, HestiaError, info, rel, tail
 
-HARNESSES = ("hypercall", "elf", "fdt", "multiboot", "toolstack")
+HARNESSES = ("hypercall", "elf", "fdt", "multiboot", "toolstack", "restore")
 # Debian 12: clang-14 and its runtime libraries (libFuzzer, ASan, UBSan).
 FUZZ_PACKAGES = ["clang", "libclang-rt-14-dev", "llvm"]  # llvm: llvm-cov for --lines
 BOUNDED_SECONDS = 50      # per harness in ./hestia test

@@ -36,7 +36,7 @@ struct frame_info {
     uint16_t owner; /* domid or FRAME_OWNER_* */
     uint16_t tag;   /* FRAME_TAG_* for hypervisor frames */
     uint32_t refs;  /* mapping references (domain frames only) */
-    uint32_t aux;   /* tag data (heap block length) */
+    uint32_t aux;   /* tag data (heap block length); a domain frame's gfn (p2m.c) */
 };
 
 struct ram_region {

@@ -46,6 +46,7 @@ int p2m_init(struct domain *d, uint64_t nr_pages, uint64_t max_pages)
             return -HESTIA_ENOMEM;
         }
         m->p2m[g] = (uint32_t)mfn_val(mfn);
+        frame_set_tag(mfn, FRAME_TAG_NONE, (uint32_t)g); /* gfn for p2m_gfn_of */
     }
     m->nr_pages = nr_pages;
     d->mm = m;
@@ -118,6 +119,7 @@ int p2m_populate(struct domain *d, gfn_t g)
             rc = -HESTIA_ENOMEM;
         } else {
             m->p2m[gfn] = (uint32_t)mfn_val(mfn);
+            frame_set_tag(mfn, FRAME_TAG_NONE, (uint32_t)gfn); /* gfn for p2m_gfn_of */
             m->nr_pages++;
         }
     }
@@ -232,4 +234,19 @@ long do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
     default:
         return -HESTIA_ENOSYS;
     }
+}
+
+bool p2m_gfn_of(struct domain *d, mfn_t mfn, uint64_t *gfn_out)
+{
+    struct mm_dom *m = d ? d->mm : NULL;
+    uint32_t g;
+    if (!m || frame_owner(mfn) != d->id || frame_tag(mfn, &g) != FRAME_TAG_NONE)
+        return false;
+    /* The frame table's note is a hint: the p2m has the last word. */
+    unsigned long flags = spin_lock_irqsave(&m->lock);
+    bool ok = g < m->gfn_limit && m->p2m[g] == (uint32_t)mfn_val(mfn);
+    spin_unlock_irqrestore(&m->lock, flags);
+    if (ok)
+        *gfn_out = g;
+    return ok;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * dom0: runs a scenario (test=smoke|selftest|selftest-domu|pv-selftest|multi|
- * isolation|vcpu-state|bench|fail|forge|disk|disk-verify|nic) or a script
+ * isolation|vcpu-state|bench|fail|forge|disk|disk-verify|nic|save) or a script
  * (script=cmd;cmd;..., the last word of the command line: it runs to the end, each command
  * reported as a TEST line) and then, unless a test ran, the interactive toolstack prompt.
  * Scenarios build their domUs from the first boot module given to dom0
@@ -430,6 +430,8 @@ void dom0_main(void)
             nic_test();
         else if (ktok_eq(&v, "net") || ktok_eq(&v, "link"))
             dom0_net_scenario(ktok_eq(&v, "link"));
+        else if (ktok_eq(&v, "save"))
+            save_test(guest_module);
         else if (ktok_eq(&v, "pv-selftest")) {
             /* Privileged, then unprivileged: both branches of each test run. */
             selftest_main();

@@ -80,6 +80,20 @@ static void a_foreign_frames(struct tctx *t)
     T_EQ(t, hc_domctl(&d), -HESTIA_EPERM);
     d.cmd = DOMCTL_destroy;
     T_EQ(t, hc_domctl(&d), -HESTIA_EPERM);
+    /* Save / restore: reading the victim's frames (docs/migration.md). */
+    uint64_t victim_gfn = 0;
+    d.cmd = DOMCTL_read_memory;
+    d.u.read_memory.gfns = (uintptr_t)&victim_gfn;
+    d.u.read_memory.buf = c.dest.u;
+    d.u.read_memory.nr = 1;
+    d.u.read_memory.pad = 0;
+    T_EQ(t, hc_domctl(&d), -HESTIA_EPERM);
+    d.cmd = DOMCTL_get_mappings;
+    d.u.get_mappings.buf = c.dest.u;
+    d.u.get_mappings.start_va = 0;
+    d.u.get_mappings.space = 0;
+    d.u.get_mappings.max = 1;
+    T_EQ(t, hc_domctl(&d), -HESTIA_EPERM);
     d.cmd = DOMCTL_pause;
     d.domid = 0;
     T_EQ(t, hc_domctl(&d), -HESTIA_EPERM);

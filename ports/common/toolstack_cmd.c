@@ -5,6 +5,7 @@
  * commands).  `console <dom>` forwards keys to a domU until Ctrl-].
  */
 #include <port/pci.h>
+#include <port/save.h>
 #include <port/toolstack.h>
 #include <port/tsparse.h>
 
@@ -21,17 +22,20 @@ static int parse_dom(const struct ktok *t, hestia_domid_t *out)
 
 static void help(void)
 {
-    printk("commands:\n"
-           "  list                          domains, state, memory, weight, cap, CPU time\n"
-           "  create <module> [mem=N] [weight=N] [cap=N] [key=value...]\n"
-           "  destroy <dom> | pause <dom> | unpause <dom>\n"
-           "  sched <dom> [weight=N] [cap=N]\n"
-           "  state <dom> [vcpu]            a paused domain's vCPU state record\n"
-           "  lspci                         the PCI functions on bus 0\n"
-           "  console <dom>                 talk to a domain; Ctrl-] comes back\n"
-           "  wait <dom>                    until it shuts down\n"
-           "  alive <dom>                   error unless it is running or blocked\n"
-           "  sleep <ms> | modules | help | poweroff\n");
+    printk(
+        "commands:\n"
+        "  list                          domains, state, memory, weight, cap, CPU time\n"
+        "  create <module> [mem=N] [weight=N] [cap=N] [key=value...]\n"
+        "  destroy <dom> | pause <dom> | unpause <dom>\n"
+        "  sched <dom> [weight=N] [cap=N]\n"
+        "  state <dom> [vcpu]            a paused domain's vCPU state record\n"
+        "  save <dom>                    to disk 0, read back and checked, then destroyed\n"
+        "  saved                         check the saved image on disk 0\n"
+        "  lspci                         the PCI functions on bus 0\n"
+        "  console <dom>                 talk to a domain; Ctrl-] comes back\n"
+        "  wait <dom>                    until it shuts down\n"
+        "  alive <dom>                   error unless it is running or blocked\n"
+        "  sleep <ms> | modules | help | poweroff\n");
 }
 
 static long cmd_create(struct ktok *tok, unsigned n)
@@ -173,6 +177,29 @@ static long run_one(const char *s, size_t len)
         r = cmd_state(dom, tok, n);
         if (r < 0)
             return r; /* already said why, in words */
+    } else if (ktok_eq(&tok[0], "save") && has_dom) {
+        struct save_stats st;
+        const char *why;
+        r = save_domain(dom, true, &st, &why);
+        if (r < 0) {
+            printk("save: dom%u: %s (%s); the domain is not destroyed\n", dom, why,
+                   kstrerror(r));
+            return r;
+        }
+        printk("dom%u saved: %llu frames, %llu bytes in %llu us, checked in %llu us\n", dom,
+               (unsigned long long)st.pages, (unsigned long long)st.bytes,
+               (unsigned long long)(st.write_ns / 1000),
+               (unsigned long long)(st.verify_ns / 1000));
+    } else if (ktok_eq(&tok[0], "saved")) {
+        struct save_image_header h;
+        const char *why;
+        r = save_image_check(NULL, NULL, &h, &why);
+        if (r < 0) {
+            printk("saved: %s\n", why);
+            return r;
+        }
+        printk("saved image of dom%u: %llu bytes, every record valid\n", h.domid,
+               (unsigned long long)h.stream_len);
     } else if (ktok_eq(&tok[0], "console") && has_dom) {
         struct domctl_info info;
         r = ts_getinfo(dom, &info);

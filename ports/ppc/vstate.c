@@ -168,3 +168,8 @@ const char *arch_vstate_corrupt(struct hestia_vcpu_state *st, unsigned i)
         return NULL;
     }
 }
+
+uint32_t arch_vcpu_state_arch(void)
+{
+    return HESTIA_VCPU_ARCH_PPC;
+}

@@ -98,3 +98,8 @@ void arch_vstate_release(struct hestia_vcpu_state *st)
 {
     ((struct hestia_x86_vcpu_state *)(void *)&st->body)->regs[RELEASE] = 1;
 }
+
+uint32_t arch_vcpu_state_arch(void)
+{
+    return HESTIA_VCPU_ARCH_X86;
+}

@@ -99,3 +99,8 @@ void arch_vstate_release(struct hestia_vcpu_state *st)
 {
     ((struct hestia_x86_64_vcpu_state *)(void *)&st->body)->regs[RELEASE] = 1;
 }
+
+uint32_t arch_vcpu_state_arch(void)
+{
+    return HESTIA_VCPU_ARCH_X86_64;
+}

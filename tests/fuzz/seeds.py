@@ -10,7 +10,9 @@ sequences (any bytes decode to a sequence; these are long ones).
 """
 import os
 import random
+import re
 import struct
+import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -101,6 +103,29 @@ def multiboot():
     return header + bytes(mem)
 
 
+def restore_stream(abi_version, live, frames=True):
+    """A valid little-endian x86_64 save stream (docs/migration.md): 3 frames, 1 vCPU."""
+    recs = []
+    pages, seq = 3, 0
+
+    def rec(rtype, body):
+        nonlocal seq
+        recs.append(struct.pack("<IIII", rtype, len(body), zlib.crc32(body), seq) + body)
+        seq += 1
+    rec(1, b"HMIG" + bytes([1, 0, 0, 0]) + struct.pack("<IIIIQII", 1, 2, 4096, abi_version,
+                                                       pages, 1, 1 if live else 0))
+    rec(4, struct.pack("<IIQQ", 256, 0, 0, 0))
+    if frames:
+        rec(2, struct.pack("<II", 2, 0) + struct.pack("<QQ", 2, 0) + bytes(range(256)) * 32)
+        rec(2, struct.pack("<II", 1, 0) + struct.pack("<Q", 1) + b"\x5a" * 4096)
+    rec(6, struct.pack("<II", 0, 3) + b"".join(struct.pack("<QQII", 0x400000 + g * 4096, g, 3, 0)
+                                             for g in range(3)))
+    state = struct.pack("<IHHIIQQ", 0x53435648, 1, 2, 96, 0, 0, 0) + bytes(64)
+    rec(3, struct.pack("<II", 0, len(state)) + state)
+    rec(5, struct.pack("<QII", pages, 1, seq))
+    return b"".join(recs)
+
+
 def main():
     write("elf", "x86", elf(0, 3, False, False))
     write("elf", "x86_64", elf(1, 62, True, False))
@@ -118,6 +143,16 @@ def main():
     ]
     for i, line in enumerate(lines):
         write("toolstack", f"line{i}", line)
+    abi = open(os.path.join(HERE, "..", "..", "include", "public", "hestia", "abi.h")).read()
+    major = int(re.search(r"#define HESTIA_ABI_MAJOR (\d+)", abi).group(1))
+    minor = int(re.search(r"#define HESTIA_ABI_MINOR (\d+)", abi).group(1))
+    # Byte 0: the harness's mode (odd: it recomputes the CRCs).
+    write("restore", "x86_64", b"\0" + restore_stream(major << 16 | minor, False))
+    write("restore", "x86_64-live", b"\0" + restore_stream(major << 16 | minor, True))
+    write("restore", "x86_64-fixcrc", b"\1" + restore_stream(major << 16 | minor, False))
+    # Without the 12 KiB of frames the other records' fields are most of the
+    # input, so mutations reach them (the stream then ends short of frames).
+    write("restore", "x86_64-small", b"\1" + restore_stream(major << 16 | minor, False, False))
     rng = random.Random(1234)
     for i in range(6):
         write("hypercall", f"seq{i}", bytes(rng.randrange(256) for _ in range(600)))

@@ -149,7 +149,7 @@ TEST_CASE(non_dom0_eperm_for_every_command)
     setup();
     struct domain *d = h_domain(16, false);
     uint64_t p = h_buf(d, sizeof(struct hestia_domctl));
-    for (uint32_t cmd = 0; cmd <= DOMCTL_start_vcpu + 1; cmd++) {
+    for (uint32_t cmd = 0; cmd <= DOMCTL_read_memory + 1; cmd++) {
         struct hestia_domctl op;
         init_op(&op, cmd, dom0->id);
         op.u.create.nr_pages = 8;

@@ -70,6 +70,9 @@ int p2m_populate(struct domain *d, gfn_t gfn);
 uint64_t p2m_nr_pages(const struct domain *d);
 uint64_t p2m_max_pages(const struct domain *d);
 uint64_t p2m_gfn_limit(const struct domain *d);
+/* The gfn of d's frame mfn (the reverse of p2m_lookup); false if mfn is not one of d's
+ * gfns. */
+bool p2m_gfn_of(struct domain *d, mfn_t mfn, uint64_t *gfn_out);
 unsigned long mm_pt_frames(const struct domain *d);
 
 /* HYPERCALL_memory_op(cmd, ptr). */

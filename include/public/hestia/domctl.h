@@ -22,6 +22,8 @@
 #define DOMCTL_start_vcpu 8
 #define DOMCTL_get_vcpu_state 9 /* the whole state of a vCPU of a paused domU */
 #define DOMCTL_set_vcpu_state 10
+#define DOMCTL_read_memory 11  /* copy whole frames of a paused domU (save / migrate) */
+#define DOMCTL_get_mappings 12 /* list an address space of a paused domU */
 
 #define DOMCTL_MAX_PAGES (1u << 20) /* 4 GiB */
 #define DOMCTL_WEIGHT_DEFAULT 256
@@ -99,6 +101,55 @@ struct domctl_vcpu_state {
     uint64_t buf;  /* guest VA of the record */
 };
 
+/*
+ * DOMCTL_read_memory: copy the frames named by nr gfns (an array of
+ * uint64_t at gfns) into buf, nr * HESTIA_PAGE_SIZE bytes, frame i at
+ * buf + i * HESTIA_PAGE_SIZE.  The target must be another domain, paused
+ * with DOMCTL_pause (-HESTIA_EBUSY otherwise) and not shut down
+ * (-HESTIA_EINVAL).  nr is 1..DOMCTL_READ_MAX_GFNS (-HESTIA_E2BIG above,
+ * -HESTIA_EINVAL for 0).  Every gfn is checked before anything is copied:
+ * beyond the domain's limit -HESTIA_EINVAL, not populated -HESTIA_EFAULT.
+ * A bad gfns or buf pointer is -HESTIA_EFAULT (buf may be partly written).
+ */
+struct domctl_read_memory {
+    uint64_t gfns; /* guest VA of nr uint64_t */
+    uint64_t buf;  /* guest VA of nr * HESTIA_PAGE_SIZE bytes */
+    uint32_t nr;
+    uint32_t pad; /* 0 */
+};
+#define DOMCTL_READ_MAX_GFNS 64u
+
+/*
+ * DOMCTL_get_mappings: the mappings of address space `space` (0 = kernel,
+ * 1..MMU_MAX_USER_AS = a user handle) of a paused domU with
+ * start_va <= va, in increasing va order, as up to `max` (1..
+ * DOMCTL_MAPPINGS_MAX) struct domctl_mapping at buf.  OUT: nr written,
+ * more = 1 and next_va when the list goes on (call again from next_va).
+ * Target checks as DOMCTL_read_memory; a space that does not exist is
+ * -HESTIA_EBADF.  The hypervisor owns the page tables: this, with the
+ * frames, is what a restore rebuilds them from (docs/migration.md).
+ */
+struct domctl_mapping {
+    uint64_t va;
+    uint64_t gfn;   /* the domain's own gfn; ~0 for the other kinds */
+    uint32_t perms; /* MMU_PERM_* */
+    uint32_t kind;  /* DOMCTL_MAPPING_* */
+};
+#define DOMCTL_MAPPING_OWN 0         /* a frame of the domain: gfn valid */
+#define DOMCTL_MAPPING_SHARED_INFO 1 /* its shared info page */
+#define DOMCTL_MAPPING_FOREIGN 2     /* another domain's frame (a grant) or device memory */
+#define DOMCTL_MAPPINGS_MAX 256u
+
+struct domctl_get_mappings {
+    uint64_t buf;
+    uint64_t start_va;
+    uint32_t space;
+    uint32_t max;
+    uint32_t nr;      /* OUT */
+    uint32_t more;    /* OUT */
+    uint64_t next_va; /* OUT */
+};
+
 struct hestia_domctl {
     uint32_t cmd;               /* DOMCTL_* */
     uint32_t interface_version; /* HESTIA_ABI_VERSION */
@@ -111,6 +162,8 @@ struct hestia_domctl {
         struct domctl_write_memory write_memory;
         struct domctl_start_vcpu start_vcpu;
         struct domctl_vcpu_state vcpu_state;
+        struct domctl_read_memory read_memory;
+        struct domctl_get_mappings get_mappings;
         uint8_t pad[128];
     } u;
 };

@@ -131,4 +131,7 @@ extern char __user_start[], __user_data[], __user_end[];
 
 #define arch_barrier() __atomic_thread_fence(__ATOMIC_SEQ_CST)
 
+/* HESTIA_VCPU_ARCH_* of this machine: what a save stream made here says (vstate.c). */
+uint32_t arch_vcpu_state_arch(void);
+
 #endif

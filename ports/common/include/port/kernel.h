@@ -383,6 +383,8 @@ void neg_forge(unsigned module);
 void bench_main(void);
 /* The disk scenario (disk_test.c): write and check, or check only. */
 void disk_test(bool write);
+/* The save scenario (save_test.c): save a running domU to the disk and check the image. */
+void save_test(unsigned module);
 /* The nic scenario (nic_test.c): two NICs on one hub. */
 void nic_test(void);
 void role_bench_peer(void);

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * dom0's save to disk (ports/common/migrate/save.c, docs/migration.md):
+ * a paused domU's memory, vCPU states and scheduler parameters as a stream
+ * (port/migstream.h) in a container on the virtio-blk disk: sector 0 holds
+ * struct save_image_header, the stream starts at sector 1.
+ */
+#ifndef PORT_SAVE_H
+#define PORT_SAVE_H
+
+#include <hestia/abi.h>
+#include <port/migstream.h>
+
+#define SAVE_IMAGE_MAGIC "HSAVEIMG"
+#define SAVE_IMAGE_VERSION 1
+
+struct save_image_header {
+    char magic[8];       /* SAVE_IMAGE_MAGIC */
+    uint32_t version;    /* SAVE_IMAGE_VERSION */
+    uint32_t stream_crc; /* CRC-32 of the whole stream */
+    uint64_t stream_len; /* bytes of stream from sector 1 */
+    uint32_t domid;      /* the domain saved (for messages only) */
+    uint32_t header_crc; /* CRC-32 of this struct with this field 0 */
+};
+
+struct save_stats {
+    uint64_t pages, vcpus, bytes;
+    uint64_t write_ns;  /* pause to flushed */
+    uint64_t io_ns;     /* of which inside blkdev_write / blkdev_flush */
+    uint64_t verify_ns; /* read back and checked */
+};
+
+/*
+ * Save domid (paused here if it runs) to disk 0, flush, read the image
+ * back and check it with the stream reader and the container's CRC.  With
+ * destroy, the domain is destroyed only after all that succeeded;
+ * otherwise it is left paused.  0 or a negative error; *why says it in
+ * words (a static string) on error.
+ */
+long save_domain(hestia_domid_t domid, bool destroy, struct save_stats *st,
+                 const char **why);
+
+/*
+ * Check the image on disk 0 with the stream reader: the container header,
+ * every record, the end record and the whole-stream CRC.  Calls each_record
+ * (if not NULL) with every record as it is accepted; a non-zero return
+ * stops with that error.  0 or a negative error with *why.
+ */
+long save_image_check(int (*each_record)(void *ctx, const struct mig_record *rec),
+                      void *ctx, struct save_image_header *hdr, const char **why);
+
+#endif

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: MIT */
+/* The stream writer (docs/migration.md): records out to an abstract sink. */
+#include <hestia/abi.h>
+#include <hestia/errno.h>
+#include <port/migstream.h>
+
+void mig_writer_init(struct mig_writer *w, struct mig_sink sink)
+{
+    __builtin_memset(w, 0, sizeof(*w));
+    w->sink = sink;
+}
+
+/* One record whose body is the concatenation of up to three pieces. */
+static int put_record(struct mig_writer *w, uint32_t type, const void *a, size_t alen,
+                      const void *b, size_t blen, const void *c, size_t clen)
+{
+    size_t len = alen + blen + clen;
+    if (len > MIG_BODY_MAX)
+        return -HESTIA_E2BIG;
+    struct mig_rec_hdr h = {
+        .type = type,
+        .len = (uint32_t)len,
+        .crc = mig_crc32(mig_crc32(mig_crc32(0, a, alen), b, blen), c, clen),
+        .seq = w->seq,
+    };
+    int rc = w->sink.write(w->sink.ctx, &h, sizeof(h));
+    if (!rc && alen)
+        rc = w->sink.write(w->sink.ctx, a, alen);
+    if (!rc && blen)
+        rc = w->sink.write(w->sink.ctx, b, blen);
+    if (!rc && clen)
+        rc = w->sink.write(w->sink.ctx, c, clen);
+    if (rc)
+        return rc;
+    w->seq++;
+    w->bytes += sizeof(h) + len;
+    return 0;
+}
+
+int mig_write_header(struct mig_writer *w, uint32_t arch, uint64_t nr_pages,
+                     uint32_t nr_vcpus, uint32_t flags)
+{
+    struct mig_stream_header h;
+    __builtin_memset(&h, 0, sizeof(h));
+    __builtin_memcpy(h.magic, MIG_MAGIC, 4);
+    h.byte_order =
+        __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ? MIG_BYTE_ORDER_BIG : MIG_BYTE_ORDER_LITTLE;
+    h.version = MIG_VERSION;
+    h.arch = arch;
+    h.page_size = HESTIA_PAGE_SIZE;
+    h.abi_version = HESTIA_ABI_VERSION;
+    h.nr_pages = nr_pages;
+    h.nr_vcpus = nr_vcpus;
+    h.flags = flags;
+    return put_record(w, MIG_REC_HEADER, &h, sizeof(h), NULL, 0, NULL, 0);
+}
+
+int mig_write_memory(struct mig_writer *w, const uint64_t *gfns, const void *data,
+                     uint32_t count)
+{
+    if (count == 0 || count > MIG_MEM_BATCH_MAX)
+        return -HESTIA_EINVAL;
+    struct mig_memory_head mh = {.count = count};
+    int rc = put_record(w, MIG_REC_MEMORY, &mh, sizeof(mh), gfns, (size_t)count * 8, data,
+                        (size_t)count * HESTIA_PAGE_SIZE);
+    if (!rc)
+        w->pages += count;
+    return rc;
+}
+
+int mig_write_vcpu(struct mig_writer *w, uint32_t vcpu, const void *state, uint32_t size)
+{
+    if (size > MIG_VCPU_STATE_MAX)
+        return -HESTIA_E2BIG;
+    struct mig_vcpu_head vh = {.vcpu = vcpu, .size = size};
+    int rc = put_record(w, MIG_REC_VCPU, &vh, sizeof(vh), state, size, NULL, 0);
+    if (!rc)
+        w->vcpus++;
+    return rc;
+}
+
+int mig_write_domain(struct mig_writer *w, const struct mig_domain_state *ds)
+{
+    return put_record(w, MIG_REC_DOMAIN, ds, sizeof(*ds), NULL, 0, NULL, 0);
+}
+
+int mig_write_mappings(struct mig_writer *w, uint32_t space, const struct mig_mapping *m,
+                       uint32_t count)
+{
+    if (count == 0 || count > MIG_MAPPINGS_MAX)
+        return -HESTIA_EINVAL;
+    struct mig_mappings_head mh = {.space = space, .count = count};
+    return put_record(w, MIG_REC_MAPPINGS, &mh, sizeof(mh), m, (size_t)count * sizeof(*m),
+                      NULL, 0);
+}
+
+int mig_write_end(struct mig_writer *w)
+{
+    struct mig_end e = {.pages = w->pages, .vcpus = w->vcpus, .records = w->seq};
+    return put_record(w, MIG_REC_END, &e, sizeof(e), NULL, 0, NULL, 0);
+}
+
+static int membuf_write(void *ctx, const void *buf, size_t len)
+{
+    struct mig_membuf *m = ctx;
+    if (len > m->size - m->pos)
+        return -HESTIA_ENOSPC;
+    __builtin_memcpy(m->buf + m->pos, buf, len);
+    m->pos += len;
+    return 0;
+}
+
+static int membuf_read(void *ctx, void *buf, size_t len)
+{
+    struct mig_membuf *m = ctx;
+    if (len > m->size - m->pos)
+        return -HESTIA_EIO; /* truncated */
+    __builtin_memcpy(buf, m->buf + m->pos, len);
+    m->pos += len;
+    return 0;
+}
+
+struct mig_sink mig_membuf_sink(struct mig_membuf *m)
+{
+    return (struct mig_sink){.write = membuf_write, .ctx = m};
+}
+
+struct mig_source mig_membuf_source(struct mig_membuf *m)
+{
+    return (struct mig_source){.read = membuf_read, .ctx = m};
+}

@@ -1,0 +1,405 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Host tests of the save / restore stream (ports/common/migrate): a round
+ * trip, then truncated, corrupted, wrong-arch, oversized, out-of-order and
+ * repeated input, each of which the reader must refuse with a reason.
+ * Prints "TEST migrate.<case> PASS|FAIL [detail]"; exits 1 on any failure.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hestia/abi.h>
+#include <hestia/errno.h>
+#include <hestia/vcpu_state.h>
+#include <port/migstream.h>
+
+static int failed_cases, case_failed;
+static char detail[256];
+
+#define CHECK(c)                                                                           \
+    do {                                                                                   \
+        if (!(c) && !case_failed++)                                                        \
+            snprintf(detail, sizeof(detail), "%s:%d: %s", __FILE__, __LINE__, #c);         \
+    } while (0)
+
+static void run(const char *name, void (*fn)(void))
+{
+    case_failed = 0;
+    detail[0] = '\0';
+    fn();
+    printf("TEST migrate.%s %s%s%s\n", name, case_failed ? "FAIL" : "PASS",
+           case_failed ? " " : "", case_failed ? detail : "");
+    failed_cases += case_failed != 0;
+}
+
+#define ARCH HESTIA_VCPU_ARCH_X86_64
+#define PAGES 100u
+#define VCPUS 2u
+#define STATE_SIZE 96u
+
+static uint8_t stream[2u << 20];
+static size_t stream_len;
+static uint8_t seen[MIG_MAX_PAGES / 8];
+static uint8_t frames[PAGES][HESTIA_PAGE_SIZE];
+
+static void vcpu_state(uint32_t vcpu, uint8_t *out)
+{
+    struct hestia_vcpu_state_header h = {.magic = HESTIA_VCPU_STATE_MAGIC,
+                                         .version = HESTIA_VCPU_STATE_VERSION,
+                                         .arch = ARCH,
+                                         .size = STATE_SIZE};
+    memset(out, 0, STATE_SIZE);
+    memcpy(out, &h, sizeof(h));
+    for (unsigned i = sizeof(h); i < STATE_SIZE; i++)
+        out[i] = (uint8_t)(vcpu * 31 + i);
+}
+
+/* A valid stream of PAGES frames in batches of 7 (gfns in descending order), VCPUS vCPUs.
+ */
+static void build(uint32_t flags)
+{
+    for (unsigned g = 0; g < PAGES; g++)
+        for (unsigned i = 0; i < HESTIA_PAGE_SIZE; i++)
+            frames[g][i] = (uint8_t)(g * 13 + i * 7 + (i >> 8));
+    struct mig_membuf m = {stream, sizeof(stream), 0};
+    struct mig_writer w;
+    mig_writer_init(&w, mig_membuf_sink(&m));
+    CHECK(mig_write_header(&w, ARCH, PAGES, VCPUS, flags) == 0);
+    struct mig_domain_state ds = {.weight = 256, .cap = 50};
+    CHECK(mig_write_domain(&w, &ds) == 0);
+    /* Kernel space: every frame at 0x400000 + gfn pages, in two records; user space 3: one.
+     */
+    static struct mig_mapping maps[PAGES];
+    for (unsigned g = 0; g < PAGES; g++)
+        maps[g] =
+            (struct mig_mapping){0x400000 + g * HESTIA_PAGE_SIZE, g, 3, MIG_MAPPING_OWN};
+    CHECK(mig_write_mappings(&w, 0, maps, 60) == 0);
+    CHECK(mig_write_mappings(&w, 0, maps + 60, PAGES - 60) == 0);
+    struct mig_mapping si = {0x10000, ~0ull, 1 | 8, MIG_MAPPING_SHARED_INFO};
+    CHECK(mig_write_mappings(&w, 3, &si, 1) == 0);
+    static uint8_t batch[7 * HESTIA_PAGE_SIZE];
+    unsigned done = 0;
+    while (done < PAGES) {
+        uint64_t gfns[7];
+        unsigned n = PAGES - done < 7 ? PAGES - done : 7;
+        for (unsigned i = 0; i < n; i++) {
+            gfns[i] = PAGES - 1 - (done + i);
+            memcpy(batch + i * HESTIA_PAGE_SIZE, frames[gfns[i]], HESTIA_PAGE_SIZE);
+        }
+        CHECK(mig_write_memory(&w, gfns, batch, n) == 0);
+        done += n;
+    }
+    for (uint32_t v = 0; v < VCPUS; v++) {
+        uint8_t st[STATE_SIZE];
+        vcpu_state(v, st);
+        CHECK(mig_write_vcpu(&w, v, st, STATE_SIZE) == 0);
+    }
+    CHECK(mig_write_end(&w) == 0);
+    stream_len = m.pos;
+    CHECK(w.bytes == m.pos);
+}
+
+/* Read the first len bytes of buf to the end: 0 if accepted, else the error (*why set). */
+static int read_all(const uint8_t *buf, size_t len, uint32_t arch, uint64_t max_pages,
+                    const char **why)
+{
+    static uint8_t copy[sizeof(stream)];
+    memcpy(copy, buf, len);
+    struct mig_membuf m = {copy, len, 0};
+    static struct mig_reader r;
+    mig_reader_init(&r, mig_membuf_source(&m), arch, max_pages, seen);
+    struct mig_record rec;
+    int rc;
+    unsigned guard = 0;
+    while ((rc = mig_read_next(&r, &rec)) == 1 && guard++ < 100000) {
+    }
+    *why = r.error;
+    return rc;
+}
+
+static void round_trip(void)
+{
+    build(0);
+    struct mig_membuf m = {stream, stream_len, 0};
+    static struct mig_reader r;
+    mig_reader_init(&r, mig_membuf_source(&m), ARCH, 1024, seen);
+    struct mig_record rec;
+    int rc, got_pages = 0, got_vcpus = 0, got_domain = 0, got_header = 0, got_maps = 0;
+    while ((rc = mig_read_next(&r, &rec)) == 1) {
+        if (rec.type == MIG_REC_HEADER) {
+            got_header++;
+            CHECK(rec.header->nr_pages == PAGES && rec.header->nr_vcpus == VCPUS);
+        } else if (rec.type == MIG_REC_MEMORY) {
+            for (uint32_t i = 0; i < rec.count; i++) {
+                CHECK(rec.gfns[i] < PAGES);
+                if (rec.gfns[i] < PAGES)
+                    CHECK(memcmp(rec.frames + (size_t)i * HESTIA_PAGE_SIZE,
+                                 frames[rec.gfns[i]], HESTIA_PAGE_SIZE) == 0);
+                got_pages++;
+            }
+        } else if (rec.type == MIG_REC_VCPU) {
+            uint8_t st[STATE_SIZE];
+            vcpu_state(rec.vcpu, st);
+            CHECK(rec.vcpu_size == STATE_SIZE &&
+                  memcmp(rec.vcpu_state, st, STATE_SIZE) == 0);
+            got_vcpus++;
+        } else if (rec.type == MIG_REC_DOMAIN) {
+            CHECK(rec.domain->weight == 256 && rec.domain->cap == 50);
+            got_domain++;
+        } else if (rec.type == MIG_REC_MAPPINGS) {
+            for (uint32_t i = 0; i < rec.count; i++)
+                CHECK(rec.space == 3
+                          ? rec.mappings[i].kind == MIG_MAPPING_SHARED_INFO
+                          : rec.mappings[i].va ==
+                                0x400000 + rec.mappings[i].gfn * HESTIA_PAGE_SIZE);
+            got_maps += (int)rec.count;
+        }
+    }
+    CHECK(rc == 0);
+    CHECK(r.error == NULL);
+    CHECK(got_header == 1 && got_domain == 1 && got_vcpus == (int)VCPUS);
+    CHECK(got_pages == (int)PAGES);
+    CHECK(got_maps == (int)PAGES + 1);
+    CHECK(m.pos == stream_len);
+    /* The checksum is zlib's CRC-32. */
+    CHECK(mig_crc32(0, "123456789", 9) == 0xCBF43926u);
+}
+
+static void truncated_everywhere(void)
+{
+    build(0);
+    const char *why;
+    /* Every cut short of the whole stream is refused, never accepted. */
+    for (size_t cut = 0; cut < stream_len; cut += cut < 4096 ? 1 : 397) {
+        int rc = read_all(stream, cut, ARCH, 1024, &why);
+        if (rc == 0 || why == NULL) {
+            CHECK(rc != 0 && why != NULL);
+            fprintf(stderr, "truncated at %zu accepted\n", cut);
+            break;
+        }
+    }
+    CHECK(read_all(stream, stream_len, ARCH, 1024, &why) == 0);
+}
+
+static void bad_checksum(void)
+{
+    build(0);
+    const char *why;
+    /* One flipped bit in any byte after the first record header is refused. */
+    for (size_t at = sizeof(struct mig_rec_hdr); at < stream_len; at += 509) {
+        stream[at] ^= 0x10;
+        int rc = read_all(stream, stream_len, ARCH, 1024, &why);
+        stream[at] ^= 0x10;
+        if (rc == 0) {
+            CHECK(rc != 0);
+            fprintf(stderr, "flip at %zu accepted\n", at);
+            break;
+        }
+    }
+    /* A body bit: the reason is the checksum. */
+    stream[sizeof(struct mig_rec_hdr) + 20] ^= 1;
+    CHECK(read_all(stream, stream_len, ARCH, 1024, &why) == -HESTIA_EINVAL);
+    CHECK(why && strstr(why, "checksum"));
+}
+
+static void wrong_arch_and_oversized(void)
+{
+    build(0);
+    const char *why;
+    CHECK(read_all(stream, stream_len, HESTIA_VCPU_ARCH_PPC, 1024, &why) == -HESTIA_EINVAL);
+    CHECK(why && strstr(why, "arch"));
+    CHECK(read_all(stream, stream_len, ARCH, PAGES - 1, &why) == -HESTIA_E2BIG);
+    CHECK(why && strstr(why, "frames"));
+    /* A record claiming a huge body is refused before the body is read. */
+    struct mig_rec_hdr *h = (void *)stream;
+    h->len = 0xfffffff0u;
+    CHECK(read_all(stream, stream_len, ARCH, 1024, &why) == -HESTIA_E2BIG);
+}
+
+/* Append a raw record with a correct CRC to buf at *pos. */
+static void raw(uint8_t *buf, size_t *pos, uint32_t type, uint32_t seq, const void *body,
+                uint32_t len)
+{
+    struct mig_rec_hdr h = {type, len, mig_crc32(0, body, len), seq};
+    memcpy(buf + *pos, &h, sizeof(h));
+    memcpy(buf + *pos + sizeof(h), body, len);
+    *pos += sizeof(h) + len;
+}
+
+static size_t header_only(uint8_t *buf, uint32_t flags, uint64_t pages)
+{
+    struct mig_stream_header hd;
+    memset(&hd, 0, sizeof(hd));
+    memcpy(hd.magic, MIG_MAGIC, 4);
+    hd.byte_order = MIG_BYTE_ORDER_LITTLE;
+    hd.version = MIG_VERSION;
+    hd.arch = ARCH;
+    hd.page_size = HESTIA_PAGE_SIZE;
+    hd.abi_version = HESTIA_ABI_VERSION;
+    hd.nr_pages = pages;
+    hd.nr_vcpus = 1;
+    hd.flags = flags;
+    size_t pos = 0;
+    raw(buf, &pos, MIG_REC_HEADER, 0, &hd, sizeof(hd));
+    return pos;
+}
+
+static size_t memory_rec(uint8_t *buf, size_t pos, uint32_t seq, uint64_t g1, uint64_t g2,
+                         uint32_t count)
+{
+    static uint8_t body[16 + 2 * (8 + HESTIA_PAGE_SIZE)];
+    struct mig_memory_head mh = {count, 0};
+    uint64_t gfns[2] = {g1, g2};
+    memset(body, 0xab, sizeof(body));
+    memcpy(body, &mh, sizeof(mh));
+    memcpy(body + 8, gfns, count * 8);
+    raw(buf, &pos, MIG_REC_MEMORY, seq, body, 8 + count * (8 + HESTIA_PAGE_SIZE));
+    return pos;
+}
+
+static void duplicates_and_order(void)
+{
+    const char *why;
+    static uint8_t b[64 << 10];
+    size_t pos;
+    /* Same gfn in two records. */
+    pos = memory_rec(b, header_only(b, 0, 8), 1, 3, 4, 2);
+    pos = memory_rec(b, pos, 2, 4, 5, 2);
+    CHECK(read_all(b, pos, ARCH, 64, &why) == -HESTIA_EINVAL && why &&
+          strstr(why, "twice"));
+    /* With the live flag a later round may resend it... */
+    pos = memory_rec(b, header_only(b, MIG_FLAG_LIVE, 8), 1, 3, 4, 2);
+    pos = memory_rec(b, pos, 2, 4, 5, 2);
+    CHECK(read_all(b, pos, ARCH, 64, &why) == -HESTIA_EIO); /* ...ends truncated, not dup */
+    /* ...but never twice in one batch. */
+    pos = memory_rec(b, header_only(b, MIG_FLAG_LIVE, 8), 1, 3, 3, 2);
+    CHECK(read_all(b, pos, ARCH, 64, &why) == -HESTIA_EINVAL && why &&
+          strstr(why, "batch"));
+    /* gfn beyond the domain. */
+    pos = memory_rec(b, header_only(b, 0, 8), 1, 8, 0, 1);
+    CHECK(read_all(b, pos, ARCH, 64, &why) == -HESTIA_EINVAL && why &&
+          strstr(why, "beyond"));
+    /* Second header; record before the header; sequence gap. */
+    pos = header_only(b, 0, 8);
+    size_t h2 = header_only(b + pos, 0, 8);
+    ((struct mig_rec_hdr *)(b + pos))->seq = 1;
+    CHECK(read_all(b, pos + h2, ARCH, 64, &why) == -HESTIA_EINVAL && strstr(why, "second"));
+    pos = memory_rec(b, 0, 0, 1, 0, 1);
+    CHECK(read_all(b, pos, ARCH, 64, &why) == -HESTIA_EINVAL && strstr(why, "before"));
+    pos = memory_rec(b, header_only(b, 0, 8), 2, 1, 0, 1);
+    CHECK(read_all(b, pos, ARCH, 64, &why) == -HESTIA_EINVAL && strstr(why, "sequence"));
+    /* Unknown flags, zero pages. */
+    pos = header_only(b, 0x80, 8);
+    CHECK(read_all(b, pos, ARCH, 64, &why) == -HESTIA_EINVAL && strstr(why, "flags"));
+    pos = header_only(b, 0, 0);
+    CHECK(read_all(b, pos, ARCH, 64, &why) == -HESTIA_E2BIG);
+}
+
+static void end_checks_totals(void)
+{
+    const char *why;
+    /* A complete stream with one frame left out: the end record refuses it. */
+    build(0);
+    /* Rebuild by hand: header, domain, all but gfn 0, vCPUs, end with matching totals. */
+    static uint8_t b[1u << 20];
+    size_t pos = header_only(b, 0, 4);
+    struct mig_domain_state ds = {.weight = 1};
+    raw(b, &pos, MIG_REC_DOMAIN, 1, &ds, sizeof(ds));
+    pos = memory_rec(b, pos, 2, 1, 2, 2);
+    pos = memory_rec(b, pos, 3, 3, 0, 1);
+    uint8_t st[sizeof(struct mig_vcpu_head) + STATE_SIZE];
+    struct mig_vcpu_head vh = {0, STATE_SIZE};
+    memcpy(st, &vh, sizeof(vh));
+    vcpu_state(0, st + sizeof(vh));
+    raw(b, &pos, MIG_REC_VCPU, 4, st, sizeof(st));
+    struct mig_end e = {3, 1, 5};
+    size_t before_end = pos;
+    raw(b, &pos, MIG_REC_END, 5, &e, sizeof(e));
+    CHECK(read_all(b, pos, ARCH, 64, &why) == -HESTIA_EINVAL && strstr(why, "missing"));
+    /* Lying totals. */
+    e.pages = 4;
+    pos = before_end;
+    raw(b, &pos, MIG_REC_END, 5, &e, sizeof(e));
+    CHECK(read_all(b, pos, ARCH, 64, &why) == -HESTIA_EINVAL && strstr(why, "end says"));
+    /* vCPU state of another arch inside the record. */
+    struct hestia_vcpu_state_header *sh = (void *)(st + sizeof(vh));
+    sh->arch = HESTIA_VCPU_ARCH_IA64;
+    pos = memory_rec(b, header_only(b, 0, 4), 1, 0, 1, 2);
+    raw(b, &pos, MIG_REC_VCPU, 2, st, sizeof(st));
+    CHECK(read_all(b, pos, ARCH, 64, &why) == -HESTIA_EINVAL && strstr(why, "vCPU state"));
+    /* vCPU id out of range, and twice. */
+    sh->arch = ARCH;
+    vh.vcpu = 1;
+    memcpy(st, &vh, sizeof(vh));
+    pos = header_only(b, 0, 4);
+    raw(b, &pos, MIG_REC_VCPU, 1, st, sizeof(st));
+    CHECK(read_all(b, pos, ARCH, 64, &why) == -HESTIA_EINVAL && strstr(why, "vCPU 1 of"));
+    vh.vcpu = 0;
+    memcpy(st, &vh, sizeof(vh));
+    pos = header_only(b, 0, 4);
+    raw(b, &pos, MIG_REC_VCPU, 1, st, sizeof(st));
+    raw(b, &pos, MIG_REC_VCPU, 2, st, sizeof(st));
+    CHECK(read_all(b, pos, ARCH, 64, &why) == -HESTIA_EINVAL && strstr(why, "twice"));
+}
+
+/* A stream of a header and one mappings record of the given entries in space. */
+static int one_mappings(uint32_t space, const struct mig_mapping *m, uint32_t count,
+                        const char **why)
+{
+    static uint8_t b[16 << 10];
+    size_t pos = header_only(b, 0, 8);
+    uint8_t body[8 + 4 * sizeof(struct mig_mapping)];
+    struct mig_mappings_head mh = {space, count};
+    memcpy(body, &mh, sizeof(mh));
+    memcpy(body + 8, m, count * sizeof(*m));
+    raw(b, &pos, MIG_REC_MAPPINGS, 1, body, 8 + count * (uint32_t)sizeof(*m));
+    int rc = read_all(b, pos, ARCH, 64, why);
+    return rc == -HESTIA_EIO ? 0 : rc; /* EIO: accepted, then the stream ended */
+}
+
+static void mappings_checked(void)
+{
+    const char *why;
+    struct mig_mapping ok[2] = {{0x1000, 7, 3, MIG_MAPPING_OWN},
+                                {0x3000, ~0ull, 1, MIG_MAPPING_FOREIGN}};
+    CHECK(one_mappings(0, ok, 2, &why) == 0);
+    struct mig_mapping bad[2] = {ok[0], ok[1]};
+    bad[1].va = 0x1000; /* not increasing */
+    CHECK(one_mappings(0, bad, 2, &why) == -HESTIA_EINVAL && strstr(why, "not above"));
+    bad[1] = ok[1];
+    bad[1].va = 0x3800; /* unaligned */
+    CHECK(one_mappings(0, bad, 2, &why) == -HESTIA_EINVAL && strstr(why, "unaligned"));
+    bad[1] = ok[1];
+    bad[0].gfn = 8; /* beyond the 8-frame domain */
+    CHECK(one_mappings(0, bad, 2, &why) == -HESTIA_EINVAL && strstr(why, "gfn 8"));
+    bad[0] = ok[0];
+    bad[1].gfn = 2; /* a foreign mapping naming a gfn */
+    CHECK(one_mappings(0, bad, 2, &why) == -HESTIA_EINVAL && strstr(why, "gfn 2"));
+    bad[1] = ok[1];
+    bad[0].perms = 0x10;
+    CHECK(one_mappings(0, bad, 1, &why) == -HESTIA_EINVAL && strstr(why, "perms"));
+    bad[0] = ok[0];
+    bad[0].kind = 3;
+    CHECK(one_mappings(0, bad, 1, &why) == -HESTIA_EINVAL && strstr(why, "kind"));
+    CHECK(one_mappings(MIG_MAX_SPACES, ok, 2, &why) == -HESTIA_EINVAL &&
+          strstr(why, "space"));
+    CHECK(one_mappings(0, ok, 0, &why) == -HESTIA_EINVAL); /* too short for its type */
+    /* The top page ends the space. */
+    struct mig_mapping top[2] = {{~0ull - 0xfff, 1, 1, MIG_MAPPING_OWN},
+                                 {~0ull - 0xfff, 2, 1, MIG_MAPPING_OWN}};
+    CHECK(one_mappings(0, top, 1, &why) == 0);
+    CHECK(one_mappings(0, top, 2, &why) == -HESTIA_EINVAL);
+}
+
+int main(void)
+{
+    run("round_trip", round_trip);
+    run("truncated_everywhere", truncated_everywhere);
+    run("bad_checksum", bad_checksum);
+    run("wrong_arch_and_oversized", wrong_arch_and_oversized);
+    run("duplicates_and_order", duplicates_and_order);
+    run("end_checks_totals", end_checks_totals);
+    run("mappings_checked", mappings_checked);
+    return failed_cases != 0;
+}
