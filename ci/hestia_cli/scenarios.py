@@ -57,7 +57,7 @@ EXPECT_RE = re.compile(r"^(?:hv|host|d(?:0|[1-9][0-9]*)):[^\s:]+$")
 # The matrix's column order: from the first boot to the full demo, then the
 # negative controls (cells that pass only when the boot is judged FAIL).
 ORDER = ["boot", "hal-conformance", "smoke", "pv-selftest", "multi-domain", "vcpu-state",
-         "isolation", "bench", "disk", "nic", "net", "link", "demo", "archtest", "neg-boot", "neg-fail", "neg-crash", "neg-forge"]
+         "isolation", "bench", "disk", "nic", "net", "link", "save", "demo", "archtest", "neg-boot", "neg-fail", "neg-crash", "neg-forge"]
 
 
 def names():
