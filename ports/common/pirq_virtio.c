@@ -10,24 +10,8 @@
  */
 #include <port/pci.h>
 #include <port/pirq_source.h>
+#include <port/virtio_mmio_regs.h>
 
-#define MMIO_MAGIC 0x000
-#define MMIO_DEVICE_ID 0x008
-#define MMIO_DEVICE_FEATURES_SEL 0x014
-#define MMIO_DRIVER_FEATURES 0x020
-#define MMIO_DRIVER_FEATURES_SEL 0x024
-#define MMIO_QUEUE_SEL 0x030
-#define MMIO_QUEUE_NUM_MAX 0x034
-#define MMIO_QUEUE_NUM 0x038
-#define MMIO_QUEUE_READY 0x044
-#define MMIO_QUEUE_NOTIFY 0x050
-#define MMIO_INTERRUPT_STATUS 0x060
-#define MMIO_INTERRUPT_ACK 0x064
-#define MMIO_STATUS 0x070
-#define MMIO_QUEUE_DESC 0x080
-#define MMIO_QUEUE_DRIVER 0x090
-#define MMIO_QUEUE_DEVICE 0x0a0
-#define MAGIC 0x74726976u
 #define ID_BLOCK 2
 #define S_ACK 1u
 #define S_DRIVER 2u
@@ -109,8 +93,8 @@ static int virtio_find(struct pirq_source *s)
         if (mmio_map(va, pd.base) != 0)
             continue;
         s->regs = va;
-        if (*r32(s, MMIO_MAGIC) == MAGIC && *r32(s, MMIO_DEVICE_ID) == ID_BLOCK &&
-            setup(s)) {
+        if (*r32(s, MMIO_MAGIC) == MMIO_MAGIC_VALUE &&
+            *r32(s, MMIO_DEVICE_ID) == ID_BLOCK && setup(s)) {
             s->pirq = pd.pirq;
             s->hv_pirq = 0xef; /* the hypervisor's timer vector */
             s->what = "virtio-mmio block";

@@ -14,24 +14,8 @@
 #include <port/tsline.h>
 #include <port/tsparse.h>
 
-static int failed_cases, case_failed;
-static char detail[256];
-
-#define CHECK(c)                                                                           \
-    do {                                                                                   \
-        if (!(c) && !case_failed++)                                                        \
-            snprintf(detail, sizeof(detail), "%s:%d: %s", __FILE__, __LINE__, #c);         \
-    } while (0)
-
-static void run(const char *name, void (*fn)(void))
-{
-    case_failed = 0;
-    detail[0] = '\0';
-    fn();
-    printf("TEST ports.%s %s%s%s\n", name, case_failed ? "FAIL" : "PASS",
-           case_failed ? " " : "", case_failed ? detail : "");
-    failed_cases += case_failed != 0;
-}
+#define CHECK_SUITE "ports"
+#include "check.h"
 
 static int fmt_is(const char *want, const char *fmt, ...)
 {

@@ -181,23 +181,8 @@ static bool device_take(unsigned size, struct chain *c, int64_t force_id)
 }
 
 /* ---- cases -------------------------------------------------------------- */
-static int failed_cases, case_failed;
-static char detail[256];
-#define CHECK(c)                                                                           \
-    do {                                                                                   \
-        if (!(c) && !case_failed++)                                                        \
-            snprintf(detail, sizeof(detail), "%s:%d: %s", __FILE__, __LINE__, #c);         \
-    } while (0)
-
-static void run(const char *name, void (*fn)(void))
-{
-    case_failed = 0;
-    detail[0] = '\0';
-    fn();
-    printf("TEST virtio.%s %s%s%s\n", name, case_failed ? "FAIL" : "PASS",
-           case_failed ? " " : "", case_failed ? detail : "");
-    failed_cases += case_failed != 0;
-}
+#define CHECK_SUITE "virtio"
+#include "check.h"
 
 static struct virtio_dev dev = {.ops = &fake_ops, .where = "fake"};
 static struct virtq q;
