@@ -131,6 +131,9 @@ def launch(arch, variant, cfg, mode):
         # Guest time = instruction count (1 ns each) and idle time skipped:
         # timings do not depend on the host's load, runs repeat exactly.
         extra += ["-icount", "shift=0,sleep=off"]
+    elif cfg.get("icount") and mode != "interactive":
+        # e.g. sleep=on: idle time passes in host time (a peer's clock is the host's)
+        extra += ["-icount", cfg["icount"]]
     if mode == "debug":
         extra += ["-S", "-gdb", f"unix:{cfg['gdb_socket']},server=on,wait=off"]
     mem = cfg.get("memory", QEMU_MEMORY)

@@ -62,6 +62,7 @@ class Cell:
 def _realtime_cfg(cfg):
     rt = dict(cfg)
     rt["deterministic"] = False
+    rt.pop("icount", None)
     rt["cmdline"] = (cfg.get("cmdline", "") + " realtime").strip()
     rt["timeout"] = cfg.get("timeout", 30) * REALTIME_TIMEOUT_FACTOR
     return rt

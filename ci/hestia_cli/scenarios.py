@@ -29,6 +29,12 @@ A scenario is data, the same name on every arch:
   deterministic  true: QEMU runs with -icount shift=0,sleep=off in the test
                matrix (guest time counts instructions; timer tests cannot
                flake with the host's load); ./hestia bench always does
+  icount       QEMU's -icount suboptions for the icount row when they are not
+               deterministic's "shift=0,sleep=off": "shift=0,sleep=on" (guest
+               time is the instruction count while the CPU runs, host time while
+               it idles) for a scenario whose machines talk to a host-time peer
+               (another emulator): not repeatable, so "deterministic" stays
+               false; the realtime row drops it
   boots        sequential boots sharing one scratch disk image ("{disk}" in
                qemu_args / sim_args), each a {name, modules, cmdline, expect,
                timeout, host_check} over the scenario's settings; a host_check
@@ -46,12 +52,14 @@ from .util import ARCHES, ROOT, HestiaError
 SCENARIO_DIR = os.path.join(ROOT, "tests", "scenarios")
 KEYS = {"name", "description", "timeout", "cmdline", "modules", "expect", "arches",
         "unclaimed", "run", "deterministic", "must_fail", "boots", "disk_mib",
-        "host_driver", "machines"}
+        "host_driver", "machines", "icount"}
 OVERRIDES = {"timeout", "cmdline", "modules", "expect", "variants", "qemu_args", "cpu",
-             "memory", "sim_args", "deterministic", "must_fail", "boots", "disk_mib"}
+             "memory", "sim_args", "deterministic", "must_fail", "boots", "disk_mib",
+             "icount"}
 # "hv:<test>" or "d<N>:<test>": every expectation names the source that must print it.
 # "host:<test>": a check the runner itself made while the boot ran (multi.py).
 EXPECT_RE = re.compile(r"^(?:hv|host|d(?:0|[1-9][0-9]*)):[^\s:]+$")
+ICOUNT_RE = re.compile(r"^[a-z]+=[a-z0-9]+(?:,[a-z]+=[a-z0-9]+)*$")
 
 
 # The matrix's column order: from the first boot to the full demo, then the
@@ -108,6 +116,11 @@ def load(name):
         if not isinstance(mf, str) or not mf.strip():
             raise HestiaError(f"{path}: {where} must be a non-empty piece of the runner's failure "
                               "reason, e.g. \"TEST FAIL: d0:neg.forced-fail\"")
+    for where, ic in [("icount", s.get("icount"))] + [
+            (f"arches.{a}.icount", ov.get("icount")) for a, ov in s.get("arches", {}).items()]:
+        if ic is not None and (not isinstance(ic, str) or not ICOUNT_RE.match(ic)):
+            raise HestiaError(f"{path}: {where} must be QEMU -icount suboptions, e.g. "
+                              "\"shift=0,sleep=on\"")
     for m in s.get("modules", []) + [m for ov in s.get("arches", {}).values()
                                      for m in ov.get("modules", [])]:
         if "image" not in m or "," in m.get("cmdline", ""):
@@ -124,7 +137,7 @@ def config(s, arch, interactive=False):
         return None
     cfg = {k: s[k] for k in ("timeout", "cmdline", "modules", "expect", "deterministic",
                              "must_fail", "boots", "disk_mib", "host_driver",
-                             "machines") if k in s}
+                             "machines", "icount") if k in s}
     if interactive:
         cfg.update(s.get("run", {}))
     cfg.update(ov)

@@ -109,13 +109,16 @@ static void connect_now(void *arg);
 static void sender_err(void *arg, err_t err)
 {
     struct net_xfer *x = arg;
-    (void)err;
     x->pcb = NULL;
     if (!x->start_ns && x->retries++ < RETRIES) {
         sys_timeout(RETRY_MS, connect_now, x); /* refused: the peer is not listening yet */
         return;
     }
-    finish(x, x->start_ns ? "the connection was reset" : "the peer never accepted");
+    /* ERR_ABRT: lwIP gave up (retransmissions unanswered); ERR_RST: the peer's reset */
+    finish(x, !x->start_ns      ? "the peer never accepted"
+              : err == ERR_RST  ? "the connection was reset by the peer"
+              : err == ERR_ABRT ? "the connection was aborted (retransmissions unanswered)"
+                                : "the connection was reset");
 }
 
 static void connect_now(void *arg)

@@ -5,6 +5,7 @@
  * them.  Without --disk or --net there are no devices and none of this
  * runs, so the simulator stays deterministic. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ia64sim.h"
@@ -28,6 +29,7 @@ static int present[NDEV];
 static const char *disk_path, *net_spec, *mac_str;
 static struct cpu *dev_cpu;
 static unsigned poll_countdown;
+static int idle_realtime; /* --idle realtime */
 
 int devices_option(const char *opt, const char *arg)
 {
@@ -37,7 +39,13 @@ int devices_option(const char *opt, const char *arg)
         net_spec = arg;
     else if (!strcmp(opt, "--mac"))
         mac_str = arg;
-    else
+    else if (!strcmp(opt, "--idle")) {
+        if (strcmp(arg, "skip") && strcmp(arg, "realtime")) {
+            fprintf(stderr, "ia64sim: bad --idle %s (want skip or realtime)\n", arg);
+            exit(2);
+        }
+        idle_realtime = !strcmp(arg, "realtime");
+    } else
         return 0;
     return 1;
 }
@@ -131,6 +139,28 @@ void devices_tick(struct cpu *c)
         virtio_net_poll(&devs[DEV_NET]);
     }
     devices_irq_sync(c);
+}
+
+/* --idle realtime: the guest moves ar.itc forward by ticks (nanoseconds) to
+ * its next deadline while idle.  With a network peer (a host process with
+ * host-time timers, or another simulator) that jump is waited for in host
+ * time on the socket; if a frame arrives first, the clock moves only by the
+ * host time that passed and the device's interrupt is pending before the
+ * timer's, as on a machine whose clock is the wall's.  Without a peer, or
+ * with --idle skip (the default), the whole jump, at once: time stays the
+ * instruction count and every run repeats exactly. */
+uint64_t devices_idle(struct cpu *c, uint64_t ticks)
+{
+    uint64_t waited;
+    int r;
+
+    if (!idle_realtime || !present[DEV_NET] || !ticks)
+        return ticks;
+    r = virtio_net_wait(&devs[DEV_NET], ticks, &waited);
+    if (r < 0)
+        return ticks;
+    devices_irq_sync(c);
+    return r ? waited : ticks;
 }
 
 uint8_t *mmio_access(struct cpu *c, uint64_t pa, unsigned sz, int acc)

@@ -566,6 +566,10 @@ int devices_setup(struct cpu *c, uint8_t *table, uint64_t *count);
  * network socket now and then and updates the interrupt lines. */
 void devices_tick(struct cpu *c);
 void devices_irq_sync(struct cpu *c);
+/* The guest moves ar.itc forward by ticks (idle until a deadline): how far
+ * it really moves, after a host-time wait on the network socket with
+ * --idle realtime (devices.c), else ticks. */
+uint64_t devices_idle(struct cpu *c, uint64_t ticks);
 /* A load (acc XC_R, value read now) or store (XC_W) of sz bytes at a
  * physical address outside RAM: the buffer the access goes through, or
  * NULL after stopping the simulator (no device there, misaligned). */

@@ -195,6 +195,8 @@ int write_ar(struct cpu *c, unsigned n, uint64_t v)
     case AR_ITC:
         if (cpl(c) != 0)
             return genex(c, GE_PRIVREG);
+        if (v > c->icount + c->itc_off) /* forward: maybe an idle wait (--idle) */
+            v = c->icount + c->itc_off + devices_idle(c, v - (c->icount + c->itc_off));
         c->itc_off = v - c->icount;
         return 0;
     case AR_EC:

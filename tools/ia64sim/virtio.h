@@ -156,6 +156,11 @@ int virtio_blk_open(struct virtio_dev *d, const char *path);
 int virtio_net_open(struct virtio_dev *d, const char *spec, const char *mac);
 /* Moves frames between the socket and the queues without blocking. */
 void virtio_net_poll(struct virtio_dev *d);
+/* Waits, in host time, up to max_ns for the peer (or, listening, for one to
+ * connect): 1 when something arrived (already moved by virtio_net_poll),
+ * 0 after max_ns, -1 at once when there is no socket to wait on.  The time
+ * spent is in *waited_ns (at most max_ns). */
+int virtio_net_wait(struct virtio_dev *d, uint64_t max_ns, uint64_t *waited_ns);
 /* For tests: the net device on an already connected stream socket fd. */
 int virtio_net_attach_fd(struct virtio_dev *d, int fd, const uint8_t mac[6]);
 

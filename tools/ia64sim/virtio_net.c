@@ -4,15 +4,17 @@
  * then the Ethernet frame.  Queue 0 receives, queue 1 transmits.  The
  * socket is never waited on: the run loop calls virtio_net_poll(), which
  * moves what it can and returns. */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* ppoll: waits of less than a millisecond */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "virtio.h"
@@ -121,22 +123,45 @@ static void deliver(struct virtio_dev *d, struct net *n)
     n->rxlen = 0;
 }
 
+/* One record per send(): a peer never sees a record cut short.  passt
+ * (0.0~git20230309) reads a record whose frame is not all there with one
+ * blocking recv and drops the stream's framing when that returns less, and
+ * drops a length prefix split by its read: after a send of many records cut
+ * at an arbitrary byte the stream went out of step (connections reset,
+ * passt hung up).  A record a full socket took in part is finished at once,
+ * waiting for room. */
 static void flush_tx(struct virtio_dev *d, struct net *n)
 {
-    while (n->fd >= 0 && n->txlen) {
-        ssize_t r = send(n->fd, n->txbuf, n->txlen, MSG_NOSIGNAL | MSG_DONTWAIT);
+    size_t off = 0;
+
+    while (n->fd >= 0 && off < n->txlen) {
+        const uint8_t *p = n->txbuf + off;
+        size_t len =
+            4 + ((size_t)p[0] << 24 | (size_t)p[1] << 16 | (size_t)p[2] << 8 | p[3]);
+        ssize_t r = send(n->fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
 
         if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
-            return;
+            break;
+        for (size_t done = r > 0 ? (size_t)r : 0; r >= 0 && done < len; done += (size_t)r) {
+            struct pollfd w = {.fd = n->fd, .events = POLLOUT};
+
+            poll(&w, 1, 1000);
+            r = send(n->fd, p + done, len - done, MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+                r = 0;
+        }
         if (r < 0) {
             disconnect(d, n, strerror(errno));
             return;
         }
-        memmove(n->txbuf, n->txbuf + r, n->txlen - (size_t)r);
-        n->txlen -= (size_t)r;
+        off += len;
     }
-    if (n->fd < 0)
+    if (n->fd < 0) {
         n->txlen = 0; /* no link: frames are lost, as on a cable pulled out */
+        return;
+    }
+    memmove(n->txbuf, n->txbuf + off, n->txlen - off);
+    n->txlen -= off;
 }
 
 /* Frames from the transmit queue into the socket's output buffer, while it
@@ -197,6 +222,34 @@ void virtio_net_poll(struct virtio_dev *d)
             break; /* no buffer for it yet */
     }
     receive(d, n); /* the next frame, if any, so it waits in rxbuf */
+}
+
+int virtio_net_wait(struct virtio_dev *d, uint64_t max_ns, uint64_t *waited_ns)
+{
+    struct net *n = d->priv;
+    struct pollfd p = {.fd = n->fd >= 0 ? n->fd : n->listen_fd, .events = POLLIN};
+    struct timespec t0, t1,
+        limit = {.tv_sec = (time_t)(max_ns / 1000000000u),
+                 .tv_nsec = (long)(max_ns % 1000000000u)};
+    int r;
+
+    *waited_ns = 0;
+    if (p.fd < 0)
+        return -1; /* no peer and none to wait for */
+    if (n->rx_full)
+        return 1; /* a frame already waits for a receive buffer */
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    r = ppoll(&p, 1, &limit, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    *waited_ns = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000u + (uint64_t)t1.tv_nsec -
+                 (uint64_t)t0.tv_nsec;
+    if (*waited_ns > max_ns)
+        *waited_ns = max_ns;
+    if (r > 0) {
+        virtio_net_poll(d);
+        return 1;
+    }
+    return 0;
 }
 
 static void net_notify(struct virtio_dev *d, unsigned queue)

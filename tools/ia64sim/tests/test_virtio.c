@@ -11,6 +11,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../virtio.h"
@@ -526,6 +528,67 @@ static void test_net(void)
     close(sv[1]);
 }
 
+static uint64_t host_ns(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+/* virtio_net_wait, ia64sim's --idle realtime: a wait in host time on the
+ * peer's socket, cut short by a frame (or the peer's end), none without a
+ * peer. */
+static void test_net_idle_wait(void)
+{
+    static const uint8_t mac[6] = {0x52, 0x54, 0x00, 0xab, 0xcd, 0xef};
+    uint8_t rec[4 + 42] = {0, 0, 0, 42};
+    struct virtio_dev d;
+    uint64_t waited, t0, took;
+    int sv[2], r;
+    pid_t child;
+
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv)) {
+        fail("socketpair failed");
+        report("net.idle-wait");
+        return;
+    }
+    virtio_init(&d, NULL, 0x10000010000ull, 0x41, ram, RAM_SIZE, NULL);
+    virtio_net_attach_fd(&d, sv[0], mac);
+    t0 = host_ns();
+    r = virtio_net_wait(&d, 30000000, &waited);
+    took = host_ns() - t0;
+    CHECK(r == 0 && waited == 30000000,
+          "nothing sent: %d after %llu ns, want 0 after 30 ms", r,
+          (unsigned long long)waited);
+    CHECK(took >= 29000000, "a 30 ms wait took %llu ns of host time",
+          (unsigned long long)took);
+    child = fork();
+    if (child == 0) {
+        struct timespec ms20 = {0, 20000000};
+
+        nanosleep(&ms20, NULL);
+        _exit(write(sv[1], rec, sizeof(rec)) != (ssize_t)sizeof(rec));
+    }
+    r = virtio_net_wait(&d, 2000000000, &waited);
+    CHECK(r == 1 && waited >= 15000000 && waited < 1000000000,
+          "a frame sent after 20 ms: %d after %llu ns, want 1 after about 20 ms", r,
+          (unsigned long long)waited);
+    if (child > 0)
+        waitpid(child, NULL, 0);
+    CHECK(virtio_net_wait(&d, 1000000000, &waited) == 1 && waited == 0,
+          "a frame read but not yet delivered does not end the wait at once");
+    close(sv[1]);
+    virtio_release(&d);
+    virtio_init(&d, NULL, 0x10000010000ull, 0x41, ram, RAM_SIZE, NULL);
+    virtio_net_attach_fd(&d, -1, mac);
+    t0 = host_ns();
+    CHECK(virtio_net_wait(&d, 1000000000, &waited) == -1 && host_ns() - t0 < 100000000,
+          "no peer: the wait is not refused at once");
+    virtio_release(&d);
+    report("net.idle-wait");
+}
+
 /* The two socket modes of --net: listen:PATH takes a peer (link up), loses
  * it (link down) and takes the next; unix:PATH connects to a listener. */
 static void test_net_sockets(void)
@@ -612,6 +675,7 @@ int main(void)
     test_hostile(path);
     test_net();
     test_net_sockets();
+    test_net_idle_wait();
     unlink(path);
     free(ram);
     return failures != 0;
