@@ -109,11 +109,23 @@ def _drive_net(ctl_port, token, host):
         host.append((name, ok, detail))
 
     def listing():
-        c = Client(ctl_port, token)
-        out = c.request("list")
-        c.close()
+        # The first connection comes while dom0 starts its 16 MiB send; twice
+        # in ~20 ppc runs on a loaded host it got no answer in 30 s (not yet
+        # understood, docs/network.md). One more connection is allowed, and
+        # the detail says so.
+        note = ""
+        for attempt in (1, 2):
+            try:
+                c = Client(ctl_port, token)
+                out = c.request("list")
+                c.close()
+                break
+            except CtlError as e:
+                if attempt == 2:
+                    raise
+                note = f" (on a second connection: the first said '{e}')"
         ok = any(line.split()[:2] == ["0", "running"] for line in out if line.split())
-        return ok, f"{len(out)} lines, dom0 {'running' if ok else 'missing'}"
+        return ok, f"{len(out)} lines, dom0 {'running' if ok else 'missing'}{note}"
     check("net.ctl-list", listing)
 
     def create_destroy():
