@@ -98,6 +98,27 @@ static long alloc_port(struct domain *d)
     return -HESTIA_ENOSPC;
 }
 
+/*
+ * Allocate a port of d and set it up as state with arg and vcpu, under d's
+ * lock: the port, or a negative error.  The binds whose new port needs no
+ * other bookkeeping under the lock share it.
+ */
+static long open_port(struct domain *d, uint8_t state, uint16_t arg, uint8_t vcpu)
+{
+    if (!d->evtchn)
+        return -HESTIA_EINVAL;
+    unsigned long flags = spin_lock_irqsave(&d->evtchn->lock);
+    long port = alloc_port(d);
+    if (port > 0) {
+        struct evtchn *c = chan(d->evtchn, (evtchn_port_t)port);
+        c->state = state;
+        c->arg = arg;
+        c->vcpu = vcpu;
+    }
+    spin_unlock_irqrestore(&d->evtchn->lock, flags);
+    return port;
+}
+
 static void free_port(struct domain *d, struct evtchn *c, evtchn_port_t port)
 {
     memset(c, 0, sizeof(*c));
@@ -195,18 +216,11 @@ static long op_alloc_unbound(struct domain *self, struct evtchn_alloc_unbound *a
     struct domain *r = resolve(self, a->remote_dom);
     if (!r)
         return -HESTIA_ESRCH;
-    if (!d->evtchn)
-        return -HESTIA_EINVAL;
-    unsigned long flags = spin_lock_irqsave(&d->evtchn->lock);
-    long port = alloc_port(d);
-    if (port > 0) {
-        struct evtchn *c = chan(d->evtchn, (evtchn_port_t)port);
-        c->state = EVTCHNSTAT_unbound;
-        c->arg = r->id;
-        a->port = (evtchn_port_t)port;
-    }
-    spin_unlock_irqrestore(&d->evtchn->lock, flags);
-    return port < 0 ? port : 0;
+    long port = open_port(d, EVTCHNSTAT_unbound, r->id, 0);
+    if (port < 0)
+        return port;
+    a->port = (evtchn_port_t)port;
+    return 0;
 }
 
 static long op_bind_interdomain(struct domain *self, struct evtchn_bind_interdomain *b)
@@ -288,19 +302,11 @@ static long op_bind_ipi(struct domain *d, struct evtchn_bind_ipi *b)
 {
     if (!vcpu_exists(d, b->vcpu))
         return -HESTIA_ESRCH;
-    if (!d->evtchn)
-        return -HESTIA_EINVAL;
-    unsigned long flags = spin_lock_irqsave(&d->evtchn->lock);
-    long rc = alloc_port(d);
-    if (rc > 0) {
-        struct evtchn *c = chan(d->evtchn, (evtchn_port_t)rc);
-        c->state = EVTCHNSTAT_ipi;
-        c->vcpu = (uint8_t)b->vcpu;
-        b->port = (evtchn_port_t)rc;
-        rc = 0;
-    }
-    spin_unlock_irqrestore(&d->evtchn->lock, flags);
-    return rc;
+    long port = open_port(d, EVTCHNSTAT_ipi, 0, (uint8_t)b->vcpu);
+    if (port < 0)
+        return port;
+    b->port = (evtchn_port_t)port;
+    return 0;
 }
 
 /* Unhook the far end of a connection: it becomes unbound, offered to offer_to. */
@@ -541,17 +547,7 @@ long do_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 
 long evtchn_alloc_pirq_port(struct domain *d, unsigned pirq)
 {
-    if (!d->evtchn)
-        return -HESTIA_EINVAL;
-    unsigned long flags = spin_lock_irqsave(&d->evtchn->lock);
-    long rc = alloc_port(d);
-    if (rc > 0) {
-        struct evtchn *c = chan(d->evtchn, (evtchn_port_t)rc);
-        c->state = EVTCHNSTAT_pirq;
-        c->arg = (uint16_t)pirq;
-    }
-    spin_unlock_irqrestore(&d->evtchn->lock, flags);
-    return rc;
+    return open_port(d, EVTCHNSTAT_pirq, (uint16_t)pirq, 0);
 }
 
 void evtchn_send_pirq(struct domain *d, evtchn_port_t port, unsigned pirq)
