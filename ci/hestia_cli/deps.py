@@ -38,8 +38,9 @@ ARCH_PACKAGES = {
     # What ci/ia64_gcc.py builds the cross gcc from and with.
     "ia64": ["binutils-ia64-linux-gnu", "gcc-12-source", "libgmp-dev", "libmpfr-dev",
              "libmpc-dev", "zlib1g-dev", "patch",
-             # ia64sim has no user networking: passt is the host end of its NIC (multi.py).
-             "passt"],
+             # ia64sim has no user networking: a device-less QEMU joins its NIC's
+             # socket to QEMU's user network (ci/hestia_cli/usernet.py).
+             "qemu-system-x86"],
 }
 
 # apt-get waits this long for another apt/dpkg (another ./hestia, a helper

@@ -20,7 +20,7 @@ import threading
 import time
 import zlib
 
-from . import arches, runner
+from . import arches, runner, usernet
 from .ctl import Client, CtlError
 
 XFER_BYTES = 16 << 20
@@ -181,56 +181,18 @@ def _drive_net(ctl_port, token, host):
     check("net.ctl-pipelined", pipelined)
 
 
-def start_passt(sock, ctl_port):
-    """passt (Debian's package) for an emulator without user networking
-    (ia64sim): it speaks QEMU's stream framing on the unix socket sock, gives
-    the guest the host's address by DHCP, forwards host 127.0.0.1:ctl_port to
-    the guest's 7777 and maps the gateway's address to the host, so the
-    guest reaches a host sink there.  The runner stops it after the boot
-    (its -1, quit after one client, quits at once in passt 0.0~git20230309
-    when stdin is not a terminal: "Client closed connection, exiting")."""
-    if os.path.exists(sock):
-        os.unlink(sock)
-    p = subprocess.Popen(["passt", "-f", "-q", "-s", sock, "-m", "1500",
-                          "-t", f"127.0.0.1/{ctl_port}:7777", "-u", "none"],
-                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL, start_new_session=True)
-    end = time.time() + 10
-    while not os.path.exists(sock) and time.time() < end and p.poll() is None:
-        time.sleep(0.1)
-    return p
-
-
-def passt_gateway():
-    """The address passt maps to the host: the host's default gateway."""
-    try:
-        with open("/proc/net/route") as f:
-            for line in f.read().splitlines()[1:]:
-                fields = line.split()
-                if fields[1] == "00000000":
-                    g = int(fields[2], 16)
-                    return ".".join(str((g >> s) & 0xFF) for s in (0, 8, 16, 24))
-    except (OSError, IndexError, ValueError):
-        pass
-    return None
-
-
 def run(arch, scenario, variant, cfg, log):
     """Boot with the host driving it; a runner.Result."""
     if cfg.get("host_driver") == "link":
         return run_link(arch, variant, cfg, log)
     ctl_port, sink_port, token = _free_port(), _free_port(), secrets.token_hex(8)
-    # passt drops root for "nobody" before it binds its socket (and says
-    # "bound" even when that failed): the socket's directory must let it.
-    passt_dir = tempfile.mkdtemp(prefix="hestia-passt-")
-    os.chmod(passt_dir, 0o1777)
-    passt_sock = os.path.join(passt_dir, "passt.sock")
+    user_net_dir = tempfile.mkdtemp(prefix="hestia-usernet-")
+    user_net_sock = os.path.join(user_net_dir, "user-net.sock")
     cfg = _subst(copy.deepcopy(cfg), {"ctl_port": ctl_port, "sink_port": sink_port,
-                                     "token": token, "passt_sock": passt_sock,
-                                     "passt_gateway": passt_gateway() or "0.0.0.0"})
-    passt = None
-    if any("passt" in a for a in cfg.get("sim_args", [])):
-        passt = start_passt(passt_sock, ctl_port)
+                                     "token": token, "user_net_sock": user_net_sock})
+    user_net = None
+    if any(user_net_sock in a for a in cfg.get("sim_args", [])):
+        user_net = usernet.start(user_net_sock, ctl_port)
     timeout = cfg.get("timeout", 30) * runner.TIMEOUT_SCALE
     sink = Sink(sink_port, timeout)
     sink.start()
@@ -273,10 +235,8 @@ def run(arch, scenario, variant, cfg, log):
         proc.wait()
         rc, timed_out = None, True
     secs = time.time() - start
-    if passt and passt.poll() is None:
-        passt.kill()
-        passt.wait()
-    shutil.rmtree(passt_dir, ignore_errors=True)
+    usernet.stop(user_net)
+    shutil.rmtree(user_net_dir, ignore_errors=True)
     with open(log, "a") as f:
         for name, ok, detail in host:
             f.write(f"[host] TEST {name} {'PASS' if ok else 'FAIL'} {detail}\n")

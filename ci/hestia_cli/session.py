@@ -10,7 +10,7 @@ import shutil
 import subprocess
 import time
 
-from . import arches, build, deps, runner, scenarios
+from . import arches, build, deps, runner, scenarios, usernet
 from .util import BUILD, LOGS, HestiaError, info, rel
 
 
@@ -49,10 +49,11 @@ def _free_port():
 def _with_ctl(arch, cfg, ctl_port):
     """A NIC on QEMU's user network with host port ctl_port forwarded to dom0's
     toolstack (port 7777), and a token fixed on dom0's command line so the
-    `./hestia ctl` line can be printed before boot.  (cfg, the ctl line) or
-    (cfg, None) where the arch has no user networking."""
-    if arch not in ("x86", "x86_64", "ppc") or not cfg.get("modules"):
-        return cfg, None
+    `./hestia ctl` line can be printed before boot.  (cfg, the ctl line, the
+    user-network bridge ia64sim needs or None), or (cfg, None, None) without
+    dom0."""
+    if not cfg.get("modules"):
+        return cfg, None, None
     token = secrets.token_hex(8)
     port = ctl_port or _free_port()
     cfg = copy.deepcopy(cfg)
@@ -61,9 +62,17 @@ def _with_ctl(arch, cfg, ctl_port):
     at = words.find("script=")
     at = len(words) if at < 0 else at
     cfg["modules"][0]["cmdline"] = f"{words[:at].rstrip()} ctl_token={token} {words[at:]}".strip()
-    cfg["qemu_args"] = list(cfg.get("qemu_args", [])) + [
-        "-nic", f"user,model=virtio-net-pci,hostfwd=tcp:127.0.0.1:{port}-:7777"]
-    return cfg, f"./hestia ctl --port {port} --token {token} list"
+    bridge = None
+    if arch == "ia64":
+        sock = os.path.join(LOGS, f"user-net-{port}.sock")
+        os.makedirs(LOGS, exist_ok=True)
+        bridge = usernet.start(sock, port)
+        cfg["sim_args"] = list(cfg.get("sim_args", [])) + [
+            "--net", f"unix:{sock}", "--idle", "realtime"]
+    else:
+        cfg["qemu_args"] = list(cfg.get("qemu_args", [])) + [
+            "-nic", f"user,model=virtio-net-pci,hostfwd=tcp:127.0.0.1:{port}-:7777"]
+    return cfg, f"./hestia ctl --port {port} --token {token} list", bridge
 
 
 def run(arch, scenario, variant, ctl_port=None):
@@ -75,14 +84,17 @@ def run(arch, scenario, variant, ctl_port=None):
         raise HestiaError(f"{arch} has no boot variant '{variant}' "
                           f"(known: {', '.join(arches.variants(arch))})")
     _prepare(arch)
-    cfg, ctl_line = _with_ctl(arch, cfg, ctl_port)
-    launch = arches.launch(arch, variant, cfg, "interactive")
-    info(f"run: {arch} {scenario} ({variant}): {shlex.join(launch.argv)}")
-    if ctl_line:
-        info(f"run: dom0's toolstack over TCP, from another terminal: {ctl_line}")
-    if arch != "ia64":
-        info("run: console attached; quit QEMU with Ctrl-A X")
-    rc = subprocess.run(launch.argv, cwd=launch.cwd).returncode
+    cfg, ctl_line, bridge = _with_ctl(arch, cfg, ctl_port)
+    try:
+        launch = arches.launch(arch, variant, cfg, "interactive")
+        info(f"run: {arch} {scenario} ({variant}): {shlex.join(launch.argv)}")
+        if ctl_line:
+            info(f"run: dom0's toolstack over TCP, from another terminal: {ctl_line}")
+        if arch != "ia64":
+            info("run: console attached; quit QEMU with Ctrl-A X")
+        rc = subprocess.run(launch.argv, cwd=launch.cwd).returncode
+    finally:
+        usernet.stop(bridge)
     ok, text = arches.exit_verdict(launch.exit_kind, rc)
     info(f"\nrun: emulator exited {rc}: {text}")
     return 0 if ok else 1
