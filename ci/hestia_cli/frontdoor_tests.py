@@ -171,6 +171,17 @@ def _plan_modes():
             and len(again) == 1)
 
 
+def _plan_realtime_variants():
+    """A scenario's realtime_variants gives that boot path a realtime row with
+    only those scenarios in it (ppc/uboot: disk yes, smoke "-")."""
+    rows, cells = matrix.plan(["ppc"], ["smoke", "disk"], ("realtime",))
+    disk = cells.get(("ppc", "uboot", "realtime", "disk"))
+    smoke = cells.get(("ppc", "uboot", "realtime", "smoke"))
+    return (rows == [("ppc", "kernel", "realtime"), ("ppc", "uboot", "realtime")]
+            and disk is not None and disk.runnable and disk.cfg["deterministic"] is False
+            and smoke is not None and smoke.cfg is None)
+
+
 def _setup_per_arch():
     """x86_64 needs neither the IA-64 gcc nor its sources; ia64 needs both.
     ensure() with every package present builds the gcc for ia64 only (the
@@ -211,6 +222,7 @@ CASES = [
     ("junit_counts", _junit_counts),
     ("grub_quoting", _grub_quoting),
     ("plan_modes", _plan_modes),
+    ("plan_realtime_variants", _plan_realtime_variants),
 ]
 
 

@@ -3,7 +3,8 @@
 
 The matrix has two modes.  icount rows are deterministic: QEMU runs with
 -icount (scenario "deterministic"), every boot variant of an arch is a row.
-realtime rows run the default boot variant without -icount (guest time
+realtime rows run the default boot variant (and those a scenario names in
+realtime_variants) without -icount (guest time
 follows the host) and with the word `realtime` on the hypervisor's command
 line, which it hands to the guests so their timer bounds widen; races that
 -icount hides show up there, so those cells are repeated.
@@ -97,16 +98,29 @@ def plan(arch_list, scen_list, modes=MODES, variant=None, repeat=None, full=Fals
                 if v not in vs:
                     vs.append(v)
         vs = vs or [default]
+        # Realtime rows: the default boot path, and the others a scenario
+        # names in realtime_variants (or the one asked for).
+        rt_vs = [default]
+        for s in loaded:
+            for v in (scenarios.config(s, arch) or {}).get("realtime_variants", []):
+                if v not in arches.variants(arch):
+                    raise HestiaError(f"scenario {s['name']}: {arch} has no variant '{v}'")
+                if v not in rt_vs:
+                    rt_vs.append(v)
         for mode in modes:
-            # Realtime rows: the default boot path (or the one asked for).
-            row_vs = vs if mode == "icount" else [default]
+            row_vs = vs if mode == "icount" else rt_vs
             if variant:
                 row_vs = [variant]
             for v in row_vs:
                 rows.append((arch, v, mode))
                 for s in loaded:
                     cfg = scenarios.config(s, arch)
-                    used = cfg.get("variants", [default]) if cfg else []
+                    if not cfg:
+                        used = []
+                    elif mode == "icount":
+                        used = cfg.get("variants", [default])
+                    else:
+                        used = [default] + cfg.get("realtime_variants", [])
                     if v != default and v not in used:
                         c = None  # not a cell of this row: "-"
                     elif cfg is None:

@@ -21,7 +21,8 @@ A scenario is data, the same name on every arch:
   arches       {"<arch>": {overrides}} for every arch that claims the scenario;
                an arch missing here is shown as SKIP with `unclaimed`.
                Overrides: any key above plus variants (["kernel", "uboot"] on
-               ppc), qemu_args, cpu, memory, sim_args (ia64sim options; "{disk}"
+               ppc), realtime_variants (boot variants besides the default that
+               also get a realtime row for this scenario), qemu_args, cpu, memory, sim_args (ia64sim options; "{disk}"
                in one, or in qemu_args, becomes a fresh 1 MiB zero-filled image
                for that boot, removed when ./hestia exits; with boots: one image
                of disk_mib MiB for the whole sequence), boots, disk_mib.
@@ -55,7 +56,7 @@ KEYS = {"name", "description", "timeout", "cmdline", "modules", "expect", "arche
         "host_driver", "machines", "icount"}
 OVERRIDES = {"timeout", "cmdline", "modules", "expect", "variants", "qemu_args", "cpu",
              "memory", "sim_args", "deterministic", "must_fail", "boots", "disk_mib",
-             "icount"}
+             "icount", "realtime_variants"}
 # "hv:<test>" or "d<N>:<test>": every expectation names the source that must print it.
 # "host:<test>": a check the runner itself made while the boot ran (multi.py).
 EXPECT_RE = re.compile(r"^(?:hv|host|d(?:0|[1-9][0-9]*)):[^\s:]+$")
