@@ -3,7 +3,7 @@
 import argparse
 import sys
 
-from . import build, deps, fuzz, matrix, session
+from . import build, deps, fuzz, matrix, profile, session
 from .util import ARCHES, HestiaError, warn
 
 USAGE = """./hestia <command> [options]
@@ -23,6 +23,7 @@ commands:
   debug --arch A [--scenario S]
                               emulator (QEMU, ia64sim) stopped with its gdb stub, gdb-multiarch attached
   bench [--arch A]            deterministic (-icount) benchmark runs -> build/bench.json
+        [--profile NAME]      one operation's instructions per function (gdb single-step)
   fuzz  [--minutes N] [--lines] [harness]
                               libFuzzer harnesses (tests/fuzz), coverage + hypercall success table
   format                      clang-format every C file in place (./hestia test checks it)
@@ -99,6 +100,9 @@ def parse(argv):
     d.add_argument("--scenario", metavar="S")
     be = sub.add_parser("bench", help="benchmarks")
     _arch_opt(be)
+    be.add_argument("--profile", metavar="NAME",
+                    help="where one operation's instructions go, per function (x86_64 by "
+                    "default): " + ", ".join(profile.PROFILES))
     fz = sub.add_parser("fuzz", help="libFuzzer harnesses")
     fz.add_argument("--minutes", type=float, default=1.0, metavar="N",
                     help="per harness (default 1)")
@@ -143,6 +147,8 @@ def main(argv):
             from . import style
             return style.format_tree()
         if a.cmd == "bench":
+            if a.profile:
+                return profile.main(a.arch or "x86_64", a.profile)
             return session.bench([a.arch] if a.arch else list(ARCHES))
         if a.cmd == "fuzz":
             return fuzz.main(a.minutes, a.harness, a.lines)

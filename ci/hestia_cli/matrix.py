@@ -17,7 +17,7 @@ import concurrent.futures
 import os
 import time
 
-from . import arches, build, deps, fuzz, gdbtest, runner, scenarios, selftest, unit
+from . import arches, build, deps, fuzz, gdbtest, profile, runner, scenarios, selftest, unit
 from .util import ARCHES, LOGS, FileLock, HestiaError, info, rel
 
 # Realtime repeats of plain ./hestia test: the scenarios most likely to race.
@@ -320,6 +320,7 @@ def _test(arch_list, scenario, unit_only, variant, modes, repeat, full, jobs, ju
         print_matrix(rows, scen_list, cells)
     if arch_list and not scenario:
         gdbtest.run(counts, arch_list)  # TEST gdb.<arch>: gdb-multiarch against each arch's stub
+        profile.test_run(counts, arch_list)  # TEST profile.<arch>: bench --profile vs the loop
     if junit:
         unit.write_junit(counts, junit)
         info(f"test: JUnit XML in {junit}")
