@@ -380,7 +380,7 @@ void domain_getinfo(struct domain *d, struct domctl_info *info)
     info->max_pages = p2m_max_pages(d);
     uint64_t t = 0;
     for (unsigned i = 0; i < d->nr_vcpus; i++)
-        t += d->vcpus[i]->runtime_ns;
+        t += run_vcpu_runtime(d->vcpus[i]);
     info->cpu_time_ns = t;
     unsigned weight, cap;
     sched_get_params(d, &weight, &cap);

@@ -11,6 +11,7 @@
 #include <core/hypercall.h>
 #include <core/mm.h>
 #include <core/pvmmu.h>
+#include <core/run.h>
 #include <core/timer.h>
 #include <core/version.h>
 #include <hal/cpu.h>
@@ -74,9 +75,7 @@ long do_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vcpu, uint64_t arg)
         hal_vcpu_callbacks_changed(t->hal);
         return 0;
     case VCPUOP_get_runtime: {
-        uint64_t ns = t->runtime_ns;
-        if (t == core_current_vcpu() && hal_time_ns() > t->last_start_ns)
-            ns += hal_time_ns() - t->last_start_ns;
+        uint64_t ns = run_vcpu_runtime(t);
         return hal_copy_to_guest(v, guest_va(arg), &ns, sizeof(ns)) ? -HESTIA_EFAULT : 0;
     }
     case VCPUOP_enter_user: {

@@ -6,6 +6,14 @@
  * pending event upcall into the chosen vCPU and arm the timer for the next
  * moment core needs control back.
  *
+ * Most exits change none of that (a hypercall that maps a page, sends to a
+ * running domain, reads the version): the full pass would pick the same
+ * vCPU, arm the same timer and charge time that can as well be charged
+ * later.  So the full pass is skipped (the quiet exit) unless something it
+ * decides from changed since it last ran (cpu->changed, run_note_change()).
+ * Time needs no check: the full pass armed the hardware timer for its next
+ * deadline, and that interrupt marks the change.
+ *
  * run.c owns the RUNNING <-> RUNNABLE transitions of the current vCPU;
  * BLOCKED and DOWN are set by sched_op and domain code.
  */
@@ -34,10 +42,19 @@ struct hal_vcpu *core_vcpu_hal(struct vcpu *v)
     return v ? v->hal : NULL;
 }
 
+static void charge(struct vcpu *v, uint64_t now);
+
 void run_set_current(struct vcpu *v)
 {
     struct cpu *c = this_cpu();
+    struct vcpu *old = c->current;
+    if (old && old != v) { /* as the full pass would: charge it, take it off */
+        charge(old, hal_time_ns());
+        if (old->state == VCPU_RUNNING)
+            old->state = VCPU_RUNNABLE;
+    }
     c->current = v;
+    run_note_change(c->id); /* the full pass has not seen v yet */
     if (v) {
         v->processor = c->id;
         v->last_start_ns = hal_time_ns();
@@ -54,6 +71,23 @@ static void charge(struct vcpu *v, uint64_t now)
     v->last_start_ns = now;
 }
 
+uint64_t run_vcpu_runtime(const struct vcpu *v)
+{
+    uint64_t ns = v->runtime_ns;
+    struct cpu *c = v->processor < cpu_count() ? cpu_by_id(v->processor) : NULL;
+    uint64_t now = hal_time_ns();
+    if (c && c->current == v && now > v->last_start_ns)
+        ns += now - v->last_start_ns; /* the stint no full pass has charged yet */
+    return ns;
+}
+
+void run_note_change(unsigned cpu)
+{
+    for (unsigned i = 0; i < cpu_count(); i++)
+        if (cpu == RUN_ALL_CPUS || cpu == i)
+            __atomic_store_n(&cpu_by_id(i)->changed, true, __ATOMIC_RELAXED);
+}
+
 void run_vcpu_stopped(struct vcpu *v)
 {
     for (unsigned i = 0; i < cpu_count(); i++) {
@@ -61,6 +95,7 @@ void run_vcpu_stopped(struct vcpu *v)
         if (c->current == v) {
             charge(v, hal_time_ns());
             c->current = NULL;
+            run_note_change(i);
         }
     }
     if (v->state == VCPU_RUNNING)
@@ -79,7 +114,18 @@ static uint64_t earliest(uint64_t a, uint64_t b)
 struct hal_vcpu *core_resume_vcpu(void)
 {
     struct cpu *c = this_cpu();
+    struct vcpu *cur = c->current;
+    /* The quiet exit: nothing the full pass looks at has changed. */
+    if (cur && cur->state == VCPU_RUNNING &&
+        !__atomic_load_n(&c->changed, __ATOMIC_RELAXED)) {
+        c->quiet_exits++;
+        trap_inject_event(cur);
+        return cur->hal;
+    }
     for (;;) {
+        /* Cleared first: a change made from here on is seen at the next exit. */
+        __atomic_store_n(&c->changed, false, __ATOMIC_RELAXED);
+        c->full_passes++;
         uint64_t now = hal_time_ns();
         struct vcpu *prev = c->current;
         timer_run_expired(c, now);
@@ -107,6 +153,7 @@ struct hal_vcpu *core_resume_vcpu(void)
 void core_timer_interrupt(void)
 {
     this_cpu()->timer_interrupts++;
+    run_note_change(this_cpu()->id); /* a deadline of the full pass has come */
     timer_run_expired(this_cpu(), hal_time_ns());
 }
 

@@ -20,6 +20,7 @@
  * only the domains that ran or wanted to run in the last period.
  */
 #include <core/cpu.h>
+#include <core/run.h>
 #include <core/sched.h>
 #include <hal/cpu.h>
 #include <hal/timer.h>
@@ -218,6 +219,7 @@ void sched_domain_destroy(struct domain *d)
     spin_unlock_irqrestore(&acct_lock, flags);
     d->sched = NULL;
     core_heap_free(sd);
+    run_note_change(RUN_ALL_CPUS);
 }
 
 int sched_vcpu_init(struct vcpu *v)
@@ -263,6 +265,7 @@ void sched_vcpu_destroy(struct vcpu *v)
     if (sv->poll_buf)
         core_heap_free(sv->poll_buf);
     core_heap_free(sv);
+    run_note_change(v->processor);
 }
 
 int sched_set_params(struct domain *d, unsigned weight, unsigned cap)
@@ -273,6 +276,7 @@ int sched_set_params(struct domain *d, unsigned weight, unsigned cap)
     d->sched->weight = weight;
     d->sched->cap = cap;
     spin_unlock_irqrestore(&acct_lock, flags);
+    run_note_change(RUN_ALL_CPUS);
     return 0;
 }
 
@@ -290,7 +294,7 @@ uint64_t sched_domain_runtime(const struct domain *d)
     uint64_t sum = 0;
     for (unsigned i = 0; i < HESTIA_MAX_VCPUS; i++)
         if (d->vcpus[i])
-            sum += d->vcpus[i]->runtime_ns; /* written by the run loop */
+            sum += run_vcpu_runtime(d->vcpus[i]); /* the run loop's accounting */
     return sum;
 }
 
@@ -327,6 +331,7 @@ void sched_wake(struct vcpu *v)
             park(sv);
         else
             enqueue(pc, sv, false);
+        run_note_change(v->processor); /* it may preempt the current vCPU */
     }
     spin_unlock_irqrestore(&pc->lock, flags);
 }
@@ -350,14 +355,17 @@ void sched_sleep(struct vcpu *v)
             charge(sv, hal_time_ns());
             sv->running = false;
         }
+        run_note_change(v->processor);
     }
     spin_unlock_irqrestore(&pc->lock, flags);
 }
 
 void sched_yield_vcpu(struct vcpu *v)
 {
-    if (v->sched)
+    if (v->sched) {
         v->sched->yielded = true;
+        run_note_change(v->processor);
+    }
 }
 
 /* ---- accounting ---- */

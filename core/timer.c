@@ -13,6 +13,7 @@
  */
 #include <core/cpu.h>
 #include <core/event.h>
+#include <core/run.h>
 #include <core/timer.h>
 #include <hal/cpu.h>
 #include <hal/timer.h>
@@ -103,6 +104,7 @@ static void entry_cancel(struct timer_entry *t)
     unsigned long flags = spin_lock_irqsave(&h->lock);
     heap_remove(h, t);
     spin_unlock_irqrestore(&h->lock, flags);
+    run_note_change(t->cpu); /* the CPU's next deadline may have moved */
 }
 
 /*
@@ -119,6 +121,7 @@ static int entry_arm(struct timer_entry *t, uint64_t deadline)
     t->cpu = (uint8_t)cpu;
     int rc = heap_insert(h, t);
     spin_unlock_irqrestore(&h->lock, flags);
+    run_note_change(cpu); /* the hardware timer may need to fire earlier */
     return rc;
 }
 

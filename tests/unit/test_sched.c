@@ -778,3 +778,51 @@ TEST_CASE(random_sched_ops_are_harmless)
     CHECK(sched_domain_runtime(b) > 0);
     CHECK(sched_domain_runtime(a) > 0);
 }
+
+/*
+ * The run loop's quiet exit (run.c): an exit that changed nothing goes
+ * straight back to the vCPU that made it; a wake-up, a timer armed, the
+ * armed deadline arriving each bring back the full pass.
+ */
+TEST_CASE(quiet_exit_only_when_nothing_changed)
+{
+    struct domain *a = dom_weight(256, 0), *b = dom_weight(256, 0);
+    struct vcpu *va = h_vcpu(a), *vb = h_vcpu(b), *got = NULL;
+    struct cpu *c = this_cpu();
+    vb->info->evtchn_upcall_mask = 0;
+    REQUIRE(h_call(vb, HYPERCALL_sched_op, SCHEDOP_block, 0, 0, 0, 0) == 0);
+    REQUIRE(h_call(va, HYPERCALL_version, VERSION_abi, 0, 0, 0, 0) >= 0);
+    REQUIRE(h_resume(&got) == HOST_JMP_RUN && got == va); /* full pass: a was set current */
+    uint64_t slice_end = host_timer_deadline();
+    CHECK(slice_end != 0);
+
+    /* A hypercall that changes nothing: no full pass, same vCPU, same timer. */
+    unsigned long full = c->full_passes, quiet = c->quiet_exits;
+    CHECK(h_call(va, HYPERCALL_version, VERSION_abi, 0, 0, 0, 0) >= 0);
+    REQUIRE(h_resume(&got) == HOST_JMP_RUN && got == va);
+    CHECK_EQ(c->full_passes, full);
+    CHECK_EQ(c->quiet_exits, quiet + 1);
+    CHECK_EQ(host_timer_deadline(), slice_end);
+
+    /* Arming a timer earlier than the slice's end: the full pass re-arms. */
+    uint64_t soon = hal_time_ns() + 1000;
+    CHECK_EQ(h_call(va, HYPERCALL_set_timer, soon, 0, 0, 0, 0), 0);
+    REQUIRE(h_resume(&got) == HOST_JMP_RUN && got == va);
+    CHECK_EQ(c->full_passes, full + 1);
+    CHECK_EQ(host_timer_deadline(), soon);
+
+    /* Waking b (an event to it): the full pass runs again. */
+    int port = evtchn_bind_virq_internal(b, VIRQ_DEBUG, 0);
+    REQUIRE(port > 0);
+    evtchn_send_virq(vb, VIRQ_DEBUG);
+    CHECK(vb->state != VCPU_BLOCKED);
+    full = c->full_passes;
+    REQUIRE(h_resume(&got) == HOST_JMP_RUN);
+    CHECK_EQ(c->full_passes, full + 1);
+
+    /* The armed deadline arriving is a timer interrupt: a full pass. */
+    full = c->full_passes;
+    host_time_advance(host_timer_deadline() - hal_time_ns());
+    REQUIRE(h_resume(&got) == HOST_JMP_RUN);
+    CHECK_EQ(c->full_passes, full + 1);
+}

@@ -49,6 +49,15 @@ struct cpu {
     struct timer_heap timers;
     unsigned long
         timer_interrupts; /* core_timer_interrupt() calls (the conformance suite) */
+    /*
+     * run.c's quiet exit: set by whatever can change what the run loop would
+     * decide here (a wake-up, a sleep, scheduler parameters, a timer armed or
+     * cancelled, a timer interrupt); while it is clear, the vCPU that exited
+     * goes straight back (run_note_change()).
+     */
+    bool changed;
+    unsigned long quiet_exits; /* exits that skipped the full pass */
+    unsigned long full_passes; /* exits that ran it */
 };
 
 /*

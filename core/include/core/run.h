@@ -25,4 +25,19 @@ void run_set_current(struct vcpu *v);
  */
 void run_vcpu_stopped(struct vcpu *v);
 
+/*
+ * Something the run loop decides from changed for the vCPUs of CPU cpu (or
+ * of every CPU: RUN_ALL_CPUS): its next exit runs the full pass instead of
+ * the quiet one.  With one CPU a flag is enough; a change aimed at another
+ * CPU will also need an IPI to reach it before its next timer (issue 16).
+ */
+#define RUN_ALL_CPUS (~0u)
+void run_note_change(unsigned cpu);
+
+/*
+ * The CPU time v has used: what the full passes charged plus, while v is
+ * current, the stint since (quiet exits do not charge).
+ */
+uint64_t run_vcpu_runtime(const struct vcpu *v);
+
 #endif
