@@ -12,6 +12,7 @@
 #include <core/domain.h>
 #include <core/event.h>
 #include <core/grant.h>
+#include <core/logdirty.h>
 #include <core/mm.h>
 #include <core/pirq.h>
 #include <core/pvmmu.h>
@@ -114,6 +115,7 @@ static void teardown(struct domain *d, enum build_step done)
                 sched_sleep(v);
         }
     }
+    logdirty_domain_destroy(d);
     if (done >= STEP_GRANT)
         grant_domain_destroy(d);
     if (done >= STEP_EVTCHN)

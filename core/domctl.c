@@ -8,6 +8,7 @@
 #include <core/domain.h>
 #include <core/domctl_save.h>
 #include <core/hypercall.h>
+#include <core/logdirty.h>
 #include <core/mm.h>
 #include <core/sched.h>
 #include <hal/guest_copy.h>
@@ -232,6 +233,13 @@ long do_domctl(struct vcpu *v, uint64_t ptr)
     case DOMCTL_get_mappings: {
         long rc = domctl_get_mappings(v, d, &op.u.get_mappings);
         if (rc == 0 && hal_copy_to_guest(v, guest_va(ptr), &op, sizeof(op)))
+            rc = -HESTIA_EFAULT;
+        return rc;
+    }
+    case DOMCTL_log_dirty: {
+        long rc = domctl_log_dirty(v, d, &op.u.log_dirty);
+        if (rc != -HESTIA_EFAULT && op.u.log_dirty.op == DOMCTL_LOG_DIRTY_PEEK_CLEAN &&
+            hal_copy_to_guest(v, guest_va(ptr), &op, sizeof(op)))
             rc = -HESTIA_EFAULT;
         return rc;
     }

@@ -21,8 +21,10 @@
 #include <core/domain.h>
 #include <core/grant.h>
 #include <core/lib.h>
+#include <core/logdirty.h>
 #include <core/mm.h>
 #include <core/pvmmu.h>
+#include <hal/entry.h>
 #include <hal/guest_copy.h>
 #include <hal/mmu.h>
 
@@ -103,6 +105,15 @@ static void update_flags(volatile struct grant_entry *e, uint16_t set, uint16_t 
                                           __ATOMIC_ACQUIRE));
 }
 
+/* The table lives in the granter's frames: its flag updates are writes log-dirty must see.
+ */
+static void entry_written(struct domain *granter, grant_ref_t ref)
+{
+    struct grant_dom *g = granter->grant;
+    if (ref < g->nr_frames * GRANT_ENTRIES_PER_PAGE)
+        logdirty_mark_mfn(granter, g->table[ref / GRANT_ENTRIES_PER_PAGE]);
+}
+
 /* Recompute GTF_reading/GTF_writing of ref from the active mappings. */
 static void refresh_flags(struct domain *granter, grant_ref_t ref)
 {
@@ -121,6 +132,7 @@ static void refresh_flags(struct domain *granter, grant_ref_t ref)
     uint16_t set = (uint16_t)((reading ? GTF_reading : 0) | (writing ? GTF_writing : 0));
     uint16_t clear = (uint16_t)((reading ? 0 : GTF_reading) | (writing ? 0 : GTF_writing));
     update_flags(e, set, clear);
+    entry_written(granter, ref);
 }
 
 static void link_of(struct grant_dom *g, struct grant_map *r)
@@ -145,6 +157,18 @@ static void unlink_of(struct grant_dom *g, struct grant_map *r)
     g->nr_maps_of--;
 }
 
+void grant_mark_mapped_writable(struct domain *d)
+{
+    struct grant_dom *g = d->grant;
+    if (!g || !logdirty_enabled(d))
+        return;
+    unsigned long flags = spin_lock_irqsave(&grant_lock);
+    for (struct grant_map *r = g->maps_of; r; r = r->next_of)
+        if (!r->readonly)
+            logdirty_mark_mfn(d, r->mfn);
+    spin_unlock_irqrestore(&grant_lock, flags);
+}
+
 /* Remove mapping record h of d: unmap, update the granter, free. Grant lock held. */
 static int release_handle(struct domain *d, grant_handle_t h)
 {
@@ -155,6 +179,9 @@ static int release_handle(struct domain *d, grant_handle_t h)
     /* hal_as_map never replaces a mapping, and mmu_op refuses foreign frames. */
     BUG_ON(rc == 0 && !mfn_eq(old, r->mfn));
     if (r->granter) {
+        /* Writes through the mapper's page table are not in the granter's. */
+        if (!r->readonly)
+            logdirty_mark_mfn(r->granter, r->mfn);
         unlink_of(r->granter->grant, r);
         refresh_flags(r->granter, r->ref);
     }
@@ -244,6 +271,7 @@ static int map_one(struct vcpu *v, struct gnttab_map_grant_ref *op)
     g->nr_held++;
     link_of(granter->grant, r);
     update_flags(e, (uint16_t)(GTF_reading | (readonly ? 0 : GTF_writing)), 0);
+    entry_written(granter, op->ref);
     op->handle = h;
     return 0;
 }
@@ -352,6 +380,7 @@ static int copy_one(struct vcpu *v, const struct gnttab_copy *op)
     uint8_t *s = hal_frame_to_virt(src);
     uint8_t *t = hal_frame_to_virt(dst);
     memmove(t + op->dest.offset, s + op->source.offset, op->len);
+    core_frame_written(dst); /* log-dirty of dst's owner (migration) */
     frame_put(src);
     frame_put(dst);
     return 0;

@@ -71,6 +71,7 @@ struct domain {
     struct grant_dom *grant;
     struct sched_dom *sched;
     struct console_dom *console;
+    struct logdirty *logdirty; /* NULL unless DOMCTL_log_dirty enabled it */
 };
 
 /* Forget every domain (boot, and between host tests after mm_init). */

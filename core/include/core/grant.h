@@ -19,6 +19,13 @@ int grant_domain_init(struct domain *d);
 void grant_domain_destroy(struct domain *d);
 
 /* HYPERCALL_grant_table_op(cmd, ptr, count). */
+/*
+ * Mark dirty (core/logdirty.c) every frame of d that another domain maps
+ * writable through a grant right now: its writes are in the mapper's page
+ * tables, not d's.  No-op unless d is tracked.
+ */
+void grant_mark_mapped_writable(struct domain *d);
+
 long do_grant_table_op(struct vcpu *v, uint64_t cmd, uint64_t ptr, uint64_t count);
 
 /* Active mappings d holds of others' frames / others hold of d's frames. */

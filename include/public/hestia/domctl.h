@@ -25,6 +25,8 @@
 #define DOMCTL_read_memory 11  /* copy whole frames of a paused domU (save / migrate) */
 #define DOMCTL_get_mappings 12 /* list an address space of a paused domU */
 
+#define DOMCTL_log_dirty 17 /* dirty-page tracking of a domU (live migration) */
+
 #define DOMCTL_MAX_PAGES (1u << 20) /* 4 GiB */
 #define DOMCTL_WEIGHT_DEFAULT 256
 #define DOMCTL_WEIGHT_MAX 65535
@@ -150,6 +152,27 @@ struct domctl_get_mappings {
     uint64_t next_va; /* OUT */
 };
 
+/*
+ * DOMCTL_log_dirty (docs/migration.md, "Log-dirty"): op ENABLE starts
+ * tracking (every page counts as clean from then on), PEEK_CLEAN copies
+ * the bitmap of gfns written since enable or the previous PEEK_CLEAN
+ * (bit g % 8 of byte g / 8) into bitmap and clears it, DISABLE stops.
+ * nr_gfns (PEEK_CLEAN) is the size of the caller's bitmap in bits and must
+ * cover the domain's gfn range; on return it is set to that range and
+ * dirty to the number of bits set.  ENABLE twice is -EALREADY, PEEK_CLEAN
+ * or DISABLE without ENABLE -EINVAL.
+ */
+struct domctl_log_dirty {
+    uint32_t op;
+    uint32_t pad;     /* 0 */
+    uint64_t bitmap;  /* guest VA of (nr_gfns + 7) / 8 bytes */
+    uint64_t nr_gfns; /* IN: bits in bitmap; OUT: the domain's gfn range */
+    uint64_t dirty;   /* OUT: bits set */
+};
+#define DOMCTL_LOG_DIRTY_ENABLE 1
+#define DOMCTL_LOG_DIRTY_PEEK_CLEAN 2
+#define DOMCTL_LOG_DIRTY_DISABLE 3
+
 struct hestia_domctl {
     uint32_t cmd;               /* DOMCTL_* */
     uint32_t interface_version; /* HESTIA_ABI_VERSION */
@@ -164,6 +187,7 @@ struct hestia_domctl {
         struct domctl_vcpu_state vcpu_state;
         struct domctl_read_memory read_memory;
         struct domctl_get_mappings get_mappings;
+        struct domctl_log_dirty log_dirty;
         uint8_t pad[128];
     } u;
 };
