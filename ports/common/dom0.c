@@ -9,6 +9,7 @@
  * line.
  */
 #include <port/dom0net.h>
+#include <port/livemig.h>
 #include <port/pci.h>
 #include <port/pirq_source.h>
 #include <port/toolstack.h>
@@ -432,6 +433,8 @@ void dom0_main(void)
             dom0_net_scenario(ktok_eq(&v, "link"));
         else if (ktok_eq(&v, "save"))
             save_test(guest_module);
+        else if (ktok_eq(&v, "logdirty"))
+            logdirty_test(guest_module);
         else if (ktok_eq(&v, "pv-selftest")) {
             /* Privileged, then unprivileged: both branches of each test run. */
             selftest_main();

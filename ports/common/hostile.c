@@ -94,6 +94,21 @@ static void a_foreign_frames(struct tctx *t)
     d.u.get_mappings.space = 0;
     d.u.get_mappings.max = 1;
     T_EQ(t, hc_domctl(&d), -HESTIA_EPERM);
+    /* Log-dirty (live migration): none of its ops, on the victim or on itself. */
+    d.cmd = DOMCTL_log_dirty;
+    d.u.log_dirty.op = DOMCTL_LOG_DIRTY_ENABLE;
+    d.u.log_dirty.pad = 0;
+    T_EQ(t, hc_domctl(&d), -HESTIA_EPERM);
+    d.u.log_dirty.op = DOMCTL_LOG_DIRTY_PEEK_CLEAN;
+    d.u.log_dirty.bitmap = c.dest.u;
+    d.u.log_dirty.nr_gfns = 8;
+    T_EQ(t, hc_domctl(&d), -HESTIA_EPERM);
+    d.u.log_dirty.op = DOMCTL_LOG_DIRTY_DISABLE;
+    T_EQ(t, hc_domctl(&d), -HESTIA_EPERM);
+    d.domid = DOMID_SELF;
+    d.u.log_dirty.op = DOMCTL_LOG_DIRTY_ENABLE;
+    T_EQ(t, hc_domctl(&d), -HESTIA_EPERM);
+    d.domid = victim;
     d.cmd = DOMCTL_pause;
     d.domid = 0;
     T_EQ(t, hc_domctl(&d), -HESTIA_EPERM);

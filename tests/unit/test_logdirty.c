@@ -6,7 +6,7 @@ TEST_SUITE("logdirty");
 
 #define RW (MMU_PERM_READ | MMU_PERM_WRITE)
 #define PAGES 64 /* the domU's pages */
-#define NR 256  /* bits in dom0's bitmap: above the domU's gfn limit */
+#define NR 256   /* bits in dom0's bitmap: above the domU's gfn limit */
 
 static struct domain *dom0, *U;
 static uint64_t opva, bmva;
@@ -19,8 +19,8 @@ static void setup(void)
     U = h_domain_raw(PAGES, false);
 }
 
-static long log_dirty(struct domain *caller, hestia_domid_t id, uint32_t op, uint64_t bitmap,
-                      uint64_t nr, struct domctl_log_dirty *out)
+static long log_dirty(struct domain *caller, hestia_domid_t id, uint32_t op,
+                      uint64_t bitmap, uint64_t nr, struct domctl_log_dirty *out)
 {
     struct hestia_domctl c;
     memset(&c, 0, sizeof(c));
@@ -108,7 +108,8 @@ TEST_CASE(hypervisor_writes_are_dirty)
     CHECK_EQ(log_dirty(dom0, U->id, DOMCTL_LOG_DIRTY_ENABLE, 0, 0, NULL), 0);
     /* A hypercall result written into the guest (hal_copy_to_guest). */
     uint32_t x = 7;
-    REQUIRE(hal_copy_to_guest(h_vcpu(U), guest_va(va + HAL_PAGE_SIZE + 4), &x, sizeof(x)) == 0);
+    REQUIRE(hal_copy_to_guest(h_vcpu(U), guest_va(va + HAL_PAGE_SIZE + 4), &x, sizeof(x)) ==
+            0);
     REQUIRE(peek(got) == 1);
     CHECK_EQ(got[0], gfn_at(U, va + HAL_PAGE_SIZE));
     /* A read changes nothing. */
@@ -149,14 +150,15 @@ TEST_CASE(refusals)
              -HESTIA_EINVAL); /* not enabled */
     CHECK_EQ(log_dirty(dom0, U->id, DOMCTL_LOG_DIRTY_DISABLE, 0, 0, NULL), -HESTIA_EINVAL);
     CHECK_EQ(log_dirty(dom0, U->id, 99, 0, 0, NULL), -HESTIA_EINVAL);
-    CHECK_EQ(log_dirty(dom0, DOMID_SELF, DOMCTL_LOG_DIRTY_ENABLE, 0, 0, NULL), -HESTIA_EINVAL);
+    CHECK_EQ(log_dirty(dom0, DOMID_SELF, DOMCTL_LOG_DIRTY_ENABLE, 0, 0, NULL),
+             -HESTIA_EINVAL);
     CHECK_EQ(log_dirty(dom0, 600, DOMCTL_LOG_DIRTY_ENABLE, 0, 0, NULL), -HESTIA_ESRCH);
     CHECK_EQ(log_dirty(dom0, U->id, DOMCTL_LOG_DIRTY_ENABLE, 0, 0, NULL), 0);
     CHECK_EQ(log_dirty(dom0, U->id, DOMCTL_LOG_DIRTY_ENABLE, 0, 0, NULL), -HESTIA_EALREADY);
     /* A bitmap too small: refused, told the size needed. */
-    CHECK_EQ(log_dirty(dom0, U->id, DOMCTL_LOG_DIRTY_PEEK_CLEAN, bmva, p2m_gfn_limit(U) - 1,
-                       &r),
-             -HESTIA_ENOSPC);
+    CHECK_EQ(
+        log_dirty(dom0, U->id, DOMCTL_LOG_DIRTY_PEEK_CLEAN, bmva, p2m_gfn_limit(U) - 1, &r),
+        -HESTIA_ENOSPC);
     CHECK_EQ(r.nr_gfns, p2m_gfn_limit(U));
     /* A bad bitmap pointer loses nothing: the dirty page is still there after. */
     REQUIRE(gfn_copy_to(U, gfn(5), 0, "x", 1) == 0);

@@ -32,7 +32,8 @@ void logdirty_mark_mfn(struct domain *d, mfn_t mfn);
  * before the mappings change (unmap, protect, space destroyed): the
  * page-table bits would be lost with them.  No-op when d is not tracked.
  */
-void logdirty_harvest(struct domain *d, struct hal_as *as, guest_va_t start, guest_va_t end);
+void logdirty_harvest(struct domain *d, struct hal_as *as, guest_va_t start,
+                      guest_va_t end);
 
 /* Free d's tracking state (domain teardown). */
 void logdirty_domain_destroy(struct domain *d);
