@@ -73,7 +73,8 @@ void role_dirtier(void)
         kick = 0;
         if (round == 1) {
             for (unsigned i = 0; i < ARRAY_SIZE(round1_pages); i++)
-                ((volatile uint64_t *)(buf + round1_pages[i] * HESTIA_PAGE_SIZE))[7] = round;
+                ((volatile uint64_t *)(buf + round1_pages[i] * HESTIA_PAGE_SIZE))[7] =
+                    round;
             struct gnttab_query_size *q = (void *)(buf + HC_PAGE * HESTIA_PAGE_SIZE);
             q->status = 1;
         } else if (round == 2) {
@@ -91,15 +92,16 @@ static uint8_t bitmap[(2 * LD_DOM_PAGES + 7) / 8];
 
 struct peek {
     long rc;
-    uint64_t dirty;         /* bits set */
-    uint32_t buffer_dirty;  /* bit i: buffer page i dirty */
-    uint64_t outside;       /* dirty pages outside the buffer */
+    uint64_t dirty;        /* bits set */
+    uint32_t buffer_dirty; /* bit i: buffer page i dirty */
+    uint64_t outside;      /* dirty pages outside the buffer */
 };
 
 static struct peek peek(hestia_domid_t dom, uint64_t first)
 {
     struct peek p = {0};
-    p.rc = ts_log_dirty(dom, DOMCTL_LOG_DIRTY_PEEK_CLEAN, bitmap, sizeof(bitmap) * 8, &p.dirty);
+    p.rc = ts_log_dirty(dom, DOMCTL_LOG_DIRTY_PEEK_CLEAN, bitmap, sizeof(bitmap) * 8,
+                        &p.dirty);
     if (p.rc)
         return p;
     uint64_t counted = 0;
@@ -238,7 +240,8 @@ void logdirty_test(unsigned module)
                 (unsigned long long)p.dirty, p.buffer_dirty, 1u << DOMCTL_PAGE);
 
     long off = ts_log_dirty(d, DOMCTL_LOG_DIRTY_DISABLE, NULL, 0, NULL);
-    long after = ts_log_dirty(d, DOMCTL_LOG_DIRTY_PEEK_CLEAN, bitmap, sizeof(bitmap) * 8, NULL);
+    long after =
+        ts_log_dirty(d, DOMCTL_LOG_DIRTY_PEEK_CLEAN, bitmap, sizeof(bitmap) * 8, NULL);
     /* Tracking off: the write-protected pages must still take writes (round 3). */
     done_flag = 0;
     ts_unpause(d);

@@ -176,3 +176,28 @@ TEST_CASE(refusals)
     /* Destroying a tracked domain frees its state (ASan would see a leak). */
     CHECK_EQ(domain_destroy(U), 0);
 }
+
+TEST_CASE(read_memory_of_a_running_domain_only_while_tracked)
+{
+    setup();
+    uint64_t g = 3;
+    uint64_t gva = h_put(dom0, &g, sizeof(g));
+    uint64_t buf = h_buf(dom0, HESTIA_PAGE_SIZE);
+    REQUIRE(domain_unpause(U) == 0);
+    struct hestia_domctl c;
+    memset(&c, 0, sizeof(c));
+    c.cmd = DOMCTL_read_memory;
+    c.interface_version = HESTIA_ABI_VERSION;
+    c.domid = U->id;
+    c.u.read_memory.gfns = gva;
+    c.u.read_memory.buf = buf;
+    c.u.read_memory.nr = 1;
+    h_write(dom0, opva, &c, sizeof(c));
+    CHECK_EQ(h_call(h_vcpu(dom0), HYPERCALL_domctl, opva, 0, 0, 0, 0), -HESTIA_EBUSY);
+    CHECK_EQ(log_dirty(dom0, U->id, DOMCTL_LOG_DIRTY_ENABLE, 0, 0, NULL), 0);
+    h_write(dom0, opva, &c, sizeof(c));
+    CHECK_EQ(h_call(h_vcpu(dom0), HYPERCALL_domctl, opva, 0, 0, 0, 0), 0);
+    CHECK_EQ(log_dirty(dom0, U->id, DOMCTL_LOG_DIRTY_DISABLE, 0, 0, NULL), 0);
+    h_write(dom0, opva, &c, sizeof(c));
+    CHECK_EQ(h_call(h_vcpu(dom0), HYPERCALL_domctl, opva, 0, 0, 0, 0), -HESTIA_EBUSY);
+}
