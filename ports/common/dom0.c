@@ -435,6 +435,8 @@ void dom0_main(void)
             save_test(guest_module);
         else if (ktok_eq(&v, "logdirty"))
             logdirty_test(guest_module);
+        else if (ktok_eq(&v, "migrate"))
+            migrate_test(guest_module);
         else if (ktok_eq(&v, "pv-selftest")) {
             /* Privileged, then unprivileged: both branches of each test run. */
             selftest_main();

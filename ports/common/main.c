@@ -16,6 +16,7 @@ static const struct {
     {"bench", bench_main},       {"bench-peer", role_bench_peer},
     {"forger", role_forger},     {"crash", role_crash},
     {"vstate", role_vstate},     {"dirtier", role_dirtier},
+    {"migrant", role_migrant},
 };
 
 static char role_buf[24];
