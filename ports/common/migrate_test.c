@@ -24,8 +24,8 @@
 
 #define MS 1000000ull
 #define SEC 1000000000ull
-#define MIGRANT_PAGES 1024u /* 4 MiB */
-#define WORK_PAGES 256u     /* the migrant's work area */
+#define MIGRANT_PAGES 1024u    /* 4 MiB */
+#define WORK_PAGES 256u        /* the migrant's work area */
 #define WORK_MAGIC 0x4d494752u /* "MIGR" in its first word */
 
 /* ---- the migrant (domU) ------------------------------------------------ */
@@ -172,7 +172,8 @@ static bool cmdline_ip(const char *key, uint32_t *out)
     return true;
 }
 
-static const enum mig_fault fault_order[] = {MIG_FAULT_PRECOPY, MIG_FAULT_END, MIG_FAULT_NAK};
+static const enum mig_fault fault_order[] = {MIG_FAULT_PRECOPY, MIG_FAULT_END,
+                                             MIG_FAULT_NAK};
 static const char *const fault_name[] = {"none", "precopy", "end", "nak"};
 
 /* One migration, in the net thread. */
@@ -220,16 +221,16 @@ static void check_source_keeps(const char *fault, hestia_domid_t d, uint64_t wor
     unsigned bad2 = work_intact(d, work_gfn, &steps1);
     ts_unpause(d);
     ksnprintf(name, sizeof(name), "mig.source-keeps-%s", fault);
-    test_report(name,
-                runs && peek == -HESTIA_EINVAL && !bad && !bad2 && steps1 > steps0 ? TR_PASS
-                                                                                   : TR_FAIL,
-                "dom%u %s (CPU %llu -> %llu us), log-dirty %s, work area %s, steps %llu -> "
-                "%llu",
-                d, runs ? "runs" : "does not run", (unsigned long long)a.cpu_time_ns / 1000,
-                (unsigned long long)b.cpu_time_ns / 1000,
-                peek == -HESTIA_EINVAL ? "off" : "still on",
-                bad || bad2 ? "damaged" : "whole", (unsigned long long)steps0,
-                (unsigned long long)steps1);
+    test_report(
+        name,
+        runs && peek == -HESTIA_EINVAL && !bad && !bad2 && steps1 > steps0 ? TR_PASS
+                                                                           : TR_FAIL,
+        "dom%u %s (CPU %llu -> %llu us), log-dirty %s, work area %s, steps %llu -> "
+        "%llu",
+        d, runs ? "runs" : "does not run", (unsigned long long)a.cpu_time_ns / 1000,
+        (unsigned long long)b.cpu_time_ns / 1000,
+        peek == -HESTIA_EINVAL ? "off" : "still on", bad || bad2 ? "damaged" : "whole",
+        (unsigned long long)steps0, (unsigned long long)steps1);
 }
 
 static void send_side(unsigned module, unsigned faults)
@@ -265,8 +266,9 @@ static void send_side(unsigned module, unsigned faults)
         char name[48];
         ksnprintf(name, sizeof(name), "mig.send-fails-%s", fault_name[fault_order[i]]);
         test_report(name, job.r < 0 && !job.st.committed ? TR_PASS : TR_FAIL,
-                    "%s after %u rounds, %llu bytes: %s", job.r < 0 ? "failed" : "succeeded",
-                    job.st.rounds, (unsigned long long)job.st.bytes, job.why);
+                    "%s after %u rounds, %llu bytes: %s",
+                    job.r < 0 ? "failed" : "succeeded", job.st.rounds,
+                    (unsigned long long)job.st.bytes, job.why);
         check_source_keeps(fault_name[fault_order[i]], d, (uint64_t)work_gfn);
     }
     dom0_net_run(send_job, NULL);
@@ -275,9 +277,10 @@ static void send_side(unsigned module, unsigned faults)
                 "%u pre-copy rounds, pages %llu/%llu/%llu.., final %llu pages %llu bytes, "
                 "stream %llu bytes; source image crc32 %08x; %s",
                 st->rounds, (unsigned long long)st->round_pages[0],
-                (unsigned long long)st->round_pages[1], (unsigned long long)st->round_pages[2],
-                (unsigned long long)st->final_pages, (unsigned long long)st->final_bytes,
-                (unsigned long long)st->bytes, st->image_crc, job.why);
+                (unsigned long long)st->round_pages[1],
+                (unsigned long long)st->round_pages[2], (unsigned long long)st->final_pages,
+                (unsigned long long)st->final_bytes, (unsigned long long)st->bytes,
+                st->image_crc, job.why);
     struct domctl_info info;
     long g = ts_getinfo(d, &info);
     bool gone = g < 0 || info.domid != d;
@@ -307,17 +310,19 @@ static void recv_side(unsigned faults)
         if (job.fault != MIG_FAULT_NONE) {
             ksnprintf(name, sizeof(name), "mig.recv-fault-%s", fault_name[job.fault]);
             test_report(name, job.r < 0 && !st->committed && left < 0 ? TR_PASS : TR_FAIL,
-                        "%llu records, %llu pages read; %s; %s", (unsigned long long)st->records,
-                        (unsigned long long)st->pages, job.why,
+                        "%llu records, %llu pages read; %s; %s",
+                        (unsigned long long)st->records, (unsigned long long)st->pages,
+                        job.why,
                         left < 0 ? "no domain left here" : "a domain was left here");
             continue;
         }
-        test_report("mig.receive", job.r == 0 && st->committed ? TR_PASS : TR_FAIL,
-                    "stream checked: %llu records, %llu page copies of %llu pages, %llu bytes, "
-                    "image crc32 %08x; %s",
-                    (unsigned long long)st->records, (unsigned long long)st->pages,
-                    (unsigned long long)st->nr_pages, (unsigned long long)st->bytes,
-                    st->image_crc, job.why);
+        test_report(
+            "mig.receive", job.r == 0 && st->committed ? TR_PASS : TR_FAIL,
+            "stream checked: %llu records, %llu page copies of %llu pages, %llu bytes, "
+            "image crc32 %08x; %s",
+            (unsigned long long)st->records, (unsigned long long)st->pages,
+            (unsigned long long)st->nr_pages, (unsigned long long)st->bytes, st->image_crc,
+            job.why);
     }
 }
 

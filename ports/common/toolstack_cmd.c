@@ -4,6 +4,7 @@
  * CONSOLEIO_read) or from script=... on the command line (';' separates
  * commands).  `console <dom>` forwards keys to a domU until Ctrl-].
  */
+#include <port/livemig.h>
 #include <port/pci.h>
 #include <port/save.h>
 #include <port/toolstack.h>
@@ -31,6 +32,8 @@ static void help(void)
         "  state <dom> [vcpu]            a paused domain's vCPU state record\n"
         "  save <dom>                    to disk 0, read back and checked, then destroyed\n"
         "  saved                         check the saved image on disk 0\n"
+        "  migrate <dom> <A.B.C.D>[:port] live, to a dom0 running receive\n"
+        "  receive [port=N] [check]      one live migration (check: check and drop)\n"
         "  lspci                         the PCI functions on bus 0\n"
         "  console <dom>                 talk to a domain; Ctrl-] comes back\n"
         "  wait <dom>                    until it shuts down\n"
@@ -190,6 +193,10 @@ static long run_one(const char *s, size_t len)
                (unsigned long long)st.pages, (unsigned long long)st.bytes,
                (unsigned long long)(st.write_ns / 1000),
                (unsigned long long)(st.verify_ns / 1000));
+    } else if (ktok_eq(&tok[0], "migrate") || ktok_eq(&tok[0], "receive")) {
+        r = ts_cmd_migration(tok, n);
+        if (r < 0)
+            return r; /* already said why, in words */
     } else if (ktok_eq(&tok[0], "saved")) {
         struct save_image_header h;
         const char *why;

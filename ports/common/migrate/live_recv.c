@@ -31,8 +31,8 @@ static uint64_t room_pages(void)
     return MIG_MAX_PAGES;
 }
 
-long migrate_receive(uint16_t port, uint64_t accept_ns, bool check_only, enum mig_fault fault,
-                     struct mig_recv_stats *st, const char **why)
+long migrate_receive(uint16_t port, uint64_t accept_ns, bool check_only,
+                     enum mig_fault fault, struct mig_recv_stats *st, const char **why)
 {
     static struct tcpst s;
     __builtin_memset(st, 0, sizeof(*st));
@@ -72,10 +72,12 @@ long migrate_receive(uint16_t port, uint64_t accept_ns, bool check_only, enum mi
         } else if (rec.type == MIG_REC_MEMORY) {
             for (uint32_t i = 0; i < rec.count; i++)
                 __builtin_memcpy((uint8_t *)gfn_to_va((uint64_t)image + rec.gfns[i]),
-                                 rec.frames + (size_t)i * HESTIA_PAGE_SIZE, HESTIA_PAGE_SIZE);
+                                 rec.frames + (size_t)i * HESTIA_PAGE_SIZE,
+                                 HESTIA_PAGE_SIZE);
             st->pages += rec.count;
             if (fault == MIG_FAULT_PRECOPY && ++memory_records == FAULT_PRECOPY_RECORDS) {
-                printk("receive: fault injection: resetting the connection during pre-copy\n");
+                printk(
+                    "receive: fault injection: resetting the connection during pre-copy\n");
                 tcpst_abort(&s);
                 r = -HESTIA_EIO;
                 *why = "fault injected: connection reset during pre-copy";
@@ -89,7 +91,8 @@ long migrate_receive(uint16_t port, uint64_t accept_ns, bool check_only, enum mi
         st->image_crc =
             mig_crc32(0, gfn_to_va((uint64_t)image), image_pages * HESTIA_PAGE_SIZE);
     if (!r && fault == MIG_FAULT_END) {
-        printk("receive: fault injection: the whole stream read, resetting without an answer\n");
+        printk("receive: fault injection: the whole stream read, resetting without an "
+               "answer\n");
         tcpst_abort(&s);
         r = -HESTIA_EIO;
         *why = "fault injected: connection reset after the last byte";

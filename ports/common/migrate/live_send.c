@@ -69,7 +69,8 @@ static long send_dirty(struct sender *x, uint64_t *sent)
 
 static long peek(struct sender *x, uint64_t *count)
 {
-    long r = ts_log_dirty(x->dom, DOMCTL_LOG_DIRTY_PEEK_CLEAN, dirty, sizeof(dirty) * 8, count);
+    long r =
+        ts_log_dirty(x->dom, DOMCTL_LOG_DIRTY_PEEK_CLEAN, dirty, sizeof(dirty) * 8, count);
     if (r < 0)
         x->why = "log-dirty peek refused";
     return r;

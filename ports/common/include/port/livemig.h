@@ -82,6 +82,10 @@ struct mig_recv_stats {
 long migrate_receive(uint16_t port, uint64_t accept_ns, bool check_only,
                      enum mig_fault fault, struct mig_recv_stats *st, const char **why);
 
+/* The toolstack's migrate and receive commands (tok[0] says which). */
+struct ktok;
+long ts_cmd_migration(const struct ktok *tok, unsigned n);
+
 /* Run fn(arg) in the thread that owns lwIP (dom0_net.c), directly if this is it. */
 void dom0_net_run(void (*fn)(void *), void *arg);
 #endif
