@@ -24,8 +24,8 @@
 
 #define MS 1000000ull
 #define SEC 1000000000ull
-#define MIGRANT_PAGES 1024u    /* 4 MiB */
-#define WORK_PAGES 256u        /* the migrant's work area */
+#define MIGRANT_PAGES 1024u /* 4 MiB */
+#define WORK_PAGES 128u /* the migrant's work area (32-bit guests have ~250 pages free) */
 #define WORK_MAGIC 0x4d494752u /* "MIGR" in its first word */
 
 /* ---- the migrant (domU) ------------------------------------------------ */
@@ -196,7 +196,7 @@ static void send_job(void *arg)
 static void recv_job(void *arg)
 {
     (void)arg;
-    job.r = migrate_receive(MIG_PORT, 120 * SEC, true, job.fault, &job.rst, &job.why);
+    job.r = migrate_receive(MIG_PORT, 60 * SEC, true, job.fault, &job.rst, &job.why);
 }
 
 /* After a failed attempt: still here, running, log-dirty off, its work area whole. */

@@ -32,8 +32,8 @@ static void do_send(void *arg)
 static void do_recv(void *arg)
 {
     (void)arg;
-    cmd.r = migrate_receive(cmd.port, 120 * SEC, cmd.check, MIG_FAULT_NONE, &cmd.rst,
-                            &cmd.why);
+    cmd.r =
+        migrate_receive(cmd.port, 120 * SEC, cmd.check, MIG_FAULT_NONE, &cmd.rst, &cmd.why);
 }
 
 /* "A.B.C.D" or "A.B.C.D:port" into cmd.ip / cmd.port. */
@@ -95,12 +95,13 @@ long ts_cmd_migration(const struct ktok *tok, unsigned n)
     dom0_net_run(send ? do_send : do_recv, NULL);
     if (send) {
         const struct mig_send_stats *st = &cmd.st;
-        printk("migrate: dom%u: %s; %u pre-copy rounds (first %llu pages), final %llu pages "
-               "(%llu bytes), %llu bytes in %llu ms, paused %llu ms\n",
-               cmd.dom, cmd.why, st->rounds, (unsigned long long)st->round_pages[0],
-               (unsigned long long)st->final_pages, (unsigned long long)st->final_bytes,
-               (unsigned long long)st->bytes, (unsigned long long)(st->total_ns / 1000000),
-               (unsigned long long)(st->pause_ns / 1000000));
+        printk(
+            "migrate: dom%u: %s; %u pre-copy rounds (first %llu pages), final %llu pages "
+            "(%llu bytes), %llu bytes in %llu ms, paused %llu ms\n",
+            cmd.dom, cmd.why, st->rounds, (unsigned long long)st->round_pages[0],
+            (unsigned long long)st->final_pages, (unsigned long long)st->final_bytes,
+            (unsigned long long)st->bytes, (unsigned long long)(st->total_ns / 1000000),
+            (unsigned long long)(st->pause_ns / 1000000));
         if (cmd.r < 0)
             printk("migrate: dom%u keeps running here\n", cmd.dom);
     } else {
