@@ -408,6 +408,26 @@ int domain_start_vcpu(struct domain *d, unsigned vcpu, guest_va_t entry, guest_v
     return 0;
 }
 
+int domain_start_vcpu_restored(struct domain *d, unsigned vcpu,
+                               const struct hestia_vcpu_state *st)
+{
+    if (vcpu >= d->nr_vcpus || !d->vcpus[vcpu])
+        return -HESTIA_EINVAL;
+    struct vcpu *v = d->vcpus[vcpu];
+    if (v->started)
+        return -HESTIA_EALREADY;
+    hal_vcpu_set_spaces(v->hal, pvmmu_kernel_space(d), NULL);
+    int rc = hal_vcpu_load_state(v->hal, st);
+    if (rc < 0)
+        return rc;
+    v->started = true;
+    v->in_user = rc == 1;
+    v->state = VCPU_RUNNABLE;
+    timer_update_guest_time(v);
+    vcpu_update(v);
+    return 0;
+}
+
 void vcpu_kick(struct vcpu *v)
 {
     if (v->state == VCPU_BLOCKED) {
