@@ -20,6 +20,7 @@ static struct hestia_vcpu_state vstate;
 static struct domctl_mapping maps[DOMCTL_MAPPINGS_MAX];
 _Static_assert(sizeof(struct domctl_mapping) == sizeof(struct mig_mapping),
                "mapping layout");
+static uint8_t dstate[DOMAIN_STATE_MAX_SIZE] __attribute__((aligned(8)));
 static struct mig_reader reader;
 static uint8_t seen[MIG_MAX_PAGES / 8];
 
@@ -170,6 +171,16 @@ static long write_stream(struct mig_writer *w, hestia_domid_t domid,
         if (g == -HESTIA_EINVAL)
             continue; /* never started: nothing to restore */
         r = g < 0 ? g : mig_write_vcpu(w, v, &vstate, vstate.hdr.size);
+    }
+    if (!r) {
+        __builtin_memset(&d, 0, sizeof(d));
+        d.u.domain_state.buf = (uintptr_t)dstate;
+        d.u.domain_state.size = sizeof(dstate);
+        r = ts_domctl(DOMCTL_get_domain_state, domid, &d);
+        if (r < 0)
+            *why = "DOMCTL_get_domain_state refused";
+        else
+            r = mig_write_domain_state(w, dstate, d.u.domain_state.size);
     }
     if (!r)
         r = mig_write_end(w);
