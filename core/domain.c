@@ -20,6 +20,7 @@
 #include <core/timer.h>
 #include <hal/cpu.h>
 #include <hal/mmu.h>
+#include <hal/timer.h>
 #include <hal/vcpu.h>
 
 static struct domain *domain_list; /* ordered by id */
@@ -304,6 +305,7 @@ int domain_pause(struct domain *d)
         return -HESTIA_EALREADY;
     }
     d->ctl_paused = true;
+    d->ctl_paused_ns = hal_time_ns();
     d->pause_count++;
     spin_unlock_irqrestore(&d->lock, f);
     domain_update(d);
@@ -416,7 +418,8 @@ int domain_start_vcpu_restored(struct domain *d, unsigned vcpu,
     struct vcpu *v = d->vcpus[vcpu];
     if (v->started)
         return -HESTIA_EALREADY;
-    hal_vcpu_set_spaces(v->hal, pvmmu_kernel_space(d), NULL);
+    /* A user space the domain state already made current stays so. */
+    hal_vcpu_set_spaces(v->hal, pvmmu_kernel_space(d), pvmmu_current_user_space(v));
     int rc = hal_vcpu_load_state(v->hal, st);
     if (rc < 0)
         return rc;

@@ -53,7 +53,8 @@ long domctl_get_domain_state(struct vcpu *v, struct domain *d,
     st->magic = DOMAIN_STATE_MAGIC;
     st->version = DOMAIN_STATE_VERSION;
     st->nr_vcpus = d->nr_vcpus;
-    st->system_time_ns = timer_guest_now(d);
+    /* The guest's time as it was paused: what the save took is not its time. */
+    st->system_time_ns = d->ctl_paused_ns + (uint64_t)d->time_offset_ns;
     unsigned weight, cap;
     sched_get_params(d, &weight, &cap);
     st->weight = weight;

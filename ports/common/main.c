@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Role selection: one image, the command line's role=... picks what it runs. */
 #include <port/kernel.h>
+#include <port/resume.h>
 #include <port/vstate.h>
 
 static const struct {
@@ -14,7 +15,7 @@ static const struct {
     {"victim", role_victim},     {"demo", role_demo},
     {"bench", bench_main},       {"bench-peer", role_bench_peer},
     {"forger", role_forger},     {"crash", role_crash},
-    {"vstate", role_vstate},
+    {"vstate", role_vstate},     {"resumer", role_resumer},
 };
 
 static char role_buf[24];

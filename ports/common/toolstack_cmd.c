@@ -5,6 +5,7 @@
  * commands).  `console <dom>` forwards keys to a domU until Ctrl-].
  */
 #include <port/pci.h>
+#include <port/restore.h>
 #include <port/save.h>
 #include <port/toolstack.h>
 #include <port/tsparse.h>
@@ -31,6 +32,7 @@ static void help(void)
         "  state <dom> [vcpu]            a paused domain's vCPU state record\n"
         "  save <dom>                    to disk 0, read back and checked, then destroyed\n"
         "  saved                         check the saved image on disk 0\n"
+        "  restore                       run the domain saved on disk 0 again\n"
         "  lspci                         the PCI functions on bus 0\n"
         "  console <dom>                 talk to a domain; Ctrl-] comes back\n"
         "  wait <dom>                    until it shuts down\n"
@@ -128,6 +130,22 @@ static long cmd_lspci(void)
     return n < 0 ? n : 0;
 }
 
+/* `restore`: the domain saved on disk 0 runs again. */
+static long cmd_restore(void)
+{
+    struct restore_stats st;
+    const char *why;
+    long r = restore_from_disk(&st, &why);
+    if (r < 0) {
+        printk("restore: %s (%s); no domain was left behind\n", why, kstrerror(r));
+        return r;
+    }
+    printk("dom%u restored: %llu frames, %llu mappings, %llu vCPUs in %llu us\n", st.domid,
+           (unsigned long long)st.pages, (unsigned long long)st.mappings,
+           (unsigned long long)st.vcpus, (unsigned long long)(st.load_ns / 1000));
+    return 0;
+}
+
 static long run_one(const char *s, size_t len)
 {
     struct ktok tok[16];
@@ -200,6 +218,10 @@ static long run_one(const char *s, size_t len)
         }
         printk("saved image of dom%u: %llu bytes, every record valid\n", h.domid,
                (unsigned long long)h.stream_len);
+    } else if (ktok_eq(&tok[0], "restore")) {
+        r = cmd_restore();
+        if (r < 0)
+            return r; /* already said why, in words */
     } else if (ktok_eq(&tok[0], "console") && has_dom) {
         struct domctl_info info;
         r = ts_getinfo(dom, &info);

@@ -61,6 +61,8 @@ struct domain {
     bool restoring;         /* created with DOMCTL_CREATE_RESTORE (domctl_restore.c) */
     bool state_loaded;      /* DOMCTL_set_domain_state done (once only) */
     int64_t time_offset_ns; /* guest system time = host time + this (restore) */
+    uint64_t
+        ctl_paused_ns; /* host time of the last DOMCTL_pause: its guest time stops there */
     unsigned nr_vcpus;
     struct vcpu *vcpus[HESTIA_MAX_VCPUS];
     struct shared_info *shared_info;
