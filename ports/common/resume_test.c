@@ -54,7 +54,12 @@ void resume_save_test(unsigned module)
     bool mapped = m == 0 && *(volatile uint64_t *)va == RESUMER_MAGIC;
     test_report("resume-save.grant-mapped", mapped ? TR_PASS : TR_FAIL,
                 "ref %u of dom%u (%ld)", RESUMER_REF, d, m);
-    thread_sleep_ns(20 * MS); /* its threads and timers run */
+    /*
+     * Its threads and timers run; the half second also puts its time well
+     * past where boot 2's host time will be at the restore, so a restore
+     * that did not carry the guest's time over shows as a step back.
+     */
+    thread_sleep_ns(500 * MS);
     struct save_stats st;
     const char *why;
     r = save_domain(d, true, &st, &why);
