@@ -72,7 +72,8 @@ void resume_save_test(unsigned module)
         bool kept = *(volatile uint64_t *)va == RESUMER_MAGIC;
         long u = gnttab_unmap(va, 0, h);
         test_report("resume-save.mapping-outlives", kept && u == 0 ? TR_PASS : TR_FAIL,
-                    "frame %s after the destroy, unmap %ld", kept ? "intact" : "changed", u);
+                    "frame %s after the destroy, unmap %ld", kept ? "intact" : "changed",
+                    u);
     }
 }
 

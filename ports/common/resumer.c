@@ -120,8 +120,8 @@ static bool check_resumed(uint64_t before_ns)
     failed += !on;
     test_report("resume.carry-on", on ? TR_PASS : TR_FAIL,
                 "threads counted %llu and %llu more in %llu us",
-                (unsigned long long)(counters[0] - c0), (unsigned long long)(counters[1] - c1),
-                (unsigned long long)(dt / 1000));
+                (unsigned long long)(counters[0] - c0),
+                (unsigned long long)(counters[1] - c1), (unsigned long long)(dt / 1000));
     return failed == 0;
 }
 
@@ -133,8 +133,8 @@ void role_resumer(void)
     long r = evtchn_bind_virq(VIRQ_RESUMED, on_resumed, NULL);
     long i = evtchn_bind_ipi(on_ipi, NULL);
     hestia_domid_t peer = (hestia_domid_t)kcmdline_u64(port_cmdline, "peer", 0);
-    long b = evtchn_bind_interdomain(peer, (evtchn_port_t)kcmdline_u64(port_cmdline, "port", 0),
-                                     on_inter, NULL);
+    long b = evtchn_bind_interdomain(
+        peer, (evtchn_port_t)kcmdline_u64(port_cmdline, "port", 0), on_inter, NULL);
     long gf = frame_alloc();
     long ref = -1;
     if (gf >= 0 && gnttab_init(1) == 0) {
@@ -143,8 +143,8 @@ void role_resumer(void)
         ref = gnttab_grant(peer, grant_gfn, false);
     }
     if (r < 0 || i < 0 || b < 0 || ref != RESUMER_REF) {
-        test_report("resume.ready", TR_FAIL, "virq %ld ipi %ld interdomain %ld grant %ld", r,
-                    i, b, ref);
+        test_report("resume.ready", TR_FAIL, "virq %ld ipi %ld interdomain %ld grant %ld",
+                    r, i, b, ref);
         hc_sched(SCHEDOP_shutdown, SHUTDOWN_crash);
     }
     p_resumed = (evtchn_port_t)r, p_ipi = (evtchn_port_t)i, p_inter = (evtchn_port_t)b;

@@ -96,8 +96,9 @@ static long load_vcpu(struct restore_ctx *c, const struct mig_record *rec)
     d.u.vcpu_state.buf = (uintptr_t)rec->vcpu_state;
     long r = ts_domctl(DOMCTL_set_vcpu_state, c->domid, &d);
     if (r < 0)
-        return fail(c, r, "the hypervisor refused a vCPU state (registers that would "
-                          "give the guest privilege, or of another CPU model)");
+        return fail(c, r,
+                    "the hypervisor refused a vCPU state (registers that would "
+                    "give the guest privilege, or of another CPU model)");
     c->st->vcpus++;
     return 0;
 }
@@ -109,8 +110,9 @@ static long load_domain_state(struct restore_ctx *c, const struct mig_record *re
     d.u.domain_state.size = rec->len;
     long r = ts_domctl(DOMCTL_set_domain_state, c->domid, &d);
     if (r < 0)
-        return fail(c, r, "the hypervisor refused the domain state (ports, grant table, "
-                          "timers or callbacks)");
+        return fail(c, r,
+                    "the hypervisor refused the domain state (ports, grant table, "
+                    "timers or callbacks)");
     return 0;
 }
 

@@ -7,7 +7,7 @@
 #ifndef PORT_RESUME_H
 #define PORT_RESUME_H
 
-#define RESUMER_REF 1     /* its grant to dom0 (the first it makes) */
+#define RESUMER_REF 1 /* its grant to dom0 (the first it makes) */
 #define RESUMER_MAGIC 0x5245534d554d4552ull
 #define RESUMER_PAGES 1024u /* 4 MiB domain */
 
