@@ -711,6 +711,8 @@ int evtchn_load_ports(struct domain *d, const struct domain_state_port *p, unsig
     unsigned long flags = spin_lock_irqsave(&ed->lock);
     for (unsigned i = 0; i < n; i++) {
         struct evtchn *c = chan(ed, p[i].port);
+        if (!c)
+            continue; /* not after evtchn_check_ports and the chunks above */
         memset(c, 0, sizeof(*c));
         c->vcpu = p[i].vcpu;
         c->state = p[i].state;
