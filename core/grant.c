@@ -522,3 +522,57 @@ unsigned grant_maps_of(struct domain *d)
 {
     return d && d->grant ? d->grant->nr_maps_of : 0;
 }
+
+/* ---- restore (core/domctl_restore.c) ---- */
+
+unsigned grant_save_table(struct domain *d, uint64_t gfns[GRANT_MAX_TABLE_FRAMES])
+{
+    struct grant_dom *g = d->grant;
+    unsigned long flags = spin_lock_irqsave(&grant_lock);
+    unsigned n = g ? g->nr_frames : 0;
+    for (unsigned i = 0; i < n; i++)
+        if (!p2m_gfn_of(d, g->table[i], &gfns[i]))
+            gfns[i] = ~(uint64_t)0; /* cannot happen: the table frames are d's */
+    spin_unlock_irqrestore(&grant_lock, flags);
+    return n;
+}
+
+int grant_check_table(struct domain *d, const uint64_t *gfns, unsigned n)
+{
+    if (n > GRANT_MAX_TABLE_FRAMES || !d->grant || d->grant->nr_frames)
+        return -HESTIA_EINVAL;
+    uint64_t limit = p2m_gfn_limit(d);
+    for (unsigned i = 0; i < n; i++) {
+        if (gfns[i] >= limit || mfn_eq(p2m_lookup(d, gfn(gfns[i])), MFN_INVALID))
+            return -HESTIA_EINVAL;
+        for (unsigned k = 0; k < i; k++)
+            if (gfns[k] == gfns[i])
+                return -HESTIA_EINVAL;
+    }
+    return 0;
+}
+
+int grant_load_table(struct domain *d, const uint64_t *gfns, unsigned n)
+{
+    int rc = grant_check_table(d, gfns, n);
+    if (rc)
+        return rc;
+    struct grant_dom *g = d->grant;
+    mfn_t mfns[GRANT_MAX_TABLE_FRAMES];
+    for (unsigned i = 0; i < n; i++) {
+        mfns[i] = p2m_lookup(d, gfn(gfns[i]));
+        if (frame_get_owned(mfns[i], d->id)) {
+            while (i-- > 0)
+                frame_put(mfns[i]);
+            return -HESTIA_EINVAL;
+        }
+    }
+    unsigned long flags = spin_lock_irqsave(&grant_lock);
+    for (unsigned i = 0; i < n; i++)
+        g->table[i] = mfns[i];
+    g->nr_frames = n;
+    for (grant_ref_t ref = 0; ref < n * GRANT_ENTRIES_PER_PAGE; ref++)
+        update_flags(entry_of(g, ref), 0, GTF_reading | GTF_writing);
+    spin_unlock_irqrestore(&grant_lock, flags);
+    return 0;
+}

@@ -435,3 +435,42 @@ long do_mmu_op(struct vcpu *v, uint64_t ops, uint64_t count, uint64_t done)
         rc = -HESTIA_EFAULT;
     return rc;
 }
+
+/* ---- restore (core/domctl_restore.c) ---- */
+
+bool pvmmu_mapping_ok(uint64_t handle, guest_va_t va, unsigned perms)
+{
+    return handle <= MMU_MAX_USER_AS && va_valid(va, handle) && perms_valid(perms, handle);
+}
+
+int pvmmu_ensure_space(struct domain *d, uint64_t handle)
+{
+    struct mmu_dom *m = d->mmu;
+    if (!m || handle > MMU_MAX_USER_AS)
+        return -HESTIA_EBADF;
+    if (handle == 0 || pvmmu_space(d, handle))
+        return 0;
+    struct hal_as *as = hal_as_create(d, HAL_AS_PV_USER);
+    if (!as)
+        return -HESTIA_ENOMEM;
+    unsigned long flags = spin_lock_irqsave(&m->lock);
+    bool raced = m->user[handle - 1] != NULL;
+    if (!raced)
+        m->user[handle - 1] = as;
+    spin_unlock_irqrestore(&m->lock, flags);
+    if (raced)
+        hal_as_destroy(as, dropped, d);
+    return 0;
+}
+
+unsigned pvmmu_current_handle(struct domain *d, unsigned vcpu)
+{
+    return d->mmu && vcpu < HESTIA_MAX_VCPUS ? d->mmu->current[vcpu] : 0;
+}
+
+int pvmmu_set_current(struct domain *d, unsigned vcpu, uint64_t handle)
+{
+    if (vcpu >= d->nr_vcpus || !d->vcpus[vcpu])
+        return -HESTIA_EBADF;
+    return (int)op_as_switch(d->vcpus[vcpu], handle);
+}

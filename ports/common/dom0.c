@@ -12,6 +12,7 @@
 #include <port/livemig.h>
 #include <port/pci.h>
 #include <port/pirq_source.h>
+#include <port/resume.h>
 #include <port/toolstack.h>
 #include <port/vstate.h>
 
@@ -437,6 +438,10 @@ void dom0_main(void)
             logdirty_test(guest_module);
         else if (ktok_eq(&v, "migrate"))
             migrate_test(guest_module);
+        else if (ktok_eq(&v, "resume-save"))
+            resume_save_test(guest_module);
+        else if (ktok_eq(&v, "resume-restore"))
+            resume_restore_test();
         else if (ktok_eq(&v, "pv-selftest")) {
             /* Privileged, then unprivileged: both branches of each test run. */
             selftest_main();

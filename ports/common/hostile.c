@@ -107,6 +107,25 @@ static void a_foreign_frames(struct tctx *t)
     T_EQ(t, hc_domctl(&d), -HESTIA_EPERM);
     d.domid = DOMID_SELF;
     d.u.log_dirty.op = DOMCTL_LOG_DIRTY_ENABLE;
+    /* Restore: the victim's hypervisor-side state, and loading one. */
+    d.cmd = DOMCTL_get_domain_state;
+    d.u.domain_state.buf = c.dest.u;
+    d.u.domain_state.size = HESTIA_PAGE_SIZE;
+    d.u.domain_state.pad = 0;
+    T_EQ(t, hc_domctl(&d), -HESTIA_EPERM);
+    d.cmd = DOMCTL_set_domain_state;
+    T_EQ(t, hc_domctl(&d), -HESTIA_EPERM);
+    d.cmd = DOMCTL_set_mappings;
+    d.u.set_mappings.buf = c.dest.u;
+    d.u.set_mappings.space = 0;
+    d.u.set_mappings.nr = 1;
+    T_EQ(t, hc_domctl(&d), -HESTIA_EPERM);
+    d.cmd = DOMCTL_create;
+    d.u.create.nr_pages = 1;
+    d.u.create.max_vcpus = 1;
+    d.u.create.weight = 0;
+    d.u.create.cap = 0;
+    d.u.create.flags = DOMCTL_CREATE_RESTORE;
     T_EQ(t, hc_domctl(&d), -HESTIA_EPERM);
     d.domid = victim;
     d.cmd = DOMCTL_pause;

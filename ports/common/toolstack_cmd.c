@@ -6,6 +6,7 @@
  */
 #include <port/livemig.h>
 #include <port/pci.h>
+#include <port/restore.h>
 #include <port/save.h>
 #include <port/toolstack.h>
 #include <port/tsparse.h>
@@ -34,6 +35,7 @@ static void help(void)
         "  saved                         check the saved image on disk 0\n"
         "  migrate <dom> <A.B.C.D>[:port] live, to a dom0 running receive\n"
         "  receive [port=N] [check]      one live migration (check: check and drop)\n"
+        "  restore                       run the domain saved on disk 0 again\n"
         "  lspci                         the PCI functions on bus 0\n"
         "  console <dom>                 talk to a domain; Ctrl-] comes back\n"
         "  wait <dom>                    until it shuts down\n"
@@ -131,6 +133,22 @@ static long cmd_lspci(void)
     return n < 0 ? n : 0;
 }
 
+/* `restore`: the domain saved on disk 0 runs again. */
+static long cmd_restore(void)
+{
+    struct restore_stats st;
+    const char *why;
+    long r = restore_from_disk(&st, &why);
+    if (r < 0) {
+        printk("restore: %s (%s); no domain was left behind\n", why, kstrerror(r));
+        return r;
+    }
+    printk("dom%u restored: %llu frames, %llu mappings, %llu vCPUs in %llu us\n", st.domid,
+           (unsigned long long)st.pages, (unsigned long long)st.mappings,
+           (unsigned long long)st.vcpus, (unsigned long long)(st.load_ns / 1000));
+    return 0;
+}
+
 static long run_one(const char *s, size_t len)
 {
     struct ktok tok[16];
@@ -207,6 +225,10 @@ static long run_one(const char *s, size_t len)
         }
         printk("saved image of dom%u: %llu bytes, every record valid\n", h.domid,
                (unsigned long long)h.stream_len);
+    } else if (ktok_eq(&tok[0], "restore")) {
+        r = cmd_restore();
+        if (r < 0)
+            return r; /* already said why, in words */
     } else if (ktok_eq(&tok[0], "console") && has_dom) {
         struct domctl_info info;
         r = ts_getinfo(dom, &info);
