@@ -167,49 +167,26 @@ struct domctl_get_mappings {
 };
 
 /*
- * DOMCTL_log_dirty (docs/migration.md, "Log-dirty"): op ENABLE starts
- * tracking (every page counts as clean from then on), PEEK_CLEAN copies
- * the bitmap of gfns written since enable or the previous PEEK_CLEAN
- * (bit g % 8 of byte g / 8) into bitmap and clears it, DISABLE stops.
- * nr_gfns (PEEK_CLEAN) is the size of the caller's bitmap in bits and must
- * cover the domain's gfn range; on return it is set to that range and
- * dirty to the number of bits set.  ENABLE twice is -EALREADY, PEEK_CLEAN
- * or DISABLE without ENABLE -EINVAL.
+ * DOMCTL_get_domain_state / DOMCTL_set_domain_state: the hypervisor-side
+ * state of a domain that is not memory, mappings or vCPU registers, as one
+ * versioned record at buf: struct hestia_domain_state, then nr_ports
+ * struct domain_state_port.  get needs a paused domU (as read_memory) and
+ * writes size bytes (OUT; -HESTIA_E2BIG with size set if buf is smaller);
+ * set needs a domain created with DOMCTL_CREATE_RESTORE, paused, whose
+ * state was not set before, and checks the whole record before it changes
+ * anything (-HESTIA_EINVAL: bad magic / version / size, a port number out
+ * of range or twice, an unknown or pirq state, a VIRQ bound twice, a vCPU
+ * beyond the domain, grant-table gfns beyond it or twice, a user space
+ * that does not exist, weight / cap out of range, a reserved field set).
+ * Shared info is a hypervisor frame, so its contents travel here;
+ * vcpu_info lives inside it.  Grant entries live in guest frames and
+ * travel with memory; only the table's gfns are here.
  */
-struct domctl_log_dirty {
-    uint32_t op;
-    uint32_t pad;     /* 0 */
-    uint64_t bitmap;  /* guest VA of (nr_gfns + 7) / 8 bytes */
-    uint64_t nr_gfns; /* IN: bits in bitmap; OUT: the domain's gfn range */
-    uint64_t dirty;   /* OUT: bits set */
-};
-#define DOMCTL_LOG_DIRTY_ENABLE 1
-#define DOMCTL_LOG_DIRTY_PEEK_CLEAN 2
-#define DOMCTL_LOG_DIRTY_DISABLE 3
-*DOMCTL_get_domain_state / DOMCTL_set_domain_state : the hypervisor -
-    side *state of a domain that is not memory,
-    mappings or vCPU registers,
-    as one *versioned record at buf
-    : struct hestia_domain_state,
-      then nr_ports *struct domain_state_port.get needs a paused domU(as read_memory) and
-          *writes size bytes(OUT; - HESTIA_E2BIG with size set if buf is smaller);
-*set needs a domain created with DOMCTL_CREATE_RESTORE, paused,
-    whose *state was not set before,
-    and checks the whole record before it changes *
-        anything(-HESTIA_EINVAL
-                 : bad magic / version / size, a port number out *of range or twice,
-                   an unknown or pirq state, a VIRQ bound twice, a vCPU *beyond the domain,
-                   grant - table gfns beyond it or twice, a user space *that does not exist,
-                   weight / cap out of range, a reserved field set)
-            .*Shared info is a hypervisor frame,
-    so its contents travel here;
-*vcpu_info lives inside it.Grant entries live in guest frames and*travel with memory;
-only the table's gfns are here. * /
 #define DOMAIN_STATE_MAGIC 0x54534448u /* "HDST" little-endian */
 #define DOMAIN_STATE_VERSION 1
 #define DOMAIN_STATE_MAX_SIZE (sizeof(struct hestia_domain_state) + EVTCHN_MAX_PORTS * 16u)
 
-    struct domain_state_vcpu {
+struct domain_state_vcpu {
     uint64_t timer_deadline_ns; /* guest system time, 0 = off */
     struct hestia_callbacks callbacks;
     uint32_t user_space; /* current user address space, 0 = none */
@@ -264,6 +241,27 @@ struct domctl_set_mappings {
     uint32_t nr;
 };
 
+/*
+ * DOMCTL_log_dirty (docs/migration.md, "Log-dirty"): op ENABLE starts
+ * tracking (every page counts as clean from then on), PEEK_CLEAN copies
+ * the bitmap of gfns written since enable or the previous PEEK_CLEAN
+ * (bit g % 8 of byte g / 8) into bitmap and clears it, DISABLE stops.
+ * nr_gfns (PEEK_CLEAN) is the size of the caller's bitmap in bits and must
+ * cover the domain's gfn range; on return it is set to that range and
+ * dirty to the number of bits set.  ENABLE twice is -EALREADY, PEEK_CLEAN
+ * or DISABLE without ENABLE -EINVAL.
+ */
+struct domctl_log_dirty {
+    uint32_t op;
+    uint32_t pad;     /* 0 */
+    uint64_t bitmap;  /* guest VA of (nr_gfns + 7) / 8 bytes */
+    uint64_t nr_gfns; /* IN: bits in bitmap; OUT: the domain's gfn range */
+    uint64_t dirty;   /* OUT: bits set */
+};
+#define DOMCTL_LOG_DIRTY_ENABLE 1
+#define DOMCTL_LOG_DIRTY_PEEK_CLEAN 2
+#define DOMCTL_LOG_DIRTY_DISABLE 3
+
 struct hestia_domctl {
     uint32_t cmd;               /* DOMCTL_* */
     uint32_t interface_version; /* HESTIA_ABI_VERSION */
@@ -278,9 +276,9 @@ struct hestia_domctl {
         struct domctl_vcpu_state vcpu_state;
         struct domctl_read_memory read_memory;
         struct domctl_get_mappings get_mappings;
-        struct domctl_log_dirty log_dirty;
         struct domctl_domain_state domain_state;
         struct domctl_set_mappings set_mappings;
+        struct domctl_log_dirty log_dirty;
         uint8_t pad[128];
     } u;
 };
