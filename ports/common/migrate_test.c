@@ -196,7 +196,8 @@ static void send_job(void *arg)
 static void recv_job(void *arg)
 {
     (void)arg;
-    job.r = migrate_receive(MIG_PORT, 60 * SEC, true, job.fault, &job.rst, &job.why);
+    job.r = migrate_receive_restore(MIG_PORT, 60 * SEC, true, job.fault, &job.rst, &job.dom,
+                                    &job.why);
 }
 
 /* After a failed attempt: still here, running, log-dirty off, its work area whole. */
@@ -298,6 +299,35 @@ static void send_side(unsigned module, unsigned faults)
     }
 }
 
+/* The moved domain runs here: its steps and stamps go on; its largest time gap. */
+static void check_runs_here(hestia_domid_t d)
+{
+    thread_sleep_ns(300 * MS);
+    ts_pause(d);
+    long work_gfn = find_work(d);
+    struct work_head h0 = {0}, h1 = {0};
+    if (work_gfn >= 0 && read_gfn(d, (uint64_t)work_gfn) == 0)
+        __builtin_memcpy(&h0, frame, sizeof(h0));
+    ts_unpause(d);
+    thread_sleep_ns(200 * MS);
+    ts_pause(d);
+    uint64_t steps = 0;
+    unsigned bad = work_gfn >= 0 ? work_intact(d, (uint64_t)work_gfn, &steps) : 1;
+    if (work_gfn >= 0 && read_gfn(d, (uint64_t)work_gfn) == 0)
+        __builtin_memcpy(&h1, frame, sizeof(h1));
+    ts_unpause(d);
+    bool runs = work_gfn >= 0 && h1.steps > h0.steps && h1.stamps > h0.stamps && !bad;
+    test_report(
+        "mig.runs-here", runs ? TR_PASS : TR_FAIL,
+        "dom%u: work area at gfn %ld %s, steps %llu -> %llu, time stamps %llu -> %llu, "
+        "largest gap it saw %llu us",
+        d, work_gfn, bad ? "damaged" : "whole", (unsigned long long)h0.steps,
+        (unsigned long long)h1.steps, (unsigned long long)h0.stamps,
+        (unsigned long long)h1.stamps, (unsigned long long)h1.max_gap_ns / 1000);
+    if (runs)
+        bench_report("mig.guest-pause", h1.max_gap_ns / 1000, "us");
+}
+
 static void recv_side(unsigned faults)
 {
     for (unsigned i = 0; i <= faults; i++) {
@@ -316,13 +346,14 @@ static void recv_side(unsigned faults)
                         left < 0 ? "no domain left here" : "a domain was left here");
             continue;
         }
-        test_report(
-            "mig.receive", job.r == 0 && st->committed ? TR_PASS : TR_FAIL,
-            "stream checked: %llu records, %llu page copies of %llu pages, %llu bytes, "
-            "image crc32 %08x; %s",
-            (unsigned long long)st->records, (unsigned long long)st->pages,
-            (unsigned long long)st->nr_pages, (unsigned long long)st->bytes, st->image_crc,
-            job.why);
+        test_report("mig.receive", job.r == 0 && st->committed ? TR_PASS : TR_FAIL,
+                    "restored dom%u: %llu page copies of %llu pages, %llu bytes, "
+                    "image crc32 %08x; %s",
+                    job.dom, (unsigned long long)st->pages,
+                    (unsigned long long)st->nr_pages, (unsigned long long)st->bytes,
+                    st->image_crc, job.why);
+        if (job.r == 0)
+            check_runs_here(job.dom);
     }
 }
 

@@ -32,8 +32,12 @@ static void do_send(void *arg)
 static void do_recv(void *arg)
 {
     (void)arg;
-    cmd.r =
-        migrate_receive(cmd.port, 120 * SEC, cmd.check, MIG_FAULT_NONE, &cmd.rst, &cmd.why);
+    if (cmd.check)
+        cmd.r =
+            migrate_receive(cmd.port, 120 * SEC, true, MIG_FAULT_NONE, &cmd.rst, &cmd.why);
+    else
+        cmd.r = migrate_receive_restore(cmd.port, 120 * SEC, false, MIG_FAULT_NONE,
+                                        &cmd.rst, &cmd.dom, &cmd.why);
 }
 
 /* "A.B.C.D" or "A.B.C.D:port" into cmd.ip / cmd.port. */
@@ -105,6 +109,8 @@ long ts_cmd_migration(const struct ktok *tok, unsigned n)
         if (cmd.r < 0)
             printk("migrate: dom%u keeps running here\n", cmd.dom);
     } else {
+        if (!cmd.check && cmd.r == 0)
+            printk("receive: dom%u\n", cmd.dom);
         printk("receive: %s; %llu records, %llu pages, %llu bytes, image crc32 %08x\n",
                cmd.why, (unsigned long long)cmd.rst.records,
                (unsigned long long)cmd.rst.nr_pages, (unsigned long long)cmd.rst.bytes,

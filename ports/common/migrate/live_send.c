@@ -17,9 +17,10 @@
 #define BATCH 16u /* frames per DOMCTL_read_memory and per memory record */
 
 static uint8_t frames[BATCH * HESTIA_PAGE_SIZE] __attribute__((aligned(4096)));
-static uint8_t dirty[MIG_MAX_PAGES / 8];
+static uint8_t dirty[MIG_LIVE_MAX_PAGES / 8];
 static struct hestia_vcpu_state vstate;
 static struct domctl_mapping maps[DOMCTL_MAPPINGS_MAX];
+static uint8_t dstate[DOMAIN_STATE_MAX_SIZE] __attribute__((aligned(8)));
 
 struct sender {
     hestia_domid_t dom;
@@ -114,6 +115,17 @@ static long send_state(struct sender *x, uint32_t nr_vcpus)
             continue; /* never started */
         r = g < 0 ? g : mig_write_vcpu(&x->w, v, &vstate, vstate.hdr.size);
     }
+    if (!r) {
+        /* Event channels, grant table, timers, shared info (h-restore's record). */
+        struct hestia_domctl d = {0};
+        d.u.domain_state.buf = (uintptr_t)dstate;
+        d.u.domain_state.size = sizeof(dstate);
+        r = ts_domctl(DOMCTL_get_domain_state, x->dom, &d);
+        if (r < 0)
+            x->why = "DOMCTL_get_domain_state refused";
+        else
+            r = mig_write_domain_state(&x->w, dstate, d.u.domain_state.size);
+    }
     if (!r)
         r = mig_write_end(&x->w);
     if (r && !x->why)
@@ -155,7 +167,7 @@ long migrate_send(hestia_domid_t domid, uint32_t ip, uint16_t port, bool verify,
         *why = "the domain is not running (shut down or paused)";
         return -HESTIA_EINVAL;
     }
-    if (info.nr_pages > MIG_MAX_PAGES) {
+    if (info.nr_pages > MIG_LIVE_MAX_PAGES) {
         *why = "the domain is too big for the stream";
         return -HESTIA_E2BIG;
     }
@@ -210,7 +222,7 @@ long migrate_send(hestia_domid_t domid, uint32_t ip, uint16_t port, bool verify,
         printk("migrate: dom%u paused\n", domid);
         r = ts_pause(domid);
         paused = r == 0;
-        static uint8_t pending[MIG_MAX_PAGES / 8];
+        static uint8_t pending[MIG_LIVE_MAX_PAGES / 8];
         __builtin_memcpy(pending, dirty, sizeof(pending));
         if (!r)
             r = peek(&x, &count);

@@ -28,7 +28,12 @@ void role_migrant(void);
 #include <stdbool.h>
 #include <stdint.h>
 
-#define MIG_PORT 5002       /* receive's default TCP port */
+#define MIG_PORT 5002 /* receive's default TCP port */
+/*
+ * The largest domain a live migration moves (256 MiB): its bitmaps are in
+ * every guest's image (one image for all roles), so they stay small.
+ */
+#define MIG_LIVE_MAX_PAGES 65536u
 #define MIG_ROUNDS_MAX 30u  /* pre-copy rounds after the first full copy */
 #define MIG_SMALL_PAGES 16u /* a dirty set this small goes in the stop-and-copy */
 
@@ -81,6 +86,16 @@ struct mig_recv_stats {
  */
 long migrate_receive(uint16_t port, uint64_t accept_ns, bool check_only,
                      enum mig_fault fault, struct mig_recv_stats *st, const char **why);
+
+/*
+ * As migrate_receive, but the stream builds a real domain (h-restore's
+ * restore_domain): ACK once it is loaded and paused, unpaused on GO, and
+ * destroyed on any failure before.  verify: the ACK carries the CRC-32 of
+ * its memory (else 0).  *domid: the new domain.
+ */
+long migrate_receive_restore(uint16_t port, uint64_t accept_ns, bool verify,
+                             enum mig_fault fault, struct mig_recv_stats *st,
+                             hestia_domid_t *domid, const char **why);
 
 /* The toolstack's migrate and receive commands (tok[0] says which). */
 struct ktok;
