@@ -25,7 +25,8 @@
 #define MS 1000000ull
 #define SEC 1000000000ull
 #define MIGRANT_PAGES 1024u /* 4 MiB */
-#define WORK_PAGES 128u /* the migrant's work area (32-bit guests have ~250 pages free) */
+#define WORK_PAGES 128u /* the migrant's work area, halved until it fits (ia64: ~70 free)  \
+                         */
 #define WORK_MAGIC 0x4d494752u /* "MIGR" in its first word */
 
 /* ---- the migrant (domU) ------------------------------------------------ */
@@ -33,6 +34,7 @@
 struct work_head {
     uint32_t magic, first_gfn; /* page 0 of the area: where it is */
     volatile uint64_t steps, max_gap_ns, stamps;
+    uint32_t pages, pad; /* of the area */
 };
 
 static struct work_head *work;
@@ -60,21 +62,26 @@ static void stamper(void *arg)
 void role_migrant(void)
 {
     uint64_t kib_s = kcmdline_u64(port_cmdline, "dirty", 1024);
-    long g = frames_alloc(WORK_PAGES);
+    unsigned pages = WORK_PAGES;
+    long g = frames_alloc(pages);
+    while (g < 0 && pages > 16)
+        g = frames_alloc(pages /= 2);
     if (g < 0) {
         printk("migrant: no work area\n");
         return;
     }
     uint8_t *area = gfn_to_va((uint64_t)g);
     work = (struct work_head *)area;
-    for (unsigned p = 1; p < WORK_PAGES; p++) {
+    work->pages = pages;
+    for (unsigned p = 1; p < pages; p++) {
         uint64_t *w = (uint64_t *)(area + p * HESTIA_PAGE_SIZE);
         for (unsigned i = 0; i < HESTIA_PAGE_SIZE / 8; i++)
             w[i] = work_word(0, p);
     }
     work->first_gfn = (uint32_t)g;
     work->magic = WORK_MAGIC;
-    printk("migrant: work area at gfn %ld, %llu KiB/s\n", g, (unsigned long long)kib_s);
+    printk("migrant: work area of %u pages at gfn %ld, %llu KiB/s\n", pages, g,
+           (unsigned long long)kib_s);
     thread_create("stamper", stamper, NULL);
     /* Whole pages every millisecond, as many as the rate asks (KiB/s = bytes/ms). */
     uint64_t owed = 0, step = 0;
@@ -84,7 +91,7 @@ void role_migrant(void)
         while (owed >= HESTIA_PAGE_SIZE) {
             owed -= HESTIA_PAGE_SIZE;
             step++;
-            unsigned p = 1 + (unsigned)(step % (WORK_PAGES - 1));
+            unsigned p = 1 + (unsigned)(step % (pages - 1));
             uint64_t *w = (uint64_t *)(area + p * HESTIA_PAGE_SIZE);
             for (unsigned i = 0; i < HESTIA_PAGE_SIZE / 8; i++)
                 w[i] = work_word(step, p);
@@ -127,7 +134,10 @@ static unsigned work_intact(hestia_domid_t dom, uint64_t first, uint64_t *steps)
     if (read_gfn(dom, first))
         return 1u << 31;
     *steps = ((const struct work_head *)frame)->steps;
-    for (unsigned p = 1; p < WORK_PAGES; p++) {
+    unsigned pages = ((const struct work_head *)frame)->pages;
+    if (pages < 2 || pages > WORK_PAGES)
+        return 1u << 30;
+    for (unsigned p = 1; p < pages; p++) {
         if (read_gfn(dom, first + p))
             return p;
         const uint64_t *w = (const uint64_t *)frame;
