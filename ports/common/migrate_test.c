@@ -25,8 +25,9 @@
 #define MS 1000000ull
 #define SEC 1000000000ull
 #define MIGRANT_PAGES 1024u /* 4 MiB */
-#define WORK_PAGES 128u /* the migrant's work area, halved until it fits (ia64: ~70 free)  \
-                         */
+#define WORK_PAGES                                                                         \
+    128u /* the migrant's work area, halved until it fits (ia64: ~70 free)                 \
+          */
 #define WORK_MAGIC 0x4d494752u /* "MIGR" in its first word */
 
 /* ---- the migrant (domU) ------------------------------------------------ */

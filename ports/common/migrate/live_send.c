@@ -173,7 +173,7 @@ long migrate_send(hestia_domid_t domid, uint32_t ip, uint16_t port, bool verify,
     }
     x.nr_pages = info.nr_pages;
     x.s.timeout_ns = 10 * SEC;
-    r = tcpst_connect(&x.s, ip, port, 10 * SEC);
+    r = tcpst_connect(&x.s, ip, port, 60 * SEC);
     if (r < 0) {
         *why = x.s.why;
         return r;

@@ -9,6 +9,7 @@
 
 #define MS 1000000ull
 #define RETRY_NS (200 * MS)
+#define ATTEMPT_NS (3000 * MS)
 
 void *memcpy(void *dst, const void *src, size_t n);
 
@@ -121,8 +122,14 @@ long tcpst_connect(struct tcpst *s, uint32_t ip, uint16_t port, uint64_t timeout
             return -HESTIA_EIO;
         }
         uint64_t retry = time_now_ns() + RETRY_NS;
-        while (!s->connected && s->pcb && time_now_ns() < deadline)
-            poll_net(deadline);
+        /*
+         * A fresh attempt every few seconds rather than lwIP's SYN backoff:
+         * a first SYN lost while the peer's link came up would otherwise
+         * cost the whole deadline (seen under load in a full row).
+         */
+        uint64_t attempt_end = MIN(deadline, time_now_ns() + ATTEMPT_NS);
+        while (!s->connected && s->pcb && time_now_ns() < attempt_end)
+            poll_net(attempt_end);
         if (s->connected)
             break;
         if (s->pcb) { /* still trying at the deadline */
