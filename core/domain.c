@@ -12,6 +12,7 @@
 #include <core/domain.h>
 #include <core/event.h>
 #include <core/grant.h>
+#include <core/logdirty.h>
 #include <core/mm.h>
 #include <core/pirq.h>
 #include <core/pvmmu.h>
@@ -20,6 +21,7 @@
 #include <core/timer.h>
 #include <hal/cpu.h>
 #include <hal/mmu.h>
+#include <hal/timer.h>
 #include <hal/vcpu.h>
 
 static struct domain *domain_list; /* ordered by id */
@@ -114,6 +116,7 @@ static void teardown(struct domain *d, enum build_step done)
                 sched_sleep(v);
         }
     }
+    logdirty_domain_destroy(d);
     if (done >= STEP_GRANT)
         grant_domain_destroy(d);
     if (done >= STEP_EVTCHN)
@@ -304,6 +307,7 @@ int domain_pause(struct domain *d)
         return -HESTIA_EALREADY;
     }
     d->ctl_paused = true;
+    d->ctl_paused_ns = hal_time_ns();
     d->pause_count++;
     spin_unlock_irqrestore(&d->lock, f);
     domain_update(d);
@@ -402,6 +406,27 @@ int domain_start_vcpu(struct domain *d, unsigned vcpu, guest_va_t entry, guest_v
     v->info->evtchn_upcall_mask = 1;
     v->started = true;
     v->in_user = false;
+    v->state = VCPU_RUNNABLE;
+    timer_update_guest_time(v);
+    vcpu_update(v);
+    return 0;
+}
+
+int domain_start_vcpu_restored(struct domain *d, unsigned vcpu,
+                               const struct hestia_vcpu_state *st)
+{
+    if (vcpu >= d->nr_vcpus || !d->vcpus[vcpu])
+        return -HESTIA_EINVAL;
+    struct vcpu *v = d->vcpus[vcpu];
+    if (v->started)
+        return -HESTIA_EALREADY;
+    /* A user space the domain state already made current stays so. */
+    hal_vcpu_set_spaces(v->hal, pvmmu_kernel_space(d), pvmmu_current_user_space(v));
+    int rc = hal_vcpu_load_state(v->hal, st);
+    if (rc < 0)
+        return rc;
+    v->started = true;
+    v->in_user = rc == 1;
     v->state = VCPU_RUNNABLE;
     timer_update_guest_time(v);
     vcpu_update(v);

@@ -8,6 +8,7 @@
 #include <core/domain.h>
 #include <core/domctl_save.h>
 #include <core/hypercall.h>
+#include <core/logdirty.h>
 #include <core/mm.h>
 #include <core/sched.h>
 #include <hal/guest_copy.h>
@@ -31,7 +32,7 @@ static long ctl_create(struct vcpu *v, struct hestia_domctl *op, uint64_t ptr)
     struct domctl_create *c = &op->u.create;
     if (c->flags & DOMCTL_CREATE_PRIVILEGED)
         return -HESTIA_EPERM;
-    if (c->flags)
+    if (c->flags & ~(uint32_t)DOMCTL_CREATE_RESTORE)
         return -HESTIA_EINVAL;
     if (c->nr_pages == 0 || c->nr_pages > DOMCTL_MAX_PAGES)
         return -HESTIA_EINVAL;
@@ -43,6 +44,7 @@ static long ctl_create(struct vcpu *v, struct hestia_domctl *op, uint64_t ptr)
     int rc = domain_create(c->nr_pages, c->max_vcpus, false, &d);
     if (rc)
         return rc;
+    d->restoring = !!(c->flags & DOMCTL_CREATE_RESTORE);
     rc = sched_set_params(d, c->weight ? c->weight : DOMCTL_WEIGHT_DEFAULT, c->cap);
     if (rc) {
         domain_destroy(d);
@@ -205,6 +207,8 @@ long do_domctl(struct vcpu *v, uint64_t ptr)
     case DOMCTL_unpause:
         if (d == v->domain)
             return -HESTIA_EINVAL;
+        if (d->restoring) /* it may run now: no more loading (domctl_restore.c) */
+            d->restoring = false;
         return domain_unpause(d);
     case DOMCTL_sched_set:
         return sched_set_params(d, op.u.sched.weight, op.u.sched.cap);
@@ -224,14 +228,35 @@ long do_domctl(struct vcpu *v, uint64_t ptr)
         if (d == v->domain || d->is_shutdown)
             return -HESTIA_EINVAL;
         return ctl_start_vcpu(d, &op.u.start_vcpu);
-    case DOMCTL_get_vcpu_state:
     case DOMCTL_set_vcpu_state:
+        if (d != v->domain && domctl_restore_starts(d, op.u.vcpu_state.vcpu))
+            return domctl_restore_vcpu(v, d, &op.u.vcpu_state);
+        /* fall through */
+    case DOMCTL_get_vcpu_state:
         return ctl_vcpu_state(v, d, op.cmd == DOMCTL_set_vcpu_state, &op.u.vcpu_state);
     case DOMCTL_read_memory:
         return domctl_read_memory(v, d, &op.u.read_memory);
     case DOMCTL_get_mappings: {
         long rc = domctl_get_mappings(v, d, &op.u.get_mappings);
         if (rc == 0 && hal_copy_to_guest(v, guest_va(ptr), &op, sizeof(op)))
+            rc = -HESTIA_EFAULT;
+        return rc;
+    }
+    case DOMCTL_get_domain_state: {
+        long rc = domctl_get_domain_state(v, d, &op.u.domain_state);
+        if ((rc == 0 || rc == -HESTIA_E2BIG) &&
+            hal_copy_to_guest(v, guest_va(ptr), &op, sizeof(op)))
+            rc = -HESTIA_EFAULT;
+        return rc;
+    }
+    case DOMCTL_set_domain_state:
+        return domctl_set_domain_state(v, d, &op.u.domain_state);
+    case DOMCTL_set_mappings:
+        return domctl_set_mappings(v, d, &op.u.set_mappings);
+    case DOMCTL_log_dirty: {
+        long rc = domctl_log_dirty(v, d, &op.u.log_dirty);
+        if (rc != -HESTIA_EFAULT && op.u.log_dirty.op == DOMCTL_LOG_DIRTY_PEEK_CLEAN &&
+            hal_copy_to_guest(v, guest_va(ptr), &op, sizeof(op)))
             rc = -HESTIA_EFAULT;
         return rc;
     }

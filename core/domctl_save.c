@@ -7,6 +7,7 @@
 #include <core/cpu.h>
 #include <core/domain.h>
 #include <core/domctl_save.h>
+#include <core/logdirty.h>
 #include <core/mm.h>
 #include <core/pvmmu.h>
 #include <hal/guest_copy.h>
@@ -35,7 +36,11 @@ long domctl_read_memory(struct vcpu *v, struct domain *d,
                         const struct domctl_read_memory *r)
 {
     long rc;
-    if (!domctl_save_target_ok(v, d, &rc))
+    /*
+     * Live migration's pre-copy reads a running domain: log-dirty reports
+     * every page written after (or while) it was read, so it is sent again.
+     */
+    if (!domctl_save_target_ok(v, d, &rc) && !(rc == -HESTIA_EBUSY && logdirty_enabled(d)))
         return rc;
     if (r->pad || r->nr == 0)
         return -HESTIA_EINVAL;

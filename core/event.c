@@ -19,6 +19,7 @@
 #include <core/pirq.h>
 #include <core/sched.h>
 #include <hal/guest_copy.h>
+#include <hestia/domctl.h>
 
 #define PORTS_PER_CHUNK 64u
 #define NR_CHUNKS (EVTCHN_MAX_PORTS / PORTS_PER_CHUNK)
@@ -45,7 +46,7 @@ struct evtchn_dom {
 
 static bool virq_is_global(unsigned virq)
 {
-    return virq == VIRQ_CONSOLE || virq == VIRQ_DOM_EXC;
+    return virq == VIRQ_CONSOLE || virq == VIRQ_DOM_EXC || virq == VIRQ_RESUMED;
 }
 
 int evtchn_domain_init(struct domain *d)
@@ -625,4 +626,106 @@ void evtchn_domain_destroy(struct domain *d)
             core_heap_free(ed->chunk[i]);
     d->evtchn = NULL;
     core_heap_free(ed);
+}
+
+/* ---- restore (core/domctl_restore.c) ---- */
+
+unsigned evtchn_save_ports(struct domain *d, struct domain_state_port *out, unsigned max)
+{
+    struct evtchn_dom *ed = d->evtchn;
+    if (!ed)
+        return 0;
+    unsigned n = 0;
+    unsigned long flags = spin_lock_irqsave(&ed->lock);
+    for (evtchn_port_t p = 1; p < EVTCHN_MAX_PORTS && n < max; p++) {
+        struct evtchn *c = chan(ed, p);
+        if (!c || c->state == EVTCHNSTAT_closed)
+            continue;
+        struct domain_state_port *o = &out[n++];
+        memset(o, 0, sizeof(*o));
+        o->port = p;
+        o->state = c->state;
+        o->vcpu = c->vcpu;
+        if (c->state == EVTCHNSTAT_unbound || c->state == EVTCHNSTAT_virq)
+            o->arg = c->arg;
+        if (c->state == EVTCHNSTAT_interdomain) {
+            o->remote_dom = c->peer ? c->peer->id : DOMID_INVALID;
+            o->remote_port = c->remote;
+        }
+    }
+    spin_unlock_irqrestore(&ed->lock, flags);
+    return n;
+}
+
+int evtchn_check_ports(struct domain *d, const struct domain_state_port *p, unsigned n)
+{
+    bool virq_seen[HESTIA_MAX_VCPUS][VIRQ_COUNT];
+    memset(virq_seen, 0, sizeof(virq_seen));
+    uint32_t last = 0;
+    for (unsigned i = 0; i < n; i++) {
+        const struct domain_state_port *r = &p[i];
+        if (r->port <= last || r->port >= EVTCHN_MAX_PORTS || r->pad)
+            return -HESTIA_EINVAL; /* out of range, twice or out of order */
+        last = r->port;
+        if (!vcpu_exists(d, r->vcpu))
+            return -HESTIA_EINVAL;
+        bool remote_ok =
+            r->state == EVTCHNSTAT_interdomain || (!r->remote_dom && !r->remote_port);
+        if (!remote_ok)
+            return -HESTIA_EINVAL;
+        switch (r->state) {
+        case EVTCHNSTAT_unbound:
+            if (r->arg >= HESTIA_MAX_DOMAINS && r->arg != DOMID_INVALID)
+                return -HESTIA_EINVAL;
+            break;
+        case EVTCHNSTAT_virq:
+            if (r->arg >= VIRQ_COUNT || (virq_is_global(r->arg) && r->vcpu != 0) ||
+                virq_seen[r->vcpu][r->arg])
+                return -HESTIA_EINVAL;
+            virq_seen[r->vcpu][r->arg] = true;
+            break;
+        case EVTCHNSTAT_interdomain:
+        case EVTCHNSTAT_ipi:
+            if (r->arg)
+                return -HESTIA_EINVAL;
+            break;
+        default: /* closed is not sent; a pirq belongs to dom0's devices */
+            return -HESTIA_EINVAL;
+        }
+    }
+    return 0;
+}
+
+int evtchn_load_ports(struct domain *d, const struct domain_state_port *p, unsigned n)
+{
+    struct evtchn_dom *ed = d->evtchn;
+    if (!ed || ed->in_use)
+        return -HESTIA_EINVAL;
+    /* Every chunk first, so that running out of memory opens nothing. */
+    for (unsigned i = 0; i < n; i++) {
+        unsigned ci = p[i].port / PORTS_PER_CHUNK;
+        if (!ed->chunk[ci] &&
+            !(ed->chunk[ci] = core_heap_alloc(PORTS_PER_CHUNK * sizeof(struct evtchn))))
+            return -HESTIA_ENOMEM;
+    }
+    unsigned long flags = spin_lock_irqsave(&ed->lock);
+    for (unsigned i = 0; i < n; i++) {
+        struct evtchn *c = chan(ed, p[i].port);
+        if (!c)
+            continue; /* not after evtchn_check_ports and the chunks above */
+        memset(c, 0, sizeof(*c));
+        c->vcpu = p[i].vcpu;
+        c->state = p[i].state;
+        c->arg = p[i].arg;
+        if (c->state == EVTCHNSTAT_interdomain) {
+            /* The peer stayed behind: the guest finds the port unbound. */
+            c->state = EVTCHNSTAT_unbound;
+            c->arg = DOMID_INVALID;
+        } else if (c->state == EVTCHNSTAT_virq) {
+            ed->virq_port[c->vcpu][c->arg] = (uint16_t)p[i].port;
+        }
+        ed->in_use++;
+    }
+    spin_unlock_irqrestore(&ed->lock, flags);
+    return 0;
 }

@@ -21,8 +21,10 @@
 #include <core/domain.h>
 #include <core/grant.h>
 #include <core/lib.h>
+#include <core/logdirty.h>
 #include <core/mm.h>
 #include <core/pvmmu.h>
+#include <hal/entry.h>
 #include <hal/guest_copy.h>
 #include <hal/mmu.h>
 
@@ -103,6 +105,15 @@ static void update_flags(volatile struct grant_entry *e, uint16_t set, uint16_t 
                                           __ATOMIC_ACQUIRE));
 }
 
+/* The table lives in the granter's frames: its flag updates are writes log-dirty must see.
+ */
+static void entry_written(struct domain *granter, grant_ref_t ref)
+{
+    struct grant_dom *g = granter->grant;
+    if (ref < g->nr_frames * GRANT_ENTRIES_PER_PAGE)
+        logdirty_mark_mfn(granter, g->table[ref / GRANT_ENTRIES_PER_PAGE]);
+}
+
 /* Recompute GTF_reading/GTF_writing of ref from the active mappings. */
 static void refresh_flags(struct domain *granter, grant_ref_t ref)
 {
@@ -121,6 +132,7 @@ static void refresh_flags(struct domain *granter, grant_ref_t ref)
     uint16_t set = (uint16_t)((reading ? GTF_reading : 0) | (writing ? GTF_writing : 0));
     uint16_t clear = (uint16_t)((reading ? 0 : GTF_reading) | (writing ? 0 : GTF_writing));
     update_flags(e, set, clear);
+    entry_written(granter, ref);
 }
 
 static void link_of(struct grant_dom *g, struct grant_map *r)
@@ -145,6 +157,18 @@ static void unlink_of(struct grant_dom *g, struct grant_map *r)
     g->nr_maps_of--;
 }
 
+void grant_mark_mapped_writable(struct domain *d)
+{
+    struct grant_dom *g = d->grant;
+    if (!g || !logdirty_enabled(d))
+        return;
+    unsigned long flags = spin_lock_irqsave(&grant_lock);
+    for (struct grant_map *r = g->maps_of; r; r = r->next_of)
+        if (!r->readonly)
+            logdirty_mark_mfn(d, r->mfn);
+    spin_unlock_irqrestore(&grant_lock, flags);
+}
+
 /* Remove mapping record h of d: unmap, update the granter, free. Grant lock held. */
 static int release_handle(struct domain *d, grant_handle_t h)
 {
@@ -155,6 +179,9 @@ static int release_handle(struct domain *d, grant_handle_t h)
     /* hal_as_map never replaces a mapping, and mmu_op refuses foreign frames. */
     BUG_ON(rc == 0 && !mfn_eq(old, r->mfn));
     if (r->granter) {
+        /* Writes through the mapper's page table are not in the granter's. */
+        if (!r->readonly)
+            logdirty_mark_mfn(r->granter, r->mfn);
         unlink_of(r->granter->grant, r);
         refresh_flags(r->granter, r->ref);
     }
@@ -244,6 +271,7 @@ static int map_one(struct vcpu *v, struct gnttab_map_grant_ref *op)
     g->nr_held++;
     link_of(granter->grant, r);
     update_flags(e, (uint16_t)(GTF_reading | (readonly ? 0 : GTF_writing)), 0);
+    entry_written(granter, op->ref);
     op->handle = h;
     return 0;
 }
@@ -352,6 +380,7 @@ static int copy_one(struct vcpu *v, const struct gnttab_copy *op)
     uint8_t *s = hal_frame_to_virt(src);
     uint8_t *t = hal_frame_to_virt(dst);
     memmove(t + op->dest.offset, s + op->source.offset, op->len);
+    core_frame_written(dst); /* log-dirty of dst's owner (migration) */
     frame_put(src);
     frame_put(dst);
     return 0;
@@ -492,4 +521,58 @@ unsigned grant_maps_held(struct domain *d)
 unsigned grant_maps_of(struct domain *d)
 {
     return d && d->grant ? d->grant->nr_maps_of : 0;
+}
+
+/* ---- restore (core/domctl_restore.c) ---- */
+
+unsigned grant_save_table(struct domain *d, uint64_t gfns[GRANT_MAX_TABLE_FRAMES])
+{
+    struct grant_dom *g = d->grant;
+    unsigned long flags = spin_lock_irqsave(&grant_lock);
+    unsigned n = g ? g->nr_frames : 0;
+    for (unsigned i = 0; i < n; i++)
+        if (!p2m_gfn_of(d, g->table[i], &gfns[i]))
+            gfns[i] = ~(uint64_t)0; /* cannot happen: the table frames are d's */
+    spin_unlock_irqrestore(&grant_lock, flags);
+    return n;
+}
+
+int grant_check_table(struct domain *d, const uint64_t *gfns, unsigned n)
+{
+    if (n > GRANT_MAX_TABLE_FRAMES || !d->grant || d->grant->nr_frames)
+        return -HESTIA_EINVAL;
+    uint64_t limit = p2m_gfn_limit(d);
+    for (unsigned i = 0; i < n; i++) {
+        if (gfns[i] >= limit || mfn_eq(p2m_lookup(d, gfn(gfns[i])), MFN_INVALID))
+            return -HESTIA_EINVAL;
+        for (unsigned k = 0; k < i; k++)
+            if (gfns[k] == gfns[i])
+                return -HESTIA_EINVAL;
+    }
+    return 0;
+}
+
+int grant_load_table(struct domain *d, const uint64_t *gfns, unsigned n)
+{
+    int rc = grant_check_table(d, gfns, n);
+    if (rc)
+        return rc;
+    struct grant_dom *g = d->grant;
+    mfn_t mfns[GRANT_MAX_TABLE_FRAMES];
+    for (unsigned i = 0; i < n; i++) {
+        mfns[i] = p2m_lookup(d, gfn(gfns[i]));
+        if (frame_get_owned(mfns[i], d->id)) {
+            while (i-- > 0)
+                frame_put(mfns[i]);
+            return -HESTIA_EINVAL;
+        }
+    }
+    unsigned long flags = spin_lock_irqsave(&grant_lock);
+    for (unsigned i = 0; i < n; i++)
+        g->table[i] = mfns[i];
+    g->nr_frames = n;
+    for (grant_ref_t ref = 0; ref < n * GRANT_ENTRIES_PER_PAGE; ref++)
+        update_flags(entry_of(g, ref), 0, GTF_reading | GTF_writing);
+    spin_unlock_irqrestore(&grant_lock, flags);
+    return 0;
 }

@@ -16,6 +16,7 @@
 #include <core/domain.h>
 #include <core/grant.h>
 #include <core/lib.h>
+#include <core/logdirty.h>
 #include <core/mm.h>
 #include <core/pvmmu.h>
 #include <hal/guest_copy.h>
@@ -190,6 +191,7 @@ int pvmmu_unmap_frame(struct domain *d, uint64_t handle, guest_va_t va, mfn_t *o
     unsigned long flags = spin_lock_irqsave(&m->lock);
     struct hal_as *as = space_locked(m, handle);
     mfn_t mfn = MFN_INVALID;
+    logdirty_harvest(d, as, va, guest_va_add(va, HAL_PAGE_SIZE)); /* before the bit goes */
     int rc = as ? hal_as_unmap(as, va, &mfn) : -HESTIA_EBADF;
     if (rc == 0)
         drop_ref(d, mfn);
@@ -274,6 +276,9 @@ static long op_unmap_protect(struct domain *d, const struct mmu_op *op, bool unm
     long rc = as ? hal_as_lookup(as, guest_va(op->va), &mfn, NULL) : -HESTIA_EBADF;
     if (rc == 0 && foreign(d, mfn))
         rc = -HESTIA_EPERM;
+    /* The mapping's dirty bit goes with it (unmap) or may (protect): keep it. */
+    if (rc == 0)
+        logdirty_harvest(d, as, guest_va(op->va), guest_va(op->va + HAL_PAGE_SIZE));
     if (rc == 0 && unmap) {
         rc = hal_as_unmap(as, guest_va(op->va), &mfn);
         if (rc == 0)
@@ -358,6 +363,7 @@ static long op_as_destroy(struct domain *d, uint64_t handle)
     spin_unlock_irqrestore(&m->lock, flags);
     if (!as)
         return -HESTIA_EBADF;
+    logdirty_harvest(d, as, guest_va(0), guest_va(~(uint64_t)0));
     hal_as_destroy(as, dropped, d);
     return 0;
 }
@@ -428,4 +434,43 @@ long do_mmu_op(struct vcpu *v, uint64_t ops, uint64_t count, uint64_t done)
     if (done && hal_copy_to_guest(v, guest_va(done), &n, sizeof(n)) && rc == 0)
         rc = -HESTIA_EFAULT;
     return rc;
+}
+
+/* ---- restore (core/domctl_restore.c) ---- */
+
+bool pvmmu_mapping_ok(uint64_t handle, guest_va_t va, unsigned perms)
+{
+    return handle <= MMU_MAX_USER_AS && va_valid(va, handle) && perms_valid(perms, handle);
+}
+
+int pvmmu_ensure_space(struct domain *d, uint64_t handle)
+{
+    struct mmu_dom *m = d->mmu;
+    if (!m || handle > MMU_MAX_USER_AS)
+        return -HESTIA_EBADF;
+    if (handle == 0 || pvmmu_space(d, handle))
+        return 0;
+    struct hal_as *as = hal_as_create(d, HAL_AS_PV_USER);
+    if (!as)
+        return -HESTIA_ENOMEM;
+    unsigned long flags = spin_lock_irqsave(&m->lock);
+    bool raced = m->user[handle - 1] != NULL;
+    if (!raced)
+        m->user[handle - 1] = as;
+    spin_unlock_irqrestore(&m->lock, flags);
+    if (raced)
+        hal_as_destroy(as, dropped, d);
+    return 0;
+}
+
+unsigned pvmmu_current_handle(struct domain *d, unsigned vcpu)
+{
+    return d->mmu && vcpu < HESTIA_MAX_VCPUS ? d->mmu->current[vcpu] : 0;
+}
+
+int pvmmu_set_current(struct domain *d, unsigned vcpu, uint64_t handle)
+{
+    if (vcpu >= d->nr_vcpus || !d->vcpus[vcpu])
+        return -HESTIA_EBADF;
+    return (int)op_as_switch(d->vcpus[vcpu], handle);
 }

@@ -80,14 +80,15 @@ static long sched_poll(struct vcpu *v, uint64_t arg)
 
     if (upcall_due(v) || any_polled_pending(v, sv->poll_buf, p.nr_ports))
         return 0;
-    if (p.timeout_ns && p.timeout_ns <= hal_time_ns())
+    uint64_t host_timeout = p.timeout_ns ? timer_guest_to_host(v->domain, p.timeout_ns) : 0;
+    if (p.timeout_ns && host_timeout <= hal_time_ns())
         return 0;
 
     enum vcpu_state old = v->state;
     v->poll_ports = sv->poll_buf;
     v->nr_poll_ports = p.nr_ports;
     if (p.timeout_ns)
-        timer_poll_arm(v, p.timeout_ns);
+        timer_poll_arm(v, host_timeout);
     __atomic_store_n(&v->state, VCPU_BLOCKED, __ATOMIC_SEQ_CST);
     if (upcall_due(v) || any_polled_pending(v, sv->poll_buf, p.nr_ports)) {
         if (v->state == VCPU_BLOCKED)

@@ -134,11 +134,12 @@ long timer_set_guest(struct vcpu *v, uint64_t deadline_ns)
     v->timer_deadline_ns = 0;
     if (deadline_ns == 0)
         return 0;
-    if (deadline_ns <= hal_time_ns()) {
+    uint64_t host_deadline = timer_guest_to_host(v->domain, deadline_ns);
+    if (host_deadline == 0 || host_deadline <= hal_time_ns()) {
         evtchn_send_virq(v, VIRQ_TIMER);
         return 0;
     }
-    int rc = entry_arm(&sv->t_guest, deadline_ns);
+    int rc = entry_arm(&sv->t_guest, host_deadline);
     if (rc == 0)
         v->timer_deadline_ns = deadline_ns;
     return rc;
@@ -213,6 +214,22 @@ uint64_t timer_next_deadline(struct cpu *c)
 
 /* ---- guest time ---- */
 
+uint64_t timer_guest_now(const struct domain *d)
+{
+    return hal_time_ns() + (uint64_t)(d ? d->time_offset_ns : 0);
+}
+
+uint64_t timer_guest_to_host(const struct domain *d, uint64_t guest_ns)
+{
+    int64_t off = d ? d->time_offset_ns : 0;
+    /* Guest time before host time 0 is due now; so is an overflowing sum. */
+    if (off > 0 && guest_ns <= (uint64_t)off)
+        return 0;
+    if (off < 0 && guest_ns > UINT64_MAX - (uint64_t)-off)
+        return UINT64_MAX;
+    return guest_ns - (uint64_t)off;
+}
+
 void timer_update_guest_time(struct vcpu *v)
 {
     if (!v || !v->info)
@@ -231,7 +248,7 @@ void timer_update_guest_time(struct vcpu *v)
     t->counter_to_ns_mul = sc.mul;
     t->counter_shift = sc.shift;
     t->counter_timestamp = hal_time_counter();
-    t->system_time_ns = hal_time_ns();
+    t->system_time_ns = timer_guest_now(v->domain);
     t->pad = 0;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     __atomic_store_n(&t->version, odd + 1, __ATOMIC_RELAXED);

@@ -192,6 +192,17 @@ int ia64_tlb_miss(struct hal_vcpu *hv, uint64_t va, bool exec, bool write)
     return 0;
 }
 
+bool ia64_dirty_write_fault(struct hal_vcpu *hv, uint64_t va)
+{
+    bool user_mode = ((hv->ipsr >> PSR_CPL_SHIFT) & 3) == 3;
+    struct hal_as *as = space_of(hv, va, user_mode);
+    pt_va_t page = va & ~(uint64_t)(HAL_PAGE_SIZE - 1);
+    /* pt_write_fault purges the read-only entry; the miss path inserts it writable. */
+    if (!as || pt_write_fault(&as->pt, page) != 0)
+        return false;
+    return ia64_tlb_miss(hv, va, false, true) == 0;
+}
+
 /* Load the vCPU's region registers: kernel space in region 5, user space in region 0. */
 void ia64_load_rr(struct hal_vcpu *hv)
 {

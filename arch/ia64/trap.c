@@ -127,10 +127,14 @@ void ia64_trap(struct hal_vcpu *hv)
         }
         break;
     }
+    case IA64_IVT_DAR:
+        /* A write to a page write-protected for log-dirty: not the guest's fault. */
+        if ((hv->isr & ISR_W) && ia64_dirty_write_fault(hv, hv->ifa))
+            break;
+        /* fall through */
     case IA64_IVT_PAGE_NP:
     case IA64_IVT_KEY_PERM:
     case IA64_IVT_IAR:
-    case IA64_IVT_DAR:
     case IA64_IVT_DIRTY:
     case IA64_IVT_IACCESS:
     case IA64_IVT_DACCESS:

@@ -184,14 +184,27 @@ void ppc_load_pids(struct hal_vcpu *hv)
     }
 }
 
+/* The space ea belongs to, as the vCPU's current mode sees it. */
+static struct hal_as *space_of(struct hal_vcpu *hv, uint32_t ea)
+{
+    if (ea < HESTIA_PPC_USER_VA_END)
+        return hv->user;
+    return hv->in_user ? NULL : hv->kernel;
+}
+
+bool ppc_dirty_write_fault(struct hal_vcpu *hv, uint32_t ea)
+{
+    struct hal_as *as = space_of(hv, ea);
+    /* pt_write_fault invalidates the read-only TLB entry; the refill loads it writable. */
+    if (!as || pt_write_fault(&as->pt, ea & ~0xfffu) != 0)
+        return false;
+    return ppc_tlb_refill(hv, ea);
+}
+
 /* A guest TLB miss at ea: load the mapping from the software page table. */
 bool ppc_tlb_refill(struct hal_vcpu *hv, uint32_t ea)
 {
-    struct hal_as *as;
-    if (ea < HESTIA_PPC_USER_VA_END)
-        as = hv->user;
-    else
-        as = hv->in_user ? NULL : hv->kernel;
+    struct hal_as *as = space_of(hv, ea);
     pte_t *pte = as ? pt_find_leaf(&as->pt, ea & ~0xfffu) : NULL;
     if (!pte || as->pid_gen != pid_gen)
         return false;

@@ -87,6 +87,9 @@ static bool guest_exception(struct hal_vcpu *hv)
         core_guest_trap(v, HESTIA_TRAP_PAGE_FAULT, f->vector, HESTIA_PF_EXEC | user, f->pc);
         return false;
     case HESTIA_PPC_IVOR_DSI:
+        /* A store to a page write-protected for log-dirty: not the guest's fault. */
+        if ((f->esr & ESR_ST) && ppc_dirty_write_fault(hv, f->dear))
+            return true;
         core_guest_trap(v, HESTIA_TRAP_PAGE_FAULT, f->vector,
                         HESTIA_PF_PRESENT | (f->esr & ESR_ST ? HESTIA_PF_WRITE : 0) | user,
                         f->dear);

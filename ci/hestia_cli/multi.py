@@ -273,14 +273,19 @@ def run_link(arch, variant, cfg, log):
     first listens on the socket, the others connect), each judged on its own
     log (<log>-m<i>), then the runner checks that what each sent the other
     received (CRC-32): host:link.crc-match."""
-    sock = os.path.join(os.path.dirname(log), f"{arch}-{variant}-link.sock")
+    # One LAN per cell: link, migrate and migrate-fault may run at the same time.
+    sock = log[:-4] + f"-{variant}.sock"
     if os.path.exists(sock):
         os.unlink(sock)
     timeout = cfg.get("timeout", 30) * runner.TIMEOUT_SCALE
     start = time.time()
     machines = []
     for i, names in enumerate(cfg["machines"]):
+        names = dict(names)
+        own_expect = names.pop("expect", None)  # a machine may have its own list
         mcfg = _subst(copy.deepcopy(cfg), dict(names, sock=sock))
+        if own_expect is not None:
+            mcfg["expect"] = own_expect
         launch = arches.launch(arch, variant, mcfg, "capture")
         mlog = log[:-4] + f"-m{i}.log"
         machines.append((launch, mlog, _start(launch, mlog), mcfg))
@@ -301,10 +306,17 @@ def run_link(arch, variant, cfg, log):
         with open(mlog, errors="replace") as f:
             texts.append(f.read())
     host = []
-    for i in range(len(machines)):
-        j = (i + 1) % len(machines)
-        s, r = SEND_RE.search(texts[i]), RECV_RE.search(texts[j])
-        host.append((f"link.crc-match-m{i}-to-m{j}", bool(s and r and s.group(1) == r.group(1)),
+    # The scenario's own CRC pairs (migrate: the source's memory against the
+    # destination's image), else link's: what each machine sent the next received.
+    pairs = cfg.get("crc_match") or [
+        {"name": f"link.crc-match-m{i}-to-m{(i + 1) % len(machines)}", "from": i,
+         "from_re": SEND_RE.pattern, "to": (i + 1) % len(machines), "to_re": RECV_RE.pattern}
+        for i in range(len(machines))]
+    for p in pairs:
+        i, j = p["from"], p["to"]
+        s = re.search(p["from_re"], texts[i], re.M)
+        r = re.search(p["to_re"], texts[j], re.M)
+        host.append((p["name"], bool(s and r and s.group(1) == r.group(1)),
                      f"m{i} sent crc32 {s.group(1) if s else 'none'}, "
                      f"m{j} received crc32 {r.group(1) if r else 'none'}"))
     with open(log, "w") as f:

@@ -53,7 +53,7 @@ from .util import ARCHES, ROOT, HestiaError
 SCENARIO_DIR = os.path.join(ROOT, "tests", "scenarios")
 KEYS = {"name", "description", "timeout", "cmdline", "modules", "expect", "arches",
         "unclaimed", "run", "deterministic", "must_fail", "boots", "disk_mib",
-        "host_driver", "machines", "icount"}
+        "host_driver", "machines", "icount", "crc_match"}
 OVERRIDES = {"timeout", "cmdline", "modules", "expect", "variants", "qemu_args", "cpu",
              "memory", "sim_args", "deterministic", "must_fail", "boots", "disk_mib",
              "icount", "realtime_variants"}
@@ -66,7 +66,7 @@ ICOUNT_RE = re.compile(r"^[a-z]+=[a-z0-9]+(?:,[a-z]+=[a-z0-9]+)*$")
 # The matrix's column order: from the first boot to the full demo, then the
 # negative controls (cells that pass only when the boot is judged FAIL).
 ORDER = ["boot", "hal-conformance", "smoke", "pv-selftest", "multi-domain", "vcpu-state",
-         "isolation", "bench", "disk", "nic", "net", "link", "save", "demo", "archtest", "neg-boot", "neg-fail", "neg-crash", "neg-forge"]
+         "isolation", "bench", "disk", "nic", "net", "link", "save", "logdirty", "migrate", "migrate-fault", "demo", "archtest", "neg-boot", "neg-fail", "neg-crash", "neg-forge"]
 
 
 def names():
@@ -138,7 +138,7 @@ def config(s, arch, interactive=False):
         return None
     cfg = {k: s[k] for k in ("timeout", "cmdline", "modules", "expect", "deterministic",
                              "must_fail", "boots", "disk_mib", "host_driver",
-                             "machines", "icount") if k in s}
+                             "machines", "icount", "crc_match") if k in s}
     if interactive:
         cfg.update(s.get("run", {}))
     cfg.update(ov)

@@ -10,6 +10,7 @@
  */
 #include <core/domain.h>
 #include <core/lib.h>
+#include <core/logdirty.h>
 #include <core/mm.h>
 #include <hal/guest_copy.h>
 #include <hal/mmu.h>
@@ -124,6 +125,8 @@ int p2m_populate(struct domain *d, gfn_t g)
         }
     }
     spin_unlock_irqrestore(&m->lock, flags);
+    if (rc == 0)
+        logdirty_mark_gfn(d, gfn); /* new (zeroed) contents */
     return rc;
 }
 
@@ -178,7 +181,13 @@ static int gfn_copy(struct domain *d, gfn_t gfn, size_t offset, uint8_t *buf, si
 
 int gfn_copy_to(struct domain *d, gfn_t gfn, size_t offset, const void *src, size_t len)
 {
-    return gfn_copy(d, gfn, offset, (uint8_t *)(uintptr_t)src, len, true);
+    int rc = gfn_copy(d, gfn, offset, (uint8_t *)(uintptr_t)src, len, true);
+    /* A write no page table sees: tell log-dirty (migration). */
+    if (rc == 0 && len && logdirty_enabled(d))
+        for (uint64_t g = gfn_val(gfn);
+             g <= gfn_val(gfn) + (offset + len - 1) / HAL_PAGE_SIZE; g++)
+            logdirty_mark_gfn(d, g);
+    return rc;
 }
 
 int gfn_copy_from(struct domain *d, void *dst, gfn_t gfn, size_t offset, size_t len)

@@ -14,7 +14,7 @@
 
 /* Direct-map pointer to va if it is mapped with need; NULL otherwise. */
 static unsigned char *translate(struct hal_as *kernel, struct hal_as *user, guest_va_t va,
-                                unsigned need)
+                                unsigned need, mfn_t *frame)
 {
     struct hal_as *spaces[2] = {kernel, user};
     for (unsigned i = 0; i < 2; i++) {
@@ -24,6 +24,7 @@ static unsigned char *translate(struct hal_as *kernel, struct hal_as *user, gues
             continue;
         if ((perms & need) != need || !core_frame_is_ram(mfn))
             return NULL; /* forbidden access, or device memory (entry.h) */
+        *frame = mfn;
         return (unsigned char *)hal_frame_to_virt(mfn) +
                (guest_va_val(va) & (HAL_PAGE_SIZE - 1));
     }
@@ -63,7 +64,8 @@ int hal_walk_copy_from(struct hal_as *kernel, struct hal_as *user, void *dst,
         size_t chunk = HAL_PAGE_SIZE - (size_t)(guest_va_val(src) & (HAL_PAGE_SIZE - 1));
         if (chunk > len)
             chunk = len;
-        const unsigned char *p = translate(kernel, user, src, MMU_PERM_READ);
+        mfn_t frame;
+        const unsigned char *p = translate(kernel, user, src, MMU_PERM_READ, &frame);
         if (!p)
             return -HESTIA_EFAULT;
         copy(d, p, chunk);
@@ -84,10 +86,13 @@ int hal_walk_copy_to(struct hal_as *kernel, struct hal_as *user, guest_va_t dst,
         size_t chunk = HAL_PAGE_SIZE - (size_t)(guest_va_val(dst) & (HAL_PAGE_SIZE - 1));
         if (chunk > len)
             chunk = len;
-        unsigned char *p = translate(kernel, user, dst, MMU_PERM_WRITE);
+        mfn_t frame;
+        unsigned char *p = translate(kernel, user, dst, MMU_PERM_WRITE, &frame);
         if (!p)
             return -HESTIA_EFAULT;
         copy(p, s, chunk);
+        /* No page table saw this write: log-dirty must hear of it (migration). */
+        core_frame_written(frame);
         s += chunk;
         dst = guest_va_add(dst, chunk);
         len -= chunk;

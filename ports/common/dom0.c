@@ -9,8 +9,10 @@
  * line.
  */
 #include <port/dom0net.h>
+#include <port/livemig.h>
 #include <port/pci.h>
 #include <port/pirq_source.h>
+#include <port/resume.h>
 #include <port/toolstack.h>
 #include <port/vstate.h>
 
@@ -432,6 +434,14 @@ void dom0_main(void)
             dom0_net_scenario(ktok_eq(&v, "link"));
         else if (ktok_eq(&v, "save"))
             save_test(guest_module);
+        else if (ktok_eq(&v, "logdirty"))
+            logdirty_test(guest_module);
+        else if (ktok_eq(&v, "migrate"))
+            migrate_test(guest_module);
+        else if (ktok_eq(&v, "resume-save"))
+            resume_save_test(guest_module);
+        else if (ktok_eq(&v, "resume-restore"))
+            resume_restore_test();
         else if (ktok_eq(&v, "pv-selftest")) {
             /* Privileged, then unprivileged: both branches of each test run. */
             selftest_main();

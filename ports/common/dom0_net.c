@@ -9,6 +9,7 @@
 #include <hestia_lwip.h>
 #include <port/dom0net.h>
 #include <port/kernel.h>
+#include <port/livemig.h>
 #include <port/netdev.h>
 #include <port/netxfer.h>
 #include <port/tsserver.h>
@@ -31,6 +32,16 @@ static void net_call(void (*fn)(void *), void *arg)
     job_arg = arg;
     job_fn = fn;
     wait_flag(&job_done, 0);
+}
+
+static struct thread *net_owner; /* the thread that owns lwIP */
+
+void dom0_net_run(void (*fn)(void *), void *arg)
+{
+    if (current == net_owner)
+        fn(arg);
+    else
+        net_call(fn, arg);
 }
 
 static void net_thread(void *arg)
@@ -143,7 +154,7 @@ long dom0_net_start(void)
         return -HESTIA_EINVAL;
     if ((r = hestia_lwip_start()) < 0)
         return r;
-    if (!thread_create("net", net_thread, NULL))
+    if (!(net_owner = thread_create("net", net_thread, NULL)))
         return -HESTIA_ENOMEM;
     started = true;
     net_call(start_in_net_thread, NULL);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Role selection: one image, the command line's role=... picks what it runs. */
 #include <port/kernel.h>
+#include <port/livemig.h>
+#include <port/resume.h>
 #include <port/vstate.h>
 
 static const struct {
@@ -14,7 +16,8 @@ static const struct {
     {"victim", role_victim},     {"demo", role_demo},
     {"bench", bench_main},       {"bench-peer", role_bench_peer},
     {"forger", role_forger},     {"crash", role_crash},
-    {"vstate", role_vstate},
+    {"vstate", role_vstate},     {"dirtier", role_dirtier},
+    {"migrant", role_migrant},   {"resumer", role_resumer},
 };
 
 static char role_buf[24];

@@ -4,7 +4,9 @@
  * CONSOLEIO_read) or from script=... on the command line (';' separates
  * commands).  `console <dom>` forwards keys to a domU until Ctrl-].
  */
+#include <port/livemig.h>
 #include <port/pci.h>
+#include <port/restore.h>
 #include <port/save.h>
 #include <port/toolstack.h>
 #include <port/tsparse.h>
@@ -31,6 +33,10 @@ static void help(void)
         "  state <dom> [vcpu]            a paused domain's vCPU state record\n"
         "  save <dom>                    to disk 0, read back and checked, then destroyed\n"
         "  saved                         check the saved image on disk 0\n"
+        "  migrate <dom> <A.B.C.D>[:port] live, to a dom0 running receive\n"
+        "  receive [port=N] [check]      one live migration (check: check the stream, drop "
+        "it)\n"
+        "  restore                       run the domain saved on disk 0 again\n"
         "  lspci                         the PCI functions on bus 0\n"
         "  console <dom>                 talk to a domain; Ctrl-] comes back\n"
         "  wait <dom>                    until it shuts down\n"
@@ -128,6 +134,22 @@ static long cmd_lspci(void)
     return n < 0 ? n : 0;
 }
 
+/* `restore`: the domain saved on disk 0 runs again. */
+static long cmd_restore(void)
+{
+    struct restore_stats st;
+    const char *why;
+    long r = restore_from_disk(&st, &why);
+    if (r < 0) {
+        printk("restore: %s (%s); no domain was left behind\n", why, kstrerror(r));
+        return r;
+    }
+    printk("dom%u restored: %llu frames, %llu mappings, %llu vCPUs in %llu us\n", st.domid,
+           (unsigned long long)st.pages, (unsigned long long)st.mappings,
+           (unsigned long long)st.vcpus, (unsigned long long)(st.load_ns / 1000));
+    return 0;
+}
+
 static long run_one(const char *s, size_t len)
 {
     struct ktok tok[16];
@@ -190,6 +212,10 @@ static long run_one(const char *s, size_t len)
                (unsigned long long)st.pages, (unsigned long long)st.bytes,
                (unsigned long long)(st.write_ns / 1000),
                (unsigned long long)(st.verify_ns / 1000));
+    } else if (ktok_eq(&tok[0], "migrate") || ktok_eq(&tok[0], "receive")) {
+        r = ts_cmd_migration(tok, n);
+        if (r < 0)
+            return r; /* already said why, in words */
     } else if (ktok_eq(&tok[0], "saved")) {
         struct save_image_header h;
         const char *why;
@@ -200,6 +226,10 @@ static long run_one(const char *s, size_t len)
         }
         printk("saved image of dom%u: %llu bytes, every record valid\n", h.domid,
                (unsigned long long)h.stream_len);
+    } else if (ktok_eq(&tok[0], "restore")) {
+        r = cmd_restore();
+        if (r < 0)
+            return r; /* already said why, in words */
     } else if (ktok_eq(&tok[0], "console") && has_dom) {
         struct domctl_info info;
         r = ts_getinfo(dom, &info);

@@ -23,6 +23,8 @@
 #include "fuzz_common.h"
 
 #define MAX_PAGES 256u
+/* seeds.py writes domain-state records of this size. */
+_Static_assert(sizeof(struct hestia_domain_state) == 2376, "DOMAIN_STATE_SIZE in seeds.py");
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -50,7 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct mig_record rec;
     uint64_t nr_pages = 0;
     uint32_t nr_vcpus = 0, flags = 0;
-    bool vcpu0 = false;
+    bool vcpu0 = false, domain_state = false;
     int rc;
     while ((rc = mig_read_next(&r, &rec)) == 1) {
         FUZZ_ASSERT(rec.len <= MIG_BODY_MAX, "body of %u bytes", rec.len);
@@ -103,12 +105,34 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case MIG_REC_DOMAIN:
             FUZZ_ASSERT(rec.domain->weight >= 1, "weight 0");
             break;
+        case MIG_REC_DOMAIN_STATE: {
+            const struct hestia_domain_state *s = rec.domain_state;
+            const struct domain_state_port *p = (const void *)(s + 1);
+            FUZZ_ASSERT(s->size == rec.len &&
+                            rec.len == sizeof(*s) + s->nr_ports * sizeof(*p),
+                        "domain state of %u bytes, %u ports", s->size, s->nr_ports);
+            FUZZ_ASSERT(
+                s->nr_vcpus == nr_vcpus && s->nr_grant_frames <= GRANT_MAX_TABLE_FRAMES,
+                "domain state: %u vCPUs, %u grant frames", s->nr_vcpus, s->nr_grant_frames);
+            for (uint32_t i = 0; i < s->nr_grant_frames; i++)
+                FUZZ_ASSERT(s->grant_frames[i] < nr_pages, "grant gfn %llu",
+                            (unsigned long long)s->grant_frames[i]);
+            for (uint32_t i = 0; i < s->nr_ports; i++)
+                FUZZ_ASSERT(p[i].port > (i ? p[i - 1].port : 0) &&
+                                p[i].port < EVTCHN_MAX_PORTS && p[i].vcpu < nr_vcpus &&
+                                p[i].state >= EVTCHNSTAT_unbound &&
+                                p[i].state <= EVTCHNSTAT_ipi,
+                            "port %u state %u vcpu %u", p[i].port, p[i].state, p[i].vcpu);
+            domain_state = true;
+            break;
+        }
         default:
             FUZZ_ASSERT(0, "record type %u handed out", rec.type);
         }
     }
     if (rc == 0) {
         FUZZ_ASSERT(vcpu0, "accepted without vCPU 0");
+        FUZZ_ASSERT(domain_state, "accepted without the domain state");
         for (uint64_t g = 0; g < nr_pages; g++)
             FUZZ_ASSERT(shadow[g], "accepted without gfn %llu", (unsigned long long)g);
         FUZZ_ASSERT(m.pos <= size, "read past the input");

@@ -112,7 +112,7 @@ def restore_stream(abi_version, live, frames=True):
         nonlocal seq
         recs.append(struct.pack("<IIII", rtype, len(body), zlib.crc32(body), seq) + body)
         seq += 1
-    rec(1, b"HMIG" + bytes([1, 0, 0, 0]) + struct.pack("<IIIIQII", 1, 2, 4096, abi_version,
+    rec(1, b"HMIG" + bytes([1, 0, 0, 0]) + struct.pack("<IIIIQII", 2, 2, 4096, abi_version,
                                                        pages, 1, 1 if live else 0))
     rec(4, struct.pack("<IIQQ", 256, 0, 0, 0))
     if frames:
@@ -122,8 +122,21 @@ def restore_stream(abi_version, live, frames=True):
                                              for g in range(3)))
     state = struct.pack("<IHHIIQQ", 0x53435648, 1, 2, 96, 0, 0, 0) + bytes(64)
     rec(3, struct.pack("<II", 0, len(state)) + state)
+    rec(7, domain_state())
     rec(5, struct.pack("<QII", pages, 1, seq))
     return b"".join(recs)
+
+
+DOMAIN_STATE_SIZE = 2376  # sizeof(struct hestia_domain_state): fuzz_restore.c asserts it
+
+
+def domain_state():
+    """A domain-state record (hestia/domctl.h): console VIRQ on port 1, an IPI on 2."""
+    ports = struct.pack("<IBBHHHI", 1, 3, 0, 1, 0, 0, 0) + struct.pack("<IBBHHHI", 2, 4, 0, 0, 0, 0, 0)
+    size = DOMAIN_STATE_SIZE + len(ports)
+    head = struct.pack("<IIIIIIQII", 0x54534448, 1, size, 1, 2, 1, 10**9, 256, 0)
+    head += struct.pack("<QQQQQQ", 2, 0, 0, 0, 0, 0)  # grant-table gfns, reserved
+    return head + bytes(DOMAIN_STATE_SIZE - len(head)) + ports
 
 
 def main():

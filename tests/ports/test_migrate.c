@@ -39,6 +39,31 @@ static void vcpu_state(uint32_t vcpu, uint8_t *out)
         out[i] = (uint8_t)(vcpu * 31 + i);
 }
 
+/* A valid domain-state record for nr_vcpus vCPUs: three ports and a grant table. */
+static uint8_t
+    dstate[sizeof(struct hestia_domain_state) + 3 * sizeof(struct domain_state_port)];
+static uint32_t domain_state(uint32_t nr_vcpus)
+{
+    memset(dstate, 0, sizeof(dstate));
+    struct hestia_domain_state *s = (void *)dstate;
+    s->magic = DOMAIN_STATE_MAGIC;
+    s->version = DOMAIN_STATE_VERSION;
+    s->size = sizeof(dstate);
+    s->nr_vcpus = nr_vcpus;
+    s->nr_ports = 3;
+    s->nr_grant_frames = 2;
+    s->grant_frames[0] = 3;
+    s->grant_frames[1] = 1;
+    s->weight = 256;
+    s->system_time_ns = 123456789;
+    struct domain_state_port *p = (void *)(s + 1);
+    p[0] = (struct domain_state_port){.port = 1, .state = 3 /* virq */, .arg = 1};
+    p[1] = (struct domain_state_port){
+        .port = 5, .state = 2, .remote_dom = 0, .remote_port = 9};
+    p[2] = (struct domain_state_port){.port = 64, .state = 1 /* unbound */, .arg = 0};
+    return sizeof(dstate);
+}
+
 /* A valid stream of PAGES frames in batches of 7 (gfns in descending order), VCPUS vCPUs.
  */
 static void build(uint32_t flags)
@@ -79,6 +104,7 @@ static void build(uint32_t flags)
         vcpu_state(v, st);
         CHECK(mig_write_vcpu(&w, v, st, STATE_SIZE) == 0);
     }
+    CHECK(mig_write_domain_state(&w, dstate, domain_state(VCPUS)) == 0);
     CHECK(mig_write_end(&w) == 0);
     stream_len = m.pos;
     CHECK(w.bytes == m.pos);
@@ -131,6 +157,10 @@ static void round_trip(void)
         } else if (rec.type == MIG_REC_DOMAIN) {
             CHECK(rec.domain->weight == 256 && rec.domain->cap == 50);
             got_domain++;
+        } else if (rec.type == MIG_REC_DOMAIN_STATE) {
+            CHECK(rec.len == domain_state(VCPUS) &&
+                  memcmp(rec.domain_state, dstate, rec.len) == 0);
+            got_domain++;
         } else if (rec.type == MIG_REC_MAPPINGS) {
             for (uint32_t i = 0; i < rec.count; i++)
                 CHECK(rec.space == 3
@@ -142,7 +172,7 @@ static void round_trip(void)
     }
     CHECK(rc == 0);
     CHECK(r.error == NULL);
-    CHECK(got_header == 1 && got_domain == 1 && got_vcpus == (int)VCPUS);
+    CHECK(got_header == 1 && got_domain == 2 && got_vcpus == (int)VCPUS);
     CHECK(got_pages == (int)PAGES);
     CHECK(got_maps == (int)PAGES + 1);
     CHECK(m.pos == stream_len);
@@ -297,15 +327,23 @@ static void end_checks_totals(void)
     memcpy(st, &vh, sizeof(vh));
     vcpu_state(0, st + sizeof(vh));
     raw(b, &pos, MIG_REC_VCPU, 4, st, sizeof(st));
-    struct mig_end e = {3, 1, 5};
+    size_t before_state = pos;
+    raw(b, &pos, MIG_REC_DOMAIN_STATE, 5, dstate, domain_state(1));
+    struct mig_end e = {3, 1, 6};
     size_t before_end = pos;
-    raw(b, &pos, MIG_REC_END, 5, &e, sizeof(e));
+    raw(b, &pos, MIG_REC_END, 6, &e, sizeof(e));
     CHECK(read_all(b, pos, ARCH, 64, &why) == -HESTIA_EINVAL && strstr(why, "missing"));
     /* Lying totals. */
     e.pages = 4;
     pos = before_end;
-    raw(b, &pos, MIG_REC_END, 5, &e, sizeof(e));
+    raw(b, &pos, MIG_REC_END, 6, &e, sizeof(e));
     CHECK(read_all(b, pos, ARCH, 64, &why) == -HESTIA_EINVAL && strstr(why, "end says"));
+    /* No domain-state record. */
+    struct mig_end e5 = {3, 1, 5};
+    pos = before_state;
+    raw(b, &pos, MIG_REC_END, 5, &e5, sizeof(e5));
+    CHECK(read_all(b, pos, ARCH, 64, &why) == -HESTIA_EINVAL &&
+          strstr(why, "domain-state"));
     /* vCPU state of another arch inside the record. */
     struct hestia_vcpu_state_header *sh = (void *)(st + sizeof(vh));
     sh->arch = HESTIA_VCPU_ARCH_IA64;
@@ -376,6 +414,117 @@ static void mappings_checked(void)
     CHECK(one_mappings(0, top, 2, &why) == -HESTIA_EINVAL);
 }
 
+static void spoil_magic(struct hestia_domain_state *s, struct domain_state_port *p)
+{
+    (void)p;
+    s->magic++;
+}
+static void spoil_vcpus(struct hestia_domain_state *s, struct domain_state_port *p)
+{
+    (void)p;
+    s->nr_vcpus = 3;
+}
+static void spoil_port_twice(struct hestia_domain_state *s, struct domain_state_port *p)
+{
+    (void)s;
+    p[1].port = 1;
+}
+static void spoil_port_beyond(struct hestia_domain_state *s, struct domain_state_port *p)
+{
+    (void)s;
+    p[2].port = 1024;
+}
+static void spoil_pirq(struct hestia_domain_state *s, struct domain_state_port *p)
+{
+    (void)s;
+    p[0].state = 5;
+}
+static void spoil_port_vcpu(struct hestia_domain_state *s, struct domain_state_port *p)
+{
+    (void)s;
+    p[2].vcpu = 2;
+}
+static void spoil_virq(struct hestia_domain_state *s, struct domain_state_port *p)
+{
+    (void)s;
+    p[0].arg = 5;
+}
+static void spoil_grant_gfn(struct hestia_domain_state *s, struct domain_state_port *p)
+{
+    (void)p;
+    s->grant_frames[1] = 8;
+}
+static void spoil_grant_twice(struct hestia_domain_state *s, struct domain_state_port *p)
+{
+    (void)p;
+    s->grant_frames[1] = 3;
+}
+static void spoil_size(struct hestia_domain_state *s, struct domain_state_port *p)
+{
+    (void)p;
+    s->nr_ports = 2;
+}
+static void spoil_peer(struct hestia_domain_state *s, struct domain_state_port *p)
+{
+    (void)s;
+    p[2].remote_port = 3;
+}
+static void spoil_reserved(struct hestia_domain_state *s, struct domain_state_port *p)
+{
+    (void)p;
+    s->vcpu[1].reserved = 1;
+}
+
+/* A stream of a header (8 frames, 2 vCPUs) and the domain-state record in dstate. */
+static int one_state(const char **why)
+{
+    static uint8_t b[16 << 10];
+    size_t pos = header_only(b, 0, 8);
+    struct mig_stream_header *h = (void *)(b + sizeof(struct mig_rec_hdr));
+    h->nr_vcpus = 2;
+    ((struct mig_rec_hdr *)b)->crc = mig_crc32(0, h, sizeof(*h));
+    const struct hestia_domain_state *s = (const void *)dstate;
+    raw(b, &pos, MIG_REC_DOMAIN_STATE, 1, dstate, s->size);
+    int rc = read_all(b, pos, ARCH, 64, why);
+    return rc == -HESTIA_EIO ? 0 : rc; /* EIO: accepted, then the stream ended */
+}
+
+static void domain_state_checked(void)
+{
+    const char *why;
+    struct hestia_domain_state *s = (void *)dstate;
+    struct domain_state_port *p = (void *)(s + 1);
+    struct {
+        const char *expect;
+        void (*spoil)(struct hestia_domain_state *, struct domain_state_port *);
+    } cases[] = {
+        {"magic", spoil_magic},
+        {"vCPUs", spoil_vcpus},
+        {"port 1", spoil_port_twice},
+        {"port 1024", spoil_port_beyond},
+        {"state 5", spoil_pirq},
+        {"vCPU 2", spoil_port_vcpu},
+        {"arg 5", spoil_virq},
+        {"grant-table gfn 8", spoil_grant_gfn},
+        {"grant-table gfn 3", spoil_grant_twice},
+        {"ports in", spoil_size},
+        {"a peer", spoil_peer},
+        {"vCPU 1's record", spoil_reserved},
+    };
+    domain_state(2);
+    CHECK(one_state(&why) == 0);
+    for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        domain_state(2);
+        cases[i].spoil(s, p);
+        int rc = one_state(&why);
+        if (rc != -HESTIA_EINVAL || !why || !strstr(why, cases[i].expect)) {
+            printf("  case %u: rc %d why %s, expected \"%s\"\n", i, rc, why ? why : "-",
+                   cases[i].expect);
+            CHECK(0);
+        }
+    }
+}
+
 int main(void)
 {
     run("round_trip", round_trip);
@@ -385,5 +534,6 @@ int main(void)
     run("duplicates_and_order", duplicates_and_order);
     run("end_checks_totals", end_checks_totals);
     run("mappings_checked", mappings_checked);
+    run("domain_state_checked", domain_state_checked);
     return failed_cases != 0;
 }

@@ -56,8 +56,13 @@ struct domain {
     bool dying;      /* being destroyed: no new references */
     bool is_shutdown;
     unsigned shutdown_reason;
-    unsigned pause_count; /* domctl pause + internal pauses */
-    bool ctl_paused;      /* paused through DOMCTL_pause */
+    unsigned pause_count;   /* domctl pause + internal pauses */
+    bool ctl_paused;        /* paused through DOMCTL_pause */
+    bool restoring;         /* created with DOMCTL_CREATE_RESTORE (domctl_restore.c) */
+    bool state_loaded;      /* DOMCTL_set_domain_state done (once only) */
+    int64_t time_offset_ns; /* guest system time = host time + this (restore) */
+    uint64_t
+        ctl_paused_ns; /* host time of the last DOMCTL_pause: its guest time stops there */
     unsigned nr_vcpus;
     struct vcpu *vcpus[HESTIA_MAX_VCPUS];
     struct shared_info *shared_info;
@@ -71,6 +76,7 @@ struct domain {
     struct grant_dom *grant;
     struct sched_dom *sched;
     struct console_dom *console;
+    struct logdirty *logdirty; /* NULL unless DOMCTL_log_dirty enabled it */
 };
 
 /* Forget every domain (boot, and between host tests after mm_init). */
@@ -135,6 +141,16 @@ int domain_start_vcpu(struct domain *d, unsigned vcpu, guest_va_t entry, guest_v
 int domain_build_dom0(const struct hal_boot_info *bi, struct domain **out);
 int domain_build_start(struct domain *d, unsigned vcpu, guest_va_t entry, guest_va_t stack,
                        gfn_t start_info_gfn);
+
+/*
+ * Start vCPU vcpu of d (created for restore) from a saved record instead
+ * of an entry point: its kernel space, the registers in st (checked by the
+ * HAL: -HESTIA_EINVAL and nothing changed), runnable once unpaused.
+ * -HESTIA_EALREADY if it was started before.
+ */
+struct hestia_vcpu_state;
+int domain_start_vcpu_restored(struct domain *d, unsigned vcpu,
+                               const struct hestia_vcpu_state *st);
 
 /*
  * Wake a blocked vCPU (an event became pending for it, or its poll timer

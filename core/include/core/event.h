@@ -41,4 +41,18 @@ long evtchn_alloc_pirq_port(struct domain *d, unsigned pirq);
 /* pirq fired: set port of d pending if it is still bound to pirq. */
 void evtchn_send_pirq(struct domain *d, evtchn_port_t port, unsigned pirq);
 
+/*
+ * Restore (core/domctl_restore.c, docs/migration.md).  evtchn_save_ports
+ * writes d's open ports as records in increasing port order and returns
+ * how many (at most max).  evtchn_check_ports checks n records against d
+ * (rules in hestia/domctl.h): 0 or -HESTIA_EINVAL.  evtchn_load_ports
+ * opens checked records at the same port numbers in d, which has no port
+ * open: an interdomain port becomes unbound offered to nobody (its peer
+ * did not move); 0 or -HESTIA_ENOMEM with nothing opened.
+ */
+struct domain_state_port;
+unsigned evtchn_save_ports(struct domain *d, struct domain_state_port *out, unsigned max);
+int evtchn_check_ports(struct domain *d, const struct domain_state_port *p, unsigned n);
+int evtchn_load_ports(struct domain *d, const struct domain_state_port *p, unsigned n);
+
 #endif

@@ -48,4 +48,17 @@ int pvmmu_unmap_frame(struct domain *d, uint64_t handle, guest_va_t va, mfn_t *o
  */
 int pvmmu_map_initial(struct domain *d, guest_va_t virt_base, unsigned perms);
 
+/*
+ * Restore (core/domctl_restore.c).  pvmmu_mapping_ok: whether va and perms
+ * are valid for space handle (as mmu_op checks them).  pvmmu_ensure_space:
+ * create user space handle (1..MMU_MAX_USER_AS) if it does not exist; 0,
+ * -HESTIA_EBADF or -HESTIA_ENOMEM.  pvmmu_current_handle /
+ * pvmmu_set_current: vCPU vcpu's current user space (0 none); set returns
+ * -HESTIA_EBADF for a space that does not exist.
+ */
+bool pvmmu_mapping_ok(uint64_t handle, guest_va_t va, unsigned perms);
+int pvmmu_ensure_space(struct domain *d, uint64_t handle);
+unsigned pvmmu_current_handle(struct domain *d, unsigned vcpu);
+int pvmmu_set_current(struct domain *d, unsigned vcpu, uint64_t handle);
+
 #endif

@@ -12,6 +12,17 @@
 void timer_update_guest_time(struct vcpu *v);
 
 /*
+ * d's system time now: host time plus d->time_offset_ns, which a restore
+ * sets so that the guest's time goes on from where it was saved.  Every
+ * time the guest reads or gives (vcpu_time_info, set_timer, poll
+ * timeouts) is in this time.
+ */
+uint64_t timer_guest_now(const struct domain *d);
+
+/* A guest deadline as host time (0 if it is already due). */
+uint64_t timer_guest_to_host(const struct domain *d, uint64_t guest_ns);
+
+/*
  * HYPERCALL_set_timer: arm v's one-shot timer at deadline_ns (0 = cancel).
  * A deadline already past raises VIRQ_TIMER at once.
  */

@@ -86,6 +86,13 @@ void core_frame_free(struct domain *d, mfn_t mfn);
  */
 bool core_frame_is_ram(mfn_t mfn);
 
+/*
+ * The hypervisor has just written guest frame mfn on a guest's behalf
+ * (hal_copy_to_guest): core/ marks it dirty if its domain is being
+ * tracked for migration (core/logdirty.c).  Context: hypercall.
+ */
+void core_frame_written(mfn_t mfn);
+
 /* Small hypervisor allocations (zeroed); NULL when out of memory. */
 void *core_heap_alloc(size_t size);
 

@@ -10,6 +10,10 @@
 #define HESTIA_PUBLIC_DOMCTL_H
 
 #include "abi.h"
+#include "event_channel.h"
+#include "grant_table.h"
+#include "shared_info.h"
+#include "trap.h"
 
 #define DOMCTL_create 0
 #define DOMCTL_destroy 1
@@ -24,6 +28,12 @@
 #define DOMCTL_set_vcpu_state 10
 #define DOMCTL_read_memory 11  /* copy whole frames of a paused domU (save / migrate) */
 #define DOMCTL_get_mappings 12 /* list an address space of a paused domU */
+/* Restore (docs/migration.md): the rest of a domain's hypervisor-side state. */
+#define DOMCTL_get_domain_state 13 /* struct hestia_domain_state of a paused domU */
+#define DOMCTL_set_domain_state 14 /* load it into a domain created for restore */
+#define DOMCTL_set_mappings 15     /* rebuild an address space of such a domain */
+
+#define DOMCTL_log_dirty 17 /* dirty-page tracking of a domU (live migration) */
 
 #define DOMCTL_MAX_PAGES (1u << 20) /* 4 GiB */
 #define DOMCTL_WEIGHT_DEFAULT 256
@@ -44,6 +54,12 @@ struct domctl_create {
     uint32_t flags;     /* DOMCTL_CREATE_* */
 };
 #define DOMCTL_CREATE_PRIVILEGED 0x1 /* refused: only the boot creates dom0 */
+/*
+ * Created for restore: memory and paused, no vCPU started; set_vcpu_state
+ * starts a vCPU from its record, set_mappings / set_domain_state load the
+ * rest.  Nothing of it runs before DOMCTL_unpause.
+ */
+#define DOMCTL_CREATE_RESTORE 0x2
 
 struct domctl_info {
     hestia_domid_t domid; /* OUT */
@@ -150,6 +166,102 @@ struct domctl_get_mappings {
     uint64_t next_va; /* OUT */
 };
 
+/*
+ * DOMCTL_get_domain_state / DOMCTL_set_domain_state: the hypervisor-side
+ * state of a domain that is not memory, mappings or vCPU registers, as one
+ * versioned record at buf: struct hestia_domain_state, then nr_ports
+ * struct domain_state_port.  get needs a paused domU (as read_memory) and
+ * writes size bytes (OUT; -HESTIA_E2BIG with size set if buf is smaller);
+ * set needs a domain created with DOMCTL_CREATE_RESTORE, paused, whose
+ * state was not set before, and checks the whole record before it changes
+ * anything (-HESTIA_EINVAL: bad magic / version / size, a port number out
+ * of range or twice, an unknown or pirq state, a VIRQ bound twice, a vCPU
+ * beyond the domain, grant-table gfns beyond it or twice, a user space
+ * that does not exist, weight / cap out of range, a reserved field set).
+ * Shared info is a hypervisor frame, so its contents travel here;
+ * vcpu_info lives inside it.  Grant entries live in guest frames and
+ * travel with memory; only the table's gfns are here.
+ */
+#define DOMAIN_STATE_MAGIC 0x54534448u /* "HDST" little-endian */
+#define DOMAIN_STATE_VERSION 1
+#define DOMAIN_STATE_MAX_SIZE (sizeof(struct hestia_domain_state) + EVTCHN_MAX_PORTS * 16u)
+
+struct domain_state_vcpu {
+    uint64_t timer_deadline_ns; /* guest system time, 0 = off */
+    struct hestia_callbacks callbacks;
+    uint32_t user_space; /* current user address space, 0 = none */
+    uint32_t reserved;   /* 0 */
+};
+
+struct domain_state_port {
+    uint32_t port;       /* 1..EVTCHN_MAX_PORTS-1, increasing */
+    uint8_t state;       /* EVTCHNSTAT_unbound / interdomain / virq / ipi */
+    uint8_t vcpu;        /* vCPU notified */
+    uint16_t arg;        /* unbound: domid offered to; virq: VIRQ; else 0 */
+    uint16_t remote_dom; /* interdomain (get only): peer; set closes it to unbound */
+    uint16_t pad;
+    uint32_t remote_port; /* interdomain (get only) */
+};
+
+struct hestia_domain_state {
+    uint32_t magic;   /* DOMAIN_STATE_MAGIC */
+    uint32_t version; /* DOMAIN_STATE_VERSION */
+    uint32_t size;    /* bytes of the whole record, ports included */
+    uint32_t nr_vcpus;
+    uint32_t nr_ports;
+    uint32_t nr_grant_frames; /* 0..GRANT_MAX_TABLE_FRAMES */
+    uint64_t system_time_ns;  /* the guest's system time when it was read */
+    uint32_t weight, cap;     /* scheduler */
+    uint64_t grant_frames[GRANT_MAX_TABLE_FRAMES]; /* gfns of the grant table */
+    uint64_t reserved[2];                          /* 0 */
+    struct domain_state_vcpu vcpu[HESTIA_MAX_VCPUS];
+    struct shared_info shared_info; /* whole: event bitmaps, vcpu_info, wall clock */
+};
+
+struct domctl_domain_state {
+    uint64_t buf;
+    uint32_t size; /* bytes at buf; get: OUT the record's size */
+    uint32_t pad;  /* 0 */
+};
+
+/*
+ * DOMCTL_set_mappings: map nr (1..DOMCTL_MAPPINGS_MAX) struct
+ * domctl_mapping at buf into address space `space` (0 kernel, 1..
+ * MMU_MAX_USER_AS: created if it does not exist) of a domain created for
+ * restore, paused.  Kind own maps the domain's gfn, kind shared info its
+ * shared info page; kind foreign is refused (-HESTIA_EINVAL: grants of a
+ * domain that did not move are not restored).  The batch is checked whole
+ * first: va aligned and valid for the space, perms valid, gfn below the
+ * domain's limit and populated, no va already mapped; otherwise
+ * -HESTIA_EINVAL and nothing is mapped.
+ */
+struct domctl_set_mappings {
+    uint64_t buf;
+    uint32_t space;
+    uint32_t nr;
+};
+
+/*
+ * DOMCTL_log_dirty (docs/migration.md, "Log-dirty"): op ENABLE starts
+ * tracking (every page counts as clean from then on), PEEK_CLEAN copies
+ * the bitmap of gfns written since enable or the previous PEEK_CLEAN
+ * (bit g % 8 of byte g / 8) into bitmap and clears it, DISABLE stops.
+ * nr_gfns (PEEK_CLEAN) is the size of the caller's bitmap in bits and must
+ * cover the domain's gfn range; on return it is set to that range and
+ * dirty to the number of bits set.  ENABLE twice is -EALREADY, PEEK_CLEAN
+ * or DISABLE without ENABLE -EINVAL.
+ */
+struct domctl_log_dirty {
+    uint32_t op;
+    uint32_t pad;     /* 0 */
+    uint64_t bitmap;  /* guest VA of (nr_gfns + 7) / 8 bytes */
+    uint64_t nr_gfns; /* IN: bits in bitmap; OUT: the domain's gfn range */
+    uint64_t dirty;   /* OUT: bits set */
+};
+#define DOMCTL_LOG_DIRTY_ENABLE 1
+#define DOMCTL_LOG_DIRTY_PEEK_CLEAN 2
+#define DOMCTL_LOG_DIRTY_DISABLE 3
+
 struct hestia_domctl {
     uint32_t cmd;               /* DOMCTL_* */
     uint32_t interface_version; /* HESTIA_ABI_VERSION */
@@ -164,6 +276,9 @@ struct hestia_domctl {
         struct domctl_vcpu_state vcpu_state;
         struct domctl_read_memory read_memory;
         struct domctl_get_mappings get_mappings;
+        struct domctl_domain_state domain_state;
+        struct domctl_set_mappings set_mappings;
+        struct domctl_log_dirty log_dirty;
         uint8_t pad[128];
     } u;
 };

@@ -30,7 +30,10 @@ typedef uint32_t evtchn_port_t;
 #define VIRQ_CONSOLE 1 /* console input available (dom0) */
 #define VIRQ_DOM_EXC 2 /* a domain shut down or crashed (dom0) */
 #define VIRQ_DEBUG 3
-#define VIRQ_COUNT 4
+#define VIRQ_RESUMED                                                                       \
+    4 /* the domain was restored / migrated: rebind what needs the host                    \
+       */
+#define VIRQ_COUNT 5
 
 /* Offer a port that remote_dom may bind to. dom must be DOMID_SELF (or any, for dom0). */
 struct evtchn_alloc_unbound {

@@ -20,6 +20,7 @@ static struct hestia_vcpu_state vstate;
 static struct domctl_mapping maps[DOMCTL_MAPPINGS_MAX];
 _Static_assert(sizeof(struct domctl_mapping) == sizeof(struct mig_mapping),
                "mapping layout");
+static uint8_t dstate[DOMAIN_STATE_MAX_SIZE] __attribute__((aligned(8)));
 static struct mig_reader reader;
 static uint8_t seen[MIG_MAX_PAGES / 8];
 
@@ -171,6 +172,16 @@ static long write_stream(struct mig_writer *w, hestia_domid_t domid,
             continue; /* never started: nothing to restore */
         r = g < 0 ? g : mig_write_vcpu(w, v, &vstate, vstate.hdr.size);
     }
+    if (!r) {
+        __builtin_memset(&d, 0, sizeof(d));
+        d.u.domain_state.buf = (uintptr_t)dstate;
+        d.u.domain_state.size = sizeof(dstate);
+        r = ts_domctl(DOMCTL_get_domain_state, domid, &d);
+        if (r < 0)
+            *why = "DOMCTL_get_domain_state refused";
+        else
+            r = mig_write_domain_state(w, dstate, d.u.domain_state.size);
+    }
     if (!r)
         r = mig_write_end(w);
     if (r && !*why)
@@ -251,8 +262,9 @@ long save_domain(hestia_domid_t domid, bool destroy, struct save_stats *st,
     return r;
 }
 
-long save_image_check(int (*each_record)(void *ctx, const struct mig_record *rec),
-                      void *ctx, struct save_image_header *hdr, const char **why)
+/* Open disk 0's image: the container header checked, ds set up to read the stream. */
+static long image_open(struct disk_stream *ds, struct save_image_header *hdr,
+                       const char **why)
 {
     *why = NULL;
     struct blkdev *b;
@@ -280,7 +292,37 @@ long save_image_check(int (*each_record)(void *ctx, const struct mig_record *rec
         *why = "the image claims more bytes than the disk holds";
         return -HESTIA_EINVAL;
     }
-    struct disk_stream ds = {.b = b, .sector = STREAM_SECTOR, .limit = hdr->stream_len};
+    *ds = (struct disk_stream){.b = b, .sector = STREAM_SECTOR, .limit = hdr->stream_len};
+    return 0;
+}
+
+static struct disk_stream source_ds;
+static struct save_image_header source_hdr;
+
+long save_image_source(struct mig_source *src, const char **why)
+{
+    long r = image_open(&source_ds, &source_hdr, why);
+    if (r == 0)
+        *src = (struct mig_source){.read = disk_read, .ctx = &source_ds};
+    return r;
+}
+
+long save_image_source_end(const char **why)
+{
+    if (source_ds.pos != source_hdr.stream_len || source_ds.crc != source_hdr.stream_crc) {
+        *why = "the stream ends early or its whole-stream CRC differs";
+        return -HESTIA_EINVAL;
+    }
+    return 0;
+}
+
+long save_image_check(int (*each_record)(void *ctx, const struct mig_record *rec),
+                      void *ctx, struct save_image_header *hdr, const char **why)
+{
+    struct disk_stream ds;
+    long r = image_open(&ds, hdr, why);
+    if (r)
+        return r;
     mig_reader_init(&reader, (struct mig_source){.read = disk_read, .ctx = &ds},
                     arch_vcpu_state_arch(), MIG_MAX_PAGES, seen);
     struct mig_record rec;

@@ -8,6 +8,7 @@
  * totals), so a restore can refuse before anything of the domain runs.
  */
 #include <hestia/abi.h>
+#include <hestia/domctl.h>
 #include <hestia/errno.h>
 #include <hestia/mmu.h>
 #include <hestia/vcpu_state.h>
@@ -56,6 +57,8 @@ static bool len_ok(uint32_t type, uint32_t len)
         return len == sizeof(struct mig_domain_state);
     case MIG_REC_END:
         return len == sizeof(struct mig_end);
+    case MIG_REC_DOMAIN_STATE:
+        return len >= sizeof(struct hestia_domain_state) && len <= DOMAIN_STATE_MAX_SIZE;
     case MIG_REC_MAPPINGS:
         return len >= sizeof(struct mig_mappings_head) + sizeof(struct mig_mapping) &&
                len <= sizeof(struct mig_mappings_head) +
@@ -200,10 +203,94 @@ static int check_mappings(struct mig_reader *r, const uint8_t *body, uint32_t le
     return 0;
 }
 
+/* One port record of a domain-state record: 0 or a refusal. */
+static int check_port(struct mig_reader *r, const struct domain_state_port *p,
+                      uint32_t last, uint32_t virq_seen[])
+{
+    if (p->port <= last || p->port >= EVTCHN_MAX_PORTS || p->pad)
+        return refuse(r, -HESTIA_EINVAL, "domain state: port %u out of range or order",
+                      p->port);
+    if (p->vcpu >= r->hdr.nr_vcpus || p->vcpu >= HESTIA_MAX_VCPUS)
+        return refuse(r, -HESTIA_EINVAL, "domain state: port %u notifies vCPU %u", p->port,
+                      p->vcpu);
+    if (p->state != EVTCHNSTAT_interdomain && (p->remote_dom || p->remote_port))
+        return refuse(r, -HESTIA_EINVAL, "domain state: port %u: a peer for state %u",
+                      p->port, p->state);
+    bool ok;
+    switch (p->state) {
+    case EVTCHNSTAT_unbound:
+        ok = p->arg < HESTIA_MAX_DOMAINS || p->arg == DOMID_INVALID;
+        break;
+    case EVTCHNSTAT_virq:
+        ok = p->arg < VIRQ_COUNT && !(virq_seen[p->vcpu] & (1u << p->arg));
+        if (ok)
+            virq_seen[p->vcpu] |= 1u << p->arg;
+        break;
+    case EVTCHNSTAT_interdomain:
+    case EVTCHNSTAT_ipi:
+        ok = p->arg == 0;
+        break;
+    default:
+        ok = false;
+    }
+    if (!ok)
+        return refuse(r, -HESTIA_EINVAL, "domain state: port %u: state %u arg %u", p->port,
+                      p->state, p->arg);
+    return 0;
+}
+
+/*
+ * The domain-state record: its own header and every port record.  The
+ * hypervisor checks it all again (DOMCTL_set_domain_state); checking here
+ * too lets a restore refuse before it creates anything, with words.
+ */
+static int check_domain_state(struct mig_reader *r, const uint8_t *body, uint32_t len,
+                              struct mig_record *rec)
+{
+    const struct hestia_domain_state *s = (const void *)body;
+    if (r->have_domain_state)
+        return refuse(r, -HESTIA_EINVAL, "a second domain-state record");
+    if (s->magic != DOMAIN_STATE_MAGIC || s->version != DOMAIN_STATE_VERSION)
+        return refuse(r, -HESTIA_EINVAL, "domain state: magic 0x%x version %u", s->magic,
+                      s->version);
+    if (s->size != len || s->nr_ports >= EVTCHN_MAX_PORTS ||
+        len != sizeof(*s) + (uint64_t)s->nr_ports * sizeof(struct domain_state_port))
+        return refuse(r, -HESTIA_EINVAL, "domain state of %u bytes with %u ports in %u",
+                      s->size, s->nr_ports, len);
+    if (s->nr_vcpus != r->hdr.nr_vcpus || s->reserved[0] || s->reserved[1] ||
+        s->weight == 0 || s->weight > 65535)
+        return refuse(r, -HESTIA_EINVAL, "domain state: %u vCPUs, weight %u", s->nr_vcpus,
+                      s->weight);
+    if (s->nr_grant_frames > GRANT_MAX_TABLE_FRAMES)
+        return refuse(r, -HESTIA_EINVAL, "domain state: %u grant-table frames",
+                      s->nr_grant_frames);
+    for (uint32_t i = 0; i < s->nr_grant_frames; i++)
+        for (uint32_t k = 0; k <= i; k++)
+            if (s->grant_frames[i] >= r->hdr.nr_pages ||
+                (k < i && s->grant_frames[k] == s->grant_frames[i]))
+                return refuse(r, -HESTIA_EINVAL, "domain state: grant-table gfn %llu",
+                              (unsigned long long)s->grant_frames[i]);
+    for (uint32_t i = 0; i < HESTIA_MAX_VCPUS; i++)
+        if (s->vcpu[i].reserved || s->vcpu[i].user_space >= MIG_MAX_SPACES)
+            return refuse(r, -HESTIA_EINVAL, "domain state: vCPU %u's record", i);
+    const struct domain_state_port *p = (const void *)(s + 1);
+    uint32_t virq_seen[HESTIA_MAX_VCPUS] = {0};
+    for (uint32_t i = 0; i < s->nr_ports; i++) {
+        int rc = check_port(r, &p[i], i ? p[i - 1].port : 0, virq_seen);
+        if (rc)
+            return rc;
+    }
+    r->have_domain_state = true;
+    rec->domain_state = s;
+    return 0;
+}
+
 static int check_end(struct mig_reader *r, const struct mig_end *e)
 {
     if (!r->have_domain)
         return refuse(r, -HESTIA_EINVAL, "no domain record before the end");
+    if (!r->have_domain_state)
+        return refuse(r, -HESTIA_EINVAL, "no domain-state record before the end");
     if (e->pages != r->pages || e->vcpus != r->vcpus || e->records != r->seq)
         return refuse(r, -HESTIA_EINVAL,
                       "end says %llu frames, %u vCPUs, %u records; read %llu, %u, %u",
@@ -270,6 +357,9 @@ int mig_read_next(struct mig_reader *r, struct mig_record *rec)
     }
     case MIG_REC_MAPPINGS:
         rc = check_mappings(r, body, h.len, rec);
+        break;
+    case MIG_REC_DOMAIN_STATE:
+        rc = check_domain_state(r, body, h.len, rec);
         break;
     default: /* MIG_REC_END; len_ok() knows no other type */
         rc = check_end(r, (const void *)body);

@@ -94,6 +94,13 @@ int mig_write_mappings(struct mig_writer *w, uint32_t space, const struct mig_ma
                       NULL, 0);
 }
 
+int mig_write_domain_state(struct mig_writer *w, const void *state, uint32_t size)
+{
+    if (size < sizeof(struct hestia_domain_state) || size > DOMAIN_STATE_MAX_SIZE)
+        return -HESTIA_EINVAL;
+    return put_record(w, MIG_REC_DOMAIN_STATE, state, size, NULL, 0, NULL, 0);
+}
+
 int mig_write_end(struct mig_writer *w)
 {
     struct mig_end e = {.pages = w->pages, .vcpus = w->vcpus, .records = w->seq};

@@ -149,6 +149,12 @@ uint64_t ia64_rid_of(const struct hal_as *as);
 uint64_t ia64_dead_rid(const struct hal_as *kernel);
 bool ia64_tlb_prefetch_code(struct hal_vcpu *hv);
 int ia64_tlb_miss(struct hal_vcpu *hv, uint64_t va, bool exec, bool write);
+/*
+ * A data access-rights fault on a write at va: if the page is writable but
+ * write-protected for dirty tracking (log-dirty), record the write, insert
+ * the translation writable and return true (retry); false for a real fault.
+ */
+bool ia64_dirty_write_fault(struct hal_vcpu *hv, uint64_t va);
 void ia64_mmu_init(uint64_t ram_size);
 void ia64_load_rr(struct hal_vcpu *hv);
 /* fph.S: store / load f32-f127 at fr[32..127]. */

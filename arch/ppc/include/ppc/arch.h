@@ -191,6 +191,12 @@ HAL_NORETURN void ppc_exception(struct ppc_frame *f);
 void ppc_mmu_init(uint64_t ram_end);
 uint64_t ppc_direct_map_end(void);
 bool ppc_tlb_refill(struct hal_vcpu *hv, uint32_t ea);
+/*
+ * A data storage interrupt on a store at ea: if the page is writable but
+ * write-protected for dirty tracking (log-dirty), record the write, load
+ * the entry writable and return true (retry); false for a real fault.
+ */
+bool ppc_dirty_write_fault(struct hal_vcpu *hv, uint32_t ea);
 void ppc_load_pids(struct hal_vcpu *hv);
 /* timer.c */
 void ppc_timer_init(uint32_t tb_freq);

@@ -18,8 +18,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <hestia/domctl.h>
+
 #define MIG_MAGIC "HMIG"
-#define MIG_VERSION 1
+#define MIG_VERSION 2 /* 2: the domain-state record (7), required */
 #define MIG_BYTE_ORDER_LITTLE 1
 #define MIG_BYTE_ORDER_BIG 2
 #define MIG_MAX_PAGES (1u << 20) /* as DOMCTL_MAX_PAGES */
@@ -38,6 +40,7 @@ enum mig_rec_type {
     MIG_REC_DOMAIN = 4,
     MIG_REC_END = 5,
     MIG_REC_MAPPINGS = 6,
+    MIG_REC_DOMAIN_STATE = 7, /* struct hestia_domain_state + ports (hestia/domctl.h) */
 };
 
 struct mig_rec_hdr {
@@ -134,6 +137,8 @@ int mig_write_vcpu(struct mig_writer *w, uint32_t vcpu, const void *state, uint3
 int mig_write_domain(struct mig_writer *w, const struct mig_domain_state *ds);
 int mig_write_mappings(struct mig_writer *w, uint32_t space, const struct mig_mapping *m,
                        uint32_t count);
+/* The record DOMCTL_get_domain_state returned, size bytes (its own size field). */
+int mig_write_domain_state(struct mig_writer *w, const void *state, uint32_t size);
 int mig_write_end(struct mig_writer *w);
 
 /*
@@ -159,8 +164,9 @@ struct mig_record {
     const void *vcpu_state; /* vcpu: size bytes */
     uint32_t vcpu_size;
     const struct mig_domain_state *domain;
-    uint32_t space;                     /* mappings */
-    const struct mig_mapping *mappings; /* mappings: count of them */
+    uint32_t space;                                 /* mappings */
+    const struct mig_mapping *mappings;             /* mappings: count of them */
+    const struct hestia_domain_state *domain_state; /* domain state: len bytes */
 };
 
 struct mig_reader {
@@ -170,7 +176,7 @@ struct mig_reader {
     uint8_t *seen;      /* bitmap, mig_seen_bytes(max_pages), caller's memory */
     uint64_t body_words[MIG_BODY_MAX / 8 + 1];
     struct mig_stream_header hdr;
-    bool have_header, have_domain, ended;
+    bool have_header, have_domain, have_domain_state, ended;
     uint32_t seq;
     uint64_t pages, distinct_pages;
     uint32_t vcpus;

@@ -49,4 +49,13 @@ long save_domain(hestia_domid_t domid, bool destroy, struct save_stats *st,
 long save_image_check(int (*each_record)(void *ctx, const struct mig_record *rec),
                       void *ctx, struct save_image_header *hdr, const char **why);
 
+/*
+ * The stream of disk 0's image as a byte source (restore.c): the container
+ * header is checked first.  After the stream was read to its end record,
+ * save_image_source_end checks its length and whole-stream CRC.  0 or a
+ * negative error with *why.
+ */
+long save_image_source(struct mig_source *src, const char **why);
+long save_image_source_end(const char **why);
+
 #endif

@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The receiving half of live migration (docs/migration.md): the stream
+ * reader over a TCP source checks every record before it is applied; the
+ * memory goes into an image of the domain; after the end record the
+ * receiver answers ACK (or NAK with the reason) and waits for GO.
+ */
+#include <port/kernel.h>
+#include <port/livemig.h>
+#include <port/restore.h>
+#include <port/toolstack.h>
+
+#define SEC 1000000000ull
+#define FAULT_PRECOPY_RECORDS 8 /* memory records read before the injected reset */
+#define FAULT_PRECOPY_BYTES (FAULT_PRECOPY_RECORDS * 16u * 4096u)
+#define CRC_BATCH 4u
+
+static struct mig_reader reader;
+static uint8_t seen[MIG_LIVE_MAX_PAGES / 8];
+
+/* Tell the source why (best effort: the link may be what failed). */
+static void nak(struct tcpst *s, const char *why)
+{
+    char line[128];
+    int n = ksnprintf(line, sizeof(line), "NAK %s\n", why);
+    if (n > 0 && tcpst_write(s, line, (size_t)MIN((size_t)n, sizeof(line) - 1)) == 0)
+        tcpst_flush(s);
+    tcpst_close(s);
+}
+
+/* The largest domain this dom0 can hold an image of, in pages. */
+static uint64_t room_pages(void)
+{
+    return MIG_LIVE_MAX_PAGES;
+}
+
+long migrate_receive(uint16_t port, uint64_t accept_ns, bool check_only,
+                     enum mig_fault fault, struct mig_recv_stats *st, const char **why)
+{
+    static struct tcpst s;
+    __builtin_memset(st, 0, sizeof(*st));
+    s.timeout_ns = 10 * SEC;
+    long r = tcpst_accept(&s, port, accept_ns);
+    if (r < 0) {
+        *why = s.why;
+        return r;
+    }
+    printk("receive: a sender connected\n");
+    mig_reader_init(&reader, tcpst_source(&s), arch_vcpu_state_arch(), room_pages(), seen);
+    long image = -1;
+    uint64_t image_pages = 0;
+    struct mig_record rec;
+    uint64_t memory_records = 0;
+    for (;;) {
+        int n = mig_read_next(&reader, &rec);
+        if (n < 0) {
+            r = n;
+            *why = reader.error ? reader.error : s.why;
+            break;
+        }
+        if (n == 0) {
+            r = 0;
+            break;
+        }
+        st->records++;
+        if (rec.type == MIG_REC_HEADER) {
+            image_pages = rec.header->nr_pages;
+            image = frames_alloc((unsigned)image_pages);
+            if (image < 0) {
+                r = -HESTIA_ENOMEM;
+                *why = "the destination is out of memory for this domain";
+                break;
+            }
+            __builtin_memset(gfn_to_va((uint64_t)image), 0, image_pages * HESTIA_PAGE_SIZE);
+        } else if (rec.type == MIG_REC_MEMORY) {
+            for (uint32_t i = 0; i < rec.count; i++)
+                __builtin_memcpy((uint8_t *)gfn_to_va((uint64_t)image + rec.gfns[i]),
+                                 rec.frames + (size_t)i * HESTIA_PAGE_SIZE,
+                                 HESTIA_PAGE_SIZE);
+            st->pages += rec.count;
+            if (fault == MIG_FAULT_PRECOPY && ++memory_records == FAULT_PRECOPY_RECORDS) {
+                printk(
+                    "receive: fault injection: resetting the connection during pre-copy\n");
+                tcpst_abort(&s);
+                r = -HESTIA_EIO;
+                *why = "fault injected: connection reset during pre-copy";
+                break;
+            }
+        }
+    }
+    st->bytes = reader.bytes;
+    st->nr_pages = image_pages;
+    if (!r && image >= 0)
+        st->image_crc =
+            mig_crc32(0, gfn_to_va((uint64_t)image), image_pages * HESTIA_PAGE_SIZE);
+    if (!r && fault == MIG_FAULT_END) {
+        printk("receive: fault injection: the whole stream read, resetting without an "
+               "answer\n");
+        tcpst_abort(&s);
+        r = -HESTIA_EIO;
+        *why = "fault injected: connection reset after the last byte";
+    } else if (!r && (fault == MIG_FAULT_NAK || !check_only)) {
+        *why = fault == MIG_FAULT_NAK ? "fault injected: NAK after the last byte"
+                                      : "this dom0 cannot restore a domain yet; the stream "
+                                        "was checked and dropped";
+        nak(&s, *why);
+        r = -HESTIA_EIO;
+    } else if (!r) {
+        char line[64];
+        ksnprintf(line, sizeof(line), "ACK %08x %llu\n", st->image_crc,
+                  (unsigned long long)image_pages);
+        r = tcpst_write(&s, line, kstrlen(line));
+        if (!r)
+            r = tcpst_flush(&s);
+        st->acked = r == 0;
+        if (!r) {
+            r = tcpst_read_line(&s, line, sizeof(line));
+            st->committed = r >= 0 && line[0] == 'G' && line[1] == 'O' && !line[2];
+        }
+        if (!st->committed) {
+            *why = "no GO from the source: it keeps the domain, ours is dropped";
+            r = r < 0 ? r : -HESTIA_EIO;
+        } else {
+            *why = "committed";
+            r = 0;
+        }
+        tcpst_close(&s);
+    } else {
+        if (s.pcb)
+            nak(&s, *why);
+        else
+            tcpst_abort(&s);
+    }
+    if (image >= 0)
+        frames_free((uint64_t)image, (unsigned)image_pages);
+    return r;
+}
+
+/* ---- with restore (h-restore's restore_domain) ---- */
+
+struct recv_ctx {
+    struct tcpst *s;
+    enum mig_fault fault;
+    bool verify;
+    struct mig_recv_stats *st;
+    const char *why;
+};
+
+/* The source, with the pre-copy fault injected: a reset after some bytes. */
+static int faulty_read(void *ctx, void *buf, size_t len)
+{
+    struct recv_ctx *c = ctx;
+    if (c->fault == MIG_FAULT_PRECOPY && c->s->received + len > FAULT_PRECOPY_BYTES) {
+        printk("receive: fault injection: resetting the connection during pre-copy\n");
+        tcpst_abort(c->s);
+        c->why = "fault injected: connection reset during pre-copy";
+        return -HESTIA_EIO;
+    }
+    return tcpst_read(c->s, buf, len);
+}
+
+static uint8_t crc_frames[CRC_BATCH * HESTIA_PAGE_SIZE] __attribute__((aligned(4096)));
+
+/* CRC-32 of the built (paused) domain's memory, gfn order: what the source's should be. */
+static uint32_t domain_crc(hestia_domid_t dom, uint64_t nr_pages)
+{
+    uint32_t crc = 0;
+    uint64_t gfns[CRC_BATCH];
+    for (uint64_t g = 0; g < nr_pages; g += CRC_BATCH) {
+        uint32_t n = (uint32_t)MIN((uint64_t)CRC_BATCH, nr_pages - g);
+        for (uint32_t i = 0; i < n; i++)
+            gfns[i] = g + i;
+        struct hestia_domctl d = {0};
+        d.u.read_memory.gfns = (uintptr_t)gfns;
+        d.u.read_memory.buf = (uintptr_t)crc_frames;
+        d.u.read_memory.nr = n;
+        if (ts_domctl(DOMCTL_read_memory, dom, &d) < 0)
+            return 0;
+        crc = mig_crc32(crc, crc_frames, (size_t)n * HESTIA_PAGE_SIZE);
+    }
+    return crc;
+}
+
+/* restore_domain's commit step: the domain is built and paused; ACK, then wait for GO. */
+static int commit(void *ctx, hestia_domid_t domid)
+{
+    struct recv_ctx *c = ctx;
+    struct domctl_info info;
+    if (ts_getinfo(domid, &info) == 0)
+        c->st->nr_pages = info.nr_pages;
+    if (c->fault == MIG_FAULT_END) {
+        printk("receive: fault injection: the whole stream read, resetting without an "
+               "answer\n");
+        tcpst_abort(c->s);
+        c->why = "fault injected: connection reset after the last byte";
+        return -HESTIA_EIO;
+    }
+    if (c->fault == MIG_FAULT_NAK) {
+        c->why = "fault injected: NAK after the last byte";
+        nak(c->s, c->why);
+        return -HESTIA_EIO;
+    }
+    c->st->image_crc = c->verify ? domain_crc(domid, c->st->nr_pages) : 0;
+    char line[64];
+    ksnprintf(line, sizeof(line), "ACK %08x %llu\n", c->st->image_crc,
+              (unsigned long long)c->st->nr_pages);
+    long r = tcpst_write(c->s, line, kstrlen(line));
+    if (!r)
+        r = tcpst_flush(c->s);
+    c->st->acked = r == 0;
+    if (!r)
+        r = tcpst_read_line(c->s, line, sizeof(line));
+    if (r >= 0 && line[0] == 'G' && line[1] == 'O' && !line[2]) {
+        c->st->committed = true;
+        return 0;
+    }
+    c->why = "no GO from the source: it keeps the domain, ours is destroyed";
+    return -HESTIA_EIO;
+}
+
+long migrate_receive_restore(uint16_t port, uint64_t accept_ns, bool verify,
+                             enum mig_fault fault, struct mig_recv_stats *st,
+                             hestia_domid_t *domid, const char **why)
+{
+    static struct tcpst s;
+    __builtin_memset(st, 0, sizeof(*st));
+    *domid = DOMID_INVALID;
+    s.timeout_ns = 10 * SEC;
+    long r = tcpst_accept(&s, port, accept_ns);
+    if (r < 0) {
+        *why = s.why;
+        return r;
+    }
+    printk("receive: a sender connected\n");
+    struct recv_ctx c = {.s = &s, .fault = fault, .verify = verify, .st = st};
+    struct mig_source src = {.read = faulty_read, .ctx = &c};
+    struct restore_stats rs;
+    const char *rwhy = NULL;
+    r = restore_domain(src, commit, &c, &rs, &rwhy);
+    st->bytes = rs.bytes;
+    st->pages = rs.pages;
+    st->records = rs.pages + rs.vcpus + rs.mappings;
+    if (r) {
+        *why = c.why ? c.why : rwhy ? rwhy : s.why;
+        if (s.pcb && fault == MIG_FAULT_NONE && !st->acked)
+            nak(&s, *why);
+        else
+            tcpst_abort(&s);
+        return r;
+    }
+    *domid = rs.domid;
+    printk("receive: dom%u resumed\n", rs.domid);
+    *why = "committed; the domain runs here";
+    tcpst_close(&s);
+    return 0;
+}
