@@ -7,6 +7,7 @@
 #include <core/cpu.h>
 #include <core/domain.h>
 #include <core/domctl_save.h>
+#include <core/hvm.h>
 #include <core/hypercall.h>
 #include <core/mm.h>
 #include <core/sched.h>
@@ -31,7 +32,7 @@ static long ctl_create(struct vcpu *v, struct hestia_domctl *op, uint64_t ptr)
     struct domctl_create *c = &op->u.create;
     if (c->flags & DOMCTL_CREATE_PRIVILEGED)
         return -HESTIA_EPERM;
-    if (c->flags)
+    if (c->flags & ~(uint32_t)DOMCTL_CREATE_HVM)
         return -HESTIA_EINVAL;
     if (c->nr_pages == 0 || c->nr_pages > DOMCTL_MAX_PAGES)
         return -HESTIA_EINVAL;
@@ -44,6 +45,8 @@ static long ctl_create(struct vcpu *v, struct hestia_domctl *op, uint64_t ptr)
     if (rc)
         return rc;
     rc = sched_set_params(d, c->weight ? c->weight : DOMCTL_WEIGHT_DEFAULT, c->cap);
+    if (!rc && (c->flags & DOMCTL_CREATE_HVM))
+        rc = hvm_domain_init(d);
     if (rc) {
         domain_destroy(d);
         return rc;
@@ -91,7 +94,7 @@ static long ctl_write_memory(struct vcpu *v, struct domain *d,
 
 static long ctl_start_vcpu(struct domain *d, struct domctl_start_vcpu *s)
 {
-    if (s->vcpu >= d->nr_vcpus)
+    if (s->vcpu >= d->nr_vcpus || d->hvm) /* HVM: DOMCTL_hvm_start_vcpu */
         return -HESTIA_EINVAL;
     if (s->start_info_gfn >= p2m_gfn_limit(d))
         return -HESTIA_EINVAL;
@@ -114,6 +117,10 @@ static struct vcpu *state_target(struct vcpu *v, struct domain *d, uint32_t idx,
     *err = -HESTIA_EINVAL;
     if (d == v->domain || d->is_shutdown || d->dying)
         return NULL;
+    if (d->hvm) { /* the record is a PV vCPU's; HVM state is not in it (docs/hvm.md) */
+        *err = -HESTIA_ENOSYS;
+        return NULL;
+    }
     if (idx >= d->nr_vcpus || !d->vcpus[idx]) {
         *err = -HESTIA_ESRCH;
         return NULL;
@@ -224,6 +231,10 @@ long do_domctl(struct vcpu *v, uint64_t ptr)
         if (d == v->domain || d->is_shutdown)
             return -HESTIA_EINVAL;
         return ctl_start_vcpu(d, &op.u.start_vcpu);
+    case DOMCTL_hvm_start_vcpu:
+        if (d == v->domain || d->is_shutdown)
+            return -HESTIA_EINVAL;
+        return hvm_start_vcpu(d, &op.u.hvm_start);
     case DOMCTL_get_vcpu_state:
     case DOMCTL_set_vcpu_state:
         return ctl_vcpu_state(v, d, op.cmd == DOMCTL_set_vcpu_state, &op.u.vcpu_state);

@@ -71,6 +71,8 @@ struct domain {
     struct grant_dom *grant;
     struct sched_dom *sched;
     struct console_dom *console;
+    bool hvm;             /* DOMCTL_CREATE_HVM (core/hvm.c) */
+    struct hal_as *gphys; /* an HVM domain's guest-physical space */
 };
 
 /* Forget every domain (boot, and between host tests after mm_init). */
@@ -141,5 +143,8 @@ int domain_build_start(struct domain *d, unsigned vcpu, guest_va_t entry, guest_
  * expired).  Context: any, interrupts disabled.
  */
 void vcpu_kick(struct vcpu *v);
+
+/* Tell the scheduler whether v can run now (after its state changed). */
+void vcpu_update(struct vcpu *v);
 
 #endif
