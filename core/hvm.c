@@ -6,6 +6,7 @@
  * else (scheduling, events, pause, destroy, accounting) is the same code
  * as for paravirtual domains.
  */
+#include "sched_internal.h"
 #include <core/console.h>
 #include <core/domain.h>
 #include <core/hvm.h>
@@ -13,7 +14,6 @@
 #include <core/run.h>
 #include <core/sched.h>
 #include <core/timer.h>
-#include "sched_internal.h"
 #include <hal/hvm.h>
 #include <hal/mmu.h>
 #include <hal/vcpu.h>
@@ -92,6 +92,12 @@ void core_hvm_halt(struct vcpu *v, uint64_t wake_ns)
 void core_hvm_kick(struct vcpu *v)
 {
     vcpu_kick(v);
+}
+
+void core_hvm_set_timer(struct vcpu *v, uint64_t deadline_ns)
+{
+    /* The guest one-shot timer of a PV vCPU: an HVM guest has no other use for it. */
+    timer_set_guest(v, deadline_ns);
 }
 
 void core_hvm_console_write(struct vcpu *v, const char *s, size_t len)

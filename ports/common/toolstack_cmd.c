@@ -26,7 +26,8 @@ static void help(void)
         "commands:\n"
         "  list                          domains, state, memory, weight, cap, CPU time\n"
         "  create <module> [mem=N] [weight=N] [cap=N] [key=value...]\n"
-        "  create-hvm <module> [mem=N]   an HVM guest (x86_64 with SVM; docs/hvm.md)\n"
+        "  create-hvm <kernel> [initrd=<module>] [mem=N] [cmdline=\"...\"]\n"
+        "                                an HVM guest: Linux bzImage or ELF (docs/hvm.md)\n"
         "  destroy <dom> | pause <dom> | unpause <dom>\n"
         "  sched <dom> [weight=N] [cap=N]\n"
         "  state <dom> [vcpu]            a paused domain's vCPU state record\n"
@@ -151,7 +152,7 @@ static long run_one(const char *s, size_t len)
     } else if (ktok_eq(&tok[0], "create")) {
         r = cmd_create(tok, n);
     } else if (ktok_eq(&tok[0], "create-hvm")) {
-        r = ts_create_hvm(tok, n);
+        r = ts_create_hvm(s, len);
     } else if (ktok_eq(&tok[0], "destroy") && has_dom) {
         r = ts_destroy(dom);
     } else if (ktok_eq(&tok[0], "pause") && has_dom) {

@@ -25,7 +25,9 @@
 
 static void cpuid_count(uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
-    __asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
+    __asm__ volatile("cpuid"
+                     : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+                     : "a"(leaf), "c"(sub));
 }
 
 void svm_cpuid(struct hal_vcpu *hv, uint32_t leaf, uint32_t sub, uint32_t r[4])
@@ -49,26 +51,29 @@ void svm_cpuid(struct hal_vcpu *hv, uint32_t leaf, uint32_t sub, uint32_t r[4])
                   (1u << 21) | (1u << 24) | (1u << 26) | (1u << 27) | (1u << 28));
         r[2] |= 1u << 31;
         /* EDX: drop APIC(9) ACPI(22) TM(29) PBE(31) DS(21) HTT(28). */
-        r[3] &= ~((1u << 9) | (1u << 21) | (1u << 22) | (1u << 28) | (1u << 29) | (1u << 31));
+        r[3] &=
+            ~((1u << 9) | (1u << 21) | (1u << 22) | (1u << 28) | (1u << 29) | (1u << 31));
         /* EBX: one logical CPU, APIC id = vCPU 0. */
         r[1] &= 0xffffu;
         break;
-    case 5: /* MONITOR / MWAIT */
-    case 6: /* thermal and power */
+    case 5:   /* MONITOR / MWAIT */
+    case 6:   /* thermal and power */
     case 0xa: /* performance counters */
     case 0xd: /* XSAVE */
         r[0] = r[1] = r[2] = r[3] = 0;
         break;
     case 7:
         if (sub == 0)
-            r[1] &= (1u << 0) | (1u << 3) | (1u << 8) | (1u << 9); /* FSGSBASE BMI1 BMI2 ERMS */
+            r[1] &=
+                (1u << 0) | (1u << 3) | (1u << 8) | (1u << 9); /* FSGSBASE BMI1 BMI2 ERMS */
         else
             r[1] = 0;
         r[0] = r[2] = r[3] = 0;
         break;
     case 0x80000001u:
         /* ECX: drop SVM(2) ExtApicSpace(3) IBS(10) SKINIT(12) WDT(13) perfctr(23). */
-        r[2] &= ~((1u << 2) | (1u << 3) | (1u << 10) | (1u << 12) | (1u << 13) | (1u << 23));
+        r[2] &=
+            ~((1u << 2) | (1u << 3) | (1u << 10) | (1u << 12) | (1u << 13) | (1u << 23));
         /* EDX: drop RDTSCP(27): it is intercepted. */
         r[3] &= ~(1u << 27);
         break;
@@ -87,7 +92,7 @@ void svm_msrpm_init(uint8_t *pm)
         pm[i] = 0xff;
     /* Two bits per MSR (read, write); 0xc0000000.. at byte 0x800. */
     static const uint32_t direct[] = {
-        0x174, 0x175, 0x176,                         /* SYSENTER_CS / ESP / EIP */
+        0x174,      0x175,      0x176,                  /* SYSENTER_CS / ESP / EIP */
         0xc0000081, 0xc0000082, 0xc0000083, 0xc0000084, /* STAR LSTAR CSTAR SFMASK */
         0xc0000100, 0xc0000101, 0xc0000102,             /* FS_BASE GS_BASE KERNEL_GS_BASE */
     };
@@ -123,6 +128,8 @@ int svm_rdmsr(struct hal_vcpu *hv, uint32_t msr, uint64_t *val)
     case 0xc0010015u: /* HWCR */
     case 0xc0011029u: /* DE_CFG */
     case 0xc001001fu: /* NB_CFG */
+    case 0xc0010010u: /* SYSCFG */
+    case 0xc0010055u: /* INT_PENDING_MSG: Linux's E400 (C1E) check reads it unguarded */
         *val = 0;
         return 0;
     case 0xc0010114u: /* VM_CR: SVM disabled by "firmware" */
@@ -165,7 +172,9 @@ int svm_wrmsr(struct hal_vcpu *hv, uint32_t msr, uint64_t val)
     case 0x2ff:
     case 0x17a:
     case 0x8b:
-        return 0; /* accepted and forgotten */
+    case 0xc0010015u: /* HWCR */
+    case 0xc0011029u: /* DE_CFG (LFENCE serializing) */
+        return 0;     /* accepted and forgotten */
     default:
         svm_log_once(hv, "wrmsr #GP", msr);
         return -1;

@@ -13,13 +13,15 @@
  * of CPUID, RDMSR / WRMSR, HLT and VMMCALL is computed from their fixed
  * lengths, IOIO exits give it in EXITINFO2.
  */
+#include <hal/timer.h>
 #include <hestia/domctl.h>
 #include <hestia/errno.h>
 #include <x86_common/io.h>
 
 #include "svm.h"
 
-_Static_assert(offsetof(struct svm_regs, rdi) == 32 && offsetof(struct svm_regs, r15) == 104,
+_Static_assert(offsetof(struct svm_regs, rdi) == 32 &&
+                   offsetof(struct svm_regs, r15) == 104,
                "svm_entry.S offsets");
 
 #define MSR_VM_HSAVE_PA 0xc0010117u
@@ -34,12 +36,15 @@ static bool svm_checked, svm_ok;
 static uint32_t nr_asids;
 static uint32_t next_asid;
 
-/* Per CPU: the host save area (VM_HSAVE_PA) and the VMCB VMSAVE keeps the host's state in. */
+/* Per CPU: the host save area (VM_HSAVE_PA) and the VMCB VMSAVE keeps the host's state in.
+ */
 static uint64_t hsave_pa[HAL_MAX_CPUS], host_vmcb_pa[HAL_MAX_CPUS];
 
 static void cpuid_raw(uint32_t leaf, uint32_t r[4])
 {
-    __asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(0));
+    __asm__ volatile("cpuid"
+                     : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+                     : "a"(leaf), "c"(0));
 }
 
 bool hal_hvm_available(void)
@@ -100,6 +105,7 @@ int hal_hvm_vcpu_init(struct hal_vcpu *hv, struct hal_as *gphys)
     s->gphys = gphys;
     s->asid = 1 + next_asid++ % (nr_asids - 1);
     svm_uart_init(&s->uart);
+    svm_pic_init(&s->pic);
     hv->svm = s;
     return 0;
 }
@@ -128,9 +134,9 @@ int hal_hvm_vcpu_start(struct hal_vcpu *hv, const struct domctl_hvm_start *st,
         return -HESTIA_EINVAL;
     uint8_t *vm = s->vmcb;
     vmcb_set32(vm, VMCB_INTERCEPT_MISC1,
-               SVM_I1_INTR | SVM_I1_NMI | SVM_I1_SMI | SVM_I1_INIT | SVM_I1_CPUID | SVM_I1_HLT |
-                   SVM_I1_INVLPGA | SVM_I1_IOIO | SVM_I1_MSR | SVM_I1_TASK_SWITCH |
-                   SVM_I1_SHUTDOWN);
+               SVM_I1_INTR | SVM_I1_NMI | SVM_I1_SMI | SVM_I1_INIT | SVM_I1_CPUID |
+                   SVM_I1_HLT | SVM_I1_INVLPGA | SVM_I1_IOIO | SVM_I1_MSR |
+                   SVM_I1_TASK_SWITCH | SVM_I1_SHUTDOWN);
     vmcb_set32(vm, VMCB_INTERCEPT_MISC2,
                SVM_I2_VMRUN | SVM_I2_VMMCALL | SVM_I2_VMLOAD | SVM_I2_VMSAVE | SVM_I2_STGI |
                    SVM_I2_CLGI | SVM_I2_SKINIT | SVM_I2_RDTSCP | SVM_I2_MONITOR |
@@ -157,7 +163,8 @@ int hal_hvm_vcpu_start(struct hal_vcpu *hv, const struct domctl_hvm_start *st,
     vmcb_set_seg(vm, VMCB_LDTR, 0, SVM_ATTR_LDT, 0, 0);
     vm[VMCB_CPL] = 0;
     vmcb_set(vm, VMCB_EFER, EFER_LME | EFER_LMA | EFER_SVME);
-    vmcb_set(vm, VMCB_CR0, X86_CR0_PE | X86_CR0_MP | (1ul << 4) /* ET */ | X86_CR0_NE | X86_CR0_PG);
+    vmcb_set(vm, VMCB_CR0,
+             X86_CR0_PE | X86_CR0_MP | (1ul << 4) /* ET */ | X86_CR0_NE | X86_CR0_PG);
     vmcb_set(vm, VMCB_CR3, st->cr3);
     vmcb_set(vm, VMCB_CR4, X86_CR4_PAE);
     vmcb_set(vm, VMCB_DR6, 0xffff0ff0u);
@@ -171,6 +178,7 @@ int hal_hvm_vcpu_start(struct hal_vcpu *hv, const struct domctl_hvm_start *st,
     s->regs.rsi = st->rsi;
     s->last_cpu = 0;
     s->started = true;
+    s->start_ns = hal_time_ns();
     return 0;
 }
 
@@ -188,7 +196,8 @@ uint64_t hal_hvm_exit_count(const struct hal_vcpu *hv, unsigned reason)
     return reason < SVM_EXIT_SLOTS ? s->exits[reason] : 0;
 }
 
-void svm_inject_exception(struct svm_vcpu *s, unsigned vector, bool has_error, uint32_t error)
+void svm_inject_exception(struct svm_vcpu *s, unsigned vector, bool has_error,
+                          uint32_t error)
 {
     uint64_t e = SVM_EVT_VALID | SVM_EVT_TYPE_EXC | (vector & 0xff);
     if (has_error)
@@ -285,6 +294,55 @@ static void exit_cpuid(struct hal_vcpu *hv, struct svm_vcpu *s)
     skip(s, 2);
 }
 
+/* Devices raise their lines: PIT IRQ 0 by time, COM1 IRQ 4 on a rising edge. */
+static void devices_update(struct hal_vcpu *hv, struct svm_vcpu *s)
+{
+    if (svm_pit_update(&s->pit, hal_time_ns()))
+        svm_pic_raise(&s->pic, 0);
+    bool line = svm_uart_irq(hv);
+    if (line && !s->uart.irq_line)
+        svm_pic_raise(&s->pic, 4);
+    s->uart.irq_line = line;
+}
+
+/*
+ * Before VMRUN: give the guest the PIC's interrupt if it can take one now
+ * (IF set, no interrupt shadow, no event being re-delivered); otherwise
+ * ask for a VINTR exit the moment it can.
+ */
+static void inject_interrupt(struct svm_vcpu *s)
+{
+    uint8_t *vm = s->vmcb;
+    uint64_t ctl =
+        vmcb_get(vm, VMCB_INT_CTL) & ~(SVM_INT_CTL_V_IRQ | SVM_INT_CTL_V_IGN_TPR |
+                                       SVM_INT_CTL_V_PRIO_MASK | SVM_INT_CTL_V_VECTOR_MASK);
+    uint32_t misc1 = (uint32_t)vmcb_get(vm, VMCB_INTERCEPT_MISC1) & ~SVM_I1_VINTR;
+    if (svm_pic_pending(&s->pic)) {
+        bool can = (vmcb_get(vm, VMCB_RFLAGS) & RFLAGS_IF) &&
+                   !(vmcb_get(vm, VMCB_INT_SHADOW) & 1) &&
+                   !(vmcb_get(vm, VMCB_EVENTINJ) & SVM_EVT_VALID);
+        int vec = can ? svm_pic_ack(&s->pic) : -1;
+        if (vec >= 0) {
+            vmcb_set(vm, VMCB_EVENTINJ, SVM_EVT_VALID | SVM_EVT_TYPE_INTR | (unsigned)vec);
+        } else {
+            ctl |= SVM_INT_CTL_V_IRQ | SVM_INT_CTL_V_IGN_TPR | SVM_INT_CTL_V_PRIO_MASK;
+            misc1 |= SVM_I1_VINTR;
+        }
+    }
+    vmcb_set(vm, VMCB_INT_CTL, ctl);
+    vmcb_set32(vm, VMCB_INTERCEPT_MISC1, misc1);
+}
+
+/* The guest's TSC (started near 0) in ns, by the hypervisor's own counter scale. */
+static uint64_t guest_tsc_ns(const struct svm_vcpu *s)
+{
+    struct hal_time_scale sc;
+    hal_time_scale(&sc);
+    uint64_t t = rdtsc() + vmcb_get(s->vmcb, VMCB_TSC_OFFSET);
+    t = sc.shift >= 0 ? t << sc.shift : t >> -sc.shift;
+    return (t >> 32) * sc.mul + (((t & 0xffffffffu) * sc.mul) >> 32);
+}
+
 static void exit_hlt(struct hal_vcpu *hv, struct svm_vcpu *s)
 {
     skip(s, 1);
@@ -294,12 +352,23 @@ static void exit_hlt(struct hal_vcpu *hv, struct svm_vcpu *s)
          * the device model sends none, so the vCPU is stopped for good.
          * Linux without ACPI powers off exactly this way (docs/hvm.md).
          */
-        core_printf("hestia: hvm d%u: halted with interrupts disabled: powered off\n",
-                    core_hvm_domain_id(hv->v));
+        core_printf("hestia: hvm d%u: halted with interrupts disabled: powered off after "
+                    "%llu ms (guest TSC %llu ms), %llu exits\n",
+                    core_hvm_domain_id(hv->v),
+                    (unsigned long long)((hal_time_ns() - s->start_ns) / 1000000),
+                    (unsigned long long)(guest_tsc_ns(s) / 1000000),
+                    (unsigned long long)hal_hvm_exit_count(hv, ~0u));
         core_hvm_shutdown(hv->v, SHUTDOWN_poweroff);
         return;
     }
-    core_hvm_halt(hv->v, 0);
+    devices_update(hv, s);
+    if (svm_pic_pending(&s->pic))
+        return; /* an interrupt is there already: HLT ends at once */
+    uint64_t wake = svm_pit_deadline(&s->pit);
+    /* Console input raises no event for an HVM domain: look again every 20 ms. */
+    if ((s->uart.ier & 1) && (!wake || wake > hal_time_ns() + 20000000))
+        wake = hal_time_ns() + 20000000;
+    core_hvm_halt(hv->v, wake);
 }
 
 static unsigned exit_slot(uint64_t code)
@@ -321,6 +390,7 @@ static void handle_exit(struct hal_vcpu *hv, struct svm_vcpu *s)
         /* The host interrupt is pending with GIF set again: take it now. */
         __asm__ volatile("sti; nop; cli" ::: "memory");
         break;
+    case SVM_EXIT_VINTR: /* the guest can take the interrupt: inject_interrupt does */
     case SVM_EXIT_NMI:
     case SVM_EXIT_SMI:
     case SVM_EXIT_INIT:
@@ -338,7 +408,8 @@ static void handle_exit(struct hal_vcpu *hv, struct svm_vcpu *s)
         exit_msr(hv, s);
         break;
     case SVM_EXIT_VMMCALL:
-        /* No hypercalls for HVM guests (yet): the call fails, as under another hypervisor. */
+        /* No hypercalls for HVM guests (yet): the call fails, as under another hypervisor.
+         */
         vmcb_set(s->vmcb, VMCB_RAX, (uint64_t)-HESTIA_ENOSYS);
         skip(s, 3);
         break;
@@ -354,15 +425,18 @@ static void handle_exit(struct hal_vcpu *hv, struct svm_vcpu *s)
     case SVM_EXIT_MWAIT:
     case SVM_EXIT_MWAIT_COND:
     case SVM_EXIT_XSETBV:
-        /* SVM and these instructions are hidden from the guest (CPUID): #UD, as without them. */
+        /* SVM and these instructions are hidden from the guest (CPUID): #UD, as without
+         * them. */
         svm_inject_exception(s, 6, false, 0);
         break;
     case SVM_EXIT_SHUTDOWN:
-        core_printf("hestia: hvm d%u: triple fault (shutdown)\n", core_hvm_domain_id(hv->v));
+        core_printf("hestia: hvm d%u: triple fault (shutdown)\n",
+                    core_hvm_domain_id(hv->v));
         core_hvm_shutdown(hv->v, SHUTDOWN_crash);
         break;
     case SVM_EXIT_NPF:
-        if (svm_npf(hv, vmcb_get(s->vmcb, VMCB_EXITINFO2), vmcb_get(s->vmcb, VMCB_EXITINFO1)) < 0)
+        if (svm_npf(hv, vmcb_get(s->vmcb, VMCB_EXITINFO2),
+                    vmcb_get(s->vmcb, VMCB_EXITINFO1)) < 0)
             crash(hv, "nested page fault it cannot be given", code);
         break;
     case SVM_EXIT_INVALID:
@@ -399,6 +473,13 @@ void svm_run_on_stack(struct hal_vcpu *hv)
         /* New to this CPU (or never run): its ASID's entries here may be stale. */
         s->vmcb[VMCB_TLB_CONTROL] = SVM_TLB_FLUSH_ALL;
         s->last_cpu = c->id + 1;
+    }
+    devices_update(hv, s);
+    inject_interrupt(s);
+    uint64_t dl = svm_pit_deadline(&s->pit);
+    if (dl != s->timer_armed_ns) {
+        core_hvm_set_timer(hv->v, dl);
+        s->timer_armed_ns = dl;
     }
     fpu_take(c, hv);
     __asm__ volatile("clgi; sti" ::: "memory");

@@ -3,8 +3,9 @@
  * The 16550 UART at 0x3f8 (COM1) of an HVM guest.  Transmitted bytes go
  * to the guest's domain console at once (the transmitter is always
  * empty); received bytes come from what dom0 types into `console <dom>`.
- * No interrupt is raised yet (the PIC is not modelled): a guest polls
- * the line status register, as early consoles do.
+ * Interrupts (IRQ 4 at the PIC): "received data" while a byte waits,
+ * "transmitter empty" after IER enables it or a byte is sent, until an
+ * IIR read reports it, as on the 16550.
  */
 #include "svm.h"
 
@@ -45,12 +46,16 @@ bool svm_uart_io(struct hal_vcpu *hv, uint16_t port, bool in, uint32_t *val)
                 char c = (char)b;
                 core_hvm_console_write(hv->v, &c, 1);
             }
+            u->thre_pending = true;
             break;
         case 1:
             if (dlab)
                 u->dlm = b;
-            else
+            else {
+                if ((b & 2) && !(u->ier & 2))
+                    u->thre_pending = true;
                 u->ier = b & 0x0f;
+            }
             break;
         case 3:
             u->lcr = b;
@@ -80,8 +85,16 @@ bool svm_uart_io(struct hal_vcpu *hv, uint16_t port, bool in, uint32_t *val)
     case 1:
         r = dlab ? u->dlm : u->ier;
         break;
-    case 2:
-        r = 0xc1; /* FIFOs enabled, no interrupt pending */
+    case 2: /* FIFOs enabled; the pending interrupt of highest priority */
+        fill_rx(hv, u);
+        if ((u->ier & 1) && u->rx >= 0) {
+            r = 0xc4;
+        } else if ((u->ier & 2) && u->thre_pending) {
+            r = 0xc2;
+            u->thre_pending = false;
+        } else {
+            r = 0xc1;
+        }
         break;
     case 3:
         r = u->lcr;
@@ -95,7 +108,8 @@ bool svm_uart_io(struct hal_vcpu *hv, uint16_t port, bool in, uint32_t *val)
         break;
     case 6:
         /* Modem status: in loopback the outputs come back, else CTS DSR DCD. */
-        r = u->mcr & 0x10 ? (uint8_t)(((u->mcr & 0x0c) << 4) | ((u->mcr & 0x03) << 4)) : 0xb0;
+        r = u->mcr & 0x10 ? (uint8_t)(((u->mcr & 0x0c) << 4) | ((u->mcr & 0x03) << 4))
+                          : 0xb0;
         break;
     case 7:
         r = u->scr;
@@ -103,4 +117,12 @@ bool svm_uart_io(struct hal_vcpu *hv, uint16_t port, bool in, uint32_t *val)
     }
     *val = r;
     return true;
+}
+
+bool svm_uart_irq(struct hal_vcpu *hv)
+{
+    struct svm_uart *u = &hv->svm->uart;
+    if (u->ier & 1)
+        fill_rx(hv, u);
+    return ((u->ier & 1) && u->rx >= 0) || ((u->ier & 2) && u->thre_pending);
 }

@@ -60,6 +60,7 @@
 #define SVM_I1_NMI (1u << 1)
 #define SVM_I1_SMI (1u << 2)
 #define SVM_I1_INIT (1u << 3)
+#define SVM_I1_VINTR (1u << 4)
 #define SVM_I1_CPUID (1u << 18)
 #define SVM_I1_HLT (1u << 24)
 #define SVM_I1_INVLPGA (1u << 26)
@@ -81,12 +82,17 @@
 #define SVM_I2_MWAIT_COND (1u << 12)
 #define SVM_I2_XSETBV (1u << 13)
 
+#define SVM_INT_CTL_V_IRQ (1ull << 8)
+#define SVM_INT_CTL_V_PRIO_MASK (0xfull << 16)
+#define SVM_INT_CTL_V_IGN_TPR (1ull << 20)
 #define SVM_INT_CTL_V_INTR_MASKING (1ull << 24)
+#define SVM_INT_CTL_V_VECTOR_MASK (0xffull << 32)
 #define SVM_TLB_FLUSH_ALL 1
 
 /* Exit codes. */
 #define SVM_EXIT_EXCP_BASE 0x40
 #define SVM_EXIT_INTR 0x60
+#define SVM_EXIT_VINTR 0x64
 #define SVM_EXIT_NMI 0x61
 #define SVM_EXIT_SMI 0x62
 #define SVM_EXIT_INIT 0x63

@@ -45,7 +45,9 @@ static void test(const char *name, bool ok)
 
 static void cpuid(uint32_t leaf, uint32_t r[4])
 {
-    __asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(0));
+    __asm__ volatile("cpuid"
+                     : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+                     : "a"(leaf), "c"(0));
 }
 
 static uint64_t rdmsr(uint32_t msr)
@@ -71,8 +73,8 @@ void hvmtest_main(void)
     cpuid(1, r);
     cpuid(0x80000001u, e);
     cpuid(0x40000000u, h);
-    test("hvm.cpuid-policy", (r[2] & (1u << 31)) && !(e[2] & (1u << 2)) && !(r[2] & (1u << 5)) &&
-                                 h[1] == 0x74736548u /* "Hest" */);
+    test("hvm.cpuid-policy", (r[2] & (1u << 31)) && !(e[2] & (1u << 2)) &&
+                                 !(r[2] & (1u << 5)) && h[1] == 0x74736548u /* "Hest" */);
 
     long rax = 0;
     __asm__ volatile("vmmcall" : "=a"(rax) : "a"(0ul) : "memory");

@@ -69,6 +69,12 @@ uint64_t hal_hvm_exit_count(const struct hal_vcpu *hv, unsigned reason);
  */
 void core_hvm_halt(struct vcpu *v, uint64_t wake_ns);
 void core_hvm_kick(struct vcpu *v);
+/*
+ * core_hvm_set_timer: make sure this CPU gets a timer interrupt by
+ * deadline_ns (0 = none needed) while v runs, so that a device model
+ * deadline (the PIT's next IRQ 0) ends the guest's slice in time.
+ */
+void core_hvm_set_timer(struct vcpu *v, uint64_t deadline_ns);
 void core_hvm_console_write(struct vcpu *v, const char *s, size_t len);
 int core_hvm_console_read(struct vcpu *v);
 void core_hvm_shutdown(struct vcpu *v, unsigned reason);
