@@ -8,6 +8,13 @@
  * longer) and checks it line by line: every workload's TEST line PASS, no
  * BUG, panic, soft lockup or Call Trace; then that the guest powered off
  * and the PV pair finished.
+ *
+ * hvm-isolation: beside the same PV pair, a hostile bare-metal HVM guest
+ * (arch/x86_64/test/hvmhostile.c) attacks from inside SVM and ends in a
+ * triple fault.  dom0 wants every attack contained (its TEST lines, all
+ * PASS, and its last words), the domain crashed and nothing else hurt:
+ * the pair finishes, and a second HVM guest (the hvm-basic test program)
+ * still runs to its power-off on the same hypervisor.
  */
 #include <port/toolstack.h>
 
@@ -21,6 +28,8 @@ struct log_scan {
     char line[256];
     size_t len;
     unsigned bad, passed, lines;
+    unsigned tests_pass, tests_fail; /* any TEST line of the guest */
+    bool last_words;                 /* hvm-isolation: the hostile's summary */
     char first_bad[96];
 };
 
@@ -36,6 +45,14 @@ static bool contains(const char *s, size_t n, const char *w)
 static void scan_line(struct log_scan *sc)
 {
     sc->lines++;
+    if (sc->len >= 5 && kstrneq(sc->line, "TEST ", 5)) {
+        if (contains(sc->line, sc->len, " PASS"))
+            sc->tests_pass++;
+        else
+            sc->tests_fail++;
+    }
+    if (contains(sc->line, sc->len, "hostile: 0 failed; now a triple fault"))
+        sc->last_words = true;
     for (unsigned i = 0; i < ARRAY_SIZE(bad_words); i++) {
         if (contains(sc->line, sc->len, bad_words[i])) {
             if (!sc->bad++)
@@ -98,9 +115,11 @@ static long pv_pair(unsigned module, long *ping, long *pong, unsigned rounds)
     long p = ts_offer_port((hestia_domid_t)*ping, (hestia_domid_t)*pong);
     if (p < 0)
         return p;
-    ksnprintf(args, sizeof(args), "role=ping peer=%ld port=%ld rounds=%u", *pong, p, rounds);
+    ksnprintf(args, sizeof(args), "role=ping peer=%ld port=%ld rounds=%u", *pong, p,
+              rounds);
     long r = ts_domain_load((hestia_domid_t)*ping, module, args);
-    ksnprintf(args, sizeof(args), "role=pong peer=%ld port=%ld rounds=%u", *ping, p, rounds);
+    ksnprintf(args, sizeof(args), "role=pong peer=%ld port=%ld rounds=%u", *ping, p,
+              rounds);
     if (r >= 0)
         r = ts_domain_load((hestia_domid_t)*pong, module, args);
     if (r >= 0)
@@ -135,10 +154,9 @@ void dom0_hvm_linux(unsigned pv_module)
         test_report("hvm.linux-poweroff", why == SHUTDOWN_poweroff ? TR_PASS : TR_FAIL,
                     "dom%ld: %s after %u console lines", hvm,
                     why >= 0 ? ts_reason_name((unsigned)why) : kstrerror(why), sc.lines);
-        test_report("hvm.linux-workloads",
-                    sc.passed == ARRAY_SIZE(workloads) ? TR_PASS : TR_FAIL,
-                    "%u of %u workload lines PASS", sc.passed,
-                    (unsigned)ARRAY_SIZE(workloads));
+        test_report(
+            "hvm.linux-workloads", sc.passed == ARRAY_SIZE(workloads) ? TR_PASS : TR_FAIL,
+            "%u of %u workload lines PASS", sc.passed, (unsigned)ARRAY_SIZE(workloads));
         test_report("hvm.linux-log-clean", sc.bad == 0 ? TR_PASS : TR_FAIL,
                     "%u lines with BUG / panic / soft lockup / Call Trace%s%s", sc.bad,
                     sc.bad ? ", first: " : "", sc.first_bad);
@@ -147,4 +165,44 @@ void dom0_hvm_linux(unsigned pv_module)
     }
     expect_down("hvm.ping-shutdown", ping, 300 * SEC);
     expect_down("hvm.pong-shutdown", pong, 10 * SEC);
+}
+
+void dom0_hvm_isolation(unsigned pv_module)
+{
+    long ping = -1, pong = -1;
+    long r = pv_pair(pv_module, &ping, &pong, 300000);
+    test_report("hvmiso.pv-pair", r >= 0 ? TR_PASS : TR_FAIL,
+                "ping dom%ld pong dom%ld (%s)", ping, pong,
+                r >= 0 ? "running" : kstrerror(r));
+    static const char cmd[] = "create-hvm hostile mem=16";
+    long h = ts_create_hvm(cmd, sizeof(cmd) - 1);
+    test_report("hvmiso.create", h >= 0 ? TR_PASS : TR_FAIL, "dom%ld", h);
+    if (h >= 0) {
+        static struct log_scan sc;
+        long why = watch((hestia_domid_t)h, &sc, 600 * SEC);
+        test_report("hvmiso.crashed", why == SHUTDOWN_crash ? TR_PASS : TR_FAIL,
+                    "dom%ld: %s", h,
+                    why >= 0 ? ts_reason_name((unsigned)why) : kstrerror(why));
+        test_report("hvmiso.contained",
+                    sc.tests_pass == 6 && !sc.tests_fail && sc.last_words ? TR_PASS
+                                                                          : TR_FAIL,
+                    "%u attacks contained, %u not, last words %s", sc.tests_pass,
+                    sc.tests_fail, sc.last_words ? "seen" : "missing");
+        ts_destroy((hestia_domid_t)h);
+    }
+    /* The hypervisor's SVM state survived: another HVM guest runs to its power-off. */
+    static const char cmd2[] = "create-hvm hvmtest mem=16";
+    long t = ts_create_hvm(cmd2, sizeof(cmd2) - 1);
+    static struct log_scan sc2;
+    long why = t < 0 ? t : watch((hestia_domid_t)t, &sc2, 120 * SEC);
+    test_report("hvmiso.next-guest",
+                why == SHUTDOWN_poweroff && sc2.tests_pass == 6 && !sc2.tests_fail
+                    ? TR_PASS
+                    : TR_FAIL,
+                "dom%ld: %s, %u TEST PASS", t,
+                why >= 0 ? ts_reason_name((unsigned)why) : kstrerror(why), sc2.tests_pass);
+    if (t >= 0)
+        ts_destroy((hestia_domid_t)t);
+    expect_down("hvmiso.ping-shutdown", ping, 300 * SEC);
+    expect_down("hvmiso.pong-shutdown", pong, 10 * SEC);
 }

@@ -31,7 +31,8 @@ static int best(const struct svm_pic *p, uint8_t irr)
 
 static uint8_t master_irr(const struct svm_pics *pics)
 {
-    return (uint8_t)(pics->p[0].irr | (best(&pics->p[1], pics->p[1].irr) >= 0 ? 1u << 2 : 0));
+    return (uint8_t)(pics->p[0].irr |
+                     (best(&pics->p[1], pics->p[1].irr) >= 0 ? 1u << 2 : 0));
 }
 
 void svm_pic_raise(struct svm_pics *pics, unsigned irq)

@@ -74,7 +74,14 @@ bool svm_rtc_io(struct svm_rtc *r, uint16_t port, bool in, uint32_t *val, uint64
         return true;
     }
     switch (i) {
-    case 0: case 2: case 4: case 6: case 7: case 8: case 9: case 0x32:
+    case 0:
+    case 2:
+    case 4:
+    case 6:
+    case 7:
+    case 8:
+    case 9:
+    case 0x32:
         *val = time_reg(i, now / 1000000000ull);
         break;
     case 0x0a:

@@ -230,11 +230,15 @@ static void skip(struct svm_vcpu *s, unsigned len)
 static void crash(struct hal_vcpu *hv, const char *why, uint64_t code)
 {
     struct svm_vcpu *s = hv->svm;
-    core_printf("hestia: hvm d%u: %s (exit %llx, info %llx %llx, rip %llx): crashing it\n",
-                core_hvm_domain_id(hv->v), why, (unsigned long long)code,
-                (unsigned long long)vmcb_get(s->vmcb, VMCB_EXITINFO1),
-                (unsigned long long)vmcb_get(s->vmcb, VMCB_EXITINFO2),
-                (unsigned long long)vmcb_get(s->vmcb, VMCB_RIP));
+    core_printf(
+        "hestia: hvm d%u: %s (exit %llx, info %llx %llx, interrupted event %llx, rip "
+        "%llx, rsp %llx): crashing it\n",
+        core_hvm_domain_id(hv->v), why, (unsigned long long)code,
+        (unsigned long long)vmcb_get(s->vmcb, VMCB_EXITINFO1),
+        (unsigned long long)vmcb_get(s->vmcb, VMCB_EXITINFO2),
+        (unsigned long long)vmcb_get(s->vmcb, VMCB_EXITINTINFO),
+        (unsigned long long)vmcb_get(s->vmcb, VMCB_RIP),
+        (unsigned long long)vmcb_get(s->vmcb, VMCB_RSP));
     core_hvm_shutdown(hv->v, SHUTDOWN_crash);
 }
 
@@ -381,6 +385,8 @@ static unsigned exit_slot(uint64_t code)
 static void handle_exit(struct hal_vcpu *hv, struct svm_vcpu *s)
 {
     uint64_t code = vmcb_get(s->vmcb, VMCB_EXITCODE);
+    if ((uint32_t)code == 0xffffffffu) /* QEMU writes the invalid-state code as 32 bits */
+        code = SVM_EXIT_INVALID;
     s->exits[exit_slot(code)]++;
     /* An event whose delivery the exit interrupted is delivered again. */
     uint64_t intinfo = vmcb_get(s->vmcb, VMCB_EXITINTINFO);
@@ -430,9 +436,7 @@ static void handle_exit(struct hal_vcpu *hv, struct svm_vcpu *s)
         svm_inject_exception(s, 6, false, 0);
         break;
     case SVM_EXIT_SHUTDOWN:
-        core_printf("hestia: hvm d%u: triple fault (shutdown)\n",
-                    core_hvm_domain_id(hv->v));
-        core_hvm_shutdown(hv->v, SHUTDOWN_crash);
+        crash(hv, "triple fault", code);
         break;
     case SVM_EXIT_NPF:
         if (svm_npf(hv, vmcb_get(s->vmcb, VMCB_EXITINFO2),
