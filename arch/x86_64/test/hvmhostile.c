@@ -112,7 +112,8 @@ static uint64_t idt[256 * 2] __attribute__((aligned(16)));
 static void set_gate(unsigned v, void *fn)
 {
     uint64_t a = (uint64_t)fn;
-    idt[2 * v] = (a & 0xffff) | (0x10ull << 16) | (0x8eull << 40) | ((a >> 16 & 0xffff) << 48);
+    idt[2 * v] =
+        (a & 0xffff) | (0x10ull << 16) | (0x8eull << 40) | ((a >> 16 & 0xffff) << 48);
     idt[2 * v + 1] = a >> 32;
 }
 
@@ -170,7 +171,8 @@ static void attack_mmio(uint64_t mem)
         *(volatile uint32_t *)a = 0xffffffffu;
         bad += *(volatile uint32_t *)a != 0xffffffffu;
     }
-    test("hostile.mmio", bad == 0, "2 MiB pages beyond RAM written and read, bad reads", bad);
+    test("hostile.mmio", bad == 0, "2 MiB pages beyond RAM written and read, bad reads",
+         bad);
 }
 
 static void attack_ports(void)
@@ -214,15 +216,15 @@ static void attack_msrs(void)
     uint32_t lo, hi;
     __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(0xc0000080u));
     uint64_t efer = ((uint64_t)hi << 32) | lo;
-    wrmsr(0xc0000080u, efer | (1u << 12));       /* EFER.SVME: #GP */
-    wrmsr(0xc0010117u, 0x1000);                  /* VM_HSAVE_PA: #GP */
-    wrmsr(0xc0010114u, 0);                       /* VM_CR: #GP */
-    wrmsr(0x277, 0x0202020202020202ull);         /* PAT with a reserved type: #GP */
-    wrmsr(0xc0000080u, efer & ~(1ull << 8));     /* LME off with paging on: #GP */
+    wrmsr(0xc0000080u, efer | (1u << 12));   /* EFER.SVME: #GP */
+    wrmsr(0xc0010117u, 0x1000);              /* VM_HSAVE_PA: #GP */
+    wrmsr(0xc0010114u, 0);                   /* VM_CR: #GP */
+    wrmsr(0x277, 0x0202020202020202ull);     /* PAT with a reserved type: #GP */
+    wrmsr(0xc0000080u, efer & ~(1ull << 8)); /* LME off with paging on: #GP */
     uint64_t refused = gp_count - gp0;
-    wrmsr(0xc0000102u, 0x00007fffdeadb000ull);   /* KERNEL_GS_BASE: the guest's own */
-    wrmsr(0xc0000101u, 0x1000);                  /* GS_BASE: the guest's own */
-    wrmsr(0x10, 0);                              /* its TSC back to 0 */
+    wrmsr(0xc0000102u, 0x00007fffdeadb000ull); /* KERNEL_GS_BASE: the guest's own */
+    wrmsr(0xc0000101u, 0x1000);                /* GS_BASE: the guest's own */
+    wrmsr(0x10, 0);                            /* its TSC back to 0 */
     test("hostile.msrs", refused == 5 && gp_count - gp0 == 5, "MSRs read, refused writes",
          refused);
 }
@@ -240,7 +242,10 @@ static void attack_svm(void)
     __asm__ volatile(".byte 0x0f, 0x01, 0xdb" : : "a"(0x1000) : "memory"); /* VMSAVE */
     __asm__ volatile(".byte 0x0f, 0x01, 0xdd" : : : "memory");             /* CLGI */
     __asm__ volatile(".byte 0x0f, 0x01, 0xdc" : : : "memory");             /* STGI */
-    __asm__ volatile(".byte 0x0f, 0x01, 0xdf" : : "a"(wild), "c"(7) : "memory"); /* INVLPGA */
+    __asm__ volatile(".byte 0x0f, 0x01, 0xdf"
+                     :
+                     : "a"(wild), "c"(7)
+                     : "memory");                                        /* INVLPGA */
     __asm__ volatile(".byte 0x0f, 0x01, 0xde" : : "a"(wild) : "memory"); /* SKINIT */
     uint64_t uds = ud_count - ud0;
     bool calls = true;
@@ -273,7 +278,8 @@ static void attack_irq_flood(void)
     outb(0xa1, 0xff);
     outb(0x21, 0xfe);
     outb(0x43, 0x34);
-    outb(0x40, 100); /* sharing the CPU with the PV pair, and lost ticks are dropped: > 20 */
+    outb(0x40,
+         100); /* sharing the CPU with the PV pair, and lost ticks are dropped: > 20 */
     outb(0x40, 0);
     uint64_t end = rdtsc() + 20000000; /* 20 ms at 1 GHz */
     __asm__ volatile("sti");
