@@ -190,6 +190,26 @@ void console_input(int ch)
         evtchn_send_virq_domain(dom0, VIRQ_CONSOLE);
 }
 
+void console_domain_write(struct domain *d, const char *s, size_t len)
+{
+    unsigned long f = spin_lock_irqsave(&console_lock);
+    emit(d, s, len);
+    spin_unlock_irqrestore(&console_lock, f);
+}
+
+int console_domain_getc(struct domain *d)
+{
+    struct console_dom *c = d->console;
+    int ch = -1;
+    unsigned long f = spin_lock_irqsave(&console_lock);
+    if (c && c->in_head != c->in_tail) {
+        ch = (unsigned char)c->in[c->in_head];
+        c->in_head = (c->in_head + 1) % INPUT_SIZE;
+    }
+    spin_unlock_irqrestore(&console_lock, f);
+    return ch;
+}
+
 static long con_write(struct vcpu *v, uint64_t count, uint64_t buf)
 {
     if (count > CONSOLEIO_MAX_WRITE)

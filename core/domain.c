@@ -12,6 +12,7 @@
 #include <core/domain.h>
 #include <core/event.h>
 #include <core/grant.h>
+#include <core/hvm.h>
 #include <core/logdirty.h>
 #include <core/mm.h>
 #include <core/pirq.h>
@@ -132,6 +133,7 @@ static void teardown(struct domain *d, enum build_step done)
         sched_domain_destroy(d);
     if (done >= STEP_CONSOLE)
         console_domain_destroy(d);
+    hvm_domain_destroy(d); /* its vCPUs used the space: after them */
     if (done >= STEP_P2M)
         p2m_teardown(d);
     /* After pvmmu: its mappings of the page took no frame reference. */
@@ -281,7 +283,7 @@ bool vcpu_runnable(const struct vcpu *v)
 }
 
 /* Tell the scheduler (and the run loop) what v's runnability is now. */
-static void vcpu_update(struct vcpu *v)
+void vcpu_update(struct vcpu *v)
 {
     if (vcpu_runnable(v)) {
         sched_wake(v);
@@ -391,6 +393,8 @@ void domain_getinfo(struct domain *d, struct domctl_info *info)
     info->weight = weight;
     info->cap = cap;
     info->flags = d->privileged ? DOMINFO_privileged : 0;
+    if (d->hvm)
+        info->flags |= DOMINFO_hvm;
 }
 
 int domain_start_vcpu(struct domain *d, unsigned vcpu, guest_va_t entry, guest_va_t stack,

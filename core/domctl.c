@@ -7,6 +7,7 @@
 #include <core/cpu.h>
 #include <core/domain.h>
 #include <core/domctl_save.h>
+#include <core/hvm.h>
 #include <core/hypercall.h>
 #include <core/logdirty.h>
 #include <core/mm.h>
@@ -32,8 +33,10 @@ static long ctl_create(struct vcpu *v, struct hestia_domctl *op, uint64_t ptr)
     struct domctl_create *c = &op->u.create;
     if (c->flags & DOMCTL_CREATE_PRIVILEGED)
         return -HESTIA_EPERM;
-    if (c->flags & ~(uint32_t)DOMCTL_CREATE_RESTORE)
+    if (c->flags & ~(uint32_t)(DOMCTL_CREATE_RESTORE | DOMCTL_CREATE_HVM))
         return -HESTIA_EINVAL;
+    if ((c->flags & DOMCTL_CREATE_RESTORE) && (c->flags & DOMCTL_CREATE_HVM))
+        return -HESTIA_EINVAL; /* HVM vCPU state cannot be saved yet (docs/hvm.md) */
     if (c->nr_pages == 0 || c->nr_pages > DOMCTL_MAX_PAGES)
         return -HESTIA_EINVAL;
     if (c->max_vcpus == 0 || c->max_vcpus > HESTIA_MAX_VCPUS)
@@ -46,6 +49,8 @@ static long ctl_create(struct vcpu *v, struct hestia_domctl *op, uint64_t ptr)
         return rc;
     d->restoring = !!(c->flags & DOMCTL_CREATE_RESTORE);
     rc = sched_set_params(d, c->weight ? c->weight : DOMCTL_WEIGHT_DEFAULT, c->cap);
+    if (!rc && (c->flags & DOMCTL_CREATE_HVM))
+        rc = hvm_domain_init(d);
     if (rc) {
         domain_destroy(d);
         return rc;
@@ -93,7 +98,7 @@ static long ctl_write_memory(struct vcpu *v, struct domain *d,
 
 static long ctl_start_vcpu(struct domain *d, struct domctl_start_vcpu *s)
 {
-    if (s->vcpu >= d->nr_vcpus)
+    if (s->vcpu >= d->nr_vcpus || d->hvm) /* HVM: DOMCTL_hvm_start_vcpu */
         return -HESTIA_EINVAL;
     if (s->start_info_gfn >= p2m_gfn_limit(d))
         return -HESTIA_EINVAL;
@@ -116,6 +121,10 @@ static struct vcpu *state_target(struct vcpu *v, struct domain *d, uint32_t idx,
     *err = -HESTIA_EINVAL;
     if (d == v->domain || d->is_shutdown || d->dying)
         return NULL;
+    if (d->hvm) { /* the record is a PV vCPU's; HVM state is not in it (docs/hvm.md) */
+        *err = -HESTIA_ENOSYS;
+        return NULL;
+    }
     if (idx >= d->nr_vcpus || !d->vcpus[idx]) {
         *err = -HESTIA_ESRCH;
         return NULL;
@@ -228,6 +237,10 @@ long do_domctl(struct vcpu *v, uint64_t ptr)
         if (d == v->domain || d->is_shutdown)
             return -HESTIA_EINVAL;
         return ctl_start_vcpu(d, &op.u.start_vcpu);
+    case DOMCTL_hvm_start_vcpu:
+        if (d == v->domain || d->is_shutdown)
+            return -HESTIA_EINVAL;
+        return hvm_start_vcpu(d, &op.u.hvm_start);
     case DOMCTL_set_vcpu_state:
         if (d != v->domain && domctl_restore_starts(d, op.u.vcpu_state.vcpu))
             return domctl_restore_vcpu(v, d, &op.u.vcpu_state);

@@ -106,6 +106,7 @@ void hal_vcpu_destroy(struct hal_vcpu *hv)
 {
     if (!hv)
         return;
+    svm_vcpu_destroy(hv);
     for (unsigned i = 0; i < HAL_MAX_CPUS; i++) {
         struct hal_cpu *c = x86_64_cpu(i);
         if (c->fpu_owner == hv)
@@ -273,6 +274,8 @@ void hal_vcpu_callbacks_changed(struct hal_vcpu *hv)
 
 void hal_vcpu_run(struct hal_vcpu *hv)
 {
+    if (hv->svm)
+        svm_run(hv);
     /* Never iretq to a non-canonical RIP (#GP in ring 0): let the guest fault at 0. */
     if (hv->frame.rip >= LOWER_HALF_END)
         hv->frame.rip = 0;

@@ -4,7 +4,7 @@ import os
 import shutil
 import subprocess
 
-from . import deps, lwip
+from . import deps, hvmguest, lwip
 from .util import BUILD, LOGS, ROOT, FileLock, HestiaError, info, rel, tail
 
 CROSS_TOOLS = {
@@ -50,11 +50,14 @@ def build(target, quiet=False):
     log = os.path.join(LOGS, f"build-{target}.log")
     with FileLock(bdir + ".lock", f"building {rel(bdir)}"), open(log, "w") as f:
         marker = os.path.join(bdir, CONFIGURED_MARKER)
-        lwip_option = lwip.meson_option()
-        if os.path.exists(marker) and _marker_option(marker) != lwip_option:
-            # Configured before lwIP was fetched, or with another copy of
-            # it: configure again from scratch (below).
-            f.write(f"{rel(bdir)} was configured with another lwIP source; configuring again\n")
+        # x86_64 also builds the HVM guest's initramfs from the cached Debian packages.
+        options = [lwip.meson_option()] + ([hvmguest.meson_option()]
+                                           if target == "x86_64" else [])
+        if os.path.exists(marker) and _marker_options(marker) != options:
+            # Configured before lwIP (or the HVM guest) was fetched, or with
+            # another copy of it: configure again from scratch (below).
+            f.write(f"{rel(bdir)} was configured with another lwIP source or HVM guest; "
+                    "configuring again\n")
             os.remove(marker)
         if not os.path.exists(marker):
             if os.path.exists(bdir):
@@ -62,13 +65,13 @@ def build(target, quiet=False):
                 f.write(f"{rel(bdir)} has no {CONFIGURED_MARKER}: an interrupted "
                         "configure; starting it again\n")
                 shutil.rmtree(bdir)
-            cmd = ["meson", "setup", bdir, lwip_option]
+            cmd = ["meson", "setup", bdir] + options
             if target != "host":
                 cmd += ["--cross-file", os.path.join(ROOT, "ci", "cross", f"{target}.ini"),
                         f"-Darch={target}"]
             _step(f"configure {target}", cmd, f, log, env)
             with open(marker, "w") as m:
-                m.write(f"meson setup done\n{lwip_option}\n")
+                m.write("meson setup done\n" + "".join(o + "\n" for o in options))
         jobs = str(os.cpu_count() or 2)
         _step(f"build {target}", ["ninja", "-C", bdir, "-j", jobs], f, log, env)
     if not quiet:
@@ -76,11 +79,12 @@ def build(target, quiet=False):
     return bdir
 
 
-def _marker_option(marker):
-    """The -Dlwip_src=... a build directory was configured with ('' if none recorded)."""
+def _marker_options(marker):
+    """The -D options (-Dlwip_src=..., -Dhvm_guest=...) a build directory was configured
+    with ([''] if none recorded)."""
     with open(marker) as m:
         lines = m.read().splitlines()
-    return lines[1] if len(lines) > 1 else ""
+    return lines[1:] if len(lines) > 1 else [""]
 
 
 def _step(step, cmd, f, log, env):

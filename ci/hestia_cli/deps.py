@@ -19,6 +19,7 @@ from .util import ARCHES, ROOT, HestiaError, info
 
 sys.path.insert(0, os.path.join(ROOT, "ci"))
 import ia64_gcc  # noqa: E402  (ci/ia64_gcc.py)
+from . import hvmguest  # noqa: E402
 from . import lwip  # noqa: E402
 
 # Every command needs these: the build system and the host build (unit
@@ -125,6 +126,9 @@ def setup(arches=None):
     ensure_packages(packages_for(arches))
     info(f"setup: step 2/{steps}: lwIP source (Debian's lwip source package, cached)")
     lwip.fetch()
+    if "x86_64" in arches:
+        info("setup: HVM guest for x86_64 (Debian's kernel and busybox-static, cached)")
+        hvmguest.fetch()
     if "ia64" in arches:
         info("setup: step 3/3: IA-64 gcc (built once per machine, cached)")
         build_toolchain()
@@ -136,6 +140,7 @@ def ensure(arches=()):
     (none: the host build only): set up only if something is missing."""
     arches = [a for a in arches if a != "host"]
     if (missing_packages(packages_for(arches)) or not lwip.source_dir()
+            or ("x86_64" in arches and not hvmguest.guest_dir())
             or ("ia64" in arches and not ia64_bin_dir())):
         info(f"hestia: prerequisites for {' '.join(arches) or 'the host build'} are missing; "
              "setting them up first")

@@ -398,6 +398,8 @@ static void scenario_isolation(void)
 }
 
 void bench_run(unsigned module);
+void dom0_hvm_linux(unsigned pv_module); /* dom0_hvm.c */
+void dom0_hvm_isolation(unsigned pv_module);
 
 void dom0_main(void)
 {
@@ -442,6 +444,10 @@ void dom0_main(void)
             resume_save_test(guest_module);
         else if (ktok_eq(&v, "resume-restore"))
             resume_restore_test();
+        else if (ktok_eq(&v, "hvm-linux"))
+            dom0_hvm_linux(guest_module);
+        else if (ktok_eq(&v, "hvm-isolation"))
+            dom0_hvm_isolation(guest_module);
         else if (ktok_eq(&v, "pv-selftest")) {
             /* Privileged, then unprivileged: both branches of each test run. */
             selftest_main();

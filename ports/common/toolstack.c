@@ -98,6 +98,12 @@ static long write_mem(hestia_domid_t domid, uint64_t gfn, uint32_t offset, const
     return 0;
 }
 
+long ts_write_guest(hestia_domid_t domid, uint64_t addr, const void *buf, uint64_t len)
+{
+    return write_mem(domid, addr / HESTIA_PAGE_SIZE, (uint32_t)(addr % HESTIA_PAGE_SIZE),
+                     buf, len);
+}
+
 static char zero_page[HESTIA_PAGE_SIZE];
 
 long ts_domain_load(hestia_domid_t domid, unsigned mod, const char *extra)
@@ -276,15 +282,17 @@ const char *ts_reason_name(unsigned r)
 
 void ts_list(void)
 {
-    printk("  dom  state     pages  weight cap  cpu-ms\n");
+    printk("  dom  state     pages  weight cap  cpu-ms type\n");
     for (unsigned id = 0; id < HESTIA_MAX_DOMAINS;) {
         struct hestia_domctl d = {0};
         if (ts_domctl(DOMCTL_getinfo, (hestia_domid_t)id, &d) < 0)
             break;
         const struct domctl_info *i = &d.u.info;
-        printk("  %-4u %-9s %-6llu %-6u %-4u %llu%s%s\n", d.domid, ts_state_name(i->state),
-               (unsigned long long)i->nr_pages, i->weight, i->cap,
+        /* The type after the CPU time: scripts read the first columns by position. */
+        printk("  %-4u %-9s %-6llu %-6u %-4u %-6llu %s%s%s\n", d.domid,
+               ts_state_name(i->state), (unsigned long long)i->nr_pages, i->weight, i->cap,
                (unsigned long long)(i->cpu_time_ns / 1000000),
+               i->flags & DOMINFO_hvm ? "hvm" : "pv",
                i->state == DOMSTATE_shutdown ? " " : "",
                i->state == DOMSTATE_shutdown ? ts_reason_name(i->shutdown_reason) : "");
         id = d.domid + 1u;

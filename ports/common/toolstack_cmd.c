@@ -28,6 +28,8 @@ static void help(void)
         "commands:\n"
         "  list                          domains, state, memory, weight, cap, CPU time\n"
         "  create <module> [mem=N] [weight=N] [cap=N] [key=value...]\n"
+        "  create-hvm <kernel> [initrd=<module>] [mem=N] [cmdline=\"...\"]\n"
+        "                                an HVM guest: Linux bzImage or ELF (docs/hvm.md)\n"
         "  destroy <dom> | pause <dom> | unpause <dom>\n"
         "  sched <dom> [weight=N] [cap=N]\n"
         "  state <dom> [vcpu]            a paused domain's vCPU state record\n"
@@ -39,7 +41,7 @@ static void help(void)
         "  restore                       run the domain saved on disk 0 again\n"
         "  lspci                         the PCI functions on bus 0\n"
         "  console <dom>                 talk to a domain; Ctrl-] comes back\n"
-        "  wait <dom>                    until it shuts down\n"
+        "  wait <dom> [reason]           until it shuts down (for that reason)\n"
         "  alive <dom>                   error unless it is running or blocked\n"
         "  sleep <ms> | modules | help | poweroff\n");
 }
@@ -171,6 +173,8 @@ static long run_one(const char *s, size_t len)
                    (unsigned long long)start_info->modules[i].size);
     } else if (ktok_eq(&tok[0], "create")) {
         r = cmd_create(tok, n);
+    } else if (ktok_eq(&tok[0], "create-hvm")) {
+        r = ts_create_hvm(s, len);
     } else if (ktok_eq(&tok[0], "destroy") && has_dom) {
         r = ts_destroy(dom);
     } else if (ktok_eq(&tok[0], "pause") && has_dom) {
@@ -239,6 +243,9 @@ static long run_one(const char *s, size_t len)
         r = ts_wait_shutdown(dom, 60000000000ull);
         if (r >= 0)
             printk("dom%u: %s\n", dom, ts_reason_name((unsigned)r));
+        /* `wait <dom> <reason>`: any other reason is an error. */
+        if (r >= 0 && n >= 3 && !ktok_eq(&tok[2], ts_reason_name((unsigned)r)))
+            r = -HESTIA_EINVAL;
     } else if (ktok_eq(&tok[0], "alive") && has_dom) {
         struct domctl_info info;
         r = ts_getinfo(dom, &info);

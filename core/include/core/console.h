@@ -23,6 +23,17 @@ void console_hyp_write(const char *s, size_t len);
 void console_input(int c);
 
 int console_domain_init(struct domain *d);
+
+/*
+ * Output of d that does not come through CONSOLEIO_write (an HVM guest's
+ * serial port): into d's ring and onto the physical console as "(dN) "
+ * lines, like its hypercall output.
+ */
+void console_domain_write(struct domain *d, const char *s, size_t len);
+
+/* The next byte of d's console input queue (dom0's write_input), or -1. */
+int console_domain_getc(struct domain *d);
+
 void console_domain_destroy(struct domain *d);
 
 /* HYPERCALL_console_io(cmd, count, buf, domid). */

@@ -77,6 +77,8 @@ struct domain {
     struct sched_dom *sched;
     struct console_dom *console;
     struct logdirty *logdirty; /* NULL unless DOMCTL_log_dirty enabled it */
+    bool hvm;             /* DOMCTL_CREATE_HVM (core/hvm.c) */
+    struct hal_as *gphys; /* an HVM domain's guest-physical space */
 };
 
 /* Forget every domain (boot, and between host tests after mm_init). */
@@ -157,5 +159,8 @@ int domain_start_vcpu_restored(struct domain *d, unsigned vcpu,
  * expired).  Context: any, interrupts disabled.
  */
 void vcpu_kick(struct vcpu *v);
+
+/* Tell the scheduler whether v can run now (after its state changed). */
+void vcpu_update(struct vcpu *v);
 
 #endif

@@ -34,6 +34,8 @@
 #define DOMCTL_set_mappings 15     /* rebuild an address space of such a domain */
 
 #define DOMCTL_log_dirty 17 /* dirty-page tracking of a domU (live migration) */
+/* h-svm: hardware-assisted (HVM) guests, docs/hvm.md. */
+#define DOMCTL_hvm_start_vcpu 19 /* first register state of an HVM vCPU */
 
 #define DOMCTL_MAX_PAGES (1u << 20) /* 4 GiB */
 #define DOMCTL_WEIGHT_DEFAULT 256
@@ -60,6 +62,13 @@ struct domctl_create {
  * rest.  Nothing of it runs before DOMCTL_unpause.
  */
 #define DOMCTL_CREATE_RESTORE 0x2
+/*
+ * An HVM domain: its memory is a guest-physical address space (gfn N at
+ * guest-physical N * page) run under the CPU's virtualization extensions
+ * with the hypervisor's device model (docs/hvm.md).  -HESTIA_ENOSYS where
+ * the arch has none (only x86_64 with AMD SVM + nested paging has).
+ */
+#define DOMCTL_CREATE_HVM 0x4
 
 struct domctl_info {
     hestia_domid_t domid; /* OUT */
@@ -76,6 +85,7 @@ struct domctl_info {
     uint32_t pad2;
 };
 #define DOMINFO_privileged 0x1
+#define DOMINFO_hvm 0x2 /* created with DOMCTL_CREATE_HVM */
 
 struct domctl_sched {
     uint32_t weight; /* 1..DOMCTL_WEIGHT_MAX */
@@ -262,6 +272,25 @@ struct domctl_log_dirty {
 #define DOMCTL_LOG_DIRTY_PEEK_CLEAN 2
 #define DOMCTL_LOG_DIRTY_DISABLE 3
 
+/*
+ * DOMCTL_hvm_start_vcpu: start vCPU `vcpu` of an HVM domain, not started
+ * before (-HESTIA_EALREADY), in 64-bit long mode at rip with paging on
+ * (cr3: the guest-physical address of its 4-level tables, which the caller
+ * wrote), flat segments (code selector cs, data selectors cs + 8, the
+ * descriptors' hidden state loaded as if from a GDT at gdt_base), and the
+ * given rsp and rsi (the x86 64-bit boot protocol's boot_params pointer).
+ * -HESTIA_EINVAL for a non-HVM domain, a non-canonical rip / rsp, a cr3
+ * beyond the domain's memory or a flag set.
+ */
+struct domctl_hvm_start {
+    uint32_t vcpu;
+    uint16_t cs; /* e.g. 0x10, Linux's __BOOT_CS */
+    uint16_t gdt_limit;
+    uint64_t rip, rsp, rsi, cr3;
+    uint64_t gdt_base;
+    uint64_t flags; /* 0 */
+};
+
 struct hestia_domctl {
     uint32_t cmd;               /* DOMCTL_* */
     uint32_t interface_version; /* HESTIA_ABI_VERSION */
@@ -279,6 +308,7 @@ struct hestia_domctl {
         struct domctl_domain_state domain_state;
         struct domctl_set_mappings set_mappings;
         struct domctl_log_dirty log_dirty;
+        struct domctl_hvm_start hvm_start;
         uint8_t pad[128];
     } u;
 };

@@ -70,6 +70,7 @@ struct hal_vcpu {
     bool kview_valid;
     const struct hal_as *kview_k, *kview_u;
     uint64_t kview_kgen, kview_ugen;
+    struct svm_vcpu *svm; /* an HVM vCPU's state (svm/svm.h), NULL for PV */
 } __attribute__((aligned(64)));
 
 /* entry.S */
@@ -120,6 +121,10 @@ uint64_t *x86_64_table(uint64_t entry); /* direct-map pointer to the table an en
 void x86_64_fpu_trap(void);
 void x86_64_vcpu_init(void);      /* boot: the clean FPU image, the empty user PML4 */
 uint32_t x86_64_mxcsr_mask(void); /* MXCSR bits this CPU accepts (fxrstor #GPs on others) */
+
+/* svm/svm.c: HVM vCPUs (hal/hvm.h) */
+HAL_NORETURN void svm_run(struct hal_vcpu *hv);
+void svm_vcpu_destroy(struct hal_vcpu *hv);
 
 /* trap.c */
 void x86_64_trap_hyp(struct x86_64_frame *f);

@@ -17,6 +17,10 @@ long ts_domain_new(uint64_t pages, uint32_t weight, uint32_t cap);
  */
 long ts_domain_load(hestia_domid_t domid, unsigned mod, const char *extra);
 long ts_domctl(unsigned cmd, hestia_domid_t domid, struct hestia_domctl *d);
+/* DOMCTL_write_memory of len bytes at byte address addr (gfn * page + offset) of domid. */
+long ts_write_guest(hestia_domid_t domid, uint64_t addr, const void *buf, uint64_t len);
+/* The command `create-hvm <module> ...` (ts_hvm.c): the new domain's id or an error. */
+long ts_create_hvm(const char *line, size_t len);
 long ts_getinfo(hestia_domid_t domid, struct domctl_info *info);
 long ts_pause(hestia_domid_t domid);
 long ts_unpause(hestia_domid_t domid);
