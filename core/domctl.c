@@ -8,6 +8,7 @@
 #include <core/domain.h>
 #include <core/domctl_save.h>
 #include <core/hypercall.h>
+#include <core/memstat.h>
 #include <core/mm.h>
 #include <core/sched.h>
 #include <hal/guest_copy.h>
@@ -179,6 +180,8 @@ long do_domctl(struct vcpu *v, uint64_t ptr)
         return -HESTIA_EINVAL;
     if (op.cmd == DOMCTL_create)
         return ctl_create(v, &op, ptr);
+    if (op.cmd == DOMCTL_memstat)
+        return domctl_memstat(v, &op, ptr);
 
     if (op.cmd == DOMCTL_getinfo) {
         hestia_domid_t from = op.domid == DOMID_SELF ? v->domain->id : op.domid;

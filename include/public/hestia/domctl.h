@@ -25,6 +25,9 @@
 #define DOMCTL_read_memory 11  /* copy whole frames of a paused domU (save / migrate) */
 #define DOMCTL_get_mappings 12 /* list an address space of a paused domU */
 
+/* h-density (docs/density.md): */
+#define DOMCTL_memstat 21 /* the hypervisor's memory figures (domid ignored) */
+
 #define DOMCTL_MAX_PAGES (1u << 20) /* 4 GiB */
 #define DOMCTL_WEIGHT_DEFAULT 256
 #define DOMCTL_WEIGHT_MAX 65535
@@ -150,6 +153,23 @@ struct domctl_get_mappings {
     uint64_t next_va; /* OUT */
 };
 
+/*
+ * DOMCTL_memstat: OUT only, all in frames of HESTIA_PAGE_SIZE except
+ * heap_bytes.  hyp_frames are the allocated frames owned by no domain (the
+ * heap, shared-info pages, page tables); pt_frames the page-table frames
+ * charged to domains; heap_bytes the heap objects in use (size classes
+ * rounded up).  nr_domains counts every domain, dom0 included.
+ */
+struct domctl_memstat {
+    uint64_t total_frames;
+    uint64_t free_frames;
+    uint64_t hyp_frames;
+    uint64_t pt_frames;
+    uint64_t heap_bytes;
+    uint32_t nr_domains;
+    uint32_t pad;
+};
+
 struct hestia_domctl {
     uint32_t cmd;               /* DOMCTL_* */
     uint32_t interface_version; /* HESTIA_ABI_VERSION */
@@ -164,6 +184,7 @@ struct hestia_domctl {
         struct domctl_vcpu_state vcpu_state;
         struct domctl_read_memory read_memory;
         struct domctl_get_mappings get_mappings;
+        struct domctl_memstat memstat;
         uint8_t pad[128];
     } u;
 };
