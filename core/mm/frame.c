@@ -55,7 +55,7 @@ static struct {
     unsigned long nfree;
     unsigned long hint; /* index where the next single search starts */
     unsigned long hyp;  /* allocated frames owned by FRAME_OWNER_HYP */
-    unsigned long pt;   /* page-table frames charged to domains (core_frame_alloc) */
+    unsigned long pt;   /* HAL structure (page-table) frames: core_frame_alloc */
 } mm;
 
 /* Frame table index of mfn, or -1 if the allocator does not manage it. */
@@ -452,34 +452,30 @@ mfn_t core_frame_alloc(struct domain *d)
     if (m) {
         unsigned long flags = spin_lock_irqsave(&mm.lock);
         bool over = m->pt_frames >= m->pt_limit;
-        if (!over) {
+        if (!over)
             m->pt_frames++;
-            mm.pt++;
-        }
         spin_unlock_irqrestore(&mm.lock, flags);
         if (over)
             return MFN_INVALID;
     }
     mfn_t mfn = frame_alloc();
-    if (mfn_eq(mfn, MFN_INVALID) && m) {
-        unsigned long flags = spin_lock_irqsave(&mm.lock);
+    unsigned long flags = spin_lock_irqsave(&mm.lock);
+    if (mfn_eq(mfn, MFN_INVALID) && m)
         m->pt_frames--;
-        mm.pt--;
-        spin_unlock_irqrestore(&mm.lock, flags);
-    }
+    else if (!mfn_eq(mfn, MFN_INVALID))
+        mm.pt++; /* every HAL structure frame, a domain's or not (memstat) */
+    spin_unlock_irqrestore(&mm.lock, flags);
     return mfn;
 }
 
 void core_frame_free(struct domain *d, mfn_t mfn)
 {
     struct mm_dom *m = d ? d->mm : NULL;
-    if (m) {
-        unsigned long flags = spin_lock_irqsave(&mm.lock);
-        if (m->pt_frames > 0) {
-            m->pt_frames--;
-            mm.pt--;
-        }
-        spin_unlock_irqrestore(&mm.lock, flags);
-    }
+    unsigned long flags = spin_lock_irqsave(&mm.lock);
+    if (m && m->pt_frames > 0)
+        m->pt_frames--;
+    if (mm.pt > 0)
+        mm.pt--;
+    spin_unlock_irqrestore(&mm.lock, flags);
     frame_free(mfn);
 }

@@ -396,6 +396,7 @@ static void scenario_isolation(void)
 }
 
 void bench_run(unsigned module);
+void density_run(unsigned module);
 
 void dom0_main(void)
 {
@@ -432,6 +433,8 @@ void dom0_main(void)
             dom0_net_scenario(ktok_eq(&v, "link"));
         else if (ktok_eq(&v, "save"))
             save_test(guest_module);
+        else if (ktok_eq(&v, "density"))
+            density_run(guest_module);
         else if (ktok_eq(&v, "pv-selftest")) {
             /* Privileged, then unprivileged: both branches of each test run. */
             selftest_main();

@@ -157,8 +157,8 @@ struct domctl_get_mappings {
  * DOMCTL_memstat: OUT only, all in frames of HESTIA_PAGE_SIZE except
  * heap_bytes.  hyp_frames are the allocated frames owned by no domain (the
  * heap, shared-info pages, page tables); pt_frames the page-table frames
- * charged to domains; heap_bytes the heap objects in use (size classes
- * rounded up).  nr_domains counts every domain, dom0 included.
+ * among them (the domains' and the per-vCPU views the arch keeps); heap_bytes the heap
+ * objects in use (size classes rounded up).  nr_domains counts every domain, dom0 included.
  */
 struct domctl_memstat {
     uint64_t total_frames;

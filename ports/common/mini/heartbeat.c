@@ -5,8 +5,9 @@
  * memory, events, traps, time, threads) and one role: heartbeat.
  *
  * heartbeat: dom0 offered it an unbound port (peer=<dom0> port=<p> on the
- * command line).  It binds that port and answers every event on it with
- * one event back, for ever; dom0 destroys it.  Its own lines are not
+ * command line).  It binds that port, sends one event (hello: it is up)
+ * and answers every event on it with one event back, for ever; dom0
+ * destroys it.  Its own lines are not
  * verdicts: dom0 checks the answer arrived on the one channel bound to
  * this domain.
  */
@@ -39,6 +40,7 @@ void port_main(void)
                (unsigned long long)rport, p);
         return;
     }
+    evtchn_send((evtchn_port_t)p); /* hello: bound and listening */
     for (;;) {
         if (!wait_flag(&beat, 3600ull * 1000000000ull))
             continue;
