@@ -14,14 +14,14 @@
 
 #define SEC 1000000000ull
 #define DENSITY_MAX (HESTIA_MAX_DOMAINS - 1)
-#define SLAB_SLACK 7u      /* frames: one partly used slab page per heap size class */
+#define SLAB_SLACK 7u     /* frames: one partly used slab page per heap size class */
 #define HYP_BUDGET 16384u /* bytes of hypervisor memory per domain, page tables apart */
 
 struct density_dom {
     hestia_domid_t dom;
     evtchn_port_t port;
     volatile uint32_t beats; /* events dom0 got on port */
-    uint64_t create_ns;      /* the DOMCTL_create call alone */
+    uint64_t create_ns;      /* the DOMCTL_create call alone, in dom0's CPU time */
 };
 static struct density_dom g[DENSITY_MAX];
 static volatile int beat_flag;
@@ -31,6 +31,18 @@ static void on_beat(evtchn_port_t port, void *arg)
     (void)port;
     __atomic_fetch_add(&((struct density_dom *)arg)->beats, 1, __ATOMIC_RELAXED);
     set_flag(&beat_flag);
+}
+
+/*
+ * dom0's own CPU time: costs are measured in it, not in time passed, so the
+ * domUs that run while dom0 is preempted (the new ones boot) do not count.
+ * Under -icount it is the instructions dom0's vCPU ran, hypercalls included.
+ */
+static uint64_t cpu_now(void)
+{
+    uint64_t rt = 0;
+    hc_vcpu(VCPUOP_get_runtime, 0, (uintptr_t)&rt);
+    return rt;
 }
 
 static long memstat(struct domctl_memstat *m)
@@ -60,9 +72,9 @@ static unsigned wait_beats(unsigned n, uint32_t want, uint64_t timeout_ns)
 /* One domU: create (timed), offer it a port of ours, load, start. */
 static long build_one(unsigned i, unsigned module, uint64_t pages)
 {
-    uint64_t t0 = time_now_ns();
+    uint64_t t0 = cpu_now();
     long d = ts_domain_new(pages, 0, 0);
-    g[i].create_ns = time_now_ns() - t0;
+    g[i].create_ns = cpu_now() - t0;
     if (d < 0)
         return d;
     g[i].dom = (hestia_domid_t)d;
@@ -99,9 +111,9 @@ static uint64_t mean_lookup(unsigned from, unsigned to)
     uint64_t s = 0;
     for (unsigned i = from; i < to; i++) {
         struct hestia_domctl d = {0};
-        uint64_t t0 = time_now_ns();
+        uint64_t t0 = cpu_now();
         ts_domctl(DOMCTL_sched_get, g[i].dom, &d);
-        s += time_now_ns() - t0;
+        s += cpu_now() - t0;
     }
     return to > from ? s / (to - from) : 0;
 }
@@ -131,7 +143,8 @@ static void report_memory(const struct domctl_memstat *m0, const struct domctl_m
     bench_report("density.hyp-bytes-per-domain", other, "bytes");
     bench_report("density.pt-bytes-per-domain", pt, "bytes");
     bench_report("density.heap-bytes-per-domain", heap, "bytes");
-    test_report("density.hyp-memory", other <= HYP_BUDGET && used > guest ? TR_PASS : TR_FAIL,
+    test_report("density.hyp-memory",
+                other <= HYP_BUDGET && used > guest ? TR_PASS : TR_FAIL,
                 "%llu bytes per domain besides its %llu KiB and %llu bytes of page tables "
                 "(budget %u)",
                 (unsigned long long)other, (unsigned long long)(pages * 4),
@@ -211,12 +224,12 @@ void density_run(unsigned module)
     if (memstat(&m1) == 0 && built == n)
         report_memory(&m0, &m1, n, pages);
 
-    uint64_t l0 = time_now_ns();
+    uint64_t l0 = cpu_now();
     unsigned listed = count_domains();
-    uint64_t list_ns = time_now_ns() - l0;
-    l0 = time_now_ns();
+    uint64_t list_ns = cpu_now() - l0;
+    l0 = cpu_now();
     ts_list();
-    uint64_t print_ns = time_now_ns() - l0;
+    uint64_t print_ns = cpu_now() - l0;
     test_report("density.list", listed == doms_before + built ? TR_PASS : TR_FAIL,
                 "%u domains listed (want %u) in %llu us, %llu us printed", listed,
                 doms_before + built, (unsigned long long)(list_ns / 1000),
@@ -230,9 +243,13 @@ void density_run(unsigned module)
         bench_report("density.create-last-ns", g[built - 1].create_ns, "ns");
     }
     if (built == n && n >= 64) {
-        /* Means over 16 domains: a single create may be the one that takes a new slab page. */
+        /*
+         * Means over 16 domains: a single create may be the one that takes a
+         * new slab page.  Deterministic under -icount, so the bound is tight
+         * (+3%: the old sorted domain list cost +4% at 1000); +100% realtime.
+         */
         uint64_t first = mean_create(1, 17), last = mean_create(n - 16, n);
-        uint64_t limit = first + first / t_bound(4, 1); /* +25%, realtime +100% */
+        uint64_t limit = first + first / t_bound(32, 1);
         test_report("density.create-flat", last <= limit ? TR_PASS : TR_FAIL,
                     "mean DOMCTL_create %llu ns for domUs 2-17, %llu ns for the last 16 "
                     "(limit %llu)%s",
@@ -240,27 +257,29 @@ void density_run(unsigned module)
                     (unsigned long long)limit, TIME_MODE);
         first = mean_lookup(0, 16);
         last = mean_lookup(n - 16, n);
-        limit = first + first / t_bound(4, 1);
+        limit = first + first / t_bound(4, 1); /* +25%, realtime +100% */
         bench_report("density.lookup-first-ns", first, "ns");
         bench_report("density.lookup-last-ns", last, "ns");
-        test_report("density.lookup-flat", last <= limit ? TR_PASS : TR_FAIL,
-                    "mean DOMCTL_sched_get %llu ns on the first 16 domUs, %llu ns on the last "
-                    "16 (limit %llu)%s",
-                    (unsigned long long)first, (unsigned long long)last,
-                    (unsigned long long)limit, TIME_MODE);
+        test_report(
+            "density.lookup-flat", last <= limit ? TR_PASS : TR_FAIL,
+            "mean DOMCTL_sched_get %llu ns on the first 16 domUs, %llu ns on the last "
+            "16 (limit %llu)%s",
+            (unsigned long long)first, (unsigned long long)last, (unsigned long long)limit,
+            TIME_MODE);
     }
 
-    uint64_t d0 = time_now_ns();
+    uint64_t d0 = cpu_now();
     unsigned destroyed = 0;
     for (unsigned i = 0; i < built; i++) {
         destroyed += ts_destroy(g[i].dom) == 0;
         evtchn_close(g[i].port);
     }
-    uint64_t destroy_ns = time_now_ns() - d0;
+    uint64_t destroy_ns = cpu_now() - d0;
     if (built)
         bench_report("density.destroy-ns", destroy_ns / built, "ns");
     unsigned left = count_domains();
-    test_report("density.destroy", destroyed == built && left == doms_before ? TR_PASS : TR_FAIL,
+    test_report("density.destroy",
+                destroyed == built && left == doms_before ? TR_PASS : TR_FAIL,
                 "%u/%u destroyed in %llu ms, %u domains left", destroyed, built,
                 (unsigned long long)(destroy_ns / 1000000), left);
 
