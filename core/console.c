@@ -30,13 +30,14 @@
 
 /*
  * The ring is its own heap block (exactly one frame) and the rest a small
- * object, so a domain's console costs 4 KiB + ~512 bytes, not two frames.
+ * object, so a domU's console costs 4 KiB + 64 bytes, not two frames; dom0
+ * has an input queue besides.
  */
 struct console_dom {
     char *ring;        /* CONSOLE_RING_SIZE bytes */
     uint64_t written;  /* total bytes ever written (ring head) */
     uint64_t consumed; /* how far dom0's read_ring got */
-    char in[INPUT_SIZE];
+    char *in; /* INPUT_SIZE bytes, dom0's only (it owns the keyboard); NULL otherwise */
     unsigned in_head, in_tail;
 };
 
@@ -132,7 +133,10 @@ int console_domain_init(struct domain *d)
     if (!c)
         return -HESTIA_ENOMEM;
     c->ring = core_heap_alloc(CONSOLE_RING_SIZE);
-    if (!c->ring) {
+    /* Only the privileged domain gets keyboard input (console_input). */
+    c->in = d->privileged ? core_heap_alloc(INPUT_SIZE) : NULL;
+    if (!c->ring || (d->privileged && !c->in)) {
+        core_heap_free(c->ring);
         core_heap_free(c);
         return -HESTIA_ENOMEM;
     }
@@ -144,6 +148,7 @@ void console_domain_destroy(struct domain *d)
 {
     if (d->console) {
         core_heap_free(d->console->ring);
+        core_heap_free(d->console->in);
         core_heap_free(d->console);
     }
     d->console = NULL;
@@ -171,7 +176,7 @@ static void emit(struct domain *d, const char *s, size_t len)
 static bool input_push(struct console_dom *c, char ch)
 {
     unsigned next = (c->in_tail + 1) % INPUT_SIZE;
-    if (next == c->in_head)
+    if (!c->in || next == c->in_head)
         return false;
     c->in[c->in_tail] = ch;
     c->in_tail = next;
