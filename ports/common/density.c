@@ -105,17 +105,33 @@ static uint64_t mean_create(unsigned from, unsigned to)
     return to > from ? s / (to - from) : 0;
 }
 
-/* Mean time of a DOMCTL that looks its target up (sched_get), over domUs [from, to). */
-static uint64_t mean_lookup(unsigned from, unsigned to)
+/*
+ * The cheapest DOMCTL_create of the domains [from, to): what the flatness
+ * checks compare.  With realtime timing dom0's CPU time includes the host
+ * preempting the emulator (a create measured 4 ms among 0.2 ms ones on a
+ * loaded host); the minimum of 16 is what the work costs.  Under -icount it
+ * leaves out the create that also took a new slab page.
+ */
+static uint64_t min_create(unsigned from, unsigned to)
 {
-    uint64_t s = 0;
+    uint64_t m = UINT64_MAX;
+    for (unsigned i = from; i < to; i++)
+        m = MIN(m, g[i].create_ns);
+    return m;
+}
+
+/* Cheapest time of a DOMCTL that looks its target up (sched_get) over domUs [from, to). */
+static uint64_t min_lookup(unsigned from, unsigned to)
+{
+    uint64_t m = UINT64_MAX;
     for (unsigned i = from; i < to; i++) {
         struct hestia_domctl d = {0};
         uint64_t t0 = cpu_now();
         ts_domctl(DOMCTL_sched_get, g[i].dom, &d);
-        s += cpu_now() - t0;
+        uint64_t ns = cpu_now() - t0; /* once: MIN evaluates its arguments twice */
+        m = MIN(m, ns);
     }
-    return to > from ? s / (to - from) : 0;
+    return m;
 }
 
 /* Domains DOMCTL_getinfo walks (what `list` does), without printing. */
@@ -243,15 +259,6 @@ void density_run(unsigned module)
         bench_report("density.create-last-ns", g[built - 1].create_ns, "ns");
     }
     if (built == n && n >= 64) {
-        /*
-         * Means over 16 domains (a single create may be the one that takes a
-         * new slab page), at the middle and at the end: from n/2 to n the
-         * domain count doubles.  Not from the first: on ppc creating costs 3%
-         * more once ~100 domains have run, when dom0's translations no longer
-         * survive in the software-refilled TLB (a step, flat after it).
-         * Deterministic under -icount, so the bound is tight (+3%: the old
-         * sorted domain list cost +6% from 500 to 1000); +100% realtime.
-         */
         /* The curve, for the docs: means of 16 at each eighth. */
         printk("density: DOMCTL_create by domU number (means of 16):");
         for (unsigned k = 0; k < 8; k++) {
@@ -259,22 +266,31 @@ void density_run(unsigned module)
             printk(" %u:%llu", from + 1, (unsigned long long)mean_create(from, from + 16));
         }
         printk(" ns\n");
-        uint64_t first = mean_create(n / 2 - 8, n / 2 + 8), last = mean_create(n - 16, n);
+        /*
+         * The cheapest of 16 creates at the middle and at the end: from n/2
+         * to n the domain count doubles.  Not from the first: on ppc creating
+         * costs 3% more once ~100 domains have run, when dom0's translations
+         * no longer survive in the software-refilled TLB (a step, flat after
+         * it).  Deterministic under -icount, so the bound is tight (+3%: the
+         * old sorted domain list cost +6% from 500 to 1000); +100% realtime.
+         */
+        uint64_t first = min_create(n / 2 - 8, n / 2 + 8), last = min_create(n - 16, n);
         uint64_t limit = first + first / t_bound(32, 1);
-        test_report("density.create-flat", last <= limit ? TR_PASS : TR_FAIL,
-                    "mean DOMCTL_create %llu ns for domUs %u-%u, %llu ns for the last 16 "
-                    "(limit %llu)%s",
-                    (unsigned long long)first, n / 2 - 7, n / 2 + 8,
-                    (unsigned long long)last, (unsigned long long)limit, TIME_MODE);
-        first = mean_lookup(0, 16);
-        last = mean_lookup(n - 16, n);
+        test_report(
+            "density.create-flat", last <= limit ? TR_PASS : TR_FAIL,
+            "cheapest DOMCTL_create %llu ns among domUs %u-%u, %llu ns among the last "
+            "16 (limit %llu)%s",
+            (unsigned long long)first, n / 2 - 7, n / 2 + 8, (unsigned long long)last,
+            (unsigned long long)limit, TIME_MODE);
+        first = min_lookup(0, 16);
+        last = min_lookup(n - 16, n);
         limit = first + first / t_bound(4, 1); /* +25%, realtime +100% */
         bench_report("density.lookup-first-ns", first, "ns");
         bench_report("density.lookup-last-ns", last, "ns");
         test_report(
             "density.lookup-flat", last <= limit ? TR_PASS : TR_FAIL,
-            "mean DOMCTL_sched_get %llu ns on the first 16 domUs, %llu ns on the last "
-            "16 (limit %llu)%s",
+            "cheapest DOMCTL_sched_get %llu ns on the first 16 domUs, %llu ns on the "
+            "last 16 (limit %llu)%s",
             (unsigned long long)first, (unsigned long long)last, (unsigned long long)limit,
             TIME_MODE);
     }
