@@ -30,13 +30,15 @@
 
 /*
  * The ring is its own heap block (exactly one frame) and the rest a small
- * object, so a domain's console costs 4 KiB + ~512 bytes, not two frames.
+ * object, so a domU's console costs 4 KiB + 64 bytes, not two frames; the
+ * input queue comes with the first input (dom0's at once).
  */
 struct console_dom {
     char *ring;        /* CONSOLE_RING_SIZE bytes */
     uint64_t written;  /* total bytes ever written (ring head) */
     uint64_t consumed; /* how far dom0's read_ring got */
-    char in[INPUT_SIZE];
+    char *in; /* INPUT_SIZE bytes: dom0's from the start, a domU's from dom0's first
+                 write_input */
     unsigned in_head, in_tail;
 };
 
@@ -132,7 +134,10 @@ int console_domain_init(struct domain *d)
     if (!c)
         return -HESTIA_ENOMEM;
     c->ring = core_heap_alloc(CONSOLE_RING_SIZE);
-    if (!c->ring) {
+    /* dom0 owns the keyboard (console_input); a domU's queue waits for write_input. */
+    c->in = d->privileged ? core_heap_alloc(INPUT_SIZE) : NULL;
+    if (!c->ring || (d->privileged && !c->in)) {
+        core_heap_free(c->ring);
         core_heap_free(c);
         return -HESTIA_ENOMEM;
     }
@@ -144,6 +149,7 @@ void console_domain_destroy(struct domain *d)
 {
     if (d->console) {
         core_heap_free(d->console->ring);
+        core_heap_free(d->console->in);
         core_heap_free(d->console);
     }
     d->console = NULL;
@@ -171,7 +177,7 @@ static void emit(struct domain *d, const char *s, size_t len)
 static bool input_push(struct console_dom *c, char ch)
 {
     unsigned next = (c->in_tail + 1) % INPUT_SIZE;
-    if (next == c->in_head)
+    if (!c->in || next == c->in_head)
         return false;
     c->in[c->in_tail] = ch;
     c->in_tail = next;
@@ -291,10 +297,30 @@ static long con_read_ring(struct vcpu *v, struct domain *t, uint64_t count, uint
     return (long)done;
 }
 
+/* Give c its input queue if it has none yet: most domUs never get input. */
+static int input_queue(struct console_dom *c)
+{
+    if (__atomic_load_n(&c->in, __ATOMIC_ACQUIRE))
+        return 0;
+    char *q = core_heap_alloc(INPUT_SIZE);
+    if (!q)
+        return -HESTIA_ENOMEM;
+    unsigned long f = spin_lock_irqsave(&console_lock);
+    if (!c->in) {
+        __atomic_store_n(&c->in, q, __ATOMIC_RELEASE);
+        q = NULL;
+    }
+    spin_unlock_irqrestore(&console_lock, f);
+    core_heap_free(q);
+    return 0;
+}
+
 static long con_write_input(struct vcpu *v, struct domain *t, uint64_t count, uint64_t buf)
 {
     if (count > CONSOLEIO_MAX_WRITE)
         return -HESTIA_E2BIG;
+    if (count && input_queue(t->console))
+        return -HESTIA_ENOMEM;
     char tmp[CHUNK];
     uint64_t done = 0;
     bool full = false;

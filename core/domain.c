@@ -10,6 +10,7 @@
  */
 #include <core/console.h>
 #include <core/domain.h>
+#include <core/domain_table.h>
 #include <core/event.h>
 #include <core/grant.h>
 #include <core/hvm.h>
@@ -25,61 +26,11 @@
 #include <hal/timer.h>
 #include <hal/vcpu.h>
 
-static struct domain *domain_list; /* ordered by id */
-static spinlock_t domlist_lock = SPINLOCK_INIT;
-
+/* The id -> domain table and id allocation live in domain_table.c (O(1) both). */
 void domain_init_all(void)
 {
     /* The domains' memory went with mm_init(); only forget them. */
-    domain_list = NULL;
-    domlist_lock = (spinlock_t)SPINLOCK_INIT;
-}
-
-static struct domain *find(hestia_domid_t id)
-{
-    for (struct domain *d = domain_list; d; d = d->next) {
-        if (d->id == id)
-            return d;
-        if (d->id > id)
-            break;
-    }
-    return NULL;
-}
-
-/* dom0 gets id 0; everyone else the lowest free id from 1. */
-static int alloc_id(bool privileged)
-{
-    if (privileged && !find(0))
-        return 0;
-    unsigned id = 1;
-    for (struct domain *d = domain_list; d; d = d->next) {
-        if (d->id < id)
-            continue;
-        if (d->id > id)
-            break;
-        id++;
-    }
-    return id < HESTIA_MAX_DOMAINS ? (int)id : -HESTIA_ENOSPC;
-}
-
-static void list_insert(struct domain *d)
-{
-    struct domain **pp = &domain_list;
-    while (*pp && (*pp)->id < d->id)
-        pp = &(*pp)->next;
-    d->next = *pp;
-    *pp = d;
-}
-
-static void list_remove(struct domain *d)
-{
-    for (struct domain **pp = &domain_list; *pp; pp = &(*pp)->next) {
-        if (*pp == d) {
-            *pp = d->next;
-            d->next = NULL;
-            return;
-        }
-    }
+    domtab_reset();
 }
 
 /* How far domain_create() got, so a failure undoes exactly that much. */
@@ -139,7 +90,10 @@ static void teardown(struct domain *d, enum build_step done)
     /* After pvmmu: its mappings of the page took no frame reference. */
     if (done >= STEP_SHARED)
         frame_free(d->shared_info_mfn);
+    hestia_domid_t id = d->id;
     core_heap_free(d);
+    /* Only now: frames are owned by domid, so the id is not reused before they are free. */
+    domtab_release(id);
 }
 
 static int vcpu_alloc(struct domain *d, unsigned id)
@@ -170,15 +124,15 @@ int domain_create(uint64_t nr_pages, unsigned max_vcpus, bool privileged,
         return -HESTIA_EINVAL;
     if (max_vcpus == 0 || max_vcpus > HESTIA_MAX_VCPUS)
         return -HESTIA_EINVAL;
-    unsigned long f = spin_lock_irqsave(&domlist_lock);
-    int id = alloc_id(privileged);
-    spin_unlock_irqrestore(&domlist_lock, f);
+    int id = domtab_reserve(privileged);
     if (id < 0)
         return id;
 
     struct domain *d = core_heap_alloc(sizeof(*d));
-    if (!d)
+    if (!d) {
+        domtab_release((hestia_domid_t)id);
         return -HESTIA_ENOMEM;
+    }
     d->id = (hestia_domid_t)id;
     d->privileged = privileged;
     d->pause_count = 1;
@@ -219,19 +173,7 @@ int domain_create(uint64_t nr_pages, unsigned max_vcpus, bool privileged,
     }
     done = STEP_VCPUS;
 
-    f = spin_lock_irqsave(&domlist_lock);
-    /* Another creator may have taken the id meanwhile (several CPUs). */
-    if (find(d->id)) {
-        int nid = alloc_id(privileged);
-        if (nid < 0) {
-            spin_unlock_irqrestore(&domlist_lock, f);
-            rc = nid;
-            goto fail;
-        }
-        d->id = (hestia_domid_t)nid;
-    }
-    list_insert(d);
-    spin_unlock_irqrestore(&domlist_lock, f);
+    domtab_publish(d); /* the id was reserved for it: no other creator has it */
     *out = d;
     return 0;
 
@@ -245,34 +187,25 @@ int domain_destroy(struct domain *d)
     if (!d || d->dying)
         return -HESTIA_ESRCH;
     d->dying = true;
-    unsigned long f = spin_lock_irqsave(&domlist_lock);
-    list_remove(d);
-    spin_unlock_irqrestore(&domlist_lock, f);
+    domtab_unpublish(d);
     teardown(d, STEP_VCPUS);
     return 0;
 }
 
 struct domain *domain_lookup(hestia_domid_t id)
 {
-    struct domain *d = find(id);
+    struct domain *d = domtab_find(id);
     return d && !d->dying ? d : NULL;
 }
 
 struct domain *domain_next(hestia_domid_t id)
 {
-    for (struct domain *d = domain_list; d; d = d->next) {
-        if (d->id >= id && !d->dying)
-            return d;
-    }
-    return NULL;
+    return domtab_next(id);
 }
 
 unsigned domain_count(void)
 {
-    unsigned n = 0;
-    for (struct domain *d = domain_list; d; d = d->next)
-        n++;
-    return n;
+    return domtab_count();
 }
 
 bool vcpu_runnable(const struct vcpu *v)

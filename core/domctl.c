@@ -10,6 +10,7 @@
 #include <core/hvm.h>
 #include <core/hypercall.h>
 #include <core/logdirty.h>
+#include <core/memstat.h>
 #include <core/mm.h>
 #include <core/sched.h>
 #include <hal/guest_copy.h>
@@ -190,6 +191,8 @@ long do_domctl(struct vcpu *v, uint64_t ptr)
         return -HESTIA_EINVAL;
     if (op.cmd == DOMCTL_create)
         return ctl_create(v, &op, ptr);
+    if (op.cmd == DOMCTL_memstat)
+        return domctl_memstat(v, &op, ptr);
 
     if (op.cmd == DOMCTL_getinfo) {
         hestia_domid_t from = op.domid == DOMID_SELF ? v->domain->id : op.domid;

@@ -28,8 +28,10 @@
 struct mmu_dom {
     spinlock_t lock;
     struct hal_as *kernel;
-    struct hal_as *user[MMU_MAX_USER_AS]; /* handle h is user[h - 1] */
-    uint8_t current[HESTIA_MAX_VCPUS];    /* current user handle per vCPU, 0 = none */
+    /* handle h is user[h - 1]; allocated on the first as_create (most
+     * domains have none: 512 bytes saved each, docs/density.md). */
+    struct hal_as **user;
+    uint8_t current[HESTIA_MAX_VCPUS]; /* current user handle per vCPU, 0 = none */
 };
 
 static struct hal_as *space_locked(struct mmu_dom *m, uint64_t handle)
@@ -38,7 +40,7 @@ static struct hal_as *space_locked(struct mmu_dom *m, uint64_t handle)
         return m->kernel;
     if (handle > MMU_MAX_USER_AS)
         return NULL;
-    return m->user[handle - 1];
+    return m->user ? m->user[handle - 1] : NULL;
 }
 
 struct hal_as *pvmmu_space(struct domain *d, uint64_t handle)
@@ -128,11 +130,13 @@ void pvmmu_domain_destroy(struct domain *d)
     for (uint64_t h = 0; h <= MMU_MAX_USER_AS; h++)
         if (space_locked(m, h))
             grant_unmap_space(d, h);
-    for (unsigned i = 0; i < MMU_MAX_USER_AS; i++) {
+    for (unsigned i = 0; m->user && i < MMU_MAX_USER_AS; i++) {
         if (m->user[i])
             hal_as_destroy(m->user[i], dropped, d);
         m->user[i] = NULL;
     }
+    core_heap_free(m->user);
+    m->user = NULL;
     hal_as_destroy(m->kernel, dropped, d);
     m->kernel = NULL;
     d->mmu = NULL;
@@ -294,6 +298,18 @@ static long op_as_create(struct vcpu *v, uint64_t op_addr)
 {
     struct domain *d = v->domain;
     struct mmu_dom *m = d->mmu;
+    if (!__atomic_load_n(&m->user, __ATOMIC_ACQUIRE)) {
+        struct hal_as **table = core_heap_alloc(MMU_MAX_USER_AS * sizeof(*table));
+        if (!table)
+            return -HESTIA_ENOMEM;
+        unsigned long flags = spin_lock_irqsave(&m->lock);
+        if (!m->user) {
+            __atomic_store_n(&m->user, table, __ATOMIC_RELEASE);
+            table = NULL;
+        }
+        spin_unlock_irqrestore(&m->lock, flags);
+        core_heap_free(table); /* another vCPU installed one first */
+    }
     struct hal_as *as = hal_as_create(d, HAL_AS_PV_USER);
     if (!as)
         return -HESTIA_ENOMEM;
@@ -350,8 +366,9 @@ static long op_as_destroy(struct domain *d, uint64_t handle)
     /* Grant mappings in it go through the grant records (no lock held). */
     grant_unmap_space(d, handle);
     unsigned long flags = spin_lock_irqsave(&m->lock);
-    struct hal_as *as = m->user[handle - 1];
-    m->user[handle - 1] = NULL;
+    struct hal_as *as = space_locked(m, handle);
+    if (as)
+        m->user[handle - 1] = NULL;
     /* A vCPU must never run on a destroyed space: switch it away first. */
     for (unsigned i = 0; i < HESTIA_MAX_VCPUS; i++) {
         if (m->current[i] != handle)

@@ -60,6 +60,25 @@ static void sift_down(struct timer_heap *h, unsigned i)
     heap_set(h, i, t);
 }
 
+/*
+ * Halve the array once it is a quarter full, so the memory a thousand
+ * domains' timers took comes back when they go (docs/density.md).  Out of
+ * memory: keep the large one.
+ */
+static void heap_shrink(struct timer_heap *h)
+{
+    if (h->cap <= HEAP_INITIAL || h->n > h->cap / 4)
+        return;
+    unsigned ncap = h->cap / 2;
+    struct timer_entry **ne = core_heap_alloc(ncap * sizeof(*ne));
+    if (!ne)
+        return;
+    memcpy(ne, h->e, h->n * sizeof(*ne));
+    core_heap_free(h->e);
+    h->e = ne;
+    h->cap = ncap;
+}
+
 static void heap_remove(struct timer_heap *h, struct timer_entry *t)
 {
     unsigned i = t->heap_idx;
@@ -67,12 +86,13 @@ static void heap_remove(struct timer_heap *h, struct timer_entry *t)
         return;
     t->heap_idx = TIMER_NOT_QUEUED;
     h->n--;
-    if (i == h->n)
-        return;
-    struct timer_entry *moved = h->e[h->n];
-    heap_set(h, i, moved);
-    sift_down(h, i);
-    sift_up(h, moved->heap_idx);
+    if (i != h->n) {
+        struct timer_entry *moved = h->e[h->n];
+        heap_set(h, i, moved);
+        sift_down(h, i);
+        sift_up(h, moved->heap_idx);
+    }
+    heap_shrink(h);
 }
 
 static int heap_insert(struct timer_heap *h, struct timer_entry *t)

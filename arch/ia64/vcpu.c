@@ -334,3 +334,6 @@ HAL_NORETURN void hal_vcpu_run(struct hal_vcpu *hv)
     hv->entry_code_mapped = ia64_tlb_prefetch_code(hv);
     ia64_enter_guest(hv);
 }
+
+/* One frame per vCPU (the heap rounds a larger block up to two): docs/density.md. */
+_Static_assert(sizeof(struct hal_vcpu) <= 4096, "struct hal_vcpu fits in one frame");

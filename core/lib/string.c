@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Freestanding string and memory helpers.  The same code runs in the
- * hypervisor and in the host tests, so it must not rely on libc; it is
- * written byte-wise and simply (the hot copies are page sized and rare).
+ * hypervisor and in the host tests, so it must not rely on libc.  memset
+ * and memcpy move a word at a time when the addresses allow it: zeroing a
+ * new domain's frames byte by byte was most of the cost of creating one
+ * (docs/density.md); the rest is written byte-wise and simply.
  */
 #include <core/lib.h>
 
@@ -14,10 +16,23 @@
 #pragma GCC optimize("no-tree-loop-distribute-patterns")
 #endif
 
+/* A machine word that may alias any object (the copies are of any type). */
+typedef uintptr_t __attribute__((may_alias)) mem_word;
+#define WORD_SIZE sizeof(mem_word)
+#define WORD_ALIGNED(p) (((uintptr_t)(p) & (WORD_SIZE - 1)) == 0)
+
 void *memcpy(void *dst, const void *src, size_t n)
 {
     unsigned char *d = dst;
     const unsigned char *s = src;
+    if (((uintptr_t)d & (WORD_SIZE - 1)) == ((uintptr_t)s & (WORD_SIZE - 1))) {
+        while (n && !WORD_ALIGNED(d)) {
+            *d++ = *s++;
+            n--;
+        }
+        for (; n >= WORD_SIZE; n -= WORD_SIZE, d += WORD_SIZE, s += WORD_SIZE)
+            *(mem_word *)d = *(const mem_word *)s;
+    }
     while (n--)
         *d++ = *s++;
     return dst;
@@ -26,6 +41,13 @@ void *memcpy(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
     unsigned char *d = dst;
+    while (n && !WORD_ALIGNED(d)) {
+        *d++ = (unsigned char)c;
+        n--;
+    }
+    mem_word w = (mem_word)-1 / 255 * (unsigned char)c; /* c in every byte */
+    for (; n >= WORD_SIZE; n -= WORD_SIZE, d += WORD_SIZE)
+        *(mem_word *)d = w;
     while (n--)
         *d++ = (unsigned char)c;
     return dst;

@@ -54,6 +54,8 @@ static struct {
     unsigned long total;
     unsigned long nfree;
     unsigned long hint; /* index where the next single search starts */
+    unsigned long hyp;  /* allocated frames owned by FRAME_OWNER_HYP */
+    unsigned long pt;   /* HAL structure (page-table) frames: core_frame_alloc */
 } mm;
 
 /* Frame table index of mfn, or -1 if the allocator does not manage it. */
@@ -114,6 +116,8 @@ static void take(unsigned long idx, unsigned owner)
     BUG_ON(bit_test(idx));
     bit_set(idx);
     mm.info[idx].owner = (uint16_t)owner;
+    if (owner == FRAME_OWNER_HYP)
+        mm.hyp++;
     mm.info[idx].tag = FRAME_TAG_NONE;
     mm.info[idx].refs = 0;
     mm.info[idx].aux = 0;
@@ -125,6 +129,8 @@ static void give_back(unsigned long idx)
     BUG_ON(!bit_test(idx));
     POISON_FRAME(index_to_mfn(idx));
     bit_clear(idx);
+    if (mm.info[idx].owner == FRAME_OWNER_HYP)
+        mm.hyp--;
     mm.info[idx].owner = FRAME_OWNER_FREE;
     mm.info[idx].tag = FRAME_TAG_NONE;
     mm.info[idx].refs = 0;
@@ -209,6 +215,16 @@ unsigned long mm_total_frames(void)
     return mm.total;
 }
 
+unsigned long mm_hyp_frames(void)
+{
+    return mm.hyp;
+}
+
+unsigned long mm_pt_frames_total(void)
+{
+    return mm.pt;
+}
+
 static void zero_frames(mfn_t mfn, unsigned long n)
 {
     for (unsigned long i = 0; i < n; i++) {
@@ -290,6 +306,8 @@ void frame_free_contig(mfn_t mfn, unsigned long n)
         BUG_ON(!bit_test((unsigned long)idx));
         if (mm.info[idx].refs != 0) {
             /* Still mapped somewhere: the last frame_put() frees it. */
+            if (mm.info[idx].owner == FRAME_OWNER_HYP)
+                mm.hyp--;
             mm.info[idx].owner = FRAME_OWNER_ORPHAN;
             continue;
         }
@@ -305,6 +323,8 @@ bool frame_release(mfn_t mfn)
     BUG_ON(idx < 0 || !bit_test((unsigned long)idx));
     bool freed = false;
     if (mm.info[idx].refs != 0) {
+        if (mm.info[idx].owner == FRAME_OWNER_HYP)
+            mm.hyp--;
         mm.info[idx].owner = FRAME_OWNER_ORPHAN;
     } else {
         give_back((unsigned long)idx);
@@ -439,22 +459,23 @@ mfn_t core_frame_alloc(struct domain *d)
             return MFN_INVALID;
     }
     mfn_t mfn = frame_alloc();
-    if (mfn_eq(mfn, MFN_INVALID) && m) {
-        unsigned long flags = spin_lock_irqsave(&mm.lock);
+    unsigned long flags = spin_lock_irqsave(&mm.lock);
+    if (mfn_eq(mfn, MFN_INVALID) && m)
         m->pt_frames--;
-        spin_unlock_irqrestore(&mm.lock, flags);
-    }
+    else if (!mfn_eq(mfn, MFN_INVALID))
+        mm.pt++; /* every HAL structure frame, a domain's or not (memstat) */
+    spin_unlock_irqrestore(&mm.lock, flags);
     return mfn;
 }
 
 void core_frame_free(struct domain *d, mfn_t mfn)
 {
     struct mm_dom *m = d ? d->mm : NULL;
-    if (m) {
-        unsigned long flags = spin_lock_irqsave(&mm.lock);
-        if (m->pt_frames > 0)
-            m->pt_frames--;
-        spin_unlock_irqrestore(&mm.lock, flags);
-    }
+    unsigned long flags = spin_lock_irqsave(&mm.lock);
+    if (m && m->pt_frames > 0)
+        m->pt_frames--;
+    if (mm.pt > 0)
+        mm.pt--;
+    spin_unlock_irqrestore(&mm.lock, flags);
     frame_free(mfn);
 }

@@ -46,6 +46,7 @@ struct slab {
 static struct {
     spinlock_t lock;
     struct slab *partial[HEAP_CLASSES]; /* pages with at least one free object */
+    size_t bytes;                       /* in use, size classes rounded up (memstat) */
 } heap;
 
 static size_t class_size(unsigned cls)
@@ -123,6 +124,7 @@ static void *large_alloc(size_t size)
     if (mfn_eq(mfn, MFN_INVALID))
         return NULL;
     frame_set_tag(mfn, FRAME_TAG_LARGE, (uint32_t)n);
+    __atomic_fetch_add(&heap.bytes, n * HAL_PAGE_SIZE, __ATOMIC_RELAXED);
     return hal_frame_to_virt(mfn); /* zeroed by the allocator */
 }
 
@@ -164,6 +166,7 @@ void *core_heap_alloc_aligned(size_t size, size_t align)
     struct slab_free *o = s->free;
     s->free = o->next;
     s->inuse++;
+    __atomic_fetch_add(&heap.bytes, class_size(cls), __ATOMIC_RELAXED);
     if (!s->free)
         list_del(s);
     spin_unlock_irqrestore(&heap.lock, flags);
@@ -184,6 +187,7 @@ void core_heap_free(void *p)
     if (addr == page_addr) {
         BUG_ON(tag != FRAME_TAG_LARGE);
         frame_set_tag(mfn, FRAME_TAG_NONE, 0);
+        __atomic_fetch_sub(&heap.bytes, (size_t)aux * HAL_PAGE_SIZE, __ATOMIC_RELAXED);
         frame_free_contig(mfn, aux);
         return;
     }
@@ -198,6 +202,7 @@ void core_heap_free(void *p)
     o->next = s->free;
     s->free = o;
     s->inuse--;
+    __atomic_fetch_sub(&heap.bytes, class_size(s->cls), __ATOMIC_RELAXED);
     bool release = false;
     if (s->inuse == 0) {
         if (s->listed)
@@ -217,6 +222,11 @@ void core_heap_free(void *p)
  * Forget every slab: mm_init() calls it when the frame allocator is
  * reinitialised (unit tests), since the pages the lists point to are gone.
  */
+size_t heap_bytes_in_use(void)
+{
+    return __atomic_load_n(&heap.bytes, __ATOMIC_RELAXED);
+}
+
 void heap_reset(void)
 {
     memset(&heap, 0, sizeof(heap));

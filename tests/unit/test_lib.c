@@ -261,3 +261,25 @@ TEST_CASE(div64_u32_matches_native)
     }
     CHECK_EQ(div64_u32(100, 7, NULL), 14);
 }
+
+/* The word-at-a-time paths against a byte loop, every alignment and tail. */
+TEST_CASE(memcpy_memset_every_alignment)
+{
+    static unsigned char src[96], dst[96], want[96];
+    for (unsigned i = 0; i < sizeof(src); i++)
+        src[i] = (unsigned char)(i * 7 + 1);
+    for (unsigned so = 0; so < 8; so++)
+        for (unsigned d_off = 0; d_off < 8; d_off++)
+            for (unsigned n = 0; n < 40; n++) {
+                for (unsigned i = 0; i < sizeof(dst); i++)
+                    dst[i] = want[i] = 0xee;
+                for (unsigned i = 0; i < n; i++)
+                    want[d_off + i] = src[so + i];
+                CHECK(memcpy(dst + d_off, src + so, n) == dst + d_off);
+                CHECK_EQ(memcmp(dst, want, sizeof(dst)), 0);
+                for (unsigned i = 0; i < n; i++)
+                    want[d_off + i] = 0xa7;
+                CHECK(memset(dst + d_off, 0x1a7, n) == dst + d_off); /* only the low byte */
+                CHECK_EQ(memcmp(dst, want, sizeof(dst)), 0);
+            }
+}

@@ -68,7 +68,6 @@ struct domain {
     struct shared_info *shared_info;
     mfn_t shared_info_mfn;
     spinlock_t lock;
-    struct domain *next; /* global domain list, ordered by id */
 
     struct mm_dom *mm;
     struct mmu_dom *mmu;

@@ -24,6 +24,12 @@ void mm_init(const struct hal_boot_info *bi);
 /* Frames free right now / managed in total. */
 unsigned long mm_free_frames(void);
 unsigned long mm_total_frames(void);
+/* Allocated frames owned by the hypervisor; of them, page-table frames (core_frame_alloc).
+ */
+unsigned long mm_hyp_frames(void);
+unsigned long mm_pt_frames_total(void);
+/* Bytes of heap objects in use (size classes rounded up; large blocks in frames). */
+size_t heap_bytes_in_use(void);
 
 /* A zeroed frame for the hypervisor; MFN_INVALID if none. */
 mfn_t frame_alloc(void);

@@ -37,6 +37,9 @@
 /* h-svm: hardware-assisted (HVM) guests, docs/hvm.md. */
 #define DOMCTL_hvm_start_vcpu 19 /* first register state of an HVM vCPU */
 
+/* h-density (docs/density.md): */
+#define DOMCTL_memstat 21 /* the hypervisor's memory figures (domid ignored) */
+
 #define DOMCTL_MAX_PAGES (1u << 20) /* 4 GiB */
 #define DOMCTL_WEIGHT_DEFAULT 256
 #define DOMCTL_WEIGHT_MAX 65535
@@ -291,6 +294,23 @@ struct domctl_hvm_start {
     uint64_t flags; /* 0 */
 };
 
+/*
+ * DOMCTL_memstat: OUT only, all in frames of HESTIA_PAGE_SIZE except
+ * heap_bytes.  hyp_frames are the allocated frames owned by no domain (the
+ * heap, shared-info pages, page tables); pt_frames the page-table frames
+ * among them (the domains' and the per-vCPU views the arch keeps); heap_bytes the heap
+ * objects in use (size classes rounded up).  nr_domains counts every domain, dom0 included.
+ */
+struct domctl_memstat {
+    uint64_t total_frames;
+    uint64_t free_frames;
+    uint64_t hyp_frames;
+    uint64_t pt_frames;
+    uint64_t heap_bytes;
+    uint32_t nr_domains;
+    uint32_t pad;
+};
+
 struct hestia_domctl {
     uint32_t cmd;               /* DOMCTL_* */
     uint32_t interface_version; /* HESTIA_ABI_VERSION */
@@ -309,6 +329,7 @@ struct hestia_domctl {
         struct domctl_set_mappings set_mappings;
         struct domctl_log_dirty log_dirty;
         struct domctl_hvm_start hvm_start;
+        struct domctl_memstat memstat;
         uint8_t pad[128];
     } u;
 };

@@ -50,6 +50,7 @@
 
 #ifndef __ASSEMBLER__
 #include <hal/types.h>
+#include <hestia/arch/ia64.h>
 #include <ia64/pte.h>
 
 /* Ski simulator system call numbers (ia64_ssc, start.S). */
@@ -110,8 +111,16 @@ struct hal_vcpu {
     struct hal_as *kernel, *user;
     uint64_t entry_iip, entry_ipsr; /* the last entry (see fetch_fault_slot) */
     bool entry_code_mapped;
-    uint8_t rbs[2048] __attribute__((aligned(16)));
+    /*
+     * The guest's dirty stacked registers (flushrs at entry; the hypervisor
+     * then runs on its per-CPU backing store): at most 96 registers and
+     * their NaT collections, 784 bytes.  1 KiB keeps the whole struct in one
+     * frame (docs/density.md).
+     */
+    uint8_t rbs[1024] __attribute__((aligned(16)));
 };
+_Static_assert((HESTIA_IA64_MAX_STACKED + HESTIA_IA64_MAX_STACKED / 63 + 1) * 8 <= 1024,
+               "hal_vcpu.rbs holds every stacked register a guest can have dirty");
 
 /* An address space: the engine's tables and the region ID its TLB entries carry. */
 struct hal_as {
