@@ -76,8 +76,8 @@ struct domain {
     struct sched_dom *sched;
     struct console_dom *console;
     struct logdirty *logdirty; /* NULL unless DOMCTL_log_dirty enabled it */
-    bool hvm;             /* DOMCTL_CREATE_HVM (core/hvm.c) */
-    struct hal_as *gphys; /* an HVM domain's guest-physical space */
+    bool hvm;                  /* DOMCTL_CREATE_HVM (core/hvm.c) */
+    struct hal_as *gphys;      /* an HVM domain's guest-physical space */
 };
 
 /* Forget every domain (boot, and between host tests after mm_init). */
