@@ -294,22 +294,31 @@ static long op_unmap_protect(struct domain *d, const struct mmu_op *op, bool unm
     return rc;
 }
 
+/* The table of user spaces, allocated by the first user space (density: most domains have
+ * none). */
+static int ensure_user_table(struct mmu_dom *m)
+{
+    if (__atomic_load_n(&m->user, __ATOMIC_ACQUIRE))
+        return 0;
+    struct hal_as **table = core_heap_alloc(MMU_MAX_USER_AS * sizeof(*table));
+    if (!table)
+        return -HESTIA_ENOMEM;
+    unsigned long flags = spin_lock_irqsave(&m->lock);
+    if (!m->user) {
+        __atomic_store_n(&m->user, table, __ATOMIC_RELEASE);
+        table = NULL;
+    }
+    spin_unlock_irqrestore(&m->lock, flags);
+    core_heap_free(table); /* another vCPU installed one first */
+    return 0;
+}
+
 static long op_as_create(struct vcpu *v, uint64_t op_addr)
 {
     struct domain *d = v->domain;
     struct mmu_dom *m = d->mmu;
-    if (!__atomic_load_n(&m->user, __ATOMIC_ACQUIRE)) {
-        struct hal_as **table = core_heap_alloc(MMU_MAX_USER_AS * sizeof(*table));
-        if (!table)
-            return -HESTIA_ENOMEM;
-        unsigned long flags = spin_lock_irqsave(&m->lock);
-        if (!m->user) {
-            __atomic_store_n(&m->user, table, __ATOMIC_RELEASE);
-            table = NULL;
-        }
-        spin_unlock_irqrestore(&m->lock, flags);
-        core_heap_free(table); /* another vCPU installed one first */
-    }
+    if (ensure_user_table(m))
+        return -HESTIA_ENOMEM;
     struct hal_as *as = hal_as_create(d, HAL_AS_PV_USER);
     if (!as)
         return -HESTIA_ENOMEM;
@@ -467,6 +476,8 @@ int pvmmu_ensure_space(struct domain *d, uint64_t handle)
         return -HESTIA_EBADF;
     if (handle == 0 || pvmmu_space(d, handle))
         return 0;
+    if (ensure_user_table(m))
+        return -HESTIA_ENOMEM;
     struct hal_as *as = hal_as_create(d, HAL_AS_PV_USER);
     if (!as)
         return -HESTIA_ENOMEM;
