@@ -15,7 +15,7 @@ import shutil
 import subprocess
 import sys
 
-from .util import ROOT, FileLock, HestiaError, info
+from .util import ROOT, FileLock, HestiaError, info, run_logged
 
 sys.path.insert(0, os.path.join(ROOT, "ci"))
 import ia64_gcc  # noqa: E402  (ci/ia64_gcc.py: cache_root)
@@ -41,19 +41,6 @@ def guest_dir():
 def meson_option():
     """The -D option every meson configure of this tree passes (meson_options.txt)."""
     return f"-Dhvm_guest={guest_dir() or ''}"
-
-
-def _run(cmd, cwd, step, log):
-    with open(log, "a") as f:
-        f.write(f"$ {' '.join(cmd)}\n")
-        f.flush()
-        rc = subprocess.run(cmd, cwd=cwd, stdout=f, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL).returncode
-    if rc != 0:
-        with open(log) as f:
-            last = "".join(f.readlines()[-8:])
-        raise HestiaError(f"step '{step}' failed: '{' '.join(cmd)}' exited {rc}; "
-                          f"log {log}:\n{last}")
 
 
 def _kernel_package(log):
@@ -88,9 +75,9 @@ def fetch():
         shutil.rmtree(debs, ignore_errors=True)
         shutil.rmtree(tree, ignore_errors=True)
         os.makedirs(debs)
-        _run(["apt-get", "download", kpkg, BUSYBOX], debs, "apt-get download", log)
+        run_logged(["apt-get", "download", kpkg, BUSYBOX], debs, "apt-get download", log)
         for deb in sorted(glob.glob(os.path.join(debs, "*.deb"))):
-            _run(["dpkg-deb", "-x", deb, tree], debs, "dpkg-deb -x", log)
+            run_logged(["dpkg-deb", "-x", deb, tree], debs, "dpkg-deb -x", log)
         kernels = glob.glob(os.path.join(tree, "boot", "vmlinuz-*"))
         busybox = os.path.join(tree, "bin", "busybox")
         if len(kernels) != 1 or not os.path.isfile(busybox):

@@ -15,10 +15,9 @@ the system's package lists are not touched.
 import os
 import re
 import shutil
-import subprocess
 import sys
 
-from .util import ROOT, FileLock, HestiaError, info
+from .util import ROOT, FileLock, HestiaError, info, run_logged
 
 sys.path.insert(0, os.path.join(ROOT, "ci"))
 import ia64_gcc  # noqa: E402  (ci/ia64_gcc.py: cache_root)
@@ -62,20 +61,6 @@ def _apt_options(base):
             "-o", f"Dir::Cache={os.path.join(base, 'cache')}"]
 
 
-def _run(cmd, cwd, step, log):
-    with open(log, "a") as f:
-        f.write(f"$ {' '.join(cmd)}\n")
-        f.flush()
-        rc = subprocess.run(cmd, cwd=cwd, stdout=f, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL,
-                            env=dict(os.environ, DEBIAN_FRONTEND="noninteractive")).returncode
-    if rc != 0:
-        with open(log) as f:
-            last = "".join(f.readlines()[-8:])
-        raise HestiaError(f"step '{step}' failed: '{' '.join(cmd)}' exited {rc}; "
-                          f"log {log}:\n{last}")
-
-
 def _check_version(tree):
     with open(os.path.join(tree, "src", "include", "lwip", "init.h")) as f:
         text = f.read()
@@ -107,11 +92,11 @@ def fetch():
         info(f"setup: lwIP: adding a deb-src entry of our own ({base}/hestia-src.sources; "
              "the system's apt sources are not changed) and fetching Debian's lwip source")
         opts = _apt_options(base)
-        _run(["apt-get"] + opts + ["update"], base, "apt-get update (deb-src)", log)
+        run_logged(["apt-get"] + opts + ["update"], base, "apt-get update (deb-src)", log)
         unpack = os.path.join(d, "src")
         shutil.rmtree(unpack, ignore_errors=True)
         os.makedirs(unpack)
-        _run(["apt-get"] + opts + ["source", PACKAGE], unpack, "apt-get source lwip", log)
+        run_logged(["apt-get"] + opts + ["source", PACKAGE], unpack, "apt-get source lwip", log)
         trees = [os.path.join(unpack, n) for n in sorted(os.listdir(unpack))
                  if os.path.isdir(os.path.join(unpack, n, "src", "include", "lwip"))]
         if len(trees) != 1:

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 """Paths, errors and small helpers shared by the subcommands."""
 import os
+import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -77,3 +78,20 @@ class FileLock:
         os.close(self.fd)
         self.fd = None
         return False
+
+
+def run_logged(cmd, cwd, step, log):
+    """Run cmd in cwd, appending its command line and output to log; a failure
+    raises HestiaError naming the step with the log's last lines (setup steps
+    that fetch Debian packages: lwip.py, hvmguest.py)."""
+    with open(log, "a") as f:
+        f.write(f"$ {' '.join(cmd)}\n")
+        f.flush()
+        rc = subprocess.run(cmd, cwd=cwd, stdout=f, stderr=subprocess.STDOUT,
+                            stdin=subprocess.DEVNULL,
+                            env=dict(os.environ, DEBIAN_FRONTEND="noninteractive")).returncode
+    if rc != 0:
+        with open(log) as f:
+            last = "".join(f.readlines()[-8:])
+        raise HestiaError(f"step '{step}' failed: '{' '.join(cmd)}' exited {rc}; "
+                          f"log {log}:\n{last}")

@@ -324,7 +324,8 @@ static void drop_rx(struct tcpst *s)
     s->rx_off = 0;
 }
 
-void tcpst_close(struct tcpst *s)
+/* Drop what is buffered, stop listening, and hand back the connection (or NULL). */
+static struct tcp_pcb *release(struct tcpst *s)
 {
     drop_rx(s);
     struct tcp_pcb *pcb = s->pcb;
@@ -332,23 +333,21 @@ void tcpst_close(struct tcpst *s)
         tcp_close(s->listener);
         s->listener = NULL;
     }
-    if (!pcb)
-        return;
-    forget_pcb(s);
-    if (tcp_close(pcb) != ERR_OK)
+    if (pcb)
+        forget_pcb(s);
+    return pcb;
+}
+
+void tcpst_close(struct tcpst *s)
+{
+    struct tcp_pcb *pcb = release(s);
+    if (pcb && tcp_close(pcb) != ERR_OK)
         tcp_abort(pcb);
 }
 
 void tcpst_abort(struct tcpst *s)
 {
-    drop_rx(s);
-    struct tcp_pcb *pcb = s->pcb;
-    if (s->listener) {
-        tcp_close(s->listener);
-        s->listener = NULL;
-    }
-    if (!pcb)
-        return;
-    forget_pcb(s);
-    tcp_abort(pcb);
+    struct tcp_pcb *pcb = release(s);
+    if (pcb)
+        tcp_abort(pcb);
 }
