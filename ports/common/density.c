@@ -272,10 +272,14 @@ void density_run(unsigned module)
          * costs 3% more once ~100 domains have run, when dom0's translations
          * no longer survive in the software-refilled TLB (a step, flat after
          * it).  Deterministic under -icount, so the bound is tight (+3%: the
-         * old sorted domain list cost +6% from 500 to 1000); +100% realtime.
+         * old sorted domain list cost +6% from 500 to 1000).  In real time a
+         * loaded host can slow a whole stretch of 16 (seen on a fresh CI clone:
+         * 129 us cheapest at the middle, 277 us at the end of 200), so there
+         * the bound is x4 and catches only gross growth; the icount row is the
+         * one that judges flatness.
          */
         uint64_t first = min_create(n / 2 - 8, n / 2 + 8), last = min_create(n - 16, n);
-        uint64_t limit = first + first / t_bound(32, 1);
+        uint64_t limit = time_realtime() ? 4 * first : first + first / 32;
         test_report(
             "density.create-flat", last <= limit ? TR_PASS : TR_FAIL,
             "cheapest DOMCTL_create %llu ns among domUs %u-%u, %llu ns among the last "
