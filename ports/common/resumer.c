@@ -87,13 +87,18 @@ static bool check_resumed(uint64_t before_ns)
     /*
      * Guest time goes on from the save point: no step back, and no leap
      * either (its time stopped at the pause; the restore's own work is not
-     * its time), so the gap is a few ms at most even in realtime runs.
+     * its time).  The gap is what passed between the guest's last look and
+     * the pause, plus the unpause and this check: a few ms under -icount, but
+     * in real time on a loaded host the guest can sit descheduled while dom0
+     * works (seen on a fresh CI clone on ppc: 101.6 ms), hence 1 s there; a
+     * restore without the time offset jumps by the boots in between or back.
      */
-    bool mono = now >= before_ns && now - before_ns < 100 * MS;
+    bool mono = now >= before_ns && now - before_ns < t_bound(100, 1000) * MS;
     failed += !mono;
     test_report("resume.time", mono ? TR_PASS : TR_FAIL,
-                "last time seen before the save %llu us, first after %llu us",
-                (unsigned long long)(before_ns / 1000), (unsigned long long)(now / 1000));
+                "last time seen before the save %llu us, first after %llu us%s",
+                (unsigned long long)(before_ns / 1000), (unsigned long long)(now / 1000),
+                TIME_MODE);
     uint64_t ipis_before = ipis;
     evtchn_send(p_ipi);
     thread_sleep_ns(MS);
