@@ -15,37 +15,15 @@
  *   hostile.svm        VMLOAD, VMSAVE, CLGI, STGI, INVLPGA, SKINIT with wild
  *                      arguments: #UD; VMMCALL with wild ones: -ENOSYS (no VMRUN:
  *                      see attack_svm)
- *   hostile.irq-flood  the PIT at 12 kHz for 20 ms, interrupts on
+ *   hostile.irq-flood  the PIT at 12 kHz for 20 ms and until more than 20
+ *                      interrupts came (at most 2 s), interrupts on
  * then it loads an empty IDT and faults: a triple fault (dom0 wants
  * SHUTDOWN_crash).
  */
 #include <stdbool.h>
 #include <stdint.h>
 
-static inline void outb(uint16_t port, uint8_t v)
-{
-    __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-    uint8_t v;
-    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
-
-static void putc(char c)
-{
-    while (!(inb(0x3fd) & 0x20))
-        ;
-    outb(0x3f8, (uint8_t)c);
-}
-
-static void puts(const char *s)
-{
-    while (*s)
-        putc(*s++);
-}
+#include "hvm_guest_io.h"
 
 static void putu(uint64_t v)
 {

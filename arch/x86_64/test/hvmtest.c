@@ -11,30 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-static inline void outb(uint16_t port, uint8_t v)
-{
-    __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-    uint8_t v;
-    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
-
-static void putc(char c)
-{
-    while (!(inb(0x3fd) & 0x20)) /* THR empty */
-        ;
-    outb(0x3f8, (uint8_t)c);
-}
-
-static void puts(const char *s)
-{
-    while (*s)
-        putc(*s++);
-}
+#include "hvm_guest_io.h"
 
 static void test(const char *name, bool ok)
 {
