@@ -61,11 +61,8 @@ uint32_t x86_64_mxcsr_mask(void)
     return mxcsr_mask;
 }
 
-/* #NM from a guest: give it the FPU. */
-void x86_64_fpu_trap(void)
+void x86_64_fpu_take(struct hal_cpu *c, struct hal_vcpu *hv)
 {
-    struct hal_cpu *c = x86_64_this_cpu();
-    struct hal_vcpu *hv = c->current;
     write_cr0(read_cr0() & ~CR0_TS);
     if (c->fpu_owner == hv)
         return;
@@ -73,6 +70,13 @@ void x86_64_fpu_trap(void)
         __asm__ volatile("fxsave64 %0" : "=m"(c->fpu_owner->fxsave));
     __asm__ volatile("fxrstor64 %0" : : "m"(hv->fxsave));
     c->fpu_owner = hv;
+}
+
+/* #NM from a guest: give it the FPU. */
+void x86_64_fpu_trap(void)
+{
+    struct hal_cpu *c = x86_64_this_cpu();
+    x86_64_fpu_take(c, c->current);
 }
 
 struct hal_vcpu *hal_vcpu_create(struct vcpu *v)

@@ -452,18 +452,6 @@ static void handle_exit(struct hal_vcpu *hv, struct svm_vcpu *s)
     }
 }
 
-/* Make the FPU hold hv's state: the guest's CR0.TS is its own (in the VMCB). */
-static void fpu_take(struct hal_cpu *c, struct hal_vcpu *hv)
-{
-    write_cr0(read_cr0() & ~X86_CR0_TS);
-    if (c->fpu_owner == hv)
-        return;
-    if (c->fpu_owner)
-        __asm__ volatile("fxsave64 %0" : "=m"(c->fpu_owner->fxsave));
-    __asm__ volatile("fxrstor64 %0" : : "m"(hv->fxsave));
-    c->fpu_owner = hv;
-}
-
 void svm_run_on_stack(struct hal_vcpu *hv)
 {
     struct hal_cpu *c = x86_64_this_cpu();
@@ -485,7 +473,7 @@ void svm_run_on_stack(struct hal_vcpu *hv)
         core_hvm_set_timer(hv->v, dl);
         s->timer_armed_ns = dl;
     }
-    fpu_take(c, hv);
+    x86_64_fpu_take(c, hv); /* eagerly: the guest's CR0.TS is its own (in the VMCB) */
     __asm__ volatile("clgi; sti" ::: "memory");
     svm_vmrun(&s->regs, mfn_val(s->vmcb_mfn) << HAL_PAGE_SHIFT, host_vmcb_pa[c->id]);
     __asm__ volatile("cli; stgi" ::: "memory");

@@ -119,6 +119,8 @@ uint64_t *x86_64_table(uint64_t entry); /* direct-map pointer to the table an en
 
 /* vcpu.c */
 void x86_64_fpu_trap(void);
+/* Make the FPU hold hv's state on CPU c, saving its owner's (lazy #NM, SVM entry). */
+void x86_64_fpu_take(struct hal_cpu *c, struct hal_vcpu *hv);
 void x86_64_vcpu_init(void);      /* boot: the clean FPU image, the empty user PML4 */
 uint32_t x86_64_mxcsr_mask(void); /* MXCSR bits this CPU accepts (fxrstor #GPs on others) */
 
