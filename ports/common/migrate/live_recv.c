@@ -34,18 +34,27 @@ static uint64_t room_pages(void)
     return MIG_LIVE_MAX_PAGES;
 }
 
+/* Wait up to accept_ns for the sender on port; reads then time out after 10 s. */
+static long accept_sender(struct tcpst *s, uint16_t port, uint64_t accept_ns,
+                          const char **why)
+{
+    s->timeout_ns = 10 * SEC;
+    long r = tcpst_accept(s, port, accept_ns);
+    if (r < 0)
+        *why = s->why;
+    else
+        printk("receive: a sender connected\n");
+    return r;
+}
+
 long migrate_receive(uint16_t port, uint64_t accept_ns, bool check_only,
                      enum mig_fault fault, struct mig_recv_stats *st, const char **why)
 {
     static struct tcpst s;
     __builtin_memset(st, 0, sizeof(*st));
-    s.timeout_ns = 10 * SEC;
-    long r = tcpst_accept(&s, port, accept_ns);
-    if (r < 0) {
-        *why = s.why;
+    long r = accept_sender(&s, port, accept_ns, why);
+    if (r < 0)
         return r;
-    }
-    printk("receive: a sender connected\n");
     mig_reader_init(&reader, tcpst_source(&s), arch_vcpu_state_arch(), room_pages(), seen);
     long image = -1;
     uint64_t image_pages = 0;
@@ -225,13 +234,9 @@ long migrate_receive_restore(uint16_t port, uint64_t accept_ns, bool verify,
     static struct tcpst s;
     __builtin_memset(st, 0, sizeof(*st));
     *domid = DOMID_INVALID;
-    s.timeout_ns = 10 * SEC;
-    long r = tcpst_accept(&s, port, accept_ns);
-    if (r < 0) {
-        *why = s.why;
+    long r = accept_sender(&s, port, accept_ns, why);
+    if (r < 0)
         return r;
-    }
-    printk("receive: a sender connected\n");
     struct recv_ctx c = {.s = &s, .fault = fault, .verify = verify, .st = st};
     struct mig_source src = {.read = faulty_read, .ctx = &c};
     struct restore_stats rs;
