@@ -142,6 +142,12 @@ static long apply(struct restore_ctx *c, const struct mig_record *rec)
 long restore_domain(struct mig_source src, restore_commit_fn commit, void *commit_ctx,
                     struct restore_stats *st, const char **why)
 {
+    return restore_domain_tap(src, commit, commit_ctx, NULL, st, why);
+}
+
+long restore_domain_tap(struct mig_source src, restore_commit_fn commit, void *commit_ctx,
+                        restore_tap_fn tap, struct restore_stats *st, const char **why)
+{
     __builtin_memset(st, 0, sizeof(*st));
     st->domid = DOMID_INVALID;
     struct restore_ctx c = {.st = st};
@@ -153,6 +159,8 @@ long restore_domain(struct mig_source src, restore_commit_fn commit, void *commi
         r = apply(&c, &rec);
         if (r)
             break;
+        if (tap)
+            tap(commit_ctx, &rec);
     }
     if (r < 0 && !c.why)
         c.why = reader.error ? reader.error : "the stream could not be read";

@@ -38,6 +38,15 @@ long restore_domain(struct mig_source src, restore_commit_fn commit, void *commi
                     struct restore_stats *st, const char **why);
 
 /*
+ * restore_domain() that also hands each checked record to tap (ctx:
+ * commit_ctx) after it was applied: the migrate scenario keeps a copy of
+ * the memory that arrived, to check it outside the guest's pause.
+ */
+typedef void (*restore_tap_fn)(void *ctx, const struct mig_record *rec);
+long restore_domain_tap(struct mig_source src, restore_commit_fn commit, void *commit_ctx,
+                        restore_tap_fn tap, struct restore_stats *st, const char **why);
+
+/*
  * `restore`: restore_domain() over the image on disk 0 (port/save.h's
  * container); the whole-stream CRC is checked as the commit step.
  */
