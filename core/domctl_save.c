@@ -13,9 +13,6 @@
 #include <hal/guest_copy.h>
 #include <hal/mmu.h>
 
-/* Bytes moved per gfn_copy_from / copy_to_guest pair: small, on the stack. */
-#define READ_CHUNK 512
-
 bool domctl_save_target_ok(const struct vcpu *caller, const struct domain *d, long *err)
 {
     *err = -HESTIA_EINVAL;
@@ -57,16 +54,12 @@ long domctl_read_memory(struct vcpu *v, struct domain *d,
         if (mfn_eq(p2m_lookup(d, gfn(gfns[i])), MFN_INVALID))
             return -HESTIA_EFAULT;
     }
-    unsigned char chunk[READ_CHUNK];
+    /* Each frame straight from the hypervisor's map of it: one guest copy per frame. */
     for (uint32_t i = 0; i < r->nr; i++) {
-        for (size_t off = 0; off < HESTIA_PAGE_SIZE; off += READ_CHUNK) {
-            int err = gfn_copy_from(d, chunk, gfn(gfns[i]), off, READ_CHUNK);
-            if (err)
-                return err;
-            uint64_t dst = r->buf + (uint64_t)i * HESTIA_PAGE_SIZE + off;
-            if (hal_copy_to_guest(v, guest_va(dst), chunk, READ_CHUNK))
-                return -HESTIA_EFAULT;
-        }
+        const void *page = hal_frame_to_virt(p2m_lookup(d, gfn(gfns[i])));
+        uint64_t dst = r->buf + (uint64_t)i * HESTIA_PAGE_SIZE;
+        if (hal_copy_to_guest(v, guest_va(dst), page, HESTIA_PAGE_SIZE))
+            return -HESTIA_EFAULT;
     }
     return 0;
 }

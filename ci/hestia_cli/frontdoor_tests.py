@@ -18,7 +18,7 @@ import tempfile
 import time
 import xml.etree.ElementTree as ET
 
-from . import arches, deps, matrix, unit
+from . import arches, deps, matrix, medians, runner, unit
 from .util import ROOT, HestiaError
 
 CI_DIR = os.path.join(ROOT, "ci")
@@ -182,6 +182,23 @@ def _plan_realtime_variants():
             and smoke is not None and smoke.cfg is None)
 
 
+def _bench_medians():
+    """--full repeats save-restore, migrate and migrate-fault 5 times in
+    realtime mode (once by default); the runner prints each figure's median
+    over the runs that reported it."""
+    _, full = matrix.plan(["x86_64"], ["migrate", "save-restore"], ("realtime",), full=True)
+    _, plain = matrix.plan(["x86_64"], ["migrate"], ("realtime",))
+    c = full[("x86_64", "kernel", "realtime", "migrate")]
+    c.results = [runner.Result("PASS", "", None, [("m0.mig.idle.stop-copy", v, "us")])
+                 for v in (9, 3, 7, 100, 5)]
+    c.results.append(runner.Result("FAIL", "boot failed"))  # reported nothing
+    got = medians.lines([c])
+    return (c.repeats == 5 and plain[("x86_64", "kernel", "realtime", "migrate")].repeats == 1
+            and full[("x86_64", "kernel", "realtime", "save-restore")].repeats == 5
+            and got == ["BENCH median x86_64/kernel/realtime migrate m0.mig.idle.stop-copy 7 us"
+                        " (5 runs: 3..100)"])
+
+
 def _setup_per_arch():
     """x86_64 needs neither the IA-64 gcc nor its sources; ia64 needs both.
     ensure() with every package present builds the gcc for ia64 only (the
@@ -223,6 +240,7 @@ CASES = [
     ("grub_quoting", _grub_quoting),
     ("plan_modes", _plan_modes),
     ("plan_realtime_variants", _plan_realtime_variants),
+    ("bench_medians", _bench_medians),
 ]
 
 

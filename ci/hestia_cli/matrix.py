@@ -17,13 +17,16 @@ import concurrent.futures
 import os
 import time
 
-from . import arches, build, deps, fuzz, gdbtest, profile, runner, scenarios, selftest, unit
+from . import (arches, build, deps, fuzz, gdbtest, medians, profile, runner, scenarios,
+               selftest, unit)
 from .util import ARCHES, LOGS, FileLock, HestiaError, info, rel
 
 # Realtime repeats of plain ./hestia test: the scenarios most likely to race.
 REALTIME_REPEATS = {"multi-domain": 5}
 # --full: soaks (realtime mode), default 3 for the scenarios not named.
 FULL_REPEATS = {"multi-domain": 20, "isolation": 5, "pv-selftest": 5}
+# Issue 15: save / restore and migration figures as medians of 5 realtime runs.
+FULL_REPEATS.update({"save-restore": 5, "migrate": 5, "migrate-fault": 5})
 FULL_DEFAULT_REPEATS = 3
 # Realtime cells get this much more time: a loaded 2-core host runs the
 # guest slower than -icount's fixed 1 ns per instruction.
@@ -318,6 +321,8 @@ def _test(arch_list, scenario, unit_only, variant, modes, repeat, full, jobs, ju
                 counts.add(tname, status, detail, suite=f"guest.{c.name(rep)}")
     if rows and scen_list:
         print_matrix(rows, scen_list, cells)
+    for line in medians.lines(ordered):  # repeated cells: each figure's median
+        print(line)
     if arch_list and not scenario:
         gdbtest.run(counts, arch_list)  # TEST gdb.<arch>: gdb-multiarch against each arch's stub
         profile.test_run(counts, arch_list)  # TEST profile.<arch>: bench --profile vs the loop

@@ -20,7 +20,7 @@ import threading
 import time
 import zlib
 
-from . import arches, runner, usernet
+from . import arches, runner, stamps, usernet
 from .ctl import Client, CtlError
 
 XFER_BYTES = 16 << 20
@@ -279,7 +279,8 @@ def run_link(arch, variant, cfg, log):
         os.unlink(sock)
     timeout = cfg.get("timeout", 30) * runner.TIMEOUT_SCALE
     start = time.time()
-    machines = []
+    machines, consoles = [], []
+    spec = cfg.get("pause_stamps")
     for i, names in enumerate(cfg["machines"]):
         names = dict(names)
         own_expect = names.pop("expect", None)  # a machine may have its own list
@@ -288,7 +289,13 @@ def run_link(arch, variant, cfg, log):
             mcfg["expect"] = own_expect
         launch = arches.launch(arch, variant, mcfg, "capture")
         mlog = log[:-4] + f"-m{i}.log"
-        machines.append((launch, mlog, _start(launch, mlog), mcfg))
+        if spec:  # the console through a pipe, its pause lines stamped with host time
+            os.makedirs(os.path.dirname(mlog), exist_ok=True)
+            proc, console = stamps.start(launch, mlog, [spec["from_re"], spec["to_re"]])
+            consoles.append(console)
+        else:
+            proc = _start(launch, mlog)
+        machines.append((launch, mlog, proc, mcfg))
         if i == 0:  # the listening end must exist before the others connect
             while not os.path.exists(sock) and time.time() - start < 10:
                 time.sleep(0.1)
@@ -301,6 +308,8 @@ def run_link(arch, variant, cfg, log):
             proc.wait()
             rcs.append((None, True))
     secs = time.time() - start
+    for console in consoles:
+        console.join(timeout=10)
     texts = []
     for _, mlog, _, _ in machines:
         with open(mlog, errors="replace") as f:
@@ -324,6 +333,13 @@ def run_link(arch, variant, cfg, log):
         for name, ok, detail in host:
             f.write(f"[host] TEST {name} {'PASS' if ok else 'FAIL'} {detail}\n")
     verdicts, bench = [], []
+    if spec:
+        walls = stamps.pauses(spec, consoles)
+        with open(log, "a") as f:
+            for name, us in walls:
+                f.write(f"[host] BENCH {name} {us} us (host clock: m{spec['from']} paused "
+                        f"to m{spec['to']} resumed)\n")
+        bench += [(f"host.{name}", us, "us") for name, us in walls]
     for i, ((launch, mlog, _, mcfg), (rc, timed_out)) in enumerate(zip(machines, rcs)):
         parsed = runner.parse(texts[i])
         if i == 0:

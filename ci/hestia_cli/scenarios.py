@@ -53,7 +53,8 @@ from .util import ARCHES, ROOT, HestiaError
 SCENARIO_DIR = os.path.join(ROOT, "tests", "scenarios")
 KEYS = {"name", "description", "timeout", "cmdline", "modules", "expect", "arches",
         "unclaimed", "run", "deterministic", "must_fail", "boots", "disk_mib",
-        "host_driver", "machines", "icount", "crc_match"}
+        "host_driver", "machines", "icount", "crc_match",
+        "pause_stamps"}
 OVERRIDES = {"timeout", "cmdline", "modules", "expect", "variants", "qemu_args", "cpu",
              "memory", "sim_args", "deterministic", "must_fail", "boots", "disk_mib",
              "icount", "realtime_variants"}
@@ -138,7 +139,7 @@ def config(s, arch, interactive=False):
         return None
     cfg = {k: s[k] for k in ("timeout", "cmdline", "modules", "expect", "deterministic",
                              "must_fail", "boots", "disk_mib", "host_driver",
-                             "machines", "icount", "crc_match") if k in s}
+                             "machines", "icount", "crc_match", "pause_stamps") if k in s}
     if interactive:
         cfg.update(s.get("run", {}))
     cfg.update(ov)

@@ -444,7 +444,7 @@ void dom0_main(void)
         else if (ktok_eq(&v, "resume-save"))
             resume_save_test(guest_module);
         else if (ktok_eq(&v, "resume-restore"))
-            resume_restore_test();
+            resume_restore_test(guest_module);
         else if (ktok_eq(&v, "hvm-linux"))
             dom0_hvm_linux(guest_module);
         else if (ktok_eq(&v, "hvm-isolation"))

@@ -12,7 +12,12 @@
  * on the source with that of the destination's image (host:mig.crc-match).
  *
  * Command line: mig=send|recv, mig_peer=A.B.C.D (send), faults=N (the
- * first N of precopy, end, nak), dirty=KiB/s (the migrant's rate).
+ * first N of precopy, end, nak, before the first move), dirty=R[/R..]
+ * (KiB/s: one migrant moved per rate, in order; TEST and BENCH names carry
+ * the rate's tag: idle, 2mib, 10mib, ...).
+ *
+ * The guest-visible pause is the migrant's own: it binds VIRQ_RESUMED,
+ * and the stamp after the move records the gap across it (move_gap_ns).
  */
 #include <hestia_lwip.h>
 #include <port/dom0net.h>
@@ -36,9 +41,19 @@ struct work_head {
     uint32_t magic, first_gfn; /* page 0 of the area: where it is */
     volatile uint64_t steps, max_gap_ns, stamps;
     uint32_t pages, pad; /* of the area */
+    /* VIRQ_RESUMEDs seen, and the time gap around the last one: the move. */
+    volatile uint64_t resumes, move_gap_ns;
 };
 
 static struct work_head *work;
+static volatile uint64_t resumed;
+
+static void on_resumed(evtchn_port_t port, void *arg)
+{
+    (void)port;
+    (void)arg;
+    resumed++;
+}
 
 /* Page p of the work area after step s: every word the same, low 16 bits p. */
 static inline uint64_t work_word(uint64_t step, unsigned p)
@@ -49,12 +64,22 @@ static inline uint64_t work_word(uint64_t step, unsigned p)
 static void stamper(void *arg)
 {
     (void)arg;
-    uint64_t last = time_now_ns();
+    uint64_t last = time_now_ns(), prev_gap = 0, seen = 0;
     for (;;) {
         thread_sleep_ns(100000);
-        uint64_t now = time_now_ns();
-        if (now - last > work->max_gap_ns)
-            work->max_gap_ns = now - last;
+        uint64_t now = time_now_ns(), gap = now - last;
+        if (gap > work->max_gap_ns)
+            work->max_gap_ns = gap;
+        if (resumed != seen) {
+            /*
+             * The upcall may come just before or just after the first
+             * stamp after the unpause: the move is the larger of the two.
+             */
+            seen = resumed;
+            work->move_gap_ns = MAX(gap, prev_gap);
+            work->resumes = seen;
+        }
+        prev_gap = gap;
         last = now;
         work->stamps++;
     }
@@ -81,6 +106,8 @@ void role_migrant(void)
     }
     work->first_gfn = (uint32_t)g;
     work->magic = WORK_MAGIC;
+    if (evtchn_bind_virq(VIRQ_RESUMED, on_resumed, NULL) < 0)
+        printk("migrant: cannot bind VIRQ_RESUMED\n");
     printk("migrant: work area of %u pages at gfn %ld, %llu KiB/s\n", pages, g,
            (unsigned long long)kib_s);
     thread_create("stamper", stamper, NULL);
@@ -127,8 +154,11 @@ static long find_work(hestia_domid_t dom)
 
 /*
  * Every page of the paused migrant's work area whole (all words equal, its
- * own page number in them): no page lost or torn.  Returns the first bad
- * page, 0 if all are whole; *steps gets the migrant's step count.
+ * own page number in them): no page lost or torn.  The one page the
+ * migrant was rewriting when it was paused (step steps + 1) may hold the
+ * new step's words followed by the old ones: a pause can land inside its
+ * loop.  Returns the first bad page, 0 if all are whole; *steps gets the
+ * migrant's step count.
  */
 static unsigned work_intact(hestia_domid_t dom, uint64_t first, uint64_t *steps)
 {
@@ -138,14 +168,22 @@ static unsigned work_intact(hestia_domid_t dom, uint64_t first, uint64_t *steps)
     unsigned pages = ((const struct work_head *)frame)->pages;
     if (pages < 2 || pages > WORK_PAGES)
         return 1u << 30;
+    unsigned busy = 1 + (unsigned)((*steps + 1) % (pages - 1));
     for (unsigned p = 1; p < pages; p++) {
         if (read_gfn(dom, first + p))
             return p;
         const uint64_t *w = (const uint64_t *)frame;
         if ((w[0] & 0xffff) != p)
             return p;
-        for (unsigned i = 1; i < HESTIA_PAGE_SIZE / 8; i++)
-            if (w[i] != w[0])
+        unsigned i = 1;
+        if (p == busy && w[0] == work_word(*steps + 1, p))
+            while (i < HESTIA_PAGE_SIZE / 8 && w[i] == w[0])
+                i++; /* the new words; the rest must be one older step's */
+        uint64_t rest = i < HESTIA_PAGE_SIZE / 8 ? w[i] : w[0];
+        if ((rest & 0xffff) != p)
+            return p;
+        for (; i < HESTIA_PAGE_SIZE / 8; i++)
+            if (w[i] != rest)
                 return p;
     }
     return 0;
@@ -191,6 +229,7 @@ static const char *const fault_name[] = {"none", "precopy", "end", "nak"};
 static struct {
     hestia_domid_t dom;
     uint32_t peer;
+    uint16_t port; /* one per move: the last one's may still be in TIME_WAIT */
     enum mig_fault fault;
     struct mig_send_stats st;
     struct mig_recv_stats rst;
@@ -201,13 +240,13 @@ static struct {
 static void send_job(void *arg)
 {
     (void)arg;
-    job.r = migrate_send(job.dom, job.peer, MIG_PORT, true, &job.st, &job.why);
+    job.r = migrate_send(job.dom, job.peer, job.port, true, &job.st, &job.why);
 }
 
 static void recv_job(void *arg)
 {
     (void)arg;
-    job.r = migrate_receive_restore(MIG_PORT, 60 * SEC, true, job.fault, &job.rst, &job.dom,
+    job.r = migrate_receive_restore(job.port, 60 * SEC, true, job.fault, &job.rst, &job.dom,
                                     &job.why);
 }
 
@@ -245,16 +284,59 @@ static void check_source_keeps(const char *fault, hestia_domid_t d, uint64_t wor
         (unsigned long long)steps0, (unsigned long long)steps1);
 }
 
-static void send_side(unsigned module, unsigned faults)
+#define MAX_RATES 4
+
+/* The rates of dirty=R[/R..] (KiB/s); their count. */
+static unsigned cmdline_rates(uint64_t *rates)
 {
-    uint32_t peer = 0;
-    if (!cmdline_ip("mig_peer", &peer)) {
-        test_report("mig.config", TR_FAIL, "want mig_peer=A.B.C.D");
-        return;
+    struct ktok v;
+    if (!kcmdline_get(port_cmdline, "dirty", &v)) {
+        rates[0] = 1024;
+        return 1;
     }
-    char args[64];
-    ksnprintf(args, sizeof(args), "role=migrant dirty=%llu",
-              (unsigned long long)kcmdline_u64(port_cmdline, "dirty", 1024));
+    unsigned n = 0;
+    size_t i = 0;
+    while (i < v.len && n < MAX_RATES) {
+        size_t j = i;
+        while (j < v.len && v.s[j] != '/')
+            j++;
+        if (kparse_u64(v.s + i, j - i, &rates[n]) == 0)
+            n++;
+        i = j + 1;
+    }
+    return n;
+}
+
+/* A rate's name in TEST and BENCH names: idle, 2mib, 10mib, 700kib. */
+static void rate_tag(uint64_t kib_s, char *tag, size_t size)
+{
+    if (kib_s == 0)
+        ksnprintf(tag, size, "idle");
+    else if (kib_s % 1024 == 0)
+        ksnprintf(tag, size, "%llumib", (unsigned long long)(kib_s / 1024));
+    else
+        ksnprintf(tag, size, "%llukib", (unsigned long long)kib_s);
+}
+
+static void tagged(char *out, size_t size, const char *name, const char *tag)
+{
+    ksnprintf(out, size, "%s.%s", name, tag);
+}
+
+static void bench_tagged(const char *tag, const char *what, uint64_t value,
+                         const char *unit)
+{
+    char name[64];
+    ksnprintf(name, sizeof(name), "mig.%s.%s", tag, what);
+    bench_report(name, value, unit);
+}
+
+/* Create a migrant at kib_s, move it to the peer (after faults failed attempts). */
+static void send_one(unsigned module, uint32_t peer, uint64_t kib_s, unsigned faults)
+{
+    char tag[16], name[48], args[64];
+    rate_tag(kib_s, tag, sizeof(tag));
+    ksnprintf(args, sizeof(args), "role=migrant dirty=%llu", (unsigned long long)kib_s);
     long dom = ts_domain_new(MIGRANT_PAGES, 0, 0);
     long r = dom < 0 ? dom : ts_domain_load((hestia_domid_t)dom, module, args);
     if (r >= 0)
@@ -267,15 +349,16 @@ static void send_side(unsigned module, unsigned faults)
         work_gfn = find_work(d);
         ts_unpause(d);
     }
-    test_report("mig.create", work_gfn >= 0 ? TR_PASS : TR_FAIL,
-                "dom%ld, 4 MiB, work area at gfn %ld (%ld)", dom, work_gfn, r);
+    tagged(name, sizeof(name), "mig.create", tag);
+    test_report(name, work_gfn >= 0 ? TR_PASS : TR_FAIL,
+                "dom%ld, 4 MiB, %llu KiB/s, work area at gfn %ld (%ld)", dom,
+                (unsigned long long)kib_s, work_gfn, r);
     if (work_gfn < 0)
         return;
     job.dom = d;
     job.peer = peer;
     for (unsigned i = 0; i < faults; i++) {
         dom0_net_run(send_job, NULL);
-        char name[48];
         ksnprintf(name, sizeof(name), "mig.send-fails-%s", fault_name[fault_order[i]]);
         test_report(name, job.r < 0 && !job.st.committed ? TR_PASS : TR_FAIL,
                     "%s after %u rounds, %llu bytes: %s",
@@ -285,7 +368,8 @@ static void send_side(unsigned module, unsigned faults)
     }
     dom0_net_run(send_job, NULL);
     const struct mig_send_stats *st = &job.st;
-    test_report("mig.send", job.r == 0 && st->committed ? TR_PASS : TR_FAIL,
+    tagged(name, sizeof(name), "mig.send", tag);
+    test_report(name, job.r == 0 && st->committed ? TR_PASS : TR_FAIL,
                 "%u pre-copy rounds, pages %llu/%llu/%llu.., final %llu pages %llu bytes, "
                 "stream %llu bytes; source image crc32 %08x; %s",
                 st->rounds, (unsigned long long)st->round_pages[0],
@@ -296,22 +380,39 @@ static void send_side(unsigned module, unsigned faults)
     struct domctl_info info;
     long g = ts_getinfo(d, &info);
     bool gone = g < 0 || info.domid != d;
-    test_report("mig.source-gone", job.r == 0 && gone ? TR_PASS : TR_FAIL,
-                "dom%u %s on the source", d, gone ? "is gone" : "still exists");
+    tagged(name, sizeof(name), "mig.source-gone", tag);
+    test_report(name, job.r == 0 && gone ? TR_PASS : TR_FAIL, "dom%u %s on the source", d,
+                gone ? "is gone" : "still exists");
     if (job.r == 0) {
-        bench_report("mig.total", st->total_ns / 1000, "us");
-        bench_report("mig.pause-host", st->pause_ns / 1000, "us");
-        bench_report("mig.stop-copy", st->stop_copy_ns / 1000, "us");
-        bench_report("mig.rounds", st->rounds, "rounds");
-        bench_report("mig.round0-pages", st->round_pages[0], "pages");
-        bench_report("mig.round1-pages", st->round_pages[1], "pages");
-        bench_report("mig.final-pages", st->final_pages, "pages");
-        bench_report("mig.final-bytes", st->final_bytes, "bytes");
+        bench_tagged(tag, "total", st->total_ns / 1000, "us");
+        bench_tagged(tag, "pause-host", st->pause_ns / 1000, "us");
+        bench_tagged(tag, "stop-copy", st->stop_copy_ns / 1000, "us");
+        bench_tagged(tag, "rounds", st->rounds, "rounds");
+        bench_tagged(tag, "round0-pages", st->round_pages[0], "pages");
+        bench_tagged(tag, "round1-pages", st->round_pages[1], "pages");
+        bench_tagged(tag, "final-pages", st->final_pages, "pages");
+        bench_tagged(tag, "final-bytes", st->final_bytes, "bytes");
     }
 }
 
-/* The moved domain runs here: its steps and stamps go on; its largest time gap. */
-static void check_runs_here(hestia_domid_t d)
+static void send_side(unsigned module, unsigned faults)
+{
+    uint32_t peer = 0;
+    if (!cmdline_ip("mig_peer", &peer)) {
+        test_report("mig.config", TR_FAIL, "want mig_peer=A.B.C.D");
+        return;
+    }
+    uint64_t rates[MAX_RATES];
+    unsigned n = cmdline_rates(rates);
+    for (unsigned k = 0; k < n; k++) {
+        job.port = (uint16_t)(MIG_PORT + k);
+        send_one(module, peer, rates[k], k == 0 ? faults : 0);
+    }
+}
+
+/* The moved domain runs here: its steps and stamps go on; the gap it saw across the move.
+ */
+static void check_runs_here(hestia_domid_t d, const char *tag, bool writes)
 {
     thread_sleep_ns(300 * MS);
     ts_pause(d);
@@ -327,44 +428,68 @@ static void check_runs_here(hestia_domid_t d)
     if (work_gfn >= 0 && read_gfn(d, (uint64_t)work_gfn) == 0)
         __builtin_memcpy(&h1, frame, sizeof(h1));
     ts_unpause(d);
-    bool runs = work_gfn >= 0 && h1.steps > h0.steps && h1.stamps > h0.stamps && !bad;
-    test_report(
-        "mig.runs-here", runs ? TR_PASS : TR_FAIL,
-        "dom%u: work area at gfn %ld %s, steps %llu -> %llu, time stamps %llu -> %llu, "
-        "largest gap it saw %llu us",
-        d, work_gfn, bad ? "damaged" : "whole", (unsigned long long)h0.steps,
-        (unsigned long long)h1.steps, (unsigned long long)h0.stamps,
-        (unsigned long long)h1.stamps, (unsigned long long)h1.max_gap_ns / 1000);
+    /* h0 was read before any pause of ours here: its gaps are the source's and the move's.
+     */
+    bool runs = work_gfn >= 0 && (h1.steps > h0.steps || !writes) &&
+                h1.stamps > h0.stamps && !bad && h0.resumes == 1;
+    char name[48];
+    tagged(name, sizeof(name), "mig.runs-here", tag);
+    test_report(name, runs ? TR_PASS : TR_FAIL,
+                "dom%u: work area at gfn %ld %s, steps %llu -> %llu, time stamps %llu -> "
+                "%llu, VIRQ_RESUMED seen %llu, gap across the move %llu us (largest before "
+                "our checks %llu us)",
+                d, work_gfn, bad ? "damaged" : "whole", (unsigned long long)h0.steps,
+                (unsigned long long)h1.steps, (unsigned long long)h0.stamps,
+                (unsigned long long)h1.stamps, (unsigned long long)h0.resumes,
+                (unsigned long long)h0.move_gap_ns / 1000,
+                (unsigned long long)h0.max_gap_ns / 1000);
     if (runs)
-        bench_report("mig.guest-pause", h1.max_gap_ns / 1000, "us");
+        bench_tagged(tag, "guest-pause", h0.move_gap_ns / 1000, "us");
 }
 
 static void recv_side(unsigned faults)
 {
-    for (unsigned i = 0; i <= faults; i++) {
-        job.fault = i < faults ? fault_order[i] : MIG_FAULT_NONE;
-        dom0_net_run(recv_job, NULL);
-        const struct mig_recv_stats *st = &job.rst;
-        struct domctl_info info;
-        long left = ts_getinfo(1, &info); /* the next domain after dom0: none */
-        char name[48];
-        if (job.fault != MIG_FAULT_NONE) {
-            ksnprintf(name, sizeof(name), "mig.recv-fault-%s", fault_name[job.fault]);
-            test_report(name, job.r < 0 && !st->committed && left < 0 ? TR_PASS : TR_FAIL,
-                        "%llu records, %llu pages read; %s; %s",
-                        (unsigned long long)st->records, (unsigned long long)st->pages,
-                        job.why,
-                        left < 0 ? "no domain left here" : "a domain was left here");
-            continue;
+    uint64_t rates[MAX_RATES];
+    unsigned n = cmdline_rates(rates);
+    for (unsigned k = 0; k < n; k++) {
+        char tag[16], name[48];
+        rate_tag(rates[k], tag, sizeof(tag));
+        unsigned f = k == 0 ? faults : 0;
+        job.port = (uint16_t)(MIG_PORT + k);
+        for (unsigned i = 0; i <= f; i++) {
+            job.fault = i < f ? fault_order[i] : MIG_FAULT_NONE;
+            dom0_net_run(recv_job, NULL);
+            const struct mig_recv_stats *st = &job.rst;
+            struct domctl_info info;
+            long left = ts_getinfo(1, &info); /* the next domain after dom0: none */
+            if (job.fault != MIG_FAULT_NONE) {
+                ksnprintf(name, sizeof(name), "mig.recv-fault-%s", fault_name[job.fault]);
+                test_report(
+                    name, job.r < 0 && !st->committed && left < 0 ? TR_PASS : TR_FAIL,
+                    "%llu records, %llu pages read; %s; %s",
+                    (unsigned long long)st->records, (unsigned long long)st->pages, job.why,
+                    left < 0 ? "no domain left here" : "a domain was left here");
+                continue;
+            }
+            if (job.r == 0) {
+                /* The check of what arrived, once the guest's first stamps are past. */
+                thread_sleep_ns(100 * MS);
+                migrate_receive_verify(&job.rst);
+            }
+            tagged(name, sizeof(name), "mig.receive", tag);
+            test_report(
+                name, job.r == 0 && st->committed ? TR_PASS : TR_FAIL,
+                "restored dom%u: %llu page copies of %llu pages, %llu bytes, "
+                "image crc32 %08x (of what arrived, computed %llu us long, after the "
+                "guest ran 100 ms); %s",
+                job.dom, (unsigned long long)st->pages, (unsigned long long)st->nr_pages,
+                (unsigned long long)st->bytes, st->image_crc,
+                (unsigned long long)st->verify_ns / 1000, job.why);
+            if (job.r == 0) {
+                check_runs_here(job.dom, tag, rates[k] != 0);
+                ts_destroy(job.dom); /* room for the next, and dom1 free for the checks */
+            }
         }
-        test_report("mig.receive", job.r == 0 && st->committed ? TR_PASS : TR_FAIL,
-                    "restored dom%u: %llu page copies of %llu pages, %llu bytes, "
-                    "image crc32 %08x; %s",
-                    job.dom, (unsigned long long)st->pages,
-                    (unsigned long long)st->nr_pages, (unsigned long long)st->bytes,
-                    st->image_crc, job.why);
-        if (job.r == 0)
-            check_runs_here(job.dom);
     }
 }
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include <port/kernel.h>
+#include <port/migstream.h>
 #include <port/netxfer.h>
 
 #include "lwip/tcp.h"
@@ -13,18 +14,7 @@
 
 uint32_t netxfer_crc32(uint32_t crc, const uint8_t *p, uint32_t n)
 {
-    static uint32_t table[256];
-    if (!table[1])
-        for (uint32_t i = 0; i < 256; i++) {
-            uint32_t c = i;
-            for (int k = 0; k < 8; k++)
-                c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
-            table[i] = c;
-        }
-    crc = ~crc;
-    for (uint32_t i = 0; i < n; i++)
-        crc = table[(crc ^ p[i]) & 0xff] ^ (crc >> 8);
-    return ~crc;
+    return mig_crc32(crc, p, n); /* the one CRC-32 (ports/common/migrate/crc32.c) */
 }
 
 uint64_t netxfer_rate_milli(const struct net_xfer *x)

@@ -13,7 +13,6 @@
 #define SEC 1000000000ull
 #define FAULT_PRECOPY_RECORDS 8 /* memory records read before the injected reset */
 #define FAULT_PRECOPY_BYTES (FAULT_PRECOPY_RECORDS * 16u * 4096u)
-#define CRC_BATCH 4u
 
 static struct mig_reader reader;
 static uint8_t seen[MIG_LIVE_MAX_PAGES / 8];
@@ -153,6 +152,8 @@ struct recv_ctx {
     bool verify;
     struct mig_recv_stats *st;
     const char *why;
+    long shadow; /* verify: first dom0 frame of the copy of what arrived, or -1 */
+    uint64_t shadow_pages;
 };
 
 /* The source, with the pre-copy fault injected: a reset after some bytes. */
@@ -168,26 +169,27 @@ static int faulty_read(void *ctx, void *buf, size_t len)
     return tcpst_read(c->s, buf, len);
 }
 
-static uint8_t crc_frames[CRC_BATCH * HESTIA_PAGE_SIZE] __attribute__((aligned(4096)));
-
-/* CRC-32 of the built (paused) domain's memory, gfn order: what the source's should be. */
-static uint32_t domain_crc(hestia_domid_t dom, uint64_t nr_pages)
+/*
+ * verify: every frame as it arrives, into a copy in dom0's memory (gfn
+ * order; a later round's copy of a page replaces the earlier).  Its CRC is
+ * computed after the domain runs, so the check costs the guest no pause.
+ */
+static void keep_frames(void *ctx, const struct mig_record *rec)
 {
-    uint32_t crc = 0;
-    uint64_t gfns[CRC_BATCH];
-    for (uint64_t g = 0; g < nr_pages; g += CRC_BATCH) {
-        uint32_t n = (uint32_t)MIN((uint64_t)CRC_BATCH, nr_pages - g);
-        for (uint32_t i = 0; i < n; i++)
-            gfns[i] = g + i;
-        struct hestia_domctl d = {0};
-        d.u.read_memory.gfns = (uintptr_t)gfns;
-        d.u.read_memory.buf = (uintptr_t)crc_frames;
-        d.u.read_memory.nr = n;
-        if (ts_domctl(DOMCTL_read_memory, dom, &d) < 0)
-            return 0;
-        crc = mig_crc32(crc, crc_frames, (size_t)n * HESTIA_PAGE_SIZE);
+    struct recv_ctx *c = ctx;
+    if (!c->verify)
+        return;
+    if (rec->type == MIG_REC_HEADER) {
+        c->shadow_pages = rec->header->nr_pages;
+        c->shadow = frames_alloc((unsigned)c->shadow_pages);
+        if (c->shadow >= 0)
+            __builtin_memset(gfn_to_va((uint64_t)c->shadow), 0,
+                             c->shadow_pages * HESTIA_PAGE_SIZE);
+    } else if (rec->type == MIG_REC_MEMORY && c->shadow >= 0) {
+        for (uint32_t i = 0; i < rec->count; i++) /* gfns checked by the reader */
+            __builtin_memcpy(gfn_to_va((uint64_t)c->shadow + rec->gfns[i]),
+                             rec->frames + (size_t)i * HESTIA_PAGE_SIZE, HESTIA_PAGE_SIZE);
     }
-    return crc;
 }
 
 /* restore_domain's commit step: the domain is built and paused; ACK, then wait for GO. */
@@ -209,10 +211,8 @@ static int commit(void *ctx, hestia_domid_t domid)
         nak(c->s, c->why);
         return -HESTIA_EIO;
     }
-    c->st->image_crc = c->verify ? domain_crc(domid, c->st->nr_pages) : 0;
     char line[64];
-    ksnprintf(line, sizeof(line), "ACK %08x %llu\n", c->st->image_crc,
-              (unsigned long long)c->st->nr_pages);
+    ksnprintf(line, sizeof(line), "ACK %llu\n", (unsigned long long)c->st->nr_pages);
     long r = tcpst_write(c->s, line, kstrlen(line));
     if (!r)
         r = tcpst_flush(c->s);
@@ -233,15 +233,24 @@ long migrate_receive_restore(uint16_t port, uint64_t accept_ns, bool verify,
 {
     static struct tcpst s;
     __builtin_memset(st, 0, sizeof(*st));
+    st->shadow = -1;
     *domid = DOMID_INVALID;
     long r = accept_sender(&s, port, accept_ns, why);
     if (r < 0)
         return r;
-    struct recv_ctx c = {.s = &s, .fault = fault, .verify = verify, .st = st};
+    struct recv_ctx c = {.s = &s, .fault = fault, .verify = verify, .st = st, .shadow = -1};
     struct mig_source src = {.read = faulty_read, .ctx = &c};
     struct restore_stats rs;
     const char *rwhy = NULL;
-    r = restore_domain(src, commit, &c, &rs, &rwhy);
+    r = restore_domain_tap(src, commit, &c, keep_frames, &rs, &rwhy);
+    if (r == 0)
+        printk("receive: dom%u resumed\n", rs.domid);
+    if (c.shadow >= 0 && r == 0) {
+        st->shadow = c.shadow; /* migrate_receive_verify() checks it later */
+        st->shadow_pages = c.shadow_pages;
+    } else if (c.shadow >= 0) {
+        frames_free((uint64_t)c.shadow, (unsigned)c.shadow_pages);
+    }
     st->bytes = rs.bytes;
     st->pages = rs.pages;
     st->records = rs.pages + rs.vcpus + rs.mappings;
@@ -254,8 +263,19 @@ long migrate_receive_restore(uint16_t port, uint64_t accept_ns, bool verify,
         return r;
     }
     *domid = rs.domid;
-    printk("receive: dom%u resumed\n", rs.domid);
     *why = "committed; the domain runs here";
     tcpst_close(&s);
     return 0;
+}
+
+void migrate_receive_verify(struct mig_recv_stats *st)
+{
+    if (st->shadow < 0)
+        return;
+    uint64_t t0 = time_now_ns();
+    st->image_crc =
+        mig_crc32(0, gfn_to_va((uint64_t)st->shadow), st->shadow_pages * HESTIA_PAGE_SIZE);
+    st->verify_ns = time_now_ns() - t0;
+    frames_free((uint64_t)st->shadow, (unsigned)st->shadow_pages);
+    st->shadow = -1;
 }

@@ -103,8 +103,11 @@ static long send_space(struct sender *x, uint32_t space)
     }
 }
 
-/* The paused domain's last state: mappings, vCPUs, the end record. */
-static long send_state(struct sender *x, uint32_t nr_vcpus)
+/*
+ * The paused domain's last state: mappings, vCPUs, the end record.
+ * t_pause: when this dom0 paused it (its own clock, the host's).
+ */
+static long send_state(struct sender *x, uint32_t nr_vcpus, uint64_t t_pause)
 {
     long r = 0;
     for (uint32_t space = 0; !r && space < MIG_MAX_SPACES; space++)
@@ -121,10 +124,20 @@ static long send_state(struct sender *x, uint32_t nr_vcpus)
         d.u.domain_state.buf = (uintptr_t)dstate;
         d.u.domain_state.size = sizeof(dstate);
         r = ts_domctl(DOMCTL_get_domain_state, x->dom, &d);
-        if (r < 0)
+        if (r < 0) {
             x->why = "DOMCTL_get_domain_state refused";
-        else
+        } else {
+            /*
+             * The record's guest time is the moment of the pause (a save to
+             * disk stops the guest's clock there).  A live move is not: the
+             * time since the pause is real time the guest was away, and the
+             * destination's clock runs from when it applies the record, so
+             * the guest sees the whole stop-and-copy as a gap.
+             */
+            ((struct hestia_domain_state *)(void *)dstate)->system_time_ns +=
+                time_now_ns() - t_pause;
             r = mig_write_domain_state(&x->w, dstate, d.u.domain_state.size);
+        }
     }
     if (!r)
         r = mig_write_end(&x->w);
@@ -231,7 +244,7 @@ long migrate_send(hestia_domid_t domid, uint32_t ip, uint16_t port, bool verify,
         if (!r)
             r = send_dirty(&x, &st->final_pages);
         if (!r)
-            r = send_state(&x, info.nr_vcpus);
+            r = send_state(&x, info.nr_vcpus, t_pause);
         if (!r && (r = tcpst_flush(&x.s)) < 0)
             x.why = x.s.why;
         st->round_pages[st->rounds] = st->final_pages;
@@ -255,8 +268,6 @@ long migrate_send(hestia_domid_t domid, uint32_t ip, uint16_t port, bool verify,
     }
     if (!r) {
         st->pause_ns = time_now_ns() - t_pause;
-        if (verify)
-            st->image_crc = image_crc(&x);
         /* The commit point: GO acknowledged means the destination owns the domain. */
         x.s.timeout_ns = 10 * SEC;
         r = tcpst_write(&x.s, "GO\n", 3);
@@ -265,6 +276,13 @@ long migrate_send(hestia_domid_t domid, uint32_t ip, uint16_t port, bool verify,
         if (r)
             x.why = x.s.why;
     }
+    /*
+     * The check of the scenarios: the memory of our copy, paused for good
+     * now (it never runs here again), read after GO so the destination's
+     * guest is not kept waiting for it.
+     */
+    if (!r && verify)
+        st->image_crc = image_crc(&x);
     st->bytes = x.w.bytes;
     if (r) {
         /* Before the commit: nothing happened to the domain. */

@@ -142,6 +142,12 @@ static long apply(struct restore_ctx *c, const struct mig_record *rec)
 long restore_domain(struct mig_source src, restore_commit_fn commit, void *commit_ctx,
                     struct restore_stats *st, const char **why)
 {
+    return restore_domain_tap(src, commit, commit_ctx, NULL, st, why);
+}
+
+long restore_domain_tap(struct mig_source src, restore_commit_fn commit, void *commit_ctx,
+                        restore_tap_fn tap, struct restore_stats *st, const char **why)
+{
     __builtin_memset(st, 0, sizeof(*st));
     st->domid = DOMID_INVALID;
     struct restore_ctx c = {.st = st};
@@ -153,14 +159,17 @@ long restore_domain(struct mig_source src, restore_commit_fn commit, void *commi
         r = apply(&c, &rec);
         if (r)
             break;
+        if (tap)
+            tap(commit_ctx, &rec);
     }
     if (r < 0 && !c.why)
         c.why = reader.error ? reader.error : "the stream could not be read";
+    st->bytes = reader.bytes;
+    st->stream_crc = reader.stream_crc;
     if (r == 0 && commit && (r = commit(commit_ctx, c.domid)) != 0)
         c.why = "the commit step refused the restored domain";
     if (r == 0 && (r = ts_unpause(c.domid)) < 0)
         c.why = "cannot unpause the restored domain";
-    st->bytes = reader.bytes;
     if (r) {
         if (c.created)
             ts_destroy(c.domid); /* never ran: nothing of it survives */
@@ -173,10 +182,16 @@ long restore_domain(struct mig_source src, restore_commit_fn commit, void *commi
     return 0;
 }
 
+struct disk_commit_ctx {
+    const struct restore_stats *st;
+    const char *why;
+};
+
 static int disk_commit(void *ctx, hestia_domid_t domid)
 {
     (void)domid;
-    return (int)save_image_source_end(ctx);
+    struct disk_commit_ctx *c = ctx;
+    return (int)save_image_source_end(c->st->stream_crc, &c->why);
 }
 
 long restore_from_disk(struct restore_stats *st, const char **why)
@@ -188,9 +203,9 @@ long restore_from_disk(struct restore_stats *st, const char **why)
         st->domid = DOMID_INVALID;
         return r;
     }
-    const char *crc_why = NULL;
-    r = restore_domain(src, disk_commit, &crc_why, st, why);
-    if (r && crc_why)
-        *why = crc_why;
+    struct disk_commit_ctx c = {.st = st};
+    r = restore_domain(src, disk_commit, &c, st, why);
+    if (r && c.why)
+        *why = c.why;
     return r;
 }

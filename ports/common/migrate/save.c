@@ -31,7 +31,6 @@ struct disk_stream {
     size_t fill;     /* sink: bytes in io[]; source: bytes of io[] consumed */
     size_t have;     /* source: bytes valid in io[] */
     uint64_t pos, limit;
-    uint32_t crc;
     uint64_t io_ns; /* guest time inside the block calls */
 };
 
@@ -48,7 +47,6 @@ static int disk_write(void *ctx, const void *buf, size_t len)
 {
     struct disk_stream *d = ctx;
     const uint8_t *p = buf;
-    d->crc = mig_crc32(d->crc, buf, len);
     while (len) {
         size_t n = MIN(len, IO_BYTES - d->fill);
         __builtin_memcpy(io + d->fill, p, n);
@@ -93,7 +91,6 @@ static int disk_read(void *ctx, void *buf, size_t len)
         }
         size_t n = MIN(len, d->have - d->fill);
         __builtin_memcpy(p, io + d->fill, n);
-        d->crc = mig_crc32(d->crc, p, n);
         d->fill += n, p += n, len -= n, d->pos += n;
     }
     return 0;
@@ -223,7 +220,7 @@ long save_domain(hestia_domid_t domid, bool destroy, struct save_stats *st,
     if (!r)
         r = disk_write_tail(&ds);
     struct save_image_header h = {.version = SAVE_IMAGE_VERSION,
-                                  .stream_crc = ds.crc,
+                                  .stream_crc = w.stream_crc,
                                   .stream_len = ds.pos,
                                   .domid = domid};
     __builtin_memcpy(h.magic, SAVE_IMAGE_MAGIC, 8);
@@ -307,9 +304,9 @@ long save_image_source(struct mig_source *src, const char **why)
     return r;
 }
 
-long save_image_source_end(const char **why)
+long save_image_source_end(uint32_t stream_crc, const char **why)
 {
-    if (source_ds.pos != source_hdr.stream_len || source_ds.crc != source_hdr.stream_crc) {
+    if (source_ds.pos != source_hdr.stream_len || stream_crc != source_hdr.stream_crc) {
         *why = "the stream ends early or its whole-stream CRC differs";
         return -HESTIA_EINVAL;
     }
@@ -336,7 +333,7 @@ long save_image_check(int (*each_record)(void *ctx, const struct mig_record *rec
         *why = reader.error;
         return r;
     }
-    if (ds.pos != hdr->stream_len || ds.crc != hdr->stream_crc) {
+    if (ds.pos != hdr->stream_len || reader.stream_crc != hdr->stream_crc) {
         *why = "the stream ends early or its whole-stream CRC differs";
         return -HESTIA_EINVAL;
     }

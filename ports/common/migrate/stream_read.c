@@ -331,6 +331,8 @@ int mig_read_next(struct mig_reader *r, struct mig_record *rec)
     if (mig_crc32(0, body, h.len) != h.crc)
         return refuse(r, -HESTIA_EINVAL, "checksum mismatch (type %u)", h.type);
     r->bytes += sizeof(h) + h.len;
+    r->stream_crc =
+        mig_crc32_combine(mig_crc32(r->stream_crc, &h, sizeof(h)), h.crc, h.len);
     rec->type = h.type;
     rec->len = h.len;
     rec->body = body;

@@ -34,6 +34,8 @@ static int put_record(struct mig_writer *w, uint32_t type, const void *a, size_t
         return rc;
     w->seq++;
     w->bytes += sizeof(h) + len;
+    /* The whole stream's CRC without a second pass over the body. */
+    w->stream_crc = mig_crc32_combine(mig_crc32(w->stream_crc, &h, sizeof(h)), h.crc, len);
     return 0;
 }
 

@@ -55,9 +55,11 @@ struct mig_send_stats {
  * destination's ACK, send GO, destroy here (docs/migration.md).  Any
  * failure before that leaves the domain running here as it was (log-dirty
  * off, unpaused) and returns a negative HESTIA_E* with *why in words.
- * verify: after the ACK, the CRC-32 of the paused domain's memory is put in
- * st->image_crc (the scenario compares it with the destination's).  Runs
- * in the net thread (dom0_net_run).
+ * verify: after GO, the CRC-32 of the paused domain's memory (it never
+ * runs here again) is put in st->image_crc before the destroy; the scenario
+ * compares it with the destination's.  The destination's guest time goes on
+ * by the time since the pause (the record's system time is moved forward).
+ * Runs in the net thread (dom0_net_run).
  */
 long migrate_send(hestia_domid_t domid, uint32_t ip, uint16_t port, bool verify,
                   struct mig_send_stats *st, const char **why);
@@ -73,6 +75,9 @@ enum mig_fault {
 struct mig_recv_stats {
     uint64_t pages, records, bytes;
     uint32_t image_crc; /* CRC-32 of the received memory image (gfn order) */
+    uint64_t verify_ns; /* receive with verify: the time that CRC took */
+    long shadow;        /* verify: dom0's copy of what arrived (frames), -1 if none */
+    uint64_t shadow_pages;
     uint64_t nr_pages;
     bool acked, committed;
 };
@@ -90,9 +95,14 @@ long migrate_receive(uint16_t port, uint64_t accept_ns, bool check_only,
 /*
  * As migrate_receive, but the stream builds a real domain (h-restore's
  * restore_domain): ACK once it is loaded and paused, unpaused on GO, and
- * destroyed on any failure before.  verify: the ACK carries the CRC-32 of
- * its memory (else 0).  *domid: the new domain.
+ * destroyed on any failure before.  The ACK line is "ACK <pages>".
+ * verify: a copy of every frame that arrived is kept in dom0 (st->shadow)
+ * for migrate_receive_verify(), which the caller runs once the domain has
+ * run a while, so the check is no part of its pause.  *domid: the new domain.
  */
+/* st->image_crc = CRC-32 of the copy migrate_receive_restore kept; frees it. */
+void migrate_receive_verify(struct mig_recv_stats *st);
+
 long migrate_receive_restore(uint16_t port, uint64_t accept_ns, bool verify,
                              enum mig_fault fault, struct mig_recv_stats *st,
                              hestia_domid_t *domid, const char **why);

@@ -118,6 +118,8 @@ struct mig_source {
 
 /* CRC-32 (IEEE 802.3, reflected, as zlib): crc = mig_crc32(crc, buf, len), start at 0. */
 uint32_t mig_crc32(uint32_t crc, const void *buf, size_t len);
+/* The CRC-32 of A then B, from crc_a, crc_b and B's length (zlib's crc32_combine). */
+uint32_t mig_crc32_combine(uint32_t crc_a, uint32_t crc_b, uint64_t len_b);
 
 /* Writer: records go out whole; the CRC is computed over the pieces given. */
 struct mig_writer {
@@ -125,7 +127,8 @@ struct mig_writer {
     uint32_t seq;
     uint64_t pages;
     uint32_t vcpus;
-    uint64_t bytes; /* written so far */
+    uint64_t bytes;      /* written so far */
+    uint32_t stream_crc; /* CRC-32 of those bytes (each record's body CRC combined in) */
 };
 void mig_writer_init(struct mig_writer *w, struct mig_sink sink);
 int mig_write_header(struct mig_writer *w, uint32_t arch, uint64_t nr_pages,
@@ -182,6 +185,7 @@ struct mig_reader {
     uint32_t vcpus;
     uint64_t vcpu_seen; /* bit per vCPU id */
     uint64_t bytes;
+    uint32_t stream_crc; /* CRC-32 of the bytes of the records accepted so far */
     uint64_t next_va[MIG_MAX_SPACES]; /* per space: mappings must go up from here */
     const char *error;                /* why the stream was refused */
 };

@@ -15,6 +15,7 @@ struct restore_stats {
     uint64_t pages, vcpus, mappings;
     uint64_t foreign_dropped; /* mappings of other domains' frames left behind */
     uint64_t bytes;           /* stream bytes read */
+    uint32_t stream_crc;      /* their CRC-32 (set before the commit step runs) */
     uint64_t load_ns;         /* first byte to unpaused, guest time of dom0 */
 };
 
@@ -35,6 +36,15 @@ typedef int (*restore_commit_fn)(void *ctx, hestia_domid_t domid);
  */
 long restore_domain(struct mig_source src, restore_commit_fn commit, void *commit_ctx,
                     struct restore_stats *st, const char **why);
+
+/*
+ * restore_domain() that also hands each checked record to tap (ctx:
+ * commit_ctx) after it was applied: the migrate scenario keeps a copy of
+ * the memory that arrived, to check it outside the guest's pause.
+ */
+typedef void (*restore_tap_fn)(void *ctx, const struct mig_record *rec);
+long restore_domain_tap(struct mig_source src, restore_commit_fn commit, void *commit_ctx,
+                        restore_tap_fn tap, struct restore_stats *st, const char **why);
 
 /*
  * `restore`: restore_domain() over the image on disk 0 (port/save.h's

@@ -16,6 +16,6 @@ void role_resumer(void);
 
 /* dom0 test=resume-save (boot 1) and test=resume-restore (boot 2). */
 void resume_save_test(unsigned module);
-void resume_restore_test(void);
+void resume_restore_test(unsigned module);
 
 #endif

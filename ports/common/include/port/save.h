@@ -52,10 +52,10 @@ long save_image_check(int (*each_record)(void *ctx, const struct mig_record *rec
 /*
  * The stream of disk 0's image as a byte source (restore.c): the container
  * header is checked first.  After the stream was read to its end record,
- * save_image_source_end checks its length and whole-stream CRC.  0 or a
- * negative error with *why.
+ * save_image_source_end checks its length and the whole-stream CRC the
+ * reader computed (mig_reader.stream_crc).  0 or a negative error with *why.
  */
 long save_image_source(struct mig_source *src, const char **why);
-long save_image_source_end(const char **why);
+long save_image_source_end(uint32_t stream_crc, const char **why);
 
 #endif
