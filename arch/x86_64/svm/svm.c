@@ -362,6 +362,7 @@ static void exit_hlt(struct hal_vcpu *hv, struct svm_vcpu *s)
                     (unsigned long long)((hal_time_ns() - s->start_ns) / 1000000),
                     (unsigned long long)(guest_tsc_ns(s) / 1000000),
                     (unsigned long long)hal_hvm_exit_count(hv, ~0u));
+        svm_exit_summary(hv);
         core_hvm_shutdown(hv->v, SHUTDOWN_poweroff);
         return;
     }
