@@ -388,7 +388,8 @@ static void handle_exit(struct hal_vcpu *hv, struct svm_vcpu *s)
     uint64_t code = vmcb_get(s->vmcb, VMCB_EXITCODE);
     if ((uint32_t)code == 0xffffffffu) /* QEMU writes the invalid-state code as 32 bits */
         code = SVM_EXIT_INVALID;
-    s->exits[exit_slot(code)]++;
+    s->exit_slot = exit_slot(code);
+    s->exits[s->exit_slot]++;
     /* An event whose delivery the exit interrupted is delivered again. */
     uint64_t intinfo = vmcb_get(s->vmcb, VMCB_EXITINTINFO);
     vmcb_set(s->vmcb, VMCB_EVENTINJ, (intinfo & SVM_EVT_VALID) ? intinfo : 0);
@@ -475,9 +476,12 @@ void svm_run_on_stack(struct hal_vcpu *hv)
         s->timer_armed_ns = dl;
     }
     x86_64_fpu_take(c, hv); /* eagerly: the guest's CR0.TS is its own (in the VMCB) */
+    if (s->exit_at_tsc)
+        s->exit_tsc[s->exit_slot] += rdtsc() - s->exit_at_tsc;
     __asm__ volatile("clgi; sti" ::: "memory");
     svm_vmrun(&s->regs, mfn_val(s->vmcb_mfn) << HAL_PAGE_SHIFT, host_vmcb_pa[c->id]);
     __asm__ volatile("cli; stgi" ::: "memory");
+    s->exit_at_tsc = rdtsc();
     s->vmcb[VMCB_TLB_CONTROL] = 0;
     handle_exit(hv, s);
     hal_vcpu_run(core_resume_vcpu());

@@ -80,7 +80,12 @@ struct svm_vcpu {
     struct svm_rtc rtc;
     uint64_t timer_armed_ns; /* the PIT deadline last given to core_hvm_set_timer */
     uint64_t exits[SVM_EXIT_SLOTS];
-    uint64_t exits_at_mark[SVM_EXIT_SLOTS];       /* at the last bench mark */
+    uint64_t exits_at_mark[SVM_EXIT_SLOTS]; /* at the last bench mark */
+    /* TSC cycles from an exit to the next VMRUN, by reason, since the last
+     * mark (the hypervisor's work, and whatever ran while the vCPU waited). */
+    uint64_t exit_tsc[SVM_EXIT_SLOTS];
+    uint64_t exit_at_tsc; /* the TSC at the last exit, 0 before the first */
+    unsigned exit_slot;   /* its reason */
     uint32_t io_port_exits[SVM_IO_PORTS_COUNTED]; /* since the last bench mark */
 };
 
