@@ -190,7 +190,7 @@ def run(arch, variant, cfg, log):
         for name, ok, detail in host:
             f.write(f"[host] TEST {name} {'PASS' if ok else 'FAIL'} {detail}\n")
         for name, value, unit in bench:
-            f.write(f"[host] BENCH {name} {value:g} {unit}\n")
+            f.write(f"[host] BENCH {name} {value:.10g} {unit}\n")
     parsed = runner.parse(hvm_text)
     parsed["tests"] += [("host", n, "PASS" if ok else "FAIL", d) for n, ok, d in host]
     exit_ok, exit_text = (False, "timeout") if timed_out else arches.exit_verdict(

@@ -298,12 +298,33 @@ static void exit_cpuid(struct hal_vcpu *hv, struct svm_vcpu *s)
     skip(s, 2);
 }
 
+/*
+ * Whether console input may have come since the vCPU's last exit: not
+ * after the exits the handler finishes at once (port I/O, CPUID, MSR,
+ * nested page fault), which lead straight back to VMRUN; after any other
+ * (a host interrupt, HLT) dom0 may have run and typed.  The console is
+ * read under a lock: this keeps it off the hottest exits (docs/hvm.md).
+ * A guest polling the line status register reads ahead there (uart.c).
+ */
+static bool may_have_input(const struct svm_vcpu *s)
+{
+    switch (s->exit_slot) {
+    case SVM_EXIT_IOIO:
+    case SVM_EXIT_CPUID:
+    case SVM_EXIT_MSR:
+    case SVM_EXIT_SLOT_NPF:
+        return false;
+    default:
+        return true;
+    }
+}
+
 /* Devices raise their lines: PIT IRQ 0 by time, COM1 IRQ 4 on a rising edge. */
 static void devices_update(struct hal_vcpu *hv, struct svm_vcpu *s)
 {
     if (svm_pit_update(&s->pit, hal_time_ns()))
         svm_pic_raise(&s->pic, 0);
-    bool line = svm_uart_irq(hv);
+    bool line = svm_uart_irq(hv, may_have_input(s));
     if (line && !s->uart.irq_line)
         svm_pic_raise(&s->pic, 4);
     s->uart.irq_line = line;

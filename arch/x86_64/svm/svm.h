@@ -121,10 +121,10 @@ void svm_exit_summary(struct hal_vcpu *hv);
 /* io.c: one port access of size 1, 2 or 4 bytes; reads fill *val. */
 void svm_io(struct hal_vcpu *hv, uint16_t port, unsigned size, bool in, uint32_t *val);
 
-/* uart.c; svm_uart_irq: the IRQ 4 line now (reads ahead from the console). */
+/* uart.c; svm_uart_irq: the IRQ 4 line now (with poll, reads ahead from the console). */
 void svm_uart_init(struct svm_uart *u);
 bool svm_uart_io(struct hal_vcpu *hv, uint16_t port, bool in, uint32_t *val);
-bool svm_uart_irq(struct hal_vcpu *hv);
+bool svm_uart_irq(struct hal_vcpu *hv, bool poll);
 
 /* pic.c: raise an edge on irq 0..15; pending: an interrupt the CPU would be given; ack:
  * its vector (IRR to ISR), -1 if none. */
