@@ -55,6 +55,7 @@ TEST_LINE = re.compile(r"^TEST (\S+) (PASS|FAIL) n=(\d+)")
 CMDLINE_RE = re.compile(r"^\(d(\d+)\) \[ *[0-9.]+\] Command line: (.*?)\s*$", re.M)
 MARK_RE = re.compile(r"^hestia: hvm d\d+: mark (\d+): exits by reason since the last mark:"
                      r"(.*); total (\d+); hot ports:(.*?)\s*$", re.M)
+REASON_RE = re.compile(r"(\S+)=(\d+)")
 
 
 def _workload_lines(text, source):
@@ -79,7 +80,7 @@ def _marks(text):
     """{mark value: (total, {reason: n}, hot ports text)} of the hypervisor's mark lines."""
     out = {}
     for m in MARK_RE.finditer(text):
-        reasons = {k: int(v) for k, v in (w.split("=") for w in m.group(2).split())}
+        reasons = {k: int(v) for k, v in REASON_RE.findall(m.group(2))}
         out[int(m.group(1))] = (int(m.group(3)), reasons, m.group(4).strip())
     return out
 
