@@ -28,7 +28,11 @@ TCG counts VMRUN as one instruction.
 The checks are TEST lines of source "host" (expect "host:<test>"):
 hvmbench.native-run, hvmbench.same-counts, hvmbench.overhead (every
 workload's overhead within OVERHEAD_BOUNDS) and hvmbench.exits (a mark line
-with exits for every workload).  BENCH values: hvmbench.<workload>.native /
+with exits for every workload).  The bound holds under -icount only:
+in real time (`./hestia test --realtime`) the figures measure the emulator
+on a loaded host (QEMU's TCG flushes its soft TLB at every VMRUN and
+#VMEXIT, seen at 170 000-250 000 host TSC cycles an exit and +26 % to
++122 %), so there the times must only be present.  BENCH values: hvmbench.<workload>.native /
 .hvm (us), .overhead (%), .exits and .exits-<reason> (exits).
 """
 import os
@@ -121,8 +125,9 @@ def _run_native(argv, log, timeout, cwd):
     return halted, time.time() - start
 
 
-def compare(hvm_text, native_text, native_halted):
-    """The host's checks and BENCH values: ([(name, ok, detail)], [(name, value, unit)])."""
+def compare(hvm_text, native_text, native_halted, bounded=True):
+    """The host's checks and BENCH values: ([(name, ok, detail)], [(name, value, unit)]).
+    bounded: apply OVERHEAD_BOUNDS (under -icount); else times need only be there."""
     m = CMDLINE_RE.search(hvm_text)
     src = f"(d{m.group(1)}) " if m else "(d1) "
     hvm = _workload_lines(hvm_text, src)
@@ -145,13 +150,14 @@ def compare(hvm_text, native_text, native_halted):
             words.append(f"{w} native {n_us} hvm {h_us} us")
             continue
         pct = 100.0 * (h_us - n_us) / n_us
-        sane = sane and lo <= pct <= hi
+        sane = sane and (lo <= pct <= hi or not bounded)
         words.append(f"{w} {pct:+.1f}%")
         bench += [(f"hvmbench.{w}.native", float(n_us), "us"),
                   (f"hvmbench.{w}.hvm", float(h_us), "us"),
                   (f"hvmbench.{w}.overhead", round(pct, 1), "%")]
-    host.append(("hvmbench.overhead", sane,
-                 f"bounds {lo:+.0f}%..{hi:+.0f}%: " + ", ".join(words)))
+    how = (f"bounds {lo:+.0f}%..{hi:+.0f}%" if bounded else
+           "real time: times present, no bound (the emulator's speed on a loaded host)")
+    host.append(("hvmbench.overhead", sane, f"{how}: " + ", ".join(words)))
     have = []
     for i, w in enumerate(WORKLOADS, 1):
         if i not in marks:
@@ -185,7 +191,7 @@ def run(arch, variant, cfg, log):
         halted, nsecs, native_text = False, 0.0, ""
         with open(native_log, "w") as f:
             f.write("not run: the HVM guest's log has no kernel command line to copy\n")
-    host, bench = compare(hvm_text, native_text, halted)
+    host, bench = compare(hvm_text, native_text, halted, bounded="-icount" in launch.argv)
     with open(log, "a") as f:
         f.write(f"[host] native run: {native_log}\n")
         for name, ok, detail in host:
