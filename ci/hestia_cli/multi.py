@@ -185,6 +185,9 @@ def run(arch, scenario, variant, cfg, log):
     """Boot with the host driving it; a runner.Result."""
     if cfg.get("host_driver") == "link":
         return run_link(arch, variant, cfg, log)
+    if cfg.get("host_driver") == "hvm-bench":  # a native boot beside the HVM one
+        from . import hvmbench
+        return hvmbench.run(arch, variant, cfg, log)
     ctl_port, sink_port, token = _free_port(), _free_port(), secrets.token_hex(8)
     user_net_dir = tempfile.mkdtemp(prefix="hestia-usernet-")
     user_net_sock = os.path.join(user_net_dir, "user-net.sock")

@@ -67,7 +67,7 @@ ICOUNT_RE = re.compile(r"^[a-z]+=[a-z0-9]+(?:,[a-z]+=[a-z0-9]+)*$")
 # The matrix's column order: from the first boot to the full demo, then the
 # negative controls (cells that pass only when the boot is judged FAIL).
 ORDER = ["boot", "hal-conformance", "smoke", "pv-selftest", "multi-domain", "vcpu-state",
-         "isolation", "bench", "disk", "nic", "net", "link", "save", "save-restore", "logdirty", "migrate", "migrate-fault", "density", "hvm-basic", "hvm-linux", "hvm-isolation", "demo", "archtest", "neg-boot", "neg-fail", "neg-crash", "neg-forge"]
+         "isolation", "bench", "disk", "nic", "net", "link", "save", "save-restore", "logdirty", "migrate", "migrate-fault", "density", "hvm-basic", "hvm-linux", "hvm-isolation", "hvm-bench", "demo", "archtest", "neg-boot", "neg-fail", "neg-crash", "neg-forge"]
 
 
 def names():

@@ -400,6 +400,7 @@ static void scenario_isolation(void)
 void bench_run(unsigned module);
 void dom0_hvm_linux(unsigned pv_module); /* dom0_hvm.c */
 void dom0_hvm_isolation(unsigned pv_module);
+void dom0_hvm_bench(void);
 void density_run(unsigned module);
 
 void dom0_main(void)
@@ -449,6 +450,8 @@ void dom0_main(void)
             dom0_hvm_linux(guest_module);
         else if (ktok_eq(&v, "hvm-isolation"))
             dom0_hvm_isolation(guest_module);
+        else if (ktok_eq(&v, "hvm-bench"))
+            dom0_hvm_bench();
         else if (ktok_eq(&v, "density"))
             density_run(guest_module);
         else if (ktok_eq(&v, "pv-selftest")) {

@@ -19,6 +19,14 @@ static bool byte_io(struct hal_vcpu *hv, uint16_t port, bool in, uint32_t *val)
         svm_pit_io(&s->pit, port, in, val, hal_time_ns()) ||
         svm_rtc_io(&s->rtc, port, in, val, hal_time_ns()))
         return true;
+    if (port == SVM_BENCH_MARK_PORT) {
+        /* Nothing sits here on a PC: reads all ones; a write is a bench mark. */
+        if (in)
+            *val = 0xff;
+        else
+            svm_exit_mark(hv, *val & 0xff);
+        return true;
+    }
     if (port == 0x64 && !in && (*val & 0xff) == 0xfe) {
         /* The i8042 pulses the reset line: the guest asked for a reboot. */
         core_printf("hestia: hvm d%u: reset through the i8042\n",
@@ -33,6 +41,7 @@ void svm_io(struct hal_vcpu *hv, uint16_t port, unsigned size, bool in, uint32_t
 {
     uint32_t out = 0;
     bool claimed = false;
+    svm_count_port(hv->svm, port);
     for (unsigned i = 0; i < size; i++) {
         uint32_t b = (*val >> (8 * i)) & 0xff;
         if (byte_io(hv, (uint16_t)(port + i), in, &b))

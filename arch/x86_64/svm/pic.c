@@ -16,17 +16,21 @@ static void pic_reset(struct svm_pic *p)
     p->auto_eoi = false;
 }
 
-/* The IR line with the highest priority that may interrupt now, or -1. */
+/*
+ * The IR line with the highest priority (the lowest number) that may
+ * interrupt now, or -1.  Asked before every VMRUN, so in bit operations:
+ * an unmasked request b interrupts unless b or a line above it is in
+ * service.
+ */
 static int best(const struct svm_pic *p, uint8_t irr)
 {
-    uint8_t pend = irr & (uint8_t)~p->imr;
-    for (int b = 0; b < 8; b++) {
-        if (p->isr & (1u << b))
-            return -1; /* an interrupt of higher or equal priority is in service */
-        if (pend & (1u << b))
-            return b;
-    }
-    return -1;
+    unsigned pend = irr & (uint8_t)~p->imr;
+    if (!pend)
+        return -1;
+    int b = __builtin_ctz(pend);
+    if (p->isr && __builtin_ctz(p->isr) <= b)
+        return -1;
+    return b;
 }
 
 static uint8_t master_irr(const struct svm_pics *pics)
@@ -45,6 +49,8 @@ void svm_pic_raise(struct svm_pics *pics, unsigned irq)
 
 bool svm_pic_pending(const struct svm_pics *pics)
 {
+    if (!pics->p[0].irr && !pics->p[1].irr)
+        return false; /* nearly every exit */
     return best(&pics->p[0], master_irr(pics)) >= 0;
 }
 

@@ -298,12 +298,33 @@ static void exit_cpuid(struct hal_vcpu *hv, struct svm_vcpu *s)
     skip(s, 2);
 }
 
+/*
+ * Whether console input may have come since the vCPU's last exit: not
+ * after the exits the handler finishes at once (port I/O, CPUID, MSR,
+ * nested page fault), which lead straight back to VMRUN; after any other
+ * (a host interrupt, HLT) dom0 may have run and typed.  The console is
+ * read under a lock: this keeps it off the hottest exits (docs/hvm.md).
+ * A guest polling the line status register reads ahead there (uart.c).
+ */
+static bool may_have_input(const struct svm_vcpu *s)
+{
+    switch (s->exit_slot) {
+    case SVM_EXIT_IOIO:
+    case SVM_EXIT_CPUID:
+    case SVM_EXIT_MSR:
+    case SVM_EXIT_SLOT_NPF:
+        return false;
+    default:
+        return true;
+    }
+}
+
 /* Devices raise their lines: PIT IRQ 0 by time, COM1 IRQ 4 on a rising edge. */
 static void devices_update(struct hal_vcpu *hv, struct svm_vcpu *s)
 {
     if (svm_pit_update(&s->pit, hal_time_ns()))
         svm_pic_raise(&s->pic, 0);
-    bool line = svm_uart_irq(hv);
+    bool line = svm_uart_irq(hv, may_have_input(s));
     if (line && !s->uart.irq_line)
         svm_pic_raise(&s->pic, 4);
     s->uart.irq_line = line;
@@ -362,6 +383,7 @@ static void exit_hlt(struct hal_vcpu *hv, struct svm_vcpu *s)
                     (unsigned long long)((hal_time_ns() - s->start_ns) / 1000000),
                     (unsigned long long)(guest_tsc_ns(s) / 1000000),
                     (unsigned long long)hal_hvm_exit_count(hv, ~0u));
+        svm_exit_summary(hv);
         core_hvm_shutdown(hv->v, SHUTDOWN_poweroff);
         return;
     }
@@ -387,7 +409,8 @@ static void handle_exit(struct hal_vcpu *hv, struct svm_vcpu *s)
     uint64_t code = vmcb_get(s->vmcb, VMCB_EXITCODE);
     if ((uint32_t)code == 0xffffffffu) /* QEMU writes the invalid-state code as 32 bits */
         code = SVM_EXIT_INVALID;
-    s->exits[exit_slot(code)]++;
+    s->exit_slot = exit_slot(code);
+    s->exits[s->exit_slot]++;
     /* An event whose delivery the exit interrupted is delivered again. */
     uint64_t intinfo = vmcb_get(s->vmcb, VMCB_EXITINTINFO);
     vmcb_set(s->vmcb, VMCB_EVENTINJ, (intinfo & SVM_EVT_VALID) ? intinfo : 0);
@@ -474,9 +497,12 @@ void svm_run_on_stack(struct hal_vcpu *hv)
         s->timer_armed_ns = dl;
     }
     x86_64_fpu_take(c, hv); /* eagerly: the guest's CR0.TS is its own (in the VMCB) */
+    if (s->exit_at_tsc)
+        s->exit_tsc[s->exit_slot] += rdtsc() - s->exit_at_tsc;
     __asm__ volatile("clgi; sti" ::: "memory");
     svm_vmrun(&s->regs, mfn_val(s->vmcb_mfn) << HAL_PAGE_SHIFT, host_vmcb_pa[c->id]);
     __asm__ volatile("cli; stgi" ::: "memory");
+    s->exit_at_tsc = rdtsc();
     s->vmcb[VMCB_TLB_CONTROL] = 0;
     handle_exit(hv, s);
     hal_vcpu_run(core_resume_vcpu());

@@ -22,6 +22,10 @@ struct svm_regs {
 #define SVM_EXIT_SLOT_NPF 0x100
 #define SVM_EXIT_SLOT_OTHER 0x101
 #define SVM_EXIT_SLOTS 0x102
+/* Port I/O exits are also counted per port below this (exits.c). */
+#define SVM_IO_PORTS_COUNTED 0x400
+/* A byte written here prints the exits since the last write (exits.c). */
+#define SVM_BENCH_MARK_PORT 0xe9
 
 /* The 16550 UART at 0x3f8 (uart.c), IRQ 4. */
 struct svm_uart {
@@ -76,6 +80,13 @@ struct svm_vcpu {
     struct svm_rtc rtc;
     uint64_t timer_armed_ns; /* the PIT deadline last given to core_hvm_set_timer */
     uint64_t exits[SVM_EXIT_SLOTS];
+    uint64_t exits_at_mark[SVM_EXIT_SLOTS]; /* at the last bench mark */
+    /* TSC cycles from an exit to the next VMRUN, by reason, since the last
+     * mark (the hypervisor's work, and whatever ran while the vCPU waited). */
+    uint64_t exit_tsc[SVM_EXIT_SLOTS];
+    uint64_t exit_at_tsc; /* the TSC at the last exit, 0 before the first */
+    unsigned exit_slot;   /* its reason */
+    uint32_t io_port_exits[SVM_IO_PORTS_COUNTED]; /* since the last bench mark */
 };
 
 /* svm_entry.S: run the guest until the next #VMEXIT, with GIF clear around it. */
@@ -101,13 +112,19 @@ int svm_wrmsr(struct hal_vcpu *hv, uint32_t msr, uint64_t val);
 /* The MSR permission map: which MSRs the guest reads and writes directly. */
 void svm_msrpm_init(uint8_t *msrpm);
 
+/* exits.c: count a port I/O exit; a bench mark (value written to the mark port);
+ * the whole run's exits by reason (at power-off). */
+void svm_count_port(struct svm_vcpu *s, uint16_t port);
+void svm_exit_mark(struct hal_vcpu *hv, unsigned value);
+void svm_exit_summary(struct hal_vcpu *hv);
+
 /* io.c: one port access of size 1, 2 or 4 bytes; reads fill *val. */
 void svm_io(struct hal_vcpu *hv, uint16_t port, unsigned size, bool in, uint32_t *val);
 
-/* uart.c; svm_uart_irq: the IRQ 4 line now (reads ahead from the console). */
+/* uart.c; svm_uart_irq: the IRQ 4 line now (with poll, reads ahead from the console). */
 void svm_uart_init(struct svm_uart *u);
 bool svm_uart_io(struct hal_vcpu *hv, uint16_t port, bool in, uint32_t *val);
-bool svm_uart_irq(struct hal_vcpu *hv);
+bool svm_uart_irq(struct hal_vcpu *hv, bool poll);
 
 /* pic.c: raise an edge on irq 0..15; pending: an interrupt the CPU would be given; ack:
  * its vector (IRR to ISR), -1 if none. */

@@ -119,10 +119,10 @@ bool svm_uart_io(struct hal_vcpu *hv, uint16_t port, bool in, uint32_t *val)
     return true;
 }
 
-bool svm_uart_irq(struct hal_vcpu *hv)
+bool svm_uart_irq(struct hal_vcpu *hv, bool poll)
 {
     struct svm_uart *u = &hv->svm->uart;
-    if (u->ier & 1)
+    if ((u->ier & 1) && poll)
         fill_rx(hv, u);
     return ((u->ier & 1) && u->rx >= 0) || ((u->ier & 2) && u->thre_pending);
 }
