@@ -526,6 +526,8 @@ int exec_sys(struct cpu *c, const struct insn *in, uint64_t ip, unsigned slot)
         if (in->op == OP_PTR) {
             tlb_purge(in->c1 ? c->itr : c->dtr, NTLB_TR, rid, g3->v, ps);
             tlb_purge(in->c1 ? c->itc : c->dtc, NTLB_TC, rid, g3->v, ps);
+        } else if (in->c2) {
+            tlb_purge_all_cpus(g3->v, ps, rid);
         } else {
             tlb_purge(c->itc, NTLB_TC, rid, g3->v, ps);
             tlb_purge(c->dtc, NTLB_TC, rid, g3->v, ps);
