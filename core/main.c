@@ -11,6 +11,7 @@
 #include <core/pvmmu.h>
 #include <core/run.h>
 #include <core/sched.h>
+#include <core/smp.h>
 #include <core/version.h>
 #include <hal/cpu.h>
 #include <hal/mmu.h>
@@ -89,9 +90,10 @@ HAL_NORETURN void core_main(const struct hal_boot_info *bi)
     mm_init(bi);
     physdev_init(bi);
     pirq_init();
+    unsigned nr_cpus = smp_start_cpus(bi->nr_cpus ? bi->nr_cpus : 1);
     core_printf("  %lu of %lu frames free, %u CPU(s)\n", mm_free_frames(),
-                mm_total_frames(), bi->nr_cpus ? bi->nr_cpus : 1);
-    sched_init(bi->nr_cpus ? bi->nr_cpus : 1);
+                mm_total_frames(), nr_cpus);
+    sched_init(nr_cpus);
     /* The HAL conformance suite instead of guests (scenario hal-conformance). */
     if (cmdline_has_word(bi->cmdline, "selftest=hal"))
         hal_conformance_boot(bi);
@@ -112,6 +114,7 @@ HAL_NORETURN void core_main(const struct hal_boot_info *bi)
         core_panic("cannot build dom0 from module 0: error %d", rc);
     core_printf("  dom0: %llu pages\n", (unsigned long long)p2m_nr_pages(dom0));
     domain_unpause(dom0);
+    smp_release_cpus();
     hal_irq_save();
     hal_vcpu_run(core_resume_vcpu());
 }

@@ -21,6 +21,7 @@
 #include <core/cpu.h>
 #include <core/run.h>
 #include <core/sched.h>
+#include <core/smp.h>
 #include <core/timer.h>
 #include <core/trap.h>
 #include <hal/cpu.h>
@@ -83,9 +84,14 @@ uint64_t run_vcpu_runtime(const struct vcpu *v)
 
 void run_note_change(unsigned cpu)
 {
+    unsigned self = hal_cpu_id();
     for (unsigned i = 0; i < cpu_count(); i++)
-        if (cpu == RUN_ALL_CPUS || cpu == i)
-            __atomic_store_n(&cpu_by_id(i)->changed, true, __ATOMIC_RELAXED);
+        if (cpu == RUN_ALL_CPUS || cpu == i) {
+            __atomic_store_n(&cpu_by_id(i)->changed, true, __ATOMIC_RELEASE);
+            /* Another CPU sees the flag only at its next exit: make it exit now. */
+            if (i != self)
+                smp_kick(i);
+        }
 }
 
 void run_vcpu_stopped(struct vcpu *v)

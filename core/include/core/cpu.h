@@ -56,6 +56,11 @@ struct cpu {
      * goes straight back (run_note_change()).
      */
     bool changed;
+    /* core/smp.c: reasons other CPUs interrupted this one, SMP_IPI_* bits. */
+    unsigned ipi_pending;
+    spinlock_t call_lock;       /* one smp_call() aimed at this CPU at a time */
+    void (*call_fn)(void *arg); /* the call waiting to run here, NULL when none */
+    void *call_arg;
     unsigned long quiet_exits; /* exits that skipped the full pass */
     unsigned long full_passes; /* exits that ran it */
 };

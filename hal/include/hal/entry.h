@@ -43,6 +43,21 @@ void core_guest_trap(struct vcpu *v, unsigned kind, unsigned arch_vector,
 /* A system call from guest-user mode (arches that route it through the hypervisor). */
 void core_guest_syscall(struct vcpu *v);
 
+/*
+ * A secondary CPU started by hal_cpu_start() enters core here, on its own
+ * stack, with its per-CPU state set up and interrupts disabled.  core waits
+ * until the boot CPU has finished its set-up, then runs this CPU's share of
+ * the vCPUs.  Never returns.
+ */
+HAL_NORETURN void core_secondary_main(void);
+
+/*
+ * An inter-processor interrupt (hal_ipi_send()) arrived on this CPU:
+ * core runs the work other CPUs queued for it (a wake-up, a TLB flush).
+ * Interrupts disabled.
+ */
+void core_ipi_interrupt(void);
+
 /* This CPU's one-shot timer fired (interrupts disabled). */
 void core_timer_interrupt(void);
 

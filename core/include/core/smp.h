@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Secondary CPUs and work sent to another CPU (core/smp.c).
+ */
+#ifndef CORE_SMP_H
+#define CORE_SMP_H
+
+#include "lib.h"
+
+/*
+ * Start the platform's other CPUs (hal_cpu_start) and return how many CPUs
+ * are up, the boot CPU included: the count to give sched_init().  A CPU
+ * that does not answer is reported on the console and left out.  Called
+ * once by core_main() before sched_init().
+ */
+unsigned smp_start_cpus(unsigned nr_reported);
+
+/*
+ * Let the started CPUs into the run loop; core_main() calls it once the
+ * scheduler and dom0 are set up.
+ */
+void smp_release_cpus(void);
+
+/* Why a CPU was interrupted (bits of struct cpu's ipi_pending). */
+#define SMP_IPI_RESCHEDULE 0x1u /* its run loop must take a full pass */
+#define SMP_IPI_CALL 0x2u       /* run the function in its call slot */
+
+/*
+ * Ask CPU cpu (online, not the caller) for a full pass of its run loop: a
+ * vCPU it runs was woken, boosted or descheduled from elsewhere.
+ */
+void smp_kick(unsigned cpu);
+
+/*
+ * Run fn(arg) on CPU cpu with interrupts disabled and return after it ran
+ * there (a TLB shootdown, reading another CPU's state).  On the calling CPU
+ * it simply runs.  While it waits, the caller answers calls aimed at
+ * itself, so two CPUs calling each other do not deadlock.  fn must not
+ * block or call smp_call() itself.
+ */
+void smp_call(unsigned cpu, void (*fn)(void *arg), void *arg);
+
+#endif

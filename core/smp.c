@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Secondary CPUs and inter-processor work (interface in core/smp.h).
+ *
+ * Bring-up: core_main() starts every CPU the platform reported before it
+ * sets up the scheduler, and counts only those that reached
+ * core_secondary_main(), so a CPU that never answers is never given vCPUs.
+ * The started CPUs wait on `released` until dom0 exists, then enter the run
+ * loop: idle until the scheduler places a vCPU on them or they steal one.
+ *
+ * Interrupting a CPU: each reason is a bit in the target's ipi_pending,
+ * set with an atomic OR before hal_ipi_send(); the target takes all bits
+ * with one atomic exchange, so interrupts the HAL merges lose nothing.
+ * smp_call() uses a per-CPU slot guarded by a lock; the caller spins until
+ * the target cleared it, answering its own pending work meanwhile.
+ */
+#include <core/console.h>
+#include <core/cpu.h>
+#include <core/run.h>
+#include <core/smp.h>
+#include <hal/cpu.h>
+#include <hal/entry.h>
+#include <hal/smp.h>
+#include <hal/vcpu.h>
+
+static unsigned arrived;  /* CPUs that reached core_secondary_main() */
+static unsigned released; /* set by smp_release_cpus() */
+
+unsigned smp_start_cpus(unsigned nr_reported)
+{
+    unsigned up = 1;
+    for (unsigned id = 1; id < nr_reported && id < HAL_MAX_CPUS; id++) {
+        int rc = hal_cpu_start(id);
+        if (rc) {
+            core_printf("  CPU %u did not start (error %d); running without it\n", id, rc);
+            break; /* ids stay dense: core numbers CPUs 0..count-1 */
+        }
+        up++;
+    }
+    return up;
+}
+
+void smp_release_cpus(void)
+{
+    __atomic_store_n(&released, 1u, __ATOMIC_RELEASE);
+}
+
+HAL_NORETURN void core_secondary_main(void)
+{
+    __atomic_fetch_add(&arrived, 1u, __ATOMIC_ACQ_REL);
+    while (!__atomic_load_n(&released, __ATOMIC_ACQUIRE))
+        ;
+    struct cpu *c = this_cpu();
+    c->arch = hal_this_cpu();
+    run_note_change(c->id);
+    hal_vcpu_run(core_resume_vcpu());
+}
+
+static void post(unsigned cpu, unsigned reason)
+{
+    struct cpu *c = cpu_by_id(cpu);
+    __atomic_fetch_or(&c->ipi_pending, reason, __ATOMIC_ACQ_REL);
+    hal_ipi_send(cpu);
+}
+
+void smp_kick(unsigned cpu)
+{
+    if (cpu < cpu_count() && cpu != this_cpu()->id)
+        post(cpu, SMP_IPI_RESCHEDULE);
+}
+
+static void answer_call(struct cpu *c)
+{
+    void (*fn)(void *) = __atomic_load_n(&c->call_fn, __ATOMIC_ACQUIRE);
+    if (fn) {
+        fn(c->call_arg);
+        __atomic_store_n(&c->call_fn, NULL, __ATOMIC_RELEASE);
+    }
+}
+
+void core_ipi_interrupt(void)
+{
+    struct cpu *c = this_cpu();
+    unsigned why = __atomic_exchange_n(&c->ipi_pending, 0u, __ATOMIC_ACQ_REL);
+    if (why & SMP_IPI_CALL)
+        answer_call(c);
+    if (why & SMP_IPI_RESCHEDULE)
+        run_note_change(c->id);
+}
+
+void smp_call(unsigned cpu, void (*fn)(void *arg), void *arg)
+{
+    struct cpu *self = this_cpu();
+    if (cpu == self->id || cpu >= cpu_count()) {
+        unsigned long flags = hal_irq_save();
+        fn(arg);
+        hal_irq_restore(flags);
+        return;
+    }
+    struct cpu *t = cpu_by_id(cpu);
+    unsigned long flags = hal_irq_save();
+    while (__atomic_exchange_n(&t->call_lock.locked, 1u, __ATOMIC_ACQUIRE))
+        core_ipi_interrupt(); /* another CPU may be waiting on us */
+    t->call_arg = arg;
+    __atomic_store_n(&t->call_fn, fn, __ATOMIC_RELEASE);
+    post(cpu, SMP_IPI_CALL);
+    while (__atomic_load_n(&t->call_fn, __ATOMIC_ACQUIRE))
+        core_ipi_interrupt();
+    spin_unlock(&t->call_lock);
+    hal_irq_restore(flags);
+}
