@@ -268,10 +268,13 @@ enum { XC_R, XC_W, XC_X };
 #define STK_SIZE 4096
 
 struct cpu {
-    unsigned id;        /* index in the machine; cr.lid.id (eid 0) */
-    int waiting;        /* an application processor still in the firmware's
-                         * boot rendezvous (smp.c): it does not execute */
-    uint64_t slice_end; /* cpu_run returns RUN_SLICE_END at this icount */
+    unsigned id;          /* index in the machine; cr.lid.id (eid 0) */
+    int waiting;          /* an application processor still in the firmware's
+                           * boot rendezvous (smp.c): it does not execute */
+    uint64_t slice_end;   /* cpu_run returns RUN_SLICE_END at this icount */
+    uint64_t parked_time; /* turns spent not running (smp.c: its clock) */
+    uint64_t idle_until;  /* several CPUs: a forward ar.itc write parks the
+                           * CPU until its ITC reaches this (0: running) */
 
     /* register pointers for the current frame / bank / rotation */
     struct greg *gr[128];
@@ -524,6 +527,9 @@ void raise_fault(struct cpu *c, unsigned vec, uint64_t isr, uint64_t ifa, int ha
                  uint64_t iim);
 void timer_check(struct cpu *c);
 int ext_intr_pending(struct cpu *c);
+/* An external interrupt the CPU would take with psr.i set (its timer
+ * checked first): what ends an idle wait. */
+int cpu_wakeable(struct cpu *c);
 int read_ar(struct cpu *c, unsigned n, uint64_t *v);
 int write_ar(struct cpu *c, unsigned n, uint64_t v);
 extern uint64_t cur_ip;

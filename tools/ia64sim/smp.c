@@ -10,7 +10,15 @@
  * with instruction-granular interleaving; every load, store and semaphore
  * (cmpxchg, xchg, fetchadd) is atomic by construction, and ld.acq, st.rel
  * and mf order nothing beyond that.  The same command line gives the same
- * interleaving on every run. */
+ * interleaving on every run.
+ *
+ * Time: each CPU's clock is its instructions plus the turns it spent
+ * parked; every round ends all clocks at the same point, so the ITCs stay
+ * within a bundle of each other.  A CPU parks while the firmware holds it
+ * or, after a forward write of ar.itc (an idle wait: sys.c), until its ITC
+ * gets there or an interrupt is pending for it; when every CPU is parked,
+ * machine time jumps to the earliest deadline (the several-CPU form of
+ * --idle skip). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -173,6 +181,39 @@ static uint64_t total_icount(void)
     return n;
 }
 
+/* A CPU that does not run this turn: the firmware holds it, or it waits
+ * for its idle deadline and no interrupt is pending for it yet. */
+static int parked(struct cpu *c)
+{
+    if (c->waiting)
+        return 1;
+    if (!c->idle_until)
+        return 0;
+    if (c->icount + c->itc_off >= c->idle_until || cpu_wakeable(c)) {
+        c->idle_until = 0;
+        return 0;
+    }
+    return 1;
+}
+
+/* With every CPU parked, how far machine time may jump: to the earliest
+ * idle deadline (one quantum when nobody has one). */
+static uint64_t parked_jump(void)
+{
+    uint64_t jump = UINT64_MAX;
+
+    for (unsigned i = 0; i < machine.ncpus; i++) {
+        struct cpu *c = machine.cpu[i];
+        uint64_t itc = c->icount + c->itc_off;
+
+        if (!parked(c))
+            return 0;
+        if (c->idle_until && c->idle_until - itc < jump)
+            jump = c->idle_until - itc;
+    }
+    return jump == UINT64_MAX ? machine.quantum : jump;
+}
+
 int smp_run(void)
 {
     if (machine.ncpus == 1) { /* exactly the uniprocessor loop */
@@ -180,10 +221,23 @@ int smp_run(void)
         machine.cpu[0]->max_insns = machine.max_insns;
         return cpu_run(machine.cpu[0]);
     }
-    for (;;) {
+    for (uint64_t now = 0;;) {
+        /* every CPU's clock (instructions + time parked) ends the round
+         * here, so the ITCs stay within a bundle of each other */
+        uint64_t end = now + machine.quantum, jump = parked_jump();
+
+        if (jump > machine.quantum)
+            end = now + jump;
+        if (machine.cpu[0]->devices) /* a frame may wake CPU 0 */
+            devices_tick(machine.cpu[0]);
+        if (stop_signal) { /* also while everyone is parked: CPU 0's dump */
+            machine.cpu[0]->slice_end = UINT64_MAX;
+            return cpu_run(machine.cpu[0]);
+        }
         for (unsigned i = 0; i < machine.ncpus; i++) {
             struct cpu *c = machine.cpu[i];
-            uint64_t budget = machine.quantum, done = total_icount();
+            uint64_t clock = c->icount + c->parked_time;
+            uint64_t budget = end > clock ? end - clock : 0, done = total_icount();
 
             if (machine.max_insns) {
                 if (done >= machine.max_insns) {
@@ -198,9 +252,12 @@ int smp_run(void)
                 if (machine.max_insns - done < budget)
                     budget = machine.max_insns - done;
             }
-            if (c->waiting) {
+            if (!budget)
+                continue;
+            if (parked(c)) {
                 /* its ar.itc runs on with the others' (SDM: the ITCs of a
-                 * machine are synchronized at reset) */
+                 * machine are synchronized) */
+                c->parked_time += budget;
                 c->itc_off += budget;
                 continue;
             }
@@ -210,5 +267,6 @@ int smp_run(void)
             if (rc != RUN_SLICE_END)
                 return rc;
         }
+        now = end;
     }
 }

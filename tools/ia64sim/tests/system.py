@@ -164,8 +164,8 @@ def virtio_net_guest(sim, image, work, result):
 def smp_tests(sim, images, result):
     """Several CPUs (--cpus): the AP wake-up and IPIs through the processor
     interrupt block (asm/smp.S), atomic operations and repeatable
-    interleaving (asm/smpatomic.S), the global TLB purge (asm/smptlb.S) and
-    the options' checks."""
+    interleaving (asm/smpatomic.S), the global TLB purge (asm/smptlb.S),
+    idle waits (asm/smpidle.S) and the options' checks."""
     img = images.get('smp')
     if img:
         for q in ('1000', '7'):
@@ -201,6 +201,16 @@ def smp_tests(sim, images, result):
             ok = rc == 0 and so == 'g\n'
             result('smp.ptc-g.quantum-' + q, ok, 'a ptc.g on cpu 0 purges cpu 1\'s TLB' if ok else
                    'exit %d out %r %s' % (rc, so, se.strip()[-300:]))
+    img = images.get('smpidle')
+    if img:
+        for q in ('1000', '37'):
+            rc, so, se = run([sim, '--cpus', '2', '--quantum', q, '--stats', '--max-insns', '50000000',
+                              img], '')
+            m = re.search(r'(\d+) instructions', se)
+            ok = rc == 0 and so == 'i\n' and m and int(m.group(1)) < 1000000
+            result('smp.idle.quantum-' + q, ok, 'idle CPUs park (%s instructions for 111M ticks), an IPI '
+                   'ends a wait, the ITCs agree' % (m.group(1) if m else '?') if ok else
+                   'exit %d out %r %s' % (rc, so, se.strip()[-300:]))
     img = images.get('smp') or images.get('loop')
     if img:
         for args, words in ((['--cpus', '0'], 'bad --cpus'), (['--cpus', '9'], 'bad --cpus'),
@@ -231,7 +241,7 @@ def main():
     images = {}
     for name in ('break', 'tlb', 'vhpt', 'timer', 'priv', 'sscpl', 'rsefault', 'spec', 'rse', 'cover', 'ssc', 'unimpl', 'loop',
                  'forms', 'iccr', 'icpriv', 'rnat', 'troverlap', 'gdbprog', 'disfp', 'virtio',
-                 'virtionet', 'smp', 'smpatomic', 'smptlb'):
+                 'virtionet', 'smp', 'smpatomic', 'smptlb', 'smpidle'):
         img, err = build(name, a.work)
         if not img:
             result('system.build.' + name, False, err.strip().splitlines()[0] if err else '')
