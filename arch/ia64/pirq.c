@@ -20,6 +20,7 @@
  * masked after it first fires (an EOI would make a level line pending
  * again at once).
  */
+#include <core/smp.h>
 #include <hal/entry.h>
 #include <hal/pirq.h>
 #include <hestia/errno.h>
@@ -47,7 +48,7 @@ void ia64_pirq_init(const struct ia64sim_boot_table *bt)
     const struct ia64sim_device *d = (const struct ia64sim_device *)ia64_phys(list);
     for (uint64_t i = 0; i < n && nr_devices < MAX_DEVICES; i++)
         if (d[i].vector >= 16 && d[i].vector < HAL_PIRQ_MAX &&
-            d[i].vector != IA64_TIMER_VECTOR)
+            d[i].vector != IA64_TIMER_VECTOR && d[i].vector != IA64_IPI_VECTOR)
             devices[nr_devices++] = d[i];
 }
 
@@ -66,11 +67,12 @@ bool hal_pirq_valid(unsigned pirq)
 
 bool hal_pirq_owned_by_hypervisor(unsigned pirq)
 {
-    return pirq == IA64_TIMER_VECTOR;
+    return pirq == IA64_TIMER_VECTOR || pirq == IA64_IPI_VECTOR;
 }
 
-static void eoi(void)
+static void eoi(void *unused)
 {
+    (void)unused;
     __asm__ volatile("mov cr.eoi = r0\n\t;;\n\tsrlz.d\n\t;;" ::: "memory");
 }
 
@@ -91,7 +93,9 @@ void hal_pirq_unmask(unsigned pirq)
 {
     if (pirq < HAL_PIRQ_MAX && in_service[pirq]) {
         in_service[pirq] = false;
-        eoi();
+        /* the line's vector is in service on CPU 0, where ia64sim's device
+         * lines go: its EOI must be CPU 0's (smp_call runs it here on 0) */
+        smp_call(0, eoi, NULL);
     }
 }
 
