@@ -44,7 +44,8 @@ bool ia64_poll_interrupts(bool *timer)
             *timer = true;
         else if (vec == IA64_IPI_VECTOR) {
             __asm__ volatile("mov cr.eoi = r0\n\t;;\n\tsrlz.d\n\t;;" ::: "memory");
-            core_ipi_interrupt(); /* after the EOI: a new IPI interrupts again */
+            ia64_pirq_remote_eois(); /* after the IPI's own EOI: the device's is next */
+            core_ipi_interrupt();    /* after the EOI: a new IPI interrupts again */
             continue;
         } else if (ia64_pirq_vector((unsigned)vec)) {
             device = true;

@@ -106,6 +106,8 @@ struct ia64sim_cpu_table {
  */
 void ia64_pirq_init(const struct ia64sim_boot_table *bt);
 bool ia64_pirq_vector(unsigned vector);
+/* CPU 0, at an IPI: issue the withheld EOIs other CPUs' hal_pirq_unmask asked for. */
+void ia64_pirq_remote_eois(void);
 
 /*
  * The arch state of one vCPU: the register frame ivt.S fills (at the
