@@ -75,7 +75,7 @@ HAL_NORETURN void ia64_boot(const struct ia64sim_boot_table *bt)
             module_cmdlines[i][0] ? module_cmdlines[i] : bt->modules[i].name;
         bi->nr_modules++;
     }
-    bi->nr_cpus = 1;
+    bi->nr_cpus = ia64_smp_init(bt);
     ia64_pirq_init(bt);
     ia64_time_init();
     core_main(bi);

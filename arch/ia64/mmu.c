@@ -12,7 +12,17 @@
  * entry matches only its RID, so no domain (and no other space of the same
  * domain) can ever hit another's translations, and switching vCPUs or
  * spaces needs no flush.  A freed RID can be reused: destroying a space
- * purges the whole TC first.
+ * purges its RID's entries first.
+ *
+ * Several CPUs: any CPU may cache any space's translations (TC entries
+ * outlive a switch), so every purge is global: ptc.g reaches every CPU's
+ * TLB without an IPI (the architecture's broadcast purge), one at a time
+ * as the SDM requires (ptcg_lock).  Each space reports every CPU as
+ * loaded, so the engine's flush (hal/lib/pt.c) always calls
+ * ia64_pt_flush_local, whichever CPU asks.  A space's whole purge is one
+ * ptc.g over its region with the space's RID; ia64sim accepts that purge
+ * size, hardware limits ptc.g to its PAL_VM_PAGE_SIZE purge sizes and
+ * would loop.
  */
 #include <core/domain.h>
 #include <hal/hal.h>
@@ -25,6 +35,18 @@
 #include <ia64/pte.h>
 
 static uint64_t rid_used[HESTIA_MAX_DOMAINS + 1][IA64_RIDS_PER_DOMAIN / 64];
+static unsigned rid_lock, ptcg_lock;
+
+static void lock(unsigned *l)
+{
+    while (__atomic_exchange_n(l, 1u, __ATOMIC_ACQUIRE))
+        ;
+}
+
+static void unlock(unsigned *l)
+{
+    __atomic_store_n(l, 0u, __ATOMIC_RELEASE);
+}
 
 void *hal_frame_to_virt(mfn_t mfn)
 {
@@ -65,38 +87,57 @@ PT_SPACE_FIRST(struct hal_as);
 struct hal_as *hal_as_create(struct domain *d, enum hal_as_kind kind)
 {
     unsigned idx = d->id % (HESTIA_MAX_DOMAINS + 1), slot;
+    lock(&rid_lock);
     for (slot = 1; slot < IA64_RIDS_PER_DOMAIN; slot++)
         if (!(rid_used[idx][slot / 64] >> (slot % 64) & 1))
             break;
+    if (slot < IA64_RIDS_PER_DOMAIN)
+        rid_used[idx][slot / 64] |= 1ull << (slot % 64);
+    unlock(&rid_lock);
     if (slot == IA64_RIDS_PER_DOMAIN)
         return NULL;
     struct hal_as *as = pt_space_new(sizeof(*as), &ia64_pt_format, d, kind, 0);
-    if (!as)
-        return NULL; /* out of memory, or GUEST_PHYS: no nested paging here */
-    rid_used[idx][slot / 64] |= 1ull << (slot % 64);
+    if (!as) { /* out of memory, or GUEST_PHYS: no nested paging here */
+        lock(&rid_lock);
+        rid_used[idx][slot / 64] &= ~(1ull << (slot % 64));
+        unlock(&rid_lock);
+        return NULL;
+    }
     as->rid = rid_base(d) + slot;
+    for (unsigned cpu = 0; cpu < HAL_MAX_CPUS; cpu++)
+        pt_cpu_loaded(&as->pt, cpu); /* TC entries may be anywhere: see above */
     return as;
 }
 
-static void tc_purge_all(void)
-{
-    __asm__ volatile("ptc.e r0\n\t;;\n\tsrlz.d\n\t;;" ::: "memory");
-}
-
 /*
- * Purge one page of one space: ptc.l matches the RID in the region
- * register, so the space's RID is loaded there for the purge (it need not
- * be the running one) and the old value put back.
+ * Purge the 2^ps bytes at va of one space on every CPU: ptc.g matches the
+ * RID in the region register, so the space's RID is loaded there for the
+ * purge (it need not be the running one) and the old value put back.
  */
-static void tc_purge_page(const struct hal_as *as, pt_va_t va)
+static void tc_purge(const struct hal_as *as, pt_va_t va, unsigned ps)
 {
-    uint64_t old, rr = (uint64_t)as->rid << 8 | 12 << 2, ps = 12 << 2;
+    uint64_t old, rr = (uint64_t)as->rid << 8 | 12 << 2, psf = (uint64_t)ps << 2;
+    unsigned long flags = hal_irq_save();
+    lock(&ptcg_lock);
     __asm__ volatile("mov %0 = rr[%1]\n\t;;" : "=r"(old) : "r"(va));
     __asm__ volatile("mov rr[%0] = %1\n\t;;\n\tsrlz.d\n\t;;\n\t"
-                     "ptc.l %0, %2\n\t;;\n\tsrlz.i\n\t;;\n\t"
+                     "ptc.g %0, %2\n\t;;\n\tsrlz.i\n\t;;\n\t"
                      "mov rr[%0] = %3\n\t;;\n\tsrlz.d\n\t;;" ::"r"(va),
-                     "r"(rr), "r"(ps), "r"(old)
+                     "r"(rr), "r"(psf), "r"(old)
                      : "memory");
+    unlock(&ptcg_lock);
+    hal_irq_restore(flags);
+}
+
+static void tc_purge_page(const struct hal_as *as, pt_va_t va)
+{
+    tc_purge(as, va, 12);
+}
+
+/* Every translation of the space, on every CPU: its whole region's offsets. */
+static void tc_purge_space(const struct hal_as *as)
+{
+    tc_purge(as, 0, IA64_REGION_SHIFT);
 }
 
 void hal_as_destroy(struct hal_as *as, hal_unmap_fn dropped, void *ctx)
@@ -104,8 +145,10 @@ void hal_as_destroy(struct hal_as *as, hal_unmap_fn dropped, void *ctx)
     pt_destroy(&as->pt, dropped, ctx);
     unsigned idx = as->pt.dom->id % (HESTIA_MAX_DOMAINS + 1),
              slot = as->rid % IA64_RIDS_PER_DOMAIN;
+    tc_purge_space(as); /* the RID may be handed out again */
+    lock(&rid_lock);
     rid_used[idx][slot / 64] &= ~(1ull << (slot % 64));
-    tc_purge_all(); /* the RID may be handed out again */
+    unlock(&rid_lock);
     core_heap_free(as);
 }
 
@@ -113,7 +156,7 @@ void hal_as_destroy(struct hal_as *as, hal_unmap_fn dropped, void *ctx)
 void ia64_pt_flush_local(struct pt_space *s, pt_va_t va)
 {
     if (va == MMU_FLUSH_ALL)
-        tc_purge_all();
+        tc_purge_space((const struct hal_as *)((char *)s - offsetof(struct hal_as, pt)));
     else
         tc_purge_page((const struct hal_as *)((char *)s - offsetof(struct hal_as, pt)), va);
 }

@@ -20,8 +20,10 @@
  * masked after it first fires (an EOI would make a level line pending
  * again at once).
  */
+#include <hal/cpu.h>
 #include <hal/entry.h>
 #include <hal/pirq.h>
+#include <hal/smp.h>
 #include <hestia/errno.h>
 #include <hestia/physdev.h>
 #include <ia64/arch.h>
@@ -37,6 +39,7 @@ struct ia64sim_device {
 static struct ia64sim_device devices[MAX_DEVICES];
 static unsigned nr_devices;
 static bool in_service[HAL_PIRQ_MAX];
+static unsigned remote_eois; /* withheld EOIs other CPUs asked CPU 0 for */
 
 void ia64_pirq_init(const struct ia64sim_boot_table *bt)
 {
@@ -47,7 +50,7 @@ void ia64_pirq_init(const struct ia64sim_boot_table *bt)
     const struct ia64sim_device *d = (const struct ia64sim_device *)ia64_phys(list);
     for (uint64_t i = 0; i < n && nr_devices < MAX_DEVICES; i++)
         if (d[i].vector >= 16 && d[i].vector < HAL_PIRQ_MAX &&
-            d[i].vector != IA64_TIMER_VECTOR)
+            d[i].vector != IA64_TIMER_VECTOR && d[i].vector != IA64_IPI_VECTOR)
             devices[nr_devices++] = d[i];
 }
 
@@ -66,7 +69,7 @@ bool hal_pirq_valid(unsigned pirq)
 
 bool hal_pirq_owned_by_hypervisor(unsigned pirq)
 {
-    return pirq == IA64_TIMER_VECTOR;
+    return pirq == IA64_TIMER_VECTOR || pirq == IA64_IPI_VECTOR;
 }
 
 static void eoi(void)
@@ -91,8 +94,25 @@ void hal_pirq_unmask(unsigned pirq)
 {
     if (pirq < HAL_PIRQ_MAX && in_service[pirq]) {
         in_service[pirq] = false;
-        eoi();
+        /* the vector is in service on CPU 0, where ia64sim's device
+         * lines go: the EOI must be CPU 0's.  From another CPU it is asked
+         * for with an IPI and not waited for (the caller holds core's
+         * pirq_lock, which CPU 0 may be spinning on with interrupts off). */
+        if (hal_cpu_id() == 0) {
+            eoi();
+        } else {
+            __atomic_fetch_add(&remote_eois, 1u, __ATOMIC_ACQ_REL);
+            hal_ipi_send(0);
+        }
     }
+}
+
+void ia64_pirq_remote_eois(void)
+{
+    if (hal_cpu_id() != 0)
+        return; /* the counted EOIs are CPU 0's */
+    for (unsigned n = __atomic_exchange_n(&remote_eois, 0u, __ATOMIC_ACQ_REL); n; n--)
+        eoi();
 }
 
 /* A device vector was acknowledged (cr.ivr): keep it in service, tell core/. */

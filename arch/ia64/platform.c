@@ -41,7 +41,7 @@ void ia64_cpu_init(unsigned id)
 {
     struct hal_cpu *c = ia64_cpu(id);
     c->id = id;
-    c->hyp_rbs = (uint64_t)ia64_hyp_rbs; /* one CPU: start.S's stacks */
+    c->hyp_rbs = (uint64_t)ia64_hyp_rbs; /* the boot CPU: start.S's stacks */
     c->hyp_stack_top = (uint64_t)ia64_hyp_stack_top;
     c->fault_rbs = (uint64_t)ia64_fault_rbs;
     c->fault_stack_top = (uint64_t)ia64_fault_stack_top;
@@ -90,14 +90,21 @@ static uint64_t read_itc(void)
     return t;
 }
 
-void ia64_time_init(void)
+void ia64_cpu_timer_init(void)
 {
-    itc0 = read_itc();
     uint64_t itv = 1ull << 16; /* masked until the first deadline */
     /* TPR resets with mmi set (every external interrupt masked). */
     __asm__ volatile(
         "mov cr.itv = %0\n\t;;\n\tmov cr.tpr = r0\n\t;;\n\tsrlz.d\n\t;;" ::"r"(itv)
         : "memory");
+}
+
+/* The boot CPU: time 0 is now.  The CPUs' ITCs run in step (ia64sim keeps
+ * them synchronized), so every CPU reads the same hal_time_ns(). */
+void ia64_time_init(void)
+{
+    itc0 = read_itc();
+    ia64_cpu_timer_init();
 }
 
 uint64_t hal_time_ns(void)

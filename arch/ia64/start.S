@@ -6,7 +6,8 @@
  *
  * Runs in physical mode only long enough to map RAM 1:1 into region 7
  * with one pinned translation register pair (PL0 only: guests at PL2/PL3
- * can never use it), then turns translation on with rfi, sets gp (the
+ * can never use it) and the processor interrupt block with a third, then
+ * turns translation on with rfi, sets gp (the
  * whole image is one constant-gp unit), the memory stack and the register
  * stack's backing store, and calls ia64_boot(boot table).
  */
@@ -19,10 +20,15 @@
                 IA64_PTE_AR(IA64_PTE_AR_RWX))
 #define DEAD_REGION (6ull << IA64_REGION_SHIFT) /* region 6: nobody's */
 
-    .section .text.start, "ax"
-    .global _start
-    .proc _start
-_start:
+#define PIB_PTE (IA64_PTE_P | IA64_PTE_MA_UC | IA64_PTE_A | IA64_PTE_D | IA64_PTE_PL(0) | \
+                 IA64_PTE_AR(IA64_PTE_AR_RWX))
+
+/*
+ * Every CPU, in physical mode: region 7 for the hypervisor, region 6 dead,
+ * RAM 1:1 in one pinned TR pair, the PIB's IPI area uncacheable in dtr[1];
+ * then rfi into virtual mode at \virt.
+ */
+    .macro MAP_HYPERVISOR virt
     movl    r2 = IA64_RR(IA64_RID_HYP, PAGE_SHIFT)
     movl    r3 = IA64_HYP_BASE
     ;;
@@ -47,8 +53,19 @@ _start:
     itr.d   dtr[r6] = r5
     ;;
     srlz.d
+    movl    r3 = IA64_PIB_VA
+    mov     r4 = IA64_ITIR_PS(IA64_PIB_PS)
+    movl    r5 = PIB_PTE | IA64_PIB_PA
+    mov     r6 = 1
+    ;;
+    mov     cr.ifa = r3
+    mov     cr.itir = r4
+    ;;
+    itr.d   dtr[r6] = r5
+    ;;
+    srlz.d
     movl    r9 = PSR_IT | PSR_DT | PSR_RT | PSR_BN | PSR_IC
-    movl    r10 = virt_start
+    movl    r10 = \virt
     ;;
     mov     cr.ipsr = r9
     mov     cr.iip = r10
@@ -56,6 +73,13 @@ _start:
     ;;
     rfi
     ;;
+    .endm
+
+    .section .text.start, "ax"
+    .global _start
+    .proc _start
+_start:
+    MAP_HYPERVISOR virt_start
 virt_start:
     movl    gp = __gp
     movl    r12 = ia64_hyp_stack_top - 16
@@ -77,6 +101,46 @@ virt_start:
     ;;
 1:  br.sptk.few 1b
     .endp _start
+
+/*
+ * A secondary CPU, woken from ia64sim's boot rendezvous (smp.c registered
+ * this physical address): physical mode, the reset state.  It maps the
+ * hypervisor as the boot CPU did, then takes its struct hal_cpu from
+ * ia64_ap_cpu (set by hal_cpu_start before the wake-up, one CPU at a
+ * time): ar.k7, its own memory stack and backing store, the IVT, and
+ * ia64_secondary_boot(cpu).
+ */
+    .global ia64_ap_start
+    .proc ia64_ap_start
+ia64_ap_start:
+    MAP_HYPERVISOR ap_virt_start
+ap_virt_start:
+    movl    gp = __gp
+    movl    r2 = ia64_ap_cpu
+    ;;
+    ld8.acq r2 = [r2]
+    ;;
+    mov     ar.k7 = r2
+    adds    r3 = CPU_HYP_STACK_TOP, r2
+    adds    r4 = CPU_HYP_RBS, r2
+    mov     ar.rsc = 0
+    ;;
+    ld8     r12 = [r3]
+    ld8     r14 = [r4]
+    ;;
+    adds    r12 = -16, r12
+    mov     ar.bspstore = r14
+    movl    r15 = ia64_ivt
+    ;;
+    mov     cr.iva = r15
+    ;;
+    srlz.i
+    alloc   r3 = ar.pfs, 0, 0, 1, 0
+    mov     out0 = r2
+    br.call.sptk.many b0 = ia64_secondary_boot
+    ;;
+2:  br.sptk.few 2b
+    .endp ia64_ap_start
 
 /*
  * long ia64_ssc(long a0, long a1, long a2, long a3, long nr): a Ski

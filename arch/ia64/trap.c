@@ -29,8 +29,8 @@ static void advance_ip(struct hal_vcpu *hv)
 }
 
 /*
- * Pending external interrupts: acknowledge them all; the timer and device
- * lines go to core.  Returns whether a device line was delivered.
+ * Pending external interrupts: acknowledge them all; the timer, device
+ * lines and IPIs (smp.c) go to core.  Returns whether a device line was delivered.
  */
 bool ia64_poll_interrupts(bool *timer)
 {
@@ -42,7 +42,12 @@ bool ia64_poll_interrupts(bool *timer)
             return device;
         if (vec == IA64_TIMER_VECTOR)
             *timer = true;
-        else if (ia64_pirq_vector((unsigned)vec)) {
+        else if (vec == IA64_IPI_VECTOR) {
+            __asm__ volatile("mov cr.eoi = r0\n\t;;\n\tsrlz.d\n\t;;" ::: "memory");
+            ia64_pirq_remote_eois(); /* after the IPI's own EOI: the device's is next */
+            core_ipi_interrupt();    /* after the EOI: a new IPI interrupts again */
+            continue;
+        } else if (ia64_pirq_vector((unsigned)vec)) {
             device = true;
             continue; /* a device line for dom0: in service until its EOI (pirq.c) */
         }

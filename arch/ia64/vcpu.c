@@ -10,6 +10,7 @@
  * rebuilt for the destination addresses on every move (a collection slot is
  * every 64th doubleword, so its position depends on the address).
  */
+#include <core/smp.h>
 #include <hal/hal.h>
 #include <hestia/arch/ia64.h>
 #include <hestia/errno.h>
@@ -44,14 +45,14 @@ struct hal_vcpu *hal_vcpu_create(struct vcpu *v)
     return hv;
 }
 
+static void fph_release_everywhere(const struct hal_vcpu *hv, bool keep);
+
 void hal_vcpu_destroy(struct hal_vcpu *hv)
 {
-    for (unsigned i = 0; i < HAL_MAX_CPUS; i++) {
+    fph_release_everywhere(hv, false); /* its registers are nobody's now */
+    for (unsigned i = 0; i < HAL_MAX_CPUS; i++)
         if (ia64_cpu(i)->current == hv)
             ia64_cpu(i)->current = NULL;
-        if (ia64_cpu(i)->fph_owner == hv)
-            ia64_cpu(i)->fph_owner = NULL; /* its registers are nobody's now */
-    }
     core_heap_free(hv);
 }
 
@@ -263,18 +264,51 @@ void hal_vcpu_callbacks_changed(struct hal_vcpu *hv)
     (void)hv;
 }
 
+/*
+ * Several CPUs: hv's f32-f127 may still be in the CPU that ran it last
+ * (nobody there touched theirs since).  Only that CPU can read or forget
+ * them, and only it changes its own fph_owner, so it is asked with
+ * smp_call(): it writes them back to hv->fr (keep) or drops them, and
+ * gives up the ownership; hv then claims them afresh wherever it runs.
+ */
+struct fph_release {
+    const struct hal_vcpu *hv;
+    bool keep;
+};
+
+static void fph_release_here(void *arg)
+{
+    const struct fph_release *r = arg;
+    struct hal_cpu *c = hal_this_cpu();
+    if (c->fph_owner != r->hv)
+        return;
+    if (r->keep) /* the CPU's copy is the current one (hence the cast) */
+        ia64_fph_save(((struct hal_vcpu *)r->hv)->fr);
+    c->fph_owner = NULL;
+}
+
+static void fph_release_everywhere(const struct hal_vcpu *hv, bool keep)
+{
+    struct fph_release r = {hv, keep};
+    for (unsigned i = 0; i < HAL_MAX_CPUS; i++)
+        if (__atomic_load_n(&ia64_cpu(i)->fph_owner, __ATOMIC_ACQUIRE) == hv)
+            smp_call(i, fph_release_here, &r);
+}
+
 void ia64_fph_sync(const struct hal_vcpu *hv)
 {
-    /* The CPU's copy is the current one: refresh hv->fr (same values, so hv is
-     * logically unchanged; hence the cast). */
+    /* This CPU's copy is the current one: refresh hv->fr (same values, so hv
+     * is logically unchanged; hence the cast) and keep it; another CPU's
+     * copy comes back for good. */
     if (hal_this_cpu()->fph_owner == hv)
         ia64_fph_save(((struct hal_vcpu *)hv)->fr);
+    else
+        fph_release_everywhere(hv, true);
 }
 
 void ia64_fph_drop(const struct hal_vcpu *hv)
 {
-    if (hal_this_cpu()->fph_owner == hv)
-        hal_this_cpu()->fph_owner = NULL;
+    fph_release_everywhere(hv, false);
 }
 
 /*
@@ -292,6 +326,7 @@ bool ia64_fph_claim(struct hal_vcpu *hv)
     if (c->fph_owner != hv) {
         if (c->fph_owner)
             ia64_fph_save(c->fph_owner->fr);
+        fph_release_everywhere(hv, true); /* hv last ran on another CPU */
         ia64_fph_load(hv->fr);
         c->fph_owner = hv;
     }

@@ -422,6 +422,7 @@ static void decode_msys1(uint64_t x, uint64_t ip, struct insn *in, char *t)
     case 0x0a:
     case 0x0b:
         in->op = OP_PTC_L;
+        in->c2 = x6 != 9; /* ptc.g, ptc.ga: every CPU's TLB (smp.c) */
         tprint(t, "%s r%u,r%u", x6 == 9 ? "ptc.l" : x6 == 0xa ? "ptc.g" : "ptc.ga", r3, r2);
         return;
     case 0x0c:

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* ia64sim's platform devices: where the virtio-mmio devices sit in the
  * physical address space, how loads and stores reach their registers, how
- * their interrupts reach the CPU, and the boot table entries that list
- * them.  Without --disk or --net there are no devices and none of this
+ * their interrupts reach CPU 0 (the only target of device lines), and the boot table
+ * entries that list them.  Without --disk or --net there are no devices and none of this
  * runs, so the simulator stays deterministic. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -154,18 +154,22 @@ uint64_t devices_idle(struct cpu *c, uint64_t ticks)
     uint64_t waited;
     int r;
 
+    (void)c; /* whichever CPU idles, the device lines go to CPU 0 */
     if (!idle_realtime || !present[DEV_NET] || !ticks)
         return ticks;
     r = virtio_net_wait(&devs[DEV_NET], ticks, &waited);
     if (r < 0)
         return ticks;
-    devices_irq_sync(c);
+    devices_irq_sync(dev_cpu);
     return r ? waited : ticks;
 }
 
 uint8_t *mmio_access(struct cpu *c, uint64_t pa, unsigned sz, int acc)
 {
     struct virtio_dev *d = device_at(pa);
+
+    if (acc != XC_X && pib_owns(c, pa))
+        return pib_access(c, pa, sz, acc);
 
     if (!d || acc == XC_X) {
         cpu_stop(c, acc == XC_X ? "instruction fetch from non-existent physical memory"
@@ -191,7 +195,11 @@ void mmio_store(struct cpu *c)
     struct virtio_dev *d = device_at(c->mmio_pa);
     uint64_t v = 0;
 
+    if (!d) {
+        pib_store(c);
+        return;
+    }
     memcpy(&v, c->mmio_buf, c->mmio_sz);
     virtio_mmio_write(d, c->mmio_pa - d->base, c->mmio_sz, v);
-    devices_irq_sync(c);
+    devices_irq_sync(dev_cpu); /* the lines go to CPU 0, whoever stored */
 }

@@ -46,8 +46,10 @@ void frame_rebuild(struct cpu *c)
 void cpu_reset(struct cpu *c, uint64_t entry)
 {
     c->bc_mask = (1u << BC_BITS) - 1;
-    c->bc = calloc(1u << BC_BITS, sizeof(struct bundle));
-    c->codepage = calloc((c->ram_size >> 12) + 1, 1);
+    if (!c->bc) /* the other CPUs share the first CPU's (main.c) */
+        c->bc = calloc(1u << BC_BITS, sizeof(struct bundle));
+    if (!c->codepage)
+        c->codepage = calloc((c->ram_size >> 12) + 1, 1);
     if (!c->bc || !c->codepage) {
         fprintf(stderr, "ia64sim: out of memory\n");
         exit(EXIT_USAGE);
@@ -313,6 +315,8 @@ int cpu_run(struct cpu *c)
                         (unsigned long long)c->max_insns, (unsigned long long)c->ip);
                 return EXIT_LIMIT;
             }
+            if (c->icount >= c->slice_end)
+                return RUN_SLICE_END;
             timer_check(c);
             if (c->devices)
                 devices_tick(c);
@@ -328,6 +332,8 @@ int cpu_run(struct cpu *c)
             next_check = c->icount + 32;
             if (c->max_insns && next_check > c->max_insns)
                 next_check = c->max_insns;
+            if (next_check > c->slice_end)
+                next_check = c->slice_end;
         }
         if (c->intr_pending_check && (c->psr & PSR_I) && ext_intr_pending(c)) {
             cur_ip = c->ip;

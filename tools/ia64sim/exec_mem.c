@@ -10,7 +10,9 @@
 static uint8_t *dptr(struct cpu *c, uint64_t va, unsigned sz, int acc, int fault)
 {
     uint8_t *host;
-    int mmio = (acc & ACC_MMIO) && c->devices, r;
+    /* outside RAM, a plain load or store may reach a device register or
+     * the processor interrupt block, on any CPU (mmio_access) */
+    int mmio = (acc & ACC_MMIO) != 0, r;
 
     acc &= ~ACC_MMIO;
     if (__builtin_expect((c->psr & PSR_AC) && (va & (sz - 1)) && !(sz & (sz - 1)), 0)) {

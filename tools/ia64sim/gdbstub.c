@@ -16,7 +16,15 @@
  * then instruction TLB; physical when PSR.dt is 0), falling back to the ELF
  * image's own segment map so symbols work before the image enables
  * translation.  Breakpoints (Z0, Z1: the same thing here) are kept by the
- * stub and checked before each instruction; memory is never patched. */
+ * stub and checked before each instruction; memory is never patched.
+ *
+ * With several CPUs (--cpus), each is a thread (id = CPU number + 1):
+ * qfThreadInfo lists them, Hg picks the one whose registers and memory
+ * view g/G/p/P/m/M use, T answers for the ones that exist, and stop
+ * replies name the CPU that stopped (T05thread:N;).  Breakpoints stop any
+ * CPU; a stop or a step is the whole machine's (one host thread runs all
+ * CPUs), a step runs one instruction of the CPU that stopped.  Hc is
+ * accepted and ignored.  With one CPU the replies are the plain S ones. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <netinet/in.h>
@@ -51,6 +59,8 @@ static int gfd = -1;         /* the connection */
 static uint64_t bps[MAX_BP]; /* bundle address | slot */
 static unsigned nbp;
 static int skip_once, step_pending, stepping;
+static struct cpu *resumed;  /* the CPU that skip_once and step_pending are for */
+static struct cpu *selected; /* Hg: the CPU g/G/p/P/m/M use (NULL: the stopped one) */
 static unsigned poll_count;
 
 static int hexval(int ch)
@@ -343,11 +353,41 @@ static const char *breakpoint_cmd(const char *p)
 static char pkt[PKT_MAX];
 static char reply[PKT_MAX * 2 + 8];
 
+/* gdb detached or went away: every CPU runs on freely. */
+static void debugger_off(void)
+{
+    for (unsigned i = 0; i < machine.ncpus; i++)
+        machine.cpu[i]->dbg = 0;
+}
+
+/* The CPU of thread id tid (gdb's "0" and "-1": the stopped one). */
+static struct cpu *thread_cpu(const char *tid, struct cpu *stopped)
+{
+    char *end;
+    long n = strtol(tid, &end, 16);
+
+    if (end == tid || *end)
+        return NULL;
+    if (n == 0 || n == -1)
+        return stopped;
+    return n >= 1 && n <= (long)machine.ncpus ? machine.cpu[n - 1] : NULL;
+}
+
+static void stop_reply(struct cpu *c, int sig, char *out, size_t sz)
+{
+    if (machine.ncpus > 1)
+        snprintf(out, sz, "T%02xthread:%x;", sig, c->id + 1);
+    else
+        snprintf(out, sz, "S%02x", sig);
+}
+
 /* Serves gdb while the CPU is stopped; returns when gdb resumes it (0), or
  * detaches (1: run on without a debugger). */
-static int serve(struct cpu *c)
+static int serve(struct cpu *stopped)
 {
+    selected = NULL;
     for (;;) {
+        struct cpu *c = selected ? selected : stopped;
         int n = getpkt(pkt, sizeof(pkt));
         unsigned long long a, len;
         uint8_t buf[PKT_MAX / 2];
@@ -359,7 +399,7 @@ static int serve(struct cpu *c)
         reply[0] = 0;
         switch (pkt[0]) {
         case '?':
-            strcpy(reply, "S05");
+            stop_reply(stopped, 5, reply, sizeof(reply));
             break;
         case 'g': {
             size_t off = 0;
@@ -430,13 +470,15 @@ static int serve(struct cpu *c)
         case 'c':
         case 's':
             if (pkt[1] && sscanf(pkt + 1, "%llx", &a) == 1) {
-                c->ip = a & ~15ull;
-                c->ri = (a & 15) > 2 ? 0 : (unsigned)(a & 15);
+                stopped->ip = a & ~15ull;
+                stopped->ri = (a & 15) > 2 ? 0 : (unsigned)(a & 15);
             }
             stepping = pkt[0] == 's';
             return 0;
         case 'D':
             putpkt("OK");
+            close(gfd); /* detached: the exit is nobody's to wait for */
+            gfd = -1;
             return 1;
         case 'k':
             fprintf(stderr, "ia64sim: killed by gdb\n");
@@ -449,8 +491,18 @@ static int serve(struct cpu *c)
             strcpy(reply, breakpoint_cmd(pkt));
             break;
         case 'H':
+            if (pkt[1] == 'g') {
+                struct cpu *t = thread_cpu(pkt + 2, stopped);
+
+                if (t)
+                    selected = t == stopped ? NULL : t;
+                strcpy(reply, t ? "OK" : "E01");
+            } else {
+                strcpy(reply, "OK"); /* Hc: resuming is the whole machine's */
+            }
+            break;
         case 'T':
-            strcpy(reply, "OK");
+            strcpy(reply, thread_cpu(pkt + 1, stopped) ? "OK" : "E01");
             break;
         case 'q':
             if (!strncmp(pkt, "qSupported", 10))
@@ -458,10 +510,23 @@ static int serve(struct cpu *c)
             else if (!strcmp(pkt, "qAttached"))
                 strcpy(reply, "1");
             else if (!strcmp(pkt, "qC"))
-                strcpy(reply, "QC1");
-            else if (!strcmp(pkt, "qfThreadInfo"))
+                snprintf(reply, sizeof(reply), "QC%x", stopped->id + 1);
+            else if (!strcmp(pkt, "qfThreadInfo")) {
                 strcpy(reply, "m1");
-            else if (!strcmp(pkt, "qsThreadInfo"))
+                for (unsigned i = 1; i < machine.ncpus; i++) /* at most 8 */
+                    snprintf(reply + strlen(reply), 16, ",%x", (i + 1) & 0xf);
+            } else if (!strncmp(pkt, "qThreadExtraInfo,", 17)) {
+                struct cpu *t = thread_cpu(pkt + 17, stopped);
+                char text[48];
+
+                if (!t) {
+                    strcpy(reply, "E01");
+                    break;
+                }
+                snprintf(text, sizeof(text), "cpu %u%s", t->id,
+                         t->waiting ? " (in the boot rendezvous)" : "");
+                put_hex(reply, (const uint8_t *)text, strlen(text));
+            } else if (!strcmp(pkt, "qsThreadInfo"))
                 strcpy(reply, "l");
             break;
         default:
@@ -474,27 +539,28 @@ static int serve(struct cpu *c)
 /* Stops the CPU at c->ip / c->ri and serves gdb (sig: the stop signal). */
 static void stop(struct cpu *c, int sig)
 {
-    char s[8];
+    char s[32];
 
-    snprintf(s, sizeof(s), "S%02x", sig);
+    stop_reply(c, sig, s, sizeof(s));
     putpkt(s);
     if (serve(c)) {
-        c->dbg = 0; /* detached or gone: run on freely */
+        debugger_off(); /* detached or gone: run on freely */
         return;
     }
     skip_once = 1;
+    resumed = c;
 }
 
 int gdb_before_insn(struct cpu *c, uint64_t ip, unsigned slot)
 {
     int sig = 0;
 
-    if (skip_once) { /* the instruction gdb resumed at runs first */
+    if (skip_once && c == resumed) { /* the instruction gdb resumed at runs first */
         skip_once = 0;
         step_pending = stepping;
         return 0;
     }
-    if (step_pending) {
+    if (step_pending && c == resumed) {
         step_pending = 0;
         sig = 5;
     } else if (nbp && bp_index(ip | slot) >= 0) {
@@ -506,7 +572,7 @@ int gdb_before_insn(struct cpu *c, uint64_t ip, unsigned slot)
         if (poll(&p, 1, 0) > 0) {
             if (read(gfd, &ch, 1) != 1) {
                 lost();
-                c->dbg = 0;
+                debugger_off();
                 return 0;
             }
             if (ch == 3)
@@ -540,7 +606,10 @@ void gdb_fatal(struct cpu *c)
     fprintf(stderr, "ia64sim: stopped for gdb (continue, detach or kill ends the run)\n");
     c->ip = cur_ip;
     c->ri = cur_slot;
-    putpkt("S04");
+    char s[32];
+
+    stop_reply(c, 4, s, sizeof(s));
+    putpkt(s);
     serve(c);
 }
 
@@ -611,12 +680,16 @@ int gdb_listen(struct cpu *c, const char *spec)
     }
     if (!strncmp(spec, "tcp:", 4))
         setsockopt(gfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    c->dbg = 1;
-    c->hook = 1;
+    for (unsigned i = 0; i < machine.ncpus; i++) {
+        machine.cpu[i]->dbg = 1;
+        machine.cpu[i]->hook = 1;
+    }
     /* stopped before the first instruction: gdb's first resume runs it */
-    if (serve(c))
-        c->dbg = 0;
-    else
+    if (serve(c)) {
+        debugger_off();
+    } else {
         skip_once = 1;
+        resumed = c;
+    }
     return 0;
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* ia64sim: an IA-64 platform simulator (one CPU, physical RAM at 0, Ski SSC
- * console).  Shared types of the decoder, executor and platform. */
+/* ia64sim: an IA-64 platform simulator (1 to 8 CPUs sharing physical RAM at
+ * 0, Ski SSC console).  Shared types of the decoder, executor and platform. */
 #ifndef IA64SIM_H
 #define IA64SIM_H
 
@@ -11,6 +11,8 @@
 #define EXIT_USAGE 2   /* bad command line or bad image */
 #define EXIT_LIMIT 124 /* --max-insns reached */
 #define EXIT_STOP 125  /* unimplemented insn, unhandled fault, bad fetch */
+/* Not an exit status: cpu_run's CPU used up its slice (smp.c). */
+#define RUN_SLICE_END (-1)
 
 enum unit { U_M, U_I, U_F, U_B, U_L, U_X };
 
@@ -266,6 +268,14 @@ enum { XC_R, XC_W, XC_X };
 #define STK_SIZE 4096
 
 struct cpu {
+    unsigned id;          /* index in the machine; cr.lid.id (eid 0) */
+    int waiting;          /* an application processor still in the firmware's
+                           * boot rendezvous (smp.c): it does not execute */
+    uint64_t slice_end;   /* cpu_run returns RUN_SLICE_END at this icount */
+    uint64_t parked_time; /* turns spent not running (smp.c: its clock) */
+    uint64_t idle_until;  /* several CPUs: a forward ar.itc write parks the
+                           * CPU until its ITC reaches this (0: running) */
+
     /* register pointers for the current frame / bank / rotation */
     struct greg *gr[128];
     struct freg *fr[128];
@@ -324,7 +334,7 @@ struct cpu {
     unsigned mmio_sz;
     uint8_t mmio_buf[8];
 
-    /* the bundle cache */
+    /* the bundle cache, shared by all CPUs (code in the shared RAM) */
     struct bundle *bc;
     unsigned bc_mask;
     uint8_t *codepage; /* per 4 KiB physical page: has cached bundles */
@@ -517,6 +527,9 @@ void raise_fault(struct cpu *c, unsigned vec, uint64_t isr, uint64_t ifa, int ha
                  uint64_t iim);
 void timer_check(struct cpu *c);
 int ext_intr_pending(struct cpu *c);
+/* An external interrupt the CPU would take with psr.i set (its timer
+ * checked first): what ends an idle wait. */
+int cpu_wakeable(struct cpu *c);
 int read_ar(struct cpu *c, unsigned n, uint64_t *v);
 int write_ar(struct cpu *c, unsigned n, uint64_t v);
 extern uint64_t cur_ip;
@@ -576,6 +589,36 @@ uint64_t devices_idle(struct cpu *c, uint64_t ticks);
 uint8_t *mmio_access(struct cpu *c, uint64_t pa, unsigned sz, int acc);
 /* Completes a store into the buffer mmio_access returned. */
 void mmio_store(struct cpu *c);
+
+/* smp.c: the CPUs of the machine, their round-robin scheduling, the
+ * processor interrupt block and the AP boot rendezvous (docs/ia64sim.md,
+ * "Several CPUs") */
+#define MAX_CPUS 8
+#define PIB_BASE 0xfee00000ull /* the processor interrupt block (2 MiB) */
+#define PIB_SIZE 0x200000ull
+#define AP_WAKEUP_VECTOR 0xf0 /* listed in the boot table's CPU table */
+struct machine {
+    struct cpu *cpu[MAX_CPUS];
+    unsigned ncpus;
+    uint64_t quantum;              /* instructions per CPU per round-robin turn */
+    uint64_t max_insns;            /* --max-insns: all CPUs together (0: none) */
+    uint64_t rendez_ip, rendez_gp; /* the SSC boot rendezvous, 0: not set */
+};
+extern struct machine machine;
+/* Runs the machine's CPUs in turn until one ends the run: its exit status. */
+int smp_run(void);
+/* 1 when physical address pa is in the processor interrupt block. */
+int pib_owns(struct cpu *c, uint64_t pa);
+/* A load or store of sz bytes at pa in the PIB (mmio_access's contract). */
+uint8_t *pib_access(struct cpu *c, uint64_t pa, unsigned sz, int acc);
+void pib_store(struct cpu *c);
+/* SSC 256 (boot rendezvous): r32 = physical ip, r33 = gp; 0 or -1 in r8. */
+uint64_t ssc_set_rendezvous(struct cpu *c, uint64_t ip, uint64_t gp);
+/* ptc.g / ptc.ga: the purge reaches every CPU's TLB. */
+void tlb_purge_all_cpus(uint64_t va, unsigned ps, uint32_t rid);
+/* Writes the boot table's CPU table (at offset CPU_TABLE_OFFSET). */
+void smp_boot_table(uint8_t *table);
+#define CPU_TABLE_OFFSET 0xd00
 
 /* main.c (platform) */
 #include <signal.h>

@@ -22,11 +22,15 @@
 static const char usage[] =
     "usage: ia64sim [options] image.elf [module...]\n"
     "       ia64sim --disasm image.elf\n"
-    "Runs an IA-64 ELF64 image on a simulated IA-64 platform (one CPU, RAM at\n"
+    "Runs an IA-64 ELF64 image on a simulated IA-64 platform (1-8 CPUs, RAM at\n"
     "physical address 0, Ski SSC console) from its entry point in physical mode.\n"
     "options:\n"
     "  --ram MiB        RAM size (default 256)\n"
-    "  --max-insns N    stop after N instructions (exit status 124)\n"
+    "  --max-insns N    stop after N instructions, all CPUs together (exit status 124)\n"
+    "  --cpus N         N CPUs (1-8, default 1); CPU 0 starts at the entry, the\n"
+    "                   others wait in the boot rendezvous for an IPI (0xf0)\n"
+    "  --quantum K      with several CPUs, each runs K instructions in turn\n"
+    "                   (default 1000): runs repeat exactly\n"
     "  --trace A-B      trace instructions number A..B-1 to stderr (A-: to the end)\n"
     "  --stats          print instructions, cycles and MIPS (wall clock and per CPU\n"
     "                   second) to stderr at exit\n"
@@ -56,7 +60,6 @@ static const char usage[] =
     "124 instruction limit reached; 125 unimplemented instruction, unhandled\n"
     "interruption or fetch from non-existent memory (registers on stderr).\n";
 
-static struct cpu *the_cpu;
 volatile sig_atomic_t stop_signal;
 
 /* SIGINT/SIGTERM: the run loop notices within 32 instructions and stops with
@@ -246,16 +249,22 @@ static double elapsed(void)
     return (double)(now.tv_sec - t_start.tv_sec) + (now.tv_nsec - t_start.tv_nsec) / 1e9;
 }
 
-static void print_stats(struct cpu *c)
+static void print_stats(void)
 {
     double t = elapsed(), cpu = (double)(clock() - cpu_start) / CLOCKS_PER_SEC;
+    uint64_t icount = 0, cycles = 0;
+
+    for (unsigned i = 0; i < machine.ncpus; i++) {
+        icount += machine.cpu[i]->icount;
+        cycles += machine.cpu[i]->cycles;
+    }
 
     /* wall-clock and CPU-time rates: the second is stable on a loaded host */
     fprintf(stderr,
             "ia64sim: %llu instructions, %llu cycles, %.3f s, %.1f MIPS, "
             "cpu %.3f s, %.1f MIPS per cpu second\n",
-            (unsigned long long)c->icount, (unsigned long long)c->cycles, t,
-            t > 0 ? c->icount / t / 1e6 : 0.0, cpu, cpu > 0 ? c->icount / cpu / 1e6 : 0.0);
+            (unsigned long long)icount, (unsigned long long)cycles, t,
+            t > 0 ? icount / t / 1e6 : 0.0, cpu, cpu > 0 ? icount / cpu / 1e6 : 0.0);
 }
 
 void sim_exit(struct cpu *c, int status)
@@ -263,7 +272,7 @@ void sim_exit(struct cpu *c, int status)
     fflush(stdout);
     gdb_exited(status);
     if (c->stats)
-        print_stats(c);
+        print_stats();
     exit(status);
 }
 
@@ -315,6 +324,9 @@ int ssc_call(struct cpu *c)
                 return FAULT;
         break;
     }
+    case 256: /* ia64sim: SAL_SET_VECTORS(OS_BOOT_RENDEZ, ip, gp) for the APs */
+        ret = ssc_set_rendezvous(c, gr_in(c, 0), gr_in(c, 1));
+        break;
     case 66: /* exit */
         sim_exit(c, (int)(gr_in(c, 0) & 0xff));
         break;
@@ -330,7 +342,7 @@ int ssc_call(struct cpu *c)
 
 int main(int argc, char **argv)
 {
-    uint64_t ram_mib = 256, max_insns = 0, tlo = 0, thi = 0;
+    uint64_t ram_mib = 256, max_insns = 0, tlo = 0, thi = 0, ncpus = 1, quantum = 1000;
     int trace = 0, stats = 0, dis = 0, argi;
     const char *cmdline = NULL, *gdb = NULL;
     struct cpu *c;
@@ -355,6 +367,18 @@ int main(int argc, char **argv)
             max_insns = strtoull(argv[++argi], &endp, 0);
             if (*endp) {
                 fprintf(stderr, "ia64sim: bad --max-insns value\n");
+                return EXIT_USAGE;
+            }
+        } else if (!strcmp(a, "--cpus") && argi + 1 < argc) {
+            ncpus = strtoull(argv[++argi], &endp, 0);
+            if (*endp || ncpus < 1 || ncpus > MAX_CPUS) {
+                fprintf(stderr, "ia64sim: bad --cpus value (1 to %d)\n", MAX_CPUS);
+                return EXIT_USAGE;
+            }
+        } else if (!strcmp(a, "--quantum") && argi + 1 < argc) {
+            quantum = strtoull(argv[++argi], &endp, 0);
+            if (*endp || quantum < 1 || quantum > 1000000000) {
+                fprintf(stderr, "ia64sim: bad --quantum value (1 to 1000000000)\n");
                 return EXIT_USAGE;
             }
         } else if (!strcmp(a, "--trace") && argi + 1 < argc) {
@@ -390,6 +414,13 @@ int main(int argc, char **argv)
         fputs(usage, stderr);
         return EXIT_USAGE;
     }
+    if (ncpus > 1 && (ram_mib << 20) > PIB_BASE) {
+        fprintf(stderr,
+                "ia64sim: with --cpus above 1, --ram must leave the processor "
+                "interrupt block at 0x%llx outside RAM (at most %llu MiB)\n",
+                (unsigned long long)PIB_BASE, (unsigned long long)(PIB_BASE >> 20));
+        return EXIT_USAGE;
+    }
     size_t len;
     uint8_t *img = read_file(argv[argi], &len);
 
@@ -401,7 +432,6 @@ int main(int argc, char **argv)
     c = calloc(1, sizeof(*c));
     if (!c)
         return EXIT_USAGE;
-    the_cpu = c;
     c->ram_size = ram_mib << 20;
     c->ram = calloc(1, c->ram_size);
     if (!c->ram) {
@@ -442,7 +472,7 @@ int main(int argc, char **argv)
         free(m);
     }
     put64(bt, BOOT_MAGIC);
-    put64(bt + 8, 1);
+    put64(bt + 8, 2); /* 2: the CPU table at CPU_TABLE_OFFSET */
     put64(bt + 16, c->ram_size);
     put64(bt + 24, nmod);
     if (cmdline) {
@@ -459,13 +489,37 @@ int main(int argc, char **argv)
     put64(bt + 48, ndev);
     put64(bt + 56, ndev ? BOOT_TABLE_PA + DEVICE_LIST_OFFSET : 0);
 
-    cpu_reset(c, entry);
-    c->gr[28]->v = BOOT_TABLE_PA;
-    c->max_insns = max_insns;
-    c->trace = trace;
-    c->trace_lo = tlo;
-    c->trace_hi = thi;
-    c->stats = stats;
+    machine.ncpus = (unsigned)ncpus;
+    machine.quantum = quantum;
+    machine.max_insns = max_insns;
+    for (unsigned i = 0; i < ncpus; i++) {
+        struct cpu *ci = c;
+
+        if (i) {
+            ci = calloc(1, sizeof(*ci));
+            if (!ci)
+                return EXIT_USAGE;
+            ci->ram = c->ram;
+            ci->ram_size = c->ram_size;
+            ci->bc = c->bc; /* one bundle cache: stores invalidate for all */
+            ci->codepage = c->codepage;
+        }
+        cpu_reset(ci, entry);
+        ci->id = i;
+        ci->cr[CR_LID] = (uint64_t)i << 24; /* id i, eid 0 */
+        ci->gr[28]->v = BOOT_TABLE_PA;
+        ci->trace = trace;
+        ci->trace_lo = tlo;
+        ci->trace_hi = thi;
+        ci->stats = stats;
+        if (i) { /* an AP in the firmware: its code sets its own stacks */
+            ci->waiting = 1;
+            ci->gr[12]->v = 0;
+            ci->ar[AR_BSPSTORE] = 0;
+        }
+        machine.cpu[i] = ci;
+    }
+    smp_boot_table(bt + CPU_TABLE_OFFSET);
     /* line buffered even into a pipe, so a runner that kills us on a
      * timeout still has the console output */
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -473,7 +527,7 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     clock_gettime(CLOCK_MONOTONIC, &t_start);
     cpu_start = clock();
-    int rc = cpu_run(c);
+    int rc = smp_run();
 
     sim_exit(c, rc);
     return rc;

@@ -132,6 +132,12 @@ int ext_intr_pending(struct cpu *c)
     return 0;
 }
 
+int cpu_wakeable(struct cpu *c)
+{
+    timer_check(c);
+    return deliverable(c) >= 0;
+}
+
 void timer_check(struct cpu *c)
 {
     uint64_t itc = c->icount + c->itc_off;
@@ -195,6 +201,13 @@ int write_ar(struct cpu *c, unsigned n, uint64_t v)
     case AR_ITC:
         if (cpl(c) != 0)
             return genex(c, GE_PRIVREG);
+        if (v > c->icount + c->itc_off && machine.ncpus > 1) {
+            /* several CPUs: an idle wait parks this CPU until its ITC gets
+             * there with the others' or an interrupt is pending (smp.c) */
+            c->idle_until = v;
+            c->slice_end = c->icount;
+            return 0;
+        }
         if (v > c->icount + c->itc_off) /* forward: maybe an idle wait (--idle) */
             v = c->icount + c->itc_off + devices_idle(c, v - (c->icount + c->itc_off));
         c->itc_off = v - c->icount;
@@ -526,6 +539,8 @@ int exec_sys(struct cpu *c, const struct insn *in, uint64_t ip, unsigned slot)
         if (in->op == OP_PTR) {
             tlb_purge(in->c1 ? c->itr : c->dtr, NTLB_TR, rid, g3->v, ps);
             tlb_purge(in->c1 ? c->itc : c->dtc, NTLB_TC, rid, g3->v, ps);
+        } else if (in->c2) {
+            tlb_purge_all_cpus(g3->v, ps, rid);
         } else {
             tlb_purge(c->itc, NTLB_TC, rid, g3->v, ps);
             tlb_purge(c->dtc, NTLB_TC, rid, g3->v, ps);

@@ -75,6 +75,61 @@ def elf_bytes(path, va, n):
     return b''
 
 
+def smp_threads(sim, elf, nm, work):
+    """--cpus 2 on asm/smp.S: the CPUs are threads 1 and 2; Hg picks whose
+    registers p reads; a breakpoint in the AP's code stops thread 2."""
+    syms = {}
+    for line in subprocess.run([nm, elf], capture_output=True, text=True).stdout.splitlines():
+        parts = line.split()
+        if len(parts) == 3:
+            syms[parts[2]] = int(parts[0], 16)
+    sock = os.path.join(work, 'gdb-smp.sock')
+    if os.path.exists(sock):
+        os.unlink(sock)
+    p = subprocess.Popen([sim, '--cpus', '2', '--gdb', 'unix:' + sock, elf], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    failed = 0
+
+    def check(name, ok, detail=''):
+        nonlocal failed
+        failed += not ok
+        print('TEST ia64sim.gdb.smp.%s %s %s' % (name, 'PASS' if ok else 'FAIL', detail), flush=True)
+
+    try:
+        for _ in range(100):
+            if os.path.exists(sock):
+                break
+            time.sleep(0.05)
+        r = Rsp(sock)
+        check('threads', r.cmd('qfThreadInfo') == 'm1,2' and r.cmd('qsThreadInfo') == 'l' and
+              r.cmd('qC') == 'QC1' and r.cmd('?') == 'T05thread:1;' and r.cmd('T2') == 'OK' and
+              r.cmd('T3') == 'E01')
+        info = bytes.fromhex(r.cmd('qThreadExtraInfo,2')).decode()
+        check('extra-info', info == 'cpu 1 (in the boot rendezvous)', info)
+        r12 = []
+        for t in ('1', '2'):
+            r12.append(r.cmd('Hg' + t) == 'OK' and u64(r.cmd('pc')))
+        check('hg-selects', r12 == [0xffffff0, 0] and r.cmd('Hg3') == 'E01',
+              'r12 of cpu 0 and cpu 1: %s' % r12)
+        r.cmd('Hg0')
+        check('break-on-ap', r.cmd('Z0,%x,0' % syms['ap_entry']) == 'OK' and
+              r.cmd('c') == 'T05thread:2;' and r.cmd('qC') == 'QC2' and
+              u64(r.cmd('p%x' % IP)) == syms['ap_entry'] and u64(r.cmd('p1')) == 0x5a5a,
+              'stopped on cpu 1 at the rendezvous ip with its gp')
+        r.cmd('z0,%x,0' % syms['ap_entry'])
+        r.send('D')
+        r.recv()
+        so, se = p.communicate(timeout=30)
+        check('detach-runs-on', p.returncode == 0 and so == 's\n', 'exit %d out %r' % (p.returncode, so))
+    except (OSError, EOFError, RuntimeError, subprocess.TimeoutExpired) as e:
+        check('protocol', False, str(e))
+    finally:
+        if p.poll() is None:
+            p.kill()
+        p.wait()
+    return failed
+
+
 def main():
     sim, elf, nm, work = sys.argv[1:5]
     syms = {}
@@ -161,6 +216,9 @@ def main():
         if p.poll() is None:
             p.kill()
         p.wait()
+    smp_elf = os.path.join(work, 'smp.elf')
+    if os.path.exists(smp_elf):
+        failed += smp_threads(sim, smp_elf, nm, work)
     rc = subprocess.run([sim, '--gdb', 'serial:/dev/ttyS0', elf], capture_output=True, text=True)
     check('bad-address', rc.returncode == 2 and 'unix:PATH or tcp:PORT' in rc.stderr,
           'exit %d' % rc.returncode)

@@ -4,7 +4,8 @@
 and rfi, TLB miss handling, the interval timer and privilege levels, plus the
 command-line contract (exit statuses, SSC getchar, instruction limit, bad
 image, unimplemented instruction), the seven architecture points of issue 11
-(TEST ia64sim.arch.*) and the gdb stub (gdb.py).  Needs only the IA-64
+(TEST ia64sim.arch.*), several CPUs (TEST ia64sim.smp.*) and the gdb stub
+(gdb.py).  Needs only the IA-64
 binutils."""
 import argparse
 import os
@@ -160,6 +161,66 @@ def virtio_net_guest(sim, image, work, result):
            if ok else '%s exit %d out %r %s' % (detail, p.returncode, so, se.strip()[-300:]))
 
 
+def smp_tests(sim, images, result):
+    """Several CPUs (--cpus): the AP wake-up and IPIs through the processor
+    interrupt block (asm/smp.S), atomic operations and repeatable
+    interleaving (asm/smpatomic.S), the global TLB purge (asm/smptlb.S),
+    idle waits (asm/smpidle.S) and the options' checks."""
+    img = images.get('smp')
+    if img:
+        for q in ('1000', '7'):
+            rc, so, se = run([sim, '--cpus', '2', '--quantum', q, '--max-insns', '20000000', img], '')
+            ok = rc == 0 and so == 's\n' and \
+                'AP wake-up of cpu 1 before the boot rendezvous was set' in se and \
+                'ip 0x1234 is not a bundle in RAM (refused)' in se and \
+                'IPI to id 5 eid 0: no such processor (dropped)' in se and \
+                'IPI delivery mode 4 vector 128' in se and 'delivery mode 0 vector 2:' in se
+            result('smp.ipi.quantum-' + q, ok, 'wake-up, rendezvous, IPIs both ways, bad IPIs dropped'
+                   if ok else 'exit %d out %r %s' % (rc, so, se.strip()[-300:]))
+        rc, so, se = run([sim, '--max-insns', '20000000', img], '')
+        result('smp.one-cpu-table', rc == 1 and so == '',
+               'one CPU: the CPU table says 1 (check 1 fails as expected): exit %d' % rc)
+    img = images.get('smpatomic')
+    if img:
+        outs = []
+        for q in ('100', '100', '1000000'):
+            rc, so, se = run([sim, '--cpus', '4', '--quantum', q, '--max-insns', '20000000', img], '')
+            outs.append((rc, so))
+        ok = outs[0][0] == 0 and outs[2][0] == 0
+        result('smp.atomic', ok, 'fetchadd and cmpxchg counters exact on 4 CPUs' if ok else
+               'exit %d / %d (1: fetchadd, 2: cmpxchg counter wrong)' % (outs[0][0], outs[2][0]))
+        ok = outs[0][1].startswith('<') and outs[2][1] == '=0000000000001f40\n'
+        result('smp.interleave', ok, 'plain increments lose updates at --quantum 100, none when '
+               'a whole loop fits in one quantum: %r %r' % (outs[0][1].strip(), outs[2][1].strip()))
+        result('smp.repeatable', outs[0] == outs[1], 'same command line, same interleaving: %r %r'
+               % (outs[0][1].strip(), outs[1][1].strip()))
+    img = images.get('smptlb')
+    if img:
+        for q in ('1', '1000'):
+            rc, so, se = run([sim, '--cpus', '2', '--quantum', q, '--max-insns', '20000000', img], '')
+            ok = rc == 0 and so == 'g\n'
+            result('smp.ptc-g.quantum-' + q, ok, 'a ptc.g on cpu 0 purges cpu 1\'s TLB' if ok else
+                   'exit %d out %r %s' % (rc, so, se.strip()[-300:]))
+    img = images.get('smpidle')
+    if img:
+        for q in ('1000', '37'):
+            rc, so, se = run([sim, '--cpus', '2', '--quantum', q, '--stats', '--max-insns', '50000000',
+                              img], '')
+            m = re.search(r'(\d+) instructions', se)
+            ok = rc == 0 and so == 'i\n' and m and int(m.group(1)) < 1000000
+            result('smp.idle.quantum-' + q, ok, 'idle CPUs park (%s instructions for 111M ticks), an IPI '
+                   'ends a wait, the ITCs agree' % (m.group(1) if m else '?') if ok else
+                   'exit %d out %r %s' % (rc, so, se.strip()[-300:]))
+    img = images.get('smp') or images.get('loop')
+    if img:
+        for args, words in ((['--cpus', '0'], 'bad --cpus'), (['--cpus', '9'], 'bad --cpus'),
+                            (['--cpus', '2x'], 'bad --cpus'), (['--quantum', '0'], 'bad --quantum'),
+                            (['--cpus', '2', '--ram', '8192'], 'processor interrupt block')):
+            rc, so, se = run([sim] + args + [img], '')
+            result('smp.bad-option.' + '_'.join(args).replace('-', ''), rc == 2 and words in se,
+                   '%s: exit %d %s' % (' '.join(args), rc, se.strip()[:100]))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--sim', required=True)
@@ -180,7 +241,7 @@ def main():
     images = {}
     for name in ('break', 'tlb', 'vhpt', 'timer', 'priv', 'sscpl', 'rsefault', 'spec', 'rse', 'cover', 'ssc', 'unimpl', 'loop',
                  'forms', 'iccr', 'icpriv', 'rnat', 'troverlap', 'gdbprog', 'disfp', 'virtio',
-                 'virtionet'):
+                 'virtionet', 'smp', 'smpatomic', 'smptlb', 'smpidle'):
         img, err = build(name, a.work)
         if not img:
             result('system.build.' + name, False, err.strip().splitlines()[0] if err else '')
@@ -236,6 +297,7 @@ def main():
                'exit %d' % p.returncode)
         rc, so, se = run([a.sim, '--trace', '0-5', '--max-insns', '10', images['loop']], '')
         result('cli.trace', rc == 124 and se.count('\n') >= 5 and 'alloc' in se, 'exit %d' % rc)
+    smp_tests(a.sim, images, result)
     if images.get('virtio'):
         virtio_guest(a.sim, images['virtio'], a.work, result)
     if images.get('virtionet'):

@@ -48,6 +48,15 @@
 /* Ski simulator system calls: this break immediate, the call number in r15. */
 #define IA64_SSC_BREAK 0x80001
 
+/*
+ * The processor interrupt block's IPI area (1 MiB at physical 0xfee00000,
+ * SDM vol. 2 5.8.4.2), mapped uncacheable by translation register dtr[1]
+ * on every CPU (start.S) just above region 7's 4 GiB identity map.
+ */
+#define IA64_PIB_PA 0xfee00000ull
+#define IA64_PIB_VA (IA64_HYP_BASE + (1ull << 32))
+#define IA64_PIB_PS 20
+
 #ifndef __ASSEMBLER__
 #include <hal/types.h>
 #include <hestia/arch/ia64.h>
@@ -58,6 +67,7 @@
 #define SSC_PUTCHAR 31
 #define SSC_GET_RTC 65
 #define SSC_EXIT 66
+#define SSC_SET_RENDEZVOUS 256 /* ia64sim: where woken APs start (docs/ia64sim.md) */
 
 /* The boot table tools/ia64sim leaves at r28 (see its --help). */
 #define IA64SIM_BOOT_MAGIC 0x314d495334364149ull /* "IA64SIM1" */
@@ -77,12 +87,27 @@ struct ia64sim_boot_table {
 };
 
 /*
+ * Boot table version 2 and later: the CPU table at this offset from the
+ * table (docs/ia64sim.md): how many CPUs, the vector that wakes an AP from
+ * the firmware's boot rendezvous, and each CPU's cr.lid, the boot CPU's
+ * first.
+ */
+#define IA64SIM_CPU_TABLE_OFFSET 0xd00
+struct ia64sim_cpu_table {
+    uint64_t nr_cpus;
+    uint64_t wakeup_vector;
+    uint64_t lid[];
+};
+
+/*
  * Device interrupts (pirq.c): keep the boot table's device list; a device
  * vector acknowledged at cr.ivr goes to core/ and stays in service (false
  * for any other vector).
  */
 void ia64_pirq_init(const struct ia64sim_boot_table *bt);
 bool ia64_pirq_vector(unsigned vector);
+/* CPU 0, at an IPI: issue the withheld EOIs other CPUs' hal_pirq_unmask asked for. */
+void ia64_pirq_remote_eois(void);
 
 /*
  * The arch state of one vCPU: the register frame ivt.S fills (at the
@@ -151,6 +176,14 @@ extern char ia64_hyp_rbs[], ia64_hyp_stack_top[], ia64_fault_rbs[], ia64_fault_s
 
 /* platform.c: point ar.k7 at this CPU's struct hal_cpu (first thing at boot). */
 void ia64_cpu_init(unsigned id);
+/* platform.c: this CPU's interval timer and interrupt priority, at its boot. */
+void ia64_cpu_timer_init(void);
+/*
+ * smp.c: the CPUs ia64sim's boot table lists (1 without a CPU table), and
+ * a secondary CPU's first C code (start.S's AP entry, on its own stacks).
+ */
+unsigned ia64_smp_init(const struct ia64sim_boot_table *bt);
+HAL_NORETURN void ia64_secondary_boot(struct hal_cpu *c);
 struct hal_cpu *ia64_cpu(unsigned id); /* CPU id's state (any CPU) */
 HAL_NORETURN void ia64_enter_guest(struct hal_vcpu *hv);
 void ia64_trap(struct hal_vcpu *hv);

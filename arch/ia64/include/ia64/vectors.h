@@ -52,5 +52,7 @@
 
 /* The external interrupt vector the ITM (interval timer) match raises (cr.itv). */
 #define IA64_TIMER_VECTOR 0xef
+/* The inter-processor interrupt (hal_ipi_send): above every device class. */
+#define IA64_IPI_VECTOR 0xfe
 
 #endif
