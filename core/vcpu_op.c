@@ -20,8 +20,7 @@ static spinlock_t up_lock = SPINLOCK_INIT;
 /* A non-zero guest-kernel address (the page it lies in is checked). */
 static bool kernel_addr_ok(uint64_t va)
 {
-    return va != 0 &&
-           hal_guest_va_ok(guest_va(va & ~(uint64_t)(HAL_PAGE_SIZE - 1)), false);
+    return va != 0 && hal_guest_va_ok(guest_va(va & ~(uint64_t)(HAL_PAGE_SIZE - 1)), false);
 }
 
 long vcpu_op_up(struct vcpu *caller, struct vcpu *target, uint64_t ptr)

@@ -156,9 +156,8 @@ unsigned smp_init(void)
             printk("hestia-guest: vCPU %u: no memory for its stack\n", i);
             break;
         }
-        struct vcpu_up_args up = {.entry = (uintptr_t)arch_secondary_entry,
-                                  .stack = sp,
-                                  .arg = (uintptr_t)c};
+        struct vcpu_up_args up = {
+            .entry = (uintptr_t)arch_secondary_entry, .stack = sp, .arg = (uintptr_t)c};
         long r = hc_vcpu(VCPUOP_up, i, (unsigned long)&up);
         uint64_t deadline = time_now_ns() + BRINGUP_TIMEOUT_NS;
         while (r == 0 && !__atomic_load_n(&c->online, __ATOMIC_ACQUIRE) &&

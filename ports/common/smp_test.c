@@ -167,8 +167,9 @@ static void tlb_shootdown(void)
               rep->tlb_faults_after >= 1 && !rep->tlb_stale && !rep->tlb_early &&
               !rep->tlb_bad_value;
     test_report("smp.tlb-shootdown", ok ? TR_PASS : TR_FAIL,
-                "unmap %d, %u reads before, %u faults after, %u stale", (int)rep->tlb_unmap_rc,
-                rep->tlb_reads_before, rep->tlb_faults_after, rep->tlb_stale);
+                "unmap %d, %u reads before, %u faults after, %u stale",
+                (int)rep->tlb_unmap_rc, rep->tlb_reads_before, rep->tlb_faults_after,
+                rep->tlb_stale);
     frame_free((uint64_t)g);
 }
 
@@ -275,12 +276,14 @@ static void smp_verdicts(const struct smp_report *r)
     if (r->pp_rounds == PP_ROUNDS)
         bench_report("smp.ipi-roundtrip", r->pp_ns / PP_ROUNDS, "ns");
     bool tlb = r->tlb_unmap_rc == 0 && r->tlb_reads_before >= TLB_MIN_READS &&
-               r->tlb_faults_after >= 1 && !r->tlb_stale && !r->tlb_early && !r->tlb_bad_value;
-    test_report("smp.tlb-shootdown", tlb ? TR_PASS : TR_FAIL,
-                "vCPU 2: %u reads before vCPU 0's unmap (rc %d), %u faults after, %u stale, "
-                "%u faults while mapped, %u bad values, %u racing",
-                r->tlb_reads_before, (int)r->tlb_unmap_rc, r->tlb_faults_after, r->tlb_stale,
-                r->tlb_early, r->tlb_bad_value, r->tlb_racing);
+               r->tlb_faults_after >= 1 && !r->tlb_stale && !r->tlb_early &&
+               !r->tlb_bad_value;
+    test_report(
+        "smp.tlb-shootdown", tlb ? TR_PASS : TR_FAIL,
+        "vCPU 2: %u reads before vCPU 0's unmap (rc %d), %u faults after, %u stale, "
+        "%u faults while mapped, %u bad values, %u racing",
+        r->tlb_reads_before, (int)r->tlb_unmap_rc, r->tlb_faults_after, r->tlb_stale,
+        r->tlb_early, r->tlb_bad_value, r->tlb_racing);
     test_report("smp.spinlock-counter",
                 r->count_want == SMP_VCPUS * COUNT_PER_VCPU && r->count_got == r->count_want
                     ? TR_PASS
@@ -319,7 +322,8 @@ void smp_scenario(unsigned module)
     bool seen = rp && rp->magic == SMP_MAGIC && rp->online == SMP_VCPUS;
     for (unsigned i = 0; seen && i < SMP_VCPUS; i++)
         seen = rp->seen[i] == (0x100u | i) && (rp->runtime_ok & (1u << i));
-    test_report("smp.vcpus-up", started == SMP_VCPUS && beyond < 0 && seen ? TR_PASS : TR_FAIL,
+    test_report("smp.vcpus-up",
+                started == SMP_VCPUS && beyond < 0 && seen ? TR_PASS : TR_FAIL,
                 "hypervisor: %u of %u vCPUs started (vCPU %u: %s); domU: %u online, "
                 "each vCPU reported in from itself: %s",
                 started, SMP_VCPUS, SMP_VCPUS, beyond < 0 ? "refused" : "exists!",
