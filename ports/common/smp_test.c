@@ -35,6 +35,7 @@ struct smp_report {
     uint32_t online;
     uint32_t seen[SMP_VCPUS]; /* 0x100 | id, written by a thread on vCPU id */
     uint32_t runtime_ok;      /* bit i: VCPUOP_get_runtime(i) > 0 */
+    uint32_t timer_ok; /* bit i: a 1 ms sleep on vCPU i (its own timer) took >= 1 ms */
     uint32_t pp_rounds, pp_wrong_cpu;
     uint64_t pp_ns;
     uint32_t tlb_unmap_rc, tlb_reads_before, tlb_faults_after, tlb_stale, tlb_early,
@@ -55,6 +56,11 @@ static void seen_thread(void *arg)
     uint64_t rt = 0;
     if (hc_vcpu(VCPUOP_get_runtime, id, (uintptr_t)&rt) == 0 && rt > 0)
         __atomic_fetch_or(&rep->runtime_ok, 1u << id, __ATOMIC_SEQ_CST);
+    /* A sleep wakes through this vCPU's own one-shot timer and VIRQ_TIMER. */
+    uint64_t t0 = time_now_ns();
+    thread_sleep_ns(1000000);
+    if (time_now_ns() - t0 >= 1000000)
+        __atomic_fetch_or(&rep->timer_ok, 1u << id, __ATOMIC_SEQ_CST);
     __atomic_store_n(&rep->seen[want], id == want ? 0x100u | id : 0xdead0000u | id,
                      __ATOMIC_SEQ_CST);
     if (__atomic_add_fetch(&seen_count, 1, __ATOMIC_SEQ_CST) == SMP_VCPUS)
@@ -321,11 +327,12 @@ void smp_scenario(unsigned module)
     unsigned started = ready ? attest_vcpus((hestia_domid_t)d, &beyond) : 0;
     bool seen = rp && rp->magic == SMP_MAGIC && rp->online == SMP_VCPUS;
     for (unsigned i = 0; seen && i < SMP_VCPUS; i++)
-        seen = rp->seen[i] == (0x100u | i) && (rp->runtime_ok & (1u << i));
+        seen = rp->seen[i] == (0x100u | i) && (rp->runtime_ok & (1u << i)) &&
+               (rp->timer_ok & (1u << i));
     test_report("smp.vcpus-up",
                 started == SMP_VCPUS && beyond < 0 && seen ? TR_PASS : TR_FAIL,
                 "hypervisor: %u of %u vCPUs started (vCPU %u: %s); domU: %u online, "
-                "each vCPU reported in from itself: %s",
+                "each vCPU reported in from itself, ran, slept on its own timer: %s",
                 started, SMP_VCPUS, SMP_VCPUS, beyond < 0 ? "refused" : "exists!",
                 rp ? rp->online : 0, seen ? "yes" : "no");
     smp_ev = 0;
