@@ -102,6 +102,9 @@ static void reprogram(struct cpu *c, uint64_t now)
 static void reap(void)
 {
     struct cpu *c = this_cpu();
+    /* Only this vCPU sets its zombie: no dead thread, no lock. */
+    if (!c->zombie)
+        return;
     unsigned long f = spin_lock_irqsave(&sched_lock);
     struct thread *z = c->zombie;
     uint64_t gfn = 0;
