@@ -139,14 +139,17 @@ void port_secondary_start(struct cpu *c)
 
 unsigned smp_init(void)
 {
-    struct cpu *boot = &cpus[0];
-    if (boot->resched_port == 0)
-        boot->resched_port = evtchn_bind_ipi_on(0, resched_event, NULL);
     unsigned n = start_info->nr_vcpus;
     if (n > HESTIA_MAX_VCPUS)
         n = HESTIA_MAX_VCPUS;
     if (n <= 1 || (virt_base & (STACK_BYTES - 1)))
+        return cpus_online; /* a one-vCPU guest binds no resched IPI: nobody kicks it */
+    struct cpu *boot = &cpus[0];
+    boot->resched_port = evtchn_bind_ipi_on(0, resched_event, NULL);
+    if (boot->resched_port < 0) {
+        printk("hestia-guest: vCPU 0: resched IPI: %s\n", kstrerror(boot->resched_port));
         return cpus_online;
+    }
     __atomic_store_n(&smp_mode, true, __ATOMIC_SEQ_CST);
     for (unsigned i = 1; i < n; i++) {
         struct cpu *c = &cpus[i];
