@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The toolstack's pure parsing (see tsparse.h); no hypercalls here. */
+#include <hestia/shared_info.h> /* HESTIA_MAX_VCPUS */
 #include <port/tsparse.h>
 
 static bool has_eq(const struct ktok *t)
