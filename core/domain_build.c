@@ -36,7 +36,7 @@ static void start_info_fill(struct domain *d, struct hestia_start_info *si,
     si->flags = (d->privileged ? (SIF_PRIVILEGED | SIF_INITDOMAIN) : 0) |
                 (realtime ? SIF_REALTIME : 0);
     si->domid = d->id;
-    si->pad = 0;
+    si->nr_vcpus = (uint16_t)d->nr_vcpus;
     if (si->nr_modules > START_MAX_MODULES)
         si->nr_modules = 0; /* a toolstack that wrote garbage gets no modules */
     si->cmdline[START_CMDLINE_SIZE - 1] = '\0';

@@ -13,6 +13,7 @@
 #include <core/pvmmu.h>
 #include <core/run.h>
 #include <core/timer.h>
+#include <core/vcpu_op.h>
 #include <core/version.h>
 #include <hal/cpu.h>
 #include <hal/guest_copy.h>
@@ -96,6 +97,8 @@ long do_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vcpu, uint64_t arg)
         hypercall_context_replaced(v);
         return 0;
     }
+    case VCPUOP_up:
+        return vcpu_op_up(v, t, arg);
     default:
         return -HESTIA_ENOSYS;
     }

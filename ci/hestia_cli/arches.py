@@ -137,6 +137,9 @@ def launch(arch, variant, cfg, mode):
     if mode == "debug":
         extra += ["-S", "-gdb", f"unix:{cfg['gdb_socket']},server=on,wait=off"]
     mem = cfg.get("memory", QEMU_MEMORY)
+    if cfg.get("cpus") and arch != "ia64":
+        # The scenario's physical CPUs (ia64sim has one CPU until it grows more).
+        extra += ["-smp", str(cfg["cpus"])]
     if arch in ("x86", "x86_64"):
         # QEMU's Multiboot strings start with the file name and a module's
         # string reaches the guest in 48 bytes (start_info.h): run from

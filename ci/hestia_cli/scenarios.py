@@ -41,6 +41,8 @@ A scenario is data, the same name on every arch:
                timeout, host_check} over the scenario's settings; a host_check
                (hostcheck.py) examines the image after its boot (sequence.py)
   disk_mib     size of that image in MiB (default 8)
+  cpus         physical CPUs of the emulated machine, 1..CPUS_MAX (default: the
+               emulator's own, one): QEMU gets -smp N; ia64sim nothing yet
   run          overrides used by `./hestia run` only (an interactive variant:
                e.g. the demo keeps its prompt instead of powering off)
 """
@@ -54,10 +56,11 @@ SCENARIO_DIR = os.path.join(ROOT, "tests", "scenarios")
 KEYS = {"name", "description", "timeout", "cmdline", "modules", "expect", "arches",
         "unclaimed", "run", "deterministic", "must_fail", "boots", "disk_mib",
         "host_driver", "machines", "icount", "crc_match",
-        "pause_stamps"}
+        "pause_stamps", "cpus"}
 OVERRIDES = {"timeout", "cmdline", "modules", "expect", "variants", "qemu_args", "cpu",
              "memory", "sim_args", "deterministic", "must_fail", "boots", "disk_mib",
-             "icount", "realtime_variants"}
+             "icount", "realtime_variants", "cpus"}
+CPUS_MAX = 8  # physical CPUs a scenario may ask the emulator for
 # "hv:<test>" or "d<N>:<test>": every expectation names the source that must print it.
 # "host:<test>": a check the runner itself made while the boot ran (multi.py).
 EXPECT_RE = re.compile(r"^(?:hv|host|d(?:0|[1-9][0-9]*)):[^\s:]+$")
@@ -67,7 +70,7 @@ ICOUNT_RE = re.compile(r"^[a-z]+=[a-z0-9]+(?:,[a-z]+=[a-z0-9]+)*$")
 # The matrix's column order: from the first boot to the full demo, then the
 # negative controls (cells that pass only when the boot is judged FAIL).
 ORDER = ["boot", "hal-conformance", "smoke", "pv-selftest", "multi-domain", "vcpu-state",
-         "isolation", "bench", "disk", "nic", "net", "link", "save", "save-restore", "logdirty", "migrate", "migrate-fault", "density", "hvm-basic", "hvm-linux", "hvm-isolation", "hvm-bench", "demo", "archtest", "neg-boot", "neg-fail", "neg-crash", "neg-forge"]
+         "isolation", "bench", "disk", "nic", "net", "link", "save", "save-restore", "logdirty", "migrate", "migrate-fault", "density", "smp", "hvm-basic", "hvm-linux", "hvm-isolation", "hvm-bench", "demo", "archtest", "neg-boot", "neg-fail", "neg-crash", "neg-forge"]
 
 
 def names():
@@ -123,6 +126,10 @@ def load(name):
         if ic is not None and (not isinstance(ic, str) or not ICOUNT_RE.match(ic)):
             raise HestiaError(f"{path}: {where} must be QEMU -icount suboptions, e.g. "
                               "\"shift=0,sleep=on\"")
+    for where, n in [("cpus", s.get("cpus"))] + [
+            (f"arches.{a}.cpus", ov.get("cpus")) for a, ov in s.get("arches", {}).items()]:
+        if n is not None and (type(n) is not int or not 1 <= n <= CPUS_MAX):
+            raise HestiaError(f"{path}: {where} must be a whole number of CPUs, 1..{CPUS_MAX}")
     for m in s.get("modules", []) + [m for ov in s.get("arches", {}).values()
                                      for m in ov.get("modules", [])]:
         if "image" not in m or "," in m.get("cmdline", ""):
@@ -139,7 +146,7 @@ def config(s, arch, interactive=False):
         return None
     cfg = {k: s[k] for k in ("timeout", "cmdline", "modules", "expect", "deterministic",
                              "must_fail", "boots", "disk_mib", "host_driver",
-                             "machines", "icount", "crc_match", "pause_stamps") if k in s}
+                             "machines", "icount", "crc_match", "pause_stamps", "cpus") if k in s}
     if interactive:
         cfg.update(s.get("run", {}))
     cfg.update(ov)

@@ -93,7 +93,9 @@ def _scenario_format_cases():
                     ("bad_source", ["x1:boot"], {}), ("bad_space", ["d0:a b"], {}),
                     ("empty_name", ["d0:"], {}), ("leading_zero", ["d01:a"], {}),
                     ("bad_must_fail", [], {"must_fail": ""}),
-                    ("must_fail_type", [], {"must_fail": ["x"]})):
+                    ("must_fail_type", [], {"must_fail": ["x"]}),
+                    ("cpus_ok", [], {"cpus": 4}), ("cpus_zero", [], {"cpus": 0}),
+                    ("cpus_text", [], {"cpus": "2"}), ("cpus_bool", [], {"cpus": True})):
                 with open(os.path.join(d, f"{case}.json"), "w") as f:
                     json.dump(dict({"name": case, "expect": exp, "arches": {}}, **extra), f)
                 try:
@@ -106,7 +108,16 @@ def _scenario_format_cases():
     yield "expect_format", results == {"good": True, "no_source": False, "bad_source": False,
                                        "bad_space": False,
                                        "empty_name": False, "leading_zero": False,
-                                       "bad_must_fail": False, "must_fail_type": False}
+                                       "bad_must_fail": False, "must_fail_type": False,
+                                       "cpus_ok": True, "cpus_zero": False,
+                                       "cpus_text": False, "cpus_bool": False}
+    # "cpus": QEMU gets -smp N, ia64sim (one CPU for now) nothing; no key, no -smp.
+    def argv(arch, cfg):
+        return arches.launch(arch, "kernel", dict(cfg, modules=[]), "capture").argv
+    yield "cpus_smp_arg", ("-smp" not in argv("x86_64", {}) and
+                           argv("x86_64", {"cpus": 2})[-2:] == ["-smp", "2"] and
+                           argv("ppc", {"cpus": 4})[-2:] == ["-smp", "4"] and
+                           "-smp" not in argv("ia64", {"cpus": 2}))
 
 
 def _sequence_cases():

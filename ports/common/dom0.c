@@ -454,6 +454,8 @@ void dom0_main(void)
             dom0_hvm_bench();
         else if (ktok_eq(&v, "density"))
             density_run(guest_module);
+        else if (ktok_eq(&v, "smp"))
+            smp_scenario(guest_module);
         else if (ktok_eq(&v, "pv-selftest")) {
             /* Privileged, then unprivileged: both branches of each test run. */
             selftest_main();

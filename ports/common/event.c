@@ -5,20 +5,22 @@
 struct evtchn_slot {
     evtchn_handler_t handler;
     void *arg;
+    unsigned cpu; /* the vCPU the port is bound to: only its upcall handles it */
 };
 static struct evtchn_slot slots[EVTCHN_MAX_PORTS];
 
 unsigned long irq_save(void)
 {
-    unsigned long old = __atomic_exchange_n(&vcpu->evtchn_upcall_mask, 1, __ATOMIC_SEQ_CST);
+    unsigned long old =
+        __atomic_exchange_n(&this_vcpu()->evtchn_upcall_mask, 1, __ATOMIC_SEQ_CST);
     return old;
 }
 
 void irq_enable(void)
 {
-    __atomic_store_n(&vcpu->evtchn_upcall_mask, 0, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&this_vcpu()->evtchn_upcall_mask, 0, __ATOMIC_SEQ_CST);
     /* An event that arrived while masked: any hypercall delivers it. */
-    if (__atomic_load_n(&vcpu->evtchn_upcall_pending, __ATOMIC_SEQ_CST))
+    if (__atomic_load_n(&this_vcpu()->evtchn_upcall_pending, __ATOMIC_SEQ_CST))
         hc_version(VERSION_abi, 0);
 }
 
@@ -27,7 +29,7 @@ void irq_restore(unsigned long flags)
     if (!flags)
         irq_enable();
     else
-        __atomic_store_n(&vcpu->evtchn_upcall_mask, 1, __ATOMIC_SEQ_CST);
+        __atomic_store_n(&this_vcpu()->evtchn_upcall_mask, 1, __ATOMIC_SEQ_CST);
 }
 
 void evtchn_init(void)
@@ -36,41 +38,66 @@ void evtchn_init(void)
         slots[i].handler = NULL;
 }
 
-void evtchn_set_handler(evtchn_port_t port, evtchn_handler_t h, void *arg)
+static spinlock_t slots_lock = SPINLOCK_INIT;
+
+static void set_slot(evtchn_port_t port, evtchn_handler_t h, void *arg, unsigned cpu)
 {
     if (port == 0 || port >= EVTCHN_MAX_PORTS)
         return;
-    unsigned long f = irq_save();
+    unsigned long f = spin_lock_irqsave(&slots_lock);
     slots[port].handler = h;
     slots[port].arg = arg;
-    irq_restore(f);
+    slots[port].cpu = cpu;
+    spin_unlock_irqrestore(&slots_lock, f);
 }
 
-/* Bind a freshly returned port to h and unmask it. */
-static long setup_port(long r, evtchn_port_t port, evtchn_handler_t h, void *arg)
+void evtchn_set_handler(evtchn_port_t port, evtchn_handler_t h, void *arg)
+{
+    set_slot(port, h, arg, port < EVTCHN_MAX_PORTS ? slots[port].cpu : 0);
+}
+
+/* Bind a freshly returned port (delivered to vCPU cpu) to h and unmask it. */
+static long setup_port_on(long r, evtchn_port_t port, evtchn_handler_t h, void *arg,
+                          unsigned cpu)
 {
     if (r < 0)
         return r;
     if (port == 0 || port >= EVTCHN_MAX_PORTS)
         return -HESTIA_EINVAL;
-    evtchn_set_handler(port, h, arg);
+    set_slot(port, h, arg, cpu);
     if (h)
         evtchn_unmask(port);
     return port;
 }
 
+/* Interdomain and unbound ports are delivered to vCPU 0. */
+static long setup_port(long r, evtchn_port_t port, evtchn_handler_t h, void *arg)
+{
+    return setup_port_on(r, port, h, arg, 0);
+}
+
+long evtchn_bind_virq_on(unsigned virq, unsigned vcpu, evtchn_handler_t h, void *arg)
+{
+    struct evtchn_bind_virq b = {.virq = virq, .vcpu = vcpu};
+    long r = hc_evtchn(EVTCHNOP_bind_virq, &b);
+    return setup_port_on(r, b.port, h, arg, vcpu);
+}
+
 long evtchn_bind_virq(unsigned virq, evtchn_handler_t h, void *arg)
 {
-    struct evtchn_bind_virq b = {.virq = virq, .vcpu = 0};
-    long r = hc_evtchn(EVTCHNOP_bind_virq, &b);
-    return setup_port(r, b.port, h, arg);
+    return evtchn_bind_virq_on(virq, 0, h, arg);
+}
+
+long evtchn_bind_ipi_on(unsigned vcpu, evtchn_handler_t h, void *arg)
+{
+    struct evtchn_bind_ipi b = {.vcpu = vcpu};
+    long r = hc_evtchn(EVTCHNOP_bind_ipi, &b);
+    return setup_port_on(r, b.port, h, arg, vcpu);
 }
 
 long evtchn_bind_ipi(evtchn_handler_t h, void *arg)
 {
-    struct evtchn_bind_ipi b = {.vcpu = 0};
-    long r = hc_evtchn(EVTCHNOP_bind_ipi, &b);
-    return setup_port(r, b.port, h, arg);
+    return evtchn_bind_ipi_on(0, h, arg);
 }
 
 long evtchn_alloc_unbound(hestia_domid_t remote, evtchn_handler_t h, void *arg)
@@ -99,7 +126,7 @@ long evtchn_close(evtchn_port_t port)
     struct evtchn_close c = {.port = port};
     long r = hc_evtchn(EVTCHNOP_close, &c);
     if (r >= 0) {
-        evtchn_set_handler(port, NULL, NULL);
+        set_slot(port, NULL, NULL, 0);
         /* The upcall may have masked it (no handler yet): a reused port starts unmasked. */
         __atomic_fetch_and(&shared->evtchn_mask[port / 32], ~(1u << (port % 32)),
                            __ATOMIC_SEQ_CST);
@@ -127,8 +154,10 @@ bool evtchn_test_and_clear(evtchn_port_t port)
 
 void evtchn_do_upcall(void)
 {
-    while (__atomic_exchange_n(&vcpu->evtchn_upcall_pending, 0, __ATOMIC_SEQ_CST)) {
-        uint32_t sel = __atomic_exchange_n(&vcpu->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
+    struct cpu *c = this_cpu();
+    struct vcpu_info *vi = c->info;
+    while (__atomic_exchange_n(&vi->evtchn_upcall_pending, 0, __ATOMIC_SEQ_CST)) {
+        uint32_t sel = __atomic_exchange_n(&vi->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
         while (sel) {
             unsigned w = (unsigned)__builtin_ctz(sel);
             sel &= sel - 1;
@@ -139,7 +168,12 @@ void evtchn_do_upcall(void)
                 pend &= pend - 1;
                 evtchn_port_t port = w * 32 + b;
                 struct evtchn_slot *s = &slots[port];
-                if (!s->handler) {
+                evtchn_handler_t handler = s->handler;
+                void *harg = s->arg;
+                if (handler && s->cpu != c->id)
+                    continue; /* another vCPU's port in the same group: its upcall takes it
+                               */
+                if (!handler) {
                     /*
                      * Nobody listens yet (a peer may bind and send before
                      * our role has set its handler up): keep the event
@@ -151,7 +185,7 @@ void evtchn_do_upcall(void)
                 }
                 __atomic_fetch_and(&shared->evtchn_pending[w], ~(1u << b),
                                    __ATOMIC_SEQ_CST);
-                s->handler(port, s->arg);
+                handler(port, harg);
             }
         }
     }

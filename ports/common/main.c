@@ -18,6 +18,7 @@ static const struct {
     {"forger", role_forger},     {"crash", role_crash},
     {"vstate", role_vstate},     {"dirtier", role_dirtier},
     {"migrant", role_migrant},   {"resumer", role_resumer},
+    {"smp", role_smp},
 };
 
 static char role_buf[24];

@@ -13,6 +13,8 @@ static uint64_t nr_frames;
 static unsigned long nr_free;
 static uint64_t search_hint;
 static uintptr_t kva_next;
+/* The allocator and kva_next: any vCPU, handlers included, may allocate. */
+static spinlock_t mm_lock = SPINLOCK_INIT;
 
 static bool frame_used(uint64_t g)
 {
@@ -76,30 +78,50 @@ static void zero_frame(uint64_t g)
         p[i] = 0;
 }
 
+/* Take frames [first, first + n) (free) and zero them; lock held, dropped here. */
+static long take_run(uint64_t first, unsigned n, unsigned long flags)
+{
+    for (uint64_t i = first; i < first + n; i++)
+        mark(i, true);
+    nr_free -= n;
+    search_hint = first + n;
+    spin_unlock_irqrestore(&mm_lock, flags);
+    for (uint64_t i = first; i < first + n; i++)
+        zero_frame(i);
+    return (long)first;
+}
+
 long frames_alloc(unsigned n)
 {
     if (!n)
         return -HESTIA_EINVAL;
-    unsigned long flags = irq_save();
+    unsigned long flags = spin_lock_irqsave(&mm_lock);
     for (int pass = 0; pass < 2; pass++) {
         uint64_t start = pass ? 0 : search_hint;
         uint64_t run = 0;
         for (uint64_t g = start; g < nr_frames; g++) {
             run = frame_used(g) ? 0 : run + 1;
-            if (run == n) {
-                uint64_t first = g + 1 - n;
-                for (uint64_t i = first; i <= g; i++)
-                    mark(i, true);
-                nr_free -= n;
-                search_hint = g + 1;
-                irq_restore(flags);
-                for (uint64_t i = first; i <= g; i++)
-                    zero_frame(i);
-                return (long)first;
-            }
+            if (run == n)
+                return take_run(g + 1 - n, n, flags);
         }
     }
-    irq_restore(flags);
+    spin_unlock_irqrestore(&mm_lock, flags);
+    return -HESTIA_ENOMEM;
+}
+
+long frames_alloc_aligned(unsigned n, unsigned align)
+{
+    if (!n || !align)
+        return -HESTIA_EINVAL;
+    unsigned long flags = spin_lock_irqsave(&mm_lock);
+    for (uint64_t first = 0; first + n <= nr_frames; first += align) {
+        uint64_t i = 0;
+        while (i < n && !frame_used(first + i))
+            i++;
+        if (i == n)
+            return take_run(first, n, flags);
+    }
+    spin_unlock_irqrestore(&mm_lock, flags);
     return -HESTIA_ENOMEM;
 }
 
@@ -110,7 +132,7 @@ long frame_alloc(void)
 
 void frames_free(uint64_t gfn, unsigned n)
 {
-    unsigned long flags = irq_save();
+    unsigned long flags = spin_lock_irqsave(&mm_lock);
     for (uint64_t g = gfn; g < gfn + n; g++) {
         if (g >= nr_frames || !frame_used(g))
             panic("frame_free: gfn %llu not allocated", (unsigned long long)g);
@@ -119,7 +141,7 @@ void frames_free(uint64_t gfn, unsigned n)
     }
     if (gfn < search_hint)
         search_hint = gfn;
-    irq_restore(flags);
+    spin_unlock_irqrestore(&mm_lock, flags);
 }
 
 unsigned long frames_available(void)
@@ -129,11 +151,11 @@ unsigned long frames_available(void)
 
 uintptr_t kva_alloc(unsigned pages)
 {
-    unsigned long flags = irq_save();
+    unsigned long flags = spin_lock_irqsave(&mm_lock);
     uintptr_t va = kva_next;
     /* Leave an unmapped guard page after each allocation. */
     kva_next += ((uintptr_t)pages + 1) * HESTIA_PAGE_SIZE;
-    irq_restore(flags);
+    spin_unlock_irqrestore(&mm_lock, flags);
     return va;
 }
 

@@ -55,7 +55,7 @@ void role_crash(void)
 {
     uintptr_t hole = kva_alloc(1);
     printk("crash: faulting at %lx with the trap record busy\n", (unsigned long)hole);
-    vcpu->trap.flags |= TRAP_FLAG_BUSY;
+    this_vcpu()->trap.flags |= TRAP_FLAG_BUSY;
     *(volatile uint32_t *)(hole + 8) = 1;
     test_report("neg.crash", TR_FAIL, "the fault at %lx was survived", (unsigned long)hole);
 }

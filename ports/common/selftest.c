@@ -154,8 +154,8 @@ static void t_timer_running(struct tctx *t)
         ;
     T_CHECK(t, timer_seen,
             "no timer event while running (mask %u pending %u sel %x p0 %x ev %lu)",
-            vcpu->evtchn_upcall_mask, vcpu->evtchn_upcall_pending, vcpu->evtchn_pending_sel,
-            shared->evtchn_pending[0], trap_events - ev0);
+            this_vcpu()->evtchn_upcall_mask, this_vcpu()->evtchn_upcall_pending,
+            this_vcpu()->evtchn_pending_sel, shared->evtchn_pending[0], trap_events - ev0);
     uint64_t late = timer_seen_at - start;
     T_CHECK(t, late < bound, "timer %llu ns after a 5 ms deadline (bound %llu)%s",
             (unsigned long long)late, (unsigned long long)bound, TIME_MODE);
@@ -771,7 +771,7 @@ static void t_start_info(struct tctx *t)
     T_CHECK(t,
             si->shared_info_va != 0 && (si->shared_info_va & (HESTIA_PAGE_SIZE - 1)) == 0,
             "shared info va %llx", (unsigned long long)si->shared_info_va);
-    T_CHECK(t, vcpu->evtchn_upcall_mask == 0, "events masked in a thread");
+    T_CHECK(t, this_vcpu()->evtchn_upcall_mask == 0, "events masked in a thread");
 }
 
 /* Groups the tests of this file and selftest2.c, in order. */

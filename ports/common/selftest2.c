@@ -487,6 +487,36 @@ static void t_domctl_wild(struct tctx *t)
     T_EQ(t, hc_domctl(&d), 0);
 }
 
+/*
+ * VCPUOP_up on a one-vCPU domain: every error the ABI lists (trap.h), and
+ * nothing started.  The smp scenario starts real vCPUs.
+ */
+static void t_vcpu_up(struct tctx *t)
+{
+    T_EQ(t, start_info->nr_vcpus, 1);
+    struct vcpu_up_args up = {.entry = (uintptr_t)arch_secondary_entry,
+                              .stack = (uintptr_t)gfn_to_va(start_info->first_free_gfn),
+                              .arg = 0};
+    T_EQ(t, hc_vcpu(VCPUOP_up, 0, (uintptr_t)&up), -HESTIA_EALREADY);
+    T_EQ(t, hc_vcpu(VCPUOP_up, 1, (uintptr_t)&up), -HESTIA_ESRCH);
+    T_EQ(t, hc_vcpu(VCPUOP_up, HESTIA_MAX_VCPUS, (uintptr_t)&up), -HESTIA_ESRCH);
+    T_EQ(t, hc_vcpu(VCPUOP_up, 0, WILD_HV), -HESTIA_EFAULT);
+    T_EQ(t, hc_vcpu(VCPUOP_up, 0, WILD_NC), -HESTIA_EFAULT);
+    struct vcpu_up_args bad = up;
+    bad.entry = 0;
+    T_EQ(t, hc_vcpu(VCPUOP_up, 0, (uintptr_t)&bad), -HESTIA_EINVAL);
+    /* [0] lies in the hypervisor, [1] is no guest address at all (port/arch.h). */
+    for (unsigned i = 0; i < 2; i++) {
+        bad = up;
+        bad.entry = arch_wild[i];
+        T_EQ(t, hc_vcpu(VCPUOP_up, 0, (uintptr_t)&bad), -HESTIA_EINVAL);
+        bad = up;
+        bad.stack = arch_wild[i];
+        T_EQ(t, hc_vcpu(VCPUOP_up, 0, (uintptr_t)&bad), -HESTIA_EINVAL);
+    }
+    T_EQ(t, cpus_online, 1);
+}
+
 void selftest_net_run(void);
 void selftest_dev_run(void);
 
@@ -504,6 +534,7 @@ void selftest2_run(void)
     test_run("pv.user-threads", t_user_threads);
     test_run("pv.user-spaces", t_user_spaces);
     test_run("pv.user-as-limit", t_user_as_limit);
+    test_run("pv.vcpu-up", t_vcpu_up);
     selftest_net_run();
     selftest_dev_run();
 }

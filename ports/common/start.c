@@ -4,7 +4,6 @@
 
 struct hestia_start_info *start_info;
 struct shared_info *shared;
-struct vcpu_info *vcpu;
 char port_cmdline[START_CMDLINE_SIZE];
 
 static void main_thread(void *arg)
@@ -25,7 +24,7 @@ void port_start(struct hestia_start_info *si)
     }
     virt_base = si->virt_base;
     shared = (struct shared_info *)(uintptr_t)si->shared_info_va;
-    vcpu = &shared->vcpu_info[0];
+    cpus_init();
     /* Copy the command line: the start-info page may be reused later. */
     for (unsigned i = 0; i < START_CMDLINE_SIZE; i++)
         port_cmdline[i] = si->cmdline[i];
@@ -40,19 +39,15 @@ void port_start(struct hestia_start_info *si)
     evtchn_init();
     threads_init();
     time_init();
+    unsigned ncpu = smp_init();
     printk("hestia-guest: dom%u role=%s pages=%llu free=%lu cmdline='%s'\n",
            (unsigned)si->domid, port_role(), (unsigned long long)si->nr_pages,
            frames_available(), port_cmdline);
+    if (si->nr_vcpus > 1)
+        printk("hestia-guest: %u of %u vCPUs online\n", ncpu, (unsigned)si->nr_vcpus);
     struct thread *t = thread_create("main", main_thread, NULL);
     if (!t)
         panic("no memory for the main thread");
-    /* The boot context becomes the idle thread. */
-    for (;;) {
-        irq_disable();
-        thread_yield();
-        /* Nothing runnable: block until an event (the hypervisor returns at
-         * once if one is pending, even though we are masked). */
-        hc_sched(SCHEDOP_block, 0);
-        irq_enable();
-    }
+    /* The boot context becomes vCPU 0's idle thread. */
+    cpu_idle_loop();
 }

@@ -18,10 +18,11 @@ void test_report(const char *name, int result, const char *fmt, ...)
         kvsnprintf(detail, sizeof(detail), fmt, ap);
         va_end(ap);
     }
+    /* Threads on several vCPUs may report at once. */
     if (result == TR_PASS)
-        test_passed++;
+        __atomic_fetch_add(&test_passed, 1, __ATOMIC_RELAXED);
     else if (result == TR_FAIL)
-        test_failed++;
+        __atomic_fetch_add(&test_failed, 1, __ATOMIC_RELAXED);
     printk("TEST %s %s%s%s\n", name, names[result], detail[0] ? " " : "", detail);
 }
 

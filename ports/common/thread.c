@@ -12,16 +12,18 @@
 #define SLICE_NS 10000000ull
 #define MAX_FLAG_WAITERS 16
 
-struct thread *current;
-volatile bool need_resched;
 unsigned long thread_switches;
 
-static struct thread idle_thread;
+/*
+ * One lock for every vCPU's run queue and sleepers, the thread pool and
+ * the flag waiters, taken with the vCPU's events masked.  A vCPU pops only
+ * its own queue, so a thread put back on it by another vCPU's wake-up
+ * while its context is still being saved is not run before the switch
+ * finished.  The lock is dropped before arch_switch.
+ */
+static spinlock_t sched_lock = SPINLOCK_INIT;
 static struct thread pool[MAX_THREADS];
 static bool pool_used[MAX_THREADS];
-static struct thread *runq_head, *runq_tail, *sleepers;
-static struct thread *zombie;
-static uint64_t cur_as, cur_kstack;
 static int next_id = 1;
 
 static struct {
@@ -31,28 +33,26 @@ static struct {
 
 void threads_init(void)
 {
-    idle_thread.name = "idle";
-    idle_thread.state = T_RUNNABLE;
-    current = &idle_thread;
+    /* cpus_init() made each vCPU's boot context its idle thread. */
 }
 
-static void runq_push(struct thread *t)
+static void runq_push(struct cpu *c, struct thread *t)
 {
     t->next = NULL;
-    if (runq_tail)
-        runq_tail->next = t;
+    if (c->runq_tail)
+        c->runq_tail->next = t;
     else
-        runq_head = t;
-    runq_tail = t;
+        c->runq_head = t;
+    c->runq_tail = t;
 }
 
-static struct thread *runq_pop(void)
+static struct thread *runq_pop(struct cpu *c)
 {
-    struct thread *t = runq_head;
+    struct thread *t = c->runq_head;
     if (t) {
-        runq_head = t->next;
-        if (!runq_head)
-            runq_tail = NULL;
+        c->runq_head = t->next;
+        if (!c->runq_head)
+            c->runq_tail = NULL;
         t->next = NULL;
     }
     return t;
@@ -60,7 +60,7 @@ static struct thread *runq_pop(void)
 
 static void sleepers_remove(struct thread *t)
 {
-    for (struct thread **p = &sleepers; *p; p = &(*p)->next) {
+    for (struct thread **p = &cpus[t->cpu].sleepers; *p; p = &(*p)->next) {
         if (*p == t) {
             *p = t->next;
             t->next = NULL;
@@ -71,7 +71,7 @@ static void sleepers_remove(struct thread *t)
 
 static void sleepers_insert(struct thread *t)
 {
-    struct thread **p = &sleepers;
+    struct thread **p = &cpus[t->cpu].sleepers;
     while (*p && (*p)->wake_ns <= t->wake_ns)
         p = &(*p)->next;
     t->next = *p;
@@ -79,32 +79,45 @@ static void sleepers_insert(struct thread *t)
 }
 
 /*
- * The earliest moment the timer must fire: a sleeper or the end of the
- * running thread's slice when others wait.  A slice already over only sets
- * need_resched (the switch happens on the way out of the event handler);
- * re-arming for "now" would just raise the timer event again and again.
+ * The earliest moment this vCPU's timer must fire: a sleeper or the end
+ * of the running thread's slice when others wait.  A slice already over
+ * only sets need_resched (the switch happens on the way out of the event
+ * handler); re-arming for "now" would just raise the timer event again and
+ * again.  Lock held, c is the calling vCPU.
  */
-static void reprogram(uint64_t now)
+static void reprogram(struct cpu *c, uint64_t now)
 {
-    uint64_t d = sleepers ? sleepers->wake_ns : 0;
-    if (runq_head && current != &idle_thread) {
-        uint64_t slice_end = current->run_start_ns + SLICE_NS;
+    uint64_t d = c->sleepers ? c->sleepers->wake_ns : 0;
+    if (c->runq_head && c->cur != &c->idle) {
+        uint64_t slice_end = c->cur->run_start_ns + SLICE_NS;
         if (slice_end <= now)
-            need_resched = true;
+            c->need_resched = true;
         else if (!d || slice_end < d)
             d = slice_end;
     }
     time_program(d);
 }
 
-/* Free the stack of the thread that died last (never the one we run on). */
+/* Free the stack of the thread that died last here (never the one we run on). */
 static void reap(void)
 {
-    if (zombie && zombie != current) {
-        frames_free(zombie->stack_gfn, zombie->stack_pages);
-        zombie->stack_pages = 0;
-        zombie = NULL;
+    struct cpu *c = this_cpu();
+    /* Only this vCPU sets its zombie: no dead thread, no lock. */
+    if (!c->zombie)
+        return;
+    unsigned long f = spin_lock_irqsave(&sched_lock);
+    struct thread *z = c->zombie;
+    uint64_t gfn = 0;
+    unsigned pages = 0;
+    if (z && z != c->cur) {
+        gfn = z->stack_gfn;
+        pages = z->stack_pages;
+        z->stack_pages = 0;
+        c->zombie = NULL;
     }
+    spin_unlock_irqrestore(&sched_lock, f);
+    if (pages)
+        frames_free(gfn, pages);
 }
 
 static void thread_trampoline(void *arg)
@@ -116,12 +129,16 @@ static void thread_trampoline(void *arg)
     thread_exit();
 }
 
-struct thread *thread_create(const char *name, void (*fn)(void *), void *arg)
+struct thread *thread_create_on(unsigned cpu, const char *name, void (*fn)(void *),
+                                void *arg)
 {
-    long g = frames_alloc(THREAD_STACK_PAGES);
-    if (g < 0)
+    if (cpu >= HESTIA_MAX_VCPUS || !__atomic_load_n(&cpus[cpu].online, __ATOMIC_ACQUIRE))
         return NULL;
-    unsigned long f = irq_save();
+    uint64_t g;
+    uintptr_t top = stack_alloc(1, cpu, &g);
+    if (!top)
+        return NULL;
+    unsigned long f = spin_lock_irqsave(&sched_lock);
     struct thread *t = NULL;
     for (unsigned i = 0; i < MAX_THREADS; i++) {
         if (!pool_used[i]) {
@@ -131,8 +148,8 @@ struct thread *thread_create(const char *name, void (*fn)(void *), void *arg)
         }
     }
     if (!t) {
-        irq_restore(f);
-        frames_free((uint64_t)g, THREAD_STACK_PAGES);
+        spin_unlock_irqrestore(&sched_lock, f);
+        frames_free(g, THREAD_STACK_PAGES);
         return NULL;
     }
     for (size_t i = 0; i < sizeof(*t); i++)
@@ -141,68 +158,89 @@ struct thread *thread_create(const char *name, void (*fn)(void *), void *arg)
     t->id = next_id++;
     t->fn = fn;
     t->arg = arg;
-    t->stack_gfn = (uint64_t)g;
+    t->cpu = cpu;
+    t->stack_gfn = g;
     t->stack_pages = THREAD_STACK_PAGES;
-    char *top = (char *)gfn_to_va((uint64_t)g) + THREAD_STACK_PAGES * HESTIA_PAGE_SIZE;
-    arch_ctx_init(&t->ctx, top, thread_trampoline, t);
+    arch_ctx_init(&t->ctx, (void *)top, thread_trampoline, t);
     t->state = T_RUNNABLE;
-    runq_push(t);
-    irq_restore(f);
+    runq_push(&cpus[cpu], t);
+    bool remote = cpu != this_cpu()->id;
+    spin_unlock_irqrestore(&sched_lock, f);
+    if (remote)
+        evtchn_send((evtchn_port_t)cpus[cpu].resched_port);
     return t;
 }
 
-/* Switch to the next runnable thread.  Events are masked by the caller. */
-static void schedule(void)
+struct thread *thread_create(const char *name, void (*fn)(void *), void *arg)
 {
-    struct thread *prev = current, *next = runq_pop();
+    return thread_create_on(this_cpu()->id, name, fn, arg);
+}
+
+/*
+ * Switch to this vCPU's next runnable thread.  Events are masked and
+ * sched_lock is held by the caller; it is released here.
+ */
+static void schedule_locked(void)
+{
+    struct cpu *c = this_cpu();
+    struct thread *prev = c->cur, *next = runq_pop(c);
     if (!next) {
         if (prev->state == T_RUNNABLE)
             next = prev;
         else
-            next = &idle_thread;
-    } else if (prev->state == T_RUNNABLE && prev != &idle_thread) {
-        runq_push(prev);
+            next = &c->idle;
+    } else if (prev->state == T_RUNNABLE && prev != &c->idle) {
+        runq_push(c, prev);
     }
-    need_resched = false;
+    c->need_resched = false;
     uint64_t now = time_now_ns();
     if (next != prev) {
         next->run_start_ns = now;
-        thread_switches++;
-        current = next;
+        __atomic_fetch_add(&thread_switches, 1, __ATOMIC_RELAXED);
+        c->cur = next;
+        reprogram(c, now);
+        spin_unlock(&sched_lock);
         /* A thread running a user task needs its user space and kernel stack. */
-        if (next->user_as && next->user_as != cur_as) {
+        if (next->user_as && next->user_as != c->cur_as) {
             mmu_as_switch(next->user_as);
-            cur_as = next->user_as;
+            c->cur_as = next->user_as;
         }
-        if (next->user_kstack && next->user_kstack != cur_kstack) {
-            hc_vcpu(VCPUOP_set_kernel_stack, 0, (unsigned long)next->user_kstack);
-            cur_kstack = next->user_kstack;
+        if (next->user_kstack && next->user_kstack != c->cur_kstack) {
+            hc_vcpu(VCPUOP_set_kernel_stack, c->id, (unsigned long)next->user_kstack);
+            c->cur_kstack = next->user_kstack;
         }
-        reprogram(now);
         arch_switch(&prev->ctx, &next->ctx);
         /* Running as prev again (current == prev). */
         reap();
     } else {
-        reprogram(now);
+        reprogram(c, now);
+        spin_unlock(&sched_lock);
     }
+}
+
+static void schedule(void)
+{
+    spin_lock(&sched_lock);
+    schedule_locked();
 }
 
 void thread_set_user(uint64_t as, uint64_t kstack)
 {
     unsigned long f = irq_save();
-    current->user_as = as;
-    current->user_kstack = kstack;
-    if (as && as != cur_as) {
+    struct cpu *c = this_cpu();
+    c->cur->user_as = as;
+    c->cur->user_kstack = kstack;
+    if (as && as != c->cur_as) {
         long r = mmu_as_switch(as);
         if (r < 0)
             panic("as_switch: %ld", r);
     }
-    cur_as = as;
-    if (kstack && kstack != cur_kstack) {
-        long r = hc_vcpu(VCPUOP_set_kernel_stack, 0, (unsigned long)kstack);
+    c->cur_as = as;
+    if (kstack && kstack != c->cur_kstack) {
+        long r = hc_vcpu(VCPUOP_set_kernel_stack, c->id, (unsigned long)kstack);
         if (r < 0)
             panic("set_kernel_stack: %ld", r);
-        cur_kstack = kstack;
+        c->cur_kstack = kstack;
     }
     irq_restore(f);
 }
@@ -216,100 +254,127 @@ void thread_yield(void)
 
 void thread_block_masked(void)
 {
+    spin_lock(&sched_lock);
     current->state = T_BLOCKED;
-    schedule();
+    schedule_locked();
+}
+
+/* Make t runnable (lock held); true if its vCPU is another one that must look. */
+static bool wake_locked(struct thread *t)
+{
+    if (t->state == T_SLEEPING)
+        sleepers_remove(t);
+    if (t->state != T_SLEEPING && t->state != T_BLOCKED)
+        return false;
+    struct cpu *tc = &cpus[t->cpu], *c = this_cpu();
+    t->state = T_RUNNABLE;
+    runq_push(tc, t);
+    if (tc != c)
+        return true;
+    if (c->cur == &c->idle)
+        c->need_resched = true;
+    else
+        reprogram(c, time_now_ns());
+    return false;
 }
 
 void thread_wake(struct thread *t)
 {
-    unsigned long f = irq_save();
-    if (t->state == T_SLEEPING)
-        sleepers_remove(t);
-    if (t->state == T_SLEEPING || t->state == T_BLOCKED) {
-        t->state = T_RUNNABLE;
-        runq_push(t);
-        if (current == &idle_thread)
-            need_resched = true;
-        else
-            reprogram(time_now_ns());
-    }
-    irq_restore(f);
+    unsigned long f = spin_lock_irqsave(&sched_lock);
+    bool kick = wake_locked(t);
+    spin_unlock_irqrestore(&sched_lock, f);
+    if (kick)
+        evtchn_send((evtchn_port_t)cpus[t->cpu].resched_port);
 }
 
 void thread_sleep_until(uint64_t deadline)
 {
     unsigned long f = irq_save();
     while (time_now_ns() < deadline) {
+        spin_lock(&sched_lock);
         current->state = T_SLEEPING;
         current->wake_ns = deadline;
         sleepers_insert(current);
-        schedule();
+        schedule_locked();
     }
     irq_restore(f);
 }
 
 void threads_timer(uint64_t now)
 {
-    while (sleepers && sleepers->wake_ns <= now) {
-        struct thread *t = sleepers;
-        sleepers = t->next;
+    struct cpu *c = this_cpu();
+    unsigned long f = spin_lock_irqsave(&sched_lock);
+    while (c->sleepers && c->sleepers->wake_ns <= now) {
+        struct thread *t = c->sleepers;
+        c->sleepers = t->next;
         t->state = T_RUNNABLE;
-        runq_push(t);
+        runq_push(c, t);
         /* A sleeper runs as soon as it wakes: sleeps stay accurate under load. */
-        need_resched = true;
+        c->need_resched = true;
     }
-    if (runq_head && (current == &idle_thread || now >= current->run_start_ns + SLICE_NS))
-        need_resched = true;
-    reprogram(now);
+    if (c->runq_head && (c->cur == &c->idle || now >= c->cur->run_start_ns + SLICE_NS))
+        c->need_resched = true;
+    reprogram(c, now);
+    spin_unlock_irqrestore(&sched_lock, f);
 }
 
 void thread_preempt_point(void)
 {
-    if (need_resched)
+    if (this_cpu()->need_resched)
         thread_yield();
 }
 
 void thread_exit(void)
 {
     irq_disable();
-    current->state = T_DEAD;
-    zombie = current;
-    schedule();
+    spin_lock(&sched_lock);
+    struct cpu *c = this_cpu();
+    c->cur->state = T_DEAD;
+    c->zombie = c->cur;
+    schedule_locked();
     panic("dead thread scheduled");
 }
 
+/* Wait until t has exited and its vCPU freed its stack; then its slot is free. */
 void thread_join(struct thread *t)
 {
-    unsigned long f = irq_save();
-    while (t->state != T_DEAD) {
-        irq_restore(f);
+    for (;;) {
+        reap();
+        unsigned long f = spin_lock_irqsave(&sched_lock);
+        bool gone = t->state == T_DEAD && t->stack_pages == 0;
+        if (gone && t >= pool && t < pool + MAX_THREADS)
+            pool_used[t - pool] = false;
+        spin_unlock_irqrestore(&sched_lock, f);
+        if (gone)
+            return;
         thread_sleep_ns(1000000);
-        f = irq_save();
     }
-    reap();
-    if (t >= pool && t < pool + MAX_THREADS)
-        pool_used[t - pool] = false;
-    irq_restore(f);
 }
 
 void set_flag(volatile int *flag)
 {
-    unsigned long f = irq_save();
+    unsigned long f = spin_lock_irqsave(&sched_lock);
     *flag = 1;
+    unsigned kick = 0;
     for (unsigned i = 0; i < MAX_FLAG_WAITERS; i++) {
         if (flag_waiters[i].flag == flag && flag_waiters[i].t) {
-            thread_wake(flag_waiters[i].t);
+            if (wake_locked(flag_waiters[i].t))
+                kick |= 1u << flag_waiters[i].t->cpu;
             flag_waiters[i].flag = NULL;
             flag_waiters[i].t = NULL;
         }
     }
-    irq_restore(f);
+    spin_unlock_irqrestore(&sched_lock, f);
+    for (unsigned i = 0; i < HESTIA_MAX_VCPUS; i++)
+        if (kick & (1u << i))
+            evtchn_send((evtchn_port_t)cpus[i].resched_port);
 }
 
 int wait_flag(volatile int *flag, uint64_t timeout_ns)
 {
     uint64_t deadline = timeout_ns ? time_now_ns() + timeout_ns : 0;
     unsigned long f = irq_save();
+    spin_lock(&sched_lock);
     while (!*flag) {
         uint64_t now = time_now_ns();
         if (deadline && now >= deadline)
@@ -332,13 +397,15 @@ int wait_flag(volatile int *flag, uint64_t timeout_ns)
         } else {
             current->state = T_BLOCKED;
         }
-        schedule();
+        schedule_locked();
+        spin_lock(&sched_lock);
         if (flag_waiters[slot].t == current) {
             flag_waiters[slot].t = NULL;
             flag_waiters[slot].flag = NULL;
         }
     }
     int r = *flag != 0;
+    spin_unlock(&sched_lock);
     irq_restore(f);
     return r;
 }

@@ -2,8 +2,6 @@
 /* Guest system time from vcpu_time_info, and the one-shot timer. */
 #include <port/kernel.h>
 
-static uint64_t programmed;
-
 /* (delta * mul) >> 32 without 128-bit arithmetic (portable to 32-bit guests). */
 static uint64_t scale(uint64_t delta, int shift, uint32_t mul)
 {
@@ -18,7 +16,7 @@ static uint64_t scale(uint64_t delta, int shift, uint32_t mul)
 
 uint64_t time_now_ns(void)
 {
-    const volatile struct vcpu_time_info *t = &vcpu->time;
+    const volatile struct vcpu_time_info *t = &this_vcpu()->time;
     uint32_t v;
     uint64_t ns;
     do {
@@ -38,19 +36,20 @@ static void timer_event(evtchn_port_t port, void *arg)
 {
     (void)port;
     (void)arg;
-    programmed = 0;
+    this_cpu()->timer_programmed = 0;
     threads_timer(time_now_ns());
 }
 
 void time_cancel(void)
 {
-    programmed = 0;
+    this_cpu()->timer_programmed = 0;
     hc_set_timer(0);
 }
 
 void time_init(void)
 {
-    long r = evtchn_bind_virq(VIRQ_TIMER, timer_event, NULL);
+    /* Each vCPU has its own one-shot timer and its own VIRQ_TIMER port. */
+    long r = evtchn_bind_virq_on(VIRQ_TIMER, this_cpu()->id, timer_event, NULL);
     if (r < 0)
         panic("bind VIRQ_TIMER: %ld", r);
 }
@@ -61,9 +60,10 @@ void time_init(void)
  */
 void time_program(uint64_t deadline)
 {
-    if (!deadline || (programmed && programmed <= deadline))
+    struct cpu *c = this_cpu();
+    if (!deadline || (c->timer_programmed && c->timer_programmed <= deadline))
         return;
-    programmed = deadline;
+    c->timer_programmed = deadline;
     long r = hc_set_timer(deadline);
     if (r < 0)
         panic("set_timer: %ld", r);

@@ -66,15 +66,20 @@ long ts_domctl(unsigned cmd, hestia_domid_t domid, struct hestia_domctl *d)
     return hc_domctl(d);
 }
 
-long ts_domain_new(uint64_t pages, uint32_t weight, uint32_t cap)
+long ts_domain_new_vcpus(uint64_t pages, uint32_t weight, uint32_t cap, uint32_t vcpus)
 {
     struct hestia_domctl d = {0};
     d.u.create.nr_pages = pages ? pages : TS_DEFAULT_PAGES;
     d.u.create.weight = weight;
     d.u.create.cap = cap;
-    d.u.create.max_vcpus = 1;
+    d.u.create.max_vcpus = vcpus;
     long r = ts_domctl(DOMCTL_create, 0, &d);
     return r < 0 ? r : d.domid;
+}
+
+long ts_domain_new(uint64_t pages, uint32_t weight, uint32_t cap)
+{
+    return ts_domain_new_vcpus(pages, weight, cap, 1);
 }
 
 static long write_mem(hestia_domid_t domid, uint64_t gfn, uint32_t offset, const void *buf,

@@ -27,7 +27,7 @@ static void help(void)
     printk(
         "commands:\n"
         "  list                          domains, state, memory, weight, cap, CPU time\n"
-        "  create <module> [mem=N] [weight=N] [cap=N] [key=value...]\n"
+        "  create <module> [mem=N] [weight=N] [cap=N] [vcpus=N] [key=value...]\n"
         "  create-hvm <kernel> [initrd=<module>] [mem=N] [cmdline=\"...\"]\n"
         "                                an HVM guest: Linux bzImage or ELF (docs/hvm.md)\n"
         "  destroy <dom> | pause <dom> | unpause <dom>\n"
@@ -58,8 +58,8 @@ static long cmd_create(struct ktok *tok, unsigned n)
     static struct ts_create_args a;
     if (ts_parse_create(tok + 2, n - 2, &a) < 0)
         return -HESTIA_EINVAL;
-    long dom =
-        ts_domain_new(a.mem_bytes / HESTIA_PAGE_SIZE, (uint32_t)a.weight, (uint32_t)a.cap);
+    long dom = ts_domain_new_vcpus(a.mem_bytes / HESTIA_PAGE_SIZE, (uint32_t)a.weight,
+                                   (uint32_t)a.cap, (uint32_t)a.vcpus);
     if (dom < 0)
         return dom;
     long r = ts_domain_load((hestia_domid_t)dom, (unsigned)mod, a.extra);

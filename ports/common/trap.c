@@ -22,9 +22,10 @@ static void copy_rec(struct hestia_trap_record *dst,
 
 static void take_record(struct hestia_trap_record *rec)
 {
-    copy_rec(rec, &vcpu->trap);
+    struct vcpu_info *vi = this_vcpu();
+    copy_rec(rec, &vi->trap);
     arch_barrier();
-    vcpu->trap.flags &= ~TRAP_FLAG_BUSY;
+    vi->trap.flags &= ~TRAP_FLAG_BUSY;
 }
 
 void trap_init(void)
@@ -47,7 +48,7 @@ static long trap_try_resume(struct hestia_trap_record *rec)
 {
     irq_disable();
     rec->flags &= ~TRAP_FLAG_BUSY;
-    copy_rec((struct hestia_trap_record *)&vcpu->trap, rec);
+    copy_rec((struct hestia_trap_record *)&this_vcpu()->trap, rec);
     arch_barrier();
     return HC(HYPERCALL_trap_return, 0, 0, 0, 0, 0);
 }

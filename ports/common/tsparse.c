@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The toolstack's pure parsing (see tsparse.h); no hypercalls here. */
+#include <hestia/shared_info.h> /* HESTIA_MAX_VCPUS */
 #include <port/tsparse.h>
 
 static bool has_eq(const struct ktok *t)
@@ -96,6 +97,7 @@ int ts_parse_create(const struct ktok *tok, unsigned n, struct ts_create_args *a
 {
     a->mem_bytes = 4u << 20;
     a->weight = a->cap = 0;
+    a->vcpus = 1;
     a->extra[0] = '\0';
     size_t pos = 0;
     for (unsigned i = 0; i < n; i++) {
@@ -107,6 +109,10 @@ int ts_parse_create(const struct ktok *tok, unsigned n, struct ts_create_args *a
                 a->mem_bytes <<= 20;
         } else if (ktok_key(&tok[i], "weight", &v)) {
             if (kparse_u64(v.s, v.len, &a->weight))
+                return -1;
+        } else if (ktok_key(&tok[i], "vcpus", &v)) {
+            if (kparse_u64(v.s, v.len, &a->vcpus) || !a->vcpus ||
+                a->vcpus > HESTIA_MAX_VCPUS)
                 return -1;
         } else if (ktok_key(&tok[i], "cap", &v)) {
             if (kparse_u64(v.s, v.len, &a->cap))

@@ -7,7 +7,13 @@
 #include <port/kernel.h>
 
 #define USER_STACK_PAGES 2
-#define KSTACK_PAGES 4
+/*
+ * A task's kernel stack: two stack blocks (cpu.c), so that the bottom
+ * block holds what the arch puts below the stack (ia64: the register
+ * backing store starts 16 KiB below it) and the top names the vCPU.
+ */
+#define KSTACK_BLOCKS 2
+#define KSTACK_PAGES (KSTACK_BLOCKS * THREAD_STACK_PAGES)
 
 void (*user_enter_hook)(struct hestia_trap_record *rec);
 
@@ -44,7 +50,9 @@ long user_run_private(long (*fn)(long), long arg, uint64_t private_gfn,
     if (r < 0)
         return r;
     long stack = frames_alloc(USER_STACK_PAGES);
-    long kstack = frames_alloc(KSTACK_PAGES);
+    uint64_t kgfn = 0;
+    uint64_t ktop = stack_alloc(KSTACK_BLOCKS, this_cpu()->id, &kgfn);
+    long kstack = ktop ? (long)kgfn : -HESTIA_ENOMEM;
     if (stack < 0 || kstack < 0) {
         r = -HESTIA_ENOMEM;
         goto out;
@@ -65,8 +73,6 @@ long user_run_private(long (*fn)(long), long arg, uint64_t private_gfn,
     r = mmu_flush(&b, NULL);
     if (r < 0)
         goto out;
-    uint64_t ktop =
-        (uintptr_t)gfn_to_va((uint64_t)kstack) + KSTACK_PAGES * HESTIA_PAGE_SIZE;
     unsigned long f = irq_save();
     void *old_task = current->utask;
     uint64_t old_as = current->user_as, old_ks = current->user_kstack;
@@ -81,7 +87,7 @@ long user_run_private(long (*fn)(long), long arg, uint64_t private_gfn,
                           user_va((void *)fn), (uint64_t)arg);
         if (user_enter_hook)
             user_enter_hook(&rec);
-        r = hc_vcpu(VCPUOP_enter_user, 0, (uintptr_t)&rec);
+        r = hc_vcpu(VCPUOP_enter_user, this_cpu()->id, (uintptr_t)&rec);
         /* Only an error comes back here. */
     } else {
         r = 0;
@@ -96,7 +102,7 @@ out:
     if (stack >= 0)
         frames_free((uint64_t)stack, USER_STACK_PAGES);
     if (kstack >= 0)
-        frames_free((uint64_t)kstack, KSTACK_PAGES);
+        frames_free(kstack, KSTACK_PAGES);
     return r;
 }
 
@@ -180,11 +186,10 @@ long user_run_nospace(uint64_t pc, struct user_result *res)
     struct utask task = {.res = res};
     for (size_t i = 0; i < sizeof(*res); i++)
         ((char *)res)[i] = 0;
-    long kstack = frames_alloc(KSTACK_PAGES);
-    if (kstack < 0)
+    uint64_t kstack = 0;
+    uint64_t ktop = stack_alloc(KSTACK_BLOCKS, this_cpu()->id, &kstack);
+    if (!ktop)
         return -HESTIA_ENOMEM;
-    uint64_t ktop =
-        (uintptr_t)gfn_to_va((uint64_t)kstack) + KSTACK_PAGES * HESTIA_PAGE_SIZE;
     long r;
     unsigned long f = irq_save();
     void *old_task = current->utask;
@@ -198,7 +203,7 @@ long user_run_nospace(uint64_t pc, struct user_result *res)
             ((char *)&rec)[i] = 0;
         rec.flags = TRAP_FLAG_FROM_USER | TRAP_FLAG_EVENTS_ENABLED;
         arch_user_context(&rec, pc, USER_STACK_TOP - 64, 0, 0);
-        r = hc_vcpu(VCPUOP_enter_user, 0, (uintptr_t)&rec);
+        r = hc_vcpu(VCPUOP_enter_user, this_cpu()->id, (uintptr_t)&rec);
         /* Only an error comes back here. */
     } else if (r == 0) {
         r = 0; /* back from user_handle_fault */
@@ -208,6 +213,6 @@ long user_run_nospace(uint64_t pc, struct user_result *res)
     if (!old_as)
         mmu_as_switch(0);
     irq_restore(f);
-    frames_free((uint64_t)kstack, KSTACK_PAGES);
+    frames_free(kstack, KSTACK_PAGES);
     return r;
 }

@@ -96,7 +96,8 @@ long arch_hypercall(unsigned long nr, unsigned long a0, unsigned long a1, unsign
                     unsigned long a3, unsigned long a4)
 {
     if (nr == HYPERCALL_trap_return) {
-        const struct hestia_trap_record *r = (const struct hestia_trap_record *)&vcpu->trap;
+        const struct hestia_trap_record *r =
+            (const struct hestia_trap_record *)&this_vcpu()->trap;
         uint64_t psr = r->regs[PI_PSR], sp = r->regs[PI_SP];
         unsigned cpl = (psr >> HESTIA_IA64_PSR_CPL_SHIFT) & 3;
         /* From user mode the handler ran on the task's kernel stack. */
@@ -126,7 +127,7 @@ void arch_ctx_init(struct arch_ctx *ctx, void *stack_top, void (*fn)(void *), vo
     ctx->r[CTX_SLOT_SP] = top - 16;
     ctx->r[CTX_SLOT_B0] = (uintptr_t)thread_trampoline;
     /* The register stack grows up from the bottom of the thread's stack area. */
-    ctx->r[CTX_SLOT_BSPSTORE] = top - THREAD_STACK_PAGES * HESTIA_PAGE_SIZE + 16;
+    ctx->r[CTX_SLOT_BSPSTORE] = ((top - 1) & ~(uint64_t)(STACK_BYTES - 1)) + 16;
 }
 
 const uint64_t arch_wild[ARCH_NR_WILD] = {

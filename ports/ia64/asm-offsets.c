@@ -8,6 +8,7 @@
 #include <port/arch.h>
 #include <port/arch_ctx.h>
 #include <port/asm_offsets.h>
+#include <port/kernel.h>
 
 #define CTX(slot) offsetof(struct arch_ctx, r[CTX_SLOT_##slot])
 _Static_assert(CTX_SLOTS <= sizeof(((struct arch_ctx *)0)->r) / sizeof(uint64_t), "room");
@@ -29,4 +30,5 @@ void port_asm_offsets(void)
     ASM_OFFSET(HYPERCALL_BREAK, HESTIA_IA64_HYPERCALL_BREAK);
     ASM_OFFSET(HYPERCALL_VERSION, HYPERCALL_version);
     ASM_OFFSET(VERSION_ABI, VERSION_abi);
+    ASM_OFFSET(STACK_BLOCK_BYTES, STACK_BYTES); /* cpu.c: stacks are aligned blocks */
 }

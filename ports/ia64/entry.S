@@ -34,6 +34,33 @@ _start:
     break   0
     .endp _start
 
+/*
+ * VCPUOP_up enters another vCPU here: r12 = its stack - 16 (the top of a
+ * stack block, cpu.c), r28 = its struct cpu.  Its register backing store
+ * grows up from the bottom of that block, as a thread's does.
+ */
+    .global arch_secondary_entry
+    .proc arch_secondary_entry
+arch_secondary_entry:
+    movl    gp = __gp
+    mov     ar.rsc = 0
+    movl    r15 = -STACK_BLOCK_BYTES
+    ;;
+    and     r14 = r15, r12
+    ;;
+    adds    r14 = 16, r14
+    ;;
+    mov     ar.bspstore = r14
+    ;;
+    ld8     r15 = [r14]                 /* the backing store is in the TLB before any spill */
+    alloc   r2 = ar.pfs, 0, 0, 1, 0
+    mov     out0 = r28
+    ;;
+    br.call.sptk.many b0 = port_secondary_start
+    ;;
+    break   0
+    .endp arch_secondary_entry
+
     .text
 /*
  * f6-f11 are scratch registers that the handler's C code clobbers (integer

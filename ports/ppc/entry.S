@@ -22,6 +22,15 @@ _start:
     bl      port_start
     trap
 
+/* VCPUOP_up enters another vCPU here: r1 = its own stack, r3 = its struct cpu. */
+    .globl arch_secondary_entry
+arch_secondary_entry:
+    clrrwi  r1, r1, 4
+    li      r0, 0
+    stwu    r0, -16(r1)
+    bl      port_secondary_start
+    trap
+
 /* Align the stack the hypervisor gave us and call the handler. */
 .macro ENTRY name, handler
     .globl \name

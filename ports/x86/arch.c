@@ -60,7 +60,8 @@ struct sys_frame {
 void x86_syscall_entry(struct sys_frame *f);
 void x86_syscall_entry(struct sys_frame *f)
 {
-    volatile struct hestia_trap_record *t = &vcpu->trap;
+    struct vcpu_info *vi = this_vcpu(); /* the stack is this vCPU's task kernel stack */
+    volatile struct hestia_trap_record *t = &vi->trap;
     /*
      * Busy: the hypervisor delivered it.  Otherwise the trap gate did: mask
      * events and fill the record as the hypervisor would have (an event
@@ -69,8 +70,8 @@ void x86_syscall_entry(struct sys_frame *f)
     if (!(t->flags & TRAP_FLAG_BUSY)) {
         if ((f->cs & 3) != 3)
             panic("int 0x80 in kernel mode at %x", f->eip);
-        uint8_t was_masked = vcpu->evtchn_upcall_mask;
-        vcpu->evtchn_upcall_mask = 1;
+        uint8_t was_masked = vi->evtchn_upcall_mask;
+        vi->evtchn_upcall_mask = 1;
         arch_barrier();
         static const unsigned gpr[8] = {
             PX_EDI, PX_ESI, HESTIA_X86_REG_EBP, PX_ESP, PX_EBX, PX_EDX, PX_ECX, PX_EAX};

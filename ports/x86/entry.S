@@ -17,6 +17,16 @@ _start:
     call port_start
     ud2
 
+/* VCPUOP_up enters another vCPU here: esp = its own stack, esi = its struct cpu. */
+    .globl arch_secondary_entry
+arch_secondary_entry:
+    and $-16, %esp
+    sub $12, %esp
+    xor %ebp, %ebp
+    push %esi
+    call port_secondary_start
+    ud2
+
 /* Leave room below the interrupted stack pointer, keep the ABI alignment. */
 .macro ENTRY name, handler
     .globl \name

@@ -15,6 +15,15 @@ _start:
     call port_start
     ud2
 
+/* VCPUOP_up enters another vCPU here: rsp = its own stack, rsi = its struct cpu. */
+    .globl arch_secondary_entry
+arch_secondary_entry:
+    and $-16, %rsp
+    xor %ebp, %ebp
+    mov %rsi, %rdi
+    call port_secondary_start
+    ud2
+
 /* Leave room below the interrupted stack pointer, keep the ABI alignment. */
 .macro ENTRY name, handler
     .globl \name

@@ -273,16 +273,17 @@ static void t_toolstack(void)
     /* create arguments. */
     struct ktok tok[8];
     static struct ts_create_args a;
-    const char *l1 = "mem=8 weight=512 cap=25 role=burner peer=3";
+    const char *l1 = "mem=8 weight=512 cap=25 vcpus=4 role=burner peer=3";
     unsigned k = ktokenize(l1, strlen(l1), tok, 8);
     CHECK(ts_parse_create(tok, k, &a) == 0);
-    CHECK(a.mem_bytes == 8u << 20 && a.weight == 512 && a.cap == 25);
+    CHECK(a.mem_bytes == 8u << 20 && a.weight == 512 && a.cap == 25 && a.vcpus == 4);
     CHECK(strcmp(a.extra, "role=burner peer=3 ") == 0);
     const char *l2 = "mem=16M";
     k = ktokenize(l2, strlen(l2), tok, 8);
     CHECK(ts_parse_create(tok, k, &a) == 0 && a.mem_bytes == 16u << 20 && a.weight == 0);
-    CHECK(ts_parse_create(tok, 0, &a) == 0 && a.mem_bytes == 4u << 20);
-    const char *bad[] = {"mem=", "mem=0", "weight=x", "cap=1q", "stray", "mem=1T"};
+    CHECK(ts_parse_create(tok, 0, &a) == 0 && a.mem_bytes == 4u << 20 && a.vcpus == 1);
+    const char *bad[] = {"mem=",   "mem=0",   "weight=x", "cap=1q",  "stray",
+                         "mem=1T", "vcpus=0", "vcpus=5",  "vcpus=x", "vcpus=-1"};
     for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         k = ktokenize(bad[i], strlen(bad[i]), tok, 8);
         CHECK(ts_parse_create(tok, k, &a) < 0);

@@ -42,7 +42,7 @@ struct hestia_start_info {
     uint32_t console_port;   /* port bound to VIRQ_CONSOLE, or 0 */
     uint32_t flags;          /* SIF_* */
     hestia_domid_t domid;
-    uint16_t pad;
+    uint16_t nr_vcpus; /* vCPUs of the domain (VCPUOP_up starts 1..n-1); 0 = 1 */
     uint32_t nr_modules;
     struct start_module modules[START_MAX_MODULES];
     char cmdline[START_CMDLINE_SIZE];

@@ -67,4 +67,22 @@ struct hestia_callbacks {
 #define VCPUOP_get_runtime 1      /* ptr -> uint64_t: ns this vCPU has run */
 #define VCPUOP_enter_user 2       /* ptr -> struct hestia_trap_record: start user mode */
 
+/*
+ * h-vcpus: VCPUOP_up (3): start vCPU `vcpu` of the caller's own domain, not
+ * started before, in guest-kernel mode at entry with the stack pointer at
+ * stack and arg in the start-info register (start_info.h), events masked,
+ * the domain's kernel address space, no callbacks: the new vCPU registers
+ * its own with HYPERCALL_set_callbacks.  ptr -> struct vcpu_up_args.
+ * Errors: -HESTIA_ESRCH no such vCPU (vcpu >= start_info.nr_vcpus),
+ * -HESTIA_EALREADY it was started before (vCPU 0 always was),
+ * -HESTIA_EINVAL entry or stack 0 or not a guest-kernel address,
+ * -HESTIA_EFAULT bad ptr.  VCPUOP 4 is reserved.
+ */
+#define VCPUOP_up 3
+struct vcpu_up_args {
+    uint64_t entry; /* guest-kernel VA of the first instruction */
+    uint64_t stack; /* initial stack pointer (ia64: r12 = stack - 16, as at boot) */
+    uint64_t arg;   /* first-argument value, in the start-info register */
+};
+
 #endif

@@ -73,7 +73,8 @@ static inline long hc_physdev(unsigned cmd, void *p)
 /* ---- start of day (start.c) ------------------------------------------- */
 extern struct hestia_start_info *start_info;
 extern struct shared_info *shared;
-extern struct vcpu_info *vcpu; /* vCPU 0's vcpu_info */
+/* This vCPU's vcpu_info (events, time, trap record): cpu.c. */
+struct vcpu_info *this_vcpu(void);
 extern char port_cmdline[START_CMDLINE_SIZE];
 extern char __image_start[], __image_end[];
 /* Called by the arch entry with the start info pointer. */
@@ -117,6 +118,8 @@ void mm_init(void);
 long frame_alloc(void);
 /* n contiguous frames (zeroed): first gfn or -HESTIA_ENOMEM. */
 long frames_alloc(unsigned n);
+/* n contiguous frames whose first gfn is a multiple of align. */
+long frames_alloc_aligned(unsigned n, unsigned align);
 void frames_free(uint64_t gfn, unsigned n);
 static inline void frame_free(uint64_t gfn)
 {
@@ -148,6 +151,9 @@ void evtchn_init(void);
 void evtchn_set_handler(evtchn_port_t port, evtchn_handler_t h, void *arg);
 long evtchn_bind_virq(unsigned virq, evtchn_handler_t h, void *arg);
 long evtchn_bind_ipi(evtchn_handler_t h, void *arg);
+/* The same for vCPU vcpu: the port is delivered to (and handled on) that vCPU. */
+long evtchn_bind_virq_on(unsigned virq, unsigned vcpu, evtchn_handler_t h, void *arg);
+long evtchn_bind_ipi_on(unsigned vcpu, evtchn_handler_t h, void *arg);
 long evtchn_alloc_unbound(hestia_domid_t remote, evtchn_handler_t h, void *arg);
 long evtchn_bind_interdomain(hestia_domid_t remote, evtchn_port_t rport, evtchn_handler_t h,
                              void *arg);
@@ -159,7 +165,7 @@ bool evtchn_test_and_clear(evtchn_port_t port);
 /* Deliver pending events to their handlers (events masked). */
 void evtchn_do_upcall(void);
 
-/* Event mask of vCPU 0: the guest's "interrupts off". */
+/* This vCPU's event mask: the guest's "interrupts off" (per vCPU). */
 unsigned long irq_save(void);
 void irq_restore(unsigned long flags);
 static inline void irq_disable(void)
@@ -220,11 +226,15 @@ struct thread {
     void *arg;
     struct thread *next; /* run queue / sleep list */
     struct thread *all_next;
+    unsigned cpu; /* the vCPU it runs on, for its whole life */
 };
 #define THREAD_STACK_PAGES 4
-extern struct thread *current;
 void threads_init(void);
+/* A thread on the calling vCPU. */
 struct thread *thread_create(const char *name, void (*fn)(void *), void *arg);
+/* A thread on vCPU cpu (one that is online, cpu.c), NULL if none or no memory. */
+struct thread *thread_create_on(unsigned cpu, const char *name, void (*fn)(void *),
+                                void *arg);
 void thread_yield(void);
 void thread_sleep_until(uint64_t deadline_ns);
 static inline void thread_sleep_ns(uint64_t ns)
@@ -241,7 +251,6 @@ void thread_join(struct thread *t);
 void threads_timer(uint64_t now);
 /* Called from trap handlers: switch if a higher-priority need exists. */
 void thread_preempt_point(void);
-extern volatile bool need_resched;
 extern unsigned long thread_switches;
 /*
  * Wait (sleeping) until *flag is non-zero or timeout_ns (relative, 0 = for
@@ -251,6 +260,64 @@ int wait_flag(volatile int *flag, uint64_t timeout_ns);
 void set_flag(volatile int *flag);
 /* Make the current thread's user space and kernel stack current. */
 void thread_set_user(uint64_t as, uint64_t kstack);
+
+/* ---- vCPUs (cpu.c) ---------------------------------------------------- */
+/*
+ * A spinlock between vCPUs.  Take it with this vCPU's events masked
+ * (spin_lock_irqsave) when a handler may take it too.  A waiter that spins
+ * long yields its physical CPU (SCHEDOP_yield): the holder may be a vCPU
+ * the hypervisor preempted, perhaps on the very CPU the waiter spins on.
+ */
+typedef struct {
+    uint32_t locked;
+} spinlock_t;
+#define SPINLOCK_INIT                                                                      \
+    {                                                                                      \
+        0                                                                                  \
+    }
+void spin_lock(spinlock_t *l);
+void spin_unlock(spinlock_t *l);
+unsigned long spin_lock_irqsave(spinlock_t *l);
+void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags);
+
+/* Per-vCPU state of the guest kernel: cpus[i] is vCPU i's. */
+struct cpu {
+    unsigned id;
+    struct vcpu_info *info; /* its vcpu_info in the shared info page */
+    struct thread *cur;     /* the thread it runs now */
+    struct thread idle;     /* its boot context, run when nothing else is */
+    struct thread *runq_head, *runq_tail, *sleepers, *zombie;
+    uint64_t cur_as, cur_kstack; /* user space and kernel stack loaded on it */
+    volatile bool need_resched;
+    uint64_t timer_programmed; /* deadline the one-shot timer is armed for, 0 none */
+    long resched_port;         /* IPI port: another vCPU made a thread runnable here */
+    volatile int online;
+};
+extern struct cpu cpus[HESTIA_MAX_VCPUS];
+/* vCPUs running guest code (1 until smp_init brought up the others). */
+extern volatile unsigned cpus_online;
+/* The calling vCPU's struct cpu (found from the stack it runs on). */
+struct cpu *this_cpu(void);
+#define current (this_cpu()->cur)
+/*
+ * Stacks: blocks of THREAD_STACK_PAGES pages aligned to their size, so
+ * the block of any stack pointer is found by masking; its last
+ * STACK_HDR_BYTES hold the vCPU it belongs to.  stack_alloc() returns the
+ * usable top (below the header) of nblocks such blocks for vCPU cpu, the
+ * first gfn in *gfn; 0 if out of memory.
+ */
+#define STACK_BYTES (THREAD_STACK_PAGES * HESTIA_PAGE_SIZE)
+#define STACK_HDR_BYTES 64
+uintptr_t stack_alloc(unsigned nblocks, unsigned cpu, uint64_t *gfn);
+/* Bring up the domain's other vCPUs (start_info.nr_vcpus): number online. */
+/* Set up every vCPU's struct cpu (vCPU 0 online); before anything else. */
+void cpus_init(void);
+unsigned smp_init(void);
+/* Where a secondary vCPU starts (arch entry.S), and the C it calls there. */
+void arch_secondary_entry(void);
+NORETURN void port_secondary_start(struct cpu *c);
+/* The idle loop every vCPU ends in: run threads, block when there are none. */
+NORETURN void cpu_idle_loop(void);
 
 /* ---- grant tables (grant.c) ------------------------------------------- */
 long gnttab_init(unsigned frames);
@@ -388,5 +455,8 @@ void save_test(unsigned module);
 /* The nic scenario (nic_test.c): two NICs on one hub. */
 void nic_test(void);
 void role_bench_peer(void);
+/* The smp scenario (smp_test.c): the 4-vCPU domU and dom0's side. */
+void role_smp(void);
+void smp_scenario(unsigned module);
 
 #endif

@@ -11,6 +11,8 @@
 long ts_find_module(const char *label, size_t len);
 /* DOMCTL_create: a new paused domain; returns its id. */
 long ts_domain_new(uint64_t pages, uint32_t weight, uint32_t cap);
+/* The same with vcpus vCPUs (the guest starts vCPUs 1.. itself, VCPUOP_up). */
+long ts_domain_new_vcpus(uint64_t pages, uint32_t weight, uint32_t cap, uint32_t vcpus);
 /*
  * Load module mod into domid (created, empty) with the command line
  * (module arguments first, then extra), write its start info, start vCPU 0.

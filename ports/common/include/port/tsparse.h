@@ -29,6 +29,7 @@ size_t ts_domu_cmdline(const char *name, size_t size, const char *extra, char *o
 struct ts_create_args {
     uint64_t mem_bytes;   /* default 4 MiB; a bare number below 1 MiB means MiB */
     uint64_t weight, cap; /* 0 = default / uncapped */
+    uint64_t vcpus;       /* 1..HESTIA_MAX_VCPUS, default 1 (the guest starts the others) */
     char extra[256];      /* the other key=value words, for the domU's command line */
 };
 /* Parse the words after `create <module>`: 0 or -1 on a malformed value. */
