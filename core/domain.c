@@ -188,8 +188,18 @@ int domain_destroy(struct domain *d)
         return -HESTIA_ESRCH;
     d->dying = true;
     domtab_unpublish(d);
-    teardown(d, STEP_VCPUS);
+    /* Stop its vCPUs now; free it once no CPU runs one (domain_ref.c). */
+    for (unsigned i = 0; i < HESTIA_MAX_VCPUS; i++)
+        if (d->vcpus[i])
+            vcpu_update(d->vcpus[i]);
+    if (!domain_defer_destroy(d))
+        teardown(d, STEP_VCPUS);
     return 0;
+}
+
+void domain_finish_destroy(struct domain *d)
+{
+    teardown(d, STEP_VCPUS);
 }
 
 struct domain *domain_lookup(hestia_domid_t id)

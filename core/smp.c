@@ -48,8 +48,12 @@ void smp_release_cpus(void)
 HAL_NORETURN void core_secondary_main(void)
 {
     __atomic_fetch_add(&arrived, 1u, __ATOMIC_ACQ_REL);
-    while (!__atomic_load_n(&released, __ATOMIC_ACQUIRE))
-        ;
+    /* Calls may come before the release (a flush, a CPU to forget): answer them. */
+    while (!__atomic_load_n(&released, __ATOMIC_ACQUIRE)) {
+        if (__atomic_load_n(&this_cpu()->ipi_pending, __ATOMIC_RELAXED))
+            core_ipi_interrupt();
+        hal_cpu_relax();
+    }
     struct cpu *c = this_cpu();
     c->arch = hal_this_cpu();
     run_note_change(c->id);
@@ -99,13 +103,23 @@ void smp_call(unsigned cpu, void (*fn)(void *arg), void *arg)
     }
     struct cpu *t = cpu_by_id(cpu);
     unsigned long flags = hal_irq_save();
-    while (__atomic_exchange_n(&t->call_lock.locked, 1u, __ATOMIC_ACQUIRE))
+    while (__atomic_exchange_n(&t->call_lock.locked, 1u, __ATOMIC_ACQUIRE)) {
         core_ipi_interrupt(); /* another CPU may be waiting on us */
+        hal_cpu_relax();
+    }
     t->call_arg = arg;
     __atomic_store_n(&t->call_fn, fn, __ATOMIC_RELEASE);
     post(cpu, SMP_IPI_CALL);
-    while (__atomic_load_n(&t->call_fn, __ATOMIC_ACQUIRE))
+    while (__atomic_load_n(&t->call_fn, __ATOMIC_ACQUIRE)) {
         core_ipi_interrupt();
+        hal_cpu_relax();
+    }
     spin_unlock(&t->call_lock);
     hal_irq_restore(flags);
+}
+
+void core_cpu_call(unsigned cpu, void (*fn)(void *arg), void *arg)
+{
+    if (cpu < cpu_count())
+        smp_call(cpu, fn, arg);
 }

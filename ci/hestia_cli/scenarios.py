@@ -21,7 +21,8 @@ A scenario is data, the same name on every arch:
   arches       {"<arch>": {overrides}} for every arch that claims the scenario;
                an arch missing here is shown as SKIP with `unclaimed`.
                Overrides: any key above plus variants (["kernel", "uboot"] on
-               ppc), realtime_variants (boot variants besides the default that
+               ppc), cpus (QEMU -smp N; with it realtime runs use MTTCG, the
+               -icount rows QEMU's deterministic round-robin), realtime_variants (boot variants besides the default that
                also get a realtime row for this scenario), qemu_args, cpu, memory, sim_args (ia64sim options; "{disk}"
                in one, or in qemu_args, becomes a fresh 1 MiB zero-filled image
                for that boot, removed when ./hestia exits; with boots: one image
@@ -55,7 +56,7 @@ KEYS = {"name", "description", "timeout", "cmdline", "modules", "expect", "arche
         "unclaimed", "run", "deterministic", "must_fail", "boots", "disk_mib",
         "host_driver", "machines", "icount", "crc_match"}
 OVERRIDES = {"timeout", "cmdline", "modules", "expect", "variants", "qemu_args", "cpu",
-             "memory", "sim_args", "deterministic", "must_fail", "boots", "disk_mib",
+             "cpus", "memory", "sim_args", "deterministic", "must_fail", "boots", "disk_mib",
              "icount", "realtime_variants"}
 # "hv:<test>" or "d<N>:<test>": every expectation names the source that must print it.
 # "host:<test>": a check the runner itself made while the boot ran (multi.py).

@@ -40,4 +40,14 @@ void smp_kick(unsigned cpu);
  */
 void smp_call(unsigned cpu, void (*fn)(void *arg), void *arg);
 
+/*
+ * The hypervisor lock (core/hyplock.c): taken by every entry point from
+ * the arch, released before the arch enters a guest or the CPU idles.
+ * core_lock() returns whether this call took it (false: this CPU already
+ * held it); pass that to core_unlock().  Waiting answers smp_call()s.
+ */
+bool core_lock(void);
+void core_unlock(bool taken);
+bool core_lock_held(void);
+
 #endif
