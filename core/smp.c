@@ -21,6 +21,7 @@
 #include <hal/cpu.h>
 #include <hal/entry.h>
 #include <hal/smp.h>
+#include <hal/timer.h>
 #include <hal/vcpu.h>
 
 static unsigned arrived;  /* CPUs that reached core_secondary_main() */
@@ -122,4 +123,32 @@ void core_cpu_call(unsigned cpu, void (*fn)(void *arg), void *arg)
 {
     if (cpu < cpu_count())
         smp_call(cpu, fn, arg);
+}
+
+struct probe {
+    unsigned cpu;
+    uint64_t ns;
+};
+
+static void probe_here(void *arg)
+{
+    struct probe *p = arg;
+    p->cpu = hal_cpu_id();
+    p->ns = hal_time_ns();
+}
+
+const char *smp_selftest(void)
+{
+    for (unsigned id = 1; id < cpu_count(); id++) {
+        struct probe p = {~0u, 0};
+        uint64_t before = hal_time_ns();
+        smp_call(id, probe_here, &p);
+        uint64_t after = hal_time_ns();
+        if (p.cpu != id)
+            return "a CPU did not run the call sent to it (smp_call / IPI)";
+        /* One clock for every CPU: guest time must not jump when a vCPU moves. */
+        if (p.ns < before || p.ns > after)
+            return "another CPU's clock disagrees with the boot CPU's";
+    }
+    return NULL;
 }

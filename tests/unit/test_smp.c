@@ -117,7 +117,7 @@ TEST_CASE(affinity_keeps_a_vcpu_to_its_cpus)
     struct vcpu *v = h_vcpu(d);
     CHECK_EQ(sched_set_affinity(d, SCHED_ALL_VCPUS, 0), -HESTIA_EINVAL);
     CHECK_EQ(sched_set_affinity(d, SCHED_ALL_VCPUS, 1u << 5), -HESTIA_EINVAL); /* offline */
-    CHECK_EQ(sched_set_affinity(d, 3, 1), -HESTIA_EINVAL);                     /* no vCPU 3 */
+    CHECK_EQ(sched_set_affinity(d, 3, 1), -HESTIA_EINVAL); /* no vCPU 3 */
     CHECK_EQ(sched_set_affinity(d, SCHED_ALL_VCPUS, 1u << 1), 0);
     CHECK_EQ(sched_get_affinity(d, 0), 1u << 1);
     CHECK_EQ(v->processor, 1); /* queued where it may run */

@@ -41,6 +41,13 @@ void smp_kick(unsigned cpu);
 void smp_call(unsigned cpu, void (*fn)(void *arg), void *arg);
 
 /*
+ * Boot self-check with several CPUs (core_main's module-less boot): every
+ * other CPU runs an smp_call() on itself and reads a clock that agrees
+ * with the boot CPU's.  NULL, or what failed in words.
+ */
+const char *smp_selftest(void);
+
+/*
  * The hypervisor lock (core/hyplock.c): taken by every entry point from
  * the arch, released before the arch enters a guest or the CPU idles.
  * core_lock() returns whether this call took it (false: this CPU already
