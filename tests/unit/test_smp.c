@@ -12,6 +12,8 @@
 #include <core/sched.h>
 #include <core/smp.h>
 #include <hal/pt.h>
+#include <hestia/domctl.h>
+#include <hestia/hestia.h>
 
 #include "harness.h"
 
@@ -165,4 +167,57 @@ TEST_CASE(a_flush_reaches_every_cpu_that_loaded_the_space)
     pt_flush(&s, MMU_FLUSH_ALL);
     CHECK_EQ(flushed_mask, 1u << 0);
     pt_destroy(&s, NULL, NULL);
+}
+
+/* DOMCTL_vcpu_affinity from dom0, through the hypercall path. */
+static long affinity_ctl(struct domain *dom0, struct vcpu *v0, uint64_t opva,
+                         hestia_domid_t domid, uint32_t vcpu, uint32_t cpus,
+                         struct domctl_affinity *out)
+{
+    struct hestia_domctl op;
+    memset(&op, 0, sizeof(op));
+    op.cmd = DOMCTL_vcpu_affinity;
+    op.interface_version = HESTIA_ABI_VERSION;
+    op.domid = domid;
+    op.u.affinity.vcpu = vcpu;
+    op.u.affinity.cpus = cpus;
+    h_write(dom0, opva, &op, sizeof(op));
+    long rc = h_call(v0, HYPERCALL_domctl, opva, 0, 0, 0, 0);
+    h_read(dom0, &op, opva, sizeof(op));
+    if (out)
+        *out = op.u.affinity;
+    return rc;
+}
+
+TEST_CASE(domctl_vcpu_affinity_checks_its_input)
+{
+    cpus(2);
+    struct domain *dom0 = h_domain(64, true), *d = h_domain(16, false);
+    struct vcpu *v0 = h_vcpu(dom0);
+    uint64_t opva = h_buf(dom0, sizeof(struct hestia_domctl));
+    struct domctl_affinity a;
+    const uint32_t all = DOMCTL_AFFINITY_ALL_VCPUS;
+    CHECK_EQ(affinity_ctl(dom0, v0, opva, d->id, all, 0, &a), 0); /* a read */
+    CHECK_EQ(a.cpus, ~0u);
+    CHECK_EQ(a.online, 3u);
+    CHECK_EQ(affinity_ctl(dom0, v0, opva, d->id, all, 2, &a), 0);
+    CHECK_EQ(a.cpus, 2u);
+    CHECK_EQ(sched_get_affinity(d, 0), 2u);
+    CHECK_EQ(affinity_ctl(dom0, v0, opva, d->id, all, 1u << 9, NULL), -HESTIA_EINVAL);
+    CHECK_EQ(affinity_ctl(dom0, v0, opva, d->id, 1, 1, NULL),
+             -HESTIA_EINVAL); /* no vCPU 1 */
+    CHECK_EQ(affinity_ctl(dom0, v0, opva, 999, all, 1, NULL), -HESTIA_ESRCH);
+    CHECK_EQ(sched_get_affinity(d, 0), 2u); /* refused calls changed nothing */
+    /* Only dom0 may: a domU asking gets -EPERM. */
+    uint64_t dva = h_buf(d, sizeof(struct hestia_domctl));
+    struct hestia_domctl op;
+    memset(&op, 0, sizeof(op));
+    op.cmd = DOMCTL_vcpu_affinity;
+    op.interface_version = HESTIA_ABI_VERSION;
+    op.domid = DOMID_SELF;
+    op.u.affinity.vcpu = all;
+    op.u.affinity.cpus = 1;
+    h_write(d, dva, &op, sizeof(op));
+    CHECK_EQ(h_call(h_vcpu(d), HYPERCALL_domctl, dva, 0, 0, 0, 0), -HESTIA_EPERM);
+    CHECK_EQ(sched_get_affinity(d, 0), 2u);
 }
