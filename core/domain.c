@@ -20,6 +20,7 @@
 #include <core/pvmmu.h>
 #include <core/run.h>
 #include <core/sched.h>
+#include <core/smp.h>
 #include <core/timer.h>
 #include <hal/cpu.h>
 #include <hal/mmu.h>
@@ -386,5 +387,7 @@ void vcpu_kick(struct vcpu *v)
         v->state = VCPU_RUNNABLE;
         if (vcpu_runnable(v))
             sched_wake(v);
+    } else if (v->state == VCPU_RUNNING) {
+        smp_kick_vcpu(v); /* in a guest on another CPU: exit now to take the upcall */
     }
 }

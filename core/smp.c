@@ -74,6 +74,14 @@ void smp_kick(unsigned cpu)
         post(cpu, SMP_IPI_RESCHEDULE);
 }
 
+void smp_kick_vcpu(struct vcpu *v)
+{
+    unsigned cpu = __atomic_load_n(&v->processor, __ATOMIC_RELAXED);
+    if (cpu < cpu_count() && cpu != this_cpu()->id &&
+        __atomic_load_n(&cpu_by_id(cpu)->current, __ATOMIC_RELAXED) == v)
+        post(cpu, SMP_IPI_RESCHEDULE);
+}
+
 static void answer_call(struct cpu *c)
 {
     void (*fn)(void *) = __atomic_load_n(&c->call_fn, __ATOMIC_ACQUIRE);

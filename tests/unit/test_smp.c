@@ -221,3 +221,23 @@ TEST_CASE(domctl_vcpu_affinity_checks_its_input)
     CHECK_EQ(h_call(h_vcpu(d), HYPERCALL_domctl, dva, 0, 0, 0, 0), -HESTIA_EPERM);
     CHECK_EQ(sched_get_affinity(d, 0), 2u);
 }
+
+TEST_CASE(an_event_for_a_vcpu_running_elsewhere_interrupts_its_cpu)
+{
+    cpus(2);
+    struct domain *d = h_domain(16, false);
+    struct vcpu *v = h_vcpu(d);
+    host_set_cpu(1);
+    run_set_current(v);
+    CHECK_EQ(v->state, VCPU_RUNNING);
+    host_set_cpu(0);
+    cpu_by_id(1)->changed = false;
+    unsigned long before = host_ipi_count(1);
+    vcpu_kick(v); /* what an event send does after marking the upcall */
+    CHECK_EQ(host_ipi_count(1), before + 1);
+    CHECK(cpu_by_id(1)->changed); /* it exits and injects the upcall */
+    host_set_cpu(1);
+    before = host_ipi_count(1);
+    vcpu_kick(v); /* on its own CPU: it sees the upcall at its exit anyway */
+    CHECK_EQ(host_ipi_count(1), before);
+}

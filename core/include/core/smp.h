@@ -32,6 +32,14 @@ void smp_release_cpus(void);
 void smp_kick(unsigned cpu);
 
 /*
+ * v is running on another CPU and something for it arrived (an event
+ * upcall): interrupt that CPU so v exits and takes it at once.  Nothing
+ * if v runs here or nowhere.
+ */
+struct vcpu;
+void smp_kick_vcpu(struct vcpu *v);
+
+/*
  * Run fn(arg) on CPU cpu with interrupts disabled and return after it ran
  * there (a TLB shootdown, reading another CPU's state).  On the calling CPU
  * it simply runs.  While it waits, the caller answers calls aimed at
