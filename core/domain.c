@@ -20,6 +20,7 @@
 #include <core/pvmmu.h>
 #include <core/run.h>
 #include <core/sched.h>
+#include <core/smp.h>
 #include <core/timer.h>
 #include <hal/cpu.h>
 #include <hal/mmu.h>
@@ -188,8 +189,18 @@ int domain_destroy(struct domain *d)
         return -HESTIA_ESRCH;
     d->dying = true;
     domtab_unpublish(d);
-    teardown(d, STEP_VCPUS);
+    /* Stop its vCPUs now; free it once no CPU runs one (domain_ref.c). */
+    for (unsigned i = 0; i < HESTIA_MAX_VCPUS; i++)
+        if (d->vcpus[i])
+            vcpu_update(d->vcpus[i]);
+    if (!domain_defer_destroy(d))
+        teardown(d, STEP_VCPUS);
     return 0;
+}
+
+void domain_finish_destroy(struct domain *d)
+{
+    teardown(d, STEP_VCPUS);
 }
 
 struct domain *domain_lookup(hestia_domid_t id)
@@ -376,5 +387,7 @@ void vcpu_kick(struct vcpu *v)
         v->state = VCPU_RUNNABLE;
         if (vcpu_runnable(v))
             sched_wake(v);
+    } else if (v->state == VCPU_RUNNING) {
+        smp_kick_vcpu(v); /* in a guest on another CPU: exit now to take the upcall */
     }
 }

@@ -6,6 +6,7 @@
  */
 #include <core/cpu.h>
 #include <core/domain.h>
+#include <core/domctl_affinity.h>
 #include <core/domctl_save.h>
 #include <core/hvm.h>
 #include <core/hypercall.h>
@@ -191,6 +192,8 @@ long do_domctl(struct vcpu *v, uint64_t ptr)
         return ctl_create(v, &op, ptr);
     if (op.cmd == DOMCTL_memstat)
         return domctl_memstat(v, &op, ptr);
+    if (op.cmd == DOMCTL_vcpu_affinity)
+        return domctl_affinity(v, &op, ptr);
 
     if (op.cmd == DOMCTL_getinfo) {
         hestia_domid_t from = op.domid == DOMID_SELF ? v->domain->id : op.domid;

@@ -13,6 +13,7 @@
 #include <core/mm.h>
 #include <core/run.h>
 #include <core/sched.h>
+#include <core/smp.h>
 #include <core/timer.h>
 #include <hal/hvm.h>
 #include <hal/mmu.h>
@@ -81,7 +82,7 @@ long hvm_start_vcpu(struct domain *d, const struct domctl_hvm_start *s)
     return 0;
 }
 
-void core_hvm_halt(struct vcpu *v, uint64_t wake_ns)
+static void core_hvm_halt_locked(struct vcpu *v, uint64_t wake_ns)
 {
     __atomic_store_n(&v->state, VCPU_BLOCKED, __ATOMIC_SEQ_CST);
     if (wake_ns)
@@ -89,23 +90,23 @@ void core_hvm_halt(struct vcpu *v, uint64_t wake_ns)
     sched_sleep(v);
 }
 
-void core_hvm_kick(struct vcpu *v)
+static void core_hvm_kick_locked(struct vcpu *v)
 {
     vcpu_kick(v);
 }
 
-void core_hvm_set_timer(struct vcpu *v, uint64_t deadline_ns)
+static void core_hvm_set_timer_locked(struct vcpu *v, uint64_t deadline_ns)
 {
     /* The guest one-shot timer of a PV vCPU: an HVM guest has no other use for it. */
     timer_set_guest(v, deadline_ns);
 }
 
-void core_hvm_console_write(struct vcpu *v, const char *s, size_t len)
+static void core_hvm_console_write_locked(struct vcpu *v, const char *s, size_t len)
 {
     console_domain_write(v->domain, s, len);
 }
 
-int core_hvm_console_read(struct vcpu *v)
+static int core_hvm_console_read_locked(struct vcpu *v)
 {
     return console_domain_getc(v->domain);
 }
@@ -115,7 +116,56 @@ unsigned core_hvm_domain_id(struct vcpu *v)
     return v->domain->id;
 }
 
-void core_hvm_shutdown(struct vcpu *v, unsigned reason)
+static void core_hvm_shutdown_locked(struct vcpu *v, unsigned reason)
 {
     domain_shutdown(v->domain, reason);
+}
+
+/* The entry point: under the hypervisor lock (core/hyplock.c). */
+void core_hvm_halt(struct vcpu *v, uint64_t wake_ns)
+{
+    bool taken = core_lock();
+    core_hvm_halt_locked(v, wake_ns);
+    core_unlock(taken);
+}
+
+/* The entry point: under the hypervisor lock (core/hyplock.c). */
+void core_hvm_kick(struct vcpu *v)
+{
+    bool taken = core_lock();
+    core_hvm_kick_locked(v);
+    core_unlock(taken);
+}
+
+/* The entry point: under the hypervisor lock (core/hyplock.c). */
+void core_hvm_set_timer(struct vcpu *v, uint64_t deadline_ns)
+{
+    bool taken = core_lock();
+    core_hvm_set_timer_locked(v, deadline_ns);
+    core_unlock(taken);
+}
+
+/* The entry point: under the hypervisor lock (core/hyplock.c). */
+void core_hvm_console_write(struct vcpu *v, const char *s, size_t len)
+{
+    bool taken = core_lock();
+    core_hvm_console_write_locked(v, s, len);
+    core_unlock(taken);
+}
+
+/* The entry point: under the hypervisor lock (core/hyplock.c). */
+int core_hvm_console_read(struct vcpu *v)
+{
+    bool taken = core_lock();
+    int r = core_hvm_console_read_locked(v);
+    core_unlock(taken);
+    return r;
+}
+
+/* The entry point: under the hypervisor lock (core/hyplock.c). */
+void core_hvm_shutdown(struct vcpu *v, unsigned reason)
+{
+    bool taken = core_lock();
+    core_hvm_shutdown_locked(v, reason);
+    core_unlock(taken);
 }

@@ -12,6 +12,7 @@
 #include <core/mm.h>
 #include <core/pvmmu.h>
 #include <core/run.h>
+#include <core/smp.h>
 #include <core/timer.h>
 #include <core/vcpu_op.h>
 #include <core/version.h>
@@ -210,7 +211,7 @@ long hypercall_dispatch(struct vcpu *v, unsigned long nr, const uint64_t args[5]
     return table[nr](v, args);
 }
 
-void core_hypercall(struct vcpu *v, unsigned long nr, const uint64_t args[5])
+static void core_hypercall_locked(struct vcpu *v, unsigned long nr, const uint64_t args[5])
 {
     /*
      * Guest user processes never reach the hypervisor: an arch that could
@@ -225,4 +226,12 @@ void core_hypercall(struct vcpu *v, unsigned long nr, const uint64_t args[5])
     /* A call that replaced the context must not clobber its result register. */
     if (!v->context_replaced)
         hal_vcpu_set_result(v->hal, rc);
+}
+
+/* The entry point: under the hypervisor lock (core/hyplock.c). */
+void core_hypercall(struct vcpu *v, unsigned long nr, const uint64_t args[5])
+{
+    bool taken = core_lock();
+    core_hypercall_locked(v, nr, args);
+    core_unlock(taken);
 }

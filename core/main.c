@@ -3,6 +3,7 @@
  * core_main: from the arch's boot info to dom0 running.
  */
 #include <core/console.h>
+#include <core/cpu.h>
 #include <core/domain.h>
 #include <core/hal_conformance.h>
 #include <core/mm.h>
@@ -48,6 +49,9 @@ static void banner(const struct hal_boot_info *bi)
  */
 static const char *boot_selftest(void)
 {
+    const char *smp_err = smp_selftest();
+    if (smp_err)
+        return smp_err;
     uint64_t t0 = hal_time_ns();
     unsigned long spins = 0;
     while (hal_time_ns() == t0 && ++spins < 10000000ul)
@@ -105,7 +109,8 @@ HAL_NORETURN void core_main(const struct hal_boot_info *bi)
         if (err)
             core_printf("TEST boot FAIL %s\n", err);
         else
-            core_printf("TEST boot PASS no dom0 image; HAL self-check done\n");
+            core_printf("TEST boot PASS no dom0 image; HAL self-check done on %u CPU(s)\n",
+                        cpu_count());
         console_report_done(err ? 0 : 1, err ? 1 : 0);
     }
     struct domain *dom0;

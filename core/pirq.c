@@ -17,6 +17,7 @@
 #include <core/event.h>
 #include <core/hypercall.h>
 #include <core/pirq.h>
+#include <core/smp.h>
 #include <hal/cpu.h>
 #include <hal/guest_copy.h>
 #include <hal/pirq.h>
@@ -107,7 +108,7 @@ bool pirq_bound(unsigned pirq, struct domain **d, evtchn_port_t *port)
     return b.d != NULL;
 }
 
-void core_pirq_interrupt(unsigned pirq)
+static void core_pirq_interrupt_locked(unsigned pirq)
 {
     if (pirq >= HAL_PIRQ_MAX)
         return;
@@ -184,4 +185,12 @@ long pirq_physdev_op(struct vcpu *v, unsigned cmd, uint64_t ptr)
     default:
         return -HESTIA_ENOSYS;
     }
+}
+
+/* The entry point: under the hypervisor lock (core/hyplock.c). */
+void core_pirq_interrupt(unsigned pirq)
+{
+    bool taken = core_lock();
+    core_pirq_interrupt_locked(pirq);
+    core_unlock(taken);
 }

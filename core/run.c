@@ -19,6 +19,7 @@
  */
 #include <core/console.h>
 #include <core/cpu.h>
+#include <core/domain.h>
 #include <core/run.h>
 #include <core/sched.h>
 #include <core/smp.h>
@@ -45,6 +46,27 @@ struct hal_vcpu *core_vcpu_hal(struct vcpu *v)
 
 static void charge(struct vcpu *v, uint64_t now);
 
+/*
+ * The only place a CPU's current vCPU changes (on that CPU, under the
+ * hypervisor lock).  A CPU whose current vCPU belongs to domain d holds a
+ * reference on d (domain_ref.c): from here until it switches to another
+ * domain, it may be in the guest or on its way into core with that vCPU's
+ * registers, so d's memory must stay.  Dropping the last reference of a
+ * destroyed domain finishes its teardown.
+ */
+static void set_current(struct cpu *c, struct vcpu *v)
+{
+    struct vcpu *old = c->current;
+    c->current = v;
+    struct domain *od = old ? old->domain : NULL, *nd = v ? v->domain : NULL;
+    if (od != nd) {
+        if (nd)
+            domain_cpu_get(nd);
+        if (od)
+            domain_cpu_put(od);
+    }
+}
+
 void run_set_current(struct vcpu *v)
 {
     struct cpu *c = this_cpu();
@@ -54,7 +76,7 @@ void run_set_current(struct vcpu *v)
         if (old->state == VCPU_RUNNING)
             old->state = VCPU_RUNNABLE;
     }
-    c->current = v;
+    set_current(c, v);
     run_note_change(c->id); /* the full pass has not seen v yet */
     if (v) {
         v->processor = c->id;
@@ -94,18 +116,36 @@ void run_note_change(unsigned cpu)
         }
 }
 
+static void nothing(void *arg)
+{
+    (void)arg;
+}
+
 void run_vcpu_stopped(struct vcpu *v)
 {
-    for (unsigned i = 0; i < cpu_count(); i++) {
-        struct cpu *c = cpu_by_id(i);
-        if (c->current == v) {
-            charge(v, hal_time_ns());
-            c->current = NULL;
-            run_note_change(i);
-        }
-    }
+    unsigned self = hal_cpu_id();
     if (v->state == VCPU_RUNNING)
         v->state = VCPU_RUNNABLE;
+    for (unsigned i = 0; i < cpu_count(); i++) {
+        struct cpu *c = cpu_by_id(i);
+        if (c->current != v)
+            continue;
+        if (i == self) {
+            charge(v, hal_time_ns());
+            set_current(c, NULL);
+            run_note_change(i);
+        } else {
+            /*
+             * Another CPU runs v: only it may take v off (its current holds
+             * the domain reference).  Make it leave the guest now and wait
+             * until it has (the call is answered in the hypervisor, v's
+             * registers saved); its next pass under this lock sees v is
+             * not RUNNING and picks another vCPU.
+             */
+            run_note_change(i);
+            smp_call(i, nothing, NULL);
+        }
+    }
 }
 
 static uint64_t earliest(uint64_t a, uint64_t b)
@@ -117,9 +157,18 @@ static uint64_t earliest(uint64_t a, uint64_t b)
     return a < b ? a : b;
 }
 
+static struct hal_vcpu *resume_locked(struct cpu *c);
+
 struct hal_vcpu *core_resume_vcpu(void)
 {
-    struct cpu *c = this_cpu();
+    bool taken = core_lock();
+    struct hal_vcpu *hv = resume_locked(this_cpu());
+    core_unlock(taken);
+    return hv;
+}
+
+static struct hal_vcpu *resume_locked(struct cpu *c)
+{
     struct vcpu *cur = c->current;
     /* The quiet exit: nothing the full pass looks at has changed. */
     if (cur && cur->state == VCPU_RUNNING &&
@@ -142,7 +191,7 @@ struct hal_vcpu *core_resume_vcpu(void)
             charge(prev, now);
         if (prev && prev != next && prev->state == VCPU_RUNNING)
             prev->state = VCPU_RUNNABLE;
-        c->current = next;
+        set_current(c, next); /* may finish a destroyed domain's teardown */
         hal_timer_set(earliest(sched_deadline, timer_next_deadline(c)));
         if (next) {
             next->state = VCPU_RUNNING;
@@ -152,18 +201,27 @@ struct hal_vcpu *core_resume_vcpu(void)
             trap_inject_event(next);
             return next->hal;
         }
+        /* Idle without the lock: the others may run core meanwhile. */
+        bool held = core_lock_held();
+        core_unlock(held);
         hal_cpu_idle();
+        if (held)
+            core_lock();
     }
 }
 
 void core_timer_interrupt(void)
 {
+    bool taken = core_lock();
     this_cpu()->timer_interrupts++;
     run_note_change(this_cpu()->id); /* a deadline of the full pass has come */
     timer_run_expired(this_cpu(), hal_time_ns());
+    core_unlock(taken);
 }
 
 void core_console_input(int c)
 {
+    bool taken = core_lock();
     console_input(c);
+    core_unlock(taken);
 }

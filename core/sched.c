@@ -110,6 +110,24 @@ static void park(struct sched_vcpu *sv)
     __atomic_add_fetch(&nr_parked, 1, __ATOMIC_RELAXED);
 }
 
+/* ---- affinity (sched_set_affinity) ---- */
+
+static bool allowed(const struct sched_vcpu *sv, unsigned cpu)
+{
+    return (sv->affinity >> cpu) & 1;
+}
+
+/* prefer if sv may run there, else the lowest online CPU it may run on. */
+static unsigned home_cpu(const struct sched_vcpu *sv, unsigned prefer)
+{
+    if (allowed(sv, prefer) && prefer < cpu_count())
+        return prefer;
+    for (unsigned i = 0; i < cpu_count(); i++)
+        if (allowed(sv, i))
+            return i;
+    return 0;
+}
+
 /* Lock the pcpu v is on; retries if v migrates meanwhile. */
 static struct sched_cpu *lock_vcpu_pcpu(struct vcpu *v, unsigned long *flags)
 {
@@ -233,6 +251,7 @@ int sched_vcpu_init(struct vcpu *v)
     sv->t_guest.kind = TIMER_GUEST;
     sv->t_poll.kind = TIMER_POLL;
     sv->t_guest.heap_idx = sv->t_poll.heap_idx = TIMER_NOT_QUEUED;
+    sv->affinity = ~0u;
     /* Spread vCPUs over the CPUs; stealing evens out what is left. */
     v->processor = next_placement;
     next_placement = next_placement + 1 < cpu_count() ? next_placement + 1 : 0;
@@ -311,6 +330,23 @@ void sched_poll_end(struct vcpu *v)
     }
 }
 
+/*
+ * sv was queued on busy CPU home: let one idle CPU it may run on look at
+ * once (it steals sv) instead of at its next timer.  An unlocked peek at
+ * the others' current vCPU: a wrong guess costs one needless pass.
+ */
+static void wake_idle_thief(const struct sched_vcpu *sv, unsigned home)
+{
+    if (!__atomic_load_n(&cpu_by_id(home)->current, __ATOMIC_RELAXED))
+        return; /* home is idle itself and was kicked */
+    for (unsigned i = 0; i < cpu_count(); i++)
+        if (i != home && allowed(sv, i) &&
+            !__atomic_load_n(&cpu_by_id(i)->current, __ATOMIC_RELAXED)) {
+            run_note_change(i);
+            return;
+        }
+}
+
 void sched_wake(struct vcpu *v)
 {
     struct sched_vcpu *sv = v->sched;
@@ -325,6 +361,13 @@ void sched_wake(struct vcpu *v)
         activate(sd);
     unsigned long flags;
     struct sched_cpu *pc = lock_vcpu_pcpu(v, &flags);
+    if (!allowed(sv, v->processor) && sv->where == SCHED_NOWHERE && !sv->running &&
+        v->state != VCPU_RUNNING) {
+        /* Its last CPU is not one it may use now: queue it on one it may. */
+        spin_unlock_irqrestore(&pc->lock, flags);
+        __atomic_store_n(&v->processor, home_cpu(sv, v->processor), __ATOMIC_RELEASE);
+        pc = lock_vcpu_pcpu(v, &flags);
+    }
     /* Already queued, parked or on a CPU: nothing to do. */
     if (sv->where == SCHED_NOWHERE && !sv->running && v->state != VCPU_RUNNING) {
         if (cap_left(sd) <= 0)
@@ -332,6 +375,8 @@ void sched_wake(struct vcpu *v)
         else
             enqueue(pc, sv, false);
         run_note_change(v->processor); /* it may preempt the current vCPU */
+        if (sv->where == SCHED_QUEUED)
+            wake_idle_thief(sv, v->processor);
     }
     spin_unlock_irqrestore(&pc->lock, flags);
 }
@@ -461,14 +506,17 @@ static void fill_grants(uint64_t total)
 static void account_locked(void)
 {
     struct sched_dom *sd, *next;
+    uint32_t usable = 0; /* CPUs the busy vCPUs may run on (affinity) */
 
     for (sd = active_head; sd; sd = next) {
         next = sd->a_next;
         sd->busy_vcpus = 0;
         for (unsigned i = 0; i < HESTIA_MAX_VCPUS; i++) {
             struct vcpu *v = sd->d->vcpus[i];
-            if (v && v->sched && (vcpu_wants_cpu(v) || v->sched->period_ns))
+            if (v && v->sched && (vcpu_wants_cpu(v) || v->sched->period_ns)) {
                 sd->busy_vcpus++;
+                usable |= v->sched->affinity;
+            }
         }
         int64_t debt = 0;
         if (sd->cap) {
@@ -484,7 +532,15 @@ static void account_locked(void)
         if (!sd->busy_vcpus && debt <= 0)
             deactivate_locked(sd); /* sched_wake re-activates it */
     }
-    fill_grants(SCHED_ACCOUNT_PERIOD_NS * cpu_count());
+    /*
+     * Credit for the CPUs the busy vCPUs can use, not for every CPU: busy
+     * vCPUs pinned to one CPU of two share one CPU's worth, so weights
+     * still divide it (with the default affinity it is every CPU).
+     */
+    unsigned n = 0;
+    for (unsigned i = 0; i < cpu_count(); i++)
+        n += (usable >> i) & 1;
+    fill_grants(SCHED_ACCOUNT_PERIOD_NS * (n ? n : cpu_count()));
 
     for (sd = active_head; sd; sd = sd->a_next) {
         unsigned n = sd->busy_vcpus;
@@ -571,11 +627,14 @@ static void charge(struct sched_vcpu *sv, uint64_t now)
  * Head of the best non-empty queue up to priority class worst, parking
  * vCPUs of capped-out domains on the way.
  */
-static struct sched_vcpu *take_best(struct sched_cpu *pc, int worst)
+static struct sched_vcpu *take_best(struct sched_cpu *pc, int worst, unsigned cpu)
 {
     for (int p = SCHED_PRIO_BOOST; p <= worst; p++) {
-        struct sched_vcpu *sv;
-        while ((sv = pc->q[p].head) != NULL) {
+        struct sched_vcpu *sv = pc->q[p].head, *next;
+        for (; sv; sv = next) {
+            next = sv->q_next;
+            if (!allowed(sv, cpu))
+                continue; /* pinned elsewhere: only a thief passes it over */
             dequeue(pc, sv);
             if (cap_left(sv->v->domain ? sv->v->domain->sched : NULL) > 0)
                 return sv;
@@ -603,7 +662,7 @@ static struct sched_vcpu *steal(unsigned cpu, int worst)
              !__atomic_load_n(&other->q[SCHED_PRIO_OVER].head, __ATOMIC_RELAXED)))
             continue;
         unsigned long flags = spin_lock_irqsave(&other->lock);
-        struct sched_vcpu *sv = take_best(other, worst);
+        struct sched_vcpu *sv = take_best(other, worst, cpu);
         if (sv) {
             /* Claim it before dropping the lock so a wake cannot queue it twice. */
             sv->running = true;
@@ -614,6 +673,55 @@ static struct sched_vcpu *steal(unsigned cpu, int worst)
             return sv;
     }
     return NULL;
+}
+
+/* Queue sv (on no queue, not running) on CPU cpu and make that CPU look. */
+static void requeue_on(struct sched_vcpu *sv, unsigned cpu)
+{
+    struct sched_cpu *to = &cpu_by_id(cpu)->sched;
+    unsigned long flags = spin_lock_irqsave(&to->lock);
+    __atomic_store_n(&sv->v->processor, cpu, __ATOMIC_RELEASE);
+    if (sv->where == SCHED_NOWHERE && vcpu_runnable(sv->v))
+        enqueue(to, sv, false);
+    spin_unlock_irqrestore(&to->lock, flags);
+    run_note_change(cpu);
+}
+
+int sched_set_affinity(struct domain *d, unsigned vcpu, uint32_t cpus)
+{
+    uint32_t online = cpu_count() >= 32 ? ~0u : (1u << cpu_count()) - 1;
+    if (!(cpus & online))
+        return -HESTIA_EINVAL;
+    if (vcpu != SCHED_ALL_VCPUS && (vcpu >= d->nr_vcpus || !d->vcpus[vcpu]))
+        return -HESTIA_EINVAL;
+    for (unsigned i = 0; i < d->nr_vcpus; i++) {
+        struct vcpu *v = d->vcpus[i];
+        if (!v || !v->sched || (vcpu != SCHED_ALL_VCPUS && i != vcpu))
+            continue;
+        struct sched_vcpu *sv = v->sched;
+        unsigned long flags;
+        struct sched_cpu *pc = lock_vcpu_pcpu(v, &flags);
+        sv->affinity = cpus;
+        unsigned cpu = v->processor;
+        bool move = !allowed(sv, cpu) && sv->where != SCHED_PARKED && !sv->running;
+        if (move)
+            dequeue(pc, sv);
+        else if (!allowed(sv, cpu) && sv->where == SCHED_PARKED)
+            __atomic_store_n(&v->processor, home_cpu(sv, cpu), __ATOMIC_RELEASE);
+        spin_unlock_irqrestore(&pc->lock, flags);
+        if (move)
+            requeue_on(sv, home_cpu(sv, cpu));
+        else if (!allowed(sv, cpu))
+            run_note_change(cpu); /* running there: its next pass moves it */
+    }
+    return 0;
+}
+
+uint32_t sched_get_affinity(const struct domain *d, unsigned vcpu)
+{
+    if (vcpu >= d->nr_vcpus || !d->vcpus[vcpu] || !d->vcpus[vcpu]->sched)
+        return 0;
+    return d->vcpus[vcpu]->sched->affinity;
 }
 
 struct vcpu *sched_pick(unsigned cpu, struct vcpu *prev, uint64_t now, uint64_t *deadline)
@@ -638,12 +746,15 @@ struct vcpu *sched_pick(unsigned cpu, struct vcpu *prev, uint64_t now, uint64_t 
     struct sched_vcpu *next = NULL;
     bool fresh = true; /* next starts a new slice */
 
+    struct sched_vcpu *moved = NULL; /* prev, now pinned elsewhere (sched_set_affinity) */
     if (had_prev) {
         struct sched_vcpu *sv = prev->sched;
         struct sched_dom *sd = prev->domain ? prev->domain->sched : NULL;
         sv->running = false;
         if (vcpu_runnable(prev)) {
-            if (cap_left(sd) <= 0) {
+            if (!allowed(sv, cpu)) {
+                moved = sv;
+            } else if (cap_left(sd) <= 0) {
                 park(sv);
             } else if (!sv->yielded && now < sv->slice_end &&
                        !pc->q[SCHED_PRIO_BOOST].head &&
@@ -657,7 +768,12 @@ struct vcpu *sched_pick(unsigned cpu, struct vcpu *prev, uint64_t now, uint64_t 
         sv->yielded = false;
     }
     if (!next)
-        next = take_best(pc, SCHED_PRIO_OVER);
+        next = take_best(pc, SCHED_PRIO_OVER, cpu);
+    if (moved) {
+        spin_unlock_irqrestore(&pc->lock, flags);
+        requeue_on(moved, home_cpu(moved, cpu));
+        flags = spin_lock_irqsave(&pc->lock);
+    }
     if (next && fresh && next->credit <= 0 && cpu_count() > 1) {
         /* Only OVER work here: prefer UNDER work queued elsewhere. Claim ours meanwhile. */
         next->running = true;

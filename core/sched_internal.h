@@ -37,6 +37,7 @@ struct sched_vcpu {
     bool running;                       /* returned by sched_pick, not yet charged */
     bool yielded;                       /* SCHEDOP_yield: go behind everyone once */
     bool woke;                          /* blocked: boost the next enqueue if UNDER */
+    uint32_t affinity;                  /* CPUs it may run on (bit n: CPU n); never 0 */
     struct timer_entry t_guest;         /* HYPERCALL_set_timer */
     struct timer_entry t_poll;          /* SCHEDOP_poll timeout */
     uint32_t *poll_buf;                 /* SCHED_POLL_MAX ports, allocated on first poll */

@@ -21,6 +21,7 @@
 #include <hal/cpu.h>
 #include <hal/entry.h>
 #include <hal/smp.h>
+#include <hal/timer.h>
 #include <hal/vcpu.h>
 
 static unsigned arrived;  /* CPUs that reached core_secondary_main() */
@@ -48,8 +49,12 @@ void smp_release_cpus(void)
 HAL_NORETURN void core_secondary_main(void)
 {
     __atomic_fetch_add(&arrived, 1u, __ATOMIC_ACQ_REL);
-    while (!__atomic_load_n(&released, __ATOMIC_ACQUIRE))
-        ;
+    /* Calls may come before the release (a flush, a CPU to forget): answer them. */
+    while (!__atomic_load_n(&released, __ATOMIC_ACQUIRE)) {
+        if (__atomic_load_n(&this_cpu()->ipi_pending, __ATOMIC_RELAXED))
+            core_ipi_interrupt();
+        hal_cpu_relax();
+    }
     struct cpu *c = this_cpu();
     c->arch = hal_this_cpu();
     run_note_change(c->id);
@@ -66,6 +71,14 @@ static void post(unsigned cpu, unsigned reason)
 void smp_kick(unsigned cpu)
 {
     if (cpu < cpu_count() && cpu != this_cpu()->id)
+        post(cpu, SMP_IPI_RESCHEDULE);
+}
+
+void smp_kick_vcpu(struct vcpu *v)
+{
+    unsigned cpu = __atomic_load_n(&v->processor, __ATOMIC_RELAXED);
+    if (cpu < cpu_count() && cpu != this_cpu()->id &&
+        __atomic_load_n(&cpu_by_id(cpu)->current, __ATOMIC_RELAXED) == v)
         post(cpu, SMP_IPI_RESCHEDULE);
 }
 
@@ -99,13 +112,51 @@ void smp_call(unsigned cpu, void (*fn)(void *arg), void *arg)
     }
     struct cpu *t = cpu_by_id(cpu);
     unsigned long flags = hal_irq_save();
-    while (__atomic_exchange_n(&t->call_lock.locked, 1u, __ATOMIC_ACQUIRE))
+    while (__atomic_exchange_n(&t->call_lock.locked, 1u, __ATOMIC_ACQUIRE)) {
         core_ipi_interrupt(); /* another CPU may be waiting on us */
+        hal_cpu_relax();
+    }
     t->call_arg = arg;
     __atomic_store_n(&t->call_fn, fn, __ATOMIC_RELEASE);
     post(cpu, SMP_IPI_CALL);
-    while (__atomic_load_n(&t->call_fn, __ATOMIC_ACQUIRE))
+    while (__atomic_load_n(&t->call_fn, __ATOMIC_ACQUIRE)) {
         core_ipi_interrupt();
+        hal_cpu_relax();
+    }
     spin_unlock(&t->call_lock);
     hal_irq_restore(flags);
+}
+
+void core_cpu_call(unsigned cpu, void (*fn)(void *arg), void *arg)
+{
+    if (cpu < cpu_count())
+        smp_call(cpu, fn, arg);
+}
+
+struct probe {
+    unsigned cpu;
+    uint64_t ns;
+};
+
+static void probe_here(void *arg)
+{
+    struct probe *p = arg;
+    p->cpu = hal_cpu_id();
+    p->ns = hal_time_ns();
+}
+
+const char *smp_selftest(void)
+{
+    for (unsigned id = 1; id < cpu_count(); id++) {
+        struct probe p = {~0u, 0};
+        uint64_t before = hal_time_ns();
+        smp_call(id, probe_here, &p);
+        uint64_t after = hal_time_ns();
+        if (p.cpu != id)
+            return "a CPU did not run the call sent to it (smp_call / IPI)";
+        /* One clock for every CPU: guest time must not jump when a vCPU moves. */
+        if (p.ns < before || p.ns > after)
+            return "another CPU's clock disagrees with the boot CPU's";
+    }
+    return NULL;
 }

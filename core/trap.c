@@ -9,6 +9,7 @@
  */
 #include <core/domain.h>
 #include <core/hypercall.h>
+#include <core/smp.h>
 #include <core/trap.h>
 #include <hal/vcpu.h>
 
@@ -60,8 +61,8 @@ static void crash(struct vcpu *v, unsigned kind, unsigned arch_vector, uint64_t 
     domain_shutdown(d, SHUTDOWN_crash);
 }
 
-void core_guest_trap(struct vcpu *v, unsigned kind, unsigned arch_vector,
-                     uint64_t error_code, uint64_t fault_addr)
+static void core_guest_trap_locked(struct vcpu *v, unsigned kind, unsigned arch_vector,
+                                   uint64_t error_code, uint64_t fault_addr)
 {
     if (kind == HESTIA_TRAP_SYSCALL) {
         core_guest_syscall(v);
@@ -74,7 +75,7 @@ void core_guest_trap(struct vcpu *v, unsigned kind, unsigned arch_vector,
         crash(v, kind, arch_vector, fault_addr);
 }
 
-void core_guest_syscall(struct vcpu *v)
+static void core_guest_syscall_locked(struct vcpu *v)
 {
     if (trap_deliver(v, HESTIA_TRAP_SYSCALL, 0, 0, 0, v->callbacks.syscall_entry) != 0)
         crash(v, HESTIA_TRAP_SYSCALL, 0, 0);
@@ -92,4 +93,21 @@ long do_trap_return(struct vcpu *v)
     info->evtchn_upcall_mask = (rec.flags & TRAP_FLAG_EVENTS_ENABLED) ? 0 : 1;
     v->in_user = mode == 1;
     return 0;
+}
+
+/* The entry point: under the hypervisor lock (core/hyplock.c). */
+void core_guest_trap(struct vcpu *v, unsigned kind, unsigned arch_vector,
+                     uint64_t error_code, uint64_t fault_addr)
+{
+    bool taken = core_lock();
+    core_guest_trap_locked(v, kind, arch_vector, error_code, fault_addr);
+    core_unlock(taken);
+}
+
+/* The entry point: under the hypervisor lock (core/hyplock.c). */
+void core_guest_syscall(struct vcpu *v)
+{
+    bool taken = core_lock();
+    core_guest_syscall_locked(v);
+    core_unlock(taken);
 }

@@ -27,6 +27,17 @@ static uint32_t lr(unsigned reg)
     return mmio_read32(lapic + reg);
 }
 
+/* Every CPU sees its own local APIC at the same address (pc/smp.c's ICR). */
+void lapic_write(unsigned reg, uint32_t v)
+{
+    lw(reg, v);
+}
+
+uint32_t lapic_read(unsigned reg)
+{
+    return lr(reg);
+}
+
 void lapic_init(volatile void *base)
 {
     lapic = base;
@@ -34,6 +45,11 @@ void lapic_init(volatile void *base)
     lw(LAPIC_TIMER_DIV, 0x3);               /* divide by 16 */
     lw(LAPIC_LVT_TIMER, LVT_MASKED | PC_VEC_TIMER);
     lw(LAPIC_TIMER_INIT, 0);
+}
+
+void lapic_cpu_init(void)
+{
+    lapic_init((volatile void *)lapic);
 }
 
 void lapic_timer_start(uint32_t count)

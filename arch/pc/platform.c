@@ -28,6 +28,12 @@ void hal_cpu_idle(void)
     __asm__ volatile("sti; hlt; cli" : : : "memory");
 }
 
+/* pause: a spin-wait hint; QEMU's TCG also ends this CPU's round-robin turn at it. */
+void hal_cpu_relax(void)
+{
+    __asm__ volatile("pause" : : : "memory");
+}
+
 /* Stop forever with interrupts off. */
 void hal_cpu_halt(void)
 {

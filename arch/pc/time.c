@@ -9,6 +9,7 @@
  * Only 32x32->64 multiplies at run time, so the 32-bit backend needs no
  * libgcc here; the one 64-bit division (calibration) is done by hand.
  */
+#include <hal/cpu.h>
 #include <hal/entry.h>
 #include <hal/timer.h>
 #include <pc/pc.h>
@@ -20,11 +21,23 @@
 #define NS_PER_SEC 1000000000ull
 /* Console polling backs up the UART interrupt: never sleep longer than this. */
 #define MAX_SLEEP_NS 50000000ull
+/*
+ * With several CPUs, no CPU sleeps longer than this.  Under -icount QEMU
+ * runs the CPUs round-robin on one thread and gives each a turn up to the
+ * next timer deadline of any CPU: a CPU that spins for a lock (and ends its
+ * turn with `pause`) waits for the other CPUs' whole turns, so the turns
+ * must stay short for a lock hand-off to be quick.  200 us keeps them to
+ * about 100k instructions; the re-arm of a deadline not yet due never
+ * reaches core (pc_timer_irq).
+ */
+#define SMP_MAX_SLEEP_NS 200000ull
+static uint64_t max_sleep_ns = MAX_SLEEP_NS;
 
 static uint64_t tsc_hz, lapic_hz, tsc0;
 static uint32_t lapic_per_ns; /* LAPIC ticks per ns, 32.32 fixed point (< 1) */
 static struct hal_time_scale scale;
-static uint64_t deadline;
+/* Each CPU's armed deadline (its own local APIC timer), 0 when stopped. */
+static uint64_t deadlines[HAL_MAX_CPUS];
 
 /* (a * m) >> 32 for 64-bit a, exact while the result fits in 64 bits. */
 static uint64_t mul_shr32(uint64_t a, uint32_t m)
@@ -70,17 +83,18 @@ uint64_t hal_time_ns(void)
 void hal_timer_set(uint64_t deadline_ns)
 {
     /* The scheduler re-arms on every guest entry: skip the LAPIC if nothing changed. */
-    if (deadline_ns == deadline && deadline_ns)
+    uint64_t *deadline = &deadlines[hal_cpu_id()];
+    if (deadline_ns == *deadline && deadline_ns)
         return;
-    deadline = deadline_ns;
+    *deadline = deadline_ns;
     if (!deadline_ns) {
         lapic_timer_start(0);
         return;
     }
     uint64_t now = hal_time_ns();
     uint64_t delta = deadline_ns > now ? deadline_ns - now : 0;
-    if (delta > MAX_SLEEP_NS)
-        delta = MAX_SLEEP_NS;
+    if (delta > max_sleep_ns)
+        delta = max_sleep_ns;
     uint64_t count = mul_shr32(delta, lapic_per_ns);
     lapic_timer_start(count ? (uint32_t)count : 1);
 }
@@ -88,17 +102,27 @@ void hal_timer_set(uint64_t deadline_ns)
 void pc_timer_irq(void)
 {
     lapic_eoi();
-    pc_uart_poll();
-    if (!deadline)
+    unsigned cpu = hal_cpu_id();
+    if (cpu == 0)
+        pc_uart_poll(); /* the console is the boot CPU's (its interrupt goes there too) */
+    uint64_t *deadline = &deadlines[cpu];
+    if (!*deadline)
         return;
-    if (hal_time_ns() >= deadline) {
-        deadline = 0;
+    if (hal_time_ns() >= *deadline) {
+        *deadline = 0;
         core_timer_interrupt();
     } else {
-        uint64_t d = deadline; /* capped sleep or early wake: re-arm */
-        deadline = 0;
+        uint64_t d = *deadline; /* capped sleep or early wake: re-arm */
+        *deadline = 0;
         hal_timer_set(d);
     }
+}
+
+void pc_time_cpu_init(void)
+{
+    max_sleep_ns = SMP_MAX_SLEEP_NS; /* a second CPU is coming up */
+    lapic_cpu_init();
+    deadlines[hal_cpu_id()] = 0;
 }
 
 /*

@@ -3,6 +3,7 @@
  * Trap classification shared by both x86 backends: device interrupts,
  * exception vector -> HESTIA_TRAP_*, #GP decoding, #PF error bits.
  */
+#include <hal/entry.h>
 #include <hal/guest_copy.h>
 #include <hestia/trap.h>
 #include <pc/pc.h>
@@ -29,6 +30,10 @@ bool pc_handle_irq(unsigned long vector)
         pc_uart_poll();
         return true;
     case PC_VEC_SPURIOUS:
+        return true;
+    case PC_VEC_IPI:
+        lapic_eoi();
+        core_ipi_interrupt();
         return true;
     default:
         if (vector >= PC_VEC_PIRQ_BASE && vector < PC_VEC_PIRQ_BASE + PC_NR_PIRQ) {

@@ -55,6 +55,12 @@ void x86_64_asm_offsets(void)
     ASM_OFFSET(SEL_KDATA, SEL_KDATA);
     ASM_OFFSET(BOOT_GDT_CODE64,
                X86_DESC(0, 0xfffff, DESC_P | DESC_DPL(0) | DESC_CODE, DESC_G | DESC_L));
+    /* smpboot.S: the secondary CPUs' trampoline (smp.c copies it there). */
+    ASM_OFFSET(TRAMPOLINE_PHYS, X86_64_TRAMPOLINE_PHYS);
+    ASM_OFFSET(TRAMP_GDT_CODE32,
+               X86_DESC(0, 0xfffff, DESC_P | DESC_DPL(0) | DESC_CODE, DESC_G | DESC_DB));
+    ASM_OFFSET(TRAMP_GDT_DATA32,
+               X86_DESC(0, 0xfffff, DESC_P | DESC_DPL(0) | DESC_DATA, DESC_G | DESC_DB));
     ASM_OFFSET(BOOT_GDT_DATA,
                X86_DESC(0, 0xfffff, DESC_P | DESC_DPL(0) | DESC_DATA, DESC_G | DESC_DB));
 }

@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* GDT, TSS, IDT, syscall MSRs and control registers of the boot CPU. */
+/*
+ * GDT, TSS, IDT, syscall MSRs and control registers of every CPU.  One GDT
+ * holds a TSS descriptor per CPU (SEL_TSS + 16 n, so the task register
+ * names the CPU); the IDT is shared; each CPU has its own TSS and IST
+ * stacks.
+ */
 #include <pc/pc.h>
 #include <x86_64/arch.h>
 #include <x86_common/desc.h>
@@ -27,14 +32,14 @@ struct desc_ptr {
     uint64_t base;
 } __attribute__((packed));
 
-static uint64_t gdt[8] __attribute__((aligned(16)));
-static struct tss64 tss __attribute__((aligned(16)));
+static uint64_t gdt[SEL_TSS / 8 + 2 * HAL_MAX_CPUS] __attribute__((aligned(16)));
+static struct tss64 tss[HAL_MAX_CPUS] __attribute__((aligned(16)));
 static struct gate64 idt[256] __attribute__((aligned(16)));
 /* IST stacks: #DF (blown stack), #DB/NMI/#MC (may hit before syscall_entry switched RSP).
  */
-static uint8_t df_stack[4096] __attribute__((aligned(16)));
-static uint8_t db_stack[4096] __attribute__((aligned(16)));
-static uint8_t nmi_stack[4096] __attribute__((aligned(16)));
+static struct {
+    uint8_t df[4096], db[4096], nmi[4096];
+} ist_stacks[HAL_MAX_CPUS] __attribute__((aligned(16)));
 
 #define GATE_INTR 0x8e      /* present, DPL 0, 64-bit interrupt gate */
 #define GATE_INTR_USER 0xee /* same, callable from ring 3 with int n */
@@ -77,10 +82,11 @@ unsigned hal_cpu_id(void)
 
 void x86_64_set_rsp0(uint64_t rsp0)
 {
-    tss.rsp[0] = rsp0;
+    tss[hal_cpu_id()].rsp[0] = rsp0;
 }
 
-static void load_tables(void)
+/* The GDT's shared descriptors and the IDT: once, on the boot CPU. */
+static void build_shared_tables(void)
 {
     gdt[SEL_KCODE / 8] =
         x86_desc(0, 0xfffff, DESC_P | DESC_DPL(0) | DESC_CODE, DESC_G | DESC_L);
@@ -90,37 +96,6 @@ static void load_tables(void)
         x86_desc(0, 0xfffff, DESC_P | DESC_DPL(3) | DESC_DATA, DESC_G | DESC_DB);
     gdt[SEL_UCODE / 8] =
         x86_desc(0, 0xfffff, DESC_P | DESC_DPL(3) | DESC_CODE, DESC_G | DESC_L);
-
-    /* TSS descriptor (16 bytes); no I/O bitmap: iomap_base beyond the limit. */
-    uint64_t base = (uint64_t)&tss;
-    tss.iomap_base = sizeof(tss);
-    tss.ist[0] = (uint64_t)(df_stack + sizeof(df_stack));
-    tss.ist[1] = (uint64_t)(db_stack + sizeof(db_stack));
-    tss.ist[2] = (uint64_t)(nmi_stack + sizeof(nmi_stack));
-    gdt[SEL_TSS / 8] =
-        x86_desc((uint32_t)base, sizeof(tss) - 1, DESC_P | DESC_TSS_AVAIL, 0);
-    gdt[SEL_TSS / 8 + 1] = base >> 32;
-
-    struct desc_ptr gdtr = {sizeof(gdt) - 1, (uint64_t)gdt};
-    __asm__ volatile("lgdt %0\n\t"
-                     "pushq %1\n\t"
-                     "leaq 1f(%%rip), %%rax\n\t"
-                     "pushq %%rax\n\t"
-                     "lretq\n"
-                     "1:\n\t"
-                     "mov %2, %%ds\n\t"
-                     "mov %2, %%es\n\t"
-                     "mov %2, %%ss"
-                     :
-                     : "m"(gdtr), "i"(SEL_KCODE), "r"((uint32_t)SEL_KDATA)
-                     : "rax", "memory");
-    __asm__ volatile("ltr %w0" : : "r"(SEL_TSS));
-    x86_64_cpus[0].id = 0;
-    x86_64_cpus[0].hyp_stack_top = (uint64_t)boot_stack_top;
-    /* The hypervisor's GS: this CPU's struct (entry.S swapgs-es it with the guest's). */
-    wrmsr(MSR_GS_BASE, (uint64_t)&x86_64_cpus[0]);
-    wrmsr(MSR_KERNEL_GS_BASE, 0);
-
     for (unsigned v = 0; v < X86_NR_VECTORS; v++)
         set_gate(v, stub(v), GATE_INTR, 0);
     /* A double fault may come from a blown stack: give it its own. */
@@ -136,13 +111,54 @@ static void load_tables(void)
     /* Ring 3 may raise these with int n; every other int n is a #GP. */
     set_gate(X86_EXC_BP, stub(X86_EXC_BP), GATE_INTR_USER, 0);
     set_gate(VEC_INT80, stub(VEC_INT80), GATE_INTR_USER, 0);
+}
+
+/* CPU cpu's TSS, its descriptor, and everything loaded into this CPU's registers. */
+static void load_tables(unsigned cpu, uint64_t stack_top)
+{
+    /* TSS descriptor (16 bytes); no I/O bitmap: iomap_base beyond the limit. */
+    struct tss64 *t = &tss[cpu];
+    uint64_t base = (uint64_t)t;
+    t->iomap_base = sizeof(*t);
+    t->ist[0] = (uint64_t)(ist_stacks[cpu].df + sizeof(ist_stacks[cpu].df));
+    t->ist[1] = (uint64_t)(ist_stacks[cpu].db + sizeof(ist_stacks[cpu].db));
+    t->ist[2] = (uint64_t)(ist_stacks[cpu].nmi + sizeof(ist_stacks[cpu].nmi));
+    unsigned sel = SEL_TSS + 16 * cpu;
+    gdt[sel / 8] = x86_desc((uint32_t)base, sizeof(*t) - 1, DESC_P | DESC_TSS_AVAIL, 0);
+    gdt[sel / 8 + 1] = base >> 32;
+
+    struct desc_ptr gdtr = {sizeof(gdt) - 1, (uint64_t)gdt};
+    __asm__ volatile("lgdt %0\n\t"
+                     "pushq %1\n\t"
+                     "leaq 1f(%%rip), %%rax\n\t"
+                     "pushq %%rax\n\t"
+                     "lretq\n"
+                     "1:\n\t"
+                     "mov %2, %%ds\n\t"
+                     "mov %2, %%es\n\t"
+                     "mov %2, %%ss"
+                     :
+                     : "m"(gdtr), "i"(SEL_KCODE), "r"((uint32_t)SEL_KDATA)
+                     : "rax", "memory");
+    __asm__ volatile("ltr %w0" : : "r"((uint16_t)sel));
+    x86_64_cpus[cpu].id = cpu;
+    x86_64_cpus[cpu].hyp_stack_top = stack_top;
+    /* The hypervisor's GS: this CPU's struct (entry.S swapgs-es it with the guest's). */
+    wrmsr(MSR_GS_BASE, (uint64_t)&x86_64_cpus[cpu]);
+    wrmsr(MSR_KERNEL_GS_BASE, 0);
     struct desc_ptr idtr = {sizeof(idt) - 1, (uint64_t)idt};
     __asm__ volatile("lidt %0" : : "m"(idtr));
 }
 
 void x86_64_cpu_init(void)
 {
-    load_tables();
+    build_shared_tables();
+    x86_64_cpu_init_secondary(0, (uint64_t)boot_stack_top);
+}
+
+void x86_64_cpu_init_secondary(unsigned cpu, uint64_t stack_top)
+{
+    load_tables(cpu, stack_top);
 
     /* syscall: ring 0 CS 0x08/SS 0x10; sysret base 0x18 -> SS 0x23, CS 0x2b. */
     wrmsr(MSR_STAR, ((uint64_t)0x18 << 48) | ((uint64_t)SEL_KCODE << 32));

@@ -48,7 +48,29 @@ uint64_t x86_64_hyp_pml4e(unsigned slot)
 void x86_64_unload_cr3(mfn_t table)
 {
     if ((read_cr3() & PTE_ADDR) >> HAL_PAGE_SHIFT == mfn_val(table))
-        write_cr3(virt_to_phys(boot_pml4));
+        x86_64_load_hyp_cr3();
+}
+
+/* The hypervisor's own tables (no guest space): nothing of any domain stays reachable. */
+void x86_64_load_hyp_cr3(void)
+{
+    struct hal_cpu *c = x86_64_this_cpu();
+    write_cr3(virt_to_phys(boot_pml4));
+    if (c->loaded_k)
+        pt_cpu_unloaded(&c->loaded_k->pt, c->id);
+    if (c->loaded_u)
+        pt_cpu_unloaded(&c->loaded_u->pt, c->id);
+    c->loaded_k = c->loaded_u = NULL;
+}
+
+/* On each CPU: leave as if CR3 reaches it (a kernel view may hold its tables). */
+static void forget_space(void *arg)
+{
+    struct hal_as *as = arg;
+    struct hal_cpu *c = x86_64_this_cpu();
+    if (c->loaded_k == as || c->loaded_u == as ||
+        (read_cr3() & PTE_ADDR) >> HAL_PAGE_SHIFT == mfn_val(as->pml4_mfn))
+        x86_64_load_hyp_cr3();
 }
 
 void x86_64_mmu_init(void)
@@ -110,9 +132,11 @@ struct hal_as *hal_as_create(struct domain *d, enum hal_as_kind kind)
     as->pml4 = as->pt.root;
     as->pml4_mfn = as->pt.root_mfn;
     as->gen = 1;
-    if (kind != HAL_AS_GUEST_PHYS)
+    if (kind != HAL_AS_GUEST_PHYS) {
         for (unsigned i = PML4_HYP_FIRST; i < 512; i++)
             as->pml4[i] = boot_pml4[i];
+        as->pt.loaded_cpus = 0; /* vcpu.c reports every CPU that loads it */
+    }
     return as;
 }
 
@@ -120,7 +144,8 @@ void hal_as_destroy(struct hal_as *as, hal_unmap_fn dropped, void *ctx)
 {
     if (!as)
         return;
-    x86_64_unload_cr3(as->pml4_mfn);
+    forget_space(as);
+    x86_64_on_other_cpus(forget_space, as);
     pt_destroy(&as->pt, dropped, ctx);
     core_heap_free(as);
 }

@@ -106,23 +106,33 @@ struct hal_vcpu *hal_vcpu_create(struct vcpu *v)
     return hv;
 }
 
+/*
+ * On each CPU (smp.c runs it everywhere): forget hv as the FPU owner (its
+ * state dies with it) and as the vCPU last entered, and leave its kernel
+ * view if CR3 still holds it, before the memory is reused.
+ */
+static void forget_vcpu(void *arg)
+{
+    struct hal_vcpu *hv = arg;
+    struct hal_cpu *c = x86_64_this_cpu();
+    if (c->fpu_owner == hv)
+        c->fpu_owner = NULL;
+    if (c->current == hv)
+        c->current = NULL;
+    if (mfn_val(hv->kview_pml4_mfn) && !mfn_eq(hv->kview_pml4_mfn, MFN_INVALID))
+        x86_64_unload_cr3(hv->kview_pml4_mfn);
+}
+
 void hal_vcpu_destroy(struct hal_vcpu *hv)
 {
     if (!hv)
         return;
     svm_vcpu_destroy(hv);
-    for (unsigned i = 0; i < HAL_MAX_CPUS; i++) {
-        struct hal_cpu *c = x86_64_cpu(i);
-        if (c->fpu_owner == hv)
-            c->fpu_owner = NULL;
-        if (c->current == hv)
-            c->current = NULL;
-    }
+    forget_vcpu(hv);
+    x86_64_on_other_cpus(forget_vcpu, hv);
     /* 0: never allocated (the struct starts zeroed); MFN_INVALID: allocation failed. */
-    if (mfn_val(hv->kview_pml4_mfn) && !mfn_eq(hv->kview_pml4_mfn, MFN_INVALID)) {
-        x86_64_unload_cr3(hv->kview_pml4_mfn);
+    if (mfn_val(hv->kview_pml4_mfn) && !mfn_eq(hv->kview_pml4_mfn, MFN_INVALID))
         core_frame_free(NULL, hv->kview_pml4_mfn);
-    }
     if (mfn_val(hv->kview_pdpt_mfn) && !mfn_eq(hv->kview_pdpt_mfn, MFN_INVALID))
         core_frame_free(NULL, hv->kview_pdpt_mfn);
     core_heap_free(hv);
@@ -276,6 +286,27 @@ void hal_vcpu_callbacks_changed(struct hal_vcpu *hv)
     (void)hv;
 }
 
+/*
+ * Load cr3, which reaches PV spaces k and u (either may be NULL), keeping
+ * their loaded_cpus true for the TLB shootdown (hal/lib/pt.c): our bit is
+ * set before the load and cleared from the spaces we left after it (the
+ * CR3 write dropped their non-global translations).
+ */
+static void load_cr3(struct hal_cpu *c, uint64_t cr3, struct hal_as *k, struct hal_as *u)
+{
+    if (k)
+        pt_cpu_loaded(&k->pt, c->id);
+    if (u)
+        pt_cpu_loaded(&u->pt, c->id);
+    write_cr3(cr3);
+    struct hal_as *old[2] = {c->loaded_k, c->loaded_u};
+    for (unsigned i = 0; i < 2; i++)
+        if (old[i] && old[i] != k && old[i] != u)
+            pt_cpu_unloaded(&old[i]->pt, c->id);
+    c->loaded_k = k;
+    c->loaded_u = u;
+}
+
 void hal_vcpu_run(struct hal_vcpu *hv)
 {
     if (hv->svm)
@@ -295,12 +326,12 @@ void hal_vcpu_run(struct hal_vcpu *hv)
         cr3 = mfn_val(hv->user ? hv->user->pml4_mfn : empty_user_pml4_mfn)
               << HAL_PAGE_SHIFT;
         if (read_cr3() != cr3)
-            write_cr3(cr3);
+            load_cr3(c, cr3, NULL, hv->user);
     } else {
         bool changed = sync_kview(hv);
         cr3 = mfn_val(hv->kview_pml4_mfn) << HAL_PAGE_SHIFT;
         if (changed || read_cr3() != cr3)
-            write_cr3(cr3);
+            load_cr3(c, cr3, hv->kernel, hv->user);
     }
     uint64_t top = (uint64_t)(&hv->frame + 1);
     x86_64_set_rsp0(top);

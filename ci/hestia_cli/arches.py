@@ -80,7 +80,7 @@ def boot_path(arch, variant):
 
 
 VARIANTS = {
-    "x86_64": ["kernel", "grub", "uefi"],
+    "x86_64": ["kernel", "grub", "uefi", "smp2", "smp4"],
     "x86": ["kernel", "grub"],
     "ppc": ["kernel", "uboot"],
     "ia64": ["kernel"],
@@ -94,7 +94,19 @@ OVMF = "/usr/share/ovmf/OVMF.fd"
 # Seconds a boot variant adds to a scenario's timeout: firmware and GRUB run
 # before the hypervisor.  OVMF under -icount shift=0 takes about 1m45s to
 # reach GRUB on a loaded two-core host.
-BOOT_OVERHEAD = {"grub": 30, "uefi": 240}
+BOOT_OVERHEAD = {"grub": 30, "uefi": 240, "smp2": 120, "smp4": 240}
+
+# Boot variants that are the default boot with several CPUs (QEMU -smp N).
+SMP_VARIANTS = {"smp2": 2, "smp4": 4}
+
+
+def smp_args(cpus, icount):
+    """QEMU options for cpus CPUs: -smp N, and in realtime runs MTTCG (one host
+    thread per CPU, real concurrency).  -icount cannot have MTTCG: there QEMU
+    runs the CPUs round-robin on one thread, deterministically."""
+    if not cpus or cpus <= 1:
+        return []
+    return ["-smp", str(cpus)] + ([] if icount else ["-accel", "tcg,thread=multi"])
 
 
 def variants(arch):
@@ -134,12 +146,12 @@ def launch(arch, variant, cfg, mode):
     elif cfg.get("icount") and mode != "interactive":
         # e.g. sleep=on: idle time passes in host time (a peer's clock is the host's)
         extra += ["-icount", cfg["icount"]]
+    cpus = cfg.get("cpus") or SMP_VARIANTS.get(variant)
+    if arch != "ia64":
+        extra += smp_args(cpus, "-icount" in extra)
     if mode == "debug":
         extra += ["-S", "-gdb", f"unix:{cfg['gdb_socket']},server=on,wait=off"]
     mem = cfg.get("memory", QEMU_MEMORY)
-    if cfg.get("cpus") and arch != "ia64":
-        # The scenario's physical CPUs (ia64sim has one CPU until it grows more).
-        extra += ["-smp", str(cfg["cpus"])]
     if arch in ("x86", "x86_64"):
         # QEMU's Multiboot strings start with the file name and a module's
         # string reaches the guest in 48 bytes (start_info.h): run from
@@ -189,6 +201,9 @@ def launch(arch, variant, cfg, mode):
         return Launch(argv + extra, "ppc", image)
     if arch == "ia64":
         argv = [IA64SIM] + [_scratch_disk(a) for a in cfg.get("sim_args", [])]
+        if cpus and cpus > 1:
+            # ia64sim runs its CPUs round-robin (--quantum) in either timing mode.
+            argv += ["--cpus", str(cpus)]
         if mode == "debug":
             argv += ["--gdb", f"unix:{cfg['gdb_socket']}"]
         # ia64sim's boot table has file names only: module command lines

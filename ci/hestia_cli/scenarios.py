@@ -21,7 +21,8 @@ A scenario is data, the same name on every arch:
   arches       {"<arch>": {overrides}} for every arch that claims the scenario;
                an arch missing here is shown as SKIP with `unclaimed`.
                Overrides: any key above plus variants (["kernel", "uboot"] on
-               ppc), realtime_variants (boot variants besides the default that
+               ppc), cpus (QEMU -smp N; with it realtime runs use MTTCG, the
+               -icount rows QEMU's deterministic round-robin), realtime_variants (boot variants besides the default that
                also get a realtime row for this scenario), qemu_args, cpu, memory, sim_args (ia64sim options; "{disk}"
                in one, or in qemu_args, becomes a fresh 1 MiB zero-filled image
                for that boot, removed when ./hestia exits; with boots: one image

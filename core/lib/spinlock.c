@@ -7,6 +7,11 @@
 #include <core/lib.h>
 #include <hal/cpu.h>
 
+/* An arch without a spin-wait hint (hal/cpu.h) links this one. */
+__attribute__((weak)) void hal_cpu_relax(void)
+{
+}
+
 void spin_lock(spinlock_t *l)
 {
     for (;;) {
@@ -14,7 +19,7 @@ void spin_lock(spinlock_t *l)
             return;
         /* Spin on a plain load so waiters do not bounce the cache line. */
         while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
-            ;
+            hal_cpu_relax();
     }
 }
 

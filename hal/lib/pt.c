@@ -262,28 +262,56 @@ int pt_prealloc(struct pt_space *s, pt_va_t va, unsigned level)
     return walk(s, va, level, true, &err) ? 0 : err;
 }
 
+/*
+ * A CPU sets its bit before it loads s (a sequentially consistent RMW) and
+ * clears it only after it loaded something else; a changer stores the
+ * entry, then reads the mask (flush_checked).  Either the changer sees the
+ * bit and flushes that CPU, or that CPU's load comes after the store and
+ * walks the new entry.
+ */
 void pt_cpu_loaded(struct pt_space *s, unsigned cpu)
 {
-    s->loaded_cpus |= 1u << cpu;
+    __atomic_fetch_or(&s->loaded_cpus, 1u << cpu, __ATOMIC_SEQ_CST);
 }
 
 void pt_cpu_unloaded(struct pt_space *s, unsigned cpu)
 {
-    s->loaded_cpus &= ~(1u << cpu);
+    __atomic_fetch_and(&s->loaded_cpus, ~(1u << cpu), __ATOMIC_SEQ_CST);
 }
 
-/* Flush va (valid in s, or MMU_FLUSH_ALL) on every CPU that may cache s. */
+struct remote_flush {
+    struct pt_space *s;
+    pt_va_t va;
+};
+
+static void flush_here(void *arg)
+{
+    const struct remote_flush *r = arg;
+    PT_FMT(r->s)->flush_local(r->s, r->va);
+}
+
+/*
+ * Flush va (valid in s, or MMU_FLUSH_ALL) on every CPU that may cache s:
+ * this one directly, the others through core_cpu_call() (an IPI; it
+ * returns once they flushed, so an unmap or downgrade is complete
+ * everywhere before the hypercall returns).
+ */
 static inline void flush_checked(struct pt_space *s, pt_va_t va)
 {
     const struct pt_format *f = PT_FMT(s);
     if (!f->flush_local)
         return;
     unsigned self = hal_cpu_id();
+    struct remote_flush r = {s, va};
+    __atomic_thread_fence(__ATOMIC_SEQ_CST); /* the entry's store before the mask's load */
     /* 32-bit mask: a 64-bit count-trailing-zeros is a libgcc call on 32-bit CPUs. */
-    for (uint32_t cpus = s->loaded_cpus; cpus; cpus &= cpus - 1) {
-        /* Until SMP every CPU is this CPU; a remote one will take an IPI here. */
-        if ((unsigned)__builtin_ctz(cpus) == self)
+    for (uint32_t cpus = __atomic_load_n(&s->loaded_cpus, __ATOMIC_SEQ_CST); cpus;
+         cpus &= cpus - 1) {
+        unsigned cpu = (unsigned)__builtin_ctz(cpus);
+        if (cpu == self)
             f->flush_local(s, va);
+        else
+            core_cpu_call(cpu, flush_here, &r);
     }
 }
 

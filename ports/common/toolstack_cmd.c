@@ -31,7 +31,7 @@ static void help(void)
         "  create-hvm <kernel> [initrd=<module>] [mem=N] [cmdline=\"...\"]\n"
         "                                an HVM guest: Linux bzImage or ELF (docs/hvm.md)\n"
         "  destroy <dom> | pause <dom> | unpause <dom>\n"
-        "  sched <dom> [weight=N] [cap=N]\n"
+        "  sched <dom> [weight=N] [cap=N] [cpus=LIST]  (LIST: 0-1, 0,2; which CPUs)\n"
         "  state <dom> [vcpu]            a paused domain's vCPU state record\n"
         "  save <dom>                    to disk 0, read back and checked, then destroyed\n"
         "  saved                         check the saved image on disk 0\n"
@@ -185,9 +185,12 @@ static long run_one(const char *s, size_t len)
         struct hestia_domctl d = {0};
         r = ts_domctl(DOMCTL_sched_get, dom, &d);
         uint64_t w = d.u.sched.weight, c = d.u.sched.cap;
+        uint32_t cpus = 0, online = 0;
         for (unsigned i = 2; i < n && r >= 0; i++) {
             struct ktok v;
-            if (ktok_key(&tok[i], "weight", &v))
+            if (ktok_key(&tok[i], "cpus", &v))
+                r = ts_parse_cpus(v.s, v.len, &cpus);
+            else if (ktok_key(&tok[i], "weight", &v))
                 r = kparse_u64(v.s, v.len, &w) ? -HESTIA_EINVAL : 0;
             else if (ktok_key(&tok[i], "cap", &v))
                 r = kparse_u64(v.s, v.len, &c) ? -HESTIA_EINVAL : 0;
@@ -196,9 +199,13 @@ static long run_one(const char *s, size_t len)
         }
         if (r >= 0)
             r = ts_sched_set(dom, (uint32_t)w, (uint32_t)c);
+        if (r >= 0 && cpus)
+            r = ts_affinity(dom, cpus, &cpus, &online);
         if (r >= 0)
             printk("dom%u: weight %llu cap %llu\n", dom, (unsigned long long)w,
                    (unsigned long long)c);
+        if (r >= 0 && cpus)
+            printk("dom%u: cpus mask %x of online %x\n", dom, cpus, online);
     } else if (ktok_eq(&tok[0], "state") && has_dom) {
         r = cmd_state(dom, tok, n);
         if (r < 0)

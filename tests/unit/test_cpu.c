@@ -49,7 +49,8 @@ TEST_CASE(current_vcpu_is_per_cpu)
     host_set_cpu(0);
     CHECK(core_current_vcpu() == va);
     CHECK_EQ(va->processor, 0);
-    /* Stopping a vCPU clears it on whichever CPU it runs. */
+    /* Stopping a vCPU on its own CPU takes it off there (test_smp.c: from another CPU). */
+    host_set_cpu(1);
     run_vcpu_stopped(vb);
     CHECK(cpu_by_id(1)->current == NULL);
     CHECK(cpu_by_id(0)->current == va);

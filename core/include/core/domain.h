@@ -78,6 +78,10 @@ struct domain {
     struct logdirty *logdirty; /* NULL unless DOMCTL_log_dirty enabled it */
     bool hvm;                  /* DOMCTL_CREATE_HVM (core/hvm.c) */
     struct hal_as *gphys;      /* an HVM domain's guest-physical space */
+
+    /* domain_ref.c: CPUs whose current vCPU is one of ours; teardown waits for 0. */
+    unsigned cpu_refs;
+    bool teardown_deferred;
 };
 
 /* Forget every domain (boot, and between host tests after mm_init). */
@@ -161,5 +165,17 @@ void vcpu_kick(struct vcpu *v);
 
 /* Tell the scheduler whether v can run now (after its state changed). */
 void vcpu_update(struct vcpu *v);
+
+/*
+ * Domain references held by CPUs (core/domain_ref.c).  The run loop takes
+ * one for the domain of the vCPU it runs and drops it when it switches
+ * away; domain_defer_destroy() says whether the teardown must wait (true:
+ * the last domain_cpu_put() calls domain_finish_destroy()).  All under the
+ * hypervisor lock.
+ */
+void domain_cpu_get(struct domain *d);
+void domain_cpu_put(struct domain *d);
+bool domain_defer_destroy(struct domain *d);
+void domain_finish_destroy(struct domain *d);
 
 #endif

@@ -53,4 +53,15 @@ struct vcpu *sched_pick(unsigned cpu, struct vcpu *prev, uint64_t now, uint64_t 
 /* Nanoseconds v's domain has run in total (all vCPUs). */
 uint64_t sched_domain_runtime(const struct domain *d);
 
+/*
+ * vCPU affinity: vCPU vcpu of d (SCHED_ALL_VCPUS: every one) may run only
+ * on the CPUs in mask cpus (bit n: CPU n).  A vCPU queued or running on a
+ * CPU it may no longer use moves at once (the CPU running it is kicked).
+ * -HESTIA_EINVAL if cpus names no online CPU or vcpu does not exist.
+ * sched_get_affinity: the mask of one vCPU (0 if there is none).
+ */
+#define SCHED_ALL_VCPUS 0xffffffffu
+int sched_set_affinity(struct domain *d, unsigned vcpu, uint32_t cpus);
+uint32_t sched_get_affinity(const struct domain *d, unsigned vcpu);
+
 #endif

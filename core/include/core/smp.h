@@ -32,6 +32,14 @@ void smp_release_cpus(void);
 void smp_kick(unsigned cpu);
 
 /*
+ * v is running on another CPU and something for it arrived (an event
+ * upcall): interrupt that CPU so v exits and takes it at once.  Nothing
+ * if v runs here or nowhere.
+ */
+struct vcpu;
+void smp_kick_vcpu(struct vcpu *v);
+
+/*
  * Run fn(arg) on CPU cpu with interrupts disabled and return after it ran
  * there (a TLB shootdown, reading another CPU's state).  On the calling CPU
  * it simply runs.  While it waits, the caller answers calls aimed at
@@ -39,5 +47,22 @@ void smp_kick(unsigned cpu);
  * block or call smp_call() itself.
  */
 void smp_call(unsigned cpu, void (*fn)(void *arg), void *arg);
+
+/*
+ * Boot self-check with several CPUs (core_main's module-less boot): every
+ * other CPU runs an smp_call() on itself and reads a clock that agrees
+ * with the boot CPU's.  NULL, or what failed in words.
+ */
+const char *smp_selftest(void);
+
+/*
+ * The hypervisor lock (core/hyplock.c): taken by every entry point from
+ * the arch, released before the arch enters a guest or the CPU idles.
+ * core_lock() returns whether this call took it (false: this CPU already
+ * held it); pass that to core_unlock().  Waiting answers smp_call()s.
+ */
+bool core_lock(void);
+void core_unlock(bool taken);
+bool core_lock_held(void);
 
 #endif

@@ -46,6 +46,14 @@ unsigned hal_cpu_id(void);
 void hal_cpu_idle(void);
 
 /*
+ * One round of a spin-wait (x86 `pause`).  Under QEMU's round-robin TCG
+ * (-icount, one host thread for every CPU) it also ends the spinning
+ * CPU's turn, so the CPU it waits for gets to run.  Optional: core's
+ * weak default (core/lib/spinlock.c) does nothing.  Context: any.
+ */
+void hal_cpu_relax(void);
+
+/*
  * End the run: report status to the emulator (0 = pass, anything else =
  * failure) through the arch's exit channel (isa-debug-exit, GUTS/pvpanic,
  * SSC exit), or power off / halt real hardware.  Never returns.

@@ -119,6 +119,15 @@ void *core_heap_alloc(size_t size);
 void *core_heap_alloc_aligned(size_t size, size_t align);
 void core_heap_free(void *p);
 
+/*
+ * Run fn(arg) on CPU cpu with interrupts disabled and return once it ran
+ * there (on the calling CPU: run it now); nothing if cpu is not online.
+ * For the HAL's cross-CPU work: a TLB shootdown, an address space or FPU
+ * owner another CPU must forget before its memory is freed.  fn must be
+ * short and take no lock.  Context: hypervisor, interrupts disabled.
+ */
+void core_cpu_call(unsigned cpu, void (*fn)(void *arg), void *arg);
+
 /* Print and stop everything.  Context: any. */
 HAL_NORETURN void core_panic(const char *fmt, ...);
 

@@ -159,11 +159,17 @@ int pt_prealloc(struct pt_space *s, pt_va_t va, unsigned level);
 
 /*
  * Drop translations of va (MMU_FLUSH_ALL: the whole space) on every CPU
- * in s->loaded_cpus.  One CPU today: the loop reaches this CPU only.
+ * in s->loaded_cpus: this one directly, the others through
+ * core_cpu_call() (an IPI), returning once all have.  A new space starts
+ * with CPU 0 only; a backend that reports loads (x86_64) clears it and
+ * then sets each CPU's bit itself.
  */
 void pt_flush(struct pt_space *s, pt_va_t va);
 
-/* Record that cpu loaded / stopped using s (for pt_flush). */
+/*
+ * Record that cpu loaded / stopped using s (for pt_flush): loaded before
+ * the load, unloaded after the CPU switched to another space (atomic).
+ */
 void pt_cpu_loaded(struct pt_space *s, unsigned cpu);
 void pt_cpu_unloaded(struct pt_space *s, unsigned cpu);
 

@@ -40,6 +40,9 @@
 /* h-density (docs/density.md): */
 #define DOMCTL_memstat 21 /* the hypervisor's memory figures (domid ignored) */
 
+/* h-smp: vCPU affinity (docs/abi.md). */
+#define DOMCTL_vcpu_affinity 23 /* set / read which CPUs a domain's vCPUs may run on */
+
 #define DOMCTL_MAX_PAGES (1u << 20) /* 4 GiB */
 #define DOMCTL_WEIGHT_DEFAULT 256
 #define DOMCTL_WEIGHT_MAX 65535
@@ -94,6 +97,21 @@ struct domctl_sched {
     uint32_t weight; /* 1..DOMCTL_WEIGHT_MAX */
     uint32_t cap;    /* 0..100*HESTIA_MAX_CPUS percent, 0 = uncapped */
 };
+
+/*
+ * DOMCTL_vcpu_affinity: vCPU `vcpu` of domid (DOMCTL_AFFINITY_ALL_VCPUS:
+ * all of them) may run only on the physical CPUs whose bits are set in
+ * cpus (bit n: CPU n).  cpus = 0 changes nothing (a read).  OUT: cpus =
+ * the mask now in effect (vCPU 0's for ALL), online = the CPUs the
+ * hypervisor runs on.  -EINVAL: a mask with no online CPU, no such vCPU.
+ */
+struct domctl_affinity {
+    uint32_t vcpu;
+    uint32_t cpus;   /* IN/OUT */
+    uint32_t online; /* OUT */
+    uint32_t pad;
+};
+#define DOMCTL_AFFINITY_ALL_VCPUS 0xffffffffu
 
 /* Copy len bytes from the caller's buffer to domid's memory at gfn:offset. */
 struct domctl_write_memory {
@@ -330,6 +348,7 @@ struct hestia_domctl {
         struct domctl_log_dirty log_dirty;
         struct domctl_hvm_start hvm_start;
         struct domctl_memstat memstat;
+        struct domctl_affinity affinity;
         uint8_t pad[128];
     } u;
 };

@@ -64,6 +64,8 @@ struct hal_cpu {
 
 /* Play CPU id (< HAL_MAX_CPUS) from now on: hal_cpu_id() returns it. */
 void host_set_cpu(unsigned id);
+/* IPIs CPU id took (host_smp.c delivers each at once, playing that CPU). */
+unsigned long host_ipi_count(unsigned id);
 
 /* Simulated CPU id's struct hal_cpu (id < HAL_MAX_CPUS). */
 struct hal_cpu *host_cpu(unsigned id);

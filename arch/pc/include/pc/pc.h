@@ -20,6 +20,7 @@
 #define PC_VEC_TIMER 0x20
 #define PC_VEC_UART 0x24
 #define PC_VEC_SPURIOUS 0xff
+#define PC_VEC_IPI 0xf0 /* hal_ipi_send (pc/smp.c) */
 /* Device interrupts given to dom0 (arch/pc/pirq.c): IOAPIC pin n on PC_VEC_PIRQ_BASE + n.
  */
 #define PC_VEC_PIRQ_BASE 0x30
@@ -52,6 +53,29 @@ void lapic_timer_start(uint32_t count); /* 0 stops it */
 uint32_t lapic_timer_current(void);
 void lapic_eoi(void);
 unsigned lapic_id(void);
+/* Raw register access (the ICR, for pc/smp.c). */
+void lapic_write(unsigned reg, uint32_t v);
+uint32_t lapic_read(unsigned reg);
+
+/*
+ * Several CPUs (pc/smp.c).  p2v: physical memory below 1 MiB and the
+ * firmware tables, as the backend maps it (NULL if out of reach).
+ * pc_smp_find_cpus() records the local APIC ids of the enabled CPUs from
+ * the ACPI MADT (else the MP table), the calling boot CPU as CPU 0, at
+ * most HAL_MAX_CPUS, and returns the count (1 without tables).
+ * pc_smp_start() sends INIT-SIPI-SIPI to CPU cpu with the real-mode
+ * trampoline at page-aligned trampoline_pa (< 1 MiB) and waits until
+ * *arrived equals want: 0, or -1 if the CPU never answered.
+ * pc_smp_send_ipi() interrupts CPU cpu on PC_VEC_IPI.
+ */
+typedef const void *(*pc_phys_fn)(paddr_t pa, size_t len);
+unsigned pc_smp_find_cpus(pc_phys_fn p2v);
+unsigned pc_smp_apic_id(unsigned cpu);
+int pc_smp_start(unsigned cpu, uint32_t trampoline_pa, volatile unsigned *arrived,
+                 unsigned want);
+void pc_smp_send_ipi(unsigned cpu);
+/* This CPU's local APIC: enabled, timer stopped (secondary CPUs; the base is known). */
+void lapic_cpu_init(void);
 
 /* I/O APIC at mapped address base: all pins masked. */
 void ioapic_init(volatile void *base);
@@ -71,6 +95,8 @@ void pc_pirq_irq(unsigned long vector);
  * timer at lapic_base; pc_timer_irq() is the PC_VEC_TIMER handler.
  */
 void pc_time_init(volatile void *lapic_base);
+/* A secondary CPU's timer: its own local APIC, the boot CPU's calibration. */
+void pc_time_cpu_init(void);
 void pc_timer_irq(void);
 
 #define PC_LAPIC_PHYS 0xfee00000u

@@ -96,6 +96,8 @@ struct hal_cpu {
     uint64_t frame_top;     /* TSS.RSP0 mirror: the running vCPU's frame end */
     uint64_t hyp_stack_top; /* hypervisor stack used after a guest exit */
     uint64_t syscall_rsp;   /* guest RSP while syscall entry builds the frame */
+    /* PV spaces CR3 reaches now (their pt.loaded_cpus has our bit; vcpu.c). */
+    struct hal_as *loaded_k, *loaded_u;
 };
 
 /* cpu.c: one struct hal_cpu per CPU, indexed by the task register. */
@@ -107,14 +109,25 @@ static inline struct hal_cpu *x86_64_this_cpu(void)
     return &x86_64_cpus[x86_cpu_index_from_tr(SEL_TSS, 16)];
 }
 
-void x86_64_cpu_init(void);
+void x86_64_cpu_init(void); /* the boot CPU: shared tables, then its own */
+/* CPU cpu (this one) with hypervisor stack stack_top: GDT/TSS/IDT, MSRs, CR4. */
+void x86_64_cpu_init_secondary(unsigned cpu, uint64_t stack_top);
 struct hal_cpu *x86_64_cpu(unsigned id); /* CPU id's state (any CPU) */
 void x86_64_set_rsp0(uint64_t rsp0);
+
+/* smp.c / smpboot.S: secondary CPUs start at this page below 1 MiB. */
+#define X86_64_TRAMPOLINE_PHYS 0x8000u
+extern const char x86_64_trampoline[], x86_64_trampoline_end[], x86_64_trampoline_cr3[];
+extern uint64_t x86_64_ap_stack_top;
+void x86_64_ap_start(void);
+/* Run fn(arg) on every other CPU that is up (a CR3 or FPU owner to forget). */
+void x86_64_on_other_cpus(void (*fn)(void *arg), void *arg);
 
 /* mmu.c */
 void x86_64_mmu_init(void);
 uint64_t x86_64_hyp_pml4e(unsigned slot);
 void x86_64_unload_cr3(mfn_t table);
+void x86_64_load_hyp_cr3(void);
 uint64_t *x86_64_table(uint64_t entry); /* direct-map pointer to the table an entry names */
 
 /* vcpu.c */

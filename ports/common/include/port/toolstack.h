@@ -37,6 +37,14 @@ long ts_vcpu_state_set(hestia_domid_t domid, uint32_t vcpu,
                        const struct hestia_vcpu_state *st);
 const char *ts_vcpu_state_error(long r);
 long ts_sched_set(hestia_domid_t domid, uint32_t weight, uint32_t cap);
+/*
+ * ts_affinity.c: DOMCTL_vcpu_affinity on every vCPU of domid (cpus = 0:
+ * only read); the mask now in effect and the online CPUs come back in
+ * now / online (either may be NULL).  ts_parse_cpus: "0-1", "0,2" -> mask
+ * (-HESTIA_EINVAL for anything else or a CPU above 31).
+ */
+long ts_affinity(hestia_domid_t domid, uint32_t cpus, uint32_t *now, uint32_t *online);
+int ts_parse_cpus(const char *s, size_t len, uint32_t *mask);
 /* dom0 allocates an unbound port in dom offered to remote. */
 long ts_offer_port(hestia_domid_t dom, hestia_domid_t remote);
 /* Wait until domid has shut down (or timeout_ns): its reason, or -HESTIA_EAGAIN. */

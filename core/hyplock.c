@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The hypervisor lock (core/smp.h): every entry into core/ from the arch
+ * (hypercall, guest trap, timer, device and console interrupt, the run
+ * loop, the HVM exits) runs under it, so core's shared state (domain
+ * table and the domains reached through it, event channels, grants, the
+ * PV MMU, timers' callbacks) sees one CPU at a time while guests run on
+ * all of them.  The finer locks that already exist (run queues, timer
+ * heaps, frames, heap, console, event channels) stay and keep their order
+ * below it (docs/architecture.md, Locking).
+ *
+ * A CPU waiting for it answers smp_call()s and kicks aimed at itself,
+ * because the holder may be waiting for exactly that (a TLB shootdown).
+ * Nested entry points (the run loop's idle takes a timer interrupt) find
+ * the lock already theirs: core_lock() says whether it took it, and only
+ * the taker releases it.
+ */
+#include <core/cpu.h>
+#include <core/smp.h>
+#include <hal/cpu.h>
+#include <hal/entry.h>
+
+static unsigned owner; /* CPU id + 1 of the holder, 0 when free */
+
+bool core_lock(void)
+{
+    unsigned me = hal_cpu_id() + 1;
+    if (__atomic_load_n(&owner, __ATOMIC_RELAXED) == me)
+        return false;
+    for (;;) {
+        unsigned expected = 0;
+        if (__atomic_compare_exchange_n(&owner, &expected, me, false, __ATOMIC_ACQUIRE,
+                                        __ATOMIC_RELAXED))
+            return true;
+        while (__atomic_load_n(&owner, __ATOMIC_RELAXED)) {
+            if (__atomic_load_n(&this_cpu()->ipi_pending, __ATOMIC_RELAXED))
+                core_ipi_interrupt();
+            hal_cpu_relax();
+        }
+    }
+}
+
+void core_unlock(bool taken)
+{
+    if (taken)
+        __atomic_store_n(&owner, 0u, __ATOMIC_RELEASE);
+}
+
+bool core_lock_held(void)
+{
+    return __atomic_load_n(&owner, __ATOMIC_RELAXED) == hal_cpu_id() + 1;
+}

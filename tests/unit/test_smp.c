@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Several CPUs in core (core/smp.c, core/hyplock.c, core/domain_ref.c, the
+ * scheduler's affinity, hal/lib/pt.c's shootdown), with the host HAL
+ * playing the CPUs: an IPI is taken at once by playing its target
+ * (arch/host/host_smp.c).
+ */
+#include <core/cpu.h>
+#include <core/domain.h>
+#include <core/mm.h>
+#include <core/run.h>
+#include <core/sched.h>
+#include <core/smp.h>
+#include <hal/pt.h>
+#include <hestia/domctl.h>
+#include <hestia/hestia.h>
+
+#include "harness.h"
+
+TEST_SUITE("smp");
+
+static void cpus(unsigned n)
+{
+    sched_init(n);
+    host_set_cpu(0);
+}
+
+TEST_CASE(hypervisor_lock_is_taken_once_per_cpu)
+{
+    CHECK(!core_lock_held());
+    bool outer = core_lock();
+    CHECK(outer);
+    CHECK(core_lock_held());
+    bool inner = core_lock(); /* a nested entry point (a timer interrupt in idle) */
+    CHECK(!inner);
+    core_unlock(inner);
+    CHECK(core_lock_held()); /* only the taker releases */
+    core_unlock(outer);
+    CHECK(!core_lock_held());
+}
+
+static unsigned ran_on = 99;
+static void where(void *arg)
+{
+    (void)arg;
+    ran_on = hal_cpu_id();
+}
+
+TEST_CASE(smp_call_runs_on_the_target)
+{
+    cpus(3);
+    unsigned long before = host_ipi_count(2);
+    smp_call(2, where, NULL);
+    CHECK_EQ(ran_on, 2);
+    CHECK_EQ(host_ipi_count(2), before + 1);
+    CHECK_EQ(hal_cpu_id(), 0);
+    smp_call(0, where, NULL); /* the caller itself: no interrupt */
+    CHECK_EQ(ran_on, 0);
+    core_cpu_call(7, where, NULL); /* not online: nothing */
+    CHECK_EQ(ran_on, 0);
+}
+
+TEST_CASE(stopping_a_vcpu_of_another_cpu_interrupts_it)
+{
+    cpus(2);
+    struct domain *d = h_domain(16, false);
+    struct vcpu *v = h_vcpu(d);
+    host_set_cpu(1);
+    run_set_current(v);
+    host_set_cpu(0);
+    unsigned long before = host_ipi_count(1);
+    run_vcpu_stopped(v);
+    /* CPU 1 was made to leave the guest; it takes v off itself at its next pass. */
+    CHECK(host_ipi_count(1) > before);
+    CHECK(cpu_by_id(1)->current == v);
+    CHECK(cpu_by_id(1)->changed);
+    CHECK(v->state != VCPU_RUNNING);
+    host_set_cpu(1);
+    run_vcpu_stopped(v);
+    CHECK(cpu_by_id(1)->current == NULL);
+}
+
+TEST_CASE(destroy_waits_for_the_last_cpu_running_the_domain)
+{
+    cpus(2);
+    unsigned long free0 = mm_free_frames();
+    struct domain *d = h_domain(16, false);
+    hestia_domid_t id = d->id;
+    struct vcpu *v = h_vcpu(d);
+    host_set_cpu(1);
+    run_set_current(v); /* CPU 1 runs d: a reference */
+    CHECK_EQ(d->cpu_refs, 1);
+    host_set_cpu(0);
+    CHECK_EQ(domain_destroy(d), 0);
+    CHECK(domain_lookup(id) == NULL); /* gone for lookups at once */
+    CHECK(d->teardown_deferred);      /* but its memory stays while CPU 1 uses it */
+    CHECK(mm_free_frames() < free0);
+    CHECK(d->vcpus[0] == v && v->hal != NULL);
+    host_set_cpu(1);
+    run_set_current(NULL); /* CPU 1 switches away: the last reference */
+    CHECK_EQ(mm_free_frames(), free0);
+    CHECK(cpu_by_id(1)->current == NULL);
+}
+
+TEST_CASE(destroy_with_no_cpu_running_it_is_immediate)
+{
+    cpus(2);
+    unsigned long free0 = mm_free_frames();
+    struct domain *d = h_domain(16, false);
+    CHECK_EQ(d->cpu_refs, 0);
+    CHECK_EQ(domain_destroy(d), 0);
+    CHECK_EQ(mm_free_frames(), free0);
+}
+
+TEST_CASE(affinity_keeps_a_vcpu_to_its_cpus)
+{
+    cpus(2);
+    struct domain *d = h_domain(16, false);
+    struct vcpu *v = h_vcpu(d);
+    CHECK_EQ(sched_set_affinity(d, SCHED_ALL_VCPUS, 0), -HESTIA_EINVAL);
+    CHECK_EQ(sched_set_affinity(d, SCHED_ALL_VCPUS, 1u << 5), -HESTIA_EINVAL); /* offline */
+    CHECK_EQ(sched_set_affinity(d, 3, 1), -HESTIA_EINVAL); /* no vCPU 3 */
+    CHECK_EQ(sched_set_affinity(d, SCHED_ALL_VCPUS, 1u << 1), 0);
+    CHECK_EQ(sched_get_affinity(d, 0), 1u << 1);
+    CHECK_EQ(v->processor, 1); /* queued where it may run */
+    uint64_t dl;
+    host_set_cpu(0);
+    CHECK(sched_pick(0, NULL, 1000, &dl) == NULL); /* CPU 0 may not steal it */
+    host_set_cpu(1);
+    CHECK(sched_pick(1, NULL, 1000, &dl) == v);
+    /* Pinned to CPU 0 while CPU 1 runs it: CPU 1's next pick hands it over. */
+    CHECK_EQ(sched_set_affinity(d, SCHED_ALL_VCPUS, 1u << 0), 0);
+    CHECK(cpu_by_id(1)->changed);
+    CHECK(sched_pick(1, v, 2000, &dl) == NULL);
+    CHECK_EQ(v->processor, 0);
+    host_set_cpu(0);
+    CHECK(sched_pick(0, NULL, 3000, &dl) == v);
+}
+
+static unsigned flushed_mask;
+static void record_flush(struct pt_space *s, pt_va_t va)
+{
+    (void)s;
+    (void)va;
+    flushed_mask |= 1u << hal_cpu_id();
+}
+
+TEST_CASE(a_flush_reaches_every_cpu_that_loaded_the_space)
+{
+    cpus(3);
+    struct pt_format fmt = *hal_pt_format;
+    fmt.flush_local = record_flush;
+    struct domain *d = h_domain(16, false);
+    struct pt_space s;
+    REQUIRE(pt_init(&s, &fmt, d, HAL_AS_PV_KERNEL, NULL) == 0);
+    s.loaded_cpus = 0;
+    pt_cpu_loaded(&s, 0);
+    pt_cpu_loaded(&s, 2);
+    unsigned long ipi1 = host_ipi_count(1), ipi2 = host_ipi_count(2);
+    flushed_mask = 0;
+    pt_flush(&s, MMU_FLUSH_ALL);
+    CHECK_EQ(flushed_mask, (1u << 0) | (1u << 2)); /* here and on CPU 2 */
+    CHECK_EQ(host_ipi_count(2), ipi2 + 1);
+    CHECK_EQ(host_ipi_count(1), ipi1); /* CPU 1 never had it */
+    pt_cpu_unloaded(&s, 2);
+    flushed_mask = 0;
+    pt_flush(&s, MMU_FLUSH_ALL);
+    CHECK_EQ(flushed_mask, 1u << 0);
+    pt_destroy(&s, NULL, NULL);
+}
+
+/* DOMCTL_vcpu_affinity from dom0, through the hypercall path. */
+static long affinity_ctl(struct domain *dom0, struct vcpu *v0, uint64_t opva,
+                         hestia_domid_t domid, uint32_t vcpu, uint32_t cpus,
+                         struct domctl_affinity *out)
+{
+    struct hestia_domctl op;
+    memset(&op, 0, sizeof(op));
+    op.cmd = DOMCTL_vcpu_affinity;
+    op.interface_version = HESTIA_ABI_VERSION;
+    op.domid = domid;
+    op.u.affinity.vcpu = vcpu;
+    op.u.affinity.cpus = cpus;
+    h_write(dom0, opva, &op, sizeof(op));
+    long rc = h_call(v0, HYPERCALL_domctl, opva, 0, 0, 0, 0);
+    h_read(dom0, &op, opva, sizeof(op));
+    if (out)
+        *out = op.u.affinity;
+    return rc;
+}
+
+TEST_CASE(domctl_vcpu_affinity_checks_its_input)
+{
+    cpus(2);
+    struct domain *dom0 = h_domain(64, true), *d = h_domain(16, false);
+    struct vcpu *v0 = h_vcpu(dom0);
+    uint64_t opva = h_buf(dom0, sizeof(struct hestia_domctl));
+    struct domctl_affinity a;
+    const uint32_t all = DOMCTL_AFFINITY_ALL_VCPUS;
+    CHECK_EQ(affinity_ctl(dom0, v0, opva, d->id, all, 0, &a), 0); /* a read */
+    CHECK_EQ(a.cpus, ~0u);
+    CHECK_EQ(a.online, 3u);
+    CHECK_EQ(affinity_ctl(dom0, v0, opva, d->id, all, 2, &a), 0);
+    CHECK_EQ(a.cpus, 2u);
+    CHECK_EQ(sched_get_affinity(d, 0), 2u);
+    CHECK_EQ(affinity_ctl(dom0, v0, opva, d->id, all, 1u << 9, NULL), -HESTIA_EINVAL);
+    CHECK_EQ(affinity_ctl(dom0, v0, opva, d->id, 1, 1, NULL),
+             -HESTIA_EINVAL); /* no vCPU 1 */
+    CHECK_EQ(affinity_ctl(dom0, v0, opva, 999, all, 1, NULL), -HESTIA_ESRCH);
+    CHECK_EQ(sched_get_affinity(d, 0), 2u); /* refused calls changed nothing */
+    /* Only dom0 may: a domU asking gets -EPERM. */
+    uint64_t dva = h_buf(d, sizeof(struct hestia_domctl));
+    struct hestia_domctl op;
+    memset(&op, 0, sizeof(op));
+    op.cmd = DOMCTL_vcpu_affinity;
+    op.interface_version = HESTIA_ABI_VERSION;
+    op.domid = DOMID_SELF;
+    op.u.affinity.vcpu = all;
+    op.u.affinity.cpus = 1;
+    h_write(d, dva, &op, sizeof(op));
+    CHECK_EQ(h_call(h_vcpu(d), HYPERCALL_domctl, dva, 0, 0, 0, 0), -HESTIA_EPERM);
+    CHECK_EQ(sched_get_affinity(d, 0), 2u);
+}
+
+TEST_CASE(an_event_for_a_vcpu_running_elsewhere_interrupts_its_cpu)
+{
+    cpus(2);
+    struct domain *d = h_domain(16, false);
+    struct vcpu *v = h_vcpu(d);
+    host_set_cpu(1);
+    run_set_current(v);
+    CHECK_EQ(v->state, VCPU_RUNNING);
+    host_set_cpu(0);
+    cpu_by_id(1)->changed = false;
+    unsigned long before = host_ipi_count(1);
+    vcpu_kick(v); /* what an event send does after marking the upcall */
+    CHECK_EQ(host_ipi_count(1), before + 1);
+    CHECK(cpu_by_id(1)->changed); /* it exits and injects the upcall */
+    host_set_cpu(1);
+    before = host_ipi_count(1);
+    vcpu_kick(v); /* on its own CPU: it sees the upcall at its exit anyway */
+    CHECK_EQ(host_ipi_count(1), before);
+}
