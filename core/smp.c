@@ -109,3 +109,9 @@ void smp_call(unsigned cpu, void (*fn)(void *arg), void *arg)
     spin_unlock(&t->call_lock);
     hal_irq_restore(flags);
 }
+
+/* The HAL's way to smp_call() (hal/entry.h): remote TLB flushes. */
+void core_run_on_cpu(unsigned cpu, void (*fn)(void *arg), void *arg)
+{
+    smp_call(cpu, fn, arg);
+}

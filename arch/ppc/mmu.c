@@ -12,6 +12,17 @@
  * a TLB miss from a guest is refilled by ppc_tlb_refill() with TS=1 and
  * TID = the space's PID.  Guest-kernel mode runs with PID0 = kernel space,
  * PID1 = current user space; guest-user mode with PID0 = user space only.
+ *
+ * Several CPUs.  Every CPU has its own TLBs: the hypervisor's TLB1 entries
+ * are recorded as the boot CPU writes them and loaded again by each
+ * secondary (ppc_mmu_secondary_init).  PIDs are global, handed out under
+ * pid_lock; when they run out the generation changes and each CPU flushes
+ * its own TLB0 the next time it loads PIDs (hal_cpu.tlb_gen), before it
+ * uses one of the new generation.  A space's loaded_cpus (hal/pt.h) keeps
+ * every CPU that loaded its PID: its entries stay in that CPU's TLB0 after
+ * the vCPU left, so the engine's flush reaches all of them (QEMU's tlbivax
+ * invalidates only the issuing CPU's TLB0, so it cannot be the broadcast it
+ * is on a coherent e500 system).
  */
 #include <hal/hal.h>
 #include <hestia/arch/ppc.h>
@@ -25,7 +36,24 @@
 
 static uint64_t direct_end;
 static uint32_t pid_gen = 1, pid_next = 1;
-static unsigned tlb0_ways = 2, tlb0_victim;
+static unsigned pid_lock; /* pid_gen, pid_next and every space's pid / pid_gen */
+static unsigned tlb0_ways = 2;
+
+/* The hypervisor's own TLB1 entries, for the secondary CPUs (ppc_tlb1_record). */
+#define TLB1_RECORD_MAX 16
+struct tlb1_entry {
+    uint32_t mas0, mas1, mas2, mas3, mas7;
+};
+static struct tlb1_entry tlb1_record[TLB1_RECORD_MAX];
+static unsigned tlb1_recorded;
+
+void ppc_tlb1_record(uint32_t mas0, uint32_t mas1, uint32_t mas2, uint32_t mas3,
+                     uint32_t mas7)
+{
+    if (hal_cpu_id() != 0 || tlb1_recorded == TLB1_RECORD_MAX)
+        return; /* a secondary's own late entry (pvpanic) stays its own */
+    tlb1_record[tlb1_recorded++] = (struct tlb1_entry){mas0, mas1, mas2, mas3, mas7};
+}
 
 uint64_t ppc_direct_map_end(void)
 {
@@ -72,8 +100,12 @@ void ppc_mmu_init(uint64_t ram_end)
         __asm__ volatile("isync; tlbre; isync" ::: "memory");
         if (mfspr(SPR_MAS1) & MAS1_VALID)
             continue;
-        tlbwe(MAS0_TLBSEL1 | MAS0_ESEL(esel), MAS1_VALID | MAS1_IPROT | MAS1_TSIZE(9),
-              (uint32_t)next, (uint32_t)next | MAS3_SX | MAS3_SW | MAS3_SR, 0);
+        uint32_t mas0 = MAS0_TLBSEL1 | MAS0_ESEL(esel);
+        uint32_t mas1 = MAS1_VALID | MAS1_IPROT | MAS1_TSIZE(9);
+        uint32_t mas2 = (uint32_t)next | MAS2_M; /* RAM: coherent with the other CPUs */
+        uint32_t mas3 = (uint32_t)next | MAS3_SX | MAS3_SW | MAS3_SR;
+        tlbwe(mas0, mas1, mas2, mas3, 0);
+        ppc_tlb1_record(mas0, mas1, mas2, mas3, 0);
         mine |= 1ull << esel;
         next += chunk;
     }
@@ -99,6 +131,30 @@ void ppc_mmu_init(uint64_t ram_end)
     unsigned ways = mfspr(SPR_TLB0CFG) >> 24;
     tlb0_ways = ways ? ways : 1;
     tlb0_flush_all();
+    hal_this_cpu()->tlb_gen = pid_gen;
+    mtspr(SPR_PID0, 0);
+    mtspr(SPR_PID1, 0);
+    mtspr(SPR_PID2, 0);
+}
+
+void ppc_mmu_secondary_init(void)
+{
+    unsigned entries = mfspr(SPR_TLB1CFG) & 0xfff;
+    uint64_t mine = 0;
+    for (unsigned i = 0; i < tlb1_recorded; i++) {
+        const struct tlb1_entry *e = &tlb1_record[i];
+        tlbwe(e->mas0, e->mas1, e->mas2, e->mas3, e->mas7);
+        mine |= 1ull << ((e->mas0 >> 16) & 0x3f);
+    }
+    /*
+     * The spin table's mapping (64 MiB at 0, QEMU's hw/ppc/ppce500_spin.c)
+     * duplicates the direct map we run on now: drop it and anything else.
+     */
+    for (unsigned esel = 0; esel < entries; esel++)
+        if (!(mine & (1ull << esel)))
+            tlbwe(MAS0_TLBSEL1 | MAS0_ESEL(esel), 0, 0, 0, 0);
+    tlb0_flush_all();
+    hal_this_cpu()->tlb_gen = __atomic_load_n(&pid_gen, __ATOMIC_ACQUIRE);
     mtspr(SPR_PID0, 0);
     mtspr(SPR_PID1, 0);
     mtspr(SPR_PID2, 0);
@@ -145,22 +201,21 @@ void hal_as_destroy(struct hal_as *as, hal_unmap_fn dropped, void *ctx)
 {
     if (!as)
         return;
+    /* Every CPU that ran it forgets its translations before its frames are freed. */
+    pt_flush(&as->pt, MMU_FLUSH_ALL);
     pt_destroy(&as->pt, dropped, ctx);
-    if (as->pid_gen == pid_gen)
-        tlb0_flush_all(); /* its PID may be handed out again */
     core_heap_free(as);
 }
 
-/* A PID valid in the current generation; a wrap starts a new generation. */
+/* A PID valid in the current generation; a wrap starts a new generation (pid_lock held). */
 static bool pid_ensure(struct hal_as *as)
 {
     if (!as || as->pid_gen == pid_gen)
         return false;
     bool wrapped = false;
     if (pid_next > PID_MAX) {
-        pid_gen++;
+        __atomic_store_n(&pid_gen, pid_gen + 1, __ATOMIC_RELEASE);
         pid_next = 1;
-        tlb0_flush_all();
         wrapped = true;
     }
     as->pid = pid_next++;
@@ -168,11 +223,35 @@ static bool pid_ensure(struct hal_as *as)
     return wrapped;
 }
 
+static void pid_lock_take(void)
+{
+    while (__atomic_exchange_n(&pid_lock, 1u, __ATOMIC_ACQUIRE))
+        ;
+}
+
+static void pid_lock_drop(void)
+{
+    __atomic_store_n(&pid_lock, 0u, __ATOMIC_RELEASE);
+}
+
 void ppc_load_pids(struct hal_vcpu *hv)
 {
+    struct hal_cpu *c = hal_this_cpu();
+    pid_lock_take();
     /* A wrap while assigning the second PID invalidates the first: redo. */
     while (pid_ensure(hv->kernel) | pid_ensure(hv->user))
         ;
+    /* A new generation may reuse PIDs this CPU's TLB0 still holds for other spaces. */
+    if (c->tlb_gen != pid_gen) {
+        tlb0_flush_all();
+        c->tlb_gen = pid_gen;
+    }
+    pid_lock_drop();
+    /* This CPU may now cache their translations (kept after the vCPU leaves). */
+    if (hv->kernel)
+        pt_cpu_loaded(&hv->kernel->pt, c->id);
+    if (hv->user)
+        pt_cpu_loaded(&hv->user->pt, c->id);
     uint32_t k = hv->kernel ? hv->kernel->pid : PID_NONE;
     uint32_t u = hv->user ? hv->user->pid : PID_NONE;
     if (hv->in_user) {
@@ -206,8 +285,11 @@ bool ppc_tlb_refill(struct hal_vcpu *hv, uint32_t ea)
 {
     struct hal_as *as = space_of(hv, ea);
     pte_t *pte = as ? pt_find_leaf(&as->pt, ea & ~0xfffu) : NULL;
-    if (!pte || as->pid_gen != pid_gen)
+    if (!pte)
         return false;
+    /* Another CPU started a PID generation while this vCPU ran: take new PIDs. */
+    if (as->pid_gen != __atomic_load_n(&pid_gen, __ATOMIC_ACQUIRE))
+        ppc_load_pids(hv);
     /* Write access only while the page is not write-protected for dirty tracking. */
     unsigned perms = pt_soft_refill_perms(*pte);
     mfn_t mfn = pt_soft_frame(*pte);
@@ -219,9 +301,11 @@ bool ppc_tlb_refill(struct hal_vcpu *hv, uint32_t ea)
     if (perms & MMU_PERM_EXEC)
         mas3 |= MAS3_UX;
     /* Device memory (PHYSDEVOP_map_mmio): cache-inhibited and guarded. */
-    uint32_t wimg = perms & HAL_MAP_UNCACHED ? MAS2_I | MAS2_G : 0;
-    tlb0_victim = (tlb0_victim + 1) % tlb0_ways;
-    tlbwe(MAS0_ESEL(tlb0_victim), MAS1_VALID | MAS1_TID(as->pid) | MAS1_TS | MAS1_TSIZE(1),
+    uint32_t wimg = perms & HAL_MAP_UNCACHED ? MAS2_I | MAS2_G : MAS2_M;
+    struct hal_cpu *c = hal_this_cpu();
+    c->tlb0_victim = (c->tlb0_victim + 1) % tlb0_ways;
+    tlbwe(MAS0_ESEL(c->tlb0_victim),
+          MAS1_VALID | MAS1_TID(as->pid) | MAS1_TS | MAS1_TSIZE(1),
           (ea & 0xfffff000u) | wimg, mas3, (uint32_t)(mfn_val(mfn) >> 20));
     return true;
 }

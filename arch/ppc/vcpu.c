@@ -26,12 +26,9 @@ void hal_vcpu_destroy(struct hal_vcpu *hv)
 {
     if (!hv)
         return;
-    for (unsigned i = 0; i < HAL_MAX_CPUS; i++) {
+    for (unsigned i = 0; i < HAL_MAX_CPUS; i++)
         if (ppc_cpu(i)->current == hv)
             ppc_cpu(i)->current = NULL;
-        if (ppc_cpu(i)->spr_owner == hv)
-            ppc_cpu(i)->spr_owner = NULL; /* its SPRs are nobody's now */
-    }
     core_heap_free(hv);
 }
 
@@ -136,39 +133,11 @@ void hal_vcpu_callbacks_changed(struct hal_vcpu *hv)
     (void)hv;
 }
 
-void ppc_sprs_sync(const struct hal_vcpu *hv)
-{
-    /* The CPU's values are hv's current ones: refresh the copy (hv is
-     * logically unchanged, hence the cast). */
-    if (hal_this_cpu()->spr_owner == hv) {
-        ((struct hal_vcpu *)hv)->usprg0 = mfspr(SPR_USPRG0);
-        ((struct hal_vcpu *)hv)->spefscr = mfspr(SPR_SPEFSCR);
-    }
-}
-
-void ppc_sprs_drop(const struct hal_vcpu *hv)
-{
-    if (hal_this_cpu()->spr_owner == hv)
-        hal_this_cpu()->spr_owner = NULL;
-}
-
-/* Give the CPU hv's USPRG0 and SPEFSCR; the previous owner's go back to it first. */
-static void sprs_switch(struct hal_vcpu *hv)
-{
-    struct hal_cpu *c = hal_this_cpu();
-    if (c->spr_owner == hv)
-        return;
-    if (c->spr_owner)
-        ppc_sprs_sync(c->spr_owner);
-    mtspr(SPR_USPRG0, hv->usprg0);
-    mtspr(SPR_SPEFSCR, hv->spefscr);
-    c->spr_owner = hv;
-}
-
 void hal_vcpu_run(struct hal_vcpu *hv)
 {
-    hal_this_cpu()->current = hv;
-    sprs_switch(hv);
+    struct hal_cpu *c = hal_this_cpu();
+    c->current = hv;
+    c->entries++;
     ppc_load_pids(hv);
     hv->frame.msr = GUEST_MSR;
     ppc_enter_guest(&hv->frame);

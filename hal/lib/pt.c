@@ -272,7 +272,24 @@ void pt_cpu_unloaded(struct pt_space *s, unsigned cpu)
     s->loaded_cpus &= ~(1u << cpu);
 }
 
-/* Flush va (valid in s, or MMU_FLUSH_ALL) on every CPU that may cache s. */
+/* A flush another CPU runs for us (core_run_on_cpu). */
+struct remote_flush {
+    struct pt_space *s;
+    pt_va_t va;
+};
+
+static void flush_here(void *arg)
+{
+    const struct remote_flush *r = arg;
+    PT_FMT(r->s)->flush_local(r->s, r->va);
+}
+
+/*
+ * Flush va (valid in s, or MMU_FLUSH_ALL) on every CPU that may cache s:
+ * this CPU directly, each other one by running flush_local there
+ * (core_run_on_cpu: an IPI, returning once that CPU has flushed), so
+ * nothing the caller unmapped is reachable anywhere when this returns.
+ */
 static inline void flush_checked(struct pt_space *s, pt_va_t va)
 {
     const struct pt_format *f = PT_FMT(s);
@@ -281,9 +298,13 @@ static inline void flush_checked(struct pt_space *s, pt_va_t va)
     unsigned self = hal_cpu_id();
     /* 32-bit mask: a 64-bit count-trailing-zeros is a libgcc call on 32-bit CPUs. */
     for (uint32_t cpus = s->loaded_cpus; cpus; cpus &= cpus - 1) {
-        /* Until SMP every CPU is this CPU; a remote one will take an IPI here. */
-        if ((unsigned)__builtin_ctz(cpus) == self)
+        unsigned cpu = (unsigned)__builtin_ctz(cpus);
+        if (cpu == self) {
             f->flush_local(s, va);
+        } else {
+            struct remote_flush r = {s, va};
+            core_run_on_cpu(cpu, flush_here, &r);
+        }
     }
 }
 

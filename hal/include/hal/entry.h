@@ -58,6 +58,14 @@ HAL_NORETURN void core_secondary_main(void);
  */
 void core_ipi_interrupt(void);
 
+/*
+ * Run fn(arg) on CPU cpu with interrupts disabled and return once it ran
+ * there (on the calling CPU, or a CPU that is not online, it runs here):
+ * the HAL's remote TLB flush (hal/lib/pt.c).  fn must not block or call
+ * this itself.  Context: hypervisor, interrupts disabled.
+ */
+void core_run_on_cpu(unsigned cpu, void (*fn)(void *arg), void *arg);
+
 /* This CPU's one-shot timer fired (interrupts disabled). */
 void core_timer_interrupt(void);
 

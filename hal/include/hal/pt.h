@@ -159,7 +159,8 @@ int pt_prealloc(struct pt_space *s, pt_va_t va, unsigned level);
 
 /*
  * Drop translations of va (MMU_FLUSH_ALL: the whole space) on every CPU
- * in s->loaded_cpus.  One CPU today: the loop reaches this CPU only.
+ * in s->loaded_cpus: this one directly, the others through
+ * core_run_on_cpu() (an IPI; it returns once they flushed).
  */
 void pt_flush(struct pt_space *s, pt_va_t va);
 
