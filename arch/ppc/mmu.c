@@ -18,11 +18,18 @@
  * secondary (ppc_mmu_secondary_init).  PIDs are global, handed out under
  * pid_lock; when they run out the generation changes and each CPU flushes
  * its own TLB0 the next time it loads PIDs (hal_cpu.tlb_gen), before it
- * uses one of the new generation.  A space's loaded_cpus (hal/pt.h) keeps
- * every CPU that loaded its PID: its entries stay in that CPU's TLB0 after
- * the vCPU left, so the engine's flush reaches all of them (QEMU's tlbivax
- * invalidates only the issuing CPU's TLB0, so it cannot be the broadcast it
- * is on a coherent e500 system).
+ * uses one of the new generation.
+ *
+ * TLB shootdown (ppc_pt_flush_cpus, the engine's flush): QEMU's tlbivax
+ * invalidates only the issuing CPU's TLB0 (on a coherent e500 system it is
+ * broadcast), so another CPU's entry of a changed page must be dealt with
+ * in software.  A CPU that is running the space (its PID registers hold
+ * it: hal_as.running) flushes the page itself, by IPI (core_run_on_cpu),
+ * before the flush returns.  A CPU that ran it and went on to other spaces
+ * (hal_as.stale) is not interrupted: the space gives up its PID instead and
+ * takes a new one at its next load, so those old entries are never matched
+ * again (a PID comes back only in a new generation, after every CPU
+ * flushed its TLB0).
  */
 #include <hal/hal.h>
 #include <hestia/arch/ppc.h>
@@ -38,6 +45,17 @@ static uint64_t direct_end;
 static uint32_t pid_gen = 1, pid_next = 1;
 static unsigned pid_lock; /* pid_gen, pid_next and every space's pid / pid_gen */
 static unsigned tlb0_ways = 2;
+
+static void pid_lock_take(void)
+{
+    while (__atomic_exchange_n(&pid_lock, 1u, __ATOMIC_ACQUIRE))
+        ;
+}
+
+static void pid_lock_drop(void)
+{
+    __atomic_store_n(&pid_lock, 0u, __ATOMIC_RELEASE);
+}
 
 /* The hypervisor's own TLB1 entries, for the secondary CPUs (ppc_tlb1_record). */
 #define TLB1_RECORD_MAX 16
@@ -190,6 +208,38 @@ void ppc_pt_flush_local(struct pt_space *s, pt_va_t va)
         tlb0_flush_va((uint32_t)va);
 }
 
+/* A flush another CPU runs for us (core_run_on_cpu). */
+struct remote_flush {
+    struct pt_space *s;
+    pt_va_t va;
+};
+
+static void flush_here(void *arg)
+{
+    const struct remote_flush *r = arg;
+    ppc_pt_flush_local(r->s, r->va);
+}
+
+/* The engine's flush over every CPU (the header says how). */
+void ppc_pt_flush_cpus(struct pt_space *s, pt_va_t va)
+{
+    struct hal_as *as = (struct hal_as *)s;
+    uint32_t me = 1u << hal_cpu_id();
+    ppc_pt_flush_local(s, va); /* this CPU: whatever it holds of the space */
+    pid_lock_take();
+    uint32_t running = as->running & ~me;
+    if (as->stale & ~me) {
+        __atomic_store_n(&as->pid_gen, 0u,
+                         __ATOMIC_RELEASE); /* a new PID at its next load */
+        as->stale = 0;
+    }
+    pid_lock_drop();
+    /* Not under pid_lock: a CPU we wait for may be taking it in ppc_load_pids. */
+    struct remote_flush r = {s, va};
+    for (; running; running &= running - 1)
+        core_run_on_cpu((unsigned)__builtin_ctz(running), flush_here, &r);
+}
+
 /* No nested paging here: no GUEST_PHYS window, so no such space. */
 struct hal_as *hal_as_create(struct domain *d, enum hal_as_kind kind)
 {
@@ -201,8 +251,14 @@ void hal_as_destroy(struct hal_as *as, hal_unmap_fn dropped, void *ctx)
 {
     if (!as)
         return;
-    /* Every CPU that ran it forgets its translations before its frames are freed. */
+    /* No CPU can use its translations once its frames are freed. */
     pt_flush(&as->pt, MMU_FLUSH_ALL);
+    pid_lock_take();
+    for (unsigned i = 0; i < HAL_MAX_CPUS; i++)
+        for (unsigned j = 0; j < 2; j++)
+            if (ppc_cpu(i)->loaded[j] == as)
+                ppc_cpu(i)->loaded[j] = NULL; /* it left that CPU's PID registers' record */
+    pid_lock_drop();
     pt_destroy(&as->pt, dropped, ctx);
     core_heap_free(as);
 }
@@ -220,23 +276,14 @@ static bool pid_ensure(struct hal_as *as)
     }
     as->pid = pid_next++;
     as->pid_gen = pid_gen;
+    as->stale = 0; /* entries under its old PID are never matched again */
     return wrapped;
-}
-
-static void pid_lock_take(void)
-{
-    while (__atomic_exchange_n(&pid_lock, 1u, __ATOMIC_ACQUIRE))
-        ;
-}
-
-static void pid_lock_drop(void)
-{
-    __atomic_store_n(&pid_lock, 0u, __ATOMIC_RELEASE);
 }
 
 void ppc_load_pids(struct hal_vcpu *hv)
 {
     struct hal_cpu *c = hal_this_cpu();
+    uint32_t me = 1u << c->id;
     pid_lock_take();
     /* A wrap while assigning the second PID invalidates the first: redo. */
     while (pid_ensure(hv->kernel) | pid_ensure(hv->user))
@@ -246,12 +293,20 @@ void ppc_load_pids(struct hal_vcpu *hv)
         tlb0_flush_all();
         c->tlb_gen = pid_gen;
     }
+    /* Spaces this CPU leaves keep their entries in its TLB0: stale there. */
+    for (unsigned i = 0; i < 2; i++) {
+        struct hal_as *old = c->loaded[i];
+        if (old && old != hv->kernel && old != hv->user) {
+            old->running &= ~me;
+            old->stale |= me;
+        }
+    }
+    c->loaded[0] = hv->kernel;
+    c->loaded[1] = hv->user;
+    for (unsigned i = 0; i < 2; i++)
+        if (c->loaded[i])
+            c->loaded[i]->running |= me;
     pid_lock_drop();
-    /* This CPU may now cache their translations (kept after the vCPU leaves). */
-    if (hv->kernel)
-        pt_cpu_loaded(&hv->kernel->pt, c->id);
-    if (hv->user)
-        pt_cpu_loaded(&hv->user->pt, c->id);
     uint32_t k = hv->kernel ? hv->kernel->pid : PID_NONE;
     uint32_t u = hv->user ? hv->user->pid : PID_NONE;
     if (hv->in_user) {
@@ -287,8 +342,13 @@ bool ppc_tlb_refill(struct hal_vcpu *hv, uint32_t ea)
     pte_t *pte = as ? pt_find_leaf(&as->pt, ea & ~0xfffu) : NULL;
     if (!pte)
         return false;
-    /* Another CPU started a PID generation while this vCPU ran: take new PIDs. */
-    if (as->pid_gen != __atomic_load_n(&pid_gen, __ATOMIC_ACQUIRE))
+    /*
+     * The space gave up its PID (a flush elsewhere) or another CPU started a
+     * PID generation while this vCPU ran: take the new PIDs first.
+     */
+    if (__atomic_load_n(&as->pid_gen, __ATOMIC_ACQUIRE) !=
+            __atomic_load_n(&pid_gen, __ATOMIC_ACQUIRE) ||
+        (mfspr(SPR_PID0) != as->pid && mfspr(SPR_PID1) != as->pid))
         ppc_load_pids(hv);
     /* Write access only while the page is not write-protected for dirty tracking. */
     unsigned perms = pt_soft_refill_perms(*pte);

@@ -103,7 +103,8 @@ unsigned ppc_smp_scan(const struct fdt *fdt)
     for (unsigned id = 1; id < HAL_MAX_CPUS; id++) {
         int node = cpu_node(fdt, id);
         uint32_t len;
-        const void *rel = node >= 0 ? fdt_getprop(fdt, node, "cpu-release-addr", &len) : NULL;
+        const void *rel =
+            node >= 0 ? fdt_getprop(fdt, node, "cpu-release-addr", &len) : NULL;
         if (!rel || len != 8 || !is_spin_table(fdt, node) ||
             fdt_getprop_u32(fdt, node, "reg", ~0u) != id)
             break;

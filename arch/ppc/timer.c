@@ -113,12 +113,13 @@ void ppc_decrementer(void)
 void hal_cpu_idle(void)
 {
     for (;;) {
+        /* The MPIC first: an IPI must not wait behind a timer that keeps firing. */
+        if (ppc_mpic_poll())
+            return;
         if (mfspr(SPR_TSR) & TSR_DIS) {
             ppc_decrementer();
             return;
         }
-        if (ppc_mpic_poll())
-            return;
         int c = hal_cpu_id() == 0 ? hal_console_getc() : -1;
         if (c >= 0) {
             core_console_input(c);

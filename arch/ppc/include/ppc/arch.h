@@ -148,6 +148,10 @@ struct hal_as {
     pte_t root[4];      /* software root: 1 GiB per entry */
     uint32_t pid;       /* TLB TID of this space, valid in generation pid_gen */
     uint32_t pid_gen;
+    /* mmu.c, under its pid_lock: the CPUs that hold this space in their PID registers, */
+    uint32_t running;
+    /* and those whose TLB0 may still hold entries under its current PID without it. */
+    uint32_t stale;
 };
 struct hal_vcpu {
     struct ppc_frame frame; /* first: SPRG0 points here */
@@ -168,10 +172,11 @@ struct hal_cpu {
     struct hal_vcpu *current; /* vCPU last entered by hal_vcpu_run */
     uint32_t hyp_stack_top;   /* entry.S: the hypervisor stack after an exception */
     struct ppc_frame boot_frame;
-    uint64_t deadline;     /* timer.c: this CPU's one-shot deadline (ns, 0: none) */
-    uint32_t tlb_gen;      /* mmu.c: the PID generation this CPU's TLB0 is clean for */
-    unsigned tlb0_victim;  /* mmu.c: round-robin TLB0 way for the next refill */
-    unsigned long entries; /* guest entries on this CPU (hal_vcpu_run) */
+    uint64_t deadline;        /* timer.c: this CPU's one-shot deadline (ns, 0: none) */
+    uint32_t tlb_gen;         /* mmu.c: the PID generation this CPU's TLB0 is clean for */
+    unsigned tlb0_victim;     /* mmu.c: round-robin TLB0 way for the next refill */
+    struct hal_as *loaded[2]; /* mmu.c: the spaces in the PID registers (kernel, user) */
+    unsigned long entries;    /* guest entries on this CPU (hal_vcpu_run) */
 };
 
 extern char ppc_hyp_stack_top[]; /* entry.S: the boot CPU's hypervisor stack */
