@@ -68,9 +68,16 @@ static unsigned tlb1_recorded;
 void ppc_tlb1_record(uint32_t mas0, uint32_t mas1, uint32_t mas2, uint32_t mas3,
                      uint32_t mas7)
 {
-    if (hal_cpu_id() != 0 || tlb1_recorded == TLB1_RECORD_MAX)
+    if (hal_cpu_id() != 0)
         return; /* a secondary's own late entry (pvpanic) stays its own */
-    tlb1_record[tlb1_recorded++] = (struct tlb1_entry){mas0, mas1, mas2, mas3, mas7};
+    unsigned i = 0;
+    while (i < tlb1_recorded && tlb1_record[i].mas0 != mas0)
+        i++; /* the same entry again (the spin table window per CPU): overwrite */
+    if (i == TLB1_RECORD_MAX)
+        core_panic("ppc: more than %u hypervisor TLB1 entries", TLB1_RECORD_MAX);
+    tlb1_record[i] = (struct tlb1_entry){mas0, mas1, mas2, mas3, mas7};
+    if (i == tlb1_recorded)
+        tlb1_recorded++;
 }
 
 uint64_t ppc_direct_map_end(void)
@@ -206,6 +213,24 @@ void ppc_pt_flush_local(struct pt_space *s, pt_va_t va)
         tlb0_flush_all();
     else
         tlb0_flush_va((uint32_t)va);
+}
+
+void ppc_mmu_idle(void)
+{
+    struct hal_cpu *c = hal_this_cpu();
+    uint32_t me = 1u << c->id;
+    if (!c->loaded[0] && !c->loaded[1])
+        return;
+    pid_lock_take();
+    for (unsigned i = 0; i < 2; i++) {
+        struct hal_as *as = c->loaded[i];
+        if (as) {
+            as->running &= ~me;
+            as->stale |= me;
+            c->loaded[i] = NULL;
+        }
+    }
+    pid_lock_drop();
 }
 
 /* A flush another CPU runs for us (core_run_on_cpu). */

@@ -17,7 +17,7 @@
  * (they are per CPU), sets its IVORs, decrementer and MPIC task priority,
  * checks that its time base agrees with the boot CPU's, says so on the
  * console and enters core_secondary_main().  IPIs are the MPIC's (pirq.c):
- * the e500v2 QEMU models has no msgsnd doorbells.
+ * QEMU's e500v2 has no msgsnd doorbells.
  */
 #include <hal/drivers/fdt.h>
 #include <hal/hal.h>

@@ -112,6 +112,7 @@ void ppc_decrementer(void)
  */
 void hal_cpu_idle(void)
 {
+    ppc_mmu_idle();
     for (;;) {
         /* The MPIC first: an IPI must not wait behind a timer that keeps firing. */
         if (ppc_mpic_poll())

@@ -214,6 +214,11 @@ bool ppc_tlb_refill(struct hal_vcpu *hv, uint32_t ea);
  */
 bool ppc_dirty_write_fault(struct hal_vcpu *hv, uint32_t ea);
 void ppc_load_pids(struct hal_vcpu *hv);
+/*
+ * This CPU idles: the spaces in its PID registers count as merely cached
+ * here (stale), so a flush gives them new PIDs rather than interrupt it.
+ */
+void ppc_mmu_idle(void);
 /* timer.c */
 void ppc_timer_init(uint32_t tb_freq);
 void ppc_timer_cpu_init(void); /* this CPU's decrementer (every CPU) */
