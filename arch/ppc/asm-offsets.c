@@ -23,8 +23,6 @@ void ppc_asm_offsets(void)
     ASM_OFFSET(FR_VEC, offsetof(struct ppc_frame, vector));
     ASM_OFFSET(FR_DEAR, offsetof(struct ppc_frame, dear));
     ASM_OFFSET(FR_ESR, offsetof(struct ppc_frame, esr));
-    ASM_OFFSET(FR_USPRG0, offsetof(struct ppc_frame, usprg0));
-    ASM_OFFSET(FR_SPEFSCR, offsetof(struct ppc_frame, spefscr));
 
     ASM_OFFSET(CPU_HYP_STACK_TOP, offsetof(struct hal_cpu, hyp_stack_top));
     ASM_OFFSET(CPU_BOOT_FRAME, offsetof(struct hal_cpu, boot_frame));
@@ -34,8 +32,6 @@ void ppc_asm_offsets(void)
     ASM_OFFSET(SPR_SPRG1, SPR_SPRG1);
     ASM_OFFSET(SPR_DEAR, SPR_DEAR);
     ASM_OFFSET(SPR_ESR, SPR_ESR);
-    ASM_OFFSET(SPR_USPRG0, SPR_USPRG0);
-    ASM_OFFSET(SPR_SPEFSCR, SPR_SPEFSCR);
     ASM_OFFSET(SPR_IVPR, SPR_IVPR);
     ASM_OFFSET(SPR_IVOR0, SPR_IVOR(0));
     ASM_OFFSET(SPR_IVOR1, SPR_IVOR(1));

@@ -74,10 +74,6 @@ exc_common:
     stw     r4, FR_DEAR(r1)
     mfspr   r4, SPR_ESR
     stw     r4, FR_ESR(r1)
-    mfspr   r4, SPR_USPRG0              /* guest state the hypervisor never uses */
-    stw     r4, FR_USPRG0(r1)
-    mfspr   r4, SPR_SPEFSCR
-    stw     r4, FR_SPEFSCR(r1)
     mr      r3, r1
     mfspr   r1, SPR_SPRG2               /* this CPU's struct hal_cpu */
     lwz     r1, CPU_HYP_STACK_TOP(r1)
@@ -129,10 +125,6 @@ ppc_vectors_init:
     .globl ppc_enter_guest
 ppc_enter_guest:
     mtspr   SPR_SPRG0, r3
-    lwz     r4, FR_USPRG0(r3)
-    mtspr   SPR_USPRG0, r4
-    lwz     r4, FR_SPEFSCR(r3)
-    mtspr   SPR_SPEFSCR, r4
     lwz     r4, FR_CR(r3)
     mtcr    r4
     lwz     r4, FR_LR(r3)

@@ -164,6 +164,7 @@ int hal_cpu_start(unsigned id)
             return -HESTIA_ENODEV;
         }
     }
+    ppc_sprs_eager = true; /* vCPUs may move between CPUs from now on (vcpu.c) */
     return 0;
 }
 

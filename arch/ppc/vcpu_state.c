@@ -2,8 +2,9 @@
 /*
  * The whole vCPU state (hal_vcpu_save_state / hal_vcpu_load_state): the
  * body struct hestia_ppc_vcpu_state of include/public/hestia/arch/ppc.h:
- * the trap-record registers plus USPRG0 and SPEFSCR (saved in the frame at
- * every exit, loaded at every entry: entry.S).
+ * the trap-record registers plus USPRG0 and SPEFSCR, which may still be in
+ * a CPU (vcpu.c): saving fetches them into the frame first, loading makes
+ * every CPU forget its copy.
  */
 #include <hal/hal.h>
 #include <hestia/arch/ppc.h>
@@ -15,6 +16,7 @@
 
 int hal_vcpu_save_state(const struct hal_vcpu *hv, struct hestia_vcpu_state *st)
 {
+    ppc_sprs_sync((struct hal_vcpu *)hv); /* logically unchanged: the copy is refreshed */
     hal_vcpu_state_begin(st, HESTIA_VCPU_ARCH_PPC, HESTIA_PPC_VCPU_STATE_SIZE);
     struct hestia_ppc_vcpu_state *b = (struct hestia_ppc_vcpu_state *)&st->body;
     struct hestia_trap_record rec = {0};
@@ -64,5 +66,6 @@ int hal_vcpu_load_state(struct hal_vcpu *hv, const struct hestia_vcpu_state *st)
     hv->frame.esr = (uint32_t)b->regs[HESTIA_PPC_REG_ESR];
     hv->frame.usprg0 = (uint32_t)b->usprg0;
     hv->frame.spefscr = (uint32_t)b->spefscr;
+    ppc_sprs_loaded(hv);
     return mode;
 }

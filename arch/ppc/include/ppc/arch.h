@@ -135,10 +135,10 @@ struct ppc_frame {
     uint32_t vector;  /* IVOR number */
     uint32_t dear, esr;
     /*
-     * SPRs a guest reads and writes in problem state (the hypervisor, built
-     * -msoft-float without SPE, never uses them): saved at every exit and
-     * loaded at every entry like the GPRs, so a vCPU that moves to another
-     * CPU takes its values along.
+     * SPRs a guest reads and writes in problem state that the hypervisor
+     * never touches (it is built -msoft-float, no SPE).  On one CPU they
+     * stay in the CPU until another vCPU is entered (hal_cpu.spr_owner);
+     * with several they are saved here at every exit (vcpu.c).
      */
     uint32_t usprg0, spefscr;
 };
@@ -172,11 +172,12 @@ struct hal_cpu {
     struct hal_vcpu *current; /* vCPU last entered by hal_vcpu_run */
     uint32_t hyp_stack_top;   /* entry.S: the hypervisor stack after an exception */
     struct ppc_frame boot_frame;
-    uint64_t deadline;        /* timer.c: this CPU's one-shot deadline (ns, 0: none) */
-    uint32_t tlb_gen;         /* mmu.c: the PID generation this CPU's TLB0 is clean for */
-    unsigned tlb0_victim;     /* mmu.c: round-robin TLB0 way for the next refill */
-    struct hal_as *loaded[2]; /* mmu.c: the spaces in the PID registers (kernel, user) */
-    unsigned long entries;    /* guest entries on this CPU (hal_vcpu_run) */
+    uint64_t deadline;          /* timer.c: this CPU's one-shot deadline (ns, 0: none) */
+    uint32_t tlb_gen;           /* mmu.c: the PID generation this CPU's TLB0 is clean for */
+    unsigned tlb0_victim;       /* mmu.c: round-robin TLB0 way for the next refill */
+    struct hal_as *loaded[2];   /* mmu.c: the spaces in the PID registers (kernel, user) */
+    unsigned long entries;      /* guest entries on this CPU (hal_vcpu_run) */
+    struct hal_vcpu *spr_owner; /* whose USPRG0 / SPEFSCR the CPU holds (NULL: nobody's) */
 };
 
 extern char ppc_hyp_stack_top[]; /* entry.S: the boot CPU's hypervisor stack */
@@ -192,6 +193,11 @@ extern uint64_t ppc_ccsr_phys;
 /* entry.S */
 HAL_NORETURN void ppc_enter_guest(struct ppc_frame *f);
 void ppc_vectors_init(void);
+/* vcpu.c: USPRG0 / SPEFSCR, kept lazily on one CPU, saved per exit once ppc_sprs_eager. */
+extern bool ppc_sprs_eager;
+void ppc_sprs_exit(struct hal_vcpu *hv);   /* an exit from hv: save them if eager */
+void ppc_sprs_sync(struct hal_vcpu *hv);   /* make hv's frame copy current */
+void ppc_sprs_loaded(struct hal_vcpu *hv); /* hv's frame holds new values */
 /* trap.c: every exception lands here. */
 HAL_NORETURN void ppc_exception(struct ppc_frame *f);
 /* mmu.c */
