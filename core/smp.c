@@ -24,8 +24,9 @@
 #include <hal/timer.h>
 #include <hal/vcpu.h>
 
-static unsigned arrived;  /* CPUs that reached core_secondary_main() */
-static unsigned released; /* set by smp_release_cpus() */
+static unsigned arrived;               /* CPUs that reached core_secondary_main() */
+static unsigned released;              /* set by smp_release_cpus() */
+static unsigned reported, started = 1; /* CPUs the platform reported, CPUs up */
 
 unsigned smp_start_cpus(unsigned nr_reported)
 {
@@ -38,6 +39,8 @@ unsigned smp_start_cpus(unsigned nr_reported)
         }
         up++;
     }
+    reported = nr_reported;
+    started = up;
     return up;
 }
 
@@ -159,4 +162,31 @@ const char *smp_selftest(void)
             return "another CPU's clock disagrees with the boot CPU's";
     }
     return NULL;
+}
+
+/* One TEST line of smp_report(), counted in *passed or *failed. */
+static void report_test(bool ok, const char *name, const char *what, unsigned n,
+                        unsigned of, unsigned *passed, unsigned *failed)
+{
+    core_printf("TEST %s %s %u of %u %s\n", name, ok ? "PASS" : "FAIL", n, of, what);
+    ++*(ok ? passed : failed);
+}
+
+void smp_report(unsigned *passed, unsigned *failed)
+{
+    if (reported < 2)
+        return;
+    report_test(started == reported, "smp.cpus-up", "CPUs the platform reported are up",
+                started, reported, passed, failed);
+    if (!__atomic_load_n(&released, __ATOMIC_ACQUIRE))
+        return; /* no guests (the module-less self-check) */
+    unsigned ran = 0;
+    for (unsigned i = 0; i < cpu_count(); i++) {
+        /* A quiet exit needs a vCPU running here: none means no guest ran here. */
+        unsigned long exits = cpu_by_id(i)->quiet_exits;
+        core_printf("BENCH smp.cpu%u.guest_exits %lu count\n", i, exits);
+        ran += exits != 0;
+    }
+    report_test(ran == cpu_count(), "smp.cpus-ran", "CPUs ran guests", ran, cpu_count(),
+                passed, failed);
 }

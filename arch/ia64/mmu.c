@@ -17,9 +17,9 @@
  * Several CPUs: any CPU may cache any space's translations (TC entries
  * outlive a switch), so every purge is global: ptc.g reaches every CPU's
  * TLB without an IPI (the architecture's broadcast purge), one at a time
- * as the SDM requires (ptcg_lock).  Each space reports every CPU as
- * loaded, so the engine's flush (hal/lib/pt.c) always calls
- * ia64_pt_flush_local, whichever CPU asks.  A space's whole purge is one
+ * as the SDM requires (ptcg_lock).  So the format's flush_cpus hook is
+ * ia64_pt_flush_local itself: the engine (hal/lib/pt.c) calls it once on
+ * the CPU that asks and interrupts no other CPU.  A space's whole purge is one
  * ptc.g over its region with the space's RID; ia64sim accepts that purge
  * size, hardware limits ptc.g to its PAL_VM_PAGE_SIZE purge sizes and
  * would loop.
@@ -104,8 +104,6 @@ struct hal_as *hal_as_create(struct domain *d, enum hal_as_kind kind)
         return NULL;
     }
     as->rid = rid_base(d) + slot;
-    for (unsigned cpu = 0; cpu < HAL_MAX_CPUS; cpu++)
-        pt_cpu_loaded(&as->pt, cpu); /* TC entries may be anywhere: see above */
     return as;
 }
 

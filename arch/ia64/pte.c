@@ -30,4 +30,6 @@ const struct pt_format ia64_pt_format = {
         },
     PT_SOFT_HOOKS,
     .flush_local = ia64_pt_flush_local,
+    /* ptc.g is the architecture's broadcast purge: one call reaches every CPU, no IPI. */
+    .flush_cpus = ia64_pt_flush_local,
 };

@@ -128,9 +128,11 @@ HAL_NORETURN void ppc_boot(const void *dtb)
     struct fdt fdt;
     struct hal_boot_info *bi = &boot_info;
     uint32_t uart_off = CCSR_UART0, tb_freq = 0;
+    unsigned nr_cpus = 1;
     bool dt_ok = false;
     uintptr_t at = (uintptr_t)dtb;
-    ppc_cpu_init(0); /* the boot CPU; everything after may ask hal_this_cpu() */
+    /* The boot CPU; everything after may ask hal_this_cpu(). */
+    ppc_cpu_init(0, (uint32_t)(uintptr_t)ppc_hyp_stack_top);
     /* The DTB lies in the 64 MiB the firmware mapped for us. */
     if (at && at < 0x04000000u && fdt_init(&fdt, dtb, 0x04000000u - at) == 0) {
         int nr = fdt_memory(&fdt, bi->ram_total, HAL_MAX_RAM_REGIONS);
@@ -151,6 +153,7 @@ HAL_NORETURN void ppc_boot(const void *dtb)
         int cpu = fdt_path_offset(&fdt, "/cpus/PowerPC,8544");
         if (cpu >= 0)
             tb_freq = fdt_getprop_u32(&fdt, cpu, "timebase-frequency", 0);
+        nr_cpus = ppc_smp_scan(&fdt);
     }
     if (!ppc_map_ccsr(ppc_ccsr_phys))
         hal_cpu_halt(); /* no console without CCSR: the runner's timeout reports it */
@@ -194,7 +197,7 @@ HAL_NORETURN void ppc_boot(const void *dtb)
     }
     bi->platform = "ppce500";
     bi->cmdline = cmdline;
-    bi->nr_cpus = 1;
+    bi->nr_cpus = nr_cpus;
     core_main(bi);
 }
 

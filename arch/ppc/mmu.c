@@ -12,6 +12,24 @@
  * a TLB miss from a guest is refilled by ppc_tlb_refill() with TS=1 and
  * TID = the space's PID.  Guest-kernel mode runs with PID0 = kernel space,
  * PID1 = current user space; guest-user mode with PID0 = user space only.
+ *
+ * Several CPUs.  Every CPU has its own TLBs: the hypervisor's TLB1 entries
+ * are recorded as the boot CPU writes them and loaded again by each
+ * secondary (ppc_mmu_secondary_init).  PIDs are global, handed out under
+ * pid_lock; when they run out the generation changes and each CPU flushes
+ * its own TLB0 the next time it loads PIDs (hal_cpu.tlb_gen), before it
+ * uses one of the new generation.
+ *
+ * TLB shootdown (ppc_pt_flush_cpus, the engine's flush): QEMU's tlbivax
+ * invalidates only the issuing CPU's TLB0 (on a coherent e500 system it is
+ * broadcast), so another CPU's entry of a changed page must be dealt with
+ * in software.  A CPU that is running the space (its PID registers hold
+ * it: hal_as.running) flushes the page itself, by IPI (core_cpu_call),
+ * before the flush returns.  A CPU that ran it and went on to other spaces
+ * (hal_as.stale) is not interrupted: the space gives up its PID instead and
+ * takes a new one at its next load, so those old entries are never matched
+ * again (a PID comes back only in a new generation, after every CPU
+ * flushed its TLB0).
  */
 #include <hal/hal.h>
 #include <hestia/arch/ppc.h>
@@ -25,7 +43,42 @@
 
 static uint64_t direct_end;
 static uint32_t pid_gen = 1, pid_next = 1;
-static unsigned tlb0_ways = 2, tlb0_victim;
+static unsigned pid_lock; /* pid_gen, pid_next and every space's pid / pid_gen */
+static unsigned tlb0_ways = 2;
+
+static void pid_lock_take(void)
+{
+    while (__atomic_exchange_n(&pid_lock, 1u, __ATOMIC_ACQUIRE))
+        ;
+}
+
+static void pid_lock_drop(void)
+{
+    __atomic_store_n(&pid_lock, 0u, __ATOMIC_RELEASE);
+}
+
+/* The hypervisor's own TLB1 entries, for the secondary CPUs (ppc_tlb1_record). */
+#define TLB1_RECORD_MAX 16
+struct tlb1_entry {
+    uint32_t mas0, mas1, mas2, mas3, mas7;
+};
+static struct tlb1_entry tlb1_record[TLB1_RECORD_MAX];
+static unsigned tlb1_recorded;
+
+void ppc_tlb1_record(uint32_t mas0, uint32_t mas1, uint32_t mas2, uint32_t mas3,
+                     uint32_t mas7)
+{
+    if (hal_cpu_id() != 0)
+        return; /* a secondary's own late entry (pvpanic) stays its own */
+    unsigned i = 0;
+    while (i < tlb1_recorded && tlb1_record[i].mas0 != mas0)
+        i++; /* the same entry again (the spin table window per CPU): overwrite */
+    if (i == TLB1_RECORD_MAX)
+        core_panic("ppc: more than %u hypervisor TLB1 entries", TLB1_RECORD_MAX);
+    tlb1_record[i] = (struct tlb1_entry){mas0, mas1, mas2, mas3, mas7};
+    if (i == tlb1_recorded)
+        tlb1_recorded++;
+}
 
 uint64_t ppc_direct_map_end(void)
 {
@@ -72,8 +125,12 @@ void ppc_mmu_init(uint64_t ram_end)
         __asm__ volatile("isync; tlbre; isync" ::: "memory");
         if (mfspr(SPR_MAS1) & MAS1_VALID)
             continue;
-        tlbwe(MAS0_TLBSEL1 | MAS0_ESEL(esel), MAS1_VALID | MAS1_IPROT | MAS1_TSIZE(9),
-              (uint32_t)next, (uint32_t)next | MAS3_SX | MAS3_SW | MAS3_SR, 0);
+        uint32_t mas0 = MAS0_TLBSEL1 | MAS0_ESEL(esel);
+        uint32_t mas1 = MAS1_VALID | MAS1_IPROT | MAS1_TSIZE(9);
+        uint32_t mas2 = (uint32_t)next | MAS2_M; /* RAM: coherent with the other CPUs */
+        uint32_t mas3 = (uint32_t)next | MAS3_SX | MAS3_SW | MAS3_SR;
+        tlbwe(mas0, mas1, mas2, mas3, 0);
+        ppc_tlb1_record(mas0, mas1, mas2, mas3, 0);
         mine |= 1ull << esel;
         next += chunk;
     }
@@ -99,6 +156,30 @@ void ppc_mmu_init(uint64_t ram_end)
     unsigned ways = mfspr(SPR_TLB0CFG) >> 24;
     tlb0_ways = ways ? ways : 1;
     tlb0_flush_all();
+    hal_this_cpu()->tlb_gen = pid_gen;
+    mtspr(SPR_PID0, 0);
+    mtspr(SPR_PID1, 0);
+    mtspr(SPR_PID2, 0);
+}
+
+void ppc_mmu_secondary_init(void)
+{
+    unsigned entries = mfspr(SPR_TLB1CFG) & 0xfff;
+    uint64_t mine = 0;
+    for (unsigned i = 0; i < tlb1_recorded; i++) {
+        const struct tlb1_entry *e = &tlb1_record[i];
+        tlbwe(e->mas0, e->mas1, e->mas2, e->mas3, e->mas7);
+        mine |= 1ull << ((e->mas0 >> 16) & 0x3f);
+    }
+    /*
+     * The spin table's mapping (64 MiB at 0, QEMU's hw/ppc/ppce500_spin.c)
+     * duplicates the direct map we run on now: drop it and anything else.
+     */
+    for (unsigned esel = 0; esel < entries; esel++)
+        if (!(mine & (1ull << esel)))
+            tlbwe(MAS0_TLBSEL1 | MAS0_ESEL(esel), 0, 0, 0, 0);
+    tlb0_flush_all();
+    hal_this_cpu()->tlb_gen = __atomic_load_n(&pid_gen, __ATOMIC_ACQUIRE);
     mtspr(SPR_PID0, 0);
     mtspr(SPR_PID1, 0);
     mtspr(SPR_PID2, 0);
@@ -134,6 +215,56 @@ void ppc_pt_flush_local(struct pt_space *s, pt_va_t va)
         tlb0_flush_va((uint32_t)va);
 }
 
+void ppc_mmu_idle(void)
+{
+    struct hal_cpu *c = hal_this_cpu();
+    uint32_t me = 1u << c->id;
+    if (!c->loaded[0] && !c->loaded[1])
+        return;
+    pid_lock_take();
+    for (unsigned i = 0; i < 2; i++) {
+        struct hal_as *as = c->loaded[i];
+        if (as) {
+            as->running &= ~me;
+            as->stale |= me;
+            c->loaded[i] = NULL;
+        }
+    }
+    pid_lock_drop();
+}
+
+/* A flush another CPU runs for us (core_cpu_call). */
+struct remote_flush {
+    struct pt_space *s;
+    pt_va_t va;
+};
+
+static void flush_here(void *arg)
+{
+    const struct remote_flush *r = arg;
+    ppc_pt_flush_local(r->s, r->va);
+}
+
+/* The engine's flush over every CPU (the header says how). */
+void ppc_pt_flush_cpus(struct pt_space *s, pt_va_t va)
+{
+    struct hal_as *as = (struct hal_as *)s;
+    uint32_t me = 1u << hal_cpu_id();
+    ppc_pt_flush_local(s, va); /* this CPU: whatever it holds of the space */
+    pid_lock_take();
+    uint32_t running = as->running & ~me;
+    if (as->stale & ~me) {
+        __atomic_store_n(&as->pid_gen, 0u,
+                         __ATOMIC_RELEASE); /* a new PID at its next load */
+        as->stale = 0;
+    }
+    pid_lock_drop();
+    /* Not under pid_lock: a CPU we wait for may be taking it in ppc_load_pids. */
+    struct remote_flush r = {s, va};
+    for (; running; running &= running - 1)
+        core_cpu_call((unsigned)__builtin_ctz(running), flush_here, &r);
+}
+
 /* No nested paging here: no GUEST_PHYS window, so no such space. */
 struct hal_as *hal_as_create(struct domain *d, enum hal_as_kind kind)
 {
@@ -145,34 +276,62 @@ void hal_as_destroy(struct hal_as *as, hal_unmap_fn dropped, void *ctx)
 {
     if (!as)
         return;
+    /* No CPU can use its translations once its frames are freed. */
+    pt_flush(&as->pt, MMU_FLUSH_ALL);
+    pid_lock_take();
+    for (unsigned i = 0; i < HAL_MAX_CPUS; i++)
+        for (unsigned j = 0; j < 2; j++)
+            if (ppc_cpu(i)->loaded[j] == as)
+                ppc_cpu(i)->loaded[j] = NULL; /* it left that CPU's PID registers' record */
+    pid_lock_drop();
     pt_destroy(&as->pt, dropped, ctx);
-    if (as->pid_gen == pid_gen)
-        tlb0_flush_all(); /* its PID may be handed out again */
     core_heap_free(as);
 }
 
-/* A PID valid in the current generation; a wrap starts a new generation. */
+/* A PID valid in the current generation; a wrap starts a new generation (pid_lock held). */
 static bool pid_ensure(struct hal_as *as)
 {
     if (!as || as->pid_gen == pid_gen)
         return false;
     bool wrapped = false;
     if (pid_next > PID_MAX) {
-        pid_gen++;
+        __atomic_store_n(&pid_gen, pid_gen + 1, __ATOMIC_RELEASE);
         pid_next = 1;
-        tlb0_flush_all();
         wrapped = true;
     }
     as->pid = pid_next++;
     as->pid_gen = pid_gen;
+    as->stale = 0; /* entries under its old PID are never matched again */
     return wrapped;
 }
 
 void ppc_load_pids(struct hal_vcpu *hv)
 {
+    struct hal_cpu *c = hal_this_cpu();
+    uint32_t me = 1u << c->id;
+    pid_lock_take();
     /* A wrap while assigning the second PID invalidates the first: redo. */
     while (pid_ensure(hv->kernel) | pid_ensure(hv->user))
         ;
+    /* A new generation may reuse PIDs this CPU's TLB0 still holds for other spaces. */
+    if (c->tlb_gen != pid_gen) {
+        tlb0_flush_all();
+        c->tlb_gen = pid_gen;
+    }
+    /* Spaces this CPU leaves keep their entries in its TLB0: stale there. */
+    for (unsigned i = 0; i < 2; i++) {
+        struct hal_as *old = c->loaded[i];
+        if (old && old != hv->kernel && old != hv->user) {
+            old->running &= ~me;
+            old->stale |= me;
+        }
+    }
+    c->loaded[0] = hv->kernel;
+    c->loaded[1] = hv->user;
+    for (unsigned i = 0; i < 2; i++)
+        if (c->loaded[i])
+            c->loaded[i]->running |= me;
+    pid_lock_drop();
     uint32_t k = hv->kernel ? hv->kernel->pid : PID_NONE;
     uint32_t u = hv->user ? hv->user->pid : PID_NONE;
     if (hv->in_user) {
@@ -206,8 +365,16 @@ bool ppc_tlb_refill(struct hal_vcpu *hv, uint32_t ea)
 {
     struct hal_as *as = space_of(hv, ea);
     pte_t *pte = as ? pt_find_leaf(&as->pt, ea & ~0xfffu) : NULL;
-    if (!pte || as->pid_gen != pid_gen)
+    if (!pte)
         return false;
+    /*
+     * The space gave up its PID (a flush elsewhere) or another CPU started a
+     * PID generation while this vCPU ran: take the new PIDs first.
+     */
+    if (__atomic_load_n(&as->pid_gen, __ATOMIC_ACQUIRE) !=
+            __atomic_load_n(&pid_gen, __ATOMIC_ACQUIRE) ||
+        (mfspr(SPR_PID0) != as->pid && mfspr(SPR_PID1) != as->pid))
+        ppc_load_pids(hv);
     /* Write access only while the page is not write-protected for dirty tracking. */
     unsigned perms = pt_soft_refill_perms(*pte);
     mfn_t mfn = pt_soft_frame(*pte);
@@ -219,9 +386,11 @@ bool ppc_tlb_refill(struct hal_vcpu *hv, uint32_t ea)
     if (perms & MMU_PERM_EXEC)
         mas3 |= MAS3_UX;
     /* Device memory (PHYSDEVOP_map_mmio): cache-inhibited and guarded. */
-    uint32_t wimg = perms & HAL_MAP_UNCACHED ? MAS2_I | MAS2_G : 0;
-    tlb0_victim = (tlb0_victim + 1) % tlb0_ways;
-    tlbwe(MAS0_ESEL(tlb0_victim), MAS1_VALID | MAS1_TID(as->pid) | MAS1_TS | MAS1_TSIZE(1),
+    uint32_t wimg = perms & HAL_MAP_UNCACHED ? MAS2_I | MAS2_G : MAS2_M;
+    struct hal_cpu *c = hal_this_cpu();
+    c->tlb0_victim = (c->tlb0_victim + 1) % tlb0_ways;
+    tlbwe(MAS0_ESEL(c->tlb0_victim),
+          MAS1_VALID | MAS1_TID(as->pid) | MAS1_TS | MAS1_TSIZE(1),
           (ea & 0xfffff000u) | wimg, mas3, (uint32_t)(mfn_val(mfn) >> 20));
     return true;
 }

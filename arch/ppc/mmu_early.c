@@ -21,8 +21,12 @@ bool ppc_map_tlb1(uint32_t va, uint64_t pa)
         if ((mas1 & MAS1_VALID) && !(mas1 & MAS1_TS) &&
             (mfspr(SPR_MAS2) & 0xfffff000u) == va &&
             (mfspr(SPR_MAS3) & 0xfffff000u) == (uint32_t)pa &&
-            (mfspr(SPR_MAS7) & 0xf) == (uint32_t)(pa >> 32) && ((mas1 >> 8) & 0xf) >= 5)
+            (mfspr(SPR_MAS7) & 0xf) == (uint32_t)(pa >> 32) && ((mas1 >> 8) & 0xf) >= 5) {
+            /* Ours now: the secondary CPUs load it too. */
+            ppc_tlb1_record(MAS0_TLBSEL1 | MAS0_ESEL(esel), mas1, mfspr(SPR_MAS2),
+                            mfspr(SPR_MAS3), mfspr(SPR_MAS7));
             return true;
+        }
     }
     /*
      * Entry 0 holds the boot mapping (QEMU's or U-Boot's); take the highest
@@ -32,12 +36,18 @@ bool ppc_map_tlb1(uint32_t va, uint64_t pa)
         tlb1_read(esel);
         if (mfspr(SPR_MAS1) & MAS1_VALID)
             continue;
-        mtspr(SPR_MAS0, MAS0_TLBSEL1 | MAS0_ESEL(esel));
-        mtspr(SPR_MAS1, MAS1_VALID | MAS1_IPROT | MAS1_TSIZE(5)); /* 1 MiB */
-        mtspr(SPR_MAS2, va | MAS2_I | MAS2_G);
-        mtspr(SPR_MAS3, (uint32_t)pa | MAS3_SW | MAS3_SR);
-        mtspr(SPR_MAS7, (uint32_t)(pa >> 32)); /* e500v2: 36-bit physical */
+        uint32_t mas0 = MAS0_TLBSEL1 | MAS0_ESEL(esel);
+        uint32_t mas1 = MAS1_VALID | MAS1_IPROT | MAS1_TSIZE(5); /* 1 MiB */
+        uint32_t mas2 = va | MAS2_I | MAS2_G;
+        uint32_t mas3 = (uint32_t)pa | MAS3_SW | MAS3_SR;
+        uint32_t mas7 = (uint32_t)(pa >> 32); /* e500v2: 36-bit physical */
+        mtspr(SPR_MAS0, mas0);
+        mtspr(SPR_MAS1, mas1);
+        mtspr(SPR_MAS2, mas2);
+        mtspr(SPR_MAS3, mas3);
+        mtspr(SPR_MAS7, mas7);
         __asm__ volatile("isync; tlbwe; isync; msync" ::: "memory");
+        ppc_tlb1_record(mas0, mas1, mas2, mas3, mas7);
         return true;
     }
     return false;

@@ -8,7 +8,13 @@
  * vector is n, priority PIRQ_PRIORITY, directed at CPU 0.  The
  * interrupt reaches the core as an external input (IVOR4) while a guest
  * runs (MSR[EE]); the idle loop, which runs with EE off, polls IACK.
+ *
+ * Inter-processor interrupts (hal_ipi_send): the MPIC's IPI 0, vector
+ * IPI_VECTOR, sent by writing the target's bit to IPI dispatch register 0.
+ * Every CPU acknowledges through its own IACK / EOI and runs with task
+ * priority 0 (the MPIC resets every CPU's to 15, which blocks everything).
  */
+#include <hal/cpu.h>
 #include <hal/entry.h>
 #include <hal/physdev.h>
 #include <hal/pirq.h>
@@ -21,9 +27,15 @@
 #define MPIC_GCR_RESET 0x80000000u
 #define MPIC_GCR_MODE_MIXED 0x20000000u
 #define MPIC_SPVR (MPIC + 0x10e0)
-#define MPIC_CTPR (MPIC + 0x20080) /* CPU 0's task priority */
-#define MPIC_IACK (MPIC + 0x200a0)
-#define MPIC_EOI (MPIC + 0x200b0)
+/* Each CPU's own registers: CPU n's at MPIC + 0x20000 + n * 0x1000. */
+#define MPIC_CPU(n) (MPIC + 0x20000 + (n)*0x1000)
+#define MPIC_IPIDR0 0x40 /* IPI 0 dispatch: a mask of target CPUs */
+#define MPIC_CTPR 0x80   /* task priority */
+#define MPIC_IACK 0xa0
+#define MPIC_EOI 0xb0
+#define MPIC_IPIVPR0 (MPIC + 0x10a0) /* IPI 0's vector and priority */
+#define IPI_VECTOR 0x100             /* above every source number */
+#define IPI_PRIORITY 10              /* above the devices' */
 #define MPIC_IVPR(n) (MPIC + 0x10000 + (n)*0x20)
 #define MPIC_IDR(n) (MPIC + 0x10010 + (n)*0x20)
 #define IVPR_MASK 0x80000000u
@@ -59,7 +71,18 @@ void ppc_mpic_init(void)
         wr(MPIC_IVPR(n), IVPR_MASK | IVPR_PRIORITY(PIRQ_PRIORITY) | n);
         wr(MPIC_IDR(n), 1); /* CPU 0 */
     }
-    wr(MPIC_CTPR, 0);
+    wr(MPIC_IPIVPR0, IVPR_PRIORITY(IPI_PRIORITY) | IPI_VECTOR); /* unmasked */
+    ppc_mpic_cpu_init(0);
+}
+
+void ppc_mpic_cpu_init(unsigned id)
+{
+    wr(MPIC_CPU(id) + MPIC_CTPR, 0);
+}
+
+void ppc_mpic_send_ipi(unsigned id)
+{
+    wr(MPIC_CPU(hal_cpu_id()) + MPIC_IPIDR0, 1u << id);
 }
 
 unsigned hal_pirq_count(void)
@@ -95,17 +118,25 @@ void hal_pirq_unmask(unsigned pirq)
 }
 
 /*
- * Acknowledge the highest pending source and hand it to core/ (which
- * masks it), then EOI.  Returns whether there was one.  Interrupts off.
+ * Acknowledge the highest pending source on this CPU and hand it to core/
+ * (a device: core masks it; an IPI: core runs the work queued for this
+ * CPU), EOI.  Returns whether there was one.  Interrupts off.
  */
 bool ppc_mpic_poll(void)
 {
-    uint32_t vector = rd(MPIC_IACK) & 0xffffu;
+    unsigned cpu = MPIC_CPU(hal_cpu_id());
+    uint32_t vector = rd(cpu + MPIC_IACK) & 0xffffu;
     if (vector == SPURIOUS_VECTOR)
         return false;
+    if (vector == IPI_VECTOR) {
+        /* EOI first: an IPI sent while core runs its work raises a new one. */
+        wr(cpu + MPIC_EOI, 0);
+        core_ipi_interrupt();
+        return true;
+    }
     if (vector < NR_SOURCES)
         core_pirq_interrupt(vector);
-    wr(MPIC_EOI, 0);
+    wr(cpu + MPIC_EOI, 0);
     return true;
 }
 

@@ -23,11 +23,11 @@ void hal_irq_restore(unsigned long flags)
 
 static struct hal_cpu cpus[HAL_MAX_CPUS];
 
-void ppc_cpu_init(unsigned id)
+void ppc_cpu_init(unsigned id, uint32_t stack_top)
 {
     struct hal_cpu *c = ppc_cpu(id);
     c->id = id;
-    c->hyp_stack_top = (uint32_t)(uintptr_t)ppc_hyp_stack_top; /* one CPU: the boot stack */
+    c->hyp_stack_top = stack_top;
     mtspr(SPR_SPRG2, (uintptr_t)c);
     /*
      * SPRG3-7 are readable in problem state and no guest can write them:

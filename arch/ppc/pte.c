@@ -21,4 +21,5 @@ const struct pt_format ppc_pt_format = {
         },
     PT_SOFT_HOOKS,
     .flush_local = ppc_pt_flush_local,
+    .flush_cpus = ppc_pt_flush_cpus,
 };

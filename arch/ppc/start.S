@@ -27,6 +27,20 @@ _start:
     bl      ppc_boot
 3:  b       3b
 
+/*
+ * A secondary CPU released from the spin table (arch/ppc/smp.c): supervisor
+ * mode, MSR[EE]=0, TLB1[0] mapping the 64 MiB around this address, r3 =
+ * its CPU id.  The boot CPU stored its stack top in ppc_secondary_stack.
+ */
+    .globl ppc_secondary_entry
+ppc_secondary_entry:
+    lis     r4, ppc_secondary_stack@ha
+    lwz     r1, ppc_secondary_stack@l(r4)
+    li      r0, 0
+    stwu    r0, -16(r1)
+    bl      ppc_secondary_main
+4:  b       4b
+
     .section .bss.stack, "aw", @nobits
     .balign 16
 boot_stack:

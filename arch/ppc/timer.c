@@ -4,6 +4,11 @@
  * the vcpu_time_info scale), the decrementer the one-shot deadline.  The
  * decrementer also fires at least every POLL_NS so the console is polled
  * (the console UART's MPIC source stays masked; pirq.c drives the MPIC).
+ *
+ * Several CPUs: each has its own decrementer and keeps its deadline in its
+ * struct hal_cpu; the time base is one clock for all (QEMU derives every
+ * CPU's from the same virtual clock; smp.c checks it at bring-up).  Only
+ * CPU 0 reads the console UART, so input is never taken by two CPUs.
  */
 #include <hal/hal.h>
 
@@ -13,7 +18,6 @@
 
 static struct hal_time_scale scale;
 static uint32_t tb_per_us = 400;
-static uint64_t deadline;
 
 void hal_time_scale(struct hal_time_scale *s)
 {
@@ -48,6 +52,12 @@ void ppc_timer_init(uint32_t tb_freq)
         shift++;
     scale.shift = shift;
     scale.mul = (uint32_t)((1000000000ull << 32) / ((uint64_t)tb_freq << shift));
+    ppc_timer_cpu_init();
+}
+
+void ppc_timer_cpu_init(void)
+{
+    hal_this_cpu()->deadline = 0;
     mtspr(SPR_TSR, TSR_DIS);
     mtspr(SPR_DEC, 0x7fffffff);
     mtspr(SPR_TCR, TCR_DIE);
@@ -55,6 +65,7 @@ void ppc_timer_init(uint32_t tb_freq)
 
 static void arm(void)
 {
+    uint64_t deadline = hal_this_cpu()->deadline;
     uint64_t now = hal_time_ns();
     uint64_t delta = POLL_NS;
     if (deadline)
@@ -65,13 +76,15 @@ static void arm(void)
 
 void hal_timer_set(uint64_t deadline_ns)
 {
-    deadline = deadline_ns;
+    hal_this_cpu()->deadline = deadline_ns;
     arm();
 }
 
 void ppc_poll_console(void)
 {
     int c;
+    if (hal_cpu_id() != 0)
+        return; /* the console is CPU 0's */
     while ((c = hal_console_getc()) >= 0)
         core_console_input(c);
 }
@@ -79,10 +92,11 @@ void ppc_poll_console(void)
 /* The decrementer reached zero (interrupt or idle poll). */
 void ppc_decrementer(void)
 {
+    struct hal_cpu *c = hal_this_cpu();
     mtspr(SPR_TSR, TSR_DIS);
     ppc_poll_console();
-    if (deadline && hal_time_ns() >= deadline) {
-        deadline = 0;
+    if (c->deadline && hal_time_ns() >= c->deadline) {
+        c->deadline = 0;
         arm();
         core_timer_interrupt();
     } else {
@@ -98,14 +112,16 @@ void ppc_decrementer(void)
  */
 void hal_cpu_idle(void)
 {
+    ppc_mmu_idle();
     for (;;) {
+        /* The MPIC first: an IPI must not wait behind a timer that keeps firing. */
+        if (ppc_mpic_poll())
+            return;
         if (mfspr(SPR_TSR) & TSR_DIS) {
             ppc_decrementer();
             return;
         }
-        if (ppc_mpic_poll())
-            return;
-        int c = hal_console_getc();
+        int c = hal_cpu_id() == 0 ? hal_console_getc() : -1;
         if (c >= 0) {
             core_console_input(c);
             ppc_poll_console();

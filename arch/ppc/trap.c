@@ -149,6 +149,7 @@ HAL_NORETURN void ppc_exception(struct ppc_frame *f)
         dump(f);
         core_panic("ppc: hypervisor fault");
     }
+    ppc_sprs_exit(hv);
     /* A refill or an emulated instruction goes straight back. */
     if (guest_exception(hv))
         hal_vcpu_run(hv);

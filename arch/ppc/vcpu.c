@@ -136,39 +136,57 @@ void hal_vcpu_callbacks_changed(struct hal_vcpu *hv)
     (void)hv;
 }
 
-void ppc_sprs_sync(const struct hal_vcpu *hv)
+/*
+ * USPRG0 and SPEFSCR.  On one CPU they stay in the CPU across exits and
+ * change hands only when another vCPU is entered (spr_owner): no SPR
+ * access on the common exit path.  Once a second CPU is up a vCPU may move
+ * to it, so they are saved into the frame at every exit (ppc_sprs_exit)
+ * and loaded at every entry instead.
+ */
+bool ppc_sprs_eager;
+
+void ppc_sprs_exit(struct hal_vcpu *hv)
 {
-    /* The CPU's values are hv's current ones: refresh the copy (hv is
-     * logically unchanged, hence the cast). */
-    if (hal_this_cpu()->spr_owner == hv) {
-        ((struct hal_vcpu *)hv)->usprg0 = mfspr(SPR_USPRG0);
-        ((struct hal_vcpu *)hv)->spefscr = mfspr(SPR_SPEFSCR);
+    if (ppc_sprs_eager) {
+        hv->frame.usprg0 = mfspr(SPR_USPRG0);
+        hv->frame.spefscr = mfspr(SPR_SPEFSCR);
     }
 }
 
-void ppc_sprs_drop(const struct hal_vcpu *hv)
+void ppc_sprs_sync(struct hal_vcpu *hv)
+{
+    if (!ppc_sprs_eager && hal_this_cpu()->spr_owner == hv) {
+        hv->frame.usprg0 = mfspr(SPR_USPRG0);
+        hv->frame.spefscr = mfspr(SPR_SPEFSCR);
+    }
+}
+
+void ppc_sprs_loaded(struct hal_vcpu *hv)
 {
     if (hal_this_cpu()->spr_owner == hv)
-        hal_this_cpu()->spr_owner = NULL;
+        hal_this_cpu()->spr_owner = NULL; /* the next entry loads the frame's */
 }
 
 /* Give the CPU hv's USPRG0 and SPEFSCR; the previous owner's go back to it first. */
-static void sprs_switch(struct hal_vcpu *hv)
+static void sprs_switch(struct hal_cpu *c, struct hal_vcpu *hv)
 {
-    struct hal_cpu *c = hal_this_cpu();
-    if (c->spr_owner == hv)
-        return;
-    if (c->spr_owner)
-        ppc_sprs_sync(c->spr_owner);
-    mtspr(SPR_USPRG0, hv->usprg0);
-    mtspr(SPR_SPEFSCR, hv->spefscr);
-    c->spr_owner = hv;
+    if (!ppc_sprs_eager) {
+        if (c->spr_owner == hv)
+            return;
+        if (c->spr_owner)
+            ppc_sprs_sync(c->spr_owner);
+        c->spr_owner = hv;
+    }
+    mtspr(SPR_USPRG0, hv->frame.usprg0);
+    mtspr(SPR_SPEFSCR, hv->frame.spefscr);
 }
 
 void hal_vcpu_run(struct hal_vcpu *hv)
 {
-    hal_this_cpu()->current = hv;
-    sprs_switch(hv);
+    struct hal_cpu *c = hal_this_cpu();
+    c->current = hv;
+    c->entries++;
+    sprs_switch(c, hv);
     ppc_load_pids(hv);
     hv->frame.msr = GUEST_MSR;
     ppc_enter_guest(&hv->frame);

@@ -3,8 +3,8 @@
  * The whole vCPU state (hal_vcpu_save_state / hal_vcpu_load_state): the
  * body struct hestia_ppc_vcpu_state of include/public/hestia/arch/ppc.h:
  * the trap-record registers plus USPRG0 and SPEFSCR, which may still be in
- * the CPU (vcpu.c, sprs_switch): saving reads them from there, loading
- * makes the CPU forget its copy.
+ * a CPU (vcpu.c): saving fetches them into the frame first, loading makes
+ * every CPU forget its copy.
  */
 #include <hal/hal.h>
 #include <hestia/arch/ppc.h>
@@ -16,15 +16,15 @@
 
 int hal_vcpu_save_state(const struct hal_vcpu *hv, struct hestia_vcpu_state *st)
 {
-    ppc_sprs_sync(hv);
+    ppc_sprs_sync((struct hal_vcpu *)hv); /* logically unchanged: the copy is refreshed */
     hal_vcpu_state_begin(st, HESTIA_VCPU_ARCH_PPC, HESTIA_PPC_VCPU_STATE_SIZE);
     struct hestia_ppc_vcpu_state *b = (struct hestia_ppc_vcpu_state *)&st->body;
     struct hestia_trap_record rec = {0};
     hal_vcpu_get_context(hv, &rec);
     for (unsigned i = 0; i < HESTIA_PPC_NR_REGS; i++)
         b->regs[i] = rec.regs[i];
-    b->usprg0 = hv->usprg0;
-    b->spefscr = hv->spefscr;
+    b->usprg0 = hv->frame.usprg0;
+    b->spefscr = hv->frame.spefscr;
     return 0;
 }
 
@@ -64,8 +64,8 @@ int hal_vcpu_load_state(struct hal_vcpu *hv, const struct hestia_vcpu_state *st)
      * back. */
     hv->frame.dear = (uint32_t)b->regs[HESTIA_PPC_REG_DEAR];
     hv->frame.esr = (uint32_t)b->regs[HESTIA_PPC_REG_ESR];
-    hv->usprg0 = (uint32_t)b->usprg0;
-    hv->spefscr = (uint32_t)b->spefscr;
-    ppc_sprs_drop(hv); /* the next entry loads them from hv */
+    hv->frame.usprg0 = (uint32_t)b->usprg0;
+    hv->frame.spefscr = (uint32_t)b->spefscr;
+    ppc_sprs_loaded(hv);
     return mode;
 }

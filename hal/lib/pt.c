@@ -299,6 +299,10 @@ static void flush_here(void *arg)
 static inline void flush_checked(struct pt_space *s, pt_va_t va)
 {
     const struct pt_format *f = PT_FMT(s);
+    if (f->flush_cpus) {
+        f->flush_cpus(s, va);
+        return;
+    }
     if (!f->flush_local)
         return;
     unsigned self = hal_cpu_id();

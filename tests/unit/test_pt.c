@@ -46,6 +46,12 @@ void ppc_pt_flush_local(struct pt_space *s, pt_va_t va)
     ppc_flushes++;
 }
 
+/* ppc's flush over its CPUs: on the host there is one, this one. */
+void ppc_pt_flush_cpus(struct pt_space *s, pt_va_t va)
+{
+    ppc_pt_flush_local(s, va);
+}
+
 /* ia64's TC purge: nothing to purge on the host. */
 void ia64_pt_flush_local(struct pt_space *s, pt_va_t va)
 {

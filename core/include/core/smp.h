@@ -65,4 +65,13 @@ bool core_lock(void);
 void core_unlock(bool taken);
 bool core_lock_held(void);
 
+/*
+ * When the platform reported more than one CPU: the check that all of them
+ * came up (TEST smp.cpus-up) and, once guests ran, each CPU's guest exits
+ * (BENCH smp.cpu<N>.guest_exits) and the check that every CPU ran guests
+ * (TEST smp.cpus-ran), each TEST added to *passed or *failed.  Nothing
+ * with one CPU.  Called by console_report_done() before the DONE line.
+ */
+void smp_report(unsigned *passed, unsigned *failed);
+
 #endif

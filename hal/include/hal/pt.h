@@ -87,6 +87,14 @@ struct pt_format {
     void (*table_added)(struct pt_space *s, unsigned level, pt_va_t va);
     /* Optional: drop this CPU's cached translation of va (MMU_FLUSH_ALL: all). */
     void (*flush_local)(struct pt_space *s, pt_va_t va);
+    /*
+     * Optional: drop va's translations (MMU_FLUSH_ALL: all) on every CPU
+     * that may cache s, instead of the engine's flush_local on each CPU of
+     * loaded_cpus (ppc: a space can take a new TLB tag rather than
+     * interrupt CPUs that only hold old entries).  Returns once no CPU can
+     * use them.
+     */
+    void (*flush_cpus)(struct pt_space *s, pt_va_t va);
     /* Flush after a map too (x86_64: paging-structure caches), not only after a change. */
     bool flush_on_map;
 };

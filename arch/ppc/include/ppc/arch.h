@@ -33,6 +33,7 @@
 #define MAS1_IPROT 0x40000000u
 #define MAS1_TSIZE(t) ((uint32_t)(t) << 8) /* page size 4^t KiB */
 #define MAS2_I 0x8u
+#define MAS2_M 0x4u /* memory coherence required: other CPUs snoop it */
 #define MAS2_G 0x2u
 #define MAS3_SW 0x4u
 #define MAS3_SR 0x1u
@@ -133,7 +134,13 @@ struct ppc_frame {
     uint32_t pc, msr; /* SRR0, SRR1 */
     uint32_t vector;  /* IVOR number */
     uint32_t dear, esr;
-    uint32_t pad;
+    /*
+     * SPRs a guest reads and writes in problem state that the hypervisor
+     * never touches (it is built -msoft-float, no SPE).  On one CPU they
+     * stay in the CPU until another vCPU is entered (hal_cpu.spr_owner);
+     * with several they are saved here at every exit (vcpu.c).
+     */
+    uint32_t usprg0, spefscr;
 };
 
 struct hal_as {
@@ -141,6 +148,10 @@ struct hal_as {
     pte_t root[4];      /* software root: 1 GiB per entry */
     uint32_t pid;       /* TLB TID of this space, valid in generation pid_gen */
     uint32_t pid_gen;
+    /* mmu.c, under its pid_lock: the CPUs that hold this space in their PID registers, */
+    uint32_t running;
+    /* and those whose TLB0 may still hold entries under its current PID without it. */
+    uint32_t stale;
 };
 struct hal_vcpu {
     struct ppc_frame frame; /* first: SPRG0 points here */
@@ -148,13 +159,6 @@ struct hal_vcpu {
     struct hal_as *kernel, *user;
     bool in_user;
     uint32_t vmsr; /* the guest kernel's virtual MSR (EE) */
-    /*
-     * SPRs a guest reads and writes in problem state that the hypervisor
-     * never touches (it is built -msoft-float, no SPE): they stay in the
-     * CPU across exits and change hands only when another vCPU is entered
-     * (struct hal_cpu.spr_owner); until then the CPU's copy is current.
-     */
-    uint32_t usprg0, spefscr;
 };
 
 /*
@@ -168,27 +172,45 @@ struct hal_cpu {
     struct hal_vcpu *current; /* vCPU last entered by hal_vcpu_run */
     uint32_t hyp_stack_top;   /* entry.S: the hypervisor stack after an exception */
     struct ppc_frame boot_frame;
+    uint64_t deadline;          /* timer.c: this CPU's one-shot deadline (ns, 0: none) */
+    uint32_t tlb_gen;           /* mmu.c: the PID generation this CPU's TLB0 is clean for */
+    unsigned tlb0_victim;       /* mmu.c: round-robin TLB0 way for the next refill */
+    struct hal_as *loaded[2];   /* mmu.c: the spaces in the PID registers (kernel, user) */
+    unsigned long entries;      /* guest entries on this CPU (hal_vcpu_run) */
     struct hal_vcpu *spr_owner; /* whose USPRG0 / SPEFSCR the CPU holds (NULL: nobody's) */
 };
 
 extern char ppc_hyp_stack_top[]; /* entry.S: the boot CPU's hypervisor stack */
 
-/* platform.c: point SPRG2 at this CPU's struct hal_cpu (first thing at boot). */
-void ppc_cpu_init(unsigned id);
+/*
+ * platform.c: point SPRG2 at CPU id's struct hal_cpu (first thing at boot
+ * on every CPU); stack_top: the stack exceptions from guests run on.
+ */
+void ppc_cpu_init(unsigned id, uint32_t stack_top);
 struct hal_cpu *ppc_cpu(unsigned id); /* CPU id's state (any CPU) */
 extern uint64_t ppc_ccsr_phys;
 
 /* entry.S */
 HAL_NORETURN void ppc_enter_guest(struct ppc_frame *f);
 void ppc_vectors_init(void);
-/* vcpu.c: make hv->usprg0 / spefscr current (the CPU may still hold hv's). */
-void ppc_sprs_sync(const struct hal_vcpu *hv);
-/* vcpu.c: forget the CPU's copy of hv's lazily held SPRs (hv's were replaced). */
-void ppc_sprs_drop(const struct hal_vcpu *hv);
+/* vcpu.c: USPRG0 / SPEFSCR, kept lazily on one CPU, saved per exit once ppc_sprs_eager. */
+extern bool ppc_sprs_eager;
+void ppc_sprs_exit(struct hal_vcpu *hv);   /* an exit from hv: save them if eager */
+void ppc_sprs_sync(struct hal_vcpu *hv);   /* make hv's frame copy current */
+void ppc_sprs_loaded(struct hal_vcpu *hv); /* hv's frame holds new values */
 /* trap.c: every exception lands here. */
 HAL_NORETURN void ppc_exception(struct ppc_frame *f);
 /* mmu.c */
 void ppc_mmu_init(uint64_t ram_end);
+/*
+ * A secondary CPU: load the hypervisor's TLB1 entries the boot CPU wrote
+ * (ppc_mmu_init, ppc_map_tlb1 before the CPU was started), drop the spin
+ * table's boot mapping and every guest translation, clear the PIDs.
+ */
+void ppc_mmu_secondary_init(void);
+/* Remember a TLB1 entry of the hypervisor's own so secondaries load it too. */
+void ppc_tlb1_record(uint32_t mas0, uint32_t mas1, uint32_t mas2, uint32_t mas3,
+                     uint32_t mas7);
 uint64_t ppc_direct_map_end(void);
 bool ppc_tlb_refill(struct hal_vcpu *hv, uint32_t ea);
 /*
@@ -198,14 +220,25 @@ bool ppc_tlb_refill(struct hal_vcpu *hv, uint32_t ea);
  */
 bool ppc_dirty_write_fault(struct hal_vcpu *hv, uint32_t ea);
 void ppc_load_pids(struct hal_vcpu *hv);
+/*
+ * This CPU idles: the spaces in its PID registers count as merely cached
+ * here (stale), so a flush gives them new PIDs rather than interrupt it.
+ */
+void ppc_mmu_idle(void);
 /* timer.c */
 void ppc_timer_init(uint32_t tb_freq);
+void ppc_timer_cpu_init(void); /* this CPU's decrementer (every CPU) */
 void ppc_decrementer(void);
 void ppc_poll_console(void);
 /* The MPIC (pirq.c): reset with every source masked; acknowledge, deliver and EOI one
  * pending source (false if none); whether CCSR page pa is one dom0 may map. */
 void ppc_mpic_init(void);
+void ppc_mpic_cpu_init(unsigned id); /* this CPU's task priority (every CPU) */
 bool ppc_mpic_poll(void);
+void ppc_mpic_send_ipi(unsigned id); /* an inter-processor interrupt to CPU id */
+/* smp.c: the CPUs the device tree lists (boot CPU first); how many there are. */
+struct fdt;
+unsigned ppc_smp_scan(const struct fdt *fdt);
 bool ppc_ccsr_page_is_dom0s(uint64_t pa);
 
 static inline uint64_t ppc_read_tb(void)

@@ -11,7 +11,8 @@
 
 extern const struct pt_format ppc_pt_format;
 
-/* The format's TLB flush, in mmu.c (the unit tests supply their own). */
+/* The format's TLB flushes, in mmu.c (the unit tests supply their own). */
 void ppc_pt_flush_local(struct pt_space *s, pt_va_t va);
+void ppc_pt_flush_cpus(struct pt_space *s, pt_va_t va);
 
 #endif
