@@ -20,6 +20,14 @@
 #include <hal/cpu.h>
 #include <hal/entry.h>
 
+/*
+ * A ticket lock: CPUs get in in the order they asked.  A test-and-set lock
+ * let a CPU that leaves and re-enters core in a tight loop (an idle CPU's
+ * full pass, on a poll-driven idle) take it again before a waiter whose
+ * emulated CPU had not been scheduled in between ever saw it free: under
+ * QEMU's round-robin TCG (-icount) ppc with two CPUs hung that way.
+ */
+static unsigned next_ticket, now_serving;
 static unsigned owner; /* CPU id + 1 of the holder, 0 when free */
 
 bool core_lock(void)
@@ -27,23 +35,22 @@ bool core_lock(void)
     unsigned me = hal_cpu_id() + 1;
     if (__atomic_load_n(&owner, __ATOMIC_RELAXED) == me)
         return false;
-    for (;;) {
-        unsigned expected = 0;
-        if (__atomic_compare_exchange_n(&owner, &expected, me, false, __ATOMIC_ACQUIRE,
-                                        __ATOMIC_RELAXED))
-            return true;
-        while (__atomic_load_n(&owner, __ATOMIC_RELAXED)) {
-            if (__atomic_load_n(&this_cpu()->ipi_pending, __ATOMIC_RELAXED))
-                core_ipi_interrupt();
-            hal_cpu_relax();
-        }
+    unsigned ticket = __atomic_fetch_add(&next_ticket, 1u, __ATOMIC_RELAXED);
+    while (__atomic_load_n(&now_serving, __ATOMIC_ACQUIRE) != ticket) {
+        if (__atomic_load_n(&this_cpu()->ipi_pending, __ATOMIC_RELAXED))
+            core_ipi_interrupt();
+        hal_cpu_relax();
     }
+    __atomic_store_n(&owner, me, __ATOMIC_RELAXED);
+    return true;
 }
 
 void core_unlock(bool taken)
 {
-    if (taken)
-        __atomic_store_n(&owner, 0u, __ATOMIC_RELEASE);
+    if (taken) {
+        __atomic_store_n(&owner, 0u, __ATOMIC_RELAXED);
+        __atomic_fetch_add(&now_serving, 1u, __ATOMIC_RELEASE);
+    }
 }
 
 bool core_lock_held(void)

@@ -82,8 +82,8 @@ def boot_path(arch, variant):
 VARIANTS = {
     "x86_64": ["kernel", "grub", "uefi", "smp2", "smp4"],
     "x86": ["kernel", "grub"],
-    "ppc": ["kernel", "uboot"],
-    "ia64": ["kernel"],
+    "ppc": ["kernel", "uboot", "smp2", "smp4"],
+    "ia64": ["kernel", "smp2", "smp4"],
 }
 
 # GRUB platform directories for grub-mkrescue -d (Debian: grub-pc-bin,

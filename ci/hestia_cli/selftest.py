@@ -111,12 +111,17 @@ def _scenario_format_cases():
                                        "bad_must_fail": False, "must_fail_type": False,
                                        "cpus_ok": True, "cpus_zero": False,
                                        "cpus_text": False, "cpus_bool": False}
-    # "cpus": QEMU gets -smp N, ia64sim (one CPU for now) nothing; no key, no -smp.
+    # "cpus": QEMU gets -smp N (MTTCG too in real time), ia64sim --cpus N; no key, neither.
     def argv(arch, cfg):
         return arches.launch(arch, "kernel", dict(cfg, modules=[]), "capture").argv
+
+    def follows(args, opt, value):
+        return any(a == opt and b == value for a, b in zip(args, args[1:]))
     yield "cpus_smp_arg", ("-smp" not in argv("x86_64", {}) and
-                           argv("x86_64", {"cpus": 2})[-2:] == ["-smp", "2"] and
-                           argv("ppc", {"cpus": 4})[-2:] == ["-smp", "4"] and
+                           follows(argv("x86_64", {"cpus": 2}), "-smp", "2") and
+                           follows(argv("ppc", {"cpus": 4}), "-smp", "4") and
+                           "--cpus" not in argv("ia64", {}) and
+                           follows(argv("ia64", {"cpus": 2}), "--cpus", "2") and
                            "-smp" not in argv("ia64", {"cpus": 2}))
 
 
