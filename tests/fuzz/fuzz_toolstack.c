@@ -134,6 +134,12 @@ long ts_domain_new(uint64_t pages, uint32_t weight, uint32_t cap)
     return r < 0 ? r : 1 + r;
 }
 
+long ts_domain_new_vcpus(uint64_t pages, uint32_t weight, uint32_t cap, uint32_t vcpus)
+{
+    FUZZ_ASSERT(vcpus >= 1 && vcpus <= HESTIA_MAX_VCPUS, "vcpus %u", vcpus);
+    return ts_domain_new(pages, weight, cap);
+}
+
 long ts_domain_load(hestia_domid_t domid, unsigned mod, const char *extra)
 {
     check_dom(domid);
