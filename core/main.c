@@ -95,6 +95,7 @@ HAL_NORETURN void core_main(const struct hal_boot_info *bi)
     physdev_init(bi);
     pirq_init();
     unsigned nr_cpus = smp_start_cpus(bi->nr_cpus ? bi->nr_cpus : 1);
+    smp_check_all_ran(cmdline_has_word(bi->cmdline, "smp.all-ran"));
     core_printf("  %lu of %lu frames free, %u CPU(s)\n", mm_free_frames(),
                 mm_total_frames(), nr_cpus);
     sched_init(nr_cpus);

@@ -69,9 +69,17 @@ bool core_lock_held(void);
  * When the platform reported more than one CPU: the check that all of them
  * came up (TEST smp.cpus-up) and, once guests ran, each CPU's guest exits
  * (BENCH smp.cpu<N>.guest_exits) and the check that every CPU ran guests
- * (TEST smp.cpus-ran), each TEST added to *passed or *failed.  Nothing
- * with one CPU.  Called by console_report_done() before the DONE line.
+ * (TEST smp.cpus-ran, asked by the hypervisor command line word `smp.all-ran`), each TEST
+ * added to *passed or *failed.  Nothing with one CPU.  Called by console_report_done()
+ * before the DONE line.
  */
 void smp_report(unsigned *passed, unsigned *failed);
+
+/*
+ * Make smp_report() judge smp.cpus-ran (hypervisor command line word
+ * `smp.all-ran`): only a scenario that keeps every CPU busy can ask it; a
+ * mostly sequential one (isolation) may leave a CPU idle, rightly.
+ */
+void smp_check_all_ran(bool on);
 
 #endif
