@@ -9,7 +9,7 @@
  * heaps, frames, heap, console, event channels) stay and keep their order
  * below it (docs/architecture.md, Locking).
  *
- * A CPU waiting for it answers smp_call()s and kicks aimed at itself,
+ * A CPU waiting for it answers core_cpu_call()s and kicks aimed at itself,
  * because the holder may be waiting for exactly that (a TLB shootdown).
  * Nested entry points (the run loop's idle takes a timer interrupt) find
  * the lock already theirs: core_lock() says whether it took it, and only
@@ -36,11 +36,8 @@ bool core_lock(void)
     if (__atomic_load_n(&owner, __ATOMIC_RELAXED) == me)
         return false;
     unsigned ticket = __atomic_fetch_add(&next_ticket, 1u, __ATOMIC_RELAXED);
-    while (__atomic_load_n(&now_serving, __ATOMIC_ACQUIRE) != ticket) {
-        if (__atomic_load_n(&this_cpu()->ipi_pending, __ATOMIC_RELAXED))
-            core_ipi_interrupt();
-        hal_cpu_relax();
-    }
+    while (__atomic_load_n(&now_serving, __ATOMIC_ACQUIRE) != ticket)
+        smp_wait_step();
     __atomic_store_n(&owner, me, __ATOMIC_RELAXED);
     return true;
 }

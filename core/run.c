@@ -143,7 +143,7 @@ void run_vcpu_stopped(struct vcpu *v)
              * not RUNNING and picks another vCPU.
              */
             run_note_change(i);
-            smp_call(i, nothing, NULL);
+            core_cpu_call(i, nothing, NULL);
         }
     }
 }

@@ -11,7 +11,7 @@
  * Interrupting a CPU: each reason is a bit in the target's ipi_pending,
  * set with an atomic OR before hal_ipi_send(); the target takes all bits
  * with one atomic exchange, so interrupts the HAL merges lose nothing.
- * smp_call() uses a per-CPU slot guarded by a lock; the caller spins until
+ * core_cpu_call() uses a per-CPU slot guarded by a lock; the caller spins until
  * the target cleared it, answering its own pending work meanwhile.
  */
 #include <core/console.h>
@@ -54,11 +54,8 @@ HAL_NORETURN void core_secondary_main(void)
 {
     __atomic_fetch_add(&arrived, 1u, __ATOMIC_ACQ_REL);
     /* Calls may come before the release (a flush, a CPU to forget): answer them. */
-    while (!__atomic_load_n(&released, __ATOMIC_ACQUIRE)) {
-        if (__atomic_load_n(&this_cpu()->ipi_pending, __ATOMIC_RELAXED))
-            core_ipi_interrupt();
-        hal_cpu_relax();
-    }
+    while (!__atomic_load_n(&released, __ATOMIC_ACQUIRE))
+        smp_wait_step();
     struct cpu *c = this_cpu();
     c->arch = hal_this_cpu();
     run_note_change(c->id);
@@ -105,10 +102,19 @@ void core_ipi_interrupt(void)
         run_note_change(c->id);
 }
 
-void smp_call(unsigned cpu, void (*fn)(void *arg), void *arg)
+void smp_wait_step(void)
+{
+    if (__atomic_load_n(&this_cpu()->ipi_pending, __ATOMIC_RELAXED))
+        core_ipi_interrupt();
+    hal_cpu_relax();
+}
+
+void core_cpu_call(unsigned cpu, void (*fn)(void *arg), void *arg)
 {
     struct cpu *self = this_cpu();
-    if (cpu == self->id || cpu >= cpu_count()) {
+    if (cpu >= cpu_count())
+        return; /* not online: it holds no state anyone could ask about */
+    if (cpu == self->id) {
         unsigned long flags = hal_irq_save();
         fn(arg);
         hal_irq_restore(flags);
@@ -116,25 +122,15 @@ void smp_call(unsigned cpu, void (*fn)(void *arg), void *arg)
     }
     struct cpu *t = cpu_by_id(cpu);
     unsigned long flags = hal_irq_save();
-    while (__atomic_exchange_n(&t->call_lock.locked, 1u, __ATOMIC_ACQUIRE)) {
-        core_ipi_interrupt(); /* another CPU may be waiting on us */
-        hal_cpu_relax();
-    }
+    while (__atomic_exchange_n(&t->call_lock.locked, 1u, __ATOMIC_ACQUIRE))
+        smp_wait_step(); /* another CPU may be waiting on us */
     t->call_arg = arg;
     __atomic_store_n(&t->call_fn, fn, __ATOMIC_RELEASE);
     post(cpu, SMP_IPI_CALL);
-    while (__atomic_load_n(&t->call_fn, __ATOMIC_ACQUIRE)) {
-        core_ipi_interrupt();
-        hal_cpu_relax();
-    }
+    while (__atomic_load_n(&t->call_fn, __ATOMIC_ACQUIRE))
+        smp_wait_step();
     spin_unlock(&t->call_lock);
     hal_irq_restore(flags);
-}
-
-void core_cpu_call(unsigned cpu, void (*fn)(void *arg), void *arg)
-{
-    if (cpu < cpu_count())
-        smp_call(cpu, fn, arg);
 }
 
 struct probe {
@@ -154,10 +150,10 @@ const char *smp_selftest(void)
     for (unsigned id = 1; id < cpu_count(); id++) {
         struct probe p = {~0u, 0};
         uint64_t before = hal_time_ns();
-        smp_call(id, probe_here, &p);
+        core_cpu_call(id, probe_here, &p);
         uint64_t after = hal_time_ns();
         if (p.cpu != id)
-            return "a CPU did not run the call sent to it (smp_call / IPI)";
+            return "a CPU did not run the call sent to it (core_cpu_call / IPI)";
         /* One clock for every CPU: guest time must not jump when a vCPU moves. */
         if (p.ns < before || p.ns > after)
             return "another CPU's clock disagrees with the boot CPU's";

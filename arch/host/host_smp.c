@@ -3,7 +3,7 @@
  * hal/smp.h on the host: an inter-processor interrupt is taken at once,
  * by playing the target CPU for the length of its core_ipi_interrupt()
  * (interrupts off, as on a real CPU), then the sender again.  So
- * smp_call() and the remote stop of a vCPU work in unit tests, and a test
+ * core_cpu_call() and the remote stop of a vCPU work in unit tests, and a test
  * can count the interrupts each CPU took.  No CPU can be started.
  */
 #include <hal/cpu.h>

@@ -10,7 +10,6 @@
  * rebuilt for the destination addresses on every move (a collection slot is
  * every 64th doubleword, so its position depends on the address).
  */
-#include <core/smp.h>
 #include <hal/hal.h>
 #include <hestia/arch/ia64.h>
 #include <hestia/errno.h>
@@ -268,7 +267,7 @@ void hal_vcpu_callbacks_changed(struct hal_vcpu *hv)
  * Several CPUs: hv's f32-f127 may still be in the CPU that ran it last
  * (nobody there touched theirs since).  Only that CPU can read or forget
  * them, and only it changes its own fph_owner, so it is asked with
- * smp_call(): it writes them back to hv->fr (keep) or drops them, and
+ * core_cpu_call(): it writes them back to hv->fr (keep) or drops them, and
  * gives up the ownership; hv then claims them afresh wherever it runs.
  */
 struct fph_release {
@@ -292,7 +291,7 @@ static void fph_release_everywhere(const struct hal_vcpu *hv, bool keep)
     struct fph_release r = {hv, keep};
     for (unsigned i = 0; i < HAL_MAX_CPUS; i++)
         if (__atomic_load_n(&ia64_cpu(i)->fph_owner, __ATOMIC_ACQUIRE) == hv)
-            smp_call(i, fph_release_here, &r);
+            core_cpu_call(i, fph_release_here, &r);
 }
 
 void ia64_fph_sync(const struct hal_vcpu *hv)

@@ -46,15 +46,15 @@ static void where(void *arg)
     ran_on = hal_cpu_id();
 }
 
-TEST_CASE(smp_call_runs_on_the_target)
+TEST_CASE(core_cpu_call_runs_on_the_target)
 {
     cpus(3);
     unsigned long before = host_ipi_count(2);
-    smp_call(2, where, NULL);
+    core_cpu_call(2, where, NULL);
     CHECK_EQ(ran_on, 2);
     CHECK_EQ(host_ipi_count(2), before + 1);
     CHECK_EQ(hal_cpu_id(), 0);
-    smp_call(0, where, NULL); /* the caller itself: no interrupt */
+    core_cpu_call(0, where, NULL); /* the caller itself: no interrupt */
     CHECK_EQ(ran_on, 0);
     core_cpu_call(7, where, NULL); /* not online: nothing */
     CHECK_EQ(ran_on, 0);

@@ -58,7 +58,7 @@ struct cpu {
     bool changed;
     /* core/smp.c: reasons other CPUs interrupted this one, SMP_IPI_* bits. */
     unsigned ipi_pending;
-    spinlock_t call_lock;       /* one smp_call() aimed at this CPU at a time */
+    spinlock_t call_lock;       /* one core_cpu_call() aimed at this CPU at a time */
     void (*call_fn)(void *arg); /* the call waiting to run here, NULL when none */
     void *call_arg;
     unsigned long quiet_exits; /* exits that skipped the full pass */

@@ -40,17 +40,23 @@ struct vcpu;
 void smp_kick_vcpu(struct vcpu *v);
 
 /*
- * Run fn(arg) on CPU cpu with interrupts disabled and return after it ran
- * there (a TLB shootdown, reading another CPU's state).  On the calling CPU
- * it simply runs.  While it waits, the caller answers calls aimed at
- * itself, so two CPUs calling each other do not deadlock.  fn must not
- * block or call smp_call() itself.
+ * Running fn on another CPU is core_cpu_call() (hal/entry.h): one
+ * mechanism for core and the HAL.  While it waits, the caller answers
+ * calls aimed at itself (smp_wait_step), so two CPUs calling each other do
+ * not deadlock.  fn must not block or call core_cpu_call() itself.
  */
-void smp_call(unsigned cpu, void (*fn)(void *arg), void *arg);
+
+/*
+ * One step of every busy wait in the hypervisor (a call's answer, the
+ * hypervisor lock, the release of the secondary CPUs): answer this CPU's
+ * own pending IPIs, then relax.  A waiter that did not answer could be
+ * the CPU another waiter is waiting on.
+ */
+void smp_wait_step(void);
 
 /*
  * Boot self-check with several CPUs (core_main's module-less boot): every
- * other CPU runs an smp_call() on itself and reads a clock that agrees
+ * other CPU runs an core_cpu_call() on itself and reads a clock that agrees
  * with the boot CPU's.  NULL, or what failed in words.
  */
 const char *smp_selftest(void);
@@ -59,7 +65,7 @@ const char *smp_selftest(void);
  * The hypervisor lock (core/hyplock.c): taken by every entry point from
  * the arch, released before the arch enters a guest or the CPU idles.
  * core_lock() returns whether this call took it (false: this CPU already
- * held it); pass that to core_unlock().  Waiting answers smp_call()s.
+ * held it); pass that to core_unlock().  Waiting answers core_cpu_call()s.
  */
 bool core_lock(void);
 void core_unlock(bool taken);
