@@ -2,24 +2,13 @@
 /*
  * What both bare-metal HVM test guests (hvmtest.c, hvmhostile.c) need to
  * talk: port I/O and COM1 output, polled.  Freestanding, no hypervisor
- * headers: the guests are built on their own (arch/x86_64/meson.build).
+ * headers beyond x86_common/io.h: the guests are built on their own
+ * (arch/x86_64/meson.build).
  */
 #ifndef HVM_GUEST_IO_H
 #define HVM_GUEST_IO_H
 
-#include <stdint.h>
-
-static inline void outb(uint16_t port, uint8_t v)
-{
-    __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-    uint8_t v;
-    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
+#include <x86_common/io.h> /* outb, inb: freestanding */
 
 static inline void putc(char c)
 {

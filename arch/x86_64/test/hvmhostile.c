@@ -50,13 +50,6 @@ static void test(const char *name, bool ok, const char *what, uint64_t n)
     failed += !ok;
 }
 
-static uint64_t rdtsc(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return ((uint64_t)hi << 32) | lo;
-}
-
 /* ---- exceptions: #UD skips 3 bytes (the SVM instructions), #GP 2 (RDMSR / WRMSR) ---- */
 volatile uint64_t ud_count, gp_count, irq_count, other_count;
 extern char ud_stub[], gp_stub[], irq0_stub[], other_stub[];
@@ -174,26 +167,18 @@ static void attack_ports(void)
     test("hostile.ports", inb(0x3fb) != 0xff, "ports read and written", n);
 }
 
-static void wrmsr(uint32_t m, uint64_t v)
-{
-    __asm__ volatile("wrmsr" : : "c"(m), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
-}
-
 static void attack_msrs(void)
 {
     static const uint32_t base[3] = {0, 0xc0000000u, 0xc0010000u};
     uint64_t n = 0;
     for (unsigned r = 0; r < 3; r++) {
         for (uint32_t m = base[r]; m < base[r] + 0x2000; m++) {
-            uint32_t lo, hi;
-            __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(m));
+            (void)rdmsr(m);
             n++;
         }
     }
     uint64_t gp0 = gp_count;
-    uint32_t lo, hi;
-    __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(0xc0000080u));
-    uint64_t efer = ((uint64_t)hi << 32) | lo;
+    uint64_t efer = rdmsr(0xc0000080u);
     wrmsr(0xc0000080u, efer | (1u << 12));   /* EFER.SVME: #GP */
     wrmsr(0xc0010117u, 0x1000);              /* VM_HSAVE_PA: #GP */
     wrmsr(0xc0010114u, 0);                   /* VM_CR: #GP */

@@ -20,36 +20,15 @@ static void test(const char *name, bool ok)
     puts(ok ? " PASS\n" : " FAIL\n");
 }
 
-static void cpuid(uint32_t leaf, uint32_t r[4])
-{
-    __asm__ volatile("cpuid"
-                     : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
-                     : "a"(leaf), "c"(0));
-}
-
-static uint64_t rdmsr(uint32_t msr)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-    return ((uint64_t)hi << 32) | lo;
-}
-
-static uint64_t rdtsc(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return ((uint64_t)hi << 32) | lo;
-}
-
 void hvmtest_main(void)
 {
     puts("hvmtest: hello from an HVM guest\n");
     test("hvm.serial", true);
 
     uint32_t r[4], e[4], h[4];
-    cpuid(1, r);
-    cpuid(0x80000001u, e);
-    cpuid(0x40000000u, h);
+    cpuid(1, &r[0], &r[1], &r[2], &r[3]);
+    cpuid(0x80000001u, &e[0], &e[1], &e[2], &e[3]);
+    cpuid(0x40000000u, &h[0], &h[1], &h[2], &h[3]);
     test("hvm.cpuid-policy", (r[2] & (1u << 31)) && !(e[2] & (1u << 2)) &&
                                  !(r[2] & (1u << 5)) && h[1] == 0x74736548u /* "Hest" */);
 

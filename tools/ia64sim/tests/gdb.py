@@ -75,31 +75,54 @@ def elf_bytes(path, va, n):
     return b''
 
 
-def smp_threads(sim, elf, nm, work):
-    """--cpus 2 on asm/smp.S: the CPUs are threads 1 and 2; Hg picks whose
-    registers p reads; a breakpoint in the AP's code stops thread 2."""
+def symbols(nm, elf):
     syms = {}
     for line in subprocess.run([nm, elf], capture_output=True, text=True).stdout.splitlines():
         parts = line.split()
         if len(parts) == 3:
             syms[parts[2]] = int(parts[0], 16)
-    sock = os.path.join(work, 'gdb-smp.sock')
+    return syms
+
+
+class Checks:
+    """TEST lines under one prefix, counting the failures."""
+
+    def __init__(self, prefix):
+        self.prefix = prefix
+        self.failed = 0
+
+    def __call__(self, name, ok, detail=''):
+        self.failed += not ok
+        print('TEST %s.%s %s %s' % (self.prefix, name, 'PASS' if ok else 'FAIL', detail), flush=True)
+
+
+def start_on_socket(sim, elf, sock, extra=()):
+    """The simulator with its stub on unix socket sock, and a connection to it."""
     if os.path.exists(sock):
         os.unlink(sock)
-    p = subprocess.Popen([sim, '--cpus', '2', '--gdb', 'unix:' + sock, elf], stdout=subprocess.PIPE,
+    p = subprocess.Popen([sim, *extra, '--gdb', 'unix:' + sock, elf], stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, text=True)
-    failed = 0
+    for _ in range(100):
+        if os.path.exists(sock):
+            break
+        time.sleep(0.05)
+    return p
 
-    def check(name, ok, detail=''):
-        nonlocal failed
-        failed += not ok
-        print('TEST ia64sim.gdb.smp.%s %s %s' % (name, 'PASS' if ok else 'FAIL', detail), flush=True)
 
+def end_sim(p):
+    if p.poll() is None:
+        p.kill()
+    p.wait()
+
+
+def smp_threads(sim, elf, nm, work):
+    """--cpus 2 on asm/smp.S: the CPUs are threads 1 and 2; Hg picks whose
+    registers p reads; a breakpoint in the AP's code stops thread 2."""
+    syms = symbols(nm, elf)
+    sock = os.path.join(work, 'gdb-smp.sock')
+    check = Checks('ia64sim.gdb.smp')
+    p = start_on_socket(sim, elf, sock, ('--cpus', '2'))
     try:
-        for _ in range(100):
-            if os.path.exists(sock):
-                break
-            time.sleep(0.05)
         r = Rsp(sock)
         check('threads', r.cmd('qfThreadInfo') == 'm1,2' and r.cmd('qsThreadInfo') == 'l' and
               r.cmd('qC') == 'QC1' and r.cmd('?') == 'T05thread:1;' and r.cmd('T2') == 'OK' and
@@ -124,37 +147,17 @@ def smp_threads(sim, elf, nm, work):
     except (OSError, EOFError, RuntimeError, subprocess.TimeoutExpired) as e:
         check('protocol', False, str(e))
     finally:
-        if p.poll() is None:
-            p.kill()
-        p.wait()
-    return failed
+        end_sim(p)
+    return check.failed
 
 
 def main():
     sim, elf, nm, work = sys.argv[1:5]
-    syms = {}
-    for line in subprocess.run([nm, elf], capture_output=True, text=True).stdout.splitlines():
-        parts = line.split()
-        if len(parts) == 3:
-            syms[parts[2]] = int(parts[0], 16)
-    sock = os.path.join(work, 'gdb.sock')
-    if os.path.exists(sock):
-        os.unlink(sock)
-    p = subprocess.Popen([sim, '--gdb', 'unix:' + sock, elf], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True)
-    failed = 0
-
-    def check(name, ok, detail=''):
-        nonlocal failed
-        failed += not ok
-        print('TEST ia64sim.gdb.%s %s %s' % (name, 'PASS' if ok else 'FAIL', detail), flush=True)
-
+    syms = symbols(nm, elf)
+    check = Checks('ia64sim.gdb')
+    p = start_on_socket(sim, elf, os.path.join(work, 'gdb.sock'))
     try:
-        for _ in range(100):
-            if os.path.exists(sock):
-                break
-            time.sleep(0.05)
-        r = Rsp(sock)
+        r = Rsp(os.path.join(work, 'gdb.sock'))
         check('stop-reply', r.cmd('?') == 'S05')
         g = r.cmd('g')
         check('g-layout', len(g) == REGS_HEX and u64(r.cmd('p%x' % IP)) == syms['_start'],
@@ -196,9 +199,7 @@ def main():
     except (OSError, EOFError, RuntimeError, subprocess.TimeoutExpired) as e:
         check('protocol', False, str(e))
     finally:
-        if p.poll() is None:
-            p.kill()
-        p.wait()
+        end_sim(p)
     # TCP on 127.0.0.1 with a port the kernel picks (no fixed ports in tests)
     p = subprocess.Popen([sim, '--gdb', 'tcp:0', elf], stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, text=True)
@@ -213,16 +214,14 @@ def main():
     except (OSError, EOFError, RuntimeError, subprocess.TimeoutExpired) as e:
         check('tcp', False, str(e))
     finally:
-        if p.poll() is None:
-            p.kill()
-        p.wait()
+        end_sim(p)
     smp_elf = os.path.join(work, 'smp.elf')
     if os.path.exists(smp_elf):
-        failed += smp_threads(sim, smp_elf, nm, work)
+        check.failed += smp_threads(sim, smp_elf, nm, work)
     rc = subprocess.run([sim, '--gdb', 'serial:/dev/ttyS0', elf], capture_output=True, text=True)
     check('bad-address', rc.returncode == 2 and 'unix:PATH or tcp:PORT' in rc.stderr,
           'exit %d' % rc.returncode)
-    return 1 if failed else 0
+    return 1 if check.failed else 0
 
 
 if __name__ == '__main__':

@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* Port I/O and CPU registers shared by the 32- and 64-bit PC backends. */
+/*
+ * Port I/O and CPU registers shared by the 32- and 64-bit PC backends and
+ * the bare-metal test guests (arch/x86_64/test): freestanding, it needs
+ * nothing but <stdint.h>.
+ */
 #ifndef X86_COMMON_IO_H
 #define X86_COMMON_IO_H
 
-#include <hal/types.h>
+#include <stdint.h>
 
 static inline void outb(uint16_t port, uint8_t v)
 {
