@@ -78,6 +78,8 @@ struct hal_vcpu {
     uint64_t sys_gen;
     bool delivering_syscall;
     mfn_t pdpt_mfn;
+    /* 1 + the CPU whose FPU holds this vCPU's live state (its fpu_owner); 0: in fxsave. */
+    unsigned fpu_on;
 };
 
 /* The entry stack (one page per CPU) is in the trampoline, mapped read-write. */
