@@ -378,8 +378,8 @@ static void a_entry_stack(struct tctx *t)
         ksnprintf(t->detail, sizeof(t->detail),
                   "readable (own frame only), %u/%u words writable, forged frames ignored, "
                   "%s within %u ms",
-                  written, words,
-                  moved ? "moved to another CPU (old stack unreachable)" : "wiped", waited);
+                  written, words, moved ? "moved CPU, old stack out of reach" : "wiped",
+                  waited);
 }
 
 const struct arch_attack arch_attacks[] = {
