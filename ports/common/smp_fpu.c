@@ -72,8 +72,8 @@ void smp_fpu_follows(struct smp_fpu_result *r)
     r->first_got = fpu_first_got;
     r->want = SMP_FPU_VCPUS * FPU_ROUNDS;
     test_report("smp.fpu-follows", r->checks == r->want && !r->bad ? TR_PASS : TR_FAIL,
-                "%u of %u tokens checked, %u wrong (first: %x, want %x)", r->checks, r->want,
-                r->bad, r->first_got, r->first_want);
+                "%u of %u tokens checked, %u wrong (first: %x, want %x)", r->checks,
+                r->want, r->bad, r->first_got, r->first_want);
 }
 
 void smp_fpu_verdict(const struct smp_fpu_result *r)
@@ -82,7 +82,8 @@ void smp_fpu_verdict(const struct smp_fpu_result *r)
         test_report("smp.fpu-follows", TR_SKIP, "no FPU token register on this arch yet");
         return;
     }
-    test_report("smp.fpu-follows", r->want && r->checks == r->want && !r->bad ? TR_PASS : TR_FAIL,
+    test_report("smp.fpu-follows",
+                r->want && r->checks == r->want && !r->bad ? TR_PASS : TR_FAIL,
                 "%u of %u FPU tokens checked after a sleep on %u vCPUs, %u wrong (first: "
                 "%x, want %x)",
                 r->checks, r->want, SMP_FPU_VCPUS, r->bad, r->first_got, r->first_want);
