@@ -2,8 +2,10 @@
 /*
  * The PC platform's half of several CPUs, shared by both x86 backends:
  * finding the CPUs (ACPI MADT, else the Intel MP table), the INIT-SIPI-SIPI
- * sequence and fixed-vector IPIs through the local APIC's ICR.  The
- * backends supply the trampoline and the per-CPU tables (arch/<a>/smp.c).
+ * sequence with the real-mode trampoline's copy (pc_smp_boot), the
+ * cross-CPU calls' reach and fixed-vector IPIs through the local APIC's
+ * ICR (hal_ipi_send).  The backends supply the trampoline (smpboot.S, on
+ * x86_common/smpboot.h) and the per-CPU tables (arch/<a>/smp.c).
  *
  * Every table byte comes from firmware: lengths and checksums are checked
  * before anything is read, a table that fails is ignored (one CPU), and no
@@ -11,8 +13,10 @@
  */
 #include <hal/cpu.h>
 #include <hal/entry.h>
+#include <hal/smp.h>
 #include <hal/timer.h>
 #include <pc/pc.h>
+#include <x86_common/cr.h>
 #include <x86_common/io.h>
 
 enum {
@@ -238,4 +242,46 @@ void pc_smp_send_ipi(unsigned cpu)
     unsigned long f = hal_irq_save();
     icr_send(apic_ids[cpu], ICR_FIXED | PC_VEC_IPI);
     hal_irq_restore(f);
+}
+
+void hal_ipi_send(unsigned id)
+{
+    pc_smp_send_ipi(id);
+}
+
+unsigned pc_smp_booting_cpu;
+uintptr_t pc_smp_booting_stack;
+static volatile unsigned booting_arrived;
+static unsigned cpus_up = 1;
+
+int pc_smp_boot(unsigned cpu, void *page, const char *tramp, const char *tramp_end,
+                const char *tramp_cr3, uint32_t cr3, uintptr_t stack_top)
+{
+    if (cpu == 0 || cpu >= HAL_MAX_CPUS || pc_smp_apic_id(cpu) == 0xff)
+        return -1;
+    __builtin_memcpy(page, tramp, (size_t)(tramp_end - tramp));
+    __builtin_memcpy((char *)page + (tramp_cr3 - tramp), &cr3, sizeof(cr3));
+    pc_smp_booting_cpu = cpu;
+    pc_smp_booting_stack = stack_top;
+    __atomic_store_n(&booting_arrived, 0u, __ATOMIC_RELEASE);
+    if (pc_smp_start(cpu, PC_SMP_TRAMPOLINE_PHYS, &booting_arrived, cpu) != 0)
+        return -1;
+    cpus_up = cpu + 1;
+    return 0;
+}
+
+void pc_smp_join(void)
+{
+    write_cr0(read_cr0() | X86_CR0_TS); /* no vCPU's FPU state here yet (lazy FPU) */
+    pc_time_cpu_init();
+    __atomic_store_n(&booting_arrived, pc_smp_booting_cpu, __ATOMIC_RELEASE);
+    core_secondary_main();
+}
+
+void pc_smp_on_other_cpus(void (*fn)(void *arg), void *arg)
+{
+    unsigned self = hal_cpu_id();
+    for (unsigned i = 0; i < cpus_up; i++)
+        if (i != self)
+            core_cpu_call(i, fn, arg);
 }

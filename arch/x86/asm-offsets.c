@@ -34,7 +34,6 @@ void x86_asm_offsets(void)
     ASM_OFFSET(TSS_DESC_SHIFT, __builtin_ctz(TSS_DESC_SIZE));
     ASM_OFFSET(CPU_SIZE, sizeof(struct hal_cpu));
     ASM_OFFSET(CPU_HYP_STACK_TOP, offsetof(struct hal_cpu, hyp_stack_top));
-    ASM_OFFSET(ENTRY_STACK_SIZE, ENTRY_STACK_SIZE);
 
     /* boot.S: the hypervisor's page tables (arch.h's layout) and paging on. */
     ASM_OFFSET(KERNEL_VBASE, KERNEL_VBASE);
@@ -51,4 +50,10 @@ void x86_asm_offsets(void)
     ASM_OFFSET(BOOT_CR4, X86_CR4_PAE);
     ASM_OFFSET(BOOT_CR0, X86_CR0_PG | X86_CR0_WP | X86_CR0_NE | X86_CR0_MP | X86_CR0_PE);
     ASM_OFFSET(X86_CR0_EM, X86_CR0_EM);
+    /* smpboot.S: the secondary CPUs' trampoline (pc_smp_boot copies it there). */
+    ASM_OFFSET(TRAMPOLINE_PHYS, PC_SMP_TRAMPOLINE_PHYS);
+    ASM_OFFSET(TRAMP_GDT_CODE32,
+               X86_DESC(0, 0xfffff, DESC_P | DESC_DPL(0) | DESC_CODE, DESC_G | DESC_DB));
+    ASM_OFFSET(TRAMP_GDT_DATA32,
+               X86_DESC(0, 0xfffff, DESC_P | DESC_DPL(0) | DESC_DATA, DESC_G | DESC_DB));
 }

@@ -11,15 +11,18 @@
  *
  * The map / unmap / protect / lookup rules are the engine's (hal/lib/pt.c)
  * over the PAE format in pte.c; this file keeps the hypervisor's and the
- * trampoline's mappings and the view composition.
+ * trampoline's mappings (one trampoline directory per CPU) and the view
+ * composition.
  */
+#include <pc/pc.h>
 #include <x86_common/io.h>
 
 #include <x86/arch.h>
 
 extern uint64_t x86_hyp_pdpt[4];
-static uint64_t tramp_pd[512] __attribute__((aligned(4096)));
-static uint64_t tramp_pt[512] __attribute__((aligned(4096)));
+/* Per CPU: the trampoline directory (PDPT[3] of its guest views) and its one table. */
+static uint64_t tramp_pd[HAL_MAX_CPUS][512] __attribute__((aligned(4096)));
+static uint64_t tramp_pt[HAL_MAX_CPUS][512] __attribute__((aligned(4096)));
 static uint64_t empty_pd[512] __attribute__((aligned(4096)));
 
 void *hal_frame_to_virt(mfn_t mfn)
@@ -35,26 +38,38 @@ mfn_t hal_virt_to_frame(const void *p)
 void x86_mmu_init(void)
 {
     x86_hyp_cr3 = (uint32_t)virt_to_phys(x86_hyp_pdpt);
-    /*
-     * The trampoline view of the hypervisor's gigabyte: the trampoline
-     * pages read-only, the entry stack read-write, nothing else.
-     */
-    uint32_t first = (uint32_t)(uintptr_t)__tramp_start;
-    uint32_t end = (uint32_t)(uintptr_t)(x86_entry_stack + ENTRY_STACK_SIZE);
-    if ((first >> 21) != ((end - 1) >> 21))
-        core_panic("x86: the trampoline crosses a 2 MiB boundary");
-    for (uint32_t va = first; va < end; va += HAL_PAGE_SIZE) {
-        uint64_t pte = virt_to_phys((void *)(uintptr_t)va) | PTE_P;
-        if (va >= (uint32_t)(uintptr_t)x86_entry_stack)
-            pte |= PTE_W | (x86_nx ? PTE_NX : 0);
-        tramp_pt[(va >> 12) & 511] = pte;
-    }
-    tramp_pd[(first >> 21) & 511] = virt_to_phys(tramp_pt) | PTE_P | PTE_W;
 }
 
-uint64_t x86_tramp_pdpte(void)
+static void tramp_map(unsigned cpu, const void *p, size_t len, uint64_t flags)
 {
-    return virt_to_phys(tramp_pd) | PTE_P;
+    for (uint32_t va = (uint32_t)(uintptr_t)p; va < (uint32_t)(uintptr_t)p + len;
+         va += HAL_PAGE_SIZE)
+        tramp_pt[cpu][(va >> 12) & 511] =
+            virt_to_phys((void *)(uintptr_t)va) | PTE_P | flags;
+}
+
+/*
+ * CPU cpu's view of the hypervisor's gigabyte while a guest runs: the
+ * shared trampoline pages read-only, its own IDT/TSS page read-only, its
+ * own entry stack read-write, nothing else -- no other CPU's pages.
+ */
+void x86_mmu_cpu_init(unsigned cpu)
+{
+    uint32_t first = (uint32_t)(uintptr_t)__tramp_start;
+    uint32_t end = (uint32_t)(uintptr_t)(x86_cpu_pages + HAL_MAX_CPUS);
+    if ((first >> 21) != ((end - 1) >> 21))
+        core_panic("x86: the trampoline crosses a 2 MiB boundary");
+    const struct x86_cpu_pages *p = &x86_cpu_pages[cpu];
+    __builtin_memset(tramp_pt[cpu], 0, sizeof(tramp_pt[cpu]));
+    tramp_map(cpu, __tramp_start, (size_t)(__tramp_end - __tramp_start), 0);
+    tramp_map(cpu, p->idt, HAL_PAGE_SIZE, 0);
+    tramp_map(cpu, p->entry_stack, ENTRY_STACK_SIZE, PTE_W | (x86_nx ? PTE_NX : 0));
+    tramp_pd[cpu][(first >> 21) & 511] = virt_to_phys(tramp_pt[cpu]) | PTE_P | PTE_W;
+}
+
+uint64_t x86_tramp_pdpte(unsigned cpu)
+{
+    return virt_to_phys(tramp_pd[cpu]) | PTE_P;
 }
 
 /* PDPT entry for slot of the guest view from as (NULL or not its slot: empty). */
@@ -92,17 +107,32 @@ struct hal_as *hal_as_create(struct domain *d, enum hal_as_kind kind)
             return NULL;
         }
     }
+    as->pt.loaded_cpus = 0; /* vcpu.c reports every CPU that loads it */
     return as;
+}
+
+/*
+ * On each CPU: forget as.  A new space may get this address: its domain
+ * must not inherit an entry stack, and no CPU may clear a loaded bit in it.
+ */
+static void forget_space(void *arg)
+{
+    const struct hal_as *as = arg;
+    struct hal_cpu *c = x86_this_cpu();
+    if (c->entry_stack_owner == as)
+        c->entry_stack_owner = NULL;
+    if (c->loaded_k == as)
+        c->loaded_k = NULL;
+    if (c->loaded_u == as)
+        c->loaded_u = NULL;
 }
 
 void hal_as_destroy(struct hal_as *as, hal_unmap_fn dropped, void *ctx)
 {
     if (!as)
         return;
-    /* A new space may get this address: its domain must not inherit an entry stack. */
-    for (unsigned id = 0; id < HAL_MAX_CPUS; id++)
-        if (x86_cpu(id)->entry_stack_owner == as)
-            x86_cpu(id)->entry_stack_owner = NULL;
+    forget_space(as);
+    pc_smp_on_other_cpus(forget_space, as);
     pt_destroy(&as->pt, dropped, ctx);
     core_heap_free(as);
 }

@@ -2,9 +2,14 @@
 /*
  * 32-bit x86 (PAE) PTE hooks for the page-table engine.  MMU_PERM_READ and
  * EXEC live in the software bits 9/10, WRITE and USER are the W and U bits
- * themselves.  No flush hook: every guest exit and entry reloads CR3 and
- * nothing guest-visible is global, so the TLB holds no guest translation
- * while the hypervisor edits tables.  No nested paging on this backend.
+ * themselves.  No nested paging on this backend.
+ *
+ * Flushing: every guest exit and entry reloads CR3 and nothing
+ * guest-visible is global, so a CPU holds no guest translation while it
+ * runs the hypervisor.  This CPU therefore has nothing to drop, and
+ * another CPU running a guest of the space drops everything when the
+ * shootdown's interrupt makes it exit: flush_local is empty, but it is
+ * there so that the engine interrupts every other CPU in loaded_cpus.
  */
 #include <hestia/mmu.h>
 
@@ -45,6 +50,12 @@ static unsigned perms(pte_t pte)
            (pte & PTE_PCD ? HAL_MAP_UNCACHED : 0);
 }
 
+static void flush_local(struct pt_space *s, pt_va_t va)
+{
+    (void)s;
+    (void)va;
+}
+
 const struct pt_format x86_pae_pt_format = {
     .name = "x86-pae",
     .levels = 3,
@@ -57,4 +68,5 @@ const struct pt_format x86_pae_pt_format = {
             [HAL_AS_PV_USER] = {{HESTIA_X86_USER_VA_START, HESTIA_X86_USER_VA_END}},
         },
     X86_PT_HOOKS(leaf, perms),
+    .flush_local = flush_local,
 };

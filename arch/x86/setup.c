@@ -40,6 +40,7 @@ void x86_start(uint32_t magic, uint32_t mbi)
     pc_pic_disable();
     pc_time_init((volatile void *)(uintptr_t)PC_LAPIC_PHYS);
     ioapic_init((volatile void *)(uintptr_t)PC_IOAPIC_PHYS);
+    boot_info.nr_cpus = pc_smp_find_cpus(boot_phys); /* core_main starts the others */
     pc_uart_enable_rx_irq();
     x86_fpu_init();
     core_main(&boot_info);

@@ -92,10 +92,4 @@ x86_enter_guest:
 x86_hyp_cr3:
     .long 0
 
-    .section .tramp.stack, "aw", @nobits
-    .align PAGE_SIZE
-    .globl x86_entry_stack
-x86_entry_stack:
-    .skip ENTRY_STACK_SIZE
-
     .section .note.GNU-stack,"",@progbits

@@ -12,6 +12,7 @@
  * FPU; its first FPU instruction traps (#NM) and x86_fpu_trap() switches.
  */
 #include <hestia/errno.h>
+#include <pc/pc.h>
 #include <x86_common/io.h>
 
 #include <x86/arch.h>
@@ -40,6 +41,14 @@ uint32_t x86_mxcsr_mask(void)
     return mxcsr_mask;
 }
 
+/* This CPU's FPU registers go back to their owner's fxsave image (TS stays clear). */
+static void fpu_save_owner(struct hal_cpu *c)
+{
+    __asm__ volatile("fxsave %0" : "=m"(c->fpu_owner->fxsave));
+    __atomic_store_n(&c->fpu_owner->fpu_on, 0u, __ATOMIC_RELEASE);
+    c->fpu_owner = NULL;
+}
+
 /* #NM from a guest: give it the FPU. */
 void x86_fpu_trap(void)
 {
@@ -49,9 +58,34 @@ void x86_fpu_trap(void)
     if (c->fpu_owner == hv)
         return;
     if (c->fpu_owner)
-        __asm__ volatile("fxsave %0" : "=m"(c->fpu_owner->fxsave));
+        fpu_save_owner(c);
     __asm__ volatile("fxrstor %0" : : "m"(hv->fxsave));
     c->fpu_owner = hv;
+    hv->fpu_on = c->id + 1;
+}
+
+/* On the CPU whose FPU holds arg's state (a cross-CPU call): save it there. */
+static void fpu_release(void *arg)
+{
+    struct hal_cpu *c = x86_this_cpu();
+    if (c->fpu_owner != arg)
+        return; /* saved meanwhile (another vCPU took the FPU) */
+    write_cr0(read_cr0() & ~CR0_TS);
+    fpu_save_owner(c);
+    write_cr0(read_cr0() | CR0_TS); /* no one's state is live here now */
+}
+
+/*
+ * hv is about to run on CPU c: if its FPU registers are live on another
+ * CPU (it ran there last and used the FPU), have that CPU save them, or
+ * the #NM here would load a stale image and the other CPU could later
+ * write that stale state back over newer.
+ */
+static void fpu_follow(struct hal_cpu *c, struct hal_vcpu *hv)
+{
+    unsigned on = __atomic_load_n(&hv->fpu_on, __ATOMIC_ACQUIRE);
+    if (on && on != c->id + 1)
+        core_cpu_call(on - 1, fpu_release, hv);
 }
 
 /* Selectors and flags of a mode; nothing else can be loaded. */
@@ -81,17 +115,22 @@ struct hal_vcpu *hal_vcpu_create(struct vcpu *v)
     return hv;
 }
 
+/* On each CPU (smp.c runs it everywhere): forget hv as the FPU owner and last vCPU. */
+static void forget_vcpu(void *arg)
+{
+    struct hal_cpu *c = x86_this_cpu();
+    if (c->fpu_owner == arg)
+        c->fpu_owner = NULL;
+    if (c->current == arg)
+        c->current = NULL;
+}
+
 void hal_vcpu_destroy(struct hal_vcpu *hv)
 {
     if (!hv)
         return;
-    for (unsigned i = 0; i < HAL_MAX_CPUS; i++) {
-        struct hal_cpu *c = x86_cpu(i);
-        if (c->fpu_owner == hv)
-            c->fpu_owner = NULL;
-        if (c->current == hv)
-            c->current = NULL;
-    }
+    forget_vcpu(hv);
+    pc_smp_on_other_cpus(forget_vcpu, hv);
     core_frame_free(NULL, hv->pdpt_mfn);
     core_heap_free(hv);
 }
@@ -212,10 +251,35 @@ void hal_vcpu_callbacks_changed(struct hal_vcpu *hv)
         hv->kernel->kstack_gen++;
 }
 
+/*
+ * This CPU is about to load a view of spaces k and u (either may be NULL):
+ * keep their loaded_cpus true for the TLB shootdown (hal/lib/pt.c).  Our
+ * bit is set before the load; it is cleared from a space only once this
+ * CPU enters a view without it (every exit reloads the hypervisor's CR3
+ * and nothing is global, so a space left here has no translation here).
+ */
+static void note_loaded(struct hal_cpu *c, struct hal_as *k, struct hal_as *u)
+{
+    if (c->loaded_k == k && c->loaded_u == u)
+        return;
+    if (k && k != c->loaded_k)
+        pt_cpu_loaded(&k->pt, c->id);
+    if (u && u != c->loaded_u)
+        pt_cpu_loaded(&u->pt, c->id);
+    struct hal_as *old[2] = {c->loaded_k, c->loaded_u};
+    for (unsigned i = 0; i < 2; i++)
+        if (old[i] && old[i] != k && old[i] != u)
+            pt_cpu_unloaded(&old[i]->pt, c->id);
+    c->loaded_k = k;
+    c->loaded_u = u;
+}
+
 void hal_vcpu_run(struct hal_vcpu *hv)
 {
     struct hal_cpu *c = x86_this_cpu();
     c->current = hv;
+    fpu_follow(c, hv);
+    note_loaded(c, hv->kernel, hv->user);
     uint32_t cr0 = read_cr0();
     uint32_t want = c->fpu_owner == hv ? cr0 & ~CR0_TS : cr0 | CR0_TS;
     if (want != cr0)
@@ -223,7 +287,7 @@ void hal_vcpu_run(struct hal_vcpu *hv)
     hv->pdpt[0] = x86_guest_pdpte(hv->user, 0);
     hv->pdpt[1] = x86_guest_pdpte(hv->kernel, 1);
     hv->pdpt[2] = x86_guest_pdpte(hv->kernel, 2);
-    hv->pdpt[3] = x86_tramp_pdpte();
+    hv->pdpt[3] = x86_tramp_pdpte(c->id);
     bool direct = hv->sys_entry && hv->kernel && hv->sys_as == hv->kernel &&
                   hv->sys_gen == hv->kernel->kstack_gen;
     x86_set_syscall_gate(direct ? hv->sys_entry : 0, direct ? hv->sys_stack : 0);
@@ -238,11 +302,12 @@ void hal_vcpu_run(struct hal_vcpu *hv)
      * the page carries nothing from one domain to the next.  The frame
      * itself is rebuilt on every entry and pushed afresh on every exit.
      */
+    uint8_t *stack = c->pages->entry_stack;
     if (c->entry_stack_owner != hv->kernel) {
-        __builtin_memset(x86_entry_stack, 0, ENTRY_STACK_SIZE - sizeof(struct x86_frame));
+        __builtin_memset(stack, 0, ENTRY_STACK_SIZE - sizeof(struct x86_frame));
         c->entry_stack_owner = hv->kernel;
     }
-    struct x86_frame *ef = (struct x86_frame *)(x86_entry_stack + ENTRY_STACK_SIZE) - 1;
+    struct x86_frame *ef = (struct x86_frame *)(stack + ENTRY_STACK_SIZE) - 1;
     *ef = *f;
     x86_enter_guest((uint32_t)(mfn_val(hv->pdpt_mfn) << HAL_PAGE_SHIFT), ef);
 }

@@ -56,7 +56,7 @@ void x86_64_asm_offsets(void)
     ASM_OFFSET(BOOT_GDT_CODE64,
                X86_DESC(0, 0xfffff, DESC_P | DESC_DPL(0) | DESC_CODE, DESC_G | DESC_L));
     /* smpboot.S: the secondary CPUs' trampoline (smp.c copies it there). */
-    ASM_OFFSET(TRAMPOLINE_PHYS, X86_64_TRAMPOLINE_PHYS);
+    ASM_OFFSET(TRAMPOLINE_PHYS, PC_SMP_TRAMPOLINE_PHYS);
     ASM_OFFSET(TRAMP_GDT_CODE32,
                X86_DESC(0, 0xfffff, DESC_P | DESC_DPL(0) | DESC_CODE, DESC_G | DESC_DB));
     ASM_OFFSET(TRAMP_GDT_DATA32,

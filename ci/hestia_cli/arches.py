@@ -81,7 +81,7 @@ def boot_path(arch, variant):
 
 VARIANTS = {
     "x86_64": ["kernel", "grub", "uefi", "smp2", "smp4"],
-    "x86": ["kernel", "grub"],
+    "x86": ["kernel", "grub", "smp2", "smp4"],
     "ppc": ["kernel", "uboot", "smp2", "smp4"],
     "ia64": ["kernel", "smp2", "smp4"],
 }

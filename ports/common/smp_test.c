@@ -15,9 +15,11 @@
  *    read that started after the unmap returned must fault (a stale TLB
  *    entry on another physical CPU would let it through);
  *  - a counter incremented under a spinlock by a thread on every vCPU with
- *    a read-delay-write critical section: no increment may be lost.
+ *    a read-delay-write critical section: no increment may be lost;
+ *  - FPU registers follow a vCPU to another physical CPU (smp_fpu.c).
  */
 #include <port/kernel.h>
+#include <port/smp_fpu.h>
 #include <port/toolstack.h>
 
 #define SEC 1000000000ull
@@ -41,6 +43,7 @@ struct smp_report {
     uint32_t tlb_unmap_rc, tlb_reads_before, tlb_faults_after, tlb_stale, tlb_early,
         tlb_bad_value, tlb_racing;
     uint32_t count_want, count_got;
+    struct smp_fpu_result fpu; /* smp_fpu.c */
 };
 
 /* ---- the domU (role=smp) ---- */
@@ -249,6 +252,7 @@ void role_smp(void)
         ping_pong();
         tlb_shootdown();
         shared_counter();
+        smp_fpu_follows(&rep->fpu);
     }
     __atomic_store_n(&rep->phase, 2, __ATOMIC_SEQ_CST);
 }
@@ -301,6 +305,7 @@ static void smp_verdicts(const struct smp_report *r)
                     : TR_FAIL,
                 "%u increments from %u vCPUs, want %u", r->count_got, SMP_VCPUS,
                 SMP_VCPUS * COUNT_PER_VCPU);
+    smp_fpu_verdict(&r->fpu);
 }
 
 void smp_scenario(unsigned module)

@@ -109,7 +109,7 @@ void arch_ctx_init(struct arch_ctx *ctx, void *stack_top, void (*fn)(void *), vo
 }
 
 const uint64_t arch_wild[ARCH_NR_WILD] = {
-    0xfc104000ull, /* hypervisor text (unmapped while a guest runs) */
+    0xfc120000ull, /* hypervisor text, past the per-CPU trampoline pages (unmapped) */
     0xc0000000ull, /* the hypervisor's gigabyte: no guest window */
     0xfee00000ull, /* local APIC */
     0xfffff000ull, 0xe0000000ull,

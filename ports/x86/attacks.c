@@ -52,29 +52,65 @@ static const struct {
 #define PAGE 0x1000u
 #define HV_START ((uint32_t)HESTIA_X86_HYPERVISOR_START)
 
-/* What the trampoline is, as far as the guest can tell. */
-static uint32_t tramp_lo, tramp_hi, stack_page;
+/*
+ * What the trampoline is, as far as the guest can tell: the shared pages
+ * (entry stubs up to the end of the GDT, which the hypervisor links last)
+ * and this CPU's own IDT/TSS page and entry stack page.
+ */
+static uint32_t tramp_lo, tramp_hi, own_tss, own_idt_page, stack_page;
+static const uint32_t *gdt_words;
+static unsigned gdt_entries;
 
+static uint32_t desc_base(unsigned index)
+{
+    uint32_t lo = gdt_words[2 * index], hi = gdt_words[2 * index + 1];
+    return (lo >> 16) | ((hi & 0xff) << 16) | (hi & 0xff000000u);
+}
+
+/* A present 32-bit TSS descriptor (available or busy) at GDT index. */
+static bool is_tss(unsigned index)
+{
+    uint32_t hi = gdt_words[2 * index + 1];
+    return (hi & 0x8000u) && ((hi >> 8) & 0x1d) == 0x09;
+}
+
+static uint32_t task_register(void)
+{
+    uint32_t tr = 0;
+    __asm__ volatile("str %w0" : "+r"(tr));
+    return tr & 0xfff8;
+}
+
+/* Again after each possible move to another CPU: the own pages are per CPU. */
 static void find_trampoline(void)
 {
     struct dtr g, i;
     x86_sgdt(&g);
     x86_sidt(&i);
-    const uint32_t *gdt = (const uint32_t *)(uintptr_t)g.base;
-    /* TSS descriptor at 0x38: base in bits 16..39 and 56..63. */
-    uint32_t lo = gdt[14], hi = gdt[15];
-    uint32_t tss = (lo >> 16) | ((hi & 0xff) << 16) | (hi & 0xff000000u);
+    gdt_words = (const uint32_t *)(uintptr_t)g.base;
+    gdt_entries = (g.limit + 1u) / 8;
+    own_tss = desc_base(task_register() / 8);
     const uint32_t *idt = (const uint32_t *)(uintptr_t)i.base;
     uint32_t stub0 = (idt[0] & 0xffff) | (idt[1] & 0xffff0000u);
-    uint32_t esp0 = ((const uint32_t *)(uintptr_t)tss)[1];
+    uint32_t esp0 = ((const uint32_t *)(uintptr_t)own_tss)[1];
     stack_page = (esp0 - 1) & ~(PAGE - 1);
-    tramp_lo = MIN(MIN(g.base, i.base), MIN(tss, stub0)) & ~(PAGE - 1);
-    tramp_hi = ALIGN_UP(MAX(MAX(g.base + g.limit, i.base + i.limit), tss + 104), PAGE);
+    own_idt_page = i.base & ~(PAGE - 1);
+    tramp_lo = MIN(g.base, stub0) & ~(PAGE - 1);
+    tramp_hi = ALIGN_UP(g.base + g.limit + 1u, PAGE);
+}
+
+static bool own_page(uint32_t page)
+{
+    return page == stack_page || page == own_idt_page || page == (own_tss & ~(PAGE - 1)) ||
+           page == ((own_tss + 103) & ~(PAGE - 1));
 }
 
 static bool readable_by_design(uint32_t page)
 {
-    return (page >= tramp_lo && page < tramp_hi) || page == stack_page;
+    if ((page >= tramp_lo && page < tramp_hi) || own_page(page))
+        return true;
+    find_trampoline(); /* readable: perhaps ours since a move to another CPU */
+    return (page >= tramp_lo && page < tramp_hi) || own_page(page);
 }
 
 /* Every selector: a visible one must end below the hypervisor. */
@@ -99,7 +135,8 @@ static void a_limits(struct tctx *t)
 /* The pages to try: every 256 KiB of the gigabyte, and every page near the trampoline. */
 static bool next_page(uint32_t *p)
 {
-    uint32_t near_lo = tramp_lo - 16 * PAGE, near_hi = tramp_hi + 64 * PAGE;
+    uint32_t near_lo = MIN(tramp_lo, MIN(stack_page, own_idt_page)) - 16 * PAGE;
+    uint32_t near_hi = MAX(tramp_hi, MAX(stack_page, own_idt_page)) + 64 * PAGE;
     uint32_t n = *p + PAGE;
     if (n < near_lo || n >= near_hi)
         n = (n + 0x3ffffu) & ~0x3ffffu;
@@ -129,15 +166,54 @@ static void a_segments(struct tctx *t)
                 if (page == stack_page)
                     continue; /* writable by design: iso.x86-entry-stack */
                 writes++;
-                if (segs[s].wr(page + off) == 0)
+                if (segs[s].wr(page + off) == 0 && (find_trampoline(), page != stack_page))
                     t_fail(t, "wrote %x through %s", page + off, segs[s].name);
             }
         }
     } while (next_page(&page));
     if (!t->failed) /* else keep the first failure as the detail */
         ksnprintf(t->detail, sizeof(t->detail),
-                  "%u reads (%u in the trampoline %x-%x + stack), %u writes all faulted",
+                  "%u reads (%u in the trampoline %x-%x + own IDT/TSS, stack), %u writes "
+                  "all faulted",
                   reads, readable, tramp_lo, tramp_hi, writes);
+}
+
+/*
+ * The pages of the other CPUs: every TSS descriptor in the GDT but ours
+ * is another started CPU's, and its TSS, its IDT and its entry stack (the
+ * pages around the TSS) must not be mapped here.  The entry stack is the
+ * one the CPU pushes another domain's exit frames onto (issue 16 item 5;
+ * arch/x86/README.md "Several CPUs").
+ */
+static void a_other_cpus(struct tctx *t)
+{
+    find_trampoline();
+    unsigned cpus = 0, probes = 0;
+    for (unsigned idx = 0; idx < gdt_entries; idx++) {
+        if (!is_tss(idx) || idx == task_register() / 8)
+            continue;
+        cpus++;
+        uint32_t tss_page = desc_base(idx) & ~(PAGE - 1);
+        for (uint32_t page = tss_page - 4 * PAGE; page <= tss_page + 4 * PAGE;
+             page += PAGE) {
+            if ((page >= tramp_lo && page < tramp_hi) || own_page(page))
+                continue;
+            uint64_t v;
+            probes++;
+            if (arch_probe_read(page, &v) == 0) {
+                find_trampoline(); /* moved to that CPU meanwhile: then it is ours */
+                if (!own_page(page))
+                    t_fail(t, "read %x: a page of the CPU with TSS selector %x", page,
+                           idx * 8);
+            }
+        }
+    }
+    if (!t->failed)
+        ksnprintf(t->detail, sizeof(t->detail),
+                  cpus ? "%u other CPU(s): %u pages around their TSS (entry stack, IDT) "
+                         "all faulted"
+                       : "%u other CPUs (one CPU: nothing to reach), %u probes",
+                  cpus, probes);
 }
 
 /* The exit frame at the top of the entry stack (tramp.S's pusha layout). */
@@ -207,19 +283,25 @@ static uint32_t current_eflags(void)
  */
 static void a_entry_stack(struct tctx *t)
 {
-    find_trampoline();
-    uint32_t top = stack_page + PAGE, frame_va = top - (uint32_t)sizeof(struct exit_frame);
+    uint32_t top = 0, frame_va = 0;
     struct exit_frame f;
-    /* 1. Our own registers at our last exit (an interrupt in between: try again). */
+    /*
+     * 1. Our own registers at our last exit (an interrupt or a move to
+     * another CPU, whose entry stack is elsewhere, in between: try again).
+     */
     const uint32_t m2 = 0x2222beef, m3 = 0x3333beef, m4 = 0x4444beef;
-    bool mine = false, readable = true;
-    for (int i = 0; i < 20 && !mine && readable; i++) {
+    bool mine = false, readable = false;
+    for (int i = 0; i < 20 && !mine; i++) {
+        find_trampoline();
+        top = stack_page + PAGE;
+        frame_va = top - (uint32_t)sizeof(struct exit_frame);
         unsigned long fl = irq_save();
         long v = HC(HYPERCALL_version, VERSION_abi, 0, m2, m3, m4);
-        readable = read_words(frame_va, (uint32_t *)&f, FRAME_WORDS);
+        bool now = read_words(frame_va, (uint32_t *)&f, FRAME_WORDS);
+        readable |= now;
         irq_restore(fl);
-        mine = readable && f.eax == (uint32_t)v && f.edx == m2 && f.esi == m3 &&
-               f.edi == m4 && f.vector == VEC_HYPERCALL && f.cs == HESTIA_X86_KERNEL_CS &&
+        mine = now && f.eax == (uint32_t)v && f.edx == m2 && f.esi == m3 && f.edi == m4 &&
+               f.vector == VEC_HYPERCALL && f.cs == HESTIA_X86_KERNEL_CS &&
                f.eip >= (uintptr_t)__image_start && f.eip < (uintptr_t)__image_end;
     }
     if (!readable) { /* a CPU that enforces limits: nothing to see at all */
@@ -261,6 +343,7 @@ static void a_entry_stack(struct tctx *t)
             (current_eflags() >> 12) & 3);
     /* 4. What we wrote is gone by the time we run after another domain (or idle). */
     unsigned waited = 0, left = 0;
+    bool moved = false;
     if (written) {
         uint32_t mark = 0x0bad0bad;
         for (unsigned i = 0; i < ARRAY_SIZE(below); i += 2)
@@ -268,8 +351,23 @@ static void a_entry_stack(struct tctx *t)
         /* Still ours while we run: the hypervisor itself never writes below the frame. */
         HC(HYPERCALL_version, VERSION_abi, 0, 0, 0, 0);
         T_EQ(t, count_not(stack_page, mark, &first), 0);
-        /* The victim wakes every second: wait for a switch to it and back. */
-        while ((left = count_not(stack_page, 0, &first)) != 0 && waited < 5000) {
+        /*
+         * The victim wakes every second: wait for a switch to it and back.
+         * With several CPUs we may be moved instead: the marked stack is
+         * then another CPU's, and must be out of our reach from here.
+         */
+        uint32_t marked = stack_page;
+        while (waited < 5000) {
+            find_trampoline();
+            if (stack_page != marked) {
+                moved = true;
+                left = count_not(marked, 0, &first) == ~0u ? 0 : 1;
+                T_CHECK(t, left == 0,
+                        "moved to another CPU, yet its entry stack %x is readable", marked);
+                break;
+            }
+            if ((left = count_not(marked, 0, &first)) == 0)
+                break;
             thread_sleep_ns(10000000);
             waited += 10;
         }
@@ -279,13 +377,15 @@ static void a_entry_stack(struct tctx *t)
     if (!t->failed)
         ksnprintf(t->detail, sizeof(t->detail),
                   "readable (own frame only), %u/%u words writable, forged frames ignored, "
-                  "wiped within %u ms",
-                  written, words, waited);
+                  "%s within %u ms",
+                  written, words, moved ? "moved CPU, old stack out of reach" : "wiped",
+                  waited);
 }
 
 const struct arch_attack arch_attacks[] = {
     {"iso.x86-segment-limits", a_limits},
     {"iso.x86-segment-registers", a_segments},
     {"iso.x86-entry-stack", a_entry_stack},
+    {"iso.x86-other-cpus", a_other_cpus},
     {NULL, NULL},
 };

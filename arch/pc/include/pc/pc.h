@@ -74,6 +74,25 @@ unsigned pc_smp_apic_id(unsigned cpu);
 int pc_smp_start(unsigned cpu, uint32_t trampoline_pa, volatile unsigned *arrived,
                  unsigned want);
 void pc_smp_send_ipi(unsigned cpu);
+/*
+ * Both backends' hal_cpu_start (pc/smp.c): copy the real-mode trampoline
+ * [tramp, tramp_end) (x86_common/smpboot.h) to page, the backend's
+ * mapping of PC_SMP_TRAMPOLINE_PHYS; store cr3 (the bring-up page tables,
+ * below 4 GiB) at its word tramp_cr3; and start CPU cpu, which finds its
+ * index and stack_top in pc_smp_booting_cpu / pc_smp_booting_stack and,
+ * once it runs on its own tables, GDT, TSS and IDT, calls pc_smp_join():
+ * FPU trap armed, its local APIC timer on, reported arrived, into
+ * core_secondary_main().  0, or -1 if the platform has no such CPU or it
+ * never answered.
+ */
+#define PC_SMP_TRAMPOLINE_PHYS 0x8000u
+int pc_smp_boot(unsigned cpu, void *page, const char *tramp, const char *tramp_end,
+                const char *tramp_cr3, uint32_t cr3, uintptr_t stack_top);
+extern unsigned pc_smp_booting_cpu;
+extern uintptr_t pc_smp_booting_stack;
+HAL_NORETURN void pc_smp_join(void);
+/* Run fn(arg) on every other started CPU through core_cpu_call, one after another. */
+void pc_smp_on_other_cpus(void (*fn)(void *arg), void *arg);
 /* This CPU's local APIC: enabled, timer stopped (secondary CPUs; the base is known). */
 void lapic_cpu_init(void);
 

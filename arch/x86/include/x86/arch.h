@@ -39,7 +39,7 @@
 #define SEL_GU_DATA HESTIA_X86_USER_DS   /* 0x33: ring 3, also DS/ES of ring 1 */
 #define SEL_TSS 0x38                     /* CPU n's TSS is at SEL_TSS + n * TSS_DESC_SIZE */
 #define TSS_DESC_SIZE 8
-#define GDT_ENTRIES 8
+#define GDT_ENTRIES (SEL_TSS / 8 + HAL_MAX_CPUS)
 
 #define VEC_HYPERCALL HESTIA_X86_HYPERCALL_VECTOR
 #define VEC_INT80 0x80
@@ -78,10 +78,44 @@ struct hal_vcpu {
     uint64_t sys_gen;
     bool delivering_syscall;
     mfn_t pdpt_mfn;
+    /* 1 + the CPU whose FPU holds this vCPU's live state (its fpu_owner); 0: in fxsave. */
+    unsigned fpu_on;
 };
 
 /* The entry stack (one page per CPU) is in the trampoline, mapped read-write. */
 #define ENTRY_STACK_SIZE 4096
+
+struct tss32 {
+    uint32_t link, esp0, ss0, esp1, ss1, esp2, ss2, cr3, eip, eflags;
+    uint32_t eax, ecx, edx, ebx, esp, ebp, esi, edi;
+    uint32_t es, cs, ss, ds, fs, gs, ldt;
+    uint16_t trap, iomap_base;
+} __attribute__((packed));
+
+struct gate32 {
+    uint16_t off_lo, sel;
+    uint8_t zero, type;
+    uint16_t off_hi;
+} __attribute__((packed));
+
+/*
+ * What only CPU n's guest view maps of the hypervisor besides the shared
+ * trampoline (cpu.c, mmu.c): its entry stack (read-write: TSS.ESP0) and
+ * the page with its IDT and TSS (read-only; the int 0x80 gate and
+ * TSS.SS1:ESP1 name the vCPU running there).  Each CPU's pages are at
+ * their own address, as in the hypervisor's view, so the hypervisor
+ * writes them directly; another CPU's pages are simply absent from this
+ * CPU's trampoline page table, so a ring-1 guest here cannot reach the
+ * stack a guest of another domain is pushing exit frames onto there.
+ */
+struct x86_cpu_pages {
+    uint8_t entry_stack[ENTRY_STACK_SIZE];
+    struct gate32 idt[256] __attribute__((aligned(4096)));
+    struct tss32 tss;
+} __attribute__((aligned(4096)));
+_Static_assert(sizeof(struct x86_cpu_pages) == 2 * 4096, "two pages per CPU");
+/* In the trampoline (.tramp.percpu), one per possible CPU. */
+extern struct x86_cpu_pages x86_cpu_pages[HAL_MAX_CPUS];
 
 /* tramp.S */
 extern const char x86_vector_base[]; /* 16-byte stubs, one per vector */
@@ -92,9 +126,7 @@ HAL_NORETURN void x86_enter_guest(uint32_t cr3, struct x86_frame *on_entry_stack
  * the guest's CR3, where only the trampoline is mapped.
  */
 extern uint32_t x86_hyp_cr3;
-/* The entry stack page, mapped read-write in every guest view (one CPU: one page). */
-extern uint8_t x86_entry_stack[ENTRY_STACK_SIZE];
-extern char __tramp_start[], __tramp_end[], __tramp_stack[];
+extern char __tramp_start[], __tramp_end[];
 extern char boot_stack_top[]; /* boot.S: the boot CPU's hypervisor stack */
 
 /* cpu.c */
@@ -102,8 +134,7 @@ extern char boot_stack_top[]; /* boot.S: the boot CPU's hypervisor stack */
  * Per physical CPU arch state (hal/cpu.h).  CPU n loads the TSS at GDT
  * selector SEL_TSS + TSS_DESC_SIZE * n, so the task register names the CPU
  * (C: x86_this_cpu; tramp.S computes the same index after its CR3 switch).
- * Still global: x86_hyp_cr3 (the same on every CPU, read before the
- * switch) and the entry stack page itself (one, while there is one CPU).
+ * Global: x86_hyp_cr3 (the same on every CPU, read before the switch).
  */
 struct hal_cpu {
     unsigned id;
@@ -113,6 +144,11 @@ struct hal_cpu {
     /* The kernel space (one per domain) whose guest last ran on the entry stack; NULL:
      * wiped. */
     const struct hal_as *entry_stack_owner;
+    struct x86_cpu_pages *pages;     /* its entry stack, IDT and TSS */
+    uint32_t gate_entry, gate_stack; /* what its int 0x80 gate and TSS.ESP1 hold now */
+    /* Spaces whose pt.loaded_cpus has this CPU's bit (the TLB shootdown's reach; vcpu.c).
+     */
+    struct hal_as *loaded_k, *loaded_u;
 };
 
 /* cpu.c: one struct hal_cpu per CPU, indexed by the task register. */
@@ -125,6 +161,9 @@ static inline struct hal_cpu *x86_this_cpu(void)
 }
 
 void x86_cpu_init(void);
+/* CPU cpu's GDT/TSS/IDT and control registers, on that CPU (the boot CPU: from
+ * x86_cpu_init). */
+void x86_cpu_init_secondary(unsigned cpu, uint32_t hyp_stack_top);
 struct hal_cpu *x86_cpu(unsigned id); /* CPU id's state (any CPU) */
 /* IDT vector 0x80: a ring-1 trap gate to entry with TSS.ESP1 = stack, or (entry 0) the
  * hypervisor. */
@@ -134,7 +173,12 @@ extern bool x86_nx; /* EFER.NXE is on: PTE_NX may be used */
 /* mmu.c */
 void x86_mmu_init(void);
 uint64_t x86_guest_pdpte(const struct hal_as *as, unsigned slot);
-uint64_t x86_tramp_pdpte(void);
+uint64_t x86_tramp_pdpte(unsigned cpu); /* CPU cpu's trampoline directory */
+void x86_mmu_cpu_init(unsigned cpu);    /* build it (before the CPU enters a guest) */
+
+/* smp.c / smpboot.S: the trampoline pc_smp_boot() copies to PC_SMP_TRAMPOLINE_PHYS. */
+extern const char x86_trampoline[], x86_trampoline_end[], x86_trampoline_cr3[];
+void x86_ap_start(void);
 
 /* vcpu.c */
 void x86_fpu_init(void);

@@ -115,10 +115,8 @@ void x86_64_cpu_init_secondary(unsigned cpu, uint64_t stack_top);
 struct hal_cpu *x86_64_cpu(unsigned id); /* CPU id's state (any CPU) */
 void x86_64_set_rsp0(uint64_t rsp0);
 
-/* smp.c / smpboot.S: secondary CPUs start at this page below 1 MiB. */
-#define X86_64_TRAMPOLINE_PHYS 0x8000u
+/* smp.c / smpboot.S: the trampoline pc_smp_boot() copies to PC_SMP_TRAMPOLINE_PHYS. */
 extern const char x86_64_trampoline[], x86_64_trampoline_end[], x86_64_trampoline_cr3[];
-extern uint64_t x86_64_ap_stack_top;
 void x86_64_ap_start(void);
 /* Run fn(arg) on every other CPU that is up (a CR3 or FPU owner to forget). */
 void x86_64_on_other_cpus(void (*fn)(void *arg), void *arg);
