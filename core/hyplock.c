@@ -10,7 +10,9 @@
  * below it (docs/architecture.md, Locking).
  *
  * A CPU waiting for it answers core_cpu_call()s and kicks aimed at itself,
- * because the holder may be waiting for exactly that (a TLB shootdown).
+ * because the holder may be waiting for exactly that (a TLB shootdown),
+ * and after a short spin halts until the releaser wakes it
+ * (smp_wait_word / smp_wake_word, core/smp_wait.c).
  * Nested entry points (the run loop's idle takes a timer interrupt) find
  * the lock already theirs: core_lock() says whether it took it, and only
  * the taker releases it.

@@ -78,6 +78,7 @@ void smp_wake_report(void)
         core_printf("BENCH smp.cpu%u.ipi_latency_max %lu us\n", i, w->ipi_us_max);
         core_printf("BENCH smp.cpu%u.idles %lu count\n", i, w->idles);
         core_printf("BENCH smp.cpu%u.idles_ended_by_ipi %lu count\n", i, w->idle_by_ipi);
-        core_printf("BENCH smp.cpu%u.idles_ended_by_timer %lu count\n", i, w->idle_by_timer);
+        core_printf("BENCH smp.cpu%u.idles_ended_by_timer %lu count\n", i,
+                    w->idle_by_timer);
     }
 }
