@@ -10,7 +10,9 @@
  * below it (docs/architecture.md, Locking).
  *
  * A CPU waiting for it answers core_cpu_call()s and kicks aimed at itself,
- * because the holder may be waiting for exactly that (a TLB shootdown).
+ * because the holder may be waiting for exactly that (a TLB shootdown),
+ * and after a short spin halts until the releaser wakes it
+ * (smp_wait_word / smp_wake_word, core/smp_wait.c).
  * Nested entry points (the run loop's idle takes a timer interrupt) find
  * the lock already theirs: core_lock() says whether it took it, and only
  * the taker releases it.
@@ -27,7 +29,7 @@
  * emulated CPU had not been scheduled in between ever saw it free: under
  * QEMU's round-robin TCG (-icount) ppc with two CPUs hung that way.
  */
-static unsigned next_ticket, now_serving;
+static uint32_t next_ticket, now_serving;
 static unsigned owner; /* CPU id + 1 of the holder, 0 when free */
 
 bool core_lock(void)
@@ -35,9 +37,12 @@ bool core_lock(void)
     unsigned me = hal_cpu_id() + 1;
     if (__atomic_load_n(&owner, __ATOMIC_RELAXED) == me)
         return false;
-    unsigned ticket = __atomic_fetch_add(&next_ticket, 1u, __ATOMIC_RELAXED);
-    while (__atomic_load_n(&now_serving, __ATOMIC_ACQUIRE) != ticket)
-        smp_wait_step();
+    uint32_t ticket = __atomic_fetch_add(&next_ticket, 1u, __ATOMIC_RELAXED);
+    if (__atomic_load_n(&now_serving, __ATOMIC_ACQUIRE) != ticket) {
+        uint32_t began = smp_wake_lock_wait_begins();
+        smp_wait_word(&now_serving, ticket); /* spins, then halts until its turn */
+        smp_wake_lock_wait_ends(began);
+    }
     __atomic_store_n(&owner, me, __ATOMIC_RELAXED);
     return true;
 }
@@ -46,7 +51,8 @@ void core_unlock(bool taken)
 {
     if (taken) {
         __atomic_store_n(&owner, 0u, __ATOMIC_RELAXED);
-        __atomic_fetch_add(&now_serving, 1u, __ATOMIC_RELEASE);
+        uint32_t next = __atomic_add_fetch(&now_serving, 1u, __ATOMIC_RELEASE);
+        smp_wake_word(&now_serving, next); /* the CPU whose turn it is may be halted */
     }
 }
 

@@ -204,7 +204,7 @@ static struct hal_vcpu *resume_locked(struct cpu *c)
         /* Idle without the lock: the others may run core meanwhile. */
         bool held = core_lock_held();
         core_unlock(held);
-        hal_cpu_idle();
+        smp_idle(c);
         if (held)
             core_lock();
     }

@@ -25,7 +25,7 @@
 #include <hal/vcpu.h>
 
 static unsigned arrived;               /* CPUs that reached core_secondary_main() */
-static unsigned released;              /* set by smp_release_cpus() */
+static uint32_t released;              /* set by smp_release_cpus() */
 static unsigned reported, started = 1; /* CPUs the platform reported, CPUs up */
 static bool check_all_ran;             /* smp_report judges smp.cpus-ran */
 
@@ -48,23 +48,24 @@ unsigned smp_start_cpus(unsigned nr_reported)
 void smp_release_cpus(void)
 {
     __atomic_store_n(&released, 1u, __ATOMIC_RELEASE);
+    smp_wake_word(&released, 1u);
 }
 
 HAL_NORETURN void core_secondary_main(void)
 {
     __atomic_fetch_add(&arrived, 1u, __ATOMIC_ACQ_REL);
     /* Calls may come before the release (a flush, a CPU to forget): answer them. */
-    while (!__atomic_load_n(&released, __ATOMIC_ACQUIRE))
-        smp_wait_step();
+    smp_wait_word(&released, 1u);
     struct cpu *c = this_cpu();
     c->arch = hal_this_cpu();
     run_note_change(c->id);
     hal_vcpu_run(core_resume_vcpu());
 }
 
-static void post(unsigned cpu, unsigned reason)
+void smp_post(unsigned cpu, unsigned reason)
 {
     struct cpu *c = cpu_by_id(cpu);
+    smp_wake_note_post(c);
     __atomic_fetch_or(&c->ipi_pending, reason, __ATOMIC_ACQ_REL);
     hal_ipi_send(cpu);
 }
@@ -72,7 +73,7 @@ static void post(unsigned cpu, unsigned reason)
 void smp_kick(unsigned cpu)
 {
     if (cpu < cpu_count() && cpu != this_cpu()->id)
-        post(cpu, SMP_IPI_RESCHEDULE);
+        smp_post(cpu, SMP_IPI_RESCHEDULE);
 }
 
 void smp_kick_vcpu(struct vcpu *v)
@@ -80,7 +81,7 @@ void smp_kick_vcpu(struct vcpu *v)
     unsigned cpu = __atomic_load_n(&v->processor, __ATOMIC_RELAXED);
     if (cpu < cpu_count() && cpu != this_cpu()->id &&
         __atomic_load_n(&cpu_by_id(cpu)->current, __ATOMIC_RELAXED) == v)
-        post(cpu, SMP_IPI_RESCHEDULE);
+        smp_post(cpu, SMP_IPI_RESCHEDULE);
 }
 
 static void answer_call(struct cpu *c)
@@ -88,7 +89,9 @@ static void answer_call(struct cpu *c)
     void (*fn)(void *) = __atomic_load_n(&c->call_fn, __ATOMIC_ACQUIRE);
     if (fn) {
         fn(c->call_arg);
-        __atomic_store_n(&c->call_fn, NULL, __ATOMIC_RELEASE);
+        __atomic_store_n(&c->call_fn, NULL, __ATOMIC_RELAXED);
+        __atomic_store_n(&c->call_busy, 0u, __ATOMIC_RELEASE);
+        smp_wake_word(&c->call_busy, 0u);
     }
 }
 
@@ -96,6 +99,7 @@ void core_ipi_interrupt(void)
 {
     struct cpu *c = this_cpu();
     unsigned why = __atomic_exchange_n(&c->ipi_pending, 0u, __ATOMIC_ACQ_REL);
+    smp_wake_note_taken(c);
     if (why & SMP_IPI_CALL)
         answer_call(c);
     if (why & SMP_IPI_RESCHEDULE)
@@ -123,13 +127,14 @@ void core_cpu_call(unsigned cpu, void (*fn)(void *arg), void *arg)
     struct cpu *t = cpu_by_id(cpu);
     unsigned long flags = hal_irq_save();
     while (__atomic_exchange_n(&t->call_lock.locked, 1u, __ATOMIC_ACQUIRE))
-        smp_wait_step(); /* another CPU may be waiting on us */
+        smp_wait_word(&t->call_lock.locked, 0u); /* answers calls aimed at us meanwhile */
     t->call_arg = arg;
+    __atomic_store_n(&t->call_busy, 1u, __ATOMIC_RELAXED);
     __atomic_store_n(&t->call_fn, fn, __ATOMIC_RELEASE);
-    post(cpu, SMP_IPI_CALL);
-    while (__atomic_load_n(&t->call_fn, __ATOMIC_ACQUIRE))
-        smp_wait_step();
+    smp_post(cpu, SMP_IPI_CALL);
+    smp_wait_word(&t->call_busy, 0u);
     spin_unlock(&t->call_lock);
+    smp_wake_word(&t->call_lock.locked, 0u);
     hal_irq_restore(flags);
 }
 
@@ -184,6 +189,7 @@ void smp_report(unsigned *passed, unsigned *failed)
         core_printf("BENCH smp.cpu%u.guest_exits %lu count\n", i, exits);
         ran += exits != 0;
     }
+    smp_wake_report();
     if (check_all_ran)
         report_test(ran == cpu_count(), "smp.cpus-ran", "CPUs ran guests", ran, cpu_count(),
                     passed, failed);

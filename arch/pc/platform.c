@@ -86,3 +86,17 @@ uint16_t pc_pit_read(void)
     uint8_t hi = inb(0x42);
     return (uint16_t)(lo | (hi << 8));
 }
+
+/*
+ * Halt for an IPI alone: the task priority 0xe0 holds back every vector
+ * below PC_VEC_IPI's priority class (0xf0-0xff) (timer, UART, devices stay pending in the
+ * IRR and come when the priority drops and interrupts are on again).
+ */
+void hal_cpu_wait_ipi(void)
+{
+    unsigned long flags = hal_irq_save();
+    lapic_write(PC_LAPIC_TPR, (PC_VEC_IPI & 0xf0u) - 0x10u); /* blocks classes <= 14 */
+    __asm__ volatile("sti; hlt; cli" : : : "memory");
+    lapic_write(PC_LAPIC_TPR, 0);
+    hal_irq_restore(flags);
+}

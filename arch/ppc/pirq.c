@@ -80,6 +80,23 @@ void ppc_mpic_cpu_init(unsigned id)
     wr(MPIC_CPU(id) + MPIC_CTPR, 0);
 }
 
+void ppc_mpic_ipis_only(bool on)
+{
+    wr(MPIC_CPU(hal_cpu_id()) + MPIC_CTPR, on ? IPI_PRIORITY - 1 : 0);
+}
+
+void ppc_mpic_take_ipi(void)
+{
+    unsigned cpu = MPIC_CPU(hal_cpu_id());
+    uint32_t vector =
+        rd(cpu + MPIC_IACK) & 0xffffu; /* an IPI or spurious: nothing else is above */
+    if (vector == SPURIOUS_VECTOR)
+        return;
+    wr(cpu + MPIC_EOI, 0);
+    if (vector == IPI_VECTOR)
+        core_ipi_interrupt();
+}
+
 void ppc_mpic_send_ipi(unsigned id)
 {
     wr(MPIC_CPU(hal_cpu_id()) + MPIC_IPIDR0, 1u << id);

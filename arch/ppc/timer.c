@@ -105,10 +105,14 @@ void ppc_decrementer(void)
 }
 
 /*
- * Nothing to run: wait for the decrementer, a device interrupt or console
- * input.  The hypervisor never enables MSR[EE] (every interrupt entry
- * assumes it comes from a guest), so idling polls the same sources an
- * interrupt would report.
+ * Nothing to run: wait for the decrementer, a device interrupt, an IPI or
+ * console input.  The hypervisor runs with MSR[EE] off (every interrupt
+ * entry assumes it comes from a guest), so idling polls the sources an
+ * interrupt would report, and between polls sleeps in ppc_halt() until the
+ * MPIC or the decrementer has something (the decrementer fires at least
+ * every POLL_NS, which also polls the console).  A polling idle kept its
+ * emulated CPU busy: under -icount QEMU's round-robin gave it whole turns
+ * the other CPUs needed, and under MTTCG it took a host CPU.
  */
 void hal_cpu_idle(void)
 {
@@ -127,5 +131,23 @@ void hal_cpu_idle(void)
             ppc_poll_console();
             return;
         }
+        ppc_halt();
     }
+}
+
+/*
+ * Halt for an IPI alone (hal/cpu.h): the decrementer's interrupt is off
+ * (TCR[DIE]) and the MPIC passes only IPIs, so the caller (waiting for the
+ * hypervisor lock, which the timer and device paths take) sleeps until a
+ * CPU wakes it; the decrementer and devices stay pending for later.
+ */
+void hal_cpu_wait_ipi(void)
+{
+    uint32_t tcr = mfspr(SPR_TCR);
+    mtspr(SPR_TCR, tcr & ~TCR_DIE);
+    ppc_mpic_ipis_only(true);
+    ppc_halt();
+    ppc_mpic_take_ipi();
+    ppc_mpic_ipis_only(false);
+    mtspr(SPR_TCR, tcr);
 }

@@ -40,6 +40,16 @@ struct timer_heap {
     unsigned n, cap;
 };
 
+/* Wake-up figures of one CPU (core/smp_wake.c); its own fields but ipi_posted_at. */
+struct cpu_wake {
+    uint32_t
+        ipi_posted_at; /* low 32 bits of the time of the oldest IPI not taken, 0: none */
+    unsigned long ipi_taken, ipi_us_sum, ipi_us_max;
+    unsigned long idles, idle_by_ipi,
+        idle_by_timer; /* run loop idles and what ended them */
+    unsigned long lock_waits, lock_us_sum, lock_us_max; /* hypervisor lock found taken */
+};
+
 struct cpu {
     unsigned id;          /* index, 0..HAL_MAX_CPUS-1 */
     bool online;          /* counted by cpu_init's nr_cpus */
@@ -61,8 +71,13 @@ struct cpu {
     spinlock_t call_lock;       /* one core_cpu_call() aimed at this CPU at a time */
     void (*call_fn)(void *arg); /* the call waiting to run here, NULL when none */
     void *call_arg;
+    uint32_t call_busy;        /* 1 from posting a call until it was run (smp_wait_word) */
     unsigned long quiet_exits; /* exits that skipped the full pass */
     unsigned long full_passes; /* exits that ran it */
+    struct cpu_wake wake;
+    /* core/smp_wait.c: the word this CPU is halted waiting for, and the value. */
+    const volatile uint32_t *wait_word;
+    uint32_t wait_want;
 };
 
 /*

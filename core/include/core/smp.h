@@ -24,6 +24,10 @@ void smp_release_cpus(void);
 /* Why a CPU was interrupted (bits of struct cpu's ipi_pending). */
 #define SMP_IPI_RESCHEDULE 0x1u /* its run loop must take a full pass */
 #define SMP_IPI_CALL 0x2u       /* run the function in its call slot */
+#define SMP_IPI_WAKE 0x4u       /* end its halt in smp_wait_word(): the word changed */
+
+/* Set reason's bit in CPU cpu's ipi_pending and interrupt it (not this CPU). */
+void smp_post(unsigned cpu, unsigned reason);
 
 /*
  * Ask CPU cpu (online, not the caller) for a full pass of its run loop: a
@@ -53,6 +57,17 @@ void smp_kick_vcpu(struct vcpu *v);
  * the CPU another waiter is waiting on.
  */
 void smp_wait_step(void);
+
+/*
+ * Wait until *word == want (core/smp_wait.c): smp_wait_step() for a few
+ * microseconds, then halt until an IPI (hal_cpu_wait_ipi), over and over.
+ * Whoever changes *word calls smp_wake_word(word, new value) afterwards, which
+ * interrupts the CPUs halted waiting for that value.  Used for the
+ * hypervisor lock, core_cpu_call()'s slot and answer, and the release of
+ * the secondary CPUs.
+ */
+void smp_wait_word(const volatile uint32_t *word, uint32_t want);
+void smp_wake_word(const volatile uint32_t *word, uint32_t now);
 
 /*
  * Boot self-check with several CPUs (core_main's module-less boot): every
@@ -87,5 +102,21 @@ void smp_report(unsigned *passed, unsigned *failed);
  * mostly sequential one (isolation) may leave a CPU idle, rightly.
  */
 void smp_check_all_ran(bool on);
+
+/*
+ * Wake-up figures (core/smp_wake.c), in host time in the realtime rows.
+ * smp_wake_note_post(): an IPI is being sent to target;
+ * smp_wake_note_taken(): the calling CPU took its IPIs;
+ * smp_wake_lock_wait_begins()/_ends(): the hypervisor lock was found taken
+ * and then got; smp_idle(): the run loop's idle (hal_cpu_idle), counted
+ * with its cause; smp_wake_report(): BENCH lines per CPU (smp_report()).
+ */
+struct cpu;
+void smp_wake_note_post(struct cpu *target);
+void smp_wake_note_taken(struct cpu *c);
+void smp_idle(struct cpu *c);
+uint32_t smp_wake_lock_wait_begins(void);
+void smp_wake_lock_wait_ends(uint32_t began);
+void smp_wake_report(void);
 
 #endif

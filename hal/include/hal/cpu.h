@@ -54,6 +54,17 @@ void hal_cpu_idle(void);
 void hal_cpu_relax(void);
 
 /*
+ * Halt until an inter-processor interrupt arrives (return at once if one
+ * is pending), letting no other interrupt's handler run: the caller may be
+ * waiting for the hypervisor lock, which a timer or device handler would
+ * take.  Other interrupts stay pending for later.  The IPI's handler
+ * (core_ipi_interrupt) may run.  Optional: core's weak default
+ * (core/smp_wait.c) is hal_cpu_relax().  Context: hypervisor, any
+ * interrupt state (restored on return).
+ */
+void hal_cpu_wait_ipi(void);
+
+/*
  * End the run: report status to the emulator (0 = pass, anything else =
  * failure) through the arch's exit channel (isa-debug-exit, GUTS/pvpanic,
  * SSC exit), or power off / halt real hardware.  Never returns.

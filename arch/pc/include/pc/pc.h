@@ -55,6 +55,7 @@ void lapic_eoi(void);
 unsigned lapic_id(void);
 /* Raw register access (the ICR, for pc/smp.c). */
 void lapic_write(unsigned reg, uint32_t v);
+#define PC_LAPIC_TPR 0x80 /* task priority: classes at or below it are held back */
 uint32_t lapic_read(unsigned reg);
 
 /*

@@ -236,6 +236,20 @@ void ppc_mpic_init(void);
 void ppc_mpic_cpu_init(unsigned id); /* this CPU's task priority (every CPU) */
 bool ppc_mpic_poll(void);
 void ppc_mpic_send_ipi(unsigned id); /* an inter-processor interrupt to CPU id */
+/*
+ * Halting for an IPI alone (hal_cpu_wait_ipi): ppc_mpic_ipis_only(true)
+ * raises this CPU's task priority so that only IPIs reach it (device
+ * interrupts stay pending in the MPIC), (false) lowers it again;
+ * ppc_mpic_take_ipi() acknowledges a pending IPI and runs it.
+ */
+void ppc_mpic_ipis_only(bool on);
+void ppc_mpic_take_ipi(void);
+/*
+ * Sleep (MSR[WE], HID0[DOZE]) until an external input or a decrementer
+ * interrupt is pending, which it leaves pending (halt.S).  EE off on entry
+ * and return.
+ */
+void ppc_halt(void);
 /* smp.c: the CPUs the device tree lists (boot CPU first); how many there are. */
 struct fdt;
 unsigned ppc_smp_scan(const struct fdt *fdt);
