@@ -307,14 +307,14 @@ static void load_cr3(struct hal_cpu *c, uint64_t cr3, struct hal_as *k, struct h
     c->loaded_u = u;
 }
 
-void hal_vcpu_run(struct hal_vcpu *hv)
+/* Everything hal_vcpu_run() may have to do before entering hv on CPU c. */
+void x86_64_run_slow(struct hal_cpu *c, struct hal_vcpu *hv)
 {
     if (hv->svm)
         svm_run(hv);
     /* Never iretq to a non-canonical RIP (#GP in ring 0): let the guest fault at 0. */
     if (hv->frame.rip >= LOWER_HALF_END)
         hv->frame.rip = 0;
-    struct hal_cpu *c = x86_64_this_cpu();
     c->current = hv;
     uint64_t cr0 = read_cr0();
     uint64_t want = c->fpu_owner == hv ? cr0 & ~CR0_TS : cr0 | CR0_TS;
@@ -333,8 +333,16 @@ void hal_vcpu_run(struct hal_vcpu *hv)
         if (changed || read_cr3() != cr3)
             load_cr3(c, cr3, hv->kernel, hv->user);
     }
+    /* TSS.RSP0 changes only here, mirrored in frame_top. */
     uint64_t top = (uint64_t)(&hv->frame + 1);
-    x86_64_set_rsp0(top);
-    c->frame_top = top;
+    if (c->frame_top != top) {
+        x86_64_set_rsp0(top);
+        c->frame_top = top;
+    }
     x86_64_enter_guest(&hv->frame);
+}
+
+void hal_vcpu_run(struct hal_vcpu *hv)
+{
+    x86_64_run(x86_64_this_cpu(), hv);
 }

@@ -43,8 +43,9 @@
  * into its struct hal_vcpu (entry.S pushes the rest).
  */
 struct x86_64_frame {
-    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
-    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    /* A hypercall's five arguments first, in order: core reads them in place. */
+    uint64_t rdi, rsi, rdx, r10, r8;
+    uint64_t r9, rax, rcx, r11, rbx, rbp, r12, r13, r14, r15;
     uint64_t vector, error;
     uint64_t rip, cs, rflags, rsp, ss;
 };
@@ -96,6 +97,7 @@ struct hal_cpu {
     uint64_t frame_top;     /* TSS.RSP0 mirror: the running vCPU's frame end */
     uint64_t hyp_stack_top; /* hypervisor stack used after a guest exit */
     uint64_t syscall_rsp;   /* guest RSP while syscall entry builds the frame */
+    struct hal_cpu *self;   /* this struct: the syscall entry passes it to C */
     /* PV spaces CR3 reaches now (their pt.loaded_cpus has our bit; vcpu.c). */
     struct hal_as *loaded_k, *loaded_u;
 };
@@ -132,6 +134,8 @@ uint64_t *x86_64_table(uint64_t entry); /* direct-map pointer to the table an en
 
 /* vcpu.c */
 void x86_64_fpu_trap(void);
+/* hal_vcpu_run() the whole way: CR0.TS, CR3, the kernel view, TSS.RSP0. */
+HAL_NORETURN void x86_64_run_slow(struct hal_cpu *c, struct hal_vcpu *hv);
 /* Make the FPU hold hv's state on CPU c, saving its owner's (lazy #NM, SVM entry). */
 void x86_64_fpu_take(struct hal_cpu *c, struct hal_vcpu *hv);
 void x86_64_vcpu_init(void);      /* boot: the clean FPU image, the empty user PML4 */
@@ -144,7 +148,34 @@ void svm_vcpu_destroy(struct hal_vcpu *hv);
 /* trap.c */
 void x86_64_trap_hyp(struct x86_64_frame *f);
 HAL_NORETURN void x86_64_trap_guest(struct x86_64_frame *f);
-HAL_NORETURN void x86_64_syscall(struct x86_64_frame *f);
+HAL_NORETURN void x86_64_syscall(struct x86_64_frame *f, struct hal_cpu *c);
+
+/*
+ * Whether everything x86_64_run_slow() sets up for entering hv on CPU c is
+ * still so: hv is the PV vCPU that last left c, in kernel mode (a quiet
+ * hypercall), CR0.TS says whether hv owns the FPU, CR3 is its kernel view
+ * and the view is in step with its spaces (hal_vcpu_set_spaces clears
+ * kview_valid, a top-level change bumps a space's gen), TSS.RSP0 ends its
+ * frame, RIP is in the lower half.  Then only the registers are left to load.
+ */
+static inline bool x86_64_entry_intact(const struct hal_cpu *c, const struct hal_vcpu *hv)
+{
+    const struct hal_as *k = hv->kernel, *u = hv->user;
+    return c->current == hv && !hv->in_user && !hv->svm &&
+           hv->frame.rip < 0x0000800000000000ull &&
+           c->frame_top == (uint64_t)(&hv->frame + 1) && hv->kview_valid &&
+           hv->kview_kgen == (k ? k->gen : 0) && hv->kview_ugen == (u ? u->gen : 0) &&
+           read_cr3() == mfn_val(hv->kview_pml4_mfn) << HAL_PAGE_SHIFT &&
+           !(read_cr0() & X86_CR0_TS) == (c->fpu_owner == hv);
+}
+
+/* hal_vcpu_run() for a caller that has this CPU's struct c at hand. */
+static inline HAL_NORETURN void x86_64_run(struct hal_cpu *c, struct hal_vcpu *hv)
+{
+    if (x86_64_entry_intact(c, hv))
+        x86_64_enter_guest(&hv->frame);
+    x86_64_run_slow(c, hv);
+}
 
 /* Physical address of a hypervisor pointer, as the number PTEs and CR3 are built from. */
 static inline uint64_t virt_to_phys(const void *p)

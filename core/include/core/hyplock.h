@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The hypervisor lock's fast path, inline for the hot entry points
+ * (core_hypercall_resume): a ticket lock (core/hyplock.c says why) whose
+ * uncontended take is one atomic add and one load.  Everything else uses
+ * core_lock() / core_unlock() (core/smp.h), which are these same two.
+ */
+#ifndef CORE_HYPLOCK_H
+#define CORE_HYPLOCK_H
+
+#include "lib.h"
+
+struct hyplock {
+    unsigned next_ticket, now_serving;
+    unsigned owner; /* CPU id + 1 of the holder, 0 when free */
+};
+extern struct hyplock core_hyplock;
+
+/* Wait (answering this CPU's IPIs) until ticket is served. */
+void hyplock_wait(unsigned ticket);
+
+/* core_lock() on CPU cpu (= hal_cpu_id()): whether this call took it. */
+static inline bool hyplock_take(unsigned cpu)
+{
+    unsigned me = cpu + 1;
+    if (__atomic_load_n(&core_hyplock.owner, __ATOMIC_RELAXED) == me)
+        return false;
+    unsigned ticket = __atomic_fetch_add(&core_hyplock.next_ticket, 1u, __ATOMIC_RELAXED);
+    if (__atomic_load_n(&core_hyplock.now_serving, __ATOMIC_ACQUIRE) != ticket)
+        hyplock_wait(ticket);
+    __atomic_store_n(&core_hyplock.owner, me, __ATOMIC_RELAXED);
+    return true;
+}
+
+static inline void hyplock_release(bool taken)
+{
+    if (taken) {
+        __atomic_store_n(&core_hyplock.owner, 0u, __ATOMIC_RELAXED);
+        __atomic_fetch_add(&core_hyplock.now_serving, 1u, __ATOMIC_RELEASE);
+    }
+}
+
+#endif
