@@ -238,10 +238,11 @@ void core_hypercall(struct vcpu *v, unsigned long nr, const uint64_t args[5])
     core_unlock(taken);
 }
 
-struct hal_vcpu *core_hypercall_resume(unsigned cpu, struct vcpu *v, unsigned long nr,
-                                       const uint64_t args[5])
+/* The call and the run loop's decision, the lock held (taken: by this call). */
+static inline struct hal_vcpu *hypercall_resume_locked(unsigned cpu, struct vcpu *v,
+                                                       unsigned long nr,
+                                                       const uint64_t args[5], bool taken)
 {
-    bool taken = hyplock_take(cpu);
     v->context_replaced = false;
     long rc = nr < HYPERCALL_COUNT && table[nr] ? table[nr](v, args) : -HESTIA_ENOSYS;
     if (!v->context_replaced)
@@ -252,4 +253,21 @@ struct hal_vcpu *core_hypercall_resume(unsigned cpu, struct vcpu *v, unsigned lo
         hv = run_resume_locked(c);
     hyplock_release(taken);
     return hv;
+}
+
+/* The lock was busy or already ours: out of line, so the fast path saves fewer registers.
+ */
+static __attribute__((noinline)) struct hal_vcpu *
+hypercall_resume_slow(unsigned cpu, struct vcpu *v, unsigned long nr,
+                      const uint64_t args[5])
+{
+    return hypercall_resume_locked(cpu, v, nr, args, hyplock_take(cpu));
+}
+
+struct hal_vcpu *core_hypercall_resume(unsigned cpu, struct vcpu *v, unsigned long nr,
+                                       const uint64_t args[5])
+{
+    if (!hyplock_try(cpu))
+        return hypercall_resume_slow(cpu, v, nr, args);
+    return hypercall_resume_locked(cpu, v, nr, args, true);
 }

@@ -32,6 +32,21 @@ static inline bool hyplock_take(unsigned cpu)
     return true;
 }
 
+/*
+ * Take the lock if it is free right now (CPU cpu does not hold it and
+ * nobody waits): the uncontended case as one atomic compare-and-swap of
+ * the ticket, nothing to wait for.  False: use hyplock_take().
+ */
+static inline bool hyplock_try(unsigned cpu)
+{
+    unsigned serving = __atomic_load_n(&core_hyplock.now_serving, __ATOMIC_ACQUIRE);
+    if (!__atomic_compare_exchange_n(&core_hyplock.next_ticket, &serving, serving + 1,
+                                     false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+        return false;
+    __atomic_store_n(&core_hyplock.owner, cpu + 1, __ATOMIC_RELAXED);
+    return true;
+}
+
 static inline void hyplock_release(bool taken)
 {
     if (taken) {

@@ -71,6 +71,7 @@ struct hal_vcpu {
     bool kview_valid;
     const struct hal_as *kview_k, *kview_u;
     uint64_t kview_kgen, kview_ugen;
+    const uint64_t *kview_kgen_at, *kview_ugen_at; /* &kernel->gen, &user->gen (or a 0) */
     struct svm_vcpu *svm; /* an HVM vCPU's state (svm/svm.h), NULL for PV */
 } __attribute__((aligned(64)));
 
@@ -98,6 +99,13 @@ struct hal_cpu {
     uint64_t hyp_stack_top; /* hypervisor stack used after a guest exit */
     uint64_t syscall_rsp;   /* guest RSP while syscall entry builds the frame */
     struct hal_cpu *self;   /* this struct: the syscall entry passes it to C */
+    /*
+     * The PV vCPU whose kernel-mode entry state is loaded here: CR0.TS as
+     * its FPU ownership wants, CR3 its kernel view, TSS.RSP0 its frame end
+     * (set by x86_64_run_slow as it enters).  Whatever changes one of them
+     * (a CR3 load, a new FPU owner) clears it: x86_64_entry_intact().
+     */
+    struct hal_vcpu *entered;
     /* PV spaces CR3 reaches now (their pt.loaded_cpus has our bit; vcpu.c). */
     struct hal_as *loaded_k, *loaded_u;
 };
@@ -152,21 +160,17 @@ HAL_NORETURN void x86_64_syscall(struct x86_64_frame *f, struct hal_cpu *c);
 
 /*
  * Whether everything x86_64_run_slow() sets up for entering hv on CPU c is
- * still so: hv is the PV vCPU that last left c, in kernel mode (a quiet
- * hypercall), CR0.TS says whether hv owns the FPU, CR3 is its kernel view
- * and the view is in step with its spaces (hal_vcpu_set_spaces clears
- * kview_valid, a top-level change bumps a space's gen), TSS.RSP0 ends its
- * frame, RIP is in the lower half.  Then only the registers are left to load.
+ * still so: c->entered is hv (CR0.TS, CR3, TSS.RSP0 as it left them, in
+ * kernel mode), hv is still in kernel mode with RIP in the lower half, and
+ * its kernel view is in step with its spaces (hal_vcpu_set_spaces clears
+ * kview_valid, a top-level change bumps a space's gen).  Then only the
+ * registers are left to load: a quiet hypercall's return.
  */
 static inline bool x86_64_entry_intact(const struct hal_cpu *c, const struct hal_vcpu *hv)
 {
-    const struct hal_as *k = hv->kernel, *u = hv->user;
-    return c->current == hv && !hv->in_user && !hv->svm &&
-           hv->frame.rip < 0x0000800000000000ull &&
-           c->frame_top == (uint64_t)(&hv->frame + 1) && hv->kview_valid &&
-           hv->kview_kgen == (k ? k->gen : 0) && hv->kview_ugen == (u ? u->gen : 0) &&
-           read_cr3() == mfn_val(hv->kview_pml4_mfn) << HAL_PAGE_SHIFT &&
-           !(read_cr0() & X86_CR0_TS) == (c->fpu_owner == hv);
+    return c->entered == hv && !hv->in_user && hv->frame.rip < 0x0000800000000000ull &&
+           hv->kview_valid && *hv->kview_kgen_at == hv->kview_kgen &&
+           *hv->kview_ugen_at == hv->kview_ugen;
 }
 
 /* hal_vcpu_run() for a caller that has this CPU's struct c at hand. */
