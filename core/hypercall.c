@@ -6,9 +6,11 @@
  * vcpu_op and set_timer.
  */
 #include <core/console.h>
+#include <core/cpu.h>
 #include <core/event.h>
 #include <core/grant.h>
 #include <core/hypercall.h>
+#include <core/hyplock.h>
 #include <core/mm.h>
 #include <core/pvmmu.h>
 #include <core/run.h>
@@ -24,9 +26,9 @@
 
 long do_version(struct vcpu *v, uint64_t cmd, uint64_t arg)
 {
-    switch (cmd) {
-    case VERSION_abi:
+    if (cmd == VERSION_abi) /* first: the null hypercall of the benchmarks */
         return HESTIA_ABI_VERSION;
+    switch (cmd) {
     case VERSION_features:
         return HESTIA_FEAT_PV_MMU | HESTIA_FEAT_GRANT_COPY | HESTIA_FEAT_EVTCHN_2L |
                HESTIA_FEAT_USER_TASKS;
@@ -234,4 +236,38 @@ void core_hypercall(struct vcpu *v, unsigned long nr, const uint64_t args[5])
     bool taken = core_lock();
     core_hypercall_locked(v, nr, args);
     core_unlock(taken);
+}
+
+/* The call and the run loop's decision, the lock held (taken: by this call). */
+static inline struct hal_vcpu *hypercall_resume_locked(unsigned cpu, struct vcpu *v,
+                                                       unsigned long nr,
+                                                       const uint64_t args[5], bool taken)
+{
+    v->context_replaced = false;
+    long rc = nr < HYPERCALL_COUNT && table[nr] ? table[nr](v, args) : -HESTIA_ENOSYS;
+    if (!v->context_replaced)
+        hal_vcpu_set_result(v->hal, rc);
+    struct cpu *c = &core_cpus[cpu]; /* cpu = hal_cpu_id(): below HAL_MAX_CPUS */
+    struct hal_vcpu *hv = run_quiet_exit(c);
+    if (!hv)
+        hv = run_resume_locked(c);
+    hyplock_release(taken);
+    return hv;
+}
+
+/* The lock was busy or already ours: out of line, so the fast path saves fewer registers.
+ */
+static __attribute__((noinline)) struct hal_vcpu *
+hypercall_resume_slow(unsigned cpu, struct vcpu *v, unsigned long nr,
+                      const uint64_t args[5])
+{
+    return hypercall_resume_locked(cpu, v, nr, args, hyplock_take(cpu));
+}
+
+struct hal_vcpu *core_hypercall_resume(unsigned cpu, struct vcpu *v, unsigned long nr,
+                                       const uint64_t args[5])
+{
+    if (!hyplock_try(cpu))
+        return hypercall_resume_slow(cpu, v, nr, args);
+    return hypercall_resume_locked(cpu, v, nr, args, true);
 }

@@ -18,6 +18,7 @@
  * the taker releases it.
  */
 #include <core/cpu.h>
+#include <core/hyplock.h>
 #include <core/smp.h>
 #include <hal/cpu.h>
 #include <hal/entry.h>
@@ -29,34 +30,31 @@
  * emulated CPU had not been scheduled in between ever saw it free: under
  * QEMU's round-robin TCG (-icount) ppc with two CPUs hung that way.
  */
-static uint32_t next_ticket, now_serving;
-static unsigned owner; /* CPU id + 1 of the holder, 0 when free */
+struct hyplock core_hyplock; /* the fast path is inline in core/hyplock.h */
+
+void hyplock_wait(uint32_t ticket)
+{
+    uint32_t began = smp_wake_lock_wait_begins();
+    smp_wait_word(&core_hyplock.now_serving, ticket); /* spins, then halts until its turn */
+    smp_wake_lock_wait_ends(began);
+}
 
 bool core_lock(void)
 {
-    unsigned me = hal_cpu_id() + 1;
-    if (__atomic_load_n(&owner, __ATOMIC_RELAXED) == me)
-        return false;
-    uint32_t ticket = __atomic_fetch_add(&next_ticket, 1u, __ATOMIC_RELAXED);
-    if (__atomic_load_n(&now_serving, __ATOMIC_ACQUIRE) != ticket) {
-        uint32_t began = smp_wake_lock_wait_begins();
-        smp_wait_word(&now_serving, ticket); /* spins, then halts until its turn */
-        smp_wake_lock_wait_ends(began);
-    }
-    __atomic_store_n(&owner, me, __ATOMIC_RELAXED);
-    return true;
+    return hyplock_take(hal_cpu_id());
+}
+
+bool core_lock_cpu(unsigned cpu)
+{
+    return hyplock_take(cpu);
 }
 
 void core_unlock(bool taken)
 {
-    if (taken) {
-        __atomic_store_n(&owner, 0u, __ATOMIC_RELAXED);
-        uint32_t next = __atomic_add_fetch(&now_serving, 1u, __ATOMIC_RELEASE);
-        smp_wake_word(&now_serving, next); /* the CPU whose turn it is may be halted */
-    }
+    hyplock_release(taken);
 }
 
 bool core_lock_held(void)
 {
-    return __atomic_load_n(&owner, __ATOMIC_RELAXED) == hal_cpu_id() + 1;
+    return __atomic_load_n(&core_hyplock.owner, __ATOMIC_RELAXED) == hal_cpu_id() + 1;
 }

@@ -20,6 +20,7 @@
 #include <core/console.h>
 #include <core/cpu.h>
 #include <core/domain.h>
+#include <core/hyplock.h>
 #include <core/run.h>
 #include <core/sched.h>
 #include <core/smp.h>
@@ -157,26 +158,21 @@ static uint64_t earliest(uint64_t a, uint64_t b)
     return a < b ? a : b;
 }
 
-static struct hal_vcpu *resume_locked(struct cpu *c);
-
 struct hal_vcpu *core_resume_vcpu(void)
 {
-    bool taken = core_lock();
-    struct hal_vcpu *hv = resume_locked(this_cpu());
-    core_unlock(taken);
+    unsigned cpu = hal_cpu_id();
+    bool taken = hyplock_take(cpu);
+    struct hal_vcpu *hv = run_resume_locked(cpu_by_id(cpu));
+    hyplock_release(taken);
     return hv;
 }
 
-static struct hal_vcpu *resume_locked(struct cpu *c)
+struct hal_vcpu *run_resume_locked(struct cpu *c)
 {
-    struct vcpu *cur = c->current;
     /* The quiet exit: nothing the full pass looks at has changed. */
-    if (cur && cur->state == VCPU_RUNNING &&
-        !__atomic_load_n(&c->changed, __ATOMIC_RELAXED)) {
-        c->quiet_exits++;
-        trap_inject_event(cur);
-        return cur->hal;
-    }
+    struct hal_vcpu *quiet = run_quiet_exit(c);
+    if (quiet)
+        return quiet;
     for (;;) {
         /* Cleared first: a change made from here on is seen at the next exit. */
         __atomic_store_n(&c->changed, false, __ATOMIC_RELAXED);

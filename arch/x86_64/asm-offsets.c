@@ -12,7 +12,9 @@
 #include <x86_common/io.h>
 
 #define FRAME_SLOT(field) (offsetof(struct x86_64_frame, field) / 8)
-_Static_assert(FRAME_SLOT(r15) == 0 && FRAME_SLOT(rax) == 14, "PUSH_GPRS order");
+_Static_assert(FRAME_SLOT(rdi) == 0 && FRAME_SLOT(rsi) == 1 && FRAME_SLOT(rdx) == 2 &&
+                   FRAME_SLOT(r10) == 3 && FRAME_SLOT(r8) == 4 && FRAME_SLOT(r15) == 14,
+               "PUSH_GPRS order");
 _Static_assert(FRAME_SLOT(vector) == 15 && FRAME_SLOT(error) == 16, "vector, error");
 _Static_assert(FRAME_SLOT(rip) == 17 && FRAME_SLOT(ss) == 21, "hardware frame");
 _Static_assert(sizeof(struct x86_64_frame) == 22 * 8, "frame size");
@@ -31,6 +33,7 @@ void x86_64_asm_offsets(void)
     ASM_OFFSET(GUEST_SS, HESTIA_X86_64_GUEST_SS);
     ASM_OFFSET(VEC_SYSCALL, VEC_SYSCALL);
     ASM_OFFSET(CPU_FRAME_TOP, offsetof(struct hal_cpu, frame_top));
+    ASM_OFFSET(CPU_SELF, offsetof(struct hal_cpu, self));
     ASM_OFFSET(CPU_HYP_STACK_TOP, offsetof(struct hal_cpu, hyp_stack_top));
     ASM_OFFSET(CPU_SYSCALL_RSP, offsetof(struct hal_cpu, syscall_rsp));
 

@@ -142,6 +142,7 @@ static void load_tables(unsigned cpu, uint64_t stack_top)
                      : "rax", "memory");
     __asm__ volatile("ltr %w0" : : "r"((uint16_t)sel));
     x86_64_cpus[cpu].id = cpu;
+    x86_64_cpus[cpu].self = &x86_64_cpus[cpu];
     x86_64_cpus[cpu].hyp_stack_top = stack_top;
     /* The hypervisor's GS: this CPU's struct (entry.S swapgs-es it with the guest's). */
     wrmsr(MSR_GS_BASE, (uint64_t)&x86_64_cpus[cpu]);

@@ -14,40 +14,41 @@
 
 #include "asm-offsets.h" /* generated from asm-offsets.c: FRAME_CS, GUEST_CS, ... */
 
+    /* struct x86_64_frame's order, pushed from its end: rdi ends lowest. */
     .macro PUSH_GPRS
-    push %rax
+    push %r15
+    push %r14
+    push %r13
+    push %r12
+    push %rbp
     push %rbx
+    push %r11
     push %rcx
+    push %rax
+    push %r9
+    push %r8
+    push %r10
     push %rdx
     push %rsi
     push %rdi
-    push %rbp
-    push %r8
-    push %r9
-    push %r10
-    push %r11
-    push %r12
-    push %r13
-    push %r14
-    push %r15
     .endm
 
     .macro POP_GPRS
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %r11
-    pop %r10
-    pop %r9
-    pop %r8
-    pop %rbp
     pop %rdi
     pop %rsi
     pop %rdx
-    pop %rcx
-    pop %rbx
+    pop %r10
+    pop %r8
+    pop %r9
     pop %rax
+    pop %rcx
+    pop %r11
+    pop %rbx
+    pop %rbp
+    pop %r12
+    pop %r13
+    pop %r14
+    pop %r15
     .endm
 
     .text
@@ -84,9 +85,9 @@ x86_64_syscall_entry:
     push %rcx                   /* RIP */
     push $0
     push $VEC_SYSCALL
-    PUSH_GPRS
-    cld
+    PUSH_GPRS                   /* no cld: FMASK cleared DF */
     mov %rsp, %rdi
+    mov %gs:CPU_SELF, %rsi
     mov %gs:CPU_HYP_STACK_TOP, %rsp
     call x86_64_syscall
     ud2

@@ -61,6 +61,7 @@ void x86_64_load_hyp_cr3(void)
     if (c->loaded_u)
         pt_cpu_unloaded(&c->loaded_u->pt, c->id);
     c->loaded_k = c->loaded_u = NULL;
+    c->entered = NULL; /* CR3 is no vCPU's view now */
 }
 
 /* On each CPU: leave as if CR3 reaches it (a kernel view may hold its tables). */

@@ -79,16 +79,18 @@ void x86_64_trap_guest(struct x86_64_frame *f)
  * syscall: a hypercall in guest-kernel mode; in guest-user mode a system
  * call for the guest kernel (the HAL knows the mode, the guest cannot fake it).
  */
-void x86_64_syscall(struct x86_64_frame *f)
+void x86_64_syscall(struct x86_64_frame *f, struct hal_cpu *c)
 {
-    struct hal_vcpu *hv = x86_64_this_cpu()->current;
+    struct hal_vcpu *hv = c->current;
     if (!hv || f != &hv->frame)
         core_panic("x86_64: syscall without a current vCPU");
     if (hv->in_user) {
         core_guest_syscall(hv->v);
-    } else {
-        const uint64_t args[5] = {f->rdi, f->rsi, f->rdx, f->r10, f->r8};
-        core_hypercall(hv->v, f->rax, args);
+        x86_64_run(c, core_resume_vcpu());
     }
-    hal_vcpu_run(core_resume_vcpu());
+    /*
+     * The fast path: the hypercall and the run loop's decision under one
+     * lock, the arguments read in place (the frame starts with them).
+     */
+    x86_64_run(c, core_hypercall_resume(c->id, hv->v, f->rax, (const uint64_t *)(void *)f));
 }

@@ -24,6 +24,8 @@ static uint32_t mxcsr_mask;
  */
 static uint64_t empty_user_pml4[512] __attribute__((aligned(4096)));
 static mfn_t empty_user_pml4_mfn;
+/* The generation of a missing space, for kview_kgen_at / kview_ugen_at. */
+static const uint64_t no_space_gen;
 
 #define CR0_TS (1ull << 3)
 #define LOWER_HALF_END 0x0000800000000000ull
@@ -70,6 +72,7 @@ void x86_64_fpu_take(struct hal_cpu *c, struct hal_vcpu *hv)
         __asm__ volatile("fxsave64 %0" : "=m"(c->fpu_owner->fxsave));
     __asm__ volatile("fxrstor64 %0" : : "m"(hv->fxsave));
     c->fpu_owner = hv;
+    c->entered = NULL; /* CR0.TS no longer what the last entry left */
 }
 
 /* #NM from a guest: give it the FPU. */
@@ -119,6 +122,8 @@ static void forget_vcpu(void *arg)
         c->fpu_owner = NULL;
     if (c->current == hv)
         c->current = NULL;
+    if (c->entered == hv)
+        c->entered = NULL;
     if (mfn_val(hv->kview_pml4_mfn) && !mfn_eq(hv->kview_pml4_mfn, MFN_INVALID))
         x86_64_unload_cr3(hv->kview_pml4_mfn);
 }
@@ -276,6 +281,8 @@ static bool sync_kview(struct hal_vcpu *hv)
     hv->kview_u = u;
     hv->kview_kgen = kgen;
     hv->kview_ugen = ugen;
+    hv->kview_kgen_at = k ? &k->gen : &no_space_gen;
+    hv->kview_ugen_at = u ? &u->gen : &no_space_gen;
     return true;
 }
 
@@ -307,14 +314,15 @@ static void load_cr3(struct hal_cpu *c, uint64_t cr3, struct hal_as *k, struct h
     c->loaded_u = u;
 }
 
-void hal_vcpu_run(struct hal_vcpu *hv)
+/* Everything hal_vcpu_run() may have to do before entering hv on CPU c. */
+void x86_64_run_slow(struct hal_cpu *c, struct hal_vcpu *hv)
 {
+    c->entered = NULL;
     if (hv->svm)
         svm_run(hv);
     /* Never iretq to a non-canonical RIP (#GP in ring 0): let the guest fault at 0. */
     if (hv->frame.rip >= LOWER_HALF_END)
         hv->frame.rip = 0;
-    struct hal_cpu *c = x86_64_this_cpu();
     c->current = hv;
     uint64_t cr0 = read_cr0();
     uint64_t want = c->fpu_owner == hv ? cr0 & ~CR0_TS : cr0 | CR0_TS;
@@ -333,8 +341,18 @@ void hal_vcpu_run(struct hal_vcpu *hv)
         if (changed || read_cr3() != cr3)
             load_cr3(c, cr3, hv->kernel, hv->user);
     }
+    /* TSS.RSP0 changes only here, mirrored in frame_top. */
     uint64_t top = (uint64_t)(&hv->frame + 1);
-    x86_64_set_rsp0(top);
-    c->frame_top = top;
+    if (c->frame_top != top) {
+        x86_64_set_rsp0(top);
+        c->frame_top = top;
+    }
+    /* User mode's CR3 is the user space's: only kernel mode may take the fast path. */
+    c->entered = hv->in_user ? NULL : hv;
     x86_64_enter_guest(&hv->frame);
+}
+
+void hal_vcpu_run(struct hal_vcpu *hv)
+{
+    x86_64_run(x86_64_this_cpu(), hv);
 }

@@ -78,7 +78,9 @@ int hal_vcpu_load_state(struct hal_vcpu *hv, const struct hestia_vcpu_state *st)
     __builtin_memset(hv->fxsave + HESTIA_X86_64_FXSAVE_STATE_END, 0,
                      sizeof(hv->fxsave) - HESTIA_X86_64_FXSAVE_STATE_END);
     struct hal_cpu *me = x86_64_this_cpu();
-    if (me->fpu_owner == hv)
+    if (me->fpu_owner == hv) {
         me->fpu_owner = NULL; /* its FPU registers are the old image now */
+        me->entered = NULL;   /* and CR0.TS must be set before it runs */
+    }
     return mode;
 }

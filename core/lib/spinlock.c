@@ -28,15 +28,4 @@ void spin_unlock(spinlock_t *l)
     __atomic_store_n(&l->locked, 0u, __ATOMIC_RELEASE);
 }
 
-unsigned long spin_lock_irqsave(spinlock_t *l)
-{
-    unsigned long flags = hal_irq_save();
-    spin_lock(l);
-    return flags;
-}
-
-void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags)
-{
-    spin_unlock(l);
-    hal_irq_restore(flags);
-}
+/* spin_lock_irqsave / spin_unlock_irqrestore are inline in core/lib.h. */

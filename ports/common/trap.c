@@ -5,25 +5,39 @@
  * is copied out at once (clearing TRAP_FLAG_BUSY, so a fault in the handler
  * is not a double fault) and given back to HYPERCALL_trap_return at the end.
  */
+#include <port/arch_regs.h>
 #include <port/kernel.h>
 
 struct trap_info trap_last;
 void (*trap_probe_hook)(struct hestia_trap_record *rec);
 unsigned long trap_events, trap_exceptions, trap_syscalls;
 
+/*
+ * The header and the arch's registers (ARCH_TRAP_LIVE_REGS, port/arch_regs.h):
+ * the slots after them are 0 from the hypervisor and never read by it, and
+ * the record is copied twice per trap (a third of the words on x86_64).
+ */
+_Static_assert(ARCH_TRAP_LIVE_REGS <= HESTIA_TRAP_REGS, "trap record regs");
+#define REC_LIVE_WORDS                                                                     \
+    ((sizeof(struct hestia_trap_record) -                                                  \
+      sizeof(((struct hestia_trap_record *)0)->regs)) /                                    \
+         8 +                                                                               \
+     ARCH_TRAP_LIVE_REGS)
+
 static void copy_rec(struct hestia_trap_record *dst,
                      const volatile struct hestia_trap_record *src)
 {
     const volatile uint64_t *s = (const volatile uint64_t *)src;
     uint64_t *d = (uint64_t *)dst;
-    for (unsigned i = 0; i < sizeof(*dst) / 8; i++)
+    for (unsigned i = 0; i < REC_LIVE_WORDS; i++)
         d[i] = s[i];
 }
 
 static void take_record(struct hestia_trap_record *rec)
 {
     struct vcpu_info *vi = this_vcpu();
-    copy_rec(rec, &vi->trap);
+    copy_rec(rec,
+             &vi->trap); /* rec's slots past the arch's stay unset: nobody reads them */
     arch_barrier();
     vi->trap.flags &= ~TRAP_FLAG_BUSY;
 }

@@ -5,6 +5,7 @@
  * until the one-shot timer the core armed fires, exactly as on hardware.
  */
 #include "harness.h"
+#include <core/smp.h>
 
 TEST_SUITE("sched");
 
@@ -825,4 +826,47 @@ TEST_CASE(quiet_exit_only_when_nothing_changed)
     host_time_advance(host_timer_deadline() - hal_time_ns());
     REQUIRE(h_resume(&got) == HOST_JMP_RUN);
     CHECK_EQ(c->full_passes, full + 1);
+}
+
+/*
+ * core_hypercall_resume (issue 17: the arch's hypercall fast path): the
+ * call and the run loop's decision under one taking of the hypervisor lock,
+ * with the outcome of core_hypercall() then core_resume_vcpu(), the lock
+ * released by its taker only.
+ */
+TEST_CASE(hypercall_resume_is_hypercall_then_resume)
+{
+    struct domain *a = dom_weight(256, 0);
+    struct vcpu *va = h_vcpu(a), *got = NULL;
+    struct cpu *c = this_cpu();
+    REQUIRE(h_call(va, HYPERCALL_version, VERSION_abi, 0, 0, 0, 0) >= 0);
+    REQUIRE(h_resume(&got) == HOST_JMP_RUN && got == va); /* the full pass made a current */
+
+    unsigned long full = c->full_passes, quiet = c->quiet_exits;
+    uint64_t args[5] = {VERSION_abi, 0, 0, 0, 0};
+    CHECK(core_hypercall_resume(hal_cpu_id(), va, HYPERCALL_version, args) == va->hal);
+    CHECK_EQ(core_vcpu_hal(va)->regs[HOST_REG_RESULT], HESTIA_ABI_VERSION);
+    CHECK_EQ(c->quiet_exits, quiet + 1);
+    CHECK_EQ(c->full_passes, full);
+    CHECK(!core_lock_held());
+
+    CHECK(core_hypercall_resume(hal_cpu_id(), va, 1000, args) == va->hal);
+    CHECK_EQ((long)core_vcpu_hal(va)->regs[HOST_REG_RESULT], -HESTIA_ENOSYS);
+    CHECK(!core_lock_held());
+
+    /* Entered with the lock already held (a nested entry): it stays with its taker. */
+    bool outer = core_lock();
+    CHECK(core_hypercall_resume(hal_cpu_id(), va, HYPERCALL_version, args) == va->hal);
+    CHECK(core_lock_held());
+    core_unlock(outer);
+    CHECK(!core_lock_held());
+
+    /* A call that changes what the run loop decides from: the full pass. */
+    uint64_t soon[5] = {hal_time_ns() + 1000, 0, 0, 0, 0};
+    full = c->full_passes;
+    CHECK(core_hypercall_resume(hal_cpu_id(), va, HYPERCALL_set_timer, soon) == va->hal);
+    CHECK_EQ(core_vcpu_hal(va)->regs[HOST_REG_RESULT], 0);
+    CHECK_EQ(c->full_passes, full + 1);
+    CHECK_EQ(host_timer_deadline(), soon[0]);
+    CHECK(!core_lock_held());
 }

@@ -7,6 +7,7 @@
  */
 #include <core/cpu.h>
 #include <core/domain.h>
+#include <core/hyplock.h>
 #include <core/mm.h>
 #include <core/run.h>
 #include <core/sched.h>
@@ -240,4 +241,29 @@ TEST_CASE(an_event_for_a_vcpu_running_elsewhere_interrupts_its_cpu)
     before = host_ipi_count(1);
     vcpu_kick(v); /* on its own CPU: it sees the upcall at its exit anyway */
     CHECK_EQ(host_ipi_count(1), before);
+}
+
+/* The lock's fast path (core/hyplock.h): taken only when free and nobody waits. */
+TEST_CASE(hyplock_try_takes_only_a_free_lock)
+{
+    cpus(2);
+    CHECK(hyplock_try(0));
+    CHECK(core_lock_held());
+    CHECK(!hyplock_try(0)); /* already ours: core_lock() says so, this one refuses */
+    hyplock_release(true);
+    CHECK(!core_lock_held());
+
+    host_set_cpu(1);
+    bool t1 = core_lock();
+    CHECK(t1);
+    host_set_cpu(0);
+    CHECK(!hyplock_try(0)); /* CPU 1 holds it */
+    CHECK(!core_lock_held());
+    host_set_cpu(1);
+    core_unlock(t1);
+    host_set_cpu(0);
+    CHECK(hyplock_try(0));
+    CHECK(core_lock_held());
+    hyplock_release(true);
+    CHECK(!core_lock_held());
 }

@@ -5,6 +5,7 @@
 #ifndef CORE_LIB_H
 #define CORE_LIB_H
 
+#include <hal/cpu.h>
 #include <hal/entry.h>
 #include <hal/types.h>
 #include <stdarg.h>
@@ -43,8 +44,24 @@ typedef struct {
     }
 void spin_lock(spinlock_t *l);
 void spin_unlock(spinlock_t *l);
-unsigned long spin_lock_irqsave(spinlock_t *l);
-void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags);
+
+/*
+ * The irqsave pair inline: every frame reference, grant and event takes
+ * one, and a free lock is one atomic exchange (spin_lock() waits).
+ */
+static inline unsigned long spin_lock_irqsave(spinlock_t *l)
+{
+    unsigned long flags = hal_irq_save();
+    if (__atomic_exchange_n(&l->locked, 1u, __ATOMIC_ACQUIRE))
+        spin_lock(l);
+    return flags;
+}
+
+static inline void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags)
+{
+    __atomic_store_n(&l->locked, 0u, __ATOMIC_RELEASE);
+    hal_irq_restore(flags);
+}
 
 /*
  * n / d with the remainder in *rem (if rem), for 64-bit n and 32-bit d,

@@ -7,7 +7,9 @@
 #ifndef CORE_RUN_H
 #define CORE_RUN_H
 
+#include "cpu.h"
 #include "domain.h"
+#include "trap.h"
 
 /* Forget every CPU's current vCPU (boot, and between host tests). */
 void run_init(void);
@@ -39,5 +41,29 @@ void run_note_change(unsigned cpu);
  * current, the stint since (quiet exits do not charge).
  */
 uint64_t run_vcpu_runtime(const struct vcpu *v);
+
+/*
+ * core_resume_vcpu() for a caller that holds the hypervisor lock and knows
+ * its struct cpu c (this_cpu()): core_hypercall_resume().
+ */
+struct hal_vcpu *run_resume_locked(struct cpu *c);
+
+/*
+ * The quiet exit (core/run.c): when nothing the run loop decides from has
+ * changed since its last full pass, the vCPU current on c goes on (with a
+ * pending event upcall injected); NULL when the full pass must run.  Under
+ * the hypervisor lock.  Inline: every hypercall ends here.
+ */
+static inline struct hal_vcpu *run_quiet_exit(struct cpu *c)
+{
+    struct vcpu *cur = c->current;
+    if (!cur || cur->state != VCPU_RUNNING ||
+        __atomic_load_n(&c->changed, __ATOMIC_RELAXED))
+        return NULL;
+    c->quiet_exits++;
+    if (cur->info->evtchn_upcall_pending) /* trap_inject_event's first test, inline */
+        trap_inject_event(cur);
+    return cur->hal;
+}
 
 #endif

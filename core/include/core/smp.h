@@ -83,6 +83,8 @@ const char *smp_selftest(void);
  * held it); pass that to core_unlock().  Waiting answers core_cpu_call()s.
  */
 bool core_lock(void);
+/* core_lock() for a caller that already knows it runs on CPU cpu (hal_cpu_id()). */
+bool core_lock_cpu(unsigned cpu);
 void core_unlock(bool taken);
 bool core_lock_held(void);
 

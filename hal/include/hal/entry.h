@@ -31,6 +31,19 @@ HAL_NORETURN void core_main(const struct hal_boot_info *bi);
 void core_hypercall(struct vcpu *v, unsigned long nr, const uint64_t args[5]);
 
 /*
+ * core_hypercall() then core_resume_vcpu() in one pass under one taking of
+ * the hypervisor lock: the vCPU to enter next (usually v itself, when the
+ * call changed nothing the run loop decides from).  cpu is hal_cpu_id(),
+ * which the arch's entry path has at hand.  v must be in guest kernel
+ * mode: the arch sends a guest user's system call to core_guest_syscall()
+ * itself (core_hypercall() checks that again, this path does not).  The
+ * arch's hypercall fast path; the two calls above stay valid for arches
+ * that need to do something in between.
+ */
+struct hal_vcpu *core_hypercall_resume(unsigned cpu, struct vcpu *v, unsigned long nr,
+                                       const uint64_t args[5]);
+
+/*
  * A guest exception the arch does not handle itself (everything but
  * hypercalls, emulated instructions and TLB refills it satisfies from its
  * own tables): kind is HESTIA_TRAP_*, the rest fills the trap record.

@@ -43,8 +43,9 @@
  * into its struct hal_vcpu (entry.S pushes the rest).
  */
 struct x86_64_frame {
-    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
-    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    /* A hypercall's five arguments first, in order: core reads them in place. */
+    uint64_t rdi, rsi, rdx, r10, r8;
+    uint64_t r9, rax, rcx, r11, rbx, rbp, r12, r13, r14, r15;
     uint64_t vector, error;
     uint64_t rip, cs, rflags, rsp, ss;
 };
@@ -70,6 +71,7 @@ struct hal_vcpu {
     bool kview_valid;
     const struct hal_as *kview_k, *kview_u;
     uint64_t kview_kgen, kview_ugen;
+    const uint64_t *kview_kgen_at, *kview_ugen_at; /* &kernel->gen, &user->gen (or a 0) */
     struct svm_vcpu *svm; /* an HVM vCPU's state (svm/svm.h), NULL for PV */
 } __attribute__((aligned(64)));
 
@@ -96,6 +98,14 @@ struct hal_cpu {
     uint64_t frame_top;     /* TSS.RSP0 mirror: the running vCPU's frame end */
     uint64_t hyp_stack_top; /* hypervisor stack used after a guest exit */
     uint64_t syscall_rsp;   /* guest RSP while syscall entry builds the frame */
+    struct hal_cpu *self;   /* this struct: the syscall entry passes it to C */
+    /*
+     * The PV vCPU whose kernel-mode entry state is loaded here: CR0.TS as
+     * its FPU ownership wants, CR3 its kernel view, TSS.RSP0 its frame end
+     * (set by x86_64_run_slow as it enters).  Whatever changes one of them
+     * (a CR3 load, a new FPU owner) clears it: x86_64_entry_intact().
+     */
+    struct hal_vcpu *entered;
     /* PV spaces CR3 reaches now (their pt.loaded_cpus has our bit; vcpu.c). */
     struct hal_as *loaded_k, *loaded_u;
 };
@@ -130,6 +140,8 @@ uint64_t *x86_64_table(uint64_t entry); /* direct-map pointer to the table an en
 
 /* vcpu.c */
 void x86_64_fpu_trap(void);
+/* hal_vcpu_run() the whole way: CR0.TS, CR3, the kernel view, TSS.RSP0. */
+HAL_NORETURN void x86_64_run_slow(struct hal_cpu *c, struct hal_vcpu *hv);
 /* Make the FPU hold hv's state on CPU c, saving its owner's (lazy #NM, SVM entry). */
 void x86_64_fpu_take(struct hal_cpu *c, struct hal_vcpu *hv);
 void x86_64_vcpu_init(void);      /* boot: the clean FPU image, the empty user PML4 */
@@ -142,7 +154,30 @@ void svm_vcpu_destroy(struct hal_vcpu *hv);
 /* trap.c */
 void x86_64_trap_hyp(struct x86_64_frame *f);
 HAL_NORETURN void x86_64_trap_guest(struct x86_64_frame *f);
-HAL_NORETURN void x86_64_syscall(struct x86_64_frame *f);
+HAL_NORETURN void x86_64_syscall(struct x86_64_frame *f, struct hal_cpu *c);
+
+/*
+ * Whether everything x86_64_run_slow() sets up for entering hv on CPU c is
+ * still so: c->entered is hv (CR0.TS, CR3, TSS.RSP0 as it left them, in
+ * kernel mode), hv is still in kernel mode with RIP in the lower half, and
+ * its kernel view is in step with its spaces (hal_vcpu_set_spaces clears
+ * kview_valid, a top-level change bumps a space's gen).  Then only the
+ * registers are left to load: a quiet hypercall's return.
+ */
+static inline bool x86_64_entry_intact(const struct hal_cpu *c, const struct hal_vcpu *hv)
+{
+    return c->entered == hv && !hv->in_user && hv->frame.rip < 0x0000800000000000ull &&
+           hv->kview_valid && *hv->kview_kgen_at == hv->kview_kgen &&
+           *hv->kview_ugen_at == hv->kview_ugen;
+}
+
+/* hal_vcpu_run() for a caller that has this CPU's struct c at hand. */
+static inline HAL_NORETURN void x86_64_run(struct hal_cpu *c, struct hal_vcpu *hv)
+{
+    if (x86_64_entry_intact(c, hv))
+        x86_64_enter_guest(&hv->frame);
+    x86_64_run_slow(c, hv);
+}
 
 /* Physical address of a hypervisor pointer, as the number PTEs and CR3 are built from. */
 static inline uint64_t virt_to_phys(const void *p)

@@ -18,4 +18,7 @@
 #define PI_CFM HESTIA_IA64_REG_CFM
 #define PI_BSP HESTIA_IA64_REG_BSP
 
+/* Trap-record slots this arch uses (ports/common/trap.c copies only these). */
+#define ARCH_TRAP_LIVE_REGS HESTIA_IA64_NR_REGS
+
 #endif

@@ -14,4 +14,7 @@
 #define PP_LR HESTIA_PPC_REG_LR
 #define PP_MODE HESTIA_PPC_REG_MODE
 
+/* Trap-record slots this arch uses (ports/common/trap.c copies only these). */
+#define ARCH_TRAP_LIVE_REGS HESTIA_PPC_NR_REGS
+
 #endif

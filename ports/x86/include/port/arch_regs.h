@@ -19,4 +19,7 @@
 #define PX_EFLAGS HESTIA_X86_REG_EFLAGS
 #define PX_MODE HESTIA_X86_REG_MODE
 
+/* Trap-record slots this arch uses (ports/common/trap.c copies only these). */
+#define ARCH_TRAP_LIVE_REGS HESTIA_X86_NR_REGS
+
 #endif

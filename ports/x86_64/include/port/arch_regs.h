@@ -19,4 +19,7 @@
 #define PX_RFLAGS HESTIA_X86_64_REG_RFLAGS
 #define PX_MODE HESTIA_X86_64_REG_MODE
 
+/* Trap-record slots this arch uses (ports/common/trap.c copies only these). */
+#define ARCH_TRAP_LIVE_REGS HESTIA_X86_64_NR_REGS
+
 #endif
