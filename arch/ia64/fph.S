@@ -65,4 +65,39 @@ ia64_fph_load:
     ;;
     .endp ia64_fph_load
 
+/*
+ * f12-f31 (the hypervisor is built -mfixed-range=f12-f127 and never uses
+ * them either): on one CPU they stay in the CPU across exits and move when
+ * another vCPU is entered (vcpu.c, fmid_switch).
+ * void ia64_fmid_save(uint64_t (*fr)[2]);  void ia64_fmid_load(const uint64_t (*fr)[2]);
+ */
+.macro FMID_ALL op
+    add     r2 = 16 * 12, r32
+    add     r3 = 16 * 13, r32
+    ;;
+    FPH_PAIRS \op, 12, 32
+.endm
+
+    .global ia64_fmid_save
+    .proc ia64_fmid_save
+ia64_fmid_save:
+    alloc   r14 = ar.pfs, 1, 0, 0, 0
+    ;;
+    FMID_ALL SPILL2
+    mov     ar.pfs = r14
+    br.ret.sptk.many b0
+    ;;
+    .endp ia64_fmid_save
+
+    .global ia64_fmid_load
+    .proc ia64_fmid_load
+ia64_fmid_load:
+    alloc   r14 = ar.pfs, 1, 0, 0, 0
+    ;;
+    FMID_ALL FILL2
+    mov     ar.pfs = r14
+    br.ret.sptk.many b0
+    ;;
+    .endp ia64_fmid_load
+
     .section .note.GNU-stack, "", @progbits
