@@ -16,8 +16,9 @@
 #define TLB_BENCH_ROUNDS 4u
 #define TLB_BENCH_MARK 0x7e57u
 
-/* Reads the first word of each of pages pages from va, step apart; returns the words' AND. */
-__attribute__((noinline)) static uint32_t touch(uintptr_t va, uintptr_t step, unsigned pages)
+/* Reads the first word of pages pages, step apart from va; returns the words' AND. */
+__attribute__((noinline)) static uint32_t touch(uintptr_t va, uintptr_t step,
+                                                unsigned pages)
 {
     uint32_t all = ~0u;
     for (unsigned r = 0; r < TLB_BENCH_ROUNDS; r++)
@@ -40,7 +41,8 @@ void bench_tlb_refill(void)
         test_report("bench.tlb", TR_FAIL, "mapping page %u: %ld", mapped, err);
     } else {
         *(volatile uint32_t *)va = TLB_BENCH_MARK;
-        touch(va, HESTIA_PAGE_SIZE, TLB_BENCH_PAGES); /* warm: the tables' lines, the code */
+        /* Warm: the tables' lines, the code. */
+        touch(va, HESTIA_PAGE_SIZE, TLB_BENCH_PAGES);
         uint64_t t0 = time_now_ns();
         uint32_t many = touch(va, HESTIA_PAGE_SIZE, TLB_BENCH_PAGES);
         uint64_t t1 = time_now_ns();
