@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * f32-f127, the floating-point registers the hypervisor never touches (it
- * is built with -mfixed-range=f12-f15,f32-f127; f12-f15 are saved by
- * ivt.S on every exit): they stay in the CPU across guest exits and move
+ * f32-f127, floating-point registers the hypervisor never touches (it
+ * is built with -mfixed-range=f12-f127; f12-f31 move below): they stay in the CPU across guest exits and move
  * only when another vCPU touches them (vcpu.c, ia64_fph_claim).  Called
  * with br.call, so the current frame has CFM.rrb.fr = 0: f32-f127 by name
  * are the physical registers, the order the record keeps them in.

@@ -125,7 +125,8 @@ struct hal_vcpu {
     uint64_t pad[2];
     /*
      * f2-f127 in stf.spill format, by number.  ivt.S saves and restores
-     * f2-f31 on every exit; f32-f127, which the hypervisor never touches
+     * f2-f11 on every exit, f12-f31 too once ia64_fmid_eager (else they
+     * move at a vCPU change, vcpu.c); f32-f127, which the hypervisor never touches
      * (-mfixed-range), stay in the CPU until another vCPU touches them:
      * every vCPU but the CPU's fph_owner runs with psr.dfh, and its first
      * access faults into ia64_fph_claim (fph.S moves them).
