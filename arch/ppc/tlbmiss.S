@@ -37,6 +37,16 @@ ppc_tlb_miss_fast:
     mfsrr1  r4
     andi.   r4, r4, MSR_PR_BIT
     beq-    slow                        /* from the hypervisor: C dumps and stops */
+    /*
+     * One CPU only.  With a second CPU up (ppc_sprs_eager, smp.c) under
+     * QEMU's multi-threaded TCG, this path made multi-domain-2cpu's
+     * cross-CPU ping-pong 2 to 10 times slower (and QEMU died of SIGSEGV
+     * once); the cause is not found yet, so several CPUs refill in C.
+     */
+    lis     r4, ppc_sprs_eager@ha
+    lbz     r4, ppc_sprs_eager@l(r4)
+    cmpwi   r4, 0
+    bne-    slow
     cmpwi   r3, PPC_IVOR_DTLB
     mfsrr0  r4                          /* instruction miss: the pc */
     bne     1f
