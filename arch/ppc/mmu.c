@@ -340,7 +340,8 @@ static void write_pid_registers(const struct hal_vcpu *hv)
 void ppc_load_pids(struct hal_vcpu *hv)
 {
     struct hal_cpu *c = hal_this_cpu();
-    if (pids_current(c, hv)) {
+    /* One CPU only, as the assembly refill (tlbmiss.S): several CPUs take the lock. */
+    if (!ppc_sprs_eager && pids_current(c, hv)) {
         write_pid_registers(hv);
         return;
     }
