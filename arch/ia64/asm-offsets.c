@@ -43,10 +43,16 @@ void ia64_asm_offsets(void)
     ASM_OFFSET(HV_RBS_BASE, HV(rbs_base));   /* this vCPU's hypervisor backing store */
     ASM_OFFSET(HV_RBS_BYTES, HV(rbs_bytes)); /* guest registers held there (loadrs size) */
     ASM_OFFSET(HV_RBS_RNAT, HV(rbs_rnat));
-    ASM_OFFSET(HV_FR, HV(fr)); /* fr[32][16 bytes] by number (ivt.S: f2-f11, f16-f31) */
+    ASM_OFFSET(HV_FR, HV(fr)); /* fr[32][16 bytes] by number (ivt.S: f2-f31) */
     ASM_OFFSET(CPU_HYP_RBS, offsetof(struct hal_cpu, hyp_rbs));
     ASM_OFFSET(CPU_HYP_STACK_TOP, offsetof(struct hal_cpu, hyp_stack_top));
     ASM_OFFSET(CPU_FAULT_RBS, offsetof(struct hal_cpu, fault_rbs));
     ASM_OFFSET(CPU_FAULT_STACK_TOP, offsetof(struct hal_cpu, fault_stack_top));
+    /* tlbmiss.S: the spaces, a space's root table, the window, ISR.w. */
+    ASM_OFFSET(HV_KERNEL, HV(kernel));
+    ASM_OFFSET(HV_USER, HV(user));
+    ASM_OFFSET(AS_PT_ROOT, offsetof(struct hal_as, pt.root));
+    ASM_OFFSET(WINDOW_BITS, IA64_WINDOW_BITS);
+    ASM_OFFSET(ISR_W_BIT, 33);
     ASM_OFFSET(PAGE_SHIFT, HAL_PAGE_SHIFT); /* start.S: the region registers' page size */
 }

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * f32-f127, the floating-point registers the hypervisor never touches (it
- * is built with -mfixed-range=f12-f15,f32-f127; f12-f15 are saved by
- * ivt.S on every exit): they stay in the CPU across guest exits and move
+ * f32-f127, floating-point registers the hypervisor never touches (it
+ * is built with -mfixed-range=f12-f127; f12-f31 move below): they stay in the CPU across guest exits and move
  * only when another vCPU touches them (vcpu.c, ia64_fph_claim).  Called
  * with br.call, so the current frame has CFM.rrb.fr = 0: f32-f127 by name
  * are the physical registers, the order the record keeps them in.
@@ -64,5 +63,40 @@ ia64_fph_load:
     br.ret.sptk.many b0
     ;;
     .endp ia64_fph_load
+
+/*
+ * f12-f31 (the hypervisor is built -mfixed-range=f12-f127 and never uses
+ * them either): on one CPU they stay in the CPU across exits and move when
+ * another vCPU is entered (vcpu.c, fmid_switch).
+ * void ia64_fmid_save(uint64_t (*fr)[2]);  void ia64_fmid_load(const uint64_t (*fr)[2]);
+ */
+.macro FMID_ALL op
+    add     r2 = 16 * 12, r32
+    add     r3 = 16 * 13, r32
+    ;;
+    FPH_PAIRS \op, 12, 32
+.endm
+
+    .global ia64_fmid_save
+    .proc ia64_fmid_save
+ia64_fmid_save:
+    alloc   r14 = ar.pfs, 1, 0, 0, 0
+    ;;
+    FMID_ALL SPILL2
+    mov     ar.pfs = r14
+    br.ret.sptk.many b0
+    ;;
+    .endp ia64_fmid_save
+
+    .global ia64_fmid_load
+    .proc ia64_fmid_load
+ia64_fmid_load:
+    alloc   r14 = ar.pfs, 1, 0, 0, 0
+    ;;
+    FMID_ALL FILL2
+    mov     ar.pfs = r14
+    br.ret.sptk.many b0
+    ;;
+    .endp ia64_fmid_load
 
     .section .note.GNU-stack, "", @progbits

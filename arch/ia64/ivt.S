@@ -30,7 +30,12 @@ ia64_ivt:
 .macro IVT_ENTRY vec
     .org ia64_ivt + \vec
     mov     r16 = \vec
+    /* Data TLB misses try the assembly refill first (tlbmiss.S). */
+    .if (\vec == IA64_IVT_DTLB) || (\vec == IA64_IVT_ALT_DTLB)
+    br.sptk.many ia64_dtlb_fast
+    .else
     br.sptk.many ia64_common_entry
+    .endif
     ;;
 .endm
     /* Every entry, named or reserved, passes its offset (ia64/vectors.h) to C. */
@@ -46,6 +51,7 @@ ia64_ivt:
     .org ia64_ivt + IA64_IVT_SIZE
 
     .text
+    .global ia64_common_entry
     .proc ia64_common_entry
 ia64_common_entry:
     /* bank 0: r16 = vector; r17.. scratch.  The guest's predicates first: p6 is used below. */
@@ -245,8 +251,21 @@ ia64_common_entry:
     stf.spill [r3] = f10, 32
     stf.spill [r14] = f11, 32
     ;;
-    stf.spill [r3] = f12, 32            /* f12-f15: the hypervisor never uses them, */
-    stf.spill [r14] = f13, 32           /* but they are cheaper here than lazily */
+    /*
+     * f12-f31: the hypervisor never uses them (-mfixed-range=f12-f127).  On
+     * one CPU they stay in the CPU until another vCPU is entered (vcpu.c,
+     * fmid_switch); once a second CPU is up (ia64_fmid_eager) a vCPU may
+     * move, so they go with every exit and entry.
+     */
+    movl    r15 = ia64_fmid_eager
+    ;;
+    ld1     r15 = [r15]
+    ;;
+    cmp.eq  p6, p0 = 0, r15
+(p6) br.cond.sptk.few 2f
+    ;;
+    stf.spill [r3] = f12, 32
+    stf.spill [r14] = f13, 32
     ;;
     stf.spill [r3] = f14, 32
     stf.spill [r14] = f15, 32
@@ -274,7 +293,8 @@ ia64_common_entry:
     ;;
     stf.spill [r3] = f30
     stf.spill [r14] = f31
-    movl    gp = __gp
+    ;;
+2:  movl    gp = __gp
     mov     r12 = ar.k7                 /* this CPU's struct hal_cpu */
     ;;
     add     r12 = CPU_HYP_STACK_TOP, r12
@@ -386,6 +406,12 @@ ia64_enter_guest:
     ;;
     ldf.fill f10 = [r3], 32
     ldf.fill f11 = [r14], 32
+    movl    r15 = ia64_fmid_eager
+    ;;
+    ld1     r15 = [r15]
+    ;;
+    cmp.eq  p6, p0 = 0, r15             /* f12-f31: see the exit path */
+(p6) br.cond.sptk.few 3f
     ;;
     ldf.fill f12 = [r3], 32
     ldf.fill f13 = [r14], 32
@@ -416,7 +442,8 @@ ia64_enter_guest:
     ;;
     ldf.fill f30 = [r3]
     ldf.fill f31 = [r14]
-    add     r3 = HV_BR, r2
+    ;;
+3:  add     r3 = HV_BR, r2
     add     r14 = HV_BR + HV_REG_SIZE, r2
     ;;
     ld8     r15 = [r3], REG_PAIR_STEP

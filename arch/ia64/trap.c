@@ -108,6 +108,7 @@ void ia64_trap(struct hal_vcpu *hv)
             core_guest_trap(v, HESTIA_TRAP_BREAKPOINT, vec, hv->iim, hv->iip);
             break;
         }
+        ia64_exit_code_fetched(hv);
         advance_ip(hv);
         if (hal_vcpu_in_user(hv)) {
             core_guest_syscall(v);

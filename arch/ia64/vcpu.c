@@ -41,6 +41,7 @@ struct hal_vcpu *hal_vcpu_create(struct vcpu *v)
     hv->rbs_base = (uintptr_t)hv->rbs;
     hv->ipsr = GUEST_PSR | (uint64_t)HESTIA_IA64_CPL_KERNEL << PSR_CPL_SHIFT;
     hv->fpsr = FPSR_DEFAULT;
+    hal_vcpu_set_spaces(hv, NULL, NULL);
     return hv;
 }
 
@@ -49,6 +50,7 @@ static void fph_release_everywhere(const struct hal_vcpu *hv, bool keep);
 void hal_vcpu_destroy(struct hal_vcpu *hv)
 {
     fph_release_everywhere(hv, false); /* its registers are nobody's now */
+    ia64_fmid_drop(hv);
     for (unsigned i = 0; i < HAL_MAX_CPUS; i++)
         if (ia64_cpu(i)->current == hv)
             ia64_cpu(i)->current = NULL;
@@ -74,6 +76,12 @@ void hal_vcpu_set_spaces(struct hal_vcpu *hv, struct hal_as *kernel, struct hal_
 {
     hv->kernel = kernel;
     hv->user = user;
+    /* The region registers for ia64_load_rr; a space's RID is fixed for its life. */
+    uint64_t dead = ia64_dead_rid(kernel);
+    hv->rr5 = (kernel ? kernel->rid : dead) << 8 | 12 << 2;
+    hv->rr0 = (user ? user->rid : dead) << 8 | 12 << 2;
+    hv->rr_other = dead << 8 | 12 << 2;
+    hv->exit_code.valid = false; /* its page may be another RID's now */
 }
 
 void hal_vcpu_get_spaces(const struct hal_vcpu *hv, struct hal_as **kernel,
@@ -333,6 +341,47 @@ bool ia64_fph_claim(struct hal_vcpu *hv)
 }
 
 /*
+ * f12-f31 (arch.h).  Off (one CPU): the CPU holds fmid_owner's, nobody
+ * else's are anywhere but in their hv->fr.  Switching on happens on the
+ * boot CPU (hal_cpu_start) while no other CPU runs guests: the owner's go
+ * back to its hv->fr first.
+ */
+bool ia64_fmid_eager;
+
+void ia64_fmid_go_eager(void)
+{
+    struct hal_cpu *c = hal_this_cpu();
+    if (ia64_fmid_eager)
+        return;
+    if (c->fmid_owner)
+        ia64_fmid_save(c->fmid_owner->fr);
+    c->fmid_owner = NULL;
+    __atomic_store_n(&ia64_fmid_eager, true, __ATOMIC_SEQ_CST);
+}
+
+void ia64_fmid_sync(const struct hal_vcpu *hv)
+{
+    if (!ia64_fmid_eager && hal_this_cpu()->fmid_owner == hv)
+        ia64_fmid_save(((struct hal_vcpu *)hv)->fr);
+}
+
+void ia64_fmid_drop(const struct hal_vcpu *hv)
+{
+    if (!ia64_fmid_eager && hal_this_cpu()->fmid_owner == hv)
+        hal_this_cpu()->fmid_owner = NULL; /* the next entry loads hv->fr */
+}
+
+static void fmid_switch(struct hal_cpu *c, struct hal_vcpu *hv)
+{
+    if (ia64_fmid_eager || c->fmid_owner == hv)
+        return;
+    if (c->fmid_owner)
+        ia64_fmid_save(c->fmid_owner->fr);
+    ia64_fmid_load(hv->fr);
+    c->fmid_owner = hv;
+}
+
+/*
  * hv->pr is what the guest reads in its interrupted frame (ivt.S reads it
  * before `cover`); ivt.S loads pr in its own frame, where CFM.rrb.pr = 0,
  * and rfi then applies the interrupted frame's rrb.pr: rotate p16-p63 so
@@ -364,6 +413,7 @@ HAL_NORETURN void hal_vcpu_run(struct hal_vcpu *hv)
     hv->pr_entry = pr_for_entry(hv->pr, hv->ifs);
     hv->entry_iip = hv->iip;
     hv->entry_ipsr = hv->ipsr;
+    fmid_switch(ia64_this_cpu(), hv);
     ia64_load_rr(hv);
     hv->entry_code_mapped = ia64_tlb_prefetch_code(hv);
     ia64_enter_guest(hv);

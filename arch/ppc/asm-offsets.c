@@ -6,6 +6,8 @@
  */
 #include <hal/asm_offsets.h>
 
+#include <hestia/arch/ppc.h>
+
 #include <ppc/arch.h>
 
 void ppc_asm_offsets(void);
@@ -23,6 +25,30 @@ void ppc_asm_offsets(void)
     ASM_OFFSET(FR_VEC, offsetof(struct ppc_frame, vector));
     ASM_OFFSET(FR_DEAR, offsetof(struct ppc_frame, dear));
     ASM_OFFSET(FR_ESR, offsetof(struct ppc_frame, esr));
+
+    /* tlbmiss.S: the vCPU is found from its frame, the space's root and PID. */
+    _Static_assert(offsetof(struct hal_vcpu, frame) == 0, "SPRG0 points at the vCPU too");
+    ASM_OFFSET(HV_KERNEL, offsetof(struct hal_vcpu, kernel));
+    ASM_OFFSET(HV_USER, offsetof(struct hal_vcpu, user));
+    ASM_OFFSET(HV_IN_USER, offsetof(struct hal_vcpu, in_user));
+    _Static_assert(sizeof(((struct hal_vcpu *)0)->in_user) == 1, "lbz");
+    ASM_OFFSET(AS_ROOT, offsetof(struct hal_as, root));
+    ASM_OFFSET(AS_PID, offsetof(struct hal_as, pid));
+    ASM_OFFSET(AS_PID_GEN, offsetof(struct hal_as, pid_gen));
+    ASM_OFFSET(CPU_TLB0_VICTIM, offsetof(struct hal_cpu, tlb0_victim));
+    ASM_OFFSET(USER_VA_START, HESTIA_PPC_USER_VA_START);
+    ASM_OFFSET(USER_VA_END_HI, HESTIA_PPC_USER_VA_END >> 16);
+    ASM_OFFSET(KERNEL_VA_END_HI, HESTIA_PPC_KERNEL_VA_END >> 16);
+    ASM_OFFSET(PTE_VALID, PT_SOFT_VALID);
+    ASM_OFFSET(PTE_UNCACHED, PT_SOFT_UNCACHED);
+    ASM_OFFSET(MSR_PR_BIT, MSR_PR);
+    ASM_OFFSET(SPR_PID0, SPR_PID0);
+    ASM_OFFSET(SPR_PID1, SPR_PID1);
+    ASM_OFFSET(SPR_MAS0, SPR_MAS0);
+    ASM_OFFSET(SPR_MAS1, SPR_MAS1);
+    ASM_OFFSET(SPR_MAS2, SPR_MAS2);
+    ASM_OFFSET(SPR_MAS3, SPR_MAS3);
+    ASM_OFFSET(SPR_MAS7, SPR_MAS7);
 
     ASM_OFFSET(CPU_HYP_STACK_TOP, offsetof(struct hal_cpu, hyp_stack_top));
     ASM_OFFSET(CPU_BOOT_FRAME, offsetof(struct hal_cpu, boot_frame));

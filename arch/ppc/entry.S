@@ -30,6 +30,17 @@ ppc_vec_\n:
     li      r3, \n
     b       exc_common
 .endm
+/* TLB misses try the assembly refill first (tlbmiss.S), which falls back to exc_common. */
+.macro TLBVEC n
+    .balign PPC_VECTOR_ALIGN
+    .globl ppc_vec_\n
+ppc_vec_\n:
+    mtspr   SPR_SPRG1, r1
+    mfspr   r1, SPR_SPRG0
+    stw     r3, FR_GPR(3)(r1)
+    li      r3, \n
+    b       ppc_tlb_miss_fast
+.endm
     VEC PPC_IVOR_CRITICAL
     VEC PPC_IVOR_MACHINE_CHECK
     VEC PPC_IVOR_DSI
@@ -43,14 +54,16 @@ ppc_vec_\n:
     VEC PPC_IVOR_DECREMENTER
     VEC PPC_IVOR_FIT
     VEC PPC_IVOR_WATCHDOG
-    VEC PPC_IVOR_DTLB
-    VEC PPC_IVOR_ITLB
+    TLBVEC PPC_IVOR_DTLB
+    TLBVEC PPC_IVOR_ITLB
     VEC PPC_IVOR_DEBUG
     VEC PPC_IVOR_SPE_UNAVAIL
     VEC PPC_IVOR_SPE_FP_DATA
     VEC PPC_IVOR_SPE_FP_ROUND
     VEC PPC_IVOR_PERF_MON
 
+    .globl ppc_exc_common
+ppc_exc_common:
 exc_common:
     stw     r0, FR_GPR(0)(r1)
     stw     r2, FR_GPR(2)(r1)

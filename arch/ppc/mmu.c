@@ -42,9 +42,10 @@
 #define PID_NONE 255
 
 static uint64_t direct_end;
-static uint32_t pid_gen = 1, pid_next = 1;
-static unsigned pid_lock; /* pid_gen, pid_next and every space's pid / pid_gen */
-static unsigned tlb0_ways = 2;
+uint32_t ppc_pid_gen = 1; /* read by tlbmiss.S too */
+static uint32_t pid_next = 1;
+static unsigned pid_lock;   /* ppc_pid_gen, pid_next and every space's pid / ppc_pid_gen */
+unsigned ppc_tlb0_ways = 2; /* read by tlbmiss.S too */
 
 static void pid_lock_take(void)
 {
@@ -154,9 +155,9 @@ void ppc_mmu_init(uint64_t ram_end)
             tlbwe(MAS0_TLBSEL1 | MAS0_ESEL(esel), 0, 0, 0, 0);
     }
     unsigned ways = mfspr(SPR_TLB0CFG) >> 24;
-    tlb0_ways = ways ? ways : 1;
+    ppc_tlb0_ways = ways ? ways : 1;
     tlb0_flush_all();
-    hal_this_cpu()->tlb_gen = pid_gen;
+    hal_this_cpu()->tlb_gen = ppc_pid_gen;
     mtspr(SPR_PID0, 0);
     mtspr(SPR_PID1, 0);
     mtspr(SPR_PID2, 0);
@@ -179,7 +180,7 @@ void ppc_mmu_secondary_init(void)
         if (!(mine & (1ull << esel)))
             tlbwe(MAS0_TLBSEL1 | MAS0_ESEL(esel), 0, 0, 0, 0);
     tlb0_flush_all();
-    hal_this_cpu()->tlb_gen = __atomic_load_n(&pid_gen, __ATOMIC_ACQUIRE);
+    hal_this_cpu()->tlb_gen = __atomic_load_n(&ppc_pid_gen, __ATOMIC_ACQUIRE);
     mtspr(SPR_PID0, 0);
     mtspr(SPR_PID1, 0);
     mtspr(SPR_PID2, 0);
@@ -291,32 +292,68 @@ void hal_as_destroy(struct hal_as *as, hal_unmap_fn dropped, void *ctx)
 /* A PID valid in the current generation; a wrap starts a new generation (pid_lock held). */
 static bool pid_ensure(struct hal_as *as)
 {
-    if (!as || as->pid_gen == pid_gen)
+    if (!as || as->pid_gen == ppc_pid_gen)
         return false;
     bool wrapped = false;
     if (pid_next > PID_MAX) {
-        __atomic_store_n(&pid_gen, pid_gen + 1, __ATOMIC_RELEASE);
+        __atomic_store_n(&ppc_pid_gen, ppc_pid_gen + 1, __ATOMIC_RELEASE);
         pid_next = 1;
         wrapped = true;
     }
     as->pid = pid_next++;
-    as->pid_gen = pid_gen;
+    as->pid_gen = ppc_pid_gen;
     as->stale = 0; /* entries under its old PID are never matched again */
     return wrapped;
+}
+
+/*
+ * Whether this CPU's PID registers may stay as they are for hv: the same
+ * spaces as at the last load, both with a PID of the current generation,
+ * and this CPU's TLB0 clean for that generation.  Then the locked part of
+ * ppc_load_pids would change nothing (a loaded space keeps this CPU in its
+ * running mask until it is unloaded), so the common guest entry takes no
+ * lock.  A space that gives up its PID meanwhile (another CPU's flush) is
+ * caught by the TLB refill, which compares the PID registers again.
+ */
+static bool pids_current(const struct hal_cpu *c, const struct hal_vcpu *hv)
+{
+    uint32_t gen = __atomic_load_n(&ppc_pid_gen, __ATOMIC_ACQUIRE);
+    return c->loaded[0] == hv->kernel && c->loaded[1] == hv->user && c->tlb_gen == gen &&
+           (!hv->kernel ||
+            __atomic_load_n(&hv->kernel->pid_gen, __ATOMIC_ACQUIRE) == gen) &&
+           (!hv->user || __atomic_load_n(&hv->user->pid_gen, __ATOMIC_ACQUIRE) == gen);
+}
+
+static void write_pid_registers(const struct hal_vcpu *hv)
+{
+    uint32_t k = hv->kernel ? hv->kernel->pid : PID_NONE;
+    uint32_t u = hv->user ? hv->user->pid : PID_NONE;
+    if (hv->in_user) {
+        mtspr(SPR_PID0, u);
+        mtspr(SPR_PID1, 0);
+    } else {
+        mtspr(SPR_PID0, k);
+        mtspr(SPR_PID1, hv->user ? u : 0);
+    }
 }
 
 void ppc_load_pids(struct hal_vcpu *hv)
 {
     struct hal_cpu *c = hal_this_cpu();
+    /* One CPU only, as the assembly refill (tlbmiss.S): several CPUs take the lock. */
+    if (!ppc_sprs_eager && pids_current(c, hv)) {
+        write_pid_registers(hv);
+        return;
+    }
     uint32_t me = 1u << c->id;
     pid_lock_take();
     /* A wrap while assigning the second PID invalidates the first: redo. */
     while (pid_ensure(hv->kernel) | pid_ensure(hv->user))
         ;
     /* A new generation may reuse PIDs this CPU's TLB0 still holds for other spaces. */
-    if (c->tlb_gen != pid_gen) {
+    if (c->tlb_gen != ppc_pid_gen) {
         tlb0_flush_all();
-        c->tlb_gen = pid_gen;
+        c->tlb_gen = ppc_pid_gen;
     }
     /* Spaces this CPU leaves keep their entries in its TLB0: stale there. */
     for (unsigned i = 0; i < 2; i++) {
@@ -332,15 +369,7 @@ void ppc_load_pids(struct hal_vcpu *hv)
         if (c->loaded[i])
             c->loaded[i]->running |= me;
     pid_lock_drop();
-    uint32_t k = hv->kernel ? hv->kernel->pid : PID_NONE;
-    uint32_t u = hv->user ? hv->user->pid : PID_NONE;
-    if (hv->in_user) {
-        mtspr(SPR_PID0, u);
-        mtspr(SPR_PID1, 0);
-    } else {
-        mtspr(SPR_PID0, k);
-        mtspr(SPR_PID1, hv->user ? u : 0);
-    }
+    write_pid_registers(hv);
 }
 
 /* The space ea belongs to, as the vCPU's current mode sees it. */
@@ -372,7 +401,7 @@ bool ppc_tlb_refill(struct hal_vcpu *hv, uint32_t ea)
      * PID generation while this vCPU ran: take the new PIDs first.
      */
     if (__atomic_load_n(&as->pid_gen, __ATOMIC_ACQUIRE) !=
-            __atomic_load_n(&pid_gen, __ATOMIC_ACQUIRE) ||
+            __atomic_load_n(&ppc_pid_gen, __ATOMIC_ACQUIRE) ||
         (mfspr(SPR_PID0) != as->pid && mfspr(SPR_PID1) != as->pid))
         ppc_load_pids(hv);
     /* Write access only while the page is not write-protected for dirty tracking. */
@@ -388,7 +417,7 @@ bool ppc_tlb_refill(struct hal_vcpu *hv, uint32_t ea)
     /* Device memory (PHYSDEVOP_map_mmio): cache-inhibited and guarded. */
     uint32_t wimg = perms & HAL_MAP_UNCACHED ? MAS2_I | MAS2_G : MAS2_M;
     struct hal_cpu *c = hal_this_cpu();
-    c->tlb0_victim = (c->tlb0_victim + 1) % tlb0_ways;
+    c->tlb0_victim = (c->tlb0_victim + 1) % ppc_tlb0_ways;
     tlbwe(MAS0_ESEL(c->tlb0_victim),
           MAS1_VALID | MAS1_TID(as->pid) | MAS1_TS | MAS1_TSIZE(1),
           (ea & 0xfffff000u) | wimg, mas3, (uint32_t)(mfn_val(mfn) >> 20));

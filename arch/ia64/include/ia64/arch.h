@@ -125,7 +125,8 @@ struct hal_vcpu {
     uint64_t pad[2];
     /*
      * f2-f127 in stf.spill format, by number.  ivt.S saves and restores
-     * f2-f31 on every exit; f32-f127, which the hypervisor never touches
+     * f2-f11 on every exit, f12-f31 too once ia64_fmid_eager (else they
+     * move at a vCPU change, vcpu.c); f32-f127, which the hypervisor never touches
      * (-mfixed-range), stay in the CPU until another vCPU touches them:
      * every vCPU but the CPU's fph_owner runs with psr.dfh, and its first
      * access faults into ia64_fph_claim (fph.S moves them).
@@ -134,8 +135,21 @@ struct hal_vcpu {
     /* Not touched by assembly. */
     struct vcpu *v;
     struct hal_as *kernel, *user;
+    uint64_t rr0, rr5, rr_other;    /* the region registers the spaces need (set_spaces) */
     uint64_t entry_iip, entry_ipsr; /* the last entry (see fetch_fault_slot) */
     bool entry_code_mapped;
+    /*
+     * The bundle a break (hypercall, system call) was fetched from is in
+     * this CPU's instruction TC: mmu.c's ia64_exit_code_fetched records
+     * where and when, so an entry back to the same page skips the prefetch
+     * while no instruction TC entry was inserted on the CPU and no purge ran.
+     */
+    struct {
+        uint64_t page;
+        unsigned long inserts, purges;
+        unsigned cpu;
+        bool valid;
+    } exit_code;
     /*
      * The guest's dirty stacked registers (flushrs at entry; the hypervisor
      * then runs on its per-CPU backing store): at most 96 registers and
@@ -169,10 +183,23 @@ struct hal_cpu {
     uint64_t hyp_stack_top; /* ivt.S: the hypervisor's memory stack */
     /* Whose f32-f127 the CPU holds (NULL: nobody's). */
     struct hal_vcpu *fph_owner;
+    /* Whose f12-f31 the CPU holds while ia64_fmid_eager is off (vcpu.c). */
+    struct hal_vcpu *fmid_owner;
+    /* mmu.c: the region registers 0 and 5 and the dead RID last loaded (0: unknown). */
+    uint64_t rr0, rr5, rr_other;
+    unsigned long itc_inserts; /* mmu.c: instruction TC inserts on this CPU */
 };
 
 /* start.S: the boot CPU's stacks. */
 extern char ia64_hyp_rbs[], ia64_hyp_stack_top[], ia64_fault_rbs[], ia64_fault_stack_top[];
+
+/* hal_this_cpu() inline, for the guest exit and entry paths. */
+static inline struct hal_cpu *ia64_this_cpu(void)
+{
+    struct hal_cpu *c;
+    __asm__ volatile("mov %0 = ar.k7" : "=r"(c));
+    return c;
+}
 
 /* platform.c: point ar.k7 at this CPU's struct hal_cpu (first thing at boot). */
 void ia64_cpu_init(unsigned id);
@@ -190,6 +217,19 @@ void ia64_trap(struct hal_vcpu *hv);
 uint64_t ia64_rid_of(const struct hal_as *as);
 uint64_t ia64_dead_rid(const struct hal_as *kernel);
 bool ia64_tlb_prefetch_code(struct hal_vcpu *hv);
+void ia64_exit_code_fetched(struct hal_vcpu *hv);
+/*
+ * vcpu.c: f12-f31 of the vCPUs.  Kept in the CPU from exit to entry of the
+ * same vCPU and moved at a vCPU change while one CPU runs guests; saved at
+ * every exit and loaded at every entry once ia64_fmid_go_eager() ran (a
+ * second CPU: a vCPU may move).  fph.S moves them.
+ */
+extern bool ia64_fmid_eager;
+void ia64_fmid_go_eager(void);
+void ia64_fmid_sync(const struct hal_vcpu *hv); /* hv->fr[12..31] current */
+void ia64_fmid_drop(const struct hal_vcpu *hv); /* hv->fr[12..31] were rewritten */
+void ia64_fmid_save(uint64_t (*fr)[2]);
+void ia64_fmid_load(const uint64_t (*fr)[2]);
 int ia64_tlb_miss(struct hal_vcpu *hv, uint64_t va, bool exec, bool write);
 /*
  * A data access-rights fault on a write at va: if the page is writable but

@@ -213,6 +213,9 @@ void ppc_tlb1_record(uint32_t mas0, uint32_t mas1, uint32_t mas2, uint32_t mas3,
                      uint32_t mas7);
 uint64_t ppc_direct_map_end(void);
 bool ppc_tlb_refill(struct hal_vcpu *hv, uint32_t ea);
+/* mmu.c, also read by tlbmiss.S (the assembly refill): the PID generation, TLB0's ways. */
+extern uint32_t ppc_pid_gen;
+extern unsigned ppc_tlb0_ways;
 /*
  * A data storage interrupt on a store at ea: if the page is writable but
  * write-protected for dirty tracking (log-dirty), record the write, load
