@@ -132,7 +132,8 @@ static void work_process(void)
         bad |= mmu_as_switch(as);
         for (unsigned i = 0; i < PAGES && !bad; i++) {
             volatile uint64_t *p =
-                (volatile uint64_t *)(uintptr_t)(USER_BASE + (uint64_t)i * HESTIA_PAGE_SIZE);
+                (volatile uint64_t *)(uintptr_t)(USER_BASE +
+                                                 (uint64_t)i * HESTIA_PAGE_SIZE);
             p[round % 512] = round * 1000u + i;
             h = mix(h, p[round % 512]);
         }
@@ -272,8 +273,7 @@ static void work_sleep(void)
             early++;
     }
     uint64_t el = time_now_ns() - t0;
-    report("sleep", el, SLEEPS, SLEEPS - early, early == 0,
-           early ? "woke early" : "");
+    report("sleep", el, SLEEPS, SLEEPS - early, early == 0, early ? "woke early" : "");
 }
 
 /* Which platform runs this kernel: the native layer overrides it. */
