@@ -42,7 +42,8 @@ static void time_setup(uint64_t hz)
     t->version = 2;
 }
 
-void native_start(uint64_t nr_pages, uint64_t vbase, uint64_t counter_hz, const char *cmdline)
+void native_start(uint64_t nr_pages, uint64_t vbase, uint64_t counter_hz,
+                  const char *cmdline)
 {
     struct hestia_start_info *si = &nat_si;
     si->magic = HESTIA_START_MAGIC;
@@ -50,8 +51,8 @@ void native_start(uint64_t nr_pages, uint64_t vbase, uint64_t counter_hz, const 
     si->nr_pages = nr_pages;
     si->virt_base = vbase;
     si->shared_info_va = (uintptr_t)&nat_shared;
-    si->first_free_gfn = ((uintptr_t)__image_end - vbase + HESTIA_PAGE_SIZE - 1) >>
-                         HESTIA_PAGE_SHIFT;
+    si->first_free_gfn =
+        ((uintptr_t)__image_end - vbase + HESTIA_PAGE_SIZE - 1) >> HESTIA_PAGE_SHIFT;
     si->flags = SIF_PRIVILEGED | SIF_INITDOMAIN;
     si->domid = 0;
     si->nr_vcpus = 1;
@@ -108,10 +109,9 @@ static void fatal(const char *what, const struct hestia_trap_record *rec, unsign
                   unsigned vector, uint64_t addr)
 {
     char line[160];
-    int n = ksnprintf(line, sizeof(line),
-                      "native: %s: trap %u (vector %u) at pc %llx addr %llx\n", what, kind,
-                      vector, (unsigned long long)arch_trap_pc(rec),
-                      (unsigned long long)addr);
+    int n = ksnprintf(
+        line, sizeof(line), "native: %s: trap %u (vector %u) at pc %llx addr %llx\n", what,
+        kind, vector, (unsigned long long)arch_trap_pc(rec), (unsigned long long)addr);
     for (int i = 0; i < n && line[i]; i++)
         nat_console_putc(line[i]);
     nat_exit(1);
@@ -125,7 +125,8 @@ void native_deliver(const struct hestia_trap_record *rec, unsigned kind, unsigne
                      : kind == HESTIA_TRAP_SYSCALL ? callbacks.syscall_entry
                                                    : callbacks.exception_entry;
     bool from_user = nat_rec_is_user(rec);
-    if (!entry || (vi->trap.flags & TRAP_FLAG_BUSY) || (from_user && !callbacks.kernel_stack))
+    if (!entry || (vi->trap.flags & TRAP_FLAG_BUSY) ||
+        (from_user && !callbacks.kernel_stack))
         fatal("undeliverable", rec, kind, vector, fault_addr);
     if (&vi->trap != rec)
         vi->trap = *rec;
@@ -191,7 +192,8 @@ static long mmu_op(struct mmu_op *ops, unsigned long n, uint64_t *done)
     unsigned long i;
     for (i = 0; i < n && r == 0; i++) {
         struct mmu_op *op = &ops[i];
-        if (op->cmd == MMUOP_map && (op->gfn >= nat_si.nr_pages || (op->perms & ~MMU_PERM_ALL)))
+        if (op->cmd == MMUOP_map &&
+            (op->gfn >= nat_si.nr_pages || (op->perms & ~MMU_PERM_ALL)))
             r = -HESTIA_EINVAL;
         else if (op->cmd == MMUOP_map)
             r = nat_map(op->as, op->va, op->gfn, op->perms);
@@ -252,8 +254,9 @@ static long dispatch(unsigned long nr, unsigned long a0, unsigned long a1, unsig
 {
     switch (nr) {
     case HYPERCALL_version:
-        return a0 == VERSION_abi ? HESTIA_ABI_VERSION : a0 == VERSION_features ? 0
-                                                                               : -HESTIA_ENOSYS;
+        return a0 == VERSION_abi        ? HESTIA_ABI_VERSION
+               : a0 == VERSION_features ? 0
+                                        : -HESTIA_ENOSYS;
     case HYPERCALL_console_io:
         return console_io((unsigned)a0, a1, (const char *)a2);
     case HYPERCALL_sched_op:
@@ -278,7 +281,8 @@ static long dispatch(unsigned long nr, unsigned long a0, unsigned long a1, unsig
     case HYPERCALL_vcpu_op:
         return vcpu_op((unsigned)a0, (unsigned)a1, a2);
     default:
-        return -HESTIA_ENOSYS; /* grants, domctl, memory_op, physdev: one domain, no devices */
+        return -HESTIA_ENOSYS; /* grants, domctl, memory_op, physdev: one domain, no devices
+                                */
     }
 }
 

@@ -141,9 +141,9 @@ static uint64_t calibrate(void)
     enum { PIT_HZ = 1193182, MS = 10 };
     uint16_t count = PIT_HZ * MS / 1000;
     outb(0x61, (uint8_t)((inb(0x61) & ~0x02) | 0x01)); /* gate on, speaker off */
-    outb(0x43, 0xb0);                                    /* channel 2, mode 0, binary */
-    lapic_write(0x3e0, 0x3);                              /* divide by 16 */
-    lapic_write(0x320, 0x10000 | VEC_TIMER);              /* masked while measuring */
+    outb(0x43, 0xb0);                                  /* channel 2, mode 0, binary */
+    lapic_write(0x3e0, 0x3);                           /* divide by 16 */
+    lapic_write(0x320, 0x10000 | VEC_TIMER);           /* masked while measuring */
     outb(0x42, (uint8_t)count);
     outb(0x42, (uint8_t)(count >> 8));
     lapic_write(0x380, 0xffffffffu);
@@ -232,7 +232,7 @@ static void idt_setup(void)
 static void syscall_setup(void)
 {
     wrmsr(0xc0000081, ((uint64_t)0x18 << 48) | ((uint64_t)SEL_KCODE << 32)); /* STAR */
-    wrmsr(0xc0000082, (uintptr_t)nat_syscall_entry);                          /* LSTAR */
+    wrmsr(0xc0000082, (uintptr_t)nat_syscall_entry);                         /* LSTAR */
     wrmsr(0xc0000084, 0x47700); /* SFMASK: IF TF DF AC NT */
 }
 
@@ -301,7 +301,8 @@ void nat_resume(const struct hestia_trap_record *rec)
     f->rip = g[HESTIA_X86_64_REG_RIP];
     f->rsp = g[HESTIA_X86_64_REG_RSP];
     /* Interrupts on, IOPL 0, the kernel's own flags otherwise (as the hypervisor masks). */
-    f->rflags = (g[HESTIA_X86_64_REG_RFLAGS] & HESTIA_X86_64_RFLAGS_GUEST) | RFLAGS_IF | 0x2;
+    f->rflags =
+        (g[HESTIA_X86_64_REG_RFLAGS] & HESTIA_X86_64_RFLAGS_GUEST) | RFLAGS_IF | 0x2;
     bool user = nat_rec_is_user(rec);
     f->cs = user ? SEL_UCODE : SEL_KCODE;
     f->ss = user ? SEL_UDATA : SEL_KDATA;

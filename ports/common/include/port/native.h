@@ -70,9 +70,9 @@ bool native_event_due(void);
  * in the trap record.  Does not return: the registered handler runs.  An
  * undeliverable trap (no handler, record busy) ends the run with a message.
  */
-__attribute__((noreturn)) void native_deliver(const struct hestia_trap_record *rec, unsigned kind,
-                                              unsigned vector, uint64_t error_code,
-                                              uint64_t fault_addr);
+__attribute__((noreturn)) void native_deliver(const struct hestia_trap_record *rec,
+                                              unsigned kind, unsigned vector,
+                                              uint64_t error_code, uint64_t fault_addr);
 
 /* Event channels of the native platform (native/evtchn.c). */
 long native_evtchn_op(unsigned cmd, void *arg);

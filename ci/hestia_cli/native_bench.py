@@ -1,0 +1,140 @@
+# SPDX-License-Identifier: MIT
+"""The native-vs-PV part of `./hestia bench` (docs/native.md, docs/benchmarks.md).
+
+The same guest kernel runs the workloads of ports/common/workloads.c twice
+under -icount shift=0 (a guest ns is one instruction):
+  pv      Hestia with dom0 `role=workloads` (build/<arch>/ports/<arch>/hestia-guest)
+  native  the kernel linked with the native platform, alone on the emulator
+          (build/<arch>/ports/<arch>/hestia-native)
+Each prints `WORKLOAD <name> <ns> ns sum <checksum>` per workload.  Per
+workload: the overhead in percent, (pv - native) / native, and a TEST line
+bench.workloads.<arch>.<name> that passes when both runs completed (their
+own TEST lines passed, the run ended with a pass) and the checksums agree.
+"""
+import os
+import re
+
+from . import arches, runner
+from .util import BUILD, LOGS
+
+WORKLOADS = ("compute-int", "compute-mem", "syscall", "process", "thread-switch", "ring",
+             "sleep")
+# The issue's anchors (issue 17): the overhead the PV kernel should stay within.
+TARGETS = {"compute-int": 2.0, "compute-mem": 2.0, "syscall": 8.0, "process": 8.0}
+WORKLOAD_RE = re.compile(r"^WORKLOAD (\S+) (\d+) ns sum ([0-9a-f]+)\s*$")
+TIMEOUT = 120
+PV_CFG = {"timeout": TIMEOUT, "deterministic": True, "cmdline": "",
+          "modules": [{"image": "ports/{arch}/hestia-guest",
+                       "cmdline": "dom0 role=workloads"}]}
+# Arches whose native platform exists (ports/<arch>/native); the others say SKIP.
+NATIVE = ("x86_64",)
+
+
+def native_image(arch):
+    return os.path.join(BUILD, arch, "ports", arch, "hestia-native")
+
+
+def parse_workloads(text):
+    """{name: (ns, checksum)} from a console log (PV lines carry a (dN) prefix)."""
+    out = {}
+    for raw in text.split("\n"):
+        _, body = runner.split_source(raw.replace("\r", ""))
+        m = WORKLOAD_RE.match(body)
+        if m:
+            out[m.group(1)] = (int(m.group(2)), m.group(3))
+    return out
+
+
+def native_launch(arch):
+    """argv, exit kind and working directory of the native boot."""
+    image = native_image(arch)
+    icount = ["-icount", "shift=0,sleep=off"]
+    if arch == "x86_64":
+        bdir = os.path.join(BUILD, arch)
+        argv = ["qemu-system-x86_64", "-m", arches.QEMU_MEMORY, "-no-reboot", "-display",
+                "none", "-nic", "none", "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
+                "-cpu", "qemu64", "-serial", "stdio", "-monitor", "none",
+                "-kernel", os.path.relpath(image, bdir), "-append", "role=workloads"]
+        return argv + icount, "isa-debug-exit", bdir
+    raise ValueError(f"no native platform for {arch}")
+
+
+def _run_log(argv, exit_kind, cwd, log):
+    rc, timed_out, _ = runner.run_captured(argv, log, TIMEOUT * runner.TIMEOUT_SCALE, cwd=cwd)
+    with open(log, errors="replace") as f:
+        text = f.read()
+    exit_ok, exit_text = (False, "timeout") if timed_out else arches.exit_verdict(exit_kind,
+                                                                                     rc)
+    verdict, why = runner.judge(runner.parse(text), exit_ok, exit_text, timed_out)
+    return verdict, why, text
+
+
+def compare(arch, native, pv, native_ok, pv_ok):
+    """TEST verdicts and rows: ([(name, ok, detail)], [row dict])."""
+    tests, rows = [], []
+    for w in WORKLOADS:
+        n, p = native.get(w), pv.get(w)
+        name = f"bench.workloads.{arch}.{w}"
+        if not n or not p:
+            missing = " and ".join(k for k, v in (("native", n), ("pv", p)) if not v)
+            tests.append((name, False, f"no WORKLOAD line from the {missing} run"))
+            continue
+        agree = n[1] == p[1]
+        ok = agree and native_ok and pv_ok
+        pct = (p[0] - n[0]) * 100.0 / n[0] if n[0] else 0.0
+        why = ("checksums agree" if agree else f"checksums differ: native {n[1]}, pv {p[1]}")
+        if not (native_ok and pv_ok):
+            why += "; a run failed (its log says why)"
+        tests.append((name, ok, f"native {n[0]} ns, pv {p[0]} ns, overhead {pct:+.1f}%: {why}"))
+        rows.append({"workload": w, "native": n[0], "pv": p[0], "overhead": round(pct, 1),
+                     "target": TARGETS.get(w), "sum": n[1]})
+    return tests, rows
+
+
+def run(arch):
+    """Both runs for one arch: {"verdict", "reason", "tests", "rows", "bench", "logs"}."""
+    if arch not in NATIVE:
+        return {"verdict": "SKIP", "reason": f"no native platform for {arch} yet "
+                "(docs/native.md)", "tests": [], "rows": [], "bench": [], "logs": []}
+    os.makedirs(LOGS, exist_ok=True)
+    variant = arches.variants(arch)[0]
+    pv_result = runner.run(arch, "workloads", variant, dict(PV_CFG), mode="bench")
+    pv_text = ""
+    if pv_result.log and os.path.exists(pv_result.log):
+        with open(pv_result.log, errors="replace") as f:
+            pv_text = f.read()
+    nlog = os.path.join(LOGS, f"{arch}-workloads-native.log")
+    if os.path.exists(native_image(arch)):
+        nv, nwhy, ntext = _run_log(*native_launch(arch), nlog)
+    else:
+        nv, nwhy, ntext = "FAIL", f"image missing: {os.path.relpath(native_image(arch))}", ""
+    tests, rows = compare(arch, parse_workloads(ntext), parse_workloads(pv_text),
+                          nv == "PASS", pv_result.verdict == "PASS")
+    bench = []
+    for r in rows:
+        bench += [(f"work.{r['workload']}.native", float(r["native"]), "ns"),
+                  (f"work.{r['workload']}.pv", float(r["pv"]), "ns"),
+                  (f"work.{r['workload']}.overhead", r["overhead"], "%")]
+    bad = [n for n, ok, _ in tests if not ok]
+    reason = (f"pv: {pv_result.reason}; native: {nwhy}" if bad or nv != "PASS"
+              or pv_result.verdict != "PASS" else f"{len(tests)} workloads agree")
+    verdict = "FAIL" if bad or nv != "PASS" or pv_result.verdict != "PASS" else "PASS"
+    logs = [p for p in (pv_result.log, nlog if ntext else None) if p]
+    return {"verdict": verdict, "reason": reason, "tests": tests, "rows": rows,
+            "bench": bench, "logs": logs}
+
+
+def print_table(per_arch):
+    """The native / PV / overhead table of every arch that ran."""
+    print(f"\n{'arch':8} {'workload':14} {'native ns':>10} {'pv ns':>10} {'overhead':>9}"
+          f" {'target':>7}")
+    for arch, res in per_arch.items():
+        for r in res["rows"]:
+            target = f"{r['target']:.0f}%" if r["target"] is not None else "-"
+            print(f"{arch:8} {r['workload']:14} {r['native']:10d} {r['pv']:10d}"
+                  f" {r['overhead']:+8.1f}% {target:>7}")
+        if res["verdict"] == "SKIP":
+            print(f"{arch:8} SKIP: {res['reason']}")
+    for arch, res in per_arch.items():
+        for name, ok, detail in res["tests"]:
+            print(f"TEST {name} {'PASS' if ok else 'FAIL'} {detail}")
