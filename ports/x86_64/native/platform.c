@@ -2,14 +2,14 @@
 /*
  * The native x86_64 platform (docs/native.md): the guest kernel in ring 0
  * on the bare PC.  Descriptor tables, the trap frame <-> trap record
- * conversion, COM1, the LAPIC one-shot timer (calibrated with the TSC
- * against PIT channel 2, as the hypervisor does), isa-debug-exit, and the
- * entry from boot.S.  Page tables: pt.c.
+ * conversion, the syscall instruction and the entry from boot.S.  Page
+ * tables: pt.c; COM1, the LAPIC timer and the exit: ports/x86/native/pc.c.
  */
 #include <port/arch_regs.h>
 #include <port/kernel.h>
 #include <port/native.h>
 
+#include "../../x86/native/pc.h"
 #include "native_x86_64.h"
 
 #define SEL_KCODE 0x08
@@ -17,9 +17,9 @@
 #define SEL_UDATA 0x23
 #define SEL_UCODE 0x2b
 #define SEL_TSS 0x30
-#define VEC_TIMER 48
-#define VEC_EVENT 49
-#define VEC_SPURIOUS 255
+#define VEC_TIMER PC_VEC_TIMER
+#define VEC_EVENT PC_VEC_EVENT
+#define VEC_SPURIOUS PC_VEC_SPURIOUS
 #define VEC_SYSCALL 0x100
 #define RFLAGS_IF 0x200ull
 
@@ -35,130 +35,6 @@ void nat_resume_frame(struct nat_frame *f) __attribute__((noreturn));
 void nat_syscall_entry(void);
 extern const uint64_t nat_vector_stubs[35];
 extern char nat_entry_stack_top[];
-
-static inline void outb(uint16_t port, uint8_t v)
-{
-    __asm__ volatile("outb %0, %1" ::"a"(v), "Nd"(port));
-}
-static inline uint8_t inb(uint16_t port)
-{
-    uint8_t v;
-    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
-static inline void wrmsr(uint32_t msr, uint64_t v)
-{
-    __asm__ volatile("wrmsr" ::"c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
-}
-static inline uint64_t rdmsr(uint32_t msr)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-    return ((uint64_t)hi << 32) | lo;
-}
-
-/* ---- console and exit -------------------------------------------------- */
-
-#define COM1 0x3f8
-void nat_console_putc(char c)
-{
-    if (c == '\n')
-        nat_console_putc('\r');
-    while (!(inb(COM1 + 5) & 0x20))
-        ;
-    outb(COM1, (uint8_t)c);
-}
-
-void nat_exit(unsigned status)
-{
-    /* isa-debug-exit (iobase 0xf4): QEMU exits with (status << 1) | 1. */
-    __asm__ volatile("outl %0, %1" ::"a"(status), "Nd"((uint16_t)0xf4));
-    for (;;)
-        __asm__ volatile("cli; hlt");
-}
-
-/* ---- interrupts --------------------------------------------------------- */
-
-unsigned long nat_irq_save(void)
-{
-    unsigned long f;
-    __asm__ volatile("pushfq; pop %0; cli" : "=r"(f)::"memory");
-    return f & RFLAGS_IF;
-}
-
-void nat_irq_restore(unsigned long state)
-{
-    if (state)
-        __asm__ volatile("sti" ::: "memory");
-}
-
-void nat_idle(void)
-{
-    /* sti takes effect after hlt starts: no wake-up is lost in between. */
-    __asm__ volatile("sti; hlt; cli" ::: "memory");
-}
-
-void nat_raise_event(void)
-{
-    __asm__ volatile("int $49" ::: "memory");
-}
-
-/* ---- the LAPIC timer ---------------------------------------------------- */
-
-static volatile uint32_t *lapic;
-static uint64_t lapic_hz;
-
-static void lapic_write(unsigned reg, uint32_t v)
-{
-    lapic[reg / 4] = v;
-}
-static uint32_t lapic_read(unsigned reg)
-{
-    return lapic[reg / 4];
-}
-
-void nat_timer_arm(uint64_t delay_ns)
-{
-    uint64_t ticks = delay_ns * lapic_hz / 1000000000ull;
-    if (ticks == 0)
-        ticks = 1;
-    if (ticks > 0xffffffffull)
-        ticks = 0xffffffffull;
-    lapic_write(0x380, (uint32_t)ticks);
-}
-
-void nat_timer_cancel(void)
-{
-    lapic_write(0x380, 0);
-}
-
-/*
- * The TSC's and the LAPIC timer's rates against PIT channel 2 over 10 ms;
- * the TSC rounded to 1 MHz (under -icount shift=0 it is exactly 1 GHz).
- */
-static uint64_t calibrate(void)
-{
-    enum { PIT_HZ = 1193182, MS = 10 };
-    uint16_t count = PIT_HZ * MS / 1000;
-    outb(0x61, (uint8_t)((inb(0x61) & ~0x02) | 0x01)); /* gate on, speaker off */
-    outb(0x43, 0xb0);                                  /* channel 2, mode 0, binary */
-    lapic_write(0x3e0, 0x3);                           /* divide by 16 */
-    lapic_write(0x320, 0x10000 | VEC_TIMER);           /* masked while measuring */
-    outb(0x42, (uint8_t)count);
-    outb(0x42, (uint8_t)(count >> 8));
-    lapic_write(0x380, 0xffffffffu);
-    uint64_t t0 = arch_read_counter();
-    while (!(inb(0x61) & 0x20))
-        ;
-    uint64_t t1 = arch_read_counter();
-    uint32_t left = lapic_read(0x390);
-    lapic_write(0x380, 0);
-    lapic_hz = (uint64_t)(0xffffffffu - left) * (1000 / MS);
-    uint64_t tsc_hz = (t1 - t0) * (1000 / MS);
-    tsc_hz = (tsc_hz + 500000) / 1000000 * 1000000;
-    lapic_write(0x320, VEC_TIMER); /* one-shot, unmasked */
-    return tsc_hz ? tsc_hz : 1000000000ull;
-}
 
 /* ---- descriptor tables -------------------------------------------------- */
 
@@ -354,7 +230,7 @@ void nat_x86_64_trap(struct nat_frame *f)
     struct hestia_trap_record rec;
     if (f->vector == VEC_TIMER || f->vector == VEC_EVENT || f->vector == VEC_SPURIOUS) {
         if (f->vector == VEC_TIMER) {
-            lapic_write(0xb0, 0); /* EOI */
+            pc_lapic_eoi();
             native_timer_fired();
         }
         if (!native_event_due())
@@ -387,9 +263,6 @@ void nat_x86_64_main(uint32_t magic, uint32_t info_pa)
     gdt_setup();
     idt_setup();
     syscall_setup();
-    /* The legacy PICs stay masked: the LAPIC is the only interrupt source. */
-    outb(0x21, 0xff);
-    outb(0xa1, 0xff);
     const char *cmdline = "";
     uint64_t mem = 64ull << 20;
     if (magic == 0x2badb002) {
@@ -401,11 +274,7 @@ void nat_x86_64_main(uint32_t magic, uint32_t info_pa)
             cmdline = (const char *)(uintptr_t)(NATIVE_VIRT_BASE + mb->cmdline);
     }
     uint64_t nr_pages = nat_pt_init(mem);
-    uint64_t apic_base = rdmsr(0x1b) & ~0xfffull;
-    wrmsr(0x1b, apic_base | 0x800); /* xAPIC enabled */
-    lapic = (volatile uint32_t *)(uintptr_t)nat_pt_map_mmio(apic_base);
-    lapic_write(0xf0, 0x100 | VEC_SPURIOUS); /* software enable */
-    uint64_t hz = calibrate();
+    uint64_t hz = pc_timer_init((uintptr_t)nat_pt_map_mmio(pc_lapic_enable()));
     __asm__ volatile("sti");
     native_start(nr_pages, NATIVE_VIRT_BASE, hz, cmdline);
 }
