@@ -27,7 +27,7 @@ PV_CFG = {"timeout": TIMEOUT, "deterministic": True, "cmdline": "",
           "modules": [{"image": "ports/{arch}/hestia-guest",
                        "cmdline": "dom0 role=workloads"}]}
 # Arches whose native platform exists (ports/<arch>/native); the others say SKIP.
-NATIVE = ("x86_64",)
+NATIVE = ("x86_64", "x86")
 
 
 def native_image(arch):
@@ -49,11 +49,14 @@ def native_launch(arch):
     """argv, exit kind and working directory of the native boot."""
     image = native_image(arch)
     icount = ["-icount", "shift=0,sleep=off"]
-    if arch == "x86_64":
+    if arch in ("x86", "x86_64"):
+        # The PV runs' machine (arches.launch) without SVM: nothing natively uses it.
         bdir = os.path.join(BUILD, arch)
-        argv = ["qemu-system-x86_64", "-m", arches.QEMU_MEMORY, "-no-reboot", "-display",
+        qemu, cpu = (("qemu-system-x86_64", "qemu64") if arch == "x86_64"
+                     else ("qemu-system-i386", "qemu32,+nx"))
+        argv = [qemu, "-m", arches.QEMU_MEMORY, "-no-reboot", "-display",
                 "none", "-nic", "none", "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
-                "-cpu", "qemu64", "-serial", "stdio", "-monitor", "none",
+                "-cpu", cpu, "-serial", "stdio", "-monitor", "none",
                 "-kernel", os.path.relpath(image, bdir), "-append", "role=workloads"]
         return argv + icount, "isa-debug-exit", bdir
     raise ValueError(f"no native platform for {arch}")

@@ -103,9 +103,9 @@ uint64_t pc_timer_init(uintptr_t lapic_va)
     lapic_write(0xf0, 0x100 | PC_VEC_SPURIOUS); /* software enable */
     uint16_t count = PIT_HZ * MS / 1000;
     outb(0x61, (uint8_t)((inb(0x61) & ~0x02) | 0x01)); /* gate on, speaker off */
-    outb(0x43, 0xb0);                                    /* channel 2, mode 0, binary */
-    lapic_write(0x3e0, 0x3);                              /* divide by 16 */
-    lapic_write(0x320, 0x10000 | PC_VEC_TIMER);           /* masked while measuring */
+    outb(0x43, 0xb0);                                  /* channel 2, mode 0, binary */
+    lapic_write(0x3e0, 0x3);                           /* divide by 16 */
+    lapic_write(0x320, 0x10000 | PC_VEC_TIMER);        /* masked while measuring */
     outb(0x42, (uint8_t)count);
     outb(0x42, (uint8_t)(count >> 8));
     lapic_write(0x380, 0xffffffffu);
