@@ -224,6 +224,7 @@ static long vcpu_op(unsigned cmd, unsigned vcpu, unsigned long arg)
     switch (cmd) {
     case VCPUOP_set_kernel_stack:
         callbacks.kernel_stack = arg;
+        nat_syscall_route(callbacks.syscall_entry, callbacks.kernel_stack);
         return 0;
     case VCPUOP_enter_user: {
         const struct hestia_trap_record *rec = (const struct hestia_trap_record *)arg;
@@ -272,6 +273,7 @@ static long dispatch(unsigned long nr, unsigned long a0, unsigned long a1, unsig
         callbacks.syscall_entry = cb->syscall_entry;
         if (cb->kernel_stack)
             callbacks.kernel_stack = cb->kernel_stack;
+        nat_syscall_route(callbacks.syscall_entry, callbacks.kernel_stack);
         return 0;
     }
     case HYPERCALL_trap_return:

@@ -103,6 +103,25 @@ static void idt_setup(void)
     __asm__ volatile("lidt %0" ::"m"(idtr));
 }
 
+/*
+ * int 0x80 straight to the kernel's entry, as the hypervisor opens its trap
+ * gate (hestia/arch/x86.h): a trap gate (interrupts stay on) from ring 3,
+ * the CPU's frame on the task's kernel stack, which entries from user mode
+ * then use too.  Until both are known, int 0x80 goes through the record.
+ */
+void nat_syscall_route(uint64_t syscall_entry, uint64_t kernel_stack)
+{
+    if (syscall_entry && kernel_stack) {
+        tss.esp0 = (uint32_t)kernel_stack;
+        idt[VEC_SYSCALL] = (syscall_entry & 0xffff) | ((uint64_t)SEL_KCODE << 16) |
+                           (0xefull << 40) |
+                           ((uint64_t)(syscall_entry >> 16 & 0xffff) << 48);
+    } else {
+        tss.esp0 = (uint32_t)(uintptr_t)nat_entry_stack_top;
+        idt_set(VEC_SYSCALL, nat_vector_stubs[34], 3);
+    }
+}
+
 static void frame_to_rec(struct nat_frame *f, struct hestia_trap_record *r)
 {
     for (unsigned i = 0; i < HESTIA_TRAP_REGS; i++)
@@ -145,8 +164,8 @@ void nat_resume(const struct hestia_trap_record *rec)
     f->edi = (uint32_t)g[HESTIA_X86_REG_EDI];
     f->ebp = (uint32_t)g[HESTIA_X86_REG_EBP];
     /* Interrupts on, IOPL 0, the kernel's own flags otherwise (as the hypervisor masks). */
-    uint32_t eflags = ((uint32_t)g[HESTIA_X86_REG_EFLAGS] & HESTIA_X86_EFLAGS_GUEST) |
-                      EFLAGS_IF | 0x2;
+    uint32_t eflags =
+        ((uint32_t)g[HESTIA_X86_REG_EFLAGS] & HESTIA_X86_EFLAGS_GUEST) | EFLAGS_IF | 0x2;
     uint32_t eip = (uint32_t)g[HESTIA_X86_REG_EIP], esp = (uint32_t)g[HESTIA_X86_REG_ESP];
     if (nat_rec_is_user(rec)) {
         f->eip = eip;

@@ -77,7 +77,7 @@ uint64_t nat_pt_init(uint64_t mem_bytes)
     uint64_t frames = mem_bytes >> HESTIA_PAGE_SHIFT;
     nat_boot_pdpt[2] = pa_of(kva_pd) | PTE_P;
     nat_boot_pdpt[3] = pa_of(mmio_pd) | PTE_P;
-    nat_boot_pdpt[0] = 0; /* the identity map was for boot.S only */
+    nat_boot_pdpt[0] = 0;           /* the identity map was for boot.S only */
     load_cr3(pa_of(nat_boot_pdpt)); /* PAE: the PDPT is read at CR3 loads only */
     frames -= POOL_FRAMES;
     for (unsigned i = 0; i < POOL_FRAMES; i++)

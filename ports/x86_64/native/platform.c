@@ -112,6 +112,13 @@ static void syscall_setup(void)
     wrmsr(0xc0000084, 0x47700); /* SFMASK: IF TF DF AC NT */
 }
 
+/* x86_64's PV system calls always pass through the trap record: nothing to route. */
+void nat_syscall_route(uint64_t syscall_entry, uint64_t kernel_stack)
+{
+    (void)syscall_entry;
+    (void)kernel_stack;
+}
+
 /* ---- frames and trap records ------------------------------------------ */
 
 static void frame_to_rec(const struct nat_frame *f, struct hestia_trap_record *r)

@@ -40,6 +40,13 @@ long nat_map(uint64_t as, uint64_t va, uint64_t gfn, unsigned perms);
 long nat_unmap(uint64_t as, uint64_t va);
 long nat_protect(uint64_t as, uint64_t va, unsigned perms);
 void nat_flush(uint64_t as, uint64_t va);
+/*
+ * The kernel's system-call entry and the kernel stack for entries from user
+ * mode changed (set_callbacks, VCPUOP_set_kernel_stack): an arch whose PV
+ * ABI lets system calls reach the kernel straight from the CPU (x86's
+ * int 0x80 gate) routes them the same way; the others do nothing.
+ */
+void nat_syscall_route(uint64_t syscall_entry, uint64_t kernel_stack);
 /* Does rec (the arch's register layout) describe user mode? */
 bool nat_rec_is_user(const struct hestia_trap_record *rec);
 /* Load rec's registers and continue there (its mode; sanitized). */
