@@ -72,15 +72,23 @@ def _run_log(argv, exit_kind, cwd, log):
     return verdict, why, text
 
 
-def compare(arch, native, pv, native_ok, pv_ok):
-    """TEST verdicts and rows: ([(name, ok, detail)], [row dict])."""
+def compare(arch, native, pv, native_ok, pv_ok, has_native=True):
+    """TEST verdicts and rows: ([(name, status, detail)], [row dict]).  Without a
+    native platform a workload's row has native None and its TEST says SKIP."""
     tests, rows = [], []
     for w in WORKLOADS:
         n, p = native.get(w), pv.get(w)
         name = f"bench.workloads.{arch}.{w}"
+        if not has_native:
+            tests.append((name, "SKIP", f"no native platform for {arch} yet (docs/native.md)"
+                          + (f"; pv {p[0]} ns" if p else "; no pv WORKLOAD line")))
+            if p:
+                rows.append({"workload": w, "native": None, "pv": p[0], "overhead": None,
+                             "target": TARGETS.get(w), "sum": p[1]})
+            continue
         if not n or not p:
             missing = " and ".join(k for k, v in (("native", n), ("pv", p)) if not v)
-            tests.append((name, False, f"no WORKLOAD line from the {missing} run"))
+            tests.append((name, "FAIL", f"no WORKLOAD line from the {missing} run"))
             continue
         agree = n[1] == p[1]
         ok = agree and native_ok and pv_ok
@@ -88,17 +96,16 @@ def compare(arch, native, pv, native_ok, pv_ok):
         why = ("checksums agree" if agree else f"checksums differ: native {n[1]}, pv {p[1]}")
         if not (native_ok and pv_ok):
             why += "; a run failed (its log says why)"
-        tests.append((name, ok, f"native {n[0]} ns, pv {p[0]} ns, overhead {pct:+.1f}%: {why}"))
+        tests.append((name, "PASS" if ok else "FAIL",
+                      f"native {n[0]} ns, pv {p[0]} ns, overhead {pct:+.1f}%: {why}"))
         rows.append({"workload": w, "native": n[0], "pv": p[0], "overhead": round(pct, 1),
                      "target": TARGETS.get(w), "sum": n[1]})
     return tests, rows
 
 
 def run(arch):
-    """Both runs for one arch: {"verdict", "reason", "tests", "rows", "bench", "logs"}."""
-    if arch not in NATIVE:
-        return {"verdict": "SKIP", "reason": f"no native platform for {arch} yet "
-                "(docs/native.md)", "tests": [], "rows": [], "bench": [], "logs": []}
+    """Both runs for one arch (the PV run alone where no native platform exists):
+    {"verdict", "reason", "tests", "rows", "bench", "logs"}."""
     os.makedirs(LOGS, exist_ok=True)
     variant = arches.variants(arch)[0]
     pv_result = runner.run(arch, "workloads", variant, dict(PV_CFG), mode="bench")
@@ -106,38 +113,47 @@ def run(arch):
     if pv_result.log and os.path.exists(pv_result.log):
         with open(pv_result.log, errors="replace") as f:
             pv_text = f.read()
+    has_native = arch in NATIVE
     nlog = os.path.join(LOGS, f"{arch}-workloads-native.log")
-    if os.path.exists(native_image(arch)):
+    nv, nwhy, ntext = "SKIP", "no native platform", ""
+    if has_native and os.path.exists(native_image(arch)):
         nv, nwhy, ntext = _run_log(*native_launch(arch), nlog)
-    else:
-        nv, nwhy, ntext = "FAIL", f"image missing: {os.path.relpath(native_image(arch))}", ""
+    elif has_native:
+        nv, nwhy = "FAIL", f"image missing: {os.path.relpath(native_image(arch))}"
     tests, rows = compare(arch, parse_workloads(ntext), parse_workloads(pv_text),
-                          nv == "PASS", pv_result.verdict == "PASS")
+                          nv == "PASS", pv_result.verdict == "PASS", has_native)
     bench = []
     for r in rows:
-        bench += [(f"work.{r['workload']}.native", float(r["native"]), "ns"),
-                  (f"work.{r['workload']}.pv", float(r["pv"]), "ns"),
-                  (f"work.{r['workload']}.overhead", r["overhead"], "%")]
-    bad = [n for n, ok, _ in tests if not ok]
-    reason = (f"pv: {pv_result.reason}; native: {nwhy}" if bad or nv != "PASS"
-              or pv_result.verdict != "PASS" else f"{len(tests)} workloads agree")
-    verdict = "FAIL" if bad or nv != "PASS" or pv_result.verdict != "PASS" else "PASS"
+        if r["native"] is not None:
+            bench.append((f"work.{r['workload']}.native", float(r["native"]), "ns"))
+        bench.append((f"work.{r['workload']}.pv", float(r["pv"]), "ns"))
+        if r["overhead"] is not None:
+            bench.append((f"work.{r['workload']}.overhead", r["overhead"], "%"))
+    failed = [n for n, st, _ in tests if st == "FAIL"]
+    if pv_result.verdict != "PASS" or (has_native and nv != "PASS") or failed:
+        verdict, reason = "FAIL", f"pv: {pv_result.reason}; native: {nwhy}"
+    elif not has_native:
+        verdict, reason = "SKIP", (f"no native platform for {arch} yet (docs/native.md); "
+                                   f"pv: {pv_result.reason}")
+    else:
+        verdict, reason = "PASS", f"{len(tests)} workloads agree"
     logs = [p for p in (pv_result.log, nlog if ntext else None) if p]
     return {"verdict": verdict, "reason": reason, "tests": tests, "rows": rows,
             "bench": bench, "logs": logs}
 
 
 def print_table(per_arch):
-    """The native / PV / overhead table of every arch that ran."""
+    """The native / PV / overhead table of every arch that ran, then the TEST lines."""
     print(f"\n{'arch':8} {'workload':14} {'native ns':>10} {'pv ns':>10} {'overhead':>9}"
           f" {'target':>7}")
     for arch, res in per_arch.items():
         for r in res["rows"]:
             target = f"{r['target']:.0f}%" if r["target"] is not None else "-"
-            print(f"{arch:8} {r['workload']:14} {r['native']:10d} {r['pv']:10d}"
-                  f" {r['overhead']:+8.1f}% {target:>7}")
-        if res["verdict"] == "SKIP":
-            print(f"{arch:8} SKIP: {res['reason']}")
+            native = f"{r['native']:10d}" if r["native"] is not None else f"{'-':>10}"
+            over = f"{r['overhead']:+8.1f}%" if r["overhead"] is not None else f"{'-':>9}"
+            print(f"{arch:8} {r['workload']:14} {native} {r['pv']:10d} {over} {target:>7}")
+        if res["verdict"] != "PASS":
+            print(f"{arch:8} {res['verdict']}: {res['reason']}")
     for arch, res in per_arch.items():
-        for name, ok, detail in res["tests"]:
-            print(f"TEST {name} {'PASS' if ok else 'FAIL'} {detail}")
+        for name, status, detail in res["tests"]:
+            print(f"TEST {name} {status} {detail}")

@@ -193,8 +193,8 @@ def bench(arch_list):
         logs += [rel(p) for p in work["logs"]]
         entry["bench"] += [{"name": n, "value": v, "unit": u} for n, v, u in work["bench"]]
         entry["workloads"] = {"verdict": work["verdict"], "rows": work["rows"],
-                              "tests": [{"name": n, "verdict": "PASS" if ok else "FAIL",
-                                         "detail": d} for n, ok, d in work["tests"]]}
+                              "tests": [{"name": n, "verdict": st, "detail": d}
+                                        for n, st, d in work["tests"]]}
         if work["verdict"] == "FAIL":
             entry["verdict"] = "FAIL"
             rc = 1
