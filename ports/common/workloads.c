@@ -204,7 +204,8 @@ static void producer(void *arg)
         for (unsigned w = 0; w < MSG_BYTES / 8; w++)
             msg[w] = rnd(&s);
         while (pc_ring.size - ring_used(&pc_ring) < MSG_BYTES) {
-            wait_flag(&pc_space, 1000000000ull);
+            if (!wait_flag(&pc_space, 1000000000ull))
+                return; /* the consumer stalled: the count tells */
             pc_space = 0;
         }
         ring_write(&pc_ring, msg, MSG_BYTES);
