@@ -18,7 +18,7 @@ import tempfile
 import time
 import xml.etree.ElementTree as ET
 
-from . import arches, deps, matrix, medians, runner, unit
+from . import arches, deps, matrix, medians, native_bench, runner, unit
 from .util import ROOT, HestiaError
 
 CI_DIR = os.path.join(ROOT, "ci")
@@ -232,7 +232,29 @@ def _setup_per_arch():
             and "ovmf" in x86_64 and "gcc-12-source" in deps.packages_for(["ia64"]))
 
 
+def _native_bench_compare():
+    """bench's native-vs-PV verdicts (native_bench.py): the same checksum from
+    both runs passes with the overhead in percent (PV lines carry a (d0)
+    prefix); a different checksum, a missing line or a failed run fails; an
+    arch without a native platform says SKIP."""
+    nat = native_bench.parse_workloads("WORKLOAD compute-int 1000 ns sum 2a\r\n"
+                                       "WORKLOAD ring 500 ns sum 7\nnoise\n")
+    pv = native_bench.parse_workloads("(d0) WORKLOAD compute-int 1010 ns sum 2a\n"
+                                      "(d0) WORKLOAD ring 600 ns sum 8\n")
+    tests, rows = native_bench.compare("x86_64", nat, pv, True, True)
+    st = {n.rsplit(".", 1)[1]: (s, d) for n, s, d in tests}
+    good = (nat == {"compute-int": (1000, "2a"), "ring": (500, "7")}
+            and st["compute-int"][0] == "PASS" and "+1.0%" in st["compute-int"][1]
+            and st["ring"][0] == "FAIL" and "checksums differ" in st["ring"][1]
+            and st["sleep"][0] == "FAIL" and "native and pv" in st["sleep"][1]
+            and rows[0]["overhead"] == 1.0 and len(tests) == len(native_bench.WORKLOADS))
+    failed_run = native_bench.compare("x86", nat, pv, False, True)[0][0][1] == "FAIL"
+    skip = native_bench.compare("ppc", {}, pv, False, True, has_native=False)[0]
+    return good and failed_run and all(s == "SKIP" for _, s, _ in skip)
+
+
 CASES = [
+    ("native_bench_compare", _native_bench_compare),
     ("setup_per_arch", _setup_per_arch),
     ("gcc_cache_concurrent", _gcc_concurrent),
     ("gcc_cache_interrupted", _gcc_interrupted),

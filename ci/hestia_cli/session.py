@@ -10,7 +10,7 @@ import shutil
 import subprocess
 import time
 
-from . import arches, build, deps, runner, scenarios, usernet
+from . import arches, build, deps, native_bench, runner, scenarios, usernet
 from .util import BUILD, LOGS, HestiaError, info, rel
 
 
@@ -160,7 +160,7 @@ BENCH_SCENARIOS = ("bench", "disk")
 
 def bench(arch_list):
     deps.ensure(arch_list)
-    combined, rc = {}, 0
+    combined, rc, per_arch = {}, 0, {}
     loaded = [scenarios.load(n) for n in BENCH_SCENARIOS]
     for arch in arch_list:
         entry = {"arch": arch, "scenario": "+".join(BENCH_SCENARIOS), "icount": "shift=0",
@@ -186,6 +186,18 @@ def bench(arch_list):
             if r.verdict == "FAIL":
                 entry["verdict"] = "FAIL"
                 rc = 1
+        # The workloads natively and under Hestia (native_bench.py, docs/native.md).
+        work = native_bench.run(arch)
+        per_arch[arch] = work
+        reasons.append(f"workloads: {work['reason']}")
+        logs += [rel(p) for p in work["logs"]]
+        entry["bench"] += [{"name": n, "value": v, "unit": u} for n, v, u in work["bench"]]
+        entry["workloads"] = {"verdict": work["verdict"], "rows": work["rows"],
+                              "tests": [{"name": n, "verdict": st, "detail": d}
+                                        for n, st, d in work["tests"]]}
+        if work["verdict"] == "FAIL":
+            entry["verdict"] = "FAIL"
+            rc = 1
         entry.update(reason="; ".join(reasons), log=", ".join(logs) or None)
         combined[arch] = entry
         os.makedirs(BUILD, exist_ok=True)
@@ -194,6 +206,7 @@ def bench(arch_list):
     with open(os.path.join(BUILD, "bench.json"), "w") as f:
         json.dump(combined, f, indent=2)
     _print_bench(combined)
+    native_bench.print_table(per_arch)
     info(f"bench: wrote {rel(os.path.join(BUILD, 'bench.json'))} and build/bench-<arch>.json")
     return 1 if rc else 0
 

@@ -18,7 +18,7 @@ static const struct {
     {"forger", role_forger},     {"crash", role_crash},
     {"vstate", role_vstate},     {"dirtier", role_dirtier},
     {"migrant", role_migrant},   {"resumer", role_resumer},
-    {"smp", role_smp},
+    {"smp", role_smp},           {"workloads", role_workloads},
 };
 
 static char role_buf[24];

@@ -63,6 +63,7 @@ arch_syscall_entry:
     call x86_syscall_entry
     ud2
 
+#ifndef PORT_NATIVE /* the native kernel calls ports/common/native/hcall.c instead */
 /* long arch_hypercall(nr, a0, a1, a2, a3, a4): int 0x82, eax = nr, ebx ecx edx esi edi. */
     .globl arch_hypercall
     .type arch_hypercall, @function
@@ -81,6 +82,7 @@ arch_hypercall:
     pop %esi
     pop %ebx
     ret
+#endif
 
     .globl arch_read_counter
 arch_read_counter:

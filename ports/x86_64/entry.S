@@ -41,6 +41,7 @@ arch_secondary_entry:
     ENTRY arch_exception_entry, port_exception_handler
     ENTRY arch_syscall_entry, port_syscall_handler
 
+#ifndef PORT_NATIVE /* the native kernel calls ports/common/native/hcall.c instead */
 /* long arch_hypercall(nr, a0, a1, a2, a3, a4): syscall, rax = nr,
  * rdi rsi rdx r10 r8 = a0..a4; rcx and r11 are clobbered by syscall. */
     .globl arch_hypercall
@@ -54,6 +55,7 @@ arch_hypercall:
     mov %r9, %r8
     syscall
     ret
+#endif
 
     .globl arch_read_counter
 arch_read_counter:

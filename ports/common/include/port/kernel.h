@@ -365,11 +365,12 @@ long user_run_private(long (*fn)(long), long arg, uint64_t private_gfn,
 long user_run_nospace(uint64_t pc, struct user_result *res);
 /* The user-side programs (user_code.c, position independent). */
 long user_hello(long arg);
-long user_fault(long arg);   /* writes to address arg */
-long user_priv(long arg);    /* runs privileged probe arg */
-long user_spin(long arg);    /* burns arg iterations, yielding now and then */
-long user_badcall(long arg); /* unknown syscall and bad pointers */
-long user_private(long arg); /* checks USER_PRIVATE_VA holds arg, yielding */
+long user_fault(long arg);       /* writes to address arg */
+long user_priv(long arg);        /* runs privileged probe arg */
+long user_spin(long arg);        /* burns arg iterations, yielding now and then */
+long user_badcall(long arg);     /* unknown syscall and bad pointers */
+long user_private(long arg);     /* checks USER_PRIVATE_VA holds arg, yielding */
+long user_null_syscalls(long n); /* n SYS_getpid calls, returns n (user_work.c) */
 void user_entry(long (*fn)(long), long arg);
 
 /* ---- the test framework (test.c) -------------------------------------- */
@@ -458,5 +459,9 @@ void role_bench_peer(void);
 /* The smp scenario (smp_test.c): the 4-vCPU domU and dom0's side. */
 void role_smp(void);
 void smp_scenario(unsigned module);
+/* The bench workloads (workloads.c, docs/native.md), the same on both platforms. */
+void role_workloads(void);
+/* "pv" under Hestia, "native" on the bare machine (ports/<arch>/native). */
+const char *port_platform(void);
 
 #endif
