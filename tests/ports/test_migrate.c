@@ -178,6 +178,12 @@ static void round_trip(void)
     CHECK(m.pos == stream_len);
     /* The checksum is zlib's CRC-32. */
     CHECK(mig_crc32(0, "123456789", 9) == 0xCBF43926u);
+    /* The record check: words 0x34333231, 0x38373635, 0x39: a = their sum, b = 3, 2, 1
+     * times. */
+    uint64_t sum[2];
+    mig_sum("123456789", 9, sum);
+    CHECK(sum[0] == 0x34333231ull + 0x38373635ull + 0x39ull);
+    CHECK(sum[1] == 3 * 0x34333231ull + 2 * 0x38373635ull + 0x39ull);
 }
 
 static void truncated_everywhere(void)
@@ -231,11 +237,12 @@ static void wrong_arch_and_oversized(void)
     CHECK(read_all(stream, stream_len, ARCH, 1024, &why) == -HESTIA_E2BIG);
 }
 
-/* Append a raw record with a correct CRC to buf at *pos. */
+/* Append a raw record with a correct sum to buf at *pos. */
 static void raw(uint8_t *buf, size_t *pos, uint32_t type, uint32_t seq, const void *body,
                 uint32_t len)
 {
-    struct mig_rec_hdr h = {type, len, mig_crc32(0, body, len), seq};
+    struct mig_rec_hdr h = {.type = type, .len = len, .seq = seq};
+    mig_sum(body, len, h.sum);
     memcpy(buf + *pos, &h, sizeof(h));
     memcpy(buf + *pos + sizeof(h), body, len);
     *pos += sizeof(h) + len;
@@ -482,7 +489,7 @@ static int one_state(const char **why)
     size_t pos = header_only(b, 0, 8);
     struct mig_stream_header *h = (void *)(b + sizeof(struct mig_rec_hdr));
     h->nr_vcpus = 2;
-    ((struct mig_rec_hdr *)b)->crc = mig_crc32(0, h, sizeof(*h));
+    mig_sum(h, sizeof(*h), ((struct mig_rec_hdr *)b)->sum);
     const struct hestia_domain_state *s = (const void *)dstate;
     raw(b, &pos, MIG_REC_DOMAIN_STATE, 1, dstate, s->size);
     int rc = read_all(b, pos, ARCH, 64, why);
@@ -537,7 +544,116 @@ static uint32_t crc_reference(uint32_t crc, const uint8_t *p, size_t n)
     return ~crc;
 }
 
-static void crc32_fast_and_combined(void)
+/* The CRC-32 of every record header of a stream of len bytes, in order. */
+static uint32_t headers_crc(const uint8_t *b, size_t len)
+{
+    uint32_t crc = 0;
+    for (size_t pos = 0; pos + sizeof(struct mig_rec_hdr) <= len;) {
+        struct mig_rec_hdr h;
+        memcpy(&h, b + pos, sizeof(h));
+        crc = mig_crc32(crc, &h, sizeof(h));
+        pos += sizeof(h) + h.len;
+    }
+    return crc;
+}
+
+/* The record sum from its definition: a = sum of the words, b = sum of (n-i+1) * w_i. */
+static void sum_reference(const uint8_t *p, size_t n, uint64_t out[2])
+{
+    size_t words = (n + 3) / 4;
+    uint64_t a = 0, b = 0;
+    for (size_t i = 0; i < words; i++) {
+        uint32_t w = 0;
+        for (size_t k = 0; k < 4 && 4 * i + k < n; k++)
+            w |= (uint32_t)p[4 * i + k] << (8 * k);
+        a += w;
+        b += (uint64_t)(words - i) * w;
+    }
+    out[0] = a;
+    out[1] = b;
+}
+
+static void record_sum(void)
+{
+    static uint8_t buf[MIG_BODY_MAX + 8];
+    uint32_t x = 777;
+    for (size_t i = 0; i < sizeof(buf); i++)
+        buf[i] = (uint8_t)((x = x * 1103515245u + 12345u) >> 16);
+    uint64_t want[2], got[2];
+    /* Every start alignment and tail length, whole and fed in two pieces at any split. */
+    for (size_t off = 0; off < 4; off++)
+        for (size_t n = 0; n < 70; n++) {
+            sum_reference(buf + off, n, want);
+            mig_sum(buf + off, n, got);
+            bool ok = got[0] == want[0] && got[1] == want[1];
+            for (size_t cut = 0; ok && cut <= n; cut++) {
+                struct mig_sum s;
+                mig_sum_init(&s);
+                mig_sum_update(&s, buf + off, cut);
+                mig_sum_update(&s, buf + off + cut, n - cut);
+                mig_sum_final(&s, got);
+                ok = got[0] == want[0] && got[1] == want[1];
+            }
+            if (!ok) {
+                printf("  offset %zu length %zu differs\n", off, n);
+                CHECK(0);
+                return;
+            }
+        }
+    /* The largest body: a does not wrap, as the guarantee assumes. */
+    memset(buf, 0xff, sizeof(buf));
+    mig_sum(buf, MIG_BODY_MAX, got);
+    CHECK(got[0] == (uint64_t)(MIG_BODY_MAX / 4) * 0xffffffffull);
+    /* Every error within 64 consecutive bits is caught: all 1- and 2-bit flips of a
+     * 512-byte body (the pair within 64 bits of each other), and 33-bit bursts. */
+    for (size_t i = 0; i < 512; i++)
+        buf[i] = (uint8_t)((x = x * 1103515245u + 12345u) >> 16);
+    mig_sum(buf, 512, want);
+    unsigned missed = 0;
+    for (unsigned i = 0; i < 512 * 8; i++) {
+        buf[i / 8] ^= (uint8_t)(1u << (i % 8));
+        for (unsigned j = i; j < i + 64 && j < 512 * 8; j++) {
+            if (j != i)
+                buf[j / 8] ^= (uint8_t)(1u << (j % 8));
+            mig_sum(buf, 512, got);
+            missed += got[0] == want[0] && got[1] == want[1];
+            if (j != i)
+                buf[j / 8] ^= (uint8_t)(1u << (j % 8));
+        }
+        buf[i / 8] ^= (uint8_t)(1u << (i % 8));
+    }
+    for (unsigned i = 0; i + 33 <= 512 * 8; i += 7) {
+        for (unsigned j = i; j < i + 33; j++)
+            buf[j / 8] ^= (uint8_t)(1u << (j % 8));
+        mig_sum(buf, 512, got);
+        missed += got[0] == want[0] && got[1] == want[1];
+        for (unsigned j = i; j < i + 33; j++)
+            buf[j / 8] ^= (uint8_t)(1u << (j % 8));
+    }
+    if (missed)
+        printf("  %u flips not caught\n", missed);
+    CHECK(missed == 0);
+}
+
+/* A version-2 stream (16-byte headers with a CRC-32) is refused by name, not misread. */
+static void old_version_refused(void)
+{
+    static uint8_t b[256];
+    struct mig_stream_header hd;
+    memset(&hd, 0, sizeof(hd));
+    memcpy(hd.magic, MIG_MAGIC, 4);
+    hd.byte_order = MIG_BYTE_ORDER_LITTLE;
+    hd.version = 2;
+    hd.arch = ARCH;
+    uint32_t old[4] = {MIG_REC_HEADER, sizeof(hd), mig_crc32(0, &hd, sizeof(hd)), 0};
+    memcpy(b, old, sizeof(old));
+    memcpy(b + sizeof(old), &hd, sizeof(hd));
+    const char *why;
+    CHECK(read_all(b, sizeof(old) + sizeof(hd), ARCH, 64, &why) == -HESTIA_EINVAL);
+    CHECK(why && strstr(why, "version 2 or older"));
+}
+
+static void crc32_fast_and_stream_check(void)
 {
     static uint8_t buf[70000];
     uint32_t x = 12345;
@@ -553,25 +669,17 @@ static void crc32_fast_and_combined(void)
             }
     CHECK(mig_crc32(0, buf + 3, sizeof(buf) - 3) ==
           crc_reference(0, buf + 3, sizeof(buf) - 3));
-    /* combine(crc(A), crc(B), |B|) == crc(AB), for splits and a repeated length. */
-    size_t splits[] = {0, 1, 16, 17, 4096, 65672, sizeof(buf) - 1, sizeof(buf)};
-    for (size_t i = 0; i < sizeof(splits) / sizeof(splits[0]); i++) {
-        size_t a = splits[i], b = sizeof(buf) - a;
-        CHECK(mig_crc32_combine(mig_crc32(0, buf, a), mig_crc32(0, buf + a, b), b) ==
-              mig_crc32(0, buf, sizeof(buf)));
-        CHECK(mig_crc32_combine(mig_crc32(0, buf, a), mig_crc32(0, buf + a, b), b) ==
-              mig_crc32(0, buf, sizeof(buf)));
-    }
-    /* The writer's and the reader's whole-stream CRC are the CRC of the bytes. */
+    /* The writer's and the reader's whole-stream check are the CRC-32 of the record
+     * headers, in order (each header carries its body's sum). */
     build(0);
-    uint32_t whole = mig_crc32(0, stream, stream_len);
+    uint32_t whole = headers_crc(stream, stream_len);
     static struct mig_writer w;
     static uint8_t copy[sizeof(stream)];
     struct mig_membuf out = {copy, sizeof(copy), 0};
     mig_writer_init(&w, mig_membuf_sink(&out));
     uint64_t g[2] = {0, 1};
     CHECK(mig_write_header(&w, ARCH, 2, 1, 0) == 0 && mig_write_memory(&w, g, buf, 2) == 0);
-    CHECK(w.stream_crc == mig_crc32(0, copy, out.pos) && w.bytes == out.pos);
+    CHECK(w.stream_crc == headers_crc(copy, out.pos) && w.bytes == out.pos);
     struct mig_membuf m = {stream, stream_len, 0};
     static struct mig_reader r;
     mig_reader_init(&r, mig_membuf_source(&m), ARCH, 1024, seen);
@@ -583,7 +691,9 @@ static void crc32_fast_and_combined(void)
 
 int main(void)
 {
-    run("crc32_fast_and_combined", crc32_fast_and_combined);
+    run("crc32_fast_and_stream_check", crc32_fast_and_stream_check);
+    run("record_sum", record_sum);
+    run("old_version_refused", old_version_refused);
     run("round_trip", round_trip);
     run("truncated_everywhere", truncated_everywhere);
     run("bad_checksum", bad_checksum);

@@ -281,6 +281,11 @@ static long image_open(struct disk_stream *ds, struct save_image_header *hdr,
         *why = "no saved image on this disk (bad magic)";
         return -HESTIA_ENOENT;
     }
+    if (hdr->version == 1 && hdr->header_crc == header_crc(*hdr)) {
+        *why = "image version 1 (stream version 2, CRC-32 records): this dom0 reads only "
+               "version 2 (stream version 3); save the domain again";
+        return -HESTIA_EINVAL;
+    }
     if (hdr->version != SAVE_IMAGE_VERSION || hdr->header_crc != header_crc(*hdr)) {
         *why = "the image header is damaged or of another version";
         return -HESTIA_EINVAL;

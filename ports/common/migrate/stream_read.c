@@ -2,7 +2,7 @@
 /*
  * The stream reader (docs/migration.md).  A stream is untrusted input: each
  * record's length is checked against its type before the body is read, the
- * body's CRC and every field after, and only a record that passed all of it
+ * body's sum (mig_sum) and every field after, and only a record that passed all of it
  * is handed to the caller.  The reader keeps what it needs to check the
  * stream as a whole (order, repeated gfns and vCPUs, the end record's
  * totals), so a restore can refuse before anything of the domain runs.
@@ -315,8 +315,16 @@ int mig_read_next(struct mig_reader *r, struct mig_record *rec)
     int rc = r->src.read(r->src.ctx, &h, sizeof(h));
     if (rc)
         return refuse(r, rc, "stream ends or fails (%d) before the record header", rc);
+    if (!r->have_header && h.seq != 0 && h.type == MIG_REC_HEADER &&
+        !__builtin_memcmp(&h.sum[0], MIG_MAGIC, 4))
+        return refuse(r, -HESTIA_EINVAL,
+                      "a stream of version 2 or older (16-byte record headers, CRC-32); "
+                      "this reader knows version %u",
+                      MIG_VERSION);
     if (h.seq != r->seq)
         return refuse(r, -HESTIA_EINVAL, "sequence number %u, expected %u", h.seq, r->seq);
+    if (h.pad)
+        return refuse(r, -HESTIA_EINVAL, "record header pad 0x%x, must be 0", h.pad);
     if (!len_ok(h.type, h.len))
         return refuse(r, h.len > MIG_BODY_MAX ? -HESTIA_E2BIG : -HESTIA_EINVAL,
                       "type %u with a body of %u bytes", h.type, h.len);
@@ -328,11 +336,12 @@ int mig_read_next(struct mig_reader *r, struct mig_record *rec)
     rc = r->src.read(r->src.ctx, body, h.len);
     if (rc)
         return refuse(r, rc, "stream ends or fails (%d) inside a %u-byte body", rc, h.len);
-    if (mig_crc32(0, body, h.len) != h.crc)
+    uint64_t sum[2];
+    mig_sum(body, h.len, sum);
+    if (sum[0] != h.sum[0] || sum[1] != h.sum[1])
         return refuse(r, -HESTIA_EINVAL, "checksum mismatch (type %u)", h.type);
     r->bytes += sizeof(h) + h.len;
-    r->stream_crc =
-        mig_crc32_combine(mig_crc32(r->stream_crc, &h, sizeof(h)), h.crc, h.len);
+    r->stream_crc = mig_crc32(r->stream_crc, &h, sizeof(h));
     rec->type = h.type;
     rec->len = h.len;
     rec->body = body;

@@ -5,8 +5,8 @@
  * writer and reader serve the disk (save / restore), a TCP link (migrate)
  * and the host tests and fuzz harness.
  *
- * A stream is a sequence of records.  Each record is a 16-byte header
- * (type, body length, CRC-32 of the body, sequence number) and a body.
+ * A stream is a sequence of records.  Each record is a 32-byte header
+ * (type, body length, sequence number, the body's two sums) and a body.
  * The first record is the stream header, the last the end record.
  * Multi-byte fields are in the byte order of the writing machine; the
  * stream header says which, and a reader refuses the other.
@@ -21,7 +21,7 @@
 #include <hestia/domctl.h>
 
 #define MIG_MAGIC "HMIG"
-#define MIG_VERSION 2 /* 2: the domain-state record (7), required */
+#define MIG_VERSION 3 /* 2: the domain-state record (7); 3: 32-byte headers, mig_sum */
 #define MIG_BYTE_ORDER_LITTLE 1
 #define MIG_BYTE_ORDER_BIG 2
 #define MIG_MAX_PAGES (1u << 20) /* as DOMCTL_MAX_PAGES */
@@ -44,11 +44,13 @@ enum mig_rec_type {
 };
 
 struct mig_rec_hdr {
-    uint32_t type; /* enum mig_rec_type */
-    uint32_t len;  /* body bytes */
-    uint32_t crc;  /* CRC-32 (IEEE) of the body */
-    uint32_t seq;  /* 0, 1, 2, ...: a lost or repeated record is caught */
+    uint32_t type;   /* enum mig_rec_type */
+    uint32_t len;    /* body bytes */
+    uint32_t seq;    /* 0, 1, 2, ...: a lost or repeated record is caught */
+    uint32_t pad;    /* 0 */
+    uint64_t sum[2]; /* mig_sum() of the body */
 };
+_Static_assert(sizeof(struct mig_rec_hdr) == 32, "mig_rec_hdr layout");
 
 /* MIG_REC_HEADER body. */
 struct mig_stream_header {
@@ -116,10 +118,23 @@ struct mig_source {
     void *ctx;
 };
 
+/*
+ * The per-record check (migrate/sum.c): sums a and b of the body as
+ * little-endian 32-bit words.  Incremental: init, update with each piece
+ * in order, final.
+ */
+struct mig_sum {
+    uint64_t a, b;
+    uint32_t part;       /* a word not yet complete, */
+    uint32_t part_bytes; /* of this many bytes (0..3) */
+};
+void mig_sum_init(struct mig_sum *s);
+void mig_sum_update(struct mig_sum *s, const void *buf, size_t len);
+void mig_sum_final(const struct mig_sum *s, uint64_t out[2]);
+void mig_sum(const void *buf, size_t len, uint64_t out[2]);
+
 /* CRC-32 (IEEE 802.3, reflected, as zlib): crc = mig_crc32(crc, buf, len), start at 0. */
 uint32_t mig_crc32(uint32_t crc, const void *buf, size_t len);
-/* The CRC-32 of A then B, from crc_a, crc_b and B's length (zlib's crc32_combine). */
-uint32_t mig_crc32_combine(uint32_t crc_a, uint32_t crc_b, uint64_t len_b);
 
 /* Writer: records go out whole; the CRC is computed over the pieces given. */
 struct mig_writer {
@@ -128,7 +143,7 @@ struct mig_writer {
     uint64_t pages;
     uint32_t vcpus;
     uint64_t bytes;      /* written so far */
-    uint32_t stream_crc; /* CRC-32 of those bytes (each record's body CRC combined in) */
+    uint32_t stream_crc; /* CRC-32 of the record headers so far (each has its body's sum) */
 };
 void mig_writer_init(struct mig_writer *w, struct mig_sink sink);
 int mig_write_header(struct mig_writer *w, uint32_t arch, uint64_t nr_pages,
@@ -146,7 +161,7 @@ int mig_write_end(struct mig_writer *w);
 
 /*
  * Reader.  mig_read_next() reads one record into the reader's buffer and
- * validates it completely (length for its type, CRC, sequence, order,
+ * validates it completely (length for its type, sum, sequence, order,
  * every field, gfns in range and not repeated, vCPU ids) before returning
  * it; the caller applies it only then.  Returns 1 with *rec filled, 0
  * after the end record was read and checked (all pages and vCPUs present),
@@ -185,7 +200,7 @@ struct mig_reader {
     uint32_t vcpus;
     uint64_t vcpu_seen; /* bit per vCPU id */
     uint64_t bytes;
-    uint32_t stream_crc; /* CRC-32 of the bytes of the records accepted so far */
+    uint32_t stream_crc; /* CRC-32 of the headers of the records accepted so far */
     uint64_t next_va[MIG_MAX_SPACES]; /* per space: mappings must go up from here */
     const char *error;                /* why the stream was refused */
 };

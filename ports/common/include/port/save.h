@@ -12,12 +12,13 @@
 #include <port/migstream.h>
 
 #define SAVE_IMAGE_MAGIC "HSAVEIMG"
-#define SAVE_IMAGE_VERSION 1
+#define SAVE_IMAGE_VERSION 2 /* 2: stream version 3, stream_crc over record headers */
 
 struct save_image_header {
-    char magic[8];       /* SAVE_IMAGE_MAGIC */
-    uint32_t version;    /* SAVE_IMAGE_VERSION */
-    uint32_t stream_crc; /* CRC-32 of the whole stream */
+    char magic[8];    /* SAVE_IMAGE_MAGIC */
+    uint32_t version; /* SAVE_IMAGE_VERSION */
+    uint32_t
+        stream_crc; /* CRC-32 of the stream's record headers (each has its body's sum) */
     uint64_t stream_len; /* bytes of stream from sector 1 */
     uint32_t domid;      /* the domain saved (for messages only) */
     uint32_t header_crc; /* CRC-32 of this struct with this field 0 */
