@@ -67,10 +67,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                         rec.header->arch);
             break;
         case MIG_REC_MEMORY:
+        case MIG_REC_ZERO:
             FUZZ_ASSERT(rec.count >= 1 && rec.count <= MIG_MEM_BATCH_MAX, "count %u",
                         rec.count);
-            FUZZ_ASSERT(rec.frames + (size_t)rec.count * HESTIA_PAGE_SIZE ==
-                            (const uint8_t *)rec.body + rec.len,
+            FUZZ_ASSERT(rec.type == MIG_REC_ZERO
+                            ? !rec.frames && (const uint8_t *)(rec.gfns + rec.count) ==
+                                                 (const uint8_t *)rec.body + rec.len
+                            : rec.frames + (size_t)rec.count * HESTIA_PAGE_SIZE ==
+                                  (const uint8_t *)rec.body + rec.len,
                         "frames do not end with the body");
             for (uint32_t i = 0; i < rec.count; i++) {
                 FUZZ_ASSERT(rec.gfns[i] < nr_pages, "gfn %llu of %llu",

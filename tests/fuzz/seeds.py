@@ -113,7 +113,7 @@ def mig_sum(body):
     return a % 2**64, b % 2**64
 
 
-def restore_stream(abi_version, live, frames=True):
+def restore_stream(abi_version, live, frames=True, zero=False):
     """A valid little-endian x86_64 save stream (docs/migration.md): 3 frames, 1 vCPU."""
     recs = []
     pages, seq = 3, 0
@@ -127,7 +127,10 @@ def restore_stream(abi_version, live, frames=True):
     rec(4, struct.pack("<IIQQ", 256, 0, 0, 0))
     if frames:
         rec(2, struct.pack("<II", 2, 0) + struct.pack("<QQ", 2, 0) + bytes(range(256)) * 32)
-        rec(2, struct.pack("<II", 1, 0) + struct.pack("<Q", 1) + b"\x5a" * 4096)
+        if zero:  # gfn 1 as a zero record (type 8: gfns, no frames)
+            rec(8, struct.pack("<II", 1, 0) + struct.pack("<Q", 1))
+        else:
+            rec(2, struct.pack("<II", 1, 0) + struct.pack("<Q", 1) + b"\x5a" * 4096)
     rec(6, struct.pack("<II", 0, 3) + b"".join(struct.pack("<QQII", 0x400000 + g * 4096, g, 3, 0)
                                              for g in range(3)))
     state = struct.pack("<IHHIIQQ", 0x53435648, 1, 2, 96, 0, 0, 0) + bytes(64)
@@ -172,6 +175,7 @@ def main():
     # Byte 0: the harness's mode (odd: it recomputes the record sums).
     write("restore", "x86_64", b"\0" + restore_stream(major << 16 | minor, False))
     write("restore", "x86_64-live", b"\0" + restore_stream(major << 16 | minor, True))
+    write("restore", "x86_64-zero", b"\1" + restore_stream(major << 16 | minor, True, zero=True))
     write("restore", "x86_64-fixcrc", b"\1" + restore_stream(major << 16 | minor, False))
     # Without the 12 KiB of frames the other records' fields are most of the
     # input, so mutations reach them (the stream then ends short of frames).

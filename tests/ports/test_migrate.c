@@ -64,13 +64,14 @@ static uint32_t domain_state(uint32_t nr_vcpus)
     return sizeof(dstate);
 }
 
-/* A valid stream of PAGES frames in batches of 7 (gfns in descending order), VCPUS vCPUs.
- */
+/* A valid stream of PAGES frames in batches of 7 (gfns in descending order), VCPUS vCPUs;
+ * frames with gfn % 5 of 1 or 2 are all zero and go as zero records. */
 static void build(uint32_t flags)
 {
     for (unsigned g = 0; g < PAGES; g++)
         for (unsigned i = 0; i < HESTIA_PAGE_SIZE; i++)
-            frames[g][i] = (uint8_t)(g * 13 + i * 7 + (i >> 8));
+            frames[g][i] =
+                g % 5 == 1 || g % 5 == 2 ? 0 : (uint8_t)(g * 13 + i * 7 + (i >> 8));
     struct mig_membuf m = {stream, sizeof(stream), 0};
     struct mig_writer w;
     mig_writer_init(&w, mig_membuf_sink(&m));
@@ -96,7 +97,7 @@ static void build(uint32_t flags)
             gfns[i] = PAGES - 1 - (done + i);
             memcpy(batch + i * HESTIA_PAGE_SIZE, frames[gfns[i]], HESTIA_PAGE_SIZE);
         }
-        CHECK(mig_write_memory(&w, gfns, batch, n) == 0);
+        CHECK(mig_write_frames(&w, gfns, batch, n) == 0);
         done += n;
     }
     for (uint32_t v = 0; v < VCPUS; v++) {
@@ -136,6 +137,8 @@ static void round_trip(void)
     mig_reader_init(&r, mig_membuf_source(&m), ARCH, 1024, seen);
     struct mig_record rec;
     int rc, got_pages = 0, got_vcpus = 0, got_domain = 0, got_header = 0, got_maps = 0;
+    int got_zero = 0;
+    static const uint8_t zero[HESTIA_PAGE_SIZE];
     while ((rc = mig_read_next(&r, &rec)) == 1) {
         if (rec.type == MIG_REC_HEADER) {
             got_header++;
@@ -147,6 +150,14 @@ static void round_trip(void)
                     CHECK(memcmp(rec.frames + (size_t)i * HESTIA_PAGE_SIZE,
                                  frames[rec.gfns[i]], HESTIA_PAGE_SIZE) == 0);
                 got_pages++;
+            }
+        } else if (rec.type == MIG_REC_ZERO) {
+            CHECK(rec.frames == NULL);
+            for (uint32_t i = 0; i < rec.count; i++) {
+                CHECK(rec.gfns[i] < PAGES);
+                if (rec.gfns[i] < PAGES)
+                    CHECK(memcmp(frames[rec.gfns[i]], zero, HESTIA_PAGE_SIZE) == 0);
+                got_pages++, got_zero++;
             }
         } else if (rec.type == MIG_REC_VCPU) {
             uint8_t st[STATE_SIZE];
@@ -174,6 +185,7 @@ static void round_trip(void)
     CHECK(r.error == NULL);
     CHECK(got_header == 1 && got_domain == 2 && got_vcpus == (int)VCPUS);
     CHECK(got_pages == (int)PAGES);
+    CHECK(got_zero == (int)(2 * PAGES / 5)); /* every zero frame as a zero record */
     CHECK(got_maps == (int)PAGES + 1);
     CHECK(m.pos == stream_len);
     /* The checksum is zlib's CRC-32. */
@@ -635,6 +647,43 @@ static void record_sum(void)
     CHECK(missed == 0);
 }
 
+/* Zero records: gfns checked as in memory records, the length exactly count gfns. */
+static void zero_records_checked(void)
+{
+    static uint8_t b[64 << 10];
+    const char *why;
+    uint8_t body[8 + 3 * 8];
+    struct mig_memory_head mh = {.count = 2};
+    uint64_t gfns[3] = {1, 8, 0};
+    memcpy(body, &mh, 8);
+    memcpy(body + 8, gfns, 16);
+    size_t pos = header_only(b, 0, 8);
+    raw(b, &pos, MIG_REC_ZERO, 1, body, 8 + 16); /* gfn 8 of 8 */
+    CHECK(read_all(b, pos, ARCH, 64, &why) == -HESTIA_EINVAL && why &&
+          strstr(why, "gfn 8"));
+    gfns[1] = 1;
+    memcpy(body + 8, gfns, 16);
+    pos = header_only(b, 0, 8);
+    raw(b, &pos, MIG_REC_ZERO, 1, body, 8 + 16); /* gfn 1 twice in the batch */
+    CHECK(read_all(b, pos, ARCH, 64, &why) == -HESTIA_EINVAL && why &&
+          strstr(why, "twice"));
+    gfns[1] = 2;
+    memcpy(body + 8, gfns, 16);
+    pos = header_only(b, 0, 8);
+    raw(b, &pos, MIG_REC_ZERO, 1, body, 8 + 8); /* count 2, one gfn */
+    CHECK(read_all(b, pos, ARCH, 64, &why) == -HESTIA_EINVAL && why &&
+          strstr(why, "zero record of 16 bytes"));
+    pos = header_only(b, 0, 8);
+    raw(b, &pos, MIG_REC_ZERO, 1, body, 8 + 16);
+    raw(b, &pos, MIG_REC_ZERO, 2, body, 8 + 16); /* the same gfns again, not live */
+    CHECK(read_all(b, pos, ARCH, 64, &why) == -HESTIA_EINVAL && why &&
+          strstr(why, "sent twice"));
+    pos = header_only(b, MIG_FLAG_LIVE, 8);
+    raw(b, &pos, MIG_REC_ZERO, 1, body, 8 + 16);
+    raw(b, &pos, MIG_REC_ZERO, 2, body, 8 + 16); /* live: a frame may come again */
+    CHECK(read_all(b, pos, ARCH, 64, &why) == -HESTIA_EIO); /* accepted, then ends */
+}
+
 /* A version-2 stream (16-byte headers with a CRC-32) is refused by name, not misread. */
 static void old_version_refused(void)
 {
@@ -694,6 +743,7 @@ int main(void)
     run("crc32_fast_and_stream_check", crc32_fast_and_stream_check);
     run("record_sum", record_sum);
     run("old_version_refused", old_version_refused);
+    run("zero_records_checked", zero_records_checked);
     run("round_trip", round_trip);
     run("truncated_everywhere", truncated_everywhere);
     run("bad_checksum", bad_checksum);

@@ -14,6 +14,14 @@
 #define FAULT_PRECOPY_RECORDS 8 /* memory records read before the injected reset */
 #define FAULT_PRECOPY_BYTES (FAULT_PRECOPY_RECORDS * 16u * 4096u)
 
+/* Frame i of a memory or zero record (accepted by the reader) into dst. */
+static void copy_frame(void *dst, const struct mig_record *rec, uint32_t i)
+{
+    if (rec->frames)
+        __builtin_memcpy(dst, rec->frames + (size_t)i * HESTIA_PAGE_SIZE, HESTIA_PAGE_SIZE);
+    else
+        __builtin_memset(dst, 0, HESTIA_PAGE_SIZE);
+}
 static struct mig_reader reader;
 static uint8_t seen[MIG_LIVE_MAX_PAGES / 8];
 
@@ -80,11 +88,9 @@ long migrate_receive(uint16_t port, uint64_t accept_ns, bool check_only,
                 break;
             }
             __builtin_memset(gfn_to_va((uint64_t)image), 0, image_pages * HESTIA_PAGE_SIZE);
-        } else if (rec.type == MIG_REC_MEMORY) {
+        } else if (rec.type == MIG_REC_MEMORY || rec.type == MIG_REC_ZERO) {
             for (uint32_t i = 0; i < rec.count; i++)
-                __builtin_memcpy((uint8_t *)gfn_to_va((uint64_t)image + rec.gfns[i]),
-                                 rec.frames + (size_t)i * HESTIA_PAGE_SIZE,
-                                 HESTIA_PAGE_SIZE);
+                copy_frame((uint8_t *)gfn_to_va((uint64_t)image + rec.gfns[i]), &rec, i);
             st->pages += rec.count;
             if (fault == MIG_FAULT_PRECOPY && ++memory_records == FAULT_PRECOPY_RECORDS) {
                 printk(
@@ -185,10 +191,10 @@ static void keep_frames(void *ctx, const struct mig_record *rec)
         if (c->shadow >= 0)
             __builtin_memset(gfn_to_va((uint64_t)c->shadow), 0,
                              c->shadow_pages * HESTIA_PAGE_SIZE);
-    } else if (rec->type == MIG_REC_MEMORY && c->shadow >= 0) {
+    } else if ((rec->type == MIG_REC_MEMORY || rec->type == MIG_REC_ZERO) &&
+               c->shadow >= 0) {
         for (uint32_t i = 0; i < rec->count; i++) /* gfns checked by the reader */
-            __builtin_memcpy(gfn_to_va((uint64_t)c->shadow + rec->gfns[i]),
-                             rec->frames + (size_t)i * HESTIA_PAGE_SIZE, HESTIA_PAGE_SIZE);
+            copy_frame(gfn_to_va((uint64_t)c->shadow + rec->gfns[i]), rec, i);
     }
 }
 

@@ -55,7 +55,7 @@ static long send_dirty(struct sender *x, uint64_t *sent)
         if (n == BATCH || (last && n)) {
             long r = read_batch(x, gfns, n);
             if (!r)
-                r = mig_write_memory(&x->w, gfns, frames, n);
+                r = mig_write_frames(&x->w, gfns, frames, n);
             if (r) {
                 if (!x->why)
                     x->why = x->s.why[0] ? x->s.why : "writing the stream failed";

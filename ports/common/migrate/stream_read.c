@@ -49,6 +49,9 @@ static bool len_ok(uint32_t type, uint32_t len)
     case MIG_REC_MEMORY:
         return len >= sizeof(struct mig_memory_head) + 8 + HESTIA_PAGE_SIZE &&
                len <= MIG_BODY_MAX;
+    case MIG_REC_ZERO:
+        return len >= sizeof(struct mig_memory_head) + 8 &&
+               len <= sizeof(struct mig_memory_head) + 8 * MIG_MEM_BATCH_MAX;
     case MIG_REC_VCPU:
         return len >=
                    sizeof(struct mig_vcpu_head) + sizeof(struct hestia_vcpu_state_header) &&
@@ -102,16 +105,17 @@ static int check_header(struct mig_reader *r, const struct mig_stream_header *h)
     return 0;
 }
 
+/* A memory record (frames carried) or a zero record (gfns only: all-zero frames). */
 static int check_memory(struct mig_reader *r, const uint8_t *body, uint32_t len,
-                        struct mig_record *rec)
+                        struct mig_record *rec, bool zero)
 {
     const struct mig_memory_head *mh = (const void *)body;
     if (mh->pad || mh->count == 0 || mh->count > MIG_MEM_BATCH_MAX)
         return refuse(r, -HESTIA_EINVAL, "memory batch of %u frames (1..%u)", mh->count,
                       MIG_MEM_BATCH_MAX);
-    if (len != sizeof(*mh) + (uint64_t)mh->count * (8 + HESTIA_PAGE_SIZE))
-        return refuse(r, -HESTIA_EINVAL,
-                      "memory record of %u bytes does not hold %u frames", len, mh->count);
+    if (len != sizeof(*mh) + (uint64_t)mh->count * (8 + (zero ? 0 : HESTIA_PAGE_SIZE)))
+        return refuse(r, -HESTIA_EINVAL, "%s record of %u bytes does not hold %u frames",
+                      zero ? "zero" : "memory", len, mh->count);
     const uint64_t *gfns = (const void *)(body + sizeof(*mh));
     bool live = r->hdr.flags & MIG_FLAG_LIVE;
     /* All gfns checked before any is marked: a refused batch leaves no trace. */
@@ -136,7 +140,7 @@ static int check_memory(struct mig_reader *r, const uint8_t *body, uint32_t len,
     r->pages += mh->count;
     rec->count = mh->count;
     rec->gfns = gfns;
-    rec->frames = body + sizeof(*mh) + (size_t)mh->count * 8;
+    rec->frames = zero ? NULL : body + sizeof(*mh) + (size_t)mh->count * 8;
     return 0;
 }
 
@@ -351,7 +355,10 @@ int mig_read_next(struct mig_reader *r, struct mig_record *rec)
         rec->header = &r->hdr;
         break;
     case MIG_REC_MEMORY:
-        rc = check_memory(r, body, h.len, rec);
+        rc = check_memory(r, body, h.len, rec, false);
+        break;
+    case MIG_REC_ZERO:
+        rc = check_memory(r, body, h.len, rec, true);
         break;
     case MIG_REC_VCPU:
         rc = check_vcpu(r, body, h.len, rec);

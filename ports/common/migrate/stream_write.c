@@ -72,6 +72,51 @@ int mig_write_memory(struct mig_writer *w, const uint64_t *gfns, const void *dat
     return rc;
 }
 
+static bool frame_is_zero(const uint8_t *frame)
+{
+    const uint64_t *q = (const void *)frame;
+    uint64_t any = 0;
+    for (unsigned i = 0; i < HESTIA_PAGE_SIZE / 8; i += 4) {
+        any |= q[i] | q[i + 1] | q[i + 2] | q[i + 3];
+        if (any)
+            return false; /* most data frames differ early */
+    }
+    return true;
+}
+
+static int write_zero(struct mig_writer *w, const uint64_t *gfns, uint32_t count)
+{
+    struct mig_memory_head mh = {.count = count};
+    int rc = put_record(w, MIG_REC_ZERO, &mh, sizeof(mh), gfns, (size_t)count * 8, NULL, 0);
+    if (!rc)
+        w->pages += count;
+    return rc;
+}
+
+int mig_write_frames(struct mig_writer *w, const uint64_t *gfns, const void *data,
+                     uint32_t count)
+{
+    if (count == 0 || count > MIG_MEM_BATCH_MAX)
+        return -HESTIA_EINVAL;
+    const uint8_t *frames = data;
+    uint32_t start = 0;
+    bool zero = frame_is_zero(frames);
+    for (uint32_t i = 1; i <= count; i++) {
+        bool next = i < count && frame_is_zero(frames + (size_t)i * HESTIA_PAGE_SIZE);
+        if (i < count && next == zero)
+            continue;
+        int rc =
+            zero ? write_zero(w, gfns + start, i - start)
+                 : mig_write_memory(w, gfns + start,
+                                    frames + (size_t)start * HESTIA_PAGE_SIZE, i - start);
+        if (rc)
+            return rc;
+        start = i;
+        zero = next;
+    }
+    return 0;
+}
+
 int mig_write_vcpu(struct mig_writer *w, uint32_t vcpu, const void *state, uint32_t size)
 {
     if (size > MIG_VCPU_STATE_MAX)

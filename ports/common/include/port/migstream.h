@@ -41,6 +41,7 @@ enum mig_rec_type {
     MIG_REC_END = 5,
     MIG_REC_MAPPINGS = 6,
     MIG_REC_DOMAIN_STATE = 7, /* struct hestia_domain_state + ports (hestia/domctl.h) */
+    MIG_REC_ZERO = 8,         /* as memory, without the frames: they are all zero (v3) */
 };
 
 struct mig_rec_hdr {
@@ -66,7 +67,8 @@ struct mig_stream_header {
     uint32_t flags; /* MIG_FLAG_* */
 };
 
-/* MIG_REC_MEMORY body: count, then count gfns, then count frames. */
+/* MIG_REC_MEMORY body: count, then count gfns, then count frames.  MIG_REC_ZERO: the
+ * same without the frames. */
 struct mig_memory_head {
     uint32_t count; /* 1..MIG_MEM_BATCH_MAX */
     uint32_t pad;   /* 0 */
@@ -151,6 +153,10 @@ int mig_write_header(struct mig_writer *w, uint32_t arch, uint64_t nr_pages,
 /* count frames, frame i (page_size bytes) at data + i * page_size. */
 int mig_write_memory(struct mig_writer *w, const uint64_t *gfns, const void *data,
                      uint32_t count);
+/* The same, but every all-zero frame goes as a zero record (its gfn only), runs kept whole.
+ */
+int mig_write_frames(struct mig_writer *w, const uint64_t *gfns, const void *data,
+                     uint32_t count);
 int mig_write_vcpu(struct mig_writer *w, uint32_t vcpu, const void *state, uint32_t size);
 int mig_write_domain(struct mig_writer *w, const struct mig_domain_state *ds);
 int mig_write_mappings(struct mig_writer *w, uint32_t space, const struct mig_mapping *m,
@@ -177,7 +183,7 @@ struct mig_record {
     const struct mig_stream_header *header;
     uint32_t count;         /* memory */
     const uint64_t *gfns;   /* memory (8-byte aligned) */
-    const uint8_t *frames;  /* memory */
+    const uint8_t *frames;  /* memory; NULL for a zero record (same count, gfns) */
     uint32_t vcpu;          /* vcpu */
     const void *vcpu_state; /* vcpu: size bytes */
     uint32_t vcpu_size;

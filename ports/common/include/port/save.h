@@ -58,5 +58,7 @@ long save_image_check(int (*each_record)(void *ctx, const struct mig_record *rec
  */
 long save_image_source(struct mig_source *src, const char **why);
 long save_image_source_end(uint32_t stream_crc, const char **why);
+/* Guest time spent inside blkdev_read by the source save_image_source() gave. */
+uint64_t save_image_source_io_ns(void);
 
 #endif
