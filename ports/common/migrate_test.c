@@ -387,6 +387,10 @@ static void send_one(unsigned module, uint32_t peer, uint64_t kib_s, unsigned fa
         bench_tagged(tag, "total", st->total_ns / 1000, "us");
         bench_tagged(tag, "pause-host", st->pause_ns / 1000, "us");
         bench_tagged(tag, "stop-copy", st->stop_copy_ns / 1000, "us");
+        bench_tagged(tag, "pause.final-round", st->final_round_ns / 1000, "us");
+        bench_tagged(tag, "pause.state", (st->state_ns - st->final_round_ns) / 1000, "us");
+        bench_tagged(tag, "pause.flush", (st->stop_copy_ns - st->state_ns) / 1000, "us");
+        bench_tagged(tag, "pause.ack-wait", (st->pause_ns - st->stop_copy_ns) / 1000, "us");
         bench_tagged(tag, "rounds", st->rounds, "rounds");
         bench_tagged(tag, "round0-pages", st->round_pages[0], "pages");
         bench_tagged(tag, "round1-pages", st->round_pages[1], "pages");
@@ -485,6 +489,17 @@ static void recv_side(unsigned faults)
                 job.dom, (unsigned long long)st->pages, (unsigned long long)st->nr_pages,
                 (unsigned long long)st->bytes, st->image_crc,
                 (unsigned long long)st->verify_ns / 1000, job.why);
+            if (job.r == 0 && st->t_state) {
+                /* What is in the pause on this side (docs/migration.md). */
+                bench_tagged(tag, "pause.recv-rest", (st->t_commit - st->t_state) / 1000,
+                             "us");
+                bench_tagged(tag, "pause.recv-ack", (st->t_acked - st->t_commit) / 1000,
+                             "us");
+                bench_tagged(tag, "pause.recv-go-wait", (st->t_go - st->t_acked) / 1000,
+                             "us");
+                bench_tagged(tag, "pause.recv-unpause", (st->t_resumed - st->t_go) / 1000,
+                             "us");
+            }
             if (job.r == 0) {
                 check_runs_here(job.dom, tag, rates[k] != 0);
                 ts_destroy(job.dom); /* room for the next, and dom1 free for the checks */

@@ -183,6 +183,8 @@ static int faulty_read(void *ctx, void *buf, size_t len)
 static void keep_frames(void *ctx, const struct mig_record *rec)
 {
     struct recv_ctx *c = ctx;
+    if (rec->type == MIG_REC_DOMAIN_STATE)
+        c->st->t_state = time_now_ns();
     if (!c->verify)
         return;
     if (rec->type == MIG_REC_HEADER) {
@@ -202,6 +204,7 @@ static void keep_frames(void *ctx, const struct mig_record *rec)
 static int commit(void *ctx, hestia_domid_t domid)
 {
     struct recv_ctx *c = ctx;
+    c->st->t_commit = time_now_ns();
     struct domctl_info info;
     if (ts_getinfo(domid, &info) == 0)
         c->st->nr_pages = info.nr_pages;
@@ -223,8 +226,10 @@ static int commit(void *ctx, hestia_domid_t domid)
     if (!r)
         r = tcpst_flush(c->s);
     c->st->acked = r == 0;
+    c->st->t_acked = time_now_ns();
     if (!r)
         r = tcpst_read_line(c->s, line, sizeof(line));
+    c->st->t_go = time_now_ns();
     if (r >= 0 && line[0] == 'G' && line[1] == 'O' && !line[2]) {
         c->st->committed = true;
         return 0;
@@ -249,6 +254,7 @@ long migrate_receive_restore(uint16_t port, uint64_t accept_ns, bool verify,
     struct restore_stats rs;
     const char *rwhy = NULL;
     r = restore_domain_tap(src, commit, &c, keep_frames, &rs, &rwhy);
+    st->t_resumed = time_now_ns();
     if (r == 0)
         printk("receive: dom%u resumed\n", rs.domid);
     if (c.shadow >= 0 && r == 0) {
