@@ -131,8 +131,11 @@ def restore_stream(abi_version, live, frames=True, zero=False):
             rec(8, struct.pack("<II", 1, 0) + struct.pack("<Q", 1))
         else:
             rec(2, struct.pack("<II", 1, 0) + struct.pack("<Q", 1) + b"\x5a" * 4096)
-    rec(6, struct.pack("<II", 0, 3) + b"".join(struct.pack("<QQII", 0x400000 + g * 4096, g, 3, 0)
-                                             for g in range(3)))
+    if zero:  # and the mappings as one run (type 9: va, gfn, perms, kind, pages, pad)
+        rec(9, struct.pack("<II", 0, 1) + struct.pack("<QQIIII", 0x400000, 0, 3, 0, 3, 0))
+    else:
+        rec(6, struct.pack("<II", 0, 3) + b"".join(struct.pack("<QQII", 0x400000 + g * 4096, g, 3, 0)
+                                                 for g in range(3)))
     state = struct.pack("<IHHIIQQ", 0x53435648, 1, 2, 96, 0, 0, 0) + bytes(64)
     rec(3, struct.pack("<II", 0, len(state)) + state)
     rec(7, domain_state())

@@ -647,6 +647,62 @@ static void record_sum(void)
     CHECK(missed == 0);
 }
 
+/* Mapping runs: written when shorter, handed out as the list, every page checked. */
+static void mapping_runs_checked(void)
+{
+    static uint8_t b[64 << 10];
+    static struct mig_mapping maps[256];
+    for (unsigned i = 0; i < 256; i++) /* two runs: gfns 0..127, then 200..327 */
+        maps[i] = (struct mig_mapping){0x400000 + i * HESTIA_PAGE_SIZE,
+                                       i < 128 ? i : 72 + i, 3, MIG_MAPPING_OWN};
+    struct mig_membuf m = {b, sizeof(b), 0};
+    struct mig_writer w;
+    mig_writer_init(&w, mig_membuf_sink(&m));
+    CHECK(mig_write_header(&w, ARCH, 400, 1, 0) == 0);
+    size_t before = m.pos;
+    CHECK(mig_write_mappings(&w, 0, maps, 256) == 0);
+    CHECK(m.pos - before == sizeof(struct mig_rec_hdr) + 8 + 2 * 32); /* two runs */
+    struct mig_membuf in = {b, m.pos, 0};
+    static struct mig_reader r;
+    mig_reader_init(&r, mig_membuf_source(&in), ARCH, 1024, seen);
+    struct mig_record rec;
+    CHECK(mig_read_next(&r, &rec) == 1 && mig_read_next(&r, &rec) == 1);
+    CHECK(rec.type == MIG_REC_MAPPINGS && rec.count == 256 &&
+          memcmp(rec.mappings, maps, sizeof(maps)) == 0);
+    /* Refused: a run past the domain's frames, a run of 0 pages, more than 256 pages, pad.
+     */
+    struct {
+        struct mig_mappings_head h;
+        struct mig_mapping_run run[2];
+    } body = {{0, 1}, {{0x400000, 6, 3, MIG_MAPPING_OWN, 3, 0}}};
+    const char *why;
+    struct {
+        uint32_t pages, pad, runs;
+        const char *expect;
+    } cases[] = {
+        {3, 0, 1, "gfn 8"},
+        {0, 0, 1, "a run of 0 pages"},
+        {200, 0, 2, "a run of 200 pages (1..56 left"},
+        {1, 1, 1, "a run of 1 pages"},
+    };
+    for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        body.h.count = cases[i].runs;
+        body.run[0].pages = cases[i].pages;
+        body.run[0].pad = cases[i].pad;
+        body.run[0].gfn = cases[i].runs == 2 ? 0 : 6;
+        body.run[1] = body.run[0];
+        body.run[1].va = 0x400000 + 200 * HESTIA_PAGE_SIZE;
+        size_t pos = header_only(b, 0, 8);
+        raw(b, &pos, MIG_REC_MAPPING_RUNS, 1, &body, 8 + 32 * cases[i].runs);
+        int rc = read_all(b, pos, ARCH, 64, &why);
+        if (rc != -HESTIA_EINVAL || !why || !strstr(why, cases[i].expect)) {
+            printf("  case %u: rc %d why %s, expected \"%s\"\n", i, rc, why ? why : "-",
+                   cases[i].expect);
+            CHECK(0);
+        }
+    }
+}
+
 /* Zero records: gfns checked as in memory records, the length exactly count gfns. */
 static void zero_records_checked(void)
 {
@@ -744,6 +800,7 @@ int main(void)
     run("record_sum", record_sum);
     run("old_version_refused", old_version_refused);
     run("zero_records_checked", zero_records_checked);
+    run("mapping_runs_checked", mapping_runs_checked);
     run("round_trip", round_trip);
     run("truncated_everywhere", truncated_everywhere);
     run("bad_checksum", bad_checksum);

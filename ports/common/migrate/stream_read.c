@@ -62,6 +62,10 @@ static bool len_ok(uint32_t type, uint32_t len)
         return len == sizeof(struct mig_end);
     case MIG_REC_DOMAIN_STATE:
         return len >= sizeof(struct hestia_domain_state) && len <= DOMAIN_STATE_MAX_SIZE;
+    case MIG_REC_MAPPING_RUNS:
+        return len >= sizeof(struct mig_mappings_head) + sizeof(struct mig_mapping_run) &&
+               len <= sizeof(struct mig_mappings_head) +
+                          MIG_MAPPINGS_MAX * sizeof(struct mig_mapping_run);
     case MIG_REC_MAPPINGS:
         return len >= sizeof(struct mig_mappings_head) + sizeof(struct mig_mapping) &&
                len <= sizeof(struct mig_mappings_head) +
@@ -169,6 +173,39 @@ static int check_vcpu(struct mig_reader *r, const uint8_t *body, uint32_t len,
     return 0;
 }
 
+/* count mappings of one space, m[], in order; handed out in rec if all are good. */
+static int check_mapping_list(struct mig_reader *r, uint32_t space,
+                              const struct mig_mapping *m, uint32_t count,
+                              struct mig_record *rec)
+{
+    uint64_t next = r->next_va[space];
+    for (uint32_t i = 0; i < count; i++) {
+        const struct mig_mapping *e = &m[i];
+        if (e->va % HESTIA_PAGE_SIZE || e->va < next)
+            return refuse(r, -HESTIA_EINVAL,
+                          "space %u: va 0x%llx unaligned or not above the previous mapping",
+                          space, (unsigned long long)e->va);
+        if (!e->perms || e->perms & ~(uint32_t)MMU_PERM_ALL ||
+            e->kind > MIG_MAPPING_FOREIGN)
+            return refuse(r, -HESTIA_EINVAL, "space %u: va 0x%llx: perms 0x%x kind %u",
+                          space, (unsigned long long)e->va, e->perms, e->kind);
+        if (e->kind == MIG_MAPPING_OWN ? e->gfn >= r->hdr.nr_pages : e->gfn != ~(uint64_t)0)
+            return refuse(r, -HESTIA_EINVAL, "space %u: va 0x%llx: gfn %llu for kind %u",
+                          space, (unsigned long long)e->va, (unsigned long long)e->gfn,
+                          e->kind);
+        /* The top page ends the space: nothing may follow it. */
+        next = e->va + HESTIA_PAGE_SIZE;
+        if (next == 0)
+            next = ~(uint64_t)0;
+    }
+    r->next_va[space] = next;
+    rec->type = MIG_REC_MAPPINGS;
+    rec->space = space;
+    rec->count = count;
+    rec->mappings = m;
+    return 0;
+}
+
 static int check_mappings(struct mig_reader *r, const uint8_t *body, uint32_t len,
                           struct mig_record *rec)
 {
@@ -180,31 +217,39 @@ static int check_mappings(struct mig_reader *r, const uint8_t *body, uint32_t le
     if (mh->count == 0 || len != sizeof(*mh) + (uint64_t)mh->count * sizeof(*m))
         return refuse(r, -HESTIA_EINVAL, "mappings record of %u bytes does not hold %u",
                       len, mh->count);
-    uint64_t next = r->next_va[mh->space];
+    return check_mapping_list(r, mh->space, m, mh->count, rec);
+}
+
+/* Runs expanded into r->expanded (at most MIG_MAPPINGS_MAX pages), then checked as a list.
+ */
+static int check_mapping_runs(struct mig_reader *r, const uint8_t *body, uint32_t len,
+                              struct mig_record *rec)
+{
+    const struct mig_mappings_head *mh = (const void *)body;
+    const struct mig_mapping_run *run = (const void *)(body + sizeof(*mh));
+    if (mh->space >= MIG_MAX_SPACES)
+        return refuse(r, -HESTIA_EINVAL, "address space %u (0..%u)", mh->space,
+                      MIG_MAX_SPACES - 1);
+    if (mh->count == 0 || len != sizeof(*mh) + (uint64_t)mh->count * sizeof(*run))
+        return refuse(r, -HESTIA_EINVAL, "mapping-runs record of %u bytes does not hold %u",
+                      len, mh->count);
+    uint32_t total = 0;
     for (uint32_t i = 0; i < mh->count; i++) {
-        const struct mig_mapping *e = &m[i];
-        if (e->va % HESTIA_PAGE_SIZE || e->va < next)
+        const struct mig_mapping_run *e = &run[i];
+        if (e->pad || e->pages == 0 || e->pages > MIG_MAPPINGS_MAX - total)
             return refuse(r, -HESTIA_EINVAL,
-                          "space %u: va 0x%llx unaligned or not above the previous mapping",
-                          mh->space, (unsigned long long)e->va);
-        if (!e->perms || e->perms & ~(uint32_t)MMU_PERM_ALL ||
-            e->kind > MIG_MAPPING_FOREIGN)
-            return refuse(r, -HESTIA_EINVAL, "space %u: va 0x%llx: perms 0x%x kind %u",
-                          mh->space, (unsigned long long)e->va, e->perms, e->kind);
-        if (e->kind == MIG_MAPPING_OWN ? e->gfn >= r->hdr.nr_pages : e->gfn != ~(uint64_t)0)
-            return refuse(r, -HESTIA_EINVAL, "space %u: va 0x%llx: gfn %llu for kind %u",
-                          mh->space, (unsigned long long)e->va, (unsigned long long)e->gfn,
-                          e->kind);
-        /* The top page ends the space: nothing may follow it. */
-        next = e->va + HESTIA_PAGE_SIZE;
-        if (next == 0)
-            next = ~(uint64_t)0;
+                          "space %u: a run of %u pages (1..%u left in this record)",
+                          mh->space, e->pages, MIG_MAPPINGS_MAX - total);
+        for (uint32_t k = 0; k < e->pages; k++)
+            r->expanded[total++] = (struct mig_mapping){
+                .va = e->va + (uint64_t)k * HESTIA_PAGE_SIZE,
+                .gfn = e->gfn == ~(uint64_t)0 ? e->gfn : e->gfn + k,
+                .perms = e->perms,
+                .kind = e->kind,
+            };
     }
-    r->next_va[mh->space] = next;
-    rec->space = mh->space;
-    rec->count = mh->count;
-    rec->mappings = m;
-    return 0;
+    /* Wrapped vas or gfns fail the list's checks (order, gfn below nr_pages). */
+    return check_mapping_list(r, mh->space, r->expanded, total, rec);
 }
 
 /* One port record of a domain-state record: 0 or a refusal. */
@@ -375,6 +420,9 @@ int mig_read_next(struct mig_reader *r, struct mig_record *rec)
     }
     case MIG_REC_MAPPINGS:
         rc = check_mappings(r, body, h.len, rec);
+        break;
+    case MIG_REC_MAPPING_RUNS:
+        rc = check_mapping_runs(r, body, h.len, rec);
         break;
     case MIG_REC_DOMAIN_STATE:
         rc = check_domain_state(r, body, h.len, rec);

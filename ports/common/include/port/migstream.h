@@ -42,6 +42,8 @@ enum mig_rec_type {
     MIG_REC_MAPPINGS = 6,
     MIG_REC_DOMAIN_STATE = 7, /* struct hestia_domain_state + ports (hestia/domctl.h) */
     MIG_REC_ZERO = 8,         /* as memory, without the frames: they are all zero (v3) */
+    MIG_REC_MAPPING_RUNS =
+        9, /* mappings as runs (v3); the reader hands out MIG_REC_MAPPINGS */
 };
 
 struct mig_rec_hdr {
@@ -99,6 +101,18 @@ struct mig_mapping { /* the layout of struct domctl_mapping */
     uint32_t kind;  /* MIG_MAPPING_* == DOMCTL_MAPPING_* */
 };
 _Static_assert(sizeof(struct mig_mapping) == 24, "mig_mapping layout");
+/* MIG_REC_MAPPING_RUNS body: a mig_mappings_head (count: runs), then count of these.  Run
+ * page k maps va + k pages to gfn + k (kind own) or to gfn ~0 (other kinds); at most
+ * MIG_MAPPINGS_MAX pages per record in all. */
+struct mig_mapping_run {
+    uint64_t va;
+    uint64_t gfn;
+    uint32_t perms;
+    uint32_t kind;
+    uint32_t pages; /* 1.. */
+    uint32_t pad;   /* 0 */
+};
+_Static_assert(sizeof(struct mig_mapping_run) == 32, "mig_mapping_run layout");
 #define MIG_MAPPING_OWN 0
 #define MIG_MAPPING_SHARED_INFO 1
 #define MIG_MAPPING_FOREIGN 2
@@ -159,6 +173,7 @@ int mig_write_frames(struct mig_writer *w, const uint64_t *gfns, const void *dat
                      uint32_t count);
 int mig_write_vcpu(struct mig_writer *w, uint32_t vcpu, const void *state, uint32_t size);
 int mig_write_domain(struct mig_writer *w, const struct mig_domain_state *ds);
+/* As runs (MIG_REC_MAPPING_RUNS) when that is smaller, else as a list. */
 int mig_write_mappings(struct mig_writer *w, uint32_t space, const struct mig_mapping *m,
                        uint32_t count);
 /* The record DOMCTL_get_domain_state returned, size bytes (its own size field). */
@@ -208,7 +223,8 @@ struct mig_reader {
     uint64_t bytes;
     uint32_t stream_crc; /* CRC-32 of the headers of the records accepted so far */
     uint64_t next_va[MIG_MAX_SPACES]; /* per space: mappings must go up from here */
-    const char *error;                /* why the stream was refused */
+    struct mig_mapping expanded[MIG_MAPPINGS_MAX]; /* a runs record, handed out as a list */
+    const char *error;                             /* why the stream was refused */
 };
 
 static inline size_t mig_seen_bytes(uint64_t max_pages)
