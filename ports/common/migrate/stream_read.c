@@ -220,8 +220,17 @@ static int check_mappings(struct mig_reader *r, const uint8_t *body, uint32_t le
     return check_mapping_list(r, mh->space, m, mh->count, rec);
 }
 
-/* Runs expanded into r->expanded (at most MIG_MAPPINGS_MAX pages), then checked as a list.
+/*
+ * Runs expanded (at most MIG_MAPPINGS_MAX pages) into the reader's body buffer after the
+ * runs (8 KiB of runs and 6 KiB of list fit in MIG_BODY_MAX: no memory of their own, which
+ * every guest image would carry), then checked as a list.
  */
+_Static_assert(sizeof(struct mig_mappings_head) +
+                       MIG_MAPPINGS_MAX *
+                           (sizeof(struct mig_mapping_run) + sizeof(struct mig_mapping)) +
+                       8 <=
+                   MIG_BODY_MAX,
+               "a runs record and its list fit the body buffer");
 static int check_mapping_runs(struct mig_reader *r, const uint8_t *body, uint32_t len,
                               struct mig_record *rec)
 {
@@ -233,6 +242,8 @@ static int check_mapping_runs(struct mig_reader *r, const uint8_t *body, uint32_
     if (mh->count == 0 || len != sizeof(*mh) + (uint64_t)mh->count * sizeof(*run))
         return refuse(r, -HESTIA_EINVAL, "mapping-runs record of %u bytes does not hold %u",
                       len, mh->count);
+    struct mig_mapping *expanded =
+        (struct mig_mapping *)(void *)((uint8_t *)r->body_words + ((len + 7) & ~7u));
     uint32_t total = 0;
     for (uint32_t i = 0; i < mh->count; i++) {
         const struct mig_mapping_run *e = &run[i];
@@ -241,7 +252,7 @@ static int check_mapping_runs(struct mig_reader *r, const uint8_t *body, uint32_
                           "space %u: a run of %u pages (1..%u left in this record)",
                           mh->space, e->pages, MIG_MAPPINGS_MAX - total);
         for (uint32_t k = 0; k < e->pages; k++)
-            r->expanded[total++] = (struct mig_mapping){
+            expanded[total++] = (struct mig_mapping){
                 .va = e->va + (uint64_t)k * HESTIA_PAGE_SIZE,
                 .gfn = e->gfn == ~(uint64_t)0 ? e->gfn : e->gfn + k,
                 .perms = e->perms,
@@ -249,7 +260,7 @@ static int check_mapping_runs(struct mig_reader *r, const uint8_t *body, uint32_
             };
     }
     /* Wrapped vas or gfns fail the list's checks (order, gfn below nr_pages). */
-    return check_mapping_list(r, mh->space, r->expanded, total, rec);
+    return check_mapping_list(r, mh->space, expanded, total, rec);
 }
 
 /* One port record of a domain-state record: 0 or a refusal. */

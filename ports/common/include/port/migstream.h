@@ -213,7 +213,8 @@ struct mig_reader {
     uint32_t want_arch; /* refuse another */
     uint64_t max_pages; /* refuse a bigger domain */
     uint8_t *seen;      /* bitmap, mig_seen_bytes(max_pages), caller's memory */
-    uint64_t body_words[MIG_BODY_MAX / 8 + 1];
+    uint64_t
+        body_words[MIG_BODY_MAX / 8 + 1]; /* a runs record's list goes after its body */
     struct mig_stream_header hdr;
     bool have_header, have_domain, have_domain_state, ended;
     uint32_t seq;
@@ -223,8 +224,7 @@ struct mig_reader {
     uint64_t bytes;
     uint32_t stream_crc; /* CRC-32 of the headers of the records accepted so far */
     uint64_t next_va[MIG_MAX_SPACES]; /* per space: mappings must go up from here */
-    struct mig_mapping expanded[MIG_MAPPINGS_MAX]; /* a runs record, handed out as a list */
-    const char *error;                             /* why the stream was refused */
+    const char *error;                /* why the stream was refused */
 };
 
 static inline size_t mig_seen_bytes(uint64_t max_pages)
