@@ -45,7 +45,7 @@ struct work_head {
     volatile uint64_t resumes, move_gap_ns;
 };
 
-static struct work_head *work;
+static struct work_head *volatile work;
 static volatile uint64_t resumed;
 
 static void on_resumed(evtchn_port_t port, void *arg)
@@ -64,6 +64,8 @@ static inline uint64_t work_word(uint64_t step, unsigned p)
 static void stamper(void *arg)
 {
     (void)arg;
+    while (!work) /* started before the work area takes the free memory */
+        thread_sleep_ns(100000);
     uint64_t last = time_now_ns(), prev_gap = 0, seen = 0;
     for (;;) {
         thread_sleep_ns(100000);
@@ -88,6 +90,10 @@ static void stamper(void *arg)
 void role_migrant(void)
 {
     uint64_t kib_s = kcmdline_u64(port_cmdline, "dirty", 1024);
+    /* The stamper's stack first: the work area then takes what is left (ia64's image leaves
+     * a 4 MiB domain few free pages). */
+    if (!thread_create("stamper", stamper, NULL))
+        printk("migrant: cannot start the stamper thread\n");
     unsigned pages = WORK_PAGES;
     long g = frames_alloc(pages);
     while (g < 0 && pages > 16)
@@ -97,20 +103,20 @@ void role_migrant(void)
         return;
     }
     uint8_t *area = gfn_to_va((uint64_t)g);
-    work = (struct work_head *)area;
-    work->pages = pages;
+    struct work_head *head = (struct work_head *)area;
+    head->pages = pages;
     for (unsigned p = 1; p < pages; p++) {
         uint64_t *w = (uint64_t *)(area + p * HESTIA_PAGE_SIZE);
         for (unsigned i = 0; i < HESTIA_PAGE_SIZE / 8; i++)
             w[i] = work_word(0, p);
     }
-    work->first_gfn = (uint32_t)g;
-    work->magic = WORK_MAGIC;
+    head->first_gfn = (uint32_t)g;
+    head->magic = WORK_MAGIC;
+    work = head; /* the stamper starts stamping */
     if (evtchn_bind_virq(VIRQ_RESUMED, on_resumed, NULL) < 0)
         printk("migrant: cannot bind VIRQ_RESUMED\n");
     printk("migrant: work area of %u pages at gfn %ld, %llu KiB/s\n", pages, g,
            (unsigned long long)kib_s);
-    thread_create("stamper", stamper, NULL);
     /* Whole pages every millisecond, as many as the rate asks (KiB/s = bytes/ms). */
     uint64_t owed = 0, step = 0;
     for (;;) {
@@ -387,6 +393,10 @@ static void send_one(unsigned module, uint32_t peer, uint64_t kib_s, unsigned fa
         bench_tagged(tag, "total", st->total_ns / 1000, "us");
         bench_tagged(tag, "pause-host", st->pause_ns / 1000, "us");
         bench_tagged(tag, "stop-copy", st->stop_copy_ns / 1000, "us");
+        bench_tagged(tag, "pause.final-round", st->final_round_ns / 1000, "us");
+        bench_tagged(tag, "pause.state", (st->state_ns - st->final_round_ns) / 1000, "us");
+        bench_tagged(tag, "pause.flush", (st->stop_copy_ns - st->state_ns) / 1000, "us");
+        bench_tagged(tag, "pause.ack-wait", (st->pause_ns - st->stop_copy_ns) / 1000, "us");
         bench_tagged(tag, "rounds", st->rounds, "rounds");
         bench_tagged(tag, "round0-pages", st->round_pages[0], "pages");
         bench_tagged(tag, "round1-pages", st->round_pages[1], "pages");
@@ -485,6 +495,17 @@ static void recv_side(unsigned faults)
                 job.dom, (unsigned long long)st->pages, (unsigned long long)st->nr_pages,
                 (unsigned long long)st->bytes, st->image_crc,
                 (unsigned long long)st->verify_ns / 1000, job.why);
+            if (job.r == 0 && st->t_state) {
+                /* What is in the pause on this side (docs/migration.md). */
+                bench_tagged(tag, "pause.recv-rest", (st->t_commit - st->t_state) / 1000,
+                             "us");
+                bench_tagged(tag, "pause.recv-ack", (st->t_acked - st->t_commit) / 1000,
+                             "us");
+                bench_tagged(tag, "pause.recv-go-wait", (st->t_go - st->t_acked) / 1000,
+                             "us");
+                bench_tagged(tag, "pause.recv-unpause", (st->t_resumed - st->t_go) / 1000,
+                             "us");
+            }
             if (job.r == 0) {
                 check_runs_here(job.dom, tag, rates[k] != 0);
                 ts_destroy(job.dom); /* room for the next, and dom1 free for the checks */

@@ -160,6 +160,7 @@ static void big_save_restore(unsigned module)
         bench_report("save.64mib-disk", ss.io_ns / 1000, "us");
         bench_report("save.64mib-verify", ss.verify_ns / 1000, "us");
         bench_report("restore.64mib", rs.load_ns / 1000, "us");
+        bench_report("restore.64mib-disk", rs.io_ns / 1000, "us");
     }
     if (rs.domid != DOMID_INVALID)
         ts_destroy(rs.domid);
@@ -180,6 +181,7 @@ void resume_restore_test(unsigned module)
     if (r)
         return;
     bench_report("restore.4mib", st.load_ns / 1000, "us");
+    bench_report("restore.4mib-disk", st.io_ns / 1000, "us");
     long reason = ts_wait_shutdown(st.domid, 30000 * MS);
     test_report("restore.guest-checks", reason == SHUTDOWN_poweroff ? TR_PASS : TR_FAIL,
                 "the restored guest %s (it powers off only if its memory, time, ports, "

@@ -10,9 +10,9 @@
  * increasing order with own gfns below nr_pages; an accepted stream covered
  * every frame and vCPU 0; a refused one says why.
  *
- * Byte 0 is a mode: odd means the harness rewrites every record's CRC to
+ * Byte 0 is a mode: odd means the harness rewrites every record's sum to
  * match its body before parsing, so mutations get past the checksum and
- * reach the field checks (a fuzzer cannot forge CRC-32 by itself); even
+ * reach the field checks (a fuzzer does not forge a 128-bit sum by itself); even
  * leaves the stream as it is, so the checksum check is fuzzed too.
  */
 #include <hestia/abi.h>
@@ -33,16 +33,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static struct mig_reader r;
     if (size == 0)
         return 0;
-    bool fix_crc = data[0] & 1;
+    bool fix_sums = data[0] & 1;
     data++, size--;
     uint8_t *copy = malloc(size ? size : 1);
     memcpy(copy, data, size);
-    for (size_t pos = 0; fix_crc && size - pos >= sizeof(struct mig_rec_hdr);) {
+    for (size_t pos = 0; fix_sums && size - pos >= sizeof(struct mig_rec_hdr);) {
         struct mig_rec_hdr h;
         memcpy(&h, copy + pos, sizeof(h));
         if (h.len > size - pos - sizeof(h))
             break;
-        h.crc = mig_crc32(0, copy + pos + sizeof(h), h.len);
+        mig_sum(copy + pos + sizeof(h), h.len, h.sum);
         memcpy(copy + pos, &h, sizeof(h));
         pos += sizeof(h) + h.len;
     }
@@ -67,10 +67,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                         rec.header->arch);
             break;
         case MIG_REC_MEMORY:
+        case MIG_REC_ZERO:
             FUZZ_ASSERT(rec.count >= 1 && rec.count <= MIG_MEM_BATCH_MAX, "count %u",
                         rec.count);
-            FUZZ_ASSERT(rec.frames + (size_t)rec.count * HESTIA_PAGE_SIZE ==
-                            (const uint8_t *)rec.body + rec.len,
+            FUZZ_ASSERT(rec.type == MIG_REC_ZERO
+                            ? !rec.frames && (const uint8_t *)(rec.gfns + rec.count) ==
+                                                 (const uint8_t *)rec.body + rec.len
+                            : rec.frames + (size_t)rec.count * HESTIA_PAGE_SIZE ==
+                                  (const uint8_t *)rec.body + rec.len,
                         "frames do not end with the body");
             for (uint32_t i = 0; i < rec.count; i++) {
                 FUZZ_ASSERT(rec.gfns[i] < nr_pages, "gfn %llu of %llu",

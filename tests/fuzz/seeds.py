@@ -12,7 +12,6 @@ import os
 import random
 import re
 import struct
-import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -103,23 +102,40 @@ def multiboot():
     return header + bytes(mem)
 
 
-def restore_stream(abi_version, live, frames=True):
+def mig_sum(body):
+    """The record check of stream version 3 (ports/common/migrate/sum.c): the body as
+    little-endian 32-bit words w1..wn, zero-padded; a = sum of wi, b = sum of (n-i+1)*wi."""
+    body = body + bytes(-len(body) % 4)
+    a = b = 0
+    for (w,) in struct.iter_unpack("<I", body):
+        a += w
+        b += a
+    return a % 2**64, b % 2**64
+
+
+def restore_stream(abi_version, live, frames=True, zero=False):
     """A valid little-endian x86_64 save stream (docs/migration.md): 3 frames, 1 vCPU."""
     recs = []
     pages, seq = 3, 0
 
     def rec(rtype, body):
         nonlocal seq
-        recs.append(struct.pack("<IIII", rtype, len(body), zlib.crc32(body), seq) + body)
+        recs.append(struct.pack("<IIIIQQ", rtype, len(body), seq, 0, *mig_sum(body)) + body)
         seq += 1
-    rec(1, b"HMIG" + bytes([1, 0, 0, 0]) + struct.pack("<IIIIQII", 2, 2, 4096, abi_version,
+    rec(1, b"HMIG" + bytes([1, 0, 0, 0]) + struct.pack("<IIIIQII", 3, 2, 4096, abi_version,
                                                        pages, 1, 1 if live else 0))
     rec(4, struct.pack("<IIQQ", 256, 0, 0, 0))
     if frames:
         rec(2, struct.pack("<II", 2, 0) + struct.pack("<QQ", 2, 0) + bytes(range(256)) * 32)
-        rec(2, struct.pack("<II", 1, 0) + struct.pack("<Q", 1) + b"\x5a" * 4096)
-    rec(6, struct.pack("<II", 0, 3) + b"".join(struct.pack("<QQII", 0x400000 + g * 4096, g, 3, 0)
-                                             for g in range(3)))
+        if zero:  # gfn 1 as a zero record (type 8: gfns, no frames)
+            rec(8, struct.pack("<II", 1, 0) + struct.pack("<Q", 1))
+        else:
+            rec(2, struct.pack("<II", 1, 0) + struct.pack("<Q", 1) + b"\x5a" * 4096)
+    if zero:  # and the mappings as one run (type 9: va, gfn, perms, kind, pages, pad)
+        rec(9, struct.pack("<II", 0, 1) + struct.pack("<QQIIII", 0x400000, 0, 3, 0, 3, 0))
+    else:
+        rec(6, struct.pack("<II", 0, 3) + b"".join(struct.pack("<QQII", 0x400000 + g * 4096, g, 3, 0)
+                                                 for g in range(3)))
     state = struct.pack("<IHHIIQQ", 0x53435648, 1, 2, 96, 0, 0, 0) + bytes(64)
     rec(3, struct.pack("<II", 0, len(state)) + state)
     rec(7, domain_state())
@@ -159,9 +175,10 @@ def main():
     abi = open(os.path.join(HERE, "..", "..", "include", "public", "hestia", "abi.h")).read()
     major = int(re.search(r"#define HESTIA_ABI_MAJOR (\d+)", abi).group(1))
     minor = int(re.search(r"#define HESTIA_ABI_MINOR (\d+)", abi).group(1))
-    # Byte 0: the harness's mode (odd: it recomputes the CRCs).
+    # Byte 0: the harness's mode (odd: it recomputes the record sums).
     write("restore", "x86_64", b"\0" + restore_stream(major << 16 | minor, False))
     write("restore", "x86_64-live", b"\0" + restore_stream(major << 16 | minor, True))
+    write("restore", "x86_64-zero", b"\1" + restore_stream(major << 16 | minor, True, zero=True))
     write("restore", "x86_64-fixcrc", b"\1" + restore_stream(major << 16 | minor, False))
     # Without the 12 KiB of frames the other records' fields are most of the
     # input, so mutations reach them (the stream then ends short of frames).

@@ -64,13 +64,14 @@ static uint32_t domain_state(uint32_t nr_vcpus)
     return sizeof(dstate);
 }
 
-/* A valid stream of PAGES frames in batches of 7 (gfns in descending order), VCPUS vCPUs.
- */
+/* A valid stream of PAGES frames in batches of 7 (gfns in descending order), VCPUS vCPUs;
+ * frames with gfn % 5 of 1 or 2 are all zero and go as zero records. */
 static void build(uint32_t flags)
 {
     for (unsigned g = 0; g < PAGES; g++)
         for (unsigned i = 0; i < HESTIA_PAGE_SIZE; i++)
-            frames[g][i] = (uint8_t)(g * 13 + i * 7 + (i >> 8));
+            frames[g][i] =
+                g % 5 == 1 || g % 5 == 2 ? 0 : (uint8_t)(g * 13 + i * 7 + (i >> 8));
     struct mig_membuf m = {stream, sizeof(stream), 0};
     struct mig_writer w;
     mig_writer_init(&w, mig_membuf_sink(&m));
@@ -96,7 +97,7 @@ static void build(uint32_t flags)
             gfns[i] = PAGES - 1 - (done + i);
             memcpy(batch + i * HESTIA_PAGE_SIZE, frames[gfns[i]], HESTIA_PAGE_SIZE);
         }
-        CHECK(mig_write_memory(&w, gfns, batch, n) == 0);
+        CHECK(mig_write_frames(&w, gfns, batch, n) == 0);
         done += n;
     }
     for (uint32_t v = 0; v < VCPUS; v++) {
@@ -136,6 +137,8 @@ static void round_trip(void)
     mig_reader_init(&r, mig_membuf_source(&m), ARCH, 1024, seen);
     struct mig_record rec;
     int rc, got_pages = 0, got_vcpus = 0, got_domain = 0, got_header = 0, got_maps = 0;
+    int got_zero = 0;
+    static const uint8_t zero[HESTIA_PAGE_SIZE];
     while ((rc = mig_read_next(&r, &rec)) == 1) {
         if (rec.type == MIG_REC_HEADER) {
             got_header++;
@@ -147,6 +150,14 @@ static void round_trip(void)
                     CHECK(memcmp(rec.frames + (size_t)i * HESTIA_PAGE_SIZE,
                                  frames[rec.gfns[i]], HESTIA_PAGE_SIZE) == 0);
                 got_pages++;
+            }
+        } else if (rec.type == MIG_REC_ZERO) {
+            CHECK(rec.frames == NULL);
+            for (uint32_t i = 0; i < rec.count; i++) {
+                CHECK(rec.gfns[i] < PAGES);
+                if (rec.gfns[i] < PAGES)
+                    CHECK(memcmp(frames[rec.gfns[i]], zero, HESTIA_PAGE_SIZE) == 0);
+                got_pages++, got_zero++;
             }
         } else if (rec.type == MIG_REC_VCPU) {
             uint8_t st[STATE_SIZE];
@@ -174,10 +185,17 @@ static void round_trip(void)
     CHECK(r.error == NULL);
     CHECK(got_header == 1 && got_domain == 2 && got_vcpus == (int)VCPUS);
     CHECK(got_pages == (int)PAGES);
+    CHECK(got_zero == (int)(2 * PAGES / 5)); /* every zero frame as a zero record */
     CHECK(got_maps == (int)PAGES + 1);
     CHECK(m.pos == stream_len);
     /* The checksum is zlib's CRC-32. */
     CHECK(mig_crc32(0, "123456789", 9) == 0xCBF43926u);
+    /* The record check: words 0x34333231, 0x38373635, 0x39: a = their sum, b = 3, 2, 1
+     * times. */
+    uint64_t sum[2];
+    mig_sum("123456789", 9, sum);
+    CHECK(sum[0] == 0x34333231ull + 0x38373635ull + 0x39ull);
+    CHECK(sum[1] == 3 * 0x34333231ull + 2 * 0x38373635ull + 0x39ull);
 }
 
 static void truncated_everywhere(void)
@@ -231,11 +249,12 @@ static void wrong_arch_and_oversized(void)
     CHECK(read_all(stream, stream_len, ARCH, 1024, &why) == -HESTIA_E2BIG);
 }
 
-/* Append a raw record with a correct CRC to buf at *pos. */
+/* Append a raw record with a correct sum to buf at *pos. */
 static void raw(uint8_t *buf, size_t *pos, uint32_t type, uint32_t seq, const void *body,
                 uint32_t len)
 {
-    struct mig_rec_hdr h = {type, len, mig_crc32(0, body, len), seq};
+    struct mig_rec_hdr h = {.type = type, .len = len, .seq = seq};
+    mig_sum(body, len, h.sum);
     memcpy(buf + *pos, &h, sizeof(h));
     memcpy(buf + *pos + sizeof(h), body, len);
     *pos += sizeof(h) + len;
@@ -482,7 +501,7 @@ static int one_state(const char **why)
     size_t pos = header_only(b, 0, 8);
     struct mig_stream_header *h = (void *)(b + sizeof(struct mig_rec_hdr));
     h->nr_vcpus = 2;
-    ((struct mig_rec_hdr *)b)->crc = mig_crc32(0, h, sizeof(*h));
+    mig_sum(h, sizeof(*h), ((struct mig_rec_hdr *)b)->sum);
     const struct hestia_domain_state *s = (const void *)dstate;
     raw(b, &pos, MIG_REC_DOMAIN_STATE, 1, dstate, s->size);
     int rc = read_all(b, pos, ARCH, 64, why);
@@ -537,7 +556,209 @@ static uint32_t crc_reference(uint32_t crc, const uint8_t *p, size_t n)
     return ~crc;
 }
 
-static void crc32_fast_and_combined(void)
+/* The CRC-32 of every record header of a stream of len bytes, in order. */
+static uint32_t headers_crc(const uint8_t *b, size_t len)
+{
+    uint32_t crc = 0;
+    for (size_t pos = 0; pos + sizeof(struct mig_rec_hdr) <= len;) {
+        struct mig_rec_hdr h;
+        memcpy(&h, b + pos, sizeof(h));
+        crc = mig_crc32(crc, &h, sizeof(h));
+        pos += sizeof(h) + h.len;
+    }
+    return crc;
+}
+
+/* The record sum from its definition: a = sum of the words, b = sum of (n-i+1) * w_i. */
+static void sum_reference(const uint8_t *p, size_t n, uint64_t out[2])
+{
+    size_t words = (n + 3) / 4;
+    uint64_t a = 0, b = 0;
+    for (size_t i = 0; i < words; i++) {
+        uint32_t w = 0;
+        for (size_t k = 0; k < 4 && 4 * i + k < n; k++)
+            w |= (uint32_t)p[4 * i + k] << (8 * k);
+        a += w;
+        b += (uint64_t)(words - i) * w;
+    }
+    out[0] = a;
+    out[1] = b;
+}
+
+static void record_sum(void)
+{
+    static uint8_t buf[MIG_BODY_MAX + 8];
+    uint32_t x = 777;
+    for (size_t i = 0; i < sizeof(buf); i++)
+        buf[i] = (uint8_t)((x = x * 1103515245u + 12345u) >> 16);
+    uint64_t want[2], got[2];
+    /* Every start alignment and tail length, whole and fed in two pieces at any split. */
+    for (size_t off = 0; off < 4; off++)
+        for (size_t n = 0; n < 70; n++) {
+            sum_reference(buf + off, n, want);
+            mig_sum(buf + off, n, got);
+            bool ok = got[0] == want[0] && got[1] == want[1];
+            for (size_t cut = 0; ok && cut <= n; cut++) {
+                struct mig_sum s;
+                mig_sum_init(&s);
+                mig_sum_update(&s, buf + off, cut);
+                mig_sum_update(&s, buf + off + cut, n - cut);
+                mig_sum_final(&s, got);
+                ok = got[0] == want[0] && got[1] == want[1];
+            }
+            if (!ok) {
+                printf("  offset %zu length %zu differs\n", off, n);
+                CHECK(0);
+                return;
+            }
+        }
+    /* The largest body: a does not wrap, as the guarantee assumes. */
+    memset(buf, 0xff, sizeof(buf));
+    mig_sum(buf, MIG_BODY_MAX, got);
+    CHECK(got[0] == (uint64_t)(MIG_BODY_MAX / 4) * 0xffffffffull);
+    /* Every error within 64 consecutive bits is caught: all 1- and 2-bit flips of a
+     * 512-byte body (the pair within 64 bits of each other), and 33-bit bursts. */
+    for (size_t i = 0; i < 512; i++)
+        buf[i] = (uint8_t)((x = x * 1103515245u + 12345u) >> 16);
+    mig_sum(buf, 512, want);
+    unsigned missed = 0;
+    for (unsigned i = 0; i < 512 * 8; i++) {
+        buf[i / 8] ^= (uint8_t)(1u << (i % 8));
+        for (unsigned j = i; j < i + 64 && j < 512 * 8; j++) {
+            if (j != i)
+                buf[j / 8] ^= (uint8_t)(1u << (j % 8));
+            mig_sum(buf, 512, got);
+            missed += got[0] == want[0] && got[1] == want[1];
+            if (j != i)
+                buf[j / 8] ^= (uint8_t)(1u << (j % 8));
+        }
+        buf[i / 8] ^= (uint8_t)(1u << (i % 8));
+    }
+    for (unsigned i = 0; i + 33 <= 512 * 8; i += 7) {
+        for (unsigned j = i; j < i + 33; j++)
+            buf[j / 8] ^= (uint8_t)(1u << (j % 8));
+        mig_sum(buf, 512, got);
+        missed += got[0] == want[0] && got[1] == want[1];
+        for (unsigned j = i; j < i + 33; j++)
+            buf[j / 8] ^= (uint8_t)(1u << (j % 8));
+    }
+    if (missed)
+        printf("  %u flips not caught\n", missed);
+    CHECK(missed == 0);
+}
+
+/* Mapping runs: written when shorter, handed out as the list, every page checked. */
+static void mapping_runs_checked(void)
+{
+    static uint8_t b[64 << 10];
+    static struct mig_mapping maps[256];
+    for (unsigned i = 0; i < 256; i++) /* two runs: gfns 0..127, then 200..327 */
+        maps[i] = (struct mig_mapping){0x400000 + i * HESTIA_PAGE_SIZE,
+                                       i < 128 ? i : 72 + i, 3, MIG_MAPPING_OWN};
+    struct mig_membuf m = {b, sizeof(b), 0};
+    struct mig_writer w;
+    mig_writer_init(&w, mig_membuf_sink(&m));
+    CHECK(mig_write_header(&w, ARCH, 400, 1, 0) == 0);
+    size_t before = m.pos;
+    CHECK(mig_write_mappings(&w, 0, maps, 256) == 0);
+    CHECK(m.pos - before == sizeof(struct mig_rec_hdr) + 8 + 2 * 32); /* two runs */
+    struct mig_membuf in = {b, m.pos, 0};
+    static struct mig_reader r;
+    mig_reader_init(&r, mig_membuf_source(&in), ARCH, 1024, seen);
+    struct mig_record rec;
+    CHECK(mig_read_next(&r, &rec) == 1 && mig_read_next(&r, &rec) == 1);
+    CHECK(rec.type == MIG_REC_MAPPINGS && rec.count == 256 &&
+          memcmp(rec.mappings, maps, sizeof(maps)) == 0);
+    /* Refused: a run past the domain's frames, a run of 0 pages, more than 256 pages, pad.
+     */
+    struct {
+        struct mig_mappings_head h;
+        struct mig_mapping_run run[2];
+    } body = {{0, 1}, {{0x400000, 6, 3, MIG_MAPPING_OWN, 3, 0}}};
+    const char *why;
+    struct {
+        uint32_t pages, pad, runs;
+        const char *expect;
+    } cases[] = {
+        {3, 0, 1, "gfn 8"},
+        {0, 0, 1, "a run of 0 pages"},
+        {200, 0, 2, "a run of 200 pages (1..56 left"},
+        {1, 1, 1, "a run of 1 pages"},
+    };
+    for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        body.h.count = cases[i].runs;
+        body.run[0].pages = cases[i].pages;
+        body.run[0].pad = cases[i].pad;
+        body.run[0].gfn = cases[i].runs == 2 ? 0 : 6;
+        body.run[1] = body.run[0];
+        body.run[1].va = 0x400000 + 200 * HESTIA_PAGE_SIZE;
+        size_t pos = header_only(b, 0, 8);
+        raw(b, &pos, MIG_REC_MAPPING_RUNS, 1, &body, 8 + 32 * cases[i].runs);
+        int rc = read_all(b, pos, ARCH, 64, &why);
+        if (rc != -HESTIA_EINVAL || !why || !strstr(why, cases[i].expect)) {
+            printf("  case %u: rc %d why %s, expected \"%s\"\n", i, rc, why ? why : "-",
+                   cases[i].expect);
+            CHECK(0);
+        }
+    }
+}
+
+/* Zero records: gfns checked as in memory records, the length exactly count gfns. */
+static void zero_records_checked(void)
+{
+    static uint8_t b[64 << 10];
+    const char *why;
+    uint8_t body[8 + 3 * 8];
+    struct mig_memory_head mh = {.count = 2};
+    uint64_t gfns[3] = {1, 8, 0};
+    memcpy(body, &mh, 8);
+    memcpy(body + 8, gfns, 16);
+    size_t pos = header_only(b, 0, 8);
+    raw(b, &pos, MIG_REC_ZERO, 1, body, 8 + 16); /* gfn 8 of 8 */
+    CHECK(read_all(b, pos, ARCH, 64, &why) == -HESTIA_EINVAL && why &&
+          strstr(why, "gfn 8"));
+    gfns[1] = 1;
+    memcpy(body + 8, gfns, 16);
+    pos = header_only(b, 0, 8);
+    raw(b, &pos, MIG_REC_ZERO, 1, body, 8 + 16); /* gfn 1 twice in the batch */
+    CHECK(read_all(b, pos, ARCH, 64, &why) == -HESTIA_EINVAL && why &&
+          strstr(why, "twice"));
+    gfns[1] = 2;
+    memcpy(body + 8, gfns, 16);
+    pos = header_only(b, 0, 8);
+    raw(b, &pos, MIG_REC_ZERO, 1, body, 8 + 8); /* count 2, one gfn */
+    CHECK(read_all(b, pos, ARCH, 64, &why) == -HESTIA_EINVAL && why &&
+          strstr(why, "zero record of 16 bytes"));
+    pos = header_only(b, 0, 8);
+    raw(b, &pos, MIG_REC_ZERO, 1, body, 8 + 16);
+    raw(b, &pos, MIG_REC_ZERO, 2, body, 8 + 16); /* the same gfns again, not live */
+    CHECK(read_all(b, pos, ARCH, 64, &why) == -HESTIA_EINVAL && why &&
+          strstr(why, "sent twice"));
+    pos = header_only(b, MIG_FLAG_LIVE, 8);
+    raw(b, &pos, MIG_REC_ZERO, 1, body, 8 + 16);
+    raw(b, &pos, MIG_REC_ZERO, 2, body, 8 + 16); /* live: a frame may come again */
+    CHECK(read_all(b, pos, ARCH, 64, &why) == -HESTIA_EIO); /* accepted, then ends */
+}
+
+/* A version-2 stream (16-byte headers with a CRC-32) is refused by name, not misread. */
+static void old_version_refused(void)
+{
+    static uint8_t b[256];
+    struct mig_stream_header hd;
+    memset(&hd, 0, sizeof(hd));
+    memcpy(hd.magic, MIG_MAGIC, 4);
+    hd.byte_order = MIG_BYTE_ORDER_LITTLE;
+    hd.version = 2;
+    hd.arch = ARCH;
+    uint32_t old[4] = {MIG_REC_HEADER, sizeof(hd), mig_crc32(0, &hd, sizeof(hd)), 0};
+    memcpy(b, old, sizeof(old));
+    memcpy(b + sizeof(old), &hd, sizeof(hd));
+    const char *why;
+    CHECK(read_all(b, sizeof(old) + sizeof(hd), ARCH, 64, &why) == -HESTIA_EINVAL);
+    CHECK(why && strstr(why, "version 2 or older"));
+}
+
+static void crc32_fast_and_stream_check(void)
 {
     static uint8_t buf[70000];
     uint32_t x = 12345;
@@ -553,25 +774,17 @@ static void crc32_fast_and_combined(void)
             }
     CHECK(mig_crc32(0, buf + 3, sizeof(buf) - 3) ==
           crc_reference(0, buf + 3, sizeof(buf) - 3));
-    /* combine(crc(A), crc(B), |B|) == crc(AB), for splits and a repeated length. */
-    size_t splits[] = {0, 1, 16, 17, 4096, 65672, sizeof(buf) - 1, sizeof(buf)};
-    for (size_t i = 0; i < sizeof(splits) / sizeof(splits[0]); i++) {
-        size_t a = splits[i], b = sizeof(buf) - a;
-        CHECK(mig_crc32_combine(mig_crc32(0, buf, a), mig_crc32(0, buf + a, b), b) ==
-              mig_crc32(0, buf, sizeof(buf)));
-        CHECK(mig_crc32_combine(mig_crc32(0, buf, a), mig_crc32(0, buf + a, b), b) ==
-              mig_crc32(0, buf, sizeof(buf)));
-    }
-    /* The writer's and the reader's whole-stream CRC are the CRC of the bytes. */
+    /* The writer's and the reader's whole-stream check are the CRC-32 of the record
+     * headers, in order (each header carries its body's sum). */
     build(0);
-    uint32_t whole = mig_crc32(0, stream, stream_len);
+    uint32_t whole = headers_crc(stream, stream_len);
     static struct mig_writer w;
     static uint8_t copy[sizeof(stream)];
     struct mig_membuf out = {copy, sizeof(copy), 0};
     mig_writer_init(&w, mig_membuf_sink(&out));
     uint64_t g[2] = {0, 1};
     CHECK(mig_write_header(&w, ARCH, 2, 1, 0) == 0 && mig_write_memory(&w, g, buf, 2) == 0);
-    CHECK(w.stream_crc == mig_crc32(0, copy, out.pos) && w.bytes == out.pos);
+    CHECK(w.stream_crc == headers_crc(copy, out.pos) && w.bytes == out.pos);
     struct mig_membuf m = {stream, stream_len, 0};
     static struct mig_reader r;
     mig_reader_init(&r, mig_membuf_source(&m), ARCH, 1024, seen);
@@ -583,7 +796,11 @@ static void crc32_fast_and_combined(void)
 
 int main(void)
 {
-    run("crc32_fast_and_combined", crc32_fast_and_combined);
+    run("crc32_fast_and_stream_check", crc32_fast_and_stream_check);
+    run("record_sum", record_sum);
+    run("old_version_refused", old_version_refused);
+    run("zero_records_checked", zero_records_checked);
+    run("mapping_runs_checked", mapping_runs_checked);
     run("round_trip", round_trip);
     run("truncated_everywhere", truncated_everywhere);
     run("bad_checksum", bad_checksum);

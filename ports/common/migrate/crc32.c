@@ -1,18 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), the checksum of
- * zlib: the one implementation dom0 uses (stream records, save images,
- * migration checks, the net scenarios' transfers).
+ * zlib: the one implementation dom0 uses (the stream's record-header chain
+ * and the save image's header, migration checks, the net scenarios'
+ * transfers).  Record bodies use the cheaper mig_sum (sum.c).
  *
  * Slicing-by-8: eight 256-entry tables let one step fold 8 bytes with 8
  * independent lookups instead of 8 dependent ones; about half the
  * instructions of the byte-at-a-time table (docs/benchmarks.md, "Save
  * and restore, made fast").  Words are read aligned, in little-endian
  * order whatever the CPU's (ppc is big-endian; ia64 traps unaligned loads).
- *
- * mig_crc32_combine() gives the CRC of A followed by B from their two CRCs
- * and B's length (zlib's crc32_combine, the x^(8n) mod P form), so a
- * stream's whole CRC costs no second pass over bytes already checksummed.
  */
 #include <port/migstream.h>
 
@@ -64,43 +61,4 @@ uint32_t mig_crc32(uint32_t crc, const void *buf, size_t len)
     while (len--)
         crc = table[0][(crc ^ *p++) & 0xff] ^ (crc >> 8);
     return ~crc;
-}
-
-/* a * b modulo the CRC polynomial, both reflected (bit 31 is x^0). */
-static uint32_t multmodp(uint32_t a, uint32_t b)
-{
-    uint32_t m = 1u << 31, p = 0;
-    for (;;) {
-        if (a & m) {
-            p ^= b;
-            if ((a & (m - 1)) == 0)
-                break;
-        }
-        m >>= 1;
-        b = b & 1 ? (b >> 1) ^ POLY : b >> 1;
-    }
-    return p;
-}
-
-/* x^(8 * len) modulo the polynomial: squarings of x^8, one per bit of len. */
-static uint32_t x8nmodp(uint64_t len)
-{
-    static uint64_t cached_len = ~(uint64_t)0;
-    static uint32_t cached;
-    if (len == cached_len)
-        return cached; /* streams repeat one record length (full memory batches) */
-    uint32_t p = 1u << 31, sq = 1u << 23; /* x^0, x^8 */
-    for (uint64_t n = len; n; n >>= 1) {
-        if (n & 1)
-            p = multmodp(sq, p);
-        sq = multmodp(sq, sq);
-    }
-    cached_len = len;
-    cached = p;
-    return p;
-}
-
-uint32_t mig_crc32_combine(uint32_t crc_a, uint32_t crc_b, uint64_t len_b)
-{
-    return multmodp(x8nmodp(len_b), crc_a) ^ crc_b;
 }

@@ -14,6 +14,14 @@
 #define FAULT_PRECOPY_RECORDS 8 /* memory records read before the injected reset */
 #define FAULT_PRECOPY_BYTES (FAULT_PRECOPY_RECORDS * 16u * 4096u)
 
+/* Frame i of a memory or zero record (accepted by the reader) into dst. */
+static void copy_frame(void *dst, const struct mig_record *rec, uint32_t i)
+{
+    if (rec->frames)
+        __builtin_memcpy(dst, rec->frames + (size_t)i * HESTIA_PAGE_SIZE, HESTIA_PAGE_SIZE);
+    else
+        __builtin_memset(dst, 0, HESTIA_PAGE_SIZE);
+}
 static struct mig_reader reader;
 static uint8_t seen[MIG_LIVE_MAX_PAGES / 8];
 
@@ -80,11 +88,9 @@ long migrate_receive(uint16_t port, uint64_t accept_ns, bool check_only,
                 break;
             }
             __builtin_memset(gfn_to_va((uint64_t)image), 0, image_pages * HESTIA_PAGE_SIZE);
-        } else if (rec.type == MIG_REC_MEMORY) {
+        } else if (rec.type == MIG_REC_MEMORY || rec.type == MIG_REC_ZERO) {
             for (uint32_t i = 0; i < rec.count; i++)
-                __builtin_memcpy((uint8_t *)gfn_to_va((uint64_t)image + rec.gfns[i]),
-                                 rec.frames + (size_t)i * HESTIA_PAGE_SIZE,
-                                 HESTIA_PAGE_SIZE);
+                copy_frame((uint8_t *)gfn_to_va((uint64_t)image + rec.gfns[i]), &rec, i);
             st->pages += rec.count;
             if (fault == MIG_FAULT_PRECOPY && ++memory_records == FAULT_PRECOPY_RECORDS) {
                 printk(
@@ -177,6 +183,8 @@ static int faulty_read(void *ctx, void *buf, size_t len)
 static void keep_frames(void *ctx, const struct mig_record *rec)
 {
     struct recv_ctx *c = ctx;
+    if (rec->type == MIG_REC_DOMAIN_STATE)
+        c->st->t_state = time_now_ns();
     if (!c->verify)
         return;
     if (rec->type == MIG_REC_HEADER) {
@@ -185,10 +193,10 @@ static void keep_frames(void *ctx, const struct mig_record *rec)
         if (c->shadow >= 0)
             __builtin_memset(gfn_to_va((uint64_t)c->shadow), 0,
                              c->shadow_pages * HESTIA_PAGE_SIZE);
-    } else if (rec->type == MIG_REC_MEMORY && c->shadow >= 0) {
+    } else if ((rec->type == MIG_REC_MEMORY || rec->type == MIG_REC_ZERO) &&
+               c->shadow >= 0) {
         for (uint32_t i = 0; i < rec->count; i++) /* gfns checked by the reader */
-            __builtin_memcpy(gfn_to_va((uint64_t)c->shadow + rec->gfns[i]),
-                             rec->frames + (size_t)i * HESTIA_PAGE_SIZE, HESTIA_PAGE_SIZE);
+            copy_frame(gfn_to_va((uint64_t)c->shadow + rec->gfns[i]), rec, i);
     }
 }
 
@@ -196,6 +204,7 @@ static void keep_frames(void *ctx, const struct mig_record *rec)
 static int commit(void *ctx, hestia_domid_t domid)
 {
     struct recv_ctx *c = ctx;
+    c->st->t_commit = time_now_ns();
     struct domctl_info info;
     if (ts_getinfo(domid, &info) == 0)
         c->st->nr_pages = info.nr_pages;
@@ -217,8 +226,10 @@ static int commit(void *ctx, hestia_domid_t domid)
     if (!r)
         r = tcpst_flush(c->s);
     c->st->acked = r == 0;
+    c->st->t_acked = time_now_ns();
     if (!r)
         r = tcpst_read_line(c->s, line, sizeof(line));
+    c->st->t_go = time_now_ns();
     if (r >= 0 && line[0] == 'G' && line[1] == 'O' && !line[2]) {
         c->st->committed = true;
         return 0;
@@ -243,6 +254,7 @@ long migrate_receive_restore(uint16_t port, uint64_t accept_ns, bool verify,
     struct restore_stats rs;
     const char *rwhy = NULL;
     r = restore_domain_tap(src, commit, &c, keep_frames, &rs, &rwhy);
+    st->t_resumed = time_now_ns();
     if (r == 0)
         printk("receive: dom%u resumed\n", rs.domid);
     if (c.shadow >= 0 && r == 0) {

@@ -55,7 +55,7 @@ static long send_dirty(struct sender *x, uint64_t *sent)
         if (n == BATCH || (last && n)) {
             long r = read_batch(x, gfns, n);
             if (!r)
-                r = mig_write_memory(&x->w, gfns, frames, n);
+                r = mig_write_frames(&x->w, gfns, frames, n);
             if (r) {
                 if (!x->why)
                     x->why = x->s.why[0] ? x->s.why : "writing the stream failed";
@@ -243,8 +243,10 @@ long migrate_send(hestia_domid_t domid, uint32_t ip, uint16_t port, bool verify,
             dirty[i] |= pending[i];
         if (!r)
             r = send_dirty(&x, &st->final_pages);
+        st->final_round_ns = time_now_ns() - t_pause;
         if (!r)
             r = send_state(&x, info.nr_vcpus, t_pause);
+        st->state_ns = time_now_ns() - t_pause;
         if (!r && (r = tcpst_flush(&x.s)) < 0)
             x.why = x.s.why;
         st->round_pages[st->rounds] = st->final_pages;

@@ -20,6 +20,7 @@ static struct domctl_mapping keep[MIG_MAPPINGS_MAX];
 struct restore_ctx {
     hestia_domid_t domid;
     bool created;
+    bool live; /* MIG_FLAG_LIVE: a frame may come again, zero after data */
     struct restore_stats *st;
     const char *why;
 };
@@ -45,15 +46,25 @@ static long create(struct restore_ctx *c, const struct mig_stream_header *h)
                                           "(too many vCPUs or frames?)");
     c->domid = d.domid;
     c->created = true;
+    c->live = h->flags & MIG_FLAG_LIVE;
     c->st->domid = d.domid;
     return 0;
 }
 
 static long load_memory(struct restore_ctx *c, const struct mig_record *rec)
 {
+    static const uint8_t zero_frame[HESTIA_PAGE_SIZE] __attribute__((aligned(64)));
+    /* A zero record: a new domain's frames are zero (frame_alloc clears them) and, without
+     * the live flag, each gfn comes once, so there is nothing to write. */
+    if (!rec->frames && !c->live) {
+        c->st->pages += rec->count;
+        return 0;
+    }
     for (uint32_t i = 0; i < rec->count; i++) {
         struct hestia_domctl d = {0};
-        d.u.write_memory.buf = (uintptr_t)(rec->frames + (size_t)i * HESTIA_PAGE_SIZE);
+        d.u.write_memory.buf =
+            (uintptr_t)(rec->frames ? rec->frames + (size_t)i * HESTIA_PAGE_SIZE
+                                    : zero_frame);
         d.u.write_memory.gfn = rec->gfns[i];
         d.u.write_memory.len = HESTIA_PAGE_SIZE;
         long r = ts_domctl(DOMCTL_write_memory, c->domid, &d);
@@ -123,6 +134,7 @@ static long apply(struct restore_ctx *c, const struct mig_record *rec)
     case MIG_REC_HEADER:
         return create(c, rec->header);
     case MIG_REC_MEMORY:
+    case MIG_REC_ZERO:
         return load_memory(c, rec);
     case MIG_REC_MAPPINGS:
         return load_mappings(c, rec);
@@ -205,6 +217,7 @@ long restore_from_disk(struct restore_stats *st, const char **why)
     }
     struct disk_commit_ctx c = {.st = st};
     r = restore_domain(src, disk_commit, &c, st, why);
+    st->io_ns = save_image_source_io_ns();
     if (r && c.why)
         *why = c.why;
     return r;

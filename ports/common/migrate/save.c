@@ -83,7 +83,9 @@ static int disk_read(void *ctx, void *buf, size_t len)
             uint64_t left = d->limit - d->pos;
             size_t n =
                 (size_t)MIN((uint64_t)IO_BYTES, ALIGN_UP(left, (uint64_t)BLKDEV_SECTOR));
+            uint64_t t0 = time_now_ns();
             long r = blkdev_read(d->b, d->sector, io, n);
+            d->io_ns += time_now_ns() - t0;
             if (r < 0)
                 return (int)r;
             d->sector += n / BLKDEV_SECTOR;
@@ -159,7 +161,7 @@ static long write_stream(struct mig_writer *w, hestia_domid_t domid,
             *why = "DOMCTL_read_memory refused";
             return r;
         }
-        r = mig_write_memory(w, gfns, frames, n);
+        r = mig_write_frames(w, gfns, frames, n);
     }
     for (uint32_t space = 0; !r && space < MIG_MAX_SPACES; space++)
         r = write_space(w, domid, space, why);
@@ -281,6 +283,11 @@ static long image_open(struct disk_stream *ds, struct save_image_header *hdr,
         *why = "no saved image on this disk (bad magic)";
         return -HESTIA_ENOENT;
     }
+    if (hdr->version == 1 && hdr->header_crc == header_crc(*hdr)) {
+        *why = "image version 1 (stream version 2, CRC-32 records): this dom0 reads only "
+               "version 2 (stream version 3); save the domain again";
+        return -HESTIA_EINVAL;
+    }
     if (hdr->version != SAVE_IMAGE_VERSION || hdr->header_crc != header_crc(*hdr)) {
         *why = "the image header is damaged or of another version";
         return -HESTIA_EINVAL;
@@ -302,6 +309,11 @@ long save_image_source(struct mig_source *src, const char **why)
     if (r == 0)
         *src = (struct mig_source){.read = disk_read, .ctx = &source_ds};
     return r;
+}
+
+uint64_t save_image_source_io_ns(void)
+{
+    return source_ds.io_ns;
 }
 
 long save_image_source_end(uint32_t stream_crc, const char **why)

@@ -2,7 +2,7 @@
 /*
  * The stream reader (docs/migration.md).  A stream is untrusted input: each
  * record's length is checked against its type before the body is read, the
- * body's CRC and every field after, and only a record that passed all of it
+ * body's sum (mig_sum) and every field after, and only a record that passed all of it
  * is handed to the caller.  The reader keeps what it needs to check the
  * stream as a whole (order, repeated gfns and vCPUs, the end record's
  * totals), so a restore can refuse before anything of the domain runs.
@@ -49,6 +49,9 @@ static bool len_ok(uint32_t type, uint32_t len)
     case MIG_REC_MEMORY:
         return len >= sizeof(struct mig_memory_head) + 8 + HESTIA_PAGE_SIZE &&
                len <= MIG_BODY_MAX;
+    case MIG_REC_ZERO:
+        return len >= sizeof(struct mig_memory_head) + 8 &&
+               len <= sizeof(struct mig_memory_head) + 8 * MIG_MEM_BATCH_MAX;
     case MIG_REC_VCPU:
         return len >=
                    sizeof(struct mig_vcpu_head) + sizeof(struct hestia_vcpu_state_header) &&
@@ -59,6 +62,10 @@ static bool len_ok(uint32_t type, uint32_t len)
         return len == sizeof(struct mig_end);
     case MIG_REC_DOMAIN_STATE:
         return len >= sizeof(struct hestia_domain_state) && len <= DOMAIN_STATE_MAX_SIZE;
+    case MIG_REC_MAPPING_RUNS:
+        return len >= sizeof(struct mig_mappings_head) + sizeof(struct mig_mapping_run) &&
+               len <= sizeof(struct mig_mappings_head) +
+                          MIG_MAPPINGS_MAX * sizeof(struct mig_mapping_run);
     case MIG_REC_MAPPINGS:
         return len >= sizeof(struct mig_mappings_head) + sizeof(struct mig_mapping) &&
                len <= sizeof(struct mig_mappings_head) +
@@ -102,16 +109,17 @@ static int check_header(struct mig_reader *r, const struct mig_stream_header *h)
     return 0;
 }
 
+/* A memory record (frames carried) or a zero record (gfns only: all-zero frames). */
 static int check_memory(struct mig_reader *r, const uint8_t *body, uint32_t len,
-                        struct mig_record *rec)
+                        struct mig_record *rec, bool zero)
 {
     const struct mig_memory_head *mh = (const void *)body;
     if (mh->pad || mh->count == 0 || mh->count > MIG_MEM_BATCH_MAX)
         return refuse(r, -HESTIA_EINVAL, "memory batch of %u frames (1..%u)", mh->count,
                       MIG_MEM_BATCH_MAX);
-    if (len != sizeof(*mh) + (uint64_t)mh->count * (8 + HESTIA_PAGE_SIZE))
-        return refuse(r, -HESTIA_EINVAL,
-                      "memory record of %u bytes does not hold %u frames", len, mh->count);
+    if (len != sizeof(*mh) + (uint64_t)mh->count * (8 + (zero ? 0 : HESTIA_PAGE_SIZE)))
+        return refuse(r, -HESTIA_EINVAL, "%s record of %u bytes does not hold %u frames",
+                      zero ? "zero" : "memory", len, mh->count);
     const uint64_t *gfns = (const void *)(body + sizeof(*mh));
     bool live = r->hdr.flags & MIG_FLAG_LIVE;
     /* All gfns checked before any is marked: a refused batch leaves no trace. */
@@ -136,7 +144,7 @@ static int check_memory(struct mig_reader *r, const uint8_t *body, uint32_t len,
     r->pages += mh->count;
     rec->count = mh->count;
     rec->gfns = gfns;
-    rec->frames = body + sizeof(*mh) + (size_t)mh->count * 8;
+    rec->frames = zero ? NULL : body + sizeof(*mh) + (size_t)mh->count * 8;
     return 0;
 }
 
@@ -165,6 +173,39 @@ static int check_vcpu(struct mig_reader *r, const uint8_t *body, uint32_t len,
     return 0;
 }
 
+/* count mappings of one space, m[], in order; handed out in rec if all are good. */
+static int check_mapping_list(struct mig_reader *r, uint32_t space,
+                              const struct mig_mapping *m, uint32_t count,
+                              struct mig_record *rec)
+{
+    uint64_t next = r->next_va[space];
+    for (uint32_t i = 0; i < count; i++) {
+        const struct mig_mapping *e = &m[i];
+        if (e->va % HESTIA_PAGE_SIZE || e->va < next)
+            return refuse(r, -HESTIA_EINVAL,
+                          "space %u: va 0x%llx unaligned or not above the previous mapping",
+                          space, (unsigned long long)e->va);
+        if (!e->perms || e->perms & ~(uint32_t)MMU_PERM_ALL ||
+            e->kind > MIG_MAPPING_FOREIGN)
+            return refuse(r, -HESTIA_EINVAL, "space %u: va 0x%llx: perms 0x%x kind %u",
+                          space, (unsigned long long)e->va, e->perms, e->kind);
+        if (e->kind == MIG_MAPPING_OWN ? e->gfn >= r->hdr.nr_pages : e->gfn != ~(uint64_t)0)
+            return refuse(r, -HESTIA_EINVAL, "space %u: va 0x%llx: gfn %llu for kind %u",
+                          space, (unsigned long long)e->va, (unsigned long long)e->gfn,
+                          e->kind);
+        /* The top page ends the space: nothing may follow it. */
+        next = e->va + HESTIA_PAGE_SIZE;
+        if (next == 0)
+            next = ~(uint64_t)0;
+    }
+    r->next_va[space] = next;
+    rec->type = MIG_REC_MAPPINGS;
+    rec->space = space;
+    rec->count = count;
+    rec->mappings = m;
+    return 0;
+}
+
 static int check_mappings(struct mig_reader *r, const uint8_t *body, uint32_t len,
                           struct mig_record *rec)
 {
@@ -176,31 +217,50 @@ static int check_mappings(struct mig_reader *r, const uint8_t *body, uint32_t le
     if (mh->count == 0 || len != sizeof(*mh) + (uint64_t)mh->count * sizeof(*m))
         return refuse(r, -HESTIA_EINVAL, "mappings record of %u bytes does not hold %u",
                       len, mh->count);
-    uint64_t next = r->next_va[mh->space];
+    return check_mapping_list(r, mh->space, m, mh->count, rec);
+}
+
+/*
+ * Runs expanded (at most MIG_MAPPINGS_MAX pages) into the reader's body buffer after the
+ * runs (8 KiB of runs and 6 KiB of list fit in MIG_BODY_MAX: no memory of their own, which
+ * every guest image would carry), then checked as a list.
+ */
+_Static_assert(sizeof(struct mig_mappings_head) +
+                       MIG_MAPPINGS_MAX *
+                           (sizeof(struct mig_mapping_run) + sizeof(struct mig_mapping)) +
+                       8 <=
+                   MIG_BODY_MAX,
+               "a runs record and its list fit the body buffer");
+static int check_mapping_runs(struct mig_reader *r, const uint8_t *body, uint32_t len,
+                              struct mig_record *rec)
+{
+    const struct mig_mappings_head *mh = (const void *)body;
+    const struct mig_mapping_run *run = (const void *)(body + sizeof(*mh));
+    if (mh->space >= MIG_MAX_SPACES)
+        return refuse(r, -HESTIA_EINVAL, "address space %u (0..%u)", mh->space,
+                      MIG_MAX_SPACES - 1);
+    if (mh->count == 0 || len != sizeof(*mh) + (uint64_t)mh->count * sizeof(*run))
+        return refuse(r, -HESTIA_EINVAL, "mapping-runs record of %u bytes does not hold %u",
+                      len, mh->count);
+    struct mig_mapping *expanded =
+        (struct mig_mapping *)(void *)((uint8_t *)r->body_words + ((len + 7) & ~7u));
+    uint32_t total = 0;
     for (uint32_t i = 0; i < mh->count; i++) {
-        const struct mig_mapping *e = &m[i];
-        if (e->va % HESTIA_PAGE_SIZE || e->va < next)
+        const struct mig_mapping_run *e = &run[i];
+        if (e->pad || e->pages == 0 || e->pages > MIG_MAPPINGS_MAX - total)
             return refuse(r, -HESTIA_EINVAL,
-                          "space %u: va 0x%llx unaligned or not above the previous mapping",
-                          mh->space, (unsigned long long)e->va);
-        if (!e->perms || e->perms & ~(uint32_t)MMU_PERM_ALL ||
-            e->kind > MIG_MAPPING_FOREIGN)
-            return refuse(r, -HESTIA_EINVAL, "space %u: va 0x%llx: perms 0x%x kind %u",
-                          mh->space, (unsigned long long)e->va, e->perms, e->kind);
-        if (e->kind == MIG_MAPPING_OWN ? e->gfn >= r->hdr.nr_pages : e->gfn != ~(uint64_t)0)
-            return refuse(r, -HESTIA_EINVAL, "space %u: va 0x%llx: gfn %llu for kind %u",
-                          mh->space, (unsigned long long)e->va, (unsigned long long)e->gfn,
-                          e->kind);
-        /* The top page ends the space: nothing may follow it. */
-        next = e->va + HESTIA_PAGE_SIZE;
-        if (next == 0)
-            next = ~(uint64_t)0;
+                          "space %u: a run of %u pages (1..%u left in this record)",
+                          mh->space, e->pages, MIG_MAPPINGS_MAX - total);
+        for (uint32_t k = 0; k < e->pages; k++)
+            expanded[total++] = (struct mig_mapping){
+                .va = e->va + (uint64_t)k * HESTIA_PAGE_SIZE,
+                .gfn = e->gfn == ~(uint64_t)0 ? e->gfn : e->gfn + k,
+                .perms = e->perms,
+                .kind = e->kind,
+            };
     }
-    r->next_va[mh->space] = next;
-    rec->space = mh->space;
-    rec->count = mh->count;
-    rec->mappings = m;
-    return 0;
+    /* Wrapped vas or gfns fail the list's checks (order, gfn below nr_pages). */
+    return check_mapping_list(r, mh->space, expanded, total, rec);
 }
 
 /* One port record of a domain-state record: 0 or a refusal. */
@@ -315,8 +375,16 @@ int mig_read_next(struct mig_reader *r, struct mig_record *rec)
     int rc = r->src.read(r->src.ctx, &h, sizeof(h));
     if (rc)
         return refuse(r, rc, "stream ends or fails (%d) before the record header", rc);
+    if (!r->have_header && h.seq != 0 && h.type == MIG_REC_HEADER &&
+        !__builtin_memcmp(&h.sum[0], MIG_MAGIC, 4))
+        return refuse(r, -HESTIA_EINVAL,
+                      "a stream of version 2 or older (16-byte record headers, CRC-32); "
+                      "this reader knows version %u",
+                      MIG_VERSION);
     if (h.seq != r->seq)
         return refuse(r, -HESTIA_EINVAL, "sequence number %u, expected %u", h.seq, r->seq);
+    if (h.pad)
+        return refuse(r, -HESTIA_EINVAL, "record header pad 0x%x, must be 0", h.pad);
     if (!len_ok(h.type, h.len))
         return refuse(r, h.len > MIG_BODY_MAX ? -HESTIA_E2BIG : -HESTIA_EINVAL,
                       "type %u with a body of %u bytes", h.type, h.len);
@@ -328,11 +396,12 @@ int mig_read_next(struct mig_reader *r, struct mig_record *rec)
     rc = r->src.read(r->src.ctx, body, h.len);
     if (rc)
         return refuse(r, rc, "stream ends or fails (%d) inside a %u-byte body", rc, h.len);
-    if (mig_crc32(0, body, h.len) != h.crc)
+    uint64_t sum[2];
+    mig_sum(body, h.len, sum);
+    if (sum[0] != h.sum[0] || sum[1] != h.sum[1])
         return refuse(r, -HESTIA_EINVAL, "checksum mismatch (type %u)", h.type);
     r->bytes += sizeof(h) + h.len;
-    r->stream_crc =
-        mig_crc32_combine(mig_crc32(r->stream_crc, &h, sizeof(h)), h.crc, h.len);
+    r->stream_crc = mig_crc32(r->stream_crc, &h, sizeof(h));
     rec->type = h.type;
     rec->len = h.len;
     rec->body = body;
@@ -342,7 +411,10 @@ int mig_read_next(struct mig_reader *r, struct mig_record *rec)
         rec->header = &r->hdr;
         break;
     case MIG_REC_MEMORY:
-        rc = check_memory(r, body, h.len, rec);
+        rc = check_memory(r, body, h.len, rec, false);
+        break;
+    case MIG_REC_ZERO:
+        rc = check_memory(r, body, h.len, rec, true);
         break;
     case MIG_REC_VCPU:
         rc = check_vcpu(r, body, h.len, rec);
@@ -359,6 +431,9 @@ int mig_read_next(struct mig_reader *r, struct mig_record *rec)
     }
     case MIG_REC_MAPPINGS:
         rc = check_mappings(r, body, h.len, rec);
+        break;
+    case MIG_REC_MAPPING_RUNS:
+        rc = check_mapping_runs(r, body, h.len, rec);
         break;
     case MIG_REC_DOMAIN_STATE:
         rc = check_domain_state(r, body, h.len, rec);

@@ -45,8 +45,11 @@ struct mig_send_stats {
     uint64_t total_ns;                 /* connect .. destroyed on the source */
     uint64_t stop_copy_ns;             /* paused .. last byte acknowledged by TCP */
     uint64_t pause_ns;                 /* paused .. the destination's ACK */
-    uint32_t image_crc;                /* verify: CRC-32 of the paused domain's memory */
-    bool committed;                    /* ACK received, GO acknowledged, destroyed */
+    /* What is in the pause (docs/migration.md): paused .. the last dirty frames written, ..
+     * the state records written (the guest's clock on the destination starts from here). */
+    uint64_t final_round_ns, state_ns;
+    uint32_t image_crc; /* verify: CRC-32 of the paused domain's memory */
+    bool committed;     /* ACK received, GO acknowledged, destroyed */
 };
 
 /*
@@ -80,6 +83,10 @@ struct mig_recv_stats {
     uint64_t shadow_pages;
     uint64_t nr_pages;
     bool acked, committed;
+    /* What is in the pause here: the domain-state record applied (the guest's clock runs
+     * from then) .. the commit step (rest of the stream read and applied), .. ACK sent,
+     * .. GO read, .. unpaused. */
+    uint64_t t_state, t_commit, t_acked, t_go, t_resumed;
 };
 
 /*

@@ -5,8 +5,8 @@
  * writer and reader serve the disk (save / restore), a TCP link (migrate)
  * and the host tests and fuzz harness.
  *
- * A stream is a sequence of records.  Each record is a 16-byte header
- * (type, body length, CRC-32 of the body, sequence number) and a body.
+ * A stream is a sequence of records.  Each record is a 32-byte header
+ * (type, body length, sequence number, the body's two sums) and a body.
  * The first record is the stream header, the last the end record.
  * Multi-byte fields are in the byte order of the writing machine; the
  * stream header says which, and a reader refuses the other.
@@ -21,7 +21,7 @@
 #include <hestia/domctl.h>
 
 #define MIG_MAGIC "HMIG"
-#define MIG_VERSION 2 /* 2: the domain-state record (7), required */
+#define MIG_VERSION 3 /* 2: the domain-state record (7); 3: 32-byte headers, mig_sum */
 #define MIG_BYTE_ORDER_LITTLE 1
 #define MIG_BYTE_ORDER_BIG 2
 #define MIG_MAX_PAGES (1u << 20) /* as DOMCTL_MAX_PAGES */
@@ -41,14 +41,19 @@ enum mig_rec_type {
     MIG_REC_END = 5,
     MIG_REC_MAPPINGS = 6,
     MIG_REC_DOMAIN_STATE = 7, /* struct hestia_domain_state + ports (hestia/domctl.h) */
+    MIG_REC_ZERO = 8,         /* as memory, without the frames: they are all zero (v3) */
+    MIG_REC_MAPPING_RUNS =
+        9, /* mappings as runs (v3); the reader hands out MIG_REC_MAPPINGS */
 };
 
 struct mig_rec_hdr {
-    uint32_t type; /* enum mig_rec_type */
-    uint32_t len;  /* body bytes */
-    uint32_t crc;  /* CRC-32 (IEEE) of the body */
-    uint32_t seq;  /* 0, 1, 2, ...: a lost or repeated record is caught */
+    uint32_t type;   /* enum mig_rec_type */
+    uint32_t len;    /* body bytes */
+    uint32_t seq;    /* 0, 1, 2, ...: a lost or repeated record is caught */
+    uint32_t pad;    /* 0 */
+    uint64_t sum[2]; /* mig_sum() of the body */
 };
+_Static_assert(sizeof(struct mig_rec_hdr) == 32, "mig_rec_hdr layout");
 
 /* MIG_REC_HEADER body. */
 struct mig_stream_header {
@@ -64,7 +69,8 @@ struct mig_stream_header {
     uint32_t flags; /* MIG_FLAG_* */
 };
 
-/* MIG_REC_MEMORY body: count, then count gfns, then count frames. */
+/* MIG_REC_MEMORY body: count, then count gfns, then count frames.  MIG_REC_ZERO: the
+ * same without the frames. */
 struct mig_memory_head {
     uint32_t count; /* 1..MIG_MEM_BATCH_MAX */
     uint32_t pad;   /* 0 */
@@ -95,6 +101,18 @@ struct mig_mapping { /* the layout of struct domctl_mapping */
     uint32_t kind;  /* MIG_MAPPING_* == DOMCTL_MAPPING_* */
 };
 _Static_assert(sizeof(struct mig_mapping) == 24, "mig_mapping layout");
+/* MIG_REC_MAPPING_RUNS body: a mig_mappings_head (count: runs), then count of these.  Run
+ * page k maps va + k pages to gfn + k (kind own) or to gfn ~0 (other kinds); at most
+ * MIG_MAPPINGS_MAX pages per record in all. */
+struct mig_mapping_run {
+    uint64_t va;
+    uint64_t gfn;
+    uint32_t perms;
+    uint32_t kind;
+    uint32_t pages; /* 1.. */
+    uint32_t pad;   /* 0 */
+};
+_Static_assert(sizeof(struct mig_mapping_run) == 32, "mig_mapping_run layout");
 #define MIG_MAPPING_OWN 0
 #define MIG_MAPPING_SHARED_INFO 1
 #define MIG_MAPPING_FOREIGN 2
@@ -116,10 +134,23 @@ struct mig_source {
     void *ctx;
 };
 
+/*
+ * The per-record check (migrate/sum.c): sums a and b of the body as
+ * little-endian 32-bit words.  Incremental: init, update with each piece
+ * in order, final.
+ */
+struct mig_sum {
+    uint64_t a, b;
+    uint32_t part;       /* a word not yet complete, */
+    uint32_t part_bytes; /* of this many bytes (0..3) */
+};
+void mig_sum_init(struct mig_sum *s);
+void mig_sum_update(struct mig_sum *s, const void *buf, size_t len);
+void mig_sum_final(const struct mig_sum *s, uint64_t out[2]);
+void mig_sum(const void *buf, size_t len, uint64_t out[2]);
+
 /* CRC-32 (IEEE 802.3, reflected, as zlib): crc = mig_crc32(crc, buf, len), start at 0. */
 uint32_t mig_crc32(uint32_t crc, const void *buf, size_t len);
-/* The CRC-32 of A then B, from crc_a, crc_b and B's length (zlib's crc32_combine). */
-uint32_t mig_crc32_combine(uint32_t crc_a, uint32_t crc_b, uint64_t len_b);
 
 /* Writer: records go out whole; the CRC is computed over the pieces given. */
 struct mig_writer {
@@ -128,7 +159,7 @@ struct mig_writer {
     uint64_t pages;
     uint32_t vcpus;
     uint64_t bytes;      /* written so far */
-    uint32_t stream_crc; /* CRC-32 of those bytes (each record's body CRC combined in) */
+    uint32_t stream_crc; /* CRC-32 of the record headers so far (each has its body's sum) */
 };
 void mig_writer_init(struct mig_writer *w, struct mig_sink sink);
 int mig_write_header(struct mig_writer *w, uint32_t arch, uint64_t nr_pages,
@@ -136,8 +167,13 @@ int mig_write_header(struct mig_writer *w, uint32_t arch, uint64_t nr_pages,
 /* count frames, frame i (page_size bytes) at data + i * page_size. */
 int mig_write_memory(struct mig_writer *w, const uint64_t *gfns, const void *data,
                      uint32_t count);
+/* The same, but every all-zero frame goes as a zero record (its gfn only), runs kept whole.
+ */
+int mig_write_frames(struct mig_writer *w, const uint64_t *gfns, const void *data,
+                     uint32_t count);
 int mig_write_vcpu(struct mig_writer *w, uint32_t vcpu, const void *state, uint32_t size);
 int mig_write_domain(struct mig_writer *w, const struct mig_domain_state *ds);
+/* As runs (MIG_REC_MAPPING_RUNS) when that is smaller, else as a list. */
 int mig_write_mappings(struct mig_writer *w, uint32_t space, const struct mig_mapping *m,
                        uint32_t count);
 /* The record DOMCTL_get_domain_state returned, size bytes (its own size field). */
@@ -146,7 +182,7 @@ int mig_write_end(struct mig_writer *w);
 
 /*
  * Reader.  mig_read_next() reads one record into the reader's buffer and
- * validates it completely (length for its type, CRC, sequence, order,
+ * validates it completely (length for its type, sum, sequence, order,
  * every field, gfns in range and not repeated, vCPU ids) before returning
  * it; the caller applies it only then.  Returns 1 with *rec filled, 0
  * after the end record was read and checked (all pages and vCPUs present),
@@ -162,7 +198,7 @@ struct mig_record {
     const struct mig_stream_header *header;
     uint32_t count;         /* memory */
     const uint64_t *gfns;   /* memory (8-byte aligned) */
-    const uint8_t *frames;  /* memory */
+    const uint8_t *frames;  /* memory; NULL for a zero record (same count, gfns) */
     uint32_t vcpu;          /* vcpu */
     const void *vcpu_state; /* vcpu: size bytes */
     uint32_t vcpu_size;
@@ -177,7 +213,8 @@ struct mig_reader {
     uint32_t want_arch; /* refuse another */
     uint64_t max_pages; /* refuse a bigger domain */
     uint8_t *seen;      /* bitmap, mig_seen_bytes(max_pages), caller's memory */
-    uint64_t body_words[MIG_BODY_MAX / 8 + 1];
+    uint64_t
+        body_words[MIG_BODY_MAX / 8 + 1]; /* a runs record's list goes after its body */
     struct mig_stream_header hdr;
     bool have_header, have_domain, have_domain_state, ended;
     uint32_t seq;
@@ -185,7 +222,7 @@ struct mig_reader {
     uint32_t vcpus;
     uint64_t vcpu_seen; /* bit per vCPU id */
     uint64_t bytes;
-    uint32_t stream_crc; /* CRC-32 of the bytes of the records accepted so far */
+    uint32_t stream_crc; /* CRC-32 of the headers of the records accepted so far */
     uint64_t next_va[MIG_MAX_SPACES]; /* per space: mappings must go up from here */
     const char *error;                /* why the stream was refused */
 };

@@ -17,6 +17,7 @@ struct restore_stats {
     uint64_t bytes;           /* stream bytes read */
     uint32_t stream_crc;      /* their CRC-32 (set before the commit step runs) */
     uint64_t load_ns;         /* first byte to unpaused, guest time of dom0 */
+    uint64_t io_ns;           /* of which inside the disk reads (restore_from_disk) */
 };
 
 /*

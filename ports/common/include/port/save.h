@@ -12,12 +12,13 @@
 #include <port/migstream.h>
 
 #define SAVE_IMAGE_MAGIC "HSAVEIMG"
-#define SAVE_IMAGE_VERSION 1
+#define SAVE_IMAGE_VERSION 2 /* 2: stream version 3, stream_crc over record headers */
 
 struct save_image_header {
-    char magic[8];       /* SAVE_IMAGE_MAGIC */
-    uint32_t version;    /* SAVE_IMAGE_VERSION */
-    uint32_t stream_crc; /* CRC-32 of the whole stream */
+    char magic[8];    /* SAVE_IMAGE_MAGIC */
+    uint32_t version; /* SAVE_IMAGE_VERSION */
+    uint32_t
+        stream_crc; /* CRC-32 of the stream's record headers (each has its body's sum) */
     uint64_t stream_len; /* bytes of stream from sector 1 */
     uint32_t domid;      /* the domain saved (for messages only) */
     uint32_t header_crc; /* CRC-32 of this struct with this field 0 */
@@ -57,5 +58,7 @@ long save_image_check(int (*each_record)(void *ctx, const struct mig_record *rec
  */
 long save_image_source(struct mig_source *src, const char **why);
 long save_image_source_end(uint32_t stream_crc, const char **why);
+/* Guest time spent inside blkdev_read by the source save_image_source() gave. */
+uint64_t save_image_source_io_ns(void);
 
 #endif
