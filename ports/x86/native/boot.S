@@ -10,12 +10,7 @@
 
     NAT_MULTIBOOT_HEADER
     NAT_BOOT_START
-    /* PDPT (PAE: present bit only): [0] identity until we run high, [1] 1 GiB. */
-    mov $PHYS(nat_boot_pdpt), %edi
-    mov $PHYS(nat_boot_pd), %eax
-    or $0x1, %eax
-    mov %eax, 0(%edi)
-    mov %eax, 8(%edi)
+    NAT_BOOT_LINK_PD 0x1        /* PAE's PDPT: present bit only */
 
     /* EFER.NXE for MMU_PERM_EXEC (-cpu qemu32,+nx). */
     NAT_BOOT_PAGING nat_boot_pdpt, 0x800

@@ -8,7 +8,10 @@
  *                                magic in esi and info in ebp (and ebx),
  *                                zero the .bss, fill nat_boot_pd with
  *                                512 x 2 MiB pages of physical [0, 1 GiB)
- *   (the backend links its upper tables: PAE's PDPT, or PDPT and PML4)
+ *   NAT_BOOT_LINK_PD flags       nat_boot_pdpt[0] (identity until the
+ *                                jump high) and [1] (1 GiB) = nat_boot_pd
+ *                                with flags (PAE's PDPT: present only)
+ *   (x86_64 links its PML4 too)
  *   NAT_BOOT_PAGING root, efer   CR4.PAE, CR3 = root (physical), EFER |=
  *                                efer, paging on (PG WP NE MP PE, EM off),
  *                                the boot GDT loaded
@@ -70,6 +73,14 @@ native_start32:
     inc %ecx
     cmp $512, %ecx
     jb 1b
+    .endm
+
+    .macro NAT_BOOT_LINK_PD flags
+    mov $PHYS(nat_boot_pdpt), %edi
+    mov $PHYS(nat_boot_pd), %eax
+    or $\flags, %eax
+    mov %eax, 0(%edi)
+    mov %eax, 8(%edi)
     .endm
 
     .macro NAT_BOOT_PAGING root, efer

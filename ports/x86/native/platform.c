@@ -201,13 +201,6 @@ void nat_enter_handler(uint64_t entry, uint64_t sp, const struct hestia_trap_rec
 #define SYSCALL_TRAP_VECTOR VEC_SYSCALL /* int 0x80's, as the hypervisor reports it */
 #include "trap_ops.h"
 
-/* Called by stubs.S with interrupts off; returns to resume f unchanged. */
-void nat_x86_trap(struct nat_frame *f);
-void nat_x86_trap(struct nat_frame *f)
-{
-    trap_dispatch(f);
-}
-
 void nat_x86_main(uint32_t magic, uint32_t info_pa);
 void nat_x86_main(uint32_t magic, uint32_t info_pa)
 {

@@ -3,7 +3,7 @@
  * Native x86 (32-bit) trap entry and exit (docs/native.md).  Every vector
  * builds one frame (struct nat_frame in platform.c): pusha, vector, error
  * code and the CPU's frame (eip cs eflags, and esp ss from user mode);
- * nat_x86_trap(frame) either delivers the trap to the kernel's handler
+ * nat_trap(frame) (trap_ops.h) either delivers the trap to the kernel's handler
  * (and never returns) or returns to resume the frame as it is.
  */
 
@@ -19,7 +19,7 @@ nat_common:
     pusha
     mov %esp, %eax
     push %eax
-    call nat_x86_trap
+    call nat_trap
     add $4, %esp
     popa
     add $8, %esp                /* vector, error code */

@@ -7,8 +7,8 @@
  * record differ for real (32- against 64-bit registers), so each
  * platform.c defines, before the include, struct nat_frame (with vector,
  * error and cs), frame_to_rec(), VEC_SYSCALL and SYSCALL_TRAP_VECTOR (the
- * vector a system call's trap reports).  Static functions, included once,
- * so that they inline as before into the platform's trap entry.
+ * vector a system call's trap reports).  Included once, so that
+ * exception_kind() and frame_to_rec() inline into nat_trap() as before.
  */
 #ifndef NATIVE_TRAP_OPS_H
 #define NATIVE_TRAP_OPS_H
@@ -36,9 +36,10 @@ static unsigned exception_kind(unsigned vec)
     }
 }
 
-/* A trap (interrupts off): delivered to the kernel, or returns to resume f.
- * Inlined into the platform's entry: no extra call on the trap path. */
-static inline __attribute__((always_inline)) void trap_dispatch(struct nat_frame *f)
+/* Called by stubs.S with interrupts off for every trap: delivers it to the
+ * kernel (and never returns) or returns to resume f unchanged. */
+void nat_trap(struct nat_frame *f);
+void nat_trap(struct nat_frame *f)
 {
     struct hestia_trap_record rec;
     if (f->vector == PC_VEC_TIMER || f->vector == PC_VEC_EVENT ||

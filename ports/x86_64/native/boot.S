@@ -11,12 +11,7 @@
 
     NAT_MULTIBOOT_HEADER
     NAT_BOOT_START
-    /* PDPT: [0] identity (until we run high), [1] the kernel window at 1 GiB. */
-    mov $PHYS(nat_boot_pdpt), %edi
-    mov $PHYS(nat_boot_pd), %eax
-    or $0x3, %eax
-    mov %eax, 0(%edi)
-    mov %eax, 8(%edi)
+    NAT_BOOT_LINK_PD 0x3        /* present | write */
     mov $PHYS(nat_boot_pml4), %edi
     mov $PHYS(nat_boot_pdpt), %eax
     or $0x3, %eax

@@ -208,13 +208,6 @@ void nat_enter_handler(uint64_t entry, uint64_t sp, const struct hestia_trap_rec
 #define SYSCALL_TRAP_VECTOR 0 /* the syscall instruction has none */
 #include "../../x86/native/trap_ops.h"
 
-/* Called by stubs.S with interrupts off; returns to resume f unchanged. */
-void nat_x86_64_trap(struct nat_frame *f);
-void nat_x86_64_trap(struct nat_frame *f)
-{
-    trap_dispatch(f);
-}
-
 /* ---- start of day ------------------------------------------------------- */
 
 void nat_x86_64_main(uint32_t magic, uint32_t info_pa);

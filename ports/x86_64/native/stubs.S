@@ -3,7 +3,7 @@
  * Native x86_64 trap entry and exit (docs/native.md).  Every vector and
  * the syscall instruction build one frame (struct nat_frame in
  * platform.c): the general registers, vector, error code and the iret
- * frame; nat_x86_64_trap(frame) either delivers the trap to the kernel's
+ * frame; nat_trap(frame) (ports/x86/native/trap_ops.h) either delivers the trap to the kernel's
  * handler (and never returns) or returns to resume the frame as it is.
  */
 #include "../../x86/native/native_asm.h"
@@ -37,7 +37,7 @@
 nat_common:
     PUSH_GPRS
     mov %rsp, %rdi
-    call nat_x86_64_trap
+    call nat_trap
     jmp nat_restore
 
 /* void nat_resume_frame(struct nat_frame *f): load f and iretq (interrupts off). */
