@@ -18,6 +18,8 @@
  *   (the backend's jump to its linked address)
  *   NAT_BOOT_GDT code            boot_gdt: 0x08 = the code descriptor
  *                                code, 0x10 flat data; boot_gdtr
+ *   NAT_BOOT_TABLES              nat_boot_pdpt, nat_boot_pd (in .bss,
+ *                                page-aligned; x86_64's PML4 before them)
  *   NAT_BOOT_STACK               nat_boot_stack[_top] (in .bss)
  *   NAT_VEC n                    trap stub nat_vec<n>: push 0 where the
  *                                CPU pushes no error code, push n, jump to
@@ -109,6 +111,14 @@ boot_gdt:
 boot_gdtr:
     .word 3 * 8 - 1
     .long boot_gdt
+    .endm
+
+    .macro NAT_BOOT_TABLES
+    .globl nat_boot_pdpt, nat_boot_pd
+nat_boot_pdpt:
+    .skip 4096
+nat_boot_pd:
+    .skip 4096
     .endm
 
     .macro NAT_BOOT_STACK

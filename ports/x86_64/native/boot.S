@@ -45,13 +45,10 @@ start64_high:
 
     .section .bss
     .balign 4096
-    .globl nat_boot_pml4, nat_boot_pdpt, nat_boot_pd
+    .globl nat_boot_pml4
 nat_boot_pml4:
     .skip 4096
-nat_boot_pdpt:
-    .skip 4096
-nat_boot_pd:
-    .skip 4096
+    NAT_BOOT_TABLES
     NAT_BOOT_STACK
 
     .section .note.GNU-stack, "", @progbits
