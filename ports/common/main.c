@@ -21,23 +21,11 @@ static const struct {
     {"smp", role_smp},           {"workloads", role_workloads},
 };
 
-static char role_buf[24];
-
 const char *port_role(void)
 {
-    if (role_buf[0])
-        return role_buf;
-    struct ktok v;
-    if (kcmdline_get(port_cmdline, "role", &v) && v.len < sizeof(role_buf)) {
-        for (size_t i = 0; i < v.len; i++)
-            role_buf[i] = v.s[i];
-        role_buf[v.len] = '\0';
-    } else {
-        /* dom0 without a role runs the toolstack, a domU the self-test. */
-        kstrlcpy(role_buf, (start_info->flags & SIF_PRIVILEGED) ? "dom0" : "selftest",
-                 sizeof(role_buf));
-    }
-    return role_buf;
+    /* dom0 without a role runs the toolstack, a domU the self-test. */
+    return port_role_from_cmdline((start_info->flags & SIF_PRIVILEGED) ? "dom0"
+                                                                       : "selftest");
 }
 
 void port_main(void)

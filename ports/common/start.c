@@ -6,6 +6,22 @@ struct hestia_start_info *start_info;
 struct shared_info *shared;
 char port_cmdline[START_CMDLINE_SIZE];
 
+const char *port_role_from_cmdline(const char *fallback)
+{
+    static char role_buf[24];
+    if (role_buf[0])
+        return role_buf;
+    struct ktok v;
+    if (kcmdline_get(port_cmdline, "role", &v) && v.len < sizeof(role_buf)) {
+        for (size_t i = 0; i < v.len; i++)
+            role_buf[i] = v.s[i];
+        role_buf[v.len] = '\0';
+    } else {
+        kstrlcpy(role_buf, fallback, sizeof(role_buf));
+    }
+    return role_buf;
+}
+
 static void main_thread(void *arg)
 {
     (void)arg;

@@ -6,21 +6,9 @@
  */
 #include <port/kernel.h>
 
-static char role_buf[24];
-
 const char *port_role(void)
 {
-    if (role_buf[0])
-        return role_buf;
-    struct ktok v;
-    if (kcmdline_get(port_cmdline, "role", &v) && v.len < sizeof(role_buf)) {
-        for (size_t i = 0; i < v.len; i++)
-            role_buf[i] = v.s[i];
-        role_buf[v.len] = '\0';
-    } else {
-        kstrlcpy(role_buf, "workloads", sizeof(role_buf));
-    }
-    return role_buf;
+    return port_role_from_cmdline("workloads");
 }
 
 void port_main(void)

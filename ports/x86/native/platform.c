@@ -3,7 +3,8 @@
  * The native x86 (32-bit) platform (docs/native.md): the guest kernel in
  * ring 0 on the bare PC, its user tasks in ring 3.  Descriptor tables, the
  * trap frame <-> trap record conversion, int 0x80 and the entry from
- * boot.S.  Page tables: pt.c; COM1, the LAPIC timer and the exit: pc.c.
+ * boot.S.  Page tables: pt.c; COM1, the LAPIC timer and the exit: pc.c;
+ * the trap dispatch and start of day both platforms share: trap_ops.h.
  */
 #include <port/arch_regs.h>
 #include <port/kernel.h>
@@ -197,80 +198,13 @@ void nat_enter_handler(uint64_t entry, uint64_t sp, const struct hestia_trap_rec
     __builtin_unreachable();
 }
 
-static unsigned exception_kind(unsigned vec)
-{
-    switch (vec) {
-    case 0:
-        return HESTIA_TRAP_DIVIDE;
-    case 3:
-        return HESTIA_TRAP_BREAKPOINT;
-    case 6:
-        return HESTIA_TRAP_INVALID_OP;
-    case 13:
-        return HESTIA_TRAP_PROTECTION;
-    case 14:
-        return HESTIA_TRAP_PAGE_FAULT;
-    case 16:
-    case 19:
-        return HESTIA_TRAP_FP;
-    case 17:
-        return HESTIA_TRAP_ALIGNMENT;
-    default:
-        return HESTIA_TRAP_OTHER;
-    }
-}
-
-/* Called by stubs.S with interrupts off; returns to resume f unchanged. */
-void nat_x86_trap(struct nat_frame *f);
-void nat_x86_trap(struct nat_frame *f)
-{
-    struct hestia_trap_record rec;
-    if (f->vector == PC_VEC_TIMER || f->vector == PC_VEC_EVENT ||
-        f->vector == PC_VEC_SPURIOUS) {
-        if (f->vector == PC_VEC_TIMER) {
-            pc_lapic_eoi();
-            native_timer_fired();
-        }
-        if (!native_event_due())
-            return;
-        frame_to_rec(f, &rec);
-        native_deliver(&rec, HESTIA_TRAP_EVENT, 0, 0, 0);
-    }
-    frame_to_rec(f, &rec);
-    if (f->vector == VEC_SYSCALL)
-        native_deliver(&rec, HESTIA_TRAP_SYSCALL, VEC_SYSCALL, 0, 0);
-    unsigned kind = exception_kind(f->vector);
-    uint64_t addr = 0, err = f->error;
-    if (kind == HESTIA_TRAP_PAGE_FAULT) {
-        uint32_t cr2;
-        __asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
-        addr = cr2;
-        err = (f->error & 7) | ((f->error & 0x10) ? HESTIA_PF_EXEC : 0);
-    }
-    native_deliver(&rec, kind, f->vector, err, addr);
-}
-
-struct multiboot_info {
-    uint32_t flags, mem_lower, mem_upper, boot_device, cmdline;
-};
+#define SYSCALL_TRAP_VECTOR VEC_SYSCALL /* int 0x80's, as the hypervisor reports it */
+#include "trap_ops.h"
 
 void nat_x86_main(uint32_t magic, uint32_t info_pa);
 void nat_x86_main(uint32_t magic, uint32_t info_pa)
 {
     gdt_setup();
     idt_setup();
-    const char *cmdline = "";
-    uint64_t mem = 64ull << 20;
-    if (magic == 0x2badb002) {
-        const struct multiboot_info *mb =
-            (const struct multiboot_info *)(uintptr_t)(NATIVE_VIRT_BASE + info_pa);
-        if (mb->flags & 1)
-            mem = (1ull << 20) + (uint64_t)mb->mem_upper * 1024;
-        if (mb->flags & 4)
-            cmdline = (const char *)(uintptr_t)(NATIVE_VIRT_BASE + mb->cmdline);
-    }
-    uint64_t nr_pages = nat_pt_init(mem);
-    uint64_t hz = pc_timer_init(nat_pt_map_mmio(pc_lapic_enable()));
-    __asm__ volatile("sti");
-    native_start(nr_pages, NATIVE_VIRT_BASE, hz, cmdline);
+    start_of_day(magic, info_pa);
 }

@@ -3,33 +3,23 @@
  * Native x86 (32-bit) trap entry and exit (docs/native.md).  Every vector
  * builds one frame (struct nat_frame in platform.c): pusha, vector, error
  * code and the CPU's frame (eip cs eflags, and esp ss from user mode);
- * nat_x86_trap(frame) either delivers the trap to the kernel's handler
+ * nat_trap(frame) (trap_ops.h) either delivers the trap to the kernel's handler
  * (and never returns) or returns to resume the frame as it is.
  */
 
-/* Vectors without an error code push 0 for it. */
-.macro VEC n
-    .globl nat_vec\n
-nat_vec\n:
-    .if (\n == 8) || (\n == 10) || (\n == 11) || (\n == 12) || (\n == 13) || (\n == 14) || (\n == 17)
-    .else
-    push $0
-    .endif
-    push $\n
-    jmp nat_common
-.endm
+#include "native_asm.h"
 
     .text
     /* Exceptions, the LAPIC timer (48), the event interrupt (49), int 0x80, spurious. */
     .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,48,49,128,255
-    VEC \n
+    NAT_VEC \n
     .endr
 
 nat_common:
     pusha
     mov %esp, %eax
     push %eax
-    call nat_x86_trap
+    call nat_trap
     add $4, %esp
     popa
     add $8, %esp                /* vector, error code */
@@ -56,10 +46,6 @@ nat_vector_stubs:
     .endr
 
     .bss
-    .balign 16
-    .globl nat_entry_stack_top
-nat_entry_stack:
-    .skip 16384
-nat_entry_stack_top:
+    NAT_ENTRY_STACK
 
     .section .note.GNU-stack, "", @progbits

@@ -3,7 +3,8 @@
  * The native x86_64 platform (docs/native.md): the guest kernel in ring 0
  * on the bare PC.  Descriptor tables, the trap frame <-> trap record
  * conversion, the syscall instruction and the entry from boot.S.  Page
- * tables: pt.c; COM1, the LAPIC timer and the exit: ports/x86/native/pc.c.
+ * tables: pt.c; COM1, the LAPIC timer and the exit: ports/x86/native/pc.c;
+ * the trap dispatch and start of day both platforms share: trap_ops.h there.
  */
 #include <port/arch_regs.h>
 #include <port/kernel.h>
@@ -17,9 +18,6 @@
 #define SEL_UDATA 0x23
 #define SEL_UCODE 0x2b
 #define SEL_TSS 0x30
-#define VEC_TIMER PC_VEC_TIMER
-#define VEC_EVENT PC_VEC_EVENT
-#define VEC_SPURIOUS PC_VEC_SPURIOUS
 #define VEC_SYSCALL 0x100
 #define RFLAGS_IF 0x200ull
 
@@ -94,9 +92,9 @@ static void idt_setup(void)
 {
     for (unsigned i = 0; i < 32; i++)
         idt_set(i, nat_vector_stubs[i]);
-    idt_set(VEC_TIMER, nat_vector_stubs[32]);
-    idt_set(VEC_EVENT, nat_vector_stubs[33]);
-    idt_set(VEC_SPURIOUS, nat_vector_stubs[34]);
+    idt_set(PC_VEC_TIMER, nat_vector_stubs[32]);
+    idt_set(PC_VEC_EVENT, nat_vector_stubs[33]);
+    idt_set(PC_VEC_SPURIOUS, nat_vector_stubs[34]);
     struct {
         uint16_t limit;
         uint64_t base;
@@ -207,62 +205,10 @@ void nat_enter_handler(uint64_t entry, uint64_t sp, const struct hestia_trap_rec
     nat_resume_frame(f);
 }
 
-static unsigned exception_kind(unsigned vec)
-{
-    switch (vec) {
-    case 0:
-        return HESTIA_TRAP_DIVIDE;
-    case 3:
-        return HESTIA_TRAP_BREAKPOINT;
-    case 6:
-        return HESTIA_TRAP_INVALID_OP;
-    case 13:
-        return HESTIA_TRAP_PROTECTION;
-    case 14:
-        return HESTIA_TRAP_PAGE_FAULT;
-    case 16:
-    case 19:
-        return HESTIA_TRAP_FP;
-    case 17:
-        return HESTIA_TRAP_ALIGNMENT;
-    default:
-        return HESTIA_TRAP_OTHER;
-    }
-}
-
-/* Called by stubs.S with interrupts off; returns to resume f unchanged. */
-void nat_x86_64_trap(struct nat_frame *f);
-void nat_x86_64_trap(struct nat_frame *f)
-{
-    struct hestia_trap_record rec;
-    if (f->vector == VEC_TIMER || f->vector == VEC_EVENT || f->vector == VEC_SPURIOUS) {
-        if (f->vector == VEC_TIMER) {
-            pc_lapic_eoi();
-            native_timer_fired();
-        }
-        if (!native_event_due())
-            return;
-        frame_to_rec(f, &rec);
-        native_deliver(&rec, HESTIA_TRAP_EVENT, 0, 0, 0);
-    }
-    frame_to_rec(f, &rec);
-    if (f->vector == VEC_SYSCALL)
-        native_deliver(&rec, HESTIA_TRAP_SYSCALL, 0, 0, 0);
-    unsigned kind = exception_kind((unsigned)f->vector);
-    uint64_t addr = 0, err = f->error;
-    if (kind == HESTIA_TRAP_PAGE_FAULT) {
-        __asm__ volatile("mov %%cr2, %0" : "=r"(addr));
-        /* The CPU's P W U I bits are HESTIA_PF_* in the same places but I (bit 4). */
-        err = (f->error & 7) | ((f->error & 0x10) ? HESTIA_PF_EXEC : 0);
-    }
-    native_deliver(&rec, kind, (unsigned)f->vector, err, addr);
-}
+#define SYSCALL_TRAP_VECTOR 0 /* the syscall instruction has none */
+#include "../../x86/native/trap_ops.h"
 
 /* ---- start of day ------------------------------------------------------- */
-
-struct multiboot_info {
-    uint32_t flags, mem_lower, mem_upper, boot_device, cmdline;
-};
 
 void nat_x86_64_main(uint32_t magic, uint32_t info_pa);
 void nat_x86_64_main(uint32_t magic, uint32_t info_pa)
@@ -270,18 +216,5 @@ void nat_x86_64_main(uint32_t magic, uint32_t info_pa)
     gdt_setup();
     idt_setup();
     syscall_setup();
-    const char *cmdline = "";
-    uint64_t mem = 64ull << 20;
-    if (magic == 0x2badb002) {
-        const struct multiboot_info *mb =
-            (const struct multiboot_info *)(uintptr_t)(NATIVE_VIRT_BASE + info_pa);
-        if (mb->flags & 1)
-            mem = (1ull << 20) + (uint64_t)mb->mem_upper * 1024;
-        if (mb->flags & 4)
-            cmdline = (const char *)(uintptr_t)(NATIVE_VIRT_BASE + mb->cmdline);
-    }
-    uint64_t nr_pages = nat_pt_init(mem);
-    uint64_t hz = pc_timer_init((uintptr_t)nat_pt_map_mmio(pc_lapic_enable()));
-    __asm__ volatile("sti");
-    native_start(nr_pages, NATIVE_VIRT_BASE, hz, cmdline);
+    start_of_day(magic, info_pa);
 }

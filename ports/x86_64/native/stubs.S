@@ -3,9 +3,11 @@
  * Native x86_64 trap entry and exit (docs/native.md).  Every vector and
  * the syscall instruction build one frame (struct nat_frame in
  * platform.c): the general registers, vector, error code and the iret
- * frame; nat_x86_64_trap(frame) either delivers the trap to the kernel's
+ * frame; nat_trap(frame) (ports/x86/native/trap_ops.h) either delivers the trap to the kernel's
  * handler (and never returns) or returns to resume the frame as it is.
  */
+#include "../../x86/native/native_asm.h"
+
 #define VEC_SYSCALL 0x100
 
 .macro PUSH_GPRS
@@ -26,28 +28,16 @@
     push %r15
 .endm
 
-/* Vectors without an error code push 0 for it. */
-.macro VEC n
-    .globl nat_vec\n
-nat_vec\n:
-    .if (\n == 8) || (\n == 10) || (\n == 11) || (\n == 12) || (\n == 13) || (\n == 14) || (\n == 17)
-    .else
-    push $0
-    .endif
-    push $\n
-    jmp nat_common
-.endm
-
     .text
     /* The exceptions, the LAPIC timer (48), the event interrupt (int $49), spurious (255). */
     .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,48,49,255
-    VEC \n
+    NAT_VEC \n
     .endr
 
 nat_common:
     PUSH_GPRS
     mov %rsp, %rdi
-    call nat_x86_64_trap
+    call nat_trap
     jmp nat_restore
 
 /* void nat_resume_frame(struct nat_frame *f): load f and iretq (interrupts off). */
@@ -100,11 +90,7 @@ nat_vector_stubs:
     .endr
 
     .bss
-    .balign 16
-    .globl nat_entry_stack_top
-nat_entry_stack:
-    .skip 16384
-nat_entry_stack_top:
+    NAT_ENTRY_STACK
 nat_user_rsp:
     .quad 0
 

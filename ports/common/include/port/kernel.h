@@ -82,6 +82,11 @@ NORETURN void port_start(struct hestia_start_info *si);
 /* The role dispatcher (main.c): runs in the main thread. */
 void port_main(void);
 const char *port_role(void);
+/*
+ * For port_role(): the command line's role=... (start.c), or fallback when
+ * it has none or one too long; the first call's answer, for good.
+ */
+const char *port_role_from_cmdline(const char *fallback);
 
 /* ---- console and panic (console.c) ------------------------------------ */
 void console_write(const char *s, size_t n);
