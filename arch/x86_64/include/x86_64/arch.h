@@ -61,7 +61,8 @@ struct hal_vcpu {
     /* Must stay first and 16-byte aligned: TSS.RSP0 = &frame + 1. */
     struct x86_64_frame frame;
     uint8_t fxsave[512] __attribute__((aligned(16)));
-    bool fpu_used; /* fxsave holds a state (else fninit on first use) */
+    bool fpu_used;   /* fxsave holds a state (else fninit on first use) */
+    unsigned fpu_on; /* CPU id + 1 whose FPU last took this state, 0: none */
     bool in_user;
     struct vcpu *v;
     struct hal_as *kernel, *user;
