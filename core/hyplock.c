@@ -44,11 +44,6 @@ bool core_lock(void)
     return hyplock_take(hal_cpu_id());
 }
 
-bool core_lock_cpu(unsigned cpu)
-{
-    return hyplock_take(cpu);
-}
-
 void core_unlock(bool taken)
 {
     hyplock_release(taken);

@@ -71,7 +71,7 @@ void smp_wake_word(const volatile uint32_t *word, uint32_t now);
 
 /*
  * Boot self-check with several CPUs (core_main's module-less boot): every
- * other CPU runs an core_cpu_call() on itself and reads a clock that agrees
+ * other CPU runs a core_cpu_call() on itself and reads a clock that agrees
  * with the boot CPU's.  NULL, or what failed in words.
  */
 const char *smp_selftest(void);
@@ -83,8 +83,6 @@ const char *smp_selftest(void);
  * held it); pass that to core_unlock().  Waiting answers core_cpu_call()s.
  */
 bool core_lock(void);
-/* core_lock() for a caller that already knows it runs on CPU cpu (hal_cpu_id()). */
-bool core_lock_cpu(unsigned cpu);
 void core_unlock(bool taken);
 bool core_lock_held(void);
 
