@@ -48,6 +48,7 @@ arch_secondary_entry:
     ENTRY arch_exception_entry, port_exception_handler
     ENTRY arch_syscall_entry, port_syscall_handler
 
+#ifndef PORT_NATIVE /* the native kernel calls ports/common/native/hcall.c instead */
 /* long arch_hypercall(nr, a0, a1, a2, a3, a4) */
     .globl arch_hypercall
 arch_hypercall:
@@ -59,6 +60,7 @@ arch_hypercall:
     mr      r7, r8
     sc
     blr
+#endif
 
 /* uint64_t arch_read_counter(void): the time base (r3 = upper, r4 = lower). */
     .globl arch_read_counter
