@@ -27,7 +27,7 @@ PV_CFG = {"timeout": TIMEOUT, "deterministic": True, "cmdline": "",
           "modules": [{"image": "ports/{arch}/hestia-guest",
                        "cmdline": "dom0 role=workloads"}]}
 # Arches whose native platform exists (ports/<arch>/native); the others say SKIP.
-NATIVE = ("x86_64", "x86")
+NATIVE = ("x86_64", "x86", "ppc")
 
 
 def native_image(arch):
@@ -59,6 +59,15 @@ def native_launch(arch):
                 "-cpu", cpu, "-serial", "stdio", "-monitor", "none",
                 "-kernel", os.path.relpath(image, bdir), "-append", "role=workloads"]
         return argv + icount, "isa-debug-exit", bdir
+    if arch == "ppc":
+        # The PV runs' machine and exit channel (arches.launch, variant kernel): the
+        # native kernel ends a pass with a GUTS reset, a failure with pvpanic-pci.
+        bdir = os.path.join(BUILD, arch)
+        argv = ["qemu-system-ppc", "-M", "ppce500", "-cpu", "e500v2", "-m",
+                arches.QEMU_MEMORY, "-nographic", "-no-reboot", "-nic", "none",
+                "-device", "pvpanic-pci", "-action", "panic=exit-failure",
+                "-kernel", os.path.relpath(image, bdir), "-append", "role=workloads"]
+        return argv + icount, "ppc", bdir
     raise ValueError(f"no native platform for {arch}")
 
 
