@@ -26,6 +26,11 @@ _Static_assert(NATIVE_VIRT_BASE == HESTIA_PPC_GUEST_VIRT_BASE, "the PV image's l
 #define TLB1_RAM 1 /* boot.S wrote the first 256 MiB; more RAM takes 2, 3, 4 */
 #define TLB1_CCSR 5
 #define TLB1_PCI 6
+#define IVOR_FP_UNAVAIL 7
+#define IVOR_APU_UNAVAIL 9
+#define IVOR_DECREMENTER 10
+#define IVOR_SPE_FP_DATA 33
+#define IVOR_SPE_FP_ROUND 34
 #define KERNEL_MSR (MSR_ME | MSR_EE)
 #define USER_MSR (MSR_ME | MSR_EE | MSR_PR)
 
@@ -231,9 +236,9 @@ void nat_trap(struct nat_frame *f)
     bool user = f->msr & MSR_PR;
     uint64_t u = user ? HESTIA_PF_USER : 0, st = (f->esr & ESR_ST) ? HESTIA_PF_WRITE : 0;
     unsigned v = f->vector;
-    if (v == 10 || (v == HESTIA_PPC_IVOR_SYSCALL && !user)) {
+    if (v == IVOR_DECREMENTER || (v == HESTIA_PPC_IVOR_SYSCALL && !user)) {
         /* The decrementer, or the event interrupt (nat_raise_event). */
-        if (v == 10) {
+        if (v == IVOR_DECREMENTER) {
             mtspr(SPR_TSR, TSR_DIS);
             native_timer_fired();
         }
@@ -265,13 +270,20 @@ void nat_trap(struct nat_frame *f)
                        : (f->esr & ESR_PIL) ? HESTIA_TRAP_INVALID_OP
                                             : HESTIA_TRAP_FP,
                        v, f->esr, 0);
-    case 7:  /* floating point unavailable */
-    case 9:  /* APU unavailable */
-    case 32: /* SPE unavailable: no SPE, as guests get none */
-    case 33:
-    case 34:
+    case IVOR_FP_UNAVAIL:
+    case IVOR_APU_UNAVAIL:
+    case HESTIA_PPC_IVOR_SPE: /* no SPE (MSR[SPV] stays 0), as guests get none */
+    case IVOR_SPE_FP_DATA:
+    case IVOR_SPE_FP_ROUND:
         native_deliver(&rec, HESTIA_TRAP_INVALID_OP, v, f->esr, 0);
-    default: /* critical, machine check, external input (no device is on), watchdog, ... */
+    default:
+        /*
+         * External input (no device is enabled), FIT, performance monitor,
+         * and the critical / machine-check class (critical input, watchdog,
+         * debug, machine check), which save into CSRR / MCSRR: the record's
+         * pc and MSR are SRR's then.  None is expected; the kernel's
+         * exception handler reports it as "other" and the run fails.
+         */
         native_deliver(&rec, HESTIA_TRAP_OTHER, v, f->esr, f->dear);
     }
 }
