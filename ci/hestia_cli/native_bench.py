@@ -2,7 +2,8 @@
 """The native-vs-PV part of `./hestia bench` (docs/native.md, docs/benchmarks.md).
 
 The same guest kernel runs the workloads of ports/common/workloads.c twice
-under -icount shift=0 (a guest ns is one instruction):
+under -icount shift=0 (ia64sim: ar.itc counts instructions; a guest ns is
+one instruction):
   pv      Hestia with dom0 `role=workloads` (build/<arch>/ports/<arch>/hestia-guest)
   native  the kernel linked with the native platform, alone on the emulator
           (build/<arch>/ports/<arch>/hestia-native)
@@ -27,7 +28,7 @@ PV_CFG = {"timeout": TIMEOUT, "deterministic": True, "cmdline": "",
           "modules": [{"image": "ports/{arch}/hestia-guest",
                        "cmdline": "dom0 role=workloads"}]}
 # Arches whose native platform exists (ports/<arch>/native); the others say SKIP.
-NATIVE = ("x86_64", "x86")
+NATIVE = ("x86_64", "x86", "ia64")
 
 
 def native_image(arch):
@@ -59,6 +60,11 @@ def native_launch(arch):
                 "-cpu", cpu, "-serial", "stdio", "-monitor", "none",
                 "-kernel", os.path.relpath(image, bdir), "-append", "role=workloads"]
         return argv + icount, "isa-debug-exit", bdir
+    if arch == "ia64":
+        # ia64sim's default machine, as the PV run's (arches.launch): 256 MiB,
+        # one CPU; ar.itc counts instructions, so a guest ns is one there too.
+        return ([arches.IA64SIM, "--cmdline", "role=workloads", image], "status",
+                os.path.join(BUILD, arch))
     raise ValueError(f"no native platform for {arch}")
 
 
