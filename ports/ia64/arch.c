@@ -300,9 +300,10 @@ long ia64_user_bad_rbs(long addr);
 /*
  * A user task points ar.bspstore at the hypervisor, at the guest kernel,
  * at nothing, and makes the RSE spill there: each is a fault the guest
- * kernel gets (the task is ended), and the machine keeps running.
+ * kernel gets (the task is ended), and the machine keeps running.  The
+ * native platform runs it too (its kernel flushes that store itself).
  */
-static void a_bad_rbs(struct tctx *t)
+void ia64_check_bad_rbs(struct tctx *t)
 {
     const uint64_t addrs[] = {arch_wild[0], arch_wild[2], (uintptr_t)__image_start,
                               arch_wild[1], arch_wild[5]};
@@ -322,6 +323,6 @@ static void a_bad_rbs(struct tctx *t)
 
 const struct arch_attack arch_attacks[] = {
     {"iso.ia64-ssc-calls", a_ssc},
-    {"iso.ia64-user-bad-bspstore", a_bad_rbs},
+    {"iso.ia64-user-bad-bspstore", ia64_check_bad_rbs},
     {NULL, NULL},
 };

@@ -211,7 +211,13 @@ nat_tlb_fast:
     .proc nat_entry
 nat_entry:
     mov     r24 = pr
+    movl    r17 = nat_flushing
+    ;;
+    ld8     r17 = [r17]
     movl    r18 = nat_save
+    ;;
+    cmp.ne  p6, p0 = r0, r17
+(p6) br.cond.spnt.many nat_flush_fault
     mov     r17 = cr.ipsr
     ;;
     adds    r20 = SLOT(NS_PR), r18
@@ -351,10 +357,24 @@ nat_entry:
     stf.spill [r3] = f10
     stf.spill [r14] = f11
     ssm     psr.ic
+    adds    r3 = SLOT(NS_PSR), r2
+    movl    r14 = nat_flushing
+    mov     r15 = 1
     ;;
     srlz.d
+    ld8     r3 = [r3]
+    st8     [r14] = r15
+    ;;
+    extr.u  r3 = r3, 32, 2              /* with the context's own rights (rsc.pl = its cpl): */
+    ;;
+    shl     r3 = r3, 2                  /* a user store in the kernel must fault */
+    ;;
+    mov     ar.rsc = r3
     ;;
     flushrs                             /* the interrupted stacked registers: its own store */
+    ;;
+    mov     ar.rsc = 0
+    st8     [r14] = r0
     ;;
     mov     r3 = ar.bsp
     adds    r15 = SLOT(NS_BSP), r2
@@ -375,6 +395,60 @@ nat_entry:
     ;;
 1:  br.sptk.few 1b
     .endp nat_entry
+
+/*
+ * The interrupted context's store refused its registers during nat_entry's
+ * flushrs (bank 0 again, psr.ic 0; a user task pointed ar.bspstore at
+ * nothing, at the kernel): those registers are dropped, the context's
+ * frame with them (CFM 0), and nat_trap gets this fault (vector, isr,
+ * ifa) instead, as a page fault of the context, not of the kernel.
+ */
+    .proc nat_flush_fault
+nat_flush_fault:
+    mov     r22 = cr.isr
+    mov     r23 = cr.ifa
+    adds    r20 = SLOT(NS_VEC), r18
+    adds    r21 = SLOT(NS_ISR), r18
+    ;;
+    st8     [r20] = r16
+    st8     [r21] = r22
+    adds    r20 = SLOT(NS_IFA), r18
+    adds    r21 = SLOT(NS_CFM), r18
+    ;;
+    st8     [r20] = r23
+    st8     [r21] = r0
+    movl    r20 = nat_flushing
+    ;;
+    st8     [r20] = r0
+    mov     ar.rsc = 0
+    ;;
+    loadrs                              /* RSC.loadrs = 0: drop what was not written */
+    ;;
+    mov     r22 = ar.bspstore
+    adds    r20 = SLOT(NS_BSP), r18
+    adds    r21 = SLOT(NS_RNAT), r18
+    ;;
+    st8     [r20] = r22
+    st8     [r21] = r0
+    movl    r20 = nat_entry_rbs
+    ;;
+    mov     ar.bspstore = r20
+    mov     r2 = r18
+    ;;
+    bsw.1
+    ;;
+    ssm     psr.ic
+    ;;
+    srlz.d
+    movl    r12 = nat_entry_stack_top - 16
+    movl    gp = __gp
+    ;;
+    alloc   r14 = ar.pfs, 0, 0, 1, 0
+    mov     out0 = r2
+    br.call.sptk.many b0 = nat_trap
+    ;;
+1:  br.sptk.few 1b
+    .endp nat_flush_fault
 
 /*
  * void nat_load(const uint64_t *ctx, const void *fp): continue in the
@@ -610,6 +684,8 @@ nat_ssc:
     .global nat_save
 nat_save:
     .skip   NS_SLOTS * 8
+nat_flushing:                           /* nat_entry's flushrs is running */
+    .skip   8
     .balign 16
 nat_boot_rbs:                           /* register stacks grow up, memory stacks down */
     .skip   32768

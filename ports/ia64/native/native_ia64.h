@@ -19,8 +19,9 @@
 #define NAT_U64(x) x##ull
 #endif
 
-#define NAT_VBASE NAT_U64(0xa000000000000000) /* region 5: physical memory 1:1, the PV image's own */
-#define NAT_TR_PS 32                 /* one pinned 4 GiB translation: every RAM size */
+#define NAT_VBASE                                                                          \
+    NAT_U64(0xa000000000000000) /* region 5: physical memory 1:1, the PV image's own */
+#define NAT_TR_PS 32            /* one pinned 4 GiB translation: every RAM size */
 
 /* Save-area slots after the trap record's 48 (NS_ = native slot). */
 #define NS_IP 0
@@ -41,8 +42,8 @@
 #define NS_RSC 52
 #define NS_CCV 53
 #define NS_EC 54
-#define NS_FP 56      /* f6-f11, 16 bytes each (stf.spill format) */
-#define NS_SLOTS 68   /* 56 + 6 * 2 */
+#define NS_FP 56    /* f6-f11, 16 bytes each (stf.spill format) */
+#define NS_SLOTS 68 /* 56 + 6 * 2 */
 
 /* Region IDs: one for the kernel window, none-of-anybody's for unused regions,
  * user spaces from NAT_RID_USER on, a fresh one per space created. */

@@ -25,10 +25,22 @@
 
 /* IVT offsets (arch/ia64/include/ia64/vectors.h names them for the hypervisor). */
 enum {
-    IVT_ITLB = 0x0400, IVT_DTLB = 0x0800, IVT_ALT_ITLB = 0x0c00, IVT_ALT_DTLB = 0x1000,
-    IVT_DIRTY = 0x2000, IVT_IACCESS = 0x2400, IVT_DACCESS = 0x2800, IVT_BREAK = 0x2c00,
-    IVT_EXTINT = 0x3000, IVT_PAGE_NP = 0x5000, IVT_KEY_PERM = 0x5100, IVT_IAR = 0x5200,
-    IVT_DAR = 0x5300, IVT_GENEX = 0x5400, IVT_DISFP = 0x5500, IVT_UNALIGNED = 0x5a00,
+    IVT_ITLB = 0x0400,
+    IVT_DTLB = 0x0800,
+    IVT_ALT_ITLB = 0x0c00,
+    IVT_ALT_DTLB = 0x1000,
+    IVT_DIRTY = 0x2000,
+    IVT_IACCESS = 0x2400,
+    IVT_DACCESS = 0x2800,
+    IVT_BREAK = 0x2c00,
+    IVT_EXTINT = 0x3000,
+    IVT_PAGE_NP = 0x5000,
+    IVT_KEY_PERM = 0x5100,
+    IVT_IAR = 0x5200,
+    IVT_DAR = 0x5300,
+    IVT_GENEX = 0x5400,
+    IVT_DISFP = 0x5500,
+    IVT_UNALIGNED = 0x5a00,
 };
 
 long nat_ssc(long a0, long a1, long a2, long a3, long nr);
@@ -59,7 +71,8 @@ void nat_exit(unsigned status)
 unsigned long nat_irq_save(void)
 {
     unsigned long psr;
-    __asm__ volatile("mov %0 = psr\n\t;;\n\trsm psr.i\n\t;;\n\tsrlz.d" : "=r"(psr)::"memory");
+    __asm__ volatile("mov %0 = psr\n\t;;\n\trsm psr.i\n\t;;\n\tsrlz.d"
+                     : "=r"(psr)::"memory");
     return psr & NAT_PSR_I;
 }
 
@@ -98,16 +111,17 @@ void nat_idle(void)
 void nat_timer_arm(uint64_t delay_ns)
 {
     uint64_t itm = read_itc() + delay_ns; /* one tick per ns */
-    __asm__ volatile("mov cr.itm = %0\n\t;;\n\tmov cr.itv = %1\n\t;;\n\tsrlz.d\n\t;;" ::"r"(itm),
-                     "r"((uint64_t)NAT_TIMER_VECTOR)
-                     : "memory");
+    __asm__ volatile(
+        "mov cr.itm = %0\n\t;;\n\tmov cr.itv = %1\n\t;;\n\tsrlz.d\n\t;;" ::"r"(itm),
+        "r"((uint64_t)NAT_TIMER_VECTOR)
+        : "memory");
 }
 
 void nat_timer_cancel(void)
 {
-    __asm__ volatile("mov cr.itv = %0\n\t;;\n\tsrlz.d\n\t;;" ::"r"(ITV_MASKED |
-                                                                  NAT_TIMER_VECTOR)
-                     : "memory");
+    __asm__ volatile(
+        "mov cr.itv = %0\n\t;;\n\tsrlz.d\n\t;;" ::"r"(ITV_MASKED | NAT_TIMER_VECTOR)
+        : "memory");
 }
 
 /* ia64's system calls always pass through the trap record: nothing to route. */
@@ -273,8 +287,8 @@ void nat_trap(uint64_t *s)
     unsigned vec = (unsigned)s[NS_VEC];
     bool user = cpl_of(s[NS_PSR]) == 3;
     uint64_t isr = s[NS_ISR];
-    unsigned bits = ((isr & ISR_W) ? HESTIA_PF_WRITE : 0) | ((isr & ISR_X) ? HESTIA_PF_EXEC : 0) |
-                    (user ? HESTIA_PF_USER : 0);
+    unsigned bits = ((isr & ISR_W) ? HESTIA_PF_WRITE : 0) |
+                    ((isr & ISR_X) ? HESTIA_PF_EXEC : 0) | (user ? HESTIA_PF_USER : 0);
     switch (vec) {
     case IVT_EXTINT:
         ext_interrupt();
@@ -309,8 +323,8 @@ void nat_trap(uint64_t *s)
         deliver(s, HESTIA_TRAP_PAGE_FAULT, bits | HESTIA_PF_PRESENT, s[NS_IFA]);
     case IVT_GENEX: {
         unsigned code = (unsigned)(isr >> 4) & 15;
-        deliver(s, code == 1 || code == 2 ? HESTIA_TRAP_PRIV_OP : HESTIA_TRAP_INVALID_OP, isr,
-                s[NS_IP]);
+        deliver(s, code == 1 || code == 2 ? HESTIA_TRAP_PRIV_OP : HESTIA_TRAP_INVALID_OP,
+                isr, s[NS_IP]);
     }
     case IVT_UNALIGNED:
         deliver(s, HESTIA_TRAP_ALIGNMENT, isr, s[NS_IFA]);
@@ -320,6 +334,12 @@ void nat_trap(uint64_t *s)
         deliver(s, HESTIA_TRAP_OTHER, isr, s[NS_IFA]);
     }
 }
+
+/* role=native-user's ia64 case (ports/common/native/usercheck.c). */
+const struct arch_attack native_arch_checks[] = {
+    {"native.ia64.user-bad-bspstore", ia64_check_bad_rbs},
+    {NULL, NULL},
+};
 
 void nat_ia64_main(const uint64_t *boot);
 /*

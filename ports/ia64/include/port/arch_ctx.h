@@ -37,6 +37,9 @@ enum ia64_ctx_slot {
 struct hestia_trap_record;
 /* Where the f6-f11 of the context in r were saved (that area's address), or 0. */
 uint64_t ia64_fp_area(const struct hestia_trap_record *r);
+struct tctx;
+/* User tasks spilling their registers to wild backing stores must fault (arch.c). */
+void ia64_check_bad_rbs(struct tctx *t);
 #endif
 
 #endif
