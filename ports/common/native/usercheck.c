@@ -27,8 +27,8 @@ static void fault_at(struct tctx *t, long (*fn)(long), long arg, unsigned kind,
     struct user_result res;
     long r = user_run(fn, arg, &res);
     T_CHECK(t, r == 0 && res.faulted && res.fault_kind == kind,
-            "%s: run %ld, faulted %d, kind %u (want %u)", what, r, res.faulted, res.fault_kind,
-            kind);
+            "%s: run %ld, faulted %d, kind %u (want %u)", what, r, res.faulted,
+            res.fault_kind, kind);
 }
 
 static void u_faults(struct tctx *t)
