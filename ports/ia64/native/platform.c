@@ -252,10 +252,14 @@ static void advance_ip(uint64_t *s)
 __attribute__((noreturn)) static void deliver(uint64_t *s, unsigned kind, uint64_t err,
                                               uint64_t addr)
 {
-    struct hestia_trap_record rec;
-    save_to_rec(s, &rec);
+    /* Straight into the vCPU's record (native_deliver then copies nothing),
+     * unless it is busy: that trap is undeliverable, native_deliver says so. */
+    struct hestia_trap_record busy, *rec = &shared->vcpu_info[0].trap;
+    if (rec->flags & TRAP_FLAG_BUSY)
+        rec = &busy;
+    save_to_rec(s, rec);
     fp_in_save = true;
-    native_deliver(&rec, kind, (unsigned)s[NS_VEC], err, addr);
+    native_deliver(rec, kind, (unsigned)s[NS_VEC], err, addr);
 }
 
 /* An upcall if one is due, else straight back. */
