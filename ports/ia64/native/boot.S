@@ -386,6 +386,8 @@ nat_entry:
     ;;
     st8     [r16] = r14
     mov     ar.bspstore = r3
+    ;;
+nat_call_trap:                          /* r2 = nat_save, the entry register stack in place */
     movl    r12 = nat_entry_stack_top - 16
     movl    gp = __gp
     ;;
@@ -440,14 +442,8 @@ nat_flush_fault:
     ssm     psr.ic
     ;;
     srlz.d
-    movl    r12 = nat_entry_stack_top - 16
-    movl    gp = __gp
+    br.sptk.many nat_call_trap
     ;;
-    alloc   r14 = ar.pfs, 0, 0, 1, 0
-    mov     out0 = r2
-    br.call.sptk.many b0 = nat_trap
-    ;;
-1:  br.sptk.few 1b
     .endp nat_flush_fault
 
 /*

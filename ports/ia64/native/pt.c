@@ -114,13 +114,14 @@ static uint64_t pte_bits(unsigned perms)
            NAT_PTE_PL((perms & MMU_PERM_USER) ? 3ull : 0ull);
 }
 
-/* Drop va's translations of space as (its region ID lent to rr0 if not current). */
-static void purge(uint64_t as, uint64_t va)
+/* Drop the translations of space as in [va, va + 2^ps) (its region ID lent to rr0 if
+ * the space is not the current one). */
+static void purge(uint64_t as, uint64_t va, unsigned ps)
 {
     bool lend = as && as != current_as;
     if (lend)
         set_rr0(spaces[as].rid);
-    __asm__ volatile("ptc.l %0, %1\n\t;;\n\tsrlz.i\n\t;;" ::"r"(va), "r"(12ull << 2)
+    __asm__ volatile("ptc.l %0, %1\n\t;;\n\tsrlz.i\n\t;;" ::"r"(va), "r"((uint64_t)ps << 2)
                      : "memory");
     if (lend)
         set_rr0(current_as ? spaces[current_as].rid : NAT_RID_DEAD);
@@ -138,47 +139,38 @@ long nat_map(uint64_t as, uint64_t va, uint64_t gfn, unsigned perms)
     bool was = *pte != 0;
     *pte = ((gfn << HESTIA_PAGE_SHIFT) & NAT_PTE_PPN) | pte_bits(perms);
     if (was)
-        purge(as, va);
+        purge(as, va, 12);
+    return 0;
+}
+
+/* A present leaf of as at va: unmapped, or (keep) given perms. */
+static long rewrite(uint64_t as, uint64_t va, unsigned perms, bool keep)
+{
+    va &= ~(uint64_t)(HESTIA_PAGE_SIZE - 1);
+    uint64_t *pte = pte_for(as, va, false);
+    if (!pte || !*pte)
+        return -HESTIA_ENOENT;
+    *pte = keep ? (*pte & NAT_PTE_PPN) | pte_bits(perms) : 0;
+    purge(as, va, 12);
     return 0;
 }
 
 long nat_unmap(uint64_t as, uint64_t va)
 {
-    va &= ~(uint64_t)(HESTIA_PAGE_SIZE - 1);
-    uint64_t *pte = pte_for(as, va, false);
-    if (!pte || !*pte)
-        return -HESTIA_ENOENT;
-    *pte = 0;
-    purge(as, va);
-    return 0;
+    return rewrite(as, va, 0, false);
 }
 
 long nat_protect(uint64_t as, uint64_t va, unsigned perms)
 {
-    va &= ~(uint64_t)(HESTIA_PAGE_SIZE - 1);
-    uint64_t *pte = pte_for(as, va, false);
-    if (!pte || !*pte)
-        return -HESTIA_ENOENT;
-    *pte = (*pte & NAT_PTE_PPN) | pte_bits(perms);
-    purge(as, va);
-    return 0;
+    return rewrite(as, va, perms, true);
 }
 
 void nat_flush(uint64_t as, uint64_t va)
 {
-    if (va != ~0ull) {
-        purge(as, va);
-        return;
-    }
-    /* Everything of the space: its whole window under its region ID. */
-    bool lend = as && as != current_as;
-    if (lend)
-        set_rr0(spaces[as].rid);
-    uint64_t base = as ? 0 : NAT_VBASE + DIRECT_END;
-    __asm__ volatile("ptc.l %0, %1\n\t;;\n\tsrlz.i\n\t;;" ::"r"(base), "r"(39ull << 2)
-                     : "memory");
-    if (lend)
-        set_rr0(current_as ? spaces[current_as].rid : NAT_RID_DEAD);
+    if (va != ~0ull)
+        purge(as, va, 12);
+    else /* everything of the space: its whole window under its region ID */
+        purge(as, as ? 0 : NAT_VBASE + DIRECT_END, 39);
 }
 
 long nat_as_create(uint64_t *as)
