@@ -323,6 +323,11 @@ nat_entry:
     ;;
     st8.spill [r3] = r30
     st8.spill [r14] = r31
+    adds    r3 = SLOT(NS_NATS), r2
+    ;;
+    mov     r15 = ar.unat               /* the NaT bits of r1-r31 the spills collected */
+    ;;
+    st8     [r3] = r15
     adds    r3 = SLOT(NS_BR(0)), r2
     adds    r14 = SLOT(NS_BR(1)), r2
     mov     r15 = b0
@@ -538,32 +543,37 @@ nat_load:
     ;;
     mov     cr.ifs = r17
     mov     pr = r15, -1
+    adds    r3 = SLOT(NS_NATS), r2
+    ;;
+    ld8     r3 = [r3]
+    ;;
+    mov     ar.unat = r3                /* for the fills: the NaT bits of r1-r31 */
     adds    r3 = SLOT(16), r2
     adds    r14 = SLOT(17), r2
     ;;
-    ld8     r16 = [r3], PAIR
-    ld8     r17 = [r14], PAIR
+    ld8.fill r16 = [r3], PAIR
+    ld8.fill r17 = [r14], PAIR
     ;;
-    ld8     r18 = [r3], PAIR
-    ld8     r19 = [r14], PAIR
+    ld8.fill r18 = [r3], PAIR
+    ld8.fill r19 = [r14], PAIR
     ;;
-    ld8     r20 = [r3], PAIR
-    ld8     r21 = [r14], PAIR
+    ld8.fill r20 = [r3], PAIR
+    ld8.fill r21 = [r14], PAIR
     ;;
-    ld8     r22 = [r3], PAIR
-    ld8     r23 = [r14], PAIR
+    ld8.fill r22 = [r3], PAIR
+    ld8.fill r23 = [r14], PAIR
     ;;
-    ld8     r24 = [r3], PAIR
-    ld8     r25 = [r14], PAIR
+    ld8.fill r24 = [r3], PAIR
+    ld8.fill r25 = [r14], PAIR
     ;;
-    ld8     r26 = [r3], PAIR
-    ld8     r27 = [r14], PAIR
+    ld8.fill r26 = [r3], PAIR
+    ld8.fill r27 = [r14], PAIR
     ;;
-    ld8     r28 = [r3], PAIR
-    ld8     r29 = [r14], PAIR
+    ld8.fill r28 = [r3], PAIR
+    ld8.fill r29 = [r14], PAIR
     ;;
-    ld8     r30 = [r3]
-    ld8     r31 = [r14]
+    ld8.fill r30 = [r3]
+    ld8.fill r31 = [r14]
     ;;
     bsw.0
     ;;
@@ -577,28 +587,28 @@ nat_load:
     ld8     r17 = [r17]
     ld8     r18 = [r18]
     ;;
-    ld8     r1 = [r19], PAIR
-    ld8     r2 = [r20], PAIR
+    ld8.fill r1 = [r19], PAIR
+    ld8.fill r2 = [r20], PAIR
     ;;
-    ld8     r3 = [r19], PAIR
-    ld8     r4 = [r20], PAIR
+    ld8.fill r3 = [r19], PAIR
+    ld8.fill r4 = [r20], PAIR
     ;;
-    ld8     r5 = [r19], PAIR
-    ld8     r6 = [r20], PAIR
+    ld8.fill r5 = [r19], PAIR
+    ld8.fill r6 = [r20], PAIR
     ;;
-    ld8     r7 = [r19], PAIR
-    ld8     r8 = [r20], PAIR
+    ld8.fill r7 = [r19], PAIR
+    ld8.fill r8 = [r20], PAIR
     ;;
-    ld8     r9 = [r19], PAIR
-    ld8     r10 = [r20], PAIR
+    ld8.fill r9 = [r19], PAIR
+    ld8.fill r10 = [r20], PAIR
     ;;
-    ld8     r11 = [r19], PAIR
-    ld8     r12 = [r20], PAIR
+    ld8.fill r11 = [r19], PAIR
+    ld8.fill r12 = [r20], PAIR
     ;;
-    ld8     r13 = [r19], PAIR
-    ld8     r14 = [r20], PAIR
+    ld8.fill r13 = [r19], PAIR
+    ld8.fill r14 = [r20], PAIR
     ;;
-    ld8     r15 = [r19]
+    ld8.fill r15 = [r19]
     mov     ar.unat = r17
     mov     ar.rsc = r18
     ;;

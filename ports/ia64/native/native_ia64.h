@@ -42,6 +42,7 @@
 #define NS_RSC 52
 #define NS_CCV 53
 #define NS_EC 54
+#define NS_NATS 55  /* ar.unat after the spills of r1-r31: their NaT bits */
 #define NS_FP 56    /* f6-f11, 16 bytes each (stf.spill format) */
 #define NS_SLOTS 68 /* 56 + 6 * 2 */
 

@@ -205,6 +205,7 @@ void nat_resume(const struct hestia_trap_record *rec)
         c[NS_CFM] = cfm = 0;
     c[NS_PR] = pr_for_load(rec->regs[HESTIA_IA64_REG_PR], cfm);
     c[NS_RSC] = user ? RSC_PL_USER : 0;
+    c[NS_NATS] = 0; /* a trap record has no NaT bits */
     __asm__ volatile("mov %0 = ar.ccv\n\tmov %1 = ar.ec" : "=r"(c[NS_CCV]), "=r"(c[NS_EC]));
     unsigned sof = cfm >> 63 ? (unsigned)(cfm & 127) : 0;
     uint64_t bsp = c[NS_BSP];
@@ -339,9 +340,32 @@ void nat_trap(uint64_t *s)
     }
 }
 
-/* role=native-user's ia64 case (ports/common/native/usercheck.c). */
+/*
+ * A NaT bit survives an interruption that returns to its context: r11 is
+ * made NaT (ld8.fill with every ar.unat bit set), then the event
+ * interrupt's break enters nat_entry and, with events masked, comes
+ * straight back through nat_load (its fills).
+ */
+static void check_nat_kept(struct tctx *t)
+{
+    long nat;
+    unsigned long flags = irq_save();
+    __asm__ volatile(
+        "mov r9 = ar.unat\n\t;;\n\tmov ar.unat = %1\n\tadds r10 = -16, r12\n\t;;\n\t"
+        "st8 [r10] = r0\n\t;;\n\tld8.fill r11 = [r10]\n\t;;\n\t"
+        "break %2\n\t;;\n\tmov ar.unat = r9\n\ttnat.nz p6, p7 = r11\n\t;;\n\t"
+        "(p6) mov %0 = 1\n\t(p7) mov %0 = 0\n\t;;"
+        : "=r"(nat)
+        : "r"(-1l), "i"(NAT_EVENT_BREAK)
+        : "r9", "r10", "r11", "p6", "p7", "memory");
+    irq_restore(flags);
+    T_CHECK(t, nat == 1, "r11 lost its NaT bit across the event interrupt");
+}
+
+/* role=native-user's ia64 cases (ports/common/native/usercheck.c). */
 const struct arch_attack native_arch_checks[] = {
     {"native.ia64.user-bad-bspstore", ia64_check_bad_rbs},
+    {"native.ia64.nat-kept", check_nat_kept},
     {NULL, NULL},
 };
 
