@@ -253,8 +253,22 @@ def _native_bench_compare():
     return good and failed_run and all(s == "SKIP" for _, s, _ in skip)
 
 
+def _native_bench_launch():
+    """The native boots' command lines (native_bench.native_launch): ia64 is
+    the image on ia64sim judged by its exit status, the role on --cmdline;
+    x86_64 QEMU's -append; the arches with native checks have a native image."""
+    argv, kind, _ = native_bench.native_launch("ia64", "native-user")
+    ia64_ok = (argv[0] == arches.IA64SIM and kind == "status"
+               and argv[argv.index("--cmdline") + 1] == "role=native-user"
+               and argv[-1] == native_bench.native_image("ia64"))
+    argv, kind, _ = native_bench.native_launch("x86_64")
+    x86_ok = kind == "isa-debug-exit" and argv[argv.index("-append") + 1] == "role=workloads"
+    return ia64_ok and x86_ok and set(native_bench.NATIVE_CHECKS) <= set(native_bench.NATIVE)
+
+
 CASES = [
     ("native_bench_compare", _native_bench_compare),
+    ("native_bench_launch", _native_bench_launch),
     ("setup_per_arch", _setup_per_arch),
     ("gcc_cache_concurrent", _gcc_concurrent),
     ("gcc_cache_interrupted", _gcc_interrupted),

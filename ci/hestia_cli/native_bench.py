@@ -2,7 +2,8 @@
 """The native-vs-PV part of `./hestia bench` (docs/native.md, docs/benchmarks.md).
 
 The same guest kernel runs the workloads of ports/common/workloads.c twice
-under -icount shift=0 (a guest ns is one instruction):
+under -icount shift=0 (ia64sim: ar.itc counts instructions; a guest ns is
+one instruction):
   pv      Hestia with dom0 `role=workloads` (build/<arch>/ports/<arch>/hestia-guest)
   native  the kernel linked with the native platform, alone on the emulator
           (build/<arch>/ports/<arch>/hestia-native)
@@ -27,7 +28,11 @@ PV_CFG = {"timeout": TIMEOUT, "deterministic": True, "cmdline": "",
           "modules": [{"image": "ports/{arch}/hestia-guest",
                        "cmdline": "dom0 role=workloads"}]}
 # Arches whose native platform exists (ports/<arch>/native); the others say SKIP.
-NATIVE = ("x86_64", "x86", "ppc")
+NATIVE = ("x86_64", "x86", "ppc", "ia64")
+# Arches whose native image also boots role=native-user (ports/common/native/
+# usercheck.c): user-mode faults, timer interrupts in user mode and the arch's
+# own cases, which the workloads do not reach; TEST bench.<arch>.<its names>.
+NATIVE_CHECKS = ("ia64",)
 
 
 def native_image(arch):
@@ -45,7 +50,7 @@ def parse_workloads(text):
     return out
 
 
-def native_launch(arch):
+def native_launch(arch, role="workloads"):
     """argv, exit kind and working directory of the native boot."""
     image = native_image(arch)
     icount = ["-icount", "shift=0,sleep=off"]
@@ -57,7 +62,7 @@ def native_launch(arch):
         argv = [qemu, "-m", arches.QEMU_MEMORY, "-no-reboot", "-display",
                 "none", "-nic", "none", "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
                 "-cpu", cpu, "-serial", "stdio", "-monitor", "none",
-                "-kernel", os.path.relpath(image, bdir), "-append", "role=workloads"]
+                "-kernel", os.path.relpath(image, bdir), "-append", f"role={role}"]
         return argv + icount, "isa-debug-exit", bdir
     if arch == "ppc":
         # The PV runs' machine and exit channel (arches.launch, variant kernel): the
@@ -66,8 +71,13 @@ def native_launch(arch):
         argv = ["qemu-system-ppc", "-M", "ppce500", "-cpu", "e500v2", "-m",
                 arches.QEMU_MEMORY, "-nographic", "-no-reboot", "-nic", "none",
                 "-device", "pvpanic-pci", "-action", "panic=exit-failure",
-                "-kernel", os.path.relpath(image, bdir), "-append", "role=workloads"]
+                "-kernel", os.path.relpath(image, bdir), "-append", f"role={role}"]
         return argv + icount, "ppc", bdir
+    if arch == "ia64":
+        # ia64sim's default machine, as the PV run's (arches.launch): 256 MiB,
+        # one CPU; ar.itc counts instructions, so a guest ns is one there too.
+        return ([arches.IA64SIM, "--cmdline", f"role={role}", image], "status",
+                os.path.join(BUILD, arch))
     raise ValueError(f"no native platform for {arch}")
 
 
@@ -79,6 +89,17 @@ def _run_log(argv, exit_kind, cwd, log):
                                                                                      rc)
     verdict, why = runner.judge(runner.parse(text), exit_ok, exit_text, timed_out)
     return verdict, why, text
+
+
+def native_checks(arch):
+    """The role=native-user boot: its TEST lines as bench.<arch>.<name>, one
+    for the run itself (it ended with a pass), and its log."""
+    log = os.path.join(LOGS, f"{arch}-native-user.log")
+    verdict, why, text = _run_log(*native_launch(arch, "native-user"), log)
+    tests = [(f"bench.{arch}.{n}", st, d) for _, n, st, d in runner.parse(text)["tests"]]
+    tests.append((f"bench.{arch}.native.user-run", "PASS" if verdict == "PASS" else "FAIL",
+                  why))
+    return tests, log
 
 
 def compare(arch, native, pv, native_ok, pv_ok, has_native=True):
@@ -131,6 +152,10 @@ def run(arch):
         nv, nwhy = "FAIL", f"image missing: {os.path.relpath(native_image(arch))}"
     tests, rows = compare(arch, parse_workloads(ntext), parse_workloads(pv_text),
                           nv == "PASS", pv_result.verdict == "PASS", has_native)
+    check_log = None
+    if has_native and arch in NATIVE_CHECKS and os.path.exists(native_image(arch)):
+        checks, check_log = native_checks(arch)
+        tests += checks
     bench = []
     for r in rows:
         if r["native"] is not None:
@@ -140,13 +165,16 @@ def run(arch):
             bench.append((f"work.{r['workload']}.overhead", r["overhead"], "%"))
     failed = [n for n, st, _ in tests if st == "FAIL"]
     if pv_result.verdict != "PASS" or (has_native and nv != "PASS") or failed:
-        verdict, reason = "FAIL", f"pv: {pv_result.reason}; native: {nwhy}"
+        verdict, reason = "FAIL", (f"pv: {pv_result.reason}; native: {nwhy}"
+                                   + (f"; failed: {', '.join(failed[:5])}" if failed else ""))
     elif not has_native:
         verdict, reason = "SKIP", (f"no native platform for {arch} yet (docs/native.md); "
                                    f"pv: {pv_result.reason}")
     else:
-        verdict, reason = "PASS", f"{len(tests)} workloads agree"
-    logs = [p for p in (pv_result.log, nlog if ntext else None) if p]
+        verdict, reason = "PASS", (f"{len(rows)} workloads agree"
+                                   + (f", {len(tests) - len(rows)} native checks passed"
+                                      if len(tests) > len(rows) else ""))
+    logs = [p for p in (pv_result.log, nlog if ntext else None, check_log) if p]
     return {"verdict": verdict, "reason": reason, "tests": tests, "rows": rows,
             "bench": bench, "logs": logs}
 

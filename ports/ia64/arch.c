@@ -90,26 +90,33 @@ long hypercall_fp(unsigned long nr, unsigned long a0, unsigned long a1, unsigned
  * Resuming a context also brings back its f6-f11, saved by the entry stub
  * below the handler's stack (entry.S), which is where the hypervisor put
  * it: (interrupted sp - 64) & ~15 in kernel mode, the task's kernel stack
- * - 16 for a user-mode context.
+ * - 16 for a user-mode context.  The native platform (ports/ia64/native)
+ * reloads them from the same place.
  */
+uint64_t ia64_fp_area(const struct hestia_trap_record *r)
+{
+    uint64_t psr = r->regs[PI_PSR], sp = r->regs[PI_SP];
+    unsigned cpl = (psr >> HESTIA_IA64_PSR_CPL_SHIFT) & 3;
+    /* From user mode the handler ran on the task's kernel stack. */
+    uint64_t hsp = cpl == HESTIA_IA64_CPL_KERNEL     ? (sp - 64) & ~15ull
+                   : current && current->user_kstack ? (current->user_kstack & ~15ull) - 16
+                                                     : 0;
+    return (hsp >> 61) == (HESTIA_IA64_GUEST_VIRT_BASE >> 61) ? hsp - IA64_FP_SAVE_BYTES
+                                                              : 0;
+}
+
+#ifndef PORT_NATIVE /* the native kernel calls ports/common/native/hcall.c instead */
 long arch_hypercall(unsigned long nr, unsigned long a0, unsigned long a1, unsigned long a2,
                     unsigned long a3, unsigned long a4)
 {
     if (nr == HYPERCALL_trap_return) {
-        const struct hestia_trap_record *r =
-            (const struct hestia_trap_record *)&this_vcpu()->trap;
-        uint64_t psr = r->regs[PI_PSR], sp = r->regs[PI_SP];
-        unsigned cpl = (psr >> HESTIA_IA64_PSR_CPL_SHIFT) & 3;
-        /* From user mode the handler ran on the task's kernel stack. */
-        uint64_t hsp = cpl == HESTIA_IA64_CPL_KERNEL ? (sp - 64) & ~15ull
-                       : current && current->user_kstack
-                           ? (current->user_kstack & ~15ull) - 16
-                           : 0;
-        if ((hsp >> 61) == (HESTIA_IA64_GUEST_VIRT_BASE >> 61))
-            return hypercall_fp(nr, a0, a1, a2, a3, a4, hsp - IA64_FP_SAVE_BYTES);
+        uint64_t area = ia64_fp_area((const struct hestia_trap_record *)&this_vcpu()->trap);
+        if (area)
+            return hypercall_fp(nr, a0, a1, a2, a3, a4, area);
     }
     return hypercall_raw(nr, a0, a1, a2, a3, a4);
 }
+#endif
 
 extern char thread_trampoline[];
 
@@ -293,9 +300,10 @@ long ia64_user_bad_rbs(long addr);
 /*
  * A user task points ar.bspstore at the hypervisor, at the guest kernel,
  * at nothing, and makes the RSE spill there: each is a fault the guest
- * kernel gets (the task is ended), and the machine keeps running.
+ * kernel gets (the task is ended), and the machine keeps running.  The
+ * native platform runs it too (its kernel flushes that store itself).
  */
-static void a_bad_rbs(struct tctx *t)
+void ia64_check_bad_rbs(struct tctx *t)
 {
     const uint64_t addrs[] = {arch_wild[0], arch_wild[2], (uintptr_t)__image_start,
                               arch_wild[1], arch_wild[5]};
@@ -315,6 +323,6 @@ static void a_bad_rbs(struct tctx *t)
 
 const struct arch_attack arch_attacks[] = {
     {"iso.ia64-ssc-calls", a_ssc},
-    {"iso.ia64-user-bad-bspstore", a_bad_rbs},
+    {"iso.ia64-user-bad-bspstore", ia64_check_bad_rbs},
     {NULL, NULL},
 };

@@ -466,6 +466,8 @@ void role_smp(void);
 void smp_scenario(unsigned module);
 /* The bench workloads (workloads.c, docs/native.md), the same on both platforms. */
 void role_workloads(void);
+/* The native platform's user-mode checks (native/usercheck.c, role=native-user). */
+void role_native_user(void);
 /* "pv" under Hestia, "native" on the bare machine (ports/<arch>/native). */
 const char *port_platform(void);
 

@@ -32,4 +32,14 @@ enum ia64_ctx_slot {
 #define IA64_FP_SAVE_BYTES (6 * IA64_FP_SAVE_SLOT)
 #define IA64_ABI_SCRATCH 16
 
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+struct hestia_trap_record;
+/* Where the f6-f11 of the context in r were saved (that area's address), or 0. */
+uint64_t ia64_fp_area(const struct hestia_trap_record *r);
+struct tctx;
+/* User tasks spilling their registers to wild backing stores must fault (arch.c). */
+void ia64_check_bad_rbs(struct tctx *t);
+#endif
+
 #endif
