@@ -56,9 +56,6 @@ static long send_dirty(struct sender *x, uint64_t *sent)
             long r = read_batch(x, gfns, n);
             if (!r)
                 r = mig_write_frames(&x->w, gfns, frames, n);
-            /* On the wire now, not when the send buffer is full: the peer
-             * applies this batch while we read the next. */
-            tcpst_push(&x->s);
             if (r) {
                 if (!x->why)
                     x->why = x->s.why[0] ? x->s.why : "writing the stream failed";
@@ -235,9 +232,10 @@ long migrate_send(hestia_domid_t domid, uint32_t ip, uint16_t port, bool verify,
     if (!r) {
         /*
          * Drain first: what the last round queued would otherwise cross the
-         * link inside the pause, ahead of the final frames (it was 1-19 ms of
-         * an idle move's 1.5-19 ms final round in realtime). Pages written
-         * meanwhile are in the final peek.
+         * link inside the pause, ahead of the final frames (the idle move's
+         * final round in realtime on x86: median 11.2 ms before, 5.1 ms
+         * after; docs/benchmarks.md).  Pages written meanwhile are in the
+         * final peek.
          */
         uint64_t t_drain = time_now_ns();
         if ((r = tcpst_flush(&x.s)) < 0)

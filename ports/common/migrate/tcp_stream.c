@@ -228,12 +228,6 @@ int tcpst_write(void *ctx, const void *buf, size_t len)
     return 0;
 }
 
-void tcpst_push(struct tcpst *s)
-{
-    if (!s->failed && s->pcb)
-        tcp_output(s->pcb);
-}
-
 long tcpst_flush(struct tcpst *s)
 {
     uint64_t deadline = time_now_ns() + s->timeout_ns;

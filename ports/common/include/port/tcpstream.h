@@ -33,8 +33,6 @@ int tcpst_write(void *s, const void *buf, size_t len);
 int tcpst_read(void *s, void *buf, size_t len);
 /* Wait until the peer has acknowledged everything written. */
 long tcpst_flush(struct tcpst *s);
-/* Start sending what is queued now (tcpst_write queues until its buffer is full). */
-void tcpst_push(struct tcpst *s);
 /* A line ending in '\n' (without it, NUL terminated), at most size - 1 bytes. */
 long tcpst_read_line(struct tcpst *s, char *line, size_t size);
 /* Close gracefully, or cut the connection at once with a reset (abort). */
