@@ -393,6 +393,7 @@ static void send_one(unsigned module, uint32_t peer, uint64_t kib_s, unsigned fa
         bench_tagged(tag, "total", st->total_ns / 1000, "us");
         bench_tagged(tag, "pause-host", st->pause_ns / 1000, "us");
         bench_tagged(tag, "stop-copy", st->stop_copy_ns / 1000, "us");
+        bench_tagged(tag, "drain", st->drain_ns / 1000, "us");
         bench_tagged(tag, "pause.final-round", st->final_round_ns / 1000, "us");
         bench_tagged(tag, "pause.state", (st->state_ns - st->final_round_ns) / 1000, "us");
         bench_tagged(tag, "pause.flush", (st->stop_copy_ns - st->state_ns) / 1000, "us");

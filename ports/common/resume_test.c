@@ -74,6 +74,8 @@ void resume_save_test(unsigned module)
         bench_report("save.4mib", st.write_ns / 1000, "us");
         bench_report("save.4mib-disk", st.io_ns / 1000, "us");
         bench_report("save.4mib-verify", st.verify_ns / 1000, "us");
+        bench_report("save.4mib-read", st.read_ns / 1000, "us");
+        bench_report("save.4mib-frames", st.frames_ns / 1000, "us");
     }
     /* The frame dom0 mapped outlives the destroyed granter. */
     if (mapped) {
@@ -182,6 +184,10 @@ void resume_restore_test(unsigned module)
         return;
     bench_report("restore.4mib", st.load_ns / 1000, "us");
     bench_report("restore.4mib-disk", st.io_ns / 1000, "us");
+    bench_report("restore.4mib-read", st.read_ns / 1000, "us");
+    bench_report("restore.4mib-create", st.create_ns / 1000, "us");
+    bench_report("restore.4mib-memory", st.memory_ns / 1000, "us");
+    bench_report("restore.4mib-state", st.state_ns / 1000, "us");
     long reason = ts_wait_shutdown(st.domid, 30000 * MS);
     test_report("restore.guest-checks", reason == SHUTDOWN_poweroff ? TR_PASS : TR_FAIL,
                 "the restored guest %s (it powers off only if its memory, time, ports, "

@@ -13,6 +13,7 @@
 #include <hestia/errno.h>
 #include <hestia/vcpu_state.h>
 #include <port/migstream.h>
+#include <port/save.h>
 
 #define CHECK_SUITE "migrate"
 #include "check.h"
@@ -740,22 +741,65 @@ static void zero_records_checked(void)
     CHECK(read_all(b, pos, ARCH, 64, &why) == -HESTIA_EIO); /* accepted, then ends */
 }
 
-/* A version-2 stream (16-byte headers with a CRC-32) is refused by name, not misread. */
+/* A version-1 or version-2 stream (16-byte headers with a CRC-32) is refused by
+ * name, not misread. */
 static void old_version_refused(void)
 {
-    static uint8_t b[256];
-    struct mig_stream_header hd;
-    memset(&hd, 0, sizeof(hd));
-    memcpy(hd.magic, MIG_MAGIC, 4);
-    hd.byte_order = MIG_BYTE_ORDER_LITTLE;
-    hd.version = 2;
-    hd.arch = ARCH;
-    uint32_t old[4] = {MIG_REC_HEADER, sizeof(hd), mig_crc32(0, &hd, sizeof(hd)), 0};
-    memcpy(b, old, sizeof(old));
-    memcpy(b + sizeof(old), &hd, sizeof(hd));
-    const char *why;
-    CHECK(read_all(b, sizeof(old) + sizeof(hd), ARCH, 64, &why) == -HESTIA_EINVAL);
-    CHECK(why && strstr(why, "version 2 or older"));
+    for (uint32_t v = 1; v <= 2; v++) {
+        static uint8_t b[256];
+        struct mig_stream_header hd;
+        memset(&hd, 0, sizeof(hd));
+        memcpy(hd.magic, MIG_MAGIC, 4);
+        hd.byte_order = MIG_BYTE_ORDER_LITTLE;
+        hd.version = v;
+        hd.arch = ARCH;
+        uint32_t old[4] = {MIG_REC_HEADER, sizeof(hd), mig_crc32(0, &hd, sizeof(hd)), 0};
+        memcpy(b, old, sizeof(old));
+        memcpy(b + sizeof(old), &hd, sizeof(hd));
+        const char *why;
+        CHECK(read_all(b, sizeof(old) + sizeof(hd), ARCH, 64, &why) == -HESTIA_EINVAL);
+        CHECK(why && strstr(why, "version 2 or older"));
+    }
+}
+
+/* The save image's container header: an older dom0's image (version 1) is refused
+ * in words that say what to do; a damaged, unknown or oversized one likewise. */
+static void save_image_versions(void)
+{
+    struct save_image_header h;
+    memset(&h, 0, sizeof(h));
+    memcpy(h.magic, SAVE_IMAGE_MAGIC, 8);
+    h.version = SAVE_IMAGE_VERSION;
+    h.stream_len = 8192;
+    h.domid = 1;
+    h.header_crc = save_image_header_crc(h);
+    const char *why = "x";
+    CHECK(save_image_header_check(&h, 8192, &why) == 0 && why == NULL);
+
+    struct save_image_header v1 = h;
+    v1.version = 1;
+    v1.header_crc = save_image_header_crc(v1);
+    CHECK(save_image_header_check(&v1, 8192, &why) == -HESTIA_EINVAL);
+    CHECK(why && strstr(why, "image version 1") && strstr(why, "save the domain again"));
+
+    struct save_image_header v3 = h;
+    v3.version = 3;
+    v3.header_crc = save_image_header_crc(v3);
+    CHECK(save_image_header_check(&v3, 8192, &why) == -HESTIA_EINVAL);
+    CHECK(why && strstr(why, "unknown version"));
+
+    struct save_image_header bad = v1;
+    bad.domid = 2; /* a version-1 header whose CRC no longer holds: damaged */
+    CHECK(save_image_header_check(&bad, 8192, &why) == -HESTIA_EINVAL);
+    CHECK(why && strstr(why, "damaged"));
+
+    CHECK(save_image_header_check(&h, 8191, &why) == -HESTIA_EINVAL);
+    CHECK(why && strstr(why, "more bytes than the disk holds"));
+
+    struct save_image_header none = h;
+    none.magic[0] = 'X';
+    CHECK(save_image_header_check(&none, 8192, &why) == -HESTIA_ENOENT);
+    CHECK(why && strstr(why, "no saved image"));
 }
 
 static void crc32_fast_and_stream_check(void)
@@ -799,6 +843,7 @@ int main(void)
     run("crc32_fast_and_stream_check", crc32_fast_and_stream_check);
     run("record_sum", record_sum);
     run("old_version_refused", old_version_refused);
+    run("save_image_versions", save_image_versions);
     run("zero_records_checked", zero_records_checked);
     run("mapping_runs_checked", mapping_runs_checked);
     run("round_trip", round_trip);

@@ -167,19 +167,31 @@ long restore_domain_tap(struct mig_source src, restore_commit_fn commit, void *c
     mig_reader_init(&reader, src, arch_vcpu_state_arch(), MIG_MAX_PAGES, seen);
     struct mig_record rec;
     long r;
+    uint64_t t = t0;
     while ((r = mig_read_next(&reader, &rec)) == 1) {
+        uint64_t t1 = time_now_ns();
+        st->read_ns += t1 - t;
         r = apply(&c, &rec);
+        t = time_now_ns();
+        *(rec.type == MIG_REC_HEADER                               ? &st->create_ns
+          : rec.type == MIG_REC_MEMORY || rec.type == MIG_REC_ZERO ? &st->memory_ns
+                                                                   : &st->state_ns) +=
+            t - t1;
         if (r)
             break;
-        if (tap)
+        if (tap) {
             tap(commit_ctx, &rec);
+            t = time_now_ns(); /* the tap's copy is none of the restore's */
+        }
     }
     if (r < 0 && !c.why)
         c.why = reader.error ? reader.error : "the stream could not be read";
     st->bytes = reader.bytes;
     st->stream_crc = reader.stream_crc;
+    uint64_t tc = time_now_ns();
     if (r == 0 && commit && (r = commit(commit_ctx, c.domid)) != 0)
         c.why = "the commit step refused the restored domain";
+    st->commit_ns = time_now_ns() - tc;
     if (r == 0 && (r = ts_unpause(c.domid)) < 0)
         c.why = "cannot unpause the restored domain";
     if (r) {

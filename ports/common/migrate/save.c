@@ -98,12 +98,6 @@ static int disk_read(void *ctx, void *buf, size_t len)
     return 0;
 }
 
-static uint32_t header_crc(struct save_image_header h)
-{
-    h.header_crc = 0;
-    return mig_crc32(0, &h, sizeof(h));
-}
-
 /* The mappings records of one address space; none if the space does not exist. */
 static long write_space(struct mig_writer *w, hestia_domid_t domid, uint32_t space,
                         const char **why)
@@ -133,7 +127,8 @@ static long write_space(struct mig_writer *w, hestia_domid_t domid, uint32_t spa
 
 /* Memory, mappings, vCPU, domain and end records of a paused domain. */
 static long write_stream(struct mig_writer *w, hestia_domid_t domid,
-                         const struct domctl_info *info, const char **why)
+                         const struct domctl_info *info, struct save_stats *st,
+                         const char **why)
 {
     long r = ts_vcpu_state_get(domid, 0, &vstate);
     if (r < 0) {
@@ -156,12 +151,16 @@ static long write_stream(struct mig_writer *w, hestia_domid_t domid,
         d.u.read_memory.gfns = (uintptr_t)gfns;
         d.u.read_memory.buf = (uintptr_t)frames;
         d.u.read_memory.nr = n;
+        uint64_t t0 = time_now_ns();
         r = ts_domctl(DOMCTL_read_memory, domid, &d);
+        uint64_t t1 = time_now_ns();
+        st->read_ns += t1 - t0;
         if (r < 0) {
             *why = "DOMCTL_read_memory refused";
             return r;
         }
         r = mig_write_frames(w, gfns, frames, n);
+        st->frames_ns += time_now_ns() - t1;
     }
     for (uint32_t space = 0; !r && space < MIG_MAX_SPACES; space++)
         r = write_space(w, domid, space, why);
@@ -218,7 +217,7 @@ long save_domain(hestia_domid_t domid, bool destroy, struct save_stats *st,
     struct disk_stream ds = {.b = b, .sector = STREAM_SECTOR};
     struct mig_writer w;
     mig_writer_init(&w, (struct mig_sink){.write = disk_write, .ctx = &ds});
-    r = write_stream(&w, domid, &info, why);
+    r = write_stream(&w, domid, &info, st, why);
     if (!r)
         r = disk_write_tail(&ds);
     struct save_image_header h = {.version = SAVE_IMAGE_VERSION,
@@ -226,7 +225,7 @@ long save_domain(hestia_domid_t domid, bool destroy, struct save_stats *st,
                                   .stream_len = ds.pos,
                                   .domid = domid};
     __builtin_memcpy(h.magic, SAVE_IMAGE_MAGIC, 8);
-    h.header_crc = header_crc(h);
+    h.header_crc = save_image_header_crc(h);
     if (!r) {
         static uint8_t sector0[BLKDEV_SECTOR] __attribute__((aligned(512)));
         __builtin_memset(sector0, 0, sizeof(sector0));
@@ -279,23 +278,10 @@ static long image_open(struct disk_stream *ds, struct save_image_header *hdr,
         return r;
     }
     __builtin_memcpy(hdr, sector0, sizeof(*hdr));
-    if (__builtin_memcmp(hdr->magic, SAVE_IMAGE_MAGIC, 8)) {
-        *why = "no saved image on this disk (bad magic)";
-        return -HESTIA_ENOENT;
-    }
-    if (hdr->version == 1 && hdr->header_crc == header_crc(*hdr)) {
-        *why = "image version 1 (stream version 2, CRC-32 records): this dom0 reads only "
-               "version 2 (stream version 3); save the domain again";
-        return -HESTIA_EINVAL;
-    }
-    if (hdr->version != SAVE_IMAGE_VERSION || hdr->header_crc != header_crc(*hdr)) {
-        *why = "the image header is damaged or of another version";
-        return -HESTIA_EINVAL;
-    }
-    if (hdr->stream_len > (blkdev_sectors(b) - STREAM_SECTOR) * BLKDEV_SECTOR) {
-        *why = "the image claims more bytes than the disk holds";
-        return -HESTIA_EINVAL;
-    }
+    r = save_image_header_check(hdr, (blkdev_sectors(b) - STREAM_SECTOR) * BLKDEV_SECTOR,
+                                why);
+    if (r)
+        return r;
     *ds = (struct disk_stream){.b = b, .sector = STREAM_SECTOR, .limit = hdr->stream_len};
     return 0;
 }

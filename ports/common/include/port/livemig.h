@@ -48,6 +48,9 @@ struct mig_send_stats {
     /* What is in the pause (docs/migration.md): paused .. the last dirty frames written, ..
      * the state records written (the guest's clock on the destination starts from here). */
     uint64_t final_round_ns, state_ns;
+    /* Before the pause: until TCP had every pre-copy byte acknowledged, so the
+     * stop-and-copy does not start behind a backlog of the last round. */
+    uint64_t drain_ns;
     uint32_t image_crc; /* verify: CRC-32 of the paused domain's memory */
     bool committed;     /* ACK received, GO acknowledged, destroyed */
 };

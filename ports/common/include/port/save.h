@@ -24,11 +24,26 @@ struct save_image_header {
     uint32_t header_crc; /* CRC-32 of this struct with this field 0 */
 };
 
+/* CRC-32 of h with its header_crc field 0 (migrate/image.c). */
+uint32_t save_image_header_crc(struct save_image_header h);
+
+/*
+ * Check a container header read from a disk whose stream area holds room
+ * bytes: the magic, the header's CRC, the version (an older dom0's image is
+ * refused by name), the stream's length.  0, or -HESTIA_ENOENT (no image)
+ * or -HESTIA_EINVAL with *why in words.
+ */
+long save_image_header_check(const struct save_image_header *hdr, uint64_t room,
+                             const char **why);
+
 struct save_stats {
     uint64_t pages, vcpus, bytes;
     uint64_t write_ns;  /* pause to flushed */
     uint64_t io_ns;     /* of which inside blkdev_write / blkdev_flush */
     uint64_t verify_ns; /* read back and checked */
+    /* Parts of write_ns: DOMCTL_read_memory, the frames' records (zero tests,
+     * sums, staging; their disk writes included), everything else. */
+    uint64_t read_ns, frames_ns;
 };
 
 /*
