@@ -255,13 +255,21 @@ static long op_map(struct domain *d, const struct mmu_op *op)
     if (mfn_eq(mfn, MFN_INVALID))
         return -HESTIA_ENOENT;
     /*
-     * Pin the frame as still ours across the map: a concurrent release
-     * could otherwise hand it to someone else in between.
+     * The mapping's reference, taken only if the frame is still ours (a
+     * concurrent release could otherwise hand it to someone else in
+     * between).  A frame d owns is RAM and never the shared info page (a
+     * hypervisor frame): take_ref() would take exactly this reference, so
+     * it is taken once here instead of a pin plus take_ref().
      */
     if (frame_get_owned(mfn, d->id))
         return -HESTIA_ENOENT;
-    long rc = map_checked(d, d->mmu, op->as, guest_va(op->va), mfn, op->perms);
-    frame_put(mfn);
+    struct mmu_dom *m = d->mmu;
+    unsigned long flags = spin_lock_irqsave(&m->lock);
+    struct hal_as *as = space_locked(m, op->as);
+    long rc = as ? hal_as_map(as, guest_va(op->va), mfn, op->perms) : -HESTIA_EBADF;
+    spin_unlock_irqrestore(&m->lock, flags);
+    if (rc)
+        frame_put(mfn);
     return rc;
 }
 
@@ -278,14 +286,19 @@ static long op_unmap_protect(struct domain *d, const struct mmu_op *op, bool unm
     struct hal_as *as = space_locked(m, op->as);
     mfn_t mfn;
     long rc = as ? hal_as_lookup(as, guest_va(op->va), &mfn, NULL) : -HESTIA_EBADF;
-    if (rc == 0 && foreign(d, mfn))
+    /* Whose frame, asked once: d's own (the common case) holds a reference. */
+    bool own = rc == 0 && frame_owner(mfn) == d->id;
+    if (rc == 0 && !own && foreign(d, mfn))
         rc = -HESTIA_EPERM;
     /* The mapping's dirty bit goes with it (unmap) or may (protect): keep it. */
     if (rc == 0)
         logdirty_harvest(d, as, guest_va(op->va), guest_va(op->va + HAL_PAGE_SIZE));
     if (rc == 0 && unmap) {
+        /* Under m->lock the mapping found above is the one removed. */
         rc = hal_as_unmap(as, guest_va(op->va), &mfn);
-        if (rc == 0)
+        if (rc == 0 && own)
+            frame_put(mfn);
+        else if (rc == 0)
             drop_ref(d, mfn);
     } else if (rc == 0) {
         rc = hal_as_protect(as, guest_va(op->va), op->perms);

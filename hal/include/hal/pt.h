@@ -95,7 +95,10 @@ struct pt_format {
      * use them.
      */
     void (*flush_cpus)(struct pt_space *s, pt_va_t va);
-    /* Flush after a map too (x86_64: paging-structure caches), not only after a change. */
+    /*
+     * Flush after a map too, not only after a change: for an MMU that may
+     * cache a "not present" (x86 does not: arch/x86_64/pte.c).
+     */
     bool flush_on_map;
 };
 
