@@ -48,6 +48,8 @@ struct hal_as *pvmmu_space(struct domain *d, uint64_t handle)
     struct mmu_dom *m = d ? d->mmu : NULL;
     if (!m)
         return NULL;
+    if (handle == 0) /* set at init, gone only with m: as pvmmu_kernel_space(), no lock */
+        return m->kernel;
     unsigned long flags = spin_lock_irqsave(&m->lock);
     struct hal_as *as = space_locked(m, handle);
     spin_unlock_irqrestore(&m->lock, flags);
@@ -185,6 +187,15 @@ int pvmmu_map_frame(struct domain *d, uint64_t handle, guest_va_t va, mfn_t mfn,
     return map_checked(d, m, handle, va, mfn, perms);
 }
 
+/* Unmap va of handle (m->lock held); the mapping's reference stays to be dropped. */
+static int unmap_locked(struct domain *d, struct mmu_dom *m, uint64_t handle, guest_va_t va,
+                        mfn_t *mfn)
+{
+    struct hal_as *as = space_locked(m, handle);
+    logdirty_harvest(d, as, va, guest_va_add(va, HAL_PAGE_SIZE)); /* before the bit goes */
+    return as ? hal_as_unmap(as, va, mfn) : -HESTIA_EBADF;
+}
+
 int pvmmu_unmap_frame(struct domain *d, uint64_t handle, guest_va_t va, mfn_t *old)
 {
     struct mmu_dom *m = d->mmu;
@@ -193,15 +204,44 @@ int pvmmu_unmap_frame(struct domain *d, uint64_t handle, guest_va_t va, mfn_t *o
     if (!va_valid(va, handle))
         return -HESTIA_EINVAL;
     unsigned long flags = spin_lock_irqsave(&m->lock);
-    struct hal_as *as = space_locked(m, handle);
     mfn_t mfn = MFN_INVALID;
-    logdirty_harvest(d, as, va, guest_va_add(va, HAL_PAGE_SIZE)); /* before the bit goes */
-    int rc = as ? hal_as_unmap(as, va, &mfn) : -HESTIA_EBADF;
+    int rc = unmap_locked(d, m, handle, va, &mfn);
     if (rc == 0)
         drop_ref(d, mfn);
     spin_unlock_irqrestore(&m->lock, flags);
     if (rc == 0 && old)
         *old = mfn;
+    return rc;
+}
+
+/* pvmmu_map_referenced, inline in op_map (the pvmmu bench's path). */
+static inline __attribute__((always_inline)) int
+map_referenced(struct domain *d, uint64_t handle, guest_va_t va, mfn_t mfn, unsigned perms)
+{
+    struct mmu_dom *m = d->mmu;
+    if (!m)
+        return -HESTIA_EBADF;
+    unsigned long flags = spin_lock_irqsave(&m->lock);
+    struct hal_as *as = space_locked(m, handle);
+    int rc = as ? hal_as_map(as, va, mfn, perms) : -HESTIA_EBADF;
+    spin_unlock_irqrestore(&m->lock, flags);
+    return rc;
+}
+
+int pvmmu_map_referenced(struct domain *d, uint64_t handle, guest_va_t va, mfn_t mfn,
+                         unsigned perms)
+{
+    return map_referenced(d, handle, va, mfn, perms);
+}
+
+int pvmmu_unmap_referenced(struct domain *d, uint64_t handle, guest_va_t va, mfn_t *old)
+{
+    struct mmu_dom *m = d->mmu;
+    if (!m)
+        return -HESTIA_EBADF;
+    unsigned long flags = spin_lock_irqsave(&m->lock);
+    int rc = unmap_locked(d, m, handle, va, old);
+    spin_unlock_irqrestore(&m->lock, flags);
     return rc;
 }
 
@@ -263,11 +303,7 @@ static long op_map(struct domain *d, const struct mmu_op *op)
      */
     if (frame_get_owned(mfn, d->id))
         return -HESTIA_ENOENT;
-    struct mmu_dom *m = d->mmu;
-    unsigned long flags = spin_lock_irqsave(&m->lock);
-    struct hal_as *as = space_locked(m, op->as);
-    long rc = as ? hal_as_map(as, guest_va(op->va), mfn, op->perms) : -HESTIA_EBADF;
-    spin_unlock_irqrestore(&m->lock, flags);
+    long rc = map_referenced(d, op->as, guest_va(op->va), mfn, op->perms);
     if (rc)
         frame_put(mfn);
     return rc;
