@@ -53,12 +53,21 @@ static bool range_ok(guest_va_t va, size_t len)
     return guest_va_val(va) + (uint64_t)len >= guest_va_val(va); /* no wrap-around */
 }
 
-int hal_walk_copy_from(struct hal_as *kernel, struct hal_as *user, void *dst,
-                       guest_va_t src, size_t len)
+/*
+ * Whether [va, va + len) is 1 to HAL_PAGE_SIZE bytes in one page: one
+ * translation.  Hypercall arguments (a struct, a port) almost always are;
+ * the loops below keep the general case out of their way.
+ */
+static inline bool one_page(guest_va_t va, size_t len)
+{
+    return len - 1 < HAL_PAGE_SIZE - (size_t)(guest_va_val(va) & (HAL_PAGE_SIZE - 1));
+}
+
+static __attribute__((noinline)) int copy_from_pages(struct hal_as *kernel,
+                                                     struct hal_as *user, void *dst,
+                                                     guest_va_t src, size_t len)
 {
     unsigned char *d = dst;
-    if (!range_ok(src, len))
-        return -HESTIA_EFAULT;
     while (len) {
         size_t chunk = HAL_PAGE_SIZE - (size_t)(guest_va_val(src) & (HAL_PAGE_SIZE - 1));
         if (chunk > len)
@@ -75,12 +84,26 @@ int hal_walk_copy_from(struct hal_as *kernel, struct hal_as *user, void *dst,
     return 0;
 }
 
-int hal_walk_copy_to(struct hal_as *kernel, struct hal_as *user, guest_va_t dst,
-                     const void *src, size_t len)
+int hal_walk_copy_from(struct hal_as *kernel, struct hal_as *user, void *dst,
+                       guest_va_t src, size_t len)
+{
+    if (!range_ok(src, len))
+        return -HESTIA_EFAULT;
+    if (!one_page(src, len))
+        return copy_from_pages(kernel, user, dst, src, len);
+    mfn_t frame;
+    const unsigned char *p = translate(kernel, user, src, MMU_PERM_READ, &frame);
+    if (!p)
+        return -HESTIA_EFAULT;
+    copy(dst, p, len);
+    return 0;
+}
+
+static __attribute__((noinline)) int copy_to_pages(struct hal_as *kernel,
+                                                   struct hal_as *user, guest_va_t dst,
+                                                   const void *src, size_t len)
 {
     const unsigned char *s = src;
-    if (!range_ok(dst, len))
-        return -HESTIA_EFAULT;
     while (len) {
         size_t chunk = HAL_PAGE_SIZE - (size_t)(guest_va_val(dst) & (HAL_PAGE_SIZE - 1));
         if (chunk > len)
@@ -96,5 +119,21 @@ int hal_walk_copy_to(struct hal_as *kernel, struct hal_as *user, guest_va_t dst,
         dst = guest_va_add(dst, chunk);
         len -= chunk;
     }
+    return 0;
+}
+
+int hal_walk_copy_to(struct hal_as *kernel, struct hal_as *user, guest_va_t dst,
+                     const void *src, size_t len)
+{
+    if (!range_ok(dst, len))
+        return -HESTIA_EFAULT;
+    if (!one_page(dst, len))
+        return copy_to_pages(kernel, user, dst, src, len);
+    mfn_t frame;
+    unsigned char *p = translate(kernel, user, dst, MMU_PERM_WRITE, &frame);
+    if (!p)
+        return -HESTIA_EFAULT;
+    copy(p, src, len);
+    core_frame_written(frame); /* no page table saw this write (migration) */
     return 0;
 }
