@@ -207,7 +207,8 @@ struct hal_vcpu *run_full_pass(struct cpu *c)
             next->processor = c->id;
             next->last_start_ns = now;
             timer_update_guest_time(next);
-            trap_inject_event(next);
+            if (next->info->evtchn_upcall_pending) /* trap_inject_event's first test */
+                trap_inject_event(next);
             return next->hal;
         }
         /* Idle without the lock: the others may run core meanwhile. */
