@@ -7,7 +7,7 @@
  * it keeps referenced so the guest cannot release them underneath.  Every
  * active mapping has a record in the mapper's handle table, linked into
  * the granter's list of mappings of its frames; the record holds a frame
- * reference (through pvmmu_map_frame) until it is unmapped, so a granted
+ * reference (pvmmu_map_referenced) until it is unmapped, so a granted
  * frame outlives both a revoked entry and a dead granter.
  *
  * One global lock serializes all grant operations: they touch two domains
@@ -53,6 +53,9 @@ struct grant_dom {
     /* As mapper: handle -> record, allocated on first map. */
     struct grant_map **handles;
     unsigned nr_held;
+    /* The last record unmapped, kept for the next map (a map/unmap cycle allocates
+     * nothing). */
+    struct grant_map *spare;
 };
 
 static spinlock_t grant_lock = SPINLOCK_INIT;
@@ -169,15 +172,36 @@ void grant_mark_mapped_writable(struct domain *d)
     spin_unlock_irqrestore(&grant_lock, flags);
 }
 
+/* A mapping record of mapper g: the spare if there is one.  Grant lock held. */
+static struct grant_map *record_alloc(struct grant_dom *g)
+{
+    struct grant_map *r = g->spare;
+    if (!r)
+        return core_heap_alloc(sizeof(*r));
+    g->spare = NULL;
+    return r;
+}
+
+static void record_free(struct grant_dom *g, struct grant_map *r)
+{
+    if (g->spare)
+        core_heap_free(r);
+    else
+        g->spare = r;
+}
+
 /* Remove mapping record h of d: unmap, update the granter, free. Grant lock held. */
 static int release_handle(struct domain *d, grant_handle_t h)
 {
     struct grant_dom *g = d->grant;
     struct grant_map *r = g->handles[h];
     mfn_t old = MFN_INVALID;
-    int rc = pvmmu_unmap_frame(d, r->as, r->va, &old);
+    /* r->va was checked when mapped; the mapping's reference comes back to us. */
+    int rc = pvmmu_unmap_referenced(d, r->as, r->va, &old);
     /* hal_as_map never replaces a mapping, and mmu_op refuses foreign frames. */
     BUG_ON(rc == 0 && !mfn_eq(old, r->mfn));
+    if (rc == 0)
+        frame_put(old); /* a granted frame is RAM (frame_get_owned at map time) */
     if (r->granter) {
         /* Writes through the mapper's page table are not in the granter's. */
         if (!r->readonly)
@@ -187,7 +211,7 @@ static int release_handle(struct domain *d, grant_handle_t h)
     }
     g->handles[h] = NULL;
     g->nr_held--;
-    core_heap_free(r);
+    record_free(g, r);
     return rc;
 }
 
@@ -246,18 +270,20 @@ static int map_one(struct vcpu *v, struct gnttab_map_grant_ref *op)
             rc = -HESTIA_ENOSPC;
     }
     if (rc == 0) {
-        r = core_heap_alloc(sizeof(*r));
+        r = record_alloc(g);
         if (!r)
             rc = -HESTIA_ENOMEM;
     }
     if (rc == 0) {
+        /* va checked above; perms valid for op->as by construction. */
         unsigned perms =
             MMU_PERM_READ | (readonly ? 0 : MMU_PERM_WRITE) | (op->as ? MMU_PERM_USER : 0);
-        rc = pvmmu_map_frame(d, op->as, guest_va(op->host_va), mfn, perms);
+        rc = pvmmu_map_referenced(d, op->as, guest_va(op->host_va), mfn, perms);
     }
-    frame_put(mfn); /* the map (if made) holds its own reference */
     if (rc) {
-        core_heap_free(r);
+        frame_put(mfn); /* else the reference taken above is the mapping's */
+        if (r)
+            record_free(g, r);
         return rc;
     }
     r->mapper = d;
@@ -496,6 +522,8 @@ void grant_domain_destroy(struct domain *d)
         core_heap_free(g->handles);
         g->handles = NULL;
     }
+    core_heap_free(g->spare);
+    g->spare = NULL;
     /*
      * What others mapped of d: the records keep their frame references
      * (p2m_teardown orphans those frames) but forget d.

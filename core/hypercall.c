@@ -250,7 +250,7 @@ static inline struct hal_vcpu *hypercall_resume_locked(unsigned cpu, struct vcpu
     struct cpu *c = &core_cpus[cpu]; /* cpu = hal_cpu_id(): below HAL_MAX_CPUS */
     struct hal_vcpu *hv = run_quiet_exit(c);
     if (!hv)
-        hv = run_resume_locked(c);
+        hv = run_full_pass(c);
     hyplock_release(taken);
     return hv;
 }

@@ -48,6 +48,8 @@ struct hal_as *pvmmu_space(struct domain *d, uint64_t handle)
     struct mmu_dom *m = d ? d->mmu : NULL;
     if (!m)
         return NULL;
+    if (handle == 0) /* set at init, gone only with m: as pvmmu_kernel_space(), no lock */
+        return m->kernel;
     unsigned long flags = spin_lock_irqsave(&m->lock);
     struct hal_as *as = space_locked(m, handle);
     spin_unlock_irqrestore(&m->lock, flags);
@@ -185,6 +187,15 @@ int pvmmu_map_frame(struct domain *d, uint64_t handle, guest_va_t va, mfn_t mfn,
     return map_checked(d, m, handle, va, mfn, perms);
 }
 
+/* Unmap va of handle (m->lock held); the mapping's reference stays to be dropped. */
+static int unmap_locked(struct domain *d, struct mmu_dom *m, uint64_t handle, guest_va_t va,
+                        mfn_t *mfn)
+{
+    struct hal_as *as = space_locked(m, handle);
+    logdirty_harvest(d, as, va, guest_va_add(va, HAL_PAGE_SIZE)); /* before the bit goes */
+    return as ? hal_as_unmap(as, va, mfn) : -HESTIA_EBADF;
+}
+
 int pvmmu_unmap_frame(struct domain *d, uint64_t handle, guest_va_t va, mfn_t *old)
 {
     struct mmu_dom *m = d->mmu;
@@ -193,15 +204,44 @@ int pvmmu_unmap_frame(struct domain *d, uint64_t handle, guest_va_t va, mfn_t *o
     if (!va_valid(va, handle))
         return -HESTIA_EINVAL;
     unsigned long flags = spin_lock_irqsave(&m->lock);
-    struct hal_as *as = space_locked(m, handle);
     mfn_t mfn = MFN_INVALID;
-    logdirty_harvest(d, as, va, guest_va_add(va, HAL_PAGE_SIZE)); /* before the bit goes */
-    int rc = as ? hal_as_unmap(as, va, &mfn) : -HESTIA_EBADF;
+    int rc = unmap_locked(d, m, handle, va, &mfn);
     if (rc == 0)
         drop_ref(d, mfn);
     spin_unlock_irqrestore(&m->lock, flags);
     if (rc == 0 && old)
         *old = mfn;
+    return rc;
+}
+
+/* pvmmu_map_referenced, inline in op_map (the pvmmu bench's path). */
+static inline __attribute__((always_inline)) int
+map_referenced(struct domain *d, uint64_t handle, guest_va_t va, mfn_t mfn, unsigned perms)
+{
+    struct mmu_dom *m = d->mmu;
+    if (!m)
+        return -HESTIA_EBADF;
+    unsigned long flags = spin_lock_irqsave(&m->lock);
+    struct hal_as *as = space_locked(m, handle);
+    int rc = as ? hal_as_map(as, va, mfn, perms) : -HESTIA_EBADF;
+    spin_unlock_irqrestore(&m->lock, flags);
+    return rc;
+}
+
+int pvmmu_map_referenced(struct domain *d, uint64_t handle, guest_va_t va, mfn_t mfn,
+                         unsigned perms)
+{
+    return map_referenced(d, handle, va, mfn, perms);
+}
+
+int pvmmu_unmap_referenced(struct domain *d, uint64_t handle, guest_va_t va, mfn_t *old)
+{
+    struct mmu_dom *m = d->mmu;
+    if (!m)
+        return -HESTIA_EBADF;
+    unsigned long flags = spin_lock_irqsave(&m->lock);
+    int rc = unmap_locked(d, m, handle, va, old);
+    spin_unlock_irqrestore(&m->lock, flags);
     return rc;
 }
 
@@ -255,13 +295,17 @@ static long op_map(struct domain *d, const struct mmu_op *op)
     if (mfn_eq(mfn, MFN_INVALID))
         return -HESTIA_ENOENT;
     /*
-     * Pin the frame as still ours across the map: a concurrent release
-     * could otherwise hand it to someone else in between.
+     * The mapping's reference, taken only if the frame is still ours (a
+     * concurrent release could otherwise hand it to someone else in
+     * between).  A frame d owns is RAM and never the shared info page (a
+     * hypervisor frame): take_ref() would take exactly this reference, so
+     * it is taken once here instead of a pin plus take_ref().
      */
     if (frame_get_owned(mfn, d->id))
         return -HESTIA_ENOENT;
-    long rc = map_checked(d, d->mmu, op->as, guest_va(op->va), mfn, op->perms);
-    frame_put(mfn);
+    long rc = map_referenced(d, op->as, guest_va(op->va), mfn, op->perms);
+    if (rc)
+        frame_put(mfn);
     return rc;
 }
 
@@ -278,14 +322,19 @@ static long op_unmap_protect(struct domain *d, const struct mmu_op *op, bool unm
     struct hal_as *as = space_locked(m, op->as);
     mfn_t mfn;
     long rc = as ? hal_as_lookup(as, guest_va(op->va), &mfn, NULL) : -HESTIA_EBADF;
-    if (rc == 0 && foreign(d, mfn))
+    /* Whose frame, asked once: d's own (the common case) holds a reference. */
+    bool own = rc == 0 && frame_owner(mfn) == d->id;
+    if (rc == 0 && !own && foreign(d, mfn))
         rc = -HESTIA_EPERM;
     /* The mapping's dirty bit goes with it (unmap) or may (protect): keep it. */
     if (rc == 0)
         logdirty_harvest(d, as, guest_va(op->va), guest_va(op->va + HAL_PAGE_SIZE));
     if (rc == 0 && unmap) {
+        /* Under m->lock the mapping found above is the one removed. */
         rc = hal_as_unmap(as, guest_va(op->va), &mfn);
-        if (rc == 0)
+        if (rc == 0 && own)
+            frame_put(mfn);
+        else if (rc == 0)
             drop_ref(d, mfn);
     } else if (rc == 0) {
         rc = hal_as_protect(as, guest_va(op->va), op->perms);

@@ -105,16 +105,24 @@ uint64_t run_vcpu_runtime(const struct vcpu *v)
     return ns;
 }
 
+static void note_change_on(unsigned cpu, unsigned self)
+{
+    __atomic_store_n(&cpu_by_id(cpu)->changed, true, __ATOMIC_RELEASE);
+    /* Another CPU sees the flag only at its next exit: make it exit now. */
+    if (cpu != self)
+        smp_kick(cpu);
+}
+
 void run_note_change(unsigned cpu)
 {
     unsigned self = hal_cpu_id();
+    if (cpu != RUN_ALL_CPUS) { /* one CPU (a wake-up, a yield): no loop over all */
+        if (cpu < cpu_count())
+            note_change_on(cpu, self);
+        return;
+    }
     for (unsigned i = 0; i < cpu_count(); i++)
-        if (cpu == RUN_ALL_CPUS || cpu == i) {
-            __atomic_store_n(&cpu_by_id(i)->changed, true, __ATOMIC_RELEASE);
-            /* Another CPU sees the flag only at its next exit: make it exit now. */
-            if (i != self)
-                smp_kick(i);
-        }
+        note_change_on(i, self);
 }
 
 static void nothing(void *arg)
@@ -173,6 +181,11 @@ struct hal_vcpu *run_resume_locked(struct cpu *c)
     struct hal_vcpu *quiet = run_quiet_exit(c);
     if (quiet)
         return quiet;
+    return run_full_pass(c);
+}
+
+struct hal_vcpu *run_full_pass(struct cpu *c)
+{
     for (;;) {
         /* Cleared first: a change made from here on is seen at the next exit. */
         __atomic_store_n(&c->changed, false, __ATOMIC_RELAXED);
@@ -194,7 +207,8 @@ struct hal_vcpu *run_resume_locked(struct cpu *c)
             next->processor = c->id;
             next->last_start_ns = now;
             timer_update_guest_time(next);
-            trap_inject_event(next);
+            if (next->info->evtchn_upcall_pending) /* trap_inject_event's first test */
+                trap_inject_event(next);
             return next->hal;
         }
         /* Idle without the lock: the others may run core meanwhile. */

@@ -48,7 +48,7 @@ unsigned smp_start_cpus(unsigned nr_reported)
 void smp_release_cpus(void)
 {
     __atomic_store_n(&released, 1u, __ATOMIC_RELEASE);
-    smp_wake_word(&released, 1u);
+    smp_wake_word(&released);
 }
 
 HAL_NORETURN void core_secondary_main(void)
@@ -91,7 +91,7 @@ static void answer_call(struct cpu *c)
         fn(c->call_arg);
         __atomic_store_n(&c->call_fn, NULL, __ATOMIC_RELAXED);
         __atomic_store_n(&c->call_busy, 0u, __ATOMIC_RELEASE);
-        smp_wake_word(&c->call_busy, 0u);
+        smp_wake_word(&c->call_busy);
     }
 }
 
@@ -134,7 +134,7 @@ void core_cpu_call(unsigned cpu, void (*fn)(void *arg), void *arg)
     smp_post(cpu, SMP_IPI_CALL);
     smp_wait_word(&t->call_busy, 0u);
     spin_unlock(&t->call_lock);
-    smp_wake_word(&t->call_lock.locked, 0u);
+    smp_wake_word(&t->call_lock.locked);
     hal_irq_restore(flags);
 }
 

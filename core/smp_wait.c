@@ -61,13 +61,20 @@ void smp_wait_word(const volatile uint32_t *word, uint32_t want)
     }
 }
 
-void smp_wake_word(const volatile uint32_t *word, uint32_t now)
+/*
+ * The value is read here, after the fence, not passed in: the hypervisor
+ * lock's release is then one atomic add whose result nobody needs (on
+ * x86 a lock add instead of xadd and add).  A value newer than the
+ * caller's store is as good: whoever stored it calls this too.
+ */
+void smp_wake_word(const volatile uint32_t *word)
 {
     if (cpu_count() < 2)
         return;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     if (!__atomic_load_n(&sleepers, __ATOMIC_RELAXED))
         return;
+    uint32_t now = __atomic_load_n(word, __ATOMIC_RELAXED);
     unsigned self = hal_cpu_id();
     for (unsigned i = 0; i < cpu_count(); i++) {
         struct cpu *c = cpu_by_id(i);

@@ -36,8 +36,10 @@ static uint64_t max_sleep_ns = MAX_SLEEP_NS;
 static uint64_t tsc_hz, lapic_hz, tsc0;
 static uint32_t lapic_per_ns; /* LAPIC ticks per ns, 32.32 fixed point (< 1) */
 static struct hal_time_scale scale;
-/* Each CPU's armed deadline (its own local APIC timer), 0 when stopped. */
+/* Each CPU's deadline (its own local APIC timer), 0 when stopped. */
 static uint64_t deadlines[HAL_MAX_CPUS];
+/* When each CPU's local APIC timer fires (0: not armed); may be before its deadline. */
+static uint64_t fires_at[HAL_MAX_CPUS];
 
 /* (a * m) >> 32 for 64-bit a, exact while the result fits in 64 bits. */
 static uint64_t mul_shr32(uint64_t a, uint32_t m)
@@ -83,19 +85,30 @@ uint64_t hal_time_ns(void)
 void hal_timer_set(uint64_t deadline_ns)
 {
     /* The scheduler re-arms on every guest entry: skip the LAPIC if nothing changed. */
-    uint64_t *deadline = &deadlines[hal_cpu_id()];
+    unsigned cpu = hal_cpu_id();
+    uint64_t *deadline = &deadlines[cpu];
     if (deadline_ns == *deadline && deadline_ns)
         return;
     *deadline = deadline_ns;
     if (!deadline_ns) {
+        fires_at[cpu] = 0;
         lapic_timer_start(0);
         return;
     }
+    /*
+     * A later deadline than the interrupt already armed (every vCPU switch
+     * starts a new slice, a few us later than the last one): leave the
+     * LAPIC alone.  The interrupt comes early and pc_timer_irq re-arms for
+     * the deadline, once per slice instead of a reprogramming per switch.
+     */
+    if (fires_at[cpu] && fires_at[cpu] <= deadline_ns)
+        return;
     uint64_t now = hal_time_ns();
     uint64_t delta = deadline_ns > now ? deadline_ns - now : 0;
     if (delta > max_sleep_ns)
         delta = max_sleep_ns;
     uint64_t count = mul_shr32(delta, lapic_per_ns);
+    fires_at[cpu] = now + delta;
     lapic_timer_start(count ? (uint32_t)count : 1);
 }
 
@@ -105,6 +118,7 @@ void pc_timer_irq(void)
     unsigned cpu = hal_cpu_id();
     if (cpu == 0)
         pc_uart_poll(); /* the console is the boot CPU's (its interrupt goes there too) */
+    fires_at[cpu] = 0;  /* it fired (one-shot) */
     uint64_t *deadline = &deadlines[cpu];
     if (!*deadline)
         return;
@@ -123,6 +137,7 @@ void pc_time_cpu_init(void)
     max_sleep_ns = SMP_MAX_SLEEP_NS; /* a second CPU is coming up */
     lapic_cpu_init();
     deadlines[hal_cpu_id()] = 0;
+    fires_at[hal_cpu_id()] = 0;
 }
 
 /*

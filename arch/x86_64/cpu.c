@@ -80,11 +80,6 @@ unsigned hal_cpu_id(void)
     return x86_cpu_index_from_tr(SEL_TSS, 16);
 }
 
-void x86_64_set_rsp0(uint64_t rsp0)
-{
-    tss[hal_cpu_id()].rsp[0] = rsp0;
-}
-
 /* The GDT's shared descriptors and the IDT: once, on the boot CPU. */
 static void build_shared_tables(void)
 {
@@ -144,6 +139,8 @@ static void load_tables(unsigned cpu, uint64_t stack_top)
     x86_64_cpus[cpu].id = cpu;
     x86_64_cpus[cpu].self = &x86_64_cpus[cpu];
     x86_64_cpus[cpu].hyp_stack_top = stack_top;
+    x86_64_cpus[cpu].tss_rsp0 =
+        (x86_64_u64_a4 *)(void *)((char *)&tss[cpu] + offsetof(struct tss64, rsp));
     /* The hypervisor's GS: this CPU's struct (entry.S swapgs-es it with the guest's). */
     wrmsr(MSR_GS_BASE, (uint64_t)&x86_64_cpus[cpu]);
     wrmsr(MSR_KERNEL_GS_BASE, 0);

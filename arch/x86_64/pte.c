@@ -48,5 +48,11 @@ const struct pt_format x86_64_pt_format = {
     X86_PT_HOOKS(leaf, perms),
     .table_added = x86_64_pt_table_added,
     .flush_local = x86_64_pt_flush_local,
-    .flush_on_map = true,
+    /*
+     * No flush after a map: neither the TLB nor the paging-structure
+     * caches hold an entry whose P flag is 0 (Intel SDM vol. 3, 4.10.2.3
+     * and 4.10.3.1; "no invalidation is necessary" when P goes from 0 to 1,
+     * 4.10.4.3), and map only fills a slot (or tables) that was not present.
+     */
+    .flush_on_map = false,
 };

@@ -368,7 +368,7 @@ void x86_64_run_slow(struct hal_cpu *c, struct hal_vcpu *hv)
     /* TSS.RSP0 changes only here, mirrored in frame_top. */
     uint64_t top = (uint64_t)(&hv->frame + 1);
     if (c->frame_top != top) {
-        x86_64_set_rsp0(top);
+        *c->tss_rsp0 = top;
         c->frame_top = top;
     }
     /* User mode's CR3 is the user space's: only kernel mode may take the fast path. */

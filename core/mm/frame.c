@@ -48,6 +48,7 @@ struct ram_region {
 static struct {
     spinlock_t lock;
     unsigned nr_regions;
+    unsigned biggest; /* the region frame_index() tries first (most frames are there) */
     struct ram_region regions[HAL_MAX_RAM_REGIONS];
     struct frame_info *info; /* one per managed frame */
     uint64_t *used;          /* bitmap, 1 = allocated */
@@ -62,6 +63,10 @@ static struct {
 static long frame_index(mfn_t frame)
 {
     uint64_t mfn = mfn_val(frame);
+    /* Every frame reference and guest copy asks: the biggest region first, no loop. */
+    const struct ram_region *big = &mm.regions[mm.biggest];
+    if (mfn - big->base < big->nr) /* unsigned: also false below big->base */
+        return (long)(big->first + (mfn - big->base));
     for (unsigned i = 0; i < mm.nr_regions; i++) {
         const struct ram_region *r = &mm.regions[i];
         if (mfn >= r->base && mfn - r->base < r->nr)
@@ -167,6 +172,8 @@ void mm_init(const struct hal_boot_info *bi)
         mm.regions[mm.nr_regions].base = base;
         mm.regions[mm.nr_regions].nr = nr;
         mm.regions[mm.nr_regions].first = mm.total;
+        if (nr > mm.regions[mm.biggest].nr)
+            mm.biggest = mm.nr_regions;
         mm.nr_regions++;
         mm.total += nr;
     }
@@ -186,6 +193,7 @@ void mm_init(const struct hal_boot_info *bi)
         if (mm.regions[r].nr > meta)
             break;
     if (r == mm.nr_regions) {
+        memset(mm.regions, 0, sizeof(mm.regions)); /* frame_index's first try too */
         mm.nr_regions = 0;
         mm.total = 0;
         return;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Guest copies by walking the address-space tables in software: each page
- * is translated with hal_as_lookup() (kernel space first, then the current
- * user space) and reached through the hypervisor's direct map.  Nothing is
+ * is translated with hal_walk_translate() (kernel space first, then the
+ * current user space) and reached through the hypervisor's direct map.  Nothing is
  * dereferenced through the guest's own addresses, so a bad pointer can only
  * produce -HESTIA_EFAULT.
  */
@@ -11,24 +11,6 @@
 #include <hal/mmu.h>
 #include <hestia/errno.h>
 #include <hestia/mmu.h>
-
-/* Direct-map pointer to va if it is mapped with need; NULL otherwise.  Inline: every copy.
- */
-static inline __attribute__((always_inline)) unsigned char *
-translate(struct hal_as *kernel, struct hal_as *user, guest_va_t va, unsigned need,
-          mfn_t *frame)
-{
-    mfn_t mfn;
-    unsigned perms;
-    if ((!kernel || hal_as_lookup(kernel, va, &mfn, &perms) != 0) &&
-        (!user || hal_as_lookup(user, va, &mfn, &perms) != 0))
-        return NULL;
-    if ((perms & need) != need || !core_frame_is_ram(mfn))
-        return NULL; /* forbidden access, or device memory (entry.h) */
-    *frame = mfn;
-    return (unsigned char *)hal_frame_to_virt(mfn) +
-           (guest_va_val(va) & (HAL_PAGE_SIZE - 1));
-}
 
 void *memcpy(void *dst, const void *src, size_t n);
 
@@ -62,18 +44,28 @@ static bool range_ok(guest_va_t va, size_t len)
     return guest_va_val(va) + (uint64_t)len >= guest_va_val(va); /* no wrap-around */
 }
 
-int hal_walk_copy_from(struct hal_as *kernel, struct hal_as *user, void *dst,
-                       guest_va_t src, size_t len)
+/*
+ * Whether [va, va + len) is 1 to HAL_PAGE_SIZE bytes in one page: one
+ * translation.  Hypercall arguments (a struct, a port) almost always are;
+ * the loops below keep the general case out of their way.
+ */
+static inline bool one_page(guest_va_t va, size_t len)
+{
+    return len - 1 < HAL_PAGE_SIZE - (size_t)(guest_va_val(va) & (HAL_PAGE_SIZE - 1));
+}
+
+static __attribute__((noinline)) int copy_from_pages(struct hal_as *kernel,
+                                                     struct hal_as *user, void *dst,
+                                                     guest_va_t src, size_t len)
 {
     unsigned char *d = dst;
-    if (!range_ok(src, len))
-        return -HESTIA_EFAULT;
     while (len) {
         size_t chunk = HAL_PAGE_SIZE - (size_t)(guest_va_val(src) & (HAL_PAGE_SIZE - 1));
         if (chunk > len)
             chunk = len;
         mfn_t frame;
-        const unsigned char *p = translate(kernel, user, src, MMU_PERM_READ, &frame);
+        const unsigned char *p =
+            hal_walk_translate(kernel, user, src, MMU_PERM_READ, &frame);
         if (!p)
             return -HESTIA_EFAULT;
         copy(d, p, chunk);
@@ -84,18 +76,32 @@ int hal_walk_copy_from(struct hal_as *kernel, struct hal_as *user, void *dst,
     return 0;
 }
 
-int hal_walk_copy_to(struct hal_as *kernel, struct hal_as *user, guest_va_t dst,
-                     const void *src, size_t len)
+int hal_walk_copy_from(struct hal_as *kernel, struct hal_as *user, void *dst,
+                       guest_va_t src, size_t len)
+{
+    if (!range_ok(src, len))
+        return -HESTIA_EFAULT;
+    if (!one_page(src, len))
+        return copy_from_pages(kernel, user, dst, src, len);
+    mfn_t frame;
+    const unsigned char *p = hal_walk_translate(kernel, user, src, MMU_PERM_READ, &frame);
+    if (!p)
+        return -HESTIA_EFAULT;
+    copy(dst, p, len);
+    return 0;
+}
+
+static __attribute__((noinline)) int copy_to_pages(struct hal_as *kernel,
+                                                   struct hal_as *user, guest_va_t dst,
+                                                   const void *src, size_t len)
 {
     const unsigned char *s = src;
-    if (!range_ok(dst, len))
-        return -HESTIA_EFAULT;
     while (len) {
         size_t chunk = HAL_PAGE_SIZE - (size_t)(guest_va_val(dst) & (HAL_PAGE_SIZE - 1));
         if (chunk > len)
             chunk = len;
         mfn_t frame;
-        unsigned char *p = translate(kernel, user, dst, MMU_PERM_WRITE, &frame);
+        unsigned char *p = hal_walk_translate(kernel, user, dst, MMU_PERM_WRITE, &frame);
         if (!p)
             return -HESTIA_EFAULT;
         copy(p, s, chunk);
@@ -105,5 +111,21 @@ int hal_walk_copy_to(struct hal_as *kernel, struct hal_as *user, guest_va_t dst,
         dst = guest_va_add(dst, chunk);
         len -= chunk;
     }
+    return 0;
+}
+
+int hal_walk_copy_to(struct hal_as *kernel, struct hal_as *user, guest_va_t dst,
+                     const void *src, size_t len)
+{
+    if (!range_ok(dst, len))
+        return -HESTIA_EFAULT;
+    if (!one_page(dst, len))
+        return copy_to_pages(kernel, user, dst, src, len);
+    mfn_t frame;
+    unsigned char *p = hal_walk_translate(kernel, user, dst, MMU_PERM_WRITE, &frame);
+    if (!p)
+        return -HESTIA_EFAULT;
+    copy(p, src, len);
+    core_frame_written(frame); /* no page table saw this write (migration) */
     return 0;
 }

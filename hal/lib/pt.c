@@ -262,23 +262,6 @@ int pt_prealloc(struct pt_space *s, pt_va_t va, unsigned level)
     return walk(s, va, level, true, &err) ? 0 : err;
 }
 
-/*
- * A CPU sets its bit before it loads s (a sequentially consistent RMW) and
- * clears it only after it loaded something else; a changer stores the
- * entry, then reads the mask (flush_checked).  Either the changer sees the
- * bit and flushes that CPU, or that CPU's load comes after the store and
- * walks the new entry.
- */
-void pt_cpu_loaded(struct pt_space *s, unsigned cpu)
-{
-    __atomic_fetch_or(&s->loaded_cpus, 1u << cpu, __ATOMIC_SEQ_CST);
-}
-
-void pt_cpu_unloaded(struct pt_space *s, unsigned cpu)
-{
-    __atomic_fetch_and(&s->loaded_cpus, ~(1u << cpu), __ATOMIC_SEQ_CST);
-}
-
 struct remote_flush {
     struct pt_space *s;
     pt_va_t va;

@@ -51,6 +51,21 @@ int hal_as_lookup(struct hal_as *as, guest_va_t va, mfn_t *mfn, unsigned *perms)
     return as ? engine_lookup(hal_as_pt(as), guest_va_val(va), mfn, perms) : -HESTIA_ENOENT;
 }
 
+void *hal_walk_translate(struct hal_as *kernel, struct hal_as *user, guest_va_t va,
+                         unsigned need, mfn_t *frame)
+{
+    mfn_t mfn;
+    unsigned perms;
+    pt_va_t a = guest_va_val(va);
+    if ((!kernel || engine_lookup(hal_as_pt(kernel), a, &mfn, &perms) != 0) &&
+        (!user || engine_lookup(hal_as_pt(user), a, &mfn, &perms) != 0))
+        return NULL;
+    if ((perms & need) != need || !core_frame_is_ram(mfn))
+        return NULL; /* forbidden access, or device memory (hal/entry.h) */
+    *frame = mfn;
+    return (unsigned char *)hal_frame_to_virt(mfn) + (a & (HAL_PAGE_SIZE - 1));
+}
+
 void hal_as_flush(struct hal_as *as, guest_va_t va)
 {
     pt_flush(hal_as_pt(as), guest_va_val(va));

@@ -56,9 +56,10 @@ static inline void hyplock_release(bool taken)
 {
     if (taken) {
         __atomic_store_n(&core_hyplock.owner, 0u, __ATOMIC_RELAXED);
-        uint32_t next = __atomic_add_fetch(&core_hyplock.now_serving, 1u, __ATOMIC_RELEASE);
+        /* The result unused: one locked add (smp_wake_word reads the value itself). */
+        __atomic_fetch_add(&core_hyplock.now_serving, 1u, __ATOMIC_RELEASE);
         if (cpu_count() > 1) /* the CPU whose turn it is may be halted */
-            smp_wake_word(&core_hyplock.now_serving, next);
+            smp_wake_word(&core_hyplock.now_serving);
     }
 }
 

@@ -43,6 +43,20 @@ int pvmmu_map_device(struct domain *d, uint64_t handle, guest_va_t va, mfn_t mfn
 int pvmmu_unmap_frame(struct domain *d, uint64_t handle, guest_va_t va, mfn_t *old);
 
 /*
+ * The hot paths' pair (mmu_op's map, grant map and unmap), for a RAM
+ * frame whose reference the caller manages: pvmmu_map_referenced() hands
+ * the mapping a reference the caller took (frame_get_owned: so the frame
+ * is RAM some domain owns, never the shared info page or device memory);
+ * on error the reference stays the caller's.  The caller validated va and
+ * perms for handle as pvmmu_map_frame() would (hal_as_map checks them
+ * again).  pvmmu_unmap_referenced() removes such a mapping and hands its
+ * reference to the caller (*old: the frame, to frame_put()).
+ */
+int pvmmu_map_referenced(struct domain *d, uint64_t handle, guest_va_t va, mfn_t mfn,
+                         unsigned perms);
+int pvmmu_unmap_referenced(struct domain *d, uint64_t handle, guest_va_t va, mfn_t *old);
+
+/*
  * Map all of d's pseudo-physical memory at virt_base in the kernel space
  * (the initial mapping a guest finds at entry).
  */

@@ -47,6 +47,8 @@ uint64_t run_vcpu_runtime(const struct vcpu *v);
  * its struct cpu c (this_cpu()): core_hypercall_resume().
  */
 struct hal_vcpu *run_resume_locked(struct cpu *c);
+/* run_resume_locked() for a caller that found run_quiet_exit(c) NULL already. */
+struct hal_vcpu *run_full_pass(struct cpu *c);
 
 /*
  * The quiet exit (core/run.c): when nothing the run loop decides from has

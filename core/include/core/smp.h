@@ -61,13 +61,13 @@ void smp_wait_step(void);
 /*
  * Wait until *word == want (core/smp_wait.c): smp_wait_step() for a few
  * microseconds, then halt until an IPI (hal_cpu_wait_ipi), over and over.
- * Whoever changes *word calls smp_wake_word(word, new value) afterwards, which
- * interrupts the CPUs halted waiting for that value.  Used for the
+ * Whoever changes *word calls smp_wake_word(word) afterwards, which
+ * interrupts the CPUs halted waiting for the value *word holds then.  Used for the
  * hypervisor lock, core_cpu_call()'s slot and answer, and the release of
  * the secondary CPUs.
  */
 void smp_wait_word(const volatile uint32_t *word, uint32_t want);
-void smp_wake_word(const volatile uint32_t *word, uint32_t now);
+void smp_wake_word(const volatile uint32_t *word);
 
 /*
  * Boot self-check with several CPUs (core_main's module-less boot): every

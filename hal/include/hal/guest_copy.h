@@ -27,14 +27,24 @@ int hal_copy_to_guest(struct vcpu *v, guest_va_t dst, const void *src, size_t le
 /*
  * Both are written once, in hal/lib/guest_copy.c, for every backend: they
  * take the vCPU's spaces from hal_vcpu_get_spaces() and copy with the walk
- * below.  The walk sits on hal_as_lookup() and hal_frame_to_virt()
- * (hal/lib/guest_copy_walk.c): kernel and user spaces page by page,
- * checking MMU_PERM_READ / MMU_PERM_WRITE, nothing dereferenced through a
- * guest address.
+ * below.  The walk sits on hal_walk_translate() (hal/lib/guest_copy_walk.c):
+ * kernel and user spaces page by page, checking MMU_PERM_READ /
+ * MMU_PERM_WRITE, nothing dereferenced through a guest address.
  */
 int hal_walk_copy_from(struct hal_as *kernel, struct hal_as *user, void *dst,
                        guest_va_t src, size_t len);
 int hal_walk_copy_to(struct hal_as *kernel, struct hal_as *user, guest_va_t dst,
                      const void *src, size_t len);
+
+/*
+ * The walk's translation of one page: the hypervisor's (direct-map)
+ * address of guest va, looked up in kernel then in user (either may be
+ * NULL), if it is mapped with every MMU_PERM_* bit of need and is RAM
+ * (core_frame_is_ram: never device memory); *frame gets its frame.  NULL
+ * otherwise.  In hal/lib/pt_hal.c, where the page-table engine is compiled
+ * for the backend's format, so the two lookups are inline.
+ */
+void *hal_walk_translate(struct hal_as *kernel, struct hal_as *user, guest_va_t va,
+                         unsigned need, mfn_t *frame);
 
 #endif

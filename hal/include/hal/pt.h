@@ -95,7 +95,10 @@ struct pt_format {
      * use them.
      */
     void (*flush_cpus)(struct pt_space *s, pt_va_t va);
-    /* Flush after a map too (x86_64: paging-structure caches), not only after a change. */
+    /*
+     * Flush after a map too, not only after a change: for an MMU that may
+     * cache a "not present" (x86 does not: arch/x86_64/pte.c).
+     */
     bool flush_on_map;
 };
 
@@ -177,9 +180,22 @@ void pt_flush(struct pt_space *s, pt_va_t va);
 /*
  * Record that cpu loaded / stopped using s (for pt_flush): loaded before
  * the load, unloaded after the CPU switched to another space (atomic).
+ * Inline: every switch between spaces does both.  Ordering: a CPU sets
+ * its bit before it loads s (a sequentially consistent RMW) and clears it
+ * only after it loaded something else; a changer stores the entry, then
+ * reads the mask (pt.c's flush_checked).  Either the changer sees the bit
+ * and flushes that CPU, or that CPU's load comes after the store and
+ * walks the new entry.
  */
-void pt_cpu_loaded(struct pt_space *s, unsigned cpu);
-void pt_cpu_unloaded(struct pt_space *s, unsigned cpu);
+static inline void pt_cpu_loaded(struct pt_space *s, unsigned cpu)
+{
+    __atomic_fetch_or(&s->loaded_cpus, 1u << cpu, __ATOMIC_SEQ_CST);
+}
+
+static inline void pt_cpu_unloaded(struct pt_space *s, unsigned cpu)
+{
+    __atomic_fetch_and(&s->loaded_cpus, ~(1u << cpu), __ATOMIC_SEQ_CST);
+}
 
 /*
  * Backends whose spaces are engine spaces link hal/lib/pt_hal.c, which

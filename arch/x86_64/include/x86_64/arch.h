@@ -91,6 +91,9 @@ extern char boot_stack_top[]; /* boot.S: the boot CPU's hypervisor stack */
  * every iretq to ring 3.  C code never uses GS: an NMI or #DB can arrive
  * at syscall entry before the swap.
  */
+/* A 64-bit field at a 4-byte boundary (the TSS's RSP0). */
+typedef uint64_t x86_64_u64_a4 __attribute__((aligned(4)));
+
 struct hal_cpu {
     unsigned id;
     struct hal_vcpu *current;   /* vCPU last entered by hal_vcpu_run */
@@ -109,6 +112,9 @@ struct hal_cpu {
     struct hal_vcpu *entered;
     /* PV spaces CR3 reaches now (their pt.loaded_cpus has our bit; vcpu.c). */
     struct hal_as *loaded_k, *loaded_u;
+    /* This CPU's TSS.RSP0 (cpu.c; 4-byte aligned in the packed TSS), set on a vCPU switch.
+     */
+    x86_64_u64_a4 *tss_rsp0;
 };
 
 /* cpu.c: one struct hal_cpu per CPU, indexed by the task register. */
@@ -124,7 +130,6 @@ void x86_64_cpu_init(void); /* the boot CPU: shared tables, then its own */
 /* CPU cpu (this one) with hypervisor stack stack_top: GDT/TSS/IDT, MSRs, CR4. */
 void x86_64_cpu_init_secondary(unsigned cpu, uint64_t stack_top);
 struct hal_cpu *x86_64_cpu(unsigned id); /* CPU id's state (any CPU) */
-void x86_64_set_rsp0(uint64_t rsp0);
 
 /* smp.c / smpboot.S: the trampoline pc_smp_boot() copies to PC_SMP_TRAMPOLINE_PHYS. */
 extern const char x86_64_trampoline[], x86_64_trampoline_end[], x86_64_trampoline_cr3[];
