@@ -88,6 +88,11 @@ static void fpu_follow(struct hal_cpu *c, struct hal_vcpu *hv)
         core_cpu_call(on - 1, fpu_release, hv);
 }
 
+void x86_fpu_pull(struct hal_vcpu *hv)
+{
+    fpu_follow(x86_this_cpu(), hv);
+}
+
 /* Selectors and flags of a mode; nothing else can be loaded. */
 static void set_mode(struct x86_frame *f, bool user)
 {

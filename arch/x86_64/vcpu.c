@@ -99,6 +99,13 @@ void x86_64_fpu_take(struct hal_cpu *c, struct hal_vcpu *hv)
     c->entered = NULL; /* CR0.TS no longer what the last entry left */
 }
 
+void x86_64_fpu_pull(struct hal_vcpu *hv)
+{
+    unsigned on = __atomic_load_n(&hv->fpu_on, __ATOMIC_ACQUIRE);
+    if (on && on != x86_64_this_cpu()->id + 1)
+        core_cpu_call(on - 1, fpu_release, hv);
+}
+
 /* #NM from a guest: give it the FPU. */
 void x86_64_fpu_trap(void)
 {
