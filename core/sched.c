@@ -499,15 +499,43 @@ static void fill_grants(uint64_t total)
 }
 
 /*
+ * Charge every vCPU running on a CPU up to now, as sched_pick() charges
+ * its own prev before the accounting.  Without it a vCPU running on
+ * another CPU reached the period boundary with its stint uncharged: its
+ * credit looked full, the grant was cut off at CREDIT_MAX, and the charge
+ * that followed left it with nothing for the new period (the vCPU that
+ * should have had a CPU of its own went OVER and lost it to weights 1 and
+ * 2: smp.weights-across-cpus on ppc with 4 CPUs).  Running (claimed by a
+ * pick) and RUNNING (entered by the run loop): both change under the
+ * hypervisor lock, which every accounting pass holds, so run_start is
+ * that of the stint now under way.
+ */
+static void charge_running(uint64_t now)
+{
+    for (struct sched_dom *sd = active_head; sd; sd = sd->a_next)
+        for (unsigned i = 0; i < HESTIA_MAX_VCPUS; i++) {
+            struct vcpu *v = sd->d->vcpus[i];
+            if (!v || !v->sched)
+                continue;
+            unsigned long flags;
+            struct sched_cpu *pc = lock_vcpu_pcpu(v, &flags);
+            if (v->sched->running && v->state == VCPU_RUNNING)
+                charge(v->sched, now);
+            spin_unlock_irqrestore(&pc->lock, flags);
+        }
+}
+
+/*
  * Share one period of every CPU among the active domains (fill_grants),
  * split each domain's grant among its vCPUs that ran or wanted to run, and
  * let capped domains run again.  Caller holds acct_lock.
  */
-static void account_locked(void)
+static void account_locked(uint64_t now)
 {
     struct sched_dom *sd, *next;
     uint32_t usable = 0; /* CPUs the busy vCPUs may run on (affinity) */
 
+    charge_running(now);
     for (sd = active_head; sd; sd = next) {
         next = sd->a_next;
         sd->busy_vcpus = 0;
@@ -584,7 +612,7 @@ static void account_if_due(uint64_t now)
     if (!np) {
         np = now + SCHED_ACCOUNT_PERIOD_NS;
     } else if (now >= np) {
-        account_locked();
+        account_locked(now);
         /* After a long idle stretch start a fresh period rather than catch up. */
         np += SCHED_ACCOUNT_PERIOD_NS;
         if (now >= np)

@@ -33,7 +33,8 @@ static bool fpu_live_elsewhere(const struct hal_vcpu *hv)
 
 int hal_vcpu_save_state(const struct hal_vcpu *hv, struct hestia_vcpu_state *st)
 {
-    x86_fpu_pull((struct hal_vcpu *)hv); /* its FPU, if still in another CPU's, comes home */
+    x86_fpu_pull(
+        (struct hal_vcpu *)hv); /* its FPU, if still in another CPU's, comes home */
     if (fpu_live_elsewhere(hv))
         return -HESTIA_EBUSY;
     hal_vcpu_state_begin(st, HESTIA_VCPU_ARCH_X86, HESTIA_X86_VCPU_STATE_SIZE);
@@ -86,7 +87,8 @@ int hal_vcpu_load_state(struct hal_vcpu *hv, const struct hestia_vcpu_state *st)
     __builtin_memcpy(&mxcsr, b->fxsave + HESTIA_X86_FXSAVE_MXCSR, sizeof(mxcsr));
     if (mxcsr & ~x86_mxcsr_mask())
         return -HESTIA_EINVAL;
-    x86_fpu_pull((struct hal_vcpu *)hv); /* its FPU, if still in another CPU's, comes home */
+    x86_fpu_pull(
+        (struct hal_vcpu *)hv); /* its FPU, if still in another CPU's, comes home */
     if (fpu_live_elsewhere(hv))
         return -HESTIA_EBUSY;
     struct hestia_trap_record rec = {0};
