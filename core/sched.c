@@ -5,7 +5,9 @@
  * State is per physical CPU: each CPU's struct sched_cpu (a member of its
  * struct cpu, core/cpu.h) has two FIFO run queues,
  * UNDER (credit left) and OVER (credit spent), and its own lock.  A vCPU
- * is queued on v->processor; an idle CPU steals from the others.
+ * is queued on v->processor; an idle CPU steals from the others, and so
+ * does one running a vCPU out of credit while a vCPU with credit waits on
+ * another CPU (that CPU is told at once: wake_thief).
  *
  * Domain-level bookkeeping (the list of active domains, credit accounting
  * at each period boundary, unparking capped domains) is under one
@@ -483,23 +485,6 @@ static bool vcpu_wants_cpu(const struct vcpu *v)
     return v->state == VCPU_RUNNABLE || v->state == VCPU_RUNNING;
 }
 
-/* How much more credit d's busy vCPUs can hold before they hit CREDIT_MAX. */
-static int64_t credit_room(struct sched_dom *sd)
-{
-    int64_t room = 0;
-    for (unsigned i = 0; i < HESTIA_MAX_VCPUS; i++) {
-        struct vcpu *v = sd->d->vcpus[i];
-        if (!v || !v->sched)
-            continue;
-        unsigned long flags;
-        struct sched_cpu *pc = lock_vcpu_pcpu(v, &flags);
-        if (vcpu_wants_cpu(v) || v->sched->period_ns)
-            room += CREDIT_MAX - v->sched->credit;
-        spin_unlock_irqrestore(&pc->lock, flags);
-    }
-    return room;
-}
-
 /*
  * Split `total` among the busy domains by weight, water-filling: a domain
  * that cannot hold its fair share (it did not spend its credit: a mostly
@@ -543,30 +528,34 @@ static void fill_grants(uint64_t total)
 }
 
 /*
- * Charge every vCPU running on a CPU up to now, as sched_pick() charges
- * its own prev before the accounting.  Without it a vCPU running on
- * another CPU reached the period boundary with its stint uncharged: its
- * credit looked full, the grant was cut off at CREDIT_MAX, and the charge
- * that followed left it with nothing for the new period (the vCPU that
- * should have had a CPU of its own went OVER and lost it to weights 1 and
- * 2: smp.weights-across-cpus on ppc with 4 CPUs).  Running (claimed by a
- * pick) and RUNNING (entered by the run loop): both change under the
- * hypervisor lock, which every accounting pass holds, so run_start is
- * that of the stint now under way.
+ * Charge d's vCPUs that are running on a CPU up to now, as sched_pick()
+ * charges its own prev before the accounting; then how much more credit
+ * its busy vCPUs can hold before they hit CREDIT_MAX.  Without the charge
+ * a vCPU running on another CPU reached the period boundary with its
+ * stint uncharged: its credit looked full, the grant was cut off at
+ * CREDIT_MAX, and the charge that followed left it with nothing for the
+ * new period (the vCPU that should have had a CPU of its own went OVER
+ * and lost it to weights 1 and 2: smp.weights-across-cpus, ppc with 4
+ * CPUs).  Running (claimed by a pick) and RUNNING (entered by the run
+ * loop) both change under the hypervisor lock, which every accounting
+ * pass holds, so run_start is that of the stint now under way.
  */
-static void charge_running(uint64_t now)
+static int64_t charge_and_room(struct sched_dom *sd, uint64_t now)
 {
-    for (struct sched_dom *sd = active_head; sd; sd = sd->a_next)
-        for (unsigned i = 0; i < HESTIA_MAX_VCPUS; i++) {
-            struct vcpu *v = sd->d->vcpus[i];
-            if (!v || !v->sched)
-                continue;
-            unsigned long flags;
-            struct sched_cpu *pc = lock_vcpu_pcpu(v, &flags);
-            if (v->sched->running && v->state == VCPU_RUNNING)
-                charge(v->sched, now);
-            spin_unlock_irqrestore(&pc->lock, flags);
-        }
+    int64_t room = 0;
+    for (unsigned i = 0; i < HESTIA_MAX_VCPUS; i++) {
+        struct vcpu *v = sd->d->vcpus[i];
+        if (!v || !v->sched)
+            continue;
+        unsigned long flags;
+        struct sched_cpu *pc = lock_vcpu_pcpu(v, &flags);
+        if (v->sched->running && v->state == VCPU_RUNNING)
+            charge(v->sched, now);
+        if (vcpu_wants_cpu(v) || v->sched->period_ns)
+            room += CREDIT_MAX - v->sched->credit;
+        spin_unlock_irqrestore(&pc->lock, flags);
+    }
+    return room;
 }
 
 /*
@@ -579,9 +568,9 @@ static void account_locked(uint64_t now)
     struct sched_dom *sd, *next;
     uint32_t usable = 0; /* CPUs the busy vCPUs may run on (affinity) */
 
-    charge_running(now);
     for (sd = active_head; sd; sd = next) {
         next = sd->a_next;
+        int64_t room = charge_and_room(sd, now); /* first: the charge feeds the rest */
         sd->busy_vcpus = 0;
         for (unsigned i = 0; i < HESTIA_MAX_VCPUS; i++) {
             struct vcpu *v = sd->d->vcpus[i];
@@ -600,7 +589,7 @@ static void account_locked(uint64_t now)
         }
         sd->grant = 0;
         sd->filled = false;
-        sd->room = sd->busy_vcpus ? credit_room(sd) : 0;
+        sd->room = sd->busy_vcpus ? room : 0;
         if (!sd->busy_vcpus && debt <= 0)
             deactivate_locked(sd); /* sched_wake re-activates it */
     }
