@@ -13,6 +13,7 @@
 #include <core/logdirty.h>
 #include <core/memstat.h>
 #include <core/mm.h>
+#include <core/run.h>
 #include <core/sched.h>
 #include <hal/guest_copy.h>
 #include <hal/mmu.h>
@@ -137,7 +138,7 @@ static struct vcpu *state_target(struct vcpu *v, struct domain *d, uint32_t idx,
         return NULL;
     for (unsigned i = 0; i < HAL_MAX_CPUS; i++)
         if (core_cpus[i].current == t)
-            return NULL;
+            return NULL; /* DOMCTL_pause waited for that: a pause from elsewhere */
     return t;
 }
 
@@ -209,14 +210,32 @@ long do_domctl(struct vcpu *v, uint64_t ptr)
     if (!d)
         return -HESTIA_ESRCH;
     switch (op.cmd) {
-    case DOMCTL_destroy:
+    case DOMCTL_destroy: {
         if (d == v->domain)
             return -HESTIA_EINVAL; /* dom0 cannot pull the floor from under itself */
-        return domain_destroy(d);
-    case DOMCTL_pause:
+        /*
+         * Returns once the teardown is done: a vCPU still current on another
+         * CPU defers it to that CPU's next pass (domain_ref.c); waiting for
+         * it means the domain's memory is back when dom0 looks (memstat).
+         */
+        domain_cpu_get(d); /* d stays ours until the put: that finishes it */
+        long rc = domain_destroy(d);
+        run_wait_domain_off_cpus(d);
+        domain_cpu_put(d);
+        return rc;
+    }
+    case DOMCTL_pause: {
         if (d == v->domain)
             return -HESTIA_EINVAL;
-        return domain_pause(d);
+        /*
+         * Returns once no CPU has one of its vCPUs as current, so the state
+         * domctls (state_target, save) find them off every CPU at once.
+         */
+        long rc = domain_pause(d);
+        if (rc == 0)
+            run_wait_domain_off_cpus(d);
+        return rc;
+    }
     case DOMCTL_unpause:
         if (d == v->domain)
             return -HESTIA_EINVAL;

@@ -59,6 +59,15 @@ static void set_current(struct cpu *c, struct vcpu *v)
 {
     struct vcpu *old = c->current;
     c->current = v;
+    if (old != v) {
+        /* Before the put below: it may finish old's domain and free old. */
+        if (old) {
+            __atomic_store_n(&old->on_cpu, 0u, __ATOMIC_RELEASE);
+            smp_wake_word(&old->on_cpu); /* run_wait_domain_off_cpus() */
+        }
+        if (v)
+            __atomic_store_n(&v->on_cpu, 1u, __ATOMIC_RELAXED);
+    }
     struct domain *od = old ? old->domain : NULL, *nd = v ? v->domain : NULL;
     if (od != nd) {
         if (nd)
@@ -155,6 +164,39 @@ void run_vcpu_stopped(struct vcpu *v)
             core_cpu_call(i, nothing, NULL);
         }
     }
+}
+
+/* A vCPU of d that another CPU still has as current although it may not run. */
+static struct vcpu *stopped_but_current(struct domain *d)
+{
+    for (unsigned i = 0; i < HESTIA_MAX_VCPUS; i++) {
+        struct vcpu *t = d->vcpus[i];
+        if (t && __atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE) && !vcpu_runnable(t))
+            return t;
+    }
+    return NULL;
+}
+
+bool run_wait_domain_off_cpus(struct domain *d)
+{
+    struct vcpu *t;
+    while ((t = stopped_but_current(d)) != NULL) {
+        /*
+         * That CPU needs the hypervisor lock for its pass: let go of it.
+         * Our reference keeps d (and t) while it is dropped; with it gone
+         * another CPU's switch cannot finish d's teardown under our feet.
+         */
+        domain_cpu_get(d);
+        run_note_change(t->processor);
+        core_unlock(true);
+        smp_wait_word(&t->on_cpu, 0u);
+        core_lock();
+        bool last = d->cpu_refs == 1 && d->teardown_deferred;
+        domain_cpu_put(d); /* the last one finishes a destroyed domain's teardown */
+        if (last)
+            return false;
+    }
+    return true;
 }
 
 static uint64_t earliest(uint64_t a, uint64_t b)

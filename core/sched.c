@@ -5,7 +5,9 @@
  * State is per physical CPU: each CPU's struct sched_cpu (a member of its
  * struct cpu, core/cpu.h) has two FIFO run queues,
  * UNDER (credit left) and OVER (credit spent), and its own lock.  A vCPU
- * is queued on v->processor; an idle CPU steals from the others.
+ * is queued on v->processor; an idle CPU steals from the others, and so
+ * does one running a vCPU out of credit while a vCPU with credit waits on
+ * another CPU (that CPU is told at once: wake_thief).
  *
  * Domain-level bookkeeping (the list of active domains, credit accounting
  * at each period boundary, unparking capped domains) is under one
@@ -331,11 +333,33 @@ void sched_poll_end(struct vcpu *v)
 }
 
 /*
- * sv was queued on busy CPU home: let one idle CPU it may run on look at
- * once (it steals sv) instead of at its next timer.  An unlocked peek at
- * the others' current vCPU: a wrong guess costs one needless pass.
+ * Whether CPU i runs a vCPU with no credit left (OVER).  A peek at its
+ * current vCPU without its run-queue lock: the scheduler runs under the
+ * hypervisor lock (every caller is a core entry point), under which
+ * current vCPUs and credit change, so the value is not torn; at worst it
+ * is a pass old, which costs one needless pass.
  */
-static void wake_idle_thief(const struct sched_vcpu *sv, unsigned home)
+static bool runs_over(unsigned i, uint64_t now)
+{
+    const struct vcpu *cur = __atomic_load_n(&cpu_by_id(i)->current, __ATOMIC_RELAXED);
+    const struct sched_vcpu *sv = cur ? cur->sched : NULL;
+    if (!sv || !sv->running)
+        return false;
+    /* Its credit at its last charge, less what it has run since. */
+    int64_t ran = now > sv->run_start ? (int64_t)(now - sv->run_start) : 0;
+    return sv->credit - ran <= 0;
+}
+
+/*
+ * sv was queued on busy CPU home: let one idle CPU it may run on look at
+ * once (it steals sv) instead of at its next timer; failing that, if sv
+ * has credit, a CPU running a vCPU that has none, which gives way to it
+ * (sched_pick).  Without the second, UNDER work waited behind a busy CPU
+ * while another ran OVER work until that one's slice ended (up to 10 ms
+ * of every 30 ms period): on ppc with 4 CPUs a burner of weight 1 got
+ * 0.40 CPU instead of 0.33, and one entitled to a whole CPU 0.91.
+ */
+static void wake_thief(const struct sched_vcpu *sv, unsigned home)
 {
     if (!__atomic_load_n(&cpu_by_id(home)->current, __ATOMIC_RELAXED))
         return; /* home is idle itself and was kicked */
@@ -345,6 +369,28 @@ static void wake_idle_thief(const struct sched_vcpu *sv, unsigned home)
             run_note_change(i);
             return;
         }
+    if (sv->credit <= 0)
+        return;
+    uint64_t now = hal_time_ns();
+    for (unsigned i = 0; i < cpu_count(); i++)
+        if (i != home && allowed(sv, i) && runs_over(i, now)) {
+            run_note_change(i);
+            return;
+        }
+}
+
+/* UNDER work queued on another CPU that may run on cpu (a peek at queue heads). */
+static bool under_elsewhere(unsigned cpu)
+{
+    for (unsigned i = 0; i < cpu_count(); i++) {
+        const struct sched_vcpu *h =
+            i == cpu ? NULL
+                     : __atomic_load_n(&cpu_by_id(i)->sched.q[SCHED_PRIO_UNDER].head,
+                                       __ATOMIC_RELAXED);
+        if (h && allowed(h, cpu))
+            return true;
+    }
+    return false;
 }
 
 void sched_wake(struct vcpu *v)
@@ -376,7 +422,7 @@ void sched_wake(struct vcpu *v)
             enqueue(pc, sv, false);
         run_note_change(v->processor); /* it may preempt the current vCPU */
         if (sv->where == SCHED_QUEUED)
-            wake_idle_thief(sv, v->processor);
+            wake_thief(sv, v->processor);
     }
     spin_unlock_irqrestore(&pc->lock, flags);
 }
@@ -439,23 +485,6 @@ static bool vcpu_wants_cpu(const struct vcpu *v)
     return v->state == VCPU_RUNNABLE || v->state == VCPU_RUNNING;
 }
 
-/* How much more credit d's busy vCPUs can hold before they hit CREDIT_MAX. */
-static int64_t credit_room(struct sched_dom *sd)
-{
-    int64_t room = 0;
-    for (unsigned i = 0; i < HESTIA_MAX_VCPUS; i++) {
-        struct vcpu *v = sd->d->vcpus[i];
-        if (!v || !v->sched)
-            continue;
-        unsigned long flags;
-        struct sched_cpu *pc = lock_vcpu_pcpu(v, &flags);
-        if (vcpu_wants_cpu(v) || v->sched->period_ns)
-            room += CREDIT_MAX - v->sched->credit;
-        spin_unlock_irqrestore(&pc->lock, flags);
-    }
-    return room;
-}
-
 /*
  * Split `total` among the busy domains by weight, water-filling: a domain
  * that cannot hold its fair share (it did not spend its credit: a mostly
@@ -499,17 +528,49 @@ static void fill_grants(uint64_t total)
 }
 
 /*
+ * Charge d's vCPUs that are running on a CPU up to now, as sched_pick()
+ * charges its own prev before the accounting; then how much more credit
+ * its busy vCPUs can hold before they hit CREDIT_MAX.  Without the charge
+ * a vCPU running on another CPU reached the period boundary with its
+ * stint uncharged: its credit looked full, the grant was cut off at
+ * CREDIT_MAX, and the charge that followed left it with nothing for the
+ * new period (the vCPU that should have had a CPU of its own went OVER
+ * and lost it to weights 1 and 2: smp.weights-across-cpus, ppc with 4
+ * CPUs).  Running (claimed by a pick) and RUNNING (entered by the run
+ * loop) both change under the hypervisor lock, which every accounting
+ * pass holds, so run_start is that of the stint now under way.
+ */
+static int64_t charge_and_room(struct sched_dom *sd, uint64_t now)
+{
+    int64_t room = 0;
+    for (unsigned i = 0; i < HESTIA_MAX_VCPUS; i++) {
+        struct vcpu *v = sd->d->vcpus[i];
+        if (!v || !v->sched)
+            continue;
+        unsigned long flags;
+        struct sched_cpu *pc = lock_vcpu_pcpu(v, &flags);
+        if (v->sched->running && v->state == VCPU_RUNNING)
+            charge(v->sched, now);
+        if (vcpu_wants_cpu(v) || v->sched->period_ns)
+            room += CREDIT_MAX - v->sched->credit;
+        spin_unlock_irqrestore(&pc->lock, flags);
+    }
+    return room;
+}
+
+/*
  * Share one period of every CPU among the active domains (fill_grants),
  * split each domain's grant among its vCPUs that ran or wanted to run, and
  * let capped domains run again.  Caller holds acct_lock.
  */
-static void account_locked(void)
+static void account_locked(uint64_t now)
 {
     struct sched_dom *sd, *next;
     uint32_t usable = 0; /* CPUs the busy vCPUs may run on (affinity) */
 
     for (sd = active_head; sd; sd = next) {
         next = sd->a_next;
+        int64_t room = charge_and_room(sd, now); /* first: the charge feeds the rest */
         sd->busy_vcpus = 0;
         for (unsigned i = 0; i < HESTIA_MAX_VCPUS; i++) {
             struct vcpu *v = sd->d->vcpus[i];
@@ -528,7 +589,7 @@ static void account_locked(void)
         }
         sd->grant = 0;
         sd->filled = false;
-        sd->room = sd->busy_vcpus ? credit_room(sd) : 0;
+        sd->room = sd->busy_vcpus ? room : 0;
         if (!sd->busy_vcpus && debt <= 0)
             deactivate_locked(sd); /* sched_wake re-activates it */
     }
@@ -584,7 +645,7 @@ static void account_if_due(uint64_t now)
     if (!np) {
         np = now + SCHED_ACCOUNT_PERIOD_NS;
     } else if (now >= np) {
-        account_locked();
+        account_locked(now);
         /* After a long idle stretch start a fresh period rather than catch up. */
         np += SCHED_ACCOUNT_PERIOD_NS;
         if (now >= np)
@@ -758,7 +819,8 @@ struct vcpu *sched_pick(unsigned cpu, struct vcpu *prev, uint64_t now, uint64_t 
                 park(sv);
             } else if (!sv->yielded && now < sv->slice_end &&
                        !pc->q[SCHED_PRIO_BOOST].head &&
-                       !(sv->credit <= 0 && pc->q[SCHED_PRIO_UNDER].head)) {
+                       !(sv->credit <= 0 &&
+                         (pc->q[SCHED_PRIO_UNDER].head || under_elsewhere(cpu)))) {
                 next = sv;
                 fresh = false;
             } else {
@@ -815,7 +877,11 @@ struct vcpu *sched_pick(unsigned cpu, struct vcpu *prev, uint64_t now, uint64_t 
             dl = now + (uint64_t)left;
         if (pc->next_period && pc->next_period < dl)
             dl = pc->next_period;
+        struct sched_vcpu *waiting = pc->q[SCHED_PRIO_UNDER].head;
         spin_unlock_irqrestore(&pc->lock, flags);
+        if (waiting)
+            wake_thief(waiting,
+                       cpu); /* UNDER work waits here: a CPU on OVER work takes it */
         if (deadline)
             *deadline = dl;
         return v;

@@ -106,13 +106,6 @@ void core_ipi_interrupt(void)
         run_note_change(c->id);
 }
 
-void smp_wait_step(void)
-{
-    if (__atomic_load_n(&this_cpu()->ipi_pending, __ATOMIC_RELAXED))
-        core_ipi_interrupt();
-    hal_cpu_relax();
-}
-
 void core_cpu_call(unsigned cpu, void (*fn)(void *arg), void *arg)
 {
     struct cpu *self = this_cpu();

@@ -21,6 +21,7 @@
 #include <core/cpu.h>
 #include <core/smp.h>
 #include <hal/cpu.h>
+#include <hal/entry.h>
 #include <hal/timer.h>
 
 /* Spin this long before halting: a lock held for a few us is cheaper spun on. */
@@ -31,6 +32,18 @@ static unsigned sleepers; /* CPUs halted in smp_wait_word() right now */
 /* An arch that cannot halt for an IPI alone keeps spinning (the old wait). */
 __attribute__((weak)) void hal_cpu_wait_ipi(void)
 {
+    hal_cpu_relax();
+}
+
+/*
+ * One step of every wait: answer this CPU's own pending IPIs, then relax.
+ * A waiter that did not answer could be the CPU another waiter is
+ * waiting on.
+ */
+static void smp_wait_step(void)
+{
+    if (__atomic_load_n(&this_cpu()->ipi_pending, __ATOMIC_RELAXED))
+        core_ipi_interrupt();
     hal_cpu_relax();
 }
 

@@ -41,13 +41,10 @@ uint32_t x86_mxcsr_mask(void)
     return mxcsr_mask;
 }
 
-/* This CPU's FPU registers go back to their owner's fxsave image (TS stays clear). */
-static void fpu_save_owner(struct hal_cpu *c)
-{
-    __asm__ volatile("fxsave %0" : "=m"(c->fpu_owner->fxsave));
-    __atomic_store_n(&c->fpu_owner->fpu_on, 0u, __ATOMIC_RELEASE);
-    c->fpu_owner = NULL;
-}
+#define X86_FPU_THIS_CPU() x86_this_cpu()
+#define X86_FPU_SAVE(img) __asm__ volatile("fxsave %0" : "=m"(img))
+#define X86_FPU_FORGOTTEN(c) ((void)(c))
+#include <x86_common/fpu_lazy.h>
 
 /* #NM from a guest: give it the FPU. */
 void x86_fpu_trap(void)
@@ -58,34 +55,15 @@ void x86_fpu_trap(void)
     if (c->fpu_owner == hv)
         return;
     if (c->fpu_owner)
-        fpu_save_owner(c);
+        x86_fpu_save_owner(c);
     __asm__ volatile("fxrstor %0" : : "m"(hv->fxsave));
     c->fpu_owner = hv;
     hv->fpu_on = c->id + 1;
 }
 
-/* On the CPU whose FPU holds arg's state (a cross-CPU call): save it there. */
-static void fpu_release(void *arg)
+void x86_fpu_pull(struct hal_vcpu *hv)
 {
-    struct hal_cpu *c = x86_this_cpu();
-    if (c->fpu_owner != arg)
-        return; /* saved meanwhile (another vCPU took the FPU) */
-    write_cr0(read_cr0() & ~CR0_TS);
-    fpu_save_owner(c);
-    write_cr0(read_cr0() | CR0_TS); /* no one's state is live here now */
-}
-
-/*
- * hv is about to run on CPU c: if its FPU registers are live on another
- * CPU (it ran there last and used the FPU), have that CPU save them, or
- * the #NM here would load a stale image and the other CPU could later
- * write that stale state back over newer.
- */
-static void fpu_follow(struct hal_cpu *c, struct hal_vcpu *hv)
-{
-    unsigned on = __atomic_load_n(&hv->fpu_on, __ATOMIC_ACQUIRE);
-    if (on && on != c->id + 1)
-        core_cpu_call(on - 1, fpu_release, hv);
+    x86_fpu_follow(x86_this_cpu(), hv);
 }
 
 /* Selectors and flags of a mode; nothing else can be loaded. */
@@ -278,7 +256,7 @@ void hal_vcpu_run(struct hal_vcpu *hv)
 {
     struct hal_cpu *c = x86_this_cpu();
     c->current = hv;
-    fpu_follow(c, hv);
+    x86_fpu_follow(c, hv); /* eagerly: the #NM here must load its newest image */
     note_loaded(c, hv->kernel, hv->user);
     uint32_t cr0 = read_cr0();
     uint32_t want = c->fpu_owner == hv ? cr0 & ~CR0_TS : cr0 | CR0_TS;

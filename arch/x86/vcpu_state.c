@@ -8,7 +8,9 @@
  * current x87/SSE registers are in the FPU and hv->fxsave is stale.  Save
  * reads the live registers (CR0.TS cleared for the fxsave) without moving
  * the ownership; load writes hv->fxsave and drops the ownership, so the
- * vCPU's next FPU instruction traps (#NM) and loads the new image.
+ * vCPU's next FPU instruction traps (#NM) and loads the new image.  With
+ * several CPUs the registers may be live in the FPU of the CPU the vCPU
+ * last ran on: both first have that CPU save them (x86_fpu_pull).
  */
 #include <hestia/errno.h>
 
@@ -31,6 +33,8 @@ static bool fpu_live_elsewhere(const struct hal_vcpu *hv)
 
 int hal_vcpu_save_state(const struct hal_vcpu *hv, struct hestia_vcpu_state *st)
 {
+    x86_fpu_pull(
+        (struct hal_vcpu *)hv); /* its FPU, if still in another CPU's, comes home */
     if (fpu_live_elsewhere(hv))
         return -HESTIA_EBUSY;
     hal_vcpu_state_begin(st, HESTIA_VCPU_ARCH_X86, HESTIA_X86_VCPU_STATE_SIZE);
@@ -83,6 +87,8 @@ int hal_vcpu_load_state(struct hal_vcpu *hv, const struct hestia_vcpu_state *st)
     __builtin_memcpy(&mxcsr, b->fxsave + HESTIA_X86_FXSAVE_MXCSR, sizeof(mxcsr));
     if (mxcsr & ~x86_mxcsr_mask())
         return -HESTIA_EINVAL;
+    x86_fpu_pull(
+        (struct hal_vcpu *)hv); /* its FPU, if still in another CPU's, comes home */
     if (fpu_live_elsewhere(hv))
         return -HESTIA_EBUSY;
     struct hestia_trap_record rec = {0};

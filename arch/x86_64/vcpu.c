@@ -63,18 +63,11 @@ uint32_t x86_64_mxcsr_mask(void)
     return mxcsr_mask;
 }
 
-/* On the CPU whose FPU holds arg's state (a cross-CPU call): save it there. */
-static void fpu_release(void *arg)
-{
-    struct hal_cpu *c = x86_64_this_cpu();
-    if (c->fpu_owner != arg)
-        return; /* saved meanwhile (another vCPU took the FPU) */
-    write_cr0(read_cr0() & ~CR0_TS);
-    __asm__ volatile("fxsave64 %0" : "=m"(c->fpu_owner->fxsave));
-    c->fpu_owner = NULL;
-    write_cr0(read_cr0() | CR0_TS); /* no one's state is live here now */
-    c->entered = NULL;              /* CR0.TS no longer what the last entry left */
-}
+#define X86_FPU_THIS_CPU() x86_64_this_cpu()
+#define X86_FPU_SAVE(img) __asm__ volatile("fxsave64 %0" : "=m"(img))
+/* CR0.TS is no longer what the last entry left. */
+#define X86_FPU_FORGOTTEN(c) ((c)->entered = NULL)
+#include <x86_common/fpu_lazy.h>
 
 void x86_64_fpu_take(struct hal_cpu *c, struct hal_vcpu *hv)
 {
@@ -82,7 +75,7 @@ void x86_64_fpu_take(struct hal_cpu *c, struct hal_vcpu *hv)
     if (c->fpu_owner == hv)
         return;
     if (c->fpu_owner)
-        __asm__ volatile("fxsave64 %0" : "=m"(c->fpu_owner->fxsave));
+        x86_fpu_save_owner(c);
     /*
      * hv ran on another CPU since its state was last saved and used the
      * FPU there: those registers are the current ones.  Have that CPU save
@@ -90,13 +83,16 @@ void x86_64_fpu_take(struct hal_cpu *c, struct hal_vcpu *hv)
      * could later write the stale one back over newer).  Lazily, here at
      * the #NM, rather than at every move: most moves never touch the FPU.
      */
-    unsigned on = __atomic_load_n(&hv->fpu_on, __ATOMIC_ACQUIRE);
-    if (on && on != c->id + 1)
-        core_cpu_call(on - 1, fpu_release, hv);
+    x86_fpu_follow(c, hv);
     __asm__ volatile("fxrstor64 %0" : : "m"(hv->fxsave));
     c->fpu_owner = hv;
     __atomic_store_n(&hv->fpu_on, c->id + 1, __ATOMIC_RELEASE);
     c->entered = NULL; /* CR0.TS no longer what the last entry left */
+}
+
+void x86_64_fpu_pull(struct hal_vcpu *hv)
+{
+    x86_fpu_follow(x86_64_this_cpu(), hv);
 }
 
 /* #NM from a guest: give it the FPU. */

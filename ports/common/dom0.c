@@ -83,15 +83,7 @@ static uint64_t cpu_ns(long dom)
     return ts_getinfo((hestia_domid_t)dom, &info) < 0 ? 0 : info.cpu_time_ns;
 }
 
-/* A burner's own count of work done (role_burner), mapped from its grant. */
-struct burner {
-    long dom;
-    volatile uint32_t *units;
-    uintptr_t va;
-    grant_handle_t h;
-};
-
-static bool burner_map(struct burner *b)
+bool burner_map(struct burner *b)
 {
     b->va = kva_alloc(1);
     b->units = NULL;
@@ -106,7 +98,7 @@ static bool burner_map(struct burner *b)
     return false;
 }
 
-static void burner_end(struct burner *b)
+void burner_end(struct burner *b)
 {
     if (b->units)
         gnttab_unmap(b->va, 0, b->h);

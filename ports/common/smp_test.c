@@ -362,4 +362,5 @@ void smp_scenario(unsigned module)
     if (rp)
         gnttab_unmap(va, 0, h);
     ts_destroy((hestia_domid_t)d);
+    smp_sched_checks(module); /* smp_sched.c: weights, caps, create/destroy across CPUs */
 }

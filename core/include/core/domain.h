@@ -35,10 +35,11 @@ struct vcpu {
     struct hal_vcpu *hal;
     struct vcpu_info *info; /* inside the domain's shared info page */
     enum vcpu_state state;
-    unsigned pause_count;       /* vCPU-level pauses (not used by domctl) */
-    bool started;               /* DOMCTL_start_vcpu / boot gave it a context */
-    bool in_user;               /* last known guest mode, for accounting */
-    bool context_replaced;      /* hypercall.c: the call in flight loaded a new context */
+    unsigned pause_count;  /* vCPU-level pauses (not used by domctl) */
+    bool started;          /* DOMCTL_start_vcpu / boot gave it a context */
+    bool in_user;          /* last known guest mode, for accounting */
+    bool context_replaced; /* hypercall.c: the call in flight loaded a new context */
+    uint32_t on_cpu; /* 1 while a CPU has it as current (run.c:set_current), for waiters */
     uint64_t runtime_ns;        /* CPU time consumed */
     uint64_t last_start_ns;     /* when it was last put on a CPU */
     uint64_t timer_deadline_ns; /* guest one-shot timer (0 = off) */

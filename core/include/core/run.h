@@ -28,6 +28,19 @@ void run_set_current(struct vcpu *v);
 void run_vcpu_stopped(struct vcpu *v);
 
 /*
+ * d's vCPUs were just made not runnable (DOMCTL_pause, DOMCTL_destroy):
+ * wait until no other CPU has one of them as current, i.e. each such CPU
+ * took the full pass that switches away (run_vcpu_stopped() only made it
+ * leave the guest; until that pass it may still use the vCPU, e.g. finish
+ * a hypercall the vCPU made).  The hypervisor lock is dropped while
+ * waiting (the caller holds it, d found under it; a reference keeps d):
+ * the caller must hold nothing else and re-read what it looked up.  A vCPU
+ * that became runnable again meanwhile is not waited for.  Returns false
+ * if d is gone: its deferred teardown finished here.
+ */
+bool run_wait_domain_off_cpus(struct domain *d);
+
+/*
  * Something the run loop decides from changed for the vCPUs of CPU cpu (or
  * of every CPU: RUN_ALL_CPUS): its next exit runs the full pass instead of
  * the quiet one.  With one CPU a flag is enough; a change aimed at another

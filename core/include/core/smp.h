@@ -46,23 +46,16 @@ void smp_kick_vcpu(struct vcpu *v);
 /*
  * Running fn on another CPU is core_cpu_call() (hal/entry.h): one
  * mechanism for core and the HAL.  While it waits, the caller answers
- * calls aimed at itself (smp_wait_step), so two CPUs calling each other do
+ * calls aimed at itself (smp_wait_word), so two CPUs calling each other do
  * not deadlock.  fn must not block or call core_cpu_call() itself.
  */
 
 /*
- * One step of every busy wait in the hypervisor (a call's answer, the
- * hypervisor lock, the release of the secondary CPUs): answer this CPU's
- * own pending IPIs, then relax.  A waiter that did not answer could be
- * the CPU another waiter is waiting on.
- */
-void smp_wait_step(void);
-
-/*
- * Wait until *word == want (core/smp_wait.c): smp_wait_step() for a few
- * microseconds, then halt until an IPI (hal_cpu_wait_ipi), over and over.
- * Whoever changes *word calls smp_wake_word(word) afterwards, which
- * interrupts the CPUs halted waiting for the value *word holds then.  Used for the
+ * Wait until *word == want (core/smp_wait.c): answer this CPU's own IPIs
+ * and relax for a few microseconds, then halt until an IPI
+ * (hal_cpu_wait_ipi), over and over.  Whoever changes *word calls
+ * smp_wake_word(word) afterwards, which interrupts the CPUs
+ * halted waiting for the value *word holds then.  Used for the
  * hypervisor lock, core_cpu_call()'s slot and answer, and the release of
  * the secondary CPUs.
  */

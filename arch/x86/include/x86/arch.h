@@ -183,6 +183,12 @@ void x86_ap_start(void);
 /* vcpu.c */
 void x86_fpu_init(void);
 void x86_fpu_trap(void);
+/*
+ * hv's FPU registers, if live in another CPU's FPU (it ran there last),
+ * saved into hv->fxsave by that CPU (a cross-CPU call): the state domctls
+ * read and replace a paused vCPU's FPU wherever it last ran.
+ */
+void x86_fpu_pull(struct hal_vcpu *hv);
 uint32_t x86_mxcsr_mask(void); /* MXCSR bits this CPU accepts (fxrstor #GPs on others) */
 
 /* trap.c */

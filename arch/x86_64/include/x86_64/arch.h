@@ -150,6 +150,12 @@ void x86_64_fpu_trap(void);
 HAL_NORETURN void x86_64_run_slow(struct hal_cpu *c, struct hal_vcpu *hv);
 /* Make the FPU hold hv's state on CPU c, saving its owner's (lazy #NM, SVM entry). */
 void x86_64_fpu_take(struct hal_cpu *c, struct hal_vcpu *hv);
+/*
+ * hv's FPU registers, if live in another CPU's FPU (it ran there last),
+ * saved into hv->fxsave by that CPU (a cross-CPU call): the state domctls
+ * read and replace a paused vCPU's FPU wherever it last ran.
+ */
+void x86_64_fpu_pull(struct hal_vcpu *hv);
 void x86_64_vcpu_init(void);      /* boot: the clean FPU image, the empty user PML4 */
 uint32_t x86_64_mxcsr_mask(void); /* MXCSR bits this CPU accepts (fxrstor #GPs on others) */
 

@@ -464,6 +464,8 @@ void role_bench_peer(void);
 /* The smp scenario (smp_test.c): the 4-vCPU domU and dom0's side. */
 void role_smp(void);
 void smp_scenario(unsigned module);
+/* The scheduler checks across physical CPUs (smp_sched.c), after the smp domU is gone. */
+void smp_sched_checks(unsigned module);
 /* The bench workloads (workloads.c, docs/native.md), the same on both platforms. */
 void role_workloads(void);
 /* The native platform's user-mode checks (native/usercheck.c, role=native-user). */

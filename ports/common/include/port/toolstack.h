@@ -61,4 +61,16 @@ void ts_script(const char *line);
 void ts_interactive(void);
 void ts_init(void);
 
+/* A burner domU's (role_burner) own count of work done, mapped from its grant (dom0.c). */
+struct burner {
+    long dom;
+    volatile uint32_t *units;
+    uintptr_t va;
+    grant_handle_t h;
+};
+/* Map b->dom's work counter (it grants it once it runs: up to 5 s); whether it did. */
+bool burner_map(struct burner *b);
+/* Unmap the counter and destroy the burner. */
+void burner_end(struct burner *b);
+
 #endif
