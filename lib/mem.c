@@ -67,7 +67,8 @@ void *memset(void *dst, int c, size_t n)
     }
     mem_word w = (mem_word)-1 / 255 * (unsigned char)c; /* c in every byte */
     /* Four words an iteration: clearing a new domain's frames (a restore's
-     * 4 MiB) cost about 4.5 instructions per word with one. */
+     * 4 MiB) and every new address space's page-table frames cost about 4.5
+     * instructions per word with one. */
     for (; n >= 4 * WORD_SIZE; n -= 4 * WORD_SIZE, d += 4 * WORD_SIZE) {
         ((mem_word *)d)[0] = w, ((mem_word *)d)[1] = w;
         ((mem_word *)d)[2] = w, ((mem_word *)d)[3] = w;

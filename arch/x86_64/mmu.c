@@ -106,8 +106,11 @@ PT_SPACE_FIRST(struct hal_as);
 /* Top-level entries are what the kernel-mode view (vcpu.c) copies. */
 void x86_64_pt_table_added(struct pt_space *s, unsigned level, pt_va_t va)
 {
+    struct hal_as *as = as_of(s);
+    if (level == 3 && (va >> 39) + 1 > as->top_slots)
+        as->top_slots = (unsigned)(va >> 39) + 1; /* the kernel view copies no more */
     if (level == 3 || (level == 2 && (va >> 39) == 0))
-        as_of(s)->gen++;
+        as->gen++;
 }
 
 /*
@@ -133,6 +136,7 @@ struct hal_as *hal_as_create(struct domain *d, enum hal_as_kind kind)
     as->pml4 = as->pt.root;
     as->pml4_mfn = as->pt.root_mfn;
     as->gen = 1;
+    as->top_slots = 0;
     if (kind != HAL_AS_GUEST_PHYS) {
         for (unsigned i = PML4_HYP_FIRST; i < 512; i++)
             as->pml4[i] = boot_pml4[i];

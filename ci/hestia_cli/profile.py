@@ -32,6 +32,8 @@ PROFILES = {
     "evtchn-roundtrip": "dom0 sends an event, the peer echoes it, dom0's thread wakes",
     "domain-switch": "one SCHEDOP_yield: dom0 to the peer and back (two switches; the "
                      "timed loop's figure is per switch and includes a getinfo per yield)",
+    "process": "one unit of the process workload (ports/common/workloads.c): as_create, "
+               "a batch of 32 maps, switch, touch 32 pages, switch back, as_destroy",
 }
 # The profile test: the profiled run and the timed loop's per-iteration
 # figure in the same boot agree within this (they run the same code).

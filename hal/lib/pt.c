@@ -105,6 +105,9 @@ int pt_init(struct pt_space *s, const struct pt_format *fmt, struct domain *d,
     s->loaded_cpus =
         1; /* conservative until the vCPU code reports loads: every CPU (one) */
     s->root = root;
+    /* One level: the leaves are in the root, which no walk records. */
+    s->tables_lo = fmt->levels > 1 ? ~(pt_va_t)0 : 0;
+    s->tables_hi = fmt->levels > 1 ? 0 : ~(pt_va_t)0;
     s->va_shift = level_shift(fmt, fmt->levels);
     for (unsigned l = 0; l < fmt->levels; l++) {
         s->shift[l] = (unsigned char)level_shift(fmt, l);
@@ -202,6 +205,15 @@ static pte_t *walk(struct pt_space *s, pt_va_t va, unsigned level, bool create, 
                 f->table_added(s, l, va);
         }
         table = table_of(s, *e);
+    }
+    if (created) {
+        /* The deepest table made covers the 2^shift bytes around va (pt_space). */
+        pt_va_t first = shift < 64 ? va & ~(((pt_va_t)1 << shift) - 1) : 0;
+        pt_va_t last = shift < 64 ? first + (((pt_va_t)1 << shift) - 1) : ~(pt_va_t)0;
+        if (first < s->tables_lo)
+            s->tables_lo = first;
+        if (last > s->tables_hi)
+            s->tables_hi = last;
     }
     shift -= f->index_bits[level];
     return &table[(va >> shift) & ((1u << f->index_bits[level]) - 1)];
@@ -408,36 +420,67 @@ int pt_lookup(struct pt_space *s, pt_va_t va, mfn_t *mfn, unsigned *perms)
 typedef int (*leaf_visit_fn)(struct pt_space *s, pte_t *pte, pt_va_t va, void *arg);
 
 /*
- * Visit the present leaves with start <= va < end under table (at level,
+ * The entries of table (at level, covering VAs from base) that reach into
+ * [start, last]: indexes [*first, return value).  Computed, not tested
+ * entry by entry: most tables of a space are almost empty.
+ */
+static unsigned index_range(const struct pt_format *f, unsigned level, pt_va_t base,
+                            pt_va_t start, pt_va_t last, unsigned *first)
+{
+    unsigned shift = level_shift(f, level), n = level_entries(f, level);
+    pt_va_t lo = start > base ? (start - base) >> shift : 0;
+    pt_va_t hi = (last - base) >> shift; /* last >= base: the caller's entry reached it */
+    *first = lo < n ? (unsigned)lo : n;
+    return hi < n ? (unsigned)hi + 1 : n;
+}
+
+/*
+ * Visit the present leaves with start <= va <= last under table (at level,
  * covering VAs from base), in increasing va order.
  */
 static int visit(struct pt_space *s, pte_t *table, unsigned level, pt_va_t base,
-                 pt_va_t start, pt_va_t end, leaf_visit_fn fn, void *arg)
+                 pt_va_t start, pt_va_t last, leaf_visit_fn fn, void *arg)
 {
     const struct pt_format *f = PT_FMT(s);
-    unsigned shift = level_shift(f, level);
-    pt_va_t span = (pt_va_t)1 << shift;
-    for (unsigned i = 0; i < level_entries(f, level); i++) {
-        pt_va_t va = base + ((pt_va_t)i << shift);
-        if (va >= end || va + span - 1 < start)
-            continue;
+    unsigned shift = level_shift(f, level), i,
+             end = index_range(f, level, base, start, last, &i);
+    for (; i < end; i++) {
         if (!present(f, table[i]))
             continue;
-        int rc = level ? visit(s, table_of(s, table[i]), level - 1, va, start, end, fn, arg)
-                       : fn(s, &table[i], va, arg);
+        pt_va_t va = base + ((pt_va_t)i << shift);
+        int rc = level
+                     ? visit(s, table_of(s, table[i]), level - 1, va, start, last, fn, arg)
+                     : fn(s, &table[i], va, arg);
         if (rc)
             return rc;
     }
     return 0;
 }
 
+/* [start, end) met with the VAs the space's tables cover, as an inclusive range. */
+static bool clip(const struct pt_space *s, pt_va_t base, pt_va_t *start, pt_va_t end,
+                 pt_va_t *last)
+{
+    if (*start >= end || s->tables_lo > s->tables_hi)
+        return false;
+    *last = end - 1 < s->tables_hi ? end - 1 : s->tables_hi;
+    if (*start < s->tables_lo)
+        *start = s->tables_lo;
+    if (*start < base)
+        *start = base;
+    return *start <= *last;
+}
+
 static int visit_range(struct pt_space *s, pt_va_t start, pt_va_t end, leaf_visit_fn fn,
                        void *arg)
 {
-    if (!s || start >= end)
+    pt_va_t last;
+    if (!s)
         return 0;
     pt_va_t base = PT_FMT(s)->va_base ? PT_FMT(s)->va_base(s->kind) : 0;
-    return visit(s, s->root, PT_FMT(s)->levels - 1, base, start, end, fn, arg);
+    if (!clip(s, base, &start, end, &last))
+        return 0;
+    return visit(s, s->root, PT_FMT(s)->levels - 1, base, start, last, fn, arg);
 }
 
 struct report {
@@ -518,37 +561,42 @@ int pt_write_fault(struct pt_space *s, pt_va_t va)
     return 0;
 }
 
-static int drop_one(struct pt_space *s, pte_t *pte, pt_va_t va, void *arg)
-{
-    struct report *r = arg;
-    mfn_t m = frame(PT_FMT(s), *pte);
-    *pte = 0;
-    if (r->dropped)
-        r->dropped(r->ctx, guest_va(va), m);
-    return 0;
-}
-
-/* Free the tables below table (at level > 0), leaves already dropped. */
-static void free_tables(struct pt_space *s, pte_t *table, unsigned level)
+/*
+ * Drop the leaves under table (at level, covering VAs from base) that lie
+ * in [start, last] and free the tables below it: one pass, the range the
+ * space's tables cover (pt_space.tables_lo/hi).
+ */
+static void destroy_below(struct pt_space *s, pte_t *table, unsigned level, pt_va_t base,
+                          pt_va_t start, pt_va_t last, struct report *r)
 {
     const struct pt_format *f = PT_FMT(s);
-    for (unsigned i = 0; i < level_entries(f, level); i++) {
-        if (!present(f, table[i]))
+    unsigned shift = level_shift(f, level), i,
+             end = index_range(f, level, base, start, last, &i);
+    for (; i < end; i++) {
+        pte_t e = table[i];
+        if (!present(f, e))
             continue;
-        if (level > 1)
-            free_tables(s, table_of(s, table[i]), level - 1);
-        core_frame_free(s->dom, frame(f, table[i]));
-        s->frames--;
         table[i] = 0;
+        pt_va_t va = base + ((pt_va_t)i << shift);
+        if (level == 0) {
+            if (r->dropped)
+                r->dropped(r->ctx, guest_va(va), frame(f, e));
+            continue;
+        }
+        destroy_below(s, table_of(s, e), level - 1, va, start, last, r);
+        core_frame_free(s->dom, frame(f, e));
+        s->frames--;
     }
 }
 
 void pt_destroy(struct pt_space *s, hal_unmap_fn dropped, void *ctx)
 {
     struct report r = {.dropped = dropped, .ctx = ctx};
-    visit_range(s, 0, ~(pt_va_t)0, drop_one, &r);
-    if (PT_FMT(s)->levels > 1)
-        free_tables(s, s->root, PT_FMT(s)->levels - 1);
+    pt_va_t base = PT_FMT(s)->va_base ? PT_FMT(s)->va_base(s->kind) : 0, start = 0, last;
+    if (clip(s, base, &start, ~(pt_va_t)0, &last))
+        destroy_below(s, s->root, PT_FMT(s)->levels - 1, base, start, last, &r);
+    s->tables_lo = ~(pt_va_t)0;
+    s->tables_hi = 0;
     if (!mfn_eq(s->root_mfn, MFN_INVALID)) {
         core_frame_free(s->dom, s->root_mfn);
         s->frames--;

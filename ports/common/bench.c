@@ -27,6 +27,7 @@ BENCH_PROFILE_POINT(pvmmu_map_unmap)
 BENCH_PROFILE_POINT(grant_map_unmap)
 BENCH_PROFILE_POINT(evtchn_roundtrip)
 BENCH_PROFILE_POINT(domain_switch)
+BENCH_PROFILE_POINT(process)
 BENCH_PROFILE_POINT(start)
 BENCH_PROFILE_POINT(end)
 #define BENCH_PROFILE(name, op)                                                            \
@@ -47,7 +48,8 @@ static void handler(evtchn_port_t port, void *arg)
 }
 
 void bench_run(unsigned module);
-void bench_tlb_refill(void); /* bench_tlb.c */
+void bench_tlb_refill(void);                                     /* bench_tlb.c */
+long work_process_once(uint64_t g, unsigned round, uint64_t *h); /* workloads.c */
 void bench_main(void)
 {
     bench_run(0);
@@ -107,6 +109,20 @@ void bench_run(unsigned module)
                   bad |= mmu_map(0, va, (uint64_t)g, MMU_PERM_READ | MMU_PERM_WRITE);
                   bad |= mmu_unmap(0, va));
     test_report("bench.pvmmu", bad ? TR_FAIL : TR_PASS, NULL);
+
+    /* The process workload's unit (workloads.c), here to be profiled. */
+    enum { PROCESSES = 20, PROCESS_PAGES = 32 };
+    long pg = frames_alloc(PROCESS_PAGES);
+    uint64_t sum = 0;
+    bad = pg < 0;
+    t0 = time_now_ns();
+    for (unsigned i = 0; i < PROCESSES && !bad; i++)
+        bad = work_process_once((uint64_t)pg, i, &sum);
+    bench_report("process", (time_now_ns() - t0) / PROCESSES, "ns");
+    BENCH_PROFILE(process, bad |= work_process_once((uint64_t)pg, 0, &sum));
+    if (pg >= 0)
+        frames_free((uint64_t)pg, PROCESS_PAGES);
+    test_report("bench.process", bad ? TR_FAIL : TR_PASS, "%ld", bad);
 
     /* A peer domain: echoes events, grants us a page, then yields. */
     long peer = ts_domain_new(1024, 0, 0);

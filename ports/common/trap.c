@@ -127,6 +127,12 @@ void port_exception_handler(void)
           (unsigned long long)rec.fault_addr, (unsigned long long)rec.error_code);
 }
 
+/* Arches without a return of their own (x86 has one: ports/x86/arch.c). */
+__attribute__((weak)) void arch_syscall_resume(struct hestia_trap_record *rec)
+{
+    trap_resume(rec);
+}
+
 void port_syscall_handler(void)
 {
     struct hestia_trap_record rec;
@@ -134,5 +140,5 @@ void port_syscall_handler(void)
     trap_syscalls++;
     user_handle_syscall(&rec);
     thread_preempt_point();
-    trap_resume(&rec);
+    arch_syscall_resume(&rec);
 }

@@ -102,13 +102,45 @@ static void work_syscall(void)
 }
 
 /*
- * Process-like memory work: create an address space, map PAGES frames in
- * it, touch every page, tear it down; unit = one such process.
+ * One process of the process workload: create an address space, map PAGES
+ * frames from gfn g in it (one batch), switch to it, touch every page,
+ * switch back, destroy it.  Folds what it read into *h; returns 0 or the
+ * first failing call's error.  bench.c profiles it (`./hestia bench
+ * --profile process`).
  */
+enum { PROCESS_PAGES = 32 };
+long work_process_once(uint64_t g, unsigned round, uint64_t *h);
+long work_process_once(uint64_t g, unsigned round, uint64_t *h)
+{
+    uint64_t as;
+    long bad = mmu_as_create(&as);
+    if (bad < 0)
+        return bad;
+    struct mmu_batch b = {0};
+    for (unsigned i = 0; i < PROCESS_PAGES; i++)
+        mmu_add(&b, MMUOP_map, as, USER_BASE + (uint64_t)i * HESTIA_PAGE_SIZE, g + i,
+                MMU_PERM_USER | MMU_PERM_READ | MMU_PERM_WRITE);
+    bad |= mmu_flush(&b, NULL);
+    unsigned long f = irq_save();
+    bad |= mmu_as_switch(as);
+    for (unsigned i = 0; i < PROCESS_PAGES && !bad; i++) {
+        volatile uint64_t *p =
+            (volatile uint64_t *)(uintptr_t)(USER_BASE + (uint64_t)i * HESTIA_PAGE_SIZE);
+        p[round % 512] = round * 1000u + i;
+        *h = mix(*h, p[round % 512]);
+    }
+    bad |= mmu_as_switch(0);
+    this_cpu()->cur_as = 0;
+    irq_restore(f);
+    bad |= mmu_as_destroy(as);
+    return bad;
+}
+
+/* Process-like memory work (work_process_once); unit = one process. */
 static void work_process(void)
 {
-    enum { PAGES = 32, ROUNDS = 60 };
-    long g = frames_alloc(PAGES);
+    enum { ROUNDS = 60 };
+    long g = frames_alloc(PROCESS_PAGES);
     if (g < 0) {
         report("process", 0, 0, 0, false, "no memory");
         return;
@@ -116,36 +148,10 @@ static void work_process(void)
     uint64_t h = 0;
     long bad = 0;
     uint64_t t0 = time_now_ns();
-    for (unsigned round = 0; round < ROUNDS; round++) {
-        uint64_t as;
-        long r = mmu_as_create(&as);
-        if (r < 0) {
-            bad = r;
-            break;
-        }
-        struct mmu_batch b = {0};
-        for (unsigned i = 0; i < PAGES; i++)
-            mmu_add(&b, MMUOP_map, as, USER_BASE + (uint64_t)i * HESTIA_PAGE_SIZE,
-                    (uint64_t)g + i, MMU_PERM_USER | MMU_PERM_READ | MMU_PERM_WRITE);
-        bad |= mmu_flush(&b, NULL);
-        unsigned long f = irq_save();
-        bad |= mmu_as_switch(as);
-        for (unsigned i = 0; i < PAGES && !bad; i++) {
-            volatile uint64_t *p =
-                (volatile uint64_t *)(uintptr_t)(USER_BASE +
-                                                 (uint64_t)i * HESTIA_PAGE_SIZE);
-            p[round % 512] = round * 1000u + i;
-            h = mix(h, p[round % 512]);
-        }
-        bad |= mmu_as_switch(0);
-        this_cpu()->cur_as = 0;
-        irq_restore(f);
-        bad |= mmu_as_destroy(as);
-        if (bad)
-            break;
-    }
+    for (unsigned round = 0; round < ROUNDS && !bad; round++)
+        bad = work_process_once((uint64_t)g, round, &h);
     uint64_t el = time_now_ns() - t0;
-    frames_free((uint64_t)g, PAGES);
+    frames_free((uint64_t)g, PROCESS_PAGES);
     report("process", el, ROUNDS, h, bad == 0, bad ? "mmu_op failed" : "");
 }
 

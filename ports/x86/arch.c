@@ -95,6 +95,56 @@ void x86_syscall_entry(struct sys_frame *f)
     port_syscall_handler();
 }
 
+/*
+ * Back to the user task without the hypervisor (hestia/arch/x86.h): ring 1
+ * may iret to ring 3 itself (same page tables, the user's data selectors
+ * already loaded), which saves a trap_return hypercall on every system
+ * call.  Events are unmasked first and the record goes to trap_return
+ * instead when one is pending (trap_return would deliver it); an event
+ * that arrives after that check interrupts the few instructions left in
+ * ring 1 and is delivered there, as in any kernel code with events on.
+ * Anything unusual (not user mode, an eip past the user window, no
+ * ring-3 selectors in the record) takes the hypercall, which checks it
+ * all.
+ */
+NORETURN void x86_user_iret(const struct sys_frame *f); /* entry.S */
+void arch_syscall_resume(struct hestia_trap_record *rec)
+{
+    const uint64_t *r = rec->regs;
+    /* The user's selectors as the entry saw them (the native platform's differ). */
+    uint64_t cs = r[HESTIA_X86_REG_CS], ss = r[HESTIA_X86_REG_SS];
+    if (r[PX_MODE] != HESTIA_X86_MODE_USER || r[PX_EIP] >= HESTIA_X86_USER_VA_END ||
+        r[PX_ESP] > 0xffffffffull || (cs & 3) != 3 || (ss & 3) != 3 || cs > 0xffff ||
+        ss > 0xffff)
+        trap_resume(rec);
+    struct sys_frame f = {
+        .edi = (uint32_t)r[PX_EDI],
+        .esi = (uint32_t)r[PX_ESI],
+        .ebp = (uint32_t)r[HESTIA_X86_REG_EBP],
+        .ebx = (uint32_t)r[PX_EBX],
+        .edx = (uint32_t)r[PX_EDX],
+        .ecx = (uint32_t)r[PX_ECX],
+        .eax = (uint32_t)r[PX_EAX],
+        .eip = (uint32_t)r[PX_EIP],
+        .cs = (uint32_t)cs,
+        .eflags = ((uint32_t)r[PX_EFLAGS] & HESTIA_X86_EFLAGS_GUEST) | 0x202,
+        .esp = (uint32_t)r[PX_ESP],
+        .ss = (uint32_t)ss,
+    };
+    /* Events stay masked (as trap_return would leave them) unless the record enables them.
+     */
+    struct vcpu_info *vi = this_vcpu();
+    if (rec->flags & TRAP_FLAG_EVENTS_ENABLED) {
+        vi->evtchn_upcall_mask = 0;
+        arch_barrier();
+        if (vi->evtchn_upcall_pending) {
+            vi->evtchn_upcall_mask = 1;
+            trap_resume(rec);
+        }
+    }
+    x86_user_iret(&f);
+}
+
 /* entry.S's LOAD_CTX starts fn(arg) with arg on the stack (port/arch_ctx.h). */
 void arch_ctx_init(struct arch_ctx *ctx, void *stack_top, void (*fn)(void *), void *arg)
 {

@@ -63,6 +63,19 @@ arch_syscall_entry:
     call x86_syscall_entry
     ud2
 
+/*
+ * x86_user_iret(const struct sys_frame *f): the user's registers as
+ * arch_syscall_entry saved them (pusha order, then eip cs eflags esp ss):
+ * load them and iret to ring 3 (arch_syscall_resume in arch.c).  Nothing
+ * below esp is needed once it points at the frame.
+ */
+    .globl x86_user_iret
+    .type x86_user_iret, @function
+x86_user_iret:
+    mov 4(%esp), %esp
+    popa
+    iret
+
 #ifndef PORT_NATIVE /* the native kernel calls ports/common/native/hcall.c instead */
 /* long arch_hypercall(nr, a0, a1, a2, a3, a4): int 0x82, eax = nr, ebx ecx edx esi edi. */
     .globl arch_hypercall

@@ -370,6 +370,11 @@ static void check_destroy(const struct fcase *c)
         CHECK_EQ(pt_map(&s, c->va + off[i], frame_n(20 + i), RW | c->user), 0);
         sum += mfn_val(frame_n(20 + i));
     }
+    /* Tables with no leaf left (unmapped, preallocated) must go too. */
+    mfn_t old;
+    CHECK_EQ(pt_map(&s, c->va + FAR + 2 * MIB2, frame_n(30), RW | c->user), 0);
+    CHECK_EQ(pt_unmap(&s, c->va + FAR + 2 * MIB2, &old), 0);
+    CHECK_EQ(pt_prealloc(&s, c->va + FAR + 4 * MIB2, 0), 0);
     CHECK(s.frames > 0);
     CHECK_EQ(mm_pt_frames(dom), before + s.frames);
     struct dropped d = {0};

@@ -118,6 +118,15 @@ struct pt_space {
     unsigned index_mask[PT_MAX_LEVELS];
     unsigned va_shift;    /* address bits the tables cover (page shift + index bits) */
     uint32_t loaded_cpus; /* bit n: CPU n may hold translations of this space */
+    /*
+     * Every table below the root lies over VAs in [tables_lo, tables_hi]
+     * (empty while lo > hi): the walk that creates a table records the
+     * span of the deepest table it made, so destroy and the range visits
+     * look only there instead of at every entry of every level (a fresh
+     * user space's destroy scanned 1800 empty entries on x86_64).  Never
+     * shrinks: an unmap leaves its tables.
+     */
+    pt_va_t tables_lo, tables_hi;
 };
 
 /*

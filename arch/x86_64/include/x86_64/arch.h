@@ -55,6 +55,7 @@ struct hal_as {
     uint64_t *pml4;     /* pt.root (direct-map pointer) */
     mfn_t pml4_mfn;     /* pt.root_mfn */
     uint64_t gen;       /* bumped when a top-level (PML4 / slot-0 PDPT) entry changes */
+    unsigned top_slots; /* PML4 slots below the hypervisor's in use: [0, top_slots) */
 };
 
 struct hal_vcpu {
@@ -72,6 +73,8 @@ struct hal_vcpu {
     bool kview_valid;
     const struct hal_as *kview_k, *kview_u;
     uint64_t kview_kgen, kview_ugen;
+    bool kview_kpart;      /* the kernel part (PDPT 1..511) is kview_k's at kview_kgen */
+    unsigned kview_uslots; /* PML4 slots [1, kview_uslots) may hold the user space's */
     const uint64_t *kview_kgen_at, *kview_ugen_at; /* &kernel->gen, &user->gen (or a 0) */
     struct svm_vcpu *svm; /* an HVM vCPU's state (svm/svm.h), NULL for PV */
 } __attribute__((aligned(64)));

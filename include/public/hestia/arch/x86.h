@@ -45,7 +45,12 @@
  *    the user's, events are not masked and the trap record is not busy.
  *    The entry fills the record itself (masking events first) and goes on
  *    as in the first case; it resumes the user with HYPERCALL_trap_return.
- * TRAP_FLAG_BUSY tells the two apart.
+ * TRAP_FLAG_BUSY tells the two apart.  Returning to user mode needs no
+ * hypercall either: ring 1 may iret to ring 3 itself (same page tables;
+ * the user's eflags are kept to HESTIA_X86_EFLAGS_GUEST by the CPU, IOPL
+ * 0), after clearing evtchn_upcall_mask and finding no event pending (else
+ * trap_return delivers it); the ports/x86 guest does that for every system
+ * call.
  */
 #ifndef HESTIA_PUBLIC_ARCH_X86_H
 #define HESTIA_PUBLIC_ARCH_X86_H

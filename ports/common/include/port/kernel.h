@@ -204,6 +204,12 @@ NORETURN void port_exception_handler(void);
 NORETURN void port_syscall_handler(void);
 /* Resume a trap record with HYPERCALL_trap_return. */
 NORETURN void trap_resume(struct hestia_trap_record *rec);
+/*
+ * Resume the user task after a system call (rec: its record): trap_resume,
+ * or on an arch whose kernel may return to user mode itself (x86: iret
+ * from ring 1 to ring 3) that, without entering the hypervisor.
+ */
+NORETURN void arch_syscall_resume(struct hestia_trap_record *rec);
 
 /* ---- time (time.c) ----------------------------------------------------- */
 uint64_t time_now_ns(void);
