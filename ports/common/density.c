@@ -181,21 +181,8 @@ void density_run(unsigned module)
     }
     unsigned n = (unsigned)count;
     struct domctl_memstat m0, m1, m2;
-    /*
-     * dom0 needs a port per domU.  Its event-channel table grows in chunks
-     * and keeps them (they are dom0's, not the domUs'): grow it first, so
-     * the baseline below is what the domUs are measured against.
-     */
-    static evtchn_port_t warm[DENSITY_MAX];
-    unsigned nwarm = 0;
-    for (; nwarm < n; nwarm++) {
-        long p = evtchn_bind_ipi(NULL, NULL);
-        if (p < 0)
-            break;
-        warm[nwarm] = (evtchn_port_t)p;
-    }
-    while (nwarm)
-        evtchn_close(warm[--nwarm]);
+    /* dom0 needs a port per domU: its table grown first (ts_grow_ports). */
+    ts_grow_ports(n);
     /*
      * One domU built, beaten and destroyed first: what dom0's hypervisor
      * state allocates on first use (its poll buffer, ...) is then in the

@@ -9,6 +9,8 @@
 
 /* A module by label (see toolstack.c) or index: index or -HESTIA_ENOENT. */
 long ts_find_module(const char *label, size_t len);
+/* Grow dom0's event-channel table to n ports now (memory baselines); how many it bound. */
+unsigned ts_grow_ports(unsigned n);
 /* DOMCTL_create: a new paused domain; returns its id. */
 long ts_domain_new(uint64_t pages, uint32_t weight, uint32_t cap);
 /* The same with vcpus vCPUs (the guest starts vCPUs 1.. itself, VCPUOP_up). */
