@@ -13,6 +13,7 @@
 #include <core/run.h>
 #include <core/sched.h>
 #include <core/smp.h>
+#include <core/timer.h>
 #include <core/version.h>
 #include <hal/cpu.h>
 #include <hal/mmu.h>
@@ -99,6 +100,7 @@ HAL_NORETURN void core_main(const struct hal_boot_info *bi)
     core_printf("  %lu of %lu frames free, %u CPU(s)\n", mm_free_frames(),
                 mm_total_frames(), nr_cpus);
     sched_init(nr_cpus);
+    timer_init_cpus();
     /* The HAL conformance suite instead of guests (scenario hal-conformance). */
     if (cmdline_has_word(bi->cmdline, "selftest=hal"))
         hal_conformance_boot(bi);

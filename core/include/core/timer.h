@@ -38,4 +38,7 @@ void timer_run_expired(struct cpu *c, uint64_t now);
 /* Earliest pending deadline on CPU c's heap, 0 if none. */
 uint64_t timer_next_deadline(struct cpu *c);
 
+/* Allocate each online CPU's timer heap array (after sched_init; core/timer.c says why). */
+void timer_init_cpus(void);
+
 #endif
