@@ -285,6 +285,7 @@ static void create_destroy_busy(unsigned module, unsigned mini, unsigned ncpu)
     ok = ok && memstat(&m0) == 0;
     unsigned answered = 0, gave_back = 0, progressed = 0, rounds = 0;
     uint64_t least = UINT64_MAX; /* the least a burner ran in one round, ns */
+    bool late_round = false;     /* one CPU: the last round's burner had no turn */
     uint64_t before[MAX_BURNERS];
     for (unsigned i = 0; i < nb; i++)
         before[i] = cpu_ns(b[i].dom);
@@ -306,6 +307,16 @@ static void create_destroy_busy(unsigned module, unsigned mini, unsigned ncpu)
             least = MIN(least, ran);
             all = all && ran > 0;
         }
+        /*
+         * With one CPU the burner shares it with dom0, whose woken vCPU
+         * runs first: a short round in real time can end before the burner
+         * got a turn (ppc realtime: 0 us in 1 of 20 rounds).  There only the
+         * next round must see it run again; with several CPUs every round.
+         */
+        if (!all && ncpu == 1 && rounds + 1 < CD_ROUNDS && !late_round)
+            late_round = true, all = true;
+        else if (all)
+            late_round = false;
         progressed += all;
     }
     /*
