@@ -270,11 +270,11 @@ static void create_destroy_busy(unsigned module, unsigned mini, unsigned ncpu)
     struct domctl_memstat m0 = {0}, m = {0}, idle = {0};
     ts_affinity(DOMID_SELF, 1, NULL, NULL); /* dom0 on CPU 0 */
     /*
-     * dom0's port table grown first: with a port still held for a burner or
-     * a closing mini, a round's port could cross into a new chunk of 64
-     * ports, and that chunk (512 bytes of dom0's heap, kept) read as a
-     * domU's memory not coming back (x86_64/smp4 once: heap +512, frames
-     * equal).
+     * dom0's port table grown first (as density.c does): with ports held
+     * for the burners, a round's port could cross into a new chunk of 64
+     * ports, and that chunk (dom0's, kept) would read as a domU's memory
+     * not coming back.  (The +512 bytes x86_64/smp4 once showed were a
+     * CPU's timer array allocated at its first timer: timer_init_cpus().)
      */
     ts_grow_ports(128);
     /* A first round puts what dom0 allocates on first use in the baselines (density.c). */
