@@ -17,9 +17,21 @@ IP, PSR, CFM, BSP = 331, 332, 333, 334 + 17
 
 class Rsp:
     def __init__(self, path, family=socket.AF_UNIX):
-        self.s = socket.socket(family, socket.SOCK_STREAM)
-        self.s.settimeout(20)
-        self.s.connect(path)
+        # The stub's unix socket file appears at bind(), a moment before its
+        # listen(): on a loaded host a connect in between is refused.  Keep
+        # trying for 20 s (the simulator may also be slow to start).
+        deadline = time.monotonic() + 20
+        while True:
+            self.s = socket.socket(family, socket.SOCK_STREAM)
+            self.s.settimeout(20)
+            try:
+                self.s.connect(path)
+                break
+            except (ConnectionRefusedError, FileNotFoundError):
+                self.s.close()
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
         self.buf = b''
 
     def _byte(self):
@@ -102,7 +114,7 @@ def start_on_socket(sim, elf, sock, extra=()):
         os.unlink(sock)
     p = subprocess.Popen([sim, *extra, '--gdb', 'unix:' + sock, elf], stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, text=True)
-    for _ in range(100):
+    for _ in range(400):
         if os.path.exists(sock):
             break
         time.sleep(0.05)
