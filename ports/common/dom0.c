@@ -171,39 +171,15 @@ static uint64_t permille(uint64_t x, uint64_t y)
 #define PM(v) (unsigned long long)((v) / 1000), (unsigned long long)((v) % 1000)
 
 /*
- * How many 2 s windows a share check may look at.  Under -icount one: the
- * run is repeatable and must hold the first time.  In real time a loaded
- * host stops the emulator's CPU thread for tens of ms at a time (CI saw
- * 130 ms IPI latencies on x86 with two CPUs), and each stall is charged to
- * whichever burner was on the CPU and costs it work units, so one window
- * can be off with nothing wrong in the scheduler (512:256 came out at
- * 3.3 by CPU time, and 0.85 by work, in 2 of 6 loaded runs).  Up to three
- * windows then, each one printed; a scheduler that ignores weights or caps
- * misses all three.
- */
-static unsigned share_windows(void)
-{
-    return time_realtime() ? 3 : 1;
-}
-
-/* A window out of bounds with another to come: say so, then look again. */
-static void share_retry(const char *name, unsigned window, const char *detail)
-{
-    printk("%s: window %u of %u out of bounds (%s), host noise in real time? "
-           "looking again\n",
-           name, window + 1, share_windows(), detail);
-}
-
-/*
  * Weights 256 and 512: the second gets twice the CPU, by the hypervisor's
  * accounting and by the work the burners count, within 10% (30% with
- * SIF_REALTIME, best of share_windows()).
+ * SIF_REALTIME, best of t_windows()).
  */
 static void sched_weights(void)
 {
     static const unsigned weight[2] = {256, 512}, cap[2] = {0, 0};
     uint64_t lo = t_bound(1800, 1400), hi = t_bound(2200, 2600);
-    for (unsigned w = 0; w < share_windows(); w++) {
+    for (unsigned w = 0; w < t_windows(); w++) {
         struct sample d;
         if (!burn("multi.sched-weight", weight, cap, &d))
             return;
@@ -217,12 +193,12 @@ static void sched_weights(void)
                   PM(by_cpu), (unsigned long long)(d.cpu[1] / 1000000),
                   (unsigned long long)(d.cpu[0] / 1000000), PM(by_work), d.units[1],
                   d.units[0], PM(lo), PM(hi), TIME_MODE);
-        if (ok || w + 1 == share_windows()) {
+        if (ok || w + 1 == t_windows()) {
             test_report("multi.sched-weight", ok ? TR_PASS : TR_FAIL,
-                        "%s (window %u of %u)", detail, w + 1, share_windows());
+                        "%s (window %u of %u)", detail, w + 1, t_windows());
             return;
         }
-        share_retry("multi.sched-weight", w, detail);
+        t_window_retry("multi.sched-weight", w, detail);
     }
 }
 
@@ -230,13 +206,13 @@ static void sched_weights(void)
  * Cap 25% next to an uncapped burner of the same weight: the capped one
  * gets 25% of the time (the hypervisor's accounting) and does a quarter of
  * the work the two do together, within 10% (40% with SIF_REALTIME, best of
- * share_windows()).
+ * t_windows()).
  */
 static void sched_cap(void)
 {
     static const unsigned weight[2] = {256, 256}, cap[2] = {25, 0};
     uint64_t lo = t_bound(225, 150), hi = t_bound(275, 350);
-    for (unsigned w = 0; w < share_windows(); w++) {
+    for (unsigned w = 0; w < t_windows(); w++) {
         struct sample d;
         if (!burn("multi.sched-cap", weight, cap, &d))
             return;
@@ -252,12 +228,12 @@ static void sched_cap(void)
                   d.units[0], d.units[0] + d.units[1], (unsigned long long)(lo / 10),
                   (unsigned long long)(lo % 10), (unsigned long long)(hi / 10),
                   (unsigned long long)(hi % 10), TIME_MODE);
-        if (ok || w + 1 == share_windows()) {
+        if (ok || w + 1 == t_windows()) {
             test_report("multi.sched-cap", ok ? TR_PASS : TR_FAIL, "%s (window %u of %u)",
-                        detail, w + 1, share_windows());
+                        detail, w + 1, t_windows());
             return;
         }
-        share_retry("multi.sched-cap", w, detail);
+        t_window_retry("multi.sched-cap", w, detail);
     }
 }
 

@@ -26,6 +26,13 @@ void test_report(const char *name, int result, const char *fmt, ...)
     printk("TEST %s %s%s%s\n", name, names[result], detail[0] ? " " : "", detail);
 }
 
+void t_window_retry(const char *name, unsigned window, const char *detail)
+{
+    printk(
+        "%s: window %u of %u out of bounds (%s), host noise in real time? looking again\n",
+        name, window + 1, t_windows(), detail);
+}
+
 void bench_report(const char *name, uint64_t value, const char *unit)
 {
     printk("BENCH %s %llu %s\n", name, (unsigned long long)value, unit);

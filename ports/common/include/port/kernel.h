@@ -432,6 +432,23 @@ static inline uint64_t t_bound(uint64_t tight, uint64_t loose)
     return time_realtime() ? loose : tight;
 }
 #define TIME_MODE (time_realtime() ? " (realtime bounds)" : "")
+/*
+ * How many measurement windows a CPU-share check may look at.  Under
+ * -icount one: the run is repeatable and must hold the first time.  In
+ * real time a loaded host stops an emulator's CPU thread for tens of ms at
+ * a time (CI saw 130 ms IPI latencies on x86 with two CPUs); each stall is
+ * charged to whichever vCPU was on that CPU and costs it work, so one
+ * window can be off with nothing wrong in the scheduler (x86/smp2 512:256
+ * came out at 3.3 by CPU time, and 0.85 by work, in 2 of 6 loaded runs).
+ * Up to three windows then, each one printed (t_window_retry); a scheduler
+ * that ignores weights or caps misses all three.
+ */
+static inline unsigned t_windows(void)
+{
+    return time_realtime() ? 3 : 1;
+}
+/* Window `window` (from 0) of check `name` was out of bounds: say so. */
+void t_window_retry(const char *name, unsigned window, const char *detail);
 
 /* ---- roles ------------------------------------------------------------- */
 void selftest_main(void);
