@@ -10,6 +10,7 @@
 #include <port/restore.h>
 #include <port/toolstack.h>
 
+#define MS 1000000ull
 #define SEC 1000000000ull
 #define FAULT_PRECOPY_RECORDS 8 /* memory records read before the injected reset */
 #define FAULT_PRECOPY_BYTES (FAULT_PRECOPY_RECORDS * 16u * 4096u)
@@ -183,8 +184,10 @@ static int faulty_read(void *ctx, void *buf, size_t len)
 static void keep_frames(void *ctx, const struct mig_record *rec)
 {
     struct recv_ctx *c = ctx;
-    if (rec->type == MIG_REC_DOMAIN_STATE)
+    if (rec->type == MIG_REC_DOMAIN_STATE) {
         c->st->t_state = time_now_ns();
+        c->st->state_time_ns = rec->domain_state->system_time_ns;
+    }
     if (!c->verify)
         return;
     if (rec->type == MIG_REC_HEADER) {
@@ -222,6 +225,7 @@ static int commit(void *ctx, hestia_domid_t domid)
     }
     char line[64];
     ksnprintf(line, sizeof(line), "ACK %llu\n", (unsigned long long)c->st->nr_pages);
+    tcpst_spin(c->s, 100 * MS); /* the round trip polls: live_send.c, PAUSE_SPIN_NS */
     long r = tcpst_write(c->s, line, kstrlen(line));
     if (!r)
         r = tcpst_flush(c->s);
@@ -230,6 +234,7 @@ static int commit(void *ctx, hestia_domid_t domid)
     if (!r)
         r = tcpst_read_line(c->s, line, sizeof(line));
     c->st->t_go = time_now_ns();
+    tcpst_spin(c->s, 0);
     if (r >= 0 && line[0] == 'G' && line[1] == 'O' && !line[2]) {
         c->st->committed = true;
         return 0;
