@@ -10,7 +10,6 @@
 #include <port/restore.h>
 #include <port/toolstack.h>
 
-#define MS 1000000ull
 #define SEC 1000000000ull
 #define FAULT_PRECOPY_RECORDS 8 /* memory records read before the injected reset */
 #define FAULT_PRECOPY_BYTES (FAULT_PRECOPY_RECORDS * 16u * 4096u)
@@ -225,7 +224,6 @@ static int commit(void *ctx, hestia_domid_t domid)
     }
     char line[64];
     ksnprintf(line, sizeof(line), "ACK %llu\n", (unsigned long long)c->st->nr_pages);
-    tcpst_spin(c->s, 100 * MS); /* the round trip polls: live_send.c, PAUSE_SPIN_NS */
     long r = tcpst_write(c->s, line, kstrlen(line));
     if (!r)
         r = tcpst_flush(c->s);
@@ -234,7 +232,6 @@ static int commit(void *ctx, hestia_domid_t domid)
     if (!r)
         r = tcpst_read_line(c->s, line, sizeof(line));
     c->st->t_go = time_now_ns();
-    tcpst_spin(c->s, 0);
     if (r >= 0 && line[0] == 'G' && line[1] == 'O' && !line[2]) {
         c->st->committed = true;
         return 0;

@@ -15,12 +15,6 @@
 #define MS 1000000ull
 #define SEC 1000000000ull
 #define BATCH 16u /* frames per DOMCTL_read_memory and per memory record */
-/*
- * How long the pause's waits poll instead of blocking (tcpst_spin): a halted
- * vCPU needs its emulator woken by the host for each frame of the reply,
- * which on a loaded host costs milliseconds per hop.
- */
-#define PAUSE_SPIN_NS (200 * MS)
 
 static uint8_t frames[BATCH * HESTIA_PAGE_SIZE] __attribute__((aligned(4096)));
 static uint8_t dirty[MIG_LIVE_MAX_PAGES / 8];
@@ -254,8 +248,6 @@ long migrate_send(hestia_domid_t domid, uint32_t ip, uint16_t port, bool verify,
         /* Stop-and-copy: the pages of the last peek plus what was written since. */
         t_pause = time_now_ns();
         printk("migrate: dom%u paused\n", domid);
-        /* Busy until GO (bounded): every wait in the pause is the peer's reply. */
-        tcpst_spin(&x.s, PAUSE_SPIN_NS);
         r = ts_pause(domid);
         paused = r == 0;
         static uint8_t pending[MIG_LIVE_MAX_PAGES / 8];
@@ -301,7 +293,6 @@ long migrate_send(hestia_domid_t domid, uint32_t ip, uint16_t port, bool verify,
         if (r)
             x.why = x.s.why;
     }
-    tcpst_spin(&x.s, 0);
     /*
      * The check of the scenarios: the memory of our copy, paused for good
      * now (it never runs here again), read after GO so the destination's

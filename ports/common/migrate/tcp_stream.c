@@ -22,27 +22,15 @@ static void fail(struct tcpst *s, const char *why)
 }
 
 /* One turn of the network: frames in, lwIP's timers, then a short wait if idle. */
-static void poll_net_spin(uint64_t deadline, uint64_t spin_until)
+static void poll_net(uint64_t deadline)
 {
     unsigned n = hestia_netif_poll();
     hestia_lwip_poll();
-    if (!n && spin_until && time_now_ns() < spin_until) {
-        thread_yield(); /* other dom0 threads still run; the vCPU stays busy */
-    } else if (!n) {
+    if (!n) {
         uint64_t now = time_now_ns();
         uint64_t until = now + MS;
         hestia_netif_wait(deadline && deadline < until ? deadline : until);
     }
-}
-
-static void poll_net(uint64_t deadline)
-{
-    poll_net_spin(deadline, 0);
-}
-
-void tcpst_spin(struct tcpst *s, uint64_t ns)
-{
-    s->spin_until = ns ? time_now_ns() + ns : 0;
 }
 
 static void forget_pcb(struct tcpst *s)
@@ -108,7 +96,6 @@ static void reset_state(struct tcpst *s)
     s->rx_off = 0;
     s->connected = s->peer_closed = s->failed = false;
     s->sent = s->received = 0;
-    s->spin_until = 0;
     s->why[0] = '\0';
     if (!s->timeout_ns)
         s->timeout_ns = 10000 * MS;
@@ -236,7 +223,7 @@ int tcpst_write(void *ctx, const void *buf, size_t len)
             fail(s, "the peer stopped taking data");
             return -HESTIA_EAGAIN;
         }
-        poll_net_spin(deadline, s->spin_until);
+        poll_net(deadline);
     }
     return 0;
 }
@@ -256,7 +243,7 @@ long tcpst_flush(struct tcpst *s)
             fail(s, "the peer did not acknowledge the data in time");
             return -HESTIA_EAGAIN;
         }
-        poll_net_spin(deadline, s->spin_until);
+        poll_net(deadline);
     }
 }
 
@@ -299,7 +286,7 @@ int tcpst_read(void *ctx, void *buf, size_t len)
             fail(s, "nothing received in time");
             return -HESTIA_EAGAIN;
         }
-        poll_net_spin(deadline, s->spin_until);
+        poll_net(deadline);
     }
     while (s->pcb && consumed) {
         u16_t n = (u16_t)MIN(consumed, (size_t)0xffff);

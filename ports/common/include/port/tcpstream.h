@@ -21,17 +21,8 @@ struct tcpst {
     bool connected, peer_closed, failed;
     uint64_t timeout_ns; /* per read / write / flush without progress */
     uint64_t sent, received;
-    /*
-     * Until this time (time_now_ns), a wait polls without blocking: the vCPU
-     * does not halt, so a reply is seen without the emulator's wake-up from
-     * idle (the commit's round trip, docs/migration.md).  0: block as usual.
-     */
-    uint64_t spin_until;
     char why[96];
 };
-
-/* Poll without blocking for the next ns (bounded: a dead peer costs no more CPU). */
-void tcpst_spin(struct tcpst *s, uint64_t ns);
 
 /* Connect to ip (host order):port, retrying while refused, for up to timeout_ns. */
 long tcpst_connect(struct tcpst *s, uint32_t ip, uint16_t port, uint64_t timeout_ns);
