@@ -150,6 +150,9 @@ long dom0_net_start(void)
     long r = netdev_open(0, &nic);
     if (r < 0)
         return r;
+    if (netdev_mtu(nic) > 1500)
+        printk("dom0: jumbo frames, MTU %u (the device's VIRTIO_NET_F_MTU)\n",
+               netdev_mtu(nic));
     if (parse_config(&config) < 0)
         return -HESTIA_EINVAL;
     if ((r = hestia_lwip_start()) < 0)

@@ -43,6 +43,9 @@ struct work_head {
     uint32_t pages, pad; /* of the area */
     /* VIRQ_RESUMEDs seen, and the time gap around the last one: the move. */
     volatile uint64_t resumes, move_gap_ns;
+    /* Guest time of the stamps that bound that gap: where the gap lies against the
+     * state record's time (the destination's part of it, docs/migration.md). */
+    volatile uint64_t move_start_ns, move_end_ns;
 };
 
 static struct work_head *volatile work;
@@ -79,6 +82,8 @@ static void stamper(void *arg)
              */
             seen = resumed;
             work->move_gap_ns = MAX(gap, prev_gap);
+            work->move_start_ns = gap >= prev_gap ? last : last - prev_gap;
+            work->move_end_ns = gap >= prev_gap ? now : last;
             work->resumes = seen;
         }
         prev_gap = gap;
@@ -423,7 +428,8 @@ static void send_side(unsigned module, unsigned faults)
 
 /* The moved domain runs here: its steps and stamps go on; the gap it saw across the move.
  */
-static void check_runs_here(hestia_domid_t d, const char *tag, bool writes)
+static void check_runs_here(hestia_domid_t d, const char *tag, bool writes,
+                            uint64_t state_time_ns)
 {
     thread_sleep_ns(300 * MS);
     ts_pause(d);
@@ -456,6 +462,19 @@ static void check_runs_here(hestia_domid_t d, const char *tag, bool writes)
                 (unsigned long long)h0.max_gap_ns / 1000);
     if (runs)
         bench_tagged(tag, "guest-pause", h0.move_gap_ns / 1000, "us");
+    /*
+     * Split at the state record's guest time (the source's clock at its write; the
+     * destination's clock runs on from there): before it, the source's last stamp to
+     * its final round and state records; after it, the destination's commit, unpause
+     * and the guest's first turn on the CPU.
+     */
+    if (runs && state_time_ns && h0.move_start_ns <= state_time_ns &&
+        state_time_ns <= h0.move_end_ns) {
+        bench_tagged(tag, "guest-pause.source", (state_time_ns - h0.move_start_ns) / 1000,
+                     "us");
+        bench_tagged(tag, "guest-pause.dest", (h0.move_end_ns - state_time_ns) / 1000,
+                     "us");
+    }
 }
 
 static void recv_side(unsigned faults)
@@ -508,7 +527,7 @@ static void recv_side(unsigned faults)
                              "us");
             }
             if (job.r == 0) {
-                check_runs_here(job.dom, tag, rates[k] != 0);
+                check_runs_here(job.dom, tag, rates[k] != 0, st->state_time_ns);
                 ts_destroy(job.dom); /* room for the next, and dom1 free for the checks */
             }
         }

@@ -21,13 +21,16 @@
 
 static struct netif nif;
 static struct netdev *nic;
-static uint8_t frame_out[FRAME_MAX], frame_in[2048];
+/* A jumbo link's buffers are allocated when it starts: every image carries the .bss. */
+static uint8_t small_out[FRAME_MAX], small_in[2048];
+static uint8_t *frame_out = small_out, *frame_in = small_in;
+static size_t frame_out_size = sizeof small_out, frame_in_size = sizeof small_in;
 static unsigned long frames_dropped;
 
 static err_t link_output(struct netif *n, struct pbuf *p)
 {
     (void)n;
-    if (p->tot_len > sizeof frame_out)
+    if (p->tot_len > frame_out_size)
         return ERR_BUF;
     u16_t len = pbuf_copy_partial(p, frame_out, p->tot_len, 0);
     return netdev_send(nic, frame_out, len) < 0 ? ERR_IF : ERR_OK;
@@ -38,6 +41,17 @@ static err_t netif_setup(struct netif *n)
     n->name[0] = 'e';
     n->name[1] = 'n';
     n->mtu = 1500;
+    unsigned mtu = netdev_mtu(nic);
+    if (mtu > n->mtu) { /* two frames of mtu + 14 bytes, whole pages */
+        unsigned pages = (mtu + 14 + HESTIA_PAGE_SIZE - 1) / HESTIA_PAGE_SIZE;
+        long g = frames_alloc(2 * pages);
+        if (g >= 0) {
+            frame_out = gfn_to_va((uint64_t)g);
+            frame_in = gfn_to_va((uint64_t)g + pages);
+            frame_out_size = frame_in_size = (size_t)pages * HESTIA_PAGE_SIZE;
+            n->mtu = (u16_t)mtu;
+        }
+    }
     n->hwaddr_len = ETH_HWADDR_LEN;
     netdev_mac(nic, n->hwaddr);
     n->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET;
@@ -75,7 +89,7 @@ unsigned hestia_netif_poll(void)
         return 0; /* not started yet */
     /* A bounded burst, so lwIP's timers and the senders get their turn. */
     while (got < 64) {
-        long n = netdev_recv(nic, frame_in, sizeof frame_in);
+        long n = netdev_recv(nic, frame_in, frame_in_size);
         if (n <= 0)
             break;
         got++;

@@ -183,8 +183,10 @@ static int faulty_read(void *ctx, void *buf, size_t len)
 static void keep_frames(void *ctx, const struct mig_record *rec)
 {
     struct recv_ctx *c = ctx;
-    if (rec->type == MIG_REC_DOMAIN_STATE)
+    if (rec->type == MIG_REC_DOMAIN_STATE) {
         c->st->t_state = time_now_ns();
+        c->st->state_time_ns = rec->domain_state->system_time_ns;
+    }
     if (!c->verify)
         return;
     if (rec->type == MIG_REC_HEADER) {

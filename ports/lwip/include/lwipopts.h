@@ -46,10 +46,21 @@ extern void *hestia_lwip_heap;
 #define MEMP_NUM_TCP_SEG 256
 #define PBUF_POOL_SIZE 64
 
-#define TCP_MSS 1460
-#define TCP_WND (32 * TCP_MSS)
-#define TCP_SND_BUF (32 * TCP_MSS)
-#define TCP_SND_QUEUELEN (4 * TCP_SND_BUF / TCP_MSS)
+/*
+ * TCP_MSS is the largest segment: 8960 on a jumbo link (MTU 9000, the
+ * migrate scenarios' machine-to-machine link, ports/common/virtio/net.c);
+ * on a 1500 link lwIP advertises and uses 1460 (its MSS follows the
+ * netif's MTU).  The buffers are in bytes, the same for either: 43 frames
+ * of 1460 or 7 of 8960 in flight, just under the 64 KiB an unscaled window
+ * allows.  Pool buffers stay Ethernet-sized: a jumbo frame takes a chain.
+ */
+#define TCP_MSS 8960
+#define TCP_WND (43 * 1460)
+#define TCP_SND_BUF (43 * 1460)
+#define TCP_SND_QUEUELEN 172
+#define PBUF_POOL_BUFSIZE 1520
+#define TCP_WND_UPDATE_THRESHOLD (4 * 1460)
+#define TCP_SNDLOWAT (2 * TCP_MSS + 1) /* lwIP: 4 MSS below 64 KiB */
 #define LWIP_TCP_KEEPALIVE 1
 
 #define LWIP_STATS 0

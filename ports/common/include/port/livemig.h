@@ -90,6 +90,7 @@ struct mig_recv_stats {
      * from then) .. the commit step (rest of the stream read and applied), .. ACK sent,
      * .. GO read, .. unpaused. */
     uint64_t t_state, t_commit, t_acked, t_go, t_resumed;
+    uint64_t state_time_ns; /* the domain-state record's guest system time */
 };
 
 /*

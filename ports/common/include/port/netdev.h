@@ -14,6 +14,8 @@ struct netdev; /* opaque */
 long netdev_open(unsigned index,
                  struct netdev **out); /* index-th NIC; -HESTIA_ENODEV if none */
 void netdev_mac(struct netdev *n, uint8_t mac[6]);
+/* The link's MTU: 1500, or what the device offers (VIRTIO_NET_F_MTU) up to 9000. */
+unsigned netdev_mtu(struct netdev *n);
 long netdev_send(struct netdev *n, const void *frame,
                  size_t len); /* copies; 0 or -err; may block briefly for a free slot */
 long netdev_recv(struct netdev *n, void *buf,
