@@ -224,8 +224,13 @@ int pc_smp_start(unsigned cpu, uint32_t trampoline_pa, volatile unsigned *arrive
         if (__atomic_load_n(arrived, __ATOMIC_ACQUIRE) == want)
             return 0;
     }
-    /* A real CPU can take a while out of INIT: up to 100 ms. */
-    uint64_t end = hal_time_ns() + 100000000ull;
+    /*
+     * A real CPU can take a while out of INIT, and an emulated one is a
+     * host thread that a loaded host may not run for a while: 100 ms was
+     * too short in real time at load 13 (x86_64/smp2 smp.cpus-up failed in
+     * 2 of 9 runs).  Wait up to 2 s (Linux waits 10 s for an AP's call-in).
+     */
+    uint64_t end = hal_time_ns() + 2000000000ull;
     while (hal_time_ns() < end) {
         if (__atomic_load_n(arrived, __ATOMIC_ACQUIRE) == want)
             return 0;
