@@ -51,10 +51,10 @@ static inline void note_perms(struct mmu_dom *m, unsigned perms)
         m->unreadable = true;
 }
 
-bool core_guest_copy_direct(struct vcpu *v)
+struct hal_vcpu *core_guest_copy_direct(struct vcpu *v)
 {
     const struct mmu_dom *m = v->domain->mmu;
-    return m && !m->device_maps && !m->unreadable;
+    return m && !m->device_maps && !m->unreadable ? v->hal : NULL;
 }
 
 static struct hal_as *space_locked(struct mmu_dom *m, uint64_t handle)

@@ -7,7 +7,7 @@
  * While a PV vCPU's hypercall runs, CR3 is still its kernel view (kernel
  * window of its kernel space + its current user space, vcpu.c), the
  * spaces the walk would look in.  So a copy can be one access through the
- * guest address, as Xen's and Linux's copy_from_user do: copy.S's
+ * guest address, as Xen's and Linux's copy_from_user do: its two
  * instructions are in the exception table, and a #PF there resumes at a
  * fix-up that reports failure (x86_64_extable_fixup, called by trap.c).
  * A direct copy that fails is not the answer: the walk then decides (a
@@ -26,8 +26,8 @@
  *     direct access is not tried for a domain that has either kind of
  *     mapping (core_guest_copy_direct, core/pvmmu.c);
  *   - kernel and user space: the kernel view holds both, as the walk
- *     looks in both; user mode (its CR3 lacks the kernel window) and any
- *     vCPU other than the one CR3 was loaded for use the walk.
+ *     looks in both; user mode (its CR3 is the user space's) and any
+ *     vCPU whose kernel view is not in CR3 use the walk.
  * A direct write sets the mapping's dirty bit like a guest write, which
  * log-dirty harvests (core/logdirty.c): no core_frame_written() needed.
  */
@@ -39,9 +39,7 @@
 #define LOWER_HALF_END 0x0000800000000000ull
 #define CR4_SMAP (1ull << 21)
 
-long x86_64_copy_direct(void *dst, const void *src, size_t len); /* copy.S */
-
-/* copy.S's table: where an access through a guest address may fault. */
+/* The table (linker.ld): where an access through a guest address may fault. */
 struct extable_entry {
     uint64_t insn, fixup;
 };
@@ -70,29 +68,64 @@ static bool smap_on(void)
 }
 
 /*
+ * Copy len bytes with rep movsq / rep movsb through whatever CR3 maps now:
+ * 0, or -1 if an access faulted.  Both instructions are in the exception
+ * table; the fix-up (out of line, .text.fixup) makes the result -1 and
+ * resumes after the copy.  DF is clear in the hypervisor (common_entry's
+ * cld, FMASK on syscall).  Inline: a hypercall argument is a few words.
+ */
+static inline __attribute__((always_inline)) long copy_direct(void *dst, const void *src,
+                                                              size_t len)
+{
+    long rc = 0;
+    size_t words = len >> 3, bytes = len & 7;
+    __asm__ volatile("1: rep movsq\n"
+                     "   mov %[bytes], %%rcx\n"
+                     "2: rep movsb\n"
+                     "3:\n"
+                     "   .pushsection .text.fixup, \"ax\"\n"
+                     "4: mov $-1, %[rc]\n"
+                     "   jmp 3b\n"
+                     "   .popsection\n"
+                     "   .pushsection .extable, \"a\"\n"
+                     "   .balign 8\n"
+                     "   .quad 1b, 4b\n"
+                     "   .quad 2b, 4b\n"
+                     "   .popsection\n"
+                     : [rc] "+r"(rc), "+D"(dst), "+S"(src), "+c"(words)
+                     : [bytes] "r"(bytes)
+                     : "memory");
+    return rc;
+}
+
+/*
  * 0 if [va, va + len) was copied through the live CR3 (dst / src the
  * hypervisor's side), -1 if the walk must decide, -HESTIA_EFAULT for a
  * range that reaches the hypervisor's half.
  */
-static inline long direct(struct vcpu *v, void *dst, const void *src, uint64_t va,
-                          size_t len)
+static inline __attribute__((always_inline)) long
+direct(struct vcpu *v, void *dst, const void *src, uint64_t va, size_t len)
 {
     uint64_t end = va + (uint64_t)len;
     if (end < va || end > LOWER_HALF_END)
         return -HESTIA_EFAULT;
-    struct hal_vcpu *hv = x86_64_this_cpu()->entered;
-    /* entered: CR3 is hv's kernel view; kview_valid: of its current spaces. */
-    if (!hv || hv->v != v || !hv->kview_valid || !core_guest_copy_direct(v))
+    /*
+     * CR3 is hv's kernel view (loaded at its entry) and that view is of
+     * its current spaces (kview_valid: hal_vcpu_set_spaces clears it).
+     */
+    const struct hal_vcpu *hv = core_guest_copy_direct(v);
+    if (!hv || read_cr3() != mfn_val(hv->kview_pml4_mfn) << HAL_PAGE_SHIFT ||
+        !hv->kview_valid)
         return -1;
-    if (!smap_on())
-        return x86_64_copy_direct(dst, src, len);
+    if (__builtin_expect(!smap_on(), 1))
+        return copy_direct(dst, src, len);
     __asm__ volatile("stac" ::: "memory");
-    long rc = x86_64_copy_direct(dst, src, len);
+    long rc = copy_direct(dst, src, len);
     __asm__ volatile("clac" ::: "memory");
     return rc;
 }
 
-/* The walk through v's spaces: what the direct access could not do. */
+/* The walk through v's spaces: what the direct access could not decide. */
 static int walk_from(struct vcpu *v, void *dst, guest_va_t src, size_t len)
 {
     struct hal_vcpu *hv = core_vcpu_hal(v);
