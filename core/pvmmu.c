@@ -44,6 +44,15 @@ struct mmu_dom {
     bool unreadable;
 };
 
+/*
+ * logdirty_enabled(d), inline: the map / unmap paths ask it before every
+ * harvest, and while no migration runs the call was the whole cost.
+ */
+static inline bool tracked(const struct domain *d)
+{
+    return d->logdirty != NULL;
+}
+
 /* A mapping with these perms is being made or its perms set (m->lock held). */
 static inline void note_perms(struct mmu_dom *m, unsigned perms)
 {
@@ -66,6 +75,17 @@ static struct hal_as *space_locked(struct mmu_dom *m, uint64_t handle)
     return m->user ? m->user[handle - 1] : NULL;
 }
 
+/* A user space under the lock: out of line, so the kernel space's path saves no registers.
+ */
+static __attribute__((noinline)) struct hal_as *user_space(struct mmu_dom *m,
+                                                           uint64_t handle)
+{
+    unsigned long flags = spin_lock_irqsave(&m->lock);
+    struct hal_as *as = space_locked(m, handle);
+    spin_unlock_irqrestore(&m->lock, flags);
+    return as;
+}
+
 struct hal_as *pvmmu_space(struct domain *d, uint64_t handle)
 {
     struct mmu_dom *m = d ? d->mmu : NULL;
@@ -73,10 +93,7 @@ struct hal_as *pvmmu_space(struct domain *d, uint64_t handle)
         return NULL;
     if (handle == 0) /* set at init, gone only with m: as pvmmu_kernel_space(), no lock */
         return m->kernel;
-    unsigned long flags = spin_lock_irqsave(&m->lock);
-    struct hal_as *as = space_locked(m, handle);
-    spin_unlock_irqrestore(&m->lock, flags);
-    return as;
+    return user_space(m, handle);
 }
 
 struct hal_as *pvmmu_kernel_space(struct domain *d)
@@ -227,7 +244,8 @@ static int unmap_locked(struct domain *d, struct mmu_dom *m, uint64_t handle, gu
                         mfn_t *mfn)
 {
     struct hal_as *as = space_locked(m, handle);
-    logdirty_harvest(d, as, va, guest_va_add(va, HAL_PAGE_SIZE)); /* before the bit goes */
+    if (tracked(d)) /* before the bit goes */
+        logdirty_harvest(d, as, va, guest_va_add(va, HAL_PAGE_SIZE));
     return as ? hal_as_unmap(as, va, mfn) : -HESTIA_EBADF;
 }
 
@@ -363,7 +381,7 @@ static long op_unmap_protect(struct domain *d, const struct mmu_op *op, bool unm
     if (rc == 0 && !own && foreign(d, mfn))
         rc = -HESTIA_EPERM;
     /* The mapping's dirty bit goes with it (unmap) or may (protect): keep it. */
-    if (rc == 0)
+    if (rc == 0 && tracked(d))
         logdirty_harvest(d, as, guest_va(op->va), guest_va(op->va + HAL_PAGE_SIZE));
     if (rc == 0 && unmap) {
         /* Under m->lock the mapping found above is the one removed. */
