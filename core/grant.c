@@ -243,7 +243,8 @@ static int map_one(struct vcpu *v, struct gnttab_map_grant_ref *op)
     struct domain *granter = domain_lookup(op->dom);
     if (!granter || granter->dying || !granter->grant)
         return -HESTIA_ESRCH;
-    if (op->as > MMU_MAX_USER_AS || !pvmmu_space(d, op->as))
+    /* Whether space op->as exists is asked once, under the MMU lock, by the map below. */
+    if (op->as > MMU_MAX_USER_AS)
         return -HESTIA_EBADF;
     if (!IS_ALIGNED(op->host_va, (uint64_t)HAL_PAGE_SIZE) ||
         !hal_guest_va_ok(guest_va(op->host_va), op->as != 0))
