@@ -32,7 +32,39 @@ struct mmu_dom {
      * domains have none: 512 bytes saved each, docs/density.md). */
     struct hal_as **user;
     uint8_t current[HESTIA_MAX_VCPUS]; /* current user handle per vCPU, 0 = none */
+    /*
+     * What a guest copy through the guest's own mapping (x86_64) could
+     * read although the walk refuses it: device mappings now present, and
+     * whether a page was ever mapped without MMU_PERM_READ (x86 pages are
+     * readable if present).  Either one sends the domain's copies to the
+     * walk: core_guest_copy_direct().  Changed under m->lock and the
+     * hypervisor lock, which every hypercall (so every copy) holds.
+     */
+    unsigned long device_maps;
+    bool unreadable;
 };
+
+/*
+ * logdirty_enabled(d), inline: the map / unmap paths ask it before every
+ * harvest, and while no migration runs the call was the whole cost.
+ */
+static inline bool tracked(const struct domain *d)
+{
+    return d->logdirty != NULL;
+}
+
+/* A mapping with these perms is being made or its perms set (m->lock held). */
+static inline void note_perms(struct mmu_dom *m, unsigned perms)
+{
+    if (!(perms & MMU_PERM_READ))
+        m->unreadable = true;
+}
+
+struct hal_vcpu *core_guest_copy_direct(struct vcpu *v)
+{
+    const struct mmu_dom *m = v->domain->mmu;
+    return m && !m->device_maps && !m->unreadable ? v->hal : NULL;
+}
 
 static struct hal_as *space_locked(struct mmu_dom *m, uint64_t handle)
 {
@@ -43,6 +75,17 @@ static struct hal_as *space_locked(struct mmu_dom *m, uint64_t handle)
     return m->user ? m->user[handle - 1] : NULL;
 }
 
+/* A user space under the lock: out of line, so the kernel space's path saves no registers.
+ */
+static __attribute__((noinline)) struct hal_as *user_space(struct mmu_dom *m,
+                                                           uint64_t handle)
+{
+    unsigned long flags = spin_lock_irqsave(&m->lock);
+    struct hal_as *as = space_locked(m, handle);
+    spin_unlock_irqrestore(&m->lock, flags);
+    return as;
+}
+
 struct hal_as *pvmmu_space(struct domain *d, uint64_t handle)
 {
     struct mmu_dom *m = d ? d->mmu : NULL;
@@ -50,10 +93,7 @@ struct hal_as *pvmmu_space(struct domain *d, uint64_t handle)
         return NULL;
     if (handle == 0) /* set at init, gone only with m: as pvmmu_kernel_space(), no lock */
         return m->kernel;
-    unsigned long flags = spin_lock_irqsave(&m->lock);
-    struct hal_as *as = space_locked(m, handle);
-    spin_unlock_irqrestore(&m->lock, flags);
-    return as;
+    return user_space(m, handle);
 }
 
 struct hal_as *pvmmu_kernel_space(struct domain *d)
@@ -86,14 +126,25 @@ static bool is_device_frame(const struct domain *d, mfn_t mfn)
     return d->privileged && !frame_valid(mfn);
 }
 
+/* A device mapping holds no reference but is counted (core_guest_copy_direct). */
 static int take_ref(struct domain *d, mfn_t mfn)
 {
-    return is_shared_info(d, mfn) || is_device_frame(d, mfn) ? 0 : frame_get(mfn);
+    if (is_shared_info(d, mfn))
+        return 0;
+    if (is_device_frame(d, mfn)) {
+        d->mmu->device_maps++;
+        return 0;
+    }
+    return frame_get(mfn);
 }
 
 static void drop_ref(struct domain *d, mfn_t mfn)
 {
-    if (!is_shared_info(d, mfn) && !is_device_frame(d, mfn))
+    if (is_shared_info(d, mfn))
+        return;
+    if (is_device_frame(d, mfn))
+        d->mmu->device_maps--;
+    else
         frame_put(mfn);
 }
 
@@ -167,6 +218,7 @@ static int map_checked(struct domain *d, struct mmu_dom *m, uint64_t handle, gue
     unsigned long flags = spin_lock_irqsave(&m->lock);
     struct hal_as *as = space_locked(m, handle);
     int rc = as ? take_ref(d, mfn) : -HESTIA_EBADF;
+    note_perms(m, perms);
     if (rc == 0) {
         rc = hal_as_map(as, va, mfn, perms);
         if (rc)
@@ -192,7 +244,8 @@ static int unmap_locked(struct domain *d, struct mmu_dom *m, uint64_t handle, gu
                         mfn_t *mfn)
 {
     struct hal_as *as = space_locked(m, handle);
-    logdirty_harvest(d, as, va, guest_va_add(va, HAL_PAGE_SIZE)); /* before the bit goes */
+    if (tracked(d)) /* before the bit goes */
+        logdirty_harvest(d, as, va, guest_va_add(va, HAL_PAGE_SIZE));
     return as ? hal_as_unmap(as, va, mfn) : -HESTIA_EBADF;
 }
 
@@ -223,6 +276,7 @@ map_referenced(struct domain *d, uint64_t handle, guest_va_t va, mfn_t mfn, unsi
         return -HESTIA_EBADF;
     unsigned long flags = spin_lock_irqsave(&m->lock);
     struct hal_as *as = space_locked(m, handle);
+    note_perms(m, perms);
     int rc = as ? hal_as_map(as, va, mfn, perms) : -HESTIA_EBADF;
     spin_unlock_irqrestore(&m->lock, flags);
     return rc;
@@ -327,7 +381,7 @@ static long op_unmap_protect(struct domain *d, const struct mmu_op *op, bool unm
     if (rc == 0 && !own && foreign(d, mfn))
         rc = -HESTIA_EPERM;
     /* The mapping's dirty bit goes with it (unmap) or may (protect): keep it. */
-    if (rc == 0)
+    if (rc == 0 && tracked(d))
         logdirty_harvest(d, as, guest_va(op->va), guest_va(op->va + HAL_PAGE_SIZE));
     if (rc == 0 && unmap) {
         /* Under m->lock the mapping found above is the one removed. */
@@ -337,6 +391,7 @@ static long op_unmap_protect(struct domain *d, const struct mmu_op *op, bool unm
         else if (rc == 0)
             drop_ref(d, mfn);
     } else if (rc == 0) {
+        note_perms(m, op->perms);
         rc = hal_as_protect(as, guest_va(op->va), op->perms);
     }
     spin_unlock_irqrestore(&m->lock, flags);

@@ -177,7 +177,7 @@ void x86_64_cpu_init_secondary(unsigned cpu, uint64_t stack_top)
         if (b & (1u << 7))
             cr4 |= 1u << 20; /* SMEP */
         if (b & (1u << 20))
-            cr4 |= 1u << 21; /* SMAP: we never touch guest pages directly */
+            cr4 |= 1u << 21; /* SMAP: only guest_copy.c touches guest pages (stac / clac) */
     }
     write_cr4(cr4);
 }

@@ -31,6 +31,8 @@ static void dump(const struct x86_64_frame *f)
 /* Interrupt in hal_cpu_idle, or a fault of the hypervisor itself. */
 void x86_64_trap_hyp(struct x86_64_frame *f)
 {
+    if (x86_64_extable_fixup(f)) /* a guest copy's access faulted (guest_copy.c) */
+        return;
     if (pc_hyp_trap(f->vector))
         return;
     dump(f);

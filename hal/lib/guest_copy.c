@@ -4,8 +4,9 @@
  * hal/guest_copy.h): the vCPU's kernel and current user space, from
  * hal_vcpu_get_spaces(), walked in software by hal_walk_copy_*.  What an
  * arch supplies is the translation those use (hal_as_lookup) and which
- * spaces a vCPU sees; an arch that one day copies through its own
- * fault-fixup path replaces this file in its meson list.
+ * spaces a vCPU sees.  An arch that copies through its own fault-fixup
+ * path leaves this file out of its meson list (x86_64: hal_lib_common_sources
+ * and arch/x86_64/guest_copy.c).
  */
 #include <hal/entry.h>
 #include <hal/guest_copy.h>

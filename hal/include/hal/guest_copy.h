@@ -6,7 +6,7 @@
  * the calling vCPU's current translation with guest-kernel rights (kernel
  * space plus its current user space): a pointer into the hypervisor, into
  * an unmapped page or (for writes) a read-only page fails with -HESTIA_EFAULT
- * and never faults the hypervisor.  A copy may have written part of the
+ * and never stops the hypervisor.  A copy may have written part of the
  * destination when it fails.
  */
 #ifndef HAL_GUEST_COPY_H
@@ -25,11 +25,14 @@ int hal_copy_from_guest(struct vcpu *v, void *dst, guest_va_t src, size_t len);
 int hal_copy_to_guest(struct vcpu *v, guest_va_t dst, const void *src, size_t len);
 
 /*
- * Both are written once, in hal/lib/guest_copy.c, for every backend: they
+ * hal/lib/guest_copy.c implements both for every backend but x86_64: they
  * take the vCPU's spaces from hal_vcpu_get_spaces() and copy with the walk
- * below.  The walk sits on hal_walk_translate() (hal/lib/guest_copy_walk.c):
- * kernel and user spaces page by page, checking MMU_PERM_READ /
- * MMU_PERM_WRITE, nothing dereferenced through a guest address.
+ * below.  x86_64 (arch/x86_64/guest_copy.c) first tries one access
+ * through the guest address under its live CR3, with an exception-table
+ * fix-up, and walks when that cannot answer.  The walk sits on
+ * hal_walk_translate() (hal/lib/guest_copy_walk.c): kernel and user
+ * spaces page by page, checking MMU_PERM_READ / MMU_PERM_WRITE, nothing
+ * dereferenced through a guest address.
  */
 int hal_walk_copy_from(struct hal_as *kernel, struct hal_as *user, void *dst,
                        guest_va_t src, size_t len);
@@ -46,5 +49,14 @@ int hal_walk_copy_to(struct hal_as *kernel, struct hal_as *user, guest_va_t dst,
  */
 void *hal_walk_translate(struct hal_as *kernel, struct hal_as *user, guest_va_t va,
                          unsigned need, mfn_t *frame);
+
+/*
+ * Implemented by core/ (core/pvmmu.c) for a backend that copies through
+ * the guest's own mapping: v's HAL half if v's domain has no mapping such
+ * an access could read although the walk refuses it (device memory, a
+ * page mapped without MMU_PERM_READ), NULL otherwise.  Context: a
+ * hypercall of v.
+ */
+struct hal_vcpu *core_guest_copy_direct(struct vcpu *v);
 
 #endif

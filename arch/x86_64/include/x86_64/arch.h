@@ -166,6 +166,10 @@ uint32_t x86_64_mxcsr_mask(void); /* MXCSR bits this CPU accepts (fxrstor #GPs o
 HAL_NORETURN void svm_run(struct hal_vcpu *hv);
 void svm_vcpu_destroy(struct hal_vcpu *hv);
 
+/* guest_copy.c: resume a faulting guest-copy access at its fix-up (f->rip); false: not one.
+ */
+bool x86_64_extable_fixup(struct x86_64_frame *f);
+
 /* trap.c */
 void x86_64_trap_hyp(struct x86_64_frame *f);
 HAL_NORETURN void x86_64_trap_guest(struct x86_64_frame *f);
