@@ -190,8 +190,8 @@ static void set_pending(struct domain *d, unsigned vid, evtchn_port_t port)
         return;
     if (!(__atomic_load_n(&si->evtchn_mask[w], __ATOMIC_SEQ_CST) & bit))
         notify_vcpu(d, vid, w);
-    /* SCHEDOP_poll waits on ports whether masked or not. */
-    for (unsigned i = 0; i < HESTIA_MAX_VCPUS; i++) {
+    /* SCHEDOP_poll waits on ports whether masked or not (no vCPU past nr_vcpus). */
+    for (unsigned i = 0; i < d->nr_vcpus && i < HESTIA_MAX_VCPUS; i++) {
         struct vcpu *v = d->vcpus[i];
         if (v && polls_port(v, port))
             vcpu_kick(v);
@@ -451,11 +451,18 @@ static long op_status(struct domain *self, struct evtchn_status *s)
 
 /* ---- hypercall ---- */
 
+long evtchn_send_port(struct domain *d, uint64_t port)
+{
+    return port < EVTCHN_MAX_PORTS ? op_send(d, (evtchn_port_t)port) : -HESTIA_EBADF;
+}
+
 long do_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 {
     if (!v || !v->domain)
         return -HESTIA_EINVAL;
     struct domain *d = v->domain;
+    if (cmd == EVTCHNOP_send_port)
+        return evtchn_send_port(d, arg);
     union {
         struct evtchn_alloc_unbound alloc;
         struct evtchn_bind_interdomain inter;

@@ -126,6 +126,8 @@ static long hc_sched_op(struct vcpu *v, const uint64_t a[5])
 
 static long hc_event_channel_op(struct vcpu *v, const uint64_t a[5])
 {
+    if (a[0] == EVTCHNOP_send_port) /* every notification: skip the structure op's set-up */
+        return evtchn_send_port(v->domain, a[1]);
     return do_event_channel_op(v, a[0], a[1]);
 }
 
@@ -200,6 +202,13 @@ static const hypercall_fn table[HYPERCALL_COUNT] = {
     [HYPERCALL_memory_op] = hc_memory_op,
     [HYPERCALL_physdev_op] = hc_physdev_op,
 };
+/*
+ * Every number below HYPERCALL_COUNT has its entry, so the hot dispatch
+ * (hypercall_resume_locked) tests only the range: a new hypercall number
+ * must come with its entry here.
+ */
+_Static_assert(HYPERCALL_COUNT == 13,
+               "every HYPERCALL_* below the count has a table entry");
 
 void hypercall_context_replaced(struct vcpu *v)
 {
@@ -244,7 +253,8 @@ static inline struct hal_vcpu *hypercall_resume_locked(unsigned cpu, struct vcpu
                                                        const uint64_t args[5], bool taken)
 {
     v->context_replaced = false;
-    long rc = nr < HYPERCALL_COUNT && table[nr] ? table[nr](v, args) : -HESTIA_ENOSYS;
+    long rc =
+        nr < HYPERCALL_COUNT ? table[nr](v, args) : -HESTIA_ENOSYS; /* no NULL entry */
     if (!v->context_replaced)
         hal_vcpu_set_result(v->hal, rc);
     struct cpu *c = &core_cpus[cpu]; /* cpu = hal_cpu_id(): below HAL_MAX_CPUS */

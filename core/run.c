@@ -199,6 +199,27 @@ bool run_wait_domain_off_cpus(struct domain *d)
     return true;
 }
 
+/*
+ * The guest's time record (vcpu_time_info) is a stamp (counter, time) and
+ * the counter's scale: the guest extrapolates from any stamp with the
+ * counter, the same arithmetic hal_time_ns() does, so an older stamp gives
+ * the same time to within the rounding.  Writing it at every switch cost
+ * ~100 instructions (two clock reads, the version dance); it is rewritten
+ * when older than a slice (bounding what rounding can add up to), never
+ * written or half written, or from before the domain's clock moved
+ * (restore rewrites it: timer_update_guest_time).
+ */
+#define GUEST_TIME_RESTAMP_NS SCHED_SLICE_NS
+static void restamp_guest_time(struct vcpu *v, uint64_t now)
+{
+    const struct vcpu_time_info *t = &v->info->time;
+    uint64_t host_at = t->system_time_ns - (uint64_t)v->domain->time_offset_ns;
+    if (t->counter_to_ns_mul && !(t->version & 1) && now >= host_at &&
+        now - host_at < GUEST_TIME_RESTAMP_NS)
+        return;
+    timer_update_guest_time(v);
+}
+
 static uint64_t earliest(uint64_t a, uint64_t b)
 {
     if (!a)
@@ -248,7 +269,7 @@ struct hal_vcpu *run_full_pass(struct cpu *c)
             next->state = VCPU_RUNNING;
             next->processor = c->id;
             next->last_start_ns = now;
-            timer_update_guest_time(next);
+            restamp_guest_time(next, now);
             if (next->info->evtchn_upcall_pending) /* trap_inject_event's first test */
                 trap_inject_event(next);
             return next->hal;

@@ -151,15 +151,23 @@ static int64_t cap_budget(const struct sched_dom *sd)
     return (int64_t)(SCHED_ACCOUNT_PERIOD_NS / 100) * sd->cap;
 }
 
-/* ns the domain may still run this period; INT64_MAX if uncapped. */
-static int64_t cap_left(struct sched_dom *sd)
+static __attribute__((noinline)) int64_t capped_left(struct sched_dom *sd)
 {
-    if (!sd || !sd->cap)
-        return INT64_MAX;
     unsigned long flags = spin_lock_irqsave(&sd->cap_lock);
     int64_t used = sd->cap_used;
     spin_unlock_irqrestore(&sd->cap_lock, flags);
     return cap_budget(sd) - used;
+}
+
+/*
+ * ns the domain may still run this period; INT64_MAX if uncapped.  The
+ * uncapped test inline: every wake and pick asks it, few domains are capped.
+ */
+static inline int64_t cap_left(struct sched_dom *sd)
+{
+    if (!sd || !sd->cap)
+        return INT64_MAX;
+    return capped_left(sd);
 }
 
 /* ---- setup ---- */
@@ -361,6 +369,8 @@ static bool runs_over(unsigned i, uint64_t now)
  */
 static void wake_thief(const struct sched_vcpu *sv, unsigned home)
 {
+    if (cpu_count() < 2)
+        return; /* no other CPU to tell */
     if (!__atomic_load_n(&cpu_by_id(home)->current, __ATOMIC_RELAXED))
         return; /* home is idle itself and was kicked */
     for (unsigned i = 0; i < cpu_count(); i++)
@@ -393,6 +403,24 @@ static bool under_elsewhere(unsigned cpu)
     return false;
 }
 
+/*
+ * sv was just queued OVER (no credit left) on CPU cpu, which runs a vCPU
+ * claimed by its last pick: the pass a change would force there picks
+ * that vCPU again and arms the same deadline (an OVER queue decides
+ * neither: sched_pick keeps prev unless BOOST / UNDER work waits, its
+ * slice ended or it yielded, and each of those marks its own change or
+ * is the armed deadline), so the change is not worth a pass.  An idle
+ * CPU (no current) must look.  An event round trip whose peer has spent
+ * its credit paid one wasted full pass per wake-up without this.
+ */
+static bool queued_behind_current(const struct sched_vcpu *sv, unsigned cpu)
+{
+    if (sv->where != SCHED_QUEUED || sv->prio != SCHED_PRIO_OVER || cpu >= cpu_count())
+        return false;
+    const struct vcpu *cur = __atomic_load_n(&cpu_by_id(cpu)->current, __ATOMIC_RELAXED);
+    return cur && cur->sched && cur->sched->running && cur->state == VCPU_RUNNING;
+}
+
 void sched_wake(struct vcpu *v)
 {
     struct sched_vcpu *sv = v->sched;
@@ -420,7 +448,9 @@ void sched_wake(struct vcpu *v)
             park(sv);
         else
             enqueue(pc, sv, false);
-        run_note_change(v->processor); /* it may preempt the current vCPU */
+        /* It may preempt the current vCPU, unless it queued OVER behind a running one. */
+        if (!queued_behind_current(sv, v->processor))
+            run_note_change(v->processor);
         if (sv->where == SCHED_QUEUED)
             wake_thief(sv, v->processor);
     }
@@ -794,16 +824,22 @@ struct vcpu *sched_pick(unsigned cpu, struct vcpu *prev, uint64_t now, uint64_t 
     struct sched_cpu *pc = &cpu_by_id(cpu)->sched;
     bool had_prev = prev && prev->sched && prev->sched->running && prev->processor == cpu;
 
-    /* Charge first, so the time before a period boundary counts in that period. */
+    /*
+     * The run-queue lock is taken once for a pick that stays on this CPU
+     * (prev goes on, or the next vCPU comes from this CPU's queues): it is
+     * let go only around the accounting, a move and a steal, which take
+     * other CPUs' locks (never two pcpu locks at once).  Charge first, so
+     * the time before a period boundary counts in that period.
+     */
     unsigned long flags = spin_lock_irqsave(&pc->lock);
     if (had_prev)
         charge(prev->sched, now);
-    bool due = !pc->next_period || now >= pc->next_period;
-    spin_unlock_irqrestore(&pc->lock, flags);
-    if (due)
+    if (!pc->next_period || now >= pc->next_period) {
+        spin_unlock_irqrestore(&pc->lock, flags);
         account_if_due(now);
+        flags = spin_lock_irqsave(&pc->lock);
+    }
 
-    flags = spin_lock_irqsave(&pc->lock);
     struct sched_vcpu *next = NULL;
     bool fresh = true; /* next starts a new slice */
 
@@ -842,23 +878,21 @@ struct vcpu *sched_pick(unsigned cpu, struct vcpu *prev, uint64_t now, uint64_t 
         next->run_start = now;
         spin_unlock_irqrestore(&pc->lock, flags);
         struct sched_vcpu *stolen = steal(cpu, SCHED_PRIO_UNDER);
+        flags = spin_lock_irqsave(&pc->lock);
         if (stolen) {
-            flags = spin_lock_irqsave(&pc->lock);
             next->running = false;
             if (next->where == SCHED_NOWHERE && vcpu_runnable(next->v))
                 enqueue(pc, next, false);
-            spin_unlock_irqrestore(&pc->lock, flags);
             next = stolen;
         }
-    } else {
+    } else if (!next) {
         spin_unlock_irqrestore(&pc->lock, flags);
-        if (!next)
-            next = steal(cpu, SCHED_PRIO_OVER);
+        next = steal(cpu, SCHED_PRIO_OVER);
+        flags = spin_lock_irqsave(&pc->lock);
     }
 
     if (next) {
         struct vcpu *v = next->v;
-        flags = spin_lock_irqsave(&pc->lock);
         next->running = true;
         next->run_start = now;
         v->processor = cpu;
@@ -887,10 +921,8 @@ struct vcpu *sched_pick(unsigned cpu, struct vcpu *prev, uint64_t now, uint64_t 
         return v;
     }
     /* Idle: come back at the period boundary if a capped domain waits for it. */
-    if (deadline && __atomic_load_n(&nr_parked, __ATOMIC_RELAXED)) {
-        flags = spin_lock_irqsave(&pc->lock);
+    if (deadline && __atomic_load_n(&nr_parked, __ATOMIC_RELAXED))
         *deadline = pc->next_period;
-        spin_unlock_irqrestore(&pc->lock, flags);
-    }
+    spin_unlock_irqrestore(&pc->lock, flags);
     return NULL;
 }

@@ -84,7 +84,12 @@ void x86_64_trap_guest(struct x86_64_frame *f)
 void x86_64_syscall(struct x86_64_frame *f, struct hal_cpu *c)
 {
     struct hal_vcpu *hv = c->current;
-    if (!hv || f != &hv->frame)
+    /*
+     * f is the frame at TSS.RSP0 (never NULL) and the frame is hv's first
+     * member: one compare also catches no current vCPU.
+     */
+    _Static_assert(__builtin_offsetof(struct hal_vcpu, frame) == 0, "frame first");
+    if ((uintptr_t)f != (uintptr_t)hv)
         core_panic("x86_64: syscall without a current vCPU");
     if (hv->in_user) {
         core_guest_syscall(hv->v);

@@ -115,10 +115,10 @@ long evtchn_bind_interdomain(hestia_domid_t remote, evtchn_port_t rport, evtchn_
     return setup_port(r, b.local_port, h, arg);
 }
 
+/* The port in the argument register: nothing for the hypervisor to copy in. */
 long evtchn_send(evtchn_port_t port)
 {
-    struct evtchn_send s = {.port = port};
-    return hc_evtchn(EVTCHNOP_send, &s);
+    return HC(HYPERCALL_event_channel_op, EVTCHNOP_send_port, port, 0, 0, 0);
 }
 
 long evtchn_close(evtchn_port_t port)

@@ -365,9 +365,11 @@ void set_flag(volatile int *flag)
         }
     }
     spin_unlock_irqrestore(&sched_lock, f);
-    for (unsigned i = 0; i < HESTIA_MAX_VCPUS; i++)
-        if (kick & (1u << i))
-            evtchn_send((evtchn_port_t)cpus[i].resched_port);
+    while (kick) { /* only the vCPUs to kick, not a pass over all of them */
+        unsigned i = (unsigned)__builtin_ctz(kick);
+        kick &= kick - 1;
+        evtchn_send((evtchn_port_t)cpus[i].resched_port);
+    }
 }
 
 int wait_flag(volatile int *flag, uint64_t timeout_ns)

@@ -29,6 +29,8 @@ static void copy_rec(struct hestia_trap_record *dst,
 {
     const volatile uint64_t *s = (const volatile uint64_t *)src;
     uint64_t *d = (uint64_t *)dst;
+    /* Unrolled: a load and a store a word, not six instructions (twice per upcall). */
+#pragma GCC unroll 64
     for (unsigned i = 0; i < REC_LIVE_WORDS; i++)
         d[i] = s[i];
 }

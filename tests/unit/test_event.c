@@ -123,6 +123,19 @@ TEST_CASE(interdomain_roundtrip)
     CHECK_EQ(port_op(&a, EVTCHNOP_send, ap), 0);
     CHECK(pending(b.d, bp));
     CHECK_EQ(b.v->info->evtchn_upcall_pending, 1);
+
+    /* send_port: the same delivery with the port in the argument. */
+    a.d->shared_info->evtchn_pending[ap / 32] = 0;
+    ai->evtchn_upcall_pending = 0;
+    ai->evtchn_pending_sel = 0;
+    CHECK_EQ(h_call(b.v, HYPERCALL_event_channel_op, EVTCHNOP_send_port, bp, 0, 0, 0), 0);
+    CHECK(pending(a.d, ap));
+    CHECK_EQ(ai->evtchn_upcall_pending, 1);
+    CHECK_EQ(ai->evtchn_pending_sel, 1u << (ap / 32));
+    /* A 64-bit argument is not truncated to a valid port. */
+    CHECK_EQ(h_call(b.v, HYPERCALL_event_channel_op, EVTCHNOP_send_port, (1ull << 32) | bp,
+                    0, 0, 0),
+             -HESTIA_EBADF);
 }
 
 TEST_CASE(status_both_ends_and_privilege)
@@ -163,6 +176,9 @@ TEST_CASE(bad_ports)
         0, 5, EVTCHN_MAX_PORTS - 1, EVTCHN_MAX_PORTS, 0x10000, 0x7fffffff, 0xffffffff};
     for (unsigned i = 0; i < ARRAY_SIZE(bad); i++) {
         CHECK_EQ(port_op(&a, EVTCHNOP_send, bad[i]), -HESTIA_EBADF);
+        CHECK_EQ(
+            h_call(a.v, HYPERCALL_event_channel_op, EVTCHNOP_send_port, bad[i], 0, 0, 0),
+            -HESTIA_EBADF);
         CHECK_EQ(port_op(&a, EVTCHNOP_close, bad[i]), -HESTIA_EBADF);
         CHECK_EQ(port_op(&a, EVTCHNOP_unmask, bad[i]), -HESTIA_EBADF);
         CHECK(!evtchn_is_pending(a.d, bad[i]));
@@ -391,6 +407,8 @@ TEST_CASE(virq_rules)
     CHECK_EQ(bind_virq(&a, VIRQ_CONSOLE, 0, &p), 0);
     CHECK_EQ(bind_virq(&a, VIRQ_CONSOLE, 0, NULL), -HESTIA_EEXIST);
     CHECK_EQ(port_op(&a, EVTCHNOP_send, p), -HESTIA_EINVAL); /* guests cannot raise VIRQs */
+    CHECK_EQ(h_call(a.v, HYPERCALL_event_channel_op, EVTCHNOP_send_port, p, 0, 0, 0),
+             -HESTIA_EINVAL);
     a.d->shared_info->evtchn_pending[p / 32] = 0;
     evtchn_send_virq_domain(a.d, VIRQ_CONSOLE);
     CHECK(pending(a.d, p));
@@ -456,7 +474,7 @@ TEST_CASE(bad_guest_pointers)
              -HESTIA_EFAULT);
     CHECK_EQ(evtchn_ports_in_use(a.d), 0);
     CHECK_EQ(
-        h_call(a.v, HYPERCALL_event_channel_op, EVTCHNOP_bind_pirq + 1, a.buf, 0, 0, 0),
+        h_call(a.v, HYPERCALL_event_channel_op, EVTCHNOP_send_port + 1, a.buf, 0, 0, 0),
         -HESTIA_ENOSYS);
     CHECK_EQ(h_call(a.v, HYPERCALL_event_channel_op, ~0ull, a.buf, 0, 0, 0),
              -HESTIA_ENOSYS);

@@ -7,6 +7,8 @@
 #include "harness.h"
 #include <core/smp.h>
 
+#include "../../core/sched_internal.h" /* a vCPU's credit and queue */
+
 TEST_SUITE("sched");
 
 #define MS 1000000ull
@@ -812,19 +814,42 @@ TEST_CASE(quiet_exit_only_when_nothing_changed)
     CHECK_EQ(c->full_passes, full + 1);
     CHECK_EQ(host_timer_deadline(), soon);
 
-    /* Waking b (an event to it): the full pass runs again. */
+    /*
+     * Waking b (an event to it) with no credit (none granted yet): it
+     * queues OVER behind a, which the pick would keep, so no full pass:
+     * a goes on and b waits for a's slice to end.
+     */
     int port = evtchn_bind_virq_internal(b, VIRQ_DEBUG, 0);
     REQUIRE(port > 0);
     evtchn_send_virq(vb, VIRQ_DEBUG);
     CHECK(vb->state != VCPU_BLOCKED);
+    CHECK(vb->sched->credit <= 0 && vb->sched->prio == SCHED_PRIO_OVER);
     full = c->full_passes;
-    REQUIRE(h_resume(&got) == HOST_JMP_RUN);
-    CHECK_EQ(c->full_passes, full + 1);
+    REQUIRE(h_resume(&got) == HOST_JMP_RUN && got == va);
+    CHECK_EQ(c->full_passes, full);
 
     /* The armed deadline arriving is a timer interrupt: a full pass. */
     full = c->full_passes;
     host_time_advance(host_timer_deadline() - hal_time_ns());
     REQUIRE(h_resume(&got) == HOST_JMP_RUN);
+    CHECK_EQ(c->full_passes, full + 1);
+    /* At the slice's end b has its turn. */
+    for (unsigned i = 0; i < 4 && got != vb; i++) {
+        host_time_advance(host_timer_deadline() - hal_time_ns());
+        REQUIRE(h_resume(&got) == HOST_JMP_RUN);
+    }
+    CHECK(got == vb);
+
+    /* b blocks; woken with credit it is boosted: the full pass runs and picks it. */
+    vb->info->evtchn_upcall_pending = 0; /* taken: the next send is a new event */
+    vb->info->evtchn_pending_sel = 0;
+    b->shared_info->evtchn_pending[port / 32] = 0;
+    REQUIRE(h_call(vb, HYPERCALL_sched_op, SCHEDOP_block, 0, 0, 0, 0) == 0);
+    REQUIRE(h_resume(&got) == HOST_JMP_RUN && got == va);
+    vb->sched->credit = (int64_t)MS;
+    evtchn_send_virq(vb, VIRQ_DEBUG);
+    full = c->full_passes;
+    REQUIRE(h_resume(&got) == HOST_JMP_RUN && got == vb);
     CHECK_EQ(c->full_passes, full + 1);
 }
 

@@ -18,6 +18,12 @@ void evtchn_domain_destroy(struct domain *d);
 
 /* HYPERCALL_event_channel_op(cmd, ptr) for vCPU v. */
 long do_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg);
+/*
+ * EVTCHNOP_send_port from a vCPU of d: the port in the hypercall's argument
+ * (64 bits: a value past the ports is -HESTIA_EBADF, never truncated).  The
+ * hypercall table calls it without do_event_channel_op's structure copy.
+ */
+long evtchn_send_port(struct domain *d, uint64_t port);
 
 /*
  * Raise virq on vCPU v (per-vCPU VIRQs such as VIRQ_TIMER) or on whichever

@@ -24,6 +24,12 @@ typedef uint32_t evtchn_port_t;
 #define EVTCHNOP_status 6
 #define EVTCHNOP_unmask 7
 #define EVTCHNOP_bind_pirq 8
+/*
+ * send with the port in the pointer argument itself (cmd 9, ptr = port):
+ * no structure in guest memory to copy in, the same checks and results as
+ * send.  The hot path of every notification.
+ */
+#define EVTCHNOP_send_port 9
 
 /* Virtual IRQs: per-vCPU or global sources bound with bind_virq. */
 #define VIRQ_TIMER 0   /* per-vCPU one-shot timer (set_timer) */

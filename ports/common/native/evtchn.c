@@ -52,6 +52,14 @@ static bool port_ok(evtchn_port_t p)
     return p > 0 && p < EVTCHN_MAX_PORTS && ports[p].kind != P_FREE;
 }
 
+static long send_ipi(evtchn_port_t port)
+{
+    if (!port_ok(port) || ports[port].kind != P_IPI)
+        return -HESTIA_EINVAL;
+    set_pending(port);
+    return 0;
+}
+
 long native_evtchn_op(unsigned cmd, void *arg)
 {
     switch (cmd) {
@@ -78,15 +86,11 @@ long native_evtchn_op(unsigned cmd, void *arg)
         b->port = (evtchn_port_t)p;
         return 0;
     }
-    case EVTCHNOP_send: {
-        struct evtchn_send *s = arg;
-        if (!port_ok(s->port))
-            return -HESTIA_EINVAL;
-        if (ports[s->port].kind != P_IPI)
-            return -HESTIA_EINVAL;
-        set_pending(s->port);
-        return 0;
-    }
+    case EVTCHNOP_send:
+        return send_ipi(((struct evtchn_send *)arg)->port);
+    case EVTCHNOP_send_port: /* the port in the argument itself */
+        return (uintptr_t)arg < EVTCHN_MAX_PORTS ? send_ipi((evtchn_port_t)(uintptr_t)arg)
+                                                 : -HESTIA_EINVAL;
     case EVTCHNOP_unmask: {
         struct evtchn_unmask *u = arg;
         if (!port_ok(u->port))
