@@ -573,6 +573,17 @@ static void destroy_below(struct pt_space *s, pte_t *table, unsigned level, pt_v
     unsigned shift = level_shift(f, level), i,
              end = index_range(f, level, base, start, last, &i);
     for (; i < end; i++) {
+        /*
+         * Eight empty (zero) entries are passed over in one test: a
+         * process's leaf table holds a few pages in 512 slots, and testing
+         * them one by one was ~5000 instructions of its destroy (h-proc64).
+         */
+        if (!(i & 7) && i + 8 <= end &&
+            !(table[i] | table[i + 1] | table[i + 2] | table[i + 3] | table[i + 4] |
+              table[i + 5] | table[i + 6] | table[i + 7])) {
+            i += 7;
+            continue;
+        }
         pte_t e = table[i];
         if (!present(f, e))
             continue;
