@@ -127,6 +127,11 @@ struct pt_space {
      * shrinks: an unmap leaves its tables.
      */
     pt_va_t tables_lo, tables_hi;
+    /*
+     * Every leaf ever mapped lies in [leaves_lo, leaves_hi] (empty while
+     * lo > hi; never shrinks): destroy looks only there in the leaf tables.
+     */
+    pt_va_t leaves_lo, leaves_hi;
 };
 
 /*
