@@ -108,6 +108,13 @@ int pt_init(struct pt_space *s, const struct pt_format *fmt, struct domain *d,
     /* One level: the leaves are in the root, which no walk records. */
     s->tables_lo = fmt->levels > 1 ? ~(pt_va_t)0 : 0;
     s->tables_hi = fmt->levels > 1 ? 0 : ~(pt_va_t)0;
+    /*
+     * Only user spaces, made and destroyed per process, track their leaves:
+     * the kernel and guest-physical spaces go with the domain, and their
+     * maps (grant maps included) skip the two tests.
+     */
+    s->leaves_lo = kind == HAL_AS_PV_USER ? ~(pt_va_t)0 : 0;
+    s->leaves_hi = kind == HAL_AS_PV_USER ? 0 : ~(pt_va_t)0;
     s->va_shift = level_shift(fmt, fmt->levels);
     for (unsigned l = 0; l < fmt->levels; l++) {
         s->shift[l] = (unsigned char)level_shift(fmt, l);
@@ -332,6 +339,27 @@ static pte_t make_leaf(const struct pt_space *s, mfn_t mfn, unsigned perms,
     return pte;
 }
 
+/*
+ * Widen the span of mapped leaves (pt_space.leaves_lo/hi) to take in va.
+ * On a 32-bit hypervisor over a format whose VAs fit 32 bits (x86 PAE,
+ * ppc) the tests compare the low words: a 64-bit compare costs several
+ * instructions there, on every map (grant map + unmap +22 on ppc).
+ */
+static inline __attribute__((always_inline)) void note_leaf(struct pt_space *s, pt_va_t va)
+{
+    if (sizeof(uintptr_t) < sizeof(pt_va_t) && VA_SHIFT(s) <= 32) {
+        if ((uint32_t)va < (uint32_t)s->leaves_lo)
+            s->leaves_lo = va;
+        if ((uint32_t)va > (uint32_t)s->leaves_hi)
+            s->leaves_hi = va;
+        return;
+    }
+    if (va < s->leaves_lo)
+        s->leaves_lo = va;
+    if (va > s->leaves_hi)
+        s->leaves_hi = va;
+}
+
 static inline __attribute__((always_inline)) int engine_map(struct pt_space *s, pt_va_t va,
                                                             mfn_t mfn, unsigned perms)
 {
@@ -344,6 +372,8 @@ static inline __attribute__((always_inline)) int engine_map(struct pt_space *s, 
     if (present(PT_FMT(s), *pte))
         return -HESTIA_EEXIST;
     *pte = make_leaf(s, mfn, perms, 0);
+    if (s->kind == HAL_AS_PV_USER) /* the others keep the whole span (pt_init) */
+        note_leaf(s, va);
     /* No TLB caches "not present"; x86 paging-structure caches might, hence the flag. */
     if (PT_FMT(s)->flush_on_map)
         flush_checked(s, va);
@@ -570,9 +600,34 @@ static void destroy_below(struct pt_space *s, pte_t *table, unsigned level, pt_v
                           pt_va_t start, pt_va_t last, struct report *r)
 {
     const struct pt_format *f = PT_FMT(s);
+    if (level == 0) {
+        /*
+         * Leaves lie only in [leaves_lo, leaves_hi] (pt_space): a process's
+         * leaf table holds a few pages in 512 slots, and testing every slot
+         * was ~5000 instructions of its destroy on x86_64 (h-proc64).
+         */
+        if (start < s->leaves_lo)
+            start = s->leaves_lo;
+        if (last > s->leaves_hi)
+            last = s->leaves_hi;
+        if (start > last || last < base)
+            return;
+    }
     unsigned shift = level_shift(f, level), i,
              end = index_range(f, level, base, start, last, &i);
     for (; i < end; i++) {
+        /*
+         * Above the leaves (clipped to their span), eight empty (zero)
+         * entries are passed over in one test: a space's upper tables are
+         * almost empty (x86's four page directories are made with the
+         * space: 2048 entries).
+         */
+        if (level && !(i & 7) && i + 8 <= end &&
+            !(table[i] | table[i + 1] | table[i + 2] | table[i + 3] | table[i + 4] |
+              table[i + 5] | table[i + 6] | table[i + 7])) {
+            i += 7;
+            continue;
+        }
         pte_t e = table[i];
         if (!present(f, e))
             continue;
@@ -597,6 +652,8 @@ void pt_destroy(struct pt_space *s, hal_unmap_fn dropped, void *ctx)
         destroy_below(s, s->root, PT_FMT(s)->levels - 1, base, start, last, &r);
     s->tables_lo = ~(pt_va_t)0;
     s->tables_hi = 0;
+    s->leaves_lo = ~(pt_va_t)0;
+    s->leaves_hi = 0;
     if (!mfn_eq(s->root_mfn, MFN_INVALID)) {
         core_frame_free(s->dom, s->root_mfn);
         s->frames--;

@@ -529,6 +529,30 @@ static void t_mmu_batch(struct tctx *t)
     T_EQ(t, mmu_flush(&b, NULL), 0);
     uint64_t v;
     T_EQ(t, arch_probe_read(va + 5 * HESTIA_PAGE_SIZE, &v), -1);
+    /*
+     * A batch whose op array runs into an unmapped page (kva_alloc's
+     * guard): the hypervisor copies a batch in chunks (core/pvmmu.c
+     * run_batch), and the op before the hole must still run and count.
+     */
+    uintptr_t pva = kva_alloc(1);
+    long pg = frame_alloc();
+    T_CHECK(t, pg >= 0, "no frame");
+    if (pg >= 0 && mmu_map(0, pva, (uint64_t)pg, MMU_PERM_READ | MMU_PERM_WRITE) == 0) {
+        struct mmu_op *tail = (struct mmu_op *)(pva + HESTIA_PAGE_SIZE) - 1;
+        *tail =
+            (struct mmu_op){MMUOP_map, MMU_PERM_READ | MMU_PERM_WRITE, 0, va, (uint64_t)g};
+        uint64_t done = 99;
+        T_EQ(t, hc_mmu(tail, 3, &done), -HESTIA_EFAULT);
+        T_EQ(t, done, 1);
+        uint64_t w = 0; /* frame g's first word, if the map ran */
+        T_EQ(t, arch_probe_read(va, &w), 0);
+        T_EQ(t, w, 1);
+        if (w == 1)
+            T_EQ(t, mmu_unmap(0, va), 0);
+        T_EQ(t, mmu_unmap(0, pva), 0);
+    }
+    if (pg >= 0)
+        frame_free((uint64_t)pg);
     frames_free((uint64_t)g, N);
 }
 

@@ -127,6 +127,12 @@ struct pt_space {
      * shrinks: an unmap leaves its tables.
      */
     pt_va_t tables_lo, tables_hi;
+    /*
+     * Every leaf ever mapped lies in [leaves_lo, leaves_hi] (empty while
+     * lo > hi; never shrinks): destroy looks only there in the leaf tables.
+     * Tracked for user spaces only; the other kinds keep [0, ~0].
+     */
+    pt_va_t leaves_lo, leaves_hi;
 };
 
 /*
