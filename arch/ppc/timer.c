@@ -153,18 +153,22 @@ void hal_cpu_idle(void)
  * 2 0.44 and 0.50 of a CPU (docs/smp.md).  A waiter's near timer bounds
  * the other CPUs' turns.
  */
-void hal_cpu_wait_ipi(void)
+void ppc_doze_ns(uint64_t ns)
 {
     uint64_t now = hal_time_ns(), deadline = hal_this_cpu()->deadline;
-    uint64_t delta = WAIT_POLL_NS;
-    if (deadline && deadline > now && deadline - now < delta)
-        delta = deadline - now;
+    if (deadline && deadline > now && deadline - now < ns)
+        ns = deadline - now;
     mtspr(SPR_TSR, TSR_DIS); /* a passed deadline is pending again after arm() */
-    mtspr(SPR_DEC, (uint32_t)(delta * tb_per_us / 1000) + 1);
-    ppc_mpic_ipis_only(true);
+    mtspr(SPR_DEC, (uint32_t)(ns * tb_per_us / 1000) + 1);
     ppc_halt();
-    ppc_mpic_take_ipi();
-    ppc_mpic_ipis_only(false);
     mtspr(SPR_TSR, TSR_DIS);
     arm();
+}
+
+void hal_cpu_wait_ipi(void)
+{
+    ppc_mpic_ipis_only(true);
+    ppc_doze_ns(WAIT_POLL_NS);
+    ppc_mpic_take_ipi();
+    ppc_mpic_ipis_only(false);
 }
