@@ -40,6 +40,8 @@
 
 #define PID_MAX 254 /* 255 is "no space" */
 #define PID_NONE 255
+#define PID_LOCK_SPINS 64 /* then the waiter dozes between tries */
+#define PID_LOCK_DOZE_NS 5000ull
 
 static uint64_t direct_end;
 uint32_t ppc_pid_gen = 1; /* read by tlbmiss.S too */
@@ -47,10 +49,20 @@ static uint32_t pid_next = 1;
 static unsigned pid_lock;   /* ppc_pid_gen, pid_next and every space's pid / ppc_pid_gen */
 unsigned ppc_tlb0_ways = 2; /* read by tlbmiss.S too */
 
+/*
+ * Taken outside the hypervisor lock too (guest entry, idle).  A waiter
+ * that keeps spinning dozes a little (ppc_doze_ns): under QEMU's
+ * round-robin -icount its spin otherwise kept the turn from the holder,
+ * and with both CPUs' decrementers already due and interrupts off there
+ * was no timer to end it (multi-domain on 2 CPUs stopped for good once
+ * the lock waiters' timer in hal_cpu_wait_ipi made turns shorter).
+ */
 static void pid_lock_take(void)
 {
+    unsigned spins = 0;
     while (__atomic_exchange_n(&pid_lock, 1u, __ATOMIC_ACQUIRE))
-        ;
+        if (++spins >= PID_LOCK_SPINS)
+            ppc_doze_ns(PID_LOCK_DOZE_NS);
 }
 
 static void pid_lock_drop(void)

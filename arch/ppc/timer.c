@@ -14,7 +14,8 @@
 
 #include <ppc/arch.h>
 
-#define POLL_NS 10000000ull /* 10 ms */
+#define POLL_NS 10000000ull   /* 10 ms */
+#define WAIT_POLL_NS 50000ull /* hal_cpu_wait_ipi */
 
 static struct hal_time_scale scale;
 static uint32_t tb_per_us = 400;
@@ -136,18 +137,38 @@ void hal_cpu_idle(void)
 }
 
 /*
- * Halt for an IPI alone (hal/cpu.h): the decrementer's interrupt is off
- * (TCR[DIE]) and the MPIC passes only IPIs, so the caller (waiting for the
- * hypervisor lock, which the timer and device paths take) sleeps until a
- * CPU wakes it; the decrementer and devices stay pending for later.
+ * Halt for an IPI alone (hal/cpu.h): the MPIC passes only IPIs, so the
+ * caller (waiting for the hypervisor lock, which the timer and device paths
+ * take) sleeps until a CPU wakes it; devices stay pending for later.  The
+ * decrementer is set to WAIT_POLL_NS meanwhile (the real deadline is armed
+ * again after), and its wake-up only sends the caller round its wait loop.
+ *
+ * Why: under -icount QEMU (7.2) runs the CPUs in turns on one thread, and
+ * a CPU's turn ends only when it halts or the next virtual-clock timer of
+ * any CPU is due.  The lock holder's release IPI did not end its turn: it
+ * went back into its guest until its next timer, so a halted waiter got
+ * the lock ~10 ms late (ppc/smp4: 8-19 s of lock waits per CPU in one
+ * run, 1-1.5 s with this), the scheduler's slice and credit deadlines
+ * were passed by as much, and smp.weights-across-cpus gave weights 1 and
+ * 2 0.44 and 0.50 of a CPU (docs/smp.md).  A waiter's near timer bounds
+ * the other CPUs' turns.
  */
+void ppc_doze_ns(uint64_t ns)
+{
+    uint64_t now = hal_time_ns(), deadline = hal_this_cpu()->deadline;
+    if (deadline && deadline > now && deadline - now < ns)
+        ns = deadline - now;
+    mtspr(SPR_TSR, TSR_DIS); /* a passed deadline is pending again after arm() */
+    mtspr(SPR_DEC, (uint32_t)(ns * tb_per_us / 1000) + 1);
+    ppc_halt();
+    mtspr(SPR_TSR, TSR_DIS);
+    arm();
+}
+
 void hal_cpu_wait_ipi(void)
 {
-    uint32_t tcr = mfspr(SPR_TCR);
-    mtspr(SPR_TCR, tcr & ~TCR_DIE);
     ppc_mpic_ipis_only(true);
-    ppc_halt();
+    ppc_doze_ns(WAIT_POLL_NS);
     ppc_mpic_take_ipi();
     ppc_mpic_ipis_only(false);
-    mtspr(SPR_TCR, tcr);
 }

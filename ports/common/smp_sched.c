@@ -124,17 +124,7 @@ static void weights_across_cpus(unsigned module, unsigned ncpu)
         uint64_t units = 0, busy = 0;
         for (unsigned i = 0; i < n; i++)
             units += u1[i] - u0[i];
-        /*
-         * +-10% (realtime +-33%).  `icount_many_slack=P` (ppc's smp.json)
-         * widens the -icount bound with more than two CPUs: ppc/smp4 under
-         * -icount gives the weight-1 burner 0.42 and the weight-2 one 0.59
-         * of a CPU, the same in repeated runs over 2 s and 6 s windows,
-         * where its realtime row and every other arch's smp4 are within
-         * 1% (docs/smp.md; issue 16 keeps it open).
-         */
-        uint64_t pct = t_bound(10, 33);
-        if (!time_realtime() && ncpu > 2)
-            pct = kcmdline_u64(port_cmdline, "icount_many_slack", pct);
+        uint64_t pct = t_bound(10, 33); /* +-10% (realtime +-33%) */
         char line[160];
         size_t at = 0;
         bool shares_ok = true;

@@ -233,6 +233,13 @@ void ppc_timer_init(uint32_t tb_freq);
 void ppc_timer_cpu_init(void); /* this CPU's decrementer (every CPU) */
 void ppc_decrementer(void);
 void ppc_poll_console(void);
+/*
+ * Doze (ppc_halt) until the decrementer, set ns ahead meanwhile, or an
+ * interrupt is pending; then the real deadline is armed again.  For waits
+ * on another CPU: under QEMU's round-robin -icount a CPU's turn ends only
+ * when it halts or some CPU's timer is due (timer.c, hal_cpu_wait_ipi).
+ */
+void ppc_doze_ns(uint64_t ns);
 /* The MPIC (pirq.c): reset with every source masked; acknowledge, deliver and EOI one
  * pending source (false if none); whether CCSR page pa is one dom0 may map. */
 void ppc_mpic_init(void);
