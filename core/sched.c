@@ -58,9 +58,8 @@ static unsigned next_placement;
 
 static spinlock_t acct_lock = SPINLOCK_INIT;
 static struct sched_dom *active_head;
-static uint64_t next_period_ns;  /* acct_lock; 0 until the first pick */
-static uint64_t last_account_ns; /* acct_lock: when the last accounting ran */
-static unsigned nr_parked;       /* vCPUs parked by a cap (atomic) */
+static uint64_t next_period_ns; /* acct_lock; 0 until the first pick */
+static unsigned nr_parked;      /* vCPUs parked by a cap (atomic) */
 
 /* ---- run queues (caller holds the pcpu lock) ---- */
 
@@ -184,7 +183,6 @@ void sched_init(unsigned nr_cpus)
     acct_lock.locked = 0;
     active_head = NULL;
     next_period_ns = 0;
-    last_account_ns = 0;
     nr_parked = 0;
 }
 
@@ -591,11 +589,11 @@ static int64_t charge_and_room(struct sched_dom *sd, uint64_t now)
 }
 
 /*
- * Share span ns of every CPU among the active domains (fill_grants),
+ * Share one period of every CPU among the active domains (fill_grants),
  * split each domain's grant among its vCPUs that ran or wanted to run, and
  * let capped domains run again.  Caller holds acct_lock.
  */
-static void account_locked(uint64_t now, uint64_t span)
+static void account_locked(uint64_t now)
 {
     struct sched_dom *sd, *next;
     uint32_t usable = 0; /* CPUs the busy vCPUs may run on (affinity) */
@@ -633,7 +631,7 @@ static void account_locked(uint64_t now, uint64_t span)
     unsigned n = 0;
     for (unsigned i = 0; i < cpu_count(); i++)
         n += (usable >> i) & 1;
-    fill_grants(span * (n ? n : cpu_count()));
+    fill_grants(SCHED_ACCOUNT_PERIOD_NS * (n ? n : cpu_count()));
 
     for (sd = active_head; sd; sd = sd->a_next) {
         unsigned n = sd->busy_vcpus;
@@ -677,23 +675,7 @@ static void account_if_due(uint64_t now)
     if (!np) {
         np = now + SCHED_ACCOUNT_PERIOD_NS;
     } else if (now >= np) {
-        /*
-         * Hand out credit for the time since the last accounting, not for
-         * one period: a boundary seen late (a loaded host stalls an
-         * emulated CPU; QEMU's round-robin -icount runs a CPU's timer late)
-         * left every busy vCPU charged for more than it was granted, all
-         * went OVER, and OVER vCPUs take turns: weights 1 and 2 sharing a
-         * CPU got 0.50 / 0.50 (x86 with 4 CPUs, realtime, load 11).  At
-         * most two periods: after idle, banked credit is capped anyway.  A
-         * boundary seen late shortens the next span (its boundary keeps
-         * the phase), so over time the credit equals the time.
-         */
-        uint64_t span = last_account_ns && now > last_account_ns ? now - last_account_ns
-                                                                 : SCHED_ACCOUNT_PERIOD_NS;
-        if (span > 2 * SCHED_ACCOUNT_PERIOD_NS)
-            span = 2 * SCHED_ACCOUNT_PERIOD_NS;
-        account_locked(now, span);
-        last_account_ns = now;
+        account_locked(now);
         /* After a long idle stretch start a fresh period rather than catch up. */
         np += SCHED_ACCOUNT_PERIOD_NS;
         if (now >= np)
