@@ -24,6 +24,23 @@ def symbol_of(pc, cache):
     return cache[pc]
 
 
+def run(command):
+    """continue / stepi.  On ppc the emulator's debug accesses translate
+    through the software-refilled TLB, so a guest page with no TLB entry at
+    that moment cannot be read ("Cannot access memory").  gdb reads the
+    instruction at $pc before a stepi (ppc's atomic-sequence check) and the
+    stack when it stops; the profile needs neither.  A step gdb refused is
+    sent to the stub as a raw `s` packet, and gdb's register cache dropped
+    so that $pc is read afresh (seen: a stepi onto a page the guest had not
+    run yet, 0x20120000, once the guest's layout moved)."""
+    try:
+        gdb.execute(command, to_string=True)
+    except gdb.MemoryError:
+        if command == "stepi":
+            gdb.execute("maint packet s", to_string=True)
+        gdb.execute("maint flush register-cache", to_string=True)
+
+
 def main():
     sock, guest, out = setting("sock"), setting("guest"), setting("out")
     limit = int(setting("limit"))
@@ -34,7 +51,7 @@ def main():
     start = int(gdb.parse_and_eval(f"(unsigned long)&{setting('start_sym')}"))
     end = int(gdb.parse_and_eval(f"(unsigned long)&{setting('end_sym')}"))
     gdb.execute(f"break *{begin:#x}", to_string=True)
-    gdb.execute("continue", to_string=True)
+    run("continue")
     pc = int(gdb.parse_and_eval("$pc"))
     if pc != begin:
         raise gdb.GdbError(f"stopped at {pc:#x}, not at the profile point {begin:#x}")
@@ -45,7 +62,7 @@ def main():
     while int(gdb.parse_and_eval("$pc")) != start:
         if steps == limit:
             raise gdb.GdbError(f"the profile's start not reached in {limit} steps")
-        gdb.execute("stepi", to_string=True)
+        run("stepi")
         steps += 1
     cache, lines, reached = {}, [], False
     while len(lines) < limit:
@@ -54,7 +71,7 @@ def main():
             reached = True
             break
         lines.append(f"{pc:#x} {symbol_of(pc, cache)}")
-        gdb.execute("stepi", to_string=True)
+        run("stepi")
     with open(out, "w") as f:
         f.write("\n".join(lines) + "\n")
         f.write("@@end reached\n" if reached else f"@@limit {limit} reached\n")
