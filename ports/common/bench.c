@@ -31,20 +31,25 @@ BENCH_PROFILE_POINT(process)
 BENCH_PROFILE_POINT(start)
 BENCH_PROFILE_POINT(end)
 /*
- * Both runs from one call site (the volatile count keeps the compiler from
- * unrolling it into two): with two copies the profiled run's code could sit
- * on a page the first never touched, and on ppc that page's first TLB miss
- * (~100 instructions) landed in the profile (517 against the loop's 419).
+ * Both runs from one call site, kept a loop (the empty asm hides the count
+ * from the compiler, which otherwise peels the loop into two copies, as it
+ * did on ppc even with `#pragma GCC unroll 1`): with two copies the profiled run's code
+ * could sit on a page the first never touched, and on ppc that page's
+ * first TLB miss (~100 instructions) landed in the profile (517 against the
+ * loop's 419).  The end point is inside the loop so that only one test of
+ * the count is profiled besides the operation.
  */
 #define BENCH_PROFILE(name, op)                                                            \
     do {                                                                                   \
         bench_profile_##name();                                                            \
-        for (volatile unsigned bench_run_ = 0; bench_run_ < 2; bench_run_++) {             \
+        for (unsigned bench_run_ = 0; bench_run_ < 2; bench_run_++) {                      \
+            __asm__ volatile("" : "+r"(bench_run_));                                       \
             if (bench_run_)                                                                \
                 bench_profile_start();                                                     \
             op;                                                                            \
+            if (bench_run_)                                                                \
+                bench_profile_end();                                                       \
         }                                                                                  \
-        bench_profile_end();                                                               \
     } while (0)
 
 static volatile int flag;
