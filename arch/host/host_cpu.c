@@ -27,6 +27,7 @@ static int exit_status;
 static uint64_t now_ns;
 static uint64_t deadline_ns;
 static uint64_t autostep_ns;
+static uint64_t idle_horizon_ns; /* host_idle_horizon(); 0 = none */
 static unsigned long idle_count;
 static bool irqs_on = true;
 static struct hal_cpu cpus[HAL_MAX_CPUS];
@@ -69,6 +70,7 @@ void host_reset(void)
     now_ns = 0;
     deadline_ns = 0;
     autostep_ns = 0;
+    idle_horizon_ns = 0;
     idle_count = 0;
     irqs_on = true;
     capture_len = 0;
@@ -247,6 +249,8 @@ void hal_cpu_idle(void)
     }
     if (!deadline_ns)
         leave(HOST_JMP_IDLE, "idle with no timer armed");
+    if (idle_horizon_ns && deadline_ns > idle_horizon_ns)
+        leave(HOST_JMP_IDLE, "idle until a timer past the test's horizon");
     if (deadline_ns > now_ns)
         now_ns = deadline_ns;
     deadline_ns = 0;
@@ -281,6 +285,11 @@ void hal_time_scale(struct hal_time_scale *scale)
 void hal_timer_set(uint64_t deadline)
 {
     deadline_ns = deadline;
+}
+
+void host_idle_horizon(uint64_t ns)
+{
+    idle_horizon_ns = ns;
 }
 
 uint64_t host_timer_deadline(void)

@@ -111,8 +111,11 @@ void hc_run(uint64_t ns)
     int how = setjmp(jb);
     if (how == 0) {
         host_time_advance(ns);
+        /* Time moves by the input's steps only: idle does not jump past now. */
+        host_idle_horizon(hal_time_ns());
         hal_vcpu_run(core_resume_vcpu());
     }
+    host_idle_horizon(0);
     host_set_jump(saved);
     if (how != HOST_JMP_RUN && how != HOST_JMP_IDLE)
         die("scheduling: core left with", how);

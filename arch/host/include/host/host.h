@@ -113,6 +113,14 @@ void host_time_advance(uint64_t ns);
  * code that spins waiting for time to pass, as real hardware allows.
  */
 void host_time_autostep(uint64_t ns);
+/*
+ * Idle may jump the clock only up to ns (0, the default after host_reset():
+ * no limit); a later timer makes hal_cpu_idle() leave with HOST_JMP_IDLE
+ * as if nothing were armed.  A fuzzer's input must not run for ever: a
+ * periodic guest timer or a parked capped domain made idle passes advance
+ * simulated time 10,000 s a second (a 12 s slow unit in fuzz.hypercall).
+ */
+void host_idle_horizon(uint64_t ns);
 /* The armed one-shot deadline (0 = none). */
 uint64_t host_timer_deadline(void);
 /* Times hal_cpu_idle() was called since reset. */
