@@ -193,12 +193,8 @@ static void sched_weights(void)
                   PM(by_cpu), (unsigned long long)(d.cpu[1] / 1000000),
                   (unsigned long long)(d.cpu[0] / 1000000), PM(by_work), d.units[1],
                   d.units[0], PM(lo), PM(hi), TIME_MODE);
-        if (ok || w + 1 == t_windows()) {
-            test_report("multi.sched-weight", ok ? TR_PASS : TR_FAIL,
-                        "%s (window %u of %u)", detail, w + 1, t_windows());
+        if (t_window_done("multi.sched-weight", ok, w, detail))
             return;
-        }
-        t_window_retry("multi.sched-weight", w, detail);
     }
 }
 
@@ -228,12 +224,8 @@ static void sched_cap(void)
                   d.units[0], d.units[0] + d.units[1], (unsigned long long)(lo / 10),
                   (unsigned long long)(lo % 10), (unsigned long long)(hi / 10),
                   (unsigned long long)(hi % 10), TIME_MODE);
-        if (ok || w + 1 == t_windows()) {
-            test_report("multi.sched-cap", ok ? TR_PASS : TR_FAIL, "%s (window %u of %u)",
-                        detail, w + 1, t_windows());
+        if (t_window_done("multi.sched-cap", ok, w, detail))
             return;
-        }
-        t_window_retry("multi.sched-cap", w, detail);
     }
 }
 

@@ -148,19 +148,10 @@ static void weights_across_cpus(unsigned module, unsigned ncpu)
                       "%u CPUs, %llu.%03llu used; CPU/work (want w/3 +-%u%%): %s%s", ncpu,
                       (unsigned long long)(busy / 1000), (unsigned long long)(busy % 1000),
                       (unsigned)pct, line, TIME_MODE);
-            if (shares_ok && full) {
-                test_report("smp.weights-across-cpus", TR_PASS, "%s, window %u", detail,
-                            win + 1);
-                break;
-            }
-            if (win + 1 == t_windows()) {
-                test_report("smp.weights-across-cpus", TR_FAIL, "%s, window %u", detail,
-                            win + 1);
-                break;
-            }
             /* x86/smp4 in real time at load 11-13 gave weights 1 and 2 0.50 / 0.50 twice.
              */
-            t_window_retry("smp.weights-across-cpus", win, detail);
+            if (t_window_done("smp.weights-across-cpus", shares_ok && full, win, detail))
+                break;
         }
     }
     for (unsigned i = 0; i < started; i++)

@@ -440,15 +440,19 @@ static inline uint64_t t_bound(uint64_t tight, uint64_t loose)
  * charged to whichever vCPU was on that CPU and costs it work, so one
  * window can be off with nothing wrong in the scheduler (x86/smp2 512:256
  * came out at 3.3 by CPU time, and 0.85 by work, in 2 of 6 loaded runs).
- * Up to three windows then, each one printed (t_window_retry); a scheduler
+ * Up to three windows then, each one printed (t_window_done); a scheduler
  * that ignores weights or caps misses all three.
  */
 static inline unsigned t_windows(void)
 {
     return time_realtime() ? 3 : 1;
 }
-/* Window `window` (from 0) of check `name` was out of bounds: say so. */
-void t_window_retry(const char *name, unsigned window, const char *detail);
+/*
+ * Window `window` (from 0) of check `name` is over: reports the verdict
+ * and returns true when it passed or was the last window, else says it is
+ * looking again and returns false.
+ */
+bool t_window_done(const char *name, bool ok, unsigned window, const char *detail);
 
 /* ---- roles ------------------------------------------------------------- */
 void selftest_main(void);
