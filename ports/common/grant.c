@@ -4,7 +4,9 @@
 
 static struct grant_entry *table;
 static unsigned nr_entries;
-static unsigned next_free = 1; /* ref 0 is never handed out */
+static unsigned next_free = 1; /* ref 0 is never handed out; under free_lock */
+/* Two vCPUs granting at once must not pick the same free entry. */
+static spinlock_t free_lock = SPINLOCK_INIT;
 
 long gnttab_init(unsigned frames)
 {
@@ -38,7 +40,7 @@ long gnttab_grant(hestia_domid_t domid, uint64_t gfn, bool readonly)
 {
     if (!table)
         return -HESTIA_EINVAL;
-    unsigned long f = irq_save();
+    unsigned long f = spin_lock_irqsave(&free_lock);
     for (unsigned n = 0; n < nr_entries; n++) {
         unsigned ref = next_free;
         next_free = next_free + 1 >= nr_entries ? 1 : next_free + 1;
@@ -51,10 +53,10 @@ long gnttab_grant(hestia_domid_t domid, uint64_t gfn, bool readonly)
         __atomic_store_n(&table[ref].flags,
                          (uint16_t)(GTF_permit_access | (readonly ? GTF_readonly : 0)),
                          __ATOMIC_SEQ_CST);
-        irq_restore(f);
+        spin_unlock_irqrestore(&free_lock, f);
         return ref;
     }
-    irq_restore(f);
+    spin_unlock_irqrestore(&free_lock, f);
     return -HESTIA_ENOSPC;
 }
 
@@ -62,10 +64,18 @@ long gnttab_end(grant_ref_t ref)
 {
     if (!table || ref == 0 || ref >= nr_entries)
         return -HESTIA_EINVAL;
+    /*
+     * Clear the flags only if no mapping began since we looked: the
+     * hypervisor sets GTF_reading / GTF_writing on the live entry when a
+     * peer maps it, possibly on another CPU between our test and a plain
+     * store, which would end a grant that is mapped.
+     */
     uint16_t fl = __atomic_load_n(&table[ref].flags, __ATOMIC_SEQ_CST);
-    if (fl & (GTF_reading | GTF_writing))
-        return -HESTIA_EBUSY;
-    __atomic_store_n(&table[ref].flags, 0, __ATOMIC_SEQ_CST);
+    do {
+        if (fl & (GTF_reading | GTF_writing))
+            return -HESTIA_EBUSY;
+    } while (!__atomic_compare_exchange_n(&table[ref].flags, &fl, 0, false,
+                                          __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST));
     return 0;
 }
 
