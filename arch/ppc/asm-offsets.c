@@ -35,7 +35,7 @@ void ppc_asm_offsets(void)
     ASM_OFFSET(AS_ROOT, offsetof(struct hal_as, root));
     ASM_OFFSET(AS_PID, offsetof(struct hal_as, pid));
     ASM_OFFSET(AS_PID_GEN, offsetof(struct hal_as, pid_gen));
-    ASM_OFFSET(CPU_TLB0_VICTIM, offsetof(struct hal_cpu, tlb0_victim));
+    ASM_OFFSET(CPU_TLB_GEN, offsetof(struct hal_cpu, tlb_gen));
     ASM_OFFSET(USER_VA_START, HESTIA_PPC_USER_VA_START);
     ASM_OFFSET(USER_VA_END_HI, HESTIA_PPC_USER_VA_END >> 16);
     ASM_OFFSET(KERNEL_VA_END_HI, HESTIA_PPC_KERNEL_VA_END >> 16);

@@ -44,10 +44,10 @@
 #define PID_LOCK_DOZE_NS 5000ull
 
 static uint64_t direct_end;
-uint32_t ppc_pid_gen = 1; /* read by tlbmiss.S too */
+uint32_t ppc_pid_gen = 1;
 static uint32_t pid_next = 1;
 static unsigned pid_lock;   /* ppc_pid_gen, pid_next and every space's pid / ppc_pid_gen */
-unsigned ppc_tlb0_ways = 2; /* read by tlbmiss.S too */
+unsigned ppc_tlb0_ways = 2; /* ppc_tlb_refill's round robin */
 
 /*
  * Taken outside the hypervisor lock too (guest entry, idle).  A waiter
@@ -106,6 +106,17 @@ static void tlbwe(uint32_t mas0, uint32_t mas1, uint32_t mas2, uint32_t mas3, ui
     mtspr(SPR_MAS3, mas3);
     mtspr(SPR_MAS7, mas7);
     __asm__ volatile("isync; tlbwe; isync; msync" ::: "memory");
+}
+
+/*
+ * What a TLB miss loads into MAS0-2 (MAS4, per CPU): TLB0 and its next
+ * victim, the page, 4 KiB, WIMGE = M.  tlbmiss.S writes TLB0 with the
+ * MAS0 and MAS2 the miss left, so guest pages stay coherent (M) between
+ * the CPUs as ppc_tlb_refill's.
+ */
+static void mas4_defaults(void)
+{
+    mtspr(SPR_MAS4, MAS4_TSIZED(1) | MAS2_M);
 }
 
 static void tlb0_flush_all(void)
@@ -169,6 +180,7 @@ void ppc_mmu_init(uint64_t ram_end)
     unsigned ways = mfspr(SPR_TLB0CFG) >> 24;
     ppc_tlb0_ways = ways ? ways : 1;
     tlb0_flush_all();
+    mas4_defaults();
     hal_this_cpu()->tlb_gen = ppc_pid_gen;
     mtspr(SPR_PID0, 0);
     mtspr(SPR_PID1, 0);
@@ -192,6 +204,7 @@ void ppc_mmu_secondary_init(void)
         if (!(mine & (1ull << esel)))
             tlbwe(MAS0_TLBSEL1 | MAS0_ESEL(esel), 0, 0, 0, 0);
     tlb0_flush_all();
+    mas4_defaults();
     hal_this_cpu()->tlb_gen = __atomic_load_n(&ppc_pid_gen, __ATOMIC_ACQUIRE);
     mtspr(SPR_PID0, 0);
     mtspr(SPR_PID1, 0);
@@ -313,7 +326,8 @@ static bool pid_ensure(struct hal_as *as)
         wrapped = true;
     }
     as->pid = pid_next++;
-    as->pid_gen = ppc_pid_gen;
+    /* Release: tlbmiss.S reads pid_gen, then pid, without pid_lock. */
+    __atomic_store_n(&as->pid_gen, ppc_pid_gen, __ATOMIC_RELEASE);
     as->stale = 0; /* entries under its old PID are never matched again */
     return wrapped;
 }

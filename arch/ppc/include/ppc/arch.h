@@ -25,13 +25,15 @@
 #define SPR_MAS1 625
 #define SPR_MAS2 626
 #define SPR_MAS3 627
+#define SPR_MAS4 628 /* what a TLB miss loads into MAS0-2 (tlbmiss.S) */
 #define SPR_MAS7 944
 #define SPR_TLB1CFG 689
 #define MAS0_TLBSEL1 0x10000000u
 #define MAS0_ESEL(e) ((uint32_t)(e) << 16)
 #define MAS1_VALID 0x80000000u
 #define MAS1_IPROT 0x40000000u
-#define MAS1_TSIZE(t) ((uint32_t)(t) << 8) /* page size 4^t KiB */
+#define MAS1_TSIZE(t) ((uint32_t)(t) << 8)  /* page size 4^t KiB */
+#define MAS4_TSIZED(t) ((uint32_t)(t) << 8) /* MAS4's WIMGED takes the MAS2_ bits */
 #define MAS2_I 0x8u
 #define MAS2_M 0x4u /* memory coherence required: other CPUs snoop it */
 #define MAS2_G 0x2u
