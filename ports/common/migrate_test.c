@@ -382,11 +382,13 @@ static void send_one(unsigned module, uint32_t peer, uint64_t kib_s, unsigned fa
     tagged(name, sizeof(name), "mig.send", tag);
     test_report(name, job.r == 0 && st->committed ? TR_PASS : TR_FAIL,
                 "%u pre-copy rounds, pages %llu/%llu/%llu.., final %llu pages %llu bytes, "
-                "stream %llu bytes; source image crc32 %08x; %s",
+                "stream %llu bytes; address spaces %s; source image crc32 %08x; %s",
                 st->rounds, (unsigned long long)st->round_pages[0],
                 (unsigned long long)st->round_pages[1],
                 (unsigned long long)st->round_pages[2], (unsigned long long)st->final_pages,
                 (unsigned long long)st->final_bytes, (unsigned long long)st->bytes,
+                st->maps_resent ? "changed, sent again in the pause"
+                                : "sent in pre-copy only",
                 st->image_crc, job.why);
     struct domctl_info info;
     long g = ts_getinfo(d, &info);
@@ -399,6 +401,8 @@ static void send_one(unsigned module, uint32_t peer, uint64_t kib_s, unsigned fa
         bench_tagged(tag, "pause-host", st->pause_ns / 1000, "us");
         bench_tagged(tag, "stop-copy", st->stop_copy_ns / 1000, "us");
         bench_tagged(tag, "drain", st->drain_ns / 1000, "us");
+        bench_tagged(tag, "maps-precopy", st->maps_precopy_ns / 1000, "us");
+        bench_tagged(tag, "maps-resent", st->maps_resent, "count");
         bench_tagged(tag, "pause.final-round", st->final_round_ns / 1000, "us");
         bench_tagged(tag, "pause.state", (st->state_ns - st->final_round_ns) / 1000, "us");
         bench_tagged(tag, "pause.flush", (st->stop_copy_ns - st->state_ns) / 1000, "us");
