@@ -29,9 +29,10 @@ struct logdirty {
      * toolstack reads the address spaces during pre-copy and, at the pause,
      * reads them again only if this moved.  Bumped before the change, under
      * the hypervisor lock every hypercall holds, so a reader that saw the
-     * old value read the spaces before the change.
+     * old value read the spaces before the change.  A word, not a u64:
+     * 32-bit targets have no 64-bit atomics, and only equality is asked.
      */
-    uint64_t mapgen;
+    unsigned long mapgen;
 };
 
 /* Domains being tracked: the hypervisor's copy path asks nothing while 0. */
