@@ -516,15 +516,15 @@ static void check_runs_here(hestia_domid_t d, const char *tag, bool writes,
     char name[48];
     tagged(name, sizeof(name), "mig.runs-here", tag);
     test_report(name, runs ? TR_PASS : TR_FAIL,
-                "dom%u: work area at gfn %ld %s, steps %llu -> %llu, time stamps %llu -> "
-                "%llu, VIRQ_RESUMED seen %llu, gap across the move %llu us (largest before "
-                "our checks %llu us), remaps %llu -> %llu, %llu wrong",
+                "dom%u: work area at gfn %ld %s, steps %llu -> %llu, stamps %llu -> %llu, "
+                "VIRQ_RESUMED seen %llu, remaps %llu -> %llu (%llu wrong), gap across the "
+                "move %llu us (largest before our checks %llu us)",
                 d, work_gfn, bad ? "damaged" : "whole", (unsigned long long)h0.steps,
                 (unsigned long long)h1.steps, (unsigned long long)h0.stamps,
                 (unsigned long long)h1.stamps, (unsigned long long)h0.resumes,
-                (unsigned long long)h0.move_gap_ns / 1000,
-                (unsigned long long)h0.max_gap_ns / 1000, (unsigned long long)h0.remaps,
-                (unsigned long long)h1.remaps, (unsigned long long)h1.remap_bad);
+                (unsigned long long)h0.remaps, (unsigned long long)h1.remaps,
+                (unsigned long long)h1.remap_bad, (unsigned long long)h0.move_gap_ns / 1000,
+                (unsigned long long)h0.max_gap_ns / 1000);
     if (runs)
         bench_tagged(tag, "guest-pause", h0.move_gap_ns / 1000, "us");
     /*
