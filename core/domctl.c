@@ -291,7 +291,9 @@ long do_domctl(struct vcpu *v, uint64_t ptr)
         return domctl_set_mappings(v, d, &op.u.set_mappings);
     case DOMCTL_log_dirty: {
         long rc = domctl_log_dirty(v, d, &op.u.log_dirty);
-        if (rc != -HESTIA_EFAULT && op.u.log_dirty.op == DOMCTL_LOG_DIRTY_PEEK_CLEAN &&
+        if (rc != -HESTIA_EFAULT &&
+            (op.u.log_dirty.op == DOMCTL_LOG_DIRTY_PEEK_CLEAN ||
+             op.u.log_dirty.op == DOMCTL_LOG_DIRTY_MAPPINGS_GEN) &&
             hal_copy_to_guest(v, guest_va(ptr), &op, sizeof(op)))
             rc = -HESTIA_EFAULT;
         return rc;

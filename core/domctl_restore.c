@@ -172,14 +172,59 @@ long domctl_set_domain_state(struct vcpu *v, struct domain *d,
     return rc;
 }
 
+/* hal_as_list() callback of clear_space: up to CLEAR_BATCH vas at a time. */
+#define CLEAR_BATCH 64
+struct clear_ctx {
+    uint64_t va[CLEAR_BATCH];
+    unsigned n;
+};
+
+static int clear_one(void *ctx, guest_va_t va, mfn_t mfn, unsigned perms)
+{
+    (void)mfn;
+    (void)perms;
+    struct clear_ctx *c = ctx;
+    if (c->n == CLEAR_BATCH)
+        return 1;
+    c->va[c->n++] = guest_va_val(va);
+    return 0;
+}
+
+/*
+ * A live stream's mappings reset (docs/migration.md): the source read the
+ * space again at the pause, so what pre-copy mapped here goes.  Batches of
+ * vas first, then unmapped: the walk does not run over a changing table.
+ */
+static long clear_space(struct domain *d, uint32_t space)
+{
+    struct hal_as *as = pvmmu_space(d, space);
+    if (!as)
+        return 0;
+    for (;;) {
+        struct clear_ctx c = {.n = 0};
+        int r = hal_as_list(as, guest_va(0), guest_va(~(uint64_t)0), clear_one, &c);
+        if (r < 0)
+            return r;
+        for (unsigned i = 0; i < c.n; i++) {
+            int u = pvmmu_unmap_frame(d, space, guest_va(c.va[i]), NULL);
+            if (u)
+                return u;
+        }
+        if (c.n < CLEAR_BATCH)
+            return 0;
+    }
+}
+
 long domctl_set_mappings(struct vcpu *v, struct domain *d,
                          const struct domctl_set_mappings *s)
 {
     long rc;
     if (!restore_target_ok(v, d, &rc))
         return rc;
-    if (s->nr == 0 || s->space > MMU_MAX_USER_AS)
+    if (s->space > MMU_MAX_USER_AS)
         return -HESTIA_EINVAL;
+    if (s->nr == 0)
+        return s->buf ? -HESTIA_EINVAL : clear_space(d, s->space);
     if (s->nr > DOMCTL_MAPPINGS_MAX)
         return -HESTIA_E2BIG;
     struct domctl_mapping *m = core_heap_alloc(s->nr * sizeof(*m));

@@ -97,7 +97,12 @@ static int list_one(void *ctx, guest_va_t va, mfn_t mfn, unsigned perms)
 long domctl_get_mappings(struct vcpu *v, struct domain *d, struct domctl_get_mappings *g)
 {
     long rc;
-    if (!domctl_save_target_ok(v, d, &rc))
+    /*
+     * Pre-copy reads a running domain's spaces too: the hypervisor lock keeps
+     * mmu_op out meanwhile, and any change since counts in
+     * DOMCTL_LOG_DIRTY_MAPPINGS_GEN, so the toolstack reads them again.
+     */
+    if (!domctl_save_target_ok(v, d, &rc) && !(rc == -HESTIA_EBUSY && logdirty_enabled(d)))
         return rc;
     if (g->max == 0)
         return -HESTIA_EINVAL;

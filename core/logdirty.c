@@ -24,6 +24,15 @@
 struct logdirty {
     uint64_t nr_gfns; /* the domain's gfn range when tracking began */
     uint8_t *bits;    /* bit g % 8 of byte g / 8: gfn g written */
+    /*
+     * Mapping changes since enable (DOMCTL_LOG_DIRTY_MAPPINGS_GEN): the
+     * toolstack reads the address spaces during pre-copy and, at the pause,
+     * reads them again only if this moved.  Bumped before the change, under
+     * the hypervisor lock every hypercall holds, so a reader that saw the
+     * old value read the spaces before the change.  A word, not a u64:
+     * 32-bit targets have no 64-bit atomics, and only equality is asked.
+     */
+    unsigned long mapgen;
 };
 
 /* Domains being tracked: the hypervisor's copy path asks nothing while 0. */
@@ -71,8 +80,16 @@ static int mark_mapping(void *ctx, guest_va_t va, mfn_t mfn, unsigned perms)
     return 0;
 }
 
+void logdirty_mappings_changed(struct domain *d)
+{
+    if (d->logdirty)
+        __atomic_add_fetch(&d->logdirty->mapgen, 1, __ATOMIC_RELAXED);
+}
+
 void logdirty_harvest(struct domain *d, struct hal_as *as, guest_va_t start, guest_va_t end)
 {
+    /* Every caller is about to unmap, re-protect or destroy: a mapping change. */
+    logdirty_mappings_changed(d);
     if (logdirty_enabled(d) && as)
         hal_as_dirty_clear(as, start, end, mark_mapping, d);
 }
@@ -95,6 +112,7 @@ static long enable(struct domain *d)
     if (!l)
         return -HESTIA_ENOMEM;
     l->nr_gfns = p2m_gfn_limit(d);
+    l->mapgen = 0;
     l->bits = core_heap_alloc(bitmap_bytes(l->nr_gfns) ? bitmap_bytes(l->nr_gfns) : 1);
     if (!l->bits) {
         core_heap_free(l);
@@ -159,6 +177,11 @@ long domctl_log_dirty(struct vcpu *v, struct domain *d, struct domctl_log_dirty 
         if (!d->logdirty)
             return -HESTIA_EINVAL;
         return peek_clean(v, d, op);
+    case DOMCTL_LOG_DIRTY_MAPPINGS_GEN:
+        if (!d->logdirty)
+            return -HESTIA_EINVAL;
+        op->dirty = __atomic_load_n(&d->logdirty->mapgen, __ATOMIC_RELAXED);
+        return 0;
     case DOMCTL_LOG_DIRTY_DISABLE:
         if (!d->logdirty)
             return -HESTIA_EINVAL;

@@ -220,6 +220,8 @@ static int map_checked(struct domain *d, struct mmu_dom *m, uint64_t handle, gue
     int rc = as ? take_ref(d, mfn) : -HESTIA_EBADF;
     note_perms(m, perms);
     if (rc == 0) {
+        if (tracked(d)) /* h-migmap: the address spaces are sent during pre-copy */
+            logdirty_mappings_changed(d);
         rc = hal_as_map(as, va, mfn, perms);
         if (rc)
             drop_ref(d, mfn);
@@ -360,6 +362,8 @@ static long op_map(struct domain *d, const struct mmu_op *op)
     long rc = map_referenced(d, op->as, guest_va(op->va), mfn, op->perms);
     if (rc)
         frame_put(mfn);
+    else if (tracked(d)) /* h-migmap: the address spaces are sent during pre-copy */
+        logdirty_mappings_changed(d);
     return rc;
 }
 

@@ -14,7 +14,10 @@
  * Command line: mig=send|recv, mig_peer=A.B.C.D (send), faults=N (the
  * first N of precopy, end, nak, before the first move), dirty=R[/R..]
  * (KiB/s: one migrant moved per rate, in order; TEST and BENCH names carry
- * the rate's tag: idle, 2mib, 10mib, ...).
+ * the rate's tag: idle, 2mib, 10mib, ...), remap=1 (the migrant also moves
+ * one kernel mapping between two frames every millisecond, so the address
+ * spaces change between their pre-copy send and the pause: the stream's
+ * mappings reset, docs/migration.md).
  *
  * The guest-visible pause is the migrant's own: it binds VIRQ_RESUMED,
  * and the stamp after the move records the gap across it (move_gap_ns).
@@ -46,6 +49,9 @@ struct work_head {
     /* Guest time of the stamps that bound that gap: where the gap lies against the
      * state record's time (the destination's part of it, docs/migration.md). */
     volatile uint64_t move_start_ns, move_end_ns;
+    /* remap=1: mappings moved, and reads through the moved mapping that found the
+     * other frame (or a remap the hypervisor refused). */
+    volatile uint64_t remaps, remap_bad;
 };
 
 static struct work_head *volatile work;
@@ -92,9 +98,55 @@ static void stamper(void *arg)
     }
 }
 
+/*
+ * remap=1: kernel va x maps frame a or b (each all one word naming itself), moved
+ * every millisecond: unmap, map the other, read it back.  A stream that kept the
+ * pre-copy's mappings would leave x on the wrong frame, or mapped twice.
+ */
+static struct {
+    uintptr_t x;
+    uint64_t gfn[2];
+    unsigned cur;
+} remap;
+
+static bool remap_setup(void)
+{
+    long g = frames_alloc(2);
+    remap.x = kva_alloc(1);
+    if (g < 0 || !remap.x)
+        return false;
+    for (unsigned k = 0; k < 2; k++) {
+        remap.gfn[k] = (uint64_t)g + k;
+        uint64_t *w = gfn_to_va(remap.gfn[k]);
+        for (unsigned i = 0; i < HESTIA_PAGE_SIZE / 8; i++)
+            w[i] = 0x52454d4150000000ull | remap.gfn[k]; /* "REMAP" */
+    }
+    return mmu_map(0, remap.x, remap.gfn[0], MMU_PERM_READ) == 0;
+}
+
+static void remap_step(struct work_head *head)
+{
+    unsigned next = remap.cur ^ 1;
+    if (mmu_unmap(0, remap.x) || mmu_map(0, remap.x, remap.gfn[next], MMU_PERM_READ)) {
+        head->remap_bad++;
+        return;
+    }
+    remap.cur = next;
+    const volatile uint64_t *w = (const volatile uint64_t *)remap.x;
+    if (w[0] != (0x52454d4150000000ull | remap.gfn[next]) ||
+        w[HESTIA_PAGE_SIZE / 8 - 1] != w[0])
+        head->remap_bad++;
+    head->remaps++;
+}
+
 void role_migrant(void)
 {
     uint64_t kib_s = kcmdline_u64(port_cmdline, "dirty", 1024);
+    bool remaps = kcmdline_u64(port_cmdline, "remap", 0) != 0;
+    if (remaps && !remap_setup()) {
+        printk("migrant: cannot set up remap=1\n");
+        remaps = false;
+    }
     /* The stamper's stack first: the work area then takes what is left (ia64's image leaves
      * a 4 MiB domain few free pages). */
     if (!thread_create("stamper", stamper, NULL))
@@ -126,6 +178,8 @@ void role_migrant(void)
     uint64_t owed = 0, step = 0;
     for (;;) {
         thread_sleep_ns(MS);
+        if (remaps)
+            remap_step(head);
         owed += kib_s * 1024 / 1000;
         while (owed >= HESTIA_PAGE_SIZE) {
             owed -= HESTIA_PAGE_SIZE;
@@ -343,11 +397,13 @@ static void bench_tagged(const char *tag, const char *what, uint64_t value,
 }
 
 /* Create a migrant at kib_s, move it to the peer (after faults failed attempts). */
-static void send_one(unsigned module, uint32_t peer, uint64_t kib_s, unsigned faults)
+static void send_one(unsigned module, uint32_t peer, uint64_t kib_s, unsigned faults,
+                     bool remaps)
 {
     char tag[16], name[48], args[64];
     rate_tag(kib_s, tag, sizeof(tag));
-    ksnprintf(args, sizeof(args), "role=migrant dirty=%llu", (unsigned long long)kib_s);
+    ksnprintf(args, sizeof(args), "role=migrant dirty=%llu remap=%u",
+              (unsigned long long)kib_s, remaps);
     long dom = ts_domain_new(MIGRANT_PAGES, 0, 0);
     long r = dom < 0 ? dom : ts_domain_load((hestia_domid_t)dom, module, args);
     if (r >= 0)
@@ -380,14 +436,17 @@ static void send_one(unsigned module, uint32_t peer, uint64_t kib_s, unsigned fa
     dom0_net_run(send_job, NULL);
     const struct mig_send_stats *st = &job.st;
     tagged(name, sizeof(name), "mig.send", tag);
-    test_report(name, job.r == 0 && st->committed ? TR_PASS : TR_FAIL,
+    /* remap=1: the migrant moves a mapping every ms, so the pause must have resent them. */
+    test_report(name,
+                job.r == 0 && st->committed && (!remaps || st->maps_resent) ? TR_PASS
+                                                                            : TR_FAIL,
                 "%u pre-copy rounds, pages %llu/%llu/%llu.., final %llu pages %llu bytes, "
-                "stream %llu bytes; source image crc32 %08x; %s",
+                "stream %llu bytes; source image crc32 %08x; %s; maps %s",
                 st->rounds, (unsigned long long)st->round_pages[0],
                 (unsigned long long)st->round_pages[1],
                 (unsigned long long)st->round_pages[2], (unsigned long long)st->final_pages,
                 (unsigned long long)st->final_bytes, (unsigned long long)st->bytes,
-                st->image_crc, job.why);
+                st->image_crc, job.why, st->maps_resent ? "resent" : "pre-copy");
     struct domctl_info info;
     long g = ts_getinfo(d, &info);
     bool gone = g < 0 || info.domid != d;
@@ -399,6 +458,8 @@ static void send_one(unsigned module, uint32_t peer, uint64_t kib_s, unsigned fa
         bench_tagged(tag, "pause-host", st->pause_ns / 1000, "us");
         bench_tagged(tag, "stop-copy", st->stop_copy_ns / 1000, "us");
         bench_tagged(tag, "drain", st->drain_ns / 1000, "us");
+        bench_tagged(tag, "maps-precopy", st->maps_precopy_ns / 1000, "us");
+        bench_tagged(tag, "maps-resent", st->maps_resent, "count");
         bench_tagged(tag, "pause.final-round", st->final_round_ns / 1000, "us");
         bench_tagged(tag, "pause.state", (st->state_ns - st->final_round_ns) / 1000, "us");
         bench_tagged(tag, "pause.flush", (st->stop_copy_ns - st->state_ns) / 1000, "us");
@@ -422,7 +483,8 @@ static void send_side(unsigned module, unsigned faults)
     unsigned n = cmdline_rates(rates);
     for (unsigned k = 0; k < n; k++) {
         job.port = (uint16_t)(MIG_PORT + k);
-        send_one(module, peer, rates[k], k == 0 ? faults : 0);
+        send_one(module, peer, rates[k], k == 0 ? faults : 0,
+                 kcmdline_u64(port_cmdline, "remap", 0) != 0);
     }
 }
 
@@ -431,6 +493,7 @@ static void send_side(unsigned module, unsigned faults)
 static void check_runs_here(hestia_domid_t d, const char *tag, bool writes,
                             uint64_t state_time_ns)
 {
+    bool remaps = kcmdline_u64(port_cmdline, "remap", 0) != 0;
     thread_sleep_ns(300 * MS);
     ts_pause(d);
     long work_gfn = find_work(d);
@@ -448,17 +511,19 @@ static void check_runs_here(hestia_domid_t d, const char *tag, bool writes,
     /* h0 was read before any pause of ours here: its gaps are the source's and the move's.
      */
     bool runs = work_gfn >= 0 && (h1.steps > h0.steps || !writes) &&
-                h1.stamps > h0.stamps && !bad && h0.resumes == 1;
+                h1.stamps > h0.stamps && !bad && h0.resumes == 1 && h1.remap_bad == 0 &&
+                (!remaps || h1.remaps > h0.remaps);
     char name[48];
     tagged(name, sizeof(name), "mig.runs-here", tag);
     test_report(name, runs ? TR_PASS : TR_FAIL,
-                "dom%u: work area at gfn %ld %s, steps %llu -> %llu, time stamps %llu -> "
-                "%llu, VIRQ_RESUMED seen %llu, gap across the move %llu us (largest before "
-                "our checks %llu us)",
+                "dom%u: work area at gfn %ld %s, steps %llu -> %llu, stamps %llu -> %llu, "
+                "VIRQ_RESUMED seen %llu, remaps %llu -> %llu (%llu wrong), gap across the "
+                "move %llu us (largest before our checks %llu us)",
                 d, work_gfn, bad ? "damaged" : "whole", (unsigned long long)h0.steps,
                 (unsigned long long)h1.steps, (unsigned long long)h0.stamps,
                 (unsigned long long)h1.stamps, (unsigned long long)h0.resumes,
-                (unsigned long long)h0.move_gap_ns / 1000,
+                (unsigned long long)h0.remaps, (unsigned long long)h1.remaps,
+                (unsigned long long)h1.remap_bad, (unsigned long long)h0.move_gap_ns / 1000,
                 (unsigned long long)h0.max_gap_ns / 1000);
     if (runs)
         bench_tagged(tag, "guest-pause", h0.move_gap_ns / 1000, "us");

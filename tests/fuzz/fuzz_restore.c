@@ -53,6 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint64_t nr_pages = 0;
     uint32_t nr_vcpus = 0, flags = 0;
     bool vcpu0 = false, domain_state = false;
+    bool has_maps[MIG_MAX_SPACES] = {false}; /* mappings since the space's last reset */
     int rc;
     while ((rc = mig_read_next(&r, &rec)) == 1) {
         FUZZ_ASSERT(rec.len <= MIG_BODY_MAX, "body of %u bytes", rec.len);
@@ -105,6 +106,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                                        : m->gfn == ~0ull,
                             "gfn %llu kind %u", (unsigned long long)m->gfn, m->kind);
             }
+            has_maps[rec.space] = true;
+            break;
+        case MIG_REC_MAPPINGS_RESET:
+            FUZZ_ASSERT((flags & MIG_FLAG_LIVE) && rec.space < MIG_MAX_SPACES &&
+                            has_maps[rec.space],
+                        "reset of space %u (flags %u)", rec.space, flags);
+            has_maps[rec.space] = false;
             break;
         case MIG_REC_DOMAIN:
             FUZZ_ASSERT(rec.domain->weight >= 1, "weight 0");

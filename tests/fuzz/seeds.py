@@ -103,7 +103,7 @@ def multiboot():
 
 
 def mig_sum(body):
-    """The record check of stream version 3 (ports/common/migrate/sum.c): the body as
+    """The record check of stream versions 3 and 4 (ports/common/migrate/sum.c): the body as
     little-endian 32-bit words w1..wn, zero-padded; a = sum of wi, b = sum of (n-i+1)*wi."""
     body = body + bytes(-len(body) % 4)
     a = b = 0
@@ -113,7 +113,7 @@ def mig_sum(body):
     return a % 2**64, b % 2**64
 
 
-def restore_stream(abi_version, live, frames=True, zero=False):
+def restore_stream(abi_version, live, frames=True, zero=False, reset=False):
     """A valid little-endian x86_64 save stream (docs/migration.md): 3 frames, 1 vCPU."""
     recs = []
     pages, seq = 3, 0
@@ -122,7 +122,7 @@ def restore_stream(abi_version, live, frames=True, zero=False):
         nonlocal seq
         recs.append(struct.pack("<IIIIQQ", rtype, len(body), seq, 0, *mig_sum(body)) + body)
         seq += 1
-    rec(1, b"HMIG" + bytes([1, 0, 0, 0]) + struct.pack("<IIIIQII", 3, 2, 4096, abi_version,
+    rec(1, b"HMIG" + bytes([1, 0, 0, 0]) + struct.pack("<IIIIQII", 4, 2, 4096, abi_version,
                                                        pages, 1, 1 if live else 0))
     rec(4, struct.pack("<IIQQ", 256, 0, 0, 0))
     if frames:
@@ -136,6 +136,10 @@ def restore_stream(abi_version, live, frames=True, zero=False):
     else:
         rec(6, struct.pack("<II", 0, 3) + b"".join(struct.pack("<QQII", 0x400000 + g * 4096, g, 3, 0)
                                                  for g in range(3)))
+    if reset:  # stream version 4, live: space 0 reset (type 10), then its mappings again
+        rec(10, struct.pack("<II", 0, 0))
+        rec(6, struct.pack("<II", 0, 2) + b"".join(struct.pack("<QQII", 0x400000 + g * 4096, g, 1, 0)
+                                                 for g in range(2)))
     state = struct.pack("<IHHIIQQ", 0x53435648, 1, 2, 96, 0, 0, 0) + bytes(64)
     rec(3, struct.pack("<II", 0, len(state)) + state)
     rec(7, domain_state())
@@ -179,6 +183,7 @@ def main():
     write("restore", "x86_64", b"\0" + restore_stream(major << 16 | minor, False))
     write("restore", "x86_64-live", b"\0" + restore_stream(major << 16 | minor, True))
     write("restore", "x86_64-zero", b"\1" + restore_stream(major << 16 | minor, True, zero=True))
+    write("restore", "x86_64-reset", b"\1" + restore_stream(major << 16 | minor, True, reset=True))
     write("restore", "x86_64-fixcrc", b"\1" + restore_stream(major << 16 | minor, False))
     # Without the 12 KiB of frames the other records' fields are most of the
     # input, so mutations reach them (the stream then ends short of frames).

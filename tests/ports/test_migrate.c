@@ -838,6 +838,70 @@ static void crc32_fast_and_stream_check(void)
     CHECK(r.error == NULL && r.bytes == stream_len && r.stream_crc == whole);
 }
 
+/*
+ * Stream version 4's mappings reset (live streams): the space's order starts
+ * again; refused in a saved stream, for a space with nothing sent, beyond
+ * the spaces or with pad set.  The writer's record reads back.
+ */
+static int with_reset(uint32_t flags, uint32_t first_space, struct mig_mappings_reset mr,
+                      uint64_t again_va, const char **why)
+{
+    static uint8_t b[16 << 10];
+    size_t pos = header_only(b, flags, 8);
+    struct mig_mapping m = {0x2000, 1, 3, MIG_MAPPING_OWN};
+    uint8_t body[8 + sizeof(m)];
+    struct mig_mappings_head mh = {first_space, 1};
+    memcpy(body, &mh, sizeof(mh));
+    memcpy(body + 8, &m, sizeof(m));
+    raw(b, &pos, MIG_REC_MAPPINGS, 1, body, sizeof(body));
+    raw(b, &pos, MIG_REC_MAPPINGS_RESET, 2, &mr, sizeof(mr));
+    m.va = again_va; /* below the first: accepted only after the reset */
+    mh.space = mr.space;
+    memcpy(body, &mh, sizeof(mh));
+    memcpy(body + 8, &m, sizeof(m));
+    raw(b, &pos, MIG_REC_MAPPINGS, 3, body, sizeof(body));
+    int rc = read_all(b, pos, ARCH, 64, why);
+    return rc == -HESTIA_EIO ? 0 : rc; /* EIO: accepted, then the stream ended */
+}
+
+static void mappings_reset_checked(void)
+{
+    const char *why;
+    struct mig_mappings_reset ok = {0, 0};
+    CHECK(with_reset(MIG_FLAG_LIVE, 0, ok, 0x1000, &why) == 0);
+    CHECK(with_reset(0, 0, ok, 0x1000, &why) == -HESTIA_EINVAL && strstr(why, "not live"));
+    struct mig_mappings_reset other = {5, 0}; /* space 5 had nothing sent */
+    CHECK(with_reset(MIG_FLAG_LIVE, 0, other, 0x1000, &why) == -HESTIA_EINVAL &&
+          strstr(why, "none were sent"));
+    CHECK(with_reset(MIG_FLAG_LIVE, 5, other, 0x1000, &why) == 0);
+    struct mig_mappings_reset beyond = {MIG_MAX_SPACES, 0}, padded = {0, 1};
+    CHECK(with_reset(MIG_FLAG_LIVE, 0, beyond, 0x1000, &why) == -HESTIA_EINVAL &&
+          strstr(why, "space 65"));
+    CHECK(with_reset(MIG_FLAG_LIVE, 0, padded, 0x1000, &why) == -HESTIA_EINVAL &&
+          strstr(why, "pad"));
+    /* The writer's record, then the order of space 0 from va 0 again. */
+    static uint8_t b[16 << 10];
+    struct mig_membuf mb = {b, sizeof(b), 0};
+    struct mig_writer w;
+    mig_writer_init(&w, mig_membuf_sink(&mb));
+    struct mig_mapping m = {0x3000, 2, 3, MIG_MAPPING_OWN};
+    CHECK(mig_write_header(&w, ARCH, 8, 1, MIG_FLAG_LIVE) == 0);
+    CHECK(mig_write_mappings(&w, 0, &m, 1) == 0);
+    CHECK(mig_write_mappings_reset(&w, 0) == 0);
+    m.va = 0x1000;
+    CHECK(mig_write_mappings(&w, 0, &m, 1) == 0);
+    struct mig_membuf src = {b, mb.pos, 0};
+    static struct mig_reader r;
+    mig_reader_init(&r, mig_membuf_source(&src), ARCH, 64, seen);
+    struct mig_record rec;
+    CHECK(mig_read_next(&r, &rec) == 1 && rec.type == MIG_REC_HEADER);
+    CHECK(mig_read_next(&r, &rec) == 1 && rec.type == MIG_REC_MAPPINGS);
+    CHECK(mig_read_next(&r, &rec) == 1 && rec.type == MIG_REC_MAPPINGS_RESET &&
+          rec.space == 0);
+    CHECK(mig_read_next(&r, &rec) == 1 && rec.type == MIG_REC_MAPPINGS &&
+          rec.mappings[0].va == 0x1000);
+}
+
 int main(void)
 {
     run("crc32_fast_and_stream_check", crc32_fast_and_stream_check);
@@ -853,6 +917,7 @@ int main(void)
     run("duplicates_and_order", duplicates_and_order);
     run("end_checks_totals", end_checks_totals);
     run("mappings_checked", mappings_checked);
+    run("mappings_reset_checked", mappings_reset_checked);
     run("domain_state_checked", domain_state_checked);
     return failed_cases != 0;
 }

@@ -390,6 +390,20 @@ TEST_CASE(set_mappings_maps_own_frames_and_refuses_the_rest)
     struct domctl_mapping u = {.va = 0x400000, .gfn = 4, .perms = rw | MMU_PERM_USER};
     CHECK_EQ(set_maps(r->id, 2, &u, 1), 0);
     CHECK(pvmmu_space(r, 2) != NULL);
+    /* h-migmap: nr 0 clears a space (a live stream's mappings reset); mapped again after.
+     */
+    uint64_t refs = frame_refcount(p2m_lookup(r, gfn(3)));
+    struct hestia_domctl clr = {.cmd = DOMCTL_set_mappings, .domid = r->id};
+    CHECK_EQ(ctl(v0, opva, &clr), 0);
+    CHECK_EQ(hal_as_lookup(as, guest_va(H_BUF_VA), &got, &perms), -HESTIA_ENOENT);
+    CHECK_EQ(hal_as_lookup(as, guest_va(H_BUF_VA + 0x1000), &got, &perms), -HESTIA_ENOENT);
+    CHECK_EQ(hal_as_lookup(as, guest_va(H_BUF_VA + 0x5000), &got, &perms), -HESTIA_ENOENT);
+    CHECK_EQ(frame_refcount(p2m_lookup(r, gfn(3))), refs - 1);
+    clr.u.set_mappings.space = 7; /* no such space: nothing to do */
+    CHECK_EQ(ctl(v0, opva, &clr), 0);
+    CHECK(pvmmu_space(r, 7) == NULL);
+    CHECK_EQ(set_maps(r->id, 0, m, 3), 0);
+    CHECK_EQ(hal_as_lookup(as, guest_va(H_BUF_VA), &got, &perms), 0);
     /* After unpause, the domain may run: no more loading. */
     struct hestia_domctl op = {.cmd = DOMCTL_unpause, .domid = r->id};
     REQUIRE(ctl(v0, opva, &op) == 0);

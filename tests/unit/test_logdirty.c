@@ -141,6 +141,60 @@ TEST_CASE(mappings_that_go_keep_their_dirty_bit)
     (void)g1;
 }
 
+static uint64_t mapgen(void)
+{
+    struct domctl_log_dirty r;
+    REQUIRE(log_dirty(dom0, U->id, DOMCTL_LOG_DIRTY_MAPPINGS_GEN, 0, 0, &r) == 0);
+    return r.dirty;
+}
+
+/* h-migmap: pre-copy sends the spaces; the pause resends them only if this count moved. */
+TEST_CASE(mapping_changes_are_counted_while_tracked)
+{
+    setup();
+    uint64_t va = h_buf_perms(U, 2 * HAL_PAGE_SIZE, RW);
+    CHECK_EQ(log_dirty(dom0, U->id, DOMCTL_LOG_DIRTY_MAPPINGS_GEN, 0, 0, NULL),
+             -HESTIA_EINVAL); /* not enabled */
+    struct mmu_op ops[3] = {
+        {.cmd = MMUOP_map, .perms = RW, .as = 0, .va = H_VA_UNMAPPED, .gfn = 40},
+        {.cmd = MMUOP_protect, .perms = MMU_PERM_READ, .as = 0, .va = va},
+        {.cmd = MMUOP_unmap, .as = 0, .va = va + HAL_PAGE_SIZE},
+    };
+    uint64_t ova = h_put(U, ops, sizeof(ops));
+    CHECK_EQ(log_dirty(dom0, U->id, DOMCTL_LOG_DIRTY_ENABLE, 0, 0, NULL), 0);
+    CHECK_EQ(mapgen(), 0u);
+    guest_write(U, va); /* a write is no mapping change */
+    CHECK_EQ(mapgen(), 0u);
+    /* Each op alone: a map, a protect, an unmap each count once. */
+    for (unsigned i = 0; i < 3; i++) {
+        CHECK_EQ(h_call(h_vcpu(U), HYPERCALL_mmu_op, ova + i * sizeof(ops[0]), 1, 0, 0, 0),
+                 0);
+        CHECK_EQ(mapgen(), i + 1u);
+    }
+    /* A refused op changes nothing. */
+    CHECK(h_call(h_vcpu(U), HYPERCALL_mmu_op, ova + 2 * sizeof(ops[0]), 1, 0, 0, 0) != 0);
+    CHECK_EQ(mapgen(), 3u);
+    /* The spaces of the running domain can be read while tracked (pre-copy). */
+    REQUIRE(domain_unpause(U) == 0);
+    struct hestia_domctl c;
+    memset(&c, 0, sizeof(c));
+    c.cmd = DOMCTL_get_mappings;
+    c.interface_version = HESTIA_ABI_VERSION;
+    c.domid = U->id;
+    c.u.get_mappings.buf = bmva;
+    c.u.get_mappings.max = 4;
+    h_write(dom0, opva, &c, sizeof(c));
+    CHECK_EQ(h_call(h_vcpu(dom0), HYPERCALL_domctl, opva, 0, 0, 0, 0), 0);
+    /* Re-enabled: counted from 0 again; disabled: refused. */
+    CHECK_EQ(log_dirty(dom0, U->id, DOMCTL_LOG_DIRTY_DISABLE, 0, 0, NULL), 0);
+    CHECK_EQ(log_dirty(dom0, U->id, DOMCTL_LOG_DIRTY_ENABLE, 0, 0, NULL), 0);
+    CHECK_EQ(mapgen(), 0u);
+    CHECK_EQ(log_dirty(dom0, U->id, DOMCTL_LOG_DIRTY_DISABLE, 0, 0, NULL), 0);
+    c.u.get_mappings.nr = 0;
+    h_write(dom0, opva, &c, sizeof(c));
+    CHECK_EQ(h_call(h_vcpu(dom0), HYPERCALL_domctl, opva, 0, 0, 0, 0), -HESTIA_EBUSY);
+}
+
 TEST_CASE(refusals)
 {
     setup();

@@ -28,9 +28,17 @@ void logdirty_mark_gfn(struct domain *d, uint64_t gfn);
 void logdirty_mark_mfn(struct domain *d, mfn_t mfn);
 
 /*
+ * A mapping of d is about to be made, removed or re-protected: counted
+ * while d is tracked (DOMCTL_LOG_DIRTY_MAPPINGS_GEN), so the toolstack can
+ * send the address spaces during pre-copy.  logdirty_harvest() counts too.
+ */
+void logdirty_mappings_changed(struct domain *d);
+
+/*
  * Collect the dirty state of as's mappings in [start, end) into d's bitmap
  * before the mappings change (unmap, protect, space destroyed): the
- * page-table bits would be lost with them.  No-op when d is not tracked.
+ * page-table bits would be lost with them; counts as a mapping change
+ * (logdirty_mappings_changed).  No-op when d is not tracked.
  */
 void logdirty_harvest(struct domain *d, struct hal_as *as, guest_va_t start,
                       guest_va_t end);

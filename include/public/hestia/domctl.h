@@ -264,7 +264,9 @@ struct domctl_domain_state {
  * domain that did not move are not restored).  The batch is checked whole
  * first: va aligned and valid for the space, perms valid, gfn below the
  * domain's limit and populated, no va already mapped; otherwise
- * -HESTIA_EINVAL and nothing is mapped.
+ * -HESTIA_EINVAL and nothing is mapped.  nr 0 (with buf 0, h-migmap)
+ * unmaps every mapping of the space instead (a live stream's mappings
+ * reset, docs/migration.md); a space that does not exist is left so.
  */
 struct domctl_set_mappings {
     uint64_t buf;
@@ -292,6 +294,13 @@ struct domctl_log_dirty {
 #define DOMCTL_LOG_DIRTY_ENABLE 1
 #define DOMCTL_LOG_DIRTY_PEEK_CLEAN 2
 #define DOMCTL_LOG_DIRTY_DISABLE 3
+/*
+ * h-migmap: `dirty` (OUT) is how many times a mapping of the domain was
+ * made, removed or re-protected (or a space destroyed) since ENABLE.  The
+ * toolstack sends the address spaces during pre-copy and again at the
+ * pause only if this moved.  -EINVAL without ENABLE.
+ */
+#define DOMCTL_LOG_DIRTY_MAPPINGS_GEN 4
 
 /*
  * DOMCTL_hvm_start_vcpu: start vCPU `vcpu` of an HVM domain, not started

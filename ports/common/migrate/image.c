@@ -26,7 +26,7 @@ long save_image_header_check(const struct save_image_header *hdr, uint64_t room,
      * to do, rather than "damaged". */
     if (crc_ok && hdr->version == 1) {
         *why = "image version 1 (stream version 2, CRC-32 records): this dom0 reads only "
-               "version 2 (stream version 3); save the domain again";
+               "version 2 (stream version 3 or later); save the domain again";
         return -HESTIA_EINVAL;
     }
     if (!crc_ok) {

@@ -99,6 +99,18 @@ static long load_mappings(struct restore_ctx *c, const struct mig_record *rec)
     return 0;
 }
 
+/* A live stream's mappings reset: what pre-copy mapped in the space goes (nr 0). */
+static long reset_mappings(struct restore_ctx *c, const struct mig_record *rec)
+{
+    struct hestia_domctl d = {0};
+    d.u.set_mappings.space = rec->space;
+    long r = ts_domctl(DOMCTL_set_mappings, c->domid, &d);
+    if (r < 0)
+        return fail(c, r, "DOMCTL_set_mappings could not clear an address space");
+    c->st->mapping_resets++;
+    return 0;
+}
+
 static long load_vcpu(struct restore_ctx *c, const struct mig_record *rec)
 {
     struct hestia_domctl d = {0};
@@ -138,6 +150,8 @@ static long apply(struct restore_ctx *c, const struct mig_record *rec)
         return load_memory(c, rec);
     case MIG_REC_MAPPINGS:
         return load_mappings(c, rec);
+    case MIG_REC_MAPPINGS_RESET:
+        return reset_mappings(c, rec);
     case MIG_REC_VCPU:
         return load_vcpu(c, rec);
     case MIG_REC_DOMAIN: {

@@ -66,6 +66,8 @@ static bool len_ok(uint32_t type, uint32_t len)
         return len >= sizeof(struct mig_mappings_head) + sizeof(struct mig_mapping_run) &&
                len <= sizeof(struct mig_mappings_head) +
                           MIG_MAPPINGS_MAX * sizeof(struct mig_mapping_run);
+    case MIG_REC_MAPPINGS_RESET:
+        return len == sizeof(struct mig_mappings_reset);
     case MIG_REC_MAPPINGS:
         return len >= sizeof(struct mig_mappings_head) + sizeof(struct mig_mapping) &&
                len <= sizeof(struct mig_mappings_head) +
@@ -345,6 +347,23 @@ static int check_domain_state(struct mig_reader *r, const uint8_t *body, uint32_
     return 0;
 }
 
+/* A live stream's mappings reset: the space's mappings start again from va 0. */
+static int check_mappings_reset(struct mig_reader *r, const struct mig_mappings_reset *mr,
+                                struct mig_record *rec)
+{
+    if (!(r->hdr.flags & MIG_FLAG_LIVE))
+        return refuse(r, -HESTIA_EINVAL, "a mappings reset in a stream that is not live");
+    if (mr->space >= MIG_MAX_SPACES || mr->pad)
+        return refuse(r, -HESTIA_EINVAL, "mappings reset of space %u (0..%u), pad 0x%x",
+                      mr->space, MIG_MAX_SPACES - 1, mr->pad);
+    if (r->next_va[mr->space] == 0)
+        return refuse(r, -HESTIA_EINVAL, "mappings reset of space %u: none were sent",
+                      mr->space);
+    r->next_va[mr->space] = 0;
+    rec->space = mr->space;
+    return 0;
+}
+
 static int check_end(struct mig_reader *r, const struct mig_end *e)
 {
     if (!r->have_domain)
@@ -437,6 +456,9 @@ int mig_read_next(struct mig_reader *r, struct mig_record *rec)
         break;
     case MIG_REC_DOMAIN_STATE:
         rc = check_domain_state(r, body, h.len, rec);
+        break;
+    case MIG_REC_MAPPINGS_RESET:
+        rc = check_mappings_reset(r, (const void *)body, rec);
         break;
     default: /* MIG_REC_END; len_ok() knows no other type */
         rc = check_end(r, (const void *)body);

@@ -195,6 +195,12 @@ int mig_write_mappings(struct mig_writer *w, uint32_t space, const struct mig_ma
     return 0;
 }
 
+int mig_write_mappings_reset(struct mig_writer *w, uint32_t space)
+{
+    struct mig_mappings_reset mr = {.space = space};
+    return put_record(w, MIG_REC_MAPPINGS_RESET, &mr, sizeof(mr), NULL, 0, NULL, 0);
+}
+
 int mig_write_domain_state(struct mig_writer *w, const void *state, uint32_t size)
 {
     if (size < sizeof(struct hestia_domain_state) || size > DOMAIN_STATE_MAX_SIZE)

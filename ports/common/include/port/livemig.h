@@ -51,6 +51,10 @@ struct mig_send_stats {
     /* Before the pause: until TCP had every pre-copy byte acknowledged, so the
      * stop-and-copy does not start behind a backlog of the last round. */
     uint64_t drain_ns;
+    /* The address spaces sent during pre-copy (h-migmap): how long that took, and whether
+     * they changed before the pause and went again inside it (then reset first). */
+    uint64_t maps_precopy_ns;
+    bool maps_resent;
     uint32_t image_crc; /* verify: CRC-32 of the paused domain's memory */
     bool committed;     /* ACK received, GO acknowledged, destroyed */
 };

@@ -21,7 +21,8 @@
 #include <hestia/domctl.h>
 
 #define MIG_MAGIC "HMIG"
-#define MIG_VERSION 3 /* 2: the domain-state record (7); 3: 32-byte headers, mig_sum */
+/* 2: the domain-state record (7); 3: 32-byte headers, mig_sum; 4: mappings reset (10) */
+#define MIG_VERSION 4
 #define MIG_BYTE_ORDER_LITTLE 1
 #define MIG_BYTE_ORDER_BIG 2
 #define MIG_MAX_PAGES (1u << 20) /* as DOMCTL_MAX_PAGES */
@@ -44,6 +45,7 @@ enum mig_rec_type {
     MIG_REC_ZERO = 8,         /* as memory, without the frames: they are all zero (v3) */
     MIG_REC_MAPPING_RUNS =
         9, /* mappings as runs (v3); the reader hands out MIG_REC_MAPPINGS */
+    MIG_REC_MAPPINGS_RESET = 10, /* live only: forget a space's mappings sent so far (v4) */
 };
 
 struct mig_rec_hdr {
@@ -113,6 +115,17 @@ struct mig_mapping_run {
     uint32_t pad;   /* 0 */
 };
 _Static_assert(sizeof(struct mig_mapping_run) == 32, "mig_mapping_run layout");
+/*
+ * MIG_REC_MAPPINGS_RESET body (v4, MIG_FLAG_LIVE streams only): the
+ * mappings of `space` sent so far no longer hold (the source sent them
+ * during pre-copy and they changed before the pause); the space's mappings
+ * follow again from va 0.  Refused for a space with no mappings sent since
+ * its last reset.
+ */
+struct mig_mappings_reset {
+    uint32_t space; /* 0 kernel, 1..64 user handle */
+    uint32_t pad;   /* 0 */
+};
 #define MIG_MAPPING_OWN 0
 #define MIG_MAPPING_SHARED_INFO 1
 #define MIG_MAPPING_FOREIGN 2
@@ -176,6 +189,8 @@ int mig_write_domain(struct mig_writer *w, const struct mig_domain_state *ds);
 /* As runs (MIG_REC_MAPPING_RUNS) when that is smaller, else as a list. */
 int mig_write_mappings(struct mig_writer *w, uint32_t space, const struct mig_mapping *m,
                        uint32_t count);
+/* A mappings reset of space (live streams; MIG_REC_MAPPINGS_RESET). */
+int mig_write_mappings_reset(struct mig_writer *w, uint32_t space);
 /* The record DOMCTL_get_domain_state returned, size bytes (its own size field). */
 int mig_write_domain_state(struct mig_writer *w, const void *state, uint32_t size);
 int mig_write_end(struct mig_writer *w);
@@ -203,7 +218,7 @@ struct mig_record {
     const void *vcpu_state; /* vcpu: size bytes */
     uint32_t vcpu_size;
     const struct mig_domain_state *domain;
-    uint32_t space;                                 /* mappings */
+    uint32_t space;                                 /* mappings, mappings reset */
     const struct mig_mapping *mappings;             /* mappings: count of them */
     const struct hestia_domain_state *domain_state; /* domain state: len bytes */
 };

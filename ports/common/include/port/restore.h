@@ -14,6 +14,7 @@ struct restore_stats {
     hestia_domid_t domid; /* the new domain (DOMID_INVALID until created) */
     uint64_t pages, vcpus, mappings;
     uint64_t foreign_dropped; /* mappings of other domains' frames left behind */
+    uint64_t mapping_resets;  /* live: spaces cleared (their pre-copy mappings changed) */
     uint64_t bytes;           /* stream bytes read */
     uint32_t stream_crc;      /* their CRC-32 (set before the commit step runs) */
     uint64_t load_ns;         /* first byte to unpaused, guest time of dom0 */

@@ -12,7 +12,8 @@
 #include <port/migstream.h>
 
 #define SAVE_IMAGE_MAGIC "HSAVEIMG"
-#define SAVE_IMAGE_VERSION 2 /* 2: stream version 3, stream_crc over record headers */
+#define SAVE_IMAGE_VERSION                                                                 \
+    2 /* 2: stream version 3 or later, stream_crc over record headers */
 
 struct save_image_header {
     char magic[8];    /* SAVE_IMAGE_MAGIC */
