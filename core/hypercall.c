@@ -151,9 +151,31 @@ static long hc_set_callbacks(struct vcpu *v, const uint64_t a[5])
     return do_set_callbacks(v, a[0]);
 }
 
+/*
+ * (flags): TRAP_RETURN_BLOCK blocks the loaded context, if it has events
+ * enabled, as SCHEDOP_block would: the guest's idle loop saves the exit,
+ * the re-entry and the block call it would make next (a third of an event
+ * round trip's exits).  Unknown bits are refused before anything is loaded.
+ * The flags are read first: a[] may be the vCPU's saved registers
+ * themselves (x86_64 reads the arguments in place), which the load replaces.
+ */
+static __attribute__((noinline)) long trap_return_flagged(struct vcpu *v, uint64_t how)
+{
+    if (how & ~(uint64_t)TRAP_RETURN_BLOCK)
+        return -HESTIA_EINVAL;
+    long rc = do_trap_return(v);
+    if (rc != 0)
+        return rc;
+    hypercall_context_replaced(v);
+    if (!v->info->evtchn_upcall_mask)
+        do_sched_op(v, SCHEDOP_block, 0); /* its result (0) would clobber the context */
+    return 0;
+}
+
 static long hc_trap_return(struct vcpu *v, const uint64_t a[5])
 {
-    (void)a;
+    if (a[0]) /* out of line: every guest system call returns through here with 0 */
+        return trap_return_flagged(v, a[0]);
     long rc = do_trap_return(v);
     if (rc == 0)
         hypercall_context_replaced(v);

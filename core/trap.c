@@ -84,13 +84,24 @@ static void core_guest_syscall_locked(struct vcpu *v)
 long do_trap_return(struct vcpu *v)
 {
     struct vcpu_info *info = v->info;
-    /* A private copy: the guest (another vCPU) may change the record meanwhile. */
-    struct hestia_trap_record rec = info->trap;
-    int mode = hal_vcpu_set_context(v->hal, &rec);
+    /*
+     * The guest (another vCPU) may change the record meanwhile: the flags
+     * are read once, and the registers either by a HAL that reads each
+     * once or from a private copy.
+     */
+    uint32_t flags = __atomic_load_n(&info->trap.flags, __ATOMIC_RELAXED);
+    int mode;
+    if (hal_vcpu_set_context_reads_once) {
+        mode = hal_vcpu_set_context(v->hal, &info->trap);
+    } else {
+        struct hestia_trap_record rec = info->trap;
+        mode = hal_vcpu_set_context(v->hal, &rec);
+        flags = rec.flags;
+    }
     if (mode < 0)
         return -HESTIA_EINVAL;
     info->trap.flags &= ~(uint32_t)TRAP_FLAG_BUSY;
-    info->evtchn_upcall_mask = (rec.flags & TRAP_FLAG_EVENTS_ENABLED) ? 0 : 1;
+    info->evtchn_upcall_mask = (flags & TRAP_FLAG_EVENTS_ENABLED) ? 0 : 1;
     v->in_user = mode == 1;
     return 0;
 }

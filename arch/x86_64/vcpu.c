@@ -230,13 +230,21 @@ void hal_vcpu_get_context(const struct hal_vcpu *hv, struct hestia_trap_record *
         hv->in_user ? HESTIA_X86_64_MODE_USER : HESTIA_X86_64_MODE_KERNEL;
 }
 
+const bool hal_vcpu_set_context_reads_once = true;
+
 int hal_vcpu_set_context(struct hal_vcpu *hv, const struct hestia_trap_record *rec)
 {
     const uint64_t *r = rec->regs;
-    uint64_t mode = r[HESTIA_X86_64_REG_MODE];
+    /*
+     * Every slot is read once (hal_vcpu_set_context_reads_once): rec may be
+     * the guest's own record, which another vCPU can change as we go; the
+     * values checked are the values loaded.
+     */
+    const volatile uint64_t *vr = r;
+    uint64_t mode = vr[HESTIA_X86_64_REG_MODE], rip = vr[HESTIA_X86_64_REG_RIP];
+    uint64_t rsp = vr[HESTIA_X86_64_REG_RSP], rflags = vr[HESTIA_X86_64_REG_RFLAGS];
     /* A non-canonical RIP would make iretq fault in ring 0: refuse it. */
-    if (r[HESTIA_X86_64_REG_RIP] >= LOWER_HALF_END ||
-        !canonical(r[HESTIA_X86_64_REG_RSP]) ||
+    if (rip >= LOWER_HALF_END || !canonical(rsp) ||
         (mode != HESTIA_X86_64_MODE_KERNEL && mode != HESTIA_X86_64_MODE_USER))
         return -HESTIA_EINVAL;
     struct x86_64_frame *f = &hv->frame;
@@ -247,7 +255,7 @@ int hal_vcpu_set_context(struct hal_vcpu *hv, const struct hestia_trap_record *r
     f->rsi = r[HESTIA_X86_64_REG_RSI];
     f->rdi = r[HESTIA_X86_64_REG_RDI];
     f->rbp = r[HESTIA_X86_64_REG_RBP];
-    f->rsp = r[HESTIA_X86_64_REG_RSP];
+    f->rsp = rsp;
     f->r8 = r[HESTIA_X86_64_REG_R8];
     f->r9 = r[HESTIA_X86_64_REG_R9];
     f->r10 = r[HESTIA_X86_64_REG_R10];
@@ -256,10 +264,9 @@ int hal_vcpu_set_context(struct hal_vcpu *hv, const struct hestia_trap_record *r
     f->r13 = r[HESTIA_X86_64_REG_R13];
     f->r14 = r[HESTIA_X86_64_REG_R14];
     f->r15 = r[HESTIA_X86_64_REG_R15];
-    f->rip = r[HESTIA_X86_64_REG_RIP];
+    f->rip = rip;
     /* Ring 3 selectors, IOPL 0, IF 1 no matter what the record says. */
-    f->rflags =
-        (r[HESTIA_X86_64_REG_RFLAGS] & HESTIA_X86_64_RFLAGS_GUEST) | X86_EFLAGS_IF | 0x2;
+    f->rflags = (rflags & HESTIA_X86_64_RFLAGS_GUEST) | X86_EFLAGS_IF | 0x2;
     f->cs = HESTIA_X86_64_GUEST_CS;
     f->ss = HESTIA_X86_64_GUEST_SS;
     hv->in_user = mode == HESTIA_X86_64_MODE_USER;

@@ -38,3 +38,6 @@ int hal_vcpu_state_check(const struct hestia_vcpu_state *st, unsigned arch, size
         return -HESTIA_EINVAL;
     return 0;
 }
+
+/* An arch whose hal_vcpu_set_context() reads slots more than once says nothing. */
+__attribute__((weak)) const bool hal_vcpu_set_context_reads_once = false;

@@ -59,20 +59,31 @@ void trap_init(void)
 
 unsigned long trap_return_refused;
 
+/* Events masked: give rec back and resume it; returns only if the hypervisor refused it. */
+static inline __attribute__((always_inline)) long
+resume_masked(struct hestia_trap_record *rec, unsigned long how)
+{
+    rec->flags &= ~TRAP_FLAG_BUSY;
+    copy_rec((struct hestia_trap_record *)&this_vcpu()->trap, rec);
+    arch_barrier();
+    return HC(HYPERCALL_trap_return, how, 0, 0, 0, 0);
+}
+
 /* Returns only if the hypervisor refused the context. */
 static long trap_try_resume(struct hestia_trap_record *rec)
 {
     irq_disable();
-    rec->flags &= ~TRAP_FLAG_BUSY;
-    copy_rec((struct hestia_trap_record *)&this_vcpu()->trap, rec);
-    arch_barrier();
-    return HC(HYPERCALL_trap_return, 0, 0, 0, 0, 0);
+    return resume_masked(rec, 0);
+}
+
+static NORETURN void resume_failed(long r, const struct hestia_trap_record *rec)
+{
+    panic("trap_return failed: %ld (pc %llx)", r, (unsigned long long)arch_trap_pc(rec));
 }
 
 void trap_resume(struct hestia_trap_record *rec)
 {
-    long r = trap_try_resume(rec);
-    panic("trap_return failed: %ld (pc %llx)", r, (unsigned long long)arch_trap_pc(rec));
+    resume_failed(trap_try_resume(rec), rec);
 }
 
 void port_event_handler(void)
@@ -84,7 +95,16 @@ void port_event_handler(void)
     /* Preempt only a context that could have taken the event itself. */
     if (rec.flags & (TRAP_FLAG_FROM_USER | TRAP_FLAG_EVENTS_ENABLED))
         thread_preempt_point();
-    trap_resume(&rec);
+    /*
+     * An upcall that woke the idle loop out of its block and left nothing
+     * to run: the loop would only block again, so block from here
+     * (TRAP_RETURN_BLOCK) and the next event interrupts the same context.
+     * Decided masked: an event from now on is pending, and the hypervisor
+     * then does not block.
+     */
+    irq_disable();
+    bool idle = (rec.flags & TRAP_FLAG_EVENTS_ENABLED) && cpu_idle_would_block();
+    resume_failed(resume_masked(&rec, idle ? TRAP_RETURN_BLOCK : 0), &rec);
 }
 
 static const char *kind_name(unsigned k)

@@ -148,6 +148,53 @@ TEST_CASE(trap_return_masked_stays_masked)
     CHECK_EQ(vc->info->evtchn_upcall_mask, 1);
 }
 
+/* TRAP_RETURN_BLOCK: the loaded context blocks until an event, as SCHEDOP_block would. */
+TEST_CASE(trap_return_block_blocks_the_loaded_context)
+{
+    setup(true);
+    vc->info->evtchn_upcall_mask = 0;
+    core_guest_trap(vc, HESTIA_TRAP_BREAKPOINT, 3, 0, 0);
+    CHECK_EQ(h_call(vc, HYPERCALL_trap_return, TRAP_RETURN_BLOCK, 0, 0, 0, 0), 0);
+    CHECK_EQ(hv->regs[HOST_REG_PC], 0x2222);
+    CHECK_EQ(vc->info->evtchn_upcall_mask, 0);
+    CHECK(!(vc->info->trap.flags & TRAP_FLAG_BUSY));
+    CHECK_EQ(vc->state, VCPU_BLOCKED);
+}
+
+TEST_CASE(trap_return_block_not_with_an_event_pending)
+{
+    setup(true);
+    vc->info->evtchn_upcall_mask = 0;
+    core_guest_trap(vc, HESTIA_TRAP_BREAKPOINT, 3, 0, 0);
+    enum vcpu_state before = vc->state;
+    vc->info->evtchn_upcall_pending = 1; /* arrived while the handler ran masked */
+    CHECK_EQ(h_call(vc, HYPERCALL_trap_return, TRAP_RETURN_BLOCK, 0, 0, 0, 0), 0);
+    CHECK_EQ(hv->regs[HOST_REG_PC], 0x2222);
+    CHECK(vc->state != VCPU_BLOCKED);
+    CHECK_EQ(vc->state, before);
+}
+
+TEST_CASE(trap_return_block_not_a_masked_context)
+{
+    setup(true);
+    vc->info->evtchn_upcall_mask = 1;
+    core_guest_trap(vc, HESTIA_TRAP_BREAKPOINT, 3, 0, 0);
+    CHECK_EQ(h_call(vc, HYPERCALL_trap_return, TRAP_RETURN_BLOCK, 0, 0, 0, 0), 0);
+    CHECK_EQ(vc->info->evtchn_upcall_mask, 1);
+    CHECK(vc->state != VCPU_BLOCKED);
+}
+
+TEST_CASE(trap_return_unknown_flags_refused)
+{
+    setup(true);
+    core_guest_trap(vc, HESTIA_TRAP_BREAKPOINT, 3, 0, 0);
+    CHECK_EQ(h_call(vc, HYPERCALL_trap_return, 2, 0, 0, 0, 0), -HESTIA_EINVAL);
+    CHECK_EQ(h_call(vc, HYPERCALL_trap_return, 1ull << 40, 0, 0, 0, 0), -HESTIA_EINVAL);
+    CHECK_EQ(hv->regs[HOST_REG_PC], EXC_ENTRY); /* nothing loaded */
+    CHECK(vc->info->trap.flags & TRAP_FLAG_BUSY);
+    CHECK(vc->state != VCPU_BLOCKED);
+}
+
 TEST_CASE(trap_return_to_rewritten_record)
 {
     setup(true);

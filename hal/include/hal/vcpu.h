@@ -99,6 +99,15 @@ void hal_vcpu_get_context(const struct hal_vcpu *hv, struct hestia_trap_record *
 int hal_vcpu_set_context(struct hal_vcpu *hv, const struct hestia_trap_record *rec);
 
 /*
+ * True if hal_vcpu_set_context() reads each slot of rec exactly once and
+ * checks the values it loads, so it may be given a record the guest can
+ * change meanwhile (its vcpu_info.trap: trap_return skips the private
+ * copy, 52 words on x86_64).  False (the default, hal/lib/vcpu_state.c):
+ * callers copy such a record first.
+ */
+extern const bool hal_vcpu_set_context_reads_once;
+
+/*
  * Serialize the whole architectural state of hv into st: header (magic,
  * version, the arch's id and exact record size, flags 0) and the arch's
  * body (trap-record registers first, then FPU / vector / extra state);

@@ -41,7 +41,7 @@
 #define HYPERCALL_mmu_op 5           /* (ops, count, done_ptr) */
 #define HYPERCALL_domctl 6           /* (ptr to struct hestia_domctl) */
 #define HYPERCALL_set_callbacks 7    /* (ptr to struct hestia_callbacks) */
-#define HYPERCALL_trap_return 8      /* () resume the context in the trap record */
+#define HYPERCALL_trap_return 8      /* (flags) resume the context in the trap record */
 #define HYPERCALL_set_timer 9        /* (deadline ns, lo/hi on 32-bit: see sched.h) */
 #define HYPERCALL_vcpu_op 10         /* (cmd, vcpu, ptr) */
 #define HYPERCALL_memory_op 11       /* (cmd, ptr) */

@@ -41,6 +41,16 @@
 #define TRAP_FLAG_FROM_USER 0x2      /* interrupted context was guest user mode */
 #define TRAP_FLAG_EVENTS_ENABLED 0x4 /* upcall mask was clear when interrupted */
 
+/*
+ * HYPERCALL_trap_return(flags): 0, or TRAP_RETURN_BLOCK: once the context is
+ * loaded, if it has events enabled, block as SCHEDOP_block does (at once
+ * back if an event is pending).  For a guest whose interrupted context
+ * would only go on to block (its idle loop): the next upcall interrupts
+ * that context again, and the exit, re-entry and block it would have cost
+ * are saved.  Other bits: -HESTIA_EINVAL, nothing loaded.
+ */
+#define TRAP_RETURN_BLOCK 0x1
+
 #define HESTIA_TRAP_REGS 48
 
 struct hestia_trap_record {

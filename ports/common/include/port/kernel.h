@@ -329,6 +329,8 @@ void arch_secondary_entry(void);
 NORETURN void port_secondary_start(struct cpu *c);
 /* The idle loop every vCPU ends in: run threads, block when there are none. */
 NORETURN void cpu_idle_loop(void);
+/* Events masked, ending an upcall: may it block instead of resuming? (cpu.c) */
+bool cpu_idle_would_block(void);
 
 /* ---- grant tables (grant.c) ------------------------------------------- */
 long gnttab_init(unsigned frames);
