@@ -451,7 +451,7 @@ static void retire_space(struct domain *d, struct mmu_dom *m, struct hal_as *as)
         unsigned long flags = spin_lock_irqsave(&m->lock);
         bool kept = !m->spare;
         if (kept)
-            m->spare = as;
+            __atomic_store_n(&m->spare, as, __ATOMIC_RELAXED);
         spin_unlock_irqrestore(&m->lock, flags);
         if (kept)
             return;
@@ -477,16 +477,24 @@ static long op_as_create(struct vcpu *v, uint64_t op_addr)
     struct mmu_dom *m = d->mmu;
     if (ensure_user_table(m))
         return -HESTIA_ENOMEM;
-    /* The spare first: its tables are made and empty (one lock pair when it is there). */
-    unsigned long flags = spin_lock_irqsave(&m->lock);
-    struct hal_as *as = m->spare, *fresh = NULL;
+    /*
+     * The spare first: its tables are made and empty.  Looked at without
+     * the lock first, so an arch that keeps none (hal_as_clear) takes the
+     * lock once, as before; taken under it.
+     */
+    unsigned long flags;
+    struct hal_as *as = NULL, *fresh = NULL;
     unsigned i = MMU_MAX_USER_AS;
-    if (as) {
-        i = install_space(m, as);
-        if (i < MMU_MAX_USER_AS)
-            m->spare = NULL;
+    if (__atomic_load_n(&m->spare, __ATOMIC_RELAXED)) {
+        flags = spin_lock_irqsave(&m->lock);
+        as = m->spare;
+        if (as) {
+            i = install_space(m, as);
+            if (i < MMU_MAX_USER_AS)
+                __atomic_store_n(&m->spare, NULL, __ATOMIC_RELAXED);
+        }
+        spin_unlock_irqrestore(&m->lock, flags);
     }
-    spin_unlock_irqrestore(&m->lock, flags);
     if (!as) {
         as = fresh = hal_as_create(d, HAL_AS_PV_USER);
         if (!as)

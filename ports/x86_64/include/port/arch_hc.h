@@ -12,8 +12,9 @@
 #define PORT_ARCH_HC_H
 
 #ifndef PORT_NATIVE
-static inline long arch_hypercall_inline(unsigned long nr, unsigned long a0, unsigned long a1,
-                                         unsigned long a2, unsigned long a3, unsigned long a4)
+static inline long arch_hypercall_inline(unsigned long nr, unsigned long a0,
+                                         unsigned long a1, unsigned long a2,
+                                         unsigned long a3, unsigned long a4)
 {
     register unsigned long r10 __asm__("r10") = a3;
     register unsigned long r8 __asm__("r8") = a4;
