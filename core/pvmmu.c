@@ -52,10 +52,6 @@ struct mmu_dom {
     struct hal_as *spare;
 };
 
-/* The most table frames a kept space may hold: a big one is freed (its quota comes back).
- */
-#define SPARE_MAX_FRAMES 8
-
 /* Optional HAL call (hal/mmu.h): an arch that keeps no spaces destroys them. */
 __attribute__((weak)) bool hal_as_clear(struct hal_as *as, hal_unmap_fn dropped, void *ctx)
 {
@@ -446,8 +442,7 @@ static int ensure_user_table(struct mmu_dom *m)
  */
 static void retire_space(struct domain *d, struct mmu_dom *m, struct hal_as *as)
 {
-    if (!__atomic_load_n(&m->spare, __ATOMIC_RELAXED) &&
-        hal_as_frames(as) <= SPARE_MAX_FRAMES && hal_as_clear(as, dropped, d)) {
+    if (!__atomic_load_n(&m->spare, __ATOMIC_RELAXED) && hal_as_clear(as, dropped, d)) {
         unsigned long flags = spin_lock_irqsave(&m->lock);
         bool kept = !m->spare;
         if (kept)
@@ -460,7 +455,7 @@ static void retire_space(struct domain *d, struct mmu_dom *m, struct hal_as *as)
 }
 
 /* A free handle's slot for as (m->lock held); MMU_MAX_USER_AS when the table is full. */
-static unsigned install_space(struct mmu_dom *m, struct hal_as *as)
+static inline unsigned install_space(struct mmu_dom *m, struct hal_as *as)
 {
     unsigned i;
     for (i = 0; i < MMU_MAX_USER_AS; i++)

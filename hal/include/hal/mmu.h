@@ -73,7 +73,8 @@ void hal_as_destroy(struct hal_as *as, hal_unmap_fn dropped, void *ctx);
  * allocates, zeroes and frees no table.  The space must no longer be any
  * vCPU's (core/ switches them away first); it may still be loaded on a
  * CPU, which this call makes forget it.  Returns false, having changed
- * nothing, if the arch does not keep spaces (the caller destroys it).
+ * nothing, if the arch does not keep spaces or this one is big
+ * (PT_KEEP_MAX_FRAMES): the caller destroys it.
  * Optional: core's weak default (core/pvmmu.c) returns false.
  * Context: hypervisor, during a hypercall, no lock held.
  */

@@ -164,6 +164,13 @@ void pt_destroy(struct pt_space *s, hal_unmap_fn dropped, void *ctx);
  */
 void pt_clear(struct pt_space *s, hal_unmap_fn dropped, void *ctx);
 
+/*
+ * The most table frames a space hal_as_clear keeps: a bigger one is
+ * destroyed instead, so its share of the domain's page-table quota comes
+ * back (a process's space is four on x86_64, two on x86).
+ */
+#define PT_KEEP_MAX_FRAMES 8
+
 /* The hal_as_map/unmap/protect/lookup contracts of hal/mmu.h, on s. */
 int pt_map(struct pt_space *s, pt_va_t va, mfn_t mfn, unsigned perms);
 int pt_unmap(struct pt_space *s, pt_va_t va, mfn_t *old);
