@@ -48,6 +48,15 @@ void hal_as_destroy(struct hal_as *as, hal_unmap_fn dropped, void *ctx)
     core_heap_free(as);
 }
 
+/* No CPU caches a host space: the engine's clear is all. */
+bool hal_as_clear(struct hal_as *as, hal_unmap_fn dropped, void *ctx)
+{
+    if (as->pt.kind != HAL_AS_PV_USER || as->pt.frames > PT_KEEP_MAX_FRAMES)
+        return false;
+    pt_clear(&as->pt, dropped, ctx);
+    return true;
+}
+
 void hal_guest_layout(struct hal_guest_layout *layout)
 {
     layout->virt_base = guest_va(0x40000000ull);      /* 1 GiB, as the x86_64 port */

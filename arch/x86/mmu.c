@@ -136,3 +136,27 @@ void hal_as_destroy(struct hal_as *as, hal_unmap_fn dropped, void *ctx)
     pt_destroy(&as->pt, dropped, ctx);
     core_heap_free(as);
 }
+
+/*
+ * As hal_as_destroy up to the freeing: every CPU forgets the space first
+ * (the IPI takes a CPU running a view with its directory out of the
+ * guest; its next entry composes the view again, without it), then the
+ * leaves go.  The page directories stay, so the reused space's view is
+ * the same four PDPT entries, and as_create zeroes no directory.
+ */
+bool hal_as_clear(struct hal_as *as, hal_unmap_fn dropped, void *ctx)
+{
+    if (as->pt.kind != HAL_AS_PV_USER || as->pt.frames > PT_KEEP_MAX_FRAMES)
+        return false;
+    forget_space(as);
+    pc_smp_on_other_cpus(forget_space, as);
+    /*
+     * No CPU holds a translation of it now (each left the guest, which
+     * reloads the hypervisor's CR3, and forgot it as loaded): its next
+     * loads report themselves again (note_loaded).  Without this the bits
+     * forget_space leaves would flush CPUs for nothing.
+     */
+    __atomic_store_n(&as->pt.loaded_cpus, 0u, __ATOMIC_SEQ_CST);
+    pt_clear(&as->pt, dropped, ctx);
+    return true;
+}

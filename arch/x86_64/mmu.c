@@ -154,3 +154,20 @@ void hal_as_destroy(struct hal_as *as, hal_unmap_fn dropped, void *ctx)
     pt_destroy(&as->pt, dropped, ctx);
     core_heap_free(as);
 }
+
+/*
+ * As hal_as_destroy up to the freeing: every CPU leaves the space first
+ * (forget_space reloads CR3 where it or a kernel view built from it is
+ * loaded, which also flushes its translations), then the leaves go.  The
+ * tables, the root's hypervisor half, top_slots and gen stay: a kernel
+ * view rebuilt from the reused space copies the same top-level entries.
+ */
+bool hal_as_clear(struct hal_as *as, hal_unmap_fn dropped, void *ctx)
+{
+    if (as->pt.kind != HAL_AS_PV_USER || as->pt.frames > PT_KEEP_MAX_FRAMES)
+        return false;
+    forget_space(as);
+    x86_64_on_other_cpus(forget_space, as);
+    pt_clear(&as->pt, dropped, ctx);
+    return true;
+}

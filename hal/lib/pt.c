@@ -518,6 +518,7 @@ struct report {
     hal_unmap_fn dropped;
     void *ctx;
     long count;
+    bool keep; /* destroy_below: leave the tables in place (pt_clear) */
 };
 
 static int list_one(struct pt_space *s, pte_t *pte, pt_va_t va, void *arg)
@@ -593,8 +594,9 @@ int pt_write_fault(struct pt_space *s, pt_va_t va)
 
 /*
  * Drop the leaves under table (at level, covering VAs from base) that lie
- * in [start, last] and free the tables below it: one pass, the range the
- * space's tables cover (pt_space.tables_lo/hi).
+ * in [start, last] and free the tables below it (unless r->keep: then
+ * they stay linked, emptied of leaves): one pass, the range the space's
+ * tables cover (pt_space.tables_lo/hi).
  */
 static void destroy_below(struct pt_space *s, pte_t *table, unsigned level, pt_va_t base,
                           pt_va_t start, pt_va_t last, struct report *r)
@@ -631,16 +633,33 @@ static void destroy_below(struct pt_space *s, pte_t *table, unsigned level, pt_v
         pte_t e = table[i];
         if (!present(f, e))
             continue;
-        table[i] = 0;
         pt_va_t va = base + ((pt_va_t)i << shift);
         if (level == 0) {
+            table[i] = 0;
             if (r->dropped)
                 r->dropped(r->ctx, guest_va(va), frame(f, e));
             continue;
         }
         destroy_below(s, table_of(s, e), level - 1, va, start, last, r);
+        if (r->keep)
+            continue;
+        table[i] = 0;
         core_frame_free(s->dom, frame(f, e));
         s->frames--;
+    }
+}
+
+void pt_clear(struct pt_space *s, hal_unmap_fn dropped, void *ctx)
+{
+    struct report r = {.dropped = dropped, .ctx = ctx, .keep = true};
+    pt_va_t base = PT_FMT(s)->va_base ? PT_FMT(s)->va_base(s->kind) : 0, start = 0, last;
+    if (s->leaves_lo <= s->leaves_hi && clip(s, base, &start, ~(pt_va_t)0, &last))
+        destroy_below(s, s->root, PT_FMT(s)->levels - 1, base, start, last, &r);
+    /* The tables (tables_lo/hi) stay; a user space's next maps widen its leaf span again.
+     */
+    if (s->kind == HAL_AS_PV_USER) {
+        s->leaves_lo = ~(pt_va_t)0;
+        s->leaves_hi = 0;
     }
 }
 

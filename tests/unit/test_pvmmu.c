@@ -283,6 +283,44 @@ TEST_CASE(destroy_drops_references)
     CHECK_EQ(mm_free_frames(), free0);
 }
 
+TEST_CASE(destroyed_space_kept_for_the_next)
+{
+    struct domain *d = new_dom(32);
+    mfn_t m = p2m_lookup(d, gfn(9));
+    unsigned r0 = frame_refcount(m);
+    unsigned long pt0 = mm_pt_frames(d);
+    struct mmu_op op = {.cmd = MMUOP_as_create};
+    REQUIRE(mmu(d, &op, 1, NULL) == 0);
+    uint64_t h = op.as;
+    struct hal_as *as = pvmmu_space(d, h);
+    CHECK_EQ(one(d, MMUOP_map, h, UVA, 9, MMU_PERM_USER | RW), 0);
+    CHECK_EQ(one(d, MMUOP_map, h, UVA + HAL_PAGE_SIZE, 9, MMU_PERM_USER | RW), 0);
+    unsigned long pt1 = mm_pt_frames(d);
+    CHECK(pt1 > pt0);
+    CHECK_EQ(frame_refcount(m), r0 + 2);
+    /* Destroyed: the references go, the tables stay (the spare). */
+    CHECK_EQ(one(d, MMUOP_as_destroy, h, 0, 0, 0), 0);
+    CHECK(pvmmu_space(d, h) == NULL);
+    CHECK_EQ(frame_refcount(m), r0);
+    CHECK_EQ(mm_pt_frames(d), pt1);
+    /* The next space is the same one, empty, and builds no table. */
+    op = (struct mmu_op){.cmd = MMUOP_as_create};
+    REQUIRE(mmu(d, &op, 1, NULL) == 0);
+    CHECK(pvmmu_space(d, op.as) == as);
+    CHECK(!lookup(as, UVA, NULL, NULL));
+    CHECK(!lookup(as, UVA + HAL_PAGE_SIZE, NULL, NULL));
+    CHECK_EQ(one(d, MMUOP_map, op.as, UVA + HAL_PAGE_SIZE, 9, MMU_PERM_USER | RW), 0);
+    CHECK_EQ(mm_pt_frames(d), pt1);
+    /* One spare at most: a second destroyed space is freed. */
+    struct mmu_op two = {.cmd = MMUOP_as_create};
+    REQUIRE(mmu(d, &two, 1, NULL) == 0);
+    CHECK(mm_pt_frames(d) > pt1);
+    CHECK_EQ(one(d, MMUOP_as_destroy, op.as, 0, 0, 0), 0);
+    CHECK_EQ(one(d, MMUOP_as_destroy, two.as, 0, 0, 0), 0);
+    CHECK_EQ(mm_pt_frames(d), pt1);
+    CHECK_EQ(frame_refcount(m), r0);
+}
+
 TEST_CASE(map_initial)
 {
     struct domain *d = new_dom(8);

@@ -66,6 +66,21 @@ typedef void (*hal_unmap_fn)(void *ctx, guest_va_t va, mfn_t mfn);
 void hal_as_destroy(struct hal_as *as, hal_unmap_fn dropped, void *ctx);
 
 /*
+ * Empty a PV user space for reuse: remove every mapping (calling dropped()
+ * for each, after no CPU can reach it any more, as hal_as_destroy) but
+ * keep its page-table frames, linked and empty, and the structure; core
+ * hands it to the domain's next user space (core/pvmmu.c), which then
+ * allocates, zeroes and frees no table.  The space must no longer be any
+ * vCPU's (core/ switches them away first); it may still be loaded on a
+ * CPU, which this call makes forget it.  Returns false, having changed
+ * nothing, if the arch does not keep spaces or this one is big
+ * (PT_KEEP_MAX_FRAMES): the caller destroys it.
+ * Optional: core's weak default (core/pvmmu.c) returns false.
+ * Context: hypervisor, during a hypercall, no lock held.
+ */
+bool hal_as_clear(struct hal_as *as, hal_unmap_fn dropped, void *ctx);
+
+/*
  * A flag beside MMU_PERM_* that guests never pass: device memory (dom0's
  * PHYSDEVOP_map_mmio), mapped uncached and guarded: x86 PCD|PWT, e500
  * WIMG I|G, ia64 ma=UC.  hal_as_lookup() reports it; hal_as_protect()

@@ -129,7 +129,8 @@ struct pt_space {
     pt_va_t tables_lo, tables_hi;
     /*
      * Every leaf ever mapped lies in [leaves_lo, leaves_hi] (empty while
-     * lo > hi; never shrinks): destroy looks only there in the leaf tables.
+     * lo > hi; shrinks only when pt_clear empties the space): destroy
+     * looks only there in the leaf tables.
      * Tracked for user spaces only; the other kinds keep [0, ~0].
      */
     pt_va_t leaves_lo, leaves_hi;
@@ -155,6 +156,20 @@ void *pt_space_new(size_t size, const struct pt_format *fmt, struct domain *d,
 
 /* Remove every mapping (dropped() for each) and free every table frame. */
 void pt_destroy(struct pt_space *s, hal_unmap_fn dropped, void *ctx);
+
+/*
+ * Remove every mapping (dropped() for each) but keep every table frame,
+ * linked and empty, for the space's next user (hal_as_clear).  No flush:
+ * as for pt_destroy, the caller makes sure no CPU can reach the space.
+ */
+void pt_clear(struct pt_space *s, hal_unmap_fn dropped, void *ctx);
+
+/*
+ * The most table frames a space hal_as_clear keeps: a bigger one is
+ * destroyed instead, so its share of the domain's page-table quota comes
+ * back (a process's space is four on x86_64, two on x86).
+ */
+#define PT_KEEP_MAX_FRAMES 8
 
 /* The hal_as_map/unmap/protect/lookup contracts of hal/mmu.h, on s. */
 int pt_map(struct pt_space *s, pt_va_t va, mfn_t mfn, unsigned perms);

@@ -21,9 +21,16 @@
 #define WILD_NC ((uintptr_t)arch_wild[1])
 
 /* ---- hypercall wrappers ------------------------------------------------ */
+#if __has_include(<port/arch_hc.h>)
+#include <port/arch_hc.h> /* an arch's inline hypercall, ARCH_HC, if it has one */
+#endif
+#ifdef ARCH_HC
+#define HC ARCH_HC
+#else
 #define HC(nr, a0, a1, a2, a3, a4)                                                         \
     arch_hypercall((nr), (unsigned long)(a0), (unsigned long)(a1), (unsigned long)(a2),    \
                    (unsigned long)(a3), (unsigned long)(a4))
+#endif
 
 static inline long hc_version(unsigned cmd, void *p)
 {
