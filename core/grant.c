@@ -108,21 +108,12 @@ static void update_flags(volatile struct grant_entry *e, uint16_t set, uint16_t 
                                           __ATOMIC_ACQUIRE));
 }
 
-/*
- * logdirty_enabled(d), inline: a map and an unmap asked it three times,
- * and while no migration runs the calls were the whole cost.
- */
-static inline bool tracked(const struct domain *d)
-{
-    return d->logdirty != NULL;
-}
-
 /* The table lives in the granter's frames: its flag updates are writes log-dirty must see.
  */
 static void entry_written(struct domain *granter, grant_ref_t ref)
 {
     struct grant_dom *g = granter->grant;
-    if (tracked(granter) && ref < g->nr_frames * GRANT_ENTRIES_PER_PAGE)
+    if (logdirty_on(granter) && ref < g->nr_frames * GRANT_ENTRIES_PER_PAGE)
         logdirty_mark_mfn(granter, g->table[ref / GRANT_ENTRIES_PER_PAGE]);
 }
 
@@ -213,7 +204,7 @@ static int release_handle(struct domain *d, grant_handle_t h)
         frame_put(old); /* a granted frame is RAM (frame_get_owned at map time) */
     if (r->granter) {
         /* Writes through the mapper's page table are not in the granter's. */
-        if (!r->readonly && tracked(r->granter))
+        if (!r->readonly && logdirty_on(r->granter))
             logdirty_mark_mfn(r->granter, r->mfn);
         unlink_of(r->granter->grant, r);
         refresh_flags(r->granter, r->ref);

@@ -115,6 +115,7 @@ int pt_init(struct pt_space *s, const struct pt_format *fmt, struct domain *d,
      */
     s->leaves_lo = kind == HAL_AS_PV_USER ? ~(pt_va_t)0 : 0;
     s->leaves_hi = kind == HAL_AS_PV_USER ? 0 : ~(pt_va_t)0;
+    s->direct_copy = true;
     s->va_shift = level_shift(fmt, fmt->levels);
     for (unsigned l = 0; l < fmt->levels; l++) {
         s->shift[l] = (unsigned char)level_shift(fmt, l);
@@ -385,16 +386,21 @@ int pt_map(struct pt_space *s, pt_va_t va, mfn_t mfn, unsigned perms)
     return engine_map(s, va, mfn, perms);
 }
 
-static inline __attribute__((always_inline)) int engine_unmap(struct pt_space *s,
-                                                              pt_va_t va, mfn_t *old)
+/* allow: NULL, or asked about the frame before anything changes (hal_as_unmap_if). */
+static inline __attribute__((always_inline)) int
+engine_unmap(struct pt_space *s, pt_va_t va, mfn_t *old,
+             bool (*allow)(void *ctx, mfn_t mfn), void *ctx)
 {
     if (!va_ok(s, va))
         return -HESTIA_EINVAL;
     pte_t *pte = leaf_at(s, va);
     if (!pte)
         return -HESTIA_ENOENT;
+    mfn_t m = frame(PT_FMT(s), *pte);
+    if (allow && !allow(ctx, m))
+        return -HESTIA_EPERM;
     if (old)
-        *old = frame(PT_FMT(s), *pte);
+        *old = m;
     *pte = 0;
     flush_checked(s, va);
     return 0;
@@ -402,7 +408,7 @@ static inline __attribute__((always_inline)) int engine_unmap(struct pt_space *s
 
 int pt_unmap(struct pt_space *s, pt_va_t va, mfn_t *old)
 {
-    return engine_unmap(s, va, old);
+    return engine_unmap(s, va, old, NULL, NULL);
 }
 
 static inline __attribute__((always_inline)) int engine_protect(struct pt_space *s,
