@@ -338,7 +338,8 @@ int pvmmu_map_device(struct domain *d, uint64_t handle, guest_va_t va, mfn_t mfn
  * would say, after the reference is taken and given back): a bad va with a
  * bad gfn now gets the gfn's error.
  */
-static long op_map(struct domain *d, const struct mmu_op *op)
+static inline __attribute__((always_inline)) long op_map(struct domain *d,
+                                                         const struct mmu_op *op)
 {
     if (op->as > MMU_MAX_USER_AS)
         return -HESTIA_EBADF;
@@ -392,7 +393,8 @@ static bool may_unmap(void *ctx, mfn_t mfn)
  * the engine's to check (-HESTIA_EINVAL, as va_valid would say: the
  * space of handle h has the windows of hal_guest_va_ok(va, h != 0)).
  */
-static long op_unmap(struct domain *d, const struct mmu_op *op)
+static inline __attribute__((always_inline)) long op_unmap(struct domain *d,
+                                                           const struct mmu_op *op)
 {
     struct mmu_dom *m = d->mmu;
     if (op->as > MMU_MAX_USER_AS)
