@@ -48,6 +48,8 @@ struct grant_dom {
     /* As granter: the table frames (referenced) and who maps my frames. */
     unsigned nr_frames;
     mfn_t table[GRANT_MAX_TABLE_FRAMES];
+    /* Their direct-map addresses: entry_of() on every map and unmap makes no HAL call. */
+    struct grant_entry *entries[GRANT_MAX_TABLE_FRAMES];
     struct grant_map *maps_of;
     unsigned nr_maps_of;
     /* As mapper: handle -> record, allocated on first map. */
@@ -81,12 +83,18 @@ union entry_word {
     } s;
 };
 
+/* Table frame i of granter g is mfn (referenced by the caller). */
+static void set_table_frame(struct grant_dom *g, unsigned i, mfn_t mfn)
+{
+    g->table[i] = mfn;
+    g->entries[i] = hal_frame_to_virt(mfn);
+}
+
 static volatile struct grant_entry *entry_of(struct grant_dom *g, grant_ref_t ref)
 {
     if (ref >= g->nr_frames * GRANT_ENTRIES_PER_PAGE)
         return NULL;
-    struct grant_entry *page = hal_frame_to_virt(g->table[ref / GRANT_ENTRIES_PER_PAGE]);
-    return &page[ref % GRANT_ENTRIES_PER_PAGE];
+    return &g->entries[ref / GRANT_ENTRIES_PER_PAGE][ref % GRANT_ENTRIES_PER_PAGE];
 }
 
 static union entry_word read_word(volatile struct grant_entry *e)
@@ -347,7 +355,7 @@ static int setup_one(struct vcpu *v, const struct gnttab_setup_table *op)
     for (unsigned i = 0; i < g->nr_frames; i++)
         frame_put(g->table[i]);
     for (unsigned i = 0; i < op->nr_frames; i++)
-        g->table[i] = mfns[i];
+        set_table_frame(g, i, mfns[i]);
     g->nr_frames = op->nr_frames;
     return 0;
 }
@@ -598,7 +606,7 @@ int grant_load_table(struct domain *d, const uint64_t *gfns, unsigned n)
     }
     unsigned long flags = spin_lock_irqsave(&grant_lock);
     for (unsigned i = 0; i < n; i++)
-        g->table[i] = mfns[i];
+        set_table_frame(g, i, mfns[i]);
     g->nr_frames = n;
     for (grant_ref_t ref = 0; ref < n * GRANT_ENTRIES_PER_PAGE; ref++)
         update_flags(entry_of(g, ref), 0, GTF_reading | GTF_writing);

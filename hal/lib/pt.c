@@ -293,11 +293,21 @@ static void flush_here(void *arg)
     PT_FMT(r->s)->flush_local(r->s, r->va);
 }
 
+/* The other CPUs of cpus (a 32-bit mask: a 64-bit ctz is a libgcc call on 32-bit CPUs). */
+static __attribute__((noinline)) void flush_remote(struct pt_space *s, pt_va_t va,
+                                                   uint32_t cpus)
+{
+    struct remote_flush r = {s, va};
+    for (; cpus; cpus &= cpus - 1)
+        core_cpu_call((unsigned)__builtin_ctz(cpus), flush_here, &r);
+}
+
 /*
  * Flush va (valid in s, or MMU_FLUSH_ALL) on every CPU that may cache s:
  * this one directly, the others through core_cpu_call() (an IPI; it
  * returns once they flushed, so an unmap or downgrade is complete
- * everywhere before the hypercall returns).
+ * everywhere before the hypercall returns).  The others out of line: the
+ * usual space is loaded on this CPU alone.
  */
 static inline void flush_checked(struct pt_space *s, pt_va_t va)
 {
@@ -308,18 +318,15 @@ static inline void flush_checked(struct pt_space *s, pt_va_t va)
     }
     if (!f->flush_local)
         return;
-    unsigned self = hal_cpu_id();
-    struct remote_flush r = {s, va};
     __atomic_thread_fence(__ATOMIC_SEQ_CST); /* the entry's store before the mask's load */
-    /* 32-bit mask: a 64-bit count-trailing-zeros is a libgcc call on 32-bit CPUs. */
-    for (uint32_t cpus = __atomic_load_n(&s->loaded_cpus, __ATOMIC_SEQ_CST); cpus;
-         cpus &= cpus - 1) {
-        unsigned cpu = (unsigned)__builtin_ctz(cpus);
-        if (cpu == self)
-            f->flush_local(s, va);
-        else
-            core_cpu_call(cpu, flush_here, &r);
-    }
+    uint32_t cpus = __atomic_load_n(&s->loaded_cpus, __ATOMIC_SEQ_CST);
+    if (!cpus)
+        return;
+    uint32_t self = 1u << hal_cpu_id();
+    if (cpus & self)
+        f->flush_local(s, va);
+    if (cpus & ~self)
+        flush_remote(s, va, cpus & ~self);
 }
 
 void pt_flush(struct pt_space *s, pt_va_t va)
