@@ -48,6 +48,8 @@ struct grant_dom {
     /* As granter: the table frames (referenced) and who maps my frames. */
     unsigned nr_frames;
     mfn_t table[GRANT_MAX_TABLE_FRAMES];
+    /* Their direct-map addresses: entry_of() on every map and unmap makes no HAL call. */
+    struct grant_entry *entries[GRANT_MAX_TABLE_FRAMES];
     struct grant_map *maps_of;
     unsigned nr_maps_of;
     /* As mapper: handle -> record, allocated on first map. */
@@ -81,12 +83,18 @@ union entry_word {
     } s;
 };
 
+/* Table frame i of granter g is mfn (referenced by the caller). */
+static void set_table_frame(struct grant_dom *g, unsigned i, mfn_t mfn)
+{
+    g->table[i] = mfn;
+    g->entries[i] = hal_frame_to_virt(mfn);
+}
+
 static volatile struct grant_entry *entry_of(struct grant_dom *g, grant_ref_t ref)
 {
     if (ref >= g->nr_frames * GRANT_ENTRIES_PER_PAGE)
         return NULL;
-    struct grant_entry *page = hal_frame_to_virt(g->table[ref / GRANT_ENTRIES_PER_PAGE]);
-    return &page[ref % GRANT_ENTRIES_PER_PAGE];
+    return &g->entries[ref / GRANT_ENTRIES_PER_PAGE][ref % GRANT_ENTRIES_PER_PAGE];
 }
 
 static union entry_word read_word(volatile struct grant_entry *e)
@@ -108,21 +116,12 @@ static void update_flags(volatile struct grant_entry *e, uint16_t set, uint16_t 
                                           __ATOMIC_ACQUIRE));
 }
 
-/*
- * logdirty_enabled(d), inline: a map and an unmap asked it three times,
- * and while no migration runs the calls were the whole cost.
- */
-static inline bool tracked(const struct domain *d)
-{
-    return d->logdirty != NULL;
-}
-
 /* The table lives in the granter's frames: its flag updates are writes log-dirty must see.
  */
 static void entry_written(struct domain *granter, grant_ref_t ref)
 {
     struct grant_dom *g = granter->grant;
-    if (tracked(granter) && ref < g->nr_frames * GRANT_ENTRIES_PER_PAGE)
+    if (logdirty_on(granter) && ref < g->nr_frames * GRANT_ENTRIES_PER_PAGE)
         logdirty_mark_mfn(granter, g->table[ref / GRANT_ENTRIES_PER_PAGE]);
 }
 
@@ -213,7 +212,7 @@ static int release_handle(struct domain *d, grant_handle_t h)
         frame_put(old); /* a granted frame is RAM (frame_get_owned at map time) */
     if (r->granter) {
         /* Writes through the mapper's page table are not in the granter's. */
-        if (!r->readonly && tracked(r->granter))
+        if (!r->readonly && logdirty_on(r->granter))
             logdirty_mark_mfn(r->granter, r->mfn);
         unlink_of(r->granter->grant, r);
         refresh_flags(r->granter, r->ref);
@@ -356,7 +355,7 @@ static int setup_one(struct vcpu *v, const struct gnttab_setup_table *op)
     for (unsigned i = 0; i < g->nr_frames; i++)
         frame_put(g->table[i]);
     for (unsigned i = 0; i < op->nr_frames; i++)
-        g->table[i] = mfns[i];
+        set_table_frame(g, i, mfns[i]);
     g->nr_frames = op->nr_frames;
     return 0;
 }
@@ -607,7 +606,7 @@ int grant_load_table(struct domain *d, const uint64_t *gfns, unsigned n)
     }
     unsigned long flags = spin_lock_irqsave(&grant_lock);
     for (unsigned i = 0; i < n; i++)
-        g->table[i] = mfns[i];
+        set_table_frame(g, i, mfns[i]);
     g->nr_frames = n;
     for (grant_ref_t ref = 0; ref < n * GRANT_ENTRIES_PER_PAGE; ref++)
         update_flags(entry_of(g, ref), 0, GTF_reading | GTF_writing);

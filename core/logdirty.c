@@ -45,7 +45,7 @@ static size_t bitmap_bytes(uint64_t nr_gfns)
 
 bool logdirty_enabled(const struct domain *d)
 {
-    return d && d->logdirty;
+    return d && logdirty_on(d);
 }
 
 void logdirty_mark_gfn(struct domain *d, uint64_t g)

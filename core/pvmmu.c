@@ -37,7 +37,7 @@ struct mmu_dom {
      * read although the walk refuses it: device mappings now present, and
      * whether a page was ever mapped without MMU_PERM_READ (x86 pages are
      * readable if present).  Either one sends the domain's copies to the
-     * walk: core_guest_copy_direct().  Changed under m->lock and the
+     * walk: direct_copy() tells the HAL.  Changed under m->lock and the
      * hypervisor lock, which every hypercall (so every copy) holds.
      */
     unsigned long device_maps;
@@ -59,26 +59,19 @@ __attribute__((weak)) bool hal_as_clear(struct hal_as *as, hal_unmap_fn dropped,
     return false;
 }
 
-/*
- * logdirty_enabled(d), inline: the map / unmap paths ask it before every
- * harvest, and while no migration runs the call was the whole cost.
- */
-static inline bool tracked(const struct domain *d)
+/* Tell the HAL whether d's copies may go through its own mapping (m->lock held). */
+static void direct_copy(struct mmu_dom *m)
 {
-    return d->logdirty != NULL;
+    hal_as_set_direct_copy(m->kernel, !m->device_maps && !m->unreadable);
 }
 
 /* A mapping with these perms is being made or its perms set (m->lock held). */
 static inline void note_perms(struct mmu_dom *m, unsigned perms)
 {
-    if (!(perms & MMU_PERM_READ))
+    if (!(perms & MMU_PERM_READ) && !m->unreadable) {
         m->unreadable = true;
-}
-
-struct hal_vcpu *core_guest_copy_direct(struct vcpu *v)
-{
-    const struct mmu_dom *m = v->domain->mmu;
-    return m && !m->device_maps && !m->unreadable ? v->hal : NULL;
+        direct_copy(m);
+    }
 }
 
 static struct hal_as *space_locked(struct mmu_dom *m, uint64_t handle)
@@ -141,13 +134,14 @@ static bool is_device_frame(const struct domain *d, mfn_t mfn)
     return d->privileged && !frame_valid(mfn);
 }
 
-/* A device mapping holds no reference but is counted (core_guest_copy_direct). */
+/* A device mapping holds no reference but is counted (direct_copy). */
 static int take_ref(struct domain *d, mfn_t mfn)
 {
     if (is_shared_info(d, mfn))
         return 0;
     if (is_device_frame(d, mfn)) {
         d->mmu->device_maps++;
+        direct_copy(d->mmu);
         return 0;
     }
     return frame_get(mfn);
@@ -157,10 +151,12 @@ static void drop_ref(struct domain *d, mfn_t mfn)
 {
     if (is_shared_info(d, mfn))
         return;
-    if (is_device_frame(d, mfn))
+    if (is_device_frame(d, mfn)) {
         d->mmu->device_maps--;
-    else
+        direct_copy(d->mmu);
+    } else {
         frame_put(mfn);
+    }
 }
 
 static void dropped(void *ctx, guest_va_t va, mfn_t mfn)
@@ -238,7 +234,7 @@ static int map_checked(struct domain *d, struct mmu_dom *m, uint64_t handle, gue
     int rc = as ? take_ref(d, mfn) : -HESTIA_EBADF;
     note_perms(m, perms);
     if (rc == 0) {
-        if (tracked(d)) /* h-migmap: the address spaces are sent during pre-copy */
+        if (logdirty_on(d)) /* h-migmap: the address spaces are sent during pre-copy */
             logdirty_mappings_changed(d);
         rc = hal_as_map(as, va, mfn, perms);
         if (rc)
@@ -264,7 +260,7 @@ static int unmap_locked(struct domain *d, struct mmu_dom *m, uint64_t handle, gu
                         mfn_t *mfn)
 {
     struct hal_as *as = space_locked(m, handle);
-    if (tracked(d)) /* before the bit goes */
+    if (logdirty_on(d)) /* before the bit goes */
         logdirty_harvest(d, as, va, guest_va_add(va, HAL_PAGE_SIZE));
     return as ? hal_as_unmap(as, va, mfn) : -HESTIA_EBADF;
 }
@@ -357,17 +353,21 @@ int pvmmu_map_device(struct domain *d, uint64_t handle, guest_va_t va, mfn_t mfn
     return map_checked(d, m, handle, va, mfn, perms | HAL_MAP_UNCACHED);
 }
 
-static long op_map(struct domain *d, const struct mmu_op *op)
+/*
+ * The va is the engine's to check (hal_as_map: -HESTIA_EINVAL, as va_valid
+ * would say, after the reference is taken and given back): a bad va with a
+ * bad gfn now gets the gfn's error.
+ */
+static inline __attribute__((always_inline)) long op_map(struct domain *d,
+                                                         const struct mmu_op *op)
 {
     if (op->as > MMU_MAX_USER_AS)
         return -HESTIA_EBADF;
-    if (!va_valid(guest_va(op->va), op->as) || !perms_valid(op->perms, op->as))
-        return -HESTIA_EINVAL;
-    if (op->gfn >= p2m_gfn_limit(d))
+    if (!perms_valid(op->perms, op->as))
         return -HESTIA_EINVAL;
     mfn_t mfn = p2m_lookup(d, gfn(op->gfn));
-    if (mfn_eq(mfn, MFN_INVALID))
-        return -HESTIA_ENOENT;
+    if (mfn_eq(mfn, MFN_INVALID)) /* beyond the p2m (asked only now), or a hole */
+        return op->gfn >= p2m_gfn_limit(d) ? -HESTIA_EINVAL : -HESTIA_ENOENT;
     /*
      * The mapping's reference, taken only if the frame is still ours (a
      * concurrent release could otherwise hand it to someone else in
@@ -380,39 +380,77 @@ static long op_map(struct domain *d, const struct mmu_op *op)
     long rc = map_referenced(d, op->as, guest_va(op->va), mfn, op->perms);
     if (rc)
         frame_put(mfn);
-    else if (tracked(d)) /* h-migmap: the address spaces are sent during pre-copy */
+    else if (logdirty_on(d)) /* h-migmap: the address spaces are sent during pre-copy */
         logdirty_mappings_changed(d);
     return rc;
 }
 
-static long op_unmap_protect(struct domain *d, const struct mmu_op *op, bool unmap)
+/* What op_unmap's check sees (hal_as_unmap_if's ctx). */
+struct unmap_check {
+    struct domain *d;
+    struct hal_as *as;
+    guest_va_t va;
+    bool own; /* the frame is d's: the mapping holds a plain reference */
+};
+
+/*
+ * Whether d may unmap the frame at c->va (called with the mapping still
+ * there, m->lock held): whose frame is asked once, d's own (the common
+ * case) holds a reference; the mapping's dirty bit is collected before
+ * it goes.
+ */
+static bool may_unmap(void *ctx, mfn_t mfn)
+{
+    struct unmap_check *c = ctx;
+    c->own = frame_owner(mfn) == c->d->id;
+    if (!c->own && foreign(c->d, mfn))
+        return false;
+    if (logdirty_on(c->d))
+        logdirty_harvest(c->d, c->as, c->va, guest_va_add(c->va, HAL_PAGE_SIZE));
+    return true;
+}
+
+/*
+ * One walk: the owner is checked on the entry that is removed.  The va is
+ * the engine's to check (-HESTIA_EINVAL, as va_valid would say: the
+ * space of handle h has the windows of hal_guest_va_ok(va, h != 0)).
+ */
+static inline __attribute__((always_inline)) long op_unmap(struct domain *d,
+                                                           const struct mmu_op *op)
 {
     struct mmu_dom *m = d->mmu;
     if (op->as > MMU_MAX_USER_AS)
         return -HESTIA_EBADF;
-    if (!va_valid(guest_va(op->va), op->as))
-        return -HESTIA_EINVAL;
-    if (!unmap && !perms_valid(op->perms, op->as))
+    struct unmap_check c = {.d = d, .va = guest_va(op->va)};
+    unsigned long flags = spin_lock_irqsave(&m->lock);
+    c.as = space_locked(m, op->as);
+    mfn_t mfn;
+    long rc = c.as ? hal_as_unmap_if(c.as, c.va, &mfn, may_unmap, &c) : -HESTIA_EBADF;
+    if (rc == 0 && c.own)
+        frame_put(mfn);
+    else if (rc == 0)
+        drop_ref(d, mfn);
+    spin_unlock_irqrestore(&m->lock, flags);
+    return rc;
+}
+
+static long op_protect(struct domain *d, const struct mmu_op *op)
+{
+    struct mmu_dom *m = d->mmu;
+    if (op->as > MMU_MAX_USER_AS)
+        return -HESTIA_EBADF;
+    if (!va_valid(guest_va(op->va), op->as) || !perms_valid(op->perms, op->as))
         return -HESTIA_EINVAL;
     unsigned long flags = spin_lock_irqsave(&m->lock);
     struct hal_as *as = space_locked(m, op->as);
     mfn_t mfn;
     long rc = as ? hal_as_lookup(as, guest_va(op->va), &mfn, NULL) : -HESTIA_EBADF;
-    /* Whose frame, asked once: d's own (the common case) holds a reference. */
-    bool own = rc == 0 && frame_owner(mfn) == d->id;
-    if (rc == 0 && !own && foreign(d, mfn))
+    if (rc == 0 && foreign(d, mfn))
         rc = -HESTIA_EPERM;
-    /* The mapping's dirty bit goes with it (unmap) or may (protect): keep it. */
-    if (rc == 0 && tracked(d))
+    /* The mapping's dirty bit may go with the write permission: keep it. */
+    if (rc == 0 && logdirty_on(d))
         logdirty_harvest(d, as, guest_va(op->va), guest_va(op->va + HAL_PAGE_SIZE));
-    if (rc == 0 && unmap) {
-        /* Under m->lock the mapping found above is the one removed. */
-        rc = hal_as_unmap(as, guest_va(op->va), &mfn);
-        if (rc == 0 && own)
-            frame_put(mfn);
-        else if (rc == 0)
-            drop_ref(d, mfn);
-    } else if (rc == 0) {
+    if (rc == 0) {
         note_perms(m, op->perms);
         rc = hal_as_protect(as, guest_va(op->va), op->perms);
     }
@@ -596,9 +634,9 @@ one_op(struct vcpu *v, const struct mmu_op *op, uint64_t op_addr)
     case MMUOP_map:
         return op_map(d, op);
     case MMUOP_unmap:
-        return op_unmap_protect(d, op, true);
+        return op_unmap(d, op);
     case MMUOP_protect:
-        return op_unmap_protect(d, op, false);
+        return op_protect(d, op);
     case MMUOP_as_create:
         return op_as_create(v, op_addr);
     case MMUOP_as_switch:
@@ -657,28 +695,17 @@ long do_mmu_op(struct vcpu *v, uint64_t ops, uint64_t count, uint64_t done)
     if (count > MMU_MAX_BATCH)
         return -HESTIA_E2BIG;
     long rc = 0;
-    uint64_t n;
+    uint64_t n = 0;
     if (count > 1) {
         rc = run_batch(v, ops, count, &n);
-        goto report;
-    }
-    for (n = 0; n < count; n++) {
-        /* One op at a time: the guest may change the rest meanwhile. */
+    } else if (count == 1) {
+        /* One op: read once into hypervisor memory (the guest may change it meanwhile). */
         struct mmu_op op;
-        uint64_t addr = ops + n * sizeof(op);
-        if (addr < ops) {
+        if (hal_copy_from_guest(v, &op, guest_va(ops), sizeof(op)))
             rc = -HESTIA_EFAULT;
-            break;
-        }
-        if (hal_copy_from_guest(v, &op, guest_va(addr), sizeof(op))) {
-            rc = -HESTIA_EFAULT;
-            break;
-        }
-        rc = one_op(v, &op, addr);
-        if (rc)
-            break;
+        else if ((rc = one_op(v, &op, ops)) == 0)
+            n = 1;
     }
-report:
     /* *done is a uint64_t in the guest; 0 means the guest did not ask. */
     if (done && hal_copy_to_guest(v, guest_va(done), &n, sizeof(n)) && rc == 0)
         rc = -HESTIA_EFAULT;

@@ -4,20 +4,7 @@
 #include <pc/pc.h>
 #include <x86_common/io.h>
 
-/* Disable interrupts, returning the previous flags register. */
-unsigned long hal_irq_save(void)
-{
-    unsigned long flags;
-    __asm__ volatile("pushf; pop %0; cli" : "=r"(flags) : : "memory");
-    return flags;
-}
-
-/* Re-enable interrupts if they were enabled when hal_irq_save() ran. */
-void hal_irq_restore(unsigned long flags)
-{
-    if (flags & X86_EFLAGS_IF)
-        __asm__ volatile("sti" : : : "memory");
-}
+/* hal_irq_save() and hal_irq_restore() are inline: pc/irq_inline.h. */
 
 /*
  * sti; hlt back to back: sti's one-instruction shadow means an interrupt

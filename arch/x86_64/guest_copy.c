@@ -24,7 +24,8 @@
  *   - a read of a page mapped without MMU_PERM_READ (x86 cannot make such
  *     a page unreadable), and device memory (core_frame_is_ram): the
  *     direct access is not tried for a domain that has either kind of
- *     mapping (core_guest_copy_direct, core/pvmmu.c);
+ *     mapping (core/pvmmu.c says so: hal_as_set_direct_copy on its kernel
+ *     space);
  *   - kernel and user space: the kernel view holds both, as the walk
  *     looks in both; user mode (its CR3 is the user space's) and any
  *     vCPU whose kernel view is not in CR3 use the walk.
@@ -110,12 +111,15 @@ direct(struct vcpu *v, void *dst, const void *src, uint64_t va, size_t len)
     if (end < va || end > LOWER_HALF_END)
         return -HESTIA_EFAULT;
     /*
-     * CR3 is hv's kernel view (loaded at its entry) and that view is of
-     * its current spaces (kview_valid: hal_vcpu_set_spaces clears it).
+     * v is the vCPU this CPU entered in kernel mode (its hypercall: the
+     * per-CPU word, not a call into core, finds its HAL half), CR3 is its
+     * kernel view (loaded at its entry), that view is of its current
+     * spaces (kview_valid: hal_vcpu_set_spaces clears it) and its domain
+     * has no mapping the walk would refuse but the access could read.
      */
-    const struct hal_vcpu *hv = core_guest_copy_direct(v);
-    if (!hv || read_cr3() != mfn_val(hv->kview_pml4_mfn) << HAL_PAGE_SHIFT ||
-        !hv->kview_valid)
+    const struct hal_vcpu *hv = x86_64_this_cpu()->entered;
+    if (!hv || hv->v != v || !hv->kview_valid || !hv->kernel->pt.direct_copy ||
+        read_cr3() != mfn_val(hv->kview_pml4_mfn) << HAL_PAGE_SHIFT)
         return -1;
     if (__builtin_expect(!smap_on(), 1))
         return copy_direct(dst, src, len);
@@ -125,8 +129,12 @@ direct(struct vcpu *v, void *dst, const void *src, uint64_t va, size_t len)
     return rc;
 }
 
-/* The walk through v's spaces: what the direct access could not decide. */
-static int walk_from(struct vcpu *v, void *dst, guest_va_t src, size_t len)
+/*
+ * The walk through v's spaces: what the direct access could not decide.
+ * Out of line, so the direct path saves no registers for it (a tail call).
+ */
+static __attribute__((noinline)) int walk_from(struct vcpu *v, void *dst, guest_va_t src,
+                                               size_t len)
 {
     struct hal_vcpu *hv = core_vcpu_hal(v);
     if (!hv || !hv->kernel)
@@ -134,7 +142,8 @@ static int walk_from(struct vcpu *v, void *dst, guest_va_t src, size_t len)
     return hal_walk_copy_from(hv->kernel, hv->user, dst, src, len);
 }
 
-static int walk_to(struct vcpu *v, guest_va_t dst, const void *src, size_t len)
+static __attribute__((noinline)) int walk_to(struct vcpu *v, guest_va_t dst,
+                                             const void *src, size_t len)
 {
     struct hal_vcpu *hv = core_vcpu_hal(v);
     if (!hv || !hv->kernel)

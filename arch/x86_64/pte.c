@@ -10,18 +10,28 @@
 #include <hestia/mmu.h>
 #include <x86_64/pte.h>
 
+/* The bits a leaf with MMU_PERM_* p carries besides its frame and memory type. */
+#define LEAF_BITS(p)                                                                       \
+    (PTE_P | PTE_U | ((p)&MMU_PERM_WRITE ? PTE_W : 0) | ((p)&MMU_PERM_EXEC ? 0 : PTE_NX) | \
+     ((pte_t)(p) << PTE_PERM_SHIFT))
+
+/* Per MMU_PERM_* combination, a load instead of a test and a branch per bit (every map). */
+static const pte_t leaf_bits[MMU_PERM_ALL + 1] = {
+    LEAF_BITS(0),  LEAF_BITS(1),  LEAF_BITS(2),  LEAF_BITS(3),
+    LEAF_BITS(4),  LEAF_BITS(5),  LEAF_BITS(6),  LEAF_BITS(7),
+    LEAF_BITS(8),  LEAF_BITS(9),  LEAF_BITS(10), LEAF_BITS(11),
+    LEAF_BITS(12), LEAF_BITS(13), LEAF_BITS(14), LEAF_BITS(15),
+};
+_Static_assert(MMU_PERM_ALL == 15, "leaf_bits has one entry per MMU_PERM_* combination");
+
 static pte_t leaf(enum hal_as_kind kind, mfn_t mfn, unsigned perms)
 {
     (void)kind;
-    pte_t pte = (mfn_val(mfn) << HAL_PAGE_SHIFT) | PTE_P | PTE_U;
-    if (perms & MMU_PERM_WRITE)
-        pte |= PTE_W;
-    if (!(perms & MMU_PERM_EXEC))
-        pte |= PTE_NX;
+    pte_t pte = (mfn_val(mfn) << HAL_PAGE_SHIFT) | leaf_bits[perms & MMU_PERM_ALL];
     if (perms &
         HAL_MAP_UNCACHED) /* device memory: strong uncacheable with the default PAT */
         pte |= PTE_PCD | PTE_PWT;
-    return pte | ((pte_t)(perms & MMU_PERM_ALL) << PTE_PERM_SHIFT);
+    return pte;
 }
 
 static unsigned perms(pte_t pte)

@@ -9,6 +9,15 @@
  * Single frames are taken round robin from a hint; contiguous runs are
  * searched within one region because the direct map is only known to be
  * linear inside a region.
+ *
+ * Mapping references are taken and dropped without the frame lock (every
+ * map and unmap takes or drops one): refs is changed by compare-and-swap
+ * only, and REFS_DEAD in it says the frame is no domain's (free, the
+ * hypervisor's, orphaned), so no reference can be taken.  What decides on
+ * the count (freeing, orphaning) holds the lock and sets REFS_DEAD in the
+ * same atomic step that reads the count (retire()), so no reference comes
+ * in between; the one drop that needs the lock is an orphan's last
+ * (put_last()).  The owner changes only under the lock.
  */
 #include <core/domain.h>
 #include <core/lib.h>
@@ -33,11 +42,15 @@ void __asan_unpoison_memory_region(void const volatile *addr, size_t size);
 #endif
 
 struct frame_info {
-    uint16_t owner; /* domid or FRAME_OWNER_* */
+    uint16_t owner; /* domid or FRAME_OWNER_*; written under mm.lock */
     uint16_t tag;   /* FRAME_TAG_* for hypervisor frames */
-    uint32_t refs;  /* mapping references (domain frames only) */
+    uint32_t refs;  /* mapping references (REFS_COUNT) and REFS_DEAD: atomics only */
     uint32_t aux;   /* tag data (heap block length); a domain frame's gfn (p2m.c) */
 };
+
+/* refs: set while the frame is no domain's (free, hypervisor, orphan): no new reference. */
+#define REFS_DEAD 0x80000000u
+#define REFS_COUNT 0x7fffffffu /* the count; at this value a new reference is refused */
 
 struct ram_region {
     uint64_t base;       /* first frame number */
@@ -59,20 +72,29 @@ static struct {
     unsigned long pt;   /* HAL structure (page-table) frames: core_frame_alloc */
 } mm;
 
-/* Frame table index of mfn, or -1 if the allocator does not manage it. */
-static long frame_index(mfn_t frame)
+/* frame_index() beyond the biggest region. */
+static __attribute__((noinline)) long frame_index_slow(uint64_t mfn)
 {
-    uint64_t mfn = mfn_val(frame);
-    /* Every frame reference and guest copy asks: the biggest region first, no loop. */
-    const struct ram_region *big = &mm.regions[mm.biggest];
-    if (mfn - big->base < big->nr) /* unsigned: also false below big->base */
-        return (long)(big->first + (mfn - big->base));
     for (unsigned i = 0; i < mm.nr_regions; i++) {
         const struct ram_region *r = &mm.regions[i];
         if (mfn >= r->base && mfn - r->base < r->nr)
             return (long)(r->first + (mfn - r->base));
     }
     return -1;
+}
+
+/*
+ * Frame table index of mfn, or -1 if the allocator does not manage it.
+ * Every frame reference and guest copy asks: the biggest region first,
+ * inline and without a loop.
+ */
+static inline long frame_index(mfn_t frame)
+{
+    uint64_t mfn = mfn_val(frame);
+    const struct ram_region *big = &mm.regions[mm.biggest];
+    if (mfn - big->base < big->nr) /* unsigned: also false below big->base */
+        return (long)(big->first + (mfn - big->base));
+    return frame_index_slow(mfn);
 }
 
 static mfn_t index_to_mfn(unsigned long idx)
@@ -120,12 +142,14 @@ static void take(unsigned long idx, unsigned owner)
 {
     BUG_ON(bit_test(idx));
     bit_set(idx);
-    mm.info[idx].owner = (uint16_t)owner;
+    __atomic_store_n(&mm.info[idx].owner, (uint16_t)owner, __ATOMIC_RELAXED);
     if (owner == FRAME_OWNER_HYP)
         mm.hyp++;
     mm.info[idx].tag = FRAME_TAG_NONE;
-    mm.info[idx].refs = 0;
     mm.info[idx].aux = 0;
+    /* Gettable once the owner is visible (get_ref reads refs, then the owner). */
+    __atomic_store_n(&mm.info[idx].refs, owner < FRAME_OWNER_ORPHAN ? 0 : REFS_DEAD,
+                     __ATOMIC_RELEASE);
     mm.nfree--;
 }
 
@@ -136,11 +160,30 @@ static void give_back(unsigned long idx)
     bit_clear(idx);
     if (mm.info[idx].owner == FRAME_OWNER_HYP)
         mm.hyp--;
-    mm.info[idx].owner = FRAME_OWNER_FREE;
+    __atomic_store_n(&mm.info[idx].refs, REFS_DEAD, __ATOMIC_RELAXED);
+    __atomic_store_n(&mm.info[idx].owner, FRAME_OWNER_FREE, __ATOMIC_RELAXED);
     mm.info[idx].tag = FRAME_TAG_NONE;
-    mm.info[idx].refs = 0;
     mm.info[idx].aux = 0;
     mm.nfree++;
+}
+
+/*
+ * The frame leaves its domain (mm.lock held): no reference can be taken
+ * from now on.  Returns the references left, read in the same atomic
+ * step (0: give it back; else it becomes an orphan, freed by the last
+ * frame_put()).
+ */
+static uint32_t retire(unsigned long idx)
+{
+    return __atomic_fetch_or(&mm.info[idx].refs, REFS_DEAD, __ATOMIC_ACQ_REL) & REFS_COUNT;
+}
+
+/* A frame with references left becomes an orphan (mm.lock held, after retire()). */
+static void orphan(unsigned long idx)
+{
+    if (mm.info[idx].owner == FRAME_OWNER_HYP)
+        mm.hyp--;
+    __atomic_store_n(&mm.info[idx].owner, FRAME_OWNER_ORPHAN, __ATOMIC_RELAXED);
 }
 
 void mm_init(const struct hal_boot_info *bi)
@@ -202,8 +245,10 @@ void mm_init(const struct hal_boot_info *bi)
     memset(base, 0, meta * HAL_PAGE_SIZE);
     mm.info = (struct frame_info *)base;
     mm.used = (uint64_t *)(base + info_bytes);
-    for (unsigned long i = 0; i < mm.total; i++)
+    for (unsigned long i = 0; i < mm.total; i++) {
         mm.info[i].owner = FRAME_OWNER_FREE;
+        mm.info[i].refs = REFS_DEAD;
+    }
     mm.nfree = mm.total;
     for (unsigned long i = 0; i < meta; i++)
         take(mm.regions[r].first + i, FRAME_OWNER_HYP);
@@ -312,11 +357,9 @@ void frame_free_contig(mfn_t mfn, unsigned long n)
         long idx = frame_index(mfn(mfn_val(mfn) + k));
         BUG_ON(idx < 0);
         BUG_ON(!bit_test((unsigned long)idx));
-        if (mm.info[idx].refs != 0) {
+        if (retire((unsigned long)idx)) {
             /* Still mapped somewhere: the last frame_put() frees it. */
-            if (mm.info[idx].owner == FRAME_OWNER_HYP)
-                mm.hyp--;
-            mm.info[idx].owner = FRAME_OWNER_ORPHAN;
+            orphan((unsigned long)idx);
             continue;
         }
         give_back((unsigned long)idx);
@@ -330,10 +373,8 @@ bool frame_release(mfn_t mfn)
     long idx = frame_index(mfn);
     BUG_ON(idx < 0 || !bit_test((unsigned long)idx));
     bool freed = false;
-    if (mm.info[idx].refs != 0) {
-        if (mm.info[idx].owner == FRAME_OWNER_HYP)
-            mm.hyp--;
-        mm.info[idx].owner = FRAME_OWNER_ORPHAN;
+    if (retire((unsigned long)idx)) {
+        orphan((unsigned long)idx);
     } else {
         give_back((unsigned long)idx);
         freed = true;
@@ -348,9 +389,15 @@ int frame_free_unref(mfn_t mfn)
     long idx = frame_index(mfn);
     BUG_ON(idx < 0 || !bit_test((unsigned long)idx));
     int rc = -HESTIA_EBUSY;
-    if (mm.info[idx].refs == 0) {
-        give_back((unsigned long)idx);
-        rc = 0;
+    /* Retired only if no reference is left (one taken meanwhile makes the swap fail). */
+    uint32_t r = __atomic_load_n(&mm.info[idx].refs, __ATOMIC_RELAXED);
+    while (!(r & REFS_COUNT)) {
+        if (__atomic_compare_exchange_n(&mm.info[idx].refs, &r, r | REFS_DEAD, false,
+                                        __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+            give_back((unsigned long)idx);
+            rc = 0;
+            break;
+        }
     }
     spin_unlock_irqrestore(&mm.lock, flags);
     return rc;
@@ -374,26 +421,39 @@ unsigned frame_owner(mfn_t mfn)
     return mm.info[idx].owner;
 }
 
-/* want: the required owner, or FRAME_OWNER_FREE for "any domain". */
+/*
+ * want: the required owner, or FRAME_OWNER_FREE for "any domain".  No
+ * lock: a compare-and-swap on refs, which fails if the frame left its
+ * domain (REFS_DEAD) or another reference came or went meanwhile.
+ */
 static int get_ref(mfn_t mfn, unsigned want)
 {
     long idx = frame_index(mfn);
     if (idx < 0)
         return -HESTIA_EINVAL;
-    unsigned long flags = spin_lock_irqsave(&mm.lock);
-    unsigned owner = mm.info[idx].owner;
-    int rc = 0;
-    if (owner == FRAME_OWNER_FREE || owner == FRAME_OWNER_HYP ||
-        owner == FRAME_OWNER_ORPHAN)
-        rc = -HESTIA_EINVAL;
-    else if (want != FRAME_OWNER_FREE && owner != want)
-        rc = -HESTIA_EINVAL;
-    else if (mm.info[idx].refs == UINT32_MAX)
-        rc = -HESTIA_EBUSY;
-    else
-        mm.info[idx].refs++;
-    spin_unlock_irqrestore(&mm.lock, flags);
-    return rc;
+    struct frame_info *fi = &mm.info[idx];
+    uint32_t r = __atomic_load_n(&fi->refs, __ATOMIC_ACQUIRE);
+    do {
+        if (r & REFS_DEAD)
+            return -HESTIA_EINVAL; /* free, the hypervisor's or an orphan */
+        if (want != FRAME_OWNER_FREE &&
+            __atomic_load_n(&fi->owner, __ATOMIC_RELAXED) != want)
+            return -HESTIA_EINVAL;
+        if (r == REFS_COUNT)
+            return -HESTIA_EBUSY;
+    } while (!__atomic_compare_exchange_n(&fi->refs, &r, r + 1, true, __ATOMIC_ACQ_REL,
+                                          __ATOMIC_ACQUIRE));
+    /*
+     * Between the owner's test and the swap the frame could have been
+     * freed and given to another domain with the same count (0): the
+     * owner, asked again, says so; the reference goes back.
+     */
+    if (want != FRAME_OWNER_FREE &&
+        __atomic_load_n(&fi->owner, __ATOMIC_ACQUIRE) != (uint16_t)want) {
+        frame_put(mfn);
+        return -HESTIA_EINVAL;
+    }
+    return 0;
 }
 
 int frame_get(mfn_t mfn)
@@ -408,22 +468,36 @@ int frame_get_owned(mfn_t mfn, unsigned owner)
     return get_ref(mfn, owner);
 }
 
+/* An orphan's last reference: freed with it, under the lock (retire() may be running). */
+static __attribute__((noinline)) void put_last(unsigned long idx)
+{
+    unsigned long flags = spin_lock_irqsave(&mm.lock);
+    uint32_t r = __atomic_sub_fetch(&mm.info[idx].refs, 1, __ATOMIC_ACQ_REL);
+    if (r == REFS_DEAD && mm.info[idx].owner == FRAME_OWNER_ORPHAN)
+        give_back(idx);
+    spin_unlock_irqrestore(&mm.lock, flags);
+}
+
 void frame_put(mfn_t mfn)
 {
     long idx = frame_index(mfn);
     BUG_ON(idx < 0);
-    unsigned long flags = spin_lock_irqsave(&mm.lock);
-    BUG_ON(mm.info[idx].refs == 0);
-    mm.info[idx].refs--;
-    if (mm.info[idx].refs == 0 && mm.info[idx].owner == FRAME_OWNER_ORPHAN)
-        give_back((unsigned long)idx);
-    spin_unlock_irqrestore(&mm.lock, flags);
+    struct frame_info *fi = &mm.info[idx];
+    uint32_t r = __atomic_load_n(&fi->refs, __ATOMIC_RELAXED);
+    do {
+        BUG_ON(!(r & REFS_COUNT));
+        if (r == (REFS_DEAD | 1)) {
+            put_last((unsigned long)idx);
+            return;
+        }
+    } while (!__atomic_compare_exchange_n(&fi->refs, &r, r - 1, true, __ATOMIC_RELEASE,
+                                          __ATOMIC_RELAXED));
 }
 
 unsigned frame_refcount(mfn_t mfn)
 {
     long idx = frame_index(mfn);
-    return idx < 0 ? 0 : mm.info[idx].refs;
+    return idx < 0 ? 0 : __atomic_load_n(&mm.info[idx].refs, __ATOMIC_RELAXED) & REFS_COUNT;
 }
 
 void frame_set_tag(mfn_t mfn, unsigned tag, uint32_t aux)

@@ -115,6 +115,7 @@ int pt_init(struct pt_space *s, const struct pt_format *fmt, struct domain *d,
      */
     s->leaves_lo = kind == HAL_AS_PV_USER ? ~(pt_va_t)0 : 0;
     s->leaves_hi = kind == HAL_AS_PV_USER ? 0 : ~(pt_va_t)0;
+    s->direct_copy = true;
     s->va_shift = level_shift(fmt, fmt->levels);
     for (unsigned l = 0; l < fmt->levels; l++) {
         s->shift[l] = (unsigned char)level_shift(fmt, l);
@@ -292,11 +293,21 @@ static void flush_here(void *arg)
     PT_FMT(r->s)->flush_local(r->s, r->va);
 }
 
+/* The other CPUs of cpus (a 32-bit mask: a 64-bit ctz is a libgcc call on 32-bit CPUs). */
+static __attribute__((noinline)) void flush_remote(struct pt_space *s, pt_va_t va,
+                                                   uint32_t cpus)
+{
+    struct remote_flush r = {s, va};
+    for (; cpus; cpus &= cpus - 1)
+        core_cpu_call((unsigned)__builtin_ctz(cpus), flush_here, &r);
+}
+
 /*
  * Flush va (valid in s, or MMU_FLUSH_ALL) on every CPU that may cache s:
  * this one directly, the others through core_cpu_call() (an IPI; it
  * returns once they flushed, so an unmap or downgrade is complete
- * everywhere before the hypercall returns).
+ * everywhere before the hypercall returns).  The others out of line: the
+ * usual space is loaded on this CPU alone.
  */
 static inline void flush_checked(struct pt_space *s, pt_va_t va)
 {
@@ -307,18 +318,15 @@ static inline void flush_checked(struct pt_space *s, pt_va_t va)
     }
     if (!f->flush_local)
         return;
-    unsigned self = hal_cpu_id();
-    struct remote_flush r = {s, va};
     __atomic_thread_fence(__ATOMIC_SEQ_CST); /* the entry's store before the mask's load */
-    /* 32-bit mask: a 64-bit count-trailing-zeros is a libgcc call on 32-bit CPUs. */
-    for (uint32_t cpus = __atomic_load_n(&s->loaded_cpus, __ATOMIC_SEQ_CST); cpus;
-         cpus &= cpus - 1) {
-        unsigned cpu = (unsigned)__builtin_ctz(cpus);
-        if (cpu == self)
-            f->flush_local(s, va);
-        else
-            core_cpu_call(cpu, flush_here, &r);
-    }
+    uint32_t cpus = __atomic_load_n(&s->loaded_cpus, __ATOMIC_SEQ_CST);
+    if (!cpus)
+        return;
+    uint32_t self = 1u << hal_cpu_id();
+    if (cpus & self)
+        f->flush_local(s, va);
+    if (cpus & ~self)
+        flush_remote(s, va, cpus & ~self);
 }
 
 void pt_flush(struct pt_space *s, pt_va_t va)
@@ -385,16 +393,21 @@ int pt_map(struct pt_space *s, pt_va_t va, mfn_t mfn, unsigned perms)
     return engine_map(s, va, mfn, perms);
 }
 
-static inline __attribute__((always_inline)) int engine_unmap(struct pt_space *s,
-                                                              pt_va_t va, mfn_t *old)
+/* allow: NULL, or asked about the frame before anything changes (hal_as_unmap_if). */
+static inline __attribute__((always_inline)) int
+engine_unmap(struct pt_space *s, pt_va_t va, mfn_t *old,
+             bool (*allow)(void *ctx, mfn_t mfn), void *ctx)
 {
     if (!va_ok(s, va))
         return -HESTIA_EINVAL;
     pte_t *pte = leaf_at(s, va);
     if (!pte)
         return -HESTIA_ENOENT;
+    mfn_t m = frame(PT_FMT(s), *pte);
+    if (allow && !allow(ctx, m))
+        return -HESTIA_EPERM;
     if (old)
-        *old = frame(PT_FMT(s), *pte);
+        *old = m;
     *pte = 0;
     flush_checked(s, va);
     return 0;
@@ -402,7 +415,7 @@ static inline __attribute__((always_inline)) int engine_unmap(struct pt_space *s
 
 int pt_unmap(struct pt_space *s, pt_va_t va, mfn_t *old)
 {
-    return engine_unmap(s, va, old);
+    return engine_unmap(s, va, old, NULL, NULL);
 }
 
 static inline __attribute__((always_inline)) int engine_protect(struct pt_space *s,

@@ -38,7 +38,13 @@ int hal_as_map(struct hal_as *as, guest_va_t va, mfn_t mfn, unsigned perms)
 
 int hal_as_unmap(struct hal_as *as, guest_va_t va, mfn_t *old)
 {
-    return engine_unmap(hal_as_pt(as), guest_va_val(va), old);
+    return engine_unmap(hal_as_pt(as), guest_va_val(va), old, NULL, NULL);
+}
+
+int hal_as_unmap_if(struct hal_as *as, guest_va_t va, mfn_t *old,
+                    bool (*allow)(void *ctx, mfn_t mfn), void *ctx)
+{
+    return engine_unmap(hal_as_pt(as), guest_va_val(va), old, allow, ctx);
 }
 
 int hal_as_protect(struct hal_as *as, guest_va_t va, unsigned perms)
@@ -64,6 +70,11 @@ void *hal_walk_translate(struct hal_as *kernel, struct hal_as *user, guest_va_t 
         return NULL; /* forbidden access, or device memory (hal/entry.h) */
     *frame = mfn;
     return (unsigned char *)hal_frame_to_virt(mfn) + (a & (HAL_PAGE_SIZE - 1));
+}
+
+void hal_as_set_direct_copy(struct hal_as *kernel, bool ok)
+{
+    hal_as_pt(kernel)->direct_copy = ok;
 }
 
 void hal_as_flush(struct hal_as *as, guest_va_t va)

@@ -7,6 +7,14 @@
 
 #include "types.h"
 
+#ifdef HAL_IRQ_INLINE
+/*
+ * The arch's own inline definitions of the two below (a header naming no
+ * other arch file, e.g. arch/pc/include/pc/irq_inline.h): the build sets
+ * HAL_IRQ_INLINE to its path for core and backend alike.
+ */
+#include HAL_IRQ_INLINE
+#else
 /*
  * Disable interrupts on this CPU and return the previous state for
  * hal_irq_restore().  Context: hypervisor, any.
@@ -15,6 +23,7 @@ unsigned long hal_irq_save(void);
 
 /* Restore the interrupt state returned by hal_irq_save(). */
 void hal_irq_restore(unsigned long flags);
+#endif
 
 /*
  * The arch's per-CPU state (the running vCPU, the FPU owner, entry-path

@@ -50,13 +50,4 @@ int hal_walk_copy_to(struct hal_as *kernel, struct hal_as *user, guest_va_t dst,
 void *hal_walk_translate(struct hal_as *kernel, struct hal_as *user, guest_va_t va,
                          unsigned need, mfn_t *frame);
 
-/*
- * Implemented by core/ (core/pvmmu.c) for a backend that copies through
- * the guest's own mapping: v's HAL half if v's domain has no mapping such
- * an access could read although the walk refuses it (device memory, a
- * page mapped without MMU_PERM_READ), NULL otherwise.  Context: a
- * hypercall of v.
- */
-struct hal_vcpu *core_guest_copy_direct(struct vcpu *v);
-
 #endif

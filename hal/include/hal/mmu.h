@@ -104,6 +104,27 @@ int hal_as_map(struct hal_as *as, guest_va_t va, mfn_t mfn, unsigned perms);
  */
 int hal_as_unmap(struct hal_as *as, guest_va_t va, mfn_t *old);
 
+/*
+ * hal_as_unmap(), if allow(ctx, mfn) agrees for the frame mapped at va:
+ * asked with the entry the same walk then removes (one walk, where a
+ * lookup then an unmap took two), before anything changes, so allow may
+ * still read the mapping (a log-dirty harvest of va).  -HESTIA_EPERM,
+ * nothing changed, if it refuses; other errors as hal_as_unmap().
+ */
+int hal_as_unmap_if(struct hal_as *as, guest_va_t va, mfn_t *old,
+                    bool (*allow)(void *ctx, mfn_t mfn), void *ctx);
+
+/*
+ * Whether guest copies for the vCPUs of the domain whose PV kernel space
+ * this is may go through the guest's own mapping (x86_64: hal/guest_copy.h):
+ * core says no while the domain has a mapping such an access could read
+ * although the walk refuses it (device memory, a page mapped without
+ * MMU_PERM_READ).  Yes when the space is made.  A backend that always
+ * walks keeps the answer and never asks it.  Context: the domain's MMU
+ * lock and the hypervisor lock held (every copy runs under the latter).
+ */
+void hal_as_set_direct_copy(struct hal_as *kernel, bool ok);
+
 /* Change the permissions of the mapping at va.  Errors as hal_as_unmap(). */
 int hal_as_protect(struct hal_as *as, guest_va_t va, unsigned perms);
 

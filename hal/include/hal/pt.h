@@ -134,6 +134,7 @@ struct pt_space {
      * Tracked for user spaces only; the other kinds keep [0, ~0].
      */
     pt_va_t leaves_lo, leaves_hi;
+    bool direct_copy; /* hal_as_set_direct_copy(): a backend's guest copies may ask */
 };
 
 /*
