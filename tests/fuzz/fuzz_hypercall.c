@@ -591,7 +591,10 @@ static bool gen_domctl(struct step *s)
         uint32_t v = valid(s) ? fz_below(s->f, t->d->nr_vcpus) : raw(s);
         static struct hestia_vcpu_state st;
         memset(&st, 0, sizeof(st));
-        hal_vcpu_save_state(t->d->vcpus[v < t->d->nr_vcpus ? v : 0]->hal, &st);
+        /* A vCPU slot not made yet is NULL (core checks it too): the record stays zero. */
+        struct vcpu *tv = t->d->vcpus[v < t->d->nr_vcpus ? v : 0];
+        if (tv)
+            hal_vcpu_save_state(tv->hal, &st);
         if (fz_below(s->f, 4) == 0)
             ((uint8_t *)&st)[fz_below(s->f, HOST_VCPU_STATE_SIZE)] ^= fz_u8(s->f);
         put(s, AUX, &st, HOST_VCPU_STATE_SIZE);
