@@ -591,10 +591,7 @@ static bool gen_domctl(struct step *s)
         uint32_t v = valid(s) ? fz_below(s->f, t->d->nr_vcpus) : raw(s);
         static struct hestia_vcpu_state st;
         memset(&st, 0, sizeof(st));
-        /* A vCPU slot not made yet is NULL (core checks it too): the record stays zero. */
-        struct vcpu *tv = t->d->vcpus[v < t->d->nr_vcpus ? v : 0];
-        if (tv)
-            hal_vcpu_save_state(tv->hal, &st);
+        hal_vcpu_save_state(t->d->vcpus[v < t->d->nr_vcpus ? v : 0]->hal, &st);
         if (fz_below(s->f, 4) == 0)
             ((uint8_t *)&st)[fz_below(s->f, HOST_VCPU_STATE_SIZE)] ^= fz_u8(s->f);
         put(s, AUX, &st, HOST_VCPU_STATE_SIZE);
@@ -614,10 +611,17 @@ static bool gen_domctl(struct step *s)
         if (nd) {
             memset(&W.dom[free_slot], 0, sizeof(W.dom[free_slot]));
             W.dom[free_slot].d = nd;
+            W.dom[free_slot].id = nd->id;
         }
     } else if (d.cmd == DOMCTL_destroy) {
         for (unsigned i = 0; i < HC_MAX_DOMS; i++)
-            if (W.dom[i].d && !domain_lookup(W.dom[i].d->id) && W.dom[i].d != s->self->d)
+            /*
+             * By the id kept in the slot: the destroyed domain's memory is
+             * freed, and its id read from there found another live domain
+             * (UBSan: a bool of value 109 when the stale slot was picked).
+             */
+            if (W.dom[i].d && domain_lookup(W.dom[i].id) != W.dom[i].d &&
+                W.dom[i].d != s->self->d)
                 hc_forget(i);
     }
     return ok;

@@ -20,7 +20,7 @@ static void die(const char *what, long rc)
 int hc_slot_of(hestia_domid_t id)
 {
     for (unsigned i = 0; i < HC_MAX_DOMS; i++)
-        if (W.dom[i].d && W.dom[i].d->id == id)
+        if (W.dom[i].d && W.dom[i].id == id)
             return (int)i;
     return -1;
 }
@@ -144,7 +144,7 @@ void hc_add_offer(hestia_domid_t owner, evtchn_port_t port, hestia_domid_t remot
 
 void hc_forget(unsigned slot)
 {
-    hestia_domid_t id = W.dom[slot].d->id;
+    hestia_domid_t id = W.dom[slot].id;
     for (unsigned i = 0; i < W.nr_offers;) {
         if (W.offers[i].owner == id || W.offers[i].remote == id)
             W.offers[i] = W.offers[--W.nr_offers];
@@ -235,6 +235,7 @@ static struct hc_dom *new_dom(unsigned slot, uint64_t pages, bool privileged,
     int rc = domain_create(pages, vcpus, privileged, &hd->d);
     if (rc)
         die("domain_create", rc);
+    hd->id = hd->d->id;
     for (unsigned i = 0; i < vcpus; i++)
         if ((rc = domain_start_vcpu(hd->d, i, guest_va(0x1000), guest_va(0x8000),
                                     guest_va(0))) != 0)

@@ -40,6 +40,7 @@
 
 struct hc_dom {
     struct domain *d;   /* NULL: free slot */
+    hestia_domid_t id;  /* d's id, kept here: d is freed by the destroy that ends it */
     bool prepared;      /* scratch and grant table set up */
     uint64_t table_gfn; /* grant table frames: table_gfn, table_gfn + 1 */
     uint64_t data_gfns; /* gfns [0, data_gfns) are free for the fuzzer's maps */
