@@ -89,14 +89,15 @@ long do_trap_return(struct vcpu *v)
      * are read once, and the registers either by a HAL that reads each
      * once or from a private copy.
      */
-    uint32_t flags = __atomic_load_n(&info->trap.flags, __ATOMIC_RELAXED);
+    uint32_t flags;
     int mode;
     if (hal_vcpu_set_context_reads_once) {
+        flags = __atomic_load_n(&info->trap.flags, __ATOMIC_RELAXED);
         mode = hal_vcpu_set_context(v->hal, &info->trap);
     } else {
         struct hestia_trap_record rec = info->trap;
-        mode = hal_vcpu_set_context(v->hal, &rec);
         flags = rec.flags;
+        mode = hal_vcpu_set_context(v->hal, &rec);
     }
     if (mode < 0)
         return -HESTIA_EINVAL;

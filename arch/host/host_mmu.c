@@ -51,7 +51,7 @@ void hal_as_destroy(struct hal_as *as, hal_unmap_fn dropped, void *ctx)
 /* No CPU caches a host space: the engine's clear is all. */
 bool hal_as_clear(struct hal_as *as, hal_unmap_fn dropped, void *ctx)
 {
-    if (as->pt.kind != HAL_AS_PV_USER || as->pt.frames > PT_KEEP_MAX_FRAMES)
+    if (!pt_keepable(&as->pt))
         return false;
     pt_clear(&as->pt, dropped, ctx);
     return true;

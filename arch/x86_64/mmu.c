@@ -164,7 +164,7 @@ void hal_as_destroy(struct hal_as *as, hal_unmap_fn dropped, void *ctx)
  */
 bool hal_as_clear(struct hal_as *as, hal_unmap_fn dropped, void *ctx)
 {
-    if (as->pt.kind != HAL_AS_PV_USER || as->pt.frames > PT_KEEP_MAX_FRAMES)
+    if (!pt_keepable(&as->pt))
         return false;
     forget_space(as);
     x86_64_on_other_cpus(forget_space, as);

@@ -172,6 +172,12 @@ void pt_clear(struct pt_space *s, hal_unmap_fn dropped, void *ctx);
  */
 #define PT_KEEP_MAX_FRAMES 8
 
+/* Whether hal_as_clear may keep s: a PV user space of at most PT_KEEP_MAX_FRAMES tables. */
+static inline bool pt_keepable(const struct pt_space *s)
+{
+    return s->kind == HAL_AS_PV_USER && s->frames <= PT_KEEP_MAX_FRAMES;
+}
+
 /* The hal_as_map/unmap/protect/lookup contracts of hal/mmu.h, on s. */
 int pt_map(struct pt_space *s, pt_va_t va, mfn_t mfn, unsigned perms);
 int pt_unmap(struct pt_space *s, pt_va_t va, mfn_t *old);
