@@ -266,6 +266,106 @@ def _native_bench_launch():
     return ia64_ok and x86_ok and set(native_bench.NATIVE_CHECKS) <= set(native_bench.NATIVE)
 
 
+# `./hestia bench --profile` with a fake emulator and a fake gdb, in a child
+# that is interrupted while "gdb" runs; or `./hestia test` whose cell boots
+# the fake emulator through runner.run_captured (matrix cells, the native
+# and HVM benchmark boots).  argv: ci dir, work dir, what the fake gdb does
+# ("sleep" or "fail"), "profile" or "runner".  The fake emulator opens the
+# gdb socket and starts a helper of its own, writes "<emulator pid> <helper
+# pid>" to <work>/emu, and sleeps.
+EMU_CHILD = r"""
+import os, shutil, sys
+sys.path.insert(0, sys.argv[1])
+work, gdb_does, path = sys.argv[2:5]
+from hestia_cli import arches, deps, main, matrix, profile, runner, session
+session.LOGS = profile.LOGS = work  # the socket, the boot log, the trace
+EMU = '''
+import os, socket, subprocess, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1])
+helper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+with open(sys.argv[2] + ".tmp", "w") as f:
+    f.write(f"{os.getpid()} {helper.pid}")
+os.rename(sys.argv[2] + ".tmp", sys.argv[2])
+time.sleep(600)
+'''
+GDB = '''
+import os, sys, time
+open(os.environ["FAKE_GDB_STARTED"], "w").close()
+if os.environ["FAKE_GDB_DOES"] == "fail":
+    raise SystemExit("fake gdb: Python Exception <class 'gdb.error'>")
+time.sleep(600)
+'''
+gdb = os.path.join(work, "gdb-multiarch")
+with open(gdb, "w") as f:
+    f.write(f"#!{sys.executable}\n" + GDB)
+os.chmod(gdb, 0o755)
+os.environ.update(FAKE_GDB_STARTED=os.path.join(work, "gdb"), FAKE_GDB_DOES=gdb_does)
+which = shutil.which
+shutil.which = lambda name: gdb if name == "gdb-multiarch" else which(name)
+deps.ensure = lambda arch_list: None
+session._prepare = lambda arch: None
+arches.launch = lambda arch, variant, cfg, mode: arches.Launch(
+    [sys.executable, "-c", EMU, cfg["gdb_socket"], os.path.join(work, "emu")], "status", "")
+if path == "runner":
+    matrix.test = lambda *a, **kw: runner.run_captured(
+        [sys.executable, "-c", EMU, os.path.join(work, "sock"), os.path.join(work, "emu")],
+        os.path.join(work, "boot.log"), 600)[0]
+    sys.exit(main.main(["test", "--arch", "x86_64"]))
+sys.exit(main.main(["bench", "--profile", "null-hypercall", "--arch", "x86_64"]))
+"""
+
+
+def _gone(pid):
+    """pid has ended (a zombie nobody has reaped yet counts as ended)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] in "ZX"
+    except OSError:
+        return True
+
+
+def _emulator_interrupted(how, path="profile"):
+    """Start `./hestia bench --profile` or `./hestia test` (fakes: EMU_CHILD)
+    and, once its emulator (and gdb) run, send the signal `how` names to ./hestia's process group (Ctrl-C
+    at a terminal; SIGTERM as `timeout` or a job runner sends it), SIGKILL to
+    ./hestia alone, or let gdb fail at once ("fail").  The emulator and its
+    helper must be gone within 5 s and ./hestia's exit code say why."""
+    with tempfile.TemporaryDirectory() as work:
+        child = subprocess.Popen([sys.executable, "-c", EMU_CHILD, CI_DIR, work,
+                                  "fail" if how == "fail" else "sleep", path],
+                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                 start_new_session=True)
+        pids = []
+        try:
+            emu, gdb = os.path.join(work, "emu"), os.path.join(work, "gdb")
+            if not _wait_for(lambda: (os.path.exists(emu) and (
+                    path == "runner" or os.path.exists(gdb))) or child.poll() is not None):
+                return False
+            with open(emu) as f:
+                pids = [int(w) for w in f.read().split()]
+            if how == "SIGKILL":
+                os.kill(child.pid, signal.SIGKILL)
+            elif how != "fail":
+                os.killpg(child.pid, getattr(signal, how))
+            out, _ = child.communicate(timeout=30)
+            want = {"SIGINT": (130, "interrupted (SIGINT)"),
+                    "SIGTERM": (143, "interrupted (SIGTERM)"), "SIGKILL": (-9, ""),
+                    "fail": (1, "gdb wrote no trace")}[how]
+            # SIGKILL runs no cleanup: the kernel ends the emulator (setpriv
+            # --pdeathsig), not what it started itself (QEMU and ia64sim start nothing).
+            ended = pids[:1] if how == "SIGKILL" else pids
+            return (child.returncode == want[0] and want[1] in out and len(pids) == 2
+                    and _wait_for(lambda: all(_gone(p) for p in ended), 5))
+        finally:
+            for p in pids:  # a failed case must not leave them behind either
+                if not _gone(p):
+                    os.kill(p, signal.SIGKILL)
+            if child.poll() is None:
+                os.killpg(child.pid, signal.SIGKILL)
+                child.wait()
+
+
 CASES = [
     ("native_bench_compare", _native_bench_compare),
     ("native_bench_launch", _native_bench_launch),
@@ -277,6 +377,11 @@ CASES = [
     ("plan_modes", _plan_modes),
     ("plan_realtime_variants", _plan_realtime_variants),
     ("bench_medians", _bench_medians),
+    ("profile_sigint", lambda: _emulator_interrupted("SIGINT")),
+    ("profile_sigterm", lambda: _emulator_interrupted("SIGTERM")),
+    ("profile_sigkill", lambda: _emulator_interrupted("SIGKILL")),
+    ("profile_gdb_fails", lambda: _emulator_interrupted("fail")),
+    ("runner_sigterm", lambda: _emulator_interrupted("SIGTERM", "runner")),
 ]
 
 

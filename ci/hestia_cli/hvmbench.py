@@ -40,7 +40,7 @@ import re
 import subprocess
 import time
 
-from . import arches, runner
+from . import arches, procs, runner
 
 WORKLOADS = ["linux.cpu", "linux.syscall", "linux.fork-exec", "linux.memory",
              "linux.pagefault", "linux.sleep"]
@@ -108,8 +108,8 @@ def _run_native(argv, log, timeout, cwd):
     with open(log, "wb") as f:
         f.write(("$ " + " ".join(argv) + "\n").encode())
         f.flush()
-        proc = subprocess.Popen(argv, stdout=f, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, cwd=cwd, start_new_session=True)
+        proc = procs.spawn(argv, stdout=f, stderr=subprocess.STDOUT,
+                           stdin=subprocess.DEVNULL, cwd=cwd)
     halted = False
     try:
         while time.time() - start < timeout and proc.poll() is None:
@@ -119,9 +119,7 @@ def _run_native(argv, log, timeout, cwd):
                     halted = True
                     break
     finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait()
+        procs.stop(proc)
     return halted, time.time() - start
 
 

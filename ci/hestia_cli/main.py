@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: MIT
 """Command line of ./hestia."""
 import argparse
+import signal
 import sys
 
-from . import build, deps, fuzz, matrix, profile, session
+from . import build, deps, fuzz, matrix, procs, profile, session
 from .util import ARCHES, HestiaError, warn
 
 USAGE = """./hestia <command> [options]
@@ -115,6 +116,7 @@ def parse(argv):
 
 def main(argv):
     a = parse(argv)
+    procs.catch_signals()
     try:
         if a.cmd == "setup":
             deps.setup([a.arch] if a.arch else None)
@@ -155,7 +157,11 @@ def main(argv):
     except HestiaError as e:
         warn(str(e))
         return 1
-    except KeyboardInterrupt:
-        warn("interrupted")
-        return 130
+    except KeyboardInterrupt as e:  # Ctrl-C, or SIGTERM / SIGHUP (procs.Interrupted)
+        signum = getattr(e, "signum", signal.SIGINT)
+        warn(f"interrupted ({signal.Signals(signum).name})")
+        return 128 + signum
+    finally:
+        # Backstop: an emulator whose starter had no finally of its own.
+        procs.stop_all()
     return 2

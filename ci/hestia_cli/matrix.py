@@ -17,8 +17,8 @@ import concurrent.futures
 import os
 import time
 
-from . import (arches, build, deps, fuzz, gdbtest, medians, profile, runner, scenarios,
-               selftest, unit)
+from . import (arches, build, deps, fuzz, gdbtest, medians, procs, profile, runner,
+               scenarios, selftest, unit)
 from .util import ARCHES, LOGS, FileLock, HestiaError, info, rel
 
 # Realtime repeats of plain ./hestia test: the scenarios most likely to race.
@@ -245,7 +245,8 @@ def run_cells(cells, errors, jobs):
             running = sum(f.running() for f in futures)
             for f in futures:
                 f.cancel()
-            info(f"test: interrupted; waiting for the {running} running boots to end")
+            info(f"test: interrupted; stopping the {running} running boots")
+            procs.stop_all()  # their emulators now, not at each boot's timeout
             raise
     for c in cells:
         c.results = slots[id(c)]

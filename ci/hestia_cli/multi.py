@@ -20,7 +20,7 @@ import threading
 import time
 import zlib
 
-from . import arches, runner, stamps, usernet
+from . import arches, procs, runner, stamps, usernet
 from .ctl import Client, CtlError
 
 XFER_BYTES = 16 << 20
@@ -206,8 +206,8 @@ def run(arch, scenario, variant, cfg, log):
     with open(log, "wb") as f:
         f.write(("$ " + " ".join(launch.argv) + "\n").encode())
         f.flush()
-        proc = subprocess.Popen(launch.argv, stdout=f, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, cwd=launch.cwd, start_new_session=True)
+        proc = procs.spawn(launch.argv, stdout=f, stderr=subprocess.STDOUT,
+                           stdin=subprocess.DEVNULL, cwd=launch.cwd)
     try:
         if _wait_for(log, READY_RE, proc, timeout):
             _drive_net(ctl_port, token, host)
@@ -234,11 +234,11 @@ def run(arch, scenario, variant, cfg, log):
         rc = proc.wait(timeout=max(1, timeout - (time.time() - start)))
         timed_out = False
     except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, 9)
-        proc.wait()
         rc, timed_out = None, True
+    finally:  # every way out, an exception or Ctrl-C too
+        procs.stop(proc)
+        usernet.stop(user_net)
     secs = time.time() - start
-    usernet.stop(user_net)
     shutil.rmtree(user_net_dir, ignore_errors=True)
     with open(log, "a") as f:
         for name, ok, detail in host:
@@ -265,25 +265,14 @@ def _start(launch, log):
     with open(log, "wb") as f:
         f.write(("$ " + " ".join(launch.argv) + "\n").encode())
         f.flush()
-        return subprocess.Popen(launch.argv, stdout=f, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, cwd=launch.cwd,
-                                start_new_session=True)
+        return procs.spawn(launch.argv, stdout=f, stderr=subprocess.STDOUT,
+                           stdin=subprocess.DEVNULL, cwd=launch.cwd)
 
 
-def run_link(arch, variant, cfg, log):
-    """Machines i = 0.. of cfg["machines"] (each a dict of names substituted in
-    the scenario, plus {sock}: the LAN's unix socket), started in order (the
-    first listens on the socket, the others connect), each judged on its own
-    log (<log>-m<i>), then the runner checks that what each sent the other
-    received (CRC-32): host:link.crc-match."""
-    # One LAN per cell: link, migrate and migrate-fault may run at the same time.
-    sock = log[:-4] + f"-{variant}.sock"
-    if os.path.exists(sock):
-        os.unlink(sock)
-    timeout = cfg.get("timeout", 30) * runner.TIMEOUT_SCALE
-    start = time.time()
-    machines, consoles = [], []
-    spec = cfg.get("pause_stamps")
+def _start_and_wait(arch, variant, cfg, log, sock, spec, start, timeout, machines, consoles):
+    """run_link's machines, started in order and appended to machines (the
+    caller stops them), each waited for until the cell's timeout:
+    [(exit code or None, timed out)]."""
     for i, names in enumerate(cfg["machines"]):
         names = dict(names)
         own_expect = names.pop("expect", None)  # a machine may have its own list
@@ -307,9 +296,31 @@ def run_link(arch, variant, cfg, log):
         try:
             rcs.append((proc.wait(timeout=max(1, timeout - (time.time() - start))), False))
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, 9)
-            proc.wait()
+            procs.stop(proc)  # now: its peers may end once it is gone
             rcs.append((None, True))
+    return rcs
+
+
+def run_link(arch, variant, cfg, log):
+    """Machines i = 0.. of cfg["machines"] (each a dict of names substituted in
+    the scenario, plus {sock}: the LAN's unix socket), started in order (the
+    first listens on the socket, the others connect), each judged on its own
+    log (<log>-m<i>), then the runner checks that what each sent the other
+    received (CRC-32): host:link.crc-match."""
+    # One LAN per cell: link, migrate and migrate-fault may run at the same time.
+    sock = log[:-4] + f"-{variant}.sock"
+    if os.path.exists(sock):
+        os.unlink(sock)
+    timeout = cfg.get("timeout", 30) * runner.TIMEOUT_SCALE
+    start = time.time()
+    machines, consoles = [], []
+    spec = cfg.get("pause_stamps")
+    try:
+        rcs = _start_and_wait(arch, variant, cfg, log, sock, spec, start, timeout, machines,
+                              consoles)
+    finally:  # every machine, on every way out (an exception, Ctrl-C)
+        for _, _, proc, _ in machines:
+            procs.stop(proc)
     secs = time.time() - start
     for console in consoles:
         console.join(timeout=10)

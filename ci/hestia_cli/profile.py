@@ -102,13 +102,15 @@ def run(arch, name, limit=STEP_LIMIT, timeout=TIMEOUT):
     if os.path.exists(out):
         os.unlink(out)
     proc, sock, log = session.start_debug(arch, "bench", tag=f"profile-{name}")
-    argv = [gdb, "-q", "-nx", "-batch", elf]
-    for var, val in (("sock", sock), ("guest", guest), ("out", out), ("limit", str(limit)),
-                     ("begin_sym", "bench_profile_" + name.replace("-", "_")),
-                     ("start_sym", "bench_profile_start"), ("end_sym", "bench_profile_end")):
-        argv += ["-ex", f"set ${var} = {_gdb_string(val)}"]
-    argv += ["-x", os.path.join(HERE, "profile_gdb.py")]
+    # From here every way out (gdb's end, its timeout, an exception, Ctrl-C,
+    # SIGTERM / SIGHUP: procs.catch_signals) goes through the finally below.
     try:
+        argv = [gdb, "-q", "-nx", "-batch", elf]
+        for var, val in (("sock", sock), ("guest", guest), ("out", out), ("limit", str(limit)),
+                         ("begin_sym", "bench_profile_" + name.replace("-", "_")),
+                         ("start_sym", "bench_profile_start"), ("end_sym", "bench_profile_end")):
+            argv += ["-ex", f"set ${var} = {_gdb_string(val)}"]
+        argv += ["-x", os.path.join(HERE, "profile_gdb.py")]
         r = subprocess.run(argv, capture_output=True, text=True, timeout=timeout,
                            stdin=subprocess.DEVNULL)
         gdb_out = r.stdout + r.stderr

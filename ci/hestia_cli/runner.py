@@ -21,11 +21,10 @@ Serial output goes to build/logs/<arch>-<scenario>[-<variant>].log.
 import os
 import re
 import shlex
-import signal
 import subprocess
 import time
 
-from . import arches
+from . import arches, procs
 from .util import LOGS
 
 PREFIX_RE = re.compile(r"^\(d(\d+)\) ")
@@ -148,9 +147,8 @@ def run_captured(argv, log, timeout, env=None, cwd=None):
         f.write(("$ " + shlex.join(argv) + "\n").encode())
         f.flush()
         try:
-            p = subprocess.Popen(argv, stdout=f, stderr=subprocess.STDOUT,
-                                 stdin=subprocess.DEVNULL, env=env, cwd=cwd,
-                                 start_new_session=True)
+            p = procs.spawn(argv, stdout=f, stderr=subprocess.STDOUT,
+                            stdin=subprocess.DEVNULL, env=env, cwd=cwd)
         except OSError as e:
             f.write(f"cannot start: {e}\n".encode())
             return None, False, 0.0
@@ -158,9 +156,9 @@ def run_captured(argv, log, timeout, env=None, cwd=None):
             rc = p.wait(timeout=timeout)
             return rc, False, time.time() - start
         except subprocess.TimeoutExpired:
-            os.killpg(p.pid, signal.SIGKILL)  # the whole session: QEMU and helpers
-            p.wait()
             return None, True, time.time() - start
+        finally:  # the whole session, QEMU and helpers, on every way out (Ctrl-C too)
+            procs.stop(p)
 
 
 def log_path(arch, scenario, variant):

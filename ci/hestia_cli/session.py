@@ -10,7 +10,7 @@ import shutil
 import subprocess
 import time
 
-from . import arches, build, deps, native_bench, runner, scenarios, usernet
+from . import arches, build, deps, native_bench, procs, runner, scenarios, usernet
 from .util import BUILD, LOGS, HestiaError, info, rel
 
 
@@ -92,7 +92,7 @@ def run(arch, scenario, variant, ctl_port=None):
             info(f"run: dom0's toolstack over TCP, from another terminal: {ctl_line}")
         if arch != "ia64":
             info("run: console attached; quit QEMU with Ctrl-A X")
-        rc = subprocess.run(launch.argv, cwd=launch.cwd).returncode
+        rc = subprocess.run(procs.guarded(launch.argv), cwd=launch.cwd).returncode
     finally:
         usernet.stop(bridge)
     ok, text = arches.exit_verdict(launch.exit_kind, rc)
@@ -115,23 +115,25 @@ def start_debug(arch, scenario, tag="debug"):
     log = os.path.join(LOGS, f"{tag}-{arch}.log")
     info(f"{tag}: {shlex.join(launch.argv)}")
     with open(log, "wb") as f:
-        proc = subprocess.Popen(launch.argv, stdout=f, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True,
-                                cwd=launch.cwd)
-    for _ in range(200):  # the emulator creates the socket during startup
-        if os.path.exists(sock) or proc.poll() is not None:
-            break
-        time.sleep(0.05)
-    if not os.path.exists(sock):
+        proc = procs.spawn(launch.argv, stdout=f, stderr=subprocess.STDOUT,
+                           stdin=subprocess.DEVNULL, cwd=launch.cwd)
+    try:
+        for _ in range(200):  # the emulator creates the socket during startup
+            if os.path.exists(sock) or proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        if not os.path.exists(sock):
+            raise HestiaError(f"{arch}: the emulator did not open its gdb socket; "
+                              f"see {rel(log)}")
+    except BaseException:  # Ctrl-C / SIGTERM while waiting too: not returned, so stop it here
         stop_debug(proc)
-        raise HestiaError(f"{arch}: the emulator did not open its gdb socket; see {rel(log)}")
+        raise
     return proc, sock, log
 
 
 def stop_debug(proc):
-    if proc.poll() is None:
-        proc.kill()
-    proc.wait()
+    """End an emulator start_debug() started: its whole process group."""
+    procs.stop(proc)
 
 
 def debug(arch, scenario):

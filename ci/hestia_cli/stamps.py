@@ -16,6 +16,8 @@ import subprocess
 import threading
 import time
 
+from . import procs
+
 
 class StampedConsole(threading.Thread):
     """Copies a process's output into its log, noting when lines matching
@@ -44,8 +46,8 @@ def start(launch, log, patterns):
     f = open(log, "wb")
     f.write(("$ " + " ".join(launch.argv) + "\n").encode())
     f.flush()
-    proc = subprocess.Popen(launch.argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL, cwd=launch.cwd, start_new_session=True)
+    proc = procs.spawn(launch.argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       stdin=subprocess.DEVNULL, cwd=launch.cwd)
     reader = StampedConsole(proc, f, patterns)
     reader.start()
     return proc, reader

@@ -4,6 +4,8 @@ import os
 import subprocess
 import time
 
+from . import procs
+
 
 def start(sock, ctl_port):
     """QEMU's user network (slirp) for an emulator that has none (ia64sim).
@@ -17,14 +19,14 @@ def start(sock, ctl_port):
     the 16 MiB transfer after about 54 KB: docs/network.md.)"""
     if os.path.exists(sock):
         os.unlink(sock)
-    p = subprocess.Popen(["qemu-system-x86_64", "-machine", "none", "-nodefaults",
-                          "-nographic", "-monitor", "none", "-serial", "none",
-                          "-netdev", f"user,id=u,hostfwd=tcp:127.0.0.1:{ctl_port}-:7777",
-                          "-netdev", f"stream,id=s,server=on,addr.type=unix,addr.path={sock}",
-                          "-netdev", "hubport,id=hu,hubid=0,netdev=u",
-                          "-netdev", "hubport,id=hs,hubid=0,netdev=s"],
-                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL, start_new_session=True)
+    p = procs.spawn(["qemu-system-x86_64", "-machine", "none", "-nodefaults",
+                     "-nographic", "-monitor", "none", "-serial", "none",
+                     "-netdev", f"user,id=u,hostfwd=tcp:127.0.0.1:{ctl_port}-:7777",
+                     "-netdev", f"stream,id=s,server=on,addr.type=unix,addr.path={sock}",
+                     "-netdev", "hubport,id=hu,hubid=0,netdev=u",
+                     "-netdev", "hubport,id=hs,hubid=0,netdev=s"],
+                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL)
     end = time.time() + 10
     while not os.path.exists(sock) and time.time() < end and p.poll() is None:
         time.sleep(0.1)
@@ -33,6 +35,4 @@ def start(sock, ctl_port):
 
 def stop(proc):
     """End a bridge start() made (it never exits by itself)."""
-    if proc and proc.poll() is None:
-        proc.kill()
-        proc.wait()
+    procs.stop(proc)
