@@ -16,10 +16,13 @@
  *    entry on another physical CPU would let it through);
  *  - a counter incremented under a spinlock by a thread on every vCPU with
  *    a read-delay-write critical section: no increment may be lost;
- *  - FPU registers follow a vCPU to another physical CPU (smp_fpu.c).
+ *  - FPU registers follow a vCPU to another physical CPU (smp_fpu.c);
+ *  - a user space destroyed while loaded on another vCPU's CPU and reused
+ *    as the next space (the kept spare) shows that CPU nothing old (smp_spare.c).
  */
 #include <port/kernel.h>
 #include <port/smp_fpu.h>
+#include <port/smp_spare.h>
 #include <port/toolstack.h>
 
 #define SEC 1000000000ull
@@ -43,7 +46,8 @@ struct smp_report {
     uint32_t tlb_unmap_rc, tlb_reads_before, tlb_faults_after, tlb_stale, tlb_early,
         tlb_bad_value, tlb_racing;
     uint32_t count_want, count_got;
-    struct smp_fpu_result fpu; /* smp_fpu.c */
+    struct smp_fpu_result fpu;     /* smp_fpu.c */
+    struct smp_spare_result spare; /* smp_spare.c */
 };
 
 /* ---- the domU (role=smp) ---- */
@@ -253,6 +257,7 @@ void role_smp(void)
         tlb_shootdown();
         shared_counter();
         smp_fpu_follows(&rep->fpu);
+        smp_spare_check(&rep->spare);
     }
     __atomic_store_n(&rep->phase, 2, __ATOMIC_SEQ_CST);
 }
@@ -306,6 +311,7 @@ static void smp_verdicts(const struct smp_report *r)
                 "%u increments from %u vCPUs, want %u", r->count_got, SMP_VCPUS,
                 SMP_VCPUS * COUNT_PER_VCPU);
     smp_fpu_verdict(&r->fpu);
+    smp_spare_verdict(&r->spare);
 }
 
 void smp_scenario(unsigned module)
