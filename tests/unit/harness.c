@@ -189,6 +189,14 @@ uint64_t h_put(struct domain *d, const void *src, size_t len)
     return va;
 }
 
+void h_domctl_init(struct hestia_domctl *op, uint32_t cmd, hestia_domid_t domid)
+{
+    memset(op, 0, sizeof(*op));
+    op->cmd = cmd;
+    op->interface_version = HESTIA_ABI_VERSION;
+    op->domid = domid;
+}
+
 long h_call(struct vcpu *v, unsigned long nr, uint64_t a0, uint64_t a1, uint64_t a2,
             uint64_t a3, uint64_t a4)
 {

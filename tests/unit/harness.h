@@ -35,6 +35,7 @@
 #include <core/run.h>
 #include <core/sched.h>
 #include <core/timer.h>
+#include <hestia/domctl.h>
 #include <host/host.h>
 #include <stdio.h>
 #include <string.h>
@@ -147,6 +148,13 @@ void h_read(struct domain *d, void *dst, uint64_t va, size_t len);
 
 /* A guest buffer initialised with len bytes of src (h_buf + h_write). */
 uint64_t h_put(struct domain *d, const void *src, size_t len);
+
+/*
+ * A domctl request as every domctl test starts one: zeroed (the reserved
+ * fields must be), cmd, this ABI's interface_version and domid; the test
+ * fills its own u.* fields after.
+ */
+void h_domctl_init(struct hestia_domctl *op, uint32_t cmd, hestia_domid_t domid);
 
 /* hypercall_dispatch(v, nr, {a0..a4}) with v made the current vCPU. */
 long h_call(struct vcpu *v, unsigned long nr, uint64_t a0, uint64_t a1, uint64_t a2,

@@ -87,9 +87,7 @@ TEST_CASE(many_domains_then_all_memory_back)
 static long memstat_call(struct domain *d, struct hestia_domctl *op)
 {
     uint64_t va = h_buf(d, sizeof(*op));
-    memset(op, 0, sizeof(*op));
-    op->cmd = DOMCTL_memstat;
-    op->interface_version = HESTIA_ABI_VERSION;
+    h_domctl_init(op, DOMCTL_memstat, 0);
     h_write(d, va, op, sizeof(*op));
     long rc = h_call(h_vcpu(d), HYPERCALL_domctl, va, 0, 0, 0, 0);
     h_read(d, op, va, sizeof(*op));

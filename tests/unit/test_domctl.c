@@ -15,14 +15,6 @@ static void setup(void)
     opva = h_buf(dom0, sizeof(struct hestia_domctl));
 }
 
-static void init_op(struct hestia_domctl *op, uint32_t cmd, hestia_domid_t domid)
-{
-    memset(op, 0, sizeof(*op));
-    op->cmd = cmd;
-    op->interface_version = HESTIA_ABI_VERSION;
-    op->domid = domid;
-}
-
 /* Issue op from dom0 and read the result back into op. */
 static long ctl(struct hestia_domctl *op)
 {
@@ -35,7 +27,7 @@ static long ctl(struct hestia_domctl *op)
 static long create(uint64_t pages, uint32_t vcpus, hestia_domid_t *id)
 {
     struct hestia_domctl op;
-    init_op(&op, DOMCTL_create, 0);
+    h_domctl_init(&op, DOMCTL_create, 0);
     op.u.create.nr_pages = pages;
     op.u.create.max_vcpus = vcpus;
     long rc = ctl(&op);
@@ -47,14 +39,14 @@ static long create(uint64_t pages, uint32_t vcpus, hestia_domid_t *id)
 static long simple(uint32_t cmd, hestia_domid_t id)
 {
     struct hestia_domctl op;
-    init_op(&op, cmd, id);
+    h_domctl_init(&op, cmd, id);
     return ctl(&op);
 }
 
 static struct domctl_info info_of(hestia_domid_t id, long *rc)
 {
     struct hestia_domctl op;
-    init_op(&op, DOMCTL_getinfo, id);
+    h_domctl_init(&op, DOMCTL_getinfo, id);
     *rc = ctl(&op);
     return op.u.info;
 }
@@ -87,17 +79,17 @@ TEST_CASE(create_checks_arguments)
     CHECK_EQ(create(8, 0, NULL), -HESTIA_EINVAL);
     CHECK_EQ(create(8, HESTIA_MAX_VCPUS + 1, NULL), -HESTIA_EINVAL);
     struct hestia_domctl op;
-    init_op(&op, DOMCTL_create, 0);
+    h_domctl_init(&op, DOMCTL_create, 0);
     op.u.create.nr_pages = 8;
     op.u.create.max_vcpus = 1;
     op.u.create.flags = DOMCTL_CREATE_PRIVILEGED;
     CHECK_EQ(ctl(&op), -HESTIA_EPERM);
-    init_op(&op, DOMCTL_create, 0);
+    h_domctl_init(&op, DOMCTL_create, 0);
     op.u.create.nr_pages = 8;
     op.u.create.max_vcpus = 1;
     op.u.create.flags = 0x80;
     CHECK_EQ(ctl(&op), -HESTIA_EINVAL);
-    init_op(&op, DOMCTL_create, 0);
+    h_domctl_init(&op, DOMCTL_create, 0);
     op.u.create.nr_pages = 8;
     op.u.create.max_vcpus = 1;
     op.u.create.weight = DOMCTL_WEIGHT_MAX + 1;
@@ -117,7 +109,7 @@ TEST_CASE(create_with_weight_and_cap)
 {
     setup();
     struct hestia_domctl op;
-    init_op(&op, DOMCTL_create, 0);
+    h_domctl_init(&op, DOMCTL_create, 0);
     op.u.create.nr_pages = 8;
     op.u.create.max_vcpus = 1;
     op.u.create.weight = 512;
@@ -134,7 +126,7 @@ TEST_CASE(create_result_unwritable_leaks_nothing)
     setup();
     uint64_t ro = h_buf_perms(dom0, sizeof(struct hestia_domctl), MMU_PERM_READ);
     struct hestia_domctl op;
-    init_op(&op, DOMCTL_create, 0);
+    h_domctl_init(&op, DOMCTL_create, 0);
     op.u.create.nr_pages = 8;
     op.u.create.max_vcpus = 1;
     h_write(dom0, ro, &op, sizeof(op));
@@ -151,7 +143,7 @@ TEST_CASE(non_dom0_eperm_for_every_command)
     uint64_t p = h_buf(d, sizeof(struct hestia_domctl));
     for (uint32_t cmd = 0; cmd <= DOMCTL_read_memory + 1; cmd++) {
         struct hestia_domctl op;
-        init_op(&op, cmd, dom0->id);
+        h_domctl_init(&op, cmd, dom0->id);
         op.u.create.nr_pages = 8;
         op.u.create.max_vcpus = 1;
         h_write(d, p, &op, sizeof(op));
@@ -168,10 +160,10 @@ TEST_CASE(bad_pointer_and_version)
     CHECK_EQ(h_call(v0, HYPERCALL_domctl, H_VA_HYP, 0, 0, 0, 0), -HESTIA_EFAULT);
     CHECK_EQ(h_call(v0, HYPERCALL_domctl, opva + 4096 - 16, 0, 0, 0, 0), -HESTIA_EFAULT);
     struct hestia_domctl op;
-    init_op(&op, DOMCTL_getinfo, 0);
+    h_domctl_init(&op, DOMCTL_getinfo, 0);
     op.interface_version = HESTIA_ABI_VERSION + 1;
     CHECK_EQ(ctl(&op), -HESTIA_EINVAL);
-    init_op(&op, 99, 0);
+    h_domctl_init(&op, 99, 0);
     CHECK_EQ(ctl(&op), -HESTIA_ENOSYS);
 }
 
@@ -267,7 +259,7 @@ TEST_CASE(getinfo_into_readonly_efault)
     setup();
     uint64_t ro = h_buf_perms(dom0, sizeof(struct hestia_domctl), MMU_PERM_READ);
     struct hestia_domctl op;
-    init_op(&op, DOMCTL_getinfo, 0);
+    h_domctl_init(&op, DOMCTL_getinfo, 0);
     h_write(dom0, ro, &op, sizeof(op));
     CHECK_EQ(h_call(v0, HYPERCALL_domctl, ro, 0, 0, 0, 0), -HESTIA_EFAULT);
 }
@@ -278,25 +270,25 @@ TEST_CASE(sched_set_and_get)
     hestia_domid_t id;
     REQUIRE(create(8, 1, &id) == 0);
     struct hestia_domctl op;
-    init_op(&op, DOMCTL_sched_set, id);
+    h_domctl_init(&op, DOMCTL_sched_set, id);
     op.u.sched.weight = 1000;
     op.u.sched.cap = 25;
     CHECK_EQ(ctl(&op), 0);
-    init_op(&op, DOMCTL_sched_get, id);
+    h_domctl_init(&op, DOMCTL_sched_get, id);
     CHECK_EQ(ctl(&op), 0);
     CHECK_EQ(op.u.sched.weight, 1000);
     CHECK_EQ(op.u.sched.cap, 25);
-    init_op(&op, DOMCTL_sched_set, id);
+    h_domctl_init(&op, DOMCTL_sched_set, id);
     op.u.sched.weight = 0;
     CHECK_EQ(ctl(&op), -HESTIA_EINVAL);
-    init_op(&op, DOMCTL_sched_set, id);
+    h_domctl_init(&op, DOMCTL_sched_set, id);
     op.u.sched.weight = DOMCTL_WEIGHT_MAX + 1;
     CHECK_EQ(ctl(&op), -HESTIA_EINVAL);
-    init_op(&op, DOMCTL_sched_set, id);
+    h_domctl_init(&op, DOMCTL_sched_set, id);
     op.u.sched.weight = 10;
     op.u.sched.cap = 100 * HAL_MAX_CPUS + 1;
     CHECK_EQ(ctl(&op), -HESTIA_EINVAL);
-    init_op(&op, DOMCTL_sched_get, id);
+    h_domctl_init(&op, DOMCTL_sched_get, id);
     CHECK_EQ(ctl(&op), 0);
     CHECK_EQ(op.u.sched.weight, 1000); /* unchanged by the refused sets */
 }
@@ -305,7 +297,7 @@ static long write_mem(hestia_domid_t id, uint64_t buf, uint64_t gfn, uint32_t of
                       uint32_t len)
 {
     struct hestia_domctl op;
-    init_op(&op, DOMCTL_write_memory, id);
+    h_domctl_init(&op, DOMCTL_write_memory, id);
     op.u.write_memory.buf = buf;
     op.u.write_memory.gfn = gfn;
     op.u.write_memory.offset = off;
@@ -359,7 +351,7 @@ static long start(hestia_domid_t id, uint32_t vcpu, uint64_t entry, uint64_t sta
                   uint64_t si)
 {
     struct hestia_domctl op;
-    init_op(&op, DOMCTL_start_vcpu, id);
+    h_domctl_init(&op, DOMCTL_start_vcpu, id);
     op.u.start_vcpu.vcpu = vcpu;
     op.u.start_vcpu.entry_va = entry;
     op.u.start_vcpu.stack_va = stack;

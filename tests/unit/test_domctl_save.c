@@ -18,10 +18,7 @@ static void setup(void)
 static long read_mem(hestia_domid_t id, uint64_t gfns_va, uint64_t buf, uint32_t nr)
 {
     struct hestia_domctl op;
-    memset(&op, 0, sizeof(op));
-    op.cmd = DOMCTL_read_memory;
-    op.interface_version = HESTIA_ABI_VERSION;
-    op.domid = id;
+    h_domctl_init(&op, DOMCTL_read_memory, id);
     op.u.read_memory.gfns = gfns_va;
     op.u.read_memory.buf = buf;
     op.u.read_memory.nr = nr;
@@ -116,10 +113,7 @@ TEST_CASE(read_memory_from_domu_eperm)
     uint64_t gva = h_put(u, &g, sizeof(g));
     uint64_t buf = h_buf(u, HESTIA_PAGE_SIZE);
     struct hestia_domctl op;
-    memset(&op, 0, sizeof(op));
-    op.cmd = DOMCTL_read_memory;
-    op.interface_version = HESTIA_ABI_VERSION;
-    op.domid = d->id;
+    h_domctl_init(&op, DOMCTL_read_memory, d->id);
     op.u.read_memory.gfns = gva;
     op.u.read_memory.buf = buf;
     op.u.read_memory.nr = 1;
@@ -131,10 +125,7 @@ static long get_maps(hestia_domid_t id, uint32_t space, uint64_t start, uint64_t
                      uint32_t max, struct domctl_get_mappings *out)
 {
     struct hestia_domctl op;
-    memset(&op, 0, sizeof(op));
-    op.cmd = DOMCTL_get_mappings;
-    op.interface_version = HESTIA_ABI_VERSION;
-    op.domid = id;
+    h_domctl_init(&op, DOMCTL_get_mappings, id);
     op.u.get_mappings.buf = buf;
     op.u.get_mappings.start_va = start;
     op.u.get_mappings.space = space;
@@ -206,10 +197,7 @@ TEST_CASE(get_mappings_refusals)
     struct domain *u = h_domain(16, false);
     uint64_t p = h_buf(u, sizeof(struct hestia_domctl));
     struct hestia_domctl op;
-    memset(&op, 0, sizeof(op));
-    op.cmd = DOMCTL_get_mappings;
-    op.interface_version = HESTIA_ABI_VERSION;
-    op.domid = d->id;
+    h_domctl_init(&op, DOMCTL_get_mappings, d->id);
     op.u.get_mappings.max = 1;
     h_write(u, p, &op, sizeof(op));
     CHECK_EQ(h_call(h_vcpu(u), HYPERCALL_domctl, p, 0, 0, 0, 0), -HESTIA_EPERM);

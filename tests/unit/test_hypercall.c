@@ -155,9 +155,7 @@ TEST_CASE(domctl_from_domu_eperm)
 {
     setup();
     struct hestia_domctl op;
-    memset(&op, 0, sizeof(op));
-    op.cmd = DOMCTL_getinfo;
-    op.interface_version = HESTIA_ABI_VERSION;
+    h_domctl_init(&op, DOMCTL_getinfo, 0);
     uint64_t p = h_put(dom, &op, sizeof(op));
     CHECK_EQ(call(HYPERCALL_domctl, p, 0, 0), -HESTIA_EPERM);
     /* Even a wild pointer gets EPERM first: nothing is read for a domU. */

@@ -23,10 +23,7 @@ static long log_dirty(struct domain *caller, hestia_domid_t id, uint32_t op,
                       uint64_t bitmap, uint64_t nr, struct domctl_log_dirty *out)
 {
     struct hestia_domctl c;
-    memset(&c, 0, sizeof(c));
-    c.cmd = DOMCTL_log_dirty;
-    c.interface_version = HESTIA_ABI_VERSION;
-    c.domid = id;
+    h_domctl_init(&c, DOMCTL_log_dirty, id);
     c.u.log_dirty.op = op;
     c.u.log_dirty.bitmap = bitmap;
     c.u.log_dirty.nr_gfns = nr;
@@ -177,10 +174,7 @@ TEST_CASE(mapping_changes_are_counted_while_tracked)
     /* The spaces of the running domain can be read while tracked (pre-copy). */
     REQUIRE(domain_unpause(U) == 0);
     struct hestia_domctl c;
-    memset(&c, 0, sizeof(c));
-    c.cmd = DOMCTL_get_mappings;
-    c.interface_version = HESTIA_ABI_VERSION;
-    c.domid = U->id;
+    h_domctl_init(&c, DOMCTL_get_mappings, U->id);
     c.u.get_mappings.buf = bmva;
     c.u.get_mappings.max = 4;
     h_write(dom0, opva, &c, sizeof(c));
@@ -239,10 +233,7 @@ TEST_CASE(read_memory_of_a_running_domain_only_while_tracked)
     uint64_t buf = h_buf(dom0, HESTIA_PAGE_SIZE);
     REQUIRE(domain_unpause(U) == 0);
     struct hestia_domctl c;
-    memset(&c, 0, sizeof(c));
-    c.cmd = DOMCTL_read_memory;
-    c.interface_version = HESTIA_ABI_VERSION;
-    c.domid = U->id;
+    h_domctl_init(&c, DOMCTL_read_memory, U->id);
     c.u.read_memory.gfns = gva;
     c.u.read_memory.buf = buf;
     c.u.read_memory.nr = 1;

@@ -176,10 +176,7 @@ static long affinity_ctl(struct domain *dom0, struct vcpu *v0, uint64_t opva,
                          struct domctl_affinity *out)
 {
     struct hestia_domctl op;
-    memset(&op, 0, sizeof(op));
-    op.cmd = DOMCTL_vcpu_affinity;
-    op.interface_version = HESTIA_ABI_VERSION;
-    op.domid = domid;
+    h_domctl_init(&op, DOMCTL_vcpu_affinity, domid);
     op.u.affinity.vcpu = vcpu;
     op.u.affinity.cpus = cpus;
     h_write(dom0, opva, &op, sizeof(op));
@@ -212,10 +209,7 @@ TEST_CASE(domctl_vcpu_affinity_checks_its_input)
     /* Only dom0 may: a domU asking gets -EPERM. */
     uint64_t dva = h_buf(d, sizeof(struct hestia_domctl));
     struct hestia_domctl op;
-    memset(&op, 0, sizeof(op));
-    op.cmd = DOMCTL_vcpu_affinity;
-    op.interface_version = HESTIA_ABI_VERSION;
-    op.domid = DOMID_SELF;
+    h_domctl_init(&op, DOMCTL_vcpu_affinity, DOMID_SELF);
     op.u.affinity.vcpu = all;
     op.u.affinity.cpus = 1;
     h_write(d, dva, &op, sizeof(op));

@@ -23,10 +23,7 @@ static void setup(void)
 static long ctl(uint32_t cmd, hestia_domid_t id, uint32_t vcpu, uint32_t size, uint64_t buf)
 {
     struct hestia_domctl op;
-    memset(&op, 0, sizeof(op));
-    op.cmd = cmd;
-    op.interface_version = HESTIA_ABI_VERSION;
-    op.domid = id;
+    h_domctl_init(&op, cmd, id);
     op.u.vcpu_state.vcpu = vcpu;
     op.u.vcpu_state.size = size;
     op.u.vcpu_state.buf = buf;
@@ -143,10 +140,7 @@ TEST_CASE(only_paused_started_vcpus)
     struct vcpu *ov = h_vcpu(other);
     uint64_t oop = h_buf(other, sizeof(struct hestia_domctl));
     struct hestia_domctl op;
-    memset(&op, 0, sizeof(op));
-    op.cmd = DOMCTL_get_vcpu_state;
-    op.interface_version = HESTIA_ABI_VERSION;
-    op.domid = id;
+    h_domctl_init(&op, DOMCTL_get_vcpu_state, id);
     h_write(other, oop, &op, sizeof(op));
     CHECK_EQ(h_call(ov, HYPERCALL_domctl, oop, 0, 0, 0, 0), -HESTIA_EPERM);
 }
