@@ -83,3 +83,6 @@ try:
 except Exception as e:  # noqa: BLE001  (reported to profile.py through the output)
     with open(setting("out"), "a") as f:
         f.write(f"@@error {e}\n")
+except KeyboardInterrupt:  # Ctrl-C reaches gdb too (./hestia's process group)
+    with open(setting("out"), "a") as f:
+        f.write("@@interrupted (SIGINT in gdb)\n")
