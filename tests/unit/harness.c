@@ -197,6 +197,14 @@ void h_domctl_init(struct hestia_domctl *op, uint32_t cmd, hestia_domid_t domid)
     op->domid = domid;
 }
 
+long h_domctl(struct vcpu *v, uint64_t va, struct hestia_domctl *op)
+{
+    h_write(v->domain, va, op, sizeof(*op));
+    long rc = h_call(v, HYPERCALL_domctl, va, 0, 0, 0, 0);
+    h_read(v->domain, op, va, sizeof(*op));
+    return rc;
+}
+
 long h_call(struct vcpu *v, unsigned long nr, uint64_t a0, uint64_t a1, uint64_t a2,
             uint64_t a3, uint64_t a4)
 {

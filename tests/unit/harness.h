@@ -155,6 +155,8 @@ uint64_t h_put(struct domain *d, const void *src, size_t len);
  * fills its own u.* fields after.
  */
 void h_domctl_init(struct hestia_domctl *op, uint32_t cmd, hestia_domid_t domid);
+/* HYPERCALL_domctl from v with *op written at va in v's domain, read back after. */
+long h_domctl(struct vcpu *v, uint64_t va, struct hestia_domctl *op);
 
 /* hypercall_dispatch(v, nr, {a0..a4}) with v made the current vCPU. */
 long h_call(struct vcpu *v, unsigned long nr, uint64_t a0, uint64_t a1, uint64_t a2,

@@ -88,10 +88,7 @@ static long memstat_call(struct domain *d, struct hestia_domctl *op)
 {
     uint64_t va = h_buf(d, sizeof(*op));
     h_domctl_init(op, DOMCTL_memstat, 0);
-    h_write(d, va, op, sizeof(*op));
-    long rc = h_call(h_vcpu(d), HYPERCALL_domctl, va, 0, 0, 0, 0);
-    h_read(d, op, va, sizeof(*op));
-    return rc;
+    return h_domctl(h_vcpu(d), va, op);
 }
 
 TEST_CASE(memstat_reports_what_mm_counts)

@@ -18,10 +18,7 @@ static void setup(void)
 /* Issue op from dom0 and read the result back into op. */
 static long ctl(struct hestia_domctl *op)
 {
-    h_write(dom0, opva, op, sizeof(*op));
-    long rc = h_call(v0, HYPERCALL_domctl, opva, 0, 0, 0, 0);
-    h_read(dom0, op, opva, sizeof(*op));
-    return rc;
+    return h_domctl(v0, opva, op);
 }
 
 static long create(uint64_t pages, uint32_t vcpus, hestia_domid_t *id)

@@ -22,10 +22,7 @@ static void setup(void)
 static long ctl(struct vcpu *caller, uint64_t at, struct hestia_domctl *op)
 {
     op->interface_version = HESTIA_ABI_VERSION;
-    h_write(caller->domain, at, op, sizeof(*op));
-    long rc = h_call(caller, HYPERCALL_domctl, at, 0, 0, 0, 0);
-    h_read(caller->domain, op, at, sizeof(*op));
-    return rc;
+    return h_domctl(caller, at, op);
 }
 
 static long get_state(hestia_domid_t id, uint32_t size, uint32_t *out_size)

@@ -130,9 +130,7 @@ static long get_maps(hestia_domid_t id, uint32_t space, uint64_t start, uint64_t
     op.u.get_mappings.start_va = start;
     op.u.get_mappings.space = space;
     op.u.get_mappings.max = max;
-    h_write(dom0, opva, &op, sizeof(op));
-    long rc = h_call(v0, HYPERCALL_domctl, opva, 0, 0, 0, 0);
-    h_read(dom0, &op, opva, sizeof(op));
+    long rc = h_domctl(v0, opva, &op);
     if (out)
         *out = op.u.get_mappings;
     return rc;

@@ -28,9 +28,7 @@ static long log_dirty(struct domain *caller, hestia_domid_t id, uint32_t op,
     c.u.log_dirty.bitmap = bitmap;
     c.u.log_dirty.nr_gfns = nr;
     uint64_t p = caller == dom0 ? opva : h_buf(caller, sizeof(c));
-    h_write(caller, p, &c, sizeof(c));
-    long rc = h_call(h_vcpu(caller), HYPERCALL_domctl, p, 0, 0, 0, 0);
-    h_read(caller, &c, p, sizeof(c));
+    long rc = h_domctl(h_vcpu(caller), p, &c);
     if (out)
         *out = c.u.log_dirty;
     return rc;

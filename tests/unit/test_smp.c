@@ -171,17 +171,14 @@ TEST_CASE(a_flush_reaches_every_cpu_that_loaded_the_space)
 }
 
 /* DOMCTL_vcpu_affinity from dom0, through the hypercall path. */
-static long affinity_ctl(struct domain *dom0, struct vcpu *v0, uint64_t opva,
-                         hestia_domid_t domid, uint32_t vcpu, uint32_t cpus,
-                         struct domctl_affinity *out)
+static long affinity_ctl(struct vcpu *v0, uint64_t opva, hestia_domid_t domid,
+                         uint32_t vcpu, uint32_t cpus, struct domctl_affinity *out)
 {
     struct hestia_domctl op;
     h_domctl_init(&op, DOMCTL_vcpu_affinity, domid);
     op.u.affinity.vcpu = vcpu;
     op.u.affinity.cpus = cpus;
-    h_write(dom0, opva, &op, sizeof(op));
-    long rc = h_call(v0, HYPERCALL_domctl, opva, 0, 0, 0, 0);
-    h_read(dom0, &op, opva, sizeof(op));
+    long rc = h_domctl(v0, opva, &op);
     if (out)
         *out = op.u.affinity;
     return rc;
@@ -195,16 +192,15 @@ TEST_CASE(domctl_vcpu_affinity_checks_its_input)
     uint64_t opva = h_buf(dom0, sizeof(struct hestia_domctl));
     struct domctl_affinity a;
     const uint32_t all = DOMCTL_AFFINITY_ALL_VCPUS;
-    CHECK_EQ(affinity_ctl(dom0, v0, opva, d->id, all, 0, &a), 0); /* a read */
+    CHECK_EQ(affinity_ctl(v0, opva, d->id, all, 0, &a), 0); /* a read */
     CHECK_EQ(a.cpus, ~0u);
     CHECK_EQ(a.online, 3u);
-    CHECK_EQ(affinity_ctl(dom0, v0, opva, d->id, all, 2, &a), 0);
+    CHECK_EQ(affinity_ctl(v0, opva, d->id, all, 2, &a), 0);
     CHECK_EQ(a.cpus, 2u);
     CHECK_EQ(sched_get_affinity(d, 0), 2u);
-    CHECK_EQ(affinity_ctl(dom0, v0, opva, d->id, all, 1u << 9, NULL), -HESTIA_EINVAL);
-    CHECK_EQ(affinity_ctl(dom0, v0, opva, d->id, 1, 1, NULL),
-             -HESTIA_EINVAL); /* no vCPU 1 */
-    CHECK_EQ(affinity_ctl(dom0, v0, opva, 999, all, 1, NULL), -HESTIA_ESRCH);
+    CHECK_EQ(affinity_ctl(v0, opva, d->id, all, 1u << 9, NULL), -HESTIA_EINVAL);
+    CHECK_EQ(affinity_ctl(v0, opva, d->id, 1, 1, NULL), -HESTIA_EINVAL); /* no vCPU 1 */
+    CHECK_EQ(affinity_ctl(v0, opva, 999, all, 1, NULL), -HESTIA_ESRCH);
     CHECK_EQ(sched_get_affinity(d, 0), 2u); /* refused calls changed nothing */
     /* Only dom0 may: a domU asking gets -EPERM. */
     uint64_t dva = h_buf(d, sizeof(struct hestia_domctl));
