@@ -26,7 +26,7 @@ import threading
 
 from .util import HestiaError
 
-_SETPRIV = shutil.which("setpriv")
+_setpriv = None  # [setpriv, --pdeathsig, KILL, --] once probed, [] without one
 _lock = threading.RLock()
 _live = {}  # pid -> Popen, until stop()
 _closing = False
@@ -53,9 +53,18 @@ def catch_signals():
 
 def guarded(argv):
     """argv prefixed so that the kernel SIGKILLs it when its parent dies
-    (setpriv --pdeathsig; argv unchanged where there is no setpriv).  For an
-    emulator that must stay in the terminal's process group (./hestia run)."""
-    return ([_SETPRIV, "--pdeathsig", "KILL", "--"] if _SETPRIV else []) + list(argv)
+    (setpriv --pdeathsig; argv unchanged where there is no setpriv, or one
+    too old for the option: tried once).  For an emulator that must stay in
+    the terminal's process group (./hestia run) as for spawn()."""
+    global _setpriv
+    if _setpriv is None:
+        exe = shutil.which("setpriv")
+        wrap = [exe, "--pdeathsig", "KILL", "--"] if exe else []
+        ok = bool(exe) and subprocess.run(wrap + ["true"], stdin=subprocess.DEVNULL,
+                                          stdout=subprocess.DEVNULL,
+                                          stderr=subprocess.DEVNULL).returncode == 0
+        _setpriv = wrap if ok else []
+    return _setpriv + list(argv)
 
 
 def spawn(argv, **kw):
