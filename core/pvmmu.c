@@ -727,10 +727,22 @@ long do_mmu_op(struct vcpu *v, uint64_t ops, uint64_t count, uint64_t done)
  * truncated (-ENOSYS: no such op; -EINVAL: unknown perms).  as_create
  * returns the new handle.
  */
+/*
+ * mmu_one's other ops: out of line, and the op is made in memory only
+ * here, so map and unmap keep it in registers.
+ */
+static __attribute__((noinline)) long
+mmu_one_other(struct vcpu *v, uint64_t as, uint64_t va, unsigned perms, unsigned cmd)
+{
+    struct mmu_op op = {.cmd = cmd, .perms = perms, .as = as, .va = va};
+    return one_op(v, &op, 0, true);
+}
+
 long do_mmu_one(struct vcpu *v, uint64_t as, uint64_t va, uint64_t gfn, uint64_t perms,
                 uint64_t cmd)
 {
-    if (!v->domain->mmu)
+    struct domain *d = v->domain;
+    if (!d->mmu)
         return -HESTIA_EINVAL;
     if (cmd > 0xffffffffull)
         return -HESTIA_ENOSYS;
@@ -738,7 +750,12 @@ long do_mmu_one(struct vcpu *v, uint64_t as, uint64_t va, uint64_t gfn, uint64_t
         return -HESTIA_EINVAL;
     struct mmu_op op = {
         .cmd = (uint32_t)cmd, .perms = (uint32_t)perms, .as = as, .va = va, .gfn = gfn};
-    return one_op(v, &op, 0, true);
+    if (cmd == MMUOP_map)
+        return op_map(d, &op);
+    if (cmd == MMUOP_unmap)
+        return op_unmap(d, &op);
+    return mmu_one_other(v, as, va, (unsigned)perms,
+                         (unsigned)cmd); /* no other op reads gfn */
 }
 
 /* ---- restore (core/domctl_restore.c) ---- */
