@@ -21,9 +21,9 @@
  * same checks and errors as a one-op mmu_op.  cmd or perms above 32 bits
  * are refused (-ENOSYS, -EINVAL).  MMUOP_as_create returns the new handle
  * (>= 1) instead of writing it.  Arguments are the guest's natural width:
- * a 32-bit guest passes a gfn beyond 32 bits through mmu_op.  The order
- * is that of a guest's map(as, va, gfn, perms) wrapper, which then moves
- * no register.
+ * a 32-bit guest passes a gfn beyond 32 bits, or MMU_FLUSH_ALL, through
+ * mmu_op.  The order is that of a guest's map(as, va, gfn, perms)
+ * wrapper, which then moves no register.
  */
 #ifndef HESTIA_PUBLIC_MMU_H
 #define HESTIA_PUBLIC_MMU_H
