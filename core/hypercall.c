@@ -141,6 +141,11 @@ static long hc_mmu_op(struct vcpu *v, const uint64_t a[5])
     return do_mmu_op(v, a[0], a[1], a[2]);
 }
 
+static long hc_mmu_one(struct vcpu *v, const uint64_t a[5])
+{
+    return do_mmu_one(v, a[0], a[1], a[2], a[3], a[4]);
+}
+
 static long hc_domctl(struct vcpu *v, const uint64_t a[5])
 {
     return do_domctl(v, a[0]);
@@ -223,13 +228,14 @@ static const hypercall_fn table[HYPERCALL_COUNT] = {
     [HYPERCALL_vcpu_op] = hc_vcpu_op,
     [HYPERCALL_memory_op] = hc_memory_op,
     [HYPERCALL_physdev_op] = hc_physdev_op,
+    [HYPERCALL_mmu_one] = hc_mmu_one,
 };
 /*
  * Every number below HYPERCALL_COUNT has its entry, so the hot dispatch
  * (hypercall_resume_locked) tests only the range: a new hypercall number
  * must come with its entry here.
  */
-_Static_assert(HYPERCALL_COUNT == 13,
+_Static_assert(HYPERCALL_COUNT == 14,
                "every HYPERCALL_* below the count has a table entry");
 
 void hypercall_context_replaced(struct vcpu *v)

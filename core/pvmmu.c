@@ -508,7 +508,11 @@ static inline unsigned install_space(struct mmu_dom *m, struct hal_as *as)
     return i;
 }
 
-static long op_as_create(struct vcpu *v, uint64_t op_addr)
+/*
+ * The new handle goes to the op's as field at op_addr in the guest, or,
+ * for an op passed in registers (HYPERCALL_mmu_one, regs), is the result.
+ */
+static long op_as_create(struct vcpu *v, uint64_t op_addr, bool regs)
 {
     struct domain *d = v->domain;
     struct mmu_dom *m = d->mmu;
@@ -546,6 +550,8 @@ static long op_as_create(struct vcpu *v, uint64_t op_addr)
         return -HESTIA_ENOSPC; /* the spare, if it was one, stayed the spare */
     }
     uint64_t handle = i + 1;
+    if (regs)
+        return (long)handle;
     if (hal_copy_to_guest(v, guest_va(op_addr + offsetof(struct mmu_op, as)), &handle,
                           sizeof(handle))) {
         flags = spin_lock_irqsave(&m->lock);
@@ -627,7 +633,7 @@ static long op_flush(struct domain *d, const struct mmu_op *op)
 /* Inlined into both callers (do_mmu_op's single op, run_batch): a call cost the map
  * bench 16. */
 static inline __attribute__((always_inline)) long
-one_op(struct vcpu *v, const struct mmu_op *op, uint64_t op_addr)
+one_op(struct vcpu *v, const struct mmu_op *op, uint64_t op_addr, bool regs)
 {
     struct domain *d = v->domain;
     switch (op->cmd) {
@@ -638,7 +644,7 @@ one_op(struct vcpu *v, const struct mmu_op *op, uint64_t op_addr)
     case MMUOP_protect:
         return op_protect(d, op);
     case MMUOP_as_create:
-        return op_as_create(v, op_addr);
+        return op_as_create(v, op_addr, regs);
     case MMUOP_as_switch:
         return op_as_switch(v, op->as);
     case MMUOP_as_destroy:
@@ -679,7 +685,7 @@ static __attribute__((noinline)) long run_batch(struct vcpu *v, uint64_t ops,
                 rc = -HESTIA_EFAULT;
                 break;
             }
-            rc = one_op(v, &chunk[i], addr);
+            rc = one_op(v, &chunk[i], addr, false);
             if (rc)
                 break;
         }
@@ -703,13 +709,53 @@ long do_mmu_op(struct vcpu *v, uint64_t ops, uint64_t count, uint64_t done)
         struct mmu_op op;
         if (hal_copy_from_guest(v, &op, guest_va(ops), sizeof(op)))
             rc = -HESTIA_EFAULT;
-        else if ((rc = one_op(v, &op, ops)) == 0)
+        else if ((rc = one_op(v, &op, ops, false)) == 0)
             n = 1;
     }
     /* *done is a uint64_t in the guest; 0 means the guest did not ask. */
     if (done && hal_copy_to_guest(v, guest_va(done), &n, sizeof(n)) && rc == 0)
         rc = -HESTIA_EFAULT;
     return rc;
+}
+
+/*
+ * One op in the arguments (Xen's update_va_mapping is the same idea): no
+ * guest memory is read, so the copy of the op (~50 instructions on
+ * x86_64) and *done are gone, and the op cannot change under the call.
+ * The checks are one_op's, the same as for a one-op mmu_op.  cmd and
+ * perms are 32-bit fields of struct mmu_op: wider values are refused, not
+ * truncated (-ENOSYS: no such op; -EINVAL: unknown perms).  as_create
+ * returns the new handle.
+ */
+/*
+ * mmu_one's other ops: out of line, and the op is made in memory only
+ * here, so map and unmap keep it in registers.
+ */
+static __attribute__((noinline)) long
+mmu_one_other(struct vcpu *v, uint64_t as, uint64_t va, unsigned perms, unsigned cmd)
+{
+    struct mmu_op op = {.cmd = cmd, .perms = perms, .as = as, .va = va};
+    return one_op(v, &op, 0, true);
+}
+
+long do_mmu_one(struct vcpu *v, uint64_t as, uint64_t va, uint64_t gfn, uint64_t perms,
+                uint64_t cmd)
+{
+    struct domain *d = v->domain;
+    if (!d->mmu)
+        return -HESTIA_EINVAL;
+    if (cmd > 0xffffffffull)
+        return -HESTIA_ENOSYS;
+    if (perms > 0xffffffffull)
+        return -HESTIA_EINVAL;
+    struct mmu_op op = {
+        .cmd = (uint32_t)cmd, .perms = (uint32_t)perms, .as = as, .va = va, .gfn = gfn};
+    if (cmd == MMUOP_map)
+        return op_map(d, &op);
+    if (cmd == MMUOP_unmap)
+        return op_unmap(d, &op);
+    return mmu_one_other(v, as, va, (unsigned)perms,
+                         (unsigned)cmd); /* no other op reads gfn */
 }
 
 /* ---- restore (core/domctl_restore.c) ---- */

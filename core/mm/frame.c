@@ -70,6 +70,14 @@ static struct {
     unsigned long hint; /* index where the next single search starts */
     unsigned long hyp;  /* allocated frames owned by FRAME_OWNER_HYP */
     unsigned long pt;   /* HAL structure (page-table) frames: core_frame_alloc */
+    /*
+     * frame_info_of()'s inline try, the biggest region: its first frame,
+     * its size, and where frame 0's info would be if the region began
+     * there (an address to add to, never read for a frame outside it).
+     */
+    uint64_t big_base;
+    unsigned long big_nr;
+    uintptr_t big_info0;
 } mm;
 
 /* frame_index() beyond the biggest region. */
@@ -95,6 +103,25 @@ static inline long frame_index(mfn_t frame)
     if (mfn - big->base < big->nr) /* unsigned: also false below big->base */
         return (long)(big->first + (mfn - big->base));
     return frame_index_slow(mfn);
+}
+
+/*
+ * The frame's info, or NULL if the allocator does not manage it: the
+ * biggest region without the index (a reference, its owner check and its
+ * put each ask, ~4 instructions fewer than frame_index()'s each).
+ */
+static inline struct frame_info *frame_info_of(mfn_t frame)
+{
+    uint64_t m = mfn_val(frame);
+    if (__builtin_expect(m - mm.big_base < mm.big_nr, 1)) {
+        struct frame_info *fi =
+            (struct frame_info *)(mm.big_info0 + (uintptr_t)m * sizeof(struct frame_info));
+        if (!fi)
+            __builtin_unreachable(); /* so the callers' NULL test is not on this path */
+        return fi;
+    }
+    long idx = frame_index_slow(m);
+    return idx < 0 ? NULL : &mm.info[idx];
 }
 
 static mfn_t index_to_mfn(unsigned long idx)
@@ -244,6 +271,11 @@ void mm_init(const struct hal_boot_info *bi)
     uint8_t *base = hal_frame_to_virt(mfn(mm.regions[r].base));
     memset(base, 0, meta * HAL_PAGE_SIZE);
     mm.info = (struct frame_info *)base;
+    const struct ram_region *big = &mm.regions[mm.biggest];
+    mm.big_base = big->base;
+    mm.big_nr = big->nr;
+    mm.big_info0 = (uintptr_t)&mm.info[big->first] -
+                   (uintptr_t)big->base * (uintptr_t)sizeof(struct frame_info);
     mm.used = (uint64_t *)(base + info_bytes);
     for (unsigned long i = 0; i < mm.total; i++) {
         mm.info[i].owner = FRAME_OWNER_FREE;
@@ -415,10 +447,8 @@ bool core_frame_is_ram(mfn_t mfn)
 
 unsigned frame_owner(mfn_t mfn)
 {
-    long idx = frame_index(mfn);
-    if (idx < 0)
-        return FRAME_OWNER_FREE;
-    return mm.info[idx].owner;
+    const struct frame_info *fi = frame_info_of(mfn);
+    return fi ? fi->owner : FRAME_OWNER_FREE;
 }
 
 /*
@@ -428,10 +458,9 @@ unsigned frame_owner(mfn_t mfn)
  */
 static int get_ref(mfn_t mfn, unsigned want)
 {
-    long idx = frame_index(mfn);
-    if (idx < 0)
+    struct frame_info *fi = frame_info_of(mfn);
+    if (!fi)
         return -HESTIA_EINVAL;
-    struct frame_info *fi = &mm.info[idx];
     uint32_t r = __atomic_load_n(&fi->refs, __ATOMIC_ACQUIRE);
     do {
         if (r & REFS_DEAD)
@@ -480,14 +509,13 @@ static __attribute__((noinline)) void put_last(unsigned long idx)
 
 void frame_put(mfn_t mfn)
 {
-    long idx = frame_index(mfn);
-    BUG_ON(idx < 0);
-    struct frame_info *fi = &mm.info[idx];
+    struct frame_info *fi = frame_info_of(mfn);
+    BUG_ON(!fi);
     uint32_t r = __atomic_load_n(&fi->refs, __ATOMIC_RELAXED);
     do {
         BUG_ON(!(r & REFS_COUNT));
         if (r == (REFS_DEAD | 1)) {
-            put_last((unsigned long)idx);
+            put_last((unsigned long)(fi - mm.info));
             return;
         }
     } while (!__atomic_compare_exchange_n(&fi->refs, &r, r - 1, true, __ATOMIC_RELEASE,

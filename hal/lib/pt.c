@@ -368,15 +368,10 @@ static inline __attribute__((always_inline)) void note_leaf(struct pt_space *s, 
         s->leaves_hi = va;
 }
 
-static inline __attribute__((always_inline)) int engine_map(struct pt_space *s, pt_va_t va,
-                                                            mfn_t mfn, unsigned perms)
+/* The leaf for a valid va, perms and mfn at its free or taken slot pte. */
+static inline __attribute__((always_inline)) int
+map_leaf(struct pt_space *s, pte_t *pte, pt_va_t va, mfn_t mfn, unsigned perms)
 {
-    if (!va_ok(s, va) || !pt_perms_ok(perms) || mfn_val(mfn) >= PT_FMT(s)->max_mfn)
-        return -HESTIA_EINVAL;
-    int err = 0;
-    pte_t *pte = find(s, va);
-    if (!pte && !(pte = walk(s, va, 0, true, &err)))
-        return err;
     if (present(PT_FMT(s), *pte))
         return -HESTIA_EEXIST;
     *pte = make_leaf(s, mfn, perms, 0);
@@ -386,6 +381,29 @@ static inline __attribute__((always_inline)) int engine_map(struct pt_space *s, 
     if (PT_FMT(s)->flush_on_map)
         flush_checked(s, va);
     return 0;
+}
+
+/*
+ * A map that needs tables made first: out of line, so a map into tables
+ * that exist (the usual one) makes no call and saves no register.
+ */
+static __attribute__((noinline)) int map_new_tables(struct pt_space *s, pt_va_t va,
+                                                    mfn_t mfn, unsigned perms)
+{
+    int err = 0;
+    pte_t *pte = walk(s, va, 0, true, &err);
+    return pte ? map_leaf(s, pte, va, mfn, perms) : err;
+}
+
+static inline __attribute__((always_inline)) int engine_map(struct pt_space *s, pt_va_t va,
+                                                            mfn_t mfn, unsigned perms)
+{
+    if (!va_ok(s, va) || !pt_perms_ok(perms) || mfn_val(mfn) >= PT_FMT(s)->max_mfn)
+        return -HESTIA_EINVAL;
+    pte_t *pte = find(s, va);
+    if (!pte)
+        return map_new_tables(s, va, mfn, perms);
+    return map_leaf(s, pte, va, mfn, perms);
 }
 
 int pt_map(struct pt_space *s, pt_va_t va, mfn_t mfn, unsigned perms)

@@ -182,40 +182,47 @@ long mmu_flush(struct mmu_batch *b, uint64_t *done)
     return r;
 }
 
-static long mmu_one(unsigned cmd, uint64_t *as, uintptr_t va, uint64_t gfn, unsigned perms)
+/*
+ * One op in the hypercall's arguments (HYPERCALL_mmu_one: nothing for the
+ * hypervisor to copy in), or in memory when a 32-bit guest's gfn or
+ * handle does not fit an argument.
+ */
+static long mmu_one(unsigned cmd, uint64_t as, uintptr_t va, uint64_t gfn, unsigned perms)
 {
-    struct mmu_op op = {cmd, perms, *as, va, gfn};
-    long r = hc_mmu(&op, 1, NULL);
-    *as = op.as;
-    return r;
+    if ((unsigned long)gfn == gfn && (unsigned long)as == as)
+        return hc_mmu_one(as, va, gfn, perms, cmd);
+    struct mmu_op op = {cmd, perms, as, va, gfn};
+    return hc_mmu(&op, 1, NULL);
 }
 
 long mmu_map(uint64_t as, uintptr_t va, uint64_t gfn, unsigned perms)
 {
-    return mmu_one(MMUOP_map, &as, va, gfn, perms);
+    return mmu_one(MMUOP_map, as, va, gfn, perms);
 }
 
 long mmu_unmap(uint64_t as, uintptr_t va)
 {
-    return mmu_one(MMUOP_unmap, &as, va, 0, 0);
+    return mmu_one(MMUOP_unmap, as, va, 0, 0);
 }
 
 long mmu_protect(uint64_t as, uintptr_t va, unsigned perms)
 {
-    return mmu_one(MMUOP_protect, &as, va, 0, perms);
+    return mmu_one(MMUOP_protect, as, va, 0, perms);
 }
 
+/* The register form returns the new handle. */
 long mmu_as_create(uint64_t *as)
 {
-    *as = 0;
-    return mmu_one(MMUOP_as_create, as, 0, 0, 0);
+    long r = hc_mmu_one(0, 0, 0, 0, MMUOP_as_create);
+    *as = r > 0 ? (uint64_t)r : 0;
+    return r > 0 ? 0 : r;
 }
 
 long mmu_as_switch(uint64_t as)
 {
-    return mmu_one(MMUOP_as_switch, &as, 0, 0, 0);
+    return mmu_one(MMUOP_as_switch, as, 0, 0, 0);
 }
 long mmu_as_destroy(uint64_t as)
 {
-    return mmu_one(MMUOP_as_destroy, &as, 0, 0, 0);
+    return mmu_one(MMUOP_as_destroy, as, 0, 0, 0);
 }

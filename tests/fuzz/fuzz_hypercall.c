@@ -45,6 +45,7 @@ static const char *const hc_names[HYPERCALL_COUNT] = {
     [HYPERCALL_set_timer] = "set_timer",
     [HYPERCALL_vcpu_op] = "vcpu_op",
     [HYPERCALL_memory_op] = "memory_op",
+    [HYPERCALL_mmu_one] = "mmu_one",
 };
 static unsigned long stat_ok[HYPERCALL_COUNT], stat_calls[HYPERCALL_COUNT];
 
@@ -480,49 +481,64 @@ static bool gen_grant(struct step *s)
     return rc == 0 && q.status == 0;
 }
 
+/* One op of either MMU form: mostly well-formed for the live state. */
+static void gen_op(struct step *s, struct mmu_op *o)
+{
+    memset(o, 0, sizeof(*o));
+    unsigned kind = fz_below(s->f, 12);
+    o->as = pick_as(s);
+    bool user = o->as != 0;
+    unsigned rw = MMU_PERM_READ | (fz_below(s->f, 4) ? MMU_PERM_WRITE : 0) |
+                  (user ? MMU_PERM_USER : 0);
+    if (kind < 4) {
+        o->cmd = MMUOP_map;
+        o->va = pick_slot(s, o->as, HC_MAP_VA, HC_MAP_SLOTS, false);
+        o->gfn = pick_gfn(s, s->self);
+        o->perms = valid(s) ? rw : fz_u8(s->f);
+    } else if (kind < 6) {
+        o->cmd = MMUOP_unmap;
+        o->va = pick_slot(s, o->as, HC_MAP_VA, HC_MAP_SLOTS, true);
+    } else if (kind < 7) {
+        o->cmd = MMUOP_protect;
+        o->va = pick_slot(s, o->as, HC_MAP_VA, HC_MAP_SLOTS, true);
+        o->perms = valid(s) ? rw : fz_u8(s->f);
+    } else if (kind < 9) {
+        o->cmd = MMUOP_as_create;
+    } else if (kind < 10) {
+        o->cmd = MMUOP_as_switch;
+    } else if (kind < 11) {
+        o->cmd = MMUOP_as_destroy;
+        if (!o->as)
+            o->as = pick_as(s);
+    } else {
+        o->cmd = MMUOP_flush;
+        o->va = fz_below(s->f, 2) ? MMU_FLUSH_ALL : HC_MAP_VA;
+    }
+    if (!valid(s))
+        o->cmd = fz_below(s->f, 9);
+}
+
 static bool gen_mmu(struct step *s)
 {
     struct mmu_op ops[4];
     unsigned n = 1 + fz_below(s->f, 4);
-    for (unsigned i = 0; i < n; i++) {
-        struct mmu_op *o = &ops[i];
-        memset(o, 0, sizeof(*o));
-        unsigned kind = fz_below(s->f, 12);
-        o->as = pick_as(s);
-        bool user = o->as != 0;
-        unsigned rw = MMU_PERM_READ | (fz_below(s->f, 4) ? MMU_PERM_WRITE : 0) |
-                      (user ? MMU_PERM_USER : 0);
-        if (kind < 4) {
-            o->cmd = MMUOP_map;
-            o->va = pick_slot(s, o->as, HC_MAP_VA, HC_MAP_SLOTS, false);
-            o->gfn = pick_gfn(s, s->self);
-            o->perms = valid(s) ? rw : fz_u8(s->f);
-        } else if (kind < 6) {
-            o->cmd = MMUOP_unmap;
-            o->va = pick_slot(s, o->as, HC_MAP_VA, HC_MAP_SLOTS, true);
-        } else if (kind < 7) {
-            o->cmd = MMUOP_protect;
-            o->va = pick_slot(s, o->as, HC_MAP_VA, HC_MAP_SLOTS, true);
-            o->perms = valid(s) ? rw : fz_u8(s->f);
-        } else if (kind < 9) {
-            o->cmd = MMUOP_as_create;
-        } else if (kind < 10) {
-            o->cmd = MMUOP_as_switch;
-        } else if (kind < 11) {
-            o->cmd = MMUOP_as_destroy;
-            if (!o->as)
-                o->as = pick_as(s);
-        } else {
-            o->cmd = MMUOP_flush;
-            o->va = fz_below(s->f, 2) ? MMU_FLUSH_ALL : HC_MAP_VA;
-        }
-        if (!valid(s))
-            o->cmd = fz_below(s->f, 9);
-    }
+    for (unsigned i = 0; i < n; i++)
+        gen_op(s, &ops[i]);
     put(s, SCRATCH, ops, sizeof(ops));
     long rc = call(s, HYPERCALL_mmu_op, ptr(s, SCRATCH), valid(s) ? n : fz_u16(s->f),
                    fz_below(s->f, 2) ? ptr(s, AUX) : 0, 0);
     return rc >= 0;
+}
+
+/* HYPERCALL_mmu_one: the op in the arguments; cmd and perms sometimes wider than 32 bits.
+ */
+static bool gen_mmu_one(struct step *s)
+{
+    struct mmu_op o;
+    gen_op(s, &o);
+    uint64_t perms = valid(s) ? o.perms : raw64(s);
+    uint64_t cmd = valid(s) ? o.cmd : raw64(s);
+    return hc_call(s->v, HYPERCALL_mmu_one, o.as, o.va, o.gfn, perms, cmd) >= 0;
 }
 
 static bool domctl_call(struct step *s, struct hestia_domctl *d)
@@ -793,6 +809,9 @@ static void step(struct fz *f)
         break;
     case HYPERCALL_mmu_op:
         ok = gen_mmu(&s);
+        break;
+    case HYPERCALL_mmu_one:
+        ok = gen_mmu_one(&s);
         break;
     case HYPERCALL_domctl:
         ok = gen_domctl(&s);

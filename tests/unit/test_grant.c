@@ -285,6 +285,10 @@ TEST_CASE(mmu_op_cannot_remove_grant_mapping)
     op.perms = MMU_PERM_READ;
     h_write(B, ova, &op, sizeof(op));
     CHECK_EQ(h_call(h_vcpu(B), HYPERCALL_mmu_op, ova, 1, 0, 0, 0), -HESTIA_EPERM);
+    /* The op in registers (HYPERCALL_mmu_one) is refused the same way. */
+    CHECK_EQ(h_call(h_vcpu(B), HYPERCALL_mmu_one, 0, VA, 0, 0, MMUOP_unmap), -HESTIA_EPERM);
+    CHECK_EQ(h_call(h_vcpu(B), HYPERCALL_mmu_one, 0, VA, 0, MMU_PERM_READ, MMUOP_protect),
+             -HESTIA_EPERM);
     unsigned perms;
     CHECK(mapped(B, 0, VA, NULL, &perms));
     CHECK_EQ(perms, RW);

@@ -17,6 +17,9 @@ void pvmmu_domain_destroy(struct domain *d);
 
 /* HYPERCALL_mmu_op(ops, count, done). */
 long do_mmu_op(struct vcpu *v, uint64_t ops, uint64_t count, uint64_t done);
+/* HYPERCALL_mmu_one(as, va, gfn, perms, cmd): one op in the arguments. */
+long do_mmu_one(struct vcpu *v, uint64_t as, uint64_t va, uint64_t gfn, uint64_t perms,
+                uint64_t cmd);
 
 /* The space named by handle (0 = kernel), NULL if no such handle. */
 struct hal_as *pvmmu_space(struct domain *d, uint64_t handle);

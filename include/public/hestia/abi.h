@@ -46,7 +46,8 @@
 #define HYPERCALL_vcpu_op 10         /* (cmd, vcpu, ptr) */
 #define HYPERCALL_memory_op 11       /* (cmd, ptr) */
 #define HYPERCALL_physdev_op 12      /* (cmd, ptr) physical devices, dom0 only: physdev.h */
-#define HYPERCALL_COUNT 13
+#define HYPERCALL_mmu_one 13         /* (as, va, gfn, perms, cmd) one mmu_op op: mmu.h */
+#define HYPERCALL_COUNT 14
 
 /* HYPERCALL_version commands. */
 #define VERSION_abi 0      /* returns HESTIA_ABI_VERSION */

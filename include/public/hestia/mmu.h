@@ -15,6 +15,15 @@
  *
  * Processing stops at the first failing op: the call returns its error and
  * *done (if non-zero pointer) receives the number of ops completed.
+ *
+ * HYPERCALL_mmu_one(as, va, gfn, perms, cmd): one op passed in the
+ * arguments instead of memory (nothing is read from the guest), with the
+ * same checks and errors as a one-op mmu_op.  cmd or perms above 32 bits
+ * are refused (-ENOSYS, -EINVAL).  MMUOP_as_create returns the new handle
+ * (>= 1) instead of writing it.  Arguments are the guest's natural width:
+ * a 32-bit guest passes a gfn beyond 32 bits, or MMU_FLUSH_ALL, through
+ * mmu_op.  The order is that of a guest's map(as, va, gfn, perms)
+ * wrapper, which then moves no register.
  */
 #ifndef HESTIA_PUBLIC_MMU_H
 #define HESTIA_PUBLIC_MMU_H

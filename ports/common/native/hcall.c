@@ -251,7 +251,21 @@ static long console_io(unsigned cmd, unsigned long n, const char *buf)
     return (long)n;
 }
 
-static long dispatch(unsigned long nr, unsigned long a0, unsigned long a1, unsigned long a2)
+/* HYPERCALL_mmu_one: one op in the arguments, as the hypervisor (core/pvmmu.c). */
+static long mmu_one(unsigned long as, unsigned long va, unsigned long gfn,
+                    unsigned long perms, unsigned long cmd)
+{
+    if (cmd != (uint32_t)cmd)
+        return -HESTIA_ENOSYS;
+    if (perms != (uint32_t)perms)
+        return -HESTIA_EINVAL;
+    struct mmu_op op = {(uint32_t)cmd, (uint32_t)perms, as, va, gfn};
+    long r = mmu_op(&op, 1, NULL);
+    return r == 0 && cmd == MMUOP_as_create ? (long)op.as : r;
+}
+
+static long dispatch(unsigned long nr, unsigned long a0, unsigned long a1, unsigned long a2,
+                     unsigned long a3, unsigned long a4)
 {
     switch (nr) {
     case HYPERCALL_version:
@@ -266,6 +280,8 @@ static long dispatch(unsigned long nr, unsigned long a0, unsigned long a1, unsig
         return native_evtchn_op((unsigned)a0, (void *)a1);
     case HYPERCALL_mmu_op:
         return mmu_op((struct mmu_op *)a0, a1, (uint64_t *)a2);
+    case HYPERCALL_mmu_one:
+        return mmu_one(a0, a1, a2, a3, a4);
     case HYPERCALL_set_callbacks: {
         const struct hestia_callbacks *cb = (const struct hestia_callbacks *)a0;
         callbacks.event_entry = cb->event_entry;
@@ -291,11 +307,9 @@ static long dispatch(unsigned long nr, unsigned long a0, unsigned long a1, unsig
 long arch_hypercall(unsigned long nr, unsigned long a0, unsigned long a1, unsigned long a2,
                     unsigned long a3, unsigned long a4)
 {
-    (void)a3;
-    (void)a4;
     unsigned long irq = nat_irq_save();
     depth++;
-    long r = dispatch(nr, a0, a1, a2);
+    long r = dispatch(nr, a0, a1, a2, a3, a4);
     depth--;
     bool deliver = depth == 0 && native_event_due();
     nat_irq_restore(irq);

@@ -56,6 +56,12 @@ static inline long hc_mmu(struct mmu_op *ops, unsigned long n, uint64_t *done)
 {
     return HC(HYPERCALL_mmu_op, ops, n, done, 0, 0);
 }
+/* One op in the arguments (mmu.h): gfn and as must fit an unsigned long. */
+static inline long hc_mmu_one(uint64_t as, uintptr_t va, uint64_t gfn, unsigned perms,
+                              unsigned cmd)
+{
+    return HC(HYPERCALL_mmu_one, as, va, gfn, perms, cmd);
+}
 static inline long hc_domctl(struct hestia_domctl *d)
 {
     return HC(HYPERCALL_domctl, d, 0, 0, 0, 0);
