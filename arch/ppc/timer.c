@@ -12,6 +12,7 @@
  */
 #include <hal/hal.h>
 
+#include <core/sched_trace.h>
 #include <ppc/arch.h>
 
 #define POLL_NS 10000000ull   /* 10 ms */
@@ -132,7 +133,9 @@ void hal_cpu_idle(void)
             ppc_poll_console();
             return;
         }
+        SCHED_TRACE(ST_ARCH_DOZE, mfspr(SPR_DEC), mfspr(SPR_TSR));
         ppc_halt();
+        SCHED_TRACE(ST_ARCH_WOKE, mfspr(SPR_TSR), mfspr(SPR_DEC));
     }
 }
 
@@ -160,7 +163,10 @@ void ppc_doze_ns(uint64_t ns)
         ns = deadline - now;
     mtspr(SPR_TSR, TSR_DIS); /* a passed deadline is pending again after arm() */
     mtspr(SPR_DEC, (uint32_t)(ns * tb_per_us / 1000) + 1);
+    SCHED_TRACE(ST_ARCH_DOZE, mfspr(SPR_DEC),
+                mfspr(SPR_TSR) | 1u); /* bit 31: a wait's doze */
     ppc_halt();
+    SCHED_TRACE(ST_ARCH_WOKE, mfspr(SPR_TSR) | 1u, mfspr(SPR_DEC));
     mtspr(SPR_TSR, TSR_DIS);
     arm();
 }
