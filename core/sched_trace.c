@@ -43,9 +43,9 @@ static bool frozen;          /* no more notes: a stall was seen */
 #define STALL_US 5000u /* an IPI acted on this late freezes the rings */
 
 static const char *const names[ST_NR_EV] = {
-    [ST_PICK] = "pick",           [ST_WAKE] = "wake",         [ST_AFFINITY] = "affinity",
-    [ST_IPI_POST] = "ipi-post",   [ST_IPI_TAKE] = "ipi-take", [ST_IDLE] = "idle",
-    [ST_IDLE_END] = "idle-end",   [ST_ARCH_DOZE] = "doze",    [ST_ARCH_WOKE] = "woke",
+    [ST_PICK] = "pick",         [ST_WAKE] = "wake",         [ST_AFFINITY] = "affinity",
+    [ST_IPI_POST] = "ipi-post", [ST_IPI_TAKE] = "ipi-take", [ST_IDLE] = "idle",
+    [ST_IDLE_END] = "idle-end", [ST_ARCH_DOZE] = "doze",    [ST_ARCH_WOKE] = "woke",
     [ST_ARCH_IRQ] = "irq",
 };
 
