@@ -21,6 +21,7 @@
  */
 #include <core/console.h>
 #include <core/event.h>
+#include <core/sched_trace.h>
 #include <core/smp.h>
 #include <hal/console.h>
 #include <hal/cpu.h>
@@ -126,6 +127,7 @@ void console_hyp_write(const char *s, size_t len)
 void console_report_done(unsigned passed, unsigned failed)
 {
     smp_report(&passed, &failed); /* the hypervisor's own checks count too */
+    SCHED_TRACE_DUMP(failed != 0);
     core_printf("HESTIA DONE %u %u\n", passed, failed);
     hal_platform_exit(failed ? 1 : 0);
 }

@@ -12,6 +12,7 @@
 #include <core/pvmmu.h>
 #include <core/run.h>
 #include <core/sched.h>
+#include <core/sched_trace.h>
 #include <core/smp.h>
 #include <core/timer.h>
 #include <core/version.h>
@@ -97,6 +98,7 @@ HAL_NORETURN void core_main(const struct hal_boot_info *bi)
     pirq_init();
     unsigned nr_cpus = smp_start_cpus(bi->nr_cpus ? bi->nr_cpus : 1);
     smp_check_all_ran(cmdline_has_word(bi->cmdline, "smp.all-ran"));
+    SCHED_TRACE_CMDLINE(bi->cmdline);
     core_printf("  %lu of %lu frames free, %u CPU(s)\n", mm_free_frames(),
                 mm_total_frames(), nr_cpus);
     sched_init(nr_cpus);

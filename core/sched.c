@@ -24,6 +24,7 @@
 #include <core/cpu.h>
 #include <core/run.h>
 #include <core/sched.h>
+#include <core/sched_trace.h>
 #include <hal/cpu.h>
 #include <hal/timer.h>
 
@@ -456,6 +457,7 @@ void sched_wake(struct vcpu *v)
         if (sv->where == SCHED_QUEUED)
             wake_thief(sv, v->processor);
     }
+    SCHED_TRACE_VCPU(ST_WAKE, v);
     spin_unlock_irqrestore(&pc->lock, flags);
 }
 
@@ -825,6 +827,7 @@ int sched_set_affinity(struct domain *d, unsigned vcpu, uint32_t cpus)
             requeue_on(sv, home_cpu(sv, cpu));
         else if (!allowed(sv, cpu))
             run_note_change(cpu); /* running there: its next pass moves it */
+        SCHED_TRACE_VCPU(ST_AFFINITY, v);
     }
     return 0;
 }
@@ -939,11 +942,13 @@ struct vcpu *sched_pick(unsigned cpu, struct vcpu *prev, uint64_t now, uint64_t 
                        cpu); /* UNDER work waits here: a CPU on OVER work takes it */
         if (deadline)
             *deadline = dl;
+        SCHED_TRACE_PICK(cpu, v);
         return v;
     }
     /* Idle: come back at the period boundary if a capped domain waits for it. */
     if (deadline && __atomic_load_n(&nr_parked, __ATOMIC_RELAXED))
         *deadline = pc->next_period;
+    SCHED_TRACE_PICK(cpu, NULL);
     spin_unlock_irqrestore(&pc->lock, flags);
     return NULL;
 }

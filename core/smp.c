@@ -17,6 +17,7 @@
 #include <core/console.h>
 #include <core/cpu.h>
 #include <core/run.h>
+#include <core/sched_trace.h>
 #include <core/smp.h>
 #include <hal/cpu.h>
 #include <hal/entry.h>
@@ -66,6 +67,7 @@ void smp_post(unsigned cpu, unsigned reason)
 {
     struct cpu *c = cpu_by_id(cpu);
     smp_wake_note_post(c);
+    SCHED_TRACE(ST_IPI_POST, cpu, reason);
     __atomic_fetch_or(&c->ipi_pending, reason, __ATOMIC_ACQ_REL);
     hal_ipi_send(cpu);
 }

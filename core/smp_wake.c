@@ -10,6 +10,7 @@
  */
 #include <core/console.h>
 #include <core/cpu.h>
+#include <core/sched_trace.h>
 #include <core/smp.h>
 #include <hal/cpu.h>
 #include <hal/timer.h>
@@ -32,6 +33,7 @@ void smp_wake_note_taken(struct cpu *c)
     if (!at)
         return;
     uint32_t us = (now32() - at) / 1000u;
+    SCHED_TRACE_IPI_TAKEN(us);
     c->wake.ipi_taken++;
     c->wake.ipi_us_sum += us;
     if (us > c->wake.ipi_us_max)
@@ -56,12 +58,18 @@ void smp_wake_lock_wait_ends(uint32_t began)
 void smp_idle(struct cpu *c)
 {
     unsigned long ipis = c->wake.ipi_taken, ticks = c->timer_interrupts;
+    SCHED_TRACE(ST_IDLE, 0, 0);
     hal_cpu_idle();
     c->wake.idles++;
     if (c->wake.ipi_taken != ipis)
         c->wake.idle_by_ipi++;
     else if (c->timer_interrupts != ticks)
         c->wake.idle_by_timer++;
+    SCHED_TRACE(ST_IDLE_END,
+                c->wake.ipi_taken != ipis      ? 1u
+                : c->timer_interrupts != ticks ? 2u
+                                               : 0u,
+                0);
 }
 
 void smp_wake_report(void)

@@ -14,6 +14,7 @@
  * Every CPU acknowledges through its own IACK / EOI and runs with task
  * priority 0 (the MPIC resets every CPU's to 15, which blocks everything).
  */
+#include <core/sched_trace.h>
 #include <hal/cpu.h>
 #include <hal/entry.h>
 #include <hal/physdev.h>
@@ -90,6 +91,7 @@ void ppc_mpic_take_ipi(void)
     unsigned cpu = MPIC_CPU(hal_cpu_id());
     uint32_t vector =
         rd(cpu + MPIC_IACK) & 0xffffu; /* an IPI or spurious: nothing else is above */
+    SCHED_TRACE(ST_ARCH_IRQ, vector, 1);
     if (vector == SPURIOUS_VECTOR)
         return;
     wr(cpu + MPIC_EOI, 0);
@@ -145,6 +147,7 @@ bool ppc_mpic_poll(void)
     uint32_t vector = rd(cpu + MPIC_IACK) & 0xffffu;
     if (vector == SPURIOUS_VECTOR)
         return false;
+    SCHED_TRACE(ST_ARCH_IRQ, vector, 0);
     if (vector == IPI_VECTOR) {
         /* EOI first: an IPI sent while core runs its work raises a new one. */
         wr(cpu + MPIC_EOI, 0);

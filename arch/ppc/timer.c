@@ -12,10 +12,12 @@
  */
 #include <hal/hal.h>
 
+#include <core/sched_trace.h>
 #include <ppc/arch.h>
 
-#define POLL_NS 10000000ull   /* 10 ms */
-#define WAIT_POLL_NS 50000ull /* hal_cpu_wait_ipi */
+#define POLL_NS 10000000ull    /* 10 ms */
+#define WAIT_POLL_NS 50000ull  /* hal_cpu_wait_ipi */
+#define IDLE_DOZE_NS 200000ull /* hal_cpu_idle: one doze at most (docs/smp.md) */
 
 static struct hal_time_scale scale;
 static uint32_t tb_per_us = 400;
@@ -109,20 +111,29 @@ void ppc_decrementer(void)
  * Nothing to run: wait for the decrementer, a device interrupt, an IPI or
  * console input.  The hypervisor runs with MSR[EE] off (every interrupt
  * entry assumes it comes from a guest), so idling polls the sources an
- * interrupt would report, and between polls sleeps in ppc_halt() until the
- * MPIC or the decrementer has something (the decrementer fires at least
- * every POLL_NS, which also polls the console).  A polling idle kept its
+ * interrupt would report, and between polls dozes (ppc_doze_ns) until the
+ * MPIC or the decrementer has something, and returns at least every
+ * POLL_NS (a full pass; CPU 0 polls the console).  A polling idle kept its
  * emulated CPU busy: under -icount QEMU's round-robin gave it whole turns
  * the other CPUs needed, and under MTTCG it took a host CPU.
+ *
+ * One doze lasts IDLE_DOZE_NS at most, with the decrementer armed that
+ * near, not up to the next deadline: under QEMU 7.2's -icount round-robin
+ * an idle CPU that dozed with its decrementer up to 10 ms ahead was at
+ * times found halted at ppc_vec_halt_wake with EE off, i.e. after taking
+ * its wake-up, and not run again for ~2.1 s (ppc/smp4, the
+ * smp.create-destroy-busy flake; docs/smp.md).  With short dozes the
+ * reproduction of that stall (8 command-line lengths) ran without it.
  */
 void hal_cpu_idle(void)
 {
     ppc_mmu_idle();
+    uint64_t poll_at = hal_time_ns() + POLL_NS; /* the dozes below re-arm the decrementer */
     for (;;) {
         /* The MPIC first: an IPI must not wait behind a timer that keeps firing. */
         if (ppc_mpic_poll())
             return;
-        if (mfspr(SPR_TSR) & TSR_DIS) {
+        if ((mfspr(SPR_TSR) & TSR_DIS) || hal_time_ns() >= poll_at) {
             ppc_decrementer();
             return;
         }
@@ -132,7 +143,7 @@ void hal_cpu_idle(void)
             ppc_poll_console();
             return;
         }
-        ppc_halt();
+        ppc_doze_ns(IDLE_DOZE_NS);
     }
 }
 
@@ -160,7 +171,10 @@ void ppc_doze_ns(uint64_t ns)
         ns = deadline - now;
     mtspr(SPR_TSR, TSR_DIS); /* a passed deadline is pending again after arm() */
     mtspr(SPR_DEC, (uint32_t)(ns * tb_per_us / 1000) + 1);
+    SCHED_TRACE(ST_ARCH_DOZE, mfspr(SPR_DEC),
+                mfspr(SPR_TSR) | 1u); /* bit 31: ppc_doze_ns */
     ppc_halt();
+    SCHED_TRACE(ST_ARCH_WOKE, mfspr(SPR_TSR) | 1u, mfspr(SPR_DEC));
     mtspr(SPR_TSR, TSR_DIS);
     arm();
 }
