@@ -36,8 +36,6 @@
 
 static uint64_t rid_used[HESTIA_MAX_DOMAINS + 1][IA64_RIDS_PER_DOMAIN / 64];
 static unsigned rid_lock, ptcg_lock;
-static unsigned long
-    tc_purges; /* ptc.g purges issued by any CPU (ia64_exit_code_fetched) */
 
 static void lock(unsigned *l)
 {
@@ -119,8 +117,6 @@ static void tc_purge(const struct hal_as *as, pt_va_t va, unsigned ps)
     uint64_t old, rr = (uint64_t)as->rid << 8 | 12 << 2, psf = (uint64_t)ps << 2;
     unsigned long flags = hal_irq_save();
     lock(&ptcg_lock);
-    /* Before the purge: an entry that reads the old count is racing it anyway. */
-    __atomic_fetch_add(&tc_purges, 1ul, __ATOMIC_SEQ_CST);
     __asm__ volatile("mov %0 = rr[%1]\n\t;;" : "=r"(old) : "r"(va));
     __asm__ volatile("mov rr[%0] = %1\n\t;;\n\tsrlz.d\n\t;;\n\t"
                      "ptc.g %0, %2\n\t;;\n\tsrlz.i\n\t;;\n\t"
@@ -181,10 +177,9 @@ static void tc_insert(uint64_t va, uint64_t pte, bool exec)
                      "mov cr.ifa = %0\n\tmov cr.itir = %1\n\t;;" ::"r"(va),
                      "r"(itir)
                      : "memory");
-    if (exec) {
-        ia64_this_cpu()->itc_inserts++; /* may evict the entry of a recorded exit */
+    if (exec)
         __asm__ volatile("itc.i %0\n\t;;\n\tsrlz.i\n\t;;" ::"r"(pte) : "memory");
-    } else
+    else
         __asm__ volatile("itc.d %0\n\t;;\n\tsrlz.d\n\t;;" ::"r"(pte) : "memory");
     __asm__ volatile("ssm psr.ic\n\t;;\n\tsrlz.d\n\t;;" ::: "memory");
 }
@@ -198,52 +193,6 @@ static struct hal_as *space_of(struct hal_vcpu *hv, uint64_t va, bool user_mode)
     if (region == 0)
         return hv->user;
     return NULL;
-}
-
-/*
- * A break at hv->iip exits: its bundle was just fetched, so its page is in
- * this CPU's instruction TC (ia64sim's ITC changes only by insert and
- * purge).  Record that, for ia64_tlb_prefetch_code; hal_vcpu_set_spaces
- * forgets it (the region's RID changes).
- */
-void ia64_exit_code_fetched(struct hal_vcpu *hv)
-{
-    struct hal_cpu *c = ia64_this_cpu();
-    hv->exit_code.page = hv->iip & ~(uint64_t)(HAL_PAGE_SIZE - 1);
-    hv->exit_code.inserts = c->itc_inserts;
-    hv->exit_code.purges = __atomic_load_n(&tc_purges, __ATOMIC_SEQ_CST);
-    hv->exit_code.cpu = c->id;
-    hv->exit_code.valid = true;
-}
-
-/* Whether the bundle hv resumes at is still in this CPU's instruction TC (see above). */
-static bool exit_code_still_mapped(struct hal_vcpu *hv)
-{
-    struct hal_cpu *c = ia64_this_cpu();
-    bool still = hv->exit_code.valid && hv->exit_code.cpu == c->id &&
-                 hv->exit_code.page == (hv->iip & ~(uint64_t)(HAL_PAGE_SIZE - 1)) &&
-                 hv->exit_code.inserts == c->itc_inserts &&
-                 hv->exit_code.purges == __atomic_load_n(&tc_purges, __ATOMIC_SEQ_CST);
-    hv->exit_code.valid = false; /* one use: the next exit records again */
-    return still;
-}
-
-/*
- * Insert the translation of the bundle the vCPU resumes at; false if it
- * has none.  Nothing to insert when it is still there since the exit.
- */
-bool ia64_tlb_prefetch_code(struct hal_vcpu *hv)
-{
-    if (exit_code_still_mapped(hv))
-        return true;
-    bool user_mode = ((hv->ipsr >> PSR_CPL_SHIFT) & 3) == 3;
-    uint64_t page = hv->iip & ~(uint64_t)(HAL_PAGE_SIZE - 1);
-    struct hal_as *as = space_of(hv, page, user_mode);
-    pte_t *pte = as ? pt_find_leaf(&as->pt, page) : NULL;
-    if (!pte || !(pt_soft_perms(*pte) & MMU_PERM_EXEC))
-        return false;
-    tc_insert(page, guest_pte(as, pt_soft_frame(*pte), pt_soft_refill_perms(*pte)), true);
-    return true;
 }
 
 /*

@@ -78,37 +78,17 @@ static unsigned fault_bits(const struct hal_vcpu *hv)
            (hal_vcpu_in_user(hv) ? HESTIA_PF_USER : 0);
 }
 
-/*
- * ia64sim reports a stale PSR.ri for faults on instruction fetch (the slot
- * of the last instruction executed).  The bundle we return to is put in
- * the TLB before every entry, so a fetch fault there (and so a slot other
- * than 0) happens only when it is not mapped executable at all; any other
- * fetch fault is on a bundle reached by a branch or sequentially: slot 0.
- */
-static void fetch_fault_slot(struct hal_vcpu *hv)
-{
-    bool first = hv->iip == hv->entry_iip && !hv->entry_code_mapped;
-    uint64_t ri = first ? hv->entry_ipsr & (3ull << PSR_RI_SHIFT) : 0;
-    hv->ipsr = (hv->ipsr & ~(3ull << PSR_RI_SHIFT)) | ri;
-}
-
 void ia64_trap(struct hal_vcpu *hv)
 {
     struct vcpu *v = hv->v;
     unsigned vec = (unsigned)hv->vector;
     ia64_exits++;
-    if (vec == IA64_IVT_ITLB || vec == IA64_IVT_ALT_ITLB ||
-        ((vec == IA64_IVT_PAGE_NP || vec == IA64_IVT_IAR || vec == IA64_IVT_IACCESS ||
-          vec == IA64_IVT_KEY_PERM) &&
-         (hv->isr & ISR_X)))
-        fetch_fault_slot(hv);
     switch (vec) {
     case IA64_IVT_BREAK:
         if (hv->iim != HESTIA_IA64_HYPERCALL_BREAK) {
             core_guest_trap(v, HESTIA_TRAP_BREAKPOINT, vec, hv->iim, hv->iip);
             break;
         }
-        ia64_exit_code_fetched(hv);
         advance_ip(hv);
         if (hal_vcpu_in_user(hv)) {
             core_guest_syscall(v);

@@ -81,7 +81,6 @@ void hal_vcpu_set_spaces(struct hal_vcpu *hv, struct hal_as *kernel, struct hal_
     hv->rr5 = (kernel ? kernel->rid : dead) << 8 | 12 << 2;
     hv->rr0 = (user ? user->rid : dead) << 8 | 12 << 2;
     hv->rr_other = dead << 8 | 12 << 2;
-    hv->exit_code.valid = false; /* its page may be another RID's now */
 }
 
 void hal_vcpu_get_spaces(const struct hal_vcpu *hv, struct hal_as **kernel,
@@ -411,11 +410,8 @@ HAL_NORETURN void hal_vcpu_run(struct hal_vcpu *hv)
     else
         hv->ipsr |= PSR_DFH;
     hv->pr_entry = pr_for_entry(hv->pr, hv->ifs);
-    hv->entry_iip = hv->iip;
-    hv->entry_ipsr = hv->ipsr;
     fmid_switch(ia64_this_cpu(), hv);
     ia64_load_rr(hv);
-    hv->entry_code_mapped = ia64_tlb_prefetch_code(hv);
     ia64_enter_guest(hv);
 }
 
