@@ -92,11 +92,11 @@ void ia64_trap(struct hal_vcpu *hv)
         advance_ip(hv);
         if (hal_vcpu_in_user(hv)) {
             core_guest_syscall(v);
-        } else {
-            uint64_t args[5] = {hv->gr[14], hv->gr[15], hv->gr[16], hv->gr[17], hv->gr[18]};
-            core_hypercall(v, hv->gr[2], args);
+            break;
         }
-        break;
+        /* The call and the run loop's decision under one lock (core/hypercall.c). */
+        uint64_t args[5] = {hv->gr[14], hv->gr[15], hv->gr[16], hv->gr[17], hv->gr[18]};
+        hal_vcpu_run(core_hypercall_resume(ia64_this_cpu()->id, v, hv->gr[2], args));
     case IA64_IVT_EXTINT:
         ext_interrupt();
         break;
