@@ -78,25 +78,36 @@ static unsigned fault_bits(const struct hal_vcpu *hv)
            (hal_vcpu_in_user(hv) ? HESTIA_PF_USER : 0);
 }
 
+/*
+ * break 0x1000 from the guest kernel (a hypercall) or from a guest user
+ * task (a system call, delivered to the guest kernel): most exits, tested
+ * before the vector switch's compare chain.
+ */
+static HAL_NORETURN void break_call(struct hal_vcpu *hv, struct vcpu *v)
+{
+    advance_ip(hv);
+    if (((hv->ipsr >> PSR_CPL_SHIFT) & 3) == HESTIA_IA64_CPL_USER) {
+        core_guest_syscall(v);
+        hal_vcpu_run(core_resume_vcpu());
+    }
+    /* The call and the run loop's decision under one lock (core/hypercall.c). */
+    uint64_t args[5] = {hv->gr[14], hv->gr[15], hv->gr[16], hv->gr[17], hv->gr[18]};
+    hal_vcpu_run(core_hypercall_resume(ia64_this_cpu()->id, v, hv->gr[2], args));
+}
+
 void ia64_trap(struct hal_vcpu *hv)
 {
     struct vcpu *v = hv->v;
     unsigned vec = (unsigned)hv->vector;
     ia64_exits++;
+    if (__builtin_expect(vec == IA64_IVT_BREAK && hv->iim == HESTIA_IA64_HYPERCALL_BREAK,
+                         1))
+        break_call(hv, v);
     switch (vec) {
     case IA64_IVT_BREAK:
-        if (hv->iim != HESTIA_IA64_HYPERCALL_BREAK) {
-            core_guest_trap(v, HESTIA_TRAP_BREAKPOINT, vec, hv->iim, hv->iip);
-            break;
-        }
-        advance_ip(hv);
-        if (hal_vcpu_in_user(hv)) {
-            core_guest_syscall(v);
-            break;
-        }
-        /* The call and the run loop's decision under one lock (core/hypercall.c). */
-        uint64_t args[5] = {hv->gr[14], hv->gr[15], hv->gr[16], hv->gr[17], hv->gr[18]};
-        hal_vcpu_run(core_hypercall_resume(ia64_this_cpu()->id, v, hv->gr[2], args));
+        /* Any other break immediate (0x1000 took break_call). */
+        core_guest_trap(v, HESTIA_TRAP_BREAKPOINT, vec, hv->iim, hv->iip);
+        break;
     case IA64_IVT_EXTINT:
         ext_interrupt();
         break;

