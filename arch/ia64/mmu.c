@@ -76,11 +76,6 @@ uint64_t ia64_rid_of(const struct hal_as *as)
     return as->rid;
 }
 
-uint64_t ia64_dead_rid(const struct hal_as *kernel)
-{
-    return kernel ? rid_base(kernel->pt.dom) : IA64_RID_DEAD;
-}
-
 PT_SPACE_FIRST(struct hal_as);
 
 /* One RID slot per space (see above); the tables are the engine's. */
@@ -233,9 +228,9 @@ bool ia64_dirty_write_fault(struct hal_vcpu *hv, uint64_t va)
 
 /*
  * Load the vCPU's region registers: kernel space in region 5, user space in
- * region 0, the domain's dead RID in 1-4.  Nothing but this writes rr0-rr5
- * for long (tc_purge puts back what it found), so the values this CPU last
- * loaded are kept and equal ones are not written again.
+ * region 0, IA64_RID_DEAD in 1-4 (vcpu.c, hal_vcpu_set_spaces).  Nothing but this writes
+ * rr0-rr5 for long (tc_purge puts back what it found), so the values this CPU last loaded
+ * are kept and equal ones are not written again.
  */
 void ia64_load_rr(struct hal_vcpu *hv)
 {
@@ -243,15 +238,17 @@ void ia64_load_rr(struct hal_vcpu *hv)
     uint64_t rr0 = hv->rr0, rr5 = hv->rr5, other = hv->rr_other;
     if (c->rr0 == rr0 && c->rr5 == rr5 && c->rr_other == other)
         return;
+    /* Each region only if it changed: a domain switch changes rr0 and rr5 alone. */
+    if (c->rr0 != rr0)
+        __asm__ volatile("mov rr[%0] = %1\n\t;;" ::"r"(0ull), "r"(rr0) : "memory");
+    if (c->rr5 != rr5)
+        __asm__ volatile("mov rr[%0] = %1\n\t;;" ::"r"(0xa000000000000000ull), "r"(rr5)
+                         : "memory");
+    if (c->rr_other != other)
+        for (uint64_t r = 1; r <= 4; r++)
+            __asm__ volatile("mov rr[%0] = %1\n\t;;" ::"r"(r << 61), "r"(other) : "memory");
     c->rr0 = rr0;
     c->rr5 = rr5;
     c->rr_other = other;
-    __asm__ volatile("mov rr[%0] = %1\n\t"
-                     "mov rr[%2] = %3\n\t"
-                     ";;" ::"r"(0ull),
-                     "r"(rr0), "r"(0xa000000000000000ull), "r"(rr5)
-                     : "memory");
-    for (uint64_t r = 1; r <= 4; r++)
-        __asm__ volatile("mov rr[%0] = %1\n\t;;" ::"r"(r << 61), "r"(other) : "memory");
     ia64_srlz_d();
 }

@@ -76,8 +76,15 @@ void hal_vcpu_set_spaces(struct hal_vcpu *hv, struct hal_as *kernel, struct hal_
 {
     hv->kernel = kernel;
     hv->user = user;
-    /* The region registers for ia64_load_rr; a space's RID is fixed for its life. */
-    uint64_t dead = ia64_dead_rid(kernel);
+    /*
+     * The region registers for ia64_load_rr; a space's RID is fixed for its
+     * life.  Regions 1-4 (and 0 / 5 without a space) get IA64_RID_DEAD, one
+     * RID for every domain: nothing is ever inserted with it (a miss there
+     * finds no space: mmu.c space_of, tlbmiss.S), so no domain can reach
+     * another's entries through it, and rr1-rr4 stay as they are when the
+     * CPU switches domains.
+     */
+    uint64_t dead = IA64_RID_DEAD;
     hv->rr5 = (kernel ? kernel->rid : dead) << 8 | 12 << 2;
     hv->rr0 = (user ? user->rid : dead) << 8 | 12 << 2;
     hv->rr_other = dead << 8 | 12 << 2;
@@ -416,18 +423,19 @@ HAL_NORETURN void hal_vcpu_run(struct hal_vcpu *hv)
 {
     /* The RSE checks its references with RSC.pl: never more privileged
      * than the guest itself (the PL0 pages are the hypervisor's). */
-    uint64_t cpl = (hv->ipsr >> PSR_CPL_SHIFT) & 3;
-    if (((hv->rsc >> 2) & 3) < cpl)
-        hv->rsc = (hv->rsc & ~0xcull) | cpl << 2;
-    hal_this_cpu()->current = hv;
+    struct hal_cpu *c = ia64_this_cpu();
+    uint64_t ipsr = hv->ipsr, rsc = hv->rsc;
+    uint64_t cpl = (ipsr >> PSR_CPL_SHIFT) & 3;
+    if (((rsc >> 2) & 3) < cpl)
+        hv->rsc = (rsc & ~0xcull) | cpl << 2;
+    c->current = hv;
     /* f32-f127 move lazily: touching them faults until hv is their owner. */
-    if (hal_this_cpu()->fph_owner == hv)
-        hv->ipsr &= ~PSR_DFH;
-    else
-        hv->ipsr |= PSR_DFH;
+    hv->ipsr = c->fph_owner == hv ? ipsr & ~PSR_DFH : ipsr | PSR_DFH;
     hv->pr_entry = pr_for_entry(hv->pr, hv->ifs);
-    fmid_switch(ia64_this_cpu(), hv);
-    ia64_load_rr(hv);
+    fmid_switch(c, hv);
+    /* The region registers: most entries find this CPU's already right (mmu.c). */
+    if (c->rr0 != hv->rr0 || c->rr5 != hv->rr5 || c->rr_other != hv->rr_other)
+        ia64_load_rr(hv);
     ia64_enter_guest(hv);
 }
 

@@ -97,10 +97,13 @@ uint64_t ia64_fp_area(const struct hestia_trap_record *r)
 {
     uint64_t psr = r->regs[PI_PSR], sp = r->regs[PI_SP];
     unsigned cpl = (psr >> HESTIA_IA64_PSR_CPL_SHIFT) & 3;
-    /* From user mode the handler ran on the task's kernel stack. */
-    uint64_t hsp = cpl == HESTIA_IA64_CPL_KERNEL     ? (sp - 64) & ~15ull
-                   : current && current->user_kstack ? (current->user_kstack & ~15ull) - 16
-                                                     : 0;
+    /* From user mode the handler ran on the task's kernel stack (current read once:
+     * each read is an out-of-line this_cpu(), and every system call returns here). */
+    uint64_t hsp = (sp - 64) & ~15ull;
+    if (cpl != HESTIA_IA64_CPL_KERNEL) {
+        struct thread *t = current;
+        hsp = t && t->user_kstack ? (t->user_kstack & ~15ull) - 16 : 0;
+    }
     return (hsp >> 61) == (HESTIA_IA64_GUEST_VIRT_BASE >> 61) ? hsp - IA64_FP_SAVE_BYTES
                                                               : 0;
 }

@@ -200,7 +200,6 @@ struct hal_cpu *ia64_cpu(unsigned id); /* CPU id's state (any CPU) */
 HAL_NORETURN void ia64_enter_guest(struct hal_vcpu *hv);
 void ia64_trap(struct hal_vcpu *hv);
 uint64_t ia64_rid_of(const struct hal_as *as);
-uint64_t ia64_dead_rid(const struct hal_as *kernel);
 /*
  * vcpu.c: f12-f31 of the vCPUs.  Kept in the CPU from exit to entry of the
  * same vCPU and moved at a vCPU change while one CPU runs guests; saved at
