@@ -50,6 +50,17 @@ ia64_ivt:
     .endr
     .org ia64_ivt + IA64_IVT_SIZE
 
+    /* ia64_enter_guest walks these slots with two post-incremented pointers. */
+    .if (HV_IPSR != HV_IIP + 8) || (HV_IFS != HV_IIP + 16) || (HV_PFS != HV_IIP + 24)
+    .error "hal_vcpu: iip, ipsr, ifs, pfs are no longer consecutive (ia64_enter_guest)"
+    .endif
+    .if (HV_LC != HV_IIP + 40) || (HV_EC != HV_IIP + 48) || (HV_CCV != HV_IIP + 56)
+    .error "hal_vcpu: lc, ec, ccv no longer follow iip as ia64_enter_guest expects"
+    .endif
+    .if (HV_FPSR != HV_IIP + 64) || (HV_NAT_UNAT != HV_IIP + 96)
+    .error "hal_vcpu: fpsr, nat_unat no longer where ia64_enter_guest expects them"
+    .endif
+
     .text
     .global ia64_common_entry
     .proc ia64_common_entry
@@ -392,20 +403,33 @@ ia64_enter_guest:
     add     r3 = HV_FR + HV_FREG_SIZE * 2, r2
     add     r14 = HV_FR + HV_FREG_SIZE * 3, r2
     ;;
+    /*
+     * From here to the GR fills every group is two memory operations and
+     * one I-unit one (an MMI bundle, no nop): the pointers the branch,
+     * application and control register loads below use are set up in the
+     * FP fills' free slots, and each loaded value is moved to its register
+     * while the next two load (bank 1's r16-r31 are free until their fills).
+     */
     ldf.fill f2 = [r3], FREG_PAIR_STEP
     ldf.fill f3 = [r14], FREG_PAIR_STEP
+    add     r16 = HV_BR, r2
     ;;
     ldf.fill f4 = [r3], FREG_PAIR_STEP
     ldf.fill f5 = [r14], FREG_PAIR_STEP
+    add     r17 = HV_BR + HV_REG_SIZE, r2
     ;;
     ldf.fill f6 = [r3], FREG_PAIR_STEP
     ldf.fill f7 = [r14], FREG_PAIR_STEP
+    add     r18 = HV_PR_ENTRY, r2
     ;;
     ldf.fill f8 = [r3], FREG_PAIR_STEP
     ldf.fill f9 = [r14], FREG_PAIR_STEP
+    add     r19 = HV_IIP, r2
     ;;
     ldf.fill f10 = [r3], 32
     ldf.fill f11 = [r14], 32
+    add     r20 = HV_IPSR, r2
+    ;;
     movl    r15 = ia64_fmid_eager
     ;;
     ld1     r15 = [r15]
@@ -443,72 +467,62 @@ ia64_enter_guest:
     ldf.fill f30 = [r3]
     ldf.fill f31 = [r14]
     ;;
-3:  add     r3 = HV_BR, r2
-    add     r14 = HV_BR + HV_REG_SIZE, r2
+    /*
+     * r16 / r17: b0, b2, b4, b6 / b1, b3, b5, b7.  r19 / r20 walk the
+     * consecutive slots iip, ipsr, ifs, pfs, unat, lc, ec, ccv, fpsr (the
+     * .if below checks the layout): r19 iip, ifs, ec, fpsr, nat_unat; r20
+     * ipsr, pfs, lc, ccv.
+     */
+3:  ld8     r21 = [r16], REG_PAIR_STEP  /* b0 */
+    ld8     r22 = [r17], REG_PAIR_STEP  /* b1 */
     ;;
-    ld8     r15 = [r3], REG_PAIR_STEP
-    ld8     r16 = [r14], REG_PAIR_STEP
+    ld8     r23 = [r16], REG_PAIR_STEP  /* b2 */
+    ld8     r24 = [r17], REG_PAIR_STEP  /* b3 */
+    mov     b0 = r21
     ;;
-    mov     b0 = r15
-    mov     b1 = r16
-    ld8     r15 = [r3], REG_PAIR_STEP
-    ld8     r16 = [r14], REG_PAIR_STEP
+    ld8     r25 = [r16], REG_PAIR_STEP  /* b4 */
+    ld8     r26 = [r17], REG_PAIR_STEP  /* b5 */
+    mov     b1 = r22
     ;;
-    mov     b2 = r15
-    mov     b3 = r16
-    ld8     r15 = [r3], REG_PAIR_STEP
-    ld8     r16 = [r14], REG_PAIR_STEP
+    ld8     r27 = [r16]                 /* b6 */
+    ld8     r28 = [r17]                 /* b7 */
+    mov     b2 = r23
     ;;
-    mov     b4 = r15
-    mov     b5 = r16
-    ld8     r15 = [r3]
-    ld8     r16 = [r14]
+    ld8     r21 = [r18]                 /* pr_entry */
+    ld8     r22 = [r19], 16             /* iip */
+    mov     b3 = r24
     ;;
-    mov     b6 = r15
-    mov     b7 = r16
-    add     r3 = HV_PR_ENTRY, r2
-    add     r14 = HV_PFS, r2
+    ld8     r23 = [r20], 16             /* ipsr */
+    ld8     r24 = [r19], 32             /* ifs */
+    mov     b4 = r25
     ;;
-    ld8     r15 = [r3]
-    ld8     r16 = [r14]
+    ld8     r25 = [r20], 16             /* pfs */
+    ld8     r29 = [r19], 16             /* ec */
+    mov     b5 = r26
     ;;
-    mov     pr = r15, -1
-    mov     ar.pfs = r16
-    add     r3 = HV_LC, r2
-    add     r14 = HV_EC, r2
+    ld8     r26 = [r20], 16             /* lc */
+    ld8     r30 = [r19], 32             /* fpsr */
+    mov     b6 = r27
     ;;
-    ld8     r15 = [r3]
-    ld8     r16 = [r14]
+    ld8     r31 = [r20]                 /* ccv */
+    ld8     r18 = [r19]                 /* nat_unat */
+    mov     b7 = r28
     ;;
-    mov     ar.lc = r15
-    mov     ar.ec = r16
-    add     r3 = HV_CCV, r2
-    add     r14 = HV_FPSR, r2
+    mov     cr.iip = r22
+    mov     cr.ipsr = r23
+    mov     pr = r21, -1
     ;;
-    ld8     r15 = [r3]
-    ld8     r16 = [r14]
+    mov     cr.ifs = r24
+    mov     ar.ccv = r31
+    mov.i   ar.pfs = r25
     ;;
-    mov     ar.ccv = r15
-    mov     ar.fpsr = r16
-    add     r3 = HV_IIP, r2
-    add     r14 = HV_IPSR, r2
+    mov     ar.fpsr = r30
+    mov     ar.unat = r18
+    mov.i   ar.lc = r26
     ;;
-    ld8     r15 = [r3]
-    ld8     r16 = [r14]
-    add     r3 = HV_IFS, r2
-    ;;
-    ld8     r17 = [r3]
-    mov     cr.iip = r15
-    mov     cr.ipsr = r16
-    ;;
-    mov     cr.ifs = r17
-    add     r3 = HV_NAT_UNAT, r2
-    ;;
-    ld8     r15 = [r3]
-    ;;
-    mov     ar.unat = r15
     add     r3 = HV_GR + HV_REG_SIZE * 16, r2
     add     r14 = HV_GR + HV_REG_SIZE * 17, r2
+    mov.i   ar.ec = r29
     ;;
     ld8.fill r16 = [r3], REG_PAIR_STEP
     ld8.fill r17 = [r14], REG_PAIR_STEP

@@ -16,8 +16,6 @@
 #define ISR_X (1ull << 32)
 #define ISR_W (1ull << 33)
 
-unsigned long ia64_exits;
-
 static void advance_ip(struct hal_vcpu *hv)
 {
     unsigned ri = (unsigned)(hv->ipsr >> PSR_RI_SHIFT) & 3;
@@ -99,7 +97,6 @@ void ia64_trap(struct hal_vcpu *hv)
 {
     struct vcpu *v = hv->v;
     unsigned vec = (unsigned)hv->vector;
-    ia64_exits++;
     if (__builtin_expect(vec == IA64_IVT_BREAK && hv->iim == HESTIA_IA64_HYPERCALL_BREAK,
                          1))
         break_call(hv, v);
