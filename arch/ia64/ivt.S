@@ -176,76 +176,83 @@ ia64_common_entry:
     add     r3 = HV_GR + HV_REG_SIZE * 16, r2
     add     r14 = HV_GR + HV_REG_SIZE * 17, r2
     ;;
+    /*
+     * Each group spills two of the guest's r16-r31 and, in the bundle's
+     * free I slot, reads a branch register into one already spilled (a
+     * read before a write in the same group sees the old value); then the
+     * branch and application registers are stored two per group with the
+     * next reads and pointers in the third slot (ia64_enter_guest does the
+     * same the other way round).
+     */
     st8.spill [r3] = r16, REG_PAIR_STEP
     st8.spill [r14] = r17, REG_PAIR_STEP
+    mov     r16 = b0
     ;;
     st8.spill [r3] = r18, REG_PAIR_STEP
     st8.spill [r14] = r19, REG_PAIR_STEP
+    mov     r17 = b1
     ;;
     st8.spill [r3] = r20, REG_PAIR_STEP
     st8.spill [r14] = r21, REG_PAIR_STEP
+    mov     r18 = b2
     ;;
     st8.spill [r3] = r22, REG_PAIR_STEP
     st8.spill [r14] = r23, REG_PAIR_STEP
+    mov     r19 = b3
     ;;
     st8.spill [r3] = r24, REG_PAIR_STEP
     st8.spill [r14] = r25, REG_PAIR_STEP
+    mov     r20 = b4
     ;;
     st8.spill [r3] = r26, REG_PAIR_STEP
     st8.spill [r14] = r27, REG_PAIR_STEP
+    mov     r21 = b5
     ;;
     st8.spill [r3] = r28, REG_PAIR_STEP
     st8.spill [r14] = r29, REG_PAIR_STEP
+    mov     r22 = b6
     ;;
     st8.spill [r3] = r30
     st8.spill [r14] = r31
+    mov     r23 = b7
     ;;
-    mov     r15 = ar.unat
-    add     r3 = HV_NAT_UNAT, r2
-    ;;
-    st8     [r3] = r15
+    mov     r15 = ar.unat               /* the spills' NaT bits */
     add     r3 = HV_BR, r2
     add     r14 = HV_BR + HV_REG_SIZE, r2
-    mov     r15 = b0
-    mov     r16 = b1
     ;;
-    st8     [r3] = r15, REG_PAIR_STEP
-    st8     [r14] = r16, REG_PAIR_STEP
-    mov     r15 = b2
-    mov     r16 = b3
+    st8     [r3] = r16, REG_PAIR_STEP   /* b0 */
+    st8     [r14] = r17, REG_PAIR_STEP  /* b1 */
+    add     r24 = HV_NAT_UNAT, r2
     ;;
-    st8     [r3] = r15, REG_PAIR_STEP
-    st8     [r14] = r16, REG_PAIR_STEP
-    mov     r15 = b4
-    mov     r16 = b5
+    st8     [r3] = r18, REG_PAIR_STEP   /* b2 */
+    st8     [r14] = r19, REG_PAIR_STEP  /* b3 */
+    mov.i   r25 = ar.pfs
     ;;
-    st8     [r3] = r15, REG_PAIR_STEP
-    st8     [r14] = r16, REG_PAIR_STEP
-    mov     r15 = b6
-    mov     r16 = b7
+    st8     [r3] = r20, REG_PAIR_STEP   /* b4 */
+    st8     [r14] = r21, REG_PAIR_STEP  /* b5 */
+    mov.i   r26 = ar.lc
     ;;
-    st8     [r3] = r15
-    st8     [r14] = r16
-    add     r14 = HV_PFS, r2
-    mov     r16 = ar.pfs
+    st8     [r3] = r22                  /* b6 */
+    st8     [r14] = r23                 /* b7 */
+    mov.i   r27 = ar.ec
     ;;
-    st8     [r14] = r16
-    add     r3 = HV_LC, r2
-    add     r14 = HV_EC, r2
-    mov     r15 = ar.lc
-    mov     r16 = ar.ec
+    st8     [r24] = r15
+    mov.m   r28 = ar.ccv
+    add     r30 = HV_PFS, r2
     ;;
-    st8     [r3] = r15
-    st8     [r14] = r16
-    add     r3 = HV_CCV, r2
-    add     r14 = HV_FPSR, r2
-    mov     r15 = ar.ccv
-    mov     r16 = ar.fpsr
-    ;;
-    st8     [r3] = r15
-    st8     [r14] = r16
+    mov.m   r29 = ar.fpsr
+    add     r31 = HV_EC, r2
     add     r3 = HV_FR + HV_FREG_SIZE * 2, r2
+    ;;
+    st8     [r30] = r25, HV_LC - HV_PFS /* pfs */
+    st8     [r31] = r27, HV_FPSR - HV_EC /* ec */
     add     r14 = HV_FR + HV_FREG_SIZE * 3, r2
+    ;;
+    st8     [r30] = r26, HV_CCV - HV_LC /* lc */
+    st8     [r31] = r29                 /* fpsr */
+    ;;
+    st8     [r30] = r28                 /* ccv */
+    movl    r15 = ia64_fmid_eager
     ;;
     stf.spill [r3] = f2, FREG_PAIR_STEP
     stf.spill [r14] = f3, FREG_PAIR_STEP
@@ -266,10 +273,8 @@ ia64_common_entry:
      * f12-f31: the hypervisor never uses them (-mfixed-range=f12-f127).  On
      * one CPU they stay in the CPU until another vCPU is entered (vcpu.c,
      * fmid_switch); once a second CPU is up (ia64_fmid_eager) a vCPU may
-     * move, so they go with every exit and entry.
+     * move, so they go with every exit and entry.  (r15: the flag's address.)
      */
-    movl    r15 = ia64_fmid_eager
-    ;;
     ld1     r15 = [r15]
     ;;
     cmp.eq  p6, p0 = 0, r15
