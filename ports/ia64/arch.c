@@ -324,8 +324,26 @@ void ia64_check_bad_rbs(struct tctx *t)
                   (unsigned)ARRAY_SIZE(addrs));
 }
 
+unsigned long ia64_regs_kept(unsigned long rounds); /* entry.S */
+
+/*
+ * A domain's registers are its own across exits: the ones the hypervisor
+ * moves in hand-scheduled bundles (ivt.S) and lazily (f12-f31 at a vCPU
+ * change) keep their values through hypercalls that switch domains.
+ */
+static void a_regs_kept(struct tctx *t)
+{
+    enum { ROUNDS = 200 };
+    unsigned long changed = ia64_regs_kept(ROUNDS);
+    T_CHECK(t, changed == 0, "registers changed across exits: mask %lx (entry.S order)",
+            changed);
+    if (!t->failed)
+        ksnprintf(t->detail, sizeof(t->detail), "%u yield + version rounds", ROUNDS);
+}
+
 const struct arch_attack arch_attacks[] = {
     {"iso.ia64-ssc-calls", a_ssc},
     {"iso.ia64-user-bad-bspstore", ia64_check_bad_rbs},
+    {"iso.ia64-regs-kept", a_regs_kept},
     {NULL, NULL},
 };
