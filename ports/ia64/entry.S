@@ -132,7 +132,7 @@ hypercall_raw:
 
 /*
  * unsigned long ia64_regs_kept(unsigned long rounds): puts a pattern in
- * b1, b2, b3, b4, b5, b6, b7, r4, r5, r6, r7, ar.lc, ar.ec, ar.ccv, ar.unat, f2, f3, f4, f5, f12, f13, f30, f31
+ * b1-b7, r4-r7, f2-f5, f12, f13, f30, f31, ar.lc, ar.ccv, ar.unat, ar.ec
  * (23 registers, bit i of the result for the i-th), makes `rounds` times a
  * SCHEDOP_yield (another domain may run meanwhile) and a VERSION_abi
  * hypercall, and returns the bits of the registers that came back
@@ -141,6 +141,13 @@ hypercall_raw:
  * The guest's C code never uses f2-f5 and f12-f127 (-mfixed-range), so
  * they need no restoring here; the preserved ones it does use are.
  */
+#define KEPT_BR(n) (0xb000000000000000 | (n) << 56 | 0x123456789abc0)
+#define KEPT_GR(n) (0x4000000000000000 | (n) << 56 | 0xfedcba987654)
+#define KEPT_FR(n) (0xf000000000000000 | (n) << 48 | 0x13579bdf)
+#define KEPT_LC 0x1c1c1c1c1c1c1c1c
+#define KEPT_CCV 0xccccccccccccccc1
+#define KEPT_UNAT 0x0a0a0a0a0a0a0a05
+#define KEPT_EC 0x2a
 .macro KEPT_CHECK bit                   /* r14: read back, r15: expected */
     cmp.ne  p6, p0 = r14, r15
     ;;
@@ -168,97 +175,33 @@ ia64_regs_kept:
     mov     r47 = b0
     ;;
     mov     r48 = r32
-    movl    r14 = (0xb000000000000000 | 1 << 56 | 0x123456789abc0)
+    /* The patterns: KEPT_BR(n), KEPT_GR(n), KEPT_FR(n) and the four below. */
+    .irp n, 1, 2, 3, 4, 5, 6, 7
+    movl    r14 = KEPT_BR(\n)
     ;;
-    mov     b1 = r14
+    mov     b\n = r14
     ;;
-    movl    r14 = (0xb000000000000000 | 2 << 56 | 0x123456789abc0)
+    .endr
+    .irp n, 4, 5, 6, 7
+    movl    r14 = KEPT_GR(\n)
     ;;
-    mov     b2 = r14
+    mov     r\n = r14
+    .endr
+    .irp n, 2, 3, 4, 5, 12, 13, 30, 31
+    movl    r14 = KEPT_FR(\n)
     ;;
-    movl    r14 = (0xb000000000000000 | 3 << 56 | 0x123456789abc0)
-    ;;
-    mov     b3 = r14
-    ;;
-    movl    r14 = (0xb000000000000000 | 4 << 56 | 0x123456789abc0)
-    ;;
-    mov     b4 = r14
-    ;;
-    movl    r14 = (0xb000000000000000 | 5 << 56 | 0x123456789abc0)
-    ;;
-    mov     b5 = r14
-    ;;
-    movl    r14 = (0xb000000000000000 | 6 << 56 | 0x123456789abc0)
-    ;;
-    mov     b6 = r14
-    ;;
-    movl    r14 = (0xb000000000000000 | 7 << 56 | 0x123456789abc0)
-    ;;
-    mov     b7 = r14
-    ;;
-    movl    r14 = (0x4000000000000000 | 4 << 56 | 0xfedcba987654)
-    ;;
-    mov     r4 = r14
-    ;;
-    movl    r14 = (0x4000000000000000 | 5 << 56 | 0xfedcba987654)
-    ;;
-    mov     r5 = r14
-    ;;
-    movl    r14 = (0x4000000000000000 | 6 << 56 | 0xfedcba987654)
-    ;;
-    mov     r6 = r14
-    ;;
-    movl    r14 = (0x4000000000000000 | 7 << 56 | 0xfedcba987654)
-    ;;
-    mov     r7 = r14
-    ;;
-    movl    r14 = 0x1c1c1c1c1c1c1c1c
+    setf.sig f\n = r14
+    .endr
+    movl    r14 = KEPT_LC
+    movl    r15 = KEPT_CCV
     ;;
     mov.i   ar.lc = r14
-    ;;
-    movl    r14 = 0x2a
-    ;;
-    mov.i   ar.ec = r14
-    ;;
-    movl    r14 = 0xccccccccccccccc1
-    ;;
-    mov.m   ar.ccv = r14
-    ;;
-    movl    r14 = 0x0a0a0a0a0a0a0a05
+    mov.m   ar.ccv = r15
+    movl    r14 = KEPT_UNAT
+    mov     r15 = KEPT_EC
     ;;
     mov.m   ar.unat = r14
-    ;;
-    movl    r14 = (0xf000000000000000 | 2 << 48 | 0x13579bdf)
-    ;;
-    setf.sig f2 = r14
-    ;;
-    movl    r14 = (0xf000000000000000 | 3 << 48 | 0x13579bdf)
-    ;;
-    setf.sig f3 = r14
-    ;;
-    movl    r14 = (0xf000000000000000 | 4 << 48 | 0x13579bdf)
-    ;;
-    setf.sig f4 = r14
-    ;;
-    movl    r14 = (0xf000000000000000 | 5 << 48 | 0x13579bdf)
-    ;;
-    setf.sig f5 = r14
-    ;;
-    movl    r14 = (0xf000000000000000 | 12 << 48 | 0x13579bdf)
-    ;;
-    setf.sig f12 = r14
-    ;;
-    movl    r14 = (0xf000000000000000 | 13 << 48 | 0x13579bdf)
-    ;;
-    setf.sig f13 = r14
-    ;;
-    movl    r14 = (0xf000000000000000 | 30 << 48 | 0x13579bdf)
-    ;;
-    setf.sig f30 = r14
-    ;;
-    movl    r14 = (0xf000000000000000 | 31 << 48 | 0x13579bdf)
-    ;;
-    setf.sig f31 = r14
+    mov.i   ar.ec = r15
     ;;
 1:  mov     r2 = HYPERCALL_SCHED_OP
     mov     r14 = SCHEDOP_YIELD
@@ -278,96 +221,41 @@ ia64_regs_kept:
     ;;
     mov     r8 = 0
     ;;
-    mov     r14 = b1
-    movl    r15 = (0xb000000000000000 | 1 << 56 | 0x123456789abc0)
+    /* Bits: b1-b7 0-6, r4-r7 7-10, f2-f5, f12, f13, f30, f31 11-18, lc 19, ccv 20, unat 21, ec 22. */
+    .irp n, 1, 2, 3, 4, 5, 6, 7
+    mov     r14 = b\n
+    movl    r15 = KEPT_BR(\n)
     ;;
-    KEPT_CHECK 0
-    mov     r14 = b2
-    movl    r15 = (0xb000000000000000 | 2 << 56 | 0x123456789abc0)
+    KEPT_CHECK (\n - 1)
+    .endr
+    .irp n, 4, 5, 6, 7
+    mov     r14 = r\n
+    movl    r15 = KEPT_GR(\n)
     ;;
-    KEPT_CHECK 1
-    mov     r14 = b3
-    movl    r15 = (0xb000000000000000 | 3 << 56 | 0x123456789abc0)
+    KEPT_CHECK (\n + 3)
+    .endr
+    .set kept_bit, 11
+    .irp n, 2, 3, 4, 5, 12, 13, 30, 31
+    getf.sig r14 = f\n
+    movl    r15 = KEPT_FR(\n)
     ;;
-    KEPT_CHECK 2
-    mov     r14 = b4
-    movl    r15 = (0xb000000000000000 | 4 << 56 | 0x123456789abc0)
-    ;;
-    KEPT_CHECK 3
-    mov     r14 = b5
-    movl    r15 = (0xb000000000000000 | 5 << 56 | 0x123456789abc0)
-    ;;
-    KEPT_CHECK 4
-    mov     r14 = b6
-    movl    r15 = (0xb000000000000000 | 6 << 56 | 0x123456789abc0)
-    ;;
-    KEPT_CHECK 5
-    mov     r14 = b7
-    movl    r15 = (0xb000000000000000 | 7 << 56 | 0x123456789abc0)
-    ;;
-    KEPT_CHECK 6
-    mov     r14 = r4
-    movl    r15 = (0x4000000000000000 | 4 << 56 | 0xfedcba987654)
-    ;;
-    KEPT_CHECK 7
-    mov     r14 = r5
-    movl    r15 = (0x4000000000000000 | 5 << 56 | 0xfedcba987654)
-    ;;
-    KEPT_CHECK 8
-    mov     r14 = r6
-    movl    r15 = (0x4000000000000000 | 6 << 56 | 0xfedcba987654)
-    ;;
-    KEPT_CHECK 9
-    mov     r14 = r7
-    movl    r15 = (0x4000000000000000 | 7 << 56 | 0xfedcba987654)
-    ;;
-    KEPT_CHECK 10
+    KEPT_CHECK kept_bit
+    .set kept_bit, kept_bit + 1
+    .endr
     mov.i   r14 = ar.lc
-    movl    r15 = 0x1c1c1c1c1c1c1c1c
-    ;;
-    KEPT_CHECK 11
-    mov.i   r14 = ar.ec
-    movl    r15 = 0x2a
-    ;;
-    KEPT_CHECK 12
-    mov.m   r14 = ar.ccv
-    movl    r15 = 0xccccccccccccccc1
-    ;;
-    KEPT_CHECK 13
-    mov.m   r14 = ar.unat
-    movl    r15 = 0x0a0a0a0a0a0a0a05
-    ;;
-    KEPT_CHECK 14
-    getf.sig r14 = f2
-    movl    r15 = (0xf000000000000000 | 2 << 48 | 0x13579bdf)
-    ;;
-    KEPT_CHECK 15
-    getf.sig r14 = f3
-    movl    r15 = (0xf000000000000000 | 3 << 48 | 0x13579bdf)
-    ;;
-    KEPT_CHECK 16
-    getf.sig r14 = f4
-    movl    r15 = (0xf000000000000000 | 4 << 48 | 0x13579bdf)
-    ;;
-    KEPT_CHECK 17
-    getf.sig r14 = f5
-    movl    r15 = (0xf000000000000000 | 5 << 48 | 0x13579bdf)
-    ;;
-    KEPT_CHECK 18
-    getf.sig r14 = f12
-    movl    r15 = (0xf000000000000000 | 12 << 48 | 0x13579bdf)
+    movl    r15 = KEPT_LC
     ;;
     KEPT_CHECK 19
-    getf.sig r14 = f13
-    movl    r15 = (0xf000000000000000 | 13 << 48 | 0x13579bdf)
+    mov.m   r14 = ar.ccv
+    movl    r15 = KEPT_CCV
     ;;
     KEPT_CHECK 20
-    getf.sig r14 = f30
-    movl    r15 = (0xf000000000000000 | 30 << 48 | 0x13579bdf)
+    mov.m   r14 = ar.unat
+    movl    r15 = KEPT_UNAT
     ;;
     KEPT_CHECK 21
-    getf.sig r14 = f31
-    movl    r15 = (0xf000000000000000 | 31 << 48 | 0x13579bdf)
+    mov.i   r14 = ar.ec
+    mov     r15 = KEPT_EC
     ;;
     KEPT_CHECK 22
     mov     b0 = r47
