@@ -60,90 +60,93 @@ ia64_ivt:
     .if (HV_FPSR != HV_IIP + 64) || (HV_NAT_UNAT != HV_IIP + 96)
     .error "hal_vcpu: fpsr, nat_unat no longer where ia64_enter_guest expects them"
     .endif
+    /* ia64_common_entry: pr .. rnat and isr .. rbs_rnat, post-incremented. */
+    .if (HV_IIP != HV_PR + 8) || (HV_UNAT != HV_IIP + 32) || (HV_RSC != HV_IIP + 72)
+    .error "hal_vcpu: pr, iip, unat, rsc no longer where ia64_common_entry expects them"
+    .endif
+    .if (HV_BSPSTORE != HV_RSC + 8) || (HV_RNAT != HV_RSC + 16)
+    .error "hal_vcpu: bspstore, rnat no longer follow rsc (ia64_common_entry)"
+    .endif
+    .if (HV_IFA != HV_ISR + 8) || (HV_IIM != HV_ISR + 16) || (HV_VECTOR != HV_ISR + 24)
+    .error "hal_vcpu: isr, ifa, iim, vector no longer consecutive (ia64_common_entry)"
+    .endif
+    .if (HV_RBS_BASE != HV_ISR + 32) || (HV_RBS_BYTES != HV_ISR + 40) || (HV_RBS_RNAT != HV_ISR + 48)
+    .error "hal_vcpu: rbs_base, rbs_bytes, rbs_rnat no longer follow vector (ia64_common_entry)"
+    .endif
 
     .text
     .global ia64_common_entry
     .proc ia64_common_entry
 ia64_common_entry:
-    /* bank 0: r16 = vector; r17.. scratch.  The guest's predicates first: p6 is used below. */
+    /*
+     * bank 0: r16 = vector; r17.. scratch.  The guest's predicates first: p6
+     * is used below.  r20 and r21 walk the consecutive slots pr .. rnat and
+     * isr .. rbs_rnat of struct hal_vcpu (checked above), so nearly every
+     * group is one bundle with no nop.
+     */
     mov     r24 = pr
     mov     r17 = cr.ipsr
     mov     r18 = ar.k7             /* this CPU's struct hal_cpu; current is first */
     ;;
-    extr.u  r19 = r17, PSR_CPL_SHIFT, 2
     ld8     r18 = [r18]
+    mov     r22 = cr.iip
+    extr.u  r19 = r17, PSR_CPL_SHIFT, 2
     ;;
+    mov     r23 = cr.isr
+    add     r20 = HV_PR, r18
     cmp.eq  p6, p0 = 0, r19
+    ;;
+    mov     r25 = cr.ifa
+    add     r21 = HV_ISR, r18
 (p6) br.cond.spnt.many ia64_hyp_fault
     ;;
-    add     r20 = HV_IPSR, r18
-    add     r21 = HV_IIP, r18
-    mov     r22 = cr.iip
-    add     r25 = HV_PR, r18
+    mov     r26 = cr.iim
+    st8     [r20] = r24, HV_IIP - HV_PR
     ;;
-    st8     [r20] = r17
-    st8     [r21] = r22
-    st8     [r25] = r24
-    add     r20 = HV_VECTOR, r18
-    add     r21 = HV_ISR, r18
-    mov     r22 = cr.isr
+    st8     [r20] = r22, HV_IPSR - HV_IIP
+    st8     [r21] = r23, HV_IFA - HV_ISR
     ;;
-    st8     [r20] = r16
-    st8     [r21] = r22
-    add     r20 = HV_IFA, r18
-    add     r21 = HV_IIM, r18
-    mov     r22 = cr.ifa
-    mov     r23 = cr.iim
-    ;;
-    st8     [r20] = r22
-    st8     [r21] = r23
+    st8     [r20] = r17, HV_IFS - HV_IPSR
+    st8     [r21] = r25, HV_IIM - HV_IFA
     cover
     ;;
     mov     r22 = cr.ifs
-    add     r20 = HV_IFS, r18
-    mov     r23 = ar.rsc
-    add     r21 = HV_RSC, r18
+    st8     [r21] = r26, HV_VECTOR - HV_IIM
     ;;
-    st8     [r20] = r22
-    st8     [r21] = r23
+    st8     [r20] = r22, HV_UNAT - HV_IFS
+    st8     [r21] = r16, HV_RBS_BASE - HV_VECTOR
+    ;;
+    ld8     r27 = [r21], HV_RBS_BYTES - HV_RBS_BASE
+    mov     r23 = ar.unat               /* the guest's: nothing spilled yet */
+    ;;
+    mov     r24 = ar.rsc
+    st8     [r20] = r23, HV_RSC - HV_UNAT
+    ;;
+    st8     [r20] = r24, HV_BSPSTORE - HV_RSC
     mov     ar.rsc = 0
     ;;
     mov     r22 = ar.bspstore
-    add     r20 = HV_BSPSTORE, r18
-    ;;
     mov     r23 = ar.rnat
-    add     r21 = HV_RNAT, r18
-    st8     [r20] = r22
     ;;
-    st8     [r21] = r23
-    add     r20 = HV_RBS_BASE, r18
+    st8     [r20] = r22, HV_RNAT - HV_BSPSTORE
+    mov     ar.bspstore = r27           /* the vCPU's own store (hal_vcpu.rbs) */
     ;;
-    ld8     r22 = [r20]
-    ;;
-    mov     ar.bspstore = r22
+    st8     [r20] = r23
+    mov     r28 = ar.k7
     ;;
     flushrs
+    add     r29 = CPU_HYP_RBS, r28
     ;;
     mov     r23 = ar.bsp
+    ld8     r29 = [r29]
+    ;;
     mov     r24 = ar.rnat
-    add     r20 = HV_RBS_BYTES, r18
-    add     r21 = HV_RBS_RNAT, r18
+    sub     r23 = r23, r27
     ;;
-    sub     r23 = r23, r22
+    st8     [r21] = r23, HV_RBS_RNAT - HV_RBS_BYTES
+    mov     ar.bspstore = r29           /* the hypervisor's, empty */
+    ;;
     st8     [r21] = r24
-    ;;
-    st8     [r20] = r23
-    mov     r22 = ar.k7                 /* this CPU's struct hal_cpu */
-    ;;
-    add     r22 = CPU_HYP_RBS, r22
-    ;;
-    ld8     r22 = [r22]
-    ;;
-    mov     ar.bspstore = r22
-    mov     r23 = ar.unat
-    add     r20 = HV_UNAT, r18
-    ;;
-    st8     [r20] = r23
     add     r20 = HV_GR + HV_REG_SIZE * 1, r18
     add     r21 = HV_GR + HV_REG_SIZE * 2, r18
     ;;
