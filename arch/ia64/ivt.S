@@ -50,89 +50,103 @@ ia64_ivt:
     .endr
     .org ia64_ivt + IA64_IVT_SIZE
 
+    /* ia64_enter_guest walks these slots with two post-incremented pointers. */
+    .if (HV_IPSR != HV_IIP + 8) || (HV_IFS != HV_IIP + 16) || (HV_PFS != HV_IIP + 24)
+    .error "hal_vcpu: iip, ipsr, ifs, pfs are no longer consecutive (ia64_enter_guest)"
+    .endif
+    .if (HV_LC != HV_IIP + 40) || (HV_EC != HV_IIP + 48) || (HV_CCV != HV_IIP + 56)
+    .error "hal_vcpu: lc, ec, ccv no longer follow iip as ia64_enter_guest expects"
+    .endif
+    .if (HV_FPSR != HV_IIP + 64) || (HV_NAT_UNAT != HV_IIP + 96)
+    .error "hal_vcpu: fpsr, nat_unat no longer where ia64_enter_guest expects them"
+    .endif
+    /* ia64_common_entry: pr .. rnat and isr .. rbs_rnat, post-incremented. */
+    .if (HV_IIP != HV_PR + 8) || (HV_UNAT != HV_IIP + 32) || (HV_RSC != HV_IIP + 72)
+    .error "hal_vcpu: pr, iip, unat, rsc no longer where ia64_common_entry expects them"
+    .endif
+    .if (HV_BSPSTORE != HV_RSC + 8) || (HV_RNAT != HV_RSC + 16)
+    .error "hal_vcpu: bspstore, rnat no longer follow rsc (ia64_common_entry)"
+    .endif
+    .if (HV_IFA != HV_ISR + 8) || (HV_IIM != HV_ISR + 16) || (HV_VECTOR != HV_ISR + 24)
+    .error "hal_vcpu: isr, ifa, iim, vector no longer consecutive (ia64_common_entry)"
+    .endif
+    .if (HV_RBS_BASE != HV_ISR + 32) || (HV_RBS_BYTES != HV_ISR + 40) || (HV_RBS_RNAT != HV_ISR + 48)
+    .error "hal_vcpu: rbs_base, rbs_bytes, rbs_rnat no longer follow vector (ia64_common_entry)"
+    .endif
+
     .text
     .global ia64_common_entry
     .proc ia64_common_entry
 ia64_common_entry:
-    /* bank 0: r16 = vector; r17.. scratch.  The guest's predicates first: p6 is used below. */
+    /*
+     * bank 0: r16 = vector; r17.. scratch.  The guest's predicates first: p6
+     * is used below.  r20 and r21 walk the consecutive slots pr .. rnat and
+     * isr .. rbs_rnat of struct hal_vcpu (checked above), so nearly every
+     * group is one bundle with no nop.
+     */
     mov     r24 = pr
     mov     r17 = cr.ipsr
     mov     r18 = ar.k7             /* this CPU's struct hal_cpu; current is first */
     ;;
-    extr.u  r19 = r17, PSR_CPL_SHIFT, 2
     ld8     r18 = [r18]
+    mov     r22 = cr.iip
+    extr.u  r19 = r17, PSR_CPL_SHIFT, 2
     ;;
+    mov     r23 = cr.isr
+    add     r20 = HV_PR, r18
     cmp.eq  p6, p0 = 0, r19
+    ;;
+    mov     r25 = cr.ifa
+    add     r21 = HV_ISR, r18
 (p6) br.cond.spnt.many ia64_hyp_fault
     ;;
-    add     r20 = HV_IPSR, r18
-    add     r21 = HV_IIP, r18
-    mov     r22 = cr.iip
-    add     r25 = HV_PR, r18
+    mov     r26 = cr.iim
+    st8     [r20] = r24, HV_IIP - HV_PR
     ;;
-    st8     [r20] = r17
-    st8     [r21] = r22
-    st8     [r25] = r24
-    add     r20 = HV_VECTOR, r18
-    add     r21 = HV_ISR, r18
-    mov     r22 = cr.isr
+    st8     [r20] = r22, HV_IPSR - HV_IIP
+    st8     [r21] = r23, HV_IFA - HV_ISR
     ;;
-    st8     [r20] = r16
-    st8     [r21] = r22
-    add     r20 = HV_IFA, r18
-    add     r21 = HV_IIM, r18
-    mov     r22 = cr.ifa
-    mov     r23 = cr.iim
-    ;;
-    st8     [r20] = r22
-    st8     [r21] = r23
+    st8     [r20] = r17, HV_IFS - HV_IPSR
+    st8     [r21] = r25, HV_IIM - HV_IFA
     cover
     ;;
     mov     r22 = cr.ifs
-    add     r20 = HV_IFS, r18
-    mov     r23 = ar.rsc
-    add     r21 = HV_RSC, r18
+    st8     [r21] = r26, HV_VECTOR - HV_IIM
     ;;
-    st8     [r20] = r22
-    st8     [r21] = r23
+    st8     [r20] = r22, HV_UNAT - HV_IFS
+    st8     [r21] = r16, HV_RBS_BASE - HV_VECTOR
+    ;;
+    ld8     r27 = [r21], HV_RBS_BYTES - HV_RBS_BASE
+    mov     r23 = ar.unat               /* the guest's: nothing spilled yet */
+    ;;
+    mov     r24 = ar.rsc
+    st8     [r20] = r23, HV_RSC - HV_UNAT
+    ;;
+    st8     [r20] = r24, HV_BSPSTORE - HV_RSC
     mov     ar.rsc = 0
     ;;
     mov     r22 = ar.bspstore
-    add     r20 = HV_BSPSTORE, r18
-    ;;
     mov     r23 = ar.rnat
-    add     r21 = HV_RNAT, r18
-    st8     [r20] = r22
     ;;
-    st8     [r21] = r23
-    add     r20 = HV_RBS_BASE, r18
+    st8     [r20] = r22, HV_RNAT - HV_BSPSTORE
+    mov     ar.bspstore = r27           /* the vCPU's own store (hal_vcpu.rbs) */
     ;;
-    ld8     r22 = [r20]
-    ;;
-    mov     ar.bspstore = r22
+    st8     [r20] = r23
+    mov     r28 = ar.k7
     ;;
     flushrs
+    add     r29 = CPU_HYP_RBS, r28
     ;;
     mov     r23 = ar.bsp
+    ld8     r29 = [r29]
+    ;;
     mov     r24 = ar.rnat
-    add     r20 = HV_RBS_BYTES, r18
-    add     r21 = HV_RBS_RNAT, r18
+    sub     r23 = r23, r27
     ;;
-    sub     r23 = r23, r22
+    st8     [r21] = r23, HV_RBS_RNAT - HV_RBS_BYTES
+    mov     ar.bspstore = r29           /* the hypervisor's, empty */
+    ;;
     st8     [r21] = r24
-    ;;
-    st8     [r20] = r23
-    mov     r22 = ar.k7                 /* this CPU's struct hal_cpu */
-    ;;
-    add     r22 = CPU_HYP_RBS, r22
-    ;;
-    ld8     r22 = [r22]
-    ;;
-    mov     ar.bspstore = r22
-    mov     r23 = ar.unat
-    add     r20 = HV_UNAT, r18
-    ;;
-    st8     [r20] = r23
     add     r20 = HV_GR + HV_REG_SIZE * 1, r18
     add     r21 = HV_GR + HV_REG_SIZE * 2, r18
     ;;
@@ -165,76 +179,83 @@ ia64_common_entry:
     add     r3 = HV_GR + HV_REG_SIZE * 16, r2
     add     r14 = HV_GR + HV_REG_SIZE * 17, r2
     ;;
+    /*
+     * Each group spills two of the guest's r16-r31 and, in the bundle's
+     * free I slot, reads a branch register into one already spilled (a
+     * read before a write in the same group sees the old value); then the
+     * branch and application registers are stored two per group with the
+     * next reads and pointers in the third slot (ia64_enter_guest does the
+     * same the other way round).
+     */
     st8.spill [r3] = r16, REG_PAIR_STEP
     st8.spill [r14] = r17, REG_PAIR_STEP
+    mov     r16 = b0
     ;;
     st8.spill [r3] = r18, REG_PAIR_STEP
     st8.spill [r14] = r19, REG_PAIR_STEP
+    mov     r17 = b1
     ;;
     st8.spill [r3] = r20, REG_PAIR_STEP
     st8.spill [r14] = r21, REG_PAIR_STEP
+    mov     r18 = b2
     ;;
     st8.spill [r3] = r22, REG_PAIR_STEP
     st8.spill [r14] = r23, REG_PAIR_STEP
+    mov     r19 = b3
     ;;
     st8.spill [r3] = r24, REG_PAIR_STEP
     st8.spill [r14] = r25, REG_PAIR_STEP
+    mov     r20 = b4
     ;;
     st8.spill [r3] = r26, REG_PAIR_STEP
     st8.spill [r14] = r27, REG_PAIR_STEP
+    mov     r21 = b5
     ;;
     st8.spill [r3] = r28, REG_PAIR_STEP
     st8.spill [r14] = r29, REG_PAIR_STEP
+    mov     r22 = b6
     ;;
     st8.spill [r3] = r30
     st8.spill [r14] = r31
+    mov     r23 = b7
     ;;
-    mov     r15 = ar.unat
-    add     r3 = HV_NAT_UNAT, r2
-    ;;
-    st8     [r3] = r15
+    mov     r15 = ar.unat               /* the spills' NaT bits */
     add     r3 = HV_BR, r2
     add     r14 = HV_BR + HV_REG_SIZE, r2
-    mov     r15 = b0
-    mov     r16 = b1
     ;;
-    st8     [r3] = r15, REG_PAIR_STEP
-    st8     [r14] = r16, REG_PAIR_STEP
-    mov     r15 = b2
-    mov     r16 = b3
+    st8     [r3] = r16, REG_PAIR_STEP   /* b0 */
+    st8     [r14] = r17, REG_PAIR_STEP  /* b1 */
+    add     r24 = HV_NAT_UNAT, r2
     ;;
-    st8     [r3] = r15, REG_PAIR_STEP
-    st8     [r14] = r16, REG_PAIR_STEP
-    mov     r15 = b4
-    mov     r16 = b5
+    st8     [r3] = r18, REG_PAIR_STEP   /* b2 */
+    st8     [r14] = r19, REG_PAIR_STEP  /* b3 */
+    mov.i   r25 = ar.pfs
     ;;
-    st8     [r3] = r15, REG_PAIR_STEP
-    st8     [r14] = r16, REG_PAIR_STEP
-    mov     r15 = b6
-    mov     r16 = b7
+    st8     [r3] = r20, REG_PAIR_STEP   /* b4 */
+    st8     [r14] = r21, REG_PAIR_STEP  /* b5 */
+    mov.i   r26 = ar.lc
     ;;
-    st8     [r3] = r15
-    st8     [r14] = r16
-    add     r14 = HV_PFS, r2
-    mov     r16 = ar.pfs
+    st8     [r3] = r22                  /* b6 */
+    st8     [r14] = r23                 /* b7 */
+    mov.i   r27 = ar.ec
     ;;
-    st8     [r14] = r16
-    add     r3 = HV_LC, r2
-    add     r14 = HV_EC, r2
-    mov     r15 = ar.lc
-    mov     r16 = ar.ec
+    st8     [r24] = r15
+    mov.m   r28 = ar.ccv
+    add     r30 = HV_PFS, r2
     ;;
-    st8     [r3] = r15
-    st8     [r14] = r16
-    add     r3 = HV_CCV, r2
-    add     r14 = HV_FPSR, r2
-    mov     r15 = ar.ccv
-    mov     r16 = ar.fpsr
-    ;;
-    st8     [r3] = r15
-    st8     [r14] = r16
+    mov.m   r29 = ar.fpsr
+    add     r31 = HV_EC, r2
     add     r3 = HV_FR + HV_FREG_SIZE * 2, r2
+    ;;
+    st8     [r30] = r25, HV_LC - HV_PFS /* pfs */
+    st8     [r31] = r27, HV_FPSR - HV_EC /* ec */
     add     r14 = HV_FR + HV_FREG_SIZE * 3, r2
+    ;;
+    st8     [r30] = r26, HV_CCV - HV_LC /* lc */
+    st8     [r31] = r29                 /* fpsr */
+    ;;
+    st8     [r30] = r28                 /* ccv */
+    movl    r15 = ia64_fmid_eager
     ;;
     stf.spill [r3] = f2, FREG_PAIR_STEP
     stf.spill [r14] = f3, FREG_PAIR_STEP
@@ -255,10 +276,8 @@ ia64_common_entry:
      * f12-f31: the hypervisor never uses them (-mfixed-range=f12-f127).  On
      * one CPU they stay in the CPU until another vCPU is entered (vcpu.c,
      * fmid_switch); once a second CPU is up (ia64_fmid_eager) a vCPU may
-     * move, so they go with every exit and entry.
+     * move, so they go with every exit and entry.  (r15: the flag's address.)
      */
-    movl    r15 = ia64_fmid_eager
-    ;;
     ld1     r15 = [r15]
     ;;
     cmp.eq  p6, p0 = 0, r15
@@ -392,20 +411,33 @@ ia64_enter_guest:
     add     r3 = HV_FR + HV_FREG_SIZE * 2, r2
     add     r14 = HV_FR + HV_FREG_SIZE * 3, r2
     ;;
+    /*
+     * From here to the GR fills every group is two memory operations and
+     * one I-unit one (an MMI bundle, no nop): the pointers the branch,
+     * application and control register loads below use are set up in the
+     * FP fills' free slots, and each loaded value is moved to its register
+     * while the next two load (bank 1's r16-r31 are free until their fills).
+     */
     ldf.fill f2 = [r3], FREG_PAIR_STEP
     ldf.fill f3 = [r14], FREG_PAIR_STEP
+    add     r16 = HV_BR, r2
     ;;
     ldf.fill f4 = [r3], FREG_PAIR_STEP
     ldf.fill f5 = [r14], FREG_PAIR_STEP
+    add     r17 = HV_BR + HV_REG_SIZE, r2
     ;;
     ldf.fill f6 = [r3], FREG_PAIR_STEP
     ldf.fill f7 = [r14], FREG_PAIR_STEP
+    add     r18 = HV_PR_ENTRY, r2
     ;;
     ldf.fill f8 = [r3], FREG_PAIR_STEP
     ldf.fill f9 = [r14], FREG_PAIR_STEP
+    add     r19 = HV_IIP, r2
     ;;
     ldf.fill f10 = [r3], 32
     ldf.fill f11 = [r14], 32
+    add     r20 = HV_IPSR, r2
+    ;;
     movl    r15 = ia64_fmid_eager
     ;;
     ld1     r15 = [r15]
@@ -443,72 +475,62 @@ ia64_enter_guest:
     ldf.fill f30 = [r3]
     ldf.fill f31 = [r14]
     ;;
-3:  add     r3 = HV_BR, r2
-    add     r14 = HV_BR + HV_REG_SIZE, r2
+    /*
+     * r16 / r17: b0, b2, b4, b6 / b1, b3, b5, b7.  r19 / r20 walk the
+     * consecutive slots iip, ipsr, ifs, pfs, unat, lc, ec, ccv, fpsr (the
+     * .if below checks the layout): r19 iip, ifs, ec, fpsr, nat_unat; r20
+     * ipsr, pfs, lc, ccv.
+     */
+3:  ld8     r21 = [r16], REG_PAIR_STEP  /* b0 */
+    ld8     r22 = [r17], REG_PAIR_STEP  /* b1 */
     ;;
-    ld8     r15 = [r3], REG_PAIR_STEP
-    ld8     r16 = [r14], REG_PAIR_STEP
+    ld8     r23 = [r16], REG_PAIR_STEP  /* b2 */
+    ld8     r24 = [r17], REG_PAIR_STEP  /* b3 */
+    mov     b0 = r21
     ;;
-    mov     b0 = r15
-    mov     b1 = r16
-    ld8     r15 = [r3], REG_PAIR_STEP
-    ld8     r16 = [r14], REG_PAIR_STEP
+    ld8     r25 = [r16], REG_PAIR_STEP  /* b4 */
+    ld8     r26 = [r17], REG_PAIR_STEP  /* b5 */
+    mov     b1 = r22
     ;;
-    mov     b2 = r15
-    mov     b3 = r16
-    ld8     r15 = [r3], REG_PAIR_STEP
-    ld8     r16 = [r14], REG_PAIR_STEP
+    ld8     r27 = [r16]                 /* b6 */
+    ld8     r28 = [r17]                 /* b7 */
+    mov     b2 = r23
     ;;
-    mov     b4 = r15
-    mov     b5 = r16
-    ld8     r15 = [r3]
-    ld8     r16 = [r14]
+    ld8     r21 = [r18]                 /* pr_entry */
+    ld8     r22 = [r19], 16             /* iip */
+    mov     b3 = r24
     ;;
-    mov     b6 = r15
-    mov     b7 = r16
-    add     r3 = HV_PR_ENTRY, r2
-    add     r14 = HV_PFS, r2
+    ld8     r23 = [r20], 16             /* ipsr */
+    ld8     r24 = [r19], 32             /* ifs */
+    mov     b4 = r25
     ;;
-    ld8     r15 = [r3]
-    ld8     r16 = [r14]
+    ld8     r25 = [r20], 16             /* pfs */
+    ld8     r29 = [r19], 16             /* ec */
+    mov     b5 = r26
     ;;
-    mov     pr = r15, -1
-    mov     ar.pfs = r16
-    add     r3 = HV_LC, r2
-    add     r14 = HV_EC, r2
+    ld8     r26 = [r20], 16             /* lc */
+    ld8     r30 = [r19], 32             /* fpsr */
+    mov     b6 = r27
     ;;
-    ld8     r15 = [r3]
-    ld8     r16 = [r14]
+    ld8     r31 = [r20]                 /* ccv */
+    ld8     r18 = [r19]                 /* nat_unat */
+    mov     b7 = r28
     ;;
-    mov     ar.lc = r15
-    mov     ar.ec = r16
-    add     r3 = HV_CCV, r2
-    add     r14 = HV_FPSR, r2
+    mov     cr.iip = r22
+    mov     cr.ipsr = r23
+    mov     pr = r21, -1
     ;;
-    ld8     r15 = [r3]
-    ld8     r16 = [r14]
+    mov     cr.ifs = r24
+    mov     ar.ccv = r31
+    mov.i   ar.pfs = r25
     ;;
-    mov     ar.ccv = r15
-    mov     ar.fpsr = r16
-    add     r3 = HV_IIP, r2
-    add     r14 = HV_IPSR, r2
+    mov     ar.fpsr = r30
+    mov     ar.unat = r18
+    mov.i   ar.lc = r26
     ;;
-    ld8     r15 = [r3]
-    ld8     r16 = [r14]
-    add     r3 = HV_IFS, r2
-    ;;
-    ld8     r17 = [r3]
-    mov     cr.iip = r15
-    mov     cr.ipsr = r16
-    ;;
-    mov     cr.ifs = r17
-    add     r3 = HV_NAT_UNAT, r2
-    ;;
-    ld8     r15 = [r3]
-    ;;
-    mov     ar.unat = r15
     add     r3 = HV_GR + HV_REG_SIZE * 16, r2
     add     r14 = HV_GR + HV_REG_SIZE * 17, r2
+    mov.i   ar.ec = r29
     ;;
     ld8.fill r16 = [r3], REG_PAIR_STEP
     ld8.fill r17 = [r14], REG_PAIR_STEP

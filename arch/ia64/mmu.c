@@ -36,8 +36,6 @@
 
 static uint64_t rid_used[HESTIA_MAX_DOMAINS + 1][IA64_RIDS_PER_DOMAIN / 64];
 static unsigned rid_lock, ptcg_lock;
-static unsigned long
-    tc_purges; /* ptc.g purges issued by any CPU (ia64_exit_code_fetched) */
 
 static void lock(unsigned *l)
 {
@@ -78,11 +76,6 @@ uint64_t ia64_rid_of(const struct hal_as *as)
     return as->rid;
 }
 
-uint64_t ia64_dead_rid(const struct hal_as *kernel)
-{
-    return kernel ? rid_base(kernel->pt.dom) : IA64_RID_DEAD;
-}
-
 PT_SPACE_FIRST(struct hal_as);
 
 /* One RID slot per space (see above); the tables are the engine's. */
@@ -119,8 +112,6 @@ static void tc_purge(const struct hal_as *as, pt_va_t va, unsigned ps)
     uint64_t old, rr = (uint64_t)as->rid << 8 | 12 << 2, psf = (uint64_t)ps << 2;
     unsigned long flags = hal_irq_save();
     lock(&ptcg_lock);
-    /* Before the purge: an entry that reads the old count is racing it anyway. */
-    __atomic_fetch_add(&tc_purges, 1ul, __ATOMIC_SEQ_CST);
     __asm__ volatile("mov %0 = rr[%1]\n\t;;" : "=r"(old) : "r"(va));
     __asm__ volatile("mov rr[%0] = %1\n\t;;\n\tsrlz.d\n\t;;\n\t"
                      "ptc.g %0, %2\n\t;;\n\tsrlz.i\n\t;;\n\t"
@@ -181,10 +172,9 @@ static void tc_insert(uint64_t va, uint64_t pte, bool exec)
                      "mov cr.ifa = %0\n\tmov cr.itir = %1\n\t;;" ::"r"(va),
                      "r"(itir)
                      : "memory");
-    if (exec) {
-        ia64_this_cpu()->itc_inserts++; /* may evict the entry of a recorded exit */
+    if (exec)
         __asm__ volatile("itc.i %0\n\t;;\n\tsrlz.i\n\t;;" ::"r"(pte) : "memory");
-    } else
+    else
         __asm__ volatile("itc.d %0\n\t;;\n\tsrlz.d\n\t;;" ::"r"(pte) : "memory");
     __asm__ volatile("ssm psr.ic\n\t;;\n\tsrlz.d\n\t;;" ::: "memory");
 }
@@ -198,52 +188,6 @@ static struct hal_as *space_of(struct hal_vcpu *hv, uint64_t va, bool user_mode)
     if (region == 0)
         return hv->user;
     return NULL;
-}
-
-/*
- * A break at hv->iip exits: its bundle was just fetched, so its page is in
- * this CPU's instruction TC (ia64sim's ITC changes only by insert and
- * purge).  Record that, for ia64_tlb_prefetch_code; hal_vcpu_set_spaces
- * forgets it (the region's RID changes).
- */
-void ia64_exit_code_fetched(struct hal_vcpu *hv)
-{
-    struct hal_cpu *c = ia64_this_cpu();
-    hv->exit_code.page = hv->iip & ~(uint64_t)(HAL_PAGE_SIZE - 1);
-    hv->exit_code.inserts = c->itc_inserts;
-    hv->exit_code.purges = __atomic_load_n(&tc_purges, __ATOMIC_SEQ_CST);
-    hv->exit_code.cpu = c->id;
-    hv->exit_code.valid = true;
-}
-
-/* Whether the bundle hv resumes at is still in this CPU's instruction TC (see above). */
-static bool exit_code_still_mapped(struct hal_vcpu *hv)
-{
-    struct hal_cpu *c = ia64_this_cpu();
-    bool still = hv->exit_code.valid && hv->exit_code.cpu == c->id &&
-                 hv->exit_code.page == (hv->iip & ~(uint64_t)(HAL_PAGE_SIZE - 1)) &&
-                 hv->exit_code.inserts == c->itc_inserts &&
-                 hv->exit_code.purges == __atomic_load_n(&tc_purges, __ATOMIC_SEQ_CST);
-    hv->exit_code.valid = false; /* one use: the next exit records again */
-    return still;
-}
-
-/*
- * Insert the translation of the bundle the vCPU resumes at; false if it
- * has none.  Nothing to insert when it is still there since the exit.
- */
-bool ia64_tlb_prefetch_code(struct hal_vcpu *hv)
-{
-    if (exit_code_still_mapped(hv))
-        return true;
-    bool user_mode = ((hv->ipsr >> PSR_CPL_SHIFT) & 3) == 3;
-    uint64_t page = hv->iip & ~(uint64_t)(HAL_PAGE_SIZE - 1);
-    struct hal_as *as = space_of(hv, page, user_mode);
-    pte_t *pte = as ? pt_find_leaf(&as->pt, page) : NULL;
-    if (!pte || !(pt_soft_perms(*pte) & MMU_PERM_EXEC))
-        return false;
-    tc_insert(page, guest_pte(as, pt_soft_frame(*pte), pt_soft_refill_perms(*pte)), true);
-    return true;
 }
 
 /*
@@ -284,9 +228,9 @@ bool ia64_dirty_write_fault(struct hal_vcpu *hv, uint64_t va)
 
 /*
  * Load the vCPU's region registers: kernel space in region 5, user space in
- * region 0, the domain's dead RID in 1-4.  Nothing but this writes rr0-rr5
- * for long (tc_purge puts back what it found), so the values this CPU last
- * loaded are kept and equal ones are not written again.
+ * region 0, IA64_RID_DEAD in 1-4 (vcpu.c, hal_vcpu_set_spaces).  Nothing but this writes
+ * rr0-rr5 for long (tc_purge puts back what it found), so the values this CPU last loaded
+ * are kept and equal ones are not written again.
  */
 void ia64_load_rr(struct hal_vcpu *hv)
 {
@@ -294,15 +238,17 @@ void ia64_load_rr(struct hal_vcpu *hv)
     uint64_t rr0 = hv->rr0, rr5 = hv->rr5, other = hv->rr_other;
     if (c->rr0 == rr0 && c->rr5 == rr5 && c->rr_other == other)
         return;
+    /* Each region only if it changed: a domain switch changes rr0 and rr5 alone. */
+    if (c->rr0 != rr0)
+        __asm__ volatile("mov rr[%0] = %1\n\t;;" ::"r"(0ull), "r"(rr0) : "memory");
+    if (c->rr5 != rr5)
+        __asm__ volatile("mov rr[%0] = %1\n\t;;" ::"r"(0xa000000000000000ull), "r"(rr5)
+                         : "memory");
+    if (c->rr_other != other)
+        for (uint64_t r = 1; r <= 4; r++)
+            __asm__ volatile("mov rr[%0] = %1\n\t;;" ::"r"(r << 61), "r"(other) : "memory");
     c->rr0 = rr0;
     c->rr5 = rr5;
     c->rr_other = other;
-    __asm__ volatile("mov rr[%0] = %1\n\t"
-                     "mov rr[%2] = %3\n\t"
-                     ";;" ::"r"(0ull),
-                     "r"(rr0), "r"(0xa000000000000000ull), "r"(rr5)
-                     : "memory");
-    for (uint64_t r = 1; r <= 4; r++)
-        __asm__ volatile("mov rr[%0] = %1\n\t;;" ::"r"(r << 61), "r"(other) : "memory");
     ia64_srlz_d();
 }

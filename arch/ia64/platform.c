@@ -18,20 +18,7 @@ int hal_console_getc(void)
     return c > 0 ? (int)(c & 0xff) : -1; /* Ski returns 0 when nothing is waiting */
 }
 
-unsigned long hal_irq_save(void)
-{
-    unsigned long psr;
-    __asm__ volatile("mov %0 = psr;; rsm psr.i;; srlz.d" : "=r"(psr) : : "memory");
-    return psr & PSR_I;
-}
-
-void hal_irq_restore(unsigned long flags)
-{
-    if (flags & PSR_I)
-        __asm__ volatile("ssm psr.i;; srlz.d" ::: "memory");
-    else
-        __asm__ volatile("rsm psr.i;; srlz.d" ::: "memory");
-}
+/* hal_irq_save / hal_irq_restore: inline, <ia64/irq_inline.h>. */
 
 static struct hal_cpu cpus[HAL_MAX_CPUS];
 _Static_assert(__builtin_offsetof(struct hal_cpu, current) == 0,

@@ -16,8 +16,6 @@
 #define ISR_X (1ull << 32)
 #define ISR_W (1ull << 33)
 
-unsigned long ia64_exits;
-
 static void advance_ip(struct hal_vcpu *hv)
 {
     unsigned ri = (unsigned)(hv->ipsr >> PSR_RI_SHIFT) & 3;
@@ -79,43 +77,33 @@ static unsigned fault_bits(const struct hal_vcpu *hv)
 }
 
 /*
- * ia64sim reports a stale PSR.ri for faults on instruction fetch (the slot
- * of the last instruction executed).  The bundle we return to is put in
- * the TLB before every entry, so a fetch fault there (and so a slot other
- * than 0) happens only when it is not mapped executable at all; any other
- * fetch fault is on a bundle reached by a branch or sequentially: slot 0.
+ * break 0x1000 from the guest kernel (a hypercall) or from a guest user
+ * task (a system call, delivered to the guest kernel): most exits, tested
+ * before the vector switch's compare chain.
  */
-static void fetch_fault_slot(struct hal_vcpu *hv)
+static HAL_NORETURN void break_call(struct hal_vcpu *hv, struct vcpu *v)
 {
-    bool first = hv->iip == hv->entry_iip && !hv->entry_code_mapped;
-    uint64_t ri = first ? hv->entry_ipsr & (3ull << PSR_RI_SHIFT) : 0;
-    hv->ipsr = (hv->ipsr & ~(3ull << PSR_RI_SHIFT)) | ri;
+    advance_ip(hv);
+    if (((hv->ipsr >> PSR_CPL_SHIFT) & 3) == HESTIA_IA64_CPL_USER) {
+        core_guest_syscall(v);
+        hal_vcpu_run(core_resume_vcpu());
+    }
+    /* The call and the run loop's decision under one lock (core/hypercall.c). */
+    uint64_t args[5] = {hv->gr[14], hv->gr[15], hv->gr[16], hv->gr[17], hv->gr[18]};
+    hal_vcpu_run(core_hypercall_resume(ia64_this_cpu()->id, v, hv->gr[2], args));
 }
 
 void ia64_trap(struct hal_vcpu *hv)
 {
     struct vcpu *v = hv->v;
     unsigned vec = (unsigned)hv->vector;
-    ia64_exits++;
-    if (vec == IA64_IVT_ITLB || vec == IA64_IVT_ALT_ITLB ||
-        ((vec == IA64_IVT_PAGE_NP || vec == IA64_IVT_IAR || vec == IA64_IVT_IACCESS ||
-          vec == IA64_IVT_KEY_PERM) &&
-         (hv->isr & ISR_X)))
-        fetch_fault_slot(hv);
+    if (__builtin_expect(vec == IA64_IVT_BREAK && hv->iim == HESTIA_IA64_HYPERCALL_BREAK,
+                         1))
+        break_call(hv, v);
     switch (vec) {
     case IA64_IVT_BREAK:
-        if (hv->iim != HESTIA_IA64_HYPERCALL_BREAK) {
-            core_guest_trap(v, HESTIA_TRAP_BREAKPOINT, vec, hv->iim, hv->iip);
-            break;
-        }
-        ia64_exit_code_fetched(hv);
-        advance_ip(hv);
-        if (hal_vcpu_in_user(hv)) {
-            core_guest_syscall(v);
-        } else {
-            uint64_t args[5] = {hv->gr[14], hv->gr[15], hv->gr[16], hv->gr[17], hv->gr[18]};
-            core_hypercall(v, hv->gr[2], args);
-        }
+        /* Any other break immediate (0x1000 took break_call). */
+        core_guest_trap(v, HESTIA_TRAP_BREAKPOINT, vec, hv->iim, hv->iip);
         break;
     case IA64_IVT_EXTINT:
         ext_interrupt();

@@ -76,12 +76,18 @@ void hal_vcpu_set_spaces(struct hal_vcpu *hv, struct hal_as *kernel, struct hal_
 {
     hv->kernel = kernel;
     hv->user = user;
-    /* The region registers for ia64_load_rr; a space's RID is fixed for its life. */
-    uint64_t dead = ia64_dead_rid(kernel);
+    /*
+     * The region registers for ia64_load_rr; a space's RID is fixed for its
+     * life.  Regions 1-4 (and 0 / 5 without a space) get IA64_RID_DEAD, one
+     * RID for every domain: nothing is ever inserted with it (a miss there
+     * finds no space: mmu.c space_of, tlbmiss.S), so no domain can reach
+     * another's entries through it, and rr1-rr4 stay as they are when the
+     * CPU switches domains.
+     */
+    uint64_t dead = IA64_RID_DEAD;
     hv->rr5 = (kernel ? kernel->rid : dead) << 8 | 12 << 2;
     hv->rr0 = (user ? user->rid : dead) << 8 | 12 << 2;
     hv->rr_other = dead << 8 | 12 << 2;
-    hv->exit_code.valid = false; /* its page may be another RID's now */
 }
 
 void hal_vcpu_get_spaces(const struct hal_vcpu *hv, struct hal_as **kernel,
@@ -142,8 +148,11 @@ void hal_vcpu_get_context(const struct hal_vcpu *hv, struct hestia_trap_record *
 {
     uint64_t *r = rec->regs;
     r[HESTIA_IA64_REG_IP] = hv->iip;
+    /* Unrolled, as in hal_vcpu_set_context: every trap delivery runs this. */
+#pragma GCC unroll 31
     for (unsigned i = 1; i < 32; i++)
         r[i] = hv->gr[i];
+#pragma GCC unroll 8
     for (unsigned i = 0; i < 8; i++)
         r[HESTIA_IA64_REG_BR(i)] = hv->br[i];
     r[HESTIA_IA64_REG_PR] = hv->pr;
@@ -171,18 +180,28 @@ static bool cfm_ok(uint64_t cfm)
            (rrb_gr == 0 || rrb_gr < sor * 8) && rrb_fr < 96 && rrb_pr < 48;
 }
 
+const bool hal_vcpu_set_context_reads_once = true;
+
 int hal_vcpu_set_context(struct hal_vcpu *hv, const struct hestia_trap_record *rec)
 {
     const uint64_t *r = rec->regs;
-    uint64_t psr = r[HESTIA_IA64_REG_PSR], cfm = r[HESTIA_IA64_REG_CFM];
+    /*
+     * Every slot is read once (hal_vcpu_set_context_reads_once): rec may be
+     * the guest's own record, which another vCPU can change as we go; the
+     * values checked are the values loaded.  core then needs no private
+     * copy of the record (a 291-instruction memcpy per trap_return).
+     */
+    const volatile uint64_t *vr = r;
+    uint64_t psr = vr[HESTIA_IA64_REG_PSR], cfm = vr[HESTIA_IA64_REG_CFM];
+    uint64_t bsp = vr[HESTIA_IA64_REG_BSP];
     unsigned ri = (unsigned)(psr >> PSR_RI_SHIFT) & 3;
     bool user = cpl_of(psr) == HESTIA_IA64_CPL_USER;
-    if (ri == 3 || !cfm_ok(cfm) || (r[HESTIA_IA64_REG_BSP] & 7))
+    if (ri == 3 || !cfm_ok(cfm) || (bsp & 7))
         return -HESTIA_EINVAL;
     /* Read the frame back from the guest's store, newest register first. */
     unsigned sof = cfm >> 63 ? (unsigned)(cfm & 127) : 0;
     uint64_t vals[MAX_FRAME], nats = 0, nats_hi = 0;
-    uint64_t a = r[HESTIA_IA64_REG_BSP], rn = r[HESTIA_IA64_REG_RNAT];
+    uint64_t a = bsp, rn = r[HESTIA_IA64_REG_RNAT];
     struct hal_as *k = user ? NULL : hv->kernel;
     for (unsigned i = 0; i < sof; i++) {
         a -= 8;
@@ -218,9 +237,12 @@ int hal_vcpu_set_context(struct hal_vcpu *hv, const struct hestia_trap_record *r
     hv->bspstore = a;
     hv->rnat = rn;
     hv->iip = r[HESTIA_IA64_REG_IP] & ~15ull;
+    /* Unrolled: a loop cost ~7 instructions a register (this runs at every trap_return). */
+#pragma GCC unroll 31
     for (unsigned i = 1; i < 32; i++)
         hv->gr[i] = r[i];
     hv->nat_unat = 0;
+#pragma GCC unroll 8
     for (unsigned i = 0; i < 8; i++)
         hv->br[i] = r[HESTIA_IA64_REG_BR(i)];
     hv->pr = r[HESTIA_IA64_REG_PR];
@@ -401,21 +423,19 @@ HAL_NORETURN void hal_vcpu_run(struct hal_vcpu *hv)
 {
     /* The RSE checks its references with RSC.pl: never more privileged
      * than the guest itself (the PL0 pages are the hypervisor's). */
-    uint64_t cpl = (hv->ipsr >> PSR_CPL_SHIFT) & 3;
-    if (((hv->rsc >> 2) & 3) < cpl)
-        hv->rsc = (hv->rsc & ~0xcull) | cpl << 2;
-    hal_this_cpu()->current = hv;
+    struct hal_cpu *c = ia64_this_cpu();
+    uint64_t ipsr = hv->ipsr, rsc = hv->rsc;
+    uint64_t cpl = (ipsr >> PSR_CPL_SHIFT) & 3;
+    if (((rsc >> 2) & 3) < cpl)
+        hv->rsc = (rsc & ~0xcull) | cpl << 2;
+    c->current = hv;
     /* f32-f127 move lazily: touching them faults until hv is their owner. */
-    if (hal_this_cpu()->fph_owner == hv)
-        hv->ipsr &= ~PSR_DFH;
-    else
-        hv->ipsr |= PSR_DFH;
+    hv->ipsr = c->fph_owner == hv ? ipsr & ~PSR_DFH : ipsr | PSR_DFH;
     hv->pr_entry = pr_for_entry(hv->pr, hv->ifs);
-    hv->entry_iip = hv->iip;
-    hv->entry_ipsr = hv->ipsr;
-    fmid_switch(ia64_this_cpu(), hv);
-    ia64_load_rr(hv);
-    hv->entry_code_mapped = ia64_tlb_prefetch_code(hv);
+    fmid_switch(c, hv);
+    /* The region registers: most entries find this CPU's already right (mmu.c). */
+    if (c->rr0 != hv->rr0 || c->rr5 != hv->rr5 || c->rr_other != hv->rr_other)
+        ia64_load_rr(hv);
     ia64_enter_guest(hv);
 }
 

@@ -97,10 +97,13 @@ uint64_t ia64_fp_area(const struct hestia_trap_record *r)
 {
     uint64_t psr = r->regs[PI_PSR], sp = r->regs[PI_SP];
     unsigned cpl = (psr >> HESTIA_IA64_PSR_CPL_SHIFT) & 3;
-    /* From user mode the handler ran on the task's kernel stack. */
-    uint64_t hsp = cpl == HESTIA_IA64_CPL_KERNEL     ? (sp - 64) & ~15ull
-                   : current && current->user_kstack ? (current->user_kstack & ~15ull) - 16
-                                                     : 0;
+    /* From user mode the handler ran on the task's kernel stack (current read once:
+     * each read is an out-of-line this_cpu(), and every system call returns here). */
+    uint64_t hsp = (sp - 64) & ~15ull;
+    if (cpl != HESTIA_IA64_CPL_KERNEL) {
+        struct thread *t = current;
+        hsp = t && t->user_kstack ? (t->user_kstack & ~15ull) - 16 : 0;
+    }
     return (hsp >> 61) == (HESTIA_IA64_GUEST_VIRT_BASE >> 61) ? hsp - IA64_FP_SAVE_BYTES
                                                               : 0;
 }
@@ -321,8 +324,26 @@ void ia64_check_bad_rbs(struct tctx *t)
                   (unsigned)ARRAY_SIZE(addrs));
 }
 
+unsigned long ia64_regs_kept(unsigned long rounds); /* entry.S */
+
+/*
+ * A domain's registers are its own across exits: the ones the hypervisor
+ * moves in hand-scheduled bundles (ivt.S) and lazily (f12-f31 at a vCPU
+ * change) keep their values through hypercalls that switch domains.
+ */
+static void a_regs_kept(struct tctx *t)
+{
+    enum { ROUNDS = 200 };
+    unsigned long changed = ia64_regs_kept(ROUNDS);
+    T_CHECK(t, changed == 0, "registers changed across exits: mask %lx (entry.S order)",
+            changed);
+    if (!t->failed)
+        ksnprintf(t->detail, sizeof(t->detail), "%u yield + version rounds", ROUNDS);
+}
+
 const struct arch_attack arch_attacks[] = {
     {"iso.ia64-ssc-calls", a_ssc},
     {"iso.ia64-user-bad-bspstore", ia64_check_bad_rbs},
+    {"iso.ia64-regs-kept", a_regs_kept},
     {NULL, NULL},
 };

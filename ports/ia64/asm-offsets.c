@@ -30,5 +30,7 @@ void port_asm_offsets(void)
     ASM_OFFSET(HYPERCALL_BREAK, HESTIA_IA64_HYPERCALL_BREAK);
     ASM_OFFSET(HYPERCALL_VERSION, HYPERCALL_version);
     ASM_OFFSET(VERSION_ABI, VERSION_abi);
+    ASM_OFFSET(HYPERCALL_SCHED_OP, HYPERCALL_sched_op); /* ia64_regs_kept */
+    ASM_OFFSET(SCHEDOP_YIELD, SCHEDOP_yield);
     ASM_OFFSET(STACK_BLOCK_BYTES, STACK_BYTES); /* cpu.c: stacks are aligned blocks */
 }

@@ -130,6 +130,154 @@ hypercall_raw:
     br.ret.sptk.many b0
     .endp hypercall_raw
 
+/*
+ * unsigned long ia64_regs_kept(unsigned long rounds): puts a pattern in
+ * b1-b7, r4-r7, f2-f5, f12, f13, f30, f31, ar.lc, ar.ccv, ar.unat, ar.ec
+ * (23 registers, bit i of the result for the i-th), makes `rounds` times a
+ * SCHEDOP_yield (another domain may run meanwhile) and a VERSION_abi
+ * hypercall, and returns the bits of the registers that came back
+ * changed (0: all kept).  The hypervisor saves and loads every register at
+ * every exit (an interrupt must keep them all); hypercalls take that path.
+ * The guest's C code never uses f2-f5 and f12-f127 (-mfixed-range), so
+ * they need no restoring here; the preserved ones it does use are.
+ */
+#define KEPT_BR(n) (0xb000000000000000 | (n) << 56 | 0x123456789abc0)
+#define KEPT_GR(n) (0x4000000000000000 | (n) << 56 | 0xfedcba987654)
+#define KEPT_FR(n) (0xf000000000000000 | (n) << 48 | 0x13579bdf)
+#define KEPT_LC 0x1c1c1c1c1c1c1c1c
+#define KEPT_CCV 0xccccccccccccccc1
+#define KEPT_UNAT 0x0a0a0a0a0a0a0a05
+#define KEPT_EC 0x2a
+.macro KEPT_CHECK bit                   /* r14: read back, r15: expected */
+    cmp.ne  p6, p0 = r14, r15
+    ;;
+(p6) dep    r8 = -1, r8, \bit, 1
+    ;;
+.endm
+    .global ia64_regs_kept
+    .type ia64_regs_kept, @function
+    .proc ia64_regs_kept
+ia64_regs_kept:
+    alloc   r40 = ar.pfs, 1, 16, 0, 0
+    mov     r33 = b1
+    mov     r34 = b2
+    ;;
+    mov     r35 = b3
+    mov     r36 = b4
+    mov     r37 = b5
+    mov.i   r38 = ar.lc
+    ;;
+    mov     r41 = r4
+    mov     r42 = r5
+    mov     r43 = r6
+    mov     r44 = r7
+    mov.m   r45 = ar.unat
+    mov     r47 = b0
+    ;;
+    mov     r48 = r32
+    /* The patterns: KEPT_BR(n), KEPT_GR(n), KEPT_FR(n) and the four below. */
+    .irp n, 1, 2, 3, 4, 5, 6, 7
+    movl    r14 = KEPT_BR(\n)
+    ;;
+    mov     b\n = r14
+    ;;
+    .endr
+    .irp n, 4, 5, 6, 7
+    movl    r14 = KEPT_GR(\n)
+    ;;
+    mov     r\n = r14
+    .endr
+    .irp n, 2, 3, 4, 5, 12, 13, 30, 31
+    movl    r14 = KEPT_FR(\n)
+    ;;
+    setf.sig f\n = r14
+    .endr
+    movl    r14 = KEPT_LC
+    movl    r15 = KEPT_CCV
+    ;;
+    mov.i   ar.lc = r14
+    mov.m   ar.ccv = r15
+    movl    r14 = KEPT_UNAT
+    mov     r15 = KEPT_EC
+    ;;
+    mov.m   ar.unat = r14
+    mov.i   ar.ec = r15
+    ;;
+1:  mov     r2 = HYPERCALL_SCHED_OP
+    mov     r14 = SCHEDOP_YIELD
+    mov     r15 = 0
+    ;;
+    break   HYPERCALL_BREAK
+    ;;
+    mov     r2 = HYPERCALL_VERSION
+    mov     r14 = VERSION_ABI
+    ;;
+    break   HYPERCALL_BREAK
+    ;;
+    adds    r48 = -1, r48
+    ;;
+    cmp.ne  p6, p0 = 0, r48
+(p6) br.cond.sptk.few 1b
+    ;;
+    mov     r8 = 0
+    ;;
+    /* Bits: b1-b7 0-6, r4-r7 7-10, f2-f5, f12, f13, f30, f31 11-18, lc 19, ccv 20, unat 21, ec 22. */
+    .irp n, 1, 2, 3, 4, 5, 6, 7
+    mov     r14 = b\n
+    movl    r15 = KEPT_BR(\n)
+    ;;
+    KEPT_CHECK (\n - 1)
+    .endr
+    .irp n, 4, 5, 6, 7
+    mov     r14 = r\n
+    movl    r15 = KEPT_GR(\n)
+    ;;
+    KEPT_CHECK (\n + 3)
+    .endr
+    .set kept_bit, 11
+    .irp n, 2, 3, 4, 5, 12, 13, 30, 31
+    getf.sig r14 = f\n
+    movl    r15 = KEPT_FR(\n)
+    ;;
+    KEPT_CHECK kept_bit
+    .set kept_bit, kept_bit + 1
+    .endr
+    mov.i   r14 = ar.lc
+    movl    r15 = KEPT_LC
+    ;;
+    KEPT_CHECK 19
+    mov.m   r14 = ar.ccv
+    movl    r15 = KEPT_CCV
+    ;;
+    KEPT_CHECK 20
+    mov.m   r14 = ar.unat
+    movl    r15 = KEPT_UNAT
+    ;;
+    KEPT_CHECK 21
+    mov.i   r14 = ar.ec
+    mov     r15 = KEPT_EC
+    ;;
+    KEPT_CHECK 22
+    mov     b0 = r47
+    mov     b1 = r33
+    mov     b2 = r34
+    ;;
+    mov     b3 = r35
+    mov     b4 = r36
+    mov     b5 = r37
+    ;;
+    mov.i   ar.lc = r38
+    mov     r4 = r41
+    mov     r5 = r42
+    mov     r6 = r43
+    mov     r7 = r44
+    ;;
+    mov.m   ar.unat = r45
+    mov.i   ar.pfs = r40
+    ;;
+    br.ret.sptk.many b0
+    .endp ia64_regs_kept
+
     .global arch_read_counter
     .type arch_read_counter, @function
     .proc arch_read_counter

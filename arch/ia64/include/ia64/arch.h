@@ -135,21 +135,7 @@ struct hal_vcpu {
     /* Not touched by assembly. */
     struct vcpu *v;
     struct hal_as *kernel, *user;
-    uint64_t rr0, rr5, rr_other;    /* the region registers the spaces need (set_spaces) */
-    uint64_t entry_iip, entry_ipsr; /* the last entry (see fetch_fault_slot) */
-    bool entry_code_mapped;
-    /*
-     * The bundle a break (hypercall, system call) was fetched from is in
-     * this CPU's instruction TC: mmu.c's ia64_exit_code_fetched records
-     * where and when, so an entry back to the same page skips the prefetch
-     * while no instruction TC entry was inserted on the CPU and no purge ran.
-     */
-    struct {
-        uint64_t page;
-        unsigned long inserts, purges;
-        unsigned cpu;
-        bool valid;
-    } exit_code;
+    uint64_t rr0, rr5, rr_other; /* the region registers the spaces need (set_spaces) */
     /*
      * The guest's dirty stacked registers (flushrs at entry; the hypervisor
      * then runs on its per-CPU backing store): at most 96 registers and
@@ -187,7 +173,6 @@ struct hal_cpu {
     struct hal_vcpu *fmid_owner;
     /* mmu.c: the region registers 0 and 5 and the dead RID last loaded (0: unknown). */
     uint64_t rr0, rr5, rr_other;
-    unsigned long itc_inserts; /* mmu.c: instruction TC inserts on this CPU */
 };
 
 /* start.S: the boot CPU's stacks. */
@@ -215,9 +200,6 @@ struct hal_cpu *ia64_cpu(unsigned id); /* CPU id's state (any CPU) */
 HAL_NORETURN void ia64_enter_guest(struct hal_vcpu *hv);
 void ia64_trap(struct hal_vcpu *hv);
 uint64_t ia64_rid_of(const struct hal_as *as);
-uint64_t ia64_dead_rid(const struct hal_as *kernel);
-bool ia64_tlb_prefetch_code(struct hal_vcpu *hv);
-void ia64_exit_code_fetched(struct hal_vcpu *hv);
 /*
  * vcpu.c: f12-f31 of the vCPUs.  Kept in the CPU from exit to entry of the
  * same vCPU and moved at a vCPU change while one CPU runs guests; saved at

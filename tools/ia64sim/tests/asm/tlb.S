@@ -169,6 +169,10 @@
 	;;
 	dep r17=-1,r17,36,1		// ipsr.it
 	dep r17=-1,r17,13,1		// ipsr.ic
+	mov r18=2
+	;;
+	dep r17=r18,r17,41,2		// ipsr.ri = 2: resume at slot 2
+	mov r9=0x55
 	;;
 	mov cr.ipsr=r17
 	mov cr.iip=r2
@@ -176,17 +180,30 @@
 	;;
 	rfi
 	;;
+	// The rfi resumes at slot 2 of a bundle not in the TLB: the fetch
+	// faults with IPSR.ri = 2 (SDM vol. 2 3.3.5: ipsr.ri is the slot the
+	// faulting instruction is in), and slots 0 and 1 never run.
 	.align 16
 virt_code:
-	mov r9=0x55
+	{ .mii
+	mov r9=0x66
+	mov r9=0x77
+	mov r10=0x88
 	;;
+	}
 	mov r20=1
 	mov r21=0x0c00
 	mov r22=0x55
 	;;
 	CHECK r4, r20, 10		// one instruction TLB miss
 	CHECK r5, r21, 11
-	CHECK r9, r22, 12
+	CHECK r9, r22, 12		// slots 0 and 1 skipped
+	extr.u r7=r7,41,2
+	mov r20=2
+	mov r22=0x88
+	;;
+	CHECK r7, r20, 18		// the fault's ipsr.ri
+	CHECK r10, r22, 19		// slot 2 ran
 	PUTC 'i'
 	PUTC 10
 	EXIT 0
@@ -196,6 +213,7 @@ virt_code:
 ivt:
 	.org ivt+0x0c00			// alternate ITLB: map 16 KiB (region 3 -> phys 0x100000)
 	mov r5=0x0c00
+	mov r7=cr.ipsr
 	mov r16=cr.ifa
 	movl r18=0x100000|1|(1<<5)|(1<<6)|(3<<9)	// p, a, d, ar=RWX
 	;;
