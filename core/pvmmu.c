@@ -630,8 +630,8 @@ static long op_flush(struct domain *d, const struct mmu_op *op)
     return as ? 0 : -HESTIA_EBADF;
 }
 
-/* Inlined into both callers (do_mmu_op's single op, run_batch): a call cost the map
- * bench 16. */
+/* Inlined into its callers (do_mmu_op's single op, run_batch, mmu_one_other): a call
+ * cost the map bench 16. */
 static inline __attribute__((always_inline)) long
 one_op(struct vcpu *v, const struct mmu_op *op, uint64_t op_addr, bool regs)
 {
@@ -719,15 +719,6 @@ long do_mmu_op(struct vcpu *v, uint64_t ops, uint64_t count, uint64_t done)
 }
 
 /*
- * One op in the arguments (Xen's update_va_mapping is the same idea): no
- * guest memory is read, so the copy of the op (~50 instructions on
- * x86_64) and *done are gone, and the op cannot change under the call.
- * The checks are one_op's, the same as for a one-op mmu_op.  cmd and
- * perms are 32-bit fields of struct mmu_op: wider values are refused, not
- * truncated (-ENOSYS: no such op; -EINVAL: unknown perms).  as_create
- * returns the new handle.
- */
-/*
  * mmu_one's other ops: out of line, and the op is made in memory only
  * here, so map and unmap keep it in registers.
  */
@@ -738,6 +729,15 @@ mmu_one_other(struct vcpu *v, uint64_t as, uint64_t va, unsigned perms, unsigned
     return one_op(v, &op, 0, true);
 }
 
+/*
+ * One op in the arguments (Xen's update_va_mapping is the same idea): no
+ * guest memory is read, so the copy of the op (~50 instructions on
+ * x86_64) and *done are gone, and the op cannot change under the call.
+ * The checks are one_op's, the same as for a one-op mmu_op.  cmd and
+ * perms are 32-bit fields of struct mmu_op: wider values are refused, not
+ * truncated (-ENOSYS: no such op; -EINVAL: unknown perms).  as_create
+ * returns the new handle.
+ */
 long do_mmu_one(struct vcpu *v, uint64_t as, uint64_t va, uint64_t gfn, uint64_t perms,
                 uint64_t cmd)
 {
