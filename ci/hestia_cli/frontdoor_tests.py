@@ -9,12 +9,15 @@ with HESTIA_CACHE in a temporary directory and a quick fake compile step in
 place of the 10-minute gcc build (build() takes it as compile_fn).
 """
 import contextlib
+import fcntl
 import io
 import os
 import signal
 import subprocess
 import sys
 import tempfile
+import termios
+import threading
 import time
 import xml.etree.ElementTree as ET
 
@@ -267,10 +270,11 @@ def _native_bench_launch():
 
 
 # `./hestia bench --profile` with a fake emulator and a fake gdb, in a child
-# that is interrupted while "gdb" runs; or `./hestia test` whose cell boots
+# that is interrupted while "gdb" runs; `./hestia debug` whose fake gdb
+# takes Ctrl-C as gdb does ("interrupt"); or `./hestia test` whose cell boots
 # the fake emulator through runner.run_captured (matrix cells, the native
 # and HVM benchmark boots).  argv: ci dir, work dir, what the fake gdb does
-# ("sleep" or "fail"), "profile" or "runner".  The fake emulator opens the
+# ("sleep", "fail" or "interrupt"), "profile", "debug" or "runner".  The fake emulator opens the
 # gdb socket and starts a helper of its own, writes "<emulator pid> <helper
 # pid>" to <work>/emu, and sleeps.
 EMU_CHILD = r"""
@@ -290,10 +294,19 @@ os.rename(sys.argv[2] + ".tmp", sys.argv[2])
 time.sleep(600)
 '''
 GDB = '''
-import os, sys, time
-open(os.environ["FAKE_GDB_STARTED"], "w").close()
+import os, signal, sys, time
+started = os.environ["FAKE_GDB_STARTED"]
+if os.environ["FAKE_GDB_DOES"] == "interrupt":
+    # As gdb: Ctrl-C interrupts the target (noted in <work>/gdb.sigint), "quit" ends it.
+    signal.signal(signal.SIGINT, lambda s, f: open(started + ".sigint", "a").write("SIGINT\\n"))
+open(started, "w").close()
 if os.environ["FAKE_GDB_DOES"] == "fail":
     raise SystemExit("fake gdb: Python Exception <class 'gdb.error'>")
+if os.environ["FAKE_GDB_DOES"] == "interrupt":
+    for line in sys.stdin:
+        if line.strip() == "quit":
+            raise SystemExit(0)
+    raise SystemExit(3)
 time.sleep(600)
 '''
 gdb = os.path.join(work, "gdb-multiarch")
@@ -312,6 +325,8 @@ if path == "runner":
         [sys.executable, "-c", EMU, os.path.join(work, "sock"), os.path.join(work, "emu")],
         os.path.join(work, "boot.log"), 600)[0]
     sys.exit(main.main(["test", "--arch", "x86_64"]))
+if path == "debug":
+    sys.exit(main.main(["debug", "--arch", "x86_64"]))
 sys.exit(main.main(["bench", "--profile", "null-hypercall", "--arch", "x86_64"]))
 """
 
@@ -370,6 +385,68 @@ def _emulator_interrupted(how, path="profile"):
             child.wait()
 
 
+def _debug_ctrl_c():
+    """`./hestia debug` at a terminal (a pty, fakes: EMU_CHILD): Ctrl-C typed
+    while gdb runs reaches gdb, and ./hestia and its emulator stay; gdb's
+    "quit" then ends ./hestia with gdb's exit code 0 and the emulator and its
+    helper are gone within 5 s.  (Before the fix ./hestia took the
+    KeyboardInterrupt and killed gdb and the emulator: exit 130.)"""
+    with tempfile.TemporaryDirectory() as work:
+        master, slave = os.openpty()
+        child = subprocess.Popen(
+            [sys.executable, "-c", EMU_CHILD, CI_DIR, work, "interrupt", "debug"],
+            stdin=slave, stdout=slave, stderr=slave, start_new_session=True,
+            preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0))  # the pty is its terminal
+        os.close(slave)
+        said = []
+
+        def drain():  # the pty's output, so that nothing blocks on a full buffer
+            while True:
+                try:
+                    chunk = os.read(master, 4096)
+                except OSError:
+                    return
+                if not chunk:
+                    return
+                said.append(chunk)
+
+        reader = threading.Thread(target=drain, daemon=True)
+        reader.start()
+        pids = []
+        try:
+            emu, gdb = os.path.join(work, "emu"), os.path.join(work, "gdb")
+            if not _wait_for(lambda: (os.path.exists(emu) and os.path.exists(gdb))
+                             or child.poll() is not None):
+                raise HestiaError("the fake emulator and gdb did not start")
+            with open(emu) as f:
+                pids = [int(w) for w in f.read().split()]
+            os.write(master, b"\x03")  # Ctrl-C: the pty sends SIGINT to its foreground group
+            got = _wait_for(lambda: os.path.exists(gdb + ".sigint") or child.poll() is not None)
+            time.sleep(0.5)  # ./hestia's own reaction, if it had one
+            stayed = child.poll() is None and not any(_gone(p) for p in pids)
+            if not (got and os.path.exists(gdb + ".sigint") and stayed):
+                out = b"".join(said).decode(errors="replace").strip().splitlines()
+                raise HestiaError(f"after Ctrl-C: gdb saw it {os.path.exists(gdb + '.sigint')}, "
+                                  f"./hestia exit {child.poll()}, emulator running "
+                                  f"{bool(pids) and not any(_gone(p) for p in pids)}; "
+                                  f"last output {out[-1:]}")
+            os.write(master, b"quit\n")
+            child.wait(timeout=30)
+            return (child.returncode == 0 and len(pids) == 2
+                    and _wait_for(lambda: all(_gone(p) for p in pids), 5))
+        finally:
+            for p in pids:
+                if not _gone(p):
+                    os.kill(p, signal.SIGKILL)
+            try:
+                os.killpg(child.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            child.wait()
+            os.close(master)
+            reader.join(5)
+
+
 CASES = [
     ("native_bench_compare", _native_bench_compare),
     ("native_bench_launch", _native_bench_launch),
@@ -386,6 +463,7 @@ CASES = [
     ("profile_sigkill", lambda: _emulator_interrupted("SIGKILL")),
     ("profile_gdb_fails", lambda: _emulator_interrupted("fail")),
     ("runner_sigterm", lambda: _emulator_interrupted("SIGTERM", "runner")),
+    ("debug_ctrl_c", _debug_ctrl_c),
 ]
 
 

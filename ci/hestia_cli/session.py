@@ -7,6 +7,7 @@ import secrets
 import shlex
 import socket
 import shutil
+import signal
 import subprocess
 import time
 
@@ -149,10 +150,30 @@ def debug(arch, scenario):
     try:
         elf = arches.elf_path(arch)
         argv = [gdb, "-q", elf, "-ex", f"target remote {sock}"]
-        info(f"debug: {' '.join(argv)}  (the CPU is stopped at reset: 'continue' runs it)")
-        return subprocess.run(argv).returncode
+        info(f"debug: {' '.join(argv)}  (the CPU is stopped at reset: 'continue' runs it; "
+             f"Ctrl-C stops it again)")
+        return _foreground_gdb(argv)
     finally:
         stop_debug(proc)
+
+
+def _foreground_gdb(argv):
+    """Run gdb at the terminal until it exits; its exit code.
+
+    Ctrl-C at the terminal sends SIGINT to the whole foreground process
+    group, gdb and ./hestia alike (the emulator has a session of its own).
+    It is meant for gdb, which stops the running guest (it sends 0x03 to the
+    stub), so while gdb runs ./hestia takes SIGINT with a handler that does
+    nothing: not SIG_IGN, which gdb would inherit (a handler is reset to the
+    default at exec, and gdb installs its own).  Before, the
+    KeyboardInterrupt ended ./hestia, which killed gdb and the emulator.
+    SIGTERM and SIGHUP still end ./hestia (procs.catch_signals); gdb is then
+    killed by subprocess.run and the emulator by debug()'s finally."""
+    old = signal.signal(signal.SIGINT, lambda signum, frame: None)
+    try:
+        return subprocess.run(argv).returncode
+    finally:
+        signal.signal(signal.SIGINT, old)
 
 
 # Scenarios whose BENCH lines ./hestia bench collects: the hypervisor's
