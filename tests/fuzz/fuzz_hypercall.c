@@ -25,28 +25,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <hestia/physdev.h>
+
 #include "fuzz_common.h"
+#include "hc_table.h"
 #include "hc_world.h"
 
 #define SCRATCH HC_SCRATCH_VA
 #define AUX (HC_SCRATCH_VA + 2048) /* second argument area (gfn lists, ports) */
 #define PAGE HAL_PAGE_SIZE
 
-static const char *const hc_names[HYPERCALL_COUNT] = {
-    [HYPERCALL_version] = "version",
-    [HYPERCALL_console_io] = "console_io",
-    [HYPERCALL_sched_op] = "sched_op",
-    [HYPERCALL_event_channel_op] = "event_channel_op",
-    [HYPERCALL_grant_table_op] = "grant_table_op",
-    [HYPERCALL_mmu_op] = "mmu_op",
-    [HYPERCALL_domctl] = "domctl",
-    [HYPERCALL_set_callbacks] = "set_callbacks",
-    [HYPERCALL_trap_return] = "trap_return",
-    [HYPERCALL_set_timer] = "set_timer",
-    [HYPERCALL_vcpu_op] = "vcpu_op",
-    [HYPERCALL_memory_op] = "memory_op",
-    [HYPERCALL_mmu_one] = "mmu_one",
-};
 static unsigned long stat_ok[HYPERCALL_COUNT], stat_calls[HYPERCALL_COUNT];
 
 static void print_stats(void)
@@ -241,7 +229,7 @@ static bool gen_version(struct step *s)
     return call(s, HYPERCALL_version, fz_below(s->f, 4), ptr(s, SCRATCH), 0, 0) >= 0;
 }
 
-static bool gen_console(struct step *s)
+static bool gen_console_io(struct step *s)
 {
     char text[64];
     unsigned n = 1 + fz_below(s->f, sizeof(text));
@@ -257,7 +245,7 @@ static bool gen_console(struct step *s)
     return call(s, HYPERCALL_console_io, cmd, count, ptr(s, AUX), dom) >= 0;
 }
 
-static bool gen_sched(struct step *s)
+static bool gen_sched_op(struct step *s)
 {
     unsigned cmd = fz_below(s->f, 16);
     if (cmd == 15 && !s->priv) {
@@ -287,7 +275,7 @@ static bool evtchn_call(struct step *s, unsigned cmd, void *arg, size_t size)
     return rc >= 0;
 }
 
-static bool gen_evtchn(struct step *s)
+static bool gen_event_channel_op(struct step *s)
 {
     struct hc_dom *me = s->self;
     hestia_domid_t my_id = me->d->id;
@@ -391,7 +379,7 @@ static bool find_grant(struct step *s, struct hc_dom **granter, unsigned *ref, b
     return false;
 }
 
-static bool gen_grant(struct step *s)
+static bool gen_grant_table_op(struct step *s)
 {
     struct hc_dom *me = s->self;
     unsigned cmd = fz_below(s->f, 8);
@@ -518,7 +506,7 @@ static void gen_op(struct step *s, struct mmu_op *o)
         o->cmd = fz_below(s->f, 9);
 }
 
-static bool gen_mmu(struct step *s)
+static bool gen_mmu_op(struct step *s)
 {
     struct mmu_op ops[4];
     unsigned n = 1 + fz_below(s->f, 4);
@@ -703,6 +691,119 @@ static bool gen_memory_op(struct step *s)
     return call(s, HYPERCALL_memory_op, cmd, ptr(s, SCRATCH), 0, 0) >= 0;
 }
 
+static bool gen_trap_return(struct step *s)
+{
+    return call(s, HYPERCALL_trap_return, 0, 0, 0, 0) >= 0;
+}
+
+static bool physdev_call(struct step *s, unsigned cmd, void *arg, size_t size)
+{
+    put(s, SCRATCH, arg, size);
+    long rc = call(s, HYPERCALL_physdev_op, cmd, ptr(s, SCRATCH), 0, 0);
+    get(s, SCRATCH, arg, size);
+    return rc >= 0;
+}
+
+/* A device frame for map_mmio: the host HAL's PCI window, its platform
+ * device, the frame it keeps for itself (refused), or RAM (refused). */
+static uint64_t pick_device_mfn(struct step *s)
+{
+    if (!valid(s))
+        return raw64(s);
+    switch (fz_below(s->f, 8)) {
+    case 0:
+        return HOST_MMIO_HYP_MFN;
+    case 1:
+        return mfn_val(p2m_lookup(s->self->d, gfn(pick_gfn(s, s->self))));
+    case 2:
+        return HOST_PLATDEV_BASE >> HAL_PAGE_SHIFT;
+    default:
+        return (HOST_PCI_WINDOW_CPU >> HAL_PAGE_SHIFT) + fz_below(s->f, 64);
+    }
+}
+
+/*
+ * HYPERCALL_physdev_op: every sub-op with well-formed arguments for the
+ * host HAL's devices (host_pci.c, host_pirq.c) or raw ones.  Device
+ * memory goes to the HC_MMIO_VA slots of dom0's kernel space, where
+ * hc_check_consistency requires that no slot maps RAM.
+ */
+static bool gen_physdev_op(struct step *s)
+{
+    unsigned cmd = valid(s) ? fz_below(s->f, PHYSDEVOP_pci_window + 1) : raw(s);
+    switch (cmd) {
+    case PHYSDEVOP_pci_cfg_read:
+    case PHYSDEVOP_pci_cfg_write: {
+        uint8_t size = (uint8_t)(valid(s) ? 1u << fz_below(s->f, 3) : fz_u8(s->f));
+        struct physdev_pci_cfg c = {
+            .segment = valid(s) ? 0 : fz_u16(s->f),
+            .bus = (uint8_t)(valid(s) ? fz_below(s->f, 2) : fz_u8(s->f)),
+            .devfn = (uint8_t)(valid(s) ? fz_below(s->f, 16) : fz_u8(s->f)),
+            .reg = (uint16_t)(valid(s) ? fz_below(s->f, PHYSDEV_PCI_CFG_SIZE) & ~(size - 1u)
+                                       : fz_u16(s->f)),
+            .size = size,
+            .pad = (uint8_t)(valid(s) ? 0 : fz_u8(s->f)),
+            .value = fz_u32(s->f),
+            .pad2 = valid(s) ? 0 : raw(s)};
+        return physdev_call(s, cmd, &c, sizeof(c));
+    }
+    case PHYSDEVOP_port_read:
+    case PHYSDEVOP_port_write: {
+        /* The scratch port mostly; the console UART's (refused), the last one. */
+        static const uint16_t ports[] = {0x80, 0x80, 0x80, 0x70, 0xcf8, 0x3fc, 0xfffc};
+        struct physdev_port_io p = {
+            .port = valid(s) ? ports[fz_below(s->f, sizeof(ports) / sizeof(ports[0]))]
+                             : fz_u16(s->f),
+            .size = (uint8_t)(valid(s) ? 1u << fz_below(s->f, 3) : fz_u8(s->f)),
+            .pad = (uint8_t)(valid(s) ? 0 : fz_u8(s->f)),
+            .value = fz_u32(s->f)};
+        return physdev_call(s, cmd, &p, sizeof(p));
+    }
+    case PHYSDEVOP_map_mmio: {
+        unsigned perms = MMU_PERM_READ | (fz_below(s->f, 2) ? MMU_PERM_WRITE : 0);
+        struct physdev_mmio_map m = {
+            .as = valid(s) ? 0 : pick_as(s),
+            .va = valid(s) ? HC_MMIO_VA + fz_below(s->f, HC_MMIO_SLOTS) * PAGE : raw64(s),
+            .mfn = pick_device_mfn(s),
+            .perms = valid(s) ? perms : fz_u8(s->f),
+            .pad = valid(s) ? 0 : raw(s)};
+        return physdev_call(s, cmd, &m, sizeof(m));
+    }
+    case PHYSDEVOP_dma_translate: {
+        struct physdev_dma_translate t = {pick_gfn(s, s->self), 0};
+        return physdev_call(s, cmd, &t, sizeof(t));
+    }
+    case PHYSDEVOP_pci_irq: {
+        struct physdev_pci_irq q = {
+            .bus = (uint8_t)(valid(s) ? fz_below(s->f, 4) == 0
+                                      : fz_u8(s->f)), /* 1: unrouted */
+            .devfn = (uint8_t)(valid(s) ? fz_below(s->f, 32) << 3 : fz_u8(s->f)),
+            .pin = (uint8_t)(valid(s) ? 1 + fz_below(s->f, 4) : fz_u8(s->f)),
+            .pad = (uint8_t)(valid(s) ? 0 : fz_u8(s->f))};
+        return physdev_call(s, cmd, &q, sizeof(q));
+    }
+    case PHYSDEVOP_pirq_eoi: {
+        /* Nothing binds a pirq here: the eoi is refused unless the input bound one. */
+        struct physdev_pirq_eoi e = {valid(s) ? fz_below(s->f, HOST_PIRQ_COUNT) : raw(s),
+                                     valid(s) ? 0 : raw(s)};
+        return physdev_call(s, cmd, &e, sizeof(e));
+    }
+    case PHYSDEVOP_platform_device: {
+        struct physdev_platform_device d = {.index =
+                                                valid(s) ? fz_below(s->f, 4) == 0 : raw(s)};
+        return physdev_call(s, cmd, &d, sizeof(d));
+    }
+    default: {
+        struct physdev_pci_window w = {.index = valid(s) ? fz_below(s->f, 4) == 0 : raw(s)};
+        return physdev_call(s, cmd, &w, sizeof(w));
+    }
+    }
+}
+
+/* Every hypercall's generator, by number (hc_table.h: none missing). */
+#define HC_GEN_(name) [HYPERCALL_##name] = gen_##name,
+static bool (*const generators[HYPERCALL_COUNT])(struct step *) = {HC_LIST(HC_GEN_)};
+
 /* ---- the sequence ---- */
 
 /* A vCPU of d that could be making a call now; a blocked one only when kick. */
@@ -780,8 +881,10 @@ static void step(struct fz *f)
         return;
     }
     unsigned nr = what % HYPERCALL_COUNT;
-    /* domctl is dom0's; the others come from dom0 a quarter of the time. */
-    bool want_priv = nr == HYPERCALL_domctl ? fz_below(f, 8) != 0 : fz_below(f, 4) == 0;
+    /* domctl and physdev_op are dom0's; the others come from dom0 a quarter of the time. */
+    bool want_priv = nr == HYPERCALL_domctl || nr == HYPERCALL_physdev_op
+                         ? fz_below(f, 8) != 0
+                         : fz_below(f, 4) == 0;
     struct vcpu *v;
     struct hc_dom *me = pick_caller(f, want_priv, &v);
     if (!me)
@@ -790,48 +893,7 @@ static void step(struct fz *f)
     struct hc_snapshot before;
     if (!s.priv)
         hc_snapshot_take(&before);
-    bool ok;
-    switch (nr) {
-    case HYPERCALL_version:
-        ok = gen_version(&s);
-        break;
-    case HYPERCALL_console_io:
-        ok = gen_console(&s);
-        break;
-    case HYPERCALL_sched_op:
-        ok = gen_sched(&s);
-        break;
-    case HYPERCALL_event_channel_op:
-        ok = gen_evtchn(&s);
-        break;
-    case HYPERCALL_grant_table_op:
-        ok = gen_grant(&s);
-        break;
-    case HYPERCALL_mmu_op:
-        ok = gen_mmu(&s);
-        break;
-    case HYPERCALL_mmu_one:
-        ok = gen_mmu_one(&s);
-        break;
-    case HYPERCALL_domctl:
-        ok = gen_domctl(&s);
-        break;
-    case HYPERCALL_set_callbacks:
-        ok = gen_set_callbacks(&s);
-        break;
-    case HYPERCALL_trap_return:
-        ok = call(&s, HYPERCALL_trap_return, 0, 0, 0, 0) >= 0;
-        break;
-    case HYPERCALL_set_timer:
-        ok = gen_set_timer(&s);
-        break;
-    case HYPERCALL_vcpu_op:
-        ok = gen_vcpu_op(&s);
-        break;
-    default:
-        ok = gen_memory_op(&s);
-        break;
-    }
+    bool ok = generators[nr](&s);
     stat_calls[nr]++;
     stat_ok[nr] += ok;
     if (!s.priv) {

@@ -73,7 +73,9 @@ void hc_snapshot_compare(const struct hc_snapshot *b, const struct domain *calle
 /*
  * Every frame mapped in the harness's slots of a space holds a mapping
  * reference and still belongs to a domain (or is orphaned by a dead
- * granter): a mapping of a free frame would be a use after free.
+ * granter): a mapping of a free frame would be a use after free.  The one
+ * exception is device memory in dom0 (PHYSDEVOP_map_mmio): a frame that is
+ * not RAM, which holds no reference.
  */
 static void check_mapped(struct domain *d, uint64_t handle, const char *what)
 {
@@ -82,15 +84,18 @@ static void check_mapped(struct domain *d, uint64_t handle, const char *what)
         unsigned n;
     } areas[] = {{HC_SCRATCH_VA, HC_SCRATCH_PAGES},
                  {HC_MAP_VA, HC_MAP_SLOTS},
-                 {HC_GNT_VA, HC_GNT_SLOTS}};
+                 {HC_GNT_VA, HC_GNT_SLOTS},
+                 {HC_MMIO_VA, HC_MMIO_SLOTS}};
     struct hal_as *as = pvmmu_space(d, handle);
-    for (unsigned a = 0; a < 3 && as; a++) {
+    for (unsigned a = 0; a < sizeof(areas) / sizeof(areas[0]) && as; a++) {
         for (unsigned i = 0; i < areas[a].n; i++) {
             uint64_t va = areas[a].base + (uint64_t)i * HAL_PAGE_SIZE;
             mfn_t mfn;
             unsigned perms;
             if (hal_as_lookup(as, guest_va(va), &mfn, &perms) != 0)
                 continue;
+            if (d->privileged && mfn_val(mfn) - HOST_RAM_BASE_MFN >= HOST_RAM_FRAMES)
+                continue; /* device memory */
             unsigned owner = frame_owner(mfn);
             if (!frame_valid(mfn) || frame_refcount(mfn) == 0 ||
                 owner == FRAME_OWNER_FREE || owner == FRAME_OWNER_HYP)

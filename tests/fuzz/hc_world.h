@@ -32,6 +32,8 @@
 #define HC_MAP_SLOTS 16
 #define HC_GNT_VA 0x40000000ull /* grant map slots */
 #define HC_GNT_SLOTS 16
+#define HC_MMIO_VA 0x50000000ull /* PHYSDEVOP_map_mmio slots (dom0's kernel space) */
+#define HC_MMIO_SLOTS 4
 #define HC_GRANT_REFS 16 /* entries the harness writes in a table */
 #define HC_MAX_PORTS 48
 #define HC_MAX_OFFERS 32
