@@ -184,7 +184,7 @@ void smp_report(unsigned *passed, unsigned *failed)
         core_printf("BENCH smp.cpu%u.guest_exits %lu count\n", i, exits);
         ran += exits != 0;
     }
-    smp_wake_report();
+    smp_wake_report(passed, failed);
     if (check_all_ran)
         report_test(ran == cpu_count(), "smp.cpus-ran", "CPUs ran guests", ran, cpu_count(),
                     passed, failed);

@@ -42,9 +42,10 @@ struct timer_heap {
 
 /* Wake-up figures of one CPU (core/smp_wake.c); its own fields but ipi_posted_at. */
 struct cpu_wake {
-    uint32_t
-        ipi_posted_at; /* low 32 bits of the time of the oldest IPI not taken, 0: none */
+    uint32_t ipi_posted_at; /* the oldest IPI not taken: hal_time_ns() >> 4, 0: none */
     unsigned long ipi_taken, ipi_us_sum, ipi_us_max;
+    unsigned long ipi_clock_behind;   /* IPIs taken at a time before their post's stamp */
+    uint32_t ipi_clock_behind_max_ns; /* the most this CPU's clock was behind a sender's */
     unsigned long idles, idle_by_ipi,
         idle_by_timer; /* run loop idles and what ended them */
     unsigned long lock_waits, lock_us_sum, lock_us_max; /* hypervisor lock found taken */

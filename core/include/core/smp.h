@@ -102,7 +102,8 @@ void smp_check_all_ran(bool on);
  * smp_wake_note_taken(): the calling CPU took its IPIs;
  * smp_wake_lock_wait_begins()/_ends(): the hypervisor lock was found taken
  * and then got; smp_idle(): the run loop's idle (hal_cpu_idle), counted
- * with its cause; smp_wake_report(): BENCH lines per CPU (smp_report()).
+ * with its cause; smp_wake_report(): BENCH lines per CPU and the check
+ * smp.wake-figures, counted in *passed or *failed (smp_report()).
  */
 struct cpu;
 void smp_wake_note_post(struct cpu *target);
@@ -110,6 +111,6 @@ void smp_wake_note_taken(struct cpu *c);
 void smp_idle(struct cpu *c);
 uint32_t smp_wake_lock_wait_begins(void);
 void smp_wake_lock_wait_ends(uint32_t began);
-void smp_wake_report(void);
+void smp_wake_report(unsigned *passed, unsigned *failed);
 
 #endif
