@@ -340,6 +340,21 @@ def _gone(pid):
         return True
 
 
+def _reap(pids, child):
+    """The end of a case with fakes: the fake emulator and its helper (pids)
+    and ./hestia's group (child) killed and reaped, so a failed case leaves
+    nothing behind.  After SIGKILL ./hestia's (fake) gdb is left; a real one
+    ends when the emulator's socket closes, this one sleeps."""
+    for p in pids:
+        if not _gone(p):
+            os.kill(p, signal.SIGKILL)
+    try:
+        os.killpg(child.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    child.wait()
+
+
 def _emulator_interrupted(how, path="profile"):
     """Start `./hestia bench --profile` or `./hestia test` (fakes: EMU_CHILD)
     and, once its emulator (and gdb) run, send the signal `how` names to ./hestia's process group (Ctrl-C
@@ -373,16 +388,7 @@ def _emulator_interrupted(how, path="profile"):
             return (child.returncode == want[0] and want[1] in out and len(pids) == 2
                     and _wait_for(lambda: all(_gone(p) for p in ended), 5))
         finally:
-            for p in pids:  # a failed case must not leave them behind either
-                if not _gone(p):
-                    os.kill(p, signal.SIGKILL)
-            # ./hestia's group: after SIGKILL its (fake) gdb is left; a real
-            # one ends when the emulator's socket closes, this one sleeps.
-            try:
-                os.killpg(child.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            child.wait()
+            _reap(pids, child)
 
 
 def _debug_ctrl_c():
@@ -435,14 +441,7 @@ def _debug_ctrl_c():
             return (child.returncode == 0 and len(pids) == 2
                     and _wait_for(lambda: all(_gone(p) for p in pids), 5))
         finally:
-            for p in pids:
-                if not _gone(p):
-                    os.kill(p, signal.SIGKILL)
-            try:
-                os.killpg(child.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            child.wait()
+            _reap(pids, child)
             os.close(master)
             reader.join(5)
 

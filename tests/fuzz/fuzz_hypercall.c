@@ -267,12 +267,20 @@ static bool gen_sched_op(struct step *s)
     return call(s, HYPERCALL_sched_op, SCHEDOP_poll, ptr(s, SCRATCH), 0, 0) >= 0;
 }
 
-static bool evtchn_call(struct step *s, unsigned cmd, void *arg, size_t size)
+/* A (cmd, ptr) hypercall nr whose argument struct goes in and comes back in the scratch
+ * page. */
+static bool struct_call(struct step *s, unsigned long nr, unsigned cmd, void *arg,
+                        size_t size)
 {
     put(s, SCRATCH, arg, size);
-    long rc = call(s, HYPERCALL_event_channel_op, cmd, ptr(s, SCRATCH), 0, 0);
+    long rc = call(s, nr, cmd, ptr(s, SCRATCH), 0, 0);
     get(s, SCRATCH, arg, size);
     return rc >= 0;
+}
+
+static bool evtchn_call(struct step *s, unsigned cmd, void *arg, size_t size)
+{
+    return struct_call(s, HYPERCALL_event_channel_op, cmd, arg, size);
 }
 
 static bool gen_event_channel_op(struct step *s)
@@ -698,10 +706,7 @@ static bool gen_trap_return(struct step *s)
 
 static bool physdev_call(struct step *s, unsigned cmd, void *arg, size_t size)
 {
-    put(s, SCRATCH, arg, size);
-    long rc = call(s, HYPERCALL_physdev_op, cmd, ptr(s, SCRATCH), 0, 0);
-    get(s, SCRATCH, arg, size);
-    return rc >= 0;
+    return struct_call(s, HYPERCALL_physdev_op, cmd, arg, size);
 }
 
 /* A device frame for map_mmio: the host HAL's PCI window, its platform
