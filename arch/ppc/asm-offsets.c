@@ -7,6 +7,7 @@
 #include <hal/asm_offsets.h>
 
 #include <hestia/arch/ppc.h>
+#include <hestia/shared_info.h>
 
 #include <ppc/arch.h>
 
@@ -49,6 +50,21 @@ void ppc_asm_offsets(void)
     ASM_OFFSET(SPR_MAS2, SPR_MAS2);
     ASM_OFFSET(SPR_MAS3, SPR_MAS3);
     ASM_OFFSET(SPR_MAS7, SPR_MAS7);
+
+    /* syscall.S: the direct system call. */
+    ASM_OFFSET(HV_VMSR, offsetof(struct hal_vcpu, vmsr));
+    ASM_OFFSET(HV_SYS_INFO, offsetof(struct hal_vcpu, sys_info));
+    ASM_OFFSET(HV_SYS_ENTRY, offsetof(struct hal_vcpu, sys_entry));
+    ASM_OFFSET(HV_SYS_STACK, offsetof(struct hal_vcpu, sys_stack));
+    ASM_OFFSET(VI_MASK, offsetof(struct vcpu_info, evtchn_upcall_mask));
+    ASM_OFFSET(VI_FLAGS, offsetof(struct vcpu_info, trap.flags));
+    _Static_assert(sizeof(((struct vcpu_info *)0)->trap.flags) == 4, "lwz / stw");
+    /* regs[] are big-endian 64-bit: the high word first. */
+    ASM_OFFSET(VI_PC, offsetof(struct vcpu_info, trap.regs[HESTIA_PPC_REG_PC]));
+    ASM_OFFSET(VI_R1, offsetof(struct vcpu_info, trap.regs[HESTIA_PPC_REG_GPR(1)]));
+    ASM_OFFSET(TRAP_BUSY, TRAP_FLAG_BUSY);
+    ASM_OFFSET(TRAP_FROM_USER, TRAP_FLAG_FROM_USER);
+    ASM_OFFSET(TRAP_EVENTS_ENABLED, TRAP_FLAG_EVENTS_ENABLED);
 
     ASM_OFFSET(CPU_HYP_STACK_TOP, offsetof(struct hal_cpu, hyp_stack_top));
     ASM_OFFSET(CPU_BOOT_FRAME, offsetof(struct hal_cpu, boot_frame));

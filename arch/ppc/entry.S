@@ -41,6 +41,16 @@ ppc_vec_\n:
     li      r3, \n
     b       ppc_tlb_miss_fast
 .endm
+/* System calls from guest-user mode try the direct reflection first (syscall.S). */
+.macro SCVEC n
+    .balign PPC_VECTOR_ALIGN
+    .globl ppc_vec_\n
+ppc_vec_\n:
+    mtspr   SPR_SPRG1, r1
+    mfspr   r1, SPR_SPRG0
+    stw     r3, FR_GPR(3)(r1)
+    b       ppc_syscall_fast
+.endm
     VEC PPC_IVOR_CRITICAL
     VEC PPC_IVOR_MACHINE_CHECK
     VEC PPC_IVOR_DSI
@@ -49,7 +59,7 @@ ppc_vec_\n:
     VEC PPC_IVOR_ALIGNMENT
     VEC PPC_IVOR_PROGRAM
     VEC PPC_IVOR_FP_UNAVAIL
-    VEC PPC_IVOR_SYSCALL
+    SCVEC PPC_IVOR_SYSCALL
     VEC PPC_IVOR_APU_UNAVAIL
     VEC PPC_IVOR_DECREMENTER
     VEC PPC_IVOR_FIT

@@ -5,6 +5,7 @@
  * guest system calls, the decrementer, privileged instructions (emulated on
  * the virtual MSR or refused) and guest exceptions (core_guest_trap).
  */
+#include <core/domain.h>
 #include <hal/hal.h>
 #include <hestia/arch/ppc.h>
 #include <hestia/trap.h>
@@ -116,7 +117,12 @@ static bool guest_exception(struct hal_vcpu *hv)
         return false;
     case HESTIA_PPC_IVOR_SYSCALL:
         if (hv->in_user) {
+            /* Delivered here: its entry and stack let syscall.S reflect the next directly.
+             */
+            hv->delivering_syscall = true;
+            hv->sys_pending = v->info;
             core_guest_syscall(v);
+            hv->delivering_syscall = false;
         } else {
             const uint64_t args[5] = {f->gpr[3], f->gpr[4], f->gpr[5], f->gpr[6],
                                       f->gpr[7]};
