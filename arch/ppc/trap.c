@@ -124,9 +124,11 @@ static bool guest_exception(struct hal_vcpu *hv)
             core_guest_syscall(v);
             hv->delivering_syscall = false;
         } else {
+            /* The call and the run loop's decision under one lock (x86_64 does the same).
+             */
             const uint64_t args[5] = {f->gpr[3], f->gpr[4], f->gpr[5], f->gpr[6],
                                       f->gpr[7]};
-            core_hypercall(v, f->gpr[0], args);
+            hal_vcpu_run(core_hypercall_resume(hal_cpu_id(), v, f->gpr[0], args));
         }
         return false;
     case PPC_IVOR_DECREMENTER:
