@@ -6,6 +6,7 @@
  */
 #include <hal/asm_offsets.h>
 
+#include <hestia/abi.h>
 #include <hestia/arch/ppc.h>
 #include <hestia/shared_info.h>
 
@@ -62,6 +63,21 @@ void ppc_asm_offsets(void)
     /* regs[] are big-endian 64-bit: the high word first. */
     ASM_OFFSET(VI_PC, offsetof(struct vcpu_info, trap.regs[HESTIA_PPC_REG_PC]));
     ASM_OFFSET(VI_R1, offsetof(struct vcpu_info, trap.regs[HESTIA_PPC_REG_GPR(1)]));
+    ASM_OFFSET(HV_VINFO, offsetof(struct hal_vcpu, vinfo));
+    ASM_OFFSET(VI_PENDING, offsetof(struct vcpu_info, evtchn_upcall_pending));
+    ASM_OFFSET(VI_REGS, offsetof(struct vcpu_info, trap.regs));
+    ASM_OFFSET(REG_PC, HESTIA_PPC_REG_PC);
+    ASM_OFFSET(REG_MSR, HESTIA_PPC_REG_MSR);
+    ASM_OFFSET(REG_CR, HESTIA_PPC_REG_CR);
+    ASM_OFFSET(REG_LR, HESTIA_PPC_REG_LR);
+    ASM_OFFSET(REG_CTR, HESTIA_PPC_REG_CTR);
+    ASM_OFFSET(REG_XER, HESTIA_PPC_REG_XER);
+    ASM_OFFSET(REG_MODE, HESTIA_PPC_REG_MODE);
+    ASM_OFFSET(MODE_USER, HESTIA_PPC_MODE_USER);
+    ASM_OFFSET(GUEST_MSR_EE, HESTIA_PPC_MSR_EE);
+    ASM_OFFSET(HC_TRAP_RETURN, HYPERCALL_trap_return);
+    _Static_assert(TRAP_FLAG_BUSY == 0x1 && TRAP_FLAG_EVENTS_ENABLED == 0x4,
+                   "syscall.S's rlwinm masks");
     ASM_OFFSET(TRAP_BUSY, TRAP_FLAG_BUSY);
     ASM_OFFSET(TRAP_FROM_USER, TRAP_FLAG_FROM_USER);
     ASM_OFFSET(TRAP_EVENTS_ENABLED, TRAP_FLAG_EVENTS_ENABLED);

@@ -46,17 +46,17 @@
     .text
     .globl ppc_syscall_fast
 ppc_syscall_fast:
+    mfcr    r3
+    stw     r3, FR_CR(r1)
+    mfsrr1  r3
+    andi.   r3, r3, MSR_PR_BIT
+    beq-    slow_cr                     /* from the hypervisor: C dumps and stops */
+    lbz     r3, HV_IN_USER(r1)
+    cmpwi   r3, 0
+    beq     kernel_sc                   /* guest kernel: a hypercall */
     stw     r4, FR_GPR(4)(r1)
     stw     r5, FR_GPR(5)(r1)
     stw     r6, FR_GPR(6)(r1)
-    mfcr    r4
-    stw     r4, FR_CR(r1)
-    mfsrr1  r4
-    andi.   r4, r4, MSR_PR_BIT
-    beq-    slow                        /* from the hypervisor: C dumps and stops */
-    lbz     r4, HV_IN_USER(r1)
-    cmpwi   r4, 0
-    beq     slow                        /* guest kernel: a hypercall */
     lis     r4, ppc_sprs_eager@ha
     lbz     r4, ppc_sprs_eager@l(r4)
     cmpwi   r4, 0
@@ -113,12 +113,109 @@ ppc_syscall_fast:
     lwz     r1, HV_SYS_STACK(r1)
     rfi
 
+/*
+ * HYPERCALL_trap_return(0) from guest-kernel mode, the other half of every
+ * system call (and of every event and exception the guest handled): load
+ * the context in the record and go there, without the frame, C or the run
+ * loop.  The checks are hal_vcpu_set_context's (pc a 4-byte-aligned 32-bit
+ * address, mode kernel or user), each word read once; then what
+ * do_trap_return does (BUSY cleared, events masked unless the context had
+ * them on).  C takes it when the context would get its events back with
+ * one pending (the run loop delivers it), for TRAP_RETURN_BLOCK (it
+ * blocks), on several CPUs, and into user mode without a user space or
+ * with its PID not of this CPU's generation.  To user mode the PIDs go
+ * back as ppc_load_pids loads them for user mode: the user space's (in
+ * PID1 in kernel mode) into PID0, 0 into PID1.
+ */
+#define RHI(n) (VI_REGS + (n) * 8)
+#define RLO(n) (VI_REGS + (n) * 8 + 4)
+kernel_sc:
+    cmpwi   r0, HC_TRAP_RETURN
+    bne     slow_cr                     /* any other hypercall: C */
+    lwz     r3, FR_GPR(3)(r1)           /* its flags */
+    cmpwi   r3, 0
+    bne-    slow_cr
+    lis     r3, ppc_sprs_eager@ha
+    lbz     r3, ppc_sprs_eager@l(r3)
+    cmpwi   r3, 0
+    bne-    slow_cr
+    lwz     r3, HV_VINFO(r1)
+    cmpwi   r3, 0
+    beq-    slow_cr
+    stw     r4, FR_GPR(4)(r1)
+    stw     r5, FR_GPR(5)(r1)
+    stw     r6, FR_GPR(6)(r1)
+    stw     r7, FR_GPR(7)(r1)
+    lwz     r5, RLO(REG_PC)(r3)         /* r5 = pc */
+    lwz     r4, RHI(REG_PC)(r3)
+    andi.   r6, r5, 3
+    or.     r4, r4, r6
+    bne-    slow7
+    lwz     r6, RLO(REG_MODE)(r3)       /* r6 = mode */
+    lwz     r4, RHI(REG_MODE)(r3)
+    cmpwi   r4, 0
+    bne-    slow7
+    cmplwi  r6, MODE_USER
+    bgt-    slow7
+    lwz     r7, VI_FLAGS(r3)            /* r7 = the record's flags */
+    andi.   r4, r7, TRAP_EVENTS_ENABLED
+    beq     1f                          /* events stay masked */
+    lbz     r4, VI_PENDING(r3)
+    cmpwi   r4, 0
+    bne-    slow7                       /* unmasked with one pending: C delivers it */
+1:  cmpwi   r6, 0
+    beq     2f
+    lwz     r4, HV_USER(r1)
+    cmpwi   r4, 0
+    beq-    slow7
+    lwz     r4, AS_PID_GEN(r4)
+    mfspr   r6, SPR_SPRG2
+    lwz     r6, CPU_TLB_GEN(r6)
+    cmplw   r4, r6
+    bne-    slow7
+    /* Committed: guest-user mode. */
+    mfspr   r4, SPR_PID1
+    mtspr   SPR_PID0, r4
+    li      r4, 0
+    mtspr   SPR_PID1, r4
+    li      r4, 1
+    stb     r4, HV_IN_USER(r1)
+    b       3f
+2:  /* Committed: guest-kernel mode, the virtual MSR's EE from the record. */
+    lwz     r4, RLO(REG_MSR)(r3)
+    andi.   r4, r4, GUEST_MSR_EE
+    stw     r4, HV_VMSR(r1)
+3:  mtsrr0  r5                          /* SRR1 stays GUEST_MSR (both modes') */
+    rlwinm  r4, r7, 0, 0, 30            /* flags & ~TRAP_FLAG_BUSY (0x1) */
+    stw     r4, VI_FLAGS(r3)
+    rlwinm  r4, r7, 30, 31, 31          /* TRAP_FLAG_EVENTS_ENABLED (0x4) */
+    xori    r4, r4, 1
+    stb     r4, VI_MASK(r3)
+    addi    r1, r3, VI_REGS + 4         /* the low words: regs[n] at 8n(r1) */
+    lwz     r0, 8 * REG_CR(r1)
+    mtcr    r0
+    lwz     r0, 8 * REG_LR(r1)
+    mtlr    r0
+    lwz     r0, 8 * REG_CTR(r1)
+    mtctr   r0
+    lwz     r0, 8 * REG_XER(r1)
+    mtxer   r0
+    lwz     r0, 0(r1)
+    .irp n, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+    lwz     r\n, 8 * \n(r1)
+    .endr
+    lwz     r1, 8(r1)
+    rfi
+
+slow7:
+    lwz     r7, FR_GPR(7)(r1)
 slow:   /* the guest's registers back as the vector found them, then the common path */
-    lwz     r4, FR_CR(r1)
-    mtcr    r4
     lwz     r4, FR_GPR(4)(r1)
     lwz     r5, FR_GPR(5)(r1)
     lwz     r6, FR_GPR(6)(r1)
+slow_cr:
+    lwz     r3, FR_CR(r1)
+    mtcr    r3
     li      r3, PPC_IVOR_SYSCALL
     b       ppc_exc_common
 
