@@ -79,6 +79,7 @@ void ppc_asm_offsets(void)
     _Static_assert(TRAP_FLAG_BUSY == 0x1 && TRAP_FLAG_EVENTS_ENABLED == 0x4,
                    "syscall.S's rlwinm masks");
     ASM_OFFSET(TRAP_BUSY, TRAP_FLAG_BUSY);
+    ASM_OFFSET(TRAP_DIRECT, TRAP_FLAG_DIRECT);
     ASM_OFFSET(TRAP_FROM_USER, TRAP_FLAG_FROM_USER);
     ASM_OFFSET(TRAP_EVENTS_ENABLED, TRAP_FLAG_EVENTS_ENABLED);
 

@@ -11,11 +11,12 @@
  * a full load of the frame.  Here, with four registers and CR parked in
  * the frame, only what the hypervisor itself overwrites goes into the
  * record: the user's pc (SRR0) and r1 (in SPRG1; r1 becomes the kernel
- * stack), then the flags, FROM_USER and EVENTS_ENABLED as trap_deliver
- * would set them but not BUSY, which tells the guest's entry that the
- * other registers are still live and are its to store (ports/ppc/arch.c).
- * Events are masked as by any delivery, so no upcall can take the record
- * before the entry has filled it.  No C, no lock, no scheduler: nothing
+ * stack), then the flags as trap_deliver sets them (BUSY, FROM_USER,
+ * EVENTS_ENABLED) plus TRAP_FLAG_DIRECT, which tells the guest's entry
+ * that the other registers are still live and are its to store
+ * (ports/ppc/arch.c).  Events are masked and the record busy as after any
+ * delivery, so no upcall can take the record before the entry has filled
+ * it, and a fault in between is a double fault as it would be then.  No C, no lock, no scheduler: nothing
  * that ran decides anything the C path's exit would (the vCPU stays, its
  * events are masked).
  *
@@ -92,10 +93,10 @@ ppc_syscall_fast:
     stw     r6, VI_R1(r3)
     stw     r5, VI_R1 + 4(r3)
     lbz     r5, VI_MASK(r3)
-    li      r4, TRAP_FROM_USER | TRAP_EVENTS_ENABLED
+    li      r4, TRAP_BUSY | TRAP_DIRECT | TRAP_FROM_USER | TRAP_EVENTS_ENABLED
     cmpwi   r5, 0
     beq     1f
-    li      r4, TRAP_FROM_USER
+    li      r4, TRAP_BUSY | TRAP_DIRECT | TRAP_FROM_USER
 1:  stw     r4, VI_FLAGS(r3)
     li      r5, 1
     stb     r5, VI_MASK(r3)

@@ -33,18 +33,18 @@ struct ppc_sys_frame {
 _Static_assert(sizeof(struct ppc_sys_frame) == 144, "entry.S's frame");
 
 /*
- * A system call: delivered by the hypervisor (the record busy and
- * complete), or reflected directly (arch/ppc/syscall.S: not busy, only pc,
- * r1 and the flags written, events already masked): then fill the rest as
- * trap_deliver would have and mark it busy, so that from here on both are
- * the same system call.
+ * A system call: delivered by the hypervisor with the whole context in the
+ * record, or reflected directly (arch/ppc/syscall.S, TRAP_FLAG_DIRECT: only
+ * pc, r1 and the flags written, busy, events masked): then fill the rest as
+ * trap_deliver would have, so that from here on both are the same system
+ * call.
  */
 NORETURN void ppc_syscall_entry(const struct ppc_sys_frame *f);
 void ppc_syscall_entry(const struct ppc_sys_frame *f)
 {
     volatile struct hestia_trap_record *t = &this_vcpu()->trap;
     uint32_t flags = t->flags;
-    if (!(flags & TRAP_FLAG_BUSY)) {
+    if (flags & TRAP_FLAG_DIRECT) {
         for (unsigned i = 0; i < 32; i++)
             if (i != 1)
                 t->regs[PP_R(i)] = f->gpr[i];
@@ -61,7 +61,7 @@ void ppc_syscall_entry(const struct ppc_sys_frame *f)
         t->error_code = 0;
         t->fault_addr = 0;
         arch_barrier();
-        t->flags = flags | TRAP_FLAG_BUSY;
+        t->flags = flags & ~(uint32_t)TRAP_FLAG_DIRECT;
     }
     port_syscall_handler();
 }

@@ -51,9 +51,9 @@ arch_secondary_entry:
 #else
 /*
  * System calls arrive two ways (hestia/arch/ppc.h): delivered through the
- * trap record like every trap (record busy), or reflected directly by the
- * hypervisor's vector (record not busy: it holds only the user's pc and
- * r1, every other register is still the user's).  Store them all here,
+ * trap record like every trap, or reflected directly by the hypervisor's
+ * vector (TRAP_FLAG_DIRECT: the record holds only the user's pc and r1,
+ * every other register is still the user's).  Store them all here,
  * below the kernel stack, before anything clobbers one; ppc_syscall_entry
  * (arch.c) fills the record from them in the second case.  Frame: 16
  * bytes of ABI header, then struct ppc_sys_frame (r0..r31, cr, lr, ctr,
