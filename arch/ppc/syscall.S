@@ -35,14 +35,13 @@
  *  - both spaces present.
  *
  * In: r1 = the vCPU's frame (SPRG0; frame is the first member of struct
- * hal_vcpu), the guest's r1 in SPRG1, its r3 in the frame.  Interrupts
+ * hal_vcpu), the guest's r1 in SPRG1, its r3 in the frame, r3 = the IVOR.  Interrupts
  * stay off; everything read is hypervisor memory in the TLB1 direct map.
  */
 #include <ppc/vectors.h>
 
 #include "asm-offsets.h"
-
-#define FR_GPR(n) (FR_GPR0 + (n) * FR_GPR_SIZE)
+#include "fastpath.h"
 
     .text
     .globl ppc_syscall_fast
@@ -105,12 +104,8 @@ ppc_syscall_fast:
     stw     r6, HV_VMSR(r1)
     lwz     r5, HV_SYS_ENTRY(r1)
     mtsrr0  r5
-    lwz     r4, FR_CR(r1)
-    mtcr    r4
+    UNPARK_CR_R4_R6
     lwz     r3, FR_GPR(3)(r1)
-    lwz     r4, FR_GPR(4)(r1)
-    lwz     r5, FR_GPR(5)(r1)
-    lwz     r6, FR_GPR(6)(r1)
     lwz     r1, HV_SYS_STACK(r1)
     rfi
 
@@ -210,11 +205,10 @@ kernel_sc:
 
 slow7:
     lwz     r7, FR_GPR(7)(r1)
-slow:   /* the guest's registers back as the vector found them, then the common path */
-    lwz     r4, FR_GPR(4)(r1)
-    lwz     r5, FR_GPR(5)(r1)
-    lwz     r6, FR_GPR(6)(r1)
-slow_cr:
+slow:   /* r4-r6 parked too (tlbmiss.S) */
+    li      r3, PPC_IVOR_SYSCALL
+    b       ppc_fast_fallback
+slow_cr: /* only CR parked: the guest's registers back as the vector found them */
     lwz     r3, FR_CR(r1)
     mtcr    r3
     li      r3, PPC_IVOR_SYSCALL
