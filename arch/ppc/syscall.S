@@ -41,7 +41,7 @@
 #include <ppc/vectors.h>
 
 #include "asm-offsets.h"
-#include "fastpath.h"
+#include "fastpath.inc"
 
     .text
     .globl ppc_syscall_fast

@@ -42,7 +42,7 @@
 #include <ppc/vectors.h>
 
 #include "asm-offsets.h"
-#include "fastpath.h"
+#include "fastpath.inc"
 
     .text
     .globl ppc_tlb_miss_fast
