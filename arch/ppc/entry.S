@@ -20,15 +20,21 @@
     .globl ppc_ivpr_base
 ppc_ivpr_base:
 
-/* Each vector parks r1 and r3, and goes to its path with r3 = its number. */
-.macro VEC n, path=exc_common
+/*
+ * Each vector parks r1 and r3, and goes to its path with r3 = its number
+ * (syscall.S's path needs no number: it uses r3 at once, and sets it
+ * again on the way to exc_common).
+ */
+.macro VEC n, path=exc_common, number=1
     .balign PPC_VECTOR_ALIGN
     .globl ppc_vec_\n
 ppc_vec_\n:
     mtspr   SPR_SPRG1, r1
     mfspr   r1, SPR_SPRG0
     stw     r3, FR_GPR(3)(r1)
+    .if \number
     li      r3, \n
+    .endif
     b       \path
 .endm
     VEC PPC_IVOR_CRITICAL
@@ -40,7 +46,7 @@ ppc_vec_\n:
     VEC PPC_IVOR_PROGRAM
     VEC PPC_IVOR_FP_UNAVAIL
     /* System calls from guest-user mode and trap_return try syscall.S first. */
-    VEC PPC_IVOR_SYSCALL, ppc_syscall_fast
+    VEC PPC_IVOR_SYSCALL, ppc_syscall_fast, 0
     VEC PPC_IVOR_APU_UNAVAIL
     VEC PPC_IVOR_DECREMENTER
     VEC PPC_IVOR_FIT

@@ -35,7 +35,7 @@
  *  - both spaces present.
  *
  * In: r1 = the vCPU's frame (SPRG0; frame is the first member of struct
- * hal_vcpu), the guest's r1 in SPRG1, its r3 in the frame, r3 = the IVOR.  Interrupts
+ * hal_vcpu), the guest's r1 in SPRG1, its r3 in the frame.  Interrupts
  * stay off; everything read is hypervisor memory in the TLB1 direct map.
  */
 #include <ppc/vectors.h>
