@@ -6,7 +6,9 @@
  */
 #include <hal/asm_offsets.h>
 
+#include <hestia/abi.h>
 #include <hestia/arch/ppc.h>
+#include <hestia/shared_info.h>
 
 #include <ppc/arch.h>
 
@@ -49,6 +51,37 @@ void ppc_asm_offsets(void)
     ASM_OFFSET(SPR_MAS2, SPR_MAS2);
     ASM_OFFSET(SPR_MAS3, SPR_MAS3);
     ASM_OFFSET(SPR_MAS7, SPR_MAS7);
+
+    /* syscall.S: the direct system call. */
+    ASM_OFFSET(HV_VMSR, offsetof(struct hal_vcpu, vmsr));
+    ASM_OFFSET(HV_SYS_INFO, offsetof(struct hal_vcpu, sys_info));
+    ASM_OFFSET(HV_SYS_ENTRY, offsetof(struct hal_vcpu, sys_entry));
+    ASM_OFFSET(HV_SYS_STACK, offsetof(struct hal_vcpu, sys_stack));
+    ASM_OFFSET(VI_MASK, offsetof(struct vcpu_info, evtchn_upcall_mask));
+    ASM_OFFSET(VI_FLAGS, offsetof(struct vcpu_info, trap.flags));
+    _Static_assert(sizeof(((struct vcpu_info *)0)->trap.flags) == 4, "lwz / stw");
+    /* regs[] are big-endian 64-bit: the high word first. */
+    ASM_OFFSET(VI_PC, offsetof(struct vcpu_info, trap.regs[HESTIA_PPC_REG_PC]));
+    ASM_OFFSET(VI_R1, offsetof(struct vcpu_info, trap.regs[HESTIA_PPC_REG_GPR(1)]));
+    ASM_OFFSET(HV_VINFO, offsetof(struct hal_vcpu, vinfo));
+    ASM_OFFSET(VI_PENDING, offsetof(struct vcpu_info, evtchn_upcall_pending));
+    ASM_OFFSET(VI_REGS, offsetof(struct vcpu_info, trap.regs));
+    ASM_OFFSET(REG_PC, HESTIA_PPC_REG_PC);
+    ASM_OFFSET(REG_MSR, HESTIA_PPC_REG_MSR);
+    ASM_OFFSET(REG_CR, HESTIA_PPC_REG_CR);
+    ASM_OFFSET(REG_LR, HESTIA_PPC_REG_LR);
+    ASM_OFFSET(REG_CTR, HESTIA_PPC_REG_CTR);
+    ASM_OFFSET(REG_XER, HESTIA_PPC_REG_XER);
+    ASM_OFFSET(REG_MODE, HESTIA_PPC_REG_MODE);
+    ASM_OFFSET(MODE_USER, HESTIA_PPC_MODE_USER);
+    ASM_OFFSET(GUEST_MSR_EE, HESTIA_PPC_MSR_EE);
+    ASM_OFFSET(HC_TRAP_RETURN, HYPERCALL_trap_return);
+    _Static_assert(TRAP_FLAG_BUSY == 0x1 && TRAP_FLAG_EVENTS_ENABLED == 0x4,
+                   "syscall.S's rlwinm masks");
+    ASM_OFFSET(TRAP_BUSY, TRAP_FLAG_BUSY);
+    ASM_OFFSET(TRAP_DIRECT, TRAP_FLAG_DIRECT);
+    ASM_OFFSET(TRAP_FROM_USER, TRAP_FLAG_FROM_USER);
+    ASM_OFFSET(TRAP_EVENTS_ENABLED, TRAP_FLAG_EVENTS_ENABLED);
 
     ASM_OFFSET(CPU_HYP_STACK_TOP, offsetof(struct hal_cpu, hyp_stack_top));
     ASM_OFFSET(CPU_BOOT_FRAME, offsetof(struct hal_cpu, boot_frame));

@@ -20,26 +20,22 @@
     .globl ppc_ivpr_base
 ppc_ivpr_base:
 
-.macro VEC n
+/*
+ * Each vector parks r1 and r3, and goes to its path with r3 = its number
+ * (syscall.S's path needs no number: it uses r3 at once, and sets it
+ * again on the way to exc_common).
+ */
+.macro VEC n, path=exc_common, number=1
     .balign PPC_VECTOR_ALIGN
     .globl ppc_vec_\n
 ppc_vec_\n:
     mtspr   SPR_SPRG1, r1
     mfspr   r1, SPR_SPRG0
     stw     r3, FR_GPR(3)(r1)
+    .if \number
     li      r3, \n
-    b       exc_common
-.endm
-/* TLB misses try the assembly refill first (tlbmiss.S), which falls back to exc_common. */
-.macro TLBVEC n
-    .balign PPC_VECTOR_ALIGN
-    .globl ppc_vec_\n
-ppc_vec_\n:
-    mtspr   SPR_SPRG1, r1
-    mfspr   r1, SPR_SPRG0
-    stw     r3, FR_GPR(3)(r1)
-    li      r3, \n
-    b       ppc_tlb_miss_fast
+    .endif
+    b       \path
 .endm
     VEC PPC_IVOR_CRITICAL
     VEC PPC_IVOR_MACHINE_CHECK
@@ -49,13 +45,15 @@ ppc_vec_\n:
     VEC PPC_IVOR_ALIGNMENT
     VEC PPC_IVOR_PROGRAM
     VEC PPC_IVOR_FP_UNAVAIL
-    VEC PPC_IVOR_SYSCALL
+    /* System calls from guest-user mode and trap_return try syscall.S first. */
+    VEC PPC_IVOR_SYSCALL, ppc_syscall_fast, 0
     VEC PPC_IVOR_APU_UNAVAIL
     VEC PPC_IVOR_DECREMENTER
     VEC PPC_IVOR_FIT
     VEC PPC_IVOR_WATCHDOG
-    TLBVEC PPC_IVOR_DTLB
-    TLBVEC PPC_IVOR_ITLB
+    /* TLB misses try the assembly refill first (tlbmiss.S), which falls back to exc_common. */
+    VEC PPC_IVOR_DTLB, ppc_tlb_miss_fast
+    VEC PPC_IVOR_ITLB, ppc_tlb_miss_fast
     VEC PPC_IVOR_DEBUG
     VEC PPC_IVOR_SPE_UNAVAIL
     VEC PPC_IVOR_SPE_FP_DATA

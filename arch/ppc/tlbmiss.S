@@ -42,8 +42,7 @@
 #include <ppc/vectors.h>
 
 #include "asm-offsets.h"
-
-#define FR_GPR(n) (FR_GPR0 + (n) * FR_GPR_SIZE)
+#include "fastpath.inc"
 
     .text
     .globl ppc_tlb_miss_fast
@@ -134,24 +133,23 @@ ppc_tlb_miss_fast:
     mtspr   SPR_MAS3, r5
     /* MAS0 and MAS2 as the miss loaded them; rfi synchronizes the context. */
     tlbwe
-    lwz     r4, FR_CR(r1)
-    mtcr    r4
+    UNPARK_CR_R4_R6
     lwz     r3, FR_GPR(3)(r1)
-    lwz     r4, FR_GPR(4)(r1)
-    lwz     r5, FR_GPR(5)(r1)
-    lwz     r6, FR_GPR(6)(r1)
     mfspr   r1, SPR_SPRG1
     rfi
 
-slow:   /* the guest's registers back as the vector found them, then the common path */
+slow:
     li      r3, PPC_IVOR_ITLB
-    bne     cr1, 5f
+    bne     cr1, ppc_fast_fallback
     li      r3, PPC_IVOR_DTLB
-5:  lwz     r4, FR_CR(r1)
-    mtcr    r4
-    lwz     r4, FR_GPR(4)(r1)
-    lwz     r5, FR_GPR(5)(r1)
-    lwz     r6, FR_GPR(6)(r1)
+/*
+ * A fast path's way out (here and syscall.S) with r3 = the vector and the
+ * guest's r4-r6 and CR parked in the frame: put them back as the vector
+ * found them, then the common path.
+ */
+    .globl ppc_fast_fallback
+ppc_fast_fallback:
+    UNPARK_CR_R4_R6
     b       ppc_exc_common
 
     .section .note.GNU-stack, "", @progbits

@@ -5,6 +5,7 @@
  * guest system calls, the decrementer, privileged instructions (emulated on
  * the virtual MSR or refused) and guest exceptions (core_guest_trap).
  */
+#include <core/domain.h>
 #include <hal/hal.h>
 #include <hestia/arch/ppc.h>
 #include <hestia/trap.h>
@@ -115,12 +116,20 @@ static bool guest_exception(struct hal_vcpu *hv)
         }
         return false;
     case HESTIA_PPC_IVOR_SYSCALL:
+        hv->vinfo = v->info; /* syscall.S's trap_return reads the record there */
         if (hv->in_user) {
+            /* Delivered here: its entry and stack let syscall.S reflect the next directly.
+             */
+            hv->delivering_syscall = true;
+            hv->sys_pending = v->info;
             core_guest_syscall(v);
+            hv->delivering_syscall = false;
         } else {
+            /* The call and the run loop's decision under one lock (x86_64 does the same).
+             */
             const uint64_t args[5] = {f->gpr[3], f->gpr[4], f->gpr[5], f->gpr[6],
                                       f->gpr[7]};
-            core_hypercall(v, f->gpr[0], args);
+            hal_vcpu_run(core_hypercall_resume(hal_cpu_id(), v, f->gpr[0], args));
         }
         return false;
     case PPC_IVOR_DECREMENTER:

@@ -52,6 +52,7 @@ void hal_vcpu_init_entry(struct hal_vcpu *hv, guest_va_t entry_va, guest_va_t st
     hv->frame.msr = GUEST_MSR;
     hv->in_user = false;
     hv->vmsr = 0;
+    hv->sys_info = NULL;
 }
 
 void hal_vcpu_set_spaces(struct hal_vcpu *hv, struct hal_as *kernel, struct hal_as *user)
@@ -127,13 +128,21 @@ void hal_vcpu_enter_handler(struct hal_vcpu *hv, guest_va_t entry_va,
     f->msr = GUEST_MSR;
     hv->in_user = false;
     hv->vmsr = 0; /* events are masked on handler entry */
+    /* A system call delivered to a valid entry on the kernel stack: note them for
+     * syscall.S. */
+    if (hv->delivering_syscall && kernel_stack && f->pc) {
+        hv->sys_entry = f->pc;
+        hv->sys_stack = f->gpr[1];
+        hv->sys_info = hv->sys_pending;
+    }
 }
 
-/* Nothing caches the callbacks or the kernel stack: core's copy is read at each delivery.
+/* syscall.S's noted entry and kernel stack may be stale now: C delivers the next system
+ * call.
  */
 void hal_vcpu_callbacks_changed(struct hal_vcpu *hv)
 {
-    (void)hv;
+    hv->sys_info = NULL;
 }
 
 /*

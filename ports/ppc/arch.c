@@ -24,6 +24,49 @@ void ppc_user_reloc(void)
             *p = (uint32_t)(USER_BASE + (*p - lo));
 }
 
+#ifndef PORT_NATIVE
+/* The user's registers as arch_syscall_entry (entry.S) stored them. */
+struct ppc_sys_frame {
+    uint32_t gpr[32]; /* gpr[1] unused: the record has the user's r1 */
+    uint32_t cr, lr, ctr, xer;
+};
+_Static_assert(sizeof(struct ppc_sys_frame) == 144, "entry.S's frame");
+
+/*
+ * A system call: delivered by the hypervisor with the whole context in the
+ * record, or reflected directly (arch/ppc/syscall.S, TRAP_FLAG_DIRECT: only
+ * pc, r1 and the flags written, busy, events masked): then fill the rest as
+ * trap_deliver would have, so that from here on both are the same system
+ * call.
+ */
+NORETURN void ppc_syscall_entry(const struct ppc_sys_frame *f);
+void ppc_syscall_entry(const struct ppc_sys_frame *f)
+{
+    volatile struct hestia_trap_record *t = &this_vcpu()->trap;
+    uint32_t flags = t->flags;
+    if (flags & TRAP_FLAG_DIRECT) {
+        for (unsigned i = 0; i < 32; i++)
+            if (i != 1)
+                t->regs[PP_R(i)] = f->gpr[i];
+        t->regs[PP_MSR] = HESTIA_PPC_MSR_PR | HESTIA_PPC_MSR_EE;
+        t->regs[HESTIA_PPC_REG_CR] = f->cr;
+        t->regs[PP_LR] = f->lr;
+        t->regs[HESTIA_PPC_REG_CTR] = f->ctr;
+        t->regs[HESTIA_PPC_REG_XER] = f->xer;
+        t->regs[PP_MODE] = HESTIA_PPC_MODE_USER;
+        t->regs[HESTIA_PPC_REG_DEAR] = 0;
+        t->regs[HESTIA_PPC_REG_ESR] = 0;
+        t->kind = HESTIA_TRAP_SYSCALL;
+        t->arch_vector = 0;
+        t->error_code = 0;
+        t->fault_addr = 0;
+        arch_barrier();
+        t->flags = flags & ~(uint32_t)TRAP_FLAG_DIRECT;
+    }
+    port_syscall_handler();
+}
+#endif
+
 uint64_t arch_trap_pc(const struct hestia_trap_record *r)
 {
     return r->regs[PP_PC];

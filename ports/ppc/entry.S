@@ -46,7 +46,40 @@ arch_secondary_entry:
     .text
     ENTRY arch_event_entry, port_event_handler
     ENTRY arch_exception_entry, port_exception_handler
+#ifdef PORT_NATIVE
     ENTRY arch_syscall_entry, port_syscall_handler
+#else
+/*
+ * System calls arrive two ways (hestia/arch/ppc.h): delivered through the
+ * trap record like every trap, or reflected directly by the hypervisor's
+ * vector (TRAP_FLAG_DIRECT: the record holds only the user's pc and r1,
+ * every other register is still the user's).  Store them all here,
+ * below the kernel stack, before anything clobbers one; ppc_syscall_entry
+ * (arch.c) fills the record from them in the second case.  Frame: 16
+ * bytes of ABI header, then struct ppc_sys_frame (r0..r31, cr, lr, ctr,
+ * xer; r1's slot unused).
+ */
+    .globl arch_syscall_entry
+    .type arch_syscall_entry, @function
+arch_syscall_entry:
+    clrrwi  r1, r1, 4
+    addi    r1, r1, -160
+    stw     r0, 16(r1)
+    stmw    r2, 16 + 8(r1)
+    mfcr    r0
+    stw     r0, 16 + 128(r1)
+    mflr    r0
+    stw     r0, 16 + 132(r1)
+    mfctr   r0
+    stw     r0, 16 + 136(r1)
+    mfxer   r0
+    stw     r0, 16 + 140(r1)
+    li      r0, 0
+    stw     r0, 0(r1)
+    addi    r3, r1, 16
+    bl      ppc_syscall_entry
+    trap
+#endif
 
 #ifndef PORT_NATIVE /* the native kernel calls ports/common/native/hcall.c instead */
 /* long arch_hypercall(nr, a0, a1, a2, a3, a4) */

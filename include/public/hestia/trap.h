@@ -40,6 +40,9 @@
 #define TRAP_FLAG_BUSY 0x1           /* record holds an undelivered-back context */
 #define TRAP_FLAG_FROM_USER 0x2      /* interrupted context was guest user mode */
 #define TRAP_FLAG_EVENTS_ENABLED 0x4 /* upcall mask was clear when interrupted */
+/* ppc: a system call reflected directly: only some registers are in the record,
+ * the rest are live at the entry (hestia/arch/ppc.h) */
+#define TRAP_FLAG_DIRECT 0x8
 
 /*
  * HYPERCALL_trap_return(flags): 0, or TRAP_RETURN_BLOCK: once the context is

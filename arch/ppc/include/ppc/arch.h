@@ -161,6 +161,17 @@ struct hal_vcpu {
     struct hal_as *kernel, *user;
     bool in_user;
     uint32_t vmsr; /* the guest kernel's virtual MSR (EE) */
+    /*
+     * syscall.S's direct system call: the syscall entry, kernel stack and
+     * vcpu_info the last delivered one used (sys_info NULL: none known, or
+     * the callbacks changed since; C delivers the next one and notes them).
+     */
+    struct vcpu_info *sys_info;
+    uint32_t sys_entry, sys_stack;
+    struct vcpu_info
+        *vinfo; /* the vCPU's vcpu_info (trap.c, at its first sc), for syscall.S */
+    bool delivering_syscall;       /* trap.c -> hal_vcpu_enter_handler: note them */
+    struct vcpu_info *sys_pending; /* ... with this vcpu_info */
 };
 
 /*

@@ -33,7 +33,20 @@
  * in r3; r0 and r3..r12, CR0 and CTR/XER are volatile as in a call,
  * everything else is preserved.  `sc` in guest-user mode is a system call:
  * delivered to syscall_entry as HESTIA_TRAP_SYSCALL with pc = the
- * instruction after the sc.
+ * instruction after the sc, r1 = the kernel stack, events masked, in one
+ * of two ways, and the entry must accept both:
+ *  - with the whole user context in vcpu_info.trap, like any trap;
+ *  - reflected directly, TRAP_FLAG_DIRECT set besides BUSY and FROM_USER
+ *    (and EVENTS_ENABLED as usual): the record holds only the user's pc
+ *    and r1 (kind, vector, error_code, fault_addr and every other slot
+ *    are stale); every other register at the entry (r0, r2..r31, CR, LR,
+ *    CTR, XER) is still the user's.  The entry stores them into the
+ *    record (MODE user, MSR PR|EE) and clears TRAP_FLAG_DIRECT before it
+ *    uses a register or takes a fault.  The hypervisor reflects directly
+ *    once it has delivered one system call the first way, until the next
+ *    set_callbacks or VCPUOP_set_kernel_stack for the vCPU.
+ * TRAP_FLAG_DIRECT tells the two apart.  The resume is
+ * HYPERCALL_trap_return either way.
  *
  * Privileged instructions in guest-kernel mode trap to the hypervisor:
  * mfmsr / mtmsr / wrtee / wrteei are emulated on the vCPU's virtual MSR
