@@ -113,8 +113,8 @@ void hal_vcpu_set_result(struct hal_vcpu *hv, long result)
 /*
  * The guest's register store, one page at a time: the table walk
  * (hal_walk_translate) once per page, not once per register (it was a
- * hal_walk_copy_* per register, ~20 instructions of copy and walk each, on
- * every system call's delivery and return).  A write marks the frame
+ * hal_walk_copy_* per register, a table walk for every 8 bytes, on every
+ * trap delivery and trap_return).  A write marks the frame
  * written at its translation: the caller holds the hypervisor lock (trap
  * delivery, trap_return), under which log-dirty is read too.
  */
