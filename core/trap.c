@@ -7,8 +7,11 @@
  * busy (or with no entry registered) cannot be delivered: the domain is
  * crashed, and only that domain.
  */
+#include <core/cpu.h>
 #include <core/domain.h>
 #include <core/hypercall.h>
+#include <core/hyplock.h>
+#include <core/run.h>
 #include <core/smp.h>
 #include <core/trap.h>
 #include <hal/vcpu.h>
@@ -122,4 +125,18 @@ void core_guest_syscall(struct vcpu *v)
     bool taken = core_lock();
     core_guest_syscall_locked(v);
     core_unlock(taken);
+}
+
+/*
+ * core_guest_syscall() then core_resume_vcpu() under one taking of the lock
+ * (hal/entry.h): an arch that routes user system calls through the
+ * hypervisor paid two lock round trips per call.
+ */
+struct hal_vcpu *core_guest_syscall_resume(unsigned cpu, struct vcpu *v)
+{
+    bool taken = hyplock_take(cpu);
+    core_guest_syscall_locked(v);
+    struct hal_vcpu *hv = run_resume_locked(cpu_by_id(cpu));
+    hyplock_release(taken);
+    return hv;
 }

@@ -84,10 +84,9 @@ static unsigned fault_bits(const struct hal_vcpu *hv)
 static HAL_NORETURN void break_call(struct hal_vcpu *hv, struct vcpu *v)
 {
     advance_ip(hv);
-    if (((hv->ipsr >> PSR_CPL_SHIFT) & 3) == HESTIA_IA64_CPL_USER) {
-        core_guest_syscall(v);
-        hal_vcpu_run(core_resume_vcpu());
-    }
+    /* The delivery and the run loop's decision under one lock, too (core/trap.c). */
+    if (((hv->ipsr >> PSR_CPL_SHIFT) & 3) == HESTIA_IA64_CPL_USER)
+        hal_vcpu_run(core_guest_syscall_resume(ia64_this_cpu()->id, v));
     /* The call and the run loop's decision under one lock (core/hypercall.c). */
     uint64_t args[5] = {hv->gr[14], hv->gr[15], hv->gr[16], hv->gr[17], hv->gr[18]};
     hal_vcpu_run(core_hypercall_resume(ia64_this_cpu()->id, v, hv->gr[2], args));

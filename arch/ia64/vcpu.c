@@ -10,9 +10,11 @@
  * rebuilt for the destination addresses on every move (a collection slot is
  * every 64th doubleword, so its position depends on the address).
  */
+#include <hal/guest_copy.h>
 #include <hal/hal.h>
 #include <hestia/arch/ia64.h>
 #include <hestia/errno.h>
+#include <hestia/mmu.h>
 #include <hestia/trap.h>
 
 #include <ia64/arch.h>
@@ -109,6 +111,49 @@ void hal_vcpu_set_result(struct hal_vcpu *hv, long result)
 }
 
 /*
+ * The guest's register store, one page at a time: the table walk
+ * (hal_walk_translate) once per page, not once per register (it was a
+ * hal_walk_copy_* per register, a table walk for every 8 bytes, on every
+ * trap delivery and trap_return).  A write marks the frame
+ * written at its translation: the caller holds the hypervisor lock (trap
+ * delivery, trap_return), under which log-dirty is read too.
+ */
+struct store_cursor {
+    struct hal_as *kernel, *user;
+    uint64_t page; /* the guest page at p; 1 (no page is odd) before the first */
+    unsigned char *p;
+    unsigned need; /* MMU_PERM_READ or MMU_PERM_WRITE */
+};
+
+static void cursor_init(struct store_cursor *c, const struct hal_vcpu *hv, bool user,
+                        unsigned need)
+{
+    c->kernel = user ? NULL : hv->kernel;
+    c->user = hv->user;
+    c->page = 1;
+    c->p = NULL;
+    c->need = need;
+}
+
+/* The hypervisor's address of the guest doubleword at ga, or NULL (a fault). */
+static uint64_t *cursor_at(struct store_cursor *c, uint64_t ga)
+{
+    uint64_t page = ga & ~(uint64_t)(HAL_PAGE_SIZE - 1);
+    if (__builtin_expect(page != c->page, 0)) {
+        mfn_t frame;
+        if (ga & 7) /* never from the CPU (ar.bspstore is aligned): refused */
+            return NULL;
+        c->p = hal_walk_translate(c->kernel, c->user, guest_va(page), c->need, &frame);
+        if (!c->p)
+            return NULL;
+        if (c->need & MMU_PERM_WRITE)
+            core_frame_written(frame);
+        c->page = page;
+    }
+    return (uint64_t *)(void *)(c->p + (ga - page));
+}
+
+/*
  * Walk the registers held in hv->rbs, oldest first, writing each one to
  * the guest's store at hv->bspstore when write (else only computing where
  * it would end).  Returns 0 and the new BSP and RNAT, or -HESTIA_EFAULT.
@@ -118,7 +163,8 @@ static int rbs_to_guest(const struct hal_vcpu *hv, bool write, uint64_t *bsp,
 {
     uint64_t base = hv->rbs_base, end = base + hv->rbs_bytes;
     uint64_t ga = hv->bspstore, grnat = hv->rnat;
-    bool user = hal_vcpu_in_user(hv);
+    struct store_cursor cur;
+    cursor_init(&cur, hv, hal_vcpu_in_user(hv), MMU_PERM_WRITE);
     for (uint64_t a = base; a < end; a += 8) {
         if (slot_of(a) == 63)
             continue;
@@ -126,15 +172,21 @@ static int rbs_to_guest(const struct hal_vcpu *hv, bool write, uint64_t *bsp,
             (a | 0x1f8) < end ? *(const uint64_t *)(uintptr_t)(a | 0x1f8) : hv->rbs_rnat;
         uint64_t val = *(const uint64_t *)(uintptr_t)a;
         if (slot_of(ga) == 63) {
-            if (write && hal_walk_copy_to(user ? NULL : hv->kernel, hv->user, guest_va(ga),
-                                          &grnat, 8))
-                return -HESTIA_EFAULT;
+            if (write) {
+                uint64_t *w = cursor_at(&cur, ga);
+                if (!w)
+                    return -HESTIA_EFAULT;
+                *w = grnat;
+            }
             grnat = 0;
             ga += 8;
         }
-        if (write &&
-            hal_walk_copy_to(user ? NULL : hv->kernel, hv->user, guest_va(ga), &val, 8))
-            return -HESTIA_EFAULT;
+        if (write) {
+            uint64_t *w = cursor_at(&cur, ga);
+            if (!w)
+                return -HESTIA_EFAULT;
+            *w = val;
+        }
         grnat =
             (grnat & ~(1ull << slot_of(ga))) | ((coll >> slot_of(a) & 1) << slot_of(ga));
         ga += 8;
@@ -142,6 +194,38 @@ static int rbs_to_guest(const struct hal_vcpu *hv, bool write, uint64_t *bsp,
     *bsp = ga;
     *rnat = grnat;
     return 0;
+}
+
+/*
+ * Where rbs_to_guest(hv, false, ...) ends, in closed form when no register
+ * in hv->rbs has its NaT bit set (a system call's registers, nearly always):
+ * n registers from slot s of the guest's store cross (s + n - 1) / 63
+ * collection slots (one is written before the register that would land on
+ * it, none after the last), and the RNAT then only loses the bits of the
+ * registers written, or is a fresh, empty collection.  The walk was ~200
+ * instructions on every trap delivery.
+ */
+static void rbs_guest_end(const struct hal_vcpu *hv, uint64_t *bsp, uint64_t *rnat)
+{
+    uint64_t base = hv->rbs_base, end = base + hv->rbs_bytes;
+    uint64_t nat = hv->rbs_rnat;
+    for (uint64_t c = base | 0x1f8; c < end; c += 512)
+        nat |= *(const uint64_t *)(uintptr_t)c;
+    if (nat) {
+        rbs_to_guest(hv, false, bsp, rnat);
+        return;
+    }
+    /* Registers in [base, end): its doublewords less its collection slots. */
+    uint64_t ga = hv->bspstore, n = (end - base) / 8 - ((end >> 9) - (base >> 9));
+    if (!n) {
+        *bsp = ga;
+        *rnat = hv->rnat;
+        return;
+    }
+    unsigned s = slot_of(ga);
+    uint64_t colls = (s + n - 1) / 63;
+    *bsp = ga + 8 * (n + colls);
+    *rnat = colls ? 0 : hv->rnat & ~(((1ull << n) - 1) << s);
 }
 
 void hal_vcpu_get_context(const struct hal_vcpu *hv, struct hestia_trap_record *rec)
@@ -160,8 +244,8 @@ void hal_vcpu_get_context(const struct hal_vcpu *hv, struct hestia_trap_record *
                                          HESTIA_IA64_PSR_USER_MASK);
     r[HESTIA_IA64_REG_CFM] = hv->ifs;
     r[HESTIA_IA64_REG_PFS] = hv->pfs;
-    uint64_t bsp = hv->bspstore, rnat = hv->rnat;
-    rbs_to_guest(hv, false, &bsp, &rnat);
+    uint64_t bsp, rnat;
+    rbs_guest_end(hv, &bsp, &rnat);
     r[HESTIA_IA64_REG_BSP] = bsp;
     r[HESTIA_IA64_REG_RNAT] = rnat;
     r[HESTIA_IA64_REG_UNAT] = hv->unat;
@@ -202,17 +286,22 @@ int hal_vcpu_set_context(struct hal_vcpu *hv, const struct hestia_trap_record *r
     unsigned sof = cfm >> 63 ? (unsigned)(cfm & 127) : 0;
     uint64_t vals[MAX_FRAME], nats = 0, nats_hi = 0;
     uint64_t a = bsp, rn = r[HESTIA_IA64_REG_RNAT];
-    struct hal_as *k = user ? NULL : hv->kernel;
+    struct store_cursor cur;
+    cursor_init(&cur, hv, user, MMU_PERM_READ);
     for (unsigned i = 0; i < sof; i++) {
         a -= 8;
         if (slot_of(a) == 63) {
-            if (hal_walk_copy_from(k, hv->user, &rn, guest_va(a), 8))
+            const uint64_t *w = cursor_at(&cur, a);
+            if (!w)
                 return -HESTIA_EINVAL;
+            rn = *(const volatile uint64_t *)w;
             a -= 8;
         }
         unsigned idx = sof - 1 - i;
-        if (hal_walk_copy_from(k, hv->user, &vals[idx], guest_va(a), 8))
+        const uint64_t *w = cursor_at(&cur, a);
+        if (!w)
             return -HESTIA_EINVAL;
+        vals[idx] = *(const volatile uint64_t *)w;
         uint64_t bit = rn >> slot_of(a) & 1;
         if (idx < 64)
             nats |= bit << idx;
@@ -269,7 +358,8 @@ void hal_vcpu_enter_handler(struct hal_vcpu *hv, guest_va_t entry_va,
     }
     if (from_user && kernel_stack) {
         hv->gr[12] = (kernel_stack & ~15ull) - 16;
-        hv->bspstore = kernel_stack - HESTIA_IA64_KSTACK_SIZE;
+        /* Aligned as the CPU aligns ar.bspstore (the store is walked in doublewords). */
+        hv->bspstore = (kernel_stack - HESTIA_IA64_KSTACK_SIZE) & ~7ull;
         hv->rnat = 0;
     } else {
         hv->gr[12] = ((hv->gr[12] - 64) & ~15ull);

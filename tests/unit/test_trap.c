@@ -2,6 +2,8 @@
 /* core/trap.c: exception, syscall and event delivery through the trap record. */
 #include "harness.h"
 
+#include <core/smp.h>
+
 TEST_SUITE("trap");
 
 #define EV_ENTRY 0x1100
@@ -111,6 +113,9 @@ TEST_CASE(dom0_crash_ends_run)
     struct domain *z = h_domain(16, true);
     CHECK_EQ(h_catch(trap_dom0, h_vcpu(z)), HOST_JMP_EXIT);
     CHECK(host_exit_status() != 0);
+    /* The host's exit jumped out of the locked delivery: let the lock go for the next
+     * tests. */
+    core_unlock(core_lock_held());
 }
 
 TEST_CASE(bogus_kind_becomes_other)
@@ -231,6 +236,36 @@ TEST_CASE(syscall_from_user_delivered)
     CHECK_EQ(h_call(vc, HYPERCALL_trap_return, 0, 0, 0, 0, 0), 0);
     core_guest_trap(vc, HESTIA_TRAP_SYSCALL, 0x80, 0, 0);
     CHECK_EQ(hv->regs[HOST_REG_PC], SYS_ENTRY);
+}
+
+/*
+ * core_guest_syscall_resume: the delivery and the run loop's decision under
+ * one taking of the lock, with the outcome of core_guest_syscall() then
+ * core_resume_vcpu(); the lock stays with its taker.
+ */
+TEST_CASE(syscall_resume_is_syscall_then_resume)
+{
+    setup(true);
+    struct vcpu *got = NULL;
+    REQUIRE(h_resume(&got) == HOST_JMP_RUN && got == vc); /* vc is current */
+    REQUIRE(!core_lock_held());
+    hv->regs[HOST_REG_MODE] = HOST_MODE_USER;
+    CHECK(core_guest_syscall_resume(hal_cpu_id(), vc) == hv);
+    CHECK_EQ(vc->info->trap.kind, HESTIA_TRAP_SYSCALL);
+    CHECK(vc->info->trap.flags & TRAP_FLAG_FROM_USER);
+    CHECK_EQ(hv->regs[HOST_REG_PC], SYS_ENTRY);
+    CHECK_EQ(hv->regs[HOST_REG_SP], KSTACK);
+    CHECK(!vc->in_user);
+    CHECK(!core_lock_held());
+
+    /* Entered with the lock already held: it stays held. */
+    CHECK_EQ(h_call(vc, HYPERCALL_trap_return, 0, 0, 0, 0, 0), 0);
+    hv->regs[HOST_REG_MODE] = HOST_MODE_USER;
+    bool outer = core_lock();
+    CHECK(core_guest_syscall_resume(hal_cpu_id(), vc) == hv);
+    CHECK(core_lock_held());
+    core_unlock(outer);
+    CHECK(!core_lock_held());
 }
 
 TEST_CASE(syscall_without_entry_crashes)

@@ -57,6 +57,13 @@ void core_guest_trap(struct vcpu *v, unsigned kind, unsigned arch_vector,
 void core_guest_syscall(struct vcpu *v);
 
 /*
+ * core_guest_syscall() then core_resume_vcpu() under one taking of the
+ * hypervisor lock: the vCPU to enter next (v, now at its kernel's system
+ * call entry, unless the run loop picks another).  cpu is hal_cpu_id().
+ */
+struct hal_vcpu *core_guest_syscall_resume(unsigned cpu, struct vcpu *v);
+
+/*
  * A secondary CPU started by hal_cpu_start() enters core here, on its own
  * stack, with its per-CPU state set up and interrupts disabled.  core waits
  * until the boot CPU has finished its set-up, then runs this CPU's share of
