@@ -10,7 +10,8 @@
  * user task's kernel stack belongs to its thread's vCPU).  No register is
  * free for a per-CPU pointer on every arch (x86 guests have none the
  * hypervisor would keep), and a stack pointer is valid in every handler.
- * Until a second vCPU is started, this_cpu() is simply vCPU 0's.
+ * Until a second vCPU is started, this_cpu() (inline, port/kernel.h) is
+ * simply vCPU 0's.
  */
 #include <port/kernel.h>
 
@@ -28,12 +29,11 @@ _Static_assert((STACK_BYTES & (STACK_BYTES - 1)) == 0, "stack blocks are a power
 
 struct cpu cpus[HESTIA_MAX_VCPUS];
 volatile unsigned cpus_online = 1;
-static bool smp_mode; /* a second vCPU may run: look at the stack */
+bool cpu_smp_mode;
 
-struct cpu *this_cpu(void)
+/* this_cpu() (port/kernel.h) once a second vCPU may run. */
+struct cpu *this_cpu_from_stack(void)
 {
-    if (!__atomic_load_n(&smp_mode, __ATOMIC_RELAXED))
-        return &cpus[0];
     volatile char here;
     uintptr_t sp = (uintptr_t)&here;
     uintptr_t top = (sp & ~(uintptr_t)(STACK_BYTES - 1)) + STACK_BYTES;
@@ -44,11 +44,6 @@ struct cpu *this_cpu(void)
         h->cpu < HESTIA_MAX_VCPUS)
         return &cpus[h->cpu];
     return &cpus[0];
-}
-
-struct vcpu_info *this_vcpu(void)
-{
-    return this_cpu()->info;
 }
 
 void spin_lock(spinlock_t *l)
@@ -174,7 +169,7 @@ unsigned smp_init(void)
         printk("hestia-guest: vCPU 0: resched IPI: %s\n", kstrerror(boot->resched_port));
         return cpus_online;
     }
-    __atomic_store_n(&smp_mode, true, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&cpu_smp_mode, true, __ATOMIC_SEQ_CST);
     for (unsigned i = 1; i < n; i++) {
         struct cpu *c = &cpus[i];
         uint64_t gfn;

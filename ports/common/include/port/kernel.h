@@ -80,8 +80,7 @@ static inline long hc_physdev(unsigned cmd, void *p)
 /* ---- start of day (start.c) ------------------------------------------- */
 extern struct hestia_start_info *start_info;
 extern struct shared_info *shared;
-/* This vCPU's vcpu_info (events, time, trap record): cpu.c. */
-struct vcpu_info *this_vcpu(void);
+/* This vCPU's vcpu_info (events, time, trap record): this_vcpu(), below struct cpu. */
 extern char port_cmdline[START_CMDLINE_SIZE];
 extern char __image_start[], __image_end[];
 /* Called by the arch entry with the start info pointer. */
@@ -314,8 +313,24 @@ struct cpu {
 extern struct cpu cpus[HESTIA_MAX_VCPUS];
 /* vCPUs running guest code (1 until smp_init brought up the others). */
 extern volatile unsigned cpus_online;
-/* The calling vCPU's struct cpu (found from the stack it runs on). */
-struct cpu *this_cpu(void);
+/*
+ * The calling vCPU's struct cpu (found from the stack it runs on, cpu.c).
+ * Inline: an event round trip asks ~40 times (every irq_save, lock and
+ * clock read), and until a second vCPU is up (always, in a one-vCPU
+ * domain) the answer is vCPU 0's without looking at the stack.
+ */
+extern bool cpu_smp_mode; /* a second vCPU may run: look at the stack (cpu.c) */
+struct cpu *this_cpu_from_stack(void);
+static inline struct cpu *this_cpu(void)
+{
+    if (__builtin_expect(!__atomic_load_n(&cpu_smp_mode, __ATOMIC_RELAXED), 1))
+        return &cpus[0];
+    return this_cpu_from_stack();
+}
+static inline struct vcpu_info *this_vcpu(void)
+{
+    return this_cpu()->info;
+}
 #define current (this_cpu()->cur)
 /*
  * Stacks: blocks of THREAD_STACK_PAGES pages aligned to their size, so
