@@ -255,7 +255,7 @@ struct hal_vcpu *run_full_pass(struct cpu *c)
         c->full_passes++;
         uint64_t now = hal_time_ns();
         struct vcpu *prev = c->current;
-        timer_run_expired(c, now);
+        uint64_t timer_deadline = timer_run_expired(c, now);
         uint64_t sched_deadline = 0;
         /* sched_pick burns prev's credit from prev->last_start_ns; charge after. */
         struct vcpu *next = sched_pick(c->id, prev, now, &sched_deadline);
@@ -264,7 +264,7 @@ struct hal_vcpu *run_full_pass(struct cpu *c)
         if (prev && prev != next && prev->state == VCPU_RUNNING)
             prev->state = VCPU_RUNNABLE;
         set_current(c, next); /* may finish a destroyed domain's teardown */
-        hal_timer_set(earliest(sched_deadline, timer_next_deadline(c)));
+        hal_timer_set(earliest(sched_deadline, timer_deadline));
         if (next) {
             next->state = VCPU_RUNNING;
             next->processor = c->id;

@@ -131,8 +131,9 @@ static unsigned home_cpu(const struct sched_vcpu *sv, unsigned prefer)
     return 0;
 }
 
-/* Lock the pcpu v is on; retries if v migrates meanwhile. */
-static struct sched_cpu *lock_vcpu_pcpu(struct vcpu *v, unsigned long *flags)
+/* Lock the pcpu v is on; retries if v migrates meanwhile.  Inline: every wake and sleep. */
+static inline __attribute__((always_inline)) struct sched_cpu *
+lock_vcpu_pcpu(struct vcpu *v, unsigned long *flags)
 {
     for (;;) {
         unsigned cpu = __atomic_load_n(&v->processor, __ATOMIC_ACQUIRE);
@@ -331,7 +332,7 @@ uint64_t sched_domain_runtime(const struct domain *d)
 
 /* ---- wake / sleep / yield ---- */
 
-static void charge(struct sched_vcpu *sv, uint64_t now);
+static inline void charge(struct sched_vcpu *sv, uint64_t now);
 
 void sched_poll_end(struct vcpu *v)
 {
@@ -718,7 +719,8 @@ static void account_if_due(uint64_t now)
  * Burn credit (and cap budget) for the time sv ran since run_start.  The
  * vCPU's runtime_ns and last_start_ns belong to the run loop (run.c).
  */
-static void charge(struct sched_vcpu *sv, uint64_t now)
+static inline __attribute__((always_inline)) void charge(struct sched_vcpu *sv,
+                                                         uint64_t now)
 {
     struct vcpu *v = sv->v;
     uint64_t delta = now > sv->run_start ? now - sv->run_start : 0;
