@@ -46,10 +46,11 @@ struct cpu *this_cpu_from_stack(void)
     return &cpus[0];
 }
 
-void spin_lock(spinlock_t *l)
+/* spin_lock() (inline, port/kernel.h) found the lock taken. */
+void spin_lock_contended(spinlock_t *l)
 {
     unsigned spins = 0;
-    while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE)) {
+    do {
         while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED)) {
             if (++spins == SPINS_BEFORE_YIELD) {
                 spins = 0;
@@ -57,25 +58,7 @@ void spin_lock(spinlock_t *l)
                     hc_sched(SCHEDOP_yield, 0);
             }
         }
-    }
-}
-
-void spin_unlock(spinlock_t *l)
-{
-    __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
-}
-
-unsigned long spin_lock_irqsave(spinlock_t *l)
-{
-    unsigned long f = irq_save();
-    spin_lock(l);
-    return f;
-}
-
-void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags)
-{
-    spin_unlock(l);
-    irq_restore(flags);
+    } while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE));
 }
 
 uintptr_t stack_alloc(unsigned nblocks, unsigned cpu, uint64_t *gfn)

@@ -176,14 +176,17 @@ bool evtchn_test_and_clear(evtchn_port_t port);
 /* Deliver pending events to their handlers (events masked). */
 void evtchn_do_upcall(void);
 
-/* This vCPU's event mask: the guest's "interrupts off" (per vCPU). */
-unsigned long irq_save(void);
-void irq_restore(unsigned long flags);
-static inline void irq_disable(void)
-{
-    (void)irq_save();
-}
-void irq_enable(void);
+/*
+ * This vCPU's event mask: the guest's "interrupts off" (per vCPU).
+ * Inline (defined below struct cpu): a lock, a clock read and a thread
+ * switch each save and restore it.
+ */
+static inline unsigned long irq_save(void);
+static inline void irq_restore(unsigned long flags);
+static inline void irq_disable(void);
+static inline void irq_enable(void);
+/* irq_enable()'s call for an event that arrived while masked (event.c). */
+void irq_deliver_pending(void);
 
 /* ---- traps (trap.c) ---------------------------------------------------- */
 /* The last trap taken by a probe (arch_probe_*), for tests. */
@@ -292,10 +295,28 @@ typedef struct {
     {                                                                                      \
         0                                                                                  \
     }
-void spin_lock(spinlock_t *l);
-void spin_unlock(spinlock_t *l);
-unsigned long spin_lock_irqsave(spinlock_t *l);
-void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags);
+/* The lock was taken: wait for it (cpu.c).  Inline below: the free lock's path. */
+void spin_lock_contended(spinlock_t *l);
+static inline void spin_lock(spinlock_t *l)
+{
+    if (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
+        spin_lock_contended(l);
+}
+static inline void spin_unlock(spinlock_t *l)
+{
+    __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+}
+static inline unsigned long spin_lock_irqsave(spinlock_t *l)
+{
+    unsigned long f = irq_save();
+    spin_lock(l);
+    return f;
+}
+static inline void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags)
+{
+    spin_unlock(l);
+    irq_restore(flags);
+}
 
 /* Per-vCPU state of the guest kernel: cpus[i] is vCPU i's. */
 struct cpu {
@@ -330,6 +351,29 @@ static inline struct cpu *this_cpu(void)
 static inline struct vcpu_info *this_vcpu(void)
 {
     return this_cpu()->info;
+}
+static inline unsigned long irq_save(void)
+{
+    return __atomic_exchange_n(&this_vcpu()->evtchn_upcall_mask, 1, __ATOMIC_SEQ_CST);
+}
+static inline void irq_disable(void)
+{
+    (void)irq_save();
+}
+static inline void irq_enable(void)
+{
+    struct vcpu_info *vi = this_vcpu();
+    __atomic_store_n(&vi->evtchn_upcall_mask, 0, __ATOMIC_SEQ_CST);
+    /* An event that arrived while masked: any hypercall delivers it. */
+    if (__atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_SEQ_CST))
+        irq_deliver_pending();
+}
+static inline void irq_restore(unsigned long flags)
+{
+    if (!flags)
+        irq_enable();
+    else
+        __atomic_store_n(&this_vcpu()->evtchn_upcall_mask, 1, __ATOMIC_SEQ_CST);
 }
 #define current (this_cpu()->cur)
 /*
