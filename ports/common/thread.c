@@ -396,6 +396,13 @@ void set_flag(volatile int *flag)
 
 int wait_flag(volatile int *flag, uint64_t timeout_ns)
 {
+    /*
+     * Set already (an event round trip's sender often finds its echo
+     * handled before it waits): no clock, no lock.  Only set_flag sets it,
+     * and a set flag stays set until its owner clears it.
+     */
+    if (__atomic_load_n(flag, __ATOMIC_ACQUIRE))
+        return 1;
     /* One clock reading serves the deadline, the first test and the switch. */
     uint64_t now = timeout_ns ? time_now_ns() : 0;
     uint64_t deadline = timeout_ns ? now + timeout_ns : 0;

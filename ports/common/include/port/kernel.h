@@ -15,6 +15,9 @@
 #include <port/lib.h>
 
 #define NORETURN __attribute__((noreturn))
+/* For the few helpers on every path (this_cpu, irq_save, spin_lock): inlined in cold code
+ * too. */
+#define ALWAYS_INLINE __attribute__((always_inline))
 
 /* Wild pointers for tests (port/arch.h): in the hypervisor, and invalid. */
 #define WILD_HV ((uintptr_t)arch_wild[0])
@@ -297,12 +300,12 @@ typedef struct {
     }
 /* The lock was taken: wait for it (cpu.c).  Inline below: the free lock's path. */
 void spin_lock_contended(spinlock_t *l);
-static inline void spin_lock(spinlock_t *l)
+static inline ALWAYS_INLINE void spin_lock(spinlock_t *l)
 {
     if (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
         spin_lock_contended(l);
 }
-static inline void spin_unlock(spinlock_t *l)
+static inline ALWAYS_INLINE void spin_unlock(spinlock_t *l)
 {
     __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
 }
@@ -342,25 +345,25 @@ extern volatile unsigned cpus_online;
  */
 extern bool cpu_smp_mode; /* a second vCPU may run: look at the stack (cpu.c) */
 struct cpu *this_cpu_from_stack(void);
-static inline struct cpu *this_cpu(void)
+static inline ALWAYS_INLINE struct cpu *this_cpu(void)
 {
     if (__builtin_expect(!__atomic_load_n(&cpu_smp_mode, __ATOMIC_RELAXED), 1))
         return &cpus[0];
     return this_cpu_from_stack();
 }
-static inline struct vcpu_info *this_vcpu(void)
+static inline ALWAYS_INLINE struct vcpu_info *this_vcpu(void)
 {
     return this_cpu()->info;
 }
-static inline unsigned long irq_save(void)
+static inline ALWAYS_INLINE unsigned long irq_save(void)
 {
     return __atomic_exchange_n(&this_vcpu()->evtchn_upcall_mask, 1, __ATOMIC_SEQ_CST);
 }
-static inline void irq_disable(void)
+static inline ALWAYS_INLINE void irq_disable(void)
 {
     (void)irq_save();
 }
-static inline void irq_enable(void)
+static inline ALWAYS_INLINE void irq_enable(void)
 {
     struct vcpu_info *vi = this_vcpu();
     __atomic_store_n(&vi->evtchn_upcall_mask, 0, __ATOMIC_SEQ_CST);
@@ -368,7 +371,7 @@ static inline void irq_enable(void)
     if (__atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_SEQ_CST))
         irq_deliver_pending();
 }
-static inline void irq_restore(unsigned long flags)
+static inline ALWAYS_INLINE void irq_restore(unsigned long flags)
 {
     if (!flags)
         irq_enable();
