@@ -124,12 +124,13 @@ static void note_change_on(unsigned cpu, unsigned self)
 
 void run_note_change(unsigned cpu)
 {
-    unsigned self = hal_cpu_id();
     if (cpu != RUN_ALL_CPUS) { /* one CPU (a wake-up, a yield): no loop over all */
+        /* With one CPU it is this one: no CPU id to read (every wake and block). */
         if (cpu < cpu_count())
-            note_change_on(cpu, self);
+            note_change_on(cpu, cpu_count() > 1 ? hal_cpu_id() : cpu);
         return;
     }
+    unsigned self = hal_cpu_id();
     for (unsigned i = 0; i < cpu_count(); i++)
         note_change_on(i, self);
 }

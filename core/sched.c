@@ -98,7 +98,8 @@ static void enqueue(struct sched_cpu *pc, struct sched_vcpu *sv, bool behind_all
     sv->where = SCHED_QUEUED;
 }
 
-static void dequeue(struct sched_cpu *pc, struct sched_vcpu *sv)
+static inline __attribute__((always_inline)) void dequeue(struct sched_cpu *pc,
+                                                          struct sched_vcpu *sv)
 {
     if (sv->where == SCHED_QUEUED)
         rq_remove(&pc->q[sv->prio], sv);
@@ -370,10 +371,8 @@ static bool runs_over(unsigned i, uint64_t now)
  * of every 30 ms period): on ppc with 4 CPUs a burner of weight 1 got
  * 0.40 CPU instead of 0.33, and one entitled to a whole CPU 0.91.
  */
-static void wake_thief(const struct sched_vcpu *sv, unsigned home)
+static void wake_thief_smp(const struct sched_vcpu *sv, unsigned home)
 {
-    if (cpu_count() < 2)
-        return; /* no other CPU to tell */
     if (!__atomic_load_n(&cpu_by_id(home)->current, __ATOMIC_RELAXED))
         return; /* home is idle itself and was kicked */
     for (unsigned i = 0; i < cpu_count(); i++)
@@ -390,6 +389,12 @@ static void wake_thief(const struct sched_vcpu *sv, unsigned home)
             run_note_change(i);
             return;
         }
+}
+
+static inline void wake_thief(const struct sched_vcpu *sv, unsigned home)
+{
+    if (cpu_count() > 1) /* else no other CPU to tell */
+        wake_thief_smp(sv, home);
 }
 
 /* UNDER work queued on another CPU that may run on cpu (a peek at queue heads). */

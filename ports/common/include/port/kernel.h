@@ -347,7 +347,12 @@ extern bool cpu_smp_mode; /* a second vCPU may run: look at the stack (cpu.c) */
 struct cpu *this_cpu_from_stack(void);
 static inline ALWAYS_INLINE struct cpu *this_cpu(void)
 {
-    if (__builtin_expect(!__atomic_load_n(&cpu_smp_mode, __ATOMIC_RELAXED), 1))
+    /*
+     * A plain read, so one function's answers are shared: the flag goes
+     * false -> true once, on vCPU 0 (smp_init), and vCPU 0 is cpus[0]
+     * either way.
+     */
+    if (__builtin_expect(!cpu_smp_mode, 1))
         return &cpus[0];
     return this_cpu_from_stack();
 }
