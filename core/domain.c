@@ -378,8 +378,7 @@ void vcpu_kick(struct vcpu *v)
 {
     if (v->state == VCPU_BLOCKED) {
         v->state = VCPU_RUNNABLE;
-        if (vcpu_runnable(v))
-            sched_wake(v);
+        sched_wake(v); /* which does nothing unless v may run (vcpu_runnable) */
     } else if (v->state == VCPU_RUNNING) {
         smp_kick_vcpu(v); /* in a guest on another CPU: exit now to take the upcall */
     }
