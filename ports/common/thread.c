@@ -106,12 +106,8 @@ static void reprogram(struct cpu *c, uint64_t now)
 }
 
 /* Free the stack of the thread that died last here (never the one we run on). */
-static void reap(void)
+static __attribute__((noinline)) void reap_zombie(struct cpu *c)
 {
-    struct cpu *c = this_cpu();
-    /* Only this vCPU sets its zombie: no dead thread, no lock. */
-    if (!c->zombie)
-        return;
     unsigned long f = spin_lock_irqsave(&sched_lock);
     struct thread *z = c->zombie;
     uint64_t gfn = 0;
@@ -125,6 +121,15 @@ static void reap(void)
     spin_unlock_irqrestore(&sched_lock, f);
     if (pages)
         frames_free(gfn, pages);
+}
+
+/* After every switch: the test inline, the freeing out of line. */
+static inline void reap(void)
+{
+    struct cpu *c = this_cpu();
+    /* Only this vCPU sets its zombie: no dead thread, no lock. */
+    if (c->zombie)
+        reap_zombie(c);
 }
 
 static void thread_trampoline(void *arg)

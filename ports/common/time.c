@@ -62,13 +62,12 @@ void time_init(void)
 
 /*
  * Lazy: an armed timer that fires no later than wanted is kept (its event
- * just re-evaluates), so switching threads rarely costs a hypercall.
+ * just re-evaluates), so switching threads rarely costs a hypercall: that
+ * test is time_program(), inline in port/kernel.h; this is the arming.
  */
-void time_program(uint64_t deadline)
+void time_program_arm(uint64_t deadline)
 {
     struct cpu *c = this_cpu();
-    if (!deadline || (c->timer_programmed && c->timer_programmed <= deadline))
-        return;
     c->timer_programmed = deadline;
     long r = hc_set_timer(deadline);
     if (r < 0)

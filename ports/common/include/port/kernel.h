@@ -226,8 +226,14 @@ NORETURN void arch_syscall_resume(struct hestia_trap_record *rec);
 /* ---- time (time.c) ----------------------------------------------------- */
 uint64_t time_now_ns(void);
 void time_init(void);
-/* Make sure the one-shot timer fires no later than deadline (0: none needed). */
-void time_program(uint64_t deadline);
+/*
+ * Make sure the one-shot timer fires no later than deadline (0: none
+ * needed).  Inline, defined below struct cpu: every thread switch asks,
+ * and an armed timer that fires no later is kept (time.c).
+ */
+static inline void time_program(uint64_t deadline);
+/* time_program() when the timer must be armed: the hypercall (time.c). */
+void time_program_arm(uint64_t deadline);
 /* Disarm the timer and forget what was armed. */
 void time_cancel(void);
 
@@ -359,6 +365,12 @@ static inline ALWAYS_INLINE struct cpu *this_cpu(void)
 static inline ALWAYS_INLINE struct vcpu_info *this_vcpu(void)
 {
     return this_cpu()->info;
+}
+static inline void time_program(uint64_t deadline)
+{
+    struct cpu *c = this_cpu();
+    if (deadline && !(c->timer_programmed && c->timer_programmed <= deadline))
+        time_program_arm(deadline);
 }
 static inline ALWAYS_INLINE unsigned long irq_save(void)
 {
