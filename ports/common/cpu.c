@@ -93,40 +93,20 @@ static void cpu_setup_local(struct cpu *c)
         panic("vCPU %u: resched IPI: %ld", c->id, c->resched_port);
 }
 
-/* vCPU i's idle loop is in SCHEDOP_block or just back from it (cpu_idle_would_block). */
-static volatile bool idle_blocking[HESTIA_MAX_VCPUS];
-
 void cpu_idle_loop(void)
 {
-    unsigned id = this_cpu()->id;
+    struct cpu *c = this_cpu();
     for (;;) {
         irq_disable();
         thread_yield();
         /* Nothing runnable: block until an event (the hypervisor returns at
          * once if one is pending, even though we are masked).  The upcall
          * that wakes us interrupts the loop between the two stores. */
-        idle_blocking[id] = true;
+        c->idle_blocking = true;
         hc_sched(SCHEDOP_block, 0);
-        idle_blocking[id] = false;
+        c->idle_blocking = false;
         irq_enable();
     }
-}
-
-/*
- * Events masked, at the end of an upcall: did it interrupt this vCPU's
- * idle loop right after its block, with nothing to run now?  Then the loop
- * would only go round to block again, and the upcall may return with
- * TRAP_RETURN_BLOCK.  A thread the upcall switched to and back from is
- * not the idle thread, so an upcall of its own never passes the test.
- * Another vCPU's wake-up of a thread here sends the resched event after it
- * queued the thread: either runq_head shows it, or the event is pending
- * and the hypervisor does not block.
- */
-bool cpu_idle_would_block(void)
-{
-    struct cpu *c = this_cpu();
-    return idle_blocking[c->id] && c->cur == &c->idle &&
-           !__atomic_load_n(&c->runq_head, __ATOMIC_ACQUIRE) && !c->need_resched;
 }
 
 void port_secondary_start(struct cpu *c)

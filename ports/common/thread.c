@@ -282,7 +282,7 @@ void thread_block_masked(void)
 }
 
 /* Make t runnable (lock held); true if its vCPU is another one that must look. */
-static bool wake_locked(struct thread *t)
+static inline __attribute__((always_inline)) bool wake_locked(struct thread *t)
 {
     if (t->state == T_SLEEPING)
         sleepers_remove(t);

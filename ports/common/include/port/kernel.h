@@ -339,6 +339,8 @@ struct cpu {
     uint64_t timer_programmed; /* deadline the one-shot timer is armed for, 0 none */
     long resched_port;         /* IPI port: another vCPU made a thread runnable here */
     volatile int online;
+    /* Its idle loop is in SCHEDOP_block or just back from it (cpu_idle_would_block). */
+    volatile bool idle_blocking;
 };
 extern struct cpu cpus[HESTIA_MAX_VCPUS];
 /* vCPUs running guest code (1 until smp_init brought up the others). */
@@ -415,8 +417,22 @@ void arch_secondary_entry(void);
 NORETURN void port_secondary_start(struct cpu *c);
 /* The idle loop every vCPU ends in: run threads, block when there are none. */
 NORETURN void cpu_idle_loop(void);
-/* Events masked, ending an upcall: may it block instead of resuming? (cpu.c) */
-bool cpu_idle_would_block(void);
+/*
+ * Events masked, at the end of an upcall: did it interrupt this vCPU's
+ * idle loop right after its block (cpu.c), with nothing to run now?  Then
+ * the loop would only go round to block again, and the upcall may return
+ * with TRAP_RETURN_BLOCK.  A thread the upcall switched to and back from
+ * is not the idle thread, so an upcall of its own never passes the test.
+ * Another vCPU's wake-up of a thread here sends the resched event after
+ * it queued the thread: either runq_head shows it, or the event is
+ * pending and the hypervisor does not block.  Inline: every upcall asks.
+ */
+static inline bool cpu_idle_would_block(void)
+{
+    struct cpu *c = this_cpu();
+    return c->idle_blocking && c->cur == &c->idle &&
+           !__atomic_load_n(&c->runq_head, __ATOMIC_ACQUIRE) && !c->need_resched;
+}
 
 /* ---- grant tables (grant.c) ------------------------------------------- */
 long gnttab_init(unsigned frames);
