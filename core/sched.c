@@ -746,7 +746,8 @@ static inline __attribute__((always_inline)) void charge(struct sched_vcpu *sv,
  * Head of the best non-empty queue up to priority class worst, parking
  * vCPUs of capped-out domains on the way.
  */
-static struct sched_vcpu *take_best(struct sched_cpu *pc, int worst, unsigned cpu)
+static inline __attribute__((always_inline)) struct sched_vcpu *
+take_best(struct sched_cpu *pc, int worst, unsigned cpu)
 {
     for (int p = SCHED_PRIO_BOOST; p <= worst; p++) {
         struct sched_vcpu *sv = pc->q[p].head, *next;
