@@ -256,12 +256,6 @@ static void schedule_locked(void)
     schedule_locked_at(0);
 }
 
-static void schedule(void)
-{
-    spin_lock(&sched_lock);
-    schedule_locked();
-}
-
 void thread_set_user(uint64_t as, uint64_t kstack)
 {
     unsigned long f = irq_save();
@@ -286,7 +280,8 @@ void thread_set_user(uint64_t as, uint64_t kstack)
 void thread_yield(void)
 {
     unsigned long f = irq_save();
-    schedule();
+    spin_lock(&sched_lock);
+    schedule_locked_at(0); /* inline: every preemption point that switches comes here */
     irq_restore(f);
 }
 
