@@ -219,13 +219,6 @@ unsigned domain_count(void)
     return domtab_count();
 }
 
-bool vcpu_runnable(const struct vcpu *v)
-{
-    const struct domain *d = v->domain;
-    return v->started && v->state != VCPU_DOWN && v->state != VCPU_BLOCKED &&
-           v->pause_count == 0 && d->pause_count == 0 && !d->is_shutdown && !d->dying;
-}
-
 /* Tell the scheduler (and the run loop) what v's runnability is now. */
 void vcpu_update(struct vcpu *v)
 {
@@ -385,8 +378,7 @@ void vcpu_kick(struct vcpu *v)
 {
     if (v->state == VCPU_BLOCKED) {
         v->state = VCPU_RUNNABLE;
-        if (vcpu_runnable(v))
-            sched_wake(v);
+        sched_wake(v); /* which does nothing unless v may run (vcpu_runnable) */
     } else if (v->state == VCPU_RUNNING) {
         smp_kick_vcpu(v); /* in a guest on another CPU: exit now to take the upcall */
     }

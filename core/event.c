@@ -162,7 +162,8 @@ static bool polls_port(const struct vcpu *v, evtchn_port_t port)
 }
 
 /* Tell vCPU vid of d that a group of pending, unmasked ports needs attention. */
-static void notify_vcpu(struct domain *d, unsigned vid, unsigned group)
+static inline __attribute__((always_inline)) void notify_vcpu(struct domain *d,
+                                                              unsigned vid, unsigned group)
 {
     struct vcpu *v = vid < HESTIA_MAX_VCPUS ? d->vcpus[vid] : NULL;
     if (!v || !v->info)

@@ -173,7 +173,7 @@ static __attribute__((noinline)) long trap_return_flagged(struct vcpu *v, uint64
         return rc;
     hypercall_context_replaced(v);
     if (!v->info->evtchn_upcall_mask)
-        do_sched_op(v, SCHEDOP_block, 0); /* its result (0) would clobber the context */
+        sched_op_block(v); /* its result (0) would clobber the context */
     return 0;
 }
 

@@ -124,12 +124,13 @@ static void note_change_on(unsigned cpu, unsigned self)
 
 void run_note_change(unsigned cpu)
 {
-    unsigned self = hal_cpu_id();
     if (cpu != RUN_ALL_CPUS) { /* one CPU (a wake-up, a yield): no loop over all */
+        /* With one CPU it is this one: no CPU id to read (every wake and block). */
         if (cpu < cpu_count())
-            note_change_on(cpu, self);
+            note_change_on(cpu, cpu_count() > 1 ? hal_cpu_id() : cpu);
         return;
     }
+    unsigned self = hal_cpu_id();
     for (unsigned i = 0; i < cpu_count(); i++)
         note_change_on(i, self);
 }
@@ -255,7 +256,7 @@ struct hal_vcpu *run_full_pass(struct cpu *c)
         c->full_passes++;
         uint64_t now = hal_time_ns();
         struct vcpu *prev = c->current;
-        timer_run_expired(c, now);
+        uint64_t timer_deadline = timer_run_expired(c, now);
         uint64_t sched_deadline = 0;
         /* sched_pick burns prev's credit from prev->last_start_ns; charge after. */
         struct vcpu *next = sched_pick(c->id, prev, now, &sched_deadline);
@@ -264,7 +265,7 @@ struct hal_vcpu *run_full_pass(struct cpu *c)
         if (prev && prev != next && prev->state == VCPU_RUNNING)
             prev->state = VCPU_RUNNABLE;
         set_current(c, next); /* may finish a destroyed domain's teardown */
-        hal_timer_set(earliest(sched_deadline, timer_next_deadline(c)));
+        hal_timer_set(earliest(sched_deadline, timer_deadline));
         if (next) {
             next->state = VCPU_RUNNING;
             next->processor = c->id;

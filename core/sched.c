@@ -99,7 +99,8 @@ static void enqueue(struct sched_cpu *pc, struct sched_vcpu *sv, bool behind_all
     sv->where = SCHED_QUEUED;
 }
 
-static void dequeue(struct sched_cpu *pc, struct sched_vcpu *sv)
+static inline __attribute__((always_inline)) void dequeue(struct sched_cpu *pc,
+                                                          struct sched_vcpu *sv)
 {
     if (sv->where == SCHED_QUEUED)
         rq_remove(&pc->q[sv->prio], sv);
@@ -132,8 +133,9 @@ static unsigned home_cpu(const struct sched_vcpu *sv, unsigned prefer)
     return 0;
 }
 
-/* Lock the pcpu v is on; retries if v migrates meanwhile. */
-static struct sched_cpu *lock_vcpu_pcpu(struct vcpu *v, unsigned long *flags)
+/* Lock the pcpu v is on; retries if v migrates meanwhile.  Inline: every wake and sleep. */
+static inline __attribute__((always_inline)) struct sched_cpu *
+lock_vcpu_pcpu(struct vcpu *v, unsigned long *flags)
 {
     for (;;) {
         unsigned cpu = __atomic_load_n(&v->processor, __ATOMIC_ACQUIRE);
@@ -332,7 +334,7 @@ uint64_t sched_domain_runtime(const struct domain *d)
 
 /* ---- wake / sleep / yield ---- */
 
-static void charge(struct sched_vcpu *sv, uint64_t now);
+static inline void charge(struct sched_vcpu *sv, uint64_t now);
 
 void sched_poll_end(struct vcpu *v)
 {
@@ -370,10 +372,8 @@ static bool runs_over(unsigned i, uint64_t now)
  * of every 30 ms period): on ppc with 4 CPUs a burner of weight 1 got
  * 0.40 CPU instead of 0.33, and one entitled to a whole CPU 0.91.
  */
-static void wake_thief(const struct sched_vcpu *sv, unsigned home)
+static void wake_thief_smp(const struct sched_vcpu *sv, unsigned home)
 {
-    if (cpu_count() < 2)
-        return; /* no other CPU to tell */
     if (!__atomic_load_n(&cpu_by_id(home)->current, __ATOMIC_RELAXED))
         return; /* home is idle itself and was kicked */
     for (unsigned i = 0; i < cpu_count(); i++)
@@ -390,6 +390,12 @@ static void wake_thief(const struct sched_vcpu *sv, unsigned home)
             run_note_change(i);
             return;
         }
+}
+
+static inline void wake_thief(const struct sched_vcpu *sv, unsigned home)
+{
+    if (cpu_count() > 1) /* else no other CPU to tell */
+        wake_thief_smp(sv, home);
 }
 
 /* UNDER work queued on another CPU that may run on cpu (a peek at queue heads). */
@@ -720,7 +726,8 @@ static void account_if_due(uint64_t now)
  * Burn credit (and cap budget) for the time sv ran since run_start.  The
  * vCPU's runtime_ns and last_start_ns belong to the run loop (run.c).
  */
-static void charge(struct sched_vcpu *sv, uint64_t now)
+static inline __attribute__((always_inline)) void charge(struct sched_vcpu *sv,
+                                                         uint64_t now)
 {
     struct vcpu *v = sv->v;
     uint64_t delta = now > sv->run_start ? now - sv->run_start : 0;
@@ -741,7 +748,8 @@ static void charge(struct sched_vcpu *sv, uint64_t now)
  * Head of the best non-empty queue up to priority class worst, parking
  * vCPUs of capped-out domains on the way.
  */
-static struct sched_vcpu *take_best(struct sched_cpu *pc, int worst, unsigned cpu)
+static inline __attribute__((always_inline)) struct sched_vcpu *
+take_best(struct sched_cpu *pc, int worst, unsigned cpu)
 {
     for (int p = SCHED_PRIO_BOOST; p <= worst; p++) {
         struct sched_vcpu *sv = pc->q[p].head, *next;

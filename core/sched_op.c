@@ -27,7 +27,7 @@ static bool upcall_due(const struct vcpu *v)
  * is pending.  If one already is, return at once: the upcall is delivered
  * on the way back to the guest.
  */
-static long sched_block(struct vcpu *v)
+long sched_op_block(struct vcpu *v)
 {
     if (v->info)
         __atomic_store_n(&v->info->evtchn_upcall_mask, 0, __ATOMIC_SEQ_CST);
@@ -124,7 +124,7 @@ long do_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
         sched_yield_vcpu(v);
         return 0;
     case SCHEDOP_block:
-        return sched_block(v);
+        return sched_op_block(v);
     case SCHEDOP_shutdown:
         if (arg > SHUTDOWN_MAX)
             return -HESTIA_EINVAL;

@@ -216,14 +216,15 @@ void timer_vcpu_destroy(struct vcpu *v)
 
 /* ---- firing ---- */
 
-void timer_run_expired(struct cpu *c, uint64_t now)
+static __attribute__((noinline)) uint64_t fire_expired(struct cpu *c, uint64_t now)
 {
     struct timer_heap *h = &c->timers;
     for (;;) {
         unsigned long flags = spin_lock_irqsave(&h->lock);
         if (h->n == 0 || h->e[0]->deadline > now) {
+            uint64_t next = h->n ? h->e[0]->deadline : 0;
             spin_unlock_irqrestore(&h->lock, flags);
-            return;
+            return next;
         }
         struct timer_entry *t = h->e[0];
         heap_remove(h, t);
@@ -240,6 +241,17 @@ void timer_run_expired(struct cpu *c, uint64_t now)
         else if (v->state == VCPU_BLOCKED)
             vcpu_kick(v);
     }
+}
+
+/* Nothing due (most full passes): one lock pair, no registers saved for the firing. */
+uint64_t timer_run_expired(struct cpu *c, uint64_t now)
+{
+    struct timer_heap *h = &c->timers;
+    unsigned long flags = spin_lock_irqsave(&h->lock);
+    bool due = h->n && h->e[0]->deadline <= now;
+    uint64_t next = h->n ? h->e[0]->deadline : 0;
+    spin_unlock_irqrestore(&h->lock, flags);
+    return due ? fire_expired(c, now) : next;
 }
 
 uint64_t timer_next_deadline(struct cpu *c)

@@ -16,8 +16,10 @@
 #include <core/trap.h>
 #include <hal/vcpu.h>
 
-int trap_deliver(struct vcpu *v, unsigned kind, unsigned arch_vector, uint64_t error_code,
-                 uint64_t fault_addr, uint64_t entry)
+/* trap_deliver(), inline into the event upcall (every event a vCPU takes). */
+static inline __attribute__((always_inline)) int
+deliver(struct vcpu *v, unsigned kind, unsigned arch_vector, uint64_t error_code,
+        uint64_t fault_addr, uint64_t entry)
 {
     struct vcpu_info *info = v->info;
     struct hestia_trap_record *rec = &info->trap;
@@ -45,6 +47,12 @@ int trap_deliver(struct vcpu *v, unsigned kind, unsigned arch_vector, uint64_t e
     return 0;
 }
 
+int trap_deliver(struct vcpu *v, unsigned kind, unsigned arch_vector, uint64_t error_code,
+                 uint64_t fault_addr, uint64_t entry)
+{
+    return deliver(v, kind, arch_vector, error_code, fault_addr, entry);
+}
+
 bool trap_inject_event(struct vcpu *v)
 {
     struct vcpu_info *info = v->info;
@@ -52,7 +60,7 @@ bool trap_inject_event(struct vcpu *v)
         return false;
     if (!v->callbacks.event_entry || (info->trap.flags & TRAP_FLAG_BUSY))
         return false; /* retried at the next entry once the guest is ready */
-    return trap_deliver(v, HESTIA_TRAP_EVENT, 0, 0, 0, v->callbacks.event_entry) == 0;
+    return deliver(v, HESTIA_TRAP_EVENT, 0, 0, 0, v->callbacks.event_entry) == 0;
 }
 
 static void crash(struct vcpu *v, unsigned kind, unsigned arch_vector, uint64_t fault_addr)

@@ -345,10 +345,11 @@ static void load_cr3(struct hal_cpu *c, uint64_t cr3, struct hal_as *k, struct h
     if (u)
         pt_cpu_loaded(&u->pt, c->id);
     write_cr3(cr3);
-    struct hal_as *old[2] = {c->loaded_k, c->loaded_u};
-    for (unsigned i = 0; i < 2; i++)
-        if (old[i] && old[i] != k && old[i] != u)
-            pt_cpu_unloaded(&old[i]->pt, c->id);
+    struct hal_as *ok = c->loaded_k, *ou = c->loaded_u; /* no array: every vCPU switch */
+    if (ok && ok != k && ok != u)
+        pt_cpu_unloaded(&ok->pt, c->id);
+    if (ou && ou != k && ou != u && ou != ok)
+        pt_cpu_unloaded(&ou->pt, c->id);
     c->loaded_k = k;
     c->loaded_u = u;
 }

@@ -10,7 +10,8 @@
  * user task's kernel stack belongs to its thread's vCPU).  No register is
  * free for a per-CPU pointer on every arch (x86 guests have none the
  * hypervisor would keep), and a stack pointer is valid in every handler.
- * Until a second vCPU is started, this_cpu() is simply vCPU 0's.
+ * Until a second vCPU is started, this_cpu() (inline, port/kernel.h) is
+ * simply vCPU 0's.
  */
 #include <port/kernel.h>
 
@@ -28,12 +29,11 @@ _Static_assert((STACK_BYTES & (STACK_BYTES - 1)) == 0, "stack blocks are a power
 
 struct cpu cpus[HESTIA_MAX_VCPUS];
 volatile unsigned cpus_online = 1;
-static bool smp_mode; /* a second vCPU may run: look at the stack */
+bool cpu_smp_mode;
 
-struct cpu *this_cpu(void)
+/* this_cpu() (port/kernel.h) once a second vCPU may run. */
+struct cpu *this_cpu_from_stack(void)
 {
-    if (!__atomic_load_n(&smp_mode, __ATOMIC_RELAXED))
-        return &cpus[0];
     volatile char here;
     uintptr_t sp = (uintptr_t)&here;
     uintptr_t top = (sp & ~(uintptr_t)(STACK_BYTES - 1)) + STACK_BYTES;
@@ -46,15 +46,11 @@ struct cpu *this_cpu(void)
     return &cpus[0];
 }
 
-struct vcpu_info *this_vcpu(void)
-{
-    return this_cpu()->info;
-}
-
-void spin_lock(spinlock_t *l)
+/* spin_lock() (inline, port/kernel.h) found the lock taken. */
+void spin_lock_contended(spinlock_t *l)
 {
     unsigned spins = 0;
-    while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE)) {
+    do {
         while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED)) {
             if (++spins == SPINS_BEFORE_YIELD) {
                 spins = 0;
@@ -62,25 +58,7 @@ void spin_lock(spinlock_t *l)
                     hc_sched(SCHEDOP_yield, 0);
             }
         }
-    }
-}
-
-void spin_unlock(spinlock_t *l)
-{
-    __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
-}
-
-unsigned long spin_lock_irqsave(spinlock_t *l)
-{
-    unsigned long f = irq_save();
-    spin_lock(l);
-    return f;
-}
-
-void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags)
-{
-    spin_unlock(l);
-    irq_restore(flags);
+    } while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE));
 }
 
 uintptr_t stack_alloc(unsigned nblocks, unsigned cpu, uint64_t *gfn)
@@ -115,40 +93,20 @@ static void cpu_setup_local(struct cpu *c)
         panic("vCPU %u: resched IPI: %ld", c->id, c->resched_port);
 }
 
-/* vCPU i's idle loop is in SCHEDOP_block or just back from it (cpu_idle_would_block). */
-static volatile bool idle_blocking[HESTIA_MAX_VCPUS];
-
 void cpu_idle_loop(void)
 {
-    unsigned id = this_cpu()->id;
+    struct cpu *c = this_cpu();
     for (;;) {
         irq_disable();
         thread_yield();
         /* Nothing runnable: block until an event (the hypervisor returns at
          * once if one is pending, even though we are masked).  The upcall
          * that wakes us interrupts the loop between the two stores. */
-        idle_blocking[id] = true;
+        c->idle_blocking = true;
         hc_sched(SCHEDOP_block, 0);
-        idle_blocking[id] = false;
+        c->idle_blocking = false;
         irq_enable();
     }
-}
-
-/*
- * Events masked, at the end of an upcall: did it interrupt this vCPU's
- * idle loop right after its block, with nothing to run now?  Then the loop
- * would only go round to block again, and the upcall may return with
- * TRAP_RETURN_BLOCK.  A thread the upcall switched to and back from is
- * not the idle thread, so an upcall of its own never passes the test.
- * Another vCPU's wake-up of a thread here sends the resched event after it
- * queued the thread: either runq_head shows it, or the event is pending
- * and the hypervisor does not block.
- */
-bool cpu_idle_would_block(void)
-{
-    struct cpu *c = this_cpu();
-    return idle_blocking[c->id] && c->cur == &c->idle &&
-           !__atomic_load_n(&c->runq_head, __ATOMIC_ACQUIRE) && !c->need_resched;
 }
 
 void port_secondary_start(struct cpu *c)
@@ -174,7 +132,7 @@ unsigned smp_init(void)
         printk("hestia-guest: vCPU 0: resched IPI: %s\n", kstrerror(boot->resched_port));
         return cpus_online;
     }
-    __atomic_store_n(&smp_mode, true, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&cpu_smp_mode, true, __ATOMIC_SEQ_CST);
     for (unsigned i = 1; i < n; i++) {
         struct cpu *c = &cpus[i];
         uint64_t gfn;

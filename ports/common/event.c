@@ -9,27 +9,10 @@ struct evtchn_slot {
 };
 static struct evtchn_slot slots[EVTCHN_MAX_PORTS];
 
-unsigned long irq_save(void)
+/* irq_save / irq_enable / irq_restore are inline (port/kernel.h). */
+void irq_deliver_pending(void)
 {
-    unsigned long old =
-        __atomic_exchange_n(&this_vcpu()->evtchn_upcall_mask, 1, __ATOMIC_SEQ_CST);
-    return old;
-}
-
-void irq_enable(void)
-{
-    __atomic_store_n(&this_vcpu()->evtchn_upcall_mask, 0, __ATOMIC_SEQ_CST);
-    /* An event that arrived while masked: any hypercall delivers it. */
-    if (__atomic_load_n(&this_vcpu()->evtchn_upcall_pending, __ATOMIC_SEQ_CST))
-        hc_version(VERSION_abi, 0);
-}
-
-void irq_restore(unsigned long flags)
-{
-    if (!flags)
-        irq_enable();
-    else
-        __atomic_store_n(&this_vcpu()->evtchn_upcall_mask, 1, __ATOMIC_SEQ_CST);
+    hc_version(VERSION_abi, 0);
 }
 
 void evtchn_init(void)

@@ -8,7 +8,7 @@
 #define MM_MAX_FRAMES (1u << 18) /* 1 GiB of guest memory */
 
 uint64_t virt_base;
-static uint32_t used_map[MM_MAX_FRAMES / 32];
+static uint32_t *used_map; /* a bit per frame, in the first free frames (mm_init) */
 static uint64_t nr_frames;
 static unsigned long nr_free;
 static uint64_t search_hint;
@@ -38,6 +38,25 @@ static void reserve_range(uint64_t first, uint64_t count)
     }
 }
 
+/* Does [g, g + n) hold the start-info page or a boot module? Then where they end. */
+static uint64_t clash_end(uint64_t g, uint64_t n)
+{
+    const struct hestia_start_info *si = start_info;
+    uintptr_t si_va = (uintptr_t)si;
+    if (si_va >= virt_base && si_va < virt_base + nr_frames * HESTIA_PAGE_SIZE) {
+        uint64_t sg = va_to_gfn(si);
+        if (sg >= g && sg < g + n)
+            return sg + 1;
+    }
+    for (unsigned i = 0; i < si->nr_modules && i < START_MAX_MODULES; i++) {
+        uint64_t mg = si->modules[i].gfn;
+        uint64_t mn = ALIGN_UP(si->modules[i].size, HESTIA_PAGE_SIZE) >> HESTIA_PAGE_SHIFT;
+        if (mn && mg < g + n && g < mg + mn)
+            return mg + mn;
+    }
+    return 0;
+}
+
 void mm_init(void)
 {
     const struct hestia_start_info *si = start_info;
@@ -52,6 +71,22 @@ void mm_init(void)
         ALIGN_UP((uint64_t)(uintptr_t)__image_end - virt_base, HESTIA_PAGE_SIZE) >>
         HESTIA_PAGE_SHIFT;
     first = MAX(first, img_end);
+    /*
+     * The bitmap sized to this guest's memory, in the first free frames
+     * clear of start info and modules: a static one for the largest guest
+     * (1 GiB) was 32 KiB of every image's bss, 8 of a 64-page domU's pages.
+     */
+    uint64_t map_frames =
+        ALIGN_UP((nr_frames + 31) / 32 * 4, HESTIA_PAGE_SIZE) >> HESTIA_PAGE_SHIFT;
+    uint64_t map_gfn = first;
+    for (uint64_t e; (e = clash_end(map_gfn, map_frames)) != 0;)
+        map_gfn = e;
+    if (map_gfn + map_frames > nr_frames)
+        panic("no %llu free frames for the frame bitmap", (unsigned long long)map_frames);
+    used_map = gfn_to_va(map_gfn);
+    for (uint64_t i = 0; i < map_frames * (HESTIA_PAGE_SIZE / 4); i++)
+        used_map[i] = 0;
+    reserve_range(map_gfn, map_frames);
     reserve_range(0, first);
     uintptr_t si_va = (uintptr_t)si;
     if (si_va >= virt_base && si_va < virt_base + nr_frames * HESTIA_PAGE_SIZE)

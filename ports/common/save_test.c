@@ -19,7 +19,8 @@
 #define MS 1000000ull
 #define SAVE_PAGES 1024u /* 4 MiB */
 
-static uint8_t live[MIG_MEM_BATCH_MAX * HESTIA_PAGE_SIZE] __attribute__((aligned(4096)));
+/* One record's frames as the domain has them: free frames taken when the test runs. */
+static uint8_t *live;
 static struct hestia_vcpu_state live_state;
 
 struct compare {
@@ -135,6 +136,14 @@ static void corrupt_refused(uint64_t stream_len)
 
 void save_test(unsigned module)
 {
+    long lg = live ? 0 : frames_alloc(MIG_MEM_BATCH_MAX);
+    if (lg < 0) {
+        test_report("save.create", TR_FAIL, "no %u free frames in dom0 (%ld)",
+                    MIG_MEM_BATCH_MAX, lg);
+        return;
+    }
+    if (!live)
+        live = gfn_to_va((uint64_t)lg);
     long dom = ts_domain_new(SAVE_PAGES, 0, 0);
     long r = dom < 0 ? dom : ts_domain_load((hestia_domid_t)dom, module, "role=burner");
     if (r >= 0)

@@ -1,6 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* Guest system time from vcpu_time_info, and the one-shot timer. */
 #include <port/kernel.h>
+#if __has_include(<port/arch_counter.h>)
+#include <port/arch_counter.h> /* an arch's inline counter read, ARCH_READ_COUNTER */
+#endif
+#ifndef ARCH_READ_COUNTER
+#define ARCH_READ_COUNTER arch_read_counter
+#endif
 
 /* (delta * mul) >> 32 without 128-bit arithmetic (portable to 32-bit guests). */
 static uint64_t scale(uint64_t delta, int shift, uint32_t mul)
@@ -25,7 +31,7 @@ uint64_t time_now_ns(void)
         uint64_t ts = t->counter_timestamp, sys = t->system_time_ns;
         uint32_t mul = t->counter_to_ns_mul;
         int shift = t->counter_shift;
-        uint64_t c = arch_read_counter();
+        uint64_t c = ARCH_READ_COUNTER();
         ns = sys + (c > ts ? scale(c - ts, shift, mul) : 0);
         arch_barrier();
     } while ((v & 1) || v != t->version);
@@ -56,13 +62,12 @@ void time_init(void)
 
 /*
  * Lazy: an armed timer that fires no later than wanted is kept (its event
- * just re-evaluates), so switching threads rarely costs a hypercall.
+ * just re-evaluates), so switching threads rarely costs a hypercall: that
+ * test is time_program(), inline in port/kernel.h; this is the arming.
  */
-void time_program(uint64_t deadline)
+void time_program_arm(uint64_t deadline)
 {
     struct cpu *c = this_cpu();
-    if (!deadline || (c->timer_programmed && c->timer_programmed <= deadline))
-        return;
     c->timer_programmed = deadline;
     long r = hc_set_timer(deadline);
     if (r < 0)

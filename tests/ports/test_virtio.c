@@ -49,13 +49,20 @@ long frame_alloc(void)
 {
     return next_frame < PAGES ? (long)next_frame++ : -HESTIA_ENOMEM;
 }
-unsigned long irq_save(void)
+/* irq_save / irq_restore are inline (port/kernel.h): they mask vCPU 0's events here. */
+static struct vcpu_info vcpu0_info;
+struct cpu cpus[HESTIA_MAX_VCPUS] = {{.info = &vcpu0_info}};
+bool cpu_smp_mode;
+struct cpu *this_cpu_from_stack(void)
 {
-    return 0;
+    return &cpus[0];
 }
-void irq_restore(unsigned long f)
+void irq_deliver_pending(void)
 {
-    (void)f;
+}
+void spin_lock_contended(spinlock_t *l)
+{
+    (void)l;
 }
 void thread_yield(void)
 {

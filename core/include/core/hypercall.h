@@ -25,6 +25,8 @@ void hypercall_context_replaced(struct vcpu *v);
 /* Handlers that live in domain.c / domctl.c / trap.c / sched glue. */
 long do_domctl(struct vcpu *v, uint64_t ptr);
 long do_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg);
+/* SCHEDOP_block for v (sched_op.c): what trap_return's TRAP_RETURN_BLOCK ends with. */
+long sched_op_block(struct vcpu *v);
 long do_set_callbacks(struct vcpu *v, uint64_t ptr);
 long do_trap_return(struct vcpu *v);
 long do_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vcpu, uint64_t arg);

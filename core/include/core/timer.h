@@ -31,9 +31,14 @@ long timer_set_guest(struct vcpu *v, uint64_t deadline_ns);
 /*
  * Fire everything due at now on CPU c (the calling one, this_cpu()):
  * guest timers (VIRQ_TIMER) and poll timeouts (wake the vCPU).  Called
- * from core_timer_interrupt() and before scheduling.
+ * from core_timer_interrupt() and before scheduling.  Returns the earliest
+ * deadline left (0 if none), read under the same lock as the last test:
+ * the full pass arms the hardware timer with it instead of taking the
+ * lock again (timer_next_deadline).  A timer armed later marks the change
+ * (run_note_change), so the pass that follows arms it; one cancelled
+ * later only costs an early interrupt.
  */
-void timer_run_expired(struct cpu *c, uint64_t now);
+uint64_t timer_run_expired(struct cpu *c, uint64_t now);
 
 /* Earliest pending deadline on CPU c's heap, 0 if none. */
 uint64_t timer_next_deadline(struct cpu *c);

@@ -22,8 +22,6 @@ static void copy_frame(void *dst, const struct mig_record *rec, uint32_t i)
     else
         __builtin_memset(dst, 0, HESTIA_PAGE_SIZE);
 }
-static struct mig_reader reader;
-static uint8_t seen[MIG_LIVE_MAX_PAGES / 8];
 
 /* Tell the source why (best effort: the link may be what failed). */
 static void nak(struct tcpst *s, const char *why)
@@ -62,16 +60,22 @@ long migrate_receive(uint16_t port, uint64_t accept_ns, bool check_only,
     long r = accept_sender(&s, port, accept_ns, why);
     if (r < 0)
         return r;
-    mig_reader_init(&reader, tcpst_source(&s), arch_vcpu_state_arch(), room_pages(), seen);
+    struct mig_reader *reader =
+        mig_reader_alloc(tcpst_source(&s), arch_vcpu_state_arch(), room_pages());
+    if (!reader) {
+        tcpst_abort(&s);
+        *why = "dom0 is out of memory for the stream reader";
+        return -HESTIA_ENOMEM;
+    }
     long image = -1;
     uint64_t image_pages = 0;
     struct mig_record rec;
     uint64_t memory_records = 0;
     for (;;) {
-        int n = mig_read_next(&reader, &rec);
+        int n = mig_read_next(reader, &rec);
         if (n < 0) {
             r = n;
-            *why = reader.error ? reader.error : s.why;
+            *why = reader->error ? reader->error : s.why;
             break;
         }
         if (n == 0) {
@@ -102,7 +106,8 @@ long migrate_receive(uint16_t port, uint64_t accept_ns, bool check_only,
             }
         }
     }
-    st->bytes = reader.bytes;
+    st->bytes = reader->bytes;
+    mig_reader_free(reader);
     st->nr_pages = image_pages;
     if (!r && image >= 0)
         st->image_crc =

@@ -12,8 +12,6 @@
 #include <port/save.h>
 #include <port/toolstack.h>
 
-static struct mig_reader reader;
-static uint8_t seen[MIG_MAX_PAGES / 8];
 static struct domctl_mapping keep[MIG_MAPPINGS_MAX];
 
 /* The domain a restore is building, between creation and the end. */
@@ -178,11 +176,16 @@ long restore_domain_tap(struct mig_source src, restore_commit_fn commit, void *c
     st->domid = DOMID_INVALID;
     struct restore_ctx c = {.st = st};
     uint64_t t0 = time_now_ns();
-    mig_reader_init(&reader, src, arch_vcpu_state_arch(), MIG_MAX_PAGES, seen);
+    struct mig_reader *reader =
+        mig_reader_alloc(src, arch_vcpu_state_arch(), MIG_MAX_PAGES);
+    if (!reader) {
+        *why = "dom0 is out of memory for the stream reader";
+        return -HESTIA_ENOMEM;
+    }
     struct mig_record rec;
     long r;
     uint64_t t = t0;
-    while ((r = mig_read_next(&reader, &rec)) == 1) {
+    while ((r = mig_read_next(reader, &rec)) == 1) {
         uint64_t t1 = time_now_ns();
         st->read_ns += t1 - t;
         r = apply(&c, &rec);
@@ -199,9 +202,10 @@ long restore_domain_tap(struct mig_source src, restore_commit_fn commit, void *c
         }
     }
     if (r < 0 && !c.why)
-        c.why = reader.error ? reader.error : "the stream could not be read";
-    st->bytes = reader.bytes;
-    st->stream_crc = reader.stream_crc;
+        c.why = reader->error ? reader->error : "the stream could not be read";
+    st->bytes = reader->bytes;
+    st->stream_crc = reader->stream_crc;
+    mig_reader_free(reader);
     uint64_t tc = time_now_ns();
     if (r == 0 && commit && (r = commit(commit_ctx, c.domid)) != 0)
         c.why = "the commit step refused the restored domain";

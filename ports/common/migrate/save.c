@@ -21,8 +21,6 @@ static struct domctl_mapping maps[DOMCTL_MAPPINGS_MAX];
 _Static_assert(sizeof(struct domctl_mapping) == sizeof(struct mig_mapping),
                "mapping layout");
 static uint8_t dstate[DOMAIN_STATE_MAX_SIZE] __attribute__((aligned(8)));
-static struct mig_reader reader;
-static uint8_t seen[MIG_MAX_PAGES / 8];
 
 /* Sectors of the disk as a byte sink / source, buffered in io[]. */
 struct disk_stream {
@@ -318,22 +316,28 @@ long save_image_check(int (*each_record)(void *ctx, const struct mig_record *rec
     long r = image_open(&ds, hdr, why);
     if (r)
         return r;
-    mig_reader_init(&reader, (struct mig_source){.read = disk_read, .ctx = &ds},
-                    arch_vcpu_state_arch(), MIG_MAX_PAGES, seen);
+    struct mig_reader *reader =
+        mig_reader_alloc((struct mig_source){.read = disk_read, .ctx = &ds},
+                         arch_vcpu_state_arch(), MIG_MAX_PAGES);
+    if (!reader) {
+        *why = "dom0 is out of memory for the stream reader";
+        return -HESTIA_ENOMEM;
+    }
     struct mig_record rec;
-    while ((r = mig_read_next(&reader, &rec)) == 1) {
+    bool differ = false;
+    while ((r = mig_read_next(reader, &rec)) == 1) {
         if (each_record && (r = each_record(ctx, &rec)) != 0) {
             *why = "the record's contents differ";
-            return r;
+            differ = true;
+            break;
         }
     }
-    if (r < 0) {
-        *why = reader.error;
-        return r;
-    }
-    if (ds.pos != hdr->stream_len || reader.stream_crc != hdr->stream_crc) {
+    if (r < 0 && !differ)
+        *why = reader->error;
+    else if (!r && (ds.pos != hdr->stream_len || reader->stream_crc != hdr->stream_crc)) {
         *why = "the stream ends early or its whole-stream CRC differs";
-        return -HESTIA_EINVAL;
+        r = -HESTIA_EINVAL;
     }
-    return 0;
+    mig_reader_free(reader);
+    return r;
 }

@@ -15,6 +15,9 @@
 #include <port/lib.h>
 
 #define NORETURN __attribute__((noreturn))
+/* For the few helpers on every path (this_cpu, irq_save, spin_lock): inlined in cold code
+ * too. */
+#define ALWAYS_INLINE __attribute__((always_inline))
 
 /* Wild pointers for tests (port/arch.h): in the hypervisor, and invalid. */
 #define WILD_HV ((uintptr_t)arch_wild[0])
@@ -86,8 +89,7 @@ static inline long hc_physdev(unsigned cmd, void *p)
 /* ---- start of day (start.c) ------------------------------------------- */
 extern struct hestia_start_info *start_info;
 extern struct shared_info *shared;
-/* This vCPU's vcpu_info (events, time, trap record): cpu.c. */
-struct vcpu_info *this_vcpu(void);
+/* This vCPU's vcpu_info (events, time, trap record): this_vcpu(), below struct cpu. */
 extern char port_cmdline[START_CMDLINE_SIZE];
 extern char __image_start[], __image_end[];
 /* Called by the arch entry with the start info pointer. */
@@ -183,14 +185,17 @@ bool evtchn_test_and_clear(evtchn_port_t port);
 /* Deliver pending events to their handlers (events masked). */
 void evtchn_do_upcall(void);
 
-/* This vCPU's event mask: the guest's "interrupts off" (per vCPU). */
-unsigned long irq_save(void);
-void irq_restore(unsigned long flags);
-static inline void irq_disable(void)
-{
-    (void)irq_save();
-}
-void irq_enable(void);
+/*
+ * This vCPU's event mask: the guest's "interrupts off" (per vCPU).
+ * Inline (defined below struct cpu): a lock, a clock read and a thread
+ * switch each save and restore it.
+ */
+static inline unsigned long irq_save(void);
+static inline void irq_restore(unsigned long flags);
+static inline void irq_disable(void);
+static inline void irq_enable(void);
+/* irq_enable()'s call for an event that arrived while masked (event.c). */
+void irq_deliver_pending(void);
 
 /* ---- traps (trap.c) ---------------------------------------------------- */
 /* The last trap taken by a probe (arch_probe_*), for tests. */
@@ -227,8 +232,14 @@ NORETURN void arch_syscall_resume(struct hestia_trap_record *rec);
 /* ---- time (time.c) ----------------------------------------------------- */
 uint64_t time_now_ns(void);
 void time_init(void);
-/* Make sure the one-shot timer fires no later than deadline (0: none needed). */
-void time_program(uint64_t deadline);
+/*
+ * Make sure the one-shot timer fires no later than deadline (0: none
+ * needed).  Inline, defined below struct cpu: every thread switch asks,
+ * and an armed timer that fires no later is kept (time.c).
+ */
+static inline void time_program(uint64_t deadline);
+/* time_program() when the timer must be armed: the hypercall (time.c). */
+void time_program_arm(uint64_t deadline);
 /* Disarm the timer and forget what was armed. */
 void time_cancel(void);
 
@@ -299,10 +310,28 @@ typedef struct {
     {                                                                                      \
         0                                                                                  \
     }
-void spin_lock(spinlock_t *l);
-void spin_unlock(spinlock_t *l);
-unsigned long spin_lock_irqsave(spinlock_t *l);
-void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags);
+/* The lock was taken: wait for it (cpu.c).  Inline below: the free lock's path. */
+void spin_lock_contended(spinlock_t *l);
+static inline ALWAYS_INLINE void spin_lock(spinlock_t *l)
+{
+    if (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
+        spin_lock_contended(l);
+}
+static inline ALWAYS_INLINE void spin_unlock(spinlock_t *l)
+{
+    __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+}
+static inline unsigned long spin_lock_irqsave(spinlock_t *l)
+{
+    unsigned long f = irq_save();
+    spin_lock(l);
+    return f;
+}
+static inline void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags)
+{
+    spin_unlock(l);
+    irq_restore(flags);
+}
 
 /* Per-vCPU state of the guest kernel: cpus[i] is vCPU i's. */
 struct cpu {
@@ -316,12 +345,64 @@ struct cpu {
     uint64_t timer_programmed; /* deadline the one-shot timer is armed for, 0 none */
     long resched_port;         /* IPI port: another vCPU made a thread runnable here */
     volatile int online;
+    /* Its idle loop is in SCHEDOP_block or just back from it (cpu_idle_would_block). */
+    volatile bool idle_blocking;
 };
 extern struct cpu cpus[HESTIA_MAX_VCPUS];
 /* vCPUs running guest code (1 until smp_init brought up the others). */
 extern volatile unsigned cpus_online;
-/* The calling vCPU's struct cpu (found from the stack it runs on). */
-struct cpu *this_cpu(void);
+/*
+ * The calling vCPU's struct cpu (found from the stack it runs on, cpu.c).
+ * Inline: an event round trip asks ~40 times (every irq_save, lock and
+ * clock read), and until a second vCPU is up (always, in a one-vCPU
+ * domain) the answer is vCPU 0's without looking at the stack.
+ */
+extern bool cpu_smp_mode; /* a second vCPU may run: look at the stack (cpu.c) */
+struct cpu *this_cpu_from_stack(void);
+static inline ALWAYS_INLINE struct cpu *this_cpu(void)
+{
+    /*
+     * A plain read, so one function's answers are shared: the flag goes
+     * false -> true once, on vCPU 0 (smp_init), and vCPU 0 is cpus[0]
+     * either way.
+     */
+    if (__builtin_expect(!cpu_smp_mode, 1))
+        return &cpus[0];
+    return this_cpu_from_stack();
+}
+static inline ALWAYS_INLINE struct vcpu_info *this_vcpu(void)
+{
+    return this_cpu()->info;
+}
+static inline void time_program(uint64_t deadline)
+{
+    struct cpu *c = this_cpu();
+    if (deadline && !(c->timer_programmed && c->timer_programmed <= deadline))
+        time_program_arm(deadline);
+}
+static inline ALWAYS_INLINE unsigned long irq_save(void)
+{
+    return __atomic_exchange_n(&this_vcpu()->evtchn_upcall_mask, 1, __ATOMIC_SEQ_CST);
+}
+static inline ALWAYS_INLINE void irq_disable(void)
+{
+    (void)irq_save();
+}
+static inline ALWAYS_INLINE void irq_enable(void)
+{
+    struct vcpu_info *vi = this_vcpu();
+    __atomic_store_n(&vi->evtchn_upcall_mask, 0, __ATOMIC_SEQ_CST);
+    /* An event that arrived while masked: any hypercall delivers it. */
+    if (__atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_SEQ_CST))
+        irq_deliver_pending();
+}
+static inline ALWAYS_INLINE void irq_restore(unsigned long flags)
+{
+    if (!flags)
+        irq_enable();
+    else
+        __atomic_store_n(&this_vcpu()->evtchn_upcall_mask, 1, __ATOMIC_SEQ_CST);
+}
 #define current (this_cpu()->cur)
 /*
  * Stacks: blocks of THREAD_STACK_PAGES pages aligned to their size, so
@@ -342,8 +423,22 @@ void arch_secondary_entry(void);
 NORETURN void port_secondary_start(struct cpu *c);
 /* The idle loop every vCPU ends in: run threads, block when there are none. */
 NORETURN void cpu_idle_loop(void);
-/* Events masked, ending an upcall: may it block instead of resuming? (cpu.c) */
-bool cpu_idle_would_block(void);
+/*
+ * Events masked, at the end of an upcall: did it interrupt this vCPU's
+ * idle loop right after its block (cpu.c), with nothing to run now?  Then
+ * the loop would only go round to block again, and the upcall may return
+ * with TRAP_RETURN_BLOCK.  A thread the upcall switched to and back from
+ * is not the idle thread, so an upcall of its own never passes the test.
+ * Another vCPU's wake-up of a thread here sends the resched event after
+ * it queued the thread: either runq_head shows it, or the event is
+ * pending and the hypervisor does not block.  Inline: every upcall asks.
+ */
+static inline bool cpu_idle_would_block(void)
+{
+    struct cpu *c = this_cpu();
+    return c->idle_blocking && c->cur == &c->idle &&
+           !__atomic_load_n(&c->runq_head, __ATOMIC_ACQUIRE) && !c->need_resched;
+}
 
 /* ---- grant tables (grant.c) ------------------------------------------- */
 long gnttab_init(unsigned frames);

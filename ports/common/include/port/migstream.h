@@ -250,6 +250,14 @@ static inline size_t mig_seen_bytes(uint64_t max_pages)
 void mig_reader_init(struct mig_reader *r, struct mig_source src, uint32_t want_arch,
                      uint64_t max_pages, uint8_t *seen);
 int mig_read_next(struct mig_reader *r, struct mig_record *rec);
+/*
+ * Guest only (migrate/reader_mem.c): a reader initialised as mig_reader_init
+ * does, in free frames with its seen bitmap (NULL: not enough memory), and
+ * those frames given back.  Records it returned are gone after the free.
+ */
+struct mig_reader *mig_reader_alloc(struct mig_source src, uint32_t want_arch,
+                                    uint64_t max_pages);
+void mig_reader_free(struct mig_reader *r);
 
 /* A sink / source over one memory buffer (tests, and dom0's disk staging). */
 struct mig_membuf {
