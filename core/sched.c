@@ -847,6 +847,22 @@ uint32_t sched_get_affinity(const struct domain *d, unsigned vcpu)
     return d->vcpus[vcpu]->sched->affinity;
 }
 
+/*
+ * sv's credit is at least the time left in this period: to use it, it must
+ * run to the boundary, so a slice end does not hand its CPU to a vCPU of
+ * the same class that can still wait (least slack first).  Without this a
+ * one-vCPU domain entitled to a whole CPU took 10 ms turns with a lighter
+ * one queued behind it, and what it waited was lost for good (its credit
+ * is capped at one period, and water-filling gave the share it could not
+ * hold to the lighter ones): ppc/smp4 under -icount, weights 1, 2, 3, 3, 3
+ * read 0.386, 0.745, 1.000, 0.999, 0.868 in some code layouts.
+ */
+static bool no_slack(const struct sched_vcpu *sv, const struct sched_cpu *pc, uint64_t now)
+{
+    return sv->credit > 0 && pc->next_period > now &&
+           (uint64_t)sv->credit >= pc->next_period - now;
+}
+
 struct vcpu *sched_pick(unsigned cpu, struct vcpu *prev, uint64_t now, uint64_t *deadline)
 {
     if (deadline)
@@ -885,12 +901,12 @@ struct vcpu *sched_pick(unsigned cpu, struct vcpu *prev, uint64_t now, uint64_t 
                 moved = sv;
             } else if (cap_left(sd) <= 0) {
                 park(sv);
-            } else if (!sv->yielded && now < sv->slice_end &&
+            } else if (!sv->yielded && (now < sv->slice_end || no_slack(sv, pc, now)) &&
                        !pc->q[SCHED_PRIO_BOOST].head &&
                        !(sv->credit <= 0 &&
                          (pc->q[SCHED_PRIO_UNDER].head || under_elsewhere(cpu)))) {
                 next = sv;
-                fresh = false;
+                fresh = now >= sv->slice_end; /* kept past its slice: a new one */
             } else {
                 enqueue(pc, sv, sv->yielded);
             }
