@@ -148,7 +148,9 @@ void hal_cpu_idle(void)
     skip_to_deadline();
     for (unsigned n = 0;; n++) {
         bool timer = false;
-        bool device = ia64_poll_interrupts(&timer); /* may have made dom0 runnable */
+        /* a device line or an IPI may have made a vCPU runnable: back to
+         * the scheduler at once, not at the next poll deadline */
+        bool woke = ia64_poll_interrupts(&timer);
         int c = (n & 1023) ? -1 : hal_console_getc();
         if (c >= 0)
             core_console_input(c);
@@ -156,7 +158,7 @@ void hal_cpu_idle(void)
             core_timer_interrupt();
             return;
         }
-        if (c >= 0 || device)
+        if (c >= 0 || woke)
             return;
     }
 }

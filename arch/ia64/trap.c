@@ -28,25 +28,28 @@ static void advance_ip(struct hal_vcpu *hv)
 
 /*
  * Pending external interrupts: acknowledge them all; the timer, device
- * lines and IPIs (smp.c) go to core.  Returns whether a device line was delivered.
+ * lines and IPIs (smp.c) go to core.  Returns whether a device line or an
+ * IPI was delivered: either may have made a vCPU runnable, so an idle CPU
+ * must go back to the scheduler (hal_cpu_idle) instead of waiting on.
  */
 bool ia64_poll_interrupts(bool *timer)
 {
-    bool device = false;
+    bool woke = false;
     for (;;) {
         uint64_t vec;
         __asm__ volatile("mov %0 = cr.ivr\n\t;;\n\tsrlz.d\n\t;;" : "=r"(vec)::"memory");
         if (vec == 15)
-            return device;
+            return woke;
         if (vec == IA64_TIMER_VECTOR)
             *timer = true;
         else if (vec == IA64_IPI_VECTOR) {
             __asm__ volatile("mov cr.eoi = r0\n\t;;\n\tsrlz.d\n\t;;" ::: "memory");
             ia64_pirq_remote_eois(); /* after the IPI's own EOI: the device's is next */
             core_ipi_interrupt();    /* after the EOI: a new IPI interrupts again */
+            woke = true;
             continue;
         } else if (ia64_pirq_vector((unsigned)vec)) {
-            device = true;
+            woke = true;
             continue; /* a device line for dom0: in service until its EOI (pirq.c) */
         }
         __asm__ volatile("mov cr.eoi = r0\n\t;;\n\tsrlz.d\n\t;;" ::: "memory");

@@ -324,6 +324,43 @@ void ia64_check_bad_rbs(struct tctx *t)
                   (unsigned)ARRAY_SIZE(addrs));
 }
 
+long ia64_user_ro_rbs(long unused); /* entry.S */
+
+/*
+ * A user task points ar.bspstore at a page it may read but not write (its
+ * own code) and makes a system call: the hypervisor, storing the task's
+ * registers for the guest kernel, must not write them there (it checks
+ * for the write right page by page, arch/ia64/vcpu.c).  The page must come
+ * back unchanged and the task be ended (a fault, or its own exit); the
+ * machine runs on.
+ */
+static void a_ro_rbs(struct tctx *t)
+{
+    enum { WORDS = 4096 / 8 };
+    static uint64_t before[WORDS];
+    const uint64_t *page =
+        (const uint64_t *)((uintptr_t)ia64_user_ro_rbs & ~(uintptr_t)4095);
+    for (unsigned i = 0; i < WORDS; i++)
+        before[i] = page[i];
+    struct user_result res;
+    long r = user_run(ia64_user_ro_rbs, 0, &res);
+    unsigned changed = 0;
+    for (unsigned i = 0; i < WORDS; i++)
+        changed += page[i] != before[i];
+    T_CHECK(t, r == 0, "user_run: %ld", r);
+    T_CHECK(t, changed == 0,
+            "the hypervisor wrote %u doublewords of registers on a read-only page",
+            changed);
+    T_CHECK(t, res.faulted || res.exit_code == 1 || res.exit_code == 2,
+            "the task neither faulted nor exited (exit %ld)", res.exit_code);
+    if (!t->failed)
+        ksnprintf(t->detail, sizeof(t->detail),
+                  "read-only backing store left unwritten; task %s (kind %u at %llx, exit "
+                  "%ld)",
+                  res.faulted ? "faulted" : "exited", (unsigned)res.fault_kind,
+                  (unsigned long long)res.fault_addr, res.exit_code);
+}
+
 unsigned long ia64_regs_kept(unsigned long rounds); /* entry.S */
 
 /*
@@ -344,6 +381,7 @@ static void a_regs_kept(struct tctx *t)
 const struct arch_attack arch_attacks[] = {
     {"iso.ia64-ssc-calls", a_ssc},
     {"iso.ia64-user-bad-bspstore", ia64_check_bad_rbs},
+    {"iso.ia64-user-ro-bspstore", a_ro_rbs},
     {"iso.ia64-regs-kept", a_regs_kept},
     {NULL, NULL},
 };

@@ -674,6 +674,43 @@ ia64_user_bad_rbs:
     br.ret.sptk.many b0
     ;;
     .endp ia64_user_bad_rbs
+
+/*
+ * long ia64_user_ro_rbs(void) (user mode): points ar.bspstore at the page
+ * this code is on (the task may read it, not write it) with its frames
+ * dirty, and makes a system call (SYS_getpid): delivering it, the
+ * hypervisor would have to write those registers there.  Then it exits
+ * (SYS_exit) with 1 if its locals kept their values, else 2.  Nothing may
+ * land on the page: the caller compares it.
+ */
+    .global ia64_user_ro_rbs
+    .proc ia64_user_ro_rbs
+ia64_user_ro_rbs:
+    alloc   r9 = ar.pfs, 1, 3, 0, 0
+    mov     r33 = 0x55
+    mov     r34 = 0x66
+    mov     r3 = ip
+    ;;
+    mov     ar.rsc = 0
+    dep     r3 = 0, r3, 0, 12           /* this code's page (aligned at any page size) */
+    ;;
+    mov     ar.bspstore = r3            /* the dirty frames now belong at r3 */
+    ;;
+    mov     r2 = 2                      /* SYS_getpid */
+    ;;
+    break   0x1000
+    ;;
+    mov     r14 = 2
+    cmp.eq  p6, p0 = 0x55, r33
+    ;;
+(p6) cmp.eq p6, p0 = 0x66, r34
+    ;;
+(p6) mov    r14 = 1
+    mov     r2 = 0                      /* SYS_exit */
+    ;;
+    break   0x1000
+    ;;
+    .endp ia64_user_ro_rbs
     .text
 
 /* Position-independent code returning 7, copied by the exec tests. */

@@ -273,6 +273,8 @@ struct cpu {
                            * boot rendezvous (smp.c): it does not execute */
     uint64_t slice_end;   /* cpu_run returns RUN_SLICE_END at this icount */
     uint64_t parked_time; /* turns spent not running (smp.c: its clock) */
+    uint64_t wake_at;     /* parked: the sender's ITC of the first IPI sent to
+                           * it; it runs on from there (smp.c) */
     uint64_t idle_until;  /* several CPUs: a forward ar.itc write parks the
                            * CPU until its ITC reaches this (0: running) */
 

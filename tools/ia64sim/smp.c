@@ -134,6 +134,11 @@ void pib_store(struct cpu *c)
         ap_start(t);
         return;
     }
+    /* A parked target may not have run to the sender's time yet in this
+     * round: it wakes at the sender's ITC, not before (the ITCs are
+     * synchronized, so nobody takes an interrupt before it was sent). */
+    if (t->idle_until && !t->wake_at)
+        t->wake_at = c->icount + c->itc_off;
     t->irr[vec >> 6] |= 1ull << (vec & 63);
     t->intr_pending_check = 1;
 }
@@ -254,6 +259,8 @@ int smp_run(void)
             }
             if (!budget)
                 continue;
+            int was_idle = c->idle_until != 0;
+
             if (parked(c)) {
                 /* its ar.itc runs on with the others' (SDM: the ITCs of a
                  * machine are synchronized) */
@@ -261,6 +268,20 @@ int smp_run(void)
                 c->itc_off += budget;
                 continue;
             }
+            if (was_idle && c->wake_at) {
+                /* woken by an IPI: parked until its sender's time */
+                uint64_t itc = c->icount + c->itc_off;
+                uint64_t d = c->wake_at > itc ? c->wake_at - itc : 0;
+
+                if (d > budget)
+                    d = budget;
+                c->parked_time += d;
+                c->itc_off += d;
+                budget -= d;
+            }
+            c->wake_at = 0;
+            if (!budget)
+                continue;
             c->slice_end = c->icount + budget;
             int rc = cpu_run(c);
 
