@@ -87,6 +87,26 @@ static void yielder(void *arg)
  */
 #define BENCH_ACCOUNT_PERIOD_NS 30000000ull
 
+/*
+ * Event round trips with the peer until `end`, the clock read every 64 (a
+ * read per round trip would be measured); how many were answered.  Stops
+ * at the first unanswered one (*answered false), and starts none when
+ * *answered is already false.
+ */
+static unsigned round_trips_until(evtchn_port_t port, uint64_t end, bool *answered)
+{
+    unsigned n = 0;
+    while (*answered && ((n & 63) || time_now_ns() < end)) {
+        flag = 0;
+        evtchn_send(port);
+        if (!wait_flag(&flag, 2000000000ull))
+            *answered = false;
+        else
+            n++;
+    }
+    return n;
+}
+
 void bench_run(unsigned module)
 {
     enum { N = 5000 };
@@ -183,27 +203,13 @@ void bench_run(unsigned module)
      * x86_64 the thirds of each period averaged 4273, 3870 and 3690
      * instructions.  A fixed count (5000 round trips, two thirds of a
      * period) measured whatever part of the period it started in; the
-     * average over whole periods does not depend on that.  The clock is
-     * read every 64 round trips: a read per round trip would be measured.
+     * average over whole periods does not depend on that.
      */
     bool warm = true;
-    uint64_t end = time_now_ns() + BENCH_ACCOUNT_PERIOD_NS;
-    for (unsigned i = 0; warm && ((i & 63) || time_now_ns() < end); i++) {
-        flag = 0;
-        evtchn_send((evtchn_port_t)port);
-        warm = wait_flag(&flag, 2000000000ull);
-    }
-    unsigned done = 0;
+    round_trips_until((evtchn_port_t)port, time_now_ns() + BENCH_ACCOUNT_PERIOD_NS, &warm);
     t0 = time_now_ns();
-    end = t0 + 2 * BENCH_ACCOUNT_PERIOD_NS;
-    for (; warm && ((done & 63) || time_now_ns() < end); done++) {
-        flag = 0;
-        evtchn_send((evtchn_port_t)port);
-        if (!wait_flag(&flag, 2000000000ull)) {
-            warm = false;
-            break;
-        }
-    }
+    unsigned done =
+        round_trips_until((evtchn_port_t)port, t0 + 2 * BENCH_ACCOUNT_PERIOD_NS, &warm);
     bench_report("evtchn-roundtrip", done ? (time_now_ns() - t0) / done : 0, "ns");
     bool echoed = true;
     BENCH_PROFILE(evtchn_roundtrip, flag = 0; evtchn_send((evtchn_port_t)port);

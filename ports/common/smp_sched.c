@@ -173,13 +173,13 @@ static void cap_across_cpus(unsigned module, unsigned ncpu)
         burner_end(&b);
         return;
     }
+    uint64_t want = CAP_PERCENT * 10;
+    uint64_t lo = want - want / t_bound(10, 3), hi = want + want / t_bound(20, 7);
     thread_sleep_ns(SEC / 5);
     for (unsigned win = 0; win < t_windows(); win++) {
         uint64_t t0 = time_now_ns(), c0 = cpu_ns(b.dom);
         thread_sleep_ns(2 * SEC);
         uint64_t got = permille(cpu_ns(b.dom) - c0, time_now_ns() - t0);
-        uint64_t want = CAP_PERCENT * 10;
-        uint64_t lo = want - want / t_bound(10, 3), hi = want + want / t_bound(20, 7);
         char detail[160];
         ksnprintf(detail, sizeof(detail),
                   "cap %u%% on %u CPUs, the others idle: %llu.%llu%% of a CPU, want "
@@ -330,8 +330,10 @@ static void create_destroy_busy(unsigned module, unsigned mini, unsigned ncpu)
     }
     if (late_round) {
         thread_sleep_ns(100 * MS);
+        bool ran_after = true;
         for (unsigned i = 0; i < nb; i++)
-            progressed -= progressed == rounds && cpu_ns(b[i].dom) == before[i];
+            ran_after = ran_after && cpu_ns(b[i].dom) != before[i];
+        progressed -= !ran_after;
     }
     /*
      * The burners are destroyed while they run on their CPUs: each
