@@ -83,10 +83,6 @@ static void yielder(void *arg)
         thread_yield();
 }
 
-/* The hypervisor's credit period (core's SCHED_ACCOUNT_PERIOD_NS): the event loop's span.
- */
-#define BENCH_ACCOUNT_PERIOD_NS 30000000ull
-
 /*
  * Event round trips with the peer until `end`, the clock read every 64 (a
  * read per round trip would be measured); how many were answered.  Stops
@@ -194,7 +190,7 @@ void bench_run(unsigned module)
 
     /*
      * Round trips over two whole credit periods of the scheduler (30 ms,
-     * SCHED_ACCOUNT_PERIOD_NS in core/include/core/sched.h), after one
+     * SCHED_CREDIT_PERIOD_NS in <hestia/sched.h>), after one
      * period of warm-up (the first after the peer's boot starts from the
      * credit its boot left).  Which way a round trip goes depends on credit:
      * (A) the woken peer preempts the sender, or (B) it queues behind it and
@@ -206,10 +202,10 @@ void bench_run(unsigned module)
      * average over whole periods does not depend on that.
      */
     bool warm = true;
-    round_trips_until((evtchn_port_t)port, time_now_ns() + BENCH_ACCOUNT_PERIOD_NS, &warm);
+    round_trips_until((evtchn_port_t)port, time_now_ns() + SCHED_CREDIT_PERIOD_NS, &warm);
     t0 = time_now_ns();
     unsigned done =
-        round_trips_until((evtchn_port_t)port, t0 + 2 * BENCH_ACCOUNT_PERIOD_NS, &warm);
+        round_trips_until((evtchn_port_t)port, t0 + 2 * SCHED_CREDIT_PERIOD_NS, &warm);
     bench_report("evtchn-roundtrip", done ? (time_now_ns() - t0) / done : 0, "ns");
     bool echoed = true;
     BENCH_PROFILE(evtchn_roundtrip, flag = 0; evtchn_send((evtchn_port_t)port);

@@ -30,6 +30,14 @@ struct sched_poll {
 #define SCHED_POLL_MAX 128
 
 /*
+ * The credit scheduler's accounting period.  A domain's weight and cap
+ * (DOMCTL_sched_set) are shares of each such period, so a guest that
+ * measures what it gets (a benchmark's timed loop, a share test) spans
+ * whole periods of this length.
+ */
+#define SCHED_CREDIT_PERIOD_NS 30000000ull
+
+/*
  * SCHEDOP_report: the privileged domain's final test verdict.  The
  * hypervisor prints `HESTIA DONE <passed> <failed>` itself (unprefixed, so
  * no domain can forge it: see docs/abi.md) and ends the run through the
