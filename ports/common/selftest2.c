@@ -162,6 +162,17 @@ static void t_user_hello(struct tctx *t)
     T_CHECK(t, res.syscalls >= 6, "%u syscalls", res.syscalls);
 }
 
+/* The user's stack pointer comes back from every system call, whatever the depth. */
+static void t_user_depths(struct tctx *t)
+{
+    struct user_result res;
+    T_EQ(t, user_run(user_depths, 12, &res), 0);
+    T_CHECK(t, !res.faulted, "faulted: kind %u addr %llx", res.fault_kind,
+            (unsigned long long)res.fault_addr);
+    T_EQ(t, res.exit_code, 13);
+    T_CHECK(t, res.syscalls >= 26, "%u syscalls", res.syscalls);
+}
+
 static void t_user_faults(struct tctx *t)
 {
     struct user_result res;
@@ -529,6 +540,7 @@ void selftest2_run(void)
     test_run("pv.grant-copy", t_grant_copy);
     test_run("pv.grant-exhaust", t_grant_exhaust);
     test_run("pv.user-hello", t_user_hello);
+    test_run("pv.user-depths", t_user_depths);
     test_run("pv.user-faults", t_user_faults);
     test_run("pv.user-no-space", t_user_no_space);
     test_run("pv.user-threads", t_user_threads);

@@ -103,3 +103,21 @@ UTEXT long user_private(long arg)
     }
     return *p == arg ? 0 : -2;
 }
+
+/*
+ * System calls at every stack depth from `level` down to 0 and back up,
+ * each level checking its own locals after each call: an entry path that
+ * gave a user task back a stack pointer saved at another call (a stale
+ * record) moves the frame under it.  Returns level + 1, negative when a
+ * local changed or getpid did.
+ */
+UTEXT long user_depths(long level)
+{
+    volatile long mine = level * 7 + 3, pid = arch_usys(SYS_getpid, 0, 0);
+    long below = level > 0 ? user_depths(level - 1) : 0;
+    if (below < 0)
+        return below;
+    if (arch_usys(SYS_getpid, 0, 0) != pid)
+        return -1;
+    return mine == level * 7 + 3 ? below + 1 : -2;
+}

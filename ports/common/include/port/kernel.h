@@ -492,6 +492,7 @@ long user_spin(long arg);        /* burns arg iterations, yielding now and then 
 long user_badcall(long arg);     /* unknown syscall and bad pointers */
 long user_private(long arg);     /* checks USER_PRIVATE_VA holds arg, yielding */
 long user_null_syscalls(long n); /* n SYS_getpid calls, returns n (user_work.c) */
+long user_depths(long level);    /* system calls at depths level..0, returns level + 1 */
 void user_entry(long (*fn)(long), long arg);
 
 /* ---- the test framework (test.c) -------------------------------------- */
