@@ -520,6 +520,58 @@ static long mmu_in_memory(unsigned cmd, uint64_t as, uintptr_t va, uint64_t gfn,
  * with the op in memory: each case runs in both forms, the same result
  * wanted (the errors are the ABI's, docs/abi.md).
  */
+/*
+ * Every free frame, one at a time, then all back: each frame handed out
+ * holds the previous one's gfn and its own, checked once the allocator is
+ * dry.  A frame handed out twice, or one the allocator itself lives in
+ * (its bitmap, zeroed when handed out), breaks the chain; the image,
+ * start info and the modules must never be handed out.
+ */
+#define FRAME_MARK 0x4672616d65ull /* "Frame" */
+static void t_frames_all(struct tctx *t)
+{
+    unsigned long before = frames_available();
+    uint64_t img_first = va_to_gfn(__image_start);
+    uint64_t img_end =
+        img_first + ((uintptr_t)(__image_end - __image_start) + HESTIA_PAGE_SIZE - 1) /
+                        HESTIA_PAGE_SIZE;
+    uint64_t si_gfn = va_to_gfn(start_info);
+    long last = -1;
+    unsigned long n = 0, wrong = 0;
+    for (long g; (g = frame_alloc()) >= 0; last = g, n++) {
+        uint64_t *p = gfn_to_va((uint64_t)g);
+        p[0] = (uint64_t)last;
+        p[1] = (uint64_t)g ^ FRAME_MARK;
+        bool kept = (uint64_t)g >= img_first && (uint64_t)g < img_end;
+        kept |= (uint64_t)g == si_gfn;
+        for (unsigned i = 0; i < start_info->nr_modules && i < START_MAX_MODULES; i++)
+            kept |= (uint64_t)g >= start_info->modules[i].gfn &&
+                    (uint64_t)g <
+                        start_info->modules[i].gfn +
+                            (ALIGN_UP(start_info->modules[i].size, HESTIA_PAGE_SIZE) >>
+                             HESTIA_PAGE_SHIFT);
+        wrong += kept;
+    }
+    unsigned long chained = 0, broken = 0;
+    while (last >= 0 && chained <= n) {
+        uint64_t *p = gfn_to_va((uint64_t)last);
+        if (p[1] != ((uint64_t)last ^ FRAME_MARK)) {
+            broken++;
+            break;
+        }
+        long prev = (long)p[0];
+        frame_free((uint64_t)last);
+        chained++;
+        last = prev;
+    }
+    T_CHECK(t, !wrong, "%lu frames of the image, start info or a module handed out", wrong);
+    T_CHECK(t, !broken && chained == n,
+            "%lu of %lu frames came back as handed out (one was handed out twice)", chained,
+            n);
+    T_EQ(t, n, before);
+    T_EQ(t, frames_available(), before);
+}
+
 static void t_mmu_one(struct tctx *t)
 {
     uintptr_t va = kva_alloc(1);
@@ -915,6 +967,7 @@ static const struct {
     {"mmu-errors", t_mmu_errors},
     {"mmu-batch", t_mmu_batch},
     {"mmu-one", t_mmu_one},
+    {"frames-all", t_frames_all},
     {"page-fault", t_page_fault},
     {"invalid-op", t_invalid_op},
     {"priv-kernel", t_priv_kernel},
