@@ -78,6 +78,13 @@ struct hal_vcpu {
     uint64_t sys_gen;
     bool delivering_syscall;
     mfn_t pdpt_mfn;
+    /*
+     * The CPU whose trampoline directory pdpt[3] names (~0u: none yet).
+     * pdpt[0..2] are written by hal_vcpu_set_spaces: a space's page
+     * directories are fixed from its creation to its destruction, so they
+     * change only with the spaces, not on every entry.
+     */
+    unsigned pdpt_cpu;
     /* 1 + the CPU whose FPU holds this vCPU's live state (its fpu_owner); 0: in fxsave. */
     unsigned fpu_on;
 };
@@ -190,6 +197,24 @@ void x86_fpu_trap(void);
  */
 void x86_fpu_pull(struct hal_vcpu *hv);
 uint32_t x86_mxcsr_mask(void); /* MXCSR bits this CPU accepts (fxrstor #GPs on others) */
+
+/*
+ * hal_vcpu_run() for a caller that has this CPU's struct at hand (the
+ * hypercall path in trap.c).
+ */
+HAL_NORETURN void x86_run(struct hal_cpu *c, struct hal_vcpu *hv);
+
+/*
+ * Copy a register frame (19 words) with one string move: the exit copies
+ * it into the vCPU and the entry back onto the entry stack, and a loop of
+ * loads and stores was ~75 instructions each way.  DF is clear in the
+ * hypervisor (tramp.S: cld).
+ */
+static inline void x86_frame_copy(struct x86_frame *dst, const struct x86_frame *src)
+{
+    unsigned n = sizeof(*dst) / 4;
+    __asm__ volatile("rep movsl" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
+}
 
 /* trap.c */
 void x86_trap_hyp(struct x86_frame *f);
