@@ -179,7 +179,15 @@ extern bool x86_nx; /* EFER.NXE is on: PTE_NX may be used */
 
 /* mmu.c */
 void x86_mmu_init(void);
-uint64_t x86_guest_pdpte(const struct hal_as *as, unsigned slot);
+/* mmu.c: the PDPT entry of an empty page directory (set by x86_mmu_init). */
+extern uint64_t x86_empty_pdpte;
+/* PDPT entry for slot of the guest view from as (NULL or not its slot: empty). */
+static inline uint64_t x86_guest_pdpte(const struct hal_as *as, unsigned slot)
+{
+    if (as && (as->pdpt[slot] & PTE_P))
+        return (as->pdpt[slot] & PTE_ADDR) | PTE_P;
+    return x86_empty_pdpte;
+}
 uint64_t x86_tramp_pdpte(unsigned cpu); /* CPU cpu's trampoline directory */
 void x86_mmu_cpu_init(unsigned cpu);    /* build it (before the CPU enters a guest) */
 
