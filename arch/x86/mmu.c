@@ -38,6 +38,7 @@ mfn_t hal_virt_to_frame(const void *p)
 void x86_mmu_init(void)
 {
     x86_hyp_cr3 = (uint32_t)virt_to_phys(x86_hyp_pdpt);
+    x86_empty_pdpte = virt_to_phys(empty_pd) | PTE_P;
 }
 
 static void tramp_map(unsigned cpu, const void *p, size_t len, uint64_t flags)
@@ -72,13 +73,7 @@ uint64_t x86_tramp_pdpte(unsigned cpu)
     return virt_to_phys(tramp_pd[cpu]) | PTE_P;
 }
 
-/* PDPT entry for slot of the guest view from as (NULL or not its slot: empty). */
-uint64_t x86_guest_pdpte(const struct hal_as *as, unsigned slot)
-{
-    if (as && (as->pdpt[slot] & PTE_P))
-        return (as->pdpt[slot] & PTE_ADDR) | PTE_P;
-    return virt_to_phys(empty_pd) | PTE_P;
-}
+uint64_t x86_empty_pdpte;
 
 /* Guest windows (hal_guest_va_ok in hal/lib/pt_hal.c): the format's; see hestia/arch/x86.h.
  */

@@ -45,20 +45,26 @@ void x86_trap_hyp(struct x86_frame *f)
 /* Guest exit through the IDT: f is on the entry stack. */
 void x86_trap_guest(struct x86_frame *f)
 {
-    struct hal_vcpu *hv = x86_this_cpu()->current;
+    struct hal_cpu *c = x86_this_cpu();
+    struct hal_vcpu *hv = c->current;
     if (!hv) {
         dump(f);
         core_panic("x86: guest exit without a current vCPU");
     }
-    hv->frame = *f;
+    x86_frame_copy(&hv->frame, f);
     f = &hv->frame;
     struct vcpu *v = hv->v;
     unsigned long vec = f->vector;
     bool user = (f->cs & 3) == 3;
     if (vec == VEC_HYPERCALL && !user) {
+        /*
+         * The fast path (x86_64 and the others have it too): the call and
+         * the run loop's decision under one taking of the hypervisor lock.
+         */
         const uint64_t args[5] = {f->ebx, f->ecx, f->edx, f->esi, f->edi};
-        core_hypercall(v, f->eax, args);
-    } else if (vec == X86_EXC_NM) {
+        x86_run(c, core_hypercall_resume(c->id, v, f->eax, args));
+    }
+    if (vec == X86_EXC_NM) {
         x86_fpu_trap();
     } else if (vec == VEC_INT80 && user) {
         hv->delivering_syscall = true;

@@ -87,6 +87,8 @@ struct hal_vcpu *hal_vcpu_create(struct vcpu *v)
         return NULL;
     }
     hv->pdpt = hal_frame_to_virt(hv->pdpt_mfn);
+    hv->pdpt_cpu = ~0u;
+    hal_vcpu_set_spaces(hv, NULL, NULL);
     __builtin_memcpy(hv->fxsave, fpu_clean, sizeof(fpu_clean));
     set_mode(&hv->frame, false);
     hv->frame.eflags = X86_EFLAGS_IF | 0x2;
@@ -126,10 +128,22 @@ void hal_vcpu_init_entry(struct hal_vcpu *hv, guest_va_t entry_va, guest_va_t st
     set_mode(&hv->frame, false);
 }
 
+/*
+ * The view's space slots are written here, not on every entry: a space
+ * owns its page directories from creation to destruction (mmu.c), so its
+ * PDPT entries change only when the vCPU's spaces do.  A CPU running hv
+ * now keeps the entries it loaded with CR3 until its next entry (PAE
+ * loads the four PDPTEs with CR3): as before, when the view was composed
+ * at entry.  A space is taken out of every vCPU here before it is
+ * destroyed or cleared, and the CPUs are made to leave it (forget_space).
+ */
 void hal_vcpu_set_spaces(struct hal_vcpu *hv, struct hal_as *kernel, struct hal_as *user)
 {
     hv->kernel = kernel;
     hv->user = user;
+    hv->pdpt[0] = x86_guest_pdpte(user, 0);
+    hv->pdpt[1] = x86_guest_pdpte(kernel, 1);
+    hv->pdpt[2] = x86_guest_pdpte(kernel, 2);
 }
 
 void hal_vcpu_get_spaces(const struct hal_vcpu *hv, struct hal_as **kernel,
@@ -252,9 +266,8 @@ static void note_loaded(struct hal_cpu *c, struct hal_as *k, struct hal_as *u)
     c->loaded_u = u;
 }
 
-void hal_vcpu_run(struct hal_vcpu *hv)
+void x86_run(struct hal_cpu *c, struct hal_vcpu *hv)
 {
-    struct hal_cpu *c = x86_this_cpu();
     c->current = hv;
     x86_fpu_follow(c, hv); /* eagerly: the #NM here must load its newest image */
     note_loaded(c, hv->kernel, hv->user);
@@ -262,13 +275,16 @@ void hal_vcpu_run(struct hal_vcpu *hv)
     uint32_t want = c->fpu_owner == hv ? cr0 & ~CR0_TS : cr0 | CR0_TS;
     if (want != cr0)
         write_cr0(want);
-    hv->pdpt[0] = x86_guest_pdpte(hv->user, 0);
-    hv->pdpt[1] = x86_guest_pdpte(hv->kernel, 1);
-    hv->pdpt[2] = x86_guest_pdpte(hv->kernel, 2);
-    hv->pdpt[3] = x86_tramp_pdpte(c->id);
-    bool direct = hv->sys_entry && hv->kernel && hv->sys_as == hv->kernel &&
-                  hv->sys_gen == hv->kernel->kstack_gen;
-    x86_set_syscall_gate(direct ? hv->sys_entry : 0, direct ? hv->sys_stack : 0);
+    /* pdpt[0..2]: hal_vcpu_set_spaces; the trampoline slot is this CPU's. */
+    if (hv->pdpt_cpu != c->id) {
+        hv->pdpt[3] = x86_tramp_pdpte(c->id);
+        hv->pdpt_cpu = c->id;
+    }
+    const struct hal_as *k = hv->kernel;
+    bool direct = hv->sys_entry && k && hv->sys_as == k && hv->sys_gen == k->kstack_gen;
+    uint32_t entry = direct ? hv->sys_entry : 0, stack = direct ? hv->sys_stack : 0;
+    if (entry != c->gate_entry || stack != c->gate_stack)
+        x86_set_syscall_gate(entry, stack);
     /* iret must not leave ring 0 for anything but a guest ring with sane flags. */
     struct x86_frame *f = &hv->frame;
     f->eflags = (f->eflags & HESTIA_X86_EFLAGS_GUEST) | X86_EFLAGS_IF | 0x2;
@@ -279,13 +295,21 @@ void hal_vcpu_run(struct hal_vcpu *hv)
      * domain left below the frame is wiped before another domain runs, so
      * the page carries nothing from one domain to the next.  The frame
      * itself is rebuilt on every entry and pushed afresh on every exit.
+     * One string store: lib/mem.c's memset is ~1.5 instructions a word.
      */
-    uint8_t *stack = c->pages->entry_stack;
-    if (c->entry_stack_owner != hv->kernel) {
-        __builtin_memset(stack, 0, ENTRY_STACK_SIZE - sizeof(struct x86_frame));
-        c->entry_stack_owner = hv->kernel;
+    uint8_t *stack_page = c->pages->entry_stack;
+    if (c->entry_stack_owner != k) {
+        uint32_t *w = (uint32_t *)(void *)stack_page;
+        unsigned n = (ENTRY_STACK_SIZE - sizeof(struct x86_frame)) / 4;
+        __asm__ volatile("rep stosl" : "+D"(w), "+c"(n) : "a"(0u) : "memory");
+        c->entry_stack_owner = k;
     }
-    struct x86_frame *ef = (struct x86_frame *)(stack + ENTRY_STACK_SIZE) - 1;
-    *ef = *f;
+    struct x86_frame *ef = (struct x86_frame *)(stack_page + ENTRY_STACK_SIZE) - 1;
+    x86_frame_copy(ef, f);
     x86_enter_guest((uint32_t)(mfn_val(hv->pdpt_mfn) << HAL_PAGE_SHIFT), ef);
+}
+
+void hal_vcpu_run(struct hal_vcpu *hv)
+{
+    x86_run(x86_this_cpu(), hv);
 }

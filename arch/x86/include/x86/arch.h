@@ -78,6 +78,13 @@ struct hal_vcpu {
     uint64_t sys_gen;
     bool delivering_syscall;
     mfn_t pdpt_mfn;
+    /*
+     * The CPU whose trampoline directory pdpt[3] names (~0u: none yet).
+     * pdpt[0..2] are written by hal_vcpu_set_spaces: a space's page
+     * directories are fixed from its creation to its destruction, so they
+     * change only with the spaces, not on every entry.
+     */
+    unsigned pdpt_cpu;
     /* 1 + the CPU whose FPU holds this vCPU's live state (its fpu_owner); 0: in fxsave. */
     unsigned fpu_on;
 };
@@ -172,7 +179,15 @@ extern bool x86_nx; /* EFER.NXE is on: PTE_NX may be used */
 
 /* mmu.c */
 void x86_mmu_init(void);
-uint64_t x86_guest_pdpte(const struct hal_as *as, unsigned slot);
+/* mmu.c: the PDPT entry of an empty page directory (set by x86_mmu_init). */
+extern uint64_t x86_empty_pdpte;
+/* PDPT entry for slot of the guest view from as (NULL or not its slot: empty). */
+static inline uint64_t x86_guest_pdpte(const struct hal_as *as, unsigned slot)
+{
+    if (as && (as->pdpt[slot] & PTE_P))
+        return (as->pdpt[slot] & PTE_ADDR) | PTE_P;
+    return x86_empty_pdpte;
+}
 uint64_t x86_tramp_pdpte(unsigned cpu); /* CPU cpu's trampoline directory */
 void x86_mmu_cpu_init(unsigned cpu);    /* build it (before the CPU enters a guest) */
 
@@ -190,6 +205,24 @@ void x86_fpu_trap(void);
  */
 void x86_fpu_pull(struct hal_vcpu *hv);
 uint32_t x86_mxcsr_mask(void); /* MXCSR bits this CPU accepts (fxrstor #GPs on others) */
+
+/*
+ * hal_vcpu_run() for a caller that has this CPU's struct at hand (the
+ * hypercall path in trap.c).
+ */
+HAL_NORETURN void x86_run(struct hal_cpu *c, struct hal_vcpu *hv);
+
+/*
+ * Copy a register frame (19 words) with one string move: the exit copies
+ * it into the vCPU and the entry back onto the entry stack, and a loop of
+ * loads and stores was ~75 instructions each way.  DF is clear in the
+ * hypervisor (tramp.S: cld).
+ */
+static inline void x86_frame_copy(struct x86_frame *dst, const struct x86_frame *src)
+{
+    unsigned n = sizeof(*dst) / 4;
+    __asm__ volatile("rep movsl" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
+}
 
 /* trap.c */
 void x86_trap_hyp(struct x86_frame *f);
