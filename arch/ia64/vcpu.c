@@ -225,7 +225,8 @@ static void rbs_guest_end(const struct hal_vcpu *hv, uint64_t *bsp, uint64_t *rn
         return;
     }
     unsigned s = slot_of(ga);
-    uint64_t colls = (s + n - 1) / 63;
+    /* (s + n - 1) / 63 without a multiply (it went through f6-f11): x < 63 * 64 here. */
+    uint64_t x = s + n - 1, colls = (x + 1 + (x >> 6)) >> 6;
     *bsp = ga + 8 * (n + colls);
     *rnat = colls ? 0 : hv->rnat & ~(((1ull << n) - 1) << s);
 }
