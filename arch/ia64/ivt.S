@@ -168,10 +168,9 @@ ia64_common_entry:
     st8.spill [r21] = r15
     mov     r2 = r18
     ;;
-    bsw.1
-    ;;
-    add     r3 = HV_GR + HV_REG_SIZE * 16, r2
+    add     r3 = HV_GR + HV_REG_SIZE * 16, r2   /* r3, r14: not banked */
     add     r14 = HV_GR + HV_REG_SIZE * 17, r2
+    bsw.1                               /* last in its group: one bundle */
     ;;
     /*
      * Each group spills two of the guest's r16-r31 and, in the bundle's
@@ -226,34 +225,33 @@ ia64_common_entry:
     ;;
     st8     [r22] = r18                 /* b7 */
     st8     [r24] = r19                 /* pfs */
-    add     r27 = HV_FPSR, r2
-    ;;
-    st8     [r25] = r20                 /* ec */
-    st8     [r26] = r28                 /* ccv */
-    add     r3 = HV_FR + HV_FREG_SIZE * 6, r2
-    ;;
-    st8     [r27] = r29                 /* fpsr */
     add     r14 = HV_FR + HV_FREG_SIZE * 7, r2
     ;;
+    st8     [r25] = r20                 /* ec */
+    st8     [r26] = r28, HV_FPSR - HV_CCV /* ccv */
+    add     r3 = HV_FR + HV_FREG_SIZE * 6, r2
+    ;;
+    st8     [r26] = r29                 /* fpsr */
+    movl    r15 = ia64_kept_eager
+    ;;
+    /*
+     * f6-f11, with the kept registers' test in the free slots: on one CPU
+     * they stay in the CPU until another vCPU is entered (vcpu.c,
+     * kept_switch); once a second CPU is up (ia64_kept_eager) a vCPU may
+     * move, so they go with every exit and entry.  KEPT_SAVE also stores
+     * ar.unat with the spills' bits again.
+     */
     stf.spill [r3] = f6, FREG_PAIR_STEP
     stf.spill [r14] = f7, FREG_PAIR_STEP
     ;;
-    stf.spill [r3] = f8, FREG_PAIR_STEP
-    stf.spill [r14] = f9, FREG_PAIR_STEP
-    movl    r15 = ia64_kept_eager
-    ;;
-    stf.spill [r3] = f10
-    stf.spill [r14] = f11
-    ;;
-    /*
-     * The kept registers: on one CPU they stay in the CPU until another
-     * vCPU is entered (vcpu.c, kept_switch); once a second CPU is up
-     * (ia64_kept_eager) a vCPU may move, so they go with every exit and
-     * entry.  KEPT_SAVE also stores ar.unat with the spills' bits again.
-     */
     ld1     r15 = [r15]
+    stf.spill [r3] = f8, FREG_PAIR_STEP
     ;;
+    stf.spill [r14] = f9, FREG_PAIR_STEP
+    stf.spill [r3] = f10
     cmp.eq  p6, p0 = 0, r15
+    ;;
+    stf.spill [r14] = f11
 (p6) br.cond.sptk.few 2f
     ;;
     KEPT_SAVE r2, r3, r14
@@ -357,12 +355,13 @@ ia64_enter_guest:
     ld1     r15 = [r15]
     ;;
     cmp.eq  p6, p0 = 0, r15             /* the kept registers: see the exit path */
+    add     r3 = HV_FR + HV_FREG_SIZE * 6, r2
+    ;;
+    add     r14 = HV_FR + HV_FREG_SIZE * 7, r2
 (p6) br.cond.sptk.few 3f
     ;;
-    KEPT_LOAD r2, r3, r14
-3:  add     r3 = HV_FR + HV_FREG_SIZE * 6, r2
-    add     r14 = HV_FR + HV_FREG_SIZE * 7, r2
-    ;;
+    KEPT_LOAD r2, r24, r25              /* r3, r14 stay for f6-f11 */
+3:
     /*
      * f6-f11 (f2-f5 are kept); the pointers for the branch, application and
      * control register loads are set up in the fills' free slots, and each
