@@ -97,4 +97,87 @@ ia64_kept_load:
     ;;
     .endp ia64_kept_load
 
+
+/*
+ * The guest's bank 1 r16-r31 (a kept register: the hypervisor runs in
+ * bank 0) for the trap record, while the CPU holds them (vcpu.c).
+ * void ia64_bank1_store(uint64_t *r16_31);  st8.spill: a NaT register
+ * cannot fault here (ar.unat takes the bit).
+ * void ia64_bank1_load(const uint64_t *r16_31);  ld8: NaT bits cleared.
+ * r32 is the caller's output (no alloc), not banked.
+ */
+    .global ia64_bank1_store
+    .proc ia64_bank1_store
+ia64_bank1_store:
+    mov     r2 = r32
+    add     r3 = 8, r32
+    bsw.1
+    ;;
+    st8.spill [r2] = r16, 16
+    st8.spill [r3] = r17, 16
+    ;;
+    st8.spill [r2] = r18, 16
+    st8.spill [r3] = r19, 16
+    ;;
+    st8.spill [r2] = r20, 16
+    st8.spill [r3] = r21, 16
+    ;;
+    st8.spill [r2] = r22, 16
+    st8.spill [r3] = r23, 16
+    ;;
+    st8.spill [r2] = r24, 16
+    st8.spill [r3] = r25, 16
+    ;;
+    st8.spill [r2] = r26, 16
+    st8.spill [r3] = r27, 16
+    ;;
+    st8.spill [r2] = r28, 16
+    st8.spill [r3] = r29, 16
+    ;;
+    st8.spill [r2] = r30
+    st8.spill [r3] = r31
+    ;;
+    bsw.0
+    ;;
+    br.ret.sptk.many b0
+    ;;
+    .endp ia64_bank1_store
+
+    .global ia64_bank1_load
+    .proc ia64_bank1_load
+ia64_bank1_load:
+    mov     r2 = r32
+    add     r3 = 8, r32
+    bsw.1
+    ;;
+    ld8     r16 = [r2], 16
+    ld8     r17 = [r3], 16
+    ;;
+    ld8     r18 = [r2], 16
+    ld8     r19 = [r3], 16
+    ;;
+    ld8     r20 = [r2], 16
+    ld8     r21 = [r3], 16
+    ;;
+    ld8     r22 = [r2], 16
+    ld8     r23 = [r3], 16
+    ;;
+    ld8     r24 = [r2], 16
+    ld8     r25 = [r3], 16
+    ;;
+    ld8     r26 = [r2], 16
+    ld8     r27 = [r3], 16
+    ;;
+    ld8     r28 = [r2], 16
+    ld8     r29 = [r3], 16
+    ;;
+    ld8     r30 = [r2]
+    ld8     r31 = [r3]
+    ;;
+    bsw.0
+    ;;
+    br.ret.sptk.many b0
+    ;;
+    .endp ia64_bank1_load
+
     .section .note.GNU-stack, "", @progbits

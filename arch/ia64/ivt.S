@@ -173,65 +173,44 @@ ia64_common_entry:
     bsw.1                               /* last in its group: one bundle */
     ;;
     /*
-     * Each group spills two of the guest's r16-r31 and, in the bundle's
-     * free I slot, reads a branch or application register into one already
-     * spilled (a read before a write in the same group sees the old value).
-     * b1-b5 and ar.lc are kept (kept.inc): only b0, b6, b7, pfs, ec, ccv and
-     * fpsr are stored, then f6-f11 (f2-f5 are kept too).
+     * The guest's bank 1 (r16-r31) is kept too: the hypervisor runs in
+     * bank 0.  Only the hypercall arguments r16-r18 are copied, for
+     * ia64_trap (the CPU's stay the current ones).  b0, b6 and b7 go
+     * through non-banked registers already spilled; b1-b5 and ar.lc are
+     * kept: only b0, b6, b7, pfs, ec, ccv and fpsr are stored, then f6-f11.
      */
     st8.spill [r3] = r16, REG_PAIR_STEP
-    st8.spill [r14] = r17, REG_PAIR_STEP
-    mov     r16 = b0
+    st8.spill [r14] = r17
+    mov     r8 = b0
     ;;
-    st8.spill [r3] = r18, REG_PAIR_STEP
-    st8.spill [r14] = r19, REG_PAIR_STEP
-    mov     r17 = b6
-    ;;
-    st8.spill [r3] = r20, REG_PAIR_STEP
-    st8.spill [r14] = r21, REG_PAIR_STEP
-    mov     r18 = b7
-    ;;
-    st8.spill [r3] = r22, REG_PAIR_STEP
-    st8.spill [r14] = r23, REG_PAIR_STEP
-    mov.i   r19 = ar.pfs
-    ;;
-    st8.spill [r3] = r24, REG_PAIR_STEP
-    st8.spill [r14] = r25, REG_PAIR_STEP
-    mov.i   r20 = ar.ec
-    ;;
-    st8.spill [r3] = r26, REG_PAIR_STEP
-    st8.spill [r14] = r27, REG_PAIR_STEP
-    add     r21 = HV_BR, r2
-    ;;
-    st8.spill [r3] = r28, REG_PAIR_STEP
-    st8.spill [r14] = r29, REG_PAIR_STEP
-    add     r22 = HV_BR + HV_REG_SIZE * 6, r2
-    ;;
-    st8.spill [r3] = r30
-    st8.spill [r14] = r31
-    add     r23 = HV_NAT_UNAT, r2
+    st8.spill [r3] = r18
+    mov     r9 = b6
+    bsw.0
     ;;
     mov     r15 = ar.unat               /* the spills' NaT bits */
     mov.m   r28 = ar.ccv
-    add     r24 = HV_PFS, r2
+    mov     r10 = b7
     ;;
     mov.m   r29 = ar.fpsr
-    st8     [r21] = r16                 /* b0 */
-    add     r25 = HV_EC, r2
+    add     r21 = HV_BR, r2
+    mov.i   r19 = ar.pfs
     ;;
-    st8     [r22] = r17, HV_REG_SIZE    /* b6 */
+    st8     [r21] = r8, HV_REG_SIZE * 6 /* b0 */
+    add     r23 = HV_NAT_UNAT, r2
+    mov.i   r20 = ar.ec
+    ;;
+    st8     [r21] = r9, HV_REG_SIZE     /* b6 */
     st8     [r23] = r15
-    add     r26 = HV_CCV, r2
+    add     r24 = HV_PFS, r2
     ;;
-    st8     [r22] = r18                 /* b7 */
-    st8     [r24] = r19                 /* pfs */
+    st8     [r21] = r10                 /* b7 */
+    st8     [r24] = r19, HV_EC - HV_PFS /* pfs */
     add     r14 = HV_FR + HV_FREG_SIZE * 7, r2
     ;;
-    st8     [r25] = r20                 /* ec */
-    st8     [r26] = r28, HV_FPSR - HV_CCV /* ccv */
+    st8     [r24] = r20, HV_CCV - HV_EC /* ec */
     add     r3 = HV_FR + HV_FREG_SIZE * 6, r2
     ;;
-    st8     [r26] = r29                 /* fpsr */
+    st8     [r24] = r28, HV_FPSR - HV_CCV /* ccv */
     movl    r15 = ia64_kept_eager
     ;;
     /*
@@ -241,16 +220,17 @@ ia64_common_entry:
      * move, so they go with every exit and entry.  KEPT_SAVE also stores
      * ar.unat with the spills' bits again.
      */
+    st8     [r24] = r29                 /* fpsr */
     stf.spill [r3] = f6, FREG_PAIR_STEP
-    stf.spill [r14] = f7, FREG_PAIR_STEP
     ;;
     ld1     r15 = [r15]
-    stf.spill [r3] = f8, FREG_PAIR_STEP
+    stf.spill [r14] = f7, FREG_PAIR_STEP
     ;;
+    stf.spill [r3] = f8, FREG_PAIR_STEP
     stf.spill [r14] = f9, FREG_PAIR_STEP
-    stf.spill [r3] = f10
     cmp.eq  p6, p0 = 0, r15
     ;;
+    stf.spill [r3] = f10
     stf.spill [r14] = f11
 (p6) br.cond.sptk.few 2f
     ;;
@@ -314,6 +294,7 @@ ia64_hyp_fault:
 ia64_enter_guest:
     rsm     psr.i | psr.ic
     mov     r2 = r32
+    bsw.0                               /* the boot stacks' C ran in bank 1; bank 1 is the guest's */
     ;;
     srlz.d
     alloc   r14 = ar.pfs, 0, 0, 0, 0
@@ -360,7 +341,7 @@ ia64_enter_guest:
     add     r14 = HV_FR + HV_FREG_SIZE * 7, r2
 (p6) br.cond.sptk.few 3f
     ;;
-    KEPT_LOAD r2, r24, r25              /* r3, r14 stay for f6-f11 */
+    KEPT_LOAD r2, r8, r9                /* not banked; r3, r14 stay for f6-f11 */
 3:
     /*
      * f6-f11 (f2-f5 are kept); the pointers for the branch, application and
@@ -413,49 +394,19 @@ ia64_enter_guest:
     ;;
     mov     cr.ifs = r27
     mov     ar.ccv = r31
+    add     r26 = HV_UNAT, r2
     ;;
     mov     ar.fpsr = r30
     mov     ar.unat = r18
-    ;;
-    add     r3 = HV_GR + HV_REG_SIZE * 16, r2
-    add     r14 = HV_GR + HV_REG_SIZE * 17, r2
     mov.i   ar.ec = r29
     ;;
-    ld8.fill r16 = [r3], REG_PAIR_STEP
-    ld8.fill r17 = [r14], REG_PAIR_STEP
+    /* Bank 1 (the guest's r16-r31) is kept: it was never left (bank 0 here). */
+    ld8     r17 = [r26]
+    add     r27 = HV_RSC, r2
+    add     r19 = HV_GR + HV_REG_SIZE * 1, r2
     ;;
-    ld8.fill r18 = [r3], REG_PAIR_STEP
-    ld8.fill r19 = [r14], REG_PAIR_STEP
-    ;;
-    ld8.fill r20 = [r3], REG_PAIR_STEP
-    ld8.fill r21 = [r14], REG_PAIR_STEP
-    ;;
-    ld8.fill r22 = [r3], REG_PAIR_STEP
-    ld8.fill r23 = [r14], REG_PAIR_STEP
-    ;;
-    ld8.fill r24 = [r3], REG_PAIR_STEP
-    ld8.fill r25 = [r14], REG_PAIR_STEP
-    ;;
-    ld8.fill r26 = [r3], REG_PAIR_STEP
-    ld8.fill r27 = [r14], REG_PAIR_STEP
-    ;;
-    ld8.fill r28 = [r3], REG_PAIR_STEP
-    ld8.fill r29 = [r14], REG_PAIR_STEP
-    ;;
-    ld8.fill r30 = [r3]
-    ld8.fill r31 = [r14]
-    ;;
-    bsw.0
-    ;;
-    mov     r16 = r2
-    ;;
-    add     r17 = HV_UNAT, r16
-    add     r18 = HV_RSC, r16
-    ;;
-    ld8     r17 = [r17]
-    ld8     r18 = [r18]
-    add     r19 = HV_GR + HV_REG_SIZE * 1, r16
-    add     r20 = HV_GR + HV_REG_SIZE * 2, r16
+    ld8     r18 = [r27]
+    add     r20 = HV_GR + HV_REG_SIZE * 2, r2
     ;;
     /* r1-r15 but the kept r4-r7 and r13, as the exit spilled them. */
     ld8.fill r1 = [r19], 2 * HV_REG_SIZE    /* on to r3 */

@@ -238,7 +238,7 @@ static bool kept_here(const struct hal_vcpu *hv)
 }
 
 /*
- * The kept registers the trap record has (r4-r7, r13, b1-b5, lc) from the
+ * The kept registers the trap record has (r4-r7, r13, r16-r31, b1-b5, lc) from the
  * CPU, over what hal_vcpu_get_context copied from hv.  st8.spill: a guest
  * register with its NaT bit set is stored, where st8 would fault at PL0
  * (ar.unat takes the bit; the hypervisor keeps nothing there).
@@ -246,6 +246,7 @@ static bool kept_here(const struct hal_vcpu *hv)
 static void kept_to_record(uint64_t *r)
 {
     uint64_t b1, b2, b3, b4, b5, lc;
+    ia64_bank1_store(&r[HESTIA_IA64_REG_GR(16)]);
     __asm__ volatile("st8.spill [%0] = r4\n\tst8.spill [%1] = r5\n\t;;\n\t"
                      "st8.spill [%2] = r6\n\tst8.spill [%3] = r7\n\t;;\n\t"
                      "st8.spill [%4] = r13"
@@ -268,7 +269,8 @@ static void kept_to_record(uint64_t *r)
 /* hal_vcpu_set_context's values of the kept registers into the CPU, which holds hv's. */
 static void kept_from_vcpu(const struct hal_vcpu *hv)
 {
-    /* mov clears the NaT bits, as hv->nat_unat = 0 says. */
+    /* mov and ld8 clear the NaT bits, as hv->nat_unat = 0 says. */
+    ia64_bank1_load(&hv->gr[16]);
     __asm__ volatile("mov r4 = %0\n\tmov r5 = %1\n\tmov r6 = %2\n\tmov r7 = %3\n\t"
                      "mov r13 = %4" ::"r"(hv->gr[4]),
                      "r"(hv->gr[5]), "r"(hv->gr[6]), "r"(hv->gr[7]), "r"(hv->gr[13]));

@@ -202,7 +202,7 @@ HAL_NORETURN void ia64_enter_guest(struct hal_vcpu *hv);
 void ia64_trap(struct hal_vcpu *hv);
 uint64_t ia64_rid_of(const struct hal_as *as);
 /*
- * vcpu.c: the kept registers (r4-r7, r13, b1-b5, ar.lc, f2-f5, f12-f31;
+ * vcpu.c: the kept registers (r4-r7, r13, bank 1's r16-r31, b1-b5, ar.lc, f2-f5, f12-f31;
  * kept.inc), which the hypervisor never touches.  Kept in the CPU from
  * exit to entry of the same vCPU and moved at a vCPU change while one CPU
  * runs guests; saved at every exit and loaded at every entry once
@@ -215,6 +215,10 @@ void ia64_kept_sync(const struct hal_vcpu *hv); /* hv's kept fields current */
 void ia64_kept_drop(const struct hal_vcpu *hv); /* hv's kept fields were rewritten */
 void ia64_kept_save(struct hal_vcpu *hv);
 void ia64_kept_load(const struct hal_vcpu *hv);
+/* fph.S: the guest's bank 1 r16-r31 (kept: the hypervisor runs in bank 0) to / from 16
+ * words. */
+void ia64_bank1_store(uint64_t *r16_31);
+void ia64_bank1_load(const uint64_t *r16_31);
 int ia64_tlb_miss(struct hal_vcpu *hv, uint64_t va, bool exec, bool write);
 /*
  * A data access-rights fault on a write at va: if the page is writable but
