@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * f32-f127, floating-point registers the hypervisor never touches (it
- * is built with -mfixed-range=f12-f127; f12-f31 move below): they stay in the CPU across guest exits and move
+ * is built with -mfixed-range=f2-f5,f12-f127; f2-f5 and f12-f31 are kept
+ * registers, below): they stay in the CPU across guest exits and move
  * only when another vCPU touches them (vcpu.c, ia64_fph_claim).  Called
  * with br.call, so the current frame has CFM.rrb.fr = 0: f32-f127 by name
  * are the physical registers, the order the record keeps them in.
@@ -10,6 +11,9 @@
  * void ia64_fph_load(const uint64_t (*fr)[2]);  fn = fr[n], ldf.fill
  * fr must be 16-byte aligned (struct hal_vcpu.fr is).
  */
+#include "asm-offsets.h" /* generated from asm-offsets.c: HV_* */
+#include "kept.inc"
+
     .altmacro
 
 /* Two registers per group, pointers r2 / r3 one register apart, 32-byte steps. */
@@ -65,38 +69,115 @@ ia64_fph_load:
     .endp ia64_fph_load
 
 /*
- * f12-f31 (the hypervisor is built -mfixed-range=f12-f127 and never uses
- * them either): on one CPU they stay in the CPU across exits and move when
- * another vCPU is entered (vcpu.c, fmid_switch).
- * void ia64_fmid_save(uint64_t (*fr)[2]);  void ia64_fmid_load(const uint64_t (*fr)[2]);
+ * The kept registers (kept.inc; README.md, "Kept registers"): the CPU
+ * holds one vCPU's from its exit to its next entry; vcpu.c moves them at a
+ * vCPU change and when a record reads or writes them.  ar.unat is left
+ * holding spill bits: the hypervisor's C never spills (r4-r7 are fixed).
+ * void ia64_kept_save(struct hal_vcpu *hv);  void ia64_kept_load(const struct hal_vcpu *hv);
  */
-.macro FMID_ALL op
-    add     r2 = 16 * 12, r32
-    add     r3 = 16 * 13, r32
-    ;;
-    FPH_PAIRS \op, 12, 32
-.endm
-
-    .global ia64_fmid_save
-    .proc ia64_fmid_save
-ia64_fmid_save:
+    .global ia64_kept_save
+    .proc ia64_kept_save
+ia64_kept_save:
     alloc   r14 = ar.pfs, 1, 0, 0, 0
     ;;
-    FMID_ALL SPILL2
+    KEPT_SAVE r32, r2, r3
     mov     ar.pfs = r14
     br.ret.sptk.many b0
     ;;
-    .endp ia64_fmid_save
+    .endp ia64_kept_save
 
-    .global ia64_fmid_load
-    .proc ia64_fmid_load
-ia64_fmid_load:
+    .global ia64_kept_load
+    .proc ia64_kept_load
+ia64_kept_load:
     alloc   r14 = ar.pfs, 1, 0, 0, 0
     ;;
-    FMID_ALL FILL2
+    KEPT_LOAD r32, r2, r3
     mov     ar.pfs = r14
     br.ret.sptk.many b0
     ;;
-    .endp ia64_fmid_load
+    .endp ia64_kept_load
+
+
+/*
+ * The guest's bank 1 r16-r31 (a kept register: the hypervisor runs in
+ * bank 0) for the trap record, while the CPU holds them (vcpu.c).
+ * void ia64_bank1_store(uint64_t *r16_31);  st8.spill: a NaT register
+ * cannot fault here (ar.unat takes the bit).
+ * void ia64_bank1_load(const uint64_t *r16_31);  ld8: NaT bits cleared.
+ * r32 is the caller's output (no alloc), not banked.
+ */
+    .global ia64_bank1_store
+    .proc ia64_bank1_store
+ia64_bank1_store:
+    mov     r2 = r32
+    add     r3 = 8, r32
+    bsw.1
+    ;;
+    st8.spill [r2] = r16, 16
+    st8.spill [r3] = r17, 16
+    ;;
+    st8.spill [r2] = r18, 16
+    st8.spill [r3] = r19, 16
+    ;;
+    st8.spill [r2] = r20, 16
+    st8.spill [r3] = r21, 16
+    ;;
+    st8.spill [r2] = r22, 16
+    st8.spill [r3] = r23, 16
+    ;;
+    st8.spill [r2] = r24, 16
+    st8.spill [r3] = r25, 16
+    ;;
+    st8.spill [r2] = r26, 16
+    st8.spill [r3] = r27, 16
+    ;;
+    st8.spill [r2] = r28, 16
+    st8.spill [r3] = r29, 16
+    ;;
+    st8.spill [r2] = r30
+    st8.spill [r3] = r31
+    ;;
+    bsw.0
+    ;;
+    br.ret.sptk.many b0
+    ;;
+    .endp ia64_bank1_store
+
+    .global ia64_bank1_load
+    .proc ia64_bank1_load
+ia64_bank1_load:
+    mov     r2 = r32
+    add     r3 = 8, r32
+    bsw.1
+    ;;
+    ld8     r16 = [r2], 16
+    ld8     r17 = [r3], 16
+    ;;
+    ld8     r18 = [r2], 16
+    ld8     r19 = [r3], 16
+    ;;
+    ld8     r20 = [r2], 16
+    ld8     r21 = [r3], 16
+    ;;
+    ld8     r22 = [r2], 16
+    ld8     r23 = [r3], 16
+    ;;
+    ld8     r24 = [r2], 16
+    ld8     r25 = [r3], 16
+    ;;
+    ld8     r26 = [r2], 16
+    ld8     r27 = [r3], 16
+    ;;
+    ld8     r28 = [r2], 16
+    ld8     r29 = [r3], 16
+    ;;
+    ld8     r30 = [r2]
+    ld8     r31 = [r3]
+    ;;
+    bsw.0
+    ;;
+    br.ret.sptk.many b0
+    ;;
+    .endp ia64_bank1_load
 
     .section .note.GNU-stack, "", @progbits

@@ -18,6 +18,7 @@
 #include <ia64/arch.h>
 
 #include "asm-offsets.h" /* generated from asm-offsets.c: HV_* */
+#include "kept.inc"
 
 /* Two pointers fill or drain alternate slots, so each steps over two registers. */
 #define REG_PAIR_STEP (2 * HV_REG_SIZE)
@@ -150,169 +151,90 @@ ia64_common_entry:
     add     r20 = HV_GR + HV_REG_SIZE * 1, r18
     add     r21 = HV_GR + HV_REG_SIZE * 2, r18
     ;;
-    st8.spill [r20] = r1, REG_PAIR_STEP
-    st8.spill [r21] = r2, REG_PAIR_STEP
+    /* r1-r15 but the kept r4-r7 and r13 (kept.inc): two pointers, odd and even. */
+    st8.spill [r20] = r1, 2 * HV_REG_SIZE   /* on to r3 */
+    st8.spill [r21] = r2, 6 * HV_REG_SIZE   /* r8 */
     ;;
-    st8.spill [r20] = r3, REG_PAIR_STEP
-    st8.spill [r21] = r4, REG_PAIR_STEP
-    ;;
-    st8.spill [r20] = r5, REG_PAIR_STEP
-    st8.spill [r21] = r6, REG_PAIR_STEP
-    ;;
-    st8.spill [r20] = r7, REG_PAIR_STEP
+    st8.spill [r20] = r3, 6 * HV_REG_SIZE   /* r9 */
     st8.spill [r21] = r8, REG_PAIR_STEP
     ;;
     st8.spill [r20] = r9, REG_PAIR_STEP
     st8.spill [r21] = r10, REG_PAIR_STEP
     ;;
-    st8.spill [r20] = r11, REG_PAIR_STEP
-    st8.spill [r21] = r12, REG_PAIR_STEP
+    st8.spill [r20] = r11, 3 * HV_REG_SIZE  /* r14 */
+    st8.spill [r21] = r12, 3 * HV_REG_SIZE  /* r15 */
     ;;
-    st8.spill [r20] = r13, REG_PAIR_STEP
-    st8.spill [r21] = r14, REG_PAIR_STEP
-    ;;
-    st8.spill [r20] = r15
+    st8.spill [r20] = r14
+    st8.spill [r21] = r15
     mov     r2 = r18
     ;;
-    bsw.1
-    ;;
-    add     r3 = HV_GR + HV_REG_SIZE * 16, r2
+    add     r3 = HV_GR + HV_REG_SIZE * 16, r2   /* r3, r14: not banked */
     add     r14 = HV_GR + HV_REG_SIZE * 17, r2
+    bsw.1                               /* last in its group: one bundle */
     ;;
     /*
-     * Each group spills two of the guest's r16-r31 and, in the bundle's
-     * free I slot, reads a branch register into one already spilled (a
-     * read before a write in the same group sees the old value); then the
-     * branch and application registers are stored two per group with the
-     * next reads and pointers in the third slot (ia64_enter_guest does the
-     * same the other way round).
+     * The guest's bank 1 (r16-r31) is kept too: the hypervisor runs in
+     * bank 0.  Only the hypercall arguments r16-r18 are copied, for
+     * ia64_trap (the CPU's stay the current ones).  b0, b6 and b7 go
+     * through non-banked registers already spilled; b1-b5 and ar.lc are
+     * kept: only b0, b6, b7, pfs, ec, ccv and fpsr are stored, then f6-f11.
      */
     st8.spill [r3] = r16, REG_PAIR_STEP
-    st8.spill [r14] = r17, REG_PAIR_STEP
-    mov     r16 = b0
+    st8.spill [r14] = r17
+    mov     r8 = b0
     ;;
-    st8.spill [r3] = r18, REG_PAIR_STEP
-    st8.spill [r14] = r19, REG_PAIR_STEP
-    mov     r17 = b1
-    ;;
-    st8.spill [r3] = r20, REG_PAIR_STEP
-    st8.spill [r14] = r21, REG_PAIR_STEP
-    mov     r18 = b2
-    ;;
-    st8.spill [r3] = r22, REG_PAIR_STEP
-    st8.spill [r14] = r23, REG_PAIR_STEP
-    mov     r19 = b3
-    ;;
-    st8.spill [r3] = r24, REG_PAIR_STEP
-    st8.spill [r14] = r25, REG_PAIR_STEP
-    mov     r20 = b4
-    ;;
-    st8.spill [r3] = r26, REG_PAIR_STEP
-    st8.spill [r14] = r27, REG_PAIR_STEP
-    mov     r21 = b5
-    ;;
-    st8.spill [r3] = r28, REG_PAIR_STEP
-    st8.spill [r14] = r29, REG_PAIR_STEP
-    mov     r22 = b6
-    ;;
-    st8.spill [r3] = r30
-    st8.spill [r14] = r31
-    mov     r23 = b7
+    st8.spill [r3] = r18
+    mov     r9 = b6
+    bsw.0
     ;;
     mov     r15 = ar.unat               /* the spills' NaT bits */
-    add     r3 = HV_BR, r2
-    add     r14 = HV_BR + HV_REG_SIZE, r2
-    ;;
-    st8     [r3] = r16, REG_PAIR_STEP   /* b0 */
-    st8     [r14] = r17, REG_PAIR_STEP  /* b1 */
-    add     r24 = HV_NAT_UNAT, r2
-    ;;
-    st8     [r3] = r18, REG_PAIR_STEP   /* b2 */
-    st8     [r14] = r19, REG_PAIR_STEP  /* b3 */
-    mov.i   r25 = ar.pfs
-    ;;
-    st8     [r3] = r20, REG_PAIR_STEP   /* b4 */
-    st8     [r14] = r21, REG_PAIR_STEP  /* b5 */
-    mov.i   r26 = ar.lc
-    ;;
-    st8     [r3] = r22                  /* b6 */
-    st8     [r14] = r23                 /* b7 */
-    mov.i   r27 = ar.ec
-    ;;
-    st8     [r24] = r15
     mov.m   r28 = ar.ccv
-    add     r30 = HV_PFS, r2
+    mov     r10 = b7
     ;;
     mov.m   r29 = ar.fpsr
-    add     r31 = HV_EC, r2
-    add     r3 = HV_FR + HV_FREG_SIZE * 2, r2
+    add     r21 = HV_BR, r2
+    mov.i   r19 = ar.pfs
     ;;
-    st8     [r30] = r25, HV_LC - HV_PFS /* pfs */
-    st8     [r31] = r27, HV_FPSR - HV_EC /* ec */
-    add     r14 = HV_FR + HV_FREG_SIZE * 3, r2
+    st8     [r21] = r8, HV_REG_SIZE * 6 /* b0 */
+    add     r23 = HV_NAT_UNAT, r2
+    mov.i   r20 = ar.ec
     ;;
-    st8     [r30] = r26, HV_CCV - HV_LC /* lc */
-    st8     [r31] = r29                 /* fpsr */
+    st8     [r21] = r9, HV_REG_SIZE     /* b6 */
+    st8     [r23] = r15
+    add     r24 = HV_PFS, r2
     ;;
-    st8     [r30] = r28                 /* ccv */
-    movl    r15 = ia64_fmid_eager
+    st8     [r21] = r10                 /* b7 */
+    st8     [r24] = r19, HV_EC - HV_PFS /* pfs */
+    add     r14 = HV_FR + HV_FREG_SIZE * 7, r2
     ;;
-    stf.spill [r3] = f2, FREG_PAIR_STEP
-    stf.spill [r14] = f3, FREG_PAIR_STEP
+    st8     [r24] = r20, HV_CCV - HV_EC /* ec */
+    add     r3 = HV_FR + HV_FREG_SIZE * 6, r2
     ;;
-    stf.spill [r3] = f4, FREG_PAIR_STEP
-    stf.spill [r14] = f5, FREG_PAIR_STEP
+    st8     [r24] = r28, HV_FPSR - HV_CCV /* ccv */
+    movl    r15 = ia64_kept_eager
     ;;
+    /*
+     * f6-f11, with the kept registers' test in the free slots: on one CPU
+     * they stay in the CPU until another vCPU is entered (vcpu.c,
+     * kept_switch); once a second CPU is up (ia64_kept_eager) a vCPU may
+     * move, so they go with every exit and entry.  KEPT_SAVE also stores
+     * ar.unat with the spills' bits again.
+     */
+    st8     [r24] = r29                 /* fpsr */
     stf.spill [r3] = f6, FREG_PAIR_STEP
+    ;;
+    ld1     r15 = [r15]
     stf.spill [r14] = f7, FREG_PAIR_STEP
     ;;
     stf.spill [r3] = f8, FREG_PAIR_STEP
     stf.spill [r14] = f9, FREG_PAIR_STEP
-    ;;
-    stf.spill [r3] = f10, 32
-    stf.spill [r14] = f11, 32
-    ;;
-    /*
-     * f12-f31: the hypervisor never uses them (-mfixed-range=f12-f127).  On
-     * one CPU they stay in the CPU until another vCPU is entered (vcpu.c,
-     * fmid_switch); once a second CPU is up (ia64_fmid_eager) a vCPU may
-     * move, so they go with every exit and entry.  (r15: the flag's address.)
-     */
-    ld1     r15 = [r15]
-    ;;
     cmp.eq  p6, p0 = 0, r15
+    ;;
+    stf.spill [r3] = f10
+    stf.spill [r14] = f11
 (p6) br.cond.sptk.few 2f
     ;;
-    stf.spill [r3] = f12, 32
-    stf.spill [r14] = f13, 32
-    ;;
-    stf.spill [r3] = f14, 32
-    stf.spill [r14] = f15, 32
-    ;;
-    stf.spill [r3] = f16, FREG_PAIR_STEP
-    stf.spill [r14] = f17, FREG_PAIR_STEP
-    ;;
-    stf.spill [r3] = f18, FREG_PAIR_STEP
-    stf.spill [r14] = f19, FREG_PAIR_STEP
-    ;;
-    stf.spill [r3] = f20, FREG_PAIR_STEP
-    stf.spill [r14] = f21, FREG_PAIR_STEP
-    ;;
-    stf.spill [r3] = f22, FREG_PAIR_STEP
-    stf.spill [r14] = f23, FREG_PAIR_STEP
-    ;;
-    stf.spill [r3] = f24, FREG_PAIR_STEP
-    stf.spill [r14] = f25, FREG_PAIR_STEP
-    ;;
-    stf.spill [r3] = f26, FREG_PAIR_STEP
-    stf.spill [r14] = f27, FREG_PAIR_STEP
-    ;;
-    stf.spill [r3] = f28, FREG_PAIR_STEP
-    stf.spill [r14] = f29, FREG_PAIR_STEP
-    ;;
-    stf.spill [r3] = f30
-    stf.spill [r14] = f31
-    ;;
+    KEPT_SAVE r2, r3, r14
 2:  movl    gp = __gp
     mov     r12 = ar.k7                 /* this CPU's struct hal_cpu */
     ;;
@@ -372,6 +294,7 @@ ia64_hyp_fault:
 ia64_enter_guest:
     rsm     psr.i | psr.ic
     mov     r2 = r32
+    bsw.0                               /* the boot stacks' C ran in bank 1; bank 1 is the guest's */
     ;;
     srlz.d
     alloc   r14 = ar.pfs, 0, 0, 0, 0
@@ -408,188 +331,98 @@ ia64_enter_guest:
     mov     ar.bspstore = r3
     ;;
     mov     ar.rnat = r14
-    add     r3 = HV_FR + HV_FREG_SIZE * 2, r2
-    add     r14 = HV_FR + HV_FREG_SIZE * 3, r2
-    ;;
-    /*
-     * From here to the GR fills every group is two memory operations and
-     * one I-unit one (an MMI bundle, no nop): the pointers the branch,
-     * application and control register loads below use are set up in the
-     * FP fills' free slots, and each loaded value is moved to its register
-     * while the next two load (bank 1's r16-r31 are free until their fills).
-     */
-    ldf.fill f2 = [r3], FREG_PAIR_STEP
-    ldf.fill f3 = [r14], FREG_PAIR_STEP
-    add     r16 = HV_BR, r2
-    ;;
-    ldf.fill f4 = [r3], FREG_PAIR_STEP
-    ldf.fill f5 = [r14], FREG_PAIR_STEP
-    add     r17 = HV_BR + HV_REG_SIZE, r2
-    ;;
-    ldf.fill f6 = [r3], FREG_PAIR_STEP
-    ldf.fill f7 = [r14], FREG_PAIR_STEP
-    add     r18 = HV_PR_ENTRY, r2
-    ;;
-    ldf.fill f8 = [r3], FREG_PAIR_STEP
-    ldf.fill f9 = [r14], FREG_PAIR_STEP
-    add     r19 = HV_IIP, r2
-    ;;
-    ldf.fill f10 = [r3], 32
-    ldf.fill f11 = [r14], 32
-    add     r20 = HV_IPSR, r2
-    ;;
-    movl    r15 = ia64_fmid_eager
+    movl    r15 = ia64_kept_eager
     ;;
     ld1     r15 = [r15]
     ;;
-    cmp.eq  p6, p0 = 0, r15             /* f12-f31: see the exit path */
+    cmp.eq  p6, p0 = 0, r15             /* the kept registers: see the exit path */
+    add     r3 = HV_FR + HV_FREG_SIZE * 6, r2
+    ;;
+    add     r14 = HV_FR + HV_FREG_SIZE * 7, r2
 (p6) br.cond.sptk.few 3f
     ;;
-    ldf.fill f12 = [r3], 32
-    ldf.fill f13 = [r14], 32
-    ;;
-    ldf.fill f14 = [r3], 32
-    ldf.fill f15 = [r14], 32
-    ;;
-    ldf.fill f16 = [r3], FREG_PAIR_STEP
-    ldf.fill f17 = [r14], FREG_PAIR_STEP
-    ;;
-    ldf.fill f18 = [r3], FREG_PAIR_STEP
-    ldf.fill f19 = [r14], FREG_PAIR_STEP
-    ;;
-    ldf.fill f20 = [r3], FREG_PAIR_STEP
-    ldf.fill f21 = [r14], FREG_PAIR_STEP
-    ;;
-    ldf.fill f22 = [r3], FREG_PAIR_STEP
-    ldf.fill f23 = [r14], FREG_PAIR_STEP
-    ;;
-    ldf.fill f24 = [r3], FREG_PAIR_STEP
-    ldf.fill f25 = [r14], FREG_PAIR_STEP
-    ;;
-    ldf.fill f26 = [r3], FREG_PAIR_STEP
-    ldf.fill f27 = [r14], FREG_PAIR_STEP
-    ;;
-    ldf.fill f28 = [r3], FREG_PAIR_STEP
-    ldf.fill f29 = [r14], FREG_PAIR_STEP
-    ;;
-    ldf.fill f30 = [r3]
-    ldf.fill f31 = [r14]
-    ;;
+    KEPT_LOAD r2, r8, r9                /* not banked; r3, r14 stay for f6-f11 */
+3:
     /*
-     * r16 / r17: b0, b2, b4, b6 / b1, b3, b5, b7.  r19 / r20 walk the
+     * f6-f11 (f2-f5 are kept); the pointers for the branch, application and
+     * control register loads are set up in the fills' free slots, and each
+     * loaded value is moved to its register while the next two load (bank
+     * 1's r16-r31 are free until their fills).  r19 / r20 walk the
      * consecutive slots iip, ipsr, ifs, pfs, unat, lc, ec, ccv, fpsr (the
-     * .if below checks the layout): r19 iip, ifs, ec, fpsr, nat_unat; r20
-     * ipsr, pfs, lc, ccv.
+     * .if at the top checks the layout): r19 iip, ifs, ec, fpsr, nat_unat;
+     * r20 ipsr, pfs, ccv.
      */
-3:  ld8     r21 = [r16], REG_PAIR_STEP  /* b0 */
-    ld8     r22 = [r17], REG_PAIR_STEP  /* b1 */
+    ldf.fill f6 = [r3], FREG_PAIR_STEP
+    ldf.fill f7 = [r14], FREG_PAIR_STEP
+    add     r16 = HV_BR, r2
     ;;
-    ld8     r23 = [r16], REG_PAIR_STEP  /* b2 */
-    ld8     r24 = [r17], REG_PAIR_STEP  /* b3 */
+    ldf.fill f8 = [r3], FREG_PAIR_STEP
+    ldf.fill f9 = [r14], FREG_PAIR_STEP
+    add     r17 = HV_BR + HV_REG_SIZE * 6, r2
+    ;;
+    ldf.fill f10 = [r3]
+    ldf.fill f11 = [r14]
+    add     r18 = HV_PR_ENTRY, r2
+    ;;
+    ld8     r21 = [r16]                 /* b0 */
+    ld8     r22 = [r17], HV_REG_SIZE    /* b6 */
+    add     r19 = HV_IIP, r2
+    ;;
+    ld8     r23 = [r17]                 /* b7 */
+    ld8     r24 = [r18]                 /* pr_entry */
+    add     r20 = HV_IPSR, r2
+    ;;
+    ld8     r25 = [r19], 16             /* iip */
+    ld8     r26 = [r20], 16             /* ipsr */
     mov     b0 = r21
     ;;
-    ld8     r25 = [r16], REG_PAIR_STEP  /* b4 */
-    ld8     r26 = [r17], REG_PAIR_STEP  /* b5 */
-    mov     b1 = r22
+    ld8     r27 = [r19], 32             /* ifs */
+    ld8     r28 = [r20], 32             /* pfs */
+    mov     b6 = r22
     ;;
-    ld8     r27 = [r16]                 /* b6 */
-    ld8     r28 = [r17]                 /* b7 */
-    mov     b2 = r23
-    ;;
-    ld8     r21 = [r18]                 /* pr_entry */
-    ld8     r22 = [r19], 16             /* iip */
-    mov     b3 = r24
-    ;;
-    ld8     r23 = [r20], 16             /* ipsr */
-    ld8     r24 = [r19], 32             /* ifs */
-    mov     b4 = r25
-    ;;
-    ld8     r25 = [r20], 16             /* pfs */
     ld8     r29 = [r19], 16             /* ec */
-    mov     b5 = r26
-    ;;
-    ld8     r26 = [r20], 16             /* lc */
-    ld8     r30 = [r19], 32             /* fpsr */
-    mov     b6 = r27
-    ;;
     ld8     r31 = [r20]                 /* ccv */
+    mov     b7 = r23
+    ;;
+    ld8     r30 = [r19], 32             /* fpsr */
+    mov     cr.iip = r25
+    mov     pr = r24, -1
+    ;;
     ld8     r18 = [r19]                 /* nat_unat */
-    mov     b7 = r28
+    mov     cr.ipsr = r26
+    mov.i   ar.pfs = r28
     ;;
-    mov     cr.iip = r22
-    mov     cr.ipsr = r23
-    mov     pr = r21, -1
-    ;;
-    mov     cr.ifs = r24
+    mov     cr.ifs = r27
     mov     ar.ccv = r31
-    mov.i   ar.pfs = r25
+    add     r26 = HV_UNAT, r2
     ;;
     mov     ar.fpsr = r30
     mov     ar.unat = r18
-    mov.i   ar.lc = r26
-    ;;
-    add     r3 = HV_GR + HV_REG_SIZE * 16, r2
-    add     r14 = HV_GR + HV_REG_SIZE * 17, r2
     mov.i   ar.ec = r29
     ;;
-    ld8.fill r16 = [r3], REG_PAIR_STEP
-    ld8.fill r17 = [r14], REG_PAIR_STEP
+    /* Bank 1 (the guest's r16-r31) is kept: it was never left (bank 0 here). */
+    ld8     r17 = [r26]
+    add     r27 = HV_RSC, r2
+    add     r19 = HV_GR + HV_REG_SIZE * 1, r2
     ;;
-    ld8.fill r18 = [r3], REG_PAIR_STEP
-    ld8.fill r19 = [r14], REG_PAIR_STEP
+    ld8     r18 = [r27]
+    add     r20 = HV_GR + HV_REG_SIZE * 2, r2
     ;;
-    ld8.fill r20 = [r3], REG_PAIR_STEP
-    ld8.fill r21 = [r14], REG_PAIR_STEP
+    /* r1-r15 but the kept r4-r7 and r13, as the exit spilled them. */
+    ld8.fill r1 = [r19], 2 * HV_REG_SIZE    /* on to r3 */
+    ld8.fill r2 = [r20], 6 * HV_REG_SIZE    /* r8 */
     ;;
-    ld8.fill r22 = [r3], REG_PAIR_STEP
-    ld8.fill r23 = [r14], REG_PAIR_STEP
-    ;;
-    ld8.fill r24 = [r3], REG_PAIR_STEP
-    ld8.fill r25 = [r14], REG_PAIR_STEP
-    ;;
-    ld8.fill r26 = [r3], REG_PAIR_STEP
-    ld8.fill r27 = [r14], REG_PAIR_STEP
-    ;;
-    ld8.fill r28 = [r3], REG_PAIR_STEP
-    ld8.fill r29 = [r14], REG_PAIR_STEP
-    ;;
-    ld8.fill r30 = [r3]
-    ld8.fill r31 = [r14]
-    ;;
-    bsw.0
-    ;;
-    mov     r16 = r2
-    ;;
-    add     r17 = HV_UNAT, r16
-    add     r18 = HV_RSC, r16
-    ;;
-    ld8     r17 = [r17]
-    ld8     r18 = [r18]
-    add     r19 = HV_GR + HV_REG_SIZE * 1, r16
-    add     r20 = HV_GR + HV_REG_SIZE * 2, r16
-    ;;
-    ld8.fill r1 = [r19], REG_PAIR_STEP
-    ld8.fill r2 = [r20], REG_PAIR_STEP
-    ;;
-    ld8.fill r3 = [r19], REG_PAIR_STEP
-    ld8.fill r4 = [r20], REG_PAIR_STEP
-    ;;
-    ld8.fill r5 = [r19], REG_PAIR_STEP
-    ld8.fill r6 = [r20], REG_PAIR_STEP
-    ;;
-    ld8.fill r7 = [r19], REG_PAIR_STEP
+    ld8.fill r3 = [r19], 6 * HV_REG_SIZE    /* r9 */
     ld8.fill r8 = [r20], REG_PAIR_STEP
     ;;
     ld8.fill r9 = [r19], REG_PAIR_STEP
     ld8.fill r10 = [r20], REG_PAIR_STEP
     ;;
-    ld8.fill r11 = [r19], REG_PAIR_STEP
-    ld8.fill r12 = [r20], REG_PAIR_STEP
+    ld8.fill r11 = [r19], 3 * HV_REG_SIZE   /* r14 */
+    ld8.fill r12 = [r20], 3 * HV_REG_SIZE   /* r15 */
     ;;
-    ld8.fill r13 = [r19], REG_PAIR_STEP
-    ld8.fill r14 = [r20], REG_PAIR_STEP
-    ;;
-    ld8.fill r15 = [r19]
+    ld8.fill r14 = [r19]
+    ld8.fill r15 = [r20]
     ;;
     mov     ar.unat = r17
     mov     ar.rsc = r18

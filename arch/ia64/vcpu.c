@@ -52,7 +52,7 @@ static void fph_release_everywhere(const struct hal_vcpu *hv, bool keep);
 void hal_vcpu_destroy(struct hal_vcpu *hv)
 {
     fph_release_everywhere(hv, false); /* its registers are nobody's now */
-    ia64_fmid_drop(hv);
+    ia64_kept_drop(hv);
     for (unsigned i = 0; i < HAL_MAX_CPUS; i++)
         if (ia64_cpu(i)->current == hv)
             ia64_cpu(i)->current = NULL;
@@ -64,6 +64,8 @@ void hal_vcpu_init_entry(struct hal_vcpu *hv, guest_va_t entry_va, guest_va_t st
 {
     uint64_t entry = guest_va_val(entry_va), stack = guest_va_val(stack_va),
              arg = guest_va_val(arg_va);
+    ia64_kept_sync(hv); /* r4-r7, r13 are rewritten below, the kept FP registers are not */
+    ia64_kept_drop(hv);
     for (unsigned i = 0; i < 32; i++)
         hv->gr[i] = 0;
     hv->iip = entry;
@@ -223,9 +225,59 @@ static void rbs_guest_end(const struct hal_vcpu *hv, uint64_t *bsp, uint64_t *rn
         return;
     }
     unsigned s = slot_of(ga);
-    uint64_t colls = (s + n - 1) / 63;
+    /* (s + n - 1) / 63 without a multiply (it went through f6-f11): x < 63 * 64 here. */
+    uint64_t x = s + n - 1, colls = (x + 1 + (x >> 6)) >> 6;
     *bsp = ga + 8 * (n + colls);
     *rnat = colls ? 0 : hv->rnat & ~(((1ull << n) - 1) << s);
+}
+
+/* Does this CPU hold hv's kept registers (the CPU's are current, not hv's fields)? */
+static bool kept_here(const struct hal_vcpu *hv)
+{
+    return ia64_this_cpu()->kept_owner == hv; /* never while ia64_kept_eager */
+}
+
+/*
+ * The kept registers the trap record has (r4-r7, r13, r16-r31, b1-b5, lc) from the
+ * CPU, over what hal_vcpu_get_context copied from hv.  st8.spill: a guest
+ * register with its NaT bit set is stored, where st8 would fault at PL0
+ * (ar.unat takes the bit; the hypervisor keeps nothing there).
+ */
+static void kept_to_record(uint64_t *r)
+{
+    uint64_t b1, b2, b3, b4, b5, lc;
+    ia64_bank1_store(&r[HESTIA_IA64_REG_GR(16)]);
+    __asm__ volatile("st8.spill [%0] = r4\n\tst8.spill [%1] = r5\n\t;;\n\t"
+                     "st8.spill [%2] = r6\n\tst8.spill [%3] = r7\n\t;;\n\t"
+                     "st8.spill [%4] = r13"
+                     :
+                     : "r"(&r[HESTIA_IA64_REG_GR(4)]), "r"(&r[HESTIA_IA64_REG_GR(5)]),
+                       "r"(&r[HESTIA_IA64_REG_GR(6)]), "r"(&r[HESTIA_IA64_REG_GR(7)]),
+                       "r"(&r[HESTIA_IA64_REG_GR(13)])
+                     : "memory");
+    __asm__ volatile("mov %0 = b1\n\tmov %1 = b2\n\tmov %2 = b3\n\tmov %3 = b4\n\t"
+                     "mov %4 = b5\n\tmov.i %5 = ar.lc"
+                     : "=r"(b1), "=r"(b2), "=r"(b3), "=r"(b4), "=r"(b5), "=r"(lc));
+    r[HESTIA_IA64_REG_BR(1)] = b1;
+    r[HESTIA_IA64_REG_BR(2)] = b2;
+    r[HESTIA_IA64_REG_BR(3)] = b3;
+    r[HESTIA_IA64_REG_BR(4)] = b4;
+    r[HESTIA_IA64_REG_BR(5)] = b5;
+    r[HESTIA_IA64_REG_LC] = lc;
+}
+
+/* hal_vcpu_set_context's values of the kept registers into the CPU, which holds hv's. */
+static void kept_from_vcpu(const struct hal_vcpu *hv)
+{
+    /* mov and ld8 clear the NaT bits, as hv->nat_unat = 0 says. */
+    ia64_bank1_load(&hv->gr[16]);
+    __asm__ volatile("mov r4 = %0\n\tmov r5 = %1\n\tmov r6 = %2\n\tmov r7 = %3\n\t"
+                     "mov r13 = %4" ::"r"(hv->gr[4]),
+                     "r"(hv->gr[5]), "r"(hv->gr[6]), "r"(hv->gr[7]), "r"(hv->gr[13]));
+    __asm__ volatile("mov b1 = %0\n\tmov b2 = %1\n\tmov b3 = %2\n\tmov b4 = %3\n\t"
+                     "mov b5 = %4\n\tmov.i ar.lc = %5" ::"r"(hv->br[1]),
+                     "r"(hv->br[2]), "r"(hv->br[3]), "r"(hv->br[4]), "r"(hv->br[5]),
+                     "r"(hv->lc));
 }
 
 void hal_vcpu_get_context(const struct hal_vcpu *hv, struct hestia_trap_record *rec)
@@ -250,6 +302,8 @@ void hal_vcpu_get_context(const struct hal_vcpu *hv, struct hestia_trap_record *
     r[HESTIA_IA64_REG_RNAT] = rnat;
     r[HESTIA_IA64_REG_UNAT] = hv->unat;
     r[HESTIA_IA64_REG_LC] = hv->lc;
+    if (kept_here(hv))
+        kept_to_record(r);
 }
 
 static bool cfm_ok(uint64_t cfm)
@@ -343,6 +397,8 @@ int hal_vcpu_set_context(struct hal_vcpu *hv, const struct hestia_trap_record *r
     hv->unat = r[HESTIA_IA64_REG_UNAT];
     hv->lc = r[HESTIA_IA64_REG_LC];
     hv->rsc = 0;
+    if (kept_here(hv))
+        kept_from_vcpu(hv);
     return user ? 1 : 0;
 }
 
@@ -453,44 +509,45 @@ bool ia64_fph_claim(struct hal_vcpu *hv)
 }
 
 /*
- * f12-f31 (arch.h).  Off (one CPU): the CPU holds fmid_owner's, nobody
- * else's are anywhere but in their hv->fr.  Switching on happens on the
- * boot CPU (hal_cpu_start) while no other CPU runs guests: the owner's go
- * back to its hv->fr first.
+ * The kept registers (arch.h, kept.inc).  Off (one CPU): the CPU holds
+ * kept_owner's, nobody else's are anywhere but in their hal_vcpu.
+ * Switching on happens on the boot CPU (hal_cpu_start) while no other CPU
+ * runs guests: the owner's go back to its hal_vcpu first.
  */
-bool ia64_fmid_eager;
+bool ia64_kept_eager;
 
-void ia64_fmid_go_eager(void)
+void ia64_kept_go_eager(void)
 {
     struct hal_cpu *c = hal_this_cpu();
-    if (ia64_fmid_eager)
+    if (ia64_kept_eager)
         return;
-    if (c->fmid_owner)
-        ia64_fmid_save(c->fmid_owner->fr);
-    c->fmid_owner = NULL;
-    __atomic_store_n(&ia64_fmid_eager, true, __ATOMIC_SEQ_CST);
+    if (c->kept_owner)
+        ia64_kept_save(c->kept_owner);
+    c->kept_owner = NULL;
+    __atomic_store_n(&ia64_kept_eager, true, __ATOMIC_SEQ_CST);
 }
 
-void ia64_fmid_sync(const struct hal_vcpu *hv)
+void ia64_kept_sync(const struct hal_vcpu *hv)
 {
-    if (!ia64_fmid_eager && hal_this_cpu()->fmid_owner == hv)
-        ia64_fmid_save(((struct hal_vcpu *)hv)->fr);
+    /* The CPU's copy is the current one: hv is logically unchanged (hence the cast). */
+    if (kept_here(hv))
+        ia64_kept_save((struct hal_vcpu *)hv);
 }
 
-void ia64_fmid_drop(const struct hal_vcpu *hv)
+void ia64_kept_drop(const struct hal_vcpu *hv)
 {
-    if (!ia64_fmid_eager && hal_this_cpu()->fmid_owner == hv)
-        hal_this_cpu()->fmid_owner = NULL; /* the next entry loads hv->fr */
+    if (kept_here(hv))
+        hal_this_cpu()->kept_owner = NULL; /* the next entry loads hv's fields */
 }
 
-static void fmid_switch(struct hal_cpu *c, struct hal_vcpu *hv)
+static void kept_switch(struct hal_cpu *c, struct hal_vcpu *hv)
 {
-    if (ia64_fmid_eager || c->fmid_owner == hv)
+    if (ia64_kept_eager || c->kept_owner == hv)
         return;
-    if (c->fmid_owner)
-        ia64_fmid_save(c->fmid_owner->fr);
-    ia64_fmid_load(hv->fr);
-    c->fmid_owner = hv;
+    if (c->kept_owner)
+        ia64_kept_save(c->kept_owner);
+    ia64_kept_load(hv);
+    c->kept_owner = hv;
 }
 
 /*
@@ -522,7 +579,7 @@ HAL_NORETURN void hal_vcpu_run(struct hal_vcpu *hv)
     /* f32-f127 move lazily: touching them faults until hv is their owner. */
     hv->ipsr = c->fph_owner == hv ? ipsr & ~PSR_DFH : ipsr | PSR_DFH;
     hv->pr_entry = pr_for_entry(hv->pr, hv->ifs);
-    fmid_switch(c, hv);
+    kept_switch(c, hv);
     /* The region registers: most entries find this CPU's already right (mmu.c). */
     if (c->rr0 != hv->rr0 || c->rr5 != hv->rr5 || c->rr_other != hv->rr_other)
         ia64_load_rr(hv);

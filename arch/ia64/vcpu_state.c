@@ -97,7 +97,7 @@ int hal_vcpu_save_state(const struct hal_vcpu *hv, struct hestia_vcpu_state *st)
     if (n < 0)
         return -HESTIA_EINVAL;
     ia64_fph_sync(hv);
-    ia64_fmid_sync(hv);
+    ia64_kept_sync(hv);
     hal_vcpu_state_begin(st, HESTIA_VCPU_ARCH_IA64, HESTIA_IA64_VCPU_STATE_SIZE);
     struct hestia_ia64_vcpu_state *b = (struct hestia_ia64_vcpu_state *)&st->body;
     uint64_t *r = b->regs;
@@ -216,6 +216,6 @@ int hal_vcpu_load_state(struct hal_vcpu *hv, const struct hestia_vcpu_state *st)
         hv->fr[i][1] = b->fr[i][1];
     }
     ia64_fph_drop(hv);  /* f32-f127 come from hv->fr at hv's first touch (psr.dfh) */
-    ia64_fmid_drop(hv); /* f12-f31 at its next entry */
+    ia64_kept_drop(hv); /* the kept registers at its next entry */
     return (psr >> PSR_CPL_SHIFT & 3) == HESTIA_IA64_CPL_USER ? 1 : 0;
 }

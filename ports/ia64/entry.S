@@ -131,13 +131,17 @@ hypercall_raw:
     .endp hypercall_raw
 
 /*
- * unsigned long ia64_regs_kept(unsigned long rounds): puts a pattern in
- * b1-b7, r4-r7, f2-f5, f12, f13, f30, f31, ar.lc, ar.ccv, ar.unat, ar.ec
- * (23 registers, bit i of the result for the i-th), makes `rounds` times a
+ * unsigned long ia64_regs_kept(unsigned long rounds, unsigned long salt):
+ * puts a pattern xor salt in b1-b7, r4-r7, f2-f5, f12, f13, f30, f31,
+ * ar.lc, ar.ccv, ar.unat, ar.ec (unsalted), r13 (24 registers, bit i of
+ * the result for the i-th; a salt of its own per domain, so another
+ * domain's values left in a register show), makes `rounds` times a
  * SCHEDOP_yield (another domain may run meanwhile) and a VERSION_abi
  * hypercall, and returns the bits of the registers that came back
- * changed (0: all kept).  The hypervisor saves and loads every register at
- * every exit (an interrupt must keep them all); hypercalls take that path.
+ * changed (0: all kept).  An interrupt must keep them all; hypercalls take
+ * the same exit path.  r4-r7, r13, b1-b5, ar.lc, f2-f5 and f12-f31 stay in
+ * the CPU and move only at a vCPU change (arch/ia64/README.md, "Kept
+ * registers"), the rest with every exit.
  * The guest's C code never uses f2-f5 and f12-f127 (-mfixed-range), so
  * they need no restoring here; the preserved ones it does use are.
  */
@@ -158,7 +162,9 @@ hypercall_raw:
     .type ia64_regs_kept, @function
     .proc ia64_regs_kept
 ia64_regs_kept:
-    alloc   r40 = ar.pfs, 1, 16, 0, 0
+    alloc   r40 = ar.pfs, 1, 17, 0, 0
+    mov     r49 = r33                   /* the salt (out1: the caller's second argument) */
+    ;;
     mov     r33 = b1
     mov     r34 = b2
     ;;
@@ -173,32 +179,44 @@ ia64_regs_kept:
     mov     r44 = r7
     mov.m   r45 = ar.unat
     mov     r47 = b0
+    mov     r46 = r13
     ;;
     mov     r48 = r32
     /* The patterns: KEPT_BR(n), KEPT_GR(n), KEPT_FR(n) and the four below. */
     .irp n, 1, 2, 3, 4, 5, 6, 7
     movl    r14 = KEPT_BR(\n)
     ;;
+    xor     r14 = r14, r49
+    ;;
     mov     b\n = r14
     ;;
     .endr
-    .irp n, 4, 5, 6, 7
+    .irp n, 4, 5, 6, 7, 13
     movl    r14 = KEPT_GR(\n)
+    ;;
+    xor     r14 = r14, r49
     ;;
     mov     r\n = r14
     .endr
     .irp n, 2, 3, 4, 5, 12, 13, 30, 31
     movl    r14 = KEPT_FR(\n)
     ;;
+    xor     r14 = r14, r49
+    ;;
     setf.sig f\n = r14
     .endr
     movl    r14 = KEPT_LC
     movl    r15 = KEPT_CCV
     ;;
+    xor     r14 = r14, r49
+    xor     r15 = r15, r49
+    ;;
     mov.i   ar.lc = r14
     mov.m   ar.ccv = r15
     movl    r14 = KEPT_UNAT
     mov     r15 = KEPT_EC
+    ;;
+    xor     r14 = r14, r49
     ;;
     mov.m   ar.unat = r14
     mov.i   ar.ec = r15
@@ -221,10 +239,12 @@ ia64_regs_kept:
     ;;
     mov     r8 = 0
     ;;
-    /* Bits: b1-b7 0-6, r4-r7 7-10, f2-f5, f12, f13, f30, f31 11-18, lc 19, ccv 20, unat 21, ec 22. */
+    /* Bits: b1-b7 0-6, r4-r7 7-10, f2-f5, f12, f13, f30, f31 11-18, lc 19, ccv 20, unat 21, ec 22, r13 23. */
     .irp n, 1, 2, 3, 4, 5, 6, 7
     mov     r14 = b\n
     movl    r15 = KEPT_BR(\n)
+    ;;
+    xor     r15 = r15, r49
     ;;
     KEPT_CHECK (\n - 1)
     .endr
@@ -232,12 +252,22 @@ ia64_regs_kept:
     mov     r14 = r\n
     movl    r15 = KEPT_GR(\n)
     ;;
+    xor     r15 = r15, r49
+    ;;
     KEPT_CHECK (\n + 3)
     .endr
+    mov     r14 = r13
+    movl    r15 = KEPT_GR(13)
+    ;;
+    xor     r15 = r15, r49
+    ;;
+    KEPT_CHECK 23
     .set kept_bit, 11
     .irp n, 2, 3, 4, 5, 12, 13, 30, 31
     getf.sig r14 = f\n
     movl    r15 = KEPT_FR(\n)
+    ;;
+    xor     r15 = r15, r49
     ;;
     KEPT_CHECK kept_bit
     .set kept_bit, kept_bit + 1
@@ -245,13 +275,19 @@ ia64_regs_kept:
     mov.i   r14 = ar.lc
     movl    r15 = KEPT_LC
     ;;
+    xor     r15 = r15, r49
+    ;;
     KEPT_CHECK 19
     mov.m   r14 = ar.ccv
     movl    r15 = KEPT_CCV
     ;;
+    xor     r15 = r15, r49
+    ;;
     KEPT_CHECK 20
     mov.m   r14 = ar.unat
     movl    r15 = KEPT_UNAT
+    ;;
+    xor     r15 = r15, r49
     ;;
     KEPT_CHECK 21
     mov.i   r14 = ar.ec
@@ -271,6 +307,7 @@ ia64_regs_kept:
     mov     r5 = r42
     mov     r6 = r43
     mov     r7 = r44
+    mov     r13 = r46
     ;;
     mov.m   ar.unat = r45
     mov.i   ar.pfs = r40

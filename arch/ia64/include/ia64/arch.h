@@ -125,8 +125,9 @@ struct hal_vcpu {
     uint64_t pad[2];
     /*
      * f2-f127 in stf.spill format, by number.  ivt.S saves and restores
-     * f2-f11 on every exit, f12-f31 too once ia64_fmid_eager (else they
-     * move at a vCPU change, vcpu.c); f32-f127, which the hypervisor never touches
+     * f6-f11 on every exit, f2-f5 and f12-f31 (kept registers, like r4-r7,
+     * r13, b1-b5 and lc above) too once ia64_kept_eager (else they move at
+     * a vCPU change, vcpu.c); f32-f127, which the hypervisor never touches
      * (-mfixed-range), stay in the CPU until another vCPU touches them:
      * every vCPU but the CPU's fph_owner runs with psr.dfh, and its first
      * access faults into ia64_fph_claim (fph.S moves them).
@@ -169,8 +170,8 @@ struct hal_cpu {
     uint64_t hyp_stack_top; /* ivt.S: the hypervisor's memory stack */
     /* Whose f32-f127 the CPU holds (NULL: nobody's). */
     struct hal_vcpu *fph_owner;
-    /* Whose f12-f31 the CPU holds while ia64_fmid_eager is off (vcpu.c). */
-    struct hal_vcpu *fmid_owner;
+    /* Whose kept registers the CPU holds while ia64_kept_eager is off (vcpu.c). */
+    struct hal_vcpu *kept_owner;
     /* mmu.c: the region registers 0 and 5 and the dead RID last loaded (0: unknown). */
     uint64_t rr0, rr5, rr_other;
 };
@@ -201,17 +202,23 @@ HAL_NORETURN void ia64_enter_guest(struct hal_vcpu *hv);
 void ia64_trap(struct hal_vcpu *hv);
 uint64_t ia64_rid_of(const struct hal_as *as);
 /*
- * vcpu.c: f12-f31 of the vCPUs.  Kept in the CPU from exit to entry of the
- * same vCPU and moved at a vCPU change while one CPU runs guests; saved at
- * every exit and loaded at every entry once ia64_fmid_go_eager() ran (a
- * second CPU: a vCPU may move).  fph.S moves them.
+ * vcpu.c: the kept registers (r4-r7, r13, bank 1's r16-r31, b1-b5, ar.lc, f2-f5, f12-f31;
+ * kept.inc), which the hypervisor never touches.  Kept in the CPU from
+ * exit to entry of the same vCPU and moved at a vCPU change while one CPU
+ * runs guests; saved at every exit and loaded at every entry once
+ * ia64_kept_go_eager() ran (a second CPU: a vCPU may move).  fph.S moves
+ * them.
  */
-extern bool ia64_fmid_eager;
-void ia64_fmid_go_eager(void);
-void ia64_fmid_sync(const struct hal_vcpu *hv); /* hv->fr[12..31] current */
-void ia64_fmid_drop(const struct hal_vcpu *hv); /* hv->fr[12..31] were rewritten */
-void ia64_fmid_save(uint64_t (*fr)[2]);
-void ia64_fmid_load(const uint64_t (*fr)[2]);
+extern bool ia64_kept_eager;
+void ia64_kept_go_eager(void);
+void ia64_kept_sync(const struct hal_vcpu *hv); /* hv's kept fields current */
+void ia64_kept_drop(const struct hal_vcpu *hv); /* hv's kept fields were rewritten */
+void ia64_kept_save(struct hal_vcpu *hv);
+void ia64_kept_load(const struct hal_vcpu *hv);
+/* fph.S: the guest's bank 1 r16-r31 (kept: the hypervisor runs in bank 0) to / from 16
+ * words. */
+void ia64_bank1_store(uint64_t *r16_31);
+void ia64_bank1_load(const uint64_t *r16_31);
 int ia64_tlb_miss(struct hal_vcpu *hv, uint64_t va, bool exec, bool write);
 /*
  * A data access-rights fault on a write at va: if the page is writable but
