@@ -4,7 +4,8 @@
  * body struct hestia_ppc_vcpu_state of include/public/hestia/arch/ppc.h:
  * the trap-record registers plus USPRG0 and SPEFSCR, which may still be in
  * a CPU (vcpu.c): saving fetches them into the frame first, loading makes
- * every CPU forget its copy.
+ * every CPU forget its copy.  A kernel-mode MSR[EE] is the event mask
+ * (vcpu.c): saved as the mask is, loaded into the mask.
  */
 #include <hal/hal.h>
 #include <hestia/arch/ppc.h>

@@ -160,7 +160,6 @@ struct hal_vcpu {
     struct vcpu *v;
     struct hal_as *kernel, *user;
     bool in_user;
-    uint32_t vmsr; /* the guest kernel's virtual MSR (EE) */
     /*
      * syscall.S's direct system call: the syscall entry, kernel stack and
      * vcpu_info the last delivered one used (sys_info NULL: none known, or
@@ -211,6 +210,15 @@ extern bool ppc_sprs_eager;
 void ppc_sprs_exit(struct hal_vcpu *hv);   /* an exit from hv: save them if eager */
 void ppc_sprs_sync(struct hal_vcpu *hv);   /* make hv's frame copy current */
 void ppc_sprs_loaded(struct hal_vcpu *hv); /* hv's frame holds new values */
+/*
+ * vcpu.c: the guest kernel's virtual MSR[EE] is its event mask,
+ * !vcpu_info.evtchn_upcall_mask (docs/porting.md).  ppc_vmsr_read: the
+ * MSR guest-kernel mode reads (EE or 0).  ppc_vmsr_set_ee: set or clear
+ * the mask; true when an upcall is due now (EE set with an event pending),
+ * which the caller delivers before the guest's next instruction.
+ */
+uint32_t ppc_vmsr_read(const struct hal_vcpu *hv);
+bool ppc_vmsr_set_ee(struct hal_vcpu *hv, bool ee);
 /* trap.c: every exception lands here. */
 HAL_NORETURN void ppc_exception(struct ppc_frame *f);
 /* mmu.c */
