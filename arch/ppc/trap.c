@@ -125,7 +125,6 @@ static bool guest_exception(struct hal_vcpu *hv)
         }
         return false;
     case HESTIA_PPC_IVOR_SYSCALL:
-        hv->vinfo = v->info; /* syscall.S's trap_return reads the record there */
         if (hv->in_user) {
             /* Delivered here: its entry and stack let syscall.S reflect the next directly.
              */

@@ -22,6 +22,7 @@ struct hal_vcpu *hal_vcpu_create(struct vcpu *v)
         return NULL;
     __builtin_memset(hv, 0, sizeof(*hv));
     hv->v = v;
+    hv->vinfo = v->info;
     hv->frame.msr = GUEST_MSR;
     return hv;
 }
@@ -118,14 +119,12 @@ int hal_vcpu_set_context(struct hal_vcpu *hv, const struct hestia_trap_record *r
     f->msr = GUEST_MSR;
     hv->in_user = mode == HESTIA_PPC_MODE_USER;
     /*
-     * A kernel context's EE is its event mask (a user context's MSR slot is
-     * always PR|EE: the mask stays).  trap_return (core's do_trap_return,
-     * syscall.S) then sets the mask from TRAP_FLAG_EVENTS_ENABLED: when a
-     * record's flag and its MSR[EE] disagree, the flag wins there, and the
-     * MSR wins where no flags come with it (vcpu-state load, restore).
+     * A kernel context's MSR[EE] is its event mask, which is left to the
+     * caller: trap_return (core's do_trap_return, syscall.S) sets it from
+     * TRAP_FLAG_EVENTS_ENABLED, so when a record's flag and its MSR[EE]
+     * disagree the flag wins; a vcpu-state load, which has no flags, sets
+     * it from MSR[EE] (vcpu_state.c).
      */
-    if (!hv->in_user)
-        ppc_vmsr_set_ee(hv, r[HESTIA_PPC_REG_MSR] & HESTIA_PPC_MSR_EE);
     return hv->in_user ? 1 : 0;
 }
 
@@ -149,14 +148,14 @@ void hal_vcpu_enter_handler(struct hal_vcpu *hv, guest_va_t entry_va,
 
 uint32_t ppc_vmsr_read(const struct hal_vcpu *hv)
 {
-    return __atomic_load_n(&hv->v->info->evtchn_upcall_mask, __ATOMIC_RELAXED)
+    return __atomic_load_n(&hv->vinfo->evtchn_upcall_mask, __ATOMIC_RELAXED)
                ? 0
                : HESTIA_PPC_MSR_EE;
 }
 
 bool ppc_vmsr_set_ee(struct hal_vcpu *hv, bool ee)
 {
-    struct vcpu_info *info = hv->v->info;
+    struct vcpu_info *info = hv->vinfo;
     /* Ordered against the pending flag as sched_op_block's unmask: an event sent
      * meanwhile is either seen here or kicks this vCPU's CPU. */
     __atomic_store_n(&info->evtchn_upcall_mask, ee ? 0 : 1, __ATOMIC_SEQ_CST);

@@ -49,7 +49,8 @@ static void disagreeing_records(struct tctx *t)
     T_EQ(t, arch_probe_invalid_op(), -1);
     T_CHECK(t, trap_probe_hook == NULL, "hook not run");
     T_CHECK(t, mask() == 0 && (mfmsr() & HESTIA_PPC_MSR_EE),
-            "EE cleared in a record with EVENTS_ENABLED: mask %u, mfmsr %x", mask(), mfmsr());
+            "EE cleared in a record with EVENTS_ENABLED: mask %u, mfmsr %x", mask(),
+            mfmsr());
     /* Events off: no EVENTS_ENABLED, MSR[EE] set. */
     __asm__ volatile("wrteei 0" : : : "memory");
     trap_probe_hook = flip_ee;
@@ -103,11 +104,11 @@ void arch_virtual_ee_test(struct tctx *t)
     T_CHECK(t, after == 1, "wrteei 1 with an event pending: %u upcalls right after", after);
     T_CHECK(t, ee_rec_pc == next_pc, "upcall at pc %llx, want %x (after the wrteei)",
             (unsigned long long)ee_rec_pc, next_pc);
-    T_CHECK(t,
-            ee_rec_msr == HESTIA_PPC_MSR_EE && (ee_rec_flags & TRAP_FLAG_EVENTS_ENABLED),
+    T_CHECK(t, ee_rec_msr == HESTIA_PPC_MSR_EE && (ee_rec_flags & TRAP_FLAG_EVENTS_ENABLED),
             "upcall record: MSR %llx flags %x, want EE and EVENTS_ENABLED",
             (unsigned long long)ee_rec_msr, ee_rec_flags);
-    T_CHECK(t, mask() == 0 && mfmsr() == HESTIA_PPC_MSR_EE, "after the upcall: mask %u", mask());
+    T_CHECK(t, mask() == 0 && mfmsr() == HESTIA_PPC_MSR_EE, "after the upcall: mask %u",
+            mask());
 
     /* wrtee and mtmsr: the same mask; mtmsr's other bits change nothing. */
     uint32_t zero = 0, ee = HESTIA_PPC_MSR_EE;

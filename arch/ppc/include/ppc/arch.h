@@ -167,9 +167,10 @@ struct hal_vcpu {
      */
     struct vcpu_info *sys_info;
     uint32_t sys_entry, sys_stack;
-    struct vcpu_info
-        *vinfo; /* the vCPU's vcpu_info (trap.c, at its first sc), for syscall.S */
-    bool delivering_syscall;       /* trap.c -> hal_vcpu_enter_handler: note them */
+    struct vcpu_info *vinfo; /* the vCPU's vcpu_info (fixed at creation): its event mask is
+                                the virtual MSR[EE]; syscall.S's trap_return reads the
+                                record there */
+    bool delivering_syscall; /* trap.c -> hal_vcpu_enter_handler: note them */
     struct vcpu_info *sys_pending; /* ... with this vcpu_info */
 };
 
