@@ -137,7 +137,7 @@ static bool guest_exception(struct hal_vcpu *hv)
              */
             const uint64_t args[5] = {f->gpr[3], f->gpr[4], f->gpr[5], f->gpr[6],
                                       f->gpr[7]};
-            hal_vcpu_run(core_hypercall_resume(hal_cpu_id(), v, f->gpr[0], args));
+            hal_vcpu_run(core_hypercall_resume(ppc_this_cpu()->id, v, f->gpr[0], args));
         }
         return false;
     case PPC_IVOR_DECREMENTER:
@@ -161,7 +161,7 @@ static bool guest_exception(struct hal_vcpu *hv)
 
 HAL_NORETURN void ppc_exception(struct ppc_frame *f)
 {
-    struct hal_vcpu *hv = hal_this_cpu()->current;
+    struct hal_vcpu *hv = ppc_this_cpu()->current;
     if (!(f->msr & MSR_PR) || !hv || f != &hv->frame) {
         dump(f);
         core_panic("ppc: hypervisor fault");

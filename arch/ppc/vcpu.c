@@ -179,17 +179,15 @@ void hal_vcpu_callbacks_changed(struct hal_vcpu *hv)
  */
 bool ppc_sprs_eager;
 
-void ppc_sprs_exit(struct hal_vcpu *hv)
+void ppc_sprs_exit_eager(struct hal_vcpu *hv)
 {
-    if (ppc_sprs_eager) {
-        hv->frame.usprg0 = mfspr(SPR_USPRG0);
-        hv->frame.spefscr = mfspr(SPR_SPEFSCR);
-    }
+    hv->frame.usprg0 = mfspr(SPR_USPRG0);
+    hv->frame.spefscr = mfspr(SPR_SPEFSCR);
 }
 
 void ppc_sprs_sync(struct hal_vcpu *hv)
 {
-    if (!ppc_sprs_eager && hal_this_cpu()->spr_owner == hv) {
+    if (!ppc_sprs_eager && ppc_this_cpu()->spr_owner == hv) {
         hv->frame.usprg0 = mfspr(SPR_USPRG0);
         hv->frame.spefscr = mfspr(SPR_SPEFSCR);
     }
@@ -197,8 +195,8 @@ void ppc_sprs_sync(struct hal_vcpu *hv)
 
 void ppc_sprs_loaded(struct hal_vcpu *hv)
 {
-    if (hal_this_cpu()->spr_owner == hv)
-        hal_this_cpu()->spr_owner = NULL; /* the next entry loads the frame's */
+    if (ppc_this_cpu()->spr_owner == hv)
+        ppc_this_cpu()->spr_owner = NULL; /* the next entry loads the frame's */
 }
 
 /* Give the CPU hv's USPRG0 and SPEFSCR; the previous owner's go back to it first. */
@@ -217,7 +215,7 @@ static void sprs_switch(struct hal_cpu *c, struct hal_vcpu *hv)
 
 void hal_vcpu_run(struct hal_vcpu *hv)
 {
-    struct hal_cpu *c = hal_this_cpu();
+    struct hal_cpu *c = ppc_this_cpu();
     c->current = hv;
     c->entries++;
     sprs_switch(c, hv);

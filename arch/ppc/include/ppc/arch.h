@@ -195,6 +195,12 @@ struct hal_cpu {
 
 extern char ppc_hyp_stack_top[]; /* entry.S: the boot CPU's hypervisor stack */
 
+/* hal_this_cpu() inlined for arch/ppc's own paths: every exit asks (SPRG2, platform.c). */
+static inline struct hal_cpu *ppc_this_cpu(void)
+{
+    return (struct hal_cpu *)(uintptr_t)mfspr(SPR_SPRG2);
+}
+
 /*
  * platform.c: point SPRG2 at CPU id's struct hal_cpu (first thing at boot
  * on every CPU); stack_top: the stack exceptions from guests run on.
@@ -208,7 +214,13 @@ HAL_NORETURN void ppc_enter_guest(struct ppc_frame *f);
 void ppc_vectors_init(void);
 /* vcpu.c: USPRG0 / SPEFSCR, kept lazily on one CPU, saved per exit once ppc_sprs_eager. */
 extern bool ppc_sprs_eager;
-void ppc_sprs_exit(struct hal_vcpu *hv);   /* an exit from hv: save them if eager */
+void ppc_sprs_exit_eager(struct hal_vcpu *hv); /* an exit from hv once eager: save them */
+static inline void
+ppc_sprs_exit(struct hal_vcpu *hv) /* an exit from hv: save them if eager */
+{
+    if (ppc_sprs_eager)
+        ppc_sprs_exit_eager(hv);
+}
 void ppc_sprs_sync(struct hal_vcpu *hv);   /* make hv's frame copy current */
 void ppc_sprs_loaded(struct hal_vcpu *hv); /* hv's frame holds new values */
 /*
