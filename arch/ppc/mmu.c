@@ -302,14 +302,25 @@ void hal_as_destroy(struct hal_as *as, hal_unmap_fn dropped, void *ctx)
 {
     if (!as)
         return;
-    /* No CPU can use its translations once its frames are freed. */
-    pt_flush(&as->pt, MMU_FLUSH_ALL);
+    /*
+     * No CPU can use its translations once its frames are freed.  Entries
+     * TLB0s still hold under its PID never match again: pid_ensure hands
+     * a PID out once per generation (a new one flushes every TLB0 before
+     * use), and no PID register gets it again (ppc_load_pids writes the
+     * vCPU's spaces' PIDs, and no CPU records it as loaded below).  So no
+     * flush, which cost the next guest steps of every process a TLB0 miss
+     * each (~450 instructions), unless another CPU has it in its PID
+     * registers now, running a guest.
+     */
     pid_lock_take();
+    bool elsewhere = as->running & ~(1u << ppc_this_cpu()->id);
     for (unsigned i = 0; i < HAL_MAX_CPUS; i++)
         for (unsigned j = 0; j < 2; j++)
             if (ppc_cpu(i)->loaded[j] == as)
                 ppc_cpu(i)->loaded[j] = NULL; /* it left that CPU's PID registers' record */
     pid_lock_drop();
+    if (elsewhere)
+        pt_flush(&as->pt, MMU_FLUSH_ALL);
     pt_destroy(&as->pt, dropped, ctx);
     core_heap_free(as);
 }
