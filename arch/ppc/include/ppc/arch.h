@@ -206,7 +206,12 @@ static inline struct hal_cpu *ppc_this_cpu(void)
  * on every CPU); stack_top: the stack exceptions from guests run on.
  */
 void ppc_cpu_init(unsigned id, uint32_t stack_top);
-struct hal_cpu *ppc_cpu(unsigned id); /* CPU id's state (any CPU) */
+extern struct hal_cpu ppc_cpus[HAL_MAX_CPUS];
+/* CPU id's state (any CPU); inline: vCPU destroy and space destroy look at every CPU. */
+static inline struct hal_cpu *ppc_cpu(unsigned id)
+{
+    return &ppc_cpus[id < HAL_MAX_CPUS ? id : 0];
+}
 extern uint64_t ppc_ccsr_phys;
 
 /* entry.S */
