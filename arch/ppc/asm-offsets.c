@@ -53,7 +53,6 @@ void ppc_asm_offsets(void)
     ASM_OFFSET(SPR_MAS7, SPR_MAS7);
 
     /* syscall.S: the direct system call. */
-    ASM_OFFSET(HV_VMSR, offsetof(struct hal_vcpu, vmsr));
     ASM_OFFSET(HV_SYS_INFO, offsetof(struct hal_vcpu, sys_info));
     ASM_OFFSET(HV_SYS_ENTRY, offsetof(struct hal_vcpu, sys_entry));
     ASM_OFFSET(HV_SYS_STACK, offsetof(struct hal_vcpu, sys_stack));
@@ -67,14 +66,12 @@ void ppc_asm_offsets(void)
     ASM_OFFSET(VI_PENDING, offsetof(struct vcpu_info, evtchn_upcall_pending));
     ASM_OFFSET(VI_REGS, offsetof(struct vcpu_info, trap.regs));
     ASM_OFFSET(REG_PC, HESTIA_PPC_REG_PC);
-    ASM_OFFSET(REG_MSR, HESTIA_PPC_REG_MSR);
     ASM_OFFSET(REG_CR, HESTIA_PPC_REG_CR);
     ASM_OFFSET(REG_LR, HESTIA_PPC_REG_LR);
     ASM_OFFSET(REG_CTR, HESTIA_PPC_REG_CTR);
     ASM_OFFSET(REG_XER, HESTIA_PPC_REG_XER);
     ASM_OFFSET(REG_MODE, HESTIA_PPC_REG_MODE);
     ASM_OFFSET(MODE_USER, HESTIA_PPC_MODE_USER);
-    ASM_OFFSET(GUEST_MSR_EE, HESTIA_PPC_MSR_EE);
     ASM_OFFSET(HC_TRAP_RETURN, HYPERCALL_trap_return);
     _Static_assert(TRAP_FLAG_BUSY == 0x1 && TRAP_FLAG_EVENTS_ENABLED == 0x4,
                    "syscall.S's rlwinm masks");

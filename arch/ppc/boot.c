@@ -123,6 +123,44 @@ static void reserve(uint64_t base, uint64_t end)
     }
 }
 
+#define PAGE_UP(x) (((x) + HAL_PAGE_SIZE - 1) & ~(uint64_t)(HAL_PAGE_SIZE - 1))
+
+/*
+ * Move the boot modules up against top, the end of the direct map's RAM
+ * (in the RAM region [bottom, top)),
+ * before free RAM is counted.  Where the loader puts them (64 MiB up) they
+ * cut free RAM in two, and the domains built first (dom0: 40 MiB) got their
+ * frames below them, outside the biggest region, the only one the frame
+ * table's lookup tries inline (core/mm/frame.c frame_index): ~3000
+ * instructions of each PV process went to frame_index_slow.  At the top,
+ * free RAM is one region.  Only when every copy lands above every original
+ * (no overlap, nothing read after it is overwritten); the device tree has
+ * been read by now and nothing keeps a pointer into it.
+ */
+static void modules_to_top(uint64_t bottom, uint64_t top)
+{
+    struct hal_boot_info *bi = &boot_info;
+    uint64_t total = 0, src_end = 0;
+    for (unsigned i = 0; i < bi->nr_modules; i++) {
+        const struct hal_boot_module *m = &bi->modules[i];
+        total += PAGE_UP(m->size);
+        if (paddr_val(m->base) + m->size > src_end)
+            src_end = paddr_val(m->base) + m->size;
+    }
+    top &= ~(uint64_t)(HAL_PAGE_SIZE - 1);
+    if (!total || top < total || top - total < src_end || top - total < bottom)
+        return;
+    uint64_t dst = top - total;
+    for (unsigned i = 0; i < bi->nr_modules; i++) {
+        struct hal_boot_module *m = &bi->modules[i];
+        /* RAM is identity-mapped in space 0 (mmu.c). */
+        __builtin_memcpy((void *)(uintptr_t)dst,
+                         (const void *)(uintptr_t)paddr_val(m->base), m->size);
+        m->base = paddr(dst);
+        dst += PAGE_UP(m->size);
+    }
+}
+
 HAL_NORETURN void ppc_boot(const void *dtb)
 {
     struct fdt fdt;
@@ -176,6 +214,23 @@ HAL_NORETURN void ppc_boot(const void *dtb)
 
     /* Free RAM: what the direct map covers, minus low memory, the image and modules. */
     uint64_t dend = ppc_direct_map_end();
+    for (unsigned i = 0; i < bi->nr_modules; i++) {
+        const struct hal_boot_module *m = &bi->modules[i];
+        if (paddr_val(m->base) + m->size > dend)
+            core_panic("ppc: module %u at %llx is outside the direct map", i,
+                       (unsigned long long)paddr_val(m->base));
+    }
+    uint64_t bottom = 0, top = 0; /* the highest RAM region in the direct map */
+    for (unsigned i = 0; i < bi->nr_ram_total; i++) {
+        uint64_t b = paddr_val(bi->ram_total[i].base), e = b + bi->ram_total[i].size;
+        if (e > dend)
+            e = dend;
+        if (b < e && e > top) {
+            bottom = b;
+            top = e;
+        }
+    }
+    modules_to_top(bottom, top);
     for (unsigned i = 0; i < bi->nr_ram_total; i++) {
         struct hal_mem_region r = bi->ram_total[i];
         if (paddr_val(r.base) >= dend)
@@ -189,11 +244,7 @@ HAL_NORETURN void ppc_boot(const void *dtb)
     for (unsigned i = 0; i < bi->nr_modules; i++) {
         const struct hal_boot_module *m = &bi->modules[i];
         uint64_t base = paddr_val(m->base);
-        if (base + m->size > dend)
-            core_panic("ppc: module %u at %llx is outside the direct map", i,
-                       (unsigned long long)base);
-        reserve(base,
-                (base + m->size + HAL_PAGE_SIZE - 1) & ~(uint64_t)(HAL_PAGE_SIZE - 1));
+        reserve(base, PAGE_UP(base + m->size));
     }
     bi->platform = "ppce500";
     bi->cmdline = cmdline;

@@ -81,7 +81,7 @@ static unsigned tlb1_recorded;
 void ppc_tlb1_record(uint32_t mas0, uint32_t mas1, uint32_t mas2, uint32_t mas3,
                      uint32_t mas7)
 {
-    if (hal_cpu_id() != 0)
+    if (ppc_this_cpu()->id != 0)
         return; /* a secondary's own late entry (pvpanic) stays its own */
     unsigned i = 0;
     while (i < tlb1_recorded && tlb1_record[i].mas0 != mas0)
@@ -181,7 +181,7 @@ void ppc_mmu_init(uint64_t ram_end)
     ppc_tlb0_ways = ways ? ways : 1;
     tlb0_flush_all();
     mas4_defaults();
-    hal_this_cpu()->tlb_gen = ppc_pid_gen;
+    ppc_this_cpu()->tlb_gen = ppc_pid_gen;
     mtspr(SPR_PID0, 0);
     mtspr(SPR_PID1, 0);
     mtspr(SPR_PID2, 0);
@@ -205,7 +205,7 @@ void ppc_mmu_secondary_init(void)
             tlbwe(MAS0_TLBSEL1 | MAS0_ESEL(esel), 0, 0, 0, 0);
     tlb0_flush_all();
     mas4_defaults();
-    hal_this_cpu()->tlb_gen = __atomic_load_n(&ppc_pid_gen, __ATOMIC_ACQUIRE);
+    ppc_this_cpu()->tlb_gen = __atomic_load_n(&ppc_pid_gen, __ATOMIC_ACQUIRE);
     mtspr(SPR_PID0, 0);
     mtspr(SPR_PID1, 0);
     mtspr(SPR_PID2, 0);
@@ -243,7 +243,7 @@ void ppc_pt_flush_local(struct pt_space *s, pt_va_t va)
 
 void ppc_mmu_idle(void)
 {
-    struct hal_cpu *c = hal_this_cpu();
+    struct hal_cpu *c = ppc_this_cpu();
     uint32_t me = 1u << c->id;
     if (!c->loaded[0] && !c->loaded[1])
         return;
@@ -275,7 +275,7 @@ static void flush_here(void *arg)
 void ppc_pt_flush_cpus(struct pt_space *s, pt_va_t va)
 {
     struct hal_as *as = (struct hal_as *)s;
-    uint32_t me = 1u << hal_cpu_id();
+    uint32_t me = 1u << ppc_this_cpu()->id;
     ppc_pt_flush_local(s, va); /* this CPU: whatever it holds of the space */
     pid_lock_take();
     uint32_t running = as->running & ~me;
@@ -302,14 +302,25 @@ void hal_as_destroy(struct hal_as *as, hal_unmap_fn dropped, void *ctx)
 {
     if (!as)
         return;
-    /* No CPU can use its translations once its frames are freed. */
-    pt_flush(&as->pt, MMU_FLUSH_ALL);
+    /*
+     * No CPU can use its translations once its frames are freed.  Entries
+     * TLB0s still hold under its PID never match again: pid_ensure hands
+     * a PID out once per generation (a new one flushes every TLB0 before
+     * use), and no PID register gets it again (ppc_load_pids writes the
+     * vCPU's spaces' PIDs, and no CPU records it as loaded below).  So no
+     * flush, which cost the next guest steps of every process a TLB0 miss
+     * each (~450 instructions), unless another CPU has it in its PID
+     * registers now, running a guest.
+     */
     pid_lock_take();
+    bool elsewhere = as->running & ~(1u << ppc_this_cpu()->id);
     for (unsigned i = 0; i < HAL_MAX_CPUS; i++)
         for (unsigned j = 0; j < 2; j++)
             if (ppc_cpu(i)->loaded[j] == as)
                 ppc_cpu(i)->loaded[j] = NULL; /* it left that CPU's PID registers' record */
     pid_lock_drop();
+    if (elsewhere)
+        pt_flush(&as->pt, MMU_FLUSH_ALL);
     pt_destroy(&as->pt, dropped, ctx);
     core_heap_free(as);
 }
@@ -365,7 +376,7 @@ static void write_pid_registers(const struct hal_vcpu *hv)
 
 void ppc_load_pids(struct hal_vcpu *hv)
 {
-    struct hal_cpu *c = hal_this_cpu();
+    struct hal_cpu *c = ppc_this_cpu();
     /* One CPU only, as the assembly refill (tlbmiss.S): several CPUs take the lock. */
     if (!ppc_sprs_eager && pids_current(c, hv)) {
         write_pid_registers(hv);
@@ -442,7 +453,7 @@ bool ppc_tlb_refill(struct hal_vcpu *hv, uint32_t ea)
         mas3 |= MAS3_UX;
     /* Device memory (PHYSDEVOP_map_mmio): cache-inhibited and guarded. */
     uint32_t wimg = perms & HAL_MAP_UNCACHED ? MAS2_I | MAS2_G : MAS2_M;
-    struct hal_cpu *c = hal_this_cpu();
+    struct hal_cpu *c = ppc_this_cpu();
     c->tlb0_victim = (c->tlb0_victim + 1) % ppc_tlb0_ways;
     tlbwe(MAS0_ESEL(c->tlb0_victim),
           MAS1_VALID | MAS1_TID(as->pid) | MAS1_TS | MAS1_TSIZE(1),

@@ -83,12 +83,12 @@ void ppc_mpic_cpu_init(unsigned id)
 
 void ppc_mpic_ipis_only(bool on)
 {
-    wr(MPIC_CPU(hal_cpu_id()) + MPIC_CTPR, on ? IPI_PRIORITY - 1 : 0);
+    wr(MPIC_CPU(ppc_this_cpu()->id) + MPIC_CTPR, on ? IPI_PRIORITY - 1 : 0);
 }
 
 void ppc_mpic_take_ipi(void)
 {
-    unsigned cpu = MPIC_CPU(hal_cpu_id());
+    unsigned cpu = MPIC_CPU(ppc_this_cpu()->id);
     uint32_t vector =
         rd(cpu + MPIC_IACK) & 0xffffu; /* an IPI or spurious: nothing else is above */
     SCHED_TRACE(ST_ARCH_IRQ, vector, 1);
@@ -101,7 +101,7 @@ void ppc_mpic_take_ipi(void)
 
 void ppc_mpic_send_ipi(unsigned id)
 {
-    wr(MPIC_CPU(hal_cpu_id()) + MPIC_IPIDR0, 1u << id);
+    wr(MPIC_CPU(ppc_this_cpu()->id) + MPIC_IPIDR0, 1u << id);
 }
 
 unsigned hal_pirq_count(void)
@@ -143,7 +143,7 @@ void hal_pirq_unmask(unsigned pirq)
  */
 bool ppc_mpic_poll(void)
 {
-    unsigned cpu = MPIC_CPU(hal_cpu_id());
+    unsigned cpu = MPIC_CPU(ppc_this_cpu()->id);
     uint32_t vector = rd(cpu + MPIC_IACK) & 0xffffu;
     if (vector == SPURIOUS_VECTOR)
         return false;

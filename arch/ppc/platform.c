@@ -21,7 +21,7 @@ void hal_irq_restore(unsigned long flags)
         __asm__ volatile("wrteei 0" ::: "memory");
 }
 
-static struct hal_cpu cpus[HAL_MAX_CPUS];
+struct hal_cpu ppc_cpus[HAL_MAX_CPUS];
 
 void ppc_cpu_init(unsigned id, uint32_t stack_top)
 {
@@ -40,11 +40,6 @@ void ppc_cpu_init(unsigned id, uint32_t stack_top)
     mtspr(SPR_SPRG5_W, 0);
     mtspr(SPR_SPRG6_W, 0);
     mtspr(SPR_SPRG7_W, 0);
-}
-
-struct hal_cpu *ppc_cpu(unsigned id)
-{
-    return &cpus[id < HAL_MAX_CPUS ? id : 0];
 }
 
 struct hal_cpu *hal_this_cpu(void)

@@ -99,9 +99,9 @@ ppc_syscall_fast:
 1:  stw     r4, VI_FLAGS(r3)
     li      r5, 1
     stb     r5, VI_MASK(r3)
-    /* The vCPU as hal_vcpu_enter_handler leaves it; SRR1 stays GUEST_MSR (both modes'). */
+    /* The vCPU as hal_vcpu_enter_handler leaves it (its MSR[EE] is the mask just set);
+     * SRR1 stays GUEST_MSR (both modes'). */
     stb     r6, HV_IN_USER(r1)
-    stw     r6, HV_VMSR(r1)
     lwz     r5, HV_SYS_ENTRY(r1)
     mtsrr0  r5
     UNPARK_CR_R4_R6
@@ -116,7 +116,10 @@ ppc_syscall_fast:
  * loop.  The checks are hal_vcpu_set_context's (pc a 4-byte-aligned 32-bit
  * address, mode kernel or user), each word read once; then what
  * do_trap_return does (BUSY cleared, events masked unless the context had
- * them on).  C takes it when the context would get its events back with
+ * them on: TRAP_FLAG_EVENTS_ENABLED decides, a kernel context's MSR[EE]
+ * is not read, as in C where the flag's mask replaces the one
+ * hal_vcpu_set_context took from MSR[EE]; the virtual MSR[EE] is that
+ * mask, so nothing else is written).  C takes it when the context would get its events back with
  * one pending (the run loop delivers it), for TRAP_RETURN_BLOCK (it
  * blocks), on several CPUs, and into user mode without a user space or
  * with its PID not of this CPU's generation.  To user mode the PIDs go
@@ -176,12 +179,8 @@ kernel_sc:
     mtspr   SPR_PID1, r4
     li      r4, 1
     stb     r4, HV_IN_USER(r1)
-    b       3f
-2:  /* Committed: guest-kernel mode, the virtual MSR's EE from the record. */
-    lwz     r4, RLO(REG_MSR)(r3)
-    andi.   r4, r4, GUEST_MSR_EE
-    stw     r4, HV_VMSR(r1)
-3:  mtsrr0  r5                          /* SRR1 stays GUEST_MSR (both modes') */
+2:  /* (guest-kernel mode: its MSR[EE] is the mask, set below from the flags) */
+    mtsrr0  r5                          /* SRR1 stays GUEST_MSR (both modes') */
     rlwinm  r4, r7, 0, 0, 30            /* flags & ~TRAP_FLAG_BUSY (0x1) */
     stw     r4, VI_FLAGS(r3)
     rlwinm  r4, r7, 30, 31, 31          /* TRAP_FLAG_EVENTS_ENABLED (0x4) */

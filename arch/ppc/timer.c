@@ -60,7 +60,7 @@ void ppc_timer_init(uint32_t tb_freq)
 
 void ppc_timer_cpu_init(void)
 {
-    hal_this_cpu()->deadline = 0;
+    ppc_this_cpu()->deadline = 0;
     mtspr(SPR_TSR, TSR_DIS);
     mtspr(SPR_DEC, 0x7fffffff);
     mtspr(SPR_TCR, TCR_DIE);
@@ -68,7 +68,7 @@ void ppc_timer_cpu_init(void)
 
 static void arm(void)
 {
-    uint64_t deadline = hal_this_cpu()->deadline;
+    uint64_t deadline = ppc_this_cpu()->deadline;
     uint64_t now = hal_time_ns();
     uint64_t delta = POLL_NS;
     if (deadline)
@@ -79,14 +79,14 @@ static void arm(void)
 
 void hal_timer_set(uint64_t deadline_ns)
 {
-    hal_this_cpu()->deadline = deadline_ns;
+    ppc_this_cpu()->deadline = deadline_ns;
     arm();
 }
 
 void ppc_poll_console(void)
 {
     int c;
-    if (hal_cpu_id() != 0)
+    if (ppc_this_cpu()->id != 0)
         return; /* the console is CPU 0's */
     while ((c = hal_console_getc()) >= 0)
         core_console_input(c);
@@ -95,7 +95,7 @@ void ppc_poll_console(void)
 /* The decrementer reached zero (interrupt or idle poll). */
 void ppc_decrementer(void)
 {
-    struct hal_cpu *c = hal_this_cpu();
+    struct hal_cpu *c = ppc_this_cpu();
     mtspr(SPR_TSR, TSR_DIS);
     ppc_poll_console();
     if (c->deadline && hal_time_ns() >= c->deadline) {
@@ -137,7 +137,7 @@ void hal_cpu_idle(void)
             ppc_decrementer();
             return;
         }
-        int c = hal_cpu_id() == 0 ? hal_console_getc() : -1;
+        int c = ppc_this_cpu()->id == 0 ? hal_console_getc() : -1;
         if (c >= 0) {
             core_console_input(c);
             ppc_poll_console();
@@ -166,7 +166,7 @@ void hal_cpu_idle(void)
  */
 void ppc_doze_ns(uint64_t ns)
 {
-    uint64_t now = hal_time_ns(), deadline = hal_this_cpu()->deadline;
+    uint64_t now = hal_time_ns(), deadline = ppc_this_cpu()->deadline;
     if (deadline && deadline > now && deadline - now < ns)
         ns = deadline - now;
     mtspr(SPR_TSR, TSR_DIS); /* a passed deadline is pending again after arm() */

@@ -3,7 +3,8 @@
  * Where every exception lands (entry.S): hypervisor faults (dump, panic),
  * guest TLB misses (refilled from the software page table), hypercalls and
  * guest system calls, the decrementer, privileged instructions (emulated on
- * the virtual MSR or refused) and guest exceptions (core_guest_trap).
+ * the virtual MSR, whose EE is the event mask, or refused) and guest exceptions
+ * (core_guest_trap).
  */
 #include <core/domain.h>
 #include <hal/hal.h>
@@ -38,35 +39,41 @@ static void dump(const struct ppc_frame *f)
 #define XO_MTMSR 146
 #define XO_WRTEEI 163
 
+enum priv { PRIV_REFUSED, PRIV_DONE, PRIV_UPCALL };
+
 /*
  * A privileged instruction in guest-kernel mode: the MSR accesses work on
- * the virtual MSR (only EE is the guest's: PR, IS, DS, ME... stay what the
- * hypervisor set); returns false for everything else, which is refused.
+ * the virtual MSR, whose only bit of the guest's is EE, the event mask
+ * (PR, IS, DS, ME... read 0 and writes to them are ignored); everything
+ * else is refused.  PRIV_UPCALL: EE was set with an event pending; as a
+ * native wrteei 1 takes a pending external interrupt at once, the upcall
+ * comes before the next instruction (the run loop's exit injects it).
  */
-static bool emulate_priv(struct hal_vcpu *hv)
+static enum priv emulate_priv(struct hal_vcpu *hv)
 {
     struct ppc_frame *f = &hv->frame;
     uint32_t insn;
     if (hv->in_user || hal_copy_from_guest(hv->v, &insn, guest_va(f->pc), 4) != 0 ||
         insn >> 26 != 31)
-        return false;
+        return PRIV_REFUSED;
     unsigned rt = (insn >> 21) & 31;
+    bool due = false;
     switch ((insn >> 1) & 0x3ff) {
     case XO_MFMSR:
-        f->gpr[rt] = hv->vmsr;
+        f->gpr[rt] = ppc_vmsr_read(hv);
         break;
     case XO_MTMSR:
     case XO_WRTEE:
-        hv->vmsr = (hv->vmsr & ~HESTIA_PPC_MSR_EE) | (f->gpr[rt] & HESTIA_PPC_MSR_EE);
+        due = ppc_vmsr_set_ee(hv, f->gpr[rt] & HESTIA_PPC_MSR_EE);
         break;
     case XO_WRTEEI:
-        hv->vmsr = (hv->vmsr & ~HESTIA_PPC_MSR_EE) | (insn & 0x8000u);
+        due = ppc_vmsr_set_ee(hv, insn & HESTIA_PPC_MSR_EE);
         break;
     default:
-        return false;
+        return PRIV_REFUSED;
     }
     f->pc += 4;
-    return true;
+    return due ? PRIV_UPCALL : PRIV_DONE;
 }
 
 /* Returns true when handled entirely here (the vCPU simply continues). */
@@ -104,9 +111,11 @@ static bool guest_exception(struct hal_vcpu *hv)
         return false;
     case HESTIA_PPC_IVOR_PROGRAM:
         if (f->esr & ESR_PPR) {
-            if (emulate_priv(hv))
+            enum priv p = emulate_priv(hv);
+            if (p == PRIV_DONE)
                 return true;
-            core_guest_trap(v, HESTIA_TRAP_PRIV_OP, f->vector, f->esr, 0);
+            if (p == PRIV_REFUSED)
+                core_guest_trap(v, HESTIA_TRAP_PRIV_OP, f->vector, f->esr, 0);
         } else if (f->esr & ESR_PTR) {
             core_guest_trap(v, HESTIA_TRAP_BREAKPOINT, f->vector, f->esr, 0);
         } else if (f->esr & ESR_PIL) {
@@ -116,7 +125,6 @@ static bool guest_exception(struct hal_vcpu *hv)
         }
         return false;
     case HESTIA_PPC_IVOR_SYSCALL:
-        hv->vinfo = v->info; /* syscall.S's trap_return reads the record there */
         if (hv->in_user) {
             /* Delivered here: its entry and stack let syscall.S reflect the next directly.
              */
@@ -129,7 +137,7 @@ static bool guest_exception(struct hal_vcpu *hv)
              */
             const uint64_t args[5] = {f->gpr[3], f->gpr[4], f->gpr[5], f->gpr[6],
                                       f->gpr[7]};
-            hal_vcpu_run(core_hypercall_resume(hal_cpu_id(), v, f->gpr[0], args));
+            hal_vcpu_run(core_hypercall_resume(ppc_this_cpu()->id, v, f->gpr[0], args));
         }
         return false;
     case PPC_IVOR_DECREMENTER:
@@ -153,7 +161,7 @@ static bool guest_exception(struct hal_vcpu *hv)
 
 HAL_NORETURN void ppc_exception(struct ppc_frame *f)
 {
-    struct hal_vcpu *hv = hal_this_cpu()->current;
+    struct hal_vcpu *hv = ppc_this_cpu()->current;
     if (!(f->msr & MSR_PR) || !hv || f != &hv->frame) {
         dump(f);
         core_panic("ppc: hypervisor fault");

@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * vCPU state, guest entry and guest memory copies.  Both guest modes run
- * in problem state and space 1; hv->in_user is the mode, hv->vmsr the
- * virtual MSR the guest kernel sees through the emulated mfmsr/mtmsr.
+ * in problem state and space 1; hv->in_user is the mode.  The virtual MSR
+ * the guest kernel sees through the emulated mfmsr/mtmsr/wrtee/wrteei has
+ * one bit of its own, EE, and that bit is the event mask in vcpu_info (as
+ * Xen/ia64's vpsr.i is its shared interrupt mask): one state, two ways to
+ * read and write it, so a guest may mask with `wrteei 0` or with a store.
  */
+#include <core/domain.h>
 #include <hal/hal.h>
 #include <hestia/arch/ppc.h>
 #include <hestia/errno.h>
@@ -18,6 +22,7 @@ struct hal_vcpu *hal_vcpu_create(struct vcpu *v)
         return NULL;
     __builtin_memset(hv, 0, sizeof(*hv));
     hv->v = v;
+    hv->vinfo = v->info;
     hv->frame.msr = GUEST_MSR;
     return hv;
 }
@@ -50,8 +55,7 @@ void hal_vcpu_init_entry(struct hal_vcpu *hv, guest_va_t entry_va, guest_va_t st
     hv->frame.gpr[1] = (uint32_t)stack;
     hv->frame.gpr[3] = (uint32_t)arg;
     hv->frame.msr = GUEST_MSR;
-    hv->in_user = false;
-    hv->vmsr = 0;
+    hv->in_user = false; /* events masked: core's domain_start_vcpu sets the mask */
     hv->sys_info = NULL;
 }
 
@@ -85,7 +89,8 @@ void hal_vcpu_get_context(const struct hal_vcpu *hv, struct hestia_trap_record *
     for (unsigned i = 0; i < 32; i++)
         r[HESTIA_PPC_REG_GPR(i)] = f->gpr[i];
     r[HESTIA_PPC_REG_PC] = f->pc;
-    r[HESTIA_PPC_REG_MSR] = hv->in_user ? HESTIA_PPC_MSR_PR | HESTIA_PPC_MSR_EE : hv->vmsr;
+    r[HESTIA_PPC_REG_MSR] =
+        hv->in_user ? HESTIA_PPC_MSR_PR | HESTIA_PPC_MSR_EE : ppc_vmsr_read(hv);
     r[HESTIA_PPC_REG_CR] = f->cr;
     r[HESTIA_PPC_REG_LR] = f->lr;
     r[HESTIA_PPC_REG_CTR] = f->ctr;
@@ -113,8 +118,13 @@ int hal_vcpu_set_context(struct hal_vcpu *hv, const struct hestia_trap_record *r
     /* The real MSR is never the guest's: problem state, space 1, EE on. */
     f->msr = GUEST_MSR;
     hv->in_user = mode == HESTIA_PPC_MODE_USER;
-    if (!hv->in_user)
-        hv->vmsr = (uint32_t)r[HESTIA_PPC_REG_MSR] & HESTIA_PPC_MSR_EE;
+    /*
+     * A kernel context's MSR[EE] is its event mask, which is left to the
+     * caller: trap_return (core's do_trap_return, syscall.S) sets it from
+     * TRAP_FLAG_EVENTS_ENABLED, so when a record's flag and its MSR[EE]
+     * disagree the flag wins; a vcpu-state load, which has no flags, sets
+     * it from MSR[EE] (vcpu_state.c).
+     */
     return hv->in_user ? 1 : 0;
 }
 
@@ -126,8 +136,7 @@ void hal_vcpu_enter_handler(struct hal_vcpu *hv, guest_va_t entry_va,
     f->pc = pc_ok(entry) ? (uint32_t)entry : 0;
     f->gpr[1] = kernel_stack ? (uint32_t)kernel_stack : (f->gpr[1] - 256) & ~15u;
     f->msr = GUEST_MSR;
-    hv->in_user = false;
-    hv->vmsr = 0; /* events are masked on handler entry */
+    hv->in_user = false; /* events masked on handler entry: core sets the mask */
     /* A system call delivered to a valid entry on the kernel stack: note them for
      * syscall.S. */
     if (hv->delivering_syscall && kernel_stack && f->pc) {
@@ -135,6 +144,22 @@ void hal_vcpu_enter_handler(struct hal_vcpu *hv, guest_va_t entry_va,
         hv->sys_stack = f->gpr[1];
         hv->sys_info = hv->sys_pending;
     }
+}
+
+uint32_t ppc_vmsr_read(const struct hal_vcpu *hv)
+{
+    return __atomic_load_n(&hv->vinfo->evtchn_upcall_mask, __ATOMIC_RELAXED)
+               ? 0
+               : HESTIA_PPC_MSR_EE;
+}
+
+bool ppc_vmsr_set_ee(struct hal_vcpu *hv, bool ee)
+{
+    struct vcpu_info *info = hv->vinfo;
+    /* Ordered against the pending flag as sched_op_block's unmask: an event sent
+     * meanwhile is either seen here or kicks this vCPU's CPU. */
+    __atomic_store_n(&info->evtchn_upcall_mask, ee ? 0 : 1, __ATOMIC_SEQ_CST);
+    return ee && __atomic_load_n(&info->evtchn_upcall_pending, __ATOMIC_SEQ_CST);
 }
 
 /* syscall.S's noted entry and kernel stack may be stale now: C delivers the next system
@@ -154,17 +179,15 @@ void hal_vcpu_callbacks_changed(struct hal_vcpu *hv)
  */
 bool ppc_sprs_eager;
 
-void ppc_sprs_exit(struct hal_vcpu *hv)
+void ppc_sprs_exit_eager(struct hal_vcpu *hv)
 {
-    if (ppc_sprs_eager) {
-        hv->frame.usprg0 = mfspr(SPR_USPRG0);
-        hv->frame.spefscr = mfspr(SPR_SPEFSCR);
-    }
+    hv->frame.usprg0 = mfspr(SPR_USPRG0);
+    hv->frame.spefscr = mfspr(SPR_SPEFSCR);
 }
 
 void ppc_sprs_sync(struct hal_vcpu *hv)
 {
-    if (!ppc_sprs_eager && hal_this_cpu()->spr_owner == hv) {
+    if (!ppc_sprs_eager && ppc_this_cpu()->spr_owner == hv) {
         hv->frame.usprg0 = mfspr(SPR_USPRG0);
         hv->frame.spefscr = mfspr(SPR_SPEFSCR);
     }
@@ -172,8 +195,8 @@ void ppc_sprs_sync(struct hal_vcpu *hv)
 
 void ppc_sprs_loaded(struct hal_vcpu *hv)
 {
-    if (hal_this_cpu()->spr_owner == hv)
-        hal_this_cpu()->spr_owner = NULL; /* the next entry loads the frame's */
+    if (ppc_this_cpu()->spr_owner == hv)
+        ppc_this_cpu()->spr_owner = NULL; /* the next entry loads the frame's */
 }
 
 /* Give the CPU hv's USPRG0 and SPEFSCR; the previous owner's go back to it first. */
@@ -192,7 +215,7 @@ static void sprs_switch(struct hal_cpu *c, struct hal_vcpu *hv)
 
 void hal_vcpu_run(struct hal_vcpu *hv)
 {
-    struct hal_cpu *c = hal_this_cpu();
+    struct hal_cpu *c = ppc_this_cpu();
     c->current = hv;
     c->entries++;
     sprs_switch(c, hv);

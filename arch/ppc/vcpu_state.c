@@ -4,7 +4,8 @@
  * body struct hestia_ppc_vcpu_state of include/public/hestia/arch/ppc.h:
  * the trap-record registers plus USPRG0 and SPEFSCR, which may still be in
  * a CPU (vcpu.c): saving fetches them into the frame first, loading makes
- * every CPU forget its copy.
+ * every CPU forget its copy.  A kernel-mode MSR[EE] is the event mask
+ * (vcpu.c): saved as the mask is, loaded into the mask.
  */
 #include <hal/hal.h>
 #include <hestia/arch/ppc.h>
@@ -67,5 +68,9 @@ int hal_vcpu_load_state(struct hal_vcpu *hv, const struct hestia_vcpu_state *st)
     hv->frame.usprg0 = (uint32_t)b->usprg0;
     hv->frame.spefscr = (uint32_t)b->spefscr;
     ppc_sprs_loaded(hv);
+    /* No flags come with the state: a kernel context's MSR[EE] is the mask (its upcall,
+     * if one is due, comes at the vCPU's next entry). */
+    if (mode == 0)
+        ppc_vmsr_set_ee(hv, b->regs[HESTIA_PPC_REG_MSR] & HESTIA_PPC_MSR_EE);
     return mode;
 }

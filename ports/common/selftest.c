@@ -749,6 +749,17 @@ static void t_priv_kernel(struct tctx *t)
     }
 }
 
+/*
+ * An arch whose guest kernel has an interrupt-enable bit of its own (ppc's
+ * MSR[EE], ports/ppc/ee_test.c) checks that the bit is the event mask; the
+ * default: nothing to check.
+ */
+__attribute__((weak)) void arch_virtual_ee_test(struct tctx *t)
+{
+    t->skipped = 1;
+    ksnprintf(t->detail, sizeof(t->detail), "no virtual interrupt-enable bit on this arch");
+}
+
 /* A context rewritten to gain privilege is sanitized by trap_return. */
 static void t_trap_return_sanitized(struct tctx *t)
 {
@@ -971,6 +982,7 @@ static const struct {
     {"page-fault", t_page_fault},
     {"invalid-op", t_invalid_op},
     {"priv-kernel", t_priv_kernel},
+    {"virtual-ee", arch_virtual_ee_test},
     {"trap-return-sanitized", t_trap_return_sanitized},
     {"trap-return-wild", t_trap_return_wild},
     {"memory-op", t_memory_op},

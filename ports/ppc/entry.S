@@ -215,10 +215,12 @@ probe_leaf_fail:
     PRIV priv_dcbi, dcbi 0, r1
 
 /* mtmsr clearing PR/IS/DS is emulated on the virtual MSR only: the tlbwe
- * after it must still trap. */
+ * after it must still trap.  EE is kept as mfmsr read it: it is the event
+ * mask, which the probe must leave alone. */
     .globl priv_mtmsr_tlbwe
 priv_mtmsr_tlbwe:
-    li      r4, 0
+    mfmsr   r4
+    andi.   r4, r4, 0x8000
     mtmsr   r4
 1:  tlbwe
     li      r3, 0

@@ -118,6 +118,8 @@ unsigned arch_vstate_scribble(struct hestia_vcpu_state *st)
     for (unsigned i = 0; i < W_USPRG0; i++)
         b->regs[slot_of(i)] ^= 0x55555555u; /* 32-bit registers: the upper half stays 0 */
     b->regs[HESTIA_PPC_REG_PC] += 4;
+    /* The domU's event mask itself (kernel mode: EE is !evtchn_upcall_mask), so reading
+     * it back checks that the load set the mask and the save read it. */
     b->regs[HESTIA_PPC_REG_MSR] ^= HESTIA_PPC_MSR_EE;
     b->regs[HESTIA_PPC_REG_DEAR] ^= 0x5a5a5a58u;
     b->regs[HESTIA_PPC_REG_ESR] ^= 0x00800000u;

@@ -160,7 +160,6 @@ struct hal_vcpu {
     struct vcpu *v;
     struct hal_as *kernel, *user;
     bool in_user;
-    uint32_t vmsr; /* the guest kernel's virtual MSR (EE) */
     /*
      * syscall.S's direct system call: the syscall entry, kernel stack and
      * vcpu_info the last delivered one used (sys_info NULL: none known, or
@@ -168,9 +167,10 @@ struct hal_vcpu {
      */
     struct vcpu_info *sys_info;
     uint32_t sys_entry, sys_stack;
-    struct vcpu_info
-        *vinfo; /* the vCPU's vcpu_info (trap.c, at its first sc), for syscall.S */
-    bool delivering_syscall;       /* trap.c -> hal_vcpu_enter_handler: note them */
+    struct vcpu_info *vinfo; /* the vCPU's vcpu_info (fixed at creation): its event mask is
+                                the virtual MSR[EE]; syscall.S's trap_return reads the
+                                record there */
+    bool delivering_syscall; /* trap.c -> hal_vcpu_enter_handler: note them */
     struct vcpu_info *sys_pending; /* ... with this vcpu_info */
 };
 
@@ -195,12 +195,23 @@ struct hal_cpu {
 
 extern char ppc_hyp_stack_top[]; /* entry.S: the boot CPU's hypervisor stack */
 
+/* hal_this_cpu() inlined for arch/ppc's own paths: every exit asks (SPRG2, platform.c). */
+static inline struct hal_cpu *ppc_this_cpu(void)
+{
+    return (struct hal_cpu *)(uintptr_t)mfspr(SPR_SPRG2);
+}
+
 /*
  * platform.c: point SPRG2 at CPU id's struct hal_cpu (first thing at boot
  * on every CPU); stack_top: the stack exceptions from guests run on.
  */
 void ppc_cpu_init(unsigned id, uint32_t stack_top);
-struct hal_cpu *ppc_cpu(unsigned id); /* CPU id's state (any CPU) */
+extern struct hal_cpu ppc_cpus[HAL_MAX_CPUS];
+/* CPU id's state (any CPU); inline: vCPU destroy and space destroy look at every CPU. */
+static inline struct hal_cpu *ppc_cpu(unsigned id)
+{
+    return &ppc_cpus[id < HAL_MAX_CPUS ? id : 0];
+}
 extern uint64_t ppc_ccsr_phys;
 
 /* entry.S */
@@ -208,9 +219,24 @@ HAL_NORETURN void ppc_enter_guest(struct ppc_frame *f);
 void ppc_vectors_init(void);
 /* vcpu.c: USPRG0 / SPEFSCR, kept lazily on one CPU, saved per exit once ppc_sprs_eager. */
 extern bool ppc_sprs_eager;
-void ppc_sprs_exit(struct hal_vcpu *hv);   /* an exit from hv: save them if eager */
+void ppc_sprs_exit_eager(struct hal_vcpu *hv); /* an exit from hv once eager: save them */
+static inline void
+ppc_sprs_exit(struct hal_vcpu *hv) /* an exit from hv: save them if eager */
+{
+    if (ppc_sprs_eager)
+        ppc_sprs_exit_eager(hv);
+}
 void ppc_sprs_sync(struct hal_vcpu *hv);   /* make hv's frame copy current */
 void ppc_sprs_loaded(struct hal_vcpu *hv); /* hv's frame holds new values */
+/*
+ * vcpu.c: the guest kernel's virtual MSR[EE] is its event mask,
+ * !vcpu_info.evtchn_upcall_mask (docs/porting.md).  ppc_vmsr_read: the
+ * MSR guest-kernel mode reads (EE or 0).  ppc_vmsr_set_ee: set or clear
+ * the mask; true when an upcall is due now (EE set with an event pending),
+ * which the caller delivers before the guest's next instruction.
+ */
+uint32_t ppc_vmsr_read(const struct hal_vcpu *hv);
+bool ppc_vmsr_set_ee(struct hal_vcpu *hv, bool ee);
 /* trap.c: every exception lands here. */
 HAL_NORETURN void ppc_exception(struct ppc_frame *f);
 /* mmu.c */

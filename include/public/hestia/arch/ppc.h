@@ -51,9 +51,16 @@
  * Privileged instructions in guest-kernel mode trap to the hypervisor:
  * mfmsr / mtmsr / wrtee / wrteei are emulated on the vCPU's virtual MSR
  * (only EE is writable; PR, IS, DS and the rest read as the virtual
- * supervisor view and writes to them are ignored); every other privileged
- * instruction (tlbwe, tlbsx, tlbre, tlbivax, rfi, mtspr/mfspr of a
- * supervisor SPR, ...) is refused with HESTIA_TRAP_PRIV_OP.
+ * supervisor view and writes to them are ignored).  EE is the event mask:
+ * it reads as !vcpu_info.evtchn_upcall_mask and writing it writes the
+ * mask; setting it with an event pending delivers the upcall before the
+ * next instruction.  A kernel-mode trap record's MSR[EE] is the mask when
+ * the record was taken; HYPERCALL_trap_return takes the mask from
+ * TRAP_FLAG_EVENTS_ENABLED (a disagreeing MSR[EE] is ignored), a loaded
+ * vCPU state from MSR[EE].  A user-mode record's MSR is PR|EE.  Every
+ * other privileged instruction (tlbwe, tlbsx, tlbre, tlbivax, rfi,
+ * mtspr/mfspr of a supervisor SPR, ...) is refused with
+ * HESTIA_TRAP_PRIV_OP.
  */
 #ifndef HESTIA_PUBLIC_ARCH_PPC_H
 #define HESTIA_PUBLIC_ARCH_PPC_H
@@ -73,7 +80,7 @@
 /* struct hestia_trap_record.regs[]: r0..r31 are regs[0..31], then: */
 #define HESTIA_PPC_REG_GPR(n) (n)
 #define HESTIA_PPC_REG_PC 32
-#define HESTIA_PPC_REG_MSR 33 /* the virtual MSR (informational except EE) */
+#define HESTIA_PPC_REG_MSR 33 /* the virtual MSR (informational except EE: see below) */
 #define HESTIA_PPC_REG_CR 34
 #define HESTIA_PPC_REG_LR 35
 #define HESTIA_PPC_REG_CTR 36

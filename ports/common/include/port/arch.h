@@ -79,6 +79,12 @@ const char *arch_priv_probe_name(unsigned i);
 /* Execute privileged probe i: -1 if it trapped, 0 if it ran (a hole). */
 long arch_priv_probe(unsigned i);
 /*
+ * pv.virtual-ee: the guest kernel's own interrupt-enable bit (ppc MSR[EE])
+ * is the event mask.  Optional (selftest.c's default skips).
+ */
+struct tctx;
+void arch_virtual_ee_test(struct tctx *t);
+/*
  * The trap kind probe i must raise: HESTIA_TRAP_PRIV_OP (PROTECTION is
  * accepted for it too) unless the architecture checks something else
  * first (ia64: itc / itr with PSR.ic 1 are Illegal Operations).
