@@ -310,7 +310,8 @@ void hal_as_destroy(struct hal_as *as, hal_unmap_fn dropped, void *ctx)
      * vCPU's spaces' PIDs, and no CPU records it as loaded below).  So no
      * flush, which cost the next guest steps of every process a TLB0 miss
      * each (~450 instructions), unless another CPU has it in its PID
-     * registers now, running a guest.
+     * registers now, running a guest.  pv.user-space-after-space fails when
+     * a destroyed space's PID is handed out again without a flush.
      */
     pid_lock_take();
     bool elsewhere = as->running & ~(1u << ppc_this_cpu()->id);

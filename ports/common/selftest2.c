@@ -282,6 +282,36 @@ static void t_user_spaces(struct tctx *t)
     }
 }
 
+/*
+ * One user space after another, the same address in each backed by a
+ * different frame (both held, so the second space cannot get the first's
+ * frame back): a translation the first space left in a TLB, matched by the
+ * second (an address-space tag handed out again without a flush), shows
+ * the first frame's value.
+ */
+static void t_user_space_after_space(struct tctx *t)
+{
+    long g[2] = {frame_alloc(), frame_alloc()};
+    if (g[0] < 0 || g[1] < 0) {
+        t_fail(t, "no frame");
+        goto out;
+    }
+    for (int round = 0; round < 4; round++) {
+        int i = round % 2;
+        long value = 3000 + round;
+        *(volatile long *)gfn_to_va((uint64_t)g[i]) = value;
+        struct user_result res;
+        long r = user_run_private(user_private, value, (uint64_t)g[i], &res);
+        T_CHECK(t, r == 0 && !res.faulted && res.exit_code == 0,
+                "space %d: r %ld faulted %d exit %ld (-1: it saw another space's frame)",
+                round, r, res.faulted, res.exit_code);
+    }
+out:
+    for (int i = 0; i < 2; i++)
+        if (g[i] >= 0)
+            frame_free((uint64_t)g[i]);
+}
+
 static void t_user_as_limit(struct tctx *t)
 {
     uint64_t as[MMU_MAX_USER_AS + 1];
@@ -545,6 +575,7 @@ void selftest2_run(void)
     test_run("pv.user-no-space", t_user_no_space);
     test_run("pv.user-threads", t_user_threads);
     test_run("pv.user-spaces", t_user_spaces);
+    test_run("pv.user-space-after-space", t_user_space_after_space);
     test_run("pv.user-as-limit", t_user_as_limit);
     test_run("pv.vcpu-up", t_vcpu_up);
     selftest_net_run();
