@@ -165,10 +165,27 @@ long tcpst_accept(struct tcpst *s, uint16_t port, uint64_t timeout_ns)
 {
     reset_state(s);
     struct tcp_pcb *l = tcp_new();
-    if (!l || tcp_bind(l, IP4_ADDR_ANY, port) != ERR_OK) {
-        if (l)
-            tcp_close(l);
-        fail(s, "cannot bind the port");
+    if (!l) {
+        fail(s, "no memory for a listening connection");
+        return -HESTIA_ENOMEM;
+    }
+    /*
+     * The last attempt's connection may still hold this port (closing:
+     * FIN-WAIT, LAST-ACK, TIME-WAIT for 2 MSL when this side closed first,
+     * as after a NAK). It matches only its own peer's address and port, so
+     * a listener beside it is safe: SOF_REUSEADDR (lwipopts.h SO_REUSE),
+     * which the accepted connections inherit. A bind still refused (a
+     * closing connection from before the option) is retried for a while.
+     */
+    ip_set_option(l, SOF_REUSEADDR);
+    uint64_t bind_end = time_now_ns() + MIN(timeout_ns, 2000 * MS);
+    err_t e;
+    while ((e = tcp_bind(l, IP4_ADDR_ANY, port)) == ERR_USE && time_now_ns() < bind_end)
+        poll_net(bind_end);
+    if (e != ERR_OK) {
+        tcp_close(l);
+        fail(s,
+             e == ERR_USE ? "cannot listen: the port is in use" : "cannot bind the port");
         return -HESTIA_EBUSY;
     }
     s->listener = tcp_listen(l);

@@ -35,6 +35,12 @@
 #define LWIP_NETIF_LOOPBACK 1
 #define LWIP_HAVE_LOOPIF 1
 #define LWIP_LOOPBACK_MAX_PBUFS 0
+/*
+ * SOF_REUSEADDR for listeners bound again and again (a migration receive
+ * per attempt): without it a connection this side closed first sits in
+ * TIME-WAIT for 2 MSL and tcp_bind of its port fails (ERR_USE).
+ */
+#define SO_REUSE 1
 
 /* Heap and pools: see the comment at the top. */
 extern void *hestia_lwip_heap;
