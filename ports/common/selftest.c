@@ -507,19 +507,6 @@ static void t_mmu_errors(struct tctx *t)
     frame_free((uint64_t)g);
 }
 
-/* The op of mmu_one in memory: HYPERCALL_mmu_op with a count of 1. */
-static long mmu_in_memory(unsigned cmd, uint64_t as, uintptr_t va, uint64_t gfn,
-                          unsigned perms)
-{
-    struct mmu_op op = {cmd, perms, as, va, gfn};
-    return hc_mmu(&op, 1, NULL);
-}
-
-/*
- * HYPERCALL_mmu_one (the op in registers) answers every op as mmu_op does
- * with the op in memory: each case runs in both forms, the same result
- * wanted (the errors are the ABI's, docs/abi.md).
- */
 /*
  * Every free frame, one at a time, then all back: each frame handed out
  * holds the previous one's gfn and its own, checked once the allocator is
@@ -533,8 +520,8 @@ static void t_frames_all(struct tctx *t)
     unsigned long before = frames_available();
     uint64_t img_first = va_to_gfn(__image_start);
     uint64_t img_end =
-        img_first + ((uintptr_t)(__image_end - __image_start) + HESTIA_PAGE_SIZE - 1) /
-                        HESTIA_PAGE_SIZE;
+        img_first + (ALIGN_UP((uintptr_t)(__image_end - __image_start), HESTIA_PAGE_SIZE) >>
+                     HESTIA_PAGE_SHIFT);
     uint64_t si_gfn = va_to_gfn(start_info);
     long last = -1;
     unsigned long n = 0, wrong = 0;
@@ -572,6 +559,19 @@ static void t_frames_all(struct tctx *t)
     T_EQ(t, frames_available(), before);
 }
 
+/* The op of mmu_one in memory: HYPERCALL_mmu_op with a count of 1. */
+static long mmu_in_memory(unsigned cmd, uint64_t as, uintptr_t va, uint64_t gfn,
+                          unsigned perms)
+{
+    struct mmu_op op = {cmd, perms, as, va, gfn};
+    return hc_mmu(&op, 1, NULL);
+}
+
+/*
+ * HYPERCALL_mmu_one (the op in registers) answers every op as mmu_op does
+ * with the op in memory: each case runs in both forms, the same result
+ * wanted (the errors are the ABI's, docs/abi.md).
+ */
 static void t_mmu_one(struct tctx *t)
 {
     uintptr_t va = kva_alloc(1);
