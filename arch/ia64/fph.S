@@ -16,7 +16,7 @@
 
     .altmacro
 
-/* Two registers per group, pointers r2 / r3 one register apart, 32-byte steps. */
+/* Two registers per group, pointers r2 / r3 one register apart (op says the step). */
 .macro FPH_PAIRS op, from, to
     .if \from < \to
     \op \from, %(\from + 1)
@@ -33,6 +33,19 @@
 .macro FILL2 a, b
     ldf.fill f\a = [r2], 32
     ldf.fill f\b = [r3], 32
+    ;;
+.endm
+
+/* The same pairing for general registers 8 bytes apart (ia64_bank1_*). */
+.macro GSPILL2 a, b
+    st8.spill [r2] = r\a, 16
+    st8.spill [r3] = r\b, 16
+    ;;
+.endm
+
+.macro GLOAD2 a, b
+    ld8     r\a = [r2], 16
+    ld8     r\b = [r3], 16
     ;;
 .endm
 
@@ -113,30 +126,7 @@ ia64_bank1_store:
     add     r3 = 8, r32
     bsw.1
     ;;
-    st8.spill [r2] = r16, 16
-    st8.spill [r3] = r17, 16
-    ;;
-    st8.spill [r2] = r18, 16
-    st8.spill [r3] = r19, 16
-    ;;
-    st8.spill [r2] = r20, 16
-    st8.spill [r3] = r21, 16
-    ;;
-    st8.spill [r2] = r22, 16
-    st8.spill [r3] = r23, 16
-    ;;
-    st8.spill [r2] = r24, 16
-    st8.spill [r3] = r25, 16
-    ;;
-    st8.spill [r2] = r26, 16
-    st8.spill [r3] = r27, 16
-    ;;
-    st8.spill [r2] = r28, 16
-    st8.spill [r3] = r29, 16
-    ;;
-    st8.spill [r2] = r30
-    st8.spill [r3] = r31
-    ;;
+    FPH_PAIRS GSPILL2, 16, 32
     bsw.0
     ;;
     br.ret.sptk.many b0
@@ -150,30 +140,7 @@ ia64_bank1_load:
     add     r3 = 8, r32
     bsw.1
     ;;
-    ld8     r16 = [r2], 16
-    ld8     r17 = [r3], 16
-    ;;
-    ld8     r18 = [r2], 16
-    ld8     r19 = [r3], 16
-    ;;
-    ld8     r20 = [r2], 16
-    ld8     r21 = [r3], 16
-    ;;
-    ld8     r22 = [r2], 16
-    ld8     r23 = [r3], 16
-    ;;
-    ld8     r24 = [r2], 16
-    ld8     r25 = [r3], 16
-    ;;
-    ld8     r26 = [r2], 16
-    ld8     r27 = [r3], 16
-    ;;
-    ld8     r28 = [r2], 16
-    ld8     r29 = [r3], 16
-    ;;
-    ld8     r30 = [r2]
-    ld8     r31 = [r3]
-    ;;
+    FPH_PAIRS GLOAD2, 16, 32
     bsw.0
     ;;
     br.ret.sptk.many b0
