@@ -32,11 +32,16 @@
 #define PP_ROUNDS 1000
 #define TLB_MIN_READS 2000 /* reads that must succeed before the unmap */
 #define COUNT_PER_VCPU 40000u
-#define COUNT_DELAY 40 /* loop iterations between the read and the write */
+#define COUNT_DELAY 40      /* loop iterations between the read and the write */
+#define SMP_PHASE_CHECKED 1 /* vCPUs up: dom0 attests, then says go */
+#define SMP_PHASE_DONE 2    /* the report is complete */
+#define SMP_PHASE_FPU 3     /* smp_fpu_follows() runs: dom0 moves the vCPUs */
+#define SMP_PHASE_FPU_DONE 4
+#define MOVE_PERIOD_NS 2000000ull
 
 struct smp_report {
     uint32_t magic;
-    uint32_t phase; /* 1: vCPUs checked (dom0 attests), 2: finished */
+    uint32_t phase; /* SMP_PHASE_*, written by the domU */
     uint32_t online;
     uint32_t seen[SMP_VCPUS]; /* 0x100 | id, written by a thread on vCPU id */
     uint32_t runtime_ok;      /* bit i: VCPUOP_get_runtime(i) > 0 */
@@ -247,7 +252,7 @@ void role_smp(void)
     if (p && p < EVTCHN_MAX_PORTS) {
         evtchn_set_handler(p, go_handler, NULL);
         evtchn_unmask(p);
-        __atomic_store_n(&rep->phase, 1, __ATOMIC_SEQ_CST);
+        __atomic_store_n(&rep->phase, SMP_PHASE_CHECKED, __ATOMIC_SEQ_CST);
         evtchn_send(p);
         if (!wait_flag(&dom0_go, 30 * SEC))
             test_report("smp.dom0-go", TR_FAIL, "no event from dom0");
@@ -256,10 +261,12 @@ void role_smp(void)
         ping_pong();
         tlb_shootdown();
         shared_counter();
+        __atomic_store_n(&rep->phase, SMP_PHASE_FPU, __ATOMIC_SEQ_CST);
         smp_fpu_follows(&rep->fpu);
+        __atomic_store_n(&rep->phase, SMP_PHASE_FPU_DONE, __ATOMIC_SEQ_CST);
         smp_spare_check(&rep->spare);
     }
-    __atomic_store_n(&rep->phase, 2, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&rep->phase, SMP_PHASE_DONE, __ATOMIC_SEQ_CST);
 }
 
 /* ---- dom0 (test=smp) ---- */
@@ -287,7 +294,7 @@ static unsigned attest_vcpus(hestia_domid_t dom, long *beyond)
     return started;
 }
 
-static void smp_verdicts(const struct smp_report *r)
+static void smp_verdicts(const struct smp_report *r, unsigned moves, unsigned online)
 {
     test_report("smp.ipi-pingpong",
                 r->pp_rounds == PP_ROUNDS && !r->pp_wrong_cpu ? TR_PASS : TR_FAIL,
@@ -310,8 +317,37 @@ static void smp_verdicts(const struct smp_report *r)
                     : TR_FAIL,
                 "%u increments from %u vCPUs, want %u", r->count_got, SMP_VCPUS,
                 SMP_VCPUS * COUNT_PER_VCPU);
-    smp_fpu_verdict(&r->fpu);
+    smp_fpu_verdict(&r->fpu, moves, online);
     smp_spare_verdict(&r->spare);
+}
+
+/*
+ * While the domU's FPU check runs (smp_fpu.c), move all its vCPUs to CPU
+ * 0, 1, .., online - 1 in turn every MOVE_PERIOD_NS (DOMCTL_vcpu_affinity),
+ * then give them every CPU back.  Left to the scheduler a vCPU mostly
+ * wakes where it slept, so a register it left in its old CPU would rarely
+ * be missed; here every sleep may end on another CPU, and a CPU the vCPUs
+ * come back to ran none of them meanwhile (a stale copy there must not be
+ * taken for current).  Returns the number of moves made.
+ */
+static unsigned move_during_fpu_check(hestia_domid_t d,
+                                      const volatile struct smp_report *rp, unsigned online)
+{
+    unsigned moves = 0;
+    uint64_t deadline = time_now_ns() + 120 * SEC;
+    for (;;) {
+        uint32_t phase = rp->phase;
+        if (phase == SMP_PHASE_FPU_DONE || phase == SMP_PHASE_DONE ||
+            time_now_ns() > deadline)
+            break;
+        if (phase == SMP_PHASE_FPU && online > 1 &&
+            ts_affinity(d, 1u << (moves % online), NULL, NULL) >= 0)
+            moves++;
+        thread_sleep_ns(MOVE_PERIOD_NS);
+    }
+    if (online > 1)
+        ts_affinity(d, online >= 32 ? ~0u : (1u << online) - 1, NULL, NULL);
+    return moves;
 }
 
 void smp_scenario(unsigned module)
@@ -353,14 +389,20 @@ void smp_scenario(unsigned module)
                 rp ? rp->online : 0, seen ? "yes" : "no");
     smp_ev = 0;
     evtchn_send((evtchn_port_t)lp);
+    uint32_t online = 1;
+    ts_affinity(DOMID_SELF, 0, NULL, &online);
+    unsigned ncpus = 0; /* online is CPUs 0..n-1 */
+    while (ncpus < 32 && (online >> ncpus & 1))
+        ncpus++;
+    unsigned moves = rp ? move_during_fpu_check((hestia_domid_t)d, rp, ncpus) : 0;
     long why = ts_wait_shutdown((hestia_domid_t)d, 300 * SEC);
     test_report("smp.domu-shutdown", why == SHUTDOWN_poweroff ? TR_PASS : TR_FAIL, "%s",
                 why >= 0 ? ts_reason_name((unsigned)why) : "did not shut down");
-    if (rp && rp->phase == 2) {
+    if (rp && rp->phase == SMP_PHASE_DONE) {
         struct smp_report copy;
         for (size_t i = 0; i < sizeof(copy); i++)
             ((char *)&copy)[i] = ((const volatile char *)rp)[i];
-        smp_verdicts(&copy);
+        smp_verdicts(&copy, moves, ncpus);
     } else {
         test_report("smp.report", TR_FAIL, "the domU did not finish its report (phase %u)",
                     rp ? rp->phase : 0);

@@ -14,8 +14,13 @@ struct smp_fpu_result {
 
 /* domU: run the check on every vCPU and fill r. */
 void smp_fpu_follows(struct smp_fpu_result *r);
-/* dom0: the verdict from the domU's numbers. */
-void smp_fpu_verdict(const struct smp_fpu_result *r);
+/*
+ * dom0: the verdict from the domU's numbers and the times dom0 moved the
+ * domU's vCPUs to another CPU while the check ran (smp_test.c); with
+ * several CPUs online fewer than SMP_FPU_MIN_MOVES fail the check.
+ */
+#define SMP_FPU_MIN_MOVES 10
+void smp_fpu_verdict(const struct smp_fpu_result *r, unsigned moves, unsigned online);
 
 /*
  * The arch's FPU/SSE token register (x86: xmm7), kept by the hypervisor
