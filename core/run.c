@@ -28,6 +28,7 @@
 #include <core/trap.h>
 #include <hal/cpu.h>
 #include <hal/timer.h>
+#include <hal/vcpu.h>
 
 void run_init(void)
 {
@@ -60,8 +61,12 @@ static void set_current(struct cpu *c, struct vcpu *v)
     struct vcpu *old = c->current;
     c->current = v;
     if (old != v) {
-        /* Before the put below: it may finish old's domain and free old. */
+        /*
+         * Before the put below: it may finish old's domain and free old.
+         * The arch first, while no other CPU may enter old.
+         */
         if (old) {
+            hal_vcpu_switched_out(old->hal);
             __atomic_store_n(&old->on_cpu, 0u, __ATOMIC_RELEASE);
             smp_wake_word(&old->on_cpu); /* run_wait_domain_off_cpus() */
         }

@@ -109,6 +109,11 @@ void hal_vcpu_callbacks_changed(struct hal_vcpu *hv)
     hv->callbacks_changed++;
 }
 
+void hal_vcpu_switched_out(struct hal_vcpu *hv)
+{
+    hv->switched_out++;
+}
+
 HAL_NORETURN void hal_vcpu_run(struct hal_vcpu *hv)
 {
     hal_this_cpu()->current = hv;

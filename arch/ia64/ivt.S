@@ -18,7 +18,6 @@
 #include <ia64/arch.h>
 
 #include "asm-offsets.h" /* generated from asm-offsets.c: HV_* */
-#include "kept.inc"
 
 /* Two pointers fill or drain alternate slots, so each steps over two registers. */
 #define REG_PAIR_STEP (2 * HV_REG_SIZE)
@@ -211,31 +210,21 @@ ia64_common_entry:
     add     r3 = HV_FR + HV_FREG_SIZE * 6, r2
     ;;
     st8     [r24] = r28, HV_FPSR - HV_CCV /* ccv */
-    movl    r15 = ia64_kept_eager
     ;;
     /*
-     * f6-f11, with the kept registers' test in the free slots: on one CPU
-     * they stay in the CPU until another vCPU is entered (vcpu.c,
-     * kept_switch); once a second CPU is up (ia64_kept_eager) a vCPU may
-     * move, so they go with every exit and entry.  KEPT_SAVE also stores
-     * ar.unat with the spills' bits again.
+     * f6-f11.  The kept registers stay in the CPU: they move only when
+     * another vCPU is entered here or this one leaves the CPU (vcpu.c).
      */
     st8     [r24] = r29                 /* fpsr */
     stf.spill [r3] = f6, FREG_PAIR_STEP
-    ;;
-    ld1     r15 = [r15]
     stf.spill [r14] = f7, FREG_PAIR_STEP
     ;;
     stf.spill [r3] = f8, FREG_PAIR_STEP
     stf.spill [r14] = f9, FREG_PAIR_STEP
-    cmp.eq  p6, p0 = 0, r15
     ;;
     stf.spill [r3] = f10
     stf.spill [r14] = f11
-(p6) br.cond.sptk.few 2f
-    ;;
-    KEPT_SAVE r2, r3, r14
-2:  movl    gp = __gp
+    movl    gp = __gp
     mov     r12 = ar.k7                 /* this CPU's struct hal_cpu */
     ;;
     add     r12 = CPU_HYP_STACK_TOP, r12
@@ -331,18 +320,9 @@ ia64_enter_guest:
     mov     ar.bspstore = r3
     ;;
     mov     ar.rnat = r14
-    movl    r15 = ia64_kept_eager
-    ;;
-    ld1     r15 = [r15]
-    ;;
-    cmp.eq  p6, p0 = 0, r15             /* the kept registers: see the exit path */
     add     r3 = HV_FR + HV_FREG_SIZE * 6, r2
-    ;;
     add     r14 = HV_FR + HV_FREG_SIZE * 7, r2
-(p6) br.cond.sptk.few 3f
     ;;
-    KEPT_LOAD r2, r8, r9                /* not banked; r3, r14 stay for f6-f11 */
-3:
     /*
      * f6-f11 (f2-f5 are kept); the pointers for the branch, application and
      * control register loads are set up in the fills' free slots, and each

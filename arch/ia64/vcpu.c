@@ -43,6 +43,7 @@ struct hal_vcpu *hal_vcpu_create(struct vcpu *v)
     hv->rbs_base = (uintptr_t)hv->rbs;
     hv->ipsr = GUEST_PSR | (uint64_t)HESTIA_IA64_CPL_KERNEL << PSR_CPL_SHIFT;
     hv->fpsr = FPSR_DEFAULT;
+    hv->kept_cpu = IA64_KEPT_NOWHERE; /* its fields are its kept registers */
     hal_vcpu_set_spaces(hv, NULL, NULL);
     return hv;
 }
@@ -231,10 +232,19 @@ static void rbs_guest_end(const struct hal_vcpu *hv, uint64_t *bsp, uint64_t *rn
     *rnat = colls ? 0 : hv->rnat & ~(((1ull << n) - 1) << s);
 }
 
-/* Does this CPU hold hv's kept registers (the CPU's are current, not hv's fields)? */
+/*
+ * Does CPU c hold hv's kept registers (the CPU's are current, not hv's
+ * fields)?  Both halves: c may still hold a copy of hv's that another CPU
+ * or a record has replaced since (the kept-register section below).
+ */
+static bool kept_here_on(const struct hal_cpu *c, const struct hal_vcpu *hv)
+{
+    return c->kept_owner == hv && __atomic_load_n(&hv->kept_cpu, __ATOMIC_RELAXED) == c->id;
+}
+
 static bool kept_here(const struct hal_vcpu *hv)
 {
-    return ia64_this_cpu()->kept_owner == hv; /* never while ia64_kept_eager */
+    return kept_here_on(ia64_this_cpu(), hv);
 }
 
 /*
@@ -509,22 +519,31 @@ bool ia64_fph_claim(struct hal_vcpu *hv)
 }
 
 /*
- * The kept registers (arch.h, kept.inc).  Off (one CPU): the CPU holds
- * kept_owner's, nobody else's are anywhere but in their hal_vcpu.
- * Switching on happens on the boot CPU (hal_cpu_start) while no other CPU
- * runs guests: the owner's go back to its hal_vcpu first.
+ * The kept registers (arch.h, kept.inc; README.md, "Kept registers").  A
+ * CPU holds the kept registers of its kept_owner; they are hv's current
+ * values only while hv->kept_cpu names that CPU (kept_here): whoever
+ * loads hv elsewhere, or rewrites hv's fields (ia64_kept_drop), moves
+ * kept_cpu away, and the stale copy is never used again.
+ *
+ * One CPU runs guests: the owner's stay in the CPU until another vCPU is
+ * entered, which saves them first.  Several CPUs (ia64_kept_shared, from
+ * the first hal_cpu_start): a vCPU that leaves a CPU may next run on
+ * another, so hal_vcpu_switched_out() saves them while core still holds
+ * the vCPU (under the hypervisor lock, before any other CPU may pick it)
+ * and keeps the CPU's copy: coming back to a CPU nobody else used loads
+ * nothing.  No CPU ever has to ask another for registers.
  */
-bool ia64_kept_eager;
+bool ia64_kept_shared;
 
-void ia64_kept_go_eager(void)
+void ia64_kept_go_shared(void)
 {
     struct hal_cpu *c = hal_this_cpu();
-    if (ia64_kept_eager)
+    if (ia64_kept_shared)
         return;
-    if (c->kept_owner)
+    /* The owner is not running (boot, hal_cpu_start): its fields become current. */
+    if (c->kept_owner && kept_here_on(c, c->kept_owner))
         ia64_kept_save(c->kept_owner);
-    c->kept_owner = NULL;
-    __atomic_store_n(&ia64_kept_eager, true, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&ia64_kept_shared, true, __ATOMIC_SEQ_CST);
 }
 
 void ia64_kept_sync(const struct hal_vcpu *hv)
@@ -536,18 +555,32 @@ void ia64_kept_sync(const struct hal_vcpu *hv)
 
 void ia64_kept_drop(const struct hal_vcpu *hv)
 {
-    if (kept_here(hv))
-        hal_this_cpu()->kept_owner = NULL; /* the next entry loads hv's fields */
+    /* The fields are hv's now (logically unchanged: hence the cast): every
+     * CPU's copy is stale, the next entry loads them. */
+    __atomic_store_n(&((struct hal_vcpu *)hv)->kept_cpu, IA64_KEPT_NOWHERE,
+                     __ATOMIC_RELAXED);
+    struct hal_cpu *c = hal_this_cpu();
+    if (c->kept_owner == hv)
+        c->kept_owner = NULL; /* one CPU: never saved over hv's fields again */
+}
+
+void hal_vcpu_switched_out(struct hal_vcpu *hv)
+{
+    if (ia64_kept_shared && kept_here(hv))
+        ia64_kept_save(hv); /* the CPU keeps its copy: kept_cpu still names it */
 }
 
 static void kept_switch(struct hal_cpu *c, struct hal_vcpu *hv)
 {
-    if (ia64_kept_eager || c->kept_owner == hv)
+    struct hal_vcpu *old = c->kept_owner;
+    if (kept_here_on(c, hv))
         return;
-    if (c->kept_owner)
-        ia64_kept_save(c->kept_owner);
+    /* Several CPUs: old's were saved when it left this CPU (switched_out). */
+    if (old && !ia64_kept_shared && kept_here_on(c, old))
+        ia64_kept_save(old);
     ia64_kept_load(hv);
     c->kept_owner = hv;
+    __atomic_store_n(&hv->kept_cpu, c->id, __ATOMIC_RELAXED);
 }
 
 /*

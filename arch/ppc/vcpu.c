@@ -170,6 +170,12 @@ void hal_vcpu_callbacks_changed(struct hal_vcpu *hv)
     hv->sys_info = NULL;
 }
 
+/* USPRG0 and SPEFSCR go to the frame at every exit once several CPUs run (below). */
+void hal_vcpu_switched_out(struct hal_vcpu *hv)
+{
+    (void)hv;
+}
+
 /*
  * USPRG0 and SPEFSCR.  On one CPU they stay in the CPU across exits and
  * change hands only when another vCPU is entered (spr_owner): no SPR

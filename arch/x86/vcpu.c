@@ -243,6 +243,12 @@ void hal_vcpu_callbacks_changed(struct hal_vcpu *hv)
         hv->kernel->kstack_gen++;
 }
 
+/* The lazy FPU image stays in its CPU: a CPU that needs it asks (x86_common/fpu_lazy.h). */
+void hal_vcpu_switched_out(struct hal_vcpu *hv)
+{
+    (void)hv;
+}
+
 /*
  * This CPU is about to load a view of spaces k and u (either may be NULL):
  * keep their loaded_cpus true for the TLB shootdown (hal/lib/pt.c).  Our

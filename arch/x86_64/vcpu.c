@@ -332,6 +332,12 @@ void hal_vcpu_callbacks_changed(struct hal_vcpu *hv)
     (void)hv;
 }
 
+/* The lazy FPU image stays in its CPU: a CPU that needs it asks (x86_common/fpu_lazy.h). */
+void hal_vcpu_switched_out(struct hal_vcpu *hv)
+{
+    (void)hv;
+}
+
 /*
  * Load cr3, which reaches PV spaces k and u (either may be NULL), keeping
  * their loaded_cpus true for the TLB shootdown (hal/lib/pt.c): our bit is

@@ -81,6 +81,34 @@ TEST_CASE(stopping_a_vcpu_of_another_cpu_interrupts_it)
     CHECK(cpu_by_id(1)->current == NULL);
 }
 
+/*
+ * hal_vcpu_switched_out() names a vCPU each time a CPU stops having it as
+ * current, and only then: ia64 writes its kept registers back there, so a
+ * missed call lets another CPU enter the vCPU with old registers.
+ */
+TEST_CASE(the_arch_is_told_when_a_vcpu_leaves_its_cpu)
+{
+    cpus(2);
+    struct vcpu *v = h_vcpu(h_domain(16, false)), *w = h_vcpu(h_domain(16, false));
+    host_set_cpu(1);
+    run_set_current(v);
+    run_set_current(v); /* still v: it did not leave */
+    CHECK_EQ(v->hal->switched_out, 0);
+    run_set_current(w);
+    CHECK_EQ(v->hal->switched_out, 1);
+    CHECK_EQ(w->hal->switched_out, 0);
+    run_vcpu_stopped(w); /* taken off its own CPU: idle next */
+    CHECK_EQ(w->hal->switched_out, 1);
+    run_set_current(v);
+    host_set_cpu(0);
+    run_vcpu_stopped(v); /* CPU 1 still runs v until its next pass */
+    CHECK_EQ(v->hal->switched_out, 1);
+    host_set_cpu(1);
+    run_set_current(NULL);
+    CHECK_EQ(v->hal->switched_out, 2);
+    host_set_cpu(0);
+}
+
 TEST_CASE(destroy_waits_for_the_last_cpu_running_the_domain)
 {
     cpus(2);

@@ -84,6 +84,18 @@ void hal_vcpu_set_result(struct hal_vcpu *hv, long result);
 void hal_vcpu_callbacks_changed(struct hal_vcpu *hv);
 
 /*
+ * hv stops being this CPU's current vCPU (core/run.c, the one place the
+ * current vCPU changes: a switch to another vCPU, to idle, or hv taken
+ * off).  From the return on, another CPU may pick hv and enter it, so an
+ * arch that leaves part of a vCPU's registers in the CPU from one exit to
+ * the next entry (ia64's kept registers) writes them back to hv here
+ * unless only one CPU runs guests; the others need nothing.
+ * Context: hypervisor, on the CPU hv was current on, hypervisor lock
+ * held; hv and its domain still exist.
+ */
+void hal_vcpu_switched_out(struct hal_vcpu *hv);
+
+/*
  * Copy the saved guest context into rec->regs (arch layout); the other
  * fields of rec are left alone.  Context: vCPU not running on another CPU.
  */

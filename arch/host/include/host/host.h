@@ -51,6 +51,7 @@ struct hal_vcpu {
     struct hal_as *user;
     unsigned long entries;           /* times hal_vcpu_run() entered it */
     unsigned long callbacks_changed; /* times hal_vcpu_callbacks_changed() named it */
+    unsigned long switched_out;      /* times hal_vcpu_switched_out() named it */
 };
 
 /*
