@@ -602,6 +602,27 @@ TEST_CASE(two_cpus_idle_cpu_steals)
     CHECK_SHARE((double)sched_domain_runtime(c) / (1000.0 * MS), 1.0);
 }
 
+/*
+ * A vCPU queued on an idle CPU (its wake kicked that CPU) is left to it:
+ * another idle CPU stealing it moved an event round trip's partner onto
+ * the sender's CPU for good.  Queued behind a busy CPU, it is taken.
+ */
+TEST_CASE(two_cpus_no_steal_from_an_idle_cpu)
+{
+    sched_init(2);
+    struct domain *a = h_domain(64, false), *b = h_domain(64, false);
+    REQUIRE(h_vcpu(a)->processor == 0 && h_vcpu(b)->processor == 1);
+    uint64_t now = hal_time_ns(), d = 0;
+    REQUIRE(domain_pause(a) == 0);
+    CHECK(sched_pick(0, NULL, now, &d) == NULL); /* b waits for CPU 1 */
+    CHECK(sched_pick(1, NULL, now, &d) == h_vcpu(b));
+    /* CPU 1 busy with b, a queued behind it there: idle CPU 0 takes a. */
+    h_vcpu(b)->state = VCPU_RUNNING;
+    h_vcpu(a)->processor = 1;
+    REQUIRE(domain_unpause(a) == 0);
+    CHECK(sched_pick(0, NULL, now, &d) == h_vcpu(a));
+}
+
 TEST_CASE(two_cpus_cap_spans_vcpus)
 {
     sched_init(2);

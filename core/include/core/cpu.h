@@ -31,6 +31,7 @@ struct sched_cpu {
     spinlock_t lock;
     struct sched_runq q[SCHED_NR_PRIO];
     uint64_t next_period; /* copy of the global period boundary, 0 until the first pick */
+    bool busy; /* its last pick was a vCPU (false: idle); others read it unlocked */
 };
 
 /* The timer heap of one CPU (timer.c): a binary min-heap by deadline. */
