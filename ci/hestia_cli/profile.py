@@ -106,7 +106,11 @@ def run(arch, name, limit=STEP_LIMIT, timeout=TIMEOUT):
     # SIGTERM / SIGHUP: procs.catch_signals) goes through the finally below.
     try:
         argv = [gdb, "-q", "-nx", "-batch", elf]
+        # gdb's own budget for stepping ends before the timeout below, so that
+        # running out of time says where the stepping was.
+        seconds = timeout - min(30, timeout // 10)
         for var, val in (("sock", sock), ("guest", guest), ("out", out), ("limit", str(limit)),
+                         ("seconds", str(seconds)),
                          ("begin_sym", "bench_profile_" + name.replace("-", "_")),
                          ("start_sym", "bench_profile_start"), ("end_sym", "bench_profile_end")):
             argv += ["-ex", f"set ${var} = {_gdb_string(val)}"]
