@@ -66,7 +66,8 @@ static void set_current(struct cpu *c, struct vcpu *v)
          * The arch first, while no other CPU may enter old.
          */
         if (old) {
-            hal_vcpu_switched_out(old->hal);
+            if (cpu_count() > 1) /* with one CPU nobody else could enter it */
+                hal_vcpu_switched_out(old->hal);
             __atomic_store_n(&old->on_cpu, 0u, __ATOMIC_RELEASE);
             smp_wake_word(&old->on_cpu); /* run_wait_domain_off_cpus() */
         }

@@ -981,14 +981,17 @@ struct vcpu *sched_pick(unsigned cpu, struct vcpu *prev, uint64_t now, uint64_t 
          * OVER work.
          */
         __atomic_store_n(&pc->busy, true, __ATOMIC_RELAXED);
-        struct sched_vcpu *waiting = pc->q[SCHED_PRIO_BOOST].head;
-        if (!waiting)
-            waiting = pc->q[SCHED_PRIO_UNDER].head;
-        if (!waiting)
-            waiting = pc->q[SCHED_PRIO_OVER].head;
+        struct sched_vcpu *waiting = NULL;
+        if (cpu_count() > 1) { /* else no other CPU to tell */
+            waiting = pc->q[SCHED_PRIO_BOOST].head;
+            if (!waiting)
+                waiting = pc->q[SCHED_PRIO_UNDER].head;
+            if (!waiting)
+                waiting = pc->q[SCHED_PRIO_OVER].head;
+        }
         spin_unlock_irqrestore(&pc->lock, flags);
         if (waiting)
-            wake_thief(waiting, cpu);
+            wake_thief_smp(waiting, cpu);
         if (deadline)
             *deadline = dl;
         SCHED_TRACE_PICK(cpu, v);

@@ -78,7 +78,7 @@ int hal_cpu_start(unsigned id)
             return -HESTIA_ENODEV;
         rendezvous_set = true;
     }
-    ia64_kept_go_shared(); /* a vCPU may move between CPUs from now on */
+    ia64_kept_cpu_starting(id); /* a vCPU may move between CPUs from now on */
     struct hal_cpu *c = ia64_cpu(id);
     char *stacks = core_heap_alloc_aligned(AP_STACKS_BYTES, HAL_PAGE_SIZE);
     if (!stacks)

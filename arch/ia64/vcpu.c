@@ -43,7 +43,6 @@ struct hal_vcpu *hal_vcpu_create(struct vcpu *v)
     hv->rbs_base = (uintptr_t)hv->rbs;
     hv->ipsr = GUEST_PSR | (uint64_t)HESTIA_IA64_CPL_KERNEL << PSR_CPL_SHIFT;
     hv->fpsr = FPSR_DEFAULT;
-    hv->kept_cpu = IA64_KEPT_NOWHERE; /* its fields are its kept registers */
     hal_vcpu_set_spaces(hv, NULL, NULL);
     return hv;
 }
@@ -233,18 +232,13 @@ static void rbs_guest_end(const struct hal_vcpu *hv, uint64_t *bsp, uint64_t *rn
 }
 
 /*
- * Does CPU c hold hv's kept registers (the CPU's are current, not hv's
- * fields)?  Both halves: c may still hold a copy of hv's that another CPU
- * or a record has replaced since (the kept-register section below).
+ * Does this CPU hold hv's kept registers (the CPU's are current, not hv's
+ * fields)?  A CPU's kept_owner is cleared wherever hv's copy goes stale
+ * (the kept-register section below).
  */
-static bool kept_here_on(const struct hal_cpu *c, const struct hal_vcpu *hv)
-{
-    return c->kept_owner == hv && __atomic_load_n(&hv->kept_cpu, __ATOMIC_RELAXED) == c->id;
-}
-
 static bool kept_here(const struct hal_vcpu *hv)
 {
-    return kept_here_on(ia64_this_cpu(), hv);
+    return __atomic_load_n(&ia64_this_cpu()->kept_owner, __ATOMIC_RELAXED) == hv;
 }
 
 /*
@@ -520,10 +514,10 @@ bool ia64_fph_claim(struct hal_vcpu *hv)
 
 /*
  * The kept registers (arch.h, kept.inc; README.md, "Kept registers").  A
- * CPU holds the kept registers of its kept_owner; they are hv's current
- * values only while hv->kept_cpu names that CPU (kept_here): whoever
- * loads hv elsewhere, or rewrites hv's fields (ia64_kept_drop), moves
- * kept_cpu away, and the stale copy is never used again.
+ * CPU holds the kept registers of its kept_owner, and they are the
+ * current ones: whoever loads hv on another CPU, or rewrites hv's fields
+ * (ia64_kept_drop), first clears every other CPU's kept_owner that is hv
+ * (kept_forget_everywhere), so a stale copy is never taken for current.
  *
  * One CPU runs guests: the owner's stay in the CPU until another vCPU is
  * entered, which saves them first.  Several CPUs (ia64_kept_shared, from
@@ -534,16 +528,29 @@ bool ia64_fph_claim(struct hal_vcpu *hv)
  * nothing.  No CPU ever has to ask another for registers.
  */
 bool ia64_kept_shared;
+static unsigned kept_cpus = 1; /* CPUs 0..kept_cpus-1 may hold kept registers */
 
-void ia64_kept_go_shared(void)
+void ia64_kept_cpu_starting(unsigned id)
 {
     struct hal_cpu *c = hal_this_cpu();
+    if (id >= kept_cpus)
+        kept_cpus = id + 1;
     if (ia64_kept_shared)
         return;
     /* The owner is not running (boot, hal_cpu_start): its fields become current. */
-    if (c->kept_owner && kept_here_on(c, c->kept_owner))
+    if (c->kept_owner)
         ia64_kept_save(c->kept_owner);
     __atomic_store_n(&ia64_kept_shared, true, __ATOMIC_SEQ_CST);
+}
+
+/* No CPU's copy of hv's kept registers counts from now on. */
+static void kept_forget_everywhere(const struct hal_vcpu *hv)
+{
+    for (unsigned i = 0; i < kept_cpus; i++) {
+        struct hal_vcpu *expect = (struct hal_vcpu *)hv;
+        __atomic_compare_exchange_n(&ia64_cpu(i)->kept_owner, &expect, NULL, false,
+                                    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+    }
 }
 
 void ia64_kept_sync(const struct hal_vcpu *hv)
@@ -555,32 +562,26 @@ void ia64_kept_sync(const struct hal_vcpu *hv)
 
 void ia64_kept_drop(const struct hal_vcpu *hv)
 {
-    /* The fields are hv's now (logically unchanged: hence the cast): every
-     * CPU's copy is stale, the next entry loads them. */
-    __atomic_store_n(&((struct hal_vcpu *)hv)->kept_cpu, IA64_KEPT_NOWHERE,
-                     __ATOMIC_RELAXED);
-    struct hal_cpu *c = hal_this_cpu();
-    if (c->kept_owner == hv)
-        c->kept_owner = NULL; /* one CPU: never saved over hv's fields again */
+    kept_forget_everywhere(hv); /* the fields are hv's now: the next entry loads them */
 }
 
 void hal_vcpu_switched_out(struct hal_vcpu *hv)
 {
     if (ia64_kept_shared && kept_here(hv))
-        ia64_kept_save(hv); /* the CPU keeps its copy: kept_cpu still names it */
+        ia64_kept_save(hv); /* the CPU keeps its copy, still hv's current one */
 }
 
 static void kept_switch(struct hal_cpu *c, struct hal_vcpu *hv)
 {
     struct hal_vcpu *old = c->kept_owner;
-    if (kept_here_on(c, hv))
+    if (old == hv)
         return;
-    /* Several CPUs: old's were saved when it left this CPU (switched_out). */
-    if (old && !ia64_kept_shared && kept_here_on(c, old))
+    if (ia64_kept_shared)
+        kept_forget_everywhere(hv); /* old's were saved when it left (switched_out) */
+    else if (old)
         ia64_kept_save(old);
     ia64_kept_load(hv);
-    c->kept_owner = hv;
-    __atomic_store_n(&hv->kept_cpu, c->id, __ATOMIC_RELAXED);
+    __atomic_store_n(&c->kept_owner, hv, __ATOMIC_RELAXED);
 }
 
 /*

@@ -88,8 +88,9 @@ void hal_vcpu_callbacks_changed(struct hal_vcpu *hv);
  * current vCPU changes: a switch to another vCPU, to idle, or hv taken
  * off).  From the return on, another CPU may pick hv and enter it, so an
  * arch that leaves part of a vCPU's registers in the CPU from one exit to
- * the next entry (ia64's kept registers) writes them back to hv here
- * unless only one CPU runs guests; the others need nothing.
+ * the next entry (ia64's kept registers) writes them back to hv here;
+ * the others need nothing.  Called only while several CPUs are online
+ * (with one, no other CPU could enter hv).
  * Context: hypervisor, on the CPU hv was current on, hypervisor lock
  * held; hv and its domain still exist.
  */

@@ -135,9 +135,6 @@ struct hal_vcpu {
     uint64_t fr[128][2];
     /* Not touched by assembly. */
     struct vcpu *v;
-    /* The CPU whose registers hold the current kept registers (vcpu.c), or
-     * IA64_KEPT_NOWHERE: the fields do. */
-    unsigned kept_cpu;
     struct hal_as *kernel, *user;
     uint64_t rr0, rr5, rr_other; /* the region registers the spaces need (set_spaces) */
     /*
@@ -173,8 +170,8 @@ struct hal_cpu {
     uint64_t hyp_stack_top; /* ivt.S: the hypervisor's memory stack */
     /* Whose f32-f127 the CPU holds (NULL: nobody's). */
     struct hal_vcpu *fph_owner;
-    /* Whose kept registers the CPU holds (NULL: nobody's); current only
-     * while kept_owner->kept_cpu is this CPU (vcpu.c). */
+    /* Whose kept registers the CPU holds, current ones (NULL: nobody's);
+     * other CPUs clear it when they make the copy stale (vcpu.c). */
     struct hal_vcpu *kept_owner;
     /* mmu.c: the region registers 0 and 5 and the dead RID last loaded (0: unknown). */
     uint64_t rr0, rr5, rr_other;
@@ -209,13 +206,12 @@ uint64_t ia64_rid_of(const struct hal_as *as);
  * vcpu.c: the kept registers (r4-r7, r13, bank 1's r16-r31, b1-b5, ar.lc, f2-f5, f12-f31;
  * kept.inc), which the hypervisor never touches.  Kept in the CPU from
  * exit to entry of the same vCPU and moved at a vCPU change; once a
- * second CPU runs guests (ia64_kept_go_shared(), from hal_cpu_start) also
+ * second CPU runs guests (ia64_kept_cpu_starting(), from hal_cpu_start) also
  * saved when a vCPU leaves its CPU (hal_vcpu_switched_out).  fph.S moves
  * them.
  */
-#define IA64_KEPT_NOWHERE (~0u)
 extern bool ia64_kept_shared;
-void ia64_kept_go_shared(void);
+void ia64_kept_cpu_starting(unsigned id);       /* hal_cpu_start, before CPU id runs */
 void ia64_kept_sync(const struct hal_vcpu *hv); /* hv's kept fields current */
 void ia64_kept_drop(const struct hal_vcpu *hv); /* hv's kept fields were rewritten */
 void ia64_kept_save(struct hal_vcpu *hv);
