@@ -45,9 +45,17 @@ PROFILES = {
 # handlers (the peer's flag_handler, roles.c; dom0's handler, bench.c): a
 # step that lets the machine run on (gdb's stepi over a ppc lwarx/stwcx.
 # sequence) ran dom0's half of it unseen.
+#
+# A profiled round trip may also hold the scheduler's credit accounting,
+# which runs at the first pick after each 30 ms period boundary (inlined in
+# sched_pick: ~12000 instructions on x86) and which the timed loop spreads
+# over thousands of round trips: where it fell in the profiled one depends
+# on the layout of the images (seen on x86: 20798 profiled, 12458 of them
+# in sched_pick, against a loop of 8066).  So a profile above the band
+# still agrees if it does without the functions named third.
 TESTED = {
-    "null-hypercall": (0.05, ()),
-    "evtchn-roundtrip": (0.25, ("flag_handler", "handler")),
+    "null-hypercall": (0.05, (), ()),
+    "evtchn-roundtrip": (0.25, ("flag_handler", "handler"), ("sched_pick",)),
 }
 AGREE_FRACTION = TESTED["null-hypercall"][0]
 AGREE_MIN = 10
@@ -174,10 +182,11 @@ def main(arch, name):
     return 0
 
 
-def check(p, fraction=AGREE_FRACTION, through=()):
+def check(p, fraction=AGREE_FRACTION, through=(), may_grow=()):
     """None when a profile is believable, else why not: it reached its end,
     went through the hypervisor and the guest (and the guest functions
-    `through` names), and agrees with the timed loop within fraction."""
+    `through` names), and agrees with the timed loop within fraction, or,
+    above it, once the hypervisor functions `may_grow` names are left out."""
     total = len(p["records"])
     wheres = {w for _, _, w in p["records"]}
     if wheres != {"hv", "guest"}:
@@ -189,9 +198,13 @@ def check(p, fraction=AGREE_FRACTION, through=()):
                 f"them: the operation was not stepped through whole")
     if p["bench"] is None:
         return f"{total} instructions, but the boot printed no BENCH {p['name']} figure"
-    if abs(total - p["bench"]) > max(AGREE_MIN, fraction * p["bench"]):
+    band = max(AGREE_MIN, fraction * p["bench"])
+    grown = sum(1 for _, f, w in p["records"] if w == "hv" and f in may_grow)
+    if total < p["bench"] - band or (total > p["bench"] + band and
+                                     total - grown > p["bench"] + band):
         return (f"{total} instructions profiled, the timed loop {p['bench']} per iteration "
-                f"(more than {fraction:.0%} apart)")
+                f"(more than {fraction:.0%} apart"
+                + (f", {total - grown} without {', '.join(may_grow)})" if may_grow else ")"))
     return None
 
 
